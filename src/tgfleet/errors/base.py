@@ -1,0 +1,99 @@
+"""Base errors of every layer below the RPC level.
+
+Each class says in its docstring what the caller should do. The layers raise only these (or their
+subclasses); OS and asyncio errors are converted into them in ``tgfleet.net`` and nowhere else.
+"""
+
+from __future__ import annotations
+
+
+class TgfleetError(Exception):
+    """Root of every error tgfleet raises on purpose."""
+
+
+class DecodeError(TgfleetError, ValueError):
+    """Bytes that do not decode as the TL type they were read as.
+
+    Raised for truncated input, unknown constructor ids, impossible vector counts and strings that run
+    past the end. ``where`` names the constructor/field being read and ``offset`` the byte position in
+    the buffer. What to do: treat the whole message as corrupt (the connection that delivered it is
+    suspect and should be dropped); never retry the same bytes.
+    """
+
+    def __init__(self, problem: str, *, where: str = "", offset: int = -1) -> None:
+        self.problem = problem
+        self.where = where
+        self.offset = offset
+        parts = [problem]
+        if where:
+            parts.append(f"in {where}")
+        if offset >= 0:
+            parts.append(f"at offset {offset}")
+        super().__init__(" ".join(parts))
+
+
+class EncodeError(TgfleetError, ValueError):
+    """A value that cannot be serialized as its TL type (wrong Python type, out of range, too long).
+
+    What to do: fix the argument; nothing was sent.
+    """
+
+
+class TransportError(TgfleetError):
+    """The transport framing is broken (bad length, bad checksum, unknown protocol tag).
+
+    What to do: close the connection and open a new one; the MTProto session survives.
+    """
+
+
+class PacketTooLarge(TransportError):
+    """A frame's length field exceeds the configured maximum packet size. Nothing was allocated.
+
+    What to do: close the connection; the peer is broken or hostile.
+    """
+
+
+class TransportCodeError(TransportError):
+    """The server answered with a bare transport error code (a negative 32-bit integer).
+
+    -404: the auth key is unknown to the server (or the handshake was malformed): create a new key.
+    -429: transport flood (too many connections or requests): reconnect after a pause.
+    -444: invalid DC id during key exchange: check the network configuration.
+    """
+
+    MEANINGS = {
+        -404: "auth key not found or message malformed",
+        -429: "transport flood: too many connections or requests",
+        -444: "invalid DC id",
+    }
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+        super().__init__(f"transport error {code}: {self.MEANINGS.get(code, 'unknown transport error')}")
+
+
+class SecurityError(TgfleetError):
+    """A received message or handshake step failed a protocol security check.
+
+    The message is dropped and no state changes. What to do: drop it and reconnect; never trust its
+    content. During a handshake: start the key exchange again from the beginning.
+    """
+
+
+class HandshakeError(SecurityError):
+    """The auth-key exchange failed a mandatory check (nonce, hash, prime, range, fingerprint).
+
+    What to do: abandon this exchange and start a new one (with fresh randomness).
+    """
+
+
+class BadMessageError(TgfleetError):
+    """The server rejected one of our messages with a bad_msg_notification that cannot be fixed by resending.
+
+    ``code`` is the notification's error_code. What to do: this points at a bug (or clock far off); the
+    request fails, the session may need to be recreated.
+    """
+
+    def __init__(self, code: int, description: str) -> None:
+        self.code = code
+        super().__init__(f"bad_msg_notification {code}: {description}")
