@@ -9,12 +9,20 @@ each block is a separate call: correct, but several times slower).
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-try:  # pragma: no cover - exercised by whichever environment runs the tests
-    import cryptg as _cryptg
-except ImportError:  # pragma: no cover
-    _cryptg = None
+
+def _native() -> ModuleType | None:
+    try:
+        return importlib.import_module("cryptg")
+    except ImportError:  # pragma: no cover - platforms without a cryptg wheel
+        return None
+
+
+_cryptg = _native()
 
 BACKEND = "cryptg" if _cryptg is not None else "cryptography"
 """Name of the IGE backend in use."""
