@@ -1,4 +1,14 @@
-"""Typed errors of every layer. Leaf package: imports nothing else from tgfleet."""
+"""Typed errors of every layer. Leaf package: imports nothing else from tgfleet.
+
+Layer errors (``base``): DecodeError, EncodeError, TransportError (PacketTooLarge, TransportCodeError),
+SecurityError (HandshakeError), BadMessageError. RPC errors (``rpc``): RPCError and one class per code;
+one generated class per error name (``_gen``: FloodWait, SessionPasswordNeeded, PhoneMigrate, ...),
+loaded on first use. ``rpc_error(code, message)`` builds the right one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from tgfleet.errors.base import (
     BadMessageError,
@@ -11,15 +21,47 @@ from tgfleet.errors.base import (
     TransportCodeError,
     TransportError,
 )
+from tgfleet.errors.rpc import (
+    BadRequest,
+    Flood,
+    Forbidden,
+    InternalServerError,
+    NotAcceptable,
+    NotFound,
+    RPCError,
+    SeeOther,
+    Unauthorized,
+    rpc_error,
+)
 
 __all__ = [
     "BadMessageError",
+    "BadRequest",
     "DecodeError",
     "EncodeError",
+    "Flood",
+    "Forbidden",
     "HandshakeError",
+    "InternalServerError",
+    "NotAcceptable",
+    "NotFound",
     "PacketTooLarge",
+    "RPCError",
     "SecurityError",
+    "SeeOther",
     "TgfleetError",
     "TransportCodeError",
     "TransportError",
+    "Unauthorized",
+    "rpc_error",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The generated per-name classes (``FloodWait``, ...), imported on first access."""
+    if name[:1].isupper():
+        from tgfleet.errors import _gen
+
+        if hasattr(_gen, name):
+            return getattr(_gen, name)
+    raise AttributeError(f"module 'tgfleet.errors' has no attribute {name!r}")

@@ -6,6 +6,8 @@ subclasses); OS and asyncio errors are converted into them in ``tgfleet.net`` an
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class TgfleetError(Exception):
     """Root of every error tgfleet raises on purpose."""
@@ -61,7 +63,7 @@ class TransportCodeError(TransportError):
     -444: invalid DC id during key exchange: check the network configuration.
     """
 
-    MEANINGS = {
+    MEANINGS: ClassVar[dict[int, str]] = {
         -404: "auth key not found or message malformed",
         -429: "transport flood: too many connections or requests",
         -444: "invalid DC id",
