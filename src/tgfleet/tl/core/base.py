@@ -65,9 +65,7 @@ class TLObject:
     def _shown(self) -> list[tuple[str, Any]]:
         optional = self._OPTIONAL
         slots: tuple[str, ...] = self.__slots__
-        return [
-            (s, v) for s in slots if not ((v := getattr(self, s)) is None or (v is False and s in optional))
-        ]
+        return [(s, v) for s in slots if not ((v := getattr(self, s)) is None or (v is False and s in optional))]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._shown())})"
