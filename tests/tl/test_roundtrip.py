@@ -7,10 +7,11 @@ diagnostic decoder, which must agree on where the object ends. Functions also re
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.tl.schema_values import obj, schema, serialize, value
@@ -19,7 +20,6 @@ from tgfleet.tl.core.diagnose import _Walker
 from tools.tlgen.parser import Combinator
 
 COMBINATORS = schema().all
-IDS = [f"{c.source}:{c.name}" for c in COMBINATORS]
 
 
 def check_roundtrip(c: Combinator, o: Any) -> None:
@@ -36,25 +36,56 @@ def check_roundtrip(c: Combinator, o: Any) -> None:
     assert walker.pos == len(data)
 
 
-@pytest.mark.parametrize("c", COMBINATORS, ids=IDS)
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(data=st.data())
-def test_roundtrip(c: Combinator, data: st.DataObject) -> None:
-    for flags in ("all", "none"):
-        check_roundtrip(c, data.draw(obj(c, flags=flags), label=flags))
-    check_roundtrip(c, data.draw(obj(c), label="any"))
+def _chunks(items: list[Combinator], size: int = 400) -> list[list[Combinator]]:
+    # Hypothesis chains one settings object per parametrized case (pytest plugin); chunks keep that chain
+    # far from the recursion limit.
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# One example per combinator (three objects: every flag set, none, a hypothesis mix) keeps the full-schema
+# sweep to about a minute; TGFLEET_TL_EXAMPLES raises it for a deeper run.
+_FAST = settings(
+    max_examples=int(os.environ.get("TGFLEET_TL_EXAMPLES", "1")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.generate),
+)
+
+
+def _roundtrip_test(chunk: list[Combinator]) -> Any:
+    @pytest.mark.parametrize("c", chunk, ids=[f"{c.source}:{c.name}" for c in chunk])
+    @_FAST
+    @given(data=st.data())
+    def test(c: Combinator, data: st.DataObject) -> None:
+        for flags in ("all", "none", "any"):
+            check_roundtrip(c, data.draw(obj(c, flags=flags), label=flags))
+
+    return test
+
+
+for _i, _chunk in enumerate(_chunks(COMBINATORS)):
+    globals()[f"test_roundtrip_{_i}"] = _roundtrip_test(_chunk)
 
 
 FUNCTIONS = [c for c in COMBINATORS if c.is_function and c.result.kind != "object"]
 
 
-@pytest.mark.parametrize("c", FUNCTIONS, ids=[f"{c.source}:{c.name}" for c in FUNCTIONS])
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(data=st.data())
-def test_function_reads_its_result(c: Combinator, data: st.DataObject) -> None:
-    fn = data.draw(obj(c, flags="none"))
-    result = data.draw(value(c.source, c.result))
-    assert fn.read_result(serialize(c.source, c.result, result)) == result
+def _result_test(chunk: list[Combinator]) -> Any:
+    @pytest.mark.parametrize("c", chunk, ids=[f"{c.source}:{c.name}" for c in chunk])
+    @_FAST
+    @given(data=st.data())
+    def test(c: Combinator, data: st.DataObject) -> None:
+        fn = data.draw(obj(c, flags="none"))
+        result = data.draw(value(c.source, c.result))
+        assert fn.read_result(serialize(c.source, c.result, result)) == result
+
+    return test
+
+
+for _i, _chunk in enumerate(_chunks(FUNCTIONS)):
+    globals()[f"test_function_reads_its_result_{_i}"] = _result_test(_chunk)
 
 
 def test_generic_wrappers_read_the_inner_result() -> None:

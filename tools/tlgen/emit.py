@@ -124,7 +124,7 @@ class Module:
         self.structs: dict[str, str] = {}
         self.type_ids: dict[str, str] = {}
         self.annotation_modules: set[str] = set()
-        self.classes: list[str] = []
+        self.result_bases: dict[str, str] = {}
         self.generic = False
 
     # -- names used by the emitted code -------------------------------------------------------------
@@ -133,6 +133,11 @@ class Module:
 
     def ids(self, key: str) -> str:
         return self.type_ids.setdefault(key, "_T_" + key.replace(".", "_"))
+
+    def result_base(self, annotation: str) -> str:
+        """Base class of a function returning ``annotation``: ``TLFunction[annotation]`` for type checkers,
+        plain ``TLFunction`` at run time (subscripting a Generic for every class would cost import time)."""
+        return self.result_bases.setdefault(annotation, f"_R{len(self.result_bases)}")
 
     def ref(self, module: str, cls: str) -> str:
         if module == self.name:

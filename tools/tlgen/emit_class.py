@@ -12,7 +12,8 @@ def emit_class(m: Module, c: Combinator) -> list[str]:
     name = class_name(c.name)
     fields = [p for p in c.params if p.ty.kind != "flags"]
     slots = ", ".join(f'"{py_name(p.name)}"' for p in fields)
-    out = [f"class {name}({base_of(m, c)}):", f'{_I4}"""``{declaration(c)}``"""', ""]
+    kind = f"function ``{c.name}#{c.id:08x}`` returning" if c.is_function else f"``{c.name}#{c.id:08x}`` of type"
+    out = [f"class {name}({base_of(m, c)}):", f'{_I4}"""TL {kind} ``{c.result}``; fields: ``_TL``."""', ""]
     out.append(f"{_I4}__slots__ = ({slots}{',' if len(fields) == 1 else ''})")
     out.append(f"{_I4}CONSTRUCTOR_ID = 0x{c.id:08X}")
     out.append(f'{_I4}QUALNAME = "{c.name}"')
@@ -32,18 +33,12 @@ def emit_class(m: Module, c: Combinator) -> list[str]:
     return out
 
 
-def declaration(c: Combinator) -> str:
-    generics = "".join(f" {{{g}:Type}}" for g in c.generics)
-    params = "".join(f" {p.name}:{f'{p.flag_field}.{p.flag_bit}?' if p.flag_field else ''}{p.ty}" for p in c.params)
-    return f"{c.name}#{c.id:08x}{generics}{params} = {c.result}"
-
-
 def base_of(m: Module, c: Combinator) -> str:
     if c.is_function:
         if c.result.kind == "object" and c.result.name in c.generics:
             m.generic = True
             return "_F[_X]"
-        return f'_F["{m.annotation(c.source, c.result)}"]'
+        return m.result_base(m.annotation(c.source, c.result))
     return m.ref(type_module(c.source, str(c.result)), type_class_name(str(c.result)))
 
 

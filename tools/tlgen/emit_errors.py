@@ -32,8 +32,15 @@ def error_class_name(name: str, keep_x: bool = False) -> str:
     if not name.isupper() and "_" not in name:
         return "".join(w[0].upper() + w[1:] for w in name.split())
     tokens = [t for t in name.split("_") if t and (keep_x or t != "X")]
-    text = "".join(t.capitalize() if t != "X" else t for t in tokens)
-    return "Two" + text[1:] if text.startswith("2") else text
+    words = []
+    for t in tokens:
+        if t == "X":
+            words.append("X")
+        elif t.startswith("2"):  # 2FA -> TwoFa
+            words.append("Two" + t[1:].capitalize())
+        else:  # XMIN (a number of minutes) -> Min
+            words.append((t[1:] if t == "XMIN" else t).capitalize())
+    return "".join(words)
 
 
 def class_names(names: list[str]) -> dict[str, str]:

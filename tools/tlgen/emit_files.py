@@ -95,11 +95,14 @@ def emit_module(
     kind = "functions" if ".functions" in name else "types"
     ns = name[len(PKG) + 1 :]
     out = [HEADER.format(source=source), f'"""TL {kind} of ``{ns}``."""', "", _IMPORTS]
-    if m.annotation_modules:
+    if m.annotation_modules or m.result_bases:
         out.append("if TYPE_CHECKING:")
         for mod in sorted(m.annotation_modules):
             parent, _, leaf = mod.rpartition(".")
             out.append(f"    from {parent} import {leaf} as {alias(mod)}")
+        out += [f"    {var} = _F[{ann}]" for ann, var in m.result_bases.items()]
+        if m.result_bases:
+            out += ["else:"] + [f"    {var} = _F" for var in m.result_bases.values()]
         out.append("")
     out += ["_new = object.__new__", '_X = TypeVar("_X")']
     out += [f'{var} = _struct.Struct("<{fmt}")' for fmt, var in sorted(m.structs.items())]

@@ -18,7 +18,7 @@ from tgfleet.errors.rpc import (
 )
 
 
-class TwofaConfirmWait(Flood):
+class TwoFaConfirmWait(Flood):
     NAME = "2FA_CONFIRM_WAIT_X"
     CODE = 420
     MESSAGE = "The account is 2FA protected so it will be deleted in a week. Otherwise it can be reset in X"
@@ -3528,7 +3528,7 @@ class PremiumSubActiveUntil(Flood):
     MESSAGE = "You already have a premium subscription active until unixtime X ."
 
 
-class PreviousChatImportActiveWaitXmin(NotAcceptable):
+class PreviousChatImportActiveWaitMin(NotAcceptable):
     NAME = "PREVIOUS_CHAT_IMPORT_ACTIVE_WAIT_XMIN"
     CODE = 406
     MESSAGE = "Similar to a flood wait, must wait X minutes"
@@ -5654,7 +5654,7 @@ class YouBlockedUser(BadRequest):
 
 #: name -> class, or code -> class for names listed under several codes.
 BY_NAME: dict[str, type[RPCError] | dict[int, type[RPCError]]] = {
-    "2FA_CONFIRM_WAIT_X": TwofaConfirmWait,
+    "2FA_CONFIRM_WAIT_X": TwoFaConfirmWait,
     "ABOUT_TOO_LONG": AboutTooLong,
     "ACCESS_DENIED": AccessDenied,
     "ACCESS_TOKEN_EXPIRED": AccessTokenExpired,
@@ -6199,7 +6199,7 @@ BY_NAME: dict[str, type[RPCError] | dict[int, type[RPCError]]] = {
     "PREMIUM_GIFTCODE_WAS_REFUNDED": PremiumGiftcodeWasRefunded,
     "PREMIUM_PURPOSE_INVALID": PremiumPurposeInvalid,
     "PREMIUM_SUB_ACTIVE_UNTIL_X": PremiumSubActiveUntil,
-    "PREVIOUS_CHAT_IMPORT_ACTIVE_WAIT_XMIN": PreviousChatImportActiveWaitXmin,
+    "PREVIOUS_CHAT_IMPORT_ACTIVE_WAIT_XMIN": PreviousChatImportActiveWaitMin,
     "PRICING_CHAT_INVALID": PricingChatInvalid,
     "PRIVACY_KEY_INVALID": PrivacyKeyInvalid,
     "PRIVACY_PREMIUM_REQUIRED": {403: PrivacyPremiumRequired_403, 406: PrivacyPremiumRequired_406},

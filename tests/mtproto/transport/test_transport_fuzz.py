@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -97,13 +95,3 @@ def test_mutated_valid_streams(
     for where, mask in flips:
         stream[where % len(stream)] ^= mask
     drive(receiver, chunks(bytes(stream), cuts))
-
-
-def test_transport_imports_no_io() -> None:
-    """The sans-IO core pulls in no asyncio, socket, ssl or selectors."""
-    code = (
-        "import sys, tgfleet.mtproto.transport; "
-        "print(sorted(m for m in ('asyncio', 'socket', 'ssl', 'selectors') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

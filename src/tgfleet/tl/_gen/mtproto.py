@@ -25,6 +25,25 @@ from tgfleet.tl.core.writer import write_vector_long as _wvl
 from tgfleet.tl.core.writer import write_vector_object as _wvo
 from tgfleet.tl.core.writer import write_vector_string as _wvs
 
+if TYPE_CHECKING:
+    _R0 = _F[TypeResPQ]
+    _R1 = _F[TypeServerDHParams]
+    _R2 = _F[TypeSetClientDHParamsAnswer]
+    _R3 = _F[TypeRpcDropAnswer]
+    _R4 = _F[TypeFutureSalts]
+    _R5 = _F[TypePong]
+    _R6 = _F[TypeDestroySessionRes]
+    _R7 = _F[TypeDestroyAuthKeyRes]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+
 _new = object.__new__
 _X = TypeVar("_X")
 _S_Ii = _struct.Struct("<Ii")
@@ -236,7 +255,7 @@ class TypeSetClientDHParamsAnswer(_O):
 
 
 class ResPQ(TypeResPQ):
-    """``resPQ#05162463 nonce:int128 server_nonce:int128 pq:bytes server_public_key_fingerprints:Vector<long> = ResPQ``"""
+    """TL ``resPQ#05162463`` of type ``ResPQ``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "pq", "server_public_key_fingerprints")
     CONSTRUCTOR_ID = 0x05162463
@@ -267,7 +286,7 @@ class ResPQ(TypeResPQ):
 
 
 class PQInnerDataDc(TypePQInnerData):
-    """``p_q_inner_data_dc#a9f55f95 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int = P_Q_inner_data``"""
+    """TL ``p_q_inner_data_dc#a9f55f95`` of type ``P_Q_inner_data``; fields: ``_TL``."""
 
     __slots__ = ("pq", "p", "q", "nonce", "server_nonce", "new_nonce", "dc")
     CONSTRUCTOR_ID = 0xA9F55F95
@@ -307,7 +326,7 @@ class PQInnerDataDc(TypePQInnerData):
 
 
 class PQInnerDataTempDc(TypePQInnerData):
-    """``p_q_inner_data_temp_dc#56fddf88 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 dc:int expires_in:int = P_Q_inner_data``"""
+    """TL ``p_q_inner_data_temp_dc#56fddf88`` of type ``P_Q_inner_data``; fields: ``_TL``."""
 
     __slots__ = ("pq", "p", "q", "nonce", "server_nonce", "new_nonce", "dc", "expires_in")
     CONSTRUCTOR_ID = 0x56FDDF88
@@ -348,7 +367,7 @@ class PQInnerDataTempDc(TypePQInnerData):
 
 
 class ServerDHParamsOk(TypeServerDHParams):
-    """``server_DH_params_ok#d0e8075c nonce:int128 server_nonce:int128 encrypted_answer:bytes = Server_DH_Params``"""
+    """TL ``server_DH_params_ok#d0e8075c`` of type ``Server_DH_Params``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "encrypted_answer")
     CONSTRUCTOR_ID = 0xD0E8075C
@@ -376,7 +395,7 @@ class ServerDHParamsOk(TypeServerDHParams):
 
 
 class ServerDHInnerData(TypeServerDHInnerData):
-    """``server_DH_inner_data#b5890dba nonce:int128 server_nonce:int128 g:int dh_prime:bytes g_a:bytes server_time:int = Server_DH_inner_data``"""
+    """TL ``server_DH_inner_data#b5890dba`` of type ``Server_DH_inner_data``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "g", "dh_prime", "g_a", "server_time")
     CONSTRUCTOR_ID = 0xB5890DBA
@@ -413,7 +432,7 @@ class ServerDHInnerData(TypeServerDHInnerData):
 
 
 class ClientDHInnerData(TypeClientDHInnerData):
-    """``client_DH_inner_data#6643b654 nonce:int128 server_nonce:int128 retry_id:long g_b:bytes = Client_DH_Inner_Data``"""
+    """TL ``client_DH_inner_data#6643b654`` of type ``Client_DH_Inner_Data``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "retry_id", "g_b")
     CONSTRUCTOR_ID = 0x6643B654
@@ -444,7 +463,7 @@ class ClientDHInnerData(TypeClientDHInnerData):
 
 
 class DhGenOk(TypeSetClientDHParamsAnswer):
-    """``dh_gen_ok#3bcbf734 nonce:int128 server_nonce:int128 new_nonce_hash1:int128 = Set_client_DH_params_answer``"""
+    """TL ``dh_gen_ok#3bcbf734`` of type ``Set_client_DH_params_answer``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "new_nonce_hash1")
     CONSTRUCTOR_ID = 0x3BCBF734
@@ -472,7 +491,7 @@ class DhGenOk(TypeSetClientDHParamsAnswer):
 
 
 class DhGenRetry(TypeSetClientDHParamsAnswer):
-    """``dh_gen_retry#46dc1fb9 nonce:int128 server_nonce:int128 new_nonce_hash2:int128 = Set_client_DH_params_answer``"""
+    """TL ``dh_gen_retry#46dc1fb9`` of type ``Set_client_DH_params_answer``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "new_nonce_hash2")
     CONSTRUCTOR_ID = 0x46DC1FB9
@@ -500,7 +519,7 @@ class DhGenRetry(TypeSetClientDHParamsAnswer):
 
 
 class DhGenFail(TypeSetClientDHParamsAnswer):
-    """``dh_gen_fail#a69dae02 nonce:int128 server_nonce:int128 new_nonce_hash3:int128 = Set_client_DH_params_answer``"""
+    """TL ``dh_gen_fail#a69dae02`` of type ``Set_client_DH_params_answer``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "new_nonce_hash3")
     CONSTRUCTOR_ID = 0xA69DAE02
@@ -528,7 +547,7 @@ class DhGenFail(TypeSetClientDHParamsAnswer):
 
 
 class BindAuthKeyInner(TypeBindAuthKeyInner):
-    """``bind_auth_key_inner#75a3f765 nonce:long temp_auth_key_id:long perm_auth_key_id:long temp_session_id:long expires_at:int = BindAuthKeyInner``"""
+    """TL ``bind_auth_key_inner#75a3f765`` of type ``BindAuthKeyInner``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "temp_auth_key_id", "perm_auth_key_id", "temp_session_id", "expires_at")
     CONSTRUCTOR_ID = 0x75A3F765
@@ -553,7 +572,7 @@ class BindAuthKeyInner(TypeBindAuthKeyInner):
 
 
 class RpcResult(TypeRpcResult):
-    """``rpc_result#f35c6d01 req_msg_id:long result:Object = RpcResult``"""
+    """TL ``rpc_result#f35c6d01`` of type ``RpcResult``; fields: ``_TL``."""
 
     __slots__ = ("req_msg_id", "result")
     CONSTRUCTOR_ID = 0xF35C6D01
@@ -577,7 +596,7 @@ class RpcResult(TypeRpcResult):
 
 
 class RpcError(TypeRpcError):
-    """``rpc_error#2144ca19 error_code:int error_message:string = RpcError``"""
+    """TL ``rpc_error#2144ca19`` of type ``RpcError``; fields: ``_TL``."""
 
     __slots__ = ("error_code", "error_message")
     CONSTRUCTOR_ID = 0x2144CA19
@@ -601,7 +620,7 @@ class RpcError(TypeRpcError):
 
 
 class RpcAnswerUnknown(TypeRpcDropAnswer):
-    """``rpc_answer_unknown#5e2ad36e = RpcDropAnswer``"""
+    """TL ``rpc_answer_unknown#5e2ad36e`` of type ``RpcDropAnswer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5E2AD36E
@@ -621,7 +640,7 @@ class RpcAnswerUnknown(TypeRpcDropAnswer):
 
 
 class RpcAnswerDroppedRunning(TypeRpcDropAnswer):
-    """``rpc_answer_dropped_running#cd78e586 = RpcDropAnswer``"""
+    """TL ``rpc_answer_dropped_running#cd78e586`` of type ``RpcDropAnswer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xCD78E586
@@ -641,7 +660,7 @@ class RpcAnswerDroppedRunning(TypeRpcDropAnswer):
 
 
 class RpcAnswerDropped(TypeRpcDropAnswer):
-    """``rpc_answer_dropped#a43ad8b7 msg_id:long seq_no:int bytes:int = RpcDropAnswer``"""
+    """TL ``rpc_answer_dropped#a43ad8b7`` of type ``RpcDropAnswer``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "seq_no", "bytes")
     CONSTRUCTOR_ID = 0xA43AD8B7
@@ -664,7 +683,7 @@ class RpcAnswerDropped(TypeRpcDropAnswer):
 
 
 class FutureSalt(TypeFutureSalt):
-    """``future_salt#0949d9dc valid_since:int valid_until:int salt:long = FutureSalt``"""
+    """TL ``future_salt#0949d9dc`` of type ``FutureSalt``; fields: ``_TL``."""
 
     __slots__ = ("valid_since", "valid_until", "salt")
     CONSTRUCTOR_ID = 0x0949D9DC
@@ -690,7 +709,7 @@ class FutureSalt(TypeFutureSalt):
 
 
 class FutureSalts(TypeFutureSalts):
-    """``future_salts#ae500895 req_msg_id:long now:int salts:vector<future_salt> = FutureSalts``"""
+    """TL ``future_salts#ae500895`` of type ``FutureSalts``; fields: ``_TL``."""
 
     __slots__ = ("req_msg_id", "now", "salts")
     CONSTRUCTOR_ID = 0xAE500895
@@ -717,7 +736,7 @@ class FutureSalts(TypeFutureSalts):
 
 
 class Pong(TypePong):
-    """``pong#347773c5 msg_id:long ping_id:long = Pong``"""
+    """TL ``pong#347773c5`` of type ``Pong``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "ping_id")
     CONSTRUCTOR_ID = 0x347773C5
@@ -739,7 +758,7 @@ class Pong(TypePong):
 
 
 class DestroySessionOk(TypeDestroySessionRes):
-    """``destroy_session_ok#e22045fc session_id:long = DestroySessionRes``"""
+    """TL ``destroy_session_ok#e22045fc`` of type ``DestroySessionRes``; fields: ``_TL``."""
 
     __slots__ = ("session_id",)
     CONSTRUCTOR_ID = 0xE22045FC
@@ -760,7 +779,7 @@ class DestroySessionOk(TypeDestroySessionRes):
 
 
 class DestroySessionNone(TypeDestroySessionRes):
-    """``destroy_session_none#62d350c9 session_id:long = DestroySessionRes``"""
+    """TL ``destroy_session_none#62d350c9`` of type ``DestroySessionRes``; fields: ``_TL``."""
 
     __slots__ = ("session_id",)
     CONSTRUCTOR_ID = 0x62D350C9
@@ -781,7 +800,7 @@ class DestroySessionNone(TypeDestroySessionRes):
 
 
 class NewSessionCreated(TypeNewSession):
-    """``new_session_created#9ec20908 first_msg_id:long unique_id:long server_salt:long = NewSession``"""
+    """TL ``new_session_created#9ec20908`` of type ``NewSession``; fields: ``_TL``."""
 
     __slots__ = ("first_msg_id", "unique_id", "server_salt")
     CONSTRUCTOR_ID = 0x9EC20908
@@ -804,7 +823,7 @@ class NewSessionCreated(TypeNewSession):
 
 
 class MsgContainer(TypeMessageContainer):
-    """``msg_container#73f1f8dc messages:vector<%Message> = MessageContainer``"""
+    """TL ``msg_container#73f1f8dc`` of type ``MessageContainer``; fields: ``_TL``."""
 
     __slots__ = ("messages",)
     CONSTRUCTOR_ID = 0x73F1F8DC
@@ -828,7 +847,7 @@ class MsgContainer(TypeMessageContainer):
 
 
 class Message(TypeMessage):
-    """``message#5bb8e511 msg_id:long seqno:int bytes:int body:Object = Message``"""
+    """TL ``message#5bb8e511`` of type ``Message``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "seqno", "bytes", "body")
     CONSTRUCTOR_ID = 0x5BB8E511
@@ -858,7 +877,7 @@ class Message(TypeMessage):
 
 
 class MsgCopy(TypeMessageCopy):
-    """``msg_copy#e06046b2 orig_message:Message = MessageCopy``"""
+    """TL ``msg_copy#e06046b2`` of type ``MessageCopy``; fields: ``_TL``."""
 
     __slots__ = ("orig_message",)
     CONSTRUCTOR_ID = 0xE06046B2
@@ -880,7 +899,7 @@ class MsgCopy(TypeMessageCopy):
 
 
 class GzipPacked(TypeObject):
-    """``gzip_packed#3072cfa1 packed_data:bytes = Object``"""
+    """TL ``gzip_packed#3072cfa1`` of type ``Object``; fields: ``_TL``."""
 
     __slots__ = ("packed_data",)
     CONSTRUCTOR_ID = 0x3072CFA1
@@ -902,7 +921,7 @@ class GzipPacked(TypeObject):
 
 
 class MsgsAck(TypeMsgsAck):
-    """``msgs_ack#62d6b459 msg_ids:Vector<long> = MsgsAck``"""
+    """TL ``msgs_ack#62d6b459`` of type ``MsgsAck``; fields: ``_TL``."""
 
     __slots__ = ("msg_ids",)
     CONSTRUCTOR_ID = 0x62D6B459
@@ -924,7 +943,7 @@ class MsgsAck(TypeMsgsAck):
 
 
 class BadMsgNotification(TypeBadMsgNotification):
-    """``bad_msg_notification#a7eff811 bad_msg_id:long bad_msg_seqno:int error_code:int = BadMsgNotification``"""
+    """TL ``bad_msg_notification#a7eff811`` of type ``BadMsgNotification``; fields: ``_TL``."""
 
     __slots__ = ("bad_msg_id", "bad_msg_seqno", "error_code")
     CONSTRUCTOR_ID = 0xA7EFF811
@@ -947,7 +966,7 @@ class BadMsgNotification(TypeBadMsgNotification):
 
 
 class BadServerSalt(TypeBadMsgNotification):
-    """``bad_server_salt#edab447b bad_msg_id:long bad_msg_seqno:int error_code:int new_server_salt:long = BadMsgNotification``"""
+    """TL ``bad_server_salt#edab447b`` of type ``BadMsgNotification``; fields: ``_TL``."""
 
     __slots__ = ("bad_msg_id", "bad_msg_seqno", "error_code", "new_server_salt")
     CONSTRUCTOR_ID = 0xEDAB447B
@@ -971,7 +990,7 @@ class BadServerSalt(TypeBadMsgNotification):
 
 
 class MsgResendReq(TypeMsgResendReq):
-    """``msg_resend_req#7d861a08 msg_ids:Vector<long> = MsgResendReq``"""
+    """TL ``msg_resend_req#7d861a08`` of type ``MsgResendReq``; fields: ``_TL``."""
 
     __slots__ = ("msg_ids",)
     CONSTRUCTOR_ID = 0x7D861A08
@@ -993,7 +1012,7 @@ class MsgResendReq(TypeMsgResendReq):
 
 
 class MsgsStateReq(TypeMsgsStateReq):
-    """``msgs_state_req#da69fb52 msg_ids:Vector<long> = MsgsStateReq``"""
+    """TL ``msgs_state_req#da69fb52`` of type ``MsgsStateReq``; fields: ``_TL``."""
 
     __slots__ = ("msg_ids",)
     CONSTRUCTOR_ID = 0xDA69FB52
@@ -1015,7 +1034,7 @@ class MsgsStateReq(TypeMsgsStateReq):
 
 
 class MsgsStateInfo(TypeMsgsStateInfo):
-    """``msgs_state_info#04deb57d req_msg_id:long info:bytes = MsgsStateInfo``"""
+    """TL ``msgs_state_info#04deb57d`` of type ``MsgsStateInfo``; fields: ``_TL``."""
 
     __slots__ = ("req_msg_id", "info")
     CONSTRUCTOR_ID = 0x04DEB57D
@@ -1039,7 +1058,7 @@ class MsgsStateInfo(TypeMsgsStateInfo):
 
 
 class MsgsAllInfo(TypeMsgsAllInfo):
-    """``msgs_all_info#8cc0d131 msg_ids:Vector<long> info:bytes = MsgsAllInfo``"""
+    """TL ``msgs_all_info#8cc0d131`` of type ``MsgsAllInfo``; fields: ``_TL``."""
 
     __slots__ = ("msg_ids", "info")
     CONSTRUCTOR_ID = 0x8CC0D131
@@ -1064,7 +1083,7 @@ class MsgsAllInfo(TypeMsgsAllInfo):
 
 
 class MsgDetailedInfo(TypeMsgDetailedInfo):
-    """``msg_detailed_info#276d3ec6 msg_id:long answer_msg_id:long bytes:int status:int = MsgDetailedInfo``"""
+    """TL ``msg_detailed_info#276d3ec6`` of type ``MsgDetailedInfo``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "answer_msg_id", "bytes", "status")
     CONSTRUCTOR_ID = 0x276D3EC6
@@ -1088,7 +1107,7 @@ class MsgDetailedInfo(TypeMsgDetailedInfo):
 
 
 class MsgNewDetailedInfo(TypeMsgDetailedInfo):
-    """``msg_new_detailed_info#809db6df answer_msg_id:long bytes:int status:int = MsgDetailedInfo``"""
+    """TL ``msg_new_detailed_info#809db6df`` of type ``MsgDetailedInfo``; fields: ``_TL``."""
 
     __slots__ = ("answer_msg_id", "bytes", "status")
     CONSTRUCTOR_ID = 0x809DB6DF
@@ -1111,7 +1130,7 @@ class MsgNewDetailedInfo(TypeMsgDetailedInfo):
 
 
 class DestroyAuthKeyOk(TypeDestroyAuthKeyRes):
-    """``destroy_auth_key_ok#f660e1d4 = DestroyAuthKeyRes``"""
+    """TL ``destroy_auth_key_ok#f660e1d4`` of type ``DestroyAuthKeyRes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF660E1D4
@@ -1131,7 +1150,7 @@ class DestroyAuthKeyOk(TypeDestroyAuthKeyRes):
 
 
 class DestroyAuthKeyNone(TypeDestroyAuthKeyRes):
-    """``destroy_auth_key_none#0a9f2259 = DestroyAuthKeyRes``"""
+    """TL ``destroy_auth_key_none#0a9f2259`` of type ``DestroyAuthKeyRes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0A9F2259
@@ -1151,7 +1170,7 @@ class DestroyAuthKeyNone(TypeDestroyAuthKeyRes):
 
 
 class DestroyAuthKeyFail(TypeDestroyAuthKeyRes):
-    """``destroy_auth_key_fail#ea109b13 = DestroyAuthKeyRes``"""
+    """TL ``destroy_auth_key_fail#ea109b13`` of type ``DestroyAuthKeyRes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEA109B13
@@ -1171,7 +1190,7 @@ class DestroyAuthKeyFail(TypeDestroyAuthKeyRes):
 
 
 class HttpWait(TypeHttpWait):
-    """``http_wait#9299359f max_delay:int wait_after:int max_wait:int = HttpWait``"""
+    """TL ``http_wait#9299359f`` of type ``HttpWait``; fields: ``_TL``."""
 
     __slots__ = ("max_delay", "wait_after", "max_wait")
     CONSTRUCTOR_ID = 0x9299359F
@@ -1193,8 +1212,8 @@ class HttpWait(TypeHttpWait):
         return o
 
 
-class ReqPqMulti(_F["TypeResPQ"]):
-    """``req_pq_multi#be7e8ef1 nonce:int128 = ResPQ``"""
+class ReqPqMulti(_R0):
+    """TL function ``req_pq_multi#be7e8ef1`` returning ``ResPQ``; fields: ``_TL``."""
 
     __slots__ = ("nonce",)
     CONSTRUCTOR_ID = 0xBE7E8EF1
@@ -1219,8 +1238,8 @@ class ReqPqMulti(_F["TypeResPQ"]):
         return r.read_typed(_T_ResPQ)
 
 
-class ReqDHParams(_F["TypeServerDHParams"]):
-    """``req_DH_params#d712e4be nonce:int128 server_nonce:int128 p:bytes q:bytes public_key_fingerprint:long encrypted_data:bytes = Server_DH_Params``"""
+class ReqDHParams(_R1):
+    """TL function ``req_DH_params#d712e4be`` returning ``Server_DH_Params``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "p", "q", "public_key_fingerprint", "encrypted_data")
     CONSTRUCTOR_ID = 0xD712E4BE
@@ -1260,8 +1279,8 @@ class ReqDHParams(_F["TypeServerDHParams"]):
         return r.read_typed(_T_Server_DH_Params)
 
 
-class SetClientDHParams(_F["TypeSetClientDHParamsAnswer"]):
-    """``set_client_DH_params#f5045f1f nonce:int128 server_nonce:int128 encrypted_data:bytes = Set_client_DH_params_answer``"""
+class SetClientDHParams(_R2):
+    """TL function ``set_client_DH_params#f5045f1f`` returning ``Set_client_DH_params_answer``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "encrypted_data")
     CONSTRUCTOR_ID = 0xF5045F1F
@@ -1292,8 +1311,8 @@ class SetClientDHParams(_F["TypeSetClientDHParamsAnswer"]):
         return r.read_typed(_T_Set_client_DH_params_answer)
 
 
-class RpcDropAnswer(_F["TypeRpcDropAnswer"]):
-    """``rpc_drop_answer#58e4a740 req_msg_id:long = RpcDropAnswer``"""
+class RpcDropAnswer(_R3):
+    """TL function ``rpc_drop_answer#58e4a740`` returning ``RpcDropAnswer``; fields: ``_TL``."""
 
     __slots__ = ("req_msg_id",)
     CONSTRUCTOR_ID = 0x58E4A740
@@ -1317,8 +1336,8 @@ class RpcDropAnswer(_F["TypeRpcDropAnswer"]):
         return r.read_typed(_T_RpcDropAnswer)
 
 
-class GetFutureSalts(_F["TypeFutureSalts"]):
-    """``get_future_salts#b921bd04 num:int = FutureSalts``"""
+class GetFutureSalts(_R4):
+    """TL function ``get_future_salts#b921bd04`` returning ``FutureSalts``; fields: ``_TL``."""
 
     __slots__ = ("num",)
     CONSTRUCTOR_ID = 0xB921BD04
@@ -1342,8 +1361,8 @@ class GetFutureSalts(_F["TypeFutureSalts"]):
         return r.read_typed(_T_FutureSalts)
 
 
-class Ping(_F["TypePong"]):
-    """``ping#7abe77ec ping_id:long = Pong``"""
+class Ping(_R5):
+    """TL function ``ping#7abe77ec`` returning ``Pong``; fields: ``_TL``."""
 
     __slots__ = ("ping_id",)
     CONSTRUCTOR_ID = 0x7ABE77EC
@@ -1367,8 +1386,8 @@ class Ping(_F["TypePong"]):
         return r.read_typed(_T_Pong)
 
 
-class PingDelayDisconnect(_F["TypePong"]):
-    """``ping_delay_disconnect#f3427b8c ping_id:long disconnect_delay:int = Pong``"""
+class PingDelayDisconnect(_R5):
+    """TL function ``ping_delay_disconnect#f3427b8c`` returning ``Pong``; fields: ``_TL``."""
 
     __slots__ = ("ping_id", "disconnect_delay")
     CONSTRUCTOR_ID = 0xF3427B8C
@@ -1393,8 +1412,8 @@ class PingDelayDisconnect(_F["TypePong"]):
         return r.read_typed(_T_Pong)
 
 
-class DestroySession(_F["TypeDestroySessionRes"]):
-    """``destroy_session#e7512126 session_id:long = DestroySessionRes``"""
+class DestroySession(_R6):
+    """TL function ``destroy_session#e7512126`` returning ``DestroySessionRes``; fields: ``_TL``."""
 
     __slots__ = ("session_id",)
     CONSTRUCTOR_ID = 0xE7512126
@@ -1418,8 +1437,8 @@ class DestroySession(_F["TypeDestroySessionRes"]):
         return r.read_typed(_T_DestroySessionRes)
 
 
-class DestroyAuthKey(_F["TypeDestroyAuthKeyRes"]):
-    """``destroy_auth_key#d1435160 = DestroyAuthKeyRes``"""
+class DestroyAuthKey(_R7):
+    """TL function ``destroy_auth_key#d1435160`` returning ``DestroyAuthKeyRes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD1435160
@@ -1443,7 +1462,7 @@ class DestroyAuthKey(_F["TypeDestroyAuthKeyRes"]):
 
 
 class PQInnerData(TypePQInnerData):
-    """``p_q_inner_data#83c95aec pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 = P_Q_inner_data``"""
+    """TL ``p_q_inner_data#83c95aec`` of type ``P_Q_inner_data``; fields: ``_TL``."""
 
     __slots__ = ("pq", "p", "q", "nonce", "server_nonce", "new_nonce")
     CONSTRUCTOR_ID = 0x83C95AEC
@@ -1480,7 +1499,7 @@ class PQInnerData(TypePQInnerData):
 
 
 class PQInnerDataTemp(TypePQInnerData):
-    """``p_q_inner_data_temp#3c6a84d4 pq:bytes p:bytes q:bytes nonce:int128 server_nonce:int128 new_nonce:int256 expires_in:int = P_Q_inner_data``"""
+    """TL ``p_q_inner_data_temp#3c6a84d4`` of type ``P_Q_inner_data``; fields: ``_TL``."""
 
     __slots__ = ("pq", "p", "q", "nonce", "server_nonce", "new_nonce", "expires_in")
     CONSTRUCTOR_ID = 0x3C6A84D4
@@ -1520,7 +1539,7 @@ class PQInnerDataTemp(TypePQInnerData):
 
 
 class ServerDHParamsFail(TypeServerDHParams):
-    """``server_DH_params_fail#79cb045d nonce:int128 server_nonce:int128 new_nonce_hash:int128 = Server_DH_Params``"""
+    """TL ``server_DH_params_fail#79cb045d`` of type ``Server_DH_Params``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "server_nonce", "new_nonce_hash")
     CONSTRUCTOR_ID = 0x79CB045D
@@ -1548,7 +1567,7 @@ class ServerDHParamsFail(TypeServerDHParams):
 
 
 class RsaPublicKey(TypeRSAPublicKey):
-    """``rsa_public_key#7a19cb76 n:bytes e:bytes = RSAPublicKey``"""
+    """TL ``rsa_public_key#7a19cb76`` of type ``RSAPublicKey``; fields: ``_TL``."""
 
     __slots__ = ("n", "e")
     CONSTRUCTOR_ID = 0x7A19CB76
@@ -1572,8 +1591,8 @@ class RsaPublicKey(TypeRSAPublicKey):
         return o
 
 
-class ReqPq(_F["TypeResPQ"]):
-    """``req_pq#60469778 nonce:int128 = ResPQ``"""
+class ReqPq(_R0):
+    """TL function ``req_pq#60469778`` returning ``ResPQ``; fields: ``_TL``."""
 
     __slots__ = ("nonce",)
     CONSTRUCTOR_ID = 0x60469778

@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
 
 
 class InvokeAfterMsg(_F[_X]):
-    """``invokeAfterMsg#cb9f372d {X:Type} msg_id:long query:!X = X``"""
+    """TL function ``invokeAfterMsg#cb9f372d`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "query")
     CONSTRUCTOR_ID = 0xCB9F372D
@@ -77,7 +77,7 @@ class InvokeAfterMsg(_F[_X]):
 
 
 class InvokeAfterMsgs(_F[_X]):
-    """``invokeAfterMsgs#3dc4b4f0 {X:Type} msg_ids:Vector<long> query:!X = X``"""
+    """TL function ``invokeAfterMsgs#3dc4b4f0`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("msg_ids", "query")
     CONSTRUCTOR_ID = 0x3DC4B4F0
@@ -106,7 +106,7 @@ class InvokeAfterMsgs(_F[_X]):
 
 
 class InitConnection(_F[_X]):
-    """``initConnection#c1cd5ea9 {X:Type} flags:# api_id:int device_model:string system_version:string app_version:string system_lang_code:string lang_pack:string lang_code:string proxy:flags.0?InputClientProxy params:flags.1?JSONValue query:!X = X``"""
+    """TL function ``initConnection#c1cd5ea9`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("api_id", "device_model", "system_version", "app_version", "system_lang_code", "lang_pack", "lang_code", "proxy", "params", "query")
     CONSTRUCTOR_ID = 0xC1CD5EA9
@@ -162,7 +162,7 @@ class InitConnection(_F[_X]):
 
 
 class InvokeWithLayer(_F[_X]):
-    """``invokeWithLayer#da9b0d0d {X:Type} layer:int query:!X = X``"""
+    """TL function ``invokeWithLayer#da9b0d0d`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("layer", "query")
     CONSTRUCTOR_ID = 0xDA9B0D0D
@@ -190,7 +190,7 @@ class InvokeWithLayer(_F[_X]):
 
 
 class InvokeWithoutUpdates(_F[_X]):
-    """``invokeWithoutUpdates#bf9459b7 {X:Type} query:!X = X``"""
+    """TL function ``invokeWithoutUpdates#bf9459b7`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("query",)
     CONSTRUCTOR_ID = 0xBF9459B7
@@ -216,7 +216,7 @@ class InvokeWithoutUpdates(_F[_X]):
 
 
 class InvokeWithMessagesRange(_F[_X]):
-    """``invokeWithMessagesRange#365275f2 {X:Type} range:MessageRange query:!X = X``"""
+    """TL function ``invokeWithMessagesRange#365275f2`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("range", "query")
     CONSTRUCTOR_ID = 0x365275F2
@@ -245,7 +245,7 @@ class InvokeWithMessagesRange(_F[_X]):
 
 
 class InvokeWithTakeout(_F[_X]):
-    """``invokeWithTakeout#aca9fd2e {X:Type} takeout_id:long query:!X = X``"""
+    """TL function ``invokeWithTakeout#aca9fd2e`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("takeout_id", "query")
     CONSTRUCTOR_ID = 0xACA9FD2E
@@ -273,7 +273,7 @@ class InvokeWithTakeout(_F[_X]):
 
 
 class InvokeWithBusinessConnection(_F[_X]):
-    """``invokeWithBusinessConnection#dd289f8e {X:Type} connection_id:string query:!X = X``"""
+    """TL function ``invokeWithBusinessConnection#dd289f8e`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("connection_id", "query")
     CONSTRUCTOR_ID = 0xDD289F8E
@@ -302,7 +302,7 @@ class InvokeWithBusinessConnection(_F[_X]):
 
 
 class InvokeWithGooglePlayIntegrity(_F[_X]):
-    """``invokeWithGooglePlayIntegrity#1df92984 {X:Type} nonce:string token:string query:!X = X``"""
+    """TL function ``invokeWithGooglePlayIntegrity#1df92984`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "token", "query")
     CONSTRUCTOR_ID = 0x1DF92984
@@ -334,7 +334,7 @@ class InvokeWithGooglePlayIntegrity(_F[_X]):
 
 
 class InvokeWithApnsSecret(_F[_X]):
-    """``invokeWithApnsSecret#0dae54f8 {X:Type} nonce:string secret:string query:!X = X``"""
+    """TL function ``invokeWithApnsSecret#0dae54f8`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "secret", "query")
     CONSTRUCTOR_ID = 0x0DAE54F8
@@ -366,7 +366,7 @@ class InvokeWithApnsSecret(_F[_X]):
 
 
 class InvokeWithReCaptcha(_F[_X]):
-    """``invokeWithReCaptcha#adbb0f94 {X:Type} token:string query:!X = X``"""
+    """TL function ``invokeWithReCaptcha#adbb0f94`` returning ``X``; fields: ``_TL``."""
 
     __slots__ = ("token", "query")
     CONSTRUCTOR_ID = 0xADBB0F94

@@ -29,6 +29,97 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import account as _types_account
     from tgfleet.tl._gen.types import auth as _types_auth
+    _R0 = _F[bool]
+    _R1 = _F[_types.TypePeerNotifySettings]
+    _R2 = _F[_types.TypeUser]
+    _R3 = _F[_types_account.TypeWallPapers]
+    _R4 = _F[_types_account.TypePrivacyRules]
+    _R5 = _F[_types.TypeAccountDaysTTL]
+    _R6 = _F[_types_auth.TypeSentCode]
+    _R7 = _F[_types_account.TypeAuthorizations]
+    _R8 = _F[_types_account.TypePassword]
+    _R9 = _F[_types_account.TypePasswordSettings]
+    _R10 = _F[_types_account.TypeTmpPassword]
+    _R11 = _F[_types_account.TypeWebAuthorizations]
+    _R12 = _F[list[_types.TypeSecureValue]]
+    _R13 = _F[_types.TypeSecureValue]
+    _R14 = _F[_types_account.TypeAuthorizationForm]
+    _R15 = _F[_types_account.TypeSentEmailCode]
+    _R16 = _F[_types_account.TypeEmailVerified]
+    _R17 = _F[_types_account.TypeTakeout]
+    _R18 = _F[_types.TypeUpdates]
+    _R19 = _F[_types.TypeWallPaper]
+    _R20 = _F[_types_account.TypeAutoDownloadSettings]
+    _R21 = _F[_types.TypeDocument]
+    _R22 = _F[_types.TypeTheme]
+    _R23 = _F[_types_account.TypeThemes]
+    _R24 = _F[_types_account.TypeContentSettings]
+    _R25 = _F[list[_types.TypeWallPaper]]
+    _R26 = _F[_types.TypeGlobalPrivacySettings]
+    _R27 = _F[_types_account.TypeResetPasswordResult]
+    _R28 = _F[_types_account.TypeSavedRingtones]
+    _R29 = _F[_types_account.TypeSavedRingtone]
+    _R30 = _F[_types_account.TypeEmojiStatuses]
+    _R31 = _F[_types.TypeEmojiList]
+    _R32 = _F[_types_account.TypeAutoSaveSettings]
+    _R33 = _F[_types_account.TypeConnectedBots]
+    _R34 = _F[_types.TypeBusinessChatLink]
+    _R35 = _F[_types_account.TypeBusinessChatLinks]
+    _R36 = _F[_types_account.TypeResolvedBusinessChatLinks]
+    _R37 = _F[_types.TypeReactionsNotifySettings]
+    _R38 = _F[_types_account.TypePaidMessagesRevenue]
+    _R39 = _F[_types_account.TypeSavedMusicIds]
+    _R40 = _F[_types_account.TypeChatThemes]
+    _R41 = _F[_types_account.TypePasskeyRegistrationOptions]
+    _R42 = _F[_types.TypePasskey]
+    _R43 = _F[_types_account.TypePasskeys]
+    _R44 = _F[_types_account.TypeWebBrowserSettings]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
+    _R17 = _F
+    _R18 = _F
+    _R19 = _F
+    _R20 = _F
+    _R21 = _F
+    _R22 = _F
+    _R23 = _F
+    _R24 = _F
+    _R25 = _F
+    _R26 = _F
+    _R27 = _F
+    _R28 = _F
+    _R29 = _F
+    _R30 = _F
+    _R31 = _F
+    _R32 = _F
+    _R33 = _F
+    _R34 = _F
+    _R35 = _F
+    _R36 = _F
+    _R37 = _F
+    _R38 = _F
+    _R39 = _F
+    _R40 = _F
+    _R41 = _F
+    _R42 = _F
+    _R43 = _F
+    _R44 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -124,8 +215,8 @@ _T_account_WebBrowserSettings = _TYPE_IDS["account.WebBrowserSettings"]
 _T_auth_SentCode = _TYPE_IDS["auth.SentCode"]
 
 
-class RegisterDevice(_F["bool"]):
-    """``account.registerDevice#ec86017a flags:# no_muted:flags.0?true token_type:int token:string app_sandbox:Bool secret:bytes other_uids:Vector<long> = Bool``"""
+class RegisterDevice(_R0):
+    """TL function ``account.registerDevice#ec86017a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("no_muted", "token_type", "token", "app_sandbox", "secret", "other_uids")
     CONSTRUCTOR_ID = 0xEC86017A
@@ -165,8 +256,8 @@ class RegisterDevice(_F["bool"]):
         return r.read_bool()
 
 
-class UnregisterDevice(_F["bool"]):
-    """``account.unregisterDevice#6a0d3206 token_type:int token:string other_uids:Vector<long> = Bool``"""
+class UnregisterDevice(_R0):
+    """TL function ``account.unregisterDevice#6a0d3206`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("token_type", "token", "other_uids")
     CONSTRUCTOR_ID = 0x6A0D3206
@@ -196,8 +287,8 @@ class UnregisterDevice(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateNotifySettings(_F["bool"]):
-    """``account.updateNotifySettings#84be5b93 peer:InputNotifyPeer settings:InputPeerNotifySettings = Bool``"""
+class UpdateNotifySettings(_R0):
+    """TL function ``account.updateNotifySettings#84be5b93`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "settings")
     CONSTRUCTOR_ID = 0x84BE5B93
@@ -225,8 +316,8 @@ class UpdateNotifySettings(_F["bool"]):
         return r.read_bool()
 
 
-class GetNotifySettings(_F["_types.TypePeerNotifySettings"]):
-    """``account.getNotifySettings#12b3ad31 peer:InputNotifyPeer = PeerNotifySettings``"""
+class GetNotifySettings(_R1):
+    """TL function ``account.getNotifySettings#12b3ad31`` returning ``PeerNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x12B3AD31
@@ -251,8 +342,8 @@ class GetNotifySettings(_F["_types.TypePeerNotifySettings"]):
         return r.read_typed(_T_PeerNotifySettings)
 
 
-class ResetNotifySettings(_F["bool"]):
-    """``account.resetNotifySettings#db7e1747 = Bool``"""
+class ResetNotifySettings(_R0):
+    """TL function ``account.resetNotifySettings#db7e1747`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDB7E1747
@@ -275,8 +366,8 @@ class ResetNotifySettings(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateProfile(_F["_types.TypeUser"]):
-    """``account.updateProfile#78515775 flags:# first_name:flags.0?string last_name:flags.1?string about:flags.2?string = User``"""
+class UpdateProfile(_R2):
+    """TL function ``account.updateProfile#78515775`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("first_name", "last_name", "about")
     CONSTRUCTOR_ID = 0x78515775
@@ -313,8 +404,8 @@ class UpdateProfile(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class UpdateStatus(_F["bool"]):
-    """``account.updateStatus#6628562c offline:Bool = Bool``"""
+class UpdateStatus(_R0):
+    """TL function ``account.updateStatus#6628562c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("offline",)
     CONSTRUCTOR_ID = 0x6628562C
@@ -339,8 +430,8 @@ class UpdateStatus(_F["bool"]):
         return r.read_bool()
 
 
-class GetWallPapers(_F["_types_account.TypeWallPapers"]):
-    """``account.getWallPapers#07967d36 hash:long = account.WallPapers``"""
+class GetWallPapers(_R3):
+    """TL function ``account.getWallPapers#07967d36`` returning ``account.WallPapers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x07967D36
@@ -364,8 +455,8 @@ class GetWallPapers(_F["_types_account.TypeWallPapers"]):
         return r.read_typed(_T_account_WallPapers)
 
 
-class ReportPeer(_F["bool"]):
-    """``account.reportPeer#c5ba3d86 peer:InputPeer reason:ReportReason message:string = Bool``"""
+class ReportPeer(_R0):
+    """TL function ``account.reportPeer#c5ba3d86`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "reason", "message")
     CONSTRUCTOR_ID = 0xC5BA3D86
@@ -396,8 +487,8 @@ class ReportPeer(_F["bool"]):
         return r.read_bool()
 
 
-class CheckUsername(_F["bool"]):
-    """``account.checkUsername#2714d86c username:string = Bool``"""
+class CheckUsername(_R0):
+    """TL function ``account.checkUsername#2714d86c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("username",)
     CONSTRUCTOR_ID = 0x2714D86C
@@ -422,8 +513,8 @@ class CheckUsername(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateUsername(_F["_types.TypeUser"]):
-    """``account.updateUsername#3e0bdd7c username:string = User``"""
+class UpdateUsername(_R2):
+    """TL function ``account.updateUsername#3e0bdd7c`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("username",)
     CONSTRUCTOR_ID = 0x3E0BDD7C
@@ -448,8 +539,8 @@ class UpdateUsername(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class GetPrivacy(_F["_types_account.TypePrivacyRules"]):
-    """``account.getPrivacy#dadbc950 key:InputPrivacyKey = account.PrivacyRules``"""
+class GetPrivacy(_R4):
+    """TL function ``account.getPrivacy#dadbc950`` returning ``account.PrivacyRules``; fields: ``_TL``."""
 
     __slots__ = ("key",)
     CONSTRUCTOR_ID = 0xDADBC950
@@ -474,8 +565,8 @@ class GetPrivacy(_F["_types_account.TypePrivacyRules"]):
         return r.read_typed(_T_account_PrivacyRules)
 
 
-class SetPrivacy(_F["_types_account.TypePrivacyRules"]):
-    """``account.setPrivacy#c9f81ce8 key:InputPrivacyKey rules:Vector<InputPrivacyRule> = account.PrivacyRules``"""
+class SetPrivacy(_R4):
+    """TL function ``account.setPrivacy#c9f81ce8`` returning ``account.PrivacyRules``; fields: ``_TL``."""
 
     __slots__ = ("key", "rules")
     CONSTRUCTOR_ID = 0xC9F81CE8
@@ -503,8 +594,8 @@ class SetPrivacy(_F["_types_account.TypePrivacyRules"]):
         return r.read_typed(_T_account_PrivacyRules)
 
 
-class DeleteAccount(_F["bool"]):
-    """``account.deleteAccount#a2c0cf74 flags:# reason:string password:flags.0?InputCheckPasswordSRP = Bool``"""
+class DeleteAccount(_R0):
+    """TL function ``account.deleteAccount#a2c0cf74`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("reason", "password")
     CONSTRUCTOR_ID = 0xA2C0CF74
@@ -536,8 +627,8 @@ class DeleteAccount(_F["bool"]):
         return r.read_bool()
 
 
-class GetAccountTTL(_F["_types.TypeAccountDaysTTL"]):
-    """``account.getAccountTTL#08fc711d = AccountDaysTTL``"""
+class GetAccountTTL(_R5):
+    """TL function ``account.getAccountTTL#08fc711d`` returning ``AccountDaysTTL``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x08FC711D
@@ -560,8 +651,8 @@ class GetAccountTTL(_F["_types.TypeAccountDaysTTL"]):
         return r.read_typed(_T_AccountDaysTTL)
 
 
-class SetAccountTTL(_F["bool"]):
-    """``account.setAccountTTL#2442485e ttl:AccountDaysTTL = Bool``"""
+class SetAccountTTL(_R0):
+    """TL function ``account.setAccountTTL#2442485e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("ttl",)
     CONSTRUCTOR_ID = 0x2442485E
@@ -586,8 +677,8 @@ class SetAccountTTL(_F["bool"]):
         return r.read_bool()
 
 
-class SendChangePhoneCode(_F["_types_auth.TypeSentCode"]):
-    """``account.sendChangePhoneCode#82574ae5 phone_number:string settings:CodeSettings = auth.SentCode``"""
+class SendChangePhoneCode(_R6):
+    """TL function ``account.sendChangePhoneCode#82574ae5`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "settings")
     CONSTRUCTOR_ID = 0x82574AE5
@@ -615,8 +706,8 @@ class SendChangePhoneCode(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class ChangePhone(_F["_types.TypeUser"]):
-    """``account.changePhone#70c32edb phone_number:string phone_code_hash:string phone_code:string = User``"""
+class ChangePhone(_R2):
+    """TL function ``account.changePhone#70c32edb`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "phone_code")
     CONSTRUCTOR_ID = 0x70C32EDB
@@ -647,8 +738,8 @@ class ChangePhone(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class UpdateDeviceLocked(_F["bool"]):
-    """``account.updateDeviceLocked#38df3532 period:int = Bool``"""
+class UpdateDeviceLocked(_R0):
+    """TL function ``account.updateDeviceLocked#38df3532`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("period",)
     CONSTRUCTOR_ID = 0x38DF3532
@@ -672,8 +763,8 @@ class UpdateDeviceLocked(_F["bool"]):
         return r.read_bool()
 
 
-class GetAuthorizations(_F["_types_account.TypeAuthorizations"]):
-    """``account.getAuthorizations#e320c158 = account.Authorizations``"""
+class GetAuthorizations(_R7):
+    """TL function ``account.getAuthorizations#e320c158`` returning ``account.Authorizations``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE320C158
@@ -696,8 +787,8 @@ class GetAuthorizations(_F["_types_account.TypeAuthorizations"]):
         return r.read_typed(_T_account_Authorizations)
 
 
-class ResetAuthorization(_F["bool"]):
-    """``account.resetAuthorization#df77f3bc hash:long = Bool``"""
+class ResetAuthorization(_R0):
+    """TL function ``account.resetAuthorization#df77f3bc`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xDF77F3BC
@@ -721,8 +812,8 @@ class ResetAuthorization(_F["bool"]):
         return r.read_bool()
 
 
-class GetPassword(_F["_types_account.TypePassword"]):
-    """``account.getPassword#548a30f5 = account.Password``"""
+class GetPassword(_R8):
+    """TL function ``account.getPassword#548a30f5`` returning ``account.Password``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x548A30F5
@@ -745,8 +836,8 @@ class GetPassword(_F["_types_account.TypePassword"]):
         return r.read_typed(_T_account_Password)
 
 
-class GetPasswordSettings(_F["_types_account.TypePasswordSettings"]):
-    """``account.getPasswordSettings#9cd4eaf9 password:InputCheckPasswordSRP = account.PasswordSettings``"""
+class GetPasswordSettings(_R9):
+    """TL function ``account.getPasswordSettings#9cd4eaf9`` returning ``account.PasswordSettings``; fields: ``_TL``."""
 
     __slots__ = ("password",)
     CONSTRUCTOR_ID = 0x9CD4EAF9
@@ -771,8 +862,8 @@ class GetPasswordSettings(_F["_types_account.TypePasswordSettings"]):
         return r.read_typed(_T_account_PasswordSettings)
 
 
-class UpdatePasswordSettings(_F["bool"]):
-    """``account.updatePasswordSettings#a59b102f password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings = Bool``"""
+class UpdatePasswordSettings(_R0):
+    """TL function ``account.updatePasswordSettings#a59b102f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("password", "new_settings")
     CONSTRUCTOR_ID = 0xA59B102F
@@ -800,8 +891,8 @@ class UpdatePasswordSettings(_F["bool"]):
         return r.read_bool()
 
 
-class SendConfirmPhoneCode(_F["_types_auth.TypeSentCode"]):
-    """``account.sendConfirmPhoneCode#1b3faa88 hash:string settings:CodeSettings = auth.SentCode``"""
+class SendConfirmPhoneCode(_R6):
+    """TL function ``account.sendConfirmPhoneCode#1b3faa88`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("hash", "settings")
     CONSTRUCTOR_ID = 0x1B3FAA88
@@ -829,8 +920,8 @@ class SendConfirmPhoneCode(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class ConfirmPhone(_F["bool"]):
-    """``account.confirmPhone#5f2178c3 phone_code_hash:string phone_code:string = Bool``"""
+class ConfirmPhone(_R0):
+    """TL function ``account.confirmPhone#5f2178c3`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phone_code_hash", "phone_code")
     CONSTRUCTOR_ID = 0x5F2178C3
@@ -858,8 +949,8 @@ class ConfirmPhone(_F["bool"]):
         return r.read_bool()
 
 
-class GetTmpPassword(_F["_types_account.TypeTmpPassword"]):
-    """``account.getTmpPassword#449e0b51 password:InputCheckPasswordSRP period:int = account.TmpPassword``"""
+class GetTmpPassword(_R10):
+    """TL function ``account.getTmpPassword#449e0b51`` returning ``account.TmpPassword``; fields: ``_TL``."""
 
     __slots__ = ("password", "period")
     CONSTRUCTOR_ID = 0x449E0B51
@@ -887,8 +978,8 @@ class GetTmpPassword(_F["_types_account.TypeTmpPassword"]):
         return r.read_typed(_T_account_TmpPassword)
 
 
-class GetWebAuthorizations(_F["_types_account.TypeWebAuthorizations"]):
-    """``account.getWebAuthorizations#182e6d6f = account.WebAuthorizations``"""
+class GetWebAuthorizations(_R11):
+    """TL function ``account.getWebAuthorizations#182e6d6f`` returning ``account.WebAuthorizations``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x182E6D6F
@@ -911,8 +1002,8 @@ class GetWebAuthorizations(_F["_types_account.TypeWebAuthorizations"]):
         return r.read_typed(_T_account_WebAuthorizations)
 
 
-class ResetWebAuthorization(_F["bool"]):
-    """``account.resetWebAuthorization#2d01b9ef hash:long = Bool``"""
+class ResetWebAuthorization(_R0):
+    """TL function ``account.resetWebAuthorization#2d01b9ef`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x2D01B9EF
@@ -936,8 +1027,8 @@ class ResetWebAuthorization(_F["bool"]):
         return r.read_bool()
 
 
-class ResetWebAuthorizations(_F["bool"]):
-    """``account.resetWebAuthorizations#682d2594 = Bool``"""
+class ResetWebAuthorizations(_R0):
+    """TL function ``account.resetWebAuthorizations#682d2594`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x682D2594
@@ -960,8 +1051,8 @@ class ResetWebAuthorizations(_F["bool"]):
         return r.read_bool()
 
 
-class GetAllSecureValues(_F["list[_types.TypeSecureValue]"]):
-    """``account.getAllSecureValues#b288bc7d = Vector<SecureValue>``"""
+class GetAllSecureValues(_R12):
+    """TL function ``account.getAllSecureValues#b288bc7d`` returning ``Vector<SecureValue>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB288BC7D
@@ -984,8 +1075,8 @@ class GetAllSecureValues(_F["list[_types.TypeSecureValue]"]):
         return r.read_vector_typed(_T_SecureValue)
 
 
-class GetSecureValue(_F["list[_types.TypeSecureValue]"]):
-    """``account.getSecureValue#73665bc2 types:Vector<SecureValueType> = Vector<SecureValue>``"""
+class GetSecureValue(_R12):
+    """TL function ``account.getSecureValue#73665bc2`` returning ``Vector<SecureValue>``; fields: ``_TL``."""
 
     __slots__ = ("types",)
     CONSTRUCTOR_ID = 0x73665BC2
@@ -1010,8 +1101,8 @@ class GetSecureValue(_F["list[_types.TypeSecureValue]"]):
         return r.read_vector_typed(_T_SecureValue)
 
 
-class SaveSecureValue(_F["_types.TypeSecureValue"]):
-    """``account.saveSecureValue#899fe31d value:InputSecureValue secure_secret_id:long = SecureValue``"""
+class SaveSecureValue(_R13):
+    """TL function ``account.saveSecureValue#899fe31d`` returning ``SecureValue``; fields: ``_TL``."""
 
     __slots__ = ("value", "secure_secret_id")
     CONSTRUCTOR_ID = 0x899FE31D
@@ -1039,8 +1130,8 @@ class SaveSecureValue(_F["_types.TypeSecureValue"]):
         return r.read_typed(_T_SecureValue)
 
 
-class DeleteSecureValue(_F["bool"]):
-    """``account.deleteSecureValue#b880bc4b types:Vector<SecureValueType> = Bool``"""
+class DeleteSecureValue(_R0):
+    """TL function ``account.deleteSecureValue#b880bc4b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("types",)
     CONSTRUCTOR_ID = 0xB880BC4B
@@ -1065,8 +1156,8 @@ class DeleteSecureValue(_F["bool"]):
         return r.read_bool()
 
 
-class GetAuthorizationForm(_F["_types_account.TypeAuthorizationForm"]):
-    """``account.getAuthorizationForm#a929597a bot_id:long scope:string public_key:string = account.AuthorizationForm``"""
+class GetAuthorizationForm(_R14):
+    """TL function ``account.getAuthorizationForm#a929597a`` returning ``account.AuthorizationForm``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "scope", "public_key")
     CONSTRUCTOR_ID = 0xA929597A
@@ -1096,8 +1187,8 @@ class GetAuthorizationForm(_F["_types_account.TypeAuthorizationForm"]):
         return r.read_typed(_T_account_AuthorizationForm)
 
 
-class AcceptAuthorization(_F["bool"]):
-    """``account.acceptAuthorization#f3ed4c73 bot_id:long scope:string public_key:string value_hashes:Vector<SecureValueHash> credentials:SecureCredentialsEncrypted = Bool``"""
+class AcceptAuthorization(_R0):
+    """TL function ``account.acceptAuthorization#f3ed4c73`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "scope", "public_key", "value_hashes", "credentials")
     CONSTRUCTOR_ID = 0xF3ED4C73
@@ -1133,8 +1224,8 @@ class AcceptAuthorization(_F["bool"]):
         return r.read_bool()
 
 
-class SendVerifyPhoneCode(_F["_types_auth.TypeSentCode"]):
-    """``account.sendVerifyPhoneCode#a5a356f9 phone_number:string settings:CodeSettings = auth.SentCode``"""
+class SendVerifyPhoneCode(_R6):
+    """TL function ``account.sendVerifyPhoneCode#a5a356f9`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "settings")
     CONSTRUCTOR_ID = 0xA5A356F9
@@ -1162,8 +1253,8 @@ class SendVerifyPhoneCode(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class VerifyPhone(_F["bool"]):
-    """``account.verifyPhone#4dd3a7f6 phone_number:string phone_code_hash:string phone_code:string = Bool``"""
+class VerifyPhone(_R0):
+    """TL function ``account.verifyPhone#4dd3a7f6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "phone_code")
     CONSTRUCTOR_ID = 0x4DD3A7F6
@@ -1194,8 +1285,8 @@ class VerifyPhone(_F["bool"]):
         return r.read_bool()
 
 
-class SendVerifyEmailCode(_F["_types_account.TypeSentEmailCode"]):
-    """``account.sendVerifyEmailCode#98e037bb purpose:EmailVerifyPurpose email:string = account.SentEmailCode``"""
+class SendVerifyEmailCode(_R15):
+    """TL function ``account.sendVerifyEmailCode#98e037bb`` returning ``account.SentEmailCode``; fields: ``_TL``."""
 
     __slots__ = ("purpose", "email")
     CONSTRUCTOR_ID = 0x98E037BB
@@ -1223,8 +1314,8 @@ class SendVerifyEmailCode(_F["_types_account.TypeSentEmailCode"]):
         return r.read_typed(_T_account_SentEmailCode)
 
 
-class VerifyEmail(_F["_types_account.TypeEmailVerified"]):
-    """``account.verifyEmail#032da4cf purpose:EmailVerifyPurpose verification:EmailVerification = account.EmailVerified``"""
+class VerifyEmail(_R16):
+    """TL function ``account.verifyEmail#032da4cf`` returning ``account.EmailVerified``; fields: ``_TL``."""
 
     __slots__ = ("purpose", "verification")
     CONSTRUCTOR_ID = 0x032DA4CF
@@ -1252,8 +1343,8 @@ class VerifyEmail(_F["_types_account.TypeEmailVerified"]):
         return r.read_typed(_T_account_EmailVerified)
 
 
-class InitTakeoutSession(_F["_types_account.TypeTakeout"]):
-    """``account.initTakeoutSession#8ef3eab0 flags:# contacts:flags.0?true message_users:flags.1?true message_chats:flags.2?true message_megagroups:flags.3?true message_channels:flags.4?true files:flags.5?true file_max_size:flags.5?long = account.Takeout``"""
+class InitTakeoutSession(_R17):
+    """TL function ``account.initTakeoutSession#8ef3eab0`` returning ``account.Takeout``; fields: ``_TL``."""
 
     __slots__ = ("contacts", "message_users", "message_chats", "message_megagroups", "message_channels", "files", "file_max_size")
     CONSTRUCTOR_ID = 0x8EF3EAB0
@@ -1294,8 +1385,8 @@ class InitTakeoutSession(_F["_types_account.TypeTakeout"]):
         return r.read_typed(_T_account_Takeout)
 
 
-class FinishTakeoutSession(_F["bool"]):
-    """``account.finishTakeoutSession#1d2652ee flags:# success:flags.0?true = Bool``"""
+class FinishTakeoutSession(_R0):
+    """TL function ``account.finishTakeoutSession#1d2652ee`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("success",)
     CONSTRUCTOR_ID = 0x1D2652EE
@@ -1322,8 +1413,8 @@ class FinishTakeoutSession(_F["bool"]):
         return r.read_bool()
 
 
-class ConfirmPasswordEmail(_F["bool"]):
-    """``account.confirmPasswordEmail#8fdf1920 code:string = Bool``"""
+class ConfirmPasswordEmail(_R0):
+    """TL function ``account.confirmPasswordEmail#8fdf1920`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("code",)
     CONSTRUCTOR_ID = 0x8FDF1920
@@ -1348,8 +1439,8 @@ class ConfirmPasswordEmail(_F["bool"]):
         return r.read_bool()
 
 
-class ResendPasswordEmail(_F["bool"]):
-    """``account.resendPasswordEmail#7a7f2a15 = Bool``"""
+class ResendPasswordEmail(_R0):
+    """TL function ``account.resendPasswordEmail#7a7f2a15`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7A7F2A15
@@ -1372,8 +1463,8 @@ class ResendPasswordEmail(_F["bool"]):
         return r.read_bool()
 
 
-class CancelPasswordEmail(_F["bool"]):
-    """``account.cancelPasswordEmail#c1cbd5b6 = Bool``"""
+class CancelPasswordEmail(_R0):
+    """TL function ``account.cancelPasswordEmail#c1cbd5b6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC1CBD5B6
@@ -1396,8 +1487,8 @@ class CancelPasswordEmail(_F["bool"]):
         return r.read_bool()
 
 
-class GetContactSignUpNotification(_F["bool"]):
-    """``account.getContactSignUpNotification#9f07c728 = Bool``"""
+class GetContactSignUpNotification(_R0):
+    """TL function ``account.getContactSignUpNotification#9f07c728`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9F07C728
@@ -1420,8 +1511,8 @@ class GetContactSignUpNotification(_F["bool"]):
         return r.read_bool()
 
 
-class SetContactSignUpNotification(_F["bool"]):
-    """``account.setContactSignUpNotification#cff43f61 silent:Bool = Bool``"""
+class SetContactSignUpNotification(_R0):
+    """TL function ``account.setContactSignUpNotification#cff43f61`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("silent",)
     CONSTRUCTOR_ID = 0xCFF43F61
@@ -1446,8 +1537,8 @@ class SetContactSignUpNotification(_F["bool"]):
         return r.read_bool()
 
 
-class GetNotifyExceptions(_F["_types.TypeUpdates"]):
-    """``account.getNotifyExceptions#53577479 flags:# compare_sound:flags.1?true compare_stories:flags.2?true peer:flags.0?InputNotifyPeer = Updates``"""
+class GetNotifyExceptions(_R18):
+    """TL function ``account.getNotifyExceptions#53577479`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("compare_sound", "compare_stories", "peer")
     CONSTRUCTOR_ID = 0x53577479
@@ -1480,8 +1571,8 @@ class GetNotifyExceptions(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetWallPaper(_F["_types.TypeWallPaper"]):
-    """``account.getWallPaper#fc8ddbea wallpaper:InputWallPaper = WallPaper``"""
+class GetWallPaper(_R19):
+    """TL function ``account.getWallPaper#fc8ddbea`` returning ``WallPaper``; fields: ``_TL``."""
 
     __slots__ = ("wallpaper",)
     CONSTRUCTOR_ID = 0xFC8DDBEA
@@ -1506,8 +1597,8 @@ class GetWallPaper(_F["_types.TypeWallPaper"]):
         return r.read_typed(_T_WallPaper)
 
 
-class UploadWallPaper(_F["_types.TypeWallPaper"]):
-    """``account.uploadWallPaper#e39a8f03 flags:# for_chat:flags.0?true file:InputFile mime_type:string settings:WallPaperSettings = WallPaper``"""
+class UploadWallPaper(_R19):
+    """TL function ``account.uploadWallPaper#e39a8f03`` returning ``WallPaper``; fields: ``_TL``."""
 
     __slots__ = ("for_chat", "file", "mime_type", "settings")
     CONSTRUCTOR_ID = 0xE39A8F03
@@ -1543,8 +1634,8 @@ class UploadWallPaper(_F["_types.TypeWallPaper"]):
         return r.read_typed(_T_WallPaper)
 
 
-class SaveWallPaper(_F["bool"]):
-    """``account.saveWallPaper#6c5a5b37 wallpaper:InputWallPaper unsave:Bool settings:WallPaperSettings = Bool``"""
+class SaveWallPaper(_R0):
+    """TL function ``account.saveWallPaper#6c5a5b37`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("wallpaper", "unsave", "settings")
     CONSTRUCTOR_ID = 0x6C5A5B37
@@ -1575,8 +1666,8 @@ class SaveWallPaper(_F["bool"]):
         return r.read_bool()
 
 
-class InstallWallPaper(_F["bool"]):
-    """``account.installWallPaper#feed5769 wallpaper:InputWallPaper settings:WallPaperSettings = Bool``"""
+class InstallWallPaper(_R0):
+    """TL function ``account.installWallPaper#feed5769`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("wallpaper", "settings")
     CONSTRUCTOR_ID = 0xFEED5769
@@ -1604,8 +1695,8 @@ class InstallWallPaper(_F["bool"]):
         return r.read_bool()
 
 
-class ResetWallPapers(_F["bool"]):
-    """``account.resetWallPapers#bb3b9804 = Bool``"""
+class ResetWallPapers(_R0):
+    """TL function ``account.resetWallPapers#bb3b9804`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBB3B9804
@@ -1628,8 +1719,8 @@ class ResetWallPapers(_F["bool"]):
         return r.read_bool()
 
 
-class GetAutoDownloadSettings(_F["_types_account.TypeAutoDownloadSettings"]):
-    """``account.getAutoDownloadSettings#56da0b3f = account.AutoDownloadSettings``"""
+class GetAutoDownloadSettings(_R20):
+    """TL function ``account.getAutoDownloadSettings#56da0b3f`` returning ``account.AutoDownloadSettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x56DA0B3F
@@ -1652,8 +1743,8 @@ class GetAutoDownloadSettings(_F["_types_account.TypeAutoDownloadSettings"]):
         return r.read_typed(_T_account_AutoDownloadSettings)
 
 
-class SaveAutoDownloadSettings(_F["bool"]):
-    """``account.saveAutoDownloadSettings#76f36233 flags:# low:flags.0?true high:flags.1?true settings:AutoDownloadSettings = Bool``"""
+class SaveAutoDownloadSettings(_R0):
+    """TL function ``account.saveAutoDownloadSettings#76f36233`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("low", "high", "settings")
     CONSTRUCTOR_ID = 0x76F36233
@@ -1685,8 +1776,8 @@ class SaveAutoDownloadSettings(_F["bool"]):
         return r.read_bool()
 
 
-class UploadTheme(_F["_types.TypeDocument"]):
-    """``account.uploadTheme#1c3db333 flags:# file:InputFile thumb:flags.0?InputFile file_name:string mime_type:string = Document``"""
+class UploadTheme(_R21):
+    """TL function ``account.uploadTheme#1c3db333`` returning ``Document``; fields: ``_TL``."""
 
     __slots__ = ("file", "thumb", "file_name", "mime_type")
     CONSTRUCTOR_ID = 0x1C3DB333
@@ -1724,8 +1815,8 @@ class UploadTheme(_F["_types.TypeDocument"]):
         return r.read_typed(_T_Document)
 
 
-class CreateTheme(_F["_types.TypeTheme"]):
-    """``account.createTheme#652e4400 flags:# slug:string title:string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme``"""
+class CreateTheme(_R22):
+    """TL function ``account.createTheme#652e4400`` returning ``Theme``; fields: ``_TL``."""
 
     __slots__ = ("slug", "title", "document", "settings")
     CONSTRUCTOR_ID = 0x652E4400
@@ -1764,8 +1855,8 @@ class CreateTheme(_F["_types.TypeTheme"]):
         return r.read_typed(_T_Theme)
 
 
-class UpdateTheme(_F["_types.TypeTheme"]):
-    """``account.updateTheme#2bf40ccc flags:# format:string theme:InputTheme slug:flags.0?string title:flags.1?string document:flags.2?InputDocument settings:flags.3?Vector<InputThemeSettings> = Theme``"""
+class UpdateTheme(_R22):
+    """TL function ``account.updateTheme#2bf40ccc`` returning ``Theme``; fields: ``_TL``."""
 
     __slots__ = ("format", "theme", "slug", "title", "document", "settings")
     CONSTRUCTOR_ID = 0x2BF40CCC
@@ -1812,8 +1903,8 @@ class UpdateTheme(_F["_types.TypeTheme"]):
         return r.read_typed(_T_Theme)
 
 
-class SaveTheme(_F["bool"]):
-    """``account.saveTheme#f257106c theme:InputTheme unsave:Bool = Bool``"""
+class SaveTheme(_R0):
+    """TL function ``account.saveTheme#f257106c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("theme", "unsave")
     CONSTRUCTOR_ID = 0xF257106C
@@ -1841,8 +1932,8 @@ class SaveTheme(_F["bool"]):
         return r.read_bool()
 
 
-class InstallTheme(_F["bool"]):
-    """``account.installTheme#c727bb3b flags:# dark:flags.0?true theme:flags.1?InputTheme format:flags.2?string base_theme:flags.3?BaseTheme = Bool``"""
+class InstallTheme(_R0):
+    """TL function ``account.installTheme#c727bb3b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("dark", "theme", "format", "base_theme")
     CONSTRUCTOR_ID = 0xC727BB3B
@@ -1881,8 +1972,8 @@ class InstallTheme(_F["bool"]):
         return r.read_bool()
 
 
-class GetTheme(_F["_types.TypeTheme"]):
-    """``account.getTheme#3a5869ec format:string theme:InputTheme = Theme``"""
+class GetTheme(_R22):
+    """TL function ``account.getTheme#3a5869ec`` returning ``Theme``; fields: ``_TL``."""
 
     __slots__ = ("format", "theme")
     CONSTRUCTOR_ID = 0x3A5869EC
@@ -1910,8 +2001,8 @@ class GetTheme(_F["_types.TypeTheme"]):
         return r.read_typed(_T_Theme)
 
 
-class GetThemes(_F["_types_account.TypeThemes"]):
-    """``account.getThemes#7206e458 format:string hash:long = account.Themes``"""
+class GetThemes(_R23):
+    """TL function ``account.getThemes#7206e458`` returning ``account.Themes``; fields: ``_TL``."""
 
     __slots__ = ("format", "hash")
     CONSTRUCTOR_ID = 0x7206E458
@@ -1939,8 +2030,8 @@ class GetThemes(_F["_types_account.TypeThemes"]):
         return r.read_typed(_T_account_Themes)
 
 
-class SetContentSettings(_F["bool"]):
-    """``account.setContentSettings#b574b16b flags:# sensitive_enabled:flags.0?true = Bool``"""
+class SetContentSettings(_R0):
+    """TL function ``account.setContentSettings#b574b16b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("sensitive_enabled",)
     CONSTRUCTOR_ID = 0xB574B16B
@@ -1967,8 +2058,8 @@ class SetContentSettings(_F["bool"]):
         return r.read_bool()
 
 
-class GetContentSettings(_F["_types_account.TypeContentSettings"]):
-    """``account.getContentSettings#8b9b4dae = account.ContentSettings``"""
+class GetContentSettings(_R24):
+    """TL function ``account.getContentSettings#8b9b4dae`` returning ``account.ContentSettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8B9B4DAE
@@ -1991,8 +2082,8 @@ class GetContentSettings(_F["_types_account.TypeContentSettings"]):
         return r.read_typed(_T_account_ContentSettings)
 
 
-class GetMultiWallPapers(_F["list[_types.TypeWallPaper]"]):
-    """``account.getMultiWallPapers#65ad71dc wallpapers:Vector<InputWallPaper> = Vector<WallPaper>``"""
+class GetMultiWallPapers(_R25):
+    """TL function ``account.getMultiWallPapers#65ad71dc`` returning ``Vector<WallPaper>``; fields: ``_TL``."""
 
     __slots__ = ("wallpapers",)
     CONSTRUCTOR_ID = 0x65AD71DC
@@ -2017,8 +2108,8 @@ class GetMultiWallPapers(_F["list[_types.TypeWallPaper]"]):
         return r.read_vector_typed(_T_WallPaper)
 
 
-class GetGlobalPrivacySettings(_F["_types.TypeGlobalPrivacySettings"]):
-    """``account.getGlobalPrivacySettings#eb2b4cf6 = GlobalPrivacySettings``"""
+class GetGlobalPrivacySettings(_R26):
+    """TL function ``account.getGlobalPrivacySettings#eb2b4cf6`` returning ``GlobalPrivacySettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEB2B4CF6
@@ -2041,8 +2132,8 @@ class GetGlobalPrivacySettings(_F["_types.TypeGlobalPrivacySettings"]):
         return r.read_typed(_T_GlobalPrivacySettings)
 
 
-class SetGlobalPrivacySettings(_F["_types.TypeGlobalPrivacySettings"]):
-    """``account.setGlobalPrivacySettings#1edaaac2 settings:GlobalPrivacySettings = GlobalPrivacySettings``"""
+class SetGlobalPrivacySettings(_R26):
+    """TL function ``account.setGlobalPrivacySettings#1edaaac2`` returning ``GlobalPrivacySettings``; fields: ``_TL``."""
 
     __slots__ = ("settings",)
     CONSTRUCTOR_ID = 0x1EDAAAC2
@@ -2067,8 +2158,8 @@ class SetGlobalPrivacySettings(_F["_types.TypeGlobalPrivacySettings"]):
         return r.read_typed(_T_GlobalPrivacySettings)
 
 
-class ReportProfilePhoto(_F["bool"]):
-    """``account.reportProfilePhoto#fa8cc6f5 peer:InputPeer photo_id:InputPhoto reason:ReportReason message:string = Bool``"""
+class ReportProfilePhoto(_R0):
+    """TL function ``account.reportProfilePhoto#fa8cc6f5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "photo_id", "reason", "message")
     CONSTRUCTOR_ID = 0xFA8CC6F5
@@ -2102,8 +2193,8 @@ class ReportProfilePhoto(_F["bool"]):
         return r.read_bool()
 
 
-class ResetPassword(_F["_types_account.TypeResetPasswordResult"]):
-    """``account.resetPassword#9308ce1b = account.ResetPasswordResult``"""
+class ResetPassword(_R27):
+    """TL function ``account.resetPassword#9308ce1b`` returning ``account.ResetPasswordResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9308CE1B
@@ -2126,8 +2217,8 @@ class ResetPassword(_F["_types_account.TypeResetPasswordResult"]):
         return r.read_typed(_T_account_ResetPasswordResult)
 
 
-class DeclinePasswordReset(_F["bool"]):
-    """``account.declinePasswordReset#4c9409f6 = Bool``"""
+class DeclinePasswordReset(_R0):
+    """TL function ``account.declinePasswordReset#4c9409f6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4C9409F6
@@ -2150,8 +2241,8 @@ class DeclinePasswordReset(_F["bool"]):
         return r.read_bool()
 
 
-class GetChatThemes(_F["_types_account.TypeThemes"]):
-    """``account.getChatThemes#d638de89 hash:long = account.Themes``"""
+class GetChatThemes(_R23):
+    """TL function ``account.getChatThemes#d638de89`` returning ``account.Themes``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xD638DE89
@@ -2175,8 +2266,8 @@ class GetChatThemes(_F["_types_account.TypeThemes"]):
         return r.read_typed(_T_account_Themes)
 
 
-class SetAuthorizationTTL(_F["bool"]):
-    """``account.setAuthorizationTTL#bf899aa0 authorization_ttl_days:int = Bool``"""
+class SetAuthorizationTTL(_R0):
+    """TL function ``account.setAuthorizationTTL#bf899aa0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("authorization_ttl_days",)
     CONSTRUCTOR_ID = 0xBF899AA0
@@ -2200,8 +2291,8 @@ class SetAuthorizationTTL(_F["bool"]):
         return r.read_bool()
 
 
-class ChangeAuthorizationSettings(_F["bool"]):
-    """``account.changeAuthorizationSettings#40f48462 flags:# confirmed:flags.3?true hash:long encrypted_requests_disabled:flags.0?Bool call_requests_disabled:flags.1?Bool = Bool``"""
+class ChangeAuthorizationSettings(_R0):
+    """TL function ``account.changeAuthorizationSettings#40f48462`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("confirmed", "hash", "encrypted_requests_disabled", "call_requests_disabled")
     CONSTRUCTOR_ID = 0x40F48462
@@ -2237,8 +2328,8 @@ class ChangeAuthorizationSettings(_F["bool"]):
         return r.read_bool()
 
 
-class GetSavedRingtones(_F["_types_account.TypeSavedRingtones"]):
-    """``account.getSavedRingtones#e1902288 hash:long = account.SavedRingtones``"""
+class GetSavedRingtones(_R28):
+    """TL function ``account.getSavedRingtones#e1902288`` returning ``account.SavedRingtones``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xE1902288
@@ -2262,8 +2353,8 @@ class GetSavedRingtones(_F["_types_account.TypeSavedRingtones"]):
         return r.read_typed(_T_account_SavedRingtones)
 
 
-class SaveRingtone(_F["_types_account.TypeSavedRingtone"]):
-    """``account.saveRingtone#3dea5b03 id:InputDocument unsave:Bool = account.SavedRingtone``"""
+class SaveRingtone(_R29):
+    """TL function ``account.saveRingtone#3dea5b03`` returning ``account.SavedRingtone``; fields: ``_TL``."""
 
     __slots__ = ("id", "unsave")
     CONSTRUCTOR_ID = 0x3DEA5B03
@@ -2291,8 +2382,8 @@ class SaveRingtone(_F["_types_account.TypeSavedRingtone"]):
         return r.read_typed(_T_account_SavedRingtone)
 
 
-class UploadRingtone(_F["_types.TypeDocument"]):
-    """``account.uploadRingtone#831a83a2 file:InputFile file_name:string mime_type:string = Document``"""
+class UploadRingtone(_R21):
+    """TL function ``account.uploadRingtone#831a83a2`` returning ``Document``; fields: ``_TL``."""
 
     __slots__ = ("file", "file_name", "mime_type")
     CONSTRUCTOR_ID = 0x831A83A2
@@ -2323,8 +2414,8 @@ class UploadRingtone(_F["_types.TypeDocument"]):
         return r.read_typed(_T_Document)
 
 
-class UpdateEmojiStatus(_F["bool"]):
-    """``account.updateEmojiStatus#fbd3de6b emoji_status:EmojiStatus = Bool``"""
+class UpdateEmojiStatus(_R0):
+    """TL function ``account.updateEmojiStatus#fbd3de6b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("emoji_status",)
     CONSTRUCTOR_ID = 0xFBD3DE6B
@@ -2349,8 +2440,8 @@ class UpdateEmojiStatus(_F["bool"]):
         return r.read_bool()
 
 
-class GetDefaultEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
-    """``account.getDefaultEmojiStatuses#d6753386 hash:long = account.EmojiStatuses``"""
+class GetDefaultEmojiStatuses(_R30):
+    """TL function ``account.getDefaultEmojiStatuses#d6753386`` returning ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xD6753386
@@ -2374,8 +2465,8 @@ class GetDefaultEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
         return r.read_typed(_T_account_EmojiStatuses)
 
 
-class GetRecentEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
-    """``account.getRecentEmojiStatuses#0f578105 hash:long = account.EmojiStatuses``"""
+class GetRecentEmojiStatuses(_R30):
+    """TL function ``account.getRecentEmojiStatuses#0f578105`` returning ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x0F578105
@@ -2399,8 +2490,8 @@ class GetRecentEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
         return r.read_typed(_T_account_EmojiStatuses)
 
 
-class ClearRecentEmojiStatuses(_F["bool"]):
-    """``account.clearRecentEmojiStatuses#18201aae = Bool``"""
+class ClearRecentEmojiStatuses(_R0):
+    """TL function ``account.clearRecentEmojiStatuses#18201aae`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x18201AAE
@@ -2423,8 +2514,8 @@ class ClearRecentEmojiStatuses(_F["bool"]):
         return r.read_bool()
 
 
-class ReorderUsernames(_F["bool"]):
-    """``account.reorderUsernames#ef500eab order:Vector<string> = Bool``"""
+class ReorderUsernames(_R0):
+    """TL function ``account.reorderUsernames#ef500eab`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("order",)
     CONSTRUCTOR_ID = 0xEF500EAB
@@ -2449,8 +2540,8 @@ class ReorderUsernames(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleUsername(_F["bool"]):
-    """``account.toggleUsername#58d6b376 username:string active:Bool = Bool``"""
+class ToggleUsername(_R0):
+    """TL function ``account.toggleUsername#58d6b376`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("username", "active")
     CONSTRUCTOR_ID = 0x58D6B376
@@ -2478,8 +2569,8 @@ class ToggleUsername(_F["bool"]):
         return r.read_bool()
 
 
-class GetDefaultProfilePhotoEmojis(_F["_types.TypeEmojiList"]):
-    """``account.getDefaultProfilePhotoEmojis#e2750328 hash:long = EmojiList``"""
+class GetDefaultProfilePhotoEmojis(_R31):
+    """TL function ``account.getDefaultProfilePhotoEmojis#e2750328`` returning ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xE2750328
@@ -2503,8 +2594,8 @@ class GetDefaultProfilePhotoEmojis(_F["_types.TypeEmojiList"]):
         return r.read_typed(_T_EmojiList)
 
 
-class GetDefaultGroupPhotoEmojis(_F["_types.TypeEmojiList"]):
-    """``account.getDefaultGroupPhotoEmojis#915860ae hash:long = EmojiList``"""
+class GetDefaultGroupPhotoEmojis(_R31):
+    """TL function ``account.getDefaultGroupPhotoEmojis#915860ae`` returning ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x915860AE
@@ -2528,8 +2619,8 @@ class GetDefaultGroupPhotoEmojis(_F["_types.TypeEmojiList"]):
         return r.read_typed(_T_EmojiList)
 
 
-class GetAutoSaveSettings(_F["_types_account.TypeAutoSaveSettings"]):
-    """``account.getAutoSaveSettings#adcbbcda = account.AutoSaveSettings``"""
+class GetAutoSaveSettings(_R32):
+    """TL function ``account.getAutoSaveSettings#adcbbcda`` returning ``account.AutoSaveSettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xADCBBCDA
@@ -2552,8 +2643,8 @@ class GetAutoSaveSettings(_F["_types_account.TypeAutoSaveSettings"]):
         return r.read_typed(_T_account_AutoSaveSettings)
 
 
-class SaveAutoSaveSettings(_F["bool"]):
-    """``account.saveAutoSaveSettings#d69b8361 flags:# users:flags.0?true chats:flags.1?true broadcasts:flags.2?true peer:flags.3?InputPeer settings:AutoSaveSettings = Bool``"""
+class SaveAutoSaveSettings(_R0):
+    """TL function ``account.saveAutoSaveSettings#d69b8361`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("users", "chats", "broadcasts", "peer", "settings")
     CONSTRUCTOR_ID = 0xD69B8361
@@ -2591,8 +2682,8 @@ class SaveAutoSaveSettings(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteAutoSaveExceptions(_F["bool"]):
-    """``account.deleteAutoSaveExceptions#53bc0020 = Bool``"""
+class DeleteAutoSaveExceptions(_R0):
+    """TL function ``account.deleteAutoSaveExceptions#53bc0020`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x53BC0020
@@ -2615,8 +2706,8 @@ class DeleteAutoSaveExceptions(_F["bool"]):
         return r.read_bool()
 
 
-class InvalidateSignInCodes(_F["bool"]):
-    """``account.invalidateSignInCodes#ca8ae8ba codes:Vector<string> = Bool``"""
+class InvalidateSignInCodes(_R0):
+    """TL function ``account.invalidateSignInCodes#ca8ae8ba`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("codes",)
     CONSTRUCTOR_ID = 0xCA8AE8BA
@@ -2641,8 +2732,8 @@ class InvalidateSignInCodes(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateColor(_F["bool"]):
-    """``account.updateColor#684d214e flags:# for_profile:flags.1?true color:flags.2?PeerColor = Bool``"""
+class UpdateColor(_R0):
+    """TL function ``account.updateColor#684d214e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("for_profile", "color")
     CONSTRUCTOR_ID = 0x684D214E
@@ -2673,8 +2764,8 @@ class UpdateColor(_F["bool"]):
         return r.read_bool()
 
 
-class GetDefaultBackgroundEmojis(_F["_types.TypeEmojiList"]):
-    """``account.getDefaultBackgroundEmojis#a60ab9ce hash:long = EmojiList``"""
+class GetDefaultBackgroundEmojis(_R31):
+    """TL function ``account.getDefaultBackgroundEmojis#a60ab9ce`` returning ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xA60AB9CE
@@ -2698,8 +2789,8 @@ class GetDefaultBackgroundEmojis(_F["_types.TypeEmojiList"]):
         return r.read_typed(_T_EmojiList)
 
 
-class GetChannelDefaultEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
-    """``account.getChannelDefaultEmojiStatuses#7727a7d5 hash:long = account.EmojiStatuses``"""
+class GetChannelDefaultEmojiStatuses(_R30):
+    """TL function ``account.getChannelDefaultEmojiStatuses#7727a7d5`` returning ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x7727A7D5
@@ -2723,8 +2814,8 @@ class GetChannelDefaultEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
         return r.read_typed(_T_account_EmojiStatuses)
 
 
-class GetChannelRestrictedStatusEmojis(_F["_types.TypeEmojiList"]):
-    """``account.getChannelRestrictedStatusEmojis#35a9e0d5 hash:long = EmojiList``"""
+class GetChannelRestrictedStatusEmojis(_R31):
+    """TL function ``account.getChannelRestrictedStatusEmojis#35a9e0d5`` returning ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x35A9E0D5
@@ -2748,8 +2839,8 @@ class GetChannelRestrictedStatusEmojis(_F["_types.TypeEmojiList"]):
         return r.read_typed(_T_EmojiList)
 
 
-class UpdateBusinessWorkHours(_F["bool"]):
-    """``account.updateBusinessWorkHours#4b00e066 flags:# business_work_hours:flags.0?BusinessWorkHours = Bool``"""
+class UpdateBusinessWorkHours(_R0):
+    """TL function ``account.updateBusinessWorkHours#4b00e066`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("business_work_hours",)
     CONSTRUCTOR_ID = 0x4B00E066
@@ -2778,8 +2869,8 @@ class UpdateBusinessWorkHours(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateBusinessLocation(_F["bool"]):
-    """``account.updateBusinessLocation#9e6b131a flags:# geo_point:flags.1?InputGeoPoint address:flags.0?string = Bool``"""
+class UpdateBusinessLocation(_R0):
+    """TL function ``account.updateBusinessLocation#9e6b131a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "address")
     CONSTRUCTOR_ID = 0x9E6B131A
@@ -2812,8 +2903,8 @@ class UpdateBusinessLocation(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateBusinessGreetingMessage(_F["bool"]):
-    """``account.updateBusinessGreetingMessage#66cdafc4 flags:# message:flags.0?InputBusinessGreetingMessage = Bool``"""
+class UpdateBusinessGreetingMessage(_R0):
+    """TL function ``account.updateBusinessGreetingMessage#66cdafc4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x66CDAFC4
@@ -2842,8 +2933,8 @@ class UpdateBusinessGreetingMessage(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateBusinessAwayMessage(_F["bool"]):
-    """``account.updateBusinessAwayMessage#a26a7fa5 flags:# message:flags.0?InputBusinessAwayMessage = Bool``"""
+class UpdateBusinessAwayMessage(_R0):
+    """TL function ``account.updateBusinessAwayMessage#a26a7fa5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0xA26A7FA5
@@ -2872,8 +2963,8 @@ class UpdateBusinessAwayMessage(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateConnectedBot(_F["_types.TypeUpdates"]):
-    """``account.updateConnectedBot#66a08c7e flags:# deleted:flags.1?true rights:flags.0?BusinessBotRights bot:InputUser recipients:InputBusinessBotRecipients = Updates``"""
+class UpdateConnectedBot(_R18):
+    """TL function ``account.updateConnectedBot#66a08c7e`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("deleted", "rights", "bot", "recipients")
     CONSTRUCTOR_ID = 0x66A08C7E
@@ -2910,8 +3001,8 @@ class UpdateConnectedBot(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetConnectedBots(_F["_types_account.TypeConnectedBots"]):
-    """``account.getConnectedBots#4ea4c80f = account.ConnectedBots``"""
+class GetConnectedBots(_R33):
+    """TL function ``account.getConnectedBots#4ea4c80f`` returning ``account.ConnectedBots``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4EA4C80F
@@ -2934,8 +3025,8 @@ class GetConnectedBots(_F["_types_account.TypeConnectedBots"]):
         return r.read_typed(_T_account_ConnectedBots)
 
 
-class GetBotBusinessConnection(_F["_types.TypeUpdates"]):
-    """``account.getBotBusinessConnection#76a86270 connection_id:string = Updates``"""
+class GetBotBusinessConnection(_R18):
+    """TL function ``account.getBotBusinessConnection#76a86270`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("connection_id",)
     CONSTRUCTOR_ID = 0x76A86270
@@ -2960,8 +3051,8 @@ class GetBotBusinessConnection(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class UpdateBusinessIntro(_F["bool"]):
-    """``account.updateBusinessIntro#a614d034 flags:# intro:flags.0?InputBusinessIntro = Bool``"""
+class UpdateBusinessIntro(_R0):
+    """TL function ``account.updateBusinessIntro#a614d034`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("intro",)
     CONSTRUCTOR_ID = 0xA614D034
@@ -2990,8 +3081,8 @@ class UpdateBusinessIntro(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleConnectedBotPaused(_F["bool"]):
-    """``account.toggleConnectedBotPaused#646e1097 peer:InputPeer paused:Bool = Bool``"""
+class ToggleConnectedBotPaused(_R0):
+    """TL function ``account.toggleConnectedBotPaused#646e1097`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "paused")
     CONSTRUCTOR_ID = 0x646E1097
@@ -3019,8 +3110,8 @@ class ToggleConnectedBotPaused(_F["bool"]):
         return r.read_bool()
 
 
-class DisablePeerConnectedBot(_F["bool"]):
-    """``account.disablePeerConnectedBot#5e437ed9 peer:InputPeer = Bool``"""
+class DisablePeerConnectedBot(_R0):
+    """TL function ``account.disablePeerConnectedBot#5e437ed9`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x5E437ED9
@@ -3045,8 +3136,8 @@ class DisablePeerConnectedBot(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateBirthday(_F["bool"]):
-    """``account.updateBirthday#cc6e0c11 flags:# birthday:flags.0?Birthday = Bool``"""
+class UpdateBirthday(_R0):
+    """TL function ``account.updateBirthday#cc6e0c11`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("birthday",)
     CONSTRUCTOR_ID = 0xCC6E0C11
@@ -3075,8 +3166,8 @@ class UpdateBirthday(_F["bool"]):
         return r.read_bool()
 
 
-class CreateBusinessChatLink(_F["_types.TypeBusinessChatLink"]):
-    """``account.createBusinessChatLink#8851e68e link:InputBusinessChatLink = BusinessChatLink``"""
+class CreateBusinessChatLink(_R34):
+    """TL function ``account.createBusinessChatLink#8851e68e`` returning ``BusinessChatLink``; fields: ``_TL``."""
 
     __slots__ = ("link",)
     CONSTRUCTOR_ID = 0x8851E68E
@@ -3101,8 +3192,8 @@ class CreateBusinessChatLink(_F["_types.TypeBusinessChatLink"]):
         return r.read_typed(_T_BusinessChatLink)
 
 
-class EditBusinessChatLink(_F["_types.TypeBusinessChatLink"]):
-    """``account.editBusinessChatLink#8c3410af slug:string link:InputBusinessChatLink = BusinessChatLink``"""
+class EditBusinessChatLink(_R34):
+    """TL function ``account.editBusinessChatLink#8c3410af`` returning ``BusinessChatLink``; fields: ``_TL``."""
 
     __slots__ = ("slug", "link")
     CONSTRUCTOR_ID = 0x8C3410AF
@@ -3130,8 +3221,8 @@ class EditBusinessChatLink(_F["_types.TypeBusinessChatLink"]):
         return r.read_typed(_T_BusinessChatLink)
 
 
-class DeleteBusinessChatLink(_F["bool"]):
-    """``account.deleteBusinessChatLink#60073674 slug:string = Bool``"""
+class DeleteBusinessChatLink(_R0):
+    """TL function ``account.deleteBusinessChatLink#60073674`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x60073674
@@ -3156,8 +3247,8 @@ class DeleteBusinessChatLink(_F["bool"]):
         return r.read_bool()
 
 
-class GetBusinessChatLinks(_F["_types_account.TypeBusinessChatLinks"]):
-    """``account.getBusinessChatLinks#6f70dde1 = account.BusinessChatLinks``"""
+class GetBusinessChatLinks(_R35):
+    """TL function ``account.getBusinessChatLinks#6f70dde1`` returning ``account.BusinessChatLinks``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6F70DDE1
@@ -3180,8 +3271,8 @@ class GetBusinessChatLinks(_F["_types_account.TypeBusinessChatLinks"]):
         return r.read_typed(_T_account_BusinessChatLinks)
 
 
-class ResolveBusinessChatLink(_F["_types_account.TypeResolvedBusinessChatLinks"]):
-    """``account.resolveBusinessChatLink#5492e5ee slug:string = account.ResolvedBusinessChatLinks``"""
+class ResolveBusinessChatLink(_R36):
+    """TL function ``account.resolveBusinessChatLink#5492e5ee`` returning ``account.ResolvedBusinessChatLinks``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x5492E5EE
@@ -3206,8 +3297,8 @@ class ResolveBusinessChatLink(_F["_types_account.TypeResolvedBusinessChatLinks"]
         return r.read_typed(_T_account_ResolvedBusinessChatLinks)
 
 
-class UpdatePersonalChannel(_F["bool"]):
-    """``account.updatePersonalChannel#d94305e0 channel:InputChannel = Bool``"""
+class UpdatePersonalChannel(_R0):
+    """TL function ``account.updatePersonalChannel#d94305e0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0xD94305E0
@@ -3232,8 +3323,8 @@ class UpdatePersonalChannel(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleSponsoredMessages(_F["bool"]):
-    """``account.toggleSponsoredMessages#b9d9a38d enabled:Bool = Bool``"""
+class ToggleSponsoredMessages(_R0):
+    """TL function ``account.toggleSponsoredMessages#b9d9a38d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("enabled",)
     CONSTRUCTOR_ID = 0xB9D9A38D
@@ -3258,8 +3349,8 @@ class ToggleSponsoredMessages(_F["bool"]):
         return r.read_bool()
 
 
-class GetReactionsNotifySettings(_F["_types.TypeReactionsNotifySettings"]):
-    """``account.getReactionsNotifySettings#06dd654c = ReactionsNotifySettings``"""
+class GetReactionsNotifySettings(_R37):
+    """TL function ``account.getReactionsNotifySettings#06dd654c`` returning ``ReactionsNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x06DD654C
@@ -3282,8 +3373,8 @@ class GetReactionsNotifySettings(_F["_types.TypeReactionsNotifySettings"]):
         return r.read_typed(_T_ReactionsNotifySettings)
 
 
-class SetReactionsNotifySettings(_F["_types.TypeReactionsNotifySettings"]):
-    """``account.setReactionsNotifySettings#316ce548 settings:ReactionsNotifySettings = ReactionsNotifySettings``"""
+class SetReactionsNotifySettings(_R37):
+    """TL function ``account.setReactionsNotifySettings#316ce548`` returning ``ReactionsNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ("settings",)
     CONSTRUCTOR_ID = 0x316CE548
@@ -3308,8 +3399,8 @@ class SetReactionsNotifySettings(_F["_types.TypeReactionsNotifySettings"]):
         return r.read_typed(_T_ReactionsNotifySettings)
 
 
-class GetCollectibleEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
-    """``account.getCollectibleEmojiStatuses#2e7b4543 hash:long = account.EmojiStatuses``"""
+class GetCollectibleEmojiStatuses(_R30):
+    """TL function ``account.getCollectibleEmojiStatuses#2e7b4543`` returning ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x2E7B4543
@@ -3333,8 +3424,8 @@ class GetCollectibleEmojiStatuses(_F["_types_account.TypeEmojiStatuses"]):
         return r.read_typed(_T_account_EmojiStatuses)
 
 
-class GetPaidMessagesRevenue(_F["_types_account.TypePaidMessagesRevenue"]):
-    """``account.getPaidMessagesRevenue#19ba4a67 flags:# parent_peer:flags.0?InputPeer user_id:InputUser = account.PaidMessagesRevenue``"""
+class GetPaidMessagesRevenue(_R38):
+    """TL function ``account.getPaidMessagesRevenue#19ba4a67`` returning ``account.PaidMessagesRevenue``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer", "user_id")
     CONSTRUCTOR_ID = 0x19BA4A67
@@ -3366,8 +3457,8 @@ class GetPaidMessagesRevenue(_F["_types_account.TypePaidMessagesRevenue"]):
         return r.read_typed(_T_account_PaidMessagesRevenue)
 
 
-class ToggleNoPaidMessagesException(_F["bool"]):
-    """``account.toggleNoPaidMessagesException#fe2eda76 flags:# refund_charged:flags.0?true require_payment:flags.2?true parent_peer:flags.1?InputPeer user_id:InputUser = Bool``"""
+class ToggleNoPaidMessagesException(_R0):
+    """TL function ``account.toggleNoPaidMessagesException#fe2eda76`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("refund_charged", "require_payment", "parent_peer", "user_id")
     CONSTRUCTOR_ID = 0xFE2EDA76
@@ -3403,8 +3494,8 @@ class ToggleNoPaidMessagesException(_F["bool"]):
         return r.read_bool()
 
 
-class SetMainProfileTab(_F["bool"]):
-    """``account.setMainProfileTab#5dee78b0 tab:ProfileTab = Bool``"""
+class SetMainProfileTab(_R0):
+    """TL function ``account.setMainProfileTab#5dee78b0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("tab",)
     CONSTRUCTOR_ID = 0x5DEE78B0
@@ -3429,8 +3520,8 @@ class SetMainProfileTab(_F["bool"]):
         return r.read_bool()
 
 
-class SaveMusic(_F["bool"]):
-    """``account.saveMusic#b26732a9 flags:# unsave:flags.0?true id:InputDocument after_id:flags.1?InputDocument = Bool``"""
+class SaveMusic(_R0):
+    """TL function ``account.saveMusic#b26732a9`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("unsave", "id", "after_id")
     CONSTRUCTOR_ID = 0xB26732A9
@@ -3464,8 +3555,8 @@ class SaveMusic(_F["bool"]):
         return r.read_bool()
 
 
-class GetSavedMusicIds(_F["_types_account.TypeSavedMusicIds"]):
-    """``account.getSavedMusicIds#e09d5faf hash:long = account.SavedMusicIds``"""
+class GetSavedMusicIds(_R39):
+    """TL function ``account.getSavedMusicIds#e09d5faf`` returning ``account.SavedMusicIds``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xE09D5FAF
@@ -3489,8 +3580,8 @@ class GetSavedMusicIds(_F["_types_account.TypeSavedMusicIds"]):
         return r.read_typed(_T_account_SavedMusicIds)
 
 
-class GetUniqueGiftChatThemes(_F["_types_account.TypeChatThemes"]):
-    """``account.getUniqueGiftChatThemes#e42ce9c9 offset:string limit:int hash:long = account.ChatThemes``"""
+class GetUniqueGiftChatThemes(_R40):
+    """TL function ``account.getUniqueGiftChatThemes#e42ce9c9`` returning ``account.ChatThemes``; fields: ``_TL``."""
 
     __slots__ = ("offset", "limit", "hash")
     CONSTRUCTOR_ID = 0xE42CE9C9
@@ -3519,8 +3610,8 @@ class GetUniqueGiftChatThemes(_F["_types_account.TypeChatThemes"]):
         return r.read_typed(_T_account_ChatThemes)
 
 
-class InitPasskeyRegistration(_F["_types_account.TypePasskeyRegistrationOptions"]):
-    """``account.initPasskeyRegistration#429547e8 = account.PasskeyRegistrationOptions``"""
+class InitPasskeyRegistration(_R41):
+    """TL function ``account.initPasskeyRegistration#429547e8`` returning ``account.PasskeyRegistrationOptions``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x429547E8
@@ -3543,8 +3634,8 @@ class InitPasskeyRegistration(_F["_types_account.TypePasskeyRegistrationOptions"
         return r.read_typed(_T_account_PasskeyRegistrationOptions)
 
 
-class RegisterPasskey(_F["_types.TypePasskey"]):
-    """``account.registerPasskey#55b41fd6 credential:InputPasskeyCredential = Passkey``"""
+class RegisterPasskey(_R42):
+    """TL function ``account.registerPasskey#55b41fd6`` returning ``Passkey``; fields: ``_TL``."""
 
     __slots__ = ("credential",)
     CONSTRUCTOR_ID = 0x55B41FD6
@@ -3569,8 +3660,8 @@ class RegisterPasskey(_F["_types.TypePasskey"]):
         return r.read_typed(_T_Passkey)
 
 
-class GetPasskeys(_F["_types_account.TypePasskeys"]):
-    """``account.getPasskeys#ea1f0c52 = account.Passkeys``"""
+class GetPasskeys(_R43):
+    """TL function ``account.getPasskeys#ea1f0c52`` returning ``account.Passkeys``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEA1F0C52
@@ -3593,8 +3684,8 @@ class GetPasskeys(_F["_types_account.TypePasskeys"]):
         return r.read_typed(_T_account_Passkeys)
 
 
-class DeletePasskey(_F["bool"]):
-    """``account.deletePasskey#f5b5563f id:string = Bool``"""
+class DeletePasskey(_R0):
+    """TL function ``account.deletePasskey#f5b5563f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xF5B5563F
@@ -3619,8 +3710,8 @@ class DeletePasskey(_F["bool"]):
         return r.read_bool()
 
 
-class ConfirmBotConnection(_F["bool"]):
-    """``account.confirmBotConnection#67ed1f68 bot_id:InputUser = Bool``"""
+class ConfirmBotConnection(_R0):
+    """TL function ``account.confirmBotConnection#67ed1f68`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot_id",)
     CONSTRUCTOR_ID = 0x67ED1F68
@@ -3645,8 +3736,8 @@ class ConfirmBotConnection(_F["bool"]):
         return r.read_bool()
 
 
-class GetWebBrowserSettings(_F["_types_account.TypeWebBrowserSettings"]):
-    """``account.getWebBrowserSettings#56655768 hash:long = account.WebBrowserSettings``"""
+class GetWebBrowserSettings(_R44):
+    """TL function ``account.getWebBrowserSettings#56655768`` returning ``account.WebBrowserSettings``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x56655768
@@ -3670,8 +3761,8 @@ class GetWebBrowserSettings(_F["_types_account.TypeWebBrowserSettings"]):
         return r.read_typed(_T_account_WebBrowserSettings)
 
 
-class UpdateWebBrowserSettings(_F["_types_account.TypeWebBrowserSettings"]):
-    """``account.updateWebBrowserSettings#9adf82fe flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = account.WebBrowserSettings``"""
+class UpdateWebBrowserSettings(_R44):
+    """TL function ``account.updateWebBrowserSettings#9adf82fe`` returning ``account.WebBrowserSettings``; fields: ``_TL``."""
 
     __slots__ = ("open_external_browser", "display_close_button")
     CONSTRUCTOR_ID = 0x9ADF82FE
@@ -3700,8 +3791,8 @@ class UpdateWebBrowserSettings(_F["_types_account.TypeWebBrowserSettings"]):
         return r.read_typed(_T_account_WebBrowserSettings)
 
 
-class ToggleWebBrowserSettingsException(_F["_types.TypeUpdates"]):
-    """``account.toggleWebBrowserSettingsException#60ed4229 flags:# delete:flags.1?true open_external_browser:flags.0?Bool url:string = Updates``"""
+class ToggleWebBrowserSettingsException(_R18):
+    """TL function ``account.toggleWebBrowserSettingsException#60ed4229`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("delete", "open_external_browser", "url")
     CONSTRUCTOR_ID = 0x60ED4229
@@ -3735,8 +3826,8 @@ class ToggleWebBrowserSettingsException(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteWebBrowserSettingsExceptions(_F["_types_account.TypeWebBrowserSettings"]):
-    """``account.deleteWebBrowserSettingsExceptions#86a0765d = account.WebBrowserSettings``"""
+class DeleteWebBrowserSettingsExceptions(_R44):
+    """TL function ``account.deleteWebBrowserSettingsExceptions#86a0765d`` returning ``account.WebBrowserSettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x86A0765D

@@ -28,6 +28,15 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import aicompose as _types_aicompose
+    _R0 = _F[_types.TypeAiComposeTone]
+    _R1 = _F[bool]
+    _R2 = _F[_types_aicompose.TypeTones]
+    _R3 = _F[_types.TypeAiComposeToneExample]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -42,8 +51,8 @@ _T_InputAiComposeTone = _TYPE_IDS["InputAiComposeTone"]
 _T_aicompose_Tones = _TYPE_IDS["aicompose.Tones"]
 
 
-class CreateTone(_F["_types.TypeAiComposeTone"]):
-    """``aicompose.createTone#4aa83913 flags:# display_author:flags.0?true emoji_id:long title:string prompt:string = AiComposeTone``"""
+class CreateTone(_R0):
+    """TL function ``aicompose.createTone#4aa83913`` returning ``AiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("display_author", "emoji_id", "title", "prompt")
     CONSTRUCTOR_ID = 0x4AA83913
@@ -77,8 +86,8 @@ class CreateTone(_F["_types.TypeAiComposeTone"]):
         return r.read_typed(_T_AiComposeTone)
 
 
-class UpdateTone(_F["_types.TypeAiComposeTone"]):
-    """``aicompose.updateTone#903bcf59 flags:# tone:InputAiComposeTone display_author:flags.0?Bool emoji_id:flags.1?long title:flags.2?string prompt:flags.3?string = AiComposeTone``"""
+class UpdateTone(_R0):
+    """TL function ``aicompose.updateTone#903bcf59`` returning ``AiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("tone", "display_author", "emoji_id", "title", "prompt")
     CONSTRUCTOR_ID = 0x903BCF59
@@ -122,8 +131,8 @@ class UpdateTone(_F["_types.TypeAiComposeTone"]):
         return r.read_typed(_T_AiComposeTone)
 
 
-class SaveTone(_F["bool"]):
-    """``aicompose.saveTone#1782cbb1 tone:InputAiComposeTone unsave:Bool = Bool``"""
+class SaveTone(_R1):
+    """TL function ``aicompose.saveTone#1782cbb1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("tone", "unsave")
     CONSTRUCTOR_ID = 0x1782CBB1
@@ -151,8 +160,8 @@ class SaveTone(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteTone(_F["bool"]):
-    """``aicompose.deleteTone#dd39316a tone:InputAiComposeTone = Bool``"""
+class DeleteTone(_R1):
+    """TL function ``aicompose.deleteTone#dd39316a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("tone",)
     CONSTRUCTOR_ID = 0xDD39316A
@@ -177,8 +186,8 @@ class DeleteTone(_F["bool"]):
         return r.read_bool()
 
 
-class GetTone(_F["_types_aicompose.TypeTones"]):
-    """``aicompose.getTone#b2e8ba03 tone:InputAiComposeTone = aicompose.Tones``"""
+class GetTone(_R2):
+    """TL function ``aicompose.getTone#b2e8ba03`` returning ``aicompose.Tones``; fields: ``_TL``."""
 
     __slots__ = ("tone",)
     CONSTRUCTOR_ID = 0xB2E8BA03
@@ -203,8 +212,8 @@ class GetTone(_F["_types_aicompose.TypeTones"]):
         return r.read_typed(_T_aicompose_Tones)
 
 
-class GetTones(_F["_types_aicompose.TypeTones"]):
-    """``aicompose.getTones#abd59201 hash:long = aicompose.Tones``"""
+class GetTones(_R2):
+    """TL function ``aicompose.getTones#abd59201`` returning ``aicompose.Tones``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xABD59201
@@ -228,8 +237,8 @@ class GetTones(_F["_types_aicompose.TypeTones"]):
         return r.read_typed(_T_aicompose_Tones)
 
 
-class GetToneExample(_F["_types.TypeAiComposeToneExample"]):
-    """``aicompose.getToneExample#d1b4ab14 tone:InputAiComposeTone num:int = AiComposeToneExample``"""
+class GetToneExample(_R3):
+    """TL function ``aicompose.getToneExample#d1b4ab14`` returning ``AiComposeToneExample``; fields: ``_TL``."""
 
     __slots__ = ("tone", "num")
     CONSTRUCTOR_ID = 0xD1B4AB14

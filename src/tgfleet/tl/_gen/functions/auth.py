@@ -29,6 +29,27 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import account as _types_account
     from tgfleet.tl._gen.types import auth as _types_auth
+    _R0 = _F[_types_auth.TypeSentCode]
+    _R1 = _F[_types_auth.TypeAuthorization]
+    _R2 = _F[_types_auth.TypeLoggedOut]
+    _R3 = _F[bool]
+    _R4 = _F[_types_auth.TypeExportedAuthorization]
+    _R5 = _F[_types_auth.TypePasswordRecovery]
+    _R6 = _F[_types_auth.TypeLoginToken]
+    _R7 = _F[_types.TypeAuthorization]
+    _R8 = _F[_types_auth.TypePasskeyLoginOptions]
+    _R9 = _F[_types_auth.TypeFirebasePnvIntent]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -57,8 +78,8 @@ _T_auth_PasswordRecovery = _TYPE_IDS["auth.PasswordRecovery"]
 _T_auth_SentCode = _TYPE_IDS["auth.SentCode"]
 
 
-class SendCode(_F["_types_auth.TypeSentCode"]):
-    """``auth.sendCode#a677244f phone_number:string api_id:int api_hash:string settings:CodeSettings = auth.SentCode``"""
+class SendCode(_R0):
+    """TL function ``auth.sendCode#a677244f`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "api_id", "api_hash", "settings")
     CONSTRUCTOR_ID = 0xA677244F
@@ -92,8 +113,8 @@ class SendCode(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class SignUp(_F["_types_auth.TypeAuthorization"]):
-    """``auth.signUp#aac7b717 flags:# no_joined_notifications:flags.0?true phone_number:string phone_code_hash:string first_name:string last_name:string = auth.Authorization``"""
+class SignUp(_R1):
+    """TL function ``auth.signUp#aac7b717`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("no_joined_notifications", "phone_number", "phone_code_hash", "first_name", "last_name")
     CONSTRUCTOR_ID = 0xAAC7B717
@@ -132,8 +153,8 @@ class SignUp(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class SignIn(_F["_types_auth.TypeAuthorization"]):
-    """``auth.signIn#8d52a951 flags:# phone_number:string phone_code_hash:string phone_code:flags.0?string email_verification:flags.1?EmailVerification = auth.Authorization``"""
+class SignIn(_R1):
+    """TL function ``auth.signIn#8d52a951`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "phone_code", "email_verification")
     CONSTRUCTOR_ID = 0x8D52A951
@@ -172,8 +193,8 @@ class SignIn(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class LogOut(_F["_types_auth.TypeLoggedOut"]):
-    """``auth.logOut#3e72ba19 = auth.LoggedOut``"""
+class LogOut(_R2):
+    """TL function ``auth.logOut#3e72ba19`` returning ``auth.LoggedOut``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3E72BA19
@@ -196,8 +217,8 @@ class LogOut(_F["_types_auth.TypeLoggedOut"]):
         return r.read_typed(_T_auth_LoggedOut)
 
 
-class ResetAuthorizations(_F["bool"]):
-    """``auth.resetAuthorizations#9fab0d1a = Bool``"""
+class ResetAuthorizations(_R3):
+    """TL function ``auth.resetAuthorizations#9fab0d1a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9FAB0D1A
@@ -220,8 +241,8 @@ class ResetAuthorizations(_F["bool"]):
         return r.read_bool()
 
 
-class ExportAuthorization(_F["_types_auth.TypeExportedAuthorization"]):
-    """``auth.exportAuthorization#e5bfffcd dc_id:int = auth.ExportedAuthorization``"""
+class ExportAuthorization(_R4):
+    """TL function ``auth.exportAuthorization#e5bfffcd`` returning ``auth.ExportedAuthorization``; fields: ``_TL``."""
 
     __slots__ = ("dc_id",)
     CONSTRUCTOR_ID = 0xE5BFFFCD
@@ -245,8 +266,8 @@ class ExportAuthorization(_F["_types_auth.TypeExportedAuthorization"]):
         return r.read_typed(_T_auth_ExportedAuthorization)
 
 
-class ImportAuthorization(_F["_types_auth.TypeAuthorization"]):
-    """``auth.importAuthorization#a57a7dad id:long bytes:bytes = auth.Authorization``"""
+class ImportAuthorization(_R1):
+    """TL function ``auth.importAuthorization#a57a7dad`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("id", "bytes")
     CONSTRUCTOR_ID = 0xA57A7DAD
@@ -273,8 +294,8 @@ class ImportAuthorization(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class BindTempAuthKey(_F["bool"]):
-    """``auth.bindTempAuthKey#cdd42a05 perm_auth_key_id:long nonce:long expires_at:int encrypted_message:bytes = Bool``"""
+class BindTempAuthKey(_R3):
+    """TL function ``auth.bindTempAuthKey#cdd42a05`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("perm_auth_key_id", "nonce", "expires_at", "encrypted_message")
     CONSTRUCTOR_ID = 0xCDD42A05
@@ -303,8 +324,8 @@ class BindTempAuthKey(_F["bool"]):
         return r.read_bool()
 
 
-class ImportBotAuthorization(_F["_types_auth.TypeAuthorization"]):
-    """``auth.importBotAuthorization#67a3ff2c flags:int api_id:int api_hash:string bot_auth_token:string = auth.Authorization``"""
+class ImportBotAuthorization(_R1):
+    """TL function ``auth.importBotAuthorization#67a3ff2c`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("flags", "api_id", "api_hash", "bot_auth_token")
     CONSTRUCTOR_ID = 0x67A3FF2C
@@ -335,8 +356,8 @@ class ImportBotAuthorization(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class CheckPassword(_F["_types_auth.TypeAuthorization"]):
-    """``auth.checkPassword#d18b4d16 password:InputCheckPasswordSRP = auth.Authorization``"""
+class CheckPassword(_R1):
+    """TL function ``auth.checkPassword#d18b4d16`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("password",)
     CONSTRUCTOR_ID = 0xD18B4D16
@@ -361,8 +382,8 @@ class CheckPassword(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class RequestPasswordRecovery(_F["_types_auth.TypePasswordRecovery"]):
-    """``auth.requestPasswordRecovery#d897bc66 = auth.PasswordRecovery``"""
+class RequestPasswordRecovery(_R5):
+    """TL function ``auth.requestPasswordRecovery#d897bc66`` returning ``auth.PasswordRecovery``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD897BC66
@@ -385,8 +406,8 @@ class RequestPasswordRecovery(_F["_types_auth.TypePasswordRecovery"]):
         return r.read_typed(_T_auth_PasswordRecovery)
 
 
-class RecoverPassword(_F["_types_auth.TypeAuthorization"]):
-    """``auth.recoverPassword#37096c70 flags:# code:string new_settings:flags.0?account.PasswordInputSettings = auth.Authorization``"""
+class RecoverPassword(_R1):
+    """TL function ``auth.recoverPassword#37096c70`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("code", "new_settings")
     CONSTRUCTOR_ID = 0x37096C70
@@ -418,8 +439,8 @@ class RecoverPassword(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class ResendCode(_F["_types_auth.TypeSentCode"]):
-    """``auth.resendCode#cae47523 flags:# phone_number:string phone_code_hash:string reason:flags.0?string = auth.SentCode``"""
+class ResendCode(_R0):
+    """TL function ``auth.resendCode#cae47523`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "reason")
     CONSTRUCTOR_ID = 0xCAE47523
@@ -454,8 +475,8 @@ class ResendCode(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class CancelCode(_F["bool"]):
-    """``auth.cancelCode#1f040578 phone_number:string phone_code_hash:string = Bool``"""
+class CancelCode(_R3):
+    """TL function ``auth.cancelCode#1f040578`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash")
     CONSTRUCTOR_ID = 0x1F040578
@@ -483,8 +504,8 @@ class CancelCode(_F["bool"]):
         return r.read_bool()
 
 
-class DropTempAuthKeys(_F["bool"]):
-    """``auth.dropTempAuthKeys#8e48a188 except_auth_keys:Vector<long> = Bool``"""
+class DropTempAuthKeys(_R3):
+    """TL function ``auth.dropTempAuthKeys#8e48a188`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("except_auth_keys",)
     CONSTRUCTOR_ID = 0x8E48A188
@@ -509,8 +530,8 @@ class DropTempAuthKeys(_F["bool"]):
         return r.read_bool()
 
 
-class ExportLoginToken(_F["_types_auth.TypeLoginToken"]):
-    """``auth.exportLoginToken#b7e085fe api_id:int api_hash:string except_ids:Vector<long> = auth.LoginToken``"""
+class ExportLoginToken(_R6):
+    """TL function ``auth.exportLoginToken#b7e085fe`` returning ``auth.LoginToken``; fields: ``_TL``."""
 
     __slots__ = ("api_id", "api_hash", "except_ids")
     CONSTRUCTOR_ID = 0xB7E085FE
@@ -540,8 +561,8 @@ class ExportLoginToken(_F["_types_auth.TypeLoginToken"]):
         return r.read_typed(_T_auth_LoginToken)
 
 
-class ImportLoginToken(_F["_types_auth.TypeLoginToken"]):
-    """``auth.importLoginToken#95ac5ce4 token:bytes = auth.LoginToken``"""
+class ImportLoginToken(_R6):
+    """TL function ``auth.importLoginToken#95ac5ce4`` returning ``auth.LoginToken``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0x95AC5CE4
@@ -566,8 +587,8 @@ class ImportLoginToken(_F["_types_auth.TypeLoginToken"]):
         return r.read_typed(_T_auth_LoginToken)
 
 
-class AcceptLoginToken(_F["_types.TypeAuthorization"]):
-    """``auth.acceptLoginToken#e894ad4d token:bytes = Authorization``"""
+class AcceptLoginToken(_R7):
+    """TL function ``auth.acceptLoginToken#e894ad4d`` returning ``Authorization``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0xE894AD4D
@@ -592,8 +613,8 @@ class AcceptLoginToken(_F["_types.TypeAuthorization"]):
         return r.read_typed(_T_Authorization)
 
 
-class CheckRecoveryPassword(_F["bool"]):
-    """``auth.checkRecoveryPassword#0d36bf79 code:string = Bool``"""
+class CheckRecoveryPassword(_R3):
+    """TL function ``auth.checkRecoveryPassword#0d36bf79`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("code",)
     CONSTRUCTOR_ID = 0x0D36BF79
@@ -618,8 +639,8 @@ class CheckRecoveryPassword(_F["bool"]):
         return r.read_bool()
 
 
-class ImportWebTokenAuthorization(_F["_types_auth.TypeAuthorization"]):
-    """``auth.importWebTokenAuthorization#2db873a9 api_id:int api_hash:string web_auth_token:string = auth.Authorization``"""
+class ImportWebTokenAuthorization(_R1):
+    """TL function ``auth.importWebTokenAuthorization#2db873a9`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("api_id", "api_hash", "web_auth_token")
     CONSTRUCTOR_ID = 0x2DB873A9
@@ -649,8 +670,8 @@ class ImportWebTokenAuthorization(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class RequestFirebaseSms(_F["bool"]):
-    """``auth.requestFirebaseSms#8e39261e flags:# phone_number:string phone_code_hash:string safety_net_token:flags.0?string play_integrity_token:flags.2?string ios_push_secret:flags.1?string = Bool``"""
+class RequestFirebaseSms(_R3):
+    """TL function ``auth.requestFirebaseSms#8e39261e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "safety_net_token", "play_integrity_token", "ios_push_secret")
     CONSTRUCTOR_ID = 0x8E39261E
@@ -693,8 +714,8 @@ class RequestFirebaseSms(_F["bool"]):
         return r.read_bool()
 
 
-class ResetLoginEmail(_F["_types_auth.TypeSentCode"]):
-    """``auth.resetLoginEmail#7e960193 phone_number:string phone_code_hash:string = auth.SentCode``"""
+class ResetLoginEmail(_R0):
+    """TL function ``auth.resetLoginEmail#7e960193`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash")
     CONSTRUCTOR_ID = 0x7E960193
@@ -722,8 +743,8 @@ class ResetLoginEmail(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class ReportMissingCode(_F["bool"]):
-    """``auth.reportMissingCode#cb9deff6 phone_number:string phone_code_hash:string mnc:string = Bool``"""
+class ReportMissingCode(_R3):
+    """TL function ``auth.reportMissingCode#cb9deff6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "mnc")
     CONSTRUCTOR_ID = 0xCB9DEFF6
@@ -754,8 +775,8 @@ class ReportMissingCode(_F["bool"]):
         return r.read_bool()
 
 
-class CheckPaidAuth(_F["_types_auth.TypeSentCode"]):
-    """``auth.checkPaidAuth#56e59f9c phone_number:string phone_code_hash:string form_id:long = auth.SentCode``"""
+class CheckPaidAuth(_R0):
+    """TL function ``auth.checkPaidAuth#56e59f9c`` returning ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash", "form_id")
     CONSTRUCTOR_ID = 0x56E59F9C
@@ -786,8 +807,8 @@ class CheckPaidAuth(_F["_types_auth.TypeSentCode"]):
         return r.read_typed(_T_auth_SentCode)
 
 
-class InitPasskeyLogin(_F["_types_auth.TypePasskeyLoginOptions"]):
-    """``auth.initPasskeyLogin#518ad0b7 api_id:int api_hash:string = auth.PasskeyLoginOptions``"""
+class InitPasskeyLogin(_R8):
+    """TL function ``auth.initPasskeyLogin#518ad0b7`` returning ``auth.PasskeyLoginOptions``; fields: ``_TL``."""
 
     __slots__ = ("api_id", "api_hash")
     CONSTRUCTOR_ID = 0x518AD0B7
@@ -814,8 +835,8 @@ class InitPasskeyLogin(_F["_types_auth.TypePasskeyLoginOptions"]):
         return r.read_typed(_T_auth_PasskeyLoginOptions)
 
 
-class FinishPasskeyLogin(_F["_types_auth.TypeAuthorization"]):
-    """``auth.finishPasskeyLogin#9857ad07 flags:# credential:InputPasskeyCredential from_dc_id:flags.0?int from_auth_key_id:flags.0?long = auth.Authorization``"""
+class FinishPasskeyLogin(_R1):
+    """TL function ``auth.finishPasskeyLogin#9857ad07`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("credential", "from_dc_id", "from_auth_key_id")
     CONSTRUCTOR_ID = 0x9857AD07
@@ -851,8 +872,8 @@ class FinishPasskeyLogin(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class InitFirebasePnvLogin(_F["_types_auth.TypeFirebasePnvIntent"]):
-    """``auth.initFirebasePnvLogin#777df37a api_id:int api_hash:string = auth.FirebasePnvIntent``"""
+class InitFirebasePnvLogin(_R9):
+    """TL function ``auth.initFirebasePnvLogin#777df37a`` returning ``auth.FirebasePnvIntent``; fields: ``_TL``."""
 
     __slots__ = ("api_id", "api_hash")
     CONSTRUCTOR_ID = 0x777DF37A
@@ -879,8 +900,8 @@ class InitFirebasePnvLogin(_F["_types_auth.TypeFirebasePnvIntent"]):
         return r.read_typed(_T_auth_FirebasePnvIntent)
 
 
-class FinishFirebasePnvLogin(_F["_types_auth.TypeAuthorization"]):
-    """``auth.finishFirebasePnvLogin#2c85094c google_token:string = auth.Authorization``"""
+class FinishFirebasePnvLogin(_R1):
+    """TL function ``auth.finishFirebasePnvLogin#2c85094c`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("google_token",)
     CONSTRUCTOR_ID = 0x2C85094C
@@ -905,8 +926,8 @@ class FinishFirebasePnvLogin(_F["_types_auth.TypeAuthorization"]):
         return r.read_typed(_T_auth_Authorization)
 
 
-class FirebasePnvSignUp(_F["_types_auth.TypeAuthorization"]):
-    """``auth.firebasePnvSignUp#783f6b56 flags:# no_joined_notifications:flags.0?true first_name:string last_name:string = auth.Authorization``"""
+class FirebasePnvSignUp(_R1):
+    """TL function ``auth.firebasePnvSignUp#783f6b56`` returning ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("no_joined_notifications", "first_name", "last_name")
     CONSTRUCTOR_ID = 0x783F6B56

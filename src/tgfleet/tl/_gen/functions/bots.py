@@ -29,6 +29,43 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import bots as _types_bots
     from tgfleet.tl._gen.types import users as _types_users
+    _R0 = _F[_types.TypeDataJSON]
+    _R1 = _F[bool]
+    _R2 = _F[list[_types.TypeBotCommand]]
+    _R3 = _F[_types.TypeBotMenuButton]
+    _R4 = _F[_types_bots.TypeBotInfo]
+    _R5 = _F[_types.TypeUpdates]
+    _R6 = _F[_types_bots.TypePopularAppBots]
+    _R7 = _F[_types.TypeBotPreviewMedia]
+    _R8 = _F[_types_bots.TypePreviewInfo]
+    _R9 = _F[list[_types.TypeBotPreviewMedia]]
+    _R10 = _F[list[_types.TypeUser]]
+    _R11 = _F[_types.TypeStarRefProgram]
+    _R12 = _F[_types_users.TypeUsers]
+    _R13 = _F[_types.TypeUser]
+    _R14 = _F[_types_bots.TypeExportedBotToken]
+    _R15 = _F[_types_bots.TypeRequestedButton]
+    _R16 = _F[_types.TypeKeyboardButton]
+    _R17 = _F[_types_bots.TypeAccessSettings]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
+    _R17 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -59,8 +96,8 @@ _T_bots_RequestedButton = _TYPE_IDS["bots.RequestedButton"]
 _T_users_Users = _TYPE_IDS["users.Users"]
 
 
-class SendCustomRequest(_F["_types.TypeDataJSON"]):
-    """``bots.sendCustomRequest#aa2769ed custom_method:string params:DataJSON = DataJSON``"""
+class SendCustomRequest(_R0):
+    """TL function ``bots.sendCustomRequest#aa2769ed`` returning ``DataJSON``; fields: ``_TL``."""
 
     __slots__ = ("custom_method", "params")
     CONSTRUCTOR_ID = 0xAA2769ED
@@ -88,8 +125,8 @@ class SendCustomRequest(_F["_types.TypeDataJSON"]):
         return r.read_typed(_T_DataJSON)
 
 
-class AnswerWebhookJSONQuery(_F["bool"]):
-    """``bots.answerWebhookJSONQuery#e6213f4d query_id:long data:DataJSON = Bool``"""
+class AnswerWebhookJSONQuery(_R1):
+    """TL function ``bots.answerWebhookJSONQuery#e6213f4d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "data")
     CONSTRUCTOR_ID = 0xE6213F4D
@@ -116,8 +153,8 @@ class AnswerWebhookJSONQuery(_F["bool"]):
         return r.read_bool()
 
 
-class SetBotCommands(_F["bool"]):
-    """``bots.setBotCommands#0517165a scope:BotCommandScope lang_code:string commands:Vector<BotCommand> = Bool``"""
+class SetBotCommands(_R1):
+    """TL function ``bots.setBotCommands#0517165a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("scope", "lang_code", "commands")
     CONSTRUCTOR_ID = 0x0517165A
@@ -148,8 +185,8 @@ class SetBotCommands(_F["bool"]):
         return r.read_bool()
 
 
-class ResetBotCommands(_F["bool"]):
-    """``bots.resetBotCommands#3d8de0f9 scope:BotCommandScope lang_code:string = Bool``"""
+class ResetBotCommands(_R1):
+    """TL function ``bots.resetBotCommands#3d8de0f9`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("scope", "lang_code")
     CONSTRUCTOR_ID = 0x3D8DE0F9
@@ -177,8 +214,8 @@ class ResetBotCommands(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotCommands(_F["list[_types.TypeBotCommand]"]):
-    """``bots.getBotCommands#e34c0dd6 scope:BotCommandScope lang_code:string = Vector<BotCommand>``"""
+class GetBotCommands(_R2):
+    """TL function ``bots.getBotCommands#e34c0dd6`` returning ``Vector<BotCommand>``; fields: ``_TL``."""
 
     __slots__ = ("scope", "lang_code")
     CONSTRUCTOR_ID = 0xE34C0DD6
@@ -206,8 +243,8 @@ class GetBotCommands(_F["list[_types.TypeBotCommand]"]):
         return r.read_vector_typed(_T_BotCommand)
 
 
-class SetBotMenuButton(_F["bool"]):
-    """``bots.setBotMenuButton#4504d54f user_id:InputUser button:BotMenuButton = Bool``"""
+class SetBotMenuButton(_R1):
+    """TL function ``bots.setBotMenuButton#4504d54f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "button")
     CONSTRUCTOR_ID = 0x4504D54F
@@ -235,8 +272,8 @@ class SetBotMenuButton(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotMenuButton(_F["_types.TypeBotMenuButton"]):
-    """``bots.getBotMenuButton#9c60eb28 user_id:InputUser = BotMenuButton``"""
+class GetBotMenuButton(_R3):
+    """TL function ``bots.getBotMenuButton#9c60eb28`` returning ``BotMenuButton``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x9C60EB28
@@ -261,8 +298,8 @@ class GetBotMenuButton(_F["_types.TypeBotMenuButton"]):
         return r.read_typed(_T_BotMenuButton)
 
 
-class SetBotBroadcastDefaultAdminRights(_F["bool"]):
-    """``bots.setBotBroadcastDefaultAdminRights#788464e1 admin_rights:ChatAdminRights = Bool``"""
+class SetBotBroadcastDefaultAdminRights(_R1):
+    """TL function ``bots.setBotBroadcastDefaultAdminRights#788464e1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("admin_rights",)
     CONSTRUCTOR_ID = 0x788464E1
@@ -287,8 +324,8 @@ class SetBotBroadcastDefaultAdminRights(_F["bool"]):
         return r.read_bool()
 
 
-class SetBotGroupDefaultAdminRights(_F["bool"]):
-    """``bots.setBotGroupDefaultAdminRights#925ec9ea admin_rights:ChatAdminRights = Bool``"""
+class SetBotGroupDefaultAdminRights(_R1):
+    """TL function ``bots.setBotGroupDefaultAdminRights#925ec9ea`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("admin_rights",)
     CONSTRUCTOR_ID = 0x925EC9EA
@@ -313,8 +350,8 @@ class SetBotGroupDefaultAdminRights(_F["bool"]):
         return r.read_bool()
 
 
-class SetBotInfo(_F["bool"]):
-    """``bots.setBotInfo#10cf3123 flags:# bot:flags.2?InputUser lang_code:string name:flags.3?string about:flags.0?string description:flags.1?string = Bool``"""
+class SetBotInfo(_R1):
+    """TL function ``bots.setBotInfo#10cf3123`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code", "name", "about", "description")
     CONSTRUCTOR_ID = 0x10CF3123
@@ -358,8 +395,8 @@ class SetBotInfo(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotInfo(_F["_types_bots.TypeBotInfo"]):
-    """``bots.getBotInfo#dcd914fd flags:# bot:flags.0?InputUser lang_code:string = bots.BotInfo``"""
+class GetBotInfo(_R4):
+    """TL function ``bots.getBotInfo#dcd914fd`` returning ``bots.BotInfo``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code")
     CONSTRUCTOR_ID = 0xDCD914FD
@@ -391,8 +428,8 @@ class GetBotInfo(_F["_types_bots.TypeBotInfo"]):
         return r.read_typed(_T_bots_BotInfo)
 
 
-class ReorderUsernames(_F["bool"]):
-    """``bots.reorderUsernames#9709b1c2 bot:InputUser order:Vector<string> = Bool``"""
+class ReorderUsernames(_R1):
+    """TL function ``bots.reorderUsernames#9709b1c2`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "order")
     CONSTRUCTOR_ID = 0x9709B1C2
@@ -420,8 +457,8 @@ class ReorderUsernames(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleUsername(_F["bool"]):
-    """``bots.toggleUsername#053ca973 bot:InputUser username:string active:Bool = Bool``"""
+class ToggleUsername(_R1):
+    """TL function ``bots.toggleUsername#053ca973`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "username", "active")
     CONSTRUCTOR_ID = 0x053CA973
@@ -452,8 +489,8 @@ class ToggleUsername(_F["bool"]):
         return r.read_bool()
 
 
-class CanSendMessage(_F["bool"]):
-    """``bots.canSendMessage#1359f4e6 bot:InputUser = Bool``"""
+class CanSendMessage(_R1):
+    """TL function ``bots.canSendMessage#1359f4e6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0x1359F4E6
@@ -478,8 +515,8 @@ class CanSendMessage(_F["bool"]):
         return r.read_bool()
 
 
-class AllowSendMessage(_F["_types.TypeUpdates"]):
-    """``bots.allowSendMessage#f132e3ef bot:InputUser = Updates``"""
+class AllowSendMessage(_R5):
+    """TL function ``bots.allowSendMessage#f132e3ef`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0xF132E3EF
@@ -504,8 +541,8 @@ class AllowSendMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class InvokeWebViewCustomMethod(_F["_types.TypeDataJSON"]):
-    """``bots.invokeWebViewCustomMethod#087fc5e7 bot:InputUser custom_method:string params:DataJSON = DataJSON``"""
+class InvokeWebViewCustomMethod(_R0):
+    """TL function ``bots.invokeWebViewCustomMethod#087fc5e7`` returning ``DataJSON``; fields: ``_TL``."""
 
     __slots__ = ("bot", "custom_method", "params")
     CONSTRUCTOR_ID = 0x087FC5E7
@@ -536,8 +573,8 @@ class InvokeWebViewCustomMethod(_F["_types.TypeDataJSON"]):
         return r.read_typed(_T_DataJSON)
 
 
-class GetPopularAppBots(_F["_types_bots.TypePopularAppBots"]):
-    """``bots.getPopularAppBots#c2510192 offset:string limit:int = bots.PopularAppBots``"""
+class GetPopularAppBots(_R6):
+    """TL function ``bots.getPopularAppBots#c2510192`` returning ``bots.PopularAppBots``; fields: ``_TL``."""
 
     __slots__ = ("offset", "limit")
     CONSTRUCTOR_ID = 0xC2510192
@@ -565,8 +602,8 @@ class GetPopularAppBots(_F["_types_bots.TypePopularAppBots"]):
         return r.read_typed(_T_bots_PopularAppBots)
 
 
-class AddPreviewMedia(_F["_types.TypeBotPreviewMedia"]):
-    """``bots.addPreviewMedia#17aeb75a bot:InputUser lang_code:string media:InputMedia = BotPreviewMedia``"""
+class AddPreviewMedia(_R7):
+    """TL function ``bots.addPreviewMedia#17aeb75a`` returning ``BotPreviewMedia``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code", "media")
     CONSTRUCTOR_ID = 0x17AEB75A
@@ -597,8 +634,8 @@ class AddPreviewMedia(_F["_types.TypeBotPreviewMedia"]):
         return r.read_typed(_T_BotPreviewMedia)
 
 
-class EditPreviewMedia(_F["_types.TypeBotPreviewMedia"]):
-    """``bots.editPreviewMedia#8525606f bot:InputUser lang_code:string media:InputMedia new_media:InputMedia = BotPreviewMedia``"""
+class EditPreviewMedia(_R7):
+    """TL function ``bots.editPreviewMedia#8525606f`` returning ``BotPreviewMedia``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code", "media", "new_media")
     CONSTRUCTOR_ID = 0x8525606F
@@ -632,8 +669,8 @@ class EditPreviewMedia(_F["_types.TypeBotPreviewMedia"]):
         return r.read_typed(_T_BotPreviewMedia)
 
 
-class DeletePreviewMedia(_F["bool"]):
-    """``bots.deletePreviewMedia#2d0135b3 bot:InputUser lang_code:string media:Vector<InputMedia> = Bool``"""
+class DeletePreviewMedia(_R1):
+    """TL function ``bots.deletePreviewMedia#2d0135b3`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code", "media")
     CONSTRUCTOR_ID = 0x2D0135B3
@@ -664,8 +701,8 @@ class DeletePreviewMedia(_F["bool"]):
         return r.read_bool()
 
 
-class ReorderPreviewMedias(_F["bool"]):
-    """``bots.reorderPreviewMedias#b627f3aa bot:InputUser lang_code:string order:Vector<InputMedia> = Bool``"""
+class ReorderPreviewMedias(_R1):
+    """TL function ``bots.reorderPreviewMedias#b627f3aa`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code", "order")
     CONSTRUCTOR_ID = 0xB627F3AA
@@ -696,8 +733,8 @@ class ReorderPreviewMedias(_F["bool"]):
         return r.read_bool()
 
 
-class GetPreviewInfo(_F["_types_bots.TypePreviewInfo"]):
-    """``bots.getPreviewInfo#423ab3ad bot:InputUser lang_code:string = bots.PreviewInfo``"""
+class GetPreviewInfo(_R8):
+    """TL function ``bots.getPreviewInfo#423ab3ad`` returning ``bots.PreviewInfo``; fields: ``_TL``."""
 
     __slots__ = ("bot", "lang_code")
     CONSTRUCTOR_ID = 0x423AB3AD
@@ -725,8 +762,8 @@ class GetPreviewInfo(_F["_types_bots.TypePreviewInfo"]):
         return r.read_typed(_T_bots_PreviewInfo)
 
 
-class GetPreviewMedias(_F["list[_types.TypeBotPreviewMedia]"]):
-    """``bots.getPreviewMedias#a2a5594d bot:InputUser = Vector<BotPreviewMedia>``"""
+class GetPreviewMedias(_R9):
+    """TL function ``bots.getPreviewMedias#a2a5594d`` returning ``Vector<BotPreviewMedia>``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0xA2A5594D
@@ -751,8 +788,8 @@ class GetPreviewMedias(_F["list[_types.TypeBotPreviewMedia]"]):
         return r.read_vector_typed(_T_BotPreviewMedia)
 
 
-class UpdateUserEmojiStatus(_F["bool"]):
-    """``bots.updateUserEmojiStatus#ed9f30c5 user_id:InputUser emoji_status:EmojiStatus = Bool``"""
+class UpdateUserEmojiStatus(_R1):
+    """TL function ``bots.updateUserEmojiStatus#ed9f30c5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "emoji_status")
     CONSTRUCTOR_ID = 0xED9F30C5
@@ -780,8 +817,8 @@ class UpdateUserEmojiStatus(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleUserEmojiStatusPermission(_F["bool"]):
-    """``bots.toggleUserEmojiStatusPermission#06de6392 bot:InputUser enabled:Bool = Bool``"""
+class ToggleUserEmojiStatusPermission(_R1):
+    """TL function ``bots.toggleUserEmojiStatusPermission#06de6392`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "enabled")
     CONSTRUCTOR_ID = 0x06DE6392
@@ -809,8 +846,8 @@ class ToggleUserEmojiStatusPermission(_F["bool"]):
         return r.read_bool()
 
 
-class CheckDownloadFileParams(_F["bool"]):
-    """``bots.checkDownloadFileParams#50077589 bot:InputUser file_name:string url:string = Bool``"""
+class CheckDownloadFileParams(_R1):
+    """TL function ``bots.checkDownloadFileParams#50077589`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("bot", "file_name", "url")
     CONSTRUCTOR_ID = 0x50077589
@@ -841,8 +878,8 @@ class CheckDownloadFileParams(_F["bool"]):
         return r.read_bool()
 
 
-class GetAdminedBots(_F["list[_types.TypeUser]"]):
-    """``bots.getAdminedBots#b0711d83 = Vector<User>``"""
+class GetAdminedBots(_R10):
+    """TL function ``bots.getAdminedBots#b0711d83`` returning ``Vector<User>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB0711D83
@@ -865,8 +902,8 @@ class GetAdminedBots(_F["list[_types.TypeUser]"]):
         return r.read_vector_typed(_T_User)
 
 
-class UpdateStarRefProgram(_F["_types.TypeStarRefProgram"]):
-    """``bots.updateStarRefProgram#778b5ab3 flags:# bot:InputUser commission_permille:int duration_months:flags.0?int = StarRefProgram``"""
+class UpdateStarRefProgram(_R11):
+    """TL function ``bots.updateStarRefProgram#778b5ab3`` returning ``StarRefProgram``; fields: ``_TL``."""
 
     __slots__ = ("bot", "commission_permille", "duration_months")
     CONSTRUCTOR_ID = 0x778B5AB3
@@ -901,8 +938,8 @@ class UpdateStarRefProgram(_F["_types.TypeStarRefProgram"]):
         return r.read_typed(_T_StarRefProgram)
 
 
-class SetCustomVerification(_F["bool"]):
-    """``bots.setCustomVerification#8b89dfbd flags:# enabled:flags.1?true bot:flags.0?InputUser peer:InputPeer custom_description:flags.2?string = Bool``"""
+class SetCustomVerification(_R1):
+    """TL function ``bots.setCustomVerification#8b89dfbd`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("enabled", "bot", "peer", "custom_description")
     CONSTRUCTOR_ID = 0x8B89DFBD
@@ -940,8 +977,8 @@ class SetCustomVerification(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotRecommendations(_F["_types_users.TypeUsers"]):
-    """``bots.getBotRecommendations#a1b70815 bot:InputUser = users.Users``"""
+class GetBotRecommendations(_R12):
+    """TL function ``bots.getBotRecommendations#a1b70815`` returning ``users.Users``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0xA1B70815
@@ -966,8 +1003,8 @@ class GetBotRecommendations(_F["_types_users.TypeUsers"]):
         return r.read_typed(_T_users_Users)
 
 
-class CheckUsername(_F["bool"]):
-    """``bots.checkUsername#87f2219b username:string = Bool``"""
+class CheckUsername(_R1):
+    """TL function ``bots.checkUsername#87f2219b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("username",)
     CONSTRUCTOR_ID = 0x87F2219B
@@ -992,8 +1029,8 @@ class CheckUsername(_F["bool"]):
         return r.read_bool()
 
 
-class CreateBot(_F["_types.TypeUser"]):
-    """``bots.createBot#e5b17f2b flags:# via_deeplink:flags.0?true name:string username:string manager_id:InputUser = User``"""
+class CreateBot(_R13):
+    """TL function ``bots.createBot#e5b17f2b`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("via_deeplink", "name", "username", "manager_id")
     CONSTRUCTOR_ID = 0xE5B17F2B
@@ -1029,8 +1066,8 @@ class CreateBot(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class ExportBotToken(_F["_types_bots.TypeExportedBotToken"]):
-    """``bots.exportBotToken#bd0d99eb bot:InputUser revoke:Bool = bots.ExportedBotToken``"""
+class ExportBotToken(_R14):
+    """TL function ``bots.exportBotToken#bd0d99eb`` returning ``bots.ExportedBotToken``; fields: ``_TL``."""
 
     __slots__ = ("bot", "revoke")
     CONSTRUCTOR_ID = 0xBD0D99EB
@@ -1058,8 +1095,8 @@ class ExportBotToken(_F["_types_bots.TypeExportedBotToken"]):
         return r.read_typed(_T_bots_ExportedBotToken)
 
 
-class RequestWebViewButton(_F["_types_bots.TypeRequestedButton"]):
-    """``bots.requestWebViewButton#31a2a35e user_id:InputUser button:KeyboardButton = bots.RequestedButton``"""
+class RequestWebViewButton(_R15):
+    """TL function ``bots.requestWebViewButton#31a2a35e`` returning ``bots.RequestedButton``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "button")
     CONSTRUCTOR_ID = 0x31A2A35E
@@ -1087,8 +1124,8 @@ class RequestWebViewButton(_F["_types_bots.TypeRequestedButton"]):
         return r.read_typed(_T_bots_RequestedButton)
 
 
-class GetRequestedWebViewButton(_F["_types.TypeKeyboardButton"]):
-    """``bots.getRequestedWebViewButton#bf25b7f3 bot:InputUser webapp_req_id:string = KeyboardButton``"""
+class GetRequestedWebViewButton(_R16):
+    """TL function ``bots.getRequestedWebViewButton#bf25b7f3`` returning ``KeyboardButton``; fields: ``_TL``."""
 
     __slots__ = ("bot", "webapp_req_id")
     CONSTRUCTOR_ID = 0xBF25B7F3
@@ -1116,8 +1153,8 @@ class GetRequestedWebViewButton(_F["_types.TypeKeyboardButton"]):
         return r.read_typed(_T_KeyboardButton)
 
 
-class GetAccessSettings(_F["_types_bots.TypeAccessSettings"]):
-    """``bots.getAccessSettings#213853a3 bot:InputUser = bots.AccessSettings``"""
+class GetAccessSettings(_R17):
+    """TL function ``bots.getAccessSettings#213853a3`` returning ``bots.AccessSettings``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0x213853A3
@@ -1142,8 +1179,8 @@ class GetAccessSettings(_F["_types_bots.TypeAccessSettings"]):
         return r.read_typed(_T_bots_AccessSettings)
 
 
-class EditAccessSettings(_F["bool"]):
-    """``bots.editAccessSettings#31813cd8 flags:# restricted:flags.0?true bot:InputUser add_users:flags.1?Vector<InputUser> = Bool``"""
+class EditAccessSettings(_R1):
+    """TL function ``bots.editAccessSettings#31813cd8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("restricted", "bot", "add_users")
     CONSTRUCTOR_ID = 0x31813CD8
@@ -1177,8 +1214,8 @@ class EditAccessSettings(_F["bool"]):
         return r.read_bool()
 
 
-class SetJoinChatResults(_F["bool"]):
-    """``bots.setJoinChatResults#e71a4810 query_id:long result:JoinChatBotResult = Bool``"""
+class SetJoinChatResults(_R1):
+    """TL function ``bots.setJoinChatResults#e71a4810`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "result")
     CONSTRUCTOR_ID = 0xE71A4810

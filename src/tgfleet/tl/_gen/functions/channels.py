@@ -29,6 +29,41 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import channels as _types_channels
     from tgfleet.tl._gen.types import messages as _types_messages
+    _R0 = _F[bool]
+    _R1 = _F[_types_messages.TypeAffectedMessages]
+    _R2 = _F[_types_messages.TypeMessages]
+    _R3 = _F[_types_channels.TypeChannelParticipants]
+    _R4 = _F[_types_channels.TypeChannelParticipant]
+    _R5 = _F[_types_messages.TypeChats]
+    _R6 = _F[_types_messages.TypeChatFull]
+    _R7 = _F[_types.TypeUpdates]
+    _R8 = _F[_types_messages.TypeChatInviteJoinResult]
+    _R9 = _F[_types_messages.TypeInvitedUsers]
+    _R10 = _F[_types.TypeExportedMessageLink]
+    _R11 = _F[_types_channels.TypeAdminLogResults]
+    _R12 = _F[_types_messages.TypeInactiveChats]
+    _R13 = _F[_types_channels.TypeSendAsPeers]
+    _R14 = _F[_types_messages.TypeAffectedHistory]
+    _R15 = _F[_types.TypeUser]
+    _R16 = _F[_types.TypeSearchPostsFlood]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -70,8 +105,8 @@ _T_messages_InvitedUsers = _TYPE_IDS["messages.InvitedUsers"]
 _T_messages_Messages = _TYPE_IDS["messages.Messages"]
 
 
-class ReadHistory(_F["bool"]):
-    """``channels.readHistory#cc104937 channel:InputChannel max_id:int = Bool``"""
+class ReadHistory(_R0):
+    """TL function ``channels.readHistory#cc104937`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "max_id")
     CONSTRUCTOR_ID = 0xCC104937
@@ -99,8 +134,8 @@ class ReadHistory(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteMessages(_F["_types_messages.TypeAffectedMessages"]):
-    """``channels.deleteMessages#84c1fd4e channel:InputChannel id:Vector<int> = messages.AffectedMessages``"""
+class DeleteMessages(_R1):
+    """TL function ``channels.deleteMessages#84c1fd4e`` returning ``messages.AffectedMessages``; fields: ``_TL``."""
 
     __slots__ = ("channel", "id")
     CONSTRUCTOR_ID = 0x84C1FD4E
@@ -128,8 +163,8 @@ class DeleteMessages(_F["_types_messages.TypeAffectedMessages"]):
         return r.read_typed(_T_messages_AffectedMessages)
 
 
-class ReportSpam(_F["bool"]):
-    """``channels.reportSpam#f44a8315 channel:InputChannel participant:InputPeer id:Vector<int> = Bool``"""
+class ReportSpam(_R0):
+    """TL function ``channels.reportSpam#f44a8315`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "participant", "id")
     CONSTRUCTOR_ID = 0xF44A8315
@@ -160,8 +195,8 @@ class ReportSpam(_F["bool"]):
         return r.read_bool()
 
 
-class GetMessages(_F["_types_messages.TypeMessages"]):
-    """``channels.getMessages#ad8c9a23 channel:InputChannel id:Vector<InputMessage> = messages.Messages``"""
+class GetMessages(_R2):
+    """TL function ``channels.getMessages#ad8c9a23`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("channel", "id")
     CONSTRUCTOR_ID = 0xAD8C9A23
@@ -189,8 +224,8 @@ class GetMessages(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetParticipants(_F["_types_channels.TypeChannelParticipants"]):
-    """``channels.getParticipants#77ced9d0 channel:InputChannel filter:ChannelParticipantsFilter offset:int limit:int hash:long = channels.ChannelParticipants``"""
+class GetParticipants(_R3):
+    """TL function ``channels.getParticipants#77ced9d0`` returning ``channels.ChannelParticipants``; fields: ``_TL``."""
 
     __slots__ = ("channel", "filter", "offset", "limit", "hash")
     CONSTRUCTOR_ID = 0x77CED9D0
@@ -223,8 +258,8 @@ class GetParticipants(_F["_types_channels.TypeChannelParticipants"]):
         return r.read_typed(_T_channels_ChannelParticipants)
 
 
-class GetParticipant(_F["_types_channels.TypeChannelParticipant"]):
-    """``channels.getParticipant#a0ab6cc6 channel:InputChannel participant:InputPeer = channels.ChannelParticipant``"""
+class GetParticipant(_R4):
+    """TL function ``channels.getParticipant#a0ab6cc6`` returning ``channels.ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("channel", "participant")
     CONSTRUCTOR_ID = 0xA0AB6CC6
@@ -252,8 +287,8 @@ class GetParticipant(_F["_types_channels.TypeChannelParticipant"]):
         return r.read_typed(_T_channels_ChannelParticipant)
 
 
-class GetChannels(_F["_types_messages.TypeChats"]):
-    """``channels.getChannels#0a7f6bbb id:Vector<InputChannel> = messages.Chats``"""
+class GetChannels(_R5):
+    """TL function ``channels.getChannels#0a7f6bbb`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x0A7F6BBB
@@ -278,8 +313,8 @@ class GetChannels(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class GetFullChannel(_F["_types_messages.TypeChatFull"]):
-    """``channels.getFullChannel#08736a09 channel:InputChannel = messages.ChatFull``"""
+class GetFullChannel(_R6):
+    """TL function ``channels.getFullChannel#08736a09`` returning ``messages.ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0x08736A09
@@ -304,8 +339,8 @@ class GetFullChannel(_F["_types_messages.TypeChatFull"]):
         return r.read_typed(_T_messages_ChatFull)
 
 
-class CreateChannel(_F["_types.TypeUpdates"]):
-    """``channels.createChannel#91006707 flags:# broadcast:flags.0?true megagroup:flags.1?true for_import:flags.3?true forum:flags.5?true title:string about:string geo_point:flags.2?InputGeoPoint address:flags.2?string ttl_period:flags.4?int = Updates``"""
+class CreateChannel(_R7):
+    """TL function ``channels.createChannel#91006707`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("broadcast", "megagroup", "for_import", "forum", "title", "about", "geo_point", "address", "ttl_period")
     CONSTRUCTOR_ID = 0x91006707
@@ -356,8 +391,8 @@ class CreateChannel(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditAdmin(_F["_types.TypeUpdates"]):
-    """``channels.editAdmin#9a98ad68 flags:# channel:InputChannel user_id:InputUser admin_rights:ChatAdminRights rank:flags.0?string = Updates``"""
+class EditAdmin(_R7):
+    """TL function ``channels.editAdmin#9a98ad68`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "user_id", "admin_rights", "rank")
     CONSTRUCTOR_ID = 0x9A98AD68
@@ -395,8 +430,8 @@ class EditAdmin(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditTitle(_F["_types.TypeUpdates"]):
-    """``channels.editTitle#566decd0 channel:InputChannel title:string = Updates``"""
+class EditTitle(_R7):
+    """TL function ``channels.editTitle#566decd0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "title")
     CONSTRUCTOR_ID = 0x566DECD0
@@ -424,8 +459,8 @@ class EditTitle(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditPhoto(_F["_types.TypeUpdates"]):
-    """``channels.editPhoto#f12e57c9 channel:InputChannel photo:InputChatPhoto = Updates``"""
+class EditPhoto(_R7):
+    """TL function ``channels.editPhoto#f12e57c9`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "photo")
     CONSTRUCTOR_ID = 0xF12E57C9
@@ -453,8 +488,8 @@ class EditPhoto(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class CheckUsername(_F["bool"]):
-    """``channels.checkUsername#10e6bd2c channel:InputChannel username:string = Bool``"""
+class CheckUsername(_R0):
+    """TL function ``channels.checkUsername#10e6bd2c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "username")
     CONSTRUCTOR_ID = 0x10E6BD2C
@@ -482,8 +517,8 @@ class CheckUsername(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateUsername(_F["bool"]):
-    """``channels.updateUsername#3514b3de channel:InputChannel username:string = Bool``"""
+class UpdateUsername(_R0):
+    """TL function ``channels.updateUsername#3514b3de`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "username")
     CONSTRUCTOR_ID = 0x3514B3DE
@@ -511,8 +546,8 @@ class UpdateUsername(_F["bool"]):
         return r.read_bool()
 
 
-class JoinChannel(_F["_types_messages.TypeChatInviteJoinResult"]):
-    """``channels.joinChannel#7f6a1e22 channel:InputChannel = messages.ChatInviteJoinResult``"""
+class JoinChannel(_R8):
+    """TL function ``channels.joinChannel#7f6a1e22`` returning ``messages.ChatInviteJoinResult``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0x7F6A1E22
@@ -537,8 +572,8 @@ class JoinChannel(_F["_types_messages.TypeChatInviteJoinResult"]):
         return r.read_typed(_T_messages_ChatInviteJoinResult)
 
 
-class LeaveChannel(_F["_types.TypeUpdates"]):
-    """``channels.leaveChannel#f836aa95 channel:InputChannel = Updates``"""
+class LeaveChannel(_R7):
+    """TL function ``channels.leaveChannel#f836aa95`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0xF836AA95
@@ -563,8 +598,8 @@ class LeaveChannel(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class InviteToChannel(_F["_types_messages.TypeInvitedUsers"]):
-    """``channels.inviteToChannel#c9e33d54 channel:InputChannel users:Vector<InputUser> = messages.InvitedUsers``"""
+class InviteToChannel(_R9):
+    """TL function ``channels.inviteToChannel#c9e33d54`` returning ``messages.InvitedUsers``; fields: ``_TL``."""
 
     __slots__ = ("channel", "users")
     CONSTRUCTOR_ID = 0xC9E33D54
@@ -592,8 +627,8 @@ class InviteToChannel(_F["_types_messages.TypeInvitedUsers"]):
         return r.read_typed(_T_messages_InvitedUsers)
 
 
-class DeleteChannel(_F["_types.TypeUpdates"]):
-    """``channels.deleteChannel#c0111fe3 channel:InputChannel = Updates``"""
+class DeleteChannel(_R7):
+    """TL function ``channels.deleteChannel#c0111fe3`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0xC0111FE3
@@ -618,8 +653,8 @@ class DeleteChannel(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ExportMessageLink(_F["_types.TypeExportedMessageLink"]):
-    """``channels.exportMessageLink#e63fadeb flags:# grouped:flags.0?true thread:flags.1?true channel:InputChannel id:int = ExportedMessageLink``"""
+class ExportMessageLink(_R10):
+    """TL function ``channels.exportMessageLink#e63fadeb`` returning ``ExportedMessageLink``; fields: ``_TL``."""
 
     __slots__ = ("grouped", "thread", "channel", "id")
     CONSTRUCTOR_ID = 0xE63FADEB
@@ -654,8 +689,8 @@ class ExportMessageLink(_F["_types.TypeExportedMessageLink"]):
         return r.read_typed(_T_ExportedMessageLink)
 
 
-class ToggleSignatures(_F["_types.TypeUpdates"]):
-    """``channels.toggleSignatures#418d549c flags:# signatures_enabled:flags.0?true profiles_enabled:flags.1?true channel:InputChannel = Updates``"""
+class ToggleSignatures(_R7):
+    """TL function ``channels.toggleSignatures#418d549c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("signatures_enabled", "profiles_enabled", "channel")
     CONSTRUCTOR_ID = 0x418D549C
@@ -687,8 +722,8 @@ class ToggleSignatures(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetAdminedPublicChannels(_F["_types_messages.TypeChats"]):
-    """``channels.getAdminedPublicChannels#f8b036af flags:# by_location:flags.0?true check_limit:flags.1?true for_personal:flags.2?true for_community_peer:flags.3?true = messages.Chats``"""
+class GetAdminedPublicChannels(_R5):
+    """TL function ``channels.getAdminedPublicChannels#f8b036af`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("by_location", "check_limit", "for_personal", "for_community_peer")
     CONSTRUCTOR_ID = 0xF8B036AF
@@ -721,8 +756,8 @@ class GetAdminedPublicChannels(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class EditBanned(_F["_types.TypeUpdates"]):
-    """``channels.editBanned#96e6cd81 channel:InputChannel participant:InputPeer banned_rights:ChatBannedRights = Updates``"""
+class EditBanned(_R7):
+    """TL function ``channels.editBanned#96e6cd81`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "participant", "banned_rights")
     CONSTRUCTOR_ID = 0x96E6CD81
@@ -753,8 +788,8 @@ class EditBanned(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetAdminLog(_F["_types_channels.TypeAdminLogResults"]):
-    """``channels.getAdminLog#33ddf480 flags:# channel:InputChannel q:string events_filter:flags.0?ChannelAdminLogEventsFilter admins:flags.1?Vector<InputUser> max_id:long min_id:long limit:int = channels.AdminLogResults``"""
+class GetAdminLog(_R11):
+    """TL function ``channels.getAdminLog#33ddf480`` returning ``channels.AdminLogResults``; fields: ``_TL``."""
 
     __slots__ = ("channel", "q", "events_filter", "admins", "max_id", "min_id", "limit")
     CONSTRUCTOR_ID = 0x33DDF480
@@ -798,8 +833,8 @@ class GetAdminLog(_F["_types_channels.TypeAdminLogResults"]):
         return r.read_typed(_T_channels_AdminLogResults)
 
 
-class SetStickers(_F["bool"]):
-    """``channels.setStickers#ea8ca4f9 channel:InputChannel stickerset:InputStickerSet = Bool``"""
+class SetStickers(_R0):
+    """TL function ``channels.setStickers#ea8ca4f9`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "stickerset")
     CONSTRUCTOR_ID = 0xEA8CA4F9
@@ -827,8 +862,8 @@ class SetStickers(_F["bool"]):
         return r.read_bool()
 
 
-class ReadMessageContents(_F["bool"]):
-    """``channels.readMessageContents#eab5dc38 channel:InputChannel id:Vector<int> = Bool``"""
+class ReadMessageContents(_R0):
+    """TL function ``channels.readMessageContents#eab5dc38`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "id")
     CONSTRUCTOR_ID = 0xEAB5DC38
@@ -856,8 +891,8 @@ class ReadMessageContents(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteHistory(_F["_types.TypeUpdates"]):
-    """``channels.deleteHistory#9baa9647 flags:# for_everyone:flags.0?true channel:InputChannel max_id:int = Updates``"""
+class DeleteHistory(_R7):
+    """TL function ``channels.deleteHistory#9baa9647`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("for_everyone", "channel", "max_id")
     CONSTRUCTOR_ID = 0x9BAA9647
@@ -890,8 +925,8 @@ class DeleteHistory(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class TogglePreHistoryHidden(_F["_types.TypeUpdates"]):
-    """``channels.togglePreHistoryHidden#eabbb94c channel:InputChannel enabled:Bool = Updates``"""
+class TogglePreHistoryHidden(_R7):
+    """TL function ``channels.togglePreHistoryHidden#eabbb94c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0xEABBB94C
@@ -919,8 +954,8 @@ class TogglePreHistoryHidden(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetLeftChannels(_F["_types_messages.TypeChats"]):
-    """``channels.getLeftChannels#8341ecc0 offset:int = messages.Chats``"""
+class GetLeftChannels(_R5):
+    """TL function ``channels.getLeftChannels#8341ecc0`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("offset",)
     CONSTRUCTOR_ID = 0x8341ECC0
@@ -944,8 +979,8 @@ class GetLeftChannels(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class GetGroupsForDiscussion(_F["_types_messages.TypeChats"]):
-    """``channels.getGroupsForDiscussion#f5dad378 = messages.Chats``"""
+class GetGroupsForDiscussion(_R5):
+    """TL function ``channels.getGroupsForDiscussion#f5dad378`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF5DAD378
@@ -968,8 +1003,8 @@ class GetGroupsForDiscussion(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class SetDiscussionGroup(_F["bool"]):
-    """``channels.setDiscussionGroup#40582bb2 broadcast:InputChannel group:InputChannel = Bool``"""
+class SetDiscussionGroup(_R0):
+    """TL function ``channels.setDiscussionGroup#40582bb2`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("broadcast", "group")
     CONSTRUCTOR_ID = 0x40582BB2
@@ -997,8 +1032,8 @@ class SetDiscussionGroup(_F["bool"]):
         return r.read_bool()
 
 
-class EditLocation(_F["bool"]):
-    """``channels.editLocation#58e63f6d channel:InputChannel geo_point:InputGeoPoint address:string = Bool``"""
+class EditLocation(_R0):
+    """TL function ``channels.editLocation#58e63f6d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "geo_point", "address")
     CONSTRUCTOR_ID = 0x58E63F6D
@@ -1029,8 +1064,8 @@ class EditLocation(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleSlowMode(_F["_types.TypeUpdates"]):
-    """``channels.toggleSlowMode#edd49ef0 channel:InputChannel seconds:int = Updates``"""
+class ToggleSlowMode(_R7):
+    """TL function ``channels.toggleSlowMode#edd49ef0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "seconds")
     CONSTRUCTOR_ID = 0xEDD49EF0
@@ -1058,8 +1093,8 @@ class ToggleSlowMode(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetInactiveChannels(_F["_types_messages.TypeInactiveChats"]):
-    """``channels.getInactiveChannels#11e831ee = messages.InactiveChats``"""
+class GetInactiveChannels(_R12):
+    """TL function ``channels.getInactiveChannels#11e831ee`` returning ``messages.InactiveChats``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x11E831EE
@@ -1082,8 +1117,8 @@ class GetInactiveChannels(_F["_types_messages.TypeInactiveChats"]):
         return r.read_typed(_T_messages_InactiveChats)
 
 
-class ConvertToGigagroup(_F["_types.TypeUpdates"]):
-    """``channels.convertToGigagroup#0b290c69 channel:InputChannel = Updates``"""
+class ConvertToGigagroup(_R7):
+    """TL function ``channels.convertToGigagroup#0b290c69`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0x0B290C69
@@ -1108,8 +1143,8 @@ class ConvertToGigagroup(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetSendAs(_F["_types_channels.TypeSendAsPeers"]):
-    """``channels.getSendAs#e785a43f flags:# for_paid_reactions:flags.0?true for_live_stories:flags.1?true peer:InputPeer = channels.SendAsPeers``"""
+class GetSendAs(_R13):
+    """TL function ``channels.getSendAs#e785a43f`` returning ``channels.SendAsPeers``; fields: ``_TL``."""
 
     __slots__ = ("for_paid_reactions", "for_live_stories", "peer")
     CONSTRUCTOR_ID = 0xE785A43F
@@ -1141,8 +1176,8 @@ class GetSendAs(_F["_types_channels.TypeSendAsPeers"]):
         return r.read_typed(_T_channels_SendAsPeers)
 
 
-class DeleteParticipantHistory(_F["_types_messages.TypeAffectedHistory"]):
-    """``channels.deleteParticipantHistory#367544db channel:InputChannel participant:InputPeer = messages.AffectedHistory``"""
+class DeleteParticipantHistory(_R14):
+    """TL function ``channels.deleteParticipantHistory#367544db`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("channel", "participant")
     CONSTRUCTOR_ID = 0x367544DB
@@ -1170,8 +1205,8 @@ class DeleteParticipantHistory(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class ToggleJoinToSend(_F["_types.TypeUpdates"]):
-    """``channels.toggleJoinToSend#e4cb9580 channel:InputChannel enabled:Bool = Updates``"""
+class ToggleJoinToSend(_R7):
+    """TL function ``channels.toggleJoinToSend#e4cb9580`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0xE4CB9580
@@ -1199,8 +1234,8 @@ class ToggleJoinToSend(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleJoinRequest(_F["_types.TypeUpdates"]):
-    """``channels.toggleJoinRequest#0ecc2618 flags:# apply_to_invites:flags.1?true channel:InputChannel enabled:Bool guard_bot:flags.0?InputUser = Updates``"""
+class ToggleJoinRequest(_R7):
+    """TL function ``channels.toggleJoinRequest#0ecc2618`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("apply_to_invites", "channel", "enabled", "guard_bot")
     CONSTRUCTOR_ID = 0x0ECC2618
@@ -1237,8 +1272,8 @@ class ToggleJoinRequest(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ReorderUsernames(_F["bool"]):
-    """``channels.reorderUsernames#b45ced1d channel:InputChannel order:Vector<string> = Bool``"""
+class ReorderUsernames(_R0):
+    """TL function ``channels.reorderUsernames#b45ced1d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "order")
     CONSTRUCTOR_ID = 0xB45CED1D
@@ -1266,8 +1301,8 @@ class ReorderUsernames(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleUsername(_F["bool"]):
-    """``channels.toggleUsername#50f24105 channel:InputChannel username:string active:Bool = Bool``"""
+class ToggleUsername(_R0):
+    """TL function ``channels.toggleUsername#50f24105`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "username", "active")
     CONSTRUCTOR_ID = 0x50F24105
@@ -1298,8 +1333,8 @@ class ToggleUsername(_F["bool"]):
         return r.read_bool()
 
 
-class DeactivateAllUsernames(_F["bool"]):
-    """``channels.deactivateAllUsernames#0a245dd3 channel:InputChannel = Bool``"""
+class DeactivateAllUsernames(_R0):
+    """TL function ``channels.deactivateAllUsernames#0a245dd3`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0x0A245DD3
@@ -1324,8 +1359,8 @@ class DeactivateAllUsernames(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleForum(_F["_types.TypeUpdates"]):
-    """``channels.toggleForum#3ff75734 channel:InputChannel enabled:Bool tabs:Bool = Updates``"""
+class ToggleForum(_R7):
+    """TL function ``channels.toggleForum#3ff75734`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled", "tabs")
     CONSTRUCTOR_ID = 0x3FF75734
@@ -1356,8 +1391,8 @@ class ToggleForum(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleAntiSpam(_F["_types.TypeUpdates"]):
-    """``channels.toggleAntiSpam#68f3e4eb channel:InputChannel enabled:Bool = Updates``"""
+class ToggleAntiSpam(_R7):
+    """TL function ``channels.toggleAntiSpam#68f3e4eb`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0x68F3E4EB
@@ -1385,8 +1420,8 @@ class ToggleAntiSpam(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ReportAntiSpamFalsePositive(_F["bool"]):
-    """``channels.reportAntiSpamFalsePositive#a850a693 channel:InputChannel msg_id:int = Bool``"""
+class ReportAntiSpamFalsePositive(_R0):
+    """TL function ``channels.reportAntiSpamFalsePositive#a850a693`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "msg_id")
     CONSTRUCTOR_ID = 0xA850A693
@@ -1414,8 +1449,8 @@ class ReportAntiSpamFalsePositive(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleParticipantsHidden(_F["_types.TypeUpdates"]):
-    """``channels.toggleParticipantsHidden#6a6e7854 channel:InputChannel enabled:Bool = Updates``"""
+class ToggleParticipantsHidden(_R7):
+    """TL function ``channels.toggleParticipantsHidden#6a6e7854`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0x6A6E7854
@@ -1443,8 +1478,8 @@ class ToggleParticipantsHidden(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class UpdateColor(_F["_types.TypeUpdates"]):
-    """``channels.updateColor#d8aa3671 flags:# for_profile:flags.1?true channel:InputChannel color:flags.2?int background_emoji_id:flags.0?long = Updates``"""
+class UpdateColor(_R7):
+    """TL function ``channels.updateColor#d8aa3671`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("for_profile", "channel", "color", "background_emoji_id")
     CONSTRUCTOR_ID = 0xD8AA3671
@@ -1482,8 +1517,8 @@ class UpdateColor(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleViewForumAsMessages(_F["_types.TypeUpdates"]):
-    """``channels.toggleViewForumAsMessages#9738bb15 channel:InputChannel enabled:Bool = Updates``"""
+class ToggleViewForumAsMessages(_R7):
+    """TL function ``channels.toggleViewForumAsMessages#9738bb15`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0x9738BB15
@@ -1511,8 +1546,8 @@ class ToggleViewForumAsMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetChannelRecommendations(_F["_types_messages.TypeChats"]):
-    """``channels.getChannelRecommendations#25a71742 flags:# channel:flags.0?InputChannel = messages.Chats``"""
+class GetChannelRecommendations(_R5):
+    """TL function ``channels.getChannelRecommendations#25a71742`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0x25A71742
@@ -1541,8 +1576,8 @@ class GetChannelRecommendations(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class UpdateEmojiStatus(_F["_types.TypeUpdates"]):
-    """``channels.updateEmojiStatus#f0d3e6a8 channel:InputChannel emoji_status:EmojiStatus = Updates``"""
+class UpdateEmojiStatus(_R7):
+    """TL function ``channels.updateEmojiStatus#f0d3e6a8`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "emoji_status")
     CONSTRUCTOR_ID = 0xF0D3E6A8
@@ -1570,8 +1605,8 @@ class UpdateEmojiStatus(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SetBoostsToUnblockRestrictions(_F["_types.TypeUpdates"]):
-    """``channels.setBoostsToUnblockRestrictions#ad399cee channel:InputChannel boosts:int = Updates``"""
+class SetBoostsToUnblockRestrictions(_R7):
+    """TL function ``channels.setBoostsToUnblockRestrictions#ad399cee`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "boosts")
     CONSTRUCTOR_ID = 0xAD399CEE
@@ -1599,8 +1634,8 @@ class SetBoostsToUnblockRestrictions(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SetEmojiStickers(_F["bool"]):
-    """``channels.setEmojiStickers#3cd930b7 channel:InputChannel stickerset:InputStickerSet = Bool``"""
+class SetEmojiStickers(_R0):
+    """TL function ``channels.setEmojiStickers#3cd930b7`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "stickerset")
     CONSTRUCTOR_ID = 0x3CD930B7
@@ -1628,8 +1663,8 @@ class SetEmojiStickers(_F["bool"]):
         return r.read_bool()
 
 
-class RestrictSponsoredMessages(_F["_types.TypeUpdates"]):
-    """``channels.restrictSponsoredMessages#9ae91519 channel:InputChannel restricted:Bool = Updates``"""
+class RestrictSponsoredMessages(_R7):
+    """TL function ``channels.restrictSponsoredMessages#9ae91519`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "restricted")
     CONSTRUCTOR_ID = 0x9AE91519
@@ -1657,8 +1692,8 @@ class RestrictSponsoredMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SearchPosts(_F["_types_messages.TypeMessages"]):
-    """``channels.searchPosts#f2c4f24d flags:# hashtag:flags.0?string query:flags.1?string offset_rate:int offset_peer:InputPeer offset_id:int limit:int allow_paid_stars:flags.2?long = messages.Messages``"""
+class SearchPosts(_R2):
+    """TL function ``channels.searchPosts#f2c4f24d`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("hashtag", "query", "offset_rate", "offset_peer", "offset_id", "limit", "allow_paid_stars")
     CONSTRUCTOR_ID = 0xF2C4F24D
@@ -1705,8 +1740,8 @@ class SearchPosts(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class UpdatePaidMessagesPrice(_F["_types.TypeUpdates"]):
-    """``channels.updatePaidMessagesPrice#4b12327b flags:# broadcast_messages_allowed:flags.0?true channel:InputChannel send_paid_messages_stars:long = Updates``"""
+class UpdatePaidMessagesPrice(_R7):
+    """TL function ``channels.updatePaidMessagesPrice#4b12327b`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("broadcast_messages_allowed", "channel", "send_paid_messages_stars")
     CONSTRUCTOR_ID = 0x4B12327B
@@ -1739,8 +1774,8 @@ class UpdatePaidMessagesPrice(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleAutotranslation(_F["_types.TypeUpdates"]):
-    """``channels.toggleAutotranslation#167fc0a1 channel:InputChannel enabled:Bool = Updates``"""
+class ToggleAutotranslation(_R7):
+    """TL function ``channels.toggleAutotranslation#167fc0a1`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("channel", "enabled")
     CONSTRUCTOR_ID = 0x167FC0A1
@@ -1768,8 +1803,8 @@ class ToggleAutotranslation(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessageAuthor(_F["_types.TypeUser"]):
-    """``channels.getMessageAuthor#ece2a0e6 channel:InputChannel id:int = User``"""
+class GetMessageAuthor(_R15):
+    """TL function ``channels.getMessageAuthor#ece2a0e6`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("channel", "id")
     CONSTRUCTOR_ID = 0xECE2A0E6
@@ -1797,8 +1832,8 @@ class GetMessageAuthor(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class CheckSearchPostsFlood(_F["_types.TypeSearchPostsFlood"]):
-    """``channels.checkSearchPostsFlood#22567115 flags:# query:flags.0?string = SearchPostsFlood``"""
+class CheckSearchPostsFlood(_R16):
+    """TL function ``channels.checkSearchPostsFlood#22567115`` returning ``SearchPostsFlood``; fields: ``_TL``."""
 
     __slots__ = ("query",)
     CONSTRUCTOR_ID = 0x22567115
@@ -1827,8 +1862,8 @@ class CheckSearchPostsFlood(_F["_types.TypeSearchPostsFlood"]):
         return r.read_typed(_T_SearchPostsFlood)
 
 
-class SetMainProfileTab(_F["bool"]):
-    """``channels.setMainProfileTab#3583fcb1 channel:InputChannel tab:ProfileTab = Bool``"""
+class SetMainProfileTab(_R0):
+    """TL function ``channels.setMainProfileTab#3583fcb1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("channel", "tab")
     CONSTRUCTOR_ID = 0x3583FCB1

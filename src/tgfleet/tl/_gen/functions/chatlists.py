@@ -28,6 +28,23 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import chatlists as _types_chatlists
+    _R0 = _F[_types_chatlists.TypeExportedChatlistInvite]
+    _R1 = _F[bool]
+    _R2 = _F[_types.TypeExportedChatlistInvite]
+    _R3 = _F[_types_chatlists.TypeExportedInvites]
+    _R4 = _F[_types_chatlists.TypeChatlistInvite]
+    _R5 = _F[_types.TypeUpdates]
+    _R6 = _F[_types_chatlists.TypeChatlistUpdates]
+    _R7 = _F[list[_types.TypePeer]]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -43,8 +60,8 @@ _T_chatlists_ExportedChatlistInvite = _TYPE_IDS["chatlists.ExportedChatlistInvit
 _T_chatlists_ExportedInvites = _TYPE_IDS["chatlists.ExportedInvites"]
 
 
-class ExportChatlistInvite(_F["_types_chatlists.TypeExportedChatlistInvite"]):
-    """``chatlists.exportChatlistInvite#8472478e chatlist:InputChatlist title:string peers:Vector<InputPeer> = chatlists.ExportedChatlistInvite``"""
+class ExportChatlistInvite(_R0):
+    """TL function ``chatlists.exportChatlistInvite#8472478e`` returning ``chatlists.ExportedChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("chatlist", "title", "peers")
     CONSTRUCTOR_ID = 0x8472478E
@@ -75,8 +92,8 @@ class ExportChatlistInvite(_F["_types_chatlists.TypeExportedChatlistInvite"]):
         return r.read_typed(_T_chatlists_ExportedChatlistInvite)
 
 
-class DeleteExportedInvite(_F["bool"]):
-    """``chatlists.deleteExportedInvite#719c5c5e chatlist:InputChatlist slug:string = Bool``"""
+class DeleteExportedInvite(_R1):
+    """TL function ``chatlists.deleteExportedInvite#719c5c5e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("chatlist", "slug")
     CONSTRUCTOR_ID = 0x719C5C5E
@@ -104,8 +121,8 @@ class DeleteExportedInvite(_F["bool"]):
         return r.read_bool()
 
 
-class EditExportedInvite(_F["_types.TypeExportedChatlistInvite"]):
-    """``chatlists.editExportedInvite#653db63d flags:# chatlist:InputChatlist slug:string title:flags.1?string peers:flags.2?Vector<InputPeer> = ExportedChatlistInvite``"""
+class EditExportedInvite(_R2):
+    """TL function ``chatlists.editExportedInvite#653db63d`` returning ``ExportedChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("chatlist", "slug", "title", "peers")
     CONSTRUCTOR_ID = 0x653DB63D
@@ -144,8 +161,8 @@ class EditExportedInvite(_F["_types.TypeExportedChatlistInvite"]):
         return r.read_typed(_T_ExportedChatlistInvite)
 
 
-class GetExportedInvites(_F["_types_chatlists.TypeExportedInvites"]):
-    """``chatlists.getExportedInvites#ce03da83 chatlist:InputChatlist = chatlists.ExportedInvites``"""
+class GetExportedInvites(_R3):
+    """TL function ``chatlists.getExportedInvites#ce03da83`` returning ``chatlists.ExportedInvites``; fields: ``_TL``."""
 
     __slots__ = ("chatlist",)
     CONSTRUCTOR_ID = 0xCE03DA83
@@ -170,8 +187,8 @@ class GetExportedInvites(_F["_types_chatlists.TypeExportedInvites"]):
         return r.read_typed(_T_chatlists_ExportedInvites)
 
 
-class CheckChatlistInvite(_F["_types_chatlists.TypeChatlistInvite"]):
-    """``chatlists.checkChatlistInvite#41c10fff slug:string = chatlists.ChatlistInvite``"""
+class CheckChatlistInvite(_R4):
+    """TL function ``chatlists.checkChatlistInvite#41c10fff`` returning ``chatlists.ChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x41C10FFF
@@ -196,8 +213,8 @@ class CheckChatlistInvite(_F["_types_chatlists.TypeChatlistInvite"]):
         return r.read_typed(_T_chatlists_ChatlistInvite)
 
 
-class JoinChatlistInvite(_F["_types.TypeUpdates"]):
-    """``chatlists.joinChatlistInvite#a6b1e39a slug:string peers:Vector<InputPeer> = Updates``"""
+class JoinChatlistInvite(_R5):
+    """TL function ``chatlists.joinChatlistInvite#a6b1e39a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("slug", "peers")
     CONSTRUCTOR_ID = 0xA6B1E39A
@@ -225,8 +242,8 @@ class JoinChatlistInvite(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetChatlistUpdates(_F["_types_chatlists.TypeChatlistUpdates"]):
-    """``chatlists.getChatlistUpdates#89419521 chatlist:InputChatlist = chatlists.ChatlistUpdates``"""
+class GetChatlistUpdates(_R6):
+    """TL function ``chatlists.getChatlistUpdates#89419521`` returning ``chatlists.ChatlistUpdates``; fields: ``_TL``."""
 
     __slots__ = ("chatlist",)
     CONSTRUCTOR_ID = 0x89419521
@@ -251,8 +268,8 @@ class GetChatlistUpdates(_F["_types_chatlists.TypeChatlistUpdates"]):
         return r.read_typed(_T_chatlists_ChatlistUpdates)
 
 
-class JoinChatlistUpdates(_F["_types.TypeUpdates"]):
-    """``chatlists.joinChatlistUpdates#e089f8f5 chatlist:InputChatlist peers:Vector<InputPeer> = Updates``"""
+class JoinChatlistUpdates(_R5):
+    """TL function ``chatlists.joinChatlistUpdates#e089f8f5`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("chatlist", "peers")
     CONSTRUCTOR_ID = 0xE089F8F5
@@ -280,8 +297,8 @@ class JoinChatlistUpdates(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class HideChatlistUpdates(_F["bool"]):
-    """``chatlists.hideChatlistUpdates#66e486fb chatlist:InputChatlist = Bool``"""
+class HideChatlistUpdates(_R1):
+    """TL function ``chatlists.hideChatlistUpdates#66e486fb`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("chatlist",)
     CONSTRUCTOR_ID = 0x66E486FB
@@ -306,8 +323,8 @@ class HideChatlistUpdates(_F["bool"]):
         return r.read_bool()
 
 
-class GetLeaveChatlistSuggestions(_F["list[_types.TypePeer]"]):
-    """``chatlists.getLeaveChatlistSuggestions#fdbcd714 chatlist:InputChatlist = Vector<Peer>``"""
+class GetLeaveChatlistSuggestions(_R7):
+    """TL function ``chatlists.getLeaveChatlistSuggestions#fdbcd714`` returning ``Vector<Peer>``; fields: ``_TL``."""
 
     __slots__ = ("chatlist",)
     CONSTRUCTOR_ID = 0xFDBCD714
@@ -332,8 +349,8 @@ class GetLeaveChatlistSuggestions(_F["list[_types.TypePeer]"]):
         return r.read_vector_typed(_T_Peer)
 
 
-class LeaveChatlist(_F["_types.TypeUpdates"]):
-    """``chatlists.leaveChatlist#74fae13a chatlist:InputChatlist peers:Vector<InputPeer> = Updates``"""
+class LeaveChatlist(_R5):
+    """TL function ``chatlists.leaveChatlist#74fae13a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("chatlist", "peers")
     CONSTRUCTOR_ID = 0x74FAE13A

@@ -29,6 +29,17 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import communities as _types_communities
     from tgfleet.tl._gen.types import messages as _types_messages
+    _R0 = _F[_types.TypeUpdates]
+    _R1 = _F[bool]
+    _R2 = _F[_types_messages.TypeChats]
+    _R3 = _F[_types_communities.TypePeerLinkRequests]
+    _R4 = _F[_types_communities.TypeParticipantJoinedChats]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -42,8 +53,8 @@ _T_communities_PeerLinkRequests = _TYPE_IDS["communities.PeerLinkRequests"]
 _T_messages_Chats = _TYPE_IDS["messages.Chats"]
 
 
-class Create(_F["_types.TypeUpdates"]):
-    """``communities.create#a63859ec flags:# hidden:flags.1?true title:string about:flags.0?string peer:InputPeer = Updates``"""
+class Create(_R0):
+    """TL function ``communities.create#a63859ec`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("hidden", "title", "about", "peer")
     CONSTRUCTOR_ID = 0xA63859EC
@@ -80,8 +91,8 @@ class Create(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class TogglePeerLink(_F["bool"]):
-    """``communities.togglePeerLink#736dcfea flags:# visible:flags.0?true hidden:flags.1?true deleted:flags.2?true community:InputChannel peer:InputPeer = Bool``"""
+class TogglePeerLink(_R1):
+    """TL function ``communities.togglePeerLink#736dcfea`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("visible", "hidden", "deleted", "community", "peer")
     CONSTRUCTOR_ID = 0x736DCFEA
@@ -118,8 +129,8 @@ class TogglePeerLink(_F["bool"]):
         return r.read_bool()
 
 
-class GetJoinedCommunities(_F["_types_messages.TypeChats"]):
-    """``communities.getJoinedCommunities#a663e830 = messages.Chats``"""
+class GetJoinedCommunities(_R2):
+    """TL function ``communities.getJoinedCommunities#a663e830`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA663E830
@@ -142,8 +153,8 @@ class GetJoinedCommunities(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class ToggleCommunityCollapsedInDialogs(_F["_types.TypeUpdates"]):
-    """``communities.toggleCommunityCollapsedInDialogs#d766e3ea flags:# collapsed:flags.0?true community:InputChannel = Updates``"""
+class ToggleCommunityCollapsedInDialogs(_R0):
+    """TL function ``communities.toggleCommunityCollapsedInDialogs#d766e3ea`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("collapsed", "community")
     CONSTRUCTOR_ID = 0xD766E3EA
@@ -173,8 +184,8 @@ class ToggleCommunityCollapsedInDialogs(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPeerLinkRequests(_F["_types_communities.TypePeerLinkRequests"]):
-    """``communities.getPeerLinkRequests#93773344 community:InputChannel offset:string limit:int = communities.PeerLinkRequests``"""
+class GetPeerLinkRequests(_R3):
+    """TL function ``communities.getPeerLinkRequests#93773344`` returning ``communities.PeerLinkRequests``; fields: ``_TL``."""
 
     __slots__ = ("community", "offset", "limit")
     CONSTRUCTOR_ID = 0x93773344
@@ -205,8 +216,8 @@ class GetPeerLinkRequests(_F["_types_communities.TypePeerLinkRequests"]):
         return r.read_typed(_T_communities_PeerLinkRequests)
 
 
-class TogglePeerLinkRequestApproval(_F["bool"]):
-    """``communities.togglePeerLinkRequestApproval#8c8219a8 flags:# reject:flags.0?true community:InputChannel peer:InputPeer = Bool``"""
+class TogglePeerLinkRequestApproval(_R1):
+    """TL function ``communities.togglePeerLinkRequestApproval#8c8219a8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("reject", "community", "peer")
     CONSTRUCTOR_ID = 0x8C8219A8
@@ -239,8 +250,8 @@ class TogglePeerLinkRequestApproval(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleAllPeerLinkRequestApproval(_F["bool"]):
-    """``communities.toggleAllPeerLinkRequestApproval#bfe3dd3d flags:# reject:flags.0?true community:InputChannel = Bool``"""
+class ToggleAllPeerLinkRequestApproval(_R1):
+    """TL function ``communities.toggleAllPeerLinkRequestApproval#bfe3dd3d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("reject", "community")
     CONSTRUCTOR_ID = 0xBFE3DD3D
@@ -270,8 +281,8 @@ class ToggleAllPeerLinkRequestApproval(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleParticipantBanned(_F["bool"]):
-    """``communities.toggleParticipantBanned#9967ad0f flags:# unban:flags.0?true community:InputChannel participant:InputPeer = Bool``"""
+class ToggleParticipantBanned(_R1):
+    """TL function ``communities.toggleParticipantBanned#9967ad0f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("unban", "community", "participant")
     CONSTRUCTOR_ID = 0x9967AD0F
@@ -304,8 +315,8 @@ class ToggleParticipantBanned(_F["bool"]):
         return r.read_bool()
 
 
-class GetParticipantJoinedChats(_F["_types_communities.TypeParticipantJoinedChats"]):
-    """``communities.getParticipantJoinedChats#f87eabab community:InputChannel participant:InputPeer = communities.ParticipantJoinedChats``"""
+class GetParticipantJoinedChats(_R4):
+    """TL function ``communities.getParticipantJoinedChats#f87eabab`` returning ``communities.ParticipantJoinedChats``; fields: ``_TL``."""
 
     __slots__ = ("community", "participant")
     CONSTRUCTOR_ID = 0xF87EABAB

@@ -28,6 +28,37 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import contacts as _types_contacts
+    _R0 = _F[list[int]]
+    _R1 = _F[list[_types.TypeContactStatus]]
+    _R2 = _F[_types_contacts.TypeContacts]
+    _R3 = _F[_types_contacts.TypeImportedContacts]
+    _R4 = _F[_types.TypeUpdates]
+    _R5 = _F[bool]
+    _R6 = _F[_types_contacts.TypeBlocked]
+    _R7 = _F[_types_contacts.TypeFound]
+    _R8 = _F[_types_contacts.TypeResolvedPeer]
+    _R9 = _F[_types_contacts.TypeTopPeers]
+    _R10 = _F[list[_types.TypeSavedContact]]
+    _R11 = _F[_types.TypeExportedContactToken]
+    _R12 = _F[_types.TypeUser]
+    _R13 = _F[_types_contacts.TypeContactBirthdays]
+    _R14 = _F[_types_contacts.TypeSponsoredPeers]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -61,8 +92,8 @@ _T_contacts_SponsoredPeers = _TYPE_IDS["contacts.SponsoredPeers"]
 _T_contacts_TopPeers = _TYPE_IDS["contacts.TopPeers"]
 
 
-class GetContactIDs(_F["list[int]"]):
-    """``contacts.getContactIDs#7adc669d hash:long = Vector<int>``"""
+class GetContactIDs(_R0):
+    """TL function ``contacts.getContactIDs#7adc669d`` returning ``Vector<int>``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x7ADC669D
@@ -86,8 +117,8 @@ class GetContactIDs(_F["list[int]"]):
         return r.read_vector_int()
 
 
-class GetStatuses(_F["list[_types.TypeContactStatus]"]):
-    """``contacts.getStatuses#c4a353ee = Vector<ContactStatus>``"""
+class GetStatuses(_R1):
+    """TL function ``contacts.getStatuses#c4a353ee`` returning ``Vector<ContactStatus>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC4A353EE
@@ -110,8 +141,8 @@ class GetStatuses(_F["list[_types.TypeContactStatus]"]):
         return r.read_vector_typed(_T_ContactStatus)
 
 
-class GetContacts(_F["_types_contacts.TypeContacts"]):
-    """``contacts.getContacts#5dd69e12 hash:long = contacts.Contacts``"""
+class GetContacts(_R2):
+    """TL function ``contacts.getContacts#5dd69e12`` returning ``contacts.Contacts``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x5DD69E12
@@ -135,8 +166,8 @@ class GetContacts(_F["_types_contacts.TypeContacts"]):
         return r.read_typed(_T_contacts_Contacts)
 
 
-class ImportContacts(_F["_types_contacts.TypeImportedContacts"]):
-    """``contacts.importContacts#2c800be5 contacts:Vector<InputContact> = contacts.ImportedContacts``"""
+class ImportContacts(_R3):
+    """TL function ``contacts.importContacts#2c800be5`` returning ``contacts.ImportedContacts``; fields: ``_TL``."""
 
     __slots__ = ("contacts",)
     CONSTRUCTOR_ID = 0x2C800BE5
@@ -161,8 +192,8 @@ class ImportContacts(_F["_types_contacts.TypeImportedContacts"]):
         return r.read_typed(_T_contacts_ImportedContacts)
 
 
-class DeleteContacts(_F["_types.TypeUpdates"]):
-    """``contacts.deleteContacts#096a0e00 id:Vector<InputUser> = Updates``"""
+class DeleteContacts(_R4):
+    """TL function ``contacts.deleteContacts#096a0e00`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x096A0E00
@@ -187,8 +218,8 @@ class DeleteContacts(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteByPhones(_F["bool"]):
-    """``contacts.deleteByPhones#1013fd9e phones:Vector<string> = Bool``"""
+class DeleteByPhones(_R5):
+    """TL function ``contacts.deleteByPhones#1013fd9e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("phones",)
     CONSTRUCTOR_ID = 0x1013FD9E
@@ -213,8 +244,8 @@ class DeleteByPhones(_F["bool"]):
         return r.read_bool()
 
 
-class Block(_F["bool"]):
-    """``contacts.block#2e2e8734 flags:# my_stories_from:flags.0?true id:InputPeer = Bool``"""
+class Block(_R5):
+    """TL function ``contacts.block#2e2e8734`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("my_stories_from", "id")
     CONSTRUCTOR_ID = 0x2E2E8734
@@ -244,8 +275,8 @@ class Block(_F["bool"]):
         return r.read_bool()
 
 
-class Unblock(_F["bool"]):
-    """``contacts.unblock#b550d328 flags:# my_stories_from:flags.0?true id:InputPeer = Bool``"""
+class Unblock(_R5):
+    """TL function ``contacts.unblock#b550d328`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("my_stories_from", "id")
     CONSTRUCTOR_ID = 0xB550D328
@@ -275,8 +306,8 @@ class Unblock(_F["bool"]):
         return r.read_bool()
 
 
-class GetBlocked(_F["_types_contacts.TypeBlocked"]):
-    """``contacts.getBlocked#9a868f80 flags:# my_stories_from:flags.0?true offset:int limit:int = contacts.Blocked``"""
+class GetBlocked(_R6):
+    """TL function ``contacts.getBlocked#9a868f80`` returning ``contacts.Blocked``; fields: ``_TL``."""
 
     __slots__ = ("my_stories_from", "offset", "limit")
     CONSTRUCTOR_ID = 0x9A868F80
@@ -305,8 +336,8 @@ class GetBlocked(_F["_types_contacts.TypeBlocked"]):
         return r.read_typed(_T_contacts_Blocked)
 
 
-class Search(_F["_types_contacts.TypeFound"]):
-    """``contacts.search#05f58d0f flags:# broadcasts:flags.0?true bots:flags.1?true q:string limit:int = contacts.Found``"""
+class Search(_R7):
+    """TL function ``contacts.search#05f58d0f`` returning ``contacts.Found``; fields: ``_TL``."""
 
     __slots__ = ("broadcasts", "bots", "q", "limit")
     CONSTRUCTOR_ID = 0x05F58D0F
@@ -341,8 +372,8 @@ class Search(_F["_types_contacts.TypeFound"]):
         return r.read_typed(_T_contacts_Found)
 
 
-class ResolveUsername(_F["_types_contacts.TypeResolvedPeer"]):
-    """``contacts.resolveUsername#725afbbc flags:# username:string referer:flags.0?string = contacts.ResolvedPeer``"""
+class ResolveUsername(_R8):
+    """TL function ``contacts.resolveUsername#725afbbc`` returning ``contacts.ResolvedPeer``; fields: ``_TL``."""
 
     __slots__ = ("username", "referer")
     CONSTRUCTOR_ID = 0x725AFBBC
@@ -374,8 +405,8 @@ class ResolveUsername(_F["_types_contacts.TypeResolvedPeer"]):
         return r.read_typed(_T_contacts_ResolvedPeer)
 
 
-class GetTopPeers(_F["_types_contacts.TypeTopPeers"]):
-    """``contacts.getTopPeers#973478b6 flags:# correspondents:flags.0?true bots_pm:flags.1?true bots_inline:flags.2?true phone_calls:flags.3?true forward_users:flags.4?true forward_chats:flags.5?true groups:flags.10?true channels:flags.15?true bots_app:flags.16?true bots_guestchat:flags.17?true offset:int limit:int hash:long = contacts.TopPeers``"""
+class GetTopPeers(_R9):
+    """TL function ``contacts.getTopPeers#973478b6`` returning ``contacts.TopPeers``; fields: ``_TL``."""
 
     __slots__ = ("correspondents", "bots_pm", "bots_inline", "phone_calls", "forward_users", "forward_chats", "groups", "channels", "bots_app", "bots_guestchat", "offset", "limit", "hash")
     CONSTRUCTOR_ID = 0x973478B6
@@ -423,8 +454,8 @@ class GetTopPeers(_F["_types_contacts.TypeTopPeers"]):
         return r.read_typed(_T_contacts_TopPeers)
 
 
-class ResetTopPeerRating(_F["bool"]):
-    """``contacts.resetTopPeerRating#1ae373ac category:TopPeerCategory peer:InputPeer = Bool``"""
+class ResetTopPeerRating(_R5):
+    """TL function ``contacts.resetTopPeerRating#1ae373ac`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("category", "peer")
     CONSTRUCTOR_ID = 0x1AE373AC
@@ -452,8 +483,8 @@ class ResetTopPeerRating(_F["bool"]):
         return r.read_bool()
 
 
-class ResetSaved(_F["bool"]):
-    """``contacts.resetSaved#879537f1 = Bool``"""
+class ResetSaved(_R5):
+    """TL function ``contacts.resetSaved#879537f1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x879537F1
@@ -476,8 +507,8 @@ class ResetSaved(_F["bool"]):
         return r.read_bool()
 
 
-class GetSaved(_F["list[_types.TypeSavedContact]"]):
-    """``contacts.getSaved#82f1e39f = Vector<SavedContact>``"""
+class GetSaved(_R10):
+    """TL function ``contacts.getSaved#82f1e39f`` returning ``Vector<SavedContact>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x82F1E39F
@@ -500,8 +531,8 @@ class GetSaved(_F["list[_types.TypeSavedContact]"]):
         return r.read_vector_typed(_T_SavedContact)
 
 
-class ToggleTopPeers(_F["bool"]):
-    """``contacts.toggleTopPeers#8514bdda enabled:Bool = Bool``"""
+class ToggleTopPeers(_R5):
+    """TL function ``contacts.toggleTopPeers#8514bdda`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("enabled",)
     CONSTRUCTOR_ID = 0x8514BDDA
@@ -526,8 +557,8 @@ class ToggleTopPeers(_F["bool"]):
         return r.read_bool()
 
 
-class AddContact(_F["_types.TypeUpdates"]):
-    """``contacts.addContact#d9ba2e54 flags:# add_phone_privacy_exception:flags.0?true id:InputUser first_name:string last_name:string phone:string note:flags.1?TextWithEntities = Updates``"""
+class AddContact(_R4):
+    """TL function ``contacts.addContact#d9ba2e54`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("add_phone_privacy_exception", "id", "first_name", "last_name", "phone", "note")
     CONSTRUCTOR_ID = 0xD9BA2E54
@@ -570,8 +601,8 @@ class AddContact(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class AcceptContact(_F["_types.TypeUpdates"]):
-    """``contacts.acceptContact#f831a20f id:InputUser = Updates``"""
+class AcceptContact(_R4):
+    """TL function ``contacts.acceptContact#f831a20f`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xF831A20F
@@ -596,8 +627,8 @@ class AcceptContact(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetLocated(_F["_types.TypeUpdates"]):
-    """``contacts.getLocated#d348bc44 flags:# background:flags.1?true geo_point:InputGeoPoint self_expires:flags.0?int = Updates``"""
+class GetLocated(_R4):
+    """TL function ``contacts.getLocated#d348bc44`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("background", "geo_point", "self_expires")
     CONSTRUCTOR_ID = 0xD348BC44
@@ -631,8 +662,8 @@ class GetLocated(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class BlockFromReplies(_F["_types.TypeUpdates"]):
-    """``contacts.blockFromReplies#29a8962c flags:# delete_message:flags.0?true delete_history:flags.1?true report_spam:flags.2?true msg_id:int = Updates``"""
+class BlockFromReplies(_R4):
+    """TL function ``contacts.blockFromReplies#29a8962c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("delete_message", "delete_history", "report_spam", "msg_id")
     CONSTRUCTOR_ID = 0x29A8962C
@@ -664,8 +695,8 @@ class BlockFromReplies(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ResolvePhone(_F["_types_contacts.TypeResolvedPeer"]):
-    """``contacts.resolvePhone#8af94344 phone:string = contacts.ResolvedPeer``"""
+class ResolvePhone(_R8):
+    """TL function ``contacts.resolvePhone#8af94344`` returning ``contacts.ResolvedPeer``; fields: ``_TL``."""
 
     __slots__ = ("phone",)
     CONSTRUCTOR_ID = 0x8AF94344
@@ -690,8 +721,8 @@ class ResolvePhone(_F["_types_contacts.TypeResolvedPeer"]):
         return r.read_typed(_T_contacts_ResolvedPeer)
 
 
-class ExportContactToken(_F["_types.TypeExportedContactToken"]):
-    """``contacts.exportContactToken#f8654027 = ExportedContactToken``"""
+class ExportContactToken(_R11):
+    """TL function ``contacts.exportContactToken#f8654027`` returning ``ExportedContactToken``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF8654027
@@ -714,8 +745,8 @@ class ExportContactToken(_F["_types.TypeExportedContactToken"]):
         return r.read_typed(_T_ExportedContactToken)
 
 
-class ImportContactToken(_F["_types.TypeUser"]):
-    """``contacts.importContactToken#13005788 token:string = User``"""
+class ImportContactToken(_R12):
+    """TL function ``contacts.importContactToken#13005788`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0x13005788
@@ -740,8 +771,8 @@ class ImportContactToken(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class EditCloseFriends(_F["bool"]):
-    """``contacts.editCloseFriends#ba6705f0 id:Vector<long> = Bool``"""
+class EditCloseFriends(_R5):
+    """TL function ``contacts.editCloseFriends#ba6705f0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xBA6705F0
@@ -766,8 +797,8 @@ class EditCloseFriends(_F["bool"]):
         return r.read_bool()
 
 
-class SetBlocked(_F["bool"]):
-    """``contacts.setBlocked#94c65c76 flags:# my_stories_from:flags.0?true id:Vector<InputPeer> limit:int = Bool``"""
+class SetBlocked(_R5):
+    """TL function ``contacts.setBlocked#94c65c76`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("my_stories_from", "id", "limit")
     CONSTRUCTOR_ID = 0x94C65C76
@@ -800,8 +831,8 @@ class SetBlocked(_F["bool"]):
         return r.read_bool()
 
 
-class GetBirthdays(_F["_types_contacts.TypeContactBirthdays"]):
-    """``contacts.getBirthdays#daeda864 = contacts.ContactBirthdays``"""
+class GetBirthdays(_R13):
+    """TL function ``contacts.getBirthdays#daeda864`` returning ``contacts.ContactBirthdays``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDAEDA864
@@ -824,8 +855,8 @@ class GetBirthdays(_F["_types_contacts.TypeContactBirthdays"]):
         return r.read_typed(_T_contacts_ContactBirthdays)
 
 
-class GetSponsoredPeers(_F["_types_contacts.TypeSponsoredPeers"]):
-    """``contacts.getSponsoredPeers#b6c8c393 q:string = contacts.SponsoredPeers``"""
+class GetSponsoredPeers(_R14):
+    """TL function ``contacts.getSponsoredPeers#b6c8c393`` returning ``contacts.SponsoredPeers``; fields: ``_TL``."""
 
     __slots__ = ("q",)
     CONSTRUCTOR_ID = 0xB6C8C393
@@ -850,8 +881,8 @@ class GetSponsoredPeers(_F["_types_contacts.TypeSponsoredPeers"]):
         return r.read_typed(_T_contacts_SponsoredPeers)
 
 
-class UpdateContactNote(_F["bool"]):
-    """``contacts.updateContactNote#139f63fb id:InputUser note:TextWithEntities = Bool``"""
+class UpdateContactNote(_R5):
+    """TL function ``contacts.updateContactNote#139f63fb`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "note")
     CONSTRUCTOR_ID = 0x139F63FB

@@ -29,6 +29,17 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import ephemeral as _types_ephemeral
     from tgfleet.tl._gen.types import messages as _types_messages
+    _R0 = _F[_types.TypeUpdates]
+    _R1 = _F[bool]
+    _R2 = _F[_types.TypeReportResult]
+    _R3 = _F[_types_messages.TypeBotCallbackAnswer]
+    _R4 = _F[_types_ephemeral.TypeWelcomeMessages]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -48,8 +59,8 @@ _T_ephemeral_WelcomeMessages = _TYPE_IDS["ephemeral.WelcomeMessages"]
 _T_messages_BotCallbackAnswer = _TYPE_IDS["messages.BotCallbackAnswer"]
 
 
-class SendMessage(_F["_types.TypeUpdates"]):
-    """``ephemeral.sendMessage#ba8d5f35 flags:# invert_media:flags.6?true welcome:flags.7?true anchor:flags.9?true noforwards:flags.10?true peer:flags.8?InputPeer receiver_id:InputUser query_id:flags.0?long message:string entities:flags.1?Vector<MessageEntity> media:flags.2?InputMedia reply_markup:flags.3?ReplyMarkup rich_message:flags.4?InputRichMessage random_id:long reply_to:flags.5?InputReplyTo = Updates``"""
+class SendMessage(_R0):
+    """TL function ``ephemeral.sendMessage#ba8d5f35`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "welcome", "anchor", "noforwards", "peer", "receiver_id", "query_id", "message", "entities", "media", "reply_markup", "rich_message", "random_id", "reply_to")
     CONSTRUCTOR_ID = 0xBA8D5F35
@@ -119,8 +130,8 @@ class SendMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteMessage(_F["bool"]):
-    """``ephemeral.deleteMessage#92f6e797 flags:# peer:flags.0?InputPeer receiver_id:InputUser id:int = Bool``"""
+class DeleteMessage(_R1):
+    """TL function ``ephemeral.deleteMessage#92f6e797`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "receiver_id", "id")
     CONSTRUCTOR_ID = 0x92F6E797
@@ -155,8 +166,8 @@ class DeleteMessage(_F["bool"]):
         return r.read_bool()
 
 
-class ReportMessage(_F["_types.TypeReportResult"]):
-    """``ephemeral.reportMessage#8704f2bf peer:InputPeer id:int option:bytes message:string = ReportResult``"""
+class ReportMessage(_R2):
+    """TL function ``ephemeral.reportMessage#8704f2bf`` returning ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "option", "message")
     CONSTRUCTOR_ID = 0x8704F2BF
@@ -190,8 +201,8 @@ class ReportMessage(_F["_types.TypeReportResult"]):
         return r.read_typed(_T_ReportResult)
 
 
-class GetCallbackAnswer(_F["_types_messages.TypeBotCallbackAnswer"]):
-    """``ephemeral.getCallbackAnswer#3fa464c8 flags:# peer:InputPeer id:int data:flags.1?bytes = messages.BotCallbackAnswer``"""
+class GetCallbackAnswer(_R3):
+    """TL function ``ephemeral.getCallbackAnswer#3fa464c8`` returning ``messages.BotCallbackAnswer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "data")
     CONSTRUCTOR_ID = 0x3FA464C8
@@ -226,8 +237,8 @@ class GetCallbackAnswer(_F["_types_messages.TypeBotCallbackAnswer"]):
         return r.read_typed(_T_messages_BotCallbackAnswer)
 
 
-class EditMessage(_F["_types.TypeUpdates"]):
-    """``ephemeral.editMessage#cf9c725b flags:# invert_media:flags.5?true welcome:flags.6?true peer:flags.7?InputPeer receiver_id:InputUser id:int message:flags.0?string media:flags.3?InputMedia entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup rich_message:flags.4?InputRichMessage = Updates``"""
+class EditMessage(_R0):
+    """TL function ``ephemeral.editMessage#cf9c725b`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "welcome", "peer", "receiver_id", "id", "message", "media", "entities", "reply_markup", "rich_message")
     CONSTRUCTOR_ID = 0xCF9C725B
@@ -286,8 +297,8 @@ class EditMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteWelcomeMessage(_F["bool"]):
-    """``ephemeral.deleteWelcomeMessage#e882a9e1 peer:InputPeer id:int = Bool``"""
+class DeleteWelcomeMessage(_R1):
+    """TL function ``ephemeral.deleteWelcomeMessage#e882a9e1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xE882A9E1
@@ -315,8 +326,8 @@ class DeleteWelcomeMessage(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteAllWelcomeMessages(_F["bool"]):
-    """``ephemeral.deleteAllWelcomeMessages#734f9721 peer:InputPeer = Bool``"""
+class DeleteAllWelcomeMessages(_R1):
+    """TL function ``ephemeral.deleteAllWelcomeMessages#734f9721`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x734F9721
@@ -341,8 +352,8 @@ class DeleteAllWelcomeMessages(_F["bool"]):
         return r.read_bool()
 
 
-class GetWelcomeMessages(_F["_types_ephemeral.TypeWelcomeMessages"]):
-    """``ephemeral.getWelcomeMessages#db9ac18d peer:InputPeer hash:long = ephemeral.WelcomeMessages``"""
+class GetWelcomeMessages(_R4):
+    """TL function ``ephemeral.getWelcomeMessages#db9ac18d`` returning ``ephemeral.WelcomeMessages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0xDB9AC18D

@@ -27,6 +27,9 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
+    _R0 = _F[_types.TypeUpdates]
+else:
+    _R0 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -34,8 +37,8 @@ _T_InputFolderPeer = _TYPE_IDS["InputFolderPeer"]
 _T_Updates = _TYPE_IDS["Updates"]
 
 
-class EditPeerFolders(_F["_types.TypeUpdates"]):
-    """``folders.editPeerFolders#6847d0ab folder_peers:Vector<InputFolderPeer> = Updates``"""
+class EditPeerFolders(_R0):
+    """TL function ``folders.editPeerFolders#6847d0ab`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("folder_peers",)
     CONSTRUCTOR_ID = 0x6847D0AB

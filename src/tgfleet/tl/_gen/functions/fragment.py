@@ -28,6 +28,9 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import fragment as _types_fragment
+    _R0 = _F[_types_fragment.TypeCollectibleInfo]
+else:
+    _R0 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -35,8 +38,8 @@ _T_InputCollectible = _TYPE_IDS["InputCollectible"]
 _T_fragment_CollectibleInfo = _TYPE_IDS["fragment.CollectibleInfo"]
 
 
-class GetCollectibleInfo(_F["_types_fragment.TypeCollectibleInfo"]):
-    """``fragment.getCollectibleInfo#be1e85ba collectible:InputCollectible = fragment.CollectibleInfo``"""
+class GetCollectibleInfo(_R0):
+    """TL function ``fragment.getCollectibleInfo#be1e85ba`` returning ``fragment.CollectibleInfo``; fields: ``_TL``."""
 
     __slots__ = ("collectible",)
     CONSTRUCTOR_ID = 0xBE1E85BA

@@ -28,6 +28,45 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import help as _types_help
+    _R0 = _F[_types.TypeConfig]
+    _R1 = _F[_types.TypeNearestDc]
+    _R2 = _F[_types_help.TypeAppUpdate]
+    _R3 = _F[_types_help.TypeInviteText]
+    _R4 = _F[_types_help.TypeSupport]
+    _R5 = _F[bool]
+    _R6 = _F[_types.TypeCdnConfig]
+    _R7 = _F[_types_help.TypeRecentMeUrls]
+    _R8 = _F[_types_help.TypeTermsOfServiceUpdate]
+    _R9 = _F[_types_help.TypeDeepLinkInfo]
+    _R10 = _F[_types_help.TypeAppConfig]
+    _R11 = _F[_types_help.TypePassportConfig]
+    _R12 = _F[_types_help.TypeSupportName]
+    _R13 = _F[_types_help.TypeUserInfo]
+    _R14 = _F[_types_help.TypePromoData]
+    _R15 = _F[_types_help.TypeCountriesList]
+    _R16 = _F[_types_help.TypePremiumPromo]
+    _R17 = _F[_types_help.TypePeerColors]
+    _R18 = _F[_types_help.TypeTimezonesList]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
+    _R17 = _F
+    _R18 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -58,8 +97,8 @@ _T_help_TimezonesList = _TYPE_IDS["help.TimezonesList"]
 _T_help_UserInfo = _TYPE_IDS["help.UserInfo"]
 
 
-class GetConfig(_F["_types.TypeConfig"]):
-    """``help.getConfig#c4f9186b = Config``"""
+class GetConfig(_R0):
+    """TL function ``help.getConfig#c4f9186b`` returning ``Config``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC4F9186B
@@ -82,8 +121,8 @@ class GetConfig(_F["_types.TypeConfig"]):
         return r.read_typed(_T_Config)
 
 
-class GetNearestDc(_F["_types.TypeNearestDc"]):
-    """``help.getNearestDc#1fb33026 = NearestDc``"""
+class GetNearestDc(_R1):
+    """TL function ``help.getNearestDc#1fb33026`` returning ``NearestDc``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1FB33026
@@ -106,8 +145,8 @@ class GetNearestDc(_F["_types.TypeNearestDc"]):
         return r.read_typed(_T_NearestDc)
 
 
-class GetAppUpdate(_F["_types_help.TypeAppUpdate"]):
-    """``help.getAppUpdate#522d5a7d source:string = help.AppUpdate``"""
+class GetAppUpdate(_R2):
+    """TL function ``help.getAppUpdate#522d5a7d`` returning ``help.AppUpdate``; fields: ``_TL``."""
 
     __slots__ = ("source",)
     CONSTRUCTOR_ID = 0x522D5A7D
@@ -132,8 +171,8 @@ class GetAppUpdate(_F["_types_help.TypeAppUpdate"]):
         return r.read_typed(_T_help_AppUpdate)
 
 
-class GetInviteText(_F["_types_help.TypeInviteText"]):
-    """``help.getInviteText#4d392343 = help.InviteText``"""
+class GetInviteText(_R3):
+    """TL function ``help.getInviteText#4d392343`` returning ``help.InviteText``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4D392343
@@ -156,8 +195,8 @@ class GetInviteText(_F["_types_help.TypeInviteText"]):
         return r.read_typed(_T_help_InviteText)
 
 
-class GetSupport(_F["_types_help.TypeSupport"]):
-    """``help.getSupport#9cdf08cd = help.Support``"""
+class GetSupport(_R4):
+    """TL function ``help.getSupport#9cdf08cd`` returning ``help.Support``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9CDF08CD
@@ -180,8 +219,8 @@ class GetSupport(_F["_types_help.TypeSupport"]):
         return r.read_typed(_T_help_Support)
 
 
-class SetBotUpdatesStatus(_F["bool"]):
-    """``help.setBotUpdatesStatus#ec22cfcd pending_updates_count:int message:string = Bool``"""
+class SetBotUpdatesStatus(_R5):
+    """TL function ``help.setBotUpdatesStatus#ec22cfcd`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("pending_updates_count", "message")
     CONSTRUCTOR_ID = 0xEC22CFCD
@@ -208,8 +247,8 @@ class SetBotUpdatesStatus(_F["bool"]):
         return r.read_bool()
 
 
-class GetCdnConfig(_F["_types.TypeCdnConfig"]):
-    """``help.getCdnConfig#52029342 = CdnConfig``"""
+class GetCdnConfig(_R6):
+    """TL function ``help.getCdnConfig#52029342`` returning ``CdnConfig``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x52029342
@@ -232,8 +271,8 @@ class GetCdnConfig(_F["_types.TypeCdnConfig"]):
         return r.read_typed(_T_CdnConfig)
 
 
-class GetRecentMeUrls(_F["_types_help.TypeRecentMeUrls"]):
-    """``help.getRecentMeUrls#3dc0f114 referer:string = help.RecentMeUrls``"""
+class GetRecentMeUrls(_R7):
+    """TL function ``help.getRecentMeUrls#3dc0f114`` returning ``help.RecentMeUrls``; fields: ``_TL``."""
 
     __slots__ = ("referer",)
     CONSTRUCTOR_ID = 0x3DC0F114
@@ -258,8 +297,8 @@ class GetRecentMeUrls(_F["_types_help.TypeRecentMeUrls"]):
         return r.read_typed(_T_help_RecentMeUrls)
 
 
-class GetTermsOfServiceUpdate(_F["_types_help.TypeTermsOfServiceUpdate"]):
-    """``help.getTermsOfServiceUpdate#2ca51fd1 = help.TermsOfServiceUpdate``"""
+class GetTermsOfServiceUpdate(_R8):
+    """TL function ``help.getTermsOfServiceUpdate#2ca51fd1`` returning ``help.TermsOfServiceUpdate``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2CA51FD1
@@ -282,8 +321,8 @@ class GetTermsOfServiceUpdate(_F["_types_help.TypeTermsOfServiceUpdate"]):
         return r.read_typed(_T_help_TermsOfServiceUpdate)
 
 
-class AcceptTermsOfService(_F["bool"]):
-    """``help.acceptTermsOfService#ee72f79a id:DataJSON = Bool``"""
+class AcceptTermsOfService(_R5):
+    """TL function ``help.acceptTermsOfService#ee72f79a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xEE72F79A
@@ -308,8 +347,8 @@ class AcceptTermsOfService(_F["bool"]):
         return r.read_bool()
 
 
-class GetDeepLinkInfo(_F["_types_help.TypeDeepLinkInfo"]):
-    """``help.getDeepLinkInfo#3fedc75f path:string = help.DeepLinkInfo``"""
+class GetDeepLinkInfo(_R9):
+    """TL function ``help.getDeepLinkInfo#3fedc75f`` returning ``help.DeepLinkInfo``; fields: ``_TL``."""
 
     __slots__ = ("path",)
     CONSTRUCTOR_ID = 0x3FEDC75F
@@ -334,8 +373,8 @@ class GetDeepLinkInfo(_F["_types_help.TypeDeepLinkInfo"]):
         return r.read_typed(_T_help_DeepLinkInfo)
 
 
-class GetAppConfig(_F["_types_help.TypeAppConfig"]):
-    """``help.getAppConfig#61e3f854 hash:int = help.AppConfig``"""
+class GetAppConfig(_R10):
+    """TL function ``help.getAppConfig#61e3f854`` returning ``help.AppConfig``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x61E3F854
@@ -359,8 +398,8 @@ class GetAppConfig(_F["_types_help.TypeAppConfig"]):
         return r.read_typed(_T_help_AppConfig)
 
 
-class SaveAppLog(_F["bool"]):
-    """``help.saveAppLog#6f02f748 events:Vector<InputAppEvent> = Bool``"""
+class SaveAppLog(_R5):
+    """TL function ``help.saveAppLog#6f02f748`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("events",)
     CONSTRUCTOR_ID = 0x6F02F748
@@ -385,8 +424,8 @@ class SaveAppLog(_F["bool"]):
         return r.read_bool()
 
 
-class GetPassportConfig(_F["_types_help.TypePassportConfig"]):
-    """``help.getPassportConfig#c661ad08 hash:int = help.PassportConfig``"""
+class GetPassportConfig(_R11):
+    """TL function ``help.getPassportConfig#c661ad08`` returning ``help.PassportConfig``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xC661AD08
@@ -410,8 +449,8 @@ class GetPassportConfig(_F["_types_help.TypePassportConfig"]):
         return r.read_typed(_T_help_PassportConfig)
 
 
-class GetSupportName(_F["_types_help.TypeSupportName"]):
-    """``help.getSupportName#d360e72c = help.SupportName``"""
+class GetSupportName(_R12):
+    """TL function ``help.getSupportName#d360e72c`` returning ``help.SupportName``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD360E72C
@@ -434,8 +473,8 @@ class GetSupportName(_F["_types_help.TypeSupportName"]):
         return r.read_typed(_T_help_SupportName)
 
 
-class GetUserInfo(_F["_types_help.TypeUserInfo"]):
-    """``help.getUserInfo#038a08d3 user_id:InputUser = help.UserInfo``"""
+class GetUserInfo(_R13):
+    """TL function ``help.getUserInfo#038a08d3`` returning ``help.UserInfo``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x038A08D3
@@ -460,8 +499,8 @@ class GetUserInfo(_F["_types_help.TypeUserInfo"]):
         return r.read_typed(_T_help_UserInfo)
 
 
-class EditUserInfo(_F["_types_help.TypeUserInfo"]):
-    """``help.editUserInfo#66b91b70 user_id:InputUser message:string entities:Vector<MessageEntity> = help.UserInfo``"""
+class EditUserInfo(_R13):
+    """TL function ``help.editUserInfo#66b91b70`` returning ``help.UserInfo``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "message", "entities")
     CONSTRUCTOR_ID = 0x66B91B70
@@ -492,8 +531,8 @@ class EditUserInfo(_F["_types_help.TypeUserInfo"]):
         return r.read_typed(_T_help_UserInfo)
 
 
-class GetPromoData(_F["_types_help.TypePromoData"]):
-    """``help.getPromoData#c0977421 = help.PromoData``"""
+class GetPromoData(_R14):
+    """TL function ``help.getPromoData#c0977421`` returning ``help.PromoData``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC0977421
@@ -516,8 +555,8 @@ class GetPromoData(_F["_types_help.TypePromoData"]):
         return r.read_typed(_T_help_PromoData)
 
 
-class HidePromoData(_F["bool"]):
-    """``help.hidePromoData#1e251c95 peer:InputPeer = Bool``"""
+class HidePromoData(_R5):
+    """TL function ``help.hidePromoData#1e251c95`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x1E251C95
@@ -542,8 +581,8 @@ class HidePromoData(_F["bool"]):
         return r.read_bool()
 
 
-class DismissSuggestion(_F["bool"]):
-    """``help.dismissSuggestion#f50dbaa1 peer:InputPeer suggestion:string = Bool``"""
+class DismissSuggestion(_R5):
+    """TL function ``help.dismissSuggestion#f50dbaa1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "suggestion")
     CONSTRUCTOR_ID = 0xF50DBAA1
@@ -571,8 +610,8 @@ class DismissSuggestion(_F["bool"]):
         return r.read_bool()
 
 
-class GetCountriesList(_F["_types_help.TypeCountriesList"]):
-    """``help.getCountriesList#735787a8 lang_code:string hash:int = help.CountriesList``"""
+class GetCountriesList(_R15):
+    """TL function ``help.getCountriesList#735787a8`` returning ``help.CountriesList``; fields: ``_TL``."""
 
     __slots__ = ("lang_code", "hash")
     CONSTRUCTOR_ID = 0x735787A8
@@ -600,8 +639,8 @@ class GetCountriesList(_F["_types_help.TypeCountriesList"]):
         return r.read_typed(_T_help_CountriesList)
 
 
-class GetPremiumPromo(_F["_types_help.TypePremiumPromo"]):
-    """``help.getPremiumPromo#b81b93d4 = help.PremiumPromo``"""
+class GetPremiumPromo(_R16):
+    """TL function ``help.getPremiumPromo#b81b93d4`` returning ``help.PremiumPromo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB81B93D4
@@ -624,8 +663,8 @@ class GetPremiumPromo(_F["_types_help.TypePremiumPromo"]):
         return r.read_typed(_T_help_PremiumPromo)
 
 
-class GetPeerColors(_F["_types_help.TypePeerColors"]):
-    """``help.getPeerColors#da80f42f hash:int = help.PeerColors``"""
+class GetPeerColors(_R17):
+    """TL function ``help.getPeerColors#da80f42f`` returning ``help.PeerColors``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xDA80F42F
@@ -649,8 +688,8 @@ class GetPeerColors(_F["_types_help.TypePeerColors"]):
         return r.read_typed(_T_help_PeerColors)
 
 
-class GetPeerProfileColors(_F["_types_help.TypePeerColors"]):
-    """``help.getPeerProfileColors#abcfa9fd hash:int = help.PeerColors``"""
+class GetPeerProfileColors(_R17):
+    """TL function ``help.getPeerProfileColors#abcfa9fd`` returning ``help.PeerColors``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xABCFA9FD
@@ -674,8 +713,8 @@ class GetPeerProfileColors(_F["_types_help.TypePeerColors"]):
         return r.read_typed(_T_help_PeerColors)
 
 
-class GetTimezonesList(_F["_types_help.TypeTimezonesList"]):
-    """``help.getTimezonesList#49b30240 hash:int = help.TimezonesList``"""
+class GetTimezonesList(_R18):
+    """TL function ``help.getTimezonesList#49b30240`` returning ``help.TimezonesList``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x49B30240

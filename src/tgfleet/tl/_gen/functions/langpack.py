@@ -27,6 +27,15 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
+    _R0 = _F[_types.TypeLangPackDifference]
+    _R1 = _F[list[_types.TypeLangPackString]]
+    _R2 = _F[list[_types.TypeLangPackLanguage]]
+    _R3 = _F[_types.TypeLangPackLanguage]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -36,8 +45,8 @@ _T_LangPackLanguage = _TYPE_IDS["LangPackLanguage"]
 _T_LangPackString = _TYPE_IDS["LangPackString"]
 
 
-class GetLangPack(_F["_types.TypeLangPackDifference"]):
-    """``langpack.getLangPack#f2f2330a lang_pack:string lang_code:string = LangPackDifference``"""
+class GetLangPack(_R0):
+    """TL function ``langpack.getLangPack#f2f2330a`` returning ``LangPackDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_pack", "lang_code")
     CONSTRUCTOR_ID = 0xF2F2330A
@@ -65,8 +74,8 @@ class GetLangPack(_F["_types.TypeLangPackDifference"]):
         return r.read_typed(_T_LangPackDifference)
 
 
-class GetStrings(_F["list[_types.TypeLangPackString]"]):
-    """``langpack.getStrings#efea3803 lang_pack:string lang_code:string keys:Vector<string> = Vector<LangPackString>``"""
+class GetStrings(_R1):
+    """TL function ``langpack.getStrings#efea3803`` returning ``Vector<LangPackString>``; fields: ``_TL``."""
 
     __slots__ = ("lang_pack", "lang_code", "keys")
     CONSTRUCTOR_ID = 0xEFEA3803
@@ -97,8 +106,8 @@ class GetStrings(_F["list[_types.TypeLangPackString]"]):
         return r.read_vector_typed(_T_LangPackString)
 
 
-class GetDifference(_F["_types.TypeLangPackDifference"]):
-    """``langpack.getDifference#cd984aa5 lang_pack:string lang_code:string from_version:int = LangPackDifference``"""
+class GetDifference(_R0):
+    """TL function ``langpack.getDifference#cd984aa5`` returning ``LangPackDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_pack", "lang_code", "from_version")
     CONSTRUCTOR_ID = 0xCD984AA5
@@ -129,8 +138,8 @@ class GetDifference(_F["_types.TypeLangPackDifference"]):
         return r.read_typed(_T_LangPackDifference)
 
 
-class GetLanguages(_F["list[_types.TypeLangPackLanguage]"]):
-    """``langpack.getLanguages#42c6978f lang_pack:string = Vector<LangPackLanguage>``"""
+class GetLanguages(_R2):
+    """TL function ``langpack.getLanguages#42c6978f`` returning ``Vector<LangPackLanguage>``; fields: ``_TL``."""
 
     __slots__ = ("lang_pack",)
     CONSTRUCTOR_ID = 0x42C6978F
@@ -155,8 +164,8 @@ class GetLanguages(_F["list[_types.TypeLangPackLanguage]"]):
         return r.read_vector_typed(_T_LangPackLanguage)
 
 
-class GetLanguage(_F["_types.TypeLangPackLanguage"]):
-    """``langpack.getLanguage#6a596502 lang_pack:string lang_code:string = LangPackLanguage``"""
+class GetLanguage(_R3):
+    """TL function ``langpack.getLanguage#6a596502`` returning ``LangPackLanguage``; fields: ``_TL``."""
 
     __slots__ = ("lang_pack", "lang_code")
     CONSTRUCTOR_ID = 0x6A596502

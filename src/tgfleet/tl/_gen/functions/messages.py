@@ -29,6 +29,203 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import channels as _types_channels
     from tgfleet.tl._gen.types import messages as _types_messages
+    _R0 = _F[_types_messages.TypeMessages]
+    _R1 = _F[_types_messages.TypeDialogs]
+    _R2 = _F[_types_messages.TypeAffectedMessages]
+    _R3 = _F[_types_messages.TypeAffectedHistory]
+    _R4 = _F[list[_types.TypeReceivedNotifyMessage]]
+    _R5 = _F[bool]
+    _R6 = _F[_types.TypeUpdates]
+    _R7 = _F[_types_messages.TypePeerSettings]
+    _R8 = _F[_types.TypeReportResult]
+    _R9 = _F[_types_messages.TypeChats]
+    _R10 = _F[_types_messages.TypeChatFull]
+    _R11 = _F[_types_messages.TypeInvitedUsers]
+    _R12 = _F[_types_messages.TypeDhConfig]
+    _R13 = _F[_types.TypeEncryptedChat]
+    _R14 = _F[_types_messages.TypeSentEncryptedMessage]
+    _R15 = _F[list[int]]
+    _R16 = _F[_types_messages.TypeStickers]
+    _R17 = _F[_types_messages.TypeAllStickers]
+    _R18 = _F[_types_messages.TypeWebPagePreview]
+    _R19 = _F[_types.TypeExportedChatInvite]
+    _R20 = _F[_types.TypeChatInvite]
+    _R21 = _F[_types_messages.TypeChatInviteJoinResult]
+    _R22 = _F[_types_messages.TypeStickerSet]
+    _R23 = _F[_types_messages.TypeStickerSetInstallResult]
+    _R24 = _F[_types_messages.TypeMessageViews]
+    _R25 = _F[_types.TypeDocument]
+    _R26 = _F[_types_messages.TypeSavedGifs]
+    _R27 = _F[_types_messages.TypeBotResults]
+    _R28 = _F[_types_messages.TypeMessageEditData]
+    _R29 = _F[_types_messages.TypeBotCallbackAnswer]
+    _R30 = _F[_types_messages.TypePeerDialogs]
+    _R31 = _F[_types_messages.TypeFeaturedStickers]
+    _R32 = _F[_types_messages.TypeRecentStickers]
+    _R33 = _F[_types_messages.TypeArchivedStickers]
+    _R34 = _F[list[_types.TypeStickerSetCovered]]
+    _R35 = _F[_types_messages.TypeHighScores]
+    _R36 = _F[_types_messages.TypeWebPage]
+    _R37 = _F[_types.TypeMessageMedia]
+    _R38 = _F[_types_messages.TypeFavedStickers]
+    _R39 = _F[_types.TypeEncryptedFile]
+    _R40 = _F[_types_messages.TypeFoundStickerSets]
+    _R41 = _F[list[_types.TypeMessageRange]]
+    _R42 = _F[list[_types.TypeDialogPeer]]
+    _R43 = _F[_types.TypeChatOnlines]
+    _R44 = _F[_types.TypeEmojiKeywordsDifference]
+    _R45 = _F[list[_types.TypeEmojiLanguage]]
+    _R46 = _F[_types.TypeEmojiURL]
+    _R47 = _F[list[_types_messages.TypeSearchCounter]]
+    _R48 = _F[_types.TypeUrlAuthResult]
+    _R49 = _F[_types_messages.TypeVotesList]
+    _R50 = _F[_types_messages.TypeDialogFilters]
+    _R51 = _F[list[_types.TypeDialogFilterSuggested]]
+    _R52 = _F[_types_messages.TypeDiscussionMessage]
+    _R53 = _F[_types_messages.TypeAffectedFoundMessages]
+    _R54 = _F[_types_messages.TypeHistoryImportParsed]
+    _R55 = _F[_types_messages.TypeHistoryImport]
+    _R56 = _F[_types_messages.TypeExportedChatInvites]
+    _R57 = _F[_types_messages.TypeExportedChatInvite]
+    _R58 = _F[_types_messages.TypeChatAdminsWithInvites]
+    _R59 = _F[_types_messages.TypeChatInviteImporters]
+    _R60 = _F[_types_messages.TypeCheckedHistoryImportPeer]
+    _R61 = _F[list[_types.TypeReadParticipantDate]]
+    _R62 = _F[_types_messages.TypeSearchResultsCalendar]
+    _R63 = _F[_types_messages.TypeSearchResultsPositions]
+    _R64 = _F[_types_messages.TypeMessageReactionsList]
+    _R65 = _F[_types_messages.TypeAvailableReactions]
+    _R66 = _F[_types_messages.TypeTranslatedText]
+    _R67 = _F[_types.TypeAttachMenuBots]
+    _R68 = _F[_types.TypeAttachMenuBotsBot]
+    _R69 = _F[_types.TypeWebViewResult]
+    _R70 = _F[_types.TypeWebViewMessageSent]
+    _R71 = _F[_types_messages.TypeTranscribedAudio]
+    _R72 = _F[list[_types.TypeDocument]]
+    _R73 = _F[_types_messages.TypeReactions]
+    _R74 = _F[_types.TypeDefaultHistoryTTL]
+    _R75 = _F[_types_messages.TypeEmojiGroups]
+    _R76 = _F[_types.TypeEmojiList]
+    _R77 = _F[_types_messages.TypeBotApp]
+    _R78 = _F[_types_messages.TypeSavedDialogs]
+    _R79 = _F[_types_messages.TypeSavedReactionTags]
+    _R80 = _F[_types.TypeOutboxReadDate]
+    _R81 = _F[_types_messages.TypeQuickReplies]
+    _R82 = _F[_types_messages.TypeMyStickers]
+    _R83 = _F[_types_messages.TypeAvailableEffects]
+    _R84 = _F[list[_types.TypeFactCheck]]
+    _R85 = _F[_types_channels.TypeSponsoredMessageReportResult]
+    _R86 = _F[_types_messages.TypeSponsoredMessages]
+    _R87 = _F[_types_messages.TypeBotPreparedInlineMessage]
+    _R88 = _F[_types_messages.TypePreparedInlineMessage]
+    _R89 = _F[_types_messages.TypeFoundStickers]
+    _R90 = _F[_types_messages.TypeForumTopics]
+    _R91 = _F[_types_messages.TypeEmojiGameInfo]
+    _R92 = _F[_types.TypeTextWithEntities]
+    _R93 = _F[_types.TypeUser]
+    _R94 = _F[_types_messages.TypeComposedMessageWithAI]
+    _R95 = _F[_types.TypeInputBotInlineMessageID]
+    _R96 = _F[_types_messages.TypeTranslatedRichMessage]
+    _R97 = _F[_types_messages.TypeComposedRichMessageWithAI]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
+    _R17 = _F
+    _R18 = _F
+    _R19 = _F
+    _R20 = _F
+    _R21 = _F
+    _R22 = _F
+    _R23 = _F
+    _R24 = _F
+    _R25 = _F
+    _R26 = _F
+    _R27 = _F
+    _R28 = _F
+    _R29 = _F
+    _R30 = _F
+    _R31 = _F
+    _R32 = _F
+    _R33 = _F
+    _R34 = _F
+    _R35 = _F
+    _R36 = _F
+    _R37 = _F
+    _R38 = _F
+    _R39 = _F
+    _R40 = _F
+    _R41 = _F
+    _R42 = _F
+    _R43 = _F
+    _R44 = _F
+    _R45 = _F
+    _R46 = _F
+    _R47 = _F
+    _R48 = _F
+    _R49 = _F
+    _R50 = _F
+    _R51 = _F
+    _R52 = _F
+    _R53 = _F
+    _R54 = _F
+    _R55 = _F
+    _R56 = _F
+    _R57 = _F
+    _R58 = _F
+    _R59 = _F
+    _R60 = _F
+    _R61 = _F
+    _R62 = _F
+    _R63 = _F
+    _R64 = _F
+    _R65 = _F
+    _R66 = _F
+    _R67 = _F
+    _R68 = _F
+    _R69 = _F
+    _R70 = _F
+    _R71 = _F
+    _R72 = _F
+    _R73 = _F
+    _R74 = _F
+    _R75 = _F
+    _R76 = _F
+    _R77 = _F
+    _R78 = _F
+    _R79 = _F
+    _R80 = _F
+    _R81 = _F
+    _R82 = _F
+    _R83 = _F
+    _R84 = _F
+    _R85 = _F
+    _R86 = _F
+    _R87 = _F
+    _R88 = _F
+    _R89 = _F
+    _R90 = _F
+    _R91 = _F
+    _R92 = _F
+    _R93 = _F
+    _R94 = _F
+    _R95 = _F
+    _R96 = _F
+    _R97 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -196,8 +393,8 @@ _T_messages_WebPage = _TYPE_IDS["messages.WebPage"]
 _T_messages_WebPagePreview = _TYPE_IDS["messages.WebPagePreview"]
 
 
-class GetMessages(_F["_types_messages.TypeMessages"]):
-    """``messages.getMessages#63c66506 id:Vector<InputMessage> = messages.Messages``"""
+class GetMessages(_R0):
+    """TL function ``messages.getMessages#63c66506`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x63C66506
@@ -222,8 +419,8 @@ class GetMessages(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetDialogs(_F["_types_messages.TypeDialogs"]):
-    """``messages.getDialogs#a0f4cb4f flags:# exclude_pinned:flags.0?true folder_id:flags.1?int offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.Dialogs``"""
+class GetDialogs(_R1):
+    """TL function ``messages.getDialogs#a0f4cb4f`` returning ``messages.Dialogs``; fields: ``_TL``."""
 
     __slots__ = ("exclude_pinned", "folder_id", "offset_date", "offset_id", "offset_peer", "limit", "hash")
     CONSTRUCTOR_ID = 0xA0F4CB4F
@@ -265,8 +462,8 @@ class GetDialogs(_F["_types_messages.TypeDialogs"]):
         return r.read_typed(_T_messages_Dialogs)
 
 
-class GetHistory(_F["_types_messages.TypeMessages"]):
-    """``messages.getHistory#4423e6c5 peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages``"""
+class GetHistory(_R0):
+    """TL function ``messages.getHistory#4423e6c5`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "offset_id", "offset_date", "add_offset", "limit", "max_id", "min_id", "hash")
     CONSTRUCTOR_ID = 0x4423E6C5
@@ -300,8 +497,8 @@ class GetHistory(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class Search(_F["_types_messages.TypeMessages"]):
-    """``messages.search#29ee847a flags:# peer:InputPeer q:string from_id:flags.0?InputPeer saved_peer_id:flags.2?InputPeer saved_reaction:flags.3?Vector<Reaction> top_msg_id:flags.1?int filter:MessagesFilter min_date:int max_date:int offset_id:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages``"""
+class Search(_R0):
+    """TL function ``messages.search#29ee847a`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "q", "from_id", "saved_peer_id", "saved_reaction", "top_msg_id", "filter", "min_date", "max_date", "offset_id", "add_offset", "limit", "max_id", "min_id", "hash")
     CONSTRUCTOR_ID = 0x29EE847A
@@ -361,8 +558,8 @@ class Search(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class ReadHistory(_F["_types_messages.TypeAffectedMessages"]):
-    """``messages.readHistory#0e306d3a peer:InputPeer max_id:int = messages.AffectedMessages``"""
+class ReadHistory(_R2):
+    """TL function ``messages.readHistory#0e306d3a`` returning ``messages.AffectedMessages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_id")
     CONSTRUCTOR_ID = 0x0E306D3A
@@ -390,8 +587,8 @@ class ReadHistory(_F["_types_messages.TypeAffectedMessages"]):
         return r.read_typed(_T_messages_AffectedMessages)
 
 
-class DeleteHistory(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.deleteHistory#b08f922a flags:# just_clear:flags.0?true revoke:flags.1?true peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory``"""
+class DeleteHistory(_R3):
+    """TL function ``messages.deleteHistory#b08f922a`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("just_clear", "revoke", "peer", "max_id", "min_date", "max_date")
     CONSTRUCTOR_ID = 0xB08F922A
@@ -434,8 +631,8 @@ class DeleteHistory(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class DeleteMessages(_F["_types_messages.TypeAffectedMessages"]):
-    """``messages.deleteMessages#e58e95d2 flags:# revoke:flags.0?true id:Vector<int> = messages.AffectedMessages``"""
+class DeleteMessages(_R2):
+    """TL function ``messages.deleteMessages#e58e95d2`` returning ``messages.AffectedMessages``; fields: ``_TL``."""
 
     __slots__ = ("revoke", "id")
     CONSTRUCTOR_ID = 0xE58E95D2
@@ -465,8 +662,8 @@ class DeleteMessages(_F["_types_messages.TypeAffectedMessages"]):
         return r.read_typed(_T_messages_AffectedMessages)
 
 
-class ReceivedMessages(_F["list[_types.TypeReceivedNotifyMessage]"]):
-    """``messages.receivedMessages#05a954c0 max_id:int = Vector<ReceivedNotifyMessage>``"""
+class ReceivedMessages(_R4):
+    """TL function ``messages.receivedMessages#05a954c0`` returning ``Vector<ReceivedNotifyMessage>``; fields: ``_TL``."""
 
     __slots__ = ("max_id",)
     CONSTRUCTOR_ID = 0x05A954C0
@@ -490,8 +687,8 @@ class ReceivedMessages(_F["list[_types.TypeReceivedNotifyMessage]"]):
         return r.read_vector_typed(_T_ReceivedNotifyMessage)
 
 
-class SetTyping(_F["bool"]):
-    """``messages.setTyping#58943ee2 flags:# peer:InputPeer top_msg_id:flags.0?int action:SendMessageAction = Bool``"""
+class SetTyping(_R5):
+    """TL function ``messages.setTyping#58943ee2`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "action")
     CONSTRUCTOR_ID = 0x58943EE2
@@ -526,8 +723,8 @@ class SetTyping(_F["bool"]):
         return r.read_bool()
 
 
-class SendMessage(_F["_types.TypeUpdates"]):
-    """``messages.sendMessage#fef48f62 flags:# no_webpage:flags.1?true silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost rich_message:flags.23?InputRichMessage = Updates``"""
+class SendMessage(_R6):
+    """TL function ``messages.sendMessage#fef48f62`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "silent", "background", "clear_draft", "noforwards", "update_stickersets_order", "invert_media", "allow_paid_floodskip", "peer", "reply_to", "message", "random_id", "reply_markup", "entities", "schedule_date", "schedule_repeat_period", "send_as", "quick_reply_shortcut", "effect", "allow_paid_stars", "suggested_post", "rich_message")
     CONSTRUCTOR_ID = 0xFEF48F62
@@ -621,8 +818,8 @@ class SendMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendMedia(_F["_types.TypeUpdates"]):
-    """``messages.sendMedia#0330e77f flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo media:InputMedia message:string random_id:long reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long suggested_post:flags.22?SuggestedPost = Updates``"""
+class SendMedia(_R6):
+    """TL function ``messages.sendMedia#0330e77f`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("silent", "background", "clear_draft", "noforwards", "update_stickersets_order", "invert_media", "allow_paid_floodskip", "peer", "reply_to", "media", "message", "random_id", "reply_markup", "entities", "schedule_date", "schedule_repeat_period", "send_as", "quick_reply_shortcut", "effect", "allow_paid_stars", "suggested_post")
     CONSTRUCTOR_ID = 0x0330E77F
@@ -713,8 +910,8 @@ class SendMedia(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ForwardMessages(_F["_types.TypeUpdates"]):
-    """``messages.forwardMessages#13704a7c flags:# silent:flags.5?true background:flags.6?true with_my_score:flags.8?true drop_author:flags.11?true drop_media_captions:flags.12?true noforwards:flags.14?true allow_paid_floodskip:flags.19?true from_ephemeral:flags.25?true from_peer:InputPeer id:Vector<int> random_id:Vector<long> to_peer:InputPeer top_msg_id:flags.9?int reply_to:flags.22?InputReplyTo schedule_date:flags.10?int schedule_repeat_period:flags.24?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long video_timestamp:flags.20?int allow_paid_stars:flags.21?long suggested_post:flags.23?SuggestedPost = Updates``"""
+class ForwardMessages(_R6):
+    """TL function ``messages.forwardMessages#13704a7c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("silent", "background", "with_my_score", "drop_author", "drop_media_captions", "noforwards", "allow_paid_floodskip", "from_ephemeral", "from_peer", "id", "random_id", "to_peer", "top_msg_id", "reply_to", "schedule_date", "schedule_repeat_period", "send_as", "quick_reply_shortcut", "effect", "video_timestamp", "allow_paid_stars", "suggested_post")
     CONSTRUCTOR_ID = 0x13704A7C
@@ -807,8 +1004,8 @@ class ForwardMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ReportSpam(_F["bool"]):
-    """``messages.reportSpam#cf1592db peer:InputPeer = Bool``"""
+class ReportSpam(_R5):
+    """TL function ``messages.reportSpam#cf1592db`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xCF1592DB
@@ -833,8 +1030,8 @@ class ReportSpam(_F["bool"]):
         return r.read_bool()
 
 
-class GetPeerSettings(_F["_types_messages.TypePeerSettings"]):
-    """``messages.getPeerSettings#efd9a6a2 peer:InputPeer = messages.PeerSettings``"""
+class GetPeerSettings(_R7):
+    """TL function ``messages.getPeerSettings#efd9a6a2`` returning ``messages.PeerSettings``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xEFD9A6A2
@@ -859,8 +1056,8 @@ class GetPeerSettings(_F["_types_messages.TypePeerSettings"]):
         return r.read_typed(_T_messages_PeerSettings)
 
 
-class Report(_F["_types.TypeReportResult"]):
-    """``messages.report#fc78af9b peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult``"""
+class Report(_R8):
+    """TL function ``messages.report#fc78af9b`` returning ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "option", "message")
     CONSTRUCTOR_ID = 0xFC78AF9B
@@ -894,8 +1091,8 @@ class Report(_F["_types.TypeReportResult"]):
         return r.read_typed(_T_ReportResult)
 
 
-class GetChats(_F["_types_messages.TypeChats"]):
-    """``messages.getChats#49e9528f id:Vector<long> = messages.Chats``"""
+class GetChats(_R9):
+    """TL function ``messages.getChats#49e9528f`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x49E9528F
@@ -920,8 +1117,8 @@ class GetChats(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class GetFullChat(_F["_types_messages.TypeChatFull"]):
-    """``messages.getFullChat#aeb00b34 chat_id:long = messages.ChatFull``"""
+class GetFullChat(_R10):
+    """TL function ``messages.getFullChat#aeb00b34`` returning ``messages.ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0xAEB00B34
@@ -945,8 +1142,8 @@ class GetFullChat(_F["_types_messages.TypeChatFull"]):
         return r.read_typed(_T_messages_ChatFull)
 
 
-class EditChatTitle(_F["_types.TypeUpdates"]):
-    """``messages.editChatTitle#73783ffd chat_id:long title:string = Updates``"""
+class EditChatTitle(_R6):
+    """TL function ``messages.editChatTitle#73783ffd`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "title")
     CONSTRUCTOR_ID = 0x73783FFD
@@ -973,8 +1170,8 @@ class EditChatTitle(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditChatPhoto(_F["_types.TypeUpdates"]):
-    """``messages.editChatPhoto#35ddd674 chat_id:long photo:InputChatPhoto = Updates``"""
+class EditChatPhoto(_R6):
+    """TL function ``messages.editChatPhoto#35ddd674`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "photo")
     CONSTRUCTOR_ID = 0x35DDD674
@@ -1001,8 +1198,8 @@ class EditChatPhoto(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class AddChatUser(_F["_types_messages.TypeInvitedUsers"]):
-    """``messages.addChatUser#cbc6d107 chat_id:long user_id:InputUser fwd_limit:int = messages.InvitedUsers``"""
+class AddChatUser(_R11):
+    """TL function ``messages.addChatUser#cbc6d107`` returning ``messages.InvitedUsers``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "fwd_limit")
     CONSTRUCTOR_ID = 0xCBC6D107
@@ -1032,8 +1229,8 @@ class AddChatUser(_F["_types_messages.TypeInvitedUsers"]):
         return r.read_typed(_T_messages_InvitedUsers)
 
 
-class DeleteChatUser(_F["_types.TypeUpdates"]):
-    """``messages.deleteChatUser#a2185cab flags:# revoke_history:flags.0?true chat_id:long user_id:InputUser = Updates``"""
+class DeleteChatUser(_R6):
+    """TL function ``messages.deleteChatUser#a2185cab`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("revoke_history", "chat_id", "user_id")
     CONSTRUCTOR_ID = 0xA2185CAB
@@ -1064,8 +1261,8 @@ class DeleteChatUser(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class CreateChat(_F["_types_messages.TypeInvitedUsers"]):
-    """``messages.createChat#92ceddd4 flags:# users:Vector<InputUser> title:string ttl_period:flags.0?int = messages.InvitedUsers``"""
+class CreateChat(_R11):
+    """TL function ``messages.createChat#92ceddd4`` returning ``messages.InvitedUsers``; fields: ``_TL``."""
 
     __slots__ = ("users", "title", "ttl_period")
     CONSTRUCTOR_ID = 0x92CEDDD4
@@ -1100,8 +1297,8 @@ class CreateChat(_F["_types_messages.TypeInvitedUsers"]):
         return r.read_typed(_T_messages_InvitedUsers)
 
 
-class GetDhConfig(_F["_types_messages.TypeDhConfig"]):
-    """``messages.getDhConfig#26cf8950 version:int random_length:int = messages.DhConfig``"""
+class GetDhConfig(_R12):
+    """TL function ``messages.getDhConfig#26cf8950`` returning ``messages.DhConfig``; fields: ``_TL``."""
 
     __slots__ = ("version", "random_length")
     CONSTRUCTOR_ID = 0x26CF8950
@@ -1126,8 +1323,8 @@ class GetDhConfig(_F["_types_messages.TypeDhConfig"]):
         return r.read_typed(_T_messages_DhConfig)
 
 
-class RequestEncryption(_F["_types.TypeEncryptedChat"]):
-    """``messages.requestEncryption#f64daf43 user_id:InputUser random_id:int g_a:bytes = EncryptedChat``"""
+class RequestEncryption(_R13):
+    """TL function ``messages.requestEncryption#f64daf43`` returning ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "random_id", "g_a")
     CONSTRUCTOR_ID = 0xF64DAF43
@@ -1158,8 +1355,8 @@ class RequestEncryption(_F["_types.TypeEncryptedChat"]):
         return r.read_typed(_T_EncryptedChat)
 
 
-class AcceptEncryption(_F["_types.TypeEncryptedChat"]):
-    """``messages.acceptEncryption#3dbc0415 peer:InputEncryptedChat g_b:bytes key_fingerprint:long = EncryptedChat``"""
+class AcceptEncryption(_R13):
+    """TL function ``messages.acceptEncryption#3dbc0415`` returning ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("peer", "g_b", "key_fingerprint")
     CONSTRUCTOR_ID = 0x3DBC0415
@@ -1190,8 +1387,8 @@ class AcceptEncryption(_F["_types.TypeEncryptedChat"]):
         return r.read_typed(_T_EncryptedChat)
 
 
-class DiscardEncryption(_F["bool"]):
-    """``messages.discardEncryption#f393aea0 flags:# delete_history:flags.0?true chat_id:int = Bool``"""
+class DiscardEncryption(_R5):
+    """TL function ``messages.discardEncryption#f393aea0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("delete_history", "chat_id")
     CONSTRUCTOR_ID = 0xF393AEA0
@@ -1219,8 +1416,8 @@ class DiscardEncryption(_F["bool"]):
         return r.read_bool()
 
 
-class SetEncryptedTyping(_F["bool"]):
-    """``messages.setEncryptedTyping#791451ed peer:InputEncryptedChat typing:Bool = Bool``"""
+class SetEncryptedTyping(_R5):
+    """TL function ``messages.setEncryptedTyping#791451ed`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "typing")
     CONSTRUCTOR_ID = 0x791451ED
@@ -1248,8 +1445,8 @@ class SetEncryptedTyping(_F["bool"]):
         return r.read_bool()
 
 
-class ReadEncryptedHistory(_F["bool"]):
-    """``messages.readEncryptedHistory#7f4b690a peer:InputEncryptedChat max_date:int = Bool``"""
+class ReadEncryptedHistory(_R5):
+    """TL function ``messages.readEncryptedHistory#7f4b690a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_date")
     CONSTRUCTOR_ID = 0x7F4B690A
@@ -1277,8 +1474,8 @@ class ReadEncryptedHistory(_F["bool"]):
         return r.read_bool()
 
 
-class SendEncrypted(_F["_types_messages.TypeSentEncryptedMessage"]):
-    """``messages.sendEncrypted#44fa7a15 flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage``"""
+class SendEncrypted(_R14):
+    """TL function ``messages.sendEncrypted#44fa7a15`` returning ``messages.SentEncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("silent", "peer", "random_id", "data")
     CONSTRUCTOR_ID = 0x44FA7A15
@@ -1314,8 +1511,8 @@ class SendEncrypted(_F["_types_messages.TypeSentEncryptedMessage"]):
         return r.read_typed(_T_messages_SentEncryptedMessage)
 
 
-class SendEncryptedFile(_F["_types_messages.TypeSentEncryptedMessage"]):
-    """``messages.sendEncryptedFile#5559481d flags:# silent:flags.0?true peer:InputEncryptedChat random_id:long data:bytes file:InputEncryptedFile = messages.SentEncryptedMessage``"""
+class SendEncryptedFile(_R14):
+    """TL function ``messages.sendEncryptedFile#5559481d`` returning ``messages.SentEncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("silent", "peer", "random_id", "data", "file")
     CONSTRUCTOR_ID = 0x5559481D
@@ -1354,8 +1551,8 @@ class SendEncryptedFile(_F["_types_messages.TypeSentEncryptedMessage"]):
         return r.read_typed(_T_messages_SentEncryptedMessage)
 
 
-class SendEncryptedService(_F["_types_messages.TypeSentEncryptedMessage"]):
-    """``messages.sendEncryptedService#32d439a4 peer:InputEncryptedChat random_id:long data:bytes = messages.SentEncryptedMessage``"""
+class SendEncryptedService(_R14):
+    """TL function ``messages.sendEncryptedService#32d439a4`` returning ``messages.SentEncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("peer", "random_id", "data")
     CONSTRUCTOR_ID = 0x32D439A4
@@ -1386,8 +1583,8 @@ class SendEncryptedService(_F["_types_messages.TypeSentEncryptedMessage"]):
         return r.read_typed(_T_messages_SentEncryptedMessage)
 
 
-class ReceivedQueue(_F["list[int]"]):
-    """``messages.receivedQueue#55a5bb66 max_qts:int = Vector<long>``"""
+class ReceivedQueue(_R15):
+    """TL function ``messages.receivedQueue#55a5bb66`` returning ``Vector<long>``; fields: ``_TL``."""
 
     __slots__ = ("max_qts",)
     CONSTRUCTOR_ID = 0x55A5BB66
@@ -1411,8 +1608,8 @@ class ReceivedQueue(_F["list[int]"]):
         return r.read_vector_long()
 
 
-class ReportEncryptedSpam(_F["bool"]):
-    """``messages.reportEncryptedSpam#4b0c8c0f peer:InputEncryptedChat = Bool``"""
+class ReportEncryptedSpam(_R5):
+    """TL function ``messages.reportEncryptedSpam#4b0c8c0f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x4B0C8C0F
@@ -1437,8 +1634,8 @@ class ReportEncryptedSpam(_F["bool"]):
         return r.read_bool()
 
 
-class ReadMessageContents(_F["_types_messages.TypeAffectedMessages"]):
-    """``messages.readMessageContents#36a73f77 id:Vector<int> = messages.AffectedMessages``"""
+class ReadMessageContents(_R2):
+    """TL function ``messages.readMessageContents#36a73f77`` returning ``messages.AffectedMessages``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x36A73F77
@@ -1463,8 +1660,8 @@ class ReadMessageContents(_F["_types_messages.TypeAffectedMessages"]):
         return r.read_typed(_T_messages_AffectedMessages)
 
 
-class GetStickers(_F["_types_messages.TypeStickers"]):
-    """``messages.getStickers#d5a5d3a1 emoticon:string hash:long = messages.Stickers``"""
+class GetStickers(_R16):
+    """TL function ``messages.getStickers#d5a5d3a1`` returning ``messages.Stickers``; fields: ``_TL``."""
 
     __slots__ = ("emoticon", "hash")
     CONSTRUCTOR_ID = 0xD5A5D3A1
@@ -1492,8 +1689,8 @@ class GetStickers(_F["_types_messages.TypeStickers"]):
         return r.read_typed(_T_messages_Stickers)
 
 
-class GetAllStickers(_F["_types_messages.TypeAllStickers"]):
-    """``messages.getAllStickers#b8a0a1a8 hash:long = messages.AllStickers``"""
+class GetAllStickers(_R17):
+    """TL function ``messages.getAllStickers#b8a0a1a8`` returning ``messages.AllStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xB8A0A1A8
@@ -1517,8 +1714,8 @@ class GetAllStickers(_F["_types_messages.TypeAllStickers"]):
         return r.read_typed(_T_messages_AllStickers)
 
 
-class GetWebPagePreview(_F["_types_messages.TypeWebPagePreview"]):
-    """``messages.getWebPagePreview#570d6f6f flags:# message:string entities:flags.3?Vector<MessageEntity> = messages.WebPagePreview``"""
+class GetWebPagePreview(_R18):
+    """TL function ``messages.getWebPagePreview#570d6f6f`` returning ``messages.WebPagePreview``; fields: ``_TL``."""
 
     __slots__ = ("message", "entities")
     CONSTRUCTOR_ID = 0x570D6F6F
@@ -1550,8 +1747,8 @@ class GetWebPagePreview(_F["_types_messages.TypeWebPagePreview"]):
         return r.read_typed(_T_messages_WebPagePreview)
 
 
-class ExportChatInvite(_F["_types.TypeExportedChatInvite"]):
-    """``messages.exportChatInvite#a455de90 flags:# legacy_revoke_permanent:flags.2?true request_needed:flags.3?true peer:InputPeer expire_date:flags.0?int usage_limit:flags.1?int title:flags.4?string subscription_pricing:flags.5?StarsSubscriptionPricing = ExportedChatInvite``"""
+class ExportChatInvite(_R19):
+    """TL function ``messages.exportChatInvite#a455de90`` returning ``ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("legacy_revoke_permanent", "request_needed", "peer", "expire_date", "usage_limit", "title", "subscription_pricing")
     CONSTRUCTOR_ID = 0xA455DE90
@@ -1599,8 +1796,8 @@ class ExportChatInvite(_F["_types.TypeExportedChatInvite"]):
         return r.read_typed(_T_ExportedChatInvite)
 
 
-class CheckChatInvite(_F["_types.TypeChatInvite"]):
-    """``messages.checkChatInvite#3eadb1bb hash:string = ChatInvite``"""
+class CheckChatInvite(_R20):
+    """TL function ``messages.checkChatInvite#3eadb1bb`` returning ``ChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x3EADB1BB
@@ -1625,8 +1822,8 @@ class CheckChatInvite(_F["_types.TypeChatInvite"]):
         return r.read_typed(_T_ChatInvite)
 
 
-class ImportChatInvite(_F["_types_messages.TypeChatInviteJoinResult"]):
-    """``messages.importChatInvite#de91436e hash:string = messages.ChatInviteJoinResult``"""
+class ImportChatInvite(_R21):
+    """TL function ``messages.importChatInvite#de91436e`` returning ``messages.ChatInviteJoinResult``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xDE91436E
@@ -1651,8 +1848,8 @@ class ImportChatInvite(_F["_types_messages.TypeChatInviteJoinResult"]):
         return r.read_typed(_T_messages_ChatInviteJoinResult)
 
 
-class GetStickerSet(_F["_types_messages.TypeStickerSet"]):
-    """``messages.getStickerSet#c8a0ec74 stickerset:InputStickerSet hash:int = messages.StickerSet``"""
+class GetStickerSet(_R22):
+    """TL function ``messages.getStickerSet#c8a0ec74`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "hash")
     CONSTRUCTOR_ID = 0xC8A0EC74
@@ -1680,8 +1877,8 @@ class GetStickerSet(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class InstallStickerSet(_F["_types_messages.TypeStickerSetInstallResult"]):
-    """``messages.installStickerSet#c78fe460 stickerset:InputStickerSet archived:Bool = messages.StickerSetInstallResult``"""
+class InstallStickerSet(_R23):
+    """TL function ``messages.installStickerSet#c78fe460`` returning ``messages.StickerSetInstallResult``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "archived")
     CONSTRUCTOR_ID = 0xC78FE460
@@ -1709,8 +1906,8 @@ class InstallStickerSet(_F["_types_messages.TypeStickerSetInstallResult"]):
         return r.read_typed(_T_messages_StickerSetInstallResult)
 
 
-class UninstallStickerSet(_F["bool"]):
-    """``messages.uninstallStickerSet#f96e55de stickerset:InputStickerSet = Bool``"""
+class UninstallStickerSet(_R5):
+    """TL function ``messages.uninstallStickerSet#f96e55de`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("stickerset",)
     CONSTRUCTOR_ID = 0xF96E55DE
@@ -1735,8 +1932,8 @@ class UninstallStickerSet(_F["bool"]):
         return r.read_bool()
 
 
-class StartBot(_F["_types.TypeUpdates"]):
-    """``messages.startBot#e6df7378 bot:InputUser peer:InputPeer random_id:long start_param:string = Updates``"""
+class StartBot(_R6):
+    """TL function ``messages.startBot#e6df7378`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("bot", "peer", "random_id", "start_param")
     CONSTRUCTOR_ID = 0xE6DF7378
@@ -1770,8 +1967,8 @@ class StartBot(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessagesViews(_F["_types_messages.TypeMessageViews"]):
-    """``messages.getMessagesViews#5784d3e1 peer:InputPeer id:Vector<int> increment:Bool = messages.MessageViews``"""
+class GetMessagesViews(_R24):
+    """TL function ``messages.getMessagesViews#5784d3e1`` returning ``messages.MessageViews``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "increment")
     CONSTRUCTOR_ID = 0x5784D3E1
@@ -1802,8 +1999,8 @@ class GetMessagesViews(_F["_types_messages.TypeMessageViews"]):
         return r.read_typed(_T_messages_MessageViews)
 
 
-class EditChatAdmin(_F["bool"]):
-    """``messages.editChatAdmin#a85bd1c2 chat_id:long user_id:InputUser is_admin:Bool = Bool``"""
+class EditChatAdmin(_R5):
+    """TL function ``messages.editChatAdmin#a85bd1c2`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "is_admin")
     CONSTRUCTOR_ID = 0xA85BD1C2
@@ -1833,8 +2030,8 @@ class EditChatAdmin(_F["bool"]):
         return r.read_bool()
 
 
-class MigrateChat(_F["_types.TypeUpdates"]):
-    """``messages.migrateChat#a2875319 chat_id:long = Updates``"""
+class MigrateChat(_R6):
+    """TL function ``messages.migrateChat#a2875319`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0xA2875319
@@ -1858,8 +2055,8 @@ class MigrateChat(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SearchGlobal(_F["_types_messages.TypeMessages"]):
-    """``messages.searchGlobal#6126a43c flags:# broadcasts_only:flags.1?true groups_only:flags.2?true users_only:flags.3?true folder_id:flags.0?int community:flags.4?InputChannel q:string filter:MessagesFilter min_date:int max_date:int offset_rate:int offset_peer:InputPeer offset_id:int limit:int = messages.Messages``"""
+class SearchGlobal(_R0):
+    """TL function ``messages.searchGlobal#6126a43c`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("broadcasts_only", "groups_only", "users_only", "folder_id", "community", "q", "filter", "min_date", "max_date", "offset_rate", "offset_peer", "offset_id", "limit")
     CONSTRUCTOR_ID = 0x6126A43C
@@ -1916,8 +2113,8 @@ class SearchGlobal(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class ReorderStickerSets(_F["bool"]):
-    """``messages.reorderStickerSets#78337739 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Bool``"""
+class ReorderStickerSets(_R5):
+    """TL function ``messages.reorderStickerSets#78337739`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis", "order")
     CONSTRUCTOR_ID = 0x78337739
@@ -1949,8 +2146,8 @@ class ReorderStickerSets(_F["bool"]):
         return r.read_bool()
 
 
-class GetDocumentByHash(_F["_types.TypeDocument"]):
-    """``messages.getDocumentByHash#b1f2061f sha256:bytes size:long mime_type:string = Document``"""
+class GetDocumentByHash(_R25):
+    """TL function ``messages.getDocumentByHash#b1f2061f`` returning ``Document``; fields: ``_TL``."""
 
     __slots__ = ("sha256", "size", "mime_type")
     CONSTRUCTOR_ID = 0xB1F2061F
@@ -1981,8 +2178,8 @@ class GetDocumentByHash(_F["_types.TypeDocument"]):
         return r.read_typed(_T_Document)
 
 
-class GetSavedGifs(_F["_types_messages.TypeSavedGifs"]):
-    """``messages.getSavedGifs#5cf09635 hash:long = messages.SavedGifs``"""
+class GetSavedGifs(_R26):
+    """TL function ``messages.getSavedGifs#5cf09635`` returning ``messages.SavedGifs``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x5CF09635
@@ -2006,8 +2203,8 @@ class GetSavedGifs(_F["_types_messages.TypeSavedGifs"]):
         return r.read_typed(_T_messages_SavedGifs)
 
 
-class SaveGif(_F["bool"]):
-    """``messages.saveGif#327a30cb id:InputDocument unsave:Bool = Bool``"""
+class SaveGif(_R5):
+    """TL function ``messages.saveGif#327a30cb`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "unsave")
     CONSTRUCTOR_ID = 0x327A30CB
@@ -2035,8 +2232,8 @@ class SaveGif(_F["bool"]):
         return r.read_bool()
 
 
-class GetInlineBotResults(_F["_types_messages.TypeBotResults"]):
-    """``messages.getInlineBotResults#514e999d flags:# bot:InputUser peer:InputPeer geo_point:flags.0?InputGeoPoint query:string offset:string = messages.BotResults``"""
+class GetInlineBotResults(_R27):
+    """TL function ``messages.getInlineBotResults#514e999d`` returning ``messages.BotResults``; fields: ``_TL``."""
 
     __slots__ = ("bot", "peer", "geo_point", "query", "offset")
     CONSTRUCTOR_ID = 0x514E999D
@@ -2077,8 +2274,8 @@ class GetInlineBotResults(_F["_types_messages.TypeBotResults"]):
         return r.read_typed(_T_messages_BotResults)
 
 
-class SetInlineBotResults(_F["bool"]):
-    """``messages.setInlineBotResults#bb12a419 flags:# gallery:flags.0?true private:flags.1?true query_id:long results:Vector<InputBotInlineResult> cache_time:int next_offset:flags.2?string switch_pm:flags.3?InlineBotSwitchPM switch_webview:flags.4?InlineBotWebView = Bool``"""
+class SetInlineBotResults(_R5):
+    """TL function ``messages.setInlineBotResults#bb12a419`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("gallery", "private", "query_id", "results", "cache_time", "next_offset", "switch_pm", "switch_webview")
     CONSTRUCTOR_ID = 0xBB12A419
@@ -2126,8 +2323,8 @@ class SetInlineBotResults(_F["bool"]):
         return r.read_bool()
 
 
-class SendInlineBotResult(_F["_types.TypeUpdates"]):
-    """``messages.sendInlineBotResult#c0cf7646 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true hide_via:flags.11?true peer:InputPeer reply_to:flags.0?InputReplyTo random_id:long query_id:long id:string schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut allow_paid_stars:flags.21?long = Updates``"""
+class SendInlineBotResult(_R6):
+    """TL function ``messages.sendInlineBotResult#c0cf7646`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("silent", "background", "clear_draft", "hide_via", "peer", "reply_to", "random_id", "query_id", "id", "schedule_date", "send_as", "quick_reply_shortcut", "allow_paid_stars")
     CONSTRUCTOR_ID = 0xC0CF7646
@@ -2190,8 +2387,8 @@ class SendInlineBotResult(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessageEditData(_F["_types_messages.TypeMessageEditData"]):
-    """``messages.getMessageEditData#fda68d36 peer:InputPeer id:int = messages.MessageEditData``"""
+class GetMessageEditData(_R28):
+    """TL function ``messages.getMessageEditData#fda68d36`` returning ``messages.MessageEditData``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xFDA68D36
@@ -2219,8 +2416,8 @@ class GetMessageEditData(_F["_types_messages.TypeMessageEditData"]):
         return r.read_typed(_T_messages_MessageEditData)
 
 
-class EditMessage(_F["_types.TypeUpdates"]):
-    """``messages.editMessage#b106e66c flags:# no_webpage:flags.1?true invert_media:flags.16?true peer:InputPeer id:int message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> schedule_date:flags.15?int schedule_repeat_period:flags.18?int quick_reply_shortcut_id:flags.17?int rich_message:flags.23?InputRichMessage = Updates``"""
+class EditMessage(_R6):
+    """TL function ``messages.editMessage#b106e66c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "peer", "id", "message", "media", "reply_markup", "entities", "schedule_date", "schedule_repeat_period", "quick_reply_shortcut_id", "rich_message")
     CONSTRUCTOR_ID = 0xB106E66C
@@ -2287,8 +2484,8 @@ class EditMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditInlineBotMessage(_F["bool"]):
-    """``messages.editInlineBotMessage#a423bb51 flags:# no_webpage:flags.1?true invert_media:flags.16?true id:InputBotInlineMessageID message:flags.11?string media:flags.14?InputMedia reply_markup:flags.2?ReplyMarkup entities:flags.3?Vector<MessageEntity> rich_message:flags.23?InputRichMessage = Bool``"""
+class EditInlineBotMessage(_R5):
+    """TL function ``messages.editInlineBotMessage#a423bb51`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "id", "message", "media", "reply_markup", "entities", "rich_message")
     CONSTRUCTOR_ID = 0xA423BB51
@@ -2340,8 +2537,8 @@ class EditInlineBotMessage(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotCallbackAnswer(_F["_types_messages.TypeBotCallbackAnswer"]):
-    """``messages.getBotCallbackAnswer#9342ca07 flags:# game:flags.1?true peer:InputPeer msg_id:int data:flags.0?bytes password:flags.2?InputCheckPasswordSRP = messages.BotCallbackAnswer``"""
+class GetBotCallbackAnswer(_R29):
+    """TL function ``messages.getBotCallbackAnswer#9342ca07`` returning ``messages.BotCallbackAnswer``; fields: ``_TL``."""
 
     __slots__ = ("game", "peer", "msg_id", "data", "password")
     CONSTRUCTOR_ID = 0x9342CA07
@@ -2382,8 +2579,8 @@ class GetBotCallbackAnswer(_F["_types_messages.TypeBotCallbackAnswer"]):
         return r.read_typed(_T_messages_BotCallbackAnswer)
 
 
-class SetBotCallbackAnswer(_F["bool"]):
-    """``messages.setBotCallbackAnswer#d58f130a flags:# alert:flags.1?true query_id:long message:flags.0?string url:flags.2?string cache_time:int = Bool``"""
+class SetBotCallbackAnswer(_R5):
+    """TL function ``messages.setBotCallbackAnswer#d58f130a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("alert", "query_id", "message", "url", "cache_time")
     CONSTRUCTOR_ID = 0xD58F130A
@@ -2422,8 +2619,8 @@ class SetBotCallbackAnswer(_F["bool"]):
         return r.read_bool()
 
 
-class GetPeerDialogs(_F["_types_messages.TypePeerDialogs"]):
-    """``messages.getPeerDialogs#e470bcfd peers:Vector<InputDialogPeer> = messages.PeerDialogs``"""
+class GetPeerDialogs(_R30):
+    """TL function ``messages.getPeerDialogs#e470bcfd`` returning ``messages.PeerDialogs``; fields: ``_TL``."""
 
     __slots__ = ("peers",)
     CONSTRUCTOR_ID = 0xE470BCFD
@@ -2448,8 +2645,8 @@ class GetPeerDialogs(_F["_types_messages.TypePeerDialogs"]):
         return r.read_typed(_T_messages_PeerDialogs)
 
 
-class SaveDraft(_F["bool"]):
-    """``messages.saveDraft#ad0fa15c flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo peer:InputPeer message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?InputRichMessage = Bool``"""
+class SaveDraft(_R5):
+    """TL function ``messages.saveDraft#ad0fa15c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "reply_to", "peer", "message", "entities", "media", "effect", "suggested_post", "rich_message")
     CONSTRUCTOR_ID = 0xAD0FA15C
@@ -2508,8 +2705,8 @@ class SaveDraft(_F["bool"]):
         return r.read_bool()
 
 
-class GetAllDrafts(_F["_types.TypeUpdates"]):
-    """``messages.getAllDrafts#6a3f8d65 = Updates``"""
+class GetAllDrafts(_R6):
+    """TL function ``messages.getAllDrafts#6a3f8d65`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6A3F8D65
@@ -2532,8 +2729,8 @@ class GetAllDrafts(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetFeaturedStickers(_F["_types_messages.TypeFeaturedStickers"]):
-    """``messages.getFeaturedStickers#64780b14 hash:long = messages.FeaturedStickers``"""
+class GetFeaturedStickers(_R31):
+    """TL function ``messages.getFeaturedStickers#64780b14`` returning ``messages.FeaturedStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x64780B14
@@ -2557,8 +2754,8 @@ class GetFeaturedStickers(_F["_types_messages.TypeFeaturedStickers"]):
         return r.read_typed(_T_messages_FeaturedStickers)
 
 
-class ReadFeaturedStickers(_F["bool"]):
-    """``messages.readFeaturedStickers#5b118126 id:Vector<long> = Bool``"""
+class ReadFeaturedStickers(_R5):
+    """TL function ``messages.readFeaturedStickers#5b118126`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x5B118126
@@ -2583,8 +2780,8 @@ class ReadFeaturedStickers(_F["bool"]):
         return r.read_bool()
 
 
-class GetRecentStickers(_F["_types_messages.TypeRecentStickers"]):
-    """``messages.getRecentStickers#9da9403b flags:# attached:flags.0?true hash:long = messages.RecentStickers``"""
+class GetRecentStickers(_R32):
+    """TL function ``messages.getRecentStickers#9da9403b`` returning ``messages.RecentStickers``; fields: ``_TL``."""
 
     __slots__ = ("attached", "hash")
     CONSTRUCTOR_ID = 0x9DA9403B
@@ -2612,8 +2809,8 @@ class GetRecentStickers(_F["_types_messages.TypeRecentStickers"]):
         return r.read_typed(_T_messages_RecentStickers)
 
 
-class SaveRecentSticker(_F["bool"]):
-    """``messages.saveRecentSticker#392718f8 flags:# attached:flags.0?true id:InputDocument unsave:Bool = Bool``"""
+class SaveRecentSticker(_R5):
+    """TL function ``messages.saveRecentSticker#392718f8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("attached", "id", "unsave")
     CONSTRUCTOR_ID = 0x392718F8
@@ -2646,8 +2843,8 @@ class SaveRecentSticker(_F["bool"]):
         return r.read_bool()
 
 
-class ClearRecentStickers(_F["bool"]):
-    """``messages.clearRecentStickers#8999602d flags:# attached:flags.0?true = Bool``"""
+class ClearRecentStickers(_R5):
+    """TL function ``messages.clearRecentStickers#8999602d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("attached",)
     CONSTRUCTOR_ID = 0x8999602D
@@ -2674,8 +2871,8 @@ class ClearRecentStickers(_F["bool"]):
         return r.read_bool()
 
 
-class GetArchivedStickers(_F["_types_messages.TypeArchivedStickers"]):
-    """``messages.getArchivedStickers#57f17692 flags:# masks:flags.0?true emojis:flags.1?true offset_id:long limit:int = messages.ArchivedStickers``"""
+class GetArchivedStickers(_R33):
+    """TL function ``messages.getArchivedStickers#57f17692`` returning ``messages.ArchivedStickers``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis", "offset_id", "limit")
     CONSTRUCTOR_ID = 0x57F17692
@@ -2706,8 +2903,8 @@ class GetArchivedStickers(_F["_types_messages.TypeArchivedStickers"]):
         return r.read_typed(_T_messages_ArchivedStickers)
 
 
-class GetMaskStickers(_F["_types_messages.TypeAllStickers"]):
-    """``messages.getMaskStickers#640f82b8 hash:long = messages.AllStickers``"""
+class GetMaskStickers(_R17):
+    """TL function ``messages.getMaskStickers#640f82b8`` returning ``messages.AllStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x640F82B8
@@ -2731,8 +2928,8 @@ class GetMaskStickers(_F["_types_messages.TypeAllStickers"]):
         return r.read_typed(_T_messages_AllStickers)
 
 
-class GetAttachedStickers(_F["list[_types.TypeStickerSetCovered]"]):
-    """``messages.getAttachedStickers#cc5b67cc media:InputStickeredMedia = Vector<StickerSetCovered>``"""
+class GetAttachedStickers(_R34):
+    """TL function ``messages.getAttachedStickers#cc5b67cc`` returning ``Vector<StickerSetCovered>``; fields: ``_TL``."""
 
     __slots__ = ("media",)
     CONSTRUCTOR_ID = 0xCC5B67CC
@@ -2757,8 +2954,8 @@ class GetAttachedStickers(_F["list[_types.TypeStickerSetCovered]"]):
         return r.read_vector_typed(_T_StickerSetCovered)
 
 
-class SetGameScore(_F["_types.TypeUpdates"]):
-    """``messages.setGameScore#8ef8ecc0 flags:# edit_message:flags.0?true force:flags.1?true peer:InputPeer id:int user_id:InputUser score:int = Updates``"""
+class SetGameScore(_R6):
+    """TL function ``messages.setGameScore#8ef8ecc0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("edit_message", "force", "peer", "id", "user_id", "score")
     CONSTRUCTOR_ID = 0x8EF8ECC0
@@ -2799,8 +2996,8 @@ class SetGameScore(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SetInlineGameScore(_F["bool"]):
-    """``messages.setInlineGameScore#15ad9f64 flags:# edit_message:flags.0?true force:flags.1?true id:InputBotInlineMessageID user_id:InputUser score:int = Bool``"""
+class SetInlineGameScore(_R5):
+    """TL function ``messages.setInlineGameScore#15ad9f64`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("edit_message", "force", "id", "user_id", "score")
     CONSTRUCTOR_ID = 0x15AD9F64
@@ -2838,8 +3035,8 @@ class SetInlineGameScore(_F["bool"]):
         return r.read_bool()
 
 
-class GetGameHighScores(_F["_types_messages.TypeHighScores"]):
-    """``messages.getGameHighScores#e822649d peer:InputPeer id:int user_id:InputUser = messages.HighScores``"""
+class GetGameHighScores(_R35):
+    """TL function ``messages.getGameHighScores#e822649d`` returning ``messages.HighScores``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "user_id")
     CONSTRUCTOR_ID = 0xE822649D
@@ -2870,8 +3067,8 @@ class GetGameHighScores(_F["_types_messages.TypeHighScores"]):
         return r.read_typed(_T_messages_HighScores)
 
 
-class GetInlineGameHighScores(_F["_types_messages.TypeHighScores"]):
-    """``messages.getInlineGameHighScores#0f635e1b id:InputBotInlineMessageID user_id:InputUser = messages.HighScores``"""
+class GetInlineGameHighScores(_R35):
+    """TL function ``messages.getInlineGameHighScores#0f635e1b`` returning ``messages.HighScores``; fields: ``_TL``."""
 
     __slots__ = ("id", "user_id")
     CONSTRUCTOR_ID = 0x0F635E1B
@@ -2899,8 +3096,8 @@ class GetInlineGameHighScores(_F["_types_messages.TypeHighScores"]):
         return r.read_typed(_T_messages_HighScores)
 
 
-class GetCommonChats(_F["_types_messages.TypeChats"]):
-    """``messages.getCommonChats#e40ca104 user_id:InputUser max_id:long limit:int = messages.Chats``"""
+class GetCommonChats(_R9):
+    """TL function ``messages.getCommonChats#e40ca104`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "max_id", "limit")
     CONSTRUCTOR_ID = 0xE40CA104
@@ -2929,8 +3126,8 @@ class GetCommonChats(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class GetWebPage(_F["_types_messages.TypeWebPage"]):
-    """``messages.getWebPage#8d9692a3 url:string hash:int = messages.WebPage``"""
+class GetWebPage(_R36):
+    """TL function ``messages.getWebPage#8d9692a3`` returning ``messages.WebPage``; fields: ``_TL``."""
 
     __slots__ = ("url", "hash")
     CONSTRUCTOR_ID = 0x8D9692A3
@@ -2958,8 +3155,8 @@ class GetWebPage(_F["_types_messages.TypeWebPage"]):
         return r.read_typed(_T_messages_WebPage)
 
 
-class ToggleDialogPin(_F["bool"]):
-    """``messages.toggleDialogPin#a731e257 flags:# pinned:flags.0?true peer:InputDialogPeer = Bool``"""
+class ToggleDialogPin(_R5):
+    """TL function ``messages.toggleDialogPin#a731e257`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer")
     CONSTRUCTOR_ID = 0xA731E257
@@ -2989,8 +3186,8 @@ class ToggleDialogPin(_F["bool"]):
         return r.read_bool()
 
 
-class ReorderPinnedDialogs(_F["bool"]):
-    """``messages.reorderPinnedDialogs#3b1adf37 flags:# force:flags.0?true folder_id:int order:Vector<InputDialogPeer> = Bool``"""
+class ReorderPinnedDialogs(_R5):
+    """TL function ``messages.reorderPinnedDialogs#3b1adf37`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("force", "folder_id", "order")
     CONSTRUCTOR_ID = 0x3B1ADF37
@@ -3021,8 +3218,8 @@ class ReorderPinnedDialogs(_F["bool"]):
         return r.read_bool()
 
 
-class GetPinnedDialogs(_F["_types_messages.TypePeerDialogs"]):
-    """``messages.getPinnedDialogs#d6b94df2 folder_id:int = messages.PeerDialogs``"""
+class GetPinnedDialogs(_R30):
+    """TL function ``messages.getPinnedDialogs#d6b94df2`` returning ``messages.PeerDialogs``; fields: ``_TL``."""
 
     __slots__ = ("folder_id",)
     CONSTRUCTOR_ID = 0xD6B94DF2
@@ -3046,8 +3243,8 @@ class GetPinnedDialogs(_F["_types_messages.TypePeerDialogs"]):
         return r.read_typed(_T_messages_PeerDialogs)
 
 
-class SetBotShippingResults(_F["bool"]):
-    """``messages.setBotShippingResults#e5f672fa flags:# query_id:long error:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = Bool``"""
+class SetBotShippingResults(_R5):
+    """TL function ``messages.setBotShippingResults#e5f672fa`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "error", "shipping_options")
     CONSTRUCTOR_ID = 0xE5F672FA
@@ -3081,8 +3278,8 @@ class SetBotShippingResults(_F["bool"]):
         return r.read_bool()
 
 
-class SetBotPrecheckoutResults(_F["bool"]):
-    """``messages.setBotPrecheckoutResults#09c2dd95 flags:# success:flags.1?true query_id:long error:flags.0?string = Bool``"""
+class SetBotPrecheckoutResults(_R5):
+    """TL function ``messages.setBotPrecheckoutResults#09c2dd95`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("success", "query_id", "error")
     CONSTRUCTOR_ID = 0x09C2DD95
@@ -3114,8 +3311,8 @@ class SetBotPrecheckoutResults(_F["bool"]):
         return r.read_bool()
 
 
-class UploadMedia(_F["_types.TypeMessageMedia"]):
-    """``messages.uploadMedia#14967978 flags:# business_connection_id:flags.0?string peer:InputPeer media:InputMedia = MessageMedia``"""
+class UploadMedia(_R37):
+    """TL function ``messages.uploadMedia#14967978`` returning ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("business_connection_id", "peer", "media")
     CONSTRUCTOR_ID = 0x14967978
@@ -3150,8 +3347,8 @@ class UploadMedia(_F["_types.TypeMessageMedia"]):
         return r.read_typed(_T_MessageMedia)
 
 
-class SendScreenshotNotification(_F["_types.TypeUpdates"]):
-    """``messages.sendScreenshotNotification#a1405817 peer:InputPeer reply_to:InputReplyTo random_id:long = Updates``"""
+class SendScreenshotNotification(_R6):
+    """TL function ``messages.sendScreenshotNotification#a1405817`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "reply_to", "random_id")
     CONSTRUCTOR_ID = 0xA1405817
@@ -3182,8 +3379,8 @@ class SendScreenshotNotification(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetFavedStickers(_F["_types_messages.TypeFavedStickers"]):
-    """``messages.getFavedStickers#04f1aaa9 hash:long = messages.FavedStickers``"""
+class GetFavedStickers(_R38):
+    """TL function ``messages.getFavedStickers#04f1aaa9`` returning ``messages.FavedStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x04F1AAA9
@@ -3207,8 +3404,8 @@ class GetFavedStickers(_F["_types_messages.TypeFavedStickers"]):
         return r.read_typed(_T_messages_FavedStickers)
 
 
-class FaveSticker(_F["bool"]):
-    """``messages.faveSticker#b9ffc55b id:InputDocument unfave:Bool = Bool``"""
+class FaveSticker(_R5):
+    """TL function ``messages.faveSticker#b9ffc55b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "unfave")
     CONSTRUCTOR_ID = 0xB9FFC55B
@@ -3236,8 +3433,8 @@ class FaveSticker(_F["bool"]):
         return r.read_bool()
 
 
-class GetUnreadMentions(_F["_types_messages.TypeMessages"]):
-    """``messages.getUnreadMentions#f107e790 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages``"""
+class GetUnreadMentions(_R0):
+    """TL function ``messages.getUnreadMentions#f107e790`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "offset_id", "add_offset", "limit", "max_id", "min_id")
     CONSTRUCTOR_ID = 0xF107E790
@@ -3276,8 +3473,8 @@ class GetUnreadMentions(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class ReadMentions(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.readMentions#36e5bf4d flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory``"""
+class ReadMentions(_R3):
+    """TL function ``messages.readMentions#36e5bf4d`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id")
     CONSTRUCTOR_ID = 0x36E5BF4D
@@ -3309,8 +3506,8 @@ class ReadMentions(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class GetRecentLocations(_F["_types_messages.TypeMessages"]):
-    """``messages.getRecentLocations#702a40e0 peer:InputPeer limit:int hash:long = messages.Messages``"""
+class GetRecentLocations(_R0):
+    """TL function ``messages.getRecentLocations#702a40e0`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "limit", "hash")
     CONSTRUCTOR_ID = 0x702A40E0
@@ -3339,8 +3536,8 @@ class GetRecentLocations(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class SendMultiMedia(_F["_types.TypeUpdates"]):
-    """``messages.sendMultiMedia#1bf89d74 flags:# silent:flags.5?true background:flags.6?true clear_draft:flags.7?true noforwards:flags.14?true update_stickersets_order:flags.15?true invert_media:flags.16?true allow_paid_floodskip:flags.19?true peer:InputPeer reply_to:flags.0?InputReplyTo multi_media:Vector<InputSingleMedia> schedule_date:flags.10?int send_as:flags.13?InputPeer quick_reply_shortcut:flags.17?InputQuickReplyShortcut effect:flags.18?long allow_paid_stars:flags.21?long = Updates``"""
+class SendMultiMedia(_R6):
+    """TL function ``messages.sendMultiMedia#1bf89d74`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("silent", "background", "clear_draft", "noforwards", "update_stickersets_order", "invert_media", "allow_paid_floodskip", "peer", "reply_to", "multi_media", "schedule_date", "send_as", "quick_reply_shortcut", "effect", "allow_paid_stars")
     CONSTRUCTOR_ID = 0x1BF89D74
@@ -3409,8 +3606,8 @@ class SendMultiMedia(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class UploadEncryptedFile(_F["_types.TypeEncryptedFile"]):
-    """``messages.uploadEncryptedFile#5057c497 peer:InputEncryptedChat file:InputEncryptedFile = EncryptedFile``"""
+class UploadEncryptedFile(_R39):
+    """TL function ``messages.uploadEncryptedFile#5057c497`` returning ``EncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ("peer", "file")
     CONSTRUCTOR_ID = 0x5057C497
@@ -3438,8 +3635,8 @@ class UploadEncryptedFile(_F["_types.TypeEncryptedFile"]):
         return r.read_typed(_T_EncryptedFile)
 
 
-class SearchStickerSets(_F["_types_messages.TypeFoundStickerSets"]):
-    """``messages.searchStickerSets#35705b8a flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets``"""
+class SearchStickerSets(_R40):
+    """TL function ``messages.searchStickerSets#35705b8a`` returning ``messages.FoundStickerSets``; fields: ``_TL``."""
 
     __slots__ = ("exclude_featured", "q", "hash")
     CONSTRUCTOR_ID = 0x35705B8A
@@ -3472,8 +3669,8 @@ class SearchStickerSets(_F["_types_messages.TypeFoundStickerSets"]):
         return r.read_typed(_T_messages_FoundStickerSets)
 
 
-class GetSplitRanges(_F["list[_types.TypeMessageRange]"]):
-    """``messages.getSplitRanges#1cff7e08 = Vector<MessageRange>``"""
+class GetSplitRanges(_R41):
+    """TL function ``messages.getSplitRanges#1cff7e08`` returning ``Vector<MessageRange>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1CFF7E08
@@ -3496,8 +3693,8 @@ class GetSplitRanges(_F["list[_types.TypeMessageRange]"]):
         return r.read_vector_typed(_T_MessageRange)
 
 
-class MarkDialogUnread(_F["bool"]):
-    """``messages.markDialogUnread#8c5006f8 flags:# unread:flags.0?true parent_peer:flags.1?InputPeer peer:InputDialogPeer = Bool``"""
+class MarkDialogUnread(_R5):
+    """TL function ``messages.markDialogUnread#8c5006f8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("unread", "parent_peer", "peer")
     CONSTRUCTOR_ID = 0x8C5006F8
@@ -3531,8 +3728,8 @@ class MarkDialogUnread(_F["bool"]):
         return r.read_bool()
 
 
-class GetDialogUnreadMarks(_F["list[_types.TypeDialogPeer]"]):
-    """``messages.getDialogUnreadMarks#21202222 flags:# parent_peer:flags.0?InputPeer = Vector<DialogPeer>``"""
+class GetDialogUnreadMarks(_R42):
+    """TL function ``messages.getDialogUnreadMarks#21202222`` returning ``Vector<DialogPeer>``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer",)
     CONSTRUCTOR_ID = 0x21202222
@@ -3561,8 +3758,8 @@ class GetDialogUnreadMarks(_F["list[_types.TypeDialogPeer]"]):
         return r.read_vector_typed(_T_DialogPeer)
 
 
-class ClearAllDrafts(_F["bool"]):
-    """``messages.clearAllDrafts#7e58ee9c = Bool``"""
+class ClearAllDrafts(_R5):
+    """TL function ``messages.clearAllDrafts#7e58ee9c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7E58EE9C
@@ -3585,8 +3782,8 @@ class ClearAllDrafts(_F["bool"]):
         return r.read_bool()
 
 
-class UpdatePinnedMessage(_F["_types.TypeUpdates"]):
-    """``messages.updatePinnedMessage#d2aaf7ec flags:# silent:flags.0?true unpin:flags.1?true pm_oneside:flags.2?true peer:InputPeer id:int = Updates``"""
+class UpdatePinnedMessage(_R6):
+    """TL function ``messages.updatePinnedMessage#d2aaf7ec`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("silent", "unpin", "pm_oneside", "peer", "id")
     CONSTRUCTOR_ID = 0xD2AAF7EC
@@ -3623,8 +3820,8 @@ class UpdatePinnedMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendVote(_F["_types.TypeUpdates"]):
-    """``messages.sendVote#10ea6184 peer:InputPeer msg_id:int options:Vector<bytes> = Updates``"""
+class SendVote(_R6):
+    """TL function ``messages.sendVote#10ea6184`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "options")
     CONSTRUCTOR_ID = 0x10EA6184
@@ -3655,8 +3852,8 @@ class SendVote(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPollResults(_F["_types.TypeUpdates"]):
-    """``messages.getPollResults#eda3e33b peer:InputPeer msg_id:int poll_hash:long = Updates``"""
+class GetPollResults(_R6):
+    """TL function ``messages.getPollResults#eda3e33b`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "poll_hash")
     CONSTRUCTOR_ID = 0xEDA3E33B
@@ -3685,8 +3882,8 @@ class GetPollResults(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetOnlines(_F["_types.TypeChatOnlines"]):
-    """``messages.getOnlines#6e2be050 peer:InputPeer = ChatOnlines``"""
+class GetOnlines(_R43):
+    """TL function ``messages.getOnlines#6e2be050`` returning ``ChatOnlines``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x6E2BE050
@@ -3711,8 +3908,8 @@ class GetOnlines(_F["_types.TypeChatOnlines"]):
         return r.read_typed(_T_ChatOnlines)
 
 
-class EditChatAbout(_F["bool"]):
-    """``messages.editChatAbout#def60797 peer:InputPeer about:string = Bool``"""
+class EditChatAbout(_R5):
+    """TL function ``messages.editChatAbout#def60797`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "about")
     CONSTRUCTOR_ID = 0xDEF60797
@@ -3740,8 +3937,8 @@ class EditChatAbout(_F["bool"]):
         return r.read_bool()
 
 
-class EditChatDefaultBannedRights(_F["_types.TypeUpdates"]):
-    """``messages.editChatDefaultBannedRights#a5866b41 peer:InputPeer banned_rights:ChatBannedRights = Updates``"""
+class EditChatDefaultBannedRights(_R6):
+    """TL function ``messages.editChatDefaultBannedRights#a5866b41`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "banned_rights")
     CONSTRUCTOR_ID = 0xA5866B41
@@ -3769,8 +3966,8 @@ class EditChatDefaultBannedRights(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetEmojiKeywords(_F["_types.TypeEmojiKeywordsDifference"]):
-    """``messages.getEmojiKeywords#35a0e062 lang_code:string = EmojiKeywordsDifference``"""
+class GetEmojiKeywords(_R44):
+    """TL function ``messages.getEmojiKeywords#35a0e062`` returning ``EmojiKeywordsDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_code",)
     CONSTRUCTOR_ID = 0x35A0E062
@@ -3795,8 +3992,8 @@ class GetEmojiKeywords(_F["_types.TypeEmojiKeywordsDifference"]):
         return r.read_typed(_T_EmojiKeywordsDifference)
 
 
-class GetEmojiKeywordsDifference(_F["_types.TypeEmojiKeywordsDifference"]):
-    """``messages.getEmojiKeywordsDifference#1508b6af lang_code:string from_version:int = EmojiKeywordsDifference``"""
+class GetEmojiKeywordsDifference(_R44):
+    """TL function ``messages.getEmojiKeywordsDifference#1508b6af`` returning ``EmojiKeywordsDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_code", "from_version")
     CONSTRUCTOR_ID = 0x1508B6AF
@@ -3824,8 +4021,8 @@ class GetEmojiKeywordsDifference(_F["_types.TypeEmojiKeywordsDifference"]):
         return r.read_typed(_T_EmojiKeywordsDifference)
 
 
-class GetEmojiKeywordsLanguages(_F["list[_types.TypeEmojiLanguage]"]):
-    """``messages.getEmojiKeywordsLanguages#4e9963b2 lang_codes:Vector<string> = Vector<EmojiLanguage>``"""
+class GetEmojiKeywordsLanguages(_R45):
+    """TL function ``messages.getEmojiKeywordsLanguages#4e9963b2`` returning ``Vector<EmojiLanguage>``; fields: ``_TL``."""
 
     __slots__ = ("lang_codes",)
     CONSTRUCTOR_ID = 0x4E9963B2
@@ -3850,8 +4047,8 @@ class GetEmojiKeywordsLanguages(_F["list[_types.TypeEmojiLanguage]"]):
         return r.read_vector_typed(_T_EmojiLanguage)
 
 
-class GetEmojiURL(_F["_types.TypeEmojiURL"]):
-    """``messages.getEmojiURL#d5b10c26 lang_code:string = EmojiURL``"""
+class GetEmojiURL(_R46):
+    """TL function ``messages.getEmojiURL#d5b10c26`` returning ``EmojiURL``; fields: ``_TL``."""
 
     __slots__ = ("lang_code",)
     CONSTRUCTOR_ID = 0xD5B10C26
@@ -3876,8 +4073,8 @@ class GetEmojiURL(_F["_types.TypeEmojiURL"]):
         return r.read_typed(_T_EmojiURL)
 
 
-class GetSearchCounters(_F["list[_types_messages.TypeSearchCounter]"]):
-    """``messages.getSearchCounters#1bbcf300 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer top_msg_id:flags.0?int filters:Vector<MessagesFilter> = Vector<messages.SearchCounter>``"""
+class GetSearchCounters(_R47):
+    """TL function ``messages.getSearchCounters#1bbcf300`` returning ``Vector<messages.SearchCounter>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "saved_peer_id", "top_msg_id", "filters")
     CONSTRUCTOR_ID = 0x1BBCF300
@@ -3916,8 +4113,8 @@ class GetSearchCounters(_F["list[_types_messages.TypeSearchCounter]"]):
         return r.read_vector_typed(_T_messages_SearchCounter)
 
 
-class RequestUrlAuth(_F["_types.TypeUrlAuthResult"]):
-    """``messages.requestUrlAuth#894cc99c flags:# peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string in_app_origin:flags.3?string = UrlAuthResult``"""
+class RequestUrlAuth(_R48):
+    """TL function ``messages.requestUrlAuth#894cc99c`` returning ``UrlAuthResult``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "button_id", "url", "in_app_origin")
     CONSTRUCTOR_ID = 0x894CC99C
@@ -3962,8 +4159,8 @@ class RequestUrlAuth(_F["_types.TypeUrlAuthResult"]):
         return r.read_typed(_T_UrlAuthResult)
 
 
-class AcceptUrlAuth(_F["_types.TypeUrlAuthResult"]):
-    """``messages.acceptUrlAuth#67a3f0de flags:# write_allowed:flags.0?true share_phone_number:flags.3?true peer:flags.1?InputPeer msg_id:flags.1?int button_id:flags.1?int url:flags.2?string match_code:flags.4?string = UrlAuthResult``"""
+class AcceptUrlAuth(_R48):
+    """TL function ``messages.acceptUrlAuth#67a3f0de`` returning ``UrlAuthResult``; fields: ``_TL``."""
 
     __slots__ = ("write_allowed", "share_phone_number", "peer", "msg_id", "button_id", "url", "match_code")
     CONSTRUCTOR_ID = 0x67A3F0DE
@@ -4012,8 +4209,8 @@ class AcceptUrlAuth(_F["_types.TypeUrlAuthResult"]):
         return r.read_typed(_T_UrlAuthResult)
 
 
-class HidePeerSettingsBar(_F["bool"]):
-    """``messages.hidePeerSettingsBar#4facb138 peer:InputPeer = Bool``"""
+class HidePeerSettingsBar(_R5):
+    """TL function ``messages.hidePeerSettingsBar#4facb138`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x4FACB138
@@ -4038,8 +4235,8 @@ class HidePeerSettingsBar(_F["bool"]):
         return r.read_bool()
 
 
-class GetScheduledHistory(_F["_types_messages.TypeMessages"]):
-    """``messages.getScheduledHistory#f516760b peer:InputPeer hash:long = messages.Messages``"""
+class GetScheduledHistory(_R0):
+    """TL function ``messages.getScheduledHistory#f516760b`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0xF516760B
@@ -4067,8 +4264,8 @@ class GetScheduledHistory(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetScheduledMessages(_F["_types_messages.TypeMessages"]):
-    """``messages.getScheduledMessages#bdbb0464 peer:InputPeer id:Vector<int> = messages.Messages``"""
+class GetScheduledMessages(_R0):
+    """TL function ``messages.getScheduledMessages#bdbb0464`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xBDBB0464
@@ -4096,8 +4293,8 @@ class GetScheduledMessages(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class SendScheduledMessages(_F["_types.TypeUpdates"]):
-    """``messages.sendScheduledMessages#bd38850a peer:InputPeer id:Vector<int> = Updates``"""
+class SendScheduledMessages(_R6):
+    """TL function ``messages.sendScheduledMessages#bd38850a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xBD38850A
@@ -4125,8 +4322,8 @@ class SendScheduledMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteScheduledMessages(_F["_types.TypeUpdates"]):
-    """``messages.deleteScheduledMessages#59ae2b16 peer:InputPeer id:Vector<int> = Updates``"""
+class DeleteScheduledMessages(_R6):
+    """TL function ``messages.deleteScheduledMessages#59ae2b16`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x59AE2B16
@@ -4154,8 +4351,8 @@ class DeleteScheduledMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPollVotes(_F["_types_messages.TypeVotesList"]):
-    """``messages.getPollVotes#b86e380e flags:# peer:InputPeer id:int option:flags.0?bytes offset:flags.1?string limit:int = messages.VotesList``"""
+class GetPollVotes(_R49):
+    """TL function ``messages.getPollVotes#b86e380e`` returning ``messages.VotesList``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "option", "offset", "limit")
     CONSTRUCTOR_ID = 0xB86E380E
@@ -4197,8 +4394,8 @@ class GetPollVotes(_F["_types_messages.TypeVotesList"]):
         return r.read_typed(_T_messages_VotesList)
 
 
-class ToggleStickerSets(_F["bool"]):
-    """``messages.toggleStickerSets#b5052fea flags:# uninstall:flags.0?true archive:flags.1?true unarchive:flags.2?true stickersets:Vector<InputStickerSet> = Bool``"""
+class ToggleStickerSets(_R5):
+    """TL function ``messages.toggleStickerSets#b5052fea`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("uninstall", "archive", "unarchive", "stickersets")
     CONSTRUCTOR_ID = 0xB5052FEA
@@ -4232,8 +4429,8 @@ class ToggleStickerSets(_F["bool"]):
         return r.read_bool()
 
 
-class GetDialogFilters(_F["_types_messages.TypeDialogFilters"]):
-    """``messages.getDialogFilters#efd48c89 = messages.DialogFilters``"""
+class GetDialogFilters(_R50):
+    """TL function ``messages.getDialogFilters#efd48c89`` returning ``messages.DialogFilters``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEFD48C89
@@ -4256,8 +4453,8 @@ class GetDialogFilters(_F["_types_messages.TypeDialogFilters"]):
         return r.read_typed(_T_messages_DialogFilters)
 
 
-class GetSuggestedDialogFilters(_F["list[_types.TypeDialogFilterSuggested]"]):
-    """``messages.getSuggestedDialogFilters#a29cd42c = Vector<DialogFilterSuggested>``"""
+class GetSuggestedDialogFilters(_R51):
+    """TL function ``messages.getSuggestedDialogFilters#a29cd42c`` returning ``Vector<DialogFilterSuggested>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA29CD42C
@@ -4280,8 +4477,8 @@ class GetSuggestedDialogFilters(_F["list[_types.TypeDialogFilterSuggested]"]):
         return r.read_vector_typed(_T_DialogFilterSuggested)
 
 
-class UpdateDialogFilter(_F["bool"]):
-    """``messages.updateDialogFilter#1ad4a04a flags:# id:int filter:flags.0?DialogFilter = Bool``"""
+class UpdateDialogFilter(_R5):
+    """TL function ``messages.updateDialogFilter#1ad4a04a`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "filter")
     CONSTRUCTOR_ID = 0x1AD4A04A
@@ -4311,8 +4508,8 @@ class UpdateDialogFilter(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateDialogFiltersOrder(_F["bool"]):
-    """``messages.updateDialogFiltersOrder#c563c1e4 order:Vector<int> = Bool``"""
+class UpdateDialogFiltersOrder(_R5):
+    """TL function ``messages.updateDialogFiltersOrder#c563c1e4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("order",)
     CONSTRUCTOR_ID = 0xC563C1E4
@@ -4337,8 +4534,8 @@ class UpdateDialogFiltersOrder(_F["bool"]):
         return r.read_bool()
 
 
-class GetOldFeaturedStickers(_F["_types_messages.TypeFeaturedStickers"]):
-    """``messages.getOldFeaturedStickers#7ed094a1 offset:int limit:int hash:long = messages.FeaturedStickers``"""
+class GetOldFeaturedStickers(_R31):
+    """TL function ``messages.getOldFeaturedStickers#7ed094a1`` returning ``messages.FeaturedStickers``; fields: ``_TL``."""
 
     __slots__ = ("offset", "limit", "hash")
     CONSTRUCTOR_ID = 0x7ED094A1
@@ -4364,8 +4561,8 @@ class GetOldFeaturedStickers(_F["_types_messages.TypeFeaturedStickers"]):
         return r.read_typed(_T_messages_FeaturedStickers)
 
 
-class GetReplies(_F["_types_messages.TypeMessages"]):
-    """``messages.getReplies#22ddd30c peer:InputPeer msg_id:int offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages``"""
+class GetReplies(_R0):
+    """TL function ``messages.getReplies#22ddd30c`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "offset_id", "offset_date", "add_offset", "limit", "max_id", "min_id", "hash")
     CONSTRUCTOR_ID = 0x22DDD30C
@@ -4400,8 +4597,8 @@ class GetReplies(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetDiscussionMessage(_F["_types_messages.TypeDiscussionMessage"]):
-    """``messages.getDiscussionMessage#446972fd peer:InputPeer msg_id:int = messages.DiscussionMessage``"""
+class GetDiscussionMessage(_R52):
+    """TL function ``messages.getDiscussionMessage#446972fd`` returning ``messages.DiscussionMessage``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x446972FD
@@ -4429,8 +4626,8 @@ class GetDiscussionMessage(_F["_types_messages.TypeDiscussionMessage"]):
         return r.read_typed(_T_messages_DiscussionMessage)
 
 
-class ReadDiscussion(_F["bool"]):
-    """``messages.readDiscussion#f731a9f4 peer:InputPeer msg_id:int read_max_id:int = Bool``"""
+class ReadDiscussion(_R5):
+    """TL function ``messages.readDiscussion#f731a9f4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "read_max_id")
     CONSTRUCTOR_ID = 0xF731A9F4
@@ -4459,8 +4656,8 @@ class ReadDiscussion(_F["bool"]):
         return r.read_bool()
 
 
-class UnpinAllMessages(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.unpinAllMessages#062dd747 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory``"""
+class UnpinAllMessages(_R3):
+    """TL function ``messages.unpinAllMessages#062dd747`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "saved_peer_id")
     CONSTRUCTOR_ID = 0x062DD747
@@ -4496,8 +4693,8 @@ class UnpinAllMessages(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class DeleteChat(_F["bool"]):
-    """``messages.deleteChat#5bd0ee50 chat_id:long = Bool``"""
+class DeleteChat(_R5):
+    """TL function ``messages.deleteChat#5bd0ee50`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0x5BD0EE50
@@ -4521,8 +4718,8 @@ class DeleteChat(_F["bool"]):
         return r.read_bool()
 
 
-class DeletePhoneCallHistory(_F["_types_messages.TypeAffectedFoundMessages"]):
-    """``messages.deletePhoneCallHistory#f9cbe409 flags:# revoke:flags.0?true = messages.AffectedFoundMessages``"""
+class DeletePhoneCallHistory(_R53):
+    """TL function ``messages.deletePhoneCallHistory#f9cbe409`` returning ``messages.AffectedFoundMessages``; fields: ``_TL``."""
 
     __slots__ = ("revoke",)
     CONSTRUCTOR_ID = 0xF9CBE409
@@ -4549,8 +4746,8 @@ class DeletePhoneCallHistory(_F["_types_messages.TypeAffectedFoundMessages"]):
         return r.read_typed(_T_messages_AffectedFoundMessages)
 
 
-class CheckHistoryImport(_F["_types_messages.TypeHistoryImportParsed"]):
-    """``messages.checkHistoryImport#43fe19f3 import_head:string = messages.HistoryImportParsed``"""
+class CheckHistoryImport(_R54):
+    """TL function ``messages.checkHistoryImport#43fe19f3`` returning ``messages.HistoryImportParsed``; fields: ``_TL``."""
 
     __slots__ = ("import_head",)
     CONSTRUCTOR_ID = 0x43FE19F3
@@ -4575,8 +4772,8 @@ class CheckHistoryImport(_F["_types_messages.TypeHistoryImportParsed"]):
         return r.read_typed(_T_messages_HistoryImportParsed)
 
 
-class InitHistoryImport(_F["_types_messages.TypeHistoryImport"]):
-    """``messages.initHistoryImport#34090c3b peer:InputPeer file:InputFile media_count:int = messages.HistoryImport``"""
+class InitHistoryImport(_R55):
+    """TL function ``messages.initHistoryImport#34090c3b`` returning ``messages.HistoryImport``; fields: ``_TL``."""
 
     __slots__ = ("peer", "file", "media_count")
     CONSTRUCTOR_ID = 0x34090C3B
@@ -4607,8 +4804,8 @@ class InitHistoryImport(_F["_types_messages.TypeHistoryImport"]):
         return r.read_typed(_T_messages_HistoryImport)
 
 
-class UploadImportedMedia(_F["_types.TypeMessageMedia"]):
-    """``messages.uploadImportedMedia#2a862092 peer:InputPeer import_id:long file_name:string media:InputMedia = MessageMedia``"""
+class UploadImportedMedia(_R37):
+    """TL function ``messages.uploadImportedMedia#2a862092`` returning ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("peer", "import_id", "file_name", "media")
     CONSTRUCTOR_ID = 0x2A862092
@@ -4642,8 +4839,8 @@ class UploadImportedMedia(_F["_types.TypeMessageMedia"]):
         return r.read_typed(_T_MessageMedia)
 
 
-class StartHistoryImport(_F["bool"]):
-    """``messages.startHistoryImport#b43df344 peer:InputPeer import_id:long = Bool``"""
+class StartHistoryImport(_R5):
+    """TL function ``messages.startHistoryImport#b43df344`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "import_id")
     CONSTRUCTOR_ID = 0xB43DF344
@@ -4671,8 +4868,8 @@ class StartHistoryImport(_F["bool"]):
         return r.read_bool()
 
 
-class GetExportedChatInvites(_F["_types_messages.TypeExportedChatInvites"]):
-    """``messages.getExportedChatInvites#a2b5a3f6 flags:# revoked:flags.3?true peer:InputPeer admin_id:InputUser offset_date:flags.2?int offset_link:flags.2?string limit:int = messages.ExportedChatInvites``"""
+class GetExportedChatInvites(_R56):
+    """TL function ``messages.getExportedChatInvites#a2b5a3f6`` returning ``messages.ExportedChatInvites``; fields: ``_TL``."""
 
     __slots__ = ("revoked", "peer", "admin_id", "offset_date", "offset_link", "limit")
     CONSTRUCTOR_ID = 0xA2B5A3F6
@@ -4716,8 +4913,8 @@ class GetExportedChatInvites(_F["_types_messages.TypeExportedChatInvites"]):
         return r.read_typed(_T_messages_ExportedChatInvites)
 
 
-class GetExportedChatInvite(_F["_types_messages.TypeExportedChatInvite"]):
-    """``messages.getExportedChatInvite#73746f5c peer:InputPeer link:string = messages.ExportedChatInvite``"""
+class GetExportedChatInvite(_R57):
+    """TL function ``messages.getExportedChatInvite#73746f5c`` returning ``messages.ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("peer", "link")
     CONSTRUCTOR_ID = 0x73746F5C
@@ -4745,8 +4942,8 @@ class GetExportedChatInvite(_F["_types_messages.TypeExportedChatInvite"]):
         return r.read_typed(_T_messages_ExportedChatInvite)
 
 
-class EditExportedChatInvite(_F["_types_messages.TypeExportedChatInvite"]):
-    """``messages.editExportedChatInvite#bdca2f75 flags:# revoked:flags.2?true peer:InputPeer link:string expire_date:flags.0?int usage_limit:flags.1?int request_needed:flags.3?Bool title:flags.4?string = messages.ExportedChatInvite``"""
+class EditExportedChatInvite(_R57):
+    """TL function ``messages.editExportedChatInvite#bdca2f75`` returning ``messages.ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("revoked", "peer", "link", "expire_date", "usage_limit", "request_needed", "title")
     CONSTRUCTOR_ID = 0xBDCA2F75
@@ -4795,8 +4992,8 @@ class EditExportedChatInvite(_F["_types_messages.TypeExportedChatInvite"]):
         return r.read_typed(_T_messages_ExportedChatInvite)
 
 
-class DeleteRevokedExportedChatInvites(_F["bool"]):
-    """``messages.deleteRevokedExportedChatInvites#56987bd5 peer:InputPeer admin_id:InputUser = Bool``"""
+class DeleteRevokedExportedChatInvites(_R5):
+    """TL function ``messages.deleteRevokedExportedChatInvites#56987bd5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "admin_id")
     CONSTRUCTOR_ID = 0x56987BD5
@@ -4824,8 +5021,8 @@ class DeleteRevokedExportedChatInvites(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteExportedChatInvite(_F["bool"]):
-    """``messages.deleteExportedChatInvite#d464a42b peer:InputPeer link:string = Bool``"""
+class DeleteExportedChatInvite(_R5):
+    """TL function ``messages.deleteExportedChatInvite#d464a42b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "link")
     CONSTRUCTOR_ID = 0xD464A42B
@@ -4853,8 +5050,8 @@ class DeleteExportedChatInvite(_F["bool"]):
         return r.read_bool()
 
 
-class GetAdminsWithInvites(_F["_types_messages.TypeChatAdminsWithInvites"]):
-    """``messages.getAdminsWithInvites#3920e6ef peer:InputPeer = messages.ChatAdminsWithInvites``"""
+class GetAdminsWithInvites(_R58):
+    """TL function ``messages.getAdminsWithInvites#3920e6ef`` returning ``messages.ChatAdminsWithInvites``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x3920E6EF
@@ -4879,8 +5076,8 @@ class GetAdminsWithInvites(_F["_types_messages.TypeChatAdminsWithInvites"]):
         return r.read_typed(_T_messages_ChatAdminsWithInvites)
 
 
-class GetChatInviteImporters(_F["_types_messages.TypeChatInviteImporters"]):
-    """``messages.getChatInviteImporters#df04dd4e flags:# requested:flags.0?true subscription_expired:flags.3?true peer:InputPeer link:flags.1?string q:flags.2?string offset_date:int offset_user:InputUser limit:int = messages.ChatInviteImporters``"""
+class GetChatInviteImporters(_R59):
+    """TL function ``messages.getChatInviteImporters#df04dd4e`` returning ``messages.ChatInviteImporters``; fields: ``_TL``."""
 
     __slots__ = ("requested", "subscription_expired", "peer", "link", "q", "offset_date", "offset_user", "limit")
     CONSTRUCTOR_ID = 0xDF04DD4E
@@ -4929,8 +5126,8 @@ class GetChatInviteImporters(_F["_types_messages.TypeChatInviteImporters"]):
         return r.read_typed(_T_messages_ChatInviteImporters)
 
 
-class SetHistoryTTL(_F["_types.TypeUpdates"]):
-    """``messages.setHistoryTTL#b80e5fe4 peer:InputPeer period:int = Updates``"""
+class SetHistoryTTL(_R6):
+    """TL function ``messages.setHistoryTTL#b80e5fe4`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "period")
     CONSTRUCTOR_ID = 0xB80E5FE4
@@ -4958,8 +5155,8 @@ class SetHistoryTTL(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class CheckHistoryImportPeer(_F["_types_messages.TypeCheckedHistoryImportPeer"]):
-    """``messages.checkHistoryImportPeer#5dc60f03 peer:InputPeer = messages.CheckedHistoryImportPeer``"""
+class CheckHistoryImportPeer(_R60):
+    """TL function ``messages.checkHistoryImportPeer#5dc60f03`` returning ``messages.CheckedHistoryImportPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x5DC60F03
@@ -4984,8 +5181,8 @@ class CheckHistoryImportPeer(_F["_types_messages.TypeCheckedHistoryImportPeer"])
         return r.read_typed(_T_messages_CheckedHistoryImportPeer)
 
 
-class SetChatTheme(_F["_types.TypeUpdates"]):
-    """``messages.setChatTheme#081202c9 peer:InputPeer theme:InputChatTheme = Updates``"""
+class SetChatTheme(_R6):
+    """TL function ``messages.setChatTheme#081202c9`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "theme")
     CONSTRUCTOR_ID = 0x081202C9
@@ -5013,8 +5210,8 @@ class SetChatTheme(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessageReadParticipants(_F["list[_types.TypeReadParticipantDate]"]):
-    """``messages.getMessageReadParticipants#31c1c44f peer:InputPeer msg_id:int = Vector<ReadParticipantDate>``"""
+class GetMessageReadParticipants(_R61):
+    """TL function ``messages.getMessageReadParticipants#31c1c44f`` returning ``Vector<ReadParticipantDate>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x31C1C44F
@@ -5042,8 +5239,8 @@ class GetMessageReadParticipants(_F["list[_types.TypeReadParticipantDate]"]):
         return r.read_vector_typed(_T_ReadParticipantDate)
 
 
-class GetSearchResultsCalendar(_F["_types_messages.TypeSearchResultsCalendar"]):
-    """``messages.getSearchResultsCalendar#6aa3f6bd flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int offset_date:int = messages.SearchResultsCalendar``"""
+class GetSearchResultsCalendar(_R62):
+    """TL function ``messages.getSearchResultsCalendar#6aa3f6bd`` returning ``messages.SearchResultsCalendar``; fields: ``_TL``."""
 
     __slots__ = ("peer", "saved_peer_id", "filter", "offset_id", "offset_date")
     CONSTRUCTOR_ID = 0x6AA3F6BD
@@ -5082,8 +5279,8 @@ class GetSearchResultsCalendar(_F["_types_messages.TypeSearchResultsCalendar"]):
         return r.read_typed(_T_messages_SearchResultsCalendar)
 
 
-class GetSearchResultsPositions(_F["_types_messages.TypeSearchResultsPositions"]):
-    """``messages.getSearchResultsPositions#9c7f2f10 flags:# peer:InputPeer saved_peer_id:flags.2?InputPeer filter:MessagesFilter offset_id:int limit:int = messages.SearchResultsPositions``"""
+class GetSearchResultsPositions(_R63):
+    """TL function ``messages.getSearchResultsPositions#9c7f2f10`` returning ``messages.SearchResultsPositions``; fields: ``_TL``."""
 
     __slots__ = ("peer", "saved_peer_id", "filter", "offset_id", "limit")
     CONSTRUCTOR_ID = 0x9C7F2F10
@@ -5122,8 +5319,8 @@ class GetSearchResultsPositions(_F["_types_messages.TypeSearchResultsPositions"]
         return r.read_typed(_T_messages_SearchResultsPositions)
 
 
-class HideChatJoinRequest(_F["_types.TypeUpdates"]):
-    """``messages.hideChatJoinRequest#7fe7e815 flags:# approved:flags.0?true peer:InputPeer user_id:InputUser = Updates``"""
+class HideChatJoinRequest(_R6):
+    """TL function ``messages.hideChatJoinRequest#7fe7e815`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("approved", "peer", "user_id")
     CONSTRUCTOR_ID = 0x7FE7E815
@@ -5156,8 +5353,8 @@ class HideChatJoinRequest(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class HideAllChatJoinRequests(_F["_types.TypeUpdates"]):
-    """``messages.hideAllChatJoinRequests#e085f4ea flags:# approved:flags.0?true peer:InputPeer link:flags.1?string = Updates``"""
+class HideAllChatJoinRequests(_R6):
+    """TL function ``messages.hideAllChatJoinRequests#e085f4ea`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("approved", "peer", "link")
     CONSTRUCTOR_ID = 0xE085F4EA
@@ -5191,8 +5388,8 @@ class HideAllChatJoinRequests(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleNoForwards(_F["_types.TypeUpdates"]):
-    """``messages.toggleNoForwards#b2081a35 flags:# peer:InputPeer enabled:Bool request_msg_id:flags.0?int = Updates``"""
+class ToggleNoForwards(_R6):
+    """TL function ``messages.toggleNoForwards#b2081a35`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "enabled", "request_msg_id")
     CONSTRUCTOR_ID = 0xB2081A35
@@ -5227,8 +5424,8 @@ class ToggleNoForwards(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SaveDefaultSendAs(_F["bool"]):
-    """``messages.saveDefaultSendAs#ccfddf96 peer:InputPeer send_as:InputPeer = Bool``"""
+class SaveDefaultSendAs(_R5):
+    """TL function ``messages.saveDefaultSendAs#ccfddf96`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "send_as")
     CONSTRUCTOR_ID = 0xCCFDDF96
@@ -5256,8 +5453,8 @@ class SaveDefaultSendAs(_F["bool"]):
         return r.read_bool()
 
 
-class SendReaction(_F["_types.TypeUpdates"]):
-    """``messages.sendReaction#d30d78d4 flags:# big:flags.1?true add_to_recent:flags.2?true peer:InputPeer msg_id:int reaction:flags.0?Vector<Reaction> = Updates``"""
+class SendReaction(_R6):
+    """TL function ``messages.sendReaction#d30d78d4`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("big", "add_to_recent", "peer", "msg_id", "reaction")
     CONSTRUCTOR_ID = 0xD30D78D4
@@ -5296,8 +5493,8 @@ class SendReaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessagesReactions(_F["_types.TypeUpdates"]):
-    """``messages.getMessagesReactions#8bba90e6 peer:InputPeer id:Vector<int> = Updates``"""
+class GetMessagesReactions(_R6):
+    """TL function ``messages.getMessagesReactions#8bba90e6`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x8BBA90E6
@@ -5325,8 +5522,8 @@ class GetMessagesReactions(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetMessageReactionsList(_F["_types_messages.TypeMessageReactionsList"]):
-    """``messages.getMessageReactionsList#461b3f48 flags:# peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = messages.MessageReactionsList``"""
+class GetMessageReactionsList(_R64):
+    """TL function ``messages.getMessageReactionsList#461b3f48`` returning ``messages.MessageReactionsList``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "reaction", "offset", "limit")
     CONSTRUCTOR_ID = 0x461B3F48
@@ -5368,8 +5565,8 @@ class GetMessageReactionsList(_F["_types_messages.TypeMessageReactionsList"]):
         return r.read_typed(_T_messages_MessageReactionsList)
 
 
-class SetChatAvailableReactions(_F["_types.TypeUpdates"]):
-    """``messages.setChatAvailableReactions#864b2581 flags:# peer:InputPeer available_reactions:ChatReactions reactions_limit:flags.0?int paid_enabled:flags.1?Bool = Updates``"""
+class SetChatAvailableReactions(_R6):
+    """TL function ``messages.setChatAvailableReactions#864b2581`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "available_reactions", "reactions_limit", "paid_enabled")
     CONSTRUCTOR_ID = 0x864B2581
@@ -5408,8 +5605,8 @@ class SetChatAvailableReactions(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetAvailableReactions(_F["_types_messages.TypeAvailableReactions"]):
-    """``messages.getAvailableReactions#18dea0ac hash:int = messages.AvailableReactions``"""
+class GetAvailableReactions(_R65):
+    """TL function ``messages.getAvailableReactions#18dea0ac`` returning ``messages.AvailableReactions``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x18DEA0AC
@@ -5433,8 +5630,8 @@ class GetAvailableReactions(_F["_types_messages.TypeAvailableReactions"]):
         return r.read_typed(_T_messages_AvailableReactions)
 
 
-class SetDefaultReaction(_F["bool"]):
-    """``messages.setDefaultReaction#4f47a016 reaction:Reaction = Bool``"""
+class SetDefaultReaction(_R5):
+    """TL function ``messages.setDefaultReaction#4f47a016`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("reaction",)
     CONSTRUCTOR_ID = 0x4F47A016
@@ -5459,8 +5656,8 @@ class SetDefaultReaction(_F["bool"]):
         return r.read_bool()
 
 
-class TranslateText(_F["_types_messages.TypeTranslatedText"]):
-    """``messages.translateText#a5eec345 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<TextWithEntities> to_lang:string tone:flags.2?string = messages.TranslatedText``"""
+class TranslateText(_R66):
+    """TL function ``messages.translateText#a5eec345`` returning ``messages.TranslatedText``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "text", "to_lang", "tone")
     CONSTRUCTOR_ID = 0xA5EEC345
@@ -5504,8 +5701,8 @@ class TranslateText(_F["_types_messages.TypeTranslatedText"]):
         return r.read_typed(_T_messages_TranslatedText)
 
 
-class GetUnreadReactions(_F["_types_messages.TypeMessages"]):
-    """``messages.getUnreadReactions#bd7f90ac flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages``"""
+class GetUnreadReactions(_R0):
+    """TL function ``messages.getUnreadReactions#bd7f90ac`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "saved_peer_id", "offset_id", "add_offset", "limit", "max_id", "min_id")
     CONSTRUCTOR_ID = 0xBD7F90AC
@@ -5548,8 +5745,8 @@ class GetUnreadReactions(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class ReadReactions(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.readReactions#9ec44f93 flags:# peer:InputPeer top_msg_id:flags.0?int saved_peer_id:flags.1?InputPeer = messages.AffectedHistory``"""
+class ReadReactions(_R3):
+    """TL function ``messages.readReactions#9ec44f93`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "saved_peer_id")
     CONSTRUCTOR_ID = 0x9EC44F93
@@ -5585,8 +5782,8 @@ class ReadReactions(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class SearchSentMedia(_F["_types_messages.TypeMessages"]):
-    """``messages.searchSentMedia#107e31a0 q:string filter:MessagesFilter limit:int = messages.Messages``"""
+class SearchSentMedia(_R0):
+    """TL function ``messages.searchSentMedia#107e31a0`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("q", "filter", "limit")
     CONSTRUCTOR_ID = 0x107E31A0
@@ -5617,8 +5814,8 @@ class SearchSentMedia(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetAttachMenuBots(_F["_types.TypeAttachMenuBots"]):
-    """``messages.getAttachMenuBots#16fcc2cb hash:long = AttachMenuBots``"""
+class GetAttachMenuBots(_R67):
+    """TL function ``messages.getAttachMenuBots#16fcc2cb`` returning ``AttachMenuBots``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x16FCC2CB
@@ -5642,8 +5839,8 @@ class GetAttachMenuBots(_F["_types.TypeAttachMenuBots"]):
         return r.read_typed(_T_AttachMenuBots)
 
 
-class GetAttachMenuBot(_F["_types.TypeAttachMenuBotsBot"]):
-    """``messages.getAttachMenuBot#77216192 bot:InputUser = AttachMenuBotsBot``"""
+class GetAttachMenuBot(_R68):
+    """TL function ``messages.getAttachMenuBot#77216192`` returning ``AttachMenuBotsBot``; fields: ``_TL``."""
 
     __slots__ = ("bot",)
     CONSTRUCTOR_ID = 0x77216192
@@ -5668,8 +5865,8 @@ class GetAttachMenuBot(_F["_types.TypeAttachMenuBotsBot"]):
         return r.read_typed(_T_AttachMenuBotsBot)
 
 
-class ToggleBotInAttachMenu(_F["bool"]):
-    """``messages.toggleBotInAttachMenu#69f59d69 flags:# write_allowed:flags.0?true bot:InputUser enabled:Bool = Bool``"""
+class ToggleBotInAttachMenu(_R5):
+    """TL function ``messages.toggleBotInAttachMenu#69f59d69`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("write_allowed", "bot", "enabled")
     CONSTRUCTOR_ID = 0x69F59D69
@@ -5702,8 +5899,8 @@ class ToggleBotInAttachMenu(_F["bool"]):
         return r.read_bool()
 
 
-class RequestWebView(_F["_types.TypeWebViewResult"]):
-    """``messages.requestWebView#269dc2c1 flags:# from_bot_menu:flags.4?true silent:flags.5?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser url:flags.1?string start_param:flags.3?string theme_params:flags.2?DataJSON platform:string reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = WebViewResult``"""
+class RequestWebView(_R69):
+    """TL function ``messages.requestWebView#269dc2c1`` returning ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("from_bot_menu", "silent", "compact", "fullscreen", "peer", "bot", "url", "start_param", "theme_params", "platform", "reply_to", "send_as")
     CONSTRUCTOR_ID = 0x269DC2C1
@@ -5765,8 +5962,8 @@ class RequestWebView(_F["_types.TypeWebViewResult"]):
         return r.read_typed(_T_WebViewResult)
 
 
-class ProlongWebView(_F["bool"]):
-    """``messages.prolongWebView#b0d81a83 flags:# silent:flags.5?true peer:InputPeer bot:InputUser query_id:long reply_to:flags.0?InputReplyTo send_as:flags.13?InputPeer = Bool``"""
+class ProlongWebView(_R5):
+    """TL function ``messages.prolongWebView#b0d81a83`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("silent", "peer", "bot", "query_id", "reply_to", "send_as")
     CONSTRUCTOR_ID = 0xB0D81A83
@@ -5810,8 +6007,8 @@ class ProlongWebView(_F["bool"]):
         return r.read_bool()
 
 
-class RequestSimpleWebView(_F["_types.TypeWebViewResult"]):
-    """``messages.requestSimpleWebView#413a3e73 flags:# from_switch_webview:flags.1?true from_side_menu:flags.2?true compact:flags.7?true fullscreen:flags.8?true bot:InputUser url:flags.3?string start_param:flags.4?string theme_params:flags.0?DataJSON platform:string = WebViewResult``"""
+class RequestSimpleWebView(_R69):
+    """TL function ``messages.requestSimpleWebView#413a3e73`` returning ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("from_switch_webview", "from_side_menu", "compact", "fullscreen", "bot", "url", "start_param", "theme_params", "platform")
     CONSTRUCTOR_ID = 0x413A3E73
@@ -5862,8 +6059,8 @@ class RequestSimpleWebView(_F["_types.TypeWebViewResult"]):
         return r.read_typed(_T_WebViewResult)
 
 
-class SendWebViewResultMessage(_F["_types.TypeWebViewMessageSent"]):
-    """``messages.sendWebViewResultMessage#0a4314f5 bot_query_id:string result:InputBotInlineResult = WebViewMessageSent``"""
+class SendWebViewResultMessage(_R70):
+    """TL function ``messages.sendWebViewResultMessage#0a4314f5`` returning ``WebViewMessageSent``; fields: ``_TL``."""
 
     __slots__ = ("bot_query_id", "result")
     CONSTRUCTOR_ID = 0x0A4314F5
@@ -5891,8 +6088,8 @@ class SendWebViewResultMessage(_F["_types.TypeWebViewMessageSent"]):
         return r.read_typed(_T_WebViewMessageSent)
 
 
-class SendWebViewData(_F["_types.TypeUpdates"]):
-    """``messages.sendWebViewData#dc0242c8 bot:InputUser random_id:long button_text:string data:string = Updates``"""
+class SendWebViewData(_R6):
+    """TL function ``messages.sendWebViewData#dc0242c8`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("bot", "random_id", "button_text", "data")
     CONSTRUCTOR_ID = 0xDC0242C8
@@ -5926,8 +6123,8 @@ class SendWebViewData(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class TranscribeAudio(_F["_types_messages.TypeTranscribedAudio"]):
-    """``messages.transcribeAudio#269e9a49 peer:InputPeer msg_id:int = messages.TranscribedAudio``"""
+class TranscribeAudio(_R71):
+    """TL function ``messages.transcribeAudio#269e9a49`` returning ``messages.TranscribedAudio``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x269E9A49
@@ -5955,8 +6152,8 @@ class TranscribeAudio(_F["_types_messages.TypeTranscribedAudio"]):
         return r.read_typed(_T_messages_TranscribedAudio)
 
 
-class RateTranscribedAudio(_F["bool"]):
-    """``messages.rateTranscribedAudio#7f1d072f peer:InputPeer msg_id:int transcription_id:long good:Bool = Bool``"""
+class RateTranscribedAudio(_R5):
+    """TL function ``messages.rateTranscribedAudio#7f1d072f`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "transcription_id", "good")
     CONSTRUCTOR_ID = 0x7F1D072F
@@ -5988,8 +6185,8 @@ class RateTranscribedAudio(_F["bool"]):
         return r.read_bool()
 
 
-class GetCustomEmojiDocuments(_F["list[_types.TypeDocument]"]):
-    """``messages.getCustomEmojiDocuments#d9ab0f54 document_id:Vector<long> = Vector<Document>``"""
+class GetCustomEmojiDocuments(_R72):
+    """TL function ``messages.getCustomEmojiDocuments#d9ab0f54`` returning ``Vector<Document>``; fields: ``_TL``."""
 
     __slots__ = ("document_id",)
     CONSTRUCTOR_ID = 0xD9AB0F54
@@ -6014,8 +6211,8 @@ class GetCustomEmojiDocuments(_F["list[_types.TypeDocument]"]):
         return r.read_vector_typed(_T_Document)
 
 
-class GetEmojiStickers(_F["_types_messages.TypeAllStickers"]):
-    """``messages.getEmojiStickers#fbfca18f hash:long = messages.AllStickers``"""
+class GetEmojiStickers(_R17):
+    """TL function ``messages.getEmojiStickers#fbfca18f`` returning ``messages.AllStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xFBFCA18F
@@ -6039,8 +6236,8 @@ class GetEmojiStickers(_F["_types_messages.TypeAllStickers"]):
         return r.read_typed(_T_messages_AllStickers)
 
 
-class GetFeaturedEmojiStickers(_F["_types_messages.TypeFeaturedStickers"]):
-    """``messages.getFeaturedEmojiStickers#0ecf6736 hash:long = messages.FeaturedStickers``"""
+class GetFeaturedEmojiStickers(_R31):
+    """TL function ``messages.getFeaturedEmojiStickers#0ecf6736`` returning ``messages.FeaturedStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x0ECF6736
@@ -6064,8 +6261,8 @@ class GetFeaturedEmojiStickers(_F["_types_messages.TypeFeaturedStickers"]):
         return r.read_typed(_T_messages_FeaturedStickers)
 
 
-class ReportReaction(_F["bool"]):
-    """``messages.reportReaction#3f64c076 peer:InputPeer id:int reaction_peer:InputPeer = Bool``"""
+class ReportReaction(_R5):
+    """TL function ``messages.reportReaction#3f64c076`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "reaction_peer")
     CONSTRUCTOR_ID = 0x3F64C076
@@ -6096,8 +6293,8 @@ class ReportReaction(_F["bool"]):
         return r.read_bool()
 
 
-class GetTopReactions(_F["_types_messages.TypeReactions"]):
-    """``messages.getTopReactions#bb8125ba limit:int hash:long = messages.Reactions``"""
+class GetTopReactions(_R73):
+    """TL function ``messages.getTopReactions#bb8125ba`` returning ``messages.Reactions``; fields: ``_TL``."""
 
     __slots__ = ("limit", "hash")
     CONSTRUCTOR_ID = 0xBB8125BA
@@ -6122,8 +6319,8 @@ class GetTopReactions(_F["_types_messages.TypeReactions"]):
         return r.read_typed(_T_messages_Reactions)
 
 
-class GetRecentReactions(_F["_types_messages.TypeReactions"]):
-    """``messages.getRecentReactions#39461db2 limit:int hash:long = messages.Reactions``"""
+class GetRecentReactions(_R73):
+    """TL function ``messages.getRecentReactions#39461db2`` returning ``messages.Reactions``; fields: ``_TL``."""
 
     __slots__ = ("limit", "hash")
     CONSTRUCTOR_ID = 0x39461DB2
@@ -6148,8 +6345,8 @@ class GetRecentReactions(_F["_types_messages.TypeReactions"]):
         return r.read_typed(_T_messages_Reactions)
 
 
-class ClearRecentReactions(_F["bool"]):
-    """``messages.clearRecentReactions#9dfeefb4 = Bool``"""
+class ClearRecentReactions(_R5):
+    """TL function ``messages.clearRecentReactions#9dfeefb4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9DFEEFB4
@@ -6172,8 +6369,8 @@ class ClearRecentReactions(_F["bool"]):
         return r.read_bool()
 
 
-class GetExtendedMedia(_F["_types.TypeUpdates"]):
-    """``messages.getExtendedMedia#84f80814 peer:InputPeer id:Vector<int> = Updates``"""
+class GetExtendedMedia(_R6):
+    """TL function ``messages.getExtendedMedia#84f80814`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x84F80814
@@ -6201,8 +6398,8 @@ class GetExtendedMedia(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SetDefaultHistoryTTL(_F["bool"]):
-    """``messages.setDefaultHistoryTTL#9eb51445 period:int = Bool``"""
+class SetDefaultHistoryTTL(_R5):
+    """TL function ``messages.setDefaultHistoryTTL#9eb51445`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("period",)
     CONSTRUCTOR_ID = 0x9EB51445
@@ -6226,8 +6423,8 @@ class SetDefaultHistoryTTL(_F["bool"]):
         return r.read_bool()
 
 
-class GetDefaultHistoryTTL(_F["_types.TypeDefaultHistoryTTL"]):
-    """``messages.getDefaultHistoryTTL#658b7188 = DefaultHistoryTTL``"""
+class GetDefaultHistoryTTL(_R74):
+    """TL function ``messages.getDefaultHistoryTTL#658b7188`` returning ``DefaultHistoryTTL``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x658B7188
@@ -6250,8 +6447,8 @@ class GetDefaultHistoryTTL(_F["_types.TypeDefaultHistoryTTL"]):
         return r.read_typed(_T_DefaultHistoryTTL)
 
 
-class SendBotRequestedPeer(_F["_types.TypeUpdates"]):
-    """``messages.sendBotRequestedPeer#6c5cf2a7 flags:# peer:InputPeer msg_id:flags.0?int webapp_req_id:flags.1?string button_id:int requested_peers:Vector<InputPeer> = Updates``"""
+class SendBotRequestedPeer(_R6):
+    """TL function ``messages.sendBotRequestedPeer#6c5cf2a7`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "webapp_req_id", "button_id", "requested_peers")
     CONSTRUCTOR_ID = 0x6C5CF2A7
@@ -6293,8 +6490,8 @@ class SendBotRequestedPeer(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetEmojiGroups(_F["_types_messages.TypeEmojiGroups"]):
-    """``messages.getEmojiGroups#7488ce5b hash:int = messages.EmojiGroups``"""
+class GetEmojiGroups(_R75):
+    """TL function ``messages.getEmojiGroups#7488ce5b`` returning ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x7488CE5B
@@ -6318,8 +6515,8 @@ class GetEmojiGroups(_F["_types_messages.TypeEmojiGroups"]):
         return r.read_typed(_T_messages_EmojiGroups)
 
 
-class GetEmojiStatusGroups(_F["_types_messages.TypeEmojiGroups"]):
-    """``messages.getEmojiStatusGroups#2ecd56cd hash:int = messages.EmojiGroups``"""
+class GetEmojiStatusGroups(_R75):
+    """TL function ``messages.getEmojiStatusGroups#2ecd56cd`` returning ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x2ECD56CD
@@ -6343,8 +6540,8 @@ class GetEmojiStatusGroups(_F["_types_messages.TypeEmojiGroups"]):
         return r.read_typed(_T_messages_EmojiGroups)
 
 
-class GetEmojiProfilePhotoGroups(_F["_types_messages.TypeEmojiGroups"]):
-    """``messages.getEmojiProfilePhotoGroups#21a548f3 hash:int = messages.EmojiGroups``"""
+class GetEmojiProfilePhotoGroups(_R75):
+    """TL function ``messages.getEmojiProfilePhotoGroups#21a548f3`` returning ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x21A548F3
@@ -6368,8 +6565,8 @@ class GetEmojiProfilePhotoGroups(_F["_types_messages.TypeEmojiGroups"]):
         return r.read_typed(_T_messages_EmojiGroups)
 
 
-class SearchCustomEmoji(_F["_types.TypeEmojiList"]):
-    """``messages.searchCustomEmoji#2c11c0d7 emoticon:string hash:long = EmojiList``"""
+class SearchCustomEmoji(_R76):
+    """TL function ``messages.searchCustomEmoji#2c11c0d7`` returning ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("emoticon", "hash")
     CONSTRUCTOR_ID = 0x2C11C0D7
@@ -6397,8 +6594,8 @@ class SearchCustomEmoji(_F["_types.TypeEmojiList"]):
         return r.read_typed(_T_EmojiList)
 
 
-class TogglePeerTranslations(_F["bool"]):
-    """``messages.togglePeerTranslations#e47cb579 flags:# disabled:flags.0?true peer:InputPeer = Bool``"""
+class TogglePeerTranslations(_R5):
+    """TL function ``messages.togglePeerTranslations#e47cb579`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("disabled", "peer")
     CONSTRUCTOR_ID = 0xE47CB579
@@ -6428,8 +6625,8 @@ class TogglePeerTranslations(_F["bool"]):
         return r.read_bool()
 
 
-class GetBotApp(_F["_types_messages.TypeBotApp"]):
-    """``messages.getBotApp#34fdc5c3 app:InputBotApp hash:long = messages.BotApp``"""
+class GetBotApp(_R77):
+    """TL function ``messages.getBotApp#34fdc5c3`` returning ``messages.BotApp``; fields: ``_TL``."""
 
     __slots__ = ("app", "hash")
     CONSTRUCTOR_ID = 0x34FDC5C3
@@ -6457,8 +6654,8 @@ class GetBotApp(_F["_types_messages.TypeBotApp"]):
         return r.read_typed(_T_messages_BotApp)
 
 
-class RequestAppWebView(_F["_types.TypeWebViewResult"]):
-    """``messages.requestAppWebView#53618bce flags:# write_allowed:flags.0?true compact:flags.7?true fullscreen:flags.8?true peer:InputPeer app:InputBotApp start_param:flags.1?string theme_params:flags.2?DataJSON platform:string = WebViewResult``"""
+class RequestAppWebView(_R69):
+    """TL function ``messages.requestAppWebView#53618bce`` returning ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("write_allowed", "compact", "fullscreen", "peer", "app", "start_param", "theme_params", "platform")
     CONSTRUCTOR_ID = 0x53618BCE
@@ -6506,8 +6703,8 @@ class RequestAppWebView(_F["_types.TypeWebViewResult"]):
         return r.read_typed(_T_WebViewResult)
 
 
-class SetChatWallPaper(_F["_types.TypeUpdates"]):
-    """``messages.setChatWallPaper#8ffacae1 flags:# for_both:flags.3?true revert:flags.4?true peer:InputPeer wallpaper:flags.0?InputWallPaper settings:flags.2?WallPaperSettings id:flags.1?int = Updates``"""
+class SetChatWallPaper(_R6):
+    """TL function ``messages.setChatWallPaper#8ffacae1`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("for_both", "revert", "peer", "wallpaper", "settings", "id")
     CONSTRUCTOR_ID = 0x8FFACAE1
@@ -6551,8 +6748,8 @@ class SetChatWallPaper(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SearchEmojiStickerSets(_F["_types_messages.TypeFoundStickerSets"]):
-    """``messages.searchEmojiStickerSets#92b4494c flags:# exclude_featured:flags.0?true q:string hash:long = messages.FoundStickerSets``"""
+class SearchEmojiStickerSets(_R40):
+    """TL function ``messages.searchEmojiStickerSets#92b4494c`` returning ``messages.FoundStickerSets``; fields: ``_TL``."""
 
     __slots__ = ("exclude_featured", "q", "hash")
     CONSTRUCTOR_ID = 0x92B4494C
@@ -6585,8 +6782,8 @@ class SearchEmojiStickerSets(_F["_types_messages.TypeFoundStickerSets"]):
         return r.read_typed(_T_messages_FoundStickerSets)
 
 
-class GetSavedDialogs(_F["_types_messages.TypeSavedDialogs"]):
-    """``messages.getSavedDialogs#1e91fc99 flags:# exclude_pinned:flags.0?true parent_peer:flags.1?InputPeer offset_date:int offset_id:int offset_peer:InputPeer limit:int hash:long = messages.SavedDialogs``"""
+class GetSavedDialogs(_R78):
+    """TL function ``messages.getSavedDialogs#1e91fc99`` returning ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ("exclude_pinned", "parent_peer", "offset_date", "offset_id", "offset_peer", "limit", "hash")
     CONSTRUCTOR_ID = 0x1E91FC99
@@ -6628,8 +6825,8 @@ class GetSavedDialogs(_F["_types_messages.TypeSavedDialogs"]):
         return r.read_typed(_T_messages_SavedDialogs)
 
 
-class GetSavedHistory(_F["_types_messages.TypeMessages"]):
-    """``messages.getSavedHistory#998ab009 flags:# parent_peer:flags.0?InputPeer peer:InputPeer offset_id:int offset_date:int add_offset:int limit:int max_id:int min_id:int hash:long = messages.Messages``"""
+class GetSavedHistory(_R0):
+    """TL function ``messages.getSavedHistory#998ab009`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer", "peer", "offset_id", "offset_date", "add_offset", "limit", "max_id", "min_id", "hash")
     CONSTRUCTOR_ID = 0x998AB009
@@ -6670,8 +6867,8 @@ class GetSavedHistory(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class DeleteSavedHistory(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.deleteSavedHistory#4dc5085f flags:# parent_peer:flags.0?InputPeer peer:InputPeer max_id:int min_date:flags.2?int max_date:flags.3?int = messages.AffectedHistory``"""
+class DeleteSavedHistory(_R3):
+    """TL function ``messages.deleteSavedHistory#4dc5085f`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer", "peer", "max_id", "min_date", "max_date")
     CONSTRUCTOR_ID = 0x4DC5085F
@@ -6714,8 +6911,8 @@ class DeleteSavedHistory(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class GetPinnedSavedDialogs(_F["_types_messages.TypeSavedDialogs"]):
-    """``messages.getPinnedSavedDialogs#d63d94e0 = messages.SavedDialogs``"""
+class GetPinnedSavedDialogs(_R78):
+    """TL function ``messages.getPinnedSavedDialogs#d63d94e0`` returning ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD63D94E0
@@ -6738,8 +6935,8 @@ class GetPinnedSavedDialogs(_F["_types_messages.TypeSavedDialogs"]):
         return r.read_typed(_T_messages_SavedDialogs)
 
 
-class ToggleSavedDialogPin(_F["bool"]):
-    """``messages.toggleSavedDialogPin#ac81bbde flags:# pinned:flags.0?true peer:InputDialogPeer = Bool``"""
+class ToggleSavedDialogPin(_R5):
+    """TL function ``messages.toggleSavedDialogPin#ac81bbde`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer")
     CONSTRUCTOR_ID = 0xAC81BBDE
@@ -6769,8 +6966,8 @@ class ToggleSavedDialogPin(_F["bool"]):
         return r.read_bool()
 
 
-class ReorderPinnedSavedDialogs(_F["bool"]):
-    """``messages.reorderPinnedSavedDialogs#8b716587 flags:# force:flags.0?true order:Vector<InputDialogPeer> = Bool``"""
+class ReorderPinnedSavedDialogs(_R5):
+    """TL function ``messages.reorderPinnedSavedDialogs#8b716587`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("force", "order")
     CONSTRUCTOR_ID = 0x8B716587
@@ -6800,8 +6997,8 @@ class ReorderPinnedSavedDialogs(_F["bool"]):
         return r.read_bool()
 
 
-class GetSavedReactionTags(_F["_types_messages.TypeSavedReactionTags"]):
-    """``messages.getSavedReactionTags#3637e05b flags:# peer:flags.0?InputPeer hash:long = messages.SavedReactionTags``"""
+class GetSavedReactionTags(_R79):
+    """TL function ``messages.getSavedReactionTags#3637e05b`` returning ``messages.SavedReactionTags``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0x3637E05B
@@ -6833,8 +7030,8 @@ class GetSavedReactionTags(_F["_types_messages.TypeSavedReactionTags"]):
         return r.read_typed(_T_messages_SavedReactionTags)
 
 
-class UpdateSavedReactionTag(_F["bool"]):
-    """``messages.updateSavedReactionTag#60297dec flags:# reaction:Reaction title:flags.0?string = Bool``"""
+class UpdateSavedReactionTag(_R5):
+    """TL function ``messages.updateSavedReactionTag#60297dec`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("reaction", "title")
     CONSTRUCTOR_ID = 0x60297DEC
@@ -6866,8 +7063,8 @@ class UpdateSavedReactionTag(_F["bool"]):
         return r.read_bool()
 
 
-class GetDefaultTagReactions(_F["_types_messages.TypeReactions"]):
-    """``messages.getDefaultTagReactions#bdf93428 hash:long = messages.Reactions``"""
+class GetDefaultTagReactions(_R73):
+    """TL function ``messages.getDefaultTagReactions#bdf93428`` returning ``messages.Reactions``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xBDF93428
@@ -6891,8 +7088,8 @@ class GetDefaultTagReactions(_F["_types_messages.TypeReactions"]):
         return r.read_typed(_T_messages_Reactions)
 
 
-class GetOutboxReadDate(_F["_types.TypeOutboxReadDate"]):
-    """``messages.getOutboxReadDate#8c4bfe5d peer:InputPeer msg_id:int = OutboxReadDate``"""
+class GetOutboxReadDate(_R80):
+    """TL function ``messages.getOutboxReadDate#8c4bfe5d`` returning ``OutboxReadDate``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x8C4BFE5D
@@ -6920,8 +7117,8 @@ class GetOutboxReadDate(_F["_types.TypeOutboxReadDate"]):
         return r.read_typed(_T_OutboxReadDate)
 
 
-class GetQuickReplies(_F["_types_messages.TypeQuickReplies"]):
-    """``messages.getQuickReplies#d483f2a8 hash:long = messages.QuickReplies``"""
+class GetQuickReplies(_R81):
+    """TL function ``messages.getQuickReplies#d483f2a8`` returning ``messages.QuickReplies``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xD483F2A8
@@ -6945,8 +7142,8 @@ class GetQuickReplies(_F["_types_messages.TypeQuickReplies"]):
         return r.read_typed(_T_messages_QuickReplies)
 
 
-class ReorderQuickReplies(_F["bool"]):
-    """``messages.reorderQuickReplies#60331907 order:Vector<int> = Bool``"""
+class ReorderQuickReplies(_R5):
+    """TL function ``messages.reorderQuickReplies#60331907`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("order",)
     CONSTRUCTOR_ID = 0x60331907
@@ -6971,8 +7168,8 @@ class ReorderQuickReplies(_F["bool"]):
         return r.read_bool()
 
 
-class CheckQuickReplyShortcut(_F["bool"]):
-    """``messages.checkQuickReplyShortcut#f1d0fbd3 shortcut:string = Bool``"""
+class CheckQuickReplyShortcut(_R5):
+    """TL function ``messages.checkQuickReplyShortcut#f1d0fbd3`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("shortcut",)
     CONSTRUCTOR_ID = 0xF1D0FBD3
@@ -6997,8 +7194,8 @@ class CheckQuickReplyShortcut(_F["bool"]):
         return r.read_bool()
 
 
-class EditQuickReplyShortcut(_F["bool"]):
-    """``messages.editQuickReplyShortcut#5c003cef shortcut_id:int shortcut:string = Bool``"""
+class EditQuickReplyShortcut(_R5):
+    """TL function ``messages.editQuickReplyShortcut#5c003cef`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "shortcut")
     CONSTRUCTOR_ID = 0x5C003CEF
@@ -7025,8 +7222,8 @@ class EditQuickReplyShortcut(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteQuickReplyShortcut(_F["bool"]):
-    """``messages.deleteQuickReplyShortcut#3cc04740 shortcut_id:int = Bool``"""
+class DeleteQuickReplyShortcut(_R5):
+    """TL function ``messages.deleteQuickReplyShortcut#3cc04740`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id",)
     CONSTRUCTOR_ID = 0x3CC04740
@@ -7050,8 +7247,8 @@ class DeleteQuickReplyShortcut(_F["bool"]):
         return r.read_bool()
 
 
-class GetQuickReplyMessages(_F["_types_messages.TypeMessages"]):
-    """``messages.getQuickReplyMessages#94a495c3 flags:# shortcut_id:int id:flags.0?Vector<int> hash:long = messages.Messages``"""
+class GetQuickReplyMessages(_R0):
+    """TL function ``messages.getQuickReplyMessages#94a495c3`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "id", "hash")
     CONSTRUCTOR_ID = 0x94A495C3
@@ -7084,8 +7281,8 @@ class GetQuickReplyMessages(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class SendQuickReplyMessages(_F["_types.TypeUpdates"]):
-    """``messages.sendQuickReplyMessages#6c750de1 peer:InputPeer shortcut_id:int id:Vector<int> random_id:Vector<long> = Updates``"""
+class SendQuickReplyMessages(_R6):
+    """TL function ``messages.sendQuickReplyMessages#6c750de1`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "shortcut_id", "id", "random_id")
     CONSTRUCTOR_ID = 0x6C750DE1
@@ -7119,8 +7316,8 @@ class SendQuickReplyMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteQuickReplyMessages(_F["_types.TypeUpdates"]):
-    """``messages.deleteQuickReplyMessages#e105e910 shortcut_id:int id:Vector<int> = Updates``"""
+class DeleteQuickReplyMessages(_R6):
+    """TL function ``messages.deleteQuickReplyMessages#e105e910`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "id")
     CONSTRUCTOR_ID = 0xE105E910
@@ -7147,8 +7344,8 @@ class DeleteQuickReplyMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleDialogFilterTags(_F["bool"]):
-    """``messages.toggleDialogFilterTags#fd2dda49 enabled:Bool = Bool``"""
+class ToggleDialogFilterTags(_R5):
+    """TL function ``messages.toggleDialogFilterTags#fd2dda49`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("enabled",)
     CONSTRUCTOR_ID = 0xFD2DDA49
@@ -7173,8 +7370,8 @@ class ToggleDialogFilterTags(_F["bool"]):
         return r.read_bool()
 
 
-class GetMyStickers(_F["_types_messages.TypeMyStickers"]):
-    """``messages.getMyStickers#d0b5e1fc offset_id:long limit:int = messages.MyStickers``"""
+class GetMyStickers(_R82):
+    """TL function ``messages.getMyStickers#d0b5e1fc`` returning ``messages.MyStickers``; fields: ``_TL``."""
 
     __slots__ = ("offset_id", "limit")
     CONSTRUCTOR_ID = 0xD0B5E1FC
@@ -7199,8 +7396,8 @@ class GetMyStickers(_F["_types_messages.TypeMyStickers"]):
         return r.read_typed(_T_messages_MyStickers)
 
 
-class GetEmojiStickerGroups(_F["_types_messages.TypeEmojiGroups"]):
-    """``messages.getEmojiStickerGroups#1dd840f5 hash:int = messages.EmojiGroups``"""
+class GetEmojiStickerGroups(_R75):
+    """TL function ``messages.getEmojiStickerGroups#1dd840f5`` returning ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x1DD840F5
@@ -7224,8 +7421,8 @@ class GetEmojiStickerGroups(_F["_types_messages.TypeEmojiGroups"]):
         return r.read_typed(_T_messages_EmojiGroups)
 
 
-class GetAvailableEffects(_F["_types_messages.TypeAvailableEffects"]):
-    """``messages.getAvailableEffects#dea20a39 hash:int = messages.AvailableEffects``"""
+class GetAvailableEffects(_R83):
+    """TL function ``messages.getAvailableEffects#dea20a39`` returning ``messages.AvailableEffects``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xDEA20A39
@@ -7249,8 +7446,8 @@ class GetAvailableEffects(_F["_types_messages.TypeAvailableEffects"]):
         return r.read_typed(_T_messages_AvailableEffects)
 
 
-class EditFactCheck(_F["_types.TypeUpdates"]):
-    """``messages.editFactCheck#0589ee75 peer:InputPeer msg_id:int text:TextWithEntities = Updates``"""
+class EditFactCheck(_R6):
+    """TL function ``messages.editFactCheck#0589ee75`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "text")
     CONSTRUCTOR_ID = 0x0589EE75
@@ -7281,8 +7478,8 @@ class EditFactCheck(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteFactCheck(_F["_types.TypeUpdates"]):
-    """``messages.deleteFactCheck#d1da940c peer:InputPeer msg_id:int = Updates``"""
+class DeleteFactCheck(_R6):
+    """TL function ``messages.deleteFactCheck#d1da940c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0xD1DA940C
@@ -7310,8 +7507,8 @@ class DeleteFactCheck(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetFactCheck(_F["list[_types.TypeFactCheck]"]):
-    """``messages.getFactCheck#b9cdc5ee peer:InputPeer msg_id:Vector<int> = Vector<FactCheck>``"""
+class GetFactCheck(_R84):
+    """TL function ``messages.getFactCheck#b9cdc5ee`` returning ``Vector<FactCheck>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0xB9CDC5EE
@@ -7339,8 +7536,8 @@ class GetFactCheck(_F["list[_types.TypeFactCheck]"]):
         return r.read_vector_typed(_T_FactCheck)
 
 
-class RequestMainWebView(_F["_types.TypeWebViewResult"]):
-    """``messages.requestMainWebView#c9e01e7b flags:# compact:flags.7?true fullscreen:flags.8?true peer:InputPeer bot:InputUser start_param:flags.1?string theme_params:flags.0?DataJSON platform:string = WebViewResult``"""
+class RequestMainWebView(_R69):
+    """TL function ``messages.requestMainWebView#c9e01e7b`` returning ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("compact", "fullscreen", "peer", "bot", "start_param", "theme_params", "platform")
     CONSTRUCTOR_ID = 0xC9E01E7B
@@ -7386,8 +7583,8 @@ class RequestMainWebView(_F["_types.TypeWebViewResult"]):
         return r.read_typed(_T_WebViewResult)
 
 
-class SendPaidReaction(_F["_types.TypeUpdates"]):
-    """``messages.sendPaidReaction#58bbcb50 flags:# peer:InputPeer msg_id:int count:int random_id:long private:flags.0?PaidReactionPrivacy = Updates``"""
+class SendPaidReaction(_R6):
+    """TL function ``messages.sendPaidReaction#58bbcb50`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "count", "random_id", "private")
     CONSTRUCTOR_ID = 0x58BBCB50
@@ -7424,8 +7621,8 @@ class SendPaidReaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class TogglePaidReactionPrivacy(_F["bool"]):
-    """``messages.togglePaidReactionPrivacy#435885b5 peer:InputPeer msg_id:int private:PaidReactionPrivacy = Bool``"""
+class TogglePaidReactionPrivacy(_R5):
+    """TL function ``messages.togglePaidReactionPrivacy#435885b5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "private")
     CONSTRUCTOR_ID = 0x435885B5
@@ -7456,8 +7653,8 @@ class TogglePaidReactionPrivacy(_F["bool"]):
         return r.read_bool()
 
 
-class GetPaidReactionPrivacy(_F["_types.TypeUpdates"]):
-    """``messages.getPaidReactionPrivacy#472455aa = Updates``"""
+class GetPaidReactionPrivacy(_R6):
+    """TL function ``messages.getPaidReactionPrivacy#472455aa`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x472455AA
@@ -7480,8 +7677,8 @@ class GetPaidReactionPrivacy(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ViewSponsoredMessage(_F["bool"]):
-    """``messages.viewSponsoredMessage#269e3643 random_id:bytes = Bool``"""
+class ViewSponsoredMessage(_R5):
+    """TL function ``messages.viewSponsoredMessage#269e3643`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("random_id",)
     CONSTRUCTOR_ID = 0x269E3643
@@ -7506,8 +7703,8 @@ class ViewSponsoredMessage(_F["bool"]):
         return r.read_bool()
 
 
-class ClickSponsoredMessage(_F["bool"]):
-    """``messages.clickSponsoredMessage#8235057e flags:# media:flags.0?true fullscreen:flags.1?true random_id:bytes = Bool``"""
+class ClickSponsoredMessage(_R5):
+    """TL function ``messages.clickSponsoredMessage#8235057e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("media", "fullscreen", "random_id")
     CONSTRUCTOR_ID = 0x8235057E
@@ -7539,8 +7736,8 @@ class ClickSponsoredMessage(_F["bool"]):
         return r.read_bool()
 
 
-class ReportSponsoredMessage(_F["_types_channels.TypeSponsoredMessageReportResult"]):
-    """``messages.reportSponsoredMessage#12cbf0c4 random_id:bytes option:bytes = channels.SponsoredMessageReportResult``"""
+class ReportSponsoredMessage(_R85):
+    """TL function ``messages.reportSponsoredMessage#12cbf0c4`` returning ``channels.SponsoredMessageReportResult``; fields: ``_TL``."""
 
     __slots__ = ("random_id", "option")
     CONSTRUCTOR_ID = 0x12CBF0C4
@@ -7568,8 +7765,8 @@ class ReportSponsoredMessage(_F["_types_channels.TypeSponsoredMessageReportResul
         return r.read_typed(_T_channels_SponsoredMessageReportResult)
 
 
-class GetSponsoredMessages(_F["_types_messages.TypeSponsoredMessages"]):
-    """``messages.getSponsoredMessages#3d6ce850 flags:# peer:InputPeer msg_id:flags.0?int = messages.SponsoredMessages``"""
+class GetSponsoredMessages(_R86):
+    """TL function ``messages.getSponsoredMessages#3d6ce850`` returning ``messages.SponsoredMessages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x3D6CE850
@@ -7601,8 +7798,8 @@ class GetSponsoredMessages(_F["_types_messages.TypeSponsoredMessages"]):
         return r.read_typed(_T_messages_SponsoredMessages)
 
 
-class SavePreparedInlineMessage(_F["_types_messages.TypeBotPreparedInlineMessage"]):
-    """``messages.savePreparedInlineMessage#f21f7f2f flags:# result:InputBotInlineResult user_id:InputUser peer_types:flags.0?Vector<InlineQueryPeerType> = messages.BotPreparedInlineMessage``"""
+class SavePreparedInlineMessage(_R87):
+    """TL function ``messages.savePreparedInlineMessage#f21f7f2f`` returning ``messages.BotPreparedInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("result", "user_id", "peer_types")
     CONSTRUCTOR_ID = 0xF21F7F2F
@@ -7637,8 +7834,8 @@ class SavePreparedInlineMessage(_F["_types_messages.TypeBotPreparedInlineMessage
         return r.read_typed(_T_messages_BotPreparedInlineMessage)
 
 
-class GetPreparedInlineMessage(_F["_types_messages.TypePreparedInlineMessage"]):
-    """``messages.getPreparedInlineMessage#857ebdb8 bot:InputUser id:string = messages.PreparedInlineMessage``"""
+class GetPreparedInlineMessage(_R88):
+    """TL function ``messages.getPreparedInlineMessage#857ebdb8`` returning ``messages.PreparedInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("bot", "id")
     CONSTRUCTOR_ID = 0x857EBDB8
@@ -7666,8 +7863,8 @@ class GetPreparedInlineMessage(_F["_types_messages.TypePreparedInlineMessage"]):
         return r.read_typed(_T_messages_PreparedInlineMessage)
 
 
-class SearchStickers(_F["_types_messages.TypeFoundStickers"]):
-    """``messages.searchStickers#29b1c66a flags:# emojis:flags.0?true q:string emoticon:string lang_code:Vector<string> offset:int limit:int hash:long = messages.FoundStickers``"""
+class SearchStickers(_R89):
+    """TL function ``messages.searchStickers#29b1c66a`` returning ``messages.FoundStickers``; fields: ``_TL``."""
 
     __slots__ = ("emojis", "q", "emoticon", "lang_code", "offset", "limit", "hash")
     CONSTRUCTOR_ID = 0x29B1C66A
@@ -7708,8 +7905,8 @@ class SearchStickers(_F["_types_messages.TypeFoundStickers"]):
         return r.read_typed(_T_messages_FoundStickers)
 
 
-class ReportMessagesDelivery(_F["bool"]):
-    """``messages.reportMessagesDelivery#5a6d7395 flags:# push:flags.0?true peer:InputPeer id:Vector<int> = Bool``"""
+class ReportMessagesDelivery(_R5):
+    """TL function ``messages.reportMessagesDelivery#5a6d7395`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("push", "peer", "id")
     CONSTRUCTOR_ID = 0x5A6D7395
@@ -7742,8 +7939,8 @@ class ReportMessagesDelivery(_F["bool"]):
         return r.read_bool()
 
 
-class GetSavedDialogsByID(_F["_types_messages.TypeSavedDialogs"]):
-    """``messages.getSavedDialogsByID#6f6f9c96 flags:# parent_peer:flags.1?InputPeer ids:Vector<InputPeer> = messages.SavedDialogs``"""
+class GetSavedDialogsByID(_R78):
+    """TL function ``messages.getSavedDialogsByID#6f6f9c96`` returning ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer", "ids")
     CONSTRUCTOR_ID = 0x6F6F9C96
@@ -7775,8 +7972,8 @@ class GetSavedDialogsByID(_F["_types_messages.TypeSavedDialogs"]):
         return r.read_typed(_T_messages_SavedDialogs)
 
 
-class ReadSavedHistory(_F["bool"]):
-    """``messages.readSavedHistory#ba4a3b5b parent_peer:InputPeer peer:InputPeer max_id:int = Bool``"""
+class ReadSavedHistory(_R5):
+    """TL function ``messages.readSavedHistory#ba4a3b5b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("parent_peer", "peer", "max_id")
     CONSTRUCTOR_ID = 0xBA4A3B5B
@@ -7807,8 +8004,8 @@ class ReadSavedHistory(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleTodoCompleted(_F["_types.TypeUpdates"]):
-    """``messages.toggleTodoCompleted#d3e03124 peer:InputPeer msg_id:int completed:Vector<int> incompleted:Vector<int> = Updates``"""
+class ToggleTodoCompleted(_R6):
+    """TL function ``messages.toggleTodoCompleted#d3e03124`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "completed", "incompleted")
     CONSTRUCTOR_ID = 0xD3E03124
@@ -7842,8 +8039,8 @@ class ToggleTodoCompleted(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class AppendTodoList(_F["_types.TypeUpdates"]):
-    """``messages.appendTodoList#21a61057 peer:InputPeer msg_id:int list:Vector<TodoItem> = Updates``"""
+class AppendTodoList(_R6):
+    """TL function ``messages.appendTodoList#21a61057`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "list")
     CONSTRUCTOR_ID = 0x21A61057
@@ -7874,8 +8071,8 @@ class AppendTodoList(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleSuggestedPostApproval(_F["_types.TypeUpdates"]):
-    """``messages.toggleSuggestedPostApproval#8107455c flags:# reject:flags.1?true peer:InputPeer msg_id:int schedule_date:flags.0?int reject_comment:flags.2?string = Updates``"""
+class ToggleSuggestedPostApproval(_R6):
+    """TL function ``messages.toggleSuggestedPostApproval#8107455c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("reject", "peer", "msg_id", "schedule_date", "reject_comment")
     CONSTRUCTOR_ID = 0x8107455C
@@ -7916,8 +8113,8 @@ class ToggleSuggestedPostApproval(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetForumTopics(_F["_types_messages.TypeForumTopics"]):
-    """``messages.getForumTopics#3ba47bff flags:# peer:InputPeer q:flags.0?string offset_date:int offset_id:int offset_topic:int limit:int = messages.ForumTopics``"""
+class GetForumTopics(_R90):
+    """TL function ``messages.getForumTopics#3ba47bff`` returning ``messages.ForumTopics``; fields: ``_TL``."""
 
     __slots__ = ("peer", "q", "offset_date", "offset_id", "offset_topic", "limit")
     CONSTRUCTOR_ID = 0x3BA47BFF
@@ -7955,8 +8152,8 @@ class GetForumTopics(_F["_types_messages.TypeForumTopics"]):
         return r.read_typed(_T_messages_ForumTopics)
 
 
-class GetForumTopicsByID(_F["_types_messages.TypeForumTopics"]):
-    """``messages.getForumTopicsByID#af0a4a08 peer:InputPeer topics:Vector<int> = messages.ForumTopics``"""
+class GetForumTopicsByID(_R90):
+    """TL function ``messages.getForumTopicsByID#af0a4a08`` returning ``messages.ForumTopics``; fields: ``_TL``."""
 
     __slots__ = ("peer", "topics")
     CONSTRUCTOR_ID = 0xAF0A4A08
@@ -7984,8 +8181,8 @@ class GetForumTopicsByID(_F["_types_messages.TypeForumTopics"]):
         return r.read_typed(_T_messages_ForumTopics)
 
 
-class EditForumTopic(_F["_types.TypeUpdates"]):
-    """``messages.editForumTopic#cecc1134 flags:# peer:InputPeer topic_id:int title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = Updates``"""
+class EditForumTopic(_R6):
+    """TL function ``messages.editForumTopic#cecc1134`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "topic_id", "title", "icon_emoji_id", "closed", "hidden")
     CONSTRUCTOR_ID = 0xCECC1134
@@ -8032,8 +8229,8 @@ class EditForumTopic(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class UpdatePinnedForumTopic(_F["_types.TypeUpdates"]):
-    """``messages.updatePinnedForumTopic#175df251 peer:InputPeer topic_id:int pinned:Bool = Updates``"""
+class UpdatePinnedForumTopic(_R6):
+    """TL function ``messages.updatePinnedForumTopic#175df251`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "topic_id", "pinned")
     CONSTRUCTOR_ID = 0x175DF251
@@ -8064,8 +8261,8 @@ class UpdatePinnedForumTopic(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ReorderPinnedForumTopics(_F["_types.TypeUpdates"]):
-    """``messages.reorderPinnedForumTopics#0e7841f0 flags:# force:flags.0?true peer:InputPeer order:Vector<int> = Updates``"""
+class ReorderPinnedForumTopics(_R6):
+    """TL function ``messages.reorderPinnedForumTopics#0e7841f0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("force", "peer", "order")
     CONSTRUCTOR_ID = 0x0E7841F0
@@ -8098,8 +8295,8 @@ class ReorderPinnedForumTopics(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class CreateForumTopic(_F["_types.TypeUpdates"]):
-    """``messages.createForumTopic#2f98c3d5 flags:# title_missing:flags.4?true peer:InputPeer title:string icon_color:flags.0?int icon_emoji_id:flags.3?long random_id:long send_as:flags.2?InputPeer = Updates``"""
+class CreateForumTopic(_R6):
+    """TL function ``messages.createForumTopic#2f98c3d5`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("title_missing", "peer", "title", "icon_color", "icon_emoji_id", "random_id", "send_as")
     CONSTRUCTOR_ID = 0x2F98C3D5
@@ -8147,8 +8344,8 @@ class CreateForumTopic(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteTopicHistory(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.deleteTopicHistory#d2816f10 peer:InputPeer top_msg_id:int = messages.AffectedHistory``"""
+class DeleteTopicHistory(_R3):
+    """TL function ``messages.deleteTopicHistory#d2816f10`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id")
     CONSTRUCTOR_ID = 0xD2816F10
@@ -8176,8 +8373,8 @@ class DeleteTopicHistory(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class GetEmojiGameInfo(_F["_types_messages.TypeEmojiGameInfo"]):
-    """``messages.getEmojiGameInfo#fb7e8ca7 = messages.EmojiGameInfo``"""
+class GetEmojiGameInfo(_R91):
+    """TL function ``messages.getEmojiGameInfo#fb7e8ca7`` returning ``messages.EmojiGameInfo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFB7E8CA7
@@ -8200,8 +8397,8 @@ class GetEmojiGameInfo(_F["_types_messages.TypeEmojiGameInfo"]):
         return r.read_typed(_T_messages_EmojiGameInfo)
 
 
-class SummarizeText(_F["_types.TypeTextWithEntities"]):
-    """``messages.summarizeText#abbbd346 flags:# peer:InputPeer id:int to_lang:flags.0?string tone:flags.2?string = TextWithEntities``"""
+class SummarizeText(_R92):
+    """TL function ``messages.summarizeText#abbbd346`` returning ``TextWithEntities``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "to_lang", "tone")
     CONSTRUCTOR_ID = 0xABBBD346
@@ -8240,8 +8437,8 @@ class SummarizeText(_F["_types.TypeTextWithEntities"]):
         return r.read_typed(_T_TextWithEntities)
 
 
-class EditChatCreator(_F["_types.TypeUpdates"]):
-    """``messages.editChatCreator#f743b857 peer:InputPeer user_id:InputUser password:InputCheckPasswordSRP = Updates``"""
+class EditChatCreator(_R6):
+    """TL function ``messages.editChatCreator#f743b857`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "user_id", "password")
     CONSTRUCTOR_ID = 0xF743B857
@@ -8272,8 +8469,8 @@ class EditChatCreator(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetFutureChatCreatorAfterLeave(_F["_types.TypeUser"]):
-    """``messages.getFutureChatCreatorAfterLeave#3b7d0ea6 peer:InputPeer = User``"""
+class GetFutureChatCreatorAfterLeave(_R93):
+    """TL function ``messages.getFutureChatCreatorAfterLeave#3b7d0ea6`` returning ``User``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x3B7D0EA6
@@ -8298,8 +8495,8 @@ class GetFutureChatCreatorAfterLeave(_F["_types.TypeUser"]):
         return r.read_typed(_T_User)
 
 
-class EditChatParticipantRank(_F["_types.TypeUpdates"]):
-    """``messages.editChatParticipantRank#a00f32b0 peer:InputPeer participant:InputPeer rank:string = Updates``"""
+class EditChatParticipantRank(_R6):
+    """TL function ``messages.editChatParticipantRank#a00f32b0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "participant", "rank")
     CONSTRUCTOR_ID = 0xA00F32B0
@@ -8330,8 +8527,8 @@ class EditChatParticipantRank(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeclineUrlAuth(_F["bool"]):
-    """``messages.declineUrlAuth#35436bbc url:string = Bool``"""
+class DeclineUrlAuth(_R5):
+    """TL function ``messages.declineUrlAuth#35436bbc`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x35436BBC
@@ -8356,8 +8553,8 @@ class DeclineUrlAuth(_F["bool"]):
         return r.read_bool()
 
 
-class CheckUrlAuthMatchCode(_F["bool"]):
-    """``messages.checkUrlAuthMatchCode#c9a47b0b url:string match_code:string = Bool``"""
+class CheckUrlAuthMatchCode(_R5):
+    """TL function ``messages.checkUrlAuthMatchCode#c9a47b0b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("url", "match_code")
     CONSTRUCTOR_ID = 0xC9A47B0B
@@ -8385,8 +8582,8 @@ class CheckUrlAuthMatchCode(_F["bool"]):
         return r.read_bool()
 
 
-class ComposeMessageWithAI(_F["_types_messages.TypeComposedMessageWithAI"]):
-    """``messages.composeMessageWithAI#daecc589 flags:# proofread:flags.0?true emojify:flags.3?true text:TextWithEntities translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedMessageWithAI``"""
+class ComposeMessageWithAI(_R94):
+    """TL function ``messages.composeMessageWithAI#daecc589`` returning ``messages.ComposedMessageWithAI``; fields: ``_TL``."""
 
     __slots__ = ("proofread", "emojify", "text", "translate_to_lang", "tone")
     CONSTRUCTOR_ID = 0xDAECC589
@@ -8426,8 +8623,8 @@ class ComposeMessageWithAI(_F["_types_messages.TypeComposedMessageWithAI"]):
         return r.read_typed(_T_messages_ComposedMessageWithAI)
 
 
-class ReportReadMetrics(_F["bool"]):
-    """``messages.reportReadMetrics#4067c5e6 peer:InputPeer metrics:Vector<InputMessageReadMetric> = Bool``"""
+class ReportReadMetrics(_R5):
+    """TL function ``messages.reportReadMetrics#4067c5e6`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "metrics")
     CONSTRUCTOR_ID = 0x4067C5E6
@@ -8455,8 +8652,8 @@ class ReportReadMetrics(_F["bool"]):
         return r.read_bool()
 
 
-class ReportMusicListen(_F["bool"]):
-    """``messages.reportMusicListen#ddbcd819 id:InputDocument listened_duration:int = Bool``"""
+class ReportMusicListen(_R5):
+    """TL function ``messages.reportMusicListen#ddbcd819`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "listened_duration")
     CONSTRUCTOR_ID = 0xDDBCD819
@@ -8484,8 +8681,8 @@ class ReportMusicListen(_F["bool"]):
         return r.read_bool()
 
 
-class AddPollAnswer(_F["_types.TypeUpdates"]):
-    """``messages.addPollAnswer#19bc4b6d peer:InputPeer msg_id:int answer:PollAnswer = Updates``"""
+class AddPollAnswer(_R6):
+    """TL function ``messages.addPollAnswer#19bc4b6d`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "answer")
     CONSTRUCTOR_ID = 0x19BC4B6D
@@ -8516,8 +8713,8 @@ class AddPollAnswer(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeletePollAnswer(_F["_types.TypeUpdates"]):
-    """``messages.deletePollAnswer#ac8505a5 peer:InputPeer msg_id:int option:bytes = Updates``"""
+class DeletePollAnswer(_R6):
+    """TL function ``messages.deletePollAnswer#ac8505a5`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "option")
     CONSTRUCTOR_ID = 0xAC8505A5
@@ -8548,8 +8745,8 @@ class DeletePollAnswer(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetUnreadPollVotes(_F["_types_messages.TypeMessages"]):
-    """``messages.getUnreadPollVotes#43286cf2 flags:# peer:InputPeer top_msg_id:flags.0?int offset_id:int add_offset:int limit:int max_id:int min_id:int = messages.Messages``"""
+class GetUnreadPollVotes(_R0):
+    """TL function ``messages.getUnreadPollVotes#43286cf2`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "offset_id", "add_offset", "limit", "max_id", "min_id")
     CONSTRUCTOR_ID = 0x43286CF2
@@ -8588,8 +8785,8 @@ class GetUnreadPollVotes(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class ReadPollVotes(_F["_types_messages.TypeAffectedHistory"]):
-    """``messages.readPollVotes#1720b4d8 flags:# peer:InputPeer top_msg_id:flags.0?int = messages.AffectedHistory``"""
+class ReadPollVotes(_R3):
+    """TL function ``messages.readPollVotes#1720b4d8`` returning ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id")
     CONSTRUCTOR_ID = 0x1720B4D8
@@ -8621,8 +8818,8 @@ class ReadPollVotes(_F["_types_messages.TypeAffectedHistory"]):
         return r.read_typed(_T_messages_AffectedHistory)
 
 
-class SetBotGuestChatResult(_F["_types.TypeInputBotInlineMessageID"]):
-    """``messages.setBotGuestChatResult#b8f106e3 query_id:long result:InputBotInlineResult = InputBotInlineMessageID``"""
+class SetBotGuestChatResult(_R95):
+    """TL function ``messages.setBotGuestChatResult#b8f106e3`` returning ``InputBotInlineMessageID``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "result")
     CONSTRUCTOR_ID = 0xB8F106E3
@@ -8649,8 +8846,8 @@ class SetBotGuestChatResult(_F["_types.TypeInputBotInlineMessageID"]):
         return r.read_typed(_T_InputBotInlineMessageID)
 
 
-class DeleteParticipantReactions(_F["bool"]):
-    """``messages.deleteParticipantReactions#a0b80cf8 peer:InputPeer participant:InputPeer = Bool``"""
+class DeleteParticipantReactions(_R5):
+    """TL function ``messages.deleteParticipantReactions#a0b80cf8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "participant")
     CONSTRUCTOR_ID = 0xA0B80CF8
@@ -8678,8 +8875,8 @@ class DeleteParticipantReactions(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteParticipantReaction(_F["_types.TypeUpdates"]):
-    """``messages.deleteParticipantReaction#e3b7f82c peer:InputPeer msg_id:int participant:InputPeer = Updates``"""
+class DeleteParticipantReaction(_R6):
+    """TL function ``messages.deleteParticipantReaction#e3b7f82c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "participant")
     CONSTRUCTOR_ID = 0xE3B7F82C
@@ -8710,8 +8907,8 @@ class DeleteParticipantReaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPersonalChannelHistory(_F["_types_messages.TypeMessages"]):
-    """``messages.getPersonalChannelHistory#55fb0996 user_id:InputUser limit:int max_id:int min_id:int hash:long = messages.Messages``"""
+class GetPersonalChannelHistory(_R0):
+    """TL function ``messages.getPersonalChannelHistory#55fb0996`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "limit", "max_id", "min_id", "hash")
     CONSTRUCTOR_ID = 0x55FB0996
@@ -8742,8 +8939,8 @@ class GetPersonalChannelHistory(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class GetRichMessage(_F["_types_messages.TypeMessages"]):
-    """``messages.getRichMessage#501569cf peer:InputPeer id:int = messages.Messages``"""
+class GetRichMessage(_R0):
+    """TL function ``messages.getRichMessage#501569cf`` returning ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x501569CF
@@ -8771,8 +8968,8 @@ class GetRichMessage(_F["_types_messages.TypeMessages"]):
         return r.read_typed(_T_messages_Messages)
 
 
-class TranslateRichMessage(_F["_types_messages.TypeTranslatedRichMessage"]):
-    """``messages.translateRichMessage#1a542004 flags:# peer:flags.0?InputPeer id:flags.0?Vector<int> text:flags.1?Vector<InputRichMessage> to_lang:string tone:flags.2?string = messages.TranslatedRichMessage``"""
+class TranslateRichMessage(_R96):
+    """TL function ``messages.translateRichMessage#1a542004`` returning ``messages.TranslatedRichMessage``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "text", "to_lang", "tone")
     CONSTRUCTOR_ID = 0x1A542004
@@ -8816,8 +9013,8 @@ class TranslateRichMessage(_F["_types_messages.TypeTranslatedRichMessage"]):
         return r.read_typed(_T_messages_TranslatedRichMessage)
 
 
-class ComposeRichMessageWithAI(_F["_types_messages.TypeComposedRichMessageWithAI"]):
-    """``messages.composeRichMessageWithAI#8d7ae6af flags:# proofread:flags.0?true emojify:flags.3?true text:flags.4?InputRichMessage translate_to_lang:flags.1?string tone:flags.2?InputAiComposeTone = messages.ComposedRichMessageWithAI``"""
+class ComposeRichMessageWithAI(_R97):
+    """TL function ``messages.composeRichMessageWithAI#8d7ae6af`` returning ``messages.ComposedRichMessageWithAI``; fields: ``_TL``."""
 
     __slots__ = ("proofread", "emojify", "text", "translate_to_lang", "tone")
     CONSTRUCTOR_ID = 0x8D7AE6AF
@@ -8858,8 +9055,8 @@ class ComposeRichMessageWithAI(_F["_types_messages.TypeComposedRichMessageWithAI
         return r.read_typed(_T_messages_ComposedRichMessageWithAI)
 
 
-class RequestChatJoinWebView(_F["_types.TypeWebViewResult"]):
-    """``messages.requestChatJoinWebView#ba9ee679 flags:# query_id:long theme_params:flags.0?DataJSON platform:string = WebViewResult``"""
+class RequestChatJoinWebView(_R69):
+    """TL function ``messages.requestChatJoinWebView#ba9ee679`` returning ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "theme_params", "platform")
     CONSTRUCTOR_ID = 0xBA9EE679

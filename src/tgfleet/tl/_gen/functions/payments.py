@@ -28,6 +28,77 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import payments as _types_payments
+    _R0 = _F[_types_payments.TypePaymentForm]
+    _R1 = _F[_types_payments.TypePaymentReceipt]
+    _R2 = _F[_types_payments.TypeValidatedRequestedInfo]
+    _R3 = _F[_types_payments.TypePaymentResult]
+    _R4 = _F[_types_payments.TypeSavedInfo]
+    _R5 = _F[bool]
+    _R6 = _F[_types_payments.TypeBankCardData]
+    _R7 = _F[_types_payments.TypeExportedInvoice]
+    _R8 = _F[_types.TypeUpdates]
+    _R9 = _F[list[_types.TypePremiumGiftCodeOption]]
+    _R10 = _F[_types_payments.TypeCheckedGiftCode]
+    _R11 = _F[_types_payments.TypeGiveawayInfo]
+    _R12 = _F[list[_types.TypeStarsTopupOption]]
+    _R13 = _F[_types_payments.TypeStarsStatus]
+    _R14 = _F[_types_payments.TypeStarsRevenueStats]
+    _R15 = _F[_types_payments.TypeStarsRevenueWithdrawalUrl]
+    _R16 = _F[_types_payments.TypeStarsRevenueAdsAccountUrl]
+    _R17 = _F[list[_types.TypeStarsGiftOption]]
+    _R18 = _F[list[_types.TypeStarsGiveawayOption]]
+    _R19 = _F[_types_payments.TypeStarGifts]
+    _R20 = _F[_types_payments.TypeConnectedStarRefBots]
+    _R21 = _F[_types_payments.TypeSuggestedStarRefBots]
+    _R22 = _F[_types_payments.TypeStarGiftUpgradePreview]
+    _R23 = _F[_types_payments.TypeUniqueStarGift]
+    _R24 = _F[_types_payments.TypeSavedStarGifts]
+    _R25 = _F[_types_payments.TypeStarGiftWithdrawalUrl]
+    _R26 = _F[_types_payments.TypeResaleStarGifts]
+    _R27 = _F[_types.TypeStarGiftCollection]
+    _R28 = _F[_types_payments.TypeStarGiftCollections]
+    _R29 = _F[_types_payments.TypeUniqueStarGiftValueInfo]
+    _R30 = _F[_types_payments.TypeCheckCanSendGiftResult]
+    _R31 = _F[_types_payments.TypeStarGiftAuctionState]
+    _R32 = _F[_types_payments.TypeStarGiftAuctionAcquiredGifts]
+    _R33 = _F[_types_payments.TypeStarGiftActiveAuctions]
+    _R34 = _F[_types_payments.TypeStarGiftUpgradeAttributes]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
+    _R17 = _F
+    _R18 = _F
+    _R19 = _F
+    _R20 = _F
+    _R21 = _F
+    _R22 = _F
+    _R23 = _F
+    _R24 = _F
+    _R25 = _F
+    _R26 = _F
+    _R27 = _F
+    _R28 = _F
+    _R29 = _F
+    _R30 = _F
+    _R31 = _F
+    _R32 = _F
+    _R33 = _F
+    _R34 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -89,8 +160,8 @@ _T_payments_UniqueStarGiftValueInfo = _TYPE_IDS["payments.UniqueStarGiftValueInf
 _T_payments_ValidatedRequestedInfo = _TYPE_IDS["payments.ValidatedRequestedInfo"]
 
 
-class GetPaymentForm(_F["_types_payments.TypePaymentForm"]):
-    """``payments.getPaymentForm#37148dbb flags:# invoice:InputInvoice theme_params:flags.0?DataJSON = payments.PaymentForm``"""
+class GetPaymentForm(_R0):
+    """TL function ``payments.getPaymentForm#37148dbb`` returning ``payments.PaymentForm``; fields: ``_TL``."""
 
     __slots__ = ("invoice", "theme_params")
     CONSTRUCTOR_ID = 0x37148DBB
@@ -122,8 +193,8 @@ class GetPaymentForm(_F["_types_payments.TypePaymentForm"]):
         return r.read_typed(_T_payments_PaymentForm)
 
 
-class GetPaymentReceipt(_F["_types_payments.TypePaymentReceipt"]):
-    """``payments.getPaymentReceipt#2478d1cc peer:InputPeer msg_id:int = payments.PaymentReceipt``"""
+class GetPaymentReceipt(_R1):
+    """TL function ``payments.getPaymentReceipt#2478d1cc`` returning ``payments.PaymentReceipt``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x2478D1CC
@@ -151,8 +222,8 @@ class GetPaymentReceipt(_F["_types_payments.TypePaymentReceipt"]):
         return r.read_typed(_T_payments_PaymentReceipt)
 
 
-class ValidateRequestedInfo(_F["_types_payments.TypeValidatedRequestedInfo"]):
-    """``payments.validateRequestedInfo#b6c8f12b flags:# save:flags.0?true invoice:InputInvoice info:PaymentRequestedInfo = payments.ValidatedRequestedInfo``"""
+class ValidateRequestedInfo(_R2):
+    """TL function ``payments.validateRequestedInfo#b6c8f12b`` returning ``payments.ValidatedRequestedInfo``; fields: ``_TL``."""
 
     __slots__ = ("save", "invoice", "info")
     CONSTRUCTOR_ID = 0xB6C8F12B
@@ -185,8 +256,8 @@ class ValidateRequestedInfo(_F["_types_payments.TypeValidatedRequestedInfo"]):
         return r.read_typed(_T_payments_ValidatedRequestedInfo)
 
 
-class SendPaymentForm(_F["_types_payments.TypePaymentResult"]):
-    """``payments.sendPaymentForm#2d03522f flags:# form_id:long invoice:InputInvoice requested_info_id:flags.0?string shipping_option_id:flags.1?string credentials:InputPaymentCredentials tip_amount:flags.2?long = payments.PaymentResult``"""
+class SendPaymentForm(_R3):
+    """TL function ``payments.sendPaymentForm#2d03522f`` returning ``payments.PaymentResult``; fields: ``_TL``."""
 
     __slots__ = ("form_id", "invoice", "requested_info_id", "shipping_option_id", "credentials", "tip_amount")
     CONSTRUCTOR_ID = 0x2D03522F
@@ -230,8 +301,8 @@ class SendPaymentForm(_F["_types_payments.TypePaymentResult"]):
         return r.read_typed(_T_payments_PaymentResult)
 
 
-class GetSavedInfo(_F["_types_payments.TypeSavedInfo"]):
-    """``payments.getSavedInfo#227d824b = payments.SavedInfo``"""
+class GetSavedInfo(_R4):
+    """TL function ``payments.getSavedInfo#227d824b`` returning ``payments.SavedInfo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x227D824B
@@ -254,8 +325,8 @@ class GetSavedInfo(_F["_types_payments.TypeSavedInfo"]):
         return r.read_typed(_T_payments_SavedInfo)
 
 
-class ClearSavedInfo(_F["bool"]):
-    """``payments.clearSavedInfo#d83d70c1 flags:# credentials:flags.0?true info:flags.1?true = Bool``"""
+class ClearSavedInfo(_R5):
+    """TL function ``payments.clearSavedInfo#d83d70c1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("credentials", "info")
     CONSTRUCTOR_ID = 0xD83D70C1
@@ -284,8 +355,8 @@ class ClearSavedInfo(_F["bool"]):
         return r.read_bool()
 
 
-class GetBankCardData(_F["_types_payments.TypeBankCardData"]):
-    """``payments.getBankCardData#2e79d779 number:string = payments.BankCardData``"""
+class GetBankCardData(_R6):
+    """TL function ``payments.getBankCardData#2e79d779`` returning ``payments.BankCardData``; fields: ``_TL``."""
 
     __slots__ = ("number",)
     CONSTRUCTOR_ID = 0x2E79D779
@@ -310,8 +381,8 @@ class GetBankCardData(_F["_types_payments.TypeBankCardData"]):
         return r.read_typed(_T_payments_BankCardData)
 
 
-class ExportInvoice(_F["_types_payments.TypeExportedInvoice"]):
-    """``payments.exportInvoice#0f91b065 invoice_media:InputMedia = payments.ExportedInvoice``"""
+class ExportInvoice(_R7):
+    """TL function ``payments.exportInvoice#0f91b065`` returning ``payments.ExportedInvoice``; fields: ``_TL``."""
 
     __slots__ = ("invoice_media",)
     CONSTRUCTOR_ID = 0x0F91B065
@@ -336,8 +407,8 @@ class ExportInvoice(_F["_types_payments.TypeExportedInvoice"]):
         return r.read_typed(_T_payments_ExportedInvoice)
 
 
-class AssignAppStoreTransaction(_F["_types.TypeUpdates"]):
-    """``payments.assignAppStoreTransaction#80ed747d receipt:bytes purpose:InputStorePaymentPurpose = Updates``"""
+class AssignAppStoreTransaction(_R8):
+    """TL function ``payments.assignAppStoreTransaction#80ed747d`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("receipt", "purpose")
     CONSTRUCTOR_ID = 0x80ED747D
@@ -365,8 +436,8 @@ class AssignAppStoreTransaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class AssignPlayMarketTransaction(_F["_types.TypeUpdates"]):
-    """``payments.assignPlayMarketTransaction#dffd50d3 receipt:DataJSON purpose:InputStorePaymentPurpose = Updates``"""
+class AssignPlayMarketTransaction(_R8):
+    """TL function ``payments.assignPlayMarketTransaction#dffd50d3`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("receipt", "purpose")
     CONSTRUCTOR_ID = 0xDFFD50D3
@@ -394,8 +465,8 @@ class AssignPlayMarketTransaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPremiumGiftCodeOptions(_F["list[_types.TypePremiumGiftCodeOption]"]):
-    """``payments.getPremiumGiftCodeOptions#2757ba54 flags:# boost_peer:flags.0?InputPeer = Vector<PremiumGiftCodeOption>``"""
+class GetPremiumGiftCodeOptions(_R9):
+    """TL function ``payments.getPremiumGiftCodeOptions#2757ba54`` returning ``Vector<PremiumGiftCodeOption>``; fields: ``_TL``."""
 
     __slots__ = ("boost_peer",)
     CONSTRUCTOR_ID = 0x2757BA54
@@ -424,8 +495,8 @@ class GetPremiumGiftCodeOptions(_F["list[_types.TypePremiumGiftCodeOption]"]):
         return r.read_vector_typed(_T_PremiumGiftCodeOption)
 
 
-class CheckGiftCode(_F["_types_payments.TypeCheckedGiftCode"]):
-    """``payments.checkGiftCode#8e51b4c1 slug:string = payments.CheckedGiftCode``"""
+class CheckGiftCode(_R10):
+    """TL function ``payments.checkGiftCode#8e51b4c1`` returning ``payments.CheckedGiftCode``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x8E51B4C1
@@ -450,8 +521,8 @@ class CheckGiftCode(_F["_types_payments.TypeCheckedGiftCode"]):
         return r.read_typed(_T_payments_CheckedGiftCode)
 
 
-class ApplyGiftCode(_F["_types.TypeUpdates"]):
-    """``payments.applyGiftCode#f6e26854 slug:string = Updates``"""
+class ApplyGiftCode(_R8):
+    """TL function ``payments.applyGiftCode#f6e26854`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0xF6E26854
@@ -476,8 +547,8 @@ class ApplyGiftCode(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGiveawayInfo(_F["_types_payments.TypeGiveawayInfo"]):
-    """``payments.getGiveawayInfo#f4239425 peer:InputPeer msg_id:int = payments.GiveawayInfo``"""
+class GetGiveawayInfo(_R11):
+    """TL function ``payments.getGiveawayInfo#f4239425`` returning ``payments.GiveawayInfo``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0xF4239425
@@ -505,8 +576,8 @@ class GetGiveawayInfo(_F["_types_payments.TypeGiveawayInfo"]):
         return r.read_typed(_T_payments_GiveawayInfo)
 
 
-class LaunchPrepaidGiveaway(_F["_types.TypeUpdates"]):
-    """``payments.launchPrepaidGiveaway#5ff58f20 peer:InputPeer giveaway_id:long purpose:InputStorePaymentPurpose = Updates``"""
+class LaunchPrepaidGiveaway(_R8):
+    """TL function ``payments.launchPrepaidGiveaway#5ff58f20`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "giveaway_id", "purpose")
     CONSTRUCTOR_ID = 0x5FF58F20
@@ -537,8 +608,8 @@ class LaunchPrepaidGiveaway(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetStarsTopupOptions(_F["list[_types.TypeStarsTopupOption]"]):
-    """``payments.getStarsTopupOptions#c00ec7d3 = Vector<StarsTopupOption>``"""
+class GetStarsTopupOptions(_R12):
+    """TL function ``payments.getStarsTopupOptions#c00ec7d3`` returning ``Vector<StarsTopupOption>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC00EC7D3
@@ -561,8 +632,8 @@ class GetStarsTopupOptions(_F["list[_types.TypeStarsTopupOption]"]):
         return r.read_vector_typed(_T_StarsTopupOption)
 
 
-class GetStarsStatus(_F["_types_payments.TypeStarsStatus"]):
-    """``payments.getStarsStatus#4ea9b3bf flags:# ton:flags.0?true peer:InputPeer = payments.StarsStatus``"""
+class GetStarsStatus(_R13):
+    """TL function ``payments.getStarsStatus#4ea9b3bf`` returning ``payments.StarsStatus``; fields: ``_TL``."""
 
     __slots__ = ("ton", "peer")
     CONSTRUCTOR_ID = 0x4EA9B3BF
@@ -592,8 +663,8 @@ class GetStarsStatus(_F["_types_payments.TypeStarsStatus"]):
         return r.read_typed(_T_payments_StarsStatus)
 
 
-class GetStarsTransactions(_F["_types_payments.TypeStarsStatus"]):
-    """``payments.getStarsTransactions#69da4557 flags:# inbound:flags.0?true outbound:flags.1?true ascending:flags.2?true ton:flags.4?true subscription_id:flags.3?string peer:InputPeer offset:string limit:int = payments.StarsStatus``"""
+class GetStarsTransactions(_R13):
+    """TL function ``payments.getStarsTransactions#69da4557`` returning ``payments.StarsStatus``; fields: ``_TL``."""
 
     __slots__ = ("inbound", "outbound", "ascending", "ton", "subscription_id", "peer", "offset", "limit")
     CONSTRUCTOR_ID = 0x69DA4557
@@ -639,8 +710,8 @@ class GetStarsTransactions(_F["_types_payments.TypeStarsStatus"]):
         return r.read_typed(_T_payments_StarsStatus)
 
 
-class SendStarsForm(_F["_types_payments.TypePaymentResult"]):
-    """``payments.sendStarsForm#7998c914 form_id:long invoice:InputInvoice = payments.PaymentResult``"""
+class SendStarsForm(_R3):
+    """TL function ``payments.sendStarsForm#7998c914`` returning ``payments.PaymentResult``; fields: ``_TL``."""
 
     __slots__ = ("form_id", "invoice")
     CONSTRUCTOR_ID = 0x7998C914
@@ -667,8 +738,8 @@ class SendStarsForm(_F["_types_payments.TypePaymentResult"]):
         return r.read_typed(_T_payments_PaymentResult)
 
 
-class RefundStarsCharge(_F["_types.TypeUpdates"]):
-    """``payments.refundStarsCharge#25ae8f4a user_id:InputUser charge_id:string = Updates``"""
+class RefundStarsCharge(_R8):
+    """TL function ``payments.refundStarsCharge#25ae8f4a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "charge_id")
     CONSTRUCTOR_ID = 0x25AE8F4A
@@ -696,8 +767,8 @@ class RefundStarsCharge(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetStarsRevenueStats(_F["_types_payments.TypeStarsRevenueStats"]):
-    """``payments.getStarsRevenueStats#d91ffad6 flags:# dark:flags.0?true ton:flags.1?true peer:InputPeer = payments.StarsRevenueStats``"""
+class GetStarsRevenueStats(_R14):
+    """TL function ``payments.getStarsRevenueStats#d91ffad6`` returning ``payments.StarsRevenueStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "ton", "peer")
     CONSTRUCTOR_ID = 0xD91FFAD6
@@ -729,8 +800,8 @@ class GetStarsRevenueStats(_F["_types_payments.TypeStarsRevenueStats"]):
         return r.read_typed(_T_payments_StarsRevenueStats)
 
 
-class GetStarsRevenueWithdrawalUrl(_F["_types_payments.TypeStarsRevenueWithdrawalUrl"]):
-    """``payments.getStarsRevenueWithdrawalUrl#2433dc92 flags:# ton:flags.0?true peer:InputPeer amount:flags.1?long password:InputCheckPasswordSRP = payments.StarsRevenueWithdrawalUrl``"""
+class GetStarsRevenueWithdrawalUrl(_R15):
+    """TL function ``payments.getStarsRevenueWithdrawalUrl#2433dc92`` returning ``payments.StarsRevenueWithdrawalUrl``; fields: ``_TL``."""
 
     __slots__ = ("ton", "peer", "amount", "password")
     CONSTRUCTOR_ID = 0x2433DC92
@@ -767,8 +838,8 @@ class GetStarsRevenueWithdrawalUrl(_F["_types_payments.TypeStarsRevenueWithdrawa
         return r.read_typed(_T_payments_StarsRevenueWithdrawalUrl)
 
 
-class GetStarsRevenueAdsAccountUrl(_F["_types_payments.TypeStarsRevenueAdsAccountUrl"]):
-    """``payments.getStarsRevenueAdsAccountUrl#d1d7efc5 peer:InputPeer = payments.StarsRevenueAdsAccountUrl``"""
+class GetStarsRevenueAdsAccountUrl(_R16):
+    """TL function ``payments.getStarsRevenueAdsAccountUrl#d1d7efc5`` returning ``payments.StarsRevenueAdsAccountUrl``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xD1D7EFC5
@@ -793,8 +864,8 @@ class GetStarsRevenueAdsAccountUrl(_F["_types_payments.TypeStarsRevenueAdsAccoun
         return r.read_typed(_T_payments_StarsRevenueAdsAccountUrl)
 
 
-class GetStarsTransactionsByID(_F["_types_payments.TypeStarsStatus"]):
-    """``payments.getStarsTransactionsByID#2dca16b8 flags:# ton:flags.0?true peer:InputPeer id:Vector<InputStarsTransaction> = payments.StarsStatus``"""
+class GetStarsTransactionsByID(_R13):
+    """TL function ``payments.getStarsTransactionsByID#2dca16b8`` returning ``payments.StarsStatus``; fields: ``_TL``."""
 
     __slots__ = ("ton", "peer", "id")
     CONSTRUCTOR_ID = 0x2DCA16B8
@@ -827,8 +898,8 @@ class GetStarsTransactionsByID(_F["_types_payments.TypeStarsStatus"]):
         return r.read_typed(_T_payments_StarsStatus)
 
 
-class GetStarsGiftOptions(_F["list[_types.TypeStarsGiftOption]"]):
-    """``payments.getStarsGiftOptions#d3c96bc8 flags:# user_id:flags.0?InputUser = Vector<StarsGiftOption>``"""
+class GetStarsGiftOptions(_R17):
+    """TL function ``payments.getStarsGiftOptions#d3c96bc8`` returning ``Vector<StarsGiftOption>``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0xD3C96BC8
@@ -857,8 +928,8 @@ class GetStarsGiftOptions(_F["list[_types.TypeStarsGiftOption]"]):
         return r.read_vector_typed(_T_StarsGiftOption)
 
 
-class GetStarsSubscriptions(_F["_types_payments.TypeStarsStatus"]):
-    """``payments.getStarsSubscriptions#032512c5 flags:# missing_balance:flags.0?true peer:InputPeer offset:string = payments.StarsStatus``"""
+class GetStarsSubscriptions(_R13):
+    """TL function ``payments.getStarsSubscriptions#032512c5`` returning ``payments.StarsStatus``; fields: ``_TL``."""
 
     __slots__ = ("missing_balance", "peer", "offset")
     CONSTRUCTOR_ID = 0x032512C5
@@ -891,8 +962,8 @@ class GetStarsSubscriptions(_F["_types_payments.TypeStarsStatus"]):
         return r.read_typed(_T_payments_StarsStatus)
 
 
-class ChangeStarsSubscription(_F["bool"]):
-    """``payments.changeStarsSubscription#c7770878 flags:# peer:InputPeer subscription_id:string canceled:flags.0?Bool = Bool``"""
+class ChangeStarsSubscription(_R5):
+    """TL function ``payments.changeStarsSubscription#c7770878`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "subscription_id", "canceled")
     CONSTRUCTOR_ID = 0xC7770878
@@ -927,8 +998,8 @@ class ChangeStarsSubscription(_F["bool"]):
         return r.read_bool()
 
 
-class FulfillStarsSubscription(_F["bool"]):
-    """``payments.fulfillStarsSubscription#cc5bebb3 peer:InputPeer subscription_id:string = Bool``"""
+class FulfillStarsSubscription(_R5):
+    """TL function ``payments.fulfillStarsSubscription#cc5bebb3`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "subscription_id")
     CONSTRUCTOR_ID = 0xCC5BEBB3
@@ -956,8 +1027,8 @@ class FulfillStarsSubscription(_F["bool"]):
         return r.read_bool()
 
 
-class GetStarsGiveawayOptions(_F["list[_types.TypeStarsGiveawayOption]"]):
-    """``payments.getStarsGiveawayOptions#bd1efd3e = Vector<StarsGiveawayOption>``"""
+class GetStarsGiveawayOptions(_R18):
+    """TL function ``payments.getStarsGiveawayOptions#bd1efd3e`` returning ``Vector<StarsGiveawayOption>``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBD1EFD3E
@@ -980,8 +1051,8 @@ class GetStarsGiveawayOptions(_F["list[_types.TypeStarsGiveawayOption]"]):
         return r.read_vector_typed(_T_StarsGiveawayOption)
 
 
-class GetStarGifts(_F["_types_payments.TypeStarGifts"]):
-    """``payments.getStarGifts#c4563590 hash:int = payments.StarGifts``"""
+class GetStarGifts(_R19):
+    """TL function ``payments.getStarGifts#c4563590`` returning ``payments.StarGifts``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xC4563590
@@ -1005,8 +1076,8 @@ class GetStarGifts(_F["_types_payments.TypeStarGifts"]):
         return r.read_typed(_T_payments_StarGifts)
 
 
-class SaveStarGift(_F["bool"]):
-    """``payments.saveStarGift#2a2a697c flags:# unsave:flags.0?true stargift:InputSavedStarGift = Bool``"""
+class SaveStarGift(_R5):
+    """TL function ``payments.saveStarGift#2a2a697c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("unsave", "stargift")
     CONSTRUCTOR_ID = 0x2A2A697C
@@ -1036,8 +1107,8 @@ class SaveStarGift(_F["bool"]):
         return r.read_bool()
 
 
-class ConvertStarGift(_F["bool"]):
-    """``payments.convertStarGift#74bf076b stargift:InputSavedStarGift = Bool``"""
+class ConvertStarGift(_R5):
+    """TL function ``payments.convertStarGift#74bf076b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("stargift",)
     CONSTRUCTOR_ID = 0x74BF076B
@@ -1062,8 +1133,8 @@ class ConvertStarGift(_F["bool"]):
         return r.read_bool()
 
 
-class BotCancelStarsSubscription(_F["bool"]):
-    """``payments.botCancelStarsSubscription#6dfa0622 flags:# restore:flags.0?true user_id:InputUser charge_id:string = Bool``"""
+class BotCancelStarsSubscription(_R5):
+    """TL function ``payments.botCancelStarsSubscription#6dfa0622`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("restore", "user_id", "charge_id")
     CONSTRUCTOR_ID = 0x6DFA0622
@@ -1096,8 +1167,8 @@ class BotCancelStarsSubscription(_F["bool"]):
         return r.read_bool()
 
 
-class GetConnectedStarRefBots(_F["_types_payments.TypeConnectedStarRefBots"]):
-    """``payments.getConnectedStarRefBots#5869a553 flags:# peer:InputPeer offset_date:flags.2?int offset_link:flags.2?string limit:int = payments.ConnectedStarRefBots``"""
+class GetConnectedStarRefBots(_R20):
+    """TL function ``payments.getConnectedStarRefBots#5869a553`` returning ``payments.ConnectedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("peer", "offset_date", "offset_link", "limit")
     CONSTRUCTOR_ID = 0x5869A553
@@ -1136,8 +1207,8 @@ class GetConnectedStarRefBots(_F["_types_payments.TypeConnectedStarRefBots"]):
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
-class GetConnectedStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
-    """``payments.getConnectedStarRefBot#b7d998f0 peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots``"""
+class GetConnectedStarRefBot(_R20):
+    """TL function ``payments.getConnectedStarRefBot#b7d998f0`` returning ``payments.ConnectedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("peer", "bot")
     CONSTRUCTOR_ID = 0xB7D998F0
@@ -1165,8 +1236,8 @@ class GetConnectedStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
-class GetSuggestedStarRefBots(_F["_types_payments.TypeSuggestedStarRefBots"]):
-    """``payments.getSuggestedStarRefBots#0d6b48f7 flags:# order_by_revenue:flags.0?true order_by_date:flags.1?true peer:InputPeer offset:string limit:int = payments.SuggestedStarRefBots``"""
+class GetSuggestedStarRefBots(_R21):
+    """TL function ``payments.getSuggestedStarRefBots#0d6b48f7`` returning ``payments.SuggestedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("order_by_revenue", "order_by_date", "peer", "offset", "limit")
     CONSTRUCTOR_ID = 0x0D6B48F7
@@ -1204,8 +1275,8 @@ class GetSuggestedStarRefBots(_F["_types_payments.TypeSuggestedStarRefBots"]):
         return r.read_typed(_T_payments_SuggestedStarRefBots)
 
 
-class ConnectStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
-    """``payments.connectStarRefBot#7ed5348a peer:InputPeer bot:InputUser = payments.ConnectedStarRefBots``"""
+class ConnectStarRefBot(_R20):
+    """TL function ``payments.connectStarRefBot#7ed5348a`` returning ``payments.ConnectedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("peer", "bot")
     CONSTRUCTOR_ID = 0x7ED5348A
@@ -1233,8 +1304,8 @@ class ConnectStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
-class EditConnectedStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
-    """``payments.editConnectedStarRefBot#e4fca4a3 flags:# revoked:flags.0?true peer:InputPeer link:string = payments.ConnectedStarRefBots``"""
+class EditConnectedStarRefBot(_R20):
+    """TL function ``payments.editConnectedStarRefBot#e4fca4a3`` returning ``payments.ConnectedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("revoked", "peer", "link")
     CONSTRUCTOR_ID = 0xE4FCA4A3
@@ -1267,8 +1338,8 @@ class EditConnectedStarRefBot(_F["_types_payments.TypeConnectedStarRefBots"]):
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
-class GetStarGiftUpgradePreview(_F["_types_payments.TypeStarGiftUpgradePreview"]):
-    """``payments.getStarGiftUpgradePreview#9c9abcb1 gift_id:long = payments.StarGiftUpgradePreview``"""
+class GetStarGiftUpgradePreview(_R22):
+    """TL function ``payments.getStarGiftUpgradePreview#9c9abcb1`` returning ``payments.StarGiftUpgradePreview``; fields: ``_TL``."""
 
     __slots__ = ("gift_id",)
     CONSTRUCTOR_ID = 0x9C9ABCB1
@@ -1292,8 +1363,8 @@ class GetStarGiftUpgradePreview(_F["_types_payments.TypeStarGiftUpgradePreview"]
         return r.read_typed(_T_payments_StarGiftUpgradePreview)
 
 
-class UpgradeStarGift(_F["_types.TypeUpdates"]):
-    """``payments.upgradeStarGift#aed6e4f5 flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = Updates``"""
+class UpgradeStarGift(_R8):
+    """TL function ``payments.upgradeStarGift#aed6e4f5`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("keep_original_details", "stargift")
     CONSTRUCTOR_ID = 0xAED6E4F5
@@ -1323,8 +1394,8 @@ class UpgradeStarGift(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class TransferStarGift(_F["_types.TypeUpdates"]):
-    """``payments.transferStarGift#7f18176a stargift:InputSavedStarGift to_id:InputPeer = Updates``"""
+class TransferStarGift(_R8):
+    """TL function ``payments.transferStarGift#7f18176a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("stargift", "to_id")
     CONSTRUCTOR_ID = 0x7F18176A
@@ -1352,8 +1423,8 @@ class TransferStarGift(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetUniqueStarGift(_F["_types_payments.TypeUniqueStarGift"]):
-    """``payments.getUniqueStarGift#a1974d72 slug:string = payments.UniqueStarGift``"""
+class GetUniqueStarGift(_R23):
+    """TL function ``payments.getUniqueStarGift#a1974d72`` returning ``payments.UniqueStarGift``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0xA1974D72
@@ -1378,8 +1449,8 @@ class GetUniqueStarGift(_F["_types_payments.TypeUniqueStarGift"]):
         return r.read_typed(_T_payments_UniqueStarGift)
 
 
-class GetSavedStarGifts(_F["_types_payments.TypeSavedStarGifts"]):
-    """``payments.getSavedStarGifts#a319e569 flags:# exclude_unsaved:flags.0?true exclude_saved:flags.1?true exclude_unlimited:flags.2?true exclude_unique:flags.4?true sort_by_value:flags.5?true exclude_upgradable:flags.7?true exclude_unupgradable:flags.8?true peer_color_available:flags.9?true exclude_hosted:flags.10?true peer:InputPeer collection_id:flags.6?int offset:string limit:int = payments.SavedStarGifts``"""
+class GetSavedStarGifts(_R24):
+    """TL function ``payments.getSavedStarGifts#a319e569`` returning ``payments.SavedStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("exclude_unsaved", "exclude_saved", "exclude_unlimited", "exclude_unique", "sort_by_value", "exclude_upgradable", "exclude_unupgradable", "peer_color_available", "exclude_hosted", "peer", "collection_id", "offset", "limit")
     CONSTRUCTOR_ID = 0xA319E569
@@ -1435,8 +1506,8 @@ class GetSavedStarGifts(_F["_types_payments.TypeSavedStarGifts"]):
         return r.read_typed(_T_payments_SavedStarGifts)
 
 
-class GetSavedStarGift(_F["_types_payments.TypeSavedStarGifts"]):
-    """``payments.getSavedStarGift#b455a106 stargift:Vector<InputSavedStarGift> = payments.SavedStarGifts``"""
+class GetSavedStarGift(_R24):
+    """TL function ``payments.getSavedStarGift#b455a106`` returning ``payments.SavedStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("stargift",)
     CONSTRUCTOR_ID = 0xB455A106
@@ -1461,8 +1532,8 @@ class GetSavedStarGift(_F["_types_payments.TypeSavedStarGifts"]):
         return r.read_typed(_T_payments_SavedStarGifts)
 
 
-class GetStarGiftWithdrawalUrl(_F["_types_payments.TypeStarGiftWithdrawalUrl"]):
-    """``payments.getStarGiftWithdrawalUrl#d06e93a8 stargift:InputSavedStarGift password:InputCheckPasswordSRP = payments.StarGiftWithdrawalUrl``"""
+class GetStarGiftWithdrawalUrl(_R25):
+    """TL function ``payments.getStarGiftWithdrawalUrl#d06e93a8`` returning ``payments.StarGiftWithdrawalUrl``; fields: ``_TL``."""
 
     __slots__ = ("stargift", "password")
     CONSTRUCTOR_ID = 0xD06E93A8
@@ -1490,8 +1561,8 @@ class GetStarGiftWithdrawalUrl(_F["_types_payments.TypeStarGiftWithdrawalUrl"]):
         return r.read_typed(_T_payments_StarGiftWithdrawalUrl)
 
 
-class ToggleChatStarGiftNotifications(_F["bool"]):
-    """``payments.toggleChatStarGiftNotifications#60eaefa1 flags:# enabled:flags.0?true peer:InputPeer = Bool``"""
+class ToggleChatStarGiftNotifications(_R5):
+    """TL function ``payments.toggleChatStarGiftNotifications#60eaefa1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("enabled", "peer")
     CONSTRUCTOR_ID = 0x60EAEFA1
@@ -1521,8 +1592,8 @@ class ToggleChatStarGiftNotifications(_F["bool"]):
         return r.read_bool()
 
 
-class ToggleStarGiftsPinnedToTop(_F["bool"]):
-    """``payments.toggleStarGiftsPinnedToTop#1513e7b0 peer:InputPeer stargift:Vector<InputSavedStarGift> = Bool``"""
+class ToggleStarGiftsPinnedToTop(_R5):
+    """TL function ``payments.toggleStarGiftsPinnedToTop#1513e7b0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "stargift")
     CONSTRUCTOR_ID = 0x1513E7B0
@@ -1550,8 +1621,8 @@ class ToggleStarGiftsPinnedToTop(_F["bool"]):
         return r.read_bool()
 
 
-class CanPurchaseStore(_F["bool"]):
-    """``payments.canPurchaseStore#4fdc5ea7 purpose:InputStorePaymentPurpose = Bool``"""
+class CanPurchaseStore(_R5):
+    """TL function ``payments.canPurchaseStore#4fdc5ea7`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("purpose",)
     CONSTRUCTOR_ID = 0x4FDC5EA7
@@ -1576,8 +1647,8 @@ class CanPurchaseStore(_F["bool"]):
         return r.read_bool()
 
 
-class GetResaleStarGifts(_F["_types_payments.TypeResaleStarGifts"]):
-    """``payments.getResaleStarGifts#7a5fa236 flags:# sort_by_price:flags.1?true sort_by_num:flags.2?true for_craft:flags.4?true stars_only:flags.5?true attributes_hash:flags.0?long gift_id:long attributes:flags.3?Vector<StarGiftAttributeId> offset:string limit:int = payments.ResaleStarGifts``"""
+class GetResaleStarGifts(_R26):
+    """TL function ``payments.getResaleStarGifts#7a5fa236`` returning ``payments.ResaleStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("sort_by_price", "sort_by_num", "for_craft", "stars_only", "attributes_hash", "gift_id", "attributes", "offset", "limit")
     CONSTRUCTOR_ID = 0x7A5FA236
@@ -1627,8 +1698,8 @@ class GetResaleStarGifts(_F["_types_payments.TypeResaleStarGifts"]):
         return r.read_typed(_T_payments_ResaleStarGifts)
 
 
-class UpdateStarGiftPrice(_F["_types.TypeUpdates"]):
-    """``payments.updateStarGiftPrice#edbe6ccb stargift:InputSavedStarGift resell_amount:StarsAmount = Updates``"""
+class UpdateStarGiftPrice(_R8):
+    """TL function ``payments.updateStarGiftPrice#edbe6ccb`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("stargift", "resell_amount")
     CONSTRUCTOR_ID = 0xEDBE6CCB
@@ -1656,8 +1727,8 @@ class UpdateStarGiftPrice(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class CreateStarGiftCollection(_F["_types.TypeStarGiftCollection"]):
-    """``payments.createStarGiftCollection#1f4a0e87 peer:InputPeer title:string stargift:Vector<InputSavedStarGift> = StarGiftCollection``"""
+class CreateStarGiftCollection(_R27):
+    """TL function ``payments.createStarGiftCollection#1f4a0e87`` returning ``StarGiftCollection``; fields: ``_TL``."""
 
     __slots__ = ("peer", "title", "stargift")
     CONSTRUCTOR_ID = 0x1F4A0E87
@@ -1688,8 +1759,8 @@ class CreateStarGiftCollection(_F["_types.TypeStarGiftCollection"]):
         return r.read_typed(_T_StarGiftCollection)
 
 
-class UpdateStarGiftCollection(_F["_types.TypeStarGiftCollection"]):
-    """``payments.updateStarGiftCollection#4fddbee7 flags:# peer:InputPeer collection_id:int title:flags.0?string delete_stargift:flags.1?Vector<InputSavedStarGift> add_stargift:flags.2?Vector<InputSavedStarGift> order:flags.3?Vector<InputSavedStarGift> = StarGiftCollection``"""
+class UpdateStarGiftCollection(_R27):
+    """TL function ``payments.updateStarGiftCollection#4fddbee7`` returning ``StarGiftCollection``; fields: ``_TL``."""
 
     __slots__ = ("peer", "collection_id", "title", "delete_stargift", "add_stargift", "order")
     CONSTRUCTOR_ID = 0x4FDDBEE7
@@ -1736,8 +1807,8 @@ class UpdateStarGiftCollection(_F["_types.TypeStarGiftCollection"]):
         return r.read_typed(_T_StarGiftCollection)
 
 
-class ReorderStarGiftCollections(_F["bool"]):
-    """``payments.reorderStarGiftCollections#c32af4cc peer:InputPeer order:Vector<int> = Bool``"""
+class ReorderStarGiftCollections(_R5):
+    """TL function ``payments.reorderStarGiftCollections#c32af4cc`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "order")
     CONSTRUCTOR_ID = 0xC32AF4CC
@@ -1765,8 +1836,8 @@ class ReorderStarGiftCollections(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteStarGiftCollection(_F["bool"]):
-    """``payments.deleteStarGiftCollection#ad5648e8 peer:InputPeer collection_id:int = Bool``"""
+class DeleteStarGiftCollection(_R5):
+    """TL function ``payments.deleteStarGiftCollection#ad5648e8`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "collection_id")
     CONSTRUCTOR_ID = 0xAD5648E8
@@ -1794,8 +1865,8 @@ class DeleteStarGiftCollection(_F["bool"]):
         return r.read_bool()
 
 
-class GetStarGiftCollections(_F["_types_payments.TypeStarGiftCollections"]):
-    """``payments.getStarGiftCollections#981b91dd peer:InputPeer hash:long = payments.StarGiftCollections``"""
+class GetStarGiftCollections(_R28):
+    """TL function ``payments.getStarGiftCollections#981b91dd`` returning ``payments.StarGiftCollections``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0x981B91DD
@@ -1823,8 +1894,8 @@ class GetStarGiftCollections(_F["_types_payments.TypeStarGiftCollections"]):
         return r.read_typed(_T_payments_StarGiftCollections)
 
 
-class GetUniqueStarGiftValueInfo(_F["_types_payments.TypeUniqueStarGiftValueInfo"]):
-    """``payments.getUniqueStarGiftValueInfo#4365af6b slug:string = payments.UniqueStarGiftValueInfo``"""
+class GetUniqueStarGiftValueInfo(_R29):
+    """TL function ``payments.getUniqueStarGiftValueInfo#4365af6b`` returning ``payments.UniqueStarGiftValueInfo``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x4365AF6B
@@ -1849,8 +1920,8 @@ class GetUniqueStarGiftValueInfo(_F["_types_payments.TypeUniqueStarGiftValueInfo
         return r.read_typed(_T_payments_UniqueStarGiftValueInfo)
 
 
-class CheckCanSendGift(_F["_types_payments.TypeCheckCanSendGiftResult"]):
-    """``payments.checkCanSendGift#c0c4edc9 gift_id:long = payments.CheckCanSendGiftResult``"""
+class CheckCanSendGift(_R30):
+    """TL function ``payments.checkCanSendGift#c0c4edc9`` returning ``payments.CheckCanSendGiftResult``; fields: ``_TL``."""
 
     __slots__ = ("gift_id",)
     CONSTRUCTOR_ID = 0xC0C4EDC9
@@ -1874,8 +1945,8 @@ class CheckCanSendGift(_F["_types_payments.TypeCheckCanSendGiftResult"]):
         return r.read_typed(_T_payments_CheckCanSendGiftResult)
 
 
-class GetStarGiftAuctionState(_F["_types_payments.TypeStarGiftAuctionState"]):
-    """``payments.getStarGiftAuctionState#5c9ff4d6 auction:InputStarGiftAuction version:int = payments.StarGiftAuctionState``"""
+class GetStarGiftAuctionState(_R31):
+    """TL function ``payments.getStarGiftAuctionState#5c9ff4d6`` returning ``payments.StarGiftAuctionState``; fields: ``_TL``."""
 
     __slots__ = ("auction", "version")
     CONSTRUCTOR_ID = 0x5C9FF4D6
@@ -1903,8 +1974,8 @@ class GetStarGiftAuctionState(_F["_types_payments.TypeStarGiftAuctionState"]):
         return r.read_typed(_T_payments_StarGiftAuctionState)
 
 
-class GetStarGiftAuctionAcquiredGifts(_F["_types_payments.TypeStarGiftAuctionAcquiredGifts"]):
-    """``payments.getStarGiftAuctionAcquiredGifts#6ba2cbec gift_id:long = payments.StarGiftAuctionAcquiredGifts``"""
+class GetStarGiftAuctionAcquiredGifts(_R32):
+    """TL function ``payments.getStarGiftAuctionAcquiredGifts#6ba2cbec`` returning ``payments.StarGiftAuctionAcquiredGifts``; fields: ``_TL``."""
 
     __slots__ = ("gift_id",)
     CONSTRUCTOR_ID = 0x6BA2CBEC
@@ -1928,8 +1999,8 @@ class GetStarGiftAuctionAcquiredGifts(_F["_types_payments.TypeStarGiftAuctionAcq
         return r.read_typed(_T_payments_StarGiftAuctionAcquiredGifts)
 
 
-class GetStarGiftActiveAuctions(_F["_types_payments.TypeStarGiftActiveAuctions"]):
-    """``payments.getStarGiftActiveAuctions#a5d0514d hash:long = payments.StarGiftActiveAuctions``"""
+class GetStarGiftActiveAuctions(_R33):
+    """TL function ``payments.getStarGiftActiveAuctions#a5d0514d`` returning ``payments.StarGiftActiveAuctions``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0xA5D0514D
@@ -1953,8 +2024,8 @@ class GetStarGiftActiveAuctions(_F["_types_payments.TypeStarGiftActiveAuctions"]
         return r.read_typed(_T_payments_StarGiftActiveAuctions)
 
 
-class ResolveStarGiftOffer(_F["_types.TypeUpdates"]):
-    """``payments.resolveStarGiftOffer#e9ce781c flags:# decline:flags.0?true offer_msg_id:int = Updates``"""
+class ResolveStarGiftOffer(_R8):
+    """TL function ``payments.resolveStarGiftOffer#e9ce781c`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("decline", "offer_msg_id")
     CONSTRUCTOR_ID = 0xE9CE781C
@@ -1982,8 +2053,8 @@ class ResolveStarGiftOffer(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendStarGiftOffer(_F["_types.TypeUpdates"]):
-    """``payments.sendStarGiftOffer#8fb86b41 flags:# peer:InputPeer slug:string price:StarsAmount duration:int random_id:long allow_paid_stars:flags.0?long = Updates``"""
+class SendStarGiftOffer(_R8):
+    """TL function ``payments.sendStarGiftOffer#8fb86b41`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "slug", "price", "duration", "random_id", "allow_paid_stars")
     CONSTRUCTOR_ID = 0x8FB86B41
@@ -2025,8 +2096,8 @@ class SendStarGiftOffer(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetStarGiftUpgradeAttributes(_F["_types_payments.TypeStarGiftUpgradeAttributes"]):
-    """``payments.getStarGiftUpgradeAttributes#6d038b58 gift_id:long = payments.StarGiftUpgradeAttributes``"""
+class GetStarGiftUpgradeAttributes(_R34):
+    """TL function ``payments.getStarGiftUpgradeAttributes#6d038b58`` returning ``payments.StarGiftUpgradeAttributes``; fields: ``_TL``."""
 
     __slots__ = ("gift_id",)
     CONSTRUCTOR_ID = 0x6D038B58
@@ -2050,8 +2121,8 @@ class GetStarGiftUpgradeAttributes(_F["_types_payments.TypeStarGiftUpgradeAttrib
         return r.read_typed(_T_payments_StarGiftUpgradeAttributes)
 
 
-class GetCraftStarGifts(_F["_types_payments.TypeSavedStarGifts"]):
-    """``payments.getCraftStarGifts#fd05dd00 gift_id:long offset:string limit:int = payments.SavedStarGifts``"""
+class GetCraftStarGifts(_R24):
+    """TL function ``payments.getCraftStarGifts#fd05dd00`` returning ``payments.SavedStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("gift_id", "offset", "limit")
     CONSTRUCTOR_ID = 0xFD05DD00
@@ -2081,8 +2152,8 @@ class GetCraftStarGifts(_F["_types_payments.TypeSavedStarGifts"]):
         return r.read_typed(_T_payments_SavedStarGifts)
 
 
-class CraftStarGift(_F["_types.TypeUpdates"]):
-    """``payments.craftStarGift#b0f9684f stargift:Vector<InputSavedStarGift> = Updates``"""
+class CraftStarGift(_R8):
+    """TL function ``payments.craftStarGift#b0f9684f`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("stargift",)
     CONSTRUCTOR_ID = 0xB0F9684F

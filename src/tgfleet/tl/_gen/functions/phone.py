@@ -28,6 +28,31 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import phone as _types_phone
+    _R0 = _F[_types.TypeDataJSON]
+    _R1 = _F[_types_phone.TypePhoneCall]
+    _R2 = _F[bool]
+    _R3 = _F[_types.TypeUpdates]
+    _R4 = _F[_types_phone.TypeGroupCall]
+    _R5 = _F[_types_phone.TypeGroupParticipants]
+    _R6 = _F[list[int]]
+    _R7 = _F[_types_phone.TypeJoinAsPeers]
+    _R8 = _F[_types_phone.TypeExportedGroupCallInvite]
+    _R9 = _F[_types_phone.TypeGroupCallStreamChannels]
+    _R10 = _F[_types_phone.TypeGroupCallStreamRtmpUrl]
+    _R11 = _F[_types_phone.TypeGroupCallStars]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -57,8 +82,8 @@ _T_phone_JoinAsPeers = _TYPE_IDS["phone.JoinAsPeers"]
 _T_phone_PhoneCall = _TYPE_IDS["phone.PhoneCall"]
 
 
-class GetCallConfig(_F["_types.TypeDataJSON"]):
-    """``phone.getCallConfig#55451fa9 = DataJSON``"""
+class GetCallConfig(_R0):
+    """TL function ``phone.getCallConfig#55451fa9`` returning ``DataJSON``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x55451FA9
@@ -81,8 +106,8 @@ class GetCallConfig(_F["_types.TypeDataJSON"]):
         return r.read_typed(_T_DataJSON)
 
 
-class RequestCall(_F["_types_phone.TypePhoneCall"]):
-    """``phone.requestCall#42ff96ed flags:# video:flags.0?true user_id:InputUser random_id:int g_a_hash:bytes protocol:PhoneCallProtocol = phone.PhoneCall``"""
+class RequestCall(_R1):
+    """TL function ``phone.requestCall#42ff96ed`` returning ``phone.PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("video", "user_id", "random_id", "g_a_hash", "protocol")
     CONSTRUCTOR_ID = 0x42FF96ED
@@ -121,8 +146,8 @@ class RequestCall(_F["_types_phone.TypePhoneCall"]):
         return r.read_typed(_T_phone_PhoneCall)
 
 
-class AcceptCall(_F["_types_phone.TypePhoneCall"]):
-    """``phone.acceptCall#3bd2b4a0 peer:InputPhoneCall g_b:bytes protocol:PhoneCallProtocol = phone.PhoneCall``"""
+class AcceptCall(_R1):
+    """TL function ``phone.acceptCall#3bd2b4a0`` returning ``phone.PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("peer", "g_b", "protocol")
     CONSTRUCTOR_ID = 0x3BD2B4A0
@@ -153,8 +178,8 @@ class AcceptCall(_F["_types_phone.TypePhoneCall"]):
         return r.read_typed(_T_phone_PhoneCall)
 
 
-class ConfirmCall(_F["_types_phone.TypePhoneCall"]):
-    """``phone.confirmCall#2efe1722 peer:InputPhoneCall g_a:bytes key_fingerprint:long protocol:PhoneCallProtocol = phone.PhoneCall``"""
+class ConfirmCall(_R1):
+    """TL function ``phone.confirmCall#2efe1722`` returning ``phone.PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("peer", "g_a", "key_fingerprint", "protocol")
     CONSTRUCTOR_ID = 0x2EFE1722
@@ -188,8 +213,8 @@ class ConfirmCall(_F["_types_phone.TypePhoneCall"]):
         return r.read_typed(_T_phone_PhoneCall)
 
 
-class ReceivedCall(_F["bool"]):
-    """``phone.receivedCall#17d54f61 peer:InputPhoneCall = Bool``"""
+class ReceivedCall(_R2):
+    """TL function ``phone.receivedCall#17d54f61`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x17D54F61
@@ -214,8 +239,8 @@ class ReceivedCall(_F["bool"]):
         return r.read_bool()
 
 
-class DiscardCall(_F["_types.TypeUpdates"]):
-    """``phone.discardCall#b2cbc1c0 flags:# video:flags.0?true peer:InputPhoneCall duration:int reason:PhoneCallDiscardReason connection_id:long = Updates``"""
+class DiscardCall(_R3):
+    """TL function ``phone.discardCall#b2cbc1c0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("video", "peer", "duration", "reason", "connection_id")
     CONSTRUCTOR_ID = 0xB2CBC1C0
@@ -254,8 +279,8 @@ class DiscardCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SetCallRating(_F["_types.TypeUpdates"]):
-    """``phone.setCallRating#59ead627 flags:# user_initiative:flags.0?true peer:InputPhoneCall rating:int comment:string = Updates``"""
+class SetCallRating(_R3):
+    """TL function ``phone.setCallRating#59ead627`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("user_initiative", "peer", "rating", "comment")
     CONSTRUCTOR_ID = 0x59EAD627
@@ -291,8 +316,8 @@ class SetCallRating(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SaveCallDebug(_F["bool"]):
-    """``phone.saveCallDebug#277add7e peer:InputPhoneCall debug:DataJSON = Bool``"""
+class SaveCallDebug(_R2):
+    """TL function ``phone.saveCallDebug#277add7e`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "debug")
     CONSTRUCTOR_ID = 0x277ADD7E
@@ -320,8 +345,8 @@ class SaveCallDebug(_F["bool"]):
         return r.read_bool()
 
 
-class SendSignalingData(_F["bool"]):
-    """``phone.sendSignalingData#ff7a9383 peer:InputPhoneCall data:bytes = Bool``"""
+class SendSignalingData(_R2):
+    """TL function ``phone.sendSignalingData#ff7a9383`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "data")
     CONSTRUCTOR_ID = 0xFF7A9383
@@ -349,8 +374,8 @@ class SendSignalingData(_F["bool"]):
         return r.read_bool()
 
 
-class CreateGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.createGroupCall#48cdc6d8 flags:# rtmp_stream:flags.2?true peer:InputPeer random_id:int title:flags.0?string schedule_date:flags.1?int = Updates``"""
+class CreateGroupCall(_R3):
+    """TL function ``phone.createGroupCall#48cdc6d8`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("rtmp_stream", "peer", "random_id", "title", "schedule_date")
     CONSTRUCTOR_ID = 0x48CDC6D8
@@ -391,8 +416,8 @@ class CreateGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class JoinGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.joinGroupCall#8fb53057 flags:# muted:flags.0?true video_stopped:flags.2?true call:InputGroupCall join_as:InputPeer invite_hash:flags.1?string public_key:flags.3?int256 block:flags.3?bytes params:DataJSON = Updates``"""
+class JoinGroupCall(_R3):
+    """TL function ``phone.joinGroupCall#8fb53057`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("muted", "video_stopped", "call", "join_as", "invite_hash", "public_key", "block", "params")
     CONSTRUCTOR_ID = 0x8FB53057
@@ -442,8 +467,8 @@ class JoinGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class LeaveGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.leaveGroupCall#500377f9 call:InputGroupCall source:int = Updates``"""
+class LeaveGroupCall(_R3):
+    """TL function ``phone.leaveGroupCall#500377f9`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "source")
     CONSTRUCTOR_ID = 0x500377F9
@@ -471,8 +496,8 @@ class LeaveGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class InviteToGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.inviteToGroupCall#7b393160 call:InputGroupCall users:Vector<InputUser> = Updates``"""
+class InviteToGroupCall(_R3):
+    """TL function ``phone.inviteToGroupCall#7b393160`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "users")
     CONSTRUCTOR_ID = 0x7B393160
@@ -500,8 +525,8 @@ class InviteToGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DiscardGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.discardGroupCall#7a777135 call:InputGroupCall = Updates``"""
+class DiscardGroupCall(_R3):
+    """TL function ``phone.discardGroupCall#7a777135`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x7A777135
@@ -526,8 +551,8 @@ class DiscardGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class ToggleGroupCallSettings(_F["_types.TypeUpdates"]):
-    """``phone.toggleGroupCallSettings#974392f2 flags:# reset_invite_hash:flags.1?true call:InputGroupCall join_muted:flags.0?Bool messages_enabled:flags.2?Bool send_paid_messages_stars:flags.3?long = Updates``"""
+class ToggleGroupCallSettings(_R3):
+    """TL function ``phone.toggleGroupCallSettings#974392f2`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("reset_invite_hash", "call", "join_muted", "messages_enabled", "send_paid_messages_stars")
     CONSTRUCTOR_ID = 0x974392F2
@@ -569,8 +594,8 @@ class ToggleGroupCallSettings(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGroupCall(_F["_types_phone.TypeGroupCall"]):
-    """``phone.getGroupCall#041845db call:InputGroupCall limit:int = phone.GroupCall``"""
+class GetGroupCall(_R4):
+    """TL function ``phone.getGroupCall#041845db`` returning ``phone.GroupCall``; fields: ``_TL``."""
 
     __slots__ = ("call", "limit")
     CONSTRUCTOR_ID = 0x041845DB
@@ -598,8 +623,8 @@ class GetGroupCall(_F["_types_phone.TypeGroupCall"]):
         return r.read_typed(_T_phone_GroupCall)
 
 
-class GetGroupParticipants(_F["_types_phone.TypeGroupParticipants"]):
-    """``phone.getGroupParticipants#c558d8ab call:InputGroupCall ids:Vector<InputPeer> sources:Vector<int> offset:string limit:int = phone.GroupParticipants``"""
+class GetGroupParticipants(_R5):
+    """TL function ``phone.getGroupParticipants#c558d8ab`` returning ``phone.GroupParticipants``; fields: ``_TL``."""
 
     __slots__ = ("call", "ids", "sources", "offset", "limit")
     CONSTRUCTOR_ID = 0xC558D8AB
@@ -636,8 +661,8 @@ class GetGroupParticipants(_F["_types_phone.TypeGroupParticipants"]):
         return r.read_typed(_T_phone_GroupParticipants)
 
 
-class CheckGroupCall(_F["list[int]"]):
-    """``phone.checkGroupCall#b59cf977 call:InputGroupCall sources:Vector<int> = Vector<int>``"""
+class CheckGroupCall(_R6):
+    """TL function ``phone.checkGroupCall#b59cf977`` returning ``Vector<int>``; fields: ``_TL``."""
 
     __slots__ = ("call", "sources")
     CONSTRUCTOR_ID = 0xB59CF977
@@ -665,8 +690,8 @@ class CheckGroupCall(_F["list[int]"]):
         return r.read_vector_int()
 
 
-class ToggleGroupCallRecord(_F["_types.TypeUpdates"]):
-    """``phone.toggleGroupCallRecord#f128c708 flags:# start:flags.0?true video:flags.2?true call:InputGroupCall title:flags.1?string video_portrait:flags.2?Bool = Updates``"""
+class ToggleGroupCallRecord(_R3):
+    """TL function ``phone.toggleGroupCallRecord#f128c708`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("start", "video", "call", "title", "video_portrait")
     CONSTRUCTOR_ID = 0xF128C708
@@ -706,8 +731,8 @@ class ToggleGroupCallRecord(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditGroupCallParticipant(_F["_types.TypeUpdates"]):
-    """``phone.editGroupCallParticipant#a5273abf flags:# call:InputGroupCall participant:InputPeer muted:flags.0?Bool volume:flags.1?int raise_hand:flags.2?Bool video_stopped:flags.3?Bool video_paused:flags.4?Bool presentation_paused:flags.5?Bool = Updates``"""
+class EditGroupCallParticipant(_R3):
+    """TL function ``phone.editGroupCallParticipant#a5273abf`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "participant", "muted", "volume", "raise_hand", "video_stopped", "video_paused", "presentation_paused")
     CONSTRUCTOR_ID = 0xA5273ABF
@@ -762,8 +787,8 @@ class EditGroupCallParticipant(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditGroupCallTitle(_F["_types.TypeUpdates"]):
-    """``phone.editGroupCallTitle#1ca6ac0a call:InputGroupCall title:string = Updates``"""
+class EditGroupCallTitle(_R3):
+    """TL function ``phone.editGroupCallTitle#1ca6ac0a`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "title")
     CONSTRUCTOR_ID = 0x1CA6AC0A
@@ -791,8 +816,8 @@ class EditGroupCallTitle(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGroupCallJoinAs(_F["_types_phone.TypeJoinAsPeers"]):
-    """``phone.getGroupCallJoinAs#ef7c213a peer:InputPeer = phone.JoinAsPeers``"""
+class GetGroupCallJoinAs(_R7):
+    """TL function ``phone.getGroupCallJoinAs#ef7c213a`` returning ``phone.JoinAsPeers``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xEF7C213A
@@ -817,8 +842,8 @@ class GetGroupCallJoinAs(_F["_types_phone.TypeJoinAsPeers"]):
         return r.read_typed(_T_phone_JoinAsPeers)
 
 
-class ExportGroupCallInvite(_F["_types_phone.TypeExportedGroupCallInvite"]):
-    """``phone.exportGroupCallInvite#e6aa647f flags:# can_self_unmute:flags.0?true call:InputGroupCall = phone.ExportedGroupCallInvite``"""
+class ExportGroupCallInvite(_R8):
+    """TL function ``phone.exportGroupCallInvite#e6aa647f`` returning ``phone.ExportedGroupCallInvite``; fields: ``_TL``."""
 
     __slots__ = ("can_self_unmute", "call")
     CONSTRUCTOR_ID = 0xE6AA647F
@@ -848,8 +873,8 @@ class ExportGroupCallInvite(_F["_types_phone.TypeExportedGroupCallInvite"]):
         return r.read_typed(_T_phone_ExportedGroupCallInvite)
 
 
-class ToggleGroupCallStartSubscription(_F["_types.TypeUpdates"]):
-    """``phone.toggleGroupCallStartSubscription#219c34e6 call:InputGroupCall subscribed:Bool = Updates``"""
+class ToggleGroupCallStartSubscription(_R3):
+    """TL function ``phone.toggleGroupCallStartSubscription#219c34e6`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "subscribed")
     CONSTRUCTOR_ID = 0x219C34E6
@@ -877,8 +902,8 @@ class ToggleGroupCallStartSubscription(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class StartScheduledGroupCall(_F["_types.TypeUpdates"]):
-    """``phone.startScheduledGroupCall#5680e342 call:InputGroupCall = Updates``"""
+class StartScheduledGroupCall(_R3):
+    """TL function ``phone.startScheduledGroupCall#5680e342`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x5680E342
@@ -903,8 +928,8 @@ class StartScheduledGroupCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SaveDefaultGroupCallJoinAs(_F["bool"]):
-    """``phone.saveDefaultGroupCallJoinAs#575e1f8c peer:InputPeer join_as:InputPeer = Bool``"""
+class SaveDefaultGroupCallJoinAs(_R2):
+    """TL function ``phone.saveDefaultGroupCallJoinAs#575e1f8c`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "join_as")
     CONSTRUCTOR_ID = 0x575E1F8C
@@ -932,8 +957,8 @@ class SaveDefaultGroupCallJoinAs(_F["bool"]):
         return r.read_bool()
 
 
-class JoinGroupCallPresentation(_F["_types.TypeUpdates"]):
-    """``phone.joinGroupCallPresentation#cbea6bc4 call:InputGroupCall params:DataJSON = Updates``"""
+class JoinGroupCallPresentation(_R3):
+    """TL function ``phone.joinGroupCallPresentation#cbea6bc4`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "params")
     CONSTRUCTOR_ID = 0xCBEA6BC4
@@ -961,8 +986,8 @@ class JoinGroupCallPresentation(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class LeaveGroupCallPresentation(_F["_types.TypeUpdates"]):
-    """``phone.leaveGroupCallPresentation#1c50d144 call:InputGroupCall = Updates``"""
+class LeaveGroupCallPresentation(_R3):
+    """TL function ``phone.leaveGroupCallPresentation#1c50d144`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x1C50D144
@@ -987,8 +1012,8 @@ class LeaveGroupCallPresentation(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGroupCallStreamChannels(_F["_types_phone.TypeGroupCallStreamChannels"]):
-    """``phone.getGroupCallStreamChannels#1ab21940 call:InputGroupCall = phone.GroupCallStreamChannels``"""
+class GetGroupCallStreamChannels(_R9):
+    """TL function ``phone.getGroupCallStreamChannels#1ab21940`` returning ``phone.GroupCallStreamChannels``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x1AB21940
@@ -1013,8 +1038,8 @@ class GetGroupCallStreamChannels(_F["_types_phone.TypeGroupCallStreamChannels"])
         return r.read_typed(_T_phone_GroupCallStreamChannels)
 
 
-class GetGroupCallStreamRtmpUrl(_F["_types_phone.TypeGroupCallStreamRtmpUrl"]):
-    """``phone.getGroupCallStreamRtmpUrl#5af4c73a flags:# live_story:flags.0?true peer:InputPeer revoke:Bool = phone.GroupCallStreamRtmpUrl``"""
+class GetGroupCallStreamRtmpUrl(_R10):
+    """TL function ``phone.getGroupCallStreamRtmpUrl#5af4c73a`` returning ``phone.GroupCallStreamRtmpUrl``; fields: ``_TL``."""
 
     __slots__ = ("live_story", "peer", "revoke")
     CONSTRUCTOR_ID = 0x5AF4C73A
@@ -1047,8 +1072,8 @@ class GetGroupCallStreamRtmpUrl(_F["_types_phone.TypeGroupCallStreamRtmpUrl"]):
         return r.read_typed(_T_phone_GroupCallStreamRtmpUrl)
 
 
-class SaveCallLog(_F["bool"]):
-    """``phone.saveCallLog#41248786 peer:InputPhoneCall file:InputFile = Bool``"""
+class SaveCallLog(_R2):
+    """TL function ``phone.saveCallLog#41248786`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "file")
     CONSTRUCTOR_ID = 0x41248786
@@ -1076,8 +1101,8 @@ class SaveCallLog(_F["bool"]):
         return r.read_bool()
 
 
-class CreateConferenceCall(_F["_types.TypeUpdates"]):
-    """``phone.createConferenceCall#7d0444bb flags:# muted:flags.0?true video_stopped:flags.2?true join:flags.3?true random_id:int public_key:flags.3?int256 block:flags.3?bytes params:flags.3?DataJSON = Updates``"""
+class CreateConferenceCall(_R3):
+    """TL function ``phone.createConferenceCall#7d0444bb`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("muted", "video_stopped", "join", "random_id", "public_key", "block", "params")
     CONSTRUCTOR_ID = 0x7D0444BB
@@ -1121,8 +1146,8 @@ class CreateConferenceCall(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteConferenceCallParticipants(_F["_types.TypeUpdates"]):
-    """``phone.deleteConferenceCallParticipants#8ca60525 flags:# only_left:flags.0?true kick:flags.1?true call:InputGroupCall ids:Vector<long> block:bytes = Updates``"""
+class DeleteConferenceCallParticipants(_R3):
+    """TL function ``phone.deleteConferenceCallParticipants#8ca60525`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("only_left", "kick", "call", "ids", "block")
     CONSTRUCTOR_ID = 0x8CA60525
@@ -1160,8 +1185,8 @@ class DeleteConferenceCallParticipants(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendConferenceCallBroadcast(_F["_types.TypeUpdates"]):
-    """``phone.sendConferenceCallBroadcast#c6701900 call:InputGroupCall block:bytes = Updates``"""
+class SendConferenceCallBroadcast(_R3):
+    """TL function ``phone.sendConferenceCallBroadcast#c6701900`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "block")
     CONSTRUCTOR_ID = 0xC6701900
@@ -1189,8 +1214,8 @@ class SendConferenceCallBroadcast(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class InviteConferenceCallParticipant(_F["_types.TypeUpdates"]):
-    """``phone.inviteConferenceCallParticipant#bcf22685 flags:# video:flags.0?true call:InputGroupCall user_id:InputUser = Updates``"""
+class InviteConferenceCallParticipant(_R3):
+    """TL function ``phone.inviteConferenceCallParticipant#bcf22685`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("video", "call", "user_id")
     CONSTRUCTOR_ID = 0xBCF22685
@@ -1223,8 +1248,8 @@ class InviteConferenceCallParticipant(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeclineConferenceCallInvite(_F["_types.TypeUpdates"]):
-    """``phone.declineConferenceCallInvite#3c479971 msg_id:int = Updates``"""
+class DeclineConferenceCallInvite(_R3):
+    """TL function ``phone.declineConferenceCallInvite#3c479971`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("msg_id",)
     CONSTRUCTOR_ID = 0x3C479971
@@ -1248,8 +1273,8 @@ class DeclineConferenceCallInvite(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGroupCallChainBlocks(_F["_types.TypeUpdates"]):
-    """``phone.getGroupCallChainBlocks#ee9f88a6 call:InputGroupCall sub_chain_id:int offset:int limit:int = Updates``"""
+class GetGroupCallChainBlocks(_R3):
+    """TL function ``phone.getGroupCallChainBlocks#ee9f88a6`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "sub_chain_id", "offset", "limit")
     CONSTRUCTOR_ID = 0xEE9F88A6
@@ -1279,8 +1304,8 @@ class GetGroupCallChainBlocks(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendGroupCallMessage(_F["_types.TypeUpdates"]):
-    """``phone.sendGroupCallMessage#b1d11410 flags:# call:InputGroupCall random_id:long message:TextWithEntities allow_paid_stars:flags.0?long send_as:flags.1?InputPeer = Updates``"""
+class SendGroupCallMessage(_R3):
+    """TL function ``phone.sendGroupCallMessage#b1d11410`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("call", "random_id", "message", "allow_paid_stars", "send_as")
     CONSTRUCTOR_ID = 0xB1D11410
@@ -1322,8 +1347,8 @@ class SendGroupCallMessage(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendGroupCallEncryptedMessage(_F["bool"]):
-    """``phone.sendGroupCallEncryptedMessage#e5afa56d call:InputGroupCall encrypted_message:bytes = Bool``"""
+class SendGroupCallEncryptedMessage(_R2):
+    """TL function ``phone.sendGroupCallEncryptedMessage#e5afa56d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("call", "encrypted_message")
     CONSTRUCTOR_ID = 0xE5AFA56D
@@ -1351,8 +1376,8 @@ class SendGroupCallEncryptedMessage(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteGroupCallMessages(_F["_types.TypeUpdates"]):
-    """``phone.deleteGroupCallMessages#f64f54f7 flags:# report_spam:flags.0?true call:InputGroupCall messages:Vector<int> = Updates``"""
+class DeleteGroupCallMessages(_R3):
+    """TL function ``phone.deleteGroupCallMessages#f64f54f7`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("report_spam", "call", "messages")
     CONSTRUCTOR_ID = 0xF64F54F7
@@ -1385,8 +1410,8 @@ class DeleteGroupCallMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteGroupCallParticipantMessages(_F["_types.TypeUpdates"]):
-    """``phone.deleteGroupCallParticipantMessages#1dbfeca0 flags:# report_spam:flags.0?true call:InputGroupCall participant:InputPeer = Updates``"""
+class DeleteGroupCallParticipantMessages(_R3):
+    """TL function ``phone.deleteGroupCallParticipantMessages#1dbfeca0`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("report_spam", "call", "participant")
     CONSTRUCTOR_ID = 0x1DBFECA0
@@ -1419,8 +1444,8 @@ class DeleteGroupCallParticipantMessages(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetGroupCallStars(_F["_types_phone.TypeGroupCallStars"]):
-    """``phone.getGroupCallStars#6f636302 call:InputGroupCall = phone.GroupCallStars``"""
+class GetGroupCallStars(_R11):
+    """TL function ``phone.getGroupCallStars#6f636302`` returning ``phone.GroupCallStars``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x6F636302
@@ -1445,8 +1470,8 @@ class GetGroupCallStars(_F["_types_phone.TypeGroupCallStars"]):
         return r.read_typed(_T_phone_GroupCallStars)
 
 
-class SaveDefaultSendAs(_F["bool"]):
-    """``phone.saveDefaultSendAs#4167add1 call:InputGroupCall send_as:InputPeer = Bool``"""
+class SaveDefaultSendAs(_R2):
+    """TL function ``phone.saveDefaultSendAs#4167add1`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("call", "send_as")
     CONSTRUCTOR_ID = 0x4167ADD1

@@ -28,6 +28,13 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import photos as _types_photos
+    _R0 = _F[_types_photos.TypePhoto]
+    _R1 = _F[list[int]]
+    _R2 = _F[_types_photos.TypePhotos]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -42,8 +49,8 @@ _T_photos_Photo = _TYPE_IDS["photos.Photo"]
 _T_photos_Photos = _TYPE_IDS["photos.Photos"]
 
 
-class UpdateProfilePhoto(_F["_types_photos.TypePhoto"]):
-    """``photos.updateProfilePhoto#09e82039 flags:# fallback:flags.0?true bot:flags.1?InputUser id:InputPhoto = photos.Photo``"""
+class UpdateProfilePhoto(_R0):
+    """TL function ``photos.updateProfilePhoto#09e82039`` returning ``photos.Photo``; fields: ``_TL``."""
 
     __slots__ = ("fallback", "bot", "id")
     CONSTRUCTOR_ID = 0x09E82039
@@ -77,8 +84,8 @@ class UpdateProfilePhoto(_F["_types_photos.TypePhoto"]):
         return r.read_typed(_T_photos_Photo)
 
 
-class UploadProfilePhoto(_F["_types_photos.TypePhoto"]):
-    """``photos.uploadProfilePhoto#0388a3b5 flags:# fallback:flags.3?true bot:flags.5?InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.4?VideoSize = photos.Photo``"""
+class UploadProfilePhoto(_R0):
+    """TL function ``photos.uploadProfilePhoto#0388a3b5`` returning ``photos.Photo``; fields: ``_TL``."""
 
     __slots__ = ("fallback", "bot", "file", "video", "video_start_ts", "video_emoji_markup")
     CONSTRUCTOR_ID = 0x0388A3B5
@@ -125,8 +132,8 @@ class UploadProfilePhoto(_F["_types_photos.TypePhoto"]):
         return r.read_typed(_T_photos_Photo)
 
 
-class DeletePhotos(_F["list[int]"]):
-    """``photos.deletePhotos#87cf7f2f id:Vector<InputPhoto> = Vector<long>``"""
+class DeletePhotos(_R1):
+    """TL function ``photos.deletePhotos#87cf7f2f`` returning ``Vector<long>``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x87CF7F2F
@@ -151,8 +158,8 @@ class DeletePhotos(_F["list[int]"]):
         return r.read_vector_long()
 
 
-class GetUserPhotos(_F["_types_photos.TypePhotos"]):
-    """``photos.getUserPhotos#91cd32a8 user_id:InputUser offset:int max_id:long limit:int = photos.Photos``"""
+class GetUserPhotos(_R2):
+    """TL function ``photos.getUserPhotos#91cd32a8`` returning ``photos.Photos``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "offset", "max_id", "limit")
     CONSTRUCTOR_ID = 0x91CD32A8
@@ -182,8 +189,8 @@ class GetUserPhotos(_F["_types_photos.TypePhotos"]):
         return r.read_typed(_T_photos_Photos)
 
 
-class UploadContactProfilePhoto(_F["_types_photos.TypePhoto"]):
-    """``photos.uploadContactProfilePhoto#e14c4a71 flags:# suggest:flags.3?true save:flags.4?true user_id:InputUser file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.5?VideoSize = photos.Photo``"""
+class UploadContactProfilePhoto(_R0):
+    """TL function ``photos.uploadContactProfilePhoto#e14c4a71`` returning ``photos.Photo``; fields: ``_TL``."""
 
     __slots__ = ("suggest", "save", "user_id", "file", "video", "video_start_ts", "video_emoji_markup")
     CONSTRUCTOR_ID = 0xE14C4A71

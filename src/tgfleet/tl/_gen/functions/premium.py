@@ -28,6 +28,13 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import premium as _types_premium
+    _R0 = _F[_types_premium.TypeBoostsList]
+    _R1 = _F[_types_premium.TypeMyBoosts]
+    _R2 = _F[_types_premium.TypeBoostsStatus]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -40,8 +47,8 @@ _T_premium_BoostsStatus = _TYPE_IDS["premium.BoostsStatus"]
 _T_premium_MyBoosts = _TYPE_IDS["premium.MyBoosts"]
 
 
-class GetBoostsList(_F["_types_premium.TypeBoostsList"]):
-    """``premium.getBoostsList#60f67660 flags:# gifts:flags.0?true peer:InputPeer offset:string limit:int = premium.BoostsList``"""
+class GetBoostsList(_R0):
+    """TL function ``premium.getBoostsList#60f67660`` returning ``premium.BoostsList``; fields: ``_TL``."""
 
     __slots__ = ("gifts", "peer", "offset", "limit")
     CONSTRUCTOR_ID = 0x60F67660
@@ -77,8 +84,8 @@ class GetBoostsList(_F["_types_premium.TypeBoostsList"]):
         return r.read_typed(_T_premium_BoostsList)
 
 
-class GetMyBoosts(_F["_types_premium.TypeMyBoosts"]):
-    """``premium.getMyBoosts#0be77b4a = premium.MyBoosts``"""
+class GetMyBoosts(_R1):
+    """TL function ``premium.getMyBoosts#0be77b4a`` returning ``premium.MyBoosts``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0BE77B4A
@@ -101,8 +108,8 @@ class GetMyBoosts(_F["_types_premium.TypeMyBoosts"]):
         return r.read_typed(_T_premium_MyBoosts)
 
 
-class ApplyBoost(_F["_types_premium.TypeMyBoosts"]):
-    """``premium.applyBoost#6b7da746 flags:# slots:flags.0?Vector<int> peer:InputPeer = premium.MyBoosts``"""
+class ApplyBoost(_R1):
+    """TL function ``premium.applyBoost#6b7da746`` returning ``premium.MyBoosts``; fields: ``_TL``."""
 
     __slots__ = ("slots", "peer")
     CONSTRUCTOR_ID = 0x6B7DA746
@@ -134,8 +141,8 @@ class ApplyBoost(_F["_types_premium.TypeMyBoosts"]):
         return r.read_typed(_T_premium_MyBoosts)
 
 
-class GetBoostsStatus(_F["_types_premium.TypeBoostsStatus"]):
-    """``premium.getBoostsStatus#042f1f61 peer:InputPeer = premium.BoostsStatus``"""
+class GetBoostsStatus(_R2):
+    """TL function ``premium.getBoostsStatus#042f1f61`` returning ``premium.BoostsStatus``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x042F1F61
@@ -160,8 +167,8 @@ class GetBoostsStatus(_F["_types_premium.TypeBoostsStatus"]):
         return r.read_typed(_T_premium_BoostsStatus)
 
 
-class GetUserBoosts(_F["_types_premium.TypeBoostsList"]):
-    """``premium.getUserBoosts#39854d1f peer:InputPeer user_id:InputUser = premium.BoostsList``"""
+class GetUserBoosts(_R0):
+    """TL function ``premium.getUserBoosts#39854d1f`` returning ``premium.BoostsList``; fields: ``_TL``."""
 
     __slots__ = ("peer", "user_id")
     CONSTRUCTOR_ID = 0x39854D1F

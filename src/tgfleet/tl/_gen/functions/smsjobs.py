@@ -28,6 +28,15 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import smsjobs as _types_smsjobs
+    _R0 = _F[_types_smsjobs.TypeEligibilityToJoin]
+    _R1 = _F[bool]
+    _R2 = _F[_types_smsjobs.TypeStatus]
+    _R3 = _F[_types.TypeSmsJob]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -37,8 +46,8 @@ _T_smsjobs_EligibilityToJoin = _TYPE_IDS["smsjobs.EligibilityToJoin"]
 _T_smsjobs_Status = _TYPE_IDS["smsjobs.Status"]
 
 
-class IsEligibleToJoin(_F["_types_smsjobs.TypeEligibilityToJoin"]):
-    """``smsjobs.isEligibleToJoin#0edc39d0 = smsjobs.EligibilityToJoin``"""
+class IsEligibleToJoin(_R0):
+    """TL function ``smsjobs.isEligibleToJoin#0edc39d0`` returning ``smsjobs.EligibilityToJoin``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0EDC39D0
@@ -61,8 +70,8 @@ class IsEligibleToJoin(_F["_types_smsjobs.TypeEligibilityToJoin"]):
         return r.read_typed(_T_smsjobs_EligibilityToJoin)
 
 
-class Join(_F["bool"]):
-    """``smsjobs.join#a74ece2d = Bool``"""
+class Join(_R1):
+    """TL function ``smsjobs.join#a74ece2d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA74ECE2D
@@ -85,8 +94,8 @@ class Join(_F["bool"]):
         return r.read_bool()
 
 
-class Leave(_F["bool"]):
-    """``smsjobs.leave#9898ad73 = Bool``"""
+class Leave(_R1):
+    """TL function ``smsjobs.leave#9898ad73`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9898AD73
@@ -109,8 +118,8 @@ class Leave(_F["bool"]):
         return r.read_bool()
 
 
-class UpdateSettings(_F["bool"]):
-    """``smsjobs.updateSettings#093fa0bf flags:# allow_international:flags.0?true = Bool``"""
+class UpdateSettings(_R1):
+    """TL function ``smsjobs.updateSettings#093fa0bf`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("allow_international",)
     CONSTRUCTOR_ID = 0x093FA0BF
@@ -137,8 +146,8 @@ class UpdateSettings(_F["bool"]):
         return r.read_bool()
 
 
-class GetStatus(_F["_types_smsjobs.TypeStatus"]):
-    """``smsjobs.getStatus#10a698e8 = smsjobs.Status``"""
+class GetStatus(_R2):
+    """TL function ``smsjobs.getStatus#10a698e8`` returning ``smsjobs.Status``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x10A698E8
@@ -161,8 +170,8 @@ class GetStatus(_F["_types_smsjobs.TypeStatus"]):
         return r.read_typed(_T_smsjobs_Status)
 
 
-class GetSmsJob(_F["_types.TypeSmsJob"]):
-    """``smsjobs.getSmsJob#778d902f job_id:string = SmsJob``"""
+class GetSmsJob(_R3):
+    """TL function ``smsjobs.getSmsJob#778d902f`` returning ``SmsJob``; fields: ``_TL``."""
 
     __slots__ = ("job_id",)
     CONSTRUCTOR_ID = 0x778D902F
@@ -187,8 +196,8 @@ class GetSmsJob(_F["_types.TypeSmsJob"]):
         return r.read_typed(_T_SmsJob)
 
 
-class FinishJob(_F["bool"]):
-    """``smsjobs.finishJob#4f1ebf24 flags:# job_id:string error:flags.0?string = Bool``"""
+class FinishJob(_R1):
+    """TL function ``smsjobs.finishJob#4f1ebf24`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("job_id", "error")
     CONSTRUCTOR_ID = 0x4F1EBF24

@@ -28,6 +28,21 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import stats as _types_stats
+    _R0 = _F[_types_stats.TypeBroadcastStats]
+    _R1 = _F[_types.TypeStatsGraph]
+    _R2 = _F[_types_stats.TypeMegagroupStats]
+    _R3 = _F[_types_stats.TypePublicForwards]
+    _R4 = _F[_types_stats.TypeMessageStats]
+    _R5 = _F[_types_stats.TypeStoryStats]
+    _R6 = _F[_types_stats.TypePollStats]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -45,8 +60,8 @@ _T_stats_PublicForwards = _TYPE_IDS["stats.PublicForwards"]
 _T_stats_StoryStats = _TYPE_IDS["stats.StoryStats"]
 
 
-class GetBroadcastStats(_F["_types_stats.TypeBroadcastStats"]):
-    """``stats.getBroadcastStats#ab42441a flags:# dark:flags.0?true channel:InputChannel = stats.BroadcastStats``"""
+class GetBroadcastStats(_R0):
+    """TL function ``stats.getBroadcastStats#ab42441a`` returning ``stats.BroadcastStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "channel")
     CONSTRUCTOR_ID = 0xAB42441A
@@ -76,8 +91,8 @@ class GetBroadcastStats(_F["_types_stats.TypeBroadcastStats"]):
         return r.read_typed(_T_stats_BroadcastStats)
 
 
-class LoadAsyncGraph(_F["_types.TypeStatsGraph"]):
-    """``stats.loadAsyncGraph#621d5fa0 flags:# token:string x:flags.0?long = StatsGraph``"""
+class LoadAsyncGraph(_R1):
+    """TL function ``stats.loadAsyncGraph#621d5fa0`` returning ``StatsGraph``; fields: ``_TL``."""
 
     __slots__ = ("token", "x")
     CONSTRUCTOR_ID = 0x621D5FA0
@@ -109,8 +124,8 @@ class LoadAsyncGraph(_F["_types.TypeStatsGraph"]):
         return r.read_typed(_T_StatsGraph)
 
 
-class GetMegagroupStats(_F["_types_stats.TypeMegagroupStats"]):
-    """``stats.getMegagroupStats#dcdf8607 flags:# dark:flags.0?true channel:InputChannel = stats.MegagroupStats``"""
+class GetMegagroupStats(_R2):
+    """TL function ``stats.getMegagroupStats#dcdf8607`` returning ``stats.MegagroupStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "channel")
     CONSTRUCTOR_ID = 0xDCDF8607
@@ -140,8 +155,8 @@ class GetMegagroupStats(_F["_types_stats.TypeMegagroupStats"]):
         return r.read_typed(_T_stats_MegagroupStats)
 
 
-class GetMessagePublicForwards(_F["_types_stats.TypePublicForwards"]):
-    """``stats.getMessagePublicForwards#5f150144 channel:InputChannel msg_id:int offset:string limit:int = stats.PublicForwards``"""
+class GetMessagePublicForwards(_R3):
+    """TL function ``stats.getMessagePublicForwards#5f150144`` returning ``stats.PublicForwards``; fields: ``_TL``."""
 
     __slots__ = ("channel", "msg_id", "offset", "limit")
     CONSTRUCTOR_ID = 0x5F150144
@@ -175,8 +190,8 @@ class GetMessagePublicForwards(_F["_types_stats.TypePublicForwards"]):
         return r.read_typed(_T_stats_PublicForwards)
 
 
-class GetMessageStats(_F["_types_stats.TypeMessageStats"]):
-    """``stats.getMessageStats#b6e0a3f5 flags:# dark:flags.0?true channel:InputChannel msg_id:int = stats.MessageStats``"""
+class GetMessageStats(_R4):
+    """TL function ``stats.getMessageStats#b6e0a3f5`` returning ``stats.MessageStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "channel", "msg_id")
     CONSTRUCTOR_ID = 0xB6E0A3F5
@@ -209,8 +224,8 @@ class GetMessageStats(_F["_types_stats.TypeMessageStats"]):
         return r.read_typed(_T_stats_MessageStats)
 
 
-class GetStoryStats(_F["_types_stats.TypeStoryStats"]):
-    """``stats.getStoryStats#374fef40 flags:# dark:flags.0?true peer:InputPeer id:int = stats.StoryStats``"""
+class GetStoryStats(_R5):
+    """TL function ``stats.getStoryStats#374fef40`` returning ``stats.StoryStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "peer", "id")
     CONSTRUCTOR_ID = 0x374FEF40
@@ -243,8 +258,8 @@ class GetStoryStats(_F["_types_stats.TypeStoryStats"]):
         return r.read_typed(_T_stats_StoryStats)
 
 
-class GetStoryPublicForwards(_F["_types_stats.TypePublicForwards"]):
-    """``stats.getStoryPublicForwards#a6437ef6 peer:InputPeer id:int offset:string limit:int = stats.PublicForwards``"""
+class GetStoryPublicForwards(_R3):
+    """TL function ``stats.getStoryPublicForwards#a6437ef6`` returning ``stats.PublicForwards``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "offset", "limit")
     CONSTRUCTOR_ID = 0xA6437EF6
@@ -278,8 +293,8 @@ class GetStoryPublicForwards(_F["_types_stats.TypePublicForwards"]):
         return r.read_typed(_T_stats_PublicForwards)
 
 
-class GetPollStats(_F["_types_stats.TypePollStats"]):
-    """``stats.getPollStats#c27dfa68 flags:# dark:flags.0?true peer:InputPeer msg_id:int = stats.PollStats``"""
+class GetPollStats(_R6):
+    """TL function ``stats.getPollStats#c27dfa68`` returning ``stats.PollStats``; fields: ``_TL``."""
 
     __slots__ = ("dark", "peer", "msg_id")
     CONSTRUCTOR_ID = 0xC27DFA68

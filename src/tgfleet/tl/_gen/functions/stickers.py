@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import messages as _types_messages
     from tgfleet.tl._gen.types import stickers as _types_stickers
+    _R0 = _F[_types_messages.TypeStickerSet]
+    _R1 = _F[bool]
+    _R2 = _F[_types_stickers.TypeSuggestedShortName]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -44,8 +51,8 @@ _T_messages_StickerSet = _TYPE_IDS["messages.StickerSet"]
 _T_stickers_SuggestedShortName = _TYPE_IDS["stickers.SuggestedShortName"]
 
 
-class CreateStickerSet(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.createStickerSet#9021ab67 flags:# masks:flags.0?true emojis:flags.5?true text_color:flags.6?true user_id:InputUser title:string short_name:string thumb:flags.2?InputDocument stickers:Vector<InputStickerSetItem> software:flags.3?string = messages.StickerSet``"""
+class CreateStickerSet(_R0):
+    """TL function ``stickers.createStickerSet#9021ab67`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis", "text_color", "user_id", "title", "short_name", "thumb", "stickers", "software")
     CONSTRUCTOR_ID = 0x9021AB67
@@ -96,8 +103,8 @@ class CreateStickerSet(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class RemoveStickerFromSet(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.removeStickerFromSet#f7760f51 sticker:InputDocument = messages.StickerSet``"""
+class RemoveStickerFromSet(_R0):
+    """TL function ``stickers.removeStickerFromSet#f7760f51`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("sticker",)
     CONSTRUCTOR_ID = 0xF7760F51
@@ -122,8 +129,8 @@ class RemoveStickerFromSet(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class ChangeStickerPosition(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.changeStickerPosition#ffb6d4ca sticker:InputDocument position:int = messages.StickerSet``"""
+class ChangeStickerPosition(_R0):
+    """TL function ``stickers.changeStickerPosition#ffb6d4ca`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("sticker", "position")
     CONSTRUCTOR_ID = 0xFFB6D4CA
@@ -151,8 +158,8 @@ class ChangeStickerPosition(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class AddStickerToSet(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.addStickerToSet#8653febe stickerset:InputStickerSet sticker:InputStickerSetItem = messages.StickerSet``"""
+class AddStickerToSet(_R0):
+    """TL function ``stickers.addStickerToSet#8653febe`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "sticker")
     CONSTRUCTOR_ID = 0x8653FEBE
@@ -180,8 +187,8 @@ class AddStickerToSet(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class SetStickerSetThumb(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.setStickerSetThumb#a76a5392 flags:# stickerset:InputStickerSet thumb:flags.0?InputDocument thumb_document_id:flags.1?long = messages.StickerSet``"""
+class SetStickerSetThumb(_R0):
+    """TL function ``stickers.setStickerSetThumb#a76a5392`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "thumb", "thumb_document_id")
     CONSTRUCTOR_ID = 0xA76A5392
@@ -217,8 +224,8 @@ class SetStickerSetThumb(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class CheckShortName(_F["bool"]):
-    """``stickers.checkShortName#284b3639 short_name:string = Bool``"""
+class CheckShortName(_R1):
+    """TL function ``stickers.checkShortName#284b3639`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("short_name",)
     CONSTRUCTOR_ID = 0x284B3639
@@ -243,8 +250,8 @@ class CheckShortName(_F["bool"]):
         return r.read_bool()
 
 
-class SuggestShortName(_F["_types_stickers.TypeSuggestedShortName"]):
-    """``stickers.suggestShortName#4dafc503 title:string = stickers.SuggestedShortName``"""
+class SuggestShortName(_R2):
+    """TL function ``stickers.suggestShortName#4dafc503`` returning ``stickers.SuggestedShortName``; fields: ``_TL``."""
 
     __slots__ = ("title",)
     CONSTRUCTOR_ID = 0x4DAFC503
@@ -269,8 +276,8 @@ class SuggestShortName(_F["_types_stickers.TypeSuggestedShortName"]):
         return r.read_typed(_T_stickers_SuggestedShortName)
 
 
-class ChangeSticker(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.changeSticker#f5537ebc flags:# sticker:InputDocument emoji:flags.0?string mask_coords:flags.1?MaskCoords keywords:flags.2?string = messages.StickerSet``"""
+class ChangeSticker(_R0):
+    """TL function ``stickers.changeSticker#f5537ebc`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("sticker", "emoji", "mask_coords", "keywords")
     CONSTRUCTOR_ID = 0xF5537EBC
@@ -310,8 +317,8 @@ class ChangeSticker(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class RenameStickerSet(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.renameStickerSet#124b1c00 stickerset:InputStickerSet title:string = messages.StickerSet``"""
+class RenameStickerSet(_R0):
+    """TL function ``stickers.renameStickerSet#124b1c00`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "title")
     CONSTRUCTOR_ID = 0x124B1C00
@@ -339,8 +346,8 @@ class RenameStickerSet(_F["_types_messages.TypeStickerSet"]):
         return r.read_typed(_T_messages_StickerSet)
 
 
-class DeleteStickerSet(_F["bool"]):
-    """``stickers.deleteStickerSet#87704394 stickerset:InputStickerSet = Bool``"""
+class DeleteStickerSet(_R1):
+    """TL function ``stickers.deleteStickerSet#87704394`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("stickerset",)
     CONSTRUCTOR_ID = 0x87704394
@@ -365,8 +372,8 @@ class DeleteStickerSet(_F["bool"]):
         return r.read_bool()
 
 
-class ReplaceSticker(_F["_types_messages.TypeStickerSet"]):
-    """``stickers.replaceSticker#4696459a sticker:InputDocument new_sticker:InputStickerSetItem = messages.StickerSet``"""
+class ReplaceSticker(_R0):
+    """TL function ``stickers.replaceSticker#4696459a`` returning ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("sticker", "new_sticker")
     CONSTRUCTOR_ID = 0x4696459A

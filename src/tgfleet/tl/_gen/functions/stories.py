@@ -29,6 +29,41 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import messages as _types_messages
     from tgfleet.tl._gen.types import stories as _types_stories
+    _R0 = _F[_types_stories.TypeCanSendStoryCount]
+    _R1 = _F[_types.TypeUpdates]
+    _R2 = _F[list[int]]
+    _R3 = _F[_types_stories.TypeAllStories]
+    _R4 = _F[_types_stories.TypeStories]
+    _R5 = _F[bool]
+    _R6 = _F[_types_stories.TypeStoryViewsList]
+    _R7 = _F[_types_stories.TypeStoryViews]
+    _R8 = _F[_types.TypeExportedStoryLink]
+    _R9 = _F[_types.TypeReportResult]
+    _R10 = _F[_types_stories.TypePeerStories]
+    _R11 = _F[list[_types.TypeRecentStory]]
+    _R12 = _F[_types_messages.TypeChats]
+    _R13 = _F[_types_stories.TypeStoryReactionsList]
+    _R14 = _F[_types_stories.TypeFoundStories]
+    _R15 = _F[_types.TypeStoryAlbum]
+    _R16 = _F[_types_stories.TypeAlbums]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
+    _R6 = _F
+    _R7 = _F
+    _R8 = _F
+    _R9 = _F
+    _R10 = _F
+    _R11 = _F
+    _R12 = _F
+    _R13 = _F
+    _R14 = _F
+    _R15 = _F
+    _R16 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -61,8 +96,8 @@ _T_stories_StoryViews = _TYPE_IDS["stories.StoryViews"]
 _T_stories_StoryViewsList = _TYPE_IDS["stories.StoryViewsList"]
 
 
-class CanSendStory(_F["_types_stories.TypeCanSendStoryCount"]):
-    """``stories.canSendStory#30eb63f0 peer:InputPeer = stories.CanSendStoryCount``"""
+class CanSendStory(_R0):
+    """TL function ``stories.canSendStory#30eb63f0`` returning ``stories.CanSendStoryCount``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x30EB63F0
@@ -87,8 +122,8 @@ class CanSendStory(_F["_types_stories.TypeCanSendStoryCount"]):
         return r.read_typed(_T_stories_CanSendStoryCount)
 
 
-class SendStory(_F["_types.TypeUpdates"]):
-    """``stories.sendStory#8f9e6898 flags:# pinned:flags.2?true noforwards:flags.4?true fwd_modified:flags.7?true peer:InputPeer media:InputMedia media_areas:flags.5?Vector<MediaArea> caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long period:flags.3?int fwd_from_id:flags.6?InputPeer fwd_from_story:flags.6?int albums:flags.8?Vector<int> music:flags.9?InputDocument = Updates``"""
+class SendStory(_R1):
+    """TL function ``stories.sendStory#8f9e6898`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "noforwards", "fwd_modified", "peer", "media", "media_areas", "caption", "entities", "privacy_rules", "random_id", "period", "fwd_from_id", "fwd_from_story", "albums", "music")
     CONSTRUCTOR_ID = 0x8F9E6898
@@ -163,8 +198,8 @@ class SendStory(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class EditStory(_F["_types.TypeUpdates"]):
-    """``stories.editStory#2c63a72b flags:# peer:InputPeer id:int media:flags.0?InputMedia media_areas:flags.3?Vector<MediaArea> caption:flags.1?string entities:flags.1?Vector<MessageEntity> privacy_rules:flags.2?Vector<InputPrivacyRule> music:flags.4?InputDocument = Updates``"""
+class EditStory(_R1):
+    """TL function ``stories.editStory#2c63a72b`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "media", "media_areas", "caption", "entities", "privacy_rules", "music")
     CONSTRUCTOR_ID = 0x2C63A72B
@@ -219,8 +254,8 @@ class EditStory(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class DeleteStories(_F["list[int]"]):
-    """``stories.deleteStories#ae59db5f peer:InputPeer id:Vector<int> = Vector<int>``"""
+class DeleteStories(_R2):
+    """TL function ``stories.deleteStories#ae59db5f`` returning ``Vector<int>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xAE59DB5F
@@ -248,8 +283,8 @@ class DeleteStories(_F["list[int]"]):
         return r.read_vector_int()
 
 
-class TogglePinned(_F["list[int]"]):
-    """``stories.togglePinned#9a75a1ef peer:InputPeer id:Vector<int> pinned:Bool = Vector<int>``"""
+class TogglePinned(_R2):
+    """TL function ``stories.togglePinned#9a75a1ef`` returning ``Vector<int>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "pinned")
     CONSTRUCTOR_ID = 0x9A75A1EF
@@ -280,8 +315,8 @@ class TogglePinned(_F["list[int]"]):
         return r.read_vector_int()
 
 
-class GetAllStories(_F["_types_stories.TypeAllStories"]):
-    """``stories.getAllStories#eeb0d625 flags:# next:flags.1?true hidden:flags.2?true state:flags.0?string = stories.AllStories``"""
+class GetAllStories(_R3):
+    """TL function ``stories.getAllStories#eeb0d625`` returning ``stories.AllStories``; fields: ``_TL``."""
 
     __slots__ = ("next", "hidden", "state")
     CONSTRUCTOR_ID = 0xEEB0D625
@@ -314,8 +349,8 @@ class GetAllStories(_F["_types_stories.TypeAllStories"]):
         return r.read_typed(_T_stories_AllStories)
 
 
-class GetPinnedStories(_F["_types_stories.TypeStories"]):
-    """``stories.getPinnedStories#5821a5dc peer:InputPeer offset_id:int limit:int = stories.Stories``"""
+class GetPinnedStories(_R4):
+    """TL function ``stories.getPinnedStories#5821a5dc`` returning ``stories.Stories``; fields: ``_TL``."""
 
     __slots__ = ("peer", "offset_id", "limit")
     CONSTRUCTOR_ID = 0x5821A5DC
@@ -344,8 +379,8 @@ class GetPinnedStories(_F["_types_stories.TypeStories"]):
         return r.read_typed(_T_stories_Stories)
 
 
-class GetStoriesArchive(_F["_types_stories.TypeStories"]):
-    """``stories.getStoriesArchive#b4352016 peer:InputPeer offset_id:int limit:int = stories.Stories``"""
+class GetStoriesArchive(_R4):
+    """TL function ``stories.getStoriesArchive#b4352016`` returning ``stories.Stories``; fields: ``_TL``."""
 
     __slots__ = ("peer", "offset_id", "limit")
     CONSTRUCTOR_ID = 0xB4352016
@@ -374,8 +409,8 @@ class GetStoriesArchive(_F["_types_stories.TypeStories"]):
         return r.read_typed(_T_stories_Stories)
 
 
-class GetStoriesByID(_F["_types_stories.TypeStories"]):
-    """``stories.getStoriesByID#5774ca74 peer:InputPeer id:Vector<int> = stories.Stories``"""
+class GetStoriesByID(_R4):
+    """TL function ``stories.getStoriesByID#5774ca74`` returning ``stories.Stories``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x5774CA74
@@ -403,8 +438,8 @@ class GetStoriesByID(_F["_types_stories.TypeStories"]):
         return r.read_typed(_T_stories_Stories)
 
 
-class ToggleAllStoriesHidden(_F["bool"]):
-    """``stories.toggleAllStoriesHidden#7c2557c4 hidden:Bool = Bool``"""
+class ToggleAllStoriesHidden(_R5):
+    """TL function ``stories.toggleAllStoriesHidden#7c2557c4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("hidden",)
     CONSTRUCTOR_ID = 0x7C2557C4
@@ -429,8 +464,8 @@ class ToggleAllStoriesHidden(_F["bool"]):
         return r.read_bool()
 
 
-class ReadStories(_F["list[int]"]):
-    """``stories.readStories#a556dac8 peer:InputPeer max_id:int = Vector<int>``"""
+class ReadStories(_R2):
+    """TL function ``stories.readStories#a556dac8`` returning ``Vector<int>``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_id")
     CONSTRUCTOR_ID = 0xA556DAC8
@@ -458,8 +493,8 @@ class ReadStories(_F["list[int]"]):
         return r.read_vector_int()
 
 
-class IncrementStoryViews(_F["bool"]):
-    """``stories.incrementStoryViews#b2028afb peer:InputPeer id:Vector<int> = Bool``"""
+class IncrementStoryViews(_R5):
+    """TL function ``stories.incrementStoryViews#b2028afb`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0xB2028AFB
@@ -487,8 +522,8 @@ class IncrementStoryViews(_F["bool"]):
         return r.read_bool()
 
 
-class GetStoryViewsList(_F["_types_stories.TypeStoryViewsList"]):
-    """``stories.getStoryViewsList#7ed23c57 flags:# just_contacts:flags.0?true reactions_first:flags.2?true forwards_first:flags.3?true peer:InputPeer q:flags.1?string id:int offset:string limit:int = stories.StoryViewsList``"""
+class GetStoryViewsList(_R6):
+    """TL function ``stories.getStoryViewsList#7ed23c57`` returning ``stories.StoryViewsList``; fields: ``_TL``."""
 
     __slots__ = ("just_contacts", "reactions_first", "forwards_first", "peer", "q", "id", "offset", "limit")
     CONSTRUCTOR_ID = 0x7ED23C57
@@ -535,8 +570,8 @@ class GetStoryViewsList(_F["_types_stories.TypeStoryViewsList"]):
         return r.read_typed(_T_stories_StoryViewsList)
 
 
-class GetStoriesViews(_F["_types_stories.TypeStoryViews"]):
-    """``stories.getStoriesViews#28e16cc8 peer:InputPeer id:Vector<int> = stories.StoryViews``"""
+class GetStoriesViews(_R7):
+    """TL function ``stories.getStoriesViews#28e16cc8`` returning ``stories.StoryViews``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x28E16CC8
@@ -564,8 +599,8 @@ class GetStoriesViews(_F["_types_stories.TypeStoryViews"]):
         return r.read_typed(_T_stories_StoryViews)
 
 
-class ExportStoryLink(_F["_types.TypeExportedStoryLink"]):
-    """``stories.exportStoryLink#7b8def20 peer:InputPeer id:int = ExportedStoryLink``"""
+class ExportStoryLink(_R8):
+    """TL function ``stories.exportStoryLink#7b8def20`` returning ``ExportedStoryLink``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x7B8DEF20
@@ -593,8 +628,8 @@ class ExportStoryLink(_F["_types.TypeExportedStoryLink"]):
         return r.read_typed(_T_ExportedStoryLink)
 
 
-class Report(_F["_types.TypeReportResult"]):
-    """``stories.report#19d8eb45 peer:InputPeer id:Vector<int> option:bytes message:string = ReportResult``"""
+class Report(_R9):
+    """TL function ``stories.report#19d8eb45`` returning ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "option", "message")
     CONSTRUCTOR_ID = 0x19D8EB45
@@ -628,8 +663,8 @@ class Report(_F["_types.TypeReportResult"]):
         return r.read_typed(_T_ReportResult)
 
 
-class ActivateStealthMode(_F["_types.TypeUpdates"]):
-    """``stories.activateStealthMode#57bbd166 flags:# past:flags.0?true future:flags.1?true = Updates``"""
+class ActivateStealthMode(_R1):
+    """TL function ``stories.activateStealthMode#57bbd166`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("past", "future")
     CONSTRUCTOR_ID = 0x57BBD166
@@ -658,8 +693,8 @@ class ActivateStealthMode(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class SendReaction(_F["_types.TypeUpdates"]):
-    """``stories.sendReaction#7fd736b2 flags:# add_to_recent:flags.0?true peer:InputPeer story_id:int reaction:Reaction = Updates``"""
+class SendReaction(_R1):
+    """TL function ``stories.sendReaction#7fd736b2`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("add_to_recent", "peer", "story_id", "reaction")
     CONSTRUCTOR_ID = 0x7FD736B2
@@ -695,8 +730,8 @@ class SendReaction(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPeerStories(_F["_types_stories.TypePeerStories"]):
-    """``stories.getPeerStories#2c4ada50 peer:InputPeer = stories.PeerStories``"""
+class GetPeerStories(_R10):
+    """TL function ``stories.getPeerStories#2c4ada50`` returning ``stories.PeerStories``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x2C4ADA50
@@ -721,8 +756,8 @@ class GetPeerStories(_F["_types_stories.TypePeerStories"]):
         return r.read_typed(_T_stories_PeerStories)
 
 
-class GetAllReadPeerStories(_F["_types.TypeUpdates"]):
-    """``stories.getAllReadPeerStories#9b5ae7f9 = Updates``"""
+class GetAllReadPeerStories(_R1):
+    """TL function ``stories.getAllReadPeerStories#9b5ae7f9`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9B5AE7F9
@@ -745,8 +780,8 @@ class GetAllReadPeerStories(_F["_types.TypeUpdates"]):
         return r.read_typed(_T_Updates)
 
 
-class GetPeerMaxIDs(_F["list[_types.TypeRecentStory]"]):
-    """``stories.getPeerMaxIDs#78499170 id:Vector<InputPeer> = Vector<RecentStory>``"""
+class GetPeerMaxIDs(_R11):
+    """TL function ``stories.getPeerMaxIDs#78499170`` returning ``Vector<RecentStory>``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x78499170
@@ -771,8 +806,8 @@ class GetPeerMaxIDs(_F["list[_types.TypeRecentStory]"]):
         return r.read_vector_typed(_T_RecentStory)
 
 
-class GetChatsToSend(_F["_types_messages.TypeChats"]):
-    """``stories.getChatsToSend#a56a8b60 = messages.Chats``"""
+class GetChatsToSend(_R12):
+    """TL function ``stories.getChatsToSend#a56a8b60`` returning ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA56A8B60
@@ -795,8 +830,8 @@ class GetChatsToSend(_F["_types_messages.TypeChats"]):
         return r.read_typed(_T_messages_Chats)
 
 
-class TogglePeerStoriesHidden(_F["bool"]):
-    """``stories.togglePeerStoriesHidden#bd0415c4 peer:InputPeer hidden:Bool = Bool``"""
+class TogglePeerStoriesHidden(_R5):
+    """TL function ``stories.togglePeerStoriesHidden#bd0415c4`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hidden")
     CONSTRUCTOR_ID = 0xBD0415C4
@@ -824,8 +859,8 @@ class TogglePeerStoriesHidden(_F["bool"]):
         return r.read_bool()
 
 
-class GetStoryReactionsList(_F["_types_stories.TypeStoryReactionsList"]):
-    """``stories.getStoryReactionsList#b9b2881f flags:# forwards_first:flags.2?true peer:InputPeer id:int reaction:flags.0?Reaction offset:flags.1?string limit:int = stories.StoryReactionsList``"""
+class GetStoryReactionsList(_R13):
+    """TL function ``stories.getStoryReactionsList#b9b2881f`` returning ``stories.StoryReactionsList``; fields: ``_TL``."""
 
     __slots__ = ("forwards_first", "peer", "id", "reaction", "offset", "limit")
     CONSTRUCTOR_ID = 0xB9B2881F
@@ -869,8 +904,8 @@ class GetStoryReactionsList(_F["_types_stories.TypeStoryReactionsList"]):
         return r.read_typed(_T_stories_StoryReactionsList)
 
 
-class TogglePinnedToTop(_F["bool"]):
-    """``stories.togglePinnedToTop#0b297e9b peer:InputPeer id:Vector<int> = Bool``"""
+class TogglePinnedToTop(_R5):
+    """TL function ``stories.togglePinnedToTop#0b297e9b`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x0B297E9B
@@ -898,8 +933,8 @@ class TogglePinnedToTop(_F["bool"]):
         return r.read_bool()
 
 
-class SearchPosts(_F["_types_stories.TypeFoundStories"]):
-    """``stories.searchPosts#d1810907 flags:# hashtag:flags.0?string area:flags.1?MediaArea peer:flags.2?InputPeer offset:string limit:int = stories.FoundStories``"""
+class SearchPosts(_R14):
+    """TL function ``stories.searchPosts#d1810907`` returning ``stories.FoundStories``; fields: ``_TL``."""
 
     __slots__ = ("hashtag", "area", "peer", "offset", "limit")
     CONSTRUCTOR_ID = 0xD1810907
@@ -942,8 +977,8 @@ class SearchPosts(_F["_types_stories.TypeFoundStories"]):
         return r.read_typed(_T_stories_FoundStories)
 
 
-class CreateAlbum(_F["_types.TypeStoryAlbum"]):
-    """``stories.createAlbum#a36396e5 peer:InputPeer title:string stories:Vector<int> = StoryAlbum``"""
+class CreateAlbum(_R15):
+    """TL function ``stories.createAlbum#a36396e5`` returning ``StoryAlbum``; fields: ``_TL``."""
 
     __slots__ = ("peer", "title", "stories")
     CONSTRUCTOR_ID = 0xA36396E5
@@ -974,8 +1009,8 @@ class CreateAlbum(_F["_types.TypeStoryAlbum"]):
         return r.read_typed(_T_StoryAlbum)
 
 
-class UpdateAlbum(_F["_types.TypeStoryAlbum"]):
-    """``stories.updateAlbum#5e5259b6 flags:# peer:InputPeer album_id:int title:flags.0?string delete_stories:flags.1?Vector<int> add_stories:flags.2?Vector<int> order:flags.3?Vector<int> = StoryAlbum``"""
+class UpdateAlbum(_R15):
+    """TL function ``stories.updateAlbum#5e5259b6`` returning ``StoryAlbum``; fields: ``_TL``."""
 
     __slots__ = ("peer", "album_id", "title", "delete_stories", "add_stories", "order")
     CONSTRUCTOR_ID = 0x5E5259B6
@@ -1022,8 +1057,8 @@ class UpdateAlbum(_F["_types.TypeStoryAlbum"]):
         return r.read_typed(_T_StoryAlbum)
 
 
-class ReorderAlbums(_F["bool"]):
-    """``stories.reorderAlbums#8535fbd9 peer:InputPeer order:Vector<int> = Bool``"""
+class ReorderAlbums(_R5):
+    """TL function ``stories.reorderAlbums#8535fbd9`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "order")
     CONSTRUCTOR_ID = 0x8535FBD9
@@ -1051,8 +1086,8 @@ class ReorderAlbums(_F["bool"]):
         return r.read_bool()
 
 
-class DeleteAlbum(_F["bool"]):
-    """``stories.deleteAlbum#8d3456d0 peer:InputPeer album_id:int = Bool``"""
+class DeleteAlbum(_R5):
+    """TL function ``stories.deleteAlbum#8d3456d0`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("peer", "album_id")
     CONSTRUCTOR_ID = 0x8D3456D0
@@ -1080,8 +1115,8 @@ class DeleteAlbum(_F["bool"]):
         return r.read_bool()
 
 
-class GetAlbums(_F["_types_stories.TypeAlbums"]):
-    """``stories.getAlbums#25b3eac7 peer:InputPeer hash:long = stories.Albums``"""
+class GetAlbums(_R16):
+    """TL function ``stories.getAlbums#25b3eac7`` returning ``stories.Albums``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0x25B3EAC7
@@ -1109,8 +1144,8 @@ class GetAlbums(_F["_types_stories.TypeAlbums"]):
         return r.read_typed(_T_stories_Albums)
 
 
-class GetAlbumStories(_F["_types_stories.TypeStories"]):
-    """``stories.getAlbumStories#ac806d61 peer:InputPeer album_id:int offset:int limit:int = stories.Stories``"""
+class GetAlbumStories(_R4):
+    """TL function ``stories.getAlbumStories#ac806d61`` returning ``stories.Stories``; fields: ``_TL``."""
 
     __slots__ = ("peer", "album_id", "offset", "limit")
     CONSTRUCTOR_ID = 0xAC806D61
@@ -1140,8 +1175,8 @@ class GetAlbumStories(_F["_types_stories.TypeStories"]):
         return r.read_typed(_T_stories_Stories)
 
 
-class StartLive(_F["_types.TypeUpdates"]):
-    """``stories.startLive#d069ccde flags:# pinned:flags.2?true noforwards:flags.4?true rtmp_stream:flags.5?true peer:InputPeer caption:flags.0?string entities:flags.1?Vector<MessageEntity> privacy_rules:Vector<InputPrivacyRule> random_id:long messages_enabled:flags.6?Bool send_paid_messages_stars:flags.7?long = Updates``"""
+class StartLive(_R1):
+    """TL function ``stories.startLive#d069ccde`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "noforwards", "rtmp_stream", "peer", "caption", "entities", "privacy_rules", "random_id", "messages_enabled", "send_paid_messages_stars")
     CONSTRUCTOR_ID = 0xD069CCDE

@@ -28,6 +28,13 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import updates as _types_updates
+    _R0 = _F[_types_updates.TypeState]
+    _R1 = _F[_types_updates.TypeDifference]
+    _R2 = _F[_types_updates.TypeChannelDifference]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -43,8 +50,8 @@ _T_updates_Difference = _TYPE_IDS["updates.Difference"]
 _T_updates_State = _TYPE_IDS["updates.State"]
 
 
-class GetState(_F["_types_updates.TypeState"]):
-    """``updates.getState#edd4882a = updates.State``"""
+class GetState(_R0):
+    """TL function ``updates.getState#edd4882a`` returning ``updates.State``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEDD4882A
@@ -67,8 +74,8 @@ class GetState(_F["_types_updates.TypeState"]):
         return r.read_typed(_T_updates_State)
 
 
-class GetDifference(_F["_types_updates.TypeDifference"]):
-    """``updates.getDifference#19c2f763 flags:# pts:int pts_limit:flags.1?int pts_total_limit:flags.0?int date:int qts:int qts_limit:flags.2?int = updates.Difference``"""
+class GetDifference(_R1):
+    """TL function ``updates.getDifference#19c2f763`` returning ``updates.Difference``; fields: ``_TL``."""
 
     __slots__ = ("pts", "pts_limit", "pts_total_limit", "date", "qts", "qts_limit")
     CONSTRUCTOR_ID = 0x19C2F763
@@ -110,8 +117,8 @@ class GetDifference(_F["_types_updates.TypeDifference"]):
         return r.read_typed(_T_updates_Difference)
 
 
-class GetChannelDifference(_F["_types_updates.TypeChannelDifference"]):
-    """``updates.getChannelDifference#03173d78 flags:# force:flags.0?true channel:InputChannel filter:ChannelMessagesFilter pts:int limit:int = updates.ChannelDifference``"""
+class GetChannelDifference(_R2):
+    """TL function ``updates.getChannelDifference#03173d78`` returning ``updates.ChannelDifference``; fields: ``_TL``."""
 
     __slots__ = ("force", "channel", "filter", "pts", "limit")
     CONSTRUCTOR_ID = 0x03173D78

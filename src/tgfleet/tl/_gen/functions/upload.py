@@ -28,6 +28,17 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import upload as _types_upload
+    _R0 = _F[bool]
+    _R1 = _F[_types_upload.TypeFile]
+    _R2 = _F[_types_upload.TypeWebFile]
+    _R3 = _F[_types_upload.TypeCdnFile]
+    _R4 = _F[list[_types.TypeFileHash]]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -46,8 +57,8 @@ _T_upload_File = _TYPE_IDS["upload.File"]
 _T_upload_WebFile = _TYPE_IDS["upload.WebFile"]
 
 
-class SaveFilePart(_F["bool"]):
-    """``upload.saveFilePart#b304a621 file_id:long file_part:int bytes:bytes = Bool``"""
+class SaveFilePart(_R0):
+    """TL function ``upload.saveFilePart#b304a621`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("file_id", "file_part", "bytes")
     CONSTRUCTOR_ID = 0xB304A621
@@ -75,8 +86,8 @@ class SaveFilePart(_F["bool"]):
         return r.read_bool()
 
 
-class GetFile(_F["_types_upload.TypeFile"]):
-    """``upload.getFile#be5335be flags:# precise:flags.0?true cdn_supported:flags.1?true location:InputFileLocation offset:long limit:int = upload.File``"""
+class GetFile(_R1):
+    """TL function ``upload.getFile#be5335be`` returning ``upload.File``; fields: ``_TL``."""
 
     __slots__ = ("precise", "cdn_supported", "location", "offset", "limit")
     CONSTRUCTOR_ID = 0xBE5335BE
@@ -112,8 +123,8 @@ class GetFile(_F["_types_upload.TypeFile"]):
         return r.read_typed(_T_upload_File)
 
 
-class SaveBigFilePart(_F["bool"]):
-    """``upload.saveBigFilePart#de7b673d file_id:long file_part:int file_total_parts:int bytes:bytes = Bool``"""
+class SaveBigFilePart(_R0):
+    """TL function ``upload.saveBigFilePart#de7b673d`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("file_id", "file_part", "file_total_parts", "bytes")
     CONSTRUCTOR_ID = 0xDE7B673D
@@ -142,8 +153,8 @@ class SaveBigFilePart(_F["bool"]):
         return r.read_bool()
 
 
-class GetWebFile(_F["_types_upload.TypeWebFile"]):
-    """``upload.getWebFile#24e6818d location:InputWebFileLocation offset:int limit:int = upload.WebFile``"""
+class GetWebFile(_R2):
+    """TL function ``upload.getWebFile#24e6818d`` returning ``upload.WebFile``; fields: ``_TL``."""
 
     __slots__ = ("location", "offset", "limit")
     CONSTRUCTOR_ID = 0x24E6818D
@@ -172,8 +183,8 @@ class GetWebFile(_F["_types_upload.TypeWebFile"]):
         return r.read_typed(_T_upload_WebFile)
 
 
-class GetCdnFile(_F["_types_upload.TypeCdnFile"]):
-    """``upload.getCdnFile#395f69da file_token:bytes offset:long limit:int = upload.CdnFile``"""
+class GetCdnFile(_R3):
+    """TL function ``upload.getCdnFile#395f69da`` returning ``upload.CdnFile``; fields: ``_TL``."""
 
     __slots__ = ("file_token", "offset", "limit")
     CONSTRUCTOR_ID = 0x395F69DA
@@ -202,8 +213,8 @@ class GetCdnFile(_F["_types_upload.TypeCdnFile"]):
         return r.read_typed(_T_upload_CdnFile)
 
 
-class ReuploadCdnFile(_F["list[_types.TypeFileHash]"]):
-    """``upload.reuploadCdnFile#9b2754a8 file_token:bytes request_token:bytes = Vector<FileHash>``"""
+class ReuploadCdnFile(_R4):
+    """TL function ``upload.reuploadCdnFile#9b2754a8`` returning ``Vector<FileHash>``; fields: ``_TL``."""
 
     __slots__ = ("file_token", "request_token")
     CONSTRUCTOR_ID = 0x9B2754A8
@@ -231,8 +242,8 @@ class ReuploadCdnFile(_F["list[_types.TypeFileHash]"]):
         return r.read_vector_typed(_T_FileHash)
 
 
-class GetCdnFileHashes(_F["list[_types.TypeFileHash]"]):
-    """``upload.getCdnFileHashes#91dc3f31 file_token:bytes offset:long = Vector<FileHash>``"""
+class GetCdnFileHashes(_R4):
+    """TL function ``upload.getCdnFileHashes#91dc3f31`` returning ``Vector<FileHash>``; fields: ``_TL``."""
 
     __slots__ = ("file_token", "offset")
     CONSTRUCTOR_ID = 0x91DC3F31
@@ -260,8 +271,8 @@ class GetCdnFileHashes(_F["list[_types.TypeFileHash]"]):
         return r.read_vector_typed(_T_FileHash)
 
 
-class GetFileHashes(_F["list[_types.TypeFileHash]"]):
-    """``upload.getFileHashes#9156982a location:InputFileLocation offset:long = Vector<FileHash>``"""
+class GetFileHashes(_R4):
+    """TL function ``upload.getFileHashes#9156982a`` returning ``Vector<FileHash>``; fields: ``_TL``."""
 
     __slots__ = ("location", "offset")
     CONSTRUCTOR_ID = 0x9156982A

@@ -28,6 +28,19 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import users as _types_users
+    _R0 = _F[list[_types.TypeUser]]
+    _R1 = _F[_types_users.TypeUserFull]
+    _R2 = _F[bool]
+    _R3 = _F[list[_types.TypeRequirementToContact]]
+    _R4 = _F[_types_users.TypeSavedMusic]
+    _R5 = _F[_types.TypeUpdates]
+else:
+    _R0 = _F
+    _R1 = _F
+    _R2 = _F
+    _R3 = _F
+    _R4 = _F
+    _R5 = _F
 
 _new = object.__new__
 _X = TypeVar("_X")
@@ -43,8 +56,8 @@ _T_users_SavedMusic = _TYPE_IDS["users.SavedMusic"]
 _T_users_UserFull = _TYPE_IDS["users.UserFull"]
 
 
-class GetUsers(_F["list[_types.TypeUser]"]):
-    """``users.getUsers#0d91a548 id:Vector<InputUser> = Vector<User>``"""
+class GetUsers(_R0):
+    """TL function ``users.getUsers#0d91a548`` returning ``Vector<User>``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x0D91A548
@@ -69,8 +82,8 @@ class GetUsers(_F["list[_types.TypeUser]"]):
         return r.read_vector_typed(_T_User)
 
 
-class GetFullUser(_F["_types_users.TypeUserFull"]):
-    """``users.getFullUser#b60f5918 id:InputUser = users.UserFull``"""
+class GetFullUser(_R1):
+    """TL function ``users.getFullUser#b60f5918`` returning ``users.UserFull``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xB60F5918
@@ -95,8 +108,8 @@ class GetFullUser(_F["_types_users.TypeUserFull"]):
         return r.read_typed(_T_users_UserFull)
 
 
-class SetSecureValueErrors(_F["bool"]):
-    """``users.setSecureValueErrors#90c894b5 id:InputUser errors:Vector<SecureValueError> = Bool``"""
+class SetSecureValueErrors(_R2):
+    """TL function ``users.setSecureValueErrors#90c894b5`` returning ``Bool``; fields: ``_TL``."""
 
     __slots__ = ("id", "errors")
     CONSTRUCTOR_ID = 0x90C894B5
@@ -124,8 +137,8 @@ class SetSecureValueErrors(_F["bool"]):
         return r.read_bool()
 
 
-class GetRequirementsToContact(_F["list[_types.TypeRequirementToContact]"]):
-    """``users.getRequirementsToContact#d89a83a3 id:Vector<InputUser> = Vector<RequirementToContact>``"""
+class GetRequirementsToContact(_R3):
+    """TL function ``users.getRequirementsToContact#d89a83a3`` returning ``Vector<RequirementToContact>``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xD89A83A3
@@ -150,8 +163,8 @@ class GetRequirementsToContact(_F["list[_types.TypeRequirementToContact]"]):
         return r.read_vector_typed(_T_RequirementToContact)
 
 
-class GetSavedMusic(_F["_types_users.TypeSavedMusic"]):
-    """``users.getSavedMusic#788d7fe3 id:InputUser offset:int limit:int hash:long = users.SavedMusic``"""
+class GetSavedMusic(_R4):
+    """TL function ``users.getSavedMusic#788d7fe3`` returning ``users.SavedMusic``; fields: ``_TL``."""
 
     __slots__ = ("id", "offset", "limit", "hash")
     CONSTRUCTOR_ID = 0x788D7FE3
@@ -181,8 +194,8 @@ class GetSavedMusic(_F["_types_users.TypeSavedMusic"]):
         return r.read_typed(_T_users_SavedMusic)
 
 
-class GetSavedMusicByID(_F["_types_users.TypeSavedMusic"]):
-    """``users.getSavedMusicByID#7573a4e9 id:InputUser documents:Vector<InputDocument> = users.SavedMusic``"""
+class GetSavedMusicByID(_R4):
+    """TL function ``users.getSavedMusicByID#7573a4e9`` returning ``users.SavedMusic``; fields: ``_TL``."""
 
     __slots__ = ("id", "documents")
     CONSTRUCTOR_ID = 0x7573A4E9
@@ -210,8 +223,8 @@ class GetSavedMusicByID(_F["_types_users.TypeSavedMusic"]):
         return r.read_typed(_T_users_SavedMusic)
 
 
-class SuggestBirthday(_F["_types.TypeUpdates"]):
-    """``users.suggestBirthday#fc533372 id:InputUser birthday:Birthday = Updates``"""
+class SuggestBirthday(_R5):
+    """TL function ``users.suggestBirthday#fc533372`` returning ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("id", "birthday")
     CONSTRUCTOR_ID = 0xFC533372

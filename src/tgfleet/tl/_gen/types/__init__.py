@@ -2719,7 +2719,7 @@ class TypeWebViewResult(_O):
 
 
 class Error(TypeError):
-    """``error#c4b9f9bb code:int text:string = Error``"""
+    """TL ``error#c4b9f9bb`` of type ``Error``; fields: ``_TL``."""
 
     __slots__ = ("code", "text")
     CONSTRUCTOR_ID = 0xC4B9F9BB
@@ -2743,7 +2743,7 @@ class Error(TypeError):
 
 
 class IpPort(TypeIpPort):
-    """``ipPort#d433ad73 ipv4:int port:int = IpPort``"""
+    """TL ``ipPort#d433ad73`` of type ``IpPort``; fields: ``_TL``."""
 
     __slots__ = ("ipv4", "port")
     CONSTRUCTOR_ID = 0xD433AD73
@@ -2765,7 +2765,7 @@ class IpPort(TypeIpPort):
 
 
 class IpPortSecret(TypeIpPort):
-    """``ipPortSecret#37982646 ipv4:int port:int secret:bytes = IpPort``"""
+    """TL ``ipPortSecret#37982646`` of type ``IpPort``; fields: ``_TL``."""
 
     __slots__ = ("ipv4", "port", "secret")
     CONSTRUCTOR_ID = 0x37982646
@@ -2790,7 +2790,7 @@ class IpPortSecret(TypeIpPort):
 
 
 class AccessPointRule(TypeAccessPointRule):
-    """``accessPointRule#4679b65f phone_prefix_rules:string dc_id:int ips:vector<IpPort> = AccessPointRule``"""
+    """TL ``accessPointRule#4679b65f`` of type ``AccessPointRule``; fields: ``_TL``."""
 
     __slots__ = ("phone_prefix_rules", "dc_id", "ips")
     CONSTRUCTOR_ID = 0x4679B65F
@@ -2820,7 +2820,7 @@ class AccessPointRule(TypeAccessPointRule):
 
 
 class InputPeerPhotoFileLocationLegacy(TypeInputFileLocation):
-    """``inputPeerPhotoFileLocationLegacy#27d69997 flags:# big:flags.0?true peer:InputPeer volume_id:long local_id:int = InputFileLocation``"""
+    """TL ``inputPeerPhotoFileLocationLegacy#27d69997`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("big", "peer", "volume_id", "local_id")
     CONSTRUCTOR_ID = 0x27D69997
@@ -2851,7 +2851,7 @@ class InputPeerPhotoFileLocationLegacy(TypeInputFileLocation):
 
 
 class InputStickerSetThumbLegacy(TypeInputFileLocation):
-    """``inputStickerSetThumbLegacy#0dbaeae9 stickerset:InputStickerSet volume_id:long local_id:int = InputFileLocation``"""
+    """TL ``inputStickerSetThumbLegacy#0dbaeae9`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "volume_id", "local_id")
     CONSTRUCTOR_ID = 0x0DBAEAE9
@@ -2877,7 +2877,7 @@ class InputStickerSetThumbLegacy(TypeInputFileLocation):
 
 
 class InputPeerEmpty(TypeInputPeer):
-    """``inputPeerEmpty#7f3b18ea = InputPeer``"""
+    """TL ``inputPeerEmpty#7f3b18ea`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7F3B18EA
@@ -2897,7 +2897,7 @@ class InputPeerEmpty(TypeInputPeer):
 
 
 class InputPeerSelf(TypeInputPeer):
-    """``inputPeerSelf#7da07ec9 = InputPeer``"""
+    """TL ``inputPeerSelf#7da07ec9`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7DA07EC9
@@ -2917,7 +2917,7 @@ class InputPeerSelf(TypeInputPeer):
 
 
 class InputPeerChat(TypeInputPeer):
-    """``inputPeerChat#35a95cb9 chat_id:long = InputPeer``"""
+    """TL ``inputPeerChat#35a95cb9`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0x35A95CB9
@@ -2938,7 +2938,7 @@ class InputPeerChat(TypeInputPeer):
 
 
 class InputPeerUser(TypeInputPeer):
-    """``inputPeerUser#dde8a54c user_id:long access_hash:long = InputPeer``"""
+    """TL ``inputPeerUser#dde8a54c`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "access_hash")
     CONSTRUCTOR_ID = 0xDDE8A54C
@@ -2960,7 +2960,7 @@ class InputPeerUser(TypeInputPeer):
 
 
 class InputPeerChannel(TypeInputPeer):
-    """``inputPeerChannel#27bcbbfc channel_id:long access_hash:long = InputPeer``"""
+    """TL ``inputPeerChannel#27bcbbfc`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "access_hash")
     CONSTRUCTOR_ID = 0x27BCBBFC
@@ -2982,7 +2982,7 @@ class InputPeerChannel(TypeInputPeer):
 
 
 class InputPeerUserFromMessage(TypeInputPeer):
-    """``inputPeerUserFromMessage#a87b0a1c peer:InputPeer msg_id:int user_id:long = InputPeer``"""
+    """TL ``inputPeerUserFromMessage#a87b0a1c`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "user_id")
     CONSTRUCTOR_ID = 0xA87B0A1C
@@ -3008,7 +3008,7 @@ class InputPeerUserFromMessage(TypeInputPeer):
 
 
 class InputPeerChannelFromMessage(TypeInputPeer):
-    """``inputPeerChannelFromMessage#bd2a0840 peer:InputPeer msg_id:int channel_id:long = InputPeer``"""
+    """TL ``inputPeerChannelFromMessage#bd2a0840`` of type ``InputPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "channel_id")
     CONSTRUCTOR_ID = 0xBD2A0840
@@ -3034,7 +3034,7 @@ class InputPeerChannelFromMessage(TypeInputPeer):
 
 
 class InputUserEmpty(TypeInputUser):
-    """``inputUserEmpty#b98886cf = InputUser``"""
+    """TL ``inputUserEmpty#b98886cf`` of type ``InputUser``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB98886CF
@@ -3054,7 +3054,7 @@ class InputUserEmpty(TypeInputUser):
 
 
 class InputUserSelf(TypeInputUser):
-    """``inputUserSelf#f7c1b13f = InputUser``"""
+    """TL ``inputUserSelf#f7c1b13f`` of type ``InputUser``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF7C1B13F
@@ -3074,7 +3074,7 @@ class InputUserSelf(TypeInputUser):
 
 
 class InputUser(TypeInputUser):
-    """``inputUser#f21158c6 user_id:long access_hash:long = InputUser``"""
+    """TL ``inputUser#f21158c6`` of type ``InputUser``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "access_hash")
     CONSTRUCTOR_ID = 0xF21158C6
@@ -3096,7 +3096,7 @@ class InputUser(TypeInputUser):
 
 
 class InputUserFromMessage(TypeInputUser):
-    """``inputUserFromMessage#1da448e2 peer:InputPeer msg_id:int user_id:long = InputUser``"""
+    """TL ``inputUserFromMessage#1da448e2`` of type ``InputUser``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "user_id")
     CONSTRUCTOR_ID = 0x1DA448E2
@@ -3122,7 +3122,7 @@ class InputUserFromMessage(TypeInputUser):
 
 
 class InputPhoneContact(TypeInputContact):
-    """``inputPhoneContact#6a1dc4be flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities = InputContact``"""
+    """TL ``inputPhoneContact#6a1dc4be`` of type ``InputContact``; fields: ``_TL``."""
 
     __slots__ = ("client_id", "phone", "first_name", "last_name", "note")
     CONSTRUCTOR_ID = 0x6A1DC4BE
@@ -3158,7 +3158,7 @@ class InputPhoneContact(TypeInputContact):
 
 
 class InputFile(TypeInputFile):
-    """``inputFile#f52ff27f id:long parts:int name:string md5_checksum:string = InputFile``"""
+    """TL ``inputFile#f52ff27f`` of type ``InputFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "parts", "name", "md5_checksum")
     CONSTRUCTOR_ID = 0xF52FF27F
@@ -3186,7 +3186,7 @@ class InputFile(TypeInputFile):
 
 
 class InputFileBig(TypeInputFile):
-    """``inputFileBig#fa4f0bb5 id:long parts:int name:string = InputFile``"""
+    """TL ``inputFileBig#fa4f0bb5`` of type ``InputFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "parts", "name")
     CONSTRUCTOR_ID = 0xFA4F0BB5
@@ -3211,7 +3211,7 @@ class InputFileBig(TypeInputFile):
 
 
 class InputFileStoryDocument(TypeInputFile):
-    """``inputFileStoryDocument#62dc8b48 id:InputDocument = InputFile``"""
+    """TL ``inputFileStoryDocument#62dc8b48`` of type ``InputFile``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x62DC8B48
@@ -3233,7 +3233,7 @@ class InputFileStoryDocument(TypeInputFile):
 
 
 class InputMediaEmpty(TypeInputMedia):
-    """``inputMediaEmpty#9664f57f = InputMedia``"""
+    """TL ``inputMediaEmpty#9664f57f`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9664F57F
@@ -3253,7 +3253,7 @@ class InputMediaEmpty(TypeInputMedia):
 
 
 class InputMediaUploadedPhoto(TypeInputMedia):
-    """``inputMediaUploadedPhoto#7d8375da flags:# spoiler:flags.2?true live_photo:flags.3?true file:InputFile stickers:flags.0?Vector<InputDocument> ttl_seconds:flags.1?int video:flags.3?InputDocument = InputMedia``"""
+    """TL ``inputMediaUploadedPhoto#7d8375da`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "live_photo", "file", "stickers", "ttl_seconds", "video")
     CONSTRUCTOR_ID = 0x7D8375DA
@@ -3294,7 +3294,7 @@ class InputMediaUploadedPhoto(TypeInputMedia):
 
 
 class InputMediaPhoto(TypeInputMedia):
-    """``inputMediaPhoto#e3af4434 flags:# spoiler:flags.1?true live_photo:flags.2?true id:InputPhoto ttl_seconds:flags.0?int video:flags.2?InputDocument = InputMedia``"""
+    """TL ``inputMediaPhoto#e3af4434`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "live_photo", "id", "ttl_seconds", "video")
     CONSTRUCTOR_ID = 0xE3AF4434
@@ -3331,7 +3331,7 @@ class InputMediaPhoto(TypeInputMedia):
 
 
 class InputMediaGeoPoint(TypeInputMedia):
-    """``inputMediaGeoPoint#f9c44144 geo_point:InputGeoPoint = InputMedia``"""
+    """TL ``inputMediaGeoPoint#f9c44144`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("geo_point",)
     CONSTRUCTOR_ID = 0xF9C44144
@@ -3353,7 +3353,7 @@ class InputMediaGeoPoint(TypeInputMedia):
 
 
 class InputMediaContact(TypeInputMedia):
-    """``inputMediaContact#f8ab7dfb phone_number:string first_name:string last_name:string vcard:string = InputMedia``"""
+    """TL ``inputMediaContact#f8ab7dfb`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "first_name", "last_name", "vcard")
     CONSTRUCTOR_ID = 0xF8AB7DFB
@@ -3384,7 +3384,7 @@ class InputMediaContact(TypeInputMedia):
 
 
 class InputMediaUploadedDocument(TypeInputMedia):
-    """``inputMediaUploadedDocument#037c9330 flags:# nosound_video:flags.3?true force_file:flags.4?true spoiler:flags.5?true file:InputFile thumb:flags.2?InputFile mime_type:string attributes:Vector<DocumentAttribute> stickers:flags.0?Vector<InputDocument> video_cover:flags.6?InputPhoto video_timestamp:flags.7?int ttl_seconds:flags.1?int = InputMedia``"""
+    """TL ``inputMediaUploadedDocument#037c9330`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("nosound_video", "force_file", "spoiler", "file", "thumb", "mime_type", "attributes", "stickers", "video_cover", "video_timestamp", "ttl_seconds")
     CONSTRUCTOR_ID = 0x037C9330
@@ -3441,7 +3441,7 @@ class InputMediaUploadedDocument(TypeInputMedia):
 
 
 class InputMediaDocument(TypeInputMedia):
-    """``inputMediaDocument#a8763ab5 flags:# spoiler:flags.2?true id:InputDocument video_cover:flags.3?InputPhoto video_timestamp:flags.4?int ttl_seconds:flags.0?int query:flags.1?string = InputMedia``"""
+    """TL ``inputMediaDocument#a8763ab5`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "id", "video_cover", "video_timestamp", "ttl_seconds", "query")
     CONSTRUCTOR_ID = 0xA8763AB5
@@ -3484,7 +3484,7 @@ class InputMediaDocument(TypeInputMedia):
 
 
 class InputMediaVenue(TypeInputMedia):
-    """``inputMediaVenue#c13d1c11 geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string = InputMedia``"""
+    """TL ``inputMediaVenue#c13d1c11`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "title", "address", "provider", "venue_id", "venue_type")
     CONSTRUCTOR_ID = 0xC13D1C11
@@ -3521,7 +3521,7 @@ class InputMediaVenue(TypeInputMedia):
 
 
 class InputMediaPhotoExternal(TypeInputMedia):
-    """``inputMediaPhotoExternal#e5bbfe1a flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int = InputMedia``"""
+    """TL ``inputMediaPhotoExternal#e5bbfe1a`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "url", "ttl_seconds")
     CONSTRUCTOR_ID = 0xE5BBFE1A
@@ -3552,7 +3552,7 @@ class InputMediaPhotoExternal(TypeInputMedia):
 
 
 class InputMediaDocumentExternal(TypeInputMedia):
-    """``inputMediaDocumentExternal#779600f9 flags:# spoiler:flags.1?true url:string ttl_seconds:flags.0?int video_cover:flags.2?InputPhoto video_timestamp:flags.3?int = InputMedia``"""
+    """TL ``inputMediaDocumentExternal#779600f9`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "url", "ttl_seconds", "video_cover", "video_timestamp")
     CONSTRUCTOR_ID = 0x779600F9
@@ -3591,7 +3591,7 @@ class InputMediaDocumentExternal(TypeInputMedia):
 
 
 class InputMediaGame(TypeInputMedia):
-    """``inputMediaGame#d33f43f3 id:InputGame = InputMedia``"""
+    """TL ``inputMediaGame#d33f43f3`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xD33F43F3
@@ -3613,7 +3613,7 @@ class InputMediaGame(TypeInputMedia):
 
 
 class InputMediaInvoice(TypeInputMedia):
-    """``inputMediaInvoice#405fef0d flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:flags.3?string provider_data:DataJSON start_param:flags.1?string extended_media:flags.2?InputMedia = InputMedia``"""
+    """TL ``inputMediaInvoice#405fef0d`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("title", "description", "photo", "invoice", "payload", "provider", "provider_data", "start_param", "extended_media")
     CONSTRUCTOR_ID = 0x405FEF0D
@@ -3666,7 +3666,7 @@ class InputMediaInvoice(TypeInputMedia):
 
 
 class InputMediaGeoLive(TypeInputMedia):
-    """``inputMediaGeoLive#971fa843 flags:# stopped:flags.0?true geo_point:InputGeoPoint heading:flags.2?int period:flags.1?int proximity_notification_radius:flags.3?int = InputMedia``"""
+    """TL ``inputMediaGeoLive#971fa843`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("stopped", "geo_point", "heading", "period", "proximity_notification_radius")
     CONSTRUCTOR_ID = 0x971FA843
@@ -3705,7 +3705,7 @@ class InputMediaGeoLive(TypeInputMedia):
 
 
 class InputMediaPoll(TypeInputMedia):
-    """``inputMediaPoll#883a4108 flags:# poll:Poll correct_answers:flags.0?Vector<int> attached_media:flags.3?InputMedia solution:flags.1?string solution_entities:flags.1?Vector<MessageEntity> solution_media:flags.2?InputMedia = InputMedia``"""
+    """TL ``inputMediaPoll#883a4108`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("poll", "correct_answers", "attached_media", "solution", "solution_entities", "solution_media")
     CONSTRUCTOR_ID = 0x883A4108
@@ -3750,7 +3750,7 @@ class InputMediaPoll(TypeInputMedia):
 
 
 class InputMediaDice(TypeInputMedia):
-    """``inputMediaDice#e66fbf7b emoticon:string = InputMedia``"""
+    """TL ``inputMediaDice#e66fbf7b`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0xE66FBF7B
@@ -3772,7 +3772,7 @@ class InputMediaDice(TypeInputMedia):
 
 
 class InputMediaStory(TypeInputMedia):
-    """``inputMediaStory#89fdd778 peer:InputPeer id:int = InputMedia``"""
+    """TL ``inputMediaStory#89fdd778`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id")
     CONSTRUCTOR_ID = 0x89FDD778
@@ -3797,7 +3797,7 @@ class InputMediaStory(TypeInputMedia):
 
 
 class InputMediaWebPage(TypeInputMedia):
-    """``inputMediaWebPage#c21b8849 flags:# force_large_media:flags.0?true force_small_media:flags.1?true optional:flags.2?true url:string = InputMedia``"""
+    """TL ``inputMediaWebPage#c21b8849`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("force_large_media", "force_small_media", "optional", "url")
     CONSTRUCTOR_ID = 0xC21B8849
@@ -3828,7 +3828,7 @@ class InputMediaWebPage(TypeInputMedia):
 
 
 class InputMediaPaidMedia(TypeInputMedia):
-    """``inputMediaPaidMedia#c4103386 flags:# stars_amount:long extended_media:Vector<InputMedia> payload:flags.0?string = InputMedia``"""
+    """TL ``inputMediaPaidMedia#c4103386`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("stars_amount", "extended_media", "payload")
     CONSTRUCTOR_ID = 0xC4103386
@@ -3858,7 +3858,7 @@ class InputMediaPaidMedia(TypeInputMedia):
 
 
 class InputMediaTodo(TypeInputMedia):
-    """``inputMediaTodo#9fc55fde todo:TodoList = InputMedia``"""
+    """TL ``inputMediaTodo#9fc55fde`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("todo",)
     CONSTRUCTOR_ID = 0x9FC55FDE
@@ -3880,7 +3880,7 @@ class InputMediaTodo(TypeInputMedia):
 
 
 class InputMediaStakeDice(TypeInputMedia):
-    """``inputMediaStakeDice#f3a9244a game_hash:string ton_amount:long client_seed:bytes = InputMedia``"""
+    """TL ``inputMediaStakeDice#f3a9244a`` of type ``InputMedia``; fields: ``_TL``."""
 
     __slots__ = ("game_hash", "ton_amount", "client_seed")
     CONSTRUCTOR_ID = 0xF3A9244A
@@ -3908,7 +3908,7 @@ class InputMediaStakeDice(TypeInputMedia):
 
 
 class InputChatPhotoEmpty(TypeInputChatPhoto):
-    """``inputChatPhotoEmpty#1ca48f57 = InputChatPhoto``"""
+    """TL ``inputChatPhotoEmpty#1ca48f57`` of type ``InputChatPhoto``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1CA48F57
@@ -3928,7 +3928,7 @@ class InputChatPhotoEmpty(TypeInputChatPhoto):
 
 
 class InputChatUploadedPhoto(TypeInputChatPhoto):
-    """``inputChatUploadedPhoto#bdcdaec0 flags:# file:flags.0?InputFile video:flags.1?InputFile video_start_ts:flags.2?double video_emoji_markup:flags.3?VideoSize = InputChatPhoto``"""
+    """TL ``inputChatUploadedPhoto#bdcdaec0`` of type ``InputChatPhoto``; fields: ``_TL``."""
 
     __slots__ = ("file", "video", "video_start_ts", "video_emoji_markup")
     CONSTRUCTOR_ID = 0xBDCDAEC0
@@ -3966,7 +3966,7 @@ class InputChatUploadedPhoto(TypeInputChatPhoto):
 
 
 class InputChatPhoto(TypeInputChatPhoto):
-    """``inputChatPhoto#8953ad37 id:InputPhoto = InputChatPhoto``"""
+    """TL ``inputChatPhoto#8953ad37`` of type ``InputChatPhoto``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x8953AD37
@@ -3988,7 +3988,7 @@ class InputChatPhoto(TypeInputChatPhoto):
 
 
 class InputGeoPointEmpty(TypeInputGeoPoint):
-    """``inputGeoPointEmpty#e4c123d6 = InputGeoPoint``"""
+    """TL ``inputGeoPointEmpty#e4c123d6`` of type ``InputGeoPoint``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE4C123D6
@@ -4008,7 +4008,7 @@ class InputGeoPointEmpty(TypeInputGeoPoint):
 
 
 class InputGeoPoint(TypeInputGeoPoint):
-    """``inputGeoPoint#48222faf flags:# lat:double long:double accuracy_radius:flags.0?int = InputGeoPoint``"""
+    """TL ``inputGeoPoint#48222faf`` of type ``InputGeoPoint``; fields: ``_TL``."""
 
     __slots__ = ("lat", "long", "accuracy_radius")
     CONSTRUCTOR_ID = 0x48222FAF
@@ -4036,7 +4036,7 @@ class InputGeoPoint(TypeInputGeoPoint):
 
 
 class InputPhotoEmpty(TypeInputPhoto):
-    """``inputPhotoEmpty#1cd7bf0d = InputPhoto``"""
+    """TL ``inputPhotoEmpty#1cd7bf0d`` of type ``InputPhoto``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1CD7BF0D
@@ -4056,7 +4056,7 @@ class InputPhotoEmpty(TypeInputPhoto):
 
 
 class InputPhoto(TypeInputPhoto):
-    """``inputPhoto#3bb3b94a id:long access_hash:long file_reference:bytes = InputPhoto``"""
+    """TL ``inputPhoto#3bb3b94a`` of type ``InputPhoto``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference")
     CONSTRUCTOR_ID = 0x3BB3B94A
@@ -4081,7 +4081,7 @@ class InputPhoto(TypeInputPhoto):
 
 
 class InputFileLocation(TypeInputFileLocation):
-    """``inputFileLocation#dfdaabe1 volume_id:long local_id:int secret:long file_reference:bytes = InputFileLocation``"""
+    """TL ``inputFileLocation#dfdaabe1`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("volume_id", "local_id", "secret", "file_reference")
     CONSTRUCTOR_ID = 0xDFDAABE1
@@ -4107,7 +4107,7 @@ class InputFileLocation(TypeInputFileLocation):
 
 
 class InputEncryptedFileLocation(TypeInputFileLocation):
-    """``inputEncryptedFileLocation#f5235d55 id:long access_hash:long = InputFileLocation``"""
+    """TL ``inputEncryptedFileLocation#f5235d55`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0xF5235D55
@@ -4129,7 +4129,7 @@ class InputEncryptedFileLocation(TypeInputFileLocation):
 
 
 class InputDocumentFileLocation(TypeInputFileLocation):
-    """``inputDocumentFileLocation#bad07584 id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation``"""
+    """TL ``inputDocumentFileLocation#bad07584`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference", "thumb_size")
     CONSTRUCTOR_ID = 0xBAD07584
@@ -4157,7 +4157,7 @@ class InputDocumentFileLocation(TypeInputFileLocation):
 
 
 class InputSecureFileLocation(TypeInputFileLocation):
-    """``inputSecureFileLocation#cbc7ee28 id:long access_hash:long = InputFileLocation``"""
+    """TL ``inputSecureFileLocation#cbc7ee28`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0xCBC7EE28
@@ -4179,7 +4179,7 @@ class InputSecureFileLocation(TypeInputFileLocation):
 
 
 class InputTakeoutFileLocation(TypeInputFileLocation):
-    """``inputTakeoutFileLocation#29be5899 = InputFileLocation``"""
+    """TL ``inputTakeoutFileLocation#29be5899`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x29BE5899
@@ -4199,7 +4199,7 @@ class InputTakeoutFileLocation(TypeInputFileLocation):
 
 
 class InputPhotoFileLocation(TypeInputFileLocation):
-    """``inputPhotoFileLocation#40181ffe id:long access_hash:long file_reference:bytes thumb_size:string = InputFileLocation``"""
+    """TL ``inputPhotoFileLocation#40181ffe`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference", "thumb_size")
     CONSTRUCTOR_ID = 0x40181FFE
@@ -4227,7 +4227,7 @@ class InputPhotoFileLocation(TypeInputFileLocation):
 
 
 class InputPhotoLegacyFileLocation(TypeInputFileLocation):
-    """``inputPhotoLegacyFileLocation#d83466f3 id:long access_hash:long file_reference:bytes volume_id:long local_id:int secret:long = InputFileLocation``"""
+    """TL ``inputPhotoLegacyFileLocation#d83466f3`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference", "volume_id", "local_id", "secret")
     CONSTRUCTOR_ID = 0xD83466F3
@@ -4257,7 +4257,7 @@ class InputPhotoLegacyFileLocation(TypeInputFileLocation):
 
 
 class InputPeerPhotoFileLocation(TypeInputFileLocation):
-    """``inputPeerPhotoFileLocation#37257e99 flags:# big:flags.0?true peer:InputPeer photo_id:long = InputFileLocation``"""
+    """TL ``inputPeerPhotoFileLocation#37257e99`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("big", "peer", "photo_id")
     CONSTRUCTOR_ID = 0x37257E99
@@ -4287,7 +4287,7 @@ class InputPeerPhotoFileLocation(TypeInputFileLocation):
 
 
 class InputStickerSetThumb(TypeInputFileLocation):
-    """``inputStickerSetThumb#9d84f3db stickerset:InputStickerSet thumb_version:int = InputFileLocation``"""
+    """TL ``inputStickerSetThumb#9d84f3db`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "thumb_version")
     CONSTRUCTOR_ID = 0x9D84F3DB
@@ -4312,7 +4312,7 @@ class InputStickerSetThumb(TypeInputFileLocation):
 
 
 class InputGroupCallStream(TypeInputFileLocation):
-    """``inputGroupCallStream#0598a92a flags:# call:InputGroupCall time_ms:long scale:int video_channel:flags.0?int video_quality:flags.0?int = InputFileLocation``"""
+    """TL ``inputGroupCallStream#0598a92a`` of type ``InputFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("call", "time_ms", "scale", "video_channel", "video_quality")
     CONSTRUCTOR_ID = 0x0598A92A
@@ -4349,7 +4349,7 @@ class InputGroupCallStream(TypeInputFileLocation):
 
 
 class PeerUser(TypePeer):
-    """``peerUser#59511722 user_id:long = Peer``"""
+    """TL ``peerUser#59511722`` of type ``Peer``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x59511722
@@ -4370,7 +4370,7 @@ class PeerUser(TypePeer):
 
 
 class PeerChat(TypePeer):
-    """``peerChat#36c6019a chat_id:long = Peer``"""
+    """TL ``peerChat#36c6019a`` of type ``Peer``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0x36C6019A
@@ -4391,7 +4391,7 @@ class PeerChat(TypePeer):
 
 
 class PeerChannel(TypePeer):
-    """``peerChannel#a2a5371e channel_id:long = Peer``"""
+    """TL ``peerChannel#a2a5371e`` of type ``Peer``; fields: ``_TL``."""
 
     __slots__ = ("channel_id",)
     CONSTRUCTOR_ID = 0xA2A5371E
@@ -4412,7 +4412,7 @@ class PeerChannel(TypePeer):
 
 
 class UserEmpty(TypeUser):
-    """``userEmpty#d3bc4b7a id:long = User``"""
+    """TL ``userEmpty#d3bc4b7a`` of type ``User``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xD3BC4B7A
@@ -4433,7 +4433,7 @@ class UserEmpty(TypeUser):
 
 
 class User(TypeUser):
-    """``user#b1b8cc83 flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long = User``"""
+    """TL ``user#b1b8cc83`` of type ``User``; fields: ``_TL``."""
 
     __slots__ = ("is_self", "contact", "mutual_contact", "deleted", "bot", "bot_chat_history", "bot_nochats", "verified", "restricted", "min", "bot_inline_geo", "support", "scam", "apply_min_photo", "fake", "bot_attach_menu", "premium", "attach_menu_enabled", "bot_can_edit", "close_friend", "stories_hidden", "stories_unavailable", "contact_require_premium", "bot_business", "bot_has_main_app", "bot_forum_view", "bot_forum_can_manage_topics", "bot_can_manage_bots", "bot_guestchat", "bot_guard", "id", "access_hash", "first_name", "last_name", "username", "phone", "photo", "status", "bot_info_version", "restriction_reason", "bot_inline_placeholder", "lang_code", "emoji_status", "usernames", "stories_max_id", "color", "profile_color", "bot_active_users", "bot_verification_icon", "send_paid_messages_stars", "linked_community_id")
     CONSTRUCTOR_ID = 0xB1B8CC83
@@ -4597,7 +4597,7 @@ class User(TypeUser):
 
 
 class UserProfilePhotoEmpty(TypeUserProfilePhoto):
-    """``userProfilePhotoEmpty#4f11bae1 = UserProfilePhoto``"""
+    """TL ``userProfilePhotoEmpty#4f11bae1`` of type ``UserProfilePhoto``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4F11BAE1
@@ -4617,7 +4617,7 @@ class UserProfilePhotoEmpty(TypeUserProfilePhoto):
 
 
 class UserProfilePhoto(TypeUserProfilePhoto):
-    """``userProfilePhoto#82d1f706 flags:# has_video:flags.0?true personal:flags.2?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = UserProfilePhoto``"""
+    """TL ``userProfilePhoto#82d1f706`` of type ``UserProfilePhoto``; fields: ``_TL``."""
 
     __slots__ = ("has_video", "personal", "photo_id", "stripped_thumb", "dc_id")
     CONSTRUCTOR_ID = 0x82D1F706
@@ -4651,7 +4651,7 @@ class UserProfilePhoto(TypeUserProfilePhoto):
 
 
 class UserStatusEmpty(TypeUserStatus):
-    """``userStatusEmpty#09d05049 = UserStatus``"""
+    """TL ``userStatusEmpty#09d05049`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x09D05049
@@ -4671,7 +4671,7 @@ class UserStatusEmpty(TypeUserStatus):
 
 
 class UserStatusOnline(TypeUserStatus):
-    """``userStatusOnline#edb93949 expires:int = UserStatus``"""
+    """TL ``userStatusOnline#edb93949`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ("expires",)
     CONSTRUCTOR_ID = 0xEDB93949
@@ -4692,7 +4692,7 @@ class UserStatusOnline(TypeUserStatus):
 
 
 class UserStatusOffline(TypeUserStatus):
-    """``userStatusOffline#008c703f was_online:int = UserStatus``"""
+    """TL ``userStatusOffline#008c703f`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ("was_online",)
     CONSTRUCTOR_ID = 0x008C703F
@@ -4713,7 +4713,7 @@ class UserStatusOffline(TypeUserStatus):
 
 
 class UserStatusRecently(TypeUserStatus):
-    """``userStatusRecently#7b197dc8 flags:# by_me:flags.0?true = UserStatus``"""
+    """TL ``userStatusRecently#7b197dc8`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ("by_me",)
     CONSTRUCTOR_ID = 0x7B197DC8
@@ -4737,7 +4737,7 @@ class UserStatusRecently(TypeUserStatus):
 
 
 class UserStatusLastWeek(TypeUserStatus):
-    """``userStatusLastWeek#541a1d1a flags:# by_me:flags.0?true = UserStatus``"""
+    """TL ``userStatusLastWeek#541a1d1a`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ("by_me",)
     CONSTRUCTOR_ID = 0x541A1D1A
@@ -4761,7 +4761,7 @@ class UserStatusLastWeek(TypeUserStatus):
 
 
 class UserStatusLastMonth(TypeUserStatus):
-    """``userStatusLastMonth#65899777 flags:# by_me:flags.0?true = UserStatus``"""
+    """TL ``userStatusLastMonth#65899777`` of type ``UserStatus``; fields: ``_TL``."""
 
     __slots__ = ("by_me",)
     CONSTRUCTOR_ID = 0x65899777
@@ -4785,7 +4785,7 @@ class UserStatusLastMonth(TypeUserStatus):
 
 
 class ChatEmpty(TypeChat):
-    """``chatEmpty#29562865 id:long = Chat``"""
+    """TL ``chatEmpty#29562865`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x29562865
@@ -4806,7 +4806,7 @@ class ChatEmpty(TypeChat):
 
 
 class Chat(TypeChat):
-    """``chat#41cbf256 flags:# creator:flags.0?true left:flags.2?true deactivated:flags.5?true call_active:flags.23?true call_not_empty:flags.24?true noforwards:flags.25?true id:long title:string photo:ChatPhoto participants_count:int date:int version:int migrated_to:flags.6?InputChannel admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat``"""
+    """TL ``chat#41cbf256`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("creator", "left", "deactivated", "call_active", "call_not_empty", "noforwards", "id", "title", "photo", "participants_count", "date", "version", "migrated_to", "admin_rights", "default_banned_rights")
     CONSTRUCTOR_ID = 0x41CBF256
@@ -4864,7 +4864,7 @@ class Chat(TypeChat):
 
 
 class ChatForbidden(TypeChat):
-    """``chatForbidden#6592a1a7 id:long title:string = Chat``"""
+    """TL ``chatForbidden#6592a1a7`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("id", "title")
     CONSTRUCTOR_ID = 0x6592A1A7
@@ -4888,7 +4888,7 @@ class ChatForbidden(TypeChat):
 
 
 class Channel(TypeChat):
-    """``channel#d49f34c6 flags:# creator:flags.0?true left:flags.2?true broadcast:flags.5?true verified:flags.7?true megagroup:flags.8?true restricted:flags.9?true signatures:flags.11?true min:flags.12?true scam:flags.19?true has_link:flags.20?true has_geo:flags.21?true slowmode_enabled:flags.22?true call_active:flags.23?true call_not_empty:flags.24?true fake:flags.25?true gigagroup:flags.26?true noforwards:flags.27?true join_to_send:flags.28?true join_request:flags.29?true forum:flags.30?true flags2:# stories_hidden:flags2.1?true stories_hidden_min:flags2.2?true stories_unavailable:flags2.3?true signature_profiles:flags2.12?true autotranslation:flags2.15?true broadcast_messages_allowed:flags2.16?true monoforum:flags2.17?true forum_tabs:flags2.19?true id:long access_hash:flags.13?long title:string username:flags.6?string photo:ChatPhoto date:int restriction_reason:flags.9?Vector<RestrictionReason> admin_rights:flags.14?ChatAdminRights banned_rights:flags.15?ChatBannedRights default_banned_rights:flags.18?ChatBannedRights participants_count:flags.17?int usernames:flags2.0?Vector<Username> stories_max_id:flags2.4?RecentStory color:flags2.7?PeerColor profile_color:flags2.8?PeerColor emoji_status:flags2.9?EmojiStatus level:flags2.10?int subscription_until_date:flags2.11?int bot_verification_icon:flags2.13?long send_paid_messages_stars:flags2.14?long linked_monoforum_id:flags2.18?long linked_community_id:flags2.20?long = Chat``"""
+    """TL ``channel#d49f34c6`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("creator", "left", "broadcast", "verified", "megagroup", "restricted", "signatures", "min", "scam", "has_link", "has_geo", "slowmode_enabled", "call_active", "call_not_empty", "fake", "gigagroup", "noforwards", "join_to_send", "join_request", "forum", "stories_hidden", "stories_hidden_min", "stories_unavailable", "signature_profiles", "autotranslation", "broadcast_messages_allowed", "monoforum", "forum_tabs", "id", "access_hash", "title", "username", "photo", "date", "restriction_reason", "admin_rights", "banned_rights", "default_banned_rights", "participants_count", "usernames", "stories_max_id", "color", "profile_color", "emoji_status", "level", "subscription_until_date", "bot_verification_icon", "send_paid_messages_stars", "linked_monoforum_id", "linked_community_id")
     CONSTRUCTOR_ID = 0xD49F34C6
@@ -5049,7 +5049,7 @@ class Channel(TypeChat):
 
 
 class ChannelForbidden(TypeChat):
-    """``channelForbidden#17d493d5 flags:# broadcast:flags.5?true megagroup:flags.8?true monoforum:flags.10?true id:long access_hash:long title:string until_date:flags.16?int = Chat``"""
+    """TL ``channelForbidden#17d493d5`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("broadcast", "megagroup", "monoforum", "id", "access_hash", "title", "until_date")
     CONSTRUCTOR_ID = 0x17D493D5
@@ -5086,7 +5086,7 @@ class ChannelForbidden(TypeChat):
 
 
 class CommunityForbidden(TypeChat):
-    """``communityForbidden#fd3cdab8 flags:# id:long access_hash:flags.13?long title:string = Chat``"""
+    """TL ``communityForbidden#fd3cdab8`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "title")
     CONSTRUCTOR_ID = 0xFD3CDAB8
@@ -5116,7 +5116,7 @@ class CommunityForbidden(TypeChat):
 
 
 class Community(TypeChat):
-    """``community#65efe954 flags:# creator:flags.0?true left:flags.2?true min:flags.12?true flags2:# collapsed_in_dialogs:flags2.20?true id:long access_hash:flags.13?long title:string photo:ChatPhoto date:int admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights = Chat``"""
+    """TL ``community#65efe954`` of type ``Chat``; fields: ``_TL``."""
 
     __slots__ = ("creator", "left", "min", "collapsed_in_dialogs", "id", "access_hash", "title", "photo", "date", "admin_rights", "default_banned_rights")
     CONSTRUCTOR_ID = 0x65EFE954
@@ -5169,7 +5169,7 @@ class Community(TypeChat):
 
 
 class ChatFull(TypeChatFull):
-    """``chatFull#2633421b flags:# can_set_username:flags.7?true has_scheduled:flags.8?true translations_disabled:flags.19?true has_welcome_messages:flags.21?true id:long about:string participants:ChatParticipants chat_photo:flags.2?Photo notify_settings:PeerNotifySettings exported_invite:flags.13?ExportedChatInvite bot_info:flags.3?Vector<BotInfo> pinned_msg_id:flags.6?int folder_id:flags.11?int call:flags.12?InputGroupCall ttl_period:flags.14?int groupcall_default_join_as:flags.15?Peer theme_emoticon:flags.16?string requests_pending:flags.17?int recent_requesters:flags.17?Vector<long> available_reactions:flags.18?ChatReactions reactions_limit:flags.20?int = ChatFull``"""
+    """TL ``chatFull#2633421b`` of type ``ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("can_set_username", "has_scheduled", "translations_disabled", "has_welcome_messages", "id", "about", "participants", "chat_photo", "notify_settings", "exported_invite", "bot_info", "pinned_msg_id", "folder_id", "call", "ttl_period", "groupcall_default_join_as", "theme_emoticon", "requests_pending", "recent_requesters", "available_reactions", "reactions_limit")
     CONSTRUCTOR_ID = 0x2633421B
@@ -5261,7 +5261,7 @@ class ChatFull(TypeChatFull):
 
 
 class ChannelFull(TypeChatFull):
-    """``channelFull#a04e8d3a flags:# can_view_participants:flags.3?true can_set_username:flags.6?true can_set_stickers:flags.7?true hidden_prehistory:flags.10?true can_set_location:flags.16?true has_scheduled:flags.19?true can_view_stats:flags.20?true blocked:flags.22?true flags2:# can_delete_channel:flags2.0?true antispam:flags2.1?true participants_hidden:flags2.2?true translations_disabled:flags2.3?true stories_pinned_available:flags2.5?true view_forum_as_messages:flags2.6?true restricted_sponsored:flags2.11?true can_view_revenue:flags2.12?true paid_media_allowed:flags2.14?true can_view_stars_revenue:flags2.15?true paid_reactions_available:flags2.16?true stargifts_available:flags2.19?true paid_messages_available:flags2.20?true has_welcome_messages:flags2.24?true id:long about:string participants_count:flags.0?int admins_count:flags.1?int kicked_count:flags.2?int banned_count:flags.2?int online_count:flags.13?int read_inbox_max_id:int read_outbox_max_id:int unread_count:int chat_photo:Photo notify_settings:PeerNotifySettings exported_invite:flags.23?ExportedChatInvite bot_info:Vector<BotInfo> migrated_from_chat_id:flags.4?long migrated_from_max_id:flags.4?int pinned_msg_id:flags.5?int stickerset:flags.8?StickerSet available_min_id:flags.9?int folder_id:flags.11?int linked_chat_id:flags.14?long location:flags.15?ChannelLocation slowmode_seconds:flags.17?int slowmode_next_send_date:flags.18?int stats_dc:flags.12?int pts:int call:flags.21?InputGroupCall ttl_period:flags.24?int pending_suggestions:flags.25?Vector<string> groupcall_default_join_as:flags.26?Peer theme_emoticon:flags.27?string requests_pending:flags.28?int recent_requesters:flags.28?Vector<long> default_send_as:flags.29?Peer available_reactions:flags.30?ChatReactions reactions_limit:flags2.13?int stories:flags2.4?PeerStories wallpaper:flags2.7?WallPaper boosts_applied:flags2.8?int boosts_unrestrict:flags2.9?int emojiset:flags2.10?StickerSet bot_verification:flags2.17?BotVerification stargifts_count:flags2.18?int send_paid_messages_stars:flags2.21?long main_tab:flags2.22?ProfileTab guard_bot_id:flags2.23?long = ChatFull``"""
+    """TL ``channelFull#a04e8d3a`` of type ``ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("can_view_participants", "can_set_username", "can_set_stickers", "hidden_prehistory", "can_set_location", "has_scheduled", "can_view_stats", "blocked", "can_delete_channel", "antispam", "participants_hidden", "translations_disabled", "stories_pinned_available", "view_forum_as_messages", "restricted_sponsored", "can_view_revenue", "paid_media_allowed", "can_view_stars_revenue", "paid_reactions_available", "stargifts_available", "paid_messages_available", "has_welcome_messages", "id", "about", "participants_count", "admins_count", "kicked_count", "banned_count", "online_count", "read_inbox_max_id", "read_outbox_max_id", "unread_count", "chat_photo", "notify_settings", "exported_invite", "bot_info", "migrated_from_chat_id", "migrated_from_max_id", "pinned_msg_id", "stickerset", "available_min_id", "folder_id", "linked_chat_id", "location", "slowmode_seconds", "slowmode_next_send_date", "stats_dc", "pts", "call", "ttl_period", "pending_suggestions", "groupcall_default_join_as", "theme_emoticon", "requests_pending", "recent_requesters", "default_send_as", "available_reactions", "reactions_limit", "stories", "wallpaper", "boosts_applied", "boosts_unrestrict", "emojiset", "bot_verification", "stargifts_count", "send_paid_messages_stars", "main_tab", "guard_bot_id")
     CONSTRUCTOR_ID = 0xA04E8D3A
@@ -5497,7 +5497,7 @@ class ChannelFull(TypeChatFull):
 
 
 class CommunityFull(TypeChatFull):
-    """``communityFull#cbb7a507 flags:# id:long about:string chat_photo:Photo linked_peers:Vector<CommunityPeer> admins_count:flags.1?int kicked_count:flags.2?int peer_link_requests_pending:flags.0?int = ChatFull``"""
+    """TL ``communityFull#cbb7a507`` of type ``ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("id", "about", "chat_photo", "linked_peers", "admins_count", "kicked_count", "peer_link_requests_pending")
     CONSTRUCTOR_ID = 0xCBB7A507
@@ -5541,7 +5541,7 @@ class CommunityFull(TypeChatFull):
 
 
 class ChatParticipant(TypeChatParticipant):
-    """``chatParticipant#38e79fde flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant``"""
+    """TL ``chatParticipant#38e79fde`` of type ``ChatParticipant``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "inviter_id", "date", "rank")
     CONSTRUCTOR_ID = 0x38E79FDE
@@ -5570,7 +5570,7 @@ class ChatParticipant(TypeChatParticipant):
 
 
 class ChatParticipantCreator(TypeChatParticipant):
-    """``chatParticipantCreator#e1f867b8 flags:# user_id:long rank:flags.0?string = ChatParticipant``"""
+    """TL ``chatParticipantCreator#e1f867b8`` of type ``ChatParticipant``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "rank")
     CONSTRUCTOR_ID = 0xE1F867B8
@@ -5597,7 +5597,7 @@ class ChatParticipantCreator(TypeChatParticipant):
 
 
 class ChatParticipantAdmin(TypeChatParticipant):
-    """``chatParticipantAdmin#0360d5d2 flags:# user_id:long inviter_id:long date:int rank:flags.0?string = ChatParticipant``"""
+    """TL ``chatParticipantAdmin#0360d5d2`` of type ``ChatParticipant``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "inviter_id", "date", "rank")
     CONSTRUCTOR_ID = 0x0360D5D2
@@ -5626,7 +5626,7 @@ class ChatParticipantAdmin(TypeChatParticipant):
 
 
 class ChatParticipantsForbidden(TypeChatParticipants):
-    """``chatParticipantsForbidden#8763d3e1 flags:# chat_id:long self_participant:flags.0?ChatParticipant = ChatParticipants``"""
+    """TL ``chatParticipantsForbidden#8763d3e1`` of type ``ChatParticipants``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "self_participant")
     CONSTRUCTOR_ID = 0x8763D3E1
@@ -5653,7 +5653,7 @@ class ChatParticipantsForbidden(TypeChatParticipants):
 
 
 class ChatParticipants(TypeChatParticipants):
-    """``chatParticipants#3cbc93f8 chat_id:long participants:Vector<ChatParticipant> version:int = ChatParticipants``"""
+    """TL ``chatParticipants#3cbc93f8`` of type ``ChatParticipants``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "participants", "version")
     CONSTRUCTOR_ID = 0x3CBC93F8
@@ -5680,7 +5680,7 @@ class ChatParticipants(TypeChatParticipants):
 
 
 class ChatPhotoEmpty(TypeChatPhoto):
-    """``chatPhotoEmpty#37c1011c = ChatPhoto``"""
+    """TL ``chatPhotoEmpty#37c1011c`` of type ``ChatPhoto``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x37C1011C
@@ -5700,7 +5700,7 @@ class ChatPhotoEmpty(TypeChatPhoto):
 
 
 class ChatPhoto(TypeChatPhoto):
-    """``chatPhoto#1c6e1c11 flags:# has_video:flags.0?true photo_id:long stripped_thumb:flags.1?bytes dc_id:int = ChatPhoto``"""
+    """TL ``chatPhoto#1c6e1c11`` of type ``ChatPhoto``; fields: ``_TL``."""
 
     __slots__ = ("has_video", "photo_id", "stripped_thumb", "dc_id")
     CONSTRUCTOR_ID = 0x1C6E1C11
@@ -5732,7 +5732,7 @@ class ChatPhoto(TypeChatPhoto):
 
 
 class MessageEmpty(TypeMessage):
-    """``messageEmpty#90a6ca84 flags:# id:int peer_id:flags.0?Peer = Message``"""
+    """TL ``messageEmpty#90a6ca84`` of type ``Message``; fields: ``_TL``."""
 
     __slots__ = ("id", "peer_id")
     CONSTRUCTOR_ID = 0x90A6CA84
@@ -5759,7 +5759,7 @@ class MessageEmpty(TypeMessage):
 
 
 class Message(TypeMessage):
-    """``message#7600b9d3 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage = Message``"""
+    """TL ``message#7600b9d3`` of type ``Message``; fields: ``_TL``."""
 
     __slots__ = ("out", "mentioned", "media_unread", "silent", "post", "from_scheduled", "legacy", "edit_hide", "pinned", "noforwards", "invert_media", "offline", "video_processing_pending", "paid_suggested_post_stars", "paid_suggested_post_ton", "id", "from_id", "from_boosts_applied", "from_rank", "peer_id", "saved_peer_id", "fwd_from", "via_bot_id", "via_business_bot_id", "guestchat_via_from", "reply_to", "date", "message", "media", "reply_markup", "entities", "views", "forwards", "replies", "edit_date", "post_author", "grouped_id", "reactions", "restriction_reason", "ttl_period", "quick_reply_shortcut_id", "effect", "factcheck", "report_delivery_until_date", "paid_message_stars", "suggested_post", "schedule_repeat_period", "summary_from_language", "rich_message")
     CONSTRUCTOR_ID = 0x7600B9D3
@@ -5942,7 +5942,7 @@ class Message(TypeMessage):
 
 
 class MessageService(TypeMessage):
-    """``messageService#7a800e0a flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true reactions_are_possible:flags.9?true silent:flags.13?true post:flags.14?true legacy:flags.19?true id:int from_id:flags.8?Peer peer_id:Peer saved_peer_id:flags.28?Peer reply_to:flags.3?MessageReplyHeader date:int action:MessageAction reactions:flags.20?MessageReactions ttl_period:flags.25?int = Message``"""
+    """TL ``messageService#7a800e0a`` of type ``Message``; fields: ``_TL``."""
 
     __slots__ = ("out", "mentioned", "media_unread", "reactions_are_possible", "silent", "post", "legacy", "id", "from_id", "peer_id", "saved_peer_id", "reply_to", "date", "action", "reactions", "ttl_period")
     CONSTRUCTOR_ID = 0x7A800E0A
@@ -6008,7 +6008,7 @@ class MessageService(TypeMessage):
 
 
 class MessageMediaEmpty(TypeMessageMedia):
-    """``messageMediaEmpty#3ded6320 = MessageMedia``"""
+    """TL ``messageMediaEmpty#3ded6320`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3DED6320
@@ -6028,7 +6028,7 @@ class MessageMediaEmpty(TypeMessageMedia):
 
 
 class MessageMediaPhoto(TypeMessageMedia):
-    """``messageMediaPhoto#e216eb63 flags:# spoiler:flags.3?true live_photo:flags.4?true photo:flags.0?Photo ttl_seconds:flags.2?int video:flags.4?Document = MessageMedia``"""
+    """TL ``messageMediaPhoto#e216eb63`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "live_photo", "photo", "ttl_seconds", "video")
     CONSTRUCTOR_ID = 0xE216EB63
@@ -6066,7 +6066,7 @@ class MessageMediaPhoto(TypeMessageMedia):
 
 
 class MessageMediaGeo(TypeMessageMedia):
-    """``messageMediaGeo#56e0d474 geo:GeoPoint = MessageMedia``"""
+    """TL ``messageMediaGeo#56e0d474`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("geo",)
     CONSTRUCTOR_ID = 0x56E0D474
@@ -6088,7 +6088,7 @@ class MessageMediaGeo(TypeMessageMedia):
 
 
 class MessageMediaContact(TypeMessageMedia):
-    """``messageMediaContact#70322949 phone_number:string first_name:string last_name:string vcard:string user_id:long = MessageMedia``"""
+    """TL ``messageMediaContact#70322949`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "first_name", "last_name", "vcard", "user_id")
     CONSTRUCTOR_ID = 0x70322949
@@ -6122,7 +6122,7 @@ class MessageMediaContact(TypeMessageMedia):
 
 
 class MessageMediaUnsupported(TypeMessageMedia):
-    """``messageMediaUnsupported#9f84f49e = MessageMedia``"""
+    """TL ``messageMediaUnsupported#9f84f49e`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9F84F49E
@@ -6142,7 +6142,7 @@ class MessageMediaUnsupported(TypeMessageMedia):
 
 
 class MessageMediaDocument(TypeMessageMedia):
-    """``messageMediaDocument#52d8ccd9 flags:# nopremium:flags.3?true spoiler:flags.4?true video:flags.6?true round:flags.7?true voice:flags.8?true document:flags.0?Document alt_documents:flags.5?Vector<Document> video_cover:flags.9?Photo video_timestamp:flags.10?int ttl_seconds:flags.2?int = MessageMedia``"""
+    """TL ``messageMediaDocument#52d8ccd9`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("nopremium", "spoiler", "video", "round", "voice", "document", "alt_documents", "video_cover", "video_timestamp", "ttl_seconds")
     CONSTRUCTOR_ID = 0x52D8CCD9
@@ -6194,7 +6194,7 @@ class MessageMediaDocument(TypeMessageMedia):
 
 
 class MessageMediaWebPage(TypeMessageMedia):
-    """``messageMediaWebPage#ddf10c3b flags:# force_large_media:flags.0?true force_small_media:flags.1?true manual:flags.3?true safe:flags.4?true webpage:WebPage = MessageMedia``"""
+    """TL ``messageMediaWebPage#ddf10c3b`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("force_large_media", "force_small_media", "manual", "safe", "webpage")
     CONSTRUCTOR_ID = 0xDDF10C3B
@@ -6227,7 +6227,7 @@ class MessageMediaWebPage(TypeMessageMedia):
 
 
 class MessageMediaVenue(TypeMessageMedia):
-    """``messageMediaVenue#2ec0533f geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MessageMedia``"""
+    """TL ``messageMediaVenue#2ec0533f`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("geo", "title", "address", "provider", "venue_id", "venue_type")
     CONSTRUCTOR_ID = 0x2EC0533F
@@ -6264,7 +6264,7 @@ class MessageMediaVenue(TypeMessageMedia):
 
 
 class MessageMediaGame(TypeMessageMedia):
-    """``messageMediaGame#fdb19008 game:Game = MessageMedia``"""
+    """TL ``messageMediaGame#fdb19008`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("game",)
     CONSTRUCTOR_ID = 0xFDB19008
@@ -6286,7 +6286,7 @@ class MessageMediaGame(TypeMessageMedia):
 
 
 class MessageMediaInvoice(TypeMessageMedia):
-    """``messageMediaInvoice#f6a548d3 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument receipt_msg_id:flags.2?int currency:string total_amount:long start_param:string extended_media:flags.4?MessageExtendedMedia = MessageMedia``"""
+    """TL ``messageMediaInvoice#f6a548d3`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("shipping_address_requested", "test", "title", "description", "photo", "receipt_msg_id", "currency", "total_amount", "start_param", "extended_media")
     CONSTRUCTOR_ID = 0xF6A548D3
@@ -6339,7 +6339,7 @@ class MessageMediaInvoice(TypeMessageMedia):
 
 
 class MessageMediaGeoLive(TypeMessageMedia):
-    """``messageMediaGeoLive#b940c666 flags:# geo:GeoPoint heading:flags.0?int period:int proximity_notification_radius:flags.1?int = MessageMedia``"""
+    """TL ``messageMediaGeoLive#b940c666`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("geo", "heading", "period", "proximity_notification_radius")
     CONSTRUCTOR_ID = 0xB940C666
@@ -6375,7 +6375,7 @@ class MessageMediaGeoLive(TypeMessageMedia):
 
 
 class MessageMediaPoll(TypeMessageMedia):
-    """``messageMediaPoll#773f4e66 flags:# poll:Poll results:PollResults attached_media:flags.0?MessageMedia = MessageMedia``"""
+    """TL ``messageMediaPoll#773f4e66`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("poll", "results", "attached_media")
     CONSTRUCTOR_ID = 0x773F4E66
@@ -6407,7 +6407,7 @@ class MessageMediaPoll(TypeMessageMedia):
 
 
 class MessageMediaDice(TypeMessageMedia):
-    """``messageMediaDice#08cbec07 flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome = MessageMedia``"""
+    """TL ``messageMediaDice#08cbec07`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("value", "emoticon", "game_outcome")
     CONSTRUCTOR_ID = 0x08CBEC07
@@ -6437,7 +6437,7 @@ class MessageMediaDice(TypeMessageMedia):
 
 
 class MessageMediaStory(TypeMessageMedia):
-    """``messageMediaStory#68cb6283 flags:# via_mention:flags.1?true peer:Peer id:int story:flags.0?StoryItem = MessageMedia``"""
+    """TL ``messageMediaStory#68cb6283`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("via_mention", "peer", "id", "story")
     CONSTRUCTOR_ID = 0x68CB6283
@@ -6471,7 +6471,7 @@ class MessageMediaStory(TypeMessageMedia):
 
 
 class MessageMediaGiveaway(TypeMessageMedia):
-    """``messageMediaGiveaway#aa073beb flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.2?true channels:Vector<long> countries_iso2:flags.1?Vector<string> prize_description:flags.3?string quantity:int months:flags.4?int stars:flags.5?long until_date:int = MessageMedia``"""
+    """TL ``messageMediaGiveaway#aa073beb`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("only_new_subscribers", "winners_are_visible", "channels", "countries_iso2", "prize_description", "quantity", "months", "stars", "until_date")
     CONSTRUCTOR_ID = 0xAA073BEB
@@ -6522,7 +6522,7 @@ class MessageMediaGiveaway(TypeMessageMedia):
 
 
 class MessageMediaGiveawayResults(TypeMessageMedia):
-    """``messageMediaGiveawayResults#ceaa3ea1 flags:# only_new_subscribers:flags.0?true refunded:flags.2?true channel_id:long additional_peers_count:flags.3?int launch_msg_id:int winners_count:int unclaimed_count:int winners:Vector<long> months:flags.4?int stars:flags.5?long prize_description:flags.1?string until_date:int = MessageMedia``"""
+    """TL ``messageMediaGiveawayResults#ceaa3ea1`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("only_new_subscribers", "refunded", "channel_id", "additional_peers_count", "launch_msg_id", "winners_count", "unclaimed_count", "winners", "months", "stars", "prize_description", "until_date")
     CONSTRUCTOR_ID = 0xCEAA3EA1
@@ -6576,7 +6576,7 @@ class MessageMediaGiveawayResults(TypeMessageMedia):
 
 
 class MessageMediaPaidMedia(TypeMessageMedia):
-    """``messageMediaPaidMedia#a8852491 stars_amount:long extended_media:Vector<MessageExtendedMedia> = MessageMedia``"""
+    """TL ``messageMediaPaidMedia#a8852491`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("stars_amount", "extended_media")
     CONSTRUCTOR_ID = 0xA8852491
@@ -6600,7 +6600,7 @@ class MessageMediaPaidMedia(TypeMessageMedia):
 
 
 class MessageMediaToDo(TypeMessageMedia):
-    """``messageMediaToDo#8a53b014 flags:# todo:TodoList completions:flags.0?Vector<TodoCompletion> = MessageMedia``"""
+    """TL ``messageMediaToDo#8a53b014`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("todo", "completions")
     CONSTRUCTOR_ID = 0x8A53B014
@@ -6629,7 +6629,7 @@ class MessageMediaToDo(TypeMessageMedia):
 
 
 class MessageMediaVideoStream(TypeMessageMedia):
-    """``messageMediaVideoStream#ca5cab89 flags:# rtmp_stream:flags.0?true call:InputGroupCall = MessageMedia``"""
+    """TL ``messageMediaVideoStream#ca5cab89`` of type ``MessageMedia``; fields: ``_TL``."""
 
     __slots__ = ("rtmp_stream", "call")
     CONSTRUCTOR_ID = 0xCA5CAB89
@@ -6656,7 +6656,7 @@ class MessageMediaVideoStream(TypeMessageMedia):
 
 
 class MessageActionEmpty(TypeMessageAction):
-    """``messageActionEmpty#b6aef7b0 = MessageAction``"""
+    """TL ``messageActionEmpty#b6aef7b0`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB6AEF7B0
@@ -6676,7 +6676,7 @@ class MessageActionEmpty(TypeMessageAction):
 
 
 class MessageActionChatCreate(TypeMessageAction):
-    """``messageActionChatCreate#bd47cbad title:string users:Vector<long> = MessageAction``"""
+    """TL ``messageActionChatCreate#bd47cbad`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title", "users")
     CONSTRUCTOR_ID = 0xBD47CBAD
@@ -6701,7 +6701,7 @@ class MessageActionChatCreate(TypeMessageAction):
 
 
 class MessageActionChatEditTitle(TypeMessageAction):
-    """``messageActionChatEditTitle#b5a1ce5a title:string = MessageAction``"""
+    """TL ``messageActionChatEditTitle#b5a1ce5a`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title",)
     CONSTRUCTOR_ID = 0xB5A1CE5A
@@ -6723,7 +6723,7 @@ class MessageActionChatEditTitle(TypeMessageAction):
 
 
 class MessageActionChatEditPhoto(TypeMessageAction):
-    """``messageActionChatEditPhoto#7fcb13a8 photo:Photo = MessageAction``"""
+    """TL ``messageActionChatEditPhoto#7fcb13a8`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("photo",)
     CONSTRUCTOR_ID = 0x7FCB13A8
@@ -6745,7 +6745,7 @@ class MessageActionChatEditPhoto(TypeMessageAction):
 
 
 class MessageActionChatDeletePhoto(TypeMessageAction):
-    """``messageActionChatDeletePhoto#95e3fbef = MessageAction``"""
+    """TL ``messageActionChatDeletePhoto#95e3fbef`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x95E3FBEF
@@ -6765,7 +6765,7 @@ class MessageActionChatDeletePhoto(TypeMessageAction):
 
 
 class MessageActionChatAddUser(TypeMessageAction):
-    """``messageActionChatAddUser#15cefd00 users:Vector<long> = MessageAction``"""
+    """TL ``messageActionChatAddUser#15cefd00`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0x15CEFD00
@@ -6787,7 +6787,7 @@ class MessageActionChatAddUser(TypeMessageAction):
 
 
 class MessageActionChatDeleteUser(TypeMessageAction):
-    """``messageActionChatDeleteUser#a43f30cc user_id:long = MessageAction``"""
+    """TL ``messageActionChatDeleteUser#a43f30cc`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0xA43F30CC
@@ -6808,7 +6808,7 @@ class MessageActionChatDeleteUser(TypeMessageAction):
 
 
 class MessageActionChatJoinedByLink(TypeMessageAction):
-    """``messageActionChatJoinedByLink#031224c3 inviter_id:long = MessageAction``"""
+    """TL ``messageActionChatJoinedByLink#031224c3`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("inviter_id",)
     CONSTRUCTOR_ID = 0x031224C3
@@ -6829,7 +6829,7 @@ class MessageActionChatJoinedByLink(TypeMessageAction):
 
 
 class MessageActionChannelCreate(TypeMessageAction):
-    """``messageActionChannelCreate#95d2ac92 title:string = MessageAction``"""
+    """TL ``messageActionChannelCreate#95d2ac92`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title",)
     CONSTRUCTOR_ID = 0x95D2AC92
@@ -6851,7 +6851,7 @@ class MessageActionChannelCreate(TypeMessageAction):
 
 
 class MessageActionChatMigrateTo(TypeMessageAction):
-    """``messageActionChatMigrateTo#e1037f92 channel_id:long = MessageAction``"""
+    """TL ``messageActionChatMigrateTo#e1037f92`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("channel_id",)
     CONSTRUCTOR_ID = 0xE1037F92
@@ -6872,7 +6872,7 @@ class MessageActionChatMigrateTo(TypeMessageAction):
 
 
 class MessageActionChannelMigrateFrom(TypeMessageAction):
-    """``messageActionChannelMigrateFrom#ea3948e9 title:string chat_id:long = MessageAction``"""
+    """TL ``messageActionChannelMigrateFrom#ea3948e9`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title", "chat_id")
     CONSTRUCTOR_ID = 0xEA3948E9
@@ -6897,7 +6897,7 @@ class MessageActionChannelMigrateFrom(TypeMessageAction):
 
 
 class MessageActionPinMessage(TypeMessageAction):
-    """``messageActionPinMessage#94bd38ed = MessageAction``"""
+    """TL ``messageActionPinMessage#94bd38ed`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x94BD38ED
@@ -6917,7 +6917,7 @@ class MessageActionPinMessage(TypeMessageAction):
 
 
 class MessageActionHistoryClear(TypeMessageAction):
-    """``messageActionHistoryClear#9fbab604 = MessageAction``"""
+    """TL ``messageActionHistoryClear#9fbab604`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9FBAB604
@@ -6937,7 +6937,7 @@ class MessageActionHistoryClear(TypeMessageAction):
 
 
 class MessageActionGameScore(TypeMessageAction):
-    """``messageActionGameScore#92a72876 game_id:long score:int = MessageAction``"""
+    """TL ``messageActionGameScore#92a72876`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("game_id", "score")
     CONSTRUCTOR_ID = 0x92A72876
@@ -6959,7 +6959,7 @@ class MessageActionGameScore(TypeMessageAction):
 
 
 class MessageActionPaymentSentMe(TypeMessageAction):
-    """``messageActionPaymentSentMe#ffa00ccc flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string charge:PaymentCharge subscription_until_date:flags.4?int = MessageAction``"""
+    """TL ``messageActionPaymentSentMe#ffa00ccc`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("recurring_init", "recurring_used", "currency", "total_amount", "payload", "info", "shipping_option_id", "charge", "subscription_until_date")
     CONSTRUCTOR_ID = 0xFFA00CCC
@@ -7009,7 +7009,7 @@ class MessageActionPaymentSentMe(TypeMessageAction):
 
 
 class MessageActionPaymentSent(TypeMessageAction):
-    """``messageActionPaymentSent#c624b16e flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long invoice_slug:flags.0?string subscription_until_date:flags.4?int = MessageAction``"""
+    """TL ``messageActionPaymentSent#c624b16e`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("recurring_init", "recurring_used", "currency", "total_amount", "invoice_slug", "subscription_until_date")
     CONSTRUCTOR_ID = 0xC624B16E
@@ -7049,7 +7049,7 @@ class MessageActionPaymentSent(TypeMessageAction):
 
 
 class MessageActionPhoneCall(TypeMessageAction):
-    """``messageActionPhoneCall#80e11a7f flags:# video:flags.2?true call_id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = MessageAction``"""
+    """TL ``messageActionPhoneCall#80e11a7f`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("video", "call_id", "reason", "duration")
     CONSTRUCTOR_ID = 0x80E11A7F
@@ -7082,7 +7082,7 @@ class MessageActionPhoneCall(TypeMessageAction):
 
 
 class MessageActionScreenshotTaken(TypeMessageAction):
-    """``messageActionScreenshotTaken#4792929b = MessageAction``"""
+    """TL ``messageActionScreenshotTaken#4792929b`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4792929B
@@ -7102,7 +7102,7 @@ class MessageActionScreenshotTaken(TypeMessageAction):
 
 
 class MessageActionCustomAction(TypeMessageAction):
-    """``messageActionCustomAction#fae69f56 message:string = MessageAction``"""
+    """TL ``messageActionCustomAction#fae69f56`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0xFAE69F56
@@ -7124,7 +7124,7 @@ class MessageActionCustomAction(TypeMessageAction):
 
 
 class MessageActionBotAllowed(TypeMessageAction):
-    """``messageActionBotAllowed#c516d679 flags:# attach_menu:flags.1?true from_request:flags.3?true domain:flags.0?string app:flags.2?BotApp = MessageAction``"""
+    """TL ``messageActionBotAllowed#c516d679`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("attach_menu", "from_request", "domain", "app")
     CONSTRUCTOR_ID = 0xC516D679
@@ -7158,7 +7158,7 @@ class MessageActionBotAllowed(TypeMessageAction):
 
 
 class MessageActionSecureValuesSentMe(TypeMessageAction):
-    """``messageActionSecureValuesSentMe#1b287353 values:Vector<SecureValue> credentials:SecureCredentialsEncrypted = MessageAction``"""
+    """TL ``messageActionSecureValuesSentMe#1b287353`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("values", "credentials")
     CONSTRUCTOR_ID = 0x1B287353
@@ -7183,7 +7183,7 @@ class MessageActionSecureValuesSentMe(TypeMessageAction):
 
 
 class MessageActionSecureValuesSent(TypeMessageAction):
-    """``messageActionSecureValuesSent#d95c6154 types:Vector<SecureValueType> = MessageAction``"""
+    """TL ``messageActionSecureValuesSent#d95c6154`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("types",)
     CONSTRUCTOR_ID = 0xD95C6154
@@ -7205,7 +7205,7 @@ class MessageActionSecureValuesSent(TypeMessageAction):
 
 
 class MessageActionContactSignUp(TypeMessageAction):
-    """``messageActionContactSignUp#f3f25f76 = MessageAction``"""
+    """TL ``messageActionContactSignUp#f3f25f76`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF3F25F76
@@ -7225,7 +7225,7 @@ class MessageActionContactSignUp(TypeMessageAction):
 
 
 class MessageActionGeoProximityReached(TypeMessageAction):
-    """``messageActionGeoProximityReached#98e0d697 from_id:Peer to_id:Peer distance:int = MessageAction``"""
+    """TL ``messageActionGeoProximityReached#98e0d697`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("from_id", "to_id", "distance")
     CONSTRUCTOR_ID = 0x98E0D697
@@ -7253,7 +7253,7 @@ class MessageActionGeoProximityReached(TypeMessageAction):
 
 
 class MessageActionGroupCall(TypeMessageAction):
-    """``messageActionGroupCall#7a0d7f42 flags:# call:InputGroupCall duration:flags.0?int = MessageAction``"""
+    """TL ``messageActionGroupCall#7a0d7f42`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("call", "duration")
     CONSTRUCTOR_ID = 0x7A0D7F42
@@ -7282,7 +7282,7 @@ class MessageActionGroupCall(TypeMessageAction):
 
 
 class MessageActionInviteToGroupCall(TypeMessageAction):
-    """``messageActionInviteToGroupCall#502f92f7 call:InputGroupCall users:Vector<long> = MessageAction``"""
+    """TL ``messageActionInviteToGroupCall#502f92f7`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("call", "users")
     CONSTRUCTOR_ID = 0x502F92F7
@@ -7307,7 +7307,7 @@ class MessageActionInviteToGroupCall(TypeMessageAction):
 
 
 class MessageActionSetMessagesTTL(TypeMessageAction):
-    """``messageActionSetMessagesTTL#3c134d7b flags:# period:int auto_setting_from:flags.0?long = MessageAction``"""
+    """TL ``messageActionSetMessagesTTL#3c134d7b`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("period", "auto_setting_from")
     CONSTRUCTOR_ID = 0x3C134D7B
@@ -7334,7 +7334,7 @@ class MessageActionSetMessagesTTL(TypeMessageAction):
 
 
 class MessageActionGroupCallScheduled(TypeMessageAction):
-    """``messageActionGroupCallScheduled#b3a07661 call:InputGroupCall schedule_date:int = MessageAction``"""
+    """TL ``messageActionGroupCallScheduled#b3a07661`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("call", "schedule_date")
     CONSTRUCTOR_ID = 0xB3A07661
@@ -7359,7 +7359,7 @@ class MessageActionGroupCallScheduled(TypeMessageAction):
 
 
 class MessageActionSetChatTheme(TypeMessageAction):
-    """``messageActionSetChatTheme#b91bbd3a theme:ChatTheme = MessageAction``"""
+    """TL ``messageActionSetChatTheme#b91bbd3a`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("theme",)
     CONSTRUCTOR_ID = 0xB91BBD3A
@@ -7381,7 +7381,7 @@ class MessageActionSetChatTheme(TypeMessageAction):
 
 
 class MessageActionChatJoinedByRequest(TypeMessageAction):
-    """``messageActionChatJoinedByRequest#ebbca3cb = MessageAction``"""
+    """TL ``messageActionChatJoinedByRequest#ebbca3cb`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEBBCA3CB
@@ -7401,7 +7401,7 @@ class MessageActionChatJoinedByRequest(TypeMessageAction):
 
 
 class MessageActionWebViewDataSentMe(TypeMessageAction):
-    """``messageActionWebViewDataSentMe#47dd8079 text:string data:string = MessageAction``"""
+    """TL ``messageActionWebViewDataSentMe#47dd8079`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("text", "data")
     CONSTRUCTOR_ID = 0x47DD8079
@@ -7426,7 +7426,7 @@ class MessageActionWebViewDataSentMe(TypeMessageAction):
 
 
 class MessageActionWebViewDataSent(TypeMessageAction):
-    """``messageActionWebViewDataSent#b4c38cb5 text:string = MessageAction``"""
+    """TL ``messageActionWebViewDataSent#b4c38cb5`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xB4C38CB5
@@ -7448,7 +7448,7 @@ class MessageActionWebViewDataSent(TypeMessageAction):
 
 
 class MessageActionGiftPremium(TypeMessageAction):
-    """``messageActionGiftPremium#48e91302 flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities = MessageAction``"""
+    """TL ``messageActionGiftPremium#48e91302`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("currency", "amount", "days", "crypto_currency", "crypto_amount", "message")
     CONSTRUCTOR_ID = 0x48E91302
@@ -7489,7 +7489,7 @@ class MessageActionGiftPremium(TypeMessageAction):
 
 
 class MessageActionTopicCreate(TypeMessageAction):
-    """``messageActionTopicCreate#0d999256 flags:# title_missing:flags.1?true title:string icon_color:int icon_emoji_id:flags.0?long = MessageAction``"""
+    """TL ``messageActionTopicCreate#0d999256`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title_missing", "title", "icon_color", "icon_emoji_id")
     CONSTRUCTOR_ID = 0x0D999256
@@ -7523,7 +7523,7 @@ class MessageActionTopicCreate(TypeMessageAction):
 
 
 class MessageActionTopicEdit(TypeMessageAction):
-    """``messageActionTopicEdit#c0944820 flags:# title:flags.0?string icon_emoji_id:flags.1?long closed:flags.2?Bool hidden:flags.3?Bool = MessageAction``"""
+    """TL ``messageActionTopicEdit#c0944820`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("title", "icon_emoji_id", "closed", "hidden")
     CONSTRUCTOR_ID = 0xC0944820
@@ -7561,7 +7561,7 @@ class MessageActionTopicEdit(TypeMessageAction):
 
 
 class MessageActionSuggestProfilePhoto(TypeMessageAction):
-    """``messageActionSuggestProfilePhoto#57de635e photo:Photo = MessageAction``"""
+    """TL ``messageActionSuggestProfilePhoto#57de635e`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("photo",)
     CONSTRUCTOR_ID = 0x57DE635E
@@ -7583,7 +7583,7 @@ class MessageActionSuggestProfilePhoto(TypeMessageAction):
 
 
 class MessageActionRequestedPeer(TypeMessageAction):
-    """``messageActionRequestedPeer#31518e9b button_id:int peers:Vector<Peer> = MessageAction``"""
+    """TL ``messageActionRequestedPeer#31518e9b`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("button_id", "peers")
     CONSTRUCTOR_ID = 0x31518E9B
@@ -7607,7 +7607,7 @@ class MessageActionRequestedPeer(TypeMessageAction):
 
 
 class MessageActionSetChatWallPaper(TypeMessageAction):
-    """``messageActionSetChatWallPaper#5060a3f4 flags:# same:flags.0?true for_both:flags.1?true wallpaper:WallPaper = MessageAction``"""
+    """TL ``messageActionSetChatWallPaper#5060a3f4`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("same", "for_both", "wallpaper")
     CONSTRUCTOR_ID = 0x5060A3F4
@@ -7636,7 +7636,7 @@ class MessageActionSetChatWallPaper(TypeMessageAction):
 
 
 class MessageActionGiftCode(TypeMessageAction):
-    """``messageActionGiftCode#31c48347 flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities = MessageAction``"""
+    """TL ``messageActionGiftCode#31c48347`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("via_giveaway", "unclaimed", "boost_peer", "days", "slug", "currency", "amount", "crypto_currency", "crypto_amount", "message")
     CONSTRUCTOR_ID = 0x31C48347
@@ -7692,7 +7692,7 @@ class MessageActionGiftCode(TypeMessageAction):
 
 
 class MessageActionGiveawayLaunch(TypeMessageAction):
-    """``messageActionGiveawayLaunch#a80f51e4 flags:# stars:flags.0?long = MessageAction``"""
+    """TL ``messageActionGiveawayLaunch#a80f51e4`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("stars",)
     CONSTRUCTOR_ID = 0xA80F51E4
@@ -7718,7 +7718,7 @@ class MessageActionGiveawayLaunch(TypeMessageAction):
 
 
 class MessageActionGiveawayResults(TypeMessageAction):
-    """``messageActionGiveawayResults#87e2f155 flags:# stars:flags.0?true winners_count:int unclaimed_count:int = MessageAction``"""
+    """TL ``messageActionGiveawayResults#87e2f155`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("stars", "winners_count", "unclaimed_count")
     CONSTRUCTOR_ID = 0x87E2F155
@@ -7744,7 +7744,7 @@ class MessageActionGiveawayResults(TypeMessageAction):
 
 
 class MessageActionBoostApply(TypeMessageAction):
-    """``messageActionBoostApply#cc02aa6d boosts:int = MessageAction``"""
+    """TL ``messageActionBoostApply#cc02aa6d`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("boosts",)
     CONSTRUCTOR_ID = 0xCC02AA6D
@@ -7765,7 +7765,7 @@ class MessageActionBoostApply(TypeMessageAction):
 
 
 class MessageActionRequestedPeerSentMe(TypeMessageAction):
-    """``messageActionRequestedPeerSentMe#93b31848 button_id:int peers:Vector<RequestedPeer> = MessageAction``"""
+    """TL ``messageActionRequestedPeerSentMe#93b31848`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("button_id", "peers")
     CONSTRUCTOR_ID = 0x93B31848
@@ -7789,7 +7789,7 @@ class MessageActionRequestedPeerSentMe(TypeMessageAction):
 
 
 class MessageActionPaymentRefunded(TypeMessageAction):
-    """``messageActionPaymentRefunded#41b3e202 flags:# peer:Peer currency:string total_amount:long payload:flags.0?bytes charge:PaymentCharge = MessageAction``"""
+    """TL ``messageActionPaymentRefunded#41b3e202`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("peer", "currency", "total_amount", "payload", "charge")
     CONSTRUCTOR_ID = 0x41B3E202
@@ -7827,7 +7827,7 @@ class MessageActionPaymentRefunded(TypeMessageAction):
 
 
 class MessageActionGiftStars(TypeMessageAction):
-    """``messageActionGiftStars#45d5b021 flags:# currency:string amount:long stars:long crypto_currency:flags.0?string crypto_amount:flags.0?long transaction_id:flags.1?string = MessageAction``"""
+    """TL ``messageActionGiftStars#45d5b021`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("currency", "amount", "stars", "crypto_currency", "crypto_amount", "transaction_id")
     CONSTRUCTOR_ID = 0x45D5B021
@@ -7868,7 +7868,7 @@ class MessageActionGiftStars(TypeMessageAction):
 
 
 class MessageActionPrizeStars(TypeMessageAction):
-    """``messageActionPrizeStars#b00c47a2 flags:# unclaimed:flags.0?true stars:long transaction_id:string boost_peer:Peer giveaway_msg_id:int = MessageAction``"""
+    """TL ``messageActionPrizeStars#b00c47a2`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("unclaimed", "stars", "transaction_id", "boost_peer", "giveaway_msg_id")
     CONSTRUCTOR_ID = 0xB00C47A2
@@ -7902,7 +7902,7 @@ class MessageActionPrizeStars(TypeMessageAction):
 
 
 class MessageActionStarGift(TypeMessageAction):
-    """``messageActionStarGift#ea2c31d3 flags:# name_hidden:flags.0?true saved:flags.2?true converted:flags.3?true upgraded:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true prepaid_upgrade:flags.13?true upgrade_separate:flags.16?true auction_acquired:flags.17?true gift:StarGift message:flags.1?TextWithEntities convert_stars:flags.4?long upgrade_msg_id:flags.5?int upgrade_stars:flags.8?long from_id:flags.11?Peer peer:flags.12?Peer saved_id:flags.12?long prepaid_upgrade_hash:flags.14?string gift_msg_id:flags.15?int to_id:flags.18?Peer gift_num:flags.19?int = MessageAction``"""
+    """TL ``messageActionStarGift#ea2c31d3`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("name_hidden", "saved", "converted", "upgraded", "refunded", "can_upgrade", "prepaid_upgrade", "upgrade_separate", "auction_acquired", "gift", "message", "convert_stars", "upgrade_msg_id", "upgrade_stars", "from_id", "peer", "saved_id", "prepaid_upgrade_hash", "gift_msg_id", "to_id", "gift_num")
     CONSTRUCTOR_ID = 0xEA2C31D3
@@ -7989,7 +7989,7 @@ class MessageActionStarGift(TypeMessageAction):
 
 
 class MessageActionStarGiftUnique(TypeMessageAction):
-    """``messageActionStarGiftUnique#7e1c1187 flags:# upgrade:flags.0?true transferred:flags.1?true saved:flags.2?true refunded:flags.5?true prepaid_upgrade:flags.11?true assigned:flags.13?true from_offer:flags.14?true craft:flags.16?true name_hidden:flags.17?true gift:StarGift can_export_at:flags.3?int transfer_stars:flags.4?long from_id:flags.6?Peer peer:flags.7?Peer saved_id:flags.7?long resale_amount:flags.8?StarsAmount can_transfer_at:flags.9?int can_resell_at:flags.10?int drop_original_details_stars:flags.12?long can_craft_at:flags.15?int message:flags.18?TextWithEntities = MessageAction``"""
+    """TL ``messageActionStarGiftUnique#7e1c1187`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("upgrade", "transferred", "saved", "refunded", "prepaid_upgrade", "assigned", "from_offer", "craft", "name_hidden", "gift", "can_export_at", "transfer_stars", "from_id", "peer", "saved_id", "resale_amount", "can_transfer_at", "can_resell_at", "drop_original_details_stars", "can_craft_at", "message")
     CONSTRUCTOR_ID = 0x7E1C1187
@@ -8076,7 +8076,7 @@ class MessageActionStarGiftUnique(TypeMessageAction):
 
 
 class MessageActionPaidMessagesRefunded(TypeMessageAction):
-    """``messageActionPaidMessagesRefunded#ac1f1fcd count:int stars:long = MessageAction``"""
+    """TL ``messageActionPaidMessagesRefunded#ac1f1fcd`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("count", "stars")
     CONSTRUCTOR_ID = 0xAC1F1FCD
@@ -8098,7 +8098,7 @@ class MessageActionPaidMessagesRefunded(TypeMessageAction):
 
 
 class MessageActionPaidMessagesPrice(TypeMessageAction):
-    """``messageActionPaidMessagesPrice#84b88578 flags:# broadcast_messages_allowed:flags.0?true stars:long = MessageAction``"""
+    """TL ``messageActionPaidMessagesPrice#84b88578`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("broadcast_messages_allowed", "stars")
     CONSTRUCTOR_ID = 0x84B88578
@@ -8123,7 +8123,7 @@ class MessageActionPaidMessagesPrice(TypeMessageAction):
 
 
 class MessageActionConferenceCall(TypeMessageAction):
-    """``messageActionConferenceCall#2ffe2f7a flags:# missed:flags.0?true active:flags.1?true video:flags.4?true call_id:long duration:flags.2?int other_participants:flags.3?Vector<Peer> = MessageAction``"""
+    """TL ``messageActionConferenceCall#2ffe2f7a`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("missed", "active", "video", "call_id", "duration", "other_participants")
     CONSTRUCTOR_ID = 0x2FFE2F7A
@@ -8160,7 +8160,7 @@ class MessageActionConferenceCall(TypeMessageAction):
 
 
 class MessageActionTodoCompletions(TypeMessageAction):
-    """``messageActionTodoCompletions#cc7c5c89 completed:Vector<int> incompleted:Vector<int> = MessageAction``"""
+    """TL ``messageActionTodoCompletions#cc7c5c89`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("completed", "incompleted")
     CONSTRUCTOR_ID = 0xCC7C5C89
@@ -8185,7 +8185,7 @@ class MessageActionTodoCompletions(TypeMessageAction):
 
 
 class MessageActionTodoAppendTasks(TypeMessageAction):
-    """``messageActionTodoAppendTasks#c7edbc83 list:Vector<TodoItem> = MessageAction``"""
+    """TL ``messageActionTodoAppendTasks#c7edbc83`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("list",)
     CONSTRUCTOR_ID = 0xC7EDBC83
@@ -8207,7 +8207,7 @@ class MessageActionTodoAppendTasks(TypeMessageAction):
 
 
 class MessageActionSuggestedPostApproval(TypeMessageAction):
-    """``messageActionSuggestedPostApproval#ee7a1596 flags:# rejected:flags.0?true balance_too_low:flags.1?true reject_comment:flags.2?string schedule_date:flags.3?int price:flags.4?StarsAmount = MessageAction``"""
+    """TL ``messageActionSuggestedPostApproval#ee7a1596`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("rejected", "balance_too_low", "reject_comment", "schedule_date", "price")
     CONSTRUCTOR_ID = 0xEE7A1596
@@ -8245,7 +8245,7 @@ class MessageActionSuggestedPostApproval(TypeMessageAction):
 
 
 class MessageActionSuggestedPostSuccess(TypeMessageAction):
-    """``messageActionSuggestedPostSuccess#95ddcf69 price:StarsAmount = MessageAction``"""
+    """TL ``messageActionSuggestedPostSuccess#95ddcf69`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("price",)
     CONSTRUCTOR_ID = 0x95DDCF69
@@ -8267,7 +8267,7 @@ class MessageActionSuggestedPostSuccess(TypeMessageAction):
 
 
 class MessageActionSuggestedPostRefund(TypeMessageAction):
-    """``messageActionSuggestedPostRefund#69f916f8 flags:# payer_initiated:flags.0?true = MessageAction``"""
+    """TL ``messageActionSuggestedPostRefund#69f916f8`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("payer_initiated",)
     CONSTRUCTOR_ID = 0x69F916F8
@@ -8291,7 +8291,7 @@ class MessageActionSuggestedPostRefund(TypeMessageAction):
 
 
 class MessageActionGiftTon(TypeMessageAction):
-    """``messageActionGiftTon#a8a3c699 flags:# currency:string amount:long crypto_currency:string crypto_amount:long transaction_id:flags.0?string = MessageAction``"""
+    """TL ``messageActionGiftTon#a8a3c699`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("currency", "amount", "crypto_currency", "crypto_amount", "transaction_id")
     CONSTRUCTOR_ID = 0xA8A3C699
@@ -8329,7 +8329,7 @@ class MessageActionGiftTon(TypeMessageAction):
 
 
 class MessageActionSuggestBirthday(TypeMessageAction):
-    """``messageActionSuggestBirthday#2c8f2a25 birthday:Birthday = MessageAction``"""
+    """TL ``messageActionSuggestBirthday#2c8f2a25`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("birthday",)
     CONSTRUCTOR_ID = 0x2C8F2A25
@@ -8351,7 +8351,7 @@ class MessageActionSuggestBirthday(TypeMessageAction):
 
 
 class MessageActionStarGiftPurchaseOffer(TypeMessageAction):
-    """``messageActionStarGiftPurchaseOffer#774278d4 flags:# accepted:flags.0?true declined:flags.1?true gift:StarGift price:StarsAmount expires_at:int = MessageAction``"""
+    """TL ``messageActionStarGiftPurchaseOffer#774278d4`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("accepted", "declined", "gift", "price", "expires_at")
     CONSTRUCTOR_ID = 0x774278D4
@@ -8386,7 +8386,7 @@ class MessageActionStarGiftPurchaseOffer(TypeMessageAction):
 
 
 class MessageActionStarGiftPurchaseOfferDeclined(TypeMessageAction):
-    """``messageActionStarGiftPurchaseOfferDeclined#73ada76b flags:# expired:flags.0?true gift:StarGift price:StarsAmount = MessageAction``"""
+    """TL ``messageActionStarGiftPurchaseOfferDeclined#73ada76b`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("expired", "gift", "price")
     CONSTRUCTOR_ID = 0x73ADA76B
@@ -8416,7 +8416,7 @@ class MessageActionStarGiftPurchaseOfferDeclined(TypeMessageAction):
 
 
 class MessageActionNewCreatorPending(TypeMessageAction):
-    """``messageActionNewCreatorPending#b07ed085 new_creator_id:long = MessageAction``"""
+    """TL ``messageActionNewCreatorPending#b07ed085`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("new_creator_id",)
     CONSTRUCTOR_ID = 0xB07ED085
@@ -8437,7 +8437,7 @@ class MessageActionNewCreatorPending(TypeMessageAction):
 
 
 class MessageActionChangeCreator(TypeMessageAction):
-    """``messageActionChangeCreator#e188503b new_creator_id:long = MessageAction``"""
+    """TL ``messageActionChangeCreator#e188503b`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("new_creator_id",)
     CONSTRUCTOR_ID = 0xE188503B
@@ -8458,7 +8458,7 @@ class MessageActionChangeCreator(TypeMessageAction):
 
 
 class MessageActionNoForwardsToggle(TypeMessageAction):
-    """``messageActionNoForwardsToggle#bf7d6572 prev_value:Bool new_value:Bool = MessageAction``"""
+    """TL ``messageActionNoForwardsToggle#bf7d6572`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0xBF7D6572
@@ -8483,7 +8483,7 @@ class MessageActionNoForwardsToggle(TypeMessageAction):
 
 
 class MessageActionNoForwardsRequest(TypeMessageAction):
-    """``messageActionNoForwardsRequest#3e2793ba flags:# expired:flags.0?true prev_value:Bool new_value:Bool = MessageAction``"""
+    """TL ``messageActionNoForwardsRequest#3e2793ba`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("expired", "prev_value", "new_value")
     CONSTRUCTOR_ID = 0x3E2793BA
@@ -8513,7 +8513,7 @@ class MessageActionNoForwardsRequest(TypeMessageAction):
 
 
 class MessageActionPollAppendAnswer(TypeMessageAction):
-    """``messageActionPollAppendAnswer#9da1cd6c answer:PollAnswer = MessageAction``"""
+    """TL ``messageActionPollAppendAnswer#9da1cd6c`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("answer",)
     CONSTRUCTOR_ID = 0x9DA1CD6C
@@ -8535,7 +8535,7 @@ class MessageActionPollAppendAnswer(TypeMessageAction):
 
 
 class MessageActionPollDeleteAnswer(TypeMessageAction):
-    """``messageActionPollDeleteAnswer#399674dc answer:PollAnswer = MessageAction``"""
+    """TL ``messageActionPollDeleteAnswer#399674dc`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("answer",)
     CONSTRUCTOR_ID = 0x399674DC
@@ -8557,7 +8557,7 @@ class MessageActionPollDeleteAnswer(TypeMessageAction):
 
 
 class MessageActionManagedBotCreated(TypeMessageAction):
-    """``messageActionManagedBotCreated#16605e3e bot_id:long = MessageAction``"""
+    """TL ``messageActionManagedBotCreated#16605e3e`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("bot_id",)
     CONSTRUCTOR_ID = 0x16605E3E
@@ -8578,7 +8578,7 @@ class MessageActionManagedBotCreated(TypeMessageAction):
 
 
 class MessageActionChangeCommunity(TypeMessageAction):
-    """``messageActionChangeCommunity#5d20bae8 flags:# community_id:flags.0?long = MessageAction``"""
+    """TL ``messageActionChangeCommunity#5d20bae8`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("community_id",)
     CONSTRUCTOR_ID = 0x5D20BAE8
@@ -8604,7 +8604,7 @@ class MessageActionChangeCommunity(TypeMessageAction):
 
 
 class MessageActionChatJoinedViaCommunity(TypeMessageAction):
-    """``messageActionChatJoinedViaCommunity#4a8bfe80 community_id:long = MessageAction``"""
+    """TL ``messageActionChatJoinedViaCommunity#4a8bfe80`` of type ``MessageAction``; fields: ``_TL``."""
 
     __slots__ = ("community_id",)
     CONSTRUCTOR_ID = 0x4A8BFE80
@@ -8625,7 +8625,7 @@ class MessageActionChatJoinedViaCommunity(TypeMessageAction):
 
 
 class Dialog(TypeDialog):
-    """``dialog#fc89f7f3 flags:# pinned:flags.2?true unread_mark:flags.3?true view_forum_as_messages:flags.6?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int notify_settings:PeerNotifySettings pts:flags.0?int draft:flags.1?DraftMessage folder_id:flags.4?int ttl_period:flags.5?int = Dialog``"""
+    """TL ``dialog#fc89f7f3`` of type ``Dialog``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "unread_mark", "view_forum_as_messages", "peer", "top_message", "read_inbox_max_id", "read_outbox_max_id", "unread_count", "unread_mentions_count", "unread_reactions_count", "unread_poll_votes_count", "notify_settings", "pts", "draft", "folder_id", "ttl_period")
     CONSTRUCTOR_ID = 0xFC89F7F3
@@ -8684,7 +8684,7 @@ class Dialog(TypeDialog):
 
 
 class DialogFolder(TypeDialog):
-    """``dialogFolder#71bd134c flags:# pinned:flags.2?true folder:Folder peer:Peer top_message:int unread_muted_peers_count:int unread_unmuted_peers_count:int unread_muted_messages_count:int unread_unmuted_messages_count:int = Dialog``"""
+    """TL ``dialogFolder#71bd134c`` of type ``Dialog``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "folder", "peer", "top_message", "unread_muted_peers_count", "unread_unmuted_peers_count", "unread_muted_messages_count", "unread_unmuted_messages_count")
     CONSTRUCTOR_ID = 0x71BD134C
@@ -8721,7 +8721,7 @@ class DialogFolder(TypeDialog):
 
 
 class DialogCommunity(TypeDialog):
-    """``dialogCommunity#f78a0973 flags:# pinned:flags.2?true community_id:long notify_settings:PeerNotifySettings = Dialog``"""
+    """TL ``dialogCommunity#f78a0973`` of type ``Dialog``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "community_id", "notify_settings")
     CONSTRUCTOR_ID = 0xF78A0973
@@ -8749,7 +8749,7 @@ class DialogCommunity(TypeDialog):
 
 
 class PhotoEmpty(TypePhoto):
-    """``photoEmpty#2331b22d id:long = Photo``"""
+    """TL ``photoEmpty#2331b22d`` of type ``Photo``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x2331B22D
@@ -8770,7 +8770,7 @@ class PhotoEmpty(TypePhoto):
 
 
 class Photo(TypePhoto):
-    """``photo#fb197a65 flags:# has_stickers:flags.0?true id:long access_hash:long file_reference:bytes date:int sizes:Vector<PhotoSize> video_sizes:flags.1?Vector<VideoSize> dc_id:int = Photo``"""
+    """TL ``photo#fb197a65`` of type ``Photo``; fields: ``_TL``."""
 
     __slots__ = ("has_stickers", "id", "access_hash", "file_reference", "date", "sizes", "video_sizes", "dc_id")
     CONSTRUCTOR_ID = 0xFB197A65
@@ -8812,7 +8812,7 @@ class Photo(TypePhoto):
 
 
 class PhotoSizeEmpty(TypePhotoSize):
-    """``photoSizeEmpty#0e17e23c type:string = PhotoSize``"""
+    """TL ``photoSizeEmpty#0e17e23c`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type",)
     CONSTRUCTOR_ID = 0x0E17E23C
@@ -8834,7 +8834,7 @@ class PhotoSizeEmpty(TypePhotoSize):
 
 
 class PhotoSize(TypePhotoSize):
-    """``photoSize#75c78e60 type:string w:int h:int size:int = PhotoSize``"""
+    """TL ``photoSize#75c78e60`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "w", "h", "size")
     CONSTRUCTOR_ID = 0x75C78E60
@@ -8861,7 +8861,7 @@ class PhotoSize(TypePhotoSize):
 
 
 class PhotoCachedSize(TypePhotoSize):
-    """``photoCachedSize#021e1ad6 type:string w:int h:int bytes:bytes = PhotoSize``"""
+    """TL ``photoCachedSize#021e1ad6`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "w", "h", "bytes")
     CONSTRUCTOR_ID = 0x021E1AD6
@@ -8890,7 +8890,7 @@ class PhotoCachedSize(TypePhotoSize):
 
 
 class PhotoStrippedSize(TypePhotoSize):
-    """``photoStrippedSize#e0b0bc2e type:string bytes:bytes = PhotoSize``"""
+    """TL ``photoStrippedSize#e0b0bc2e`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "bytes")
     CONSTRUCTOR_ID = 0xE0B0BC2E
@@ -8915,7 +8915,7 @@ class PhotoStrippedSize(TypePhotoSize):
 
 
 class PhotoSizeProgressive(TypePhotoSize):
-    """``photoSizeProgressive#fa3efb95 type:string w:int h:int sizes:Vector<int> = PhotoSize``"""
+    """TL ``photoSizeProgressive#fa3efb95`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "w", "h", "sizes")
     CONSTRUCTOR_ID = 0xFA3EFB95
@@ -8944,7 +8944,7 @@ class PhotoSizeProgressive(TypePhotoSize):
 
 
 class PhotoPathSize(TypePhotoSize):
-    """``photoPathSize#d8214d41 type:string bytes:bytes = PhotoSize``"""
+    """TL ``photoPathSize#d8214d41`` of type ``PhotoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "bytes")
     CONSTRUCTOR_ID = 0xD8214D41
@@ -8969,7 +8969,7 @@ class PhotoPathSize(TypePhotoSize):
 
 
 class GeoPointEmpty(TypeGeoPoint):
-    """``geoPointEmpty#1117dd5f = GeoPoint``"""
+    """TL ``geoPointEmpty#1117dd5f`` of type ``GeoPoint``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1117DD5F
@@ -8989,7 +8989,7 @@ class GeoPointEmpty(TypeGeoPoint):
 
 
 class GeoPoint(TypeGeoPoint):
-    """``geoPoint#b2a2f663 flags:# long:double lat:double access_hash:long accuracy_radius:flags.0?int = GeoPoint``"""
+    """TL ``geoPoint#b2a2f663`` of type ``GeoPoint``; fields: ``_TL``."""
 
     __slots__ = ("long", "lat", "access_hash", "accuracy_radius")
     CONSTRUCTOR_ID = 0xB2A2F663
@@ -9018,7 +9018,7 @@ class GeoPoint(TypeGeoPoint):
 
 
 class InputNotifyPeer(TypeInputNotifyPeer):
-    """``inputNotifyPeer#b8bc5b0c peer:InputPeer = InputNotifyPeer``"""
+    """TL ``inputNotifyPeer#b8bc5b0c`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xB8BC5B0C
@@ -9040,7 +9040,7 @@ class InputNotifyPeer(TypeInputNotifyPeer):
 
 
 class InputNotifyUsers(TypeInputNotifyPeer):
-    """``inputNotifyUsers#193b4417 = InputNotifyPeer``"""
+    """TL ``inputNotifyUsers#193b4417`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x193B4417
@@ -9060,7 +9060,7 @@ class InputNotifyUsers(TypeInputNotifyPeer):
 
 
 class InputNotifyChats(TypeInputNotifyPeer):
-    """``inputNotifyChats#4a95e84e = InputNotifyPeer``"""
+    """TL ``inputNotifyChats#4a95e84e`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4A95E84E
@@ -9080,7 +9080,7 @@ class InputNotifyChats(TypeInputNotifyPeer):
 
 
 class InputNotifyBroadcasts(TypeInputNotifyPeer):
-    """``inputNotifyBroadcasts#b1db7c7e = InputNotifyPeer``"""
+    """TL ``inputNotifyBroadcasts#b1db7c7e`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB1DB7C7E
@@ -9100,7 +9100,7 @@ class InputNotifyBroadcasts(TypeInputNotifyPeer):
 
 
 class InputNotifyForumTopic(TypeInputNotifyPeer):
-    """``inputNotifyForumTopic#5c467992 peer:InputPeer top_msg_id:int = InputNotifyPeer``"""
+    """TL ``inputNotifyForumTopic#5c467992`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id")
     CONSTRUCTOR_ID = 0x5C467992
@@ -9125,7 +9125,7 @@ class InputNotifyForumTopic(TypeInputNotifyPeer):
 
 
 class InputNotifyCommunity(TypeInputNotifyPeer):
-    """``inputNotifyCommunity#27bb1adc community:InputChannel = InputNotifyPeer``"""
+    """TL ``inputNotifyCommunity#27bb1adc`` of type ``InputNotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("community",)
     CONSTRUCTOR_ID = 0x27BB1ADC
@@ -9147,7 +9147,7 @@ class InputNotifyCommunity(TypeInputNotifyPeer):
 
 
 class InputPeerNotifySettings(TypeInputPeerNotifySettings):
-    """``inputPeerNotifySettings#cacb6ae2 flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int sound:flags.3?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_sound:flags.8?NotificationSound = InputPeerNotifySettings``"""
+    """TL ``inputPeerNotifySettings#cacb6ae2`` of type ``InputPeerNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ("show_previews", "silent", "mute_until", "sound", "stories_muted", "stories_hide_sender", "stories_sound")
     CONSTRUCTOR_ID = 0xCACB6AE2
@@ -9197,7 +9197,7 @@ class InputPeerNotifySettings(TypeInputPeerNotifySettings):
 
 
 class PeerNotifySettings(TypePeerNotifySettings):
-    """``peerNotifySettings#99622c0c flags:# show_previews:flags.0?Bool silent:flags.1?Bool mute_until:flags.2?int ios_sound:flags.3?NotificationSound android_sound:flags.4?NotificationSound other_sound:flags.5?NotificationSound stories_muted:flags.6?Bool stories_hide_sender:flags.7?Bool stories_ios_sound:flags.8?NotificationSound stories_android_sound:flags.9?NotificationSound stories_other_sound:flags.10?NotificationSound = PeerNotifySettings``"""
+    """TL ``peerNotifySettings#99622c0c`` of type ``PeerNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ("show_previews", "silent", "mute_until", "ios_sound", "android_sound", "other_sound", "stories_muted", "stories_hide_sender", "stories_ios_sound", "stories_android_sound", "stories_other_sound")
     CONSTRUCTOR_ID = 0x99622C0C
@@ -9263,7 +9263,7 @@ class PeerNotifySettings(TypePeerNotifySettings):
 
 
 class PeerSettings(TypePeerSettings):
-    """``peerSettings#f47741f7 flags:# report_spam:flags.0?true add_contact:flags.1?true block_contact:flags.2?true share_contact:flags.3?true need_contacts_exception:flags.4?true report_geo:flags.5?true autoarchived:flags.7?true invite_members:flags.8?true request_chat_broadcast:flags.10?true business_bot_paused:flags.11?true business_bot_can_reply:flags.12?true geo_distance:flags.6?int request_chat_title:flags.9?string request_chat_date:flags.9?int business_bot_id:flags.13?long business_bot_manage_url:flags.13?string charge_paid_message_stars:flags.14?long registration_month:flags.15?string phone_country:flags.16?string name_change_date:flags.17?int photo_change_date:flags.18?int = PeerSettings``"""
+    """TL ``peerSettings#f47741f7`` of type ``PeerSettings``; fields: ``_TL``."""
 
     __slots__ = ("report_spam", "add_contact", "block_contact", "share_contact", "need_contacts_exception", "report_geo", "autoarchived", "invite_members", "request_chat_broadcast", "business_bot_paused", "business_bot_can_reply", "geo_distance", "request_chat_title", "request_chat_date", "business_bot_id", "business_bot_manage_url", "charge_paid_message_stars", "registration_month", "phone_country", "name_change_date", "photo_change_date")
     CONSTRUCTOR_ID = 0xF47741F7
@@ -9347,7 +9347,7 @@ class PeerSettings(TypePeerSettings):
 
 
 class WallPaper(TypeWallPaper):
-    """``wallPaper#a437c3ed id:long flags:# creator:flags.0?true default:flags.1?true pattern:flags.3?true dark:flags.4?true access_hash:long slug:string document:Document settings:flags.2?WallPaperSettings = WallPaper``"""
+    """TL ``wallPaper#a437c3ed`` of type ``WallPaper``; fields: ``_TL``."""
 
     __slots__ = ("id", "creator", "default", "pattern", "dark", "access_hash", "slug", "document", "settings")
     CONSTRUCTOR_ID = 0xA437C3ED
@@ -9389,7 +9389,7 @@ class WallPaper(TypeWallPaper):
 
 
 class WallPaperNoFile(TypeWallPaper):
-    """``wallPaperNoFile#e0804116 id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings = WallPaper``"""
+    """TL ``wallPaperNoFile#e0804116`` of type ``WallPaper``; fields: ``_TL``."""
 
     __slots__ = ("id", "default", "dark", "settings")
     CONSTRUCTOR_ID = 0xE0804116
@@ -9420,7 +9420,7 @@ class WallPaperNoFile(TypeWallPaper):
 
 
 class InputReportReasonSpam(TypeReportReason):
-    """``inputReportReasonSpam#58dbcab8 = ReportReason``"""
+    """TL ``inputReportReasonSpam#58dbcab8`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x58DBCAB8
@@ -9440,7 +9440,7 @@ class InputReportReasonSpam(TypeReportReason):
 
 
 class InputReportReasonViolence(TypeReportReason):
-    """``inputReportReasonViolence#1e22c78d = ReportReason``"""
+    """TL ``inputReportReasonViolence#1e22c78d`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1E22C78D
@@ -9460,7 +9460,7 @@ class InputReportReasonViolence(TypeReportReason):
 
 
 class InputReportReasonPornography(TypeReportReason):
-    """``inputReportReasonPornography#2e59d922 = ReportReason``"""
+    """TL ``inputReportReasonPornography#2e59d922`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2E59D922
@@ -9480,7 +9480,7 @@ class InputReportReasonPornography(TypeReportReason):
 
 
 class InputReportReasonChildAbuse(TypeReportReason):
-    """``inputReportReasonChildAbuse#adf44ee3 = ReportReason``"""
+    """TL ``inputReportReasonChildAbuse#adf44ee3`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xADF44EE3
@@ -9500,7 +9500,7 @@ class InputReportReasonChildAbuse(TypeReportReason):
 
 
 class InputReportReasonOther(TypeReportReason):
-    """``inputReportReasonOther#c1e4a2b1 = ReportReason``"""
+    """TL ``inputReportReasonOther#c1e4a2b1`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC1E4A2B1
@@ -9520,7 +9520,7 @@ class InputReportReasonOther(TypeReportReason):
 
 
 class InputReportReasonCopyright(TypeReportReason):
-    """``inputReportReasonCopyright#9b89f93a = ReportReason``"""
+    """TL ``inputReportReasonCopyright#9b89f93a`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9B89F93A
@@ -9540,7 +9540,7 @@ class InputReportReasonCopyright(TypeReportReason):
 
 
 class InputReportReasonGeoIrrelevant(TypeReportReason):
-    """``inputReportReasonGeoIrrelevant#dbd4feed = ReportReason``"""
+    """TL ``inputReportReasonGeoIrrelevant#dbd4feed`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDBD4FEED
@@ -9560,7 +9560,7 @@ class InputReportReasonGeoIrrelevant(TypeReportReason):
 
 
 class InputReportReasonFake(TypeReportReason):
-    """``inputReportReasonFake#f5ddd6e7 = ReportReason``"""
+    """TL ``inputReportReasonFake#f5ddd6e7`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF5DDD6E7
@@ -9580,7 +9580,7 @@ class InputReportReasonFake(TypeReportReason):
 
 
 class InputReportReasonIllegalDrugs(TypeReportReason):
-    """``inputReportReasonIllegalDrugs#0a8eb2be = ReportReason``"""
+    """TL ``inputReportReasonIllegalDrugs#0a8eb2be`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0A8EB2BE
@@ -9600,7 +9600,7 @@ class InputReportReasonIllegalDrugs(TypeReportReason):
 
 
 class InputReportReasonPersonalDetails(TypeReportReason):
-    """``inputReportReasonPersonalDetails#9ec7863d = ReportReason``"""
+    """TL ``inputReportReasonPersonalDetails#9ec7863d`` of type ``ReportReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9EC7863D
@@ -9620,7 +9620,7 @@ class InputReportReasonPersonalDetails(TypeReportReason):
 
 
 class UserFull(TypeUserFull):
-    """``userFull#06cbe645 flags:# blocked:flags.0?true phone_calls_available:flags.4?true phone_calls_private:flags.5?true can_pin_message:flags.7?true has_scheduled:flags.12?true video_calls_available:flags.13?true voice_messages_forbidden:flags.20?true translations_disabled:flags.23?true stories_pinned_available:flags.26?true blocked_my_stories_from:flags.27?true wallpaper_overridden:flags.28?true contact_require_premium:flags.29?true read_dates_private:flags.30?true flags2:# sponsored_enabled:flags2.7?true can_view_revenue:flags2.9?true bot_can_manage_emoji_status:flags2.10?true display_gifts_button:flags2.16?true noforwards_my_enabled:flags2.23?true noforwards_peer_enabled:flags2.24?true unofficial_security_risk:flags2.26?true id:long about:flags.1?string settings:PeerSettings personal_photo:flags.21?Photo profile_photo:flags.2?Photo fallback_photo:flags.22?Photo notify_settings:PeerNotifySettings bot_info:flags.3?BotInfo pinned_msg_id:flags.6?int common_chats_count:int folder_id:flags.11?int ttl_period:flags.14?int theme:flags.15?ChatTheme private_forward_name:flags.16?string bot_group_admin_rights:flags.17?ChatAdminRights bot_broadcast_admin_rights:flags.18?ChatAdminRights wallpaper:flags.24?WallPaper stories:flags.25?PeerStories business_work_hours:flags2.0?BusinessWorkHours business_location:flags2.1?BusinessLocation business_greeting_message:flags2.2?BusinessGreetingMessage business_away_message:flags2.3?BusinessAwayMessage business_intro:flags2.4?BusinessIntro birthday:flags2.5?Birthday personal_channel_id:flags2.6?long personal_channel_message:flags2.6?int stargifts_count:flags2.8?int starref_program:flags2.11?StarRefProgram bot_verification:flags2.12?BotVerification send_paid_messages_stars:flags2.14?long disallowed_gifts:flags2.15?DisallowedGiftsSettings stars_rating:flags2.17?StarsRating stars_my_pending_rating:flags2.18?StarsRating stars_my_pending_rating_date:flags2.18?int main_tab:flags2.20?ProfileTab saved_music:flags2.21?Document note:flags2.22?TextWithEntities bot_manager_id:flags2.25?long = UserFull``"""
+    """TL ``userFull#06cbe645`` of type ``UserFull``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "phone_calls_available", "phone_calls_private", "can_pin_message", "has_scheduled", "video_calls_available", "voice_messages_forbidden", "translations_disabled", "stories_pinned_available", "blocked_my_stories_from", "wallpaper_overridden", "contact_require_premium", "read_dates_private", "sponsored_enabled", "can_view_revenue", "bot_can_manage_emoji_status", "display_gifts_button", "noforwards_my_enabled", "noforwards_peer_enabled", "unofficial_security_risk", "id", "about", "settings", "personal_photo", "profile_photo", "fallback_photo", "notify_settings", "bot_info", "pinned_msg_id", "common_chats_count", "folder_id", "ttl_period", "theme", "private_forward_name", "bot_group_admin_rights", "bot_broadcast_admin_rights", "wallpaper", "stories", "business_work_hours", "business_location", "business_greeting_message", "business_away_message", "business_intro", "birthday", "personal_channel_id", "personal_channel_message", "stargifts_count", "starref_program", "bot_verification", "send_paid_messages_stars", "disallowed_gifts", "stars_rating", "stars_my_pending_rating", "stars_my_pending_rating_date", "main_tab", "saved_music", "note", "bot_manager_id")
     CONSTRUCTOR_ID = 0x06CBE645
@@ -9829,7 +9829,7 @@ class UserFull(TypeUserFull):
 
 
 class Contact(TypeContact):
-    """``contact#145ade0b user_id:long mutual:Bool = Contact``"""
+    """TL ``contact#145ade0b`` of type ``Contact``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "mutual")
     CONSTRUCTOR_ID = 0x145ADE0B
@@ -9853,7 +9853,7 @@ class Contact(TypeContact):
 
 
 class ImportedContact(TypeImportedContact):
-    """``importedContact#c13e3c50 user_id:long client_id:long = ImportedContact``"""
+    """TL ``importedContact#c13e3c50`` of type ``ImportedContact``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "client_id")
     CONSTRUCTOR_ID = 0xC13E3C50
@@ -9875,7 +9875,7 @@ class ImportedContact(TypeImportedContact):
 
 
 class ContactStatus(TypeContactStatus):
-    """``contactStatus#16d9703b user_id:long status:UserStatus = ContactStatus``"""
+    """TL ``contactStatus#16d9703b`` of type ``ContactStatus``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "status")
     CONSTRUCTOR_ID = 0x16D9703B
@@ -9899,7 +9899,7 @@ class ContactStatus(TypeContactStatus):
 
 
 class InputMessagesFilterEmpty(TypeMessagesFilter):
-    """``inputMessagesFilterEmpty#57e2f66c = MessagesFilter``"""
+    """TL ``inputMessagesFilterEmpty#57e2f66c`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x57E2F66C
@@ -9919,7 +9919,7 @@ class InputMessagesFilterEmpty(TypeMessagesFilter):
 
 
 class InputMessagesFilterPhotos(TypeMessagesFilter):
-    """``inputMessagesFilterPhotos#9609a51c = MessagesFilter``"""
+    """TL ``inputMessagesFilterPhotos#9609a51c`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9609A51C
@@ -9939,7 +9939,7 @@ class InputMessagesFilterPhotos(TypeMessagesFilter):
 
 
 class InputMessagesFilterVideo(TypeMessagesFilter):
-    """``inputMessagesFilterVideo#9fc00e65 = MessagesFilter``"""
+    """TL ``inputMessagesFilterVideo#9fc00e65`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9FC00E65
@@ -9959,7 +9959,7 @@ class InputMessagesFilterVideo(TypeMessagesFilter):
 
 
 class InputMessagesFilterPhotoVideo(TypeMessagesFilter):
-    """``inputMessagesFilterPhotoVideo#56e9f0e4 = MessagesFilter``"""
+    """TL ``inputMessagesFilterPhotoVideo#56e9f0e4`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x56E9F0E4
@@ -9979,7 +9979,7 @@ class InputMessagesFilterPhotoVideo(TypeMessagesFilter):
 
 
 class InputMessagesFilterDocument(TypeMessagesFilter):
-    """``inputMessagesFilterDocument#9eddf188 = MessagesFilter``"""
+    """TL ``inputMessagesFilterDocument#9eddf188`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9EDDF188
@@ -9999,7 +9999,7 @@ class InputMessagesFilterDocument(TypeMessagesFilter):
 
 
 class InputMessagesFilterUrl(TypeMessagesFilter):
-    """``inputMessagesFilterUrl#7ef0dd87 = MessagesFilter``"""
+    """TL ``inputMessagesFilterUrl#7ef0dd87`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7EF0DD87
@@ -10019,7 +10019,7 @@ class InputMessagesFilterUrl(TypeMessagesFilter):
 
 
 class InputMessagesFilterGif(TypeMessagesFilter):
-    """``inputMessagesFilterGif#ffc86587 = MessagesFilter``"""
+    """TL ``inputMessagesFilterGif#ffc86587`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFFC86587
@@ -10039,7 +10039,7 @@ class InputMessagesFilterGif(TypeMessagesFilter):
 
 
 class InputMessagesFilterVoice(TypeMessagesFilter):
-    """``inputMessagesFilterVoice#50f5c392 = MessagesFilter``"""
+    """TL ``inputMessagesFilterVoice#50f5c392`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x50F5C392
@@ -10059,7 +10059,7 @@ class InputMessagesFilterVoice(TypeMessagesFilter):
 
 
 class InputMessagesFilterMusic(TypeMessagesFilter):
-    """``inputMessagesFilterMusic#3751b49e = MessagesFilter``"""
+    """TL ``inputMessagesFilterMusic#3751b49e`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3751B49E
@@ -10079,7 +10079,7 @@ class InputMessagesFilterMusic(TypeMessagesFilter):
 
 
 class InputMessagesFilterChatPhotos(TypeMessagesFilter):
-    """``inputMessagesFilterChatPhotos#3a20ecb8 = MessagesFilter``"""
+    """TL ``inputMessagesFilterChatPhotos#3a20ecb8`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3A20ECB8
@@ -10099,7 +10099,7 @@ class InputMessagesFilterChatPhotos(TypeMessagesFilter):
 
 
 class InputMessagesFilterPhoneCalls(TypeMessagesFilter):
-    """``inputMessagesFilterPhoneCalls#80c99768 flags:# missed:flags.0?true = MessagesFilter``"""
+    """TL ``inputMessagesFilterPhoneCalls#80c99768`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ("missed",)
     CONSTRUCTOR_ID = 0x80C99768
@@ -10123,7 +10123,7 @@ class InputMessagesFilterPhoneCalls(TypeMessagesFilter):
 
 
 class InputMessagesFilterRoundVoice(TypeMessagesFilter):
-    """``inputMessagesFilterRoundVoice#7a7c17a4 = MessagesFilter``"""
+    """TL ``inputMessagesFilterRoundVoice#7a7c17a4`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7A7C17A4
@@ -10143,7 +10143,7 @@ class InputMessagesFilterRoundVoice(TypeMessagesFilter):
 
 
 class InputMessagesFilterRoundVideo(TypeMessagesFilter):
-    """``inputMessagesFilterRoundVideo#b549da53 = MessagesFilter``"""
+    """TL ``inputMessagesFilterRoundVideo#b549da53`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB549DA53
@@ -10163,7 +10163,7 @@ class InputMessagesFilterRoundVideo(TypeMessagesFilter):
 
 
 class InputMessagesFilterMyMentions(TypeMessagesFilter):
-    """``inputMessagesFilterMyMentions#c1f8e69a = MessagesFilter``"""
+    """TL ``inputMessagesFilterMyMentions#c1f8e69a`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC1F8E69A
@@ -10183,7 +10183,7 @@ class InputMessagesFilterMyMentions(TypeMessagesFilter):
 
 
 class InputMessagesFilterGeo(TypeMessagesFilter):
-    """``inputMessagesFilterGeo#e7026d0d = MessagesFilter``"""
+    """TL ``inputMessagesFilterGeo#e7026d0d`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE7026D0D
@@ -10203,7 +10203,7 @@ class InputMessagesFilterGeo(TypeMessagesFilter):
 
 
 class InputMessagesFilterContacts(TypeMessagesFilter):
-    """``inputMessagesFilterContacts#e062db83 = MessagesFilter``"""
+    """TL ``inputMessagesFilterContacts#e062db83`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE062DB83
@@ -10223,7 +10223,7 @@ class InputMessagesFilterContacts(TypeMessagesFilter):
 
 
 class InputMessagesFilterPinned(TypeMessagesFilter):
-    """``inputMessagesFilterPinned#1bb00451 = MessagesFilter``"""
+    """TL ``inputMessagesFilterPinned#1bb00451`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1BB00451
@@ -10243,7 +10243,7 @@ class InputMessagesFilterPinned(TypeMessagesFilter):
 
 
 class InputMessagesFilterPoll(TypeMessagesFilter):
-    """``inputMessagesFilterPoll#fa2bc90a = MessagesFilter``"""
+    """TL ``inputMessagesFilterPoll#fa2bc90a`` of type ``MessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFA2BC90A
@@ -10263,7 +10263,7 @@ class InputMessagesFilterPoll(TypeMessagesFilter):
 
 
 class UpdateNewMessage(TypeUpdate):
-    """``updateNewMessage#1f2b0afd message:Message pts:int pts_count:int = Update``"""
+    """TL ``updateNewMessage#1f2b0afd`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x1F2B0AFD
@@ -10289,7 +10289,7 @@ class UpdateNewMessage(TypeUpdate):
 
 
 class UpdateMessageID(TypeUpdate):
-    """``updateMessageID#4e90bfd6 id:int random_id:long = Update``"""
+    """TL ``updateMessageID#4e90bfd6`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("id", "random_id")
     CONSTRUCTOR_ID = 0x4E90BFD6
@@ -10311,7 +10311,7 @@ class UpdateMessageID(TypeUpdate):
 
 
 class UpdateDeleteMessages(TypeUpdate):
-    """``updateDeleteMessages#a20db0e5 messages:Vector<int> pts:int pts_count:int = Update``"""
+    """TL ``updateDeleteMessages#a20db0e5`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("messages", "pts", "pts_count")
     CONSTRUCTOR_ID = 0xA20DB0E5
@@ -10337,7 +10337,7 @@ class UpdateDeleteMessages(TypeUpdate):
 
 
 class UpdateUserTyping(TypeUpdate):
-    """``updateUserTyping#2a17bf5c flags:# user_id:long top_msg_id:flags.0?int action:SendMessageAction = Update``"""
+    """TL ``updateUserTyping#2a17bf5c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "top_msg_id", "action")
     CONSTRUCTOR_ID = 0x2A17BF5C
@@ -10367,7 +10367,7 @@ class UpdateUserTyping(TypeUpdate):
 
 
 class UpdateChatUserTyping(TypeUpdate):
-    """``updateChatUserTyping#83487af0 chat_id:long from_id:Peer action:SendMessageAction = Update``"""
+    """TL ``updateChatUserTyping#83487af0`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "from_id", "action")
     CONSTRUCTOR_ID = 0x83487AF0
@@ -10394,7 +10394,7 @@ class UpdateChatUserTyping(TypeUpdate):
 
 
 class UpdateChatParticipants(TypeUpdate):
-    """``updateChatParticipants#07761198 participants:ChatParticipants = Update``"""
+    """TL ``updateChatParticipants#07761198`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("participants",)
     CONSTRUCTOR_ID = 0x07761198
@@ -10416,7 +10416,7 @@ class UpdateChatParticipants(TypeUpdate):
 
 
 class UpdateUserStatus(TypeUpdate):
-    """``updateUserStatus#e5bdf8de user_id:long status:UserStatus = Update``"""
+    """TL ``updateUserStatus#e5bdf8de`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "status")
     CONSTRUCTOR_ID = 0xE5BDF8DE
@@ -10440,7 +10440,7 @@ class UpdateUserStatus(TypeUpdate):
 
 
 class UpdateUserName(TypeUpdate):
-    """``updateUserName#a7848924 user_id:long first_name:string last_name:string usernames:Vector<Username> = Update``"""
+    """TL ``updateUserName#a7848924`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "first_name", "last_name", "usernames")
     CONSTRUCTOR_ID = 0xA7848924
@@ -10470,7 +10470,7 @@ class UpdateUserName(TypeUpdate):
 
 
 class UpdateNewAuthorization(TypeUpdate):
-    """``updateNewAuthorization#8951abef flags:# unconfirmed:flags.0?true hash:long date:flags.0?int device:flags.0?string location:flags.0?string = Update``"""
+    """TL ``updateNewAuthorization#8951abef`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("unconfirmed", "hash", "date", "device", "location")
     CONSTRUCTOR_ID = 0x8951ABEF
@@ -10507,7 +10507,7 @@ class UpdateNewAuthorization(TypeUpdate):
 
 
 class UpdateNewEncryptedMessage(TypeUpdate):
-    """``updateNewEncryptedMessage#12bcbd9a message:EncryptedMessage qts:int = Update``"""
+    """TL ``updateNewEncryptedMessage#12bcbd9a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message", "qts")
     CONSTRUCTOR_ID = 0x12BCBD9A
@@ -10532,7 +10532,7 @@ class UpdateNewEncryptedMessage(TypeUpdate):
 
 
 class UpdateEncryptedChatTyping(TypeUpdate):
-    """``updateEncryptedChatTyping#1710f156 chat_id:int = Update``"""
+    """TL ``updateEncryptedChatTyping#1710f156`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0x1710F156
@@ -10553,7 +10553,7 @@ class UpdateEncryptedChatTyping(TypeUpdate):
 
 
 class UpdateEncryption(TypeUpdate):
-    """``updateEncryption#b4a2e88d chat:EncryptedChat date:int = Update``"""
+    """TL ``updateEncryption#b4a2e88d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat", "date")
     CONSTRUCTOR_ID = 0xB4A2E88D
@@ -10578,7 +10578,7 @@ class UpdateEncryption(TypeUpdate):
 
 
 class UpdateEncryptedMessagesRead(TypeUpdate):
-    """``updateEncryptedMessagesRead#38fe25b7 chat_id:int max_date:int date:int = Update``"""
+    """TL ``updateEncryptedMessagesRead#38fe25b7`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "max_date", "date")
     CONSTRUCTOR_ID = 0x38FE25B7
@@ -10601,7 +10601,7 @@ class UpdateEncryptedMessagesRead(TypeUpdate):
 
 
 class UpdateChatParticipantAdd(TypeUpdate):
-    """``updateChatParticipantAdd#3dda5451 chat_id:long user_id:long inviter_id:long date:int version:int = Update``"""
+    """TL ``updateChatParticipantAdd#3dda5451`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "inviter_id", "date", "version")
     CONSTRUCTOR_ID = 0x3DDA5451
@@ -10626,7 +10626,7 @@ class UpdateChatParticipantAdd(TypeUpdate):
 
 
 class UpdateChatParticipantDelete(TypeUpdate):
-    """``updateChatParticipantDelete#e32f3d77 chat_id:long user_id:long version:int = Update``"""
+    """TL ``updateChatParticipantDelete#e32f3d77`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "version")
     CONSTRUCTOR_ID = 0xE32F3D77
@@ -10649,7 +10649,7 @@ class UpdateChatParticipantDelete(TypeUpdate):
 
 
 class UpdateDcOptions(TypeUpdate):
-    """``updateDcOptions#8e5e9873 dc_options:Vector<DcOption> = Update``"""
+    """TL ``updateDcOptions#8e5e9873`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("dc_options",)
     CONSTRUCTOR_ID = 0x8E5E9873
@@ -10671,7 +10671,7 @@ class UpdateDcOptions(TypeUpdate):
 
 
 class UpdateNotifySettings(TypeUpdate):
-    """``updateNotifySettings#bec268ef peer:NotifyPeer notify_settings:PeerNotifySettings = Update``"""
+    """TL ``updateNotifySettings#bec268ef`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "notify_settings")
     CONSTRUCTOR_ID = 0xBEC268EF
@@ -10696,7 +10696,7 @@ class UpdateNotifySettings(TypeUpdate):
 
 
 class UpdateServiceNotification(TypeUpdate):
-    """``updateServiceNotification#ebe46819 flags:# popup:flags.0?true invert_media:flags.2?true inbox_date:flags.1?int type:string message:string media:MessageMedia entities:Vector<MessageEntity> = Update``"""
+    """TL ``updateServiceNotification#ebe46819`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("popup", "invert_media", "inbox_date", "type", "message", "media", "entities")
     CONSTRUCTOR_ID = 0xEBE46819
@@ -10738,7 +10738,7 @@ class UpdateServiceNotification(TypeUpdate):
 
 
 class UpdatePrivacy(TypeUpdate):
-    """``updatePrivacy#ee3b272a key:PrivacyKey rules:Vector<PrivacyRule> = Update``"""
+    """TL ``updatePrivacy#ee3b272a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("key", "rules")
     CONSTRUCTOR_ID = 0xEE3B272A
@@ -10763,7 +10763,7 @@ class UpdatePrivacy(TypeUpdate):
 
 
 class UpdateUserPhone(TypeUpdate):
-    """``updateUserPhone#05492a13 user_id:long phone:string = Update``"""
+    """TL ``updateUserPhone#05492a13`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "phone")
     CONSTRUCTOR_ID = 0x05492A13
@@ -10787,7 +10787,7 @@ class UpdateUserPhone(TypeUpdate):
 
 
 class UpdateReadHistoryInbox(TypeUpdate):
-    """``updateReadHistoryInbox#9e84bc99 flags:# folder_id:flags.0?int peer:Peer top_msg_id:flags.1?int max_id:int still_unread_count:int pts:int pts_count:int = Update``"""
+    """TL ``updateReadHistoryInbox#9e84bc99`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("folder_id", "peer", "top_msg_id", "max_id", "still_unread_count", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x9E84BC99
@@ -10826,7 +10826,7 @@ class UpdateReadHistoryInbox(TypeUpdate):
 
 
 class UpdateReadHistoryOutbox(TypeUpdate):
-    """``updateReadHistoryOutbox#2f2f21bf peer:Peer max_id:int pts:int pts_count:int = Update``"""
+    """TL ``updateReadHistoryOutbox#2f2f21bf`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_id", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x2F2F21BF
@@ -10853,7 +10853,7 @@ class UpdateReadHistoryOutbox(TypeUpdate):
 
 
 class UpdateWebPage(TypeUpdate):
-    """``updateWebPage#7f891213 webpage:WebPage pts:int pts_count:int = Update``"""
+    """TL ``updateWebPage#7f891213`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("webpage", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x7F891213
@@ -10879,7 +10879,7 @@ class UpdateWebPage(TypeUpdate):
 
 
 class UpdateReadMessagesContents(TypeUpdate):
-    """``updateReadMessagesContents#f8227181 flags:# messages:Vector<int> pts:int pts_count:int date:flags.0?int = Update``"""
+    """TL ``updateReadMessagesContents#f8227181`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("messages", "pts", "pts_count", "date")
     CONSTRUCTOR_ID = 0xF8227181
@@ -10912,7 +10912,7 @@ class UpdateReadMessagesContents(TypeUpdate):
 
 
 class UpdateChannelTooLong(TypeUpdate):
-    """``updateChannelTooLong#108d941f flags:# channel_id:long pts:flags.0?int = Update``"""
+    """TL ``updateChannelTooLong#108d941f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "pts")
     CONSTRUCTOR_ID = 0x108D941F
@@ -10939,7 +10939,7 @@ class UpdateChannelTooLong(TypeUpdate):
 
 
 class UpdateChannel(TypeUpdate):
-    """``updateChannel#635b4c09 channel_id:long = Update``"""
+    """TL ``updateChannel#635b4c09`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id",)
     CONSTRUCTOR_ID = 0x635B4C09
@@ -10960,7 +10960,7 @@ class UpdateChannel(TypeUpdate):
 
 
 class UpdateNewChannelMessage(TypeUpdate):
-    """``updateNewChannelMessage#62ba04d9 message:Message pts:int pts_count:int = Update``"""
+    """TL ``updateNewChannelMessage#62ba04d9`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x62BA04D9
@@ -10986,7 +10986,7 @@ class UpdateNewChannelMessage(TypeUpdate):
 
 
 class UpdateReadChannelInbox(TypeUpdate):
-    """``updateReadChannelInbox#922e6e10 flags:# folder_id:flags.0?int channel_id:long max_id:int still_unread_count:int pts:int = Update``"""
+    """TL ``updateReadChannelInbox#922e6e10`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("folder_id", "channel_id", "max_id", "still_unread_count", "pts")
     CONSTRUCTOR_ID = 0x922E6E10
@@ -11018,7 +11018,7 @@ class UpdateReadChannelInbox(TypeUpdate):
 
 
 class UpdateDeleteChannelMessages(TypeUpdate):
-    """``updateDeleteChannelMessages#c32d5b12 channel_id:long messages:Vector<int> pts:int pts_count:int = Update``"""
+    """TL ``updateDeleteChannelMessages#c32d5b12`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "messages", "pts", "pts_count")
     CONSTRUCTOR_ID = 0xC32D5B12
@@ -11046,7 +11046,7 @@ class UpdateDeleteChannelMessages(TypeUpdate):
 
 
 class UpdateChannelMessageViews(TypeUpdate):
-    """``updateChannelMessageViews#f226ac08 channel_id:long id:int views:int = Update``"""
+    """TL ``updateChannelMessageViews#f226ac08`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "id", "views")
     CONSTRUCTOR_ID = 0xF226AC08
@@ -11069,7 +11069,7 @@ class UpdateChannelMessageViews(TypeUpdate):
 
 
 class UpdateChatParticipantAdmin(TypeUpdate):
-    """``updateChatParticipantAdmin#d7ca61a2 chat_id:long user_id:long is_admin:Bool version:int = Update``"""
+    """TL ``updateChatParticipantAdmin#d7ca61a2`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "is_admin", "version")
     CONSTRUCTOR_ID = 0xD7CA61A2
@@ -11097,7 +11097,7 @@ class UpdateChatParticipantAdmin(TypeUpdate):
 
 
 class UpdateNewStickerSet(TypeUpdate):
-    """``updateNewStickerSet#688a30aa stickerset:messages.StickerSet = Update``"""
+    """TL ``updateNewStickerSet#688a30aa`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("stickerset",)
     CONSTRUCTOR_ID = 0x688A30AA
@@ -11119,7 +11119,7 @@ class UpdateNewStickerSet(TypeUpdate):
 
 
 class UpdateStickerSetsOrder(TypeUpdate):
-    """``updateStickerSetsOrder#0bb2d201 flags:# masks:flags.0?true emojis:flags.1?true order:Vector<long> = Update``"""
+    """TL ``updateStickerSetsOrder#0bb2d201`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis", "order")
     CONSTRUCTOR_ID = 0x0BB2D201
@@ -11148,7 +11148,7 @@ class UpdateStickerSetsOrder(TypeUpdate):
 
 
 class UpdateStickerSets(TypeUpdate):
-    """``updateStickerSets#31c24808 flags:# masks:flags.0?true emojis:flags.1?true = Update``"""
+    """TL ``updateStickerSets#31c24808`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis")
     CONSTRUCTOR_ID = 0x31C24808
@@ -11174,7 +11174,7 @@ class UpdateStickerSets(TypeUpdate):
 
 
 class UpdateSavedGifs(TypeUpdate):
-    """``updateSavedGifs#9375341e = Update``"""
+    """TL ``updateSavedGifs#9375341e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9375341E
@@ -11194,7 +11194,7 @@ class UpdateSavedGifs(TypeUpdate):
 
 
 class UpdateBotInlineQuery(TypeUpdate):
-    """``updateBotInlineQuery#496f379c flags:# query_id:long user_id:long query:string geo:flags.0?GeoPoint peer_type:flags.1?InlineQueryPeerType offset:string = Update``"""
+    """TL ``updateBotInlineQuery#496f379c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "query", "geo", "peer_type", "offset")
     CONSTRUCTOR_ID = 0x496F379C
@@ -11232,7 +11232,7 @@ class UpdateBotInlineQuery(TypeUpdate):
 
 
 class UpdateBotInlineSend(TypeUpdate):
-    """``updateBotInlineSend#12f12a07 flags:# user_id:long query:string geo:flags.0?GeoPoint id:string msg_id:flags.1?InputBotInlineMessageID = Update``"""
+    """TL ``updateBotInlineSend#12f12a07`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "query", "geo", "id", "msg_id")
     CONSTRUCTOR_ID = 0x12F12A07
@@ -11269,7 +11269,7 @@ class UpdateBotInlineSend(TypeUpdate):
 
 
 class UpdateEditChannelMessage(TypeUpdate):
-    """``updateEditChannelMessage#1b3f4df7 message:Message pts:int pts_count:int = Update``"""
+    """TL ``updateEditChannelMessage#1b3f4df7`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x1B3F4DF7
@@ -11295,7 +11295,7 @@ class UpdateEditChannelMessage(TypeUpdate):
 
 
 class UpdateBotCallbackQuery(TypeUpdate):
-    """``updateBotCallbackQuery#b9cfc48d flags:# query_id:long user_id:long peer:Peer msg_id:int chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update``"""
+    """TL ``updateBotCallbackQuery#b9cfc48d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "peer", "msg_id", "chat_instance", "data", "game_short_name")
     CONSTRUCTOR_ID = 0xB9CFC48D
@@ -11334,7 +11334,7 @@ class UpdateBotCallbackQuery(TypeUpdate):
 
 
 class UpdateEditMessage(TypeUpdate):
-    """``updateEditMessage#e40370a3 message:Message pts:int pts_count:int = Update``"""
+    """TL ``updateEditMessage#e40370a3`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message", "pts", "pts_count")
     CONSTRUCTOR_ID = 0xE40370A3
@@ -11360,7 +11360,7 @@ class UpdateEditMessage(TypeUpdate):
 
 
 class UpdateInlineBotCallbackQuery(TypeUpdate):
-    """``updateInlineBotCallbackQuery#691e9052 flags:# query_id:long user_id:long msg_id:InputBotInlineMessageID chat_instance:long data:flags.0?bytes game_short_name:flags.1?string = Update``"""
+    """TL ``updateInlineBotCallbackQuery#691e9052`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "msg_id", "chat_instance", "data", "game_short_name")
     CONSTRUCTOR_ID = 0x691E9052
@@ -11398,7 +11398,7 @@ class UpdateInlineBotCallbackQuery(TypeUpdate):
 
 
 class UpdateReadChannelOutbox(TypeUpdate):
-    """``updateReadChannelOutbox#b75f99a9 channel_id:long max_id:int = Update``"""
+    """TL ``updateReadChannelOutbox#b75f99a9`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "max_id")
     CONSTRUCTOR_ID = 0xB75F99A9
@@ -11420,7 +11420,7 @@ class UpdateReadChannelOutbox(TypeUpdate):
 
 
 class UpdateDraftMessage(TypeUpdate):
-    """``updateDraftMessage#edfc111e flags:# peer:Peer top_msg_id:flags.0?int saved_peer_id:flags.1?Peer draft:DraftMessage = Update``"""
+    """TL ``updateDraftMessage#edfc111e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id", "saved_peer_id", "draft")
     CONSTRUCTOR_ID = 0xEDFC111E
@@ -11456,7 +11456,7 @@ class UpdateDraftMessage(TypeUpdate):
 
 
 class UpdateReadFeaturedStickers(TypeUpdate):
-    """``updateReadFeaturedStickers#571d2742 = Update``"""
+    """TL ``updateReadFeaturedStickers#571d2742`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x571D2742
@@ -11476,7 +11476,7 @@ class UpdateReadFeaturedStickers(TypeUpdate):
 
 
 class UpdateRecentStickers(TypeUpdate):
-    """``updateRecentStickers#9a422c20 = Update``"""
+    """TL ``updateRecentStickers#9a422c20`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9A422C20
@@ -11496,7 +11496,7 @@ class UpdateRecentStickers(TypeUpdate):
 
 
 class UpdateConfig(TypeUpdate):
-    """``updateConfig#a229dd06 = Update``"""
+    """TL ``updateConfig#a229dd06`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA229DD06
@@ -11516,7 +11516,7 @@ class UpdateConfig(TypeUpdate):
 
 
 class UpdatePtsChanged(TypeUpdate):
-    """``updatePtsChanged#3354678f = Update``"""
+    """TL ``updatePtsChanged#3354678f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3354678F
@@ -11536,7 +11536,7 @@ class UpdatePtsChanged(TypeUpdate):
 
 
 class UpdateChannelWebPage(TypeUpdate):
-    """``updateChannelWebPage#2f2ba99f channel_id:long webpage:WebPage pts:int pts_count:int = Update``"""
+    """TL ``updateChannelWebPage#2f2ba99f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "webpage", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x2F2BA99F
@@ -11564,7 +11564,7 @@ class UpdateChannelWebPage(TypeUpdate):
 
 
 class UpdateDialogPinned(TypeUpdate):
-    """``updateDialogPinned#6e6fe51c flags:# pinned:flags.0?true folder_id:flags.1?int peer:DialogPeer = Update``"""
+    """TL ``updateDialogPinned#6e6fe51c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "folder_id", "peer")
     CONSTRUCTOR_ID = 0x6E6FE51C
@@ -11595,7 +11595,7 @@ class UpdateDialogPinned(TypeUpdate):
 
 
 class UpdatePinnedDialogs(TypeUpdate):
-    """``updatePinnedDialogs#fa0f3ca2 flags:# folder_id:flags.1?int order:flags.0?Vector<DialogPeer> = Update``"""
+    """TL ``updatePinnedDialogs#fa0f3ca2`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("folder_id", "order")
     CONSTRUCTOR_ID = 0xFA0F3CA2
@@ -11625,7 +11625,7 @@ class UpdatePinnedDialogs(TypeUpdate):
 
 
 class UpdateBotWebhookJSON(TypeUpdate):
-    """``updateBotWebhookJSON#8317c0c3 data:DataJSON = Update``"""
+    """TL ``updateBotWebhookJSON#8317c0c3`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("data",)
     CONSTRUCTOR_ID = 0x8317C0C3
@@ -11647,7 +11647,7 @@ class UpdateBotWebhookJSON(TypeUpdate):
 
 
 class UpdateBotWebhookJSONQuery(TypeUpdate):
-    """``updateBotWebhookJSONQuery#9b9240a6 query_id:long data:DataJSON timeout:int = Update``"""
+    """TL ``updateBotWebhookJSONQuery#9b9240a6`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "data", "timeout")
     CONSTRUCTOR_ID = 0x9B9240A6
@@ -11674,7 +11674,7 @@ class UpdateBotWebhookJSONQuery(TypeUpdate):
 
 
 class UpdateBotShippingQuery(TypeUpdate):
-    """``updateBotShippingQuery#b5aefd7d query_id:long user_id:long payload:bytes shipping_address:PostAddress = Update``"""
+    """TL ``updateBotShippingQuery#b5aefd7d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "payload", "shipping_address")
     CONSTRUCTOR_ID = 0xB5AEFD7D
@@ -11702,7 +11702,7 @@ class UpdateBotShippingQuery(TypeUpdate):
 
 
 class UpdateBotPrecheckoutQuery(TypeUpdate):
-    """``updateBotPrecheckoutQuery#8caa9a96 flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long = Update``"""
+    """TL ``updateBotPrecheckoutQuery#8caa9a96`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "payload", "info", "shipping_option_id", "currency", "total_amount")
     CONSTRUCTOR_ID = 0x8CAA9A96
@@ -11743,7 +11743,7 @@ class UpdateBotPrecheckoutQuery(TypeUpdate):
 
 
 class UpdatePhoneCall(TypeUpdate):
-    """``updatePhoneCall#ab0f6b1e phone_call:PhoneCall = Update``"""
+    """TL ``updatePhoneCall#ab0f6b1e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("phone_call",)
     CONSTRUCTOR_ID = 0xAB0F6B1E
@@ -11765,7 +11765,7 @@ class UpdatePhoneCall(TypeUpdate):
 
 
 class UpdateLangPackTooLong(TypeUpdate):
-    """``updateLangPackTooLong#46560264 lang_code:string = Update``"""
+    """TL ``updateLangPackTooLong#46560264`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("lang_code",)
     CONSTRUCTOR_ID = 0x46560264
@@ -11787,7 +11787,7 @@ class UpdateLangPackTooLong(TypeUpdate):
 
 
 class UpdateLangPack(TypeUpdate):
-    """``updateLangPack#56022f4d difference:LangPackDifference = Update``"""
+    """TL ``updateLangPack#56022f4d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("difference",)
     CONSTRUCTOR_ID = 0x56022F4D
@@ -11809,7 +11809,7 @@ class UpdateLangPack(TypeUpdate):
 
 
 class UpdateFavedStickers(TypeUpdate):
-    """``updateFavedStickers#e511996d = Update``"""
+    """TL ``updateFavedStickers#e511996d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE511996D
@@ -11829,7 +11829,7 @@ class UpdateFavedStickers(TypeUpdate):
 
 
 class UpdateChannelReadMessagesContents(TypeUpdate):
-    """``updateChannelReadMessagesContents#25f324f7 flags:# channel_id:long top_msg_id:flags.0?int saved_peer_id:flags.1?Peer messages:Vector<int> = Update``"""
+    """TL ``updateChannelReadMessagesContents#25f324f7`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "top_msg_id", "saved_peer_id", "messages")
     CONSTRUCTOR_ID = 0x25F324F7
@@ -11863,7 +11863,7 @@ class UpdateChannelReadMessagesContents(TypeUpdate):
 
 
 class UpdateContactsReset(TypeUpdate):
-    """``updateContactsReset#7084a7be = Update``"""
+    """TL ``updateContactsReset#7084a7be`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7084A7BE
@@ -11883,7 +11883,7 @@ class UpdateContactsReset(TypeUpdate):
 
 
 class UpdateChannelAvailableMessages(TypeUpdate):
-    """``updateChannelAvailableMessages#b23fc698 channel_id:long available_min_id:int = Update``"""
+    """TL ``updateChannelAvailableMessages#b23fc698`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "available_min_id")
     CONSTRUCTOR_ID = 0xB23FC698
@@ -11905,7 +11905,7 @@ class UpdateChannelAvailableMessages(TypeUpdate):
 
 
 class UpdateDialogUnreadMark(TypeUpdate):
-    """``updateDialogUnreadMark#b658f23e flags:# unread:flags.0?true peer:DialogPeer saved_peer_id:flags.1?Peer = Update``"""
+    """TL ``updateDialogUnreadMark#b658f23e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("unread", "peer", "saved_peer_id")
     CONSTRUCTOR_ID = 0xB658F23E
@@ -11936,7 +11936,7 @@ class UpdateDialogUnreadMark(TypeUpdate):
 
 
 class UpdateMessagePoll(TypeUpdate):
-    """``updateMessagePoll#d64c522b flags:# peer:flags.1?Peer msg_id:flags.1?int top_msg_id:flags.2?int poll_id:long poll:flags.0?Poll results:PollResults = Update``"""
+    """TL ``updateMessagePoll#d64c522b`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "top_msg_id", "poll_id", "poll", "results")
     CONSTRUCTOR_ID = 0xD64C522B
@@ -11980,7 +11980,7 @@ class UpdateMessagePoll(TypeUpdate):
 
 
 class UpdateChatDefaultBannedRights(TypeUpdate):
-    """``updateChatDefaultBannedRights#54c01850 peer:Peer default_banned_rights:ChatBannedRights version:int = Update``"""
+    """TL ``updateChatDefaultBannedRights#54c01850`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "default_banned_rights", "version")
     CONSTRUCTOR_ID = 0x54C01850
@@ -12008,7 +12008,7 @@ class UpdateChatDefaultBannedRights(TypeUpdate):
 
 
 class UpdateFolderPeers(TypeUpdate):
-    """``updateFolderPeers#19360dc0 folder_peers:Vector<FolderPeer> pts:int pts_count:int = Update``"""
+    """TL ``updateFolderPeers#19360dc0`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("folder_peers", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x19360DC0
@@ -12034,7 +12034,7 @@ class UpdateFolderPeers(TypeUpdate):
 
 
 class UpdatePeerSettings(TypeUpdate):
-    """``updatePeerSettings#6a7e7366 peer:Peer settings:PeerSettings = Update``"""
+    """TL ``updatePeerSettings#6a7e7366`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "settings")
     CONSTRUCTOR_ID = 0x6A7E7366
@@ -12059,7 +12059,7 @@ class UpdatePeerSettings(TypeUpdate):
 
 
 class UpdatePeerLocated(TypeUpdate):
-    """``updatePeerLocated#b4afcfb0 peers:Vector<PeerLocated> = Update``"""
+    """TL ``updatePeerLocated#b4afcfb0`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peers",)
     CONSTRUCTOR_ID = 0xB4AFCFB0
@@ -12081,7 +12081,7 @@ class UpdatePeerLocated(TypeUpdate):
 
 
 class UpdateNewScheduledMessage(TypeUpdate):
-    """``updateNewScheduledMessage#39a51dfb message:Message = Update``"""
+    """TL ``updateNewScheduledMessage#39a51dfb`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x39A51DFB
@@ -12103,7 +12103,7 @@ class UpdateNewScheduledMessage(TypeUpdate):
 
 
 class UpdateDeleteScheduledMessages(TypeUpdate):
-    """``updateDeleteScheduledMessages#f2a71983 flags:# peer:Peer messages:Vector<int> sent_messages:flags.0?Vector<int> = Update``"""
+    """TL ``updateDeleteScheduledMessages#f2a71983`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "messages", "sent_messages")
     CONSTRUCTOR_ID = 0xF2A71983
@@ -12135,7 +12135,7 @@ class UpdateDeleteScheduledMessages(TypeUpdate):
 
 
 class UpdateTheme(TypeUpdate):
-    """``updateTheme#8216fba3 theme:Theme = Update``"""
+    """TL ``updateTheme#8216fba3`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("theme",)
     CONSTRUCTOR_ID = 0x8216FBA3
@@ -12157,7 +12157,7 @@ class UpdateTheme(TypeUpdate):
 
 
 class UpdateGeoLiveViewed(TypeUpdate):
-    """``updateGeoLiveViewed#871fb939 peer:Peer msg_id:int = Update``"""
+    """TL ``updateGeoLiveViewed#871fb939`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0x871FB939
@@ -12182,7 +12182,7 @@ class UpdateGeoLiveViewed(TypeUpdate):
 
 
 class UpdateLoginToken(TypeUpdate):
-    """``updateLoginToken#564fe691 = Update``"""
+    """TL ``updateLoginToken#564fe691`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x564FE691
@@ -12202,7 +12202,7 @@ class UpdateLoginToken(TypeUpdate):
 
 
 class UpdateMessagePollVote(TypeUpdate):
-    """``updateMessagePollVote#7699f014 poll_id:long peer:Peer options:Vector<bytes> positions:Vector<int> qts:int = Update``"""
+    """TL ``updateMessagePollVote#7699f014`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("poll_id", "peer", "options", "positions", "qts")
     CONSTRUCTOR_ID = 0x7699F014
@@ -12235,7 +12235,7 @@ class UpdateMessagePollVote(TypeUpdate):
 
 
 class UpdateDialogFilter(TypeUpdate):
-    """``updateDialogFilter#26ffde7d flags:# id:int filter:flags.0?DialogFilter = Update``"""
+    """TL ``updateDialogFilter#26ffde7d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("id", "filter")
     CONSTRUCTOR_ID = 0x26FFDE7D
@@ -12262,7 +12262,7 @@ class UpdateDialogFilter(TypeUpdate):
 
 
 class UpdateDialogFilterOrder(TypeUpdate):
-    """``updateDialogFilterOrder#a5d72105 order:Vector<int> = Update``"""
+    """TL ``updateDialogFilterOrder#a5d72105`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("order",)
     CONSTRUCTOR_ID = 0xA5D72105
@@ -12284,7 +12284,7 @@ class UpdateDialogFilterOrder(TypeUpdate):
 
 
 class UpdateDialogFilters(TypeUpdate):
-    """``updateDialogFilters#3504914f = Update``"""
+    """TL ``updateDialogFilters#3504914f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3504914F
@@ -12304,7 +12304,7 @@ class UpdateDialogFilters(TypeUpdate):
 
 
 class UpdatePhoneCallSignalingData(TypeUpdate):
-    """``updatePhoneCallSignalingData#2661bf09 phone_call_id:long data:bytes = Update``"""
+    """TL ``updatePhoneCallSignalingData#2661bf09`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("phone_call_id", "data")
     CONSTRUCTOR_ID = 0x2661BF09
@@ -12328,7 +12328,7 @@ class UpdatePhoneCallSignalingData(TypeUpdate):
 
 
 class UpdateChannelMessageForwards(TypeUpdate):
-    """``updateChannelMessageForwards#d29a27f4 channel_id:long id:int forwards:int = Update``"""
+    """TL ``updateChannelMessageForwards#d29a27f4`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "id", "forwards")
     CONSTRUCTOR_ID = 0xD29A27F4
@@ -12351,7 +12351,7 @@ class UpdateChannelMessageForwards(TypeUpdate):
 
 
 class UpdateReadChannelDiscussionInbox(TypeUpdate):
-    """``updateReadChannelDiscussionInbox#d6b19546 flags:# channel_id:long top_msg_id:int read_max_id:int broadcast_id:flags.0?long broadcast_post:flags.0?int = Update``"""
+    """TL ``updateReadChannelDiscussionInbox#d6b19546`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "top_msg_id", "read_max_id", "broadcast_id", "broadcast_post")
     CONSTRUCTOR_ID = 0xD6B19546
@@ -12384,7 +12384,7 @@ class UpdateReadChannelDiscussionInbox(TypeUpdate):
 
 
 class UpdateReadChannelDiscussionOutbox(TypeUpdate):
-    """``updateReadChannelDiscussionOutbox#695c9e7c channel_id:long top_msg_id:int read_max_id:int = Update``"""
+    """TL ``updateReadChannelDiscussionOutbox#695c9e7c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "top_msg_id", "read_max_id")
     CONSTRUCTOR_ID = 0x695C9E7C
@@ -12407,7 +12407,7 @@ class UpdateReadChannelDiscussionOutbox(TypeUpdate):
 
 
 class UpdatePeerBlocked(TypeUpdate):
-    """``updatePeerBlocked#ebe07752 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer = Update``"""
+    """TL ``updatePeerBlocked#ebe07752`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "blocked_my_stories_from", "peer_id")
     CONSTRUCTOR_ID = 0xEBE07752
@@ -12436,7 +12436,7 @@ class UpdatePeerBlocked(TypeUpdate):
 
 
 class UpdateChannelUserTyping(TypeUpdate):
-    """``updateChannelUserTyping#8c88c923 flags:# channel_id:long top_msg_id:flags.0?int from_id:Peer action:SendMessageAction = Update``"""
+    """TL ``updateChannelUserTyping#8c88c923`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "top_msg_id", "from_id", "action")
     CONSTRUCTOR_ID = 0x8C88C923
@@ -12469,7 +12469,7 @@ class UpdateChannelUserTyping(TypeUpdate):
 
 
 class UpdatePinnedMessages(TypeUpdate):
-    """``updatePinnedMessages#ed85eab5 flags:# pinned:flags.0?true peer:Peer messages:Vector<int> pts:int pts_count:int = Update``"""
+    """TL ``updatePinnedMessages#ed85eab5`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer", "messages", "pts", "pts_count")
     CONSTRUCTOR_ID = 0xED85EAB5
@@ -12503,7 +12503,7 @@ class UpdatePinnedMessages(TypeUpdate):
 
 
 class UpdatePinnedChannelMessages(TypeUpdate):
-    """``updatePinnedChannelMessages#5bb98608 flags:# pinned:flags.0?true channel_id:long messages:Vector<int> pts:int pts_count:int = Update``"""
+    """TL ``updatePinnedChannelMessages#5bb98608`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "channel_id", "messages", "pts", "pts_count")
     CONSTRUCTOR_ID = 0x5BB98608
@@ -12535,7 +12535,7 @@ class UpdatePinnedChannelMessages(TypeUpdate):
 
 
 class UpdateChat(TypeUpdate):
-    """``updateChat#f89a6a4e chat_id:long = Update``"""
+    """TL ``updateChat#f89a6a4e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id",)
     CONSTRUCTOR_ID = 0xF89A6A4E
@@ -12556,7 +12556,7 @@ class UpdateChat(TypeUpdate):
 
 
 class UpdateGroupCallParticipants(TypeUpdate):
-    """``updateGroupCallParticipants#f2ebdb4e call:InputGroupCall participants:Vector<GroupCallParticipant> version:int = Update``"""
+    """TL ``updateGroupCallParticipants#f2ebdb4e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("call", "participants", "version")
     CONSTRUCTOR_ID = 0xF2EBDB4E
@@ -12584,7 +12584,7 @@ class UpdateGroupCallParticipants(TypeUpdate):
 
 
 class UpdateGroupCall(TypeUpdate):
-    """``updateGroupCall#9d2216e0 flags:# live_story:flags.2?true peer:flags.1?Peer call:GroupCall = Update``"""
+    """TL ``updateGroupCall#9d2216e0`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("live_story", "peer", "call")
     CONSTRUCTOR_ID = 0x9D2216E0
@@ -12615,7 +12615,7 @@ class UpdateGroupCall(TypeUpdate):
 
 
 class UpdatePeerHistoryTTL(TypeUpdate):
-    """``updatePeerHistoryTTL#bb9bb9a5 flags:# peer:Peer ttl_period:flags.0?int = Update``"""
+    """TL ``updatePeerHistoryTTL#bb9bb9a5`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "ttl_period")
     CONSTRUCTOR_ID = 0xBB9BB9A5
@@ -12644,7 +12644,7 @@ class UpdatePeerHistoryTTL(TypeUpdate):
 
 
 class UpdateChatParticipant(TypeUpdate):
-    """``updateChatParticipant#d087663a flags:# chat_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChatParticipant new_participant:flags.1?ChatParticipant invite:flags.2?ExportedChatInvite qts:int = Update``"""
+    """TL ``updateChatParticipant#d087663a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "date", "actor_id", "user_id", "prev_participant", "new_participant", "invite", "qts")
     CONSTRUCTOR_ID = 0xD087663A
@@ -12685,7 +12685,7 @@ class UpdateChatParticipant(TypeUpdate):
 
 
 class UpdateChannelParticipant(TypeUpdate):
-    """``updateChannelParticipant#985d3abb flags:# via_chatlist:flags.3?true channel_id:long date:int actor_id:long user_id:long prev_participant:flags.0?ChannelParticipant new_participant:flags.1?ChannelParticipant invite:flags.2?ExportedChatInvite qts:int = Update``"""
+    """TL ``updateChannelParticipant#985d3abb`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("via_chatlist", "channel_id", "date", "actor_id", "user_id", "prev_participant", "new_participant", "invite", "qts")
     CONSTRUCTOR_ID = 0x985D3ABB
@@ -12728,7 +12728,7 @@ class UpdateChannelParticipant(TypeUpdate):
 
 
 class UpdateBotStopped(TypeUpdate):
-    """``updateBotStopped#c4870a49 user_id:long date:int stopped:Bool qts:int = Update``"""
+    """TL ``updateBotStopped#c4870a49`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "date", "stopped", "qts")
     CONSTRUCTOR_ID = 0xC4870A49
@@ -12756,7 +12756,7 @@ class UpdateBotStopped(TypeUpdate):
 
 
 class UpdateGroupCallConnection(TypeUpdate):
-    """``updateGroupCallConnection#0b783982 flags:# presentation:flags.0?true params:DataJSON = Update``"""
+    """TL ``updateGroupCallConnection#0b783982`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("presentation", "params")
     CONSTRUCTOR_ID = 0x0B783982
@@ -12783,7 +12783,7 @@ class UpdateGroupCallConnection(TypeUpdate):
 
 
 class UpdateBotCommands(TypeUpdate):
-    """``updateBotCommands#4d712f2e peer:Peer bot_id:long commands:Vector<BotCommand> = Update``"""
+    """TL ``updateBotCommands#4d712f2e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "bot_id", "commands")
     CONSTRUCTOR_ID = 0x4D712F2E
@@ -12811,7 +12811,7 @@ class UpdateBotCommands(TypeUpdate):
 
 
 class UpdatePendingJoinRequests(TypeUpdate):
-    """``updatePendingJoinRequests#7063c3db peer:Peer requests_pending:int recent_requesters:Vector<long> = Update``"""
+    """TL ``updatePendingJoinRequests#7063c3db`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "requests_pending", "recent_requesters")
     CONSTRUCTOR_ID = 0x7063C3DB
@@ -12839,7 +12839,7 @@ class UpdatePendingJoinRequests(TypeUpdate):
 
 
 class UpdateBotChatInviteRequester(TypeUpdate):
-    """``updateBotChatInviteRequester#7cb34d79 flags:# peer:Peer date:int user_id:long about:string invite:ExportedChatInvite qts:int query_id:flags.0?long = Update``"""
+    """TL ``updateBotChatInviteRequester#7cb34d79`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "date", "user_id", "about", "invite", "qts", "query_id")
     CONSTRUCTOR_ID = 0x7CB34D79
@@ -12881,7 +12881,7 @@ class UpdateBotChatInviteRequester(TypeUpdate):
 
 
 class UpdateMessageReactions(TypeUpdate):
-    """``updateMessageReactions#1e297bfa flags:# peer:Peer msg_id:int top_msg_id:flags.0?int saved_peer_id:flags.1?Peer reactions:MessageReactions = Update``"""
+    """TL ``updateMessageReactions#1e297bfa`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "top_msg_id", "saved_peer_id", "reactions")
     CONSTRUCTOR_ID = 0x1E297BFA
@@ -12920,7 +12920,7 @@ class UpdateMessageReactions(TypeUpdate):
 
 
 class UpdateAttachMenuBots(TypeUpdate):
-    """``updateAttachMenuBots#17b7a20b = Update``"""
+    """TL ``updateAttachMenuBots#17b7a20b`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x17B7A20B
@@ -12940,7 +12940,7 @@ class UpdateAttachMenuBots(TypeUpdate):
 
 
 class UpdateWebViewResultSent(TypeUpdate):
-    """``updateWebViewResultSent#1592b79d query_id:long = Update``"""
+    """TL ``updateWebViewResultSent#1592b79d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id",)
     CONSTRUCTOR_ID = 0x1592B79D
@@ -12961,7 +12961,7 @@ class UpdateWebViewResultSent(TypeUpdate):
 
 
 class UpdateBotMenuButton(TypeUpdate):
-    """``updateBotMenuButton#14b85813 bot_id:long button:BotMenuButton = Update``"""
+    """TL ``updateBotMenuButton#14b85813`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "button")
     CONSTRUCTOR_ID = 0x14B85813
@@ -12985,7 +12985,7 @@ class UpdateBotMenuButton(TypeUpdate):
 
 
 class UpdateSavedRingtones(TypeUpdate):
-    """``updateSavedRingtones#74d8be99 = Update``"""
+    """TL ``updateSavedRingtones#74d8be99`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x74D8BE99
@@ -13005,7 +13005,7 @@ class UpdateSavedRingtones(TypeUpdate):
 
 
 class UpdateTranscribedAudio(TypeUpdate):
-    """``updateTranscribedAudio#0084cd5a flags:# pending:flags.0?true peer:Peer msg_id:int transcription_id:long text:string = Update``"""
+    """TL ``updateTranscribedAudio#0084cd5a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pending", "peer", "msg_id", "transcription_id", "text")
     CONSTRUCTOR_ID = 0x0084CD5A
@@ -13039,7 +13039,7 @@ class UpdateTranscribedAudio(TypeUpdate):
 
 
 class UpdateReadFeaturedEmojiStickers(TypeUpdate):
-    """``updateReadFeaturedEmojiStickers#fb4c496c = Update``"""
+    """TL ``updateReadFeaturedEmojiStickers#fb4c496c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFB4C496C
@@ -13059,7 +13059,7 @@ class UpdateReadFeaturedEmojiStickers(TypeUpdate):
 
 
 class UpdateUserEmojiStatus(TypeUpdate):
-    """``updateUserEmojiStatus#28373599 user_id:long emoji_status:EmojiStatus = Update``"""
+    """TL ``updateUserEmojiStatus#28373599`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "emoji_status")
     CONSTRUCTOR_ID = 0x28373599
@@ -13083,7 +13083,7 @@ class UpdateUserEmojiStatus(TypeUpdate):
 
 
 class UpdateRecentEmojiStatuses(TypeUpdate):
-    """``updateRecentEmojiStatuses#30f443db = Update``"""
+    """TL ``updateRecentEmojiStatuses#30f443db`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x30F443DB
@@ -13103,7 +13103,7 @@ class UpdateRecentEmojiStatuses(TypeUpdate):
 
 
 class UpdateRecentReactions(TypeUpdate):
-    """``updateRecentReactions#6f7863f4 = Update``"""
+    """TL ``updateRecentReactions#6f7863f4`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6F7863F4
@@ -13123,7 +13123,7 @@ class UpdateRecentReactions(TypeUpdate):
 
 
 class UpdateMoveStickerSetToTop(TypeUpdate):
-    """``updateMoveStickerSetToTop#86fccf85 flags:# masks:flags.0?true emojis:flags.1?true stickerset:long = Update``"""
+    """TL ``updateMoveStickerSetToTop#86fccf85`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("masks", "emojis", "stickerset")
     CONSTRUCTOR_ID = 0x86FCCF85
@@ -13150,7 +13150,7 @@ class UpdateMoveStickerSetToTop(TypeUpdate):
 
 
 class UpdateMessageExtendedMedia(TypeUpdate):
-    """``updateMessageExtendedMedia#d5a41724 peer:Peer msg_id:int extended_media:Vector<MessageExtendedMedia> = Update``"""
+    """TL ``updateMessageExtendedMedia#d5a41724`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "extended_media")
     CONSTRUCTOR_ID = 0xD5A41724
@@ -13178,7 +13178,7 @@ class UpdateMessageExtendedMedia(TypeUpdate):
 
 
 class UpdateUser(TypeUpdate):
-    """``updateUser#20529438 user_id:long = Update``"""
+    """TL ``updateUser#20529438`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x20529438
@@ -13199,7 +13199,7 @@ class UpdateUser(TypeUpdate):
 
 
 class UpdateAutoSaveSettings(TypeUpdate):
-    """``updateAutoSaveSettings#ec05b097 = Update``"""
+    """TL ``updateAutoSaveSettings#ec05b097`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEC05B097
@@ -13219,7 +13219,7 @@ class UpdateAutoSaveSettings(TypeUpdate):
 
 
 class UpdateStory(TypeUpdate):
-    """``updateStory#75b3b798 peer:Peer story:StoryItem = Update``"""
+    """TL ``updateStory#75b3b798`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story")
     CONSTRUCTOR_ID = 0x75B3B798
@@ -13244,7 +13244,7 @@ class UpdateStory(TypeUpdate):
 
 
 class UpdateReadStories(TypeUpdate):
-    """``updateReadStories#f74e932b peer:Peer max_id:int = Update``"""
+    """TL ``updateReadStories#f74e932b`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_id")
     CONSTRUCTOR_ID = 0xF74E932B
@@ -13269,7 +13269,7 @@ class UpdateReadStories(TypeUpdate):
 
 
 class UpdateStoryID(TypeUpdate):
-    """``updateStoryID#1bf335b9 id:int random_id:long = Update``"""
+    """TL ``updateStoryID#1bf335b9`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("id", "random_id")
     CONSTRUCTOR_ID = 0x1BF335B9
@@ -13291,7 +13291,7 @@ class UpdateStoryID(TypeUpdate):
 
 
 class UpdateStoriesStealthMode(TypeUpdate):
-    """``updateStoriesStealthMode#2c084dc1 stealth_mode:StoriesStealthMode = Update``"""
+    """TL ``updateStoriesStealthMode#2c084dc1`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("stealth_mode",)
     CONSTRUCTOR_ID = 0x2C084DC1
@@ -13313,7 +13313,7 @@ class UpdateStoriesStealthMode(TypeUpdate):
 
 
 class UpdateSentStoryReaction(TypeUpdate):
-    """``updateSentStoryReaction#7d627683 peer:Peer story_id:int reaction:Reaction = Update``"""
+    """TL ``updateSentStoryReaction#7d627683`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story_id", "reaction")
     CONSTRUCTOR_ID = 0x7D627683
@@ -13341,7 +13341,7 @@ class UpdateSentStoryReaction(TypeUpdate):
 
 
 class UpdateBotChatBoost(TypeUpdate):
-    """``updateBotChatBoost#904dd49c peer:Peer boost:Boost qts:int = Update``"""
+    """TL ``updateBotChatBoost#904dd49c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "boost", "qts")
     CONSTRUCTOR_ID = 0x904DD49C
@@ -13369,7 +13369,7 @@ class UpdateBotChatBoost(TypeUpdate):
 
 
 class UpdateChannelViewForumAsMessages(TypeUpdate):
-    """``updateChannelViewForumAsMessages#07b68920 channel_id:long enabled:Bool = Update``"""
+    """TL ``updateChannelViewForumAsMessages#07b68920`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "enabled")
     CONSTRUCTOR_ID = 0x07B68920
@@ -13393,7 +13393,7 @@ class UpdateChannelViewForumAsMessages(TypeUpdate):
 
 
 class UpdatePeerWallpaper(TypeUpdate):
-    """``updatePeerWallpaper#ae3f101d flags:# wallpaper_overridden:flags.1?true peer:Peer wallpaper:flags.0?WallPaper = Update``"""
+    """TL ``updatePeerWallpaper#ae3f101d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("wallpaper_overridden", "peer", "wallpaper")
     CONSTRUCTOR_ID = 0xAE3F101D
@@ -13424,7 +13424,7 @@ class UpdatePeerWallpaper(TypeUpdate):
 
 
 class UpdateBotMessageReaction(TypeUpdate):
-    """``updateBotMessageReaction#ac21d3ce peer:Peer msg_id:int date:int actor:Peer old_reactions:Vector<Reaction> new_reactions:Vector<Reaction> qts:int = Update``"""
+    """TL ``updateBotMessageReaction#ac21d3ce`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "date", "actor", "old_reactions", "new_reactions", "qts")
     CONSTRUCTOR_ID = 0xAC21D3CE
@@ -13462,7 +13462,7 @@ class UpdateBotMessageReaction(TypeUpdate):
 
 
 class UpdateBotMessageReactions(TypeUpdate):
-    """``updateBotMessageReactions#09cb7759 peer:Peer msg_id:int date:int reactions:Vector<ReactionCount> qts:int = Update``"""
+    """TL ``updateBotMessageReactions#09cb7759`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "date", "reactions", "qts")
     CONSTRUCTOR_ID = 0x09CB7759
@@ -13494,7 +13494,7 @@ class UpdateBotMessageReactions(TypeUpdate):
 
 
 class UpdateSavedDialogPinned(TypeUpdate):
-    """``updateSavedDialogPinned#aeaf9e74 flags:# pinned:flags.0?true peer:DialogPeer = Update``"""
+    """TL ``updateSavedDialogPinned#aeaf9e74`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer")
     CONSTRUCTOR_ID = 0xAEAF9E74
@@ -13521,7 +13521,7 @@ class UpdateSavedDialogPinned(TypeUpdate):
 
 
 class UpdatePinnedSavedDialogs(TypeUpdate):
-    """``updatePinnedSavedDialogs#686c85a6 flags:# order:flags.0?Vector<DialogPeer> = Update``"""
+    """TL ``updatePinnedSavedDialogs#686c85a6`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("order",)
     CONSTRUCTOR_ID = 0x686C85A6
@@ -13547,7 +13547,7 @@ class UpdatePinnedSavedDialogs(TypeUpdate):
 
 
 class UpdateSavedReactionTags(TypeUpdate):
-    """``updateSavedReactionTags#39c67432 = Update``"""
+    """TL ``updateSavedReactionTags#39c67432`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x39C67432
@@ -13567,7 +13567,7 @@ class UpdateSavedReactionTags(TypeUpdate):
 
 
 class UpdateSmsJob(TypeUpdate):
-    """``updateSmsJob#f16269d4 job_id:string = Update``"""
+    """TL ``updateSmsJob#f16269d4`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("job_id",)
     CONSTRUCTOR_ID = 0xF16269D4
@@ -13589,7 +13589,7 @@ class UpdateSmsJob(TypeUpdate):
 
 
 class UpdateQuickReplies(TypeUpdate):
-    """``updateQuickReplies#f9470ab2 quick_replies:Vector<QuickReply> = Update``"""
+    """TL ``updateQuickReplies#f9470ab2`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("quick_replies",)
     CONSTRUCTOR_ID = 0xF9470AB2
@@ -13611,7 +13611,7 @@ class UpdateQuickReplies(TypeUpdate):
 
 
 class UpdateNewQuickReply(TypeUpdate):
-    """``updateNewQuickReply#f53da717 quick_reply:QuickReply = Update``"""
+    """TL ``updateNewQuickReply#f53da717`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("quick_reply",)
     CONSTRUCTOR_ID = 0xF53DA717
@@ -13633,7 +13633,7 @@ class UpdateNewQuickReply(TypeUpdate):
 
 
 class UpdateDeleteQuickReply(TypeUpdate):
-    """``updateDeleteQuickReply#53e6f1ec shortcut_id:int = Update``"""
+    """TL ``updateDeleteQuickReply#53e6f1ec`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id",)
     CONSTRUCTOR_ID = 0x53E6F1EC
@@ -13654,7 +13654,7 @@ class UpdateDeleteQuickReply(TypeUpdate):
 
 
 class UpdateQuickReplyMessage(TypeUpdate):
-    """``updateQuickReplyMessage#3e050d0f message:Message = Update``"""
+    """TL ``updateQuickReplyMessage#3e050d0f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x3E050D0F
@@ -13676,7 +13676,7 @@ class UpdateQuickReplyMessage(TypeUpdate):
 
 
 class UpdateDeleteQuickReplyMessages(TypeUpdate):
-    """``updateDeleteQuickReplyMessages#566fe7cd shortcut_id:int messages:Vector<int> = Update``"""
+    """TL ``updateDeleteQuickReplyMessages#566fe7cd`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "messages")
     CONSTRUCTOR_ID = 0x566FE7CD
@@ -13700,7 +13700,7 @@ class UpdateDeleteQuickReplyMessages(TypeUpdate):
 
 
 class UpdateBotBusinessConnect(TypeUpdate):
-    """``updateBotBusinessConnect#8ae5c97a connection:BotBusinessConnection qts:int = Update``"""
+    """TL ``updateBotBusinessConnect#8ae5c97a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("connection", "qts")
     CONSTRUCTOR_ID = 0x8AE5C97A
@@ -13725,7 +13725,7 @@ class UpdateBotBusinessConnect(TypeUpdate):
 
 
 class UpdateBotNewBusinessMessage(TypeUpdate):
-    """``updateBotNewBusinessMessage#9ddb347c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update``"""
+    """TL ``updateBotNewBusinessMessage#9ddb347c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("connection_id", "message", "reply_to_message", "qts")
     CONSTRUCTOR_ID = 0x9DDB347C
@@ -13760,7 +13760,7 @@ class UpdateBotNewBusinessMessage(TypeUpdate):
 
 
 class UpdateBotEditBusinessMessage(TypeUpdate):
-    """``updateBotEditBusinessMessage#07df587c flags:# connection_id:string message:Message reply_to_message:flags.0?Message qts:int = Update``"""
+    """TL ``updateBotEditBusinessMessage#07df587c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("connection_id", "message", "reply_to_message", "qts")
     CONSTRUCTOR_ID = 0x07DF587C
@@ -13795,7 +13795,7 @@ class UpdateBotEditBusinessMessage(TypeUpdate):
 
 
 class UpdateBotDeleteBusinessMessage(TypeUpdate):
-    """``updateBotDeleteBusinessMessage#a02a982e connection_id:string peer:Peer messages:Vector<int> qts:int = Update``"""
+    """TL ``updateBotDeleteBusinessMessage#a02a982e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("connection_id", "peer", "messages", "qts")
     CONSTRUCTOR_ID = 0xA02A982E
@@ -13826,7 +13826,7 @@ class UpdateBotDeleteBusinessMessage(TypeUpdate):
 
 
 class UpdateNewStoryReaction(TypeUpdate):
-    """``updateNewStoryReaction#1824e40b story_id:int peer:Peer reaction:Reaction = Update``"""
+    """TL ``updateNewStoryReaction#1824e40b`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("story_id", "peer", "reaction")
     CONSTRUCTOR_ID = 0x1824E40B
@@ -13853,7 +13853,7 @@ class UpdateNewStoryReaction(TypeUpdate):
 
 
 class UpdateStarsBalance(TypeUpdate):
-    """``updateStarsBalance#4e80a379 balance:StarsAmount = Update``"""
+    """TL ``updateStarsBalance#4e80a379`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("balance",)
     CONSTRUCTOR_ID = 0x4E80A379
@@ -13875,7 +13875,7 @@ class UpdateStarsBalance(TypeUpdate):
 
 
 class UpdateBusinessBotCallbackQuery(TypeUpdate):
-    """``updateBusinessBotCallbackQuery#1ea2fda7 flags:# query_id:long user_id:long connection_id:string message:Message reply_to_message:flags.2?Message chat_instance:long data:flags.0?bytes = Update``"""
+    """TL ``updateBusinessBotCallbackQuery#1ea2fda7`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "connection_id", "message", "reply_to_message", "chat_instance", "data")
     CONSTRUCTOR_ID = 0x1EA2FDA7
@@ -13916,7 +13916,7 @@ class UpdateBusinessBotCallbackQuery(TypeUpdate):
 
 
 class UpdateStarsRevenueStatus(TypeUpdate):
-    """``updateStarsRevenueStatus#a584b019 peer:Peer status:StarsRevenueStatus = Update``"""
+    """TL ``updateStarsRevenueStatus#a584b019`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "status")
     CONSTRUCTOR_ID = 0xA584B019
@@ -13941,7 +13941,7 @@ class UpdateStarsRevenueStatus(TypeUpdate):
 
 
 class UpdateBotPurchasedPaidMedia(TypeUpdate):
-    """``updateBotPurchasedPaidMedia#283bd312 user_id:long payload:string qts:int = Update``"""
+    """TL ``updateBotPurchasedPaidMedia#283bd312`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "payload", "qts")
     CONSTRUCTOR_ID = 0x283BD312
@@ -13968,7 +13968,7 @@ class UpdateBotPurchasedPaidMedia(TypeUpdate):
 
 
 class UpdatePaidReactionPrivacy(TypeUpdate):
-    """``updatePaidReactionPrivacy#8b725fce private:PaidReactionPrivacy = Update``"""
+    """TL ``updatePaidReactionPrivacy#8b725fce`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("private",)
     CONSTRUCTOR_ID = 0x8B725FCE
@@ -13990,7 +13990,7 @@ class UpdatePaidReactionPrivacy(TypeUpdate):
 
 
 class UpdateSentPhoneCode(TypeUpdate):
-    """``updateSentPhoneCode#504aa18f sent_code:auth.SentCode = Update``"""
+    """TL ``updateSentPhoneCode#504aa18f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("sent_code",)
     CONSTRUCTOR_ID = 0x504AA18F
@@ -14012,7 +14012,7 @@ class UpdateSentPhoneCode(TypeUpdate):
 
 
 class UpdateGroupCallChainBlocks(TypeUpdate):
-    """``updateGroupCallChainBlocks#a477288f call:InputGroupCall sub_chain_id:int blocks:Vector<bytes> next_offset:int = Update``"""
+    """TL ``updateGroupCallChainBlocks#a477288f`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("call", "sub_chain_id", "blocks", "next_offset")
     CONSTRUCTOR_ID = 0xA477288F
@@ -14043,7 +14043,7 @@ class UpdateGroupCallChainBlocks(TypeUpdate):
 
 
 class UpdateReadMonoForumInbox(TypeUpdate):
-    """``updateReadMonoForumInbox#77b0e372 channel_id:long saved_peer_id:Peer read_max_id:int = Update``"""
+    """TL ``updateReadMonoForumInbox#77b0e372`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "saved_peer_id", "read_max_id")
     CONSTRUCTOR_ID = 0x77B0E372
@@ -14070,7 +14070,7 @@ class UpdateReadMonoForumInbox(TypeUpdate):
 
 
 class UpdateReadMonoForumOutbox(TypeUpdate):
-    """``updateReadMonoForumOutbox#a4a79376 channel_id:long saved_peer_id:Peer read_max_id:int = Update``"""
+    """TL ``updateReadMonoForumOutbox#a4a79376`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "saved_peer_id", "read_max_id")
     CONSTRUCTOR_ID = 0xA4A79376
@@ -14097,7 +14097,7 @@ class UpdateReadMonoForumOutbox(TypeUpdate):
 
 
 class UpdateMonoForumNoPaidException(TypeUpdate):
-    """``updateMonoForumNoPaidException#9f812b08 flags:# exception:flags.0?true channel_id:long saved_peer_id:Peer = Update``"""
+    """TL ``updateMonoForumNoPaidException#9f812b08`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("exception", "channel_id", "saved_peer_id")
     CONSTRUCTOR_ID = 0x9F812B08
@@ -14125,7 +14125,7 @@ class UpdateMonoForumNoPaidException(TypeUpdate):
 
 
 class UpdateGroupCallMessage(TypeUpdate):
-    """``updateGroupCallMessage#d8326f0d call:InputGroupCall message:GroupCallMessage = Update``"""
+    """TL ``updateGroupCallMessage#d8326f0d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("call", "message")
     CONSTRUCTOR_ID = 0xD8326F0D
@@ -14150,7 +14150,7 @@ class UpdateGroupCallMessage(TypeUpdate):
 
 
 class UpdateGroupCallEncryptedMessage(TypeUpdate):
-    """``updateGroupCallEncryptedMessage#c957a766 call:InputGroupCall from_id:Peer encrypted_message:bytes = Update``"""
+    """TL ``updateGroupCallEncryptedMessage#c957a766`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("call", "from_id", "encrypted_message")
     CONSTRUCTOR_ID = 0xC957A766
@@ -14178,7 +14178,7 @@ class UpdateGroupCallEncryptedMessage(TypeUpdate):
 
 
 class UpdatePinnedForumTopic(TypeUpdate):
-    """``updatePinnedForumTopic#683b2c52 flags:# pinned:flags.0?true peer:Peer topic_id:int = Update``"""
+    """TL ``updatePinnedForumTopic#683b2c52`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer", "topic_id")
     CONSTRUCTOR_ID = 0x683B2C52
@@ -14208,7 +14208,7 @@ class UpdatePinnedForumTopic(TypeUpdate):
 
 
 class UpdatePinnedForumTopics(TypeUpdate):
-    """``updatePinnedForumTopics#def143d0 flags:# peer:Peer order:flags.0?Vector<int> = Update``"""
+    """TL ``updatePinnedForumTopics#def143d0`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "order")
     CONSTRUCTOR_ID = 0xDEF143D0
@@ -14237,7 +14237,7 @@ class UpdatePinnedForumTopics(TypeUpdate):
 
 
 class UpdateDeleteGroupCallMessages(TypeUpdate):
-    """``updateDeleteGroupCallMessages#3e85e92c call:InputGroupCall messages:Vector<int> = Update``"""
+    """TL ``updateDeleteGroupCallMessages#3e85e92c`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("call", "messages")
     CONSTRUCTOR_ID = 0x3E85E92C
@@ -14262,7 +14262,7 @@ class UpdateDeleteGroupCallMessages(TypeUpdate):
 
 
 class UpdateStarGiftAuctionState(TypeUpdate):
-    """``updateStarGiftAuctionState#48e246c2 gift_id:long state:StarGiftAuctionState = Update``"""
+    """TL ``updateStarGiftAuctionState#48e246c2`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("gift_id", "state")
     CONSTRUCTOR_ID = 0x48E246C2
@@ -14286,7 +14286,7 @@ class UpdateStarGiftAuctionState(TypeUpdate):
 
 
 class UpdateStarGiftAuctionUserState(TypeUpdate):
-    """``updateStarGiftAuctionUserState#dc58f31e gift_id:long user_state:StarGiftAuctionUserState = Update``"""
+    """TL ``updateStarGiftAuctionUserState#dc58f31e`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("gift_id", "user_state")
     CONSTRUCTOR_ID = 0xDC58F31E
@@ -14310,7 +14310,7 @@ class UpdateStarGiftAuctionUserState(TypeUpdate):
 
 
 class UpdateEmojiGameInfo(TypeUpdate):
-    """``updateEmojiGameInfo#fb9c547a info:messages.EmojiGameInfo = Update``"""
+    """TL ``updateEmojiGameInfo#fb9c547a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("info",)
     CONSTRUCTOR_ID = 0xFB9C547A
@@ -14332,7 +14332,7 @@ class UpdateEmojiGameInfo(TypeUpdate):
 
 
 class UpdateStarGiftCraftFail(TypeUpdate):
-    """``updateStarGiftCraftFail#ac072444 = Update``"""
+    """TL ``updateStarGiftCraftFail#ac072444`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAC072444
@@ -14352,7 +14352,7 @@ class UpdateStarGiftCraftFail(TypeUpdate):
 
 
 class UpdateChatParticipantRank(TypeUpdate):
-    """``updateChatParticipantRank#bd8367b9 chat_id:long user_id:long rank:string version:int = Update``"""
+    """TL ``updateChatParticipantRank#bd8367b9`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "user_id", "rank", "version")
     CONSTRUCTOR_ID = 0xBD8367B9
@@ -14380,7 +14380,7 @@ class UpdateChatParticipantRank(TypeUpdate):
 
 
 class UpdateManagedBot(TypeUpdate):
-    """``updateManagedBot#4880ed9a user_id:long bot_id:long qts:int = Update``"""
+    """TL ``updateManagedBot#4880ed9a`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "bot_id", "qts")
     CONSTRUCTOR_ID = 0x4880ED9A
@@ -14403,7 +14403,7 @@ class UpdateManagedBot(TypeUpdate):
 
 
 class UpdateBotGuestChatQuery(TypeUpdate):
-    """``updateBotGuestChatQuery#cdd4093d flags:# query_id:long message:Message reference_messages:flags.0?Vector<Message> qts:int = Update``"""
+    """TL ``updateBotGuestChatQuery#cdd4093d`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "message", "reference_messages", "qts")
     CONSTRUCTOR_ID = 0xCDD4093D
@@ -14436,7 +14436,7 @@ class UpdateBotGuestChatQuery(TypeUpdate):
 
 
 class UpdateAiComposeTones(TypeUpdate):
-    """``updateAiComposeTones#8c0f91fb = Update``"""
+    """TL ``updateAiComposeTones#8c0f91fb`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8C0F91FB
@@ -14456,7 +14456,7 @@ class UpdateAiComposeTones(TypeUpdate):
 
 
 class UpdateJoinChatWebViewDecision(TypeUpdate):
-    """``updateJoinChatWebViewDecision#bdac7e70 peer:Peer query_id:long result:JoinChatBotResult = Update``"""
+    """TL ``updateJoinChatWebViewDecision#bdac7e70`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "query_id", "result")
     CONSTRUCTOR_ID = 0xBDAC7E70
@@ -14484,7 +14484,7 @@ class UpdateJoinChatWebViewDecision(TypeUpdate):
 
 
 class UpdateNewBotConnection(TypeUpdate):
-    """``updateNewBotConnection#b22083a6 flags:# confirmed:flags.0?true bot_id:long date:flags.1?int device:flags.1?string location:flags.1?string = Update``"""
+    """TL ``updateNewBotConnection#b22083a6`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("confirmed", "bot_id", "date", "device", "location")
     CONSTRUCTOR_ID = 0xB22083A6
@@ -14521,7 +14521,7 @@ class UpdateNewBotConnection(TypeUpdate):
 
 
 class UpdateWebBrowserSettings(TypeUpdate):
-    """``updateWebBrowserSettings#c39a2ade flags:# open_external_browser:flags.0?true display_close_button:flags.1?true = Update``"""
+    """TL ``updateWebBrowserSettings#c39a2ade`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("open_external_browser", "display_close_button")
     CONSTRUCTOR_ID = 0xC39A2ADE
@@ -14547,7 +14547,7 @@ class UpdateWebBrowserSettings(TypeUpdate):
 
 
 class UpdateWebBrowserException(TypeUpdate):
-    """``updateWebBrowserException#140502d1 flags:# delete:flags.1?true open_external_browser:flags.0?Bool exception:WebDomainException = Update``"""
+    """TL ``updateWebBrowserException#140502d1`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("delete", "open_external_browser", "exception")
     CONSTRUCTOR_ID = 0x140502D1
@@ -14578,7 +14578,7 @@ class UpdateWebBrowserException(TypeUpdate):
 
 
 class UpdateNewEphemeralMessage(TypeUpdate):
-    """``updateNewEphemeralMessage#20bcbba1 message:EphemeralMessage = Update``"""
+    """TL ``updateNewEphemeralMessage#20bcbba1`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x20BCBBA1
@@ -14600,7 +14600,7 @@ class UpdateNewEphemeralMessage(TypeUpdate):
 
 
 class UpdateDeleteEphemeralMessages(TypeUpdate):
-    """``updateDeleteEphemeralMessages#56dbfcf8 peer:Peer ids:Vector<int> = Update``"""
+    """TL ``updateDeleteEphemeralMessages#56dbfcf8`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("peer", "ids")
     CONSTRUCTOR_ID = 0x56DBFCF8
@@ -14625,7 +14625,7 @@ class UpdateDeleteEphemeralMessages(TypeUpdate):
 
 
 class UpdateEditEphemeralMessage(TypeUpdate):
-    """``updateEditEphemeralMessage#4bbb8f01 message:EphemeralMessage = Update``"""
+    """TL ``updateEditEphemeralMessage#4bbb8f01`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x4BBB8F01
@@ -14647,7 +14647,7 @@ class UpdateEditEphemeralMessage(TypeUpdate):
 
 
 class UpdateEphemeralBotCallbackQuery(TypeUpdate):
-    """``updateEphemeralBotCallbackQuery#7c1079d6 flags:# query_id:long user_id:long peer:flags.0?Peer msg_id:int data:bytes chat_instance:flags.1?long message:EphemeralMessage = Update``"""
+    """TL ``updateEphemeralBotCallbackQuery#7c1079d6`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "user_id", "peer", "msg_id", "data", "chat_instance", "message")
     CONSTRUCTOR_ID = 0x7C1079D6
@@ -14688,7 +14688,7 @@ class UpdateEphemeralBotCallbackQuery(TypeUpdate):
 
 
 class UpdateBotStarsSubscription(TypeUpdate):
-    """``updateBotStarsSubscription#6c0d8e23 flags:# canceled:flags.0?true payment_failed:flags.1?true restored:flags.2?true user_id:long payload:bytes qts:int = Update``"""
+    """TL ``updateBotStarsSubscription#6c0d8e23`` of type ``Update``; fields: ``_TL``."""
 
     __slots__ = ("canceled", "payment_failed", "restored", "user_id", "payload", "qts")
     CONSTRUCTOR_ID = 0x6C0D8E23
@@ -14723,7 +14723,7 @@ class UpdateBotStarsSubscription(TypeUpdate):
 
 
 class UpdatesTooLong(TypeUpdates):
-    """``updatesTooLong#e317af7e = Updates``"""
+    """TL ``updatesTooLong#e317af7e`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE317AF7E
@@ -14743,7 +14743,7 @@ class UpdatesTooLong(TypeUpdates):
 
 
 class UpdateShortMessage(TypeUpdates):
-    """``updateShortMessage#313bc7f8 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates``"""
+    """TL ``updateShortMessage#313bc7f8`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("out", "mentioned", "media_unread", "silent", "id", "user_id", "message", "pts", "pts_count", "date", "fwd_from", "via_bot_id", "reply_to", "entities", "ttl_period")
     CONSTRUCTOR_ID = 0x313BC7F8
@@ -14803,7 +14803,7 @@ class UpdateShortMessage(TypeUpdates):
 
 
 class UpdateShortChatMessage(TypeUpdates):
-    """``updateShortChatMessage#4d6deea5 flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates``"""
+    """TL ``updateShortChatMessage#4d6deea5`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("out", "mentioned", "media_unread", "silent", "id", "from_id", "chat_id", "message", "pts", "pts_count", "date", "fwd_from", "via_bot_id", "reply_to", "entities", "ttl_period")
     CONSTRUCTOR_ID = 0x4D6DEEA5
@@ -14864,7 +14864,7 @@ class UpdateShortChatMessage(TypeUpdates):
 
 
 class UpdateShort(TypeUpdates):
-    """``updateShort#78d4dec1 update:Update date:int = Updates``"""
+    """TL ``updateShort#78d4dec1`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("update", "date")
     CONSTRUCTOR_ID = 0x78D4DEC1
@@ -14889,7 +14889,7 @@ class UpdateShort(TypeUpdates):
 
 
 class UpdatesCombined(TypeUpdates):
-    """``updatesCombined#725b04c3 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq_start:int seq:int = Updates``"""
+    """TL ``updatesCombined#725b04c3`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("updates", "users", "chats", "date", "seq_start", "seq")
     CONSTRUCTOR_ID = 0x725B04C3
@@ -14922,7 +14922,7 @@ class UpdatesCombined(TypeUpdates):
 
 
 class Updates(TypeUpdates):
-    """``updates#74ae4240 updates:Vector<Update> users:Vector<User> chats:Vector<Chat> date:int seq:int = Updates``"""
+    """TL ``updates#74ae4240`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("updates", "users", "chats", "date", "seq")
     CONSTRUCTOR_ID = 0x74AE4240
@@ -14954,7 +14954,7 @@ class Updates(TypeUpdates):
 
 
 class UpdateShortSentMessage(TypeUpdates):
-    """``updateShortSentMessage#9015e101 flags:# out:flags.1?true id:int pts:int pts_count:int date:int media:flags.9?MessageMedia entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int = Updates``"""
+    """TL ``updateShortSentMessage#9015e101`` of type ``Updates``; fields: ``_TL``."""
 
     __slots__ = ("out", "id", "pts", "pts_count", "date", "media", "entities", "ttl_period")
     CONSTRUCTOR_ID = 0x9015E101
@@ -14994,7 +14994,7 @@ class UpdateShortSentMessage(TypeUpdates):
 
 
 class DcOption(TypeDcOption):
-    """``dcOption#18b7a10d flags:# ipv6:flags.0?true media_only:flags.1?true tcpo_only:flags.2?true cdn:flags.3?true static:flags.4?true this_port_only:flags.5?true id:int ip_address:string port:int secret:flags.10?bytes = DcOption``"""
+    """TL ``dcOption#18b7a10d`` of type ``DcOption``; fields: ``_TL``."""
 
     __slots__ = ("ipv6", "media_only", "tcpo_only", "cdn", "static", "this_port_only", "id", "ip_address", "port", "secret")
     CONSTRUCTOR_ID = 0x18B7A10D
@@ -15039,7 +15039,7 @@ class DcOption(TypeDcOption):
 
 
 class Config(TypeConfig):
-    """``config#cc1a241e flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string = Config``"""
+    """TL ``config#cc1a241e`` of type ``Config``; fields: ``_TL``."""
 
     __slots__ = ("default_p2p_contacts", "preload_featured_stickers", "revoke_pm_inbox", "blocked_mode", "force_try_ipv6", "date", "expires", "test_mode", "this_dc", "dc_options", "dc_txt_domain_name", "chat_size_max", "megagroup_size_max", "forwarded_count_max", "online_update_period_ms", "offline_blur_timeout_ms", "offline_idle_timeout_ms", "online_cloud_timeout_ms", "notify_cloud_delay_ms", "notify_default_delay_ms", "push_chat_period_ms", "push_chat_limit", "edit_time_limit", "revoke_time_limit", "revoke_pm_time_limit", "rating_e_decay", "stickers_recent_limit", "channels_read_media_period", "tmp_sessions", "call_receive_timeout_ms", "call_ring_timeout_ms", "call_connect_timeout_ms", "call_packet_timeout_ms", "me_url_prefix", "autoupdate_url_prefix", "gif_search_username", "venue_search_username", "img_search_username", "static_maps_provider", "caption_length_max", "message_length_max", "webfile_dc_id", "suggested_lang_code", "lang_pack_version", "base_lang_pack_version", "reactions_default", "autologin_token")
     CONSTRUCTOR_ID = 0xCC1A241E
@@ -15162,7 +15162,7 @@ class Config(TypeConfig):
 
 
 class NearestDc(TypeNearestDc):
-    """``nearestDc#8e1a1775 country:string this_dc:int nearest_dc:int = NearestDc``"""
+    """TL ``nearestDc#8e1a1775`` of type ``NearestDc``; fields: ``_TL``."""
 
     __slots__ = ("country", "this_dc", "nearest_dc")
     CONSTRUCTOR_ID = 0x8E1A1775
@@ -15188,7 +15188,7 @@ class NearestDc(TypeNearestDc):
 
 
 class EncryptedChatEmpty(TypeEncryptedChat):
-    """``encryptedChatEmpty#ab7ec0a0 id:int = EncryptedChat``"""
+    """TL ``encryptedChatEmpty#ab7ec0a0`` of type ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xAB7EC0A0
@@ -15209,7 +15209,7 @@ class EncryptedChatEmpty(TypeEncryptedChat):
 
 
 class EncryptedChatWaiting(TypeEncryptedChat):
-    """``encryptedChatWaiting#66b25953 id:int access_hash:long date:int admin_id:long participant_id:long = EncryptedChat``"""
+    """TL ``encryptedChatWaiting#66b25953`` of type ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "date", "admin_id", "participant_id")
     CONSTRUCTOR_ID = 0x66B25953
@@ -15234,7 +15234,7 @@ class EncryptedChatWaiting(TypeEncryptedChat):
 
 
 class EncryptedChatRequested(TypeEncryptedChat):
-    """``encryptedChatRequested#48f1d94c flags:# folder_id:flags.0?int id:int access_hash:long date:int admin_id:long participant_id:long g_a:bytes = EncryptedChat``"""
+    """TL ``encryptedChatRequested#48f1d94c`` of type ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("folder_id", "id", "access_hash", "date", "admin_id", "participant_id", "g_a")
     CONSTRUCTOR_ID = 0x48F1D94C
@@ -15270,7 +15270,7 @@ class EncryptedChatRequested(TypeEncryptedChat):
 
 
 class EncryptedChat(TypeEncryptedChat):
-    """``encryptedChat#61f0d4c7 id:int access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long = EncryptedChat``"""
+    """TL ``encryptedChat#61f0d4c7`` of type ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "date", "admin_id", "participant_id", "g_a_or_b", "key_fingerprint")
     CONSTRUCTOR_ID = 0x61F0D4C7
@@ -15301,7 +15301,7 @@ class EncryptedChat(TypeEncryptedChat):
 
 
 class EncryptedChatDiscarded(TypeEncryptedChat):
-    """``encryptedChatDiscarded#1e1c7c45 flags:# history_deleted:flags.0?true id:int = EncryptedChat``"""
+    """TL ``encryptedChatDiscarded#1e1c7c45`` of type ``EncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("history_deleted", "id")
     CONSTRUCTOR_ID = 0x1E1C7C45
@@ -15326,7 +15326,7 @@ class EncryptedChatDiscarded(TypeEncryptedChat):
 
 
 class InputEncryptedChat(TypeInputEncryptedChat):
-    """``inputEncryptedChat#f141b5e1 chat_id:int access_hash:long = InputEncryptedChat``"""
+    """TL ``inputEncryptedChat#f141b5e1`` of type ``InputEncryptedChat``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "access_hash")
     CONSTRUCTOR_ID = 0xF141B5E1
@@ -15348,7 +15348,7 @@ class InputEncryptedChat(TypeInputEncryptedChat):
 
 
 class EncryptedFileEmpty(TypeEncryptedFile):
-    """``encryptedFileEmpty#c21f497e = EncryptedFile``"""
+    """TL ``encryptedFileEmpty#c21f497e`` of type ``EncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC21F497E
@@ -15368,7 +15368,7 @@ class EncryptedFileEmpty(TypeEncryptedFile):
 
 
 class EncryptedFile(TypeEncryptedFile):
-    """``encryptedFile#a8008cd8 id:long access_hash:long size:long dc_id:int key_fingerprint:int = EncryptedFile``"""
+    """TL ``encryptedFile#a8008cd8`` of type ``EncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "size", "dc_id", "key_fingerprint")
     CONSTRUCTOR_ID = 0xA8008CD8
@@ -15393,7 +15393,7 @@ class EncryptedFile(TypeEncryptedFile):
 
 
 class InputEncryptedFileEmpty(TypeInputEncryptedFile):
-    """``inputEncryptedFileEmpty#1837c364 = InputEncryptedFile``"""
+    """TL ``inputEncryptedFileEmpty#1837c364`` of type ``InputEncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1837C364
@@ -15413,7 +15413,7 @@ class InputEncryptedFileEmpty(TypeInputEncryptedFile):
 
 
 class InputEncryptedFileUploaded(TypeInputEncryptedFile):
-    """``inputEncryptedFileUploaded#64bd0306 id:long parts:int md5_checksum:string key_fingerprint:int = InputEncryptedFile``"""
+    """TL ``inputEncryptedFileUploaded#64bd0306`` of type ``InputEncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "parts", "md5_checksum", "key_fingerprint")
     CONSTRUCTOR_ID = 0x64BD0306
@@ -15441,7 +15441,7 @@ class InputEncryptedFileUploaded(TypeInputEncryptedFile):
 
 
 class InputEncryptedFile(TypeInputEncryptedFile):
-    """``inputEncryptedFile#5a17b5e5 id:long access_hash:long = InputEncryptedFile``"""
+    """TL ``inputEncryptedFile#5a17b5e5`` of type ``InputEncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x5A17B5E5
@@ -15463,7 +15463,7 @@ class InputEncryptedFile(TypeInputEncryptedFile):
 
 
 class InputEncryptedFileBigUploaded(TypeInputEncryptedFile):
-    """``inputEncryptedFileBigUploaded#2dc173c8 id:long parts:int key_fingerprint:int = InputEncryptedFile``"""
+    """TL ``inputEncryptedFileBigUploaded#2dc173c8`` of type ``InputEncryptedFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "parts", "key_fingerprint")
     CONSTRUCTOR_ID = 0x2DC173C8
@@ -15486,7 +15486,7 @@ class InputEncryptedFileBigUploaded(TypeInputEncryptedFile):
 
 
 class EncryptedMessage(TypeEncryptedMessage):
-    """``encryptedMessage#ed18c118 random_id:long chat_id:int date:int bytes:bytes file:EncryptedFile = EncryptedMessage``"""
+    """TL ``encryptedMessage#ed18c118`` of type ``EncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("random_id", "chat_id", "date", "bytes", "file")
     CONSTRUCTOR_ID = 0xED18C118
@@ -15515,7 +15515,7 @@ class EncryptedMessage(TypeEncryptedMessage):
 
 
 class EncryptedMessageService(TypeEncryptedMessage):
-    """``encryptedMessageService#23734b06 random_id:long chat_id:int date:int bytes:bytes = EncryptedMessage``"""
+    """TL ``encryptedMessageService#23734b06`` of type ``EncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("random_id", "chat_id", "date", "bytes")
     CONSTRUCTOR_ID = 0x23734B06
@@ -15541,7 +15541,7 @@ class EncryptedMessageService(TypeEncryptedMessage):
 
 
 class InputDocumentEmpty(TypeInputDocument):
-    """``inputDocumentEmpty#72f0eaae = InputDocument``"""
+    """TL ``inputDocumentEmpty#72f0eaae`` of type ``InputDocument``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x72F0EAAE
@@ -15561,7 +15561,7 @@ class InputDocumentEmpty(TypeInputDocument):
 
 
 class InputDocument(TypeInputDocument):
-    """``inputDocument#1abfb575 id:long access_hash:long file_reference:bytes = InputDocument``"""
+    """TL ``inputDocument#1abfb575`` of type ``InputDocument``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference")
     CONSTRUCTOR_ID = 0x1ABFB575
@@ -15586,7 +15586,7 @@ class InputDocument(TypeInputDocument):
 
 
 class DocumentEmpty(TypeDocument):
-    """``documentEmpty#36f8c871 id:long = Document``"""
+    """TL ``documentEmpty#36f8c871`` of type ``Document``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x36F8C871
@@ -15607,7 +15607,7 @@ class DocumentEmpty(TypeDocument):
 
 
 class Document(TypeDocument):
-    """``document#8fd4c4d8 flags:# id:long access_hash:long file_reference:bytes date:int mime_type:string size:long thumbs:flags.0?Vector<PhotoSize> video_thumbs:flags.1?Vector<VideoSize> dc_id:int attributes:Vector<DocumentAttribute> = Document``"""
+    """TL ``document#8fd4c4d8`` of type ``Document``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "file_reference", "date", "mime_type", "size", "thumbs", "video_thumbs", "dc_id", "attributes")
     CONSTRUCTOR_ID = 0x8FD4C4D8
@@ -15657,7 +15657,7 @@ class Document(TypeDocument):
 
 
 class NotifyPeer(TypeNotifyPeer):
-    """``notifyPeer#9fd40bd8 peer:Peer = NotifyPeer``"""
+    """TL ``notifyPeer#9fd40bd8`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x9FD40BD8
@@ -15679,7 +15679,7 @@ class NotifyPeer(TypeNotifyPeer):
 
 
 class NotifyUsers(TypeNotifyPeer):
-    """``notifyUsers#b4c83b4c = NotifyPeer``"""
+    """TL ``notifyUsers#b4c83b4c`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB4C83B4C
@@ -15699,7 +15699,7 @@ class NotifyUsers(TypeNotifyPeer):
 
 
 class NotifyChats(TypeNotifyPeer):
-    """``notifyChats#c007cec3 = NotifyPeer``"""
+    """TL ``notifyChats#c007cec3`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC007CEC3
@@ -15719,7 +15719,7 @@ class NotifyChats(TypeNotifyPeer):
 
 
 class NotifyBroadcasts(TypeNotifyPeer):
-    """``notifyBroadcasts#d612e8ef = NotifyPeer``"""
+    """TL ``notifyBroadcasts#d612e8ef`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD612E8EF
@@ -15739,7 +15739,7 @@ class NotifyBroadcasts(TypeNotifyPeer):
 
 
 class NotifyForumTopic(TypeNotifyPeer):
-    """``notifyForumTopic#226e6308 peer:Peer top_msg_id:int = NotifyPeer``"""
+    """TL ``notifyForumTopic#226e6308`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "top_msg_id")
     CONSTRUCTOR_ID = 0x226E6308
@@ -15764,7 +15764,7 @@ class NotifyForumTopic(TypeNotifyPeer):
 
 
 class NotifyCommunity(TypeNotifyPeer):
-    """``notifyCommunity#be376999 community_id:long = NotifyPeer``"""
+    """TL ``notifyCommunity#be376999`` of type ``NotifyPeer``; fields: ``_TL``."""
 
     __slots__ = ("community_id",)
     CONSTRUCTOR_ID = 0xBE376999
@@ -15785,7 +15785,7 @@ class NotifyCommunity(TypeNotifyPeer):
 
 
 class SendMessageTypingAction(TypeSendMessageAction):
-    """``sendMessageTypingAction#16bf744e = SendMessageAction``"""
+    """TL ``sendMessageTypingAction#16bf744e`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x16BF744E
@@ -15805,7 +15805,7 @@ class SendMessageTypingAction(TypeSendMessageAction):
 
 
 class SendMessageCancelAction(TypeSendMessageAction):
-    """``sendMessageCancelAction#fd5ec8f5 = SendMessageAction``"""
+    """TL ``sendMessageCancelAction#fd5ec8f5`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFD5EC8F5
@@ -15825,7 +15825,7 @@ class SendMessageCancelAction(TypeSendMessageAction):
 
 
 class SendMessageRecordVideoAction(TypeSendMessageAction):
-    """``sendMessageRecordVideoAction#a187d66f = SendMessageAction``"""
+    """TL ``sendMessageRecordVideoAction#a187d66f`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA187D66F
@@ -15845,7 +15845,7 @@ class SendMessageRecordVideoAction(TypeSendMessageAction):
 
 
 class SendMessageUploadVideoAction(TypeSendMessageAction):
-    """``sendMessageUploadVideoAction#e9763aec progress:int = SendMessageAction``"""
+    """TL ``sendMessageUploadVideoAction#e9763aec`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0xE9763AEC
@@ -15866,7 +15866,7 @@ class SendMessageUploadVideoAction(TypeSendMessageAction):
 
 
 class SendMessageRecordAudioAction(TypeSendMessageAction):
-    """``sendMessageRecordAudioAction#d52f73f7 = SendMessageAction``"""
+    """TL ``sendMessageRecordAudioAction#d52f73f7`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD52F73F7
@@ -15886,7 +15886,7 @@ class SendMessageRecordAudioAction(TypeSendMessageAction):
 
 
 class SendMessageUploadAudioAction(TypeSendMessageAction):
-    """``sendMessageUploadAudioAction#f351d7ab progress:int = SendMessageAction``"""
+    """TL ``sendMessageUploadAudioAction#f351d7ab`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0xF351D7AB
@@ -15907,7 +15907,7 @@ class SendMessageUploadAudioAction(TypeSendMessageAction):
 
 
 class SendMessageUploadPhotoAction(TypeSendMessageAction):
-    """``sendMessageUploadPhotoAction#d1d34a26 progress:int = SendMessageAction``"""
+    """TL ``sendMessageUploadPhotoAction#d1d34a26`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0xD1D34A26
@@ -15928,7 +15928,7 @@ class SendMessageUploadPhotoAction(TypeSendMessageAction):
 
 
 class SendMessageUploadDocumentAction(TypeSendMessageAction):
-    """``sendMessageUploadDocumentAction#aa0cd9e4 progress:int = SendMessageAction``"""
+    """TL ``sendMessageUploadDocumentAction#aa0cd9e4`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0xAA0CD9E4
@@ -15949,7 +15949,7 @@ class SendMessageUploadDocumentAction(TypeSendMessageAction):
 
 
 class SendMessageGeoLocationAction(TypeSendMessageAction):
-    """``sendMessageGeoLocationAction#176f8ba1 = SendMessageAction``"""
+    """TL ``sendMessageGeoLocationAction#176f8ba1`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x176F8BA1
@@ -15969,7 +15969,7 @@ class SendMessageGeoLocationAction(TypeSendMessageAction):
 
 
 class SendMessageChooseContactAction(TypeSendMessageAction):
-    """``sendMessageChooseContactAction#628cbc6f = SendMessageAction``"""
+    """TL ``sendMessageChooseContactAction#628cbc6f`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x628CBC6F
@@ -15989,7 +15989,7 @@ class SendMessageChooseContactAction(TypeSendMessageAction):
 
 
 class SendMessageGamePlayAction(TypeSendMessageAction):
-    """``sendMessageGamePlayAction#dd6a8f48 = SendMessageAction``"""
+    """TL ``sendMessageGamePlayAction#dd6a8f48`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDD6A8F48
@@ -16009,7 +16009,7 @@ class SendMessageGamePlayAction(TypeSendMessageAction):
 
 
 class SendMessageRecordRoundAction(TypeSendMessageAction):
-    """``sendMessageRecordRoundAction#88f27fbc = SendMessageAction``"""
+    """TL ``sendMessageRecordRoundAction#88f27fbc`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x88F27FBC
@@ -16029,7 +16029,7 @@ class SendMessageRecordRoundAction(TypeSendMessageAction):
 
 
 class SendMessageUploadRoundAction(TypeSendMessageAction):
-    """``sendMessageUploadRoundAction#243e1c66 progress:int = SendMessageAction``"""
+    """TL ``sendMessageUploadRoundAction#243e1c66`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0x243E1C66
@@ -16050,7 +16050,7 @@ class SendMessageUploadRoundAction(TypeSendMessageAction):
 
 
 class SpeakingInGroupCallAction(TypeSendMessageAction):
-    """``speakingInGroupCallAction#d92c2285 = SendMessageAction``"""
+    """TL ``speakingInGroupCallAction#d92c2285`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD92C2285
@@ -16070,7 +16070,7 @@ class SpeakingInGroupCallAction(TypeSendMessageAction):
 
 
 class SendMessageHistoryImportAction(TypeSendMessageAction):
-    """``sendMessageHistoryImportAction#dbda9246 progress:int = SendMessageAction``"""
+    """TL ``sendMessageHistoryImportAction#dbda9246`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("progress",)
     CONSTRUCTOR_ID = 0xDBDA9246
@@ -16091,7 +16091,7 @@ class SendMessageHistoryImportAction(TypeSendMessageAction):
 
 
 class SendMessageChooseStickerAction(TypeSendMessageAction):
-    """``sendMessageChooseStickerAction#b05ac6b1 = SendMessageAction``"""
+    """TL ``sendMessageChooseStickerAction#b05ac6b1`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB05AC6B1
@@ -16111,7 +16111,7 @@ class SendMessageChooseStickerAction(TypeSendMessageAction):
 
 
 class SendMessageEmojiInteraction(TypeSendMessageAction):
-    """``sendMessageEmojiInteraction#25972bcb emoticon:string msg_id:int interaction:DataJSON = SendMessageAction``"""
+    """TL ``sendMessageEmojiInteraction#25972bcb`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("emoticon", "msg_id", "interaction")
     CONSTRUCTOR_ID = 0x25972BCB
@@ -16139,7 +16139,7 @@ class SendMessageEmojiInteraction(TypeSendMessageAction):
 
 
 class SendMessageEmojiInteractionSeen(TypeSendMessageAction):
-    """``sendMessageEmojiInteractionSeen#b665902e emoticon:string = SendMessageAction``"""
+    """TL ``sendMessageEmojiInteractionSeen#b665902e`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0xB665902E
@@ -16161,7 +16161,7 @@ class SendMessageEmojiInteractionSeen(TypeSendMessageAction):
 
 
 class SendMessageTextDraftAction(TypeSendMessageAction):
-    """``sendMessageTextDraftAction#3630b85a flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long text:TextWithEntities = SendMessageAction``"""
+    """TL ``sendMessageTextDraftAction#3630b85a`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("can_stop", "keep_on_stop", "random_id", "text")
     CONSTRUCTOR_ID = 0x3630B85A
@@ -16191,7 +16191,7 @@ class SendMessageTextDraftAction(TypeSendMessageAction):
 
 
 class InputSendMessageRichMessageDraftAction(TypeSendMessageAction):
-    """``inputSendMessageRichMessageDraftAction#a937c7be flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:InputRichMessage = SendMessageAction``"""
+    """TL ``inputSendMessageRichMessageDraftAction#a937c7be`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("can_stop", "keep_on_stop", "random_id", "rich_message")
     CONSTRUCTOR_ID = 0xA937C7BE
@@ -16221,7 +16221,7 @@ class InputSendMessageRichMessageDraftAction(TypeSendMessageAction):
 
 
 class SendMessageRichMessageDraftAction(TypeSendMessageAction):
-    """``sendMessageRichMessageDraftAction#52564893 flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:RichMessage = SendMessageAction``"""
+    """TL ``sendMessageRichMessageDraftAction#52564893`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("can_stop", "keep_on_stop", "random_id", "rich_message")
     CONSTRUCTOR_ID = 0x52564893
@@ -16251,7 +16251,7 @@ class SendMessageRichMessageDraftAction(TypeSendMessageAction):
 
 
 class SendMessageStopDraftAction(TypeSendMessageAction):
-    """``sendMessageStopDraftAction#fbf902b0 random_id:long = SendMessageAction``"""
+    """TL ``sendMessageStopDraftAction#fbf902b0`` of type ``SendMessageAction``; fields: ``_TL``."""
 
     __slots__ = ("random_id",)
     CONSTRUCTOR_ID = 0xFBF902B0
@@ -16272,7 +16272,7 @@ class SendMessageStopDraftAction(TypeSendMessageAction):
 
 
 class InputPrivacyKeyStatusTimestamp(TypeInputPrivacyKey):
-    """``inputPrivacyKeyStatusTimestamp#4f96cb18 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyStatusTimestamp#4f96cb18`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4F96CB18
@@ -16292,7 +16292,7 @@ class InputPrivacyKeyStatusTimestamp(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyChatInvite(TypeInputPrivacyKey):
-    """``inputPrivacyKeyChatInvite#bdfb0426 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyChatInvite#bdfb0426`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBDFB0426
@@ -16312,7 +16312,7 @@ class InputPrivacyKeyChatInvite(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyPhoneCall(TypeInputPrivacyKey):
-    """``inputPrivacyKeyPhoneCall#fabadc5f = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyPhoneCall#fabadc5f`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFABADC5F
@@ -16332,7 +16332,7 @@ class InputPrivacyKeyPhoneCall(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyPhoneP2P(TypeInputPrivacyKey):
-    """``inputPrivacyKeyPhoneP2P#db9e70d2 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyPhoneP2P#db9e70d2`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDB9E70D2
@@ -16352,7 +16352,7 @@ class InputPrivacyKeyPhoneP2P(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyForwards(TypeInputPrivacyKey):
-    """``inputPrivacyKeyForwards#a4dd4c08 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyForwards#a4dd4c08`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA4DD4C08
@@ -16372,7 +16372,7 @@ class InputPrivacyKeyForwards(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyProfilePhoto(TypeInputPrivacyKey):
-    """``inputPrivacyKeyProfilePhoto#5719bacc = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyProfilePhoto#5719bacc`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5719BACC
@@ -16392,7 +16392,7 @@ class InputPrivacyKeyProfilePhoto(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyPhoneNumber(TypeInputPrivacyKey):
-    """``inputPrivacyKeyPhoneNumber#0352dafa = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyPhoneNumber#0352dafa`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0352DAFA
@@ -16412,7 +16412,7 @@ class InputPrivacyKeyPhoneNumber(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyAddedByPhone(TypeInputPrivacyKey):
-    """``inputPrivacyKeyAddedByPhone#d1219bdd = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyAddedByPhone#d1219bdd`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD1219BDD
@@ -16432,7 +16432,7 @@ class InputPrivacyKeyAddedByPhone(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyVoiceMessages(TypeInputPrivacyKey):
-    """``inputPrivacyKeyVoiceMessages#aee69d68 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyVoiceMessages#aee69d68`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAEE69D68
@@ -16452,7 +16452,7 @@ class InputPrivacyKeyVoiceMessages(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyAbout(TypeInputPrivacyKey):
-    """``inputPrivacyKeyAbout#3823cc40 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyAbout#3823cc40`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3823CC40
@@ -16472,7 +16472,7 @@ class InputPrivacyKeyAbout(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyBirthday(TypeInputPrivacyKey):
-    """``inputPrivacyKeyBirthday#d65a11cc = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyBirthday#d65a11cc`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD65A11CC
@@ -16492,7 +16492,7 @@ class InputPrivacyKeyBirthday(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyStarGiftsAutoSave(TypeInputPrivacyKey):
-    """``inputPrivacyKeyStarGiftsAutoSave#e1732341 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyStarGiftsAutoSave#e1732341`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE1732341
@@ -16512,7 +16512,7 @@ class InputPrivacyKeyStarGiftsAutoSave(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeyNoPaidMessages(TypeInputPrivacyKey):
-    """``inputPrivacyKeyNoPaidMessages#bdc597b4 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeyNoPaidMessages#bdc597b4`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBDC597B4
@@ -16532,7 +16532,7 @@ class InputPrivacyKeyNoPaidMessages(TypeInputPrivacyKey):
 
 
 class InputPrivacyKeySavedMusic(TypeInputPrivacyKey):
-    """``inputPrivacyKeySavedMusic#4dbe9226 = InputPrivacyKey``"""
+    """TL ``inputPrivacyKeySavedMusic#4dbe9226`` of type ``InputPrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4DBE9226
@@ -16552,7 +16552,7 @@ class InputPrivacyKeySavedMusic(TypeInputPrivacyKey):
 
 
 class PrivacyKeyStatusTimestamp(TypePrivacyKey):
-    """``privacyKeyStatusTimestamp#bc2eab30 = PrivacyKey``"""
+    """TL ``privacyKeyStatusTimestamp#bc2eab30`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBC2EAB30
@@ -16572,7 +16572,7 @@ class PrivacyKeyStatusTimestamp(TypePrivacyKey):
 
 
 class PrivacyKeyChatInvite(TypePrivacyKey):
-    """``privacyKeyChatInvite#500e6dfa = PrivacyKey``"""
+    """TL ``privacyKeyChatInvite#500e6dfa`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x500E6DFA
@@ -16592,7 +16592,7 @@ class PrivacyKeyChatInvite(TypePrivacyKey):
 
 
 class PrivacyKeyPhoneCall(TypePrivacyKey):
-    """``privacyKeyPhoneCall#3d662b7b = PrivacyKey``"""
+    """TL ``privacyKeyPhoneCall#3d662b7b`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3D662B7B
@@ -16612,7 +16612,7 @@ class PrivacyKeyPhoneCall(TypePrivacyKey):
 
 
 class PrivacyKeyPhoneP2P(TypePrivacyKey):
-    """``privacyKeyPhoneP2P#39491cc8 = PrivacyKey``"""
+    """TL ``privacyKeyPhoneP2P#39491cc8`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x39491CC8
@@ -16632,7 +16632,7 @@ class PrivacyKeyPhoneP2P(TypePrivacyKey):
 
 
 class PrivacyKeyForwards(TypePrivacyKey):
-    """``privacyKeyForwards#69ec56a3 = PrivacyKey``"""
+    """TL ``privacyKeyForwards#69ec56a3`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x69EC56A3
@@ -16652,7 +16652,7 @@ class PrivacyKeyForwards(TypePrivacyKey):
 
 
 class PrivacyKeyProfilePhoto(TypePrivacyKey):
-    """``privacyKeyProfilePhoto#96151fed = PrivacyKey``"""
+    """TL ``privacyKeyProfilePhoto#96151fed`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x96151FED
@@ -16672,7 +16672,7 @@ class PrivacyKeyProfilePhoto(TypePrivacyKey):
 
 
 class PrivacyKeyPhoneNumber(TypePrivacyKey):
-    """``privacyKeyPhoneNumber#d19ae46d = PrivacyKey``"""
+    """TL ``privacyKeyPhoneNumber#d19ae46d`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD19AE46D
@@ -16692,7 +16692,7 @@ class PrivacyKeyPhoneNumber(TypePrivacyKey):
 
 
 class PrivacyKeyAddedByPhone(TypePrivacyKey):
-    """``privacyKeyAddedByPhone#42ffd42b = PrivacyKey``"""
+    """TL ``privacyKeyAddedByPhone#42ffd42b`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x42FFD42B
@@ -16712,7 +16712,7 @@ class PrivacyKeyAddedByPhone(TypePrivacyKey):
 
 
 class PrivacyKeyVoiceMessages(TypePrivacyKey):
-    """``privacyKeyVoiceMessages#0697f414 = PrivacyKey``"""
+    """TL ``privacyKeyVoiceMessages#0697f414`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0697F414
@@ -16732,7 +16732,7 @@ class PrivacyKeyVoiceMessages(TypePrivacyKey):
 
 
 class PrivacyKeyAbout(TypePrivacyKey):
-    """``privacyKeyAbout#a486b761 = PrivacyKey``"""
+    """TL ``privacyKeyAbout#a486b761`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA486B761
@@ -16752,7 +16752,7 @@ class PrivacyKeyAbout(TypePrivacyKey):
 
 
 class PrivacyKeyBirthday(TypePrivacyKey):
-    """``privacyKeyBirthday#2000a518 = PrivacyKey``"""
+    """TL ``privacyKeyBirthday#2000a518`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2000A518
@@ -16772,7 +16772,7 @@ class PrivacyKeyBirthday(TypePrivacyKey):
 
 
 class PrivacyKeyStarGiftsAutoSave(TypePrivacyKey):
-    """``privacyKeyStarGiftsAutoSave#2ca4fdf8 = PrivacyKey``"""
+    """TL ``privacyKeyStarGiftsAutoSave#2ca4fdf8`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2CA4FDF8
@@ -16792,7 +16792,7 @@ class PrivacyKeyStarGiftsAutoSave(TypePrivacyKey):
 
 
 class PrivacyKeyNoPaidMessages(TypePrivacyKey):
-    """``privacyKeyNoPaidMessages#17d348d2 = PrivacyKey``"""
+    """TL ``privacyKeyNoPaidMessages#17d348d2`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x17D348D2
@@ -16812,7 +16812,7 @@ class PrivacyKeyNoPaidMessages(TypePrivacyKey):
 
 
 class PrivacyKeySavedMusic(TypePrivacyKey):
-    """``privacyKeySavedMusic#ff7a571b = PrivacyKey``"""
+    """TL ``privacyKeySavedMusic#ff7a571b`` of type ``PrivacyKey``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFF7A571B
@@ -16832,7 +16832,7 @@ class PrivacyKeySavedMusic(TypePrivacyKey):
 
 
 class InputPrivacyValueAllowContacts(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowContacts#0d09e07b = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowContacts#0d09e07b`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0D09E07B
@@ -16852,7 +16852,7 @@ class InputPrivacyValueAllowContacts(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowAll(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowAll#184b35ce = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowAll#184b35ce`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x184B35CE
@@ -16872,7 +16872,7 @@ class InputPrivacyValueAllowAll(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowUsers(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowUsers#131cc67f users:Vector<InputUser> = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowUsers#131cc67f`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0x131CC67F
@@ -16894,7 +16894,7 @@ class InputPrivacyValueAllowUsers(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueDisallowContacts(TypeInputPrivacyRule):
-    """``inputPrivacyValueDisallowContacts#0ba52007 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueDisallowContacts#0ba52007`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0BA52007
@@ -16914,7 +16914,7 @@ class InputPrivacyValueDisallowContacts(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueDisallowAll(TypeInputPrivacyRule):
-    """``inputPrivacyValueDisallowAll#d66b66c9 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueDisallowAll#d66b66c9`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD66B66C9
@@ -16934,7 +16934,7 @@ class InputPrivacyValueDisallowAll(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueDisallowUsers(TypeInputPrivacyRule):
-    """``inputPrivacyValueDisallowUsers#90110467 users:Vector<InputUser> = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueDisallowUsers#90110467`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0x90110467
@@ -16956,7 +16956,7 @@ class InputPrivacyValueDisallowUsers(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowChatParticipants(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowChatParticipants#840649cf chats:Vector<long> = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowChatParticipants#840649cf`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("chats",)
     CONSTRUCTOR_ID = 0x840649CF
@@ -16978,7 +16978,7 @@ class InputPrivacyValueAllowChatParticipants(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueDisallowChatParticipants(TypeInputPrivacyRule):
-    """``inputPrivacyValueDisallowChatParticipants#e94f0f86 chats:Vector<long> = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueDisallowChatParticipants#e94f0f86`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("chats",)
     CONSTRUCTOR_ID = 0xE94F0F86
@@ -17000,7 +17000,7 @@ class InputPrivacyValueDisallowChatParticipants(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowCloseFriends(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowCloseFriends#2f453e49 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowCloseFriends#2f453e49`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2F453E49
@@ -17020,7 +17020,7 @@ class InputPrivacyValueAllowCloseFriends(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowPremium(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowPremium#77cdc9f1 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowPremium#77cdc9f1`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x77CDC9F1
@@ -17040,7 +17040,7 @@ class InputPrivacyValueAllowPremium(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueAllowBots(TypeInputPrivacyRule):
-    """``inputPrivacyValueAllowBots#5a4fcce5 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueAllowBots#5a4fcce5`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5A4FCCE5
@@ -17060,7 +17060,7 @@ class InputPrivacyValueAllowBots(TypeInputPrivacyRule):
 
 
 class InputPrivacyValueDisallowBots(TypeInputPrivacyRule):
-    """``inputPrivacyValueDisallowBots#c4e57915 = InputPrivacyRule``"""
+    """TL ``inputPrivacyValueDisallowBots#c4e57915`` of type ``InputPrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC4E57915
@@ -17080,7 +17080,7 @@ class InputPrivacyValueDisallowBots(TypeInputPrivacyRule):
 
 
 class PrivacyValueAllowContacts(TypePrivacyRule):
-    """``privacyValueAllowContacts#fffe1bac = PrivacyRule``"""
+    """TL ``privacyValueAllowContacts#fffe1bac`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFFFE1BAC
@@ -17100,7 +17100,7 @@ class PrivacyValueAllowContacts(TypePrivacyRule):
 
 
 class PrivacyValueAllowAll(TypePrivacyRule):
-    """``privacyValueAllowAll#65427b82 = PrivacyRule``"""
+    """TL ``privacyValueAllowAll#65427b82`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x65427B82
@@ -17120,7 +17120,7 @@ class PrivacyValueAllowAll(TypePrivacyRule):
 
 
 class PrivacyValueAllowUsers(TypePrivacyRule):
-    """``privacyValueAllowUsers#b8905fb2 users:Vector<long> = PrivacyRule``"""
+    """TL ``privacyValueAllowUsers#b8905fb2`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0xB8905FB2
@@ -17142,7 +17142,7 @@ class PrivacyValueAllowUsers(TypePrivacyRule):
 
 
 class PrivacyValueDisallowContacts(TypePrivacyRule):
-    """``privacyValueDisallowContacts#f888fa1a = PrivacyRule``"""
+    """TL ``privacyValueDisallowContacts#f888fa1a`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF888FA1A
@@ -17162,7 +17162,7 @@ class PrivacyValueDisallowContacts(TypePrivacyRule):
 
 
 class PrivacyValueDisallowAll(TypePrivacyRule):
-    """``privacyValueDisallowAll#8b73e763 = PrivacyRule``"""
+    """TL ``privacyValueDisallowAll#8b73e763`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8B73E763
@@ -17182,7 +17182,7 @@ class PrivacyValueDisallowAll(TypePrivacyRule):
 
 
 class PrivacyValueDisallowUsers(TypePrivacyRule):
-    """``privacyValueDisallowUsers#e4621141 users:Vector<long> = PrivacyRule``"""
+    """TL ``privacyValueDisallowUsers#e4621141`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0xE4621141
@@ -17204,7 +17204,7 @@ class PrivacyValueDisallowUsers(TypePrivacyRule):
 
 
 class PrivacyValueAllowChatParticipants(TypePrivacyRule):
-    """``privacyValueAllowChatParticipants#6b134e8e chats:Vector<long> = PrivacyRule``"""
+    """TL ``privacyValueAllowChatParticipants#6b134e8e`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("chats",)
     CONSTRUCTOR_ID = 0x6B134E8E
@@ -17226,7 +17226,7 @@ class PrivacyValueAllowChatParticipants(TypePrivacyRule):
 
 
 class PrivacyValueDisallowChatParticipants(TypePrivacyRule):
-    """``privacyValueDisallowChatParticipants#41c87565 chats:Vector<long> = PrivacyRule``"""
+    """TL ``privacyValueDisallowChatParticipants#41c87565`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ("chats",)
     CONSTRUCTOR_ID = 0x41C87565
@@ -17248,7 +17248,7 @@ class PrivacyValueDisallowChatParticipants(TypePrivacyRule):
 
 
 class PrivacyValueAllowCloseFriends(TypePrivacyRule):
-    """``privacyValueAllowCloseFriends#f7e8d89b = PrivacyRule``"""
+    """TL ``privacyValueAllowCloseFriends#f7e8d89b`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF7E8D89B
@@ -17268,7 +17268,7 @@ class PrivacyValueAllowCloseFriends(TypePrivacyRule):
 
 
 class PrivacyValueAllowPremium(TypePrivacyRule):
-    """``privacyValueAllowPremium#ece9814b = PrivacyRule``"""
+    """TL ``privacyValueAllowPremium#ece9814b`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xECE9814B
@@ -17288,7 +17288,7 @@ class PrivacyValueAllowPremium(TypePrivacyRule):
 
 
 class PrivacyValueAllowBots(TypePrivacyRule):
-    """``privacyValueAllowBots#21461b5d = PrivacyRule``"""
+    """TL ``privacyValueAllowBots#21461b5d`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x21461B5D
@@ -17308,7 +17308,7 @@ class PrivacyValueAllowBots(TypePrivacyRule):
 
 
 class PrivacyValueDisallowBots(TypePrivacyRule):
-    """``privacyValueDisallowBots#f6a5f82f = PrivacyRule``"""
+    """TL ``privacyValueDisallowBots#f6a5f82f`` of type ``PrivacyRule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF6A5F82F
@@ -17328,7 +17328,7 @@ class PrivacyValueDisallowBots(TypePrivacyRule):
 
 
 class AccountDaysTTL(TypeAccountDaysTTL):
-    """``accountDaysTTL#b8d0afdf days:int = AccountDaysTTL``"""
+    """TL ``accountDaysTTL#b8d0afdf`` of type ``AccountDaysTTL``; fields: ``_TL``."""
 
     __slots__ = ("days",)
     CONSTRUCTOR_ID = 0xB8D0AFDF
@@ -17349,7 +17349,7 @@ class AccountDaysTTL(TypeAccountDaysTTL):
 
 
 class DocumentAttributeImageSize(TypeDocumentAttribute):
-    """``documentAttributeImageSize#6c37c15c w:int h:int = DocumentAttribute``"""
+    """TL ``documentAttributeImageSize#6c37c15c`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("w", "h")
     CONSTRUCTOR_ID = 0x6C37C15C
@@ -17371,7 +17371,7 @@ class DocumentAttributeImageSize(TypeDocumentAttribute):
 
 
 class DocumentAttributeAnimated(TypeDocumentAttribute):
-    """``documentAttributeAnimated#11b58939 = DocumentAttribute``"""
+    """TL ``documentAttributeAnimated#11b58939`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x11B58939
@@ -17391,7 +17391,7 @@ class DocumentAttributeAnimated(TypeDocumentAttribute):
 
 
 class DocumentAttributeSticker(TypeDocumentAttribute):
-    """``documentAttributeSticker#6319d612 flags:# mask:flags.1?true alt:string stickerset:InputStickerSet mask_coords:flags.0?MaskCoords = DocumentAttribute``"""
+    """TL ``documentAttributeSticker#6319d612`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("mask", "alt", "stickerset", "mask_coords")
     CONSTRUCTOR_ID = 0x6319D612
@@ -17425,7 +17425,7 @@ class DocumentAttributeSticker(TypeDocumentAttribute):
 
 
 class DocumentAttributeVideo(TypeDocumentAttribute):
-    """``documentAttributeVideo#43c57c48 flags:# round_message:flags.0?true supports_streaming:flags.1?true nosound:flags.3?true duration:double w:int h:int preload_prefix_size:flags.2?int video_start_ts:flags.4?double video_codec:flags.5?string = DocumentAttribute``"""
+    """TL ``documentAttributeVideo#43c57c48`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("round_message", "supports_streaming", "nosound", "duration", "w", "h", "preload_prefix_size", "video_start_ts", "video_codec")
     CONSTRUCTOR_ID = 0x43C57C48
@@ -17468,7 +17468,7 @@ class DocumentAttributeVideo(TypeDocumentAttribute):
 
 
 class DocumentAttributeAudio(TypeDocumentAttribute):
-    """``documentAttributeAudio#9852f9c6 flags:# voice:flags.10?true duration:int title:flags.0?string performer:flags.1?string waveform:flags.2?bytes = DocumentAttribute``"""
+    """TL ``documentAttributeAudio#9852f9c6`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("voice", "duration", "title", "performer", "waveform")
     CONSTRUCTOR_ID = 0x9852F9C6
@@ -17505,7 +17505,7 @@ class DocumentAttributeAudio(TypeDocumentAttribute):
 
 
 class DocumentAttributeFilename(TypeDocumentAttribute):
-    """``documentAttributeFilename#15590068 file_name:string = DocumentAttribute``"""
+    """TL ``documentAttributeFilename#15590068`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("file_name",)
     CONSTRUCTOR_ID = 0x15590068
@@ -17527,7 +17527,7 @@ class DocumentAttributeFilename(TypeDocumentAttribute):
 
 
 class DocumentAttributeHasStickers(TypeDocumentAttribute):
-    """``documentAttributeHasStickers#9801d2f7 = DocumentAttribute``"""
+    """TL ``documentAttributeHasStickers#9801d2f7`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9801D2F7
@@ -17547,7 +17547,7 @@ class DocumentAttributeHasStickers(TypeDocumentAttribute):
 
 
 class DocumentAttributeCustomEmoji(TypeDocumentAttribute):
-    """``documentAttributeCustomEmoji#fd149899 flags:# free:flags.0?true text_color:flags.1?true alt:string stickerset:InputStickerSet = DocumentAttribute``"""
+    """TL ``documentAttributeCustomEmoji#fd149899`` of type ``DocumentAttribute``; fields: ``_TL``."""
 
     __slots__ = ("free", "text_color", "alt", "stickerset")
     CONSTRUCTOR_ID = 0xFD149899
@@ -17579,7 +17579,7 @@ class DocumentAttributeCustomEmoji(TypeDocumentAttribute):
 
 
 class StickerPack(TypeStickerPack):
-    """``stickerPack#12b299d4 emoticon:string documents:Vector<long> = StickerPack``"""
+    """TL ``stickerPack#12b299d4`` of type ``StickerPack``; fields: ``_TL``."""
 
     __slots__ = ("emoticon", "documents")
     CONSTRUCTOR_ID = 0x12B299D4
@@ -17604,7 +17604,7 @@ class StickerPack(TypeStickerPack):
 
 
 class WebPageEmpty(TypeWebPage):
-    """``webPageEmpty#211a1788 flags:# id:long url:flags.0?string = WebPage``"""
+    """TL ``webPageEmpty#211a1788`` of type ``WebPage``; fields: ``_TL``."""
 
     __slots__ = ("id", "url")
     CONSTRUCTOR_ID = 0x211A1788
@@ -17631,7 +17631,7 @@ class WebPageEmpty(TypeWebPage):
 
 
 class WebPagePending(TypeWebPage):
-    """``webPagePending#b0d13e47 flags:# id:long url:flags.0?string date:int = WebPage``"""
+    """TL ``webPagePending#b0d13e47`` of type ``WebPage``; fields: ``_TL``."""
 
     __slots__ = ("id", "url", "date")
     CONSTRUCTOR_ID = 0xB0D13E47
@@ -17661,7 +17661,7 @@ class WebPagePending(TypeWebPage):
 
 
 class WebPage(TypeWebPage):
-    """``webPage#e89c45b2 flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute> = WebPage``"""
+    """TL ``webPage#e89c45b2`` of type ``WebPage``; fields: ``_TL``."""
 
     __slots__ = ("has_large_media", "video_cover_photo", "id", "url", "display_url", "hash", "type", "site_name", "title", "description", "photo", "embed_url", "embed_type", "embed_width", "embed_height", "duration", "author", "document", "cached_page", "attributes")
     CONSTRUCTOR_ID = 0xE89C45B2
@@ -17753,7 +17753,7 @@ class WebPage(TypeWebPage):
 
 
 class WebPageNotModified(TypeWebPage):
-    """``webPageNotModified#7311ca11 flags:# cached_page_views:flags.0?int = WebPage``"""
+    """TL ``webPageNotModified#7311ca11`` of type ``WebPage``; fields: ``_TL``."""
 
     __slots__ = ("cached_page_views",)
     CONSTRUCTOR_ID = 0x7311CA11
@@ -17779,7 +17779,7 @@ class WebPageNotModified(TypeWebPage):
 
 
 class Authorization(TypeAuthorization):
-    """``authorization#ad01d61d flags:# current:flags.0?true official_app:flags.1?true password_pending:flags.2?true encrypted_requests_disabled:flags.3?true call_requests_disabled:flags.4?true unconfirmed:flags.5?true hash:long device_model:string platform:string system_version:string api_id:int app_name:string app_version:string date_created:int date_active:int ip:string country:string region:string = Authorization``"""
+    """TL ``authorization#ad01d61d`` of type ``Authorization``; fields: ``_TL``."""
 
     __slots__ = ("current", "official_app", "password_pending", "encrypted_requests_disabled", "call_requests_disabled", "unconfirmed", "hash", "device_model", "platform", "system_version", "api_id", "app_name", "app_version", "date_created", "date_active", "ip", "country", "region")
     CONSTRUCTOR_ID = 0xAD01D61D
@@ -17845,7 +17845,7 @@ class Authorization(TypeAuthorization):
 
 
 class ReceivedNotifyMessage(TypeReceivedNotifyMessage):
-    """``receivedNotifyMessage#a384b779 id:int flags:int = ReceivedNotifyMessage``"""
+    """TL ``receivedNotifyMessage#a384b779`` of type ``ReceivedNotifyMessage``; fields: ``_TL``."""
 
     __slots__ = ("id", "flags")
     CONSTRUCTOR_ID = 0xA384B779
@@ -17867,7 +17867,7 @@ class ReceivedNotifyMessage(TypeReceivedNotifyMessage):
 
 
 class ChatInviteExported(TypeExportedChatInvite):
-    """``chatInviteExported#a22cbd96 flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing = ExportedChatInvite``"""
+    """TL ``chatInviteExported#a22cbd96`` of type ``ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("revoked", "permanent", "request_needed", "link", "admin_id", "date", "start_date", "expire_date", "usage_limit", "usage", "requested", "subscription_expired", "title", "subscription_pricing")
     CONSTRUCTOR_ID = 0xA22CBD96
@@ -17934,7 +17934,7 @@ class ChatInviteExported(TypeExportedChatInvite):
 
 
 class ChatInvitePublicJoinRequests(TypeExportedChatInvite):
-    """``chatInvitePublicJoinRequests#ed107ab7 = ExportedChatInvite``"""
+    """TL ``chatInvitePublicJoinRequests#ed107ab7`` of type ``ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xED107AB7
@@ -17954,7 +17954,7 @@ class ChatInvitePublicJoinRequests(TypeExportedChatInvite):
 
 
 class ChatInviteAlready(TypeChatInvite):
-    """``chatInviteAlready#5a686d7c chat:Chat = ChatInvite``"""
+    """TL ``chatInviteAlready#5a686d7c`` of type ``ChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("chat",)
     CONSTRUCTOR_ID = 0x5A686D7C
@@ -17976,7 +17976,7 @@ class ChatInviteAlready(TypeChatInvite):
 
 
 class ChatInvite(TypeChatInvite):
-    """``chatInvite#5c9d3702 flags:# channel:flags.0?true broadcast:flags.1?true public:flags.2?true megagroup:flags.3?true request_needed:flags.6?true verified:flags.7?true scam:flags.8?true fake:flags.9?true can_refulfill_subscription:flags.11?true title:string about:flags.5?string photo:Photo participants_count:int participants:flags.4?Vector<User> color:int subscription_pricing:flags.10?StarsSubscriptionPricing subscription_form_id:flags.12?long bot_verification:flags.13?BotVerification = ChatInvite``"""
+    """TL ``chatInvite#5c9d3702`` of type ``ChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("channel", "broadcast", "public", "megagroup", "request_needed", "verified", "scam", "fake", "can_refulfill_subscription", "title", "about", "photo", "participants_count", "participants", "color", "subscription_pricing", "subscription_form_id", "bot_verification")
     CONSTRUCTOR_ID = 0x5C9D3702
@@ -18048,7 +18048,7 @@ class ChatInvite(TypeChatInvite):
 
 
 class ChatInvitePeek(TypeChatInvite):
-    """``chatInvitePeek#61695cb0 chat:Chat expires:int = ChatInvite``"""
+    """TL ``chatInvitePeek#61695cb0`` of type ``ChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("chat", "expires")
     CONSTRUCTOR_ID = 0x61695CB0
@@ -18073,7 +18073,7 @@ class ChatInvitePeek(TypeChatInvite):
 
 
 class InputStickerSetEmpty(TypeInputStickerSet):
-    """``inputStickerSetEmpty#ffb62b95 = InputStickerSet``"""
+    """TL ``inputStickerSetEmpty#ffb62b95`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFFB62B95
@@ -18093,7 +18093,7 @@ class InputStickerSetEmpty(TypeInputStickerSet):
 
 
 class InputStickerSetID(TypeInputStickerSet):
-    """``inputStickerSetID#9de7a269 id:long access_hash:long = InputStickerSet``"""
+    """TL ``inputStickerSetID#9de7a269`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x9DE7A269
@@ -18115,7 +18115,7 @@ class InputStickerSetID(TypeInputStickerSet):
 
 
 class InputStickerSetShortName(TypeInputStickerSet):
-    """``inputStickerSetShortName#861cc8a0 short_name:string = InputStickerSet``"""
+    """TL ``inputStickerSetShortName#861cc8a0`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ("short_name",)
     CONSTRUCTOR_ID = 0x861CC8A0
@@ -18137,7 +18137,7 @@ class InputStickerSetShortName(TypeInputStickerSet):
 
 
 class InputStickerSetAnimatedEmoji(TypeInputStickerSet):
-    """``inputStickerSetAnimatedEmoji#028703c8 = InputStickerSet``"""
+    """TL ``inputStickerSetAnimatedEmoji#028703c8`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x028703C8
@@ -18157,7 +18157,7 @@ class InputStickerSetAnimatedEmoji(TypeInputStickerSet):
 
 
 class InputStickerSetDice(TypeInputStickerSet):
-    """``inputStickerSetDice#e67f520e emoticon:string = InputStickerSet``"""
+    """TL ``inputStickerSetDice#e67f520e`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0xE67F520E
@@ -18179,7 +18179,7 @@ class InputStickerSetDice(TypeInputStickerSet):
 
 
 class InputStickerSetAnimatedEmojiAnimations(TypeInputStickerSet):
-    """``inputStickerSetAnimatedEmojiAnimations#0cde3739 = InputStickerSet``"""
+    """TL ``inputStickerSetAnimatedEmojiAnimations#0cde3739`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0CDE3739
@@ -18199,7 +18199,7 @@ class InputStickerSetAnimatedEmojiAnimations(TypeInputStickerSet):
 
 
 class InputStickerSetPremiumGifts(TypeInputStickerSet):
-    """``inputStickerSetPremiumGifts#c88b3b02 = InputStickerSet``"""
+    """TL ``inputStickerSetPremiumGifts#c88b3b02`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC88B3B02
@@ -18219,7 +18219,7 @@ class InputStickerSetPremiumGifts(TypeInputStickerSet):
 
 
 class InputStickerSetEmojiGenericAnimations(TypeInputStickerSet):
-    """``inputStickerSetEmojiGenericAnimations#04c4d4ce = InputStickerSet``"""
+    """TL ``inputStickerSetEmojiGenericAnimations#04c4d4ce`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x04C4D4CE
@@ -18239,7 +18239,7 @@ class InputStickerSetEmojiGenericAnimations(TypeInputStickerSet):
 
 
 class InputStickerSetEmojiDefaultStatuses(TypeInputStickerSet):
-    """``inputStickerSetEmojiDefaultStatuses#29d0f5ee = InputStickerSet``"""
+    """TL ``inputStickerSetEmojiDefaultStatuses#29d0f5ee`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x29D0F5EE
@@ -18259,7 +18259,7 @@ class InputStickerSetEmojiDefaultStatuses(TypeInputStickerSet):
 
 
 class InputStickerSetEmojiDefaultTopicIcons(TypeInputStickerSet):
-    """``inputStickerSetEmojiDefaultTopicIcons#44c1f8e9 = InputStickerSet``"""
+    """TL ``inputStickerSetEmojiDefaultTopicIcons#44c1f8e9`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x44C1F8E9
@@ -18279,7 +18279,7 @@ class InputStickerSetEmojiDefaultTopicIcons(TypeInputStickerSet):
 
 
 class InputStickerSetEmojiChannelDefaultStatuses(TypeInputStickerSet):
-    """``inputStickerSetEmojiChannelDefaultStatuses#49748553 = InputStickerSet``"""
+    """TL ``inputStickerSetEmojiChannelDefaultStatuses#49748553`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x49748553
@@ -18299,7 +18299,7 @@ class InputStickerSetEmojiChannelDefaultStatuses(TypeInputStickerSet):
 
 
 class InputStickerSetTonGifts(TypeInputStickerSet):
-    """``inputStickerSetTonGifts#1cf671a0 = InputStickerSet``"""
+    """TL ``inputStickerSetTonGifts#1cf671a0`` of type ``InputStickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1CF671A0
@@ -18319,7 +18319,7 @@ class InputStickerSetTonGifts(TypeInputStickerSet):
 
 
 class StickerSet(TypeStickerSet):
-    """``stickerSet#2dd14edc flags:# archived:flags.1?true official:flags.2?true masks:flags.3?true emojis:flags.7?true text_color:flags.9?true channel_emoji_status:flags.10?true creator:flags.11?true installed_date:flags.0?int id:long access_hash:long title:string short_name:string thumbs:flags.4?Vector<PhotoSize> thumb_dc_id:flags.4?int thumb_version:flags.4?int thumb_document_id:flags.8?long count:int hash:int = StickerSet``"""
+    """TL ``stickerSet#2dd14edc`` of type ``StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("archived", "official", "masks", "emojis", "text_color", "channel_emoji_status", "creator", "installed_date", "id", "access_hash", "title", "short_name", "thumbs", "thumb_dc_id", "thumb_version", "thumb_document_id", "count", "hash")
     CONSTRUCTOR_ID = 0x2DD14EDC
@@ -18389,7 +18389,7 @@ class StickerSet(TypeStickerSet):
 
 
 class BotCommand(TypeBotCommand):
-    """``botCommand#9852d6d2 flags:# ephemeral:flags.0?true command:string description:string = BotCommand``"""
+    """TL ``botCommand#9852d6d2`` of type ``BotCommand``; fields: ``_TL``."""
 
     __slots__ = ("ephemeral", "command", "description")
     CONSTRUCTOR_ID = 0x9852D6D2
@@ -18419,7 +18419,7 @@ class BotCommand(TypeBotCommand):
 
 
 class BotInfo(TypeBotInfo):
-    """``botInfo#4d8a0299 flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings = BotInfo``"""
+    """TL ``botInfo#4d8a0299`` of type ``BotInfo``; fields: ``_TL``."""
 
     __slots__ = ("has_preview_medias", "user_id", "description", "description_photo", "description_document", "commands", "menu_button", "privacy_policy_url", "app_settings", "verifier_settings")
     CONSTRUCTOR_ID = 0x4D8A0299
@@ -18479,7 +18479,7 @@ class BotInfo(TypeBotInfo):
 
 
 class KeyboardButton(TypeKeyboardButton):
-    """``keyboardButton#2f67a72f flags:# style:flags.10?KeyboardButtonStyle text:string type:ButtonType = KeyboardButton``"""
+    """TL ``keyboardButton#2f67a72f`` of type ``KeyboardButton``; fields: ``_TL``."""
 
     __slots__ = ("style", "text", "type")
     CONSTRUCTOR_ID = 0x2F67A72F
@@ -18511,7 +18511,7 @@ class KeyboardButton(TypeKeyboardButton):
 
 
 class KeyboardButtonRow(TypeKeyboardButtonRow):
-    """``keyboardButtonRow#77608b83 buttons:Vector<KeyboardButton> = KeyboardButtonRow``"""
+    """TL ``keyboardButtonRow#77608b83`` of type ``KeyboardButtonRow``; fields: ``_TL``."""
 
     __slots__ = ("buttons",)
     CONSTRUCTOR_ID = 0x77608B83
@@ -18533,7 +18533,7 @@ class KeyboardButtonRow(TypeKeyboardButtonRow):
 
 
 class ReplyKeyboardHide(TypeReplyMarkup):
-    """``replyKeyboardHide#a03e5b85 flags:# selective:flags.2?true = ReplyMarkup``"""
+    """TL ``replyKeyboardHide#a03e5b85`` of type ``ReplyMarkup``; fields: ``_TL``."""
 
     __slots__ = ("selective",)
     CONSTRUCTOR_ID = 0xA03E5B85
@@ -18557,7 +18557,7 @@ class ReplyKeyboardHide(TypeReplyMarkup):
 
 
 class ReplyKeyboardForceReply(TypeReplyMarkup):
-    """``replyKeyboardForceReply#86b40b08 flags:# single_use:flags.1?true selective:flags.2?true placeholder:flags.3?string = ReplyMarkup``"""
+    """TL ``replyKeyboardForceReply#86b40b08`` of type ``ReplyMarkup``; fields: ``_TL``."""
 
     __slots__ = ("single_use", "selective", "placeholder")
     CONSTRUCTOR_ID = 0x86B40B08
@@ -18587,7 +18587,7 @@ class ReplyKeyboardForceReply(TypeReplyMarkup):
 
 
 class ReplyKeyboardMarkup(TypeReplyMarkup):
-    """``replyKeyboardMarkup#85dd99d1 flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string = ReplyMarkup``"""
+    """TL ``replyKeyboardMarkup#85dd99d1`` of type ``ReplyMarkup``; fields: ``_TL``."""
 
     __slots__ = ("resize", "single_use", "selective", "persistent", "force_reply", "rows", "placeholder")
     CONSTRUCTOR_ID = 0x85DD99D1
@@ -18626,7 +18626,7 @@ class ReplyKeyboardMarkup(TypeReplyMarkup):
 
 
 class ReplyInlineMarkup(TypeReplyMarkup):
-    """``replyInlineMarkup#b2b15770 flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow> = ReplyMarkup``"""
+    """TL ``replyInlineMarkup#b2b15770`` of type ``ReplyMarkup``; fields: ``_TL``."""
 
     __slots__ = ("force_reply", "rows")
     CONSTRUCTOR_ID = 0xB2B15770
@@ -18653,7 +18653,7 @@ class ReplyInlineMarkup(TypeReplyMarkup):
 
 
 class MessageEntityUnknown(TypeMessageEntity):
-    """``messageEntityUnknown#bb92ba95 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityUnknown#bb92ba95`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0xBB92BA95
@@ -18675,7 +18675,7 @@ class MessageEntityUnknown(TypeMessageEntity):
 
 
 class MessageEntityMention(TypeMessageEntity):
-    """``messageEntityMention#fa04579d offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityMention#fa04579d`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0xFA04579D
@@ -18697,7 +18697,7 @@ class MessageEntityMention(TypeMessageEntity):
 
 
 class MessageEntityHashtag(TypeMessageEntity):
-    """``messageEntityHashtag#6f635b0d offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityHashtag#6f635b0d`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x6F635B0D
@@ -18719,7 +18719,7 @@ class MessageEntityHashtag(TypeMessageEntity):
 
 
 class MessageEntityBotCommand(TypeMessageEntity):
-    """``messageEntityBotCommand#6cef8ac7 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityBotCommand#6cef8ac7`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x6CEF8AC7
@@ -18741,7 +18741,7 @@ class MessageEntityBotCommand(TypeMessageEntity):
 
 
 class MessageEntityUrl(TypeMessageEntity):
-    """``messageEntityUrl#6ed02538 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityUrl#6ed02538`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x6ED02538
@@ -18763,7 +18763,7 @@ class MessageEntityUrl(TypeMessageEntity):
 
 
 class MessageEntityEmail(TypeMessageEntity):
-    """``messageEntityEmail#64e475c2 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityEmail#64e475c2`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x64E475C2
@@ -18785,7 +18785,7 @@ class MessageEntityEmail(TypeMessageEntity):
 
 
 class MessageEntityBold(TypeMessageEntity):
-    """``messageEntityBold#bd610bc9 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityBold#bd610bc9`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0xBD610BC9
@@ -18807,7 +18807,7 @@ class MessageEntityBold(TypeMessageEntity):
 
 
 class MessageEntityItalic(TypeMessageEntity):
-    """``messageEntityItalic#826f8b60 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityItalic#826f8b60`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x826F8B60
@@ -18829,7 +18829,7 @@ class MessageEntityItalic(TypeMessageEntity):
 
 
 class MessageEntityCode(TypeMessageEntity):
-    """``messageEntityCode#28a20571 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityCode#28a20571`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x28A20571
@@ -18851,7 +18851,7 @@ class MessageEntityCode(TypeMessageEntity):
 
 
 class MessageEntityPre(TypeMessageEntity):
-    """``messageEntityPre#73924be0 offset:int length:int language:string = MessageEntity``"""
+    """TL ``messageEntityPre#73924be0`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "language")
     CONSTRUCTOR_ID = 0x73924BE0
@@ -18876,7 +18876,7 @@ class MessageEntityPre(TypeMessageEntity):
 
 
 class MessageEntityTextUrl(TypeMessageEntity):
-    """``messageEntityTextUrl#76a6d327 offset:int length:int url:string = MessageEntity``"""
+    """TL ``messageEntityTextUrl#76a6d327`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "url")
     CONSTRUCTOR_ID = 0x76A6D327
@@ -18901,7 +18901,7 @@ class MessageEntityTextUrl(TypeMessageEntity):
 
 
 class MessageEntityMentionName(TypeMessageEntity):
-    """``messageEntityMentionName#dc7b1140 offset:int length:int user_id:long = MessageEntity``"""
+    """TL ``messageEntityMentionName#dc7b1140`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "user_id")
     CONSTRUCTOR_ID = 0xDC7B1140
@@ -18924,7 +18924,7 @@ class MessageEntityMentionName(TypeMessageEntity):
 
 
 class InputMessageEntityMentionName(TypeMessageEntity):
-    """``inputMessageEntityMentionName#208e68c9 offset:int length:int user_id:InputUser = MessageEntity``"""
+    """TL ``inputMessageEntityMentionName#208e68c9`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "user_id")
     CONSTRUCTOR_ID = 0x208E68C9
@@ -18949,7 +18949,7 @@ class InputMessageEntityMentionName(TypeMessageEntity):
 
 
 class MessageEntityPhone(TypeMessageEntity):
-    """``messageEntityPhone#9b69e34b offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityPhone#9b69e34b`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x9B69E34B
@@ -18971,7 +18971,7 @@ class MessageEntityPhone(TypeMessageEntity):
 
 
 class MessageEntityCashtag(TypeMessageEntity):
-    """``messageEntityCashtag#4c4e743f offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityCashtag#4c4e743f`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x4C4E743F
@@ -18993,7 +18993,7 @@ class MessageEntityCashtag(TypeMessageEntity):
 
 
 class MessageEntityUnderline(TypeMessageEntity):
-    """``messageEntityUnderline#9c4e7e8b offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityUnderline#9c4e7e8b`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x9C4E7E8B
@@ -19015,7 +19015,7 @@ class MessageEntityUnderline(TypeMessageEntity):
 
 
 class MessageEntityStrike(TypeMessageEntity):
-    """``messageEntityStrike#bf0693d4 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityStrike#bf0693d4`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0xBF0693D4
@@ -19037,7 +19037,7 @@ class MessageEntityStrike(TypeMessageEntity):
 
 
 class MessageEntityBankCard(TypeMessageEntity):
-    """``messageEntityBankCard#761e6af4 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityBankCard#761e6af4`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x761E6AF4
@@ -19059,7 +19059,7 @@ class MessageEntityBankCard(TypeMessageEntity):
 
 
 class MessageEntitySpoiler(TypeMessageEntity):
-    """``messageEntitySpoiler#32ca960f offset:int length:int = MessageEntity``"""
+    """TL ``messageEntitySpoiler#32ca960f`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x32CA960F
@@ -19081,7 +19081,7 @@ class MessageEntitySpoiler(TypeMessageEntity):
 
 
 class MessageEntityCustomEmoji(TypeMessageEntity):
-    """``messageEntityCustomEmoji#c8cf05f8 offset:int length:int document_id:long = MessageEntity``"""
+    """TL ``messageEntityCustomEmoji#c8cf05f8`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "document_id")
     CONSTRUCTOR_ID = 0xC8CF05F8
@@ -19104,7 +19104,7 @@ class MessageEntityCustomEmoji(TypeMessageEntity):
 
 
 class MessageEntityBlockquote(TypeMessageEntity):
-    """``messageEntityBlockquote#f1ccaaac flags:# collapsed:flags.0?true offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityBlockquote#f1ccaaac`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("collapsed", "offset", "length")
     CONSTRUCTOR_ID = 0xF1CCAAAC
@@ -19130,7 +19130,7 @@ class MessageEntityBlockquote(TypeMessageEntity):
 
 
 class MessageEntityFormattedDate(TypeMessageEntity):
-    """``messageEntityFormattedDate#904ac7c7 flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true offset:int length:int date:int = MessageEntity``"""
+    """TL ``messageEntityFormattedDate#904ac7c7`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("relative", "short_time", "long_time", "short_date", "long_date", "day_of_week", "offset", "length", "date")
     CONSTRUCTOR_ID = 0x904AC7C7
@@ -19167,7 +19167,7 @@ class MessageEntityFormattedDate(TypeMessageEntity):
 
 
 class MessageEntityDiffInsert(TypeMessageEntity):
-    """``messageEntityDiffInsert#71777116 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityDiffInsert#71777116`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x71777116
@@ -19189,7 +19189,7 @@ class MessageEntityDiffInsert(TypeMessageEntity):
 
 
 class MessageEntityDiffReplace(TypeMessageEntity):
-    """``messageEntityDiffReplace#c6c1e5a7 offset:int length:int old_text:string = MessageEntity``"""
+    """TL ``messageEntityDiffReplace#c6c1e5a7`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length", "old_text")
     CONSTRUCTOR_ID = 0xC6C1E5A7
@@ -19214,7 +19214,7 @@ class MessageEntityDiffReplace(TypeMessageEntity):
 
 
 class MessageEntityDiffDelete(TypeMessageEntity):
-    """``messageEntityDiffDelete#0652c1c5 offset:int length:int = MessageEntity``"""
+    """TL ``messageEntityDiffDelete#0652c1c5`` of type ``MessageEntity``; fields: ``_TL``."""
 
     __slots__ = ("offset", "length")
     CONSTRUCTOR_ID = 0x0652C1C5
@@ -19236,7 +19236,7 @@ class MessageEntityDiffDelete(TypeMessageEntity):
 
 
 class InputChannelEmpty(TypeInputChannel):
-    """``inputChannelEmpty#ee8c1e86 = InputChannel``"""
+    """TL ``inputChannelEmpty#ee8c1e86`` of type ``InputChannel``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEE8C1E86
@@ -19256,7 +19256,7 @@ class InputChannelEmpty(TypeInputChannel):
 
 
 class InputChannel(TypeInputChannel):
-    """``inputChannel#f35aec28 channel_id:long access_hash:long = InputChannel``"""
+    """TL ``inputChannel#f35aec28`` of type ``InputChannel``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "access_hash")
     CONSTRUCTOR_ID = 0xF35AEC28
@@ -19278,7 +19278,7 @@ class InputChannel(TypeInputChannel):
 
 
 class InputChannelFromMessage(TypeInputChannel):
-    """``inputChannelFromMessage#5b934f9d peer:InputPeer msg_id:int channel_id:long = InputChannel``"""
+    """TL ``inputChannelFromMessage#5b934f9d`` of type ``InputChannel``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id", "channel_id")
     CONSTRUCTOR_ID = 0x5B934F9D
@@ -19304,7 +19304,7 @@ class InputChannelFromMessage(TypeInputChannel):
 
 
 class MessageRange(TypeMessageRange):
-    """``messageRange#0ae30253 min_id:int max_id:int = MessageRange``"""
+    """TL ``messageRange#0ae30253`` of type ``MessageRange``; fields: ``_TL``."""
 
     __slots__ = ("min_id", "max_id")
     CONSTRUCTOR_ID = 0x0AE30253
@@ -19326,7 +19326,7 @@ class MessageRange(TypeMessageRange):
 
 
 class ChannelMessagesFilterEmpty(TypeChannelMessagesFilter):
-    """``channelMessagesFilterEmpty#94d42ee7 = ChannelMessagesFilter``"""
+    """TL ``channelMessagesFilterEmpty#94d42ee7`` of type ``ChannelMessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x94D42EE7
@@ -19346,7 +19346,7 @@ class ChannelMessagesFilterEmpty(TypeChannelMessagesFilter):
 
 
 class ChannelMessagesFilter(TypeChannelMessagesFilter):
-    """``channelMessagesFilter#cd77d957 flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange> = ChannelMessagesFilter``"""
+    """TL ``channelMessagesFilter#cd77d957`` of type ``ChannelMessagesFilter``; fields: ``_TL``."""
 
     __slots__ = ("exclude_new_messages", "ranges")
     CONSTRUCTOR_ID = 0xCD77D957
@@ -19373,7 +19373,7 @@ class ChannelMessagesFilter(TypeChannelMessagesFilter):
 
 
 class ChannelParticipant(TypeChannelParticipant):
-    """``channelParticipant#1bd54456 flags:# user_id:long date:int subscription_until_date:flags.0?int rank:flags.2?string = ChannelParticipant``"""
+    """TL ``channelParticipant#1bd54456`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "date", "subscription_until_date", "rank")
     CONSTRUCTOR_ID = 0x1BD54456
@@ -19405,7 +19405,7 @@ class ChannelParticipant(TypeChannelParticipant):
 
 
 class ChannelParticipantSelf(TypeChannelParticipant):
-    """``channelParticipantSelf#a9478a1a flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int rank:flags.2?string = ChannelParticipant``"""
+    """TL ``channelParticipantSelf#a9478a1a`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("via_request", "user_id", "inviter_id", "date", "subscription_until_date", "rank")
     CONSTRUCTOR_ID = 0xA9478A1A
@@ -19440,7 +19440,7 @@ class ChannelParticipantSelf(TypeChannelParticipant):
 
 
 class ChannelParticipantCreator(TypeChannelParticipant):
-    """``channelParticipantCreator#2fe601d3 flags:# user_id:long admin_rights:ChatAdminRights rank:flags.0?string = ChannelParticipant``"""
+    """TL ``channelParticipantCreator#2fe601d3`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "admin_rights", "rank")
     CONSTRUCTOR_ID = 0x2FE601D3
@@ -19470,7 +19470,7 @@ class ChannelParticipantCreator(TypeChannelParticipant):
 
 
 class ChannelParticipantAdmin(TypeChannelParticipant):
-    """``channelParticipantAdmin#34c3bb53 flags:# can_edit:flags.0?true self:flags.1?true user_id:long inviter_id:flags.1?long promoted_by:long date:int admin_rights:ChatAdminRights rank:flags.2?string = ChannelParticipant``"""
+    """TL ``channelParticipantAdmin#34c3bb53`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("can_edit", "is_self", "user_id", "inviter_id", "promoted_by", "date", "admin_rights", "rank")
     CONSTRUCTOR_ID = 0x34C3BB53
@@ -19512,7 +19512,7 @@ class ChannelParticipantAdmin(TypeChannelParticipant):
 
 
 class ChannelParticipantBanned(TypeChannelParticipant):
-    """``channelParticipantBanned#d5f0ad91 flags:# left:flags.0?true peer:Peer kicked_by:long date:int banned_rights:ChatBannedRights rank:flags.2?string = ChannelParticipant``"""
+    """TL ``channelParticipantBanned#d5f0ad91`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("left", "peer", "kicked_by", "date", "banned_rights", "rank")
     CONSTRUCTOR_ID = 0xD5F0AD91
@@ -19550,7 +19550,7 @@ class ChannelParticipantBanned(TypeChannelParticipant):
 
 
 class ChannelParticipantLeft(TypeChannelParticipant):
-    """``channelParticipantLeft#1b03f006 peer:Peer = ChannelParticipant``"""
+    """TL ``channelParticipantLeft#1b03f006`` of type ``ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x1B03F006
@@ -19572,7 +19572,7 @@ class ChannelParticipantLeft(TypeChannelParticipant):
 
 
 class ChannelParticipantsRecent(TypeChannelParticipantsFilter):
-    """``channelParticipantsRecent#de3f3c79 = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsRecent#de3f3c79`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDE3F3C79
@@ -19592,7 +19592,7 @@ class ChannelParticipantsRecent(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsAdmins(TypeChannelParticipantsFilter):
-    """``channelParticipantsAdmins#b4608969 = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsAdmins#b4608969`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB4608969
@@ -19612,7 +19612,7 @@ class ChannelParticipantsAdmins(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsKicked(TypeChannelParticipantsFilter):
-    """``channelParticipantsKicked#a3b54985 q:string = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsKicked#a3b54985`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ("q",)
     CONSTRUCTOR_ID = 0xA3B54985
@@ -19634,7 +19634,7 @@ class ChannelParticipantsKicked(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsBots(TypeChannelParticipantsFilter):
-    """``channelParticipantsBots#b0d1865b = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsBots#b0d1865b`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB0D1865B
@@ -19654,7 +19654,7 @@ class ChannelParticipantsBots(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsBanned(TypeChannelParticipantsFilter):
-    """``channelParticipantsBanned#1427a5e1 q:string = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsBanned#1427a5e1`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ("q",)
     CONSTRUCTOR_ID = 0x1427A5E1
@@ -19676,7 +19676,7 @@ class ChannelParticipantsBanned(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsSearch(TypeChannelParticipantsFilter):
-    """``channelParticipantsSearch#0656ac4b q:string = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsSearch#0656ac4b`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ("q",)
     CONSTRUCTOR_ID = 0x0656AC4B
@@ -19698,7 +19698,7 @@ class ChannelParticipantsSearch(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsContacts(TypeChannelParticipantsFilter):
-    """``channelParticipantsContacts#bb6ae88d q:string = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsContacts#bb6ae88d`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ("q",)
     CONSTRUCTOR_ID = 0xBB6AE88D
@@ -19720,7 +19720,7 @@ class ChannelParticipantsContacts(TypeChannelParticipantsFilter):
 
 
 class ChannelParticipantsMentions(TypeChannelParticipantsFilter):
-    """``channelParticipantsMentions#e04b5ceb flags:# q:flags.0?string top_msg_id:flags.1?int = ChannelParticipantsFilter``"""
+    """TL ``channelParticipantsMentions#e04b5ceb`` of type ``ChannelParticipantsFilter``; fields: ``_TL``."""
 
     __slots__ = ("q", "top_msg_id")
     CONSTRUCTOR_ID = 0xE04B5CEB
@@ -19750,7 +19750,7 @@ class ChannelParticipantsMentions(TypeChannelParticipantsFilter):
 
 
 class InputBotInlineMessageMediaAuto(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaAuto#3380c786 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaAuto#3380c786`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "message", "entities", "reply_markup")
     CONSTRUCTOR_ID = 0x3380C786
@@ -19785,7 +19785,7 @@ class InputBotInlineMessageMediaAuto(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageText(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageText#3dcd7a87 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageText#3dcd7a87`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "message", "entities", "reply_markup")
     CONSTRUCTOR_ID = 0x3DCD7A87
@@ -19822,7 +19822,7 @@ class InputBotInlineMessageText(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageMediaGeo(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaGeo#96929a85 flags:# geo_point:InputGeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaGeo#96929a85`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "heading", "period", "proximity_notification_radius", "reply_markup")
     CONSTRUCTOR_ID = 0x96929A85
@@ -19863,7 +19863,7 @@ class InputBotInlineMessageMediaGeo(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageMediaVenue(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaVenue#417bbf11 flags:# geo_point:InputGeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaVenue#417bbf11`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "title", "address", "provider", "venue_id", "venue_type", "reply_markup")
     CONSTRUCTOR_ID = 0x417BBF11
@@ -19907,7 +19907,7 @@ class InputBotInlineMessageMediaVenue(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageMediaContact(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaContact#a6edbffd flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaContact#a6edbffd`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "first_name", "last_name", "vcard", "reply_markup")
     CONSTRUCTOR_ID = 0xA6EDBFFD
@@ -19945,7 +19945,7 @@ class InputBotInlineMessageMediaContact(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageGame(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageGame#4b425864 flags:# reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageGame#4b425864`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("reply_markup",)
     CONSTRUCTOR_ID = 0x4B425864
@@ -19971,7 +19971,7 @@ class InputBotInlineMessageGame(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageMediaInvoice(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaInvoice#d7e78225 flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:string provider_data:DataJSON reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaInvoice#d7e78225`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("title", "description", "photo", "invoice", "payload", "provider", "provider_data", "reply_markup")
     CONSTRUCTOR_ID = 0xD7E78225
@@ -20019,7 +20019,7 @@ class InputBotInlineMessageMediaInvoice(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageMediaWebPage(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageMediaWebPage#bddcc510 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true optional:flags.6?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageMediaWebPage#bddcc510`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "force_large_media", "force_small_media", "optional", "message", "entities", "url", "reply_markup")
     CONSTRUCTOR_ID = 0xBDDCC510
@@ -20063,7 +20063,7 @@ class InputBotInlineMessageMediaWebPage(TypeInputBotInlineMessage):
 
 
 class InputBotInlineMessageRichMessage(TypeInputBotInlineMessage):
-    """``inputBotInlineMessageRichMessage#b43df56c flags:# reply_markup:flags.2?ReplyMarkup rich_message:InputRichMessage = InputBotInlineMessage``"""
+    """TL ``inputBotInlineMessageRichMessage#b43df56c`` of type ``InputBotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("reply_markup", "rich_message")
     CONSTRUCTOR_ID = 0xB43DF56C
@@ -20092,7 +20092,7 @@ class InputBotInlineMessageRichMessage(TypeInputBotInlineMessage):
 
 
 class InputBotInlineResult(TypeInputBotInlineResult):
-    """``inputBotInlineResult#88bf9319 flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?InputWebDocument content:flags.5?InputWebDocument send_message:InputBotInlineMessage = InputBotInlineResult``"""
+    """TL ``inputBotInlineResult#88bf9319`` of type ``InputBotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "type", "title", "description", "url", "thumb", "content", "send_message")
     CONSTRUCTOR_ID = 0x88BF9319
@@ -20143,7 +20143,7 @@ class InputBotInlineResult(TypeInputBotInlineResult):
 
 
 class InputBotInlineResultPhoto(TypeInputBotInlineResult):
-    """``inputBotInlineResultPhoto#a8d864a7 id:string type:string photo:InputPhoto send_message:InputBotInlineMessage = InputBotInlineResult``"""
+    """TL ``inputBotInlineResultPhoto#a8d864a7`` of type ``InputBotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "type", "photo", "send_message")
     CONSTRUCTOR_ID = 0xA8D864A7
@@ -20174,7 +20174,7 @@ class InputBotInlineResultPhoto(TypeInputBotInlineResult):
 
 
 class InputBotInlineResultDocument(TypeInputBotInlineResult):
-    """``inputBotInlineResultDocument#fff8fdc4 flags:# id:string type:string title:flags.1?string description:flags.2?string document:InputDocument send_message:InputBotInlineMessage = InputBotInlineResult``"""
+    """TL ``inputBotInlineResultDocument#fff8fdc4`` of type ``InputBotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "type", "title", "description", "document", "send_message")
     CONSTRUCTOR_ID = 0xFFF8FDC4
@@ -20216,7 +20216,7 @@ class InputBotInlineResultDocument(TypeInputBotInlineResult):
 
 
 class InputBotInlineResultGame(TypeInputBotInlineResult):
-    """``inputBotInlineResultGame#4fa417f2 id:string short_name:string send_message:InputBotInlineMessage = InputBotInlineResult``"""
+    """TL ``inputBotInlineResultGame#4fa417f2`` of type ``InputBotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "short_name", "send_message")
     CONSTRUCTOR_ID = 0x4FA417F2
@@ -20244,7 +20244,7 @@ class InputBotInlineResultGame(TypeInputBotInlineResult):
 
 
 class BotInlineMessageMediaAuto(TypeBotInlineMessage):
-    """``botInlineMessageMediaAuto#764cf810 flags:# invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaAuto#764cf810`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "message", "entities", "reply_markup")
     CONSTRUCTOR_ID = 0x764CF810
@@ -20279,7 +20279,7 @@ class BotInlineMessageMediaAuto(TypeBotInlineMessage):
 
 
 class BotInlineMessageText(TypeBotInlineMessage):
-    """``botInlineMessageText#8c7f65e2 flags:# no_webpage:flags.0?true invert_media:flags.3?true message:string entities:flags.1?Vector<MessageEntity> reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageText#8c7f65e2`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "message", "entities", "reply_markup")
     CONSTRUCTOR_ID = 0x8C7F65E2
@@ -20316,7 +20316,7 @@ class BotInlineMessageText(TypeBotInlineMessage):
 
 
 class BotInlineMessageMediaGeo(TypeBotInlineMessage):
-    """``botInlineMessageMediaGeo#051846fd flags:# geo:GeoPoint heading:flags.0?int period:flags.1?int proximity_notification_radius:flags.3?int reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaGeo#051846fd`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("geo", "heading", "period", "proximity_notification_radius", "reply_markup")
     CONSTRUCTOR_ID = 0x051846FD
@@ -20357,7 +20357,7 @@ class BotInlineMessageMediaGeo(TypeBotInlineMessage):
 
 
 class BotInlineMessageMediaVenue(TypeBotInlineMessage):
-    """``botInlineMessageMediaVenue#8a86659c flags:# geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaVenue#8a86659c`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("geo", "title", "address", "provider", "venue_id", "venue_type", "reply_markup")
     CONSTRUCTOR_ID = 0x8A86659C
@@ -20401,7 +20401,7 @@ class BotInlineMessageMediaVenue(TypeBotInlineMessage):
 
 
 class BotInlineMessageMediaContact(TypeBotInlineMessage):
-    """``botInlineMessageMediaContact#18d1cdc2 flags:# phone_number:string first_name:string last_name:string vcard:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaContact#18d1cdc2`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "first_name", "last_name", "vcard", "reply_markup")
     CONSTRUCTOR_ID = 0x18D1CDC2
@@ -20439,7 +20439,7 @@ class BotInlineMessageMediaContact(TypeBotInlineMessage):
 
 
 class BotInlineMessageMediaInvoice(TypeBotInlineMessage):
-    """``botInlineMessageMediaInvoice#354a9b09 flags:# shipping_address_requested:flags.1?true test:flags.3?true title:string description:string photo:flags.0?WebDocument currency:string total_amount:long reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaInvoice#354a9b09`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("shipping_address_requested", "test", "title", "description", "photo", "currency", "total_amount", "reply_markup")
     CONSTRUCTOR_ID = 0x354A9B09
@@ -20485,7 +20485,7 @@ class BotInlineMessageMediaInvoice(TypeBotInlineMessage):
 
 
 class BotInlineMessageMediaWebPage(TypeBotInlineMessage):
-    """``botInlineMessageMediaWebPage#809ad9a6 flags:# invert_media:flags.3?true force_large_media:flags.4?true force_small_media:flags.5?true manual:flags.7?true safe:flags.8?true message:string entities:flags.1?Vector<MessageEntity> url:string reply_markup:flags.2?ReplyMarkup = BotInlineMessage``"""
+    """TL ``botInlineMessageMediaWebPage#809ad9a6`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("invert_media", "force_large_media", "force_small_media", "manual", "safe", "message", "entities", "url", "reply_markup")
     CONSTRUCTOR_ID = 0x809AD9A6
@@ -20531,7 +20531,7 @@ class BotInlineMessageMediaWebPage(TypeBotInlineMessage):
 
 
 class BotInlineMessageRichMessage(TypeBotInlineMessage):
-    """``botInlineMessageRichMessage#0a617e7b flags:# reply_markup:flags.2?ReplyMarkup rich_message:RichMessage = BotInlineMessage``"""
+    """TL ``botInlineMessageRichMessage#0a617e7b`` of type ``BotInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("reply_markup", "rich_message")
     CONSTRUCTOR_ID = 0x0A617E7B
@@ -20560,7 +20560,7 @@ class BotInlineMessageRichMessage(TypeBotInlineMessage):
 
 
 class BotInlineResult(TypeBotInlineResult):
-    """``botInlineResult#11965f3a flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?WebDocument content:flags.5?WebDocument send_message:BotInlineMessage = BotInlineResult``"""
+    """TL ``botInlineResult#11965f3a`` of type ``BotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "type", "title", "description", "url", "thumb", "content", "send_message")
     CONSTRUCTOR_ID = 0x11965F3A
@@ -20611,7 +20611,7 @@ class BotInlineResult(TypeBotInlineResult):
 
 
 class BotInlineMediaResult(TypeBotInlineResult):
-    """``botInlineMediaResult#17db940b flags:# id:string type:string photo:flags.0?Photo document:flags.1?Document title:flags.2?string description:flags.3?string send_message:BotInlineMessage = BotInlineResult``"""
+    """TL ``botInlineMediaResult#17db940b`` of type ``BotInlineResult``; fields: ``_TL``."""
 
     __slots__ = ("id", "type", "photo", "document", "title", "description", "send_message")
     CONSTRUCTOR_ID = 0x17DB940B
@@ -20658,7 +20658,7 @@ class BotInlineMediaResult(TypeBotInlineResult):
 
 
 class ExportedMessageLink(TypeExportedMessageLink):
-    """``exportedMessageLink#5dab1af4 link:string html:string = ExportedMessageLink``"""
+    """TL ``exportedMessageLink#5dab1af4`` of type ``ExportedMessageLink``; fields: ``_TL``."""
 
     __slots__ = ("link", "html")
     CONSTRUCTOR_ID = 0x5DAB1AF4
@@ -20683,7 +20683,7 @@ class ExportedMessageLink(TypeExportedMessageLink):
 
 
 class MessageFwdHeader(TypeMessageFwdHeader):
-    """``messageFwdHeader#4e4df4bb flags:# imported:flags.7?true saved_out:flags.11?true from_id:flags.0?Peer from_name:flags.5?string date:int channel_post:flags.2?int post_author:flags.3?string saved_from_peer:flags.4?Peer saved_from_msg_id:flags.4?int saved_from_id:flags.8?Peer saved_from_name:flags.9?string saved_date:flags.10?int psa_type:flags.6?string = MessageFwdHeader``"""
+    """TL ``messageFwdHeader#4e4df4bb`` of type ``MessageFwdHeader``; fields: ``_TL``."""
 
     __slots__ = ("imported", "saved_out", "from_id", "from_name", "date", "channel_post", "post_author", "saved_from_peer", "saved_from_msg_id", "saved_from_id", "saved_from_name", "saved_date", "psa_type")
     CONSTRUCTOR_ID = 0x4E4DF4BB
@@ -20752,7 +20752,7 @@ class MessageFwdHeader(TypeMessageFwdHeader):
 
 
 class InputBotInlineMessageID(TypeInputBotInlineMessageID):
-    """``inputBotInlineMessageID#890c3d89 dc_id:int id:long access_hash:long = InputBotInlineMessageID``"""
+    """TL ``inputBotInlineMessageID#890c3d89`` of type ``InputBotInlineMessageID``; fields: ``_TL``."""
 
     __slots__ = ("dc_id", "id", "access_hash")
     CONSTRUCTOR_ID = 0x890C3D89
@@ -20775,7 +20775,7 @@ class InputBotInlineMessageID(TypeInputBotInlineMessageID):
 
 
 class InputBotInlineMessageID64(TypeInputBotInlineMessageID):
-    """``inputBotInlineMessageID64#b6d915d7 dc_id:int owner_id:long id:int access_hash:long = InputBotInlineMessageID``"""
+    """TL ``inputBotInlineMessageID64#b6d915d7`` of type ``InputBotInlineMessageID``; fields: ``_TL``."""
 
     __slots__ = ("dc_id", "owner_id", "id", "access_hash")
     CONSTRUCTOR_ID = 0xB6D915D7
@@ -20799,7 +20799,7 @@ class InputBotInlineMessageID64(TypeInputBotInlineMessageID):
 
 
 class InlineBotSwitchPM(TypeInlineBotSwitchPM):
-    """``inlineBotSwitchPM#3c20629f text:string start_param:string = InlineBotSwitchPM``"""
+    """TL ``inlineBotSwitchPM#3c20629f`` of type ``InlineBotSwitchPM``; fields: ``_TL``."""
 
     __slots__ = ("text", "start_param")
     CONSTRUCTOR_ID = 0x3C20629F
@@ -20824,7 +20824,7 @@ class InlineBotSwitchPM(TypeInlineBotSwitchPM):
 
 
 class TopPeer(TypeTopPeer):
-    """``topPeer#edcdc05b peer:Peer rating:double = TopPeer``"""
+    """TL ``topPeer#edcdc05b`` of type ``TopPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "rating")
     CONSTRUCTOR_ID = 0xEDCDC05B
@@ -20849,7 +20849,7 @@ class TopPeer(TypeTopPeer):
 
 
 class TopPeerCategoryBotsPM(TypeTopPeerCategory):
-    """``topPeerCategoryBotsPM#ab661b5b = TopPeerCategory``"""
+    """TL ``topPeerCategoryBotsPM#ab661b5b`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAB661B5B
@@ -20869,7 +20869,7 @@ class TopPeerCategoryBotsPM(TypeTopPeerCategory):
 
 
 class TopPeerCategoryBotsInline(TypeTopPeerCategory):
-    """``topPeerCategoryBotsInline#148677e2 = TopPeerCategory``"""
+    """TL ``topPeerCategoryBotsInline#148677e2`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x148677E2
@@ -20889,7 +20889,7 @@ class TopPeerCategoryBotsInline(TypeTopPeerCategory):
 
 
 class TopPeerCategoryCorrespondents(TypeTopPeerCategory):
-    """``topPeerCategoryCorrespondents#0637b7ed = TopPeerCategory``"""
+    """TL ``topPeerCategoryCorrespondents#0637b7ed`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0637B7ED
@@ -20909,7 +20909,7 @@ class TopPeerCategoryCorrespondents(TypeTopPeerCategory):
 
 
 class TopPeerCategoryGroups(TypeTopPeerCategory):
-    """``topPeerCategoryGroups#bd17a14a = TopPeerCategory``"""
+    """TL ``topPeerCategoryGroups#bd17a14a`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBD17A14A
@@ -20929,7 +20929,7 @@ class TopPeerCategoryGroups(TypeTopPeerCategory):
 
 
 class TopPeerCategoryChannels(TypeTopPeerCategory):
-    """``topPeerCategoryChannels#161d9628 = TopPeerCategory``"""
+    """TL ``topPeerCategoryChannels#161d9628`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x161D9628
@@ -20949,7 +20949,7 @@ class TopPeerCategoryChannels(TypeTopPeerCategory):
 
 
 class TopPeerCategoryPhoneCalls(TypeTopPeerCategory):
-    """``topPeerCategoryPhoneCalls#1e76a78c = TopPeerCategory``"""
+    """TL ``topPeerCategoryPhoneCalls#1e76a78c`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1E76A78C
@@ -20969,7 +20969,7 @@ class TopPeerCategoryPhoneCalls(TypeTopPeerCategory):
 
 
 class TopPeerCategoryForwardUsers(TypeTopPeerCategory):
-    """``topPeerCategoryForwardUsers#a8406ca9 = TopPeerCategory``"""
+    """TL ``topPeerCategoryForwardUsers#a8406ca9`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA8406CA9
@@ -20989,7 +20989,7 @@ class TopPeerCategoryForwardUsers(TypeTopPeerCategory):
 
 
 class TopPeerCategoryForwardChats(TypeTopPeerCategory):
-    """``topPeerCategoryForwardChats#fbeec0f0 = TopPeerCategory``"""
+    """TL ``topPeerCategoryForwardChats#fbeec0f0`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFBEEC0F0
@@ -21009,7 +21009,7 @@ class TopPeerCategoryForwardChats(TypeTopPeerCategory):
 
 
 class TopPeerCategoryBotsApp(TypeTopPeerCategory):
-    """``topPeerCategoryBotsApp#fd9e7bec = TopPeerCategory``"""
+    """TL ``topPeerCategoryBotsApp#fd9e7bec`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFD9E7BEC
@@ -21029,7 +21029,7 @@ class TopPeerCategoryBotsApp(TypeTopPeerCategory):
 
 
 class TopPeerCategoryBotsGuestChat(TypeTopPeerCategory):
-    """``topPeerCategoryBotsGuestChat#6c24f3dd = TopPeerCategory``"""
+    """TL ``topPeerCategoryBotsGuestChat#6c24f3dd`` of type ``TopPeerCategory``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6C24F3DD
@@ -21049,7 +21049,7 @@ class TopPeerCategoryBotsGuestChat(TypeTopPeerCategory):
 
 
 class TopPeerCategoryPeers(TypeTopPeerCategoryPeers):
-    """``topPeerCategoryPeers#fb834291 category:TopPeerCategory count:int peers:Vector<TopPeer> = TopPeerCategoryPeers``"""
+    """TL ``topPeerCategoryPeers#fb834291`` of type ``TopPeerCategoryPeers``; fields: ``_TL``."""
 
     __slots__ = ("category", "count", "peers")
     CONSTRUCTOR_ID = 0xFB834291
@@ -21077,7 +21077,7 @@ class TopPeerCategoryPeers(TypeTopPeerCategoryPeers):
 
 
 class DraftMessageEmpty(TypeDraftMessage):
-    """``draftMessageEmpty#1b0c841a flags:# date:flags.0?int = DraftMessage``"""
+    """TL ``draftMessageEmpty#1b0c841a`` of type ``DraftMessage``; fields: ``_TL``."""
 
     __slots__ = ("date",)
     CONSTRUCTOR_ID = 0x1B0C841A
@@ -21103,7 +21103,7 @@ class DraftMessageEmpty(TypeDraftMessage):
 
 
 class DraftMessage(TypeDraftMessage):
-    """``draftMessage#60fe3294 flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage = DraftMessage``"""
+    """TL ``draftMessage#60fe3294`` of type ``DraftMessage``; fields: ``_TL``."""
 
     __slots__ = ("no_webpage", "invert_media", "reply_to", "message", "entities", "media", "date", "effect", "suggested_post", "rich_message")
     CONSTRUCTOR_ID = 0x60FE3294
@@ -21159,7 +21159,7 @@ class DraftMessage(TypeDraftMessage):
 
 
 class StickerSetCovered(TypeStickerSetCovered):
-    """``stickerSetCovered#6410a5d2 set:StickerSet cover:Document = StickerSetCovered``"""
+    """TL ``stickerSetCovered#6410a5d2`` of type ``StickerSetCovered``; fields: ``_TL``."""
 
     __slots__ = ("set", "cover")
     CONSTRUCTOR_ID = 0x6410A5D2
@@ -21184,7 +21184,7 @@ class StickerSetCovered(TypeStickerSetCovered):
 
 
 class StickerSetMultiCovered(TypeStickerSetCovered):
-    """``stickerSetMultiCovered#3407e51b set:StickerSet covers:Vector<Document> = StickerSetCovered``"""
+    """TL ``stickerSetMultiCovered#3407e51b`` of type ``StickerSetCovered``; fields: ``_TL``."""
 
     __slots__ = ("set", "covers")
     CONSTRUCTOR_ID = 0x3407E51B
@@ -21209,7 +21209,7 @@ class StickerSetMultiCovered(TypeStickerSetCovered):
 
 
 class StickerSetFullCovered(TypeStickerSetCovered):
-    """``stickerSetFullCovered#40d13c0e set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = StickerSetCovered``"""
+    """TL ``stickerSetFullCovered#40d13c0e`` of type ``StickerSetCovered``; fields: ``_TL``."""
 
     __slots__ = ("set", "packs", "keywords", "documents")
     CONSTRUCTOR_ID = 0x40D13C0E
@@ -21240,7 +21240,7 @@ class StickerSetFullCovered(TypeStickerSetCovered):
 
 
 class StickerSetNoCovered(TypeStickerSetCovered):
-    """``stickerSetNoCovered#77b15d1c set:StickerSet = StickerSetCovered``"""
+    """TL ``stickerSetNoCovered#77b15d1c`` of type ``StickerSetCovered``; fields: ``_TL``."""
 
     __slots__ = ("set",)
     CONSTRUCTOR_ID = 0x77B15D1C
@@ -21262,7 +21262,7 @@ class StickerSetNoCovered(TypeStickerSetCovered):
 
 
 class MaskCoords(TypeMaskCoords):
-    """``maskCoords#aed6dbb2 n:int x:double y:double zoom:double = MaskCoords``"""
+    """TL ``maskCoords#aed6dbb2`` of type ``MaskCoords``; fields: ``_TL``."""
 
     __slots__ = ("n", "x", "y", "zoom")
     CONSTRUCTOR_ID = 0xAED6DBB2
@@ -21286,7 +21286,7 @@ class MaskCoords(TypeMaskCoords):
 
 
 class InputStickeredMediaPhoto(TypeInputStickeredMedia):
-    """``inputStickeredMediaPhoto#4a992157 id:InputPhoto = InputStickeredMedia``"""
+    """TL ``inputStickeredMediaPhoto#4a992157`` of type ``InputStickeredMedia``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x4A992157
@@ -21308,7 +21308,7 @@ class InputStickeredMediaPhoto(TypeInputStickeredMedia):
 
 
 class InputStickeredMediaDocument(TypeInputStickeredMedia):
-    """``inputStickeredMediaDocument#0438865b id:InputDocument = InputStickeredMedia``"""
+    """TL ``inputStickeredMediaDocument#0438865b`` of type ``InputStickeredMedia``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x0438865B
@@ -21330,7 +21330,7 @@ class InputStickeredMediaDocument(TypeInputStickeredMedia):
 
 
 class Game(TypeGame):
-    """``game#bdf9653b flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document = Game``"""
+    """TL ``game#bdf9653b`` of type ``Game``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "short_name", "title", "description", "photo", "document")
     CONSTRUCTOR_ID = 0xBDF9653B
@@ -21370,7 +21370,7 @@ class Game(TypeGame):
 
 
 class InputGameID(TypeInputGame):
-    """``inputGameID#032c3e77 id:long access_hash:long = InputGame``"""
+    """TL ``inputGameID#032c3e77`` of type ``InputGame``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x032C3E77
@@ -21392,7 +21392,7 @@ class InputGameID(TypeInputGame):
 
 
 class InputGameShortName(TypeInputGame):
-    """``inputGameShortName#c331e80a bot_id:InputUser short_name:string = InputGame``"""
+    """TL ``inputGameShortName#c331e80a`` of type ``InputGame``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "short_name")
     CONSTRUCTOR_ID = 0xC331E80A
@@ -21417,7 +21417,7 @@ class InputGameShortName(TypeInputGame):
 
 
 class HighScore(TypeHighScore):
-    """``highScore#73a379eb pos:int user_id:long score:int = HighScore``"""
+    """TL ``highScore#73a379eb`` of type ``HighScore``; fields: ``_TL``."""
 
     __slots__ = ("pos", "user_id", "score")
     CONSTRUCTOR_ID = 0x73A379EB
@@ -21440,7 +21440,7 @@ class HighScore(TypeHighScore):
 
 
 class TextEmpty(TypeRichText):
-    """``textEmpty#dc3d824f = RichText``"""
+    """TL ``textEmpty#dc3d824f`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDC3D824F
@@ -21460,7 +21460,7 @@ class TextEmpty(TypeRichText):
 
 
 class TextPlain(TypeRichText):
-    """``textPlain#744694e0 text:string = RichText``"""
+    """TL ``textPlain#744694e0`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x744694E0
@@ -21482,7 +21482,7 @@ class TextPlain(TypeRichText):
 
 
 class TextBold(TypeRichText):
-    """``textBold#6724abc4 text:RichText = RichText``"""
+    """TL ``textBold#6724abc4`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x6724ABC4
@@ -21504,7 +21504,7 @@ class TextBold(TypeRichText):
 
 
 class TextItalic(TypeRichText):
-    """``textItalic#d912a59c text:RichText = RichText``"""
+    """TL ``textItalic#d912a59c`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xD912A59C
@@ -21526,7 +21526,7 @@ class TextItalic(TypeRichText):
 
 
 class TextUnderline(TypeRichText):
-    """``textUnderline#c12622c4 text:RichText = RichText``"""
+    """TL ``textUnderline#c12622c4`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xC12622C4
@@ -21548,7 +21548,7 @@ class TextUnderline(TypeRichText):
 
 
 class TextStrike(TypeRichText):
-    """``textStrike#9bf8bb95 text:RichText = RichText``"""
+    """TL ``textStrike#9bf8bb95`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x9BF8BB95
@@ -21570,7 +21570,7 @@ class TextStrike(TypeRichText):
 
 
 class TextFixed(TypeRichText):
-    """``textFixed#6c3f19b9 text:RichText = RichText``"""
+    """TL ``textFixed#6c3f19b9`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x6C3F19B9
@@ -21592,7 +21592,7 @@ class TextFixed(TypeRichText):
 
 
 class TextUrl(TypeRichText):
-    """``textUrl#3c2884c1 text:RichText url:string webpage_id:long = RichText``"""
+    """TL ``textUrl#3c2884c1`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "url", "webpage_id")
     CONSTRUCTOR_ID = 0x3C2884C1
@@ -21620,7 +21620,7 @@ class TextUrl(TypeRichText):
 
 
 class TextEmail(TypeRichText):
-    """``textEmail#de5a0dd6 text:RichText email:string = RichText``"""
+    """TL ``textEmail#de5a0dd6`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "email")
     CONSTRUCTOR_ID = 0xDE5A0DD6
@@ -21645,7 +21645,7 @@ class TextEmail(TypeRichText):
 
 
 class TextConcat(TypeRichText):
-    """``textConcat#7e6260d7 texts:Vector<RichText> = RichText``"""
+    """TL ``textConcat#7e6260d7`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("texts",)
     CONSTRUCTOR_ID = 0x7E6260D7
@@ -21667,7 +21667,7 @@ class TextConcat(TypeRichText):
 
 
 class TextSubscript(TypeRichText):
-    """``textSubscript#ed6a8504 text:RichText = RichText``"""
+    """TL ``textSubscript#ed6a8504`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xED6A8504
@@ -21689,7 +21689,7 @@ class TextSubscript(TypeRichText):
 
 
 class TextSuperscript(TypeRichText):
-    """``textSuperscript#c7fb5e01 text:RichText = RichText``"""
+    """TL ``textSuperscript#c7fb5e01`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xC7FB5E01
@@ -21711,7 +21711,7 @@ class TextSuperscript(TypeRichText):
 
 
 class TextMarked(TypeRichText):
-    """``textMarked#034b8621 text:RichText = RichText``"""
+    """TL ``textMarked#034b8621`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x034B8621
@@ -21733,7 +21733,7 @@ class TextMarked(TypeRichText):
 
 
 class TextPhone(TypeRichText):
-    """``textPhone#1ccb966a text:RichText phone:string = RichText``"""
+    """TL ``textPhone#1ccb966a`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "phone")
     CONSTRUCTOR_ID = 0x1CCB966A
@@ -21758,7 +21758,7 @@ class TextPhone(TypeRichText):
 
 
 class TextImage(TypeRichText):
-    """``textImage#081ccf4f document_id:long w:int h:int = RichText``"""
+    """TL ``textImage#081ccf4f`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("document_id", "w", "h")
     CONSTRUCTOR_ID = 0x081CCF4F
@@ -21781,7 +21781,7 @@ class TextImage(TypeRichText):
 
 
 class TextAnchor(TypeRichText):
-    """``textAnchor#35553762 text:RichText name:string = RichText``"""
+    """TL ``textAnchor#35553762`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "name")
     CONSTRUCTOR_ID = 0x35553762
@@ -21806,7 +21806,7 @@ class TextAnchor(TypeRichText):
 
 
 class TextMath(TypeRichText):
-    """``textMath#9d2eac97 source:string = RichText``"""
+    """TL ``textMath#9d2eac97`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("source",)
     CONSTRUCTOR_ID = 0x9D2EAC97
@@ -21828,7 +21828,7 @@ class TextMath(TypeRichText):
 
 
 class TextCustomEmoji(TypeRichText):
-    """``textCustomEmoji#a26156c0 document_id:long alt:string = RichText``"""
+    """TL ``textCustomEmoji#a26156c0`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("document_id", "alt")
     CONSTRUCTOR_ID = 0xA26156C0
@@ -21852,7 +21852,7 @@ class TextCustomEmoji(TypeRichText):
 
 
 class TextSpoiler(TypeRichText):
-    """``textSpoiler#4c2a5d62 text:RichText = RichText``"""
+    """TL ``textSpoiler#4c2a5d62`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x4C2A5D62
@@ -21874,7 +21874,7 @@ class TextSpoiler(TypeRichText):
 
 
 class TextMention(TypeRichText):
-    """``textMention#cd24cf44 text:RichText = RichText``"""
+    """TL ``textMention#cd24cf44`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xCD24CF44
@@ -21896,7 +21896,7 @@ class TextMention(TypeRichText):
 
 
 class TextHashtag(TypeRichText):
-    """``textHashtag#519524ea text:RichText = RichText``"""
+    """TL ``textHashtag#519524ea`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x519524EA
@@ -21918,7 +21918,7 @@ class TextHashtag(TypeRichText):
 
 
 class TextBotCommand(TypeRichText):
-    """``textBotCommand#02ff29d3 text:RichText = RichText``"""
+    """TL ``textBotCommand#02ff29d3`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x02FF29D3
@@ -21940,7 +21940,7 @@ class TextBotCommand(TypeRichText):
 
 
 class TextCashtag(TypeRichText):
-    """``textCashtag#7b9e1801 text:RichText = RichText``"""
+    """TL ``textCashtag#7b9e1801`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x7B9E1801
@@ -21962,7 +21962,7 @@ class TextCashtag(TypeRichText):
 
 
 class TextAutoUrl(TypeRichText):
-    """``textAutoUrl#ac6a83aa text:RichText = RichText``"""
+    """TL ``textAutoUrl#ac6a83aa`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xAC6A83AA
@@ -21984,7 +21984,7 @@ class TextAutoUrl(TypeRichText):
 
 
 class TextAutoEmail(TypeRichText):
-    """``textAutoEmail#c556a45d text:RichText = RichText``"""
+    """TL ``textAutoEmail#c556a45d`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xC556A45D
@@ -22006,7 +22006,7 @@ class TextAutoEmail(TypeRichText):
 
 
 class TextAutoPhone(TypeRichText):
-    """``textAutoPhone#24c26789 text:RichText = RichText``"""
+    """TL ``textAutoPhone#24c26789`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x24C26789
@@ -22028,7 +22028,7 @@ class TextAutoPhone(TypeRichText):
 
 
 class TextBankCard(TypeRichText):
-    """``textBankCard#b956812d text:RichText = RichText``"""
+    """TL ``textBankCard#b956812d`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xB956812D
@@ -22050,7 +22050,7 @@ class TextBankCard(TypeRichText):
 
 
 class TextMentionName(TypeRichText):
-    """``textMentionName#01a9fbfc text:RichText user_id:long = RichText``"""
+    """TL ``textMentionName#01a9fbfc`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "user_id")
     CONSTRUCTOR_ID = 0x01A9FBFC
@@ -22075,7 +22075,7 @@ class TextMentionName(TypeRichText):
 
 
 class TextDate(TypeRichText):
-    """``textDate#a5b45e2b flags:# relative:flags.0?true short_time:flags.1?true long_time:flags.2?true short_date:flags.3?true long_date:flags.4?true day_of_week:flags.5?true text:RichText date:int = RichText``"""
+    """TL ``textDate#a5b45e2b`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("relative", "short_time", "long_time", "short_date", "long_date", "day_of_week", "text", "date")
     CONSTRUCTOR_ID = 0xA5B45E2B
@@ -22115,7 +22115,7 @@ class TextDate(TypeRichText):
 
 
 class TextDiff(TypeRichText):
-    """``textDiff#9686cb50 text:RichText old_text:RichText = RichText``"""
+    """TL ``textDiff#9686cb50`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "old_text")
     CONSTRUCTOR_ID = 0x9686CB50
@@ -22140,7 +22140,7 @@ class TextDiff(TypeRichText):
 
 
 class TextButton(TypeRichText):
-    """``textButton#afc79cd6 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = RichText``"""
+    """TL ``textButton#afc79cd6`` of type ``RichText``; fields: ``_TL``."""
 
     __slots__ = ("text", "type", "style")
     CONSTRUCTOR_ID = 0xAFC79CD6
@@ -22172,7 +22172,7 @@ class TextButton(TypeRichText):
 
 
 class PageBlockUnsupported(TypePageBlock):
-    """``pageBlockUnsupported#13567e8a = PageBlock``"""
+    """TL ``pageBlockUnsupported#13567e8a`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x13567E8A
@@ -22192,7 +22192,7 @@ class PageBlockUnsupported(TypePageBlock):
 
 
 class PageBlockTitle(TypePageBlock):
-    """``pageBlockTitle#70abc3fd text:RichText = PageBlock``"""
+    """TL ``pageBlockTitle#70abc3fd`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x70ABC3FD
@@ -22214,7 +22214,7 @@ class PageBlockTitle(TypePageBlock):
 
 
 class PageBlockSubtitle(TypePageBlock):
-    """``pageBlockSubtitle#8ffa9a1f text:RichText = PageBlock``"""
+    """TL ``pageBlockSubtitle#8ffa9a1f`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x8FFA9A1F
@@ -22236,7 +22236,7 @@ class PageBlockSubtitle(TypePageBlock):
 
 
 class PageBlockAuthorDate(TypePageBlock):
-    """``pageBlockAuthorDate#baafe5e0 author:RichText published_date:int = PageBlock``"""
+    """TL ``pageBlockAuthorDate#baafe5e0`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("author", "published_date")
     CONSTRUCTOR_ID = 0xBAAFE5E0
@@ -22261,7 +22261,7 @@ class PageBlockAuthorDate(TypePageBlock):
 
 
 class PageBlockHeader(TypePageBlock):
-    """``pageBlockHeader#bfd064ec text:RichText = PageBlock``"""
+    """TL ``pageBlockHeader#bfd064ec`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xBFD064EC
@@ -22283,7 +22283,7 @@ class PageBlockHeader(TypePageBlock):
 
 
 class PageBlockSubheader(TypePageBlock):
-    """``pageBlockSubheader#f12bb6e1 text:RichText = PageBlock``"""
+    """TL ``pageBlockSubheader#f12bb6e1`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xF12BB6E1
@@ -22305,7 +22305,7 @@ class PageBlockSubheader(TypePageBlock):
 
 
 class PageBlockParagraph(TypePageBlock):
-    """``pageBlockParagraph#467a0766 text:RichText = PageBlock``"""
+    """TL ``pageBlockParagraph#467a0766`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x467A0766
@@ -22327,7 +22327,7 @@ class PageBlockParagraph(TypePageBlock):
 
 
 class PageBlockPreformatted(TypePageBlock):
-    """``pageBlockPreformatted#c070d93e text:RichText language:string = PageBlock``"""
+    """TL ``pageBlockPreformatted#c070d93e`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text", "language")
     CONSTRUCTOR_ID = 0xC070D93E
@@ -22352,7 +22352,7 @@ class PageBlockPreformatted(TypePageBlock):
 
 
 class PageBlockFooter(TypePageBlock):
-    """``pageBlockFooter#48870999 text:RichText = PageBlock``"""
+    """TL ``pageBlockFooter#48870999`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x48870999
@@ -22374,7 +22374,7 @@ class PageBlockFooter(TypePageBlock):
 
 
 class PageBlockDivider(TypePageBlock):
-    """``pageBlockDivider#db20b188 = PageBlock``"""
+    """TL ``pageBlockDivider#db20b188`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDB20B188
@@ -22394,7 +22394,7 @@ class PageBlockDivider(TypePageBlock):
 
 
 class PageBlockAnchor(TypePageBlock):
-    """``pageBlockAnchor#ce0d37b0 name:string = PageBlock``"""
+    """TL ``pageBlockAnchor#ce0d37b0`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("name",)
     CONSTRUCTOR_ID = 0xCE0D37B0
@@ -22416,7 +22416,7 @@ class PageBlockAnchor(TypePageBlock):
 
 
 class PageBlockList(TypePageBlock):
-    """``pageBlockList#e4e88011 items:Vector<PageListItem> = PageBlock``"""
+    """TL ``pageBlockList#e4e88011`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("items",)
     CONSTRUCTOR_ID = 0xE4E88011
@@ -22438,7 +22438,7 @@ class PageBlockList(TypePageBlock):
 
 
 class PageBlockBlockquote(TypePageBlock):
-    """``pageBlockBlockquote#66d1670b flags:# collapsed:flags.0?true text:RichText caption:RichText = PageBlock``"""
+    """TL ``pageBlockBlockquote#66d1670b`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("collapsed", "text", "caption")
     CONSTRUCTOR_ID = 0x66D1670B
@@ -22468,7 +22468,7 @@ class PageBlockBlockquote(TypePageBlock):
 
 
 class PageBlockPullquote(TypePageBlock):
-    """``pageBlockPullquote#4f4456d3 text:RichText caption:RichText = PageBlock``"""
+    """TL ``pageBlockPullquote#4f4456d3`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text", "caption")
     CONSTRUCTOR_ID = 0x4F4456D3
@@ -22493,7 +22493,7 @@ class PageBlockPullquote(TypePageBlock):
 
 
 class PageBlockPhoto(TypePageBlock):
-    """``pageBlockPhoto#1759c560 flags:# spoiler:flags.1?true photo_id:long caption:PageCaption url:flags.0?string webpage_id:flags.0?long = PageBlock``"""
+    """TL ``pageBlockPhoto#1759c560`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("spoiler", "photo_id", "caption", "url", "webpage_id")
     CONSTRUCTOR_ID = 0x1759C560
@@ -22529,7 +22529,7 @@ class PageBlockPhoto(TypePageBlock):
 
 
 class PageBlockVideo(TypePageBlock):
-    """``pageBlockVideo#7c8fe7b6 flags:# autoplay:flags.0?true loop:flags.1?true spoiler:flags.2?true video_id:long caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockVideo#7c8fe7b6`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("autoplay", "loop", "spoiler", "video_id", "caption")
     CONSTRUCTOR_ID = 0x7C8FE7B6
@@ -22561,7 +22561,7 @@ class PageBlockVideo(TypePageBlock):
 
 
 class PageBlockCover(TypePageBlock):
-    """``pageBlockCover#39f23300 cover:PageBlock = PageBlock``"""
+    """TL ``pageBlockCover#39f23300`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("cover",)
     CONSTRUCTOR_ID = 0x39F23300
@@ -22583,7 +22583,7 @@ class PageBlockCover(TypePageBlock):
 
 
 class PageBlockEmbed(TypePageBlock):
-    """``pageBlockEmbed#a8718dc5 flags:# full_width:flags.0?true allow_scrolling:flags.3?true url:flags.1?string html:flags.2?string poster_photo_id:flags.4?long w:flags.5?int h:flags.5?int caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockEmbed#a8718dc5`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("full_width", "allow_scrolling", "url", "html", "poster_photo_id", "w", "h", "caption")
     CONSTRUCTOR_ID = 0xA8718DC5
@@ -22632,7 +22632,7 @@ class PageBlockEmbed(TypePageBlock):
 
 
 class PageBlockEmbedPost(TypePageBlock):
-    """``pageBlockEmbedPost#f259a80b url:string webpage_id:long author_photo_id:long author:string date:int blocks:Vector<PageBlock> caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockEmbedPost#f259a80b`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("url", "webpage_id", "author_photo_id", "author", "date", "blocks", "caption")
     CONSTRUCTOR_ID = 0xF259A80B
@@ -22670,7 +22670,7 @@ class PageBlockEmbedPost(TypePageBlock):
 
 
 class PageBlockCollage(TypePageBlock):
-    """``pageBlockCollage#65a0fa4d items:Vector<PageBlock> caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockCollage#65a0fa4d`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("items", "caption")
     CONSTRUCTOR_ID = 0x65A0FA4D
@@ -22695,7 +22695,7 @@ class PageBlockCollage(TypePageBlock):
 
 
 class PageBlockSlideshow(TypePageBlock):
-    """``pageBlockSlideshow#031f9590 items:Vector<PageBlock> caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockSlideshow#031f9590`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("items", "caption")
     CONSTRUCTOR_ID = 0x031F9590
@@ -22720,7 +22720,7 @@ class PageBlockSlideshow(TypePageBlock):
 
 
 class PageBlockChannel(TypePageBlock):
-    """``pageBlockChannel#ef1751b5 channel:Chat = PageBlock``"""
+    """TL ``pageBlockChannel#ef1751b5`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("channel",)
     CONSTRUCTOR_ID = 0xEF1751B5
@@ -22742,7 +22742,7 @@ class PageBlockChannel(TypePageBlock):
 
 
 class PageBlockAudio(TypePageBlock):
-    """``pageBlockAudio#804361ea audio_id:long caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockAudio#804361ea`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("audio_id", "caption")
     CONSTRUCTOR_ID = 0x804361EA
@@ -22766,7 +22766,7 @@ class PageBlockAudio(TypePageBlock):
 
 
 class PageBlockKicker(TypePageBlock):
-    """``pageBlockKicker#1e148390 text:RichText = PageBlock``"""
+    """TL ``pageBlockKicker#1e148390`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x1E148390
@@ -22788,7 +22788,7 @@ class PageBlockKicker(TypePageBlock):
 
 
 class PageBlockTable(TypePageBlock):
-    """``pageBlockTable#bf4dea82 flags:# bordered:flags.0?true striped:flags.1?true compact:flags.2?true title:RichText rows:Vector<PageTableRow> = PageBlock``"""
+    """TL ``pageBlockTable#bf4dea82`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("bordered", "striped", "compact", "title", "rows")
     CONSTRUCTOR_ID = 0xBF4DEA82
@@ -22822,7 +22822,7 @@ class PageBlockTable(TypePageBlock):
 
 
 class PageBlockOrderedList(TypePageBlock):
-    """``pageBlockOrderedList#1fd6f6c1 flags:# reversed:flags.2?true items:Vector<PageListOrderedItem> start:flags.0?int type:flags.1?string = PageBlock``"""
+    """TL ``pageBlockOrderedList#1fd6f6c1`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("reversed", "items", "start", "type")
     CONSTRUCTOR_ID = 0x1FD6F6C1
@@ -22857,7 +22857,7 @@ class PageBlockOrderedList(TypePageBlock):
 
 
 class PageBlockDetails(TypePageBlock):
-    """``pageBlockDetails#76768bed flags:# open:flags.0?true blocks:Vector<PageBlock> title:RichText = PageBlock``"""
+    """TL ``pageBlockDetails#76768bed`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("open", "blocks", "title")
     CONSTRUCTOR_ID = 0x76768BED
@@ -22887,7 +22887,7 @@ class PageBlockDetails(TypePageBlock):
 
 
 class PageBlockRelatedArticles(TypePageBlock):
-    """``pageBlockRelatedArticles#16115a96 title:RichText articles:Vector<PageRelatedArticle> = PageBlock``"""
+    """TL ``pageBlockRelatedArticles#16115a96`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("title", "articles")
     CONSTRUCTOR_ID = 0x16115A96
@@ -22912,7 +22912,7 @@ class PageBlockRelatedArticles(TypePageBlock):
 
 
 class PageBlockMap(TypePageBlock):
-    """``pageBlockMap#a44f3ef6 geo:GeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockMap#a44f3ef6`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("geo", "zoom", "w", "h", "caption")
     CONSTRUCTOR_ID = 0xA44F3EF6
@@ -22942,7 +22942,7 @@ class PageBlockMap(TypePageBlock):
 
 
 class PageBlockHeading1(TypePageBlock):
-    """``pageBlockHeading1#baff072f text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading1#baff072f`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xBAFF072F
@@ -22964,7 +22964,7 @@ class PageBlockHeading1(TypePageBlock):
 
 
 class PageBlockHeading2(TypePageBlock):
-    """``pageBlockHeading2#096b2aec text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading2#096b2aec`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x096B2AEC
@@ -22986,7 +22986,7 @@ class PageBlockHeading2(TypePageBlock):
 
 
 class PageBlockHeading3(TypePageBlock):
-    """``pageBlockHeading3#67e731ad text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading3#67e731ad`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x67E731AD
@@ -23008,7 +23008,7 @@ class PageBlockHeading3(TypePageBlock):
 
 
 class PageBlockHeading4(TypePageBlock):
-    """``pageBlockHeading4#b532772b text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading4#b532772b`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xB532772B
@@ -23030,7 +23030,7 @@ class PageBlockHeading4(TypePageBlock):
 
 
 class PageBlockHeading5(TypePageBlock):
-    """``pageBlockHeading5#dbbe6c6a text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading5#dbbe6c6a`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0xDBBE6C6A
@@ -23052,7 +23052,7 @@ class PageBlockHeading5(TypePageBlock):
 
 
 class PageBlockHeading6(TypePageBlock):
-    """``pageBlockHeading6#682a41a9 text:RichText = PageBlock``"""
+    """TL ``pageBlockHeading6#682a41a9`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x682A41A9
@@ -23074,7 +23074,7 @@ class PageBlockHeading6(TypePageBlock):
 
 
 class PageBlockMath(TypePageBlock):
-    """``pageBlockMath#59080c20 source:string = PageBlock``"""
+    """TL ``pageBlockMath#59080c20`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("source",)
     CONSTRUCTOR_ID = 0x59080C20
@@ -23096,7 +23096,7 @@ class PageBlockMath(TypePageBlock):
 
 
 class PageBlockThinking(TypePageBlock):
-    """``pageBlockThinking#3c29a3e2 text:RichText = PageBlock``"""
+    """TL ``pageBlockThinking#3c29a3e2`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("text",)
     CONSTRUCTOR_ID = 0x3C29A3E2
@@ -23118,7 +23118,7 @@ class PageBlockThinking(TypePageBlock):
 
 
 class InputPageBlockMap(TypePageBlock):
-    """``inputPageBlockMap#574b617f geo:InputGeoPoint zoom:int w:int h:int caption:PageCaption = PageBlock``"""
+    """TL ``inputPageBlockMap#574b617f`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("geo", "zoom", "w", "h", "caption")
     CONSTRUCTOR_ID = 0x574B617F
@@ -23148,7 +23148,7 @@ class InputPageBlockMap(TypePageBlock):
 
 
 class PageBlockBlockquoteBlocks(TypePageBlock):
-    """``pageBlockBlockquoteBlocks#0e6e47c4 blocks:Vector<PageBlock> caption:RichText = PageBlock``"""
+    """TL ``pageBlockBlockquoteBlocks#0e6e47c4`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("blocks", "caption")
     CONSTRUCTOR_ID = 0x0E6E47C4
@@ -23173,7 +23173,7 @@ class PageBlockBlockquoteBlocks(TypePageBlock):
 
 
 class PageBlockButtonRow(TypePageBlock):
-    """``pageBlockButtonRow#6d640318 flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton> = PageBlock``"""
+    """TL ``pageBlockButtonRow#6d640318`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("align_left", "align_center", "align_right", "buttons")
     CONSTRUCTOR_ID = 0x6D640318
@@ -23204,7 +23204,7 @@ class PageBlockButtonRow(TypePageBlock):
 
 
 class PageBlockDocument(TypePageBlock):
-    """``pageBlockDocument#38fa3ba3 document_id:long caption:PageCaption = PageBlock``"""
+    """TL ``pageBlockDocument#38fa3ba3`` of type ``PageBlock``; fields: ``_TL``."""
 
     __slots__ = ("document_id", "caption")
     CONSTRUCTOR_ID = 0x38FA3BA3
@@ -23228,7 +23228,7 @@ class PageBlockDocument(TypePageBlock):
 
 
 class PhoneCallDiscardReasonMissed(TypePhoneCallDiscardReason):
-    """``phoneCallDiscardReasonMissed#85e42301 = PhoneCallDiscardReason``"""
+    """TL ``phoneCallDiscardReasonMissed#85e42301`` of type ``PhoneCallDiscardReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x85E42301
@@ -23248,7 +23248,7 @@ class PhoneCallDiscardReasonMissed(TypePhoneCallDiscardReason):
 
 
 class PhoneCallDiscardReasonDisconnect(TypePhoneCallDiscardReason):
-    """``phoneCallDiscardReasonDisconnect#e095c1a0 = PhoneCallDiscardReason``"""
+    """TL ``phoneCallDiscardReasonDisconnect#e095c1a0`` of type ``PhoneCallDiscardReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE095C1A0
@@ -23268,7 +23268,7 @@ class PhoneCallDiscardReasonDisconnect(TypePhoneCallDiscardReason):
 
 
 class PhoneCallDiscardReasonHangup(TypePhoneCallDiscardReason):
-    """``phoneCallDiscardReasonHangup#57adc690 = PhoneCallDiscardReason``"""
+    """TL ``phoneCallDiscardReasonHangup#57adc690`` of type ``PhoneCallDiscardReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x57ADC690
@@ -23288,7 +23288,7 @@ class PhoneCallDiscardReasonHangup(TypePhoneCallDiscardReason):
 
 
 class PhoneCallDiscardReasonBusy(TypePhoneCallDiscardReason):
-    """``phoneCallDiscardReasonBusy#faf7e8c9 = PhoneCallDiscardReason``"""
+    """TL ``phoneCallDiscardReasonBusy#faf7e8c9`` of type ``PhoneCallDiscardReason``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFAF7E8C9
@@ -23308,7 +23308,7 @@ class PhoneCallDiscardReasonBusy(TypePhoneCallDiscardReason):
 
 
 class PhoneCallDiscardReasonMigrateConferenceCall(TypePhoneCallDiscardReason):
-    """``phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7 slug:string = PhoneCallDiscardReason``"""
+    """TL ``phoneCallDiscardReasonMigrateConferenceCall#9fbbf1f7`` of type ``PhoneCallDiscardReason``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x9FBBF1F7
@@ -23330,7 +23330,7 @@ class PhoneCallDiscardReasonMigrateConferenceCall(TypePhoneCallDiscardReason):
 
 
 class DataJSON(TypeDataJSON):
-    """``dataJSON#7d748d04 data:string = DataJSON``"""
+    """TL ``dataJSON#7d748d04`` of type ``DataJSON``; fields: ``_TL``."""
 
     __slots__ = ("data",)
     CONSTRUCTOR_ID = 0x7D748D04
@@ -23352,7 +23352,7 @@ class DataJSON(TypeDataJSON):
 
 
 class LabeledPrice(TypeLabeledPrice):
-    """``labeledPrice#cb296bf8 label:string amount:long = LabeledPrice``"""
+    """TL ``labeledPrice#cb296bf8`` of type ``LabeledPrice``; fields: ``_TL``."""
 
     __slots__ = ("label", "amount")
     CONSTRUCTOR_ID = 0xCB296BF8
@@ -23377,7 +23377,7 @@ class LabeledPrice(TypeLabeledPrice):
 
 
 class Invoice(TypeInvoice):
-    """``invoice#049ee584 flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int = Invoice``"""
+    """TL ``invoice#049ee584`` of type ``Invoice``; fields: ``_TL``."""
 
     __slots__ = ("test", "name_requested", "phone_requested", "email_requested", "shipping_address_requested", "flexible", "phone_to_provider", "email_to_provider", "recurring", "currency", "prices", "max_tip_amount", "suggested_tip_amounts", "terms_url", "subscription_period")
     CONSTRUCTOR_ID = 0x049EE584
@@ -23439,7 +23439,7 @@ class Invoice(TypeInvoice):
 
 
 class PaymentCharge(TypePaymentCharge):
-    """``paymentCharge#ea02c27e id:string provider_charge_id:string = PaymentCharge``"""
+    """TL ``paymentCharge#ea02c27e`` of type ``PaymentCharge``; fields: ``_TL``."""
 
     __slots__ = ("id", "provider_charge_id")
     CONSTRUCTOR_ID = 0xEA02C27E
@@ -23464,7 +23464,7 @@ class PaymentCharge(TypePaymentCharge):
 
 
 class PostAddress(TypePostAddress):
-    """``postAddress#1e8caaeb street_line1:string street_line2:string city:string state:string country_iso2:string post_code:string = PostAddress``"""
+    """TL ``postAddress#1e8caaeb`` of type ``PostAddress``; fields: ``_TL``."""
 
     __slots__ = ("street_line1", "street_line2", "city", "state", "country_iso2", "post_code")
     CONSTRUCTOR_ID = 0x1E8CAAEB
@@ -23501,7 +23501,7 @@ class PostAddress(TypePostAddress):
 
 
 class PaymentRequestedInfo(TypePaymentRequestedInfo):
-    """``paymentRequestedInfo#909c3f94 flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress = PaymentRequestedInfo``"""
+    """TL ``paymentRequestedInfo#909c3f94`` of type ``PaymentRequestedInfo``; fields: ``_TL``."""
 
     __slots__ = ("name", "phone", "email", "shipping_address")
     CONSTRUCTOR_ID = 0x909C3F94
@@ -23539,7 +23539,7 @@ class PaymentRequestedInfo(TypePaymentRequestedInfo):
 
 
 class PaymentSavedCredentialsCard(TypePaymentSavedCredentials):
-    """``paymentSavedCredentialsCard#cdc27a1f id:string title:string = PaymentSavedCredentials``"""
+    """TL ``paymentSavedCredentialsCard#cdc27a1f`` of type ``PaymentSavedCredentials``; fields: ``_TL``."""
 
     __slots__ = ("id", "title")
     CONSTRUCTOR_ID = 0xCDC27A1F
@@ -23564,7 +23564,7 @@ class PaymentSavedCredentialsCard(TypePaymentSavedCredentials):
 
 
 class WebDocument(TypeWebDocument):
-    """``webDocument#1c570ed1 url:string access_hash:long size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument``"""
+    """TL ``webDocument#1c570ed1`` of type ``WebDocument``; fields: ``_TL``."""
 
     __slots__ = ("url", "access_hash", "size", "mime_type", "attributes")
     CONSTRUCTOR_ID = 0x1C570ED1
@@ -23596,7 +23596,7 @@ class WebDocument(TypeWebDocument):
 
 
 class WebDocumentNoProxy(TypeWebDocument):
-    """``webDocumentNoProxy#f9c8bcc6 url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = WebDocument``"""
+    """TL ``webDocumentNoProxy#f9c8bcc6`` of type ``WebDocument``; fields: ``_TL``."""
 
     __slots__ = ("url", "size", "mime_type", "attributes")
     CONSTRUCTOR_ID = 0xF9C8BCC6
@@ -23627,7 +23627,7 @@ class WebDocumentNoProxy(TypeWebDocument):
 
 
 class InputWebDocument(TypeInputWebDocument):
-    """``inputWebDocument#9bed434d url:string size:int mime_type:string attributes:Vector<DocumentAttribute> = InputWebDocument``"""
+    """TL ``inputWebDocument#9bed434d`` of type ``InputWebDocument``; fields: ``_TL``."""
 
     __slots__ = ("url", "size", "mime_type", "attributes")
     CONSTRUCTOR_ID = 0x9BED434D
@@ -23658,7 +23658,7 @@ class InputWebDocument(TypeInputWebDocument):
 
 
 class InputWebFileLocation(TypeInputWebFileLocation):
-    """``inputWebFileLocation#c239d686 url:string access_hash:long = InputWebFileLocation``"""
+    """TL ``inputWebFileLocation#c239d686`` of type ``InputWebFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("url", "access_hash")
     CONSTRUCTOR_ID = 0xC239D686
@@ -23683,7 +23683,7 @@ class InputWebFileLocation(TypeInputWebFileLocation):
 
 
 class InputWebFileGeoPointLocation(TypeInputWebFileLocation):
-    """``inputWebFileGeoPointLocation#9f2221c9 geo_point:InputGeoPoint access_hash:long w:int h:int zoom:int scale:int = InputWebFileLocation``"""
+    """TL ``inputWebFileGeoPointLocation#9f2221c9`` of type ``InputWebFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "access_hash", "w", "h", "zoom", "scale")
     CONSTRUCTOR_ID = 0x9F2221C9
@@ -23712,7 +23712,7 @@ class InputWebFileGeoPointLocation(TypeInputWebFileLocation):
 
 
 class InputWebFileAudioAlbumThumbLocation(TypeInputWebFileLocation):
-    """``inputWebFileAudioAlbumThumbLocation#f46fe924 flags:# small:flags.2?true document:flags.0?InputDocument title:flags.1?string performer:flags.1?string = InputWebFileLocation``"""
+    """TL ``inputWebFileAudioAlbumThumbLocation#f46fe924`` of type ``InputWebFileLocation``; fields: ``_TL``."""
 
     __slots__ = ("small", "document", "title", "performer")
     CONSTRUCTOR_ID = 0xF46FE924
@@ -23748,7 +23748,7 @@ class InputWebFileAudioAlbumThumbLocation(TypeInputWebFileLocation):
 
 
 class InputPaymentCredentialsSaved(TypeInputPaymentCredentials):
-    """``inputPaymentCredentialsSaved#c10eb2cf id:string tmp_password:bytes = InputPaymentCredentials``"""
+    """TL ``inputPaymentCredentialsSaved#c10eb2cf`` of type ``InputPaymentCredentials``; fields: ``_TL``."""
 
     __slots__ = ("id", "tmp_password")
     CONSTRUCTOR_ID = 0xC10EB2CF
@@ -23773,7 +23773,7 @@ class InputPaymentCredentialsSaved(TypeInputPaymentCredentials):
 
 
 class InputPaymentCredentials(TypeInputPaymentCredentials):
-    """``inputPaymentCredentials#3417d728 flags:# save:flags.0?true data:DataJSON = InputPaymentCredentials``"""
+    """TL ``inputPaymentCredentials#3417d728`` of type ``InputPaymentCredentials``; fields: ``_TL``."""
 
     __slots__ = ("save", "data")
     CONSTRUCTOR_ID = 0x3417D728
@@ -23800,7 +23800,7 @@ class InputPaymentCredentials(TypeInputPaymentCredentials):
 
 
 class InputPaymentCredentialsApplePay(TypeInputPaymentCredentials):
-    """``inputPaymentCredentialsApplePay#0aa1c39f payment_data:DataJSON = InputPaymentCredentials``"""
+    """TL ``inputPaymentCredentialsApplePay#0aa1c39f`` of type ``InputPaymentCredentials``; fields: ``_TL``."""
 
     __slots__ = ("payment_data",)
     CONSTRUCTOR_ID = 0x0AA1C39F
@@ -23822,7 +23822,7 @@ class InputPaymentCredentialsApplePay(TypeInputPaymentCredentials):
 
 
 class InputPaymentCredentialsGooglePay(TypeInputPaymentCredentials):
-    """``inputPaymentCredentialsGooglePay#8ac32801 payment_token:DataJSON = InputPaymentCredentials``"""
+    """TL ``inputPaymentCredentialsGooglePay#8ac32801`` of type ``InputPaymentCredentials``; fields: ``_TL``."""
 
     __slots__ = ("payment_token",)
     CONSTRUCTOR_ID = 0x8AC32801
@@ -23844,7 +23844,7 @@ class InputPaymentCredentialsGooglePay(TypeInputPaymentCredentials):
 
 
 class ShippingOption(TypeShippingOption):
-    """``shippingOption#b6213cdf id:string title:string prices:Vector<LabeledPrice> = ShippingOption``"""
+    """TL ``shippingOption#b6213cdf`` of type ``ShippingOption``; fields: ``_TL``."""
 
     __slots__ = ("id", "title", "prices")
     CONSTRUCTOR_ID = 0xB6213CDF
@@ -23872,7 +23872,7 @@ class ShippingOption(TypeShippingOption):
 
 
 class InputStickerSetItem(TypeInputStickerSetItem):
-    """``inputStickerSetItem#32da9e9c flags:# document:InputDocument emoji:string mask_coords:flags.0?MaskCoords keywords:flags.1?string = InputStickerSetItem``"""
+    """TL ``inputStickerSetItem#32da9e9c`` of type ``InputStickerSetItem``; fields: ``_TL``."""
 
     __slots__ = ("document", "emoji", "mask_coords", "keywords")
     CONSTRUCTOR_ID = 0x32DA9E9C
@@ -23908,7 +23908,7 @@ class InputStickerSetItem(TypeInputStickerSetItem):
 
 
 class InputPhoneCall(TypeInputPhoneCall):
-    """``inputPhoneCall#1e36fded id:long access_hash:long = InputPhoneCall``"""
+    """TL ``inputPhoneCall#1e36fded`` of type ``InputPhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x1E36FDED
@@ -23930,7 +23930,7 @@ class InputPhoneCall(TypeInputPhoneCall):
 
 
 class PhoneCallEmpty(TypePhoneCall):
-    """``phoneCallEmpty#5366c915 id:long = PhoneCall``"""
+    """TL ``phoneCallEmpty#5366c915`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x5366C915
@@ -23951,7 +23951,7 @@ class PhoneCallEmpty(TypePhoneCall):
 
 
 class PhoneCallWaiting(TypePhoneCall):
-    """``phoneCallWaiting#c5226f17 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long protocol:PhoneCallProtocol receive_date:flags.0?int = PhoneCall``"""
+    """TL ``phoneCallWaiting#c5226f17`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("video", "id", "access_hash", "date", "admin_id", "participant_id", "protocol", "receive_date")
     CONSTRUCTOR_ID = 0xC5226F17
@@ -23987,7 +23987,7 @@ class PhoneCallWaiting(TypePhoneCall):
 
 
 class PhoneCallRequested(TypePhoneCall):
-    """``phoneCallRequested#14b0ed0c flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_hash:bytes protocol:PhoneCallProtocol = PhoneCall``"""
+    """TL ``phoneCallRequested#14b0ed0c`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("video", "id", "access_hash", "date", "admin_id", "participant_id", "g_a_hash", "protocol")
     CONSTRUCTOR_ID = 0x14B0ED0C
@@ -24022,7 +24022,7 @@ class PhoneCallRequested(TypePhoneCall):
 
 
 class PhoneCallAccepted(TypePhoneCall):
-    """``phoneCallAccepted#3660c311 flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_b:bytes protocol:PhoneCallProtocol = PhoneCall``"""
+    """TL ``phoneCallAccepted#3660c311`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("video", "id", "access_hash", "date", "admin_id", "participant_id", "g_b", "protocol")
     CONSTRUCTOR_ID = 0x3660C311
@@ -24057,7 +24057,7 @@ class PhoneCallAccepted(TypePhoneCall):
 
 
 class PhoneCall(TypePhoneCall):
-    """``phoneCall#30535af5 flags:# p2p_allowed:flags.5?true video:flags.6?true conference_supported:flags.8?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long protocol:PhoneCallProtocol connections:Vector<PhoneConnection> start_date:int custom_parameters:flags.7?DataJSON = PhoneCall``"""
+    """TL ``phoneCall#30535af5`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("p2p_allowed", "video", "conference_supported", "id", "access_hash", "date", "admin_id", "participant_id", "g_a_or_b", "key_fingerprint", "protocol", "connections", "start_date", "custom_parameters")
     CONSTRUCTOR_ID = 0x30535AF5
@@ -24109,7 +24109,7 @@ class PhoneCall(TypePhoneCall):
 
 
 class PhoneCallDiscarded(TypePhoneCall):
-    """``phoneCallDiscarded#50ca4de1 flags:# need_rating:flags.2?true need_debug:flags.3?true video:flags.6?true id:long reason:flags.0?PhoneCallDiscardReason duration:flags.1?int = PhoneCall``"""
+    """TL ``phoneCallDiscarded#50ca4de1`` of type ``PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("need_rating", "need_debug", "video", "id", "reason", "duration")
     CONSTRUCTOR_ID = 0x50CA4DE1
@@ -24146,7 +24146,7 @@ class PhoneCallDiscarded(TypePhoneCall):
 
 
 class PhoneConnection(TypePhoneConnection):
-    """``phoneConnection#9cc123c7 flags:# tcp:flags.0?true id:long ip:string ipv6:string port:int peer_tag:bytes = PhoneConnection``"""
+    """TL ``phoneConnection#9cc123c7`` of type ``PhoneConnection``; fields: ``_TL``."""
 
     __slots__ = ("tcp", "id", "ip", "ipv6", "port", "peer_tag")
     CONSTRUCTOR_ID = 0x9CC123C7
@@ -24183,7 +24183,7 @@ class PhoneConnection(TypePhoneConnection):
 
 
 class PhoneConnectionWebrtc(TypePhoneConnection):
-    """``phoneConnectionWebrtc#635fe375 flags:# turn:flags.0?true stun:flags.1?true id:long ip:string ipv6:string port:int username:string password:string = PhoneConnection``"""
+    """TL ``phoneConnectionWebrtc#635fe375`` of type ``PhoneConnection``; fields: ``_TL``."""
 
     __slots__ = ("turn", "stun", "id", "ip", "ipv6", "port", "username", "password")
     CONSTRUCTOR_ID = 0x635FE375
@@ -24225,7 +24225,7 @@ class PhoneConnectionWebrtc(TypePhoneConnection):
 
 
 class PhoneCallProtocol(TypePhoneCallProtocol):
-    """``phoneCallProtocol#fc878fc8 flags:# udp_p2p:flags.0?true udp_reflector:flags.1?true min_layer:int max_layer:int library_versions:Vector<string> = PhoneCallProtocol``"""
+    """TL ``phoneCallProtocol#fc878fc8`` of type ``PhoneCallProtocol``; fields: ``_TL``."""
 
     __slots__ = ("udp_p2p", "udp_reflector", "min_layer", "max_layer", "library_versions")
     CONSTRUCTOR_ID = 0xFC878FC8
@@ -24256,7 +24256,7 @@ class PhoneCallProtocol(TypePhoneCallProtocol):
 
 
 class CdnPublicKey(TypeCdnPublicKey):
-    """``cdnPublicKey#c982eaba dc_id:int public_key:string = CdnPublicKey``"""
+    """TL ``cdnPublicKey#c982eaba`` of type ``CdnPublicKey``; fields: ``_TL``."""
 
     __slots__ = ("dc_id", "public_key")
     CONSTRUCTOR_ID = 0xC982EABA
@@ -24280,7 +24280,7 @@ class CdnPublicKey(TypeCdnPublicKey):
 
 
 class CdnConfig(TypeCdnConfig):
-    """``cdnConfig#5725e40a public_keys:Vector<CdnPublicKey> = CdnConfig``"""
+    """TL ``cdnConfig#5725e40a`` of type ``CdnConfig``; fields: ``_TL``."""
 
     __slots__ = ("public_keys",)
     CONSTRUCTOR_ID = 0x5725E40A
@@ -24302,7 +24302,7 @@ class CdnConfig(TypeCdnConfig):
 
 
 class LangPackString(TypeLangPackString):
-    """``langPackString#cad181f6 key:string value:string = LangPackString``"""
+    """TL ``langPackString#cad181f6`` of type ``LangPackString``; fields: ``_TL``."""
 
     __slots__ = ("key", "value")
     CONSTRUCTOR_ID = 0xCAD181F6
@@ -24327,7 +24327,7 @@ class LangPackString(TypeLangPackString):
 
 
 class LangPackStringPluralized(TypeLangPackString):
-    """``langPackStringPluralized#6c47ac9f flags:# key:string zero_value:flags.0?string one_value:flags.1?string two_value:flags.2?string few_value:flags.3?string many_value:flags.4?string other_value:string = LangPackString``"""
+    """TL ``langPackStringPluralized#6c47ac9f`` of type ``LangPackString``; fields: ``_TL``."""
 
     __slots__ = ("key", "zero_value", "one_value", "two_value", "few_value", "many_value", "other_value")
     CONSTRUCTOR_ID = 0x6C47AC9F
@@ -24375,7 +24375,7 @@ class LangPackStringPluralized(TypeLangPackString):
 
 
 class LangPackStringDeleted(TypeLangPackString):
-    """``langPackStringDeleted#2979eeb2 key:string = LangPackString``"""
+    """TL ``langPackStringDeleted#2979eeb2`` of type ``LangPackString``; fields: ``_TL``."""
 
     __slots__ = ("key",)
     CONSTRUCTOR_ID = 0x2979EEB2
@@ -24397,7 +24397,7 @@ class LangPackStringDeleted(TypeLangPackString):
 
 
 class LangPackDifference(TypeLangPackDifference):
-    """``langPackDifference#f385c1f6 lang_code:string from_version:int version:int strings:Vector<LangPackString> = LangPackDifference``"""
+    """TL ``langPackDifference#f385c1f6`` of type ``LangPackDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_code", "from_version", "version", "strings")
     CONSTRUCTOR_ID = 0xF385C1F6
@@ -24426,7 +24426,7 @@ class LangPackDifference(TypeLangPackDifference):
 
 
 class LangPackLanguage(TypeLangPackLanguage):
-    """``langPackLanguage#eeca5ce3 flags:# official:flags.0?true rtl:flags.2?true beta:flags.3?true name:string native_name:string lang_code:string base_lang_code:flags.1?string plural_code:string strings_count:int translated_count:int translations_url:string = LangPackLanguage``"""
+    """TL ``langPackLanguage#eeca5ce3`` of type ``LangPackLanguage``; fields: ``_TL``."""
 
     __slots__ = ("official", "rtl", "beta", "name", "native_name", "lang_code", "base_lang_code", "plural_code", "strings_count", "translated_count", "translations_url")
     CONSTRUCTOR_ID = 0xEECA5CE3
@@ -24477,7 +24477,7 @@ class LangPackLanguage(TypeLangPackLanguage):
 
 
 class ChannelAdminLogEventActionChangeTitle(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeTitle#e6dfb825 prev_value:string new_value:string = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeTitle#e6dfb825`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0xE6DFB825
@@ -24502,7 +24502,7 @@ class ChannelAdminLogEventActionChangeTitle(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeAbout(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeAbout#55188a2e prev_value:string new_value:string = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeAbout#55188a2e`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x55188A2E
@@ -24527,7 +24527,7 @@ class ChannelAdminLogEventActionChangeAbout(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeUsername(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeUsername#6a4afc38 prev_value:string new_value:string = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeUsername#6a4afc38`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x6A4AFC38
@@ -24552,7 +24552,7 @@ class ChannelAdminLogEventActionChangeUsername(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangePhoto(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangePhoto#434bd2af prev_photo:Photo new_photo:Photo = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangePhoto#434bd2af`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_photo", "new_photo")
     CONSTRUCTOR_ID = 0x434BD2AF
@@ -24577,7 +24577,7 @@ class ChannelAdminLogEventActionChangePhoto(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionToggleInvites(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleInvites#1b7907ae new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleInvites#1b7907ae`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x1B7907AE
@@ -24599,7 +24599,7 @@ class ChannelAdminLogEventActionToggleInvites(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionToggleSignatures(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleSignatures#26ae0971 new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleSignatures#26ae0971`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x26AE0971
@@ -24621,7 +24621,7 @@ class ChannelAdminLogEventActionToggleSignatures(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionUpdatePinned(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionUpdatePinned#e9e82c18 message:Message = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionUpdatePinned#e9e82c18`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0xE9E82C18
@@ -24643,7 +24643,7 @@ class ChannelAdminLogEventActionUpdatePinned(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionEditMessage(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionEditMessage#709b2405 prev_message:Message new_message:Message = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionEditMessage#709b2405`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_message", "new_message")
     CONSTRUCTOR_ID = 0x709B2405
@@ -24668,7 +24668,7 @@ class ChannelAdminLogEventActionEditMessage(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionDeleteMessage(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionDeleteMessage#42e047bb message:Message = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionDeleteMessage#42e047bb`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x42E047BB
@@ -24690,7 +24690,7 @@ class ChannelAdminLogEventActionDeleteMessage(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionParticipantJoin(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantJoin#183040d3 = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantJoin#183040d3`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x183040D3
@@ -24710,7 +24710,7 @@ class ChannelAdminLogEventActionParticipantJoin(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionParticipantLeave(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantLeave#f89777f2 = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantLeave#f89777f2`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF89777F2
@@ -24730,7 +24730,7 @@ class ChannelAdminLogEventActionParticipantLeave(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionParticipantInvite(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantInvite#e31c34d8 participant:ChannelParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantInvite#e31c34d8`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("participant",)
     CONSTRUCTOR_ID = 0xE31C34D8
@@ -24752,7 +24752,7 @@ class ChannelAdminLogEventActionParticipantInvite(TypeChannelAdminLogEventAction
 
 
 class ChannelAdminLogEventActionParticipantToggleBan(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantToggleBan#e6d83d7e prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantToggleBan#e6d83d7e`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_participant", "new_participant")
     CONSTRUCTOR_ID = 0xE6D83D7E
@@ -24777,7 +24777,7 @@ class ChannelAdminLogEventActionParticipantToggleBan(TypeChannelAdminLogEventAct
 
 
 class ChannelAdminLogEventActionParticipantToggleAdmin(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantToggleAdmin#d5676710 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantToggleAdmin#d5676710`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_participant", "new_participant")
     CONSTRUCTOR_ID = 0xD5676710
@@ -24802,7 +24802,7 @@ class ChannelAdminLogEventActionParticipantToggleAdmin(TypeChannelAdminLogEventA
 
 
 class ChannelAdminLogEventActionChangeStickerSet(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeStickerSet#b1c3caa7 prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeStickerSet#b1c3caa7`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_stickerset", "new_stickerset")
     CONSTRUCTOR_ID = 0xB1C3CAA7
@@ -24827,7 +24827,7 @@ class ChannelAdminLogEventActionChangeStickerSet(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionTogglePreHistoryHidden(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1 new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x5F5C95F1
@@ -24849,7 +24849,7 @@ class ChannelAdminLogEventActionTogglePreHistoryHidden(TypeChannelAdminLogEventA
 
 
 class ChannelAdminLogEventActionDefaultBannedRights(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionDefaultBannedRights#2df5fc0a prev_banned_rights:ChatBannedRights new_banned_rights:ChatBannedRights = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionDefaultBannedRights#2df5fc0a`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_banned_rights", "new_banned_rights")
     CONSTRUCTOR_ID = 0x2DF5FC0A
@@ -24874,7 +24874,7 @@ class ChannelAdminLogEventActionDefaultBannedRights(TypeChannelAdminLogEventActi
 
 
 class ChannelAdminLogEventActionStopPoll(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionStopPoll#8f079643 message:Message = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionStopPoll#8f079643`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x8F079643
@@ -24896,7 +24896,7 @@ class ChannelAdminLogEventActionStopPoll(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeLinkedChat(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeLinkedChat#050c7ac8 prev_value:long new_value:long = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeLinkedChat#050c7ac8`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x050C7AC8
@@ -24918,7 +24918,7 @@ class ChannelAdminLogEventActionChangeLinkedChat(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionChangeLocation(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeLocation#0e6b76ae prev_value:ChannelLocation new_value:ChannelLocation = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeLocation#0e6b76ae`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x0E6B76AE
@@ -24943,7 +24943,7 @@ class ChannelAdminLogEventActionChangeLocation(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionToggleSlowMode(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleSlowMode#53909779 prev_value:int new_value:int = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleSlowMode#53909779`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x53909779
@@ -24965,7 +24965,7 @@ class ChannelAdminLogEventActionToggleSlowMode(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionStartGroupCall(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionStartGroupCall#23209745 call:InputGroupCall = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionStartGroupCall#23209745`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0x23209745
@@ -24987,7 +24987,7 @@ class ChannelAdminLogEventActionStartGroupCall(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionDiscardGroupCall(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionDiscardGroupCall#db9f9140 call:InputGroupCall = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionDiscardGroupCall#db9f9140`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("call",)
     CONSTRUCTOR_ID = 0xDB9F9140
@@ -25009,7 +25009,7 @@ class ChannelAdminLogEventActionDiscardGroupCall(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionParticipantMute(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantMute#f92424d2 participant:GroupCallParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantMute#f92424d2`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("participant",)
     CONSTRUCTOR_ID = 0xF92424D2
@@ -25031,7 +25031,7 @@ class ChannelAdminLogEventActionParticipantMute(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionParticipantUnmute(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantUnmute#e64429c0 participant:GroupCallParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantUnmute#e64429c0`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("participant",)
     CONSTRUCTOR_ID = 0xE64429C0
@@ -25053,7 +25053,7 @@ class ChannelAdminLogEventActionParticipantUnmute(TypeChannelAdminLogEventAction
 
 
 class ChannelAdminLogEventActionToggleGroupCallSetting(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleGroupCallSetting#56d6a247 join_muted:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleGroupCallSetting#56d6a247`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("join_muted",)
     CONSTRUCTOR_ID = 0x56D6A247
@@ -25075,7 +25075,7 @@ class ChannelAdminLogEventActionToggleGroupCallSetting(TypeChannelAdminLogEventA
 
 
 class ChannelAdminLogEventActionParticipantJoinByInvite(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantJoinByInvite#fe9fc158 flags:# via_chatlist:flags.0?true invite:ExportedChatInvite = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantJoinByInvite#fe9fc158`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("via_chatlist", "invite")
     CONSTRUCTOR_ID = 0xFE9FC158
@@ -25102,7 +25102,7 @@ class ChannelAdminLogEventActionParticipantJoinByInvite(TypeChannelAdminLogEvent
 
 
 class ChannelAdminLogEventActionExportedInviteDelete(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionExportedInviteDelete#5a50fca4 invite:ExportedChatInvite = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionExportedInviteDelete#5a50fca4`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("invite",)
     CONSTRUCTOR_ID = 0x5A50FCA4
@@ -25124,7 +25124,7 @@ class ChannelAdminLogEventActionExportedInviteDelete(TypeChannelAdminLogEventAct
 
 
 class ChannelAdminLogEventActionExportedInviteRevoke(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionExportedInviteRevoke#410a134e invite:ExportedChatInvite = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionExportedInviteRevoke#410a134e`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("invite",)
     CONSTRUCTOR_ID = 0x410A134E
@@ -25146,7 +25146,7 @@ class ChannelAdminLogEventActionExportedInviteRevoke(TypeChannelAdminLogEventAct
 
 
 class ChannelAdminLogEventActionExportedInviteEdit(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionExportedInviteEdit#e90ebb59 prev_invite:ExportedChatInvite new_invite:ExportedChatInvite = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionExportedInviteEdit#e90ebb59`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_invite", "new_invite")
     CONSTRUCTOR_ID = 0xE90EBB59
@@ -25171,7 +25171,7 @@ class ChannelAdminLogEventActionExportedInviteEdit(TypeChannelAdminLogEventActio
 
 
 class ChannelAdminLogEventActionParticipantVolume(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantVolume#3e7f6847 participant:GroupCallParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantVolume#3e7f6847`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("participant",)
     CONSTRUCTOR_ID = 0x3E7F6847
@@ -25193,7 +25193,7 @@ class ChannelAdminLogEventActionParticipantVolume(TypeChannelAdminLogEventAction
 
 
 class ChannelAdminLogEventActionChangeHistoryTTL(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeHistoryTTL#6e941a38 prev_value:int new_value:int = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeHistoryTTL#6e941a38`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x6E941A38
@@ -25215,7 +25215,7 @@ class ChannelAdminLogEventActionChangeHistoryTTL(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionParticipantJoinByRequest(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantJoinByRequest#afb6144a invite:ExportedChatInvite approved_by:long = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantJoinByRequest#afb6144a`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("invite", "approved_by")
     CONSTRUCTOR_ID = 0xAFB6144A
@@ -25240,7 +25240,7 @@ class ChannelAdminLogEventActionParticipantJoinByRequest(TypeChannelAdminLogEven
 
 
 class ChannelAdminLogEventActionToggleNoForwards(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleNoForwards#cb2ac766 new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleNoForwards#cb2ac766`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0xCB2AC766
@@ -25262,7 +25262,7 @@ class ChannelAdminLogEventActionToggleNoForwards(TypeChannelAdminLogEventAction)
 
 
 class ChannelAdminLogEventActionSendMessage(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionSendMessage#278f2868 message:Message = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionSendMessage#278f2868`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x278F2868
@@ -25284,7 +25284,7 @@ class ChannelAdminLogEventActionSendMessage(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeAvailableReactions(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeAvailableReactions#be4e0ef8 prev_value:ChatReactions new_value:ChatReactions = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeAvailableReactions#be4e0ef8`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0xBE4E0EF8
@@ -25309,7 +25309,7 @@ class ChannelAdminLogEventActionChangeAvailableReactions(TypeChannelAdminLogEven
 
 
 class ChannelAdminLogEventActionChangeUsernames(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeUsernames#f04fb3a9 prev_value:Vector<string> new_value:Vector<string> = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeUsernames#f04fb3a9`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0xF04FB3A9
@@ -25334,7 +25334,7 @@ class ChannelAdminLogEventActionChangeUsernames(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionToggleForum(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleForum#02cc6383 new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleForum#02cc6383`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x02CC6383
@@ -25356,7 +25356,7 @@ class ChannelAdminLogEventActionToggleForum(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionCreateTopic(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionCreateTopic#58707d28 topic:ForumTopic = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionCreateTopic#58707d28`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("topic",)
     CONSTRUCTOR_ID = 0x58707D28
@@ -25378,7 +25378,7 @@ class ChannelAdminLogEventActionCreateTopic(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionEditTopic(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionEditTopic#f06fe208 prev_topic:ForumTopic new_topic:ForumTopic = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionEditTopic#f06fe208`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_topic", "new_topic")
     CONSTRUCTOR_ID = 0xF06FE208
@@ -25403,7 +25403,7 @@ class ChannelAdminLogEventActionEditTopic(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionDeleteTopic(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionDeleteTopic#ae168909 topic:ForumTopic = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionDeleteTopic#ae168909`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("topic",)
     CONSTRUCTOR_ID = 0xAE168909
@@ -25425,7 +25425,7 @@ class ChannelAdminLogEventActionDeleteTopic(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionPinTopic(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionPinTopic#5d8d353b flags:# prev_topic:flags.0?ForumTopic new_topic:flags.1?ForumTopic = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionPinTopic#5d8d353b`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_topic", "new_topic")
     CONSTRUCTOR_ID = 0x5D8D353B
@@ -25455,7 +25455,7 @@ class ChannelAdminLogEventActionPinTopic(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionToggleAntiSpam(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleAntiSpam#64f36dfc new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleAntiSpam#64f36dfc`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x64F36DFC
@@ -25477,7 +25477,7 @@ class ChannelAdminLogEventActionToggleAntiSpam(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangePeerColor(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangePeerColor#5796e780 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangePeerColor#5796e780`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x5796E780
@@ -25502,7 +25502,7 @@ class ChannelAdminLogEventActionChangePeerColor(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeProfilePeerColor(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeProfilePeerColor#5e477b25 prev_value:PeerColor new_value:PeerColor = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeProfilePeerColor#5e477b25`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x5E477B25
@@ -25527,7 +25527,7 @@ class ChannelAdminLogEventActionChangeProfilePeerColor(TypeChannelAdminLogEventA
 
 
 class ChannelAdminLogEventActionChangeWallpaper(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeWallpaper#31bb5d52 prev_value:WallPaper new_value:WallPaper = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeWallpaper#31bb5d52`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x31BB5D52
@@ -25552,7 +25552,7 @@ class ChannelAdminLogEventActionChangeWallpaper(TypeChannelAdminLogEventAction):
 
 
 class ChannelAdminLogEventActionChangeEmojiStatus(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeEmojiStatus#3ea9feb1 prev_value:EmojiStatus new_value:EmojiStatus = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeEmojiStatus#3ea9feb1`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_value", "new_value")
     CONSTRUCTOR_ID = 0x3EA9FEB1
@@ -25577,7 +25577,7 @@ class ChannelAdminLogEventActionChangeEmojiStatus(TypeChannelAdminLogEventAction
 
 
 class ChannelAdminLogEventActionChangeEmojiStickerSet(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionChangeEmojiStickerSet#46d840ab prev_stickerset:InputStickerSet new_stickerset:InputStickerSet = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionChangeEmojiStickerSet#46d840ab`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_stickerset", "new_stickerset")
     CONSTRUCTOR_ID = 0x46D840AB
@@ -25602,7 +25602,7 @@ class ChannelAdminLogEventActionChangeEmojiStickerSet(TypeChannelAdminLogEventAc
 
 
 class ChannelAdminLogEventActionToggleSignatureProfiles(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleSignatureProfiles#60a79c79 new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleSignatureProfiles#60a79c79`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0x60A79C79
@@ -25624,7 +25624,7 @@ class ChannelAdminLogEventActionToggleSignatureProfiles(TypeChannelAdminLogEvent
 
 
 class ChannelAdminLogEventActionParticipantSubExtend(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantSubExtend#64642db3 prev_participant:ChannelParticipant new_participant:ChannelParticipant = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantSubExtend#64642db3`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("prev_participant", "new_participant")
     CONSTRUCTOR_ID = 0x64642DB3
@@ -25649,7 +25649,7 @@ class ChannelAdminLogEventActionParticipantSubExtend(TypeChannelAdminLogEventAct
 
 
 class ChannelAdminLogEventActionToggleAutotranslation(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionToggleAutotranslation#c517f77e new_value:Bool = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionToggleAutotranslation#c517f77e`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("new_value",)
     CONSTRUCTOR_ID = 0xC517F77E
@@ -25671,7 +25671,7 @@ class ChannelAdminLogEventActionToggleAutotranslation(TypeChannelAdminLogEventAc
 
 
 class ChannelAdminLogEventActionParticipantEditRank(TypeChannelAdminLogEventAction):
-    """``channelAdminLogEventActionParticipantEditRank#5806b4ec user_id:long prev_rank:string new_rank:string = ChannelAdminLogEventAction``"""
+    """TL ``channelAdminLogEventActionParticipantEditRank#5806b4ec`` of type ``ChannelAdminLogEventAction``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "prev_rank", "new_rank")
     CONSTRUCTOR_ID = 0x5806B4EC
@@ -25698,7 +25698,7 @@ class ChannelAdminLogEventActionParticipantEditRank(TypeChannelAdminLogEventActi
 
 
 class ChannelAdminLogEvent(TypeChannelAdminLogEvent):
-    """``channelAdminLogEvent#1fad68cd id:long date:int user_id:long action:ChannelAdminLogEventAction = ChannelAdminLogEvent``"""
+    """TL ``channelAdminLogEvent#1fad68cd`` of type ``ChannelAdminLogEvent``; fields: ``_TL``."""
 
     __slots__ = ("id", "date", "user_id", "action")
     CONSTRUCTOR_ID = 0x1FAD68CD
@@ -25724,7 +25724,7 @@ class ChannelAdminLogEvent(TypeChannelAdminLogEvent):
 
 
 class ChannelAdminLogEventsFilter(TypeChannelAdminLogEventsFilter):
-    """``channelAdminLogEventsFilter#ea107ae4 flags:# join:flags.0?true leave:flags.1?true invite:flags.2?true ban:flags.3?true unban:flags.4?true kick:flags.5?true unkick:flags.6?true promote:flags.7?true demote:flags.8?true info:flags.9?true settings:flags.10?true pinned:flags.11?true edit:flags.12?true delete:flags.13?true group_call:flags.14?true invites:flags.15?true send:flags.16?true forums:flags.17?true sub_extend:flags.18?true edit_rank:flags.19?true = ChannelAdminLogEventsFilter``"""
+    """TL ``channelAdminLogEventsFilter#ea107ae4`` of type ``ChannelAdminLogEventsFilter``; fields: ``_TL``."""
 
     __slots__ = ("join", "leave", "invite", "ban", "unban", "kick", "unkick", "promote", "demote", "info", "settings", "pinned", "edit", "delete", "group_call", "invites", "send", "forums", "sub_extend", "edit_rank")
     CONSTRUCTOR_ID = 0xEA107AE4
@@ -25786,7 +25786,7 @@ class ChannelAdminLogEventsFilter(TypeChannelAdminLogEventsFilter):
 
 
 class PopularContact(TypePopularContact):
-    """``popularContact#5ce14175 client_id:long importers:int = PopularContact``"""
+    """TL ``popularContact#5ce14175`` of type ``PopularContact``; fields: ``_TL``."""
 
     __slots__ = ("client_id", "importers")
     CONSTRUCTOR_ID = 0x5CE14175
@@ -25808,7 +25808,7 @@ class PopularContact(TypePopularContact):
 
 
 class RecentMeUrlUnknown(TypeRecentMeUrl):
-    """``recentMeUrlUnknown#46e1d13d url:string = RecentMeUrl``"""
+    """TL ``recentMeUrlUnknown#46e1d13d`` of type ``RecentMeUrl``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x46E1D13D
@@ -25830,7 +25830,7 @@ class RecentMeUrlUnknown(TypeRecentMeUrl):
 
 
 class RecentMeUrlUser(TypeRecentMeUrl):
-    """``recentMeUrlUser#b92c09e2 url:string user_id:long = RecentMeUrl``"""
+    """TL ``recentMeUrlUser#b92c09e2`` of type ``RecentMeUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "user_id")
     CONSTRUCTOR_ID = 0xB92C09E2
@@ -25855,7 +25855,7 @@ class RecentMeUrlUser(TypeRecentMeUrl):
 
 
 class RecentMeUrlChat(TypeRecentMeUrl):
-    """``recentMeUrlChat#b2da71d2 url:string chat_id:long = RecentMeUrl``"""
+    """TL ``recentMeUrlChat#b2da71d2`` of type ``RecentMeUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "chat_id")
     CONSTRUCTOR_ID = 0xB2DA71D2
@@ -25880,7 +25880,7 @@ class RecentMeUrlChat(TypeRecentMeUrl):
 
 
 class RecentMeUrlChatInvite(TypeRecentMeUrl):
-    """``recentMeUrlChatInvite#eb49081d url:string chat_invite:ChatInvite = RecentMeUrl``"""
+    """TL ``recentMeUrlChatInvite#eb49081d`` of type ``RecentMeUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "chat_invite")
     CONSTRUCTOR_ID = 0xEB49081D
@@ -25905,7 +25905,7 @@ class RecentMeUrlChatInvite(TypeRecentMeUrl):
 
 
 class RecentMeUrlStickerSet(TypeRecentMeUrl):
-    """``recentMeUrlStickerSet#bc0a57dc url:string set:StickerSetCovered = RecentMeUrl``"""
+    """TL ``recentMeUrlStickerSet#bc0a57dc`` of type ``RecentMeUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "set")
     CONSTRUCTOR_ID = 0xBC0A57DC
@@ -25930,7 +25930,7 @@ class RecentMeUrlStickerSet(TypeRecentMeUrl):
 
 
 class InputSingleMedia(TypeInputSingleMedia):
-    """``inputSingleMedia#1cc6e91f flags:# media:InputMedia random_id:long message:string entities:flags.0?Vector<MessageEntity> = InputSingleMedia``"""
+    """TL ``inputSingleMedia#1cc6e91f`` of type ``InputSingleMedia``; fields: ``_TL``."""
 
     __slots__ = ("media", "random_id", "message", "entities")
     CONSTRUCTOR_ID = 0x1CC6E91F
@@ -25965,7 +25965,7 @@ class InputSingleMedia(TypeInputSingleMedia):
 
 
 class WebAuthorization(TypeWebAuthorization):
-    """``webAuthorization#a6f8f452 hash:long bot_id:long domain:string browser:string platform:string date_created:int date_active:int ip:string region:string = WebAuthorization``"""
+    """TL ``webAuthorization#a6f8f452`` of type ``WebAuthorization``; fields: ``_TL``."""
 
     __slots__ = ("hash", "bot_id", "domain", "browser", "platform", "date_created", "date_active", "ip", "region")
     CONSTRUCTOR_ID = 0xA6F8F452
@@ -26006,7 +26006,7 @@ class WebAuthorization(TypeWebAuthorization):
 
 
 class InputMessageID(TypeInputMessage):
-    """``inputMessageID#a676a322 id:int = InputMessage``"""
+    """TL ``inputMessageID#a676a322`` of type ``InputMessage``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xA676A322
@@ -26027,7 +26027,7 @@ class InputMessageID(TypeInputMessage):
 
 
 class InputMessageReplyTo(TypeInputMessage):
-    """``inputMessageReplyTo#bad88395 id:int = InputMessage``"""
+    """TL ``inputMessageReplyTo#bad88395`` of type ``InputMessage``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xBAD88395
@@ -26048,7 +26048,7 @@ class InputMessageReplyTo(TypeInputMessage):
 
 
 class InputMessagePinned(TypeInputMessage):
-    """``inputMessagePinned#86872538 = InputMessage``"""
+    """TL ``inputMessagePinned#86872538`` of type ``InputMessage``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x86872538
@@ -26068,7 +26068,7 @@ class InputMessagePinned(TypeInputMessage):
 
 
 class InputMessageCallbackQuery(TypeInputMessage):
-    """``inputMessageCallbackQuery#acfa1a7e id:int query_id:long = InputMessage``"""
+    """TL ``inputMessageCallbackQuery#acfa1a7e`` of type ``InputMessage``; fields: ``_TL``."""
 
     __slots__ = ("id", "query_id")
     CONSTRUCTOR_ID = 0xACFA1A7E
@@ -26090,7 +26090,7 @@ class InputMessageCallbackQuery(TypeInputMessage):
 
 
 class InputDialogPeer(TypeInputDialogPeer):
-    """``inputDialogPeer#fcaafeb7 peer:InputPeer = InputDialogPeer``"""
+    """TL ``inputDialogPeer#fcaafeb7`` of type ``InputDialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xFCAAFEB7
@@ -26112,7 +26112,7 @@ class InputDialogPeer(TypeInputDialogPeer):
 
 
 class InputDialogPeerFolder(TypeInputDialogPeer):
-    """``inputDialogPeerFolder#64600527 folder_id:int = InputDialogPeer``"""
+    """TL ``inputDialogPeerFolder#64600527`` of type ``InputDialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("folder_id",)
     CONSTRUCTOR_ID = 0x64600527
@@ -26133,7 +26133,7 @@ class InputDialogPeerFolder(TypeInputDialogPeer):
 
 
 class InputDialogPeerCommunity(TypeInputDialogPeer):
-    """``inputDialogPeerCommunity#69ef72c4 community:InputChannel = InputDialogPeer``"""
+    """TL ``inputDialogPeerCommunity#69ef72c4`` of type ``InputDialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("community",)
     CONSTRUCTOR_ID = 0x69EF72C4
@@ -26155,7 +26155,7 @@ class InputDialogPeerCommunity(TypeInputDialogPeer):
 
 
 class DialogPeer(TypeDialogPeer):
-    """``dialogPeer#e56dbf05 peer:Peer = DialogPeer``"""
+    """TL ``dialogPeer#e56dbf05`` of type ``DialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xE56DBF05
@@ -26177,7 +26177,7 @@ class DialogPeer(TypeDialogPeer):
 
 
 class DialogPeerFolder(TypeDialogPeer):
-    """``dialogPeerFolder#514519e2 folder_id:int = DialogPeer``"""
+    """TL ``dialogPeerFolder#514519e2`` of type ``DialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("folder_id",)
     CONSTRUCTOR_ID = 0x514519E2
@@ -26198,7 +26198,7 @@ class DialogPeerFolder(TypeDialogPeer):
 
 
 class DialogPeerCommunity(TypeDialogPeer):
-    """``dialogPeerCommunity#2f65c8e4 community_id:long = DialogPeer``"""
+    """TL ``dialogPeerCommunity#2f65c8e4`` of type ``DialogPeer``; fields: ``_TL``."""
 
     __slots__ = ("community_id",)
     CONSTRUCTOR_ID = 0x2F65C8E4
@@ -26219,7 +26219,7 @@ class DialogPeerCommunity(TypeDialogPeer):
 
 
 class FileHash(TypeFileHash):
-    """``fileHash#f39b035c offset:long limit:int hash:bytes = FileHash``"""
+    """TL ``fileHash#f39b035c`` of type ``FileHash``; fields: ``_TL``."""
 
     __slots__ = ("offset", "limit", "hash")
     CONSTRUCTOR_ID = 0xF39B035C
@@ -26244,7 +26244,7 @@ class FileHash(TypeFileHash):
 
 
 class InputClientProxy(TypeInputClientProxy):
-    """``inputClientProxy#75588b3f address:string port:int = InputClientProxy``"""
+    """TL ``inputClientProxy#75588b3f`` of type ``InputClientProxy``; fields: ``_TL``."""
 
     __slots__ = ("address", "port")
     CONSTRUCTOR_ID = 0x75588B3F
@@ -26269,7 +26269,7 @@ class InputClientProxy(TypeInputClientProxy):
 
 
 class InputSecureFileUploaded(TypeInputSecureFile):
-    """``inputSecureFileUploaded#3334b0f0 id:long parts:int md5_checksum:string file_hash:bytes secret:bytes = InputSecureFile``"""
+    """TL ``inputSecureFileUploaded#3334b0f0`` of type ``InputSecureFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "parts", "md5_checksum", "file_hash", "secret")
     CONSTRUCTOR_ID = 0x3334B0F0
@@ -26300,7 +26300,7 @@ class InputSecureFileUploaded(TypeInputSecureFile):
 
 
 class InputSecureFile(TypeInputSecureFile):
-    """``inputSecureFile#5367e5be id:long access_hash:long = InputSecureFile``"""
+    """TL ``inputSecureFile#5367e5be`` of type ``InputSecureFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x5367E5BE
@@ -26322,7 +26322,7 @@ class InputSecureFile(TypeInputSecureFile):
 
 
 class SecureFileEmpty(TypeSecureFile):
-    """``secureFileEmpty#64199744 = SecureFile``"""
+    """TL ``secureFileEmpty#64199744`` of type ``SecureFile``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x64199744
@@ -26342,7 +26342,7 @@ class SecureFileEmpty(TypeSecureFile):
 
 
 class SecureFile(TypeSecureFile):
-    """``secureFile#7d09c27e id:long access_hash:long size:long dc_id:int date:int file_hash:bytes secret:bytes = SecureFile``"""
+    """TL ``secureFile#7d09c27e`` of type ``SecureFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "size", "dc_id", "date", "file_hash", "secret")
     CONSTRUCTOR_ID = 0x7D09C27E
@@ -26373,7 +26373,7 @@ class SecureFile(TypeSecureFile):
 
 
 class SecureData(TypeSecureData):
-    """``secureData#8aeabec3 data:bytes data_hash:bytes secret:bytes = SecureData``"""
+    """TL ``secureData#8aeabec3`` of type ``SecureData``; fields: ``_TL``."""
 
     __slots__ = ("data", "data_hash", "secret")
     CONSTRUCTOR_ID = 0x8AEABEC3
@@ -26401,7 +26401,7 @@ class SecureData(TypeSecureData):
 
 
 class SecurePlainPhone(TypeSecurePlainData):
-    """``securePlainPhone#7d6099dd phone:string = SecurePlainData``"""
+    """TL ``securePlainPhone#7d6099dd`` of type ``SecurePlainData``; fields: ``_TL``."""
 
     __slots__ = ("phone",)
     CONSTRUCTOR_ID = 0x7D6099DD
@@ -26423,7 +26423,7 @@ class SecurePlainPhone(TypeSecurePlainData):
 
 
 class SecurePlainEmail(TypeSecurePlainData):
-    """``securePlainEmail#21ec5a5f email:string = SecurePlainData``"""
+    """TL ``securePlainEmail#21ec5a5f`` of type ``SecurePlainData``; fields: ``_TL``."""
 
     __slots__ = ("email",)
     CONSTRUCTOR_ID = 0x21EC5A5F
@@ -26445,7 +26445,7 @@ class SecurePlainEmail(TypeSecurePlainData):
 
 
 class SecureValueTypePersonalDetails(TypeSecureValueType):
-    """``secureValueTypePersonalDetails#9d2a81e3 = SecureValueType``"""
+    """TL ``secureValueTypePersonalDetails#9d2a81e3`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9D2A81E3
@@ -26465,7 +26465,7 @@ class SecureValueTypePersonalDetails(TypeSecureValueType):
 
 
 class SecureValueTypePassport(TypeSecureValueType):
-    """``secureValueTypePassport#3dac6a00 = SecureValueType``"""
+    """TL ``secureValueTypePassport#3dac6a00`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3DAC6A00
@@ -26485,7 +26485,7 @@ class SecureValueTypePassport(TypeSecureValueType):
 
 
 class SecureValueTypeDriverLicense(TypeSecureValueType):
-    """``secureValueTypeDriverLicense#06e425c4 = SecureValueType``"""
+    """TL ``secureValueTypeDriverLicense#06e425c4`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x06E425C4
@@ -26505,7 +26505,7 @@ class SecureValueTypeDriverLicense(TypeSecureValueType):
 
 
 class SecureValueTypeIdentityCard(TypeSecureValueType):
-    """``secureValueTypeIdentityCard#a0d0744b = SecureValueType``"""
+    """TL ``secureValueTypeIdentityCard#a0d0744b`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA0D0744B
@@ -26525,7 +26525,7 @@ class SecureValueTypeIdentityCard(TypeSecureValueType):
 
 
 class SecureValueTypeInternalPassport(TypeSecureValueType):
-    """``secureValueTypeInternalPassport#99a48f23 = SecureValueType``"""
+    """TL ``secureValueTypeInternalPassport#99a48f23`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x99A48F23
@@ -26545,7 +26545,7 @@ class SecureValueTypeInternalPassport(TypeSecureValueType):
 
 
 class SecureValueTypeAddress(TypeSecureValueType):
-    """``secureValueTypeAddress#cbe31e26 = SecureValueType``"""
+    """TL ``secureValueTypeAddress#cbe31e26`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xCBE31E26
@@ -26565,7 +26565,7 @@ class SecureValueTypeAddress(TypeSecureValueType):
 
 
 class SecureValueTypeUtilityBill(TypeSecureValueType):
-    """``secureValueTypeUtilityBill#fc36954e = SecureValueType``"""
+    """TL ``secureValueTypeUtilityBill#fc36954e`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFC36954E
@@ -26585,7 +26585,7 @@ class SecureValueTypeUtilityBill(TypeSecureValueType):
 
 
 class SecureValueTypeBankStatement(TypeSecureValueType):
-    """``secureValueTypeBankStatement#89137c0d = SecureValueType``"""
+    """TL ``secureValueTypeBankStatement#89137c0d`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x89137C0D
@@ -26605,7 +26605,7 @@ class SecureValueTypeBankStatement(TypeSecureValueType):
 
 
 class SecureValueTypeRentalAgreement(TypeSecureValueType):
-    """``secureValueTypeRentalAgreement#8b883488 = SecureValueType``"""
+    """TL ``secureValueTypeRentalAgreement#8b883488`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8B883488
@@ -26625,7 +26625,7 @@ class SecureValueTypeRentalAgreement(TypeSecureValueType):
 
 
 class SecureValueTypePassportRegistration(TypeSecureValueType):
-    """``secureValueTypePassportRegistration#99e3806a = SecureValueType``"""
+    """TL ``secureValueTypePassportRegistration#99e3806a`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x99E3806A
@@ -26645,7 +26645,7 @@ class SecureValueTypePassportRegistration(TypeSecureValueType):
 
 
 class SecureValueTypeTemporaryRegistration(TypeSecureValueType):
-    """``secureValueTypeTemporaryRegistration#ea02ec33 = SecureValueType``"""
+    """TL ``secureValueTypeTemporaryRegistration#ea02ec33`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEA02EC33
@@ -26665,7 +26665,7 @@ class SecureValueTypeTemporaryRegistration(TypeSecureValueType):
 
 
 class SecureValueTypePhone(TypeSecureValueType):
-    """``secureValueTypePhone#b320aadb = SecureValueType``"""
+    """TL ``secureValueTypePhone#b320aadb`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB320AADB
@@ -26685,7 +26685,7 @@ class SecureValueTypePhone(TypeSecureValueType):
 
 
 class SecureValueTypeEmail(TypeSecureValueType):
-    """``secureValueTypeEmail#8e3ca7ee = SecureValueType``"""
+    """TL ``secureValueTypeEmail#8e3ca7ee`` of type ``SecureValueType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8E3CA7EE
@@ -26705,7 +26705,7 @@ class SecureValueTypeEmail(TypeSecureValueType):
 
 
 class SecureValue(TypeSecureValue):
-    """``secureValue#187fa0ca flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?SecureFile reverse_side:flags.2?SecureFile selfie:flags.3?SecureFile translation:flags.6?Vector<SecureFile> files:flags.4?Vector<SecureFile> plain_data:flags.5?SecurePlainData hash:bytes = SecureValue``"""
+    """TL ``secureValue#187fa0ca`` of type ``SecureValue``; fields: ``_TL``."""
 
     __slots__ = ("type", "data", "front_side", "reverse_side", "selfie", "translation", "files", "plain_data", "hash")
     CONSTRUCTOR_ID = 0x187FA0CA
@@ -26761,7 +26761,7 @@ class SecureValue(TypeSecureValue):
 
 
 class InputSecureValue(TypeInputSecureValue):
-    """``inputSecureValue#db21d0a7 flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?InputSecureFile reverse_side:flags.2?InputSecureFile selfie:flags.3?InputSecureFile translation:flags.6?Vector<InputSecureFile> files:flags.4?Vector<InputSecureFile> plain_data:flags.5?SecurePlainData = InputSecureValue``"""
+    """TL ``inputSecureValue#db21d0a7`` of type ``InputSecureValue``; fields: ``_TL``."""
 
     __slots__ = ("type", "data", "front_side", "reverse_side", "selfie", "translation", "files", "plain_data")
     CONSTRUCTOR_ID = 0xDB21D0A7
@@ -26814,7 +26814,7 @@ class InputSecureValue(TypeInputSecureValue):
 
 
 class SecureValueHash(TypeSecureValueHash):
-    """``secureValueHash#ed1ecdb0 type:SecureValueType hash:bytes = SecureValueHash``"""
+    """TL ``secureValueHash#ed1ecdb0`` of type ``SecureValueHash``; fields: ``_TL``."""
 
     __slots__ = ("type", "hash")
     CONSTRUCTOR_ID = 0xED1ECDB0
@@ -26839,7 +26839,7 @@ class SecureValueHash(TypeSecureValueHash):
 
 
 class SecureValueErrorData(TypeSecureValueError):
-    """``secureValueErrorData#e8a40bd9 type:SecureValueType data_hash:bytes field:string text:string = SecureValueError``"""
+    """TL ``secureValueErrorData#e8a40bd9`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "data_hash", "field", "text")
     CONSTRUCTOR_ID = 0xE8A40BD9
@@ -26870,7 +26870,7 @@ class SecureValueErrorData(TypeSecureValueError):
 
 
 class SecureValueErrorFrontSide(TypeSecureValueError):
-    """``secureValueErrorFrontSide#00be3dfa type:SecureValueType file_hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueErrorFrontSide#00be3dfa`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0x00BE3DFA
@@ -26898,7 +26898,7 @@ class SecureValueErrorFrontSide(TypeSecureValueError):
 
 
 class SecureValueErrorReverseSide(TypeSecureValueError):
-    """``secureValueErrorReverseSide#868a2aa5 type:SecureValueType file_hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueErrorReverseSide#868a2aa5`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0x868A2AA5
@@ -26926,7 +26926,7 @@ class SecureValueErrorReverseSide(TypeSecureValueError):
 
 
 class SecureValueErrorSelfie(TypeSecureValueError):
-    """``secureValueErrorSelfie#e537ced6 type:SecureValueType file_hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueErrorSelfie#e537ced6`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0xE537CED6
@@ -26954,7 +26954,7 @@ class SecureValueErrorSelfie(TypeSecureValueError):
 
 
 class SecureValueErrorFile(TypeSecureValueError):
-    """``secureValueErrorFile#7a700873 type:SecureValueType file_hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueErrorFile#7a700873`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0x7A700873
@@ -26982,7 +26982,7 @@ class SecureValueErrorFile(TypeSecureValueError):
 
 
 class SecureValueErrorFiles(TypeSecureValueError):
-    """``secureValueErrorFiles#666220e9 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError``"""
+    """TL ``secureValueErrorFiles#666220e9`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0x666220E9
@@ -27010,7 +27010,7 @@ class SecureValueErrorFiles(TypeSecureValueError):
 
 
 class SecureValueError(TypeSecureValueError):
-    """``secureValueError#869d758f type:SecureValueType hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueError#869d758f`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "hash", "text")
     CONSTRUCTOR_ID = 0x869D758F
@@ -27038,7 +27038,7 @@ class SecureValueError(TypeSecureValueError):
 
 
 class SecureValueErrorTranslationFile(TypeSecureValueError):
-    """``secureValueErrorTranslationFile#a1144770 type:SecureValueType file_hash:bytes text:string = SecureValueError``"""
+    """TL ``secureValueErrorTranslationFile#a1144770`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0xA1144770
@@ -27066,7 +27066,7 @@ class SecureValueErrorTranslationFile(TypeSecureValueError):
 
 
 class SecureValueErrorTranslationFiles(TypeSecureValueError):
-    """``secureValueErrorTranslationFiles#34636dd8 type:SecureValueType file_hash:Vector<bytes> text:string = SecureValueError``"""
+    """TL ``secureValueErrorTranslationFiles#34636dd8`` of type ``SecureValueError``; fields: ``_TL``."""
 
     __slots__ = ("type", "file_hash", "text")
     CONSTRUCTOR_ID = 0x34636DD8
@@ -27094,7 +27094,7 @@ class SecureValueErrorTranslationFiles(TypeSecureValueError):
 
 
 class SecureCredentialsEncrypted(TypeSecureCredentialsEncrypted):
-    """``secureCredentialsEncrypted#33f0ea47 data:bytes hash:bytes secret:bytes = SecureCredentialsEncrypted``"""
+    """TL ``secureCredentialsEncrypted#33f0ea47`` of type ``SecureCredentialsEncrypted``; fields: ``_TL``."""
 
     __slots__ = ("data", "hash", "secret")
     CONSTRUCTOR_ID = 0x33F0EA47
@@ -27122,7 +27122,7 @@ class SecureCredentialsEncrypted(TypeSecureCredentialsEncrypted):
 
 
 class SavedPhoneContact(TypeSavedContact):
-    """``savedPhoneContact#1142bd56 phone:string first_name:string last_name:string date:int = SavedContact``"""
+    """TL ``savedPhoneContact#1142bd56`` of type ``SavedContact``; fields: ``_TL``."""
 
     __slots__ = ("phone", "first_name", "last_name", "date")
     CONSTRUCTOR_ID = 0x1142BD56
@@ -27153,7 +27153,7 @@ class SavedPhoneContact(TypeSavedContact):
 
 
 class PasswordKdfAlgoUnknown(TypePasswordKdfAlgo):
-    """``passwordKdfAlgoUnknown#d45ab096 = PasswordKdfAlgo``"""
+    """TL ``passwordKdfAlgoUnknown#d45ab096`` of type ``PasswordKdfAlgo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD45AB096
@@ -27173,7 +27173,7 @@ class PasswordKdfAlgoUnknown(TypePasswordKdfAlgo):
 
 
 class PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(TypePasswordKdfAlgo):
-    """``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a salt1:bytes salt2:bytes g:int p:bytes = PasswordKdfAlgo``"""
+    """TL ``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow#3a912d4a`` of type ``PasswordKdfAlgo``; fields: ``_TL``."""
 
     __slots__ = ("salt1", "salt2", "g", "p")
     CONSTRUCTOR_ID = 0x3A912D4A
@@ -27204,7 +27204,7 @@ class PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(TypePass
 
 
 class SecurePasswordKdfAlgoUnknown(TypeSecurePasswordKdfAlgo):
-    """``securePasswordKdfAlgoUnknown#004a8537 = SecurePasswordKdfAlgo``"""
+    """TL ``securePasswordKdfAlgoUnknown#004a8537`` of type ``SecurePasswordKdfAlgo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x004A8537
@@ -27224,7 +27224,7 @@ class SecurePasswordKdfAlgoUnknown(TypeSecurePasswordKdfAlgo):
 
 
 class SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000(TypeSecurePasswordKdfAlgo):
-    """``securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0 salt:bytes = SecurePasswordKdfAlgo``"""
+    """TL ``securePasswordKdfAlgoPBKDF2HMACSHA512iter100000#bbf2dda0`` of type ``SecurePasswordKdfAlgo``; fields: ``_TL``."""
 
     __slots__ = ("salt",)
     CONSTRUCTOR_ID = 0xBBF2DDA0
@@ -27246,7 +27246,7 @@ class SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000(TypeSecurePasswordKdfAlgo)
 
 
 class SecurePasswordKdfAlgoSHA512(TypeSecurePasswordKdfAlgo):
-    """``securePasswordKdfAlgoSHA512#86471d92 salt:bytes = SecurePasswordKdfAlgo``"""
+    """TL ``securePasswordKdfAlgoSHA512#86471d92`` of type ``SecurePasswordKdfAlgo``; fields: ``_TL``."""
 
     __slots__ = ("salt",)
     CONSTRUCTOR_ID = 0x86471D92
@@ -27268,7 +27268,7 @@ class SecurePasswordKdfAlgoSHA512(TypeSecurePasswordKdfAlgo):
 
 
 class SecureSecretSettings(TypeSecureSecretSettings):
-    """``secureSecretSettings#1527bcac secure_algo:SecurePasswordKdfAlgo secure_secret:bytes secure_secret_id:long = SecureSecretSettings``"""
+    """TL ``secureSecretSettings#1527bcac`` of type ``SecureSecretSettings``; fields: ``_TL``."""
 
     __slots__ = ("secure_algo", "secure_secret", "secure_secret_id")
     CONSTRUCTOR_ID = 0x1527BCAC
@@ -27296,7 +27296,7 @@ class SecureSecretSettings(TypeSecureSecretSettings):
 
 
 class InputCheckPasswordEmpty(TypeInputCheckPasswordSRP):
-    """``inputCheckPasswordEmpty#9880f658 = InputCheckPasswordSRP``"""
+    """TL ``inputCheckPasswordEmpty#9880f658`` of type ``InputCheckPasswordSRP``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9880F658
@@ -27316,7 +27316,7 @@ class InputCheckPasswordEmpty(TypeInputCheckPasswordSRP):
 
 
 class InputCheckPasswordSRP(TypeInputCheckPasswordSRP):
-    """``inputCheckPasswordSRP#d27ff082 srp_id:long A:bytes M1:bytes = InputCheckPasswordSRP``"""
+    """TL ``inputCheckPasswordSRP#d27ff082`` of type ``InputCheckPasswordSRP``; fields: ``_TL``."""
 
     __slots__ = ("srp_id", "A", "M1")
     CONSTRUCTOR_ID = 0xD27FF082
@@ -27343,7 +27343,7 @@ class InputCheckPasswordSRP(TypeInputCheckPasswordSRP):
 
 
 class SecureRequiredType(TypeSecureRequiredType):
-    """``secureRequiredType#829d99da flags:# native_names:flags.0?true selfie_required:flags.1?true translation_required:flags.2?true type:SecureValueType = SecureRequiredType``"""
+    """TL ``secureRequiredType#829d99da`` of type ``SecureRequiredType``; fields: ``_TL``."""
 
     __slots__ = ("native_names", "selfie_required", "translation_required", "type")
     CONSTRUCTOR_ID = 0x829D99DA
@@ -27374,7 +27374,7 @@ class SecureRequiredType(TypeSecureRequiredType):
 
 
 class SecureRequiredTypeOneOf(TypeSecureRequiredType):
-    """``secureRequiredTypeOneOf#027477b4 types:Vector<SecureRequiredType> = SecureRequiredType``"""
+    """TL ``secureRequiredTypeOneOf#027477b4`` of type ``SecureRequiredType``; fields: ``_TL``."""
 
     __slots__ = ("types",)
     CONSTRUCTOR_ID = 0x027477B4
@@ -27396,7 +27396,7 @@ class SecureRequiredTypeOneOf(TypeSecureRequiredType):
 
 
 class InputAppEvent(TypeInputAppEvent):
-    """``inputAppEvent#1d1b1245 time:double type:string peer:long data:JSONValue = InputAppEvent``"""
+    """TL ``inputAppEvent#1d1b1245`` of type ``InputAppEvent``; fields: ``_TL``."""
 
     __slots__ = ("time", "type", "peer", "data")
     CONSTRUCTOR_ID = 0x1D1B1245
@@ -27426,7 +27426,7 @@ class InputAppEvent(TypeInputAppEvent):
 
 
 class JsonObjectValue(TypeJSONObjectValue):
-    """``jsonObjectValue#c0de1bd9 key:string value:JSONValue = JSONObjectValue``"""
+    """TL ``jsonObjectValue#c0de1bd9`` of type ``JSONObjectValue``; fields: ``_TL``."""
 
     __slots__ = ("key", "value")
     CONSTRUCTOR_ID = 0xC0DE1BD9
@@ -27451,7 +27451,7 @@ class JsonObjectValue(TypeJSONObjectValue):
 
 
 class JsonNull(TypeJSONValue):
-    """``jsonNull#3f6d7b68 = JSONValue``"""
+    """TL ``jsonNull#3f6d7b68`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3F6D7B68
@@ -27471,7 +27471,7 @@ class JsonNull(TypeJSONValue):
 
 
 class JsonBool(TypeJSONValue):
-    """``jsonBool#c7345e6a value:Bool = JSONValue``"""
+    """TL ``jsonBool#c7345e6a`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ("value",)
     CONSTRUCTOR_ID = 0xC7345E6A
@@ -27493,7 +27493,7 @@ class JsonBool(TypeJSONValue):
 
 
 class JsonNumber(TypeJSONValue):
-    """``jsonNumber#2be0dfa4 value:double = JSONValue``"""
+    """TL ``jsonNumber#2be0dfa4`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ("value",)
     CONSTRUCTOR_ID = 0x2BE0DFA4
@@ -27514,7 +27514,7 @@ class JsonNumber(TypeJSONValue):
 
 
 class JsonString(TypeJSONValue):
-    """``jsonString#b71e767a value:string = JSONValue``"""
+    """TL ``jsonString#b71e767a`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ("value",)
     CONSTRUCTOR_ID = 0xB71E767A
@@ -27536,7 +27536,7 @@ class JsonString(TypeJSONValue):
 
 
 class JsonArray(TypeJSONValue):
-    """``jsonArray#f7444763 value:Vector<JSONValue> = JSONValue``"""
+    """TL ``jsonArray#f7444763`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ("value",)
     CONSTRUCTOR_ID = 0xF7444763
@@ -27558,7 +27558,7 @@ class JsonArray(TypeJSONValue):
 
 
 class JsonObject(TypeJSONValue):
-    """``jsonObject#99c1d49d value:Vector<JSONObjectValue> = JSONValue``"""
+    """TL ``jsonObject#99c1d49d`` of type ``JSONValue``; fields: ``_TL``."""
 
     __slots__ = ("value",)
     CONSTRUCTOR_ID = 0x99C1D49D
@@ -27580,7 +27580,7 @@ class JsonObject(TypeJSONValue):
 
 
 class PageTableCell(TypePageTableCell):
-    """``pageTableCell#34566b6a flags:# header:flags.0?true align_center:flags.3?true align_right:flags.4?true valign_middle:flags.5?true valign_bottom:flags.6?true text:flags.7?RichText colspan:flags.1?int rowspan:flags.2?int = PageTableCell``"""
+    """TL ``pageTableCell#34566b6a`` of type ``PageTableCell``; fields: ``_TL``."""
 
     __slots__ = ("header", "align_center", "align_right", "valign_middle", "valign_bottom", "text", "colspan", "rowspan")
     CONSTRUCTOR_ID = 0x34566B6A
@@ -27624,7 +27624,7 @@ class PageTableCell(TypePageTableCell):
 
 
 class PageTableRow(TypePageTableRow):
-    """``pageTableRow#e0c0c5e5 cells:Vector<PageTableCell> = PageTableRow``"""
+    """TL ``pageTableRow#e0c0c5e5`` of type ``PageTableRow``; fields: ``_TL``."""
 
     __slots__ = ("cells",)
     CONSTRUCTOR_ID = 0xE0C0C5E5
@@ -27646,7 +27646,7 @@ class PageTableRow(TypePageTableRow):
 
 
 class PageCaption(TypePageCaption):
-    """``pageCaption#6f747657 text:RichText credit:RichText = PageCaption``"""
+    """TL ``pageCaption#6f747657`` of type ``PageCaption``; fields: ``_TL``."""
 
     __slots__ = ("text", "credit")
     CONSTRUCTOR_ID = 0x6F747657
@@ -27671,7 +27671,7 @@ class PageCaption(TypePageCaption):
 
 
 class PageListItemText(TypePageListItem):
-    """``pageListItemText#2f58683c flags:# checkbox:flags.0?true checked:flags.1?true text:RichText = PageListItem``"""
+    """TL ``pageListItemText#2f58683c`` of type ``PageListItem``; fields: ``_TL``."""
 
     __slots__ = ("checkbox", "checked", "text")
     CONSTRUCTOR_ID = 0x2F58683C
@@ -27700,7 +27700,7 @@ class PageListItemText(TypePageListItem):
 
 
 class PageListItemBlocks(TypePageListItem):
-    """``pageListItemBlocks#63ca67aa flags:# checkbox:flags.0?true checked:flags.1?true blocks:Vector<PageBlock> = PageListItem``"""
+    """TL ``pageListItemBlocks#63ca67aa`` of type ``PageListItem``; fields: ``_TL``."""
 
     __slots__ = ("checkbox", "checked", "blocks")
     CONSTRUCTOR_ID = 0x63CA67AA
@@ -27729,7 +27729,7 @@ class PageListItemBlocks(TypePageListItem):
 
 
 class PageListOrderedItemText(TypePageListOrderedItem):
-    """``pageListOrderedItemText#15031189 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string text:RichText value:flags.3?int type:flags.4?string = PageListOrderedItem``"""
+    """TL ``pageListOrderedItemText#15031189`` of type ``PageListOrderedItem``; fields: ``_TL``."""
 
     __slots__ = ("checkbox", "checked", "num", "text", "value", "type")
     CONSTRUCTOR_ID = 0x15031189
@@ -27770,7 +27770,7 @@ class PageListOrderedItemText(TypePageListOrderedItem):
 
 
 class PageListOrderedItemBlocks(TypePageListOrderedItem):
-    """``pageListOrderedItemBlocks#8ff2d5f0 flags:# checkbox:flags.0?true checked:flags.1?true num:flags.2?string blocks:Vector<PageBlock> value:flags.3?int type:flags.4?string = PageListOrderedItem``"""
+    """TL ``pageListOrderedItemBlocks#8ff2d5f0`` of type ``PageListOrderedItem``; fields: ``_TL``."""
 
     __slots__ = ("checkbox", "checked", "num", "blocks", "value", "type")
     CONSTRUCTOR_ID = 0x8FF2D5F0
@@ -27811,7 +27811,7 @@ class PageListOrderedItemBlocks(TypePageListOrderedItem):
 
 
 class PageRelatedArticle(TypePageRelatedArticle):
-    """``pageRelatedArticle#b390dc08 flags:# url:string webpage_id:long title:flags.0?string description:flags.1?string photo_id:flags.2?long author:flags.3?string published_date:flags.4?int = PageRelatedArticle``"""
+    """TL ``pageRelatedArticle#b390dc08`` of type ``PageRelatedArticle``; fields: ``_TL``."""
 
     __slots__ = ("url", "webpage_id", "title", "description", "photo_id", "author", "published_date")
     CONSTRUCTOR_ID = 0xB390DC08
@@ -27859,7 +27859,7 @@ class PageRelatedArticle(TypePageRelatedArticle):
 
 
 class Page(TypePage):
-    """``page#98657f0d flags:# part:flags.0?true rtl:flags.1?true v2:flags.2?true url:string blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> views:flags.3?int = Page``"""
+    """TL ``page#98657f0d`` of type ``Page``; fields: ``_TL``."""
 
     __slots__ = ("part", "rtl", "v2", "url", "blocks", "photos", "documents", "views")
     CONSTRUCTOR_ID = 0x98657F0D
@@ -27903,7 +27903,7 @@ class Page(TypePage):
 
 
 class PollAnswer(TypePollAnswer):
-    """``pollAnswer#4b7d786a flags:# text:TextWithEntities option:bytes media:flags.0?MessageMedia added_by:flags.1?Peer date:flags.1?int = PollAnswer``"""
+    """TL ``pollAnswer#4b7d786a`` of type ``PollAnswer``; fields: ``_TL``."""
 
     __slots__ = ("text", "option", "media", "added_by", "date")
     CONSTRUCTOR_ID = 0x4B7D786A
@@ -27943,7 +27943,7 @@ class PollAnswer(TypePollAnswer):
 
 
 class InputPollAnswer(TypePollAnswer):
-    """``inputPollAnswer#199fed96 flags:# text:TextWithEntities media:flags.0?InputMedia = PollAnswer``"""
+    """TL ``inputPollAnswer#199fed96`` of type ``PollAnswer``; fields: ``_TL``."""
 
     __slots__ = ("text", "media")
     CONSTRUCTOR_ID = 0x199FED96
@@ -27972,7 +27972,7 @@ class InputPollAnswer(TypePollAnswer):
 
 
 class Poll(TypePoll):
-    """``poll#966e2dbf id:long flags:# closed:flags.0?true public_voters:flags.1?true multiple_choice:flags.2?true quiz:flags.3?true open_answers:flags.6?true revoting_disabled:flags.7?true shuffle_answers:flags.8?true hide_results_until_close:flags.9?true creator:flags.10?true subscribers_only:flags.11?true question:TextWithEntities answers:Vector<PollAnswer> close_period:flags.4?int close_date:flags.5?int countries_iso2:flags.12?Vector<string> hash:long = Poll``"""
+    """TL ``poll#966e2dbf`` of type ``Poll``; fields: ``_TL``."""
 
     __slots__ = ("id", "closed", "public_voters", "multiple_choice", "quiz", "open_answers", "revoting_disabled", "shuffle_answers", "hide_results_until_close", "creator", "subscribers_only", "question", "answers", "close_period", "close_date", "countries_iso2", "hash")
     CONSTRUCTOR_ID = 0x966E2DBF
@@ -28036,7 +28036,7 @@ class Poll(TypePoll):
 
 
 class PollAnswerVoters(TypePollAnswerVoters):
-    """``pollAnswerVoters#3645230a flags:# chosen:flags.0?true correct:flags.1?true option:bytes voters:flags.2?int recent_voters:flags.2?Vector<Peer> = PollAnswerVoters``"""
+    """TL ``pollAnswerVoters#3645230a`` of type ``PollAnswerVoters``; fields: ``_TL``."""
 
     __slots__ = ("chosen", "correct", "option", "voters", "recent_voters")
     CONSTRUCTOR_ID = 0x3645230A
@@ -28073,7 +28073,7 @@ class PollAnswerVoters(TypePollAnswerVoters):
 
 
 class PollResults(TypePollResults):
-    """``pollResults#ba7bb15e flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia = PollResults``"""
+    """TL ``pollResults#ba7bb15e`` of type ``PollResults``; fields: ``_TL``."""
 
     __slots__ = ("min", "has_unread_votes", "can_view_stats", "results", "total_voters", "recent_voters", "solution", "solution_entities", "solution_media")
     CONSTRUCTOR_ID = 0xBA7BB15E
@@ -28125,7 +28125,7 @@ class PollResults(TypePollResults):
 
 
 class ChatOnlines(TypeChatOnlines):
-    """``chatOnlines#f041e250 onlines:int = ChatOnlines``"""
+    """TL ``chatOnlines#f041e250`` of type ``ChatOnlines``; fields: ``_TL``."""
 
     __slots__ = ("onlines",)
     CONSTRUCTOR_ID = 0xF041E250
@@ -28146,7 +28146,7 @@ class ChatOnlines(TypeChatOnlines):
 
 
 class StatsURL(TypeStatsURL):
-    """``statsURL#47a971e0 url:string = StatsURL``"""
+    """TL ``statsURL#47a971e0`` of type ``StatsURL``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x47A971E0
@@ -28168,7 +28168,7 @@ class StatsURL(TypeStatsURL):
 
 
 class ChatAdminRights(TypeChatAdminRights):
-    """``chatAdminRights#5fb224d5 flags:# change_info:flags.0?true post_messages:flags.1?true edit_messages:flags.2?true delete_messages:flags.3?true ban_users:flags.4?true invite_users:flags.5?true pin_messages:flags.7?true add_admins:flags.9?true anonymous:flags.10?true manage_call:flags.11?true other:flags.12?true manage_topics:flags.13?true post_stories:flags.14?true edit_stories:flags.15?true delete_stories:flags.16?true manage_direct_messages:flags.17?true manage_ranks:flags.18?true manage_linked_peers:flags.19?true manage_welcome_messages:flags.20?true = ChatAdminRights``"""
+    """TL ``chatAdminRights#5fb224d5`` of type ``ChatAdminRights``; fields: ``_TL``."""
 
     __slots__ = ("change_info", "post_messages", "edit_messages", "delete_messages", "ban_users", "invite_users", "pin_messages", "add_admins", "anonymous", "manage_call", "other", "manage_topics", "post_stories", "edit_stories", "delete_stories", "manage_direct_messages", "manage_ranks", "manage_linked_peers", "manage_welcome_messages")
     CONSTRUCTOR_ID = 0x5FB224D5
@@ -28228,7 +28228,7 @@ class ChatAdminRights(TypeChatAdminRights):
 
 
 class ChatBannedRights(TypeChatBannedRights):
-    """``chatBannedRights#9f120418 flags:# view_messages:flags.0?true send_messages:flags.1?true send_media:flags.2?true send_stickers:flags.3?true send_gifs:flags.4?true send_games:flags.5?true send_inline:flags.6?true embed_links:flags.7?true send_polls:flags.8?true change_info:flags.10?true invite_users:flags.15?true pin_messages:flags.17?true manage_topics:flags.18?true send_photos:flags.19?true send_videos:flags.20?true send_roundvideos:flags.21?true send_audios:flags.22?true send_voices:flags.23?true send_docs:flags.24?true send_plain:flags.25?true edit_rank:flags.26?true send_reactions:flags.27?true manage_linked_peers:flags.28?true until_date:int = ChatBannedRights``"""
+    """TL ``chatBannedRights#9f120418`` of type ``ChatBannedRights``; fields: ``_TL``."""
 
     __slots__ = ("view_messages", "send_messages", "send_media", "send_stickers", "send_gifs", "send_games", "send_inline", "embed_links", "send_polls", "change_info", "invite_users", "pin_messages", "manage_topics", "send_photos", "send_videos", "send_roundvideos", "send_audios", "send_voices", "send_docs", "send_plain", "edit_rank", "send_reactions", "manage_linked_peers", "until_date")
     CONSTRUCTOR_ID = 0x9F120418
@@ -28297,7 +28297,7 @@ class ChatBannedRights(TypeChatBannedRights):
 
 
 class InputWallPaper(TypeInputWallPaper):
-    """``inputWallPaper#e630b979 id:long access_hash:long = InputWallPaper``"""
+    """TL ``inputWallPaper#e630b979`` of type ``InputWallPaper``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0xE630B979
@@ -28319,7 +28319,7 @@ class InputWallPaper(TypeInputWallPaper):
 
 
 class InputWallPaperSlug(TypeInputWallPaper):
-    """``inputWallPaperSlug#72091c80 slug:string = InputWallPaper``"""
+    """TL ``inputWallPaperSlug#72091c80`` of type ``InputWallPaper``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x72091C80
@@ -28341,7 +28341,7 @@ class InputWallPaperSlug(TypeInputWallPaper):
 
 
 class InputWallPaperNoFile(TypeInputWallPaper):
-    """``inputWallPaperNoFile#967a462e id:long = InputWallPaper``"""
+    """TL ``inputWallPaperNoFile#967a462e`` of type ``InputWallPaper``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x967A462E
@@ -28362,7 +28362,7 @@ class InputWallPaperNoFile(TypeInputWallPaper):
 
 
 class CodeSettings(TypeCodeSettings):
-    """``codeSettings#ad253d78 flags:# allow_flashcall:flags.0?true current_number:flags.1?true allow_app_hash:flags.4?true allow_missed_call:flags.5?true allow_firebase:flags.7?true unknown_number:flags.9?true logout_tokens:flags.6?Vector<bytes> token:flags.8?string app_sandbox:flags.8?Bool = CodeSettings``"""
+    """TL ``codeSettings#ad253d78`` of type ``CodeSettings``; fields: ``_TL``."""
 
     __slots__ = ("allow_flashcall", "current_number", "allow_app_hash", "allow_missed_call", "allow_firebase", "unknown_number", "logout_tokens", "token", "app_sandbox")
     CONSTRUCTOR_ID = 0xAD253D78
@@ -28408,7 +28408,7 @@ class CodeSettings(TypeCodeSettings):
 
 
 class WallPaperSettings(TypeWallPaperSettings):
-    """``wallPaperSettings#372efcd0 flags:# blur:flags.1?true motion:flags.2?true background_color:flags.0?int second_background_color:flags.4?int third_background_color:flags.5?int fourth_background_color:flags.6?int intensity:flags.3?int rotation:flags.4?int emoticon:flags.7?string = WallPaperSettings``"""
+    """TL ``wallPaperSettings#372efcd0`` of type ``WallPaperSettings``; fields: ``_TL``."""
 
     __slots__ = ("blur", "motion", "background_color", "second_background_color", "third_background_color", "fourth_background_color", "intensity", "rotation", "emoticon")
     CONSTRUCTOR_ID = 0x372EFCD0
@@ -28462,7 +28462,7 @@ class WallPaperSettings(TypeWallPaperSettings):
 
 
 class AutoDownloadSettings(TypeAutoDownloadSettings):
-    """``autoDownloadSettings#baa57628 flags:# disabled:flags.0?true video_preload_large:flags.1?true audio_preload_next:flags.2?true phonecalls_less_data:flags.3?true stories_preload:flags.4?true photo_size_max:int video_size_max:long file_size_max:long video_upload_maxbitrate:int small_queue_active_operations_max:int large_queue_active_operations_max:int = AutoDownloadSettings``"""
+    """TL ``autoDownloadSettings#baa57628`` of type ``AutoDownloadSettings``; fields: ``_TL``."""
 
     __slots__ = ("disabled", "video_preload_large", "audio_preload_next", "phonecalls_less_data", "stories_preload", "photo_size_max", "video_size_max", "file_size_max", "video_upload_maxbitrate", "small_queue_active_operations_max", "large_queue_active_operations_max")
     CONSTRUCTOR_ID = 0xBAA57628
@@ -28500,7 +28500,7 @@ class AutoDownloadSettings(TypeAutoDownloadSettings):
 
 
 class EmojiKeyword(TypeEmojiKeyword):
-    """``emojiKeyword#d5b3b9f9 keyword:string emoticons:Vector<string> = EmojiKeyword``"""
+    """TL ``emojiKeyword#d5b3b9f9`` of type ``EmojiKeyword``; fields: ``_TL``."""
 
     __slots__ = ("keyword", "emoticons")
     CONSTRUCTOR_ID = 0xD5B3B9F9
@@ -28525,7 +28525,7 @@ class EmojiKeyword(TypeEmojiKeyword):
 
 
 class EmojiKeywordDeleted(TypeEmojiKeyword):
-    """``emojiKeywordDeleted#236df622 keyword:string emoticons:Vector<string> = EmojiKeyword``"""
+    """TL ``emojiKeywordDeleted#236df622`` of type ``EmojiKeyword``; fields: ``_TL``."""
 
     __slots__ = ("keyword", "emoticons")
     CONSTRUCTOR_ID = 0x236DF622
@@ -28550,7 +28550,7 @@ class EmojiKeywordDeleted(TypeEmojiKeyword):
 
 
 class EmojiKeywordsDifference(TypeEmojiKeywordsDifference):
-    """``emojiKeywordsDifference#5cc761bd lang_code:string from_version:int version:int keywords:Vector<EmojiKeyword> = EmojiKeywordsDifference``"""
+    """TL ``emojiKeywordsDifference#5cc761bd`` of type ``EmojiKeywordsDifference``; fields: ``_TL``."""
 
     __slots__ = ("lang_code", "from_version", "version", "keywords")
     CONSTRUCTOR_ID = 0x5CC761BD
@@ -28579,7 +28579,7 @@ class EmojiKeywordsDifference(TypeEmojiKeywordsDifference):
 
 
 class EmojiURL(TypeEmojiURL):
-    """``emojiURL#a575739d url:string = EmojiURL``"""
+    """TL ``emojiURL#a575739d`` of type ``EmojiURL``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xA575739D
@@ -28601,7 +28601,7 @@ class EmojiURL(TypeEmojiURL):
 
 
 class EmojiLanguage(TypeEmojiLanguage):
-    """``emojiLanguage#b3fb5361 lang_code:string = EmojiLanguage``"""
+    """TL ``emojiLanguage#b3fb5361`` of type ``EmojiLanguage``; fields: ``_TL``."""
 
     __slots__ = ("lang_code",)
     CONSTRUCTOR_ID = 0xB3FB5361
@@ -28623,7 +28623,7 @@ class EmojiLanguage(TypeEmojiLanguage):
 
 
 class Folder(TypeFolder):
-    """``folder#ff544e65 flags:# autofill_new_broadcasts:flags.0?true autofill_public_groups:flags.1?true autofill_new_correspondents:flags.2?true id:int title:string photo:flags.3?ChatPhoto = Folder``"""
+    """TL ``folder#ff544e65`` of type ``Folder``; fields: ``_TL``."""
 
     __slots__ = ("autofill_new_broadcasts", "autofill_public_groups", "autofill_new_correspondents", "id", "title", "photo")
     CONSTRUCTOR_ID = 0xFF544E65
@@ -28659,7 +28659,7 @@ class Folder(TypeFolder):
 
 
 class InputFolderPeer(TypeInputFolderPeer):
-    """``inputFolderPeer#fbd2c296 peer:InputPeer folder_id:int = InputFolderPeer``"""
+    """TL ``inputFolderPeer#fbd2c296`` of type ``InputFolderPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "folder_id")
     CONSTRUCTOR_ID = 0xFBD2C296
@@ -28684,7 +28684,7 @@ class InputFolderPeer(TypeInputFolderPeer):
 
 
 class FolderPeer(TypeFolderPeer):
-    """``folderPeer#e9baa668 peer:Peer folder_id:int = FolderPeer``"""
+    """TL ``folderPeer#e9baa668`` of type ``FolderPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "folder_id")
     CONSTRUCTOR_ID = 0xE9BAA668
@@ -28709,7 +28709,7 @@ class FolderPeer(TypeFolderPeer):
 
 
 class UrlAuthResultRequest(TypeUrlAuthResult):
-    """``urlAuthResultRequest#3cd623ec flags:# request_write_access:flags.0?true request_phone_number:flags.1?true match_codes_first:flags.5?true is_app:flags.6?true bot:User domain:string browser:flags.2?string platform:flags.2?string ip:flags.2?string region:flags.2?string match_codes:flags.3?Vector<string> user_id_hint:flags.4?long verified_app_name:flags.7?string = UrlAuthResult``"""
+    """TL ``urlAuthResultRequest#3cd623ec`` of type ``UrlAuthResult``; fields: ``_TL``."""
 
     __slots__ = ("request_write_access", "request_phone_number", "match_codes_first", "is_app", "bot", "domain", "browser", "platform", "ip", "region", "match_codes", "user_id_hint", "verified_app_name")
     CONSTRUCTOR_ID = 0x3CD623EC
@@ -28773,7 +28773,7 @@ class UrlAuthResultRequest(TypeUrlAuthResult):
 
 
 class UrlAuthResultAccepted(TypeUrlAuthResult):
-    """``urlAuthResultAccepted#623a8fa0 flags:# url:flags.0?string = UrlAuthResult``"""
+    """TL ``urlAuthResultAccepted#623a8fa0`` of type ``UrlAuthResult``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x623A8FA0
@@ -28799,7 +28799,7 @@ class UrlAuthResultAccepted(TypeUrlAuthResult):
 
 
 class UrlAuthResultDefault(TypeUrlAuthResult):
-    """``urlAuthResultDefault#a9d6db1f = UrlAuthResult``"""
+    """TL ``urlAuthResultDefault#a9d6db1f`` of type ``UrlAuthResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA9D6DB1F
@@ -28819,7 +28819,7 @@ class UrlAuthResultDefault(TypeUrlAuthResult):
 
 
 class ChannelLocationEmpty(TypeChannelLocation):
-    """``channelLocationEmpty#bfb5ad8b = ChannelLocation``"""
+    """TL ``channelLocationEmpty#bfb5ad8b`` of type ``ChannelLocation``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBFB5AD8B
@@ -28839,7 +28839,7 @@ class ChannelLocationEmpty(TypeChannelLocation):
 
 
 class ChannelLocation(TypeChannelLocation):
-    """``channelLocation#209b82db geo_point:GeoPoint address:string = ChannelLocation``"""
+    """TL ``channelLocation#209b82db`` of type ``ChannelLocation``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "address")
     CONSTRUCTOR_ID = 0x209B82DB
@@ -28864,7 +28864,7 @@ class ChannelLocation(TypeChannelLocation):
 
 
 class PeerLocated(TypePeerLocated):
-    """``peerLocated#ca461b5d peer:Peer expires:int distance:int = PeerLocated``"""
+    """TL ``peerLocated#ca461b5d`` of type ``PeerLocated``; fields: ``_TL``."""
 
     __slots__ = ("peer", "expires", "distance")
     CONSTRUCTOR_ID = 0xCA461B5D
@@ -28890,7 +28890,7 @@ class PeerLocated(TypePeerLocated):
 
 
 class PeerSelfLocated(TypePeerLocated):
-    """``peerSelfLocated#f8ec284b expires:int = PeerLocated``"""
+    """TL ``peerSelfLocated#f8ec284b`` of type ``PeerLocated``; fields: ``_TL``."""
 
     __slots__ = ("expires",)
     CONSTRUCTOR_ID = 0xF8EC284B
@@ -28911,7 +28911,7 @@ class PeerSelfLocated(TypePeerLocated):
 
 
 class RestrictionReason(TypeRestrictionReason):
-    """``restrictionReason#d072acb4 platform:string reason:string text:string = RestrictionReason``"""
+    """TL ``restrictionReason#d072acb4`` of type ``RestrictionReason``; fields: ``_TL``."""
 
     __slots__ = ("platform", "reason", "text")
     CONSTRUCTOR_ID = 0xD072ACB4
@@ -28939,7 +28939,7 @@ class RestrictionReason(TypeRestrictionReason):
 
 
 class InputTheme(TypeInputTheme):
-    """``inputTheme#3c5693e9 id:long access_hash:long = InputTheme``"""
+    """TL ``inputTheme#3c5693e9`` of type ``InputTheme``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x3C5693E9
@@ -28961,7 +28961,7 @@ class InputTheme(TypeInputTheme):
 
 
 class InputThemeSlug(TypeInputTheme):
-    """``inputThemeSlug#f5890df1 slug:string = InputTheme``"""
+    """TL ``inputThemeSlug#f5890df1`` of type ``InputTheme``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0xF5890DF1
@@ -28983,7 +28983,7 @@ class InputThemeSlug(TypeInputTheme):
 
 
 class Theme(TypeTheme):
-    """``theme#a00e67d6 flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int = Theme``"""
+    """TL ``theme#a00e67d6`` of type ``Theme``; fields: ``_TL``."""
 
     __slots__ = ("creator", "default", "for_chat", "id", "access_hash", "slug", "title", "document", "settings", "emoticon", "installs_count")
     CONSTRUCTOR_ID = 0xA00E67D6
@@ -29035,7 +29035,7 @@ class Theme(TypeTheme):
 
 
 class BaseThemeClassic(TypeBaseTheme):
-    """``baseThemeClassic#c3a12462 = BaseTheme``"""
+    """TL ``baseThemeClassic#c3a12462`` of type ``BaseTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC3A12462
@@ -29055,7 +29055,7 @@ class BaseThemeClassic(TypeBaseTheme):
 
 
 class BaseThemeDay(TypeBaseTheme):
-    """``baseThemeDay#fbd81688 = BaseTheme``"""
+    """TL ``baseThemeDay#fbd81688`` of type ``BaseTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFBD81688
@@ -29075,7 +29075,7 @@ class BaseThemeDay(TypeBaseTheme):
 
 
 class BaseThemeNight(TypeBaseTheme):
-    """``baseThemeNight#b7b31ea8 = BaseTheme``"""
+    """TL ``baseThemeNight#b7b31ea8`` of type ``BaseTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB7B31EA8
@@ -29095,7 +29095,7 @@ class BaseThemeNight(TypeBaseTheme):
 
 
 class BaseThemeTinted(TypeBaseTheme):
-    """``baseThemeTinted#6d5f77ee = BaseTheme``"""
+    """TL ``baseThemeTinted#6d5f77ee`` of type ``BaseTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6D5F77EE
@@ -29115,7 +29115,7 @@ class BaseThemeTinted(TypeBaseTheme):
 
 
 class BaseThemeArctic(TypeBaseTheme):
-    """``baseThemeArctic#5b11125a = BaseTheme``"""
+    """TL ``baseThemeArctic#5b11125a`` of type ``BaseTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5B11125A
@@ -29135,7 +29135,7 @@ class BaseThemeArctic(TypeBaseTheme):
 
 
 class InputThemeSettings(TypeInputThemeSettings):
-    """``inputThemeSettings#8fde504f flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?InputWallPaper wallpaper_settings:flags.1?WallPaperSettings = InputThemeSettings``"""
+    """TL ``inputThemeSettings#8fde504f`` of type ``InputThemeSettings``; fields: ``_TL``."""
 
     __slots__ = ("message_colors_animated", "base_theme", "accent_color", "outbox_accent_color", "message_colors", "wallpaper", "wallpaper_settings")
     CONSTRUCTOR_ID = 0x8FDE504F
@@ -29181,7 +29181,7 @@ class InputThemeSettings(TypeInputThemeSettings):
 
 
 class ThemeSettings(TypeThemeSettings):
-    """``themeSettings#fa58b6d4 flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?WallPaper = ThemeSettings``"""
+    """TL ``themeSettings#fa58b6d4`` of type ``ThemeSettings``; fields: ``_TL``."""
 
     __slots__ = ("message_colors_animated", "base_theme", "accent_color", "outbox_accent_color", "message_colors", "wallpaper")
     CONSTRUCTOR_ID = 0xFA58B6D4
@@ -29223,7 +29223,7 @@ class ThemeSettings(TypeThemeSettings):
 
 
 class WebPageAttributeTheme(TypeWebPageAttribute):
-    """``webPageAttributeTheme#54b56617 flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings = WebPageAttribute``"""
+    """TL ``webPageAttributeTheme#54b56617`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("documents", "settings")
     CONSTRUCTOR_ID = 0x54B56617
@@ -29253,7 +29253,7 @@ class WebPageAttributeTheme(TypeWebPageAttribute):
 
 
 class WebPageAttributeStory(TypeWebPageAttribute):
-    """``webPageAttributeStory#2e94c3e7 flags:# peer:Peer id:int story:flags.0?StoryItem = WebPageAttribute``"""
+    """TL ``webPageAttributeStory#2e94c3e7`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("peer", "id", "story")
     CONSTRUCTOR_ID = 0x2E94C3E7
@@ -29285,7 +29285,7 @@ class WebPageAttributeStory(TypeWebPageAttribute):
 
 
 class WebPageAttributeStickerSet(TypeWebPageAttribute):
-    """``webPageAttributeStickerSet#50cc03d3 flags:# emojis:flags.0?true text_color:flags.1?true stickers:Vector<Document> = WebPageAttribute``"""
+    """TL ``webPageAttributeStickerSet#50cc03d3`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("emojis", "text_color", "stickers")
     CONSTRUCTOR_ID = 0x50CC03D3
@@ -29314,7 +29314,7 @@ class WebPageAttributeStickerSet(TypeWebPageAttribute):
 
 
 class WebPageAttributeUniqueStarGift(TypeWebPageAttribute):
-    """``webPageAttributeUniqueStarGift#cf6f6db8 gift:StarGift = WebPageAttribute``"""
+    """TL ``webPageAttributeUniqueStarGift#cf6f6db8`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("gift",)
     CONSTRUCTOR_ID = 0xCF6F6DB8
@@ -29336,7 +29336,7 @@ class WebPageAttributeUniqueStarGift(TypeWebPageAttribute):
 
 
 class WebPageAttributeStarGiftCollection(TypeWebPageAttribute):
-    """``webPageAttributeStarGiftCollection#31cad303 icons:Vector<Document> = WebPageAttribute``"""
+    """TL ``webPageAttributeStarGiftCollection#31cad303`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("icons",)
     CONSTRUCTOR_ID = 0x31CAD303
@@ -29358,7 +29358,7 @@ class WebPageAttributeStarGiftCollection(TypeWebPageAttribute):
 
 
 class WebPageAttributeStarGiftAuction(TypeWebPageAttribute):
-    """``webPageAttributeStarGiftAuction#01c641c2 gift:StarGift end_date:int = WebPageAttribute``"""
+    """TL ``webPageAttributeStarGiftAuction#01c641c2`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("gift", "end_date")
     CONSTRUCTOR_ID = 0x01C641C2
@@ -29383,7 +29383,7 @@ class WebPageAttributeStarGiftAuction(TypeWebPageAttribute):
 
 
 class WebPageAttributeAiComposeTone(TypeWebPageAttribute):
-    """``webPageAttributeAiComposeTone#7781fe18 emoji_id:long = WebPageAttribute``"""
+    """TL ``webPageAttributeAiComposeTone#7781fe18`` of type ``WebPageAttribute``; fields: ``_TL``."""
 
     __slots__ = ("emoji_id",)
     CONSTRUCTOR_ID = 0x7781FE18
@@ -29404,7 +29404,7 @@ class WebPageAttributeAiComposeTone(TypeWebPageAttribute):
 
 
 class BankCardOpenUrl(TypeBankCardOpenUrl):
-    """``bankCardOpenUrl#f568028a url:string name:string = BankCardOpenUrl``"""
+    """TL ``bankCardOpenUrl#f568028a`` of type ``BankCardOpenUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "name")
     CONSTRUCTOR_ID = 0xF568028A
@@ -29429,7 +29429,7 @@ class BankCardOpenUrl(TypeBankCardOpenUrl):
 
 
 class DialogFilter(TypeDialogFilter):
-    """``dialogFilter#aa472651 flags:# contacts:flags.0?true non_contacts:flags.1?true groups:flags.2?true broadcasts:flags.3?true bots:flags.4?true exclude_muted:flags.11?true exclude_read:flags.12?true exclude_archived:flags.13?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> exclude_peers:Vector<InputPeer> = DialogFilter``"""
+    """TL ``dialogFilter#aa472651`` of type ``DialogFilter``; fields: ``_TL``."""
 
     __slots__ = ("contacts", "non_contacts", "groups", "broadcasts", "bots", "exclude_muted", "exclude_read", "exclude_archived", "title_noanimate", "id", "title", "emoticon", "color", "pinned_peers", "include_peers", "exclude_peers")
     CONSTRUCTOR_ID = 0xAA472651
@@ -29490,7 +29490,7 @@ class DialogFilter(TypeDialogFilter):
 
 
 class DialogFilterDefault(TypeDialogFilter):
-    """``dialogFilterDefault#363293ae = DialogFilter``"""
+    """TL ``dialogFilterDefault#363293ae`` of type ``DialogFilter``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x363293AE
@@ -29510,7 +29510,7 @@ class DialogFilterDefault(TypeDialogFilter):
 
 
 class DialogFilterChatlist(TypeDialogFilter):
-    """``dialogFilterChatlist#96537bd7 flags:# has_my_invites:flags.26?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> = DialogFilter``"""
+    """TL ``dialogFilterChatlist#96537bd7`` of type ``DialogFilter``; fields: ``_TL``."""
 
     __slots__ = ("has_my_invites", "title_noanimate", "id", "title", "emoticon", "color", "pinned_peers", "include_peers")
     CONSTRUCTOR_ID = 0x96537BD7
@@ -29554,7 +29554,7 @@ class DialogFilterChatlist(TypeDialogFilter):
 
 
 class DialogFilterSuggested(TypeDialogFilterSuggested):
-    """``dialogFilterSuggested#77744d4a filter:DialogFilter description:string = DialogFilterSuggested``"""
+    """TL ``dialogFilterSuggested#77744d4a`` of type ``DialogFilterSuggested``; fields: ``_TL``."""
 
     __slots__ = ("filter", "description")
     CONSTRUCTOR_ID = 0x77744D4A
@@ -29579,7 +29579,7 @@ class DialogFilterSuggested(TypeDialogFilterSuggested):
 
 
 class StatsDateRangeDays(TypeStatsDateRangeDays):
-    """``statsDateRangeDays#b637edaf min_date:int max_date:int = StatsDateRangeDays``"""
+    """TL ``statsDateRangeDays#b637edaf`` of type ``StatsDateRangeDays``; fields: ``_TL``."""
 
     __slots__ = ("min_date", "max_date")
     CONSTRUCTOR_ID = 0xB637EDAF
@@ -29601,7 +29601,7 @@ class StatsDateRangeDays(TypeStatsDateRangeDays):
 
 
 class StatsAbsValueAndPrev(TypeStatsAbsValueAndPrev):
-    """``statsAbsValueAndPrev#cb43acde current:double previous:double = StatsAbsValueAndPrev``"""
+    """TL ``statsAbsValueAndPrev#cb43acde`` of type ``StatsAbsValueAndPrev``; fields: ``_TL``."""
 
     __slots__ = ("current", "previous")
     CONSTRUCTOR_ID = 0xCB43ACDE
@@ -29623,7 +29623,7 @@ class StatsAbsValueAndPrev(TypeStatsAbsValueAndPrev):
 
 
 class StatsPercentValue(TypeStatsPercentValue):
-    """``statsPercentValue#cbce2fe0 part:double total:double = StatsPercentValue``"""
+    """TL ``statsPercentValue#cbce2fe0`` of type ``StatsPercentValue``; fields: ``_TL``."""
 
     __slots__ = ("part", "total")
     CONSTRUCTOR_ID = 0xCBCE2FE0
@@ -29645,7 +29645,7 @@ class StatsPercentValue(TypeStatsPercentValue):
 
 
 class StatsGraphAsync(TypeStatsGraph):
-    """``statsGraphAsync#4a27eb2d token:string = StatsGraph``"""
+    """TL ``statsGraphAsync#4a27eb2d`` of type ``StatsGraph``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0x4A27EB2D
@@ -29667,7 +29667,7 @@ class StatsGraphAsync(TypeStatsGraph):
 
 
 class StatsGraphError(TypeStatsGraph):
-    """``statsGraphError#bedc9822 error:string = StatsGraph``"""
+    """TL ``statsGraphError#bedc9822`` of type ``StatsGraph``; fields: ``_TL``."""
 
     __slots__ = ("error",)
     CONSTRUCTOR_ID = 0xBEDC9822
@@ -29689,7 +29689,7 @@ class StatsGraphError(TypeStatsGraph):
 
 
 class StatsGraph(TypeStatsGraph):
-    """``statsGraph#8ea464b6 flags:# json:DataJSON zoom_token:flags.0?string = StatsGraph``"""
+    """TL ``statsGraph#8ea464b6`` of type ``StatsGraph``; fields: ``_TL``."""
 
     __slots__ = ("json", "zoom_token")
     CONSTRUCTOR_ID = 0x8EA464B6
@@ -29718,7 +29718,7 @@ class StatsGraph(TypeStatsGraph):
 
 
 class VideoSize(TypeVideoSize):
-    """``videoSize#de33b094 flags:# type:string w:int h:int size:int video_start_ts:flags.0?double = VideoSize``"""
+    """TL ``videoSize#de33b094`` of type ``VideoSize``; fields: ``_TL``."""
 
     __slots__ = ("type", "w", "h", "size", "video_start_ts")
     CONSTRUCTOR_ID = 0xDE33B094
@@ -29752,7 +29752,7 @@ class VideoSize(TypeVideoSize):
 
 
 class VideoSizeEmojiMarkup(TypeVideoSize):
-    """``videoSizeEmojiMarkup#f85c413c emoji_id:long background_colors:Vector<int> = VideoSize``"""
+    """TL ``videoSizeEmojiMarkup#f85c413c`` of type ``VideoSize``; fields: ``_TL``."""
 
     __slots__ = ("emoji_id", "background_colors")
     CONSTRUCTOR_ID = 0xF85C413C
@@ -29776,7 +29776,7 @@ class VideoSizeEmojiMarkup(TypeVideoSize):
 
 
 class VideoSizeStickerMarkup(TypeVideoSize):
-    """``videoSizeStickerMarkup#0da082fe stickerset:InputStickerSet sticker_id:long background_colors:Vector<int> = VideoSize``"""
+    """TL ``videoSizeStickerMarkup#0da082fe`` of type ``VideoSize``; fields: ``_TL``."""
 
     __slots__ = ("stickerset", "sticker_id", "background_colors")
     CONSTRUCTOR_ID = 0x0DA082FE
@@ -29804,7 +29804,7 @@ class VideoSizeStickerMarkup(TypeVideoSize):
 
 
 class StatsGroupTopPoster(TypeStatsGroupTopPoster):
-    """``statsGroupTopPoster#9d04af9b user_id:long messages:int avg_chars:int = StatsGroupTopPoster``"""
+    """TL ``statsGroupTopPoster#9d04af9b`` of type ``StatsGroupTopPoster``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "messages", "avg_chars")
     CONSTRUCTOR_ID = 0x9D04AF9B
@@ -29827,7 +29827,7 @@ class StatsGroupTopPoster(TypeStatsGroupTopPoster):
 
 
 class StatsGroupTopAdmin(TypeStatsGroupTopAdmin):
-    """``statsGroupTopAdmin#d7584c87 user_id:long deleted:int kicked:int banned:int = StatsGroupTopAdmin``"""
+    """TL ``statsGroupTopAdmin#d7584c87`` of type ``StatsGroupTopAdmin``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "deleted", "kicked", "banned")
     CONSTRUCTOR_ID = 0xD7584C87
@@ -29851,7 +29851,7 @@ class StatsGroupTopAdmin(TypeStatsGroupTopAdmin):
 
 
 class StatsGroupTopInviter(TypeStatsGroupTopInviter):
-    """``statsGroupTopInviter#535f779d user_id:long invitations:int = StatsGroupTopInviter``"""
+    """TL ``statsGroupTopInviter#535f779d`` of type ``StatsGroupTopInviter``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "invitations")
     CONSTRUCTOR_ID = 0x535F779D
@@ -29873,7 +29873,7 @@ class StatsGroupTopInviter(TypeStatsGroupTopInviter):
 
 
 class GlobalPrivacySettings(TypeGlobalPrivacySettings):
-    """``globalPrivacySettings#fe41b34f flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings = GlobalPrivacySettings``"""
+    """TL ``globalPrivacySettings#fe41b34f`` of type ``GlobalPrivacySettings``; fields: ``_TL``."""
 
     __slots__ = ("archive_and_mute_new_noncontact_peers", "keep_archived_unmuted", "keep_archived_folders", "hide_read_marks", "new_noncontact_peers_require_premium", "display_gifts_button", "noncontact_peers_paid_stars", "disallowed_gifts")
     CONSTRUCTOR_ID = 0xFE41B34F
@@ -29915,7 +29915,7 @@ class GlobalPrivacySettings(TypeGlobalPrivacySettings):
 
 
 class MessageViews(TypeMessageViews):
-    """``messageViews#455b853d flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies = MessageViews``"""
+    """TL ``messageViews#455b853d`` of type ``MessageViews``; fields: ``_TL``."""
 
     __slots__ = ("views", "forwards", "replies")
     CONSTRUCTOR_ID = 0x455B853D
@@ -29949,7 +29949,7 @@ class MessageViews(TypeMessageViews):
 
 
 class MessageReplyHeader(TypeMessageReplyHeader):
-    """``messageReplyHeader#1b97dd66 flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes = MessageReplyHeader``"""
+    """TL ``messageReplyHeader#1b97dd66`` of type ``MessageReplyHeader``; fields: ``_TL``."""
 
     __slots__ = ("reply_to_scheduled", "forum_topic", "quote", "reply_to_ephemeral", "reply_to_msg_id", "reply_to_peer_id", "reply_from", "reply_media", "reply_to_top_id", "quote_text", "quote_entities", "quote_offset", "todo_item_id", "poll_option")
     CONSTRUCTOR_ID = 0x1B97DD66
@@ -30019,7 +30019,7 @@ class MessageReplyHeader(TypeMessageReplyHeader):
 
 
 class MessageReplyStoryHeader(TypeMessageReplyHeader):
-    """``messageReplyStoryHeader#0e5af939 peer:Peer story_id:int = MessageReplyHeader``"""
+    """TL ``messageReplyStoryHeader#0e5af939`` of type ``MessageReplyHeader``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story_id")
     CONSTRUCTOR_ID = 0x0E5AF939
@@ -30044,7 +30044,7 @@ class MessageReplyStoryHeader(TypeMessageReplyHeader):
 
 
 class MessageReplies(TypeMessageReplies):
-    """``messageReplies#83d60fc2 flags:# comments:flags.0?true replies:int replies_pts:int recent_repliers:flags.1?Vector<Peer> channel_id:flags.0?long max_id:flags.2?int read_max_id:flags.3?int = MessageReplies``"""
+    """TL ``messageReplies#83d60fc2`` of type ``MessageReplies``; fields: ``_TL``."""
 
     __slots__ = ("comments", "replies", "replies_pts", "recent_repliers", "channel_id", "max_id", "read_max_id")
     CONSTRUCTOR_ID = 0x83D60FC2
@@ -30086,7 +30086,7 @@ class MessageReplies(TypeMessageReplies):
 
 
 class PeerBlocked(TypePeerBlocked):
-    """``peerBlocked#e8fd8014 peer_id:Peer date:int = PeerBlocked``"""
+    """TL ``peerBlocked#e8fd8014`` of type ``PeerBlocked``; fields: ``_TL``."""
 
     __slots__ = ("peer_id", "date")
     CONSTRUCTOR_ID = 0xE8FD8014
@@ -30111,7 +30111,7 @@ class PeerBlocked(TypePeerBlocked):
 
 
 class GroupCallDiscarded(TypeGroupCall):
-    """``groupCallDiscarded#7780bcb4 id:long access_hash:long duration:int = GroupCall``"""
+    """TL ``groupCallDiscarded#7780bcb4`` of type ``GroupCall``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "duration")
     CONSTRUCTOR_ID = 0x7780BCB4
@@ -30134,7 +30134,7 @@ class GroupCallDiscarded(TypeGroupCall):
 
 
 class GroupCall(TypeGroupCall):
-    """``groupCall#efb2b617 flags:# join_muted:flags.1?true can_change_join_muted:flags.2?true join_date_asc:flags.6?true schedule_start_subscribed:flags.8?true can_start_video:flags.9?true record_video_active:flags.11?true rtmp_stream:flags.12?true listeners_hidden:flags.13?true conference:flags.14?true creator:flags.15?true messages_enabled:flags.17?true can_change_messages_enabled:flags.18?true min:flags.19?true id:long access_hash:long participants_count:int title:flags.3?string stream_dc_id:flags.4?int record_start_date:flags.5?int schedule_date:flags.7?int unmuted_video_count:flags.10?int unmuted_video_limit:int version:int invite_link:flags.16?string send_paid_messages_stars:flags.20?long default_send_as:flags.21?Peer = GroupCall``"""
+    """TL ``groupCall#efb2b617`` of type ``GroupCall``; fields: ``_TL``."""
 
     __slots__ = ("join_muted", "can_change_join_muted", "join_date_asc", "schedule_start_subscribed", "can_start_video", "record_video_active", "rtmp_stream", "listeners_hidden", "conference", "creator", "messages_enabled", "can_change_messages_enabled", "min", "id", "access_hash", "participants_count", "title", "stream_dc_id", "record_start_date", "schedule_date", "unmuted_video_count", "unmuted_video_limit", "version", "invite_link", "send_paid_messages_stars", "default_send_as")
     CONSTRUCTOR_ID = 0xEFB2B617
@@ -30221,7 +30221,7 @@ class GroupCall(TypeGroupCall):
 
 
 class InputGroupCall(TypeInputGroupCall):
-    """``inputGroupCall#d8aa840f id:long access_hash:long = InputGroupCall``"""
+    """TL ``inputGroupCall#d8aa840f`` of type ``InputGroupCall``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0xD8AA840F
@@ -30243,7 +30243,7 @@ class InputGroupCall(TypeInputGroupCall):
 
 
 class InputGroupCallSlug(TypeInputGroupCall):
-    """``inputGroupCallSlug#fe06823f slug:string = InputGroupCall``"""
+    """TL ``inputGroupCallSlug#fe06823f`` of type ``InputGroupCall``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0xFE06823F
@@ -30265,7 +30265,7 @@ class InputGroupCallSlug(TypeInputGroupCall):
 
 
 class InputGroupCallInviteMessage(TypeInputGroupCall):
-    """``inputGroupCallInviteMessage#8c10603f msg_id:int = InputGroupCall``"""
+    """TL ``inputGroupCallInviteMessage#8c10603f`` of type ``InputGroupCall``; fields: ``_TL``."""
 
     __slots__ = ("msg_id",)
     CONSTRUCTOR_ID = 0x8C10603F
@@ -30286,7 +30286,7 @@ class InputGroupCallInviteMessage(TypeInputGroupCall):
 
 
 class GroupCallParticipant(TypeGroupCallParticipant):
-    """``groupCallParticipant#2a3dc7ac flags:# muted:flags.0?true left:flags.1?true can_self_unmute:flags.2?true just_joined:flags.4?true versioned:flags.5?true min:flags.8?true muted_by_you:flags.9?true volume_by_admin:flags.10?true self:flags.12?true video_joined:flags.15?true peer:Peer date:int active_date:flags.3?int source:int volume:flags.7?int about:flags.11?string raise_hand_rating:flags.13?long video:flags.6?GroupCallParticipantVideo presentation:flags.14?GroupCallParticipantVideo paid_stars_total:flags.16?long = GroupCallParticipant``"""
+    """TL ``groupCallParticipant#2a3dc7ac`` of type ``GroupCallParticipant``; fields: ``_TL``."""
 
     __slots__ = ("muted", "left", "can_self_unmute", "just_joined", "versioned", "min", "muted_by_you", "volume_by_admin", "is_self", "video_joined", "peer", "date", "active_date", "source", "volume", "about", "raise_hand_rating", "video", "presentation", "paid_stars_total")
     CONSTRUCTOR_ID = 0x2A3DC7AC
@@ -30365,7 +30365,7 @@ class GroupCallParticipant(TypeGroupCallParticipant):
 
 
 class InlineQueryPeerTypeSameBotPM(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypeSameBotPM#3081ed9d = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypeSameBotPM#3081ed9d`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3081ED9D
@@ -30385,7 +30385,7 @@ class InlineQueryPeerTypeSameBotPM(TypeInlineQueryPeerType):
 
 
 class InlineQueryPeerTypePM(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypePM#833c0fac = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypePM#833c0fac`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x833C0FAC
@@ -30405,7 +30405,7 @@ class InlineQueryPeerTypePM(TypeInlineQueryPeerType):
 
 
 class InlineQueryPeerTypeChat(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypeChat#d766c50a = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypeChat#d766c50a`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD766C50A
@@ -30425,7 +30425,7 @@ class InlineQueryPeerTypeChat(TypeInlineQueryPeerType):
 
 
 class InlineQueryPeerTypeMegagroup(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypeMegagroup#5ec4be43 = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypeMegagroup#5ec4be43`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5EC4BE43
@@ -30445,7 +30445,7 @@ class InlineQueryPeerTypeMegagroup(TypeInlineQueryPeerType):
 
 
 class InlineQueryPeerTypeBroadcast(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypeBroadcast#6334ee9a = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypeBroadcast#6334ee9a`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6334EE9A
@@ -30465,7 +30465,7 @@ class InlineQueryPeerTypeBroadcast(TypeInlineQueryPeerType):
 
 
 class InlineQueryPeerTypeBotPM(TypeInlineQueryPeerType):
-    """``inlineQueryPeerTypeBotPM#0e3b2d0c = InlineQueryPeerType``"""
+    """TL ``inlineQueryPeerTypeBotPM#0e3b2d0c`` of type ``InlineQueryPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0E3B2D0C
@@ -30485,7 +30485,7 @@ class InlineQueryPeerTypeBotPM(TypeInlineQueryPeerType):
 
 
 class ChatInviteImporter(TypeChatInviteImporter):
-    """``chatInviteImporter#8c5adfd9 flags:# requested:flags.0?true via_chatlist:flags.3?true user_id:long date:int about:flags.2?string approved_by:flags.1?long = ChatInviteImporter``"""
+    """TL ``chatInviteImporter#8c5adfd9`` of type ``ChatInviteImporter``; fields: ``_TL``."""
 
     __slots__ = ("requested", "via_chatlist", "user_id", "date", "about", "approved_by")
     CONSTRUCTOR_ID = 0x8C5ADFD9
@@ -30521,7 +30521,7 @@ class ChatInviteImporter(TypeChatInviteImporter):
 
 
 class ChatAdminWithInvites(TypeChatAdminWithInvites):
-    """``chatAdminWithInvites#f2ecef23 admin_id:long invites_count:int revoked_invites_count:int = ChatAdminWithInvites``"""
+    """TL ``chatAdminWithInvites#f2ecef23`` of type ``ChatAdminWithInvites``; fields: ``_TL``."""
 
     __slots__ = ("admin_id", "invites_count", "revoked_invites_count")
     CONSTRUCTOR_ID = 0xF2ECEF23
@@ -30544,7 +30544,7 @@ class ChatAdminWithInvites(TypeChatAdminWithInvites):
 
 
 class GroupCallParticipantVideoSourceGroup(TypeGroupCallParticipantVideoSourceGroup):
-    """``groupCallParticipantVideoSourceGroup#dcb118b7 semantics:string sources:Vector<int> = GroupCallParticipantVideoSourceGroup``"""
+    """TL ``groupCallParticipantVideoSourceGroup#dcb118b7`` of type ``GroupCallParticipantVideoSourceGroup``; fields: ``_TL``."""
 
     __slots__ = ("semantics", "sources")
     CONSTRUCTOR_ID = 0xDCB118B7
@@ -30569,7 +30569,7 @@ class GroupCallParticipantVideoSourceGroup(TypeGroupCallParticipantVideoSourceGr
 
 
 class GroupCallParticipantVideo(TypeGroupCallParticipantVideo):
-    """``groupCallParticipantVideo#67753ac8 flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int = GroupCallParticipantVideo``"""
+    """TL ``groupCallParticipantVideo#67753ac8`` of type ``GroupCallParticipantVideo``; fields: ``_TL``."""
 
     __slots__ = ("paused", "endpoint", "source_groups", "audio_source")
     CONSTRUCTOR_ID = 0x67753AC8
@@ -30603,7 +30603,7 @@ class GroupCallParticipantVideo(TypeGroupCallParticipantVideo):
 
 
 class BotCommandScopeDefault(TypeBotCommandScope):
-    """``botCommandScopeDefault#2f6cb2ab = BotCommandScope``"""
+    """TL ``botCommandScopeDefault#2f6cb2ab`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2F6CB2AB
@@ -30623,7 +30623,7 @@ class BotCommandScopeDefault(TypeBotCommandScope):
 
 
 class BotCommandScopeUsers(TypeBotCommandScope):
-    """``botCommandScopeUsers#3c4f04d8 = BotCommandScope``"""
+    """TL ``botCommandScopeUsers#3c4f04d8`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3C4F04D8
@@ -30643,7 +30643,7 @@ class BotCommandScopeUsers(TypeBotCommandScope):
 
 
 class BotCommandScopeChats(TypeBotCommandScope):
-    """``botCommandScopeChats#6fe1a881 = BotCommandScope``"""
+    """TL ``botCommandScopeChats#6fe1a881`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6FE1A881
@@ -30663,7 +30663,7 @@ class BotCommandScopeChats(TypeBotCommandScope):
 
 
 class BotCommandScopeChatAdmins(TypeBotCommandScope):
-    """``botCommandScopeChatAdmins#b9aa606a = BotCommandScope``"""
+    """TL ``botCommandScopeChatAdmins#b9aa606a`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB9AA606A
@@ -30683,7 +30683,7 @@ class BotCommandScopeChatAdmins(TypeBotCommandScope):
 
 
 class BotCommandScopePeer(TypeBotCommandScope):
-    """``botCommandScopePeer#db9d897d peer:InputPeer = BotCommandScope``"""
+    """TL ``botCommandScopePeer#db9d897d`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xDB9D897D
@@ -30705,7 +30705,7 @@ class BotCommandScopePeer(TypeBotCommandScope):
 
 
 class BotCommandScopePeerAdmins(TypeBotCommandScope):
-    """``botCommandScopePeerAdmins#3fd863d1 peer:InputPeer = BotCommandScope``"""
+    """TL ``botCommandScopePeerAdmins#3fd863d1`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0x3FD863D1
@@ -30727,7 +30727,7 @@ class BotCommandScopePeerAdmins(TypeBotCommandScope):
 
 
 class BotCommandScopePeerUser(TypeBotCommandScope):
-    """``botCommandScopePeerUser#0a1321f3 peer:InputPeer user_id:InputUser = BotCommandScope``"""
+    """TL ``botCommandScopePeerUser#0a1321f3`` of type ``BotCommandScope``; fields: ``_TL``."""
 
     __slots__ = ("peer", "user_id")
     CONSTRUCTOR_ID = 0x0A1321F3
@@ -30752,7 +30752,7 @@ class BotCommandScopePeerUser(TypeBotCommandScope):
 
 
 class ChatTheme(TypeChatTheme):
-    """``chatTheme#c3dffc04 emoticon:string = ChatTheme``"""
+    """TL ``chatTheme#c3dffc04`` of type ``ChatTheme``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0xC3DFFC04
@@ -30774,7 +30774,7 @@ class ChatTheme(TypeChatTheme):
 
 
 class ChatThemeUniqueGift(TypeChatTheme):
-    """``chatThemeUniqueGift#3458f9c8 gift:StarGift theme_settings:Vector<ThemeSettings> = ChatTheme``"""
+    """TL ``chatThemeUniqueGift#3458f9c8`` of type ``ChatTheme``; fields: ``_TL``."""
 
     __slots__ = ("gift", "theme_settings")
     CONSTRUCTOR_ID = 0x3458F9C8
@@ -30799,7 +30799,7 @@ class ChatThemeUniqueGift(TypeChatTheme):
 
 
 class SponsoredMessage(TypeSponsoredMessage):
-    """``sponsoredMessage#7dbf8673 flags:# recommended:flags.5?true can_report:flags.12?true random_id:bytes url:string title:string message:string entities:flags.1?Vector<MessageEntity> photo:flags.6?Photo media:flags.14?MessageMedia color:flags.13?PeerColor button_text:string sponsor_info:flags.7?string additional_info:flags.8?string min_display_duration:flags.15?int max_display_duration:flags.15?int = SponsoredMessage``"""
+    """TL ``sponsoredMessage#7dbf8673`` of type ``SponsoredMessage``; fields: ``_TL``."""
 
     __slots__ = ("recommended", "can_report", "random_id", "url", "title", "message", "entities", "photo", "media", "color", "button_text", "sponsor_info", "additional_info", "min_display_duration", "max_display_duration")
     CONSTRUCTOR_ID = 0x7DBF8673
@@ -30872,7 +30872,7 @@ class SponsoredMessage(TypeSponsoredMessage):
 
 
 class SearchResultsCalendarPeriod(TypeSearchResultsCalendarPeriod):
-    """``searchResultsCalendarPeriod#c9b0539f date:int min_msg_id:int max_msg_id:int count:int = SearchResultsCalendarPeriod``"""
+    """TL ``searchResultsCalendarPeriod#c9b0539f`` of type ``SearchResultsCalendarPeriod``; fields: ``_TL``."""
 
     __slots__ = ("date", "min_msg_id", "max_msg_id", "count")
     CONSTRUCTOR_ID = 0xC9B0539F
@@ -30896,7 +30896,7 @@ class SearchResultsCalendarPeriod(TypeSearchResultsCalendarPeriod):
 
 
 class SearchResultPosition(TypeSearchResultsPosition):
-    """``searchResultPosition#7f648b67 msg_id:int date:int offset:int = SearchResultsPosition``"""
+    """TL ``searchResultPosition#7f648b67`` of type ``SearchResultsPosition``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "date", "offset")
     CONSTRUCTOR_ID = 0x7F648B67
@@ -30919,7 +30919,7 @@ class SearchResultPosition(TypeSearchResultsPosition):
 
 
 class ReactionCount(TypeReactionCount):
-    """``reactionCount#a3d1cb80 flags:# chosen_order:flags.0?int reaction:Reaction count:int = ReactionCount``"""
+    """TL ``reactionCount#a3d1cb80`` of type ``ReactionCount``; fields: ``_TL``."""
 
     __slots__ = ("chosen_order", "reaction", "count")
     CONSTRUCTOR_ID = 0xA3D1CB80
@@ -30951,7 +30951,7 @@ class ReactionCount(TypeReactionCount):
 
 
 class MessageReactions(TypeMessageReactions):
-    """``messageReactions#0a339f0b flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor> = MessageReactions``"""
+    """TL ``messageReactions#0a339f0b`` of type ``MessageReactions``; fields: ``_TL``."""
 
     __slots__ = ("min", "can_see_list", "reactions_as_tags", "results", "recent_reactions", "top_reactors")
     CONSTRUCTOR_ID = 0x0A339F0B
@@ -30990,7 +30990,7 @@ class MessageReactions(TypeMessageReactions):
 
 
 class AvailableReaction(TypeAvailableReaction):
-    """``availableReaction#c077ec01 flags:# inactive:flags.0?true premium:flags.2?true reaction:string title:string static_icon:Document appear_animation:Document select_animation:Document activate_animation:Document effect_animation:Document around_animation:flags.1?Document center_icon:flags.1?Document = AvailableReaction``"""
+    """TL ``availableReaction#c077ec01`` of type ``AvailableReaction``; fields: ``_TL``."""
 
     __slots__ = ("inactive", "premium", "reaction", "title", "static_icon", "appear_animation", "select_animation", "activate_animation", "effect_animation", "around_animation", "center_icon")
     CONSTRUCTOR_ID = 0xC077EC01
@@ -31045,7 +31045,7 @@ class AvailableReaction(TypeAvailableReaction):
 
 
 class MessagePeerReaction(TypeMessagePeerReaction):
-    """``messagePeerReaction#8c79b63c flags:# big:flags.0?true unread:flags.1?true my:flags.2?true peer_id:Peer date:int reaction:Reaction = MessagePeerReaction``"""
+    """TL ``messagePeerReaction#8c79b63c`` of type ``MessagePeerReaction``; fields: ``_TL``."""
 
     __slots__ = ("big", "unread", "my", "peer_id", "date", "reaction")
     CONSTRUCTOR_ID = 0x8C79B63C
@@ -31082,7 +31082,7 @@ class MessagePeerReaction(TypeMessagePeerReaction):
 
 
 class GroupCallStreamChannel(TypeGroupCallStreamChannel):
-    """``groupCallStreamChannel#80eb48af channel:int scale:int last_timestamp_ms:long = GroupCallStreamChannel``"""
+    """TL ``groupCallStreamChannel#80eb48af`` of type ``GroupCallStreamChannel``; fields: ``_TL``."""
 
     __slots__ = ("channel", "scale", "last_timestamp_ms")
     CONSTRUCTOR_ID = 0x80EB48AF
@@ -31105,7 +31105,7 @@ class GroupCallStreamChannel(TypeGroupCallStreamChannel):
 
 
 class AttachMenuBotIconColor(TypeAttachMenuBotIconColor):
-    """``attachMenuBotIconColor#4576f3f0 name:string color:int = AttachMenuBotIconColor``"""
+    """TL ``attachMenuBotIconColor#4576f3f0`` of type ``AttachMenuBotIconColor``; fields: ``_TL``."""
 
     __slots__ = ("name", "color")
     CONSTRUCTOR_ID = 0x4576F3F0
@@ -31130,7 +31130,7 @@ class AttachMenuBotIconColor(TypeAttachMenuBotIconColor):
 
 
 class AttachMenuBotIcon(TypeAttachMenuBotIcon):
-    """``attachMenuBotIcon#b2a7386b flags:# name:string icon:Document colors:flags.0?Vector<AttachMenuBotIconColor> = AttachMenuBotIcon``"""
+    """TL ``attachMenuBotIcon#b2a7386b`` of type ``AttachMenuBotIcon``; fields: ``_TL``."""
 
     __slots__ = ("name", "icon", "colors")
     CONSTRUCTOR_ID = 0xB2A7386B
@@ -31162,7 +31162,7 @@ class AttachMenuBotIcon(TypeAttachMenuBotIcon):
 
 
 class AttachMenuBot(TypeAttachMenuBot):
-    """``attachMenuBot#d90d8dfe flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon> = AttachMenuBot``"""
+    """TL ``attachMenuBot#d90d8dfe`` of type ``AttachMenuBot``; fields: ``_TL``."""
 
     __slots__ = ("inactive", "has_settings", "request_write_access", "show_in_attach_menu", "show_in_side_menu", "side_menu_disclaimer_needed", "bot_id", "short_name", "peer_types", "icons")
     CONSTRUCTOR_ID = 0xD90D8DFE
@@ -31207,7 +31207,7 @@ class AttachMenuBot(TypeAttachMenuBot):
 
 
 class AttachMenuBotsNotModified(TypeAttachMenuBots):
-    """``attachMenuBotsNotModified#f1d88a5c = AttachMenuBots``"""
+    """TL ``attachMenuBotsNotModified#f1d88a5c`` of type ``AttachMenuBots``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF1D88A5C
@@ -31227,7 +31227,7 @@ class AttachMenuBotsNotModified(TypeAttachMenuBots):
 
 
 class AttachMenuBots(TypeAttachMenuBots):
-    """``attachMenuBots#3c4301c0 hash:long bots:Vector<AttachMenuBot> users:Vector<User> = AttachMenuBots``"""
+    """TL ``attachMenuBots#3c4301c0`` of type ``AttachMenuBots``; fields: ``_TL``."""
 
     __slots__ = ("hash", "bots", "users")
     CONSTRUCTOR_ID = 0x3C4301C0
@@ -31254,7 +31254,7 @@ class AttachMenuBots(TypeAttachMenuBots):
 
 
 class AttachMenuBotsBot(TypeAttachMenuBotsBot):
-    """``attachMenuBotsBot#93bf667f bot:AttachMenuBot users:Vector<User> = AttachMenuBotsBot``"""
+    """TL ``attachMenuBotsBot#93bf667f`` of type ``AttachMenuBotsBot``; fields: ``_TL``."""
 
     __slots__ = ("bot", "users")
     CONSTRUCTOR_ID = 0x93BF667F
@@ -31279,7 +31279,7 @@ class AttachMenuBotsBot(TypeAttachMenuBotsBot):
 
 
 class WebViewResultUrl(TypeWebViewResult):
-    """``webViewResultUrl#4d22ff98 flags:# fullsize:flags.1?true fullscreen:flags.2?true same_origin:flags.3?true query_id:flags.0?long url:string = WebViewResult``"""
+    """TL ``webViewResultUrl#4d22ff98`` of type ``WebViewResult``; fields: ``_TL``."""
 
     __slots__ = ("fullsize", "fullscreen", "same_origin", "query_id", "url")
     CONSTRUCTOR_ID = 0x4D22FF98
@@ -31314,7 +31314,7 @@ class WebViewResultUrl(TypeWebViewResult):
 
 
 class WebViewMessageSent(TypeWebViewMessageSent):
-    """``webViewMessageSent#0c94511c flags:# msg_id:flags.0?InputBotInlineMessageID = WebViewMessageSent``"""
+    """TL ``webViewMessageSent#0c94511c`` of type ``WebViewMessageSent``; fields: ``_TL``."""
 
     __slots__ = ("msg_id",)
     CONSTRUCTOR_ID = 0x0C94511C
@@ -31340,7 +31340,7 @@ class WebViewMessageSent(TypeWebViewMessageSent):
 
 
 class BotMenuButtonDefault(TypeBotMenuButton):
-    """``botMenuButtonDefault#7533a588 = BotMenuButton``"""
+    """TL ``botMenuButtonDefault#7533a588`` of type ``BotMenuButton``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7533A588
@@ -31360,7 +31360,7 @@ class BotMenuButtonDefault(TypeBotMenuButton):
 
 
 class BotMenuButtonCommands(TypeBotMenuButton):
-    """``botMenuButtonCommands#4258c205 = BotMenuButton``"""
+    """TL ``botMenuButtonCommands#4258c205`` of type ``BotMenuButton``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4258C205
@@ -31380,7 +31380,7 @@ class BotMenuButtonCommands(TypeBotMenuButton):
 
 
 class BotMenuButton(TypeBotMenuButton):
-    """``botMenuButton#c7b57ce6 text:string url:string = BotMenuButton``"""
+    """TL ``botMenuButton#c7b57ce6`` of type ``BotMenuButton``; fields: ``_TL``."""
 
     __slots__ = ("text", "url")
     CONSTRUCTOR_ID = 0xC7B57CE6
@@ -31405,7 +31405,7 @@ class BotMenuButton(TypeBotMenuButton):
 
 
 class NotificationSoundDefault(TypeNotificationSound):
-    """``notificationSoundDefault#97e8bebe = NotificationSound``"""
+    """TL ``notificationSoundDefault#97e8bebe`` of type ``NotificationSound``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x97E8BEBE
@@ -31425,7 +31425,7 @@ class NotificationSoundDefault(TypeNotificationSound):
 
 
 class NotificationSoundNone(TypeNotificationSound):
-    """``notificationSoundNone#6f0c34df = NotificationSound``"""
+    """TL ``notificationSoundNone#6f0c34df`` of type ``NotificationSound``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6F0C34DF
@@ -31445,7 +31445,7 @@ class NotificationSoundNone(TypeNotificationSound):
 
 
 class NotificationSoundLocal(TypeNotificationSound):
-    """``notificationSoundLocal#830b9ae4 title:string data:string = NotificationSound``"""
+    """TL ``notificationSoundLocal#830b9ae4`` of type ``NotificationSound``; fields: ``_TL``."""
 
     __slots__ = ("title", "data")
     CONSTRUCTOR_ID = 0x830B9AE4
@@ -31470,7 +31470,7 @@ class NotificationSoundLocal(TypeNotificationSound):
 
 
 class NotificationSoundRingtone(TypeNotificationSound):
-    """``notificationSoundRingtone#ff6c8049 id:long = NotificationSound``"""
+    """TL ``notificationSoundRingtone#ff6c8049`` of type ``NotificationSound``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0xFF6C8049
@@ -31491,7 +31491,7 @@ class NotificationSoundRingtone(TypeNotificationSound):
 
 
 class AttachMenuPeerTypeSameBotPM(TypeAttachMenuPeerType):
-    """``attachMenuPeerTypeSameBotPM#7d6be90e = AttachMenuPeerType``"""
+    """TL ``attachMenuPeerTypeSameBotPM#7d6be90e`` of type ``AttachMenuPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7D6BE90E
@@ -31511,7 +31511,7 @@ class AttachMenuPeerTypeSameBotPM(TypeAttachMenuPeerType):
 
 
 class AttachMenuPeerTypeBotPM(TypeAttachMenuPeerType):
-    """``attachMenuPeerTypeBotPM#c32bfa1a = AttachMenuPeerType``"""
+    """TL ``attachMenuPeerTypeBotPM#c32bfa1a`` of type ``AttachMenuPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC32BFA1A
@@ -31531,7 +31531,7 @@ class AttachMenuPeerTypeBotPM(TypeAttachMenuPeerType):
 
 
 class AttachMenuPeerTypePM(TypeAttachMenuPeerType):
-    """``attachMenuPeerTypePM#f146d31f = AttachMenuPeerType``"""
+    """TL ``attachMenuPeerTypePM#f146d31f`` of type ``AttachMenuPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF146D31F
@@ -31551,7 +31551,7 @@ class AttachMenuPeerTypePM(TypeAttachMenuPeerType):
 
 
 class AttachMenuPeerTypeChat(TypeAttachMenuPeerType):
-    """``attachMenuPeerTypeChat#0509113f = AttachMenuPeerType``"""
+    """TL ``attachMenuPeerTypeChat#0509113f`` of type ``AttachMenuPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0509113F
@@ -31571,7 +31571,7 @@ class AttachMenuPeerTypeChat(TypeAttachMenuPeerType):
 
 
 class AttachMenuPeerTypeBroadcast(TypeAttachMenuPeerType):
-    """``attachMenuPeerTypeBroadcast#7bfbdefc = AttachMenuPeerType``"""
+    """TL ``attachMenuPeerTypeBroadcast#7bfbdefc`` of type ``AttachMenuPeerType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7BFBDEFC
@@ -31591,7 +31591,7 @@ class AttachMenuPeerTypeBroadcast(TypeAttachMenuPeerType):
 
 
 class InputInvoiceMessage(TypeInputInvoice):
-    """``inputInvoiceMessage#c5b56859 peer:InputPeer msg_id:int = InputInvoice``"""
+    """TL ``inputInvoiceMessage#c5b56859`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("peer", "msg_id")
     CONSTRUCTOR_ID = 0xC5B56859
@@ -31616,7 +31616,7 @@ class InputInvoiceMessage(TypeInputInvoice):
 
 
 class InputInvoiceSlug(TypeInputInvoice):
-    """``inputInvoiceSlug#c326caef slug:string = InputInvoice``"""
+    """TL ``inputInvoiceSlug#c326caef`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0xC326CAEF
@@ -31638,7 +31638,7 @@ class InputInvoiceSlug(TypeInputInvoice):
 
 
 class InputInvoicePremiumGiftCode(TypeInputInvoice):
-    """``inputInvoicePremiumGiftCode#98986c0d purpose:InputStorePaymentPurpose option:PremiumGiftCodeOption = InputInvoice``"""
+    """TL ``inputInvoicePremiumGiftCode#98986c0d`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("purpose", "option")
     CONSTRUCTOR_ID = 0x98986C0D
@@ -31663,7 +31663,7 @@ class InputInvoicePremiumGiftCode(TypeInputInvoice):
 
 
 class InputInvoiceStars(TypeInputInvoice):
-    """``inputInvoiceStars#65f00ce3 purpose:InputStorePaymentPurpose = InputInvoice``"""
+    """TL ``inputInvoiceStars#65f00ce3`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("purpose",)
     CONSTRUCTOR_ID = 0x65F00CE3
@@ -31685,7 +31685,7 @@ class InputInvoiceStars(TypeInputInvoice):
 
 
 class InputInvoiceChatInviteSubscription(TypeInputInvoice):
-    """``inputInvoiceChatInviteSubscription#34e793f1 hash:string = InputInvoice``"""
+    """TL ``inputInvoiceChatInviteSubscription#34e793f1`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("hash",)
     CONSTRUCTOR_ID = 0x34E793F1
@@ -31707,7 +31707,7 @@ class InputInvoiceChatInviteSubscription(TypeInputInvoice):
 
 
 class InputInvoiceStarGift(TypeInputInvoice):
-    """``inputInvoiceStarGift#e8625e92 flags:# hide_name:flags.0?true include_upgrade:flags.2?true peer:InputPeer gift_id:long message:flags.1?TextWithEntities = InputInvoice``"""
+    """TL ``inputInvoiceStarGift#e8625e92`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("hide_name", "include_upgrade", "peer", "gift_id", "message")
     CONSTRUCTOR_ID = 0xE8625E92
@@ -31743,7 +31743,7 @@ class InputInvoiceStarGift(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftUpgrade(TypeInputInvoice):
-    """``inputInvoiceStarGiftUpgrade#4d818d5d flags:# keep_original_details:flags.0?true stargift:InputSavedStarGift = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftUpgrade#4d818d5d`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("keep_original_details", "stargift")
     CONSTRUCTOR_ID = 0x4D818D5D
@@ -31770,7 +31770,7 @@ class InputInvoiceStarGiftUpgrade(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftTransfer(TypeInputInvoice):
-    """``inputInvoiceStarGiftTransfer#4a5f5bd9 stargift:InputSavedStarGift to_id:InputPeer = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftTransfer#4a5f5bd9`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("stargift", "to_id")
     CONSTRUCTOR_ID = 0x4A5F5BD9
@@ -31795,7 +31795,7 @@ class InputInvoiceStarGiftTransfer(TypeInputInvoice):
 
 
 class InputInvoicePremiumGiftStars(TypeInputInvoice):
-    """``inputInvoicePremiumGiftStars#dabab2ef flags:# user_id:InputUser months:int message:flags.0?TextWithEntities = InputInvoice``"""
+    """TL ``inputInvoicePremiumGiftStars#dabab2ef`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "months", "message")
     CONSTRUCTOR_ID = 0xDABAB2EF
@@ -31827,7 +31827,7 @@ class InputInvoicePremiumGiftStars(TypeInputInvoice):
 
 
 class InputInvoiceBusinessBotTransferStars(TypeInputInvoice):
-    """``inputInvoiceBusinessBotTransferStars#f4997e42 bot:InputUser stars:long = InputInvoice``"""
+    """TL ``inputInvoiceBusinessBotTransferStars#f4997e42`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("bot", "stars")
     CONSTRUCTOR_ID = 0xF4997E42
@@ -31852,7 +31852,7 @@ class InputInvoiceBusinessBotTransferStars(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftResale(TypeInputInvoice):
-    """``inputInvoiceStarGiftResale#e9b0c658 flags:# ton:flags.0?true show_name:flags.2?true slug:string to_id:InputPeer message:flags.1?TextWithEntities = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftResale#e9b0c658`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("ton", "show_name", "slug", "to_id", "message")
     CONSTRUCTOR_ID = 0xE9B0C658
@@ -31888,7 +31888,7 @@ class InputInvoiceStarGiftResale(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftPrepaidUpgrade(TypeInputInvoice):
-    """``inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8 peer:InputPeer hash:string = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("peer", "hash")
     CONSTRUCTOR_ID = 0x9A0B48B8
@@ -31913,7 +31913,7 @@ class InputInvoiceStarGiftPrepaidUpgrade(TypeInputInvoice):
 
 
 class InputInvoicePremiumAuthCode(TypeInputInvoice):
-    """``inputInvoicePremiumAuthCode#3e77f614 purpose:InputStorePaymentPurpose = InputInvoice``"""
+    """TL ``inputInvoicePremiumAuthCode#3e77f614`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("purpose",)
     CONSTRUCTOR_ID = 0x3E77F614
@@ -31935,7 +31935,7 @@ class InputInvoicePremiumAuthCode(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftDropOriginalDetails(TypeInputInvoice):
-    """``inputInvoiceStarGiftDropOriginalDetails#0923d8d1 stargift:InputSavedStarGift = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftDropOriginalDetails#0923d8d1`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("stargift",)
     CONSTRUCTOR_ID = 0x0923D8D1
@@ -31957,7 +31957,7 @@ class InputInvoiceStarGiftDropOriginalDetails(TypeInputInvoice):
 
 
 class InputInvoiceStarGiftAuctionBid(TypeInputInvoice):
-    """``inputInvoiceStarGiftAuctionBid#1ecafa10 flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities = InputInvoice``"""
+    """TL ``inputInvoiceStarGiftAuctionBid#1ecafa10`` of type ``InputInvoice``; fields: ``_TL``."""
 
     __slots__ = ("hide_name", "update_bid", "peer", "gift_id", "bid_amount", "message")
     CONSTRUCTOR_ID = 0x1ECAFA10
@@ -31995,7 +31995,7 @@ class InputInvoiceStarGiftAuctionBid(TypeInputInvoice):
 
 
 class InputStorePaymentPremiumSubscription(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentPremiumSubscription#a6751e66 flags:# restore:flags.0?true upgrade:flags.1?true = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentPremiumSubscription#a6751e66`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("restore", "upgrade")
     CONSTRUCTOR_ID = 0xA6751E66
@@ -32021,7 +32021,7 @@ class InputStorePaymentPremiumSubscription(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentGiftPremium(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentGiftPremium#616f7fe8 user_id:InputUser currency:string amount:long = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentGiftPremium#616f7fe8`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "currency", "amount")
     CONSTRUCTOR_ID = 0x616F7FE8
@@ -32049,7 +32049,7 @@ class InputStorePaymentGiftPremium(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentPremiumGiftCode(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentPremiumGiftCode#fb790393 flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentPremiumGiftCode#fb790393`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("users", "boost_peer", "currency", "amount", "message")
     CONSTRUCTOR_ID = 0xFB790393
@@ -32088,7 +32088,7 @@ class InputStorePaymentPremiumGiftCode(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentPremiumGiveaway(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentPremiumGiveaway#160544ca flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentPremiumGiveaway#160544ca`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("only_new_subscribers", "winners_are_visible", "boost_peer", "additional_peers", "countries_iso2", "prize_description", "random_id", "until_date", "currency", "amount")
     CONSTRUCTOR_ID = 0x160544CA
@@ -32139,7 +32139,7 @@ class InputStorePaymentPremiumGiveaway(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentStarsTopup(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentStarsTopup#f9a2a6cb flags:# stars:long currency:string amount:long spend_purpose_peer:flags.0?InputPeer = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentStarsTopup#f9a2a6cb`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("stars", "currency", "amount", "spend_purpose_peer")
     CONSTRUCTOR_ID = 0xF9A2A6CB
@@ -32172,7 +32172,7 @@ class InputStorePaymentStarsTopup(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentStarsGift(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentStarsGift#1d741ef7 user_id:InputUser stars:long currency:string amount:long = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentStarsGift#1d741ef7`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "stars", "currency", "amount")
     CONSTRUCTOR_ID = 0x1D741EF7
@@ -32203,7 +32203,7 @@ class InputStorePaymentStarsGift(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentStarsGiveaway(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentStarsGiveaway#751f08fa flags:# only_new_subscribers:flags.0?true winners_are_visible:flags.3?true stars:long boost_peer:InputPeer additional_peers:flags.1?Vector<InputPeer> countries_iso2:flags.2?Vector<string> prize_description:flags.4?string random_id:long until_date:int currency:string amount:long users:int = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentStarsGiveaway#751f08fa`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("only_new_subscribers", "winners_are_visible", "stars", "boost_peer", "additional_peers", "countries_iso2", "prize_description", "random_id", "until_date", "currency", "amount", "users")
     CONSTRUCTOR_ID = 0x751F08FA
@@ -32256,7 +32256,7 @@ class InputStorePaymentStarsGiveaway(TypeInputStorePaymentPurpose):
 
 
 class InputStorePaymentAuthCode(TypeInputStorePaymentPurpose):
-    """``inputStorePaymentAuthCode#3fc18057 flags:# restore:flags.0?true phone_number:string phone_code_hash:string premium_days:int currency:string amount:long = InputStorePaymentPurpose``"""
+    """TL ``inputStorePaymentAuthCode#3fc18057`` of type ``InputStorePaymentPurpose``; fields: ``_TL``."""
 
     __slots__ = ("restore", "phone_number", "phone_code_hash", "premium_days", "currency", "amount")
     CONSTRUCTOR_ID = 0x3FC18057
@@ -32295,7 +32295,7 @@ class InputStorePaymentAuthCode(TypeInputStorePaymentPurpose):
 
 
 class PaymentFormMethod(TypePaymentFormMethod):
-    """``paymentFormMethod#88f8f21b url:string title:string = PaymentFormMethod``"""
+    """TL ``paymentFormMethod#88f8f21b`` of type ``PaymentFormMethod``; fields: ``_TL``."""
 
     __slots__ = ("url", "title")
     CONSTRUCTOR_ID = 0x88F8F21B
@@ -32320,7 +32320,7 @@ class PaymentFormMethod(TypePaymentFormMethod):
 
 
 class EmojiStatusEmpty(TypeEmojiStatus):
-    """``emojiStatusEmpty#2de11aae = EmojiStatus``"""
+    """TL ``emojiStatusEmpty#2de11aae`` of type ``EmojiStatus``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2DE11AAE
@@ -32340,7 +32340,7 @@ class EmojiStatusEmpty(TypeEmojiStatus):
 
 
 class EmojiStatus(TypeEmojiStatus):
-    """``emojiStatus#e7ff068a flags:# document_id:long until:flags.0?int = EmojiStatus``"""
+    """TL ``emojiStatus#e7ff068a`` of type ``EmojiStatus``; fields: ``_TL``."""
 
     __slots__ = ("document_id", "until")
     CONSTRUCTOR_ID = 0xE7FF068A
@@ -32367,7 +32367,7 @@ class EmojiStatus(TypeEmojiStatus):
 
 
 class EmojiStatusCollectible(TypeEmojiStatus):
-    """``emojiStatusCollectible#7184603b flags:# collectible_id:long document_id:long title:string slug:string pattern_document_id:long center_color:int edge_color:int pattern_color:int text_color:int until:flags.0?int = EmojiStatus``"""
+    """TL ``emojiStatusCollectible#7184603b`` of type ``EmojiStatus``; fields: ``_TL``."""
 
     __slots__ = ("collectible_id", "document_id", "title", "slug", "pattern_document_id", "center_color", "edge_color", "pattern_color", "text_color", "until")
     CONSTRUCTOR_ID = 0x7184603B
@@ -32408,7 +32408,7 @@ class EmojiStatusCollectible(TypeEmojiStatus):
 
 
 class InputEmojiStatusCollectible(TypeEmojiStatus):
-    """``inputEmojiStatusCollectible#07141dbf flags:# collectible_id:long until:flags.0?int = EmojiStatus``"""
+    """TL ``inputEmojiStatusCollectible#07141dbf`` of type ``EmojiStatus``; fields: ``_TL``."""
 
     __slots__ = ("collectible_id", "until")
     CONSTRUCTOR_ID = 0x07141DBF
@@ -32435,7 +32435,7 @@ class InputEmojiStatusCollectible(TypeEmojiStatus):
 
 
 class ReactionEmpty(TypeReaction):
-    """``reactionEmpty#79f5d419 = Reaction``"""
+    """TL ``reactionEmpty#79f5d419`` of type ``Reaction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x79F5D419
@@ -32455,7 +32455,7 @@ class ReactionEmpty(TypeReaction):
 
 
 class ReactionEmoji(TypeReaction):
-    """``reactionEmoji#1b2286b8 emoticon:string = Reaction``"""
+    """TL ``reactionEmoji#1b2286b8`` of type ``Reaction``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0x1B2286B8
@@ -32477,7 +32477,7 @@ class ReactionEmoji(TypeReaction):
 
 
 class ReactionCustomEmoji(TypeReaction):
-    """``reactionCustomEmoji#8935fc73 document_id:long = Reaction``"""
+    """TL ``reactionCustomEmoji#8935fc73`` of type ``Reaction``; fields: ``_TL``."""
 
     __slots__ = ("document_id",)
     CONSTRUCTOR_ID = 0x8935FC73
@@ -32498,7 +32498,7 @@ class ReactionCustomEmoji(TypeReaction):
 
 
 class ReactionPaid(TypeReaction):
-    """``reactionPaid#523da4eb = Reaction``"""
+    """TL ``reactionPaid#523da4eb`` of type ``Reaction``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x523DA4EB
@@ -32518,7 +32518,7 @@ class ReactionPaid(TypeReaction):
 
 
 class ChatReactionsNone(TypeChatReactions):
-    """``chatReactionsNone#eafc32bc = ChatReactions``"""
+    """TL ``chatReactionsNone#eafc32bc`` of type ``ChatReactions``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEAFC32BC
@@ -32538,7 +32538,7 @@ class ChatReactionsNone(TypeChatReactions):
 
 
 class ChatReactionsAll(TypeChatReactions):
-    """``chatReactionsAll#52928bca flags:# allow_custom:flags.0?true = ChatReactions``"""
+    """TL ``chatReactionsAll#52928bca`` of type ``ChatReactions``; fields: ``_TL``."""
 
     __slots__ = ("allow_custom",)
     CONSTRUCTOR_ID = 0x52928BCA
@@ -32562,7 +32562,7 @@ class ChatReactionsAll(TypeChatReactions):
 
 
 class ChatReactionsSome(TypeChatReactions):
-    """``chatReactionsSome#661d4037 reactions:Vector<Reaction> = ChatReactions``"""
+    """TL ``chatReactionsSome#661d4037`` of type ``ChatReactions``; fields: ``_TL``."""
 
     __slots__ = ("reactions",)
     CONSTRUCTOR_ID = 0x661D4037
@@ -32584,7 +32584,7 @@ class ChatReactionsSome(TypeChatReactions):
 
 
 class EmailVerifyPurposeLoginSetup(TypeEmailVerifyPurpose):
-    """``emailVerifyPurposeLoginSetup#4345be73 phone_number:string phone_code_hash:string = EmailVerifyPurpose``"""
+    """TL ``emailVerifyPurposeLoginSetup#4345be73`` of type ``EmailVerifyPurpose``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "phone_code_hash")
     CONSTRUCTOR_ID = 0x4345BE73
@@ -32609,7 +32609,7 @@ class EmailVerifyPurposeLoginSetup(TypeEmailVerifyPurpose):
 
 
 class EmailVerifyPurposeLoginChange(TypeEmailVerifyPurpose):
-    """``emailVerifyPurposeLoginChange#527d22eb = EmailVerifyPurpose``"""
+    """TL ``emailVerifyPurposeLoginChange#527d22eb`` of type ``EmailVerifyPurpose``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x527D22EB
@@ -32629,7 +32629,7 @@ class EmailVerifyPurposeLoginChange(TypeEmailVerifyPurpose):
 
 
 class EmailVerifyPurposePassport(TypeEmailVerifyPurpose):
-    """``emailVerifyPurposePassport#bbf51685 = EmailVerifyPurpose``"""
+    """TL ``emailVerifyPurposePassport#bbf51685`` of type ``EmailVerifyPurpose``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBBF51685
@@ -32649,7 +32649,7 @@ class EmailVerifyPurposePassport(TypeEmailVerifyPurpose):
 
 
 class EmailVerificationCode(TypeEmailVerification):
-    """``emailVerificationCode#922e55a9 code:string = EmailVerification``"""
+    """TL ``emailVerificationCode#922e55a9`` of type ``EmailVerification``; fields: ``_TL``."""
 
     __slots__ = ("code",)
     CONSTRUCTOR_ID = 0x922E55A9
@@ -32671,7 +32671,7 @@ class EmailVerificationCode(TypeEmailVerification):
 
 
 class EmailVerificationGoogle(TypeEmailVerification):
-    """``emailVerificationGoogle#db909ec2 token:string = EmailVerification``"""
+    """TL ``emailVerificationGoogle#db909ec2`` of type ``EmailVerification``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0xDB909EC2
@@ -32693,7 +32693,7 @@ class EmailVerificationGoogle(TypeEmailVerification):
 
 
 class EmailVerificationApple(TypeEmailVerification):
-    """``emailVerificationApple#96d074fd token:string = EmailVerification``"""
+    """TL ``emailVerificationApple#96d074fd`` of type ``EmailVerification``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0x96D074FD
@@ -32715,7 +32715,7 @@ class EmailVerificationApple(TypeEmailVerification):
 
 
 class PremiumSubscriptionOption(TypePremiumSubscriptionOption):
-    """``premiumSubscriptionOption#5f2d1df2 flags:# current:flags.1?true can_purchase_upgrade:flags.2?true transaction:flags.3?string months:int currency:string amount:long bot_url:string store_product:flags.0?string = PremiumSubscriptionOption``"""
+    """TL ``premiumSubscriptionOption#5f2d1df2`` of type ``PremiumSubscriptionOption``; fields: ``_TL``."""
 
     __slots__ = ("current", "can_purchase_upgrade", "transaction", "months", "currency", "amount", "bot_url", "store_product")
     CONSTRUCTOR_ID = 0x5F2D1DF2
@@ -32761,7 +32761,7 @@ class PremiumSubscriptionOption(TypePremiumSubscriptionOption):
 
 
 class SendAsPeer(TypeSendAsPeer):
-    """``sendAsPeer#b81c7034 flags:# premium_required:flags.0?true peer:Peer = SendAsPeer``"""
+    """TL ``sendAsPeer#b81c7034`` of type ``SendAsPeer``; fields: ``_TL``."""
 
     __slots__ = ("premium_required", "peer")
     CONSTRUCTOR_ID = 0xB81C7034
@@ -32788,7 +32788,7 @@ class SendAsPeer(TypeSendAsPeer):
 
 
 class MessageExtendedMediaPreview(TypeMessageExtendedMedia):
-    """``messageExtendedMediaPreview#ad628cc8 flags:# w:flags.0?int h:flags.0?int thumb:flags.1?PhotoSize video_duration:flags.2?int = MessageExtendedMedia``"""
+    """TL ``messageExtendedMediaPreview#ad628cc8`` of type ``MessageExtendedMedia``; fields: ``_TL``."""
 
     __slots__ = ("w", "h", "thumb", "video_duration")
     CONSTRUCTOR_ID = 0xAD628CC8
@@ -32826,7 +32826,7 @@ class MessageExtendedMediaPreview(TypeMessageExtendedMedia):
 
 
 class MessageExtendedMedia(TypeMessageExtendedMedia):
-    """``messageExtendedMedia#ee479c64 media:MessageMedia = MessageExtendedMedia``"""
+    """TL ``messageExtendedMedia#ee479c64`` of type ``MessageExtendedMedia``; fields: ``_TL``."""
 
     __slots__ = ("media",)
     CONSTRUCTOR_ID = 0xEE479C64
@@ -32848,7 +32848,7 @@ class MessageExtendedMedia(TypeMessageExtendedMedia):
 
 
 class StickerKeyword(TypeStickerKeyword):
-    """``stickerKeyword#fcfeb29c document_id:long keyword:Vector<string> = StickerKeyword``"""
+    """TL ``stickerKeyword#fcfeb29c`` of type ``StickerKeyword``; fields: ``_TL``."""
 
     __slots__ = ("document_id", "keyword")
     CONSTRUCTOR_ID = 0xFCFEB29C
@@ -32872,7 +32872,7 @@ class StickerKeyword(TypeStickerKeyword):
 
 
 class Username(TypeUsername):
-    """``username#b4073647 flags:# editable:flags.0?true active:flags.1?true username:string = Username``"""
+    """TL ``username#b4073647`` of type ``Username``; fields: ``_TL``."""
 
     __slots__ = ("editable", "active", "username")
     CONSTRUCTOR_ID = 0xB4073647
@@ -32901,7 +32901,7 @@ class Username(TypeUsername):
 
 
 class ForumTopicDeleted(TypeForumTopic):
-    """``forumTopicDeleted#023f109b id:int = ForumTopic``"""
+    """TL ``forumTopicDeleted#023f109b`` of type ``ForumTopic``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x023F109B
@@ -32922,7 +32922,7 @@ class ForumTopicDeleted(TypeForumTopic):
 
 
 class ForumTopic(TypeForumTopic):
-    """``forumTopic#fcdad815 flags:# my:flags.1?true closed:flags.2?true pinned:flags.3?true short:flags.5?true hidden:flags.6?true title_missing:flags.7?true id:int date:int peer:Peer title:string icon_color:int icon_emoji_id:flags.0?long top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int from_id:Peer notify_settings:PeerNotifySettings draft:flags.4?DraftMessage = ForumTopic``"""
+    """TL ``forumTopic#fcdad815`` of type ``ForumTopic``; fields: ``_TL``."""
 
     __slots__ = ("my", "closed", "pinned", "short", "hidden", "title_missing", "id", "date", "peer", "title", "icon_color", "icon_emoji_id", "top_message", "read_inbox_max_id", "read_outbox_max_id", "unread_count", "unread_mentions_count", "unread_reactions_count", "unread_poll_votes_count", "from_id", "notify_settings", "draft")
     CONSTRUCTOR_ID = 0xFCDAD815
@@ -32990,7 +32990,7 @@ class ForumTopic(TypeForumTopic):
 
 
 class DefaultHistoryTTL(TypeDefaultHistoryTTL):
-    """``defaultHistoryTTL#43b46b20 period:int = DefaultHistoryTTL``"""
+    """TL ``defaultHistoryTTL#43b46b20`` of type ``DefaultHistoryTTL``; fields: ``_TL``."""
 
     __slots__ = ("period",)
     CONSTRUCTOR_ID = 0x43B46B20
@@ -33011,7 +33011,7 @@ class DefaultHistoryTTL(TypeDefaultHistoryTTL):
 
 
 class ExportedContactToken(TypeExportedContactToken):
-    """``exportedContactToken#41bf109b url:string expires:int = ExportedContactToken``"""
+    """TL ``exportedContactToken#41bf109b`` of type ``ExportedContactToken``; fields: ``_TL``."""
 
     __slots__ = ("url", "expires")
     CONSTRUCTOR_ID = 0x41BF109B
@@ -33036,7 +33036,7 @@ class ExportedContactToken(TypeExportedContactToken):
 
 
 class RequestPeerTypeUser(TypeRequestPeerType):
-    """``requestPeerTypeUser#5f3b8a00 flags:# bot:flags.0?Bool premium:flags.1?Bool = RequestPeerType``"""
+    """TL ``requestPeerTypeUser#5f3b8a00`` of type ``RequestPeerType``; fields: ``_TL``."""
 
     __slots__ = ("bot", "premium")
     CONSTRUCTOR_ID = 0x5F3B8A00
@@ -33066,7 +33066,7 @@ class RequestPeerTypeUser(TypeRequestPeerType):
 
 
 class RequestPeerTypeChat(TypeRequestPeerType):
-    """``requestPeerTypeChat#c9f06e1b flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType``"""
+    """TL ``requestPeerTypeChat#c9f06e1b`` of type ``RequestPeerType``; fields: ``_TL``."""
 
     __slots__ = ("creator", "bot_participant", "has_username", "forum", "user_admin_rights", "bot_admin_rights")
     CONSTRUCTOR_ID = 0xC9F06E1B
@@ -33108,7 +33108,7 @@ class RequestPeerTypeChat(TypeRequestPeerType):
 
 
 class RequestPeerTypeBroadcast(TypeRequestPeerType):
-    """``requestPeerTypeBroadcast#339bef6c flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights = RequestPeerType``"""
+    """TL ``requestPeerTypeBroadcast#339bef6c`` of type ``RequestPeerType``; fields: ``_TL``."""
 
     __slots__ = ("creator", "has_username", "user_admin_rights", "bot_admin_rights")
     CONSTRUCTOR_ID = 0x339BEF6C
@@ -33144,7 +33144,7 @@ class RequestPeerTypeBroadcast(TypeRequestPeerType):
 
 
 class RequestPeerTypeCreateBot(TypeRequestPeerType):
-    """``requestPeerTypeCreateBot#3e81e078 flags:# bot_managed:flags.0?true suggested_name:flags.1?string suggested_username:flags.2?string = RequestPeerType``"""
+    """TL ``requestPeerTypeCreateBot#3e81e078`` of type ``RequestPeerType``; fields: ``_TL``."""
 
     __slots__ = ("bot_managed", "suggested_name", "suggested_username")
     CONSTRUCTOR_ID = 0x3E81E078
@@ -33176,7 +33176,7 @@ class RequestPeerTypeCreateBot(TypeRequestPeerType):
 
 
 class EmojiListNotModified(TypeEmojiList):
-    """``emojiListNotModified#481eadfa = EmojiList``"""
+    """TL ``emojiListNotModified#481eadfa`` of type ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x481EADFA
@@ -33196,7 +33196,7 @@ class EmojiListNotModified(TypeEmojiList):
 
 
 class EmojiList(TypeEmojiList):
-    """``emojiList#7a1e11d1 hash:long document_id:Vector<long> = EmojiList``"""
+    """TL ``emojiList#7a1e11d1`` of type ``EmojiList``; fields: ``_TL``."""
 
     __slots__ = ("hash", "document_id")
     CONSTRUCTOR_ID = 0x7A1E11D1
@@ -33220,7 +33220,7 @@ class EmojiList(TypeEmojiList):
 
 
 class EmojiGroup(TypeEmojiGroup):
-    """``emojiGroup#7a9abda9 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup``"""
+    """TL ``emojiGroup#7a9abda9`` of type ``EmojiGroup``; fields: ``_TL``."""
 
     __slots__ = ("title", "icon_emoji_id", "emoticons")
     CONSTRUCTOR_ID = 0x7A9ABDA9
@@ -33248,7 +33248,7 @@ class EmojiGroup(TypeEmojiGroup):
 
 
 class EmojiGroupGreeting(TypeEmojiGroup):
-    """``emojiGroupGreeting#80d26cc7 title:string icon_emoji_id:long emoticons:Vector<string> = EmojiGroup``"""
+    """TL ``emojiGroupGreeting#80d26cc7`` of type ``EmojiGroup``; fields: ``_TL``."""
 
     __slots__ = ("title", "icon_emoji_id", "emoticons")
     CONSTRUCTOR_ID = 0x80D26CC7
@@ -33276,7 +33276,7 @@ class EmojiGroupGreeting(TypeEmojiGroup):
 
 
 class EmojiGroupPremium(TypeEmojiGroup):
-    """``emojiGroupPremium#093bcf34 title:string icon_emoji_id:long = EmojiGroup``"""
+    """TL ``emojiGroupPremium#093bcf34`` of type ``EmojiGroup``; fields: ``_TL``."""
 
     __slots__ = ("title", "icon_emoji_id")
     CONSTRUCTOR_ID = 0x093BCF34
@@ -33301,7 +33301,7 @@ class EmojiGroupPremium(TypeEmojiGroup):
 
 
 class TextWithEntities(TypeTextWithEntities):
-    """``textWithEntities#751f3146 text:string entities:Vector<MessageEntity> = TextWithEntities``"""
+    """TL ``textWithEntities#751f3146`` of type ``TextWithEntities``; fields: ``_TL``."""
 
     __slots__ = ("text", "entities")
     CONSTRUCTOR_ID = 0x751F3146
@@ -33326,7 +33326,7 @@ class TextWithEntities(TypeTextWithEntities):
 
 
 class AutoSaveSettings(TypeAutoSaveSettings):
-    """``autoSaveSettings#c84834ce flags:# photos:flags.0?true videos:flags.1?true video_max_size:flags.2?long = AutoSaveSettings``"""
+    """TL ``autoSaveSettings#c84834ce`` of type ``AutoSaveSettings``; fields: ``_TL``."""
 
     __slots__ = ("photos", "videos", "video_max_size")
     CONSTRUCTOR_ID = 0xC84834CE
@@ -33356,7 +33356,7 @@ class AutoSaveSettings(TypeAutoSaveSettings):
 
 
 class AutoSaveException(TypeAutoSaveException):
-    """``autoSaveException#81602d47 peer:Peer settings:AutoSaveSettings = AutoSaveException``"""
+    """TL ``autoSaveException#81602d47`` of type ``AutoSaveException``; fields: ``_TL``."""
 
     __slots__ = ("peer", "settings")
     CONSTRUCTOR_ID = 0x81602D47
@@ -33381,7 +33381,7 @@ class AutoSaveException(TypeAutoSaveException):
 
 
 class InputBotAppID(TypeInputBotApp):
-    """``inputBotAppID#a920bd7a id:long access_hash:long = InputBotApp``"""
+    """TL ``inputBotAppID#a920bd7a`` of type ``InputBotApp``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0xA920BD7A
@@ -33403,7 +33403,7 @@ class InputBotAppID(TypeInputBotApp):
 
 
 class InputBotAppShortName(TypeInputBotApp):
-    """``inputBotAppShortName#908c0407 bot_id:InputUser short_name:string = InputBotApp``"""
+    """TL ``inputBotAppShortName#908c0407`` of type ``InputBotApp``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "short_name")
     CONSTRUCTOR_ID = 0x908C0407
@@ -33428,7 +33428,7 @@ class InputBotAppShortName(TypeInputBotApp):
 
 
 class BotAppNotModified(TypeBotApp):
-    """``botAppNotModified#5da674b7 = BotApp``"""
+    """TL ``botAppNotModified#5da674b7`` of type ``BotApp``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5DA674B7
@@ -33448,7 +33448,7 @@ class BotAppNotModified(TypeBotApp):
 
 
 class BotApp(TypeBotApp):
-    """``botApp#95fcd1d6 flags:# id:long access_hash:long short_name:string title:string description:string photo:Photo document:flags.0?Document hash:long = BotApp``"""
+    """TL ``botApp#95fcd1d6`` of type ``BotApp``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash", "short_name", "title", "description", "photo", "document", "hash")
     CONSTRUCTOR_ID = 0x95FCD1D6
@@ -33491,7 +33491,7 @@ class BotApp(TypeBotApp):
 
 
 class InlineBotWebView(TypeInlineBotWebView):
-    """``inlineBotWebView#b57295d5 text:string url:string = InlineBotWebView``"""
+    """TL ``inlineBotWebView#b57295d5`` of type ``InlineBotWebView``; fields: ``_TL``."""
 
     __slots__ = ("text", "url")
     CONSTRUCTOR_ID = 0xB57295D5
@@ -33516,7 +33516,7 @@ class InlineBotWebView(TypeInlineBotWebView):
 
 
 class ReadParticipantDate(TypeReadParticipantDate):
-    """``readParticipantDate#4a4ff172 user_id:long date:int = ReadParticipantDate``"""
+    """TL ``readParticipantDate#4a4ff172`` of type ``ReadParticipantDate``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "date")
     CONSTRUCTOR_ID = 0x4A4FF172
@@ -33538,7 +33538,7 @@ class ReadParticipantDate(TypeReadParticipantDate):
 
 
 class InputChatlistDialogFilter(TypeInputChatlist):
-    """``inputChatlistDialogFilter#f3e0da33 filter_id:int = InputChatlist``"""
+    """TL ``inputChatlistDialogFilter#f3e0da33`` of type ``InputChatlist``; fields: ``_TL``."""
 
     __slots__ = ("filter_id",)
     CONSTRUCTOR_ID = 0xF3E0DA33
@@ -33559,7 +33559,7 @@ class InputChatlistDialogFilter(TypeInputChatlist):
 
 
 class ExportedChatlistInvite(TypeExportedChatlistInvite):
-    """``exportedChatlistInvite#0c5181ac flags:# title:string url:string peers:Vector<Peer> = ExportedChatlistInvite``"""
+    """TL ``exportedChatlistInvite#0c5181ac`` of type ``ExportedChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("title", "url", "peers")
     CONSTRUCTOR_ID = 0x0C5181AC
@@ -33589,7 +33589,7 @@ class ExportedChatlistInvite(TypeExportedChatlistInvite):
 
 
 class MessagePeerVote(TypeMessagePeerVote):
-    """``messagePeerVote#b6cc2d5c peer:Peer option:bytes date:int = MessagePeerVote``"""
+    """TL ``messagePeerVote#b6cc2d5c`` of type ``MessagePeerVote``; fields: ``_TL``."""
 
     __slots__ = ("peer", "option", "date")
     CONSTRUCTOR_ID = 0xB6CC2D5C
@@ -33617,7 +33617,7 @@ class MessagePeerVote(TypeMessagePeerVote):
 
 
 class MessagePeerVoteInputOption(TypeMessagePeerVote):
-    """``messagePeerVoteInputOption#74cda504 peer:Peer date:int = MessagePeerVote``"""
+    """TL ``messagePeerVoteInputOption#74cda504`` of type ``MessagePeerVote``; fields: ``_TL``."""
 
     __slots__ = ("peer", "date")
     CONSTRUCTOR_ID = 0x74CDA504
@@ -33642,7 +33642,7 @@ class MessagePeerVoteInputOption(TypeMessagePeerVote):
 
 
 class MessagePeerVoteMultiple(TypeMessagePeerVote):
-    """``messagePeerVoteMultiple#4628f6e6 peer:Peer options:Vector<bytes> date:int = MessagePeerVote``"""
+    """TL ``messagePeerVoteMultiple#4628f6e6`` of type ``MessagePeerVote``; fields: ``_TL``."""
 
     __slots__ = ("peer", "options", "date")
     CONSTRUCTOR_ID = 0x4628F6E6
@@ -33670,7 +33670,7 @@ class MessagePeerVoteMultiple(TypeMessagePeerVote):
 
 
 class StoryViews(TypeStoryViews):
-    """``storyViews#8d595cd6 flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long> = StoryViews``"""
+    """TL ``storyViews#8d595cd6`` of type ``StoryViews``; fields: ``_TL``."""
 
     __slots__ = ("has_viewers", "views_count", "forwards_count", "reactions", "reactions_count", "recent_viewers")
     CONSTRUCTOR_ID = 0x8D595CD6
@@ -33711,7 +33711,7 @@ class StoryViews(TypeStoryViews):
 
 
 class StoryItemDeleted(TypeStoryItem):
-    """``storyItemDeleted#51e6ee4f id:int = StoryItem``"""
+    """TL ``storyItemDeleted#51e6ee4f`` of type ``StoryItem``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x51E6EE4F
@@ -33732,7 +33732,7 @@ class StoryItemDeleted(TypeStoryItem):
 
 
 class StoryItemSkipped(TypeStoryItem):
-    """``storyItemSkipped#ffadc913 flags:# close_friends:flags.8?true live:flags.9?true id:int date:int expire_date:int = StoryItem``"""
+    """TL ``storyItemSkipped#ffadc913`` of type ``StoryItem``; fields: ``_TL``."""
 
     __slots__ = ("close_friends", "live", "id", "date", "expire_date")
     CONSTRUCTOR_ID = 0xFFADC913
@@ -33761,7 +33761,7 @@ class StoryItemSkipped(TypeStoryItem):
 
 
 class StoryItem(TypeStoryItem):
-    """``storyItem#16a4b93c flags:# pinned:flags.5?true public:flags.7?true close_friends:flags.8?true min:flags.9?true noforwards:flags.10?true edited:flags.11?true contacts:flags.12?true selected_contacts:flags.13?true out:flags.16?true id:int date:int from_id:flags.18?Peer fwd_from:flags.17?StoryFwdHeader expire_date:int caption:flags.0?string entities:flags.1?Vector<MessageEntity> media:MessageMedia media_areas:flags.14?Vector<MediaArea> privacy:flags.2?Vector<PrivacyRule> views:flags.3?StoryViews sent_reaction:flags.15?Reaction albums:flags.19?Vector<int> music:flags.20?Document = StoryItem``"""
+    """TL ``storyItem#16a4b93c`` of type ``StoryItem``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "public", "close_friends", "min", "noforwards", "edited", "contacts", "selected_contacts", "out", "id", "date", "from_id", "fwd_from", "expire_date", "caption", "entities", "media", "media_areas", "privacy", "views", "sent_reaction", "albums", "music")
     CONSTRUCTOR_ID = 0x16A4B93C
@@ -33849,7 +33849,7 @@ class StoryItem(TypeStoryItem):
 
 
 class StoryView(TypeStoryView):
-    """``storyView#b0bdeac5 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true user_id:long date:int reaction:flags.2?Reaction = StoryView``"""
+    """TL ``storyView#b0bdeac5`` of type ``StoryView``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "blocked_my_stories_from", "user_id", "date", "reaction")
     CONSTRUCTOR_ID = 0xB0BDEAC5
@@ -33881,7 +33881,7 @@ class StoryView(TypeStoryView):
 
 
 class StoryViewPublicForward(TypeStoryView):
-    """``storyViewPublicForward#9083670b flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true message:Message = StoryView``"""
+    """TL ``storyViewPublicForward#9083670b`` of type ``StoryView``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "blocked_my_stories_from", "message")
     CONSTRUCTOR_ID = 0x9083670B
@@ -33910,7 +33910,7 @@ class StoryViewPublicForward(TypeStoryView):
 
 
 class StoryViewPublicRepost(TypeStoryView):
-    """``storyViewPublicRepost#bd74cf49 flags:# blocked:flags.0?true blocked_my_stories_from:flags.1?true peer_id:Peer story:StoryItem = StoryView``"""
+    """TL ``storyViewPublicRepost#bd74cf49`` of type ``StoryView``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "blocked_my_stories_from", "peer_id", "story")
     CONSTRUCTOR_ID = 0xBD74CF49
@@ -33942,7 +33942,7 @@ class StoryViewPublicRepost(TypeStoryView):
 
 
 class InputReplyToMessage(TypeInputReplyTo):
-    """``inputReplyToMessage#3bd4b7c2 flags:# reply_to_msg_id:int top_msg_id:flags.0?int reply_to_peer_id:flags.1?InputPeer quote_text:flags.2?string quote_entities:flags.3?Vector<MessageEntity> quote_offset:flags.4?int monoforum_peer_id:flags.5?InputPeer todo_item_id:flags.6?int poll_option:flags.7?bytes = InputReplyTo``"""
+    """TL ``inputReplyToMessage#3bd4b7c2`` of type ``InputReplyTo``; fields: ``_TL``."""
 
     __slots__ = ("reply_to_msg_id", "top_msg_id", "reply_to_peer_id", "quote_text", "quote_entities", "quote_offset", "monoforum_peer_id", "todo_item_id", "poll_option")
     CONSTRUCTOR_ID = 0x3BD4B7C2
@@ -33997,7 +33997,7 @@ class InputReplyToMessage(TypeInputReplyTo):
 
 
 class InputReplyToStory(TypeInputReplyTo):
-    """``inputReplyToStory#5881323a peer:InputPeer story_id:int = InputReplyTo``"""
+    """TL ``inputReplyToStory#5881323a`` of type ``InputReplyTo``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story_id")
     CONSTRUCTOR_ID = 0x5881323A
@@ -34022,7 +34022,7 @@ class InputReplyToStory(TypeInputReplyTo):
 
 
 class InputReplyToMonoForum(TypeInputReplyTo):
-    """``inputReplyToMonoForum#69d66c45 monoforum_peer_id:InputPeer = InputReplyTo``"""
+    """TL ``inputReplyToMonoForum#69d66c45`` of type ``InputReplyTo``; fields: ``_TL``."""
 
     __slots__ = ("monoforum_peer_id",)
     CONSTRUCTOR_ID = 0x69D66C45
@@ -34044,7 +34044,7 @@ class InputReplyToMonoForum(TypeInputReplyTo):
 
 
 class InputReplyToEphemeralMessage(TypeInputReplyTo):
-    """``inputReplyToEphemeralMessage#4119b95e id:int = InputReplyTo``"""
+    """TL ``inputReplyToEphemeralMessage#4119b95e`` of type ``InputReplyTo``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x4119B95E
@@ -34065,7 +34065,7 @@ class InputReplyToEphemeralMessage(TypeInputReplyTo):
 
 
 class ExportedStoryLink(TypeExportedStoryLink):
-    """``exportedStoryLink#3fc9053b link:string = ExportedStoryLink``"""
+    """TL ``exportedStoryLink#3fc9053b`` of type ``ExportedStoryLink``; fields: ``_TL``."""
 
     __slots__ = ("link",)
     CONSTRUCTOR_ID = 0x3FC9053B
@@ -34087,7 +34087,7 @@ class ExportedStoryLink(TypeExportedStoryLink):
 
 
 class StoriesStealthMode(TypeStoriesStealthMode):
-    """``storiesStealthMode#712e27fd flags:# active_until_date:flags.0?int cooldown_until_date:flags.1?int = StoriesStealthMode``"""
+    """TL ``storiesStealthMode#712e27fd`` of type ``StoriesStealthMode``; fields: ``_TL``."""
 
     __slots__ = ("active_until_date", "cooldown_until_date")
     CONSTRUCTOR_ID = 0x712E27FD
@@ -34117,7 +34117,7 @@ class StoriesStealthMode(TypeStoriesStealthMode):
 
 
 class MediaAreaCoordinates(TypeMediaAreaCoordinates):
-    """``mediaAreaCoordinates#cfc9e002 flags:# x:double y:double w:double h:double rotation:double radius:flags.0?double = MediaAreaCoordinates``"""
+    """TL ``mediaAreaCoordinates#cfc9e002`` of type ``MediaAreaCoordinates``; fields: ``_TL``."""
 
     __slots__ = ("x", "y", "w", "h", "rotation", "radius")
     CONSTRUCTOR_ID = 0xCFC9E002
@@ -34148,7 +34148,7 @@ class MediaAreaCoordinates(TypeMediaAreaCoordinates):
 
 
 class MediaAreaVenue(TypeMediaArea):
-    """``mediaAreaVenue#be82db9c coordinates:MediaAreaCoordinates geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string = MediaArea``"""
+    """TL ``mediaAreaVenue#be82db9c`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "geo", "title", "address", "provider", "venue_id", "venue_type")
     CONSTRUCTOR_ID = 0xBE82DB9C
@@ -34188,7 +34188,7 @@ class MediaAreaVenue(TypeMediaArea):
 
 
 class InputMediaAreaVenue(TypeMediaArea):
-    """``inputMediaAreaVenue#b282217f coordinates:MediaAreaCoordinates query_id:long result_id:string = MediaArea``"""
+    """TL ``inputMediaAreaVenue#b282217f`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "query_id", "result_id")
     CONSTRUCTOR_ID = 0xB282217F
@@ -34216,7 +34216,7 @@ class InputMediaAreaVenue(TypeMediaArea):
 
 
 class MediaAreaGeoPoint(TypeMediaArea):
-    """``mediaAreaGeoPoint#cad5452d flags:# coordinates:MediaAreaCoordinates geo:GeoPoint address:flags.0?GeoPointAddress = MediaArea``"""
+    """TL ``mediaAreaGeoPoint#cad5452d`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "geo", "address")
     CONSTRUCTOR_ID = 0xCAD5452D
@@ -34248,7 +34248,7 @@ class MediaAreaGeoPoint(TypeMediaArea):
 
 
 class MediaAreaSuggestedReaction(TypeMediaArea):
-    """``mediaAreaSuggestedReaction#14455871 flags:# dark:flags.0?true flipped:flags.1?true coordinates:MediaAreaCoordinates reaction:Reaction = MediaArea``"""
+    """TL ``mediaAreaSuggestedReaction#14455871`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("dark", "flipped", "coordinates", "reaction")
     CONSTRUCTOR_ID = 0x14455871
@@ -34280,7 +34280,7 @@ class MediaAreaSuggestedReaction(TypeMediaArea):
 
 
 class MediaAreaChannelPost(TypeMediaArea):
-    """``mediaAreaChannelPost#770416af coordinates:MediaAreaCoordinates channel_id:long msg_id:int = MediaArea``"""
+    """TL ``mediaAreaChannelPost#770416af`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "channel_id", "msg_id")
     CONSTRUCTOR_ID = 0x770416AF
@@ -34306,7 +34306,7 @@ class MediaAreaChannelPost(TypeMediaArea):
 
 
 class InputMediaAreaChannelPost(TypeMediaArea):
-    """``inputMediaAreaChannelPost#2271f2bf coordinates:MediaAreaCoordinates channel:InputChannel msg_id:int = MediaArea``"""
+    """TL ``inputMediaAreaChannelPost#2271f2bf`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "channel", "msg_id")
     CONSTRUCTOR_ID = 0x2271F2BF
@@ -34334,7 +34334,7 @@ class InputMediaAreaChannelPost(TypeMediaArea):
 
 
 class MediaAreaUrl(TypeMediaArea):
-    """``mediaAreaUrl#37381085 coordinates:MediaAreaCoordinates url:string = MediaArea``"""
+    """TL ``mediaAreaUrl#37381085`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "url")
     CONSTRUCTOR_ID = 0x37381085
@@ -34359,7 +34359,7 @@ class MediaAreaUrl(TypeMediaArea):
 
 
 class MediaAreaWeather(TypeMediaArea):
-    """``mediaAreaWeather#49a6549c coordinates:MediaAreaCoordinates emoji:string temperature_c:double color:int = MediaArea``"""
+    """TL ``mediaAreaWeather#49a6549c`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "emoji", "temperature_c", "color")
     CONSTRUCTOR_ID = 0x49A6549C
@@ -34388,7 +34388,7 @@ class MediaAreaWeather(TypeMediaArea):
 
 
 class MediaAreaStarGift(TypeMediaArea):
-    """``mediaAreaStarGift#5787686d coordinates:MediaAreaCoordinates slug:string = MediaArea``"""
+    """TL ``mediaAreaStarGift#5787686d`` of type ``MediaArea``; fields: ``_TL``."""
 
     __slots__ = ("coordinates", "slug")
     CONSTRUCTOR_ID = 0x5787686D
@@ -34413,7 +34413,7 @@ class MediaAreaStarGift(TypeMediaArea):
 
 
 class PeerStories(TypePeerStories):
-    """``peerStories#9a35e999 flags:# peer:Peer max_read_id:flags.0?int stories:Vector<StoryItem> = PeerStories``"""
+    """TL ``peerStories#9a35e999`` of type ``PeerStories``; fields: ``_TL``."""
 
     __slots__ = ("peer", "max_read_id", "stories")
     CONSTRUCTOR_ID = 0x9A35E999
@@ -34445,7 +34445,7 @@ class PeerStories(TypePeerStories):
 
 
 class PremiumGiftCodeOption(TypePremiumGiftCodeOption):
-    """``premiumGiftCodeOption#257e962b flags:# users:int months:int store_product:flags.0?string store_quantity:flags.1?int currency:string amount:long = PremiumGiftCodeOption``"""
+    """TL ``premiumGiftCodeOption#257e962b`` of type ``PremiumGiftCodeOption``; fields: ``_TL``."""
 
     __slots__ = ("users", "months", "store_product", "store_quantity", "currency", "amount")
     CONSTRUCTOR_ID = 0x257E962B
@@ -34483,7 +34483,7 @@ class PremiumGiftCodeOption(TypePremiumGiftCodeOption):
 
 
 class PrepaidGiveaway(TypePrepaidGiveaway):
-    """``prepaidGiveaway#b2539d54 id:long months:int quantity:int date:int = PrepaidGiveaway``"""
+    """TL ``prepaidGiveaway#b2539d54`` of type ``PrepaidGiveaway``; fields: ``_TL``."""
 
     __slots__ = ("id", "months", "quantity", "date")
     CONSTRUCTOR_ID = 0xB2539D54
@@ -34507,7 +34507,7 @@ class PrepaidGiveaway(TypePrepaidGiveaway):
 
 
 class PrepaidStarsGiveaway(TypePrepaidGiveaway):
-    """``prepaidStarsGiveaway#9a9d77e0 id:long stars:long quantity:int boosts:int date:int = PrepaidGiveaway``"""
+    """TL ``prepaidStarsGiveaway#9a9d77e0`` of type ``PrepaidGiveaway``; fields: ``_TL``."""
 
     __slots__ = ("id", "stars", "quantity", "boosts", "date")
     CONSTRUCTOR_ID = 0x9A9D77E0
@@ -34532,7 +34532,7 @@ class PrepaidStarsGiveaway(TypePrepaidGiveaway):
 
 
 class Boost(TypeBoost):
-    """``boost#4b3e14d6 flags:# gift:flags.1?true giveaway:flags.2?true unclaimed:flags.3?true id:string user_id:flags.0?long giveaway_msg_id:flags.2?int date:int expires:int used_gift_slug:flags.4?string multiplier:flags.5?int stars:flags.6?long = Boost``"""
+    """TL ``boost#4b3e14d6`` of type ``Boost``; fields: ``_TL``."""
 
     __slots__ = ("gift", "giveaway", "unclaimed", "id", "user_id", "giveaway_msg_id", "date", "expires", "used_gift_slug", "multiplier", "stars")
     CONSTRUCTOR_ID = 0x4B3E14D6
@@ -34587,7 +34587,7 @@ class Boost(TypeBoost):
 
 
 class MyBoost(TypeMyBoost):
-    """``myBoost#c448415c flags:# slot:int peer:flags.0?Peer date:int expires:int cooldown_until_date:flags.1?int = MyBoost``"""
+    """TL ``myBoost#c448415c`` of type ``MyBoost``; fields: ``_TL``."""
 
     __slots__ = ("slot", "peer", "date", "expires", "cooldown_until_date")
     CONSTRUCTOR_ID = 0xC448415C
@@ -34622,7 +34622,7 @@ class MyBoost(TypeMyBoost):
 
 
 class StoryFwdHeader(TypeStoryFwdHeader):
-    """``storyFwdHeader#b826e150 flags:# modified:flags.3?true from:flags.0?Peer from_name:flags.1?string story_id:flags.2?int = StoryFwdHeader``"""
+    """TL ``storyFwdHeader#b826e150`` of type ``StoryFwdHeader``; fields: ``_TL``."""
 
     __slots__ = ("modified", "from_", "from_name", "story_id")
     CONSTRUCTOR_ID = 0xB826E150
@@ -34658,7 +34658,7 @@ class StoryFwdHeader(TypeStoryFwdHeader):
 
 
 class PostInteractionCountersMessage(TypePostInteractionCounters):
-    """``postInteractionCountersMessage#e7058e7f msg_id:int views:int forwards:int reactions:int = PostInteractionCounters``"""
+    """TL ``postInteractionCountersMessage#e7058e7f`` of type ``PostInteractionCounters``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "views", "forwards", "reactions")
     CONSTRUCTOR_ID = 0xE7058E7F
@@ -34682,7 +34682,7 @@ class PostInteractionCountersMessage(TypePostInteractionCounters):
 
 
 class PostInteractionCountersStory(TypePostInteractionCounters):
-    """``postInteractionCountersStory#8a480e27 story_id:int views:int forwards:int reactions:int = PostInteractionCounters``"""
+    """TL ``postInteractionCountersStory#8a480e27`` of type ``PostInteractionCounters``; fields: ``_TL``."""
 
     __slots__ = ("story_id", "views", "forwards", "reactions")
     CONSTRUCTOR_ID = 0x8A480E27
@@ -34706,7 +34706,7 @@ class PostInteractionCountersStory(TypePostInteractionCounters):
 
 
 class PublicForwardMessage(TypePublicForward):
-    """``publicForwardMessage#01f2bf4a message:Message = PublicForward``"""
+    """TL ``publicForwardMessage#01f2bf4a`` of type ``PublicForward``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x01F2BF4A
@@ -34728,7 +34728,7 @@ class PublicForwardMessage(TypePublicForward):
 
 
 class PublicForwardStory(TypePublicForward):
-    """``publicForwardStory#edf3add0 peer:Peer story:StoryItem = PublicForward``"""
+    """TL ``publicForwardStory#edf3add0`` of type ``PublicForward``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story")
     CONSTRUCTOR_ID = 0xEDF3ADD0
@@ -34753,7 +34753,7 @@ class PublicForwardStory(TypePublicForward):
 
 
 class PeerColor(TypePeerColor):
-    """``peerColor#b54b5acf flags:# color:flags.0?int background_emoji_id:flags.1?long = PeerColor``"""
+    """TL ``peerColor#b54b5acf`` of type ``PeerColor``; fields: ``_TL``."""
 
     __slots__ = ("color", "background_emoji_id")
     CONSTRUCTOR_ID = 0xB54B5ACF
@@ -34783,7 +34783,7 @@ class PeerColor(TypePeerColor):
 
 
 class PeerColorCollectible(TypePeerColor):
-    """``peerColorCollectible#b9c0639a flags:# collectible_id:long gift_emoji_id:long background_emoji_id:long accent_color:int colors:Vector<int> dark_accent_color:flags.0?int dark_colors:flags.1?Vector<int> = PeerColor``"""
+    """TL ``peerColorCollectible#b9c0639a`` of type ``PeerColor``; fields: ``_TL``."""
 
     __slots__ = ("collectible_id", "gift_emoji_id", "background_emoji_id", "accent_color", "colors", "dark_accent_color", "dark_colors")
     CONSTRUCTOR_ID = 0xB9C0639A
@@ -34820,7 +34820,7 @@ class PeerColorCollectible(TypePeerColor):
 
 
 class InputPeerColorCollectible(TypePeerColor):
-    """``inputPeerColorCollectible#b8ea86a9 collectible_id:long = PeerColor``"""
+    """TL ``inputPeerColorCollectible#b8ea86a9`` of type ``PeerColor``; fields: ``_TL``."""
 
     __slots__ = ("collectible_id",)
     CONSTRUCTOR_ID = 0xB8EA86A9
@@ -34841,7 +34841,7 @@ class InputPeerColorCollectible(TypePeerColor):
 
 
 class StoryReaction(TypeStoryReaction):
-    """``storyReaction#6090d6d5 peer_id:Peer date:int reaction:Reaction = StoryReaction``"""
+    """TL ``storyReaction#6090d6d5`` of type ``StoryReaction``; fields: ``_TL``."""
 
     __slots__ = ("peer_id", "date", "reaction")
     CONSTRUCTOR_ID = 0x6090D6D5
@@ -34869,7 +34869,7 @@ class StoryReaction(TypeStoryReaction):
 
 
 class StoryReactionPublicForward(TypeStoryReaction):
-    """``storyReactionPublicForward#bbab2643 message:Message = StoryReaction``"""
+    """TL ``storyReactionPublicForward#bbab2643`` of type ``StoryReaction``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0xBBAB2643
@@ -34891,7 +34891,7 @@ class StoryReactionPublicForward(TypeStoryReaction):
 
 
 class StoryReactionPublicRepost(TypeStoryReaction):
-    """``storyReactionPublicRepost#cfcd0f13 peer_id:Peer story:StoryItem = StoryReaction``"""
+    """TL ``storyReactionPublicRepost#cfcd0f13`` of type ``StoryReaction``; fields: ``_TL``."""
 
     __slots__ = ("peer_id", "story")
     CONSTRUCTOR_ID = 0xCFCD0F13
@@ -34916,7 +34916,7 @@ class StoryReactionPublicRepost(TypeStoryReaction):
 
 
 class SavedDialog(TypeSavedDialog):
-    """``savedDialog#bd87cb6c flags:# pinned:flags.2?true peer:Peer top_message:int = SavedDialog``"""
+    """TL ``savedDialog#bd87cb6c`` of type ``SavedDialog``; fields: ``_TL``."""
 
     __slots__ = ("pinned", "peer", "top_message")
     CONSTRUCTOR_ID = 0xBD87CB6C
@@ -34946,7 +34946,7 @@ class SavedDialog(TypeSavedDialog):
 
 
 class MonoForumDialog(TypeSavedDialog):
-    """``monoForumDialog#64407ea7 flags:# unread_mark:flags.3?true nopaid_messages_exception:flags.4?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_reactions_count:int draft:flags.1?DraftMessage = SavedDialog``"""
+    """TL ``monoForumDialog#64407ea7`` of type ``SavedDialog``; fields: ``_TL``."""
 
     __slots__ = ("unread_mark", "nopaid_messages_exception", "peer", "top_message", "read_inbox_max_id", "read_outbox_max_id", "unread_count", "unread_reactions_count", "draft")
     CONSTRUCTOR_ID = 0x64407EA7
@@ -34986,7 +34986,7 @@ class MonoForumDialog(TypeSavedDialog):
 
 
 class SavedReactionTag(TypeSavedReactionTag):
-    """``savedReactionTag#cb6ff828 flags:# reaction:Reaction title:flags.0?string count:int = SavedReactionTag``"""
+    """TL ``savedReactionTag#cb6ff828`` of type ``SavedReactionTag``; fields: ``_TL``."""
 
     __slots__ = ("reaction", "title", "count")
     CONSTRUCTOR_ID = 0xCB6FF828
@@ -35018,7 +35018,7 @@ class SavedReactionTag(TypeSavedReactionTag):
 
 
 class OutboxReadDate(TypeOutboxReadDate):
-    """``outboxReadDate#3bb842ac date:int = OutboxReadDate``"""
+    """TL ``outboxReadDate#3bb842ac`` of type ``OutboxReadDate``; fields: ``_TL``."""
 
     __slots__ = ("date",)
     CONSTRUCTOR_ID = 0x3BB842AC
@@ -35039,7 +35039,7 @@ class OutboxReadDate(TypeOutboxReadDate):
 
 
 class SmsJob(TypeSmsJob):
-    """``smsJob#e6a1eeb8 job_id:string phone_number:string text:string = SmsJob``"""
+    """TL ``smsJob#e6a1eeb8`` of type ``SmsJob``; fields: ``_TL``."""
 
     __slots__ = ("job_id", "phone_number", "text")
     CONSTRUCTOR_ID = 0xE6A1EEB8
@@ -35067,7 +35067,7 @@ class SmsJob(TypeSmsJob):
 
 
 class BusinessWeeklyOpen(TypeBusinessWeeklyOpen):
-    """``businessWeeklyOpen#120b1ab9 start_minute:int end_minute:int = BusinessWeeklyOpen``"""
+    """TL ``businessWeeklyOpen#120b1ab9`` of type ``BusinessWeeklyOpen``; fields: ``_TL``."""
 
     __slots__ = ("start_minute", "end_minute")
     CONSTRUCTOR_ID = 0x120B1AB9
@@ -35089,7 +35089,7 @@ class BusinessWeeklyOpen(TypeBusinessWeeklyOpen):
 
 
 class BusinessWorkHours(TypeBusinessWorkHours):
-    """``businessWorkHours#8c92b098 flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen> = BusinessWorkHours``"""
+    """TL ``businessWorkHours#8c92b098`` of type ``BusinessWorkHours``; fields: ``_TL``."""
 
     __slots__ = ("open_now", "timezone_id", "weekly_open")
     CONSTRUCTOR_ID = 0x8C92B098
@@ -35119,7 +35119,7 @@ class BusinessWorkHours(TypeBusinessWorkHours):
 
 
 class BusinessLocation(TypeBusinessLocation):
-    """``businessLocation#ac5c1af7 flags:# geo_point:flags.0?GeoPoint address:string = BusinessLocation``"""
+    """TL ``businessLocation#ac5c1af7`` of type ``BusinessLocation``; fields: ``_TL``."""
 
     __slots__ = ("geo_point", "address")
     CONSTRUCTOR_ID = 0xAC5C1AF7
@@ -35148,7 +35148,7 @@ class BusinessLocation(TypeBusinessLocation):
 
 
 class InputBusinessRecipients(TypeInputBusinessRecipients):
-    """``inputBusinessRecipients#6f8b32aa flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> = InputBusinessRecipients``"""
+    """TL ``inputBusinessRecipients#6f8b32aa`` of type ``InputBusinessRecipients``; fields: ``_TL``."""
 
     __slots__ = ("existing_chats", "new_chats", "contacts", "non_contacts", "exclude_selected", "users")
     CONSTRUCTOR_ID = 0x6F8B32AA
@@ -35184,7 +35184,7 @@ class InputBusinessRecipients(TypeInputBusinessRecipients):
 
 
 class BusinessRecipients(TypeBusinessRecipients):
-    """``businessRecipients#21108ff7 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> = BusinessRecipients``"""
+    """TL ``businessRecipients#21108ff7`` of type ``BusinessRecipients``; fields: ``_TL``."""
 
     __slots__ = ("existing_chats", "new_chats", "contacts", "non_contacts", "exclude_selected", "users")
     CONSTRUCTOR_ID = 0x21108FF7
@@ -35220,7 +35220,7 @@ class BusinessRecipients(TypeBusinessRecipients):
 
 
 class BusinessAwayMessageScheduleAlways(TypeBusinessAwayMessageSchedule):
-    """``businessAwayMessageScheduleAlways#c9b9e2b9 = BusinessAwayMessageSchedule``"""
+    """TL ``businessAwayMessageScheduleAlways#c9b9e2b9`` of type ``BusinessAwayMessageSchedule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC9B9E2B9
@@ -35240,7 +35240,7 @@ class BusinessAwayMessageScheduleAlways(TypeBusinessAwayMessageSchedule):
 
 
 class BusinessAwayMessageScheduleOutsideWorkHours(TypeBusinessAwayMessageSchedule):
-    """``businessAwayMessageScheduleOutsideWorkHours#c3f2f501 = BusinessAwayMessageSchedule``"""
+    """TL ``businessAwayMessageScheduleOutsideWorkHours#c3f2f501`` of type ``BusinessAwayMessageSchedule``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC3F2F501
@@ -35260,7 +35260,7 @@ class BusinessAwayMessageScheduleOutsideWorkHours(TypeBusinessAwayMessageSchedul
 
 
 class BusinessAwayMessageScheduleCustom(TypeBusinessAwayMessageSchedule):
-    """``businessAwayMessageScheduleCustom#cc4d9ecc start_date:int end_date:int = BusinessAwayMessageSchedule``"""
+    """TL ``businessAwayMessageScheduleCustom#cc4d9ecc`` of type ``BusinessAwayMessageSchedule``; fields: ``_TL``."""
 
     __slots__ = ("start_date", "end_date")
     CONSTRUCTOR_ID = 0xCC4D9ECC
@@ -35282,7 +35282,7 @@ class BusinessAwayMessageScheduleCustom(TypeBusinessAwayMessageSchedule):
 
 
 class InputBusinessGreetingMessage(TypeInputBusinessGreetingMessage):
-    """``inputBusinessGreetingMessage#0194cb3b shortcut_id:int recipients:InputBusinessRecipients no_activity_days:int = InputBusinessGreetingMessage``"""
+    """TL ``inputBusinessGreetingMessage#0194cb3b`` of type ``InputBusinessGreetingMessage``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "recipients", "no_activity_days")
     CONSTRUCTOR_ID = 0x0194CB3B
@@ -35309,7 +35309,7 @@ class InputBusinessGreetingMessage(TypeInputBusinessGreetingMessage):
 
 
 class BusinessGreetingMessage(TypeBusinessGreetingMessage):
-    """``businessGreetingMessage#e519abab shortcut_id:int recipients:BusinessRecipients no_activity_days:int = BusinessGreetingMessage``"""
+    """TL ``businessGreetingMessage#e519abab`` of type ``BusinessGreetingMessage``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "recipients", "no_activity_days")
     CONSTRUCTOR_ID = 0xE519ABAB
@@ -35336,7 +35336,7 @@ class BusinessGreetingMessage(TypeBusinessGreetingMessage):
 
 
 class InputBusinessAwayMessage(TypeInputBusinessAwayMessage):
-    """``inputBusinessAwayMessage#832175e0 flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:InputBusinessRecipients = InputBusinessAwayMessage``"""
+    """TL ``inputBusinessAwayMessage#832175e0`` of type ``InputBusinessAwayMessage``; fields: ``_TL``."""
 
     __slots__ = ("offline_only", "shortcut_id", "schedule", "recipients")
     CONSTRUCTOR_ID = 0x832175E0
@@ -35367,7 +35367,7 @@ class InputBusinessAwayMessage(TypeInputBusinessAwayMessage):
 
 
 class BusinessAwayMessage(TypeBusinessAwayMessage):
-    """``businessAwayMessage#ef156a5c flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:BusinessRecipients = BusinessAwayMessage``"""
+    """TL ``businessAwayMessage#ef156a5c`` of type ``BusinessAwayMessage``; fields: ``_TL``."""
 
     __slots__ = ("offline_only", "shortcut_id", "schedule", "recipients")
     CONSTRUCTOR_ID = 0xEF156A5C
@@ -35398,7 +35398,7 @@ class BusinessAwayMessage(TypeBusinessAwayMessage):
 
 
 class Timezone(TypeTimezone):
-    """``timezone#ff9289f5 id:string name:string utc_offset:int = Timezone``"""
+    """TL ``timezone#ff9289f5`` of type ``Timezone``; fields: ``_TL``."""
 
     __slots__ = ("id", "name", "utc_offset")
     CONSTRUCTOR_ID = 0xFF9289F5
@@ -35426,7 +35426,7 @@ class Timezone(TypeTimezone):
 
 
 class QuickReply(TypeQuickReply):
-    """``quickReply#0697102b shortcut_id:int shortcut:string top_message:int count:int = QuickReply``"""
+    """TL ``quickReply#0697102b`` of type ``QuickReply``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id", "shortcut", "top_message", "count")
     CONSTRUCTOR_ID = 0x0697102B
@@ -35454,7 +35454,7 @@ class QuickReply(TypeQuickReply):
 
 
 class InputQuickReplyShortcut(TypeInputQuickReplyShortcut):
-    """``inputQuickReplyShortcut#24596d41 shortcut:string = InputQuickReplyShortcut``"""
+    """TL ``inputQuickReplyShortcut#24596d41`` of type ``InputQuickReplyShortcut``; fields: ``_TL``."""
 
     __slots__ = ("shortcut",)
     CONSTRUCTOR_ID = 0x24596D41
@@ -35476,7 +35476,7 @@ class InputQuickReplyShortcut(TypeInputQuickReplyShortcut):
 
 
 class InputQuickReplyShortcutId(TypeInputQuickReplyShortcut):
-    """``inputQuickReplyShortcutId#01190cf1 shortcut_id:int = InputQuickReplyShortcut``"""
+    """TL ``inputQuickReplyShortcutId#01190cf1`` of type ``InputQuickReplyShortcut``; fields: ``_TL``."""
 
     __slots__ = ("shortcut_id",)
     CONSTRUCTOR_ID = 0x01190CF1
@@ -35497,7 +35497,7 @@ class InputQuickReplyShortcutId(TypeInputQuickReplyShortcut):
 
 
 class ConnectedBot(TypeConnectedBot):
-    """``connectedBot#033ed001 flags:# bot_id:long recipients:BusinessBotRecipients rights:BusinessBotRights device:flags.0?string date:flags.1?int location:flags.2?string = ConnectedBot``"""
+    """TL ``connectedBot#033ed001`` of type ``ConnectedBot``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "recipients", "rights", "device", "date", "location")
     CONSTRUCTOR_ID = 0x033ED001
@@ -35538,7 +35538,7 @@ class ConnectedBot(TypeConnectedBot):
 
 
 class Birthday(TypeBirthday):
-    """``birthday#6c8e1e06 flags:# day:int month:int year:flags.0?int = Birthday``"""
+    """TL ``birthday#6c8e1e06`` of type ``Birthday``; fields: ``_TL``."""
 
     __slots__ = ("day", "month", "year")
     CONSTRUCTOR_ID = 0x6C8E1E06
@@ -35566,7 +35566,7 @@ class Birthday(TypeBirthday):
 
 
 class BotBusinessConnection(TypeBotBusinessConnection):
-    """``botBusinessConnection#8f34b2f5 flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights = BotBusinessConnection``"""
+    """TL ``botBusinessConnection#8f34b2f5`` of type ``BotBusinessConnection``; fields: ``_TL``."""
 
     __slots__ = ("disabled", "connection_id", "user_id", "dc_id", "date", "rights")
     CONSTRUCTOR_ID = 0x8F34B2F5
@@ -35602,7 +35602,7 @@ class BotBusinessConnection(TypeBotBusinessConnection):
 
 
 class InputBusinessIntro(TypeInputBusinessIntro):
-    """``inputBusinessIntro#09c469cd flags:# title:string description:string sticker:flags.0?InputDocument = InputBusinessIntro``"""
+    """TL ``inputBusinessIntro#09c469cd`` of type ``InputBusinessIntro``; fields: ``_TL``."""
 
     __slots__ = ("title", "description", "sticker")
     CONSTRUCTOR_ID = 0x09C469CD
@@ -35634,7 +35634,7 @@ class InputBusinessIntro(TypeInputBusinessIntro):
 
 
 class BusinessIntro(TypeBusinessIntro):
-    """``businessIntro#5a0a066d flags:# title:string description:string sticker:flags.0?Document = BusinessIntro``"""
+    """TL ``businessIntro#5a0a066d`` of type ``BusinessIntro``; fields: ``_TL``."""
 
     __slots__ = ("title", "description", "sticker")
     CONSTRUCTOR_ID = 0x5A0A066D
@@ -35666,7 +35666,7 @@ class BusinessIntro(TypeBusinessIntro):
 
 
 class InputCollectibleUsername(TypeInputCollectible):
-    """``inputCollectibleUsername#e39460a9 username:string = InputCollectible``"""
+    """TL ``inputCollectibleUsername#e39460a9`` of type ``InputCollectible``; fields: ``_TL``."""
 
     __slots__ = ("username",)
     CONSTRUCTOR_ID = 0xE39460A9
@@ -35688,7 +35688,7 @@ class InputCollectibleUsername(TypeInputCollectible):
 
 
 class InputCollectiblePhone(TypeInputCollectible):
-    """``inputCollectiblePhone#a2e214a4 phone:string = InputCollectible``"""
+    """TL ``inputCollectiblePhone#a2e214a4`` of type ``InputCollectible``; fields: ``_TL``."""
 
     __slots__ = ("phone",)
     CONSTRUCTOR_ID = 0xA2E214A4
@@ -35710,7 +35710,7 @@ class InputCollectiblePhone(TypeInputCollectible):
 
 
 class InputBusinessBotRecipients(TypeInputBusinessBotRecipients):
-    """``inputBusinessBotRecipients#c4e5921e flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<InputUser> exclude_users:flags.6?Vector<InputUser> = InputBusinessBotRecipients``"""
+    """TL ``inputBusinessBotRecipients#c4e5921e`` of type ``InputBusinessBotRecipients``; fields: ``_TL``."""
 
     __slots__ = ("existing_chats", "new_chats", "contacts", "non_contacts", "exclude_selected", "users", "exclude_users")
     CONSTRUCTOR_ID = 0xC4E5921E
@@ -35750,7 +35750,7 @@ class InputBusinessBotRecipients(TypeInputBusinessBotRecipients):
 
 
 class BusinessBotRecipients(TypeBusinessBotRecipients):
-    """``businessBotRecipients#b88cf373 flags:# existing_chats:flags.0?true new_chats:flags.1?true contacts:flags.2?true non_contacts:flags.3?true exclude_selected:flags.5?true users:flags.4?Vector<long> exclude_users:flags.6?Vector<long> = BusinessBotRecipients``"""
+    """TL ``businessBotRecipients#b88cf373`` of type ``BusinessBotRecipients``; fields: ``_TL``."""
 
     __slots__ = ("existing_chats", "new_chats", "contacts", "non_contacts", "exclude_selected", "users", "exclude_users")
     CONSTRUCTOR_ID = 0xB88CF373
@@ -35790,7 +35790,7 @@ class BusinessBotRecipients(TypeBusinessBotRecipients):
 
 
 class ContactBirthday(TypeContactBirthday):
-    """``contactBirthday#1d998733 contact_id:long birthday:Birthday = ContactBirthday``"""
+    """TL ``contactBirthday#1d998733`` of type ``ContactBirthday``; fields: ``_TL``."""
 
     __slots__ = ("contact_id", "birthday")
     CONSTRUCTOR_ID = 0x1D998733
@@ -35814,7 +35814,7 @@ class ContactBirthday(TypeContactBirthday):
 
 
 class MissingInvitee(TypeMissingInvitee):
-    """``missingInvitee#628c9224 flags:# premium_would_allow_invite:flags.0?true premium_required_for_pm:flags.1?true user_id:long = MissingInvitee``"""
+    """TL ``missingInvitee#628c9224`` of type ``MissingInvitee``; fields: ``_TL``."""
 
     __slots__ = ("premium_would_allow_invite", "premium_required_for_pm", "user_id")
     CONSTRUCTOR_ID = 0x628C9224
@@ -35841,7 +35841,7 @@ class MissingInvitee(TypeMissingInvitee):
 
 
 class InputBusinessChatLink(TypeInputBusinessChatLink):
-    """``inputBusinessChatLink#11679fa7 flags:# message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string = InputBusinessChatLink``"""
+    """TL ``inputBusinessChatLink#11679fa7`` of type ``InputBusinessChatLink``; fields: ``_TL``."""
 
     __slots__ = ("message", "entities", "title")
     CONSTRUCTOR_ID = 0x11679FA7
@@ -35874,7 +35874,7 @@ class InputBusinessChatLink(TypeInputBusinessChatLink):
 
 
 class BusinessChatLink(TypeBusinessChatLink):
-    """``businessChatLink#b4ae666f flags:# link:string message:string entities:flags.0?Vector<MessageEntity> title:flags.1?string views:int = BusinessChatLink``"""
+    """TL ``businessChatLink#b4ae666f`` of type ``BusinessChatLink``; fields: ``_TL``."""
 
     __slots__ = ("link", "message", "entities", "title", "views")
     CONSTRUCTOR_ID = 0xB4AE666F
@@ -35913,7 +35913,7 @@ class BusinessChatLink(TypeBusinessChatLink):
 
 
 class RequestedPeerUser(TypeRequestedPeer):
-    """``requestedPeerUser#d62ff46a flags:# user_id:long first_name:flags.0?string last_name:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer``"""
+    """TL ``requestedPeerUser#d62ff46a`` of type ``RequestedPeer``; fields: ``_TL``."""
 
     __slots__ = ("user_id", "first_name", "last_name", "username", "photo")
     CONSTRUCTOR_ID = 0xD62FF46A
@@ -35952,7 +35952,7 @@ class RequestedPeerUser(TypeRequestedPeer):
 
 
 class RequestedPeerChat(TypeRequestedPeer):
-    """``requestedPeerChat#7307544f flags:# chat_id:long title:flags.0?string photo:flags.2?Photo = RequestedPeer``"""
+    """TL ``requestedPeerChat#7307544f`` of type ``RequestedPeer``; fields: ``_TL``."""
 
     __slots__ = ("chat_id", "title", "photo")
     CONSTRUCTOR_ID = 0x7307544F
@@ -35983,7 +35983,7 @@ class RequestedPeerChat(TypeRequestedPeer):
 
 
 class RequestedPeerChannel(TypeRequestedPeer):
-    """``requestedPeerChannel#8ba403e4 flags:# channel_id:long title:flags.0?string username:flags.1?string photo:flags.2?Photo = RequestedPeer``"""
+    """TL ``requestedPeerChannel#8ba403e4`` of type ``RequestedPeer``; fields: ``_TL``."""
 
     __slots__ = ("channel_id", "title", "username", "photo")
     CONSTRUCTOR_ID = 0x8BA403E4
@@ -36018,7 +36018,7 @@ class RequestedPeerChannel(TypeRequestedPeer):
 
 
 class SponsoredMessageReportOption(TypeSponsoredMessageReportOption):
-    """``sponsoredMessageReportOption#430d3150 text:string option:bytes = SponsoredMessageReportOption``"""
+    """TL ``sponsoredMessageReportOption#430d3150`` of type ``SponsoredMessageReportOption``; fields: ``_TL``."""
 
     __slots__ = ("text", "option")
     CONSTRUCTOR_ID = 0x430D3150
@@ -36043,7 +36043,7 @@ class SponsoredMessageReportOption(TypeSponsoredMessageReportOption):
 
 
 class ReactionNotificationsFromContacts(TypeReactionNotificationsFrom):
-    """``reactionNotificationsFromContacts#bac3a61a = ReactionNotificationsFrom``"""
+    """TL ``reactionNotificationsFromContacts#bac3a61a`` of type ``ReactionNotificationsFrom``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBAC3A61A
@@ -36063,7 +36063,7 @@ class ReactionNotificationsFromContacts(TypeReactionNotificationsFrom):
 
 
 class ReactionNotificationsFromAll(TypeReactionNotificationsFrom):
-    """``reactionNotificationsFromAll#4b9e22a0 = ReactionNotificationsFrom``"""
+    """TL ``reactionNotificationsFromAll#4b9e22a0`` of type ``ReactionNotificationsFrom``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4B9E22A0
@@ -36083,7 +36083,7 @@ class ReactionNotificationsFromAll(TypeReactionNotificationsFrom):
 
 
 class ReactionsNotifySettings(TypeReactionsNotifySettings):
-    """``reactionsNotifySettings#71e4ea58 flags:# messages_notify_from:flags.0?ReactionNotificationsFrom stories_notify_from:flags.1?ReactionNotificationsFrom poll_votes_notify_from:flags.2?ReactionNotificationsFrom sound:NotificationSound show_previews:Bool = ReactionsNotifySettings``"""
+    """TL ``reactionsNotifySettings#71e4ea58`` of type ``ReactionsNotifySettings``; fields: ``_TL``."""
 
     __slots__ = ("messages_notify_from", "stories_notify_from", "poll_votes_notify_from", "sound", "show_previews")
     CONSTRUCTOR_ID = 0x71E4EA58
@@ -36123,7 +36123,7 @@ class ReactionsNotifySettings(TypeReactionsNotifySettings):
 
 
 class AvailableEffect(TypeAvailableEffect):
-    """``availableEffect#93c3e27e flags:# premium_required:flags.2?true id:long emoticon:string static_icon_id:flags.0?long effect_sticker_id:long effect_animation_id:flags.1?long = AvailableEffect``"""
+    """TL ``availableEffect#93c3e27e`` of type ``AvailableEffect``; fields: ``_TL``."""
 
     __slots__ = ("premium_required", "id", "emoticon", "static_icon_id", "effect_sticker_id", "effect_animation_id")
     CONSTRUCTOR_ID = 0x93C3E27E
@@ -36162,7 +36162,7 @@ class AvailableEffect(TypeAvailableEffect):
 
 
 class FactCheck(TypeFactCheck):
-    """``factCheck#b89bfccf flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long = FactCheck``"""
+    """TL ``factCheck#b89bfccf`` of type ``FactCheck``; fields: ``_TL``."""
 
     __slots__ = ("need_check", "country", "text", "hash")
     CONSTRUCTOR_ID = 0xB89BFCCF
@@ -36197,7 +36197,7 @@ class FactCheck(TypeFactCheck):
 
 
 class StarsTransactionPeerUnsupported(TypeStarsTransactionPeer):
-    """``starsTransactionPeerUnsupported#95f2bfe4 = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerUnsupported#95f2bfe4`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x95F2BFE4
@@ -36217,7 +36217,7 @@ class StarsTransactionPeerUnsupported(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerAppStore(TypeStarsTransactionPeer):
-    """``starsTransactionPeerAppStore#b457b375 = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerAppStore#b457b375`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB457B375
@@ -36237,7 +36237,7 @@ class StarsTransactionPeerAppStore(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerPlayMarket(TypeStarsTransactionPeer):
-    """``starsTransactionPeerPlayMarket#7b560a0b = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerPlayMarket#7b560a0b`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7B560A0B
@@ -36257,7 +36257,7 @@ class StarsTransactionPeerPlayMarket(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerPremiumBot(TypeStarsTransactionPeer):
-    """``starsTransactionPeerPremiumBot#250dbaf8 = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerPremiumBot#250dbaf8`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x250DBAF8
@@ -36277,7 +36277,7 @@ class StarsTransactionPeerPremiumBot(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerFragment(TypeStarsTransactionPeer):
-    """``starsTransactionPeerFragment#e92fd902 = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerFragment#e92fd902`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE92FD902
@@ -36297,7 +36297,7 @@ class StarsTransactionPeerFragment(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeer(TypeStarsTransactionPeer):
-    """``starsTransactionPeer#d80da15d peer:Peer = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeer#d80da15d`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xD80DA15D
@@ -36319,7 +36319,7 @@ class StarsTransactionPeer(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerAds(TypeStarsTransactionPeer):
-    """``starsTransactionPeerAds#60682812 = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerAds#60682812`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x60682812
@@ -36339,7 +36339,7 @@ class StarsTransactionPeerAds(TypeStarsTransactionPeer):
 
 
 class StarsTransactionPeerAPI(TypeStarsTransactionPeer):
-    """``starsTransactionPeerAPI#f9677aad = StarsTransactionPeer``"""
+    """TL ``starsTransactionPeerAPI#f9677aad`` of type ``StarsTransactionPeer``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF9677AAD
@@ -36359,7 +36359,7 @@ class StarsTransactionPeerAPI(TypeStarsTransactionPeer):
 
 
 class StarsTopupOption(TypeStarsTopupOption):
-    """``starsTopupOption#0bd915c0 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsTopupOption``"""
+    """TL ``starsTopupOption#0bd915c0`` of type ``StarsTopupOption``; fields: ``_TL``."""
 
     __slots__ = ("extended", "stars", "store_product", "currency", "amount")
     CONSTRUCTOR_ID = 0x0BD915C0
@@ -36394,7 +36394,7 @@ class StarsTopupOption(TypeStarsTopupOption):
 
 
 class StarsTransaction(TypeStarsTransaction):
-    """``starsTransaction#13659eb0 flags:# refund:flags.3?true pending:flags.4?true failed:flags.6?true gift:flags.10?true reaction:flags.11?true stargift_upgrade:flags.18?true business_transfer:flags.21?true stargift_resale:flags.22?true posts_search:flags.24?true stargift_prepaid_upgrade:flags.25?true stargift_drop_original_details:flags.26?true phonegroup_message:flags.27?true stargift_auction_bid:flags.28?true offer:flags.29?true id:string amount:StarsAmount date:int peer:StarsTransactionPeer title:flags.0?string description:flags.1?string photo:flags.2?WebDocument transaction_date:flags.5?int transaction_url:flags.5?string bot_payload:flags.7?bytes msg_id:flags.8?int extended_media:flags.9?Vector<MessageMedia> subscription_period:flags.12?int giveaway_post_id:flags.13?int stargift:flags.14?StarGift floodskip_number:flags.15?int starref_commission_permille:flags.16?int starref_peer:flags.17?Peer starref_amount:flags.17?StarsAmount paid_messages:flags.19?int premium_gift_months:flags.20?int ads_proceeds_from_date:flags.23?int ads_proceeds_to_date:flags.23?int = StarsTransaction``"""
+    """TL ``starsTransaction#13659eb0`` of type ``StarsTransaction``; fields: ``_TL``."""
 
     __slots__ = ("refund", "pending", "failed", "gift", "reaction", "stargift_upgrade", "business_transfer", "stargift_resale", "posts_search", "stargift_prepaid_upgrade", "stargift_drop_original_details", "phonegroup_message", "stargift_auction_bid", "offer", "id", "amount", "date", "peer", "title", "description", "photo", "transaction_date", "transaction_url", "bot_payload", "msg_id", "extended_media", "subscription_period", "giveaway_post_id", "stargift", "floodskip_number", "starref_commission_permille", "starref_peer", "starref_amount", "paid_messages", "premium_gift_months", "ads_proceeds_from_date", "ads_proceeds_to_date")
     CONSTRUCTOR_ID = 0x13659EB0
@@ -36532,7 +36532,7 @@ class StarsTransaction(TypeStarsTransaction):
 
 
 class FoundStory(TypeFoundStory):
-    """``foundStory#e87acbc0 peer:Peer story:StoryItem = FoundStory``"""
+    """TL ``foundStory#e87acbc0`` of type ``FoundStory``; fields: ``_TL``."""
 
     __slots__ = ("peer", "story")
     CONSTRUCTOR_ID = 0xE87ACBC0
@@ -36557,7 +36557,7 @@ class FoundStory(TypeFoundStory):
 
 
 class GeoPointAddress(TypeGeoPointAddress):
-    """``geoPointAddress#de4c5d93 flags:# country_iso2:string state:flags.0?string city:flags.1?string street:flags.2?string = GeoPointAddress``"""
+    """TL ``geoPointAddress#de4c5d93`` of type ``GeoPointAddress``; fields: ``_TL``."""
 
     __slots__ = ("country_iso2", "state", "city", "street")
     CONSTRUCTOR_ID = 0xDE4C5D93
@@ -36594,7 +36594,7 @@ class GeoPointAddress(TypeGeoPointAddress):
 
 
 class StarsRevenueStatus(TypeStarsRevenueStatus):
-    """``starsRevenueStatus#febe5491 flags:# withdrawal_enabled:flags.0?true current_balance:StarsAmount available_balance:StarsAmount overall_revenue:StarsAmount next_withdrawal_at:flags.1?int = StarsRevenueStatus``"""
+    """TL ``starsRevenueStatus#febe5491`` of type ``StarsRevenueStatus``; fields: ``_TL``."""
 
     __slots__ = ("withdrawal_enabled", "current_balance", "available_balance", "overall_revenue", "next_withdrawal_at")
     CONSTRUCTOR_ID = 0xFEBE5491
@@ -36631,7 +36631,7 @@ class StarsRevenueStatus(TypeStarsRevenueStatus):
 
 
 class InputStarsTransaction(TypeInputStarsTransaction):
-    """``inputStarsTransaction#206ae6d1 flags:# refund:flags.0?true id:string = InputStarsTransaction``"""
+    """TL ``inputStarsTransaction#206ae6d1`` of type ``InputStarsTransaction``; fields: ``_TL``."""
 
     __slots__ = ("refund", "id")
     CONSTRUCTOR_ID = 0x206AE6D1
@@ -36658,7 +36658,7 @@ class InputStarsTransaction(TypeInputStarsTransaction):
 
 
 class StarsGiftOption(TypeStarsGiftOption):
-    """``starsGiftOption#5e0589f1 flags:# extended:flags.1?true stars:long store_product:flags.0?string currency:string amount:long = StarsGiftOption``"""
+    """TL ``starsGiftOption#5e0589f1`` of type ``StarsGiftOption``; fields: ``_TL``."""
 
     __slots__ = ("extended", "stars", "store_product", "currency", "amount")
     CONSTRUCTOR_ID = 0x5E0589F1
@@ -36693,7 +36693,7 @@ class StarsGiftOption(TypeStarsGiftOption):
 
 
 class BotPreviewMedia(TypeBotPreviewMedia):
-    """``botPreviewMedia#23e91ba3 date:int media:MessageMedia = BotPreviewMedia``"""
+    """TL ``botPreviewMedia#23e91ba3`` of type ``BotPreviewMedia``; fields: ``_TL``."""
 
     __slots__ = ("date", "media")
     CONSTRUCTOR_ID = 0x23E91BA3
@@ -36717,7 +36717,7 @@ class BotPreviewMedia(TypeBotPreviewMedia):
 
 
 class StarsSubscriptionPricing(TypeStarsSubscriptionPricing):
-    """``starsSubscriptionPricing#05416d58 period:int amount:long = StarsSubscriptionPricing``"""
+    """TL ``starsSubscriptionPricing#05416d58`` of type ``StarsSubscriptionPricing``; fields: ``_TL``."""
 
     __slots__ = ("period", "amount")
     CONSTRUCTOR_ID = 0x05416D58
@@ -36739,7 +36739,7 @@ class StarsSubscriptionPricing(TypeStarsSubscriptionPricing):
 
 
 class StarsSubscription(TypeStarsSubscription):
-    """``starsSubscription#2e6eab1a flags:# canceled:flags.0?true can_refulfill:flags.1?true missing_balance:flags.2?true bot_canceled:flags.7?true id:string peer:Peer until_date:int pricing:StarsSubscriptionPricing chat_invite_hash:flags.3?string title:flags.4?string photo:flags.5?WebDocument invoice_slug:flags.6?string = StarsSubscription``"""
+    """TL ``starsSubscription#2e6eab1a`` of type ``StarsSubscription``; fields: ``_TL``."""
 
     __slots__ = ("canceled", "can_refulfill", "missing_balance", "bot_canceled", "id", "peer", "until_date", "pricing", "chat_invite_hash", "title", "photo", "invoice_slug")
     CONSTRUCTOR_ID = 0x2E6EAB1A
@@ -36797,7 +36797,7 @@ class StarsSubscription(TypeStarsSubscription):
 
 
 class MessageReactor(TypeMessageReactor):
-    """``messageReactor#4ba3a95a flags:# top:flags.0?true my:flags.1?true anonymous:flags.2?true peer_id:flags.3?Peer count:int = MessageReactor``"""
+    """TL ``messageReactor#4ba3a95a`` of type ``MessageReactor``; fields: ``_TL``."""
 
     __slots__ = ("top", "my", "anonymous", "peer_id", "count")
     CONSTRUCTOR_ID = 0x4BA3A95A
@@ -36832,7 +36832,7 @@ class MessageReactor(TypeMessageReactor):
 
 
 class StarsGiveawayOption(TypeStarsGiveawayOption):
-    """``starsGiveawayOption#94ce852a flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption> = StarsGiveawayOption``"""
+    """TL ``starsGiveawayOption#94ce852a`` of type ``StarsGiveawayOption``; fields: ``_TL``."""
 
     __slots__ = ("extended", "default", "stars", "yearly_boosts", "store_product", "currency", "amount", "winners")
     CONSTRUCTOR_ID = 0x94CE852A
@@ -36873,7 +36873,7 @@ class StarsGiveawayOption(TypeStarsGiveawayOption):
 
 
 class StarsGiveawayWinnersOption(TypeStarsGiveawayWinnersOption):
-    """``starsGiveawayWinnersOption#54236209 flags:# default:flags.0?true users:int per_user_stars:long = StarsGiveawayWinnersOption``"""
+    """TL ``starsGiveawayWinnersOption#54236209`` of type ``StarsGiveawayWinnersOption``; fields: ``_TL``."""
 
     __slots__ = ("default", "users", "per_user_stars")
     CONSTRUCTOR_ID = 0x54236209
@@ -36899,7 +36899,7 @@ class StarsGiveawayWinnersOption(TypeStarsGiveawayWinnersOption):
 
 
 class StarGift(TypeStarGift):
-    """``starGift#313a9547 flags:# limited:flags.0?true sold_out:flags.1?true birthday:flags.2?true require_premium:flags.7?true limited_per_user:flags.8?true peer_color_available:flags.10?true auction:flags.11?true id:long sticker:Document stars:long availability_remains:flags.0?int availability_total:flags.0?int availability_resale:flags.4?long convert_stars:long first_sale_date:flags.1?int last_sale_date:flags.1?int upgrade_stars:flags.3?long resell_min_stars:flags.4?long title:flags.5?string released_by:flags.6?Peer per_user_total:flags.8?int per_user_remains:flags.8?int locked_until_date:flags.9?int auction_slug:flags.11?string gifts_per_round:flags.11?int auction_start_date:flags.11?int upgrade_variants:flags.12?int background:flags.13?StarGiftBackground = StarGift``"""
+    """TL ``starGift#313a9547`` of type ``StarGift``; fields: ``_TL``."""
 
     __slots__ = ("limited", "sold_out", "birthday", "require_premium", "limited_per_user", "peer_color_available", "auction", "id", "sticker", "stars", "availability_remains", "availability_total", "availability_resale", "convert_stars", "first_sale_date", "last_sale_date", "upgrade_stars", "resell_min_stars", "title", "released_by", "per_user_total", "per_user_remains", "locked_until_date", "auction_slug", "gifts_per_round", "auction_start_date", "upgrade_variants", "background")
     CONSTRUCTOR_ID = 0x313A9547
@@ -37013,7 +37013,7 @@ class StarGift(TypeStarGift):
 
 
 class StarGiftUnique(TypeStarGift):
-    """``starGiftUnique#85f0a9cd flags:# require_premium:flags.6?true resale_ton_only:flags.7?true theme_available:flags.9?true burned:flags.14?true crafted:flags.15?true id:long gift_id:long title:string slug:string num:int owner_id:flags.0?Peer owner_name:flags.1?string owner_address:flags.2?string attributes:Vector<StarGiftAttribute> availability_issued:int availability_total:int gift_address:flags.3?string resell_amount:flags.4?Vector<StarsAmount> released_by:flags.5?Peer value_amount:flags.8?long value_currency:flags.8?string value_usd_amount:flags.8?long theme_peer:flags.10?Peer peer_color:flags.11?PeerColor host_id:flags.12?Peer offer_min_stars:flags.13?int craft_chance_permille:flags.16?int = StarGift``"""
+    """TL ``starGiftUnique#85f0a9cd`` of type ``StarGift``; fields: ``_TL``."""
 
     __slots__ = ("require_premium", "resale_ton_only", "theme_available", "burned", "crafted", "id", "gift_id", "title", "slug", "num", "owner_id", "owner_name", "owner_address", "attributes", "availability_issued", "availability_total", "gift_address", "resell_amount", "released_by", "value_amount", "value_currency", "value_usd_amount", "theme_peer", "peer_color", "host_id", "offer_min_stars", "craft_chance_permille")
     CONSTRUCTOR_ID = 0x85F0A9CD
@@ -37119,7 +37119,7 @@ class StarGiftUnique(TypeStarGift):
 
 
 class MessageReportOption(TypeMessageReportOption):
-    """``messageReportOption#7903e3d9 text:string option:bytes = MessageReportOption``"""
+    """TL ``messageReportOption#7903e3d9`` of type ``MessageReportOption``; fields: ``_TL``."""
 
     __slots__ = ("text", "option")
     CONSTRUCTOR_ID = 0x7903E3D9
@@ -37144,7 +37144,7 @@ class MessageReportOption(TypeMessageReportOption):
 
 
 class ReportResultChooseOption(TypeReportResult):
-    """``reportResultChooseOption#f0e4e0b6 title:string options:Vector<MessageReportOption> = ReportResult``"""
+    """TL ``reportResultChooseOption#f0e4e0b6`` of type ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ("title", "options")
     CONSTRUCTOR_ID = 0xF0E4E0B6
@@ -37169,7 +37169,7 @@ class ReportResultChooseOption(TypeReportResult):
 
 
 class ReportResultAddComment(TypeReportResult):
-    """``reportResultAddComment#6f09ac31 flags:# optional:flags.0?true option:bytes = ReportResult``"""
+    """TL ``reportResultAddComment#6f09ac31`` of type ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ("optional", "option")
     CONSTRUCTOR_ID = 0x6F09AC31
@@ -37196,7 +37196,7 @@ class ReportResultAddComment(TypeReportResult):
 
 
 class ReportResultReported(TypeReportResult):
-    """``reportResultReported#8db33c4b = ReportResult``"""
+    """TL ``reportResultReported#8db33c4b`` of type ``ReportResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x8DB33C4B
@@ -37216,7 +37216,7 @@ class ReportResultReported(TypeReportResult):
 
 
 class BotAppSettings(TypeBotAppSettings):
-    """``botAppSettings#c99b1950 flags:# placeholder_path:flags.0?bytes background_color:flags.1?int background_dark_color:flags.2?int header_color:flags.3?int header_dark_color:flags.4?int = BotAppSettings``"""
+    """TL ``botAppSettings#c99b1950`` of type ``BotAppSettings``; fields: ``_TL``."""
 
     __slots__ = ("placeholder_path", "background_color", "background_dark_color", "header_color", "header_dark_color")
     CONSTRUCTOR_ID = 0xC99B1950
@@ -37258,7 +37258,7 @@ class BotAppSettings(TypeBotAppSettings):
 
 
 class StarRefProgram(TypeStarRefProgram):
-    """``starRefProgram#dd0c66f2 flags:# bot_id:long commission_permille:int duration_months:flags.0?int end_date:flags.1?int daily_revenue_per_user:flags.2?StarsAmount = StarRefProgram``"""
+    """TL ``starRefProgram#dd0c66f2`` of type ``StarRefProgram``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "commission_permille", "duration_months", "end_date", "daily_revenue_per_user")
     CONSTRUCTOR_ID = 0xDD0C66F2
@@ -37294,7 +37294,7 @@ class StarRefProgram(TypeStarRefProgram):
 
 
 class ConnectedBotStarRef(TypeConnectedBotStarRef):
-    """``connectedBotStarRef#19a13f71 flags:# revoked:flags.1?true url:string date:int bot_id:long commission_permille:int duration_months:flags.0?int participants:long revenue:long = ConnectedBotStarRef``"""
+    """TL ``connectedBotStarRef#19a13f71`` of type ``ConnectedBotStarRef``; fields: ``_TL``."""
 
     __slots__ = ("revoked", "url", "date", "bot_id", "commission_permille", "duration_months", "participants", "revenue")
     CONSTRUCTOR_ID = 0x19A13F71
@@ -37334,7 +37334,7 @@ class ConnectedBotStarRef(TypeConnectedBotStarRef):
 
 
 class StarsAmount(TypeStarsAmount):
-    """``starsAmount#bbb6b4a3 amount:long nanos:int = StarsAmount``"""
+    """TL ``starsAmount#bbb6b4a3`` of type ``StarsAmount``; fields: ``_TL``."""
 
     __slots__ = ("amount", "nanos")
     CONSTRUCTOR_ID = 0xBBB6B4A3
@@ -37356,7 +37356,7 @@ class StarsAmount(TypeStarsAmount):
 
 
 class StarsTonAmount(TypeStarsAmount):
-    """``starsTonAmount#74aee3e0 amount:long = StarsAmount``"""
+    """TL ``starsTonAmount#74aee3e0`` of type ``StarsAmount``; fields: ``_TL``."""
 
     __slots__ = ("amount",)
     CONSTRUCTOR_ID = 0x74AEE3E0
@@ -37377,7 +37377,7 @@ class StarsTonAmount(TypeStarsAmount):
 
 
 class BotVerifierSettings(TypeBotVerifierSettings):
-    """``botVerifierSettings#b0cd6617 flags:# can_modify_custom_description:flags.1?true icon:long company:string custom_description:flags.0?string = BotVerifierSettings``"""
+    """TL ``botVerifierSettings#b0cd6617`` of type ``BotVerifierSettings``; fields: ``_TL``."""
 
     __slots__ = ("can_modify_custom_description", "icon", "company", "custom_description")
     CONSTRUCTOR_ID = 0xB0CD6617
@@ -37409,7 +37409,7 @@ class BotVerifierSettings(TypeBotVerifierSettings):
 
 
 class BotVerification(TypeBotVerification):
-    """``botVerification#f93cd45c bot_id:long icon:long description:string = BotVerification``"""
+    """TL ``botVerification#f93cd45c`` of type ``BotVerification``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "icon", "description")
     CONSTRUCTOR_ID = 0xF93CD45C
@@ -37434,7 +37434,7 @@ class BotVerification(TypeBotVerification):
 
 
 class StarGiftAttributeModel(TypeStarGiftAttribute):
-    """``starGiftAttributeModel#565251e2 flags:# crafted:flags.0?true name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute``"""
+    """TL ``starGiftAttributeModel#565251e2`` of type ``StarGiftAttribute``; fields: ``_TL``."""
 
     __slots__ = ("crafted", "name", "document", "rarity")
     CONSTRUCTOR_ID = 0x565251E2
@@ -37467,7 +37467,7 @@ class StarGiftAttributeModel(TypeStarGiftAttribute):
 
 
 class StarGiftAttributePattern(TypeStarGiftAttribute):
-    """``starGiftAttributePattern#4e7085ea name:string document:Document rarity:StarGiftAttributeRarity = StarGiftAttribute``"""
+    """TL ``starGiftAttributePattern#4e7085ea`` of type ``StarGiftAttribute``; fields: ``_TL``."""
 
     __slots__ = ("name", "document", "rarity")
     CONSTRUCTOR_ID = 0x4E7085EA
@@ -37495,7 +37495,7 @@ class StarGiftAttributePattern(TypeStarGiftAttribute):
 
 
 class StarGiftAttributeBackdrop(TypeStarGiftAttribute):
-    """``starGiftAttributeBackdrop#9f2504e4 name:string backdrop_id:int center_color:int edge_color:int pattern_color:int text_color:int rarity:StarGiftAttributeRarity = StarGiftAttribute``"""
+    """TL ``starGiftAttributeBackdrop#9f2504e4`` of type ``StarGiftAttribute``; fields: ``_TL``."""
 
     __slots__ = ("name", "backdrop_id", "center_color", "edge_color", "pattern_color", "text_color", "rarity")
     CONSTRUCTOR_ID = 0x9F2504E4
@@ -37527,7 +37527,7 @@ class StarGiftAttributeBackdrop(TypeStarGiftAttribute):
 
 
 class StarGiftAttributeOriginalDetails(TypeStarGiftAttribute):
-    """``starGiftAttributeOriginalDetails#e0bff26c flags:# sender_id:flags.0?Peer recipient_id:Peer date:int message:flags.1?TextWithEntities = StarGiftAttribute``"""
+    """TL ``starGiftAttributeOriginalDetails#e0bff26c`` of type ``StarGiftAttribute``; fields: ``_TL``."""
 
     __slots__ = ("sender_id", "recipient_id", "date", "message")
     CONSTRUCTOR_ID = 0xE0BFF26C
@@ -37563,7 +37563,7 @@ class StarGiftAttributeOriginalDetails(TypeStarGiftAttribute):
 
 
 class SavedStarGift(TypeSavedStarGift):
-    """``savedStarGift#41df43fc flags:# name_hidden:flags.0?true unsaved:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true pinned_to_top:flags.12?true upgrade_separate:flags.17?true from_id:flags.1?Peer date:int gift:StarGift message:flags.2?TextWithEntities msg_id:flags.3?int saved_id:flags.11?long convert_stars:flags.4?long upgrade_stars:flags.6?long can_export_at:flags.7?int transfer_stars:flags.8?long can_transfer_at:flags.13?int can_resell_at:flags.14?int collection_id:flags.15?Vector<int> prepaid_upgrade_hash:flags.16?string drop_original_details_stars:flags.18?long gift_num:flags.19?int can_craft_at:flags.20?int = SavedStarGift``"""
+    """TL ``savedStarGift#41df43fc`` of type ``SavedStarGift``; fields: ``_TL``."""
 
     __slots__ = ("name_hidden", "unsaved", "refunded", "can_upgrade", "pinned_to_top", "upgrade_separate", "from_id", "date", "gift", "message", "msg_id", "saved_id", "convert_stars", "upgrade_stars", "can_export_at", "transfer_stars", "can_transfer_at", "can_resell_at", "collection_id", "prepaid_upgrade_hash", "drop_original_details_stars", "gift_num", "can_craft_at")
     CONSTRUCTOR_ID = 0x41DF43FC
@@ -37663,7 +37663,7 @@ class SavedStarGift(TypeSavedStarGift):
 
 
 class InputSavedStarGiftUser(TypeInputSavedStarGift):
-    """``inputSavedStarGiftUser#69279795 msg_id:int = InputSavedStarGift``"""
+    """TL ``inputSavedStarGiftUser#69279795`` of type ``InputSavedStarGift``; fields: ``_TL``."""
 
     __slots__ = ("msg_id",)
     CONSTRUCTOR_ID = 0x69279795
@@ -37684,7 +37684,7 @@ class InputSavedStarGiftUser(TypeInputSavedStarGift):
 
 
 class InputSavedStarGiftChat(TypeInputSavedStarGift):
-    """``inputSavedStarGiftChat#f101aa7f peer:InputPeer saved_id:long = InputSavedStarGift``"""
+    """TL ``inputSavedStarGiftChat#f101aa7f`` of type ``InputSavedStarGift``; fields: ``_TL``."""
 
     __slots__ = ("peer", "saved_id")
     CONSTRUCTOR_ID = 0xF101AA7F
@@ -37709,7 +37709,7 @@ class InputSavedStarGiftChat(TypeInputSavedStarGift):
 
 
 class InputSavedStarGiftSlug(TypeInputSavedStarGift):
-    """``inputSavedStarGiftSlug#2085c238 slug:string = InputSavedStarGift``"""
+    """TL ``inputSavedStarGiftSlug#2085c238`` of type ``InputSavedStarGift``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x2085C238
@@ -37731,7 +37731,7 @@ class InputSavedStarGiftSlug(TypeInputSavedStarGift):
 
 
 class PaidReactionPrivacyDefault(TypePaidReactionPrivacy):
-    """``paidReactionPrivacyDefault#206ad49e = PaidReactionPrivacy``"""
+    """TL ``paidReactionPrivacyDefault#206ad49e`` of type ``PaidReactionPrivacy``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x206AD49E
@@ -37751,7 +37751,7 @@ class PaidReactionPrivacyDefault(TypePaidReactionPrivacy):
 
 
 class PaidReactionPrivacyAnonymous(TypePaidReactionPrivacy):
-    """``paidReactionPrivacyAnonymous#1f0c1ad9 = PaidReactionPrivacy``"""
+    """TL ``paidReactionPrivacyAnonymous#1f0c1ad9`` of type ``PaidReactionPrivacy``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1F0C1AD9
@@ -37771,7 +37771,7 @@ class PaidReactionPrivacyAnonymous(TypePaidReactionPrivacy):
 
 
 class PaidReactionPrivacyPeer(TypePaidReactionPrivacy):
-    """``paidReactionPrivacyPeer#dc6cfcf0 peer:InputPeer = PaidReactionPrivacy``"""
+    """TL ``paidReactionPrivacyPeer#dc6cfcf0`` of type ``PaidReactionPrivacy``; fields: ``_TL``."""
 
     __slots__ = ("peer",)
     CONSTRUCTOR_ID = 0xDC6CFCF0
@@ -37793,7 +37793,7 @@ class PaidReactionPrivacyPeer(TypePaidReactionPrivacy):
 
 
 class RequirementToContactEmpty(TypeRequirementToContact):
-    """``requirementToContactEmpty#050a9839 = RequirementToContact``"""
+    """TL ``requirementToContactEmpty#050a9839`` of type ``RequirementToContact``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x050A9839
@@ -37813,7 +37813,7 @@ class RequirementToContactEmpty(TypeRequirementToContact):
 
 
 class RequirementToContactPremium(TypeRequirementToContact):
-    """``requirementToContactPremium#e581e4e9 = RequirementToContact``"""
+    """TL ``requirementToContactPremium#e581e4e9`` of type ``RequirementToContact``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE581E4E9
@@ -37833,7 +37833,7 @@ class RequirementToContactPremium(TypeRequirementToContact):
 
 
 class RequirementToContactPaidMessages(TypeRequirementToContact):
-    """``requirementToContactPaidMessages#b4f67e93 stars_amount:long = RequirementToContact``"""
+    """TL ``requirementToContactPaidMessages#b4f67e93`` of type ``RequirementToContact``; fields: ``_TL``."""
 
     __slots__ = ("stars_amount",)
     CONSTRUCTOR_ID = 0xB4F67E93
@@ -37854,7 +37854,7 @@ class RequirementToContactPaidMessages(TypeRequirementToContact):
 
 
 class BusinessBotRights(TypeBusinessBotRights):
-    """``businessBotRights#a0624cf7 flags:# reply:flags.0?true read_messages:flags.1?true delete_sent_messages:flags.2?true delete_received_messages:flags.3?true edit_name:flags.4?true edit_bio:flags.5?true edit_profile_photo:flags.6?true edit_username:flags.7?true view_gifts:flags.8?true sell_gifts:flags.9?true change_gift_settings:flags.10?true transfer_and_upgrade_gifts:flags.11?true transfer_stars:flags.12?true manage_stories:flags.13?true = BusinessBotRights``"""
+    """TL ``businessBotRights#a0624cf7`` of type ``BusinessBotRights``; fields: ``_TL``."""
 
     __slots__ = ("reply", "read_messages", "delete_sent_messages", "delete_received_messages", "edit_name", "edit_bio", "edit_profile_photo", "edit_username", "view_gifts", "sell_gifts", "change_gift_settings", "transfer_and_upgrade_gifts", "transfer_stars", "manage_stories")
     CONSTRUCTOR_ID = 0xA0624CF7
@@ -37904,7 +37904,7 @@ class BusinessBotRights(TypeBusinessBotRights):
 
 
 class DisallowedGiftsSettings(TypeDisallowedGiftsSettings):
-    """``disallowedGiftsSettings#71f276c4 flags:# disallow_unlimited_stargifts:flags.0?true disallow_limited_stargifts:flags.1?true disallow_unique_stargifts:flags.2?true disallow_premium_gifts:flags.3?true disallow_stargifts_from_channels:flags.4?true = DisallowedGiftsSettings``"""
+    """TL ``disallowedGiftsSettings#71f276c4`` of type ``DisallowedGiftsSettings``; fields: ``_TL``."""
 
     __slots__ = ("disallow_unlimited_stargifts", "disallow_limited_stargifts", "disallow_unique_stargifts", "disallow_premium_gifts", "disallow_stargifts_from_channels")
     CONSTRUCTOR_ID = 0x71F276C4
@@ -37936,7 +37936,7 @@ class DisallowedGiftsSettings(TypeDisallowedGiftsSettings):
 
 
 class SponsoredPeer(TypeSponsoredPeer):
-    """``sponsoredPeer#c69708d3 flags:# random_id:bytes peer:Peer sponsor_info:flags.0?string additional_info:flags.1?string = SponsoredPeer``"""
+    """TL ``sponsoredPeer#c69708d3`` of type ``SponsoredPeer``; fields: ``_TL``."""
 
     __slots__ = ("random_id", "peer", "sponsor_info", "additional_info")
     CONSTRUCTOR_ID = 0xC69708D3
@@ -37972,7 +37972,7 @@ class SponsoredPeer(TypeSponsoredPeer):
 
 
 class StarGiftAttributeIdModel(TypeStarGiftAttributeId):
-    """``starGiftAttributeIdModel#48aaae3c document_id:long = StarGiftAttributeId``"""
+    """TL ``starGiftAttributeIdModel#48aaae3c`` of type ``StarGiftAttributeId``; fields: ``_TL``."""
 
     __slots__ = ("document_id",)
     CONSTRUCTOR_ID = 0x48AAAE3C
@@ -37993,7 +37993,7 @@ class StarGiftAttributeIdModel(TypeStarGiftAttributeId):
 
 
 class StarGiftAttributeIdPattern(TypeStarGiftAttributeId):
-    """``starGiftAttributeIdPattern#4a162433 document_id:long = StarGiftAttributeId``"""
+    """TL ``starGiftAttributeIdPattern#4a162433`` of type ``StarGiftAttributeId``; fields: ``_TL``."""
 
     __slots__ = ("document_id",)
     CONSTRUCTOR_ID = 0x4A162433
@@ -38014,7 +38014,7 @@ class StarGiftAttributeIdPattern(TypeStarGiftAttributeId):
 
 
 class StarGiftAttributeIdBackdrop(TypeStarGiftAttributeId):
-    """``starGiftAttributeIdBackdrop#1f01c757 backdrop_id:int = StarGiftAttributeId``"""
+    """TL ``starGiftAttributeIdBackdrop#1f01c757`` of type ``StarGiftAttributeId``; fields: ``_TL``."""
 
     __slots__ = ("backdrop_id",)
     CONSTRUCTOR_ID = 0x1F01C757
@@ -38035,7 +38035,7 @@ class StarGiftAttributeIdBackdrop(TypeStarGiftAttributeId):
 
 
 class StarGiftAttributeCounter(TypeStarGiftAttributeCounter):
-    """``starGiftAttributeCounter#2eb1b658 attribute:StarGiftAttributeId count:int = StarGiftAttributeCounter``"""
+    """TL ``starGiftAttributeCounter#2eb1b658`` of type ``StarGiftAttributeCounter``; fields: ``_TL``."""
 
     __slots__ = ("attribute", "count")
     CONSTRUCTOR_ID = 0x2EB1B658
@@ -38060,7 +38060,7 @@ class StarGiftAttributeCounter(TypeStarGiftAttributeCounter):
 
 
 class PendingSuggestion(TypePendingSuggestion):
-    """``pendingSuggestion#e7e82e12 suggestion:string title:TextWithEntities description:TextWithEntities url:string = PendingSuggestion``"""
+    """TL ``pendingSuggestion#e7e82e12`` of type ``PendingSuggestion``; fields: ``_TL``."""
 
     __slots__ = ("suggestion", "title", "description", "url")
     CONSTRUCTOR_ID = 0xE7E82E12
@@ -38091,7 +38091,7 @@ class PendingSuggestion(TypePendingSuggestion):
 
 
 class TodoItem(TypeTodoItem):
-    """``todoItem#cba9a52f id:int title:TextWithEntities = TodoItem``"""
+    """TL ``todoItem#cba9a52f`` of type ``TodoItem``; fields: ``_TL``."""
 
     __slots__ = ("id", "title")
     CONSTRUCTOR_ID = 0xCBA9A52F
@@ -38115,7 +38115,7 @@ class TodoItem(TypeTodoItem):
 
 
 class TodoList(TypeTodoList):
-    """``todoList#49b92a26 flags:# others_can_append:flags.0?true others_can_complete:flags.1?true title:TextWithEntities list:Vector<TodoItem> = TodoList``"""
+    """TL ``todoList#49b92a26`` of type ``TodoList``; fields: ``_TL``."""
 
     __slots__ = ("others_can_append", "others_can_complete", "title", "list")
     CONSTRUCTOR_ID = 0x49B92A26
@@ -38147,7 +38147,7 @@ class TodoList(TypeTodoList):
 
 
 class TodoCompletion(TypeTodoCompletion):
-    """``todoCompletion#221bb5e4 id:int completed_by:Peer date:int = TodoCompletion``"""
+    """TL ``todoCompletion#221bb5e4`` of type ``TodoCompletion``; fields: ``_TL``."""
 
     __slots__ = ("id", "completed_by", "date")
     CONSTRUCTOR_ID = 0x221BB5E4
@@ -38174,7 +38174,7 @@ class TodoCompletion(TypeTodoCompletion):
 
 
 class SuggestedPost(TypeSuggestedPost):
-    """``suggestedPost#0e8e37e5 flags:# accepted:flags.1?true rejected:flags.2?true price:flags.3?StarsAmount schedule_date:flags.0?int = SuggestedPost``"""
+    """TL ``suggestedPost#0e8e37e5`` of type ``SuggestedPost``; fields: ``_TL``."""
 
     __slots__ = ("accepted", "rejected", "price", "schedule_date")
     CONSTRUCTOR_ID = 0x0E8E37E5
@@ -38208,7 +38208,7 @@ class SuggestedPost(TypeSuggestedPost):
 
 
 class StarsRating(TypeStarsRating):
-    """``starsRating#1b0e4f07 flags:# level:int current_level_stars:long stars:long next_level_stars:flags.0?long = StarsRating``"""
+    """TL ``starsRating#1b0e4f07`` of type ``StarsRating``; fields: ``_TL``."""
 
     __slots__ = ("level", "current_level_stars", "stars", "next_level_stars")
     CONSTRUCTOR_ID = 0x1B0E4F07
@@ -38237,7 +38237,7 @@ class StarsRating(TypeStarsRating):
 
 
 class StarGiftCollection(TypeStarGiftCollection):
-    """``starGiftCollection#9d6b13b0 flags:# collection_id:int title:string icon:flags.0?Document gifts_count:int hash:long = StarGiftCollection``"""
+    """TL ``starGiftCollection#9d6b13b0`` of type ``StarGiftCollection``; fields: ``_TL``."""
 
     __slots__ = ("collection_id", "title", "icon", "gifts_count", "hash")
     CONSTRUCTOR_ID = 0x9D6B13B0
@@ -38271,7 +38271,7 @@ class StarGiftCollection(TypeStarGiftCollection):
 
 
 class StoryAlbum(TypeStoryAlbum):
-    """``storyAlbum#9325705a flags:# album_id:int title:string icon_photo:flags.0?Photo icon_video:flags.1?Document = StoryAlbum``"""
+    """TL ``storyAlbum#9325705a`` of type ``StoryAlbum``; fields: ``_TL``."""
 
     __slots__ = ("album_id", "title", "icon_photo", "icon_video")
     CONSTRUCTOR_ID = 0x9325705A
@@ -38305,7 +38305,7 @@ class StoryAlbum(TypeStoryAlbum):
 
 
 class SearchPostsFlood(TypeSearchPostsFlood):
-    """``searchPostsFlood#3e0b5b6a flags:# query_is_free:flags.0?true total_daily:int remains:int wait_till:flags.1?int stars_amount:long = SearchPostsFlood``"""
+    """TL ``searchPostsFlood#3e0b5b6a`` of type ``SearchPostsFlood``; fields: ``_TL``."""
 
     __slots__ = ("query_is_free", "total_daily", "remains", "wait_till", "stars_amount")
     CONSTRUCTOR_ID = 0x3E0B5B6A
@@ -38338,7 +38338,7 @@ class SearchPostsFlood(TypeSearchPostsFlood):
 
 
 class ProfileTabPosts(TypeProfileTab):
-    """``profileTabPosts#b98cd696 = ProfileTab``"""
+    """TL ``profileTabPosts#b98cd696`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB98CD696
@@ -38358,7 +38358,7 @@ class ProfileTabPosts(TypeProfileTab):
 
 
 class ProfileTabGifts(TypeProfileTab):
-    """``profileTabGifts#4d4bd46a = ProfileTab``"""
+    """TL ``profileTabGifts#4d4bd46a`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4D4BD46A
@@ -38378,7 +38378,7 @@ class ProfileTabGifts(TypeProfileTab):
 
 
 class ProfileTabMedia(TypeProfileTab):
-    """``profileTabMedia#72c64955 = ProfileTab``"""
+    """TL ``profileTabMedia#72c64955`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x72C64955
@@ -38398,7 +38398,7 @@ class ProfileTabMedia(TypeProfileTab):
 
 
 class ProfileTabFiles(TypeProfileTab):
-    """``profileTabFiles#ab339c00 = ProfileTab``"""
+    """TL ``profileTabFiles#ab339c00`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAB339C00
@@ -38418,7 +38418,7 @@ class ProfileTabFiles(TypeProfileTab):
 
 
 class ProfileTabMusic(TypeProfileTab):
-    """``profileTabMusic#9f27d26e = ProfileTab``"""
+    """TL ``profileTabMusic#9f27d26e`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9F27D26E
@@ -38438,7 +38438,7 @@ class ProfileTabMusic(TypeProfileTab):
 
 
 class ProfileTabVoice(TypeProfileTab):
-    """``profileTabVoice#e477092e = ProfileTab``"""
+    """TL ``profileTabVoice#e477092e`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE477092E
@@ -38458,7 +38458,7 @@ class ProfileTabVoice(TypeProfileTab):
 
 
 class ProfileTabLinks(TypeProfileTab):
-    """``profileTabLinks#d3656499 = ProfileTab``"""
+    """TL ``profileTabLinks#d3656499`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD3656499
@@ -38478,7 +38478,7 @@ class ProfileTabLinks(TypeProfileTab):
 
 
 class ProfileTabGifs(TypeProfileTab):
-    """``profileTabGifs#a2c0f695 = ProfileTab``"""
+    """TL ``profileTabGifs#a2c0f695`` of type ``ProfileTab``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA2C0F695
@@ -38498,7 +38498,7 @@ class ProfileTabGifs(TypeProfileTab):
 
 
 class InputChatThemeEmpty(TypeInputChatTheme):
-    """``inputChatThemeEmpty#83268483 = InputChatTheme``"""
+    """TL ``inputChatThemeEmpty#83268483`` of type ``InputChatTheme``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x83268483
@@ -38518,7 +38518,7 @@ class InputChatThemeEmpty(TypeInputChatTheme):
 
 
 class InputChatTheme(TypeInputChatTheme):
-    """``inputChatTheme#c93de95c emoticon:string = InputChatTheme``"""
+    """TL ``inputChatTheme#c93de95c`` of type ``InputChatTheme``; fields: ``_TL``."""
 
     __slots__ = ("emoticon",)
     CONSTRUCTOR_ID = 0xC93DE95C
@@ -38540,7 +38540,7 @@ class InputChatTheme(TypeInputChatTheme):
 
 
 class InputChatThemeUniqueGift(TypeInputChatTheme):
-    """``inputChatThemeUniqueGift#87e5dfe4 slug:string = InputChatTheme``"""
+    """TL ``inputChatThemeUniqueGift#87e5dfe4`` of type ``InputChatTheme``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x87E5DFE4
@@ -38562,7 +38562,7 @@ class InputChatThemeUniqueGift(TypeInputChatTheme):
 
 
 class StarGiftUpgradePrice(TypeStarGiftUpgradePrice):
-    """``starGiftUpgradePrice#99ea331d date:int upgrade_stars:long = StarGiftUpgradePrice``"""
+    """TL ``starGiftUpgradePrice#99ea331d`` of type ``StarGiftUpgradePrice``; fields: ``_TL``."""
 
     __slots__ = ("date", "upgrade_stars")
     CONSTRUCTOR_ID = 0x99EA331D
@@ -38584,7 +38584,7 @@ class StarGiftUpgradePrice(TypeStarGiftUpgradePrice):
 
 
 class GroupCallMessage(TypeGroupCallMessage):
-    """``groupCallMessage#1a8afc7e flags:# from_admin:flags.1?true id:int from_id:Peer date:int message:TextWithEntities paid_message_stars:flags.0?long = GroupCallMessage``"""
+    """TL ``groupCallMessage#1a8afc7e`` of type ``GroupCallMessage``; fields: ``_TL``."""
 
     __slots__ = ("from_admin", "id", "from_id", "date", "message", "paid_message_stars")
     CONSTRUCTOR_ID = 0x1A8AFC7E
@@ -38622,7 +38622,7 @@ class GroupCallMessage(TypeGroupCallMessage):
 
 
 class GroupCallDonor(TypeGroupCallDonor):
-    """``groupCallDonor#ee430c85 flags:# top:flags.0?true my:flags.1?true peer_id:flags.3?Peer stars:long = GroupCallDonor``"""
+    """TL ``groupCallDonor#ee430c85`` of type ``GroupCallDonor``; fields: ``_TL``."""
 
     __slots__ = ("top", "my", "peer_id", "stars")
     CONSTRUCTOR_ID = 0xEE430C85
@@ -38655,7 +38655,7 @@ class GroupCallDonor(TypeGroupCallDonor):
 
 
 class RecentStory(TypeRecentStory):
-    """``recentStory#711d692d flags:# live:flags.0?true max_id:flags.1?int = RecentStory``"""
+    """TL ``recentStory#711d692d`` of type ``RecentStory``; fields: ``_TL``."""
 
     __slots__ = ("live", "max_id")
     CONSTRUCTOR_ID = 0x711D692D
@@ -38683,7 +38683,7 @@ class RecentStory(TypeRecentStory):
 
 
 class AuctionBidLevel(TypeAuctionBidLevel):
-    """``auctionBidLevel#310240cc pos:int amount:long date:int = AuctionBidLevel``"""
+    """TL ``auctionBidLevel#310240cc`` of type ``AuctionBidLevel``; fields: ``_TL``."""
 
     __slots__ = ("pos", "amount", "date")
     CONSTRUCTOR_ID = 0x310240CC
@@ -38706,7 +38706,7 @@ class AuctionBidLevel(TypeAuctionBidLevel):
 
 
 class StarGiftAuctionStateNotModified(TypeStarGiftAuctionState):
-    """``starGiftAuctionStateNotModified#fe333952 = StarGiftAuctionState``"""
+    """TL ``starGiftAuctionStateNotModified#fe333952`` of type ``StarGiftAuctionState``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFE333952
@@ -38726,7 +38726,7 @@ class StarGiftAuctionStateNotModified(TypeStarGiftAuctionState):
 
 
 class StarGiftAuctionState(TypeStarGiftAuctionState):
-    """``starGiftAuctionState#771a4e66 version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound> = StarGiftAuctionState``"""
+    """TL ``starGiftAuctionState#771a4e66`` of type ``StarGiftAuctionState``; fields: ``_TL``."""
 
     __slots__ = ("version", "start_date", "end_date", "min_bid_amount", "bid_levels", "top_bidders", "next_round_at", "last_gift_num", "gifts_left", "current_round", "total_rounds", "rounds")
     CONSTRUCTOR_ID = 0x771A4E66
@@ -38766,7 +38766,7 @@ class StarGiftAuctionState(TypeStarGiftAuctionState):
 
 
 class StarGiftAuctionStateFinished(TypeStarGiftAuctionState):
-    """``starGiftAuctionStateFinished#972dabbf flags:# start_date:int end_date:int average_price:long listed_count:flags.0?int fragment_listed_count:flags.1?int fragment_listed_url:flags.1?string = StarGiftAuctionState``"""
+    """TL ``starGiftAuctionStateFinished#972dabbf`` of type ``StarGiftAuctionState``; fields: ``_TL``."""
 
     __slots__ = ("start_date", "end_date", "average_price", "listed_count", "fragment_listed_count", "fragment_listed_url")
     CONSTRUCTOR_ID = 0x972DABBF
@@ -38803,7 +38803,7 @@ class StarGiftAuctionStateFinished(TypeStarGiftAuctionState):
 
 
 class StarGiftAuctionUserState(TypeStarGiftAuctionUserState):
-    """``starGiftAuctionUserState#2eeed1c4 flags:# returned:flags.1?true bid_amount:flags.0?long bid_date:flags.0?int min_bid_amount:flags.0?long bid_peer:flags.0?Peer acquired_count:int = StarGiftAuctionUserState``"""
+    """TL ``starGiftAuctionUserState#2eeed1c4`` of type ``StarGiftAuctionUserState``; fields: ``_TL``."""
 
     __slots__ = ("returned", "bid_amount", "bid_date", "min_bid_amount", "bid_peer", "acquired_count")
     CONSTRUCTOR_ID = 0x2EEED1C4
@@ -38846,7 +38846,7 @@ class StarGiftAuctionUserState(TypeStarGiftAuctionUserState):
 
 
 class StarGiftAuctionAcquiredGift(TypeStarGiftAuctionAcquiredGift):
-    """``starGiftAuctionAcquiredGift#42b00348 flags:# name_hidden:flags.0?true peer:Peer date:int bid_amount:long round:int pos:int message:flags.1?TextWithEntities gift_num:flags.2?int = StarGiftAuctionAcquiredGift``"""
+    """TL ``starGiftAuctionAcquiredGift#42b00348`` of type ``StarGiftAuctionAcquiredGift``; fields: ``_TL``."""
 
     __slots__ = ("name_hidden", "peer", "date", "bid_amount", "round", "pos", "message", "gift_num")
     CONSTRUCTOR_ID = 0x42B00348
@@ -38887,7 +38887,7 @@ class StarGiftAuctionAcquiredGift(TypeStarGiftAuctionAcquiredGift):
 
 
 class StarGiftActiveAuctionState(TypeStarGiftActiveAuctionState):
-    """``starGiftActiveAuctionState#d31bc45d gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState = StarGiftActiveAuctionState``"""
+    """TL ``starGiftActiveAuctionState#d31bc45d`` of type ``StarGiftActiveAuctionState``; fields: ``_TL``."""
 
     __slots__ = ("gift", "state", "user_state")
     CONSTRUCTOR_ID = 0xD31BC45D
@@ -38915,7 +38915,7 @@ class StarGiftActiveAuctionState(TypeStarGiftActiveAuctionState):
 
 
 class InputStarGiftAuction(TypeInputStarGiftAuction):
-    """``inputStarGiftAuction#02e16c98 gift_id:long = InputStarGiftAuction``"""
+    """TL ``inputStarGiftAuction#02e16c98`` of type ``InputStarGiftAuction``; fields: ``_TL``."""
 
     __slots__ = ("gift_id",)
     CONSTRUCTOR_ID = 0x02E16C98
@@ -38936,7 +38936,7 @@ class InputStarGiftAuction(TypeInputStarGiftAuction):
 
 
 class InputStarGiftAuctionSlug(TypeInputStarGiftAuction):
-    """``inputStarGiftAuctionSlug#7ab58308 slug:string = InputStarGiftAuction``"""
+    """TL ``inputStarGiftAuctionSlug#7ab58308`` of type ``InputStarGiftAuction``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x7AB58308
@@ -38958,7 +38958,7 @@ class InputStarGiftAuctionSlug(TypeInputStarGiftAuction):
 
 
 class Passkey(TypePasskey):
-    """``passkey#98613ebf flags:# id:string name:string date:int software_emoji_id:flags.0?long last_usage_date:flags.1?int = Passkey``"""
+    """TL ``passkey#98613ebf`` of type ``Passkey``; fields: ``_TL``."""
 
     __slots__ = ("id", "name", "date", "software_emoji_id", "last_usage_date")
     CONSTRUCTOR_ID = 0x98613EBF
@@ -38997,7 +38997,7 @@ class Passkey(TypePasskey):
 
 
 class InputPasskeyResponseRegister(TypeInputPasskeyResponse):
-    """``inputPasskeyResponseRegister#3e63935c client_data:DataJSON attestation_data:bytes = InputPasskeyResponse``"""
+    """TL ``inputPasskeyResponseRegister#3e63935c`` of type ``InputPasskeyResponse``; fields: ``_TL``."""
 
     __slots__ = ("client_data", "attestation_data")
     CONSTRUCTOR_ID = 0x3E63935C
@@ -39022,7 +39022,7 @@ class InputPasskeyResponseRegister(TypeInputPasskeyResponse):
 
 
 class InputPasskeyResponseLogin(TypeInputPasskeyResponse):
-    """``inputPasskeyResponseLogin#c31fc14a client_data:DataJSON authenticator_data:bytes signature:bytes user_handle:string = InputPasskeyResponse``"""
+    """TL ``inputPasskeyResponseLogin#c31fc14a`` of type ``InputPasskeyResponse``; fields: ``_TL``."""
 
     __slots__ = ("client_data", "authenticator_data", "signature", "user_handle")
     CONSTRUCTOR_ID = 0xC31FC14A
@@ -39053,7 +39053,7 @@ class InputPasskeyResponseLogin(TypeInputPasskeyResponse):
 
 
 class InputPasskeyCredentialPublicKey(TypeInputPasskeyCredential):
-    """``inputPasskeyCredentialPublicKey#3c27b78f id:string raw_id:string response:InputPasskeyResponse = InputPasskeyCredential``"""
+    """TL ``inputPasskeyCredentialPublicKey#3c27b78f`` of type ``InputPasskeyCredential``; fields: ``_TL``."""
 
     __slots__ = ("id", "raw_id", "response")
     CONSTRUCTOR_ID = 0x3C27B78F
@@ -39081,7 +39081,7 @@ class InputPasskeyCredentialPublicKey(TypeInputPasskeyCredential):
 
 
 class InputPasskeyCredentialFirebasePNV(TypeInputPasskeyCredential):
-    """``inputPasskeyCredentialFirebasePNV#5b1ccb28 pnv_token:string = InputPasskeyCredential``"""
+    """TL ``inputPasskeyCredentialFirebasePNV#5b1ccb28`` of type ``InputPasskeyCredential``; fields: ``_TL``."""
 
     __slots__ = ("pnv_token",)
     CONSTRUCTOR_ID = 0x5B1CCB28
@@ -39103,7 +39103,7 @@ class InputPasskeyCredentialFirebasePNV(TypeInputPasskeyCredential):
 
 
 class StarGiftBackground(TypeStarGiftBackground):
-    """``starGiftBackground#aff56398 center_color:int edge_color:int text_color:int = StarGiftBackground``"""
+    """TL ``starGiftBackground#aff56398`` of type ``StarGiftBackground``; fields: ``_TL``."""
 
     __slots__ = ("center_color", "edge_color", "text_color")
     CONSTRUCTOR_ID = 0xAFF56398
@@ -39126,7 +39126,7 @@ class StarGiftBackground(TypeStarGiftBackground):
 
 
 class StarGiftAuctionRound(TypeStarGiftAuctionRound):
-    """``starGiftAuctionRound#3aae0528 num:int duration:int = StarGiftAuctionRound``"""
+    """TL ``starGiftAuctionRound#3aae0528`` of type ``StarGiftAuctionRound``; fields: ``_TL``."""
 
     __slots__ = ("num", "duration")
     CONSTRUCTOR_ID = 0x3AAE0528
@@ -39148,7 +39148,7 @@ class StarGiftAuctionRound(TypeStarGiftAuctionRound):
 
 
 class StarGiftAuctionRoundExtendable(TypeStarGiftAuctionRound):
-    """``starGiftAuctionRoundExtendable#0aa021e5 num:int duration:int extend_top:int extend_window:int = StarGiftAuctionRound``"""
+    """TL ``starGiftAuctionRoundExtendable#0aa021e5`` of type ``StarGiftAuctionRound``; fields: ``_TL``."""
 
     __slots__ = ("num", "duration", "extend_top", "extend_window")
     CONSTRUCTOR_ID = 0x0AA021E5
@@ -39172,7 +39172,7 @@ class StarGiftAuctionRoundExtendable(TypeStarGiftAuctionRound):
 
 
 class StarGiftAttributeRarity(TypeStarGiftAttributeRarity):
-    """``starGiftAttributeRarity#36437737 permille:int = StarGiftAttributeRarity``"""
+    """TL ``starGiftAttributeRarity#36437737`` of type ``StarGiftAttributeRarity``; fields: ``_TL``."""
 
     __slots__ = ("permille",)
     CONSTRUCTOR_ID = 0x36437737
@@ -39193,7 +39193,7 @@ class StarGiftAttributeRarity(TypeStarGiftAttributeRarity):
 
 
 class StarGiftAttributeRarityUncommon(TypeStarGiftAttributeRarity):
-    """``starGiftAttributeRarityUncommon#dbce6389 = StarGiftAttributeRarity``"""
+    """TL ``starGiftAttributeRarityUncommon#dbce6389`` of type ``StarGiftAttributeRarity``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDBCE6389
@@ -39213,7 +39213,7 @@ class StarGiftAttributeRarityUncommon(TypeStarGiftAttributeRarity):
 
 
 class StarGiftAttributeRarityRare(TypeStarGiftAttributeRarity):
-    """``starGiftAttributeRarityRare#f08d516b = StarGiftAttributeRarity``"""
+    """TL ``starGiftAttributeRarityRare#f08d516b`` of type ``StarGiftAttributeRarity``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF08D516B
@@ -39233,7 +39233,7 @@ class StarGiftAttributeRarityRare(TypeStarGiftAttributeRarity):
 
 
 class StarGiftAttributeRarityEpic(TypeStarGiftAttributeRarity):
-    """``starGiftAttributeRarityEpic#78fbf3a8 = StarGiftAttributeRarity``"""
+    """TL ``starGiftAttributeRarityEpic#78fbf3a8`` of type ``StarGiftAttributeRarity``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x78FBF3A8
@@ -39253,7 +39253,7 @@ class StarGiftAttributeRarityEpic(TypeStarGiftAttributeRarity):
 
 
 class StarGiftAttributeRarityLegendary(TypeStarGiftAttributeRarity):
-    """``starGiftAttributeRarityLegendary#cef7e7a8 = StarGiftAttributeRarity``"""
+    """TL ``starGiftAttributeRarityLegendary#cef7e7a8`` of type ``StarGiftAttributeRarity``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xCEF7E7A8
@@ -39273,7 +39273,7 @@ class StarGiftAttributeRarityLegendary(TypeStarGiftAttributeRarity):
 
 
 class KeyboardButtonStyle(TypeKeyboardButtonStyle):
-    """``keyboardButtonStyle#4fdd3430 flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true icon:flags.3?long = KeyboardButtonStyle``"""
+    """TL ``keyboardButtonStyle#4fdd3430`` of type ``KeyboardButtonStyle``; fields: ``_TL``."""
 
     __slots__ = ("bg_primary", "bg_danger", "bg_success", "icon")
     CONSTRUCTOR_ID = 0x4FDD3430
@@ -39305,7 +39305,7 @@ class KeyboardButtonStyle(TypeKeyboardButtonStyle):
 
 
 class InputMessageReadMetric(TypeInputMessageReadMetric):
-    """``inputMessageReadMetric#402b4495 msg_id:int view_id:long time_in_view_ms:int active_time_in_view_ms:int height_to_viewport_ratio_permille:int seen_range_ratio_permille:int = InputMessageReadMetric``"""
+    """TL ``inputMessageReadMetric#402b4495`` of type ``InputMessageReadMetric``; fields: ``_TL``."""
 
     __slots__ = ("msg_id", "view_id", "time_in_view_ms", "active_time_in_view_ms", "height_to_viewport_ratio_permille", "seen_range_ratio_permille")
     CONSTRUCTOR_ID = 0x402B4495
@@ -39331,7 +39331,7 @@ class InputMessageReadMetric(TypeInputMessageReadMetric):
 
 
 class InputAiComposeToneDefault(TypeInputAiComposeTone):
-    """``inputAiComposeToneDefault#1fe9a9bf tone:string = InputAiComposeTone``"""
+    """TL ``inputAiComposeToneDefault#1fe9a9bf`` of type ``InputAiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("tone",)
     CONSTRUCTOR_ID = 0x1FE9A9BF
@@ -39353,7 +39353,7 @@ class InputAiComposeToneDefault(TypeInputAiComposeTone):
 
 
 class InputAiComposeToneID(TypeInputAiComposeTone):
-    """``inputAiComposeToneID#0773c080 id:long access_hash:long = InputAiComposeTone``"""
+    """TL ``inputAiComposeToneID#0773c080`` of type ``InputAiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("id", "access_hash")
     CONSTRUCTOR_ID = 0x0773C080
@@ -39375,7 +39375,7 @@ class InputAiComposeToneID(TypeInputAiComposeTone):
 
 
 class InputAiComposeToneSlug(TypeInputAiComposeTone):
-    """``inputAiComposeToneSlug#1fa01357 slug:string = InputAiComposeTone``"""
+    """TL ``inputAiComposeToneSlug#1fa01357`` of type ``InputAiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("slug",)
     CONSTRUCTOR_ID = 0x1FA01357
@@ -39397,7 +39397,7 @@ class InputAiComposeToneSlug(TypeInputAiComposeTone):
 
 
 class InputAiComposeToneSingleUse(TypeInputAiComposeTone):
-    """``inputAiComposeToneSingleUse#0e0c35af custom_prompt:string = InputAiComposeTone``"""
+    """TL ``inputAiComposeToneSingleUse#0e0c35af`` of type ``InputAiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("custom_prompt",)
     CONSTRUCTOR_ID = 0x0E0C35AF
@@ -39419,7 +39419,7 @@ class InputAiComposeToneSingleUse(TypeInputAiComposeTone):
 
 
 class AiComposeTone(TypeAiComposeTone):
-    """``aiComposeTone#cff63ea9 flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample = AiComposeTone``"""
+    """TL ``aiComposeTone#cff63ea9`` of type ``AiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("creator", "id", "access_hash", "slug", "title", "emoji_id", "prompt", "installs_count", "author_id", "example_english")
     CONSTRUCTOR_ID = 0xCFF63EA9
@@ -39471,7 +39471,7 @@ class AiComposeTone(TypeAiComposeTone):
 
 
 class AiComposeToneDefault(TypeAiComposeTone):
-    """``aiComposeToneDefault#9bad6414 tone:string emoji_id:long title:string = AiComposeTone``"""
+    """TL ``aiComposeToneDefault#9bad6414`` of type ``AiComposeTone``; fields: ``_TL``."""
 
     __slots__ = ("tone", "emoji_id", "title")
     CONSTRUCTOR_ID = 0x9BAD6414
@@ -39499,7 +39499,7 @@ class AiComposeToneDefault(TypeAiComposeTone):
 
 
 class AiComposeToneExample(TypeAiComposeToneExample):
-    """``aiComposeToneExample#f1d628ec from:TextWithEntities to:TextWithEntities = AiComposeToneExample``"""
+    """TL ``aiComposeToneExample#f1d628ec`` of type ``AiComposeToneExample``; fields: ``_TL``."""
 
     __slots__ = ("from_", "to")
     CONSTRUCTOR_ID = 0xF1D628EC
@@ -39524,7 +39524,7 @@ class AiComposeToneExample(TypeAiComposeToneExample):
 
 
 class JoinChatBotResultApproved(TypeJoinChatBotResult):
-    """``joinChatBotResultApproved#ae152a69 = JoinChatBotResult``"""
+    """TL ``joinChatBotResultApproved#ae152a69`` of type ``JoinChatBotResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAE152A69
@@ -39544,7 +39544,7 @@ class JoinChatBotResultApproved(TypeJoinChatBotResult):
 
 
 class JoinChatBotResultDeclined(TypeJoinChatBotResult):
-    """``joinChatBotResultDeclined#0efa0194 = JoinChatBotResult``"""
+    """TL ``joinChatBotResultDeclined#0efa0194`` of type ``JoinChatBotResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0EFA0194
@@ -39564,7 +39564,7 @@ class JoinChatBotResultDeclined(TypeJoinChatBotResult):
 
 
 class JoinChatBotResultQueued(TypeJoinChatBotResult):
-    """``joinChatBotResultQueued#98a3a840 = JoinChatBotResult``"""
+    """TL ``joinChatBotResultQueued#98a3a840`` of type ``JoinChatBotResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x98A3A840
@@ -39584,7 +39584,7 @@ class JoinChatBotResultQueued(TypeJoinChatBotResult):
 
 
 class JoinChatBotResultWebView(TypeJoinChatBotResult):
-    """``joinChatBotResultWebView#d6e3b813 url:string = JoinChatBotResult``"""
+    """TL ``joinChatBotResultWebView#d6e3b813`` of type ``JoinChatBotResult``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xD6E3B813
@@ -39606,7 +39606,7 @@ class JoinChatBotResultWebView(TypeJoinChatBotResult):
 
 
 class WebDomainException(TypeWebDomainException):
-    """``webDomainException#933ca597 flags:# domain:string url:string title:string favicon:flags.0?long = WebDomainException``"""
+    """TL ``webDomainException#933ca597`` of type ``WebDomainException``; fields: ``_TL``."""
 
     __slots__ = ("domain", "url", "title", "favicon")
     CONSTRUCTOR_ID = 0x933CA597
@@ -39641,7 +39641,7 @@ class WebDomainException(TypeWebDomainException):
 
 
 class InputRichFilePhoto(TypeInputRichFile):
-    """``inputRichFilePhoto#9b00622b id:string photo:InputPhoto = InputRichFile``"""
+    """TL ``inputRichFilePhoto#9b00622b`` of type ``InputRichFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "photo")
     CONSTRUCTOR_ID = 0x9B00622B
@@ -39666,7 +39666,7 @@ class InputRichFilePhoto(TypeInputRichFile):
 
 
 class InputRichFileDocument(TypeInputRichFile):
-    """``inputRichFileDocument#83281dbd id:string document:InputDocument = InputRichFile``"""
+    """TL ``inputRichFileDocument#83281dbd`` of type ``InputRichFile``; fields: ``_TL``."""
 
     __slots__ = ("id", "document")
     CONSTRUCTOR_ID = 0x83281DBD
@@ -39691,7 +39691,7 @@ class InputRichFileDocument(TypeInputRichFile):
 
 
 class InputRichMessage(TypeInputRichMessage):
-    """``inputRichMessage#e4c449fc flags:# rtl:flags.0?true noautolink:flags.1?true blocks:Vector<PageBlock> photos:flags.2?Vector<InputPhoto> documents:flags.3?Vector<InputDocument> users:flags.4?Vector<InputUser> = InputRichMessage``"""
+    """TL ``inputRichMessage#e4c449fc`` of type ``InputRichMessage``; fields: ``_TL``."""
 
     __slots__ = ("rtl", "noautolink", "blocks", "photos", "documents", "users")
     CONSTRUCTOR_ID = 0xE4C449FC
@@ -39732,7 +39732,7 @@ class InputRichMessage(TypeInputRichMessage):
 
 
 class InputRichMessageHTML(TypeInputRichMessage):
-    """``inputRichMessageHTML#dacb836a flags:# rtl:flags.0?true noautolink:flags.1?true html:string files:flags.2?Vector<InputRichFile> = InputRichMessage``"""
+    """TL ``inputRichMessageHTML#dacb836a`` of type ``InputRichMessage``; fields: ``_TL``."""
 
     __slots__ = ("rtl", "noautolink", "html", "files")
     CONSTRUCTOR_ID = 0xDACB836A
@@ -39765,7 +39765,7 @@ class InputRichMessageHTML(TypeInputRichMessage):
 
 
 class InputRichMessageMarkdown(TypeInputRichMessage):
-    """``inputRichMessageMarkdown#004b572c flags:# rtl:flags.0?true noautolink:flags.1?true markdown:string files:flags.2?Vector<InputRichFile> = InputRichMessage``"""
+    """TL ``inputRichMessageMarkdown#004b572c`` of type ``InputRichMessage``; fields: ``_TL``."""
 
     __slots__ = ("rtl", "noautolink", "markdown", "files")
     CONSTRUCTOR_ID = 0x004B572C
@@ -39798,7 +39798,7 @@ class InputRichMessageMarkdown(TypeInputRichMessage):
 
 
 class RichMessage(TypeRichMessage):
-    """``richMessage#baf39d8b flags:# rtl:flags.0?true part:flags.1?true blocks:Vector<PageBlock> photos:Vector<Photo> documents:Vector<Document> = RichMessage``"""
+    """TL ``richMessage#baf39d8b`` of type ``RichMessage``; fields: ``_TL``."""
 
     __slots__ = ("rtl", "part", "blocks", "photos", "documents")
     CONSTRUCTOR_ID = 0xBAF39D8B
@@ -39833,7 +39833,7 @@ class RichMessage(TypeRichMessage):
 
 
 class CommunityPeer(TypeCommunityPeer):
-    """``communityPeer#76141ebd flags:# can_view_history:flags.2?true visible:flags.0?Bool peer:Peer = CommunityPeer``"""
+    """TL ``communityPeer#76141ebd`` of type ``CommunityPeer``; fields: ``_TL``."""
 
     __slots__ = ("can_view_history", "visible", "peer")
     CONSTRUCTOR_ID = 0x76141EBD
@@ -39864,7 +39864,7 @@ class CommunityPeer(TypeCommunityPeer):
 
 
 class CommunityPeerRequest(TypeCommunityPeerRequest):
-    """``communityPeerRequest#7beafa85 flags:# visible:flags.0?true peer:Peer requested_by:long date:int = CommunityPeerRequest``"""
+    """TL ``communityPeerRequest#7beafa85`` of type ``CommunityPeerRequest``; fields: ``_TL``."""
 
     __slots__ = ("visible", "peer", "requested_by", "date")
     CONSTRUCTOR_ID = 0x7BEAFA85
@@ -39895,7 +39895,7 @@ class CommunityPeerRequest(TypeCommunityPeerRequest):
 
 
 class EphemeralMessage(TypeEphemeralMessage):
-    """``ephemeralMessage#dd27bee9 flags:# out:flags.0?true welcome_template:flags.5?true invert_media:flags.7?true noforwards:flags.12?true id:int from_id:Peer peer_id:flags.9?Peer receiver_id:long top_msg_id:flags.1?int date:int message:string entities:flags.2?Vector<MessageEntity> media:flags.3?MessageMedia reply_markup:flags.4?ReplyMarkup reply_to:flags.6?MessageReplyHeader rich_message:flags.8?RichMessage chat_instance:flags.10?long anchor_msg_id:flags.11?int = EphemeralMessage``"""
+    """TL ``ephemeralMessage#dd27bee9`` of type ``EphemeralMessage``; fields: ``_TL``."""
 
     __slots__ = ("out", "welcome_template", "invert_media", "noforwards", "id", "from_id", "peer_id", "receiver_id", "top_msg_id", "date", "message", "entities", "media", "reply_markup", "reply_to", "rich_message", "chat_instance", "anchor_msg_id")
     CONSTRUCTOR_ID = 0xDD27BEE9
@@ -39974,7 +39974,7 @@ class EphemeralMessage(TypeEphemeralMessage):
 
 
 class ButtonTypeDefault(TypeButtonType):
-    """``buttonTypeDefault#c9dd90e9 = ButtonType``"""
+    """TL ``buttonTypeDefault#c9dd90e9`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC9DD90E9
@@ -39994,7 +39994,7 @@ class ButtonTypeDefault(TypeButtonType):
 
 
 class ButtonTypeRequestPhone(TypeButtonType):
-    """``buttonTypeRequestPhone#df3d36f9 = ButtonType``"""
+    """TL ``buttonTypeRequestPhone#df3d36f9`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDF3D36F9
@@ -40014,7 +40014,7 @@ class ButtonTypeRequestPhone(TypeButtonType):
 
 
 class ButtonTypeRequestGeoLocation(TypeButtonType):
-    """``buttonTypeRequestGeoLocation#9beee140 = ButtonType``"""
+    """TL ``buttonTypeRequestGeoLocation#9beee140`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9BEEE140
@@ -40034,7 +40034,7 @@ class ButtonTypeRequestGeoLocation(TypeButtonType):
 
 
 class ButtonTypeRequestPoll(TypeButtonType):
-    """``buttonTypeRequestPoll#aacfff84 flags:# quiz:flags.0?Bool = ButtonType``"""
+    """TL ``buttonTypeRequestPoll#aacfff84`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ("quiz",)
     CONSTRUCTOR_ID = 0xAACFFF84
@@ -40060,7 +40060,7 @@ class ButtonTypeRequestPoll(TypeButtonType):
 
 
 class ButtonTypeRequestPeer(TypeButtonType):
-    """``buttonTypeRequestPeer#4f58a237 flags:# button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType``"""
+    """TL ``buttonTypeRequestPeer#4f58a237`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ("button_id", "peer_type", "max_quantity")
     CONSTRUCTOR_ID = 0x4F58A237
@@ -40088,7 +40088,7 @@ class ButtonTypeRequestPeer(TypeButtonType):
 
 
 class InputButtonTypeRequestPeer(TypeButtonType):
-    """``inputButtonTypeRequestPeer#3fe268fe flags:# name_requested:flags.0?true username_requested:flags.1?true photo_requested:flags.2?true button_id:int peer_type:RequestPeerType max_quantity:int = ButtonType``"""
+    """TL ``inputButtonTypeRequestPeer#3fe268fe`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ("name_requested", "username_requested", "photo_requested", "button_id", "peer_type", "max_quantity")
     CONSTRUCTOR_ID = 0x3FE268FE
@@ -40123,7 +40123,7 @@ class InputButtonTypeRequestPeer(TypeButtonType):
 
 
 class ButtonTypeSimpleWebView(TypeButtonType):
-    """``buttonTypeSimpleWebView#c01a597a url:string = ButtonType``"""
+    """TL ``buttonTypeSimpleWebView#c01a597a`` of type ``ButtonType``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xC01A597A
@@ -40145,7 +40145,7 @@ class ButtonTypeSimpleWebView(TypeButtonType):
 
 
 class InlineButtonTypeUrl(TypeInlineButtonType):
-    """``inlineButtonTypeUrl#eca4f8d4 url:string = InlineButtonType``"""
+    """TL ``inlineButtonTypeUrl#eca4f8d4`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xECA4F8D4
@@ -40167,7 +40167,7 @@ class InlineButtonTypeUrl(TypeInlineButtonType):
 
 
 class InlineButtonTypeUrlAuth(TypeInlineButtonType):
-    """``inlineButtonTypeUrlAuth#bfd02da2 flags:# fwd_text:flags.0?string url:string button_id:int = InlineButtonType``"""
+    """TL ``inlineButtonTypeUrlAuth#bfd02da2`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("fwd_text", "url", "button_id")
     CONSTRUCTOR_ID = 0xBFD02DA2
@@ -40199,7 +40199,7 @@ class InlineButtonTypeUrlAuth(TypeInlineButtonType):
 
 
 class InputInlineButtonTypeUrlAuth(TypeInlineButtonType):
-    """``inputInlineButtonTypeUrlAuth#9961bcb4 flags:# request_write_access:flags.0?true fwd_text:flags.1?string url:string bot:flags.2?InputUser = InlineButtonType``"""
+    """TL ``inputInlineButtonTypeUrlAuth#9961bcb4`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("request_write_access", "fwd_text", "url", "bot")
     CONSTRUCTOR_ID = 0x9961BCB4
@@ -40234,7 +40234,7 @@ class InputInlineButtonTypeUrlAuth(TypeInlineButtonType):
 
 
 class InlineButtonTypeWebView(TypeInlineButtonType):
-    """``inlineButtonTypeWebView#3bcab5b4 url:string = InlineButtonType``"""
+    """TL ``inlineButtonTypeWebView#3bcab5b4`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x3BCAB5B4
@@ -40256,7 +40256,7 @@ class InlineButtonTypeWebView(TypeInlineButtonType):
 
 
 class InlineButtonTypeCallback(TypeInlineButtonType):
-    """``inlineButtonTypeCallback#2955bc38 flags:# requires_password:flags.0?true data:bytes = InlineButtonType``"""
+    """TL ``inlineButtonTypeCallback#2955bc38`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("requires_password", "data")
     CONSTRUCTOR_ID = 0x2955BC38
@@ -40283,7 +40283,7 @@ class InlineButtonTypeCallback(TypeInlineButtonType):
 
 
 class InlineButtonTypeGame(TypeInlineButtonType):
-    """``inlineButtonTypeGame#5cd3709d = InlineButtonType``"""
+    """TL ``inlineButtonTypeGame#5cd3709d`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5CD3709D
@@ -40303,7 +40303,7 @@ class InlineButtonTypeGame(TypeInlineButtonType):
 
 
 class InlineButtonTypeBuy(TypeInlineButtonType):
-    """``inlineButtonTypeBuy#48bad7a5 = InlineButtonType``"""
+    """TL ``inlineButtonTypeBuy#48bad7a5`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x48BAD7A5
@@ -40323,7 +40323,7 @@ class InlineButtonTypeBuy(TypeInlineButtonType):
 
 
 class InlineButtonTypeSwitchInline(TypeInlineButtonType):
-    """``inlineButtonTypeSwitchInline#93773ff5 flags:# same_peer:flags.0?true query:string peer_types:flags.1?Vector<InlineQueryPeerType> = InlineButtonType``"""
+    """TL ``inlineButtonTypeSwitchInline#93773ff5`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("same_peer", "query", "peer_types")
     CONSTRUCTOR_ID = 0x93773FF5
@@ -40354,7 +40354,7 @@ class InlineButtonTypeSwitchInline(TypeInlineButtonType):
 
 
 class InlineButtonTypeUserProfile(TypeInlineButtonType):
-    """``inlineButtonTypeUserProfile#3fa33fcf user_id:long = InlineButtonType``"""
+    """TL ``inlineButtonTypeUserProfile#3fa33fcf`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x3FA33FCF
@@ -40375,7 +40375,7 @@ class InlineButtonTypeUserProfile(TypeInlineButtonType):
 
 
 class InputInlineButtonTypeUserProfile(TypeInlineButtonType):
-    """``inputInlineButtonTypeUserProfile#53f3ce5a user_id:InputUser = InlineButtonType``"""
+    """TL ``inputInlineButtonTypeUserProfile#53f3ce5a`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("user_id",)
     CONSTRUCTOR_ID = 0x53F3CE5A
@@ -40397,7 +40397,7 @@ class InputInlineButtonTypeUserProfile(TypeInlineButtonType):
 
 
 class InlineButtonTypeCopy(TypeInlineButtonType):
-    """``inlineButtonTypeCopy#b41d3272 copy_text:string = InlineButtonType``"""
+    """TL ``inlineButtonTypeCopy#b41d3272`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ("copy_text",)
     CONSTRUCTOR_ID = 0xB41D3272
@@ -40419,7 +40419,7 @@ class InlineButtonTypeCopy(TypeInlineButtonType):
 
 
 class InlineButtonTypeDisabled(TypeInlineButtonType):
-    """``inlineButtonTypeDisabled#a438619d = InlineButtonType``"""
+    """TL ``inlineButtonTypeDisabled#a438619d`` of type ``InlineButtonType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA438619D
@@ -40439,7 +40439,7 @@ class InlineButtonTypeDisabled(TypeInlineButtonType):
 
 
 class KeyboardInlineButton(TypeKeyboardInlineButton):
-    """``keyboardInlineButton#11c1a322 flags:# style:flags.10?KeyboardButtonStyle text:string type:InlineButtonType = KeyboardInlineButton``"""
+    """TL ``keyboardInlineButton#11c1a322`` of type ``KeyboardInlineButton``; fields: ``_TL``."""
 
     __slots__ = ("style", "text", "type")
     CONSTRUCTOR_ID = 0x11C1A322
@@ -40471,7 +40471,7 @@ class KeyboardInlineButton(TypeKeyboardInlineButton):
 
 
 class KeyboardInlineButtonRow(TypeKeyboardInlineButtonRow):
-    """``keyboardInlineButtonRow#19420af6 buttons:Vector<KeyboardInlineButton> = KeyboardInlineButtonRow``"""
+    """TL ``keyboardInlineButtonRow#19420af6`` of type ``KeyboardInlineButtonRow``; fields: ``_TL``."""
 
     __slots__ = ("buttons",)
     CONSTRUCTOR_ID = 0x19420AF6
@@ -40493,7 +40493,7 @@ class KeyboardInlineButtonRow(TypeKeyboardInlineButtonRow):
 
 
 class RichButtonStyle(TypeRichButtonStyle):
-    """``richButtonStyle#03c610bd flags:# bg_primary:flags.0?true bg_danger:flags.1?true bg_success:flags.2?true link:flags.3?true = RichButtonStyle``"""
+    """TL ``richButtonStyle#03c610bd`` of type ``RichButtonStyle``; fields: ``_TL``."""
 
     __slots__ = ("bg_primary", "bg_danger", "bg_success", "link")
     CONSTRUCTOR_ID = 0x03C610BD
@@ -40523,7 +40523,7 @@ class RichButtonStyle(TypeRichButtonStyle):
 
 
 class PageButton(TypePageButton):
-    """``pageButton#692a5488 flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle = PageButton``"""
+    """TL ``pageButton#692a5488`` of type ``PageButton``; fields: ``_TL``."""
 
     __slots__ = ("text", "type", "style")
     CONSTRUCTOR_ID = 0x692A5488

@@ -241,7 +241,7 @@ class TypeWebBrowserSettings(_O):
 
 
 class PrivacyRules(TypePrivacyRules):
-    """``account.privacyRules#50a04e45 rules:Vector<PrivacyRule> chats:Vector<Chat> users:Vector<User> = account.PrivacyRules``"""
+    """TL ``account.privacyRules#50a04e45`` of type ``account.PrivacyRules``; fields: ``_TL``."""
 
     __slots__ = ("rules", "chats", "users")
     CONSTRUCTOR_ID = 0x50A04E45
@@ -269,7 +269,7 @@ class PrivacyRules(TypePrivacyRules):
 
 
 class Authorizations(TypeAuthorizations):
-    """``account.authorizations#4bff8ea0 authorization_ttl_days:int authorizations:Vector<Authorization> = account.Authorizations``"""
+    """TL ``account.authorizations#4bff8ea0`` of type ``account.Authorizations``; fields: ``_TL``."""
 
     __slots__ = ("authorization_ttl_days", "authorizations")
     CONSTRUCTOR_ID = 0x4BFF8EA0
@@ -293,7 +293,7 @@ class Authorizations(TypeAuthorizations):
 
 
 class Password(TypePassword):
-    """``account.password#957b50fb flags:# has_recovery:flags.0?true has_secure_values:flags.1?true has_password:flags.2?true current_algo:flags.2?PasswordKdfAlgo srp_B:flags.2?bytes srp_id:flags.2?long hint:flags.3?string email_unconfirmed_pattern:flags.4?string new_algo:PasswordKdfAlgo new_secure_algo:SecurePasswordKdfAlgo secure_random:bytes pending_reset_date:flags.5?int login_email_pattern:flags.6?string = account.Password``"""
+    """TL ``account.password#957b50fb`` of type ``account.Password``; fields: ``_TL``."""
 
     __slots__ = ("has_recovery", "has_secure_values", "has_password", "current_algo", "srp_B", "srp_id", "hint", "email_unconfirmed_pattern", "new_algo", "new_secure_algo", "secure_random", "pending_reset_date", "login_email_pattern")
     CONSTRUCTOR_ID = 0x957B50FB
@@ -358,7 +358,7 @@ class Password(TypePassword):
 
 
 class PasswordSettings(TypePasswordSettings):
-    """``account.passwordSettings#9a5c33e5 flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings = account.PasswordSettings``"""
+    """TL ``account.passwordSettings#9a5c33e5`` of type ``account.PasswordSettings``; fields: ``_TL``."""
 
     __slots__ = ("email", "secure_settings")
     CONSTRUCTOR_ID = 0x9A5C33E5
@@ -388,7 +388,7 @@ class PasswordSettings(TypePasswordSettings):
 
 
 class PasswordInputSettings(TypePasswordInputSettings):
-    """``account.passwordInputSettings#c23727c9 flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings = account.PasswordInputSettings``"""
+    """TL ``account.passwordInputSettings#c23727c9`` of type ``account.PasswordInputSettings``; fields: ``_TL``."""
 
     __slots__ = ("new_algo", "new_password_hash", "hint", "email", "new_secure_settings")
     CONSTRUCTOR_ID = 0xC23727C9
@@ -430,7 +430,7 @@ class PasswordInputSettings(TypePasswordInputSettings):
 
 
 class TmpPassword(TypeTmpPassword):
-    """``account.tmpPassword#db64fd34 tmp_password:bytes valid_until:int = account.TmpPassword``"""
+    """TL ``account.tmpPassword#db64fd34`` of type ``account.TmpPassword``; fields: ``_TL``."""
 
     __slots__ = ("tmp_password", "valid_until")
     CONSTRUCTOR_ID = 0xDB64FD34
@@ -455,7 +455,7 @@ class TmpPassword(TypeTmpPassword):
 
 
 class WebAuthorizations(TypeWebAuthorizations):
-    """``account.webAuthorizations#ed56c9fc authorizations:Vector<WebAuthorization> users:Vector<User> = account.WebAuthorizations``"""
+    """TL ``account.webAuthorizations#ed56c9fc`` of type ``account.WebAuthorizations``; fields: ``_TL``."""
 
     __slots__ = ("authorizations", "users")
     CONSTRUCTOR_ID = 0xED56C9FC
@@ -480,7 +480,7 @@ class WebAuthorizations(TypeWebAuthorizations):
 
 
 class AuthorizationForm(TypeAuthorizationForm):
-    """``account.authorizationForm#ad2e1cd8 flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string = account.AuthorizationForm``"""
+    """TL ``account.authorizationForm#ad2e1cd8`` of type ``account.AuthorizationForm``; fields: ``_TL``."""
 
     __slots__ = ("required_types", "values", "errors", "users", "privacy_policy_url")
     CONSTRUCTOR_ID = 0xAD2E1CD8
@@ -518,7 +518,7 @@ class AuthorizationForm(TypeAuthorizationForm):
 
 
 class SentEmailCode(TypeSentEmailCode):
-    """``account.sentEmailCode#811f854f email_pattern:string length:int = account.SentEmailCode``"""
+    """TL ``account.sentEmailCode#811f854f`` of type ``account.SentEmailCode``; fields: ``_TL``."""
 
     __slots__ = ("email_pattern", "length")
     CONSTRUCTOR_ID = 0x811F854F
@@ -543,7 +543,7 @@ class SentEmailCode(TypeSentEmailCode):
 
 
 class Takeout(TypeTakeout):
-    """``account.takeout#4dba4501 id:long = account.Takeout``"""
+    """TL ``account.takeout#4dba4501`` of type ``account.Takeout``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x4DBA4501
@@ -564,7 +564,7 @@ class Takeout(TypeTakeout):
 
 
 class WallPapersNotModified(TypeWallPapers):
-    """``account.wallPapersNotModified#1c199183 = account.WallPapers``"""
+    """TL ``account.wallPapersNotModified#1c199183`` of type ``account.WallPapers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1C199183
@@ -584,7 +584,7 @@ class WallPapersNotModified(TypeWallPapers):
 
 
 class WallPapers(TypeWallPapers):
-    """``account.wallPapers#cdc3858c hash:long wallpapers:Vector<WallPaper> = account.WallPapers``"""
+    """TL ``account.wallPapers#cdc3858c`` of type ``account.WallPapers``; fields: ``_TL``."""
 
     __slots__ = ("hash", "wallpapers")
     CONSTRUCTOR_ID = 0xCDC3858C
@@ -608,7 +608,7 @@ class WallPapers(TypeWallPapers):
 
 
 class AutoDownloadSettings(TypeAutoDownloadSettings):
-    """``account.autoDownloadSettings#63cacf26 low:AutoDownloadSettings medium:AutoDownloadSettings high:AutoDownloadSettings = account.AutoDownloadSettings``"""
+    """TL ``account.autoDownloadSettings#63cacf26`` of type ``account.AutoDownloadSettings``; fields: ``_TL``."""
 
     __slots__ = ("low", "medium", "high")
     CONSTRUCTOR_ID = 0x63CACF26
@@ -636,7 +636,7 @@ class AutoDownloadSettings(TypeAutoDownloadSettings):
 
 
 class ThemesNotModified(TypeThemes):
-    """``account.themesNotModified#f41eb622 = account.Themes``"""
+    """TL ``account.themesNotModified#f41eb622`` of type ``account.Themes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF41EB622
@@ -656,7 +656,7 @@ class ThemesNotModified(TypeThemes):
 
 
 class Themes(TypeThemes):
-    """``account.themes#9a3d8c6d hash:long themes:Vector<Theme> = account.Themes``"""
+    """TL ``account.themes#9a3d8c6d`` of type ``account.Themes``; fields: ``_TL``."""
 
     __slots__ = ("hash", "themes")
     CONSTRUCTOR_ID = 0x9A3D8C6D
@@ -680,7 +680,7 @@ class Themes(TypeThemes):
 
 
 class ContentSettings(TypeContentSettings):
-    """``account.contentSettings#57e28221 flags:# sensitive_enabled:flags.0?true sensitive_can_change:flags.1?true = account.ContentSettings``"""
+    """TL ``account.contentSettings#57e28221`` of type ``account.ContentSettings``; fields: ``_TL``."""
 
     __slots__ = ("sensitive_enabled", "sensitive_can_change")
     CONSTRUCTOR_ID = 0x57E28221
@@ -706,7 +706,7 @@ class ContentSettings(TypeContentSettings):
 
 
 class ResetPasswordFailedWait(TypeResetPasswordResult):
-    """``account.resetPasswordFailedWait#e3779861 retry_date:int = account.ResetPasswordResult``"""
+    """TL ``account.resetPasswordFailedWait#e3779861`` of type ``account.ResetPasswordResult``; fields: ``_TL``."""
 
     __slots__ = ("retry_date",)
     CONSTRUCTOR_ID = 0xE3779861
@@ -727,7 +727,7 @@ class ResetPasswordFailedWait(TypeResetPasswordResult):
 
 
 class ResetPasswordRequestedWait(TypeResetPasswordResult):
-    """``account.resetPasswordRequestedWait#e9effc7d until_date:int = account.ResetPasswordResult``"""
+    """TL ``account.resetPasswordRequestedWait#e9effc7d`` of type ``account.ResetPasswordResult``; fields: ``_TL``."""
 
     __slots__ = ("until_date",)
     CONSTRUCTOR_ID = 0xE9EFFC7D
@@ -748,7 +748,7 @@ class ResetPasswordRequestedWait(TypeResetPasswordResult):
 
 
 class ResetPasswordOk(TypeResetPasswordResult):
-    """``account.resetPasswordOk#e926d63e = account.ResetPasswordResult``"""
+    """TL ``account.resetPasswordOk#e926d63e`` of type ``account.ResetPasswordResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE926D63E
@@ -768,7 +768,7 @@ class ResetPasswordOk(TypeResetPasswordResult):
 
 
 class ChatThemesNotModified(TypeChatThemes):
-    """``account.chatThemesNotModified#e011e1c4 = account.ChatThemes``"""
+    """TL ``account.chatThemesNotModified#e011e1c4`` of type ``account.ChatThemes``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE011E1C4
@@ -788,7 +788,7 @@ class ChatThemesNotModified(TypeChatThemes):
 
 
 class ChatThemes(TypeChatThemes):
-    """``account.chatThemes#be098173 flags:# hash:long themes:Vector<ChatTheme> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = account.ChatThemes``"""
+    """TL ``account.chatThemes#be098173`` of type ``account.ChatThemes``; fields: ``_TL``."""
 
     __slots__ = ("hash", "themes", "chats", "users", "next_offset")
     CONSTRUCTOR_ID = 0xBE098173
@@ -824,7 +824,7 @@ class ChatThemes(TypeChatThemes):
 
 
 class SavedRingtonesNotModified(TypeSavedRingtones):
-    """``account.savedRingtonesNotModified#fbf6e8b1 = account.SavedRingtones``"""
+    """TL ``account.savedRingtonesNotModified#fbf6e8b1`` of type ``account.SavedRingtones``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xFBF6E8B1
@@ -844,7 +844,7 @@ class SavedRingtonesNotModified(TypeSavedRingtones):
 
 
 class SavedRingtones(TypeSavedRingtones):
-    """``account.savedRingtones#c1e92cc5 hash:long ringtones:Vector<Document> = account.SavedRingtones``"""
+    """TL ``account.savedRingtones#c1e92cc5`` of type ``account.SavedRingtones``; fields: ``_TL``."""
 
     __slots__ = ("hash", "ringtones")
     CONSTRUCTOR_ID = 0xC1E92CC5
@@ -868,7 +868,7 @@ class SavedRingtones(TypeSavedRingtones):
 
 
 class SavedRingtone(TypeSavedRingtone):
-    """``account.savedRingtone#b7263f6d = account.SavedRingtone``"""
+    """TL ``account.savedRingtone#b7263f6d`` of type ``account.SavedRingtone``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB7263F6D
@@ -888,7 +888,7 @@ class SavedRingtone(TypeSavedRingtone):
 
 
 class SavedRingtoneConverted(TypeSavedRingtone):
-    """``account.savedRingtoneConverted#1f307eb7 document:Document = account.SavedRingtone``"""
+    """TL ``account.savedRingtoneConverted#1f307eb7`` of type ``account.SavedRingtone``; fields: ``_TL``."""
 
     __slots__ = ("document",)
     CONSTRUCTOR_ID = 0x1F307EB7
@@ -910,7 +910,7 @@ class SavedRingtoneConverted(TypeSavedRingtone):
 
 
 class EmojiStatusesNotModified(TypeEmojiStatuses):
-    """``account.emojiStatusesNotModified#d08ce645 = account.EmojiStatuses``"""
+    """TL ``account.emojiStatusesNotModified#d08ce645`` of type ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD08CE645
@@ -930,7 +930,7 @@ class EmojiStatusesNotModified(TypeEmojiStatuses):
 
 
 class EmojiStatuses(TypeEmojiStatuses):
-    """``account.emojiStatuses#90c467d1 hash:long statuses:Vector<EmojiStatus> = account.EmojiStatuses``"""
+    """TL ``account.emojiStatuses#90c467d1`` of type ``account.EmojiStatuses``; fields: ``_TL``."""
 
     __slots__ = ("hash", "statuses")
     CONSTRUCTOR_ID = 0x90C467D1
@@ -954,7 +954,7 @@ class EmojiStatuses(TypeEmojiStatuses):
 
 
 class EmailVerified(TypeEmailVerified):
-    """``account.emailVerified#2b96cd1b email:string = account.EmailVerified``"""
+    """TL ``account.emailVerified#2b96cd1b`` of type ``account.EmailVerified``; fields: ``_TL``."""
 
     __slots__ = ("email",)
     CONSTRUCTOR_ID = 0x2B96CD1B
@@ -976,7 +976,7 @@ class EmailVerified(TypeEmailVerified):
 
 
 class EmailVerifiedLogin(TypeEmailVerified):
-    """``account.emailVerifiedLogin#e1bb0d61 email:string sent_code:auth.SentCode = account.EmailVerified``"""
+    """TL ``account.emailVerifiedLogin#e1bb0d61`` of type ``account.EmailVerified``; fields: ``_TL``."""
 
     __slots__ = ("email", "sent_code")
     CONSTRUCTOR_ID = 0xE1BB0D61
@@ -1001,7 +1001,7 @@ class EmailVerifiedLogin(TypeEmailVerified):
 
 
 class AutoSaveSettings(TypeAutoSaveSettings):
-    """``account.autoSaveSettings#4c3e069d users_settings:AutoSaveSettings chats_settings:AutoSaveSettings broadcasts_settings:AutoSaveSettings exceptions:Vector<AutoSaveException> chats:Vector<Chat> users:Vector<User> = account.AutoSaveSettings``"""
+    """TL ``account.autoSaveSettings#4c3e069d`` of type ``account.AutoSaveSettings``; fields: ``_TL``."""
 
     __slots__ = ("users_settings", "chats_settings", "broadcasts_settings", "exceptions", "chats", "users")
     CONSTRUCTOR_ID = 0x4C3E069D
@@ -1038,7 +1038,7 @@ class AutoSaveSettings(TypeAutoSaveSettings):
 
 
 class ConnectedBots(TypeConnectedBots):
-    """``account.connectedBots#17d7f87b connected_bots:Vector<ConnectedBot> users:Vector<User> = account.ConnectedBots``"""
+    """TL ``account.connectedBots#17d7f87b`` of type ``account.ConnectedBots``; fields: ``_TL``."""
 
     __slots__ = ("connected_bots", "users")
     CONSTRUCTOR_ID = 0x17D7F87B
@@ -1063,7 +1063,7 @@ class ConnectedBots(TypeConnectedBots):
 
 
 class BusinessChatLinks(TypeBusinessChatLinks):
-    """``account.businessChatLinks#ec43a2d1 links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User> = account.BusinessChatLinks``"""
+    """TL ``account.businessChatLinks#ec43a2d1`` of type ``account.BusinessChatLinks``; fields: ``_TL``."""
 
     __slots__ = ("links", "chats", "users")
     CONSTRUCTOR_ID = 0xEC43A2D1
@@ -1091,7 +1091,7 @@ class BusinessChatLinks(TypeBusinessChatLinks):
 
 
 class ResolvedBusinessChatLinks(TypeResolvedBusinessChatLinks):
-    """``account.resolvedBusinessChatLinks#9a23af21 flags:# peer:Peer message:string entities:flags.0?Vector<MessageEntity> chats:Vector<Chat> users:Vector<User> = account.ResolvedBusinessChatLinks``"""
+    """TL ``account.resolvedBusinessChatLinks#9a23af21`` of type ``account.ResolvedBusinessChatLinks``; fields: ``_TL``."""
 
     __slots__ = ("peer", "message", "entities", "chats", "users")
     CONSTRUCTOR_ID = 0x9A23AF21
@@ -1129,7 +1129,7 @@ class ResolvedBusinessChatLinks(TypeResolvedBusinessChatLinks):
 
 
 class PaidMessagesRevenue(TypePaidMessagesRevenue):
-    """``account.paidMessagesRevenue#1e109708 stars_amount:long = account.PaidMessagesRevenue``"""
+    """TL ``account.paidMessagesRevenue#1e109708`` of type ``account.PaidMessagesRevenue``; fields: ``_TL``."""
 
     __slots__ = ("stars_amount",)
     CONSTRUCTOR_ID = 0x1E109708
@@ -1150,7 +1150,7 @@ class PaidMessagesRevenue(TypePaidMessagesRevenue):
 
 
 class SavedMusicIdsNotModified(TypeSavedMusicIds):
-    """``account.savedMusicIdsNotModified#4fc81d6e = account.SavedMusicIds``"""
+    """TL ``account.savedMusicIdsNotModified#4fc81d6e`` of type ``account.SavedMusicIds``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4FC81D6E
@@ -1170,7 +1170,7 @@ class SavedMusicIdsNotModified(TypeSavedMusicIds):
 
 
 class SavedMusicIds(TypeSavedMusicIds):
-    """``account.savedMusicIds#998d6636 ids:Vector<long> = account.SavedMusicIds``"""
+    """TL ``account.savedMusicIds#998d6636`` of type ``account.SavedMusicIds``; fields: ``_TL``."""
 
     __slots__ = ("ids",)
     CONSTRUCTOR_ID = 0x998D6636
@@ -1192,7 +1192,7 @@ class SavedMusicIds(TypeSavedMusicIds):
 
 
 class Passkeys(TypePasskeys):
-    """``account.passkeys#f8e0aa1c passkeys:Vector<Passkey> = account.Passkeys``"""
+    """TL ``account.passkeys#f8e0aa1c`` of type ``account.Passkeys``; fields: ``_TL``."""
 
     __slots__ = ("passkeys",)
     CONSTRUCTOR_ID = 0xF8E0AA1C
@@ -1214,7 +1214,7 @@ class Passkeys(TypePasskeys):
 
 
 class PasskeyRegistrationOptions(TypePasskeyRegistrationOptions):
-    """``account.passkeyRegistrationOptions#e16b5ce1 options:DataJSON = account.PasskeyRegistrationOptions``"""
+    """TL ``account.passkeyRegistrationOptions#e16b5ce1`` of type ``account.PasskeyRegistrationOptions``; fields: ``_TL``."""
 
     __slots__ = ("options",)
     CONSTRUCTOR_ID = 0xE16B5CE1
@@ -1236,7 +1236,7 @@ class PasskeyRegistrationOptions(TypePasskeyRegistrationOptions):
 
 
 class WebBrowserSettingsNotModified(TypeWebBrowserSettings):
-    """``account.webBrowserSettingsNotModified#c31c8f4e = account.WebBrowserSettings``"""
+    """TL ``account.webBrowserSettingsNotModified#c31c8f4e`` of type ``account.WebBrowserSettings``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC31C8F4E
@@ -1256,7 +1256,7 @@ class WebBrowserSettingsNotModified(TypeWebBrowserSettings):
 
 
 class WebBrowserSettings(TypeWebBrowserSettings):
-    """``account.webBrowserSettings#79eb8cb3 flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long = account.WebBrowserSettings``"""
+    """TL ``account.webBrowserSettings#79eb8cb3`` of type ``account.WebBrowserSettings``; fields: ``_TL``."""
 
     __slots__ = ("open_external_browser", "display_close_button", "external_exceptions", "inapp_exceptions", "hash")
     CONSTRUCTOR_ID = 0x79EB8CB3

@@ -42,7 +42,7 @@ class TypeTones(_O):
 
 
 class TonesNotModified(TypeTones):
-    """``aicompose.tonesNotModified#c1f46103 = aicompose.Tones``"""
+    """TL ``aicompose.tonesNotModified#c1f46103`` of type ``aicompose.Tones``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC1F46103
@@ -62,7 +62,7 @@ class TonesNotModified(TypeTones):
 
 
 class Tones(TypeTones):
-    """``aicompose.tones#6c9d0efe hash:long tones:Vector<AiComposeTone> users:Vector<User> = aicompose.Tones``"""
+    """TL ``aicompose.tones#6c9d0efe`` of type ``aicompose.Tones``; fields: ``_TL``."""
 
     __slots__ = ("hash", "tones", "users")
     CONSTRUCTOR_ID = 0x6C9D0EFE

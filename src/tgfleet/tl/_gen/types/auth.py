@@ -105,7 +105,7 @@ class TypeSentCodeType(_O):
 
 
 class SentCode(TypeSentCode):
-    """``auth.sentCode#5e002502 flags:# type:auth.SentCodeType phone_code_hash:string next_type:flags.1?auth.CodeType timeout:flags.2?int = auth.SentCode``"""
+    """TL ``auth.sentCode#5e002502`` of type ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("type", "phone_code_hash", "next_type", "timeout")
     CONSTRUCTOR_ID = 0x5E002502
@@ -141,7 +141,7 @@ class SentCode(TypeSentCode):
 
 
 class SentCodeSuccess(TypeSentCode):
-    """``auth.sentCodeSuccess#2390fe44 authorization:auth.Authorization = auth.SentCode``"""
+    """TL ``auth.sentCodeSuccess#2390fe44`` of type ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("authorization",)
     CONSTRUCTOR_ID = 0x2390FE44
@@ -163,7 +163,7 @@ class SentCodeSuccess(TypeSentCode):
 
 
 class SentCodePaymentRequired(TypeSentCode):
-    """``auth.sentCodePaymentRequired#f8827ebf store_product:string phone_code_hash:string support_email_address:string support_email_subject:string premium_days:int currency:string amount:long = auth.SentCode``"""
+    """TL ``auth.sentCodePaymentRequired#f8827ebf`` of type ``auth.SentCode``; fields: ``_TL``."""
 
     __slots__ = ("store_product", "phone_code_hash", "support_email_address", "support_email_subject", "premium_days", "currency", "amount")
     CONSTRUCTOR_ID = 0xF8827EBF
@@ -203,7 +203,7 @@ class SentCodePaymentRequired(TypeSentCode):
 
 
 class Authorization(TypeAuthorization):
-    """``auth.authorization#2ea2c0d4 flags:# setup_password_required:flags.1?true otherwise_relogin_days:flags.1?int tmp_sessions:flags.0?int future_auth_token:flags.2?bytes user:User = auth.Authorization``"""
+    """TL ``auth.authorization#2ea2c0d4`` of type ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("setup_password_required", "otherwise_relogin_days", "tmp_sessions", "future_auth_token", "user")
     CONSTRUCTOR_ID = 0x2EA2C0D4
@@ -242,7 +242,7 @@ class Authorization(TypeAuthorization):
 
 
 class AuthorizationSignUpRequired(TypeAuthorization):
-    """``auth.authorizationSignUpRequired#44747e9a flags:# terms_of_service:flags.0?help.TermsOfService = auth.Authorization``"""
+    """TL ``auth.authorizationSignUpRequired#44747e9a`` of type ``auth.Authorization``; fields: ``_TL``."""
 
     __slots__ = ("terms_of_service",)
     CONSTRUCTOR_ID = 0x44747E9A
@@ -268,7 +268,7 @@ class AuthorizationSignUpRequired(TypeAuthorization):
 
 
 class ExportedAuthorization(TypeExportedAuthorization):
-    """``auth.exportedAuthorization#b434e2b8 id:long bytes:bytes = auth.ExportedAuthorization``"""
+    """TL ``auth.exportedAuthorization#b434e2b8`` of type ``auth.ExportedAuthorization``; fields: ``_TL``."""
 
     __slots__ = ("id", "bytes")
     CONSTRUCTOR_ID = 0xB434E2B8
@@ -292,7 +292,7 @@ class ExportedAuthorization(TypeExportedAuthorization):
 
 
 class PasswordRecovery(TypePasswordRecovery):
-    """``auth.passwordRecovery#137948a5 email_pattern:string = auth.PasswordRecovery``"""
+    """TL ``auth.passwordRecovery#137948a5`` of type ``auth.PasswordRecovery``; fields: ``_TL``."""
 
     __slots__ = ("email_pattern",)
     CONSTRUCTOR_ID = 0x137948A5
@@ -314,7 +314,7 @@ class PasswordRecovery(TypePasswordRecovery):
 
 
 class CodeTypeSms(TypeCodeType):
-    """``auth.codeTypeSms#72a3158c = auth.CodeType``"""
+    """TL ``auth.codeTypeSms#72a3158c`` of type ``auth.CodeType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x72A3158C
@@ -334,7 +334,7 @@ class CodeTypeSms(TypeCodeType):
 
 
 class CodeTypeCall(TypeCodeType):
-    """``auth.codeTypeCall#741cd3e3 = auth.CodeType``"""
+    """TL ``auth.codeTypeCall#741cd3e3`` of type ``auth.CodeType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x741CD3E3
@@ -354,7 +354,7 @@ class CodeTypeCall(TypeCodeType):
 
 
 class CodeTypeFlashCall(TypeCodeType):
-    """``auth.codeTypeFlashCall#226ccefb = auth.CodeType``"""
+    """TL ``auth.codeTypeFlashCall#226ccefb`` of type ``auth.CodeType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x226CCEFB
@@ -374,7 +374,7 @@ class CodeTypeFlashCall(TypeCodeType):
 
 
 class CodeTypeMissedCall(TypeCodeType):
-    """``auth.codeTypeMissedCall#d61ad6ee = auth.CodeType``"""
+    """TL ``auth.codeTypeMissedCall#d61ad6ee`` of type ``auth.CodeType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD61AD6EE
@@ -394,7 +394,7 @@ class CodeTypeMissedCall(TypeCodeType):
 
 
 class CodeTypeFragmentSms(TypeCodeType):
-    """``auth.codeTypeFragmentSms#06ed998c = auth.CodeType``"""
+    """TL ``auth.codeTypeFragmentSms#06ed998c`` of type ``auth.CodeType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x06ED998C
@@ -414,7 +414,7 @@ class CodeTypeFragmentSms(TypeCodeType):
 
 
 class SentCodeTypeApp(TypeSentCodeType):
-    """``auth.sentCodeTypeApp#3dbb5986 length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeApp#3dbb5986`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("length",)
     CONSTRUCTOR_ID = 0x3DBB5986
@@ -435,7 +435,7 @@ class SentCodeTypeApp(TypeSentCodeType):
 
 
 class SentCodeTypeSms(TypeSentCodeType):
-    """``auth.sentCodeTypeSms#c000bba2 length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeSms#c000bba2`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("length",)
     CONSTRUCTOR_ID = 0xC000BBA2
@@ -456,7 +456,7 @@ class SentCodeTypeSms(TypeSentCodeType):
 
 
 class SentCodeTypeCall(TypeSentCodeType):
-    """``auth.sentCodeTypeCall#5353e5a7 length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeCall#5353e5a7`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("length",)
     CONSTRUCTOR_ID = 0x5353E5A7
@@ -477,7 +477,7 @@ class SentCodeTypeCall(TypeSentCodeType):
 
 
 class SentCodeTypeFlashCall(TypeSentCodeType):
-    """``auth.sentCodeTypeFlashCall#ab03c6d9 pattern:string = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeFlashCall#ab03c6d9`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("pattern",)
     CONSTRUCTOR_ID = 0xAB03C6D9
@@ -499,7 +499,7 @@ class SentCodeTypeFlashCall(TypeSentCodeType):
 
 
 class SentCodeTypeMissedCall(TypeSentCodeType):
-    """``auth.sentCodeTypeMissedCall#82006484 prefix:string length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeMissedCall#82006484`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("prefix", "length")
     CONSTRUCTOR_ID = 0x82006484
@@ -524,7 +524,7 @@ class SentCodeTypeMissedCall(TypeSentCodeType):
 
 
 class SentCodeTypeEmailCode(TypeSentCodeType):
-    """``auth.sentCodeTypeEmailCode#f450f59b flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true email_pattern:string length:int reset_available_period:flags.3?int reset_pending_date:flags.4?int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeEmailCode#f450f59b`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("apple_signin_allowed", "google_signin_allowed", "email_pattern", "length", "reset_available_period", "reset_pending_date")
     CONSTRUCTOR_ID = 0xF450F59B
@@ -564,7 +564,7 @@ class SentCodeTypeEmailCode(TypeSentCodeType):
 
 
 class SentCodeTypeSetUpEmailRequired(TypeSentCodeType):
-    """``auth.sentCodeTypeSetUpEmailRequired#a5491dea flags:# apple_signin_allowed:flags.0?true google_signin_allowed:flags.1?true = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeSetUpEmailRequired#a5491dea`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("apple_signin_allowed", "google_signin_allowed")
     CONSTRUCTOR_ID = 0xA5491DEA
@@ -590,7 +590,7 @@ class SentCodeTypeSetUpEmailRequired(TypeSentCodeType):
 
 
 class SentCodeTypeFragmentSms(TypeSentCodeType):
-    """``auth.sentCodeTypeFragmentSms#d9565c39 url:string length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeFragmentSms#d9565c39`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("url", "length")
     CONSTRUCTOR_ID = 0xD9565C39
@@ -615,7 +615,7 @@ class SentCodeTypeFragmentSms(TypeSentCodeType):
 
 
 class SentCodeTypeFirebaseSms(TypeSentCodeType):
-    """``auth.sentCodeTypeFirebaseSms#009fd736 flags:# nonce:flags.0?bytes play_integrity_project_id:flags.2?long play_integrity_nonce:flags.2?bytes receipt:flags.1?string push_timeout:flags.1?int length:int = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeFirebaseSms#009fd736`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "play_integrity_project_id", "play_integrity_nonce", "receipt", "push_timeout", "length")
     CONSTRUCTOR_ID = 0x009FD736
@@ -660,7 +660,7 @@ class SentCodeTypeFirebaseSms(TypeSentCodeType):
 
 
 class SentCodeTypeSmsWord(TypeSentCodeType):
-    """``auth.sentCodeTypeSmsWord#a416ac81 flags:# beginning:flags.0?string = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeSmsWord#a416ac81`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("beginning",)
     CONSTRUCTOR_ID = 0xA416AC81
@@ -686,7 +686,7 @@ class SentCodeTypeSmsWord(TypeSentCodeType):
 
 
 class SentCodeTypeSmsPhrase(TypeSentCodeType):
-    """``auth.sentCodeTypeSmsPhrase#b37794af flags:# beginning:flags.0?string = auth.SentCodeType``"""
+    """TL ``auth.sentCodeTypeSmsPhrase#b37794af`` of type ``auth.SentCodeType``; fields: ``_TL``."""
 
     __slots__ = ("beginning",)
     CONSTRUCTOR_ID = 0xB37794AF
@@ -712,7 +712,7 @@ class SentCodeTypeSmsPhrase(TypeSentCodeType):
 
 
 class LoginToken(TypeLoginToken):
-    """``auth.loginToken#629f1980 expires:int token:bytes = auth.LoginToken``"""
+    """TL ``auth.loginToken#629f1980`` of type ``auth.LoginToken``; fields: ``_TL``."""
 
     __slots__ = ("expires", "token")
     CONSTRUCTOR_ID = 0x629F1980
@@ -736,7 +736,7 @@ class LoginToken(TypeLoginToken):
 
 
 class LoginTokenMigrateTo(TypeLoginToken):
-    """``auth.loginTokenMigrateTo#068e9916 dc_id:int token:bytes = auth.LoginToken``"""
+    """TL ``auth.loginTokenMigrateTo#068e9916`` of type ``auth.LoginToken``; fields: ``_TL``."""
 
     __slots__ = ("dc_id", "token")
     CONSTRUCTOR_ID = 0x068E9916
@@ -760,7 +760,7 @@ class LoginTokenMigrateTo(TypeLoginToken):
 
 
 class LoginTokenSuccess(TypeLoginToken):
-    """``auth.loginTokenSuccess#390d5c5e authorization:auth.Authorization = auth.LoginToken``"""
+    """TL ``auth.loginTokenSuccess#390d5c5e`` of type ``auth.LoginToken``; fields: ``_TL``."""
 
     __slots__ = ("authorization",)
     CONSTRUCTOR_ID = 0x390D5C5E
@@ -782,7 +782,7 @@ class LoginTokenSuccess(TypeLoginToken):
 
 
 class LoggedOut(TypeLoggedOut):
-    """``auth.loggedOut#c3a2835f flags:# future_auth_token:flags.0?bytes = auth.LoggedOut``"""
+    """TL ``auth.loggedOut#c3a2835f`` of type ``auth.LoggedOut``; fields: ``_TL``."""
 
     __slots__ = ("future_auth_token",)
     CONSTRUCTOR_ID = 0xC3A2835F
@@ -808,7 +808,7 @@ class LoggedOut(TypeLoggedOut):
 
 
 class PasskeyLoginOptions(TypePasskeyLoginOptions):
-    """``auth.passkeyLoginOptions#e2037789 options:DataJSON = auth.PasskeyLoginOptions``"""
+    """TL ``auth.passkeyLoginOptions#e2037789`` of type ``auth.PasskeyLoginOptions``; fields: ``_TL``."""
 
     __slots__ = ("options",)
     CONSTRUCTOR_ID = 0xE2037789
@@ -830,7 +830,7 @@ class PasskeyLoginOptions(TypePasskeyLoginOptions):
 
 
 class FirebasePnvIntent(TypeFirebasePnvIntent):
-    """``auth.firebasePnvIntent#df5ac00c nonce:string digital_credential_payload:string = auth.FirebasePnvIntent``"""
+    """TL ``auth.firebasePnvIntent#df5ac00c`` of type ``auth.FirebasePnvIntent``; fields: ``_TL``."""
 
     __slots__ = ("nonce", "digital_credential_payload")
     CONSTRUCTOR_ID = 0xDF5AC00C

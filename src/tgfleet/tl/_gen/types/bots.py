@@ -72,7 +72,7 @@ class TypeRequestedButton(_O):
 
 
 class BotInfo(TypeBotInfo):
-    """``bots.botInfo#e8a775b0 name:string about:string description:string = bots.BotInfo``"""
+    """TL ``bots.botInfo#e8a775b0`` of type ``bots.BotInfo``; fields: ``_TL``."""
 
     __slots__ = ("name", "about", "description")
     CONSTRUCTOR_ID = 0xE8A775B0
@@ -100,7 +100,7 @@ class BotInfo(TypeBotInfo):
 
 
 class PopularAppBots(TypePopularAppBots):
-    """``bots.popularAppBots#1991b13b flags:# next_offset:flags.0?string users:Vector<User> = bots.PopularAppBots``"""
+    """TL ``bots.popularAppBots#1991b13b`` of type ``bots.PopularAppBots``; fields: ``_TL``."""
 
     __slots__ = ("next_offset", "users")
     CONSTRUCTOR_ID = 0x1991B13B
@@ -129,7 +129,7 @@ class PopularAppBots(TypePopularAppBots):
 
 
 class PreviewInfo(TypePreviewInfo):
-    """``bots.previewInfo#0ca71d64 media:Vector<BotPreviewMedia> lang_codes:Vector<string> = bots.PreviewInfo``"""
+    """TL ``bots.previewInfo#0ca71d64`` of type ``bots.PreviewInfo``; fields: ``_TL``."""
 
     __slots__ = ("media", "lang_codes")
     CONSTRUCTOR_ID = 0x0CA71D64
@@ -154,7 +154,7 @@ class PreviewInfo(TypePreviewInfo):
 
 
 class ExportedBotToken(TypeExportedBotToken):
-    """``bots.exportedBotToken#3c60b621 token:string = bots.ExportedBotToken``"""
+    """TL ``bots.exportedBotToken#3c60b621`` of type ``bots.ExportedBotToken``; fields: ``_TL``."""
 
     __slots__ = ("token",)
     CONSTRUCTOR_ID = 0x3C60B621
@@ -176,7 +176,7 @@ class ExportedBotToken(TypeExportedBotToken):
 
 
 class RequestedButton(TypeRequestedButton):
-    """``bots.requestedButton#f13bbcd7 webapp_req_id:string = bots.RequestedButton``"""
+    """TL ``bots.requestedButton#f13bbcd7`` of type ``bots.RequestedButton``; fields: ``_TL``."""
 
     __slots__ = ("webapp_req_id",)
     CONSTRUCTOR_ID = 0xF13BBCD7
@@ -198,7 +198,7 @@ class RequestedButton(TypeRequestedButton):
 
 
 class AccessSettings(TypeAccessSettings):
-    """``bots.accessSettings#dd1fbf93 flags:# restricted:flags.0?true add_users:flags.1?Vector<User> = bots.AccessSettings``"""
+    """TL ``bots.accessSettings#dd1fbf93`` of type ``bots.AccessSettings``; fields: ``_TL``."""
 
     __slots__ = ("restricted", "add_users")
     CONSTRUCTOR_ID = 0xDD1FBF93

@@ -70,7 +70,7 @@ class TypeSponsoredMessageReportResult(_O):
 
 
 class ChannelParticipants(TypeChannelParticipants):
-    """``channels.channelParticipants#9ab0feaf count:int participants:Vector<ChannelParticipant> chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipants``"""
+    """TL ``channels.channelParticipants#9ab0feaf`` of type ``channels.ChannelParticipants``; fields: ``_TL``."""
 
     __slots__ = ("count", "participants", "chats", "users")
     CONSTRUCTOR_ID = 0x9AB0FEAF
@@ -100,7 +100,7 @@ class ChannelParticipants(TypeChannelParticipants):
 
 
 class ChannelParticipantsNotModified(TypeChannelParticipants):
-    """``channels.channelParticipantsNotModified#f0173fe9 = channels.ChannelParticipants``"""
+    """TL ``channels.channelParticipantsNotModified#f0173fe9`` of type ``channels.ChannelParticipants``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF0173FE9
@@ -120,7 +120,7 @@ class ChannelParticipantsNotModified(TypeChannelParticipants):
 
 
 class ChannelParticipant(TypeChannelParticipant):
-    """``channels.channelParticipant#dfb80317 participant:ChannelParticipant chats:Vector<Chat> users:Vector<User> = channels.ChannelParticipant``"""
+    """TL ``channels.channelParticipant#dfb80317`` of type ``channels.ChannelParticipant``; fields: ``_TL``."""
 
     __slots__ = ("participant", "chats", "users")
     CONSTRUCTOR_ID = 0xDFB80317
@@ -148,7 +148,7 @@ class ChannelParticipant(TypeChannelParticipant):
 
 
 class AdminLogResults(TypeAdminLogResults):
-    """``channels.adminLogResults#ed8af74d events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User> = channels.AdminLogResults``"""
+    """TL ``channels.adminLogResults#ed8af74d`` of type ``channels.AdminLogResults``; fields: ``_TL``."""
 
     __slots__ = ("events", "chats", "users")
     CONSTRUCTOR_ID = 0xED8AF74D
@@ -176,7 +176,7 @@ class AdminLogResults(TypeAdminLogResults):
 
 
 class SendAsPeers(TypeSendAsPeers):
-    """``channels.sendAsPeers#f496b0c6 peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User> = channels.SendAsPeers``"""
+    """TL ``channels.sendAsPeers#f496b0c6`` of type ``channels.SendAsPeers``; fields: ``_TL``."""
 
     __slots__ = ("peers", "chats", "users")
     CONSTRUCTOR_ID = 0xF496B0C6
@@ -204,7 +204,7 @@ class SendAsPeers(TypeSendAsPeers):
 
 
 class SponsoredMessageReportResultChooseOption(TypeSponsoredMessageReportResult):
-    """``channels.sponsoredMessageReportResultChooseOption#846f9e42 title:string options:Vector<SponsoredMessageReportOption> = channels.SponsoredMessageReportResult``"""
+    """TL ``channels.sponsoredMessageReportResultChooseOption#846f9e42`` of type ``channels.SponsoredMessageReportResult``; fields: ``_TL``."""
 
     __slots__ = ("title", "options")
     CONSTRUCTOR_ID = 0x846F9E42
@@ -229,7 +229,7 @@ class SponsoredMessageReportResultChooseOption(TypeSponsoredMessageReportResult)
 
 
 class SponsoredMessageReportResultAdsHidden(TypeSponsoredMessageReportResult):
-    """``channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f = channels.SponsoredMessageReportResult``"""
+    """TL ``channels.sponsoredMessageReportResultAdsHidden#3e3bcf2f`` of type ``channels.SponsoredMessageReportResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x3E3BCF2F
@@ -249,7 +249,7 @@ class SponsoredMessageReportResultAdsHidden(TypeSponsoredMessageReportResult):
 
 
 class SponsoredMessageReportResultReported(TypeSponsoredMessageReportResult):
-    """``channels.sponsoredMessageReportResultReported#ad798849 = channels.SponsoredMessageReportResult``"""
+    """TL ``channels.sponsoredMessageReportResultReported#ad798849`` of type ``channels.SponsoredMessageReportResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAD798849

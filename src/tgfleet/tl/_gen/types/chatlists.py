@@ -65,7 +65,7 @@ class TypeExportedInvites(_O):
 
 
 class ExportedChatlistInvite(TypeExportedChatlistInvite):
-    """``chatlists.exportedChatlistInvite#10e6e3a6 filter:DialogFilter invite:ExportedChatlistInvite = chatlists.ExportedChatlistInvite``"""
+    """TL ``chatlists.exportedChatlistInvite#10e6e3a6`` of type ``chatlists.ExportedChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("filter", "invite")
     CONSTRUCTOR_ID = 0x10E6E3A6
@@ -90,7 +90,7 @@ class ExportedChatlistInvite(TypeExportedChatlistInvite):
 
 
 class ExportedInvites(TypeExportedInvites):
-    """``chatlists.exportedInvites#10ab6dc7 invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User> = chatlists.ExportedInvites``"""
+    """TL ``chatlists.exportedInvites#10ab6dc7`` of type ``chatlists.ExportedInvites``; fields: ``_TL``."""
 
     __slots__ = ("invites", "chats", "users")
     CONSTRUCTOR_ID = 0x10AB6DC7
@@ -118,7 +118,7 @@ class ExportedInvites(TypeExportedInvites):
 
 
 class ChatlistInviteAlready(TypeChatlistInvite):
-    """``chatlists.chatlistInviteAlready#fa87f659 filter_id:int missing_peers:Vector<Peer> already_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite``"""
+    """TL ``chatlists.chatlistInviteAlready#fa87f659`` of type ``chatlists.ChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("filter_id", "missing_peers", "already_peers", "chats", "users")
     CONSTRUCTOR_ID = 0xFA87F659
@@ -151,7 +151,7 @@ class ChatlistInviteAlready(TypeChatlistInvite):
 
 
 class ChatlistInvite(TypeChatlistInvite):
-    """``chatlists.chatlistInvite#f10ece2f flags:# title_noanimate:flags.1?true title:TextWithEntities emoticon:flags.0?string peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistInvite``"""
+    """TL ``chatlists.chatlistInvite#f10ece2f`` of type ``chatlists.ChatlistInvite``; fields: ``_TL``."""
 
     __slots__ = ("title_noanimate", "title", "emoticon", "peers", "chats", "users")
     CONSTRUCTOR_ID = 0xF10ECE2F
@@ -191,7 +191,7 @@ class ChatlistInvite(TypeChatlistInvite):
 
 
 class ChatlistUpdates(TypeChatlistUpdates):
-    """``chatlists.chatlistUpdates#93bd878d missing_peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = chatlists.ChatlistUpdates``"""
+    """TL ``chatlists.chatlistUpdates#93bd878d`` of type ``chatlists.ChatlistUpdates``; fields: ``_TL``."""
 
     __slots__ = ("missing_peers", "chats", "users")
     CONSTRUCTOR_ID = 0x93BD878D

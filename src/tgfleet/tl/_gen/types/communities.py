@@ -50,7 +50,7 @@ class TypePeerLinkRequests(_O):
 
 
 class PeerLinkRequests(TypePeerLinkRequests):
-    """``communities.peerLinkRequests#2244afad flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = communities.PeerLinkRequests``"""
+    """TL ``communities.peerLinkRequests#2244afad`` of type ``communities.PeerLinkRequests``; fields: ``_TL``."""
 
     __slots__ = ("total_count", "requests", "next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0x2244AFAD
@@ -86,7 +86,7 @@ class PeerLinkRequests(TypePeerLinkRequests):
 
 
 class ParticipantJoinedChats(TypeParticipantJoinedChats):
-    """``communities.participantJoinedChats#8d78512a creator_chat_ids:Vector<long> joined_chat_ids:Vector<long> chats:Vector<Chat> users:Vector<User> = communities.ParticipantJoinedChats``"""
+    """TL ``communities.participantJoinedChats#8d78512a`` of type ``communities.ParticipantJoinedChats``; fields: ``_TL``."""
 
     __slots__ = ("creator_chat_ids", "joined_chat_ids", "chats", "users")
     CONSTRUCTOR_ID = 0x8D78512A

@@ -93,7 +93,7 @@ class TypeTopPeers(_O):
 
 
 class ContactsNotModified(TypeContacts):
-    """``contacts.contactsNotModified#b74ba9d2 = contacts.Contacts``"""
+    """TL ``contacts.contactsNotModified#b74ba9d2`` of type ``contacts.Contacts``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB74BA9D2
@@ -113,7 +113,7 @@ class ContactsNotModified(TypeContacts):
 
 
 class Contacts(TypeContacts):
-    """``contacts.contacts#eae87e42 contacts:Vector<Contact> saved_count:int users:Vector<User> = contacts.Contacts``"""
+    """TL ``contacts.contacts#eae87e42`` of type ``contacts.Contacts``; fields: ``_TL``."""
 
     __slots__ = ("contacts", "saved_count", "users")
     CONSTRUCTOR_ID = 0xEAE87E42
@@ -141,7 +141,7 @@ class Contacts(TypeContacts):
 
 
 class ImportedContacts(TypeImportedContacts):
-    """``contacts.importedContacts#77d01c3b imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User> = contacts.ImportedContacts``"""
+    """TL ``contacts.importedContacts#77d01c3b`` of type ``contacts.ImportedContacts``; fields: ``_TL``."""
 
     __slots__ = ("imported", "popular_invites", "retry_contacts", "users")
     CONSTRUCTOR_ID = 0x77D01C3B
@@ -172,7 +172,7 @@ class ImportedContacts(TypeImportedContacts):
 
 
 class Blocked(TypeBlocked):
-    """``contacts.blocked#0ade1591 blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked``"""
+    """TL ``contacts.blocked#0ade1591`` of type ``contacts.Blocked``; fields: ``_TL``."""
 
     __slots__ = ("blocked", "chats", "users")
     CONSTRUCTOR_ID = 0x0ADE1591
@@ -200,7 +200,7 @@ class Blocked(TypeBlocked):
 
 
 class BlockedSlice(TypeBlocked):
-    """``contacts.blockedSlice#e1664194 count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User> = contacts.Blocked``"""
+    """TL ``contacts.blockedSlice#e1664194`` of type ``contacts.Blocked``; fields: ``_TL``."""
 
     __slots__ = ("count", "blocked", "chats", "users")
     CONSTRUCTOR_ID = 0xE1664194
@@ -230,7 +230,7 @@ class BlockedSlice(TypeBlocked):
 
 
 class Found(TypeFound):
-    """``contacts.found#b3134d9d my_results:Vector<Peer> results:Vector<Peer> chats:Vector<Chat> users:Vector<User> = contacts.Found``"""
+    """TL ``contacts.found#b3134d9d`` of type ``contacts.Found``; fields: ``_TL``."""
 
     __slots__ = ("my_results", "results", "chats", "users")
     CONSTRUCTOR_ID = 0xB3134D9D
@@ -261,7 +261,7 @@ class Found(TypeFound):
 
 
 class ResolvedPeer(TypeResolvedPeer):
-    """``contacts.resolvedPeer#7f077ad9 peer:Peer chats:Vector<Chat> users:Vector<User> = contacts.ResolvedPeer``"""
+    """TL ``contacts.resolvedPeer#7f077ad9`` of type ``contacts.ResolvedPeer``; fields: ``_TL``."""
 
     __slots__ = ("peer", "chats", "users")
     CONSTRUCTOR_ID = 0x7F077AD9
@@ -289,7 +289,7 @@ class ResolvedPeer(TypeResolvedPeer):
 
 
 class TopPeersNotModified(TypeTopPeers):
-    """``contacts.topPeersNotModified#de266ef5 = contacts.TopPeers``"""
+    """TL ``contacts.topPeersNotModified#de266ef5`` of type ``contacts.TopPeers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDE266EF5
@@ -309,7 +309,7 @@ class TopPeersNotModified(TypeTopPeers):
 
 
 class TopPeers(TypeTopPeers):
-    """``contacts.topPeers#70b772a8 categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User> = contacts.TopPeers``"""
+    """TL ``contacts.topPeers#70b772a8`` of type ``contacts.TopPeers``; fields: ``_TL``."""
 
     __slots__ = ("categories", "chats", "users")
     CONSTRUCTOR_ID = 0x70B772A8
@@ -337,7 +337,7 @@ class TopPeers(TypeTopPeers):
 
 
 class TopPeersDisabled(TypeTopPeers):
-    """``contacts.topPeersDisabled#b52c939d = contacts.TopPeers``"""
+    """TL ``contacts.topPeersDisabled#b52c939d`` of type ``contacts.TopPeers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB52C939D
@@ -357,7 +357,7 @@ class TopPeersDisabled(TypeTopPeers):
 
 
 class ContactBirthdays(TypeContactBirthdays):
-    """``contacts.contactBirthdays#114ff30d contacts:Vector<ContactBirthday> users:Vector<User> = contacts.ContactBirthdays``"""
+    """TL ``contacts.contactBirthdays#114ff30d`` of type ``contacts.ContactBirthdays``; fields: ``_TL``."""
 
     __slots__ = ("contacts", "users")
     CONSTRUCTOR_ID = 0x114FF30D
@@ -382,7 +382,7 @@ class ContactBirthdays(TypeContactBirthdays):
 
 
 class SponsoredPeersEmpty(TypeSponsoredPeers):
-    """``contacts.sponsoredPeersEmpty#ea32b4b1 = contacts.SponsoredPeers``"""
+    """TL ``contacts.sponsoredPeersEmpty#ea32b4b1`` of type ``contacts.SponsoredPeers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xEA32B4B1
@@ -402,7 +402,7 @@ class SponsoredPeersEmpty(TypeSponsoredPeers):
 
 
 class SponsoredPeers(TypeSponsoredPeers):
-    """``contacts.sponsoredPeers#eb032884 peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User> = contacts.SponsoredPeers``"""
+    """TL ``contacts.sponsoredPeers#eb032884`` of type ``contacts.SponsoredPeers``; fields: ``_TL``."""
 
     __slots__ = ("peers", "chats", "users")
     CONSTRUCTOR_ID = 0xEB032884

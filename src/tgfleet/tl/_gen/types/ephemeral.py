@@ -41,7 +41,7 @@ class TypeWelcomeMessages(_O):
 
 
 class WelcomeMessagesNotModified(TypeWelcomeMessages):
-    """``ephemeral.welcomeMessagesNotModified#59ffdb31 = ephemeral.WelcomeMessages``"""
+    """TL ``ephemeral.welcomeMessagesNotModified#59ffdb31`` of type ``ephemeral.WelcomeMessages``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x59FFDB31
@@ -61,7 +61,7 @@ class WelcomeMessagesNotModified(TypeWelcomeMessages):
 
 
 class WelcomeMessages(TypeWelcomeMessages):
-    """``ephemeral.welcomeMessages#104fc872 hash:long messages:Vector<EphemeralMessage> = ephemeral.WelcomeMessages``"""
+    """TL ``ephemeral.welcomeMessages#104fc872`` of type ``ephemeral.WelcomeMessages``; fields: ``_TL``."""
 
     __slots__ = ("hash", "messages")
     CONSTRUCTOR_ID = 0x104FC872

@@ -38,7 +38,7 @@ class TypeCollectibleInfo(_O):
 
 
 class CollectibleInfo(TypeCollectibleInfo):
-    """``fragment.collectibleInfo#6ebdff91 purchase_date:int currency:string amount:long crypto_currency:string crypto_amount:long url:string = fragment.CollectibleInfo``"""
+    """TL ``fragment.collectibleInfo#6ebdff91`` of type ``fragment.CollectibleInfo``; fields: ``_TL``."""
 
     __slots__ = ("purchase_date", "currency", "amount", "crypto_currency", "crypto_amount", "url")
     CONSTRUCTOR_ID = 0x6EBDFF91

@@ -182,7 +182,7 @@ class TypeUserInfo(_O):
 
 
 class ConfigSimple(TypeConfigSimple):
-    """``help.configSimple#5a592a6c date:int expires:int rules:vector<AccessPointRule> = help.ConfigSimple``"""
+    """TL ``help.configSimple#5a592a6c`` of type ``help.ConfigSimple``; fields: ``_TL``."""
 
     __slots__ = ("date", "expires", "rules")
     CONSTRUCTOR_ID = 0x5A592A6C
@@ -209,7 +209,7 @@ class ConfigSimple(TypeConfigSimple):
 
 
 class AppUpdate(TypeAppUpdate):
-    """``help.appUpdate#ccbbce30 flags:# can_not_skip:flags.0?true id:int version:string text:string entities:Vector<MessageEntity> document:flags.1?Document url:flags.2?string sticker:flags.3?Document = help.AppUpdate``"""
+    """TL ``help.appUpdate#ccbbce30`` of type ``help.AppUpdate``; fields: ``_TL``."""
 
     __slots__ = ("can_not_skip", "id", "version", "text", "entities", "document", "url", "sticker")
     CONSTRUCTOR_ID = 0xCCBBCE30
@@ -255,7 +255,7 @@ class AppUpdate(TypeAppUpdate):
 
 
 class NoAppUpdate(TypeAppUpdate):
-    """``help.noAppUpdate#c45a6536 = help.AppUpdate``"""
+    """TL ``help.noAppUpdate#c45a6536`` of type ``help.AppUpdate``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xC45A6536
@@ -275,7 +275,7 @@ class NoAppUpdate(TypeAppUpdate):
 
 
 class InviteText(TypeInviteText):
-    """``help.inviteText#18cb9f78 message:string = help.InviteText``"""
+    """TL ``help.inviteText#18cb9f78`` of type ``help.InviteText``; fields: ``_TL``."""
 
     __slots__ = ("message",)
     CONSTRUCTOR_ID = 0x18CB9F78
@@ -297,7 +297,7 @@ class InviteText(TypeInviteText):
 
 
 class Support(TypeSupport):
-    """``help.support#17c6b5f6 phone_number:string user:User = help.Support``"""
+    """TL ``help.support#17c6b5f6`` of type ``help.Support``; fields: ``_TL``."""
 
     __slots__ = ("phone_number", "user")
     CONSTRUCTOR_ID = 0x17C6B5F6
@@ -322,7 +322,7 @@ class Support(TypeSupport):
 
 
 class TermsOfService(TypeTermsOfService):
-    """``help.termsOfService#780a0310 flags:# popup:flags.0?true id:DataJSON text:string entities:Vector<MessageEntity> min_age_confirm:flags.1?int = help.TermsOfService``"""
+    """TL ``help.termsOfService#780a0310`` of type ``help.TermsOfService``; fields: ``_TL``."""
 
     __slots__ = ("popup", "id", "text", "entities", "min_age_confirm")
     CONSTRUCTOR_ID = 0x780A0310
@@ -359,7 +359,7 @@ class TermsOfService(TypeTermsOfService):
 
 
 class RecentMeUrls(TypeRecentMeUrls):
-    """``help.recentMeUrls#0e0310d7 urls:Vector<RecentMeUrl> chats:Vector<Chat> users:Vector<User> = help.RecentMeUrls``"""
+    """TL ``help.recentMeUrls#0e0310d7`` of type ``help.RecentMeUrls``; fields: ``_TL``."""
 
     __slots__ = ("urls", "chats", "users")
     CONSTRUCTOR_ID = 0x0E0310D7
@@ -387,7 +387,7 @@ class RecentMeUrls(TypeRecentMeUrls):
 
 
 class TermsOfServiceUpdateEmpty(TypeTermsOfServiceUpdate):
-    """``help.termsOfServiceUpdateEmpty#e3309f7f expires:int = help.TermsOfServiceUpdate``"""
+    """TL ``help.termsOfServiceUpdateEmpty#e3309f7f`` of type ``help.TermsOfServiceUpdate``; fields: ``_TL``."""
 
     __slots__ = ("expires",)
     CONSTRUCTOR_ID = 0xE3309F7F
@@ -408,7 +408,7 @@ class TermsOfServiceUpdateEmpty(TypeTermsOfServiceUpdate):
 
 
 class TermsOfServiceUpdate(TypeTermsOfServiceUpdate):
-    """``help.termsOfServiceUpdate#28ecf961 expires:int terms_of_service:help.TermsOfService = help.TermsOfServiceUpdate``"""
+    """TL ``help.termsOfServiceUpdate#28ecf961`` of type ``help.TermsOfServiceUpdate``; fields: ``_TL``."""
 
     __slots__ = ("expires", "terms_of_service")
     CONSTRUCTOR_ID = 0x28ECF961
@@ -432,7 +432,7 @@ class TermsOfServiceUpdate(TypeTermsOfServiceUpdate):
 
 
 class DeepLinkInfoEmpty(TypeDeepLinkInfo):
-    """``help.deepLinkInfoEmpty#66afa166 = help.DeepLinkInfo``"""
+    """TL ``help.deepLinkInfoEmpty#66afa166`` of type ``help.DeepLinkInfo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x66AFA166
@@ -452,7 +452,7 @@ class DeepLinkInfoEmpty(TypeDeepLinkInfo):
 
 
 class DeepLinkInfo(TypeDeepLinkInfo):
-    """``help.deepLinkInfo#6a4ee832 flags:# update_app:flags.0?true message:string entities:flags.1?Vector<MessageEntity> = help.DeepLinkInfo``"""
+    """TL ``help.deepLinkInfo#6a4ee832`` of type ``help.DeepLinkInfo``; fields: ``_TL``."""
 
     __slots__ = ("update_app", "message", "entities")
     CONSTRUCTOR_ID = 0x6A4EE832
@@ -483,7 +483,7 @@ class DeepLinkInfo(TypeDeepLinkInfo):
 
 
 class PassportConfigNotModified(TypePassportConfig):
-    """``help.passportConfigNotModified#bfb9f457 = help.PassportConfig``"""
+    """TL ``help.passportConfigNotModified#bfb9f457`` of type ``help.PassportConfig``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xBFB9F457
@@ -503,7 +503,7 @@ class PassportConfigNotModified(TypePassportConfig):
 
 
 class PassportConfig(TypePassportConfig):
-    """``help.passportConfig#a098d6af hash:int countries_langs:DataJSON = help.PassportConfig``"""
+    """TL ``help.passportConfig#a098d6af`` of type ``help.PassportConfig``; fields: ``_TL``."""
 
     __slots__ = ("hash", "countries_langs")
     CONSTRUCTOR_ID = 0xA098D6AF
@@ -527,7 +527,7 @@ class PassportConfig(TypePassportConfig):
 
 
 class SupportName(TypeSupportName):
-    """``help.supportName#8c05f1c9 name:string = help.SupportName``"""
+    """TL ``help.supportName#8c05f1c9`` of type ``help.SupportName``; fields: ``_TL``."""
 
     __slots__ = ("name",)
     CONSTRUCTOR_ID = 0x8C05F1C9
@@ -549,7 +549,7 @@ class SupportName(TypeSupportName):
 
 
 class UserInfoEmpty(TypeUserInfo):
-    """``help.userInfoEmpty#f3ae2eed = help.UserInfo``"""
+    """TL ``help.userInfoEmpty#f3ae2eed`` of type ``help.UserInfo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF3AE2EED
@@ -569,7 +569,7 @@ class UserInfoEmpty(TypeUserInfo):
 
 
 class UserInfo(TypeUserInfo):
-    """``help.userInfo#01eb3758 message:string entities:Vector<MessageEntity> author:string date:int = help.UserInfo``"""
+    """TL ``help.userInfo#01eb3758`` of type ``help.UserInfo``; fields: ``_TL``."""
 
     __slots__ = ("message", "entities", "author", "date")
     CONSTRUCTOR_ID = 0x01EB3758
@@ -600,7 +600,7 @@ class UserInfo(TypeUserInfo):
 
 
 class PromoDataEmpty(TypePromoData):
-    """``help.promoDataEmpty#98f6ac75 expires:int = help.PromoData``"""
+    """TL ``help.promoDataEmpty#98f6ac75`` of type ``help.PromoData``; fields: ``_TL``."""
 
     __slots__ = ("expires",)
     CONSTRUCTOR_ID = 0x98F6AC75
@@ -621,7 +621,7 @@ class PromoDataEmpty(TypePromoData):
 
 
 class PromoData(TypePromoData):
-    """``help.promoData#08a4d87a flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User> = help.PromoData``"""
+    """TL ``help.promoData#08a4d87a`` of type ``help.PromoData``; fields: ``_TL``."""
 
     __slots__ = ("proxy", "expires", "peer", "psa_type", "psa_message", "pending_suggestions", "dismissed_suggestions", "custom_pending_suggestion", "chats", "users")
     CONSTRUCTOR_ID = 0x08A4D87A
@@ -674,7 +674,7 @@ class PromoData(TypePromoData):
 
 
 class CountryCode(TypeCountryCode):
-    """``help.countryCode#4203c5ef flags:# country_code:string prefixes:flags.0?Vector<string> patterns:flags.1?Vector<string> = help.CountryCode``"""
+    """TL ``help.countryCode#4203c5ef`` of type ``help.CountryCode``; fields: ``_TL``."""
 
     __slots__ = ("country_code", "prefixes", "patterns")
     CONSTRUCTOR_ID = 0x4203C5EF
@@ -707,7 +707,7 @@ class CountryCode(TypeCountryCode):
 
 
 class Country(TypeCountry):
-    """``help.country#c3878e23 flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode> = help.Country``"""
+    """TL ``help.country#c3878e23`` of type ``help.Country``; fields: ``_TL``."""
 
     __slots__ = ("hidden", "iso2", "default_name", "name", "country_codes")
     CONSTRUCTOR_ID = 0xC3878E23
@@ -744,7 +744,7 @@ class Country(TypeCountry):
 
 
 class CountriesListNotModified(TypeCountriesList):
-    """``help.countriesListNotModified#93cc1f32 = help.CountriesList``"""
+    """TL ``help.countriesListNotModified#93cc1f32`` of type ``help.CountriesList``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x93CC1F32
@@ -764,7 +764,7 @@ class CountriesListNotModified(TypeCountriesList):
 
 
 class CountriesList(TypeCountriesList):
-    """``help.countriesList#87d0759e countries:Vector<help.Country> hash:int = help.CountriesList``"""
+    """TL ``help.countriesList#87d0759e`` of type ``help.CountriesList``; fields: ``_TL``."""
 
     __slots__ = ("countries", "hash")
     CONSTRUCTOR_ID = 0x87D0759E
@@ -789,7 +789,7 @@ class CountriesList(TypeCountriesList):
 
 
 class PremiumPromo(TypePremiumPromo):
-    """``help.premiumPromo#5334759c status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User> = help.PremiumPromo``"""
+    """TL ``help.premiumPromo#5334759c`` of type ``help.PremiumPromo``; fields: ``_TL``."""
 
     __slots__ = ("status_text", "status_entities", "video_sections", "videos", "period_options", "users")
     CONSTRUCTOR_ID = 0x5334759C
@@ -826,7 +826,7 @@ class PremiumPromo(TypePremiumPromo):
 
 
 class AppConfigNotModified(TypeAppConfig):
-    """``help.appConfigNotModified#7cde641d = help.AppConfig``"""
+    """TL ``help.appConfigNotModified#7cde641d`` of type ``help.AppConfig``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x7CDE641D
@@ -846,7 +846,7 @@ class AppConfigNotModified(TypeAppConfig):
 
 
 class AppConfig(TypeAppConfig):
-    """``help.appConfig#dd18782e hash:int config:JSONValue = help.AppConfig``"""
+    """TL ``help.appConfig#dd18782e`` of type ``help.AppConfig``; fields: ``_TL``."""
 
     __slots__ = ("hash", "config")
     CONSTRUCTOR_ID = 0xDD18782E
@@ -870,7 +870,7 @@ class AppConfig(TypeAppConfig):
 
 
 class PeerColorSet(TypePeerColorSet):
-    """``help.peerColorSet#26219a58 colors:Vector<int> = help.PeerColorSet``"""
+    """TL ``help.peerColorSet#26219a58`` of type ``help.PeerColorSet``; fields: ``_TL``."""
 
     __slots__ = ("colors",)
     CONSTRUCTOR_ID = 0x26219A58
@@ -892,7 +892,7 @@ class PeerColorSet(TypePeerColorSet):
 
 
 class PeerColorProfileSet(TypePeerColorSet):
-    """``help.peerColorProfileSet#767d61eb palette_colors:Vector<int> bg_colors:Vector<int> story_colors:Vector<int> = help.PeerColorSet``"""
+    """TL ``help.peerColorProfileSet#767d61eb`` of type ``help.PeerColorSet``; fields: ``_TL``."""
 
     __slots__ = ("palette_colors", "bg_colors", "story_colors")
     CONSTRUCTOR_ID = 0x767D61EB
@@ -920,7 +920,7 @@ class PeerColorProfileSet(TypePeerColorSet):
 
 
 class PeerColorOption(TypePeerColorOption):
-    """``help.peerColorOption#adec6ebe flags:# hidden:flags.0?true color_id:int colors:flags.1?help.PeerColorSet dark_colors:flags.2?help.PeerColorSet channel_min_level:flags.3?int group_min_level:flags.4?int = help.PeerColorOption``"""
+    """TL ``help.peerColorOption#adec6ebe`` of type ``help.PeerColorOption``; fields: ``_TL``."""
 
     __slots__ = ("hidden", "color_id", "colors", "dark_colors", "channel_min_level", "group_min_level")
     CONSTRUCTOR_ID = 0xADEC6EBE
@@ -961,7 +961,7 @@ class PeerColorOption(TypePeerColorOption):
 
 
 class PeerColorsNotModified(TypePeerColors):
-    """``help.peerColorsNotModified#2ba1f5ce = help.PeerColors``"""
+    """TL ``help.peerColorsNotModified#2ba1f5ce`` of type ``help.PeerColors``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x2BA1F5CE
@@ -981,7 +981,7 @@ class PeerColorsNotModified(TypePeerColors):
 
 
 class PeerColors(TypePeerColors):
-    """``help.peerColors#00f8ed08 hash:int colors:Vector<help.PeerColorOption> = help.PeerColors``"""
+    """TL ``help.peerColors#00f8ed08`` of type ``help.PeerColors``; fields: ``_TL``."""
 
     __slots__ = ("hash", "colors")
     CONSTRUCTOR_ID = 0x00F8ED08
@@ -1005,7 +1005,7 @@ class PeerColors(TypePeerColors):
 
 
 class TimezonesListNotModified(TypeTimezonesList):
-    """``help.timezonesListNotModified#970708cc = help.TimezonesList``"""
+    """TL ``help.timezonesListNotModified#970708cc`` of type ``help.TimezonesList``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x970708CC
@@ -1025,7 +1025,7 @@ class TimezonesListNotModified(TypeTimezonesList):
 
 
 class TimezonesList(TypeTimezonesList):
-    """``help.timezonesList#7b74ed71 timezones:Vector<Timezone> hash:int = help.TimezonesList``"""
+    """TL ``help.timezonesList#7b74ed71`` of type ``help.TimezonesList``; fields: ``_TL``."""
 
     __slots__ = ("timezones", "hash")
     CONSTRUCTOR_ID = 0x7B74ED71

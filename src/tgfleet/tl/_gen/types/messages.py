@@ -493,7 +493,7 @@ class TypeWebPagePreview(_O):
 
 
 class Dialogs(TypeDialogs):
-    """``messages.dialogs#15ba6c40 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs``"""
+    """TL ``messages.dialogs#15ba6c40`` of type ``messages.Dialogs``; fields: ``_TL``."""
 
     __slots__ = ("dialogs", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0x15BA6C40
@@ -524,7 +524,7 @@ class Dialogs(TypeDialogs):
 
 
 class DialogsSlice(TypeDialogs):
-    """``messages.dialogsSlice#71e094f3 count:int dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.Dialogs``"""
+    """TL ``messages.dialogsSlice#71e094f3`` of type ``messages.Dialogs``; fields: ``_TL``."""
 
     __slots__ = ("count", "dialogs", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0x71E094F3
@@ -557,7 +557,7 @@ class DialogsSlice(TypeDialogs):
 
 
 class DialogsNotModified(TypeDialogs):
-    """``messages.dialogsNotModified#f0e3e596 count:int = messages.Dialogs``"""
+    """TL ``messages.dialogsNotModified#f0e3e596`` of type ``messages.Dialogs``; fields: ``_TL``."""
 
     __slots__ = ("count",)
     CONSTRUCTOR_ID = 0xF0E3E596
@@ -578,7 +578,7 @@ class DialogsNotModified(TypeDialogs):
 
 
 class Messages(TypeMessages):
-    """``messages.messages#1d73e7ea messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages``"""
+    """TL ``messages.messages#1d73e7ea`` of type ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("messages", "topics", "chats", "users")
     CONSTRUCTOR_ID = 0x1D73E7EA
@@ -609,7 +609,7 @@ class Messages(TypeMessages):
 
 
 class MessagesSlice(TypeMessages):
-    """``messages.messagesSlice#5f206716 flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages``"""
+    """TL ``messages.messagesSlice#5f206716`` of type ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("inexact", "count", "next_rate", "offset_id_offset", "search_flood", "messages", "topics", "chats", "users")
     CONSTRUCTOR_ID = 0x5F206716
@@ -658,7 +658,7 @@ class MessagesSlice(TypeMessages):
 
 
 class ChannelMessages(TypeMessages):
-    """``messages.channelMessages#c776ba4e flags:# inexact:flags.1?true pts:int count:int offset_id_offset:flags.2?int messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User> = messages.Messages``"""
+    """TL ``messages.channelMessages#c776ba4e`` of type ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("inexact", "pts", "count", "offset_id_offset", "messages", "topics", "chats", "users")
     CONSTRUCTOR_ID = 0xC776BA4E
@@ -700,7 +700,7 @@ class ChannelMessages(TypeMessages):
 
 
 class MessagesNotModified(TypeMessages):
-    """``messages.messagesNotModified#74535f21 count:int = messages.Messages``"""
+    """TL ``messages.messagesNotModified#74535f21`` of type ``messages.Messages``; fields: ``_TL``."""
 
     __slots__ = ("count",)
     CONSTRUCTOR_ID = 0x74535F21
@@ -721,7 +721,7 @@ class MessagesNotModified(TypeMessages):
 
 
 class Chats(TypeChats):
-    """``messages.chats#64ff9fd5 chats:Vector<Chat> = messages.Chats``"""
+    """TL ``messages.chats#64ff9fd5`` of type ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("chats",)
     CONSTRUCTOR_ID = 0x64FF9FD5
@@ -743,7 +743,7 @@ class Chats(TypeChats):
 
 
 class ChatsSlice(TypeChats):
-    """``messages.chatsSlice#9cd81144 count:int chats:Vector<Chat> = messages.Chats``"""
+    """TL ``messages.chatsSlice#9cd81144`` of type ``messages.Chats``; fields: ``_TL``."""
 
     __slots__ = ("count", "chats")
     CONSTRUCTOR_ID = 0x9CD81144
@@ -767,7 +767,7 @@ class ChatsSlice(TypeChats):
 
 
 class ChatFull(TypeChatFull):
-    """``messages.chatFull#e5d7d19c full_chat:ChatFull chats:Vector<Chat> users:Vector<User> = messages.ChatFull``"""
+    """TL ``messages.chatFull#e5d7d19c`` of type ``messages.ChatFull``; fields: ``_TL``."""
 
     __slots__ = ("full_chat", "chats", "users")
     CONSTRUCTOR_ID = 0xE5D7D19C
@@ -795,7 +795,7 @@ class ChatFull(TypeChatFull):
 
 
 class AffectedHistory(TypeAffectedHistory):
-    """``messages.affectedHistory#b45c69d1 pts:int pts_count:int offset:int = messages.AffectedHistory``"""
+    """TL ``messages.affectedHistory#b45c69d1`` of type ``messages.AffectedHistory``; fields: ``_TL``."""
 
     __slots__ = ("pts", "pts_count", "offset")
     CONSTRUCTOR_ID = 0xB45C69D1
@@ -818,7 +818,7 @@ class AffectedHistory(TypeAffectedHistory):
 
 
 class DhConfigNotModified(TypeDhConfig):
-    """``messages.dhConfigNotModified#c0e24635 random:bytes = messages.DhConfig``"""
+    """TL ``messages.dhConfigNotModified#c0e24635`` of type ``messages.DhConfig``; fields: ``_TL``."""
 
     __slots__ = ("random",)
     CONSTRUCTOR_ID = 0xC0E24635
@@ -840,7 +840,7 @@ class DhConfigNotModified(TypeDhConfig):
 
 
 class DhConfig(TypeDhConfig):
-    """``messages.dhConfig#2c221edd g:int p:bytes version:int random:bytes = messages.DhConfig``"""
+    """TL ``messages.dhConfig#2c221edd`` of type ``messages.DhConfig``; fields: ``_TL``."""
 
     __slots__ = ("g", "p", "version", "random")
     CONSTRUCTOR_ID = 0x2C221EDD
@@ -870,7 +870,7 @@ class DhConfig(TypeDhConfig):
 
 
 class SentEncryptedMessage(TypeSentEncryptedMessage):
-    """``messages.sentEncryptedMessage#560f8935 date:int = messages.SentEncryptedMessage``"""
+    """TL ``messages.sentEncryptedMessage#560f8935`` of type ``messages.SentEncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("date",)
     CONSTRUCTOR_ID = 0x560F8935
@@ -891,7 +891,7 @@ class SentEncryptedMessage(TypeSentEncryptedMessage):
 
 
 class SentEncryptedFile(TypeSentEncryptedMessage):
-    """``messages.sentEncryptedFile#9493ff32 date:int file:EncryptedFile = messages.SentEncryptedMessage``"""
+    """TL ``messages.sentEncryptedFile#9493ff32`` of type ``messages.SentEncryptedMessage``; fields: ``_TL``."""
 
     __slots__ = ("date", "file")
     CONSTRUCTOR_ID = 0x9493FF32
@@ -915,7 +915,7 @@ class SentEncryptedFile(TypeSentEncryptedMessage):
 
 
 class StickersNotModified(TypeStickers):
-    """``messages.stickersNotModified#f1749a22 = messages.Stickers``"""
+    """TL ``messages.stickersNotModified#f1749a22`` of type ``messages.Stickers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xF1749A22
@@ -935,7 +935,7 @@ class StickersNotModified(TypeStickers):
 
 
 class Stickers(TypeStickers):
-    """``messages.stickers#30a6ec7e hash:long stickers:Vector<Document> = messages.Stickers``"""
+    """TL ``messages.stickers#30a6ec7e`` of type ``messages.Stickers``; fields: ``_TL``."""
 
     __slots__ = ("hash", "stickers")
     CONSTRUCTOR_ID = 0x30A6EC7E
@@ -959,7 +959,7 @@ class Stickers(TypeStickers):
 
 
 class AllStickersNotModified(TypeAllStickers):
-    """``messages.allStickersNotModified#e86602c3 = messages.AllStickers``"""
+    """TL ``messages.allStickersNotModified#e86602c3`` of type ``messages.AllStickers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE86602C3
@@ -979,7 +979,7 @@ class AllStickersNotModified(TypeAllStickers):
 
 
 class AllStickers(TypeAllStickers):
-    """``messages.allStickers#cdbbcebb hash:long sets:Vector<StickerSet> = messages.AllStickers``"""
+    """TL ``messages.allStickers#cdbbcebb`` of type ``messages.AllStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash", "sets")
     CONSTRUCTOR_ID = 0xCDBBCEBB
@@ -1003,7 +1003,7 @@ class AllStickers(TypeAllStickers):
 
 
 class AffectedMessages(TypeAffectedMessages):
-    """``messages.affectedMessages#84d19185 pts:int pts_count:int = messages.AffectedMessages``"""
+    """TL ``messages.affectedMessages#84d19185`` of type ``messages.AffectedMessages``; fields: ``_TL``."""
 
     __slots__ = ("pts", "pts_count")
     CONSTRUCTOR_ID = 0x84D19185
@@ -1025,7 +1025,7 @@ class AffectedMessages(TypeAffectedMessages):
 
 
 class StickerSet(TypeStickerSet):
-    """``messages.stickerSet#6e153f16 set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document> = messages.StickerSet``"""
+    """TL ``messages.stickerSet#6e153f16`` of type ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ("set", "packs", "keywords", "documents")
     CONSTRUCTOR_ID = 0x6E153F16
@@ -1056,7 +1056,7 @@ class StickerSet(TypeStickerSet):
 
 
 class StickerSetNotModified(TypeStickerSet):
-    """``messages.stickerSetNotModified#d3f924eb = messages.StickerSet``"""
+    """TL ``messages.stickerSetNotModified#d3f924eb`` of type ``messages.StickerSet``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD3F924EB
@@ -1076,7 +1076,7 @@ class StickerSetNotModified(TypeStickerSet):
 
 
 class SavedGifsNotModified(TypeSavedGifs):
-    """``messages.savedGifsNotModified#e8025ca2 = messages.SavedGifs``"""
+    """TL ``messages.savedGifsNotModified#e8025ca2`` of type ``messages.SavedGifs``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xE8025CA2
@@ -1096,7 +1096,7 @@ class SavedGifsNotModified(TypeSavedGifs):
 
 
 class SavedGifs(TypeSavedGifs):
-    """``messages.savedGifs#84a02a0d hash:long gifs:Vector<Document> = messages.SavedGifs``"""
+    """TL ``messages.savedGifs#84a02a0d`` of type ``messages.SavedGifs``; fields: ``_TL``."""
 
     __slots__ = ("hash", "gifs")
     CONSTRUCTOR_ID = 0x84A02A0D
@@ -1120,7 +1120,7 @@ class SavedGifs(TypeSavedGifs):
 
 
 class BotResults(TypeBotResults):
-    """``messages.botResults#e021f2f6 flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User> = messages.BotResults``"""
+    """TL ``messages.botResults#e021f2f6`` of type ``messages.BotResults``; fields: ``_TL``."""
 
     __slots__ = ("gallery", "query_id", "next_offset", "switch_pm", "switch_webview", "results", "cache_time", "users")
     CONSTRUCTOR_ID = 0xE021F2F6
@@ -1166,7 +1166,7 @@ class BotResults(TypeBotResults):
 
 
 class BotCallbackAnswer(TypeBotCallbackAnswer):
-    """``messages.botCallbackAnswer#36585ea4 flags:# alert:flags.1?true has_url:flags.3?true native_ui:flags.4?true message:flags.0?string url:flags.2?string cache_time:int = messages.BotCallbackAnswer``"""
+    """TL ``messages.botCallbackAnswer#36585ea4`` of type ``messages.BotCallbackAnswer``; fields: ``_TL``."""
 
     __slots__ = ("alert", "has_url", "native_ui", "message", "url", "cache_time")
     CONSTRUCTOR_ID = 0x36585EA4
@@ -1205,7 +1205,7 @@ class BotCallbackAnswer(TypeBotCallbackAnswer):
 
 
 class MessageEditData(TypeMessageEditData):
-    """``messages.messageEditData#26b5dde6 flags:# caption:flags.0?true = messages.MessageEditData``"""
+    """TL ``messages.messageEditData#26b5dde6`` of type ``messages.MessageEditData``; fields: ``_TL``."""
 
     __slots__ = ("caption",)
     CONSTRUCTOR_ID = 0x26B5DDE6
@@ -1229,7 +1229,7 @@ class MessageEditData(TypeMessageEditData):
 
 
 class PeerDialogs(TypePeerDialogs):
-    """``messages.peerDialogs#3371c354 dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> state:updates.State = messages.PeerDialogs``"""
+    """TL ``messages.peerDialogs#3371c354`` of type ``messages.PeerDialogs``; fields: ``_TL``."""
 
     __slots__ = ("dialogs", "messages", "chats", "users", "state")
     CONSTRUCTOR_ID = 0x3371C354
@@ -1263,7 +1263,7 @@ class PeerDialogs(TypePeerDialogs):
 
 
 class FeaturedStickersNotModified(TypeFeaturedStickers):
-    """``messages.featuredStickersNotModified#c6dc0c66 count:int = messages.FeaturedStickers``"""
+    """TL ``messages.featuredStickersNotModified#c6dc0c66`` of type ``messages.FeaturedStickers``; fields: ``_TL``."""
 
     __slots__ = ("count",)
     CONSTRUCTOR_ID = 0xC6DC0C66
@@ -1284,7 +1284,7 @@ class FeaturedStickersNotModified(TypeFeaturedStickers):
 
 
 class FeaturedStickers(TypeFeaturedStickers):
-    """``messages.featuredStickers#be382906 flags:# premium:flags.0?true hash:long count:int sets:Vector<StickerSetCovered> unread:Vector<long> = messages.FeaturedStickers``"""
+    """TL ``messages.featuredStickers#be382906`` of type ``messages.FeaturedStickers``; fields: ``_TL``."""
 
     __slots__ = ("premium", "hash", "count", "sets", "unread")
     CONSTRUCTOR_ID = 0xBE382906
@@ -1316,7 +1316,7 @@ class FeaturedStickers(TypeFeaturedStickers):
 
 
 class RecentStickersNotModified(TypeRecentStickers):
-    """``messages.recentStickersNotModified#0b17f890 = messages.RecentStickers``"""
+    """TL ``messages.recentStickersNotModified#0b17f890`` of type ``messages.RecentStickers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0B17F890
@@ -1336,7 +1336,7 @@ class RecentStickersNotModified(TypeRecentStickers):
 
 
 class RecentStickers(TypeRecentStickers):
-    """``messages.recentStickers#88d37c56 hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int> = messages.RecentStickers``"""
+    """TL ``messages.recentStickers#88d37c56`` of type ``messages.RecentStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash", "packs", "stickers", "dates")
     CONSTRUCTOR_ID = 0x88D37C56
@@ -1366,7 +1366,7 @@ class RecentStickers(TypeRecentStickers):
 
 
 class ArchivedStickers(TypeArchivedStickers):
-    """``messages.archivedStickers#4fcba9c8 count:int sets:Vector<StickerSetCovered> = messages.ArchivedStickers``"""
+    """TL ``messages.archivedStickers#4fcba9c8`` of type ``messages.ArchivedStickers``; fields: ``_TL``."""
 
     __slots__ = ("count", "sets")
     CONSTRUCTOR_ID = 0x4FCBA9C8
@@ -1390,7 +1390,7 @@ class ArchivedStickers(TypeArchivedStickers):
 
 
 class StickerSetInstallResultSuccess(TypeStickerSetInstallResult):
-    """``messages.stickerSetInstallResultSuccess#38641628 = messages.StickerSetInstallResult``"""
+    """TL ``messages.stickerSetInstallResultSuccess#38641628`` of type ``messages.StickerSetInstallResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x38641628
@@ -1410,7 +1410,7 @@ class StickerSetInstallResultSuccess(TypeStickerSetInstallResult):
 
 
 class StickerSetInstallResultArchive(TypeStickerSetInstallResult):
-    """``messages.stickerSetInstallResultArchive#35e410a8 sets:Vector<StickerSetCovered> = messages.StickerSetInstallResult``"""
+    """TL ``messages.stickerSetInstallResultArchive#35e410a8`` of type ``messages.StickerSetInstallResult``; fields: ``_TL``."""
 
     __slots__ = ("sets",)
     CONSTRUCTOR_ID = 0x35E410A8
@@ -1432,7 +1432,7 @@ class StickerSetInstallResultArchive(TypeStickerSetInstallResult):
 
 
 class HighScores(TypeHighScores):
-    """``messages.highScores#9a3bfd99 scores:Vector<HighScore> users:Vector<User> = messages.HighScores``"""
+    """TL ``messages.highScores#9a3bfd99`` of type ``messages.HighScores``; fields: ``_TL``."""
 
     __slots__ = ("scores", "users")
     CONSTRUCTOR_ID = 0x9A3BFD99
@@ -1457,7 +1457,7 @@ class HighScores(TypeHighScores):
 
 
 class FavedStickersNotModified(TypeFavedStickers):
-    """``messages.favedStickersNotModified#9e8fa6d3 = messages.FavedStickers``"""
+    """TL ``messages.favedStickersNotModified#9e8fa6d3`` of type ``messages.FavedStickers``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9E8FA6D3
@@ -1477,7 +1477,7 @@ class FavedStickersNotModified(TypeFavedStickers):
 
 
 class FavedStickers(TypeFavedStickers):
-    """``messages.favedStickers#2cb51097 hash:long packs:Vector<StickerPack> stickers:Vector<Document> = messages.FavedStickers``"""
+    """TL ``messages.favedStickers#2cb51097`` of type ``messages.FavedStickers``; fields: ``_TL``."""
 
     __slots__ = ("hash", "packs", "stickers")
     CONSTRUCTOR_ID = 0x2CB51097
@@ -1504,7 +1504,7 @@ class FavedStickers(TypeFavedStickers):
 
 
 class FoundStickerSetsNotModified(TypeFoundStickerSets):
-    """``messages.foundStickerSetsNotModified#0d54b65d = messages.FoundStickerSets``"""
+    """TL ``messages.foundStickerSetsNotModified#0d54b65d`` of type ``messages.FoundStickerSets``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0D54B65D
@@ -1524,7 +1524,7 @@ class FoundStickerSetsNotModified(TypeFoundStickerSets):
 
 
 class FoundStickerSets(TypeFoundStickerSets):
-    """``messages.foundStickerSets#8af09dd2 hash:long sets:Vector<StickerSetCovered> = messages.FoundStickerSets``"""
+    """TL ``messages.foundStickerSets#8af09dd2`` of type ``messages.FoundStickerSets``; fields: ``_TL``."""
 
     __slots__ = ("hash", "sets")
     CONSTRUCTOR_ID = 0x8AF09DD2
@@ -1548,7 +1548,7 @@ class FoundStickerSets(TypeFoundStickerSets):
 
 
 class SearchCounter(TypeSearchCounter):
-    """``messages.searchCounter#e844ebff flags:# inexact:flags.1?true filter:MessagesFilter count:int = messages.SearchCounter``"""
+    """TL ``messages.searchCounter#e844ebff`` of type ``messages.SearchCounter``; fields: ``_TL``."""
 
     __slots__ = ("inexact", "filter", "count")
     CONSTRUCTOR_ID = 0xE844EBFF
@@ -1578,7 +1578,7 @@ class SearchCounter(TypeSearchCounter):
 
 
 class InactiveChats(TypeInactiveChats):
-    """``messages.inactiveChats#a927fec5 dates:Vector<int> chats:Vector<Chat> users:Vector<User> = messages.InactiveChats``"""
+    """TL ``messages.inactiveChats#a927fec5`` of type ``messages.InactiveChats``; fields: ``_TL``."""
 
     __slots__ = ("dates", "chats", "users")
     CONSTRUCTOR_ID = 0xA927FEC5
@@ -1606,7 +1606,7 @@ class InactiveChats(TypeInactiveChats):
 
 
 class VotesList(TypeVotesList):
-    """``messages.votesList#4899484e flags:# count:int votes:Vector<MessagePeerVote> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.VotesList``"""
+    """TL ``messages.votesList#4899484e`` of type ``messages.VotesList``; fields: ``_TL``."""
 
     __slots__ = ("count", "votes", "chats", "users", "next_offset")
     CONSTRUCTOR_ID = 0x4899484E
@@ -1642,7 +1642,7 @@ class VotesList(TypeVotesList):
 
 
 class MessageViews(TypeMessageViews):
-    """``messages.messageViews#b6c4f543 views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User> = messages.MessageViews``"""
+    """TL ``messages.messageViews#b6c4f543`` of type ``messages.MessageViews``; fields: ``_TL``."""
 
     __slots__ = ("views", "chats", "users")
     CONSTRUCTOR_ID = 0xB6C4F543
@@ -1670,7 +1670,7 @@ class MessageViews(TypeMessageViews):
 
 
 class DiscussionMessage(TypeDiscussionMessage):
-    """``messages.discussionMessage#a6341782 flags:# messages:Vector<Message> max_id:flags.0?int read_inbox_max_id:flags.1?int read_outbox_max_id:flags.2?int unread_count:int chats:Vector<Chat> users:Vector<User> = messages.DiscussionMessage``"""
+    """TL ``messages.discussionMessage#a6341782`` of type ``messages.DiscussionMessage``; fields: ``_TL``."""
 
     __slots__ = ("messages", "max_id", "read_inbox_max_id", "read_outbox_max_id", "unread_count", "chats", "users")
     CONSTRUCTOR_ID = 0xA6341782
@@ -1716,7 +1716,7 @@ class DiscussionMessage(TypeDiscussionMessage):
 
 
 class HistoryImport(TypeHistoryImport):
-    """``messages.historyImport#1662af0b id:long = messages.HistoryImport``"""
+    """TL ``messages.historyImport#1662af0b`` of type ``messages.HistoryImport``; fields: ``_TL``."""
 
     __slots__ = ("id",)
     CONSTRUCTOR_ID = 0x1662AF0B
@@ -1737,7 +1737,7 @@ class HistoryImport(TypeHistoryImport):
 
 
 class HistoryImportParsed(TypeHistoryImportParsed):
-    """``messages.historyImportParsed#5e0fb7b9 flags:# pm:flags.0?true group:flags.1?true title:flags.2?string = messages.HistoryImportParsed``"""
+    """TL ``messages.historyImportParsed#5e0fb7b9`` of type ``messages.HistoryImportParsed``; fields: ``_TL``."""
 
     __slots__ = ("pm", "group", "title")
     CONSTRUCTOR_ID = 0x5E0FB7B9
@@ -1767,7 +1767,7 @@ class HistoryImportParsed(TypeHistoryImportParsed):
 
 
 class AffectedFoundMessages(TypeAffectedFoundMessages):
-    """``messages.affectedFoundMessages#ef8d3e6c pts:int pts_count:int offset:int messages:Vector<int> = messages.AffectedFoundMessages``"""
+    """TL ``messages.affectedFoundMessages#ef8d3e6c`` of type ``messages.AffectedFoundMessages``; fields: ``_TL``."""
 
     __slots__ = ("pts", "pts_count", "offset", "messages")
     CONSTRUCTOR_ID = 0xEF8D3E6C
@@ -1793,7 +1793,7 @@ class AffectedFoundMessages(TypeAffectedFoundMessages):
 
 
 class ExportedChatInvites(TypeExportedChatInvites):
-    """``messages.exportedChatInvites#bdc62dcc count:int invites:Vector<ExportedChatInvite> users:Vector<User> = messages.ExportedChatInvites``"""
+    """TL ``messages.exportedChatInvites#bdc62dcc`` of type ``messages.ExportedChatInvites``; fields: ``_TL``."""
 
     __slots__ = ("count", "invites", "users")
     CONSTRUCTOR_ID = 0xBDC62DCC
@@ -1820,7 +1820,7 @@ class ExportedChatInvites(TypeExportedChatInvites):
 
 
 class ExportedChatInvite(TypeExportedChatInvite):
-    """``messages.exportedChatInvite#1871be50 invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite``"""
+    """TL ``messages.exportedChatInvite#1871be50`` of type ``messages.ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("invite", "users")
     CONSTRUCTOR_ID = 0x1871BE50
@@ -1845,7 +1845,7 @@ class ExportedChatInvite(TypeExportedChatInvite):
 
 
 class ExportedChatInviteReplaced(TypeExportedChatInvite):
-    """``messages.exportedChatInviteReplaced#222600ef invite:ExportedChatInvite new_invite:ExportedChatInvite users:Vector<User> = messages.ExportedChatInvite``"""
+    """TL ``messages.exportedChatInviteReplaced#222600ef`` of type ``messages.ExportedChatInvite``; fields: ``_TL``."""
 
     __slots__ = ("invite", "new_invite", "users")
     CONSTRUCTOR_ID = 0x222600EF
@@ -1873,7 +1873,7 @@ class ExportedChatInviteReplaced(TypeExportedChatInvite):
 
 
 class ChatInviteImporters(TypeChatInviteImporters):
-    """``messages.chatInviteImporters#81b6b00a count:int importers:Vector<ChatInviteImporter> users:Vector<User> = messages.ChatInviteImporters``"""
+    """TL ``messages.chatInviteImporters#81b6b00a`` of type ``messages.ChatInviteImporters``; fields: ``_TL``."""
 
     __slots__ = ("count", "importers", "users")
     CONSTRUCTOR_ID = 0x81B6B00A
@@ -1900,7 +1900,7 @@ class ChatInviteImporters(TypeChatInviteImporters):
 
 
 class ChatAdminsWithInvites(TypeChatAdminsWithInvites):
-    """``messages.chatAdminsWithInvites#b69b72d7 admins:Vector<ChatAdminWithInvites> users:Vector<User> = messages.ChatAdminsWithInvites``"""
+    """TL ``messages.chatAdminsWithInvites#b69b72d7`` of type ``messages.ChatAdminsWithInvites``; fields: ``_TL``."""
 
     __slots__ = ("admins", "users")
     CONSTRUCTOR_ID = 0xB69B72D7
@@ -1925,7 +1925,7 @@ class ChatAdminsWithInvites(TypeChatAdminsWithInvites):
 
 
 class CheckedHistoryImportPeer(TypeCheckedHistoryImportPeer):
-    """``messages.checkedHistoryImportPeer#a24de717 confirm_text:string = messages.CheckedHistoryImportPeer``"""
+    """TL ``messages.checkedHistoryImportPeer#a24de717`` of type ``messages.CheckedHistoryImportPeer``; fields: ``_TL``."""
 
     __slots__ = ("confirm_text",)
     CONSTRUCTOR_ID = 0xA24DE717
@@ -1947,7 +1947,7 @@ class CheckedHistoryImportPeer(TypeCheckedHistoryImportPeer):
 
 
 class SponsoredMessages(TypeSponsoredMessages):
-    """``messages.sponsoredMessages#ffda656d flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User> = messages.SponsoredMessages``"""
+    """TL ``messages.sponsoredMessages#ffda656d`` of type ``messages.SponsoredMessages``; fields: ``_TL``."""
 
     __slots__ = ("posts_between", "start_delay", "between_delay", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0xFFDA656D
@@ -1990,7 +1990,7 @@ class SponsoredMessages(TypeSponsoredMessages):
 
 
 class SponsoredMessagesEmpty(TypeSponsoredMessages):
-    """``messages.sponsoredMessagesEmpty#1839490f = messages.SponsoredMessages``"""
+    """TL ``messages.sponsoredMessagesEmpty#1839490f`` of type ``messages.SponsoredMessages``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1839490F
@@ -2010,7 +2010,7 @@ class SponsoredMessagesEmpty(TypeSponsoredMessages):
 
 
 class SearchResultsCalendar(TypeSearchResultsCalendar):
-    """``messages.searchResultsCalendar#147ee23c flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SearchResultsCalendar``"""
+    """TL ``messages.searchResultsCalendar#147ee23c`` of type ``messages.SearchResultsCalendar``; fields: ``_TL``."""
 
     __slots__ = ("inexact", "count", "min_date", "min_msg_id", "offset_id_offset", "periods", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0x147EE23C
@@ -2053,7 +2053,7 @@ class SearchResultsCalendar(TypeSearchResultsCalendar):
 
 
 class SearchResultsPositions(TypeSearchResultsPositions):
-    """``messages.searchResultsPositions#53b22baf count:int positions:Vector<SearchResultsPosition> = messages.SearchResultsPositions``"""
+    """TL ``messages.searchResultsPositions#53b22baf`` of type ``messages.SearchResultsPositions``; fields: ``_TL``."""
 
     __slots__ = ("count", "positions")
     CONSTRUCTOR_ID = 0x53B22BAF
@@ -2077,7 +2077,7 @@ class SearchResultsPositions(TypeSearchResultsPositions):
 
 
 class PeerSettings(TypePeerSettings):
-    """``messages.peerSettings#6880b94d settings:PeerSettings chats:Vector<Chat> users:Vector<User> = messages.PeerSettings``"""
+    """TL ``messages.peerSettings#6880b94d`` of type ``messages.PeerSettings``; fields: ``_TL``."""
 
     __slots__ = ("settings", "chats", "users")
     CONSTRUCTOR_ID = 0x6880B94D
@@ -2105,7 +2105,7 @@ class PeerSettings(TypePeerSettings):
 
 
 class MessageReactionsList(TypeMessageReactionsList):
-    """``messages.messageReactionsList#31bd492d flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = messages.MessageReactionsList``"""
+    """TL ``messages.messageReactionsList#31bd492d`` of type ``messages.MessageReactionsList``; fields: ``_TL``."""
 
     __slots__ = ("count", "reactions", "chats", "users", "next_offset")
     CONSTRUCTOR_ID = 0x31BD492D
@@ -2141,7 +2141,7 @@ class MessageReactionsList(TypeMessageReactionsList):
 
 
 class AvailableReactionsNotModified(TypeAvailableReactions):
-    """``messages.availableReactionsNotModified#9f071957 = messages.AvailableReactions``"""
+    """TL ``messages.availableReactionsNotModified#9f071957`` of type ``messages.AvailableReactions``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x9F071957
@@ -2161,7 +2161,7 @@ class AvailableReactionsNotModified(TypeAvailableReactions):
 
 
 class AvailableReactions(TypeAvailableReactions):
-    """``messages.availableReactions#768e3aad hash:int reactions:Vector<AvailableReaction> = messages.AvailableReactions``"""
+    """TL ``messages.availableReactions#768e3aad`` of type ``messages.AvailableReactions``; fields: ``_TL``."""
 
     __slots__ = ("hash", "reactions")
     CONSTRUCTOR_ID = 0x768E3AAD
@@ -2185,7 +2185,7 @@ class AvailableReactions(TypeAvailableReactions):
 
 
 class TranscribedAudio(TypeTranscribedAudio):
-    """``messages.transcribedAudio#cfb9d957 flags:# pending:flags.0?true transcription_id:long text:string trial_remains_num:flags.1?int trial_remains_until_date:flags.1?int = messages.TranscribedAudio``"""
+    """TL ``messages.transcribedAudio#cfb9d957`` of type ``messages.TranscribedAudio``; fields: ``_TL``."""
 
     __slots__ = ("pending", "transcription_id", "text", "trial_remains_num", "trial_remains_until_date")
     CONSTRUCTOR_ID = 0xCFB9D957
@@ -2221,7 +2221,7 @@ class TranscribedAudio(TypeTranscribedAudio):
 
 
 class ReactionsNotModified(TypeReactions):
-    """``messages.reactionsNotModified#b06fdbdf = messages.Reactions``"""
+    """TL ``messages.reactionsNotModified#b06fdbdf`` of type ``messages.Reactions``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB06FDBDF
@@ -2241,7 +2241,7 @@ class ReactionsNotModified(TypeReactions):
 
 
 class Reactions(TypeReactions):
-    """``messages.reactions#eafdf716 hash:long reactions:Vector<Reaction> = messages.Reactions``"""
+    """TL ``messages.reactions#eafdf716`` of type ``messages.Reactions``; fields: ``_TL``."""
 
     __slots__ = ("hash", "reactions")
     CONSTRUCTOR_ID = 0xEAFDF716
@@ -2265,7 +2265,7 @@ class Reactions(TypeReactions):
 
 
 class ForumTopics(TypeForumTopics):
-    """``messages.forumTopics#367617d3 flags:# order_by_create_date:flags.0?true count:int topics:Vector<ForumTopic> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> pts:int = messages.ForumTopics``"""
+    """TL ``messages.forumTopics#367617d3`` of type ``messages.ForumTopics``; fields: ``_TL``."""
 
     __slots__ = ("order_by_create_date", "count", "topics", "messages", "chats", "users", "pts")
     CONSTRUCTOR_ID = 0x367617D3
@@ -2305,7 +2305,7 @@ class ForumTopics(TypeForumTopics):
 
 
 class EmojiGroupsNotModified(TypeEmojiGroups):
-    """``messages.emojiGroupsNotModified#6fb4ad87 = messages.EmojiGroups``"""
+    """TL ``messages.emojiGroupsNotModified#6fb4ad87`` of type ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x6FB4AD87
@@ -2325,7 +2325,7 @@ class EmojiGroupsNotModified(TypeEmojiGroups):
 
 
 class EmojiGroups(TypeEmojiGroups):
-    """``messages.emojiGroups#881fb94b hash:int groups:Vector<EmojiGroup> = messages.EmojiGroups``"""
+    """TL ``messages.emojiGroups#881fb94b`` of type ``messages.EmojiGroups``; fields: ``_TL``."""
 
     __slots__ = ("hash", "groups")
     CONSTRUCTOR_ID = 0x881FB94B
@@ -2349,7 +2349,7 @@ class EmojiGroups(TypeEmojiGroups):
 
 
 class TranslateResult(TypeTranslatedText):
-    """``messages.translateResult#33db32f8 result:Vector<TextWithEntities> = messages.TranslatedText``"""
+    """TL ``messages.translateResult#33db32f8`` of type ``messages.TranslatedText``; fields: ``_TL``."""
 
     __slots__ = ("result",)
     CONSTRUCTOR_ID = 0x33DB32F8
@@ -2371,7 +2371,7 @@ class TranslateResult(TypeTranslatedText):
 
 
 class BotApp(TypeBotApp):
-    """``messages.botApp#eb50adf5 flags:# inactive:flags.0?true request_write_access:flags.1?true has_settings:flags.2?true app:BotApp = messages.BotApp``"""
+    """TL ``messages.botApp#eb50adf5`` of type ``messages.BotApp``; fields: ``_TL``."""
 
     __slots__ = ("inactive", "request_write_access", "has_settings", "app")
     CONSTRUCTOR_ID = 0xEB50ADF5
@@ -2402,7 +2402,7 @@ class BotApp(TypeBotApp):
 
 
 class WebPage(TypeWebPage):
-    """``messages.webPage#fd5e12bd webpage:WebPage chats:Vector<Chat> users:Vector<User> = messages.WebPage``"""
+    """TL ``messages.webPage#fd5e12bd`` of type ``messages.WebPage``; fields: ``_TL``."""
 
     __slots__ = ("webpage", "chats", "users")
     CONSTRUCTOR_ID = 0xFD5E12BD
@@ -2430,7 +2430,7 @@ class WebPage(TypeWebPage):
 
 
 class SavedDialogs(TypeSavedDialogs):
-    """``messages.savedDialogs#f83ae221 dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs``"""
+    """TL ``messages.savedDialogs#f83ae221`` of type ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ("dialogs", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0xF83AE221
@@ -2461,7 +2461,7 @@ class SavedDialogs(TypeSavedDialogs):
 
 
 class SavedDialogsSlice(TypeSavedDialogs):
-    """``messages.savedDialogsSlice#44ba9dd9 count:int dialogs:Vector<SavedDialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.SavedDialogs``"""
+    """TL ``messages.savedDialogsSlice#44ba9dd9`` of type ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ("count", "dialogs", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0x44BA9DD9
@@ -2494,7 +2494,7 @@ class SavedDialogsSlice(TypeSavedDialogs):
 
 
 class SavedDialogsNotModified(TypeSavedDialogs):
-    """``messages.savedDialogsNotModified#c01f6fe8 count:int = messages.SavedDialogs``"""
+    """TL ``messages.savedDialogsNotModified#c01f6fe8`` of type ``messages.SavedDialogs``; fields: ``_TL``."""
 
     __slots__ = ("count",)
     CONSTRUCTOR_ID = 0xC01F6FE8
@@ -2515,7 +2515,7 @@ class SavedDialogsNotModified(TypeSavedDialogs):
 
 
 class SavedReactionTagsNotModified(TypeSavedReactionTags):
-    """``messages.savedReactionTagsNotModified#889b59ef = messages.SavedReactionTags``"""
+    """TL ``messages.savedReactionTagsNotModified#889b59ef`` of type ``messages.SavedReactionTags``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x889B59EF
@@ -2535,7 +2535,7 @@ class SavedReactionTagsNotModified(TypeSavedReactionTags):
 
 
 class SavedReactionTags(TypeSavedReactionTags):
-    """``messages.savedReactionTags#3259950a tags:Vector<SavedReactionTag> hash:long = messages.SavedReactionTags``"""
+    """TL ``messages.savedReactionTags#3259950a`` of type ``messages.SavedReactionTags``; fields: ``_TL``."""
 
     __slots__ = ("tags", "hash")
     CONSTRUCTOR_ID = 0x3259950A
@@ -2560,7 +2560,7 @@ class SavedReactionTags(TypeSavedReactionTags):
 
 
 class QuickReplies(TypeQuickReplies):
-    """``messages.quickReplies#c68d6695 quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = messages.QuickReplies``"""
+    """TL ``messages.quickReplies#c68d6695`` of type ``messages.QuickReplies``; fields: ``_TL``."""
 
     __slots__ = ("quick_replies", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0xC68D6695
@@ -2591,7 +2591,7 @@ class QuickReplies(TypeQuickReplies):
 
 
 class QuickRepliesNotModified(TypeQuickReplies):
-    """``messages.quickRepliesNotModified#5f91eb5b = messages.QuickReplies``"""
+    """TL ``messages.quickRepliesNotModified#5f91eb5b`` of type ``messages.QuickReplies``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x5F91EB5B
@@ -2611,7 +2611,7 @@ class QuickRepliesNotModified(TypeQuickReplies):
 
 
 class DialogFilters(TypeDialogFilters):
-    """``messages.dialogFilters#2ad93719 flags:# tags_enabled:flags.0?true filters:Vector<DialogFilter> = messages.DialogFilters``"""
+    """TL ``messages.dialogFilters#2ad93719`` of type ``messages.DialogFilters``; fields: ``_TL``."""
 
     __slots__ = ("tags_enabled", "filters")
     CONSTRUCTOR_ID = 0x2AD93719
@@ -2638,7 +2638,7 @@ class DialogFilters(TypeDialogFilters):
 
 
 class MyStickers(TypeMyStickers):
-    """``messages.myStickers#faff629d count:int sets:Vector<StickerSetCovered> = messages.MyStickers``"""
+    """TL ``messages.myStickers#faff629d`` of type ``messages.MyStickers``; fields: ``_TL``."""
 
     __slots__ = ("count", "sets")
     CONSTRUCTOR_ID = 0xFAFF629D
@@ -2662,7 +2662,7 @@ class MyStickers(TypeMyStickers):
 
 
 class InvitedUsers(TypeInvitedUsers):
-    """``messages.invitedUsers#7f5defa6 updates:Updates missing_invitees:Vector<MissingInvitee> = messages.InvitedUsers``"""
+    """TL ``messages.invitedUsers#7f5defa6`` of type ``messages.InvitedUsers``; fields: ``_TL``."""
 
     __slots__ = ("updates", "missing_invitees")
     CONSTRUCTOR_ID = 0x7F5DEFA6
@@ -2687,7 +2687,7 @@ class InvitedUsers(TypeInvitedUsers):
 
 
 class AvailableEffectsNotModified(TypeAvailableEffects):
-    """``messages.availableEffectsNotModified#d1ed9a5b = messages.AvailableEffects``"""
+    """TL ``messages.availableEffectsNotModified#d1ed9a5b`` of type ``messages.AvailableEffects``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xD1ED9A5B
@@ -2707,7 +2707,7 @@ class AvailableEffectsNotModified(TypeAvailableEffects):
 
 
 class AvailableEffects(TypeAvailableEffects):
-    """``messages.availableEffects#bddb616e hash:int effects:Vector<AvailableEffect> documents:Vector<Document> = messages.AvailableEffects``"""
+    """TL ``messages.availableEffects#bddb616e`` of type ``messages.AvailableEffects``; fields: ``_TL``."""
 
     __slots__ = ("hash", "effects", "documents")
     CONSTRUCTOR_ID = 0xBDDB616E
@@ -2734,7 +2734,7 @@ class AvailableEffects(TypeAvailableEffects):
 
 
 class BotPreparedInlineMessage(TypeBotPreparedInlineMessage):
-    """``messages.botPreparedInlineMessage#8ecf0511 id:string expire_date:int = messages.BotPreparedInlineMessage``"""
+    """TL ``messages.botPreparedInlineMessage#8ecf0511`` of type ``messages.BotPreparedInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("id", "expire_date")
     CONSTRUCTOR_ID = 0x8ECF0511
@@ -2759,7 +2759,7 @@ class BotPreparedInlineMessage(TypeBotPreparedInlineMessage):
 
 
 class PreparedInlineMessage(TypePreparedInlineMessage):
-    """``messages.preparedInlineMessage#ff57708d query_id:long result:BotInlineResult peer_types:Vector<InlineQueryPeerType> cache_time:int users:Vector<User> = messages.PreparedInlineMessage``"""
+    """TL ``messages.preparedInlineMessage#ff57708d`` of type ``messages.PreparedInlineMessage``; fields: ``_TL``."""
 
     __slots__ = ("query_id", "result", "peer_types", "cache_time", "users")
     CONSTRUCTOR_ID = 0xFF57708D
@@ -2792,7 +2792,7 @@ class PreparedInlineMessage(TypePreparedInlineMessage):
 
 
 class FoundStickersNotModified(TypeFoundStickers):
-    """``messages.foundStickersNotModified#6010c534 flags:# next_offset:flags.0?int = messages.FoundStickers``"""
+    """TL ``messages.foundStickersNotModified#6010c534`` of type ``messages.FoundStickers``; fields: ``_TL``."""
 
     __slots__ = ("next_offset",)
     CONSTRUCTOR_ID = 0x6010C534
@@ -2818,7 +2818,7 @@ class FoundStickersNotModified(TypeFoundStickers):
 
 
 class FoundStickers(TypeFoundStickers):
-    """``messages.foundStickers#82c9e290 flags:# next_offset:flags.0?int hash:long stickers:Vector<Document> = messages.FoundStickers``"""
+    """TL ``messages.foundStickers#82c9e290`` of type ``messages.FoundStickers``; fields: ``_TL``."""
 
     __slots__ = ("next_offset", "hash", "stickers")
     CONSTRUCTOR_ID = 0x82C9E290
@@ -2850,7 +2850,7 @@ class FoundStickers(TypeFoundStickers):
 
 
 class WebPagePreview(TypeWebPagePreview):
-    """``messages.webPagePreview#8c9a88ac media:MessageMedia chats:Vector<Chat> users:Vector<User> = messages.WebPagePreview``"""
+    """TL ``messages.webPagePreview#8c9a88ac`` of type ``messages.WebPagePreview``; fields: ``_TL``."""
 
     __slots__ = ("media", "chats", "users")
     CONSTRUCTOR_ID = 0x8C9A88AC
@@ -2878,7 +2878,7 @@ class WebPagePreview(TypeWebPagePreview):
 
 
 class EmojiGameOutcome(TypeEmojiGameOutcome):
-    """``messages.emojiGameOutcome#da2ad647 seed:bytes stake_ton_amount:long ton_amount:long = messages.EmojiGameOutcome``"""
+    """TL ``messages.emojiGameOutcome#da2ad647`` of type ``messages.EmojiGameOutcome``; fields: ``_TL``."""
 
     __slots__ = ("seed", "stake_ton_amount", "ton_amount")
     CONSTRUCTOR_ID = 0xDA2AD647
@@ -2904,7 +2904,7 @@ class EmojiGameOutcome(TypeEmojiGameOutcome):
 
 
 class EmojiGameUnavailable(TypeEmojiGameInfo):
-    """``messages.emojiGameUnavailable#59e65335 = messages.EmojiGameInfo``"""
+    """TL ``messages.emojiGameUnavailable#59e65335`` of type ``messages.EmojiGameInfo``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x59E65335
@@ -2924,7 +2924,7 @@ class EmojiGameUnavailable(TypeEmojiGameInfo):
 
 
 class EmojiGameDiceInfo(TypeEmojiGameInfo):
-    """``messages.emojiGameDiceInfo#44e56023 flags:# game_hash:string prev_stake:long current_streak:int params:Vector<int> plays_left:flags.0?int = messages.EmojiGameInfo``"""
+    """TL ``messages.emojiGameDiceInfo#44e56023`` of type ``messages.EmojiGameInfo``; fields: ``_TL``."""
 
     __slots__ = ("game_hash", "prev_stake", "current_streak", "params", "plays_left")
     CONSTRUCTOR_ID = 0x44E56023
@@ -2960,7 +2960,7 @@ class EmojiGameDiceInfo(TypeEmojiGameInfo):
 
 
 class ComposedMessageWithAI(TypeComposedMessageWithAI):
-    """``messages.composedMessageWithAI#90d7adfa flags:# result_text:TextWithEntities diff_text:flags.0?TextWithEntities = messages.ComposedMessageWithAI``"""
+    """TL ``messages.composedMessageWithAI#90d7adfa`` of type ``messages.ComposedMessageWithAI``; fields: ``_TL``."""
 
     __slots__ = ("result_text", "diff_text")
     CONSTRUCTOR_ID = 0x90D7ADFA
@@ -2989,7 +2989,7 @@ class ComposedMessageWithAI(TypeComposedMessageWithAI):
 
 
 class ChatInviteJoinResultOk(TypeChatInviteJoinResult):
-    """``messages.chatInviteJoinResultOk#445663a7 updates:Updates = messages.ChatInviteJoinResult``"""
+    """TL ``messages.chatInviteJoinResultOk#445663a7`` of type ``messages.ChatInviteJoinResult``; fields: ``_TL``."""
 
     __slots__ = ("updates",)
     CONSTRUCTOR_ID = 0x445663A7
@@ -3011,7 +3011,7 @@ class ChatInviteJoinResultOk(TypeChatInviteJoinResult):
 
 
 class ChatInviteJoinResultWebView(TypeChatInviteJoinResult):
-    """``messages.chatInviteJoinResultWebView#61ca29d3 bot_id:long query_id:long users:Vector<User> = messages.ChatInviteJoinResult``"""
+    """TL ``messages.chatInviteJoinResultWebView#61ca29d3`` of type ``messages.ChatInviteJoinResult``; fields: ``_TL``."""
 
     __slots__ = ("bot_id", "query_id", "users")
     CONSTRUCTOR_ID = 0x61CA29D3
@@ -3036,7 +3036,7 @@ class ChatInviteJoinResultWebView(TypeChatInviteJoinResult):
 
 
 class TranslatedRichMessage(TypeTranslatedRichMessage):
-    """``messages.translatedRichMessage#4203998f result:Vector<RichMessage> = messages.TranslatedRichMessage``"""
+    """TL ``messages.translatedRichMessage#4203998f`` of type ``messages.TranslatedRichMessage``; fields: ``_TL``."""
 
     __slots__ = ("result",)
     CONSTRUCTOR_ID = 0x4203998F
@@ -3058,7 +3058,7 @@ class TranslatedRichMessage(TypeTranslatedRichMessage):
 
 
 class ComposedRichMessageWithAI(TypeComposedRichMessageWithAI):
-    """``messages.composedRichMessageWithAI#4c4537c8 result:RichMessage = messages.ComposedRichMessageWithAI``"""
+    """TL ``messages.composedRichMessageWithAI#4c4537c8`` of type ``messages.ComposedRichMessageWithAI``; fields: ``_TL``."""
 
     __slots__ = ("result",)
     CONSTRUCTOR_ID = 0x4C4537C8

@@ -246,7 +246,7 @@ class TypeValidatedRequestedInfo(_O):
 
 
 class PaymentForm(TypePaymentForm):
-    """``payments.paymentForm#a0058751 flags:# can_save_credentials:flags.2?true password_missing:flags.3?true form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice provider_id:long url:string native_provider:flags.4?string native_params:flags.4?DataJSON additional_methods:flags.6?Vector<PaymentFormMethod> saved_info:flags.0?PaymentRequestedInfo saved_credentials:flags.1?Vector<PaymentSavedCredentials> users:Vector<User> = payments.PaymentForm``"""
+    """TL ``payments.paymentForm#a0058751`` of type ``payments.PaymentForm``; fields: ``_TL``."""
 
     __slots__ = ("can_save_credentials", "password_missing", "form_id", "bot_id", "title", "description", "photo", "invoice", "provider_id", "url", "native_provider", "native_params", "additional_methods", "saved_info", "saved_credentials", "users")
     CONSTRUCTOR_ID = 0xA0058751
@@ -316,7 +316,7 @@ class PaymentForm(TypePaymentForm):
 
 
 class PaymentFormStars(TypePaymentForm):
-    """``payments.paymentFormStars#7bf6b15c flags:# form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice users:Vector<User> = payments.PaymentForm``"""
+    """TL ``payments.paymentFormStars#7bf6b15c`` of type ``payments.PaymentForm``; fields: ``_TL``."""
 
     __slots__ = ("form_id", "bot_id", "title", "description", "photo", "invoice", "users")
     CONSTRUCTOR_ID = 0x7BF6B15C
@@ -356,7 +356,7 @@ class PaymentFormStars(TypePaymentForm):
 
 
 class PaymentFormStarGift(TypePaymentForm):
-    """``payments.paymentFormStarGift#b425cfe1 form_id:long invoice:Invoice = payments.PaymentForm``"""
+    """TL ``payments.paymentFormStarGift#b425cfe1`` of type ``payments.PaymentForm``; fields: ``_TL``."""
 
     __slots__ = ("form_id", "invoice")
     CONSTRUCTOR_ID = 0xB425CFE1
@@ -380,7 +380,7 @@ class PaymentFormStarGift(TypePaymentForm):
 
 
 class ValidatedRequestedInfo(TypeValidatedRequestedInfo):
-    """``payments.validatedRequestedInfo#d1451883 flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption> = payments.ValidatedRequestedInfo``"""
+    """TL ``payments.validatedRequestedInfo#d1451883`` of type ``payments.ValidatedRequestedInfo``; fields: ``_TL``."""
 
     __slots__ = ("id", "shipping_options")
     CONSTRUCTOR_ID = 0xD1451883
@@ -410,7 +410,7 @@ class ValidatedRequestedInfo(TypeValidatedRequestedInfo):
 
 
 class PaymentResult(TypePaymentResult):
-    """``payments.paymentResult#4e5f810d updates:Updates = payments.PaymentResult``"""
+    """TL ``payments.paymentResult#4e5f810d`` of type ``payments.PaymentResult``; fields: ``_TL``."""
 
     __slots__ = ("updates",)
     CONSTRUCTOR_ID = 0x4E5F810D
@@ -432,7 +432,7 @@ class PaymentResult(TypePaymentResult):
 
 
 class PaymentVerificationNeeded(TypePaymentResult):
-    """``payments.paymentVerificationNeeded#d8411139 url:string = payments.PaymentResult``"""
+    """TL ``payments.paymentVerificationNeeded#d8411139`` of type ``payments.PaymentResult``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xD8411139
@@ -454,7 +454,7 @@ class PaymentVerificationNeeded(TypePaymentResult):
 
 
 class PaymentReceipt(TypePaymentReceipt):
-    """``payments.paymentReceipt#70c4fe03 flags:# date:int bot_id:long provider_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice info:flags.0?PaymentRequestedInfo shipping:flags.1?ShippingOption tip_amount:flags.3?long currency:string total_amount:long credentials_title:string users:Vector<User> = payments.PaymentReceipt``"""
+    """TL ``payments.paymentReceipt#70c4fe03`` of type ``payments.PaymentReceipt``; fields: ``_TL``."""
 
     __slots__ = ("date", "bot_id", "provider_id", "title", "description", "photo", "invoice", "info", "shipping", "tip_amount", "currency", "total_amount", "credentials_title", "users")
     CONSTRUCTOR_ID = 0x70C4FE03
@@ -516,7 +516,7 @@ class PaymentReceipt(TypePaymentReceipt):
 
 
 class PaymentReceiptStars(TypePaymentReceipt):
-    """``payments.paymentReceiptStars#dabbf83a flags:# date:int bot_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice currency:string total_amount:long transaction_id:string users:Vector<User> = payments.PaymentReceipt``"""
+    """TL ``payments.paymentReceiptStars#dabbf83a`` of type ``payments.PaymentReceipt``; fields: ``_TL``."""
 
     __slots__ = ("date", "bot_id", "title", "description", "photo", "invoice", "currency", "total_amount", "transaction_id", "users")
     CONSTRUCTOR_ID = 0xDABBF83A
@@ -565,7 +565,7 @@ class PaymentReceiptStars(TypePaymentReceipt):
 
 
 class SavedInfo(TypeSavedInfo):
-    """``payments.savedInfo#fb8fe43c flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo = payments.SavedInfo``"""
+    """TL ``payments.savedInfo#fb8fe43c`` of type ``payments.SavedInfo``; fields: ``_TL``."""
 
     __slots__ = ("has_saved_credentials", "saved_info")
     CONSTRUCTOR_ID = 0xFB8FE43C
@@ -593,7 +593,7 @@ class SavedInfo(TypeSavedInfo):
 
 
 class BankCardData(TypeBankCardData):
-    """``payments.bankCardData#3e24e573 title:string open_urls:Vector<BankCardOpenUrl> = payments.BankCardData``"""
+    """TL ``payments.bankCardData#3e24e573`` of type ``payments.BankCardData``; fields: ``_TL``."""
 
     __slots__ = ("title", "open_urls")
     CONSTRUCTOR_ID = 0x3E24E573
@@ -618,7 +618,7 @@ class BankCardData(TypeBankCardData):
 
 
 class ExportedInvoice(TypeExportedInvoice):
-    """``payments.exportedInvoice#aed0cbd9 url:string = payments.ExportedInvoice``"""
+    """TL ``payments.exportedInvoice#aed0cbd9`` of type ``payments.ExportedInvoice``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0xAED0CBD9
@@ -640,7 +640,7 @@ class ExportedInvoice(TypeExportedInvoice):
 
 
 class CheckedGiftCode(TypeCheckedGiftCode):
-    """``payments.checkedGiftCode#eb983f8f flags:# via_giveaway:flags.2?true from_id:flags.4?Peer giveaway_msg_id:flags.3?int to_id:flags.0?long date:int days:int used_date:flags.1?int chats:Vector<Chat> users:Vector<User> = payments.CheckedGiftCode``"""
+    """TL ``payments.checkedGiftCode#eb983f8f`` of type ``payments.CheckedGiftCode``; fields: ``_TL``."""
 
     __slots__ = ("via_giveaway", "from_id", "giveaway_msg_id", "to_id", "date", "days", "used_date", "chats", "users")
     CONSTRUCTOR_ID = 0xEB983F8F
@@ -690,7 +690,7 @@ class CheckedGiftCode(TypeCheckedGiftCode):
 
 
 class GiveawayInfo(TypeGiveawayInfo):
-    """``payments.giveawayInfo#4367daa0 flags:# participating:flags.0?true preparing_results:flags.3?true start_date:int joined_too_early_date:flags.1?int admin_disallowed_chat_id:flags.2?long disallowed_country:flags.4?string = payments.GiveawayInfo``"""
+    """TL ``payments.giveawayInfo#4367daa0`` of type ``payments.GiveawayInfo``; fields: ``_TL``."""
 
     __slots__ = ("participating", "preparing_results", "start_date", "joined_too_early_date", "admin_disallowed_chat_id", "disallowed_country")
     CONSTRUCTOR_ID = 0x4367DAA0
@@ -729,7 +729,7 @@ class GiveawayInfo(TypeGiveawayInfo):
 
 
 class GiveawayInfoResults(TypeGiveawayInfo):
-    """``payments.giveawayInfoResults#e175e66f flags:# winner:flags.0?true refunded:flags.1?true start_date:int gift_code_slug:flags.3?string stars_prize:flags.4?long finish_date:int winners_count:int activated_count:flags.2?int = payments.GiveawayInfo``"""
+    """TL ``payments.giveawayInfoResults#e175e66f`` of type ``payments.GiveawayInfo``; fields: ``_TL``."""
 
     __slots__ = ("winner", "refunded", "start_date", "gift_code_slug", "stars_prize", "finish_date", "winners_count", "activated_count")
     CONSTRUCTOR_ID = 0xE175E66F
@@ -772,7 +772,7 @@ class GiveawayInfoResults(TypeGiveawayInfo):
 
 
 class StarsStatus(TypeStarsStatus):
-    """``payments.starsStatus#6c9ce8ed flags:# balance:StarsAmount subscriptions:flags.1?Vector<StarsSubscription> subscriptions_next_offset:flags.2?string subscriptions_missing_balance:flags.4?long history:flags.3?Vector<StarsTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.StarsStatus``"""
+    """TL ``payments.starsStatus#6c9ce8ed`` of type ``payments.StarsStatus``; fields: ``_TL``."""
 
     __slots__ = ("balance", "subscriptions", "subscriptions_next_offset", "subscriptions_missing_balance", "history", "next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0x6C9CE8ED
@@ -823,7 +823,7 @@ class StarsStatus(TypeStarsStatus):
 
 
 class StarsRevenueStats(TypeStarsRevenueStats):
-    """``payments.starsRevenueStats#6c207376 flags:# top_hours_graph:flags.0?StatsGraph revenue_graph:StatsGraph status:StarsRevenueStatus usd_rate:double = payments.StarsRevenueStats``"""
+    """TL ``payments.starsRevenueStats#6c207376`` of type ``payments.StarsRevenueStats``; fields: ``_TL``."""
 
     __slots__ = ("top_hours_graph", "revenue_graph", "status", "usd_rate")
     CONSTRUCTOR_ID = 0x6C207376
@@ -858,7 +858,7 @@ class StarsRevenueStats(TypeStarsRevenueStats):
 
 
 class StarsRevenueWithdrawalUrl(TypeStarsRevenueWithdrawalUrl):
-    """``payments.starsRevenueWithdrawalUrl#1dab80b7 url:string = payments.StarsRevenueWithdrawalUrl``"""
+    """TL ``payments.starsRevenueWithdrawalUrl#1dab80b7`` of type ``payments.StarsRevenueWithdrawalUrl``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x1DAB80B7
@@ -880,7 +880,7 @@ class StarsRevenueWithdrawalUrl(TypeStarsRevenueWithdrawalUrl):
 
 
 class StarsRevenueAdsAccountUrl(TypeStarsRevenueAdsAccountUrl):
-    """``payments.starsRevenueAdsAccountUrl#394e7f21 url:string = payments.StarsRevenueAdsAccountUrl``"""
+    """TL ``payments.starsRevenueAdsAccountUrl#394e7f21`` of type ``payments.StarsRevenueAdsAccountUrl``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x394E7F21
@@ -902,7 +902,7 @@ class StarsRevenueAdsAccountUrl(TypeStarsRevenueAdsAccountUrl):
 
 
 class StarGiftsNotModified(TypeStarGifts):
-    """``payments.starGiftsNotModified#a388a368 = payments.StarGifts``"""
+    """TL ``payments.starGiftsNotModified#a388a368`` of type ``payments.StarGifts``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA388A368
@@ -922,7 +922,7 @@ class StarGiftsNotModified(TypeStarGifts):
 
 
 class StarGifts(TypeStarGifts):
-    """``payments.starGifts#2ed82995 hash:int gifts:Vector<StarGift> chats:Vector<Chat> users:Vector<User> = payments.StarGifts``"""
+    """TL ``payments.starGifts#2ed82995`` of type ``payments.StarGifts``; fields: ``_TL``."""
 
     __slots__ = ("hash", "gifts", "chats", "users")
     CONSTRUCTOR_ID = 0x2ED82995
@@ -952,7 +952,7 @@ class StarGifts(TypeStarGifts):
 
 
 class ConnectedStarRefBots(TypeConnectedStarRefBots):
-    """``payments.connectedStarRefBots#98d5ea1d count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User> = payments.ConnectedStarRefBots``"""
+    """TL ``payments.connectedStarRefBots#98d5ea1d`` of type ``payments.ConnectedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("count", "connected_bots", "users")
     CONSTRUCTOR_ID = 0x98D5EA1D
@@ -979,7 +979,7 @@ class ConnectedStarRefBots(TypeConnectedStarRefBots):
 
 
 class SuggestedStarRefBots(TypeSuggestedStarRefBots):
-    """``payments.suggestedStarRefBots#b4d5d859 flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string = payments.SuggestedStarRefBots``"""
+    """TL ``payments.suggestedStarRefBots#b4d5d859`` of type ``payments.SuggestedStarRefBots``; fields: ``_TL``."""
 
     __slots__ = ("count", "suggested_bots", "users", "next_offset")
     CONSTRUCTOR_ID = 0xB4D5D859
@@ -1012,7 +1012,7 @@ class SuggestedStarRefBots(TypeSuggestedStarRefBots):
 
 
 class StarGiftUpgradePreview(TypeStarGiftUpgradePreview):
-    """``payments.starGiftUpgradePreview#3de1dfed sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice> = payments.StarGiftUpgradePreview``"""
+    """TL ``payments.starGiftUpgradePreview#3de1dfed`` of type ``payments.StarGiftUpgradePreview``; fields: ``_TL``."""
 
     __slots__ = ("sample_attributes", "prices", "next_prices")
     CONSTRUCTOR_ID = 0x3DE1DFED
@@ -1040,7 +1040,7 @@ class StarGiftUpgradePreview(TypeStarGiftUpgradePreview):
 
 
 class UniqueStarGift(TypeUniqueStarGift):
-    """``payments.uniqueStarGift#416c56e8 gift:StarGift chats:Vector<Chat> users:Vector<User> = payments.UniqueStarGift``"""
+    """TL ``payments.uniqueStarGift#416c56e8`` of type ``payments.UniqueStarGift``; fields: ``_TL``."""
 
     __slots__ = ("gift", "chats", "users")
     CONSTRUCTOR_ID = 0x416C56E8
@@ -1068,7 +1068,7 @@ class UniqueStarGift(TypeUniqueStarGift):
 
 
 class SavedStarGifts(TypeSavedStarGifts):
-    """``payments.savedStarGifts#95f389b1 flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = payments.SavedStarGifts``"""
+    """TL ``payments.savedStarGifts#95f389b1`` of type ``payments.SavedStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("count", "chat_notifications_enabled", "gifts", "next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0x95F389B1
@@ -1108,7 +1108,7 @@ class SavedStarGifts(TypeSavedStarGifts):
 
 
 class StarGiftWithdrawalUrl(TypeStarGiftWithdrawalUrl):
-    """``payments.starGiftWithdrawalUrl#84aa3a9c url:string = payments.StarGiftWithdrawalUrl``"""
+    """TL ``payments.starGiftWithdrawalUrl#84aa3a9c`` of type ``payments.StarGiftWithdrawalUrl``; fields: ``_TL``."""
 
     __slots__ = ("url",)
     CONSTRUCTOR_ID = 0x84AA3A9C
@@ -1130,7 +1130,7 @@ class StarGiftWithdrawalUrl(TypeStarGiftWithdrawalUrl):
 
 
 class ResaleStarGifts(TypeResaleStarGifts):
-    """``payments.resaleStarGifts#947a12df flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User> = payments.ResaleStarGifts``"""
+    """TL ``payments.resaleStarGifts#947a12df`` of type ``payments.ResaleStarGifts``; fields: ``_TL``."""
 
     __slots__ = ("count", "gifts", "next_offset", "attributes", "attributes_hash", "chats", "counters", "users")
     CONSTRUCTOR_ID = 0x947A12DF
@@ -1178,7 +1178,7 @@ class ResaleStarGifts(TypeResaleStarGifts):
 
 
 class StarGiftCollectionsNotModified(TypeStarGiftCollections):
-    """``payments.starGiftCollectionsNotModified#a0ba4f17 = payments.StarGiftCollections``"""
+    """TL ``payments.starGiftCollectionsNotModified#a0ba4f17`` of type ``payments.StarGiftCollections``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xA0BA4F17
@@ -1198,7 +1198,7 @@ class StarGiftCollectionsNotModified(TypeStarGiftCollections):
 
 
 class StarGiftCollections(TypeStarGiftCollections):
-    """``payments.starGiftCollections#8a2932f3 collections:Vector<StarGiftCollection> = payments.StarGiftCollections``"""
+    """TL ``payments.starGiftCollections#8a2932f3`` of type ``payments.StarGiftCollections``; fields: ``_TL``."""
 
     __slots__ = ("collections",)
     CONSTRUCTOR_ID = 0x8A2932F3
@@ -1220,7 +1220,7 @@ class StarGiftCollections(TypeStarGiftCollections):
 
 
 class UniqueStarGiftValueInfo(TypeUniqueStarGiftValueInfo):
-    """``payments.uniqueStarGiftValueInfo#512fe446 flags:# last_sale_on_fragment:flags.1?true value_is_average:flags.6?true currency:string value:long initial_sale_date:int initial_sale_stars:long initial_sale_price:long last_sale_date:flags.0?int last_sale_price:flags.0?long floor_price:flags.2?long average_price:flags.3?long listed_count:flags.4?int fragment_listed_count:flags.5?int fragment_listed_url:flags.5?string = payments.UniqueStarGiftValueInfo``"""
+    """TL ``payments.uniqueStarGiftValueInfo#512fe446`` of type ``payments.UniqueStarGiftValueInfo``; fields: ``_TL``."""
 
     __slots__ = ("last_sale_on_fragment", "value_is_average", "currency", "value", "initial_sale_date", "initial_sale_stars", "initial_sale_price", "last_sale_date", "last_sale_price", "floor_price", "average_price", "listed_count", "fragment_listed_count", "fragment_listed_url")
     CONSTRUCTOR_ID = 0x512FE446
@@ -1283,7 +1283,7 @@ class UniqueStarGiftValueInfo(TypeUniqueStarGiftValueInfo):
 
 
 class CheckCanSendGiftResultOk(TypeCheckCanSendGiftResult):
-    """``payments.checkCanSendGiftResultOk#374fa7ad = payments.CheckCanSendGiftResult``"""
+    """TL ``payments.checkCanSendGiftResultOk#374fa7ad`` of type ``payments.CheckCanSendGiftResult``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x374FA7AD
@@ -1303,7 +1303,7 @@ class CheckCanSendGiftResultOk(TypeCheckCanSendGiftResult):
 
 
 class CheckCanSendGiftResultFail(TypeCheckCanSendGiftResult):
-    """``payments.checkCanSendGiftResultFail#d5e58274 reason:TextWithEntities = payments.CheckCanSendGiftResult``"""
+    """TL ``payments.checkCanSendGiftResultFail#d5e58274`` of type ``payments.CheckCanSendGiftResult``; fields: ``_TL``."""
 
     __slots__ = ("reason",)
     CONSTRUCTOR_ID = 0xD5E58274
@@ -1325,7 +1325,7 @@ class CheckCanSendGiftResultFail(TypeCheckCanSendGiftResult):
 
 
 class StarGiftAuctionState(TypeStarGiftAuctionState):
-    """``payments.starGiftAuctionState#6b39f4ec gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState timeout:int users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionState``"""
+    """TL ``payments.starGiftAuctionState#6b39f4ec`` of type ``payments.StarGiftAuctionState``; fields: ``_TL``."""
 
     __slots__ = ("gift", "state", "user_state", "timeout", "users", "chats")
     CONSTRUCTOR_ID = 0x6B39F4EC
@@ -1362,7 +1362,7 @@ class StarGiftAuctionState(TypeStarGiftAuctionState):
 
 
 class StarGiftAuctionAcquiredGifts(TypeStarGiftAuctionAcquiredGifts):
-    """``payments.starGiftAuctionAcquiredGifts#7d5bd1f0 gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat> = payments.StarGiftAuctionAcquiredGifts``"""
+    """TL ``payments.starGiftAuctionAcquiredGifts#7d5bd1f0`` of type ``payments.StarGiftAuctionAcquiredGifts``; fields: ``_TL``."""
 
     __slots__ = ("gifts", "users", "chats")
     CONSTRUCTOR_ID = 0x7D5BD1F0
@@ -1390,7 +1390,7 @@ class StarGiftAuctionAcquiredGifts(TypeStarGiftAuctionAcquiredGifts):
 
 
 class StarGiftActiveAuctionsNotModified(TypeStarGiftActiveAuctions):
-    """``payments.starGiftActiveAuctionsNotModified#db33dad0 = payments.StarGiftActiveAuctions``"""
+    """TL ``payments.starGiftActiveAuctionsNotModified#db33dad0`` of type ``payments.StarGiftActiveAuctions``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xDB33DAD0
@@ -1410,7 +1410,7 @@ class StarGiftActiveAuctionsNotModified(TypeStarGiftActiveAuctions):
 
 
 class StarGiftActiveAuctions(TypeStarGiftActiveAuctions):
-    """``payments.starGiftActiveAuctions#aef6abbc auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat> = payments.StarGiftActiveAuctions``"""
+    """TL ``payments.starGiftActiveAuctions#aef6abbc`` of type ``payments.StarGiftActiveAuctions``; fields: ``_TL``."""
 
     __slots__ = ("auctions", "users", "chats")
     CONSTRUCTOR_ID = 0xAEF6ABBC
@@ -1438,7 +1438,7 @@ class StarGiftActiveAuctions(TypeStarGiftActiveAuctions):
 
 
 class StarGiftUpgradeAttributes(TypeStarGiftUpgradeAttributes):
-    """``payments.starGiftUpgradeAttributes#46c6e36f attributes:Vector<StarGiftAttribute> = payments.StarGiftUpgradeAttributes``"""
+    """TL ``payments.starGiftUpgradeAttributes#46c6e36f`` of type ``payments.StarGiftUpgradeAttributes``; fields: ``_TL``."""
 
     __slots__ = ("attributes",)
     CONSTRUCTOR_ID = 0x46C6E36F

@@ -92,7 +92,7 @@ class TypePhoneCall(_O):
 
 
 class PhoneCall(TypePhoneCall):
-    """``phone.phoneCall#ec82e140 phone_call:PhoneCall users:Vector<User> = phone.PhoneCall``"""
+    """TL ``phone.phoneCall#ec82e140`` of type ``phone.PhoneCall``; fields: ``_TL``."""
 
     __slots__ = ("phone_call", "users")
     CONSTRUCTOR_ID = 0xEC82E140
@@ -117,7 +117,7 @@ class PhoneCall(TypePhoneCall):
 
 
 class GroupCall(TypeGroupCall):
-    """``phone.groupCall#9e727aad call:GroupCall participants:Vector<GroupCallParticipant> participants_next_offset:string chats:Vector<Chat> users:Vector<User> = phone.GroupCall``"""
+    """TL ``phone.groupCall#9e727aad`` of type ``phone.GroupCall``; fields: ``_TL``."""
 
     __slots__ = ("call", "participants", "participants_next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0x9E727AAD
@@ -151,7 +151,7 @@ class GroupCall(TypeGroupCall):
 
 
 class GroupParticipants(TypeGroupParticipants):
-    """``phone.groupParticipants#f47751b6 count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int = phone.GroupParticipants``"""
+    """TL ``phone.groupParticipants#f47751b6`` of type ``phone.GroupParticipants``; fields: ``_TL``."""
 
     __slots__ = ("count", "participants", "next_offset", "chats", "users", "version")
     CONSTRUCTOR_ID = 0xF47751B6
@@ -187,7 +187,7 @@ class GroupParticipants(TypeGroupParticipants):
 
 
 class JoinAsPeers(TypeJoinAsPeers):
-    """``phone.joinAsPeers#afe5623f peers:Vector<Peer> chats:Vector<Chat> users:Vector<User> = phone.JoinAsPeers``"""
+    """TL ``phone.joinAsPeers#afe5623f`` of type ``phone.JoinAsPeers``; fields: ``_TL``."""
 
     __slots__ = ("peers", "chats", "users")
     CONSTRUCTOR_ID = 0xAFE5623F
@@ -215,7 +215,7 @@ class JoinAsPeers(TypeJoinAsPeers):
 
 
 class ExportedGroupCallInvite(TypeExportedGroupCallInvite):
-    """``phone.exportedGroupCallInvite#204bd158 link:string = phone.ExportedGroupCallInvite``"""
+    """TL ``phone.exportedGroupCallInvite#204bd158`` of type ``phone.ExportedGroupCallInvite``; fields: ``_TL``."""
 
     __slots__ = ("link",)
     CONSTRUCTOR_ID = 0x204BD158
@@ -237,7 +237,7 @@ class ExportedGroupCallInvite(TypeExportedGroupCallInvite):
 
 
 class GroupCallStreamChannels(TypeGroupCallStreamChannels):
-    """``phone.groupCallStreamChannels#d0e482b2 channels:Vector<GroupCallStreamChannel> = phone.GroupCallStreamChannels``"""
+    """TL ``phone.groupCallStreamChannels#d0e482b2`` of type ``phone.GroupCallStreamChannels``; fields: ``_TL``."""
 
     __slots__ = ("channels",)
     CONSTRUCTOR_ID = 0xD0E482B2
@@ -259,7 +259,7 @@ class GroupCallStreamChannels(TypeGroupCallStreamChannels):
 
 
 class GroupCallStreamRtmpUrl(TypeGroupCallStreamRtmpUrl):
-    """``phone.groupCallStreamRtmpUrl#2dbf3432 url:string key:string = phone.GroupCallStreamRtmpUrl``"""
+    """TL ``phone.groupCallStreamRtmpUrl#2dbf3432`` of type ``phone.GroupCallStreamRtmpUrl``; fields: ``_TL``."""
 
     __slots__ = ("url", "key")
     CONSTRUCTOR_ID = 0x2DBF3432
@@ -284,7 +284,7 @@ class GroupCallStreamRtmpUrl(TypeGroupCallStreamRtmpUrl):
 
 
 class GroupCallStars(TypeGroupCallStars):
-    """``phone.groupCallStars#9d1dbd26 total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User> = phone.GroupCallStars``"""
+    """TL ``phone.groupCallStars#9d1dbd26`` of type ``phone.GroupCallStars``; fields: ``_TL``."""
 
     __slots__ = ("total_stars", "top_donors", "chats", "users")
     CONSTRUCTOR_ID = 0x9D1DBD26

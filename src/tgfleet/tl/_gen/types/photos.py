@@ -48,7 +48,7 @@ class TypePhotos(_O):
 
 
 class Photos(TypePhotos):
-    """``photos.photos#8dca6aa5 photos:Vector<Photo> users:Vector<User> = photos.Photos``"""
+    """TL ``photos.photos#8dca6aa5`` of type ``photos.Photos``; fields: ``_TL``."""
 
     __slots__ = ("photos", "users")
     CONSTRUCTOR_ID = 0x8DCA6AA5
@@ -73,7 +73,7 @@ class Photos(TypePhotos):
 
 
 class PhotosSlice(TypePhotos):
-    """``photos.photosSlice#15051f54 count:int photos:Vector<Photo> users:Vector<User> = photos.Photos``"""
+    """TL ``photos.photosSlice#15051f54`` of type ``photos.Photos``; fields: ``_TL``."""
 
     __slots__ = ("count", "photos", "users")
     CONSTRUCTOR_ID = 0x15051F54
@@ -100,7 +100,7 @@ class PhotosSlice(TypePhotos):
 
 
 class Photo(TypePhoto):
-    """``photos.photo#20212ca8 photo:Photo users:Vector<User> = photos.Photo``"""
+    """TL ``photos.photo#20212ca8`` of type ``photos.Photo``; fields: ``_TL``."""
 
     __slots__ = ("photo", "users")
     CONSTRUCTOR_ID = 0x20212CA8

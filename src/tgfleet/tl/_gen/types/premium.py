@@ -62,7 +62,7 @@ class TypeMyBoosts(_O):
 
 
 class BoostsList(TypeBoostsList):
-    """``premium.boostsList#86f8613c flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User> = premium.BoostsList``"""
+    """TL ``premium.boostsList#86f8613c`` of type ``premium.BoostsList``; fields: ``_TL``."""
 
     __slots__ = ("count", "boosts", "next_offset", "users")
     CONSTRUCTOR_ID = 0x86F8613C
@@ -95,7 +95,7 @@ class BoostsList(TypeBoostsList):
 
 
 class MyBoosts(TypeMyBoosts):
-    """``premium.myBoosts#9ae228e2 my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User> = premium.MyBoosts``"""
+    """TL ``premium.myBoosts#9ae228e2`` of type ``premium.MyBoosts``; fields: ``_TL``."""
 
     __slots__ = ("my_boosts", "chats", "users")
     CONSTRUCTOR_ID = 0x9AE228E2
@@ -123,7 +123,7 @@ class MyBoosts(TypeMyBoosts):
 
 
 class BoostsStatus(TypeBoostsStatus):
-    """``premium.boostsStatus#4959427a flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int> = premium.BoostsStatus``"""
+    """TL ``premium.boostsStatus#4959427a`` of type ``premium.BoostsStatus``; fields: ``_TL``."""
 
     __slots__ = ("my_boost", "level", "current_level_boosts", "boosts", "gift_boosts", "next_level_boosts", "premium_audience", "boost_url", "prepaid_giveaways", "my_boost_slots")
     CONSTRUCTOR_ID = 0x4959427A

@@ -45,7 +45,7 @@ class TypeStatus(_O):
 
 
 class EligibleToJoin(TypeEligibilityToJoin):
-    """``smsjobs.eligibleToJoin#dc8b44cf terms_url:string monthly_sent_sms:int = smsjobs.EligibilityToJoin``"""
+    """TL ``smsjobs.eligibleToJoin#dc8b44cf`` of type ``smsjobs.EligibilityToJoin``; fields: ``_TL``."""
 
     __slots__ = ("terms_url", "monthly_sent_sms")
     CONSTRUCTOR_ID = 0xDC8B44CF
@@ -70,7 +70,7 @@ class EligibleToJoin(TypeEligibilityToJoin):
 
 
 class Status(TypeStatus):
-    """``smsjobs.status#2aee9191 flags:# allow_international:flags.0?true recent_sent:int recent_since:int recent_remains:int total_sent:int total_since:int last_gift_slug:flags.1?string terms_url:string = smsjobs.Status``"""
+    """TL ``smsjobs.status#2aee9191`` of type ``smsjobs.Status``; fields: ``_TL``."""
 
     __slots__ = ("allow_international", "recent_sent", "recent_since", "recent_remains", "total_sent", "total_since", "last_gift_slug", "terms_url")
     CONSTRUCTOR_ID = 0x2AEE9191

@@ -82,7 +82,7 @@ class TypeStoryStats(_O):
 
 
 class BroadcastStats(TypeBroadcastStats):
-    """``stats.broadcastStats#396ca5fc period:StatsDateRangeDays followers:StatsAbsValueAndPrev views_per_post:StatsAbsValueAndPrev shares_per_post:StatsAbsValueAndPrev reactions_per_post:StatsAbsValueAndPrev views_per_story:StatsAbsValueAndPrev shares_per_story:StatsAbsValueAndPrev reactions_per_story:StatsAbsValueAndPrev enabled_notifications:StatsPercentValue growth_graph:StatsGraph followers_graph:StatsGraph mute_graph:StatsGraph top_hours_graph:StatsGraph interactions_graph:StatsGraph iv_interactions_graph:StatsGraph views_by_source_graph:StatsGraph new_followers_by_source_graph:StatsGraph languages_graph:StatsGraph reactions_by_emotion_graph:StatsGraph story_interactions_graph:StatsGraph story_reactions_by_emotion_graph:StatsGraph recent_posts_interactions:Vector<PostInteractionCounters> = stats.BroadcastStats``"""
+    """TL ``stats.broadcastStats#396ca5fc`` of type ``stats.BroadcastStats``; fields: ``_TL``."""
 
     __slots__ = ("period", "followers", "views_per_post", "shares_per_post", "reactions_per_post", "views_per_story", "shares_per_story", "reactions_per_story", "enabled_notifications", "growth_graph", "followers_graph", "mute_graph", "top_hours_graph", "interactions_graph", "iv_interactions_graph", "views_by_source_graph", "new_followers_by_source_graph", "languages_graph", "reactions_by_emotion_graph", "story_interactions_graph", "story_reactions_by_emotion_graph", "recent_posts_interactions")
     CONSTRUCTOR_ID = 0x396CA5FC
@@ -167,7 +167,7 @@ class BroadcastStats(TypeBroadcastStats):
 
 
 class MegagroupStats(TypeMegagroupStats):
-    """``stats.megagroupStats#ef7ff916 period:StatsDateRangeDays members:StatsAbsValueAndPrev messages:StatsAbsValueAndPrev viewers:StatsAbsValueAndPrev posters:StatsAbsValueAndPrev growth_graph:StatsGraph members_graph:StatsGraph new_members_by_source_graph:StatsGraph languages_graph:StatsGraph messages_graph:StatsGraph actions_graph:StatsGraph top_hours_graph:StatsGraph weekdays_graph:StatsGraph top_posters:Vector<StatsGroupTopPoster> top_admins:Vector<StatsGroupTopAdmin> top_inviters:Vector<StatsGroupTopInviter> users:Vector<User> = stats.MegagroupStats``"""
+    """TL ``stats.megagroupStats#ef7ff916`` of type ``stats.MegagroupStats``; fields: ``_TL``."""
 
     __slots__ = ("period", "members", "messages", "viewers", "posters", "growth_graph", "members_graph", "new_members_by_source_graph", "languages_graph", "messages_graph", "actions_graph", "top_hours_graph", "weekdays_graph", "top_posters", "top_admins", "top_inviters", "users")
     CONSTRUCTOR_ID = 0xEF7FF916
@@ -237,7 +237,7 @@ class MegagroupStats(TypeMegagroupStats):
 
 
 class MessageStats(TypeMessageStats):
-    """``stats.messageStats#7fe91c14 views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.MessageStats``"""
+    """TL ``stats.messageStats#7fe91c14`` of type ``stats.MessageStats``; fields: ``_TL``."""
 
     __slots__ = ("views_graph", "reactions_by_emotion_graph")
     CONSTRUCTOR_ID = 0x7FE91C14
@@ -262,7 +262,7 @@ class MessageStats(TypeMessageStats):
 
 
 class StoryStats(TypeStoryStats):
-    """``stats.storyStats#50cd067c views_graph:StatsGraph reactions_by_emotion_graph:StatsGraph = stats.StoryStats``"""
+    """TL ``stats.storyStats#50cd067c`` of type ``stats.StoryStats``; fields: ``_TL``."""
 
     __slots__ = ("views_graph", "reactions_by_emotion_graph")
     CONSTRUCTOR_ID = 0x50CD067C
@@ -287,7 +287,7 @@ class StoryStats(TypeStoryStats):
 
 
 class PublicForwards(TypePublicForwards):
-    """``stats.publicForwards#93037e20 flags:# count:int forwards:Vector<PublicForward> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stats.PublicForwards``"""
+    """TL ``stats.publicForwards#93037e20`` of type ``stats.PublicForwards``; fields: ``_TL``."""
 
     __slots__ = ("count", "forwards", "next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0x93037E20
@@ -323,7 +323,7 @@ class PublicForwards(TypePublicForwards):
 
 
 class PollStats(TypePollStats):
-    """``stats.pollStats#2999beed votes_graph:StatsGraph = stats.PollStats``"""
+    """TL ``stats.pollStats#2999beed`` of type ``stats.PollStats``; fields: ``_TL``."""
 
     __slots__ = ("votes_graph",)
     CONSTRUCTOR_ID = 0x2999BEED

@@ -36,7 +36,7 @@ class TypeSuggestedShortName(_O):
 
 
 class SuggestedShortName(TypeSuggestedShortName):
-    """``stickers.suggestedShortName#85fea03f short_name:string = stickers.SuggestedShortName``"""
+    """TL ``stickers.suggestedShortName#85fea03f`` of type ``stickers.SuggestedShortName``; fields: ``_TL``."""
 
     __slots__ = ("short_name",)
     CONSTRUCTOR_ID = 0x85FEA03F

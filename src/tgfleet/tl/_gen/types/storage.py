@@ -36,7 +36,7 @@ class TypeFileType(_O):
 
 
 class FileUnknown(TypeFileType):
-    """``storage.fileUnknown#aa963b05 = storage.FileType``"""
+    """TL ``storage.fileUnknown#aa963b05`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAA963B05
@@ -56,7 +56,7 @@ class FileUnknown(TypeFileType):
 
 
 class FilePartial(TypeFileType):
-    """``storage.filePartial#40bc6f52 = storage.FileType``"""
+    """TL ``storage.filePartial#40bc6f52`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x40BC6F52
@@ -76,7 +76,7 @@ class FilePartial(TypeFileType):
 
 
 class FileJpeg(TypeFileType):
-    """``storage.fileJpeg#007efe0e = storage.FileType``"""
+    """TL ``storage.fileJpeg#007efe0e`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x007EFE0E
@@ -96,7 +96,7 @@ class FileJpeg(TypeFileType):
 
 
 class FileGif(TypeFileType):
-    """``storage.fileGif#cae1aadf = storage.FileType``"""
+    """TL ``storage.fileGif#cae1aadf`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xCAE1AADF
@@ -116,7 +116,7 @@ class FileGif(TypeFileType):
 
 
 class FilePng(TypeFileType):
-    """``storage.filePng#0a4f63c0 = storage.FileType``"""
+    """TL ``storage.filePng#0a4f63c0`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x0A4F63C0
@@ -136,7 +136,7 @@ class FilePng(TypeFileType):
 
 
 class FilePdf(TypeFileType):
-    """``storage.filePdf#ae1e508d = storage.FileType``"""
+    """TL ``storage.filePdf#ae1e508d`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xAE1E508D
@@ -156,7 +156,7 @@ class FilePdf(TypeFileType):
 
 
 class FileMp3(TypeFileType):
-    """``storage.fileMp3#528a0677 = storage.FileType``"""
+    """TL ``storage.fileMp3#528a0677`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x528A0677
@@ -176,7 +176,7 @@ class FileMp3(TypeFileType):
 
 
 class FileMov(TypeFileType):
-    """``storage.fileMov#4b09ebbc = storage.FileType``"""
+    """TL ``storage.fileMov#4b09ebbc`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x4B09EBBC
@@ -196,7 +196,7 @@ class FileMov(TypeFileType):
 
 
 class FileMp4(TypeFileType):
-    """``storage.fileMp4#b3cea0e4 = storage.FileType``"""
+    """TL ``storage.fileMp4#b3cea0e4`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0xB3CEA0E4
@@ -216,7 +216,7 @@ class FileMp4(TypeFileType):
 
 
 class FileWebp(TypeFileType):
-    """``storage.fileWebp#1081464c = storage.FileType``"""
+    """TL ``storage.fileWebp#1081464c`` of type ``storage.FileType``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x1081464C

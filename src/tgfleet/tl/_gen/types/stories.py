@@ -103,7 +103,7 @@ class TypeStoryViewsList(_O):
 
 
 class AllStoriesNotModified(TypeAllStories):
-    """``stories.allStoriesNotModified#1158fe3e flags:# state:string stealth_mode:StoriesStealthMode = stories.AllStories``"""
+    """TL ``stories.allStoriesNotModified#1158fe3e`` of type ``stories.AllStories``; fields: ``_TL``."""
 
     __slots__ = ("state", "stealth_mode")
     CONSTRUCTOR_ID = 0x1158FE3E
@@ -130,7 +130,7 @@ class AllStoriesNotModified(TypeAllStories):
 
 
 class AllStories(TypeAllStories):
-    """``stories.allStories#6efc5e81 flags:# has_more:flags.0?true count:int state:string peer_stories:Vector<PeerStories> chats:Vector<Chat> users:Vector<User> stealth_mode:StoriesStealthMode = stories.AllStories``"""
+    """TL ``stories.allStories#6efc5e81`` of type ``stories.AllStories``; fields: ``_TL``."""
 
     __slots__ = ("has_more", "count", "state", "peer_stories", "chats", "users", "stealth_mode")
     CONSTRUCTOR_ID = 0x6EFC5E81
@@ -170,7 +170,7 @@ class AllStories(TypeAllStories):
 
 
 class Stories(TypeStories):
-    """``stories.stories#63c3dd0a flags:# count:int stories:Vector<StoryItem> pinned_to_top:flags.0?Vector<int> chats:Vector<Chat> users:Vector<User> = stories.Stories``"""
+    """TL ``stories.stories#63c3dd0a`` of type ``stories.Stories``; fields: ``_TL``."""
 
     __slots__ = ("count", "stories", "pinned_to_top", "chats", "users")
     CONSTRUCTOR_ID = 0x63C3DD0A
@@ -206,7 +206,7 @@ class Stories(TypeStories):
 
 
 class StoryViewsList(TypeStoryViewsList):
-    """``stories.storyViewsList#59d78fc5 flags:# count:int views_count:int forwards_count:int reactions_count:int views:Vector<StoryView> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryViewsList``"""
+    """TL ``stories.storyViewsList#59d78fc5`` of type ``stories.StoryViewsList``; fields: ``_TL``."""
 
     __slots__ = ("count", "views_count", "forwards_count", "reactions_count", "views", "chats", "users", "next_offset")
     CONSTRUCTOR_ID = 0x59D78FC5
@@ -245,7 +245,7 @@ class StoryViewsList(TypeStoryViewsList):
 
 
 class StoryViews(TypeStoryViews):
-    """``stories.storyViews#de9eed1d views:Vector<StoryViews> users:Vector<User> = stories.StoryViews``"""
+    """TL ``stories.storyViews#de9eed1d`` of type ``stories.StoryViews``; fields: ``_TL``."""
 
     __slots__ = ("views", "users")
     CONSTRUCTOR_ID = 0xDE9EED1D
@@ -270,7 +270,7 @@ class StoryViews(TypeStoryViews):
 
 
 class PeerStories(TypePeerStories):
-    """``stories.peerStories#cae68768 stories:PeerStories chats:Vector<Chat> users:Vector<User> = stories.PeerStories``"""
+    """TL ``stories.peerStories#cae68768`` of type ``stories.PeerStories``; fields: ``_TL``."""
 
     __slots__ = ("stories", "chats", "users")
     CONSTRUCTOR_ID = 0xCAE68768
@@ -298,7 +298,7 @@ class PeerStories(TypePeerStories):
 
 
 class StoryReactionsList(TypeStoryReactionsList):
-    """``stories.storyReactionsList#aa5f789c flags:# count:int reactions:Vector<StoryReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string = stories.StoryReactionsList``"""
+    """TL ``stories.storyReactionsList#aa5f789c`` of type ``stories.StoryReactionsList``; fields: ``_TL``."""
 
     __slots__ = ("count", "reactions", "chats", "users", "next_offset")
     CONSTRUCTOR_ID = 0xAA5F789C
@@ -334,7 +334,7 @@ class StoryReactionsList(TypeStoryReactionsList):
 
 
 class FoundStories(TypeFoundStories):
-    """``stories.foundStories#e2de7737 flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User> = stories.FoundStories``"""
+    """TL ``stories.foundStories#e2de7737`` of type ``stories.FoundStories``; fields: ``_TL``."""
 
     __slots__ = ("count", "stories", "next_offset", "chats", "users")
     CONSTRUCTOR_ID = 0xE2DE7737
@@ -370,7 +370,7 @@ class FoundStories(TypeFoundStories):
 
 
 class CanSendStoryCount(TypeCanSendStoryCount):
-    """``stories.canSendStoryCount#c387c04e count_remains:int = stories.CanSendStoryCount``"""
+    """TL ``stories.canSendStoryCount#c387c04e`` of type ``stories.CanSendStoryCount``; fields: ``_TL``."""
 
     __slots__ = ("count_remains",)
     CONSTRUCTOR_ID = 0xC387C04E
@@ -391,7 +391,7 @@ class CanSendStoryCount(TypeCanSendStoryCount):
 
 
 class AlbumsNotModified(TypeAlbums):
-    """``stories.albumsNotModified#564edaeb = stories.Albums``"""
+    """TL ``stories.albumsNotModified#564edaeb`` of type ``stories.Albums``; fields: ``_TL``."""
 
     __slots__ = ()
     CONSTRUCTOR_ID = 0x564EDAEB
@@ -411,7 +411,7 @@ class AlbumsNotModified(TypeAlbums):
 
 
 class Albums(TypeAlbums):
-    """``stories.albums#c3987a3a hash:long albums:Vector<StoryAlbum> = stories.Albums``"""
+    """TL ``stories.albums#c3987a3a`` of type ``stories.Albums``; fields: ``_TL``."""
 
     __slots__ = ("hash", "albums")
     CONSTRUCTOR_ID = 0xC3987A3A

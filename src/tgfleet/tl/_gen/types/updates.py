@@ -66,7 +66,7 @@ class TypeState(_O):
 
 
 class State(TypeState):
-    """``updates.state#a56c2a3e pts:int qts:int date:int seq:int unread_count:int = updates.State``"""
+    """TL ``updates.state#a56c2a3e`` of type ``updates.State``; fields: ``_TL``."""
 
     __slots__ = ("pts", "qts", "date", "seq", "unread_count")
     CONSTRUCTOR_ID = 0xA56C2A3E
@@ -91,7 +91,7 @@ class State(TypeState):
 
 
 class DifferenceEmpty(TypeDifference):
-    """``updates.differenceEmpty#5d75a138 date:int seq:int = updates.Difference``"""
+    """TL ``updates.differenceEmpty#5d75a138`` of type ``updates.Difference``; fields: ``_TL``."""
 
     __slots__ = ("date", "seq")
     CONSTRUCTOR_ID = 0x5D75A138
@@ -113,7 +113,7 @@ class DifferenceEmpty(TypeDifference):
 
 
 class Difference(TypeDifference):
-    """``updates.difference#00f49ca0 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State = updates.Difference``"""
+    """TL ``updates.difference#00f49ca0`` of type ``updates.Difference``; fields: ``_TL``."""
 
     __slots__ = ("new_messages", "new_encrypted_messages", "other_updates", "chats", "users", "state")
     CONSTRUCTOR_ID = 0x00F49CA0
@@ -150,7 +150,7 @@ class Difference(TypeDifference):
 
 
 class DifferenceSlice(TypeDifference):
-    """``updates.differenceSlice#a8fb1981 new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State = updates.Difference``"""
+    """TL ``updates.differenceSlice#a8fb1981`` of type ``updates.Difference``; fields: ``_TL``."""
 
     __slots__ = ("new_messages", "new_encrypted_messages", "other_updates", "chats", "users", "intermediate_state")
     CONSTRUCTOR_ID = 0xA8FB1981
@@ -187,7 +187,7 @@ class DifferenceSlice(TypeDifference):
 
 
 class DifferenceTooLong(TypeDifference):
-    """``updates.differenceTooLong#4afe8f6d pts:int = updates.Difference``"""
+    """TL ``updates.differenceTooLong#4afe8f6d`` of type ``updates.Difference``; fields: ``_TL``."""
 
     __slots__ = ("pts",)
     CONSTRUCTOR_ID = 0x4AFE8F6D
@@ -208,7 +208,7 @@ class DifferenceTooLong(TypeDifference):
 
 
 class ChannelDifferenceEmpty(TypeChannelDifference):
-    """``updates.channelDifferenceEmpty#3e11affb flags:# final:flags.0?true pts:int timeout:flags.1?int = updates.ChannelDifference``"""
+    """TL ``updates.channelDifferenceEmpty#3e11affb`` of type ``updates.ChannelDifference``; fields: ``_TL``."""
 
     __slots__ = ("final", "pts", "timeout")
     CONSTRUCTOR_ID = 0x3E11AFFB
@@ -237,7 +237,7 @@ class ChannelDifferenceEmpty(TypeChannelDifference):
 
 
 class ChannelDifferenceTooLong(TypeChannelDifference):
-    """``updates.channelDifferenceTooLong#a4bcc6fe flags:# final:flags.0?true timeout:flags.1?int dialog:Dialog messages:Vector<Message> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference``"""
+    """TL ``updates.channelDifferenceTooLong#a4bcc6fe`` of type ``updates.ChannelDifference``; fields: ``_TL``."""
 
     __slots__ = ("final", "timeout", "dialog", "messages", "chats", "users")
     CONSTRUCTOR_ID = 0xA4BCC6FE
@@ -277,7 +277,7 @@ class ChannelDifferenceTooLong(TypeChannelDifference):
 
 
 class ChannelDifference(TypeChannelDifference):
-    """``updates.channelDifference#2064674e flags:# final:flags.0?true pts:int timeout:flags.1?int new_messages:Vector<Message> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> = updates.ChannelDifference``"""
+    """TL ``updates.channelDifference#2064674e`` of type ``updates.ChannelDifference``; fields: ``_TL``."""
 
     __slots__ = ("final", "pts", "timeout", "new_messages", "other_updates", "chats", "users")
     CONSTRUCTOR_ID = 0x2064674E

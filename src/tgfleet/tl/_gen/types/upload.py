@@ -56,7 +56,7 @@ class TypeWebFile(_O):
 
 
 class File(TypeFile):
-    """``upload.file#096a18d5 type:storage.FileType mtime:int bytes:bytes = upload.File``"""
+    """TL ``upload.file#096a18d5`` of type ``upload.File``; fields: ``_TL``."""
 
     __slots__ = ("type", "mtime", "bytes")
     CONSTRUCTOR_ID = 0x096A18D5
@@ -84,7 +84,7 @@ class File(TypeFile):
 
 
 class FileCdnRedirect(TypeFile):
-    """``upload.fileCdnRedirect#f18cda44 dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash> = upload.File``"""
+    """TL ``upload.fileCdnRedirect#f18cda44`` of type ``upload.File``; fields: ``_TL``."""
 
     __slots__ = ("dc_id", "file_token", "encryption_key", "encryption_iv", "file_hashes")
     CONSTRUCTOR_ID = 0xF18CDA44
@@ -117,7 +117,7 @@ class FileCdnRedirect(TypeFile):
 
 
 class WebFile(TypeWebFile):
-    """``upload.webFile#21e753bc size:int mime_type:string file_type:storage.FileType mtime:int bytes:bytes = upload.WebFile``"""
+    """TL ``upload.webFile#21e753bc`` of type ``upload.WebFile``; fields: ``_TL``."""
 
     __slots__ = ("size", "mime_type", "file_type", "mtime", "bytes")
     CONSTRUCTOR_ID = 0x21E753BC
@@ -150,7 +150,7 @@ class WebFile(TypeWebFile):
 
 
 class CdnFileReuploadNeeded(TypeCdnFile):
-    """``upload.cdnFileReuploadNeeded#eea8e46e request_token:bytes = upload.CdnFile``"""
+    """TL ``upload.cdnFileReuploadNeeded#eea8e46e`` of type ``upload.CdnFile``; fields: ``_TL``."""
 
     __slots__ = ("request_token",)
     CONSTRUCTOR_ID = 0xEEA8E46E
@@ -172,7 +172,7 @@ class CdnFileReuploadNeeded(TypeCdnFile):
 
 
 class CdnFile(TypeCdnFile):
-    """``upload.cdnFile#a99fca4f bytes:bytes = upload.CdnFile``"""
+    """TL ``upload.cdnFile#a99fca4f`` of type ``upload.CdnFile``; fields: ``_TL``."""
 
     __slots__ = ("bytes",)
     CONSTRUCTOR_ID = 0xA99FCA4F

@@ -56,7 +56,7 @@ class TypeUsers(_O):
 
 
 class UserFull(TypeUserFull):
-    """``users.userFull#3b6d152e full_user:UserFull chats:Vector<Chat> users:Vector<User> = users.UserFull``"""
+    """TL ``users.userFull#3b6d152e`` of type ``users.UserFull``; fields: ``_TL``."""
 
     __slots__ = ("full_user", "chats", "users")
     CONSTRUCTOR_ID = 0x3B6D152E
@@ -84,7 +84,7 @@ class UserFull(TypeUserFull):
 
 
 class Users(TypeUsers):
-    """``users.users#62d706b8 users:Vector<User> = users.Users``"""
+    """TL ``users.users#62d706b8`` of type ``users.Users``; fields: ``_TL``."""
 
     __slots__ = ("users",)
     CONSTRUCTOR_ID = 0x62D706B8
@@ -106,7 +106,7 @@ class Users(TypeUsers):
 
 
 class UsersSlice(TypeUsers):
-    """``users.usersSlice#315a4974 count:int users:Vector<User> = users.Users``"""
+    """TL ``users.usersSlice#315a4974`` of type ``users.Users``; fields: ``_TL``."""
 
     __slots__ = ("count", "users")
     CONSTRUCTOR_ID = 0x315A4974
@@ -130,7 +130,7 @@ class UsersSlice(TypeUsers):
 
 
 class SavedMusicNotModified(TypeSavedMusic):
-    """``users.savedMusicNotModified#e3878aa4 count:int = users.SavedMusic``"""
+    """TL ``users.savedMusicNotModified#e3878aa4`` of type ``users.SavedMusic``; fields: ``_TL``."""
 
     __slots__ = ("count",)
     CONSTRUCTOR_ID = 0xE3878AA4
@@ -151,7 +151,7 @@ class SavedMusicNotModified(TypeSavedMusic):
 
 
 class SavedMusic(TypeSavedMusic):
-    """``users.savedMusic#34a2f297 count:int documents:Vector<Document> = users.SavedMusic``"""
+    """TL ``users.savedMusic#34a2f297`` of type ``users.SavedMusic``; fields: ``_TL``."""
 
     __slots__ = ("count", "documents")
     CONSTRUCTOR_ID = 0x34A2F297
