@@ -39,6 +39,14 @@ class MsgIdGenerator:
         """Adopt the server's clock (from a server msg_id or server_time); keeps ids increasing."""
         self.offset = server_time - now
 
+    def restart(self) -> None:
+        """Let the next id follow the (corrected) clock even if it is lower than the last one.
+
+        Only for after bad_msg_notification 16/17, where the server told us our ids were off; otherwise
+        ids must keep increasing within a session.
+        """
+        self.last = 0
+
 
 def msg_id_time(msg_id: int) -> float:
     """The unix time a msg_id encodes."""

@@ -52,7 +52,7 @@ def on_bad_msg(session: ClientSession, item: Item, obj: Any, now: float, events:
         session._salts.override(obj.new_server_salt)
     if code in CLOCK:
         session._ids.sync(msg_id_time(item.msg_id), now)
-        session._ids.last = 0  # ids restart from the corrected clock (else 17 would repeat forever)
+        session._ids.restart()  # ids follow the corrected clock (else 17 would repeat forever)
     if code in NEW_SESSION:
         old = session.session_id
         session.new_session()
