@@ -158,14 +158,25 @@ class Pair:
     ``skew`` is added to the client's clock (client clock = server clock + skew).
     """
 
-    def __init__(self, seed: int = 1, *, salt: int | None = None, window: int = 512) -> None:
+    def __init__(
+        self,
+        seed: int = 1,
+        *,
+        salt: int | None = None,
+        window: int = 512,
+        key: bytes | None = None,
+        key_salt: int | None = None,
+        now: float = NOW,
+        time_offset: float = 0.0,
+    ) -> None:
+        """``key`` / ``key_salt``: an auth key and the first salt a handshake produced (default: random)."""
         self.random = seeded(seed)
-        self.key = self.random(256)
-        self.now = NOW
+        self.key = self.random(256) if key is None else key
+        self.now = now
         self.skew = 0.0
-        self.salts = ServerSalts(random=self.random)
+        self.salts = ServerSalts(random=self.random, first=key_salt, now=now)
         first = self.salts.current(self.now) if salt is None else salt
-        self.client = ClientSession(self.key, salt=first, random=self.random)
+        self.client = ClientSession(self.key, salt=first, random=self.random, time_offset=time_offset)
         self.window = window
         self.ids = MsgIdGenerator(SERVER)  # one per server: a re-created session never repeats an id
         self.servers: dict[int, ServerSession] = {}
