@@ -1,0 +1,54 @@
+"""Session storage: what a client keeps between runs, for one account per storage.
+
+Owns the home DC, test mode, api_id, the signed-in user, auth keys (with server salt and time offset) per DC,
+the DC list from help.getConfig, peers with access hashes and a username cache, and the update state
+(common pts/qts/date/seq and per-channel pts). May import only ``tgfleet.errors`` and ``cryptography``.
+
+- ``Storage``: the interface (synchronous; every write is a committed transaction; ``transaction()`` groups).
+- ``MemoryStorage``: in process memory.
+- ``SQLiteStorage``: one SQLite file (WAL), a session lock (one active session per client, POSIX flock on
+  ``<file>.lock``), optional AES-256-GCM encryption of the secrets, schema migrations.
+- Records: ``PeerRecord`` / ``PeerType``, ``DcOption``, ``UpdateState``.
+- Errors: ``StorageError`` and its kinds (``SessionLockedError``, ``StorageKeyError``, ``StorageCorruptError``,
+  ``StorageSchemaError``, ``StorageValueError``, ``StorageClosedError``).
+"""
+
+from __future__ import annotations
+
+from tgfleet.storage.base import USERNAME_TTL, Storage
+from tgfleet.storage.errors import (
+    LockHolder,
+    SessionLockedError,
+    StorageClosedError,
+    StorageCorruptError,
+    StorageError,
+    StorageKeyError,
+    StorageSchemaError,
+    StorageValueError,
+)
+from tgfleet.storage.lock import SessionLock, read_lock_holder
+from tgfleet.storage.memory import MemoryStorage
+from tgfleet.storage.records import AUTH_KEY_SIZE, DcOption, PeerRecord, PeerType, UpdateState
+from tgfleet.storage.sqlite import SQLiteStorage
+
+__all__ = [
+    "AUTH_KEY_SIZE",
+    "USERNAME_TTL",
+    "DcOption",
+    "LockHolder",
+    "MemoryStorage",
+    "PeerRecord",
+    "PeerType",
+    "SQLiteStorage",
+    "SessionLock",
+    "SessionLockedError",
+    "Storage",
+    "StorageClosedError",
+    "StorageCorruptError",
+    "StorageError",
+    "StorageKeyError",
+    "StorageSchemaError",
+    "StorageValueError",
+    "UpdateState",
+    "read_lock_holder",
+]
