@@ -1,7 +1,25 @@
 """tgfleet: run Telegram user accounts from Python.
 
-Public surface: ``tgfleet.Client`` (arrives with the client layer), ``tgfleet.errors``,
-``tgfleet.sandbox.Sandbox``. Everything else is internal and may change.
+Public surface: ``tgfleet.Client``, ``tgfleet.ConnectionState``, ``tgfleet.errors``,
+``tgfleet.sandbox.Sandbox``. Everything else is internal and may change. Names load on first use, so
+``import tgfleet`` stays cheap.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0.dev0"
+
+if TYPE_CHECKING:
+    from tgfleet.client import Client, ConnectionState, FloodWaitEvent, RateLimits, RetryPolicy, StateChange
+
+__all__ = ["Client", "ConnectionState", "FloodWaitEvent", "RateLimits", "RetryPolicy", "StateChange"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        import tgfleet.client
+
+        return getattr(tgfleet.client, name)
+    raise AttributeError(f"module 'tgfleet' has no attribute {name!r}")

@@ -95,8 +95,9 @@ def emit_module(
     kind = "functions" if ".functions" in name else "types"
     ns = name[len(PKG) + 1 :]
     out = [HEADER.format(source=source), f'"""TL {kind} of ``{ns}``."""', "", _IMPORTS]
-    if m.annotation_modules or m.result_bases:
+    if m.annotation_modules or m.result_bases or children:
         out.append("if TYPE_CHECKING:")
+        out += [f"    from {name} import {child} as {child}" for child in children]
         for mod in sorted(m.annotation_modules):
             parent, _, leaf = mod.rpartition(".")
             out.append(f"    from {parent} import {leaf} as {alias(mod)}")

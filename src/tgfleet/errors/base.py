@@ -99,3 +99,37 @@ class BadMessageError(TgfleetError):
     def __init__(self, code: int, description: str) -> None:
         self.code = code
         super().__init__(f"bad_msg_notification {code}: {description}")
+
+
+class NetworkError(TgfleetError):
+    """The connection to a data center could not be opened or was lost (the OS error is ``__cause__``).
+
+    The client retries on its own with backoff; this reaches callers only when the retry policy gives up
+    (then the client is FAILED) or for a one-off connection made outside the client.
+    """
+
+
+class ProxyError(NetworkError):
+    """The configured proxy refused or could not be reached. Check the proxy settings; retrying the same
+    proxy is unlikely to help, so the client fails instead of looping."""
+
+
+class RequestTimeout(TgfleetError, TimeoutError):
+    """A call did not complete within its timeout. The server may or may not have executed it; calls with a
+    ``random_id`` (messages.sendMessage) can be repeated safely, the server de-duplicates them."""
+
+
+class ConnectionFailed(TgfleetError):
+    """The client gave up: it is FAILED and will not reconnect. ``reason`` is what made it give up (a revoked
+    key, a deactivated account, a duplicated key, the retry limit, an unreachable proxy). What to do: for a
+    revoked/unregistered key, log in again; otherwise fix the cause and create a new client."""
+
+    def __init__(self, reason: BaseException) -> None:
+        self.reason = reason
+        super().__init__(f"connection failed for good: {reason}")
+
+
+class PeerNotFound(TgfleetError, LookupError):
+    """A chat id, username or phone number the client cannot turn into a peer. The message says what was
+    tried. What to do: check the id/username; for an id, the account must have seen the peer first (a
+    message from it, a dialog, or a username lookup), because Telegram needs its access hash."""

@@ -30,7 +30,13 @@ class RPCError(TgfleetError):
     MESSAGE: ClassVar[str] = "The server refused the request."
 
     def __init__(
-        self, value: int | None = None, *, ID: str | None = None, code: int | None = None, request: Any = None
+        self,
+        value: int | None = None,
+        *,
+        ID: str | None = None,
+        code: int | None = None,
+        request: Any = None,
+        detail: str | None = None,
     ) -> None:
         self.value = value
         self.code = self.CODE if code is None else code
@@ -38,7 +44,8 @@ class RPCError(TgfleetError):
         self.request = request
         text = self.MESSAGE if value is None else _PLACEHOLDER.sub(str(value), self.MESSAGE)
         caused = f" (caused by {type(request).__name__})" if request is not None else ""
-        super().__init__(f"[{self.code} {self.ID}] {text}{caused}")
+        more = f": {detail}" if detail else ""
+        super().__init__(f"[{self.code} {self.ID}] {text}{more}{caused}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.value, self.ID, self.code))

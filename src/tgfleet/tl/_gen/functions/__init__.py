@@ -26,6 +26,31 @@ from tgfleet.tl.core.writer import write_vector_object as _wvo
 from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
+    from tgfleet.tl._gen.functions import account as account
+    from tgfleet.tl._gen.functions import aicompose as aicompose
+    from tgfleet.tl._gen.functions import auth as auth
+    from tgfleet.tl._gen.functions import bots as bots
+    from tgfleet.tl._gen.functions import channels as channels
+    from tgfleet.tl._gen.functions import chatlists as chatlists
+    from tgfleet.tl._gen.functions import communities as communities
+    from tgfleet.tl._gen.functions import contacts as contacts
+    from tgfleet.tl._gen.functions import ephemeral as ephemeral
+    from tgfleet.tl._gen.functions import folders as folders
+    from tgfleet.tl._gen.functions import fragment as fragment
+    from tgfleet.tl._gen.functions import help as help
+    from tgfleet.tl._gen.functions import langpack as langpack
+    from tgfleet.tl._gen.functions import messages as messages
+    from tgfleet.tl._gen.functions import payments as payments
+    from tgfleet.tl._gen.functions import phone as phone
+    from tgfleet.tl._gen.functions import photos as photos
+    from tgfleet.tl._gen.functions import premium as premium
+    from tgfleet.tl._gen.functions import smsjobs as smsjobs
+    from tgfleet.tl._gen.functions import stats as stats
+    from tgfleet.tl._gen.functions import stickers as stickers
+    from tgfleet.tl._gen.functions import stories as stories
+    from tgfleet.tl._gen.functions import updates as updates
+    from tgfleet.tl._gen.functions import upload as upload
+    from tgfleet.tl._gen.functions import users as users
     from tgfleet.tl._gen import types as _types
 
 _new = object.__new__

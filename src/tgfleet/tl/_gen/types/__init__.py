@@ -26,6 +26,30 @@ from tgfleet.tl.core.writer import write_vector_object as _wvo
 from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
+    from tgfleet.tl._gen.types import account as account
+    from tgfleet.tl._gen.types import aicompose as aicompose
+    from tgfleet.tl._gen.types import auth as auth
+    from tgfleet.tl._gen.types import bots as bots
+    from tgfleet.tl._gen.types import channels as channels
+    from tgfleet.tl._gen.types import chatlists as chatlists
+    from tgfleet.tl._gen.types import communities as communities
+    from tgfleet.tl._gen.types import contacts as contacts
+    from tgfleet.tl._gen.types import ephemeral as ephemeral
+    from tgfleet.tl._gen.types import fragment as fragment
+    from tgfleet.tl._gen.types import help as help
+    from tgfleet.tl._gen.types import messages as messages
+    from tgfleet.tl._gen.types import payments as payments
+    from tgfleet.tl._gen.types import phone as phone
+    from tgfleet.tl._gen.types import photos as photos
+    from tgfleet.tl._gen.types import premium as premium
+    from tgfleet.tl._gen.types import smsjobs as smsjobs
+    from tgfleet.tl._gen.types import stats as stats
+    from tgfleet.tl._gen.types import stickers as stickers
+    from tgfleet.tl._gen.types import storage as storage
+    from tgfleet.tl._gen.types import stories as stories
+    from tgfleet.tl._gen.types import updates as updates
+    from tgfleet.tl._gen.types import upload as upload
+    from tgfleet.tl._gen.types import users as users
     from tgfleet.tl._gen.types import auth as _types_auth
     from tgfleet.tl._gen.types import messages as _types_messages
 

@@ -1,0 +1,14 @@
+"""``tgfleet.Client``: the core plus one mixin per topic."""
+
+from __future__ import annotations
+
+from tgfleet.client.methods.auth import AuthMethods
+from tgfleet.client.methods.messages import MessageMethods
+
+
+class Client(AuthMethods, MessageMethods):
+    """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
+
+    See :class:`tgfleet.client.core.ClientCore` for the constructor's options, and the mixins for the
+    methods. ``async with Client(...) as app:`` connects, and disconnects and saves on exit.
+    """

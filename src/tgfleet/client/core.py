@@ -1,0 +1,226 @@
+"""The core of ``tgfleet.Client``: lifecycle, connection state and ``invoke`` (Pyrogram-compatible names).
+
+The API methods (send_code, sign_in, send_message, ...) are mixins over :class:`ClientCore` in
+``methods/``; this module owns what they all stand on: the session storage, the senders (one per DC), and
+the call path with flood-wait handling, rate limits, DC migration and the permanent errors that end in
+FAILED (see ``invoke.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from tgfleet import __version__
+from tgfleet.client.dcs import DcPool
+from tgfleet.client.invoke import FloodWaitEvent, Invoker
+from tgfleet.client.peers import peer_records
+from tgfleet.client.ratelimit import RateLimits
+from tgfleet.net import Network
+from tgfleet.net.retry import RetryPolicy
+from tgfleet.net.sender import SenderConfig
+from tgfleet.net.state import ConnectionState, StateChange, StateFeed
+from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
+from tgfleet.tl import TLFunction
+
+log = logging.getLogger("tgfleet.client")
+R = TypeVar("R")
+_C = TypeVar("_C", bound="ClientCore")
+
+
+class ClientCore:
+    """A Telegram user (or bot) account (the API methods come from the mixins of ``tgfleet.Client``).
+
+    ``name`` names the session file (``<workdir>/<name>.session``) unless ``in_memory`` or a
+    ``session_string`` is given. ``network`` says where Telegram is (default: production; a sandbox's
+    ``tg.network`` for local tests). ``timeout`` bounds every call (seconds, per-call override);
+    FLOOD_WAITs up to ``sleep_threshold`` seconds are slept and retried, longer ones raise ``FloodWait``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        api_id: int | None = None,
+        api_hash: str | None = None,
+        phone_number: str | None = None,
+        session_string: str | None = None,
+        *,
+        in_memory: bool = False,
+        workdir: str | os.PathLike[str] = ".",
+        network: Network | None = None,
+        proxy: str | None = None,
+        sleep_threshold: float = 10.0,
+        timeout: float = 60.0,
+        transport: str = "abridged",
+        obfuscated: bool = False,
+        rate_limits: RateLimits | None = None,
+        retry: RetryPolicy | None = None,
+        ping_interval: float = 60.0,
+        storage_key: bytes | str | None = None,
+        device_model: str | None = None,
+        system_version: str | None = None,
+        app_version: str = f"tgfleet {__version__}",
+        lang_code: str = "en",
+        system_lang_code: str = "en",
+        on_flood_wait: Callable[[FloodWaitEvent], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.name = name
+        self.api_id = api_id
+        self.api_hash = api_hash
+        self.phone_number = phone_number
+        self.session_string = session_string
+        self.in_memory = in_memory or session_string is not None
+        self.workdir = Path(workdir)
+        self.network = network or Network.production()
+        self.sleep_threshold = sleep_threshold
+        self.timeout = timeout
+        self.device_model = device_model or f"{platform.python_implementation()} {platform.python_version()}"
+        self.system_version = system_version or f"{platform.system()} {platform.release()}".strip()
+        self.app_version = app_version
+        self.lang_code = lang_code
+        self.system_lang_code = system_lang_code
+        self.storage_key = storage_key
+        self.clock = clock
+        self.sender_config = SenderConfig(
+            transport=transport, obfuscated=obfuscated, proxy=proxy, ping_interval=ping_interval,
+            retry=retry or RetryPolicy(),
+        )  # fmt: skip
+        self._states = StateFeed(self.network.default_dc, clock)
+        self.storage: Storage | None = None
+        self._dcs: DcPool | None = None
+        self._invoker = Invoker(self, rate_limits if rate_limits is not None else RateLimits(), on_flood_wait)
+
+    # -- state ---------------------------------------------------------------------------------------------
+    @property
+    def state(self) -> ConnectionState:
+        """CONNECTING, CONNECTED, DISCONNECTED or FAILED (terminal)."""
+        return self._states.state
+
+    @property
+    def last_state_change(self) -> StateChange:
+        return self._states.current
+
+    @property
+    def is_connected(self) -> bool:
+        return self._states.state is ConnectionState.CONNECTED
+
+    def on_state_change(self, listener: Callable[[StateChange], None]) -> Callable[[], None]:
+        """Call ``listener(change)`` on every state change; returns a function that removes it."""
+        return self._states.add_listener(listener)
+
+    def state_changes(self) -> AsyncIterator[StateChange]:
+        """``async for change in client.state_changes()``: every change from now on (ends after FAILED)."""
+        return self._states.changes()
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+    async def connect(self) -> bool:
+        """Open the session and connect to the home DC. Returns True if the session is logged in."""
+        if self._dcs is not None:
+            raise ConnectionError("the client is already connected; call disconnect() first")
+        storage = self._open_storage()
+        try:
+            self._dcs = DcPool(self, storage, self._states)
+            await self._dcs.start_home(timeout=self.timeout)
+        except BaseException:
+            await self._close(storage)
+            raise
+        return storage.get_user_id() is not None
+
+    async def disconnect(self) -> None:
+        """Disconnect every DC, save the session and release its lock. Safe to call twice."""
+        if self.storage is not None:
+            await self._close(self.storage)
+
+    async def _close(self, storage: Storage) -> None:
+        dcs, self._dcs = self._dcs, None
+        try:
+            if dcs is not None:
+                await dcs.close()
+        finally:
+            if storage.is_open:
+                storage.save()
+                storage.close()
+            self.storage = None
+
+    async def __aenter__(self: _C) -> _C:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.disconnect()
+
+    def _open_storage(self) -> Storage:
+        storage: Storage
+        if self.in_memory:
+            storage = MemoryStorage(clock=self.clock)
+        else:
+            path = self.workdir / f"{self.name}.session"
+            storage = SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
+        storage.open()
+        if self.session_string is not None:
+            from tgfleet.client.session_strings import load_session_string
+
+            load_session_string(storage, self.session_string, api_id=self.api_id, network=self.network)
+        self._check_api_id(storage)
+        self.storage = storage
+        return storage
+
+    def _check_api_id(self, storage: Storage) -> None:
+        stored = storage.get_api_id()
+        if self.api_id is None:
+            self.api_id = stored
+        elif stored is None:
+            storage.set_api_id(self.api_id)
+
+    # -- calls ---------------------------------------------------------------------------------------------
+    async def invoke(
+        self,
+        query: TLFunction[R],
+        *,
+        timeout: float | None = None,
+        sleep_threshold: float | None = None,
+        dc_id: int | None = None,
+    ) -> R:
+        """Call any API method (a ``tgfleet.tl.functions`` object) and return its result.
+
+        Raises the method's typed RPC error, ``FloodWait`` for waits above ``sleep_threshold``,
+        ``RequestTimeout`` when ``timeout`` (default: the client's) passes, ``ConnectionFailed`` once
+        the client is FAILED.
+        """
+        if self._dcs is None:
+            raise ConnectionError("the client is not connected; call connect() first")
+        result: R = await self._invoker.invoke(
+            query,
+            timeout=self.timeout if timeout is None else timeout,
+            sleep_threshold=self.sleep_threshold if sleep_threshold is None else sleep_threshold,
+            dc_id=dc_id,
+        )
+        return result
+
+    @property
+    def dcs(self) -> DcPool:
+        if self._dcs is None:
+            raise ConnectionError("the client is not connected; call connect() first")
+        return self._dcs
+
+    def _remember_peers(self, result: Any) -> None:
+        """Cache the users and chats of a response (with their access hashes)."""
+        records = peer_records(result)
+        if records and self.storage is not None and self.storage.is_open:
+            self.storage.put_peers(records)
+
+    def _updates_hook(self, event: Any) -> None:
+        """Session events other than call results (updates, new sessions); the updates layer overrides it."""
+        log.debug("session event %r", event)
+
+    def __repr__(self) -> str:
+        return f"<Client {self.name!r} {self.state.name}>"

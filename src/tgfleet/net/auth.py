@@ -1,0 +1,38 @@
+"""Create an auth key over a fresh connection: the sans-IO client handshake driven over the network
+(https://core.telegram.org/mtproto/auth_key)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from tgfleet.mtproto.handshake import ClientHandshake, HandshakeResult
+from tgfleet.net.connection import Connection
+from tgfleet.net.network import Network
+
+
+async def exchange_key(
+    conn: Connection,
+    network: Network,
+    dc_id: int,
+    *,
+    media: bool = False,
+    temp_expires_in: int | None = None,
+    clock: Callable[[], float],
+    random: Callable[[int], bytes] = os.urandom,
+) -> HandshakeResult:
+    """Run the key exchange on ``conn`` (the caller bounds it with a timeout). Raises HandshakeError,
+    TransportCodeError (e.g. -404 / -444 from the server) or NetworkError."""
+    handshake = ClientHandshake(
+        dc_id,
+        list(network.public_keys),
+        test_mode=network.test_mode,
+        media=media,
+        temp_expires_in=temp_expires_in,
+        random=random,
+    )
+    out: bytes | HandshakeResult = handshake.start(clock())
+    while isinstance(out, bytes):
+        await conn.send(out)
+        out = handshake.receive(await conn.recv(), clock())
+    return out
