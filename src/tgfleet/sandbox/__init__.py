@@ -1,8 +1,32 @@
 """tgfleet.sandbox: a local multi-DC Telegram on loopback that real clients can log into.
 
 An asyncio MTProto server that drives the sans-IO core in the server role (``server``, ``connection``,
-``dispatch``, ``faults``, ``limits``) over an in-memory world of accounts, codes, 2FA passwords,
-authorizations, chats and messages (``world``, ``services/``). The seam between the two halves is
-``contract.py``. May import ``tgfleet.net`` (network description), ``mtproto``, ``crypto``, ``tl``,
-``storage`` and ``errors``; never ``client`` or ``fleet``. Nothing in the library imports the sandbox.
+``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``, ``faults``, ``controls``, ``limits``) over
+an in-memory world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``,
+``services/``). The seam between the two halves is ``contract.py``. May import ``tgfleet.net`` (network
+description), ``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``.
+Nothing in the library imports the sandbox.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.limits import Limits, Rate
+    from tgfleet.sandbox.server import Sandbox
+
+__all__ = ["Limits", "Rate", "Sandbox"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Sandbox``, ``Limits`` and ``Rate``, imported on first use (the package itself stays cheap)."""
+    if name == "Sandbox":
+        from tgfleet.sandbox.server import Sandbox
+
+        return Sandbox
+    if name in ("Limits", "Rate"):
+        from tgfleet.sandbox import limits
+
+        return getattr(limits, name)
+    raise AttributeError(f"module 'tgfleet.sandbox' has no attribute {name!r}")

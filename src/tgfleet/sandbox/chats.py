@@ -1,0 +1,114 @@
+"""Private chats: sending a message into both mailboxes, ``random_id`` de-duplication, online delivery.
+
+When A sends to B (https://core.telegram.org/api/updates): A's copy and B's copy each take the next id and
+pts of their own box; B's online sessions get ``updateShortMessage`` (or ``updates`` with
+``updateNewMessage`` and the sender's ``user`` when B never had a chat with A, so B learns A's access
+hash); A's other sessions get the outgoing copy the same way; A's calling session gets
+``updateShortSentMessage`` as the result. A message to oneself (Saved Messages) exists once.
+A repeated ``random_id`` of the same sender returns the original message and creates nothing
+(clients re-send after reconnects); the same ``random_id`` reused for a different message is
+RANDOM_ID_DUPLICATE.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from tgfleet import errors
+from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.views import message_tl, users_tl
+from tgfleet.tl._gen import types
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.control import WorldControl
+
+log = logging.getLogger("tgfleet.sandbox")
+
+MAX_MESSAGE_LENGTH = 4096
+"""Telegram's limit for a text message, in UTF-16 code units."""
+
+
+def check_text(text: str) -> None:
+    """MESSAGE_EMPTY for nothing but whitespace, MESSAGE_TOO_LONG above 4096 UTF-16 code units."""
+    if not text.strip():
+        raise errors.MessageEmpty()
+    if len(text.encode("utf-16-le")) // 2 > MAX_MESSAGE_LENGTH:
+        raise errors.MessageTooLong()
+
+
+def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now: float) -> types.TypeUpdates:
+    """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users."""
+    if full or message.peer_id == message.owner_id:
+        return types.Updates(
+            updates=[types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)],
+            users=users_tl(accounts, (message.peer_id, message.sender_id), message.owner_id, now),
+            chats=[],
+            date=message.date,
+            seq=0,
+        )
+    return types.UpdateShortMessage(
+        out=message.out,
+        id=message.id,
+        user_id=message.peer_id,
+        message=message.text,
+        pts=message.pts,
+        pts_count=1,
+        date=message.date,
+        entities=list(message.entities) or None,
+    )
+
+
+def sent_message(message: SandboxMessage) -> types.UpdateShortSentMessage:
+    """The result of ``messages.sendMessage`` for the sender's calling session."""
+    return types.UpdateShortSentMessage(out=True, id=message.id, pts=message.pts, pts_count=1, date=message.date)
+
+
+def send_private(
+    world: WorldControl,
+    sender: Account,
+    recipient: Account,
+    text: str,
+    *,
+    random_id: int | None = None,
+    entities: tuple[Any, ...] = (),
+    except_auth_key_id: int | None = None,
+) -> SandboxMessage:
+    """Store ``text`` from ``sender`` to ``recipient`` and push it to both sides' online sessions.
+
+    Returns the sender's copy; with a ``random_id`` the sender already used for this very message, the
+    original copy and no new message.
+    """
+    if random_id is not None and (previous := sender.mailbox.by_random_id(random_id)) is not None:
+        if previous.peer_id != recipient.id or previous.text != text:
+            raise errors.RandomIdDuplicate_400()
+        log.debug("sendMessage random_id %d of %d repeated: message %d", random_id, sender.id, previous.id)
+        return previous
+    now = world.clock()
+    date = int(now)
+    first_out = not sender.mailbox.has_chat(recipient.id)
+    first_in = not recipient.mailbox.has_chat(sender.id)
+    out = sender.mailbox.add(
+        owner_id=sender.id,
+        peer_id=recipient.id,
+        out=True,
+        sender_id=sender.id,
+        date=date,
+        text=text,
+        entities=entities,
+        random_id=random_id,
+    )
+    if recipient.id != sender.id:
+        copy = recipient.mailbox.add(
+            owner_id=recipient.id,
+            peer_id=sender.id,
+            out=False,
+            sender_id=sender.id,
+            date=date,
+            text=text,
+            entities=entities,
+        )
+        world.push(recipient.id, updates_for(world.accounts, copy, full=first_in, now=now))
+    world.push(sender.id, updates_for(world.accounts, out, full=first_out, now=now), except_auth_key_id)
+    return out

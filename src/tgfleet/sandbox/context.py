@@ -1,0 +1,59 @@
+"""What every connection of the sandbox shares: the per-DC state and the server-wide pieces.
+
+``Sandbox`` builds one :class:`ServerContext` and one :class:`DcState` per DC; connections read them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tgfleet.crypto.rsa import RsaPrivateKey
+from tgfleet.net import DcAddress
+from tgfleet.sandbox.contract import WorldAPI
+from tgfleet.sandbox.delivery import Subscriptions
+from tgfleet.sandbox.dispatch import Dispatcher
+from tgfleet.sandbox.faults import DcFaults, Faults
+from tgfleet.sandbox.keys import DcKeys
+from tgfleet.sandbox.limits import Limits
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.connection import Connection
+
+
+@dataclass
+class DcState:
+    """One DC: its keys and sessions, its live connections, its faults, its listener address."""
+
+    dc_id: int
+    keys: DcKeys
+    faults: DcFaults
+    connections: set[Connection] = field(default_factory=set)
+    address: DcAddress | None = None
+    server: asyncio.Server | None = None
+
+
+@dataclass
+class ServerContext:
+    """The server-wide pieces a connection needs."""
+
+    rsa_key: RsaPrivateKey
+    limits: Limits
+    faults: Faults
+    world: WorldAPI
+    dispatcher: Dispatcher
+    delivery: Subscriptions
+    clock: Callable[[], float]
+    random: Callable[[int], bytes]
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    """Every task the server started (connection handlers and writers); ``Sandbox.stop`` ends them all."""
+
+    def now(self) -> float:
+        """The server clock: the injected clock plus the skew the faults apply."""
+        return self.clock() + self.faults.skew
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

@@ -1,0 +1,163 @@
+"""What a connection does with one packet: run the key exchange, or open an encrypted message and answer it.
+
+https://core.telegram.org/mtproto/description (``spec/MTPROTO.md`` §4, §14). An unencrypted packet
+(auth_key_id 0) goes to the connection's ``ServerHandshake``; a bad one is answered -404 and the
+connection closed. An encrypted packet needs an auth key known *on this DC* (else -404 and close), is
+decrypted, and goes to its session (created on first sight; sessions outlive connections, and a session
+seen on a new connection re-sends what the client has not acknowledged). Calls are answered one after
+the other: MTProto service calls (destroy_session, destroy_auth_key) here, API calls by the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from tgfleet.crypto.kdf import X_CLIENT, decrypt_message, msg_key_large
+from tgfleet.errors import DecodeError, EncodeError, HandshakeError, SecurityError
+from tgfleet.mtproto.handshake import ServerHandshake, ServerHandshakeResult, TransportReject
+from tgfleet.mtproto.session import Call, Pinged, decrypt_server_side
+from tgfleet.mtproto.transport import Packet
+from tgfleet.sandbox.dispatch import INTERNAL, Reply
+from tgfleet.sandbox.keys import KeyState, SessionState
+from tgfleet.tl import TLObject
+from tgfleet.tl._gen import mtproto as mt
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.connection import Connection
+
+log = logging.getLogger("tgfleet.sandbox")
+
+MAX_PLAIN_PACKETS = 32
+"""Unencrypted packets one connection may send (a key exchange takes 3; retries and a temp key a few more)."""
+QUEUE_FULL = (500, "MT_SEND_QUEUE_TOO_LONG")
+_ZERO_ID = bytes(8)
+
+
+async def handle(conn: Connection, packet: Packet) -> None:
+    payload = packet.payload
+    if len(payload) < 24:
+        conn.fail(-404, f"{len(payload)}-byte packet is no MTProto message")
+    elif payload[:8] == _ZERO_ID:
+        plain(conn, payload)
+    else:
+        await encrypted(conn, payload, packet.quick_ack)
+
+
+def plain(conn: Connection, payload: bytes) -> None:
+    """One step of the key exchange (a finished exchange stores the key on this DC)."""
+    conn.plain_packets += 1
+    if conn.plain_packets > MAX_PLAIN_PACKETS:
+        conn.fail(-429, "too many unencrypted packets")
+        return
+    ctx, dc = conn.ctx, conn.dc
+    if conn.handshake is None:
+        conn.handshake = ServerHandshake(
+            ctx.rsa_key, dc_id=dc.dc_id, random=ctx.random, key_exists=dc.keys.__contains__
+        )
+    now = ctx.now()
+    try:
+        out = conn.handshake.receive(payload, now)
+    except HandshakeError as e:
+        conn.fail(-404, f"bad key exchange: {e}")
+        return
+    if isinstance(out, TransportReject):
+        conn.fail(out.code, out.reason)
+    elif isinstance(out, ServerHandshakeResult):
+        key = dc.keys.add(out.auth_key, out.server_salt, now, out.expires_at)
+        log.debug("dc%d %s: new auth key %#x (%s)", dc.dc_id, conn.peer, key.key_id, out.inner_data)
+        conn.handshake = None
+        conn.send(out.reply)
+    else:
+        conn.send(out)
+
+
+async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
+    dc = conn.dc
+    key_id = int.from_bytes(payload[:8], "little", signed=True)
+    key = dc.keys.get(key_id)
+    if key is None:
+        conn.fail(-404, f"auth key {key_id & 0xFFFFFFFFFFFFFFFF:#018x} is unknown on DC {dc.dc_id}")
+        return
+    if conn.padded:
+        payload = payload[: 24 + (len(payload) - 24) // 16 * 16]
+    try:
+        env = decrypt_server_side(key.auth_key, payload)
+    except SecurityError as e:
+        conn.fail(-404, f"undecryptable message: {e}")
+        return
+    conn.encrypted = True
+    conn.keys_seen.add(key_id)
+    state = dc.keys.session(key, env.session_id)
+    adopt(conn, state)
+    try:
+        events = state.session.receive_envelope(env, conn.ctx.now())
+    except (SecurityError, DecodeError) as e:
+        conn.fail(-404, f"bad message: {e}")
+        return
+    if quick_ack:
+        conn.send_quick_ack(_quick_ack_token(key, payload))
+    for event in events:
+        if isinstance(event, Call):
+            await answer(conn, state, event)
+        elif isinstance(event, Pinged) and event.disconnect_delay is not None:
+            conn.ping_delay_disconnect(event.disconnect_delay)
+    state.flush(conn.ctx.now())
+
+
+def adopt(conn: Connection, state: SessionState) -> None:
+    """Make ``conn`` the session's connection; a known session on a new connection re-sends unacked."""
+    if state.connection is not conn:
+        moved = state.connection is not None
+        state.connection = conn
+        if moved:
+            state.session.resend_unacked()
+
+
+def _quick_ack_token(key: KeyState, payload: bytes) -> int:
+    """``msg_key_large[0:4]`` of the client's message as LE uint32 with bit 31 set (MTPROTO §3)."""
+    plaintext = decrypt_message(key.auth_key, payload, X_CLIENT)
+    return int.from_bytes(msg_key_large(key.auth_key, plaintext, X_CLIENT)[:4], "little") | 0x80000000
+
+
+async def answer(conn: Connection, state: SessionState, call: Call) -> None:
+    """Answer one call and send what the session has queued."""
+    ctx = conn.ctx
+    reply = service_call(conn, state, call.obj)
+    if reply is None:
+        if state.inflight >= ctx.limits.max_pending_calls:
+            reply = QUEUE_FULL
+        else:
+            state.inflight += 1
+            try:
+                reply, call_ctx = await ctx.dispatcher.call(
+                    conn.dc.dc_id, state.key, state.session_id, call.obj, ctx.now()
+                )
+            finally:
+                state.inflight -= 1
+            if call_ctx is not None and call_ctx.updates:
+                user_id = ctx.world.user_of(state.key.key_id)
+                if user_id is not None:
+                    ctx.delivery.subscribe(user_id, state)
+    try:
+        state.session.reply(call.msg_id, reply)
+    except EncodeError:
+        log.exception("dc%d: cannot serialize the answer to %s", conn.dc.dc_id, type(call.obj).__name__)
+        state.session.reply(call.msg_id, INTERNAL)
+    state.flush(ctx.now())
+    if isinstance(call.obj, mt.DestroyAuthKey) and isinstance(reply, mt.DestroyAuthKeyOk):
+        conn.dc.keys.remove(state.key.key_id)
+        ctx.world.revoke(state.key.key_id)
+
+
+def service_call(conn: Connection, state: SessionState, obj: TLObject) -> Reply | None:
+    """The answer to an MTProto service call, or None for an API call."""
+    if type(obj).__module__ != mt.__name__:
+        return None
+    if isinstance(obj, mt.DestroySession):
+        if obj.session_id != state.session_id and conn.dc.keys.destroy_session(state.key, obj.session_id):
+            return mt.DestroySessionOk(session_id=obj.session_id)
+        return mt.DestroySessionNone(session_id=obj.session_id)
+    if isinstance(obj, mt.DestroyAuthKey):
+        return mt.DestroyAuthKeyOk()
+    return 400, "INPUT_METHOD_INVALID"

@@ -1,0 +1,155 @@
+"""Auth keys and sessions of one DC, as the network side keeps them.
+
+A key created on DC 2 is known only there (keys are per DC, as in Telegram). Each key has one
+``ServerSalts`` and one ``MsgIdGenerator(SERVER)`` shared by its sessions, the layer and the
+``initConnection`` parameters its client sent, and at most ``max_sessions`` sessions (the least recently
+used one is forgotten beyond that; a forgotten session that comes back is created anew and the client
+gets new_session_created). Sessions outlive connections and remember the latest one they were seen on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tgfleet.crypto.kdf import AuthKey
+from tgfleet.mtproto.msgid import SERVER, MsgIdGenerator
+from tgfleet.mtproto.session import ServerSalts, ServerSession
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.connection import Connection
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """What ``initConnection`` told about the client app (kept per auth key)."""
+
+    api_id: int
+    device_model: str
+    system_version: str
+    app_version: str
+    system_lang_code: str
+    lang_pack: str
+    lang_code: str
+
+
+class KeyState:
+    """One auth key on one DC."""
+
+    __slots__ = ("auth_key", "client", "created", "dc_id", "expires_at", "layer", "msg_ids", "salts", "sessions")
+
+    def __init__(self, dc_id: int, auth_key: AuthKey, salts: ServerSalts, *, created: float) -> None:
+        self.dc_id = dc_id
+        self.auth_key = auth_key
+        self.salts = salts
+        self.msg_ids = MsgIdGenerator(SERVER)
+        self.sessions: OrderedDict[int, SessionState] = OrderedDict()
+        self.layer: int | None = None
+        self.client: ClientInfo | None = None
+        self.created = created
+        self.expires_at: int | None = None
+
+    @property
+    def key_id(self) -> int:
+        return self.auth_key.key_id
+
+    def __repr__(self) -> str:
+        return f"<KeyState dc={self.dc_id} key_id={self.key_id:#x} sessions={len(self.sessions)}>"
+
+
+class SessionState:
+    """A ``ServerSession`` plus what the network side tracks about it."""
+
+    __slots__ = ("alive", "connection", "inflight", "key", "queued_pushes", "session", "subscribed")
+
+    def __init__(self, key: KeyState, session: ServerSession) -> None:
+        self.key = key
+        self.session = session
+        self.connection: Connection | None = None
+        """The latest connection this session was seen on (answers and updates go there)."""
+        self.subscribed = False
+        """Made a call outside ``invokeWithoutUpdates`` while authorized: gets pushed updates."""
+        self.inflight = 0
+        self.queued_pushes = 0
+        self.alive = True
+        """False once the session was forgotten (evicted, destroyed, key dropped)."""
+
+    @property
+    def session_id(self) -> int:
+        return self.session.session_id
+
+    def online(self) -> bool:
+        return self.alive and self.connection is not None and not self.connection.closed
+
+    def flush(self, now: float) -> None:
+        """Write everything the session has queued to its connection (if it has a live one)."""
+        conn = self.connection
+        if conn is None or conn.closed:
+            return
+        self.queued_pushes = 0
+        while (data := self.session.data_to_send(now)) is not None:
+            conn.send(data)
+
+
+class DcKeys:
+    """The auth keys of one DC."""
+
+    def __init__(self, dc_id: int, *, max_sessions: int, random: Callable[[int], bytes] = os.urandom) -> None:
+        self.dc_id = dc_id
+        self.max_sessions = max_sessions
+        self._random = random
+        self._keys: dict[int, KeyState] = {}
+
+    def __contains__(self, key_id: int) -> bool:
+        return key_id in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def get(self, key_id: int) -> KeyState | None:
+        return self._keys.get(key_id)
+
+    def all(self) -> list[KeyState]:
+        return list(self._keys.values())
+
+    def add(self, auth_key: bytes, server_salt: int, now: float, expires_at: int | None = None) -> KeyState:
+        """Store a key fresh from the handshake; its first salt is the handshake's."""
+        key = AuthKey(auth_key)
+        salts = ServerSalts(random=self._random, first=server_salt, now=now)
+        state = KeyState(self.dc_id, key, salts, created=now)
+        state.expires_at = expires_at
+        self._keys[key.key_id] = state
+        return state
+
+    def remove(self, key_id: int) -> KeyState | None:
+        """Forget a key and all its sessions (its next message gets -404)."""
+        state = self._keys.pop(key_id, None)
+        if state is not None:
+            for session in state.sessions.values():
+                session.alive = False
+            state.sessions.clear()
+        return state
+
+    def session(self, key: KeyState, session_id: int) -> SessionState:
+        """The session ``session_id`` of ``key``, created if unknown (evicting the least recently used)."""
+        state = key.sessions.get(session_id)
+        if state is not None:
+            key.sessions.move_to_end(session_id)
+            return state
+        session = ServerSession(key.auth_key, session_id, salts=key.salts, random=self._random, msg_ids=key.msg_ids)
+        state = key.sessions[session_id] = SessionState(key, session)
+        while len(key.sessions) > self.max_sessions:
+            _, evicted = key.sessions.popitem(last=False)
+            evicted.alive = False
+        return state
+
+    def destroy_session(self, key: KeyState, session_id: int) -> bool:
+        """destroy_session: forget one session of ``key``; False if it was unknown."""
+        state = key.sessions.pop(session_id, None)
+        if state is None:
+            return False
+        state.alive = False
+        return True

@@ -1,0 +1,153 @@
+"""The sandbox's limits: per-account rate limits (token buckets) and the resource bounds of the server.
+
+Rate limits answer ``FLOOD_WAIT_X`` (420) with an honest ``X``: the whole seconds until the bucket holds a
+token again, measured on the server's (injectable) clock, so tests advance a fake clock instead of sleeping.
+A bucket is keyed by the account (``user_id``) or, before sign-in, by the auth key. Accounts the world calls
+new (``WorldAPI.is_new_account``) get the stricter profile. Every rate is optional: ``None`` (or a count of
+0) disables it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from tgfleet.errors import FloodWait
+from tgfleet.tl._gen.functions import messages
+
+MESSAGE_METHODS: frozenset[type] = frozenset(
+    {
+        messages.SendMessage,
+        messages.SendMedia,
+        messages.SendMultiMedia,
+        messages.ForwardMessages,
+        messages.SendInlineBotResult,
+    }
+)
+"""The methods that send messages (they count against the ``messages`` rate as well as ``requests``)."""
+
+MAX_PACKET = (1 << 20) + (16 << 10)
+"""Largest accepted transport payload: 1 MiB (Telegram's message bound) plus room for the envelope."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``count`` events per ``per`` seconds, with a burst of ``count`` (a token bucket of that size)."""
+
+    count: float
+    per: float = 1.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.count > 0 and self.per > 0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Everything the network side bounds. Pass one to ``Sandbox(limits=...)``; the defaults suit tests."""
+
+    requests: Rate | None = Rate(100)
+    """API calls per account (every call but the MTProto service ones)."""
+    messages: Rate | None = Rate(30)
+    """Message-sending calls (:data:`MESSAGE_METHODS`) per account."""
+    new_account_requests: Rate | None = Rate(30)
+    new_account_messages: Rate | None = Rate(10)
+    message_methods: frozenset[type] = field(default=MESSAGE_METHODS)
+    max_packet: int = MAX_PACKET
+    """Largest transport payload; a longer frame closes the connection."""
+    max_outgoing_bytes: int = 8 << 20
+    """Bytes queued for one connection that its client has not read yet; beyond this it is closed."""
+    max_connections_per_dc: int = 4096
+    """Connections beyond this are closed at once."""
+    listen_backlog: int = 4096
+    """Each listener's accept queue (the OS may cap it); fleets open many connections at once."""
+    max_sessions_per_key: int = 64
+    """Sessions remembered per auth key; the least recently used one is forgotten beyond this."""
+    max_pending_calls: int = 256
+    """Calls of one session being handled at once; more are answered 500 MT_SEND_QUEUE_TOO_LONG."""
+    max_queued_pushes: int = 1000
+    """Updates kept for a subscribed session while it has no live connection; later ones are dropped."""
+    handshake_timeout: float = 10.0
+    """A connection that has not started sending encrypted messages is closed after this much silence."""
+    idle_timeout: float = 300.0
+    """An encrypted connection is closed after this much silence (clients ping well within it)."""
+    call_timeout: float = 30.0
+    """A handler running longer than this is answered -503 Timeout."""
+    max_buckets: int = 100_000
+    """Rate-limit buckets remembered (least recently used ones are forgotten)."""
+
+
+_EPSILON = 1e-3
+"""Tokens lost to float rounding of unix timestamps (~1e-7 s at today's magnitude) are forgiven."""
+
+
+class TokenBucket:
+    """A bucket of ``rate.count`` tokens refilled at ``rate.count / rate.per`` tokens per second."""
+
+    __slots__ = ("_refill", "_stamp", "rate", "tokens")
+
+    def __init__(self, rate: Rate, now: float) -> None:
+        self.rate = rate
+        self._refill = rate.count / rate.per
+        self.tokens = float(rate.count)
+        self._stamp = now
+
+    def _update(self, now: float) -> None:
+        if now > self._stamp:
+            self.tokens = min(float(self.rate.count), self.tokens + (now - self._stamp) * self._refill)
+            self._stamp = now
+
+    def wait(self, now: float) -> int:
+        """0 if a token is available now, else ``ceil(seconds until one is)`` (at least 1)."""
+        self._update(now)
+        if self.tokens >= 1.0 - _EPSILON:
+            return 0
+        return max(1, math.ceil((1.0 - self.tokens) / self._refill - 1e-9))
+
+    def take(self) -> None:
+        self.tokens = max(0.0, self.tokens - 1.0)
+
+
+BucketKey = tuple[str, int, str]
+"""(``"user"`` or ``"key"``, id, ``"requests"`` or ``"messages"``)."""
+
+
+class RateLimiter:
+    """Per-account token buckets for :class:`Limits`; :meth:`check` raises ``FloodWait``."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._buckets: OrderedDict[BucketKey, TokenBucket] = OrderedDict()
+
+    def _rates(self, new_account: bool) -> tuple[Rate | None, Rate | None]:
+        lim = self.limits
+        if new_account:
+            return lim.new_account_requests, lim.new_account_messages
+        return lim.requests, lim.messages
+
+    def check(self, method: type, *, user_id: int | None, auth_key_id: int, new_account: bool, now: float) -> None:
+        """Take a token from every bucket ``method`` counts against, or raise ``FloodWait(X)`` taking none."""
+        who = ("user", user_id) if user_id is not None else ("key", auth_key_id)
+        requests, messages_rate = self._rates(new_account)
+        wanted: list[tuple[BucketKey, Rate]] = []
+        if requests is not None and requests.enabled:
+            wanted.append(((*who, "requests"), requests))
+        if method in self.limits.message_methods and messages_rate is not None and messages_rate.enabled:
+            wanted.append(((*who, "messages"), messages_rate))
+        buckets = [self._bucket(key, rate, now) for key, rate in wanted]
+        wait = max((b.wait(now) for b in buckets), default=0)
+        if wait:
+            raise FloodWait(wait)
+        for bucket in buckets:
+            bucket.take()
+
+    def _bucket(self, key: BucketKey, rate: Rate, now: float) -> TokenBucket:
+        bucket = self._buckets.get(key)
+        if bucket is None or bucket.rate != rate:  # new, or the account changed profile: a full bucket
+            bucket = self._buckets[key] = TokenBucket(rate, now)
+            while len(self._buckets) > self.limits.max_buckets:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(key)
+        return bucket

@@ -1,0 +1,229 @@
+"""``Sandbox``: a local multi-DC Telegram on loopback — listeners, keys, sessions, dispatch, faults.
+
+::
+
+    async with Sandbox(dcs=3) as tg:              # one listener per DC on 127.0.0.1, own RSA key pair
+        client = Client(..., api_id=tg.api_id, api_hash=tg.api_hash, network=tg.network)
+        tg.freeze(2); tg.force_flood(functions.messages.SendMessage, 5); ...
+
+One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.Connection`. Auth keys
+and sessions are kept per DC. API calls go to the :class:`~tgfleet.sandbox.dispatch.Dispatcher`, which asks
+the network side's own handlers (``help.getConfig``, ``help.getNearestDc``) and then the world
+(:class:`~tgfleet.sandbox.contract.WorldAPI`). The world pushes updates back through ``Subscriptions``.
+
+Control API: the world's ``add_user`` / ``login_code`` / ``messages_of`` / ``dialogs_of`` (``tg.world`` has
+the rest) and the faults of ``controls.py``: ``drop_connections``, ``drop_after``, ``set_latency``,
+``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` / ``force_migrate``, ``rotate_salts``,
+``skew_clock``, ``clear_faults``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tgfleet.crypto.rsa import RsaPrivateKey
+from tgfleet.net import DcAddress, Network
+from tgfleet.sandbox.config import network_handlers
+from tgfleet.sandbox.connection import Connection
+from tgfleet.sandbox.context import DcState, ServerContext
+from tgfleet.sandbox.contract import WorldAPI
+from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
+from tgfleet.sandbox.delivery import Subscriptions
+from tgfleet.sandbox.dispatch import Dispatcher
+from tgfleet.sandbox.faults import Faults
+from tgfleet.sandbox.keys import DcKeys
+from tgfleet.sandbox.limits import Limits, RateLimiter
+
+log = logging.getLogger("tgfleet.sandbox")
+
+DEFAULT_API_ID = 1
+"""The api_id the sandbox accepts unless told otherwise (initConnection with another one: API_ID_INVALID)."""
+DEFAULT_API_HASH = "b790ec5c8d23172db3b762e9d6b2e218"
+"""The api_hash that goes with :data:`DEFAULT_API_ID` (the world checks it in auth.sendCode)."""
+
+
+def load_key(rsa_key: RsaPrivateKey | str | Path | None) -> RsaPrivateKey:
+    """A private key from an object, PEM text or a PEM file path; a fresh 2048-bit key for ``None``."""
+    if rsa_key is None:
+        return RsaPrivateKey.generate()
+    if isinstance(rsa_key, RsaPrivateKey):
+        return rsa_key
+    if isinstance(rsa_key, str) and "-----BEGIN" in rsa_key:
+        return RsaPrivateKey.from_pem(rsa_key)
+    return RsaPrivateKey.from_pem(Path(rsa_key).read_text())
+
+
+class Sandbox(FaultControls, WorldShortcuts):
+    """A local Telegram with ``dcs`` data centers. Use ``async with`` or ``start()`` / ``stop()``.
+
+    ``ports``: one per DC (``None``: ephemeral). ``rsa_key``: the server key (object, PEM text or path;
+    ``None`` generates one). ``clock``: the server's clock (unix seconds), injectable for tests; faults add
+    a skew to it. ``world``: the in-memory Telegram behind the API (default: ``tgfleet.sandbox.world``).
+    """
+
+    def __init__(
+        self,
+        dcs: int = 3,
+        *,
+        host: str = "127.0.0.1",
+        ports: Sequence[int] | None = None,
+        rsa_key: RsaPrivateKey | str | Path | None = None,
+        api_id: int = DEFAULT_API_ID,
+        api_hash: str = DEFAULT_API_HASH,
+        limits: Limits | None = None,
+        clock: Callable[[], float] = time.time,
+        random: Callable[[int], bytes] = os.urandom,
+        world: WorldAPI | None = None,
+        default_dc: int = 2,
+    ) -> None:
+        if dcs < 1:
+            raise ValueError("a sandbox needs at least one DC")
+        if ports is not None and len(ports) != dcs:
+            raise ValueError(f"ports must list one port per DC ({dcs}), got {len(ports)}")
+        self.host = host
+        self._ports = list(ports) if ports is not None else [0] * dcs
+        self._rsa = load_key(rsa_key)
+        self.api_id = api_id
+        self.api_hash = api_hash
+        self.limits = limits if limits is not None else Limits()
+        self.clock = clock
+        self.default_dc = default_dc if 1 <= default_dc <= dcs else 1
+        self._faults = faults = Faults(list(range(1, dcs + 1)))
+        self.world = world if world is not None else self._make_world(dcs, random)
+        delivery = Subscriptions(self.world, self.now, max_queued_pushes=self.limits.max_queued_pushes)
+        dispatcher = Dispatcher(
+            world=self.world,
+            api_id=api_id,
+            limiter=RateLimiter(self.limits),
+            faults=faults,
+            handlers=network_handlers(lambda: list(self.dc_addresses)),
+            limit_clock=clock,
+            call_timeout=self.limits.call_timeout,
+        )
+        self._ctx = ServerContext(self._rsa, self.limits, faults, self.world, dispatcher, delivery, clock, random)
+        self._dcs = {
+            dc: DcState(dc, DcKeys(dc, max_sessions=self.limits.max_sessions_per_key, random=random), faults.dc(dc))
+            for dc in range(1, dcs + 1)
+        }
+        self.world.set_delivery(delivery)
+        self._started = False
+
+    def _make_world(self, dcs: int, random: Callable[[int], bytes]) -> WorldAPI:
+        from tgfleet.sandbox.world import World
+
+        return World(api_id=self.api_id, api_hash=self.api_hash, dcs=dcs, clock=self.now, random=random)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Open one listener per DC."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            for (dc_id, state), port in zip(self._dcs.items(), self._ports, strict=True):
+                server = await asyncio.start_server(
+                    partial(self._on_connect, state), self.host, port, backlog=self.limits.listen_backlog
+                )
+                state.server = server
+                bound = server.sockets[0].getsockname()[1]
+                state.address = DcAddress(dc_id, self.host, bound)
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("sandbox listening: %s", ", ".join(f"dc{a.dc_id}={a.host}:{a.port}" for a in self.dc_addresses))
+
+    async def stop(self) -> None:
+        """Close the listeners and every connection; end every task the sandbox started."""
+        for state in self._dcs.values():
+            if state.server is not None:
+                state.server.close()
+        for state in self._dcs.values():
+            for conn in list(state.connections):
+                conn.abort()
+        tasks = [t for t in self._ctx.tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for state in self._dcs.values():
+            if state.server is not None:
+                await state.server.wait_closed()
+                state.server = None
+        self._started = False
+
+    async def _on_connect(self, dc: DcState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._ctx.track(task)
+        if not self._started or len(dc.connections) >= self.limits.max_connections_per_dc:
+            log.info("dc%d: refusing a connection (%d open)", dc.dc_id, len(dc.connections))
+            writer.transport.abort()
+            return
+        conn = Connection(self._ctx, dc, reader, writer)
+        dc.connections.add(conn)
+        try:
+            await conn.run()
+        except asyncio.CancelledError:
+            # stop() cancels this task; ending it normally keeps asyncio (< 3.12) from logging the
+            # cancelled client_connected_cb task as an error. Nothing awaits it but stop().
+            conn.abort()
+
+    # --- what clients need -----------------------------------------------------------------------
+    def now(self) -> float:
+        """The server clock (the injected clock plus any skew)."""
+        return self.clock() + self._faults.skew
+
+    @property
+    def dc_addresses(self) -> tuple[DcAddress, ...]:
+        """The listeners, one per DC (after ``start``)."""
+        addresses = tuple(s.address for s in self._dcs.values() if s.address is not None)
+        if len(addresses) != len(self._dcs):
+            raise RuntimeError("the sandbox is not started")
+        return addresses
+
+    @property
+    def network(self) -> Network:
+        """Where this sandbox is, for clients: its listeners and its public key (``name="sandbox"``)."""
+        return Network(self.dc_addresses, (self._rsa.public,), False, self.default_dc, "sandbox")
+
+    @property
+    def public_key_pem(self) -> str:
+        """The server's RSA public key, PKCS#1 PEM (what third-party clients are given)."""
+        return self._rsa.public.to_pem()
+
+    @property
+    def rsa_key(self) -> RsaPrivateKey:
+        return self._rsa
+
+    @property
+    def dc_ids(self) -> list[int]:
+        return list(self._dcs)
+
+    def auth_key_ids(self, dc: int) -> list[int]:
+        """The auth keys known on ``dc``."""
+        return [k.key_id for k in self._dcs[dc].keys.all()]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for tests and dashboards: connections, keys and sessions per DC, server tasks."""
+        return {
+            "connections": {d: len(s.connections) for d, s in self._dcs.items()},
+            "auth_keys": {d: len(s.keys) for d, s in self._dcs.items()},
+            "sessions": {d: sum(len(k.sessions) for k in s.keys.all()) for d, s in self._dcs.items()},
+            "tasks": len(self._ctx.tasks),
+        }

@@ -1,0 +1,125 @@
+"""Login with a code (https://core.telegram.org/api/auth): sendCode, resendCode, cancelCode, signIn, signUp,
+logOut.
+
+- ``auth.sendCode`` checks api_id/api_hash (API_ID_INVALID), the number (PHONE_NUMBER_INVALID) and its home
+  DC (PHONE_MIGRATE_X); a registered number with logged-in keys gets the code "in the app"
+  (``auth.sentCodeTypeApp``), otherwise by SMS; an unknown number gets a code too (sign-up path). The code
+  also arrives as a message from 777000 in the account's history and on its online sessions.
+- ``auth.signIn``: PHONE_CODE_HASH_EMPTY, PHONE_CODE_EMPTY, PHONE_MIGRATE_X, PHONE_CODE_EXPIRED,
+  PHONE_CODE_INVALID; an unknown number -> ``auth.authorizationSignUpRequired``; with 2FA the code is
+  consumed and SESSION_PASSWORD_NEEDED (401) leaves the key pending until ``auth.checkPassword``.
+- ``auth.signUp`` needs a code that signIn verified; creates the account (a new account) on the number's
+  home DC.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgfleet import errors
+from tgfleet.sandbox.codes import CodeType
+from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.services import ServiceFn
+from tgfleet.tl._gen.functions import auth as f_auth
+from tgfleet.tl._gen.types import auth as t_auth
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.world import World
+
+MAX_NAME_LENGTH = 64
+
+
+def _home_dc_or_migrate(world: World, ctx: CallContext, phone: str) -> None:
+    home = world.phone_dc(phone)
+    if home != ctx.dc_id:
+        raise errors.PhoneMigrate(home)
+
+
+async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) -> t_auth.SentCode:
+    if request.api_id != world.api_id or request.api_hash != world.api_hash:
+        raise errors.ApiIdInvalid()
+    phone = world.phone(request.phone_number)
+    account = world.accounts.by_phone(phone)
+    if account is not None and account.service:
+        raise errors.PhoneNumberInvalid_400()
+    _home_dc_or_migrate(world, ctx, phone)
+    in_app = account is not None and bool(world.auths.of_user(account.id))
+    login = world.codes.issue(phone, CodeType.APP if in_app else CodeType.SMS)
+    if account is not None:
+        world.notify_code(account, login.code)
+    return login.sent_code()
+
+
+async def resend_code(world: World, ctx: CallContext, request: f_auth.ResendCode) -> t_auth.SentCode:
+    phone = world.phone(request.phone_number)
+    if not request.phone_code_hash:
+        raise errors.PhoneCodeHashEmpty()
+    login = world.codes.resend(phone, request.phone_code_hash)
+    account = world.accounts.by_phone(phone)
+    if account is not None:
+        world.notify_code(account, login.code)
+    return login.sent_code()
+
+
+async def cancel_code(world: World, ctx: CallContext, request: f_auth.CancelCode) -> bool:
+    phone = world.phone(request.phone_number)
+    if not request.phone_code_hash:
+        raise errors.PhoneCodeHashEmpty()
+    world.codes.live(phone, request.phone_code_hash)
+    world.codes.drop(phone)
+    return True
+
+
+async def sign_in(world: World, ctx: CallContext, request: f_auth.SignIn) -> t_auth.TypeAuthorization:
+    phone = world.phone(request.phone_number)
+    if not request.phone_code_hash:
+        raise errors.PhoneCodeHashEmpty()
+    if not request.phone_code:
+        raise errors.PhoneCodeEmpty()
+    _home_dc_or_migrate(world, ctx, phone)
+    login = world.codes.check(phone, request.phone_code_hash, request.phone_code)
+    account = world.accounts.by_phone(phone)
+    if account is None:
+        login.verified = True
+        return t_auth.AuthorizationSignUpRequired()
+    world.codes.drop(phone)
+    if account.password is not None:
+        world.auths.set_pending(ctx.auth_key_id, account.id, ctx.dc_id)
+        raise errors.SessionPasswordNeeded()
+    return world.sign_in(ctx, account)
+
+
+async def sign_up(world: World, ctx: CallContext, request: f_auth.SignUp) -> t_auth.Authorization:
+    phone = world.phone(request.phone_number)
+    if not request.phone_code_hash:
+        raise errors.PhoneCodeHashEmpty()
+    if world.accounts.by_phone(phone) is not None:
+        raise errors.PhoneNumberOccupied()
+    _home_dc_or_migrate(world, ctx, phone)
+    login = world.codes.live(phone, request.phone_code_hash)
+    if not login.verified:
+        raise errors.PhoneCodeInvalid()
+    first_name, last_name = request.first_name.strip(), request.last_name.strip()
+    if not first_name or len(first_name) > MAX_NAME_LENGTH:
+        raise errors.FirstnameInvalid()
+    if len(last_name) > MAX_NAME_LENGTH:
+        raise errors.LastnameInvalid()
+    world.codes.drop(phone)
+    account = world.create_account(phone, first_name, last_name, None, ctx.dc_id, world.clock())
+    return world.sign_in(ctx, account)
+
+
+async def log_out(world: World, ctx: CallContext, request: f_auth.LogOut) -> t_auth.LoggedOut:
+    world.authorized(ctx, migrate=False)
+    world.revoke(ctx.auth_key_id)
+    return t_auth.LoggedOut()
+
+
+HANDLERS: dict[type, ServiceFn] = {
+    f_auth.SendCode: send_code,
+    f_auth.ResendCode: resend_code,
+    f_auth.CancelCode: cancel_code,
+    f_auth.SignIn: sign_in,
+    f_auth.SignUp: sign_up,
+    f_auth.LogOut: log_out,
+}

@@ -1,0 +1,33 @@
+"""``contacts.resolveUsername``: USERNAME_INVALID for a malformed name, USERNAME_NOT_OCCUPIED for a free
+one; otherwise ``contacts.resolvedPeer`` with the user as the caller sees him (his access hash)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgfleet import errors
+from tgfleet.sandbox.accounts import valid_username
+from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.views import peer_user, user_tl
+from tgfleet.tl._gen.functions import contacts as f_contacts
+from tgfleet.tl._gen.types import contacts as t_contacts
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.world import World
+
+
+async def resolve_username(
+    world: World, ctx: CallContext, request: f_contacts.ResolveUsername
+) -> t_contacts.ResolvedPeer:
+    viewer = world.authorized(ctx)
+    if not valid_username(request.username):
+        raise errors.UsernameInvalid()
+    account = world.accounts.by_username(request.username)
+    if account is None:
+        raise errors.UsernameNotOccupied()
+    user = user_tl(world.accounts, account, viewer.id, world.clock())
+    return t_contacts.ResolvedPeer(peer=peer_user(account.id), chats=[], users=[user])
+
+
+HANDLERS: dict[type, ServiceFn] = {f_contacts.ResolveUsername: resolve_username}

@@ -1,0 +1,87 @@
+"""The world as one viewer sees it, in the constructors Telegram sends (``user``, ``message``, ``dialog``).
+
+A ``user`` carries the access hash *of that viewer*; the viewer's own ``user`` has ``self`` and the phone;
+another user's phone is hidden (the default "My contacts" privacy, and the sandbox has no contacts).
+Incoming private messages have no ``from_id`` (layer 119+: the sender is the chat), outgoing ones carry the
+owner as ``from_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
+from tgfleet.tl._gen import types
+
+ONLINE_FOR = 300
+"""Seconds a ``userStatusOnline`` of the viewer himself lasts."""
+
+
+def peer_user(user_id: int) -> types.PeerUser:
+    return types.PeerUser(user_id=user_id)
+
+
+def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) -> types.User:
+    """``user`` for ``viewer_id``: its own access hash; self flag, phone and online status for himself."""
+    is_self = account.id == viewer_id
+    status: types.TypeUserStatus | None
+    if account.service:
+        status = None
+    elif is_self:
+        status = types.UserStatusOnline(expires=int(now) + ONLINE_FOR)
+    else:
+        status = types.UserStatusRecently()
+    return types.User(
+        is_self=is_self,
+        verified=account.service,
+        support=account.service,
+        id=account.id,
+        access_hash=accounts.hash_for(viewer_id, account.id),
+        first_name=account.first_name or None,
+        last_name=account.last_name or None,
+        username=account.username,
+        phone=account.phone if is_self or account.service else None,
+        status=status,
+    )
+
+
+def users_tl(accounts: Accounts, user_ids: Iterable[int], viewer_id: int, now: float) -> list[types.TypeUser]:
+    """``user`` objects of the given ids (each once, in first-seen order) for ``viewer_id``."""
+    seen: dict[int, None] = dict.fromkeys(user_ids)
+    return [user_tl(accounts, accounts[user_id], viewer_id, now) for user_id in seen if user_id in accounts]
+
+
+def message_tl(message: SandboxMessage) -> types.Message:
+    """``message`` as its owner sees it."""
+    return types.Message(
+        out=message.out,
+        id=message.id,
+        from_id=peer_user(message.sender_id) if message.out else None,
+        peer_id=peer_user(message.peer_id),
+        date=message.date,
+        message=message.text,
+        entities=list(message.entities) or None,
+    )
+
+
+def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
+    """The user ids a client needs to show ``messages`` (peers and senders)."""
+    ids: list[int] = []
+    for message in messages:
+        ids += (message.peer_id, message.sender_id)
+    return ids
+
+
+def dialog_tl(dialog: SandboxDialog) -> types.Dialog:
+    return types.Dialog(
+        peer=peer_user(dialog.peer_id),
+        top_message=dialog.top_message,
+        read_inbox_max_id=dialog.read_inbox_max_id,
+        read_outbox_max_id=dialog.read_outbox_max_id,
+        unread_count=dialog.unread_count,
+        unread_mentions_count=0,
+        unread_reactions_count=0,
+        unread_poll_votes_count=0,
+        notify_settings=types.PeerNotifySettings(),
+    )
