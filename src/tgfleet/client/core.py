@@ -62,6 +62,8 @@ class ClientCore:
         rate_limits: RateLimits | None = None,
         retry: RetryPolicy | None = None,
         ping_interval: float = 60.0,
+        ping_timeout: float = 20.0,
+        connect_timeout: float = 10.0,
         storage_key: bytes | str | None = None,
         device_model: str | None = None,
         system_version: str | None = None,
@@ -90,7 +92,7 @@ class ClientCore:
         self.clock = clock
         self.sender_config = SenderConfig(
             transport=transport, obfuscated=obfuscated, proxy=proxy, ping_interval=ping_interval,
-            retry=retry or RetryPolicy(),
+            ping_timeout=ping_timeout, connect_timeout=connect_timeout, retry=retry or RetryPolicy(),
         )  # fmt: skip
         self._states = StateFeed(self.network.default_dc, clock)
         self.storage: Storage | None = None
@@ -128,10 +130,13 @@ class ClientCore:
         try:
             self._dcs = DcPool(self, storage, self._states)
             await self._dcs.start_home(timeout=self.timeout)
+            authorized = storage.get_user_id() is not None
+            if authorized:
+                await self._on_authorized()
         except BaseException:
             await self._close(storage)
             raise
-        return storage.get_user_id() is not None
+        return authorized
 
     async def disconnect(self) -> None:
         """Disconnect every DC, save the session and release its lock. Safe to call twice."""
@@ -139,6 +144,7 @@ class ClientCore:
             await self._close(self.storage)
 
     async def _close(self, storage: Storage) -> None:
+        await self._on_disconnect()
         dcs, self._dcs = self._dcs, None
         try:
             if dcs is not None:
@@ -219,8 +225,17 @@ class ClientCore:
             self.storage.put_peers(records)
 
     def _updates_hook(self, event: Any) -> None:
-        """Session events other than call results (updates, new sessions); the updates layer overrides it."""
+        """Session events other than call results (updates, new sessions); the updates mixin overrides it."""
         log.debug("session event %r", event)
+
+    def _handle_updates(self, result: Any) -> None:
+        """A call's result that carries updates (pts bookkeeping); the updates mixin overrides it."""
+
+    async def _on_authorized(self) -> None:
+        """After connect() finds a logged-in session, or a login completes; the updates mixin overrides it."""
+
+    async def _on_disconnect(self) -> None:
+        """Before the connections close; the updates mixin overrides it."""
 
     def __repr__(self) -> str:
         return f"<Client {self.name!r} {self.state.name}>"

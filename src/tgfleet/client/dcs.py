@@ -55,6 +55,10 @@ class DcPool:
                 return
             log.info("home DC moves from %d to %d", self.home_dc, dc_id)
             old = self.home
+            exported = None
+            if old is not None and self.storage.get_user_id() is not None:
+                # a logged-in account moved: carry the login over (https://core.telegram.org/api/datacenter)
+                exported = await old.invoke(functions.auth.ExportAuthorization(dc_id=dc_id), timeout=timeout)
             if old is not None:
                 self._save(old)
                 await old.close(cause=f"moving to DC {dc_id}")
@@ -63,6 +67,9 @@ class DcPool:
             self.states.dc_id = dc_id
             self.home = self._make(dc_id, home=True)
             await self.home.start(timeout)
+            if exported is not None:
+                request = functions.auth.ImportAuthorization(id=exported.id, bytes=exported.bytes)
+                await self.home.invoke(request, timeout=timeout)
 
     # -- any DC ----------------------------------------------------------------------------------------
     async def sender(self, dc_id: int | None, timeout: float) -> Sender:

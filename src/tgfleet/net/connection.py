@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from tgfleet.errors import NetworkError, ProxyError
 from tgfleet.mtproto.transport import FRAMINGS, Codec, Obfuscated, Packet, unpad
+from tgfleet.net.timeouts import within
 
 READ_CHUNK = 1 << 16
 
@@ -86,7 +87,7 @@ async def _open_stream(
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     if proxy is None:
         try:
-            return await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+            return await within(asyncio.open_connection(host, port), timeout)
         except (OSError, asyncio.TimeoutError) as e:
             raise NetworkError(f"cannot connect to {host}:{port}: {e or 'timed out'}") from e
     import python_socks

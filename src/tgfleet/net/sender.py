@@ -38,6 +38,7 @@ from tgfleet.net.connection import Connection
 from tgfleet.net.network import Network
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.state import ConnectionState, StateFeed
+from tgfleet.net.timeouts import within
 from tgfleet.tl import TLFunction
 
 log = logging.getLogger("tgfleet.net")
@@ -127,7 +128,7 @@ class Sender:
             self._closing = False
             self._run_task = asyncio.create_task(self._run(), name=f"tgfleet sender DC {self.dc_id}")
         waiter = self.states.wait_for(ConnectionState.CONNECTED)
-        change = await (asyncio.wait_for(waiter, timeout) if timeout else waiter)
+        change = await within(waiter, timeout)
         if change.state is ConnectionState.FAILED:
             raise ConnectionFailed(self._failure or RuntimeError(str(change.cause)))
 
@@ -146,7 +147,7 @@ class Sender:
         self._waiting[request.id] = future
         self._wake.set()
         try:
-            return await asyncio.wait_for(future, max(deadline - loop.time(), 0))
+            return await within(future, max(deadline - loop.time(), 0))
         except asyncio.TimeoutError:
             raise RequestTimeout(f"{type(function).__name__} got no answer within {timeout:g} s") from None
         finally:
@@ -200,7 +201,7 @@ class Sender:
                 raise RequestTimeout(f"{type(function).__name__}: no connection to DC {self.dc_id} within the timeout")
             waiter = asyncio.ensure_future(self.states.wait_for(ConnectionState.CONNECTED))
             try:
-                await asyncio.wait_for(waiter, remaining)
+                await within(waiter, remaining)
             except asyncio.TimeoutError:
                 continue
 
@@ -257,7 +258,7 @@ class Sender:
         )
         if self._session is None:
             try:
-                result = await asyncio.wait_for(self._exchange(conn), self.config.connect_timeout)
+                result = await within(self._exchange(conn), self.config.connect_timeout)
             except BaseException:
                 await conn.aclose()
                 raise

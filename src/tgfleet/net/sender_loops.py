@@ -13,6 +13,7 @@ from tgfleet.errors import Flood, InternalServerError, NetworkError, RequestTime
 from tgfleet.mtproto.session import ClientSession
 from tgfleet.net.connection import Connection
 from tgfleet.net.state import ConnectionState
+from tgfleet.net.timeouts import within
 
 if TYPE_CHECKING:
     from tgfleet.net.sender import Sender
@@ -80,16 +81,25 @@ async def _reader(sender: Sender, conn: Connection, session: ClientSession) -> N
 
 
 async def _writer(sender: Sender, conn: Connection, session: ClientSession) -> None:
-    while True:
-        sender._wake.clear()
-        while (data := session.data_to_send(sender._clock())) is not None:
-            await conn.send(data)
-        deadline = session.next_deadline()
-        timeout = None if deadline is None else max(deadline - sender._clock(), 0.0)
-        try:
-            await asyncio.wait_for(sender._wake.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
+    """Send whatever the session has, then sleep until woken (new calls, received messages) or until the
+    session's next deadline (pending acks)."""
+    loop = asyncio.get_running_loop()
+    timer: asyncio.TimerHandle | None = None
+    try:
+        while True:
+            sender._wake.clear()
+            while (data := session.data_to_send(sender._clock())) is not None:
+                await conn.send(data)
+            if timer is not None:
+                timer.cancel()
+                timer = None
+            deadline = session.next_deadline()
+            if deadline is not None:
+                timer = loop.call_later(max(deadline - sender._clock(), 0.0), sender._wake.set)
+            await sender._wake.wait()
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 async def _pinger(sender: Sender, session: ClientSession) -> None:
@@ -104,7 +114,7 @@ async def _pinger(sender: Sender, session: ClientSession) -> None:
         sender._waiting[request.id] = future
         sender._wake.set()
         try:
-            await asyncio.wait_for(future, patience)
+            await within(future, patience)
         except asyncio.TimeoutError:
             raise NetworkError(f"no answer to a ping within {patience:g} s: the connection is dead") from None
         finally:

@@ -48,7 +48,7 @@ class AuthMethods(ClientCore):
         result = await self.invoke(request)
         if isinstance(result, types.auth.AuthorizationSignUpRequired):
             raise errors.PhoneNumberUnoccupied(request=request)
-        return self._authorized(result)
+        return await self._authorized(result)
 
     async def sign_up(self, phone_number: str, phone_code_hash: str, first_name: str, last_name: str = "") -> User:
         """Create an account for a number that has none (after ``sign_in`` raised PhoneNumberUnoccupied)."""
@@ -57,7 +57,7 @@ class AuthMethods(ClientCore):
                 phone_number=phone_number, phone_code_hash=phone_code_hash, first_name=first_name, last_name=last_name
             )
         )
-        return self._authorized(result)
+        return await self._authorized(result)
 
     async def check_password(self, password: str) -> User:
         """Finish a 2FA login: the SRP proof of ``password`` (https://core.telegram.org/api/srp).
@@ -72,7 +72,7 @@ class AuthMethods(ClientCore):
             raise errors.BadRequest(ID="PASSWORD_NOT_SET")
         a, m1 = srp_client_check(password, algo.salt1, algo.salt2, algo.g, algo.p, params.srp_B, os.urandom)
         check = types.InputCheckPasswordSRP(srp_id=params.srp_id, A=a, M1=m1)
-        return self._authorized(await self.invoke(functions.auth.CheckPassword(password=check)))
+        return await self._authorized(await self.invoke(functions.auth.CheckPassword(password=check)))
 
     async def get_me(self) -> User:
         """The logged-in account."""
@@ -107,10 +107,11 @@ class AuthMethods(ClientCore):
         )
         return export_pyrogram(data)
 
-    def _authorized(self, result: Any) -> User:
+    async def _authorized(self, result: Any) -> User:
         if not isinstance(result, types.auth.Authorization):
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
         user = User._parse(result.user)
         if self.storage is not None:
             self.storage.set_user(user.id, user.is_bot)
+        await self._on_authorized()
         return user

@@ -141,9 +141,6 @@ class MessageMethods(ClientCore):
                 return Message._parse(message, self_id)
         raise errors.BadRequest(ID="SENT_MESSAGE_NOT_IN_ANSWER")
 
-    def _handle_updates(self, result: Any) -> None:
-        """Results that carry updates go to the updates machinery (pts bookkeeping); see methods/updates.py."""
-
 
 def _peer_of(peer: Any, self_id: int | None) -> Any:
     if isinstance(peer, types.InputPeerUser):

@@ -1,0 +1,77 @@
+"""Shared pieces of the client tests: a logged-in client against a running sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tgfleet import Client, ConnectionState, StateChange
+from tgfleet.sandbox.server import Sandbox
+
+FAST = {"timeout": 10.0, "ping_interval": 5.0}
+
+
+def make_client(tg: Sandbox, name: str = "c", **options: Any) -> Client:
+    kw: dict[str, Any] = {"api_id": tg.api_id, "api_hash": tg.api_hash, "network": tg.network, "in_memory": True}
+    kw.update(FAST)
+    kw.update(options)
+    return Client(name, **kw)
+
+
+async def login(client: Client, tg: Sandbox, phone: str) -> None:
+    """send_code + sign_in with the code the sandbox issued (no 2FA)."""
+    if client.storage is None:
+        await client.connect()
+    sent = await client.send_code(phone)
+    await client.sign_in(phone, sent.phone_code_hash, tg.login_code(phone))
+
+
+async def logged_in(tg: Sandbox, phone: str, name: str = "c", **options: Any) -> Client:
+    client = make_client(tg, name, **options)
+    await client.connect()
+    await login(client, tg, phone)
+    return client
+
+
+class StateLog:
+    """Records a client's state changes (through the callback API) and awaits a given state."""
+
+    def __init__(self, client: Client) -> None:
+        self.changes: list[StateChange] = []
+        self._event = asyncio.Event()
+        client.on_state_change(self._add)
+
+    def _add(self, change: StateChange) -> None:
+        self.changes.append(change)
+        self._event.set()
+
+    @property
+    def states(self) -> list[ConnectionState]:
+        return [c.state for c in self.changes]
+
+    async def wait_for(self, state: ConnectionState, after: int = 0, timeout: float = 10.0) -> StateChange:
+        """The first change to ``state`` at index ``after`` or later."""
+
+        async def _wait() -> StateChange:
+            while True:
+                for change in self.changes[after:]:
+                    if change.state is state:
+                        return change
+                self._event.clear()
+                await self._event.wait()
+
+        return await asyncio.wait_for(_wait(), timeout)
+
+
+async def collect(iterator: AsyncIterator[StateChange], until: ConnectionState, timeout: float) -> list[StateChange]:
+    out: list[StateChange] = []
+
+    async def _run() -> None:
+        async for change in iterator:
+            out.append(change)
+            if change.state is until:
+                return
+
+    await asyncio.wait_for(_run(), timeout)
+    return out

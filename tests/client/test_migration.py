@@ -1,0 +1,56 @@
+"""DC migration: PHONE_MIGRATE during login, USER_MIGRATE for a moved account, FILE_MIGRATE for one call."""
+
+from __future__ import annotations
+
+from tgfleet.sandbox.server import Sandbox
+from tgfleet.tl import functions
+
+from .helpers import logged_in, login, make_client
+
+
+async def test_login_through_dc2_ends_on_dc3() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500001", first_name="Ivy", dc=3)
+        client = make_client(tg)
+        await client.connect()
+        assert client.dcs.home_dc == 2
+        await login(client, tg, user.phone)  # send_code is answered with PHONE_MIGRATE_3 on DC 2
+        assert client.dcs.home_dc == 3 and client.storage is not None and client.storage.get_dc_id() == 3
+        assert client.last_state_change.dc_id == 3
+        assert (await client.get_me()).id == user.id
+        await client.disconnect()
+
+
+async def test_user_migrate_moves_the_home_dc_and_keeps_the_login() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500002", first_name="Jo", dc=2)
+        client = await logged_in(tg, user.phone)
+        tg.world.move_user(user.id, 3)  # the account now lives on DC 3: DC 2 answers USER_MIGRATE_3
+        assert (await client.get_me()).id == user.id
+        assert client.dcs.home_dc == 3
+        await client.disconnect()
+
+
+async def test_forced_user_migrate_during_login() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500003", first_name="Kai", dc=3)
+        tg.force_migrate(functions.auth.SendCode, 3, kind="NETWORK")
+        client = make_client(tg)
+        await client.connect()
+        await login(client, tg, user.phone)
+        assert client.dcs.home_dc == 3
+        await client.disconnect()
+
+
+async def test_file_migrate_runs_one_call_on_another_dc() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500004", first_name="Lu", dc=2)
+        client = await logged_in(tg, user.phone)
+        tg.force_migrate(functions.users.GetFullUser, 3, kind="FILE")
+        from tgfleet.tl import types
+
+        full = await client.invoke(functions.users.GetFullUser(id=types.InputUserSelf()))
+        assert full.full_user.id == user.id
+        assert client.dcs.home_dc == 2  # the home DC stays; DC 3 was used through an exported authorization
+        assert 3 in client.dcs._others and 3 in client.dcs._imported
+        await client.disconnect()

@@ -1,0 +1,59 @@
+"""Sessions on disk: one active session per client (a second opener fails fast, naming the holder), and
+fifty clients with their own files in one process never see "database is locked"."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tgfleet.sandbox.server import Sandbox
+from tgfleet.storage import SessionLockedError
+
+from .helpers import logged_in, make_client
+
+
+async def test_a_second_client_on_the_same_session_fails_fast(tmp_path: Path) -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        user = tg.add_user(phone="+15550700001", first_name="Mo", dc=1)
+        first = await logged_in(tg, user.phone, name="mo", in_memory=False, workdir=tmp_path)
+        second = make_client(tg, "mo", in_memory=False, workdir=tmp_path)
+        with pytest.raises(SessionLockedError, match="tgfleet Client 'mo'"):
+            await second.connect()
+
+        code = (
+            "import asyncio, sys\n"
+            "from tgfleet import Client\n"
+            "from tgfleet.net import Network\n"
+            "from tgfleet.storage import SessionLockedError\n"
+            f"c = Client('mo', api_id=1, workdir={str(tmp_path)!r}, network=Network.production())\n"
+            "try:\n    asyncio.run(c.connect())\n"
+            "except SessionLockedError as e:\n    print('LOCKED', e.holder.pid); sys.exit(3)\n"
+        )
+        started = time.monotonic()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 3, out.stderr
+        assert out.stdout.split() == ["LOCKED", str(__import__("os").getpid())]
+        assert time.monotonic() - started < 30  # fails at once (the time is the interpreter's start-up)
+
+        await first.disconnect()
+        again = make_client(tg, "mo", in_memory=False, workdir=tmp_path)
+        assert await again.connect()  # the lock is free and the login was saved
+        await again.disconnect()
+
+
+async def test_fifty_clients_with_their_own_files(tmp_path: Path) -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        users = [tg.add_user(phone=f"+1555071{i:04d}", first_name=f"U{i}", dc=1) for i in range(50)]
+        clients = await asyncio.gather(
+            *(logged_in(tg, u.phone, name=f"u{i}", in_memory=False, workdir=tmp_path) for i, u in enumerate(users))
+        )
+        await asyncio.gather(*(c.send_message("me", "hello") for c in clients))
+        await asyncio.gather(*(c.disconnect() for c in clients))
+        reopened = [make_client(tg, f"u{i}", in_memory=False, workdir=tmp_path) for i in range(50)]
+        assert all(await asyncio.gather(*(c.connect() for c in reopened)))
+        await asyncio.gather(*(c.disconnect() for c in reopened))
