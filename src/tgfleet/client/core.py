@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from tgfleet import __version__
+from tgfleet import __version__, errors
 from tgfleet.client.dcs import DcPool
 from tgfleet.client.invoke import FloodWaitEvent, Invoker
 from tgfleet.client.peers import peer_records
@@ -27,7 +27,7 @@ from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.sender import SenderConfig
 from tgfleet.net.state import ConnectionState, StateChange, StateFeed
 from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
-from tgfleet.tl import TLFunction
+from tgfleet.tl import TLFunction, functions, types
 
 log = logging.getLogger("tgfleet.client")
 R = TypeVar("R")
@@ -130,6 +130,8 @@ class ClientCore:
         try:
             self._dcs = DcPool(self, storage, self._states)
             await self._dcs.start_home(timeout=self.timeout)
+            if self.session_string is not None:
+                await self._verify_restored(storage)
             authorized = storage.get_user_id() is not None
             if authorized:
                 await self._on_authorized()
@@ -137,6 +139,15 @@ class ClientCore:
             await self._close(storage)
             raise
         return authorized
+
+    async def _verify_restored(self, storage: Storage) -> None:
+        """The last step of restoring a session string: one bounded call proves the key works (an invalid
+        or revoked one raises AuthKeyUnregistered here) and fills in the user id older formats lack."""
+        users = await self.invoke(functions.users.GetUsers(id=[types.InputUserSelf()]), timeout=min(self.timeout, 30.0))
+        if not users or not isinstance(users[0], types.User):
+            raise errors.AuthKeyUnregistered(detail="the session string's key is not logged in")
+        if storage.get_user_id() is None:
+            storage.set_user(users[0].id, users[0].bot)
 
     async def disconnect(self) -> None:
         """Disconnect every DC, save the session and release its lock. Safe to call twice."""

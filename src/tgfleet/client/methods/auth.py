@@ -6,7 +6,11 @@ repeated there by the call path; the code and the phone_code_hash stay valid on 
 
 from __future__ import annotations
 
+import asyncio
+import getpass
+import inspect
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tgfleet import errors
@@ -115,3 +119,60 @@ class AuthMethods(ClientCore):
             self.storage.set_user(user.id, user.is_bot)
         await self._on_authorized()
         return user
+
+
+Prompt = Callable[[str], Awaitable[str] | str]
+
+
+async def _ask(source: Any, prompt: str, hide: bool = False) -> str:
+    """An answer from a callback, a fixed value, or the terminal (read in a thread: the loop keeps running)."""
+    if source is not None and not callable(source):
+        return str(source)
+    if source is not None:
+        answer = source(prompt)
+        return str(await answer) if inspect.isawaitable(answer) else str(answer)
+    reader = getpass.getpass if hide else input
+    return await asyncio.get_running_loop().run_in_executor(None, reader, prompt)
+
+
+class StartMethods(AuthMethods):
+    async def start(
+        self,
+        *,
+        phone_number: str | Prompt | None = None,
+        code: str | Prompt | None = None,
+        password: str | Prompt | None = None,
+        first_name: str | Prompt | None = None,
+        last_name: str = "",
+    ) -> User:
+        """Connect and, if the session is not logged in yet, log in: phone -> code -> (2FA password) ->
+        (sign-up for a new number). Each answer comes from the argument (a value or a callback, sync or
+        async, given the prompt text) or, if None, from the terminal, like Pyrogram's ``start()``."""
+        if self.storage is None:
+            await self.connect()
+        if self.storage is not None and self.storage.get_user_id() is not None:
+            return await self.get_me()
+        phone = await _ask(phone_number or self.phone_number, "Phone number (international format): ")
+        sent = await self.send_code(phone)
+        for _ in range(3):
+            try:
+                the_code = await _ask(code, f"Login code ({sent.type.value}): ")
+                return await self.sign_in(phone, sent.phone_code_hash, the_code.strip())
+            except errors.PhoneCodeInvalid:
+                if code is not None and not callable(code):
+                    raise
+            except errors.SessionPasswordNeeded:
+                return await self._start_password(password)
+            except errors.PhoneNumberUnoccupied:
+                name = await _ask(first_name, "First name for the new account: ")
+                return await self.sign_up(phone, sent.phone_code_hash, name, last_name)
+        raise errors.PhoneCodeInvalid(detail="three wrong codes; start again")
+
+    async def _start_password(self, password: str | Prompt | None) -> User:
+        for _ in range(3):
+            try:
+                return await self.check_password(await _ask(password, "Two-step verification password: ", True))
+            except errors.PasswordHashInvalid:
+                if password is not None and not callable(password):
+                    raise
+        raise errors.PasswordHashInvalid(detail="three wrong passwords; start again")
