@@ -1,0 +1,94 @@
+"""Minimal SOCKS5 (no authentication, CONNECT only) and HTTP CONNECT proxies on loopback, for the tests.
+Each records the destinations it was asked for."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import struct
+
+
+class _Proxy:
+    def __init__(self) -> None:
+        self.destinations: list[tuple[str, int]] = []
+        self.server: asyncio.base_events.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> _Proxy:
+        self.server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.close()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.server.wait_closed()
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            host, port = await self.negotiate(reader, writer)
+            self.destinations.append((host, port))
+            up_reader, up_writer = await asyncio.open_connection(host, port)
+            await self.accepted(writer)
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+            self._tasks.discard(task)
+
+    async def negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
+        raise NotImplementedError
+
+    async def accepted(self, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+
+class Socks5Proxy(_Proxy):
+    async def negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
+        _, n_methods = await reader.readexactly(2)
+        await reader.readexactly(n_methods)
+        writer.write(b"\x05\x00")  # no authentication
+        _, _command, _, atyp = await reader.readexactly(4)
+        if atyp == 1:
+            host = str(ipaddress.IPv4Address(await reader.readexactly(4)))
+        elif atyp == 3:
+            host = (await reader.readexactly((await reader.readexactly(1))[0])).decode()
+        else:
+            host = str(ipaddress.IPv6Address(await reader.readexactly(16)))
+        (port,) = struct.unpack(">H", await reader.readexactly(2))
+        return host, port
+
+    async def accepted(self, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"\x05\x00\x00\x01" + bytes(4) + bytes(2))
+
+
+class HttpProxy(_Proxy):
+    async def negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
+        head = await reader.readuntil(b"\r\n\r\n")
+        method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ")
+        assert method == "CONNECT"
+        host, port = target.rsplit(":", 1)
+        return host, int(port)
+
+    async def accepted(self, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    finally:
+        writer.close()
