@@ -71,16 +71,18 @@ def ige_encrypt(data: bytes, key: bytes, iv: bytes) -> bytes:
     """AES-256-IGE encrypt ``data`` (a multiple of 16 bytes) with a 32-byte key and 32-byte IV."""
     if _cryptg is None:
         return ige_encrypt_fallback(data, key, iv)
-    _check(data, key, iv)
-    return bytes(_cryptg.encrypt_ige(bytes(data), key, iv))
+    if len(key) != 32 or len(iv) != 32 or len(data) & 15:
+        _check(data, key, iv)  # raises, naming the problem
+    return _cryptg.encrypt_ige(data if type(data) is bytes else bytes(data), key, iv)  # type: ignore[no-any-return]
 
 
 def ige_decrypt(data: bytes, key: bytes, iv: bytes) -> bytes:
     """AES-256-IGE decrypt ``data`` (a multiple of 16 bytes) with a 32-byte key and 32-byte IV."""
     if _cryptg is None:
         return ige_decrypt_fallback(data, key, iv)
-    _check(data, key, iv)
-    return bytes(_cryptg.decrypt_ige(bytes(data), key, iv))
+    if len(key) != 32 or len(iv) != 32 or len(data) & 15:
+        _check(data, key, iv)
+    return _cryptg.decrypt_ige(data if type(data) is bytes else bytes(data), key, iv)  # type: ignore[no-any-return]
 
 
 class AesCtr:
