@@ -160,6 +160,9 @@ class Module:
         if t.kind == "bare":
             target = self.schema.bare_target(source, t.name)
             return self.ref(module_of(target), class_name(target.name))
+        ctors = self.schema.by_type[self.schema.type_key(source, t.name)]
+        if len(ctors) == 1:  # the only possible constructor: the most useful annotation
+            return self.ref(module_of(ctors[0]), class_name(ctors[0].name))
         return self.ref(type_module(source, t.name), type_class_name(t.name))
 
     # -- reading --------------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from tgfleet.tl.core.writer import write_vector_object as _wvo
 from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
-    _R0 = _F[TypeResPQ]
+    _R0 = _F[ResPQ]
     _R1 = _F[TypeServerDHParams]
     _R2 = _F[TypeSetClientDHParamsAnswer]
     _R3 = _F[TypeRpcDropAnswer]
-    _R4 = _F[TypeFutureSalts]
-    _R5 = _F[TypePong]
+    _R4 = _F[FutureSalts]
+    _R5 = _F[Pong]
     _R6 = _F[TypeDestroySessionRes]
     _R7 = _F[TypeDestroyAuthKeyRes]
 else:
@@ -884,7 +884,7 @@ class MsgCopy(TypeMessageCopy):
     QUALNAME = "msg_copy"
     _TL = "orig_message:mt.Message"
 
-    def __init__(self, *, orig_message: TypeMessage) -> None:
+    def __init__(self, *, orig_message: Message) -> None:
         self.orig_message = orig_message
 
     def _write(self, out: bytearray) -> None:
@@ -1234,7 +1234,7 @@ class ReqPqMulti(_R0):
         o.nonce = r.read_raw(16)
         return o
 
-    def _read_result(self, r: _Reader) -> TypeResPQ:
+    def _read_result(self, r: _Reader) -> ResPQ:
         return r.read_typed(_T_ResPQ)
 
 
@@ -1357,7 +1357,7 @@ class GetFutureSalts(_R4):
         o.num = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> TypeFutureSalts:
+    def _read_result(self, r: _Reader) -> FutureSalts:
         return r.read_typed(_T_FutureSalts)
 
 
@@ -1382,7 +1382,7 @@ class Ping(_R5):
         o.ping_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> TypePong:
+    def _read_result(self, r: _Reader) -> Pong:
         return r.read_typed(_T_Pong)
 
 
@@ -1408,7 +1408,7 @@ class PingDelayDisconnect(_R5):
         o.ping_id, o.disconnect_delay = r.unpack(_S_qi)
         return o
 
-    def _read_result(self, r: _Reader) -> TypePong:
+    def _read_result(self, r: _Reader) -> Pong:
         return r.read_typed(_T_Pong)
 
 
@@ -1613,7 +1613,7 @@ class ReqPq(_R0):
         o.nonce = r.read_raw(16)
         return o
 
-    def _read_result(self, r: _Reader) -> TypeResPQ:
+    def _read_result(self, r: _Reader) -> ResPQ:
         return r.read_typed(_T_ResPQ)
 
 

@@ -140,7 +140,7 @@ class InitConnection(_F[_X]):
     _OPTIONAL = frozenset({'params', 'proxy'})
     _RESULT = "X"
 
-    def __init__(self, *, api_id: int, device_model: str, system_version: str, app_version: str, system_lang_code: str, lang_pack: str, lang_code: str, proxy: _types.TypeInputClientProxy | None = None, params: _types.TypeJSONValue | None = None, query: _F[_X]) -> None:
+    def __init__(self, *, api_id: int, device_model: str, system_version: str, app_version: str, system_lang_code: str, lang_pack: str, lang_code: str, proxy: _types.InputClientProxy | None = None, params: _types.TypeJSONValue | None = None, query: _F[_X]) -> None:
         self.api_id = api_id
         self.device_model = device_model
         self.system_version = system_version
@@ -249,7 +249,7 @@ class InvokeWithMessagesRange(_F[_X]):
     _TL = "range:MessageRange query:!X"
     _RESULT = "X"
 
-    def __init__(self, *, range: _types.TypeMessageRange, query: _F[_X]) -> None:
+    def __init__(self, *, range: _types.MessageRange, query: _F[_X]) -> None:
         self.range = range
         self.query = query
 

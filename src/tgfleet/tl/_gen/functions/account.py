@@ -30,49 +30,49 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import account as _types_account
     from tgfleet.tl._gen.types import auth as _types_auth
     _R0 = _F[bool]
-    _R1 = _F[_types.TypePeerNotifySettings]
+    _R1 = _F[_types.PeerNotifySettings]
     _R2 = _F[_types.TypeUser]
     _R3 = _F[_types_account.TypeWallPapers]
-    _R4 = _F[_types_account.TypePrivacyRules]
-    _R5 = _F[_types.TypeAccountDaysTTL]
+    _R4 = _F[_types_account.PrivacyRules]
+    _R5 = _F[_types.AccountDaysTTL]
     _R6 = _F[_types_auth.TypeSentCode]
-    _R7 = _F[_types_account.TypeAuthorizations]
-    _R8 = _F[_types_account.TypePassword]
-    _R9 = _F[_types_account.TypePasswordSettings]
-    _R10 = _F[_types_account.TypeTmpPassword]
-    _R11 = _F[_types_account.TypeWebAuthorizations]
-    _R12 = _F[list[_types.TypeSecureValue]]
-    _R13 = _F[_types.TypeSecureValue]
-    _R14 = _F[_types_account.TypeAuthorizationForm]
-    _R15 = _F[_types_account.TypeSentEmailCode]
+    _R7 = _F[_types_account.Authorizations]
+    _R8 = _F[_types_account.Password]
+    _R9 = _F[_types_account.PasswordSettings]
+    _R10 = _F[_types_account.TmpPassword]
+    _R11 = _F[_types_account.WebAuthorizations]
+    _R12 = _F[list[_types.SecureValue]]
+    _R13 = _F[_types.SecureValue]
+    _R14 = _F[_types_account.AuthorizationForm]
+    _R15 = _F[_types_account.SentEmailCode]
     _R16 = _F[_types_account.TypeEmailVerified]
-    _R17 = _F[_types_account.TypeTakeout]
+    _R17 = _F[_types_account.Takeout]
     _R18 = _F[_types.TypeUpdates]
     _R19 = _F[_types.TypeWallPaper]
-    _R20 = _F[_types_account.TypeAutoDownloadSettings]
+    _R20 = _F[_types_account.AutoDownloadSettings]
     _R21 = _F[_types.TypeDocument]
-    _R22 = _F[_types.TypeTheme]
+    _R22 = _F[_types.Theme]
     _R23 = _F[_types_account.TypeThemes]
-    _R24 = _F[_types_account.TypeContentSettings]
+    _R24 = _F[_types_account.ContentSettings]
     _R25 = _F[list[_types.TypeWallPaper]]
-    _R26 = _F[_types.TypeGlobalPrivacySettings]
+    _R26 = _F[_types.GlobalPrivacySettings]
     _R27 = _F[_types_account.TypeResetPasswordResult]
     _R28 = _F[_types_account.TypeSavedRingtones]
     _R29 = _F[_types_account.TypeSavedRingtone]
     _R30 = _F[_types_account.TypeEmojiStatuses]
     _R31 = _F[_types.TypeEmojiList]
-    _R32 = _F[_types_account.TypeAutoSaveSettings]
-    _R33 = _F[_types_account.TypeConnectedBots]
-    _R34 = _F[_types.TypeBusinessChatLink]
-    _R35 = _F[_types_account.TypeBusinessChatLinks]
-    _R36 = _F[_types_account.TypeResolvedBusinessChatLinks]
-    _R37 = _F[_types.TypeReactionsNotifySettings]
-    _R38 = _F[_types_account.TypePaidMessagesRevenue]
+    _R32 = _F[_types_account.AutoSaveSettings]
+    _R33 = _F[_types_account.ConnectedBots]
+    _R34 = _F[_types.BusinessChatLink]
+    _R35 = _F[_types_account.BusinessChatLinks]
+    _R36 = _F[_types_account.ResolvedBusinessChatLinks]
+    _R37 = _F[_types.ReactionsNotifySettings]
+    _R38 = _F[_types_account.PaidMessagesRevenue]
     _R39 = _F[_types_account.TypeSavedMusicIds]
     _R40 = _F[_types_account.TypeChatThemes]
-    _R41 = _F[_types_account.TypePasskeyRegistrationOptions]
-    _R42 = _F[_types.TypePasskey]
-    _R43 = _F[_types_account.TypePasskeys]
+    _R41 = _F[_types_account.PasskeyRegistrationOptions]
+    _R42 = _F[_types.Passkey]
+    _R43 = _F[_types_account.Passkeys]
     _R44 = _F[_types_account.TypeWebBrowserSettings]
 else:
     _R0 = _F
@@ -296,7 +296,7 @@ class UpdateNotifySettings(_R0):
     _TL = "peer:InputNotifyPeer settings:InputPeerNotifySettings"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputNotifyPeer, settings: _types.TypeInputPeerNotifySettings) -> None:
+    def __init__(self, *, peer: _types.TypeInputNotifyPeer, settings: _types.InputPeerNotifySettings) -> None:
         self.peer = peer
         self.settings = settings
 
@@ -338,7 +338,7 @@ class GetNotifySettings(_R1):
         o.peer = r.read_typed(_T_InputNotifyPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypePeerNotifySettings:
+    def _read_result(self, r: _Reader) -> _types.PeerNotifySettings:
         return r.read_typed(_T_PeerNotifySettings)
 
 
@@ -561,7 +561,7 @@ class GetPrivacy(_R4):
         o.key = r.read_typed(_T_InputPrivacyKey)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePrivacyRules:
+    def _read_result(self, r: _Reader) -> _types_account.PrivacyRules:
         return r.read_typed(_T_account_PrivacyRules)
 
 
@@ -590,7 +590,7 @@ class SetPrivacy(_R4):
         o.rules = r.read_vector_typed(_T_InputPrivacyRule)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePrivacyRules:
+    def _read_result(self, r: _Reader) -> _types_account.PrivacyRules:
         return r.read_typed(_T_account_PrivacyRules)
 
 
@@ -647,7 +647,7 @@ class GetAccountTTL(_R5):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeAccountDaysTTL:
+    def _read_result(self, r: _Reader) -> _types.AccountDaysTTL:
         return r.read_typed(_T_AccountDaysTTL)
 
 
@@ -660,7 +660,7 @@ class SetAccountTTL(_R0):
     _TL = "ttl:AccountDaysTTL"
     _RESULT = "Bool"
 
-    def __init__(self, *, ttl: _types.TypeAccountDaysTTL) -> None:
+    def __init__(self, *, ttl: _types.AccountDaysTTL) -> None:
         self.ttl = ttl
 
     def _write(self, out: bytearray) -> None:
@@ -686,7 +686,7 @@ class SendChangePhoneCode(_R6):
     _TL = "phone_number:string settings:CodeSettings"
     _RESULT = "auth.SentCode"
 
-    def __init__(self, *, phone_number: str, settings: _types.TypeCodeSettings) -> None:
+    def __init__(self, *, phone_number: str, settings: _types.CodeSettings) -> None:
         self.phone_number = phone_number
         self.settings = settings
 
@@ -783,7 +783,7 @@ class GetAuthorizations(_R7):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeAuthorizations:
+    def _read_result(self, r: _Reader) -> _types_account.Authorizations:
         return r.read_typed(_T_account_Authorizations)
 
 
@@ -832,7 +832,7 @@ class GetPassword(_R8):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePassword:
+    def _read_result(self, r: _Reader) -> _types_account.Password:
         return r.read_typed(_T_account_Password)
 
 
@@ -858,7 +858,7 @@ class GetPasswordSettings(_R9):
         o.password = r.read_typed(_T_InputCheckPasswordSRP)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePasswordSettings:
+    def _read_result(self, r: _Reader) -> _types_account.PasswordSettings:
         return r.read_typed(_T_account_PasswordSettings)
 
 
@@ -871,7 +871,7 @@ class UpdatePasswordSettings(_R0):
     _TL = "password:InputCheckPasswordSRP new_settings:account.PasswordInputSettings"
     _RESULT = "Bool"
 
-    def __init__(self, *, password: _types.TypeInputCheckPasswordSRP, new_settings: _types_account.TypePasswordInputSettings) -> None:
+    def __init__(self, *, password: _types.TypeInputCheckPasswordSRP, new_settings: _types_account.PasswordInputSettings) -> None:
         self.password = password
         self.new_settings = new_settings
 
@@ -900,7 +900,7 @@ class SendConfirmPhoneCode(_R6):
     _TL = "hash:string settings:CodeSettings"
     _RESULT = "auth.SentCode"
 
-    def __init__(self, *, hash: str, settings: _types.TypeCodeSettings) -> None:
+    def __init__(self, *, hash: str, settings: _types.CodeSettings) -> None:
         self.hash = hash
         self.settings = settings
 
@@ -974,7 +974,7 @@ class GetTmpPassword(_R10):
         o.period = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeTmpPassword:
+    def _read_result(self, r: _Reader) -> _types_account.TmpPassword:
         return r.read_typed(_T_account_TmpPassword)
 
 
@@ -998,7 +998,7 @@ class GetWebAuthorizations(_R11):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeWebAuthorizations:
+    def _read_result(self, r: _Reader) -> _types_account.WebAuthorizations:
         return r.read_typed(_T_account_WebAuthorizations)
 
 
@@ -1071,7 +1071,7 @@ class GetAllSecureValues(_R12):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeSecureValue]:
+    def _read_result(self, r: _Reader) -> list[_types.SecureValue]:
         return r.read_vector_typed(_T_SecureValue)
 
 
@@ -1097,7 +1097,7 @@ class GetSecureValue(_R12):
         o.types = r.read_vector_typed(_T_SecureValueType)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeSecureValue]:
+    def _read_result(self, r: _Reader) -> list[_types.SecureValue]:
         return r.read_vector_typed(_T_SecureValue)
 
 
@@ -1110,7 +1110,7 @@ class SaveSecureValue(_R13):
     _TL = "value:InputSecureValue secure_secret_id:long"
     _RESULT = "SecureValue"
 
-    def __init__(self, *, value: _types.TypeInputSecureValue, secure_secret_id: int) -> None:
+    def __init__(self, *, value: _types.InputSecureValue, secure_secret_id: int) -> None:
         self.value = value
         self.secure_secret_id = secure_secret_id
 
@@ -1126,7 +1126,7 @@ class SaveSecureValue(_R13):
         o.secure_secret_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeSecureValue:
+    def _read_result(self, r: _Reader) -> _types.SecureValue:
         return r.read_typed(_T_SecureValue)
 
 
@@ -1183,7 +1183,7 @@ class GetAuthorizationForm(_R14):
         o.public_key = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeAuthorizationForm:
+    def _read_result(self, r: _Reader) -> _types_account.AuthorizationForm:
         return r.read_typed(_T_account_AuthorizationForm)
 
 
@@ -1196,7 +1196,7 @@ class AcceptAuthorization(_R0):
     _TL = "bot_id:long scope:string public_key:string value_hashes:Vector<SecureValueHash> credentials:SecureCredentialsEncrypted"
     _RESULT = "Bool"
 
-    def __init__(self, *, bot_id: int, scope: str, public_key: str, value_hashes: list[_types.TypeSecureValueHash], credentials: _types.TypeSecureCredentialsEncrypted) -> None:
+    def __init__(self, *, bot_id: int, scope: str, public_key: str, value_hashes: list[_types.SecureValueHash], credentials: _types.SecureCredentialsEncrypted) -> None:
         self.bot_id = bot_id
         self.scope = scope
         self.public_key = public_key
@@ -1233,7 +1233,7 @@ class SendVerifyPhoneCode(_R6):
     _TL = "phone_number:string settings:CodeSettings"
     _RESULT = "auth.SentCode"
 
-    def __init__(self, *, phone_number: str, settings: _types.TypeCodeSettings) -> None:
+    def __init__(self, *, phone_number: str, settings: _types.CodeSettings) -> None:
         self.phone_number = phone_number
         self.settings = settings
 
@@ -1310,7 +1310,7 @@ class SendVerifyEmailCode(_R15):
         o.email = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeSentEmailCode:
+    def _read_result(self, r: _Reader) -> _types_account.SentEmailCode:
         return r.read_typed(_T_account_SentEmailCode)
 
 
@@ -1381,7 +1381,7 @@ class InitTakeoutSession(_R17):
         o.file_max_size = r.read_long() if flags & 32 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeTakeout:
+    def _read_result(self, r: _Reader) -> _types_account.Takeout:
         return r.read_typed(_T_account_Takeout)
 
 
@@ -1607,7 +1607,7 @@ class UploadWallPaper(_R19):
     _OPTIONAL = frozenset({'for_chat'})
     _RESULT = "WallPaper"
 
-    def __init__(self, *, for_chat: bool = False, file: _types.TypeInputFile, mime_type: str, settings: _types.TypeWallPaperSettings) -> None:
+    def __init__(self, *, for_chat: bool = False, file: _types.TypeInputFile, mime_type: str, settings: _types.WallPaperSettings) -> None:
         self.for_chat = for_chat
         self.file = file
         self.mime_type = mime_type
@@ -1643,7 +1643,7 @@ class SaveWallPaper(_R0):
     _TL = "wallpaper:InputWallPaper unsave:Bool settings:WallPaperSettings"
     _RESULT = "Bool"
 
-    def __init__(self, *, wallpaper: _types.TypeInputWallPaper, unsave: bool, settings: _types.TypeWallPaperSettings) -> None:
+    def __init__(self, *, wallpaper: _types.TypeInputWallPaper, unsave: bool, settings: _types.WallPaperSettings) -> None:
         self.wallpaper = wallpaper
         self.unsave = unsave
         self.settings = settings
@@ -1675,7 +1675,7 @@ class InstallWallPaper(_R0):
     _TL = "wallpaper:InputWallPaper settings:WallPaperSettings"
     _RESULT = "Bool"
 
-    def __init__(self, *, wallpaper: _types.TypeInputWallPaper, settings: _types.TypeWallPaperSettings) -> None:
+    def __init__(self, *, wallpaper: _types.TypeInputWallPaper, settings: _types.WallPaperSettings) -> None:
         self.wallpaper = wallpaper
         self.settings = settings
 
@@ -1739,7 +1739,7 @@ class GetAutoDownloadSettings(_R20):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeAutoDownloadSettings:
+    def _read_result(self, r: _Reader) -> _types_account.AutoDownloadSettings:
         return r.read_typed(_T_account_AutoDownloadSettings)
 
 
@@ -1753,7 +1753,7 @@ class SaveAutoDownloadSettings(_R0):
     _OPTIONAL = frozenset({'high', 'low'})
     _RESULT = "Bool"
 
-    def __init__(self, *, low: bool = False, high: bool = False, settings: _types.TypeAutoDownloadSettings) -> None:
+    def __init__(self, *, low: bool = False, high: bool = False, settings: _types.AutoDownloadSettings) -> None:
         self.low = low
         self.high = high
         self.settings = settings
@@ -1825,7 +1825,7 @@ class CreateTheme(_R22):
     _OPTIONAL = frozenset({'document', 'settings'})
     _RESULT = "Theme"
 
-    def __init__(self, *, slug: str, title: str, document: _types.TypeInputDocument | None = None, settings: list[_types.TypeInputThemeSettings] | None = None) -> None:
+    def __init__(self, *, slug: str, title: str, document: _types.TypeInputDocument | None = None, settings: list[_types.InputThemeSettings] | None = None) -> None:
         self.slug = slug
         self.title = title
         self.document = document
@@ -1851,7 +1851,7 @@ class CreateTheme(_R22):
         o.settings = r.read_vector_typed(_T_InputThemeSettings) if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeTheme:
+    def _read_result(self, r: _Reader) -> _types.Theme:
         return r.read_typed(_T_Theme)
 
 
@@ -1865,7 +1865,7 @@ class UpdateTheme(_R22):
     _OPTIONAL = frozenset({'document', 'settings', 'slug', 'title'})
     _RESULT = "Theme"
 
-    def __init__(self, *, format: str, theme: _types.TypeInputTheme, slug: str | None = None, title: str | None = None, document: _types.TypeInputDocument | None = None, settings: list[_types.TypeInputThemeSettings] | None = None) -> None:
+    def __init__(self, *, format: str, theme: _types.TypeInputTheme, slug: str | None = None, title: str | None = None, document: _types.TypeInputDocument | None = None, settings: list[_types.InputThemeSettings] | None = None) -> None:
         self.format = format
         self.theme = theme
         self.slug = slug
@@ -1899,7 +1899,7 @@ class UpdateTheme(_R22):
         o.settings = r.read_vector_typed(_T_InputThemeSettings) if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeTheme:
+    def _read_result(self, r: _Reader) -> _types.Theme:
         return r.read_typed(_T_Theme)
 
 
@@ -1997,7 +1997,7 @@ class GetTheme(_R22):
         o.theme = r.read_typed(_T_InputTheme)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeTheme:
+    def _read_result(self, r: _Reader) -> _types.Theme:
         return r.read_typed(_T_Theme)
 
 
@@ -2078,7 +2078,7 @@ class GetContentSettings(_R24):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeContentSettings:
+    def _read_result(self, r: _Reader) -> _types_account.ContentSettings:
         return r.read_typed(_T_account_ContentSettings)
 
 
@@ -2128,7 +2128,7 @@ class GetGlobalPrivacySettings(_R26):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeGlobalPrivacySettings:
+    def _read_result(self, r: _Reader) -> _types.GlobalPrivacySettings:
         return r.read_typed(_T_GlobalPrivacySettings)
 
 
@@ -2141,7 +2141,7 @@ class SetGlobalPrivacySettings(_R26):
     _TL = "settings:GlobalPrivacySettings"
     _RESULT = "GlobalPrivacySettings"
 
-    def __init__(self, *, settings: _types.TypeGlobalPrivacySettings) -> None:
+    def __init__(self, *, settings: _types.GlobalPrivacySettings) -> None:
         self.settings = settings
 
     def _write(self, out: bytearray) -> None:
@@ -2154,7 +2154,7 @@ class SetGlobalPrivacySettings(_R26):
         o.settings = r.read_typed(_T_GlobalPrivacySettings)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeGlobalPrivacySettings:
+    def _read_result(self, r: _Reader) -> _types.GlobalPrivacySettings:
         return r.read_typed(_T_GlobalPrivacySettings)
 
 
@@ -2639,7 +2639,7 @@ class GetAutoSaveSettings(_R32):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeAutoSaveSettings:
+    def _read_result(self, r: _Reader) -> _types_account.AutoSaveSettings:
         return r.read_typed(_T_account_AutoSaveSettings)
 
 
@@ -2653,7 +2653,7 @@ class SaveAutoSaveSettings(_R0):
     _OPTIONAL = frozenset({'broadcasts', 'chats', 'peer', 'users'})
     _RESULT = "Bool"
 
-    def __init__(self, *, users: bool = False, chats: bool = False, broadcasts: bool = False, peer: _types.TypeInputPeer | None = None, settings: _types.TypeAutoSaveSettings) -> None:
+    def __init__(self, *, users: bool = False, chats: bool = False, broadcasts: bool = False, peer: _types.TypeInputPeer | None = None, settings: _types.AutoSaveSettings) -> None:
         self.users = users
         self.chats = chats
         self.broadcasts = broadcasts
@@ -2849,7 +2849,7 @@ class UpdateBusinessWorkHours(_R0):
     _OPTIONAL = frozenset({'business_work_hours'})
     _RESULT = "Bool"
 
-    def __init__(self, *, business_work_hours: _types.TypeBusinessWorkHours | None = None) -> None:
+    def __init__(self, *, business_work_hours: _types.BusinessWorkHours | None = None) -> None:
         self.business_work_hours = business_work_hours
 
     def _write(self, out: bytearray) -> None:
@@ -2913,7 +2913,7 @@ class UpdateBusinessGreetingMessage(_R0):
     _OPTIONAL = frozenset({'message'})
     _RESULT = "Bool"
 
-    def __init__(self, *, message: _types.TypeInputBusinessGreetingMessage | None = None) -> None:
+    def __init__(self, *, message: _types.InputBusinessGreetingMessage | None = None) -> None:
         self.message = message
 
     def _write(self, out: bytearray) -> None:
@@ -2943,7 +2943,7 @@ class UpdateBusinessAwayMessage(_R0):
     _OPTIONAL = frozenset({'message'})
     _RESULT = "Bool"
 
-    def __init__(self, *, message: _types.TypeInputBusinessAwayMessage | None = None) -> None:
+    def __init__(self, *, message: _types.InputBusinessAwayMessage | None = None) -> None:
         self.message = message
 
     def _write(self, out: bytearray) -> None:
@@ -2973,7 +2973,7 @@ class UpdateConnectedBot(_R18):
     _OPTIONAL = frozenset({'deleted', 'rights'})
     _RESULT = "Updates"
 
-    def __init__(self, *, deleted: bool = False, rights: _types.TypeBusinessBotRights | None = None, bot: _types.TypeInputUser, recipients: _types.TypeInputBusinessBotRecipients) -> None:
+    def __init__(self, *, deleted: bool = False, rights: _types.BusinessBotRights | None = None, bot: _types.TypeInputUser, recipients: _types.InputBusinessBotRecipients) -> None:
         self.deleted = deleted
         self.rights = rights
         self.bot = bot
@@ -3021,7 +3021,7 @@ class GetConnectedBots(_R33):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeConnectedBots:
+    def _read_result(self, r: _Reader) -> _types_account.ConnectedBots:
         return r.read_typed(_T_account_ConnectedBots)
 
 
@@ -3061,7 +3061,7 @@ class UpdateBusinessIntro(_R0):
     _OPTIONAL = frozenset({'intro'})
     _RESULT = "Bool"
 
-    def __init__(self, *, intro: _types.TypeInputBusinessIntro | None = None) -> None:
+    def __init__(self, *, intro: _types.InputBusinessIntro | None = None) -> None:
         self.intro = intro
 
     def _write(self, out: bytearray) -> None:
@@ -3146,7 +3146,7 @@ class UpdateBirthday(_R0):
     _OPTIONAL = frozenset({'birthday'})
     _RESULT = "Bool"
 
-    def __init__(self, *, birthday: _types.TypeBirthday | None = None) -> None:
+    def __init__(self, *, birthday: _types.Birthday | None = None) -> None:
         self.birthday = birthday
 
     def _write(self, out: bytearray) -> None:
@@ -3175,7 +3175,7 @@ class CreateBusinessChatLink(_R34):
     _TL = "link:InputBusinessChatLink"
     _RESULT = "BusinessChatLink"
 
-    def __init__(self, *, link: _types.TypeInputBusinessChatLink) -> None:
+    def __init__(self, *, link: _types.InputBusinessChatLink) -> None:
         self.link = link
 
     def _write(self, out: bytearray) -> None:
@@ -3188,7 +3188,7 @@ class CreateBusinessChatLink(_R34):
         o.link = r.read_typed(_T_InputBusinessChatLink)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeBusinessChatLink:
+    def _read_result(self, r: _Reader) -> _types.BusinessChatLink:
         return r.read_typed(_T_BusinessChatLink)
 
 
@@ -3201,7 +3201,7 @@ class EditBusinessChatLink(_R34):
     _TL = "slug:string link:InputBusinessChatLink"
     _RESULT = "BusinessChatLink"
 
-    def __init__(self, *, slug: str, link: _types.TypeInputBusinessChatLink) -> None:
+    def __init__(self, *, slug: str, link: _types.InputBusinessChatLink) -> None:
         self.slug = slug
         self.link = link
 
@@ -3217,7 +3217,7 @@ class EditBusinessChatLink(_R34):
         o.link = r.read_typed(_T_InputBusinessChatLink)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeBusinessChatLink:
+    def _read_result(self, r: _Reader) -> _types.BusinessChatLink:
         return r.read_typed(_T_BusinessChatLink)
 
 
@@ -3267,7 +3267,7 @@ class GetBusinessChatLinks(_R35):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeBusinessChatLinks:
+    def _read_result(self, r: _Reader) -> _types_account.BusinessChatLinks:
         return r.read_typed(_T_account_BusinessChatLinks)
 
 
@@ -3293,7 +3293,7 @@ class ResolveBusinessChatLink(_R36):
         o.slug = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypeResolvedBusinessChatLinks:
+    def _read_result(self, r: _Reader) -> _types_account.ResolvedBusinessChatLinks:
         return r.read_typed(_T_account_ResolvedBusinessChatLinks)
 
 
@@ -3369,7 +3369,7 @@ class GetReactionsNotifySettings(_R37):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeReactionsNotifySettings:
+    def _read_result(self, r: _Reader) -> _types.ReactionsNotifySettings:
         return r.read_typed(_T_ReactionsNotifySettings)
 
 
@@ -3382,7 +3382,7 @@ class SetReactionsNotifySettings(_R37):
     _TL = "settings:ReactionsNotifySettings"
     _RESULT = "ReactionsNotifySettings"
 
-    def __init__(self, *, settings: _types.TypeReactionsNotifySettings) -> None:
+    def __init__(self, *, settings: _types.ReactionsNotifySettings) -> None:
         self.settings = settings
 
     def _write(self, out: bytearray) -> None:
@@ -3395,7 +3395,7 @@ class SetReactionsNotifySettings(_R37):
         o.settings = r.read_typed(_T_ReactionsNotifySettings)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeReactionsNotifySettings:
+    def _read_result(self, r: _Reader) -> _types.ReactionsNotifySettings:
         return r.read_typed(_T_ReactionsNotifySettings)
 
 
@@ -3453,7 +3453,7 @@ class GetPaidMessagesRevenue(_R38):
         o.user_id = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePaidMessagesRevenue:
+    def _read_result(self, r: _Reader) -> _types_account.PaidMessagesRevenue:
         return r.read_typed(_T_account_PaidMessagesRevenue)
 
 
@@ -3630,7 +3630,7 @@ class InitPasskeyRegistration(_R41):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePasskeyRegistrationOptions:
+    def _read_result(self, r: _Reader) -> _types_account.PasskeyRegistrationOptions:
         return r.read_typed(_T_account_PasskeyRegistrationOptions)
 
 
@@ -3656,7 +3656,7 @@ class RegisterPasskey(_R42):
         o.credential = r.read_typed(_T_InputPasskeyCredential)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypePasskey:
+    def _read_result(self, r: _Reader) -> _types.Passkey:
         return r.read_typed(_T_Passkey)
 
 
@@ -3680,7 +3680,7 @@ class GetPasskeys(_R43):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_account.TypePasskeys:
+    def _read_result(self, r: _Reader) -> _types_account.Passkeys:
         return r.read_typed(_T_account_Passkeys)
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     _R0 = _F[_types.TypeAiComposeTone]
     _R1 = _F[bool]
     _R2 = _F[_types_aicompose.TypeTones]
-    _R3 = _F[_types.TypeAiComposeToneExample]
+    _R3 = _F[_types.AiComposeToneExample]
 else:
     _R0 = _F
     _R1 = _F
@@ -262,7 +262,7 @@ class GetToneExample(_R3):
         o.num = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeAiComposeToneExample:
+    def _read_result(self, r: _Reader) -> _types.AiComposeToneExample:
         return r.read_typed(_T_AiComposeToneExample)
 
 

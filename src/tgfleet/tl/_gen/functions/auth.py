@@ -31,14 +31,14 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import auth as _types_auth
     _R0 = _F[_types_auth.TypeSentCode]
     _R1 = _F[_types_auth.TypeAuthorization]
-    _R2 = _F[_types_auth.TypeLoggedOut]
+    _R2 = _F[_types_auth.LoggedOut]
     _R3 = _F[bool]
-    _R4 = _F[_types_auth.TypeExportedAuthorization]
-    _R5 = _F[_types_auth.TypePasswordRecovery]
+    _R4 = _F[_types_auth.ExportedAuthorization]
+    _R5 = _F[_types_auth.PasswordRecovery]
     _R6 = _F[_types_auth.TypeLoginToken]
-    _R7 = _F[_types.TypeAuthorization]
-    _R8 = _F[_types_auth.TypePasskeyLoginOptions]
-    _R9 = _F[_types_auth.TypeFirebasePnvIntent]
+    _R7 = _F[_types.Authorization]
+    _R8 = _F[_types_auth.PasskeyLoginOptions]
+    _R9 = _F[_types_auth.FirebasePnvIntent]
 else:
     _R0 = _F
     _R1 = _F
@@ -87,7 +87,7 @@ class SendCode(_R0):
     _TL = "phone_number:string api_id:int api_hash:string settings:CodeSettings"
     _RESULT = "auth.SentCode"
 
-    def __init__(self, *, phone_number: str, api_id: int, api_hash: str, settings: _types.TypeCodeSettings) -> None:
+    def __init__(self, *, phone_number: str, api_id: int, api_hash: str, settings: _types.CodeSettings) -> None:
         self.phone_number = phone_number
         self.api_id = api_id
         self.api_hash = api_hash
@@ -213,7 +213,7 @@ class LogOut(_R2):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_auth.TypeLoggedOut:
+    def _read_result(self, r: _Reader) -> _types_auth.LoggedOut:
         return r.read_typed(_T_auth_LoggedOut)
 
 
@@ -262,7 +262,7 @@ class ExportAuthorization(_R4):
         o.dc_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_auth.TypeExportedAuthorization:
+    def _read_result(self, r: _Reader) -> _types_auth.ExportedAuthorization:
         return r.read_typed(_T_auth_ExportedAuthorization)
 
 
@@ -402,7 +402,7 @@ class RequestPasswordRecovery(_R5):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_auth.TypePasswordRecovery:
+    def _read_result(self, r: _Reader) -> _types_auth.PasswordRecovery:
         return r.read_typed(_T_auth_PasswordRecovery)
 
 
@@ -416,7 +416,7 @@ class RecoverPassword(_R1):
     _OPTIONAL = frozenset({'new_settings'})
     _RESULT = "auth.Authorization"
 
-    def __init__(self, *, code: str, new_settings: _types_account.TypePasswordInputSettings | None = None) -> None:
+    def __init__(self, *, code: str, new_settings: _types_account.PasswordInputSettings | None = None) -> None:
         self.code = code
         self.new_settings = new_settings
 
@@ -609,7 +609,7 @@ class AcceptLoginToken(_R7):
         o.token = r.read_bytes()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeAuthorization:
+    def _read_result(self, r: _Reader) -> _types.Authorization:
         return r.read_typed(_T_Authorization)
 
 
@@ -831,7 +831,7 @@ class InitPasskeyLogin(_R8):
         o.api_hash = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_auth.TypePasskeyLoginOptions:
+    def _read_result(self, r: _Reader) -> _types_auth.PasskeyLoginOptions:
         return r.read_typed(_T_auth_PasskeyLoginOptions)
 
 
@@ -896,7 +896,7 @@ class InitFirebasePnvLogin(_R9):
         o.api_hash = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_auth.TypeFirebasePnvIntent:
+    def _read_result(self, r: _Reader) -> _types_auth.FirebasePnvIntent:
         return r.read_typed(_T_auth_FirebasePnvIntent)
 
 

@@ -29,24 +29,24 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import bots as _types_bots
     from tgfleet.tl._gen.types import users as _types_users
-    _R0 = _F[_types.TypeDataJSON]
+    _R0 = _F[_types.DataJSON]
     _R1 = _F[bool]
-    _R2 = _F[list[_types.TypeBotCommand]]
+    _R2 = _F[list[_types.BotCommand]]
     _R3 = _F[_types.TypeBotMenuButton]
-    _R4 = _F[_types_bots.TypeBotInfo]
+    _R4 = _F[_types_bots.BotInfo]
     _R5 = _F[_types.TypeUpdates]
-    _R6 = _F[_types_bots.TypePopularAppBots]
-    _R7 = _F[_types.TypeBotPreviewMedia]
-    _R8 = _F[_types_bots.TypePreviewInfo]
-    _R9 = _F[list[_types.TypeBotPreviewMedia]]
+    _R6 = _F[_types_bots.PopularAppBots]
+    _R7 = _F[_types.BotPreviewMedia]
+    _R8 = _F[_types_bots.PreviewInfo]
+    _R9 = _F[list[_types.BotPreviewMedia]]
     _R10 = _F[list[_types.TypeUser]]
-    _R11 = _F[_types.TypeStarRefProgram]
+    _R11 = _F[_types.StarRefProgram]
     _R12 = _F[_types_users.TypeUsers]
     _R13 = _F[_types.TypeUser]
-    _R14 = _F[_types_bots.TypeExportedBotToken]
-    _R15 = _F[_types_bots.TypeRequestedButton]
-    _R16 = _F[_types.TypeKeyboardButton]
-    _R17 = _F[_types_bots.TypeAccessSettings]
+    _R14 = _F[_types_bots.ExportedBotToken]
+    _R15 = _F[_types_bots.RequestedButton]
+    _R16 = _F[_types.KeyboardButton]
+    _R17 = _F[_types_bots.AccessSettings]
 else:
     _R0 = _F
     _R1 = _F
@@ -105,7 +105,7 @@ class SendCustomRequest(_R0):
     _TL = "custom_method:string params:DataJSON"
     _RESULT = "DataJSON"
 
-    def __init__(self, *, custom_method: str, params: _types.TypeDataJSON) -> None:
+    def __init__(self, *, custom_method: str, params: _types.DataJSON) -> None:
         self.custom_method = custom_method
         self.params = params
 
@@ -121,7 +121,7 @@ class SendCustomRequest(_R0):
         o.params = r.read_typed(_T_DataJSON)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeDataJSON:
+    def _read_result(self, r: _Reader) -> _types.DataJSON:
         return r.read_typed(_T_DataJSON)
 
 
@@ -134,7 +134,7 @@ class AnswerWebhookJSONQuery(_R1):
     _TL = "query_id:long data:DataJSON"
     _RESULT = "Bool"
 
-    def __init__(self, *, query_id: int, data: _types.TypeDataJSON) -> None:
+    def __init__(self, *, query_id: int, data: _types.DataJSON) -> None:
         self.query_id = query_id
         self.data = data
 
@@ -162,7 +162,7 @@ class SetBotCommands(_R1):
     _TL = "scope:BotCommandScope lang_code:string commands:Vector<BotCommand>"
     _RESULT = "Bool"
 
-    def __init__(self, *, scope: _types.TypeBotCommandScope, lang_code: str, commands: list[_types.TypeBotCommand]) -> None:
+    def __init__(self, *, scope: _types.TypeBotCommandScope, lang_code: str, commands: list[_types.BotCommand]) -> None:
         self.scope = scope
         self.lang_code = lang_code
         self.commands = commands
@@ -239,7 +239,7 @@ class GetBotCommands(_R2):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeBotCommand]:
+    def _read_result(self, r: _Reader) -> list[_types.BotCommand]:
         return r.read_vector_typed(_T_BotCommand)
 
 
@@ -307,7 +307,7 @@ class SetBotBroadcastDefaultAdminRights(_R1):
     _TL = "admin_rights:ChatAdminRights"
     _RESULT = "Bool"
 
-    def __init__(self, *, admin_rights: _types.TypeChatAdminRights) -> None:
+    def __init__(self, *, admin_rights: _types.ChatAdminRights) -> None:
         self.admin_rights = admin_rights
 
     def _write(self, out: bytearray) -> None:
@@ -333,7 +333,7 @@ class SetBotGroupDefaultAdminRights(_R1):
     _TL = "admin_rights:ChatAdminRights"
     _RESULT = "Bool"
 
-    def __init__(self, *, admin_rights: _types.TypeChatAdminRights) -> None:
+    def __init__(self, *, admin_rights: _types.ChatAdminRights) -> None:
         self.admin_rights = admin_rights
 
     def _write(self, out: bytearray) -> None:
@@ -424,7 +424,7 @@ class GetBotInfo(_R4):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypeBotInfo:
+    def _read_result(self, r: _Reader) -> _types_bots.BotInfo:
         return r.read_typed(_T_bots_BotInfo)
 
 
@@ -550,7 +550,7 @@ class InvokeWebViewCustomMethod(_R0):
     _TL = "bot:InputUser custom_method:string params:DataJSON"
     _RESULT = "DataJSON"
 
-    def __init__(self, *, bot: _types.TypeInputUser, custom_method: str, params: _types.TypeDataJSON) -> None:
+    def __init__(self, *, bot: _types.TypeInputUser, custom_method: str, params: _types.DataJSON) -> None:
         self.bot = bot
         self.custom_method = custom_method
         self.params = params
@@ -569,7 +569,7 @@ class InvokeWebViewCustomMethod(_R0):
         o.params = r.read_typed(_T_DataJSON)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeDataJSON:
+    def _read_result(self, r: _Reader) -> _types.DataJSON:
         return r.read_typed(_T_DataJSON)
 
 
@@ -598,7 +598,7 @@ class GetPopularAppBots(_R6):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypePopularAppBots:
+    def _read_result(self, r: _Reader) -> _types_bots.PopularAppBots:
         return r.read_typed(_T_bots_PopularAppBots)
 
 
@@ -630,7 +630,7 @@ class AddPreviewMedia(_R7):
         o.media = r.read_typed(_T_InputMedia)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeBotPreviewMedia:
+    def _read_result(self, r: _Reader) -> _types.BotPreviewMedia:
         return r.read_typed(_T_BotPreviewMedia)
 
 
@@ -665,7 +665,7 @@ class EditPreviewMedia(_R7):
         o.new_media = r.read_typed(_T_InputMedia)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeBotPreviewMedia:
+    def _read_result(self, r: _Reader) -> _types.BotPreviewMedia:
         return r.read_typed(_T_BotPreviewMedia)
 
 
@@ -758,7 +758,7 @@ class GetPreviewInfo(_R8):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypePreviewInfo:
+    def _read_result(self, r: _Reader) -> _types_bots.PreviewInfo:
         return r.read_typed(_T_bots_PreviewInfo)
 
 
@@ -784,7 +784,7 @@ class GetPreviewMedias(_R9):
         o.bot = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeBotPreviewMedia]:
+    def _read_result(self, r: _Reader) -> list[_types.BotPreviewMedia]:
         return r.read_vector_typed(_T_BotPreviewMedia)
 
 
@@ -934,7 +934,7 @@ class UpdateStarRefProgram(_R11):
         o.duration_months = r.read_int() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeStarRefProgram:
+    def _read_result(self, r: _Reader) -> _types.StarRefProgram:
         return r.read_typed(_T_StarRefProgram)
 
 
@@ -1091,7 +1091,7 @@ class ExportBotToken(_R14):
         o.revoke = r.read_bool()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypeExportedBotToken:
+    def _read_result(self, r: _Reader) -> _types_bots.ExportedBotToken:
         return r.read_typed(_T_bots_ExportedBotToken)
 
 
@@ -1104,7 +1104,7 @@ class RequestWebViewButton(_R15):
     _TL = "user_id:InputUser button:KeyboardButton"
     _RESULT = "bots.RequestedButton"
 
-    def __init__(self, *, user_id: _types.TypeInputUser, button: _types.TypeKeyboardButton) -> None:
+    def __init__(self, *, user_id: _types.TypeInputUser, button: _types.KeyboardButton) -> None:
         self.user_id = user_id
         self.button = button
 
@@ -1120,7 +1120,7 @@ class RequestWebViewButton(_R15):
         o.button = r.read_typed(_T_KeyboardButton)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypeRequestedButton:
+    def _read_result(self, r: _Reader) -> _types_bots.RequestedButton:
         return r.read_typed(_T_bots_RequestedButton)
 
 
@@ -1149,7 +1149,7 @@ class GetRequestedWebViewButton(_R16):
         o.webapp_req_id = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeKeyboardButton:
+    def _read_result(self, r: _Reader) -> _types.KeyboardButton:
         return r.read_typed(_T_KeyboardButton)
 
 
@@ -1175,7 +1175,7 @@ class GetAccessSettings(_R17):
         o.bot = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_bots.TypeAccessSettings:
+    def _read_result(self, r: _Reader) -> _types_bots.AccessSettings:
         return r.read_typed(_T_bots_AccessSettings)
 
 

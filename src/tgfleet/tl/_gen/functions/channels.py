@@ -30,22 +30,22 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import channels as _types_channels
     from tgfleet.tl._gen.types import messages as _types_messages
     _R0 = _F[bool]
-    _R1 = _F[_types_messages.TypeAffectedMessages]
+    _R1 = _F[_types_messages.AffectedMessages]
     _R2 = _F[_types_messages.TypeMessages]
     _R3 = _F[_types_channels.TypeChannelParticipants]
-    _R4 = _F[_types_channels.TypeChannelParticipant]
+    _R4 = _F[_types_channels.ChannelParticipant]
     _R5 = _F[_types_messages.TypeChats]
-    _R6 = _F[_types_messages.TypeChatFull]
+    _R6 = _F[_types_messages.ChatFull]
     _R7 = _F[_types.TypeUpdates]
     _R8 = _F[_types_messages.TypeChatInviteJoinResult]
-    _R9 = _F[_types_messages.TypeInvitedUsers]
-    _R10 = _F[_types.TypeExportedMessageLink]
-    _R11 = _F[_types_channels.TypeAdminLogResults]
-    _R12 = _F[_types_messages.TypeInactiveChats]
-    _R13 = _F[_types_channels.TypeSendAsPeers]
-    _R14 = _F[_types_messages.TypeAffectedHistory]
+    _R9 = _F[_types_messages.InvitedUsers]
+    _R10 = _F[_types.ExportedMessageLink]
+    _R11 = _F[_types_channels.AdminLogResults]
+    _R12 = _F[_types_messages.InactiveChats]
+    _R13 = _F[_types_channels.SendAsPeers]
+    _R14 = _F[_types_messages.AffectedHistory]
     _R15 = _F[_types.TypeUser]
-    _R16 = _F[_types.TypeSearchPostsFlood]
+    _R16 = _F[_types.SearchPostsFlood]
 else:
     _R0 = _F
     _R1 = _F
@@ -159,7 +159,7 @@ class DeleteMessages(_R1):
         o.id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedMessages:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedMessages:
         return r.read_typed(_T_messages_AffectedMessages)
 
 
@@ -283,7 +283,7 @@ class GetParticipant(_R4):
         o.participant = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_channels.TypeChannelParticipant:
+    def _read_result(self, r: _Reader) -> _types_channels.ChannelParticipant:
         return r.read_typed(_T_channels_ChannelParticipant)
 
 
@@ -335,7 +335,7 @@ class GetFullChannel(_R6):
         o.channel = r.read_typed(_T_InputChannel)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeChatFull:
+    def _read_result(self, r: _Reader) -> _types_messages.ChatFull:
         return r.read_typed(_T_messages_ChatFull)
 
 
@@ -401,7 +401,7 @@ class EditAdmin(_R7):
     _OPTIONAL = frozenset({'rank'})
     _RESULT = "Updates"
 
-    def __init__(self, *, channel: _types.TypeInputChannel, user_id: _types.TypeInputUser, admin_rights: _types.TypeChatAdminRights, rank: str | None = None) -> None:
+    def __init__(self, *, channel: _types.TypeInputChannel, user_id: _types.TypeInputUser, admin_rights: _types.ChatAdminRights, rank: str | None = None) -> None:
         self.channel = channel
         self.user_id = user_id
         self.admin_rights = admin_rights
@@ -623,7 +623,7 @@ class InviteToChannel(_R9):
         o.users = r.read_vector_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeInvitedUsers:
+    def _read_result(self, r: _Reader) -> _types_messages.InvitedUsers:
         return r.read_typed(_T_messages_InvitedUsers)
 
 
@@ -685,7 +685,7 @@ class ExportMessageLink(_R10):
         o.id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeExportedMessageLink:
+    def _read_result(self, r: _Reader) -> _types.ExportedMessageLink:
         return r.read_typed(_T_ExportedMessageLink)
 
 
@@ -765,7 +765,7 @@ class EditBanned(_R7):
     _TL = "channel:InputChannel participant:InputPeer banned_rights:ChatBannedRights"
     _RESULT = "Updates"
 
-    def __init__(self, *, channel: _types.TypeInputChannel, participant: _types.TypeInputPeer, banned_rights: _types.TypeChatBannedRights) -> None:
+    def __init__(self, *, channel: _types.TypeInputChannel, participant: _types.TypeInputPeer, banned_rights: _types.ChatBannedRights) -> None:
         self.channel = channel
         self.participant = participant
         self.banned_rights = banned_rights
@@ -798,7 +798,7 @@ class GetAdminLog(_R11):
     _OPTIONAL = frozenset({'admins', 'events_filter'})
     _RESULT = "channels.AdminLogResults"
 
-    def __init__(self, *, channel: _types.TypeInputChannel, q: str, events_filter: _types.TypeChannelAdminLogEventsFilter | None = None, admins: list[_types.TypeInputUser] | None = None, max_id: int, min_id: int, limit: int) -> None:
+    def __init__(self, *, channel: _types.TypeInputChannel, q: str, events_filter: _types.ChannelAdminLogEventsFilter | None = None, admins: list[_types.TypeInputUser] | None = None, max_id: int, min_id: int, limit: int) -> None:
         self.channel = channel
         self.q = q
         self.events_filter = events_filter
@@ -829,7 +829,7 @@ class GetAdminLog(_R11):
         o.max_id, o.min_id, o.limit = r.unpack(_S_qqi)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_channels.TypeAdminLogResults:
+    def _read_result(self, r: _Reader) -> _types_channels.AdminLogResults:
         return r.read_typed(_T_channels_AdminLogResults)
 
 
@@ -1113,7 +1113,7 @@ class GetInactiveChannels(_R12):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeInactiveChats:
+    def _read_result(self, r: _Reader) -> _types_messages.InactiveChats:
         return r.read_typed(_T_messages_InactiveChats)
 
 
@@ -1172,7 +1172,7 @@ class GetSendAs(_R13):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_channels.TypeSendAsPeers:
+    def _read_result(self, r: _Reader) -> _types_channels.SendAsPeers:
         return r.read_typed(_T_channels_SendAsPeers)
 
 
@@ -1201,7 +1201,7 @@ class DeleteParticipantHistory(_R14):
         o.participant = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -1858,7 +1858,7 @@ class CheckSearchPostsFlood(_R16):
         o.query = r.read_string() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeSearchPostsFlood:
+    def _read_result(self, r: _Reader) -> _types.SearchPostsFlood:
         return r.read_typed(_T_SearchPostsFlood)
 
 

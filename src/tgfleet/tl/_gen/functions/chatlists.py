@@ -28,13 +28,13 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import chatlists as _types_chatlists
-    _R0 = _F[_types_chatlists.TypeExportedChatlistInvite]
+    _R0 = _F[_types_chatlists.ExportedChatlistInvite]
     _R1 = _F[bool]
-    _R2 = _F[_types.TypeExportedChatlistInvite]
-    _R3 = _F[_types_chatlists.TypeExportedInvites]
+    _R2 = _F[_types.ExportedChatlistInvite]
+    _R3 = _F[_types_chatlists.ExportedInvites]
     _R4 = _F[_types_chatlists.TypeChatlistInvite]
     _R5 = _F[_types.TypeUpdates]
-    _R6 = _F[_types_chatlists.TypeChatlistUpdates]
+    _R6 = _F[_types_chatlists.ChatlistUpdates]
     _R7 = _F[list[_types.TypePeer]]
 else:
     _R0 = _F
@@ -69,7 +69,7 @@ class ExportChatlistInvite(_R0):
     _TL = "chatlist:InputChatlist title:string peers:Vector<InputPeer>"
     _RESULT = "chatlists.ExportedChatlistInvite"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist, title: str, peers: list[_types.TypeInputPeer]) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter, title: str, peers: list[_types.TypeInputPeer]) -> None:
         self.chatlist = chatlist
         self.title = title
         self.peers = peers
@@ -88,7 +88,7 @@ class ExportChatlistInvite(_R0):
         o.peers = r.read_vector_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_chatlists.TypeExportedChatlistInvite:
+    def _read_result(self, r: _Reader) -> _types_chatlists.ExportedChatlistInvite:
         return r.read_typed(_T_chatlists_ExportedChatlistInvite)
 
 
@@ -101,7 +101,7 @@ class DeleteExportedInvite(_R1):
     _TL = "chatlist:InputChatlist slug:string"
     _RESULT = "Bool"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist, slug: str) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter, slug: str) -> None:
         self.chatlist = chatlist
         self.slug = slug
 
@@ -131,7 +131,7 @@ class EditExportedInvite(_R2):
     _OPTIONAL = frozenset({'peers', 'title'})
     _RESULT = "ExportedChatlistInvite"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist, slug: str, title: str | None = None, peers: list[_types.TypeInputPeer] | None = None) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter, slug: str, title: str | None = None, peers: list[_types.TypeInputPeer] | None = None) -> None:
         self.chatlist = chatlist
         self.slug = slug
         self.title = title
@@ -157,7 +157,7 @@ class EditExportedInvite(_R2):
         o.peers = r.read_vector_typed(_T_InputPeer) if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeExportedChatlistInvite:
+    def _read_result(self, r: _Reader) -> _types.ExportedChatlistInvite:
         return r.read_typed(_T_ExportedChatlistInvite)
 
 
@@ -170,7 +170,7 @@ class GetExportedInvites(_R3):
     _TL = "chatlist:InputChatlist"
     _RESULT = "chatlists.ExportedInvites"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter) -> None:
         self.chatlist = chatlist
 
     def _write(self, out: bytearray) -> None:
@@ -183,7 +183,7 @@ class GetExportedInvites(_R3):
         o.chatlist = r.read_typed(_T_InputChatlist)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_chatlists.TypeExportedInvites:
+    def _read_result(self, r: _Reader) -> _types_chatlists.ExportedInvites:
         return r.read_typed(_T_chatlists_ExportedInvites)
 
 
@@ -251,7 +251,7 @@ class GetChatlistUpdates(_R6):
     _TL = "chatlist:InputChatlist"
     _RESULT = "chatlists.ChatlistUpdates"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter) -> None:
         self.chatlist = chatlist
 
     def _write(self, out: bytearray) -> None:
@@ -264,7 +264,7 @@ class GetChatlistUpdates(_R6):
         o.chatlist = r.read_typed(_T_InputChatlist)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_chatlists.TypeChatlistUpdates:
+    def _read_result(self, r: _Reader) -> _types_chatlists.ChatlistUpdates:
         return r.read_typed(_T_chatlists_ChatlistUpdates)
 
 
@@ -277,7 +277,7 @@ class JoinChatlistUpdates(_R5):
     _TL = "chatlist:InputChatlist peers:Vector<InputPeer>"
     _RESULT = "Updates"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist, peers: list[_types.TypeInputPeer]) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter, peers: list[_types.TypeInputPeer]) -> None:
         self.chatlist = chatlist
         self.peers = peers
 
@@ -306,7 +306,7 @@ class HideChatlistUpdates(_R1):
     _TL = "chatlist:InputChatlist"
     _RESULT = "Bool"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter) -> None:
         self.chatlist = chatlist
 
     def _write(self, out: bytearray) -> None:
@@ -332,7 +332,7 @@ class GetLeaveChatlistSuggestions(_R7):
     _TL = "chatlist:InputChatlist"
     _RESULT = "Vector<Peer>"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter) -> None:
         self.chatlist = chatlist
 
     def _write(self, out: bytearray) -> None:
@@ -358,7 +358,7 @@ class LeaveChatlist(_R5):
     _TL = "chatlist:InputChatlist peers:Vector<InputPeer>"
     _RESULT = "Updates"
 
-    def __init__(self, *, chatlist: _types.TypeInputChatlist, peers: list[_types.TypeInputPeer]) -> None:
+    def __init__(self, *, chatlist: _types.InputChatlistDialogFilter, peers: list[_types.TypeInputPeer]) -> None:
         self.chatlist = chatlist
         self.peers = peers
 

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     _R0 = _F[_types.TypeUpdates]
     _R1 = _F[bool]
     _R2 = _F[_types_messages.TypeChats]
-    _R3 = _F[_types_communities.TypePeerLinkRequests]
-    _R4 = _F[_types_communities.TypeParticipantJoinedChats]
+    _R3 = _F[_types_communities.PeerLinkRequests]
+    _R4 = _F[_types_communities.ParticipantJoinedChats]
 else:
     _R0 = _F
     _R1 = _F
@@ -212,7 +212,7 @@ class GetPeerLinkRequests(_R3):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_communities.TypePeerLinkRequests:
+    def _read_result(self, r: _Reader) -> _types_communities.PeerLinkRequests:
         return r.read_typed(_T_communities_PeerLinkRequests)
 
 
@@ -340,7 +340,7 @@ class GetParticipantJoinedChats(_R4):
         o.participant = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_communities.TypeParticipantJoinedChats:
+    def _read_result(self, r: _Reader) -> _types_communities.ParticipantJoinedChats:
         return r.read_typed(_T_communities_ParticipantJoinedChats)
 
 

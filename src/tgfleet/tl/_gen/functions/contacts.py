@@ -29,19 +29,19 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import contacts as _types_contacts
     _R0 = _F[list[int]]
-    _R1 = _F[list[_types.TypeContactStatus]]
+    _R1 = _F[list[_types.ContactStatus]]
     _R2 = _F[_types_contacts.TypeContacts]
-    _R3 = _F[_types_contacts.TypeImportedContacts]
+    _R3 = _F[_types_contacts.ImportedContacts]
     _R4 = _F[_types.TypeUpdates]
     _R5 = _F[bool]
     _R6 = _F[_types_contacts.TypeBlocked]
-    _R7 = _F[_types_contacts.TypeFound]
-    _R8 = _F[_types_contacts.TypeResolvedPeer]
+    _R7 = _F[_types_contacts.Found]
+    _R8 = _F[_types_contacts.ResolvedPeer]
     _R9 = _F[_types_contacts.TypeTopPeers]
-    _R10 = _F[list[_types.TypeSavedContact]]
-    _R11 = _F[_types.TypeExportedContactToken]
+    _R10 = _F[list[_types.SavedPhoneContact]]
+    _R11 = _F[_types.ExportedContactToken]
     _R12 = _F[_types.TypeUser]
-    _R13 = _F[_types_contacts.TypeContactBirthdays]
+    _R13 = _F[_types_contacts.ContactBirthdays]
     _R14 = _F[_types_contacts.TypeSponsoredPeers]
 else:
     _R0 = _F
@@ -137,7 +137,7 @@ class GetStatuses(_R1):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeContactStatus]:
+    def _read_result(self, r: _Reader) -> list[_types.ContactStatus]:
         return r.read_vector_typed(_T_ContactStatus)
 
 
@@ -175,7 +175,7 @@ class ImportContacts(_R3):
     _TL = "contacts:Vector<InputContact>"
     _RESULT = "contacts.ImportedContacts"
 
-    def __init__(self, *, contacts: list[_types.TypeInputContact]) -> None:
+    def __init__(self, *, contacts: list[_types.InputPhoneContact]) -> None:
         self.contacts = contacts
 
     def _write(self, out: bytearray) -> None:
@@ -188,7 +188,7 @@ class ImportContacts(_R3):
         o.contacts = r.read_vector_typed(_T_InputContact)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_contacts.TypeImportedContacts:
+    def _read_result(self, r: _Reader) -> _types_contacts.ImportedContacts:
         return r.read_typed(_T_contacts_ImportedContacts)
 
 
@@ -368,7 +368,7 @@ class Search(_R7):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_contacts.TypeFound:
+    def _read_result(self, r: _Reader) -> _types_contacts.Found:
         return r.read_typed(_T_contacts_Found)
 
 
@@ -401,7 +401,7 @@ class ResolveUsername(_R8):
         o.referer = r.read_string() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_contacts.TypeResolvedPeer:
+    def _read_result(self, r: _Reader) -> _types_contacts.ResolvedPeer:
         return r.read_typed(_T_contacts_ResolvedPeer)
 
 
@@ -527,7 +527,7 @@ class GetSaved(_R10):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeSavedContact]:
+    def _read_result(self, r: _Reader) -> list[_types.SavedPhoneContact]:
         return r.read_vector_typed(_T_SavedContact)
 
 
@@ -567,7 +567,7 @@ class AddContact(_R4):
     _OPTIONAL = frozenset({'add_phone_privacy_exception', 'note'})
     _RESULT = "Updates"
 
-    def __init__(self, *, add_phone_privacy_exception: bool = False, id: _types.TypeInputUser, first_name: str, last_name: str, phone: str, note: _types.TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, add_phone_privacy_exception: bool = False, id: _types.TypeInputUser, first_name: str, last_name: str, phone: str, note: _types.TextWithEntities | None = None) -> None:
         self.add_phone_privacy_exception = add_phone_privacy_exception
         self.id = id
         self.first_name = first_name
@@ -717,7 +717,7 @@ class ResolvePhone(_R8):
         o.phone = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_contacts.TypeResolvedPeer:
+    def _read_result(self, r: _Reader) -> _types_contacts.ResolvedPeer:
         return r.read_typed(_T_contacts_ResolvedPeer)
 
 
@@ -741,7 +741,7 @@ class ExportContactToken(_R11):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeExportedContactToken:
+    def _read_result(self, r: _Reader) -> _types.ExportedContactToken:
         return r.read_typed(_T_ExportedContactToken)
 
 
@@ -851,7 +851,7 @@ class GetBirthdays(_R13):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_contacts.TypeContactBirthdays:
+    def _read_result(self, r: _Reader) -> _types_contacts.ContactBirthdays:
         return r.read_typed(_T_contacts_ContactBirthdays)
 
 
@@ -890,7 +890,7 @@ class UpdateContactNote(_R5):
     _TL = "id:InputUser note:TextWithEntities"
     _RESULT = "Bool"
 
-    def __init__(self, *, id: _types.TypeInputUser, note: _types.TypeTextWithEntities) -> None:
+    def __init__(self, *, id: _types.TypeInputUser, note: _types.TextWithEntities) -> None:
         self.id = id
         self.note = note
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     _R0 = _F[_types.TypeUpdates]
     _R1 = _F[bool]
     _R2 = _F[_types.TypeReportResult]
-    _R3 = _F[_types_messages.TypeBotCallbackAnswer]
+    _R3 = _F[_types_messages.BotCallbackAnswer]
     _R4 = _F[_types_ephemeral.TypeWelcomeMessages]
 else:
     _R0 = _F
@@ -233,7 +233,7 @@ class GetCallbackAnswer(_R3):
         o.data = r.read_bytes() if flags & 2 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeBotCallbackAnswer:
+    def _read_result(self, r: _Reader) -> _types_messages.BotCallbackAnswer:
         return r.read_typed(_T_messages_BotCallbackAnswer)
 
 

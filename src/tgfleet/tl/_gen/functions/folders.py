@@ -46,7 +46,7 @@ class EditPeerFolders(_R0):
     _TL = "folder_peers:Vector<InputFolderPeer>"
     _RESULT = "Updates"
 
-    def __init__(self, *, folder_peers: list[_types.TypeInputFolderPeer]) -> None:
+    def __init__(self, *, folder_peers: list[_types.InputFolderPeer]) -> None:
         self.folder_peers = folder_peers
 
     def _write(self, out: bytearray) -> None:

@@ -28,7 +28,7 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import fragment as _types_fragment
-    _R0 = _F[_types_fragment.TypeCollectibleInfo]
+    _R0 = _F[_types_fragment.CollectibleInfo]
 else:
     _R0 = _F
 
@@ -60,7 +60,7 @@ class GetCollectibleInfo(_R0):
         o.collectible = r.read_typed(_T_InputCollectible)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_fragment.TypeCollectibleInfo:
+    def _read_result(self, r: _Reader) -> _types_fragment.CollectibleInfo:
         return r.read_typed(_T_fragment_CollectibleInfo)
 
 

@@ -28,23 +28,23 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import help as _types_help
-    _R0 = _F[_types.TypeConfig]
-    _R1 = _F[_types.TypeNearestDc]
+    _R0 = _F[_types.Config]
+    _R1 = _F[_types.NearestDc]
     _R2 = _F[_types_help.TypeAppUpdate]
-    _R3 = _F[_types_help.TypeInviteText]
-    _R4 = _F[_types_help.TypeSupport]
+    _R3 = _F[_types_help.InviteText]
+    _R4 = _F[_types_help.Support]
     _R5 = _F[bool]
-    _R6 = _F[_types.TypeCdnConfig]
-    _R7 = _F[_types_help.TypeRecentMeUrls]
+    _R6 = _F[_types.CdnConfig]
+    _R7 = _F[_types_help.RecentMeUrls]
     _R8 = _F[_types_help.TypeTermsOfServiceUpdate]
     _R9 = _F[_types_help.TypeDeepLinkInfo]
     _R10 = _F[_types_help.TypeAppConfig]
     _R11 = _F[_types_help.TypePassportConfig]
-    _R12 = _F[_types_help.TypeSupportName]
+    _R12 = _F[_types_help.SupportName]
     _R13 = _F[_types_help.TypeUserInfo]
     _R14 = _F[_types_help.TypePromoData]
     _R15 = _F[_types_help.TypeCountriesList]
-    _R16 = _F[_types_help.TypePremiumPromo]
+    _R16 = _F[_types_help.PremiumPromo]
     _R17 = _F[_types_help.TypePeerColors]
     _R18 = _F[_types_help.TypeTimezonesList]
 else:
@@ -117,7 +117,7 @@ class GetConfig(_R0):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeConfig:
+    def _read_result(self, r: _Reader) -> _types.Config:
         return r.read_typed(_T_Config)
 
 
@@ -141,7 +141,7 @@ class GetNearestDc(_R1):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeNearestDc:
+    def _read_result(self, r: _Reader) -> _types.NearestDc:
         return r.read_typed(_T_NearestDc)
 
 
@@ -191,7 +191,7 @@ class GetInviteText(_R3):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_help.TypeInviteText:
+    def _read_result(self, r: _Reader) -> _types_help.InviteText:
         return r.read_typed(_T_help_InviteText)
 
 
@@ -215,7 +215,7 @@ class GetSupport(_R4):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_help.TypeSupport:
+    def _read_result(self, r: _Reader) -> _types_help.Support:
         return r.read_typed(_T_help_Support)
 
 
@@ -267,7 +267,7 @@ class GetCdnConfig(_R6):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeCdnConfig:
+    def _read_result(self, r: _Reader) -> _types.CdnConfig:
         return r.read_typed(_T_CdnConfig)
 
 
@@ -293,7 +293,7 @@ class GetRecentMeUrls(_R7):
         o.referer = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_help.TypeRecentMeUrls:
+    def _read_result(self, r: _Reader) -> _types_help.RecentMeUrls:
         return r.read_typed(_T_help_RecentMeUrls)
 
 
@@ -330,7 +330,7 @@ class AcceptTermsOfService(_R5):
     _TL = "id:DataJSON"
     _RESULT = "Bool"
 
-    def __init__(self, *, id: _types.TypeDataJSON) -> None:
+    def __init__(self, *, id: _types.DataJSON) -> None:
         self.id = id
 
     def _write(self, out: bytearray) -> None:
@@ -407,7 +407,7 @@ class SaveAppLog(_R5):
     _TL = "events:Vector<InputAppEvent>"
     _RESULT = "Bool"
 
-    def __init__(self, *, events: list[_types.TypeInputAppEvent]) -> None:
+    def __init__(self, *, events: list[_types.InputAppEvent]) -> None:
         self.events = events
 
     def _write(self, out: bytearray) -> None:
@@ -469,7 +469,7 @@ class GetSupportName(_R12):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_help.TypeSupportName:
+    def _read_result(self, r: _Reader) -> _types_help.SupportName:
         return r.read_typed(_T_help_SupportName)
 
 
@@ -659,7 +659,7 @@ class GetPremiumPromo(_R16):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_help.TypePremiumPromo:
+    def _read_result(self, r: _Reader) -> _types_help.PremiumPromo:
         return r.read_typed(_T_help_PremiumPromo)
 
 

@@ -27,10 +27,10 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
-    _R0 = _F[_types.TypeLangPackDifference]
+    _R0 = _F[_types.LangPackDifference]
     _R1 = _F[list[_types.TypeLangPackString]]
-    _R2 = _F[list[_types.TypeLangPackLanguage]]
-    _R3 = _F[_types.TypeLangPackLanguage]
+    _R2 = _F[list[_types.LangPackLanguage]]
+    _R3 = _F[_types.LangPackLanguage]
 else:
     _R0 = _F
     _R1 = _F
@@ -70,7 +70,7 @@ class GetLangPack(_R0):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeLangPackDifference:
+    def _read_result(self, r: _Reader) -> _types.LangPackDifference:
         return r.read_typed(_T_LangPackDifference)
 
 
@@ -134,7 +134,7 @@ class GetDifference(_R0):
         o.from_version = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeLangPackDifference:
+    def _read_result(self, r: _Reader) -> _types.LangPackDifference:
         return r.read_typed(_T_LangPackDifference)
 
 
@@ -160,7 +160,7 @@ class GetLanguages(_R2):
         o.lang_pack = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeLangPackLanguage]:
+    def _read_result(self, r: _Reader) -> list[_types.LangPackLanguage]:
         return r.read_vector_typed(_T_LangPackLanguage)
 
 
@@ -189,7 +189,7 @@ class GetLanguage(_R3):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeLangPackLanguage:
+    def _read_result(self, r: _Reader) -> _types.LangPackLanguage:
         return r.read_typed(_T_LangPackLanguage)
 
 

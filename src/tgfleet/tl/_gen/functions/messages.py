@@ -31,102 +31,102 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import messages as _types_messages
     _R0 = _F[_types_messages.TypeMessages]
     _R1 = _F[_types_messages.TypeDialogs]
-    _R2 = _F[_types_messages.TypeAffectedMessages]
-    _R3 = _F[_types_messages.TypeAffectedHistory]
-    _R4 = _F[list[_types.TypeReceivedNotifyMessage]]
+    _R2 = _F[_types_messages.AffectedMessages]
+    _R3 = _F[_types_messages.AffectedHistory]
+    _R4 = _F[list[_types.ReceivedNotifyMessage]]
     _R5 = _F[bool]
     _R6 = _F[_types.TypeUpdates]
-    _R7 = _F[_types_messages.TypePeerSettings]
+    _R7 = _F[_types_messages.PeerSettings]
     _R8 = _F[_types.TypeReportResult]
     _R9 = _F[_types_messages.TypeChats]
-    _R10 = _F[_types_messages.TypeChatFull]
-    _R11 = _F[_types_messages.TypeInvitedUsers]
+    _R10 = _F[_types_messages.ChatFull]
+    _R11 = _F[_types_messages.InvitedUsers]
     _R12 = _F[_types_messages.TypeDhConfig]
     _R13 = _F[_types.TypeEncryptedChat]
     _R14 = _F[_types_messages.TypeSentEncryptedMessage]
     _R15 = _F[list[int]]
     _R16 = _F[_types_messages.TypeStickers]
     _R17 = _F[_types_messages.TypeAllStickers]
-    _R18 = _F[_types_messages.TypeWebPagePreview]
+    _R18 = _F[_types_messages.WebPagePreview]
     _R19 = _F[_types.TypeExportedChatInvite]
     _R20 = _F[_types.TypeChatInvite]
     _R21 = _F[_types_messages.TypeChatInviteJoinResult]
     _R22 = _F[_types_messages.TypeStickerSet]
     _R23 = _F[_types_messages.TypeStickerSetInstallResult]
-    _R24 = _F[_types_messages.TypeMessageViews]
+    _R24 = _F[_types_messages.MessageViews]
     _R25 = _F[_types.TypeDocument]
     _R26 = _F[_types_messages.TypeSavedGifs]
-    _R27 = _F[_types_messages.TypeBotResults]
-    _R28 = _F[_types_messages.TypeMessageEditData]
-    _R29 = _F[_types_messages.TypeBotCallbackAnswer]
-    _R30 = _F[_types_messages.TypePeerDialogs]
+    _R27 = _F[_types_messages.BotResults]
+    _R28 = _F[_types_messages.MessageEditData]
+    _R29 = _F[_types_messages.BotCallbackAnswer]
+    _R30 = _F[_types_messages.PeerDialogs]
     _R31 = _F[_types_messages.TypeFeaturedStickers]
     _R32 = _F[_types_messages.TypeRecentStickers]
-    _R33 = _F[_types_messages.TypeArchivedStickers]
+    _R33 = _F[_types_messages.ArchivedStickers]
     _R34 = _F[list[_types.TypeStickerSetCovered]]
-    _R35 = _F[_types_messages.TypeHighScores]
-    _R36 = _F[_types_messages.TypeWebPage]
+    _R35 = _F[_types_messages.HighScores]
+    _R36 = _F[_types_messages.WebPage]
     _R37 = _F[_types.TypeMessageMedia]
     _R38 = _F[_types_messages.TypeFavedStickers]
     _R39 = _F[_types.TypeEncryptedFile]
     _R40 = _F[_types_messages.TypeFoundStickerSets]
-    _R41 = _F[list[_types.TypeMessageRange]]
+    _R41 = _F[list[_types.MessageRange]]
     _R42 = _F[list[_types.TypeDialogPeer]]
-    _R43 = _F[_types.TypeChatOnlines]
-    _R44 = _F[_types.TypeEmojiKeywordsDifference]
-    _R45 = _F[list[_types.TypeEmojiLanguage]]
-    _R46 = _F[_types.TypeEmojiURL]
-    _R47 = _F[list[_types_messages.TypeSearchCounter]]
+    _R43 = _F[_types.ChatOnlines]
+    _R44 = _F[_types.EmojiKeywordsDifference]
+    _R45 = _F[list[_types.EmojiLanguage]]
+    _R46 = _F[_types.EmojiURL]
+    _R47 = _F[list[_types_messages.SearchCounter]]
     _R48 = _F[_types.TypeUrlAuthResult]
-    _R49 = _F[_types_messages.TypeVotesList]
-    _R50 = _F[_types_messages.TypeDialogFilters]
-    _R51 = _F[list[_types.TypeDialogFilterSuggested]]
-    _R52 = _F[_types_messages.TypeDiscussionMessage]
-    _R53 = _F[_types_messages.TypeAffectedFoundMessages]
-    _R54 = _F[_types_messages.TypeHistoryImportParsed]
-    _R55 = _F[_types_messages.TypeHistoryImport]
-    _R56 = _F[_types_messages.TypeExportedChatInvites]
+    _R49 = _F[_types_messages.VotesList]
+    _R50 = _F[_types_messages.DialogFilters]
+    _R51 = _F[list[_types.DialogFilterSuggested]]
+    _R52 = _F[_types_messages.DiscussionMessage]
+    _R53 = _F[_types_messages.AffectedFoundMessages]
+    _R54 = _F[_types_messages.HistoryImportParsed]
+    _R55 = _F[_types_messages.HistoryImport]
+    _R56 = _F[_types_messages.ExportedChatInvites]
     _R57 = _F[_types_messages.TypeExportedChatInvite]
-    _R58 = _F[_types_messages.TypeChatAdminsWithInvites]
-    _R59 = _F[_types_messages.TypeChatInviteImporters]
-    _R60 = _F[_types_messages.TypeCheckedHistoryImportPeer]
-    _R61 = _F[list[_types.TypeReadParticipantDate]]
-    _R62 = _F[_types_messages.TypeSearchResultsCalendar]
-    _R63 = _F[_types_messages.TypeSearchResultsPositions]
-    _R64 = _F[_types_messages.TypeMessageReactionsList]
+    _R58 = _F[_types_messages.ChatAdminsWithInvites]
+    _R59 = _F[_types_messages.ChatInviteImporters]
+    _R60 = _F[_types_messages.CheckedHistoryImportPeer]
+    _R61 = _F[list[_types.ReadParticipantDate]]
+    _R62 = _F[_types_messages.SearchResultsCalendar]
+    _R63 = _F[_types_messages.SearchResultsPositions]
+    _R64 = _F[_types_messages.MessageReactionsList]
     _R65 = _F[_types_messages.TypeAvailableReactions]
-    _R66 = _F[_types_messages.TypeTranslatedText]
+    _R66 = _F[_types_messages.TranslateResult]
     _R67 = _F[_types.TypeAttachMenuBots]
-    _R68 = _F[_types.TypeAttachMenuBotsBot]
-    _R69 = _F[_types.TypeWebViewResult]
-    _R70 = _F[_types.TypeWebViewMessageSent]
-    _R71 = _F[_types_messages.TypeTranscribedAudio]
+    _R68 = _F[_types.AttachMenuBotsBot]
+    _R69 = _F[_types.WebViewResultUrl]
+    _R70 = _F[_types.WebViewMessageSent]
+    _R71 = _F[_types_messages.TranscribedAudio]
     _R72 = _F[list[_types.TypeDocument]]
     _R73 = _F[_types_messages.TypeReactions]
-    _R74 = _F[_types.TypeDefaultHistoryTTL]
+    _R74 = _F[_types.DefaultHistoryTTL]
     _R75 = _F[_types_messages.TypeEmojiGroups]
     _R76 = _F[_types.TypeEmojiList]
-    _R77 = _F[_types_messages.TypeBotApp]
+    _R77 = _F[_types_messages.BotApp]
     _R78 = _F[_types_messages.TypeSavedDialogs]
     _R79 = _F[_types_messages.TypeSavedReactionTags]
-    _R80 = _F[_types.TypeOutboxReadDate]
+    _R80 = _F[_types.OutboxReadDate]
     _R81 = _F[_types_messages.TypeQuickReplies]
-    _R82 = _F[_types_messages.TypeMyStickers]
+    _R82 = _F[_types_messages.MyStickers]
     _R83 = _F[_types_messages.TypeAvailableEffects]
-    _R84 = _F[list[_types.TypeFactCheck]]
+    _R84 = _F[list[_types.FactCheck]]
     _R85 = _F[_types_channels.TypeSponsoredMessageReportResult]
     _R86 = _F[_types_messages.TypeSponsoredMessages]
-    _R87 = _F[_types_messages.TypeBotPreparedInlineMessage]
-    _R88 = _F[_types_messages.TypePreparedInlineMessage]
+    _R87 = _F[_types_messages.BotPreparedInlineMessage]
+    _R88 = _F[_types_messages.PreparedInlineMessage]
     _R89 = _F[_types_messages.TypeFoundStickers]
-    _R90 = _F[_types_messages.TypeForumTopics]
+    _R90 = _F[_types_messages.ForumTopics]
     _R91 = _F[_types_messages.TypeEmojiGameInfo]
-    _R92 = _F[_types.TypeTextWithEntities]
+    _R92 = _F[_types.TextWithEntities]
     _R93 = _F[_types.TypeUser]
-    _R94 = _F[_types_messages.TypeComposedMessageWithAI]
+    _R94 = _F[_types_messages.ComposedMessageWithAI]
     _R95 = _F[_types.TypeInputBotInlineMessageID]
-    _R96 = _F[_types_messages.TypeTranslatedRichMessage]
-    _R97 = _F[_types_messages.TypeComposedRichMessageWithAI]
+    _R96 = _F[_types_messages.TranslatedRichMessage]
+    _R97 = _F[_types_messages.ComposedRichMessageWithAI]
 else:
     _R0 = _F
     _R1 = _F
@@ -583,7 +583,7 @@ class ReadHistory(_R2):
         o.max_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedMessages:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedMessages:
         return r.read_typed(_T_messages_AffectedMessages)
 
 
@@ -627,7 +627,7 @@ class DeleteHistory(_R3):
         o.max_date = r.read_int() if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -658,7 +658,7 @@ class DeleteMessages(_R2):
         o.id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedMessages:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedMessages:
         return r.read_typed(_T_messages_AffectedMessages)
 
 
@@ -683,7 +683,7 @@ class ReceivedMessages(_R4):
         o.max_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeReceivedNotifyMessage]:
+    def _read_result(self, r: _Reader) -> list[_types.ReceivedNotifyMessage]:
         return r.read_vector_typed(_T_ReceivedNotifyMessage)
 
 
@@ -733,7 +733,7 @@ class SendMessage(_R6):
     _OPTIONAL = frozenset({'allow_paid_floodskip', 'allow_paid_stars', 'background', 'clear_draft', 'effect', 'entities', 'invert_media', 'no_webpage', 'noforwards', 'quick_reply_shortcut', 'reply_markup', 'reply_to', 'rich_message', 'schedule_date', 'schedule_repeat_period', 'send_as', 'silent', 'suggested_post', 'update_stickersets_order'})
     _RESULT = "Updates"
 
-    def __init__(self, *, no_webpage: bool = False, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, message: str, random_id: int, reply_markup: _types.TypeReplyMarkup | None = None, entities: list[_types.TypeMessageEntity] | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.TypeSuggestedPost | None = None, rich_message: _types.TypeInputRichMessage | None = None) -> None:
+    def __init__(self, *, no_webpage: bool = False, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, message: str, random_id: int, reply_markup: _types.TypeReplyMarkup | None = None, entities: list[_types.TypeMessageEntity] | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.SuggestedPost | None = None, rich_message: _types.TypeInputRichMessage | None = None) -> None:
         self.no_webpage = no_webpage
         self.silent = silent
         self.background = background
@@ -828,7 +828,7 @@ class SendMedia(_R6):
     _OPTIONAL = frozenset({'allow_paid_floodskip', 'allow_paid_stars', 'background', 'clear_draft', 'effect', 'entities', 'invert_media', 'noforwards', 'quick_reply_shortcut', 'reply_markup', 'reply_to', 'schedule_date', 'schedule_repeat_period', 'send_as', 'silent', 'suggested_post', 'update_stickersets_order'})
     _RESULT = "Updates"
 
-    def __init__(self, *, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, media: _types.TypeInputMedia, message: str, random_id: int, reply_markup: _types.TypeReplyMarkup | None = None, entities: list[_types.TypeMessageEntity] | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.TypeSuggestedPost | None = None) -> None:
+    def __init__(self, *, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, media: _types.TypeInputMedia, message: str, random_id: int, reply_markup: _types.TypeReplyMarkup | None = None, entities: list[_types.TypeMessageEntity] | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.SuggestedPost | None = None) -> None:
         self.silent = silent
         self.background = background
         self.clear_draft = clear_draft
@@ -920,7 +920,7 @@ class ForwardMessages(_R6):
     _OPTIONAL = frozenset({'allow_paid_floodskip', 'allow_paid_stars', 'background', 'drop_author', 'drop_media_captions', 'effect', 'from_ephemeral', 'noforwards', 'quick_reply_shortcut', 'reply_to', 'schedule_date', 'schedule_repeat_period', 'send_as', 'silent', 'suggested_post', 'top_msg_id', 'video_timestamp', 'with_my_score'})
     _RESULT = "Updates"
 
-    def __init__(self, *, silent: bool = False, background: bool = False, with_my_score: bool = False, drop_author: bool = False, drop_media_captions: bool = False, noforwards: bool = False, allow_paid_floodskip: bool = False, from_ephemeral: bool = False, from_peer: _types.TypeInputPeer, id: list[int], random_id: list[int], to_peer: _types.TypeInputPeer, top_msg_id: int | None = None, reply_to: _types.TypeInputReplyTo | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, video_timestamp: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.TypeSuggestedPost | None = None) -> None:
+    def __init__(self, *, silent: bool = False, background: bool = False, with_my_score: bool = False, drop_author: bool = False, drop_media_captions: bool = False, noforwards: bool = False, allow_paid_floodskip: bool = False, from_ephemeral: bool = False, from_peer: _types.TypeInputPeer, id: list[int], random_id: list[int], to_peer: _types.TypeInputPeer, top_msg_id: int | None = None, reply_to: _types.TypeInputReplyTo | None = None, schedule_date: int | None = None, schedule_repeat_period: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, video_timestamp: int | None = None, allow_paid_stars: int | None = None, suggested_post: _types.SuggestedPost | None = None) -> None:
         self.silent = silent
         self.background = background
         self.with_my_score = with_my_score
@@ -1052,7 +1052,7 @@ class GetPeerSettings(_R7):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypePeerSettings:
+    def _read_result(self, r: _Reader) -> _types_messages.PeerSettings:
         return r.read_typed(_T_messages_PeerSettings)
 
 
@@ -1138,7 +1138,7 @@ class GetFullChat(_R10):
         o.chat_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeChatFull:
+    def _read_result(self, r: _Reader) -> _types_messages.ChatFull:
         return r.read_typed(_T_messages_ChatFull)
 
 
@@ -1225,7 +1225,7 @@ class AddChatUser(_R11):
         o.fwd_limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeInvitedUsers:
+    def _read_result(self, r: _Reader) -> _types_messages.InvitedUsers:
         return r.read_typed(_T_messages_InvitedUsers)
 
 
@@ -1293,7 +1293,7 @@ class CreateChat(_R11):
         o.ttl_period = r.read_int() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeInvitedUsers:
+    def _read_result(self, r: _Reader) -> _types_messages.InvitedUsers:
         return r.read_typed(_T_messages_InvitedUsers)
 
 
@@ -1364,7 +1364,7 @@ class AcceptEncryption(_R13):
     _TL = "peer:InputEncryptedChat g_b:bytes key_fingerprint:long"
     _RESULT = "EncryptedChat"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat, g_b: bytes, key_fingerprint: int) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat, g_b: bytes, key_fingerprint: int) -> None:
         self.peer = peer
         self.g_b = g_b
         self.key_fingerprint = key_fingerprint
@@ -1425,7 +1425,7 @@ class SetEncryptedTyping(_R5):
     _TL = "peer:InputEncryptedChat typing:Bool"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat, typing: bool) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat, typing: bool) -> None:
         self.peer = peer
         self.typing = typing
 
@@ -1454,7 +1454,7 @@ class ReadEncryptedHistory(_R5):
     _TL = "peer:InputEncryptedChat max_date:int"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat, max_date: int) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat, max_date: int) -> None:
         self.peer = peer
         self.max_date = max_date
 
@@ -1484,7 +1484,7 @@ class SendEncrypted(_R14):
     _OPTIONAL = frozenset({'silent'})
     _RESULT = "messages.SentEncryptedMessage"
 
-    def __init__(self, *, silent: bool = False, peer: _types.TypeInputEncryptedChat, random_id: int, data: bytes) -> None:
+    def __init__(self, *, silent: bool = False, peer: _types.InputEncryptedChat, random_id: int, data: bytes) -> None:
         self.silent = silent
         self.peer = peer
         self.random_id = random_id
@@ -1521,7 +1521,7 @@ class SendEncryptedFile(_R14):
     _OPTIONAL = frozenset({'silent'})
     _RESULT = "messages.SentEncryptedMessage"
 
-    def __init__(self, *, silent: bool = False, peer: _types.TypeInputEncryptedChat, random_id: int, data: bytes, file: _types.TypeInputEncryptedFile) -> None:
+    def __init__(self, *, silent: bool = False, peer: _types.InputEncryptedChat, random_id: int, data: bytes, file: _types.TypeInputEncryptedFile) -> None:
         self.silent = silent
         self.peer = peer
         self.random_id = random_id
@@ -1560,7 +1560,7 @@ class SendEncryptedService(_R14):
     _TL = "peer:InputEncryptedChat random_id:long data:bytes"
     _RESULT = "messages.SentEncryptedMessage"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat, random_id: int, data: bytes) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat, random_id: int, data: bytes) -> None:
         self.peer = peer
         self.random_id = random_id
         self.data = data
@@ -1617,7 +1617,7 @@ class ReportEncryptedSpam(_R5):
     _TL = "peer:InputEncryptedChat"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat) -> None:
         self.peer = peer
 
     def _write(self, out: bytearray) -> None:
@@ -1656,7 +1656,7 @@ class ReadMessageContents(_R2):
         o.id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedMessages:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedMessages:
         return r.read_typed(_T_messages_AffectedMessages)
 
 
@@ -1743,7 +1743,7 @@ class GetWebPagePreview(_R18):
         o.entities = r.read_vector_typed(_T_MessageEntity) if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeWebPagePreview:
+    def _read_result(self, r: _Reader) -> _types_messages.WebPagePreview:
         return r.read_typed(_T_messages_WebPagePreview)
 
 
@@ -1757,7 +1757,7 @@ class ExportChatInvite(_R19):
     _OPTIONAL = frozenset({'expire_date', 'legacy_revoke_permanent', 'request_needed', 'subscription_pricing', 'title', 'usage_limit'})
     _RESULT = "ExportedChatInvite"
 
-    def __init__(self, *, legacy_revoke_permanent: bool = False, request_needed: bool = False, peer: _types.TypeInputPeer, expire_date: int | None = None, usage_limit: int | None = None, title: str | None = None, subscription_pricing: _types.TypeStarsSubscriptionPricing | None = None) -> None:
+    def __init__(self, *, legacy_revoke_permanent: bool = False, request_needed: bool = False, peer: _types.TypeInputPeer, expire_date: int | None = None, usage_limit: int | None = None, title: str | None = None, subscription_pricing: _types.StarsSubscriptionPricing | None = None) -> None:
         self.legacy_revoke_permanent = legacy_revoke_permanent
         self.request_needed = request_needed
         self.peer = peer
@@ -1995,7 +1995,7 @@ class GetMessagesViews(_R24):
         o.increment = r.read_bool()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeMessageViews:
+    def _read_result(self, r: _Reader) -> _types_messages.MessageViews:
         return r.read_typed(_T_messages_MessageViews)
 
 
@@ -2270,7 +2270,7 @@ class GetInlineBotResults(_R27):
         o.offset = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeBotResults:
+    def _read_result(self, r: _Reader) -> _types_messages.BotResults:
         return r.read_typed(_T_messages_BotResults)
 
 
@@ -2284,7 +2284,7 @@ class SetInlineBotResults(_R5):
     _OPTIONAL = frozenset({'gallery', 'next_offset', 'private', 'switch_pm', 'switch_webview'})
     _RESULT = "Bool"
 
-    def __init__(self, *, gallery: bool = False, private: bool = False, query_id: int, results: list[_types.TypeInputBotInlineResult], cache_time: int, next_offset: str | None = None, switch_pm: _types.TypeInlineBotSwitchPM | None = None, switch_webview: _types.TypeInlineBotWebView | None = None) -> None:
+    def __init__(self, *, gallery: bool = False, private: bool = False, query_id: int, results: list[_types.TypeInputBotInlineResult], cache_time: int, next_offset: str | None = None, switch_pm: _types.InlineBotSwitchPM | None = None, switch_webview: _types.InlineBotWebView | None = None) -> None:
         self.gallery = gallery
         self.private = private
         self.query_id = query_id
@@ -2412,7 +2412,7 @@ class GetMessageEditData(_R28):
         o.id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeMessageEditData:
+    def _read_result(self, r: _Reader) -> _types_messages.MessageEditData:
         return r.read_typed(_T_messages_MessageEditData)
 
 
@@ -2575,7 +2575,7 @@ class GetBotCallbackAnswer(_R29):
         o.password = r.read_typed(_T_InputCheckPasswordSRP) if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeBotCallbackAnswer:
+    def _read_result(self, r: _Reader) -> _types_messages.BotCallbackAnswer:
         return r.read_typed(_T_messages_BotCallbackAnswer)
 
 
@@ -2641,7 +2641,7 @@ class GetPeerDialogs(_R30):
         o.peers = r.read_vector_typed(_T_InputDialogPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypePeerDialogs:
+    def _read_result(self, r: _Reader) -> _types_messages.PeerDialogs:
         return r.read_typed(_T_messages_PeerDialogs)
 
 
@@ -2655,7 +2655,7 @@ class SaveDraft(_R5):
     _OPTIONAL = frozenset({'effect', 'entities', 'invert_media', 'media', 'no_webpage', 'reply_to', 'rich_message', 'suggested_post'})
     _RESULT = "Bool"
 
-    def __init__(self, *, no_webpage: bool = False, invert_media: bool = False, reply_to: _types.TypeInputReplyTo | None = None, peer: _types.TypeInputPeer, message: str, entities: list[_types.TypeMessageEntity] | None = None, media: _types.TypeInputMedia | None = None, effect: int | None = None, suggested_post: _types.TypeSuggestedPost | None = None, rich_message: _types.TypeInputRichMessage | None = None) -> None:
+    def __init__(self, *, no_webpage: bool = False, invert_media: bool = False, reply_to: _types.TypeInputReplyTo | None = None, peer: _types.TypeInputPeer, message: str, entities: list[_types.TypeMessageEntity] | None = None, media: _types.TypeInputMedia | None = None, effect: int | None = None, suggested_post: _types.SuggestedPost | None = None, rich_message: _types.TypeInputRichMessage | None = None) -> None:
         self.no_webpage = no_webpage
         self.invert_media = invert_media
         self.reply_to = reply_to
@@ -2899,7 +2899,7 @@ class GetArchivedStickers(_R33):
         o.emojis = (flags & 2) != 0
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeArchivedStickers:
+    def _read_result(self, r: _Reader) -> _types_messages.ArchivedStickers:
         return r.read_typed(_T_messages_ArchivedStickers)
 
 
@@ -3063,7 +3063,7 @@ class GetGameHighScores(_R35):
         o.user_id = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeHighScores:
+    def _read_result(self, r: _Reader) -> _types_messages.HighScores:
         return r.read_typed(_T_messages_HighScores)
 
 
@@ -3092,7 +3092,7 @@ class GetInlineGameHighScores(_R35):
         o.user_id = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeHighScores:
+    def _read_result(self, r: _Reader) -> _types_messages.HighScores:
         return r.read_typed(_T_messages_HighScores)
 
 
@@ -3151,7 +3151,7 @@ class GetWebPage(_R36):
         o.hash = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeWebPage:
+    def _read_result(self, r: _Reader) -> _types_messages.WebPage:
         return r.read_typed(_T_messages_WebPage)
 
 
@@ -3239,7 +3239,7 @@ class GetPinnedDialogs(_R30):
         o.folder_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypePeerDialogs:
+    def _read_result(self, r: _Reader) -> _types_messages.PeerDialogs:
         return r.read_typed(_T_messages_PeerDialogs)
 
 
@@ -3253,7 +3253,7 @@ class SetBotShippingResults(_R5):
     _OPTIONAL = frozenset({'error', 'shipping_options'})
     _RESULT = "Bool"
 
-    def __init__(self, *, query_id: int, error: str | None = None, shipping_options: list[_types.TypeShippingOption] | None = None) -> None:
+    def __init__(self, *, query_id: int, error: str | None = None, shipping_options: list[_types.ShippingOption] | None = None) -> None:
         self.query_id = query_id
         self.error = error
         self.shipping_options = shipping_options
@@ -3502,7 +3502,7 @@ class ReadMentions(_R3):
         o.top_msg_id = r.read_int() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -3546,7 +3546,7 @@ class SendMultiMedia(_R6):
     _OPTIONAL = frozenset({'allow_paid_floodskip', 'allow_paid_stars', 'background', 'clear_draft', 'effect', 'invert_media', 'noforwards', 'quick_reply_shortcut', 'reply_to', 'schedule_date', 'send_as', 'silent', 'update_stickersets_order'})
     _RESULT = "Updates"
 
-    def __init__(self, *, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, multi_media: list[_types.TypeInputSingleMedia], schedule_date: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None) -> None:
+    def __init__(self, *, silent: bool = False, background: bool = False, clear_draft: bool = False, noforwards: bool = False, update_stickersets_order: bool = False, invert_media: bool = False, allow_paid_floodskip: bool = False, peer: _types.TypeInputPeer, reply_to: _types.TypeInputReplyTo | None = None, multi_media: list[_types.InputSingleMedia], schedule_date: int | None = None, send_as: _types.TypeInputPeer | None = None, quick_reply_shortcut: _types.TypeInputQuickReplyShortcut | None = None, effect: int | None = None, allow_paid_stars: int | None = None) -> None:
         self.silent = silent
         self.background = background
         self.clear_draft = clear_draft
@@ -3615,7 +3615,7 @@ class UploadEncryptedFile(_R39):
     _TL = "peer:InputEncryptedChat file:InputEncryptedFile"
     _RESULT = "EncryptedFile"
 
-    def __init__(self, *, peer: _types.TypeInputEncryptedChat, file: _types.TypeInputEncryptedFile) -> None:
+    def __init__(self, *, peer: _types.InputEncryptedChat, file: _types.TypeInputEncryptedFile) -> None:
         self.peer = peer
         self.file = file
 
@@ -3689,7 +3689,7 @@ class GetSplitRanges(_R41):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeMessageRange]:
+    def _read_result(self, r: _Reader) -> list[_types.MessageRange]:
         return r.read_vector_typed(_T_MessageRange)
 
 
@@ -3904,7 +3904,7 @@ class GetOnlines(_R43):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeChatOnlines:
+    def _read_result(self, r: _Reader) -> _types.ChatOnlines:
         return r.read_typed(_T_ChatOnlines)
 
 
@@ -3946,7 +3946,7 @@ class EditChatDefaultBannedRights(_R6):
     _TL = "peer:InputPeer banned_rights:ChatBannedRights"
     _RESULT = "Updates"
 
-    def __init__(self, *, peer: _types.TypeInputPeer, banned_rights: _types.TypeChatBannedRights) -> None:
+    def __init__(self, *, peer: _types.TypeInputPeer, banned_rights: _types.ChatBannedRights) -> None:
         self.peer = peer
         self.banned_rights = banned_rights
 
@@ -3988,7 +3988,7 @@ class GetEmojiKeywords(_R44):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeEmojiKeywordsDifference:
+    def _read_result(self, r: _Reader) -> _types.EmojiKeywordsDifference:
         return r.read_typed(_T_EmojiKeywordsDifference)
 
 
@@ -4017,7 +4017,7 @@ class GetEmojiKeywordsDifference(_R44):
         o.from_version = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeEmojiKeywordsDifference:
+    def _read_result(self, r: _Reader) -> _types.EmojiKeywordsDifference:
         return r.read_typed(_T_EmojiKeywordsDifference)
 
 
@@ -4043,7 +4043,7 @@ class GetEmojiKeywordsLanguages(_R45):
         o.lang_codes = r.read_vector_string()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeEmojiLanguage]:
+    def _read_result(self, r: _Reader) -> list[_types.EmojiLanguage]:
         return r.read_vector_typed(_T_EmojiLanguage)
 
 
@@ -4069,7 +4069,7 @@ class GetEmojiURL(_R46):
         o.lang_code = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeEmojiURL:
+    def _read_result(self, r: _Reader) -> _types.EmojiURL:
         return r.read_typed(_T_EmojiURL)
 
 
@@ -4109,7 +4109,7 @@ class GetSearchCounters(_R47):
         o.filters = r.read_vector_typed(_T_MessagesFilter)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types_messages.TypeSearchCounter]:
+    def _read_result(self, r: _Reader) -> list[_types_messages.SearchCounter]:
         return r.read_vector_typed(_T_messages_SearchCounter)
 
 
@@ -4390,7 +4390,7 @@ class GetPollVotes(_R49):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeVotesList:
+    def _read_result(self, r: _Reader) -> _types_messages.VotesList:
         return r.read_typed(_T_messages_VotesList)
 
 
@@ -4449,7 +4449,7 @@ class GetDialogFilters(_R50):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeDialogFilters:
+    def _read_result(self, r: _Reader) -> _types_messages.DialogFilters:
         return r.read_typed(_T_messages_DialogFilters)
 
 
@@ -4473,7 +4473,7 @@ class GetSuggestedDialogFilters(_R51):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeDialogFilterSuggested]:
+    def _read_result(self, r: _Reader) -> list[_types.DialogFilterSuggested]:
         return r.read_vector_typed(_T_DialogFilterSuggested)
 
 
@@ -4622,7 +4622,7 @@ class GetDiscussionMessage(_R52):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeDiscussionMessage:
+    def _read_result(self, r: _Reader) -> _types_messages.DiscussionMessage:
         return r.read_typed(_T_messages_DiscussionMessage)
 
 
@@ -4689,7 +4689,7 @@ class UnpinAllMessages(_R3):
         o.saved_peer_id = r.read_typed(_T_InputPeer) if flags & 2 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -4742,7 +4742,7 @@ class DeletePhoneCallHistory(_R53):
         o.revoke = (flags & 1) != 0
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedFoundMessages:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedFoundMessages:
         return r.read_typed(_T_messages_AffectedFoundMessages)
 
 
@@ -4768,7 +4768,7 @@ class CheckHistoryImport(_R54):
         o.import_head = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeHistoryImportParsed:
+    def _read_result(self, r: _Reader) -> _types_messages.HistoryImportParsed:
         return r.read_typed(_T_messages_HistoryImportParsed)
 
 
@@ -4800,7 +4800,7 @@ class InitHistoryImport(_R55):
         o.media_count = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeHistoryImport:
+    def _read_result(self, r: _Reader) -> _types_messages.HistoryImport:
         return r.read_typed(_T_messages_HistoryImport)
 
 
@@ -4909,7 +4909,7 @@ class GetExportedChatInvites(_R56):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeExportedChatInvites:
+    def _read_result(self, r: _Reader) -> _types_messages.ExportedChatInvites:
         return r.read_typed(_T_messages_ExportedChatInvites)
 
 
@@ -5072,7 +5072,7 @@ class GetAdminsWithInvites(_R58):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeChatAdminsWithInvites:
+    def _read_result(self, r: _Reader) -> _types_messages.ChatAdminsWithInvites:
         return r.read_typed(_T_messages_ChatAdminsWithInvites)
 
 
@@ -5122,7 +5122,7 @@ class GetChatInviteImporters(_R59):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeChatInviteImporters:
+    def _read_result(self, r: _Reader) -> _types_messages.ChatInviteImporters:
         return r.read_typed(_T_messages_ChatInviteImporters)
 
 
@@ -5177,7 +5177,7 @@ class CheckHistoryImportPeer(_R60):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeCheckedHistoryImportPeer:
+    def _read_result(self, r: _Reader) -> _types_messages.CheckedHistoryImportPeer:
         return r.read_typed(_T_messages_CheckedHistoryImportPeer)
 
 
@@ -5235,7 +5235,7 @@ class GetMessageReadParticipants(_R61):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeReadParticipantDate]:
+    def _read_result(self, r: _Reader) -> list[_types.ReadParticipantDate]:
         return r.read_vector_typed(_T_ReadParticipantDate)
 
 
@@ -5275,7 +5275,7 @@ class GetSearchResultsCalendar(_R62):
         o.offset_id, o.offset_date = r.unpack(_S_ii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeSearchResultsCalendar:
+    def _read_result(self, r: _Reader) -> _types_messages.SearchResultsCalendar:
         return r.read_typed(_T_messages_SearchResultsCalendar)
 
 
@@ -5315,7 +5315,7 @@ class GetSearchResultsPositions(_R63):
         o.offset_id, o.limit = r.unpack(_S_ii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeSearchResultsPositions:
+    def _read_result(self, r: _Reader) -> _types_messages.SearchResultsPositions:
         return r.read_typed(_T_messages_SearchResultsPositions)
 
 
@@ -5561,7 +5561,7 @@ class GetMessageReactionsList(_R64):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeMessageReactionsList:
+    def _read_result(self, r: _Reader) -> _types_messages.MessageReactionsList:
         return r.read_typed(_T_messages_MessageReactionsList)
 
 
@@ -5666,7 +5666,7 @@ class TranslateText(_R66):
     _OPTIONAL = frozenset({'id', 'peer', 'text', 'tone'})
     _RESULT = "messages.TranslatedText"
 
-    def __init__(self, *, peer: _types.TypeInputPeer | None = None, id: list[int] | None = None, text: list[_types.TypeTextWithEntities] | None = None, to_lang: str, tone: str | None = None) -> None:
+    def __init__(self, *, peer: _types.TypeInputPeer | None = None, id: list[int] | None = None, text: list[_types.TextWithEntities] | None = None, to_lang: str, tone: str | None = None) -> None:
         self.peer = peer
         self.id = id
         self.text = text
@@ -5697,7 +5697,7 @@ class TranslateText(_R66):
         o.tone = r.read_string() if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeTranslatedText:
+    def _read_result(self, r: _Reader) -> _types_messages.TranslateResult:
         return r.read_typed(_T_messages_TranslatedText)
 
 
@@ -5778,7 +5778,7 @@ class ReadReactions(_R3):
         o.saved_peer_id = r.read_typed(_T_InputPeer) if flags & 2 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -5861,7 +5861,7 @@ class GetAttachMenuBot(_R68):
         o.bot = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeAttachMenuBotsBot:
+    def _read_result(self, r: _Reader) -> _types.AttachMenuBotsBot:
         return r.read_typed(_T_AttachMenuBotsBot)
 
 
@@ -5909,7 +5909,7 @@ class RequestWebView(_R69):
     _OPTIONAL = frozenset({'compact', 'from_bot_menu', 'fullscreen', 'reply_to', 'send_as', 'silent', 'start_param', 'theme_params', 'url'})
     _RESULT = "WebViewResult"
 
-    def __init__(self, *, from_bot_menu: bool = False, silent: bool = False, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, bot: _types.TypeInputUser, url: str | None = None, start_param: str | None = None, theme_params: _types.TypeDataJSON | None = None, platform: str, reply_to: _types.TypeInputReplyTo | None = None, send_as: _types.TypeInputPeer | None = None) -> None:
+    def __init__(self, *, from_bot_menu: bool = False, silent: bool = False, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, bot: _types.TypeInputUser, url: str | None = None, start_param: str | None = None, theme_params: _types.DataJSON | None = None, platform: str, reply_to: _types.TypeInputReplyTo | None = None, send_as: _types.TypeInputPeer | None = None) -> None:
         self.from_bot_menu = from_bot_menu
         self.silent = silent
         self.compact = compact
@@ -5958,7 +5958,7 @@ class RequestWebView(_R69):
         o.send_as = r.read_typed(_T_InputPeer) if flags & 8192 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewResult:
+    def _read_result(self, r: _Reader) -> _types.WebViewResultUrl:
         return r.read_typed(_T_WebViewResult)
 
 
@@ -6017,7 +6017,7 @@ class RequestSimpleWebView(_R69):
     _OPTIONAL = frozenset({'compact', 'from_side_menu', 'from_switch_webview', 'fullscreen', 'start_param', 'theme_params', 'url'})
     _RESULT = "WebViewResult"
 
-    def __init__(self, *, from_switch_webview: bool = False, from_side_menu: bool = False, compact: bool = False, fullscreen: bool = False, bot: _types.TypeInputUser, url: str | None = None, start_param: str | None = None, theme_params: _types.TypeDataJSON | None = None, platform: str) -> None:
+    def __init__(self, *, from_switch_webview: bool = False, from_side_menu: bool = False, compact: bool = False, fullscreen: bool = False, bot: _types.TypeInputUser, url: str | None = None, start_param: str | None = None, theme_params: _types.DataJSON | None = None, platform: str) -> None:
         self.from_switch_webview = from_switch_webview
         self.from_side_menu = from_side_menu
         self.compact = compact
@@ -6055,7 +6055,7 @@ class RequestSimpleWebView(_R69):
         o.platform = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewResult:
+    def _read_result(self, r: _Reader) -> _types.WebViewResultUrl:
         return r.read_typed(_T_WebViewResult)
 
 
@@ -6084,7 +6084,7 @@ class SendWebViewResultMessage(_R70):
         o.result = r.read_typed(_T_InputBotInlineResult)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewMessageSent:
+    def _read_result(self, r: _Reader) -> _types.WebViewMessageSent:
         return r.read_typed(_T_WebViewMessageSent)
 
 
@@ -6148,7 +6148,7 @@ class TranscribeAudio(_R71):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeTranscribedAudio:
+    def _read_result(self, r: _Reader) -> _types_messages.TranscribedAudio:
         return r.read_typed(_T_messages_TranscribedAudio)
 
 
@@ -6443,7 +6443,7 @@ class GetDefaultHistoryTTL(_R74):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeDefaultHistoryTTL:
+    def _read_result(self, r: _Reader) -> _types.DefaultHistoryTTL:
         return r.read_typed(_T_DefaultHistoryTTL)
 
 
@@ -6650,7 +6650,7 @@ class GetBotApp(_R77):
         o.hash = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeBotApp:
+    def _read_result(self, r: _Reader) -> _types_messages.BotApp:
         return r.read_typed(_T_messages_BotApp)
 
 
@@ -6664,7 +6664,7 @@ class RequestAppWebView(_R69):
     _OPTIONAL = frozenset({'compact', 'fullscreen', 'start_param', 'theme_params', 'write_allowed'})
     _RESULT = "WebViewResult"
 
-    def __init__(self, *, write_allowed: bool = False, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, app: _types.TypeInputBotApp, start_param: str | None = None, theme_params: _types.TypeDataJSON | None = None, platform: str) -> None:
+    def __init__(self, *, write_allowed: bool = False, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, app: _types.TypeInputBotApp, start_param: str | None = None, theme_params: _types.DataJSON | None = None, platform: str) -> None:
         self.write_allowed = write_allowed
         self.compact = compact
         self.fullscreen = fullscreen
@@ -6699,7 +6699,7 @@ class RequestAppWebView(_R69):
         o.platform = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewResult:
+    def _read_result(self, r: _Reader) -> _types.WebViewResultUrl:
         return r.read_typed(_T_WebViewResult)
 
 
@@ -6713,7 +6713,7 @@ class SetChatWallPaper(_R6):
     _OPTIONAL = frozenset({'for_both', 'id', 'revert', 'settings', 'wallpaper'})
     _RESULT = "Updates"
 
-    def __init__(self, *, for_both: bool = False, revert: bool = False, peer: _types.TypeInputPeer, wallpaper: _types.TypeInputWallPaper | None = None, settings: _types.TypeWallPaperSettings | None = None, id: int | None = None) -> None:
+    def __init__(self, *, for_both: bool = False, revert: bool = False, peer: _types.TypeInputPeer, wallpaper: _types.TypeInputWallPaper | None = None, settings: _types.WallPaperSettings | None = None, id: int | None = None) -> None:
         self.for_both = for_both
         self.revert = revert
         self.peer = peer
@@ -6907,7 +6907,7 @@ class DeleteSavedHistory(_R3):
         o.max_date = r.read_int() if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -7113,7 +7113,7 @@ class GetOutboxReadDate(_R80):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeOutboxReadDate:
+    def _read_result(self, r: _Reader) -> _types.OutboxReadDate:
         return r.read_typed(_T_OutboxReadDate)
 
 
@@ -7392,7 +7392,7 @@ class GetMyStickers(_R82):
         o.offset_id, o.limit = r.unpack(_S_qi)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeMyStickers:
+    def _read_result(self, r: _Reader) -> _types_messages.MyStickers:
         return r.read_typed(_T_messages_MyStickers)
 
 
@@ -7455,7 +7455,7 @@ class EditFactCheck(_R6):
     _TL = "peer:InputPeer msg_id:int text:TextWithEntities"
     _RESULT = "Updates"
 
-    def __init__(self, *, peer: _types.TypeInputPeer, msg_id: int, text: _types.TypeTextWithEntities) -> None:
+    def __init__(self, *, peer: _types.TypeInputPeer, msg_id: int, text: _types.TextWithEntities) -> None:
         self.peer = peer
         self.msg_id = msg_id
         self.text = text
@@ -7532,7 +7532,7 @@ class GetFactCheck(_R84):
         o.msg_id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeFactCheck]:
+    def _read_result(self, r: _Reader) -> list[_types.FactCheck]:
         return r.read_vector_typed(_T_FactCheck)
 
 
@@ -7546,7 +7546,7 @@ class RequestMainWebView(_R69):
     _OPTIONAL = frozenset({'compact', 'fullscreen', 'start_param', 'theme_params'})
     _RESULT = "WebViewResult"
 
-    def __init__(self, *, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, bot: _types.TypeInputUser, start_param: str | None = None, theme_params: _types.TypeDataJSON | None = None, platform: str) -> None:
+    def __init__(self, *, compact: bool = False, fullscreen: bool = False, peer: _types.TypeInputPeer, bot: _types.TypeInputUser, start_param: str | None = None, theme_params: _types.DataJSON | None = None, platform: str) -> None:
         self.compact = compact
         self.fullscreen = fullscreen
         self.peer = peer
@@ -7579,7 +7579,7 @@ class RequestMainWebView(_R69):
         o.platform = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewResult:
+    def _read_result(self, r: _Reader) -> _types.WebViewResultUrl:
         return r.read_typed(_T_WebViewResult)
 
 
@@ -7830,7 +7830,7 @@ class SavePreparedInlineMessage(_R87):
         o.peer_types = r.read_vector_typed(_T_InlineQueryPeerType) if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeBotPreparedInlineMessage:
+    def _read_result(self, r: _Reader) -> _types_messages.BotPreparedInlineMessage:
         return r.read_typed(_T_messages_BotPreparedInlineMessage)
 
 
@@ -7859,7 +7859,7 @@ class GetPreparedInlineMessage(_R88):
         o.id = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypePreparedInlineMessage:
+    def _read_result(self, r: _Reader) -> _types_messages.PreparedInlineMessage:
         return r.read_typed(_T_messages_PreparedInlineMessage)
 
 
@@ -8048,7 +8048,7 @@ class AppendTodoList(_R6):
     _TL = "peer:InputPeer msg_id:int list:Vector<TodoItem>"
     _RESULT = "Updates"
 
-    def __init__(self, *, peer: _types.TypeInputPeer, msg_id: int, list: list[_types.TypeTodoItem]) -> None:
+    def __init__(self, *, peer: _types.TypeInputPeer, msg_id: int, list: list[_types.TodoItem]) -> None:
         self.peer = peer
         self.msg_id = msg_id
         self.list = list
@@ -8148,7 +8148,7 @@ class GetForumTopics(_R90):
         o.offset_date, o.offset_id, o.offset_topic, o.limit = r.unpack(_S_iiii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeForumTopics:
+    def _read_result(self, r: _Reader) -> _types_messages.ForumTopics:
         return r.read_typed(_T_messages_ForumTopics)
 
 
@@ -8177,7 +8177,7 @@ class GetForumTopicsByID(_R90):
         o.topics = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeForumTopics:
+    def _read_result(self, r: _Reader) -> _types_messages.ForumTopics:
         return r.read_typed(_T_messages_ForumTopics)
 
 
@@ -8369,7 +8369,7 @@ class DeleteTopicHistory(_R3):
         o.top_msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -8433,7 +8433,7 @@ class SummarizeText(_R92):
         o.tone = r.read_string() if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeTextWithEntities:
+    def _read_result(self, r: _Reader) -> _types.TextWithEntities:
         return r.read_typed(_T_TextWithEntities)
 
 
@@ -8592,7 +8592,7 @@ class ComposeMessageWithAI(_R94):
     _OPTIONAL = frozenset({'emojify', 'proofread', 'tone', 'translate_to_lang'})
     _RESULT = "messages.ComposedMessageWithAI"
 
-    def __init__(self, *, proofread: bool = False, emojify: bool = False, text: _types.TypeTextWithEntities, translate_to_lang: str | None = None, tone: _types.TypeInputAiComposeTone | None = None) -> None:
+    def __init__(self, *, proofread: bool = False, emojify: bool = False, text: _types.TextWithEntities, translate_to_lang: str | None = None, tone: _types.TypeInputAiComposeTone | None = None) -> None:
         self.proofread = proofread
         self.emojify = emojify
         self.text = text
@@ -8619,7 +8619,7 @@ class ComposeMessageWithAI(_R94):
         o.tone = r.read_typed(_T_InputAiComposeTone) if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeComposedMessageWithAI:
+    def _read_result(self, r: _Reader) -> _types_messages.ComposedMessageWithAI:
         return r.read_typed(_T_messages_ComposedMessageWithAI)
 
 
@@ -8632,7 +8632,7 @@ class ReportReadMetrics(_R5):
     _TL = "peer:InputPeer metrics:Vector<InputMessageReadMetric>"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputPeer, metrics: list[_types.TypeInputMessageReadMetric]) -> None:
+    def __init__(self, *, peer: _types.TypeInputPeer, metrics: list[_types.InputMessageReadMetric]) -> None:
         self.peer = peer
         self.metrics = metrics
 
@@ -8814,7 +8814,7 @@ class ReadPollVotes(_R3):
         o.top_msg_id = r.read_int() if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeAffectedHistory:
+    def _read_result(self, r: _Reader) -> _types_messages.AffectedHistory:
         return r.read_typed(_T_messages_AffectedHistory)
 
 
@@ -9009,7 +9009,7 @@ class TranslateRichMessage(_R96):
         o.tone = r.read_string() if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeTranslatedRichMessage:
+    def _read_result(self, r: _Reader) -> _types_messages.TranslatedRichMessage:
         return r.read_typed(_T_messages_TranslatedRichMessage)
 
 
@@ -9051,7 +9051,7 @@ class ComposeRichMessageWithAI(_R97):
         o.tone = r.read_typed(_T_InputAiComposeTone) if flags & 4 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_messages.TypeComposedRichMessageWithAI:
+    def _read_result(self, r: _Reader) -> _types_messages.ComposedRichMessageWithAI:
         return r.read_typed(_T_messages_ComposedRichMessageWithAI)
 
 
@@ -9065,7 +9065,7 @@ class RequestChatJoinWebView(_R69):
     _OPTIONAL = frozenset({'theme_params'})
     _RESULT = "WebViewResult"
 
-    def __init__(self, *, query_id: int, theme_params: _types.TypeDataJSON | None = None, platform: str) -> None:
+    def __init__(self, *, query_id: int, theme_params: _types.DataJSON | None = None, platform: str) -> None:
         self.query_id = query_id
         self.theme_params = theme_params
         self.platform = platform
@@ -9085,7 +9085,7 @@ class RequestChatJoinWebView(_R69):
         o.platform = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeWebViewResult:
+    def _read_result(self, r: _Reader) -> _types.WebViewResultUrl:
         return r.read_typed(_T_WebViewResult)
 
 

@@ -30,39 +30,39 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import payments as _types_payments
     _R0 = _F[_types_payments.TypePaymentForm]
     _R1 = _F[_types_payments.TypePaymentReceipt]
-    _R2 = _F[_types_payments.TypeValidatedRequestedInfo]
+    _R2 = _F[_types_payments.ValidatedRequestedInfo]
     _R3 = _F[_types_payments.TypePaymentResult]
-    _R4 = _F[_types_payments.TypeSavedInfo]
+    _R4 = _F[_types_payments.SavedInfo]
     _R5 = _F[bool]
-    _R6 = _F[_types_payments.TypeBankCardData]
-    _R7 = _F[_types_payments.TypeExportedInvoice]
+    _R6 = _F[_types_payments.BankCardData]
+    _R7 = _F[_types_payments.ExportedInvoice]
     _R8 = _F[_types.TypeUpdates]
-    _R9 = _F[list[_types.TypePremiumGiftCodeOption]]
-    _R10 = _F[_types_payments.TypeCheckedGiftCode]
+    _R9 = _F[list[_types.PremiumGiftCodeOption]]
+    _R10 = _F[_types_payments.CheckedGiftCode]
     _R11 = _F[_types_payments.TypeGiveawayInfo]
-    _R12 = _F[list[_types.TypeStarsTopupOption]]
-    _R13 = _F[_types_payments.TypeStarsStatus]
-    _R14 = _F[_types_payments.TypeStarsRevenueStats]
-    _R15 = _F[_types_payments.TypeStarsRevenueWithdrawalUrl]
-    _R16 = _F[_types_payments.TypeStarsRevenueAdsAccountUrl]
-    _R17 = _F[list[_types.TypeStarsGiftOption]]
-    _R18 = _F[list[_types.TypeStarsGiveawayOption]]
+    _R12 = _F[list[_types.StarsTopupOption]]
+    _R13 = _F[_types_payments.StarsStatus]
+    _R14 = _F[_types_payments.StarsRevenueStats]
+    _R15 = _F[_types_payments.StarsRevenueWithdrawalUrl]
+    _R16 = _F[_types_payments.StarsRevenueAdsAccountUrl]
+    _R17 = _F[list[_types.StarsGiftOption]]
+    _R18 = _F[list[_types.StarsGiveawayOption]]
     _R19 = _F[_types_payments.TypeStarGifts]
-    _R20 = _F[_types_payments.TypeConnectedStarRefBots]
-    _R21 = _F[_types_payments.TypeSuggestedStarRefBots]
-    _R22 = _F[_types_payments.TypeStarGiftUpgradePreview]
-    _R23 = _F[_types_payments.TypeUniqueStarGift]
-    _R24 = _F[_types_payments.TypeSavedStarGifts]
-    _R25 = _F[_types_payments.TypeStarGiftWithdrawalUrl]
-    _R26 = _F[_types_payments.TypeResaleStarGifts]
-    _R27 = _F[_types.TypeStarGiftCollection]
+    _R20 = _F[_types_payments.ConnectedStarRefBots]
+    _R21 = _F[_types_payments.SuggestedStarRefBots]
+    _R22 = _F[_types_payments.StarGiftUpgradePreview]
+    _R23 = _F[_types_payments.UniqueStarGift]
+    _R24 = _F[_types_payments.SavedStarGifts]
+    _R25 = _F[_types_payments.StarGiftWithdrawalUrl]
+    _R26 = _F[_types_payments.ResaleStarGifts]
+    _R27 = _F[_types.StarGiftCollection]
     _R28 = _F[_types_payments.TypeStarGiftCollections]
-    _R29 = _F[_types_payments.TypeUniqueStarGiftValueInfo]
+    _R29 = _F[_types_payments.UniqueStarGiftValueInfo]
     _R30 = _F[_types_payments.TypeCheckCanSendGiftResult]
-    _R31 = _F[_types_payments.TypeStarGiftAuctionState]
-    _R32 = _F[_types_payments.TypeStarGiftAuctionAcquiredGifts]
+    _R31 = _F[_types_payments.StarGiftAuctionState]
+    _R32 = _F[_types_payments.StarGiftAuctionAcquiredGifts]
     _R33 = _F[_types_payments.TypeStarGiftActiveAuctions]
-    _R34 = _F[_types_payments.TypeStarGiftUpgradeAttributes]
+    _R34 = _F[_types_payments.StarGiftUpgradeAttributes]
 else:
     _R0 = _F
     _R1 = _F
@@ -170,7 +170,7 @@ class GetPaymentForm(_R0):
     _OPTIONAL = frozenset({'theme_params'})
     _RESULT = "payments.PaymentForm"
 
-    def __init__(self, *, invoice: _types.TypeInputInvoice, theme_params: _types.TypeDataJSON | None = None) -> None:
+    def __init__(self, *, invoice: _types.TypeInputInvoice, theme_params: _types.DataJSON | None = None) -> None:
         self.invoice = invoice
         self.theme_params = theme_params
 
@@ -232,7 +232,7 @@ class ValidateRequestedInfo(_R2):
     _OPTIONAL = frozenset({'save'})
     _RESULT = "payments.ValidatedRequestedInfo"
 
-    def __init__(self, *, save: bool = False, invoice: _types.TypeInputInvoice, info: _types.TypePaymentRequestedInfo) -> None:
+    def __init__(self, *, save: bool = False, invoice: _types.TypeInputInvoice, info: _types.PaymentRequestedInfo) -> None:
         self.save = save
         self.invoice = invoice
         self.info = info
@@ -252,7 +252,7 @@ class ValidateRequestedInfo(_R2):
         o.info = r.read_typed(_T_PaymentRequestedInfo)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeValidatedRequestedInfo:
+    def _read_result(self, r: _Reader) -> _types_payments.ValidatedRequestedInfo:
         return r.read_typed(_T_payments_ValidatedRequestedInfo)
 
 
@@ -321,7 +321,7 @@ class GetSavedInfo(_R4):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeSavedInfo:
+    def _read_result(self, r: _Reader) -> _types_payments.SavedInfo:
         return r.read_typed(_T_payments_SavedInfo)
 
 
@@ -377,7 +377,7 @@ class GetBankCardData(_R6):
         o.number = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeBankCardData:
+    def _read_result(self, r: _Reader) -> _types_payments.BankCardData:
         return r.read_typed(_T_payments_BankCardData)
 
 
@@ -403,7 +403,7 @@ class ExportInvoice(_R7):
         o.invoice_media = r.read_typed(_T_InputMedia)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeExportedInvoice:
+    def _read_result(self, r: _Reader) -> _types_payments.ExportedInvoice:
         return r.read_typed(_T_payments_ExportedInvoice)
 
 
@@ -445,7 +445,7 @@ class AssignPlayMarketTransaction(_R8):
     _TL = "receipt:DataJSON purpose:InputStorePaymentPurpose"
     _RESULT = "Updates"
 
-    def __init__(self, *, receipt: _types.TypeDataJSON, purpose: _types.TypeInputStorePaymentPurpose) -> None:
+    def __init__(self, *, receipt: _types.DataJSON, purpose: _types.TypeInputStorePaymentPurpose) -> None:
         self.receipt = receipt
         self.purpose = purpose
 
@@ -491,7 +491,7 @@ class GetPremiumGiftCodeOptions(_R9):
         o.boost_peer = r.read_typed(_T_InputPeer) if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypePremiumGiftCodeOption]:
+    def _read_result(self, r: _Reader) -> list[_types.PremiumGiftCodeOption]:
         return r.read_vector_typed(_T_PremiumGiftCodeOption)
 
 
@@ -517,7 +517,7 @@ class CheckGiftCode(_R10):
         o.slug = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeCheckedGiftCode:
+    def _read_result(self, r: _Reader) -> _types_payments.CheckedGiftCode:
         return r.read_typed(_T_payments_CheckedGiftCode)
 
 
@@ -628,7 +628,7 @@ class GetStarsTopupOptions(_R12):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeStarsTopupOption]:
+    def _read_result(self, r: _Reader) -> list[_types.StarsTopupOption]:
         return r.read_vector_typed(_T_StarsTopupOption)
 
 
@@ -659,7 +659,7 @@ class GetStarsStatus(_R13):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsStatus:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsStatus:
         return r.read_typed(_T_payments_StarsStatus)
 
 
@@ -706,7 +706,7 @@ class GetStarsTransactions(_R13):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsStatus:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsStatus:
         return r.read_typed(_T_payments_StarsStatus)
 
 
@@ -796,7 +796,7 @@ class GetStarsRevenueStats(_R14):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsRevenueStats:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsRevenueStats:
         return r.read_typed(_T_payments_StarsRevenueStats)
 
 
@@ -834,7 +834,7 @@ class GetStarsRevenueWithdrawalUrl(_R15):
         o.password = r.read_typed(_T_InputCheckPasswordSRP)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsRevenueWithdrawalUrl:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsRevenueWithdrawalUrl:
         return r.read_typed(_T_payments_StarsRevenueWithdrawalUrl)
 
 
@@ -860,7 +860,7 @@ class GetStarsRevenueAdsAccountUrl(_R16):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsRevenueAdsAccountUrl:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsRevenueAdsAccountUrl:
         return r.read_typed(_T_payments_StarsRevenueAdsAccountUrl)
 
 
@@ -874,7 +874,7 @@ class GetStarsTransactionsByID(_R13):
     _OPTIONAL = frozenset({'ton'})
     _RESULT = "payments.StarsStatus"
 
-    def __init__(self, *, ton: bool = False, peer: _types.TypeInputPeer, id: list[_types.TypeInputStarsTransaction]) -> None:
+    def __init__(self, *, ton: bool = False, peer: _types.TypeInputPeer, id: list[_types.InputStarsTransaction]) -> None:
         self.ton = ton
         self.peer = peer
         self.id = id
@@ -894,7 +894,7 @@ class GetStarsTransactionsByID(_R13):
         o.id = r.read_vector_typed(_T_InputStarsTransaction)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsStatus:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsStatus:
         return r.read_typed(_T_payments_StarsStatus)
 
 
@@ -924,7 +924,7 @@ class GetStarsGiftOptions(_R17):
         o.user_id = r.read_typed(_T_InputUser) if flags & 1 else None
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeStarsGiftOption]:
+    def _read_result(self, r: _Reader) -> list[_types.StarsGiftOption]:
         return r.read_vector_typed(_T_StarsGiftOption)
 
 
@@ -958,7 +958,7 @@ class GetStarsSubscriptions(_R13):
         o.offset = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarsStatus:
+    def _read_result(self, r: _Reader) -> _types_payments.StarsStatus:
         return r.read_typed(_T_payments_StarsStatus)
 
 
@@ -1047,7 +1047,7 @@ class GetStarsGiveawayOptions(_R18):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeStarsGiveawayOption]:
+    def _read_result(self, r: _Reader) -> list[_types.StarsGiveawayOption]:
         return r.read_vector_typed(_T_StarsGiveawayOption)
 
 
@@ -1203,7 +1203,7 @@ class GetConnectedStarRefBots(_R20):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeConnectedStarRefBots:
+    def _read_result(self, r: _Reader) -> _types_payments.ConnectedStarRefBots:
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
@@ -1232,7 +1232,7 @@ class GetConnectedStarRefBot(_R20):
         o.bot = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeConnectedStarRefBots:
+    def _read_result(self, r: _Reader) -> _types_payments.ConnectedStarRefBots:
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
@@ -1271,7 +1271,7 @@ class GetSuggestedStarRefBots(_R21):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeSuggestedStarRefBots:
+    def _read_result(self, r: _Reader) -> _types_payments.SuggestedStarRefBots:
         return r.read_typed(_T_payments_SuggestedStarRefBots)
 
 
@@ -1300,7 +1300,7 @@ class ConnectStarRefBot(_R20):
         o.bot = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeConnectedStarRefBots:
+    def _read_result(self, r: _Reader) -> _types_payments.ConnectedStarRefBots:
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
@@ -1334,7 +1334,7 @@ class EditConnectedStarRefBot(_R20):
         o.link = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeConnectedStarRefBots:
+    def _read_result(self, r: _Reader) -> _types_payments.ConnectedStarRefBots:
         return r.read_typed(_T_payments_ConnectedStarRefBots)
 
 
@@ -1359,7 +1359,7 @@ class GetStarGiftUpgradePreview(_R22):
         o.gift_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarGiftUpgradePreview:
+    def _read_result(self, r: _Reader) -> _types_payments.StarGiftUpgradePreview:
         return r.read_typed(_T_payments_StarGiftUpgradePreview)
 
 
@@ -1445,7 +1445,7 @@ class GetUniqueStarGift(_R23):
         o.slug = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeUniqueStarGift:
+    def _read_result(self, r: _Reader) -> _types_payments.UniqueStarGift:
         return r.read_typed(_T_payments_UniqueStarGift)
 
 
@@ -1502,7 +1502,7 @@ class GetSavedStarGifts(_R24):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeSavedStarGifts:
+    def _read_result(self, r: _Reader) -> _types_payments.SavedStarGifts:
         return r.read_typed(_T_payments_SavedStarGifts)
 
 
@@ -1528,7 +1528,7 @@ class GetSavedStarGift(_R24):
         o.stargift = r.read_vector_typed(_T_InputSavedStarGift)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeSavedStarGifts:
+    def _read_result(self, r: _Reader) -> _types_payments.SavedStarGifts:
         return r.read_typed(_T_payments_SavedStarGifts)
 
 
@@ -1557,7 +1557,7 @@ class GetStarGiftWithdrawalUrl(_R25):
         o.password = r.read_typed(_T_InputCheckPasswordSRP)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarGiftWithdrawalUrl:
+    def _read_result(self, r: _Reader) -> _types_payments.StarGiftWithdrawalUrl:
         return r.read_typed(_T_payments_StarGiftWithdrawalUrl)
 
 
@@ -1694,7 +1694,7 @@ class GetResaleStarGifts(_R26):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeResaleStarGifts:
+    def _read_result(self, r: _Reader) -> _types_payments.ResaleStarGifts:
         return r.read_typed(_T_payments_ResaleStarGifts)
 
 
@@ -1755,7 +1755,7 @@ class CreateStarGiftCollection(_R27):
         o.stargift = r.read_vector_typed(_T_InputSavedStarGift)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeStarGiftCollection:
+    def _read_result(self, r: _Reader) -> _types.StarGiftCollection:
         return r.read_typed(_T_StarGiftCollection)
 
 
@@ -1803,7 +1803,7 @@ class UpdateStarGiftCollection(_R27):
         o.order = r.read_vector_typed(_T_InputSavedStarGift) if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeStarGiftCollection:
+    def _read_result(self, r: _Reader) -> _types.StarGiftCollection:
         return r.read_typed(_T_StarGiftCollection)
 
 
@@ -1916,7 +1916,7 @@ class GetUniqueStarGiftValueInfo(_R29):
         o.slug = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeUniqueStarGiftValueInfo:
+    def _read_result(self, r: _Reader) -> _types_payments.UniqueStarGiftValueInfo:
         return r.read_typed(_T_payments_UniqueStarGiftValueInfo)
 
 
@@ -1970,7 +1970,7 @@ class GetStarGiftAuctionState(_R31):
         o.version = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarGiftAuctionState:
+    def _read_result(self, r: _Reader) -> _types_payments.StarGiftAuctionState:
         return r.read_typed(_T_payments_StarGiftAuctionState)
 
 
@@ -1995,7 +1995,7 @@ class GetStarGiftAuctionAcquiredGifts(_R32):
         o.gift_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarGiftAuctionAcquiredGifts:
+    def _read_result(self, r: _Reader) -> _types_payments.StarGiftAuctionAcquiredGifts:
         return r.read_typed(_T_payments_StarGiftAuctionAcquiredGifts)
 
 
@@ -2117,7 +2117,7 @@ class GetStarGiftUpgradeAttributes(_R34):
         o.gift_id = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeStarGiftUpgradeAttributes:
+    def _read_result(self, r: _Reader) -> _types_payments.StarGiftUpgradeAttributes:
         return r.read_typed(_T_payments_StarGiftUpgradeAttributes)
 
 
@@ -2148,7 +2148,7 @@ class GetCraftStarGifts(_R24):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_payments.TypeSavedStarGifts:
+    def _read_result(self, r: _Reader) -> _types_payments.SavedStarGifts:
         return r.read_typed(_T_payments_SavedStarGifts)
 
 

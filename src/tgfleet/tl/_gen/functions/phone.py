@@ -28,18 +28,18 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import phone as _types_phone
-    _R0 = _F[_types.TypeDataJSON]
-    _R1 = _F[_types_phone.TypePhoneCall]
+    _R0 = _F[_types.DataJSON]
+    _R1 = _F[_types_phone.PhoneCall]
     _R2 = _F[bool]
     _R3 = _F[_types.TypeUpdates]
-    _R4 = _F[_types_phone.TypeGroupCall]
-    _R5 = _F[_types_phone.TypeGroupParticipants]
+    _R4 = _F[_types_phone.GroupCall]
+    _R5 = _F[_types_phone.GroupParticipants]
     _R6 = _F[list[int]]
-    _R7 = _F[_types_phone.TypeJoinAsPeers]
-    _R8 = _F[_types_phone.TypeExportedGroupCallInvite]
-    _R9 = _F[_types_phone.TypeGroupCallStreamChannels]
-    _R10 = _F[_types_phone.TypeGroupCallStreamRtmpUrl]
-    _R11 = _F[_types_phone.TypeGroupCallStars]
+    _R7 = _F[_types_phone.JoinAsPeers]
+    _R8 = _F[_types_phone.ExportedGroupCallInvite]
+    _R9 = _F[_types_phone.GroupCallStreamChannels]
+    _R10 = _F[_types_phone.GroupCallStreamRtmpUrl]
+    _R11 = _F[_types_phone.GroupCallStars]
 else:
     _R0 = _F
     _R1 = _F
@@ -102,7 +102,7 @@ class GetCallConfig(_R0):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeDataJSON:
+    def _read_result(self, r: _Reader) -> _types.DataJSON:
         return r.read_typed(_T_DataJSON)
 
 
@@ -116,7 +116,7 @@ class RequestCall(_R1):
     _OPTIONAL = frozenset({'video'})
     _RESULT = "phone.PhoneCall"
 
-    def __init__(self, *, video: bool = False, user_id: _types.TypeInputUser, random_id: int, g_a_hash: bytes, protocol: _types.TypePhoneCallProtocol) -> None:
+    def __init__(self, *, video: bool = False, user_id: _types.TypeInputUser, random_id: int, g_a_hash: bytes, protocol: _types.PhoneCallProtocol) -> None:
         self.video = video
         self.user_id = user_id
         self.random_id = random_id
@@ -142,7 +142,7 @@ class RequestCall(_R1):
         o.protocol = r.read_typed(_T_PhoneCallProtocol)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypePhoneCall:
+    def _read_result(self, r: _Reader) -> _types_phone.PhoneCall:
         return r.read_typed(_T_phone_PhoneCall)
 
 
@@ -155,7 +155,7 @@ class AcceptCall(_R1):
     _TL = "peer:InputPhoneCall g_b:bytes protocol:PhoneCallProtocol"
     _RESULT = "phone.PhoneCall"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall, g_b: bytes, protocol: _types.TypePhoneCallProtocol) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall, g_b: bytes, protocol: _types.PhoneCallProtocol) -> None:
         self.peer = peer
         self.g_b = g_b
         self.protocol = protocol
@@ -174,7 +174,7 @@ class AcceptCall(_R1):
         o.protocol = r.read_typed(_T_PhoneCallProtocol)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypePhoneCall:
+    def _read_result(self, r: _Reader) -> _types_phone.PhoneCall:
         return r.read_typed(_T_phone_PhoneCall)
 
 
@@ -187,7 +187,7 @@ class ConfirmCall(_R1):
     _TL = "peer:InputPhoneCall g_a:bytes key_fingerprint:long protocol:PhoneCallProtocol"
     _RESULT = "phone.PhoneCall"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall, g_a: bytes, key_fingerprint: int, protocol: _types.TypePhoneCallProtocol) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall, g_a: bytes, key_fingerprint: int, protocol: _types.PhoneCallProtocol) -> None:
         self.peer = peer
         self.g_a = g_a
         self.key_fingerprint = key_fingerprint
@@ -209,7 +209,7 @@ class ConfirmCall(_R1):
         o.protocol = r.read_typed(_T_PhoneCallProtocol)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypePhoneCall:
+    def _read_result(self, r: _Reader) -> _types_phone.PhoneCall:
         return r.read_typed(_T_phone_PhoneCall)
 
 
@@ -222,7 +222,7 @@ class ReceivedCall(_R2):
     _TL = "peer:InputPhoneCall"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall) -> None:
         self.peer = peer
 
     def _write(self, out: bytearray) -> None:
@@ -249,7 +249,7 @@ class DiscardCall(_R3):
     _OPTIONAL = frozenset({'video'})
     _RESULT = "Updates"
 
-    def __init__(self, *, video: bool = False, peer: _types.TypeInputPhoneCall, duration: int, reason: _types.TypePhoneCallDiscardReason, connection_id: int) -> None:
+    def __init__(self, *, video: bool = False, peer: _types.InputPhoneCall, duration: int, reason: _types.TypePhoneCallDiscardReason, connection_id: int) -> None:
         self.video = video
         self.peer = peer
         self.duration = duration
@@ -289,7 +289,7 @@ class SetCallRating(_R3):
     _OPTIONAL = frozenset({'user_initiative'})
     _RESULT = "Updates"
 
-    def __init__(self, *, user_initiative: bool = False, peer: _types.TypeInputPhoneCall, rating: int, comment: str) -> None:
+    def __init__(self, *, user_initiative: bool = False, peer: _types.InputPhoneCall, rating: int, comment: str) -> None:
         self.user_initiative = user_initiative
         self.peer = peer
         self.rating = rating
@@ -325,7 +325,7 @@ class SaveCallDebug(_R2):
     _TL = "peer:InputPhoneCall debug:DataJSON"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall, debug: _types.TypeDataJSON) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall, debug: _types.DataJSON) -> None:
         self.peer = peer
         self.debug = debug
 
@@ -354,7 +354,7 @@ class SendSignalingData(_R2):
     _TL = "peer:InputPhoneCall data:bytes"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall, data: bytes) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall, data: bytes) -> None:
         self.peer = peer
         self.data = data
 
@@ -426,7 +426,7 @@ class JoinGroupCall(_R3):
     _OPTIONAL = frozenset({'block', 'invite_hash', 'muted', 'public_key', 'video_stopped'})
     _RESULT = "Updates"
 
-    def __init__(self, *, muted: bool = False, video_stopped: bool = False, call: _types.TypeInputGroupCall, join_as: _types.TypeInputPeer, invite_hash: str | None = None, public_key: bytes | None = None, block: bytes | None = None, params: _types.TypeDataJSON) -> None:
+    def __init__(self, *, muted: bool = False, video_stopped: bool = False, call: _types.TypeInputGroupCall, join_as: _types.TypeInputPeer, invite_hash: str | None = None, public_key: bytes | None = None, block: bytes | None = None, params: _types.DataJSON) -> None:
         self.muted = muted
         self.video_stopped = video_stopped
         self.call = call
@@ -619,7 +619,7 @@ class GetGroupCall(_R4):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeGroupCall:
+    def _read_result(self, r: _Reader) -> _types_phone.GroupCall:
         return r.read_typed(_T_phone_GroupCall)
 
 
@@ -657,7 +657,7 @@ class GetGroupParticipants(_R5):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeGroupParticipants:
+    def _read_result(self, r: _Reader) -> _types_phone.GroupParticipants:
         return r.read_typed(_T_phone_GroupParticipants)
 
 
@@ -838,7 +838,7 @@ class GetGroupCallJoinAs(_R7):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeJoinAsPeers:
+    def _read_result(self, r: _Reader) -> _types_phone.JoinAsPeers:
         return r.read_typed(_T_phone_JoinAsPeers)
 
 
@@ -869,7 +869,7 @@ class ExportGroupCallInvite(_R8):
         o.call = r.read_typed(_T_InputGroupCall)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeExportedGroupCallInvite:
+    def _read_result(self, r: _Reader) -> _types_phone.ExportedGroupCallInvite:
         return r.read_typed(_T_phone_ExportedGroupCallInvite)
 
 
@@ -966,7 +966,7 @@ class JoinGroupCallPresentation(_R3):
     _TL = "call:InputGroupCall params:DataJSON"
     _RESULT = "Updates"
 
-    def __init__(self, *, call: _types.TypeInputGroupCall, params: _types.TypeDataJSON) -> None:
+    def __init__(self, *, call: _types.TypeInputGroupCall, params: _types.DataJSON) -> None:
         self.call = call
         self.params = params
 
@@ -1034,7 +1034,7 @@ class GetGroupCallStreamChannels(_R9):
         o.call = r.read_typed(_T_InputGroupCall)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeGroupCallStreamChannels:
+    def _read_result(self, r: _Reader) -> _types_phone.GroupCallStreamChannels:
         return r.read_typed(_T_phone_GroupCallStreamChannels)
 
 
@@ -1068,7 +1068,7 @@ class GetGroupCallStreamRtmpUrl(_R10):
         o.revoke = r.read_bool()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeGroupCallStreamRtmpUrl:
+    def _read_result(self, r: _Reader) -> _types_phone.GroupCallStreamRtmpUrl:
         return r.read_typed(_T_phone_GroupCallStreamRtmpUrl)
 
 
@@ -1081,7 +1081,7 @@ class SaveCallLog(_R2):
     _TL = "peer:InputPhoneCall file:InputFile"
     _RESULT = "Bool"
 
-    def __init__(self, *, peer: _types.TypeInputPhoneCall, file: _types.TypeInputFile) -> None:
+    def __init__(self, *, peer: _types.InputPhoneCall, file: _types.TypeInputFile) -> None:
         self.peer = peer
         self.file = file
 
@@ -1111,7 +1111,7 @@ class CreateConferenceCall(_R3):
     _OPTIONAL = frozenset({'block', 'join', 'muted', 'params', 'public_key', 'video_stopped'})
     _RESULT = "Updates"
 
-    def __init__(self, *, muted: bool = False, video_stopped: bool = False, join: bool = False, random_id: int, public_key: bytes | None = None, block: bytes | None = None, params: _types.TypeDataJSON | None = None) -> None:
+    def __init__(self, *, muted: bool = False, video_stopped: bool = False, join: bool = False, random_id: int, public_key: bytes | None = None, block: bytes | None = None, params: _types.DataJSON | None = None) -> None:
         self.muted = muted
         self.video_stopped = video_stopped
         self.join = join
@@ -1314,7 +1314,7 @@ class SendGroupCallMessage(_R3):
     _OPTIONAL = frozenset({'allow_paid_stars', 'send_as'})
     _RESULT = "Updates"
 
-    def __init__(self, *, call: _types.TypeInputGroupCall, random_id: int, message: _types.TypeTextWithEntities, allow_paid_stars: int | None = None, send_as: _types.TypeInputPeer | None = None) -> None:
+    def __init__(self, *, call: _types.TypeInputGroupCall, random_id: int, message: _types.TextWithEntities, allow_paid_stars: int | None = None, send_as: _types.TypeInputPeer | None = None) -> None:
         self.call = call
         self.random_id = random_id
         self.message = message
@@ -1466,7 +1466,7 @@ class GetGroupCallStars(_R11):
         o.call = r.read_typed(_T_InputGroupCall)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_phone.TypeGroupCallStars:
+    def _read_result(self, r: _Reader) -> _types_phone.GroupCallStars:
         return r.read_typed(_T_phone_GroupCallStars)
 
 

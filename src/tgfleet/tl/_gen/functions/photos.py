@@ -28,7 +28,7 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import photos as _types_photos
-    _R0 = _F[_types_photos.TypePhoto]
+    _R0 = _F[_types_photos.Photo]
     _R1 = _F[list[int]]
     _R2 = _F[_types_photos.TypePhotos]
 else:
@@ -80,7 +80,7 @@ class UpdateProfilePhoto(_R0):
         o.id = r.read_typed(_T_InputPhoto)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_photos.TypePhoto:
+    def _read_result(self, r: _Reader) -> _types_photos.Photo:
         return r.read_typed(_T_photos_Photo)
 
 
@@ -128,7 +128,7 @@ class UploadProfilePhoto(_R0):
         o.video_emoji_markup = r.read_typed(_T_VideoSize) if flags & 16 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_photos.TypePhoto:
+    def _read_result(self, r: _Reader) -> _types_photos.Photo:
         return r.read_typed(_T_photos_Photo)
 
 
@@ -234,7 +234,7 @@ class UploadContactProfilePhoto(_R0):
         o.video_emoji_markup = r.read_typed(_T_VideoSize) if flags & 32 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types_photos.TypePhoto:
+    def _read_result(self, r: _Reader) -> _types_photos.Photo:
         return r.read_typed(_T_photos_Photo)
 
 

@@ -28,9 +28,9 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import premium as _types_premium
-    _R0 = _F[_types_premium.TypeBoostsList]
-    _R1 = _F[_types_premium.TypeMyBoosts]
-    _R2 = _F[_types_premium.TypeBoostsStatus]
+    _R0 = _F[_types_premium.BoostsList]
+    _R1 = _F[_types_premium.MyBoosts]
+    _R2 = _F[_types_premium.BoostsStatus]
 else:
     _R0 = _F
     _R1 = _F
@@ -80,7 +80,7 @@ class GetBoostsList(_R0):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_premium.TypeBoostsList:
+    def _read_result(self, r: _Reader) -> _types_premium.BoostsList:
         return r.read_typed(_T_premium_BoostsList)
 
 
@@ -104,7 +104,7 @@ class GetMyBoosts(_R1):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_premium.TypeMyBoosts:
+    def _read_result(self, r: _Reader) -> _types_premium.MyBoosts:
         return r.read_typed(_T_premium_MyBoosts)
 
 
@@ -137,7 +137,7 @@ class ApplyBoost(_R1):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_premium.TypeMyBoosts:
+    def _read_result(self, r: _Reader) -> _types_premium.MyBoosts:
         return r.read_typed(_T_premium_MyBoosts)
 
 
@@ -163,7 +163,7 @@ class GetBoostsStatus(_R2):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_premium.TypeBoostsStatus:
+    def _read_result(self, r: _Reader) -> _types_premium.BoostsStatus:
         return r.read_typed(_T_premium_BoostsStatus)
 
 
@@ -192,7 +192,7 @@ class GetUserBoosts(_R0):
         o.user_id = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_premium.TypeBoostsList:
+    def _read_result(self, r: _Reader) -> _types_premium.BoostsList:
         return r.read_typed(_T_premium_BoostsList)
 
 

@@ -28,10 +28,10 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import smsjobs as _types_smsjobs
-    _R0 = _F[_types_smsjobs.TypeEligibilityToJoin]
+    _R0 = _F[_types_smsjobs.EligibleToJoin]
     _R1 = _F[bool]
-    _R2 = _F[_types_smsjobs.TypeStatus]
-    _R3 = _F[_types.TypeSmsJob]
+    _R2 = _F[_types_smsjobs.Status]
+    _R3 = _F[_types.SmsJob]
 else:
     _R0 = _F
     _R1 = _F
@@ -66,7 +66,7 @@ class IsEligibleToJoin(_R0):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_smsjobs.TypeEligibilityToJoin:
+    def _read_result(self, r: _Reader) -> _types_smsjobs.EligibleToJoin:
         return r.read_typed(_T_smsjobs_EligibilityToJoin)
 
 
@@ -166,7 +166,7 @@ class GetStatus(_R2):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_smsjobs.TypeStatus:
+    def _read_result(self, r: _Reader) -> _types_smsjobs.Status:
         return r.read_typed(_T_smsjobs_Status)
 
 
@@ -192,7 +192,7 @@ class GetSmsJob(_R3):
         o.job_id = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeSmsJob:
+    def _read_result(self, r: _Reader) -> _types.SmsJob:
         return r.read_typed(_T_SmsJob)
 
 

@@ -28,13 +28,13 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import stats as _types_stats
-    _R0 = _F[_types_stats.TypeBroadcastStats]
+    _R0 = _F[_types_stats.BroadcastStats]
     _R1 = _F[_types.TypeStatsGraph]
-    _R2 = _F[_types_stats.TypeMegagroupStats]
-    _R3 = _F[_types_stats.TypePublicForwards]
-    _R4 = _F[_types_stats.TypeMessageStats]
-    _R5 = _F[_types_stats.TypeStoryStats]
-    _R6 = _F[_types_stats.TypePollStats]
+    _R2 = _F[_types_stats.MegagroupStats]
+    _R3 = _F[_types_stats.PublicForwards]
+    _R4 = _F[_types_stats.MessageStats]
+    _R5 = _F[_types_stats.StoryStats]
+    _R6 = _F[_types_stats.PollStats]
 else:
     _R0 = _F
     _R1 = _F
@@ -87,7 +87,7 @@ class GetBroadcastStats(_R0):
         o.channel = r.read_typed(_T_InputChannel)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypeBroadcastStats:
+    def _read_result(self, r: _Reader) -> _types_stats.BroadcastStats:
         return r.read_typed(_T_stats_BroadcastStats)
 
 
@@ -151,7 +151,7 @@ class GetMegagroupStats(_R2):
         o.channel = r.read_typed(_T_InputChannel)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypeMegagroupStats:
+    def _read_result(self, r: _Reader) -> _types_stats.MegagroupStats:
         return r.read_typed(_T_stats_MegagroupStats)
 
 
@@ -186,7 +186,7 @@ class GetMessagePublicForwards(_R3):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypePublicForwards:
+    def _read_result(self, r: _Reader) -> _types_stats.PublicForwards:
         return r.read_typed(_T_stats_PublicForwards)
 
 
@@ -220,7 +220,7 @@ class GetMessageStats(_R4):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypeMessageStats:
+    def _read_result(self, r: _Reader) -> _types_stats.MessageStats:
         return r.read_typed(_T_stats_MessageStats)
 
 
@@ -254,7 +254,7 @@ class GetStoryStats(_R5):
         o.id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypeStoryStats:
+    def _read_result(self, r: _Reader) -> _types_stats.StoryStats:
         return r.read_typed(_T_stats_StoryStats)
 
 
@@ -289,7 +289,7 @@ class GetStoryPublicForwards(_R3):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypePublicForwards:
+    def _read_result(self, r: _Reader) -> _types_stats.PublicForwards:
         return r.read_typed(_T_stats_PublicForwards)
 
 
@@ -323,7 +323,7 @@ class GetPollStats(_R6):
         o.msg_id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stats.TypePollStats:
+    def _read_result(self, r: _Reader) -> _types_stats.PollStats:
         return r.read_typed(_T_stats_PollStats)
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import stickers as _types_stickers
     _R0 = _F[_types_messages.TypeStickerSet]
     _R1 = _F[bool]
-    _R2 = _F[_types_stickers.TypeSuggestedShortName]
+    _R2 = _F[_types_stickers.SuggestedShortName]
 else:
     _R0 = _F
     _R1 = _F
@@ -61,7 +61,7 @@ class CreateStickerSet(_R0):
     _OPTIONAL = frozenset({'emojis', 'masks', 'software', 'text_color', 'thumb'})
     _RESULT = "messages.StickerSet"
 
-    def __init__(self, *, masks: bool = False, emojis: bool = False, text_color: bool = False, user_id: _types.TypeInputUser, title: str, short_name: str, thumb: _types.TypeInputDocument | None = None, stickers: list[_types.TypeInputStickerSetItem], software: str | None = None) -> None:
+    def __init__(self, *, masks: bool = False, emojis: bool = False, text_color: bool = False, user_id: _types.TypeInputUser, title: str, short_name: str, thumb: _types.TypeInputDocument | None = None, stickers: list[_types.InputStickerSetItem], software: str | None = None) -> None:
         self.masks = masks
         self.emojis = emojis
         self.text_color = text_color
@@ -167,7 +167,7 @@ class AddStickerToSet(_R0):
     _TL = "stickerset:InputStickerSet sticker:InputStickerSetItem"
     _RESULT = "messages.StickerSet"
 
-    def __init__(self, *, stickerset: _types.TypeInputStickerSet, sticker: _types.TypeInputStickerSetItem) -> None:
+    def __init__(self, *, stickerset: _types.TypeInputStickerSet, sticker: _types.InputStickerSetItem) -> None:
         self.stickerset = stickerset
         self.sticker = sticker
 
@@ -272,7 +272,7 @@ class SuggestShortName(_R2):
         o.title = r.read_string()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stickers.TypeSuggestedShortName:
+    def _read_result(self, r: _Reader) -> _types_stickers.SuggestedShortName:
         return r.read_typed(_T_stickers_SuggestedShortName)
 
 
@@ -286,7 +286,7 @@ class ChangeSticker(_R0):
     _OPTIONAL = frozenset({'emoji', 'keywords', 'mask_coords'})
     _RESULT = "messages.StickerSet"
 
-    def __init__(self, *, sticker: _types.TypeInputDocument, emoji: str | None = None, mask_coords: _types.TypeMaskCoords | None = None, keywords: str | None = None) -> None:
+    def __init__(self, *, sticker: _types.TypeInputDocument, emoji: str | None = None, mask_coords: _types.MaskCoords | None = None, keywords: str | None = None) -> None:
         self.sticker = sticker
         self.emoji = emoji
         self.mask_coords = mask_coords
@@ -381,7 +381,7 @@ class ReplaceSticker(_R0):
     _TL = "sticker:InputDocument new_sticker:InputStickerSetItem"
     _RESULT = "messages.StickerSet"
 
-    def __init__(self, *, sticker: _types.TypeInputDocument, new_sticker: _types.TypeInputStickerSetItem) -> None:
+    def __init__(self, *, sticker: _types.TypeInputDocument, new_sticker: _types.InputStickerSetItem) -> None:
         self.sticker = sticker
         self.new_sticker = new_sticker
 

@@ -29,22 +29,22 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import messages as _types_messages
     from tgfleet.tl._gen.types import stories as _types_stories
-    _R0 = _F[_types_stories.TypeCanSendStoryCount]
+    _R0 = _F[_types_stories.CanSendStoryCount]
     _R1 = _F[_types.TypeUpdates]
     _R2 = _F[list[int]]
     _R3 = _F[_types_stories.TypeAllStories]
-    _R4 = _F[_types_stories.TypeStories]
+    _R4 = _F[_types_stories.Stories]
     _R5 = _F[bool]
-    _R6 = _F[_types_stories.TypeStoryViewsList]
-    _R7 = _F[_types_stories.TypeStoryViews]
-    _R8 = _F[_types.TypeExportedStoryLink]
+    _R6 = _F[_types_stories.StoryViewsList]
+    _R7 = _F[_types_stories.StoryViews]
+    _R8 = _F[_types.ExportedStoryLink]
     _R9 = _F[_types.TypeReportResult]
-    _R10 = _F[_types_stories.TypePeerStories]
-    _R11 = _F[list[_types.TypeRecentStory]]
+    _R10 = _F[_types_stories.PeerStories]
+    _R11 = _F[list[_types.RecentStory]]
     _R12 = _F[_types_messages.TypeChats]
-    _R13 = _F[_types_stories.TypeStoryReactionsList]
-    _R14 = _F[_types_stories.TypeFoundStories]
-    _R15 = _F[_types.TypeStoryAlbum]
+    _R13 = _F[_types_stories.StoryReactionsList]
+    _R14 = _F[_types_stories.FoundStories]
+    _R15 = _F[_types.StoryAlbum]
     _R16 = _F[_types_stories.TypeAlbums]
 else:
     _R0 = _F
@@ -118,7 +118,7 @@ class CanSendStory(_R0):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeCanSendStoryCount:
+    def _read_result(self, r: _Reader) -> _types_stories.CanSendStoryCount:
         return r.read_typed(_T_stories_CanSendStoryCount)
 
 
@@ -375,7 +375,7 @@ class GetPinnedStories(_R4):
         o.offset_id, o.limit = r.unpack(_S_ii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStories:
+    def _read_result(self, r: _Reader) -> _types_stories.Stories:
         return r.read_typed(_T_stories_Stories)
 
 
@@ -405,7 +405,7 @@ class GetStoriesArchive(_R4):
         o.offset_id, o.limit = r.unpack(_S_ii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStories:
+    def _read_result(self, r: _Reader) -> _types_stories.Stories:
         return r.read_typed(_T_stories_Stories)
 
 
@@ -434,7 +434,7 @@ class GetStoriesByID(_R4):
         o.id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStories:
+    def _read_result(self, r: _Reader) -> _types_stories.Stories:
         return r.read_typed(_T_stories_Stories)
 
 
@@ -566,7 +566,7 @@ class GetStoryViewsList(_R6):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStoryViewsList:
+    def _read_result(self, r: _Reader) -> _types_stories.StoryViewsList:
         return r.read_typed(_T_stories_StoryViewsList)
 
 
@@ -595,7 +595,7 @@ class GetStoriesViews(_R7):
         o.id = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStoryViews:
+    def _read_result(self, r: _Reader) -> _types_stories.StoryViews:
         return r.read_typed(_T_stories_StoryViews)
 
 
@@ -624,7 +624,7 @@ class ExportStoryLink(_R8):
         o.id = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeExportedStoryLink:
+    def _read_result(self, r: _Reader) -> _types.ExportedStoryLink:
         return r.read_typed(_T_ExportedStoryLink)
 
 
@@ -752,7 +752,7 @@ class GetPeerStories(_R10):
         o.peer = r.read_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypePeerStories:
+    def _read_result(self, r: _Reader) -> _types_stories.PeerStories:
         return r.read_typed(_T_stories_PeerStories)
 
 
@@ -802,7 +802,7 @@ class GetPeerMaxIDs(_R11):
         o.id = r.read_vector_typed(_T_InputPeer)
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeRecentStory]:
+    def _read_result(self, r: _Reader) -> list[_types.RecentStory]:
         return r.read_vector_typed(_T_RecentStory)
 
 
@@ -900,7 +900,7 @@ class GetStoryReactionsList(_R13):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStoryReactionsList:
+    def _read_result(self, r: _Reader) -> _types_stories.StoryReactionsList:
         return r.read_typed(_T_stories_StoryReactionsList)
 
 
@@ -973,7 +973,7 @@ class SearchPosts(_R14):
         o.limit = r.read_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeFoundStories:
+    def _read_result(self, r: _Reader) -> _types_stories.FoundStories:
         return r.read_typed(_T_stories_FoundStories)
 
 
@@ -1005,7 +1005,7 @@ class CreateAlbum(_R15):
         o.stories = r.read_vector_int()
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeStoryAlbum:
+    def _read_result(self, r: _Reader) -> _types.StoryAlbum:
         return r.read_typed(_T_StoryAlbum)
 
 
@@ -1053,7 +1053,7 @@ class UpdateAlbum(_R15):
         o.order = r.read_vector_int() if flags & 8 else None
         return o
 
-    def _read_result(self, r: _Reader) -> _types.TypeStoryAlbum:
+    def _read_result(self, r: _Reader) -> _types.StoryAlbum:
         return r.read_typed(_T_StoryAlbum)
 
 
@@ -1171,7 +1171,7 @@ class GetAlbumStories(_R4):
         o.album_id, o.offset, o.limit = r.unpack(_S_iii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_stories.TypeStories:
+    def _read_result(self, r: _Reader) -> _types_stories.Stories:
         return r.read_typed(_T_stories_Stories)
 
 

@@ -28,7 +28,7 @@ from tgfleet.tl.core.writer import write_vector_string as _wvs
 if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import updates as _types_updates
-    _R0 = _F[_types_updates.TypeState]
+    _R0 = _F[_types_updates.State]
     _R1 = _F[_types_updates.TypeDifference]
     _R2 = _F[_types_updates.TypeChannelDifference]
 else:
@@ -70,7 +70,7 @@ class GetState(_R0):
         o = _new(cls)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_updates.TypeState:
+    def _read_result(self, r: _Reader) -> _types_updates.State:
         return r.read_typed(_T_updates_State)
 
 

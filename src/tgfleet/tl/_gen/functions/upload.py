@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen.types import upload as _types_upload
     _R0 = _F[bool]
     _R1 = _F[_types_upload.TypeFile]
-    _R2 = _F[_types_upload.TypeWebFile]
+    _R2 = _F[_types_upload.WebFile]
     _R3 = _F[_types_upload.TypeCdnFile]
-    _R4 = _F[list[_types.TypeFileHash]]
+    _R4 = _F[list[_types.FileHash]]
 else:
     _R0 = _F
     _R1 = _F
@@ -179,7 +179,7 @@ class GetWebFile(_R2):
         o.offset, o.limit = r.unpack(_S_ii)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_upload.TypeWebFile:
+    def _read_result(self, r: _Reader) -> _types_upload.WebFile:
         return r.read_typed(_T_upload_WebFile)
 
 
@@ -238,7 +238,7 @@ class ReuploadCdnFile(_R4):
         o.request_token = r.read_bytes()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeFileHash]:
+    def _read_result(self, r: _Reader) -> list[_types.FileHash]:
         return r.read_vector_typed(_T_FileHash)
 
 
@@ -267,7 +267,7 @@ class GetCdnFileHashes(_R4):
         o.offset = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeFileHash]:
+    def _read_result(self, r: _Reader) -> list[_types.FileHash]:
         return r.read_vector_typed(_T_FileHash)
 
 
@@ -296,7 +296,7 @@ class GetFileHashes(_R4):
         o.offset = r.read_long()
         return o
 
-    def _read_result(self, r: _Reader) -> list[_types.TypeFileHash]:
+    def _read_result(self, r: _Reader) -> list[_types.FileHash]:
         return r.read_vector_typed(_T_FileHash)
 
 

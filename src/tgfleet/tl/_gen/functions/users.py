@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from tgfleet.tl._gen import types as _types
     from tgfleet.tl._gen.types import users as _types_users
     _R0 = _F[list[_types.TypeUser]]
-    _R1 = _F[_types_users.TypeUserFull]
+    _R1 = _F[_types_users.UserFull]
     _R2 = _F[bool]
     _R3 = _F[list[_types.TypeRequirementToContact]]
     _R4 = _F[_types_users.TypeSavedMusic]
@@ -104,7 +104,7 @@ class GetFullUser(_R1):
         o.id = r.read_typed(_T_InputUser)
         return o
 
-    def _read_result(self, r: _Reader) -> _types_users.TypeUserFull:
+    def _read_result(self, r: _Reader) -> _types_users.UserFull:
         return r.read_typed(_T_users_UserFull)
 
 
@@ -232,7 +232,7 @@ class SuggestBirthday(_R5):
     _TL = "id:InputUser birthday:Birthday"
     _RESULT = "Updates"
 
-    def __init__(self, *, id: _types.TypeInputUser, birthday: _types.TypeBirthday) -> None:
+    def __init__(self, *, id: _types.TypeInputUser, birthday: _types.Birthday) -> None:
         self.id = id
         self.birthday = birthday
 

@@ -3154,7 +3154,7 @@ class InputPhoneContact(TypeInputContact):
     _TL = "flags:# client_id:long phone:string first_name:string last_name:string note:flags.0?TextWithEntities"
     _OPTIONAL = frozenset({'note'})
 
-    def __init__(self, *, client_id: int, phone: str, first_name: str, last_name: str, note: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, client_id: int, phone: str, first_name: str, last_name: str, note: TextWithEntities | None = None) -> None:
         self.client_id = client_id
         self.phone = phone
         self.first_name = first_name
@@ -3645,7 +3645,7 @@ class InputMediaInvoice(TypeInputMedia):
     _TL = "flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:flags.3?string provider_data:DataJSON start_param:flags.1?string extended_media:flags.2?InputMedia"
     _OPTIONAL = frozenset({'extended_media', 'photo', 'provider', 'start_param'})
 
-    def __init__(self, *, title: str, description: str, photo: TypeInputWebDocument | None = None, invoice: TypeInvoice, payload: bytes, provider: str | None = None, provider_data: TypeDataJSON, start_param: str | None = None, extended_media: TypeInputMedia | None = None) -> None:
+    def __init__(self, *, title: str, description: str, photo: InputWebDocument | None = None, invoice: Invoice, payload: bytes, provider: str | None = None, provider_data: DataJSON, start_param: str | None = None, extended_media: TypeInputMedia | None = None) -> None:
         self.title = title
         self.description = description
         self.photo = photo
@@ -3737,7 +3737,7 @@ class InputMediaPoll(TypeInputMedia):
     _TL = "flags:# poll:Poll correct_answers:flags.0?Vector<int> attached_media:flags.3?InputMedia solution:flags.1?string solution_entities:flags.1?Vector<MessageEntity> solution_media:flags.2?InputMedia"
     _OPTIONAL = frozenset({'attached_media', 'correct_answers', 'solution', 'solution_entities', 'solution_media'})
 
-    def __init__(self, *, poll: TypePoll, correct_answers: list[int] | None = None, attached_media: TypeInputMedia | None = None, solution: str | None = None, solution_entities: list[TypeMessageEntity] | None = None, solution_media: TypeInputMedia | None = None) -> None:
+    def __init__(self, *, poll: Poll, correct_answers: list[int] | None = None, attached_media: TypeInputMedia | None = None, solution: str | None = None, solution_entities: list[TypeMessageEntity] | None = None, solution_media: TypeInputMedia | None = None) -> None:
         self.poll = poll
         self.correct_answers = correct_answers
         self.attached_media = attached_media
@@ -3889,7 +3889,7 @@ class InputMediaTodo(TypeInputMedia):
     QUALNAME = "inputMediaTodo"
     _TL = "todo:TodoList"
 
-    def __init__(self, *, todo: TypeTodoList) -> None:
+    def __init__(self, *, todo: TodoList) -> None:
         self.todo = todo
 
     def _write(self, out: bytearray) -> None:
@@ -4465,7 +4465,7 @@ class User(TypeUser):
     _TL = "flags:# self:flags.10?true contact:flags.11?true mutual_contact:flags.12?true deleted:flags.13?true bot:flags.14?true bot_chat_history:flags.15?true bot_nochats:flags.16?true verified:flags.17?true restricted:flags.18?true min:flags.20?true bot_inline_geo:flags.21?true support:flags.23?true scam:flags.24?true apply_min_photo:flags.25?true fake:flags.26?true bot_attach_menu:flags.27?true premium:flags.28?true attach_menu_enabled:flags.29?true flags2:# bot_can_edit:flags2.1?true close_friend:flags2.2?true stories_hidden:flags2.3?true stories_unavailable:flags2.4?true contact_require_premium:flags2.10?true bot_business:flags2.11?true bot_has_main_app:flags2.13?true bot_forum_view:flags2.16?true bot_forum_can_manage_topics:flags2.17?true bot_can_manage_bots:flags2.18?true bot_guestchat:flags2.19?true bot_guard:flags2.20?true id:long access_hash:flags.0?long first_name:flags.1?string last_name:flags.2?string username:flags.3?string phone:flags.4?string photo:flags.5?UserProfilePhoto status:flags.6?UserStatus bot_info_version:flags.14?int restriction_reason:flags.18?Vector<RestrictionReason> bot_inline_placeholder:flags.19?string lang_code:flags.22?string emoji_status:flags.30?EmojiStatus usernames:flags2.0?Vector<Username> stories_max_id:flags2.5?RecentStory color:flags2.8?PeerColor profile_color:flags2.9?PeerColor bot_active_users:flags2.12?int bot_verification_icon:flags2.14?long send_paid_messages_stars:flags2.15?long linked_community_id:flags2.21?long"
     _OPTIONAL = frozenset({'access_hash', 'apply_min_photo', 'attach_menu_enabled', 'bot', 'bot_active_users', 'bot_attach_menu', 'bot_business', 'bot_can_edit', 'bot_can_manage_bots', 'bot_chat_history', 'bot_forum_can_manage_topics', 'bot_forum_view', 'bot_guard', 'bot_guestchat', 'bot_has_main_app', 'bot_info_version', 'bot_inline_geo', 'bot_inline_placeholder', 'bot_nochats', 'bot_verification_icon', 'close_friend', 'color', 'contact', 'contact_require_premium', 'deleted', 'emoji_status', 'fake', 'first_name', 'is_self', 'lang_code', 'last_name', 'linked_community_id', 'min', 'mutual_contact', 'phone', 'photo', 'premium', 'profile_color', 'restricted', 'restriction_reason', 'scam', 'send_paid_messages_stars', 'status', 'stories_hidden', 'stories_max_id', 'stories_unavailable', 'support', 'username', 'usernames', 'verified'})
 
-    def __init__(self, *, is_self: bool = False, contact: bool = False, mutual_contact: bool = False, deleted: bool = False, bot: bool = False, bot_chat_history: bool = False, bot_nochats: bool = False, verified: bool = False, restricted: bool = False, min: bool = False, bot_inline_geo: bool = False, support: bool = False, scam: bool = False, apply_min_photo: bool = False, fake: bool = False, bot_attach_menu: bool = False, premium: bool = False, attach_menu_enabled: bool = False, bot_can_edit: bool = False, close_friend: bool = False, stories_hidden: bool = False, stories_unavailable: bool = False, contact_require_premium: bool = False, bot_business: bool = False, bot_has_main_app: bool = False, bot_forum_view: bool = False, bot_forum_can_manage_topics: bool = False, bot_can_manage_bots: bool = False, bot_guestchat: bool = False, bot_guard: bool = False, id: int, access_hash: int | None = None, first_name: str | None = None, last_name: str | None = None, username: str | None = None, phone: str | None = None, photo: TypeUserProfilePhoto | None = None, status: TypeUserStatus | None = None, bot_info_version: int | None = None, restriction_reason: list[TypeRestrictionReason] | None = None, bot_inline_placeholder: str | None = None, lang_code: str | None = None, emoji_status: TypeEmojiStatus | None = None, usernames: list[TypeUsername] | None = None, stories_max_id: TypeRecentStory | None = None, color: TypePeerColor | None = None, profile_color: TypePeerColor | None = None, bot_active_users: int | None = None, bot_verification_icon: int | None = None, send_paid_messages_stars: int | None = None, linked_community_id: int | None = None) -> None:
+    def __init__(self, *, is_self: bool = False, contact: bool = False, mutual_contact: bool = False, deleted: bool = False, bot: bool = False, bot_chat_history: bool = False, bot_nochats: bool = False, verified: bool = False, restricted: bool = False, min: bool = False, bot_inline_geo: bool = False, support: bool = False, scam: bool = False, apply_min_photo: bool = False, fake: bool = False, bot_attach_menu: bool = False, premium: bool = False, attach_menu_enabled: bool = False, bot_can_edit: bool = False, close_friend: bool = False, stories_hidden: bool = False, stories_unavailable: bool = False, contact_require_premium: bool = False, bot_business: bool = False, bot_has_main_app: bool = False, bot_forum_view: bool = False, bot_forum_can_manage_topics: bool = False, bot_can_manage_bots: bool = False, bot_guestchat: bool = False, bot_guard: bool = False, id: int, access_hash: int | None = None, first_name: str | None = None, last_name: str | None = None, username: str | None = None, phone: str | None = None, photo: TypeUserProfilePhoto | None = None, status: TypeUserStatus | None = None, bot_info_version: int | None = None, restriction_reason: list[RestrictionReason] | None = None, bot_inline_placeholder: str | None = None, lang_code: str | None = None, emoji_status: TypeEmojiStatus | None = None, usernames: list[Username] | None = None, stories_max_id: RecentStory | None = None, color: TypePeerColor | None = None, profile_color: TypePeerColor | None = None, bot_active_users: int | None = None, bot_verification_icon: int | None = None, send_paid_messages_stars: int | None = None, linked_community_id: int | None = None) -> None:
         self.is_self = is_self
         self.contact = contact
         self.mutual_contact = mutual_contact
@@ -4838,7 +4838,7 @@ class Chat(TypeChat):
     _TL = "flags:# creator:flags.0?true left:flags.2?true deactivated:flags.5?true call_active:flags.23?true call_not_empty:flags.24?true noforwards:flags.25?true id:long title:string photo:ChatPhoto participants_count:int date:int version:int migrated_to:flags.6?InputChannel admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights"
     _OPTIONAL = frozenset({'admin_rights', 'call_active', 'call_not_empty', 'creator', 'deactivated', 'default_banned_rights', 'left', 'migrated_to', 'noforwards'})
 
-    def __init__(self, *, creator: bool = False, left: bool = False, deactivated: bool = False, call_active: bool = False, call_not_empty: bool = False, noforwards: bool = False, id: int, title: str, photo: TypeChatPhoto, participants_count: int, date: int, version: int, migrated_to: TypeInputChannel | None = None, admin_rights: TypeChatAdminRights | None = None, default_banned_rights: TypeChatBannedRights | None = None) -> None:
+    def __init__(self, *, creator: bool = False, left: bool = False, deactivated: bool = False, call_active: bool = False, call_not_empty: bool = False, noforwards: bool = False, id: int, title: str, photo: TypeChatPhoto, participants_count: int, date: int, version: int, migrated_to: TypeInputChannel | None = None, admin_rights: ChatAdminRights | None = None, default_banned_rights: ChatBannedRights | None = None) -> None:
         self.creator = creator
         self.left = left
         self.deactivated = deactivated
@@ -4920,7 +4920,7 @@ class Channel(TypeChat):
     _TL = "flags:# creator:flags.0?true left:flags.2?true broadcast:flags.5?true verified:flags.7?true megagroup:flags.8?true restricted:flags.9?true signatures:flags.11?true min:flags.12?true scam:flags.19?true has_link:flags.20?true has_geo:flags.21?true slowmode_enabled:flags.22?true call_active:flags.23?true call_not_empty:flags.24?true fake:flags.25?true gigagroup:flags.26?true noforwards:flags.27?true join_to_send:flags.28?true join_request:flags.29?true forum:flags.30?true flags2:# stories_hidden:flags2.1?true stories_hidden_min:flags2.2?true stories_unavailable:flags2.3?true signature_profiles:flags2.12?true autotranslation:flags2.15?true broadcast_messages_allowed:flags2.16?true monoforum:flags2.17?true forum_tabs:flags2.19?true id:long access_hash:flags.13?long title:string username:flags.6?string photo:ChatPhoto date:int restriction_reason:flags.9?Vector<RestrictionReason> admin_rights:flags.14?ChatAdminRights banned_rights:flags.15?ChatBannedRights default_banned_rights:flags.18?ChatBannedRights participants_count:flags.17?int usernames:flags2.0?Vector<Username> stories_max_id:flags2.4?RecentStory color:flags2.7?PeerColor profile_color:flags2.8?PeerColor emoji_status:flags2.9?EmojiStatus level:flags2.10?int subscription_until_date:flags2.11?int bot_verification_icon:flags2.13?long send_paid_messages_stars:flags2.14?long linked_monoforum_id:flags2.18?long linked_community_id:flags2.20?long"
     _OPTIONAL = frozenset({'access_hash', 'admin_rights', 'autotranslation', 'banned_rights', 'bot_verification_icon', 'broadcast', 'broadcast_messages_allowed', 'call_active', 'call_not_empty', 'color', 'creator', 'default_banned_rights', 'emoji_status', 'fake', 'forum', 'forum_tabs', 'gigagroup', 'has_geo', 'has_link', 'join_request', 'join_to_send', 'left', 'level', 'linked_community_id', 'linked_monoforum_id', 'megagroup', 'min', 'monoforum', 'noforwards', 'participants_count', 'profile_color', 'restricted', 'restriction_reason', 'scam', 'send_paid_messages_stars', 'signature_profiles', 'signatures', 'slowmode_enabled', 'stories_hidden', 'stories_hidden_min', 'stories_max_id', 'stories_unavailable', 'subscription_until_date', 'username', 'usernames', 'verified'})
 
-    def __init__(self, *, creator: bool = False, left: bool = False, broadcast: bool = False, verified: bool = False, megagroup: bool = False, restricted: bool = False, signatures: bool = False, min: bool = False, scam: bool = False, has_link: bool = False, has_geo: bool = False, slowmode_enabled: bool = False, call_active: bool = False, call_not_empty: bool = False, fake: bool = False, gigagroup: bool = False, noforwards: bool = False, join_to_send: bool = False, join_request: bool = False, forum: bool = False, stories_hidden: bool = False, stories_hidden_min: bool = False, stories_unavailable: bool = False, signature_profiles: bool = False, autotranslation: bool = False, broadcast_messages_allowed: bool = False, monoforum: bool = False, forum_tabs: bool = False, id: int, access_hash: int | None = None, title: str, username: str | None = None, photo: TypeChatPhoto, date: int, restriction_reason: list[TypeRestrictionReason] | None = None, admin_rights: TypeChatAdminRights | None = None, banned_rights: TypeChatBannedRights | None = None, default_banned_rights: TypeChatBannedRights | None = None, participants_count: int | None = None, usernames: list[TypeUsername] | None = None, stories_max_id: TypeRecentStory | None = None, color: TypePeerColor | None = None, profile_color: TypePeerColor | None = None, emoji_status: TypeEmojiStatus | None = None, level: int | None = None, subscription_until_date: int | None = None, bot_verification_icon: int | None = None, send_paid_messages_stars: int | None = None, linked_monoforum_id: int | None = None, linked_community_id: int | None = None) -> None:
+    def __init__(self, *, creator: bool = False, left: bool = False, broadcast: bool = False, verified: bool = False, megagroup: bool = False, restricted: bool = False, signatures: bool = False, min: bool = False, scam: bool = False, has_link: bool = False, has_geo: bool = False, slowmode_enabled: bool = False, call_active: bool = False, call_not_empty: bool = False, fake: bool = False, gigagroup: bool = False, noforwards: bool = False, join_to_send: bool = False, join_request: bool = False, forum: bool = False, stories_hidden: bool = False, stories_hidden_min: bool = False, stories_unavailable: bool = False, signature_profiles: bool = False, autotranslation: bool = False, broadcast_messages_allowed: bool = False, monoforum: bool = False, forum_tabs: bool = False, id: int, access_hash: int | None = None, title: str, username: str | None = None, photo: TypeChatPhoto, date: int, restriction_reason: list[RestrictionReason] | None = None, admin_rights: ChatAdminRights | None = None, banned_rights: ChatBannedRights | None = None, default_banned_rights: ChatBannedRights | None = None, participants_count: int | None = None, usernames: list[Username] | None = None, stories_max_id: RecentStory | None = None, color: TypePeerColor | None = None, profile_color: TypePeerColor | None = None, emoji_status: TypeEmojiStatus | None = None, level: int | None = None, subscription_until_date: int | None = None, bot_verification_icon: int | None = None, send_paid_messages_stars: int | None = None, linked_monoforum_id: int | None = None, linked_community_id: int | None = None) -> None:
         self.creator = creator
         self.left = left
         self.broadcast = broadcast
@@ -5148,7 +5148,7 @@ class Community(TypeChat):
     _TL = "flags:# creator:flags.0?true left:flags.2?true min:flags.12?true flags2:# collapsed_in_dialogs:flags2.20?true id:long access_hash:flags.13?long title:string photo:ChatPhoto date:int admin_rights:flags.14?ChatAdminRights default_banned_rights:flags.18?ChatBannedRights"
     _OPTIONAL = frozenset({'access_hash', 'admin_rights', 'collapsed_in_dialogs', 'creator', 'default_banned_rights', 'left', 'min'})
 
-    def __init__(self, *, creator: bool = False, left: bool = False, min: bool = False, collapsed_in_dialogs: bool = False, id: int, access_hash: int | None = None, title: str, photo: TypeChatPhoto, date: int, admin_rights: TypeChatAdminRights | None = None, default_banned_rights: TypeChatBannedRights | None = None) -> None:
+    def __init__(self, *, creator: bool = False, left: bool = False, min: bool = False, collapsed_in_dialogs: bool = False, id: int, access_hash: int | None = None, title: str, photo: TypeChatPhoto, date: int, admin_rights: ChatAdminRights | None = None, default_banned_rights: ChatBannedRights | None = None) -> None:
         self.creator = creator
         self.left = left
         self.min = min
@@ -5201,7 +5201,7 @@ class ChatFull(TypeChatFull):
     _TL = "flags:# can_set_username:flags.7?true has_scheduled:flags.8?true translations_disabled:flags.19?true has_welcome_messages:flags.21?true id:long about:string participants:ChatParticipants chat_photo:flags.2?Photo notify_settings:PeerNotifySettings exported_invite:flags.13?ExportedChatInvite bot_info:flags.3?Vector<BotInfo> pinned_msg_id:flags.6?int folder_id:flags.11?int call:flags.12?InputGroupCall ttl_period:flags.14?int groupcall_default_join_as:flags.15?Peer theme_emoticon:flags.16?string requests_pending:flags.17?int recent_requesters:flags.17?Vector<long> available_reactions:flags.18?ChatReactions reactions_limit:flags.20?int"
     _OPTIONAL = frozenset({'available_reactions', 'bot_info', 'call', 'can_set_username', 'chat_photo', 'exported_invite', 'folder_id', 'groupcall_default_join_as', 'has_scheduled', 'has_welcome_messages', 'pinned_msg_id', 'reactions_limit', 'recent_requesters', 'requests_pending', 'theme_emoticon', 'translations_disabled', 'ttl_period'})
 
-    def __init__(self, *, can_set_username: bool = False, has_scheduled: bool = False, translations_disabled: bool = False, has_welcome_messages: bool = False, id: int, about: str, participants: TypeChatParticipants, chat_photo: TypePhoto | None = None, notify_settings: TypePeerNotifySettings, exported_invite: TypeExportedChatInvite | None = None, bot_info: list[TypeBotInfo] | None = None, pinned_msg_id: int | None = None, folder_id: int | None = None, call: TypeInputGroupCall | None = None, ttl_period: int | None = None, groupcall_default_join_as: TypePeer | None = None, theme_emoticon: str | None = None, requests_pending: int | None = None, recent_requesters: list[int] | None = None, available_reactions: TypeChatReactions | None = None, reactions_limit: int | None = None) -> None:
+    def __init__(self, *, can_set_username: bool = False, has_scheduled: bool = False, translations_disabled: bool = False, has_welcome_messages: bool = False, id: int, about: str, participants: TypeChatParticipants, chat_photo: TypePhoto | None = None, notify_settings: PeerNotifySettings, exported_invite: TypeExportedChatInvite | None = None, bot_info: list[BotInfo] | None = None, pinned_msg_id: int | None = None, folder_id: int | None = None, call: TypeInputGroupCall | None = None, ttl_period: int | None = None, groupcall_default_join_as: TypePeer | None = None, theme_emoticon: str | None = None, requests_pending: int | None = None, recent_requesters: list[int] | None = None, available_reactions: TypeChatReactions | None = None, reactions_limit: int | None = None) -> None:
         self.can_set_username = can_set_username
         self.has_scheduled = has_scheduled
         self.translations_disabled = translations_disabled
@@ -5293,7 +5293,7 @@ class ChannelFull(TypeChatFull):
     _TL = "flags:# can_view_participants:flags.3?true can_set_username:flags.6?true can_set_stickers:flags.7?true hidden_prehistory:flags.10?true can_set_location:flags.16?true has_scheduled:flags.19?true can_view_stats:flags.20?true blocked:flags.22?true flags2:# can_delete_channel:flags2.0?true antispam:flags2.1?true participants_hidden:flags2.2?true translations_disabled:flags2.3?true stories_pinned_available:flags2.5?true view_forum_as_messages:flags2.6?true restricted_sponsored:flags2.11?true can_view_revenue:flags2.12?true paid_media_allowed:flags2.14?true can_view_stars_revenue:flags2.15?true paid_reactions_available:flags2.16?true stargifts_available:flags2.19?true paid_messages_available:flags2.20?true has_welcome_messages:flags2.24?true id:long about:string participants_count:flags.0?int admins_count:flags.1?int kicked_count:flags.2?int banned_count:flags.2?int online_count:flags.13?int read_inbox_max_id:int read_outbox_max_id:int unread_count:int chat_photo:Photo notify_settings:PeerNotifySettings exported_invite:flags.23?ExportedChatInvite bot_info:Vector<BotInfo> migrated_from_chat_id:flags.4?long migrated_from_max_id:flags.4?int pinned_msg_id:flags.5?int stickerset:flags.8?StickerSet available_min_id:flags.9?int folder_id:flags.11?int linked_chat_id:flags.14?long location:flags.15?ChannelLocation slowmode_seconds:flags.17?int slowmode_next_send_date:flags.18?int stats_dc:flags.12?int pts:int call:flags.21?InputGroupCall ttl_period:flags.24?int pending_suggestions:flags.25?Vector<string> groupcall_default_join_as:flags.26?Peer theme_emoticon:flags.27?string requests_pending:flags.28?int recent_requesters:flags.28?Vector<long> default_send_as:flags.29?Peer available_reactions:flags.30?ChatReactions reactions_limit:flags2.13?int stories:flags2.4?PeerStories wallpaper:flags2.7?WallPaper boosts_applied:flags2.8?int boosts_unrestrict:flags2.9?int emojiset:flags2.10?StickerSet bot_verification:flags2.17?BotVerification stargifts_count:flags2.18?int send_paid_messages_stars:flags2.21?long main_tab:flags2.22?ProfileTab guard_bot_id:flags2.23?long"
     _OPTIONAL = frozenset({'admins_count', 'antispam', 'available_min_id', 'available_reactions', 'banned_count', 'blocked', 'boosts_applied', 'boosts_unrestrict', 'bot_verification', 'call', 'can_delete_channel', 'can_set_location', 'can_set_stickers', 'can_set_username', 'can_view_participants', 'can_view_revenue', 'can_view_stars_revenue', 'can_view_stats', 'default_send_as', 'emojiset', 'exported_invite', 'folder_id', 'groupcall_default_join_as', 'guard_bot_id', 'has_scheduled', 'has_welcome_messages', 'hidden_prehistory', 'kicked_count', 'linked_chat_id', 'location', 'main_tab', 'migrated_from_chat_id', 'migrated_from_max_id', 'online_count', 'paid_media_allowed', 'paid_messages_available', 'paid_reactions_available', 'participants_count', 'participants_hidden', 'pending_suggestions', 'pinned_msg_id', 'reactions_limit', 'recent_requesters', 'requests_pending', 'restricted_sponsored', 'send_paid_messages_stars', 'slowmode_next_send_date', 'slowmode_seconds', 'stargifts_available', 'stargifts_count', 'stats_dc', 'stickerset', 'stories', 'stories_pinned_available', 'theme_emoticon', 'translations_disabled', 'ttl_period', 'view_forum_as_messages', 'wallpaper'})
 
-    def __init__(self, *, can_view_participants: bool = False, can_set_username: bool = False, can_set_stickers: bool = False, hidden_prehistory: bool = False, can_set_location: bool = False, has_scheduled: bool = False, can_view_stats: bool = False, blocked: bool = False, can_delete_channel: bool = False, antispam: bool = False, participants_hidden: bool = False, translations_disabled: bool = False, stories_pinned_available: bool = False, view_forum_as_messages: bool = False, restricted_sponsored: bool = False, can_view_revenue: bool = False, paid_media_allowed: bool = False, can_view_stars_revenue: bool = False, paid_reactions_available: bool = False, stargifts_available: bool = False, paid_messages_available: bool = False, has_welcome_messages: bool = False, id: int, about: str, participants_count: int | None = None, admins_count: int | None = None, kicked_count: int | None = None, banned_count: int | None = None, online_count: int | None = None, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, chat_photo: TypePhoto, notify_settings: TypePeerNotifySettings, exported_invite: TypeExportedChatInvite | None = None, bot_info: list[TypeBotInfo], migrated_from_chat_id: int | None = None, migrated_from_max_id: int | None = None, pinned_msg_id: int | None = None, stickerset: TypeStickerSet | None = None, available_min_id: int | None = None, folder_id: int | None = None, linked_chat_id: int | None = None, location: TypeChannelLocation | None = None, slowmode_seconds: int | None = None, slowmode_next_send_date: int | None = None, stats_dc: int | None = None, pts: int, call: TypeInputGroupCall | None = None, ttl_period: int | None = None, pending_suggestions: list[str] | None = None, groupcall_default_join_as: TypePeer | None = None, theme_emoticon: str | None = None, requests_pending: int | None = None, recent_requesters: list[int] | None = None, default_send_as: TypePeer | None = None, available_reactions: TypeChatReactions | None = None, reactions_limit: int | None = None, stories: TypePeerStories | None = None, wallpaper: TypeWallPaper | None = None, boosts_applied: int | None = None, boosts_unrestrict: int | None = None, emojiset: TypeStickerSet | None = None, bot_verification: TypeBotVerification | None = None, stargifts_count: int | None = None, send_paid_messages_stars: int | None = None, main_tab: TypeProfileTab | None = None, guard_bot_id: int | None = None) -> None:
+    def __init__(self, *, can_view_participants: bool = False, can_set_username: bool = False, can_set_stickers: bool = False, hidden_prehistory: bool = False, can_set_location: bool = False, has_scheduled: bool = False, can_view_stats: bool = False, blocked: bool = False, can_delete_channel: bool = False, antispam: bool = False, participants_hidden: bool = False, translations_disabled: bool = False, stories_pinned_available: bool = False, view_forum_as_messages: bool = False, restricted_sponsored: bool = False, can_view_revenue: bool = False, paid_media_allowed: bool = False, can_view_stars_revenue: bool = False, paid_reactions_available: bool = False, stargifts_available: bool = False, paid_messages_available: bool = False, has_welcome_messages: bool = False, id: int, about: str, participants_count: int | None = None, admins_count: int | None = None, kicked_count: int | None = None, banned_count: int | None = None, online_count: int | None = None, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, chat_photo: TypePhoto, notify_settings: PeerNotifySettings, exported_invite: TypeExportedChatInvite | None = None, bot_info: list[BotInfo], migrated_from_chat_id: int | None = None, migrated_from_max_id: int | None = None, pinned_msg_id: int | None = None, stickerset: StickerSet | None = None, available_min_id: int | None = None, folder_id: int | None = None, linked_chat_id: int | None = None, location: TypeChannelLocation | None = None, slowmode_seconds: int | None = None, slowmode_next_send_date: int | None = None, stats_dc: int | None = None, pts: int, call: TypeInputGroupCall | None = None, ttl_period: int | None = None, pending_suggestions: list[str] | None = None, groupcall_default_join_as: TypePeer | None = None, theme_emoticon: str | None = None, requests_pending: int | None = None, recent_requesters: list[int] | None = None, default_send_as: TypePeer | None = None, available_reactions: TypeChatReactions | None = None, reactions_limit: int | None = None, stories: PeerStories | None = None, wallpaper: TypeWallPaper | None = None, boosts_applied: int | None = None, boosts_unrestrict: int | None = None, emojiset: StickerSet | None = None, bot_verification: BotVerification | None = None, stargifts_count: int | None = None, send_paid_messages_stars: int | None = None, main_tab: TypeProfileTab | None = None, guard_bot_id: int | None = None) -> None:
         self.can_view_participants = can_view_participants
         self.can_set_username = can_set_username
         self.can_set_stickers = can_set_stickers
@@ -5529,7 +5529,7 @@ class CommunityFull(TypeChatFull):
     _TL = "flags:# id:long about:string chat_photo:Photo linked_peers:Vector<CommunityPeer> admins_count:flags.1?int kicked_count:flags.2?int peer_link_requests_pending:flags.0?int"
     _OPTIONAL = frozenset({'admins_count', 'kicked_count', 'peer_link_requests_pending'})
 
-    def __init__(self, *, id: int, about: str, chat_photo: TypePhoto, linked_peers: list[TypeCommunityPeer], admins_count: int | None = None, kicked_count: int | None = None, peer_link_requests_pending: int | None = None) -> None:
+    def __init__(self, *, id: int, about: str, chat_photo: TypePhoto, linked_peers: list[CommunityPeer], admins_count: int | None = None, kicked_count: int | None = None, peer_link_requests_pending: int | None = None) -> None:
         self.id = id
         self.about = about
         self.chat_photo = chat_photo
@@ -5791,7 +5791,7 @@ class Message(TypeMessage):
     _TL = "flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true post:flags.14?true from_scheduled:flags.18?true legacy:flags.19?true edit_hide:flags.21?true pinned:flags.24?true noforwards:flags.26?true invert_media:flags.27?true flags2:# offline:flags2.1?true video_processing_pending:flags2.4?true paid_suggested_post_stars:flags2.8?true paid_suggested_post_ton:flags2.9?true id:int from_id:flags.8?Peer from_boosts_applied:flags.29?int from_rank:flags2.12?string peer_id:Peer saved_peer_id:flags.28?Peer fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long via_business_bot_id:flags2.0?long guestchat_via_from:flags2.19?Peer reply_to:flags.3?MessageReplyHeader date:int message:string media:flags.9?MessageMedia reply_markup:flags.6?ReplyMarkup entities:flags.7?Vector<MessageEntity> views:flags.10?int forwards:flags.10?int replies:flags.23?MessageReplies edit_date:flags.15?int post_author:flags.16?string grouped_id:flags.17?long reactions:flags.20?MessageReactions restriction_reason:flags.22?Vector<RestrictionReason> ttl_period:flags.25?int quick_reply_shortcut_id:flags.30?int effect:flags2.2?long factcheck:flags2.3?FactCheck report_delivery_until_date:flags2.5?int paid_message_stars:flags2.6?long suggested_post:flags2.7?SuggestedPost schedule_repeat_period:flags2.10?int summary_from_language:flags2.11?string rich_message:flags2.13?RichMessage"
     _OPTIONAL = frozenset({'edit_date', 'edit_hide', 'effect', 'entities', 'factcheck', 'forwards', 'from_boosts_applied', 'from_id', 'from_rank', 'from_scheduled', 'fwd_from', 'grouped_id', 'guestchat_via_from', 'invert_media', 'legacy', 'media', 'media_unread', 'mentioned', 'noforwards', 'offline', 'out', 'paid_message_stars', 'paid_suggested_post_stars', 'paid_suggested_post_ton', 'pinned', 'post', 'post_author', 'quick_reply_shortcut_id', 'reactions', 'replies', 'reply_markup', 'reply_to', 'report_delivery_until_date', 'restriction_reason', 'rich_message', 'saved_peer_id', 'schedule_repeat_period', 'silent', 'suggested_post', 'summary_from_language', 'ttl_period', 'via_bot_id', 'via_business_bot_id', 'video_processing_pending', 'views'})
 
-    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, post: bool = False, from_scheduled: bool = False, legacy: bool = False, edit_hide: bool = False, pinned: bool = False, noforwards: bool = False, invert_media: bool = False, offline: bool = False, video_processing_pending: bool = False, paid_suggested_post_stars: bool = False, paid_suggested_post_ton: bool = False, id: int, from_id: TypePeer | None = None, from_boosts_applied: int | None = None, from_rank: str | None = None, peer_id: TypePeer, saved_peer_id: TypePeer | None = None, fwd_from: TypeMessageFwdHeader | None = None, via_bot_id: int | None = None, via_business_bot_id: int | None = None, guestchat_via_from: TypePeer | None = None, reply_to: TypeMessageReplyHeader | None = None, date: int, message: str, media: TypeMessageMedia | None = None, reply_markup: TypeReplyMarkup | None = None, entities: list[TypeMessageEntity] | None = None, views: int | None = None, forwards: int | None = None, replies: TypeMessageReplies | None = None, edit_date: int | None = None, post_author: str | None = None, grouped_id: int | None = None, reactions: TypeMessageReactions | None = None, restriction_reason: list[TypeRestrictionReason] | None = None, ttl_period: int | None = None, quick_reply_shortcut_id: int | None = None, effect: int | None = None, factcheck: TypeFactCheck | None = None, report_delivery_until_date: int | None = None, paid_message_stars: int | None = None, suggested_post: TypeSuggestedPost | None = None, schedule_repeat_period: int | None = None, summary_from_language: str | None = None, rich_message: TypeRichMessage | None = None) -> None:
+    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, post: bool = False, from_scheduled: bool = False, legacy: bool = False, edit_hide: bool = False, pinned: bool = False, noforwards: bool = False, invert_media: bool = False, offline: bool = False, video_processing_pending: bool = False, paid_suggested_post_stars: bool = False, paid_suggested_post_ton: bool = False, id: int, from_id: TypePeer | None = None, from_boosts_applied: int | None = None, from_rank: str | None = None, peer_id: TypePeer, saved_peer_id: TypePeer | None = None, fwd_from: MessageFwdHeader | None = None, via_bot_id: int | None = None, via_business_bot_id: int | None = None, guestchat_via_from: TypePeer | None = None, reply_to: TypeMessageReplyHeader | None = None, date: int, message: str, media: TypeMessageMedia | None = None, reply_markup: TypeReplyMarkup | None = None, entities: list[TypeMessageEntity] | None = None, views: int | None = None, forwards: int | None = None, replies: MessageReplies | None = None, edit_date: int | None = None, post_author: str | None = None, grouped_id: int | None = None, reactions: MessageReactions | None = None, restriction_reason: list[RestrictionReason] | None = None, ttl_period: int | None = None, quick_reply_shortcut_id: int | None = None, effect: int | None = None, factcheck: FactCheck | None = None, report_delivery_until_date: int | None = None, paid_message_stars: int | None = None, suggested_post: SuggestedPost | None = None, schedule_repeat_period: int | None = None, summary_from_language: str | None = None, rich_message: RichMessage | None = None) -> None:
         self.out = out
         self.mentioned = mentioned
         self.media_unread = media_unread
@@ -5974,7 +5974,7 @@ class MessageService(TypeMessage):
     _TL = "flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true reactions_are_possible:flags.9?true silent:flags.13?true post:flags.14?true legacy:flags.19?true id:int from_id:flags.8?Peer peer_id:Peer saved_peer_id:flags.28?Peer reply_to:flags.3?MessageReplyHeader date:int action:MessageAction reactions:flags.20?MessageReactions ttl_period:flags.25?int"
     _OPTIONAL = frozenset({'from_id', 'legacy', 'media_unread', 'mentioned', 'out', 'post', 'reactions', 'reactions_are_possible', 'reply_to', 'saved_peer_id', 'silent', 'ttl_period'})
 
-    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, reactions_are_possible: bool = False, silent: bool = False, post: bool = False, legacy: bool = False, id: int, from_id: TypePeer | None = None, peer_id: TypePeer, saved_peer_id: TypePeer | None = None, reply_to: TypeMessageReplyHeader | None = None, date: int, action: TypeMessageAction, reactions: TypeMessageReactions | None = None, ttl_period: int | None = None) -> None:
+    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, reactions_are_possible: bool = False, silent: bool = False, post: bool = False, legacy: bool = False, id: int, from_id: TypePeer | None = None, peer_id: TypePeer, saved_peer_id: TypePeer | None = None, reply_to: TypeMessageReplyHeader | None = None, date: int, action: TypeMessageAction, reactions: MessageReactions | None = None, ttl_period: int | None = None) -> None:
         self.out = out
         self.mentioned = mentioned
         self.media_unread = media_unread
@@ -6295,7 +6295,7 @@ class MessageMediaGame(TypeMessageMedia):
     QUALNAME = "messageMediaGame"
     _TL = "game:Game"
 
-    def __init__(self, *, game: TypeGame) -> None:
+    def __init__(self, *, game: Game) -> None:
         self.game = game
 
     def _write(self, out: bytearray) -> None:
@@ -6407,7 +6407,7 @@ class MessageMediaPoll(TypeMessageMedia):
     _TL = "flags:# poll:Poll results:PollResults attached_media:flags.0?MessageMedia"
     _OPTIONAL = frozenset({'attached_media'})
 
-    def __init__(self, *, poll: TypePoll, results: TypePollResults, attached_media: TypeMessageMedia | None = None) -> None:
+    def __init__(self, *, poll: Poll, results: PollResults, attached_media: TypeMessageMedia | None = None) -> None:
         self.poll = poll
         self.results = results
         self.attached_media = attached_media
@@ -6439,7 +6439,7 @@ class MessageMediaDice(TypeMessageMedia):
     _TL = "flags:# value:int emoticon:string game_outcome:flags.0?messages.EmojiGameOutcome"
     _OPTIONAL = frozenset({'game_outcome'})
 
-    def __init__(self, *, value: int, emoticon: str, game_outcome: _types_messages.TypeEmojiGameOutcome | None = None) -> None:
+    def __init__(self, *, value: int, emoticon: str, game_outcome: _types_messages.EmojiGameOutcome | None = None) -> None:
         self.value = value
         self.emoticon = emoticon
         self.game_outcome = game_outcome
@@ -6632,7 +6632,7 @@ class MessageMediaToDo(TypeMessageMedia):
     _TL = "flags:# todo:TodoList completions:flags.0?Vector<TodoCompletion>"
     _OPTIONAL = frozenset({'completions'})
 
-    def __init__(self, *, todo: TypeTodoList, completions: list[TypeTodoCompletion] | None = None) -> None:
+    def __init__(self, *, todo: TodoList, completions: list[TodoCompletion] | None = None) -> None:
         self.todo = todo
         self.completions = completions
 
@@ -6991,7 +6991,7 @@ class MessageActionPaymentSentMe(TypeMessageAction):
     _TL = "flags:# recurring_init:flags.2?true recurring_used:flags.3?true currency:string total_amount:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string charge:PaymentCharge subscription_until_date:flags.4?int"
     _OPTIONAL = frozenset({'info', 'recurring_init', 'recurring_used', 'shipping_option_id', 'subscription_until_date'})
 
-    def __init__(self, *, recurring_init: bool = False, recurring_used: bool = False, currency: str, total_amount: int, payload: bytes, info: TypePaymentRequestedInfo | None = None, shipping_option_id: str | None = None, charge: TypePaymentCharge, subscription_until_date: int | None = None) -> None:
+    def __init__(self, *, recurring_init: bool = False, recurring_used: bool = False, currency: str, total_amount: int, payload: bytes, info: PaymentRequestedInfo | None = None, shipping_option_id: str | None = None, charge: PaymentCharge, subscription_until_date: int | None = None) -> None:
         self.recurring_init = recurring_init
         self.recurring_used = recurring_used
         self.currency = currency
@@ -7189,7 +7189,7 @@ class MessageActionSecureValuesSentMe(TypeMessageAction):
     QUALNAME = "messageActionSecureValuesSentMe"
     _TL = "values:Vector<SecureValue> credentials:SecureCredentialsEncrypted"
 
-    def __init__(self, *, values: list[TypeSecureValue], credentials: TypeSecureCredentialsEncrypted) -> None:
+    def __init__(self, *, values: list[SecureValue], credentials: SecureCredentialsEncrypted) -> None:
         self.values = values
         self.credentials = credentials
 
@@ -7480,7 +7480,7 @@ class MessageActionGiftPremium(TypeMessageAction):
     _TL = "flags:# currency:string amount:long days:int crypto_currency:flags.0?string crypto_amount:flags.0?long message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'crypto_amount', 'crypto_currency', 'message'})
 
-    def __init__(self, *, currency: str, amount: int, days: int, crypto_currency: str | None = None, crypto_amount: int | None = None, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, currency: str, amount: int, days: int, crypto_currency: str | None = None, crypto_amount: int | None = None, message: TextWithEntities | None = None) -> None:
         self.currency = currency
         self.amount = amount
         self.days = days
@@ -7668,7 +7668,7 @@ class MessageActionGiftCode(TypeMessageAction):
     _TL = "flags:# via_giveaway:flags.0?true unclaimed:flags.5?true boost_peer:flags.1?Peer days:int slug:string currency:flags.2?string amount:flags.2?long crypto_currency:flags.3?string crypto_amount:flags.3?long message:flags.4?TextWithEntities"
     _OPTIONAL = frozenset({'amount', 'boost_peer', 'crypto_amount', 'crypto_currency', 'currency', 'message', 'unclaimed', 'via_giveaway'})
 
-    def __init__(self, *, via_giveaway: bool = False, unclaimed: bool = False, boost_peer: TypePeer | None = None, days: int, slug: str, currency: str | None = None, amount: int | None = None, crypto_currency: str | None = None, crypto_amount: int | None = None, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, via_giveaway: bool = False, unclaimed: bool = False, boost_peer: TypePeer | None = None, days: int, slug: str, currency: str | None = None, amount: int | None = None, crypto_currency: str | None = None, crypto_amount: int | None = None, message: TextWithEntities | None = None) -> None:
         self.via_giveaway = via_giveaway
         self.unclaimed = unclaimed
         self.boost_peer = boost_peer
@@ -7821,7 +7821,7 @@ class MessageActionPaymentRefunded(TypeMessageAction):
     _TL = "flags:# peer:Peer currency:string total_amount:long payload:flags.0?bytes charge:PaymentCharge"
     _OPTIONAL = frozenset({'payload'})
 
-    def __init__(self, *, peer: TypePeer, currency: str, total_amount: int, payload: bytes | None = None, charge: TypePaymentCharge) -> None:
+    def __init__(self, *, peer: TypePeer, currency: str, total_amount: int, payload: bytes | None = None, charge: PaymentCharge) -> None:
         self.peer = peer
         self.currency = currency
         self.total_amount = total_amount
@@ -7934,7 +7934,7 @@ class MessageActionStarGift(TypeMessageAction):
     _TL = "flags:# name_hidden:flags.0?true saved:flags.2?true converted:flags.3?true upgraded:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true prepaid_upgrade:flags.13?true upgrade_separate:flags.16?true auction_acquired:flags.17?true gift:StarGift message:flags.1?TextWithEntities convert_stars:flags.4?long upgrade_msg_id:flags.5?int upgrade_stars:flags.8?long from_id:flags.11?Peer peer:flags.12?Peer saved_id:flags.12?long prepaid_upgrade_hash:flags.14?string gift_msg_id:flags.15?int to_id:flags.18?Peer gift_num:flags.19?int"
     _OPTIONAL = frozenset({'auction_acquired', 'can_upgrade', 'convert_stars', 'converted', 'from_id', 'gift_msg_id', 'gift_num', 'message', 'name_hidden', 'peer', 'prepaid_upgrade', 'prepaid_upgrade_hash', 'refunded', 'saved', 'saved_id', 'to_id', 'upgrade_msg_id', 'upgrade_separate', 'upgrade_stars', 'upgraded'})
 
-    def __init__(self, *, name_hidden: bool = False, saved: bool = False, converted: bool = False, upgraded: bool = False, refunded: bool = False, can_upgrade: bool = False, prepaid_upgrade: bool = False, upgrade_separate: bool = False, auction_acquired: bool = False, gift: TypeStarGift, message: TypeTextWithEntities | None = None, convert_stars: int | None = None, upgrade_msg_id: int | None = None, upgrade_stars: int | None = None, from_id: TypePeer | None = None, peer: TypePeer | None = None, saved_id: int | None = None, prepaid_upgrade_hash: str | None = None, gift_msg_id: int | None = None, to_id: TypePeer | None = None, gift_num: int | None = None) -> None:
+    def __init__(self, *, name_hidden: bool = False, saved: bool = False, converted: bool = False, upgraded: bool = False, refunded: bool = False, can_upgrade: bool = False, prepaid_upgrade: bool = False, upgrade_separate: bool = False, auction_acquired: bool = False, gift: TypeStarGift, message: TextWithEntities | None = None, convert_stars: int | None = None, upgrade_msg_id: int | None = None, upgrade_stars: int | None = None, from_id: TypePeer | None = None, peer: TypePeer | None = None, saved_id: int | None = None, prepaid_upgrade_hash: str | None = None, gift_msg_id: int | None = None, to_id: TypePeer | None = None, gift_num: int | None = None) -> None:
         self.name_hidden = name_hidden
         self.saved = saved
         self.converted = converted
@@ -8021,7 +8021,7 @@ class MessageActionStarGiftUnique(TypeMessageAction):
     _TL = "flags:# upgrade:flags.0?true transferred:flags.1?true saved:flags.2?true refunded:flags.5?true prepaid_upgrade:flags.11?true assigned:flags.13?true from_offer:flags.14?true craft:flags.16?true name_hidden:flags.17?true gift:StarGift can_export_at:flags.3?int transfer_stars:flags.4?long from_id:flags.6?Peer peer:flags.7?Peer saved_id:flags.7?long resale_amount:flags.8?StarsAmount can_transfer_at:flags.9?int can_resell_at:flags.10?int drop_original_details_stars:flags.12?long can_craft_at:flags.15?int message:flags.18?TextWithEntities"
     _OPTIONAL = frozenset({'assigned', 'can_craft_at', 'can_export_at', 'can_resell_at', 'can_transfer_at', 'craft', 'drop_original_details_stars', 'from_id', 'from_offer', 'message', 'name_hidden', 'peer', 'prepaid_upgrade', 'refunded', 'resale_amount', 'saved', 'saved_id', 'transfer_stars', 'transferred', 'upgrade'})
 
-    def __init__(self, *, upgrade: bool = False, transferred: bool = False, saved: bool = False, refunded: bool = False, prepaid_upgrade: bool = False, assigned: bool = False, from_offer: bool = False, craft: bool = False, name_hidden: bool = False, gift: TypeStarGift, can_export_at: int | None = None, transfer_stars: int | None = None, from_id: TypePeer | None = None, peer: TypePeer | None = None, saved_id: int | None = None, resale_amount: TypeStarsAmount | None = None, can_transfer_at: int | None = None, can_resell_at: int | None = None, drop_original_details_stars: int | None = None, can_craft_at: int | None = None, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, upgrade: bool = False, transferred: bool = False, saved: bool = False, refunded: bool = False, prepaid_upgrade: bool = False, assigned: bool = False, from_offer: bool = False, craft: bool = False, name_hidden: bool = False, gift: TypeStarGift, can_export_at: int | None = None, transfer_stars: int | None = None, from_id: TypePeer | None = None, peer: TypePeer | None = None, saved_id: int | None = None, resale_amount: TypeStarsAmount | None = None, can_transfer_at: int | None = None, can_resell_at: int | None = None, drop_original_details_stars: int | None = None, can_craft_at: int | None = None, message: TextWithEntities | None = None) -> None:
         self.upgrade = upgrade
         self.transferred = transferred
         self.saved = saved
@@ -8216,7 +8216,7 @@ class MessageActionTodoAppendTasks(TypeMessageAction):
     QUALNAME = "messageActionTodoAppendTasks"
     _TL = "list:Vector<TodoItem>"
 
-    def __init__(self, *, list: list[TypeTodoItem]) -> None:
+    def __init__(self, *, list: list[TodoItem]) -> None:
         self.list = list
 
     def _write(self, out: bytearray) -> None:
@@ -8360,7 +8360,7 @@ class MessageActionSuggestBirthday(TypeMessageAction):
     QUALNAME = "messageActionSuggestBirthday"
     _TL = "birthday:Birthday"
 
-    def __init__(self, *, birthday: TypeBirthday) -> None:
+    def __init__(self, *, birthday: Birthday) -> None:
         self.birthday = birthday
 
     def _write(self, out: bytearray) -> None:
@@ -8657,7 +8657,7 @@ class Dialog(TypeDialog):
     _TL = "flags:# pinned:flags.2?true unread_mark:flags.3?true view_forum_as_messages:flags.6?true peer:Peer top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int notify_settings:PeerNotifySettings pts:flags.0?int draft:flags.1?DraftMessage folder_id:flags.4?int ttl_period:flags.5?int"
     _OPTIONAL = frozenset({'draft', 'folder_id', 'pinned', 'pts', 'ttl_period', 'unread_mark', 'view_forum_as_messages'})
 
-    def __init__(self, *, pinned: bool = False, unread_mark: bool = False, view_forum_as_messages: bool = False, peer: TypePeer, top_message: int, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, unread_mentions_count: int, unread_reactions_count: int, unread_poll_votes_count: int, notify_settings: TypePeerNotifySettings, pts: int | None = None, draft: TypeDraftMessage | None = None, folder_id: int | None = None, ttl_period: int | None = None) -> None:
+    def __init__(self, *, pinned: bool = False, unread_mark: bool = False, view_forum_as_messages: bool = False, peer: TypePeer, top_message: int, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, unread_mentions_count: int, unread_reactions_count: int, unread_poll_votes_count: int, notify_settings: PeerNotifySettings, pts: int | None = None, draft: TypeDraftMessage | None = None, folder_id: int | None = None, ttl_period: int | None = None) -> None:
         self.pinned = pinned
         self.unread_mark = unread_mark
         self.view_forum_as_messages = view_forum_as_messages
@@ -8716,7 +8716,7 @@ class DialogFolder(TypeDialog):
     _TL = "flags:# pinned:flags.2?true folder:Folder peer:Peer top_message:int unread_muted_peers_count:int unread_unmuted_peers_count:int unread_muted_messages_count:int unread_unmuted_messages_count:int"
     _OPTIONAL = frozenset({'pinned'})
 
-    def __init__(self, *, pinned: bool = False, folder: TypeFolder, peer: TypePeer, top_message: int, unread_muted_peers_count: int, unread_unmuted_peers_count: int, unread_muted_messages_count: int, unread_unmuted_messages_count: int) -> None:
+    def __init__(self, *, pinned: bool = False, folder: Folder, peer: TypePeer, top_message: int, unread_muted_peers_count: int, unread_unmuted_peers_count: int, unread_muted_messages_count: int, unread_unmuted_messages_count: int) -> None:
         self.pinned = pinned
         self.folder = folder
         self.peer = peer
@@ -8753,7 +8753,7 @@ class DialogCommunity(TypeDialog):
     _TL = "flags:# pinned:flags.2?true community_id:long notify_settings:PeerNotifySettings"
     _OPTIONAL = frozenset({'pinned'})
 
-    def __init__(self, *, pinned: bool = False, community_id: int, notify_settings: TypePeerNotifySettings) -> None:
+    def __init__(self, *, pinned: bool = False, community_id: int, notify_settings: PeerNotifySettings) -> None:
         self.pinned = pinned
         self.community_id = community_id
         self.notify_settings = notify_settings
@@ -9379,7 +9379,7 @@ class WallPaper(TypeWallPaper):
     _TL = "id:long flags:# creator:flags.0?true default:flags.1?true pattern:flags.3?true dark:flags.4?true access_hash:long slug:string document:Document settings:flags.2?WallPaperSettings"
     _OPTIONAL = frozenset({'creator', 'dark', 'default', 'pattern', 'settings'})
 
-    def __init__(self, *, id: int, creator: bool = False, default: bool = False, pattern: bool = False, dark: bool = False, access_hash: int, slug: str, document: TypeDocument, settings: TypeWallPaperSettings | None = None) -> None:
+    def __init__(self, *, id: int, creator: bool = False, default: bool = False, pattern: bool = False, dark: bool = False, access_hash: int, slug: str, document: TypeDocument, settings: WallPaperSettings | None = None) -> None:
         self.id = id
         self.creator = creator
         self.default = default
@@ -9421,7 +9421,7 @@ class WallPaperNoFile(TypeWallPaper):
     _TL = "id:long flags:# default:flags.1?true dark:flags.4?true settings:flags.2?WallPaperSettings"
     _OPTIONAL = frozenset({'dark', 'default', 'settings'})
 
-    def __init__(self, *, id: int, default: bool = False, dark: bool = False, settings: TypeWallPaperSettings | None = None) -> None:
+    def __init__(self, *, id: int, default: bool = False, dark: bool = False, settings: WallPaperSettings | None = None) -> None:
         self.id = id
         self.default = default
         self.dark = dark
@@ -9652,7 +9652,7 @@ class UserFull(TypeUserFull):
     _TL = "flags:# blocked:flags.0?true phone_calls_available:flags.4?true phone_calls_private:flags.5?true can_pin_message:flags.7?true has_scheduled:flags.12?true video_calls_available:flags.13?true voice_messages_forbidden:flags.20?true translations_disabled:flags.23?true stories_pinned_available:flags.26?true blocked_my_stories_from:flags.27?true wallpaper_overridden:flags.28?true contact_require_premium:flags.29?true read_dates_private:flags.30?true flags2:# sponsored_enabled:flags2.7?true can_view_revenue:flags2.9?true bot_can_manage_emoji_status:flags2.10?true display_gifts_button:flags2.16?true noforwards_my_enabled:flags2.23?true noforwards_peer_enabled:flags2.24?true unofficial_security_risk:flags2.26?true id:long about:flags.1?string settings:PeerSettings personal_photo:flags.21?Photo profile_photo:flags.2?Photo fallback_photo:flags.22?Photo notify_settings:PeerNotifySettings bot_info:flags.3?BotInfo pinned_msg_id:flags.6?int common_chats_count:int folder_id:flags.11?int ttl_period:flags.14?int theme:flags.15?ChatTheme private_forward_name:flags.16?string bot_group_admin_rights:flags.17?ChatAdminRights bot_broadcast_admin_rights:flags.18?ChatAdminRights wallpaper:flags.24?WallPaper stories:flags.25?PeerStories business_work_hours:flags2.0?BusinessWorkHours business_location:flags2.1?BusinessLocation business_greeting_message:flags2.2?BusinessGreetingMessage business_away_message:flags2.3?BusinessAwayMessage business_intro:flags2.4?BusinessIntro birthday:flags2.5?Birthday personal_channel_id:flags2.6?long personal_channel_message:flags2.6?int stargifts_count:flags2.8?int starref_program:flags2.11?StarRefProgram bot_verification:flags2.12?BotVerification send_paid_messages_stars:flags2.14?long disallowed_gifts:flags2.15?DisallowedGiftsSettings stars_rating:flags2.17?StarsRating stars_my_pending_rating:flags2.18?StarsRating stars_my_pending_rating_date:flags2.18?int main_tab:flags2.20?ProfileTab saved_music:flags2.21?Document note:flags2.22?TextWithEntities bot_manager_id:flags2.25?long"
     _OPTIONAL = frozenset({'about', 'birthday', 'blocked', 'blocked_my_stories_from', 'bot_broadcast_admin_rights', 'bot_can_manage_emoji_status', 'bot_group_admin_rights', 'bot_info', 'bot_manager_id', 'bot_verification', 'business_away_message', 'business_greeting_message', 'business_intro', 'business_location', 'business_work_hours', 'can_pin_message', 'can_view_revenue', 'contact_require_premium', 'disallowed_gifts', 'display_gifts_button', 'fallback_photo', 'folder_id', 'has_scheduled', 'main_tab', 'noforwards_my_enabled', 'noforwards_peer_enabled', 'note', 'personal_channel_id', 'personal_channel_message', 'personal_photo', 'phone_calls_available', 'phone_calls_private', 'pinned_msg_id', 'private_forward_name', 'profile_photo', 'read_dates_private', 'saved_music', 'send_paid_messages_stars', 'sponsored_enabled', 'stargifts_count', 'starref_program', 'stars_my_pending_rating', 'stars_my_pending_rating_date', 'stars_rating', 'stories', 'stories_pinned_available', 'theme', 'translations_disabled', 'ttl_period', 'unofficial_security_risk', 'video_calls_available', 'voice_messages_forbidden', 'wallpaper', 'wallpaper_overridden'})
 
-    def __init__(self, *, blocked: bool = False, phone_calls_available: bool = False, phone_calls_private: bool = False, can_pin_message: bool = False, has_scheduled: bool = False, video_calls_available: bool = False, voice_messages_forbidden: bool = False, translations_disabled: bool = False, stories_pinned_available: bool = False, blocked_my_stories_from: bool = False, wallpaper_overridden: bool = False, contact_require_premium: bool = False, read_dates_private: bool = False, sponsored_enabled: bool = False, can_view_revenue: bool = False, bot_can_manage_emoji_status: bool = False, display_gifts_button: bool = False, noforwards_my_enabled: bool = False, noforwards_peer_enabled: bool = False, unofficial_security_risk: bool = False, id: int, about: str | None = None, settings: TypePeerSettings, personal_photo: TypePhoto | None = None, profile_photo: TypePhoto | None = None, fallback_photo: TypePhoto | None = None, notify_settings: TypePeerNotifySettings, bot_info: TypeBotInfo | None = None, pinned_msg_id: int | None = None, common_chats_count: int, folder_id: int | None = None, ttl_period: int | None = None, theme: TypeChatTheme | None = None, private_forward_name: str | None = None, bot_group_admin_rights: TypeChatAdminRights | None = None, bot_broadcast_admin_rights: TypeChatAdminRights | None = None, wallpaper: TypeWallPaper | None = None, stories: TypePeerStories | None = None, business_work_hours: TypeBusinessWorkHours | None = None, business_location: TypeBusinessLocation | None = None, business_greeting_message: TypeBusinessGreetingMessage | None = None, business_away_message: TypeBusinessAwayMessage | None = None, business_intro: TypeBusinessIntro | None = None, birthday: TypeBirthday | None = None, personal_channel_id: int | None = None, personal_channel_message: int | None = None, stargifts_count: int | None = None, starref_program: TypeStarRefProgram | None = None, bot_verification: TypeBotVerification | None = None, send_paid_messages_stars: int | None = None, disallowed_gifts: TypeDisallowedGiftsSettings | None = None, stars_rating: TypeStarsRating | None = None, stars_my_pending_rating: TypeStarsRating | None = None, stars_my_pending_rating_date: int | None = None, main_tab: TypeProfileTab | None = None, saved_music: TypeDocument | None = None, note: TypeTextWithEntities | None = None, bot_manager_id: int | None = None) -> None:
+    def __init__(self, *, blocked: bool = False, phone_calls_available: bool = False, phone_calls_private: bool = False, can_pin_message: bool = False, has_scheduled: bool = False, video_calls_available: bool = False, voice_messages_forbidden: bool = False, translations_disabled: bool = False, stories_pinned_available: bool = False, blocked_my_stories_from: bool = False, wallpaper_overridden: bool = False, contact_require_premium: bool = False, read_dates_private: bool = False, sponsored_enabled: bool = False, can_view_revenue: bool = False, bot_can_manage_emoji_status: bool = False, display_gifts_button: bool = False, noforwards_my_enabled: bool = False, noforwards_peer_enabled: bool = False, unofficial_security_risk: bool = False, id: int, about: str | None = None, settings: PeerSettings, personal_photo: TypePhoto | None = None, profile_photo: TypePhoto | None = None, fallback_photo: TypePhoto | None = None, notify_settings: PeerNotifySettings, bot_info: BotInfo | None = None, pinned_msg_id: int | None = None, common_chats_count: int, folder_id: int | None = None, ttl_period: int | None = None, theme: TypeChatTheme | None = None, private_forward_name: str | None = None, bot_group_admin_rights: ChatAdminRights | None = None, bot_broadcast_admin_rights: ChatAdminRights | None = None, wallpaper: TypeWallPaper | None = None, stories: PeerStories | None = None, business_work_hours: BusinessWorkHours | None = None, business_location: BusinessLocation | None = None, business_greeting_message: BusinessGreetingMessage | None = None, business_away_message: BusinessAwayMessage | None = None, business_intro: BusinessIntro | None = None, birthday: Birthday | None = None, personal_channel_id: int | None = None, personal_channel_message: int | None = None, stargifts_count: int | None = None, starref_program: StarRefProgram | None = None, bot_verification: BotVerification | None = None, send_paid_messages_stars: int | None = None, disallowed_gifts: DisallowedGiftsSettings | None = None, stars_rating: StarsRating | None = None, stars_my_pending_rating: StarsRating | None = None, stars_my_pending_rating_date: int | None = None, main_tab: TypeProfileTab | None = None, saved_music: TypeDocument | None = None, note: TextWithEntities | None = None, bot_manager_id: int | None = None) -> None:
         self.blocked = blocked
         self.phone_calls_available = phone_calls_available
         self.phone_calls_private = phone_calls_private
@@ -10471,7 +10471,7 @@ class UpdateUserName(TypeUpdate):
     QUALNAME = "updateUserName"
     _TL = "user_id:long first_name:string last_name:string usernames:Vector<Username>"
 
-    def __init__(self, *, user_id: int, first_name: str, last_name: str, usernames: list[TypeUsername]) -> None:
+    def __init__(self, *, user_id: int, first_name: str, last_name: str, usernames: list[Username]) -> None:
         self.user_id = user_id
         self.first_name = first_name
         self.last_name = last_name
@@ -10680,7 +10680,7 @@ class UpdateDcOptions(TypeUpdate):
     QUALNAME = "updateDcOptions"
     _TL = "dc_options:Vector<DcOption>"
 
-    def __init__(self, *, dc_options: list[TypeDcOption]) -> None:
+    def __init__(self, *, dc_options: list[DcOption]) -> None:
         self.dc_options = dc_options
 
     def _write(self, out: bytearray) -> None:
@@ -10702,7 +10702,7 @@ class UpdateNotifySettings(TypeUpdate):
     QUALNAME = "updateNotifySettings"
     _TL = "peer:NotifyPeer notify_settings:PeerNotifySettings"
 
-    def __init__(self, *, peer: TypeNotifyPeer, notify_settings: TypePeerNotifySettings) -> None:
+    def __init__(self, *, peer: TypeNotifyPeer, notify_settings: PeerNotifySettings) -> None:
         self.peer = peer
         self.notify_settings = notify_settings
 
@@ -11656,7 +11656,7 @@ class UpdateBotWebhookJSON(TypeUpdate):
     QUALNAME = "updateBotWebhookJSON"
     _TL = "data:DataJSON"
 
-    def __init__(self, *, data: TypeDataJSON) -> None:
+    def __init__(self, *, data: DataJSON) -> None:
         self.data = data
 
     def _write(self, out: bytearray) -> None:
@@ -11678,7 +11678,7 @@ class UpdateBotWebhookJSONQuery(TypeUpdate):
     QUALNAME = "updateBotWebhookJSONQuery"
     _TL = "query_id:long data:DataJSON timeout:int"
 
-    def __init__(self, *, query_id: int, data: TypeDataJSON, timeout: int) -> None:
+    def __init__(self, *, query_id: int, data: DataJSON, timeout: int) -> None:
         self.query_id = query_id
         self.data = data
         self.timeout = timeout
@@ -11705,7 +11705,7 @@ class UpdateBotShippingQuery(TypeUpdate):
     QUALNAME = "updateBotShippingQuery"
     _TL = "query_id:long user_id:long payload:bytes shipping_address:PostAddress"
 
-    def __init__(self, *, query_id: int, user_id: int, payload: bytes, shipping_address: TypePostAddress) -> None:
+    def __init__(self, *, query_id: int, user_id: int, payload: bytes, shipping_address: PostAddress) -> None:
         self.query_id = query_id
         self.user_id = user_id
         self.payload = payload
@@ -11734,7 +11734,7 @@ class UpdateBotPrecheckoutQuery(TypeUpdate):
     _TL = "flags:# query_id:long user_id:long payload:bytes info:flags.0?PaymentRequestedInfo shipping_option_id:flags.1?string currency:string total_amount:long"
     _OPTIONAL = frozenset({'info', 'shipping_option_id'})
 
-    def __init__(self, *, query_id: int, user_id: int, payload: bytes, info: TypePaymentRequestedInfo | None = None, shipping_option_id: str | None = None, currency: str, total_amount: int) -> None:
+    def __init__(self, *, query_id: int, user_id: int, payload: bytes, info: PaymentRequestedInfo | None = None, shipping_option_id: str | None = None, currency: str, total_amount: int) -> None:
         self.query_id = query_id
         self.user_id = user_id
         self.payload = payload
@@ -11818,7 +11818,7 @@ class UpdateLangPack(TypeUpdate):
     QUALNAME = "updateLangPack"
     _TL = "difference:LangPackDifference"
 
-    def __init__(self, *, difference: TypeLangPackDifference) -> None:
+    def __init__(self, *, difference: LangPackDifference) -> None:
         self.difference = difference
 
     def _write(self, out: bytearray) -> None:
@@ -11968,7 +11968,7 @@ class UpdateMessagePoll(TypeUpdate):
     _TL = "flags:# peer:flags.1?Peer msg_id:flags.1?int top_msg_id:flags.2?int poll_id:long poll:flags.0?Poll results:PollResults"
     _OPTIONAL = frozenset({'msg_id', 'peer', 'poll', 'top_msg_id'})
 
-    def __init__(self, *, peer: TypePeer | None = None, msg_id: int | None = None, top_msg_id: int | None = None, poll_id: int, poll: TypePoll | None = None, results: TypePollResults) -> None:
+    def __init__(self, *, peer: TypePeer | None = None, msg_id: int | None = None, top_msg_id: int | None = None, poll_id: int, poll: Poll | None = None, results: PollResults) -> None:
         self.peer = peer
         self.msg_id = msg_id
         self.top_msg_id = top_msg_id
@@ -12011,7 +12011,7 @@ class UpdateChatDefaultBannedRights(TypeUpdate):
     QUALNAME = "updateChatDefaultBannedRights"
     _TL = "peer:Peer default_banned_rights:ChatBannedRights version:int"
 
-    def __init__(self, *, peer: TypePeer, default_banned_rights: TypeChatBannedRights, version: int) -> None:
+    def __init__(self, *, peer: TypePeer, default_banned_rights: ChatBannedRights, version: int) -> None:
         self.peer = peer
         self.default_banned_rights = default_banned_rights
         self.version = version
@@ -12039,7 +12039,7 @@ class UpdateFolderPeers(TypeUpdate):
     QUALNAME = "updateFolderPeers"
     _TL = "folder_peers:Vector<FolderPeer> pts:int pts_count:int"
 
-    def __init__(self, *, folder_peers: list[TypeFolderPeer], pts: int, pts_count: int) -> None:
+    def __init__(self, *, folder_peers: list[FolderPeer], pts: int, pts_count: int) -> None:
         self.folder_peers = folder_peers
         self.pts = pts
         self.pts_count = pts_count
@@ -12065,7 +12065,7 @@ class UpdatePeerSettings(TypeUpdate):
     QUALNAME = "updatePeerSettings"
     _TL = "peer:Peer settings:PeerSettings"
 
-    def __init__(self, *, peer: TypePeer, settings: TypePeerSettings) -> None:
+    def __init__(self, *, peer: TypePeer, settings: PeerSettings) -> None:
         self.peer = peer
         self.settings = settings
 
@@ -12166,7 +12166,7 @@ class UpdateTheme(TypeUpdate):
     QUALNAME = "updateTheme"
     _TL = "theme:Theme"
 
-    def __init__(self, *, theme: TypeTheme) -> None:
+    def __init__(self, *, theme: Theme) -> None:
         self.theme = theme
 
     def _write(self, out: bytearray) -> None:
@@ -12587,7 +12587,7 @@ class UpdateGroupCallParticipants(TypeUpdate):
     QUALNAME = "updateGroupCallParticipants"
     _TL = "call:InputGroupCall participants:Vector<GroupCallParticipant> version:int"
 
-    def __init__(self, *, call: TypeInputGroupCall, participants: list[TypeGroupCallParticipant], version: int) -> None:
+    def __init__(self, *, call: TypeInputGroupCall, participants: list[GroupCallParticipant], version: int) -> None:
         self.call = call
         self.participants = participants
         self.version = version
@@ -12788,7 +12788,7 @@ class UpdateGroupCallConnection(TypeUpdate):
     _TL = "flags:# presentation:flags.0?true params:DataJSON"
     _OPTIONAL = frozenset({'presentation'})
 
-    def __init__(self, *, presentation: bool = False, params: TypeDataJSON) -> None:
+    def __init__(self, *, presentation: bool = False, params: DataJSON) -> None:
         self.presentation = presentation
         self.params = params
 
@@ -12814,7 +12814,7 @@ class UpdateBotCommands(TypeUpdate):
     QUALNAME = "updateBotCommands"
     _TL = "peer:Peer bot_id:long commands:Vector<BotCommand>"
 
-    def __init__(self, *, peer: TypePeer, bot_id: int, commands: list[TypeBotCommand]) -> None:
+    def __init__(self, *, peer: TypePeer, bot_id: int, commands: list[BotCommand]) -> None:
         self.peer = peer
         self.bot_id = bot_id
         self.commands = commands
@@ -12913,7 +12913,7 @@ class UpdateMessageReactions(TypeUpdate):
     _TL = "flags:# peer:Peer msg_id:int top_msg_id:flags.0?int saved_peer_id:flags.1?Peer reactions:MessageReactions"
     _OPTIONAL = frozenset({'saved_peer_id', 'top_msg_id'})
 
-    def __init__(self, *, peer: TypePeer, msg_id: int, top_msg_id: int | None = None, saved_peer_id: TypePeer | None = None, reactions: TypeMessageReactions) -> None:
+    def __init__(self, *, peer: TypePeer, msg_id: int, top_msg_id: int | None = None, saved_peer_id: TypePeer | None = None, reactions: MessageReactions) -> None:
         self.peer = peer
         self.msg_id = msg_id
         self.top_msg_id = top_msg_id
@@ -13322,7 +13322,7 @@ class UpdateStoriesStealthMode(TypeUpdate):
     QUALNAME = "updateStoriesStealthMode"
     _TL = "stealth_mode:StoriesStealthMode"
 
-    def __init__(self, *, stealth_mode: TypeStoriesStealthMode) -> None:
+    def __init__(self, *, stealth_mode: StoriesStealthMode) -> None:
         self.stealth_mode = stealth_mode
 
     def _write(self, out: bytearray) -> None:
@@ -13372,7 +13372,7 @@ class UpdateBotChatBoost(TypeUpdate):
     QUALNAME = "updateBotChatBoost"
     _TL = "peer:Peer boost:Boost qts:int"
 
-    def __init__(self, *, peer: TypePeer, boost: TypeBoost, qts: int) -> None:
+    def __init__(self, *, peer: TypePeer, boost: Boost, qts: int) -> None:
         self.peer = peer
         self.boost = boost
         self.qts = qts
@@ -13493,7 +13493,7 @@ class UpdateBotMessageReactions(TypeUpdate):
     QUALNAME = "updateBotMessageReactions"
     _TL = "peer:Peer msg_id:int date:int reactions:Vector<ReactionCount> qts:int"
 
-    def __init__(self, *, peer: TypePeer, msg_id: int, date: int, reactions: list[TypeReactionCount], qts: int) -> None:
+    def __init__(self, *, peer: TypePeer, msg_id: int, date: int, reactions: list[ReactionCount], qts: int) -> None:
         self.peer = peer
         self.msg_id = msg_id
         self.date = date
@@ -13620,7 +13620,7 @@ class UpdateQuickReplies(TypeUpdate):
     QUALNAME = "updateQuickReplies"
     _TL = "quick_replies:Vector<QuickReply>"
 
-    def __init__(self, *, quick_replies: list[TypeQuickReply]) -> None:
+    def __init__(self, *, quick_replies: list[QuickReply]) -> None:
         self.quick_replies = quick_replies
 
     def _write(self, out: bytearray) -> None:
@@ -13642,7 +13642,7 @@ class UpdateNewQuickReply(TypeUpdate):
     QUALNAME = "updateNewQuickReply"
     _TL = "quick_reply:QuickReply"
 
-    def __init__(self, *, quick_reply: TypeQuickReply) -> None:
+    def __init__(self, *, quick_reply: QuickReply) -> None:
         self.quick_reply = quick_reply
 
     def _write(self, out: bytearray) -> None:
@@ -13731,7 +13731,7 @@ class UpdateBotBusinessConnect(TypeUpdate):
     QUALNAME = "updateBotBusinessConnect"
     _TL = "connection:BotBusinessConnection qts:int"
 
-    def __init__(self, *, connection: TypeBotBusinessConnection, qts: int) -> None:
+    def __init__(self, *, connection: BotBusinessConnection, qts: int) -> None:
         self.connection = connection
         self.qts = qts
 
@@ -13947,7 +13947,7 @@ class UpdateStarsRevenueStatus(TypeUpdate):
     QUALNAME = "updateStarsRevenueStatus"
     _TL = "peer:Peer status:StarsRevenueStatus"
 
-    def __init__(self, *, peer: TypePeer, status: TypeStarsRevenueStatus) -> None:
+    def __init__(self, *, peer: TypePeer, status: StarsRevenueStatus) -> None:
         self.peer = peer
         self.status = status
 
@@ -14156,7 +14156,7 @@ class UpdateGroupCallMessage(TypeUpdate):
     QUALNAME = "updateGroupCallMessage"
     _TL = "call:InputGroupCall message:GroupCallMessage"
 
-    def __init__(self, *, call: TypeInputGroupCall, message: TypeGroupCallMessage) -> None:
+    def __init__(self, *, call: TypeInputGroupCall, message: GroupCallMessage) -> None:
         self.call = call
         self.message = message
 
@@ -14317,7 +14317,7 @@ class UpdateStarGiftAuctionUserState(TypeUpdate):
     QUALNAME = "updateStarGiftAuctionUserState"
     _TL = "gift_id:long user_state:StarGiftAuctionUserState"
 
-    def __init__(self, *, gift_id: int, user_state: TypeStarGiftAuctionUserState) -> None:
+    def __init__(self, *, gift_id: int, user_state: StarGiftAuctionUserState) -> None:
         self.gift_id = gift_id
         self.user_state = user_state
 
@@ -14579,7 +14579,7 @@ class UpdateWebBrowserException(TypeUpdate):
     _TL = "flags:# delete:flags.1?true open_external_browser:flags.0?Bool exception:WebDomainException"
     _OPTIONAL = frozenset({'delete', 'open_external_browser'})
 
-    def __init__(self, *, delete: bool = False, open_external_browser: bool | None = None, exception: TypeWebDomainException) -> None:
+    def __init__(self, *, delete: bool = False, open_external_browser: bool | None = None, exception: WebDomainException) -> None:
         self.delete = delete
         self.open_external_browser = open_external_browser
         self.exception = exception
@@ -14609,7 +14609,7 @@ class UpdateNewEphemeralMessage(TypeUpdate):
     QUALNAME = "updateNewEphemeralMessage"
     _TL = "message:EphemeralMessage"
 
-    def __init__(self, *, message: TypeEphemeralMessage) -> None:
+    def __init__(self, *, message: EphemeralMessage) -> None:
         self.message = message
 
     def _write(self, out: bytearray) -> None:
@@ -14656,7 +14656,7 @@ class UpdateEditEphemeralMessage(TypeUpdate):
     QUALNAME = "updateEditEphemeralMessage"
     _TL = "message:EphemeralMessage"
 
-    def __init__(self, *, message: TypeEphemeralMessage) -> None:
+    def __init__(self, *, message: EphemeralMessage) -> None:
         self.message = message
 
     def _write(self, out: bytearray) -> None:
@@ -14679,7 +14679,7 @@ class UpdateEphemeralBotCallbackQuery(TypeUpdate):
     _TL = "flags:# query_id:long user_id:long peer:flags.0?Peer msg_id:int data:bytes chat_instance:flags.1?long message:EphemeralMessage"
     _OPTIONAL = frozenset({'chat_instance', 'peer'})
 
-    def __init__(self, *, query_id: int, user_id: int, peer: TypePeer | None = None, msg_id: int, data: bytes, chat_instance: int | None = None, message: TypeEphemeralMessage) -> None:
+    def __init__(self, *, query_id: int, user_id: int, peer: TypePeer | None = None, msg_id: int, data: bytes, chat_instance: int | None = None, message: EphemeralMessage) -> None:
         self.query_id = query_id
         self.user_id = user_id
         self.peer = peer
@@ -14775,7 +14775,7 @@ class UpdateShortMessage(TypeUpdates):
     _TL = "flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int user_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int"
     _OPTIONAL = frozenset({'entities', 'fwd_from', 'media_unread', 'mentioned', 'out', 'reply_to', 'silent', 'ttl_period', 'via_bot_id'})
 
-    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, id: int, user_id: int, message: str, pts: int, pts_count: int, date: int, fwd_from: TypeMessageFwdHeader | None = None, via_bot_id: int | None = None, reply_to: TypeMessageReplyHeader | None = None, entities: list[TypeMessageEntity] | None = None, ttl_period: int | None = None) -> None:
+    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, id: int, user_id: int, message: str, pts: int, pts_count: int, date: int, fwd_from: MessageFwdHeader | None = None, via_bot_id: int | None = None, reply_to: TypeMessageReplyHeader | None = None, entities: list[TypeMessageEntity] | None = None, ttl_period: int | None = None) -> None:
         self.out = out
         self.mentioned = mentioned
         self.media_unread = media_unread
@@ -14835,7 +14835,7 @@ class UpdateShortChatMessage(TypeUpdates):
     _TL = "flags:# out:flags.1?true mentioned:flags.4?true media_unread:flags.5?true silent:flags.13?true id:int from_id:long chat_id:long message:string pts:int pts_count:int date:int fwd_from:flags.2?MessageFwdHeader via_bot_id:flags.11?long reply_to:flags.3?MessageReplyHeader entities:flags.7?Vector<MessageEntity> ttl_period:flags.25?int"
     _OPTIONAL = frozenset({'entities', 'fwd_from', 'media_unread', 'mentioned', 'out', 'reply_to', 'silent', 'ttl_period', 'via_bot_id'})
 
-    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, id: int, from_id: int, chat_id: int, message: str, pts: int, pts_count: int, date: int, fwd_from: TypeMessageFwdHeader | None = None, via_bot_id: int | None = None, reply_to: TypeMessageReplyHeader | None = None, entities: list[TypeMessageEntity] | None = None, ttl_period: int | None = None) -> None:
+    def __init__(self, *, out: bool = False, mentioned: bool = False, media_unread: bool = False, silent: bool = False, id: int, from_id: int, chat_id: int, message: str, pts: int, pts_count: int, date: int, fwd_from: MessageFwdHeader | None = None, via_bot_id: int | None = None, reply_to: TypeMessageReplyHeader | None = None, entities: list[TypeMessageEntity] | None = None, ttl_period: int | None = None) -> None:
         self.out = out
         self.mentioned = mentioned
         self.media_unread = media_unread
@@ -15071,7 +15071,7 @@ class Config(TypeConfig):
     _TL = "flags:# default_p2p_contacts:flags.3?true preload_featured_stickers:flags.4?true revoke_pm_inbox:flags.6?true blocked_mode:flags.8?true force_try_ipv6:flags.14?true date:int expires:int test_mode:Bool this_dc:int dc_options:Vector<DcOption> dc_txt_domain_name:string chat_size_max:int megagroup_size_max:int forwarded_count_max:int online_update_period_ms:int offline_blur_timeout_ms:int offline_idle_timeout_ms:int online_cloud_timeout_ms:int notify_cloud_delay_ms:int notify_default_delay_ms:int push_chat_period_ms:int push_chat_limit:int edit_time_limit:int revoke_time_limit:int revoke_pm_time_limit:int rating_e_decay:int stickers_recent_limit:int channels_read_media_period:int tmp_sessions:flags.0?int call_receive_timeout_ms:int call_ring_timeout_ms:int call_connect_timeout_ms:int call_packet_timeout_ms:int me_url_prefix:string autoupdate_url_prefix:flags.7?string gif_search_username:flags.9?string venue_search_username:flags.10?string img_search_username:flags.11?string static_maps_provider:flags.12?string caption_length_max:int message_length_max:int webfile_dc_id:int suggested_lang_code:flags.2?string lang_pack_version:flags.2?int base_lang_pack_version:flags.2?int reactions_default:flags.15?Reaction autologin_token:flags.16?string"
     _OPTIONAL = frozenset({'autologin_token', 'autoupdate_url_prefix', 'base_lang_pack_version', 'blocked_mode', 'default_p2p_contacts', 'force_try_ipv6', 'gif_search_username', 'img_search_username', 'lang_pack_version', 'preload_featured_stickers', 'reactions_default', 'revoke_pm_inbox', 'static_maps_provider', 'suggested_lang_code', 'tmp_sessions', 'venue_search_username'})
 
-    def __init__(self, *, default_p2p_contacts: bool = False, preload_featured_stickers: bool = False, revoke_pm_inbox: bool = False, blocked_mode: bool = False, force_try_ipv6: bool = False, date: int, expires: int, test_mode: bool, this_dc: int, dc_options: list[TypeDcOption], dc_txt_domain_name: str, chat_size_max: int, megagroup_size_max: int, forwarded_count_max: int, online_update_period_ms: int, offline_blur_timeout_ms: int, offline_idle_timeout_ms: int, online_cloud_timeout_ms: int, notify_cloud_delay_ms: int, notify_default_delay_ms: int, push_chat_period_ms: int, push_chat_limit: int, edit_time_limit: int, revoke_time_limit: int, revoke_pm_time_limit: int, rating_e_decay: int, stickers_recent_limit: int, channels_read_media_period: int, tmp_sessions: int | None = None, call_receive_timeout_ms: int, call_ring_timeout_ms: int, call_connect_timeout_ms: int, call_packet_timeout_ms: int, me_url_prefix: str, autoupdate_url_prefix: str | None = None, gif_search_username: str | None = None, venue_search_username: str | None = None, img_search_username: str | None = None, static_maps_provider: str | None = None, caption_length_max: int, message_length_max: int, webfile_dc_id: int, suggested_lang_code: str | None = None, lang_pack_version: int | None = None, base_lang_pack_version: int | None = None, reactions_default: TypeReaction | None = None, autologin_token: str | None = None) -> None:
+    def __init__(self, *, default_p2p_contacts: bool = False, preload_featured_stickers: bool = False, revoke_pm_inbox: bool = False, blocked_mode: bool = False, force_try_ipv6: bool = False, date: int, expires: int, test_mode: bool, this_dc: int, dc_options: list[DcOption], dc_txt_domain_name: str, chat_size_max: int, megagroup_size_max: int, forwarded_count_max: int, online_update_period_ms: int, offline_blur_timeout_ms: int, offline_idle_timeout_ms: int, online_cloud_timeout_ms: int, notify_cloud_delay_ms: int, notify_default_delay_ms: int, push_chat_period_ms: int, push_chat_limit: int, edit_time_limit: int, revoke_time_limit: int, revoke_pm_time_limit: int, rating_e_decay: int, stickers_recent_limit: int, channels_read_media_period: int, tmp_sessions: int | None = None, call_receive_timeout_ms: int, call_ring_timeout_ms: int, call_connect_timeout_ms: int, call_packet_timeout_ms: int, me_url_prefix: str, autoupdate_url_prefix: str | None = None, gif_search_username: str | None = None, venue_search_username: str | None = None, img_search_username: str | None = None, static_maps_provider: str | None = None, caption_length_max: int, message_length_max: int, webfile_dc_id: int, suggested_lang_code: str | None = None, lang_pack_version: int | None = None, base_lang_pack_version: int | None = None, reactions_default: TypeReaction | None = None, autologin_token: str | None = None) -> None:
         self.default_p2p_contacts = default_p2p_contacts
         self.preload_featured_stickers = preload_featured_stickers
         self.revoke_pm_inbox = revoke_pm_inbox
@@ -16142,7 +16142,7 @@ class SendMessageEmojiInteraction(TypeSendMessageAction):
     QUALNAME = "sendMessageEmojiInteraction"
     _TL = "emoticon:string msg_id:int interaction:DataJSON"
 
-    def __init__(self, *, emoticon: str, msg_id: int, interaction: TypeDataJSON) -> None:
+    def __init__(self, *, emoticon: str, msg_id: int, interaction: DataJSON) -> None:
         self.emoticon = emoticon
         self.msg_id = msg_id
         self.interaction = interaction
@@ -16193,7 +16193,7 @@ class SendMessageTextDraftAction(TypeSendMessageAction):
     _TL = "flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long text:TextWithEntities"
     _OPTIONAL = frozenset({'can_stop', 'keep_on_stop'})
 
-    def __init__(self, *, can_stop: bool = False, keep_on_stop: bool = False, random_id: int, text: TypeTextWithEntities) -> None:
+    def __init__(self, *, can_stop: bool = False, keep_on_stop: bool = False, random_id: int, text: TextWithEntities) -> None:
         self.can_stop = can_stop
         self.keep_on_stop = keep_on_stop
         self.random_id = random_id
@@ -16253,7 +16253,7 @@ class SendMessageRichMessageDraftAction(TypeSendMessageAction):
     _TL = "flags:# can_stop:flags.0?true keep_on_stop:flags.1?true random_id:long rich_message:RichMessage"
     _OPTIONAL = frozenset({'can_stop', 'keep_on_stop'})
 
-    def __init__(self, *, can_stop: bool = False, keep_on_stop: bool = False, random_id: int, rich_message: TypeRichMessage) -> None:
+    def __init__(self, *, can_stop: bool = False, keep_on_stop: bool = False, random_id: int, rich_message: RichMessage) -> None:
         self.can_stop = can_stop
         self.keep_on_stop = keep_on_stop
         self.random_id = random_id
@@ -17423,7 +17423,7 @@ class DocumentAttributeSticker(TypeDocumentAttribute):
     _TL = "flags:# mask:flags.1?true alt:string stickerset:InputStickerSet mask_coords:flags.0?MaskCoords"
     _OPTIONAL = frozenset({'mask', 'mask_coords'})
 
-    def __init__(self, *, mask: bool = False, alt: str, stickerset: TypeInputStickerSet, mask_coords: TypeMaskCoords | None = None) -> None:
+    def __init__(self, *, mask: bool = False, alt: str, stickerset: TypeInputStickerSet, mask_coords: MaskCoords | None = None) -> None:
         self.mask = mask
         self.alt = alt
         self.stickerset = stickerset
@@ -17693,7 +17693,7 @@ class WebPage(TypeWebPage):
     _TL = "flags:# has_large_media:flags.13?true video_cover_photo:flags.14?true id:long url:string display_url:string hash:int type:flags.0?string site_name:flags.1?string title:flags.2?string description:flags.3?string photo:flags.4?Photo embed_url:flags.5?string embed_type:flags.5?string embed_width:flags.6?int embed_height:flags.6?int duration:flags.7?int author:flags.8?string document:flags.9?Document cached_page:flags.10?Page attributes:flags.12?Vector<WebPageAttribute>"
     _OPTIONAL = frozenset({'attributes', 'author', 'cached_page', 'description', 'document', 'duration', 'embed_height', 'embed_type', 'embed_url', 'embed_width', 'has_large_media', 'photo', 'site_name', 'title', 'type', 'video_cover_photo'})
 
-    def __init__(self, *, has_large_media: bool = False, video_cover_photo: bool = False, id: int, url: str, display_url: str, hash: int, type: str | None = None, site_name: str | None = None, title: str | None = None, description: str | None = None, photo: TypePhoto | None = None, embed_url: str | None = None, embed_type: str | None = None, embed_width: int | None = None, embed_height: int | None = None, duration: int | None = None, author: str | None = None, document: TypeDocument | None = None, cached_page: TypePage | None = None, attributes: list[TypeWebPageAttribute] | None = None) -> None:
+    def __init__(self, *, has_large_media: bool = False, video_cover_photo: bool = False, id: int, url: str, display_url: str, hash: int, type: str | None = None, site_name: str | None = None, title: str | None = None, description: str | None = None, photo: TypePhoto | None = None, embed_url: str | None = None, embed_type: str | None = None, embed_width: int | None = None, embed_height: int | None = None, duration: int | None = None, author: str | None = None, document: TypeDocument | None = None, cached_page: Page | None = None, attributes: list[TypeWebPageAttribute] | None = None) -> None:
         self.has_large_media = has_large_media
         self.video_cover_photo = video_cover_photo
         self.id = id
@@ -17899,7 +17899,7 @@ class ChatInviteExported(TypeExportedChatInvite):
     _TL = "flags:# revoked:flags.0?true permanent:flags.5?true request_needed:flags.6?true link:string admin_id:long date:int start_date:flags.4?int expire_date:flags.1?int usage_limit:flags.2?int usage:flags.3?int requested:flags.7?int subscription_expired:flags.10?int title:flags.8?string subscription_pricing:flags.9?StarsSubscriptionPricing"
     _OPTIONAL = frozenset({'expire_date', 'permanent', 'request_needed', 'requested', 'revoked', 'start_date', 'subscription_expired', 'subscription_pricing', 'title', 'usage', 'usage_limit'})
 
-    def __init__(self, *, revoked: bool = False, permanent: bool = False, request_needed: bool = False, link: str, admin_id: int, date: int, start_date: int | None = None, expire_date: int | None = None, usage_limit: int | None = None, usage: int | None = None, requested: int | None = None, subscription_expired: int | None = None, title: str | None = None, subscription_pricing: TypeStarsSubscriptionPricing | None = None) -> None:
+    def __init__(self, *, revoked: bool = False, permanent: bool = False, request_needed: bool = False, link: str, admin_id: int, date: int, start_date: int | None = None, expire_date: int | None = None, usage_limit: int | None = None, usage: int | None = None, requested: int | None = None, subscription_expired: int | None = None, title: str | None = None, subscription_pricing: StarsSubscriptionPricing | None = None) -> None:
         self.revoked = revoked
         self.permanent = permanent
         self.request_needed = request_needed
@@ -18008,7 +18008,7 @@ class ChatInvite(TypeChatInvite):
     _TL = "flags:# channel:flags.0?true broadcast:flags.1?true public:flags.2?true megagroup:flags.3?true request_needed:flags.6?true verified:flags.7?true scam:flags.8?true fake:flags.9?true can_refulfill_subscription:flags.11?true title:string about:flags.5?string photo:Photo participants_count:int participants:flags.4?Vector<User> color:int subscription_pricing:flags.10?StarsSubscriptionPricing subscription_form_id:flags.12?long bot_verification:flags.13?BotVerification"
     _OPTIONAL = frozenset({'about', 'bot_verification', 'broadcast', 'can_refulfill_subscription', 'channel', 'fake', 'megagroup', 'participants', 'public', 'request_needed', 'scam', 'subscription_form_id', 'subscription_pricing', 'verified'})
 
-    def __init__(self, *, channel: bool = False, broadcast: bool = False, public: bool = False, megagroup: bool = False, request_needed: bool = False, verified: bool = False, scam: bool = False, fake: bool = False, can_refulfill_subscription: bool = False, title: str, about: str | None = None, photo: TypePhoto, participants_count: int, participants: list[TypeUser] | None = None, color: int, subscription_pricing: TypeStarsSubscriptionPricing | None = None, subscription_form_id: int | None = None, bot_verification: TypeBotVerification | None = None) -> None:
+    def __init__(self, *, channel: bool = False, broadcast: bool = False, public: bool = False, megagroup: bool = False, request_needed: bool = False, verified: bool = False, scam: bool = False, fake: bool = False, can_refulfill_subscription: bool = False, title: str, about: str | None = None, photo: TypePhoto, participants_count: int, participants: list[TypeUser] | None = None, color: int, subscription_pricing: StarsSubscriptionPricing | None = None, subscription_form_id: int | None = None, bot_verification: BotVerification | None = None) -> None:
         self.channel = channel
         self.broadcast = broadcast
         self.public = public
@@ -18451,7 +18451,7 @@ class BotInfo(TypeBotInfo):
     _TL = "flags:# has_preview_medias:flags.6?true user_id:flags.0?long description:flags.1?string description_photo:flags.4?Photo description_document:flags.5?Document commands:flags.2?Vector<BotCommand> menu_button:flags.3?BotMenuButton privacy_policy_url:flags.7?string app_settings:flags.8?BotAppSettings verifier_settings:flags.9?BotVerifierSettings"
     _OPTIONAL = frozenset({'app_settings', 'commands', 'description', 'description_document', 'description_photo', 'has_preview_medias', 'menu_button', 'privacy_policy_url', 'user_id', 'verifier_settings'})
 
-    def __init__(self, *, has_preview_medias: bool = False, user_id: int | None = None, description: str | None = None, description_photo: TypePhoto | None = None, description_document: TypeDocument | None = None, commands: list[TypeBotCommand] | None = None, menu_button: TypeBotMenuButton | None = None, privacy_policy_url: str | None = None, app_settings: TypeBotAppSettings | None = None, verifier_settings: TypeBotVerifierSettings | None = None) -> None:
+    def __init__(self, *, has_preview_medias: bool = False, user_id: int | None = None, description: str | None = None, description_photo: TypePhoto | None = None, description_document: TypeDocument | None = None, commands: list[BotCommand] | None = None, menu_button: TypeBotMenuButton | None = None, privacy_policy_url: str | None = None, app_settings: BotAppSettings | None = None, verifier_settings: BotVerifierSettings | None = None) -> None:
         self.has_preview_medias = has_preview_medias
         self.user_id = user_id
         self.description = description
@@ -18511,7 +18511,7 @@ class KeyboardButton(TypeKeyboardButton):
     _TL = "flags:# style:flags.10?KeyboardButtonStyle text:string type:ButtonType"
     _OPTIONAL = frozenset({'style'})
 
-    def __init__(self, *, style: TypeKeyboardButtonStyle | None = None, text: str, type: TypeButtonType) -> None:
+    def __init__(self, *, style: KeyboardButtonStyle | None = None, text: str, type: TypeButtonType) -> None:
         self.style = style
         self.text = text
         self.type = type
@@ -18542,7 +18542,7 @@ class KeyboardButtonRow(TypeKeyboardButtonRow):
     QUALNAME = "keyboardButtonRow"
     _TL = "buttons:Vector<KeyboardButton>"
 
-    def __init__(self, *, buttons: list[TypeKeyboardButton]) -> None:
+    def __init__(self, *, buttons: list[KeyboardButton]) -> None:
         self.buttons = buttons
 
     def _write(self, out: bytearray) -> None:
@@ -18619,7 +18619,7 @@ class ReplyKeyboardMarkup(TypeReplyMarkup):
     _TL = "flags:# resize:flags.0?true single_use:flags.1?true selective:flags.2?true persistent:flags.4?true force_reply:flags.5?true rows:Vector<KeyboardButtonRow> placeholder:flags.3?string"
     _OPTIONAL = frozenset({'force_reply', 'persistent', 'placeholder', 'resize', 'selective', 'single_use'})
 
-    def __init__(self, *, resize: bool = False, single_use: bool = False, selective: bool = False, persistent: bool = False, force_reply: bool = False, rows: list[TypeKeyboardButtonRow], placeholder: str | None = None) -> None:
+    def __init__(self, *, resize: bool = False, single_use: bool = False, selective: bool = False, persistent: bool = False, force_reply: bool = False, rows: list[KeyboardButtonRow], placeholder: str | None = None) -> None:
         self.resize = resize
         self.single_use = single_use
         self.selective = selective
@@ -18658,7 +18658,7 @@ class ReplyInlineMarkup(TypeReplyMarkup):
     _TL = "flags:# force_reply:flags.5?true rows:Vector<KeyboardInlineButtonRow>"
     _OPTIONAL = frozenset({'force_reply'})
 
-    def __init__(self, *, force_reply: bool = False, rows: list[TypeKeyboardInlineButtonRow]) -> None:
+    def __init__(self, *, force_reply: bool = False, rows: list[KeyboardInlineButtonRow]) -> None:
         self.force_reply = force_reply
         self.rows = rows
 
@@ -19378,7 +19378,7 @@ class ChannelMessagesFilter(TypeChannelMessagesFilter):
     _TL = "flags:# exclude_new_messages:flags.1?true ranges:Vector<MessageRange>"
     _OPTIONAL = frozenset({'exclude_new_messages'})
 
-    def __init__(self, *, exclude_new_messages: bool = False, ranges: list[TypeMessageRange]) -> None:
+    def __init__(self, *, exclude_new_messages: bool = False, ranges: list[MessageRange]) -> None:
         self.exclude_new_messages = exclude_new_messages
         self.ranges = ranges
 
@@ -19472,7 +19472,7 @@ class ChannelParticipantCreator(TypeChannelParticipant):
     _TL = "flags:# user_id:long admin_rights:ChatAdminRights rank:flags.0?string"
     _OPTIONAL = frozenset({'rank'})
 
-    def __init__(self, *, user_id: int, admin_rights: TypeChatAdminRights, rank: str | None = None) -> None:
+    def __init__(self, *, user_id: int, admin_rights: ChatAdminRights, rank: str | None = None) -> None:
         self.user_id = user_id
         self.admin_rights = admin_rights
         self.rank = rank
@@ -19502,7 +19502,7 @@ class ChannelParticipantAdmin(TypeChannelParticipant):
     _TL = "flags:# can_edit:flags.0?true self:flags.1?true user_id:long inviter_id:flags.1?long promoted_by:long date:int admin_rights:ChatAdminRights rank:flags.2?string"
     _OPTIONAL = frozenset({'can_edit', 'inviter_id', 'is_self', 'rank'})
 
-    def __init__(self, *, can_edit: bool = False, is_self: bool = False, user_id: int, inviter_id: int | None = None, promoted_by: int, date: int, admin_rights: TypeChatAdminRights, rank: str | None = None) -> None:
+    def __init__(self, *, can_edit: bool = False, is_self: bool = False, user_id: int, inviter_id: int | None = None, promoted_by: int, date: int, admin_rights: ChatAdminRights, rank: str | None = None) -> None:
         self.can_edit = can_edit
         self.is_self = is_self
         self.user_id = user_id
@@ -19544,7 +19544,7 @@ class ChannelParticipantBanned(TypeChannelParticipant):
     _TL = "flags:# left:flags.0?true peer:Peer kicked_by:long date:int banned_rights:ChatBannedRights rank:flags.2?string"
     _OPTIONAL = frozenset({'left', 'rank'})
 
-    def __init__(self, *, left: bool = False, peer: TypePeer, kicked_by: int, date: int, banned_rights: TypeChatBannedRights, rank: str | None = None) -> None:
+    def __init__(self, *, left: bool = False, peer: TypePeer, kicked_by: int, date: int, banned_rights: ChatBannedRights, rank: str | None = None) -> None:
         self.left = left
         self.peer = peer
         self.kicked_by = kicked_by
@@ -20003,7 +20003,7 @@ class InputBotInlineMessageMediaInvoice(TypeInputBotInlineMessage):
     _TL = "flags:# title:string description:string photo:flags.0?InputWebDocument invoice:Invoice payload:bytes provider:string provider_data:DataJSON reply_markup:flags.2?ReplyMarkup"
     _OPTIONAL = frozenset({'photo', 'reply_markup'})
 
-    def __init__(self, *, title: str, description: str, photo: TypeInputWebDocument | None = None, invoice: TypeInvoice, payload: bytes, provider: str, provider_data: TypeDataJSON, reply_markup: TypeReplyMarkup | None = None) -> None:
+    def __init__(self, *, title: str, description: str, photo: InputWebDocument | None = None, invoice: Invoice, payload: bytes, provider: str, provider_data: DataJSON, reply_markup: TypeReplyMarkup | None = None) -> None:
         self.title = title
         self.description = description
         self.photo = photo
@@ -20124,7 +20124,7 @@ class InputBotInlineResult(TypeInputBotInlineResult):
     _TL = "flags:# id:string type:string title:flags.1?string description:flags.2?string url:flags.3?string thumb:flags.4?InputWebDocument content:flags.5?InputWebDocument send_message:InputBotInlineMessage"
     _OPTIONAL = frozenset({'content', 'description', 'thumb', 'title', 'url'})
 
-    def __init__(self, *, id: str, type: str, title: str | None = None, description: str | None = None, url: str | None = None, thumb: TypeInputWebDocument | None = None, content: TypeInputWebDocument | None = None, send_message: TypeInputBotInlineMessage) -> None:
+    def __init__(self, *, id: str, type: str, title: str | None = None, description: str | None = None, url: str | None = None, thumb: InputWebDocument | None = None, content: InputWebDocument | None = None, send_message: TypeInputBotInlineMessage) -> None:
         self.id = id
         self.type = type
         self.title = title
@@ -20563,7 +20563,7 @@ class BotInlineMessageRichMessage(TypeBotInlineMessage):
     _TL = "flags:# reply_markup:flags.2?ReplyMarkup rich_message:RichMessage"
     _OPTIONAL = frozenset({'reply_markup'})
 
-    def __init__(self, *, reply_markup: TypeReplyMarkup | None = None, rich_message: TypeRichMessage) -> None:
+    def __init__(self, *, reply_markup: TypeReplyMarkup | None = None, rich_message: RichMessage) -> None:
         self.reply_markup = reply_markup
         self.rich_message = rich_message
 
@@ -21080,7 +21080,7 @@ class TopPeerCategoryPeers(TypeTopPeerCategoryPeers):
     QUALNAME = "topPeerCategoryPeers"
     _TL = "category:TopPeerCategory count:int peers:Vector<TopPeer>"
 
-    def __init__(self, *, category: TypeTopPeerCategory, count: int, peers: list[TypeTopPeer]) -> None:
+    def __init__(self, *, category: TypeTopPeerCategory, count: int, peers: list[TopPeer]) -> None:
         self.category = category
         self.count = count
         self.peers = peers
@@ -21135,7 +21135,7 @@ class DraftMessage(TypeDraftMessage):
     _TL = "flags:# no_webpage:flags.1?true invert_media:flags.6?true reply_to:flags.4?InputReplyTo message:string entities:flags.3?Vector<MessageEntity> media:flags.5?InputMedia date:int effect:flags.7?long suggested_post:flags.8?SuggestedPost rich_message:flags.9?RichMessage"
     _OPTIONAL = frozenset({'effect', 'entities', 'invert_media', 'media', 'no_webpage', 'reply_to', 'rich_message', 'suggested_post'})
 
-    def __init__(self, *, no_webpage: bool = False, invert_media: bool = False, reply_to: TypeInputReplyTo | None = None, message: str, entities: list[TypeMessageEntity] | None = None, media: TypeInputMedia | None = None, date: int, effect: int | None = None, suggested_post: TypeSuggestedPost | None = None, rich_message: TypeRichMessage | None = None) -> None:
+    def __init__(self, *, no_webpage: bool = False, invert_media: bool = False, reply_to: TypeInputReplyTo | None = None, message: str, entities: list[TypeMessageEntity] | None = None, media: TypeInputMedia | None = None, date: int, effect: int | None = None, suggested_post: SuggestedPost | None = None, rich_message: RichMessage | None = None) -> None:
         self.no_webpage = no_webpage
         self.invert_media = invert_media
         self.reply_to = reply_to
@@ -21190,7 +21190,7 @@ class StickerSetCovered(TypeStickerSetCovered):
     QUALNAME = "stickerSetCovered"
     _TL = "set:StickerSet cover:Document"
 
-    def __init__(self, *, set: TypeStickerSet, cover: TypeDocument) -> None:
+    def __init__(self, *, set: StickerSet, cover: TypeDocument) -> None:
         self.set = set
         self.cover = cover
 
@@ -21215,7 +21215,7 @@ class StickerSetMultiCovered(TypeStickerSetCovered):
     QUALNAME = "stickerSetMultiCovered"
     _TL = "set:StickerSet covers:Vector<Document>"
 
-    def __init__(self, *, set: TypeStickerSet, covers: list[TypeDocument]) -> None:
+    def __init__(self, *, set: StickerSet, covers: list[TypeDocument]) -> None:
         self.set = set
         self.covers = covers
 
@@ -21240,7 +21240,7 @@ class StickerSetFullCovered(TypeStickerSetCovered):
     QUALNAME = "stickerSetFullCovered"
     _TL = "set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document>"
 
-    def __init__(self, *, set: TypeStickerSet, packs: list[TypeStickerPack], keywords: list[TypeStickerKeyword], documents: list[TypeDocument]) -> None:
+    def __init__(self, *, set: StickerSet, packs: list[StickerPack], keywords: list[StickerKeyword], documents: list[TypeDocument]) -> None:
         self.set = set
         self.packs = packs
         self.keywords = keywords
@@ -21271,7 +21271,7 @@ class StickerSetNoCovered(TypeStickerSetCovered):
     QUALNAME = "stickerSetNoCovered"
     _TL = "set:StickerSet"
 
-    def __init__(self, *, set: TypeStickerSet) -> None:
+    def __init__(self, *, set: StickerSet) -> None:
         self.set = set
 
     def _write(self, out: bytearray) -> None:
@@ -22172,7 +22172,7 @@ class TextButton(TypeRichText):
     _TL = "flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle"
     _OPTIONAL = frozenset({'style'})
 
-    def __init__(self, *, text: TypeRichText, type: TypeInlineButtonType, style: TypeRichButtonStyle | None = None) -> None:
+    def __init__(self, *, text: TypeRichText, type: TypeInlineButtonType, style: RichButtonStyle | None = None) -> None:
         self.text = text
         self.type = type
         self.style = style
@@ -22525,7 +22525,7 @@ class PageBlockPhoto(TypePageBlock):
     _TL = "flags:# spoiler:flags.1?true photo_id:long caption:PageCaption url:flags.0?string webpage_id:flags.0?long"
     _OPTIONAL = frozenset({'spoiler', 'url', 'webpage_id'})
 
-    def __init__(self, *, spoiler: bool = False, photo_id: int, caption: TypePageCaption, url: str | None = None, webpage_id: int | None = None) -> None:
+    def __init__(self, *, spoiler: bool = False, photo_id: int, caption: PageCaption, url: str | None = None, webpage_id: int | None = None) -> None:
         self.spoiler = spoiler
         self.photo_id = photo_id
         self.caption = caption
@@ -22561,7 +22561,7 @@ class PageBlockVideo(TypePageBlock):
     _TL = "flags:# autoplay:flags.0?true loop:flags.1?true spoiler:flags.2?true video_id:long caption:PageCaption"
     _OPTIONAL = frozenset({'autoplay', 'loop', 'spoiler'})
 
-    def __init__(self, *, autoplay: bool = False, loop: bool = False, spoiler: bool = False, video_id: int, caption: TypePageCaption) -> None:
+    def __init__(self, *, autoplay: bool = False, loop: bool = False, spoiler: bool = False, video_id: int, caption: PageCaption) -> None:
         self.autoplay = autoplay
         self.loop = loop
         self.spoiler = spoiler
@@ -22615,7 +22615,7 @@ class PageBlockEmbed(TypePageBlock):
     _TL = "flags:# full_width:flags.0?true allow_scrolling:flags.3?true url:flags.1?string html:flags.2?string poster_photo_id:flags.4?long w:flags.5?int h:flags.5?int caption:PageCaption"
     _OPTIONAL = frozenset({'allow_scrolling', 'full_width', 'h', 'html', 'poster_photo_id', 'url', 'w'})
 
-    def __init__(self, *, full_width: bool = False, allow_scrolling: bool = False, url: str | None = None, html: str | None = None, poster_photo_id: int | None = None, w: int | None = None, h: int | None = None, caption: TypePageCaption) -> None:
+    def __init__(self, *, full_width: bool = False, allow_scrolling: bool = False, url: str | None = None, html: str | None = None, poster_photo_id: int | None = None, w: int | None = None, h: int | None = None, caption: PageCaption) -> None:
         self.full_width = full_width
         self.allow_scrolling = allow_scrolling
         self.url = url
@@ -22663,7 +22663,7 @@ class PageBlockEmbedPost(TypePageBlock):
     QUALNAME = "pageBlockEmbedPost"
     _TL = "url:string webpage_id:long author_photo_id:long author:string date:int blocks:Vector<PageBlock> caption:PageCaption"
 
-    def __init__(self, *, url: str, webpage_id: int, author_photo_id: int, author: str, date: int, blocks: list[TypePageBlock], caption: TypePageCaption) -> None:
+    def __init__(self, *, url: str, webpage_id: int, author_photo_id: int, author: str, date: int, blocks: list[TypePageBlock], caption: PageCaption) -> None:
         self.url = url
         self.webpage_id = webpage_id
         self.author_photo_id = author_photo_id
@@ -22701,7 +22701,7 @@ class PageBlockCollage(TypePageBlock):
     QUALNAME = "pageBlockCollage"
     _TL = "items:Vector<PageBlock> caption:PageCaption"
 
-    def __init__(self, *, items: list[TypePageBlock], caption: TypePageCaption) -> None:
+    def __init__(self, *, items: list[TypePageBlock], caption: PageCaption) -> None:
         self.items = items
         self.caption = caption
 
@@ -22726,7 +22726,7 @@ class PageBlockSlideshow(TypePageBlock):
     QUALNAME = "pageBlockSlideshow"
     _TL = "items:Vector<PageBlock> caption:PageCaption"
 
-    def __init__(self, *, items: list[TypePageBlock], caption: TypePageCaption) -> None:
+    def __init__(self, *, items: list[TypePageBlock], caption: PageCaption) -> None:
         self.items = items
         self.caption = caption
 
@@ -22773,7 +22773,7 @@ class PageBlockAudio(TypePageBlock):
     QUALNAME = "pageBlockAudio"
     _TL = "audio_id:long caption:PageCaption"
 
-    def __init__(self, *, audio_id: int, caption: TypePageCaption) -> None:
+    def __init__(self, *, audio_id: int, caption: PageCaption) -> None:
         self.audio_id = audio_id
         self.caption = caption
 
@@ -22820,7 +22820,7 @@ class PageBlockTable(TypePageBlock):
     _TL = "flags:# bordered:flags.0?true striped:flags.1?true compact:flags.2?true title:RichText rows:Vector<PageTableRow>"
     _OPTIONAL = frozenset({'bordered', 'compact', 'striped'})
 
-    def __init__(self, *, bordered: bool = False, striped: bool = False, compact: bool = False, title: TypeRichText, rows: list[TypePageTableRow]) -> None:
+    def __init__(self, *, bordered: bool = False, striped: bool = False, compact: bool = False, title: TypeRichText, rows: list[PageTableRow]) -> None:
         self.bordered = bordered
         self.striped = striped
         self.compact = compact
@@ -22918,7 +22918,7 @@ class PageBlockRelatedArticles(TypePageBlock):
     QUALNAME = "pageBlockRelatedArticles"
     _TL = "title:RichText articles:Vector<PageRelatedArticle>"
 
-    def __init__(self, *, title: TypeRichText, articles: list[TypePageRelatedArticle]) -> None:
+    def __init__(self, *, title: TypeRichText, articles: list[PageRelatedArticle]) -> None:
         self.title = title
         self.articles = articles
 
@@ -22943,7 +22943,7 @@ class PageBlockMap(TypePageBlock):
     QUALNAME = "pageBlockMap"
     _TL = "geo:GeoPoint zoom:int w:int h:int caption:PageCaption"
 
-    def __init__(self, *, geo: TypeGeoPoint, zoom: int, w: int, h: int, caption: TypePageCaption) -> None:
+    def __init__(self, *, geo: TypeGeoPoint, zoom: int, w: int, h: int, caption: PageCaption) -> None:
         self.geo = geo
         self.zoom = zoom
         self.w = w
@@ -23149,7 +23149,7 @@ class InputPageBlockMap(TypePageBlock):
     QUALNAME = "inputPageBlockMap"
     _TL = "geo:InputGeoPoint zoom:int w:int h:int caption:PageCaption"
 
-    def __init__(self, *, geo: TypeInputGeoPoint, zoom: int, w: int, h: int, caption: TypePageCaption) -> None:
+    def __init__(self, *, geo: TypeInputGeoPoint, zoom: int, w: int, h: int, caption: PageCaption) -> None:
         self.geo = geo
         self.zoom = zoom
         self.w = w
@@ -23205,7 +23205,7 @@ class PageBlockButtonRow(TypePageBlock):
     _TL = "flags:# align_left:flags.0?true align_center:flags.1?true align_right:flags.2?true buttons:Vector<PageButton>"
     _OPTIONAL = frozenset({'align_center', 'align_left', 'align_right'})
 
-    def __init__(self, *, align_left: bool = False, align_center: bool = False, align_right: bool = False, buttons: list[TypePageButton]) -> None:
+    def __init__(self, *, align_left: bool = False, align_center: bool = False, align_right: bool = False, buttons: list[PageButton]) -> None:
         self.align_left = align_left
         self.align_center = align_center
         self.align_right = align_right
@@ -23235,7 +23235,7 @@ class PageBlockDocument(TypePageBlock):
     QUALNAME = "pageBlockDocument"
     _TL = "document_id:long caption:PageCaption"
 
-    def __init__(self, *, document_id: int, caption: TypePageCaption) -> None:
+    def __init__(self, *, document_id: int, caption: PageCaption) -> None:
         self.document_id = document_id
         self.caption = caption
 
@@ -23409,7 +23409,7 @@ class Invoice(TypeInvoice):
     _TL = "flags:# test:flags.0?true name_requested:flags.1?true phone_requested:flags.2?true email_requested:flags.3?true shipping_address_requested:flags.4?true flexible:flags.5?true phone_to_provider:flags.6?true email_to_provider:flags.7?true recurring:flags.9?true currency:string prices:Vector<LabeledPrice> max_tip_amount:flags.8?long suggested_tip_amounts:flags.8?Vector<long> terms_url:flags.10?string subscription_period:flags.11?int"
     _OPTIONAL = frozenset({'email_requested', 'email_to_provider', 'flexible', 'max_tip_amount', 'name_requested', 'phone_requested', 'phone_to_provider', 'recurring', 'shipping_address_requested', 'subscription_period', 'suggested_tip_amounts', 'terms_url', 'test'})
 
-    def __init__(self, *, test: bool = False, name_requested: bool = False, phone_requested: bool = False, email_requested: bool = False, shipping_address_requested: bool = False, flexible: bool = False, phone_to_provider: bool = False, email_to_provider: bool = False, recurring: bool = False, currency: str, prices: list[TypeLabeledPrice], max_tip_amount: int | None = None, suggested_tip_amounts: list[int] | None = None, terms_url: str | None = None, subscription_period: int | None = None) -> None:
+    def __init__(self, *, test: bool = False, name_requested: bool = False, phone_requested: bool = False, email_requested: bool = False, shipping_address_requested: bool = False, flexible: bool = False, phone_to_provider: bool = False, email_to_provider: bool = False, recurring: bool = False, currency: str, prices: list[LabeledPrice], max_tip_amount: int | None = None, suggested_tip_amounts: list[int] | None = None, terms_url: str | None = None, subscription_period: int | None = None) -> None:
         self.test = test
         self.name_requested = name_requested
         self.phone_requested = phone_requested
@@ -23533,7 +23533,7 @@ class PaymentRequestedInfo(TypePaymentRequestedInfo):
     _TL = "flags:# name:flags.0?string phone:flags.1?string email:flags.2?string shipping_address:flags.3?PostAddress"
     _OPTIONAL = frozenset({'email', 'name', 'phone', 'shipping_address'})
 
-    def __init__(self, *, name: str | None = None, phone: str | None = None, email: str | None = None, shipping_address: TypePostAddress | None = None) -> None:
+    def __init__(self, *, name: str | None = None, phone: str | None = None, email: str | None = None, shipping_address: PostAddress | None = None) -> None:
         self.name = name
         self.phone = phone
         self.email = email
@@ -23805,7 +23805,7 @@ class InputPaymentCredentials(TypeInputPaymentCredentials):
     _TL = "flags:# save:flags.0?true data:DataJSON"
     _OPTIONAL = frozenset({'save'})
 
-    def __init__(self, *, save: bool = False, data: TypeDataJSON) -> None:
+    def __init__(self, *, save: bool = False, data: DataJSON) -> None:
         self.save = save
         self.data = data
 
@@ -23831,7 +23831,7 @@ class InputPaymentCredentialsApplePay(TypeInputPaymentCredentials):
     QUALNAME = "inputPaymentCredentialsApplePay"
     _TL = "payment_data:DataJSON"
 
-    def __init__(self, *, payment_data: TypeDataJSON) -> None:
+    def __init__(self, *, payment_data: DataJSON) -> None:
         self.payment_data = payment_data
 
     def _write(self, out: bytearray) -> None:
@@ -23853,7 +23853,7 @@ class InputPaymentCredentialsGooglePay(TypeInputPaymentCredentials):
     QUALNAME = "inputPaymentCredentialsGooglePay"
     _TL = "payment_token:DataJSON"
 
-    def __init__(self, *, payment_token: TypeDataJSON) -> None:
+    def __init__(self, *, payment_token: DataJSON) -> None:
         self.payment_token = payment_token
 
     def _write(self, out: bytearray) -> None:
@@ -23875,7 +23875,7 @@ class ShippingOption(TypeShippingOption):
     QUALNAME = "shippingOption"
     _TL = "id:string title:string prices:Vector<LabeledPrice>"
 
-    def __init__(self, *, id: str, title: str, prices: list[TypeLabeledPrice]) -> None:
+    def __init__(self, *, id: str, title: str, prices: list[LabeledPrice]) -> None:
         self.id = id
         self.title = title
         self.prices = prices
@@ -23904,7 +23904,7 @@ class InputStickerSetItem(TypeInputStickerSetItem):
     _TL = "flags:# document:InputDocument emoji:string mask_coords:flags.0?MaskCoords keywords:flags.1?string"
     _OPTIONAL = frozenset({'keywords', 'mask_coords'})
 
-    def __init__(self, *, document: TypeInputDocument, emoji: str, mask_coords: TypeMaskCoords | None = None, keywords: str | None = None) -> None:
+    def __init__(self, *, document: TypeInputDocument, emoji: str, mask_coords: MaskCoords | None = None, keywords: str | None = None) -> None:
         self.document = document
         self.emoji = emoji
         self.mask_coords = mask_coords
@@ -23983,7 +23983,7 @@ class PhoneCallWaiting(TypePhoneCall):
     _TL = "flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long protocol:PhoneCallProtocol receive_date:flags.0?int"
     _OPTIONAL = frozenset({'receive_date', 'video'})
 
-    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, protocol: TypePhoneCallProtocol, receive_date: int | None = None) -> None:
+    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, protocol: PhoneCallProtocol, receive_date: int | None = None) -> None:
         self.video = video
         self.id = id
         self.access_hash = access_hash
@@ -24019,7 +24019,7 @@ class PhoneCallRequested(TypePhoneCall):
     _TL = "flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_hash:bytes protocol:PhoneCallProtocol"
     _OPTIONAL = frozenset({'video'})
 
-    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_a_hash: bytes, protocol: TypePhoneCallProtocol) -> None:
+    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_a_hash: bytes, protocol: PhoneCallProtocol) -> None:
         self.video = video
         self.id = id
         self.access_hash = access_hash
@@ -24054,7 +24054,7 @@ class PhoneCallAccepted(TypePhoneCall):
     _TL = "flags:# video:flags.6?true id:long access_hash:long date:int admin_id:long participant_id:long g_b:bytes protocol:PhoneCallProtocol"
     _OPTIONAL = frozenset({'video'})
 
-    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_b: bytes, protocol: TypePhoneCallProtocol) -> None:
+    def __init__(self, *, video: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_b: bytes, protocol: PhoneCallProtocol) -> None:
         self.video = video
         self.id = id
         self.access_hash = access_hash
@@ -24089,7 +24089,7 @@ class PhoneCall(TypePhoneCall):
     _TL = "flags:# p2p_allowed:flags.5?true video:flags.6?true conference_supported:flags.8?true id:long access_hash:long date:int admin_id:long participant_id:long g_a_or_b:bytes key_fingerprint:long protocol:PhoneCallProtocol connections:Vector<PhoneConnection> start_date:int custom_parameters:flags.7?DataJSON"
     _OPTIONAL = frozenset({'conference_supported', 'custom_parameters', 'p2p_allowed', 'video'})
 
-    def __init__(self, *, p2p_allowed: bool = False, video: bool = False, conference_supported: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_a_or_b: bytes, key_fingerprint: int, protocol: TypePhoneCallProtocol, connections: list[TypePhoneConnection], start_date: int, custom_parameters: TypeDataJSON | None = None) -> None:
+    def __init__(self, *, p2p_allowed: bool = False, video: bool = False, conference_supported: bool = False, id: int, access_hash: int, date: int, admin_id: int, participant_id: int, g_a_or_b: bytes, key_fingerprint: int, protocol: PhoneCallProtocol, connections: list[TypePhoneConnection], start_date: int, custom_parameters: DataJSON | None = None) -> None:
         self.p2p_allowed = p2p_allowed
         self.video = video
         self.conference_supported = conference_supported
@@ -24311,7 +24311,7 @@ class CdnConfig(TypeCdnConfig):
     QUALNAME = "cdnConfig"
     _TL = "public_keys:Vector<CdnPublicKey>"
 
-    def __init__(self, *, public_keys: list[TypeCdnPublicKey]) -> None:
+    def __init__(self, *, public_keys: list[CdnPublicKey]) -> None:
         self.public_keys = public_keys
 
     def _write(self, out: bytearray) -> None:
@@ -24880,7 +24880,7 @@ class ChannelAdminLogEventActionDefaultBannedRights(TypeChannelAdminLogEventActi
     QUALNAME = "channelAdminLogEventActionDefaultBannedRights"
     _TL = "prev_banned_rights:ChatBannedRights new_banned_rights:ChatBannedRights"
 
-    def __init__(self, *, prev_banned_rights: TypeChatBannedRights, new_banned_rights: TypeChatBannedRights) -> None:
+    def __init__(self, *, prev_banned_rights: ChatBannedRights, new_banned_rights: ChatBannedRights) -> None:
         self.prev_banned_rights = prev_banned_rights
         self.new_banned_rights = new_banned_rights
 
@@ -25040,7 +25040,7 @@ class ChannelAdminLogEventActionParticipantMute(TypeChannelAdminLogEventAction):
     QUALNAME = "channelAdminLogEventActionParticipantMute"
     _TL = "participant:GroupCallParticipant"
 
-    def __init__(self, *, participant: TypeGroupCallParticipant) -> None:
+    def __init__(self, *, participant: GroupCallParticipant) -> None:
         self.participant = participant
 
     def _write(self, out: bytearray) -> None:
@@ -25062,7 +25062,7 @@ class ChannelAdminLogEventActionParticipantUnmute(TypeChannelAdminLogEventAction
     QUALNAME = "channelAdminLogEventActionParticipantUnmute"
     _TL = "participant:GroupCallParticipant"
 
-    def __init__(self, *, participant: TypeGroupCallParticipant) -> None:
+    def __init__(self, *, participant: GroupCallParticipant) -> None:
         self.participant = participant
 
     def _write(self, out: bytearray) -> None:
@@ -25202,7 +25202,7 @@ class ChannelAdminLogEventActionParticipantVolume(TypeChannelAdminLogEventAction
     QUALNAME = "channelAdminLogEventActionParticipantVolume"
     _TL = "participant:GroupCallParticipant"
 
-    def __init__(self, *, participant: TypeGroupCallParticipant) -> None:
+    def __init__(self, *, participant: GroupCallParticipant) -> None:
         self.participant = participant
 
     def _write(self, out: bytearray) -> None:
@@ -26737,7 +26737,7 @@ class SecureValue(TypeSecureValue):
     _TL = "flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?SecureFile reverse_side:flags.2?SecureFile selfie:flags.3?SecureFile translation:flags.6?Vector<SecureFile> files:flags.4?Vector<SecureFile> plain_data:flags.5?SecurePlainData hash:bytes"
     _OPTIONAL = frozenset({'data', 'files', 'front_side', 'plain_data', 'reverse_side', 'selfie', 'translation'})
 
-    def __init__(self, *, type: TypeSecureValueType, data: TypeSecureData | None = None, front_side: TypeSecureFile | None = None, reverse_side: TypeSecureFile | None = None, selfie: TypeSecureFile | None = None, translation: list[TypeSecureFile] | None = None, files: list[TypeSecureFile] | None = None, plain_data: TypeSecurePlainData | None = None, hash: bytes) -> None:
+    def __init__(self, *, type: TypeSecureValueType, data: SecureData | None = None, front_side: TypeSecureFile | None = None, reverse_side: TypeSecureFile | None = None, selfie: TypeSecureFile | None = None, translation: list[TypeSecureFile] | None = None, files: list[TypeSecureFile] | None = None, plain_data: TypeSecurePlainData | None = None, hash: bytes) -> None:
         self.type = type
         self.data = data
         self.front_side = front_side
@@ -26793,7 +26793,7 @@ class InputSecureValue(TypeInputSecureValue):
     _TL = "flags:# type:SecureValueType data:flags.0?SecureData front_side:flags.1?InputSecureFile reverse_side:flags.2?InputSecureFile selfie:flags.3?InputSecureFile translation:flags.6?Vector<InputSecureFile> files:flags.4?Vector<InputSecureFile> plain_data:flags.5?SecurePlainData"
     _OPTIONAL = frozenset({'data', 'files', 'front_side', 'plain_data', 'reverse_side', 'selfie', 'translation'})
 
-    def __init__(self, *, type: TypeSecureValueType, data: TypeSecureData | None = None, front_side: TypeInputSecureFile | None = None, reverse_side: TypeInputSecureFile | None = None, selfie: TypeInputSecureFile | None = None, translation: list[TypeInputSecureFile] | None = None, files: list[TypeInputSecureFile] | None = None, plain_data: TypeSecurePlainData | None = None) -> None:
+    def __init__(self, *, type: TypeSecureValueType, data: SecureData | None = None, front_side: TypeInputSecureFile | None = None, reverse_side: TypeInputSecureFile | None = None, selfie: TypeInputSecureFile | None = None, translation: list[TypeInputSecureFile] | None = None, files: list[TypeInputSecureFile] | None = None, plain_data: TypeSecurePlainData | None = None) -> None:
         self.type = type
         self.data = data
         self.front_side = front_side
@@ -27589,7 +27589,7 @@ class JsonObject(TypeJSONValue):
     QUALNAME = "jsonObject"
     _TL = "value:Vector<JSONObjectValue>"
 
-    def __init__(self, *, value: list[TypeJSONObjectValue]) -> None:
+    def __init__(self, *, value: list[JsonObjectValue]) -> None:
         self.value = value
 
     def _write(self, out: bytearray) -> None:
@@ -27655,7 +27655,7 @@ class PageTableRow(TypePageTableRow):
     QUALNAME = "pageTableRow"
     _TL = "cells:Vector<PageTableCell>"
 
-    def __init__(self, *, cells: list[TypePageTableCell]) -> None:
+    def __init__(self, *, cells: list[PageTableCell]) -> None:
         self.cells = cells
 
     def _write(self, out: bytearray) -> None:
@@ -27935,7 +27935,7 @@ class PollAnswer(TypePollAnswer):
     _TL = "flags:# text:TextWithEntities option:bytes media:flags.0?MessageMedia added_by:flags.1?Peer date:flags.1?int"
     _OPTIONAL = frozenset({'added_by', 'date', 'media'})
 
-    def __init__(self, *, text: TypeTextWithEntities, option: bytes, media: TypeMessageMedia | None = None, added_by: TypePeer | None = None, date: int | None = None) -> None:
+    def __init__(self, *, text: TextWithEntities, option: bytes, media: TypeMessageMedia | None = None, added_by: TypePeer | None = None, date: int | None = None) -> None:
         self.text = text
         self.option = option
         self.media = media
@@ -27975,7 +27975,7 @@ class InputPollAnswer(TypePollAnswer):
     _TL = "flags:# text:TextWithEntities media:flags.0?InputMedia"
     _OPTIONAL = frozenset({'media'})
 
-    def __init__(self, *, text: TypeTextWithEntities, media: TypeInputMedia | None = None) -> None:
+    def __init__(self, *, text: TextWithEntities, media: TypeInputMedia | None = None) -> None:
         self.text = text
         self.media = media
 
@@ -28004,7 +28004,7 @@ class Poll(TypePoll):
     _TL = "id:long flags:# closed:flags.0?true public_voters:flags.1?true multiple_choice:flags.2?true quiz:flags.3?true open_answers:flags.6?true revoting_disabled:flags.7?true shuffle_answers:flags.8?true hide_results_until_close:flags.9?true creator:flags.10?true subscribers_only:flags.11?true question:TextWithEntities answers:Vector<PollAnswer> close_period:flags.4?int close_date:flags.5?int countries_iso2:flags.12?Vector<string> hash:long"
     _OPTIONAL = frozenset({'close_date', 'close_period', 'closed', 'countries_iso2', 'creator', 'hide_results_until_close', 'multiple_choice', 'open_answers', 'public_voters', 'quiz', 'revoting_disabled', 'shuffle_answers', 'subscribers_only'})
 
-    def __init__(self, *, id: int, closed: bool = False, public_voters: bool = False, multiple_choice: bool = False, quiz: bool = False, open_answers: bool = False, revoting_disabled: bool = False, shuffle_answers: bool = False, hide_results_until_close: bool = False, creator: bool = False, subscribers_only: bool = False, question: TypeTextWithEntities, answers: list[TypePollAnswer], close_period: int | None = None, close_date: int | None = None, countries_iso2: list[str] | None = None, hash: int) -> None:
+    def __init__(self, *, id: int, closed: bool = False, public_voters: bool = False, multiple_choice: bool = False, quiz: bool = False, open_answers: bool = False, revoting_disabled: bool = False, shuffle_answers: bool = False, hide_results_until_close: bool = False, creator: bool = False, subscribers_only: bool = False, question: TextWithEntities, answers: list[TypePollAnswer], close_period: int | None = None, close_date: int | None = None, countries_iso2: list[str] | None = None, hash: int) -> None:
         self.id = id
         self.closed = closed
         self.public_voters = public_voters
@@ -28105,7 +28105,7 @@ class PollResults(TypePollResults):
     _TL = "flags:# min:flags.0?true has_unread_votes:flags.6?true can_view_stats:flags.7?true results:flags.1?Vector<PollAnswerVoters> total_voters:flags.2?int recent_voters:flags.3?Vector<Peer> solution:flags.4?string solution_entities:flags.4?Vector<MessageEntity> solution_media:flags.5?MessageMedia"
     _OPTIONAL = frozenset({'can_view_stats', 'has_unread_votes', 'min', 'recent_voters', 'results', 'solution', 'solution_entities', 'solution_media', 'total_voters'})
 
-    def __init__(self, *, min: bool = False, has_unread_votes: bool = False, can_view_stats: bool = False, results: list[TypePollAnswerVoters] | None = None, total_voters: int | None = None, recent_voters: list[TypePeer] | None = None, solution: str | None = None, solution_entities: list[TypeMessageEntity] | None = None, solution_media: TypeMessageMedia | None = None) -> None:
+    def __init__(self, *, min: bool = False, has_unread_votes: bool = False, can_view_stats: bool = False, results: list[PollAnswerVoters] | None = None, total_voters: int | None = None, recent_voters: list[TypePeer] | None = None, solution: str | None = None, solution_entities: list[TypeMessageEntity] | None = None, solution_media: TypeMessageMedia | None = None) -> None:
         self.min = min
         self.has_unread_votes = has_unread_votes
         self.can_view_stats = can_view_stats
@@ -29015,7 +29015,7 @@ class Theme(TypeTheme):
     _TL = "flags:# creator:flags.0?true default:flags.1?true for_chat:flags.5?true id:long access_hash:long slug:string title:string document:flags.2?Document settings:flags.3?Vector<ThemeSettings> emoticon:flags.6?string installs_count:flags.4?int"
     _OPTIONAL = frozenset({'creator', 'default', 'document', 'emoticon', 'for_chat', 'installs_count', 'settings'})
 
-    def __init__(self, *, creator: bool = False, default: bool = False, for_chat: bool = False, id: int, access_hash: int, slug: str, title: str, document: TypeDocument | None = None, settings: list[TypeThemeSettings] | None = None, emoticon: str | None = None, installs_count: int | None = None) -> None:
+    def __init__(self, *, creator: bool = False, default: bool = False, for_chat: bool = False, id: int, access_hash: int, slug: str, title: str, document: TypeDocument | None = None, settings: list[ThemeSettings] | None = None, emoticon: str | None = None, installs_count: int | None = None) -> None:
         self.creator = creator
         self.default = default
         self.for_chat = for_chat
@@ -29167,7 +29167,7 @@ class InputThemeSettings(TypeInputThemeSettings):
     _TL = "flags:# message_colors_animated:flags.2?true base_theme:BaseTheme accent_color:int outbox_accent_color:flags.3?int message_colors:flags.0?Vector<int> wallpaper:flags.1?InputWallPaper wallpaper_settings:flags.1?WallPaperSettings"
     _OPTIONAL = frozenset({'message_colors', 'message_colors_animated', 'outbox_accent_color', 'wallpaper', 'wallpaper_settings'})
 
-    def __init__(self, *, message_colors_animated: bool = False, base_theme: TypeBaseTheme, accent_color: int, outbox_accent_color: int | None = None, message_colors: list[int] | None = None, wallpaper: TypeInputWallPaper | None = None, wallpaper_settings: TypeWallPaperSettings | None = None) -> None:
+    def __init__(self, *, message_colors_animated: bool = False, base_theme: TypeBaseTheme, accent_color: int, outbox_accent_color: int | None = None, message_colors: list[int] | None = None, wallpaper: TypeInputWallPaper | None = None, wallpaper_settings: WallPaperSettings | None = None) -> None:
         self.message_colors_animated = message_colors_animated
         self.base_theme = base_theme
         self.accent_color = accent_color
@@ -29255,7 +29255,7 @@ class WebPageAttributeTheme(TypeWebPageAttribute):
     _TL = "flags:# documents:flags.0?Vector<Document> settings:flags.1?ThemeSettings"
     _OPTIONAL = frozenset({'documents', 'settings'})
 
-    def __init__(self, *, documents: list[TypeDocument] | None = None, settings: TypeThemeSettings | None = None) -> None:
+    def __init__(self, *, documents: list[TypeDocument] | None = None, settings: ThemeSettings | None = None) -> None:
         self.documents = documents
         self.settings = settings
 
@@ -29461,7 +29461,7 @@ class DialogFilter(TypeDialogFilter):
     _TL = "flags:# contacts:flags.0?true non_contacts:flags.1?true groups:flags.2?true broadcasts:flags.3?true bots:flags.4?true exclude_muted:flags.11?true exclude_read:flags.12?true exclude_archived:flags.13?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer> exclude_peers:Vector<InputPeer>"
     _OPTIONAL = frozenset({'bots', 'broadcasts', 'color', 'contacts', 'emoticon', 'exclude_archived', 'exclude_muted', 'exclude_read', 'groups', 'non_contacts', 'title_noanimate'})
 
-    def __init__(self, *, contacts: bool = False, non_contacts: bool = False, groups: bool = False, broadcasts: bool = False, bots: bool = False, exclude_muted: bool = False, exclude_read: bool = False, exclude_archived: bool = False, title_noanimate: bool = False, id: int, title: TypeTextWithEntities, emoticon: str | None = None, color: int | None = None, pinned_peers: list[TypeInputPeer], include_peers: list[TypeInputPeer], exclude_peers: list[TypeInputPeer]) -> None:
+    def __init__(self, *, contacts: bool = False, non_contacts: bool = False, groups: bool = False, broadcasts: bool = False, bots: bool = False, exclude_muted: bool = False, exclude_read: bool = False, exclude_archived: bool = False, title_noanimate: bool = False, id: int, title: TextWithEntities, emoticon: str | None = None, color: int | None = None, pinned_peers: list[TypeInputPeer], include_peers: list[TypeInputPeer], exclude_peers: list[TypeInputPeer]) -> None:
         self.contacts = contacts
         self.non_contacts = non_contacts
         self.groups = groups
@@ -29542,7 +29542,7 @@ class DialogFilterChatlist(TypeDialogFilter):
     _TL = "flags:# has_my_invites:flags.26?true title_noanimate:flags.28?true id:int title:TextWithEntities emoticon:flags.25?string color:flags.27?int pinned_peers:Vector<InputPeer> include_peers:Vector<InputPeer>"
     _OPTIONAL = frozenset({'color', 'emoticon', 'has_my_invites', 'title_noanimate'})
 
-    def __init__(self, *, has_my_invites: bool = False, title_noanimate: bool = False, id: int, title: TypeTextWithEntities, emoticon: str | None = None, color: int | None = None, pinned_peers: list[TypeInputPeer], include_peers: list[TypeInputPeer]) -> None:
+    def __init__(self, *, has_my_invites: bool = False, title_noanimate: bool = False, id: int, title: TextWithEntities, emoticon: str | None = None, color: int | None = None, pinned_peers: list[TypeInputPeer], include_peers: list[TypeInputPeer]) -> None:
         self.has_my_invites = has_my_invites
         self.title_noanimate = title_noanimate
         self.id = id
@@ -29721,7 +29721,7 @@ class StatsGraph(TypeStatsGraph):
     _TL = "flags:# json:DataJSON zoom_token:flags.0?string"
     _OPTIONAL = frozenset({'zoom_token'})
 
-    def __init__(self, *, json: TypeDataJSON, zoom_token: str | None = None) -> None:
+    def __init__(self, *, json: DataJSON, zoom_token: str | None = None) -> None:
         self.json = json
         self.zoom_token = zoom_token
 
@@ -29905,7 +29905,7 @@ class GlobalPrivacySettings(TypeGlobalPrivacySettings):
     _TL = "flags:# archive_and_mute_new_noncontact_peers:flags.0?true keep_archived_unmuted:flags.1?true keep_archived_folders:flags.2?true hide_read_marks:flags.3?true new_noncontact_peers_require_premium:flags.4?true display_gifts_button:flags.7?true noncontact_peers_paid_stars:flags.5?long disallowed_gifts:flags.6?DisallowedGiftsSettings"
     _OPTIONAL = frozenset({'archive_and_mute_new_noncontact_peers', 'disallowed_gifts', 'display_gifts_button', 'hide_read_marks', 'keep_archived_folders', 'keep_archived_unmuted', 'new_noncontact_peers_require_premium', 'noncontact_peers_paid_stars'})
 
-    def __init__(self, *, archive_and_mute_new_noncontact_peers: bool = False, keep_archived_unmuted: bool = False, keep_archived_folders: bool = False, hide_read_marks: bool = False, new_noncontact_peers_require_premium: bool = False, display_gifts_button: bool = False, noncontact_peers_paid_stars: int | None = None, disallowed_gifts: TypeDisallowedGiftsSettings | None = None) -> None:
+    def __init__(self, *, archive_and_mute_new_noncontact_peers: bool = False, keep_archived_unmuted: bool = False, keep_archived_folders: bool = False, hide_read_marks: bool = False, new_noncontact_peers_require_premium: bool = False, display_gifts_button: bool = False, noncontact_peers_paid_stars: int | None = None, disallowed_gifts: DisallowedGiftsSettings | None = None) -> None:
         self.archive_and_mute_new_noncontact_peers = archive_and_mute_new_noncontact_peers
         self.keep_archived_unmuted = keep_archived_unmuted
         self.keep_archived_folders = keep_archived_folders
@@ -29947,7 +29947,7 @@ class MessageViews(TypeMessageViews):
     _TL = "flags:# views:flags.0?int forwards:flags.1?int replies:flags.2?MessageReplies"
     _OPTIONAL = frozenset({'forwards', 'replies', 'views'})
 
-    def __init__(self, *, views: int | None = None, forwards: int | None = None, replies: TypeMessageReplies | None = None) -> None:
+    def __init__(self, *, views: int | None = None, forwards: int | None = None, replies: MessageReplies | None = None) -> None:
         self.views = views
         self.forwards = forwards
         self.replies = replies
@@ -29981,7 +29981,7 @@ class MessageReplyHeader(TypeMessageReplyHeader):
     _TL = "flags:# reply_to_scheduled:flags.2?true forum_topic:flags.3?true quote:flags.9?true reply_to_ephemeral:flags.13?true reply_to_msg_id:flags.4?int reply_to_peer_id:flags.0?Peer reply_from:flags.5?MessageFwdHeader reply_media:flags.8?MessageMedia reply_to_top_id:flags.1?int quote_text:flags.6?string quote_entities:flags.7?Vector<MessageEntity> quote_offset:flags.10?int todo_item_id:flags.11?int poll_option:flags.12?bytes"
     _OPTIONAL = frozenset({'forum_topic', 'poll_option', 'quote', 'quote_entities', 'quote_offset', 'quote_text', 'reply_from', 'reply_media', 'reply_to_ephemeral', 'reply_to_msg_id', 'reply_to_peer_id', 'reply_to_scheduled', 'reply_to_top_id', 'todo_item_id'})
 
-    def __init__(self, *, reply_to_scheduled: bool = False, forum_topic: bool = False, quote: bool = False, reply_to_ephemeral: bool = False, reply_to_msg_id: int | None = None, reply_to_peer_id: TypePeer | None = None, reply_from: TypeMessageFwdHeader | None = None, reply_media: TypeMessageMedia | None = None, reply_to_top_id: int | None = None, quote_text: str | None = None, quote_entities: list[TypeMessageEntity] | None = None, quote_offset: int | None = None, todo_item_id: int | None = None, poll_option: bytes | None = None) -> None:
+    def __init__(self, *, reply_to_scheduled: bool = False, forum_topic: bool = False, quote: bool = False, reply_to_ephemeral: bool = False, reply_to_msg_id: int | None = None, reply_to_peer_id: TypePeer | None = None, reply_from: MessageFwdHeader | None = None, reply_media: TypeMessageMedia | None = None, reply_to_top_id: int | None = None, quote_text: str | None = None, quote_entities: list[TypeMessageEntity] | None = None, quote_offset: int | None = None, todo_item_id: int | None = None, poll_option: bytes | None = None) -> None:
         self.reply_to_scheduled = reply_to_scheduled
         self.forum_topic = forum_topic
         self.quote = quote
@@ -30318,7 +30318,7 @@ class GroupCallParticipant(TypeGroupCallParticipant):
     _TL = "flags:# muted:flags.0?true left:flags.1?true can_self_unmute:flags.2?true just_joined:flags.4?true versioned:flags.5?true min:flags.8?true muted_by_you:flags.9?true volume_by_admin:flags.10?true self:flags.12?true video_joined:flags.15?true peer:Peer date:int active_date:flags.3?int source:int volume:flags.7?int about:flags.11?string raise_hand_rating:flags.13?long video:flags.6?GroupCallParticipantVideo presentation:flags.14?GroupCallParticipantVideo paid_stars_total:flags.16?long"
     _OPTIONAL = frozenset({'about', 'active_date', 'can_self_unmute', 'is_self', 'just_joined', 'left', 'min', 'muted', 'muted_by_you', 'paid_stars_total', 'presentation', 'raise_hand_rating', 'versioned', 'video', 'video_joined', 'volume', 'volume_by_admin'})
 
-    def __init__(self, *, muted: bool = False, left: bool = False, can_self_unmute: bool = False, just_joined: bool = False, versioned: bool = False, min: bool = False, muted_by_you: bool = False, volume_by_admin: bool = False, is_self: bool = False, video_joined: bool = False, peer: TypePeer, date: int, active_date: int | None = None, source: int, volume: int | None = None, about: str | None = None, raise_hand_rating: int | None = None, video: TypeGroupCallParticipantVideo | None = None, presentation: TypeGroupCallParticipantVideo | None = None, paid_stars_total: int | None = None) -> None:
+    def __init__(self, *, muted: bool = False, left: bool = False, can_self_unmute: bool = False, just_joined: bool = False, versioned: bool = False, min: bool = False, muted_by_you: bool = False, volume_by_admin: bool = False, is_self: bool = False, video_joined: bool = False, peer: TypePeer, date: int, active_date: int | None = None, source: int, volume: int | None = None, about: str | None = None, raise_hand_rating: int | None = None, video: GroupCallParticipantVideo | None = None, presentation: GroupCallParticipantVideo | None = None, paid_stars_total: int | None = None) -> None:
         self.muted = muted
         self.left = left
         self.can_self_unmute = can_self_unmute
@@ -30601,7 +30601,7 @@ class GroupCallParticipantVideo(TypeGroupCallParticipantVideo):
     _TL = "flags:# paused:flags.0?true endpoint:string source_groups:Vector<GroupCallParticipantVideoSourceGroup> audio_source:flags.1?int"
     _OPTIONAL = frozenset({'audio_source', 'paused'})
 
-    def __init__(self, *, paused: bool = False, endpoint: str, source_groups: list[TypeGroupCallParticipantVideoSourceGroup], audio_source: int | None = None) -> None:
+    def __init__(self, *, paused: bool = False, endpoint: str, source_groups: list[GroupCallParticipantVideoSourceGroup], audio_source: int | None = None) -> None:
         self.paused = paused
         self.endpoint = endpoint
         self.source_groups = source_groups
@@ -30805,7 +30805,7 @@ class ChatThemeUniqueGift(TypeChatTheme):
     QUALNAME = "chatThemeUniqueGift"
     _TL = "gift:StarGift theme_settings:Vector<ThemeSettings>"
 
-    def __init__(self, *, gift: TypeStarGift, theme_settings: list[TypeThemeSettings]) -> None:
+    def __init__(self, *, gift: TypeStarGift, theme_settings: list[ThemeSettings]) -> None:
         self.gift = gift
         self.theme_settings = theme_settings
 
@@ -30983,7 +30983,7 @@ class MessageReactions(TypeMessageReactions):
     _TL = "flags:# min:flags.0?true can_see_list:flags.2?true reactions_as_tags:flags.3?true results:Vector<ReactionCount> recent_reactions:flags.1?Vector<MessagePeerReaction> top_reactors:flags.4?Vector<MessageReactor>"
     _OPTIONAL = frozenset({'can_see_list', 'min', 'reactions_as_tags', 'recent_reactions', 'top_reactors'})
 
-    def __init__(self, *, min: bool = False, can_see_list: bool = False, reactions_as_tags: bool = False, results: list[TypeReactionCount], recent_reactions: list[TypeMessagePeerReaction] | None = None, top_reactors: list[TypeMessageReactor] | None = None) -> None:
+    def __init__(self, *, min: bool = False, can_see_list: bool = False, reactions_as_tags: bool = False, results: list[ReactionCount], recent_reactions: list[MessagePeerReaction] | None = None, top_reactors: list[MessageReactor] | None = None) -> None:
         self.min = min
         self.can_see_list = can_see_list
         self.reactions_as_tags = reactions_as_tags
@@ -31162,7 +31162,7 @@ class AttachMenuBotIcon(TypeAttachMenuBotIcon):
     _TL = "flags:# name:string icon:Document colors:flags.0?Vector<AttachMenuBotIconColor>"
     _OPTIONAL = frozenset({'colors'})
 
-    def __init__(self, *, name: str, icon: TypeDocument, colors: list[TypeAttachMenuBotIconColor] | None = None) -> None:
+    def __init__(self, *, name: str, icon: TypeDocument, colors: list[AttachMenuBotIconColor] | None = None) -> None:
         self.name = name
         self.icon = icon
         self.colors = colors
@@ -31194,7 +31194,7 @@ class AttachMenuBot(TypeAttachMenuBot):
     _TL = "flags:# inactive:flags.0?true has_settings:flags.1?true request_write_access:flags.2?true show_in_attach_menu:flags.3?true show_in_side_menu:flags.4?true side_menu_disclaimer_needed:flags.5?true bot_id:long short_name:string peer_types:flags.3?Vector<AttachMenuPeerType> icons:Vector<AttachMenuBotIcon>"
     _OPTIONAL = frozenset({'has_settings', 'inactive', 'peer_types', 'request_write_access', 'show_in_attach_menu', 'show_in_side_menu', 'side_menu_disclaimer_needed'})
 
-    def __init__(self, *, inactive: bool = False, has_settings: bool = False, request_write_access: bool = False, show_in_attach_menu: bool = False, show_in_side_menu: bool = False, side_menu_disclaimer_needed: bool = False, bot_id: int, short_name: str, peer_types: list[TypeAttachMenuPeerType] | None = None, icons: list[TypeAttachMenuBotIcon]) -> None:
+    def __init__(self, *, inactive: bool = False, has_settings: bool = False, request_write_access: bool = False, show_in_attach_menu: bool = False, show_in_side_menu: bool = False, side_menu_disclaimer_needed: bool = False, bot_id: int, short_name: str, peer_types: list[TypeAttachMenuPeerType] | None = None, icons: list[AttachMenuBotIcon]) -> None:
         self.inactive = inactive
         self.has_settings = has_settings
         self.request_write_access = request_write_access
@@ -31258,7 +31258,7 @@ class AttachMenuBots(TypeAttachMenuBots):
     QUALNAME = "attachMenuBots"
     _TL = "hash:long bots:Vector<AttachMenuBot> users:Vector<User>"
 
-    def __init__(self, *, hash: int, bots: list[TypeAttachMenuBot], users: list[TypeUser]) -> None:
+    def __init__(self, *, hash: int, bots: list[AttachMenuBot], users: list[TypeUser]) -> None:
         self.hash = hash
         self.bots = bots
         self.users = users
@@ -31285,7 +31285,7 @@ class AttachMenuBotsBot(TypeAttachMenuBotsBot):
     QUALNAME = "attachMenuBotsBot"
     _TL = "bot:AttachMenuBot users:Vector<User>"
 
-    def __init__(self, *, bot: TypeAttachMenuBot, users: list[TypeUser]) -> None:
+    def __init__(self, *, bot: AttachMenuBot, users: list[TypeUser]) -> None:
         self.bot = bot
         self.users = users
 
@@ -31669,7 +31669,7 @@ class InputInvoicePremiumGiftCode(TypeInputInvoice):
     QUALNAME = "inputInvoicePremiumGiftCode"
     _TL = "purpose:InputStorePaymentPurpose option:PremiumGiftCodeOption"
 
-    def __init__(self, *, purpose: TypeInputStorePaymentPurpose, option: TypePremiumGiftCodeOption) -> None:
+    def __init__(self, *, purpose: TypeInputStorePaymentPurpose, option: PremiumGiftCodeOption) -> None:
         self.purpose = purpose
         self.option = option
 
@@ -31739,7 +31739,7 @@ class InputInvoiceStarGift(TypeInputInvoice):
     _TL = "flags:# hide_name:flags.0?true include_upgrade:flags.2?true peer:InputPeer gift_id:long message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'hide_name', 'include_upgrade', 'message'})
 
-    def __init__(self, *, hide_name: bool = False, include_upgrade: bool = False, peer: TypeInputPeer, gift_id: int, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, hide_name: bool = False, include_upgrade: bool = False, peer: TypeInputPeer, gift_id: int, message: TextWithEntities | None = None) -> None:
         self.hide_name = hide_name
         self.include_upgrade = include_upgrade
         self.peer = peer
@@ -31827,7 +31827,7 @@ class InputInvoicePremiumGiftStars(TypeInputInvoice):
     _TL = "flags:# user_id:InputUser months:int message:flags.0?TextWithEntities"
     _OPTIONAL = frozenset({'message'})
 
-    def __init__(self, *, user_id: TypeInputUser, months: int, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, user_id: TypeInputUser, months: int, message: TextWithEntities | None = None) -> None:
         self.user_id = user_id
         self.months = months
         self.message = message
@@ -31884,7 +31884,7 @@ class InputInvoiceStarGiftResale(TypeInputInvoice):
     _TL = "flags:# ton:flags.0?true show_name:flags.2?true slug:string to_id:InputPeer message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'message', 'show_name', 'ton'})
 
-    def __init__(self, *, ton: bool = False, show_name: bool = False, slug: str, to_id: TypeInputPeer, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, ton: bool = False, show_name: bool = False, slug: str, to_id: TypeInputPeer, message: TextWithEntities | None = None) -> None:
         self.ton = ton
         self.show_name = show_name
         self.slug = slug
@@ -31989,7 +31989,7 @@ class InputInvoiceStarGiftAuctionBid(TypeInputInvoice):
     _TL = "flags:# hide_name:flags.0?true update_bid:flags.2?true peer:flags.3?InputPeer gift_id:long bid_amount:long message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'hide_name', 'message', 'peer', 'update_bid'})
 
-    def __init__(self, *, hide_name: bool = False, update_bid: bool = False, peer: TypeInputPeer | None = None, gift_id: int, bid_amount: int, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, hide_name: bool = False, update_bid: bool = False, peer: TypeInputPeer | None = None, gift_id: int, bid_amount: int, message: TextWithEntities | None = None) -> None:
         self.hide_name = hide_name
         self.update_bid = update_bid
         self.peer = peer
@@ -32081,7 +32081,7 @@ class InputStorePaymentPremiumGiftCode(TypeInputStorePaymentPurpose):
     _TL = "flags:# users:Vector<InputUser> boost_peer:flags.0?InputPeer currency:string amount:long message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'boost_peer', 'message'})
 
-    def __init__(self, *, users: list[TypeInputUser], boost_peer: TypeInputPeer | None = None, currency: str, amount: int, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, users: list[TypeInputUser], boost_peer: TypeInputPeer | None = None, currency: str, amount: int, message: TextWithEntities | None = None) -> None:
         self.users = users
         self.boost_peer = boost_peer
         self.currency = currency
@@ -32954,7 +32954,7 @@ class ForumTopic(TypeForumTopic):
     _TL = "flags:# my:flags.1?true closed:flags.2?true pinned:flags.3?true short:flags.5?true hidden:flags.6?true title_missing:flags.7?true id:int date:int peer:Peer title:string icon_color:int icon_emoji_id:flags.0?long top_message:int read_inbox_max_id:int read_outbox_max_id:int unread_count:int unread_mentions_count:int unread_reactions_count:int unread_poll_votes_count:int from_id:Peer notify_settings:PeerNotifySettings draft:flags.4?DraftMessage"
     _OPTIONAL = frozenset({'closed', 'draft', 'hidden', 'icon_emoji_id', 'my', 'pinned', 'short', 'title_missing'})
 
-    def __init__(self, *, my: bool = False, closed: bool = False, pinned: bool = False, short: bool = False, hidden: bool = False, title_missing: bool = False, id: int, date: int, peer: TypePeer, title: str, icon_color: int, icon_emoji_id: int | None = None, top_message: int, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, unread_mentions_count: int, unread_reactions_count: int, unread_poll_votes_count: int, from_id: TypePeer, notify_settings: TypePeerNotifySettings, draft: TypeDraftMessage | None = None) -> None:
+    def __init__(self, *, my: bool = False, closed: bool = False, pinned: bool = False, short: bool = False, hidden: bool = False, title_missing: bool = False, id: int, date: int, peer: TypePeer, title: str, icon_color: int, icon_emoji_id: int | None = None, top_message: int, read_inbox_max_id: int, read_outbox_max_id: int, unread_count: int, unread_mentions_count: int, unread_reactions_count: int, unread_poll_votes_count: int, from_id: TypePeer, notify_settings: PeerNotifySettings, draft: TypeDraftMessage | None = None) -> None:
         self.my = my
         self.closed = closed
         self.pinned = pinned
@@ -33098,7 +33098,7 @@ class RequestPeerTypeChat(TypeRequestPeerType):
     _TL = "flags:# creator:flags.0?true bot_participant:flags.5?true has_username:flags.3?Bool forum:flags.4?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights"
     _OPTIONAL = frozenset({'bot_admin_rights', 'bot_participant', 'creator', 'forum', 'has_username', 'user_admin_rights'})
 
-    def __init__(self, *, creator: bool = False, bot_participant: bool = False, has_username: bool | None = None, forum: bool | None = None, user_admin_rights: TypeChatAdminRights | None = None, bot_admin_rights: TypeChatAdminRights | None = None) -> None:
+    def __init__(self, *, creator: bool = False, bot_participant: bool = False, has_username: bool | None = None, forum: bool | None = None, user_admin_rights: ChatAdminRights | None = None, bot_admin_rights: ChatAdminRights | None = None) -> None:
         self.creator = creator
         self.bot_participant = bot_participant
         self.has_username = has_username
@@ -33140,7 +33140,7 @@ class RequestPeerTypeBroadcast(TypeRequestPeerType):
     _TL = "flags:# creator:flags.0?true has_username:flags.3?Bool user_admin_rights:flags.1?ChatAdminRights bot_admin_rights:flags.2?ChatAdminRights"
     _OPTIONAL = frozenset({'bot_admin_rights', 'creator', 'has_username', 'user_admin_rights'})
 
-    def __init__(self, *, creator: bool = False, has_username: bool | None = None, user_admin_rights: TypeChatAdminRights | None = None, bot_admin_rights: TypeChatAdminRights | None = None) -> None:
+    def __init__(self, *, creator: bool = False, has_username: bool | None = None, user_admin_rights: ChatAdminRights | None = None, bot_admin_rights: ChatAdminRights | None = None) -> None:
         self.creator = creator
         self.has_username = has_username
         self.user_admin_rights = user_admin_rights
@@ -33387,7 +33387,7 @@ class AutoSaveException(TypeAutoSaveException):
     QUALNAME = "autoSaveException"
     _TL = "peer:Peer settings:AutoSaveSettings"
 
-    def __init__(self, *, peer: TypePeer, settings: TypeAutoSaveSettings) -> None:
+    def __init__(self, *, peer: TypePeer, settings: AutoSaveSettings) -> None:
         self.peer = peer
         self.settings = settings
 
@@ -33702,7 +33702,7 @@ class StoryViews(TypeStoryViews):
     _TL = "flags:# has_viewers:flags.1?true views_count:int forwards_count:flags.2?int reactions:flags.3?Vector<ReactionCount> reactions_count:flags.4?int recent_viewers:flags.0?Vector<long>"
     _OPTIONAL = frozenset({'forwards_count', 'has_viewers', 'reactions', 'reactions_count', 'recent_viewers'})
 
-    def __init__(self, *, has_viewers: bool = False, views_count: int, forwards_count: int | None = None, reactions: list[TypeReactionCount] | None = None, reactions_count: int | None = None, recent_viewers: list[int] | None = None) -> None:
+    def __init__(self, *, has_viewers: bool = False, views_count: int, forwards_count: int | None = None, reactions: list[ReactionCount] | None = None, reactions_count: int | None = None, recent_viewers: list[int] | None = None) -> None:
         self.has_viewers = has_viewers
         self.views_count = views_count
         self.forwards_count = forwards_count
@@ -33793,7 +33793,7 @@ class StoryItem(TypeStoryItem):
     _TL = "flags:# pinned:flags.5?true public:flags.7?true close_friends:flags.8?true min:flags.9?true noforwards:flags.10?true edited:flags.11?true contacts:flags.12?true selected_contacts:flags.13?true out:flags.16?true id:int date:int from_id:flags.18?Peer fwd_from:flags.17?StoryFwdHeader expire_date:int caption:flags.0?string entities:flags.1?Vector<MessageEntity> media:MessageMedia media_areas:flags.14?Vector<MediaArea> privacy:flags.2?Vector<PrivacyRule> views:flags.3?StoryViews sent_reaction:flags.15?Reaction albums:flags.19?Vector<int> music:flags.20?Document"
     _OPTIONAL = frozenset({'albums', 'caption', 'close_friends', 'contacts', 'edited', 'entities', 'from_id', 'fwd_from', 'media_areas', 'min', 'music', 'noforwards', 'out', 'pinned', 'privacy', 'public', 'selected_contacts', 'sent_reaction', 'views'})
 
-    def __init__(self, *, pinned: bool = False, public: bool = False, close_friends: bool = False, min: bool = False, noforwards: bool = False, edited: bool = False, contacts: bool = False, selected_contacts: bool = False, out: bool = False, id: int, date: int, from_id: TypePeer | None = None, fwd_from: TypeStoryFwdHeader | None = None, expire_date: int, caption: str | None = None, entities: list[TypeMessageEntity] | None = None, media: TypeMessageMedia, media_areas: list[TypeMediaArea] | None = None, privacy: list[TypePrivacyRule] | None = None, views: TypeStoryViews | None = None, sent_reaction: TypeReaction | None = None, albums: list[int] | None = None, music: TypeDocument | None = None) -> None:
+    def __init__(self, *, pinned: bool = False, public: bool = False, close_friends: bool = False, min: bool = False, noforwards: bool = False, edited: bool = False, contacts: bool = False, selected_contacts: bool = False, out: bool = False, id: int, date: int, from_id: TypePeer | None = None, fwd_from: StoryFwdHeader | None = None, expire_date: int, caption: str | None = None, entities: list[TypeMessageEntity] | None = None, media: TypeMessageMedia, media_areas: list[TypeMediaArea] | None = None, privacy: list[TypePrivacyRule] | None = None, views: StoryViews | None = None, sent_reaction: TypeReaction | None = None, albums: list[int] | None = None, music: TypeDocument | None = None) -> None:
         self.pinned = pinned
         self.public = public
         self.close_friends = close_friends
@@ -34179,7 +34179,7 @@ class MediaAreaVenue(TypeMediaArea):
     QUALNAME = "mediaAreaVenue"
     _TL = "coordinates:MediaAreaCoordinates geo:GeoPoint title:string address:string provider:string venue_id:string venue_type:string"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, geo: TypeGeoPoint, title: str, address: str, provider: str, venue_id: str, venue_type: str) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, geo: TypeGeoPoint, title: str, address: str, provider: str, venue_id: str, venue_type: str) -> None:
         self.coordinates = coordinates
         self.geo = geo
         self.title = title
@@ -34219,7 +34219,7 @@ class InputMediaAreaVenue(TypeMediaArea):
     QUALNAME = "inputMediaAreaVenue"
     _TL = "coordinates:MediaAreaCoordinates query_id:long result_id:string"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, query_id: int, result_id: str) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, query_id: int, result_id: str) -> None:
         self.coordinates = coordinates
         self.query_id = query_id
         self.result_id = result_id
@@ -34248,7 +34248,7 @@ class MediaAreaGeoPoint(TypeMediaArea):
     _TL = "flags:# coordinates:MediaAreaCoordinates geo:GeoPoint address:flags.0?GeoPointAddress"
     _OPTIONAL = frozenset({'address'})
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, geo: TypeGeoPoint, address: TypeGeoPointAddress | None = None) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, geo: TypeGeoPoint, address: GeoPointAddress | None = None) -> None:
         self.coordinates = coordinates
         self.geo = geo
         self.address = address
@@ -34280,7 +34280,7 @@ class MediaAreaSuggestedReaction(TypeMediaArea):
     _TL = "flags:# dark:flags.0?true flipped:flags.1?true coordinates:MediaAreaCoordinates reaction:Reaction"
     _OPTIONAL = frozenset({'dark', 'flipped'})
 
-    def __init__(self, *, dark: bool = False, flipped: bool = False, coordinates: TypeMediaAreaCoordinates, reaction: TypeReaction) -> None:
+    def __init__(self, *, dark: bool = False, flipped: bool = False, coordinates: MediaAreaCoordinates, reaction: TypeReaction) -> None:
         self.dark = dark
         self.flipped = flipped
         self.coordinates = coordinates
@@ -34311,7 +34311,7 @@ class MediaAreaChannelPost(TypeMediaArea):
     QUALNAME = "mediaAreaChannelPost"
     _TL = "coordinates:MediaAreaCoordinates channel_id:long msg_id:int"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, channel_id: int, msg_id: int) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, channel_id: int, msg_id: int) -> None:
         self.coordinates = coordinates
         self.channel_id = channel_id
         self.msg_id = msg_id
@@ -34337,7 +34337,7 @@ class InputMediaAreaChannelPost(TypeMediaArea):
     QUALNAME = "inputMediaAreaChannelPost"
     _TL = "coordinates:MediaAreaCoordinates channel:InputChannel msg_id:int"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, channel: TypeInputChannel, msg_id: int) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, channel: TypeInputChannel, msg_id: int) -> None:
         self.coordinates = coordinates
         self.channel = channel
         self.msg_id = msg_id
@@ -34365,7 +34365,7 @@ class MediaAreaUrl(TypeMediaArea):
     QUALNAME = "mediaAreaUrl"
     _TL = "coordinates:MediaAreaCoordinates url:string"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, url: str) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, url: str) -> None:
         self.coordinates = coordinates
         self.url = url
 
@@ -34390,7 +34390,7 @@ class MediaAreaWeather(TypeMediaArea):
     QUALNAME = "mediaAreaWeather"
     _TL = "coordinates:MediaAreaCoordinates emoji:string temperature_c:double color:int"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, emoji: str, temperature_c: float, color: int) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, emoji: str, temperature_c: float, color: int) -> None:
         self.coordinates = coordinates
         self.emoji = emoji
         self.temperature_c = temperature_c
@@ -34419,7 +34419,7 @@ class MediaAreaStarGift(TypeMediaArea):
     QUALNAME = "mediaAreaStarGift"
     _TL = "coordinates:MediaAreaCoordinates slug:string"
 
-    def __init__(self, *, coordinates: TypeMediaAreaCoordinates, slug: str) -> None:
+    def __init__(self, *, coordinates: MediaAreaCoordinates, slug: str) -> None:
         self.coordinates = coordinates
         self.slug = slug
 
@@ -35121,7 +35121,7 @@ class BusinessWorkHours(TypeBusinessWorkHours):
     _TL = "flags:# open_now:flags.0?true timezone_id:string weekly_open:Vector<BusinessWeeklyOpen>"
     _OPTIONAL = frozenset({'open_now'})
 
-    def __init__(self, *, open_now: bool = False, timezone_id: str, weekly_open: list[TypeBusinessWeeklyOpen]) -> None:
+    def __init__(self, *, open_now: bool = False, timezone_id: str, weekly_open: list[BusinessWeeklyOpen]) -> None:
         self.open_now = open_now
         self.timezone_id = timezone_id
         self.weekly_open = weekly_open
@@ -35313,7 +35313,7 @@ class InputBusinessGreetingMessage(TypeInputBusinessGreetingMessage):
     QUALNAME = "inputBusinessGreetingMessage"
     _TL = "shortcut_id:int recipients:InputBusinessRecipients no_activity_days:int"
 
-    def __init__(self, *, shortcut_id: int, recipients: TypeInputBusinessRecipients, no_activity_days: int) -> None:
+    def __init__(self, *, shortcut_id: int, recipients: InputBusinessRecipients, no_activity_days: int) -> None:
         self.shortcut_id = shortcut_id
         self.recipients = recipients
         self.no_activity_days = no_activity_days
@@ -35340,7 +35340,7 @@ class BusinessGreetingMessage(TypeBusinessGreetingMessage):
     QUALNAME = "businessGreetingMessage"
     _TL = "shortcut_id:int recipients:BusinessRecipients no_activity_days:int"
 
-    def __init__(self, *, shortcut_id: int, recipients: TypeBusinessRecipients, no_activity_days: int) -> None:
+    def __init__(self, *, shortcut_id: int, recipients: BusinessRecipients, no_activity_days: int) -> None:
         self.shortcut_id = shortcut_id
         self.recipients = recipients
         self.no_activity_days = no_activity_days
@@ -35368,7 +35368,7 @@ class InputBusinessAwayMessage(TypeInputBusinessAwayMessage):
     _TL = "flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:InputBusinessRecipients"
     _OPTIONAL = frozenset({'offline_only'})
 
-    def __init__(self, *, offline_only: bool = False, shortcut_id: int, schedule: TypeBusinessAwayMessageSchedule, recipients: TypeInputBusinessRecipients) -> None:
+    def __init__(self, *, offline_only: bool = False, shortcut_id: int, schedule: TypeBusinessAwayMessageSchedule, recipients: InputBusinessRecipients) -> None:
         self.offline_only = offline_only
         self.shortcut_id = shortcut_id
         self.schedule = schedule
@@ -35399,7 +35399,7 @@ class BusinessAwayMessage(TypeBusinessAwayMessage):
     _TL = "flags:# offline_only:flags.0?true shortcut_id:int schedule:BusinessAwayMessageSchedule recipients:BusinessRecipients"
     _OPTIONAL = frozenset({'offline_only'})
 
-    def __init__(self, *, offline_only: bool = False, shortcut_id: int, schedule: TypeBusinessAwayMessageSchedule, recipients: TypeBusinessRecipients) -> None:
+    def __init__(self, *, offline_only: bool = False, shortcut_id: int, schedule: TypeBusinessAwayMessageSchedule, recipients: BusinessRecipients) -> None:
         self.offline_only = offline_only
         self.shortcut_id = shortcut_id
         self.schedule = schedule
@@ -35529,7 +35529,7 @@ class ConnectedBot(TypeConnectedBot):
     _TL = "flags:# bot_id:long recipients:BusinessBotRecipients rights:BusinessBotRights device:flags.0?string date:flags.1?int location:flags.2?string"
     _OPTIONAL = frozenset({'date', 'device', 'location'})
 
-    def __init__(self, *, bot_id: int, recipients: TypeBusinessBotRecipients, rights: TypeBusinessBotRights, device: str | None = None, date: int | None = None, location: str | None = None) -> None:
+    def __init__(self, *, bot_id: int, recipients: BusinessBotRecipients, rights: BusinessBotRights, device: str | None = None, date: int | None = None, location: str | None = None) -> None:
         self.bot_id = bot_id
         self.recipients = recipients
         self.rights = rights
@@ -35598,7 +35598,7 @@ class BotBusinessConnection(TypeBotBusinessConnection):
     _TL = "flags:# disabled:flags.1?true connection_id:string user_id:long dc_id:int date:int rights:flags.2?BusinessBotRights"
     _OPTIONAL = frozenset({'disabled', 'rights'})
 
-    def __init__(self, *, disabled: bool = False, connection_id: str, user_id: int, dc_id: int, date: int, rights: TypeBusinessBotRights | None = None) -> None:
+    def __init__(self, *, disabled: bool = False, connection_id: str, user_id: int, dc_id: int, date: int, rights: BusinessBotRights | None = None) -> None:
         self.disabled = disabled
         self.connection_id = connection_id
         self.user_id = user_id
@@ -35821,7 +35821,7 @@ class ContactBirthday(TypeContactBirthday):
     QUALNAME = "contactBirthday"
     _TL = "contact_id:long birthday:Birthday"
 
-    def __init__(self, *, contact_id: int, birthday: TypeBirthday) -> None:
+    def __init__(self, *, contact_id: int, birthday: Birthday) -> None:
         self.contact_id = contact_id
         self.birthday = birthday
 
@@ -36194,7 +36194,7 @@ class FactCheck(TypeFactCheck):
     _TL = "flags:# need_check:flags.0?true country:flags.1?string text:flags.1?TextWithEntities hash:long"
     _OPTIONAL = frozenset({'country', 'need_check', 'text'})
 
-    def __init__(self, *, need_check: bool = False, country: str | None = None, text: TypeTextWithEntities | None = None, hash: int) -> None:
+    def __init__(self, *, need_check: bool = False, country: str | None = None, text: TextWithEntities | None = None, hash: int) -> None:
         self.need_check = need_check
         self.country = country
         self.text = text
@@ -36771,7 +36771,7 @@ class StarsSubscription(TypeStarsSubscription):
     _TL = "flags:# canceled:flags.0?true can_refulfill:flags.1?true missing_balance:flags.2?true bot_canceled:flags.7?true id:string peer:Peer until_date:int pricing:StarsSubscriptionPricing chat_invite_hash:flags.3?string title:flags.4?string photo:flags.5?WebDocument invoice_slug:flags.6?string"
     _OPTIONAL = frozenset({'bot_canceled', 'can_refulfill', 'canceled', 'chat_invite_hash', 'invoice_slug', 'missing_balance', 'photo', 'title'})
 
-    def __init__(self, *, canceled: bool = False, can_refulfill: bool = False, missing_balance: bool = False, bot_canceled: bool = False, id: str, peer: TypePeer, until_date: int, pricing: TypeStarsSubscriptionPricing, chat_invite_hash: str | None = None, title: str | None = None, photo: TypeWebDocument | None = None, invoice_slug: str | None = None) -> None:
+    def __init__(self, *, canceled: bool = False, can_refulfill: bool = False, missing_balance: bool = False, bot_canceled: bool = False, id: str, peer: TypePeer, until_date: int, pricing: StarsSubscriptionPricing, chat_invite_hash: str | None = None, title: str | None = None, photo: TypeWebDocument | None = None, invoice_slug: str | None = None) -> None:
         self.canceled = canceled
         self.can_refulfill = can_refulfill
         self.missing_balance = missing_balance
@@ -36864,7 +36864,7 @@ class StarsGiveawayOption(TypeStarsGiveawayOption):
     _TL = "flags:# extended:flags.0?true default:flags.1?true stars:long yearly_boosts:int store_product:flags.2?string currency:string amount:long winners:Vector<StarsGiveawayWinnersOption>"
     _OPTIONAL = frozenset({'default', 'extended', 'store_product'})
 
-    def __init__(self, *, extended: bool = False, default: bool = False, stars: int, yearly_boosts: int, store_product: str | None = None, currency: str, amount: int, winners: list[TypeStarsGiveawayWinnersOption]) -> None:
+    def __init__(self, *, extended: bool = False, default: bool = False, stars: int, yearly_boosts: int, store_product: str | None = None, currency: str, amount: int, winners: list[StarsGiveawayWinnersOption]) -> None:
         self.extended = extended
         self.default = default
         self.stars = stars
@@ -36931,7 +36931,7 @@ class StarGift(TypeStarGift):
     _TL = "flags:# limited:flags.0?true sold_out:flags.1?true birthday:flags.2?true require_premium:flags.7?true limited_per_user:flags.8?true peer_color_available:flags.10?true auction:flags.11?true id:long sticker:Document stars:long availability_remains:flags.0?int availability_total:flags.0?int availability_resale:flags.4?long convert_stars:long first_sale_date:flags.1?int last_sale_date:flags.1?int upgrade_stars:flags.3?long resell_min_stars:flags.4?long title:flags.5?string released_by:flags.6?Peer per_user_total:flags.8?int per_user_remains:flags.8?int locked_until_date:flags.9?int auction_slug:flags.11?string gifts_per_round:flags.11?int auction_start_date:flags.11?int upgrade_variants:flags.12?int background:flags.13?StarGiftBackground"
     _OPTIONAL = frozenset({'auction', 'auction_slug', 'auction_start_date', 'availability_remains', 'availability_resale', 'availability_total', 'background', 'birthday', 'first_sale_date', 'gifts_per_round', 'last_sale_date', 'limited', 'limited_per_user', 'locked_until_date', 'peer_color_available', 'per_user_remains', 'per_user_total', 'released_by', 'require_premium', 'resell_min_stars', 'sold_out', 'title', 'upgrade_stars', 'upgrade_variants'})
 
-    def __init__(self, *, limited: bool = False, sold_out: bool = False, birthday: bool = False, require_premium: bool = False, limited_per_user: bool = False, peer_color_available: bool = False, auction: bool = False, id: int, sticker: TypeDocument, stars: int, availability_remains: int | None = None, availability_total: int | None = None, availability_resale: int | None = None, convert_stars: int, first_sale_date: int | None = None, last_sale_date: int | None = None, upgrade_stars: int | None = None, resell_min_stars: int | None = None, title: str | None = None, released_by: TypePeer | None = None, per_user_total: int | None = None, per_user_remains: int | None = None, locked_until_date: int | None = None, auction_slug: str | None = None, gifts_per_round: int | None = None, auction_start_date: int | None = None, upgrade_variants: int | None = None, background: TypeStarGiftBackground | None = None) -> None:
+    def __init__(self, *, limited: bool = False, sold_out: bool = False, birthday: bool = False, require_premium: bool = False, limited_per_user: bool = False, peer_color_available: bool = False, auction: bool = False, id: int, sticker: TypeDocument, stars: int, availability_remains: int | None = None, availability_total: int | None = None, availability_resale: int | None = None, convert_stars: int, first_sale_date: int | None = None, last_sale_date: int | None = None, upgrade_stars: int | None = None, resell_min_stars: int | None = None, title: str | None = None, released_by: TypePeer | None = None, per_user_total: int | None = None, per_user_remains: int | None = None, locked_until_date: int | None = None, auction_slug: str | None = None, gifts_per_round: int | None = None, auction_start_date: int | None = None, upgrade_variants: int | None = None, background: StarGiftBackground | None = None) -> None:
         self.limited = limited
         self.sold_out = sold_out
         self.birthday = birthday
@@ -37175,7 +37175,7 @@ class ReportResultChooseOption(TypeReportResult):
     QUALNAME = "reportResultChooseOption"
     _TL = "title:string options:Vector<MessageReportOption>"
 
-    def __init__(self, *, title: str, options: list[TypeMessageReportOption]) -> None:
+    def __init__(self, *, title: str, options: list[MessageReportOption]) -> None:
         self.title = title
         self.options = options
 
@@ -37559,7 +37559,7 @@ class StarGiftAttributeOriginalDetails(TypeStarGiftAttribute):
     _TL = "flags:# sender_id:flags.0?Peer recipient_id:Peer date:int message:flags.1?TextWithEntities"
     _OPTIONAL = frozenset({'message', 'sender_id'})
 
-    def __init__(self, *, sender_id: TypePeer | None = None, recipient_id: TypePeer, date: int, message: TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, sender_id: TypePeer | None = None, recipient_id: TypePeer, date: int, message: TextWithEntities | None = None) -> None:
         self.sender_id = sender_id
         self.recipient_id = recipient_id
         self.date = date
@@ -37595,7 +37595,7 @@ class SavedStarGift(TypeSavedStarGift):
     _TL = "flags:# name_hidden:flags.0?true unsaved:flags.5?true refunded:flags.9?true can_upgrade:flags.10?true pinned_to_top:flags.12?true upgrade_separate:flags.17?true from_id:flags.1?Peer date:int gift:StarGift message:flags.2?TextWithEntities msg_id:flags.3?int saved_id:flags.11?long convert_stars:flags.4?long upgrade_stars:flags.6?long can_export_at:flags.7?int transfer_stars:flags.8?long can_transfer_at:flags.13?int can_resell_at:flags.14?int collection_id:flags.15?Vector<int> prepaid_upgrade_hash:flags.16?string drop_original_details_stars:flags.18?long gift_num:flags.19?int can_craft_at:flags.20?int"
     _OPTIONAL = frozenset({'can_craft_at', 'can_export_at', 'can_resell_at', 'can_transfer_at', 'can_upgrade', 'collection_id', 'convert_stars', 'drop_original_details_stars', 'from_id', 'gift_num', 'message', 'msg_id', 'name_hidden', 'pinned_to_top', 'prepaid_upgrade_hash', 'refunded', 'saved_id', 'transfer_stars', 'unsaved', 'upgrade_separate', 'upgrade_stars'})
 
-    def __init__(self, *, name_hidden: bool = False, unsaved: bool = False, refunded: bool = False, can_upgrade: bool = False, pinned_to_top: bool = False, upgrade_separate: bool = False, from_id: TypePeer | None = None, date: int, gift: TypeStarGift, message: TypeTextWithEntities | None = None, msg_id: int | None = None, saved_id: int | None = None, convert_stars: int | None = None, upgrade_stars: int | None = None, can_export_at: int | None = None, transfer_stars: int | None = None, can_transfer_at: int | None = None, can_resell_at: int | None = None, collection_id: list[int] | None = None, prepaid_upgrade_hash: str | None = None, drop_original_details_stars: int | None = None, gift_num: int | None = None, can_craft_at: int | None = None) -> None:
+    def __init__(self, *, name_hidden: bool = False, unsaved: bool = False, refunded: bool = False, can_upgrade: bool = False, pinned_to_top: bool = False, upgrade_separate: bool = False, from_id: TypePeer | None = None, date: int, gift: TypeStarGift, message: TextWithEntities | None = None, msg_id: int | None = None, saved_id: int | None = None, convert_stars: int | None = None, upgrade_stars: int | None = None, can_export_at: int | None = None, transfer_stars: int | None = None, can_transfer_at: int | None = None, can_resell_at: int | None = None, collection_id: list[int] | None = None, prepaid_upgrade_hash: str | None = None, drop_original_details_stars: int | None = None, gift_num: int | None = None, can_craft_at: int | None = None) -> None:
         self.name_hidden = name_hidden
         self.unsaved = unsaved
         self.refunded = refunded
@@ -38091,7 +38091,7 @@ class PendingSuggestion(TypePendingSuggestion):
     QUALNAME = "pendingSuggestion"
     _TL = "suggestion:string title:TextWithEntities description:TextWithEntities url:string"
 
-    def __init__(self, *, suggestion: str, title: TypeTextWithEntities, description: TypeTextWithEntities, url: str) -> None:
+    def __init__(self, *, suggestion: str, title: TextWithEntities, description: TextWithEntities, url: str) -> None:
         self.suggestion = suggestion
         self.title = title
         self.description = description
@@ -38122,7 +38122,7 @@ class TodoItem(TypeTodoItem):
     QUALNAME = "todoItem"
     _TL = "id:int title:TextWithEntities"
 
-    def __init__(self, *, id: int, title: TypeTextWithEntities) -> None:
+    def __init__(self, *, id: int, title: TextWithEntities) -> None:
         self.id = id
         self.title = title
 
@@ -38147,7 +38147,7 @@ class TodoList(TypeTodoList):
     _TL = "flags:# others_can_append:flags.0?true others_can_complete:flags.1?true title:TextWithEntities list:Vector<TodoItem>"
     _OPTIONAL = frozenset({'others_can_append', 'others_can_complete'})
 
-    def __init__(self, *, others_can_append: bool = False, others_can_complete: bool = False, title: TypeTextWithEntities, list: list[TypeTodoItem]) -> None:
+    def __init__(self, *, others_can_append: bool = False, others_can_complete: bool = False, title: TextWithEntities, list: list[TodoItem]) -> None:
         self.others_can_append = others_can_append
         self.others_can_complete = others_can_complete
         self.title = title
@@ -38616,7 +38616,7 @@ class GroupCallMessage(TypeGroupCallMessage):
     _TL = "flags:# from_admin:flags.1?true id:int from_id:Peer date:int message:TextWithEntities paid_message_stars:flags.0?long"
     _OPTIONAL = frozenset({'from_admin', 'paid_message_stars'})
 
-    def __init__(self, *, from_admin: bool = False, id: int, from_id: TypePeer, date: int, message: TypeTextWithEntities, paid_message_stars: int | None = None) -> None:
+    def __init__(self, *, from_admin: bool = False, id: int, from_id: TypePeer, date: int, message: TextWithEntities, paid_message_stars: int | None = None) -> None:
         self.from_admin = from_admin
         self.id = id
         self.from_id = from_id
@@ -38757,7 +38757,7 @@ class StarGiftAuctionState(TypeStarGiftAuctionState):
     QUALNAME = "starGiftAuctionState"
     _TL = "version:int start_date:int end_date:int min_bid_amount:long bid_levels:Vector<AuctionBidLevel> top_bidders:Vector<long> next_round_at:int last_gift_num:int gifts_left:int current_round:int total_rounds:int rounds:Vector<StarGiftAuctionRound>"
 
-    def __init__(self, *, version: int, start_date: int, end_date: int, min_bid_amount: int, bid_levels: list[TypeAuctionBidLevel], top_bidders: list[int], next_round_at: int, last_gift_num: int, gifts_left: int, current_round: int, total_rounds: int, rounds: list[TypeStarGiftAuctionRound]) -> None:
+    def __init__(self, *, version: int, start_date: int, end_date: int, min_bid_amount: int, bid_levels: list[AuctionBidLevel], top_bidders: list[int], next_round_at: int, last_gift_num: int, gifts_left: int, current_round: int, total_rounds: int, rounds: list[TypeStarGiftAuctionRound]) -> None:
         self.version = version
         self.start_date = start_date
         self.end_date = end_date
@@ -38878,7 +38878,7 @@ class StarGiftAuctionAcquiredGift(TypeStarGiftAuctionAcquiredGift):
     _TL = "flags:# name_hidden:flags.0?true peer:Peer date:int bid_amount:long round:int pos:int message:flags.1?TextWithEntities gift_num:flags.2?int"
     _OPTIONAL = frozenset({'gift_num', 'message', 'name_hidden'})
 
-    def __init__(self, *, name_hidden: bool = False, peer: TypePeer, date: int, bid_amount: int, round: int, pos: int, message: TypeTextWithEntities | None = None, gift_num: int | None = None) -> None:
+    def __init__(self, *, name_hidden: bool = False, peer: TypePeer, date: int, bid_amount: int, round: int, pos: int, message: TextWithEntities | None = None, gift_num: int | None = None) -> None:
         self.name_hidden = name_hidden
         self.peer = peer
         self.date = date
@@ -38918,7 +38918,7 @@ class StarGiftActiveAuctionState(TypeStarGiftActiveAuctionState):
     QUALNAME = "starGiftActiveAuctionState"
     _TL = "gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState"
 
-    def __init__(self, *, gift: TypeStarGift, state: TypeStarGiftAuctionState, user_state: TypeStarGiftAuctionUserState) -> None:
+    def __init__(self, *, gift: TypeStarGift, state: TypeStarGiftAuctionState, user_state: StarGiftAuctionUserState) -> None:
         self.gift = gift
         self.state = state
         self.user_state = user_state
@@ -39028,7 +39028,7 @@ class InputPasskeyResponseRegister(TypeInputPasskeyResponse):
     QUALNAME = "inputPasskeyResponseRegister"
     _TL = "client_data:DataJSON attestation_data:bytes"
 
-    def __init__(self, *, client_data: TypeDataJSON, attestation_data: bytes) -> None:
+    def __init__(self, *, client_data: DataJSON, attestation_data: bytes) -> None:
         self.client_data = client_data
         self.attestation_data = attestation_data
 
@@ -39053,7 +39053,7 @@ class InputPasskeyResponseLogin(TypeInputPasskeyResponse):
     QUALNAME = "inputPasskeyResponseLogin"
     _TL = "client_data:DataJSON authenticator_data:bytes signature:bytes user_handle:string"
 
-    def __init__(self, *, client_data: TypeDataJSON, authenticator_data: bytes, signature: bytes, user_handle: str) -> None:
+    def __init__(self, *, client_data: DataJSON, authenticator_data: bytes, signature: bytes, user_handle: str) -> None:
         self.client_data = client_data
         self.authenticator_data = authenticator_data
         self.signature = signature
@@ -39451,7 +39451,7 @@ class AiComposeTone(TypeAiComposeTone):
     _TL = "flags:# creator:flags.0?true id:long access_hash:long slug:string title:string emoji_id:flags.1?long prompt:flags.4?string installs_count:flags.2?int author_id:flags.3?long example_english:flags.5?AiComposeToneExample"
     _OPTIONAL = frozenset({'author_id', 'creator', 'emoji_id', 'example_english', 'installs_count', 'prompt'})
 
-    def __init__(self, *, creator: bool = False, id: int, access_hash: int, slug: str, title: str, emoji_id: int | None = None, prompt: str | None = None, installs_count: int | None = None, author_id: int | None = None, example_english: TypeAiComposeToneExample | None = None) -> None:
+    def __init__(self, *, creator: bool = False, id: int, access_hash: int, slug: str, title: str, emoji_id: int | None = None, prompt: str | None = None, installs_count: int | None = None, author_id: int | None = None, example_english: AiComposeToneExample | None = None) -> None:
         self.creator = creator
         self.id = id
         self.access_hash = access_hash
@@ -39530,7 +39530,7 @@ class AiComposeToneExample(TypeAiComposeToneExample):
     QUALNAME = "aiComposeToneExample"
     _TL = "from:TextWithEntities to:TextWithEntities"
 
-    def __init__(self, *, from_: TypeTextWithEntities, to: TypeTextWithEntities) -> None:
+    def __init__(self, *, from_: TextWithEntities, to: TextWithEntities) -> None:
         self.from_ = from_
         self.to = to
 
@@ -39927,7 +39927,7 @@ class EphemeralMessage(TypeEphemeralMessage):
     _TL = "flags:# out:flags.0?true welcome_template:flags.5?true invert_media:flags.7?true noforwards:flags.12?true id:int from_id:Peer peer_id:flags.9?Peer receiver_id:long top_msg_id:flags.1?int date:int message:string entities:flags.2?Vector<MessageEntity> media:flags.3?MessageMedia reply_markup:flags.4?ReplyMarkup reply_to:flags.6?MessageReplyHeader rich_message:flags.8?RichMessage chat_instance:flags.10?long anchor_msg_id:flags.11?int"
     _OPTIONAL = frozenset({'anchor_msg_id', 'chat_instance', 'entities', 'invert_media', 'media', 'noforwards', 'out', 'peer_id', 'reply_markup', 'reply_to', 'rich_message', 'top_msg_id', 'welcome_template'})
 
-    def __init__(self, *, out: bool = False, welcome_template: bool = False, invert_media: bool = False, noforwards: bool = False, id: int, from_id: TypePeer, peer_id: TypePeer | None = None, receiver_id: int, top_msg_id: int | None = None, date: int, message: str, entities: list[TypeMessageEntity] | None = None, media: TypeMessageMedia | None = None, reply_markup: TypeReplyMarkup | None = None, reply_to: TypeMessageReplyHeader | None = None, rich_message: TypeRichMessage | None = None, chat_instance: int | None = None, anchor_msg_id: int | None = None) -> None:
+    def __init__(self, *, out: bool = False, welcome_template: bool = False, invert_media: bool = False, noforwards: bool = False, id: int, from_id: TypePeer, peer_id: TypePeer | None = None, receiver_id: int, top_msg_id: int | None = None, date: int, message: str, entities: list[TypeMessageEntity] | None = None, media: TypeMessageMedia | None = None, reply_markup: TypeReplyMarkup | None = None, reply_to: TypeMessageReplyHeader | None = None, rich_message: RichMessage | None = None, chat_instance: int | None = None, anchor_msg_id: int | None = None) -> None:
         self.out = out
         self.welcome_template = welcome_template
         self.invert_media = invert_media
@@ -40471,7 +40471,7 @@ class KeyboardInlineButton(TypeKeyboardInlineButton):
     _TL = "flags:# style:flags.10?KeyboardButtonStyle text:string type:InlineButtonType"
     _OPTIONAL = frozenset({'style'})
 
-    def __init__(self, *, style: TypeKeyboardButtonStyle | None = None, text: str, type: TypeInlineButtonType) -> None:
+    def __init__(self, *, style: KeyboardButtonStyle | None = None, text: str, type: TypeInlineButtonType) -> None:
         self.style = style
         self.text = text
         self.type = type
@@ -40502,7 +40502,7 @@ class KeyboardInlineButtonRow(TypeKeyboardInlineButtonRow):
     QUALNAME = "keyboardInlineButtonRow"
     _TL = "buttons:Vector<KeyboardInlineButton>"
 
-    def __init__(self, *, buttons: list[TypeKeyboardInlineButton]) -> None:
+    def __init__(self, *, buttons: list[KeyboardInlineButton]) -> None:
         self.buttons = buttons
 
     def _write(self, out: bytearray) -> None:
@@ -40555,7 +40555,7 @@ class PageButton(TypePageButton):
     _TL = "flags:# text:RichText type:InlineButtonType style:flags.0?RichButtonStyle"
     _OPTIONAL = frozenset({'style'})
 
-    def __init__(self, *, text: TypeRichText, type: TypeInlineButtonType, style: TypeRichButtonStyle | None = None) -> None:
+    def __init__(self, *, text: TypeRichText, type: TypeInlineButtonType, style: RichButtonStyle | None = None) -> None:
         self.text = text
         self.type = type
         self.style = style

@@ -276,7 +276,7 @@ class Authorizations(TypeAuthorizations):
     QUALNAME = "account.authorizations"
     _TL = "authorization_ttl_days:int authorizations:Vector<Authorization>"
 
-    def __init__(self, *, authorization_ttl_days: int, authorizations: list[_types.TypeAuthorization]) -> None:
+    def __init__(self, *, authorization_ttl_days: int, authorizations: list[_types.Authorization]) -> None:
         self.authorization_ttl_days = authorization_ttl_days
         self.authorizations = authorizations
 
@@ -366,7 +366,7 @@ class PasswordSettings(TypePasswordSettings):
     _TL = "flags:# email:flags.0?string secure_settings:flags.1?SecureSecretSettings"
     _OPTIONAL = frozenset({'email', 'secure_settings'})
 
-    def __init__(self, *, email: str | None = None, secure_settings: _types.TypeSecureSecretSettings | None = None) -> None:
+    def __init__(self, *, email: str | None = None, secure_settings: _types.SecureSecretSettings | None = None) -> None:
         self.email = email
         self.secure_settings = secure_settings
 
@@ -396,7 +396,7 @@ class PasswordInputSettings(TypePasswordInputSettings):
     _TL = "flags:# new_algo:flags.0?PasswordKdfAlgo new_password_hash:flags.0?bytes hint:flags.0?string email:flags.1?string new_secure_settings:flags.2?SecureSecretSettings"
     _OPTIONAL = frozenset({'email', 'hint', 'new_algo', 'new_password_hash', 'new_secure_settings'})
 
-    def __init__(self, *, new_algo: _types.TypePasswordKdfAlgo | None = None, new_password_hash: bytes | None = None, hint: str | None = None, email: str | None = None, new_secure_settings: _types.TypeSecureSecretSettings | None = None) -> None:
+    def __init__(self, *, new_algo: _types.TypePasswordKdfAlgo | None = None, new_password_hash: bytes | None = None, hint: str | None = None, email: str | None = None, new_secure_settings: _types.SecureSecretSettings | None = None) -> None:
         self.new_algo = new_algo
         self.new_password_hash = new_password_hash
         self.hint = hint
@@ -462,7 +462,7 @@ class WebAuthorizations(TypeWebAuthorizations):
     QUALNAME = "account.webAuthorizations"
     _TL = "authorizations:Vector<WebAuthorization> users:Vector<User>"
 
-    def __init__(self, *, authorizations: list[_types.TypeWebAuthorization], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, authorizations: list[_types.WebAuthorization], users: list[_types.TypeUser]) -> None:
         self.authorizations = authorizations
         self.users = users
 
@@ -488,7 +488,7 @@ class AuthorizationForm(TypeAuthorizationForm):
     _TL = "flags:# required_types:Vector<SecureRequiredType> values:Vector<SecureValue> errors:Vector<SecureValueError> users:Vector<User> privacy_policy_url:flags.0?string"
     _OPTIONAL = frozenset({'privacy_policy_url'})
 
-    def __init__(self, *, required_types: list[_types.TypeSecureRequiredType], values: list[_types.TypeSecureValue], errors: list[_types.TypeSecureValueError], users: list[_types.TypeUser], privacy_policy_url: str | None = None) -> None:
+    def __init__(self, *, required_types: list[_types.TypeSecureRequiredType], values: list[_types.SecureValue], errors: list[_types.TypeSecureValueError], users: list[_types.TypeUser], privacy_policy_url: str | None = None) -> None:
         self.required_types = required_types
         self.values = values
         self.errors = errors
@@ -615,7 +615,7 @@ class AutoDownloadSettings(TypeAutoDownloadSettings):
     QUALNAME = "account.autoDownloadSettings"
     _TL = "low:AutoDownloadSettings medium:AutoDownloadSettings high:AutoDownloadSettings"
 
-    def __init__(self, *, low: _types.TypeAutoDownloadSettings, medium: _types.TypeAutoDownloadSettings, high: _types.TypeAutoDownloadSettings) -> None:
+    def __init__(self, *, low: _types.AutoDownloadSettings, medium: _types.AutoDownloadSettings, high: _types.AutoDownloadSettings) -> None:
         self.low = low
         self.medium = medium
         self.high = high
@@ -663,7 +663,7 @@ class Themes(TypeThemes):
     QUALNAME = "account.themes"
     _TL = "hash:long themes:Vector<Theme>"
 
-    def __init__(self, *, hash: int, themes: list[_types.TypeTheme]) -> None:
+    def __init__(self, *, hash: int, themes: list[_types.Theme]) -> None:
         self.hash = hash
         self.themes = themes
 
@@ -1008,7 +1008,7 @@ class AutoSaveSettings(TypeAutoSaveSettings):
     QUALNAME = "account.autoSaveSettings"
     _TL = "users_settings:AutoSaveSettings chats_settings:AutoSaveSettings broadcasts_settings:AutoSaveSettings exceptions:Vector<AutoSaveException> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, users_settings: _types.TypeAutoSaveSettings, chats_settings: _types.TypeAutoSaveSettings, broadcasts_settings: _types.TypeAutoSaveSettings, exceptions: list[_types.TypeAutoSaveException], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, users_settings: _types.AutoSaveSettings, chats_settings: _types.AutoSaveSettings, broadcasts_settings: _types.AutoSaveSettings, exceptions: list[_types.AutoSaveException], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.users_settings = users_settings
         self.chats_settings = chats_settings
         self.broadcasts_settings = broadcasts_settings
@@ -1045,7 +1045,7 @@ class ConnectedBots(TypeConnectedBots):
     QUALNAME = "account.connectedBots"
     _TL = "connected_bots:Vector<ConnectedBot> users:Vector<User>"
 
-    def __init__(self, *, connected_bots: list[_types.TypeConnectedBot], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, connected_bots: list[_types.ConnectedBot], users: list[_types.TypeUser]) -> None:
         self.connected_bots = connected_bots
         self.users = users
 
@@ -1070,7 +1070,7 @@ class BusinessChatLinks(TypeBusinessChatLinks):
     QUALNAME = "account.businessChatLinks"
     _TL = "links:Vector<BusinessChatLink> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, links: list[_types.TypeBusinessChatLink], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, links: list[_types.BusinessChatLink], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.links = links
         self.chats = chats
         self.users = users
@@ -1199,7 +1199,7 @@ class Passkeys(TypePasskeys):
     QUALNAME = "account.passkeys"
     _TL = "passkeys:Vector<Passkey>"
 
-    def __init__(self, *, passkeys: list[_types.TypePasskey]) -> None:
+    def __init__(self, *, passkeys: list[_types.Passkey]) -> None:
         self.passkeys = passkeys
 
     def _write(self, out: bytearray) -> None:
@@ -1221,7 +1221,7 @@ class PasskeyRegistrationOptions(TypePasskeyRegistrationOptions):
     QUALNAME = "account.passkeyRegistrationOptions"
     _TL = "options:DataJSON"
 
-    def __init__(self, *, options: _types.TypeDataJSON) -> None:
+    def __init__(self, *, options: _types.DataJSON) -> None:
         self.options = options
 
     def _write(self, out: bytearray) -> None:
@@ -1264,7 +1264,7 @@ class WebBrowserSettings(TypeWebBrowserSettings):
     _TL = "flags:# open_external_browser:flags.0?true display_close_button:flags.1?true external_exceptions:Vector<WebDomainException> inapp_exceptions:Vector<WebDomainException> hash:long"
     _OPTIONAL = frozenset({'display_close_button', 'open_external_browser'})
 
-    def __init__(self, *, open_external_browser: bool = False, display_close_button: bool = False, external_exceptions: list[_types.TypeWebDomainException], inapp_exceptions: list[_types.TypeWebDomainException], hash: int) -> None:
+    def __init__(self, *, open_external_browser: bool = False, display_close_button: bool = False, external_exceptions: list[_types.WebDomainException], inapp_exceptions: list[_types.WebDomainException], hash: int) -> None:
         self.open_external_browser = open_external_browser
         self.display_close_button = display_close_button
         self.external_exceptions = external_exceptions

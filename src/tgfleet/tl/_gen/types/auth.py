@@ -250,7 +250,7 @@ class AuthorizationSignUpRequired(TypeAuthorization):
     _TL = "flags:# terms_of_service:flags.0?help.TermsOfService"
     _OPTIONAL = frozenset({'terms_of_service'})
 
-    def __init__(self, *, terms_of_service: _types_help.TypeTermsOfService | None = None) -> None:
+    def __init__(self, *, terms_of_service: _types_help.TermsOfService | None = None) -> None:
         self.terms_of_service = terms_of_service
 
     def _write(self, out: bytearray) -> None:
@@ -815,7 +815,7 @@ class PasskeyLoginOptions(TypePasskeyLoginOptions):
     QUALNAME = "auth.passkeyLoginOptions"
     _TL = "options:DataJSON"
 
-    def __init__(self, *, options: _types.TypeDataJSON) -> None:
+    def __init__(self, *, options: _types.DataJSON) -> None:
         self.options = options
 
     def _write(self, out: bytearray) -> None:

@@ -136,7 +136,7 @@ class PreviewInfo(TypePreviewInfo):
     QUALNAME = "bots.previewInfo"
     _TL = "media:Vector<BotPreviewMedia> lang_codes:Vector<string>"
 
-    def __init__(self, *, media: list[_types.TypeBotPreviewMedia], lang_codes: list[str]) -> None:
+    def __init__(self, *, media: list[_types.BotPreviewMedia], lang_codes: list[str]) -> None:
         self.media = media
         self.lang_codes = lang_codes
 

@@ -155,7 +155,7 @@ class AdminLogResults(TypeAdminLogResults):
     QUALNAME = "channels.adminLogResults"
     _TL = "events:Vector<ChannelAdminLogEvent> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, events: list[_types.TypeChannelAdminLogEvent], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, events: list[_types.ChannelAdminLogEvent], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.events = events
         self.chats = chats
         self.users = users
@@ -183,7 +183,7 @@ class SendAsPeers(TypeSendAsPeers):
     QUALNAME = "channels.sendAsPeers"
     _TL = "peers:Vector<SendAsPeer> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, peers: list[_types.TypeSendAsPeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, peers: list[_types.SendAsPeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.peers = peers
         self.chats = chats
         self.users = users
@@ -211,7 +211,7 @@ class SponsoredMessageReportResultChooseOption(TypeSponsoredMessageReportResult)
     QUALNAME = "channels.sponsoredMessageReportResultChooseOption"
     _TL = "title:string options:Vector<SponsoredMessageReportOption>"
 
-    def __init__(self, *, title: str, options: list[_types.TypeSponsoredMessageReportOption]) -> None:
+    def __init__(self, *, title: str, options: list[_types.SponsoredMessageReportOption]) -> None:
         self.title = title
         self.options = options
 

@@ -72,7 +72,7 @@ class ExportedChatlistInvite(TypeExportedChatlistInvite):
     QUALNAME = "chatlists.exportedChatlistInvite"
     _TL = "filter:DialogFilter invite:ExportedChatlistInvite"
 
-    def __init__(self, *, filter: _types.TypeDialogFilter, invite: _types.TypeExportedChatlistInvite) -> None:
+    def __init__(self, *, filter: _types.TypeDialogFilter, invite: _types.ExportedChatlistInvite) -> None:
         self.filter = filter
         self.invite = invite
 
@@ -97,7 +97,7 @@ class ExportedInvites(TypeExportedInvites):
     QUALNAME = "chatlists.exportedInvites"
     _TL = "invites:Vector<ExportedChatlistInvite> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, invites: list[_types.TypeExportedChatlistInvite], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, invites: list[_types.ExportedChatlistInvite], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.invites = invites
         self.chats = chats
         self.users = users
@@ -159,7 +159,7 @@ class ChatlistInvite(TypeChatlistInvite):
     _TL = "flags:# title_noanimate:flags.1?true title:TextWithEntities emoticon:flags.0?string peers:Vector<Peer> chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'emoticon', 'title_noanimate'})
 
-    def __init__(self, *, title_noanimate: bool = False, title: _types.TypeTextWithEntities, emoticon: str | None = None, peers: list[_types.TypePeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, title_noanimate: bool = False, title: _types.TextWithEntities, emoticon: str | None = None, peers: list[_types.TypePeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.title_noanimate = title_noanimate
         self.title = title
         self.emoticon = emoticon

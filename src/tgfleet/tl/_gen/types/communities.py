@@ -58,7 +58,7 @@ class PeerLinkRequests(TypePeerLinkRequests):
     _TL = "flags:# total_count:int requests:Vector<CommunityPeerRequest> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'next_offset'})
 
-    def __init__(self, *, total_count: int, requests: list[_types.TypeCommunityPeerRequest], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, total_count: int, requests: list[_types.CommunityPeerRequest], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.total_count = total_count
         self.requests = requests
         self.next_offset = next_offset

@@ -120,7 +120,7 @@ class Contacts(TypeContacts):
     QUALNAME = "contacts.contacts"
     _TL = "contacts:Vector<Contact> saved_count:int users:Vector<User>"
 
-    def __init__(self, *, contacts: list[_types.TypeContact], saved_count: int, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, contacts: list[_types.Contact], saved_count: int, users: list[_types.TypeUser]) -> None:
         self.contacts = contacts
         self.saved_count = saved_count
         self.users = users
@@ -148,7 +148,7 @@ class ImportedContacts(TypeImportedContacts):
     QUALNAME = "contacts.importedContacts"
     _TL = "imported:Vector<ImportedContact> popular_invites:Vector<PopularContact> retry_contacts:Vector<long> users:Vector<User>"
 
-    def __init__(self, *, imported: list[_types.TypeImportedContact], popular_invites: list[_types.TypePopularContact], retry_contacts: list[int], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, imported: list[_types.ImportedContact], popular_invites: list[_types.PopularContact], retry_contacts: list[int], users: list[_types.TypeUser]) -> None:
         self.imported = imported
         self.popular_invites = popular_invites
         self.retry_contacts = retry_contacts
@@ -179,7 +179,7 @@ class Blocked(TypeBlocked):
     QUALNAME = "contacts.blocked"
     _TL = "blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, blocked: list[_types.TypePeerBlocked], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, blocked: list[_types.PeerBlocked], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.blocked = blocked
         self.chats = chats
         self.users = users
@@ -207,7 +207,7 @@ class BlockedSlice(TypeBlocked):
     QUALNAME = "contacts.blockedSlice"
     _TL = "count:int blocked:Vector<PeerBlocked> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, count: int, blocked: list[_types.TypePeerBlocked], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, blocked: list[_types.PeerBlocked], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.count = count
         self.blocked = blocked
         self.chats = chats
@@ -316,7 +316,7 @@ class TopPeers(TypeTopPeers):
     QUALNAME = "contacts.topPeers"
     _TL = "categories:Vector<TopPeerCategoryPeers> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, categories: list[_types.TypeTopPeerCategoryPeers], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, categories: list[_types.TopPeerCategoryPeers], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.categories = categories
         self.chats = chats
         self.users = users
@@ -364,7 +364,7 @@ class ContactBirthdays(TypeContactBirthdays):
     QUALNAME = "contacts.contactBirthdays"
     _TL = "contacts:Vector<ContactBirthday> users:Vector<User>"
 
-    def __init__(self, *, contacts: list[_types.TypeContactBirthday], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, contacts: list[_types.ContactBirthday], users: list[_types.TypeUser]) -> None:
         self.contacts = contacts
         self.users = users
 
@@ -409,7 +409,7 @@ class SponsoredPeers(TypeSponsoredPeers):
     QUALNAME = "contacts.sponsoredPeers"
     _TL = "peers:Vector<SponsoredPeer> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, peers: list[_types.TypeSponsoredPeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, peers: list[_types.SponsoredPeer], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.peers = peers
         self.chats = chats
         self.users = users

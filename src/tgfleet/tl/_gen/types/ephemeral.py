@@ -68,7 +68,7 @@ class WelcomeMessages(TypeWelcomeMessages):
     QUALNAME = "ephemeral.welcomeMessages"
     _TL = "hash:long messages:Vector<EphemeralMessage>"
 
-    def __init__(self, *, hash: int, messages: list[_types.TypeEphemeralMessage]) -> None:
+    def __init__(self, *, hash: int, messages: list[_types.EphemeralMessage]) -> None:
         self.hash = hash
         self.messages = messages
 

@@ -189,7 +189,7 @@ class ConfigSimple(TypeConfigSimple):
     QUALNAME = "help.configSimple"
     _TL = "date:int expires:int rules:vector<AccessPointRule>"
 
-    def __init__(self, *, date: int, expires: int, rules: list[_types.TypeAccessPointRule]) -> None:
+    def __init__(self, *, date: int, expires: int, rules: list[_types.AccessPointRule]) -> None:
         self.date = date
         self.expires = expires
         self.rules = rules
@@ -330,7 +330,7 @@ class TermsOfService(TypeTermsOfService):
     _TL = "flags:# popup:flags.0?true id:DataJSON text:string entities:Vector<MessageEntity> min_age_confirm:flags.1?int"
     _OPTIONAL = frozenset({'min_age_confirm', 'popup'})
 
-    def __init__(self, *, popup: bool = False, id: _types.TypeDataJSON, text: str, entities: list[_types.TypeMessageEntity], min_age_confirm: int | None = None) -> None:
+    def __init__(self, *, popup: bool = False, id: _types.DataJSON, text: str, entities: list[_types.TypeMessageEntity], min_age_confirm: int | None = None) -> None:
         self.popup = popup
         self.id = id
         self.text = text
@@ -415,7 +415,7 @@ class TermsOfServiceUpdate(TypeTermsOfServiceUpdate):
     QUALNAME = "help.termsOfServiceUpdate"
     _TL = "expires:int terms_of_service:help.TermsOfService"
 
-    def __init__(self, *, expires: int, terms_of_service: TypeTermsOfService) -> None:
+    def __init__(self, *, expires: int, terms_of_service: TermsOfService) -> None:
         self.expires = expires
         self.terms_of_service = terms_of_service
 
@@ -510,7 +510,7 @@ class PassportConfig(TypePassportConfig):
     QUALNAME = "help.passportConfig"
     _TL = "hash:int countries_langs:DataJSON"
 
-    def __init__(self, *, hash: int, countries_langs: _types.TypeDataJSON) -> None:
+    def __init__(self, *, hash: int, countries_langs: _types.DataJSON) -> None:
         self.hash = hash
         self.countries_langs = countries_langs
 
@@ -629,7 +629,7 @@ class PromoData(TypePromoData):
     _TL = "flags:# proxy:flags.0?true expires:int peer:flags.3?Peer psa_type:flags.1?string psa_message:flags.2?string pending_suggestions:Vector<string> dismissed_suggestions:Vector<string> custom_pending_suggestion:flags.4?PendingSuggestion chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'custom_pending_suggestion', 'peer', 'proxy', 'psa_message', 'psa_type'})
 
-    def __init__(self, *, proxy: bool = False, expires: int, peer: _types.TypePeer | None = None, psa_type: str | None = None, psa_message: str | None = None, pending_suggestions: list[str], dismissed_suggestions: list[str], custom_pending_suggestion: _types.TypePendingSuggestion | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, proxy: bool = False, expires: int, peer: _types.TypePeer | None = None, psa_type: str | None = None, psa_message: str | None = None, pending_suggestions: list[str], dismissed_suggestions: list[str], custom_pending_suggestion: _types.PendingSuggestion | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.proxy = proxy
         self.expires = expires
         self.peer = peer
@@ -715,7 +715,7 @@ class Country(TypeCountry):
     _TL = "flags:# hidden:flags.0?true iso2:string default_name:string name:flags.1?string country_codes:Vector<help.CountryCode>"
     _OPTIONAL = frozenset({'hidden', 'name'})
 
-    def __init__(self, *, hidden: bool = False, iso2: str, default_name: str, name: str | None = None, country_codes: list[TypeCountryCode]) -> None:
+    def __init__(self, *, hidden: bool = False, iso2: str, default_name: str, name: str | None = None, country_codes: list[CountryCode]) -> None:
         self.hidden = hidden
         self.iso2 = iso2
         self.default_name = default_name
@@ -771,7 +771,7 @@ class CountriesList(TypeCountriesList):
     QUALNAME = "help.countriesList"
     _TL = "countries:Vector<help.Country> hash:int"
 
-    def __init__(self, *, countries: list[TypeCountry], hash: int) -> None:
+    def __init__(self, *, countries: list[Country], hash: int) -> None:
         self.countries = countries
         self.hash = hash
 
@@ -796,7 +796,7 @@ class PremiumPromo(TypePremiumPromo):
     QUALNAME = "help.premiumPromo"
     _TL = "status_text:string status_entities:Vector<MessageEntity> video_sections:Vector<string> videos:Vector<Document> period_options:Vector<PremiumSubscriptionOption> users:Vector<User>"
 
-    def __init__(self, *, status_text: str, status_entities: list[_types.TypeMessageEntity], video_sections: list[str], videos: list[_types.TypeDocument], period_options: list[_types.TypePremiumSubscriptionOption], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, status_text: str, status_entities: list[_types.TypeMessageEntity], video_sections: list[str], videos: list[_types.TypeDocument], period_options: list[_types.PremiumSubscriptionOption], users: list[_types.TypeUser]) -> None:
         self.status_text = status_text
         self.status_entities = status_entities
         self.video_sections = video_sections
@@ -988,7 +988,7 @@ class PeerColors(TypePeerColors):
     QUALNAME = "help.peerColors"
     _TL = "hash:int colors:Vector<help.PeerColorOption>"
 
-    def __init__(self, *, hash: int, colors: list[TypePeerColorOption]) -> None:
+    def __init__(self, *, hash: int, colors: list[PeerColorOption]) -> None:
         self.hash = hash
         self.colors = colors
 
@@ -1032,7 +1032,7 @@ class TimezonesList(TypeTimezonesList):
     QUALNAME = "help.timezonesList"
     _TL = "timezones:Vector<Timezone> hash:int"
 
-    def __init__(self, *, timezones: list[_types.TypeTimezone], hash: int) -> None:
+    def __init__(self, *, timezones: list[_types.Timezone], hash: int) -> None:
         self.timezones = timezones
         self.hash = hash
 

@@ -617,7 +617,7 @@ class MessagesSlice(TypeMessages):
     _TL = "flags:# inexact:flags.1?true count:int next_rate:flags.0?int offset_id_offset:flags.2?int search_flood:flags.3?SearchPostsFlood messages:Vector<Message> topics:Vector<ForumTopic> chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'inexact', 'next_rate', 'offset_id_offset', 'search_flood'})
 
-    def __init__(self, *, inexact: bool = False, count: int, next_rate: int | None = None, offset_id_offset: int | None = None, search_flood: _types.TypeSearchPostsFlood | None = None, messages: list[_types.TypeMessage], topics: list[_types.TypeForumTopic], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, inexact: bool = False, count: int, next_rate: int | None = None, offset_id_offset: int | None = None, search_flood: _types.SearchPostsFlood | None = None, messages: list[_types.TypeMessage], topics: list[_types.TypeForumTopic], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.inexact = inexact
         self.count = count
         self.next_rate = next_rate
@@ -986,7 +986,7 @@ class AllStickers(TypeAllStickers):
     QUALNAME = "messages.allStickers"
     _TL = "hash:long sets:Vector<StickerSet>"
 
-    def __init__(self, *, hash: int, sets: list[_types.TypeStickerSet]) -> None:
+    def __init__(self, *, hash: int, sets: list[_types.StickerSet]) -> None:
         self.hash = hash
         self.sets = sets
 
@@ -1032,7 +1032,7 @@ class StickerSet(TypeStickerSet):
     QUALNAME = "messages.stickerSet"
     _TL = "set:StickerSet packs:Vector<StickerPack> keywords:Vector<StickerKeyword> documents:Vector<Document>"
 
-    def __init__(self, *, set: _types.TypeStickerSet, packs: list[_types.TypeStickerPack], keywords: list[_types.TypeStickerKeyword], documents: list[_types.TypeDocument]) -> None:
+    def __init__(self, *, set: _types.StickerSet, packs: list[_types.StickerPack], keywords: list[_types.StickerKeyword], documents: list[_types.TypeDocument]) -> None:
         self.set = set
         self.packs = packs
         self.keywords = keywords
@@ -1128,7 +1128,7 @@ class BotResults(TypeBotResults):
     _TL = "flags:# gallery:flags.0?true query_id:long next_offset:flags.1?string switch_pm:flags.2?InlineBotSwitchPM switch_webview:flags.3?InlineBotWebView results:Vector<BotInlineResult> cache_time:int users:Vector<User>"
     _OPTIONAL = frozenset({'gallery', 'next_offset', 'switch_pm', 'switch_webview'})
 
-    def __init__(self, *, gallery: bool = False, query_id: int, next_offset: str | None = None, switch_pm: _types.TypeInlineBotSwitchPM | None = None, switch_webview: _types.TypeInlineBotWebView | None = None, results: list[_types.TypeBotInlineResult], cache_time: int, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, gallery: bool = False, query_id: int, next_offset: str | None = None, switch_pm: _types.InlineBotSwitchPM | None = None, switch_webview: _types.InlineBotWebView | None = None, results: list[_types.TypeBotInlineResult], cache_time: int, users: list[_types.TypeUser]) -> None:
         self.gallery = gallery
         self.query_id = query_id
         self.next_offset = next_offset
@@ -1236,7 +1236,7 @@ class PeerDialogs(TypePeerDialogs):
     QUALNAME = "messages.peerDialogs"
     _TL = "dialogs:Vector<Dialog> messages:Vector<Message> chats:Vector<Chat> users:Vector<User> state:updates.State"
 
-    def __init__(self, *, dialogs: list[_types.TypeDialog], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser], state: _types_updates.TypeState) -> None:
+    def __init__(self, *, dialogs: list[_types.TypeDialog], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser], state: _types_updates.State) -> None:
         self.dialogs = dialogs
         self.messages = messages
         self.chats = chats
@@ -1343,7 +1343,7 @@ class RecentStickers(TypeRecentStickers):
     QUALNAME = "messages.recentStickers"
     _TL = "hash:long packs:Vector<StickerPack> stickers:Vector<Document> dates:Vector<int>"
 
-    def __init__(self, *, hash: int, packs: list[_types.TypeStickerPack], stickers: list[_types.TypeDocument], dates: list[int]) -> None:
+    def __init__(self, *, hash: int, packs: list[_types.StickerPack], stickers: list[_types.TypeDocument], dates: list[int]) -> None:
         self.hash = hash
         self.packs = packs
         self.stickers = stickers
@@ -1439,7 +1439,7 @@ class HighScores(TypeHighScores):
     QUALNAME = "messages.highScores"
     _TL = "scores:Vector<HighScore> users:Vector<User>"
 
-    def __init__(self, *, scores: list[_types.TypeHighScore], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, scores: list[_types.HighScore], users: list[_types.TypeUser]) -> None:
         self.scores = scores
         self.users = users
 
@@ -1484,7 +1484,7 @@ class FavedStickers(TypeFavedStickers):
     QUALNAME = "messages.favedStickers"
     _TL = "hash:long packs:Vector<StickerPack> stickers:Vector<Document>"
 
-    def __init__(self, *, hash: int, packs: list[_types.TypeStickerPack], stickers: list[_types.TypeDocument]) -> None:
+    def __init__(self, *, hash: int, packs: list[_types.StickerPack], stickers: list[_types.TypeDocument]) -> None:
         self.hash = hash
         self.packs = packs
         self.stickers = stickers
@@ -1649,7 +1649,7 @@ class MessageViews(TypeMessageViews):
     QUALNAME = "messages.messageViews"
     _TL = "views:Vector<MessageViews> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, views: list[_types.TypeMessageViews], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, views: list[_types.MessageViews], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.views = views
         self.chats = chats
         self.users = users
@@ -1880,7 +1880,7 @@ class ChatInviteImporters(TypeChatInviteImporters):
     QUALNAME = "messages.chatInviteImporters"
     _TL = "count:int importers:Vector<ChatInviteImporter> users:Vector<User>"
 
-    def __init__(self, *, count: int, importers: list[_types.TypeChatInviteImporter], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, importers: list[_types.ChatInviteImporter], users: list[_types.TypeUser]) -> None:
         self.count = count
         self.importers = importers
         self.users = users
@@ -1907,7 +1907,7 @@ class ChatAdminsWithInvites(TypeChatAdminsWithInvites):
     QUALNAME = "messages.chatAdminsWithInvites"
     _TL = "admins:Vector<ChatAdminWithInvites> users:Vector<User>"
 
-    def __init__(self, *, admins: list[_types.TypeChatAdminWithInvites], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, admins: list[_types.ChatAdminWithInvites], users: list[_types.TypeUser]) -> None:
         self.admins = admins
         self.users = users
 
@@ -1955,7 +1955,7 @@ class SponsoredMessages(TypeSponsoredMessages):
     _TL = "flags:# posts_between:flags.0?int start_delay:flags.1?int between_delay:flags.2?int messages:Vector<SponsoredMessage> chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'between_delay', 'posts_between', 'start_delay'})
 
-    def __init__(self, *, posts_between: int | None = None, start_delay: int | None = None, between_delay: int | None = None, messages: list[_types.TypeSponsoredMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, posts_between: int | None = None, start_delay: int | None = None, between_delay: int | None = None, messages: list[_types.SponsoredMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.posts_between = posts_between
         self.start_delay = start_delay
         self.between_delay = between_delay
@@ -2018,7 +2018,7 @@ class SearchResultsCalendar(TypeSearchResultsCalendar):
     _TL = "flags:# inexact:flags.0?true count:int min_date:int min_msg_id:int offset_id_offset:flags.1?int periods:Vector<SearchResultsCalendarPeriod> messages:Vector<Message> chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'inexact', 'offset_id_offset'})
 
-    def __init__(self, *, inexact: bool = False, count: int, min_date: int, min_msg_id: int, offset_id_offset: int | None = None, periods: list[_types.TypeSearchResultsCalendarPeriod], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, inexact: bool = False, count: int, min_date: int, min_msg_id: int, offset_id_offset: int | None = None, periods: list[_types.SearchResultsCalendarPeriod], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.inexact = inexact
         self.count = count
         self.min_date = min_date
@@ -2060,7 +2060,7 @@ class SearchResultsPositions(TypeSearchResultsPositions):
     QUALNAME = "messages.searchResultsPositions"
     _TL = "count:int positions:Vector<SearchResultsPosition>"
 
-    def __init__(self, *, count: int, positions: list[_types.TypeSearchResultsPosition]) -> None:
+    def __init__(self, *, count: int, positions: list[_types.SearchResultPosition]) -> None:
         self.count = count
         self.positions = positions
 
@@ -2084,7 +2084,7 @@ class PeerSettings(TypePeerSettings):
     QUALNAME = "messages.peerSettings"
     _TL = "settings:PeerSettings chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, settings: _types.TypePeerSettings, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, settings: _types.PeerSettings, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.settings = settings
         self.chats = chats
         self.users = users
@@ -2113,7 +2113,7 @@ class MessageReactionsList(TypeMessageReactionsList):
     _TL = "flags:# count:int reactions:Vector<MessagePeerReaction> chats:Vector<Chat> users:Vector<User> next_offset:flags.0?string"
     _OPTIONAL = frozenset({'next_offset'})
 
-    def __init__(self, *, count: int, reactions: list[_types.TypeMessagePeerReaction], chats: list[_types.TypeChat], users: list[_types.TypeUser], next_offset: str | None = None) -> None:
+    def __init__(self, *, count: int, reactions: list[_types.MessagePeerReaction], chats: list[_types.TypeChat], users: list[_types.TypeUser], next_offset: str | None = None) -> None:
         self.count = count
         self.reactions = reactions
         self.chats = chats
@@ -2168,7 +2168,7 @@ class AvailableReactions(TypeAvailableReactions):
     QUALNAME = "messages.availableReactions"
     _TL = "hash:int reactions:Vector<AvailableReaction>"
 
-    def __init__(self, *, hash: int, reactions: list[_types.TypeAvailableReaction]) -> None:
+    def __init__(self, *, hash: int, reactions: list[_types.AvailableReaction]) -> None:
         self.hash = hash
         self.reactions = reactions
 
@@ -2356,7 +2356,7 @@ class TranslateResult(TypeTranslatedText):
     QUALNAME = "messages.translateResult"
     _TL = "result:Vector<TextWithEntities>"
 
-    def __init__(self, *, result: list[_types.TypeTextWithEntities]) -> None:
+    def __init__(self, *, result: list[_types.TextWithEntities]) -> None:
         self.result = result
 
     def _write(self, out: bytearray) -> None:
@@ -2542,7 +2542,7 @@ class SavedReactionTags(TypeSavedReactionTags):
     QUALNAME = "messages.savedReactionTags"
     _TL = "tags:Vector<SavedReactionTag> hash:long"
 
-    def __init__(self, *, tags: list[_types.TypeSavedReactionTag], hash: int) -> None:
+    def __init__(self, *, tags: list[_types.SavedReactionTag], hash: int) -> None:
         self.tags = tags
         self.hash = hash
 
@@ -2567,7 +2567,7 @@ class QuickReplies(TypeQuickReplies):
     QUALNAME = "messages.quickReplies"
     _TL = "quick_replies:Vector<QuickReply> messages:Vector<Message> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, quick_replies: list[_types.TypeQuickReply], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, quick_replies: list[_types.QuickReply], messages: list[_types.TypeMessage], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.quick_replies = quick_replies
         self.messages = messages
         self.chats = chats
@@ -2669,7 +2669,7 @@ class InvitedUsers(TypeInvitedUsers):
     QUALNAME = "messages.invitedUsers"
     _TL = "updates:Updates missing_invitees:Vector<MissingInvitee>"
 
-    def __init__(self, *, updates: _types.TypeUpdates, missing_invitees: list[_types.TypeMissingInvitee]) -> None:
+    def __init__(self, *, updates: _types.TypeUpdates, missing_invitees: list[_types.MissingInvitee]) -> None:
         self.updates = updates
         self.missing_invitees = missing_invitees
 
@@ -2714,7 +2714,7 @@ class AvailableEffects(TypeAvailableEffects):
     QUALNAME = "messages.availableEffects"
     _TL = "hash:int effects:Vector<AvailableEffect> documents:Vector<Document>"
 
-    def __init__(self, *, hash: int, effects: list[_types.TypeAvailableEffect], documents: list[_types.TypeDocument]) -> None:
+    def __init__(self, *, hash: int, effects: list[_types.AvailableEffect], documents: list[_types.TypeDocument]) -> None:
         self.hash = hash
         self.effects = effects
         self.documents = documents
@@ -2968,7 +2968,7 @@ class ComposedMessageWithAI(TypeComposedMessageWithAI):
     _TL = "flags:# result_text:TextWithEntities diff_text:flags.0?TextWithEntities"
     _OPTIONAL = frozenset({'diff_text'})
 
-    def __init__(self, *, result_text: _types.TypeTextWithEntities, diff_text: _types.TypeTextWithEntities | None = None) -> None:
+    def __init__(self, *, result_text: _types.TextWithEntities, diff_text: _types.TextWithEntities | None = None) -> None:
         self.result_text = result_text
         self.diff_text = diff_text
 
@@ -3043,7 +3043,7 @@ class TranslatedRichMessage(TypeTranslatedRichMessage):
     QUALNAME = "messages.translatedRichMessage"
     _TL = "result:Vector<RichMessage>"
 
-    def __init__(self, *, result: list[_types.TypeRichMessage]) -> None:
+    def __init__(self, *, result: list[_types.RichMessage]) -> None:
         self.result = result
 
     def _write(self, out: bytearray) -> None:
@@ -3065,7 +3065,7 @@ class ComposedRichMessageWithAI(TypeComposedRichMessageWithAI):
     QUALNAME = "messages.composedRichMessageWithAI"
     _TL = "result:RichMessage"
 
-    def __init__(self, *, result: _types.TypeRichMessage) -> None:
+    def __init__(self, *, result: _types.RichMessage) -> None:
         self.result = result
 
     def _write(self, out: bytearray) -> None:

@@ -254,7 +254,7 @@ class PaymentForm(TypePaymentForm):
     _TL = "flags:# can_save_credentials:flags.2?true password_missing:flags.3?true form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice provider_id:long url:string native_provider:flags.4?string native_params:flags.4?DataJSON additional_methods:flags.6?Vector<PaymentFormMethod> saved_info:flags.0?PaymentRequestedInfo saved_credentials:flags.1?Vector<PaymentSavedCredentials> users:Vector<User>"
     _OPTIONAL = frozenset({'additional_methods', 'can_save_credentials', 'native_params', 'native_provider', 'password_missing', 'photo', 'saved_credentials', 'saved_info'})
 
-    def __init__(self, *, can_save_credentials: bool = False, password_missing: bool = False, form_id: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.TypeInvoice, provider_id: int, url: str, native_provider: str | None = None, native_params: _types.TypeDataJSON | None = None, additional_methods: list[_types.TypePaymentFormMethod] | None = None, saved_info: _types.TypePaymentRequestedInfo | None = None, saved_credentials: list[_types.TypePaymentSavedCredentials] | None = None, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, can_save_credentials: bool = False, password_missing: bool = False, form_id: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.Invoice, provider_id: int, url: str, native_provider: str | None = None, native_params: _types.DataJSON | None = None, additional_methods: list[_types.PaymentFormMethod] | None = None, saved_info: _types.PaymentRequestedInfo | None = None, saved_credentials: list[_types.PaymentSavedCredentialsCard] | None = None, users: list[_types.TypeUser]) -> None:
         self.can_save_credentials = can_save_credentials
         self.password_missing = password_missing
         self.form_id = form_id
@@ -324,7 +324,7 @@ class PaymentFormStars(TypePaymentForm):
     _TL = "flags:# form_id:long bot_id:long title:string description:string photo:flags.5?WebDocument invoice:Invoice users:Vector<User>"
     _OPTIONAL = frozenset({'photo'})
 
-    def __init__(self, *, form_id: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.TypeInvoice, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, form_id: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.Invoice, users: list[_types.TypeUser]) -> None:
         self.form_id = form_id
         self.bot_id = bot_id
         self.title = title
@@ -363,7 +363,7 @@ class PaymentFormStarGift(TypePaymentForm):
     QUALNAME = "payments.paymentFormStarGift"
     _TL = "form_id:long invoice:Invoice"
 
-    def __init__(self, *, form_id: int, invoice: _types.TypeInvoice) -> None:
+    def __init__(self, *, form_id: int, invoice: _types.Invoice) -> None:
         self.form_id = form_id
         self.invoice = invoice
 
@@ -388,7 +388,7 @@ class ValidatedRequestedInfo(TypeValidatedRequestedInfo):
     _TL = "flags:# id:flags.0?string shipping_options:flags.1?Vector<ShippingOption>"
     _OPTIONAL = frozenset({'id', 'shipping_options'})
 
-    def __init__(self, *, id: str | None = None, shipping_options: list[_types.TypeShippingOption] | None = None) -> None:
+    def __init__(self, *, id: str | None = None, shipping_options: list[_types.ShippingOption] | None = None) -> None:
         self.id = id
         self.shipping_options = shipping_options
 
@@ -462,7 +462,7 @@ class PaymentReceipt(TypePaymentReceipt):
     _TL = "flags:# date:int bot_id:long provider_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice info:flags.0?PaymentRequestedInfo shipping:flags.1?ShippingOption tip_amount:flags.3?long currency:string total_amount:long credentials_title:string users:Vector<User>"
     _OPTIONAL = frozenset({'info', 'photo', 'shipping', 'tip_amount'})
 
-    def __init__(self, *, date: int, bot_id: int, provider_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.TypeInvoice, info: _types.TypePaymentRequestedInfo | None = None, shipping: _types.TypeShippingOption | None = None, tip_amount: int | None = None, currency: str, total_amount: int, credentials_title: str, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, date: int, bot_id: int, provider_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.Invoice, info: _types.PaymentRequestedInfo | None = None, shipping: _types.ShippingOption | None = None, tip_amount: int | None = None, currency: str, total_amount: int, credentials_title: str, users: list[_types.TypeUser]) -> None:
         self.date = date
         self.bot_id = bot_id
         self.provider_id = provider_id
@@ -524,7 +524,7 @@ class PaymentReceiptStars(TypePaymentReceipt):
     _TL = "flags:# date:int bot_id:long title:string description:string photo:flags.2?WebDocument invoice:Invoice currency:string total_amount:long transaction_id:string users:Vector<User>"
     _OPTIONAL = frozenset({'photo'})
 
-    def __init__(self, *, date: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.TypeInvoice, currency: str, total_amount: int, transaction_id: str, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, date: int, bot_id: int, title: str, description: str, photo: _types.TypeWebDocument | None = None, invoice: _types.Invoice, currency: str, total_amount: int, transaction_id: str, users: list[_types.TypeUser]) -> None:
         self.date = date
         self.bot_id = bot_id
         self.title = title
@@ -573,7 +573,7 @@ class SavedInfo(TypeSavedInfo):
     _TL = "flags:# has_saved_credentials:flags.1?true saved_info:flags.0?PaymentRequestedInfo"
     _OPTIONAL = frozenset({'has_saved_credentials', 'saved_info'})
 
-    def __init__(self, *, has_saved_credentials: bool = False, saved_info: _types.TypePaymentRequestedInfo | None = None) -> None:
+    def __init__(self, *, has_saved_credentials: bool = False, saved_info: _types.PaymentRequestedInfo | None = None) -> None:
         self.has_saved_credentials = has_saved_credentials
         self.saved_info = saved_info
 
@@ -600,7 +600,7 @@ class BankCardData(TypeBankCardData):
     QUALNAME = "payments.bankCardData"
     _TL = "title:string open_urls:Vector<BankCardOpenUrl>"
 
-    def __init__(self, *, title: str, open_urls: list[_types.TypeBankCardOpenUrl]) -> None:
+    def __init__(self, *, title: str, open_urls: list[_types.BankCardOpenUrl]) -> None:
         self.title = title
         self.open_urls = open_urls
 
@@ -780,7 +780,7 @@ class StarsStatus(TypeStarsStatus):
     _TL = "flags:# balance:StarsAmount subscriptions:flags.1?Vector<StarsSubscription> subscriptions_next_offset:flags.2?string subscriptions_missing_balance:flags.4?long history:flags.3?Vector<StarsTransaction> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'history', 'next_offset', 'subscriptions', 'subscriptions_missing_balance', 'subscriptions_next_offset'})
 
-    def __init__(self, *, balance: _types.TypeStarsAmount, subscriptions: list[_types.TypeStarsSubscription] | None = None, subscriptions_next_offset: str | None = None, subscriptions_missing_balance: int | None = None, history: list[_types.TypeStarsTransaction] | None = None, next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, balance: _types.TypeStarsAmount, subscriptions: list[_types.StarsSubscription] | None = None, subscriptions_next_offset: str | None = None, subscriptions_missing_balance: int | None = None, history: list[_types.StarsTransaction] | None = None, next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.balance = balance
         self.subscriptions = subscriptions
         self.subscriptions_next_offset = subscriptions_next_offset
@@ -831,7 +831,7 @@ class StarsRevenueStats(TypeStarsRevenueStats):
     _TL = "flags:# top_hours_graph:flags.0?StatsGraph revenue_graph:StatsGraph status:StarsRevenueStatus usd_rate:double"
     _OPTIONAL = frozenset({'top_hours_graph'})
 
-    def __init__(self, *, top_hours_graph: _types.TypeStatsGraph | None = None, revenue_graph: _types.TypeStatsGraph, status: _types.TypeStarsRevenueStatus, usd_rate: float) -> None:
+    def __init__(self, *, top_hours_graph: _types.TypeStatsGraph | None = None, revenue_graph: _types.TypeStatsGraph, status: _types.StarsRevenueStatus, usd_rate: float) -> None:
         self.top_hours_graph = top_hours_graph
         self.revenue_graph = revenue_graph
         self.status = status
@@ -959,7 +959,7 @@ class ConnectedStarRefBots(TypeConnectedStarRefBots):
     QUALNAME = "payments.connectedStarRefBots"
     _TL = "count:int connected_bots:Vector<ConnectedBotStarRef> users:Vector<User>"
 
-    def __init__(self, *, count: int, connected_bots: list[_types.TypeConnectedBotStarRef], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, connected_bots: list[_types.ConnectedBotStarRef], users: list[_types.TypeUser]) -> None:
         self.count = count
         self.connected_bots = connected_bots
         self.users = users
@@ -987,7 +987,7 @@ class SuggestedStarRefBots(TypeSuggestedStarRefBots):
     _TL = "flags:# count:int suggested_bots:Vector<StarRefProgram> users:Vector<User> next_offset:flags.0?string"
     _OPTIONAL = frozenset({'next_offset'})
 
-    def __init__(self, *, count: int, suggested_bots: list[_types.TypeStarRefProgram], users: list[_types.TypeUser], next_offset: str | None = None) -> None:
+    def __init__(self, *, count: int, suggested_bots: list[_types.StarRefProgram], users: list[_types.TypeUser], next_offset: str | None = None) -> None:
         self.count = count
         self.suggested_bots = suggested_bots
         self.users = users
@@ -1019,7 +1019,7 @@ class StarGiftUpgradePreview(TypeStarGiftUpgradePreview):
     QUALNAME = "payments.starGiftUpgradePreview"
     _TL = "sample_attributes:Vector<StarGiftAttribute> prices:Vector<StarGiftUpgradePrice> next_prices:Vector<StarGiftUpgradePrice>"
 
-    def __init__(self, *, sample_attributes: list[_types.TypeStarGiftAttribute], prices: list[_types.TypeStarGiftUpgradePrice], next_prices: list[_types.TypeStarGiftUpgradePrice]) -> None:
+    def __init__(self, *, sample_attributes: list[_types.TypeStarGiftAttribute], prices: list[_types.StarGiftUpgradePrice], next_prices: list[_types.StarGiftUpgradePrice]) -> None:
         self.sample_attributes = sample_attributes
         self.prices = prices
         self.next_prices = next_prices
@@ -1076,7 +1076,7 @@ class SavedStarGifts(TypeSavedStarGifts):
     _TL = "flags:# count:int chat_notifications_enabled:flags.1?Bool gifts:Vector<SavedStarGift> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'chat_notifications_enabled', 'next_offset'})
 
-    def __init__(self, *, count: int, chat_notifications_enabled: bool | None = None, gifts: list[_types.TypeSavedStarGift], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, chat_notifications_enabled: bool | None = None, gifts: list[_types.SavedStarGift], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.count = count
         self.chat_notifications_enabled = chat_notifications_enabled
         self.gifts = gifts
@@ -1138,7 +1138,7 @@ class ResaleStarGifts(TypeResaleStarGifts):
     _TL = "flags:# count:int gifts:Vector<StarGift> next_offset:flags.0?string attributes:flags.1?Vector<StarGiftAttribute> attributes_hash:flags.1?long chats:Vector<Chat> counters:flags.2?Vector<StarGiftAttributeCounter> users:Vector<User>"
     _OPTIONAL = frozenset({'attributes', 'attributes_hash', 'counters', 'next_offset'})
 
-    def __init__(self, *, count: int, gifts: list[_types.TypeStarGift], next_offset: str | None = None, attributes: list[_types.TypeStarGiftAttribute] | None = None, attributes_hash: int | None = None, chats: list[_types.TypeChat], counters: list[_types.TypeStarGiftAttributeCounter] | None = None, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, gifts: list[_types.TypeStarGift], next_offset: str | None = None, attributes: list[_types.TypeStarGiftAttribute] | None = None, attributes_hash: int | None = None, chats: list[_types.TypeChat], counters: list[_types.StarGiftAttributeCounter] | None = None, users: list[_types.TypeUser]) -> None:
         self.count = count
         self.gifts = gifts
         self.next_offset = next_offset
@@ -1205,7 +1205,7 @@ class StarGiftCollections(TypeStarGiftCollections):
     QUALNAME = "payments.starGiftCollections"
     _TL = "collections:Vector<StarGiftCollection>"
 
-    def __init__(self, *, collections: list[_types.TypeStarGiftCollection]) -> None:
+    def __init__(self, *, collections: list[_types.StarGiftCollection]) -> None:
         self.collections = collections
 
     def _write(self, out: bytearray) -> None:
@@ -1310,7 +1310,7 @@ class CheckCanSendGiftResultFail(TypeCheckCanSendGiftResult):
     QUALNAME = "payments.checkCanSendGiftResultFail"
     _TL = "reason:TextWithEntities"
 
-    def __init__(self, *, reason: _types.TypeTextWithEntities) -> None:
+    def __init__(self, *, reason: _types.TextWithEntities) -> None:
         self.reason = reason
 
     def _write(self, out: bytearray) -> None:
@@ -1332,7 +1332,7 @@ class StarGiftAuctionState(TypeStarGiftAuctionState):
     QUALNAME = "payments.starGiftAuctionState"
     _TL = "gift:StarGift state:StarGiftAuctionState user_state:StarGiftAuctionUserState timeout:int users:Vector<User> chats:Vector<Chat>"
 
-    def __init__(self, *, gift: _types.TypeStarGift, state: _types.TypeStarGiftAuctionState, user_state: _types.TypeStarGiftAuctionUserState, timeout: int, users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
+    def __init__(self, *, gift: _types.TypeStarGift, state: _types.TypeStarGiftAuctionState, user_state: _types.StarGiftAuctionUserState, timeout: int, users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
         self.gift = gift
         self.state = state
         self.user_state = user_state
@@ -1369,7 +1369,7 @@ class StarGiftAuctionAcquiredGifts(TypeStarGiftAuctionAcquiredGifts):
     QUALNAME = "payments.starGiftAuctionAcquiredGifts"
     _TL = "gifts:Vector<StarGiftAuctionAcquiredGift> users:Vector<User> chats:Vector<Chat>"
 
-    def __init__(self, *, gifts: list[_types.TypeStarGiftAuctionAcquiredGift], users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
+    def __init__(self, *, gifts: list[_types.StarGiftAuctionAcquiredGift], users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
         self.gifts = gifts
         self.users = users
         self.chats = chats
@@ -1417,7 +1417,7 @@ class StarGiftActiveAuctions(TypeStarGiftActiveAuctions):
     QUALNAME = "payments.starGiftActiveAuctions"
     _TL = "auctions:Vector<StarGiftActiveAuctionState> users:Vector<User> chats:Vector<Chat>"
 
-    def __init__(self, *, auctions: list[_types.TypeStarGiftActiveAuctionState], users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
+    def __init__(self, *, auctions: list[_types.StarGiftActiveAuctionState], users: list[_types.TypeUser], chats: list[_types.TypeChat]) -> None:
         self.auctions = auctions
         self.users = users
         self.chats = chats

@@ -124,7 +124,7 @@ class GroupCall(TypeGroupCall):
     QUALNAME = "phone.groupCall"
     _TL = "call:GroupCall participants:Vector<GroupCallParticipant> participants_next_offset:string chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, call: _types.TypeGroupCall, participants: list[_types.TypeGroupCallParticipant], participants_next_offset: str, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, call: _types.TypeGroupCall, participants: list[_types.GroupCallParticipant], participants_next_offset: str, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.call = call
         self.participants = participants
         self.participants_next_offset = participants_next_offset
@@ -158,7 +158,7 @@ class GroupParticipants(TypeGroupParticipants):
     QUALNAME = "phone.groupParticipants"
     _TL = "count:int participants:Vector<GroupCallParticipant> next_offset:string chats:Vector<Chat> users:Vector<User> version:int"
 
-    def __init__(self, *, count: int, participants: list[_types.TypeGroupCallParticipant], next_offset: str, chats: list[_types.TypeChat], users: list[_types.TypeUser], version: int) -> None:
+    def __init__(self, *, count: int, participants: list[_types.GroupCallParticipant], next_offset: str, chats: list[_types.TypeChat], users: list[_types.TypeUser], version: int) -> None:
         self.count = count
         self.participants = participants
         self.next_offset = next_offset
@@ -244,7 +244,7 @@ class GroupCallStreamChannels(TypeGroupCallStreamChannels):
     QUALNAME = "phone.groupCallStreamChannels"
     _TL = "channels:Vector<GroupCallStreamChannel>"
 
-    def __init__(self, *, channels: list[_types.TypeGroupCallStreamChannel]) -> None:
+    def __init__(self, *, channels: list[_types.GroupCallStreamChannel]) -> None:
         self.channels = channels
 
     def _write(self, out: bytearray) -> None:
@@ -291,7 +291,7 @@ class GroupCallStars(TypeGroupCallStars):
     QUALNAME = "phone.groupCallStars"
     _TL = "total_stars:long top_donors:Vector<GroupCallDonor> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, total_stars: int, top_donors: list[_types.TypeGroupCallDonor], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, total_stars: int, top_donors: list[_types.GroupCallDonor], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.total_stars = total_stars
         self.top_donors = top_donors
         self.chats = chats

@@ -70,7 +70,7 @@ class BoostsList(TypeBoostsList):
     _TL = "flags:# count:int boosts:Vector<Boost> next_offset:flags.0?string users:Vector<User>"
     _OPTIONAL = frozenset({'next_offset'})
 
-    def __init__(self, *, count: int, boosts: list[_types.TypeBoost], next_offset: str | None = None, users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, boosts: list[_types.Boost], next_offset: str | None = None, users: list[_types.TypeUser]) -> None:
         self.count = count
         self.boosts = boosts
         self.next_offset = next_offset
@@ -102,7 +102,7 @@ class MyBoosts(TypeMyBoosts):
     QUALNAME = "premium.myBoosts"
     _TL = "my_boosts:Vector<MyBoost> chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, my_boosts: list[_types.TypeMyBoost], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, my_boosts: list[_types.MyBoost], chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.my_boosts = my_boosts
         self.chats = chats
         self.users = users
@@ -131,7 +131,7 @@ class BoostsStatus(TypeBoostsStatus):
     _TL = "flags:# my_boost:flags.2?true level:int current_level_boosts:int boosts:int gift_boosts:flags.4?int next_level_boosts:flags.0?int premium_audience:flags.1?StatsPercentValue boost_url:string prepaid_giveaways:flags.3?Vector<PrepaidGiveaway> my_boost_slots:flags.2?Vector<int>"
     _OPTIONAL = frozenset({'gift_boosts', 'my_boost', 'my_boost_slots', 'next_level_boosts', 'premium_audience', 'prepaid_giveaways'})
 
-    def __init__(self, *, my_boost: bool = False, level: int, current_level_boosts: int, boosts: int, gift_boosts: int | None = None, next_level_boosts: int | None = None, premium_audience: _types.TypeStatsPercentValue | None = None, boost_url: str, prepaid_giveaways: list[_types.TypePrepaidGiveaway] | None = None, my_boost_slots: list[int] | None = None) -> None:
+    def __init__(self, *, my_boost: bool = False, level: int, current_level_boosts: int, boosts: int, gift_boosts: int | None = None, next_level_boosts: int | None = None, premium_audience: _types.StatsPercentValue | None = None, boost_url: str, prepaid_giveaways: list[_types.TypePrepaidGiveaway] | None = None, my_boost_slots: list[int] | None = None) -> None:
         self.my_boost = my_boost
         self.level = level
         self.current_level_boosts = current_level_boosts

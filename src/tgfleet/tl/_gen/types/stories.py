@@ -110,7 +110,7 @@ class AllStoriesNotModified(TypeAllStories):
     QUALNAME = "stories.allStoriesNotModified"
     _TL = "flags:# state:string stealth_mode:StoriesStealthMode"
 
-    def __init__(self, *, state: str, stealth_mode: _types.TypeStoriesStealthMode) -> None:
+    def __init__(self, *, state: str, stealth_mode: _types.StoriesStealthMode) -> None:
         self.state = state
         self.stealth_mode = stealth_mode
 
@@ -138,7 +138,7 @@ class AllStories(TypeAllStories):
     _TL = "flags:# has_more:flags.0?true count:int state:string peer_stories:Vector<PeerStories> chats:Vector<Chat> users:Vector<User> stealth_mode:StoriesStealthMode"
     _OPTIONAL = frozenset({'has_more'})
 
-    def __init__(self, *, has_more: bool = False, count: int, state: str, peer_stories: list[_types.TypePeerStories], chats: list[_types.TypeChat], users: list[_types.TypeUser], stealth_mode: _types.TypeStoriesStealthMode) -> None:
+    def __init__(self, *, has_more: bool = False, count: int, state: str, peer_stories: list[_types.PeerStories], chats: list[_types.TypeChat], users: list[_types.TypeUser], stealth_mode: _types.StoriesStealthMode) -> None:
         self.has_more = has_more
         self.count = count
         self.state = state
@@ -252,7 +252,7 @@ class StoryViews(TypeStoryViews):
     QUALNAME = "stories.storyViews"
     _TL = "views:Vector<StoryViews> users:Vector<User>"
 
-    def __init__(self, *, views: list[_types.TypeStoryViews], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, views: list[_types.StoryViews], users: list[_types.TypeUser]) -> None:
         self.views = views
         self.users = users
 
@@ -277,7 +277,7 @@ class PeerStories(TypePeerStories):
     QUALNAME = "stories.peerStories"
     _TL = "stories:PeerStories chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, stories: _types.TypePeerStories, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, stories: _types.PeerStories, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.stories = stories
         self.chats = chats
         self.users = users
@@ -342,7 +342,7 @@ class FoundStories(TypeFoundStories):
     _TL = "flags:# count:int stories:Vector<FoundStory> next_offset:flags.0?string chats:Vector<Chat> users:Vector<User>"
     _OPTIONAL = frozenset({'next_offset'})
 
-    def __init__(self, *, count: int, stories: list[_types.TypeFoundStory], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, count: int, stories: list[_types.FoundStory], next_offset: str | None = None, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.count = count
         self.stories = stories
         self.next_offset = next_offset
@@ -418,7 +418,7 @@ class Albums(TypeAlbums):
     QUALNAME = "stories.albums"
     _TL = "hash:long albums:Vector<StoryAlbum>"
 
-    def __init__(self, *, hash: int, albums: list[_types.TypeStoryAlbum]) -> None:
+    def __init__(self, *, hash: int, albums: list[_types.StoryAlbum]) -> None:
         self.hash = hash
         self.albums = albums
 

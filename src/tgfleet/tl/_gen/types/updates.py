@@ -120,7 +120,7 @@ class Difference(TypeDifference):
     QUALNAME = "updates.difference"
     _TL = "new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> state:updates.State"
 
-    def __init__(self, *, new_messages: list[_types.TypeMessage], new_encrypted_messages: list[_types.TypeEncryptedMessage], other_updates: list[_types.TypeUpdate], chats: list[_types.TypeChat], users: list[_types.TypeUser], state: TypeState) -> None:
+    def __init__(self, *, new_messages: list[_types.TypeMessage], new_encrypted_messages: list[_types.TypeEncryptedMessage], other_updates: list[_types.TypeUpdate], chats: list[_types.TypeChat], users: list[_types.TypeUser], state: State) -> None:
         self.new_messages = new_messages
         self.new_encrypted_messages = new_encrypted_messages
         self.other_updates = other_updates
@@ -157,7 +157,7 @@ class DifferenceSlice(TypeDifference):
     QUALNAME = "updates.differenceSlice"
     _TL = "new_messages:Vector<Message> new_encrypted_messages:Vector<EncryptedMessage> other_updates:Vector<Update> chats:Vector<Chat> users:Vector<User> intermediate_state:updates.State"
 
-    def __init__(self, *, new_messages: list[_types.TypeMessage], new_encrypted_messages: list[_types.TypeEncryptedMessage], other_updates: list[_types.TypeUpdate], chats: list[_types.TypeChat], users: list[_types.TypeUser], intermediate_state: TypeState) -> None:
+    def __init__(self, *, new_messages: list[_types.TypeMessage], new_encrypted_messages: list[_types.TypeEncryptedMessage], other_updates: list[_types.TypeUpdate], chats: list[_types.TypeChat], users: list[_types.TypeUser], intermediate_state: State) -> None:
         self.new_messages = new_messages
         self.new_encrypted_messages = new_encrypted_messages
         self.other_updates = other_updates

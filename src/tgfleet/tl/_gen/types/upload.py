@@ -91,7 +91,7 @@ class FileCdnRedirect(TypeFile):
     QUALNAME = "upload.fileCdnRedirect"
     _TL = "dc_id:int file_token:bytes encryption_key:bytes encryption_iv:bytes file_hashes:Vector<FileHash>"
 
-    def __init__(self, *, dc_id: int, file_token: bytes, encryption_key: bytes, encryption_iv: bytes, file_hashes: list[_types.TypeFileHash]) -> None:
+    def __init__(self, *, dc_id: int, file_token: bytes, encryption_key: bytes, encryption_iv: bytes, file_hashes: list[_types.FileHash]) -> None:
         self.dc_id = dc_id
         self.file_token = file_token
         self.encryption_key = encryption_key

@@ -63,7 +63,7 @@ class UserFull(TypeUserFull):
     QUALNAME = "users.userFull"
     _TL = "full_user:UserFull chats:Vector<Chat> users:Vector<User>"
 
-    def __init__(self, *, full_user: _types.TypeUserFull, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
+    def __init__(self, *, full_user: _types.UserFull, chats: list[_types.TypeChat], users: list[_types.TypeUser]) -> None:
         self.full_user = full_user
         self.chats = chats
         self.users = users
