@@ -1,5 +1,13 @@
-"""``contacts.resolveUsername``: USERNAME_INVALID for a malformed name, USERNAME_NOT_OCCUPIED for a free
-one; otherwise ``contacts.resolvedPeer`` with the user as the caller sees him (his access hash)."""
+"""Finding users: ``contacts.resolveUsername`` and ``contacts.resolvePhone``.
+
+- resolveUsername: USERNAME_INVALID for a malformed name, USERNAME_NOT_OCCUPIED for a free one; otherwise
+  ``contacts.resolvedPeer`` with the user as the caller sees him (his access hash).
+- resolvePhone: PHONE_NUMBER_INVALID for a malformed number, PHONE_NOT_OCCUPIED when no account has it.
+  Telegram answers only when the owner's "Who can find me by my number" privacy lets the caller find him;
+  that setting defaults to "Everybody" and the sandbox models no privacy settings, so every registered
+  number resolves, for every logged-in caller. The answered ``user`` carries the phone (the caller already
+  knows it), so a client can cache the number; other views of that user keep it hidden (``views.user_tl``).
+"""
 
 from __future__ import annotations
 
@@ -30,4 +38,17 @@ async def resolve_username(
     return t_contacts.ResolvedPeer(peer=peer_user(account.id), chats=[], users=[user])
 
 
-HANDLERS: dict[type, ServiceFn] = {f_contacts.ResolveUsername: resolve_username}
+async def resolve_phone(world: World, ctx: CallContext, request: f_contacts.ResolvePhone) -> t_contacts.ResolvedPeer:
+    viewer = world.authorized(ctx)
+    account = world.accounts.by_phone(world.phone(request.phone))
+    if account is None:
+        raise errors.PhoneNotOccupied()
+    user = user_tl(world.accounts, account, viewer.id, world.clock())
+    user.phone = account.phone
+    return t_contacts.ResolvedPeer(peer=peer_user(account.id), chats=[], users=[user])
+
+
+HANDLERS: dict[type, ServiceFn] = {
+    f_contacts.ResolveUsername: resolve_username,
+    f_contacts.ResolvePhone: resolve_phone,
+}

@@ -1,0 +1,2 @@
+"""Interop: third-party clients (Telethon) and third-party session-string code (Kurigram, Telethon) against
+tgfleet and its sandbox."""
