@@ -50,10 +50,13 @@ async def test_fifty_clients_with_their_own_files(tmp_path: Path) -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
         users = [tg.add_user(phone=f"+1555071{i:04d}", first_name=f"U{i}", dc=1) for i in range(50)]
         clients = await asyncio.gather(
-            *(logged_in(tg, u.phone, name=f"u{i}", in_memory=False, workdir=tmp_path) for i, u in enumerate(users))
+            *(
+                logged_in(tg, u.phone, name=f"u{i}", in_memory=False, workdir=tmp_path, timeout=60)
+                for i, u in enumerate(users)
+            )
         )
         await asyncio.gather(*(c.send_message("me", "hello") for c in clients))
         await asyncio.gather(*(c.disconnect() for c in clients))
-        reopened = [make_client(tg, f"u{i}", in_memory=False, workdir=tmp_path) for i in range(50)]
+        reopened = [make_client(tg, f"u{i}", in_memory=False, workdir=tmp_path, timeout=60) for i in range(50)]
         assert all(await asyncio.gather(*(c.connect() for c in reopened)))
         await asyncio.gather(*(c.disconnect() for c in reopened))

@@ -22,6 +22,7 @@ from tgfleet.client.dcs import DcPool
 from tgfleet.client.invoke import FloodWaitEvent, Invoker
 from tgfleet.client.peers import peer_records
 from tgfleet.client.ratelimit import RateLimits
+from tgfleet.errors import ConnectionFailed
 from tgfleet.net import Network
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.sender import SenderConfig
@@ -135,8 +136,10 @@ class ClientCore:
             authorized = storage.get_user_id() is not None
             if authorized:
                 await self._on_authorized()
-        except BaseException:
+        except BaseException as e:
             await self._close(storage)
+            if isinstance(e, ConnectionFailed) and isinstance(e.reason, errors.RPCError):
+                raise e.reason from e  # the typed cause (AuthKeyUnregistered, ...), as Pyrogram users catch it
             raise
         return authorized
 

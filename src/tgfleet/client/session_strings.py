@@ -78,20 +78,21 @@ class _NotThis(Exception):
     pass
 
 
-def _b64(text: str, padded: bool) -> bytes:
+def _b64(text: str, padded: bool, name: str) -> bytes:
     if padded and len(text) % 4:
-        raise _NotThis("base64 padding missing")
+        raise _NotThis(f"{name}: base64 padding missing")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4) if not padded else text)
+        data = text + "=" * (-len(text) % 4) if not padded else text
+        return base64.b64decode(data, altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as e:
-        raise _NotThis(f"not URL-safe base64 ({e})") from None
+        raise _NotThis(f"{name}: not URL-safe base64 ({e})") from None
 
 
 def _pyrogram(text: str) -> SessionData:
     if len(text) not in _PYROGRAM:
         raise _NotThis(f"Pyrogram strings have 351, 356 or 362 characters, this one has {len(text)}")
     fmt, has_api_id = _PYROGRAM[len(text)]
-    raw = _b64(text, padded=False)
+    raw = _b64(text, padded=False, name=f"Pyrogram ({len(text)} chars)")
     if len(raw) != struct.calcsize(fmt):
         raise _NotThis(f"Pyrogram ({len(text)} chars): decodes to {len(raw)} bytes, not {struct.calcsize(fmt)}")
     fields = struct.unpack(fmt, raw)
@@ -110,7 +111,7 @@ def _telethon(text: str) -> SessionData:
     fmt = _TELETHON.get(len(text))
     if fmt is None:
         raise _NotThis(f"Telethon strings have 353 (IPv4) or 369 (IPv6) characters, this one has {len(text)}")
-    raw = _b64(body, padded=True)
+    raw = _b64(body, padded=True, name="Telethon")
     if len(raw) != struct.calcsize(fmt):
         raise _NotThis(f"Telethon: decodes to {len(raw)} bytes, not {struct.calcsize(fmt)}")
     dc_id, ip, port, key = struct.unpack(fmt, raw)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tgfleet import errors
 from tgfleet.errors import (
     ConnectionFailed,
     DecodeError,
@@ -222,8 +223,12 @@ class Sender:
                 self.fail(e)
             except TransportCodeError as e:
                 cause = e
-                if e.code == -444 or (e.code == -404 and self._session is not None):
-                    self.fail(e)  # the server does not know this key / this DC: reconnecting cannot help
+                if e.code == -404 and self._session is not None:  # the server does not know this key
+                    self.fail(
+                        errors.AuthKeyUnregistered(detail="the server has no such auth key (transport error -404)")
+                    )
+                elif e.code == -444:  # nor this DC: reconnecting cannot help
+                    self.fail(e)
             except RECOVERABLE as e:
                 cause = e
             finally:
