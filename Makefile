@@ -1,15 +1,19 @@
-# One entry point for people and CI. `make test` installs everything into .venv and runs the whole suite.
+# One entry point for people and CI. `make run` shows tgfleet at work (the demo against an embedded sandbox);
+# `make test` installs everything into .venv and runs the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test lint generate bench clean
+.PHONY: run test lint generate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/tgfleet demo
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n auto

@@ -139,6 +139,10 @@ class Accounts:
         user_id = self._by_username.get(username.lower())
         return None if user_id is None else self._by_id[user_id]
 
+    def all(self) -> list[Account]:
+        """Every account (the service account 777000 included), in creation order."""
+        return list(self._by_id.values())
+
     def hash_for(self, viewer_id: int, user_id: int) -> int:
         return access_hash(self.hash_key, viewer_id, user_id)
 

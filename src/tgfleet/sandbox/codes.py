@@ -70,6 +70,8 @@ class CodeBook:
     def __init__(self, clock: Callable[[], float], random: Callable[[int], bytes], lifetime: float) -> None:
         self._clock, self._random, self._lifetime = clock, random, lifetime
         self._codes: dict[str, LoginCode] = {}
+        self.on_issue: Callable[[LoginCode], None] | None = None
+        """Called with every code issued or re-sent (the standalone sandbox prints them)."""
 
     def _new_code(self) -> str:
         return f"{int.from_bytes(self._random(4), 'big') % 10**CODE_LENGTH:0{CODE_LENGTH}d}"
@@ -78,6 +80,8 @@ class CodeBook:
         """A new code and hash for ``phone`` (replacing any older one)."""
         login = LoginCode(phone, self._new_code(), self._random(9).hex(), kind, self._clock() + self._lifetime)
         self._codes[phone] = login
+        if self.on_issue is not None:
+            self.on_issue(login)
         return login
 
     def live(self, phone: str, phone_code_hash: str) -> LoginCode:
@@ -98,6 +102,8 @@ class CodeBook:
             raise errors.SendCodeUnavailable()
         login = LoginCode(phone, self._new_code(), phone_code_hash, kind, self._clock() + self._lifetime)
         self._codes[phone] = login
+        if self.on_issue is not None:
+            self.on_issue(login)
         return login
 
     def check(self, phone: str, phone_code_hash: str, code: str) -> LoginCode:
