@@ -31,6 +31,8 @@ from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
 from tgfleet.tl import TLFunction, functions, types
 
 log = logging.getLogger("tgfleet.client")
+PEER_REFRESH = 3600.0
+"""Seconds after which a peer seen unchanged is written again (refreshing its username's freshness)."""
 R = TypeVar("R")
 _C = TypeVar("_C", bound="ClientCore")
 
@@ -97,6 +99,7 @@ class ClientCore:
         )  # fmt: skip
         self._states = StateFeed(self.network.default_dc, clock)
         self.storage: Storage | None = None
+        self._peers_written: dict[int, tuple[Any, float]] = {}
         self._dcs: DcPool | None = None
         self._invoker = Invoker(self, rate_limits if rate_limits is not None else RateLimits(), on_flood_wait)
 
@@ -186,6 +189,7 @@ class ClientCore:
             path = self.workdir / f"{self.name}.session"
             storage = SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
         storage.open()
+        self._peers_written.clear()
         if self.session_string is not None:
             from tgfleet.client.session_strings import load_session_string
 
@@ -233,10 +237,24 @@ class ClientCore:
         return self._dcs
 
     def _remember_peers(self, result: Any) -> None:
-        """Cache the users and chats of a response (with their access hashes)."""
-        records = peer_records(result)
-        if records and self.storage is not None and self.storage.is_open:
-            self.storage.put_peers(records)
+        """Cache the users and chats of a response (with their access hashes) in the storage.
+
+        A peer seen again unchanged within ``PEER_REFRESH`` seconds is not written again: most answers
+        repeat the same users, and a write per call would cost more than the call."""
+        storage = self.storage
+        if storage is None or not storage.is_open:
+            return
+        now = self.clock()
+        fresh = []
+        for record in peer_records(result):
+            seen = self._peers_written.get(record.id)
+            if seen is None or seen[0] != record or now - seen[1] > PEER_REFRESH:
+                fresh.append(record)
+                self._peers_written[record.id] = (record, now)
+        if fresh:
+            if len(self._peers_written) > 10_000:
+                self._peers_written.clear()
+            storage.put_peers(fresh)
 
     def _updates_hook(self, event: Any) -> None:
         """Session events other than call results (updates, new sessions); the updates mixin overrides it."""

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
 
 async def within(awaitable: Awaitable[T], timeout: float | None) -> T:
     """Await ``awaitable`` for at most ``timeout`` seconds (None: no limit); asyncio.TimeoutError after."""
-    task = asyncio.ensure_future(awaitable)
+    if isinstance(awaitable, asyncio.Future) and not isinstance(awaitable, asyncio.Task):
+        future = cast("asyncio.Future[T]", awaitable)
+        return await _future_within(future, timeout)  # the hot path of every call: a bare timer
+    task: asyncio.Future[T] = asyncio.ensure_future(awaitable)
     try:
         done, _ = await asyncio.wait({task}, timeout=timeout)
     except asyncio.CancelledError:
@@ -25,3 +28,18 @@ async def within(awaitable: Awaitable[T], timeout: float | None) -> T:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     raise asyncio.TimeoutError
+
+
+async def _future_within(future: asyncio.Future[T], timeout: float | None) -> T:
+    if timeout is None:
+        return await future
+    handle = asyncio.get_running_loop().call_later(timeout, _expire, future)
+    try:
+        return await future
+    finally:
+        handle.cancel()
+
+
+def _expire(future: asyncio.Future[T]) -> None:
+    if not future.done():
+        future.set_exception(asyncio.TimeoutError())

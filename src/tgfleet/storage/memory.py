@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,6 +49,19 @@ class _State:
     update_state: UpdateState | None = None
     channel_pts: dict[int, int] = field(default_factory=dict)
 
+    def snapshot(self) -> _State:
+        """A copy to roll back to. Records are immutable, so copying the containers is enough (a deep copy
+        of every peer on every write made caching peers cost more the more peers were known)."""
+        return replace(
+            self,
+            dcs={dc: replace(state) for dc, state in self.dcs.items()},
+            dc_options=list(self.dc_options),
+            peers=dict(self.peers),
+            usernames=dict(self.usernames),
+            phones=dict(self.phones),
+            channel_pts=dict(self.channel_pts),
+        )
+
 
 class MemoryStorage(Storage):
     """A session that lives as long as the object. Same semantics as SQLiteStorage, without a file or lock."""
@@ -90,7 +102,7 @@ class MemoryStorage(Storage):
                 finally:
                     self._depth -= 1
                 return
-            backup = copy.deepcopy(self._state)
+            backup = self._state.snapshot()
             self._depth = 1
             try:
                 yield
