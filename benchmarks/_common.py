@@ -230,3 +230,185 @@ def machine() -> dict[str, Any]:
 
 def write_json(path: Path, results: Mapping[str, Any]) -> None:
     path.write_text(json.dumps({"machine": machine(), **results}, indent=2) + "\n")
+
+
+# -- a sandbox in a child process -----------------------------------------------------------------------------------
+SANDBOX_CPU = 0
+"""The CPU a :class:`SandboxProcess` is pinned to (when the machine has two or more)."""
+LOAD_CPU = 1
+"""The CPU the load (the benchmark process and its workers) is pinned to (when the machine has two or more)."""
+
+
+def can_pin() -> bool:
+    """Whether the sandbox and the load can each have a CPU of their own (Linux, CPUs 0 and 1 usable)."""
+    return hasattr(os, "sched_setaffinity") and {SANDBOX_CPU, LOAD_CPU} <= os.sched_getaffinity(0)
+
+
+def pin_to(cpu: int) -> bool:
+    """Pin this process to ``cpu`` if :func:`can_pin`; returns whether it did."""
+    if not can_pin():
+        return False
+    os.sched_setaffinity(0, {cpu})
+    return True
+
+
+def rss_bytes() -> int:
+    """This process's resident set size (VmRSS), in bytes."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+# Runs in the child: a Sandbox with the given limits and users, then one JSON reply per JSON request on stdin
+# (EOF stops it). The first line on stdout describes the sandbox. Only the reply lines go to stdout.
+_SANDBOX_CHILD = """\
+import asyncio, json, os, sys, time
+cfg = json.loads(sys.argv[1])
+pinned = False
+if cfg["cpu"] is not None:
+    os.sched_setaffinity(0, {cfg["cpu"]})
+    pinned = True
+from tgfleet.sandbox import Limits, Sandbox
+
+
+def handle(tg, req):
+    op = req["op"]
+    if op == "code":
+        return {"code": tg.login_code(req["phone"])}
+    if op == "cpu":
+        return {"cpu": time.process_time(), "wall": time.perf_counter()}
+    if op == "stats":
+        return {"stats": {k: {str(d): n for d, n in v.items()} if isinstance(v, dict) else v
+                          for k, v in tg.stats().items()}}
+    if op == "add_user":
+        return {"id": tg.add_user(req["phone"], req.get("first_name", ""), dc=req.get("dc")).id}
+    raise ValueError(f"unknown op {op!r}")
+
+
+async def main():
+    limits = Limits(**cfg["limits"])
+    async with Sandbox(dcs=cfg["dcs"], limits=limits) as tg:
+        users = {phone: tg.add_user(phone, name, dc=tg.default_dc).id for phone, name in cfg["users"]}
+        info = {
+            "pid": os.getpid(), "pinned_cpu": cfg["cpu"] if pinned else None, "api_id": tg.api_id,
+            "api_hash": tg.api_hash, "public_key_pem": tg.public_key_pem, "default_dc": tg.default_dc,
+            "dcs": [[a.dc_id, a.host, a.port] for a in tg.dc_addresses], "users": users,
+        }
+        print(json.dumps(info), flush=True)
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            try:
+                reply = handle(tg, json.loads(line))
+            except Exception as e:
+                reply = {"error": repr(e)}
+            print(json.dumps(reply), flush=True)
+
+
+asyncio.run(main())
+"""
+
+UNLIMITED = {
+    "requests": None,
+    "messages": None,
+    "new_account_requests": None,
+    "new_account_messages": None,
+    "max_sessions_per_key": 1_000_000,
+    "max_connections_per_dc": 16_384,
+    "max_pending_calls": 4096,
+}
+"""``Limits`` fields for benchmarks: no rate limits, and room for thousands of sessions and connections."""
+
+
+class SandboxProcess:
+    """A ``tgfleet.sandbox.Sandbox`` in a child interpreter (pinned to :data:`SANDBOX_CPU` if :func:`can_pin`),
+    driven over a line-based JSON control channel on its stdin/stdout.
+
+    ``users`` are ``(phone, first_name)`` pairs created up front on the default DC. ``limits`` are keyword
+    arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`). Use as a context manager; ``info``
+    holds what clients need (``dcs`` as ``[dc, host, port]``, ``public_key_pem``, ``api_id``, ``api_hash``,
+    ``users`` as phone -> id, ``pid``, ``pinned_cpu``).
+    """
+
+    def __init__(
+        self, *, dcs: int = 2, users: Sequence[tuple[str, str]] = (), limits: Mapping[str, Any] | None = None
+    ) -> None:
+        self.config = {
+            "dcs": dcs,
+            "users": [list(u) for u in users],
+            "limits": dict(UNLIMITED if limits is None else limits),
+            "cpu": SANDBOX_CPU if can_pin() else None,
+        }
+        self.info: dict[str, Any] = {}
+        self._proc: subprocess.Popen[str] | None = None
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in __exit__)
+
+    def __enter__(self) -> SandboxProcess:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", _SANDBOX_CHILD, json.dumps(self.config)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            env=subprocess_env(),
+        )
+        self.info = self._read()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self._stderr.close()
+
+    def _read(self) -> dict[str, Any]:
+        assert self._proc is not None and self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            self._stderr.seek(0)
+            raise RuntimeError(f"the sandbox process ended:\n{self._stderr.read()[-4000:]}")
+        reply: dict[str, Any] = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"sandbox control error: {reply['error']}")
+        return reply
+
+    def request(self, op: str, **args: Any) -> dict[str, Any]:
+        """One control request (``code``, ``cpu``, ``stats``, ``add_user``); blocks for the reply (~0.1 ms)."""
+        assert self._proc is not None and self._proc.stdin is not None
+        self._proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
+        self._proc.stdin.flush()
+        return self._read()
+
+    def login_code(self, phone: str) -> str:
+        return str(self.request("code", phone=phone)["code"])
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the sandbox process has used so far."""
+        return float(self.request("cpu")["cpu"])
+
+    def stats(self) -> dict[str, Any]:
+        return dict(self.request("stats")["stats"])
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """Host and port of the default DC."""
+        for dc, host, port in self.info["dcs"]:
+            if dc == self.info["default_dc"]:
+                return str(host), int(port)
+        raise LookupError("no address for the default DC")
+
+    def placement(self) -> str:
+        """Where the sandbox and the load run, for the report."""
+        if self.info.get("pinned_cpu") is None:
+            return "sandbox in a child process, unpinned (fewer than 2 usable CPUs): it shares the CPUs with the load"
+        return f"sandbox in a child process pinned to CPU {SANDBOX_CPU}; the load pinned to CPU {LOAD_CPU}"
