@@ -109,3 +109,10 @@ def test_item_level_errors_leave_the_other_items_alone() -> None:
     s = _primed()
     events = _send(s, T + 12, 8, container([(T + 4, 6, CALL), (T + 8, 7, CALL)]))
     assert events == [Rejected(T + 4, 35), Call(T + 8, functions.help.GetNearestDc())]
+
+
+def test_a_ping_with_an_even_seqno_is_answered_like_telegram_does() -> None:
+    s = _primed()
+    events = _send(s, T + 4, 6, mt.Ping(ping_id=77).to_bytes())  # Kurigram sends its first ping like this
+    assert not any(isinstance(e, Rejected) for e in events)
+    assert any(isinstance(body, mt.Pong) and body.ping_id == 77 for _, _, body in _sent(s))

@@ -98,13 +98,18 @@ def _check_id(s: ServerSession, msg_id: int, now: float, container: bool) -> int
     return 0
 
 
+_PINGS = frozenset({0x7ABE77EC, 0xF3427B8C})
+"""ping / ping_delay_disconnect: deployed clients (Kurigram) send them with an even seqno and Telegram answers
+them anyway, so the server does too instead of bouncing them with 35."""
+
+
 def _check_seqno(s: ServerSession, item: Item) -> int:
     """Parity (34/35) and order against the newest content-related message (32/33)."""
     cid = constructor_of(item.body)
     odd = item.seqno & 1
     if odd and cid in _ODD_FORBIDDEN:
         return 34
-    if not odd and is_call(cid):
+    if not odd and is_call(cid) and cid not in _PINGS:
         return 35
     last_id, last_seqno = s._last_content
     if item.msg_id > last_id and (item.seqno <= last_seqno if odd else item.seqno < last_seqno):
