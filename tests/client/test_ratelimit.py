@@ -43,3 +43,15 @@ def test_token_bucket_reserves_at_the_rate() -> None:
     assert abs(delays[4] - 0.3) < 1e-9
     now[0] = 10.0
     assert bucket.reserve() == 0.0  # refilled (up to the burst)
+
+
+async def test_per_chat_limit_holds_one_chat_back_not_the_others() -> None:
+    from tgfleet.client.ratelimit import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(RateLimits(None, None, per_chat_per_second=1.0, burst=1), clock=lambda: now[0])
+    assert limiter.buckets_for("messages.sendMessage", b"chat-a")[0].reserve() == 0.0
+    assert limiter.buckets_for("messages.sendMessage", b"chat-a")[0].reserve() == 1.0  # a second message waits
+    assert limiter.buckets_for("messages.sendMessage", b"chat-b")[0].reserve() == 0.0  # another chat does not
+    assert limiter.buckets_for("users.getUsers", b"chat-a") == []  # not a message: no per-chat limit
+    assert RateLimiter(RateLimits.disabled()).buckets_for("messages.sendMessage", b"x") == []
