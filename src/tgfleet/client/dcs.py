@@ -56,6 +56,8 @@ class DcPool:
             log.info("home DC moves from %d to %d", self.home_dc, dc_id)
             old = self.home
             exported = None
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
             if old is not None and self.storage.get_user_id() is not None:
                 # a logged-in account moved: carry the login over (https://core.telegram.org/api/datacenter)
                 exported = await old.invoke(functions.auth.ExportAuthorization(dc_id=dc_id), timeout=timeout)
@@ -66,10 +68,10 @@ class DcPool:
             self.storage.set_dc_id(dc_id)
             self.states.dc_id = dc_id
             self.home = self._make(dc_id, home=True)
-            await self.home.start(timeout)
+            await self.home.start(max(deadline - loop.time(), 0.0))
             if exported is not None:
                 request = functions.auth.ImportAuthorization(id=exported.id, bytes=exported.bytes)
-                await self.home.invoke(request, timeout=timeout)
+                await self.home.invoke(request, timeout=max(deadline - loop.time(), 0.0))
 
     # -- any DC ----------------------------------------------------------------------------------------
     async def sender(self, dc_id: int | None, timeout: float) -> Sender:
@@ -77,19 +79,25 @@ class DcPool:
         if dc_id is None or dc_id == self.home_dc:
             assert self.home is not None
             return self.home
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout  # one budget for connecting, exporting and importing
         async with self._lock:
             sender = self._others.get(dc_id)
             if sender is None:
                 sender = self._others[dc_id] = self._make(dc_id, home=False)
-                await sender.start(timeout)
+                await sender.start(max(deadline - loop.time(), 0.0))
             if dc_id not in self._imported and self.storage.get_user_id() is not None:
-                await self._import_authorization(sender, dc_id, timeout)
+                await self._import_authorization(sender, dc_id, deadline)
         return sender
 
-    async def _import_authorization(self, sender: Sender, dc_id: int, timeout: float) -> None:
+    async def _import_authorization(self, sender: Sender, dc_id: int, deadline: float) -> None:
         assert self.home is not None
-        exported = await self.home.invoke(functions.auth.ExportAuthorization(dc_id=dc_id), timeout=timeout)
-        await sender.invoke(functions.auth.ImportAuthorization(id=exported.id, bytes=exported.bytes), timeout=timeout)
+        loop = asyncio.get_running_loop()
+        exported = await self.home.invoke(
+            functions.auth.ExportAuthorization(dc_id=dc_id), timeout=max(deadline - loop.time(), 0.0)
+        )
+        request = functions.auth.ImportAuthorization(id=exported.id, bytes=exported.bytes)
+        await sender.invoke(request, timeout=max(deadline - loop.time(), 0.0))
         self._imported.add(dc_id)
 
     async def close(self) -> None:

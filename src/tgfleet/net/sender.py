@@ -129,7 +129,10 @@ class Sender:
             self._closing = False
             self._run_task = asyncio.create_task(self._run(), name=f"tgfleet sender DC {self.dc_id}")
         waiter = self.states.wait_for(ConnectionState.CONNECTED)
-        change = await within(waiter, timeout)
+        try:
+            change = await within(waiter, timeout)
+        except asyncio.TimeoutError:
+            raise RequestTimeout(f"no connection to DC {self.dc_id} within {timeout:g} s (still trying)") from None
         if change.state is ConnectionState.FAILED:
             raise ConnectionFailed(self._failure or RuntimeError(str(change.cause)))
 
