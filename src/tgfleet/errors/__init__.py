@@ -8,7 +8,7 @@ loaded on first use. ``rpc_error(code, message)`` builds the right one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tgfleet.errors.base import (
     BadMessageError,
@@ -38,6 +38,9 @@ from tgfleet.errors.rpc import (
     Unauthorized,
     rpc_error,
 )
+
+if TYPE_CHECKING:  # type checkers see every generated class; at run time they load on first use
+    from tgfleet.errors._gen import *  # noqa: F403
 
 __all__ = [
     "BadMessageError",
