@@ -270,7 +270,24 @@ pinned = False
 if cfg["cpu"] is not None:
     os.sched_setaffinity(0, {cfg["cpu"]})
     pinned = True
+from tgfleet.errors import FloodWait
 from tgfleet.sandbox import Limits, Sandbox
+from tgfleet.sandbox.limits import RateLimiter
+
+floods = 0  # FLOOD_WAIT answers of the sandbox's rate limiter (the "floods" request)
+_check = RateLimiter.check
+
+
+def counted_check(self, *args, **kwargs):
+    global floods
+    try:
+        _check(self, *args, **kwargs)
+    except FloodWait:
+        floods += 1
+        raise
+
+
+RateLimiter.check = counted_check
 
 
 def handle(tg, req):
@@ -283,7 +300,18 @@ def handle(tg, req):
         return {"stats": {k: {str(d): n for d, n in v.items()} if isinstance(v, dict) else v
                           for k, v in tg.stats().items()}}
     if op == "add_user":
-        return {"id": tg.add_user(req["phone"], req.get("first_name", ""), dc=req.get("dc")).id}
+        user = tg.add_user(req["phone"], req.get("first_name", ""), username=req.get("username"),
+                           password=req.get("password"), dc=req.get("dc"))
+        return {"id": user.id}
+    if op == "count":
+        msgs = tg.messages_of(req["user_id"], req.get("peer_id"))
+        incoming = [m for m in msgs if not m.out]
+        outgoing = [m for m in msgs if m.out]
+        return {"count": len(msgs), "incoming": len(incoming), "outgoing": len(outgoing),
+                "texts": len({m.text for m in incoming}),
+                "random_ids": len({m.random_id for m in outgoing if m.random_id is not None})}
+    if op == "floods":
+        return {"floods": floods}
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -383,7 +411,13 @@ class SandboxProcess:
         return reply
 
     def request(self, op: str, **args: Any) -> dict[str, Any]:
-        """One control request (``code``, ``cpu``, ``stats``, ``add_user``); blocks for the reply (~0.1 ms)."""
+        """One control request; blocks for the reply (~0.1 ms). ``code`` (``phone``): the live login code;
+        ``cpu``: the sandbox's CPU time; ``stats``: its counts; ``add_user`` (``phone``, optional ``first_name``,
+        ``username``, ``password`` (2FA; ~0.1 s to derive) and ``dc``): the new account's ``id``; ``count``
+        (``user_id``, optional ``peer_id``): the messages in that box (``count``), the incoming and outgoing
+        ones, the distinct ``texts`` of the incoming ones and the distinct ``random_ids`` of the outgoing ones (the
+        sandbox keeps a random_id on the sender's copy only); ``floods``: how many FLOOD_WAIT answers the
+        sandbox's rate limiter has given so far."""
         assert self._proc is not None and self._proc.stdin is not None
         self._proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
         self._proc.stdin.flush()
