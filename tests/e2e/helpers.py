@@ -11,19 +11,6 @@ from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID, Sandbox
 from tgfleet.sandbox.world import World
 
 
-class FakeClock:
-    """The world's clock: starts at the real time and moves only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 class RecordingWorld(World):
     """The sandbox's real world that also records every API call it handles: (auth_key_id, method name).
 

@@ -12,6 +12,7 @@ import asyncio
 
 import pytest
 
+from tests.clock import FakeClock
 from tgfleet import ConnectionState, RateLimits
 from tgfleet.client.session_strings import SessionData, decode_session_string, export_pyrogram
 from tgfleet.client.types import SentCodeType
@@ -32,7 +33,7 @@ from tgfleet.sandbox.accounts import SERVICE_USER_ID
 from tgfleet.tl import functions
 
 from ..client.helpers import StateLog, logged_in, make_client
-from .helpers import FakeClock, recording, sandbox
+from .helpers import recording, sandbox
 
 CONNECTING, CONNECTED = ConnectionState.CONNECTING, ConnectionState.CONNECTED
 DISCONNECTED, FAILED = ConnectionState.DISCONNECTED, ConnectionState.FAILED

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.clock import FakeClock
 from tgfleet import errors
 from tgfleet.sandbox.limits import Limits, Rate, RateLimiter, TokenBucket
 from tgfleet.tl._gen import functions, types
@@ -15,19 +14,6 @@ from .server_wire import WireClient, connected, running
 
 SEND = functions.messages.SendMessage
 CONFIG = functions.help.GetAppConfig
-
-
-class FakeClock:
-    """The server's clock, moved by hand (starts at the real time so msg_id checks pass)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def _send(i: int) -> functions.messages.SendMessage:

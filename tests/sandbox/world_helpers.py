@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.clock import FakeClock
 from tgfleet.errors import RPCError
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.world import World
@@ -19,17 +20,6 @@ from tgfleet.tl._gen.types import auth as t_auth
 API_ID = 94575
 API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"
 START = 1_750_000_000.0
-
-
-class FakeClock:
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
@@ -65,7 +55,7 @@ class Env:
 
 
 def make_env(seed: int = 1, **kwargs: Any) -> Env:
-    clock = FakeClock()
+    clock = FakeClock(START)
     rng = _random.Random(seed)
     world = World(api_id=API_ID, api_hash=API_HASH, clock=clock, random=rng.randbytes, **kwargs)
     delivery = Recorder()

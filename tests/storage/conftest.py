@@ -10,7 +10,7 @@ from .helpers import Clock, Harness
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1_700_000_000.0)
 
 
 @pytest.fixture(params=["memory", "sqlite", "sqlite-encrypted"])

@@ -8,19 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.clock import FakeClock as Clock
 from tgfleet.storage import DcOption, MemoryStorage, PeerRecord, PeerType, SQLiteStorage, Storage
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def key(byte: int) -> bytes:
