@@ -68,10 +68,20 @@ async def test_state_keeps_accounts_passwords_and_messages(tmp_path: Path) -> No
         ann = first.add_user("+15550900001", "Ann", username="ann_s", password="secret", dc=2)
         ben = first.add_user("+15550900002", "Ben", dc=1)
         world(first).send_message(ann.id, ben.id, "kept across restarts")
-        save(world(first), path)
+        ann_client = Client("a", api_id=first.api_id, api_hash=first.api_hash, network=first.network, in_memory=True)
+        await ann_client.connect()
+        sent = await ann_client.send_code(ben.phone)
+        await ann_client.sign_in(ben.phone, sent.phone_code_hash, first.login_code(ben.phone))
+        string = await ann_client.export_session_string()
+        await ann_client.disconnect()
+        save(first, path)
         before = first.messages_of(ben.id)
     async with Sandbox(dcs=2) as second:
-        assert load(world(second), path) == 2
+        assert load(second, path) == 2
+        restored = Client("r", api_id=second.api_id, network=second.network, session_string=string)
+        assert await restored.connect()  # the key and the login survived the restart (new ports, same key)
+        assert (await restored.get_me()).id == ben.id
+        await restored.disconnect()
         assert world(second).user(ann.id).username == "ann_s"
         assert world(second).user(ann.id).access_hash(ben.id) == ann.access_hash(ben.id)  # peers cached stay valid
         assert second.messages_of(ben.id) == before
@@ -90,10 +100,10 @@ async def test_state_from_a_bigger_sandbox_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     async with Sandbox(dcs=3) as big:
         big.add_user("+15550900003", "Cy", dc=3)
-        save(world(big), path)
+        save(big, path)
     async with Sandbox(dcs=2) as small:
         with pytest.raises(click.UsageError, match="lives on DC 3, this sandbox has 2 DCs"):
-            load(world(small), path)
+            load(small, path)
 
 
 def test_restart_with_state_restores_accounts_and_skips_known_users(tmp_path: Path) -> None:
@@ -103,12 +113,12 @@ def test_restart_with_state_restores_accounts_and_skips_known_users(tmp_path: Pa
     users = [parse_user_flag("+15550900005:Eve:eve_state:pw"), parse_user_flag("+15550900006:Fay")]
     options = Options(2, "127.0.0.1", None, users, tmp_path / "key.pem", None, None, tmp_path / "state.json", None)
     out = Out(stream=io.StringIO())
-    _, first, note = build(options, out)
+    first_tg, first, note = build(options, out)
     eve = first.user_by_phone("+15550900005")
     fay = first.user_by_phone("+15550900006")
     assert eve is not None and fay is not None and note is not None and "0 accounts restored" in note
     first.send_message(eve.id, fay.id, "still there")
-    save(first, tmp_path / "state.json")
+    save(first_tg, tmp_path / "state.json")
     _, second, note = build(options, out)
     assert note is not None and "2 accounts restored" in note
     assert second.user(eve.id).username == "eve_state"

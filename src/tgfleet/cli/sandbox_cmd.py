@@ -105,7 +105,7 @@ def build(options: Options, out: Out) -> tuple[Sandbox, World, str | None]:
     assert isinstance(world, World)
     note = None
     if options.state is not None:
-        restored = load(world, options.state) if options.state.exists() else 0
+        restored = load(tg, options.state) if options.state.exists() else 0
         note = f"state file {options.state}: {restored} accounts restored; saved on changes and on exit"
     for spec in options.users:
         if world.user_by_phone(spec.phone) is not None:
@@ -129,7 +129,7 @@ async def serve(options: Options, out: Out) -> None:
     from tgfleet.cli.sandbox_banner import banner, fingerprint
     from tgfleet.cli.world_state import save, signature
 
-    tg, world, note = build(options, out)
+    tg, _, note = build(options, out)
     try:
         await tg.start()
     except OSError as e:
@@ -141,16 +141,16 @@ async def serve(options: Options, out: Out) -> None:
             write_atomically(options.info, info.to_json())
         stop = _stop_event()  # before the banner: its last line tells that Ctrl-C / SIGTERM work
         banner(out, tg, key_file=options.key_file, info_file=options.info, state_note=note)
-        last = signature(world)
+        last = signature(tg)
         while not stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), AUTOSAVE_EVERY)
-            if options.state is not None and signature(world) != last:
-                save(world, options.state)
-                last = signature(world)
+            if options.state is not None and signature(tg) != last:
+                save(tg, options.state)
+                last = signature(tg)
     finally:
         if options.state is not None:
-            save(world, options.state)
+            save(tg, options.state)
         await tg.stop()
     out.always("sandbox stopped")
 

@@ -1,8 +1,10 @@
-"""``tgfleet sandbox --state FILE``: the sandbox world's accounts and messages kept across restarts.
+"""``tgfleet sandbox --state FILE``: the sandbox's world kept across restarts.
 
 Kept: every account (id, phone, names, username, home DC, age, the 2FA verifier, never a password), the
-access-hash key (so peers cached by clients stay valid) and every message with its id and pts. Not kept:
-auth keys and logins (clients log in again after a restart), read marks, pending codes.
+access-hash key (so peers cached by clients stay valid), every message with its id and pts, the permanent
+auth keys of every DC and which account each is logged in as (so saved client sessions keep working).
+Not kept: sessions and salts (clients get new_session_created and bad_server_salt once, and recover by
+themselves), read marks, pending codes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 from tgfleet.cli.netinfo import write_atomically
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.passwords import PasswordRecord
+from tgfleet.sandbox.server import Sandbox
 from tgfleet.sandbox.world import World
 from tgfleet.tl import TLObject, decode
 
@@ -23,13 +26,16 @@ FORMAT = "tgfleet-sandbox-state"
 VERSION = 1
 
 
-def signature(world: World) -> tuple[int, int]:
-    """Changes whenever an account or a message is added (cheap to compute: autosave compares it)."""
+def signature(tg: Sandbox) -> tuple[int, int, int, int]:
+    """Changes whenever an account, a message, a key or a login is added (cheap: autosave compares it)."""
+    world = _world(tg)
     accounts = world.accounts.all()
-    return len(accounts), sum(a.mailbox.pts for a in accounts)
+    keys = sum(len(tg.auth_key_ids(dc)) for dc in tg.dc_ids)
+    return len(accounts), sum(a.mailbox.pts for a in accounts), keys, len(world.auths.all())
 
 
-def snapshot(world: World) -> dict[str, Any]:
+def snapshot(tg: Sandbox) -> dict[str, Any]:
+    world = _world(tg)
     accounts = world.accounts.all()
     return {
         "format": FORMAT,
@@ -37,7 +43,17 @@ def snapshot(world: World) -> dict[str, Any]:
         "hash_key": world.accounts.hash_key.hex(),
         "accounts": [_account(a) for a in accounts if not a.service],
         "messages": {str(a.id): [_message(m) for m in a.mailbox.all_messages()] for a in accounts},
+        "auth_keys": [{"dc": dc, "key": key.hex()} for dc, key in tg.permanent_keys()],
+        "logins": [
+            {"auth_key_id": a.auth_key_id, "user_id": a.user_id, "dc": a.dc, "imported": a.imported}
+            for a in world.auths.all()
+        ],
     }
+
+
+def _world(tg: Sandbox) -> World:
+    assert isinstance(tg.world, World)
+    return tg.world
 
 
 def _account(a: Account) -> dict[str, Any]:
@@ -58,12 +74,13 @@ def _message(m: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def save(world: World, path: Path) -> None:
-    write_atomically(path, json.dumps(snapshot(world)), mode=0o600)
+def save(tg: Sandbox, path: Path) -> None:
+    write_atomically(path, json.dumps(snapshot(tg)), mode=0o600)
 
 
-def load(world: World, path: Path) -> int:
-    """Restore ``path`` into a fresh ``world``; returns the number of accounts restored."""
+def load(tg: Sandbox, path: Path) -> int:
+    """Restore ``path`` into a fresh sandbox; returns the number of accounts restored."""
+    world = _world(tg)
     try:
         data = json.loads(path.read_text())
         if data.get("format") != FORMAT or data.get("version") != VERSION:
@@ -80,6 +97,10 @@ def load(world: World, path: Path) -> int:
                 entities = tuple(_entity(e) for e in m["entities"])
                 box.add(owner_id=int(owner), peer_id=m["peer_id"], out=m["out"], sender_id=m["sender_id"],
                         date=m["date"], text=m["text"], entities=entities, random_id=m["random_id"])  # fmt: skip
+        for k in data.get("auth_keys", []):
+            tg.restore_key(int(k["dc"]), bytes.fromhex(k["key"]))
+        for a in data.get("logins", []):
+            world.auths.authorize(int(a["auth_key_id"]), int(a["user_id"]), int(a["dc"]), imported=bool(a["imported"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise click.UsageError(f"cannot restore the sandbox state from {path}: {type(e).__name__}: {e}") from None
     return len(data["accounts"])

@@ -183,5 +183,9 @@ def _with_options(network: Network, options: list[DcOption]) -> Network:
 
 
 def _with_stored_options(network: Network, storage: Storage) -> Network:
+    """Telegram's own networks: the stored help.getConfig list is fresher than the bootstrap addresses. A
+    network the caller described (a sandbox, a private deployment) is taken as given."""
     options = storage.get_dc_options()
-    return _with_options(network, options) if options else network
+    if not options or network.name not in ("production", "test"):
+        return network
+    return _with_options(network, options)

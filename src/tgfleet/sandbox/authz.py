@@ -52,6 +52,9 @@ class Authorizations:
     def get(self, auth_key_id: int) -> SandboxAuthorization | None:
         return self._by_key.get(auth_key_id)
 
+    def all(self) -> list[SandboxAuthorization]:
+        return list(self._by_key.values())
+
     def set_pending(self, auth_key_id: int, user_id: int, dc: int) -> None:
         """The key passed the code check of a 2FA account; it must now prove the password."""
         self._by_key.pop(auth_key_id, None)

@@ -97,6 +97,7 @@ class Sandbox(FaultControls, WorldShortcuts):
         self.clock = clock
         self.default_dc = default_dc if 1 <= default_dc <= dcs else 1
         self._faults = faults = Faults(list(range(1, dcs + 1)))
+        self._random = random
         self.world = world if world is not None else self._make_world(dcs, random)
         delivery = Subscriptions(self.world, self.now, max_queued_pushes=self.limits.max_queued_pushes)
         dispatcher = Dispatcher(
@@ -218,6 +219,15 @@ class Sandbox(FaultControls, WorldShortcuts):
     def auth_key_ids(self, dc: int) -> list[int]:
         """The auth keys known on ``dc``."""
         return [k.key_id for k in self._dcs[dc].keys.all()]
+
+    def permanent_keys(self) -> list[tuple[int, bytes]]:
+        """``(dc, auth_key)`` of every permanent key: what a standalone sandbox keeps across restarts."""
+        return [(dc, k.auth_key.key) for dc, s in self._dcs.items() for k in s.keys.all() if k.expires_at is None]
+
+    def restore_key(self, dc: int, auth_key: bytes) -> None:
+        """Know ``auth_key`` on ``dc`` again (its salt is new: the client gets bad_server_salt once)."""
+        salt = int.from_bytes(self._random(8), "little", signed=True)
+        self._dcs[dc].keys.add(auth_key, salt, self.now())
 
     def stats(self) -> dict[str, Any]:
         """Counts for tests and dashboards: connections, keys and sessions per DC, server tasks."""
