@@ -68,7 +68,7 @@ def load_or_create_key(path: Path | None) -> RsaPrivateKey:
 @click.option("--key", "key_file", type=FILE, help="RSA private key (PEM); created if missing, so it stays the same.")
 @click.option("--api-id", type=int, help="The api_id clients must use (default: 1).")
 @click.option("--api-hash", help="The api_hash clients must use (default: the sandbox's built-in one).")
-@click.option("--state", type=FILE, help="Keep accounts and messages here across restarts (logins are not kept).")
+@click.option("--state", type=FILE, help="Keep the world (accounts, messages, auth keys, logins) here across restarts.")
 @click.option("--info", type=FILE, help="Write addresses, public key, api_id/api_hash here (JSON, for --sandbox-info).")
 @click.option("--no-color", is_flag=True, help="No colours, even on a terminal.")
 def sandbox(
@@ -80,8 +80,9 @@ def sandbox(
     Users file (JSON list or {"users": [...]}, or TOML [[users]] on Python 3.11+): phone, first_name,
     last_name, username, password, dc.
 
-    --state keeps the accounts (2FA as a verifier, never the password) and the messages; auth keys are not
-    kept, so clients log in again after a restart.
+    --state keeps the accounts (2FA as a verifier, never the password), the messages, the auth keys and the
+    logins, so saved client sessions keep working after a restart (use --key too, and --port for stable
+    addresses).
     """
     if base is not None and base + dcs - 1 > 65535:
         raise click.BadParameter(f"BASE+{dcs - 1} is above 65535", param_hint="--port")
