@@ -27,7 +27,7 @@ from tgfleet.tl import LAYER, TLFunction, functions
 
 KEY = RsaPrivateKey.from_pem((Path(__file__).parents[1] / "crypto" / "test_only_rsa_key.pem").read_text())
 """The repository's test-only key pair (saves generating one per sandbox)."""
-TIMEOUT = 5.0
+TIMEOUT = 15.0  # generous: a bounded wait, not a speed check (CI machines are shared)
 TRANSPORTS = [(name, False) for name in FRAMINGS] + [(n, True) for n in ("abridged", "intermediate", "padded")]
 """(framing, obfuscated): every transport a client can speak."""
 

@@ -121,7 +121,8 @@ def _quick_ack_token(key: KeyState, payload: bytes) -> int:
 
 
 async def answer(conn: Connection, state: SessionState, call: Call) -> None:
-    """Answer one call and send what the session has queued."""
+    """Answer one call. The caller flushes once all calls of a packet are answered, so the answers to a
+    container go back packed together (one encryption, one write) rather than one packet each."""
     ctx = conn.ctx
     reply = service_call(conn, state, call.obj)
     if reply is None:
@@ -144,7 +145,6 @@ async def answer(conn: Connection, state: SessionState, call: Call) -> None:
     except EncodeError:
         log.exception("dc%d: cannot serialize the answer to %s", conn.dc.dc_id, type(call.obj).__name__)
         state.session.reply(call.msg_id, INTERNAL)
-    state.flush(ctx.now())
     if isinstance(call.obj, mt.DestroyAuthKey) and isinstance(reply, mt.DestroyAuthKeyOk):
         conn.dc.keys.remove(state.key.key_id)
         ctx.world.revoke(state.key.key_id)
