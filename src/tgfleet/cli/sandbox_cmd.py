@@ -15,6 +15,7 @@ import click
 from tgfleet.cli.netinfo import SandboxInfo, write_atomically
 from tgfleet.cli.output import Out
 from tgfleet.cli.users_file import UserSpec, load_users_file, parse_user_flag
+from tgfleet.net.timeouts import within
 
 if TYPE_CHECKING:
     from tgfleet.crypto.rsa import RsaPrivateKey
@@ -145,7 +146,7 @@ async def serve(options: Options, out: Out) -> None:
         last = signature(tg)
         while not stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), AUTOSAVE_EVERY)
+                await within(stop.wait(), AUTOSAVE_EVERY)
             if options.state is not None and signature(tg) != last:
                 save(tg, options.state)
                 last = signature(tg)

@@ -5,7 +5,6 @@ lookups (usernames are cached with an expiry, so repeated sends never repeat res
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from tgfleet.storage import PeerRecord, PeerType
@@ -66,7 +65,3 @@ def is_phone(text: str) -> bool:
 
 def is_username(text: str) -> bool:
     return bool(_USERNAME.match(text))
-
-
-def users_of(objects: Iterable[Any]) -> dict[int, Any]:
-    return {u.id: u for u in objects if isinstance(u, types.User | types.UserEmpty)}

@@ -203,9 +203,8 @@ class Sender:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise RequestTimeout(f"{type(function).__name__}: no connection to DC {self.dc_id} within the timeout")
-            waiter = asyncio.ensure_future(self.states.wait_for(ConnectionState.CONNECTED))
             try:
-                await within(waiter, remaining)
+                await within(self.states.wait_for(ConnectionState.CONNECTED), remaining)
             except asyncio.TimeoutError:
                 continue
 

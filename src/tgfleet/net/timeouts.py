@@ -1,6 +1,7 @@
 """``within(awaitable, timeout)``: ``asyncio.wait_for`` without the cancellation pitfalls of Python 3.10 and
 3.11 (a cancelled caller could stay stuck waiting for an inner ``Event.wait()``; seen in the sender's
-writer). The inner task is cancelled and awaited on timeout and when the caller itself is cancelled."""
+writer). The inner task is cancelled and awaited on timeout and when the caller itself is cancelled. Used
+instead of ``asyncio.wait_for`` everywhere in tgfleet (net, client, sandbox, cli)."""
 
 from __future__ import annotations
 

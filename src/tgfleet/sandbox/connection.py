@@ -21,6 +21,7 @@ from typing import Any
 from tgfleet.errors import TransportError
 from tgfleet.mtproto.handshake import ServerHandshake
 from tgfleet.mtproto.transport import Obfuscated, Packet, PaddedIntermediate, ServerTransport
+from tgfleet.net.timeouts import within
 from tgfleet.sandbox import inbound
 from tgfleet.sandbox.context import DcState, ServerContext
 
@@ -79,7 +80,7 @@ class Connection:
         try:
             await self._read_loop()
             if self.stopping and not self.closed:
-                await asyncio.wait_for(asyncio.shield(self._writer_task), LINGER)
+                await within(asyncio.shield(self._writer_task), LINGER)
         except TransportError as e:
             log.info("dc%d %s: closed: %s", self.dc.dc_id, self.peer, e)
         except (OSError, asyncio.TimeoutError) as e:

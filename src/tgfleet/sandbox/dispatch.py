@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tgfleet.errors import RPCError, rpc_error
+from tgfleet.net.timeouts import within
 from tgfleet.sandbox.contract import CallContext, Handler, WorldAPI
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.keys import ClientInfo, KeyState
@@ -196,7 +197,7 @@ class Dispatcher:
             log.info("dc%d: %s is not implemented in the sandbox", ctx.dc_id, method.QUALNAME)
             return NOT_IMPLEMENTED
         try:
-            result = await asyncio.wait_for(handler(ctx, query), self.call_timeout)
+            result = await within(handler(ctx, query), self.call_timeout)
         except asyncio.TimeoutError:
             log.warning("dc%d: %s took longer than %s s", ctx.dc_id, method.QUALNAME, self.call_timeout)
             return TIMEOUT
