@@ -30,7 +30,6 @@ class MessageMethods(ClientCore):
         if storage is None:
             raise ConnectionError("connect() first")
         self_id = storage.get_user_id()
-        tried: list[str] = []
         if isinstance(chat_id, str):
             text = chat_id.strip()
             if text.lower() in ("me", "self"):
@@ -38,9 +37,9 @@ class MessageMethods(ClientCore):
             if text.lstrip("-").isdigit():
                 chat_id = int(text)
             elif is_phone(text):
-                return await self._resolve_phone(text, self_id, tried)
+                return await self._resolve_phone(text, self_id)
             elif is_username(text):
-                return await self._resolve_username(text.lstrip("@"), self_id, tried)
+                return await self._resolve_username(text.lstrip("@"), self_id)
             else:
                 raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
         record = storage.get_peer_by_id(chat_id)
@@ -55,21 +54,18 @@ class MessageMethods(ClientCore):
             )
         return peer
 
-    async def _resolve_username(self, username: str, self_id: int | None, tried: list[str]) -> Any:
+    async def _resolve_username(self, username: str, self_id: int | None) -> Any:
         assert self.storage is not None
         record = self.storage.get_peer_by_username(username)
         if record is not None and (peer := input_peer(record, self_id)) is not None:
             return peer
-        tried.append("the peer cache")
         try:
             resolved = await self.invoke(functions.contacts.ResolveUsername(username=username))
         except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
-            raise PeerNotFound(
-                f"@{username}: {e.ID} (tried {', then '.join(tried)}, then contacts.resolveUsername)"
-            ) from e
+            raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
         return self._peer_from_resolved(resolved, f"@{username}")
 
-    async def _resolve_phone(self, phone: str, self_id: int | None, tried: list[str]) -> Any:
+    async def _resolve_phone(self, phone: str, self_id: int | None) -> Any:
         assert self.storage is not None
         record = self.storage.get_peer_by_phone(phone)
         if record is not None and (peer := input_peer(record, self_id)) is not None:

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tgfleet.errors import DecodeError
+from tgfleet.tl.core.registry import classes, lookup, module_of
 
 if TYPE_CHECKING:
     from tgfleet.tl.core.base import TLFunction, TLObject
@@ -98,8 +99,6 @@ class _Walker:
         return out
 
     def object(self, type_name: str | None) -> Any:
-        from tgfleet.tl.core.registry import classes, module_of
-
         start = self.pos
         cid = self.fixed("<I")
         if cid in (0x997275B5, 0xBC799737, 0x1CB5C415) and type_name is None:
@@ -107,8 +106,6 @@ class _Walker:
             return self.value("Bool" if cid != 0x1CB5C415 else "Vector<Object>")
         if module_of(cid) is None:
             raise self.fail(f"unknown constructor id 0x{cid:08x}", start)
-        from tgfleet.tl.core.registry import lookup
-
         cls = classes.get(cid) or lookup(cid)
         if type_name is not None:
             from tgfleet.tl._gen.index import TYPE_IDS
@@ -119,7 +116,6 @@ class _Walker:
 
     def bare(self, name: str) -> Any:
         from tgfleet.tl._gen.index import BARE
-        from tgfleet.tl.core.registry import lookup
 
         return self.fields(lookup(BARE[name]))
 
