@@ -69,7 +69,7 @@ class Invoker:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         method = method_name(query)
-        chat = _chat_key(query)
+        chat = _chat_key(query) if self.limiter.per_chat(method) else None  # serialized only when it counts
         migrations = 0
         while True:
             await self._honour_remembered(method, deadline, sleep_threshold)

@@ -88,12 +88,16 @@ class RateLimiter:
     def _bucket(self, rate: float | None) -> TokenBucket | None:
         return TokenBucket(rate, self.limits.burst, self._clock) if rate else None
 
+    def per_chat(self, method: str) -> bool:
+        """Whether ``method`` is held to the per-chat limit (so its chat must be named)."""
+        return bool(self.limits.per_chat_per_second) and method in MESSAGE_METHODS
+
     def buckets_for(self, method: str, chat: object | None) -> list[TokenBucket]:
         out = [b for b in (self._requests,) if b is not None]
         if method in MESSAGE_METHODS:
             if self._messages is not None:
                 out.append(self._messages)
-            if chat is not None and self.limits.per_chat_per_second:
+            if chat is not None and self.per_chat(method):
                 bucket = self._chats.pop(chat, None) or TokenBucket(
                     self.limits.per_chat_per_second, min(self.limits.burst, 3.0), self._clock
                 )
