@@ -97,10 +97,9 @@ class RateLimiter:
         if method in MESSAGE_METHODS:
             if self._messages is not None:
                 out.append(self._messages)
-            if chat is not None and self.per_chat(method):
-                bucket = self._chats.pop(chat, None) or TokenBucket(
-                    self.limits.per_chat_per_second, min(self.limits.burst, 3.0), self._clock
-                )
+            rate = self.limits.per_chat_per_second
+            if chat is not None and rate:
+                bucket = self._chats.pop(chat, None) or TokenBucket(rate, min(self.limits.burst, 3.0), self._clock)
                 self._chats[chat] = bucket
                 while len(self._chats) > self.MAX_CHATS:
                     self._chats.popitem(last=False)
