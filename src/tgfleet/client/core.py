@@ -24,6 +24,7 @@ from tgfleet.client.peers import peer_records
 from tgfleet.client.ratelimit import RateLimits
 from tgfleet.errors import ConnectionFailed
 from tgfleet.net import Network
+from tgfleet.net.proxy import ProxyLike, parse_proxy
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.sender import SenderConfig
 from tgfleet.net.state import ConnectionState, StateChange, StateFeed
@@ -57,7 +58,7 @@ class ClientCore:
         in_memory: bool = False,
         workdir: str | os.PathLike[str] = ".",
         network: Network | None = None,
-        proxy: str | None = None,
+        proxy: ProxyLike | None = None,
         sleep_threshold: float = 10.0,
         timeout: float = 60.0,
         transport: str = "abridged",
@@ -94,7 +95,7 @@ class ClientCore:
         self.storage_key = storage_key
         self.clock = clock
         self.sender_config = SenderConfig(
-            transport=transport, obfuscated=obfuscated, proxy=proxy, ping_interval=ping_interval,
+            transport=transport, obfuscated=obfuscated, proxy=parse_proxy(proxy), ping_interval=ping_interval,
             ping_timeout=ping_timeout, connect_timeout=connect_timeout, retry=retry or RetryPolicy(),
         )  # fmt: skip
         self._states = StateFeed(self.network.default_dc, clock)

@@ -1,7 +1,10 @@
 """One TCP connection to a data center speaking one MTProto transport, optionally through a proxy.
 
-The only place where OS and asyncio errors become tgfleet errors (``NetworkError``, ``ProxyError``).
-Transport framing errors (``TransportError``, ``TransportCodeError`` for -404/-429/-444) pass through.
+A proxy (any form of ``net/proxy.py``) is a SOCKS5/SOCKS4/HTTP CONNECT tunnel to the DC's address, or an
+MTProxy: then the connection goes to the proxy, asks it for the DC by id, and its secret decides the
+transport (``net/mtproxy.py``). The only place where OS and asyncio errors become tgfleet errors
+(``NetworkError``, ``ProxyError``). Transport framing errors (``TransportError``, ``TransportCodeError`` for
+-404/-429/-444) pass through.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Callable
 
 from tgfleet.errors import NetworkError, ProxyError
 from tgfleet.mtproto.transport import FRAMINGS, Codec, Obfuscated, Packet, unpad
+from tgfleet.net.mtproxy import open_mtproxy
+from tgfleet.net.proxy import MTProxy, ProxyLike, TunnelProxy, parse_proxy
 from tgfleet.net.timeouts import within
 
 READ_CHUNK = 1 << 16
@@ -21,12 +26,22 @@ READ_CHUNK = 1 << 16
 class Connection:
     """Send and receive MTProto payloads over one TCP stream (``open`` makes one)."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, codec: Codec, padded: bool) -> None:
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        codec: Codec,
+        padded: bool,
+        *,
+        silent_close: str | None = None,
+    ) -> None:
         self._reader = reader
         self._writer = writer
         self._codec = codec
         self._padded = padded
         self._packets: deque[bytes] = deque()
+        self._silent_close = silent_close
+        """The ``ProxyError`` message for a close before the first byte (an MTProxy rejecting the secret)."""
 
     @classmethod
     async def open(
@@ -37,14 +52,22 @@ class Connection:
         transport: str = "abridged",
         obfuscated: bool = False,
         dc_id: int | None = None,
-        proxy: str | None = None,
+        proxy: ProxyLike | None = None,
         timeout: float = 10.0,
         random: Callable[[int], bytes] = os.urandom,
     ) -> Connection:
-        """Connect (directly or through ``proxy``, a ``socks5://`` / ``socks4://`` / ``http://`` URL)."""
+        """Connect to ``host:port``, directly or through a SOCKS/HTTP ``proxy``; or, for an MTProxy, to the
+        proxy, asking it for ``dc_id`` (then ``transport``/``obfuscated`` are the secret's to decide)."""
         if transport not in FRAMINGS:
             raise ValueError(f"unknown transport {transport!r}; choose one of {sorted(FRAMINGS)}")
-        reader, writer = await _open_stream(host, port, proxy, timeout)
+        config = parse_proxy(proxy)
+        if isinstance(config, MTProxy):
+            if dc_id is None:
+                raise ValueError("an MTProxy connection needs the dc_id of the data center to reach")
+            reader, writer, mtproxy_codec = await open_mtproxy(config, dc_id, timeout, random)
+            closed = f"{config} closed the connection unanswered: it rejected the secret or cannot reach DC {dc_id}"
+            return cls(reader, writer, mtproxy_codec, padded=config.padded, silent_close=closed)
+        reader, writer = await _open_stream(host, port, config, timeout)
         framing = FRAMINGS[transport](random=random)
         codec: Codec = Obfuscated(framing, dc_id=dc_id, random=random) if obfuscated else framing
         return cls(reader, writer, codec, padded=transport == "padded")
@@ -64,7 +87,10 @@ class Connection:
             except OSError as e:
                 raise NetworkError(f"connection lost while receiving: {e}") from e
             if not data:
+                if self._silent_close is not None:
+                    raise ProxyError(self._silent_close)
                 raise NetworkError("the server closed the connection")
+            self._silent_close = None
             for event in self._codec.feed(data):
                 if isinstance(event, Packet):
                     self._packets.append(unpad(event.payload) if self._padded else event.payload)
@@ -83,7 +109,7 @@ class Connection:
 
 
 async def _open_stream(
-    host: str, port: int, proxy: str | None, timeout: float
+    host: str, port: int, proxy: TunnelProxy | None, timeout: float
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     if proxy is None:
         try:
@@ -93,18 +119,12 @@ async def _open_stream(
     import python_socks
     from python_socks.async_.asyncio import Proxy
 
+    kind = python_socks.ProxyType[proxy.scheme.upper()]
+    tunnel = Proxy(kind, proxy.host, proxy.port, proxy.username, proxy.password, rdns=proxy.rdns)
     try:
-        sock = await Proxy.from_url(proxy).connect(host, port, timeout=timeout)
+        sock = await tunnel.connect(host, port, timeout=timeout)
         return await asyncio.open_connection(sock=sock)
     except (python_socks.ProxyError, python_socks.ProxyConnectionError, python_socks.ProxyTimeoutError) as e:
-        raise ProxyError(f"proxy {_redact(proxy)} failed to reach {host}:{port}: {e}") from e
+        raise ProxyError(f"proxy {proxy} failed to reach {host}:{port}: {e}") from e
     except (OSError, asyncio.TimeoutError, ValueError) as e:
-        raise ProxyError(f"proxy {_redact(proxy)} is unusable: {e or 'timed out'}") from e
-
-
-def _redact(url: str) -> str:
-    """The proxy URL without its password."""
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest:
-        rest = "***@" + rest.rsplit("@", 1)[1]
-    return scheme + sep + rest
+        raise ProxyError(f"proxy {proxy} is unusable: {e or 'timed out'}") from e

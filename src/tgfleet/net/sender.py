@@ -37,6 +37,7 @@ from tgfleet.mtproto.session import ClientSession, Event, Result, RpcFailed
 from tgfleet.net.auth import exchange_key
 from tgfleet.net.connection import Connection
 from tgfleet.net.network import Network
+from tgfleet.net.proxy import ProxyConfig
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.state import ConnectionState, StateFeed
 from tgfleet.net.timeouts import within
@@ -52,7 +53,8 @@ class SenderConfig:
 
     transport: str = "abridged"
     obfuscated: bool = False
-    proxy: str | None = None
+    proxy: ProxyConfig | None = None
+    """A parsed proxy (``net.proxy.parse_proxy``)."""
     connect_timeout: float = 10.0
     """For TCP connect, key exchange and the connection's first request."""
     ping_interval: float = 60.0

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.net import DcAddress, Network
@@ -41,6 +41,9 @@ from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.limits import Limits, RateLimiter
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.mtproxy import MTProxyServer
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -116,6 +119,7 @@ class Sandbox(FaultControls, WorldShortcuts):
         }
         self.world.set_delivery(delivery)
         self._started = False
+        self._mtproxies: list[MTProxyServer] = []
 
     def _make_world(self, dcs: int, random: Callable[[int], bytes]) -> WorldAPI:
         from tgfleet.sandbox.world import World
@@ -152,6 +156,9 @@ class Sandbox(FaultControls, WorldShortcuts):
 
     async def stop(self) -> None:
         """Close the listeners and every connection; end every task the sandbox started."""
+        for proxy in self._mtproxies:
+            await proxy.stop()
+        self._mtproxies.clear()
         for state in self._dcs.values():
             if state.server is not None:
                 state.server.close()
@@ -184,6 +191,24 @@ class Sandbox(FaultControls, WorldShortcuts):
             # stop() cancels this task; ending it normally keeps asyncio (< 3.12) from logging the
             # cancelled client_connected_cb task as an error. Nothing awaits it but stop().
             conn.abort()
+
+    async def start_mtproxy(self, secret: str | bytes, *, port: int = 0) -> MTProxyServer:
+        """One more listener: an MTProxy for ``secret`` (plain, ``dd`` or ``ee``; hex, base64 or bytes) in
+        front of the DCs; ``stop()`` closes it. Clients use its ``link`` or ``proxy`` (``sandbox/mtproxy.py``)."""
+        from tgfleet.sandbox.mtproxy import MTProxyServer
+
+        if not self._started:
+            raise RuntimeError("start the sandbox before its MTProxy")
+        proxy = MTProxyServer(
+            secret, self._dc_address, host=self.host, port=port, clock=self.clock, random=self._random
+        )
+        await proxy.start()
+        self._mtproxies.append(proxy)
+        return proxy
+
+    def _dc_address(self, dc_id: int) -> DcAddress | None:
+        state = self._dcs.get(dc_id)
+        return state.address if state is not None else None
 
     # --- what clients need -----------------------------------------------------------------------
     def now(self) -> float:

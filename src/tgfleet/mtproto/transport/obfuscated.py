@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import NamedTuple
 
 from tgfleet.crypto.aes import AesCtr
 from tgfleet.errors import TransportError
@@ -79,6 +80,34 @@ def obfuscation_keys(init: bytes, secret: bytes | None = None) -> tuple[bytes, b
     return enc_key, enc_iv, dec_key, dec_iv
 
 
+class AcceptedHeader(NamedTuple):
+    """What the server learns from a client's 64-byte header; both CTR streams stand past the header."""
+
+    tag: bytes
+    """The protocol tag at ``init[56:60]`` (a key of ``BY_TAG``)."""
+    dc_id: int
+    """The int16 at ``init[60:62]``: the DC an MTProxy should reach (negative: media)."""
+    decrypt: AesCtr
+    """Decrypts what the client sends."""
+    encrypt: AesCtr
+    """Encrypts what goes to the client."""
+
+
+def accept_header(header: bytes, secret: bytes | None = None) -> AcceptedHeader:
+    """Server role: the streams, tag and DC id of ``header``; ``TransportError`` if it has no known tag
+    (for an MTProxy, nearly always a wrong secret)."""
+    if len(header) != HEADER_SIZE:
+        raise TransportError(f"obfuscated: header is {len(header)} bytes, not {HEADER_SIZE}")
+    enc_key, enc_iv, dec_key, dec_iv = obfuscation_keys(header, secret)
+    decrypt = AesCtr(enc_key, enc_iv)  # the client's encrypt stream
+    plain = decrypt.update(header)
+    tag = plain[56:60]
+    if tag not in BY_TAG:
+        raise TransportError(f"obfuscated: unknown protocol tag {tag.hex()}")
+    dc_id = int.from_bytes(plain[60:62], "little", signed=True)
+    return AcceptedHeader(tag, dc_id, decrypt, AesCtr(dec_key, dec_iv))
+
+
 class Obfuscated:
     """Obfuscated2 around an abridged, intermediate or padded framing, in either role.
 
@@ -119,18 +148,10 @@ class Obfuscated:
         random: Random = os.urandom,
     ) -> Obfuscated:
         """Server role from the connection's first 64 bytes; ``TransportError`` if no known tag."""
-        if len(header) != HEADER_SIZE:
-            raise TransportError(f"obfuscated: header is {len(header)} bytes, not {HEADER_SIZE}")
-        enc_key, enc_iv, dec_key, dec_iv = obfuscation_keys(header, secret)
-        decrypt = AesCtr(enc_key, enc_iv)  # the client's encrypt stream
-        plain = decrypt.update(header)
-        framing = BY_TAG.get(plain[56:60])
-        if framing is None:
-            raise TransportError(f"obfuscated: unknown protocol tag {plain[56:60].hex()}")
+        accepted = accept_header(header, secret)
         self = cls.__new__(cls)
-        inner = framing(server=True, max_packet=max_packet, random=random)
-        dc_id = int.from_bytes(plain[60:62], "little", signed=True)
-        self._setup(inner, AesCtr(dec_key, dec_iv), decrypt, b"", dc_id)
+        inner = BY_TAG[accepted.tag](server=True, max_packet=max_packet, random=random)
+        self._setup(inner, accepted.encrypt, accepted.decrypt, b"", accepted.dc_id)
         return self
 
     def _setup(self, inner: Framing, encrypt: AesCtr, decrypt: AesCtr, header: bytes, dc_id: int | None) -> None:
