@@ -1,5 +1,5 @@
-"""Minimal SOCKS5 (no authentication, CONNECT only) and HTTP CONNECT proxies on loopback, for the tests.
-Each records the destinations it was asked for."""
+"""Minimal SOCKS5 (CONNECT only; no authentication, or username/password per RFC 1929) and HTTP CONNECT
+proxies on loopback, for the tests. Each records the destinations it was asked for."""
 
 from __future__ import annotations
 
@@ -55,10 +55,17 @@ class _Proxy:
 
 
 class Socks5Proxy(_Proxy):
+    def __init__(self, username: str | None = None, password: str | None = None) -> None:
+        super().__init__()
+        self.credentials = None if username is None else (username, password or "")
+
     async def negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
         _, n_methods = await reader.readexactly(2)
-        await reader.readexactly(n_methods)
-        writer.write(b"\x05\x00")  # no authentication
+        methods = await reader.readexactly(n_methods)
+        if self.credentials is None:
+            writer.write(b"\x05\x00")  # no authentication
+        else:
+            await self._authenticate(reader, writer, methods)
         _, _command, _, atyp = await reader.readexactly(4)
         if atyp == 1:
             host = str(ipaddress.IPv4Address(await reader.readexactly(4)))
@@ -68,6 +75,19 @@ class Socks5Proxy(_Proxy):
             host = str(ipaddress.IPv6Address(await reader.readexactly(16)))
         (port,) = struct.unpack(">H", await reader.readexactly(2))
         return host, port
+
+    async def _authenticate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, methods: bytes) -> None:
+        if 2 not in methods:
+            writer.write(b"\x05\xff")
+            raise OSError("the client offers no username/password authentication")
+        writer.write(b"\x05\x02")
+        _version, size = await reader.readexactly(2)
+        username = (await reader.readexactly(size)).decode()
+        password = (await reader.readexactly((await reader.readexactly(1))[0])).decode()
+        ok = (username, password) == self.credentials
+        writer.write(b"\x01\x00" if ok else b"\x01\x01")
+        if not ok:
+            raise OSError("wrong SOCKS5 credentials")
 
     async def accepted(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"\x05\x00\x00\x01" + bytes(4) + bytes(2))

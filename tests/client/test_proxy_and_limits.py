@@ -30,6 +30,28 @@ async def test_login_through_a_proxy(kind: type[Socks5Proxy], scheme: str) -> No
         await client.disconnect()
 
 
+async def test_login_with_pyrogram_proxy_dict_and_credentials() -> None:
+    """Pyrogram's proxy dict, with a username and a password (characters a URL would have to escape)."""
+    async with Sandbox(dcs=1, default_dc=1) as tg, Socks5Proxy("alice", "p@ss:w/rd") as proxy:
+        user = tg.add_user(phone="+15550900002", first_name="Pyro", dc=1)
+        form = dict(scheme="socks5", hostname="127.0.0.1", port=proxy.port, username="alice", password="p@ss:w/rd")
+        client = make_client(tg, proxy=form)
+        await client.connect()
+        await login(client, tg, user.phone)
+        assert (await client.get_me()).id == user.id
+        assert proxy.destinations == [(tg.dc_addresses[0].host, tg.dc_addresses[0].port)]
+        await client.disconnect()
+
+
+async def test_wrong_proxy_credentials_fail_at_once() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg, Socks5Proxy("alice", "right") as proxy:
+        client = make_client(tg, proxy=f"socks5://alice:wrong@127.0.0.1:{proxy.port}")
+        with pytest.raises(ConnectionFailed) as failed:
+            await asyncio.wait_for(client.connect(), 10)
+        assert isinstance(failed.value.reason, ProxyError) and "wrong" not in str(failed.value)
+        assert proxy.destinations == []
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

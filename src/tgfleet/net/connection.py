@@ -80,21 +80,26 @@ class Connection:
             raise NetworkError(f"connection lost while sending: {e}") from e
 
     async def recv(self) -> bytes:
-        """The next payload; raises NetworkError when the connection closes."""
+        """The next payload; raises NetworkError when the connection closes (ProxyError when an MTProxy
+        closes it before answering at all: what a wrong secret looks like)."""
         while not self._packets:
             try:
                 data = await self._reader.read(READ_CHUNK)
             except OSError as e:
-                raise NetworkError(f"connection lost while receiving: {e}") from e
+                raise self._lost(f"connection lost while receiving: {e}") from e
             if not data:
-                if self._silent_close is not None:
-                    raise ProxyError(self._silent_close)
-                raise NetworkError("the server closed the connection")
+                raise self._lost("the server closed the connection")
             self._silent_close = None
             for event in self._codec.feed(data):
                 if isinstance(event, Packet):
                     self._packets.append(unpad(event.payload) if self._padded else event.payload)
         return self._packets.popleft()
+
+    def _lost(self, what: str) -> NetworkError:
+        """``ProxyError`` for an MTProxy that ended the connection before its first byte, else NetworkError."""
+        if self._silent_close is not None and not self._writer.is_closing():  # not closed by us
+            return ProxyError(self._silent_close)
+        return NetworkError(what)
 
     def close(self) -> None:
         if not self._writer.is_closing():

@@ -73,5 +73,5 @@ async def _hellos(
     except TransportError as e:
         raise ProxyError(f"{proxy} answered no valid TLS hello (wrong secret?): {e}") from e
     except OSError as e:
-        raise ProxyError(f"{proxy} failed during the TLS hello: {e}") from e
+        raise ProxyError(f"{proxy} dropped the connection at the TLS hello ({e}): it rejected the secret") from e
     return bytes(buf[size:])
