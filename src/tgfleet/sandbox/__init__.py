@@ -1,7 +1,8 @@
 """tgfleet.sandbox: a local multi-DC Telegram on loopback that real clients can log into.
 
 An asyncio MTProto server that drives the sans-IO core in the server role (``server``, ``connection``,
-``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``, ``faults``, ``controls``, ``limits``) over
+``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``, ``faults``, ``controls``, ``limits``; ``mtproxy``
+puts an MTProxy in front of the DCs) over
 an in-memory world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``,
 ``services/``). The seam between the two halves is ``contract.py``. May import ``tgfleet.net`` (network
 description), ``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``.
