@@ -1,10 +1,13 @@
-"""Proxies (SOCKS5, HTTP CONNECT) carry the connection; an unreachable proxy and an exhausted retry policy
-end in FAILED with the reason, instead of a reconnect loop."""
+"""Proxies (SOCKS5, HTTP CONNECT; as URLs and as Pyrogram's dict with credentials) carry the connection; an
+unreachable proxy, wrong credentials and an exhausted retry policy end in FAILED with the reason, instead of a
+reconnect loop."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -18,24 +21,24 @@ from .helpers import login, make_client
 from .proxies import HttpProxy, Socks5Proxy
 
 
-@pytest.mark.parametrize(("kind", "scheme"), [(Socks5Proxy, "socks5"), (HttpProxy, "http")])
-async def test_login_through_a_proxy(kind: type[Socks5Proxy], scheme: str) -> None:
-    async with Sandbox(dcs=1, default_dc=1) as tg, kind() as proxy:
+def _pyrogram_dict(port: int) -> dict[str, Any]:
+    """Pyrogram's proxy dict, with credentials a URL would have to escape."""
+    return dict(scheme="socks5", hostname="127.0.0.1", port=port, username="alice", password="p@ss:w/rd")
+
+
+@pytest.mark.parametrize(
+    ("make_proxy", "form"),
+    [
+        (Socks5Proxy, lambda port: f"socks5://127.0.0.1:{port}"),
+        (HttpProxy, lambda port: f"http://127.0.0.1:{port}"),
+        (lambda: Socks5Proxy("alice", "p@ss:w/rd"), _pyrogram_dict),
+    ],
+    ids=["socks5-url", "http-url", "pyrogram-dict-with-credentials"],
+)
+async def test_login_through_a_proxy(make_proxy: Callable[[], Socks5Proxy], form: Callable[[int], Any]) -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg, make_proxy() as proxy:
         user = tg.add_user(phone="+15550900001", first_name="Pia", dc=1)
-        client = make_client(tg, proxy=f"{scheme}://127.0.0.1:{proxy.port}")
-        await client.connect()
-        await login(client, tg, user.phone)
-        assert (await client.get_me()).id == user.id
-        assert proxy.destinations == [(tg.dc_addresses[0].host, tg.dc_addresses[0].port)]
-        await client.disconnect()
-
-
-async def test_login_with_pyrogram_proxy_dict_and_credentials() -> None:
-    """Pyrogram's proxy dict, with a username and a password (characters a URL would have to escape)."""
-    async with Sandbox(dcs=1, default_dc=1) as tg, Socks5Proxy("alice", "p@ss:w/rd") as proxy:
-        user = tg.add_user(phone="+15550900002", first_name="Pyro", dc=1)
-        form = dict(scheme="socks5", hostname="127.0.0.1", port=proxy.port, username="alice", password="p@ss:w/rd")
-        client = make_client(tg, proxy=form)
+        client = make_client(tg, proxy=form(proxy.port))
         await client.connect()
         await login(client, tg, user.phone)
         assert (await client.get_me()).id == user.id

@@ -76,7 +76,7 @@ def test_a_tampered_hello_fails() -> None:
 def test_time_and_domain_are_checked() -> None:
     with pytest.raises(TransportError, match=r"time is \+1000 s off"):
         check_client_hello(KEY, _hello(timestamp=NOW + 1000), now=NOW)
-    with pytest.raises(TransportError, match="names 'www.example.com', not 'other.org'"):
+    with pytest.raises(TransportError, match=r"names 'www\.example\.com', not 'other\.org'"):
         check_client_hello(KEY, _hello(), now=NOW, domain="other.org")
 
 
