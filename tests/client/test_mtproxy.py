@@ -109,3 +109,24 @@ async def test_telethon_logs_in_through_the_sandbox_mtproxy(tg: Sandbox, codec: 
         assert proxy.relayed >= 1 and proxy.rejected == 0
     finally:
         await client.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("kind", "junk"),
+    [
+        ("plain", os.urandom(64)),
+        ("dd", b"\xef" + bytes(100)),
+        ("ee", b"GET / HTTP/1.1\r\nHost: cdn.example.com\r\n\r\n"),
+        ("ee", b"\x16\x03\x01\xff\xff" + bytes(10)),  # a hello longer than any record
+    ],
+)
+async def test_the_proxy_closes_junk_at_once(tg: Sandbox, kind: str, junk: bytes) -> None:
+    proxy = await tg.start_mtproxy(SECRETS[kind])
+    reader, writer = await asyncio.open_connection(proxy.host, proxy.proxy.port)
+    writer.write(junk)
+    try:
+        assert await asyncio.wait_for(reader.read(1024), 10) == b""
+    except ConnectionResetError:
+        pass  # closed with unread bytes: a reset, just as final
+    writer.close()
+    assert proxy.rejected == 1 and proxy.relayed == 0

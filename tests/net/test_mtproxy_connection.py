@@ -1,0 +1,87 @@
+"""What ``Connection.open`` puts on the wire for an MTProxy, read back by a bare server built from the sans-IO
+pieces: the secret's kind picks the framing (plain: intermediate; dd and ee: padded), the header names the target
+DC (negative for media), and an ee connection starts with a signed ClientHello and takes the signed answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tgfleet.mtproto.transport import Intermediate, PaddedIntermediate
+from tgfleet.mtproto.transport.faketls import TlsRecords, check_client_hello, client_hello_size, server_hello
+from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
+from tgfleet.net.connection import Connection
+from tgfleet.net.proxy import MTProxy
+
+KEY = bytes(range(100, 116))
+
+
+class HeaderReader:
+    """Accepts one connection as an MTProxy with ``KEY`` would, and keeps the header's tag and DC id."""
+
+    def __init__(self, domain: str | None) -> None:
+        self.domain = domain
+        self.seen: asyncio.Future[tuple[bytes, int]] = asyncio.get_running_loop().create_future()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            header = await self._header(reader, writer)
+            accepted = accept_header(header, KEY)
+            self.seen.set_result((accepted.tag, accepted.dc_id))
+        except Exception as e:  # the test reads it from the future
+            self.seen.set_exception(e)
+        finally:
+            writer.close()
+
+    async def _header(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+        if self.domain is None:
+            return await reader.readexactly(HEADER_SIZE)
+        head = await reader.readexactly(5)
+        size = client_hello_size(head)
+        assert size is not None
+        hello = check_client_hello(KEY, head + await reader.readexactly(size - 5), now=time.time(), domain=self.domain)
+        writer.write(server_hello(KEY, hello))
+        records, data = TlsRecords(server=True), b""
+        while len(data) < HEADER_SIZE:
+            data += records.unwrap(await reader.read(4096))
+        return data[:HEADER_SIZE]
+
+
+async def _open_through(proxy_domain: str | None, padded: bool, dc_id: int) -> tuple[bytes, int]:
+    reader = HeaderReader(proxy_domain)
+    server = await asyncio.start_server(reader.serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        proxy = MTProxy("127.0.0.1", port, KEY, padded, proxy_domain)
+        conn = await Connection.open("192.0.2.1", 443, dc_id=dc_id, proxy=proxy, timeout=10)
+        await conn.send(bytes(24))  # the first write carries the header
+        try:
+            return await asyncio.wait_for(reader.seen, 10)
+        finally:
+            await conn.aclose()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize(
+    ("domain", "padded", "tag"),
+    [
+        (None, False, Intermediate.OBFUSCATION_TAG),
+        (None, True, PaddedIntermediate.OBFUSCATION_TAG),
+        ("cdn.example.com", True, PaddedIntermediate.OBFUSCATION_TAG),
+    ],
+    ids=["plain", "dd", "ee"],
+)
+@pytest.mark.parametrize("dc_id", [2, -4])
+async def test_the_header_names_the_framing_and_the_target_dc(
+    domain: str | None, padded: bool, tag: bytes, dc_id: int
+) -> None:
+    assert await _open_through(domain, padded, dc_id) == (tag, dc_id)
+
+
+async def test_an_mtproxy_connection_needs_a_dc_id() -> None:
+    with pytest.raises(ValueError, match="needs the dc_id"):
+        await Connection.open("192.0.2.1", 443, proxy=MTProxy("127.0.0.1", 1, KEY))
