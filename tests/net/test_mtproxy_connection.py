@@ -10,8 +10,9 @@ import time
 import pytest
 
 from tgfleet.mtproto.transport import Intermediate, PaddedIntermediate
-from tgfleet.mtproto.transport.faketls import TlsRecords, check_client_hello, client_hello_size, server_hello
+from tgfleet.mtproto.transport.faketls import check_client_hello, client_hello_size, server_hello
 from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
+from tgfleet.mtproto.transport.tlsrecords import TlsRecords
 from tgfleet.net.connection import Connection
 from tgfleet.net.proxy import MTProxy
 

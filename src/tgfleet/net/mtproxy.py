@@ -15,14 +15,8 @@ import time
 from tgfleet.errors import ProxyError, TransportError
 from tgfleet.mtproto.transport import Codec, Intermediate, Obfuscated, PaddedIntermediate
 from tgfleet.mtproto.transport.base import Random
-from tgfleet.mtproto.transport.faketls import (
-    MAX_RECORD,
-    FakeTls,
-    TlsRecords,
-    check_server_hello,
-    client_hello,
-    server_hello_size,
-)
+from tgfleet.mtproto.transport.faketls import check_server_hello, client_hello, server_hello_size
+from tgfleet.mtproto.transport.tlsrecords import MAX_RECORD, FakeTls, TlsRecords
 from tgfleet.net.proxy import MTProxy
 from tgfleet.net.timeouts import within
 

@@ -33,14 +33,9 @@ from typing import NamedTuple
 
 from tgfleet.crypto.aes import AesCtr
 from tgfleet.errors import TransportError
-from tgfleet.mtproto.transport.faketls import (
-    DEFAULT_MAX_SKEW,
-    TlsRecords,
-    check_client_hello,
-    client_hello_size,
-    server_hello,
-)
+from tgfleet.mtproto.transport.faketls import DEFAULT_MAX_SKEW, check_client_hello, client_hello_size, server_hello
 from tgfleet.mtproto.transport.obfuscated import BY_TAG, HEADER_SIZE, accept_header
+from tgfleet.mtproto.transport.tlsrecords import TlsRecords
 from tgfleet.net import DcAddress
 from tgfleet.net.proxy import MTProxy, parse_mtproxy_secret
 from tgfleet.net.timeouts import within

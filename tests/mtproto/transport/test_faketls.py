@@ -11,12 +11,7 @@ from hypothesis import strategies as st
 from tgfleet.errors import TransportError
 from tgfleet.mtproto.transport import Obfuscated, Packet, PaddedIntermediate
 from tgfleet.mtproto.transport.faketls import (
-    CCS_RECORD,
     HELLO_SIZE,
-    MAX_RECORD,
-    MAX_SEND,
-    FakeTls,
-    TlsRecords,
     check_client_hello,
     check_server_hello,
     client_hello,
@@ -25,6 +20,7 @@ from tgfleet.mtproto.transport.faketls import (
     server_hello_size,
 )
 from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
+from tgfleet.mtproto.transport.tlsrecords import CCS_RECORD, MAX_RECORD, MAX_SEND, FakeTls, TlsRecords
 
 from .transport_cases import chunks, pattern, seeded
 
