@@ -114,11 +114,12 @@ async def test_telethon_logs_in_through_the_sandbox_mtproxy(tg: Sandbox, codec: 
 @pytest.mark.parametrize(
     ("kind", "junk"),
     [
-        ("plain", os.urandom(64)),
+        ("plain", bytes(range(64))),  # an obfuscated2 header made with another secret, as far as it can tell
         ("dd", b"\xef" + bytes(100)),
         ("ee", b"GET / HTTP/1.1\r\nHost: cdn.example.com\r\n\r\n"),
         ("ee", b"\x16\x03\x01\xff\xff" + bytes(10)),  # a hello longer than any record
     ],
+    ids=["plain-random-header", "dd-abridged-tag", "ee-http", "ee-oversized-hello"],
 )
 async def test_the_proxy_closes_junk_at_once(tg: Sandbox, kind: str, junk: bytes) -> None:
     proxy = await tg.start_mtproxy(SECRETS[kind])
