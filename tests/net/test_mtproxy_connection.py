@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tgfleet.errors import NetworkError
 from tgfleet.mtproto.transport import Intermediate, PaddedIntermediate
 from tgfleet.mtproto.transport.faketls import check_client_hello, client_hello_size, server_hello
 from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
@@ -86,3 +87,17 @@ async def test_the_header_names_the_framing_and_the_target_dc(
 async def test_an_mtproxy_connection_needs_a_dc_id() -> None:
     with pytest.raises(ValueError, match="needs the dc_id"):
         await Connection.open("192.0.2.1", 443, proxy=MTProxy("127.0.0.1", 1, KEY))
+
+
+@pytest.mark.parametrize("through_mtproxy", [False, True], ids=["direct", "mtproxy"])
+async def test_a_connect_timeout_says_so(through_mtproxy: bool) -> None:
+    """A timed-out connect names its cause (asyncio's TimeoutError has an empty message)."""
+    server = await asyncio.start_server(lambda _r, w: w.close(), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    proxy = MTProxy("127.0.0.1", port, KEY) if through_mtproxy else None
+    try:
+        with pytest.raises(NetworkError, match=r"timed out$"):
+            await Connection.open("127.0.0.1", port, dc_id=2, proxy=proxy, timeout=0)
+    finally:
+        server.close()
+        await server.wait_closed()

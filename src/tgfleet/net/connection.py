@@ -120,7 +120,7 @@ async def _open_stream(
         try:
             return await within(asyncio.open_connection(host, port), timeout)
         except (OSError, asyncio.TimeoutError) as e:
-            raise NetworkError(f"cannot connect to {host}:{port}: {e or 'timed out'}") from e
+            raise NetworkError(f"cannot connect to {host}:{port}: {str(e) or 'timed out'}") from e
     import python_socks
     from python_socks.async_.asyncio import Proxy
 
@@ -132,4 +132,4 @@ async def _open_stream(
     except (python_socks.ProxyError, python_socks.ProxyConnectionError, python_socks.ProxyTimeoutError) as e:
         raise ProxyError(f"proxy {proxy} failed to reach {host}:{port}: {e}") from e
     except (OSError, asyncio.TimeoutError, ValueError) as e:
-        raise ProxyError(f"proxy {proxy} is unusable: {e or 'timed out'}") from e
+        raise ProxyError(f"proxy {proxy} is unusable: {str(e) or 'timed out'}") from e

@@ -32,7 +32,7 @@ async def open_mtproxy(
     try:
         reader, writer = await within(asyncio.open_connection(proxy.host, proxy.port), timeout)
     except (OSError, asyncio.TimeoutError) as e:
-        raise ProxyError(f"{proxy} is unreachable: {e or 'timed out'}") from e
+        raise ProxyError(f"{proxy} is unreachable: {str(e) or 'timed out'}") from e
     framing = PaddedIntermediate if proxy.padded else Intermediate
     codec: Codec = Obfuscated(framing(random=random), secret=proxy.secret, dc_id=dc_id, random=random)
     if proxy.domain is None:

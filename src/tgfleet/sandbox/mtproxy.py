@@ -139,7 +139,7 @@ class MTProxyServer:
             relay = await within(self._handshake(reader, writer), self.handshake_timeout)
         except _REJECTED as e:
             self.rejected += 1
-            log.info("mtproxy: closed a connection at its handshake: %s", e or "timed out")
+            log.info("mtproxy: closed a connection at its handshake: %s", str(e) or "timed out")
             writer.transport.abort()
             return
         self.relayed += 1
