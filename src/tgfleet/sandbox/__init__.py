@@ -4,8 +4,9 @@ An asyncio MTProto server that drives the sans-IO core in the server role (``ser
 ``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``, ``faults``, ``controls``, ``limits``; ``mtproxy``
 puts an MTProxy in front of the DCs) over
 an in-memory world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``,
-``services/``). The seam between the two halves is ``contract.py``. May import ``tgfleet.net`` (network
-description), ``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``.
+``services/``, ``login_limits`` / ``login_guard``: brute-force protection of logins). The seam between
+the two halves is ``contract.py``. May import ``tgfleet.net`` (network description), ``mtproto``,
+``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``.
 Nothing in the library imports the sandbox.
 """
 
@@ -15,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.limits import Limits, Rate
+    from tgfleet.sandbox.login_limits import Lockout, LoginLimits
     from tgfleet.sandbox.server import Sandbox
 
-__all__ = ["Limits", "Rate", "Sandbox"]
+__all__ = ["Limits", "Lockout", "LoginLimits", "Rate", "Sandbox"]
 
 
 def __getattr__(name: str) -> Any:
-    """``Sandbox``, ``Limits`` and ``Rate``, imported on first use (the package itself stays cheap)."""
+    """``Sandbox``, ``Limits``, ``Rate``, ``LoginLimits`` and ``Lockout``, imported on first use (the package
+    itself stays cheap)."""
     if name == "Sandbox":
         from tgfleet.sandbox.server import Sandbox
 
@@ -30,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from tgfleet.sandbox import limits
 
         return getattr(limits, name)
+    if name in ("LoginLimits", "Lockout"):
+        from tgfleet.sandbox import login_limits
+
+        return getattr(login_limits, name)
     raise AttributeError(f"module 'tgfleet.sandbox' has no attribute {name!r}")

@@ -1,14 +1,21 @@
-"""Login codes (https://core.telegram.org/api/auth): one live code per phone number.
+"""Login codes (https://core.telegram.org/api/auth): one live code per phone number, owned by one auth key.
 
 ``auth.sendCode`` issues a random 5-digit code with a fresh random ``phone_code_hash`` (any older code of the
 number dies); ``auth.resendCode`` issues a new code of the announced ``next_type`` under the same hash
-(App -> SMS -> call -> ``SEND_CODE_UNAVAILABLE``). A code lives ``lifetime`` seconds of the world clock.
-A wrong or stale hash gives ``PHONE_CODE_EXPIRED`` (Telegram has no "hash invalid" error for signIn).
+(App -> SMS -> call -> ``SEND_CODE_UNAVAILABLE``). A code lives ``lifetime`` seconds of the world clock and
+takes a bounded number of wrong tries (:meth:`CodeBook.attempt`; ``LoginLimits.code_attempts``).
+
+The hash belongs to the auth key that called ``auth.sendCode``. Telegram has no "hash invalid" error for
+signIn: a wrong or stale hash, or a hash used from another auth key, is answered PHONE_CODE_EXPIRED (what
+clients see when they send the code from one session and sign in from another, e.g.
+https://github.com/LonamiWebs/Telethon/issues/799), so the sandbox answers that too: the code cannot be used
+from there, and the caller needs an ``auth.sendCode`` of its own.
 """
 
 from __future__ import annotations
 
 import enum
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +43,10 @@ class LoginCode:
     phone_code_hash: str
     type: CodeType
     expires: float
+    auth_key_id: int
+    """The key that asked for it: the only one that may use the hash."""
+    wrong: int = 0
+    """Wrong codes tried under this hash so far (a resent code keeps the count)."""
     verified: bool = False
     """signIn matched the code of an unregistered number: ``auth.signUp`` may use it."""
 
@@ -76,42 +87,47 @@ class CodeBook:
     def _new_code(self) -> str:
         return f"{int.from_bytes(self._random(4), 'big') % 10**CODE_LENGTH:0{CODE_LENGTH}d}"
 
-    def issue(self, phone: str, kind: CodeType) -> LoginCode:
-        """A new code and hash for ``phone`` (replacing any older one)."""
-        login = LoginCode(phone, self._new_code(), self._random(9).hex(), kind, self._clock() + self._lifetime)
-        self._codes[phone] = login
+    def issue(self, phone: str, kind: CodeType, auth_key_id: int) -> LoginCode:
+        """A new code and hash for ``phone``, owned by ``auth_key_id`` (replacing any older one)."""
+        expires = self._clock() + self._lifetime
+        return self._store(LoginCode(phone, self._new_code(), self._random(9).hex(), kind, expires, auth_key_id))
+
+    def _store(self, login: LoginCode) -> LoginCode:
+        self._codes[login.phone] = login
         if self.on_issue is not None:
             self.on_issue(login)
         return login
 
-    def live(self, phone: str, phone_code_hash: str) -> LoginCode:
-        """The unexpired code of ``phone`` issued under ``phone_code_hash``; else PHONE_CODE_EXPIRED."""
+    def live(self, phone: str, phone_code_hash: str, auth_key_id: int) -> LoginCode:
+        """The unexpired code of ``phone`` that ``auth_key_id`` asked for under ``phone_code_hash``; else
+        PHONE_CODE_EXPIRED (see the module docstring for why a foreign hash gets that error too)."""
         login = self._codes.get(phone)
-        if login is None or login.phone_code_hash != phone_code_hash:
+        if login is None or login.phone_code_hash != phone_code_hash or login.auth_key_id != auth_key_id:
             raise errors.PhoneCodeExpired()
         if self._clock() >= login.expires:
             del self._codes[phone]
             raise errors.PhoneCodeExpired()
         return login
 
-    def resend(self, phone: str, phone_code_hash: str) -> LoginCode:
+    def resend(self, phone: str, phone_code_hash: str, auth_key_id: int) -> LoginCode:
         """A new code of the next type under the same hash; SEND_CODE_UNAVAILABLE after the last type."""
-        old = self.live(phone, phone_code_hash)
+        old = self.live(phone, phone_code_hash, auth_key_id)
         kind = _NEXT[old.type]
         if kind is None:
             raise errors.SendCodeUnavailable()
-        login = LoginCode(phone, self._new_code(), phone_code_hash, kind, self._clock() + self._lifetime)
-        self._codes[phone] = login
-        if self.on_issue is not None:
-            self.on_issue(login)
-        return login
+        expires = self._clock() + self._lifetime
+        return self._store(LoginCode(phone, self._new_code(), phone_code_hash, kind, expires, auth_key_id, old.wrong))
 
-    def check(self, phone: str, phone_code_hash: str, code: str) -> LoginCode:
-        """The live code if ``code`` matches it; PHONE_CODE_EXPIRED / PHONE_CODE_INVALID otherwise."""
-        login = self.live(phone, phone_code_hash)
-        if code.strip() != login.code:
-            raise errors.PhoneCodeInvalid()
-        return login
+    def attempt(self, login: LoginCode, code: str, attempts: int | None) -> None:
+        """Nothing if ``code`` is ``login``'s code. Else the wrong try is counted and PHONE_CODE_INVALID
+        raised, or PHONE_CODE_EXPIRED if it was wrong try number ``attempts``: the code is dropped."""
+        if hmac.compare_digest(code.strip().encode(), login.code.encode()):
+            return
+        login.wrong += 1
+        if attempts is not None and login.wrong >= attempts:
+            self.drop(login.phone)
+            raise errors.PhoneCodeExpired()
+        raise errors.PhoneCodeInvalid()
 
     def drop(self, phone: str) -> None:
         self._codes.pop(phone, None)

@@ -9,6 +9,8 @@ from tgfleet.sandbox.accounts import Account, Accounts, SandboxUser, normalize_p
 from tgfleet.sandbox.authz import Authorizations, SandboxAuthorization
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook
+from tgfleet.sandbox.login_guard import LoginGuard
+from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.tl import TLObject
@@ -28,6 +30,7 @@ class WorldControl:
 
     accounts: Accounts
     codes: CodeBook
+    login_guard: LoginGuard
     auths: Authorizations
     clock: Callable[[], float]
     random: Callable[[int], bytes]
@@ -103,6 +106,23 @@ class WorldControl:
         if login is None:
             raise NoLoginCode(f"no live login code for {phone!r}: call auth.sendCode first (or it expired)")
         return login.code
+
+    @property
+    def login_limits(self) -> LoginLimits:
+        """The limits on login codes, 2FA passwords and codes per day in force (see ``login_limits.py``)."""
+        return self.login_guard.limits
+
+    def set_login_limits(self, limits: LoginLimits) -> None:
+        """Apply other login limits from the next call on (``LoginLimits.off()``: none); counts so far stay."""
+        self.login_guard.limits = limits
+
+    def reset_login_limits(self, phone: str | None = None, user_id: int | None = None) -> None:
+        """Forget wrong codes, lockouts and codes sent of ``phone``, wrong passwords of ``user_id``; of every
+        number and account when neither is given. Live codes are not touched."""
+        normalized = None if phone is None else normalize_phone(phone)
+        if phone is not None and normalized is None:
+            raise ValueError(f"malformed phone number {phone!r}")
+        self.login_guard.reset(normalized, user_id)
 
     def messages_of(self, user_id: int, peer_id: int | None = None) -> list[SandboxMessage]:
         """Every message in ``user_id``'s box (or only the chat with ``peer_id``), oldest first."""

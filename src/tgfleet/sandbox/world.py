@@ -3,7 +3,8 @@
 :class:`World` implements :class:`~tgfleet.sandbox.contract.WorldAPI` for the network side (handlers per
 function class, who an auth key is, home DCs, revocation, the Delivery for pushes) and offers control
 methods for tests and users of the sandbox (:class:`~tgfleet.sandbox.control.WorldControl`: ``add_user``,
-``login_code``, ``messages_of``, ...). Time and randomness are parameters, so tests use a fake clock.
+``login_code``, ``messages_of``, ``set_login_limits``, ...). Time and randomness are parameters, so tests use
+a fake clock. Login guessing is slowed down as on Telegram by ``login_limits`` (``login_limits.py``).
 
 Authorization rules (https://core.telegram.org/api/datacenter):
 
@@ -30,6 +31,8 @@ from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook
 from tgfleet.sandbox.contract import CallContext, Delivery, Handler
 from tgfleet.sandbox.control import WorldControl
+from tgfleet.sandbox.login_guard import LoginGuard
+from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.services import ServiceFn, all_services
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl import TLObject
@@ -73,6 +76,7 @@ class World(WorldControl):
         new_account_period: float = 86400,
         difference_limit: int = DIFFERENCE_LIMIT,
         difference_too_long: int = DIFFERENCE_TOO_LONG,
+        login_limits: LoginLimits | None = None,
     ) -> None:
         if dcs < 1:
             raise ValueError("a world needs at least one DC")
@@ -82,6 +86,7 @@ class World(WorldControl):
         self.difference_limit, self.difference_too_long = difference_limit, difference_too_long
         self.accounts = Accounts(random(32))
         self.codes = CodeBook(clock, random, code_lifetime)
+        self.login_guard = LoginGuard(clock, login_limits if login_limits is not None else LoginLimits())
         self.auths = Authorizations(clock)
         self._delivery: Delivery = _NoDelivery()
         self._handlers: dict[type, Handler] = {t: self._bind(fn) for t, fn in all_services().items()}

@@ -23,7 +23,9 @@ from tgfleet.tl import functions, types
 
 class AuthMethods(ClientCore):
     async def send_code(self, phone_number: str) -> SentCode:
-        """Ask Telegram to send a login code to ``phone_number``; returns how it was sent."""
+        """Ask Telegram to send a login code to ``phone_number``; returns how it was sent. The code can be
+        used from this session only. Raises PhoneNumberFlood when the number asked for too many codes
+        today, FloodWait while too many wrong codes keep it waiting."""
         if self.api_id is None or self.api_hash is None:
             raise ValueError("send_code needs api_id and api_hash")
         request = functions.auth.SendCode(
@@ -44,8 +46,10 @@ class AuthMethods(ClientCore):
 
     async def sign_in(self, phone_number: str, phone_code_hash: str, phone_code: str) -> User:
         """Log in with the code. Raises SessionPasswordNeeded when 2FA is on (then ``check_password``),
-        PhoneNumberUnoccupied when the number has no account (then ``sign_up``), PhoneCodeInvalid /
-        PhoneCodeExpired for a wrong or stale code."""
+        PhoneNumberUnoccupied when the number has no account (then ``sign_up``), PhoneCodeInvalid for a
+        wrong code (ask again), PhoneCodeExpired for a stale one (it lived too long, took too many wrong
+        tries, or was sent to another session: ``send_code`` again), FloodWait when Telegram makes the
+        number wait after too many wrong codes."""
         request = functions.auth.SignIn(
             phone_number=phone_number, phone_code_hash=phone_code_hash, phone_code=phone_code
         )
@@ -65,7 +69,7 @@ class AuthMethods(ClientCore):
 
     async def check_password(self, password: str) -> User:
         """Finish a 2FA login: the SRP proof of ``password`` (https://core.telegram.org/api/srp).
-        Raises PasswordHashInvalid for a wrong password."""
+        Raises PasswordHashInvalid for a wrong password, FloodWait after too many of them."""
         params = await self.invoke(functions.account.GetPassword())
         if not isinstance(params, types.account.Password):
             raise errors.BadRequest(ID="PASSWORD_UNEXPECTED")
@@ -135,6 +139,14 @@ async def _ask(source: Any, prompt: str, hide: bool = False) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, reader, prompt)
 
 
+MAX_CODES = 3
+"""Login codes one ``start()`` asks for: the first, and a new one each time the last one expired."""
+MAX_CODE_ANSWERS = 15
+"""Answers to the code prompt one ``start()`` passes on (Telegram stops wrong ones sooner: see ``start``)."""
+MAX_PASSWORDS = 3
+"""Answers to the 2FA prompt one ``start()`` passes on."""
+
+
 class StartMethods(AuthMethods):
     async def start(
         self,
@@ -147,32 +159,61 @@ class StartMethods(AuthMethods):
     ) -> User:
         """Connect and, if the session is not logged in yet, log in: phone -> code -> (2FA password) ->
         (sign-up for a new number). Each answer comes from the argument (a value or a callback, sync or
-        async, given the prompt text) or, if None, from the terminal, like Pyrogram's ``start()``."""
+        async, given the prompt text) or, if None, from the terminal, like Pyrogram's ``start()``.
+
+        A wrong code or password is asked again (a fixed value raises PhoneCodeInvalid / PasswordHashInvalid
+        at once). A code that expired (it lived too long, or took too many wrong tries) is replaced by a
+        new one, sent automatically (at most :data:`MAX_CODES` codes). When Telegram makes the number or
+        the account wait (too many wrong codes or passwords), ``start()`` raises FloodWait saying so
+        instead of trying again; too many codes asked for in a day raise PhoneNumberFlood."""
         if self.storage is None:
             await self.connect()
         if self.storage is not None and self.storage.get_user_id() is not None:
             return await self.get_me()
         phone = await _ask(phone_number or self.phone_number, "Phone number (international format): ")
-        sent = await self.send_code(phone)
-        for _ in range(3):
+        try:
             try:
-                the_code = await _ask(code, f"Login code ({sent.type.value}): ")
-                return await self.sign_in(phone, sent.phone_code_hash, the_code.strip())
-            except errors.PhoneCodeInvalid:
-                if code is not None and not callable(code):
-                    raise
+                return await self._start_code(phone, code, first_name, last_name)
             except errors.SessionPasswordNeeded:
                 return await self._start_password(password)
+        except errors.FloodWait as e:
+            detail = (
+                f"Telegram refuses more login attempts for now (too many wrong tries); start() again in {e.value} s"
+            )
+            raise errors.FloodWait(e.value, detail=detail, request=e.request) from e
+
+    async def _start_code(
+        self, phone: str, code: str | Prompt | None, first_name: str | Prompt | None, last_name: str
+    ) -> User:
+        """Send a code and sign in with the answers (SessionPasswordNeeded is left to the caller)."""
+        fixed = code is not None and not callable(code)
+        sent = await self.send_code(phone)
+        prompt, codes = f"Login code ({sent.type.value}): ", 1
+        for _ in range(MAX_CODE_ANSWERS):
+            answer = (await _ask(code, prompt)).strip()
+            try:
+                return await self.sign_in(phone, sent.phone_code_hash, answer)
             except errors.PhoneNumberUnoccupied:
                 name = await _ask(first_name, "First name for the new account: ")
                 return await self.sign_up(phone, sent.phone_code_hash, name, last_name)
-        raise errors.PhoneCodeInvalid(detail="three wrong codes; start again")
+            except errors.PhoneCodeInvalid:
+                if fixed:
+                    raise
+                prompt = f"Wrong code, try again ({sent.type.value}): "
+            except errors.PhoneCodeExpired:
+                if fixed or codes >= MAX_CODES:
+                    raise
+                sent, codes = await self.send_code(phone), codes + 1
+                prompt = f"That code expired; a new one was sent ({sent.type.value}): "
+        raise errors.PhoneCodeInvalid(detail=f"{MAX_CODE_ANSWERS} wrong codes; start again")
 
     async def _start_password(self, password: str | Prompt | None) -> User:
-        for _ in range(3):
+        prompt = "Two-step verification password: "
+        for _ in range(MAX_PASSWORDS):
             try:
-                return await self.check_password(await _ask(password, "Two-step verification password: ", True))
+                return await self.check_password(await _ask(password, prompt, True))
             except errors.PasswordHashInvalid:
                 if password is not None and not callable(password):
                     raise
-        raise errors.PasswordHashInvalid(detail="three wrong passwords; start again")
+                prompt = "Wrong password, try again: "
+        raise errors.PasswordHashInvalid(detail=f"{MAX_PASSWORDS} wrong passwords; start again")

@@ -4,7 +4,9 @@
 password it issues a fresh SRP challenge (``srp_id``, ``srp_B``). ``auth.checkPassword`` (pending keys only,
 else AUTH_KEY_UNREGISTERED) takes ``inputCheckPasswordSRP``: SRP_ID_INVALID unless ``srp_id`` is the last
 one issued, SRP_A_INVALID for a malformed ``A``, PASSWORD_HASH_INVALID when ``M1`` does not prove the
-password; success logs the key in (``auth.authorization``).
+password; success logs the key in (``auth.authorization``). Wrong passwords are counted per account (from
+any key): past the free ones the account's checkPassword answers FLOOD_WAIT_X, X growing with each further
+failure (``LoginLimits.password_failures``), even for the right password.
 """
 
 from __future__ import annotations
@@ -44,15 +46,19 @@ async def check_password(world: World, ctx: CallContext, request: f_auth.CheckPa
     account = _pending_account(world, ctx)
     if account is None:
         raise errors.AuthKeyUnregistered()
+    world.login_guard.check_account(account.id)
     check = request.password
     if not isinstance(check, types.InputCheckPasswordSRP) or account.password is None:
+        world.login_guard.password_failed(account.id)
         raise errors.PasswordHashInvalid()
     if account.srp is None or check.srp_id != account.srp.srp_id:
         raise errors.SrpIdInvalid()
     if not valid_srp_a(check.A):
         raise errors.SrpAInvalid()
     if not account.srp.server.check(check.A, check.M1):
+        world.login_guard.password_failed(account.id)
         raise errors.PasswordHashInvalid()
+    world.login_guard.password_ok(account.id)
     return world.sign_in(ctx, account)
 
 

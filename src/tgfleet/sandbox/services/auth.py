@@ -1,15 +1,21 @@
 """Login with a code (https://core.telegram.org/api/auth): sendCode, resendCode, cancelCode, signIn, signUp,
 logOut.
 
-- ``auth.sendCode`` checks api_id/api_hash (API_ID_INVALID), the number (PHONE_NUMBER_INVALID) and its home
-  DC (PHONE_MIGRATE_X); a registered number with logged-in keys gets the code "in the app"
-  (``auth.sentCodeTypeApp``), otherwise by SMS; an unknown number gets a code too (sign-up path). The code
-  also arrives as a message from 777000 in the account's history and on its online sessions.
-- ``auth.signIn``: PHONE_CODE_HASH_EMPTY, PHONE_CODE_EMPTY, PHONE_MIGRATE_X, PHONE_CODE_EXPIRED,
-  PHONE_CODE_INVALID; an unknown number -> ``auth.authorizationSignUpRequired``; with 2FA the code is
-  consumed and SESSION_PASSWORD_NEEDED (401) leaves the key pending until ``auth.checkPassword``.
+- ``auth.sendCode`` checks api_id/api_hash (API_ID_INVALID), the number (PHONE_NUMBER_INVALID), its home
+  DC (PHONE_MIGRATE_X) and the login limits (FLOOD_WAIT_X while wrong codes lock the number,
+  PHONE_NUMBER_FLOOD past its daily codes); a registered number with logged-in keys gets the code "in the
+  app" (``auth.sentCodeTypeApp``), otherwise by SMS; an unknown number gets a code too (sign-up path). The
+  code also arrives as a message from 777000 in the account's history and on its online sessions.
+- The ``phone_code_hash`` belongs to the auth key that asked for it: resendCode, cancelCode, signIn and
+  signUp from any other key get PHONE_CODE_EXPIRED (see ``codes.py``).
+- ``auth.signIn``: PHONE_CODE_HASH_EMPTY, PHONE_CODE_EMPTY, PHONE_MIGRATE_X, FLOOD_WAIT_X (the number is
+  locked), PHONE_CODE_EXPIRED, PHONE_CODE_INVALID (PHONE_CODE_EXPIRED for the wrong try that uses up the
+  code); an unknown number -> ``auth.authorizationSignUpRequired``; with 2FA the code is consumed and
+  SESSION_PASSWORD_NEEDED (401) leaves the key pending until ``auth.checkPassword``.
 - ``auth.signUp`` needs a code that signIn verified; creates the account (a new account) on the number's
   home DC.
+
+The limits are the world's ``LoginLimits`` (``login_limits.py``), counted by its ``LoginGuard``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
-from tgfleet.sandbox.codes import CodeType
+from tgfleet.sandbox.codes import CodeType, LoginCode
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.tl._gen.functions import auth as f_auth
@@ -43,8 +49,9 @@ async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) ->
     if account is not None and account.service:
         raise errors.PhoneNumberInvalid_400()
     _home_dc_or_migrate(world, ctx, phone)
+    world.login_guard.take_code(phone)
     in_app = account is not None and bool(world.auths.of_user(account.id))
-    login = world.codes.issue(phone, CodeType.APP if in_app else CodeType.SMS)
+    login = world.codes.issue(phone, CodeType.APP if in_app else CodeType.SMS, ctx.auth_key_id)
     if account is not None:
         world.notify_code(account, login.code)
     return login.sent_code()
@@ -54,7 +61,8 @@ async def resend_code(world: World, ctx: CallContext, request: f_auth.ResendCode
     phone = world.phone(request.phone_number)
     if not request.phone_code_hash:
         raise errors.PhoneCodeHashEmpty()
-    login = world.codes.resend(phone, request.phone_code_hash)
+    world.login_guard.check_phone(phone)
+    login = world.codes.resend(phone, request.phone_code_hash, ctx.auth_key_id)
     account = world.accounts.by_phone(phone)
     if account is not None:
         world.notify_code(account, login.code)
@@ -65,9 +73,23 @@ async def cancel_code(world: World, ctx: CallContext, request: f_auth.CancelCode
     phone = world.phone(request.phone_number)
     if not request.phone_code_hash:
         raise errors.PhoneCodeHashEmpty()
-    world.codes.live(phone, request.phone_code_hash)
+    world.codes.live(phone, request.phone_code_hash, ctx.auth_key_id)
     world.codes.drop(phone)
     return True
+
+
+def _checked_code(world: World, ctx: CallContext, phone: str, phone_code_hash: str, code: str) -> LoginCode:
+    """The caller's live code if ``code`` is right; FLOOD_WAIT_X while the number is locked (even for the
+    right code), PHONE_CODE_EXPIRED / PHONE_CODE_INVALID otherwise (a wrong code counts for the number)."""
+    world.login_guard.check_phone(phone)
+    login = world.codes.live(phone, phone_code_hash, ctx.auth_key_id)
+    try:
+        world.codes.attempt(login, code, world.login_limits.code_attempts)
+    except (errors.PhoneCodeInvalid, errors.PhoneCodeExpired):
+        world.login_guard.code_failed(phone)
+        raise
+    world.login_guard.code_ok(phone)
+    return login
 
 
 async def sign_in(world: World, ctx: CallContext, request: f_auth.SignIn) -> t_auth.TypeAuthorization:
@@ -77,7 +99,7 @@ async def sign_in(world: World, ctx: CallContext, request: f_auth.SignIn) -> t_a
     if not request.phone_code:
         raise errors.PhoneCodeEmpty()
     _home_dc_or_migrate(world, ctx, phone)
-    login = world.codes.check(phone, request.phone_code_hash, request.phone_code)
+    login = _checked_code(world, ctx, phone, request.phone_code_hash, request.phone_code)
     account = world.accounts.by_phone(phone)
     if account is None:
         login.verified = True
@@ -96,7 +118,7 @@ async def sign_up(world: World, ctx: CallContext, request: f_auth.SignUp) -> t_a
     if world.accounts.by_phone(phone) is not None:
         raise errors.PhoneNumberOccupied()
     _home_dc_or_migrate(world, ctx, phone)
-    login = world.codes.live(phone, request.phone_code_hash)
+    login = world.codes.live(phone, request.phone_code_hash, ctx.auth_key_id)
     if not login.verified:
         raise errors.PhoneCodeInvalid()
     first_name, last_name = request.first_name.strip(), request.last_name.strip()
