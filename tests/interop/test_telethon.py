@@ -1,6 +1,8 @@
 """Telethon 1.45 (an independent MTProto client) against the sandbox, as a user would drive it: a phone-code
 login through a 2FA password check, a username lookup, a message that another account receives (on a tgfleet
-client's handler, and in the sandbox's world), and Telethon's own errors from the situations that cause them.
+client's handler, and in the sandbox's world), and Telethon's own errors from the situations that cause them,
+the login limits among them (a code hash of another key, codes that die, FLOOD_WAIT for wrong codes and
+passwords, PHONE_NUMBER_FLOOD for too many codes).
 
 Complements tests/sandbox/test_server_telethon.py (help.getConfig over each transport; a plain login and a
 send). Telethon is pointed at the sandbox by its session's DC address and ``telethon.crypto.rsa.add_key``;
@@ -15,12 +17,13 @@ session strings are checked against its own code in test_session_strings.py.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 import pytest
 
 from tgfleet import Client
 from tgfleet.client.types import Message
-from tgfleet.sandbox import Limits, Rate, Sandbox
+from tgfleet.sandbox import Limits, LoginLimits, Rate, Sandbox
 from tgfleet.tl import functions
 
 from ..client.helpers import logged_in
@@ -28,6 +31,7 @@ from ..client.helpers import logged_in
 pytest.importorskip("telethon", minversion="1.45")
 
 from telethon import errors as telethon_errors
+from telethon.tl import functions as telethon_functions
 from telethon.tl import types as telethon_types
 
 from .helpers import TIMEOUT, bounded, telethon_client
@@ -101,6 +105,80 @@ async def test_telethon_flood_wait_from_the_rate_limit_and_a_forced_one() -> Non
         finally:
             await bounded(telethon.disconnect())
         assert [m.text for m in tg.messages_of(alice.id, alice.id)] == ["m0", "m1"]
+
+
+RETRY = {"flood_sleep_threshold": 0, "connection_retries": 1}
+"""Raise FLOOD_WAITs instead of sleeping. One more try at the key exchange: Telethon drops the leading zero
+bytes of the shared key (``rsa.get_byte_array``), so about one exchange in 256 fails on its side."""
+
+
+async def test_telethon_sees_the_code_limits_as_typed_errors() -> None:
+    limits = LoginLimits()
+    assert limits.code_attempts is not None and limits.code_failures is not None
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        bob = tg.add_user(phone="+15553000021", first_name="Bob", dc=1)
+        guesser, other = telethon_client(tg, 1, **RETRY), telethon_client(tg, 1, **RETRY)
+        await bounded(asyncio.gather(guesser.connect(), other.connect()))
+        try:
+            sent = await bounded(guesser.send_code_request(bob.phone))
+            code = tg.login_code(bob.phone)
+            with pytest.raises(telethon_errors.PhoneCodeExpiredError):  # the hash of another auth key
+                await bounded(other.sign_in(bob.phone, code, phone_code_hash=sent.phone_code_hash))
+            for _ in range(limits.code_attempts - 1):
+                with pytest.raises(telethon_errors.PhoneCodeInvalidError):
+                    await bounded(guesser.sign_in(bob.phone, _wrong(code)))
+            with pytest.raises(telethon_errors.PhoneCodeExpiredError):  # that wrong try used the code up
+                await bounded(guesser.sign_in(bob.phone, _wrong(code)))
+
+            answers: Counter[str] = Counter()
+            with pytest.raises(telethon_errors.FloodWaitError) as locked:
+                for _ in range(3 * limits.code_attempts):  # new codes (Telethon's own resend/send), wrong guesses
+                    await bounded(guesser.send_code_request(bob.phone))
+                    for _ in range(limits.code_attempts):
+                        try:
+                            await bounded(guesser.sign_in(bob.phone, _wrong(tg.login_code(bob.phone))))
+                        except (telethon_errors.PhoneCodeInvalidError, telethon_errors.PhoneCodeExpiredError) as e:
+                            answers[type(e).__name__] += 1
+                            if isinstance(e, telethon_errors.PhoneCodeExpiredError):
+                                break
+            assert locked.value.seconds == limits.code_failures.first_wait
+            # every wrong code was looked at (the first code's too), up to the one that locked the number
+            assert sum(answers.values()) + limits.code_attempts == limits.code_failures.free + 1
+            with pytest.raises(telethon_errors.FloodWaitError):  # the number is locked, for every key
+                await bounded(other.send_code_request(bob.phone))
+            assert tg.world.authorizations_of(bob.id) == []
+        finally:
+            await bounded(asyncio.gather(guesser.disconnect(), other.disconnect()))
+
+
+async def test_telethon_sees_the_password_and_daily_limits_as_typed_errors() -> None:
+    limits = LoginLimits()
+    assert limits.password_failures is not None and limits.codes_per_day is not None
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        alice = tg.add_user(phone="+15553000022", first_name="Alice", password="pw", dc=1)
+        carol = tg.add_user(phone="+15553000023", first_name="Carol", dc=1)
+        telethon = telethon_client(tg, 1, **RETRY)
+        await bounded(telethon.connect())
+        try:
+            await bounded(telethon.send_code_request(alice.phone))
+            with pytest.raises(telethon_errors.SessionPasswordNeededError):
+                await bounded(telethon.sign_in(alice.phone, tg.login_code(alice.phone)))
+            for _ in range(limits.password_failures.free + 1):
+                with pytest.raises(telethon_errors.PasswordHashInvalidError):
+                    await bounded(telethon.sign_in(password="not pw"))
+            with pytest.raises(telethon_errors.FloodWaitError) as locked:
+                await bounded(telethon.sign_in(password="pw"))  # locked: even the right password
+            assert locked.value.seconds == limits.password_failures.first_wait
+
+            send = telethon_functions.auth.SendCodeRequest(
+                carol.phone, tg.api_id, tg.api_hash, telethon_types.CodeSettings()
+            )
+            for _ in range(limits.codes_per_day):
+                await bounded(telethon(send))
+            with pytest.raises(telethon_errors.PhoneNumberFloodError):
+                await bounded(telethon(send))
+        finally:
+            await bounded(telethon.disconnect())
 
 
 @pytest.mark.skip(reason="Kurigram needs its internal RSA key table patched to trust the sandbox (see the docstring)")

@@ -2,7 +2,8 @@
 die after a few wrong tries, growing FLOOD_WAITs for wrong codes (per number) and wrong 2FA passwords (per
 account), the daily code quota (PHONE_NUMBER_FLOOD), and the control API that configures and resets them.
 
-The same rules seen by real clients over the network: tests/sandbox/test_login_attack.py.
+The same rules seen by real clients over the network: tests/client/test_auth_flows.py (tgfleet.Client) and
+tests/interop/test_telethon.py (Telethon).
 """
 
 from __future__ import annotations
