@@ -92,8 +92,16 @@ class SendLog:
             self._sent.pop(phone, None)
 
 
-def _flood_wait(seconds: float) -> errors.FloodWait:
-    return errors.FloodWait(max(1, math.ceil(seconds)))
+def _check(log: FailureLog[K], key: K, rule: Lockout | None, now: float) -> None:
+    """FLOOD_WAIT_X (whole seconds, at least 1) while ``key`` is locked under ``rule`` (none: never)."""
+    wait = 0.0 if rule is None else log.locked_for(key, rule, now)
+    if wait > 0:
+        raise errors.FloodWait(max(1, math.ceil(wait)))
+
+
+def _fail(log: FailureLog[K], key: K, rule: Lockout | None, now: float, max_tracked: int) -> None:
+    if rule is not None:
+        log.fail(key, rule, now, max_tracked)
 
 
 class LoginGuard:
@@ -108,10 +116,7 @@ class LoginGuard:
 
     def check_phone(self, phone: str) -> None:
         """FLOOD_WAIT_X while wrong codes keep ``phone`` locked."""
-        rule = self.limits.code_failures
-        wait = 0.0 if rule is None else self._codes.locked_for(phone, rule, self._clock())
-        if wait > 0:
-            raise _flood_wait(wait)
+        _check(self._codes, phone, self.limits.code_failures, self._clock())
 
     def take_code(self, phone: str) -> None:
         """Before ``auth.sendCode``: FLOOD_WAIT_X while ``phone`` is locked, PHONE_NUMBER_FLOOD past the
@@ -122,24 +127,17 @@ class LoginGuard:
             raise errors.PhoneNumberFlood()
 
     def code_failed(self, phone: str) -> None:
-        rule = self.limits.code_failures
-        if rule is not None:
-            self._codes.fail(phone, rule, self._clock(), self.limits.max_tracked)
+        _fail(self._codes, phone, self.limits.code_failures, self._clock(), self.limits.max_tracked)
 
     def code_ok(self, phone: str) -> None:
         self._codes.forget(phone)
 
     def check_account(self, user_id: int) -> None:
         """FLOOD_WAIT_X while wrong passwords keep ``user_id`` locked."""
-        rule = self.limits.password_failures
-        wait = 0.0 if rule is None else self._passwords.locked_for(user_id, rule, self._clock())
-        if wait > 0:
-            raise _flood_wait(wait)
+        _check(self._passwords, user_id, self.limits.password_failures, self._clock())
 
     def password_failed(self, user_id: int) -> None:
-        rule = self.limits.password_failures
-        if rule is not None:
-            self._passwords.fail(user_id, rule, self._clock(), self.limits.max_tracked)
+        _fail(self._passwords, user_id, self.limits.password_failures, self._clock(), self.limits.max_tracked)
 
     def password_ok(self, user_id: int) -> None:
         self._passwords.forget(user_id)
