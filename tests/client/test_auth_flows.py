@@ -139,7 +139,7 @@ async def test_start_reports_a_flood_wait_instead_of_looping() -> None:
         client = make_client(tg)
         with pytest.raises(FloodWait) as caught:
             await client.start(phone_number=user.phone, code=always_wrong)
-        assert caught.value.value == 60 and "start() again in 60 s" in str(caught.value)
+        assert caught.value.value == 60 and "try again in 60 s" in str(caught.value)
         # every answer up to the one that locked the number was looked at; the next one was refused
         assert len(prompts) == FREE_CODE_FAILURES + 2 <= MAX_CODE_ANSWERS
         assert tg.world.authorizations_of(user.id) == []

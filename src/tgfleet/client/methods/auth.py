@@ -177,9 +177,7 @@ class StartMethods(AuthMethods):
             except errors.SessionPasswordNeeded:
                 return await self._start_password(password)
         except errors.FloodWait as e:
-            detail = (
-                f"Telegram refuses more login attempts for now (too many wrong tries); start() again in {e.value} s"
-            )
+            detail = f"too many wrong login attempts; try again in {e.value} s"
             raise errors.FloodWait(e.value, detail=detail, request=e.request) from e
 
     async def _start_code(
