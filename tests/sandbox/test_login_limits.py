@@ -244,6 +244,8 @@ async def test_limits_are_configurable_and_resettable() -> None:
     assert isinstance(await check(caller, "pw"), t_auth.Authorization)
     with pytest.raises(ValueError, match="malformed"):
         env.world.reset_login_limits("12")
+    with pytest.raises(TypeError, match="LoginLimits"):
+        env.world.set_login_limits({"codes_per_day": 1})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,8 @@ class WorldControl:
 
     def set_login_limits(self, limits: LoginLimits) -> None:
         """Apply other login limits from the next call on (``LoginLimits.off()``: none); counts so far stay."""
+        if not isinstance(limits, LoginLimits):
+            raise TypeError(f"login limits must be a LoginLimits, got {type(limits).__name__}")
         self.login_guard.limits = limits
 
     def reset_login_limits(self, phone: str | None = None, user_id: int | None = None) -> None:

@@ -86,7 +86,9 @@ class World(WorldControl):
         self.difference_limit, self.difference_too_long = difference_limit, difference_too_long
         self.accounts = Accounts(random(32))
         self.codes = CodeBook(clock, random, code_lifetime)
-        self.login_guard = LoginGuard(clock, login_limits if login_limits is not None else LoginLimits())
+        self.login_guard = LoginGuard(clock, LoginLimits())
+        if login_limits is not None:
+            self.set_login_limits(login_limits)
         self.auths = Authorizations(clock)
         self._delivery: Delivery = _NoDelivery()
         self._handlers: dict[type, Handler] = {t: self._bind(fn) for t, fn in all_services().items()}
