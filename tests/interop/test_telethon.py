@@ -36,10 +36,6 @@ from telethon.tl import types as telethon_types
 
 from .helpers import TIMEOUT, bounded, telethon_client
 
-KEY_RETRY = {"connection_retries": 1}
-"""One more try at the key exchange: Telethon drops the leading zero bytes of the shared key
-(``rsa.get_byte_array``), so about one exchange in 256 fails on its side (against Telegram too)."""
-
 
 def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
@@ -57,7 +53,7 @@ async def test_telethon_2fa_login_username_and_a_message_to_a_tgfleet_client() -
         async def on_message(_: Client, message: Message) -> None:
             await received.put(message)
 
-        telethon = telethon_client(tg, 2, **KEY_RETRY)
+        telethon = telethon_client(tg, 2)
         await bounded(telethon.connect())
         try:
             await bounded(telethon.send_code_request(alice.phone))
@@ -90,7 +86,7 @@ async def test_telethon_2fa_login_username_and_a_message_to_a_tgfleet_client() -
 async def test_telethon_flood_wait_from_the_rate_limit_and_a_forced_one() -> None:
     async with Sandbox(dcs=1, default_dc=1, limits=Limits(messages=Rate(2, per=60))) as tg:
         alice = tg.add_user(phone="+15553000011", first_name="Alice", dc=1)
-        telethon = telethon_client(tg, 1, flood_sleep_threshold=0, **KEY_RETRY)  # raise, never sleep
+        telethon = telethon_client(tg, 1, flood_sleep_threshold=0)  # raise, never sleep
         await bounded(telethon.connect())
         try:
             await bounded(telethon.send_code_request(alice.phone))
@@ -111,8 +107,8 @@ async def test_telethon_flood_wait_from_the_rate_limit_and_a_forced_one() -> Non
         assert [m.text for m in tg.messages_of(alice.id, alice.id)] == ["m0", "m1"]
 
 
-RETRY = {"flood_sleep_threshold": 0, **KEY_RETRY}
-"""Raise FLOOD_WAITs instead of sleeping, and retry the key exchange once."""
+RETRY = {"flood_sleep_threshold": 0}
+"""Raise FLOOD_WAITs instead of sleeping."""
 
 
 async def test_telethon_sees_the_code_limits_as_typed_errors() -> None:

@@ -36,8 +36,8 @@ def _client(tg: Sandbox, dc: int, connection_type: Any) -> TelegramClient:
     address = tg.network.address(dc)
     session.set_dc(dc, address.host, address.port)
     return TelegramClient(
-        session, tg.api_id, tg.api_hash, connection=connection_type, receive_updates=False, connection_retries=0
-    )
+        session, tg.api_id, tg.api_hash, connection=connection_type, receive_updates=False, connection_retries=1
+    )  # one retry: Telethon drops the shared key's leading zero bytes, so 1 key exchange in 256 fails on its side
 
 
 @pytest.mark.parametrize("connection_type", CONNECTIONS, ids=lambda c: c.__name__)
