@@ -1,0 +1,76 @@
+"""tgfleet.fleet: many Telegram accounts, kept by one store and run by workers under fenced leases (docs/fleet.md).
+
+Owns, so far: the store (``store/``: one schema on SQLite or PostgreSQL, numbered migrations), accounts (``accounts``:
+import from Pyrogram / Telethon strings and ``.session`` files and tgfleet's own files, export, states and their
+events), auth keys sealed at rest (``seal``), leases with fencing (``leases``), workers (``workers``), and a leased
+account's session (``leased_sessions``, ``fenced_storage``: a ``tgfleet.storage.Storage`` whose every write is
+fenced; ``client.FleetClient`` runs a Client on it). The worker process, health probes, logins and the outbox come
+later. May import ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses), ``tgfleet.crypto`` and
+``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
+"""
+
+from __future__ import annotations
+
+from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import (
+    AccountNotFound,
+    DuplicateAccountError,
+    ExportError,
+    FleetError,
+    FleetValueError,
+    LeaseHeldError,
+    SchemaTooNewError,
+    SealedDataError,
+    SealKeyError,
+    SessionImportError,
+    StaleEpoch,
+    StoreError,
+    StoreMissingError,
+    StoreUrlError,
+)
+from tgfleet.fleet.fenced_storage import FencedStorage
+from tgfleet.fleet.fleet import Fleet
+from tgfleet.fleet.records import (
+    Account,
+    AccountState,
+    Event,
+    Evidence,
+    Lease,
+    LeaseInfo,
+    LeaseSettings,
+    RenewResult,
+    Worker,
+    WorkerState,
+    account_resource,
+)
+
+__all__ = [
+    "Account",
+    "AccountNotFound",
+    "AccountState",
+    "Counters",
+    "DuplicateAccountError",
+    "Event",
+    "Evidence",
+    "ExportError",
+    "FencedStorage",
+    "Fleet",
+    "FleetError",
+    "FleetValueError",
+    "Lease",
+    "LeaseHeldError",
+    "LeaseInfo",
+    "LeaseSettings",
+    "RenewResult",
+    "SchemaTooNewError",
+    "SealKeyError",
+    "SealedDataError",
+    "SessionImportError",
+    "StaleEpoch",
+    "StoreError",
+    "StoreMissingError",
+    "StoreUrlError",
+    "Worker",
+    "WorkerState",
+    "account_resource",
+]

@@ -1,0 +1,264 @@
+"""``Accounts``: import and export of sessions, listing, operator enable/disable, and fenced state changes.
+
+An account is created by importing a session (state ``new``); its lease row (``account:<id>``) is created with it,
+marked ready for claims while the state is one a worker should run (``AccountState.runnable``). Every state change
+writes an event; a change made by a lease holder passes its epoch and is fenced. ``auth_key_id`` is unique in the
+store, so importing a key that any account already holds fails and names that account. Exports are recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+from typing import Any
+
+from tgfleet.fleet import events, sessions
+from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, ExportError, FleetValueError, StaleEpoch
+from tgfleet.fleet.exporters import export_string
+from tgfleet.fleet.importers import ImportedSession, read_source
+from tgfleet.fleet.records import Account, AccountState, Event, Evidence, account_resource
+from tgfleet.fleet.seal import Sealer
+from tgfleet.fleet.store import IntegrityError, Store, Tx
+
+ACCOUNTS_CHANNEL = "tgfleet_accounts"  # wake-ups: an account became claimable (payload: its id)
+_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
+MAX_POLICY_BYTES = 64 * 1024
+_COLUMNS = (
+    "a.id, a.label, a.pool, a.state, a.phone, a.user_id, a.is_bot, a.dc_id, a.test_mode, a.api_id, d.auth_key_id,"
+    " a.policy, a.origin_format, a.origin_at, a.state_since, a.created_at, a.updated_at, a.exported_at,"
+    " a.exported_format, CASE WHEN l.expires_at > {now} THEN l.holder END, a.fence_epoch"
+    " FROM accounts a LEFT JOIN session_dcs d ON d.account_id = a.id AND d.dc_id = a.dc_id"
+    " LEFT JOIN leases l ON l.resource = 'account:' || a.id"
+)
+
+
+class Accounts:
+    def __init__(self, store: Store, sealer: Sealer, counters: Counters) -> None:
+        self._store, self._sealer, self._counters = store, sealer, counters
+
+    # --- import / export --------------------------------------------------------------------------------------
+    async def import_session(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        label: str | None = None,
+        pool: str = "default",
+        phone: str | None = None,
+        proxy: str | None = None,
+        policy: dict[str, Any] | None = None,
+        storage_key: bytes | str | None = None,
+    ) -> Account:
+        """Import a session string or session file (see ``importers``) as a new account in state ``new``.
+
+        DuplicateAccountError when the label is taken or another account has the key; SessionImportError for a bad
+        source. ``policy``: limits, proxy, device profile (JSON); ``proxy`` is a shorthand for ``policy['proxy']``.
+        """
+        imported = await asyncio.to_thread(read_source, source, storage_key=storage_key)
+        label = check_label(label or default_label(imported))
+        policy_json = _policy_json(policy, proxy)
+        try:
+            account_id = await self._insert(imported, label, pool, _phone(phone), policy_json)
+        except IntegrityError:  # a concurrent import won the race: name what it took
+            async with self._store.transaction(readonly=True) as tx:
+                await _refuse_duplicates(tx, label, imported)
+            raise
+        return await self.get(account_id)
+
+    async def _insert(self, imported: ImportedSession, label: str, pool: str, phone: str | None, policy: str) -> int:
+        async with self._store.transaction() as tx:
+            await _refuse_duplicates(tx, label, imported)
+            account_id = int(await tx.scalar(
+                "INSERT INTO accounts (label, pool, phone, state, state_since, policy, origin_format, origin_at,"
+                " origin_detail, created_at, updated_at) VALUES (:label, :pool, :phone, 'new', {now}, :policy,"
+                " :format, {now}, :detail, {now}, {now}) RETURNING id",
+                {"label": label, "pool": pool, "phone": phone, "policy": policy, "format": imported.format,
+                 "detail": json.dumps(imported.detail)},
+            ))  # fmt: skip
+            await sessions.write(tx, account_id, imported.session.as_changes(), self._sealer)
+            await tx.execute(
+                "INSERT INTO leases (resource, account_id, ready) VALUES (:resource, :id, 1)",
+                {"resource": account_resource(account_id), "id": account_id},
+            )
+            await _count_ready(tx, +1)
+            detail = {"format": imported.format} | imported.detail
+            await events.record(tx, account_id, "import", to_state="new", evidence=Evidence(detail=detail))
+            tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+        return account_id
+
+    async def export(self, account: str | int, format: str, *, server: tuple[str, int] | None = None) -> str:
+        """The account's login as a ``pyrogram`` or ``telethon`` session string. The export is recorded (when, which
+        format) on the account and in its events: a copy of the key has left the fleet."""
+        async with self._store.transaction() as tx:
+            account_id = await _resolve(tx, account)
+            snapshot = await sessions.read(tx, account_id, self._sealer)
+            label, origin = await tx.fetchone(
+                "SELECT label, origin_detail FROM accounts WHERE id = :id", {"id": account_id}
+            ) or ("", "{}")
+            key = snapshot.home_key
+            if snapshot.dc_id is None or key is None:
+                raise ExportError(f"account {label!r} has no auth key for its home DC")
+            text = export_string(
+                format, label=label, dc_id=snapshot.dc_id, auth_key=key, test_mode=snapshot.test_mode,
+                api_id=snapshot.api_id, user_id=snapshot.user_id, is_bot=snapshot.is_bot,
+                origin_server=json.loads(origin).get("server"), dc_options=snapshot.dc_options, server=server,
+            )  # fmt: skip
+            await tx.execute(
+                "UPDATE accounts SET exported_at = {now}, exported_format = :format WHERE id = :id",
+                {"id": account_id, "format": format},
+            )
+            await events.record(tx, account_id, "export", evidence=Evidence(detail={"format": format}))
+        return text
+
+    # --- reading ----------------------------------------------------------------------------------------------
+    async def list(self, *, pool: str | None = None, state: AccountState | str | None = None) -> list[Account]:
+        where, params = [], {}
+        if pool is not None:
+            where.append("a.pool = :pool")
+            params["pool"] = pool
+        if state is not None:
+            where.append("a.state = :state")
+            params["state"] = AccountState(state).value
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(f"SELECT {_COLUMNS}{condition} ORDER BY a.label", params)
+        return [_account(row) for row in rows]
+
+    async def get(self, account: str | int) -> Account:
+        """The account by label (str) or id (int); AccountNotFound."""
+        column = "a.id" if isinstance(account, int) else "a.label"
+        async with self._store.transaction(readonly=True) as tx:
+            row = await tx.fetchone(f"SELECT {_COLUMNS} WHERE {column} = :key", {"key": account})
+        if row is None:
+            raise AccountNotFound(f"no account {account!r} in the fleet store")
+        return _account(row)
+
+    async def events(self, account: str | int, *, limit: int = 50) -> list[Event]:
+        async with self._store.transaction(readonly=True) as tx:
+            return await events.recent(tx, await _resolve(tx, account), limit)
+
+    # --- state --------------------------------------------------------------------------------------------------
+    async def disable(self, account: str | int, *, reason: str | None = None) -> Account:
+        """Operator: stop running the account (workers do not claim it)."""
+        return await self.set_state(account, AccountState.DISABLED, evidence=Evidence(message=reason or "operator"))
+
+    async def enable(self, account: str | int) -> Account:
+        """Operator: run a disabled account again (state ``new``: it is probed afresh). Other states are kept."""
+        current = await self.get(account)
+        if current.state is not AccountState.DISABLED:
+            return current
+        return await self.set_state(account, AccountState.NEW, evidence=Evidence(message="operator"))
+
+    async def set_state(
+        self,
+        account: str | int,
+        state: AccountState | str,
+        *,
+        evidence: Evidence | None = None,
+        epoch: int | None = None,
+        worker: str | None = None,
+    ) -> Account:
+        """Move the account to ``state`` and write the event (with the evidence: the raw error). A lease holder passes
+        its ``epoch``: the change is fenced (StaleEpoch when a newer lease owns the account)."""
+        new = AccountState(state)
+        try:
+            async with self._store.transaction() as tx:
+                account_id = await _resolve(tx, account)
+                await set_ready(tx, account_id, new.runnable)  # the lease row first: every writer locks in this order
+                if epoch is not None:
+                    await sessions.fence(tx, account_id, epoch)
+                old = await tx.scalar("SELECT state FROM accounts WHERE id = :id", {"id": account_id})
+                await tx.execute(
+                    "UPDATE accounts SET state = :state, state_since = {now}, updated_at = {now} WHERE id = :id",
+                    {"id": account_id, "state": new.value},
+                )
+                await events.record(tx, account_id, "state", from_state=old, to_state=new.value, evidence=evidence,
+                                    worker=worker, epoch=epoch)  # fmt: skip
+                if new.runnable:
+                    tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+        except StaleEpoch:
+            self._counters.fence_refusals += 1
+            raise
+        return await self.get(account_id)
+
+
+async def set_ready(tx: Tx, account_id: int, ready: bool) -> None:
+    """Mark the account's lease row claimable or not, keeping the count of ready accounts (the fair share's
+    numerator) exact without counting the fleet."""
+    changed = await tx.execute(
+        "UPDATE leases SET ready = :ready WHERE resource = :resource AND ready <> :ready",
+        {"ready": int(ready), "resource": account_resource(account_id)},
+    )
+    if changed:
+        await _count_ready(tx, +1 if ready else -1)
+
+
+async def _count_ready(tx: Tx, delta: int) -> None:
+    await tx.execute("UPDATE counters SET value = value + :delta WHERE name = 'ready_accounts'", {"delta": delta})
+
+
+async def _resolve(tx: Tx, account: str | int) -> int:
+    column = "id" if isinstance(account, int) else "label"
+    found = await tx.scalar(f"SELECT id FROM accounts WHERE {column} = :key", {"key": account})
+    if found is None:
+        raise AccountNotFound(f"no account {account!r} in the fleet store")
+    return int(found)
+
+
+async def _refuse_duplicates(tx: Tx, label: str, imported: ImportedSession) -> None:
+    if await tx.scalar("SELECT id FROM accounts WHERE label = :label", {"label": label}) is not None:
+        raise DuplicateAccountError(f"the label {label!r} is already an account", holder=label)
+    await sessions.refuse_held_keys(tx, -1, imported.session.dcs)
+
+
+def check_label(label: str) -> str:
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+        raise FleetValueError(f"account label {label!r}: 1-64 of A-Z a-z 0-9 . _ @ + -, starting with a letter or digit")
+    return label
+
+
+def default_label(imported: ImportedSession) -> str:
+    """The file's stem, else ``user-<id>``, else ``dc<N>-<key id>``."""
+    if imported.name and _LABEL.fullmatch(imported.name):
+        return imported.name
+    session = imported.session
+    if session.user_id is not None:
+        return f"user-{session.user_id}"
+    home = session.dcs.get(session.dc_id or 0)
+    key_id = home.auth_key_id if home else None
+    return f"dc{session.dc_id}-{(key_id or 0) & 0xFFFFFFFFFFFF:012x}"
+
+
+def _phone(phone: str | None) -> str | None:
+    if phone is None:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not 5 <= len(digits) <= 15:
+        raise FleetValueError(f"phone {phone!r} is not an international number")
+    return "+" + digits
+
+
+def _policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
+    merged = dict(policy or {})
+    if proxy is not None:
+        if not isinstance(proxy, str) or "://" not in proxy:
+            raise FleetValueError("proxy must be a URL such as socks5://user:password@host:1080")
+        merged["proxy"] = proxy
+    text = json.dumps(merged, sort_keys=True)
+    if len(text) > MAX_POLICY_BYTES:
+        raise FleetValueError(f"the account policy is {len(text)} bytes of JSON; at most {MAX_POLICY_BYTES}")
+    return text
+
+
+def _account(row: tuple[Any, ...]) -> Account:
+    (id_, label, pool, state, phone, user_id, is_bot, dc_id, test_mode, api_id, key_id, policy, origin_format,
+     origin_at, state_since, created_at, updated_at, exported_at, exported_format, holder, epoch) = row  # fmt: skip
+    return Account(
+        id=id_, label=label, pool=pool, state=AccountState(state), phone=phone, user_id=user_id,
+        is_bot=None if is_bot is None else bool(is_bot), dc_id=dc_id, test_mode=bool(test_mode), api_id=api_id,
+        auth_key_id=key_id, policy=json.loads(policy), origin_format=origin_format, origin_at=origin_at,
+        state_since=state_since, created_at=created_at, updated_at=updated_at, exported_at=exported_at,
+        exported_format=exported_format, holder=holder, epoch=epoch,
+    )  # fmt: skip

@@ -1,0 +1,124 @@
+"""Typed errors of the fleet. Each docstring says what the caller should do."""
+
+from __future__ import annotations
+
+from tgfleet.errors import TgfleetError
+
+
+class FleetError(TgfleetError):
+    """Root of the fleet's errors."""
+
+
+class FleetValueError(FleetError, ValueError):
+    """An argument the fleet refuses (a label, phone, proxy URL or policy it cannot store), named in the message.
+
+    What to do: fix the argument; nothing was written.
+    """
+
+
+class StoreError(FleetError):
+    """The fleet store failed: it cannot be reached or opened, or a statement failed (the message says which).
+
+    What to do: check the store URL, that the database server (or file) is there and reachable, and the
+    permissions; nothing was half written (every change is one transaction).
+    """
+
+
+class StoreUrlError(StoreError, ValueError):
+    """The store URL names no engine tgfleet knows, or is malformed.
+
+    What to do: use ``sqlite:///path/fleet.db`` (a file on this host) or ``postgresql://user@host/db``.
+    """
+
+
+class StoreMissingError(StoreError):
+    """There is no fleet store at the URL (no file, or a database without tgfleet's tables).
+
+    What to do: create it with ``tgfleet fleet init --store URL`` (or ``Fleet.open(url, create=True)``).
+    """
+
+
+class SchemaTooNewError(StoreError):
+    """The store was written by a newer tgfleet: its schema version is higher than this code knows.
+
+    ``found`` and ``known`` are the two versions. What to do: upgrade tgfleet on this host; never open the store
+    with the older version (it would not understand the newer tables).
+    """
+
+    def __init__(self, where: str, found: int, known: int) -> None:
+        self.found, self.known = found, known
+        super().__init__(
+            f"{where} has fleet schema version {found}, newer than this tgfleet knows (version {known}); upgrade tgfleet"
+        )
+
+
+class SealKeyError(FleetError):
+    """The key that seals the auth keys at rest is missing, malformed, or not the one the store was sealed with.
+
+    What to do: set ``TGFLEET_FLEET_KEY`` (base64 of 32 bytes) or point ``TGFLEET_FLEET_KEY_FILE`` at the key file
+    the store was created with. The data is not damaged.
+    """
+
+
+class SealedDataError(FleetError):
+    """A sealed auth key does not open under the store's key: the row was damaged, or moved from another account.
+
+    What to do: treat the account's key as lost (import the session again); never copy sealed rows between accounts.
+    """
+
+
+class AccountNotFound(FleetError, LookupError):
+    """No account with this label (or id) in the store.
+
+    What to do: check the label (``tgfleet fleet accounts list``).
+    """
+
+
+class DuplicateAccountError(FleetError):
+    """An import was refused: the label is taken, or the auth key is already another account's.
+
+    ``holder`` is the label of the account that has it. One auth key must never run in two places (Telegram answers
+    AUTH_KEY_DUPLICATED and the session dies). What to do: use another label; for a key, use the existing account.
+    """
+
+    def __init__(self, message: str, *, holder: str) -> None:
+        self.holder = holder
+        super().__init__(message)
+
+
+class SessionImportError(FleetError, ValueError):
+    """A session source could not be read: not a session string nor a known session file, or its values are bad.
+
+    What to do: check the source (the message names the format tried and what was wrong); nothing was imported.
+    """
+
+
+class ExportError(FleetError, ValueError):
+    """The account cannot be written in the requested format (it lacks what the format stores, e.g. the user id).
+
+    What to do: pass what is missing (the message says what), or export to the other format.
+    """
+
+
+class LeaseHeldError(FleetError):
+    """The lease is held by another worker and has not expired (plus the grace period).
+
+    ``holder``, ``host``, ``pid`` and ``expires_at`` (unix time, the store's clock) name the holder. What to do: wait
+    for its release or expiry, or pick another resource.
+    """
+
+    def __init__(self, resource: str, holder: str, host: str, pid: int, expires_at: float) -> None:
+        self.resource, self.holder, self.host, self.pid, self.expires_at = resource, holder, host, pid, expires_at
+        super().__init__(f"{resource} is held by worker {holder} (pid {pid} on host {host}) until {expires_at:.3f}")
+
+
+class StaleEpoch(FleetError):
+    """A fenced write was refused: a newer lease epoch owns the account, so this writer's lease is gone.
+
+    ``epoch`` is the writer's, ``current`` the store's. What to do: fence yourself at once (close the account's
+    connections, stop sending); never retry the write.
+    """
+
+    def __init__(self, account_id: int, epoch: int, current: int) -> None:
+        self.account_id, self.epoch, self.current = account_id, epoch, current
+        super().__init__(f"account {account_id}: write at epoch {epoch} refused, the lease is at epoch {current}")

@@ -1,0 +1,170 @@
+"""``Leases``: fenced ownership of resources (``account:<id>``, later ``login:<id>``) by workers (docs/fleet.md).
+
+Every operation is one conditional statement (plus, for a grant, the fence bump in the same transaction):
+
+- acquire: an upsert that raises the epoch by one and succeeds only when the lease is free, released, or expired for
+  longer than the grace period; a grant of an account lease sets ``accounts.fence_epoch`` to the new epoch.
+- claim: the same grant for up to ``min(capacity, fair share) - held`` ready accounts, found through the partial
+  index on ``expires_at`` (PostgreSQL skips rows other claimers hold), so its cost does not grow with the fleet.
+- renew: ONE statement over the worker's own leases, conditional on holder and epoch; what it did not renew is lost.
+- release: the same condition; the lease is free at once (planned hand-off, no waiting for the TTL).
+
+Times come from the store's clock (PostgreSQL's own; this process's on SQLite).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL
+from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import AccountNotFound, LeaseHeldError
+from tgfleet.fleet.records import Lease, LeaseInfo, LeaseSettings, RenewResult, Worker, account_resource
+from tgfleet.fleet.store import Store, Tx
+
+_GRANT = (
+    "holder = :holder, host = :host, pid = :pid, acquired_at = {now}, renewed_at = {now}, expires_at = {now} + :ttl"
+)
+_FREE = "leases.holder IS NULL OR leases.expires_at + :grace < {now}"
+
+
+class Leases:
+    def __init__(self, store: Store, settings: LeaseSettings, counters: Counters) -> None:
+        self._store, self.settings, self._counters = store, settings, counters
+
+    def _who(self, worker: Worker) -> dict[str, Any]:
+        return {"holder": worker.id, "host": worker.host, "pid": worker.pid, "ttl": self.settings.ttl,
+                "grace": self.settings.grace}  # fmt: skip
+
+    async def acquire(self, resource: str, worker: Worker) -> Lease:
+        """Take ``resource`` for ``worker``; LeaseHeldError (naming the holder) when it is held and not expired past
+        the grace period. An ``account:<id>`` resource must name an existing account (AccountNotFound)."""
+        account_id = _account_id(resource)
+        async with self._store.transaction() as tx:
+            if account_id is not None and await tx.scalar(
+                "SELECT 1 FROM accounts WHERE id = :id", {"id": account_id}
+            ) is None:
+                raise AccountNotFound(f"no account with id {account_id} (lease {resource})")
+            row = await tx.fetchone(
+                "INSERT INTO leases (resource, account_id, holder, host, pid, epoch, acquired_at, renewed_at,"
+                " expires_at) VALUES (:resource, :account_id, :holder, :host, :pid, 1, {now}, {now}, {now} + :ttl)"
+                f" ON CONFLICT (resource) DO UPDATE SET epoch = leases.epoch + 1, {_GRANT} WHERE {_FREE}"
+                " RETURNING epoch, expires_at",
+                {"resource": resource, "account_id": account_id} | self._who(worker),
+            )
+            if row is None:
+                raise await _held(tx, resource)
+            lease = Lease(resource, worker.id, int(row[0]), float(row[1]), account_id, worker.host, worker.pid)
+            await _fence_grants(tx, [lease])
+        self._counters.grants += 1
+        return lease
+
+    async def acquire_account(self, account_id: int, worker: Worker) -> Lease:
+        return await self.acquire(account_resource(account_id), worker)
+
+    async def claim(self, worker: Worker) -> list[Lease]:
+        """Take ready, free accounts for ``worker``: up to ``min(capacity, fair share)`` held in all, the fair share
+        being the ready accounts divided by the live workers (heartbeat younger than the TTL)."""
+        async with self._store.transaction() as tx:
+            want = await self._wanted(tx, worker)
+            if want <= 0:
+                return []
+            rows = await tx.fetch(
+                f"UPDATE leases SET epoch = epoch + 1, {_GRANT} WHERE resource IN (SELECT resource FROM leases"
+                " WHERE ready = 1 AND expires_at < {now} - :grace ORDER BY expires_at LIMIT :want {skip_locked})"
+                " RETURNING resource, account_id, epoch, expires_at",
+                {"want": want} | self._who(worker),
+            )
+            granted = [Lease(r, worker.id, int(e), float(x), a, worker.host, worker.pid) for r, a, e, x in rows]
+            await _fence_grants(tx, granted)
+        self._counters.grants += len(granted)
+        return granted
+
+    async def _wanted(self, tx: Tx, worker: Worker) -> int:
+        row = await tx.fetchone(
+            "SELECT (SELECT value FROM counters WHERE name = 'ready_accounts'),"
+            " (SELECT count(*) FROM workers WHERE heartbeat >= {now} - :ttl AND state IN ('starting', 'running')),"
+            " (SELECT count(*) FROM leases WHERE holder = :holder)",
+            {"ttl": self.settings.ttl, "holder": worker.id},
+        )
+        ready, live, held = (int(v or 0) for v in row or (0, 0, 0))
+        share = math.ceil(ready / max(live, 1))
+        return min(worker.capacity, share) - held
+
+    async def renew(self, worker: Worker, leases: Sequence[Lease]) -> RenewResult:
+        """Extend every lease of ``worker`` that it still holds at the same epoch, in one statement."""
+        if not leases:
+            return RenewResult([], [])
+        async with self._store.transaction() as tx:
+            rows = await tx.fetch(
+                "UPDATE leases SET renewed_at = {now}, expires_at = {now} + :ttl"
+                " WHERE holder = :holder AND (resource, epoch) IN ({pairs}) RETURNING resource, expires_at",
+                {"holder": worker.id, "ttl": self.settings.ttl, "pairs": _pairs(leases)},
+            )
+        expiry = {resource: float(expires) for resource, expires in rows}
+        renewed = [_with_expiry(lease, expiry[lease.resource]) for lease in leases if lease.resource in expiry]
+        lost = [lease for lease in leases if lease.resource not in expiry]
+        self._counters.renewals += len(renewed)
+        self._counters.lost += len(lost)
+        return RenewResult(renewed, lost)
+
+    async def release(self, worker: Worker, leases: Sequence[Lease]) -> list[Lease]:
+        """Hand the leases back now (those still held at their epoch); the released ones. Flush first: a write
+        after the next grant is refused."""
+        if not leases:
+            return []
+        async with self._store.transaction() as tx:
+            rows = await tx.fetch(
+                "UPDATE leases SET holder = NULL, host = NULL, pid = NULL, expires_at = 0, renewed_at = {now}"
+                " WHERE holder = :holder AND (resource, epoch) IN ({pairs}) RETURNING resource, account_id, ready",
+                {"holder": worker.id, "pairs": _pairs(leases)},
+            )
+            for _, account_id, ready in rows:
+                if account_id is not None and ready:
+                    tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+        gone = {row[0] for row in rows}
+        self._counters.releases += len(gone)
+        return [lease for lease in leases if lease.resource in gone]
+
+    async def list(self) -> list[LeaseInfo]:
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(
+                "SELECT l.resource, l.account_id, a.label, l.holder, l.host, l.pid, l.epoch, l.acquired_at,"
+                " l.renewed_at, l.expires_at, CASE WHEN l.holder IS NOT NULL AND l.expires_at > {now} THEN 1 ELSE 0"
+                " END FROM leases l LEFT JOIN accounts a ON a.id = l.account_id ORDER BY l.resource"
+            )
+        return [LeaseInfo(*row[:10], live=bool(row[10])) for row in rows]  # type: ignore[misc]
+
+
+async def _fence_grants(tx: Tx, leases: Sequence[Lease]) -> None:
+    """Raise each granted account's fence to the new epoch (same transaction as the grant)."""
+    await tx.executemany(
+        "UPDATE accounts SET fence_epoch = :epoch WHERE id = :id",
+        [{"epoch": lease.epoch, "id": lease.account_id} for lease in leases if lease.account_id is not None],
+    )
+
+
+async def _held(tx: Tx, resource: str) -> LeaseHeldError:
+    row = await tx.fetchone("SELECT holder, host, pid, expires_at FROM leases WHERE resource = :r", {"r": resource})
+    holder, host, pid, expires = row or ("?", "?", 0, 0.0)
+    return LeaseHeldError(resource, str(holder), str(host), int(pid or 0), float(expires))
+
+
+def _account_id(resource: str) -> int | None:
+    kind, _, rest = resource.partition(":")
+    if kind != "account":
+        return None
+    if not rest.isdigit():
+        raise AccountNotFound(f"{resource!r} is not an account lease (account:<id>)")
+    return int(rest)
+
+
+def _pairs(leases: Sequence[Lease]) -> str:
+    return json.dumps([[lease.resource, lease.epoch] for lease in leases])
+
+
+def _with_expiry(lease: Lease, expires_at: float) -> Lease:
+    return Lease(lease.resource, lease.holder, lease.epoch, expires_at, lease.account_id, lease.host, lease.pid)

@@ -1,0 +1,182 @@
+"""What the fleet store hands out: accounts, leases, workers, events (small frozen dataclasses), and the settings.
+
+Times are unix seconds. On PostgreSQL the lease times come from the database's clock, on SQLite from this process's.
+Nothing here carries a secret: auth keys stay sealed in the store until a session is loaded or exported.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class AccountState(str, enum.Enum):
+    """The health states of docs/fleet.md (the health logic that moves accounts between them comes later)."""
+
+    NEW = "new"  # imported, not probed yet
+    ACTIVE = "active"  # a probe or real traffic succeeded
+    LIMITED = "limited"  # PEER_FLOOD: replies and contacts only
+    FROZEN = "frozen"  # FROZEN_METHOD_INVALID / FROZEN_PARTICIPANT_MISSING
+    NEEDS_LOGIN = "needs_login"  # AUTH_KEY_UNREGISTERED, AUTH_KEY_INVALID, SESSION_EXPIRED
+    REVOKED = "revoked"  # SESSION_REVOKED, AUTH_KEY_DUPLICATED
+    BANNED = "banned"
+    DELETED = "deleted"
+    UNREACHABLE = "unreachable"  # timeouts, proxy or network errors: never terminal
+    DISABLED = "disabled"  # by an operator
+
+    @property
+    def runnable(self) -> bool:
+        """Whether a worker should hold the account (connect it): the claim query takes only these."""
+        return self in RUNNABLE
+
+
+RUNNABLE = frozenset({AccountState.NEW, AccountState.ACTIVE, AccountState.LIMITED, AccountState.FROZEN,
+                      AccountState.UNREACHABLE})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LeaseSettings:
+    """Lease timing (seconds): a lease lives ``ttl`` after its last renewal; holders renew every ``renew_interval``;
+    a new holder may take an expired lease only ``grace`` seconds after it expired. A holder that could not renew
+    for ``fence_after`` (ttl - renew_interval) on its monotonic clock must fence itself."""
+
+    ttl: float = 30.0
+    renew_interval: float = 10.0
+    grace: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.renew_interval < self.ttl or self.grace < 0:
+            raise ValueError(f"lease settings need 0 < renew_interval < ttl and grace >= 0, got {self}")
+
+    @property
+    def fence_after(self) -> float:
+        return self.ttl - self.renew_interval
+
+
+def account_resource(account_id: int) -> str:
+    """The lease resource of an account: ``account:<id>``."""
+    return f"account:{account_id}"
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account of the fleet. ``holder`` is the worker holding a live lease on it, or None."""
+
+    id: int
+    label: str
+    pool: str
+    state: AccountState
+    phone: str | None = None
+    user_id: int | None = None
+    is_bot: bool | None = None
+    dc_id: int | None = None
+    test_mode: bool = False
+    api_id: int | None = None
+    auth_key_id: int | None = None  # of the home DC's key (an identifier, sent in clear on every packet; not a secret)
+    policy: dict[str, Any] = field(default_factory=dict, repr=False)  # limits, proxy (may hold a password), device
+    origin_format: str = ""
+    origin_at: float = 0.0
+    state_since: float = 0.0
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    exported_at: float | None = None
+    exported_format: str | None = None
+    holder: str | None = None
+    epoch: int = 0  # the account's fence epoch: the epoch of the last lease granted on it
+
+    @property
+    def resource(self) -> str:
+        return account_resource(self.id)
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A granted lease: ``epoch`` is the fencing token every write made under it carries."""
+
+    resource: str
+    holder: str
+    epoch: int
+    expires_at: float
+    account_id: int | None = None
+    host: str = ""
+    pid: int = 0
+
+
+@dataclass(frozen=True)
+class LeaseInfo:
+    """A lease row as the ``leases`` listing shows it (``live``: not expired, by the store's clock)."""
+
+    resource: str
+    account_id: int | None
+    label: str | None
+    holder: str | None
+    host: str | None
+    pid: int | None
+    epoch: int
+    acquired_at: float | None
+    renewed_at: float | None
+    expires_at: float
+    live: bool
+
+
+@dataclass(frozen=True)
+class RenewResult:
+    """What one batch renewal did: the leases still held (with their new expiry) and those lost."""
+
+    renewed: list[Lease]
+    lost: list[Lease]
+
+
+class WorkerState(str, enum.Enum):
+    STARTING = "starting"
+    RUNNING = "running"
+    DRAINING = "draining"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A worker process: its id is the lease holder name; ``live`` when its heartbeat is younger than the lease TTL."""
+
+    id: str
+    host: str
+    pid: int
+    capacity: int
+    state: WorkerState
+    started_at: float
+    heartbeat: float
+    live: bool = True
+    leases: int = 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an account changed state: the raw RPC error (code, name, message) or a note, and free-form detail."""
+
+    code: int | None = None
+    name: str | None = None
+    message: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_error(cls, error: BaseException, **detail: Any) -> Evidence:
+        """From a typed RPC error (``code``/``ID`` attributes when present) or any exception."""
+        code = getattr(error, "code", None)
+        name = getattr(error, "ID", None) or type(error).__name__
+        return cls(code if isinstance(code, int) else None, str(name), str(error), dict(detail))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of an account's timeline: a state transition (``kind='state'``), an import or an export."""
+
+    id: int
+    account_id: int
+    at: float
+    kind: str
+    from_state: str | None
+    to_state: str | None
+    evidence: Evidence
+    worker: str | None
+    epoch: int | None

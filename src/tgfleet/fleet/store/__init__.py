@@ -1,0 +1,61 @@
+"""The fleet store: one schema, two engines with the same semantics (docs/fleet.md).
+
+Owns the engines and what is engine-specific: ``sqlite`` (``SQLiteStore``: the embedded default, one file, WAL,
+``BEGIN IMMEDIATE`` for writes, one connection on a thread of its own) and ``postgres`` (``PostgresStore``: many
+hosts, psycopg 3 asyncio connections, the database's clock, LISTEN/NOTIFY); the seam they share (``base``: ``Store``,
+``Tx``, ``Dialect``); the numbered migrations (``schema``); the URL (``url``). Everything above writes its SQL once,
+as a template the dialect compiles. May import the standard library, ``psycopg`` (optional) and
+``tgfleet.fleet.errors`` / ``records``; nothing else of tgfleet.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from tgfleet.fleet.store.base import Dialect, IntegrityError, Listener, Store, Tx
+from tgfleet.fleet.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
+from tgfleet.fleet.store.url import DEFAULT_URL, STORE_ENV, StoreUrl, default_url, parse_url
+
+__all__ = [
+    "DEFAULT_URL",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "STORE_ENV",
+    "Dialect",
+    "IntegrityError",
+    "Listener",
+    "Store",
+    "StoreUrl",
+    "Tx",
+    "default_url",
+    "open_store",
+    "parse_url",
+]
+
+
+async def open_store(
+    url: str,
+    *,
+    create: bool = True,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    clock: Callable[[], float] = time.time,
+) -> Store:
+    """Open the store at ``url`` and bring its schema to the current version (``migrations``: for tests of the
+    migration path). ``create``: make a missing store (else StoreMissingError). ``clock``: SQLite's lease clock."""
+    target = parse_url(url)
+    store: Store
+    if target.engine == "sqlite":
+        from tgfleet.fleet.store.sqlite import SQLiteStore
+
+        store = await SQLiteStore.open(target.path, create=create, clock=clock)
+    else:
+        from tgfleet.fleet.store.postgres import PostgresStore
+
+        store = await PostgresStore.open(target.url, target.display)
+    try:
+        await migrate(store, create=create, migrations=migrations)
+    except BaseException:
+        await store.close()
+        raise
+    return store

@@ -1,0 +1,140 @@
+"""``PostgresStore``: the engine for many hosts, over psycopg 3's asyncio connections (the ``postgres`` extra).
+
+A few connections (``max_connections``, default 4) are opened on demand and reused; a connection that broke is
+dropped, never reused. Transactions run at READ COMMITTED: every claim and lease change is a single conditional
+statement on the rows it changes (PostgreSQL re-checks the condition on the newest row version), and claims skip
+rows other transactions hold (``FOR UPDATE SKIP LOCKED``). Read-only transactions run at REPEATABLE READ, so a
+session snapshot is one consistent picture. Every lease time comes from the database's clock. Wake-ups are
+``NOTIFY`` (sent at commit) and ``LISTEN`` on a connection of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tgfleet.fleet.errors import StoreError
+from tgfleet.fleet.store.base import POSTGRESQL, IntegrityError, Listener, Params, Row, Store, Tx
+
+try:
+    import psycopg
+    from psycopg import sql as pgsql
+except ImportError:  # pragma: no cover - exercised only without the extra
+    psycopg = None  # type: ignore[assignment]
+
+CONNECT_TIMEOUT = 10
+
+
+class PostgresStore(Store):
+    dialect = POSTGRESQL
+
+    def __init__(self, url: str, where: str, *, max_connections: int = 4) -> None:
+        self.url, self.where = url, where
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+        self._slots = asyncio.Semaphore(max_connections)
+        self._closed = False
+
+    @classmethod
+    async def open(cls, url: str, where: str, *, max_connections: int = 4) -> PostgresStore:
+        if psycopg is None:
+            raise StoreError(
+                f"{where}: PostgreSQL stores need the psycopg driver: pip install 'tgfleet[postgres]'"
+            )
+        store = cls(url, where, max_connections=max_connections)
+        store._idle.append(await store._connect())  # the real cause of a bad URL or an unreachable server, now
+        return store
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        try:
+            return await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {self.where}: {_reason(exc)}") from exc
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        if self._closed:
+            raise StoreError(f"{self.where} is closed")
+        async with self._slots:
+            conn = self._idle.pop() if self._idle else await self._connect()
+            try:
+                yield conn
+            finally:
+                if conn.closed or conn.broken or self._closed:
+                    await conn.close()
+                else:
+                    self._idle.append(conn)
+
+    @asynccontextmanager
+    async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Tx]:
+        async with self._connection() as conn:
+            try:
+                async with conn.transaction():
+                    tx = _PostgresTx(conn, self.where)
+                    if readonly:
+                        await tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    yield tx
+                    for channel, payload in tx.notices:
+                        await tx.execute("SELECT pg_notify(:channel, :payload)", {"channel": channel, "payload": payload})
+            except psycopg.IntegrityError as exc:
+                raise IntegrityError(_reason(exc)) from exc
+            except psycopg.Error as exc:
+                raise StoreError(f"{self.where}: {_reason(exc)}") from exc
+
+    async def listen(self, channel: str) -> Listener:
+        conn = await self._connect()
+        await conn.execute(pgsql.SQL("LISTEN {}").format(pgsql.Identifier(channel)))
+        return _PostgresListener(conn)
+
+    async def exists(self) -> bool:
+        async with self.transaction(readonly=True) as tx:
+            return bool(await tx.scalar("SELECT to_regclass('schema_version') IS NOT NULL"))
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
+
+class _PostgresTx(Tx):
+    dialect = POSTGRESQL
+
+    def __init__(self, conn: psycopg.AsyncConnection[Any], where: str) -> None:
+        self._conn, self._where = conn, where
+        self.notices: list[tuple[str, str]] = []
+
+    async def execute(self, template: str, params: Params | None = None) -> int:
+        cursor = await self._conn.execute(POSTGRESQL.sql(template), params or {})
+        return cursor.rowcount
+
+    async def fetch(self, template: str, params: Params | None = None) -> list[Row]:
+        cursor = await self._conn.execute(POSTGRESQL.sql(template), params or {})
+        return await cursor.fetchall()
+
+    async def executemany(self, template: str, rows: Sequence[Params]) -> None:
+        if rows:
+            async with self._conn.cursor() as cursor:
+                await cursor.executemany(POSTGRESQL.sql(template), rows)
+
+    def notify(self, channel: str, payload: str) -> None:
+        self.notices.append((channel, payload))
+
+
+class _PostgresListener(Listener):
+    def __init__(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        async for notice in self._conn.notifies():
+            yield notice.payload
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """The server's message (first line), without the driver's noise."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,158 @@
+"""The fleet's schema, one for both engines, as numbered migrations (docs/fleet.md).
+
+``MIGRATIONS[i]`` brings a store from version ``i`` to ``i + 1`` (version 0: no tables). Opening a store applies the
+missing ones in one transaction (PostgreSQL takes a transaction-scoped lock first, so two hosts opening a new store
+at once migrate it once); a store at a higher version than ``len(MIGRATIONS)`` was written by a newer tgfleet and is
+refused. To change the schema, append a migration; never edit a released one.
+
+Version 1 holds accounts (with their session scalars and update state), their per-DC auth keys (sealed, with a
+fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
+``login:<id>``), workers, events, and counters. Later migrations add the outbox (messages, attempts, the flood ledger,
+budgets) and logins as new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
+tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
+from tgfleet.fleet.records import AccountState
+from tgfleet.fleet.store.base import Store, Tx
+
+Migration = Sequence[str]
+_STATES = ", ".join(f"'{state.value}'" for state in AccountState)
+_T = "DOUBLE PRECISION"
+
+V1: Migration = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    "INSERT INTO counters (name, value) VALUES ('ready_accounts', 0)",
+    f"""CREATE TABLE accounts (
+        id {{id}},
+        label TEXT NOT NULL UNIQUE,
+        pool TEXT NOT NULL,
+        phone TEXT,
+        state TEXT NOT NULL CHECK (state IN ({_STATES})),
+        state_since {_T} NOT NULL,
+        policy TEXT NOT NULL,
+        origin_format TEXT NOT NULL,
+        origin_at {_T} NOT NULL,
+        origin_detail TEXT NOT NULL,
+        fence_epoch BIGINT NOT NULL DEFAULT 0,
+        exported_at {_T},
+        exported_format TEXT,
+        created_at {_T} NOT NULL,
+        updated_at {_T} NOT NULL,
+        dc_id INTEGER,
+        test_mode INTEGER NOT NULL DEFAULT 0,
+        api_id BIGINT,
+        user_id BIGINT,
+        is_bot INTEGER,
+        dc_options TEXT,
+        dc_options_at {_T},
+        pts INTEGER, qts INTEGER, date INTEGER, seq INTEGER
+    )""",
+    "CREATE INDEX accounts_pool_state ON accounts (pool, state)",
+    "CREATE INDEX accounts_user ON accounts (user_id)",
+    f"""CREATE TABLE session_dcs (
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        dc_id INTEGER NOT NULL,
+        auth_key_id BIGINT UNIQUE,
+        sealed_key {{blob}},
+        server_salt BIGINT,
+        time_offset {_T} NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, dc_id)
+    )""",
+    f"""CREATE TABLE session_peers (
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        peer_id BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        access_hash BIGINT,
+        username TEXT,
+        phone TEXT,
+        is_min INTEGER NOT NULL,
+        updated_at {_T} NOT NULL,
+        resolved_at {_T},
+        PRIMARY KEY (account_id, peer_id)
+    )""",
+    """CREATE TABLE session_channels (
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        channel_id BIGINT NOT NULL,
+        pts INTEGER NOT NULL,
+        PRIMARY KEY (account_id, channel_id)
+    )""",
+    f"""CREATE TABLE leases (
+        resource TEXT PRIMARY KEY,
+        account_id BIGINT REFERENCES accounts (id) ON DELETE CASCADE,
+        ready INTEGER NOT NULL DEFAULT 0,
+        holder TEXT,
+        host TEXT,
+        pid INTEGER,
+        epoch BIGINT NOT NULL DEFAULT 0,
+        acquired_at {_T},
+        renewed_at {_T},
+        expires_at {_T} NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX leases_holder ON leases (holder)",
+    "CREATE INDEX leases_claim ON leases (expires_at) WHERE ready = 1",
+    "CREATE INDEX leases_account ON leases (account_id)",
+    f"""CREATE TABLE workers (
+        id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        capacity INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        started_at {_T} NOT NULL,
+        heartbeat {_T} NOT NULL
+    )""",
+    "CREATE INDEX workers_heartbeat ON workers (heartbeat)",
+    f"""CREATE TABLE events (
+        id {{id}},
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        at {_T} NOT NULL,
+        kind TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        error_code INTEGER,
+        error_name TEXT,
+        error_message TEXT,
+        worker TEXT,
+        epoch BIGINT,
+        detail TEXT NOT NULL
+    )""",
+    "CREATE INDEX events_account ON events (account_id, id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def read_version(tx: Tx) -> int:
+    """The store's schema version (0 when it has no fleet tables)."""
+    return int(await tx.scalar("SELECT version FROM schema_version") or 0)
+
+
+async def migrate(store: Store, *, create: bool, migrations: Sequence[Migration] = MIGRATIONS) -> tuple[int, int]:
+    """Apply the missing migrations in one transaction; ``(version before, version after)``.
+
+    StoreMissingError when the store has no fleet schema and ``create`` is false; SchemaTooNewError when it is newer.
+    """
+    fresh = not await store.exists()
+    if fresh and not create:
+        raise StoreMissingError(f"no fleet store at {store.where}; create it with `tgfleet fleet init --store URL`")
+    async with store.transaction() as tx:
+        if tx.dialect.name == "postgresql":
+            await tx.execute("SELECT pg_advisory_xact_lock(7411001)")  # one migrator at a time (released at commit)
+        await tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        if await tx.fetchone("SELECT version FROM schema_version") is None:
+            await tx.execute("INSERT INTO schema_version (version) VALUES (0)")
+        before = await read_version(tx)
+        if before > len(migrations):
+            raise SchemaTooNewError(store.where, before, len(migrations))
+        for migration in migrations[before:]:
+            for statement in migration:
+                await tx.execute(statement)
+        if before != len(migrations):
+            await tx.execute("UPDATE schema_version SET version = :v", {"v": len(migrations)})
+    return before, len(migrations)
