@@ -21,6 +21,7 @@ from tgfleet.fleet.exporters import export_string
 from tgfleet.fleet.importers import ImportedSession, read_source
 from tgfleet.fleet.records import Account, AccountState, Event, Evidence, account_resource
 from tgfleet.fleet.seal import Sealer
+from tgfleet.fleet.snapshot import SessionSnapshot
 from tgfleet.fleet.store import IntegrityError, Store, Tx
 
 ACCOUNTS_CHANNEL = "tgfleet_accounts"  # wake-ups: an account became claimable (payload: its id)
@@ -67,25 +68,42 @@ class Accounts:
             raise
         return await self.get(account_id)
 
+    async def create(
+        self,
+        label: str,
+        *,
+        pool: str = "default",
+        phone: str | None = None,
+        proxy: str | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> Account:
+        """A new account without a session (state ``needs_login``, not claimed): a holder of its lease logs it in,
+        and the login's keys and user reach the store through the fenced storage."""
+        imported = ImportedSession("created", SessionSnapshot())
+        account_id = await self._insert(imported, check_label(label), pool, _phone(phone), _policy_json(policy, proxy))
+        return await self.get(account_id)
+
     async def _insert(self, imported: ImportedSession, label: str, pool: str, phone: str | None, policy: str) -> int:
+        state = AccountState.NEW if imported.session.home_key is not None else AccountState.NEEDS_LOGIN
         async with self._store.transaction() as tx:
             await _refuse_duplicates(tx, label, imported)
             account_id = int(await tx.scalar(
                 "INSERT INTO accounts (label, pool, phone, state, state_since, policy, origin_format, origin_at,"
-                " origin_detail, created_at, updated_at) VALUES (:label, :pool, :phone, 'new', {now}, :policy,"
+                " origin_detail, created_at, updated_at) VALUES (:label, :pool, :phone, :state, {now}, :policy,"
                 " :format, {now}, :detail, {now}, {now}) RETURNING id",
-                {"label": label, "pool": pool, "phone": phone, "policy": policy, "format": imported.format,
-                 "detail": json.dumps(imported.detail)},
+                {"label": label, "pool": pool, "phone": phone, "state": state.value, "policy": policy,
+                 "format": imported.format, "detail": json.dumps(imported.detail)},
             ))  # fmt: skip
             await sessions.write(tx, account_id, imported.session.as_changes(), self._sealer)
             await tx.execute(
-                "INSERT INTO leases (resource, account_id, ready) VALUES (:resource, :id, 1)",
-                {"resource": account_resource(account_id), "id": account_id},
+                "INSERT INTO leases (resource, account_id, ready) VALUES (:resource, :id, :ready)",
+                {"resource": account_resource(account_id), "id": account_id, "ready": int(state.runnable)},
             )
-            await _count_ready(tx, +1)
+            if state.runnable:
+                await _count_ready(tx, +1)
+                tx.notify(ACCOUNTS_CHANNEL, str(account_id))
             detail = {"format": imported.format} | imported.detail
-            await events.record(tx, account_id, "import", to_state="new", evidence=Evidence(detail=detail))
-            tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+            await events.record(tx, account_id, "import", to_state=state.value, evidence=Evidence(detail=detail))
         return account_id
 
     async def export(self, account: str | int, format: str, *, server: tuple[str, int] | None = None) -> str:
