@@ -7,8 +7,9 @@ the PostgreSQL half skips, naming the command that installs one; with ``TGFLEET_
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,19 @@ def pg_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture(params=ENGINES)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of an empty fleet store: an SQLite file, or a fresh PostgreSQL database."""
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """Makes URLs of empty fleet stores of the test's engine: SQLite files, or fresh PostgreSQL databases."""
+    names = itertools.count()
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'fleet.db'}"
+        return lambda: f"sqlite:///{tmp_path / f'fleet{next(names)}.db'}"
     cluster: Cluster = request.getfixturevalue("pg_cluster")
-    return cluster.create_database()
+    return cluster.create_database
+
+
+@pytest.fixture
+def store_url(new_store: Callable[[], str]) -> str:
+    """The URL of an empty fleet store, on each engine in turn."""
+    return new_store()
 
 
 @pytest.fixture(autouse=True)
