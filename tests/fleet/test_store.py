@@ -1,0 +1,151 @@
+"""The store itself, on both engines: schema versions and migrations, the URL, sealing at rest, wake-ups."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tgfleet.fleet import (
+    Fleet,
+    SchemaTooNewError,
+    SealedDataError,
+    SealKeyError,
+    StoreError,
+    StoreMissingError,
+    StoreUrlError,
+)
+from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, open_store, parse_url
+
+from .helpers import pyrogram_string
+
+TEST_V2 = ("ALTER TABLE accounts ADD COLUMN note TEXT", "UPDATE accounts SET note = 'migrated'")
+
+
+async def version(url: str) -> int:
+    store = await open_store(url, migrations=(*MIGRATIONS, TEST_V2))
+    try:
+        async with store.transaction(readonly=True) as tx:
+            return int(await tx.scalar("SELECT version FROM schema_version"))
+    finally:
+        await store.close()
+
+
+async def test_a_fresh_store_is_created_at_the_current_version(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        async with fleet.store.transaction(readonly=True) as tx:
+            assert await tx.scalar("SELECT version FROM schema_version") == SCHEMA_VERSION
+
+
+async def test_an_older_store_is_migrated_on_open_and_a_newer_one_refused(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        await fleet.accounts.import_session(pyrogram_string(), label="kept")
+    store = await open_store(store_url, migrations=(*MIGRATIONS, TEST_V2))  # a tgfleet with one more migration
+    async with store.transaction(readonly=True) as tx:
+        assert await tx.fetch("SELECT label, note FROM accounts") == [("kept", "migrated")]
+        assert await tx.scalar("SELECT version FROM schema_version") == SCHEMA_VERSION + 1
+    await store.close()
+    with pytest.raises(SchemaTooNewError) as newer:  # and this tgfleet, one migration behind, refuses it
+        await Fleet.open(store_url)
+    assert (newer.value.found, newer.value.known) == (SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    assert f"version {SCHEMA_VERSION + 1}" in str(newer.value) and f"version {SCHEMA_VERSION})" in str(newer.value)
+
+
+async def test_a_missing_store_is_not_created_unless_asked(store_url: str) -> None:
+    with pytest.raises(StoreMissingError, match="tgfleet fleet init"):
+        await Fleet.open(store_url, create=False)
+    async with Fleet.open(store_url):
+        pass
+    async with Fleet.open(store_url, create=False) as fleet:
+        assert await fleet.accounts.list() == []
+
+
+@pytest.mark.parametrize("url", ["", "fleet.db", "mysql://x/y", "sqlite://fleet.db", "sqlite:///", "sqlite:///dir/"])
+def test_bad_urls_are_refused(url: str) -> None:
+    with pytest.raises(StoreUrlError):
+        parse_url(url)
+
+
+def test_urls_never_show_passwords() -> None:
+    assert "s3cret" not in parse_url("postgresql://fleet:s3cret@db.example/fleet").display
+    assert parse_url("sqlite:////var/lib/fleet.db").path == "/var/lib/fleet.db"
+
+
+async def test_an_unreachable_postgresql_server_names_the_cause(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="cannot connect to postgresql"):
+        await Fleet.open(f"postgresql:///fleet?host={tmp_path}")  # no server on that socket
+
+
+async def test_auth_keys_are_not_stored_in_clear(new_store, request: pytest.FixtureRequest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = new_store()
+    key = os.urandom(256)
+    async with Fleet.open(url) as fleet:
+        account = await fleet.accounts.import_session(pyrogram_string(key=key), label="secret")
+        assert key.hex() not in repr(account) and "sealed" not in repr(await fleet.accounts.list())
+        async with fleet.store.transaction() as tx:
+            [(sealed,)] = await tx.fetch("SELECT sealed_key FROM session_dcs")
+            if tx.dialect.name == "postgresql":
+                await tx.execute("CHECKPOINT")
+        assert key not in bytes(sealed) and len(sealed) == 256 + 28
+    if url.startswith("sqlite"):
+        files = list(tmp_path.glob("fleet*.db*"))
+    else:
+        files = [p for p in request.getfixturevalue("pg_cluster").data.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert key[:32] not in path.read_bytes(), path  # grep the database files for the key
+
+
+async def test_a_wrong_or_missing_seal_key_is_a_clear_error(store_url: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    async with Fleet.open(store_url) as fleet:
+        key_id = fleet.key_id
+        await fleet.accounts.import_session(pyrogram_string(), label="a")
+    key_file = Path(os.environ["TGFLEET_FLEET_KEY_FILE"])
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600  # created on first use, owner-only
+    monkeypatch.setenv("TGFLEET_FLEET_KEY", base64.b64encode(os.urandom(32)).decode())
+    with pytest.raises(SealKeyError, match=f"is not the key .* is sealed with \\(key {key_id}\\)"):
+        await Fleet.open(store_url)
+    monkeypatch.setenv("TGFLEET_FLEET_KEY", "not base64!")
+    with pytest.raises(SealKeyError, match="not base64"):
+        await Fleet.open(store_url)
+    monkeypatch.delenv("TGFLEET_FLEET_KEY")
+    monkeypatch.setenv("TGFLEET_FLEET_KEY_FILE", str(tmp_path / "elsewhere.key"))
+    with pytest.raises(SealKeyError, match="no key was found"):
+        await Fleet.open(store_url)
+    monkeypatch.setenv("TGFLEET_FLEET_KEY", key_file.read_text().strip())
+    async with Fleet.open(store_url) as fleet:  # the right key, from the environment
+        assert [a.label for a in await fleet.accounts.list()] == ["a"]
+
+
+async def test_a_sealed_key_moved_to_another_account_does_not_open(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        a = await fleet.accounts.import_session(pyrogram_string(), label="a")
+        b = await fleet.accounts.import_session(pyrogram_string(), label="b")
+        async with fleet.store.transaction() as tx:
+            await tx.execute(
+                "UPDATE session_dcs SET sealed_key = (SELECT sealed_key FROM session_dcs WHERE account_id = :a)"
+                " WHERE account_id = :b", {"a": a.id, "b": b.id},
+            )  # fmt: skip
+        with pytest.raises(SealedDataError, match=f"account {b.id}"):
+            await fleet.accounts.export("b", "pyrogram")
+        worker = await fleet.workers.register(1)
+        with pytest.raises(SealedDataError):
+            await fleet.sessions.storage(await fleet.leases.acquire_account(b.id, worker))
+        assert (await fleet.accounts.export("a", "pyrogram"))  # the original still opens
+
+
+async def test_wake_ups_reach_a_listener_on_another_handle(store_url: str) -> None:
+    async with Fleet.open(store_url) as listener_side, Fleet.open(store_url) as writer:
+        wakeups = await listener_side.wakeups()
+        try:
+            account = await writer.accounts.import_session(pyrogram_string(), label="w")
+            payload = await asyncio.wait_for(wakeups.__aiter__().__anext__(), 20)
+            assert payload == str(account.id)
+        finally:
+            await wakeups.close()
