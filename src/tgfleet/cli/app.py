@@ -10,6 +10,7 @@ import click
 
 from tgfleet import __version__
 from tgfleet.cli.account import login, me, send
+from tgfleet.cli.fleet_cmd import fleet
 from tgfleet.cli.output import Out
 from tgfleet.cli.sandbox_cmd import sandbox
 from tgfleet.cli.sessions import session
@@ -58,3 +59,4 @@ main.add_command(login)
 main.add_command(me)
 main.add_command(send)
 main.add_command(session)
+main.add_command(fleet)

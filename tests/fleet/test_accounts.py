@@ -1,0 +1,105 @@
+"""Accounts on both engines: listing and lookup, operator disable/enable, fenced state changes with their events
+(the raw error, worker and epoch), and sources that are not sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tgfleet.errors import rpc_error
+from tgfleet.fleet import (
+    AccountNotFound,
+    AccountState,
+    Evidence,
+    Fleet,
+    FleetValueError,
+    SessionImportError,
+    StaleEpoch,
+)
+
+from .helpers import populate, pyrogram_string
+
+
+async def test_accounts_are_listed_found_and_filtered(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        a = await fleet.accounts.import_session(pyrogram_string(), label="b-1", pool="support", phone="+1 555 0100",
+                                                proxy="socks5://u:p@127.0.0.1:1080")  # fmt: skip
+        await fleet.accounts.import_session(pyrogram_string(), label="a-1", pool="sales")
+        assert [x.label for x in await fleet.accounts.list()] == ["a-1", "b-1"]
+        assert [x.label for x in await fleet.accounts.list(pool="support")] == ["b-1"]
+        got = await fleet.accounts.get("b-1")
+        assert got == await fleet.accounts.get(a.id)
+        assert (got.pool, got.phone, got.policy["proxy"], got.holder) == ("support", "+15550100", "socks5://u:p@127.0.0.1:1080", None)
+        assert "u:p@" not in repr(got)  # the proxy's password stays out of reprs
+        with pytest.raises(AccountNotFound):
+            await fleet.accounts.get("nope")
+        with pytest.raises(FleetValueError):
+            await fleet.accounts.import_session(pyrogram_string(), label="has space")
+        with pytest.raises(FleetValueError):
+            await fleet.accounts.import_session(pyrogram_string(), label="c", proxy="127.0.0.1:1080")
+
+
+async def test_disable_and_enable_write_events_and_gate_claims(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 2)
+        disabled = await fleet.accounts.disable("acct0", reason="spam complaints")
+        assert disabled.state is AccountState.DISABLED
+        worker = await fleet.workers.register(10)
+        assert [lease.account_id for lease in await fleet.leases.claim(worker)] == [(await fleet.accounts.get("acct1")).id]
+        enabled = await fleet.accounts.enable("acct0")
+        assert enabled.state is AccountState.NEW
+        assert [lease.account_id for lease in await fleet.leases.claim(worker)] == [enabled.id]
+        assert (await fleet.accounts.enable("acct0")).state is AccountState.NEW  # enabling an enabled one: no change
+        timeline = await fleet.accounts.events("acct0")
+        assert [(e.kind, e.from_state, e.to_state) for e in timeline] == [
+            ("import", None, "new"), ("state", "new", "disabled"), ("state", "disabled", "new")]  # fmt: skip
+        assert timeline[1].evidence.message == "spam complaints"
+
+
+async def test_a_holders_state_change_is_fenced_and_keeps_the_raw_error(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        [account_id] = await populate(fleet, 1)
+        one, two = await fleet.workers.register(1), await fleet.workers.register(1)
+        lease = await fleet.leases.acquire_account(account_id, one)
+        error = rpc_error(420, "PEER_FLOOD")
+        limited = await fleet.accounts.set_state(account_id, "limited", evidence=Evidence.from_error(error),
+                                                 epoch=lease.epoch, worker=one.id)  # fmt: skip
+        assert limited.state is AccountState.LIMITED
+        event = (await fleet.accounts.events(account_id))[-1]
+        assert (event.evidence.code, event.evidence.name, event.worker, event.epoch) == (420, "PEER_FLOOD", one.id, 1)
+        assert "PEER_FLOOD" in (event.evidence.message or "")
+
+        await fleet.leases.release(one, [lease])
+        await fleet.leases.acquire_account(account_id, two)
+        with pytest.raises(StaleEpoch):
+            await fleet.accounts.set_state(account_id, AccountState.BANNED, epoch=lease.epoch, worker=one.id)
+        assert (await fleet.accounts.get(account_id)).state is AccountState.LIMITED
+        assert fleet.counters.fence_refusals == 1
+        assert len(await fleet.accounts.events(account_id)) == 2  # the refused change wrote nothing
+
+
+async def test_sources_that_are_not_sessions_are_refused(store_url: str, tmp_path: Path) -> None:
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE things (x)")
+    garbage = tmp_path / "garbage.session"
+    garbage.write_bytes(b"\x00" * 4096)
+    pyrogram_file = tmp_path / "short-key.session"
+    with sqlite3.connect(pyrogram_file) as conn:
+        conn.execute("CREATE TABLE sessions (dc_id, api_id, test_mode, auth_key, date, user_id, is_bot)")
+        conn.execute("CREATE TABLE peers (id)")
+        conn.execute("INSERT INTO sessions VALUES (2, 1, 0, x'0102', 0, 5, 0)")
+    async with Fleet.open(store_url) as fleet:
+        for source, problem in [
+            ("not a session", "not a session string"),
+            (str(tmp_path / "missing.session"), "cannot read"),
+            (foreign, "tables: things"),
+            (garbage, "not a readable session file"),
+            (pyrogram_file, "must be 256 bytes, got 2"),
+            ("x" * 5000, "neither a path nor a session string"),
+        ]:
+            with pytest.raises(SessionImportError, match=problem):
+                await fleet.accounts.import_session(source, label="x")  # type: ignore[arg-type]
+        assert await fleet.accounts.list() == []

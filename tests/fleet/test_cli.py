@@ -1,0 +1,92 @@
+"""``tgfleet fleet ...`` on both engines: init, accounts import/list/show/export/disable/enable, leases, workers,
+and the clear errors (missing store, wrong URL, newer schema, duplicate key, wrong seal key) with exit code 1."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tgfleet.cli import main
+from tgfleet.client.session_strings import decode_session_string
+from tgfleet.fleet import Fleet
+
+from .helpers import pyrogram_string
+
+
+def fleet(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["fleet", *args], input=stdin)
+
+
+def test_the_commands_work_end_to_end(store_url: str) -> None:
+    key = os.urandom(256)
+    init = fleet("init", "--store", store_url, "--json")
+    assert init.exit_code == 0, init.output
+    assert json.loads(init.stdout)["schema_version"] >= 1
+    imported = fleet("accounts", "import", "-", "--store", store_url, "--label", "s1", "--pool", "support",
+                     "--proxy", "socks5://user:hunter2@127.0.0.1:1080", "--json", stdin=pyrogram_string(key=key))  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    assert "hunter2" not in imported.stdout
+    listed = json.loads(fleet("accounts", "list", "--store", store_url, "--json").stdout)
+    assert [(a["label"], a["state"], a["pool"]) for a in listed] == [("s1", "new", "support")]
+    assert "s1" in fleet("accounts", "list", "--store", store_url).stdout
+    exported = fleet("accounts", "export", "s1", "--format", "pyrogram", "--store", store_url)
+    assert exported.exit_code == 0 and "left the fleet" not in exported.stdout and "warning" in exported.stderr
+    assert decode_session_string(exported.stdout.strip()).auth_key == key
+    shown = fleet("accounts", "show", "s1", "--store", store_url)
+    assert "a copy of this account's key left the fleet" in shown.stdout and "hunter2" not in shown.stdout
+    assert fleet("accounts", "disable", "s1", "--reason", "test", "--store", store_url).stdout.strip() == "s1: disabled"
+    assert fleet("accounts", "enable", "s1", "--store", store_url).stdout.strip() == "s1: new"
+    events = json.loads(fleet("accounts", "show", "s1", "--store", store_url, "--json").stdout)["events"]
+    assert [e["kind"] for e in events] == ["import", "export", "state", "state"]
+
+    async def hold() -> None:
+        async with Fleet.open(store_url) as f:
+            worker = await f.workers.register(3, host="h9", pid=99)
+            await f.leases.claim(worker)
+
+    asyncio.run(hold())
+    leases = json.loads(fleet("leases", "--store", store_url, "--json").stdout)
+    assert [(lease["label"], lease["host"], lease["epoch"], lease["live"]) for lease in leases] == [("s1", "h9", 1, True)]
+    workers = json.loads(fleet("workers", "--store", store_url, "--json").stdout)
+    assert [(w["host"], w["capacity"], w["leases"]) for w in workers] == [("h9", 3, 1)]
+    assert "h9" in fleet("workers", "--store", store_url).stdout and "account:" in fleet("leases", "--store", store_url).stdout
+
+
+def test_errors_are_clear_and_exit_non_zero(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = fleet("accounts", "list", "--store", store_url)
+    assert missing.exit_code == 1 and "fleet init" in missing.stderr
+    wrong = fleet("accounts", "list", "--store", "mysql://db/fleet")
+    assert wrong.exit_code == 1 and "unknown store engine 'mysql'" in wrong.stderr
+    assert fleet("init", "--store", store_url).exit_code == 0
+    text = pyrogram_string()
+    assert fleet("accounts", "import", text, "--label", "a", "--store", store_url).exit_code == 0
+    duplicate = fleet("accounts", "import", text, "--label", "b", "--store", store_url)
+    assert duplicate.exit_code == 1 and "already account 'a'" in duplicate.stderr
+    absent = fleet("accounts", "show", "zzz", "--store", store_url)
+    assert absent.exit_code == 1 and "no account 'zzz'" in absent.stderr
+
+    monkeypatch.setenv("TGFLEET_FLEET_KEY", base64.b64encode(os.urandom(32)).decode())
+    sealed = fleet("accounts", "list", "--store", store_url)
+    assert sealed.exit_code == 1 and "is not the key" in sealed.stderr
+    monkeypatch.delenv("TGFLEET_FLEET_KEY")
+
+    async def newer() -> None:
+        async with Fleet.open(store_url) as f, f.store.transaction() as tx:
+            await tx.execute("UPDATE schema_version SET version = version + 1")
+
+    asyncio.run(newer())
+    too_new = fleet("accounts", "list", "--store", store_url)
+    assert too_new.exit_code == 1 and "newer than this tgfleet knows" in too_new.stderr
+
+
+def test_init_makes_the_key_file_it_names(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    result = fleet("init", "--store", url, "--key-file", str(tmp_path / "k"))
+    assert result.exit_code == 0 and str(tmp_path / "k") in result.stdout
+    assert len(base64.b64decode((tmp_path / "k").read_bytes())) == 32
