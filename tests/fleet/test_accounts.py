@@ -31,7 +31,12 @@ async def test_accounts_are_listed_found_and_filtered(store_url: str) -> None:
         assert [x.label for x in await fleet.accounts.list(pool="support")] == ["b-1"]
         got = await fleet.accounts.get("b-1")
         assert got == await fleet.accounts.get(a.id)
-        assert (got.pool, got.phone, got.policy["proxy"], got.holder) == ("support", "+15550100", "socks5://u:p@127.0.0.1:1080", None)
+        assert (got.pool, got.phone, got.policy["proxy"], got.holder) == (
+            "support",
+            "+15550100",
+            "socks5://u:p@127.0.0.1:1080",
+            None,
+        )
         assert "u:p@" not in repr(got)  # the proxy's password stays out of reprs
         with pytest.raises(AccountNotFound):
             await fleet.accounts.get("nope")
@@ -47,7 +52,9 @@ async def test_disable_and_enable_write_events_and_gate_claims(store_url: str) -
         disabled = await fleet.accounts.disable("acct0", reason="spam complaints")
         assert disabled.state is AccountState.DISABLED
         worker = await fleet.workers.register(10)
-        assert [lease.account_id for lease in await fleet.leases.claim(worker)] == [(await fleet.accounts.get("acct1")).id]
+        assert [lease.account_id for lease in await fleet.leases.claim(worker)] == [
+            (await fleet.accounts.get("acct1")).id
+        ]
         enabled = await fleet.accounts.enable("acct0")
         assert enabled.state is AccountState.NEW
         assert [lease.account_id for lease in await fleet.leases.claim(worker)] == [enabled.id]

@@ -28,8 +28,9 @@ def test_the_commands_work_end_to_end(store_url: str) -> None:
     init = fleet("init", "--store", store_url, "--json")
     assert init.exit_code == 0, init.output
     assert json.loads(init.stdout)["schema_version"] >= 1
+    proxy = "socks5://user:hunter2@127.0.0.1:1080"
     imported = fleet("accounts", "import", "-", "--store", store_url, "--label", "s1", "--pool", "support",
-                     "--proxy", "socks5://user:hunter2@127.0.0.1:1080", "--json", stdin=pyrogram_string(key=key))  # fmt: skip
+                     "--proxy", proxy, "--json", stdin=pyrogram_string(key=key))  # fmt: skip
     assert imported.exit_code == 0, imported.output
     assert "hunter2" not in imported.stdout
     listed = json.loads(fleet("accounts", "list", "--store", store_url, "--json").stdout)
@@ -52,10 +53,15 @@ def test_the_commands_work_end_to_end(store_url: str) -> None:
 
     asyncio.run(hold())
     leases = json.loads(fleet("leases", "--store", store_url, "--json").stdout)
-    assert [(lease["label"], lease["host"], lease["epoch"], lease["live"]) for lease in leases] == [("s1", "h9", 1, True)]
+    assert [(lease["label"], lease["host"], lease["epoch"], lease["live"]) for lease in leases] == [
+        ("s1", "h9", 1, True)
+    ]
     workers = json.loads(fleet("workers", "--store", store_url, "--json").stdout)
     assert [(w["host"], w["capacity"], w["leases"]) for w in workers] == [("h9", 3, 1)]
-    assert "h9" in fleet("workers", "--store", store_url).stdout and "account:" in fleet("leases", "--store", store_url).stdout
+    assert (
+        "h9" in fleet("workers", "--store", store_url).stdout
+        and "account:" in fleet("leases", "--store", store_url).stdout
+    )
 
 
 def test_errors_are_clear_and_exit_non_zero(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,7 +53,10 @@ async def test_a_login_under_a_lease_survives_a_hand_off_and_the_stale_writer_is
         await again.disconnect()
         await second.flush()
         assert {dc: tg.auth_key_ids(dc) for dc in tg.dc_ids} == keys  # no new key anywhere
-        assert [m.text for m in tg.messages_of(bob.id, alice.id)] == ["hello from the fleet", "and from its next holder"]
+        assert [m.text for m in tg.messages_of(bob.id, alice.id)] == [
+            "hello from the fleet",
+            "and from its next holder",
+        ]
 
         first.open()  # the old holder, still running (e.g. stopped past its lease and resumed), writes
         first.put_peers([PeerRecord(id=bob.id, type=PeerType.USER, access_hash=1, username="hijacked")])

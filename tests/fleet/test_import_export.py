@@ -129,7 +129,11 @@ async def test_every_format_round_trips(fmt: str, new_store: Callable[[], str], 
 @pytest.mark.parametrize("fmt", ["pyrogram-362", *OLD_LAYOUTS])
 async def test_all_three_pyrogram_lengths_import(fmt: str, store_url: str) -> None:
     key = bytes(range(256))
-    text = pyrogram_string(key=key, user_id=4_000_000_000) if fmt == "pyrogram-362" else old_pyrogram(fmt, key, 4_000_000_000)
+    text = (
+        pyrogram_string(key=key, user_id=4_000_000_000)
+        if fmt == "pyrogram-362"
+        else old_pyrogram(fmt, key, 4_000_000_000)
+    )
     assert len(text) == int(fmt[-3:])
     async with Fleet.open(store_url) as fleet:
         account = await fleet.accounts.import_session(text, label="p")

@@ -44,8 +44,12 @@ async def test_acquirers_in_several_processes_never_both_win(store_url: str, tmp
         ids = await populate(fleet, 1 + 4 * PROCESSES)
     barrier = str(tmp_path / "go")
     procs = [
-        subprocess.Popen([sys.executable, "-c", SCRIPT, store_url, barrier, str(ids[0])],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, store_url, barrier, str(ids[0])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(PROCESSES)
     ]
     try:

@@ -22,7 +22,10 @@ from .helpers import SHORT, populate, until
 async def test_acquire_is_exclusive_and_each_grant_raises_the_epoch_by_one(store_url: str) -> None:
     async with Fleet.open(store_url) as fleet:
         [account_id] = await populate(fleet, 1)
-        one, two = await fleet.workers.register(5, host="h1", pid=11), await fleet.workers.register(5, host="h2", pid=22)
+        one, two = (
+            await fleet.workers.register(5, host="h1", pid=11),
+            await fleet.workers.register(5, host="h2", pid=22),
+        )
         first = await fleet.leases.acquire_account(account_id, one)
         assert (first.epoch, first.holder) == (1, one.id)
         with pytest.raises(LeaseHeldError) as held:

@@ -36,9 +36,8 @@ async def version(url: str) -> int:
 
 
 async def test_a_fresh_store_is_created_at_the_current_version(store_url: str) -> None:
-    async with Fleet.open(store_url) as fleet:
-        async with fleet.store.transaction(readonly=True) as tx:
-            assert await tx.scalar("SELECT version FROM schema_version") == SCHEMA_VERSION
+    async with Fleet.open(store_url) as fleet, fleet.store.transaction(readonly=True) as tx:
+        assert await tx.scalar("SELECT version FROM schema_version") == SCHEMA_VERSION
 
 
 async def test_an_older_store_is_migrated_on_open_and_a_newer_one_refused(store_url: str) -> None:
@@ -137,7 +136,7 @@ async def test_a_sealed_key_moved_to_another_account_does_not_open(store_url: st
         worker = await fleet.workers.register(1)
         with pytest.raises(SealedDataError):
             await fleet.sessions.storage(await fleet.leases.acquire_account(b.id, worker))
-        assert (await fleet.accounts.export("a", "pyrogram"))  # the original still opens
+        assert await fleet.accounts.export("a", "pyrogram")  # the original still opens
 
 
 async def test_wake_ups_reach_a_listener_on_another_handle(store_url: str) -> None:
@@ -145,7 +144,7 @@ async def test_wake_ups_reach_a_listener_on_another_handle(store_url: str) -> No
         wakeups = await listener_side.wakeups()
         try:
             account = await writer.accounts.import_session(pyrogram_string(), label="w")
-            payload = await asyncio.wait_for(wakeups.__aiter__().__anext__(), 20)
+            payload = await asyncio.wait_for(wakeups.next(), 20)
             assert payload == str(account.id)
         finally:
             await wakeups.close()

@@ -40,9 +40,16 @@ def list_command(store: str, key_file: str | None, as_json: bool, pool: str | No
     if as_json:
         common.echo_json([_masked(a) for a in rows])
         return
-    common.table(["label", "state", "pool", "user id", "dc", "holder", "exported"],
-                 [[a.label, a.state.value, a.pool, a.user_id, a.dc_id, a.holder,
-                   f"{a.exported_format} {common.when(a.exported_at)}" if a.exported_at else None] for a in rows])  # fmt: skip
+    common.table(
+        ["label", "state", "pool", "user id", "dc", "holder", "exported"],
+        [[a.label, a.state.value, a.pool, a.user_id, a.dc_id, a.holder, _exported(a)] for a in rows],
+    )
+
+
+def _exported(account: Account) -> str | None:
+    if account.exported_at is None:
+        return None
+    return f"{account.exported_format} {common.when(account.exported_at)}"
 
 
 @accounts.command()
@@ -93,7 +100,8 @@ def import_command(store: str, key_file: str | None, as_json: bool, source: str,
     if as_json:
         common.echo_json(_masked(account))
     else:
-        click.echo(f"imported {account.label} ({account.origin_format}, DC {account.dc_id}, user {account.user_id or '?'})"
+        what = f"{account.origin_format}, DC {account.dc_id}, user {account.user_id or '?'}"
+        click.echo(f"imported {account.label} ({what})"
                    f" as account {account.id}, state {account.state.value}")  # fmt: skip
 
 

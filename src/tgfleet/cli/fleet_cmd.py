@@ -27,11 +27,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def store_options(command: F) -> F:
-    command = click.option("--key-file", envvar="TGFLEET_FLEET_KEY_FILE", metavar="PATH",
-                           help="The seal key file (default: <store file>.key for SQLite, ./fleet.key).")(command)  # fmt: skip
-    command = click.option("--store", "store", envvar=STORE_ENV, default=DEFAULT_URL, show_default=True,
-                           metavar="URL", help="sqlite:///path/fleet.db or postgresql://... (or $TGFLEET_STORE).")(command)  # fmt: skip
-    return command
+    key_help = "The seal key file (default: <store file>.key for SQLite, ./fleet.key)."
+    command = click.option("--key-file", envvar="TGFLEET_FLEET_KEY_FILE", metavar="PATH", help=key_help)(command)
+    store_help = "sqlite:///path/fleet.db or postgresql://... (or $TGFLEET_STORE)."
+    store = click.option("--store", "store", envvar=STORE_ENV, default=DEFAULT_URL, show_default=True, metavar="URL",
+                         help=store_help)  # fmt: skip
+    return store(command)
 
 
 def json_option(command: F) -> F:
@@ -76,7 +77,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     cells = [[("-" if c is None else str(c)) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     for row in [list(headers), *cells]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def when(ts: float | None) -> str | None:
@@ -109,9 +110,13 @@ def init(store: str, key_file: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
-    click.echo(f"fleet store ready: {info['store']} (schema version {info['schema_version']}, {info['accounts']} accounts)")
+    click.echo(
+        f"fleet store ready: {info['store']} (schema version {info['schema_version']}, {info['accounts']} accounts)"
+    )
     click.echo(f"auth keys are sealed with the key from {info['seal_key']} (key id {info['seal_key_id']});")
-    click.echo("keep that key: without it the sealed keys cannot be opened. Every host of the fleet needs the same key.")
+    click.echo(
+        "keep that key: without it the sealed keys cannot be opened. Every host of the fleet needs the same key."
+    )
 
 
 @fleet.command()

@@ -9,6 +9,7 @@ store, so importing a key that any account already holds fails and names that ac
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import os
 import re
@@ -131,7 +132,7 @@ class Accounts:
         return text
 
     # --- reading ----------------------------------------------------------------------------------------------
-    async def list(self, *, pool: str | None = None, state: AccountState | str | None = None) -> list[Account]:
+    async def list(self, *, pool: str | None = None, state: AccountState | str | None = None) -> builtins.list[Account]:
         where, params = [], {}
         if pool is not None:
             where.append("a.pool = :pool")
@@ -153,7 +154,7 @@ class Accounts:
             raise AccountNotFound(f"no account {account!r} in the fleet store")
         return _account(row)
 
-    async def events(self, account: str | int, *, limit: int = 50) -> list[Event]:
+    async def events(self, account: str | int, *, limit: int = 50) -> builtins.list[Event]:
         async with self._store.transaction(readonly=True) as tx:
             return await events.recent(tx, await _resolve(tx, account), limit)
 
@@ -233,7 +234,9 @@ async def _refuse_duplicates(tx: Tx, label: str, imported: ImportedSession) -> N
 
 def check_label(label: str) -> str:
     if not isinstance(label, str) or not _LABEL.fullmatch(label):
-        raise FleetValueError(f"account label {label!r}: 1-64 of A-Z a-z 0-9 . _ @ + -, starting with a letter or digit")
+        raise FleetValueError(
+            f"account label {label!r}: 1-64 of A-Z a-z 0-9 . _ @ + -, starting with a letter or digit"
+        )
     return label
 
 

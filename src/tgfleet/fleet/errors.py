@@ -41,14 +41,15 @@ class StoreMissingError(StoreError):
 class SchemaTooNewError(StoreError):
     """The store was written by a newer tgfleet: its schema version is higher than this code knows.
 
-    ``found`` and ``known`` are the two versions. What to do: upgrade tgfleet on this host; never open the store
-    with the older version (it would not understand the newer tables).
+    ``found`` and ``known`` are the two versions. What to do: upgrade tgfleet on this host; never open the store with
+    the older version (it would not understand the newer tables).
     """
 
     def __init__(self, where: str, found: int, known: int) -> None:
         self.found, self.known = found, known
         super().__init__(
-            f"{where} has fleet schema version {found}, newer than this tgfleet knows (version {known}); upgrade tgfleet"
+            f"{where} has fleet schema version {found}, newer than this tgfleet knows (version {known});"
+            " upgrade tgfleet"
         )
 
 

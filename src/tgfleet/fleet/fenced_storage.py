@@ -65,7 +65,8 @@ class FencedStorage(MemoryStorage):
         self.stale: StaleEpoch | None = None
         self.last_error: BaseException | None = None
         self._write, self._on_stale, self._on_error = write, on_stale, on_error
-        self._real_clock, self._replay_at = clock, None
+        self._real_clock = clock
+        self._replay_at: float | None = None
         self.clock = self._now
         self._dirty = _Dirty()
         self._flushing = asyncio.Lock()

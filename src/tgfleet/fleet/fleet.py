@@ -6,7 +6,6 @@ migrations, and checks the seal key against the store's seal check (a new store 
 
 from __future__ import annotations
 
-
 from collections.abc import Generator
 from types import TracebackType
 from typing import Any
@@ -133,5 +132,3 @@ async def _sealer(store: Store, choice: KeyChoice) -> Sealer:
             f" (key {key_id}); use that key (set $TGFLEET_FLEET_KEY or $TGFLEET_FLEET_KEY_FILE)"
         )
     return sealer
-
-

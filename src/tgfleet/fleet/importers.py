@@ -112,7 +112,7 @@ def _one_session_row(path: Path, kind: str) -> dict[str, Any]:
     columns, rows = _query(path, "SELECT * FROM sessions")
     if len(rows) != 1:
         raise SessionImportError(f"{path}: a {kind} session file has one sessions row, this one has {len(rows)}")
-    return dict(zip(columns, rows[0]))
+    return dict(zip(columns, rows[0], strict=True))
 
 
 def _pyrogram_file(path: Path) -> ImportedSession:

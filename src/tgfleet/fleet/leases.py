@@ -44,9 +44,10 @@ class Leases:
         the grace period. An ``account:<id>`` resource must name an existing account (AccountNotFound)."""
         account_id = _account_id(resource)
         async with self._store.transaction() as tx:
-            if account_id is not None and await tx.scalar(
-                "SELECT 1 FROM accounts WHERE id = :id", {"id": account_id}
-            ) is None:
+            if (
+                account_id is not None
+                and await tx.scalar("SELECT 1 FROM accounts WHERE id = :id", {"id": account_id}) is None
+            ):
                 raise AccountNotFound(f"no account with id {account_id} (lease {resource})")
             row = await tx.fetchone(
                 "INSERT INTO leases (resource, account_id, holder, host, pid, epoch, acquired_at, renewed_at,"

@@ -24,7 +24,8 @@ _RESET = {name: None for name in SCALARS} | {"test_mode": 0}
 async def fence(tx: Tx, account_id: int, epoch: int) -> None:
     """Hold the fence for this transaction, or raise StaleEpoch (AccountNotFound when there is no such account)."""
     done = await tx.execute(
-        "UPDATE accounts SET updated_at = {now} WHERE id = :id AND fence_epoch = :epoch", {"id": account_id, "epoch": epoch}
+        "UPDATE accounts SET updated_at = {now} WHERE id = :id AND fence_epoch = :epoch",
+        {"id": account_id, "epoch": epoch},
     )
     if not done:
         current = await tx.scalar("SELECT fence_epoch FROM accounts WHERE id = :id", {"id": account_id})
@@ -106,7 +107,7 @@ async def read(tx: Tx, account_id: int, sealer: Sealer) -> SessionSnapshot:
     row = await tx.fetchone(f"SELECT {', '.join(SCALARS)} FROM accounts WHERE id = :id", params)
     if row is None:
         raise AccountNotFound(f"no account with id {account_id}")
-    s = dict(zip(SCALARS, row))
+    s = dict(zip(SCALARS, row, strict=True))
     dcs = {}
     for dc_id, sealed, salt, offset in await tx.fetch(
         "SELECT dc_id, sealed_key, server_salt, time_offset FROM session_dcs WHERE account_id = :id", params

@@ -96,10 +96,18 @@ class Tx(abc.ABC):
 
 
 class Listener(abc.ABC):
-    """Wake-ups of one channel: ``async for payload in listener`` (small payloads, e.g. an account id)."""
+    """Wake-ups of one channel: ``async for payload in listener`` or ``await listener.next()`` (small payloads,
+    e.g. an account id). Wake-ups are hints: whoever waits for them polls as well."""
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self
+
+    async def __anext__(self) -> str:
+        return await self.next()
 
     @abc.abstractmethod
-    def __aiter__(self) -> AsyncIterator[str]: ...
+    async def next(self) -> str:
+        """The next payload (waits for it)."""
 
     @abc.abstractmethod
     async def close(self) -> None: ...

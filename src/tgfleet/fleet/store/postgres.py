@@ -39,9 +39,7 @@ class PostgresStore(Store):
     @classmethod
     async def open(cls, url: str, where: str, *, max_connections: int = 4) -> PostgresStore:
         if psycopg is None:
-            raise StoreError(
-                f"{where}: PostgreSQL stores need the psycopg driver: pip install 'tgfleet[postgres]'"
-            )
+            raise StoreError(f"{where}: PostgreSQL stores need the psycopg driver: pip install 'tgfleet[postgres]'")
         store = cls(url, where, max_connections=max_connections)
         store._idle.append(await store._connect())  # the real cause of a bad URL or an unreachable server, now
         return store
@@ -76,7 +74,9 @@ class PostgresStore(Store):
                         await tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     yield tx
                     for channel, payload in tx.notices:
-                        await tx.execute("SELECT pg_notify(:channel, :payload)", {"channel": channel, "payload": payload})
+                        await tx.execute(
+                            "SELECT pg_notify(:channel, :payload)", {"channel": channel, "payload": payload}
+                        )
             except psycopg.IntegrityError as exc:
                 raise IntegrityError(_reason(exc)) from exc
             except psycopg.Error as exc:
@@ -126,9 +126,13 @@ class _PostgresListener(Listener):
     def __init__(self, conn: psycopg.AsyncConnection[Any]) -> None:
         self._conn = conn
 
-    async def __aiter__(self) -> AsyncIterator[str]:
-        async for notice in self._conn.notifies():
-            yield notice.payload
+    async def next(self) -> str:
+        try:
+            async for notice in self._conn.notifies(stop_after=1):
+                return notice.payload
+        except psycopg.Error as exc:
+            raise StoreError(f"listening for wake-ups failed: {_reason(exc)}") from exc
+        raise StoreError("the wake-up connection closed")
 
     async def close(self) -> None:
         await self._conn.close()

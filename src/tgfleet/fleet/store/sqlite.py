@@ -12,6 +12,7 @@ process and in others. Transactions of this process run one at a time. The lease
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import time
@@ -85,7 +86,8 @@ class SQLiteStore(Store):
                 raise
         for channel, payload in tx.notices:
             for queue in _listeners.get((self._key, channel), ()):
-                queue.put_nowait(payload)
+                with contextlib.suppress(asyncio.QueueFull):  # a listener that does not keep up misses hints
+                    queue.put_nowait(payload)
 
     async def listen(self, channel: str) -> Listener:
         return _SQLiteListener(self._key, channel)
@@ -93,8 +95,9 @@ class SQLiteStore(Store):
     async def exists(self) -> bool:
         conn = self._live()
         row = await self._call(
-            lambda: conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
-            .fetchone()
+            lambda: conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
         )
         return row is not None
 
@@ -141,9 +144,8 @@ class _SQLiteListener(Listener):
         self._slot = (key, channel)
         _listeners[self._slot].add(self._queue)
 
-    async def __aiter__(self) -> AsyncIterator[str]:
-        while True:
-            yield await self._queue.get()
+    async def next(self) -> str:
+        return await self._queue.get()
 
     async def close(self) -> None:
         _listeners[self._slot].discard(self._queue)
