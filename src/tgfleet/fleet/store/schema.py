@@ -93,7 +93,7 @@ V1: Migration = (
         acquired_at {_T},
         renewed_at {_T},
         expires_at {_T} NOT NULL DEFAULT 0
-    )""",
+    ){{hot_table}}""",
     "CREATE INDEX leases_holder ON leases (holder)",
     "CREATE INDEX leases_claim ON leases (expires_at) WHERE ready = 1",
     "CREATE INDEX leases_account ON leases (account_id)",
