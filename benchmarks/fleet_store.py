@@ -29,7 +29,7 @@ import _common as c
 
 sys.path.insert(0, str(c.ROOT))
 
-from tgfleet.fleet import Fleet, Lease, LeaseSettings, Worker  # noqa: E402
+from tgfleet.fleet import Fleet, Lease, LeaseSettings, Worker
 
 PER_WORKER, FREE, WARMUP = 1000, 100, 3
 SETTINGS = LeaseSettings(ttl=86_400.0, renew_interval=10.0, grace=10.0)  # nothing expires during the run
@@ -127,7 +127,9 @@ def engines(tmp: Path) -> tuple[dict[str, Callable[[], str]], Callable[[], None]
 def main() -> None:
     args = c.parse_args(
         __doc__.splitlines()[0],
-        extra=lambda p: p.add_argument("--sizes", default="1000,100000", help="store sizes (accounts), comma-separated"),
+        extra=lambda p: p.add_argument(
+            "--sizes", default="1000,100000", help="store sizes (accounts), comma-separated"
+        ),
     )
     sizes = [int(s) for s in args.sizes.split(",")]
     rounds = 5 if args.quick else 15
@@ -144,7 +146,8 @@ def main() -> None:
                 for n in sizes:
                     m, base = medians[n], medians[sizes[0]]
                     ratio = " / ".join(f"{m[k] / base[k]:.2f}x" for k in ("renew", "claim", "idle"))
-                    rows.append([engine, f"{n:,}", *(c.fmt_seconds(m[k]) for k in ("renew", "claim", "idle")), ratio])
+                    cells = [c.fmt_seconds(m[k]) for k in ("renew", "claim", "idle")]
+                    rows.append([engine, f"{n:,}", *cells, ratio])
         finally:
             cleanup()
     headers = ["store", "accounts", "renew 1,000 leases", "claim 100", "claim, none free", f"vs {sizes[0]:,}"]

@@ -75,7 +75,8 @@ class Leases:
                 return []
             rows = await tx.fetch(
                 f"UPDATE leases SET epoch = epoch + 1, {_GRANT} WHERE resource {{in_rows}}SELECT resource FROM leases"
-                " WHERE ready = 1 AND expires_at < {now} - :grace ORDER BY expires_at LIMIT :want {skip_locked}{end_rows}"
+                " WHERE ready = 1 AND expires_at < {now} - :grace ORDER BY expires_at LIMIT :want {skip_locked}"
+                "{end_rows}"
                 " RETURNING resource, account_id, epoch, expires_at",
                 {"want": want} | self._who(worker),
             )

@@ -7,7 +7,8 @@ parameter); ``{skip_locked}`` is ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLit
 ``BEGIN IMMEDIATE`` instead); ``{pairs}`` turns the JSON parameter ``:pairs`` (``[[text, int], ...]``) into rows
 ``(a, b)``; ``x {in_rows} SELECT ... {end_rows}`` is ``x IN (subquery)``, written on PostgreSQL so that the
 few rows the subquery picks are looked up by key (a plain ``IN`` may be planned as a scan of the whole table);
-``{blob}`` and ``{id}`` are column types; ``{hot_table}`` the storage options of a table rewritten all the time. ``Dialect.sql`` compiles a template once and caches it.
+``{blob}`` and ``{id}`` are column types; ``{hot_table}`` the storage options of a table rewritten all the time.
+``Dialect.sql`` compiles a template once and caches it.
 """
 
 from __future__ import annotations
