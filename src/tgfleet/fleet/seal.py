@@ -18,14 +18,12 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from tgfleet.fleet.errors import SealKeyError
+from tgfleet.storage.cipher import KdfParams, SecretBox
 
 KEY_ENV = "TGFLEET_FLEET_KEY"
 KEY_FILE_ENV = "TGFLEET_FLEET_KEY_FILE"
-KEY_SIZE, NONCE_SIZE, TAG_SIZE = 32, 12, 16
+KEY_SIZE = 32
 _CHECK_TEXT, _CHECK_AAD = b"tgfleet fleet seal check v1", b"tgfleet/fleet/v1/seal-check"
 
 
@@ -34,27 +32,21 @@ def auth_key_aad(account_id: int, dc_id: int) -> bytes:
 
 
 class Sealer:
-    """AES-256-GCM under one key. ``key_id`` names the key without revealing it; the key never shows in a repr."""
+    """AES-256-GCM under one key (the session storage's ``SecretBox``, with a raw key). ``key_id`` names the key
+    without revealing it; the key never shows in a repr."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_SIZE:
             raise SealKeyError(f"the fleet seal key must be {KEY_SIZE} bytes, got {len(key)}")
-        self._aead = AESGCM(key)
+        self._box = SecretBox(key, KdfParams("raw"))
         self.key_id = hashlib.sha256(b"tgfleet fleet key id" + key).hexdigest()[:16]
 
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
-        nonce = os.urandom(NONCE_SIZE)
-        return nonce + self._aead.encrypt(nonce, plaintext, aad)
+        return self._box.seal(plaintext, aad)
 
     def unseal(self, blob: bytes, aad: bytes) -> bytes | None:
         """The plaintext, or None when ``blob`` does not open under this key and ``aad``."""
-        blob = bytes(blob)
-        if len(blob) < NONCE_SIZE + TAG_SIZE:
-            return None
-        try:
-            return self._aead.decrypt(blob[:NONCE_SIZE], blob[NONCE_SIZE:], aad)
-        except InvalidTag:
-            return None
+        return self._box.unseal(bytes(blob), aad)
 
     def make_check(self) -> bytes:
         return self.seal(_CHECK_TEXT, _CHECK_AAD)
@@ -84,13 +76,7 @@ def choose_key(seal_key: bytes | None, key_file: str | None, default_file: str) 
         return KeyChoice(bytes(seal_key), "the seal_key argument")
     encoded = os.environ.get(KEY_ENV)
     if encoded:
-        try:
-            key = base64.b64decode(encoded.strip(), validate=True)
-        except (binascii.Error, ValueError):
-            raise SealKeyError(f"${KEY_ENV} is not base64 (it must be base64 of {KEY_SIZE} random bytes)") from None
-        if len(key) != KEY_SIZE:
-            raise SealKeyError(f"${KEY_ENV} decodes to {len(key)} bytes, not {KEY_SIZE}")
-        return KeyChoice(key, f"${KEY_ENV}")
+        return KeyChoice(_decode(encoded.encode(), f"${KEY_ENV}"), f"${KEY_ENV}")
     path = key_file or os.environ.get(KEY_FILE_ENV) or default_file
     return KeyChoice(read_key_file(path), f"key file {path}", path)
 
@@ -104,12 +90,16 @@ def read_key_file(path: str) -> bytes | None:
         return None
     except OSError as exc:
         raise SealKeyError(f"cannot read the fleet key file {path}: {exc.strerror}") from exc
+    return _decode(text, f"the fleet key file {path}")
+
+
+def _decode(text: bytes, where: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise SealKeyError(f"the fleet key file {path} is not base64 of {KEY_SIZE} bytes") from None
+        raise SealKeyError(f"{where} is not base64 (it must be base64 of {KEY_SIZE} random bytes)") from None
     if len(key) != KEY_SIZE:
-        raise SealKeyError(f"the fleet key file {path} holds {len(key)} bytes, not {KEY_SIZE}")
+        raise SealKeyError(f"{where} decodes to {len(key)} bytes, not {KEY_SIZE}")
     return key
 
 
