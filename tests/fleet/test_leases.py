@@ -211,3 +211,27 @@ def test_lease_settings_are_checked() -> None:
     with pytest.raises(ValueError):
         LeaseSettings(ttl=10, renew_interval=10)
     assert LeaseSettings().fence_after == 20.0
+
+
+async def test_other_resources_get_a_lease_row_on_first_acquire(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        worker = await fleet.workers.register(1)
+        first = await fleet.leases.acquire("login:7", worker)
+        assert (first.epoch, first.account_id) == (1, None)
+        await fleet.leases.release(worker, [first])
+        assert (await fleet.leases.acquire("login:7", worker)).epoch == 2
+
+
+async def test_workers_that_stopped_heartbeating_take_no_share(store_url: str) -> None:
+    async with Fleet.open(store_url, settings=SHORT) as fleet:
+        await populate(fleet, 4)
+        silent = await fleet.workers.register(100)
+        alive = await fleet.workers.register(100)
+
+        async def silent_is_dead() -> bool | None:
+            await fleet.workers.heartbeat(alive)
+            return True if not (await fleet.workers.get(silent.id)).live else None
+
+        await until(silent_is_dead)
+        assert len(await fleet.leases.claim(alive)) == 4  # the whole fleet: the silent worker is not live
+        assert (await fleet.workers.get(alive.id)).leases == 4

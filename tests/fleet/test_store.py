@@ -71,6 +71,7 @@ def test_bad_urls_are_refused(url: str) -> None:
 
 def test_urls_never_show_passwords() -> None:
     assert "s3cret" not in parse_url("postgresql://fleet:s3cret@db.example/fleet").display
+    assert "s3cret" not in parse_url("postgresql:///fleet?user=f&password=s3cret&host=/tmp").display
     assert parse_url("sqlite:////var/lib/fleet.db").path == "/var/lib/fleet.db"
 
 
@@ -86,6 +87,9 @@ async def test_auth_keys_are_not_stored_in_clear(new_store, request: pytest.Fixt
     async with Fleet.open(url) as fleet:
         account = await fleet.accounts.import_session(pyrogram_string(key=key), label="secret")
         assert key.hex() not in repr(account) and "sealed" not in repr(await fleet.accounts.list())
+        lease = await fleet.leases.acquire_account(account.id, await fleet.workers.register(1))
+        snapshot = await fleet.sessions.load(lease)
+        assert snapshot.home_key == key and str(key) not in repr(snapshot) and key.hex() not in repr(snapshot)
         async with fleet.store.transaction() as tx:
             [(sealed,)] = await tx.fetch("SELECT sealed_key FROM session_dcs")
             if tx.dialect.name == "postgresql":
