@@ -4,6 +4,8 @@ old holder's writes are refused from then on (and counted), and it is told so it
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tgfleet.fleet import AccountState, Fleet, StaleEpoch
@@ -83,21 +85,13 @@ async def test_save_flushes_and_a_lost_lease_is_reported_to_the_background_flush
         storage.set_user(4242, False)
         assert storage.pending
         storage.save()  # schedules a flush now, not in 60 s
-        await _flushed(storage)
+        await asyncio.wait_for(storage.settled(), 20)
         assert (await fleet.accounts.get("carol")).user_id == 4242
         await fleet.leases.release(one, [lease])
         await fleet.leases.acquire_account(account.id, two)
         storage.set_user(5353, False)
         storage.save()
-        await _flushed(storage)
+        await asyncio.wait_for(storage.settled(), 20)
         assert seen and storage.stale is seen[0]
         assert (await fleet.accounts.get("carol")).user_id == 4242
 
-
-async def _flushed(storage: object) -> None:
-    from .helpers import until
-
-    async def done() -> bool | None:
-        return True if not storage.pending or storage.stale is not None else None  # type: ignore[attr-defined]
-
-    await until(done)

@@ -72,6 +72,8 @@ class FencedStorage(MemoryStorage):
         self._flushing = asyncio.Lock()
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._settled = asyncio.Event()
+        self._settled.set()
         self._restore(snapshot)
 
     def _now(self) -> float:
@@ -81,6 +83,11 @@ class FencedStorage(MemoryStorage):
     def pending(self) -> bool:
         """Whether changes wait for a flush."""
         return bool(self._dirty)
+
+    async def settled(self) -> None:
+        """Return once every change so far is in the store, or refused (``stale``): a flush of this storage, in the
+        background (``save()``, the timer) or awaited, got there."""
+        await self._settled.wait()
 
     # --- loading the snapshot -------------------------------------------------------------------------------
     def _restore(self, snap: SessionSnapshot) -> None:
@@ -120,6 +127,7 @@ class FencedStorage(MemoryStorage):
         yield
         for name, values in marks.items():
             getattr(self._dirty, name).update(values)
+        self._settled.clear()
         self._schedule(self.flush_delay)
 
     def set_dc_id(self, dc_id: int) -> None:
@@ -189,10 +197,9 @@ class FencedStorage(MemoryStorage):
             if self.stale is not None:
                 raise self.stale
             taken, self._dirty = self._dirty, _Dirty()
-            if not taken:
-                return
             try:
-                await self._write(self._collect(taken))
+                if taken:
+                    await self._write(self._collect(taken))
             except StaleEpoch as exc:
                 self._poison(exc)
                 raise
@@ -200,6 +207,8 @@ class FencedStorage(MemoryStorage):
                 taken.merge(self._dirty)
                 self._dirty = taken  # kept for the next flush
                 raise
+            if not self._dirty:
+                self._settled.set()
 
     def _collect(self, dirty: _Dirty) -> SessionChanges:
         """The current values of what ``dirty`` names (read from memory, also after the client closed it)."""
@@ -230,6 +239,7 @@ class FencedStorage(MemoryStorage):
                 super().close()
 
     def _poison(self, exc: StaleEpoch) -> None:
+        self._settled.set()  # nothing more will be written
         if self.stale is None:
             self.stale = exc
             log.warning("fenced session storage refused: %s", exc)
