@@ -94,4 +94,3 @@ async def test_save_flushes_and_a_lost_lease_is_reported_to_the_background_flush
         await asyncio.wait_for(storage.settled(), 20)
         assert seen and storage.stale is seen[0]
         assert (await fleet.accounts.get("carol")).user_id == 4242
-
