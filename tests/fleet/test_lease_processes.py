@@ -1,69 +1,71 @@
 """Concurrent acquirers in separate OS processes (each its own connection to the store) never both win: on SQLite
 (one file, ``BEGIN IMMEDIATE``) and on PostgreSQL (conditional upserts, ``SKIP LOCKED`` claims). The processes
-start together at a barrier (a file the test creates once every process is ready)."""
+start together at a barrier (a line the test sends once every process is ready)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import subprocess
 import sys
-import time
-from pathlib import Path
+from asyncio.subprocess import PIPE
 
 from tgfleet.fleet import Fleet
 
 from .helpers import populate
 
 PROCESSES = 4
+TIMEOUT = 120.0
 SCRIPT = """
-import asyncio, json, os, sys, time
+import asyncio, json, sys
 from tgfleet.fleet import Fleet, LeaseHeldError
 
-async def main(url, barrier, account_id):
+async def main(url, account_id):
     async with Fleet.open(url) as fleet:
         worker = await fleet.workers.register(8)
-        open(barrier + "." + str(os.getpid()), "w").close()
-        deadline = time.monotonic() + 60
-        while not os.path.exists(barrier):
-            if time.monotonic() > deadline:
-                sys.exit("the barrier never opened")
-            await asyncio.sleep(0.002)
+        print("ready", flush=True)
+        sys.stdin.readline()  # the barrier: every process starts the race when the test says go
         try:
             won = (await fleet.leases.acquire_account(account_id, worker)).epoch
         except LeaseHeldError:
             won = None
         claimed = [[lease.account_id, lease.epoch] for lease in await fleet.leases.claim(worker)]
-        print(json.dumps({"won": won, "claimed": claimed}))
+        print(json.dumps({"won": won, "claimed": claimed}), flush=True)
 
-asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+asyncio.run(main(sys.argv[1], int(sys.argv[2])))
 """
 
 
-async def test_acquirers_in_several_processes_never_both_win(store_url: str, tmp_path: Path) -> None:
+async def test_acquirers_in_several_processes_never_both_win(store_url: str) -> None:
     async with Fleet.open(store_url) as fleet:
         ids = await populate(fleet, 1 + 4 * PROCESSES)
-    barrier = str(tmp_path / "go")
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, store_url, barrier, str(ids[0])],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SCRIPT,
+            store_url,
+            str(ids[0]),
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=PIPE,
         )
         for _ in range(PROCESSES)
     ]
     try:
-        deadline = time.monotonic() + 120
-        while len(list(tmp_path.glob("go.*"))) < PROCESSES:
-            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-            assert time.monotonic() < deadline, "the processes never got ready"
-            time.sleep(0.01)
-        Path(barrier).touch()
-        outputs = [p.communicate(timeout=120) for p in procs]
+        for proc in procs:
+            assert proc.stdout is not None
+            line = await asyncio.wait_for(proc.stdout.readline(), TIMEOUT)
+            assert line == b"ready\n", line + await proc.stderr.read()  # type: ignore[union-attr]
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(b"go\n")
+        outputs = [await asyncio.wait_for(proc.communicate(), TIMEOUT) for proc in procs]
     finally:
-        for p in procs:
-            p.kill()
-    assert all(p.returncode == 0 for p in procs), outputs
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert all(proc.returncode == 0 for proc in procs), outputs
     results = [json.loads(out) for out, _ in outputs]
     assert [r["won"] for r in results].count(1) == 1 and [r["won"] for r in results].count(None) == PROCESSES - 1
     claimed = [account_id for r in results for account_id, epoch in r["claimed"]]
