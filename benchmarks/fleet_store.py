@@ -33,6 +33,8 @@ from tgfleet.fleet import Fleet, Lease, LeaseSettings, Worker
 
 PER_WORKER, FREE, WARMUP = 1000, 100, 3
 SETTINGS = LeaseSettings(ttl=86_400.0, renew_interval=10.0, grace=10.0)  # nothing expires during the run
+BENCH_KEY = bytes(32)
+"""A throwaway seal key: the benchmark seals nothing real and must not leave a key file behind."""
 _SERIES = "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < :n) "
 
 
@@ -94,7 +96,7 @@ async def one_round(fleet: Fleet, me: Worker, held: list[Lease], samples: dict[s
 
 async def measure(urls: dict[int, str], rounds: int) -> dict[int, dict[str, list[float]]]:
     """Every store size of one engine, sampled in interleaved rounds (a burst of load hits all sizes alike)."""
-    fleets = {n: await Fleet.open(url, settings=SETTINGS) for n, url in urls.items()}
+    fleets = {n: await Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) for n, url in urls.items()}
     try:
         setups = {n: await populate(fleet, n) for n, fleet in fleets.items()}
         samples: dict[int, dict[str, list[float]]] = {n: {"renew": [], "claim": [], "idle": []} for n in urls}
