@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from tgfleet import Client, ConnectionState, StateChange
+from tgfleet.net.state import StateFeed
 from tgfleet.sandbox.server import Sandbox
 
 FAST = {"timeout": 10.0, "ping_interval": 5.0}
@@ -35,12 +36,13 @@ async def logged_in(tg: Sandbox, phone: str, name: str = "c", **options: Any) ->
 
 
 class StateLog:
-    """Records a client's state changes (through the callback API) and awaits a given state."""
+    """Records the state changes of a client or a sender's feed (through the callback API) and awaits one."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, source: Client | StateFeed) -> None:
         self.changes: list[StateChange] = []
         self._event = asyncio.Event()
-        client.on_state_change(self._add)
+        subscribe = source.add_listener if isinstance(source, StateFeed) else source.on_state_change
+        subscribe(self._add)
 
     def _add(self, change: StateChange) -> None:
         self.changes.append(change)

@@ -1,7 +1,8 @@
 """Typed errors of every layer. Leaf package: imports nothing else from tgfleet.
 
 Layer errors (``base``): DecodeError, EncodeError, TransportError (PacketTooLarge, TransportCodeError),
-SecurityError (HandshakeError), BadMessageError. RPC errors (``rpc``): RPCError and one class per code;
+SecurityError (HandshakeError), BadMessageError, NetworkError (ProxyError), RequestTimeout, ConnectionFailed,
+ConfigurationError, PeerNotFound. RPC errors (``rpc``): RPCError and one class per code;
 one generated class per error name (``_gen``: FloodWait, SessionPasswordNeeded, PhoneMigrate, ...),
 loaded on first use. ``rpc_error(code, message)`` builds the right one.
 """
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tgfleet.errors.base import (
     BadMessageError,
+    ConfigurationError,
     ConnectionFailed,
     DecodeError,
     EncodeError,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:  # type checkers see every generated class; at run time they l
 __all__ = [
     "BadMessageError",
     "BadRequest",
+    "ConfigurationError",
     "ConnectionFailed",
     "DecodeError",
     "EncodeError",

@@ -129,6 +129,13 @@ class ConnectionFailed(TgfleetError):
         super().__init__(f"connection failed for good: {reason}")
 
 
+class ConfigurationError(TgfleetError, ValueError):
+    """A setting the client cannot work with: an unknown transport, an api_id or api_hash of the wrong form,
+    a timeout that is not positive, a DC the network has no address for. Raised as soon as the setting is
+    seen (the constructor, ``connect()``), never after a timeout; retrying cannot help. What to do: fix the
+    setting the message names."""
+
+
 class PeerNotFound(TgfleetError, LookupError):
     """A chat id, username or phone number the client cannot turn into a peer. The message says what was
     tried. What to do: check the id/username; for an id, the account must have seen the peer first (a

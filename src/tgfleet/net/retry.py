@@ -1,9 +1,19 @@
-"""Reconnect backoff: exponential with jitter, with optional limits on attempts and on time spent down."""
+"""Reconnect policy: exponential backoff with jitter (optional limits on attempts and on time spent down),
+and which connection-ending errors are final once confirmed.
+
+A transport error code (-404: the server does not know the auth key; -444: wrong DC id) is four bytes
+without any authentication (https://core.telegram.org/mtproto/mtproto-transports#transport-errors):
+a broken proxy or anything else on the path can forge it. The sender therefore reconnects at once and
+acts on such a code only when the fresh connection answers the same before it ever became CONNECTED.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from tgfleet import errors
+from tgfleet.errors import TransportCodeError
 
 
 @dataclass(frozen=True)
@@ -33,3 +43,20 @@ class RetryPolicy:
         if self.deadline is not None:
             delay = min(delay, max(self.deadline - down_for, 0.0))
         return delay
+
+
+def doubtful_code(cause: BaseException, *, has_key: bool) -> int | None:
+    """The code of ``cause`` if it is a transport error that would end the sender once confirmed: -444, or
+    -404 when there is an auth key to be unknown (before that, -404 means a malformed handshake message,
+    which a new attempt may fix). None for everything else."""
+    if isinstance(cause, TransportCodeError) and (cause.code == -444 or (cause.code == -404 and has_key)):
+        return cause.code
+    return None
+
+
+def confirmed(code: int, dc_id: int, cause: BaseException) -> BaseException:
+    """The final error for a transport error ``code`` seen on two connections in a row."""
+    if code == -404:
+        detail = f"DC {dc_id} has no such auth key (transport error -404, confirmed on a fresh connection)"
+        return errors.AuthKeyUnregistered(detail=detail)
+    return cause

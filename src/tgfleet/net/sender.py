@@ -2,12 +2,20 @@
 
 It drives the sans-IO ``ClientSession`` over a :class:`~tgfleet.net.connection.Connection`: a writer that
 packs everything pending into containers, a reader that dispatches results, updates and service
-messages, and a pinger (``ping_delay_disconnect``) that notices a dead connection. On a drop it
-reconnects with exponential backoff and jitter, keeps the session, sends the connection's first request
-(``invokeWithLayer(initConnection(...))`` built by the client), then re-sends every unanswered request,
-so each call completes exactly once. Calls wait for a live connection within their own timeout; nothing
-ever waits longer than that. ``fail(reason)`` makes it FAILED for good: no reconnect loop follows a
-permanent error.
+messages, a pinger (``ping_delay_disconnect``) that notices a dead connection, and a prober: when a call
+times out on a connection that has received nothing since the call was sent, a ping must answer within
+``probe_timeout`` or the connection is dropped, so a stalled stream costs one call timeout plus seconds.
+On a drop it reconnects with exponential backoff and jitter, keeps the session, sends the connection's
+first request (``invokeWithLayer(initConnection(...))`` built by the client), then re-sends every
+unanswered request, so each call completes exactly once. Calls wait for a live connection within their
+own timeout; nothing ever waits longer than that.
+
+A transport error code (-404: unknown auth key, -444: wrong DC) is unauthenticated: the sender reconnects
+at once and believes it only when the fresh connection says the same (``retry.py``). ``fail(reason)``
+makes it FAILED for good, with no reconnect loop after: a permanent error (a refused first request, a
+confirmed -404/-444, an unusable proxy, the retry limit) or anything else reconnecting cannot fix (a
+configuration error, a bug in the connection task: logged). ``start()`` and every waiting call then raise
+``ConnectionFailed(reason)`` at once.
 """
 
 from __future__ import annotations
@@ -20,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tgfleet import errors
 from tgfleet.errors import (
+    ConfigurationError,
     ConnectionFailed,
     DecodeError,
     HandshakeError,
@@ -29,7 +37,6 @@ from tgfleet.errors import (
     ProxyError,
     RequestTimeout,
     SecurityError,
-    TransportCodeError,
     TransportError,
 )
 from tgfleet.mtproto.handshake import HandshakeResult
@@ -38,7 +45,8 @@ from tgfleet.net.auth import exchange_key
 from tgfleet.net.connection import Connection
 from tgfleet.net.network import Network
 from tgfleet.net.proxy import ProxyConfig
-from tgfleet.net.retry import RetryPolicy
+from tgfleet.net.retry import RetryPolicy, confirmed, doubtful_code
+from tgfleet.net.sender_loops import serve
 from tgfleet.net.state import ConnectionState, StateFeed
 from tgfleet.net.timeouts import within
 from tgfleet.tl import TLFunction
@@ -61,6 +69,9 @@ class SenderConfig:
     """A ``ping_delay_disconnect`` every this many seconds (the server drops us after interval + 15)."""
     ping_timeout: float = 20.0
     """No pong within this long means the connection is dead: reconnect."""
+    probe_timeout: float = 5.0
+    """A call timed out and nothing arrived since it was sent: a ping must answer within this long, or the
+    connection is dead (a stalled stream is noticed within one call timeout plus this)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -111,6 +122,8 @@ class Sender:
         self._conn: Connection | None = None
         self._failure: BaseException | None = None
         self._closing = False
+        self._received_at = 0.0  # loop time of the last payload received (the reader sets it)
+        self._probe = asyncio.Event()  # set: the connection is suspect, the prober pings it now
 
     # -- public ------------------------------------------------------------------------------------------
     @property
@@ -148,6 +161,7 @@ class Sender:
             raise NetworkError(f"sender for DC {self.dc_id} is not started")
         await self._wait_ready(deadline, function)
         assert self._session is not None
+        sent_at = loop.time()
         request = self._session.send(function)
         future: asyncio.Future[Any] = loop.create_future()
         self._waiting[request.id] = future
@@ -155,10 +169,17 @@ class Sender:
         try:
             return await within(future, max(deadline - loop.time(), 0))
         except asyncio.TimeoutError:
+            self._suspect(sent_at, type(function).__name__)
             raise RequestTimeout(f"{type(function).__name__} got no answer within {timeout:g} s") from None
         finally:
             if self._waiting.pop(request.id, None) is not None and self._session is not None:
                 self._session.forget(request)
+
+    def _suspect(self, since: float, call: str) -> None:
+        """A call sent at ``since`` timed out: if the connection has received nothing since, probe it."""
+        if self._ready.is_set() and self._received_at < since:
+            log.info("DC %d: %s timed out, nothing received since: probing the connection", self.dc_id, call)
+            self._probe.set()
 
     def fail(self, reason: BaseException) -> None:
         """Go FAILED for good (a permanent error): reject every waiting call, stop reconnecting."""
@@ -211,41 +232,45 @@ class Sender:
                 continue
 
     async def _run(self) -> None:
-        from tgfleet.net.sender_loops import serve
+        """The connection task. An error that reconnecting cannot fix (a configuration or programming
+        error) ends it as FAILED with that cause, logged, so ``start()`` and every waiting call hear it."""
+        try:
+            await self._reconnect_loop()
+        except Exception as e:
+            if self._failure is None:  # not a failure decided on purpose (fail() was not called)
+                trace = not isinstance(e, ConfigurationError)
+                log.error("DC %d: the connection task stopped: %r", self.dc_id, e, exc_info=e if trace else None)
+                self.fail(e)
 
+    async def _reconnect_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        attempt = 0
-        down_since = loop.time()
-        cause: BaseException = NetworkError("not connected")
+        attempt, down_since = 0, loop.time()
+        doubt: int | None = None  # an unauthenticated transport error code not confirmed yet
         while not self._closing and self._failure is None:
             self.states.set(ConnectionState.CONNECTING, f"attempt {attempt + 1}" if attempt else None)
-            try:
-                self._conn = await self._open()
-                attempt = 0
-                await serve(self, self._conn)
-            except ProxyError as e:
-                self.fail(e)
-            except TransportCodeError as e:
-                cause = e
-                if e.code == -404 and self._session is not None:  # the server does not know this key
-                    self.fail(
-                        errors.AuthKeyUnregistered(detail="the server has no such auth key (transport error -404)")
-                    )
-                elif e.code == -444:  # nor this DC: reconnecting cannot help
-                    self.fail(e)
-            except RECOVERABLE as e:
-                cause = e
-            finally:
-                self._ready.clear()
-                conn, self._conn = self._conn, None
-                if conn is not None:
-                    await conn.aclose()
+            cause, opened, served = await self._attempt()
             if self._closing or self._failure is not None:
+                return
+            if isinstance(cause, ProxyError):
+                self.fail(cause)
+                return
+            if opened:
+                attempt = 0
+            if served:  # this connection worked: an earlier doubt is void
+                doubt = None
+            code = doubtful_code(cause, has_key=self._session is not None)
+            if code is not None and code == doubt:  # the same answer on a fresh connection: confirmed
+                self.fail(confirmed(code, self.dc_id, cause))
                 return
             if attempt == 0:
                 down_since = loop.time()
             self.states.set(ConnectionState.DISCONNECTED, cause)
             attempt += 1
+            if code is not None:
+                ask_now, doubt = doubt is None, code
+                if ask_now:
+                    log.warning("DC %d: %s (unauthenticated): asking again on a fresh connection", self.dc_id, cause)
+                    continue
             delay = self.config.retry.next_delay(attempt, loop.time() - down_since, self._random)
             if delay is None:
                 self.fail(NetworkError(f"gave up reconnecting to DC {self.dc_id} after {attempt} attempts: {cause}"))
@@ -253,8 +278,28 @@ class Sender:
             log.info("DC %d: reconnecting in %.2f s after %s", self.dc_id, delay, cause)
             await asyncio.sleep(delay)
 
+    async def _attempt(self) -> tuple[BaseException, bool, bool]:
+        """One connection, opened and served until it ends: (why it ended, whether it opened, whether it
+        was CONNECTED). Errors that reconnecting cannot fix propagate."""
+        opened = False
+        try:
+            self._conn = await self._open()
+            opened = True
+            await serve(self, self._conn)
+        except RECOVERABLE as e:
+            return e, opened, self._ready.is_set()
+        finally:
+            self._ready.clear()
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                await conn.aclose()
+
     async def _open(self) -> Connection:
-        address = self.network.address(self.dc_id, media=self.media)
+        try:
+            address = self.network.address(self.dc_id, media=self.media)
+        except KeyError as e:
+            known = ", ".join(map(str, self.network.dc_ids))
+            raise ConfigurationError(f"{e.args[0]} (it has DC {known})") from None
         conn = await Connection.open(
             address.host,
             address.port,
@@ -267,7 +312,7 @@ class Sender:
         )
         if self._session is None:
             try:
-                result = await within(self._exchange(conn), self.config.connect_timeout)
+                result = await self._exchange(conn)
             except BaseException:
                 await conn.aclose()
                 raise
@@ -279,12 +324,16 @@ class Sender:
         return conn
 
     async def _exchange(self, conn: Connection) -> HandshakeResult:
+        """A new auth key within ``connect_timeout``; RequestTimeout (so: reconnect and try again) after."""
+        exchange = exchange_key(
+            conn, self.network, self.dc_id, media=self.media, clock=self._clock, random=self._random
+        )
         try:
-            return await exchange_key(
-                conn, self.network, self.dc_id, media=self.media, clock=self._clock, random=self._random
-            )
+            return await within(exchange, self.config.connect_timeout)
         except asyncio.TimeoutError:
-            raise RequestTimeout(f"key exchange with DC {self.dc_id} timed out") from None
+            raise RequestTimeout(
+                f"key exchange with DC {self.dc_id} took longer than {self.config.connect_timeout:g} s"
+            ) from None
 
     def _dispatch(self, event: Event) -> None:
         if isinstance(event, Result | RpcFailed):

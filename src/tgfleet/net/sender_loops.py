@@ -1,13 +1,16 @@
-"""The three loops of a live connection (reader, writer, pinger) and its opening (first request, resend).
+"""The loops of a live connection (reader, writer, pinger, prober) and its opening (first request, resend).
 
 ``serve`` returns only by raising: the error that ended the connection (the sender then reconnects or
-fails). Nothing here decides about reconnecting; see ``sender.py``.
+fails). Nothing here decides about reconnecting; see ``sender.py``. The pinger sends a keep-alive
+``ping_delay_disconnect`` every ``ping_interval``; the prober pings at once, with the short
+``probe_timeout``, when the sender finds the connection suspect (a call timed out and nothing arrived
+since it was sent), so a stalled stream is dropped within seconds instead of a keep-alive period.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tgfleet.errors import Flood, InternalServerError, NetworkError, RequestTimeout, RPCError
 from tgfleet.mtproto.session import ClientSession
@@ -19,9 +22,10 @@ if TYPE_CHECKING:
     from tgfleet.net.sender import Sender
 
 
-async def serve(sender: Sender, conn: Connection) -> None:
+async def serve(sender: Sender, conn: Connection) -> NoReturn:
     session = sender.session
     assert session is not None
+    sender._probe.clear()  # a suspicion about the previous connection says nothing about this one
     tasks = [
         asyncio.create_task(_reader(sender, conn, session), name=f"tgfleet reader DC {sender.dc_id}"),
         asyncio.create_task(_writer(sender, conn, session), name=f"tgfleet writer DC {sender.dc_id}"),
@@ -36,6 +40,7 @@ async def serve(sender: Sender, conn: Connection) -> None:
         sender.states.set(ConnectionState.CONNECTED)
         sender._wake.set()
         tasks.append(asyncio.create_task(_pinger(sender, session), name=f"tgfleet pinger DC {sender.dc_id}"))
+        tasks.append(asyncio.create_task(_prober(sender, session), name=f"tgfleet prober DC {sender.dc_id}"))
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in done:
             task.result()
@@ -73,8 +78,10 @@ async def _first_request(sender: Sender, session: ClientSession, tasks: list[asy
 
 
 async def _reader(sender: Sender, conn: Connection, session: ClientSession) -> None:
+    loop = asyncio.get_running_loop()
     while True:
         payload = await conn.recv()
+        sender._received_at = loop.time()
         for event in session.receive(payload, sender._clock()):
             sender._dispatch(event)
         sender._wake.set()
@@ -104,19 +111,33 @@ async def _writer(sender: Sender, conn: Connection, session: ClientSession) -> N
 
 async def _pinger(sender: Sender, session: ClientSession) -> None:
     """``ping_delay_disconnect`` every ``ping_interval``; no pong within ``ping_timeout``: the link is dead."""
-    interval, patience = sender.config.ping_interval, sender.config.ping_timeout
-    loop = asyncio.get_running_loop()
+    interval = sender.config.ping_interval
     while True:
         await asyncio.sleep(interval)
-        ping_id = int.from_bytes(sender._random(8), "little", signed=True)
-        request = session.ping(ping_id, disconnect_delay=int(interval + 15))
-        future: asyncio.Future[Any] = loop.create_future()
-        sender._waiting[request.id] = future
-        sender._wake.set()
-        try:
-            await within(future, patience)
-        except asyncio.TimeoutError:
-            raise NetworkError(f"no answer to a ping within {patience:g} s: the connection is dead") from None
-        finally:
-            if sender._waiting.pop(request.id, None) is not None:
-                session.forget(request)
+        await _ping(sender, session, sender.config.ping_timeout, disconnect_delay=int(interval + 15))
+
+
+async def _prober(sender: Sender, session: ClientSession) -> None:
+    """Whenever the sender finds the connection suspect: a ping that must answer within ``probe_timeout``."""
+    while True:
+        await sender._probe.wait()
+        sender._probe.clear()
+        await _ping(sender, session, sender.config.probe_timeout, disconnect_delay=None, why=" after a call timed out")
+
+
+async def _ping(
+    sender: Sender, session: ClientSession, patience: float, *, disconnect_delay: int | None, why: str = ""
+) -> None:
+    """One ping; raises NetworkError (ending the connection) when no pong arrives within ``patience``."""
+    ping_id = int.from_bytes(sender._random(8), "little", signed=True)
+    request = session.ping(ping_id, disconnect_delay=disconnect_delay)
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    sender._waiting[request.id] = future
+    sender._wake.set()
+    try:
+        await within(future, patience)
+    except asyncio.TimeoutError:
+        raise NetworkError(f"no answer to a ping within {patience:g} s{why}: the connection is dead") from None
+    finally:
+        if sender._waiting.pop(request.id, None) is not None:
+            session.forget(request)

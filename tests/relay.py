@@ -1,0 +1,165 @@
+"""A loopback TCP relay between a client and one sandbox DC that breaks the stream on command, the way a
+broken proxy or anything else on the path could: it injects bytes between two of the server's frames
+(a forged transport error code) or announces a huge frame and then forwards nothing more (a stall).
+
+The client must use the abridged or the (padded) intermediate transport without obfuscation: the relay
+reads the server's frames to inject between them. ``network`` is a network whose only DC is the relay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from tgfleet.mtproto.transport import Abridged, Intermediate
+from tgfleet.net import DcAddress, Network
+
+EIGHT_MIB = 8 << 20
+_FrameReader = Callable[[asyncio.StreamReader], Awaitable[bytes]]
+
+
+def error_frame(code: int, transport: str = "abridged") -> bytes:
+    """A transport error ``code`` framed as the server sends it (four unauthenticated bytes)."""
+    framing = Abridged(server=True) if transport == "abridged" else Intermediate(server=True)
+    return framing.encode_error(code)
+
+
+def stall_header(transport: str = "abridged", size: int = EIGHT_MIB) -> bytes:
+    """The header of a frame announcing ``size`` bytes (that will never come)."""
+    if transport == "abridged":
+        return b"\x7f" + (size >> 2).to_bytes(3, "little")
+    return size.to_bytes(4, "little")
+
+
+class _Link:
+    """One client connection and its upstream connection."""
+
+    def __init__(self, client: asyncio.StreamWriter) -> None:
+        self.client = client
+        self.stalled = False
+
+    def inject(self, data: bytes) -> None:
+        # frames are forwarded by one write() each, so these bytes land between two frames
+        if not self.client.is_closing():
+            self.client.write(data)
+
+
+class Relay:
+    """``async with Relay(address) as relay``: listens on ``relay.port``, forwards to ``address``."""
+
+    def __init__(self, upstream: DcAddress) -> None:
+        self.upstream = upstream
+        self.accepted = 0
+        """Connections accepted so far."""
+        self.on_connect: bytes | None = None
+        """Injected into every new connection before anything from the server (None: nothing)."""
+        self._links: list[_Link] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._server: asyncio.base_events.Server | None = None
+
+    async def __aenter__(self) -> Relay:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def network(self, real: Network) -> Network:
+        """``real``'s keys, with the relay as the only DC (the upstream's id)."""
+        address = DcAddress(self.upstream.dc_id, "127.0.0.1", self.port)
+        return Network((address,), real.public_keys, real.test_mode, self.upstream.dc_id, "relayed")
+
+    def inject(self, data: bytes) -> int:
+        """Send ``data`` to every open connection's client, between two server frames. Returns how many."""
+        for link in self._links:
+            link.inject(data)
+        return len(self._links)
+
+    def stall(self, header: bytes) -> int:
+        """Every open connection: send ``header``, then forward nothing more from the server. Returns how many."""
+        for link in self._links:
+            link.inject(header)
+            link.stalled = True
+        return len(self._links)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        self.accepted += 1
+        link = _Link(writer)
+        up_writer: asyncio.StreamWriter | None = None
+        try:
+            tag = await reader.readexactly(1)
+            if tag == b"\xee" or tag == b"\xdd":
+                tag += await reader.readexactly(3)
+            elif tag != b"\xef":
+                raise AssertionError(f"the relay reads abridged or intermediate frames, not tag {tag.hex()}")
+            up_reader, up_writer = await asyncio.open_connection(self.upstream.host, self.upstream.port)
+            up_writer.write(tag)
+            if self.on_connect is not None:
+                link.inject(self.on_connect)
+            self._links.append(link)
+            read_frame = _abridged_frame if tag == b"\xef" else _intermediate_frame
+            await asyncio.gather(_pipe(reader, up_writer), _frames(up_reader, link, read_frame))
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            if link in self._links:
+                self._links.remove(link)
+            writer.close()
+            if up_writer is not None:
+                up_writer.close()
+            self._tasks.discard(task)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    finally:
+        writer.close()
+
+
+async def _frames(reader: asyncio.StreamReader, link: _Link, read_frame: _FrameReader) -> None:
+    """Forward the server's frames whole, one write() each, until the link stalls (then drop them)."""
+    try:
+        while True:
+            frame = await read_frame(reader)
+            if not link.stalled:
+                link.client.write(frame)
+                await link.client.drain()
+    finally:
+        if not link.stalled:
+            link.client.close()
+
+
+async def _abridged_frame(reader: asyncio.StreamReader) -> bytes:
+    head = await reader.readexactly(1)
+    if head[0] & 0x80:  # a quick-ACK token: four bytes, no payload
+        return head + await reader.readexactly(3)
+    if head[0] == 0x7F:
+        head += await reader.readexactly(3)
+        size = int.from_bytes(head[1:], "little") << 2
+    else:
+        size = head[0] << 2
+    return head + await reader.readexactly(size)
+
+
+async def _intermediate_frame(reader: asyncio.StreamReader) -> bytes:
+    head = await reader.readexactly(4)
+    size = int.from_bytes(head, "little")
+    if size & 0x80000000:  # a quick-ACK token
+        return head
+    return head + await reader.readexactly(size)
