@@ -18,11 +18,12 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from tgfleet import __version__, errors
+from tgfleet.client.arguments import check_api_hash, check_api_id, check_seconds, check_transport
 from tgfleet.client.dcs import DcPool
 from tgfleet.client.invoke import FloodWaitEvent, Invoker
 from tgfleet.client.peers import peer_records
 from tgfleet.client.ratelimit import RateLimits
-from tgfleet.errors import ConnectionFailed
+from tgfleet.errors import ConfigurationError, ConnectionFailed
 from tgfleet.net import Network
 from tgfleet.net.proxy import ProxyLike, parse_proxy
 from tgfleet.net.retry import RetryPolicy
@@ -45,12 +46,20 @@ class ClientCore:
     ``session_string`` is given. ``network`` says where Telegram is (default: production; a sandbox's
     ``tg.network`` for local tests). ``timeout`` bounds every call (seconds, per-call override);
     FLOOD_WAITs up to ``sleep_threshold`` seconds are slept and retried, longer ones raise ``FloodWait``.
+    A keep-alive ping goes out every ``ping_interval`` seconds and must be answered within
+    ``ping_timeout``; when a call times out on a connection that has received nothing since the call was
+    sent, a ping must answer within ``probe_timeout`` or the connection is reopened.
+
+    Arguments are checked here: a wrong type raises ``TypeError``, a value that cannot work (an unknown
+    ``transport``, an ``api_id`` that is not a positive 32-bit integer or numeric string, an ``api_hash``
+    that is not 32 hex characters, a duration that is not positive) raises ``ConfigurationError``
+    (a ``ValueError``) naming the argument.
     """
 
     def __init__(
         self,
         name: str,
-        api_id: int | None = None,
+        api_id: int | str | None = None,
         api_hash: str | None = None,
         phone_number: str | None = None,
         session_string: str | None = None,
@@ -67,6 +76,7 @@ class ClientCore:
         retry: RetryPolicy | None = None,
         ping_interval: float = 60.0,
         ping_timeout: float = 20.0,
+        probe_timeout: float = 5.0,
         connect_timeout: float = 10.0,
         storage_key: bytes | str | None = None,
         device_model: str | None = None,
@@ -78,15 +88,15 @@ class ClientCore:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.name = name
-        self.api_id = api_id
-        self.api_hash = api_hash
+        self.api_id = check_api_id(api_id)
+        self.api_hash = check_api_hash(api_hash)
         self.phone_number = phone_number
         self.session_string = session_string
         self.in_memory = in_memory or session_string is not None
         self.workdir = Path(workdir)
         self.network = network or Network.production()
-        self.sleep_threshold = sleep_threshold
-        self.timeout = timeout
+        self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)
+        self.timeout = check_seconds("timeout", timeout)
         self.device_model = device_model or f"{platform.python_implementation()} {platform.python_version()}"
         self.system_version = system_version or f"{platform.system()} {platform.release()}".strip()
         self.app_version = app_version
@@ -95,8 +105,11 @@ class ClientCore:
         self.storage_key = storage_key
         self.clock = clock
         self.sender_config = SenderConfig(
-            transport=transport, obfuscated=obfuscated, proxy=parse_proxy(proxy), ping_interval=ping_interval,
-            ping_timeout=ping_timeout, connect_timeout=connect_timeout, retry=retry or RetryPolicy(),
+            transport=check_transport(transport), obfuscated=obfuscated, proxy=parse_proxy(proxy),
+            connect_timeout=check_seconds("connect_timeout", connect_timeout),
+            ping_interval=check_seconds("ping_interval", ping_interval),
+            ping_timeout=check_seconds("ping_timeout", ping_timeout),
+            probe_timeout=check_seconds("probe_timeout", probe_timeout), retry=retry or RetryPolicy(),
         )  # fmt: skip
         self._states = StateFeed(self.network.default_dc, clock)
         self.storage: Storage | None = None
@@ -128,7 +141,12 @@ class ClientCore:
 
     # -- lifecycle -----------------------------------------------------------------------------------------
     async def connect(self) -> bool:
-        """Open the session and connect to the home DC. Returns True if the session is logged in."""
+        """Open the session and connect to the home DC. Returns True if the session is logged in.
+
+        Raises at once, never after a timeout, when connecting cannot succeed: the typed RPC error of a
+        refused first request or of an unknown key (``AuthKeyUnregistered``), ``ConfigurationError``
+        (e.g. a home DC the network has no address for), or ``ConnectionFailed`` with any other reason
+        (an unusable proxy, the retry limit, an unexpected error, which is also logged)."""
         if self._dcs is not None:
             raise ConnectionError("the client is already connected; call disconnect() first")
         storage = self._open_storage()
@@ -142,8 +160,8 @@ class ClientCore:
                 await self._on_authorized()
         except BaseException as e:
             await self._close(storage)
-            if isinstance(e, ConnectionFailed) and isinstance(e.reason, errors.RPCError):
-                raise e.reason from e  # the typed cause (AuthKeyUnregistered, ...), as Pyrogram users catch it
+            if isinstance(e, ConnectionFailed) and isinstance(e.reason, errors.RPCError | ConfigurationError):
+                raise e.reason from e  # the typed cause (AuthKeyUnregistered, a DC not in the network, ...)
             raise
         return authorized
 

@@ -1,10 +1,11 @@
 """The senders of one client: the home DC's (its state is the client's state) and others on demand.
 
 Every connection starts with ``invokeWithLayer(initConnection(help.getConfig))``; the DC list it returns
-is stored and used for later connections. Keys, salts and clock offsets are stored per DC as they change.
-Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an exported authorization
-(https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the home DC,
-``auth.importAuthorization`` on the other.
+is stored and, on Telegram's own networks, used for later connections (a network the caller described, a
+sandbox or a private deployment behind a relay, is used as given). Keys, salts and clock offsets are
+stored per DC as they change. Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an
+exported authorization (https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the
+home DC, ``auth.importAuthorization`` on the other.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ class DcPool:
         options = [_dc_option(o) for o in config.dc_options if isinstance(o, types.DcOption)]
         if options:
             self.storage.set_dc_options(options)
+            if not _is_telegrams(self.network):  # a described network (a sandbox, a relay) is used as given
+                return
             self.network = _with_options(self.network, options)
             for sender in (self.home, *self._others.values()):
                 if sender is not None:
@@ -186,6 +189,10 @@ def _with_stored_options(network: Network, storage: Storage) -> Network:
     """Telegram's own networks: the stored help.getConfig list is fresher than the bootstrap addresses. A
     network the caller described (a sandbox, a private deployment) is taken as given."""
     options = storage.get_dc_options()
-    if not options or network.name not in ("production", "test"):
+    if not options or not _is_telegrams(network):
         return network
     return _with_options(network, options)
+
+
+def _is_telegrams(network: Network) -> bool:
+    return network.name in ("production", "test")

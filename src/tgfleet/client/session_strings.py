@@ -130,6 +130,11 @@ def load_session_string(storage: Storage, text: str, *, api_id: int | None, netw
     if data.test_mode != network.test_mode:
         kind = "test" if data.test_mode else "production"
         raise SessionStringError(f"this {data.format} session string belongs to the {kind} DCs, not {network.name!r}")
+    if data.dc_id not in network.dc_ids:
+        known = ", ".join(map(str, network.dc_ids))
+        raise SessionStringError(
+            f"this {data.format} session string is for DC {data.dc_id}; network {network.name!r} has DC {known}"
+        )
     with storage.transaction():
         storage.set_dc_id(data.dc_id)
         storage.set_test_mode(data.test_mode)
