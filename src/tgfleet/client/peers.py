@@ -59,6 +59,12 @@ def input_peer(record: PeerRecord, self_id: int | None) -> Any:
     return types.InputPeerChannel(channel_id=-record.id - CHANNEL_OFFSET, access_hash=record.access_hash)
 
 
+def check_chat_id(chat_id: object) -> None:
+    """TypeError unless ``chat_id`` is an int (not a bool, though bool is an int subclass) or a str."""
+    if isinstance(chat_id, bool) or not isinstance(chat_id, int | str):
+        raise TypeError(f"chat_id must be an int or a str (id, username, 'me', phone), not {type(chat_id).__name__}")
+
+
 def is_phone(text: str) -> bool:
     return bool(_PHONE.match(text)) and sum(c.isdigit() for c in text) >= 7
 

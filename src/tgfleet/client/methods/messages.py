@@ -7,7 +7,7 @@ from typing import Any
 
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
-from tgfleet.client.peers import input_peer, is_phone, is_username
+from tgfleet.client.peers import check_chat_id, input_peer, is_phone, is_username
 from tgfleet.client.types import Message
 from tgfleet.errors import PeerNotFound
 from tgfleet.tl import functions, types
@@ -20,12 +20,22 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def message_text(text: object) -> str:
+    """``text`` as a message: a str as is, an int or float as its decimal form; TypeError otherwise."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return str(text)
+    raise TypeError(f"text must be a str (or a number), not {type(text).__name__}")
+
+
 class MessageMethods(ClientCore):
     async def resolve_peer(self, chat_id: int | str) -> Any:
         """The InputPeer for an id, ``"@username"``/``"username"``, ``"me"``/``"self"`` or a contact's phone.
 
         Cached peers need no request; a username is looked up once and then cached with an expiry.
-        Raises PeerNotFound saying what was tried."""
+        Raises PeerNotFound saying what was tried, TypeError for anything but an int or a str."""
+        check_chat_id(chat_id)
         storage = self.storage
         if storage is None:
             raise ConnectionError("connect() first")
@@ -102,7 +112,10 @@ class MessageMethods(ClientCore):
         """Send a text message to a chat id, username, "me" or a contact's phone number.
 
         Texts longer than Telegram's limit (4096 UTF-16 code units) raise MessageTooLong before any request.
-        A re-sent call (after a reconnect) keeps its random_id, so it can never be delivered twice."""
+        A number as ``text`` is sent as its decimal form (as Pyrogram does); any other non-str raises
+        TypeError. A re-sent call (after a reconnect) keeps its random_id, so it can never be delivered twice."""
+        text = message_text(text)
+        check_chat_id(chat_id)
         if not text:
             raise errors.MessageEmpty(detail="nothing was sent")
         if (length := utf16_length(text)) > MAX_MESSAGE_LENGTH:
