@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from tests.loopback import LoopbackServer, pipe
 from tgfleet.mtproto.transport import Abridged, Intermediate
 from tgfleet.net import DcAddress, Network
 
@@ -44,35 +45,17 @@ class _Link:
             self.client.write(data)
 
 
-class Relay:
+class Relay(LoopbackServer):
     """``async with Relay(address) as relay``: listens on ``relay.port``, forwards to ``address``."""
 
     def __init__(self, upstream: DcAddress) -> None:
+        super().__init__()
         self.upstream = upstream
         self.accepted = 0
         """Connections accepted so far."""
         self.on_connect: bytes | None = None
         """Injected into every new connection before anything from the server (None: nothing)."""
         self._links: list[_Link] = []
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._server: asyncio.base_events.Server | None = None
-
-    async def __aenter__(self) -> Relay:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._server.wait_closed()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        return int(self._server.sockets[0].getsockname()[1])
 
     def network(self, real: Network) -> Network:
         """``real``'s keys, with the relay as the only DC (the upstream's id)."""
@@ -92,57 +75,35 @@ class Relay:
             link.stalled = True
         return len(self._links)
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.accepted += 1
+        tag = await reader.readexactly(1)
+        if tag in (b"\xee", b"\xdd"):
+            tag += await reader.readexactly(3)
+        elif tag != b"\xef":
+            raise AssertionError(f"the relay reads abridged or intermediate frames, not tag {tag.hex()}")
+        up_reader, up_writer = await asyncio.open_connection(self.upstream.host, self.upstream.port)
         link = _Link(writer)
-        up_writer: asyncio.StreamWriter | None = None
         try:
-            tag = await reader.readexactly(1)
-            if tag == b"\xee" or tag == b"\xdd":
-                tag += await reader.readexactly(3)
-            elif tag != b"\xef":
-                raise AssertionError(f"the relay reads abridged or intermediate frames, not tag {tag.hex()}")
-            up_reader, up_writer = await asyncio.open_connection(self.upstream.host, self.upstream.port)
             up_writer.write(tag)
             if self.on_connect is not None:
                 link.inject(self.on_connect)
             self._links.append(link)
             read_frame = _abridged_frame if tag == b"\xef" else _intermediate_frame
-            await asyncio.gather(_pipe(reader, up_writer), _frames(up_reader, link, read_frame))
-        except (OSError, asyncio.IncompleteReadError):
-            pass
+            await asyncio.gather(pipe(reader, up_writer), _frames(up_reader, link, read_frame))
         finally:
             if link in self._links:
                 self._links.remove(link)
-            writer.close()
-            if up_writer is not None:
-                up_writer.close()
-            self._tasks.discard(task)
-
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    finally:
-        writer.close()
+            up_writer.close()
 
 
 async def _frames(reader: asyncio.StreamReader, link: _Link, read_frame: _FrameReader) -> None:
     """Forward the server's frames whole, one write() each, until the link stalls (then drop them)."""
-    try:
-        while True:
-            frame = await read_frame(reader)
-            if not link.stalled:
-                link.client.write(frame)
-                await link.client.drain()
-    finally:
+    while True:
+        frame = await read_frame(reader)
         if not link.stalled:
-            link.client.close()
+            link.client.write(frame)
+            await link.client.drain()
 
 
 async def _abridged_frame(reader: asyncio.StreamReader) -> bytes:

@@ -7,45 +7,20 @@ import asyncio
 import ipaddress
 import struct
 
+from tests.loopback import LoopbackServer, pipe
 
-class _Proxy:
+
+class _Proxy(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.destinations: list[tuple[str, int]] = []
-        self.server: asyncio.base_events.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def __aenter__(self) -> _Proxy:
-        self.server = await asyncio.start_server(self._client, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        assert self.server is not None
-        self.server.close()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.server.wait_closed()
-
-    @property
-    def port(self) -> int:
-        assert self.server is not None
-        return int(self.server.sockets[0].getsockname()[1])
-
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            host, port = await self.negotiate(reader, writer)
-            self.destinations.append((host, port))
-            up_reader, up_writer = await asyncio.open_connection(host, port)
-            await self.accepted(writer)
-            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-        except (OSError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-            self._tasks.discard(task)
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        host, port = await self.negotiate(reader, writer)
+        self.destinations.append((host, port))
+        up_reader, up_writer = await asyncio.open_connection(host, port)
+        await self.accepted(writer)
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
     async def negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
         raise NotImplementedError
@@ -103,12 +78,3 @@ class HttpProxy(_Proxy):
 
     async def accepted(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    finally:
-        writer.close()

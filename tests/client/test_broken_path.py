@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -27,18 +26,6 @@ from .helpers import StateLog, logged_in
 CONNECTED, DISCONNECTED, FAILED = ConnectionState.CONNECTED, ConnectionState.DISCONNECTED, ConnectionState.FAILED
 PROMPTLY = 10.0
 """Bound of every wait here; the keep-alive (60 s + 20 s) could not act within it."""
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[Sandbox]:
-    async with Sandbox(dcs=1, default_dc=1) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def relay(tg: Sandbox) -> AsyncIterator[Relay]:
-    async with Relay(tg.dc_addresses[0]) as r:
-        yield r
 
 
 async def relayed_client(tg: Sandbox, relay: Relay, phone: str) -> Client:

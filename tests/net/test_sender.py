@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -46,18 +45,6 @@ def sender(tg: Sandbox, network: Network | None = None, hooks: dict[str, Any] | 
     )  # fmt: skip
     first = SenderHooks(first_request=lambda: functions.InvokeWithLayer(layer=LAYER, query=init), **(hooks or {}))
     return Sender(network or tg.network, 1, config=SenderConfig(**settings), hooks=first)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[Sandbox]:
-    async with Sandbox(dcs=1, default_dc=1) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-async def relay(tg: Sandbox) -> AsyncIterator[Relay]:
-    async with Relay(tg.dc_addresses[0]) as r:
-        yield r
 
 
 async def call(s: Sender, timeout: float = PROMPTLY) -> Any:
