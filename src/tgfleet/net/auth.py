@@ -9,6 +9,7 @@ from collections.abc import Callable
 from tgfleet.mtproto.handshake import ClientHandshake, HandshakeResult
 from tgfleet.net.connection import Connection
 from tgfleet.net.network import Network
+from tgfleet.net.timeouts import within
 
 
 async def exchange_key(
@@ -18,11 +19,14 @@ async def exchange_key(
     *,
     media: bool = False,
     temp_expires_in: int | None = None,
+    step_timeout: float | None = None,
     clock: Callable[[], float],
     random: Callable[[int], bytes] = os.urandom,
 ) -> HandshakeResult:
-    """Run the key exchange on ``conn`` (the caller bounds it with a timeout). Raises HandshakeError,
-    TransportCodeError (e.g. -404 / -444 from the server) or NetworkError."""
+    """Run the key exchange on ``conn``; each of the server's answers must come within ``step_timeout``
+    seconds (None: no limit), so a slow but progressing exchange (many at once on a busy machine) is not
+    abandoned. Raises asyncio.TimeoutError, HandshakeError, TransportCodeError (e.g. -404 / -444 from the
+    server) or NetworkError."""
     handshake = ClientHandshake(
         dc_id,
         list(network.public_keys),
@@ -34,5 +38,5 @@ async def exchange_key(
     out: bytes | HandshakeResult = handshake.start(clock())
     while isinstance(out, bytes):
         await conn.send(out)
-        out = handshake.receive(await conn.recv(), clock())
+        out = handshake.receive(await within(conn.recv(), step_timeout), clock())
     return out

@@ -64,7 +64,7 @@ class SenderConfig:
     proxy: ProxyConfig | None = None
     """A parsed proxy (``net.proxy.parse_proxy``)."""
     connect_timeout: float = 10.0
-    """For TCP connect, key exchange and the connection's first request."""
+    """For TCP connect, each step of a key exchange and the connection's first request."""
     ping_interval: float = 60.0
     """A ``ping_delay_disconnect`` every this many seconds (the server drops us after interval + 15)."""
     ping_timeout: float = 20.0
@@ -324,16 +324,15 @@ class Sender:
         return conn
 
     async def _exchange(self, conn: Connection) -> HandshakeResult:
-        """A new auth key within ``connect_timeout``; RequestTimeout (so: reconnect and try again) after."""
-        exchange = exchange_key(
-            conn, self.network, self.dc_id, media=self.media, clock=self._clock, random=self._random
-        )
+        """A new auth key, each step answered within ``connect_timeout``; RequestTimeout (reconnect) if not."""
+        patience = self.config.connect_timeout
         try:
-            return await within(exchange, self.config.connect_timeout)
+            return await exchange_key(
+                conn, self.network, self.dc_id, media=self.media, step_timeout=patience, clock=self._clock,
+                random=self._random,
+            )  # fmt: skip
         except asyncio.TimeoutError:
-            raise RequestTimeout(
-                f"key exchange with DC {self.dc_id} took longer than {self.config.connect_timeout:g} s"
-            ) from None
+            raise RequestTimeout(f"DC {self.dc_id} did not answer a key-exchange step within {patience:g} s") from None
 
     def _dispatch(self, event: Event) -> None:
         if isinstance(event, Result | RpcFailed):
