@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tgfleet.sandbox import Limits
 from tgfleet.sandbox.server import Sandbox
 from tgfleet.storage import SessionLockedError
 
@@ -47,11 +48,13 @@ async def test_a_second_client_on_the_same_session_fails_fast(tmp_path: Path) ->
 
 
 async def test_fifty_clients_with_their_own_files(tmp_path: Path) -> None:
-    async with Sandbox(dcs=1, default_dc=1) as tg:
+    # fifty key exchanges share one event loop with the sandbox: on a loaded machine each step can wait
+    # longer than the default 10 s, so both sides get generous limits (this test is about the files)
+    async with Sandbox(dcs=1, default_dc=1, limits=Limits(handshake_timeout=60)) as tg:
         users = [tg.add_user(phone=f"+1555071{i:04d}", first_name=f"U{i}", dc=1) for i in range(50)]
         clients = await asyncio.gather(
             *(
-                logged_in(tg, u.phone, name=f"u{i}", in_memory=False, workdir=tmp_path, timeout=60)
+                logged_in(tg, u.phone, name=f"u{i}", in_memory=False, workdir=tmp_path, timeout=60, connect_timeout=30)
                 for i, u in enumerate(users)
             )
         )
