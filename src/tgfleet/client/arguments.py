@@ -22,7 +22,9 @@ def check_api_id(value: object) -> int | None:
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         value = int(value.strip())
     elif isinstance(value, str):
-        raise ConfigurationError(f"api_id={value!r} is not a number (get yours at https://my.telegram.org)")
+        raise ConfigurationError(
+            f"api_id={value!r} is not a positive whole number (yours is at https://my.telegram.org)"
+        )
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"api_id must be an int or a numeric string, not {type(value).__name__}")
     if not 1 <= value <= INT32_MAX:
