@@ -12,6 +12,7 @@ from tgfleet import Client
 from tgfleet.net.proxy import MTProxy, TunnelProxy, parse_mtproxy_secret, parse_proxy
 
 KEY = bytes(range(0x10, 0x20))
+API_HASH = "0123456789abcdef" * 2
 DOMAIN = "cdn.example.com"
 EE = b"\xee" + KEY + DOMAIN.encode()
 SOCKS = TunnelProxy("socks5", "10.0.0.1", 1080, "alice", "p@ss:w/rd")
@@ -141,9 +142,9 @@ def test_malformed_proxies_name_the_problem(form: Any, problem: str) -> None:
 
 def test_client_rejects_a_malformed_proxy_at_once() -> None:
     with pytest.raises(ValueError, match="port"):
-        Client("c", api_id=1, api_hash="x", in_memory=True, proxy="socks5://h:99999")
+        Client("c", api_id=1, api_hash=API_HASH, in_memory=True, proxy="socks5://h:99999")
     with pytest.raises(ValueError, match="16 bytes"):
-        Client("c", api_id=1, api_hash="x", in_memory=True, proxy="tg://proxy?server=h&port=1&secret=abcd")
+        Client("c", api_id=1, api_hash=API_HASH, in_memory=True, proxy="tg://proxy?server=h&port=1&secret=abcd")
 
 
 def test_client_takes_every_form() -> None:
@@ -152,7 +153,8 @@ def test_client_takes_every_form() -> None:
         dict(scheme="http", hostname="h", port=1),
         "tg://proxy?server=h&port=1&secret=" + KEY.hex(),
     ):
-        assert Client("c", api_id=1, api_hash="x", in_memory=True, proxy=form).sender_config.proxy == parse_proxy(form)
+        client = Client("c", api_id=1, api_hash=API_HASH, in_memory=True, proxy=form)
+        assert client.sender_config.proxy == parse_proxy(form)
 
 
 def test_neither_password_nor_secret_is_shown() -> None:
