@@ -9,7 +9,7 @@ from tools.tlgen.emit_errors import ERRORS_PATH, emit_errors
 from tools.tlgen.emit_files import generate
 from tools.tlgen.parser import Combinator, SchemaError, id_mismatches, parse, parse_errors
 
-#: Explicit ids the CRC32 rule does not reproduce, as listed in spec/MTPROTO.md §2.
+#: Explicit ids the CRC32 rule does not reproduce, as listed, with why, in docs/protocol.md §2.
 KNOWN_ID_EXCEPTIONS = frozenset(
     {
         "inputPeerPhotoFileLocationLegacy",

@@ -133,7 +133,7 @@ def parse_type(text: str, generics: tuple[str, ...] = ()) -> Ty:
 
 
 def crc_text(decl: str) -> str:
-    """Normalize a declaration for the CRC32 id rule of spec/MTPROTO.md §2.
+    """Normalize a declaration for the CRC32 id rule of docs/protocol.md §2.
 
     Drop ``#id``, drop ``name:flagsX.N?true`` arguments, write a field type ``bytes`` as ``string`` (but
     ``Vector<bytes>`` keeps it: that is what reproduces Telegram's ids), replace
