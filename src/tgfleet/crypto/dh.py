@@ -196,7 +196,7 @@ def _is_safe_prime(p: int, rounds: int, random: Callable[[int], bytes]) -> bool:
 def check_dh_prime(
     p: int, g: int, *, rounds: int = 20, random: Callable[[int], bytes] = os.urandom, cached: bool = True
 ) -> None:
-    """Client check of ``server_DH_inner_data``'s (g, dh_prime) (auth_key step 6, SECURITY.md A.5-6).
+    """Client check of ``server_DH_inner_data``'s (g, dh_prime) (auth_key step 6; docs/security.md checks 5-6).
 
     "dh_prime is a safe 2048-bit prime (p and (p-1)/2 prime, 2^2047 < p < 2^2048)" and g in 2..7 with the
     congruence that makes g a quadratic residue. Primes that passed (and :data:`DH_PRIME`) are cached;

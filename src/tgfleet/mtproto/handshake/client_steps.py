@@ -1,9 +1,9 @@
 """The client's side of the key exchange as pure functions (https://core.telegram.org/mtproto/auth_key).
 
 Each function takes the decoded server object and the values of this run, checks everything the spec
-and SECURITY.md A.1-A.10 require, and returns the next request plus what the following step needs.
+and docs/security.md checks 1-10 require, and returns the next request plus what the following step needs.
 Randomness is the ``random(n) -> bytes`` parameter, called in a fixed order, so a test can replay the
-published example (``test-vectors.md`` section 1): nonce (16), new_nonce (32), RSA_PAD padding then
+published example (``docs/test-vectors.md`` §1): nonce (16), new_nonce (32), RSA_PAD padding then
 temp_key (32, repeated while the block is >= n), b (256), the padding of client_DH_inner_data (0..15).
 :class:`~tgfleet.mtproto.handshake.client.ClientHandshake` strings them together. All failures raise
 :class:`~tgfleet.errors.HandshakeError`.

@@ -87,7 +87,7 @@ def wire_dc(dc_id: int, *, test_mode: bool, media: bool) -> int:
 
 
 def same(a: bytes, b: bytes) -> bool:
-    """Constant-time equality of nonces and hashes (SECURITY.md: compare secret-derived values in constant time)."""
+    """Constant-time equality of nonces and hashes (docs/security.md H2)."""
     return hmac.compare_digest(a, b)
 
 
@@ -153,7 +153,7 @@ def open_with_sha1(data_with_hash: bytes, expected: Sequence[type[T]]) -> T:
 
     The spec says the first 20 bytes must equal SHA1 of the answer "without the padding"; the padding
     length is found by trying each of the 16 possible lengths (constant-time compare), so nothing is
-    parsed before it is authenticated (SECURITY.md: "Authenticate before parsing") and every kind of
+    parsed before it is authenticated (docs/security.md H1) and every kind of
     tampering gets the same error. ``data`` must then be exactly one object of ``expected``.
     """
     digest = data_with_hash[:20]

@@ -46,7 +46,7 @@ def on_bad_msg(session: ClientSession, item: Item, obj: Any, now: float, events:
     code: int = SALT if isinstance(obj, mt.BadServerSalt) else obj.error_code
     targets = _take_targets(session, obj.bad_msg_id)
     if targets is None:
-        return  # not a message we sent (or already dealt with): ignore (SECURITY.md 19)
+        return  # not a message we sent (or already dealt with): ignore (docs/security.md check 19)
     requests, acks = targets
     if code == SALT and isinstance(obj, mt.BadServerSalt):
         session._salts.override(obj.new_server_salt)

@@ -37,7 +37,7 @@ def knows_sent(session: ClientSession, msg_id: int) -> bool:
 
 def on_rpc_result(session: ClientSession, item: Item, events: list[Event]) -> None:
     """``rpc_result#f35c6d01 req_msg_id:long result:Object``: decode ``result`` with the request's own
-    reader (after unpacking gzip_packed); an undecodable result fails that request only (MTPROTO §9)."""
+    reader (after unpacking gzip_packed); an undecodable result fails that request only (docs/protocol.md §9)."""
     body = item.body
     request = session._inflight.get(_q.unpack_from(body, 4)[0])
     if request is None:
@@ -94,7 +94,7 @@ def _on_pong(session: ClientSession, item: Item, obj: mt.Pong, now: float, event
 
 
 def _on_future_salts(session: ClientSession, item: Item, obj: mt.FutureSalts, now: float, events: list[Event]) -> None:
-    """Store the salts only when they answer a get_future_salts we sent (SECURITY.md 19)."""
+    """Store the salts only when they answer a get_future_salts we sent (docs/security.md check 19)."""
     request = session._inflight.get(obj.req_msg_id)
     if request is not None and isinstance(request.function, mt.GetFutureSalts):
         session._salts.store(obj.salts)

@@ -53,7 +53,7 @@ class Result:
 @dataclass(frozen=True, slots=True)
 class RpcFailed:
     """``request`` failed: an :class:`~tgfleet.errors.RPCError` (rpc_error), a
-    :class:`~tgfleet.errors.DecodeError` (the result did not decode: treat like a 500, MTPROTO §9) or a
+    :class:`~tgfleet.errors.DecodeError` (the result did not decode: treat like a 500, docs/protocol.md §9) or a
     :class:`~tgfleet.errors.BadMessageError` (a bad_msg_notification resending cannot fix)."""
 
     request: Request

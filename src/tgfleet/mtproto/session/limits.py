@@ -1,7 +1,7 @@
 """Constructor ids the session layer reads by hand, and every limit it enforces.
 
 Sources: https://core.telegram.org/mtproto/description, /mtproto/service_messages,
-/mtproto/service_messages_about_messages, /mtproto/security_guidelines (``spec/MTPROTO.md`` §4, §6, §7).
+/mtproto/service_messages_about_messages, /mtproto/security_guidelines (``docs/protocol.md`` §4, §6, §7).
 """
 
 from __future__ import annotations

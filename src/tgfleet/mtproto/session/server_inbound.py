@@ -1,4 +1,4 @@
-"""Server role, incoming: the checks of MTPROTO §14 and the error code each one answers with.
+"""Server role, incoming: the checks of docs/protocol.md §14 and the error code each one answers with.
 
 https://core.telegram.org/mtproto/service_messages_about_messages, /mtproto/description. In order:
 

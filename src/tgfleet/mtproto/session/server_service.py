@@ -2,7 +2,7 @@
 
 Answered here (https://core.telegram.org/mtproto/service_messages, /service_messages_about_messages):
 ping / ping_delay_disconnect -> pong (bare, not content-related, as in the real capture of
-test-vectors.md §2.3), get_future_salts -> future_salts (bare), msgs_state_req -> msgs_state_info,
+docs/test-vectors.md §2.3), get_future_salts -> future_salts (bare), msgs_state_req -> msgs_state_info,
 msg_resend_req -> the messages again (or msgs_state_info when some are unknown), rpc_drop_answer ->
 rpc_answer_*; msgs_ack is recorded. Every other function becomes a :class:`Call` for the caller;
 an undecodable or non-function content-related message gets rpc_error 400 (errors.tsv names).

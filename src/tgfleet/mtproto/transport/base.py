@@ -1,6 +1,6 @@
 """What every transport codec shares: the events, the ``Codec`` protocol and the framing base class.
 
-Spec: https://core.telegram.org/mtproto/mtproto-transports (fact sheet: ``spec/MTPROTO.md`` §3).
+Spec: https://core.telegram.org/mtproto/mtproto-transports (summary: ``docs/protocol.md`` §3).
 
 A codec is one direction pair of one connection, in one role (client or server). Outgoing payloads go
 through ``encode`` (the client's first call also yields the init tag). Incoming bytes go through
