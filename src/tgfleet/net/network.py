@@ -1,8 +1,8 @@
 """Where Telegram is: DC addresses, the servers' RSA public keys, test mode.
 
-Bootstrap data from spec/servers.md (tdlib and tdesktop agree on it); the authoritative list is what
-``help.getConfig`` returns later (https://core.telegram.org/api/datacenter). ``tgfleet.sandbox`` builds a
-``Network`` pointing at its own loopback listeners and key.
+Bootstrap data from tdlib and Telegram Desktop, which agree on it (docs/protocol.md §15); the authoritative
+list is what ``help.getConfig`` returns later (https://core.telegram.org/api/datacenter). ``tgfleet.sandbox``
+builds a ``Network`` pointing at its own loopback listeners and key.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Connection states, observable as callbacks and as an async iterator.
 
-The requirements document's four states: CONNECTING, CONNECTED, DISCONNECTED, FAILED. FAILED is terminal
+The four states of docs/requirements.md §5: CONNECTING, CONNECTED, DISCONNECTED, FAILED. FAILED is terminal
 and carries the reason; every change carries its cause (an exception or a short text).
 """
 
