@@ -1,6 +1,6 @@
 """Client-side rate limits: calls wait for a token instead of provoking FLOOD_WAIT.
 
-Defaults come from the requirements document: up to 30 messages/s and 100 API requests/s, and stricter
+Defaults come from docs/requirements.md §7: up to 30 messages/s and 100 API requests/s, and stricter
 limits for new accounts (:meth:`RateLimits.new_account`). Buckets reserve tokens (the count may go
 negative), so concurrent callers queue fairly and the long-run rate is exact. Bursts are deliberately
 small: the server measures arrival times, which network jitter bunches together.

@@ -1,6 +1,6 @@
 """Session strings of Pyrogram (current and two older layouts) and Telethon (IPv4 and IPv6).
 
-Formats (spec/MTPROTO.md §13): Pyrogram is URL-safe base64 without ``=`` padding of a big-endian record,
+Formats (docs/protocol.md §13): Pyrogram is URL-safe base64 without ``=`` padding of a big-endian record,
 chosen by the string's length: 362 chars ``>BI?256sQ?`` (dc_id, api_id, test_mode, auth_key, user_id,
 is_bot), 351 chars ``>B?256sI?`` and 356 chars ``>B?256sQ?`` (no api_id). Telethon's StringSession is
 ``"1"`` + URL-safe base64 (with padding) of ``>B4sH256s`` (IPv4) or ``>B16sH256s`` (IPv6): dc_id, server
