@@ -1,6 +1,6 @@
 """From an API call to its answer: unwrap, check the connection init, rate limits, faults, the handler.
 
-https://core.telegram.org/api/invoking (``spec/MTPROTO.md`` §9). The wrappers ``invokeAfterMsg(s)``,
+https://core.telegram.org/api/invoking (``docs/protocol.md`` §9). The wrappers ``invokeAfterMsg(s)``,
 ``invokeWithLayer``, ``initConnection`` and ``invokeWithoutUpdates`` are peeled off in any order; the layer
 and the ``initConnection`` parameters are remembered per auth key. A key whose client never sent
 ``initConnection`` gets ``CONNECTION_NOT_INITED``; an unknown or too old layer

@@ -1,6 +1,6 @@
 """What a connection does with one packet: run the key exchange, or open an encrypted message and answer it.
 
-https://core.telegram.org/mtproto/description (``spec/MTPROTO.md`` §4, §14). An unencrypted packet
+https://core.telegram.org/mtproto/description (``docs/protocol.md`` §4, §14). An unencrypted packet
 (auth_key_id 0) goes to the connection's ``ServerHandshake``; a bad one is answered -404 and the
 connection closed. An encrypted packet needs an auth key known *on this DC* (else -404 and close), is
 decrypted, and goes to its session (created on first sight; sessions outlive connections, and a session
@@ -115,7 +115,7 @@ def adopt(conn: Connection, state: SessionState) -> None:
 
 
 def _quick_ack_token(key: KeyState, payload: bytes) -> int:
-    """``msg_key_large[0:4]`` of the client's message as LE uint32 with bit 31 set (MTPROTO §3)."""
+    """``msg_key_large[0:4]`` of the client's message as LE uint32 with bit 31 set (docs/protocol.md §3)."""
     plaintext = decrypt_message(key.auth_key, payload, X_CLIENT)
     return int.from_bytes(msg_key_large(key.auth_key, plaintext, X_CLIENT)[:4], "little") | 0x80000000
 
