@@ -1,4 +1,4 @@
-"""``tgfleet demo``: the requirements' processes end to end against an embedded 3-DC sandbox.
+"""``tgfleet demo``: the processes of docs/requirements.md end to end against an embedded 3-DC sandbox.
 
 Steps (one module each): new client + key exchange, login with PHONE_MIGRATE / code / 2FA (``login``),
 session string export and restore (``session``), messages and flood waits (``traffic``), connection

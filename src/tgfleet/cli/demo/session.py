@@ -1,5 +1,5 @@
 """Demo step 3: export the session string and restore a client from it (decode, load auth_key, DC config,
-verify), as the requirements' second process describes."""
+verify), as the second process of docs/requirements.md §3 describes."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ async def flood_waits(demo: Demo) -> str:
     except FloodWait as e:
         expect(e.value == long_wait, f"FloodWait.value is {e.value}, not {long_wait}")
         out.ok(f"get_me() raised FloodWait: e.value == {e.value} (above sleep_threshold, so the caller decides)")
-    out.note("the requirements' pattern: except FloodWait as e: await asyncio.sleep(e.value), then retry.")
+    out.note("the usual pattern: except FloodWait as e: await asyncio.sleep(e.value), then retry.")
     out.note("The wait is remembered per method: calling get_me() again within 120 s is refused locally,")
     out.note("without a request. Other methods are not held back.")
     raised = f"FLOOD_WAIT_{long_wait} raised FloodWait(value={long_wait})"
