@@ -1,1 +1,1 @@
-"""Tests of tgfleet.crypto: published vectors (shared/spec/test-vectors.md), tampering and hostile input."""
+"""Tests of tgfleet.crypto: published vectors (docs/test-vectors.md), tampering and hostile input."""

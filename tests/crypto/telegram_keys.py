@@ -1,4 +1,5 @@
-"""Telegram's RSA public keys and their fingerprints, copied from ../shared/spec/servers.md."""
+"""Telegram's RSA public keys and their fingerprints (docs/protocol.md §15): the production and test keys tdlib
+and Telegram Desktop ship, and older production keys some clients still carry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AES-256-IGE vectors of test-vectors.md §3, on the native backend and on the pure fallback."""
+"""AES-256-IGE vectors of docs/test-vectors.md §3, on the native backend and on the pure fallback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""DH of the auth-key exchange: §1 values, safe prime and g checks, g_a/g_b ranges, pq factorization."""
+"""DH of the auth-key exchange: docs/test-vectors.md §1 values, safe prime and g checks, g_a/g_b ranges, pq
+factorization."""
 
 from __future__ import annotations
 

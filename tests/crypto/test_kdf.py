@@ -1,4 +1,4 @@
-"""MTProto 2.0 key derivation and message encryption: test-vectors.md §1 (KDF parts) and §2, tampering."""
+"""MTProto 2.0 key derivation and message encryption: docs/test-vectors.md §1 (KDF parts) and §2, tampering."""
 
 from __future__ import annotations
 

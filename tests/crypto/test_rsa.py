@@ -1,4 +1,5 @@
-"""RSA: Telegram key fingerprints (servers.md), RSA_PAD and the legacy scheme in both roles, hostile input."""
+"""RSA: Telegram key fingerprints (docs/protocol.md §15), RSA_PAD and the legacy scheme in both roles, hostile
+input."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_production_key_matches_the_worked_example() -> None:
     key = RsaPublicKey.from_pem(TELEGRAM_KEYS[0][2])
     assert key.n == int(PRODUCTION_N_HEX, 16)
     assert key.fingerprint == v.S1_FINGERPRINT == -3414540481677951611
-    assert v.S1_RES_PQ_PACKET.endswith(key.fingerprint_bytes)  # the key the client picked in §1
+    assert v.S1_RES_PQ_PACKET.endswith(key.fingerprint_bytes)  # the key the client picked in the worked example
     assert int.from_bytes(v.S1_RSA_ENCRYPTED_DATA, "big") < key.n  # the published ciphertext is a valid one
 
 

@@ -1,4 +1,4 @@
-"""SRP 2FA: test-vectors.md §4 exactly, and a server/client round trip (PBKDF2 costs ~0.1 s a call)."""
+"""SRP 2FA: docs/test-vectors.md §4 exactly, and a server/client round trip (PBKDF2 costs ~0.1 s a call)."""
 
 from __future__ import annotations
 

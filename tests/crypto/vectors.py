@@ -1,4 +1,5 @@
-"""Published test vectors from ../shared/spec/test-vectors.md (sources [S1]-[S5] named there), as bytes."""
+"""The published test vectors of docs/test-vectors.md (sources [S1]-[S5] named there), as bytes; a name's prefix
+is its section there (S1_: §1, S21_: §2.1, S43_: §4.3)."""
 
 from __future__ import annotations
 
@@ -419,8 +420,8 @@ S43_PASSWORD = b"qwe123"
 S43_SALT1 = _h("9B3ACCC457C0D5288E8CFF31EB21094048BC11902F6614DBB9AFB839EE7641C37619537D8EBE749E")
 S43_SALT2 = _h("6C619BB0786DC4ED1BF211D23F6E4065")
 S43_X = _h("750F1FE282965E63CE17B98427B35549FB864465211840F6A7C1F2FB657CC33B")
-# Not the published mtcute M1 (test-vectors.md says that one does not reproduce); the value the documented
-# algorithm gives, recomputed independently in test-vectors.md: a regression value, not a published vector.
+# Not the published mtcute M1 (it does not reproduce: docs/test-vectors.md §4.3); the value the documented
+# algorithm gives, recomputed independently: a regression value, not a published vector.
 S43_M1_DOCUMENTED = _h("CD798227CCC2A4D35481326EDBCFA5970570CBDBBF8D8804370747E4E3ED7763")
 S43_NEW_PASSWORD = b"123qwe"
 S43_NEW_SALT_RANDOM = _h("29AFD26DF40FB8ED10B6B4AD6D56EF5DF9453F88E6EE6ADB6E0544BA635DC6A8")

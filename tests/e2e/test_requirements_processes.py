@@ -1,8 +1,8 @@
-"""The requirements document, end to end: its three sequence diagrams (connecting a new client, restoring an
-authorized client from a session string, authorization with a code and 2FA) and its eight errors, each raised
-by tgfleet.Client from the situation that causes it on a real multi-DC sandbox over loopback.
+"""docs/requirements.md, end to end: its three processes (connecting a new client, restoring an authorized
+client from a session string, authorization with a code and 2FA) and its eight errors, each raised by
+tgfleet.Client from the situation that causes it on a real multi-DC sandbox over loopback.
 
-Every step of a diagram is asserted from what can be observed: the client's state changes and storage, and
+Every step of a process is asserted from what can be observed: the client's state changes and storage, and
 the sandbox's auth keys, connections, authorizations and the API calls its world handled.
 """
 
@@ -269,7 +269,7 @@ async def test_session_password_needed_and_password_hash_invalid() -> None:
 
 
 async def test_auth_key_unregistered_when_restoring_a_revoked_session() -> None:
-    """The requirements' recipe: restore; on AuthKeyUnregistered drop the string and log in again."""
+    """The recipe of docs/requirements.md §6: restore; on AuthKeyUnregistered drop the string and log in again."""
     async with sandbox(dcs=2) as tg:
         alice = tg.add_user(phone="+15551000081", first_name="Alice", dc=2)
         first = await logged_in(tg, alice.phone, "first")
@@ -291,7 +291,8 @@ async def test_auth_key_unregistered_when_restoring_a_revoked_session() -> None:
 
 async def test_a_key_the_server_never_knew_fails_promptly_too() -> None:
     """A string whose key the server has no record of at all gets the transport error -404 (no auth key);
-    connect() raises AuthKeyUnregistered for it too, so the requirements' recipe catches both cases."""
+    connect() raises AuthKeyUnregistered for it too, so the recipe of docs/requirements.md §6 catches
+    both cases."""
     async with sandbox(dcs=2) as tg:
         made_up = SessionData("pyrogram-362", 2, bytes(range(256)), False, tg.api_id, 1_000_000_001, False)
         client = make_client(tg, "made-up", session_string=export_pyrogram(made_up), timeout=60.0)

@@ -1,6 +1,6 @@
 """Session strings checked against the other libraries' own code (the oracle; no format is re-implemented here
 except the two old Pyrogram layouts, which Kurigram still reads but no longer writes: those are packed per
-spec/MTPROTO.md §13 and Kurigram's reader must accept them).
+docs/protocol.md §13 and Kurigram's reader must accept them).
 
 - Pyrogram (Kurigram 2.2.26, ``pyrogram.storage.SQLiteStorage`` in memory: ``open()`` parses a string,
   ``export_session_string()`` writes one): tgfleet's strings read back field by field and re-export
@@ -91,7 +91,7 @@ async def kurigram_writes(dc_id: int, api_id: int, test_mode: bool, key: bytes, 
 
 
 def old_pyrogram(fmt: str, dc_id: int, test_mode: bool, key: bytes, user_id: int, is_bot: bool) -> str:
-    """The old layouts per spec/MTPROTO.md §13 (Kurigram reads them, writes only the current one)."""
+    """The old layouts per docs/protocol.md §13 (Kurigram reads them, writes only the current one)."""
     return base64.urlsafe_b64encode(struct.pack(fmt, dc_id, test_mode, key, user_id, is_bot)).decode().rstrip("=")
 
 

@@ -1,5 +1,5 @@
 """Byte-exact vectors: the req_pq_multi and resPQ packets of the published auth-key example
-(spec/test-vectors.md §1, core.telegram.org/mtproto/samples-auth_key)."""
+(docs/test-vectors.md §1, core.telegram.org/mtproto/samples-auth_key)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Shared pieces of the handshake tests: the test RSA key, a pair runner, and hand-driven peers.
 
 ``HandClient`` and ``HandServer`` build each packet from the pure step functions and let a test mutate
-any TL object before it is encrypted or sent, so a single field can be tampered with (SECURITY.md A).
+any TL object before it is encrypted or sent, so a single field can be tampered with (docs/security.md checks 1-10).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The client role against a hand-driven server that tampers with one field at a time (SECURITY.md A).
+"""The client role against a hand-driven server that tampers with one field at a time (docs/security.md checks 1-10).
 
 Every case must end in HandshakeError (never IndexError, struct.error, ValueError, ...), leave the client
 failed, and make it refuse anything later.

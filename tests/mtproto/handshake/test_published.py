@@ -1,4 +1,4 @@
-"""The worked example of core.telegram.org/mtproto/samples-auth_key (test-vectors.md section 1), replayed.
+"""The worked example of core.telegram.org/mtproto/samples-auth_key (docs/test-vectors.md §1), replayed.
 
 The client role gets the example's randomness (nonce, new_nonce, RSA_PAD padding, b, the 12 padding
 bytes) and msg_ids, is fed the published server packets, and must write the published packets byte for

@@ -1,4 +1,4 @@
-"""The server role against a hand-driven client that tampers with one field at a time (SECURITY.md A).
+"""The server role against a hand-driven client that tampers with one field at a time (docs/security.md checks 1-10).
 
 Every case must raise HandshakeError (the sandbox answers -404 and closes), leave the server failed,
 and make it refuse every later packet, even a valid one ("keeps answering -404"). A wrong dc is not an

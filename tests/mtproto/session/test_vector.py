@@ -1,4 +1,4 @@
-"""test-vectors.md §2.3: a real decrypted server container (new_session_created + pong), client role."""
+"""docs/test-vectors.md §2.3: a real decrypted server container (new_session_created + pong), client role."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Published transport vectors, byte for byte (spec/test-vectors.md §5 and §5.1)."""
+"""Published transport vectors, byte for byte (docs/test-vectors.md §5 and §5.1)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ SECRET = bytes.fromhex("00112233445566778899aabbccddeeff")
 
 
 def pattern(n: int) -> bytes:
-    """P(n) of test-vectors.md §5: bytes 00 01 02 ... (i mod 256)."""
+    """P(n) of docs/test-vectors.md §5: bytes 00 01 02 ... (i mod 256)."""
     return bytes(i % 256 for i in range(n))
 
 
