@@ -1,6 +1,7 @@
-"""``tgfleet`` on the command line: ``demo``, ``sandbox``, ``login``, ``me``, ``send``, ``session convert``.
+"""``tgfleet`` on the command line: ``demo``, ``sandbox``, ``login``, ``me``, ``send``, ``session convert``,
+``fleet ...``.
 
-The top layer: may import ``client``, ``sandbox`` and everything below them; nothing imports it. Built
+The top layer: may import ``fleet``, ``client``, ``sandbox`` and everything below them; nothing imports it. Built
 with click; rich adds colour and spinners only when stdout is a terminal (``output.py``).
 """
 

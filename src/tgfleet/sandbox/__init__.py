@@ -5,8 +5,8 @@ An asyncio MTProto server that drives the sans-IO core in the server role (``ser
 puts an MTProxy in front of the DCs) over an in-memory world of accounts, codes, 2FA passwords,
 authorizations, chats and messages (``world``, ``services/``, ``login_limits`` / ``login_guard``: brute-force
 protection of logins). The seam between the two halves is ``contract.py``. May import ``tgfleet.net``
-(network description), ``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or
-``fleet``. Nothing in the library imports the sandbox.
+(the network description, MTProxy secrets, ``within()``), ``mtproto``, ``crypto``, ``tl``, ``storage`` and
+``errors``; never ``client`` or ``fleet``. Nothing in the library imports the sandbox.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The client's API methods, one mixin per topic (auth, users, messages, updates)."""
+"""The client's API methods, one mixin per topic (auth, with get_me; messages; updates)."""
