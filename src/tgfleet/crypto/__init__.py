@@ -8,6 +8,7 @@ Owns no state and does no IO. May import only ``tgfleet.errors`` (never ``tgflee
 - ``rsa``: key fingerprints, RSA_PAD and the legacy SHA1 scheme (client encrypt, server decrypt).
 - ``dh``: the published dh_prime, safe-prime / generator / g_a-g_b range checks, pq factorization.
 - ``srp``: the 2FA password check, client proof and the test server's verifier side.
+- ``x25519``: X25519 public keys, for the key share of the fake-TLS hello of ``ee`` MTProxy secrets.
 
 Randomness is always a parameter (``random: Callable[[int], bytes] = os.urandom``) so tests replay vectors.
 64-bit identifiers (auth_key_id, fingerprints, salts) are signed int64, like a decoded TL ``long``.

@@ -4,8 +4,7 @@ Owns the byte framing below the message layer: abridged, intermediate, padded in
 obfuscated2 (optionally MTProxy) around the first three, fake TLS for ``ee`` MTProxy secrets (``faketls``:
 the hellos; ``tlsrecords``: the records after them), quick ACKs, transport error codes, and the server's
 detection of a new connection's transport. Bytes in, bytes and events out: no IO, no clock;
-randomness is a ``random(n) -> bytes`` parameter. May import ``tgfleet.crypto`` and ``tgfleet.errors``
-(``faketls`` also ``cryptography``, for its X25519 key share).
+randomness is a ``random(n) -> bytes`` parameter. May import ``tgfleet.crypto`` and ``tgfleet.errors``.
 
 Client::
 

@@ -26,6 +26,7 @@ import hmac
 import os
 from dataclasses import dataclass
 
+from tgfleet.crypto import x25519
 from tgfleet.errors import TransportError
 from tgfleet.mtproto.transport.base import Random
 from tgfleet.mtproto.transport.tlsrecords import (
@@ -69,7 +70,7 @@ def client_hello(secret: bytes, domain: str, *, timestamp: int, random: Random =
     if not 0 < len(name) <= 253:
         raise ValueError(f"a fake-TLS domain is 1 to 253 bytes, got {len(name)}")
     g = _greases(random)
-    exts = _extensions(name, g, _x25519_public(random))
+    exts = _extensions(name, g, x25519.public_key(random(32)))
     body = b"\x03\x03" + bytes(32) + b"\x20" + random(32) + _u16(len(_CIPHERS) + 2) + g[0] + _CIPHERS + b"\x01\x00"
     unpadded = 4 + len(body) + 2 + len(exts) + 4  # with a padding extension's header
     if unpadded <= HELLO_SIZE - 5:
@@ -144,7 +145,7 @@ def check_client_hello(
 def server_hello(secret: bytes, hello: ClientHello, *, random: Random = os.urandom) -> bytes:
     """The proxy's answer to a checked ClientHello: ServerHello + change cipher spec + application data."""
     _check_key(secret)
-    exts = _ext(0x0033, b"\x00\x1d\x00\x20" + _x25519_public(random)) + _ext(0x002B, b"\x03\x04")
+    exts = _ext(0x0033, b"\x00\x1d\x00\x20" + x25519.public_key(random(32))) + _ext(0x002B, b"\x03\x04")
     body = b"\x03\x03" + bytes(32) + bytes([len(hello.session_id)]) + hello.session_id + b"\x13\x01\x00"
     body += _u16(len(exts)) + exts
     certificate = random(1024 + int.from_bytes(random(2), "big") % 3072)
@@ -228,14 +229,6 @@ def _greases(random: Random) -> list[bytes]:
     if values[3] == values[2]:
         values[3] ^= 0x10
     return [bytes((v, v)) for v in values]
-
-
-def _x25519_public(random: Random) -> bytes:
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    private = X25519PrivateKey.from_private_bytes(random(32))
-    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def _check_key(secret: bytes) -> None:
