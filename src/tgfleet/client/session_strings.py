@@ -13,7 +13,7 @@ import base64
 import binascii
 import ipaddress
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tgfleet.errors import TgfleetError
 from tgfleet.net import Network
@@ -35,7 +35,7 @@ class SessionData:
 
     format: str
     dc_id: int
-    auth_key: bytes
+    auth_key: bytes = field(repr=False)  # a secret: never in logs or reprs
     test_mode: bool = False
     api_id: int | None = None
     user_id: int | None = None
