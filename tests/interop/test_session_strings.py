@@ -177,6 +177,7 @@ def test_telethon_strings_decode_in_tgfleet(host: str, port: int) -> None:
     data = decode_session_string(text)
     assert (data.format, data.dc_id, data.auth_key, data.server) == ("telethon", 2, key, (host, port))
     assert (data.api_id, data.user_id, data.is_bot) == (None, None, None)  # Telethon does not store them
+    assert key.hex() not in repr(data) and repr(key) not in repr(data)  # the key never shows in a repr
 
 
 @pytest.mark.parametrize(("host", "port"), [("127.0.0.1", 38123), ("2001:db8::7", 65535)])
