@@ -9,6 +9,7 @@ import re
 
 from tgfleet.errors import ConfigurationError
 from tgfleet.mtproto.transport import FRAMINGS
+from tgfleet.storage import Storage
 
 INT32_MAX = (1 << 31) - 1
 _API_HASH = re.compile(r"[0-9a-fA-F]{32}")
@@ -60,4 +61,17 @@ def check_transport(value: object) -> str:
         raise TypeError(f"transport must be a str, not {type(value).__name__}")
     if value not in FRAMINGS:
         raise ConfigurationError(f"transport={value!r} is not known; choose one of {', '.join(sorted(FRAMINGS))}")
+    return value
+
+
+def check_storage(value: object, *, in_memory: bool, storage_key: object) -> Storage | None:
+    """``storage``: a :class:`~tgfleet.storage.Storage`, or None; it replaces the session file, so it cannot
+    come with ``in_memory`` or ``storage_key`` (a key for that file)."""
+    if value is None:
+        return None
+    if not isinstance(value, Storage):
+        raise TypeError(f"storage must be a tgfleet.storage.Storage, not {type(value).__name__}")
+    for name, given in (("in_memory", in_memory), ("storage_key", storage_key is not None)):
+        if given:
+            raise ConfigurationError(f"storage= replaces the session file: pass it or {name}, not both")
     return value

@@ -1,9 +1,11 @@
-"""The core of ``tgfleet.Client``: lifecycle, connection state and ``invoke`` (Pyrogram-compatible names).
+"""The core of ``tgfleet.Client``: the constructor's settings, the lifecycle, connection state and ``invoke``
+(Pyrogram-compatible names).
 
-The API methods (send_code, sign_in, send_message, ...) are mixins over :class:`ClientCore` in
-``methods/``; this module owns what they all stand on: the session storage, the senders (one per DC), and
-the call path with flood-wait handling, rate limits, DC migration and the permanent errors that end in
-FAILED (see ``invoke.py``).
+It is the composition root: ``connect()`` opens the session storage and builds the parts of one connection
+(``parts.py`` lists them and what each is given): the DC pool, the call path, the peer cache and resolver,
+and the updates manager, whose deliveries go to the client's handlers (``updates/dispatcher.py``). Nothing
+is wired through overridable hooks: the API methods (send_code, sign_in, send_message, on_message, ...) are
+mixins in ``methods/`` that call these parts.
 """
 
 from __future__ import annotations
@@ -18,11 +20,16 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from tgfleet import __version__, errors
-from tgfleet.client.arguments import check_api_hash, check_api_id, check_seconds, check_transport
+from tgfleet.client.arguments import check_api_hash, check_api_id, check_seconds, check_storage, check_transport
 from tgfleet.client.dcs import DcPool
-from tgfleet.client.invoke import FloodWaitEvent, Invoker
-from tgfleet.client.peers import peer_records
-from tgfleet.client.ratelimit import RateLimits
+from tgfleet.client.floods import FloodWaitEvent, FloodWaits
+from tgfleet.client.init_params import InitParams
+from tgfleet.client.invoke import Invoker
+from tgfleet.client.parts import Parts
+from tgfleet.client.peer_cache import PeerCache
+from tgfleet.client.ratelimit import RateLimiter, RateLimits
+from tgfleet.client.resolver import PeerResolver
+from tgfleet.client.updates import Dispatcher, UpdatesManager
 from tgfleet.errors import ConfigurationError, ConnectionFailed
 from tgfleet.net import Network
 from tgfleet.net.proxy import ProxyLike, parse_proxy
@@ -33,8 +40,6 @@ from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
 from tgfleet.tl import TLFunction, functions, types
 
 log = logging.getLogger("tgfleet.client")
-PEER_REFRESH = 3600.0
-"""Seconds after which a peer seen unchanged is written again (refreshing its username's freshness)."""
 R = TypeVar("R")
 _C = TypeVar("_C", bound="ClientCore")
 
@@ -43,17 +48,19 @@ class ClientCore:
     """A Telegram user (or bot) account (the API methods come from the mixins of ``tgfleet.Client``).
 
     ``name`` names the session file (``<workdir>/<name>.session``) unless ``in_memory`` or a
-    ``session_string`` is given. ``network`` says where Telegram is (default: production; a sandbox's
-    ``tg.network`` for local tests). ``timeout`` bounds every call (seconds, per-call override);
-    FLOOD_WAITs up to ``sleep_threshold`` seconds are slept and retried, longer ones raise ``FloodWait``.
+    ``session_string`` is given, or ``storage``: a :class:`tgfleet.storage.Storage` to keep the session in
+    instead (opened by ``connect()``, saved and closed by ``disconnect()``; a session string is loaded into
+    it). ``network`` says where Telegram is (default: production; a sandbox's ``tg.network`` for local
+    tests). ``timeout`` bounds every call (seconds, per-call override); FLOOD_WAITs up to
+    ``sleep_threshold`` seconds are slept and retried, longer ones raise ``FloodWait``.
     A keep-alive ping goes out every ``ping_interval`` seconds and must be answered within
     ``ping_timeout``; when a call times out on a connection that has received nothing since the call was
     sent, a ping must answer within ``probe_timeout`` or the connection is reopened.
 
     Arguments are checked here: a wrong type raises ``TypeError``, a value that cannot work (an unknown
     ``transport``, an ``api_id`` that is not a positive 32-bit integer or numeric string, an ``api_hash``
-    that is not 32 hex characters, a duration that is not positive) raises ``ConfigurationError``
-    (a ``ValueError``) naming the argument.
+    that is not 32 hex characters, a duration that is not positive, ``storage`` together with
+    ``in_memory`` or ``storage_key``) raises ``ConfigurationError`` (a ``ValueError``) naming the argument.
     """
 
     def __init__(
@@ -66,6 +73,7 @@ class ClientCore:
         *,
         in_memory: bool = False,
         workdir: str | os.PathLike[str] = ".",
+        storage: Storage | None = None,
         network: Network | None = None,
         proxy: ProxyLike | None = None,
         sleep_threshold: float = 10.0,
@@ -92,6 +100,7 @@ class ClientCore:
         self.api_hash = check_api_hash(api_hash)
         self.phone_number = phone_number
         self.session_string = session_string
+        self._given_storage = check_storage(storage, in_memory=in_memory, storage_key=storage_key)
         self.in_memory = in_memory or session_string is not None
         self.workdir = Path(workdir)
         self.network = network or Network.production()
@@ -111,11 +120,12 @@ class ClientCore:
             ping_timeout=check_seconds("ping_timeout", ping_timeout),
             probe_timeout=check_seconds("probe_timeout", probe_timeout), retry=retry or RetryPolicy(),
         )  # fmt: skip
+        # what outlives a connection: the state feed, the rate limits, remembered flood waits, the handlers
         self._states = StateFeed(self.network.default_dc, clock)
-        self.storage: Storage | None = None
-        self._peers_written: dict[int, tuple[Any, float]] = {}
-        self._dcs: DcPool | None = None
-        self._invoker = Invoker(self, rate_limits if rate_limits is not None else RateLimits(), on_flood_wait)
+        self._limiter = RateLimiter(rate_limits if rate_limits is not None else RateLimits())
+        self._floods = FloodWaits(on_flood_wait)
+        self._dispatcher = Dispatcher(self)
+        self._parts: Parts | None = None
 
     # -- state ---------------------------------------------------------------------------------------------
     @property
@@ -139,6 +149,16 @@ class ClientCore:
         """``async for change in client.state_changes()``: every change from now on (ends after FAILED)."""
         return self._states.changes()
 
+    @property
+    def storage(self) -> Storage | None:
+        """The open session storage while connected, else None."""
+        return self._parts.storage if self._parts is not None else None
+
+    @property
+    def dcs(self) -> DcPool:
+        """The senders (``home_dc``, ``home``) while connected."""
+        return self._connected().dcs
+
     # -- lifecycle -----------------------------------------------------------------------------------------
     async def connect(self) -> bool:
         """Open the session and connect to the home DC. Returns True if the session is logged in.
@@ -147,23 +167,77 @@ class ClientCore:
         refused first request or of an unknown key (``AuthKeyUnregistered``), ``ConfigurationError``
         (e.g. a home DC the network has no address for), or ``ConnectionFailed`` with any other reason
         (an unusable proxy, the retry limit, an unexpected error, which is also logged)."""
-        if self._dcs is not None:
+        if self._parts is not None:
             raise ConnectionError("the client is already connected; call disconnect() first")
         storage = self._open_storage()
         try:
-            self._dcs = DcPool(self, storage, self._states)
-            await self._dcs.start_home(timeout=self.timeout)
+            self._parts = parts = self._compose(storage)
+            await parts.dcs.start_home(timeout=self.timeout)
             if self.session_string is not None:
                 await self._verify_restored(storage)
             authorized = storage.get_user_id() is not None
             if authorized:
-                await self._on_authorized()
+                await parts.updates.start()
         except BaseException as e:
             await self._close(storage)
             if isinstance(e, ConnectionFailed) and isinstance(e.reason, errors.RPCError | ConfigurationError):
                 raise e.reason from e  # the typed cause (AuthKeyUnregistered, a DC not in the network, ...)
             raise
         return authorized
+
+    def _open_storage(self) -> Storage:
+        storage: Storage
+        if self._given_storage is not None:
+            storage = self._given_storage
+        elif self.in_memory:
+            storage = MemoryStorage(clock=self.clock)
+        else:
+            path = self.workdir / f"{self.name}.session"
+            storage = SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
+        storage.open()
+        try:
+            if self.session_string is not None:
+                from tgfleet.client.session_strings import load_session_string
+
+                load_session_string(storage, self.session_string, api_id=self.api_id, network=self.network)
+            stored = storage.get_api_id()
+            if self.api_id is None:
+                self.api_id = stored
+            elif stored is None:
+                storage.set_api_id(self.api_id)
+            if self.api_id is None:
+                raise ValueError("api_id is required (get one at https://my.telegram.org, or use a sandbox's)")
+        except BaseException:
+            storage.close()
+            raise
+        return storage
+
+    def _compose(self, storage: Storage) -> Parts:
+        """The parts of one connection, each given what it needs (the order and inputs: ``parts.py``)."""
+        assert self.api_id is not None
+        init = InitParams(
+            self.api_id, self.device_model, self.system_version, self.app_version, self.lang_code,
+            self.system_lang_code,
+        )  # fmt: skip
+        peers = PeerCache(storage, clock=self.clock)
+        updates = UpdatesManager(
+            invoke=self.invoke, storage=storage, remember_peers=peers.remember, states=self._states,
+            dispatch=self._dispatcher.dispatch, name=self.name,
+        )  # fmt: skip
+        dcs = DcPool(
+            self.network, storage, init=init, config=self.sender_config, states=self._states,
+            on_event=updates.on_event, clock=self.clock,
+        )  # fmt: skip
+
+        def on_result(result: Any) -> None:
+            peers.remember(result)
+            updates.feed(result)
+
+        def logged_in() -> bool:
+            return storage.get_user_id() is not None
+
+        invoker = Invoker(dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, logged_in=logged_in)
+        return Parts(storage, peers, updates, dcs, invoker, PeerResolver(storage, self.invoke))
 
     async def _verify_restored(self, storage: Storage) -> None:
         """The last step of restoring a session string: one bounded call proves the key works (an invalid
@@ -174,22 +248,27 @@ class ClientCore:
         if storage.get_user_id() is None:
             storage.set_user(users[0].id, users[0].bot)
 
+    async def _authorized_as(self, user_id: int, is_bot: bool) -> None:
+        """A login completed: store who is logged in and start following the updates."""
+        parts = self._connected()
+        parts.storage.set_user(user_id, is_bot)
+        await parts.updates.start()
+
     async def disconnect(self) -> None:
         """Disconnect every DC, save the session and release its lock. Safe to call twice."""
-        if self.storage is not None:
-            await self._close(self.storage)
+        if self._parts is not None:
+            await self._close(self._parts.storage)
 
     async def _close(self, storage: Storage) -> None:
-        await self._on_disconnect()
-        dcs, self._dcs = self._dcs, None
+        parts, self._parts = self._parts, None
         try:
-            if dcs is not None:
-                await dcs.close()
+            if parts is not None:
+                await parts.updates.stop()
+                await parts.dcs.close()
         finally:
             if storage.is_open:
                 storage.save()
                 storage.close()
-            self.storage = None
 
     async def __aenter__(self: _C) -> _C:
         await self.connect()
@@ -200,30 +279,6 @@ class ClientCore:
     ) -> None:
         await self.disconnect()
 
-    def _open_storage(self) -> Storage:
-        storage: Storage
-        if self.in_memory:
-            storage = MemoryStorage(clock=self.clock)
-        else:
-            path = self.workdir / f"{self.name}.session"
-            storage = SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
-        storage.open()
-        self._peers_written.clear()
-        if self.session_string is not None:
-            from tgfleet.client.session_strings import load_session_string
-
-            load_session_string(storage, self.session_string, api_id=self.api_id, network=self.network)
-        self._check_api_id(storage)
-        self.storage = storage
-        return storage
-
-    def _check_api_id(self, storage: Storage) -> None:
-        stored = storage.get_api_id()
-        if self.api_id is None:
-            self.api_id = stored
-        elif stored is None:
-            storage.set_api_id(self.api_id)
-
     # -- calls ---------------------------------------------------------------------------------------------
     async def invoke(
         self,
@@ -233,15 +288,15 @@ class ClientCore:
         sleep_threshold: float | None = None,
         dc_id: int | None = None,
     ) -> R:
-        """Call any API method (a ``tgfleet.tl.functions`` object) and return its result.
+        """Call any API method (a ``tgfleet.tl.functions`` object) and return its result. Whatever the
+        result carries is taken in, as for the API methods: its users and chats are cached, its updates
+        keep the update state in step (and reach the handlers).
 
         Raises the method's typed RPC error, ``FloodWait`` for waits above ``sleep_threshold``,
         ``RequestTimeout`` when ``timeout`` (default: the client's) passes, ``ConnectionFailed`` once
         the client is FAILED.
         """
-        if self._dcs is None:
-            raise ConnectionError("the client is not connected; call connect() first")
-        result: R = await self._invoker.invoke(
+        result: R = await self._connected().invoker.invoke(
             query,
             timeout=self.timeout if timeout is None else timeout,
             sleep_threshold=self.sleep_threshold if sleep_threshold is None else sleep_threshold,
@@ -249,44 +304,10 @@ class ClientCore:
         )
         return result
 
-    @property
-    def dcs(self) -> DcPool:
-        if self._dcs is None:
+    def _connected(self) -> Parts:
+        if self._parts is None:
             raise ConnectionError("the client is not connected; call connect() first")
-        return self._dcs
-
-    def _remember_peers(self, result: Any) -> None:
-        """Cache the users and chats of a response (with their access hashes) in the storage.
-
-        A peer seen again unchanged within ``PEER_REFRESH`` seconds is not written again: most answers
-        repeat the same users, and a write per call would cost more than the call."""
-        storage = self.storage
-        if storage is None or not storage.is_open:
-            return
-        now = self.clock()
-        fresh = []
-        for record in peer_records(result):
-            seen = self._peers_written.get(record.id)
-            if seen is None or seen[0] != record or now - seen[1] > PEER_REFRESH:
-                fresh.append(record)
-                self._peers_written[record.id] = (record, now)
-        if fresh:
-            if len(self._peers_written) > 10_000:
-                self._peers_written.clear()
-            storage.put_peers(fresh)
-
-    def _updates_hook(self, event: Any) -> None:
-        """Session events other than call results (updates, new sessions); the updates mixin overrides it."""
-        log.debug("session event %r", event)
-
-    def _handle_updates(self, result: Any) -> None:
-        """A call's result that carries updates (pts bookkeeping); the updates mixin overrides it."""
-
-    async def _on_authorized(self) -> None:
-        """After connect() finds a logged-in session, or a login completes; the updates mixin overrides it."""
-
-    async def _on_disconnect(self) -> None:
-        """Before the connections close; the updates mixin overrides it."""
+        return self._parts
 
     def __repr__(self) -> str:
         return f"<Client {self.name!r} {self.state.name}>"

@@ -1,48 +1,65 @@
-"""The senders of one client: the home DC's (its state is the client's state) and others on demand.
+"""``DcPool``: the senders of one client: the home DC's (its state feed is the client's) and others on demand.
 
-Every connection starts with ``invokeWithLayer(initConnection(help.getConfig))``; the DC list it returns
-is stored and, on Telegram's own networks, used for later connections (a network the caller described, a
-sandbox or a private deployment behind a relay, is used as given). Keys, salts and clock offsets are
-stored per DC as they change. Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an
-exported authorization (https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the
-home DC, ``auth.importAuthorization`` on the other.
+Its inputs are narrow: the network, the session storage (keys, salts and clock offsets per DC, the DC list,
+the home DC), the connection settings, the app's ``InitParams`` and the callback for session events of the
+home DC (updates). Every connection starts with ``invokeWithLayer(initConnection(help.getConfig))``; the DC
+list it returns is stored and, on Telegram's own networks, used for later connections (``dc_options.py``).
+Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an exported authorization
+(https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the home DC,
+``auth.importAuthorization`` on the other. A sender for another DC that ended FAILED is dropped, so the next
+call there makes a new one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable
+from typing import Any
 
+from tgfleet.client.dc_options import config_options, with_options
+from tgfleet.client.init_params import InitParams
 from tgfleet.mtproto.handshake import HandshakeResult
-from tgfleet.net import DcAddress, Network
-from tgfleet.net.sender import Sender, SenderHooks
-from tgfleet.net.state import StateFeed
-from tgfleet.storage import DcOption, Storage
-from tgfleet.tl import LAYER, TLFunction, functions, types
-
-if TYPE_CHECKING:
-    from tgfleet.client.core import ClientCore as Client
+from tgfleet.mtproto.session import Event
+from tgfleet.net import Network
+from tgfleet.net.sender import Sender, SenderConfig, SenderHooks
+from tgfleet.net.state import ConnectionState, StateFeed
+from tgfleet.storage import Storage
+from tgfleet.tl import functions
 
 log = logging.getLogger("tgfleet.client")
 
 
 class DcPool:
-    def __init__(self, client: Client, storage: Storage, states: StateFeed) -> None:
-        self.client = client
+    """``sender(dc_id)`` hands out a connected sender; ``switch_home(dc_id)`` moves the home DC."""
+
+    def __init__(
+        self,
+        network: Network,
+        storage: Storage,
+        *,
+        init: InitParams,
+        config: SenderConfig,
+        states: StateFeed,
+        on_event: Callable[[Event], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.storage = storage
         self.states = states
-        self.network = _with_stored_options(client.network, storage)
-        self.home_dc = storage.get_dc_id() or client.network.default_dc
+        self.network = with_options(network, storage.get_dc_options())
+        self.home_dc = storage.get_dc_id() or network.default_dc
         self.home: Sender | None = None
+        self._init = init
+        self._config = config
+        self._on_event = on_event
+        self._clock = clock
         self._others: dict[int, Sender] = {}
         self._imported: set[int] = set()
         self._lock = asyncio.Lock()
 
     # -- home ------------------------------------------------------------------------------------------
     async def start_home(self, timeout: float) -> None:
-        if self.client.api_id is None:
-            raise ValueError("api_id is required (get one at https://my.telegram.org, or use a sandbox's)")
         self.storage.set_dc_id(self.home_dc)
         self.storage.set_test_mode(self.network.test_mode)
         self.states.dc_id = self.home_dc
@@ -84,12 +101,23 @@ class DcPool:
         deadline = loop.time() + timeout  # one budget for connecting, exporting and importing
         async with self._lock:
             sender = self._others.get(dc_id)
+            if sender is not None and sender.states.state is ConnectionState.FAILED:
+                await self._drop(dc_id, sender)
+                sender = None
             if sender is None:
                 sender = self._others[dc_id] = self._make(dc_id, home=False)
                 await sender.start(max(deadline - loop.time(), 0.0))
             if dc_id not in self._imported and self.storage.get_user_id() is not None:
                 await self._import_authorization(sender, dc_id, deadline)
         return sender
+
+    async def _drop(self, dc_id: int, sender: Sender) -> None:
+        """Forget a FAILED sender (its cause is the state's); the next call to its DC makes a new one."""
+        log.info("DC %d: dropping the failed sender (%s); the next call makes a new one", dc_id, sender.states.current)
+        del self._others[dc_id]
+        self._imported.discard(dc_id)
+        self._save(sender)
+        await sender.close()
 
     async def _import_authorization(self, sender: Sender, dc_id: int, deadline: float) -> None:
         assert self.home is not None
@@ -112,10 +140,10 @@ class DcPool:
     def _make(self, dc_id: int, home: bool) -> Sender:
         storage = self.storage
         hooks = SenderHooks(
-            first_request=lambda: self.init_request(functions.help.GetConfig()),
+            first_request=lambda: self._init.wrap(functions.help.GetConfig()),
             on_first_result=self._on_config,
             on_key=lambda result: self._on_key(dc_id, result),
-            on_event=self.client._updates_hook if home else None,
+            on_event=self._on_event if home else None,
         )
         return Sender(
             self.network,
@@ -123,25 +151,11 @@ class DcPool:
             auth_key=storage.get_auth_key(dc_id),
             salt=storage.get_server_salt(dc_id) or 0,
             time_offset=storage.get_time_offset(dc_id),
-            config=self.client.sender_config,
+            config=self._config,
             hooks=hooks,
-            states=self.states if home else StateFeed(dc_id, self.client.clock),
-            clock=self.client.clock,
+            states=self.states if home else StateFeed(dc_id, self._clock),
+            clock=self._clock,
         )
-
-    def init_request(self, query: TLFunction[Any]) -> TLFunction[Any]:
-        c = self.client
-        init = functions.InitConnection(
-            api_id=c.api_id or 0,
-            device_model=c.device_model,
-            system_version=c.system_version,
-            app_version=c.app_version,
-            system_lang_code=c.system_lang_code,
-            lang_pack="",
-            lang_code=c.lang_code,
-            query=query,
-        )
-        return functions.InvokeWithLayer(layer=LAYER, query=init)
 
     def _on_key(self, dc_id: int, result: HandshakeResult) -> None:
         self.storage.set_auth_key(dc_id, result.auth_key)
@@ -149,50 +163,19 @@ class DcPool:
         self.storage.set_time_offset(dc_id, result.time_offset)
 
     def _on_config(self, config: Any) -> None:
-        if not isinstance(config, types.Config):
+        options = config_options(config)
+        if not options:
             return
-        options = [_dc_option(o) for o in config.dc_options if isinstance(o, types.DcOption)]
-        if options:
-            self.storage.set_dc_options(options)
-            if not _is_telegrams(self.network):  # a described network (a sandbox, a relay) is used as given
-                return
-            self.network = _with_options(self.network, options)
+        self.storage.set_dc_options(options)
+        network = with_options(self.network, options)
+        if network is not self.network:  # Telegram's own network: later connections use the fresh list
+            self.network = network
             for sender in (self.home, *self._others.values()):
                 if sender is not None:
-                    sender.network = self.network
+                    sender.network = network
 
     def _save(self, sender: Sender) -> None:
         session = sender.session
         if session is not None and self.storage.is_open:
             self.storage.set_server_salt(sender.dc_id, session.salt)
             self.storage.set_time_offset(sender.dc_id, session.time_offset)
-
-
-def _dc_option(o: types.DcOption) -> DcOption:
-    return DcOption(
-        dc_id=o.id, ip_address=o.ip_address, port=o.port, ipv6=o.ipv6, media_only=o.media_only,
-        tcpo_only=o.tcpo_only, cdn=o.cdn, static=o.static, this_port_only=o.this_port_only, secret=o.secret,
-    )  # fmt: skip
-
-
-def _with_options(network: Network, options: list[DcOption]) -> Network:
-    """``network`` with the addresses of help.getConfig (plain TCP ones: no CDN, no MTProxy secret)."""
-    usable = [
-        DcAddress(o.dc_id, o.ip_address, o.port, media=o.media_only, ipv6=o.ipv6)
-        for o in options
-        if not o.cdn and not o.tcpo_only and o.secret is None
-    ]
-    return network.with_addresses(tuple(usable)) if any(not a.ipv6 for a in usable) else network
-
-
-def _with_stored_options(network: Network, storage: Storage) -> Network:
-    """Telegram's own networks: the stored help.getConfig list is fresher than the bootstrap addresses. A
-    network the caller described (a sandbox, a private deployment) is taken as given."""
-    options = storage.get_dc_options()
-    if not options or not _is_telegrams(network):
-        return network
-    return _with_options(network, options)
-
-
-def _is_telegrams(network: Network) -> bool:
-    return network.name in ("production", "test")

@@ -119,9 +119,7 @@ class AuthMethods(ClientCore):
         if not isinstance(result, types.auth.Authorization):
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
         user = User._parse(result.user)
-        if self.storage is not None:
-            self.storage.set_user(user.id, user.is_bot)
-        await self._on_authorized()
+        await self._authorized_as(user.id, user.is_bot)
         return user
 
 

@@ -1,4 +1,7 @@
-"""Peers and messages: resolve_peer, send_message."""
+"""Peers and messages: resolve_peer (``resolver.py``), send_message.
+
+The updates a sent message's answer carries reach the update state through the call path, as every call's
+do (``invoke.py``); ``send_message`` only reads the sent message out of the answer."""
 
 from __future__ import annotations
 
@@ -7,9 +10,8 @@ from typing import Any
 
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
-from tgfleet.client.peers import check_chat_id, input_peer, is_phone, is_username
+from tgfleet.client.peers import check_chat_id
 from tgfleet.client.types import Message
-from tgfleet.errors import PeerNotFound
 from tgfleet.tl import functions, types
 
 MAX_MESSAGE_LENGTH = 4096
@@ -36,69 +38,7 @@ class MessageMethods(ClientCore):
         Cached peers need no request; a username is looked up once and then cached with an expiry.
         Raises PeerNotFound saying what was tried, TypeError for anything but an int or a str."""
         check_chat_id(chat_id)
-        storage = self.storage
-        if storage is None:
-            raise ConnectionError("connect() first")
-        self_id = storage.get_user_id()
-        if isinstance(chat_id, str):
-            text = chat_id.strip()
-            if text.lower() in ("me", "self"):
-                return types.InputPeerSelf()
-            if text.lstrip("-").isdigit():
-                chat_id = int(text)
-            elif is_phone(text):
-                return await self._resolve_phone(text, self_id)
-            elif is_username(text):
-                return await self._resolve_username(text.lstrip("@"), self_id)
-            else:
-                raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
-        record = storage.get_peer_by_id(chat_id)
-        peer = input_peer(record, self_id) if record is not None else None
-        if peer is None and chat_id == self_id:
-            peer = types.InputPeerSelf()
-        if peer is None:
-            why = "no access hash is known for it" if record is not None else "it is not in the session's peer cache"
-            raise PeerNotFound(
-                f"cannot address chat id {chat_id}: {why}; the account must see it first "
-                "(a message, a dialog or a username lookup)"
-            )
-        return peer
-
-    async def _resolve_username(self, username: str, self_id: int | None) -> Any:
-        assert self.storage is not None
-        record = self.storage.get_peer_by_username(username)
-        if record is not None and (peer := input_peer(record, self_id)) is not None:
-            return peer
-        try:
-            resolved = await self.invoke(functions.contacts.ResolveUsername(username=username))
-        except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
-            raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
-        return self._peer_from_resolved(resolved, f"@{username}")
-
-    async def _resolve_phone(self, phone: str, self_id: int | None) -> Any:
-        assert self.storage is not None
-        record = self.storage.get_peer_by_phone(phone)
-        if record is not None and (peer := input_peer(record, self_id)) is not None:
-            return peer
-        try:
-            resolved = await self.invoke(functions.contacts.ResolvePhone(phone=phone))
-        except errors.RPCError as e:
-            raise PeerNotFound(f"phone {phone}: {e.ID} (tried the peer cache, then contacts.resolvePhone)") from e
-        return self._peer_from_resolved(resolved, phone)
-
-    def _peer_from_resolved(self, resolved: Any, what: str) -> Any:
-        peer = resolved.peer
-        if isinstance(peer, types.PeerUser):
-            for user in resolved.users:
-                if user.id == peer.user_id and isinstance(user, types.User) and user.access_hash is not None:
-                    return types.InputPeerUser(user_id=user.id, access_hash=user.access_hash)
-        if isinstance(peer, types.PeerChannel):
-            for chat in resolved.chats:
-                if isinstance(chat, types.Channel) and chat.id == peer.channel_id and chat.access_hash is not None:
-                    return types.InputPeerChannel(channel_id=chat.id, access_hash=chat.access_hash)
-        if isinstance(peer, types.PeerChat):
-            return types.InputPeerChat(chat_id=peer.chat_id)
-        raise PeerNotFound(f"{what}: the server's answer carried no usable access hash")
+        return await self._connected().resolver.resolve(chat_id)
 
     async def send_message(
         self,
@@ -134,7 +74,6 @@ class MessageMethods(ClientCore):
 
     def _sent_message(self, result: Any, peer: Any, text: str, random_id: int) -> Message:
         self_id = self.storage.get_user_id() if self.storage is not None else None
-        self._handle_updates(result)
         if isinstance(result, types.UpdateShortSentMessage):
             raw = types.Message(
                 id=result.id, out=True, peer_id=_peer_of(peer, self_id), date=result.date, message=text,

@@ -1,6 +1,15 @@
-"""Updates that never silently stop: one task applies pushed updates in pts order, persists the state,
-and calls updates.getDifference on start, after new_session_created, after a reconnect, on gaps and after a
-long silence, so no message is missed across reconnects and restarts. Handlers run in order, one at a time.
+"""``UpdatesManager``: updates that never silently stop.
+
+One task applies updates in pts order (``sequence.py``), persists the state and catches up with
+``updates.getDifference`` on start, after ``new_session_created``, after every reconnect, on a gap and after
+``silence`` seconds without any update, so no message is missed across reconnects and restarts. What can be
+applied goes to one ``dispatch`` callback (``delivery.py``), in order, one delivery at a time.
+
+Its inputs are narrow: ``invoke`` (the client's call path, for getState and getDifference), the session
+storage (the update state, the account's id), ``remember_peers`` (the peer cache, for the users and chats
+pushed updates carry), the home DC's state feed (a reconnect means catching up) and ``dispatch``. It is fed
+by the client: ``feed(result)`` for every call's result (updates it carries keep pts in step) and
+``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
 """
 
 from __future__ import annotations
@@ -8,80 +17,108 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tgfleet.client.types import Message
+from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.sequence import Sequencer
 from tgfleet.errors import TgfleetError
+from tgfleet.mtproto.session import Event, NewSession, SessionChanged, Update, UpdateUndecodable
+from tgfleet.net.state import ConnectionState, StateChange, StateFeed
 from tgfleet.net.timeouts import within
-from tgfleet.storage import UpdateState
-from tgfleet.tl import functions, types
-
-if TYPE_CHECKING:
-    from tgfleet.client.core import ClientCore
+from tgfleet.storage import Storage, UpdateState
+from tgfleet.tl import TLFunction, functions, types
 
 log = logging.getLogger("tgfleet.updates")
 SILENCE = 15 * 60.0
 """Without any update for this long, ask for the difference anyway."""
 _DIFFERENCE = object()
-Callback = Callable[[Any, Message], Awaitable[None] | None]
-
-
-class MessageHandler:
-    """Calls ``callback(client, message)`` for new messages that pass ``filter`` (all if None)."""
-
-    def __init__(self, callback: Callback, filter: Callable[[Message], bool] | None = None) -> None:
-        self.callback = callback
-        self.filter = filter
+Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
 
 
 class UpdatesManager:
-    def __init__(self, client: ClientCore, handlers: list[MessageHandler]) -> None:
-        self.client = client
-        self.handlers = handlers
+    """``start()`` / ``stop()``; fed by ``feed(obj)``, ``on_event(event)`` and ``need_difference()``."""
+
+    def __init__(
+        self,
+        *,
+        invoke: Invoke,
+        storage: Storage,
+        remember_peers: Callable[[Any], None],
+        states: StateFeed,
+        dispatch: Dispatch,
+        silence: float = SILENCE,
+        name: str = "",
+    ) -> None:
+        self.invoke = invoke
+        self.storage = storage
+        self.remember_peers = remember_peers
+        self.states = states
+        self.dispatch = dispatch
+        self.silence = silence
+        self.name = name
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._sequencer: Sequencer | None = None
+        self._unlisten: Callable[[], None] | None = None
 
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
     async def start(self) -> None:
-        """Load (or fetch) the update state and catch up with getDifference; then follow pushed updates."""
-        storage = self.client.storage
-        assert storage is not None
-        self_id = storage.get_user_id()
+        """Load (or fetch) the update state and catch up with getDifference; then follow the updates.
+        Nothing happens before the session is logged in, or when already running."""
+        self_id = self.storage.get_user_id()
         if self_id is None or self.running:
             return
-        state = storage.get_update_state()
+        state = self.storage.get_update_state()
         if state is None:
-            raw = await self.client.invoke(functions.updates.GetState())
+            raw = await self.invoke(functions.updates.GetState())
             state = UpdateState(raw.pts, raw.qts, raw.date, raw.seq)
-            storage.set_update_state(state)
+            self.storage.set_update_state(state)
         self._sequencer = Sequencer(state, self_id)
-        self._task = asyncio.create_task(self._run(), name=f"tgfleet updates {self.client.name}")
+        self._task = asyncio.create_task(self._run(), name=f"tgfleet updates {self.name}")
+        self._unlisten = self.states.add_listener(self._on_state)
         self.need_difference()
 
     async def stop(self) -> None:
         task, self._task = self._task, None
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 
-    def push(self, obj: Any) -> None:
-        """An ``Updates`` object from the server (pushed, or the result of a call)."""
-        if self._task is not None:
+    # -- inputs ----------------------------------------------------------------------------------------
+    def feed(self, obj: Any) -> None:
+        """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
+        in order with the pushed ones, anything else is no update and ignored."""
+        if self._task is not None and isinstance(obj, types.TypeUpdates):
             self._queue.put_nowait(obj)
+
+    def on_event(self, event: Event) -> None:
+        """A session event of the home DC that is not a call's result."""
+        if isinstance(event, Update):
+            self.feed(event.obj)
+        elif isinstance(event, NewSession | SessionChanged | UpdateUndecodable):
+            self.need_difference()  # the server may have dropped updates meant for the old session
+        else:
+            log.debug("session event %r", event)
 
     def need_difference(self) -> None:
         if self._task is not None:
             self._queue.put_nowait(_DIFFERENCE)
 
+    def _on_state(self, change: StateChange) -> None:
+        if change.state is ConnectionState.CONNECTED:
+            self.need_difference()  # whatever happened while we were away
+
+    # -- the task --------------------------------------------------------------------------------------
     async def _run(self) -> None:
         while True:
             try:
-                item = await within(self._queue.get(), SILENCE)
+                item = await within(self._queue.get(), self.silence)
             except asyncio.TimeoutError:
                 item = _DIFFERENCE
             try:
@@ -91,12 +128,15 @@ class UpdatesManager:
                     await self._apply(item)
             except (TgfleetError, OSError) as e:  # a failed getDifference is retried on the next signal
                 log.warning("updates: %s; will catch up on the next signal", e)
+            except Exception:  # a bug must not end the updates for good: log it and go on
+                log.exception("updates: applying %r failed", item)
 
     async def _apply(self, obj: Any) -> None:
         assert self._sequencer is not None
         batch = self._sequencer.feed(obj)
-        self.client._remember_peers(batch)
-        await self._dispatch(batch.updates)
+        self.remember_peers(batch)
+        if batch.updates:
+            await self.dispatch(Delivery(batch.updates, batch.users, batch.chats, self._sequencer.self_id))
         self._save()
         if batch.gap:
             await self._difference()
@@ -107,48 +147,21 @@ class UpdatesManager:
         assert seq is not None and seq.state is not None
         while True:
             state = seq.state
-            diff = await self.client.invoke(
-                functions.updates.GetDifference(pts=state.pts, date=state.date, qts=state.qts)
-            )
+            diff = await self.invoke(functions.updates.GetDifference(pts=state.pts, date=state.date, qts=state.qts))
             if isinstance(diff, types.updates.DifferenceEmpty):
                 seq.state = UpdateState(state.pts, state.qts, diff.date, diff.seq)
             elif isinstance(diff, types.updates.DifferenceTooLong):
                 seq.state = UpdateState(diff.pts, state.qts, state.date, state.seq)
             elif isinstance(diff, types.updates.Difference | types.updates.DifferenceSlice):
-                self.client._remember_peers(diff)
                 news = [types.UpdateNewMessage(message=m, pts=0, pts_count=0) for m in diff.new_messages]
-                await self._dispatch(news + list(diff.other_updates))
+                if updates := news + list(diff.other_updates):
+                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id))
                 final = diff.state if isinstance(diff, types.updates.Difference) else diff.intermediate_state
                 seq.state = UpdateState(final.pts, final.qts, final.date, final.seq)
             self._save()
             if not isinstance(diff, types.updates.DifferenceSlice):
                 return
 
-    async def _dispatch(self, updates: list[Any]) -> None:
-        storage = self.client.storage
-        self_id = storage.get_user_id() if storage is not None else None
-        for update in updates:
-            message = getattr(update, "message", None)
-            if isinstance(update, types.UpdateNewMessage) and isinstance(message, types.Message):
-                await self._handle(Message._parse(message, self_id))
-
-    async def _handle(self, message: Message) -> None:
-        for handler in self.handlers:
-            if handler.filter is not None and not handler.filter(message):
-                continue
-            try:
-                result = handler.callback(self.client, message)
-                if asyncio.iscoroutine(result):
-                    await result
-            except Exception:  # one handler's bug must not stop the updates
-                log.exception("message handler %r failed", handler.callback)
-
     def _save(self) -> None:
-        storage = self.client.storage
-        if (
-            self._sequencer is not None
-            and self._sequencer.state is not None
-            and storage is not None
-            and storage.is_open
-        ):
-            storage.set_update_state(self._sequencer.state)
+        if self._sequencer is not None and self._sequencer.state is not None and self.storage.is_open:
+            self.storage.set_update_state(self._sequencer.state)

@@ -1,0 +1,91 @@
+"""``PeerResolver``: a chat id, ``"@username"`` / ``"username"``, ``"me"`` / ``"self"`` or a contact's phone
+number as the InputPeer a call needs.
+
+Its inputs are the session storage (the peer cache ``PeerCache`` fills) and ``invoke``, the client's call
+path, for the one lookup an uncached username (``contacts.resolveUsername``) or phone
+(``contacts.resolvePhone``) costs; the call path caches the answer's peers, so the next resolve needs none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tgfleet import errors
+from tgfleet.client.peers import check_chat_id, input_peer, is_phone, is_username
+from tgfleet.errors import PeerNotFound
+from tgfleet.storage import Storage
+from tgfleet.tl import TLFunction, functions, types
+
+Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
+
+
+class PeerResolver:
+    """``await resolver.resolve(chat_id)``: the InputPeer, or PeerNotFound saying what was tried."""
+
+    def __init__(self, storage: Storage, invoke: Invoke) -> None:
+        self.storage = storage
+        self.invoke = invoke
+
+    async def resolve(self, chat_id: int | str) -> Any:
+        check_chat_id(chat_id)
+        self_id = self.storage.get_user_id()
+        if isinstance(chat_id, str):
+            text = chat_id.strip()
+            if text.lower() in ("me", "self"):
+                return types.InputPeerSelf()
+            if text.lstrip("-").isdigit():
+                chat_id = int(text)
+            elif is_phone(text):
+                return await self._phone(text, self_id)
+            elif is_username(text):
+                return await self._username(text.lstrip("@"), self_id)
+            else:
+                raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
+        record = self.storage.get_peer_by_id(chat_id)
+        peer = input_peer(record, self_id) if record is not None else None
+        if peer is None and chat_id == self_id:
+            peer = types.InputPeerSelf()
+        if peer is None:
+            why = "no access hash is known for it" if record is not None else "it is not in the session's peer cache"
+            raise PeerNotFound(
+                f"cannot address chat id {chat_id}: {why}; the account must see it first "
+                "(a message, a dialog or a username lookup)"
+            )
+        return peer
+
+    async def _username(self, username: str, self_id: int | None) -> Any:
+        record = self.storage.get_peer_by_username(username)
+        if record is not None and (peer := input_peer(record, self_id)) is not None:
+            return peer
+        try:
+            resolved = await self.invoke(functions.contacts.ResolveUsername(username=username))
+        except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
+            raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
+        return _peer_from_resolved(resolved, f"@{username}")
+
+    async def _phone(self, phone: str, self_id: int | None) -> Any:
+        record = self.storage.get_peer_by_phone(phone)
+        if record is not None and (peer := input_peer(record, self_id)) is not None:
+            return peer
+        try:
+            resolved = await self.invoke(functions.contacts.ResolvePhone(phone=phone))
+        except errors.RPCError as e:
+            raise PeerNotFound(f"phone {phone}: {e.ID} (tried the peer cache, then contacts.resolvePhone)") from e
+        return _peer_from_resolved(resolved, phone)
+
+
+def _peer_from_resolved(resolved: Any, what: str) -> Any:
+    """The InputPeer of a ``contacts.resolvedPeer`` (its peer, with the access hash its users/chats carry)."""
+    peer = resolved.peer
+    if isinstance(peer, types.PeerUser):
+        for user in resolved.users:
+            if user.id == peer.user_id and isinstance(user, types.User) and user.access_hash is not None:
+                return types.InputPeerUser(user_id=user.id, access_hash=user.access_hash)
+    if isinstance(peer, types.PeerChannel):
+        for chat in resolved.chats:
+            if isinstance(chat, types.Channel) and chat.id == peer.channel_id and chat.access_hash is not None:
+                return types.InputPeerChannel(channel_id=chat.id, access_hash=chat.access_hash)
+    if isinstance(peer, types.PeerChat):
+        return types.InputPeerChat(chat_id=peer.chat_id)
+    raise PeerNotFound(f"{what}: the server's answer carried no usable access hash")
