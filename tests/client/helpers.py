@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +12,13 @@ from tgfleet.net.state import StateFeed
 from tgfleet.sandbox.server import Sandbox
 
 FAST = {"timeout": 10.0, "ping_interval": 5.0}
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connecting to it is refused at once)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def make_client(tg: Sandbox, name: str = "c", **options: Any) -> Client:

@@ -1,10 +1,13 @@
 """send_message and resolve_peer take what Pyrogram takes (a number as text is sent as its decimal form) and
-raise TypeError naming the argument for anything else, before any request."""
+raise TypeError naming the argument for anything else, before any request; a text over Telegram's limit
+(4096 UTF-16 code units) raises MessageTooLong before any request too."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.e2e.helpers import RecordingWorld
+from tgfleet.errors import MessageTooLong
 from tgfleet.sandbox.server import Sandbox
 
 from .helpers import logged_in
@@ -27,4 +30,18 @@ async def test_send_message_types() -> None:
             with pytest.raises(TypeError, match="chat_id"):
                 await client.resolve_peer(chat_id)  # type: ignore[arg-type]
         assert [m.text for m in tg.messages_of(user.id)] == sent  # nothing more was sent
+        await client.disconnect()
+
+
+async def test_a_text_over_the_limit_raises_before_any_request() -> None:
+    world = RecordingWorld(dcs=1)
+    async with Sandbox(dcs=1, default_dc=1, world=world) as tg:
+        user = tg.add_user(phone="+15550110003", first_name="Quin", dc=1)
+        client = await logged_in(tg, user.phone)
+        mark = len(world.calls)
+        for text in ("x" * 4097, "\U0001f600" * 2049):  # 4097 and 4098 UTF-16 code units (an emoji is two)
+            with pytest.raises(MessageTooLong, match="nothing was sent"):
+                await client.send_message("me", text)
+        assert world.calls[mark:] == []  # the server never saw them
+        assert (await client.send_message("me", "\U0001f600" * 2048)).text  # 4096 units: at the limit, sent
         await client.disconnect()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tgfleet.sandbox.server import Sandbox
-from tgfleet.tl import functions
+from tgfleet.tl import functions, types
 
 from .helpers import logged_in, login, make_client
 
@@ -47,10 +47,11 @@ async def test_file_migrate_runs_one_call_on_another_dc() -> None:
         user = tg.add_user(phone="+15550500004", first_name="Lu", dc=2)
         client = await logged_in(tg, user.phone)
         tg.force_migrate(functions.users.GetFullUser, 3, kind="FILE")
-        from tgfleet.tl import types
-
+        keys = len(tg.auth_key_ids(3))
         full = await client.invoke(functions.users.GetFullUser(id=types.InputUserSelf()))
-        assert full.full_user.id == user.id
-        assert client.dcs.home_dc == 2  # the home DC stays; DC 3 was used through an exported authorization
-        assert 3 in client.dcs._others and 3 in client.dcs._imported
+        assert full.full_user.id == user.id  # answered by DC 3, which knows the login through the import only
+        assert client.dcs.home_dc == 2  # the home DC stays
+        assert len(tg.auth_key_ids(3)) == keys + 1  # the client made a key on DC 3 for the call
+        [me] = await client.invoke(functions.users.GetUsers(id=[types.InputUserSelf()]), dc_id=3)
+        assert me.id == user.id and len(tg.auth_key_ids(3)) == keys + 1  # the same sender and login again
         await client.disconnect()

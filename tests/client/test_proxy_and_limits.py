@@ -5,7 +5,6 @@ reconnect loop."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from tgfleet.net import DcAddress, Network
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.sandbox.server import Sandbox
 
-from .helpers import login, make_client
+from .helpers import closed_port, login, make_client
 from .proxies import HttpProxy, Socks5Proxy
 
 
@@ -55,15 +54,9 @@ async def test_wrong_proxy_credentials_fail_at_once() -> None:
         assert proxy.destinations == []
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_an_unreachable_proxy_fails_at_once() -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
-        client = make_client(tg, proxy=f"socks5://user:secret@127.0.0.1:{_closed_port()}")
+        client = make_client(tg, proxy=f"socks5://user:secret@127.0.0.1:{closed_port()}")
         with pytest.raises(ConnectionFailed) as failed:
             await asyncio.wait_for(client.connect(), 10)
         assert isinstance(failed.value.reason, ProxyError) and "secret" not in str(failed.value)
@@ -71,7 +64,7 @@ async def test_an_unreachable_proxy_fails_at_once() -> None:
 
 
 async def test_retry_limit_ends_in_failed() -> None:
-    port = _closed_port()
+    port = closed_port()
     async with Sandbox(dcs=1, default_dc=1) as tg:
         nowhere = Network((DcAddress(1, "127.0.0.1", port),), tg.network.public_keys, False, 1, "nowhere")
         client = make_client(tg, network=nowhere, retry=RetryPolicy(initial=0.01, maximum=0.02, max_attempts=3))
