@@ -1,5 +1,6 @@
 """The DC pool against a 3-DC sandbox: a sender for another DC that ended FAILED is dropped, so the next call
-there makes a new one (and imports the login again); the DC list of help.getConfig replaces the addresses of
+there makes a new one (with a new key and a new import of the login when the server refused the old key); the
+DC list of help.getConfig replaces the addresses of
 Telegram's own networks (a ``Network`` named "production" that points at the sandbox), live and from the
 stored list at the next start; a network the caller described keeps its addresses."""
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.loopback import LoopbackServer, pipe
 from tgfleet import ConnectionState
-from tgfleet.errors import ConnectionFailed
+from tgfleet.errors import AuthKeyDuplicated, ConnectionFailed
 from tgfleet.net import DcAddress, Network
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.sandbox.server import Sandbox
@@ -66,9 +67,24 @@ async def test_a_failed_sender_for_another_dc_is_replaced_by_the_next_call() -> 
 
         gate.opened = True
         before = gate.accepted
-        [me] = await client.invoke(GET_SELF, dc_id=3)  # a new sender, with the login imported again
+        [me] = await client.invoke(GET_SELF, dc_id=3)  # a new sender (the first never got through)
         assert me.id == user.id
         assert gate.accepted > before  # still through the described address (help.getConfig did not replace it)
+        await client.disconnect()
+
+
+async def test_a_refused_key_on_another_dc_is_replaced_with_the_login_imported_again() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550140002", first_name="Pip", dc=2)
+        client = await logged_in(tg, user.phone)
+        keys = len(tg.auth_key_ids(3))
+        tg.force_error(functions.users.GetUsers, 406, "AUTH_KEY_DUPLICATED")
+        with pytest.raises(AuthKeyDuplicated):  # DC 3's sender goes FAILED: its key must not be used again
+            await client.invoke(GET_SELF, dc_id=3)
+        assert len(tg.auth_key_ids(3)) == keys + 1
+        [me] = await client.invoke(GET_SELF, dc_id=3)  # a new key, authorized by a new import
+        assert me.id == user.id and len(tg.auth_key_ids(3)) == keys + 2
+        assert client.state is ConnectionState.CONNECTED
         await client.disconnect()
 
 

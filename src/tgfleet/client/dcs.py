@@ -7,7 +7,7 @@ list it returns is stored and, on Telegram's own networks, used for later connec
 Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an exported authorization
 (https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the home DC,
 ``auth.importAuthorization`` on the other. A sender for another DC that ended FAILED is dropped, so the next
-call there makes a new one.
+call there makes a new one (with a new key and a new import if the server no longer took the old key).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tgfleet import errors
 from tgfleet.client.dc_options import config_options, with_options
 from tgfleet.client.init_params import InitParams
 from tgfleet.mtproto.handshake import HandshakeResult
@@ -29,6 +30,8 @@ from tgfleet.storage import Storage
 from tgfleet.tl import functions
 
 log = logging.getLogger("tgfleet.client")
+KEY_GONE = (errors.AuthKeyUnregistered, errors.AuthKeyDuplicated)
+"""Failures that mean the server no longer takes a sender's auth key."""
 
 
 class DcPool:
@@ -112,12 +115,18 @@ class DcPool:
         return sender
 
     async def _drop(self, dc_id: int, sender: Sender) -> None:
-        """Forget a FAILED sender (its cause is the state's); the next call to its DC makes a new one."""
-        log.info("DC %d: dropping the failed sender (%s); the next call makes a new one", dc_id, sender.states.current)
+        """Forget a FAILED sender; the next call to its DC makes a new one. If it failed because the server
+        no longer takes its key (unknown, or duplicated), the key goes too: the new sender creates one and
+        imports the login again. Otherwise (the retry limit, a proxy) the key and its login stay good."""
+        cause = sender.states.current.cause
+        log.info("DC %d: dropping the failed sender (%s); the next call makes a new one", dc_id, cause)
         del self._others[dc_id]
-        self._imported.discard(dc_id)
-        self._save(sender)
         await sender.close()
+        if isinstance(cause, KEY_GONE):
+            self.storage.set_auth_key(dc_id, None)
+            self._imported.discard(dc_id)
+        else:
+            self._save(sender)
 
     async def _import_authorization(self, sender: Sender, dc_id: int, deadline: float) -> None:
         assert self.home is not None
