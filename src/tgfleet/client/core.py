@@ -2,8 +2,8 @@
 (Pyrogram-compatible names).
 
 It is the composition root: ``connect()`` opens the session storage and builds the parts of one connection
-(``parts.py`` lists them and what each is given): the DC pool, the call path, the peer cache and resolver,
-and the updates manager, whose deliveries go to the client's handlers (``updates/dispatcher.py``). Nothing
+(``parts.py`` lists them and what each is given): the DC pool, the call path, the peer cache and the
+updates manager, whose deliveries go to the client's handlers (``updates/dispatcher.py``). Nothing
 is wired through overridable hooks: the API methods (send_code, sign_in, send_message, on_message, ...) are
 mixins in ``methods/`` that call these parts.
 """
@@ -28,7 +28,6 @@ from tgfleet.client.invoke import Invoker
 from tgfleet.client.parts import Parts
 from tgfleet.client.peer_cache import PeerCache
 from tgfleet.client.ratelimit import RateLimiter, RateLimits
-from tgfleet.client.resolver import PeerResolver
 from tgfleet.client.updates import Dispatcher, UpdatesManager
 from tgfleet.errors import ConfigurationError, ConnectionFailed
 from tgfleet.net import Network
@@ -40,6 +39,10 @@ from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
 from tgfleet.tl import TLFunction, functions, types
 
 log = logging.getLogger("tgfleet.client")
+DEVICE_MODEL = f"{platform.python_implementation()} {platform.python_version()}"
+"""What ``device_model`` says by default (one string for every client)."""
+SYSTEM_VERSION = f"{platform.system()} {platform.release()}".strip()
+"""What ``system_version`` says by default."""
 R = TypeVar("R")
 _C = TypeVar("_C", bound="ClientCore")
 
@@ -106,8 +109,8 @@ class ClientCore:
         self.network = network or Network.production()
         self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)
         self.timeout = check_seconds("timeout", timeout)
-        self.device_model = device_model or f"{platform.python_implementation()} {platform.python_version()}"
-        self.system_version = system_version or f"{platform.system()} {platform.release()}".strip()
+        self.device_model = device_model or DEVICE_MODEL
+        self.system_version = system_version or SYSTEM_VERSION
         self.app_version = app_version
         self.lang_code = lang_code
         self.system_lang_code = system_lang_code
@@ -233,11 +236,10 @@ class ClientCore:
             peers.remember(result)
             updates.feed(result)
 
-        def logged_in() -> bool:
-            return storage.get_user_id() is not None
-
-        invoker = Invoker(dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, logged_in=logged_in)
-        return Parts(storage, peers, updates, dcs, invoker, PeerResolver(storage, self.invoke))
+        invoker = Invoker(
+            dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id
+        )
+        return Parts(storage, peers, updates, dcs, invoker)
 
     async def _verify_restored(self, storage: Storage) -> None:
         """The last step of restoring a session string: one bounded call proves the key works (an invalid

@@ -37,6 +37,21 @@ KEY_GONE = (errors.AuthKeyUnregistered, errors.AuthKeyDuplicated)
 class DcPool:
     """``sender(dc_id)`` hands out a connected sender; ``switch_home(dc_id)`` moves the home DC."""
 
+    __slots__ = (
+        "_clock",
+        "_config",
+        "_imported",
+        "_init",
+        "_lock",
+        "_on_event",
+        "_others",
+        "home",
+        "home_dc",
+        "network",
+        "states",
+        "storage",
+    )
+
     def __init__(
         self,
         network: Network,

@@ -29,6 +29,8 @@ class FloodWaitEvent:
 class FloodWaits:
     """``remember(method, until)``, ``remaining(method, now)``, ``report(event)``."""
 
+    __slots__ = ("_until", "on_flood_wait")
+
     def __init__(self, on_flood_wait: Callable[[FloodWaitEvent], None] | None = None) -> None:
         self.on_flood_wait = on_flood_wait
         self._until: dict[str, float] = {}

@@ -9,7 +9,7 @@ from typing import Any
 from tgfleet.tl import LAYER, TLFunction, functions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InitParams:
     """The app's identity (api_id, device, versions, languages). ``wrap(query)`` puts ``query`` inside
     ``invokeWithLayer(initConnection(...))``, the form of every connection's first request."""

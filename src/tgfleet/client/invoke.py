@@ -5,7 +5,7 @@ timeout budget.
 Its inputs are narrow: ``senders`` (the DC pool: a sender per DC, and moving the home DC), the client's rate
 limiter and flood-wait memory (they outlive a connection), ``on_result`` (every call's result: the client
 caches its peers and feeds its updates to the updates machinery, so a raw ``invoke`` keeps pts in step as
-``send_message`` does) and ``logged_in``.
+``send_message`` does) and ``user_id`` (who is logged in, if anyone).
 
 FLOOD_WAIT_X (and SLOWMODE_WAIT_X, FLOOD_PREMIUM_WAIT_X): X ≤ ``sleep_threshold`` and within the budget ->
 sleep and retry; otherwise raise. The wait is remembered per method, so the next call of that method
@@ -74,6 +74,8 @@ def _permanent_types() -> tuple[type[RPCError], ...]:
 class Invoker:
     """``await invoker.invoke(query, timeout=..., sleep_threshold=..., dc_id=...)``."""
 
+    __slots__ = ("floods", "limiter", "on_result", "senders", "user_id")
+
     def __init__(
         self,
         senders: Senders,
@@ -81,13 +83,13 @@ class Invoker:
         limiter: RateLimiter,
         floods: FloodWaits,
         on_result: Callable[[Any], None],
-        logged_in: Callable[[], bool],
+        user_id: Callable[[], int | None],
     ) -> None:
         self.senders = senders
         self.limiter = limiter
         self.floods = floods
         self.on_result = on_result
-        self.logged_in = logged_in
+        self.user_id = user_id
 
     async def invoke(self, query: TLFunction[Any], *, timeout: float, sleep_threshold: float, dc_id: int | None) -> Any:
         loop = asyncio.get_running_loop()
@@ -120,7 +122,7 @@ class Invoker:
                 sender.fail(e)
                 raise
             except _permanent_types() as e:
-                if dc_id is None and self.logged_in():
+                if dc_id is None and self.user_id() is not None:
                     sender.fail(e)
                 raise
             self.on_result(result)

@@ -10,8 +10,9 @@ takes it:
   ``Dispatcher``;
 - ``dcs`` (``DcPool``): the senders; the home sender's session events go to ``updates.on_event``;
 - ``invoker`` (``Invoker``): calls through ``dcs`` under the client's rate limiter and flood-wait memory; every
-  result goes to ``peers.remember`` and ``updates.feed``;
-- ``resolver`` (``PeerResolver``): reads ``storage``, looks up through the client's ``invoke``.
+  result goes to ``peers.remember`` and ``updates.feed``.
+
+Peers are resolved from ``storage`` through the client's ``invoke`` (``resolver.py``), with no state of their own.
 
 Closing is the reverse: the updates stop, the senders close, the storage is saved and closed.
 """
@@ -23,16 +24,14 @@ from dataclasses import dataclass
 from tgfleet.client.dcs import DcPool
 from tgfleet.client.invoke import Invoker
 from tgfleet.client.peer_cache import PeerCache
-from tgfleet.client.resolver import PeerResolver
 from tgfleet.client.updates import UpdatesManager
 from tgfleet.storage import Storage
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parts:
     storage: Storage
     peers: PeerCache
     updates: UpdatesManager
     dcs: DcPool
     invoker: Invoker
-    resolver: PeerResolver

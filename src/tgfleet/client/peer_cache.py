@@ -25,6 +25,8 @@ class PeerCache:
     """``remember(result)`` writes the peers of ``result`` (an answer, an ``Updates``, a batch) that are new,
     changed, or last written more than ``PEER_REFRESH`` seconds ago (by ``clock``, unix seconds)."""
 
+    __slots__ = ("_written", "clock", "storage")
+
     def __init__(self, storage: Storage, *, clock: Callable[[], float] = time.time) -> None:
         self.storage = storage
         self.clock = clock

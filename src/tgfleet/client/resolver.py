@@ -1,4 +1,4 @@
-"""``PeerResolver``: a chat id, ``"@username"`` / ``"username"``, ``"me"`` / ``"self"`` or a contact's phone
+"""``resolve_peer``: a chat id, ``"@username"`` / ``"username"``, ``"me"`` / ``"self"`` or a contact's phone
 number as the InputPeer a call needs.
 
 Its inputs are the session storage (the peer cache ``PeerCache`` fills) and ``invoke``, the client's call
@@ -20,59 +20,55 @@ from tgfleet.tl import TLFunction, functions, types
 Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
 
 
-class PeerResolver:
-    """``await resolver.resolve(chat_id)``: the InputPeer, or PeerNotFound saying what was tried."""
+async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> Any:
+    """The InputPeer for ``chat_id``, or PeerNotFound saying what was tried (TypeError for a non-id)."""
+    check_chat_id(chat_id)
+    self_id = storage.get_user_id()
+    if isinstance(chat_id, str):
+        text = chat_id.strip()
+        if text.lower() in ("me", "self"):
+            return types.InputPeerSelf()
+        if text.lstrip("-").isdigit():
+            chat_id = int(text)
+        elif is_phone(text):
+            return await _phone(storage, invoke, text, self_id)
+        elif is_username(text):
+            return await _username(storage, invoke, text.lstrip("@"), self_id)
+        else:
+            raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
+    record = storage.get_peer_by_id(chat_id)
+    peer = input_peer(record, self_id) if record is not None else None
+    if peer is None and chat_id == self_id:
+        peer = types.InputPeerSelf()
+    if peer is None:
+        why = "no access hash is known for it" if record is not None else "it is not in the session's peer cache"
+        raise PeerNotFound(
+            f"cannot address chat id {chat_id}: {why}; the account must see it first "
+            "(a message, a dialog or a username lookup)"
+        )
+    return peer
 
-    def __init__(self, storage: Storage, invoke: Invoke) -> None:
-        self.storage = storage
-        self.invoke = invoke
 
-    async def resolve(self, chat_id: int | str) -> Any:
-        check_chat_id(chat_id)
-        self_id = self.storage.get_user_id()
-        if isinstance(chat_id, str):
-            text = chat_id.strip()
-            if text.lower() in ("me", "self"):
-                return types.InputPeerSelf()
-            if text.lstrip("-").isdigit():
-                chat_id = int(text)
-            elif is_phone(text):
-                return await self._phone(text, self_id)
-            elif is_username(text):
-                return await self._username(text.lstrip("@"), self_id)
-            else:
-                raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
-        record = self.storage.get_peer_by_id(chat_id)
-        peer = input_peer(record, self_id) if record is not None else None
-        if peer is None and chat_id == self_id:
-            peer = types.InputPeerSelf()
-        if peer is None:
-            why = "no access hash is known for it" if record is not None else "it is not in the session's peer cache"
-            raise PeerNotFound(
-                f"cannot address chat id {chat_id}: {why}; the account must see it first "
-                "(a message, a dialog or a username lookup)"
-            )
+async def _username(storage: Storage, invoke: Invoke, username: str, self_id: int | None) -> Any:
+    record = storage.get_peer_by_username(username)
+    if record is not None and (peer := input_peer(record, self_id)) is not None:
         return peer
+    try:
+        resolved = await invoke(functions.contacts.ResolveUsername(username=username))
+    except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
+        raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
+    return _peer_from_resolved(resolved, f"@{username}")
 
-    async def _username(self, username: str, self_id: int | None) -> Any:
-        record = self.storage.get_peer_by_username(username)
-        if record is not None and (peer := input_peer(record, self_id)) is not None:
-            return peer
-        try:
-            resolved = await self.invoke(functions.contacts.ResolveUsername(username=username))
-        except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
-            raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
-        return _peer_from_resolved(resolved, f"@{username}")
 
-    async def _phone(self, phone: str, self_id: int | None) -> Any:
-        record = self.storage.get_peer_by_phone(phone)
-        if record is not None and (peer := input_peer(record, self_id)) is not None:
-            return peer
-        try:
-            resolved = await self.invoke(functions.contacts.ResolvePhone(phone=phone))
-        except errors.RPCError as e:
-            raise PeerNotFound(f"phone {phone}: {e.ID} (tried the peer cache, then contacts.resolvePhone)") from e
-        return _peer_from_resolved(resolved, phone)
+async def _phone(storage: Storage, invoke: Invoke, phone: str, self_id: int | None) -> Any:
+    record = storage.get_peer_by_phone(phone)
+    if record is not None and (peer := input_peer(record, self_id)) is not None:
+        return peer
+    try:
+        resolved = await invoke(functions.contacts.ResolvePhone(phone=phone))
+    except errors.RPCError as e:
+        raise PeerNotFound(f"phone {phone}: {e.ID} (tried the peer cache, then contacts.resolvePhone)") from e
+    return _peer_from_resolved(resolved, phone)
 
 
 def _peer_from_resolved(resolved: Any, what: str) -> Any:

@@ -33,7 +33,7 @@ class Harness:
         self.events: list[FloodWaitEvent] = []
         self.invoker = Invoker(
             self.pool, limiter=RateLimiter(limits or RateLimits.disabled()), floods=FloodWaits(self.events.append),
-            on_result=self.results.append, logged_in=lambda: logged_in,
+            on_result=self.results.append, user_id=lambda: 1 if logged_in else None,
         )  # fmt: skip
 
     async def __call__(

@@ -1,6 +1,6 @@
 """Peers on their own: which peers an answer carries (``peers.py``), the cache that writes them
 (``PeerCache``: new and changed ones at once, unchanged ones again after ``PEER_REFRESH``, which keeps a
-username trusted), and the resolver (``PeerResolver``: what needs a lookup, what does not, what fails how)."""
+username trusted), and ``resolve_peer`` (what needs a lookup, what does not, what fails how)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from tgfleet.client.peer_cache import PEER_REFRESH, PeerCache
 from tgfleet.client.peers import CHANNEL_OFFSET, input_peer, peer_records
-from tgfleet.client.resolver import PeerResolver
+from tgfleet.client.resolver import resolve_peer
 from tgfleet.errors import PeerNotFound, rpc_error
 from tgfleet.storage import USERNAME_TTL, MemoryStorage, PeerRecord, PeerType
 from tgfleet.tl import types
@@ -84,10 +84,20 @@ def test_refreshing_a_peer_keeps_its_username_trusted() -> None:
     assert record is not None and record.access_hash == 22
 
 
-def resolver(script: Script, now: list[float] | None = None) -> tuple[PeerResolver, FakeInvoke, CountingStorage]:
-    storage = opened(now or [1_000_000.0])
-    invoke = FakeInvoke(script)
-    return PeerResolver(storage, invoke), invoke, storage
+class Resolve:
+    """``await resolve(chat_id)``: resolve_peer over a counting storage and a scripted call path."""
+
+    def __init__(self, script: Script) -> None:
+        self.storage = opened([1_000_000.0])
+        self.invoke = FakeInvoke(script)
+
+    async def resolve(self, chat_id: object) -> object:
+        return await resolve_peer(self.storage, self.invoke, chat_id)  # type: ignore[arg-type]
+
+
+def resolver(script: Script) -> tuple[Resolve, FakeInvoke, CountingStorage]:
+    r = Resolve(script)
+    return r, r.invoke, r.storage
 
 
 def resolved(user: types.User) -> types.contacts.ResolvedPeer:

@@ -11,6 +11,7 @@ from typing import Any
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
 from tgfleet.client.peers import check_chat_id
+from tgfleet.client.resolver import resolve_peer
 from tgfleet.client.types import Message
 from tgfleet.tl import functions, types
 
@@ -38,7 +39,7 @@ class MessageMethods(ClientCore):
         Cached peers need no request; a username is looked up once and then cached with an expiry.
         Raises PeerNotFound saying what was tried, TypeError for anything but an int or a str."""
         check_chat_id(chat_id)
-        return await self._connected().resolver.resolve(chat_id)
+        return await resolve_peer(self._connected().storage, self.invoke, chat_id)
 
     async def send_message(
         self,

@@ -22,6 +22,8 @@ log = logging.getLogger("tgfleet.updates")
 class Dispatcher:
     """``add(handler)``, ``remove(handler)``; ``await dispatch(delivery)`` is the updates' callback."""
 
+    __slots__ = ("client", "handlers")
+
     def __init__(self, client: Any) -> None:
         self.client = client
         self.handlers: list[MessageHandler] = []

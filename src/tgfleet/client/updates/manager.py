@@ -38,6 +38,21 @@ Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
 class UpdatesManager:
     """``start()`` / ``stop()``; fed by ``feed(obj)``, ``on_event(event)`` and ``need_difference()``."""
 
+    __slots__ = (
+        "_arrived",
+        "_pending",
+        "_sequencer",
+        "_task",
+        "_unlisten",
+        "dispatch",
+        "invoke",
+        "name",
+        "remember_peers",
+        "silence",
+        "states",
+        "storage",
+    )
+
     def __init__(
         self,
         *,
@@ -56,7 +71,8 @@ class UpdatesManager:
         self.dispatch = dispatch
         self.silence = silence
         self.name = name
-        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._pending: list[Any] = []  # updates and catch-up requests, in arrival order
+        self._arrived: asyncio.Future[None] | None = None  # set while the task waits for the next one
         self._task: asyncio.Task[None] | None = None
         self._sequencer: Sequencer | None = None
         self._unlisten: Callable[[], None] | None = None
@@ -95,7 +111,7 @@ class UpdatesManager:
         """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
         in order with the pushed ones, anything else is no update and ignored."""
         if self._task is not None and isinstance(obj, types.TypeUpdates):
-            self._queue.put_nowait(obj)
+            self._put(obj)
 
     def on_event(self, event: Event) -> None:
         """A session event of the home DC that is not a call's result."""
@@ -108,19 +124,34 @@ class UpdatesManager:
 
     def need_difference(self) -> None:
         if self._task is not None:
-            self._queue.put_nowait(_DIFFERENCE)
+            self._put(_DIFFERENCE)
 
     def _on_state(self, change: StateChange) -> None:
         if change.state is ConnectionState.CONNECTED:
             self.need_difference()  # whatever happened while we were away
 
     # -- the task --------------------------------------------------------------------------------------
+    def _put(self, item: Any) -> None:
+        self._pending.append(item)
+        if self._arrived is not None and not self._arrived.done():
+            self._arrived.set_result(None)
+
+    async def _next(self) -> Any:
+        """The next item, or a catch-up after ``silence`` seconds without one. (A list and one future while
+        waiting: an idle client holds no queue, task or deque for it.)"""
+        if not self._pending:
+            self._arrived = asyncio.get_running_loop().create_future()
+            try:
+                await within(self._arrived, self.silence)
+            except asyncio.TimeoutError:
+                return _DIFFERENCE
+            finally:
+                self._arrived = None
+        return self._pending.pop(0)
+
     async def _run(self) -> None:
         while True:
-            try:
-                item = await within(self._queue.get(), self.silence)
-            except asyncio.TimeoutError:
-                item = _DIFFERENCE
+            item = await self._next()
             try:
                 if item is _DIFFERENCE:
                     await self._difference()
