@@ -14,6 +14,7 @@ from tgfleet.client.session_strings import SessionData, SessionStringError, expo
 from tgfleet.errors import ConfigurationError
 from tgfleet.net import Network
 from tgfleet.sandbox.server import Sandbox
+from tgfleet.storage import MemoryStorage
 
 from .helpers import logged_in, make_client
 
@@ -49,6 +50,19 @@ def test_the_constructor_rejects_what_cannot_work(options: dict[str, Any], error
     with pytest.raises(error) as raised:
         Client("c", **{**kw, **options})
     assert name in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "says"),
+    [
+        ({"storage": "fleet.db"}, TypeError, "storage must be a tgfleet.storage.Storage, not str"),
+        ({"storage": MemoryStorage(), "in_memory": True}, ConfigurationError, "pass it or in_memory"),
+        ({"storage": MemoryStorage(), "storage_key": b"k" * 32}, ConfigurationError, "pass it or storage_key"),
+    ],
+)
+def test_a_given_storage_is_a_storage_and_replaces_the_file(options: dict[str, Any], error: type, says: str) -> None:
+    with pytest.raises(error, match=says):
+        Client("c", api_id=1, **options)
 
 
 def test_the_constructor_takes_what_pyrogram_takes() -> None:

@@ -1,5 +1,6 @@
 """Sessions on disk: one active session per client (a second opener fails fast, naming the holder), and
-fifty clients with their own files in one process never see "database is locked"."""
+fifty clients with their own files in one process never see "database is locked"; a storage the caller gives
+(``storage=``) holds the session instead, a session string loaded into it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from tgfleet.sandbox import Limits
 from tgfleet.sandbox.server import Sandbox
-from tgfleet.storage import SessionLockedError
+from tgfleet.storage import MemoryStorage, SessionLockedError
 
 from .helpers import logged_in, make_client
 
@@ -63,3 +64,23 @@ async def test_fifty_clients_with_their_own_files(tmp_path: Path) -> None:
         reopened = [make_client(tg, f"u{i}", in_memory=False, workdir=tmp_path, timeout=60) for i in range(50)]
         assert all(await asyncio.gather(*(c.connect() for c in reopened)))
         await asyncio.gather(*(c.disconnect() for c in reopened))
+
+
+async def test_a_given_storage_holds_the_session(tmp_path: Path) -> None:
+    async with Sandbox(dcs=2) as tg:
+        user = tg.add_user(phone="+15550700101", first_name="Sol", dc=2)
+        first = await logged_in(tg, user.phone)
+        session_string = await first.export_session_string()
+        await first.disconnect()
+
+        storage = MemoryStorage()
+        restored = make_client(tg, session_string=session_string, storage=storage, in_memory=False, workdir=tmp_path)
+        assert await restored.connect() is True and restored.storage is storage
+        await restored.send_message("me", "kept in the given storage")
+        await restored.disconnect()
+        assert not storage.is_open and not list(tmp_path.iterdir())  # closed by disconnect(); no session file
+
+        again = make_client(tg, storage=storage, in_memory=False)  # the same storage, no session string
+        assert await again.connect() is True  # logged in from what the storage kept
+        assert (await again.get_me()).id == user.id
+        await again.disconnect()
