@@ -14,10 +14,14 @@ from typing import Any
 from tgfleet import errors
 from tgfleet.client.peers import check_chat_id, input_peer, is_phone, is_username
 from tgfleet.errors import PeerNotFound
-from tgfleet.storage import Storage
+from tgfleet.storage import PeerRecord, Storage
 from tgfleet.tl import TLFunction, functions, types
 
 Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
+NO_USER = (errors.UsernameNotOccupied, errors.UsernameInvalid)
+"""The answers to contacts.resolveUsername that mean no such peer (others are raised as they are)."""
+ANY_ERROR = (errors.RPCError,)
+"""contacts.resolvePhone: any refusal means the phone is not a contact the account can address."""
 
 
 async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> Any:
@@ -31,9 +35,12 @@ async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> 
         if text.lstrip("-").isdigit():
             chat_id = int(text)
         elif is_phone(text):
-            return await _phone(storage, invoke, text, self_id)
+            request: TLFunction[Any] = functions.contacts.ResolvePhone(phone=text)
+            return await _lookup(storage.get_peer_by_phone(text), self_id, invoke, request, ANY_ERROR, f"phone {text}")
         elif is_username(text):
-            return await _username(storage, invoke, text.lstrip("@"), self_id)
+            name = text.lstrip("@")
+            request = functions.contacts.ResolveUsername(username=name)
+            return await _lookup(storage.get_peer_by_username(name), self_id, invoke, request, NO_USER, f"@{name}")
         else:
             raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
     record = storage.get_peer_by_id(chat_id)
@@ -49,26 +56,22 @@ async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> 
     return peer
 
 
-async def _username(storage: Storage, invoke: Invoke, username: str, self_id: int | None) -> Any:
-    record = storage.get_peer_by_username(username)
+async def _lookup(
+    record: PeerRecord | None,
+    self_id: int | None,
+    invoke: Invoke,
+    request: TLFunction[Any],
+    refused: tuple[type[errors.RPCError], ...],
+    what: str,
+) -> Any:
+    """The cached ``record``'s InputPeer, or the answer of ``request`` (a contacts.resolve* call)."""
     if record is not None and (peer := input_peer(record, self_id)) is not None:
         return peer
     try:
-        resolved = await invoke(functions.contacts.ResolveUsername(username=username))
-    except (errors.UsernameNotOccupied, errors.UsernameInvalid) as e:
-        raise PeerNotFound(f"@{username}: {e.ID} (tried the peer cache, then contacts.resolveUsername)") from e
-    return _peer_from_resolved(resolved, f"@{username}")
-
-
-async def _phone(storage: Storage, invoke: Invoke, phone: str, self_id: int | None) -> Any:
-    record = storage.get_peer_by_phone(phone)
-    if record is not None and (peer := input_peer(record, self_id)) is not None:
-        return peer
-    try:
-        resolved = await invoke(functions.contacts.ResolvePhone(phone=phone))
-    except errors.RPCError as e:
-        raise PeerNotFound(f"phone {phone}: {e.ID} (tried the peer cache, then contacts.resolvePhone)") from e
-    return _peer_from_resolved(resolved, phone)
+        resolved = await invoke(request)
+    except refused as e:
+        raise PeerNotFound(f"{what}: {e.ID} (tried the peer cache, then {request.QUALNAME})") from e
+    return _peer_from_resolved(resolved, what)
 
 
 def _peer_from_resolved(resolved: Any, what: str) -> Any:
