@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.client.helpers import StateLog
+from tests.net.senders import PROMPTLY, call, sender
 from tests.relay import Relay, error_frame, stall_header
 from tgfleet import ConnectionState
 from tgfleet.errors import (
@@ -22,33 +23,10 @@ from tgfleet.errors import (
     TransportCodeError,
 )
 from tgfleet.net import DcAddress, Network
-from tgfleet.net.retry import RetryPolicy
-from tgfleet.net.sender import Sender, SenderConfig, SenderHooks
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.server import Sandbox
-from tgfleet.tl import LAYER, functions
 
 CONNECTED, DISCONNECTED, FAILED = ConnectionState.CONNECTED, ConnectionState.DISCONNECTED, ConnectionState.FAILED
-PROMPTLY = 10.0
-"""Bound of every wait here; the senders' own timeouts and keep-alive are far longer (60 s)."""
-QUICK_RETRY = RetryPolicy(initial=0.01, maximum=0.05)
-
-
-def sender(tg: Sandbox, network: Network | None = None, hooks: dict[str, Any] | None = None, **config: Any) -> Sender:
-    """A sender for DC 1 whose every connection starts with initConnection, as the client's do; keep-alive
-    and call timeouts are long, so only the mechanism under test can act within ``PROMPTLY``."""
-    settings: dict[str, Any] = {"ping_interval": 60.0, "ping_timeout": 20.0, "retry": QUICK_RETRY}
-    settings.update(config)
-    init = functions.InitConnection(
-        api_id=tg.api_id, device_model="test", system_version="test", app_version="test",
-        system_lang_code="en", lang_pack="", lang_code="en", query=functions.help.GetConfig(),
-    )  # fmt: skip
-    first = SenderHooks(first_request=lambda: functions.InvokeWithLayer(layer=LAYER, query=init), **(hooks or {}))
-    return Sender(network or tg.network, 1, config=SenderConfig(**settings), hooks=first)
-
-
-async def call(s: Sender, timeout: float = PROMPTLY) -> Any:
-    return await s.invoke(functions.help.GetNearestDc(), timeout=timeout)
 
 
 # --- errors reconnecting cannot fix ------------------------------------------------------------------------

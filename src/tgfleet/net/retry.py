@@ -1,5 +1,5 @@
 """Reconnect policy: exponential backoff with jitter (optional limits on attempts and on time spent down),
-and which connection-ending errors are final once confirmed.
+which connection-ending errors are final at once, and which only once confirmed.
 
 A transport error code (-404: the server does not know the auth key; -444: wrong DC id) is four bytes
 without any authentication (https://core.telegram.org/mtproto/mtproto-transports#transport-errors):
@@ -13,7 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tgfleet import errors
-from tgfleet.errors import TransportCodeError
+from tgfleet.errors import (
+    DecodeError,
+    NetworkError,
+    ProxyError,
+    RequestTimeout,
+    RPCError,
+    SecurityError,
+    TransportCodeError,
+    TransportError,
+)
+
+ENDINGS = (NetworkError, TransportError, SecurityError, DecodeError, RequestTimeout, RPCError)
+"""What may end one connection of a sender: it reconnects, unless the cause is ``final`` (or a confirmed
+transport error code). Anything else out of a connection is a bug or a configuration error: the sender
+fails with it at once, logged."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,12 @@ class RetryPolicy:
         if self.deadline is not None:
             delay = min(delay, max(self.deadline - down_for, 0.0))
         return delay
+
+
+def final(cause: BaseException) -> bool:
+    """Whether ``cause`` ends the sender without another attempt: an unusable proxy, or the RPC error that
+    refused a connection's first request (an api_id or layer the server rejects)."""
+    return isinstance(cause, ProxyError | RPCError)
 
 
 def doubtful_code(cause: BaseException, *, has_key: bool) -> int | None:

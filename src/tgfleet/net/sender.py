@@ -1,21 +1,29 @@
 """The sender: one data center, one connection at a time, one MTProto session that survives reconnects.
 
-It drives the sans-IO ``ClientSession`` over a :class:`~tgfleet.net.connection.Connection`: a writer that
-packs everything pending into containers, a reader that dispatches results, updates and service
-messages, a pinger (``ping_delay_disconnect``) that notices a dead connection, and a prober: when a call
-times out on a connection that has received nothing since the call was sent, a ping must answer within
-``probe_timeout`` or the connection is dropped, so a stalled stream costs one call timeout plus seconds.
-On a drop it reconnects with exponential backoff and jitter, keeps the session, sends the connection's
-first request (``invokeWithLayer(initConnection(...))`` built by the client), then re-sends every
-unanswered request, so each call completes exactly once. Calls wait for a live connection within their
-own timeout; nothing ever waits longer than that.
+One class, read top to bottom (https://core.telegram.org/mtproto/description for the session it drives):
 
-A transport error code (-404: unknown auth key, -444: wrong DC) is unauthenticated: the sender reconnects
-at once and believes it only when the fresh connection says the same (``retry.py``). ``fail(reason)``
-makes it FAILED for good, with no reconnect loop after: a permanent error (a refused first request, a
-confirmed -404/-444, an unusable proxy, the retry limit) or anything else reconnecting cannot fix (a
-configuration error, a bug in the connection task: logged). ``start()`` and every waiting call then raise
-``ConnectionFailed(reason)`` at once.
+- ``invoke`` waits (within the call's timeout) for a live connection, queues the call in the sans-IO
+  ``ClientSession`` and waits for it through ``_submit``, the one path of every request: calls, the
+  connection's first request, the keep-alive ping and the stall probe. ``_submit`` registers a future under
+  the request's id, wakes the writer, and, when the wait ends without an answer (timeout, cancellation,
+  FAILED, ``close()``), forgets the request in the session: it is not re-sent and a late answer is dropped.
+- ``_attempt`` is one connection: it opens it (``_connect``), makes an auth key on it if there is none
+  (``_ensure_key``: the only place a key and its session are set up), and serves it with four tasks until
+  one of them raises: the writer packs what the session has into containers and writes it; the reader
+  hands results to their futures and everything else to ``hooks.on_event``; the opener sends the first
+  request (``invokeWithLayer(initConnection(...))``, built by the client), re-sends every unanswered
+  request under new msg_ids, goes CONNECTED and then pings (``ping_delay_disconnect``) every
+  ``ping_interval``; the prober pings with the short ``probe_timeout`` when a call timed out on a
+  connection that has received nothing since the call was sent, so a stalled stream costs one call
+  timeout plus seconds.
+- ``_reconnect_loop`` decides after each connection (``retry.py``): reconnect with exponential backoff
+  and jitter; reconnect at once to ask again about an unauthenticated transport error code (-404, -444),
+  believed only when the fresh connection says the same; or FAILED.
+
+FAILED is for good, with no reconnect loop after (``fail(reason)``): a permanent error (a refused first
+request, a confirmed -404/-444, an unusable proxy, the retry limit) or anything else
+reconnecting cannot fix (a configuration error, a bug in the connection task: logged). ``start()`` and
+every waiting call then raise ``ConnectionFailed(reason)`` at once.
 """
 
 from __future__ import annotations
@@ -26,33 +34,28 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from tgfleet.errors import (
     ConfigurationError,
     ConnectionFailed,
-    DecodeError,
-    HandshakeError,
+    Flood,
+    InternalServerError,
     NetworkError,
-    ProxyError,
     RequestTimeout,
-    SecurityError,
-    TransportError,
 )
 from tgfleet.mtproto.handshake import HandshakeResult
-from tgfleet.mtproto.session import ClientSession, Event, Result, RpcFailed
+from tgfleet.mtproto.session import ClientSession, Event, Request, Result, RpcFailed
 from tgfleet.net.auth import exchange_key
 from tgfleet.net.connection import Connection
 from tgfleet.net.network import Network
 from tgfleet.net.proxy import ProxyConfig
-from tgfleet.net.retry import RetryPolicy, confirmed, doubtful_code
-from tgfleet.net.sender_loops import serve
+from tgfleet.net.retry import ENDINGS, RetryPolicy, confirmed, doubtful_code, final
 from tgfleet.net.state import ConnectionState, StateFeed
 from tgfleet.net.timeouts import within
 from tgfleet.tl import TLFunction
 
 log = logging.getLogger("tgfleet.net")
-RECOVERABLE = (NetworkError, TransportError, SecurityError, DecodeError, HandshakeError, RequestTimeout)
 
 
 @dataclass
@@ -114,16 +117,16 @@ class Sender:
         self.states = states or StateFeed(dc_id, clock)
         self._clock = clock
         self._random = random
-        self._session = ClientSession(auth_key, salt=salt, time_offset=time_offset, random=random) if auth_key else None
-        self._waiting: dict[int, asyncio.Future[Any]] = {}
-        self._wake = asyncio.Event()
-        self._ready = asyncio.Event()  # a live connection, its first request answered
+        self._session = self._new_session(auth_key, salt, time_offset) if auth_key else None
+        self._waiting: dict[int, asyncio.Future[Any]] = {}  # request id -> its answer (only _submit adds)
+        self._wake = asyncio.Event()  # set: the writer has something to look at
+        self._ready = asyncio.Event()  # set: a live connection, its first request answered
+        self._probe = asyncio.Event()  # set: the connection is suspect, the prober pings it now
+        self._received_at = 0.0  # loop time of the last payload received (the reader sets it)
         self._run_task: asyncio.Task[None] | None = None
         self._conn: Connection | None = None
         self._failure: BaseException | None = None
         self._closing = False
-        self._received_at = 0.0  # loop time of the last payload received (the reader sets it)
-        self._probe = asyncio.Event()  # set: the connection is suspect, the prober pings it now
 
     # -- public ------------------------------------------------------------------------------------------
     @property
@@ -159,27 +162,13 @@ class Sender:
             raise ConnectionFailed(self._failure)
         if self._run_task is None:
             raise NetworkError(f"sender for DC {self.dc_id} is not started")
-        await self._wait_ready(deadline, function)
-        assert self._session is not None
+        session = await self._wait_ready(deadline, function)
         sent_at = loop.time()
-        request = self._session.send(function)
-        future: asyncio.Future[Any] = loop.create_future()
-        self._waiting[request.id] = future
-        self._wake.set()
         try:
-            return await within(future, max(deadline - loop.time(), 0))
+            return await self._submit(session, session.send(function), deadline - sent_at)
         except asyncio.TimeoutError:
             self._suspect(sent_at, type(function).__name__)
             raise RequestTimeout(f"{type(function).__name__} got no answer within {timeout:g} s") from None
-        finally:
-            if self._waiting.pop(request.id, None) is not None and self._session is not None:
-                self._session.forget(request)
-
-    def _suspect(self, since: float, call: str) -> None:
-        """A call sent at ``since`` timed out: if the connection has received nothing since, probe it."""
-        if self._ready.is_set() and self._received_at < since:
-            log.info("DC %d: %s timed out, nothing received since: probing the connection", self.dc_id, call)
-            self._probe.set()
 
     def fail(self, reason: BaseException) -> None:
         """Go FAILED for good (a permanent error): reject every waiting call, stop reconnecting."""
@@ -187,10 +176,7 @@ class Sender:
             return
         self._failure = reason
         self.states.set(ConnectionState.FAILED, reason)
-        for future in self._waiting.values():
-            if not future.done():
-                future.set_exception(ConnectionFailed(reason))
-        self._waiting.clear()
+        self._reject_waiting(lambda: ConnectionFailed(reason))
         self._ready.clear()
         if self._run_task is not None and self._run_task is not asyncio.current_task():
             self._run_task.cancel()
@@ -210,17 +196,50 @@ class Sender:
                 await task
             except asyncio.CancelledError:
                 pass
-        for future in self._waiting.values():
-            if not future.done():
-                future.set_exception(NetworkError("the client disconnected"))
-        self._waiting.clear()
+        self._reject_waiting(lambda: NetworkError("the client disconnected"))
         if self._failure is None:
             self.states.set(ConnectionState.DISCONNECTED, cause)
 
-    # -- the connection loop -----------------------------------------------------------------------------
-    async def _wait_ready(self, deadline: float, function: TLFunction[Any]) -> None:
+    # -- the one request path ----------------------------------------------------------------------------
+    async def _submit(self, session: ClientSession, request: Request, patience: float) -> Any:
+        """Wait for the answer to ``request`` (just queued in ``session``) within ``patience`` seconds;
+        asyncio.TimeoutError after. The reader resolves the future; a wait that ends any other way
+        forgets the request, so the session neither re-sends it nor keeps it."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting[request.id] = future
+        self._wake.set()
+        try:
+            return await within(future, max(patience, 0.0))
+        finally:
+            if self._waiting.pop(request.id, None) is not None:  # not answered: timeout, cancel, fail, close
+                session.forget(request)
+
+    def _reject_waiting(self, error: Callable[[], BaseException]) -> None:
+        """Fail every waiting call (each ``_submit`` then forgets its request)."""
+        for future in self._waiting.values():
+            if not future.done():
+                future.set_exception(error())
+
+    def _dispatch(self, event: Event) -> None:
+        if isinstance(event, Result | RpcFailed):
+            future = self._waiting.pop(event.request.id, None)
+            if future is not None and not future.done():
+                if isinstance(event, Result):
+                    future.set_result(event.value)
+                else:
+                    future.set_exception(event.error)
+            return
+        if self.hooks.on_event is not None:
+            try:
+                self.hooks.on_event(event)
+            except Exception:
+                log.exception("session event hook failed for %r", event)
+
+    async def _wait_ready(self, deadline: float, function: TLFunction[Any]) -> ClientSession:
         loop = asyncio.get_running_loop()
-        while not self._ready.is_set():
+        while True:
+            if self._ready.is_set() and self._session is not None:
+                return self._session
             if self._failure is not None:
                 raise ConnectionFailed(self._failure)
             remaining = deadline - loop.time()
@@ -231,6 +250,13 @@ class Sender:
             except asyncio.TimeoutError:
                 continue
 
+    def _suspect(self, since: float, call: str) -> None:
+        """A call sent at ``since`` timed out: if the connection has received nothing since, probe it."""
+        if self._ready.is_set() and self._received_at < since:
+            log.info("DC %d: %s timed out, nothing received since: probing the connection", self.dc_id, call)
+            self._probe.set()
+
+    # -- reconnecting ------------------------------------------------------------------------------------
     async def _run(self) -> None:
         """The connection task. An error that reconnecting cannot fix (a configuration or programming
         error) ends it as FAILED with that cause, logged, so ``start()`` and every waiting call hear it."""
@@ -251,7 +277,7 @@ class Sender:
             cause, opened, served = await self._attempt()
             if self._closing or self._failure is not None:
                 return
-            if isinstance(cause, ProxyError):
+            if final(cause):
                 self.fail(cause)
                 return
             if opened:
@@ -279,28 +305,29 @@ class Sender:
             await asyncio.sleep(delay)
 
     async def _attempt(self) -> tuple[BaseException, bool, bool]:
-        """One connection, opened and served until it ends: (why it ended, whether it opened, whether it
-        was CONNECTED). Errors that reconnecting cannot fix propagate."""
+        """One connection, opened and served until it ends: (why it ended, whether it opened with a key,
+        whether it was CONNECTED). Errors that reconnecting cannot fix propagate."""
         opened = False
         try:
-            self._conn = await self._open()
+            conn = self._conn = await self._connect()
+            session = await self._ensure_key(conn)
             opened = True
-            await serve(self, self._conn)
-        except RECOVERABLE as e:
+            await self._serve(conn, session)
+        except ENDINGS as e:
             return e, opened, self._ready.is_set()
         finally:
             self._ready.clear()
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                await conn.aclose()
+            ended, self._conn = self._conn, None
+            if ended is not None:
+                await ended.aclose()
 
-    async def _open(self) -> Connection:
+    async def _connect(self) -> Connection:
         try:
             address = self.network.address(self.dc_id, media=self.media)
         except KeyError as e:
             known = ", ".join(map(str, self.network.dc_ids))
             raise ConfigurationError(f"{e.args[0]} (it has DC {known})") from None
-        conn = await Connection.open(
+        return await Connection.open(
             address.host,
             address.port,
             transport=self.config.transport,
@@ -310,41 +337,122 @@ class Sender:
             timeout=self.config.connect_timeout,
             random=self._random,
         )
-        if self._session is None:
-            try:
-                result = await self._exchange(conn)
-            except BaseException:
-                await conn.aclose()
-                raise
-            self._session = ClientSession(
-                result.auth_key, salt=result.server_salt, time_offset=result.time_offset, random=self._random
-            )
-            if self.hooks.on_key is not None:
-                self.hooks.on_key(result)
-        return conn
 
-    async def _exchange(self, conn: Connection) -> HandshakeResult:
-        """A new auth key, each step answered within ``connect_timeout``; RequestTimeout (reconnect) if not."""
+    # -- keys and the session ----------------------------------------------------------------------------
+    def _new_session(self, auth_key: bytes, salt: int, time_offset: float) -> ClientSession:
+        return ClientSession(auth_key, salt=salt, time_offset=time_offset, random=self._random)
+
+    async def _ensure_key(self, conn: Connection) -> ClientSession:
+        """The session to serve ``conn`` with: the one kept across connections (from the stored key), or,
+        the first time there is none, a new auth key made on ``conn`` (``hooks.on_key`` stores it); each
+        step of the exchange answered within ``connect_timeout``, else RequestTimeout (reconnect)."""
+        if self._session is not None:
+            return self._session
         patience = self.config.connect_timeout
         try:
-            return await exchange_key(
+            result = await exchange_key(
                 conn, self.network, self.dc_id, media=self.media, step_timeout=patience, clock=self._clock,
                 random=self._random,
             )  # fmt: skip
         except asyncio.TimeoutError:
             raise RequestTimeout(f"DC {self.dc_id} did not answer a key-exchange step within {patience:g} s") from None
+        self._session = self._new_session(result.auth_key, result.server_salt, result.time_offset)
+        if self.hooks.on_key is not None:
+            self.hooks.on_key(result)
+        return self._session
 
-    def _dispatch(self, event: Event) -> None:
-        if isinstance(event, Result | RpcFailed):
-            future = self._waiting.pop(event.request.id, None)
-            if future is not None and not future.done():
-                if isinstance(event, Result):
-                    future.set_result(event.value)
-                else:
-                    future.set_exception(event.error)
+    # -- one live connection -----------------------------------------------------------------------------
+    async def _serve(self, conn: Connection, session: ClientSession) -> NoReturn:
+        """Run the connection's loops until one of them raises: the reason the connection ended."""
+        self._probe.clear()  # a suspicion about the previous connection says nothing about this one
+        loops = {
+            "reader": self._reader(conn, session),
+            "writer": self._writer(conn, session),
+            "opener": self._opener(session),
+            "prober": self._prober(session),
+        }
+        tasks = [asyncio.create_task(c, name=f"tgfleet {name} DC {self.dc_id}") for name, c in loops.items()]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
+            raise NetworkError("connection loops ended")  # pragma: no cover - the loops only end by raising
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _reader(self, conn: Connection, session: ClientSession) -> NoReturn:
+        loop = asyncio.get_running_loop()
+        while True:
+            payload = await conn.recv()
+            self._received_at = loop.time()
+            for event in session.receive(payload, self._clock()):
+                self._dispatch(event)
+            self._wake.set()
+
+    async def _writer(self, conn: Connection, session: ClientSession) -> NoReturn:
+        """Write whatever the session has, then sleep until woken (new requests, received messages) or
+        until the session's next deadline (pending acks)."""
+        loop = asyncio.get_running_loop()
+        timer: asyncio.TimerHandle | None = None
+        try:
+            while True:
+                self._wake.clear()
+                while (data := session.data_to_send(self._clock())) is not None:
+                    await conn.send(data)
+                if timer is not None:
+                    timer.cancel()
+                    timer = None
+                deadline = session.next_deadline()
+                if deadline is not None:
+                    timer = loop.call_later(max(deadline - self._clock(), 0.0), self._wake.set)
+                await self._wake.wait()
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    async def _opener(self, session: ClientSession) -> NoReturn:
+        """The first request, then every unanswered request again (new msg_ids), then CONNECTED; from then
+        on a ``ping_delay_disconnect`` every ``ping_interval`` (the server drops us 15 s after a missed one)."""
+        await self._first_request(session)
+        session.resend_all()
+        self._ready.set()
+        self.states.set(ConnectionState.CONNECTED)
+        self._wake.set()
+        interval = self.config.ping_interval
+        while True:
+            await asyncio.sleep(interval)
+            await self._ping(session, self.config.ping_timeout, disconnect_delay=int(interval + 15))
+
+    async def _first_request(self, session: ClientSession) -> None:
+        """Send the connection's first request (initConnection) before anything else goes out. A refusal
+        for now (flood, 500) ends the connection; any other RPC error ends the sender (``retry.final``)."""
+        if self.hooks.first_request is None:
             return
-        if self.hooks.on_event is not None:
-            try:
-                self.hooks.on_event(event)
-            except Exception:
-                log.exception("session event hook failed for %r", event)
+        patience = self.config.connect_timeout
+        try:
+            value = await self._submit(session, session.send(self.hooks.first_request()), patience)
+        except asyncio.TimeoutError:
+            raise RequestTimeout(f"DC {self.dc_id} did not answer the connection's first request in time") from None
+        except (Flood, InternalServerError) as e:
+            raise NetworkError(f"DC {self.dc_id} refused the connection's first request for now: {e}") from e
+        if self.hooks.on_first_result is not None:
+            self.hooks.on_first_result(value)
+
+    async def _prober(self, session: ClientSession) -> NoReturn:
+        """Whenever a call found the connection suspect: a ping that must answer within ``probe_timeout``."""
+        while True:
+            await self._probe.wait()
+            self._probe.clear()
+            await self._ping(session, self.config.probe_timeout, why=" after a call timed out")
+
+    async def _ping(
+        self, session: ClientSession, patience: float, *, disconnect_delay: int | None = None, why: str = ""
+    ) -> None:
+        """One ping; raises NetworkError (ending the connection) when no pong arrives within ``patience``."""
+        ping_id = int.from_bytes(self._random(8), "little", signed=True)
+        try:
+            await self._submit(session, session.ping(ping_id, disconnect_delay=disconnect_delay), patience)
+        except asyncio.TimeoutError:
+            raise NetworkError(f"no answer to a ping within {patience:g} s{why}: the connection is dead") from None
