@@ -58,7 +58,10 @@ class ClientCore:
     ``sleep_threshold`` seconds are slept and retried, longer ones raise ``FloodWait``.
     A keep-alive ping goes out every ``ping_interval`` seconds and must be answered within
     ``ping_timeout``; when a call times out on a connection that has received nothing since the call was
-    sent, a ping must answer within ``probe_timeout`` or the connection is reopened.
+    sent, a ping must answer within ``probe_timeout`` or the connection is reopened. ``may_send``, the send
+    gate, is asked before every connection and every write: once it returns False, not another byte goes
+    out, every waiting call raises ``ConnectionFailed`` (reason ``SendGateClosed``) and the client is FAILED
+    (a fleet worker passes its lease check).
 
     Arguments are checked here: a wrong type raises ``TypeError``, a value that cannot work (an unknown
     ``transport``, an ``api_id`` that is not a positive 32-bit integer or numeric string, an ``api_hash``
@@ -97,6 +100,7 @@ class ClientCore:
         system_lang_code: str = "en",
         on_flood_wait: Callable[[FloodWaitEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
+        may_send: Callable[[], bool] | None = None,
     ) -> None:
         self.name = name
         self.api_id = check_api_id(api_id)
@@ -122,6 +126,7 @@ class ClientCore:
             ping_interval=check_seconds("ping_interval", ping_interval),
             ping_timeout=check_seconds("ping_timeout", ping_timeout),
             probe_timeout=check_seconds("probe_timeout", probe_timeout), retry=retry or RetryPolicy(),
+            may_send=may_send,
         )  # fmt: skip
         # what outlives a connection: the state feed, the rate limits, remembered flood waits, the handlers
         self._states = StateFeed(self.network.default_dc, clock)

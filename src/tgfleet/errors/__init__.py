@@ -1,8 +1,8 @@
 """Typed errors of every layer. Leaf package: imports nothing else from tgfleet.
 
 Layer errors (``base``): DecodeError, EncodeError, TransportError (PacketTooLarge, TransportCodeError),
-SecurityError (HandshakeError), BadMessageError, NetworkError (ProxyError), RequestTimeout, ConnectionFailed,
-ConfigurationError, PeerNotFound. RPC errors (``rpc``): RPCError and one class per code;
+SecurityError (HandshakeError), BadMessageError, NetworkError (ProxyError, SendGateClosed), RequestTimeout,
+ConnectionFailed, ConfigurationError, PeerNotFound. RPC errors (``rpc``): RPCError and one class per code;
 one generated class per error name (``_gen``: FloodWait, SessionPasswordNeeded, PhoneMigrate, ...),
 loaded on first use. ``rpc_error(code, message)`` builds the right one.
 """
@@ -24,6 +24,7 @@ from tgfleet.errors.base import (
     ProxyError,
     RequestTimeout,
     SecurityError,
+    SendGateClosed,
     TgfleetError,
     TransportCodeError,
     TransportError,
@@ -65,6 +66,7 @@ __all__ = [
     "RequestTimeout",
     "SecurityError",
     "SeeOther",
+    "SendGateClosed",
     "TgfleetError",
     "TransportCodeError",
     "TransportError",

@@ -114,6 +114,15 @@ class ProxyError(NetworkError):
     proxy is unlikely to help, so the client fails instead of looping."""
 
 
+class SendGateClosed(NetworkError):
+    """The sender's send gate (``may_send``: e.g. a fleet worker's check that it still holds the account's
+    lease) said no. The connection was aborted before another byte went out with this auth key and the
+    sender is FAILED: calls raise ``ConnectionFailed`` with this as its ``reason``. What to do: treat every
+    call that was in flight as maybe executed (repeat it only with the same ``random_id``, and only from
+    whoever owns the account now); disconnect this client and do not reuse it; once the account is yours
+    again (a new lease), connect a new client."""
+
+
 class RequestTimeout(TgfleetError, TimeoutError):
     """A call did not complete within its timeout. The server may or may not have executed it; calls with a
     ``random_id`` (messages.sendMessage) can be repeated safely, the server de-duplicates them."""

@@ -22,11 +22,13 @@ async def exchange_key(
     step_timeout: float | None = None,
     clock: Callable[[], float],
     random: Callable[[int], bytes] = os.urandom,
+    before_send: Callable[[], None] | None = None,
 ) -> HandshakeResult:
     """Run the key exchange on ``conn``; each of the server's answers must come within ``step_timeout``
     seconds (None: no limit), so a slow but progressing exchange (many at once on a busy machine) is not
-    abandoned. Raises asyncio.TimeoutError, HandshakeError, TransportCodeError (e.g. -404 / -444 from the
-    server) or NetworkError."""
+    abandoned. ``before_send`` is called before every message is written (the sender's send gate: it
+    raises to stop the exchange). Raises asyncio.TimeoutError, HandshakeError, TransportCodeError (e.g.
+    -404 / -444 from the server) or NetworkError."""
     handshake = ClientHandshake(
         dc_id,
         list(network.public_keys),
@@ -37,6 +39,8 @@ async def exchange_key(
     )
     out: bytes | HandshakeResult = handshake.start(clock())
     while isinstance(out, bytes):
+        if before_send is not None:
+            before_send()
         await conn.send(out)
         out = handshake.receive(await within(conn.recv(), step_timeout), clock())
     return out

@@ -105,6 +105,10 @@ class Connection:
         if not self._writer.is_closing():
             self._writer.close()
 
+    def abort(self) -> None:
+        """Close at once, discarding whatever is still buffered: not another byte goes out."""
+        self._writer.transport.abort()
+
     async def aclose(self) -> None:
         self.close()
         try:

@@ -21,9 +21,14 @@ One class, read top to bottom (https://core.telegram.org/mtproto/description for
   believed only when the fresh connection says the same; or FAILED.
 
 FAILED is for good, with no reconnect loop after (``fail(reason)``): a permanent error (a refused first
-request, a confirmed -404/-444, an unusable proxy, the retry limit) or anything else
+request, a confirmed -404/-444, an unusable proxy, the retry limit, a closed send gate) or anything else
 reconnecting cannot fix (a configuration error, a bug in the connection task: logged). ``start()`` and
 every waiting call then raise ``ConnectionFailed(reason)`` at once.
+
+The send gate (``SenderConfig.may_send``) is asked before connecting and immediately before every write
+(key exchange, calls, acks, pings). When it says no, the connection is aborted at once (nothing buffered
+is flushed) and the sender goes FAILED with ``SendGateClosed``; it never reconnects by itself, even if the
+gate opens again: whoever closed it decides about a new sender.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from tgfleet.errors import (
     InternalServerError,
     NetworkError,
     RequestTimeout,
+    SendGateClosed,
 )
 from tgfleet.mtproto.handshake import HandshakeResult
 from tgfleet.mtproto.session import ClientSession, Event, Request, Result, RpcFailed
@@ -76,6 +82,16 @@ class SenderConfig:
     """A call timed out and nothing arrived since it was sent: a ping must answer within this long, or the
     connection is dead (a stalled stream is noticed within one call timeout plus this)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    may_send: Callable[[], bool] | None = None
+    """The send gate, asked before connecting and immediately before every write to the socket (None:
+    always open). False aborts the connection at once and makes the sender FAILED with SendGateClosed
+    (every waiting call fails; no reconnect). A fleet worker passes its lease check, so a worker that may
+    have lost the account (stopped, then resumed) never sends another byte with its auth key. It must
+    be quick and must not block."""
+
+    def __post_init__(self) -> None:
+        if self.may_send is not None and not callable(self.may_send):
+            raise TypeError(f"may_send must be a function returning a bool, not {type(self.may_send).__name__}")
 
 
 @dataclass
@@ -256,6 +272,19 @@ class Sender:
             log.info("DC %d: %s timed out, nothing received since: probing the connection", self.dc_id, call)
             self._probe.set()
 
+    def _check_gate(self) -> None:
+        """Before connecting and before every write. A closed send gate aborts the connection at once
+        (nothing buffered is flushed), makes the sender FAILED (every waiting call fails now) and raises
+        SendGateClosed to stop whatever was about to write."""
+        may_send = self.config.may_send
+        if may_send is None or may_send():
+            return
+        if self._conn is not None:
+            self._conn.abort()
+        closed = SendGateClosed(f"DC {self.dc_id}: the send gate is closed; nothing more goes out with this auth key")
+        self.fail(closed)
+        raise closed
+
     # -- reconnecting ------------------------------------------------------------------------------------
     async def _run(self) -> None:
         """The connection task. An error that reconnecting cannot fix (a configuration or programming
@@ -309,6 +338,7 @@ class Sender:
         whether it was CONNECTED). Errors that reconnecting cannot fix propagate."""
         opened = False
         try:
+            self._check_gate()
             conn = self._conn = await self._connect()
             session = await self._ensure_key(conn)
             opened = True
@@ -352,7 +382,7 @@ class Sender:
         try:
             result = await exchange_key(
                 conn, self.network, self.dc_id, media=self.media, step_timeout=patience, clock=self._clock,
-                random=self._random,
+                random=self._random, before_send=self._check_gate,
             )  # fmt: skip
         except asyncio.TimeoutError:
             raise RequestTimeout(f"DC {self.dc_id} did not answer a key-exchange step within {patience:g} s") from None
@@ -392,14 +422,15 @@ class Sender:
             self._wake.set()
 
     async def _writer(self, conn: Connection, session: ClientSession) -> NoReturn:
-        """Write whatever the session has, then sleep until woken (new requests, received messages) or
-        until the session's next deadline (pending acks)."""
+        """Write whatever the session has, each write behind the send gate, then sleep until woken (new
+        requests, received messages) or until the session's next deadline (pending acks)."""
         loop = asyncio.get_running_loop()
         timer: asyncio.TimerHandle | None = None
         try:
             while True:
                 self._wake.clear()
                 while (data := session.data_to_send(self._clock())) is not None:
+                    self._check_gate()
                     await conn.send(data)
                 if timer is not None:
                     timer.cancel()
