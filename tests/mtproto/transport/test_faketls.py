@@ -231,3 +231,13 @@ def test_mutated_hellos_raise_transport_errors_only(offset: int, value: int) -> 
         return
     assert hello == bytearray(_hello())  # only a no-op change may pass
     assert seen.domain == DOMAIN
+
+
+def test_buffered_counts_a_partial_record_and_a_partial_frame() -> None:
+    client, records, server = _pair()
+    reply = FakeTls(server, records).encode(pattern(3 * MAX_SEND))  # a frame in four records
+    assert client.buffered == 0
+    assert client.feed(reply[:3]) == [] and client.buffered == 3  # a record's header, not whole
+    cut = 2 * (5 + MAX_SEND) + 7  # two whole records (a partial frame) and 7 bytes of the third record
+    assert client.feed(reply[3:cut]) == [] and client.buffered == 2 * MAX_SEND + 7
+    assert len(client.feed(reply[cut:])) == 1 and client.buffered == 0

@@ -58,7 +58,8 @@ class Abridged(Framing):
         else:
             size = first << 2
             header = 1
-        self._check_length(size)
+        if not self._check_length(size, header):
+            return None
         if available < header + size:
             return None
         return self._packet(self._take(header, header + size), quick_ack)

@@ -8,6 +8,10 @@ through ``encode`` (the client's first call also yields the init tag). Incoming 
 needed) and raises a ``TransportError`` for broken framing. Errors are sticky: once raised, every later
 ``next_event`` raises the same error, because the byte stream can no longer be trusted. ``feed`` is the
 short form of both; it returns every event decoded before a bad frame and raises on the next call.
+
+Incoming payloads are bounded by ``max_packet``; a server may bound them tighter with ``Framing.restrict``
+while a connection has not proven an auth key (only handshake-sized messages make sense then), and
+``buffered`` tells how many received bytes a codec holds (a partial frame), so a server can bound them.
 """
 
 from __future__ import annotations
@@ -78,6 +82,11 @@ class Codec(Protocol):
         """``receive_data`` then every complete event."""
         ...
 
+    @property
+    def buffered(self) -> int:
+        """Received bytes held until more arrive (a partial frame, or an undecided transport's first bytes)."""
+        ...
+
 
 def drain(codec: Codec, data: bytes) -> list[Event]:
     """``codec.receive_data(data)`` and collect events; a bad frame after good ones raises next call."""
@@ -114,6 +123,7 @@ class Framing:
     bounds incoming payloads only: a longer length field raises ``PacketTooLarge`` as soon as the
     header is read, so a partial frame never holds more than ``max_packet`` plus its header (chunks
     passed to ``receive_data`` stay buffered whole until ``next_event``/``feed`` consumes them).
+    ``restrict`` lowers the bound in force (``bound``) for a connection that has no auth key yet.
     """
 
     TAG: ClassVar[bytes] = b""
@@ -129,6 +139,9 @@ class Framing:
             raise ValueError(f"max_packet must be at least 4, got {max_packet}")
         self.server = server
         self.max_packet = max_packet
+        self.bound = max_packet
+        """The largest payload accepted now: ``max_packet`` unless :meth:`restrict` lowered it."""
+        self._known_key: Callable[[int], bool] | None = None
         self._random = random
         self._pending_tag = b"" if server else self.TAG
         self._buf = bytearray()
@@ -138,6 +151,19 @@ class Framing:
     def __repr__(self) -> str:
         role = "server" if self.server else "client"
         return f"<{type(self).__name__} {role} buffered={len(self._buf) - self._pos}>"
+
+    def restrict(self, bound: int, known_key: Callable[[int], bool] | None = None) -> None:
+        """Accept incoming payloads of at most ``bound`` bytes from now on (at most ``max_packet``).
+
+        With ``known_key``, a longer payload (up to ``max_packet``) is still accepted when ``known_key`` says
+        yes to its auth_key_id (its first 8 bytes as int64 LE, read as soon as they arrive): a server lets a
+        client that already has a key send a large first message, but no one else. ``restrict(max_packet)``
+        lifts the restriction.
+        """
+        if not 4 <= bound <= self.max_packet:
+            raise ValueError(f"bound must be 4..max_packet ({self.max_packet}), got {bound}")
+        self.bound = bound
+        self._known_key = known_key
 
     # --- outgoing -------------------------------------------------------------------------------
 
@@ -193,6 +219,10 @@ class Framing:
         """Decode one event from ``_buf[_pos:]`` advancing ``_pos``, or return None (need more)."""
         raise NotImplementedError
 
+    @property
+    def buffered(self) -> int:
+        return len(self._buf) - self._pos
+
     def _available(self) -> int:
         return len(self._buf) - self._pos
 
@@ -203,13 +233,29 @@ class Framing:
         self._pos = pos + (frame or end)
         return data
 
-    def _check_length(self, length: int, *, multiple_of_4: bool = True) -> None:
+    def _check_length(self, length: int, header: int, *, multiple_of_4: bool = True) -> bool:
+        """Check the length of the frame at ``_pos`` (``header`` bytes precede its payload) as soon as it is
+        read; False if it is above ``bound`` and the payload's auth_key_id must arrive to decide."""
         if length > self.max_packet:
             raise PacketTooLarge(f"{self.NAME}: frame length {length} exceeds max_packet {self.max_packet}")
         if length == 0:
             raise TransportError(f"{self.NAME}: zero-length frame")
         if multiple_of_4 and length % 4:
             raise TransportError(f"{self.NAME}: frame length {length} is not a multiple of 4")
+        if length <= self.bound:
+            return True
+        known, start = self._known_key, self._pos + header
+        if known is None:
+            raise PacketTooLarge(f"{self.NAME}: frame length {length} exceeds {self.bound} before authentication")
+        if len(self._buf) < start + 8:
+            return False
+        key_id = int.from_bytes(self._buf[start : start + 8], "little", signed=True)
+        if not known(key_id):
+            raise PacketTooLarge(
+                f"{self.NAME}: frame length {length} exceeds {self.bound} before authentication, "
+                f"and auth_key_id {key_id & 0xFFFFFFFFFFFFFFFF:#018x} is no known key"
+            )
+        return True
 
     def _packet(self, payload: bytes, quick_ack: bool) -> Packet:
         """A payload of exactly 4 bytes is a transport error code, never a packet."""

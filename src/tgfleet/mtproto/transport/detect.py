@@ -4,15 +4,20 @@
 verb or the TLS prefix -> rejected (not served here); ``bytes 4..8 == 0`` (sequence number 0) with a
 plausible length -> full; otherwise the first 64 bytes must decrypt to an obfuscated2 header with a
 known protocol tag. At most 64 bytes of lookahead are needed.
+
+``ServerTransport(pre_auth_packet=..., known_key=...)`` bounds a new connection's payloads to handshake size
+(longer ones only for an auth_key_id the server knows) until ``authenticated()``: a connection that has not
+proven an auth key cannot make the server buffer a large frame.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from tgfleet.errors import EncodeError, PacketTooLarge, TransportError
 from tgfleet.mtproto.transport.abridged import Abridged
-from tgfleet.mtproto.transport.base import DEFAULT_MAX_PACKET, Codec, Event, Random, drain
+from tgfleet.mtproto.transport.base import DEFAULT_MAX_PACKET, Codec, Event, Framing, Random, drain
 from tgfleet.mtproto.transport.full import Full
 from tgfleet.mtproto.transport.intermediate import Intermediate
 from tgfleet.mtproto.transport.obfuscated import FORBIDDEN_FIRST_INTS, HEADER_SIZE, Obfuscated
@@ -69,6 +74,9 @@ class ServerTransport:
     Feed it the connection's bytes from the start (any chunking, even byte by byte). Until the
     transport is known, ``next_event`` returns None and ``encode`` raises ``EncodeError``; a
     detection failure is raised (sticky) by ``next_event``/``feed``.
+
+    ``pre_auth_packet``: until :meth:`authenticated`, payloads longer than this raise ``PacketTooLarge`` as
+    soon as their length is read, unless ``known_key`` accepts their auth_key_id (``Framing.restrict``).
     """
 
     def __init__(
@@ -77,12 +85,19 @@ class ServerTransport:
         secret: bytes | None = None,
         max_packet: int = DEFAULT_MAX_PACKET,
         random: Random = os.urandom,
+        pre_auth_packet: int | None = None,
+        known_key: Callable[[int], bool] | None = None,
     ) -> None:
+        if pre_auth_packet is not None and not 4 <= pre_auth_packet <= max_packet:
+            raise ValueError(f"pre_auth_packet must be 4..max_packet ({max_packet}), got {pre_auth_packet}")
         self.codec: Codec | None = None
         """The detected server-role codec, once known."""
         self._secret = secret
         self._max_packet = max_packet
         self._random = random
+        self._pre_auth: tuple[int, Callable[[int], bool] | None] | None = (
+            None if pre_auth_packet is None else (pre_auth_packet, known_key)
+        )
         self._head = bytearray()
         self._failed: TransportError | None = None
 
@@ -106,6 +121,17 @@ class ServerTransport:
     def encode_quick_ack(self, token: int) -> bytes:
         return self._require().encode_quick_ack(token)
 
+    def authenticated(self) -> None:
+        """The client has proven an auth key: accept payloads up to ``max_packet`` from now on."""
+        self._pre_auth = None
+        if self.codec is not None:
+            framing = _framing(self.codec)
+            framing.restrict(framing.max_packet)
+
+    @property
+    def buffered(self) -> int:
+        return len(self._head) if self.codec is None else self.codec.buffered
+
     def receive_data(self, data: bytes) -> None:
         if self.codec is not None:
             self.codec.receive_data(data)
@@ -121,6 +147,8 @@ class ServerTransport:
             return
         if found is not None:
             self.codec, used = found
+            if self._pre_auth is not None:
+                _framing(self.codec).restrict(*self._pre_auth)
             rest = bytes(self._head[used:])
             self._head.clear()
             self.codec.receive_data(rest)
@@ -132,3 +160,10 @@ class ServerTransport:
 
     def feed(self, data: bytes) -> list[Event]:
         return drain(self, data)
+
+
+def _framing(codec: Codec) -> Framing:
+    """The framing of a detected codec (inside the obfuscation, if any)."""
+    framing = codec.inner if isinstance(codec, Obfuscated) else codec
+    assert isinstance(framing, Framing)
+    return framing

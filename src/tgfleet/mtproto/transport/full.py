@@ -50,7 +50,8 @@ class Full(Framing):
         total = int.from_bytes(self._buf[pos : pos + 4], "little")
         if total < 12:
             raise TransportError(f"full: total length {total} is shorter than the 12 framing bytes")
-        self._check_length(total - 12)
+        if not self._check_length(total - 12, 8):
+            return None
         if available < total:
             return None
         buf = self._buf

@@ -43,7 +43,8 @@ class Intermediate(Framing):
                 return QuickAck(int.from_bytes(self._take(0, 4), "little"))
             quick_ack = True
             size &= ~_QUICK_ACK
-        self._check_length(size)
+        if not self._check_length(size, 4):
+            return None
         if available < 4 + size:
             return None
         return self._packet(self._take(4, 4 + size), quick_ack)

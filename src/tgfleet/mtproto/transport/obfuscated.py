@@ -188,5 +188,9 @@ class Obfuscated:
     def next_event(self) -> Event | None:
         return self.inner.next_event()
 
+    @property
+    def buffered(self) -> int:
+        return self.inner.buffered
+
     def feed(self, data: bytes) -> list[Event]:
         return drain(self, data)

@@ -53,7 +53,8 @@ class PaddedIntermediate(Framing):
                 raise TransportError(f"padded intermediate: length {size:#x} from the server has bit 31")
             quick_ack = True
             size &= ~_QUICK_ACK
-        self._check_length(size, multiple_of_4=False)
+        if not self._check_length(size, 4, multiple_of_4=False):
+            return None
         if available < 4 + size:
             return None
         payload = self._take(4, 4 + size)

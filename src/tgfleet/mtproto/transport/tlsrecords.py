@@ -87,6 +87,11 @@ class TlsRecords:
             del buf[:pos]
         return bytes(out)
 
+    @property
+    def buffered(self) -> int:
+        """Bytes of a partial record held until the rest arrives."""
+        return len(self._buf)
+
 
 class FakeTls:
     """A codec (``Codec`` protocol) carried in fake-TLS records: an ``ee`` MTProxy's obfuscated2 stream."""
@@ -128,3 +133,7 @@ class FakeTls:
 
     def feed(self, data: bytes) -> list[Event]:
         return drain(self, data)
+
+    @property
+    def buffered(self) -> int:
+        return self._records.buffered + self.inner.buffered
