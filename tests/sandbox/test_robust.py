@@ -20,10 +20,10 @@ from tgfleet.tl._gen import functions, types
 from tgfleet.tl._gen import mtproto as mt
 
 from .server_double import DoubleWorld
-from .server_wire import KEY, TIMEOUT, connected, init, running
+from .server_wire import KEY, TIMEOUT, connected, eventually, init, running
 
 HOSTILE = 300
-SILENCE = 1.0
+SILENCE = 2.0
 """The handshake timeout in these tests: silent and half-open connections are closed after it."""
 
 
@@ -65,18 +65,10 @@ async def _hostile(address: Any, payload: bytes) -> str:
         writer.close()
 
 
-async def _eventually(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-    """Wait (bounded) for a condition on server state that no message announces."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.01)
-
-
 async def test_hostile_connections_do_not_disturb_a_good_client() -> None:
     async with running(limits=Limits(handshake_timeout=SILENCE, requests=None)) as tg:
         good = await connected(tg)
-        await _eventually(lambda: tg.stats()["tasks"] == 2)  # the good connection and its writer
+        await eventually(lambda: tg.stats()["tasks"] == 2)  # the good connection and its writer
         baseline = len(asyncio.all_tasks())
         address = tg.network.address(2)
         tracemalloc.start()
@@ -92,7 +84,7 @@ async def test_hostile_connections_do_not_disturb_a_good_client() -> None:
             tracemalloc.stop()
         assert sum(endings.values()) == HOSTILE  # every hostile connection was closed by the server
         assert answered >= 3
-        await _eventually(lambda: tg.stats()["connections"][2] == 1 and len(asyncio.all_tasks()) == baseline)
+        await eventually(lambda: tg.stats()["connections"][2] == 1 and len(asyncio.all_tasks()) == baseline)
         assert peak < 32 << 20, f"peak traced memory {peak / 2**20:.1f} MiB"
         assert isinstance(await good.invoke(functions.help.GetNearestDc()), types.NearestDc)
 
@@ -109,7 +101,7 @@ async def test_a_client_that_never_reads_is_dropped() -> None:
         client = await connected(tg)
         for i in range(64):  # 32 MiB of answers: more than any socket buffer
             client.send(functions.help.GetAppConfig(hash=i))
-        await _eventually(lambda: tg.stats()["connections"][2] == 0)
+        await eventually(lambda: tg.stats()["connections"][2] == 0)
         await client.closed()
 
 
@@ -132,7 +124,7 @@ async def test_stop_ends_every_task() -> None:
     frozen.send(functions.help.GetConfig())  # an answer held back
     half = await asyncio.open_connection(tg.network.address(1).host, tg.network.address(1).port)
     half[1].write(b"\xee\xee\xee\xee")  # a connection in transport detection
-    await _eventually(lambda: tg.stats()["connections"] == {1: 1, 2: 1, 3: 1})
+    await eventually(lambda: tg.stats()["connections"] == {1: 1, 2: 1, 3: 1})
     await asyncio.wait_for(entered.wait(), TIMEOUT)
     await tg.stop()
     assert len(asyncio.all_tasks()) == before
@@ -142,13 +134,17 @@ async def test_stop_ends_every_task() -> None:
     half[1].close()
 
 
-async def test_half_handshakes_and_idle_connections_are_closed() -> None:
-    async with running(limits=Limits(handshake_timeout=0.3, idle_timeout=0.6)) as tg:
+async def test_half_handshakes_are_closed() -> None:
+    async with running(limits=Limits(handshake_timeout=0.3)) as tg:
         address = tg.network.address(2)
         started = time.monotonic()
         assert await _hostile(address, b"\xee\xee\xee\xee" + _intermediate(_req_pq())) == "closed"
         assert 0.3 <= time.monotonic() - started < TIMEOUT
-        idle = await connected(tg)  # encrypted: the longer idle timeout applies
+
+
+async def test_idle_connections_are_closed() -> None:
+    async with running(limits=Limits(handshake_timeout=TIMEOUT, idle_timeout=0.6)) as tg:
+        idle = await connected(tg)  # encrypted: the idle timeout applies
         started = time.monotonic()
         await idle.closed()
         assert 0.6 <= time.monotonic() - started < TIMEOUT

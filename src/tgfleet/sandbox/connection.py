@@ -1,13 +1,18 @@
 """One client connection of the sandbox: the IO around the sans-IO core.
 
-Reads the socket into a ``ServerTransport`` (detects abridged / intermediate / padded / full /
+Reads its ``Stream`` into a ``ServerTransport`` (detects abridged / intermediate / padded / full /
 obfuscated2), hands each packet to ``inbound`` (handshake or encrypted session), and writes answers
-through a bounded queue drained by a writer task that applies the DC's latency and freeze faults.
+through its ``Outbox`` (the DC's latency and freeze faults), created with the first answer.
 
-Everything is bounded: packets by ``Limits.max_packet``; bytes queued for a client that does not read by
-``max_outgoing_bytes`` (then the connection is dropped); silence by ``handshake_timeout`` until the first
-encrypted message and ``idle_timeout`` after it; ``ping_delay_disconnect`` closes the connection when its
-delay passes without another one. A malformed or hostile connection is logged (logger
+A connection is *unauthenticated* until its first valid encrypted message (``authenticated``); until then it
+is in its DC's lobby (``lobby.py``: bounded count and buffered bytes, the oldest closed to make room), may send
+only ``Limits.max_unauthenticated_packet``-byte frames (larger ones only under an auth_key_id the DC knows),
+and must get there within ``handshake_timeout`` of accept: a deadline that trickled bytes do not extend.
+
+Everything is bounded: packets by ``Limits.max_packet``; a frame's arrival by ``frame_timeout`` from its
+first byte; bytes queued for a client that does not read by ``max_outgoing_bytes`` (then the connection is
+dropped); silence after authentication by ``idle_timeout``; ``ping_delay_disconnect`` closes the connection
+when its delay passes without another one. A malformed or hostile connection is logged (logger
 ``tgfleet.sandbox``) and closed; nothing it sends reaches another connection.
 """
 
@@ -15,19 +20,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from typing import Any
 
-from tgfleet.errors import TransportError
+from tgfleet.errors import PacketTooLarge, TransportError
 from tgfleet.mtproto.handshake import ServerHandshake
 from tgfleet.mtproto.transport import Obfuscated, Packet, PaddedIntermediate, ServerTransport
-from tgfleet.net.timeouts import within
 from tgfleet.sandbox import inbound
-from tgfleet.sandbox.context import DcState, ServerContext
+from tgfleet.sandbox.context import READ_SIZE, DcState, ServerContext
+from tgfleet.sandbox.outbox import Outbox
+from tgfleet.sandbox.stream import Stream
 
 log = logging.getLogger("tgfleet.sandbox")
 
-READ_SIZE = 1 << 16
+PRE_AUTH_READ = 448
+"""Bytes read at a time before authentication (``READ_SIZE`` after). A key-exchange message takes one or two
+reads, and what a hostile connection makes the server allocate stays within CPython's small-object allocator
+(up to 512 bytes), whose arenas go back to the OS when empty: blocks from the C heap, interleaved with the
+objects of thousands of short-lived connections, were not given back (tens of MB stayed after a flood)."""
 LINGER = 5.0
 """Seconds a closing connection may take to deliver its last frame (a transport error code)."""
 
@@ -35,29 +44,34 @@ LINGER = 5.0
 class Connection:
     """A client connection to one DC."""
 
-    def __init__(
-        self, ctx: ServerContext, dc: DcState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
+    def __init__(self, ctx: ServerContext, dc: DcState, stream: Stream) -> None:
         self.ctx = ctx
         self.dc = dc
-        self._reader = reader
-        self._writer = writer
+        self._stream = stream
         self._loop = asyncio.get_running_loop()
-        self.transport = ServerTransport(max_packet=ctx.limits.max_packet, random=ctx.random)
-        self.peer = _peer(writer.get_extra_info("peername"))
+        limits = ctx.limits
+        self.transport = ServerTransport(
+            max_packet=limits.max_packet,
+            random=ctx.random,
+            pre_auth_packet=limits.max_unauthenticated_packet,
+            known_key=dc.keys.__contains__,
+        )
+        self.peer = _peer(stream.peer())
         self.closed = False
         self.stopping = False
         """No more packets are handled; queued frames still go out, then the connection closes."""
         self.handshake: ServerHandshake | None = None
         self.plain_packets = 0
         self.encrypted = False
+        """Sent a valid encrypted message (see :meth:`authenticated`)."""
         self.keys_seen: set[int] = set()
         self.drop_after = dc.faults.drop_after
-        self._out: deque[tuple[float, bytes | None]] = deque()
-        self._out_bytes = 0
-        self._wake = asyncio.Event()
+        self._outbox: Outbox | None = None
+        """Created with the first frame queued, and its writer task with it."""
         self._writer_task: asyncio.Task[None] | None = None
-        self._deadline = 0.0
+        self._accepted = self._last_read = self._loop.time()
+        self._frame_began: float | None = None
+        """When the partial frame now buffered started to arrive (None: nothing buffered)."""
         self._timer: asyncio.TimerHandle | None = None
         self._ping_timer: asyncio.TimerHandle | None = None
 
@@ -74,13 +88,11 @@ class Connection:
     # --- lifecycle -------------------------------------------------------------------------------
     async def run(self) -> None:
         """Serve the connection until it closes; never raises (but CancelledError)."""
-        self._writer_task = asyncio.create_task(self._write_loop())
-        self.ctx.track(self._writer_task)
-        self._touch()
+        self._arm()
         try:
             await self._read_loop()
-            if self.stopping and not self.closed:
-                await within(asyncio.shield(self._writer_task), LINGER)
+            if self.stopping and not self.closed and self._writer_task is not None:
+                await asyncio.wait({self._writer_task}, timeout=LINGER)  # its last frames, then it closes
         except TransportError as e:
             log.info("dc%d %s: closed: %s", self.dc.dc_id, self.peer, e)
         except (OSError, asyncio.TimeoutError) as e:
@@ -92,19 +104,46 @@ class Connection:
 
     async def _read_loop(self) -> None:
         while not (self.closed or self.stopping):
-            data = await self._reader.read(READ_SIZE)
-            if not data:
+            data = await self._stream.read()
+            if data is None:
                 return
-            self._touch()
             self.transport.receive_data(data)
             while not (self.closed or self.stopping):
-                event = self.transport.next_event()
+                try:
+                    event = self.transport.next_event()
+                except PacketTooLarge as e:
+                    self.fail(-404, str(e))
+                    return
                 if event is None:
                     break
                 if isinstance(event, Packet):
+                    self._frame_began = None
+                    handshaking = not self.encrypted
                     await inbound.handle(self, event)
                     self._count_packet()
-            self._touch()  # again: handling may have taken a while, or moved us past the handshake
+                    if handshaking:
+                        await asyncio.sleep(0)  # one handshake step at a time: floods queue behind everyone
+            self._received()
+
+    def _received(self) -> None:
+        """After a read is handled: track the partial frame it left, the lobby's bytes and the deadlines."""
+        now = self._last_read = self._loop.time()
+        buffered = self.transport.buffered
+        if not buffered:
+            self._frame_began = None
+        elif self._frame_began is None:
+            self._frame_began = now
+        if not self.encrypted:
+            self.dc.lobby.hold(self, buffered)
+        self._arm()
+
+    def authenticated(self) -> None:
+        """The first valid encrypted message: leave the lobby, frames up to ``max_packet``, idle timeout."""
+        if not self.encrypted:
+            self.encrypted = True
+            self.transport.authenticated()
+            self._stream.read_size = READ_SIZE
+            self.dc.lobby.leave(self)
 
     def _count_packet(self) -> None:
         if self.drop_after is not None:
@@ -119,17 +158,17 @@ class Connection:
         self.closed = True
         if reason:
             log.info("dc%d %s: closed: %s", self.dc.dc_id, self.peer, reason)
-        self._out.clear()
-        self._out_bytes = 0
+        if self._outbox is not None:
+            self._outbox.clear()
         for timer in (self._timer, self._ping_timer):
             if timer is not None:
                 timer.cancel()
         task = self._writer_task
         if task is not None and not task.done() and task is not asyncio.current_task():
             task.cancel()
-        if not self._writer.transport.is_closing():
-            self._writer.transport.abort()
+        self._stream.abort()
         self.dc.connections.discard(self)
+        self.dc.lobby.leave(self)
 
     def fail(self, code: int, reason: str) -> None:
         """Send transport error ``code`` (-404, -429, -444), then close; handle no more packets."""
@@ -154,60 +193,55 @@ class Connection:
     def _enqueue(self, frame: bytes | None) -> None:
         if self.closed:
             return
-        self._out.append((self._loop.time() + self.dc.faults.latency, frame))
-        self._wake.set()
-        if frame is not None:
-            self._out_bytes += len(frame)
-            if self._out_bytes > self.ctx.limits.max_outgoing_bytes:
-                self.abort(f"client does not read ({self._out_bytes} bytes queued)")
+        outbox = self._outbox
+        if outbox is None:
+            outbox = self._outbox = Outbox(self._stream, self.dc.faults)
+            self._writer_task = asyncio.create_task(self._write_loop(outbox))
+            self.ctx.track(self._writer_task)
+        outbox.put(frame)
+        if outbox.bytes > self.ctx.limits.max_outgoing_bytes:
+            self.abort(f"client does not read ({outbox.bytes} bytes queued)")
 
-    async def _write_loop(self) -> None:
+    async def _write_loop(self, outbox: Outbox) -> None:
         try:
-            await self._drain_queue()
+            await outbox.run()
         except (OSError, RuntimeError) as e:
             log.debug("dc%d %s: write failed: %r", self.dc.dc_id, self.peer, e)
             self.abort()
 
-    async def _drain_queue(self) -> None:
-        faults = self.dc.faults
-        while True:
-            if not self._out:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            delay = self._out[0][0] - self._loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-                continue
-            if faults.frozen:
-                await faults.thawed.wait()
-                continue
-            while self._out and self._out[0][0] <= self._loop.time():
-                _, frame = self._out.popleft()
-                if frame is None:
-                    self._writer.close()
-                    return
-                self._out_bytes -= len(frame)
-                self._writer.write(frame)
-            await self._writer.drain()
-
     # --- timers ----------------------------------------------------------------------------------
-    def _touch(self) -> None:
-        """Incoming activity: push the silence deadline back (the timer re-arms itself lazily)."""
+    def _deadline(self) -> tuple[float, str]:
+        """When the connection is closed unless something happens first, and why."""
         limits = self.ctx.limits
-        self._deadline = self._loop.time() + (limits.idle_timeout if self.encrypted else limits.handshake_timeout)
-        if self._timer is None and not self.closed:
-            self._timer = self._loop.call_at(self._deadline, self._check_silence)
+        if self.encrypted:
+            at, why = self._last_read + limits.idle_timeout, "idle timeout"
+        else:
+            at, why = self._accepted + limits.handshake_timeout, "no valid encrypted message in the handshake timeout"
+        began = self._frame_began
+        if began is not None and began + limits.frame_timeout < at:
+            at, why = began + limits.frame_timeout, "a frame did not arrive whole in the frame timeout"
+        return at, why
 
-    def _check_silence(self) -> None:
+    def _arm(self) -> None:
+        """Have the timer fire by the deadline (one that moved later is found lazily when it fires)."""
+        if self.closed:
+            return
+        at, _ = self._deadline()
+        timer = self._timer
+        if timer is None or at < timer.when():
+            if timer is not None:
+                timer.cancel()
+            self._timer = self._loop.call_at(at, self._expire)
+
+    def _expire(self) -> None:
         self._timer = None
         if self.closed:
             return
-        if self._loop.time() >= self._deadline:
-            phase = "idle" if self.encrypted else "handshake"
-            self.abort(f"{phase} timeout")
+        at, why = self._deadline()
+        if self._loop.time() >= at:
+            self.abort(why)
         else:
-            self._timer = self._loop.call_at(self._deadline, self._check_silence)
+            self._timer = self._loop.call_at(at, self._expire)
 
     def ping_delay_disconnect(self, delay: float) -> None:
         """ping_delay_disconnect: close ``delay`` seconds from now unless another one comes first."""

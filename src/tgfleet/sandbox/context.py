@@ -1,6 +1,7 @@
 """What every connection of the sandbox shares: the per-DC state and the server-wide pieces.
 
-``Sandbox`` builds one :class:`ServerContext` and one :class:`DcState` per DC; connections read them.
+``Sandbox`` builds one :class:`ServerContext` and one :class:`DcState` per DC; connections read them. A DC's
+connections are all in ``connections``; those not authenticated yet are in its ``lobby`` as well.
 """
 
 from __future__ import annotations
@@ -18,18 +19,24 @@ from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import DcFaults, Faults
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.limits import Limits
+from tgfleet.sandbox.lobby import Lobby
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.connection import Connection
 
+READ_SIZE = 1 << 16
+"""The largest read of any connection (the shared read buffer's size)."""
+
 
 @dataclass
 class DcState:
-    """One DC: its keys and sessions, its live connections, its faults, its listener address."""
+    """One DC: its keys and sessions, its live connections (the unauthenticated ones in its lobby), its faults,
+    its listener address."""
 
     dc_id: int
     keys: DcKeys
     faults: DcFaults
+    lobby: Lobby
     connections: set[Connection] = field(default_factory=set)
     address: DcAddress | None = None
     server: asyncio.Server | None = None
@@ -49,6 +56,8 @@ class ServerContext:
     random: Callable[[int], bytes]
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     """Every task the server started (connection handlers and writers); ``Sandbox.stop`` ends them all."""
+    read_buffer: bytearray = field(default_factory=lambda: bytearray(READ_SIZE))
+    """Where every connection's reads land before they are copied out (``stream.Stream``)."""
 
     def now(self) -> float:
         """The server clock: the injected clock plus the skew the faults apply."""

@@ -86,7 +86,7 @@ async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
     except SecurityError as e:
         conn.fail(-404, f"undecryptable message: {e}")
         return
-    conn.encrypted = True
+    conn.authenticated()
     conn.keys_seen.add(key_id)
     state = dc.keys.session(key, env.session_id)
     adopt(conn, state)

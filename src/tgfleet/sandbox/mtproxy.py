@@ -130,7 +130,7 @@ class MTProxyServer:
         try:
             await self._serve(reader, writer)
         except asyncio.CancelledError:
-            writer.transport.abort()  # stop(): end normally (see Sandbox._on_connect)
+            writer.transport.abort()  # stop(): end normally (asyncio < 3.12 logs a cancelled callback task)
         finally:
             self._tasks.discard(task)
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.net import DcAddress, Network
 from tgfleet.sandbox.config import network_handlers
-from tgfleet.sandbox.connection import Connection
+from tgfleet.sandbox.connection import PRE_AUTH_READ, Connection
 from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
@@ -41,6 +41,8 @@ from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.limits import Limits, RateLimiter
+from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.stream import Stream
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.mtproxy import MTProxyServer
@@ -113,8 +115,14 @@ class Sandbox(FaultControls, WorldShortcuts):
             call_timeout=self.limits.call_timeout,
         )
         self._ctx = ServerContext(self._rsa, self.limits, faults, self.world, dispatcher, delivery, clock, random)
+        lim = self.limits
         self._dcs = {
-            dc: DcState(dc, DcKeys(dc, max_sessions=self.limits.max_sessions_per_key, random=random), faults.dc(dc))
+            dc: DcState(
+                dc,
+                DcKeys(dc, max_sessions=lim.max_sessions_per_key, random=random),
+                faults.dc(dc),
+                Lobby(lim.max_unauthenticated_per_dc, lim.max_unauthenticated_bytes),
+            )
             for dc in range(1, dcs + 1)
         }
         self.world.set_delivery(delivery)
@@ -143,8 +151,9 @@ class Sandbox(FaultControls, WorldShortcuts):
         self._started = True
         try:
             for (dc_id, state), port in zip(self._dcs.items(), self._ports, strict=True):
-                server = await asyncio.start_server(
-                    partial(self._on_connect, state), self.host, port, backlog=self.limits.listen_backlog
+                stream = partial(Stream, partial(self._on_connect, state), self._ctx.read_buffer, PRE_AUTH_READ)
+                server = await asyncio.get_running_loop().create_server(
+                    stream, self.host, port, backlog=self.limits.listen_backlog
                 )
                 state.server = server
                 bound = server.sockets[0].getsockname()[1]
@@ -175,22 +184,17 @@ class Sandbox(FaultControls, WorldShortcuts):
                 state.server = None
         self._started = False
 
-    async def _on_connect(self, dc: DcState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._ctx.track(task)
-        if not self._started or len(dc.connections) >= self.limits.max_connections_per_dc:
-            log.info("dc%d: refusing a connection (%d open)", dc.dc_id, len(dc.connections))
-            writer.transport.abort()
+    def _on_connect(self, dc: DcState, stream: Stream) -> None:
+        """A new connection: admitted (making room in the lobby if needed) and served by a task of its own."""
+        full = len(dc.connections) >= self.limits.max_connections_per_dc
+        if not self._started or (full and not dc.lobby.evict_oldest()):
+            log.info("dc%d: refusing a connection (%d open, all authenticated)", dc.dc_id, len(dc.connections))
+            stream.abort()
             return
-        conn = Connection(self._ctx, dc, reader, writer)
+        conn = Connection(self._ctx, dc, stream)
         dc.connections.add(conn)
-        try:
-            await conn.run()
-        except asyncio.CancelledError:
-            # stop() cancels this task; ending it normally keeps asyncio (< 3.12) from logging the
-            # cancelled client_connected_cb task as an error. Nothing awaits it but stop().
-            conn.abort()
+        dc.lobby.enter(conn)
+        self._ctx.track(asyncio.create_task(conn.run()))
 
     async def start_mtproxy(self, secret: str | bytes, *, port: int = 0) -> MTProxyServer:
         """One more listener: an MTProxy for ``secret`` (plain, ``dd`` or ``ee``; hex, base64 or bytes) in
@@ -255,9 +259,12 @@ class Sandbox(FaultControls, WorldShortcuts):
         self._dcs[dc].keys.add(auth_key, salt, self.now())
 
     def stats(self) -> dict[str, Any]:
-        """Counts for tests and dashboards: connections, keys and sessions per DC, server tasks."""
+        """Counts for tests and dashboards: connections (and the unauthenticated ones, and the bytes they hold
+        buffered), keys and sessions per DC, server tasks."""
         return {
             "connections": {d: len(s.connections) for d, s in self._dcs.items()},
+            "unauthenticated": {d: len(s.lobby) for d, s in self._dcs.items()},
+            "unauthenticated_bytes": {d: s.lobby.bytes for d, s in self._dcs.items()},
             "auth_keys": {d: len(s.keys) for d, s in self._dcs.items()},
             "sessions": {d: sum(len(k.sessions) for k in s.keys.all()) for d, s in self._dcs.items()},
             "tasks": len(self._ctx.tasks),
