@@ -3,8 +3,9 @@
 https://core.telegram.org/mtproto/description (``docs/protocol.md`` §4, §14). An unencrypted packet
 (auth_key_id 0) goes to the connection's ``ServerHandshake``; a bad one is answered -404 and the
 connection closed. An encrypted packet needs an auth key known *on this DC* (else -404 and close), is
-decrypted, and goes to its session (created on first sight; sessions outlive connections, and a session
-seen on a new connection re-sends what the client has not acknowledged). Calls are answered one after
+decrypted, and goes to its session (created on first sight and stored once it accepted a message, so a
+refused replay evicts no live session; sessions outlive connections, and a session seen on a new connection
+re-sends what the client has not acknowledged). Calls are answered one after
 the other: MTProto service calls (destroy_session, destroy_auth_key) here, API calls by the dispatcher.
 """
 
@@ -95,6 +96,7 @@ async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
     except (SecurityError, DecodeError) as e:
         conn.fail(-404, f"bad message: {e}")
         return
+    dc.keys.keep(state)  # a new session is stored once it accepted a message
     if quick_ack:
         conn.send_quick_ack(_quick_ack_token(key, payload))
     for event in events:

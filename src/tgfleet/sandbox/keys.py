@@ -5,6 +5,12 @@ A key created on DC 2 is known only there (keys are per DC, as in Telegram). Eac
 ``initConnection`` parameters its client sent, and at most ``max_sessions`` sessions (the least recently
 used one is forgotten beyond that; a forgotten session that comes back is created anew and the client
 gets new_session_created). Sessions outlive connections and remember the latest one they were seen on.
+
+Replays: a forgotten session's replay window is gone, so each key keeps one number instead, its
+``replay_floor``: the newest msg_id any of its forgotten sessions saw. Sessions created later refuse msg_ids
+up to it (bad_msg_notification 20), so a captured packet of a forgotten session is not executed again; the
+client's own new messages are newer and pass. A new session is stored only once it accepted a message, so
+a refused (e.g. replayed) packet evicts no live session.
 """
 
 from __future__ import annotations
@@ -39,7 +45,18 @@ class ClientInfo:
 class KeyState:
     """One auth key on one DC."""
 
-    __slots__ = ("auth_key", "client", "created", "dc_id", "expires_at", "layer", "msg_ids", "salts", "sessions")
+    __slots__ = (
+        "auth_key",
+        "client",
+        "created",
+        "dc_id",
+        "expires_at",
+        "layer",
+        "msg_ids",
+        "replay_floor",
+        "salts",
+        "sessions",
+    )
 
     def __init__(self, dc_id: int, auth_key: AuthKey, salts: ServerSalts, *, created: float) -> None:
         self.dc_id = dc_id
@@ -51,6 +68,8 @@ class KeyState:
         self.client: ClientInfo | None = None
         self.created = created
         self.expires_at: int | None = None
+        self.replay_floor = 0
+        """The newest client msg_id any forgotten session of this key saw (new sessions refuse up to it)."""
 
     @property
     def key_id(self) -> int:
@@ -134,22 +153,42 @@ class DcKeys:
         return state
 
     def session(self, key: KeyState, session_id: int) -> SessionState:
-        """The session ``session_id`` of ``key``, created if unknown (evicting the least recently used)."""
+        """The session ``session_id`` of ``key``; an unknown one is new and not stored until :meth:`keep`."""
         state = key.sessions.get(session_id)
         if state is not None:
             key.sessions.move_to_end(session_id)
             return state
-        session = ServerSession(key.auth_key, session_id, salts=key.salts, random=self._random, msg_ids=key.msg_ids)
-        state = key.sessions[session_id] = SessionState(key, session)
+        session = ServerSession(
+            key.auth_key,
+            session_id,
+            salts=key.salts,
+            random=self._random,
+            msg_ids=key.msg_ids,
+            replay_floor=key.replay_floor,
+        )
+        return SessionState(key, session)
+
+    def keep(self, state: SessionState) -> None:
+        """Store a new session once it has accepted a message (evicting the least recently used one)."""
+        key = state.key
+        if not state.session.created or state.session_id in key.sessions:
+            return
+        key.sessions[state.session_id] = state
         while len(key.sessions) > self.max_sessions:
             _, evicted = key.sessions.popitem(last=False)
-            evicted.alive = False
-        return state
+            _forget(evicted)
 
     def destroy_session(self, key: KeyState, session_id: int) -> bool:
         """destroy_session: forget one session of ``key``; False if it was unknown."""
         state = key.sessions.pop(session_id, None)
         if state is None:
             return False
-        state.alive = False
+        _forget(state)
         return True
+
+
+def _forget(state: SessionState) -> None:
+    """A session is forgotten: the msg_ids it saw stay refused for sessions created after (``replay_floor``)."""
+    state.alive = False
+    key = state.key
+    key.replay_floor = max(key.replay_floor, state.session.newest_msg_id)

@@ -32,6 +32,11 @@ class ServerSession:
     ``msg_ids``: share one ``MsgIdGenerator(SERVER)`` between the sessions of an auth key (or the whole
     server) so that a session the server forgot and re-created never repeats a msg_id the client already
     has (it would be ignored as a replay); by default each session has its own.
+
+    ``replay_floor``: client msg_ids at or below it are refused with bad_msg_notification 20 ("too old to
+    tell whether it was received"). A session starts with an empty replay window, so a server that forgot
+    sessions of this key passes the highest :attr:`newest_msg_id` among them: a captured message of a
+    forgotten session, still inside the 300 s time window, cannot be executed a second time.
     """
 
     def __init__(
@@ -43,6 +48,7 @@ class ServerSession:
         random: Callable[[int], bytes] = os.urandom,
         window: int = WINDOW,
         msg_ids: MsgIdGenerator | None = None,
+        replay_floor: int = 0,
     ) -> None:
         self.auth_key = auth_key if isinstance(auth_key, AuthKey) else AuthKey(auth_key)
         self.session_id = session_id
@@ -51,6 +57,9 @@ class ServerSession:
         self._ids = MsgIdGenerator(SERVER) if msg_ids is None else msg_ids
         self._numbering = Numbering(self._ids)
         self._window = MsgIdWindow(window)
+        self.replay_floor = replay_floor
+        self.newest_msg_id = 0
+        """The highest client msg_id this session has seen inside the time window (accepted or refused)."""
         self.created = False
         self._acks: dict[int, None] = {}  # client msg_ids to acknowledge (an ordered set)
         self._out: deque[Outgoing] = deque()

@@ -3,8 +3,9 @@
 https://core.telegram.org/mtproto/service_messages_about_messages, /mtproto/description. In order:
 
 * the whole message: msg_id not divisible by 4 -> 18; more than 300 s old -> 16, more than 30 s ahead
-  -> 17; already received -> ignored (a container reusing an id -> 19); lower than every remembered id
-  -> 20; salt neither current nor just superseded -> bad_server_salt (48). Nothing inside is processed.
+  -> 17; already received -> ignored (a container reusing an id -> 19); lower than every remembered id,
+  or at most the session's ``replay_floor`` (what a forgotten session of the key may have received) -> 20;
+  salt neither current nor just superseded -> bad_server_salt (48). Nothing inside is processed.
 * a container: malformed (count, lengths, nesting, item ids not unique and below the container's) or
   its seqno below an item's -> 64; an odd container seqno -> 34. Nothing inside is processed.
 * each message (a container's items one by one): the msg_id checks above for items (duplicates are
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from tgfleet.mtproto.session.server import ServerSession
 
 IGNORE = -1
+_UNTIMELY = frozenset({16, 17, 18})
+"""Refused for the msg_id itself (its time or its low bits): not an id the client stands by."""
 _ODD_FORBIDDEN = frozenset({MSGS_ACK, MSG_COPY, MSG_CONTAINER})
 _is_call: dict[int, bool] = {}
 
@@ -42,6 +45,8 @@ _is_call: dict[int, bool] = {}
 def receive(s: ServerSession, env: Envelope, now: float) -> list[ServerEvent]:
     events: list[ServerEvent] = []
     code = _check_id(s, env.msg_id, now, container=_is_container(env.body))
+    if code not in _UNTIMELY and env.msg_id > s.newest_msg_id:
+        s.newest_msg_id = env.msg_id  # a container's items have lower ids than the container
     if code == 0 and not s.salts.is_valid(env.salt, now):
         code = 48
     if code:
@@ -93,7 +98,7 @@ def _check_id(s: ServerSession, msg_id: int, now: float, container: bool) -> int
         return 17
     if msg_id in s._window:
         return 19 if container else IGNORE
-    if s._window.too_old(msg_id):
+    if s._window.too_old(msg_id) or msg_id <= s.replay_floor:
         return 20
     return 0
 
