@@ -252,9 +252,9 @@ def pin_to(cpu: int) -> bool:
     return True
 
 
-def rss_bytes() -> int:
-    """This process's resident set size (VmRSS), in bytes."""
-    with open("/proc/self/status") as f:
+def rss_bytes(pid: int | None = None) -> int:
+    """The resident set size (VmRSS) of this process (or of ``pid``), in bytes."""
+    with open(f"/proc/{'self' if pid is None else pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024

@@ -159,7 +159,7 @@ class Attack:
 
     ``outcomes`` counts, per kind, how connections ended: ``ended`` (closed by the server, or hung up after
     ``hold``), ``reset``, ``refused`` (no connection), ``failed`` (a protocol error on our side, e.g. a key
-    exchange the server cut short).
+    exchange the server cut short), ``open at stop``.
     """
 
     def __init__(self, target: Target, count: int, kinds: dict[str, Callable[[Line], Awaitable[None]]] = KINDS):
@@ -211,6 +211,9 @@ class Attack:
                 self.outcomes[kind, "reset"] += 1
             except (TgfleetError, AssertionError, asyncio.TimeoutError):
                 self.outcomes[kind, "failed"] += 1
+            except asyncio.CancelledError:
+                self.outcomes[kind, "open at stop"] += 1
+                raise
             finally:
                 self.open -= 1
                 writer.transport.abort()

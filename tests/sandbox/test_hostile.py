@@ -90,7 +90,8 @@ async def test_a_new_client_gets_in_past_a_full_lobby() -> None:
         silent = []
         for i in range(6):  # connections that never send, more than the lobby holds
             silent.append(await _open(tg))
-            await eventually(lambda n=min(i + 1, 4): tg.stats()["unauthenticated"][2] == n)
+            waiting = min(i + 1, 4)
+            await eventually(lambda n=waiting: tg.stats()["unauthenticated"][2] == n)
         for reader, _ in silent[:2]:  # the oldest made room
             await _closed(reader)
         client = await connected(tg)
