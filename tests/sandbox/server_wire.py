@@ -195,6 +195,13 @@ async def connected(
     return client
 
 
+async def on_key(tg: Sandbox, auth: HandshakeResult, dc: int = 2) -> WireClient:
+    """A new connection with a new session on an existing key (no key exchange)."""
+    client = await WireClient.connect(tg.network.address(dc))
+    client.use_key(auth)
+    return client
+
+
 async def eventually(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
     """Wait (bounded) for a condition on server state that no message announces."""
     deadline = time.monotonic() + timeout

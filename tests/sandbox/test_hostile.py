@@ -20,7 +20,7 @@ from tgfleet.sandbox import Limits, Sandbox
 from tgfleet.tl import functions, types
 
 from .attacks import KINDS, Attack, Target, frame, max_frame, req_pq
-from .server_wire import KEY, TIMEOUT, WireClient, connected, eventually, init, running
+from .server_wire import KEY, TIMEOUT, connected, eventually, init, on_key, running
 
 TAG = Intermediate.TAG
 MiB = 1 << 20
@@ -134,8 +134,7 @@ async def test_a_client_with_a_key_may_start_with_a_long_message() -> None:
     async with running() as tg:
         first = await connected(tg)
         assert first.auth is not None
-        again = await WireClient.connect(tg.network.address(2))
-        again.use_key(first.auth)
+        again = await on_key(tg, first.auth)
         big = functions.upload.SaveFilePart(file_id=1, file_part=0, bytes=os.urandom(64 << 10))
         (outcome,) = await again.results([again.send(init(big))])  # its first frame: 64 KiB
         assert outcome is not None  # an answer (whatever the world makes of it), not a closed connection

@@ -14,7 +14,7 @@ from tgfleet.tl import decode, functions
 from tgfleet.tl._gen import mtproto as mt
 
 from .server_double import DoubleWorld
-from .server_wire import WireClient, connected, init, running
+from .server_wire import WireClient, connected, init, on_key, running
 
 SESSIONS = 2
 
@@ -44,8 +44,7 @@ async def test_a_packet_of_a_forgotten_session_is_refused_not_executed_again() -
         assert runs() == 1
         newer = []
         for _ in range(SESSIONS):  # newer sessions on the same key: the first one is forgotten
-            client = await WireClient.connect(tg.network.address(2))
-            client.use_key(first.auth)
+            client = await on_key(tg, first.auth)
             await client.invoke(init(functions.help.GetConfig()))
             client.events.clear()  # its own new_session_created
             newer.append(client)
