@@ -6,10 +6,13 @@
         client = Client(..., api_id=tg.api_id, api_hash=tg.api_hash, network=tg.network)
         tg.freeze(2); tg.force_flood(functions.messages.SendMessage, 5); ...
 
-One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.Connection`. Auth keys
-and sessions are kept per DC. API calls go to the :class:`~tgfleet.sandbox.dispatch.Dispatcher`, which asks
-the network side's own handlers (``help.getConfig``, ``help.getNearestDc``) and then the world
-(:class:`~tgfleet.sandbox.contract.WorldAPI`). The world pushes updates back through ``Subscriptions``.
+One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.Connection` reading a
+:class:`~tgfleet.sandbox.stream.Stream`, admitted through its DC's :class:`~tgfleet.sandbox.lobby.Lobby`
+(a connection beyond ``Limits.max_connections_per_dc`` closes the oldest unauthenticated one, or is refused
+when there is none). Auth keys and sessions are kept per DC. API calls go to the
+:class:`~tgfleet.sandbox.dispatch.Dispatcher`, which asks the network side's own handlers (``help.getConfig``,
+``help.getNearestDc``) and then the world (:class:`~tgfleet.sandbox.contract.WorldAPI`). The world pushes
+updates back through ``Subscriptions``.
 
 Control API: the world's ``add_user`` / ``login_code`` / ``messages_of`` / ``dialogs_of`` (``tg.world`` has
 the rest) and the faults of ``controls.py``: ``drop_connections``, ``drop_after``, ``set_latency``,
