@@ -184,7 +184,7 @@ class HandshakeKit:
 def handshake_kit() -> HandshakeKit:
     from tgfleet.crypto.rsa import RsaPrivateKey
     from tgfleet.mtproto.handshake.server_steps import make_pq
-    from tgfleet.tl._gen import mtproto as mt
+    from tgfleet.tl import mtproto as mt
 
     rng = random.Random(3)
     key = RsaPrivateKey.generate()

@@ -26,9 +26,7 @@ PEERS = LIBS[1:]
 
 # -- 1 + 2: imports -------------------------------------------------------------------------------------------------
 _TL = {
-    "tgfleet": (
-        "import tgfleet\nfrom tgfleet.tl._gen import types, functions\nimport tgfleet.tl._gen.functions.messages"
-    ),
+    "tgfleet": ("import tgfleet\nfrom tgfleet.tl import types, functions\nimport tgfleet.tl.functions.messages"),
     "Telethon": "import telethon\nfrom telethon.tl import types, functions\nimport telethon.tl.functions.messages",
     "Pyrogram": "import pyrogram\nfrom pyrogram.raw import types, functions\nimport pyrogram.raw.functions.messages",
 }
@@ -116,10 +114,10 @@ def load_libs() -> dict[str, Lib]:
     from telethon.extensions import BinaryReader
 
     import tgfleet.tl
-    from tgfleet.tl._gen import types as tgtypes
+    from tgfleet.tl import types as tgtypes
 
     def tgfleet_fn(ns: str, name: str) -> Any:
-        return getattr(importlib.import_module(f"tgfleet.tl._gen.functions.{ns}"), name)
+        return getattr(importlib.import_module(f"tgfleet.tl.functions.{ns}"), name)
 
     return {
         "tgfleet": Lib("tgfleet", tgtypes, tgfleet_fn, "obj.to_bytes()", "decode(data)", {"decode": tgfleet.tl.decode}),

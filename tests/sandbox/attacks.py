@@ -23,7 +23,7 @@ from tgfleet.mtproto.handshake import ClientHandshake
 from tgfleet.mtproto.plain import pack_plain
 from tgfleet.mtproto.transport import Intermediate, Packet
 from tgfleet.net.timeouts import within
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 TAG = Intermediate.TAG
 LONG = 3600.0

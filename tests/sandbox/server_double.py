@@ -11,8 +11,7 @@ from typing import Any
 
 from tgfleet import errors
 from tgfleet.sandbox.contract import Answer, CallContext, Delivery, Handler
-from tgfleet.tl import TLObject
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import TLObject, functions, types
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 
 from tgfleet import errors
 from tgfleet.mtproto.session import Result
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import functions, types
 
 from .server_double import DoubleWorld
 from .server_wire import Closed, WireClient, connected, init, running

@@ -7,7 +7,7 @@ import pytest
 from tests.clock import FakeClock
 from tgfleet import errors
 from tgfleet.sandbox.limits import Limits, Rate, RateLimiter, TokenBucket
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import functions, types
 
 from .server_double import DoubleWorld
 from .server_wire import WireClient, connected, running

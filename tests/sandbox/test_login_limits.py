@@ -16,10 +16,10 @@ from tgfleet import errors
 from tgfleet.crypto.dh import DH_PRIME, to_256
 from tgfleet.sandbox.control import NoLoginCode
 from tgfleet.sandbox.login_limits import DAY, Lockout, LoginLimits
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import account as f_account
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import types
+from tgfleet.tl.functions import account as f_account
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.types import auth as t_auth
 
 from .test_services_password import code_step, srp_answer
 from .world_helpers import START, Caller, make_env

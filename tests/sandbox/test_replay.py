@@ -11,7 +11,7 @@ from tgfleet.crypto.kdf import X_CLIENT, X_SERVER, AuthKey
 from tgfleet.mtproto.session import NewSession, open_envelope
 from tgfleet.sandbox.limits import Limits
 from tgfleet.tl import decode, functions
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .server_double import DoubleWorld
 from .server_wire import WireClient, connected, init, on_key, running

@@ -16,8 +16,8 @@ from tgfleet.mtproto.plain import pack_plain
 from tgfleet.sandbox import Sandbox
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.limits import Limits
-from tgfleet.tl._gen import functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import functions, types
+from tgfleet.tl import mtproto as mt
 
 from .server_double import DoubleWorld
 from .server_wire import KEY, TIMEOUT, connected, eventually, init, running

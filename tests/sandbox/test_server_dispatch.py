@@ -12,9 +12,8 @@ from tgfleet.errors import RPCError, TransportCodeError
 from tgfleet.mtproto.handshake import HandshakeResult
 from tgfleet.mtproto.session import NewSession
 from tgfleet.sandbox.contract import CallContext
-from tgfleet.tl import LAYER
-from tgfleet.tl._gen import functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import LAYER, functions, types
+from tgfleet.tl import mtproto as mt
 
 from .server_double import DoubleWorld, context_of
 from .server_wire import WireClient, connected, init, running

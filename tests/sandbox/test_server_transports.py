@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tgfleet.crypto.kdf import X_CLIENT, decrypt_message, msg_key_large
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import functions, types
 
 from .server_wire import TRANSPORTS, WireClient, connected, init, running
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tgfleet.mtproto.session import Update
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import functions, types
 
 from .server_double import DoubleWorld
 from .server_wire import WireClient, connected, running

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tgfleet.sandbox.accounts import SERVICE_USER_ID
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.functions import updates as f_updates
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import types
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.functions import updates as f_updates
+from tgfleet.tl.types import auth as t_auth
 
 from .world_helpers import API_HASH, API_ID, make_env
 

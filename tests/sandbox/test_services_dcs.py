@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import account as f_account
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.functions import contacts as f_contacts
-from tgfleet.tl._gen.functions import messages as f_messages
-from tgfleet.tl._gen.functions import updates as f_updates
-from tgfleet.tl._gen.functions import users as f_users
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import types
+from tgfleet.tl.functions import account as f_account
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.functions import contacts as f_contacts
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.functions import updates as f_updates
+from tgfleet.tl.functions import users as f_users
+from tgfleet.tl.types import auth as t_auth
 
 from .world_helpers import make_env
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from tgfleet.sandbox.chats import MAX_MESSAGE_LENGTH
 from tgfleet.sandbox.world import World
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import contacts as f_contacts
-from tgfleet.tl._gen.functions import messages as f_messages
-from tgfleet.tl._gen.functions import users as f_users
-from tgfleet.tl._gen.types import contacts as t_contacts
-from tgfleet.tl._gen.types import messages as t_messages
-from tgfleet.tl._gen.types import users as t_users
+from tgfleet.tl import types
+from tgfleet.tl.functions import contacts as f_contacts
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.functions import users as f_users
+from tgfleet.tl.types import contacts as t_contacts
+from tgfleet.tl.types import messages as t_messages
+from tgfleet.tl.types import users as t_users
 
 from .world_helpers import Caller, Env, make_env
 

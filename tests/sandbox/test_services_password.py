@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from tgfleet.crypto.dh import DH_PRIME, to_256
 from tgfleet.crypto.srp import srp_client_check
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import account as f_account
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.functions import updates as f_updates
-from tgfleet.tl._gen.types import account as t_account
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import types
+from tgfleet.tl.functions import account as f_account
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.functions import updates as f_updates
+from tgfleet.tl.types import account as t_account
+from tgfleet.tl.types import auth as t_auth
 
 from .world_helpers import Caller, make_env
 

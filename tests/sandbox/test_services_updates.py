@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import messages as f_messages
-from tgfleet.tl._gen.functions import updates as f_updates
-from tgfleet.tl._gen.types import updates as t_updates
+from tgfleet.tl import types
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.functions import updates as f_updates
+from tgfleet.tl.types import updates as t_updates
 
 from .world_helpers import Caller, Env, make_env
 

@@ -10,8 +10,8 @@ from tgfleet.sandbox.accounts import SERVICE_USER_ID, normalize_phone, phone_hom
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.control import NoLoginCode
 from tgfleet.sandbox.views import user_tl
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.functions import users as f_users
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.functions import users as f_users
 
 from .world_helpers import make_env
 

@@ -12,10 +12,9 @@ from tests.clock import FakeClock
 from tgfleet.errors import RPCError
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.world import World
-from tgfleet.tl import TLObject
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import TLObject, types
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.types import auth as t_auth
 
 API_ID = 94575
 API_HASH = "a3406de8d171bb422bb6ddf3bbd800e2"

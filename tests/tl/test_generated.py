@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tools.tlgen.build import KNOWN_ID_EXCEPTIONS, build
+from tools.tlgen.check import stale_and_extra
 from tools.tlgen.parser import SchemaError, crc_id, parse, parse_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,9 +21,7 @@ def result():  # type: ignore[no-untyped-def]
 
 
 def test_committed_code_is_not_stale(result) -> None:  # type: ignore[no-untyped-def]
-    stale = [p for p, text in result.files.items() if not (ROOT / p).is_file() or (ROOT / p).read_text() != text]
-    gen = ROOT / "src/tgfleet/tl/_gen"
-    extra = [str(p.relative_to(ROOT)) for p in gen.rglob("*.py") if str(p.relative_to(ROOT)) not in result.files]
+    stale, extra = stale_and_extra(ROOT, result.files)
     assert not stale and not extra, f"run `python -m tools.tlgen`: stale {stale}, extra {extra}"
 
 

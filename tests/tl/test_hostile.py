@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from tests.tl.schema_values import obj, schema
 from tgfleet.errors import DecodeError
-from tgfleet.tl import decode
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import decode, functions, types
 
 SAMPLES = [c for c in schema().all if c.source == "api" and c.explicit_id is not None]
 

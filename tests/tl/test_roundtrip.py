@@ -89,7 +89,7 @@ for _i, _chunk in enumerate(_chunks(FUNCTIONS)):
 
 
 def test_generic_wrappers_read_the_inner_result() -> None:
-    from tgfleet.tl._gen import functions, types
+    from tgfleet.tl import functions, types
 
     inner = functions.users.GetUsers(id=[types.InputUserSelf()])
     call = functions.InvokeWithLayer(

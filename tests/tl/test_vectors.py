@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tgfleet.mtproto.plain import pack_plain, unpack_plain
 from tgfleet.tl import decode
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 REQ_PQ_MULTI = bytes.fromhex("0000000000000000D4720600503DC56514000000F18E7EBE406709F612FADFBEC3F0289D0AA67EEF")
 RES_PQ = bytes.fromhex(

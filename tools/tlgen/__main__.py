@@ -1,6 +1,7 @@
 """``python -m tools.tlgen [--check]``: regenerate the TL classes and error classes from ``schema/``.
 
-The only file IO of the generator. ``--check`` writes nothing and exits 1 if a committed file is stale.
+The only file writes of the generator (``check.py`` reads the committed files). ``--check`` writes nothing and
+exits 1 if a committed file is stale.
 Reports constructor ids that the CRC32 rule does not reproduce.
 """
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tools.tlgen.build import KNOWN_ID_EXCEPTIONS, build
+from tools.tlgen.check import stale_and_extra
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +22,7 @@ def main(argv: list[str]) -> int:
     for c in result.mismatches:
         known = "known exception" if c.name in KNOWN_ID_EXCEPTIONS else "UNEXPECTED"
         print(f"id mismatch ({known}): {c.source}.tl {c.name} explicit 0x{c.id:08x}, crc32 0x{c.crc_id:08x}")
-    stale = [p for p, text in result.files.items() if not (ROOT / p).exists() or (ROOT / p).read_text() != text]
-    gen_root = ROOT / "src/tgfleet/tl/_gen"
-    extra = [str(p.relative_to(ROOT)) for p in gen_root.rglob("*.py") if str(p.relative_to(ROOT)) not in result.files]
+    stale, extra = stale_and_extra(ROOT, result.files)
     if "--check" in argv:
         for p in stale + extra:
             print(f"stale: {p}")

@@ -62,10 +62,10 @@ def generate(combinators: list[Combinator], layer: int, sources: dict[str, str])
         source = sources["mtproto" if name.endswith("mtproto") else "api"]
         text = emit_module(schema, name, types_per_module[name], per_module[name], children, source)
         files[module_path(name, name in packages)] = text
-    files[f"{GEN_ROOT}/__init__.py"] = (
-        HEADER.format(source="schema/") + '"""Generated TL classes (API layer and MTProto service schema)."""\n'
+    files[f"{GEN_ROOT}/_gen/__init__.py"] = (
+        HEADER.format(source="schema/") + '"""The generated index of the TL classes: private to ``tgfleet.tl``."""\n'
     )
-    files[module_path(f"{PKG}.index", False)] = emit_index(schema, layer, sources)
+    files[module_path(f"{PKG}._gen.index", False)] = emit_index(schema, layer, sources)
     return files
 
 

@@ -19,7 +19,7 @@ from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.views import message_tl, users_tl
-from tgfleet.tl._gen import types
+from tgfleet.tl import types
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.control import WorldControl

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tgfleet import errors
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl.types import auth as t_auth
 
 CODE_LENGTH = 5
 RESEND_TIMEOUT = 60

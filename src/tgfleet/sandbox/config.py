@@ -12,7 +12,7 @@ from typing import Any
 
 from tgfleet.net import DcAddress
 from tgfleet.sandbox.contract import Answer, CallContext, Handler
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import functions, types
 
 CONFIG_LIFETIME = 3600
 """Seconds until a client should fetch the config again (``config.expires``)."""

@@ -27,8 +27,7 @@ from tgfleet.sandbox.contract import CallContext, Handler, WorldAPI
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.keys import ClientInfo, KeyState
 from tgfleet.sandbox.limits import RateLimiter
-from tgfleet.tl import LAYER, TLFunction, TLObject
-from tgfleet.tl._gen import functions
+from tgfleet.tl import LAYER, TLFunction, TLObject, functions
 from tgfleet.tl.core.writer import BOOL_FALSE, BOOL_TRUE, write_vector_int, write_vector_long, write_vector_object
 
 log = logging.getLogger("tgfleet.sandbox")

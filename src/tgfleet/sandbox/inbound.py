@@ -22,7 +22,7 @@ from tgfleet.mtproto.transport import Packet
 from tgfleet.sandbox.dispatch import INTERNAL, Reply
 from tgfleet.sandbox.keys import KeyState, SessionState
 from tgfleet.tl import TLObject
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.connection import Connection

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from tgfleet.errors import FloodWait
-from tgfleet.tl._gen.functions import messages
+from tgfleet.tl.functions import messages
 
 MESSAGE_METHODS: frozenset[type] = frozenset(
     {

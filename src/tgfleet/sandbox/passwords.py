@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from tgfleet.crypto.dh import DH_G, DH_PRIME, to_256
 from tgfleet.crypto.srp import SrpServer, compute_verifier
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.types import account as t_account
+from tgfleet.tl import types
+from tgfleet.tl.types import account as t_account
 
 _P_BYTES = to_256(DH_PRIME)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
-from tgfleet.tl._gen import types
+from tgfleet.tl import types
 
 ONLINE_FOR = 300
 """Seconds a ``userStatusOnline`` of the viewer himself lasts."""

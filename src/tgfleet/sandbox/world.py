@@ -36,7 +36,7 @@ from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.services import ServiceFn, all_services
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl import TLObject
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl.types import auth as t_auth
 
 log = logging.getLogger("tgfleet.sandbox")
 

@@ -26,7 +26,7 @@ from tgfleet.mtproto.handshake import server_steps as ss
 from tgfleet.mtproto.handshake.common import read_prefix
 from tgfleet.mtproto.plain import pack_plain, unpack_plain
 from tgfleet.tl import decode
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.base import TLObject
 
 from ...crypto.helpers import seeded

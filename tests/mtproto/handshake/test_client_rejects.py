@@ -19,7 +19,7 @@ from tgfleet.mtproto.handshake import ClientHandshake, ServerHandshake
 from tgfleet.mtproto.handshake.common import signed64
 from tgfleet.mtproto.handshake.server_steps import open_client_dh
 from tgfleet.mtproto.plain import pack_plain
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from ...crypto.helpers import seeded
 from .helpers import KEY, NOW, HandServer, body, packet, run_pair

@@ -24,7 +24,7 @@ from tgfleet.mtproto.handshake import (
     TransportReject,
 )
 from tgfleet.mtproto.plain import pack_plain
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from ...crypto.helpers import seeded
 from .helpers import KEY, NOW, HandClient, HandServer

@@ -15,7 +15,7 @@ from tgfleet.mtproto.handshake import (
 )
 from tgfleet.mtproto.handshake import client_steps as cs
 from tgfleet.mtproto.handshake.server_steps import make_pq
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from ...crypto.helpers import seeded
 from .helpers import KEY, NOW, HandClient, body, packet, run_pair

@@ -18,7 +18,7 @@ from tgfleet.crypto.rsa import RsaPublicKey
 from tgfleet.mtproto.handshake import ClientHandshake, HandshakeResult
 from tgfleet.mtproto.handshake import server_steps as ss
 from tgfleet.mtproto.msgid import CLIENT, MsgIdGenerator, msg_id_time
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from ...crypto import vectors as v
 from ...crypto.helpers import replay

@@ -19,7 +19,7 @@ from tgfleet.errors import HandshakeError
 from tgfleet.mtproto.handshake import ServerHandshake, ServerHandshakeResult, TransportReject
 from tgfleet.mtproto.handshake import client_steps as cs
 from tgfleet.mtproto.plain import pack_plain
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from ...crypto.helpers import seeded
 from .helpers import KEY, NOW, HandClient, body, packet

@@ -21,8 +21,7 @@ from tgfleet.mtproto.session import (
     seal,
 )
 from tgfleet.mtproto.session.body import split
-from tgfleet.tl import TLObject
-from tgfleet.tl._gen import functions, types
+from tgfleet.tl import TLObject, functions, types
 from tgfleet.tl.core.writer import write_vector_object
 
 NOW = 1_700_000_000.0

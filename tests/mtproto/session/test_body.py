@@ -12,7 +12,7 @@ from tgfleet.mtproto.session.body import gzip_pack, gzip_unpack, parse_container
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
 from tgfleet.mtproto.session.window import MsgIdWindow
 from tgfleet.tl import functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.writer import write_bytes
 
 from .helpers import NOW, container, msg_id_at, seeded, server_message

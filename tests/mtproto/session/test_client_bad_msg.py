@@ -8,7 +8,7 @@ from tgfleet.errors import BadMessageError
 from tgfleet.mtproto.msgid import msg_id_time
 from tgfleet.mtproto.session import BadMessage, ClientSession, Event, Request, RpcFailed, SessionChanged
 from tgfleet.tl import functions
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import NOW, msg_id_at, seeded, sent_items, server_message
 

@@ -19,7 +19,7 @@ from tgfleet.mtproto.session import (
 from tgfleet.mtproto.session.body import gzip_pack
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
 from tgfleet.tl import functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import NOW, Pair, container, msg_id_at, seeded, sent_items, server_message
 

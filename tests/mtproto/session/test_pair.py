@@ -18,7 +18,7 @@ from tgfleet.mtproto.session import (
     SessionCreated,
 )
 from tgfleet.tl import TLFunction, functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import Pair
 

@@ -10,7 +10,7 @@ from tgfleet.crypto.kdf import X_SERVER, AuthKey
 from tgfleet.mtproto.session import Call, Rejected, ServerSalts, ServerSession, SessionCreated, open_envelope
 from tgfleet.mtproto.session.body import split
 from tgfleet.tl import decode, functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import NOW, client_message, container, msg_id_at, seeded
 

@@ -11,7 +11,7 @@ from tgfleet.errors import DecodeError, EncodeError, rpc_error
 from tgfleet.mtproto.session import Acked, Call, Pinged, ServerSalts, ServerSession, Undecodable, Update, open_envelope
 from tgfleet.mtproto.session.body import split
 from tgfleet.tl import decode, functions, types
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import NOW, Pair, client_message, container, msg_id_at, seeded
 

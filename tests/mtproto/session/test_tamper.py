@@ -12,7 +12,7 @@ from tgfleet.crypto.kdf import X_CLIENT, X_SERVER, AuthKey, encrypt_message
 from tgfleet.errors import DecodeError, SecurityError
 from tgfleet.mtproto.session import ClientSession, NewSession, Result, ServerSalts, ServerSession
 from tgfleet.tl import functions
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 from .helpers import NOW, Pair, client_message, container, msg_id_at, seeded, server_message
 

@@ -37,7 +37,7 @@ from tgfleet.mtproto.handshake.client_steps import (
 from tgfleet.mtproto.handshake.common import MAX_RETRIES, HandshakeResult, Random, read_plain, signed64, wire_dc
 from tgfleet.mtproto.msgid import CLIENT, MsgIdGenerator
 from tgfleet.mtproto.plain import pack_plain
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 NEW = "new"
 WAIT_RES_PQ = "wait_res_pq"

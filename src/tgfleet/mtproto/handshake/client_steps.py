@@ -20,7 +20,7 @@ from tgfleet.crypto.kdf import AuthKey, new_nonce_hash, tmp_aes_key_iv, with_sha
 from tgfleet.crypto.rsa import RsaPublicKey, rsa_pad_encrypt
 from tgfleet.errors import HandshakeError
 from tgfleet.mtproto.handshake.common import MAX_ENCRYPTED, Random, be_bytes, be_int, open_with_sha1, same
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from tgfleet.mtproto.handshake.server_steps import (
 )
 from tgfleet.mtproto.msgid import SERVER, MsgIdGenerator
 from tgfleet.mtproto.plain import pack_plain
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.base import TLObject
 
 WAIT_REQ_PQ = "wait_req_pq"

@@ -19,7 +19,7 @@ from tgfleet.crypto.kdf import AuthKey, new_nonce_hash, tmp_aes_key_iv, with_sha
 from tgfleet.crypto.rsa import RsaPrivateKey, decrypt_inner_data
 from tgfleet.errors import HandshakeError
 from tgfleet.mtproto.handshake.common import MAX_ENCRYPTED, Random, be_bytes, be_int, open_with_sha1, read_prefix, same
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 PRIME_LOW = 1 << 30
 """Smallest p or q the server picks (31 bits, like Telegram's)."""

@@ -25,7 +25,7 @@ from tgfleet.mtproto.session.outbox import ITEM_OVERHEAD, Numbering, Outgoing, a
 from tgfleet.mtproto.session.salts import SaltSchedule
 from tgfleet.mtproto.session.window import MsgIdWindow
 from tgfleet.tl import TLFunction
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 MAX_ALIASES = 8
 """How many earlier transmissions of one request an answer is still accepted for."""

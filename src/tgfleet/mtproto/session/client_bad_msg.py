@@ -30,7 +30,7 @@ from tgfleet.mtproto.msgid import msg_id_time
 from tgfleet.mtproto.session.body import Item
 from tgfleet.mtproto.session.events import BadMessage, Event, Request, RpcFailed, SessionChanged
 from tgfleet.mtproto.session.limits import BAD_MSG_CODES
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 if TYPE_CHECKING:
     from tgfleet.mtproto.session.client import ClientSession

@@ -24,7 +24,7 @@ from tgfleet.mtproto.session.envelope import open_envelope
 from tgfleet.mtproto.session.events import Event, Update, UpdateUndecodable
 from tgfleet.mtproto.session.limits import RPC_RESULT, TIME_FUTURE, TIME_PAST
 from tgfleet.tl import decode
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.registry import module_of
 
 if TYPE_CHECKING:

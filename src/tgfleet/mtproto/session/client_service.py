@@ -17,7 +17,7 @@ from tgfleet.mtproto.session.events import Event, NewSession, Pong, Result, RpcF
 from tgfleet.mtproto.session.limits import GZIP_PACKED, MAX_IDS, RPC_ERROR
 from tgfleet.mtproto.session.window import STATE_RECEIVED
 from tgfleet.tl import Reader
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.reader import RAW_ERRORS
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ Sources: https://core.telegram.org/mtproto/description, /mtproto/service_message
 
 from __future__ import annotations
 
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 # --- constructor ids ------------------------------------------------------------------------------
 RPC_RESULT = mt.RpcResult.CONSTRUCTOR_ID

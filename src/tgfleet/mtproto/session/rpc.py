@@ -13,7 +13,7 @@ from tgfleet.errors import EncodeError, RPCError
 from tgfleet.mtproto.session.body import gzip_pack
 from tgfleet.mtproto.session.limits import GZIP_MIN_BYTES, RPC_RESULT
 from tgfleet.tl import TLObject
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 _Iq = struct.Struct("<Iq")
 _ENCODE_ERRORS = (struct.error, TypeError, AttributeError, ValueError, OverflowError)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 
 
 class SaltSchedule:

@@ -29,7 +29,7 @@ from tgfleet.mtproto.session.envelope import Envelope
 from tgfleet.mtproto.session.limits import MSG_CONTAINER, MSG_COPY, MSGS_ACK, TIME_FUTURE, TIME_PAST
 from tgfleet.mtproto.session.server_events import Rejected, ServerEvent, SessionCreated
 from tgfleet.tl import TLFunction
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.registry import lookup
 
 if TYPE_CHECKING:

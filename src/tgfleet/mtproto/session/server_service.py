@@ -20,7 +20,7 @@ from tgfleet.mtproto.session.rpc import rpc_result
 from tgfleet.mtproto.session.server_events import Acked, Call, Pinged, ServerEvent, Undecodable
 from tgfleet.mtproto.session.window import FLAG_ANSWERED, FLAG_PROCESSING, STATE_RECEIVED
 from tgfleet.tl import TLFunction, TLObject, decode
-from tgfleet.tl._gen import mtproto as mt
+from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.registry import module_of
 
 if TYPE_CHECKING:

@@ -18,11 +18,11 @@ from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.passwords import new_challenge, password_info, valid_srp_a
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import account as f_account
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.types import account as t_account
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl import types
+from tgfleet.tl.functions import account as f_account
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.types import account as t_account
+from tgfleet.tl.types import auth as t_auth
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

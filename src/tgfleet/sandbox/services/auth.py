@@ -26,8 +26,8 @@ from tgfleet import errors
 from tgfleet.sandbox.codes import CodeType, LoginCode
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.types import auth as t_auth
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from tgfleet import errors
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.tl._gen.functions import auth as f_auth
-from tgfleet.tl._gen.types import auth as t_auth
+from tgfleet.tl.functions import auth as f_auth
+from tgfleet.tl.types import auth as t_auth
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

@@ -18,8 +18,8 @@ from tgfleet.sandbox.accounts import valid_username
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.views import peer_user, user_tl
-from tgfleet.tl._gen.functions import contacts as f_contacts
-from tgfleet.tl._gen.types import contacts as t_contacts
+from tgfleet.tl.functions import contacts as f_contacts
+from tgfleet.tl.types import contacts as t_contacts
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

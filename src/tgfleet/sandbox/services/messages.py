@@ -21,9 +21,9 @@ from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.views import dialog_tl, message_tl, message_users, users_tl
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import messages as f_messages
-from tgfleet.tl._gen.types import messages as t_messages
+from tgfleet.tl import types
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.types import messages as t_messages
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
-from tgfleet.tl._gen import types
+from tgfleet.tl import types
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

@@ -17,9 +17,9 @@ from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import updates as f_updates
-from tgfleet.tl._gen.types import updates as t_updates
+from tgfleet.tl import types
+from tgfleet.tl.functions import updates as f_updates
+from tgfleet.tl.types import updates as t_updates
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

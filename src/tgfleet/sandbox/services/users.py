@@ -13,9 +13,9 @@ from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_user
 from tgfleet.sandbox.views import user_tl
-from tgfleet.tl._gen import types
-from tgfleet.tl._gen.functions import users as f_users
-from tgfleet.tl._gen.types import users as t_users
+from tgfleet.tl import types
+from tgfleet.tl.functions import users as f_users
+from tgfleet.tl.types import users as t_users
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World

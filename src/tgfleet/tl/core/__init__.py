@@ -1,6 +1,6 @@
 """TL runtime: reader, writer helpers, base classes, the id registry and decode diagnostics.
 
-Imports only ``tgfleet.errors`` (and, lazily, the generated index in ``tgfleet.tl._gen``).
+Imports only ``tgfleet.errors`` (and, lazily, the generated index ``tgfleet.tl._gen.index``).
 """
 
 from tgfleet.tl.core.base import TLFunction, TLObject, decode
