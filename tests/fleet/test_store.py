@@ -6,6 +6,8 @@ import asyncio
 import base64
 import os
 import stat
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from tgfleet.fleet import (
 )
 from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, open_store, parse_url
 
-from .helpers import pyrogram_string
+from .helpers import pyrogram_string, until
 
 TEST_V2 = ("ALTER TABLE accounts ADD COLUMN note TEXT", "UPDATE accounts SET note = 'migrated'")
 
@@ -152,3 +154,57 @@ async def test_wake_ups_reach_a_listener_on_another_handle(store_url: str) -> No
             assert payload == str(account.id)
         finally:
             await wakeups.close()
+
+
+async def test_a_transaction_cancelled_while_it_waits_for_the_write_lock_leaves_the_store_usable(
+    store_url: str,
+) -> None:
+    """A worker cancels store calls (an account stopped, a renewal timed out); the handle must stay usable."""
+    async with Fleet.open(store_url) as fleet:
+        other, watcher = await open_store(store_url), await open_store(store_url)
+        holding, release = asyncio.Event(), asyncio.Event()
+        bump = "UPDATE counters SET value = value + :n WHERE name = 'ready_accounts'"
+
+        async def hold() -> None:
+            async with other.transaction() as tx:  # the write lock (SQLite) / the row's lock (PostgreSQL)
+                await tx.execute(bump, {"n": 0})
+                holding.set()
+                await release.wait()
+
+        async def blocked() -> None:
+            async with fleet.store.transaction() as tx:
+                await tx.execute(bump, {"n": 100})
+
+        async def waits_for_the_lock() -> bool | None:
+            if store_url.startswith("sqlite"):
+                return sqlite_thread_busy() or None  # its BEGIN IMMEDIATE runs in the store's thread, waiting
+            async with watcher.transaction(readonly=True) as tx:
+                return await tx.scalar("SELECT count(*) > 0 FROM pg_locks WHERE NOT granted") or None
+
+        holder = asyncio.create_task(hold())
+        try:
+            await asyncio.wait_for(holding.wait(), 20)
+            task = asyncio.create_task(blocked())
+            await until(waits_for_the_lock)
+            task.cancel()
+        finally:
+            release.set()  # (the cancelled transaction's rollback waits for its BEGIN, which waits for the lock)
+            await holder
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with fleet.store.transaction() as tx:  # the handle works, and the cancelled change is not there
+            await tx.execute(bump, {"n": 1})
+        async with fleet.store.transaction(readonly=True) as tx:
+            assert await tx.scalar("SELECT value FROM counters WHERE name = 'ready_accounts'") == 1
+        await other.close()
+        await watcher.close()
+
+
+def sqlite_thread_busy() -> bool:
+    """Whether an SQLite store's thread is running a statement (not waiting for work): the thread of a
+    ``concurrent.futures`` executor runs its work item in ``_WorkItem.run``."""
+    threads = {t.ident: t.name for t in threading.enumerate()}
+    for ident, frame in sys._current_frames().items():
+        if threads.get(ident, "").startswith("tgfleet-fleet-sqlite") and frame.f_code.co_name == "run":
+            return True
+    return False

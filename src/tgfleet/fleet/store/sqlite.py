@@ -76,9 +76,9 @@ class SQLiteStore(Store):
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Tx]:
         async with self._lock:
             conn = self._live()
-            await self._call(conn.execute, "BEGIN" if readonly else "BEGIN IMMEDIATE")
             tx = _SQLiteTx(self, conn)
-            try:
+            try:  # BEGIN too: cancelled while it waits for the lock, it still runs in the thread; roll it back
+                await self._call(conn.execute, "BEGIN" if readonly else "BEGIN IMMEDIATE")
                 yield tx
                 await self._call(conn.execute, "COMMIT")
             except BaseException:
