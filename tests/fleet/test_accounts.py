@@ -87,6 +87,23 @@ async def test_a_holders_state_change_is_fenced_and_keeps_the_raw_error(store_ur
         assert len(await fleet.accounts.events(account_id)) == 2  # the refused change wrote nothing
 
 
+async def test_a_change_from_an_expected_state_leaves_an_operators_change_alone(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        [account_id] = await populate(fleet, 1)
+        worker = await fleet.workers.register(1)
+        [lease] = await fleet.leases.claim(worker)
+        await fleet.accounts.disable(account_id, reason="operator")  # while the worker believes it is new
+        after = await fleet.accounts.set_state(account_id, AccountState.ACTIVE, epoch=lease.epoch, expect="new")
+        assert after.state is AccountState.DISABLED
+        assert [e.to_state for e in await fleet.accounts.events(account_id)] == ["new", "disabled"]
+        await fleet.leases.release(worker, [lease])
+        other = await fleet.workers.register(1)
+        assert await fleet.leases.claim(other) == []  # the refused move left it not ready
+        moved = await fleet.accounts.set_state(account_id, AccountState.NEW, expect=AccountState.DISABLED)
+        assert moved.state is AccountState.NEW
+        assert [claimed.account_id for claimed in await fleet.leases.claim(other)] == [account_id]
+
+
 async def test_sources_that_are_not_sessions_are_refused(store_url: str, tmp_path: Path) -> None:
     foreign = tmp_path / "other.db"
     with sqlite3.connect(foreign) as conn:

@@ -171,6 +171,30 @@ async def test_claims_take_the_fair_share_and_never_disabled_accounts(store_url:
         assert all(lease.epoch == 2 for lease in again)
 
 
+async def test_a_holder_of_capacity_0_takes_no_share_and_surplus_says_what_to_hand_back(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 6)
+        one = await fleet.workers.register(100)
+        await fleet.workers.register(0)  # e.g. ``fleet.lease(...)`` in another process: it holds, it takes no share
+        assert len(await fleet.leases.claim(one)) == 6 and await fleet.leases.surplus(one) == 0
+        two = await fleet.workers.register(100)
+        assert await fleet.leases.surplus(one) == 3  # ceil(6 / 2): three to hand back
+        assert await fleet.leases.surplus(two) == -3  # three to claim
+        await fleet.accounts.disable("acct0")  # not ready: its holder lets it go anyway, it is no surplus
+        assert await fleet.leases.surplus(one) == 2
+
+
+async def test_a_renewal_names_the_leases_whose_account_is_no_longer_ready(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        ids = await populate(fleet, 3)
+        worker = await fleet.workers.register(10)
+        held = await fleet.leases.claim(worker)
+        await fleet.accounts.disable(ids[1])
+        result = await fleet.leases.renew(worker, held)
+        assert len(result.renewed) == 3 and result.lost == []
+        assert [lease.account_id for lease in result.unready] == [ids[1]]
+
+
 async def test_only_runnable_states_are_claimed(store_url: str) -> None:
     async with Fleet.open(store_url) as fleet:
         await populate(fleet, len(AccountState))

@@ -178,9 +178,12 @@ class Accounts:
         evidence: Evidence | None = None,
         epoch: int | None = None,
         worker: str | None = None,
+        expect: AccountState | str | None = None,
     ) -> Account:
         """Move the account to ``state`` and write the event (with the evidence: the raw error). A lease holder passes
-        its ``epoch``: the change is fenced (StaleEpoch when a newer lease owns the account)."""
+        its ``epoch``: the change is fenced (StaleEpoch when a newer lease owns the account). ``expect``: move only
+        from this state; when the account is in another one (an operator disabled it meanwhile), nothing changes and
+        the account is returned as it is."""
         new = AccountState(state)
         try:
             async with self._store.transaction() as tx:
@@ -189,6 +192,8 @@ class Accounts:
                 if epoch is not None:
                     await sessions.fence(tx, account_id, epoch)
                 old = await tx.scalar("SELECT state FROM accounts WHERE id = :id", {"id": account_id})
+                if expect is not None and old != AccountState(expect).value:
+                    raise _Moved(account_id)  # rolls the readiness change back
                 await tx.execute(
                     "UPDATE accounts SET state = :state, state_since = {now}, updated_at = {now} WHERE id = :id",
                     {"id": account_id, "state": new.value},
@@ -200,12 +205,24 @@ class Accounts:
         except StaleEpoch:
             self._counters.fence_refusals += 1
             raise
+        except _Moved as moved:
+            account_id = moved.account_id
         return await self.get(account_id)
+
+
+class _Moved(Exception):
+    """``set_state(expect=...)`` found the account in another state (internal: rolls the transaction back)."""
+
+    def __init__(self, account_id: int) -> None:
+        self.account_id = account_id
 
 
 async def set_ready(tx: Tx, account_id: int, ready: bool) -> None:
     """Mark the account's lease row claimable or not, keeping the count of ready accounts (the fair share's
-    numerator) exact without counting the fleet."""
+    numerator) exact without counting the fleet. The lease row is locked first in any case (PostgreSQL), so two
+    state changes of one account never interleave."""
+    lock = {"resource": account_resource(account_id)}
+    await tx.execute("UPDATE leases SET ready = ready WHERE resource = :resource", lock)
     changed = await tx.execute(
         "UPDATE leases SET ready = :ready WHERE resource = :resource AND ready <> :ready",
         {"ready": int(ready), "resource": account_resource(account_id)},

@@ -6,7 +6,8 @@ Every operation is one conditional statement (plus, for a grant, the fence bump 
   longer than the grace period; a grant of an account lease sets ``accounts.fence_epoch`` to the new epoch.
 - claim: the same grant for up to ``min(capacity, fair share) - held`` ready accounts, found through the partial
   index on ``expires_at`` (PostgreSQL skips rows other claimers hold), so its cost does not grow with the fleet.
-- renew: ONE statement over the worker's own leases, conditional on holder and epoch; what it did not renew is lost.
+- renew: ONE statement over the worker's own leases, conditional on holder and epoch; what it did not renew is lost,
+  and it says which renewed leases are no longer ready (an operator disabled the account: its holder lets it go).
 - release: the same condition; the lease is free at once (planned hand-off, no waiting for the TTL).
 
 Times come from the store's clock (PostgreSQL's own; this process's on SQLite).
@@ -68,9 +69,11 @@ class Leases:
 
     async def claim(self, worker: Worker) -> list[Lease]:
         """Take ready, free accounts for ``worker``: up to ``min(capacity, fair share)`` held in all, the fair share
-        being the ready accounts divided by the live workers (heartbeat younger than the TTL)."""
+        being the ready accounts divided by the live workers that take accounts (heartbeat younger than the TTL,
+        capacity above 0)."""
         async with self._store.transaction() as tx:
-            want = await self._wanted(tx, worker)
+            share, held, _ = await self._share(tx, worker)
+            want = share - held
             if want <= 0:
                 return []
             rows = await tx.fetch(
@@ -85,33 +88,47 @@ class Leases:
         self._counters.grants += len(granted)
         return granted
 
-    async def _wanted(self, tx: Tx, worker: Worker) -> int:
+    async def surplus(self, worker: Worker) -> int:
+        """How many more ready accounts ``worker`` holds than its ``min(capacity, fair share)`` (negative: how many
+        it may still claim). A worker above its share hands the surplus back, so one that starts later gets its share;
+        accounts no longer ready (disabled) do not count, their holder lets them go anyway."""
+        async with self._store.transaction(readonly=True) as tx:
+            share, _, held_ready = await self._share(tx, worker)
+        return held_ready - share
+
+    async def _share(self, tx: Tx, worker: Worker) -> tuple[int, int, int]:
+        """(``min(capacity, fair share)``, leases held, ready accounts' leases held) for ``worker``."""
         row = await tx.fetchone(
             "SELECT (SELECT value FROM counters WHERE name = 'ready_accounts'),"
-            " (SELECT count(*) FROM workers WHERE heartbeat >= {now} - :ttl AND state IN ('starting', 'running')),"
-            " (SELECT count(*) FROM leases WHERE holder = :holder)",
+            " (SELECT count(*) FROM workers WHERE heartbeat >= {now} - :ttl AND state IN ('starting', 'running')"
+            " AND capacity > 0),"
+            " (SELECT count(*) FROM leases WHERE holder = :holder),"
+            " (SELECT count(*) FROM leases WHERE holder = :holder AND ready = 1)",
             {"ttl": self.settings.ttl, "holder": worker.id},
         )
-        ready, live, held = (int(v or 0) for v in row or (0, 0, 0))
+        ready, live, held, held_ready = (int(v or 0) for v in row or (0, 0, 0, 0))
         share = math.ceil(ready / max(live, 1))
-        return min(worker.capacity, share) - held
+        return min(worker.capacity, share), held, held_ready
 
     async def renew(self, worker: Worker, leases: Sequence[Lease]) -> RenewResult:
-        """Extend every lease of ``worker`` that it still holds at the same epoch, in one statement."""
+        """Extend every lease of ``worker`` that it still holds at the same epoch, in one statement; ``unready``
+        names the renewed account leases whose account a worker should no longer run (e.g. disabled)."""
         if not leases:
             return RenewResult([], [])
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
                 "UPDATE leases SET renewed_at = {now}, expires_at = {now} + :ttl"
-                " WHERE holder = :holder AND (resource, epoch) IN ({pairs}) RETURNING resource, expires_at",
+                " WHERE holder = :holder AND (resource, epoch) IN ({pairs}) RETURNING resource, expires_at, ready",
                 {"holder": worker.id, "ttl": self.settings.ttl, "pairs": _pairs(leases)},
             )
-        expiry = {resource: float(expires) for resource, expires in rows}
+        expiry = {resource: float(expires) for resource, expires, _ in rows}
+        idle = {resource for resource, _, ready in rows if not ready}
         renewed = [_with_expiry(lease, expiry[lease.resource]) for lease in leases if lease.resource in expiry]
         lost = [lease for lease in leases if lease.resource not in expiry]
+        unready = [lease for lease in renewed if lease.resource in idle and lease.account_id is not None]
         self._counters.renewals += len(renewed)
         self._counters.lost += len(lost)
-        return RenewResult(renewed, lost)
+        return RenewResult(renewed, lost, unready)
 
     async def release(self, worker: Worker, leases: Sequence[Lease]) -> list[Lease]:
         """Hand the leases back now (those still held at their epoch); the released ones. Flush first: a write

@@ -122,10 +122,12 @@ class LeaseInfo:
 
 @dataclass(frozen=True)
 class RenewResult:
-    """What one batch renewal did: the leases still held (with their new expiry) and those lost."""
+    """What one batch renewal did: the leases still held (with their new expiry), those lost, and the renewed account
+    leases whose account is no longer ready to run (disabled, or a state no worker runs)."""
 
     renewed: list[Lease]
     lost: list[Lease]
+    unready: list[Lease] = field(default_factory=list)
 
 
 class WorkerState(str, enum.Enum):
