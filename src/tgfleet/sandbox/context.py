@@ -17,6 +17,7 @@ from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import DcFaults, Faults
+from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.limits import Limits
 from tgfleet.sandbox.lobby import Lobby
@@ -58,6 +59,8 @@ class ServerContext:
     """Every task the server started (connection handlers and writers); ``Sandbox.stop`` ends them all."""
     read_buffer: bytearray = field(default_factory=lambda: bytearray(READ_SIZE))
     """Where every connection's reads land before they are copied out (``stream.Stream``)."""
+    key_use: KeyUse = field(default_factory=KeyUse)
+    """Which connections each auth key's packets arrived on (an observer for tests: ``Sandbox.key_use``)."""
 
     def now(self) -> float:
         """The server clock: the injected clock plus the skew the faults apply."""

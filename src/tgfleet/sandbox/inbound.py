@@ -89,6 +89,7 @@ async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
         return
     conn.authenticated()
     conn.keys_seen.add(key_id)
+    conn.ctx.key_use.saw(key_id, conn)
     state = dc.keys.session(key, env.session_id)
     adopt(conn, state)
     try:

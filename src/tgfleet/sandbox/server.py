@@ -42,6 +42,7 @@ from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import Faults
+from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.limits import Limits, RateLimiter
 from tgfleet.sandbox.lobby import Lobby
@@ -251,6 +252,12 @@ class Sandbox(FaultControls, WorldShortcuts):
     def auth_key_ids(self, dc: int) -> list[int]:
         """The auth keys known on ``dc``."""
         return [k.key_id for k in self._dcs[dc].keys.all()]
+
+    @property
+    def key_use(self) -> KeyUse:
+        """Which connections each auth key's packets arrived on (``key_use.overlaps()``: one key on two connections
+        at once)."""
+        return self._ctx.key_use
 
     def permanent_keys(self) -> list[tuple[int, bytes]]:
         """``(dc, auth_key)`` of every permanent key: what a standalone sandbox keeps across restarts."""
