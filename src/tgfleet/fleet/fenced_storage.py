@@ -3,8 +3,11 @@
 Reads come from memory, filled from the snapshot loaded when the lease was granted. Writes change memory at once
 and mark what changed; the changes go to the fleet store as ONE fenced write per flush: on ``save()``, ``flush_delay``
 seconds after the first unflushed write, or when the worker awaits ``flush()`` (after the client disconnected, too).
-The first refused flush (StaleEpoch: a newer lease owns the account) poisons the storage: every later write raises
-the same StaleEpoch, ``stale`` holds it, and ``on_stale`` is called once, so the worker can fence itself. Other
+The first refused flush (StaleEpoch: a newer lease owns the account) poisons the storage: ``stale`` holds it,
+``on_stale`` is called once (so the worker can fence itself), every later ``flush()`` raises it, and later writes stay
+in memory only, never stored. They do not raise: the Client writes to its storage from inside its own machinery
+(salts while it closes its connections, update state, peers), and a write that raised there would keep it from
+closing the very connections the fence must close. Other
 failures (the store unreachable) keep the changes for the next flush and are reported through ``on_error``.
 
 The interface is synchronous, as ``Storage`` is: the store is only touched by the flushes, which are awaited.
@@ -122,9 +125,9 @@ class FencedStorage(MemoryStorage):
     # --- writes: memory now, the store at the next flush ------------------------------------------------------
     @contextmanager
     def _change(self, **marks: Iterable[object]) -> Iterator[None]:
-        if self.stale is not None:
-            raise self.stale
         yield
+        if self.stale is not None:
+            return  # the lease is gone: memory only, never flushed
         for name, values in marks.items():
             getattr(self._dirty, name).update(values)
         self._settled.clear()
