@@ -1,6 +1,7 @@
-"""``tgfleet fleet``: the fleet store from the command line: ``init``, ``accounts ...`` (``fleet_accounts``),
-``leases``, ``workers``. Every command takes ``--store URL`` (or ``$TGFLEET_STORE``) and ``--key-file`` (or
-``$TGFLEET_FLEET_KEY_FILE``; ``$TGFLEET_FLEET_KEY`` holds the key itself); ``--json`` where a script reads the output.
+"""``tgfleet fleet``: the fleet store from the command line: ``init``, ``accounts ...`` (``fleet_accounts``; ``check``
+in ``fleet_worker``), ``leases``, ``workers``, and ``worker`` (``fleet_worker``). Every command takes ``--store URL``
+(or ``$TGFLEET_STORE``) and ``--key-file`` (or ``$TGFLEET_FLEET_KEY_FILE``; ``$TGFLEET_FLEET_KEY`` holds the key
+itself); ``--json`` where a script reads the output.
 A fleet error (missing store, bad URL, newer schema, duplicate key, wrong seal key...) prints its message and exits 1.
 """
 
@@ -93,7 +94,7 @@ def in_seconds(ts: float) -> str:
 
 @click.group()
 def fleet() -> None:
-    """Many accounts: the fleet store (SQLite or PostgreSQL), accounts, leases, workers (the worker comes later)."""
+    """Many accounts: the fleet store (SQLite or PostgreSQL), accounts, leases, workers, and the worker itself."""
 
 
 @fleet.command()
@@ -152,5 +153,8 @@ def read_source(source: str) -> str:
 
 
 from tgfleet.cli.fleet_accounts import accounts  # noqa: E402  (the accounts group uses the helpers above)
+from tgfleet.cli.fleet_worker import check, worker  # noqa: E402
 
 fleet.add_command(accounts)
+fleet.add_command(worker)
+accounts.add_command(check)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL, Accounts
 from tgfleet.fleet.counters import Counters
@@ -20,12 +20,17 @@ from tgfleet.fleet.seal import KeyChoice, Sealer, choose_key, create_key_file
 from tgfleet.fleet.store import Listener, Store, default_url, open_store, parse_url
 from tgfleet.fleet.workers import Workers
 
+if TYPE_CHECKING:
+    from tgfleet.fleet.leased_client import LeasedClient
+    from tgfleet.net import Network
+
 
 class Fleet:
     """Use ``Fleet.open``. ``seal_origin`` says where the seal key came from (never the key itself)."""
 
-    def __init__(self, store: Store, sealer: Sealer, settings: LeaseSettings, seal_origin: str) -> None:
+    def __init__(self, store: Store, sealer: Sealer, settings: LeaseSettings, seal_origin: str, url: str) -> None:
         self.store, self.settings, self.seal_origin = store, settings, seal_origin
+        self._url = url
         self.key_id = sealer.key_id
         self.counters = Counters()
         self.accounts = Accounts(store, sealer, self.counters)
@@ -50,6 +55,35 @@ class Fleet:
     async def wakeups(self) -> Listener:
         """Wake-ups when an account becomes claimable (payload: its id); poll as well, they are hints."""
         return await self.store.listen(ACCOUNTS_CHANNEL)
+
+    def lease(
+        self,
+        account: str | int,
+        *,
+        network: Network | None = None,
+        api_id: int | None = None,
+        api_hash: str | None = None,
+        **client_options: Any,
+    ) -> LeasedClient:
+        """``async with fleet.lease("support-1", network=...) as client:``: the account's lease for the block and a
+        Client on its fenced session (``LeaseHeldError`` when a worker holds it). See ``leased_client``."""
+        from tgfleet.fleet.leased_client import LeasedClient
+
+        return LeasedClient(self, account, network=network, api_id=api_id, api_hash=api_hash,
+                            client_options=client_options)  # fmt: skip
+
+    async def run(self, *, network: Network | None = None, **options: Any) -> None:
+        """Be a worker in this process until it is drained or stopped (cancellable: a cancel drains, a second one
+        stops at once). ``options``: those of ``tgfleet.fleet.worker.Worker`` (capacity, job, api_id, ...)."""
+        from tgfleet.fleet.worker import Worker
+
+        await Worker(self, network=network, **options).run()
+
+    async def lease_handles(self) -> tuple[Leases, Workers, Store]:
+        """``Leases`` and ``Workers`` on a store connection of their own (close that store when done): a worker renews
+        its leases there, so no account's session traffic ever queues in front of a renewal."""
+        store = await open_store(self._url, create=False)
+        return Leases(store, self.settings, self.counters), Workers(store, self.settings), store
 
     async def close(self) -> None:
         await self.store.close()
@@ -97,7 +131,7 @@ async def _open(url: str, create: bool, settings: LeaseSettings, seal_key: bytes
     except BaseException:
         await store.close()
         raise
-    return Fleet(store, sealer, settings, choice.origin)
+    return Fleet(store, sealer, settings, choice.origin, url)
 
 
 async def _sealer(store: Store, choice: KeyChoice) -> Sealer:

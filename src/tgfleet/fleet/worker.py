@@ -1,0 +1,293 @@
+"""``Worker``: one process's share of the fleet. It registers (id, host, pid, capacity), takes leases on its fair
+share of the ready accounts, runs one Client per leased account (``AccountRunner``) in this event loop, and hands
+accounts back when it drains.
+
+- The renew loop (``LeaseKeeper``) runs on a store connection of its own and waits for no account; a lease it cannot
+  renew for two thirds of the TTL fences its account at once (the send gate closes before anything else happens).
+- Every renew interval, and on a wake-up (an account became claimable), the worker first releases the leases of
+  accounts that stopped (after their session was flushed), then compares what it holds with its share
+  (``Leases.surplus``): above it, it hands the surplus back (so a worker that starts later gets its share); below it,
+  it claims (accounts nobody holds, or whose holder died: expired plus the grace period).
+- Connects go through a ``Pacer`` (bounded concurrency, jitter). One account's trouble stays in its runner.
+- ``drain()`` (SIGTERM, the first SIGINT, a cancel of ``run()``): stop claiming, mark the worker ``draining`` (it
+  leaves the fair share), stop every account (disconnect, flush), release every lease in one statement, mark it
+  ``stopped``; others take the accounts at once. ``stop_now()`` (a second SIGINT or cancel): fence every account
+  and return without touching the store; the leases expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
+
+from tgfleet.client import Client
+from tgfleet.errors import TgfleetError
+from tgfleet.fleet.account_runner import AccountRunner, Job, RunnerSetup
+from tgfleet.fleet.client import FleetClient
+from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.fenced_storage import FencedStorage
+from tgfleet.fleet.fleet import Fleet
+from tgfleet.fleet.health import Health
+from tgfleet.fleet.lease_keeper import LeaseKeeper
+from tgfleet.fleet.leases import Leases
+from tgfleet.fleet.pacer import Pacer
+from tgfleet.fleet.records import Account, Lease, WorkerState
+from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
+from tgfleet.net import Network
+from tgfleet.net.timeouts import within
+
+log = logging.getLogger("tgfleet.fleet")
+FLEET_CLIENT_DEFAULTS: Mapping[str, Any] = {"sleep_threshold": 0.0}
+"""Fleet clients sleep through no flood wait: it is raised, reported, and the account's work resumes after it."""
+
+
+class Worker:
+    """``await Worker(fleet, network=...).run()`` (or ``fleet.run(...)``). ``job(client, account)``: what to do
+    with each connected account (None: keep it connected); ``client_options``: more ``Client`` options."""
+
+    def __init__(
+        self,
+        fleet: Fleet,
+        *,
+        network: Network | None = None,
+        api_id: int | None = None,
+        api_hash: str | None = None,
+        capacity: int = 1000,
+        job: Job | None = None,
+        client_options: Mapping[str, Any] | None = None,
+        on_event: Callable[[WorkerEvent], None] | None = None,
+        pacer: Pacer | None = None,
+        flush_delay: float = 1.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
+        self._network = network or Network.production()
+        self._api = (api_id, api_hash)
+        self._client_options = {**FLEET_CLIENT_DEFAULTS, **(client_options or {})}
+        self._pacer = pacer or Pacer()
+        self._flush_delay, self._worker_id = flush_delay, worker_id
+        self.id = worker_id or ""
+        self._runners: dict[str, AccountRunner] = {}
+        self._to_release: list[tuple[Lease, str]] = []
+        self._wake = asyncio.Event()
+        self._draining = asyncio.Event()
+        self._life: asyncio.Task[None] | None = None
+        self._now = False
+
+    # --- what callers see and do ----------------------------------------------------------------------------
+    @property
+    def stopped_at_once(self) -> bool:
+        """Whether ``stop_now()`` ended it (the leases were left to expire)."""
+        return self._now
+
+    def holding(self) -> list[str]:
+        """The labels of the accounts this worker runs now."""
+        return sorted(r.label for r in self._runners.values())
+
+    def drain(self) -> None:
+        """Hand every account back, then ``run()`` returns."""
+        self._draining.set()
+        self._wake.set()
+
+    def stop_now(self) -> None:
+        """Fence every account at once and end ``run()`` without handing the leases back."""
+        self._now = True
+        self._fence_all("the worker stopped at once")
+        if self._life is not None:
+            self._life.cancel()
+
+    async def run(self) -> None:
+        """Be a worker until drained or stopped. Cancelling it drains; cancelling it again stops it at once (then
+        the CancelledError is raised)."""
+        leases, workers, store = await self._fleet.lease_handles()
+        try:
+            me = await workers.register(self.capacity, worker_id=self._worker_id)
+            self.id = me.id
+            keeper = LeaseKeeper(leases, workers, me, on_end=self._lease_ended, on_unready=self._unready)
+            self._emit(STARTED, detail={"capacity": me.capacity, "host": me.host, "pid": me.pid})
+            async with self._background(keeper):
+                await self._until_done(keeper, leases)
+        finally:
+            await store.close()
+
+    async def _until_done(self, keeper: LeaseKeeper, leases: Leases) -> None:
+        self._life = asyncio.create_task(self._lifetime(keeper, leases), name=f"tgfleet worker {self.id}")
+        cancelled = 0
+        while not self._life.done():
+            try:
+                await asyncio.shield(self._life)
+            except asyncio.CancelledError:
+                if self._life.done():
+                    break
+                cancelled += 1
+                if cancelled == 1:
+                    self.drain()
+                else:
+                    self.stop_now()
+        if cancelled:
+            raise asyncio.CancelledError
+        self._life.result()
+
+    # --- the worker's life --------------------------------------------------------------------------------------
+    async def _lifetime(self, keeper: LeaseKeeper, leases: Leases) -> None:
+        setup = self._setup(keeper)
+        try:
+            while not self._draining.is_set():
+                await self._tick(keeper, leases, setup)
+                await self._pause(keeper)
+            await self._drain(keeper, leases)
+        except asyncio.CancelledError:
+            if not self._now:
+                raise
+
+    async def _tick(self, keeper: LeaseKeeper, leases: Leases, setup: RunnerSetup) -> None:
+        try:
+            await self._release_stopped(keeper, leases)
+            if self._draining.is_set():
+                return
+            surplus = await leases.surplus(keeper.worker)
+            if surplus > 0:
+                self._hand_back(surplus)
+                return
+            sent_at = asyncio.get_running_loop().time()
+            for lease in await leases.claim(keeper.worker):
+                keeper.add(lease, sent_at)
+                self._start(lease, keeper, setup)
+        except TgfleetError as exc:
+            log.warning("worker %s: the store failed (trying again): %s", self.id, exc)
+
+    def _hand_back(self, surplus: int) -> None:
+        """Stop ``surplus`` accounts (less those already stopping: they are released soon); released when stopped."""
+        running = [r for r in self._runners.values() if not r.stopping]
+        more = surplus - (len(self._runners) - len(running))
+        for runner in running[len(running) - more :] if more > 0 else []:
+            runner.stop()
+
+    async def _pause(self, keeper: LeaseKeeper) -> None:
+        try:
+            await within(self._wake.wait(), keeper.settings.renew_interval)
+        except asyncio.TimeoutError:
+            pass
+        self._wake.clear()
+
+    def _start(self, lease: Lease, keeper: LeaseKeeper, setup: RunnerSetup) -> None:
+        assert lease.account_id is not None
+        runner = AccountRunner(lease.account_id, lease, partial(keeper.valid, lease.resource), setup)
+        self._runners[lease.resource] = runner
+        runner.start().add_done_callback(lambda _: self._stopped(runner, keeper))
+
+    def _stopped(self, runner: AccountRunner, keeper: LeaseKeeper) -> None:
+        """A runner ended (disconnected, flushed): its lease goes back at the next tick."""
+        resource = runner.lease.resource
+        if self._runners.get(resource) is runner:
+            del self._runners[resource]
+        keeper.drop(resource)
+        if not self._now:
+            self._to_release.append((runner.lease, runner.label))
+            self._wake.set()
+
+    async def _release_stopped(self, keeper: LeaseKeeper, leases: Leases) -> None:
+        taken, self._to_release = self._to_release, []
+        if not taken:
+            return
+        try:
+            released = {lease.resource for lease in await leases.release(keeper.worker, [t[0] for t in taken])}
+        except TgfleetError:
+            self._to_release = taken + self._to_release
+            raise
+        for lease, label in taken:
+            if lease.resource in released:
+                self._emit(RELEASED, account=label, account_id=lease.account_id, epoch=lease.epoch)
+
+    async def _drain(self, keeper: LeaseKeeper, leases: Leases) -> None:
+        self._emit(DRAINING, detail={"accounts": len(self._runners)})
+        await keeper.heartbeat(WorkerState.DRAINING)
+        runners = list(self._runners.values())
+        for runner in runners:
+            runner.stop()
+        await asyncio.gather(*(runner.wait() for runner in runners))
+        for _ in range(5):
+            try:
+                await self._release_stopped(keeper, leases)
+                break
+            except TgfleetError as exc:
+                log.warning("worker %s: releasing failed (the leases will expire): %s", self.id, exc)
+                await asyncio.sleep(keeper.settings.renew_interval / 2)
+        await keeper.heartbeat(WorkerState.STOPPED)
+        self._emit(STOPPED, detail=dataclasses.asdict(self._fleet.counters))
+
+    # --- lease callbacks (from the keeper) -------------------------------------------------------------------------
+    def _lease_ended(self, lease: Lease, reason: str) -> None:
+        runner = self._runners.get(lease.resource)
+        if runner is not None:
+            runner.fence(reason)
+
+    def _unready(self, lease: Lease) -> None:
+        runner = self._runners.get(lease.resource)
+        if runner is not None:
+            runner.stop()
+
+    def _fence_all(self, reason: str) -> None:
+        for runner in list(self._runners.values()):
+            runner.fence(reason)
+
+    # --- what the runners share ---------------------------------------------------------------------------------
+    def _setup(self, keeper: LeaseKeeper) -> RunnerSetup:
+        sessions = self._fleet.sessions
+
+        async def open_storage(lease: Lease, on_stale: Callable[[StaleEpoch], None]) -> FencedStorage:
+            return await sessions.storage(lease, flush_delay=self._flush_delay, on_stale=on_stale)
+
+        return RunnerSetup(
+            open_account=self._fleet.accounts.get, open_storage=open_storage, make_client=self._client,
+            health=Health(self._fleet.accounts, self.id), pacer=self._pacer, job=self._job, emit=self._emit_event,
+            worker=self.id,
+        )  # fmt: skip
+
+    def _client(self, storage: FencedStorage, account: Account, may_send: Callable[[], bool]) -> Client:
+        api_id, api_hash = self._api
+        options = dict(self._client_options)
+        options.setdefault("proxy", account.policy.get("proxy"))
+        return FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network, **options)
+
+    @asynccontextmanager
+    async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(keeper.run(), name=f"tgfleet renewals {self.id}"),
+                 asyncio.create_task(self._listen(), name=f"tgfleet wake-ups {self.id}")]  # fmt: skip
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            keeper.close()
+
+    async def _listen(self) -> None:
+        """Wake the claim loop when an account becomes claimable (hints: the loop polls as well)."""
+        while True:
+            try:
+                listener = await self._fleet.wakeups()
+                try:
+                    while True:
+                        await listener.next()
+                        self._wake.set()
+                finally:
+                    await listener.close()
+            except TgfleetError as exc:
+                log.info("worker %s: wake-ups stopped (polling only for a while): %s", self.id, exc)
+                await asyncio.sleep(self._fleet.settings.renew_interval)
+
+    def _emit(self, kind: str, **fields: Any) -> None:
+        self._emit_event(WorkerEvent(kind, self.id, **fields))
+
+    def _emit_event(self, event: WorkerEvent) -> None:
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:
+                log.exception("worker %s: the event callback failed", self.id)

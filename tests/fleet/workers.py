@@ -1,0 +1,189 @@
+"""Pieces of the worker tests: accounts with existing keys in a sandbox and a store, worker events awaited, and
+workers as OS processes (``tgfleet fleet worker --json`` or a script) whose JSON event lines are read as they come.
+
+Existing keys: each account is a sandbox user with a permanent auth key on its DC and that key's login, put there
+the way the standalone sandbox's ``--state`` file restores them (``Sandbox.restore_key`` and the world's
+``auths.authorize``), and the same key imported into the store as a Pyrogram session string. A Client on that
+session is logged in without a key exchange, as after a real login (``test_fenced_client.py`` does a real one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tgfleet.cli.netinfo import SandboxInfo
+from tgfleet.crypto.kdf import auth_key_id
+from tgfleet.fleet import Fleet
+from tgfleet.fleet.worker_events import WorkerEvent
+from tgfleet.net.timeouts import within
+from tgfleet.sandbox import Sandbox
+from tgfleet.sandbox.world import World
+
+from .helpers import pyrogram_string
+
+TIMEOUT = 60.0
+"""Seconds any awaited worker event may take on a loaded machine (nothing waits this long normally)."""
+_phones = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    label: str
+    account_id: int
+    user_id: int
+    key_id: int
+
+
+async def seed(
+    tg: Sandbox, fleet: Fleet, count: int, *, prefix: str = "acct", dc: int = 2, proxy: str | None = None
+) -> list[Seeded]:
+    """``count`` accounts with existing keys, in the sandbox and in the store."""
+    world = tg.world
+    assert isinstance(world, World)
+    out = []
+    for i in range(count):
+        user = tg.add_user(f"+1556{next(_phones):07d}", f"{prefix} {i}", dc=dc)
+        key = os.urandom(256)
+        tg.restore_key(dc, key)
+        world.auths.authorize(auth_key_id(key), user.id, dc)
+        text = pyrogram_string(dc_id=dc, user_id=user.id, api_id=tg.api_id, key=key)
+        account = await fleet.accounts.import_session(text, label=f"{prefix}{i}", proxy=proxy)
+        out.append(Seeded(account.label, account.id, user.id, auth_key_id(key)))
+    return out
+
+
+def write_info(tg: Sandbox, path: Path) -> Path:
+    """The sandbox's info file, as ``tgfleet sandbox --info FILE`` writes it."""
+    dcs = [(a.dc_id, a.host, a.port) for a in tg.dc_addresses]
+    path.write_text(SandboxInfo(dcs, tg.public_key_pem, tg.api_id, tg.api_hash, tg.default_dc).to_json())
+    return path
+
+
+@dataclass
+class Events:
+    """A worker's events as they come (``Worker(on_event=events.add)``, or parsed JSON lines), and waits on them."""
+
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def add(self, event: WorkerEvent | dict[str, Any]) -> None:
+        if isinstance(event, WorkerEvent):
+            event = {"event": event.kind, **{k: v for k, v in vars(event).items() if k != "kind"}}
+        self.seen.append(event)
+        self._changed.set()
+
+    def nudge(self) -> None:
+        """Re-check the waits' conditions now (something they look at, other than the events, changed)."""
+        self._changed.set()
+
+    def of(self, kind: str, account: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.seen if e["event"] == kind and (account is None or e["account"] == account)]
+
+    def connected(self) -> dict[str, int]:
+        """label -> epoch of the latest ``connected`` event of each account not fenced or released since."""
+        out: dict[str, int] = {}
+        for e in self.seen:
+            if e["event"] == "connected":
+                out[e["account"]] = e["epoch"]
+            elif e["event"] in ("fenced", "released") and out.get(e["account"]) == e["epoch"]:
+                del out[e["account"]]
+        return out
+
+    async def until(self, condition: Callable[[], Any], timeout: float = TIMEOUT, what: str = "") -> Any:
+        """Wait (bounded) until ``condition()`` is truthy, re-checked on every event; its value."""
+
+        async def wait() -> Any:
+            while not (value := condition()):
+                self._changed.clear()
+                await self._changed.wait()
+            return value
+
+        try:
+            return await within(wait(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"not within {timeout} s: {what or condition}; events: {self.seen[-15:]}") from None
+
+
+class WorkerProcess:
+    """A worker in a child process; ``events`` fills from its stdout (one JSON object a line)."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.events = Events()
+        self.other_lines: list[str] = []
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def cli(cls, store_url: str, info: Path, *args: str, ttl: float = 3.0) -> WorkerProcess:
+        return await cls.start("-m", "tgfleet.cli", "fleet", "worker", "--store", store_url, "--sandbox-info",
+                               str(info), "--lease-ttl", str(ttl), "--json", *args)  # fmt: skip
+
+    @classmethod
+    async def script(cls, code: str, *args: str) -> WorkerProcess:
+        return await cls.start("-c", code, *args)
+
+    @classmethod
+    async def start(cls, *argv: str) -> WorkerProcess:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env
+        )
+        return cls(proc)
+
+    async def _read(self) -> None:
+        assert self.proc.stdout is not None
+        async for raw in self.proc.stdout:
+            line = raw.decode(errors="replace").strip()
+            try:
+                self.events.add(json.loads(line))
+            except ValueError:
+                self.other_lines.append(line)
+        self.events.add({"event": "exited", "account": None})
+
+    @property
+    def id(self) -> str:
+        started = self.events.of("started")
+        assert started, "the worker has not started"
+        return str(started[0]["worker"])
+
+    async def started(self) -> str:
+        await self.events.until(lambda: self.events.of("started"), what="the worker started")
+        return self.id
+
+    def signal(self, sig: signal.Signals) -> None:
+        if self.proc.returncode is None:
+            self.proc.send_signal(sig)
+
+    async def exited(self, timeout: float = TIMEOUT) -> int:
+        try:
+            code = await within(self.proc.wait(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"the worker did not exit within {timeout} s") from None
+        await self._reader
+        return code
+
+    async def stderr(self) -> str:
+        assert self.proc.stderr is not None
+        return (await self.proc.stderr.read()).decode(errors="replace")
+
+    async def close(self) -> None:
+        """Kill it if it still runs (test teardown)."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+        await self.proc.wait()
+        self._reader.cancel()
+        await asyncio.gather(self._reader, return_exceptions=True)
+
+
+def holders(infos: Sequence[Any]) -> dict[str, str | None]:
+    """label -> live holder, from ``fleet.leases.list()``."""
+    return {i.label: (i.holder if i.live else None) for i in infos if i.label is not None}
