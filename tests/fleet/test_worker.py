@@ -15,8 +15,8 @@ import pytest
 
 from tgfleet.client import Client
 from tgfleet.fleet import Account, AccountState, Fleet, LeaseSettings, WorkerState
-from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.account_runner import Job
+from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.worker import Worker
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox

@@ -73,17 +73,26 @@ class Events:
     """A worker's events as they come (``Worker(on_event=events.add)``, or parsed JSON lines), and waits on them."""
 
     seen: list[dict[str, Any]] = field(default_factory=list)
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _waiters: list[asyncio.Future[None]] = field(default_factory=list)
 
     def add(self, event: WorkerEvent | dict[str, Any]) -> None:
         if isinstance(event, WorkerEvent):
             event = {"event": event.kind, **{k: v for k, v in vars(event).items() if k != "kind"}}
         self.seen.append(event)
-        self._changed.set()
+        self.nudge()
 
     def nudge(self) -> None:
-        """Re-check the waits' conditions now (something they look at, other than the events, changed)."""
-        self._changed.set()
+        """Wake every wait now (something its condition looks at, besides the events, changed)."""
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def next_change(self) -> None:
+        """Return at the next event (or nudge)."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter
 
     def of(self, kind: str, account: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.seen if e["event"] == kind and (account is None or e["account"] == account)]
@@ -103,8 +112,7 @@ class Events:
 
         async def wait() -> Any:
             while not (value := condition()):
-                self._changed.clear()
-                await self._changed.wait()
+                await self.next_change()
             return value
 
         try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -87,16 +89,21 @@ def worker(
     settings = lease_settings(lease_ttl)
     printer = _json_line if as_json else _human_line
 
-    async def main() -> bool:
-        async with Fleet.open(store, create=False, key_file=key_file, settings=settings) as fleet:
-            w = Worker(fleet, network=telegram.network, api_id=telegram.api_id, api_hash=telegram.api_hash,
-                       capacity=capacity, pacer=Pacer(concurrency), on_event=printer)  # fmt: skip
-            _on_signals(w)
+    async def main() -> None:
+        fleet = await Fleet.open(store, create=False, key_file=key_file, settings=settings)
+        w = Worker(fleet, network=telegram.network, api_id=telegram.api_id, api_hash=telegram.api_hash,
+                   capacity=capacity, pacer=Pacer(concurrency), on_event=printer)  # fmt: skip
+        _on_signals(w)
+        try:
             await w.run()
-            return w.stopped_at_once
+        finally:
+            if not w.stopped_at_once:
+                await fleet.close()
+        if w.stopped_at_once:  # exit now: the kernel closes the connections, the store rolls back what was in flight
+            sys.stdout.flush()
+            os._exit(130)
 
-    if common.run_async(main()):
-        raise SystemExit(130)
+    common.run_async(main())
 
 
 def _on_signals(w: Worker) -> None:

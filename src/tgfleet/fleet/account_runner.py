@@ -120,7 +120,7 @@ class AccountRunner:
             if not self.account.state.runnable:  # disabled (or moved) since the claim
                 return
             self._storage = await self._s.open_storage(self.lease, self._on_stale)
-            while True:
+            while self.fenced is None:
                 await self._connected_life()
                 if not self.account.state.runnable:
                     return
@@ -221,7 +221,12 @@ class AccountRunner:
                 await asyncio.sleep(delay)
 
     async def _report(self, error: BaseException) -> None:
-        """Tell the health seam; raise _NotRunnable when the account is no longer one to run."""
+        """Tell the health seam; raise _NotRunnable when the account is no longer one to run. With the send gate
+        closed (the lease ran out before the keeper's timer said so), the error is the fence's own doing: the runner
+        ends, and the account's health is not touched."""
+        if not self.may_send():
+            self.fence(self.fenced or "the lease is no longer valid")
+            raise _NotRunnable
         self._failures += 1
         self.account = await self._s.health.on_account_error(self.account, error, epoch=self.lease.epoch)
         self._emit(ERROR, detail=_describe(error))

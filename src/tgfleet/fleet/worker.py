@@ -4,7 +4,8 @@ accounts back when it drains.
 
 - The renew loop (``LeaseKeeper``) runs on a store connection of its own and waits for no account; a lease it cannot
   renew for two thirds of the TTL fences its account at once (the send gate closes before anything else happens).
-- Every renew interval, and on a wake-up (an account became claimable), the worker first releases the leases of
+- Every ``poll_interval`` (1 s; at most the renew interval), and on a wake-up (an account became claimable, sent on
+  PostgreSQL), the worker first releases the leases of
   accounts that stopped (after their session was flushed), then compares what it holds with its share
   (``Leases.surplus``): above it, it hands the surplus back (so a worker that starts later gets its share); below it,
   it claims (accounts nobody holds, or whose holder died: expired plus the grace period).
@@ -12,7 +13,7 @@ accounts back when it drains.
 - ``drain()`` (SIGTERM, the first SIGINT, a cancel of ``run()``): stop claiming, mark the worker ``draining`` (it
   leaves the fair share), stop every account (disconnect, flush), release every lease in one statement, mark it
   ``stopped``; others take the accounts at once. ``stop_now()`` (a second SIGINT or cancel): fence every account
-  and return without touching the store; the leases expire.
+  and return without waiting for the store (a call stuck there keeps nothing waiting); the leases expire.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ FLEET_CLIENT_DEFAULTS: Mapping[str, Any] = {"sleep_threshold": 0.0}
 
 class Worker:
     """``await Worker(fleet, network=...).run()`` (or ``fleet.run(...)``). ``job(client, account)``: what to do
-    with each connected account (None: keep it connected); ``client_options``: more ``Client`` options."""
+    with each connected account (None: keep it connected); ``client_options``: more ``Client`` options;
+    ``flush_delay``: how long a session change may wait before it is written; ``poll_interval``: how often (at
+    most every renew interval) it looks for accounts to take or hand back without a wake-up (other processes on
+    an SQLite store send none)."""
 
     def __init__(
         self,
@@ -63,6 +67,7 @@ class Worker:
         on_event: Callable[[WorkerEvent], None] | None = None,
         pacer: Pacer | None = None,
         flush_delay: float = 1.0,
+        poll_interval: float = 1.0,
         worker_id: str | None = None,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
@@ -70,12 +75,13 @@ class Worker:
         self._api = (api_id, api_hash)
         self._client_options = {**FLEET_CLIENT_DEFAULTS, **(client_options or {})}
         self._pacer = pacer or Pacer()
-        self._flush_delay, self._worker_id = flush_delay, worker_id
+        self._flush_delay, self._poll_interval, self._worker_id = flush_delay, poll_interval, worker_id
         self.id = worker_id or ""
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
         self._wake = asyncio.Event()
         self._draining = asyncio.Event()
+        self._halt = asyncio.Event()
         self._life: asyncio.Task[None] | None = None
         self._now = False
 
@@ -97,6 +103,7 @@ class Worker:
     def stop_now(self) -> None:
         """Fence every account at once and end ``run()`` without handing the leases back."""
         self._now = True
+        self._halt.set()
         self._fence_all("the worker stopped at once")
         if self._life is not None:
             self._life.cancel()
@@ -113,25 +120,31 @@ class Worker:
             async with self._background(keeper):
                 await self._until_done(keeper, leases)
         finally:
-            await store.close()
+            if not self._now:  # stopped at once: wait for nothing (a store call may hang), leave the rest to exit
+                await store.close()
 
     async def _until_done(self, keeper: LeaseKeeper, leases: Leases) -> None:
+        """Run the worker's life in a task of its own: a cancel of ``run()`` then drains it, a second one (or
+        ``stop_now()``) returns at once, without waiting for the life to end (it may wait on the store)."""
         self._life = asyncio.create_task(self._lifetime(keeper, leases), name=f"tgfleet worker {self.id}")
+        halted = asyncio.create_task(self._halt.wait())
         cancelled = 0
-        while not self._life.done():
-            try:
-                await asyncio.shield(self._life)
-            except asyncio.CancelledError:
-                if self._life.done():
-                    break
-                cancelled += 1
-                if cancelled == 1:
-                    self.drain()
-                else:
-                    self.stop_now()
+        try:
+            while not self._life.done() and not self._now:
+                try:
+                    await asyncio.wait({self._life, halted}, return_when=asyncio.FIRST_COMPLETED)
+                except asyncio.CancelledError:
+                    cancelled += 1
+                    if cancelled == 1:
+                        self.drain()
+                    else:
+                        self.stop_now()
+        finally:
+            halted.cancel()
         if cancelled:
             raise asyncio.CancelledError
-        self._life.result()
+        if self._life.done():
+            self._life.result()
 
     # --- the worker's life --------------------------------------------------------------------------------------
     async def _lifetime(self, keeper: LeaseKeeper, leases: Leases) -> None:
@@ -151,7 +164,7 @@ class Worker:
             if self._draining.is_set():
                 return
             surplus = await leases.surplus(keeper.worker)
-            if surplus > 0:
+            if surplus >= 0:  # its share or more: nothing to claim (a read, no write transaction)
                 self._hand_back(surplus)
                 return
             sent_at = asyncio.get_running_loop().time()
@@ -170,7 +183,7 @@ class Worker:
 
     async def _pause(self, keeper: LeaseKeeper) -> None:
         try:
-            await within(self._wake.wait(), keeper.settings.renew_interval)
+            await within(self._wake.wait(), min(self._poll_interval, keeper.settings.renew_interval))
         except asyncio.TimeoutError:
             pass
         self._wake.clear()
@@ -262,10 +275,11 @@ class Worker:
         try:
             yield
         finally:
+            keeper.close()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            keeper.close()
+            if not self._now:
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _listen(self) -> None:
         """Wake the claim loop when an account becomes claimable (hints: the loop polls as well)."""
