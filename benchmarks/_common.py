@@ -312,7 +312,26 @@ def handle(tg, req):
                 "random_ids": len({m.random_id for m in outgoing if m.random_id is not None})}
     if op == "floods":
         return {"floods": floods}
+    if op == "seed":
+        return {"accounts": seed(tg, req["count"], req.get("dc", tg.default_dc))}
+    if op == "overlaps":
+        return {"overlaps": [[key, vars(a), vars(b)] for key, a, b in tg.key_use.overlaps()]}
     raise ValueError(f"unknown op {op!r}")
+
+
+def seed(tg, count, dc):
+    # accounts with existing keys: a user, a permanent key on its DC and the key's login (as --state restores them)
+    from tgfleet.crypto.kdf import auth_key_id
+
+    out = []
+    for _ in range(count):
+        n = len(tg.world.accounts.all())
+        user = tg.add_user(f"+1557{n:07d}", f"Seeded {n}", dc=dc)
+        key = os.urandom(256)
+        tg.restore_key(dc, key)
+        tg.world.auths.authorize(auth_key_id(key), user.id, dc)
+        out.append([user.id, dc, key.hex()])
+    return out
 
 
 async def main():
@@ -417,7 +436,9 @@ class SandboxProcess:
         (``user_id``, optional ``peer_id``): the messages in that box (``count``), the incoming and outgoing
         ones, the distinct ``texts`` of the incoming ones and the distinct ``random_ids`` of the outgoing ones (the
         sandbox keeps a random_id on the sender's copy only); ``floods``: how many FLOOD_WAIT answers the
-        sandbox's rate limiter has given so far."""
+        sandbox's rate limiter has given so far; ``seed`` (``count``, optional ``dc``): that many accounts with
+        existing keys (``accounts``: ``[user_id, dc, auth key hex]`` each); ``overlaps``: the auth keys used on two
+        connections at once so far (``Sandbox.key_use``)."""
         assert self._proc is not None and self._proc.stdin is not None
         self._proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
         self._proc.stdin.flush()

@@ -24,47 +24,13 @@ from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.store import Store, open_store
 from tgfleet.sandbox import Sandbox
 
-from .workers import TIMEOUT, Seeded, WorkerProcess, holders, seed, write_info
+from .workers import BUSY_WORKER, TIMEOUT, Seeded, WorkerProcess, holders, seed, write_info
 
 TTL = 3.0
 SETTINGS = LeaseSettings(ttl=TTL, renew_interval=TTL / 3, grace=TTL / 3)
 TAKEOVER = TTL + SETTINGS.grace + 5.0
 """The bound of a takeover after a holder died: its lease's TTL, the grace period, and 5 s to connect."""
 ACCOUNTS = 20
-
-# A worker with a busy job (every account sends itself a message every 0.1 s, so its update state always has a
-# change waiting) and a given flush delay (a long one keeps the changes in memory: a stale holder certainly has
-# writes to make). Events as JSON lines, SIGTERM drains.
-BUSY_WORKER = """
-import asyncio, dataclasses, json, signal, sys
-from pathlib import Path
-from tgfleet.cli.netinfo import SandboxInfo
-from tgfleet.fleet import Fleet, LeaseSettings
-from tgfleet.fleet.worker import Worker
-
-store, info_path, ttl, flush_delay = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-
-async def job(client, account):
-    while True:
-        await client.send_message("me", "busy")
-        await asyncio.sleep(0.1)
-
-def emit(event):
-    data = dataclasses.asdict(event)
-    data["event"] = data.pop("kind")
-    print(json.dumps(data, default=str), flush=True)
-
-async def main():
-    info = SandboxInfo.load(info_path)
-    settings = LeaseSettings(ttl=ttl, renew_interval=ttl / 3, grace=ttl / 3)
-    async with Fleet.open(store, create=False, settings=settings) as fleet:
-        worker = Worker(fleet, network=info.network(), api_id=info.api_id, api_hash=info.api_hash, job=job,
-                        flush_delay=flush_delay, on_event=emit, client_options={"timeout": 10.0})
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, worker.drain)
-        await worker.run()
-
-asyncio.run(main())
-"""
 
 
 @dataclass

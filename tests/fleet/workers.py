@@ -121,6 +121,42 @@ class Events:
             raise AssertionError(f"not within {timeout} s: {what or condition}; events: {self.seen[-15:]}") from None
 
 
+# A worker script with a busy job (every account sends itself a message every 0.1 s, so its update state always has a
+# change waiting) and a given flush delay (a long one keeps the changes in memory: a stale holder certainly has
+# writes to make). Events as JSON lines, SIGTERM drains. Arguments: store URL, sandbox info file, lease TTL, flush
+# delay. (benchmarks/fleet.py runs it too.)
+BUSY_WORKER = """
+import asyncio, dataclasses, json, signal, sys
+from pathlib import Path
+from tgfleet.cli.netinfo import SandboxInfo
+from tgfleet.fleet import Fleet, LeaseSettings
+from tgfleet.fleet.worker import Worker
+
+store, info_path, ttl, flush_delay = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+
+async def job(client, account):
+    while True:
+        await client.send_message("me", "busy")
+        await asyncio.sleep(0.1)
+
+def emit(event):
+    data = dataclasses.asdict(event)
+    data["event"] = data.pop("kind")
+    print(json.dumps(data, default=str), flush=True)
+
+async def main():
+    info = SandboxInfo.load(info_path)
+    settings = LeaseSettings(ttl=ttl, renew_interval=ttl / 3, grace=ttl / 3)
+    async with Fleet.open(store, create=False, settings=settings) as fleet:
+        worker = Worker(fleet, network=info.network(), api_id=info.api_id, api_hash=info.api_hash, job=job,
+                        flush_delay=flush_delay, on_event=emit, client_options={"timeout": 10.0})
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, worker.drain)
+        await worker.run()
+
+asyncio.run(main())
+"""
+
+
 class WorkerProcess:
     """A worker in a child process; ``events`` fills from its stdout (one JSON object a line)."""
 

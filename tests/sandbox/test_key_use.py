@@ -4,6 +4,8 @@ so (what Telegram answers with AUTH_KEY_DUPLICATED)."""
 
 from __future__ import annotations
 
+import itertools
+
 from tgfleet.client.session_strings import decode_session_string
 from tgfleet.crypto.kdf import auth_key_id
 from tgfleet.sandbox import Sandbox
@@ -20,7 +22,7 @@ async def test_a_reconnecting_client_leaves_spans_one_after_the_other(tg: Sandbo
         assert tg.drop_connections() >= 1
         await client.get_me()  # on a new connection
         spans = tg.key_use.spans(key_id)
-        assert len(spans) >= 2 and all(a.last < b.first for a, b in zip(spans, spans[1:]))
+        assert len(spans) >= 2 and all(a.last < b.first for a, b in itertools.pairwise(spans))
         assert tg.key_use.packets(key_id) >= 3 and tg.key_use.overlaps() == []
     finally:
         await client.disconnect()
