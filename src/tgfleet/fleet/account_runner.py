@@ -102,7 +102,9 @@ class AccountRunner:
         self.stop()
 
     def stop(self) -> None:
-        """End the runner (planned: the client disconnects, the session is flushed)."""
+        """End the runner (planned: the client disconnects, the session is flushed). Idempotent."""
+        if self.stopping:
+            return
         self.stopping = True
         task = self._task
         if task is not None and not task.done() and task is not asyncio.current_task():
@@ -134,8 +136,13 @@ class AccountRunner:
         except Exception as exc:  # the store failed under a state change or the snapshot: let the lease go
             log.warning("%s: stopped by %r", self.label, exc)
             self._emit(ERROR, detail=_describe(exc))
-        finally:
-            await asyncio.shield(self._shut_down())
+        finally:  # the task ends only once the session is flushed: the worker releases the lease right after
+            shutdown = asyncio.ensure_future(self._shut_down())
+            while not shutdown.done():
+                try:
+                    await asyncio.shield(shutdown)
+                except asyncio.CancelledError:
+                    continue
 
     async def _connected_life(self) -> None:
         """Connect once and serve until the client fails (every error reported to the health seam)."""

@@ -8,7 +8,8 @@ come later, in this module:
 - AUTH_KEY_UNREGISTERED, AUTH_KEY_INVALID, SESSION_EXPIRED (the key is no longer logged in) -> ``needs_login``;
 - SESSION_REVOKED, AUTH_KEY_DUPLICATED (something else used or ended the key) -> ``revoked``;
 - USER_DEACTIVATED_BAN -> ``banned``; USER_DEACTIVATED -> ``deleted``;
-- network and proxy errors, timeouts -> ``unreachable`` (never terminal: the worker keeps trying);
+- network and proxy errors, timeouts -> ``unreachable`` (never terminal: the worker keeps trying); a closed send
+  gate (``SendGateClosed``: the holder fenced itself) says nothing about the account;
 - a success -> ``active``; anything else (a flood wait, a refused call) leaves the state as it is.
 
 Every change is one fenced ``accounts.set_state`` with the holder's epoch and the raw error as evidence (StaleEpoch
@@ -42,8 +43,11 @@ def cause(error: BaseException) -> BaseException:
 
 
 def state_for(error: BaseException) -> AccountState | None:
-    """The state ``error`` puts an account in, or None when it says nothing about the account's health."""
+    """The state ``error`` puts an account in, or None when it says nothing about the account's health (a closed
+    send gate is the holder's own fence)."""
     error = cause(error)
+    if isinstance(error, errors.SendGateClosed):
+        return None
     if isinstance(error, errors.RPCError):
         return _BY_NAME.get(error.ID)
     if isinstance(error, _UNREACHABLE):

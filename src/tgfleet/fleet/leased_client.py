@@ -3,8 +3,10 @@ ad-hoc calls (a check, a login, a one-off send) from any process.
 
 Entering registers a holder (a worker row of capacity 0: it takes no share of the fleet), acquires the account's
 lease (``LeaseHeldError`` naming the holder when a worker runs it), loads the session into a ``FencedStorage`` at the
-lease's epoch and connects a Client on it. Inside the block a ``LeaseKeeper`` renews the lease; if it cannot (or a
-write is refused), the client is fenced: its send gate closes at once and it is disconnected, so later calls fail.
+lease's epoch and connects a Client on it, behind a send gate (``may_send``: the lease is valid by the monotonic
+clock and was not lost). Inside the block a ``LeaseKeeper`` renews the lease; if it cannot (or a write is refused),
+the client is fenced: its send gate closes at once (not another byte goes out with the key) and it is disconnected,
+so later calls fail.
 Leaving disconnects, flushes the session, and releases the lease (the account is claimable again at once).
 """
 
@@ -17,7 +19,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tgfleet.client import Client
-from tgfleet.fleet.client import FleetClient
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.lease_keeper import LeaseKeeper
@@ -105,8 +106,8 @@ class LeasedClient:
         self._storage = await self._fleet.sessions.storage(self._lease, on_stale=lambda e: self._fence(str(e)))
         api_id, api_hash = self._api
         options = {"proxy": self._account.policy.get("proxy"), **self._options}
-        self._client = FleetClient(self._storage, self._account.label, api_id=api_id, api_hash=api_hash,
-                                   network=self._network, **options)  # fmt: skip
+        self._client = Client(self._account.label, api_id=api_id, api_hash=api_hash, network=self._network,
+                              storage=self._storage, may_send=self.may_send, **options)  # fmt: skip
         await self._client.connect()
 
     def _fence(self, reason: str) -> None:

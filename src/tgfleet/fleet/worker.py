@@ -29,7 +29,6 @@ from typing import Any
 from tgfleet.client import Client
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet.account_runner import AccountRunner, Job, RunnerSetup
-from tgfleet.fleet.client import FleetClient
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.fleet import Fleet
@@ -263,10 +262,11 @@ class Worker:
         )  # fmt: skip
 
     def _client(self, storage: FencedStorage, account: Account, may_send: Callable[[], bool]) -> Client:
+        """The account's Client: on its fenced session, behind its send gate, through its proxy (policy)."""
         api_id, api_hash = self._api
-        options = dict(self._client_options)
-        options.setdefault("proxy", account.policy.get("proxy"))
-        return FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network, **options)
+        options = {"proxy": account.policy.get("proxy"), **self._client_options}
+        return Client(account.label, api_id=api_id, api_hash=api_hash, network=self._network, storage=storage,
+                      may_send=may_send, **options)  # fmt: skip
 
     @asynccontextmanager
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:
