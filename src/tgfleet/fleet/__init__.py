@@ -4,8 +4,10 @@ Owns, so far: the store (``store/``: one schema on SQLite or PostgreSQL, numbere
 import from Pyrogram / Telethon strings and ``.session`` files and tgfleet's own files, export, states and their
 events), auth keys sealed at rest (``seal``), leases with fencing (``leases``), workers (``workers``), and a leased
 account's session (``leased_sessions``, ``fenced_storage``: a ``tgfleet.storage.Storage`` whose every write is
-fenced; ``client.FleetClient`` runs a Client on it). The worker process, health probes, logins and the outbox come
-later. May import ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses), ``tgfleet.crypto`` and
+fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs the accounts (``worker``,
+``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``health``: the seam where outcomes become account
+states; ``leased_client``: ``fleet.lease()``). Health probes, logins and the outbox come later. May import
+``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts), ``tgfleet.crypto`` and
 ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """
 
