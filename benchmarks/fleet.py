@@ -78,8 +78,11 @@ async def renew_cost(url: str, worker_id: str) -> list[float]:
     """The renewal of the worker's leases, from another handle, while the worker runs (it renews the same rows)."""
     async with Fleet.open(url, seal_key=BENCH_KEY) as fleet:
         worker = await fleet.workers.get(worker_id)
-        held = [Lease(i.resource, worker_id, i.epoch, i.expires_at, i.account_id, i.host or "", i.pid or 0)
-                for i in await fleet.leases.list() if i.holder == worker_id]  # fmt: skip
+        held = [
+            Lease(i.resource, worker_id, i.epoch, i.expires_at, i.account_id, i.host or "", i.pid or 0)
+            for i in await fleet.leases.list()
+            if i.holder == worker_id
+        ]
         samples = []
         for _ in range(RENEWALS):
             started = time.perf_counter()
@@ -112,11 +115,19 @@ async def one_worker(url: str, info: Path, count: int, idle: float) -> dict[str,
     finally:
         await worker.close()
     return {
-        "connect_all_s": connected - spawned, "connect_from_started_s": connected - started, "rss_bytes": rss,
-        "idle_window_s": window, "idle_cpu_s": cpu, "idle_cpu_per_hour_s": cpu / window * 3600,
-        "renew_samples_s": renewals, "renew_median_s": c.median(renewals), "drain_s": drained - draining,
-        "exit_code": code, "errors": len(errors), "released": len(worker.events.of("released")),
-    }  # fmt: skip
+        "connect_all_s": connected - spawned,
+        "connect_from_started_s": connected - started,
+        "rss_bytes": rss,
+        "idle_window_s": window,
+        "idle_cpu_s": cpu,
+        "idle_cpu_per_hour_s": cpu / window * 3600,
+        "renew_samples_s": renewals,
+        "renew_median_s": c.median(renewals),
+        "drain_s": drained - draining,
+        "exit_code": code,
+        "errors": len(errors),
+        "released": len(worker.events.of("released")),
+    }
 
 
 async def chaos(url: str, info: Path, sandbox: c.SandboxProcess, kills: int, seed_value: int) -> dict[str, Any]:
@@ -146,8 +157,14 @@ async def chaos(url: str, info: Path, sandbox: c.SandboxProcess, kills: int, see
         for w in workers:
             await w.close()
     overlaps = sandbox.request("overlaps")["overlaps"]
-    return {"kills": kills, "seed": seed_value, "revoked": states.count("revoked"),
-            "needs_login": states.count("needs_login"), "overlaps": len(overlaps), "seconds": time.perf_counter() - started}  # fmt: skip
+    return {
+        "kills": kills,
+        "seed": seed_value,
+        "revoked": states.count("revoked"),
+        "needs_login": states.count("needs_login"),
+        "overlaps": len(overlaps),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def main() -> None:
@@ -164,8 +181,15 @@ def main() -> None:
         c.pin_to(c.LOAD_CPU)  # after the sandbox child took CPU 0; the workers and PostgreSQL inherit CPU 1
         sb = sandbox.info
         info = Path(tmp) / "sandbox.json"
-        info.write_text(SandboxInfo([tuple(d) for d in sb["dcs"]], sb["public_key_pem"], sb["api_id"],  # type: ignore[misc]
-                                    sb["api_hash"], sb["default_dc"]).to_json())  # fmt: skip
+        info.write_text(
+            SandboxInfo(
+                [tuple(d) for d in sb["dcs"]],
+                sb["public_key_pem"],
+                sb["api_id"],  # type: ignore[misc]
+                sb["api_hash"],
+                sb["default_dc"],
+            ).to_json()
+        )
         makers, cleanup = engines(Path(tmp))
         try:
             for n, (engine, make) in enumerate(makers.items()):
@@ -175,9 +199,12 @@ def main() -> None:
                 results[engine] = asyncio.run(one_worker(url, info, args.accounts, idle)) | {"import_s": imported}
                 if args.chaos:
                     url = make()
-                    asyncio.run(populate(url, sandbox.request("seed", count=CHAOS_ACCOUNTS)["accounts"],
-                                         sb["api_id"], f"c{n}-"))  # fmt: skip
-                    results[f"{engine} chaos"] = asyncio.run(chaos(url, info, sandbox, args.chaos, random.randrange(1 << 30)))
+                    asyncio.run(
+                        populate(url, sandbox.request("seed", count=CHAOS_ACCOUNTS)["accounts"], sb["api_id"], f"c{n}-")
+                    )
+                    results[f"{engine} chaos"] = asyncio.run(
+                        chaos(url, info, sandbox, args.chaos, random.randrange(1 << 30))
+                    )
         finally:
             cleanup()
         placement = sandbox.placement()
@@ -189,21 +216,25 @@ def main() -> None:
 def report(results: dict[str, Any], count: int, idle: float, placement: str) -> None:
     engines = [e for e in results if not e.endswith("chaos")]
     rows = [
-        [f"start to all {count:,} connected"] + [f"{c.fmt_seconds(results[e]['connect_all_s'])} "
-                                                  f"({c.fmt_seconds(results[e]['connect_from_started_s'])})"
-                                                  for e in engines],
+        [f"start to all {count:,} connected"]
+        + [
+            f"{c.fmt_seconds(results[e]['connect_all_s'])} ({c.fmt_seconds(results[e]['connect_from_started_s'])})"
+            for e in engines
+        ],
         ["worker RSS, all connected"] + [c.fmt_bytes(results[e]["rss_bytes"]) for e in engines],
         ["idle CPU per hour (keep-alive, renewals)"] + [f"{results[e]['idle_cpu_per_hour_s']:.0f} s" for e in engines],
         [f"renew {count:,} leases (one statement)"] + [c.fmt_seconds(results[e]["renew_median_s"]) for e in engines],
         [f"drain {count:,} (SIGTERM to exit)"] + [c.fmt_seconds(results[e]["drain_s"]) for e in engines],
         [f"import {count:,} sessions"] + [c.fmt_seconds(results[e]["import_s"]) for e in engines],
-    ]  # fmt: skip
+    ]
     print(c.table(["`benchmarks/fleet.py` (one worker)", *engines], rows))
     print(f"\nidle CPU measured over {idle:.0f} s and scaled to an hour; {placement}; one run on a shared machine")
     for name, r in results.items():
         if name.endswith("chaos"):
-            print(f"{name}: {r['kills']} kill -9s (seed {r['seed']}) in {r['seconds']:.0f} s: {r['revoked']} revoked,"
-                  f" {r['needs_login']} needing a login, {r['overlaps']} keys ever on two connections at once")  # fmt: skip
+            print(
+                f"{name}: {r['kills']} kill -9s (seed {r['seed']}) in {r['seconds']:.0f} s: {r['revoked']} revoked,"
+                f" {r['needs_login']} needing a login, {r['overlaps']} keys ever on two connections at once"
+            )
         elif r["errors"] or r["exit_code"] != 0:
             print(f"{name}: {r['errors']} account errors, exit code {r['exit_code']}")
 
