@@ -105,3 +105,25 @@ async def test_telegrams_networks_use_the_dc_list_of_help_get_config() -> None:
         assert await again.connect() is False
         assert again.state is ConnectionState.CONNECTED
         await again.disconnect()
+
+
+class _FailingSalts(MemoryStorage):
+    """A storage whose salt writes fail (a full disk, a fenced store) once ``broken`` is set."""
+
+    broken = False
+
+    def set_server_salt(self, dc_id: int, salt: int) -> None:
+        if self.broken:
+            raise OSError("no space left on device")
+        super().set_server_salt(dc_id, salt)
+
+
+async def test_a_storage_write_failing_at_disconnect_still_closes_every_connection() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        tg.add_user(phone="+15554000001", first_name="A", dc=1)
+        storage = _FailingSalts()
+        client = await logged_in(tg, "+15554000001", storage=storage, in_memory=False)
+        storage.broken = True
+        with pytest.raises(OSError, match="no space"):
+            await client.disconnect()
+        assert client.state is ConnectionState.DISCONNECTED

@@ -155,10 +155,12 @@ class DcPool:
 
     async def close(self) -> None:
         senders = [s for s in (self.home, *self._others.values()) if s is not None]
-        for sender in senders:
-            self._save(sender)
-        await asyncio.gather(*(s.close() for s in senders), return_exceptions=True)
-        self._others.clear()
+        try:
+            for sender in senders:
+                self._save(sender)
+        finally:  # a failing storage write (a full disk) must not leave a connection open
+            await asyncio.gather(*(s.close() for s in senders), return_exceptions=True)
+            self._others.clear()
 
     # -- plumbing --------------------------------------------------------------------------------------
     def _make(self, dc_id: int, home: bool) -> Sender:
