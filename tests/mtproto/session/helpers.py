@@ -76,6 +76,37 @@ def server_sent(client: ClientSession, data: bytes) -> Envelope:
     return open_envelope(client.auth_key, data, X_SERVER)
 
 
+Fingerprint = tuple[object, ...]
+
+
+def client_fingerprint(client: ClientSession, now: float) -> Fingerprint:
+    """What a client session shows and would send next: session_id, salt, clock, pending acks, unanswered
+    requests, then every message it sends after ``resend_all`` with all acks flushed (decrypted: numbering,
+    salt, acks, service answers, requests). Two sessions built alike from the same seeded ``random`` have equal
+    fingerprints unless something changed one of them. Drains the session."""
+    shown = (
+        client.session_id,
+        client.salt,
+        client.time_offset,
+        client.next_deadline(),
+        [(r.id, r.msg_id, r.acked) for r in client.unanswered()],
+    )
+    client.resend_all()
+    key = client.auth_key.key
+    return shown, [sent_items(key, data) for data in iter(lambda: client.data_to_send(now, flush_acks=True), None)]
+
+
+def server_fingerprint(server: ServerSession, now: float) -> Fingerprint:
+    """The same for a server session: whether it exists for the client yet, the newest msg_id it saw, and every
+    message it sends after ``resend_unacked`` (acks, answers, everything not acknowledged). Drains the session."""
+    server.resend_unacked()
+    sent = []
+    while (data := server.data_to_send(now)) is not None:
+        env = open_envelope(server.auth_key, data, X_SERVER)
+        sent.append((env, split(env.body, env.msg_id, env.seqno)[1]))
+    return server.created, server.newest_msg_id, sent
+
+
 def _auth(key: bytes) -> Any:
     from tgfleet.crypto.kdf import AuthKey
 

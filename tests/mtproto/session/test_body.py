@@ -104,7 +104,8 @@ def test_window_evicts_the_lowest_and_reports_states() -> None:
         window.add(msg_id)
     assert window.rejects(20) and not window.rejects(25) and window.rejects(5)
     window.add(40)  # evicts 10
-    assert window.snapshot() == (20, 30, 40) and window.too_old(15) and not window.too_old(20)
+    assert [m in window for m in (10, 20, 30, 40)] == [False, True, True, True] and len(window) == 3
+    assert window.too_old(15) and not window.too_old(20)
     assert [window.state(m) for m in (30, 50, 5, 25)] == [4, 3, 1, 2]
     with pytest.raises(ValueError):
         MsgIdWindow(0)
@@ -121,8 +122,9 @@ def test_client_salt_schedule() -> None:
     assert schedule.pick(50) == 1 and schedule.pick(150) == 2 and schedule.pick(250) == 3
     assert schedule.valid_until() == 400.0
     assert schedule.pick(500) == 3  # everything expired: keep the last one, the server will correct it
-    schedule.override(9)
-    assert schedule.snapshot() == (9, ())
+    schedule.store([mt.FutureSalt(valid_since=400, valid_until=1000, salt=4)])
+    schedule.override(9)  # bad_server_salt: its salt wins, the stored ones may be stale and are dropped
+    assert schedule.current == 9 and schedule.valid_until() == 0.0 and schedule.pick(600) == 9
 
 
 def test_server_salts_rotate_by_period() -> None:
@@ -135,8 +137,12 @@ def test_server_salts_rotate_by_period() -> None:
     assert future[0].salt == new and salts.current(1250.0) == future[1].salt
     fresh = salts.rotate(1250.0)
     assert not salts.is_valid(future[1].salt, 1250.0) and salts.is_valid(fresh, 1250.0)
-    for k in range(200):  # old periods are forgotten
+    for k in range(200):  # old periods are forgotten (asked for again, a period gets a new salt)...
         salts.current(2000.0 + 100.0 * k)
-    assert len(salts._by_period) <= 72
+    assert salts.current(1050.0) != 77
+    previous = salts.current(2000.0 + 100.0 * 200)
+    for k in range(201, 400):  # ...but never the one the current salt just superseded
+        assert salts.is_valid(previous, 2000.0 + 100.0 * k)
+        previous = salts.current(2000.0 + 100.0 * k)
     with pytest.raises(ValueError):
         ServerSalts(random=seeded(1), period=0)

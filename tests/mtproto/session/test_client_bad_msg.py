@@ -10,7 +10,7 @@ from tgfleet.mtproto.session import BadMessage, ClientSession, Event, Request, R
 from tgfleet.tl import functions
 from tgfleet.tl import mtproto as mt
 
-from .helpers import NOW, msg_id_at, seeded, sent_items, server_message
+from .helpers import NOW, client_fingerprint, msg_id_at, seeded, sent_items, server_message
 
 KEY = seeded(11)(256)
 SALT = 0x1111
@@ -94,12 +94,13 @@ def test_notification_about_one_message_of_a_container() -> None:
 
 def test_unknown_bad_msg_id_changes_nothing() -> None:
     client, _, _ = _sent(1)
-    before = client.snapshot()
-    for code in (16, 18, 32, 48, 64):
-        assert _notify(client, msg_id_at(NOW - 5), code) == []
-    after = client.snapshot()
-    assert before[:5] == after[:5] and before[6:] == after[6:]  # only the received ids were remembered
-    assert client.time_offset == 0.0
+    twin, _, _ = _sent(1)  # built the same way, told nothing
+    unknown = msg_id_at(NOW - 5)
+    salt = mt.BadServerSalt(bad_msg_id=unknown, bad_msg_seqno=1, error_code=48, new_server_salt=5)
+    assert client.receive(server_message(client, salt.to_bytes(), NOW, seqno=2), NOW) == []
+    for code in (16, 17, 18, 19, 20, 32, 33, 34, 35, 48, 64, 99):
+        assert _notify(client, unknown, code, dt=code / 1000) == []  # each its own server msg_id
+    assert client_fingerprint(client, NOW + 1) == client_fingerprint(twin, NOW + 1)
 
 
 def test_notification_for_a_stale_transmission_only_drops_that_id() -> None:
@@ -119,11 +120,12 @@ def test_bounced_acks_are_queued_again() -> None:
     assert client.receive(update, NOW) == []
     ack_message = client.data_to_send(NOW, flush_acks=True)
     env, _ = sent_items(KEY, ack_message or b"")
-    assert client.snapshot()[6] == ()
+    assert client.next_deadline() is None  # no ack pending
     note = mt.BadServerSalt(bad_msg_id=env.msg_id, bad_msg_seqno=0, error_code=48, new_server_salt=5)
     client.receive(server_message(client, note.to_bytes(), NOW + 0.1, seqno=2), NOW)
-    assert client.snapshot()[6] == (msg_id_at(NOW, 3),) and client.salt == 5
-    env, _ = sent_items(KEY, client.data_to_send(NOW, flush_acks=True) or b"")
+    assert client.next_deadline() is not None and client.salt == 5
+    env, items = sent_items(KEY, client.data_to_send(NOW, flush_acks=True) or b"")
+    assert [mt.MsgsAck.from_bytes(body).msg_ids for _, _, body in items] == [[msg_id_at(NOW, 3)]]  # again
     assert _notify(client, env.msg_id, 35) == [BadMessage(env.msg_id, 35)]  # cannot be fixed: reported
 
 

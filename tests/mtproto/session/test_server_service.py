@@ -71,10 +71,13 @@ def test_ping_future_salts_and_state() -> None:
     assert info.info == bytes([4 | 32 | 64, 4 | 32, 3, 2])
 
 
+def _calls(events: list[Any]) -> list[int]:
+    return [e.msg_id for e in events if isinstance(e, Call)]
+
+
 def test_replies_in_every_form() -> None:
     c = Client()
-    c.send(*[functions.help.GetNearestDc().to_bytes() for _ in range(5)])
-    a, b, d, e, f = c.server.pending_calls()
+    a, b, d, e, f = _calls(c.send(*[functions.help.GetNearestDc().to_bytes() for _ in range(5)]))
     nearest = types.NearestDc(country="NL", this_dc=2, nearest_dc=2)
     assert c.server.reply(a, nearest) and not c.server.reply(a, nearest)  # once only
     assert not c.server.reply(12345, nearest)
@@ -84,12 +87,12 @@ def test_replies_in_every_form() -> None:
     assert c.server.reply(e, vector)  # Vector<long>, pre-serialized
     with pytest.raises(EncodeError):
         c.server.reply(f, types.NearestDc(country=None, this_dc=2, nearest_dc=2))  # type: ignore[arg-type]
-    assert c.server.pending_calls() == [f]
+    assert c.server.reply(f, nearest)  # the call stayed pending
     received = [x[2] for x in c.received()]
     results = {x.req_msg_id: x.result for x in received if isinstance(x, mt.RpcResult)}
     raw = [x for x in received if isinstance(x, bytes)]
     assert raw == [mt.RpcResult(req_msg_id=e, result=mt.RpcAnswerUnknown()).to_bytes()[:12] + vector]
-    assert results[a] == nearest
+    assert results[a] == results[f] == nearest
     assert results[b] == mt.RpcError(error_code=420, error_message="FLOOD_WAIT_3")
     assert results[d] == mt.RpcError(error_code=400, error_message="PEER_ID_INVALID")
     assert functions.messages.ReceivedQueue(max_qts=1).read_result(raw[0][12:]) == [7]
@@ -114,8 +117,7 @@ def test_invalid_calls_get_rpc_error() -> None:
 
 def test_acks_unacked_and_resend() -> None:
     c = Client()
-    c.send(functions.help.GetNearestDc().to_bytes())
-    (call,) = c.server.pending_calls()
+    (call,) = _calls(c.send(functions.help.GetNearestDc().to_bytes()))
     c.server.reply(call, types.NearestDc(country="NL", this_dc=2, nearest_dc=2))
     c.server.push(types.UpdatesTooLong())
     sent = c.received()
@@ -137,12 +139,12 @@ def test_acks_unacked_and_resend() -> None:
 
 def test_drop_answer() -> None:
     c = Client()
-    c.send(functions.help.GetNearestDc().to_bytes())
-    (call,) = c.server.pending_calls()
+    (call,) = _calls(c.send(functions.help.GetNearestDc().to_bytes()))
     c.send(mt.RpcDropAnswer(req_msg_id=call).to_bytes(), mt.RpcDropAnswer(req_msg_id=1).to_bytes())
     results = [x[2] for x in c.received() if isinstance(x[2], mt.RpcResult)]
     assert [r.result for r in results] == [mt.RpcAnswerDroppedRunning()] * 2 + [mt.RpcAnswerUnknown()]
-    assert results[0].req_msg_id == call and not c.server.pending_calls()
+    assert results[0].req_msg_id == call
+    assert not c.server.reply(call, types.NearestDc(country="NL", this_dc=2, nearest_dc=2))  # dropped
 
 
 def test_pushed_updates_reach_the_client_gzipped() -> None:
@@ -157,7 +159,8 @@ def test_pushed_updates_reach_the_client_gzipped() -> None:
     pair.run()
     got = [e.obj for e in pair.events if isinstance(e, Update)]
     assert got == [updates, types.UpdatesTooLong()]
-    assert not server._unacked
+    server.resend_unacked()  # both were acknowledged: nothing to resend
+    assert server.data_to_send(pair.now) is None
 
 
 def test_calls_are_surfaced_whole() -> None:

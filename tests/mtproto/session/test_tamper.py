@@ -10,11 +10,29 @@ from hypothesis import strategies as st
 
 from tgfleet.crypto.kdf import X_CLIENT, X_SERVER, AuthKey, encrypt_message
 from tgfleet.errors import DecodeError, SecurityError
-from tgfleet.mtproto.session import ClientSession, NewSession, Result, ServerSalts, ServerSession
+from tgfleet.mtproto.session import (
+    Call,
+    ClientSession,
+    NewSession,
+    Result,
+    ServerSalts,
+    ServerSession,
+    SessionCreated,
+)
 from tgfleet.tl import functions
 from tgfleet.tl import mtproto as mt
 
-from .helpers import NOW, Pair, client_message, container, msg_id_at, seeded, server_message
+from .helpers import (
+    NOW,
+    Pair,
+    client_fingerprint,
+    client_message,
+    container,
+    msg_id_at,
+    seeded,
+    server_fingerprint,
+    server_message,
+)
 
 TYPED = (SecurityError, DecodeError)
 
@@ -37,51 +55,67 @@ def _fresh_client() -> ClientSession:
     return _exchange()[0].client
 
 
+def _server() -> ServerSession:
+    """A server session of the exchange's key and session, before the request arrives."""
+    return Pair(seed=8).server(PAIR.client.session_id)
+
+
+def _client_unchanged(client: ClientSession) -> None:
+    """``client`` (a fresh client that was given something to refuse) still takes the real answer, and then
+    is exactly where a fresh client is after the real answer alone."""
+    twin = _fresh_client()
+    assert [type(e) for e in client.receive(ANSWER, NOW)] == [NewSession, Result]
+    assert [type(e) for e in twin.receive(ANSWER, NOW)] == [NewSession, Result]
+    assert client_fingerprint(client, NOW) == client_fingerprint(twin, NOW)
+
+
+def _server_unchanged(server: ServerSession) -> None:
+    """The same for a server session: it takes the real request as a fresh one does, and ends in its state."""
+    twin = _server()
+    events = server.receive(REQUEST, NOW)
+    assert [type(e) for e in events] == [SessionCreated, Call] and events == twin.receive(REQUEST, NOW)
+    assert server_fingerprint(server, NOW) == server_fingerprint(twin, NOW)
+
+
 @settings(max_examples=200, deadline=None)
 @given(bit=st.integers(0, len(ANSWER) * 8 - 1))
 def test_client_rejects_any_flipped_bit(bit: int) -> None:
     client = _fresh_client()
-    before = client.snapshot()
     tampered = bytearray(ANSWER)
     tampered[bit // 8] ^= 1 << (bit % 8)
     with pytest.raises(SecurityError):
         client.receive(bytes(tampered), NOW)
-    assert client.snapshot() == before
-    assert [type(e) for e in client.receive(ANSWER, NOW)] == [NewSession, Result]  # the real one still works
+    _client_unchanged(client)
 
 
 @settings(max_examples=200, deadline=None)
 @given(bit=st.integers(0, len(REQUEST) * 8 - 1))
 def test_server_rejects_any_flipped_bit(bit: int) -> None:
-    pair = Pair(seed=8)
-    server = pair.server(PAIR.client.session_id)
-    before = server.snapshot()
+    server = _server()
     tampered = bytearray(REQUEST)
     tampered[bit // 8] ^= 1 << (bit % 8)
     with pytest.raises(SecurityError):
         server.receive(bytes(tampered), NOW)
-    assert server.snapshot() == before
+    _server_unchanged(server)
 
 
 @pytest.mark.parametrize("size", [0, 1, 8, 24, 39, 40, 56, len(ANSWER) - 16, len(ANSWER) - 1])
 def test_truncated_messages_are_rejected(size: int) -> None:
     client = _fresh_client()
-    before = client.snapshot()
     with pytest.raises(SecurityError):
         client.receive(ANSWER[:size], NOW)
-    assert client.snapshot() == before
+    _client_unchanged(client)
 
 
 def test_replays_are_ignored_in_both_roles() -> None:
-    client = _fresh_client()
-    assert client.receive(ANSWER, NOW)
-    before = client.snapshot()
+    client, twin = _fresh_client(), _fresh_client()
+    assert client.receive(ANSWER, NOW) and twin.receive(ANSWER, NOW)
     assert client.receive(ANSWER, NOW) == []
-    assert client.snapshot() == before
-    server = PAIR.servers[PAIR.client.session_id]
-    before_server = server.snapshot()
+    assert client_fingerprint(client, NOW) == client_fingerprint(twin, NOW)
+    server, server_twin = _server(), _server()
+    assert server.receive(REQUEST, NOW) and server_twin.receive(REQUEST, NOW)
     assert server.receive(REQUEST, NOW) == []
-    assert server.snapshot() == before_server
+    assert server_fingerprint(server, NOW) == server_fingerprint(server_twin, NOW)
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,6 +8,9 @@ from tgfleet.crypto.kdf import X_SERVER, AuthKey
 from tgfleet.errors import SecurityError
 from tgfleet.mtproto.msgid import msg_id_time
 from tgfleet.mtproto.session import ClientSession, NewSession, Pong, open_envelope
+from tgfleet.tl import mtproto as mt
+
+from .helpers import client_fingerprint, seeded, sent_items
 
 AUTH_KEY = bytes.fromhex(
     "5D2E7D65F49EC28BD029A88761EA27B8A4C79F12226525443E7D7C596EF33035"
@@ -44,8 +47,12 @@ def test_envelope_fields() -> None:
     assert (env.salt, env.session_id, env.msg_id, env.seqno, len(env.body)) == (SALT, SESSION_ID, MSG_ID, 2, 88)
 
 
+def _client() -> ClientSession:
+    return ClientSession(AUTH_KEY, session_id=SESSION_ID, random=seeded(1))
+
+
 def test_client_yields_new_session_and_pong() -> None:
-    client = ClientSession(AUTH_KEY, session_id=SESSION_ID)
+    client = _client()
     events = client.receive(PAYLOAD, SENT_AT)
     assert events == [
         NewSession(first_msg_id=0x5E308B91AD33FDC4, unique_id=0x1658EE07A68EA818, server_salt=SALT),
@@ -53,21 +60,22 @@ def test_client_yields_new_session_and_pong() -> None:
     ]
     assert client.salt == SALT
     # new_session_created (seqno 1) is content-related and gets acked; the pong (seqno 2) does not.
-    assert client.snapshot()[6] == (0x5E308B91C2C1A801,)
+    env, items = sent_items(AUTH_KEY, client.data_to_send(SENT_AT, flush_acks=True) or b"")
+    assert env.salt == SALT and [mt.MsgsAck.from_bytes(body).msg_ids for _, _, body in items] == [[0x5E308B91C2C1A801]]
 
 
 def test_replay_is_ignored_and_other_sessions_rejected() -> None:
-    client = ClientSession(AUTH_KEY, session_id=SESSION_ID)
-    assert client.receive(PAYLOAD, SENT_AT)
-    before = client.snapshot()
+    client, twin = _client(), _client()
+    assert client.receive(PAYLOAD, SENT_AT) and twin.receive(PAYLOAD, SENT_AT)
     assert client.receive(PAYLOAD, SENT_AT) == []
-    assert client.snapshot() == before
+    assert client_fingerprint(client, SENT_AT) == client_fingerprint(twin, SENT_AT)
     with pytest.raises(SecurityError, match="session_id"):
         ClientSession(AUTH_KEY, session_id=SESSION_ID + 1).receive(PAYLOAD, SENT_AT)
 
 
 def test_message_from_2020_is_ignored_with_todays_clock() -> None:
-    client = ClientSession(AUTH_KEY, session_id=SESSION_ID)
-    before = client.snapshot()
-    assert client.receive(PAYLOAD, 1_700_000_000.0) == []
-    assert client.snapshot() == before
+    today = 1_700_000_000.0
+    client, twin = _client(), _client()
+    assert client.receive(PAYLOAD, today) == []
+    assert client_fingerprint(client, today) == client_fingerprint(twin, today)
+    assert len(client.receive(PAYLOAD, SENT_AT)) == 2  # not even remembered as seen
