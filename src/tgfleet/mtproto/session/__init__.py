@@ -7,6 +7,13 @@ the service messages (https://core.telegram.org/mtproto/description, /mtproto/se
 ``tgfleet.tl``, ``tgfleet.errors`` and ``tgfleet.mtproto.msgid`` only; no IO, no clock, no randomness of
 its own (``now=`` and ``random=`` are passed in).
 
+One class per file: ``client.py`` (``ClientSession``, with its ``ledger.py``: the requests and what each
+msg_id it sent carried), ``server.py`` (``ServerSession``); what they hand back in ``events.py`` and
+``server_events.py``. Both use the pure parts, which never import a session: ``envelope.py`` (the encrypted
+message), ``body.py`` (containers, gzip), ``outbox.py`` (numbering, packing), ``window.py`` (replay window),
+``salts.py``, ``rpc.py`` (rpc_result), ``checks.py`` (the server's verdicts), ``codes.py`` (the
+bad_msg_notification codes of both roles) and ``limits.py``.
+
 Client (``tgfleet.net``'s sender)::
 
     session = ClientSession(auth_key, salt=first_salt, time_offset=offset)   # from the handshake
@@ -38,6 +45,7 @@ one ``ServerSession`` per (key, session_id)::
 from __future__ import annotations
 
 from tgfleet.mtproto.session.client import ClientSession
+from tgfleet.mtproto.session.codes import BadMsgCode
 from tgfleet.mtproto.session.envelope import Envelope, decrypt_server_side, open_envelope, seal
 from tgfleet.mtproto.session.events import (
     BadMessage,
@@ -66,6 +74,7 @@ from tgfleet.mtproto.session.server_events import (
 __all__ = [
     "Acked",
     "BadMessage",
+    "BadMsgCode",
     "Call",
     "ClientSession",
     "Envelope",

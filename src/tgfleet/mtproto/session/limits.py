@@ -13,26 +13,10 @@ RPC_RESULT = mt.RpcResult.CONSTRUCTOR_ID
 RPC_ERROR = mt.RpcError.CONSTRUCTOR_ID
 MSG_CONTAINER = mt.MsgContainer.CONSTRUCTOR_ID
 GZIP_PACKED = mt.GzipPacked.CONSTRUCTOR_ID
-MSG_COPY = mt.MsgCopy.CONSTRUCTOR_ID
 MSGS_ACK = mt.MsgsAck.CONSTRUCTOR_ID
-BAD_MSG_NOTIFICATION = mt.BadMsgNotification.CONSTRUCTOR_ID
-BAD_SERVER_SALT = mt.BadServerSalt.CONSTRUCTOR_ID
-NEW_SESSION_CREATED = mt.NewSessionCreated.CONSTRUCTOR_ID
-PING = mt.Ping.CONSTRUCTOR_ID
-PING_DELAY_DISCONNECT = mt.PingDelayDisconnect.CONSTRUCTOR_ID
-PONG = mt.Pong.CONSTRUCTOR_ID
-GET_FUTURE_SALTS = mt.GetFutureSalts.CONSTRUCTOR_ID
-FUTURE_SALTS = mt.FutureSalts.CONSTRUCTOR_ID
-MSGS_STATE_REQ = mt.MsgsStateReq.CONSTRUCTOR_ID
-MSGS_STATE_INFO = mt.MsgsStateInfo.CONSTRUCTOR_ID
-MSGS_ALL_INFO = mt.MsgsAllInfo.CONSTRUCTOR_ID
-MSG_RESEND_REQ = mt.MsgResendReq.CONSTRUCTOR_ID
-MSG_DETAILED_INFO = mt.MsgDetailedInfo.CONSTRUCTOR_ID
-MSG_NEW_DETAILED_INFO = mt.MsgNewDetailedInfo.CONSTRUCTOR_ID
-RPC_DROP_ANSWER = mt.RpcDropAnswer.CONSTRUCTOR_ID
-HTTP_WAIT = mt.HttpWait.CONSTRUCTOR_ID
-
-NOT_CONTENT_RELATED = frozenset({MSGS_ACK, MSG_CONTAINER, MSG_COPY, GZIP_PACKED})
+PINGS = frozenset({mt.Ping.CONSTRUCTOR_ID, mt.PingDelayDisconnect.CONSTRUCTOR_ID})
+"""Deployed clients (Kurigram) send pings with an even seqno and Telegram answers them anyway: so does the server."""
+NOT_CONTENT_RELATED = frozenset({MSGS_ACK, MSG_CONTAINER, mt.MsgCopy.CONSTRUCTOR_ID})
 """Must carry an even seqno (server error 34 otherwise): /mtproto/description "Content-related Message"."""
 
 # --- limits ---------------------------------------------------------------------------------------
@@ -59,18 +43,3 @@ ACK_THRESHOLD = 16
 """More pending acks than this are sent right away, even alone (/mtproto/service_messages_about_messages)."""
 REMEMBERED_SENDS = 1024
 """How many of our own recent containers / ack messages / unacked messages each side keeps track of."""
-
-BAD_MSG_CODES = {
-    16: "msg_id too low (the client clock is behind)",
-    17: "msg_id too high (the client clock is ahead)",
-    18: "incorrect two lower order msg_id bits (client ids must be divisible by 4)",
-    19: "container msg_id is the same as msg_id of a previously received message",
-    20: "message too old, it cannot be verified whether the server has received it",
-    32: "msg_seqno too low",
-    33: "msg_seqno too high",
-    34: "an even msg_seqno expected (irrelevant message), but odd received",
-    35: "odd msg_seqno expected (relevant message), but even received",
-    48: "incorrect server salt",
-    64: "invalid container",
-}
-"""bad_msg_notification error codes (/mtproto/service_messages_about_messages)."""

@@ -56,9 +56,6 @@ class SaltSchedule:
         """When the last stored future salt expires (0 if none): fetch more before then."""
         return float(self._future[-1][1]) if self._future else 0.0
 
-    def snapshot(self) -> tuple[int, tuple[tuple[int, int, int], ...]]:
-        return self.current, tuple(self._future)
-
 
 class ServerSalts:
     """The salts of one auth key on the server, shared by all sessions of that key.

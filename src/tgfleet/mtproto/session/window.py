@@ -67,7 +67,3 @@ class MsgIdWindow:
         if len(self._ids) >= self.size and msg_id < self._heap[0]:
             return STATE_UNKNOWN
         return STATE_NOT_RECEIVED
-
-    def snapshot(self) -> tuple[int, ...]:
-        """The stored ids, sorted (for tests and debugging)."""
-        return tuple(sorted(self._ids))
