@@ -1,9 +1,13 @@
-"""The sans-IO packages import no IO machinery, at run time (import-linter checks the static imports)."""
+"""The sans-IO packages import no IO machinery, at run time (import-linter checks the static imports), and no module
+of tgfleet is part of an import circle."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +53,119 @@ def test_importing_tgfleet_loads_no_generated_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+# --- import circles -------------------------------------------------------------------------------------------------
+SRC = Path(__file__).resolve().parent.parent / "src"
+KNOWN_CYCLES = {
+    ("tgfleet.cli.fleet_cmd", "tgfleet.cli.fleet_accounts"): "the accounts group is added at the bottom of fleet_cmd,"
+    " whose helpers fleet_accounts imports",
+    ("tgfleet.client.core", "tgfleet"): "__version__ from the root package, which re-exports Client lazily",
+    ("tgfleet.errors.rpc", "tgfleet.errors._gen"): "rpc_error loads the generated table, whose classes subclass"
+    " rpc's, on first use",
+    ("tgfleet.sandbox.services", "tgfleet.sandbox.services.*"): "the service table imports the services on first"
+    " use; each imports ServiceFn from the package",
+}
+"""Circles that were there before this check, each with the import that closes it (``pkg.*``: any child of
+``pkg``). Remove an entry once its circle is gone; adding one needs a reason as good."""
+
+
+def _module_names() -> dict[str, Path]:
+    names = {}
+    for path in (SRC / "tgfleet").rglob("*.py"):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement under ``node`` (inside functions too), except in ``if TYPE_CHECKING:`` blocks."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            yield child
+        elif isinstance(child, ast.If) and _is_type_checking(child.test):
+            yield from _imports(ast.Module(body=child.orelse, type_ignores=[]))
+        else:
+            yield from _imports(child)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """tgfleet module -> the tgfleet modules it imports (``from pkg import name`` is ``pkg.name`` when that is a
+    module, else ``pkg``), read from the source."""
+    names = _module_names()
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for statement in _imports(ast.parse(path.read_text(), str(path))):
+            if isinstance(statement, ast.Import):
+                targets.update(alias.name for alias in statement.names)
+                continue
+            base = package.split(".")[: len(package.split(".")) - statement.level + 1] if statement.level else []
+            module = ".".join([*base, statement.module] if statement.module else base)
+            targets.update(f"{module}.{a.name}" if f"{module}.{a.name}" in names else module for a in statement.names)
+        graph[name] = {t for t in targets if t in names and t != name}
+    return graph
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in graph[todo.pop()] - seen:
+            seen.add(target)
+            todo.append(target)
+    return seen
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every circle: the modules that reach each other (sorted, each circle once)."""
+    reach = {module: _reachable(graph, module) for module in graph}
+    circles = {frozenset(m for m in reach[module] if module in reach[m]) for module in graph if module in reach[module]}
+    return sorted(sorted(circle) for circle in circles)
+
+
+def _matches(known: tuple[str, str], importer: str, imported: str) -> bool:
+    source, target = known
+    child = target.endswith(".*") and imported.startswith(target[:-1])
+    return importer == source and (imported == target or child)
+
+
+def test_no_import_circles() -> None:
+    """No module imports itself through others, at any time (lazy imports in functions count; imports only for
+    type checkers do not), except through the known imports of KNOWN_CYCLES."""
+    graph = _import_graph()
+    kept = {m: {t for t in targets if not any(_matches(k, m, t) for k in KNOWN_CYCLES)} for m, targets in graph.items()}
+    assert _cycles(kept) == []
+    circles = [set(circle) for circle in _cycles(graph)]
+    gone = [
+        known
+        for known in KNOWN_CYCLES
+        if not any(
+            _matches(known, known[0], t) and {known[0], t} <= c for t in graph.get(known[0], ()) for c in circles
+        )
+    ]
+    assert gone == [], "these circles are gone: remove them from KNOWN_CYCLES"
+
+
+def test_the_circle_check_sees_lazy_imports_and_skips_type_checking_ones() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from tgfleet.a import b\nelse:\n    import tgfleet.c\n"
+        "def f():\n    from . import d\n"
+    )
+    assert [ast.unparse(s) for s in _imports(tree)] == [
+        "from typing import TYPE_CHECKING",
+        "import tgfleet.c",
+        "from . import d",
+    ]
+    assert _cycles({"a": {"b"}, "b": {"c", "d"}, "c": {"a"}, "d": set(), "e": {"e"}}) == [["a", "b", "c"], ["e"]]
+    graph = _import_graph()
+    assert "tgfleet.mtproto.session.ledger" in graph["tgfleet.mtproto.session.client"]  # from module import name
+    assert "tgfleet.cli.fleet_cmd" in graph["tgfleet.cli.fleet_accounts"]  # from package import module
