@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from tgfleet.cli import fleet_cmd as common
+from tgfleet.cli import fleet_common as common
 from tgfleet.cli.sessions import parse_server
 from tgfleet.fleet import Account, AccountState, Fleet
 

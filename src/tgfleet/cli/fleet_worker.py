@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from tgfleet.cli import fleet_cmd as common
+from tgfleet.cli import fleet_common as common
 from tgfleet.cli.netinfo import SandboxInfo
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet import Fleet, LeaseHeldError, LeaseSettings

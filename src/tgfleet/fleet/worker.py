@@ -24,14 +24,13 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tgfleet.client import Client
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet.account_runner import AccountRunner, Job, RunnerSetup
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
-from tgfleet.fleet.fleet import Fleet
 from tgfleet.fleet.health import Health
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
@@ -40,6 +39,9 @@ from tgfleet.fleet.records import Account, Lease, WorkerState
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
 from tgfleet.net.timeouts import within
+
+if TYPE_CHECKING:  # the fleet makes its workers (Fleet.run); a worker only uses the one it is given
+    from tgfleet.fleet.fleet import Fleet
 
 log = logging.getLogger("tgfleet.fleet")
 FLEET_CLIENT_DEFAULTS: Mapping[str, Any] = {"sleep_threshold": 0.0}
