@@ -272,10 +272,10 @@ if cfg["cpu"] is not None:
     pinned = True
 from tgfleet.errors import FloodWait
 from tgfleet.sandbox import Limits, Sandbox
-from tgfleet.sandbox.limits import RateLimiter
+from tgfleet.sandbox.flood import FloodGuard
 
 floods = 0  # FLOOD_WAIT answers of the sandbox's rate limiter (the "floods" request)
-_check = RateLimiter.check
+_check = FloodGuard.check
 
 
 def counted_check(self, *args, **kwargs):
@@ -287,7 +287,7 @@ def counted_check(self, *args, **kwargs):
         raise
 
 
-RateLimiter.check = counted_check
+FloodGuard.check = counted_check
 
 
 def handle(tg, req):

@@ -6,7 +6,8 @@ import pytest
 
 from tests.clock import FakeClock
 from tgfleet import errors
-from tgfleet.sandbox.limits import Limits, Rate, RateLimiter, TokenBucket
+from tgfleet.sandbox.flood import FloodBucket, FloodGuard
+from tgfleet.sandbox.server_limits import Limits, Rate
 from tgfleet.tl import functions, types
 
 from .server_double import DoubleWorld
@@ -21,7 +22,7 @@ def _send(i: int) -> functions.messages.SendMessage:
 
 
 def test_token_bucket_waits_are_honest() -> None:
-    bucket = TokenBucket(Rate(30, per=60), now=0.0)
+    bucket = FloodBucket(Rate(30, per=60), now=0.0)
     for _ in range(30):
         assert bucket.wait(0.0) == 0
         bucket.take()
@@ -31,7 +32,7 @@ def test_token_bucket_waits_are_honest() -> None:
 
 
 def test_limiter_counts_messages_and_requests_separately() -> None:
-    limiter = RateLimiter(Limits(requests=Rate(5), messages=Rate(2)))
+    limiter = FloodGuard(Limits(requests=Rate(5), messages=Rate(2)))
     for _ in range(2):
         limiter.check(SEND, user_id=1, auth_key_id=9, new_account=False, now=0.0)
     with pytest.raises(errors.FloodWait) as caught:
@@ -46,7 +47,7 @@ def test_limiter_counts_messages_and_requests_separately() -> None:
 
 
 def test_limiter_can_be_disabled() -> None:
-    limiter = RateLimiter(Limits(requests=None, messages=Rate(0)))
+    limiter = FloodGuard(Limits(requests=None, messages=Rate(0)))
     for _ in range(1000):
         limiter.check(SEND, user_id=1, auth_key_id=1, new_account=False, now=0.0)
 

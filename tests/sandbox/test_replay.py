@@ -9,7 +9,7 @@ from typing import Any
 
 from tgfleet.crypto.kdf import X_CLIENT, X_SERVER, AuthKey
 from tgfleet.mtproto.session import NewSession, open_envelope
-from tgfleet.sandbox.limits import Limits
+from tgfleet.sandbox.server_limits import Limits
 from tgfleet.tl import decode, functions
 from tgfleet.tl import mtproto as mt
 

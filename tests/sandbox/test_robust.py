@@ -15,7 +15,7 @@ from typing import Any
 from tgfleet.mtproto.plain import pack_plain
 from tgfleet.sandbox import Sandbox
 from tgfleet.sandbox.contract import CallContext
-from tgfleet.sandbox.limits import Limits
+from tgfleet.sandbox.server_limits import Limits
 from tgfleet.tl import functions, types
 from tgfleet.tl import mtproto as mt
 

@@ -215,7 +215,7 @@ async def test_rpc_error_types() -> None:
 
 
 def _limits(**kwargs: Any) -> Any:
-    from tgfleet.sandbox.limits import Limits
+    from tgfleet.sandbox.server_limits import Limits
 
     return Limits(**kwargs)
 

@@ -2,8 +2,8 @@
 
 An asyncio MTProto server that drives the sans-IO core in the server role (``server``, ``stream``,
 ``connection``, ``outbox``, ``lobby``, ``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``,
-``faults``, ``controls``, ``limits``; ``mtproxy`` puts an MTProxy in front of the DCs) over an in-memory
-world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``, ``services/``,
+``faults``, ``controls``, ``server_limits``, ``flood``; ``mtproxy`` puts an MTProxy in front of the DCs) over
+an in-memory world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``, ``services/``,
 ``login_limits`` / ``login_guard``: brute-force protection of logins). The seam between the two halves is
 ``contract.py``. May import ``tgfleet.net`` (the network description, MTProxy secrets, ``within()``),
 ``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``. Nothing in the
@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tgfleet.sandbox.limits import Limits, Rate
     from tgfleet.sandbox.login_limits import Lockout, LoginLimits
     from tgfleet.sandbox.server import Sandbox
+    from tgfleet.sandbox.server_limits import Limits, Rate
 
 __all__ = ["Limits", "Lockout", "LoginLimits", "Rate", "Sandbox"]
 
@@ -30,9 +30,9 @@ def __getattr__(name: str) -> Any:
 
         return Sandbox
     if name in ("Limits", "Rate"):
-        from tgfleet.sandbox import limits
+        from tgfleet.sandbox import server_limits
 
-        return getattr(limits, name)
+        return getattr(server_limits, name)
     if name in ("LoginLimits", "Lockout"):
         from tgfleet.sandbox import login_limits
 

@@ -19,8 +19,8 @@ from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import DcFaults, Faults
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
-from tgfleet.sandbox.limits import Limits
 from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.server_limits import Limits
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.connection import Connection

@@ -1,7 +1,7 @@
 """The seam between the sandbox's network side and its world.
 
-The network side (``server.py``, ``connection.py``, ``dispatch.py``, ``faults.py``, ``limits.py``) speaks
-MTProto: it accepts connections, runs handshakes and sessions, unwraps ``invokeWithLayer`` /
+The network side (``server.py``, ``connection.py``, ``dispatch.py``, ``faults.py``, ``server_limits.py``,
+``flood.py``) speaks MTProto: it accepts connections, runs handshakes and sessions, unwraps ``invokeWithLayer`` /
 ``initConnection`` / ``invokeWithoutUpdates`` / ``invokeAfterMsg(s)``, applies limits and faults, and calls
 the world's handler for the inner function with a :class:`CallContext`. The world (``world.py``,
 ``services/``) owns accounts, codes, authorizations, chats, messages and update sequences, answers API

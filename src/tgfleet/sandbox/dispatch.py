@@ -25,8 +25,8 @@ from tgfleet.errors import RPCError, rpc_error
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.contract import CallContext, Handler, WorldAPI
 from tgfleet.sandbox.faults import Faults
+from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.keys import ClientInfo, KeyState
-from tgfleet.sandbox.limits import RateLimiter
 from tgfleet.tl import LAYER, TLFunction, TLObject, functions
 from tgfleet.tl.core.writer import BOOL_FALSE, BOOL_TRUE, write_vector_int, write_vector_long, write_vector_object
 
@@ -139,7 +139,7 @@ class Dispatcher:
         *,
         world: WorldAPI,
         api_id: int,
-        limiter: RateLimiter,
+        limiter: FloodGuard,
         faults: Faults,
         handlers: dict[type, Handler],
         limit_clock: Callable[[], float],

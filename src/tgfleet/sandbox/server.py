@@ -42,10 +42,11 @@ from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import Dispatcher
 from tgfleet.sandbox.faults import Faults
+from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
-from tgfleet.sandbox.limits import Limits, RateLimiter
 from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.server_limits import Limits
 from tgfleet.sandbox.stream import Stream
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class Sandbox(FaultControls, WorldShortcuts):
         dispatcher = Dispatcher(
             world=self.world,
             api_id=api_id,
-            limiter=RateLimiter(self.limits),
+            limiter=FloodGuard(self.limits),
             faults=faults,
             handlers=network_handlers(lambda: list(self.dc_addresses)),
             limit_clock=clock,
