@@ -1,4 +1,6 @@
-"""One client connection of the sandbox: the IO around the sans-IO core.
+"""``ServerConnection``: the sandbox's end of one client connection, the IO around the sans-IO core.
+
+(The client's end of a connection is ``tgfleet.net.connection.Connection``.)
 
 Reads its ``Stream`` into a ``ServerTransport`` (detects abridged / intermediate / padded / full /
 obfuscated2), hands each packet to ``inbound`` (handshake or encrypted session), and writes answers
@@ -41,8 +43,8 @@ LINGER = 5.0
 """Seconds a closing connection may take to deliver its last frame (a transport error code)."""
 
 
-class Connection:
-    """A client connection to one DC."""
+class ServerConnection:
+    """The server's end of one client connection to one DC."""
 
     def __init__(self, ctx: ServerContext, dc: DcState, stream: Stream) -> None:
         self.ctx = ctx
@@ -77,7 +79,7 @@ class Connection:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
-        return f"<Connection dc{self.dc.dc_id} {self.peer} {state}>"
+        return f"<ServerConnection dc{self.dc.dc_id} {self.peer} {state}>"
 
     @property
     def padded(self) -> bool:

@@ -23,7 +23,7 @@ from tgfleet.sandbox.lobby import Lobby
 from tgfleet.sandbox.server_limits import Limits
 
 if TYPE_CHECKING:
-    from tgfleet.sandbox.connection import Connection
+    from tgfleet.sandbox.connection import ServerConnection
 
 READ_SIZE = 1 << 16
 """The largest read of any connection (the shared read buffer's size)."""
@@ -38,7 +38,7 @@ class DcState:
     keys: DcKeys
     faults: DcFaults
     lobby: Lobby
-    connections: set[Connection] = field(default_factory=set)
+    connections: set[ServerConnection] = field(default_factory=set)
     address: DcAddress | None = None
     server: asyncio.Server | None = None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tgfleet.sandbox.connection import Connection
+from tgfleet.sandbox.connection import ServerConnection
 from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
 
@@ -33,7 +33,7 @@ class FaultControls:
     def _select(self, dc: int | None) -> list[DcState]:
         return [self._dcs[d] for d in self._ctx.faults.select(dc)]
 
-    def connections(self, dc: int | None = None) -> list[Connection]:
+    def connections(self, dc: int | None = None) -> list[ServerConnection]:
         """The open connections (of one DC, or of all)."""
         return [c for state in self._select(dc) for c in state.connections if not c.closed]
 

@@ -25,7 +25,7 @@ from tgfleet.tl import TLObject
 from tgfleet.tl import mtproto as mt
 
 if TYPE_CHECKING:
-    from tgfleet.sandbox.connection import Connection
+    from tgfleet.sandbox.connection import ServerConnection
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -35,7 +35,7 @@ QUEUE_FULL = (500, "MT_SEND_QUEUE_TOO_LONG")
 _ZERO_ID = bytes(8)
 
 
-async def handle(conn: Connection, packet: Packet) -> None:
+async def handle(conn: ServerConnection, packet: Packet) -> None:
     payload = packet.payload
     if len(payload) < 24:
         conn.fail(-404, f"{len(payload)}-byte packet is no MTProto message")
@@ -45,7 +45,7 @@ async def handle(conn: Connection, packet: Packet) -> None:
         await encrypted(conn, payload, packet.quick_ack)
 
 
-def plain(conn: Connection, payload: bytes) -> None:
+def plain(conn: ServerConnection, payload: bytes) -> None:
     """One step of the key exchange (a finished exchange stores the key on this DC)."""
     conn.plain_packets += 1
     if conn.plain_packets > MAX_PLAIN_PACKETS:
@@ -73,7 +73,7 @@ def plain(conn: Connection, payload: bytes) -> None:
         conn.send(out)
 
 
-async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
+async def encrypted(conn: ServerConnection, payload: bytes, quick_ack: bool) -> None:
     dc = conn.dc
     key_id = int.from_bytes(payload[:8], "little", signed=True)
     key = dc.keys.get(key_id)
@@ -108,7 +108,7 @@ async def encrypted(conn: Connection, payload: bytes, quick_ack: bool) -> None:
     state.flush(conn.ctx.now())
 
 
-def adopt(conn: Connection, state: SessionState) -> None:
+def adopt(conn: ServerConnection, state: SessionState) -> None:
     """Make ``conn`` the session's connection; a known session on a new connection re-sends unacked."""
     if state.connection is not conn:
         moved = state.connection is not None
@@ -123,7 +123,7 @@ def _quick_ack_token(key: KeyState, payload: bytes) -> int:
     return int.from_bytes(msg_key_large(key.auth_key, plaintext, X_CLIENT)[:4], "little") | 0x80000000
 
 
-async def answer(conn: Connection, state: SessionState, call: Call) -> None:
+async def answer(conn: ServerConnection, state: SessionState, call: Call) -> None:
     """Answer one call. The caller flushes once all calls of a packet are answered, so the answers to a
     container go back packed together (one encryption, one write) rather than one packet each."""
     ctx = conn.ctx
@@ -153,7 +153,7 @@ async def answer(conn: Connection, state: SessionState, call: Call) -> None:
         ctx.world.revoke(state.key.key_id)
 
 
-def service_call(conn: Connection, state: SessionState, obj: TLObject) -> Reply | None:
+def service_call(conn: ServerConnection, state: SessionState, obj: TLObject) -> Reply | None:
     """The answer to an MTProto service call, or None for an API call."""
     if type(obj).__module__ != mt.__name__:
         return None

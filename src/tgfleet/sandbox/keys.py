@@ -26,7 +26,7 @@ from tgfleet.mtproto.msgid import SERVER, MsgIdGenerator
 from tgfleet.mtproto.session import ServerSalts, ServerSession
 
 if TYPE_CHECKING:
-    from tgfleet.sandbox.connection import Connection
+    from tgfleet.sandbox.connection import ServerConnection
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class SessionState:
     def __init__(self, key: KeyState, session: ServerSession) -> None:
         self.key = key
         self.session = session
-        self.connection: Connection | None = None
+        self.connection: ServerConnection | None = None
         """The latest connection this session was seen on (answers and updates go there)."""
         self.subscribed = False
         """Made a call outside ``invokeWithoutUpdates`` while authorized: gets pushed updates."""

@@ -6,8 +6,8 @@
         client = Client(..., api_id=tg.api_id, api_hash=tg.api_hash, network=tg.network)
         tg.freeze(2); tg.force_flood(functions.messages.SendMessage, 5); ...
 
-One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.Connection` reading a
-:class:`~tgfleet.sandbox.stream.Stream`, admitted through its DC's :class:`~tgfleet.sandbox.lobby.Lobby`
+One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.ServerConnection` reading
+a :class:`~tgfleet.sandbox.stream.Stream`, admitted through its DC's :class:`~tgfleet.sandbox.lobby.Lobby`
 (a connection beyond ``Limits.max_connections_per_dc`` closes the oldest unauthenticated one, or is refused
 when there is none). Auth keys and sessions are kept per DC. API calls go to the
 :class:`~tgfleet.sandbox.dispatch.Dispatcher`, which asks the network side's own handlers (``help.getConfig``,
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.net import DcAddress, Network
 from tgfleet.sandbox.config import network_handlers
-from tgfleet.sandbox.connection import PRE_AUTH_READ, Connection
+from tgfleet.sandbox.connection import PRE_AUTH_READ, ServerConnection
 from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
@@ -196,7 +196,7 @@ class Sandbox(FaultControls, WorldShortcuts):
             log.info("dc%d: refusing a connection (%d open, all authenticated)", dc.dc_id, len(dc.connections))
             stream.abort()
             return
-        conn = Connection(self._ctx, dc, stream)
+        conn = ServerConnection(self._ctx, dc, stream)
         dc.connections.add(conn)
         dc.lobby.enter(conn)
         self._ctx.track(asyncio.create_task(conn.run()))
