@@ -16,7 +16,7 @@ from tgfleet.client.types import Message
 from tgfleet.errors import RequestTimeout, TransportCodeError
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.timeouts import within
-from tgfleet.sandbox.contract import CallContext, Handler
+from tgfleet.sandbox.contract import CallContext, MethodHandler
 from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID, Sandbox
 from tgfleet.sandbox.world import World
 from tgfleet.tl import functions, types
@@ -69,7 +69,7 @@ class HoldingWorld(World):
         self.arrived = asyncio.Event()
         self.release = asyncio.Event()
 
-    def handler(self, function_type: type) -> Handler | None:
+    def handler(self, function_type: type) -> MethodHandler | None:
         if function_type is not functions.help.GetTermsOfServiceUpdate:
             return super().handler(function_type)
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tgfleet.sandbox.contract import CallContext, Handler
+from tgfleet.sandbox.contract import CallContext, MethodHandler
 from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID, Sandbox
 from tgfleet.sandbox.world import World
 
@@ -20,7 +20,7 @@ class RecordingWorld(World):
         super().__init__(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, **options)
         self.calls: list[tuple[int, str]] = []
 
-    def handler(self, function_type: type) -> Handler | None:
+    def handler(self, function_type: type) -> MethodHandler | None:
         inner = super().handler(function_type)
         if inner is None:
             return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tgfleet import errors
-from tgfleet.sandbox.contract import Answer, CallContext, Delivery, Handler
+from tgfleet.sandbox.contract import CallContext, MethodHandler, MethodResult, Pusher
 from tgfleet.tl import TLObject, functions, types
 
 
@@ -20,9 +20,9 @@ class DoubleWorld:
     """auth_key_id -> user_id (what ``user_of`` answers)."""
     new_users: set[int] = field(default_factory=set)
     home: dict[int, int] = field(default_factory=dict)
-    handlers: dict[type, Handler] = field(default_factory=dict)
+    handlers: dict[type, MethodHandler] = field(default_factory=dict)
     calls: list[tuple[CallContext, Any]] = field(default_factory=list)
-    delivery: Delivery | None = None
+    delivery: Pusher | None = None
     revoked: list[int] = field(default_factory=list)
     _sent: int = 0
 
@@ -32,7 +32,7 @@ class DoubleWorld:
         self.handlers.setdefault(functions.help.GetAppConfig, self._echo_context)
 
     # --- WorldAPI --------------------------------------------------------------------------------
-    def handler(self, function_type: type) -> Handler | None:
+    def handler(self, function_type: type) -> MethodHandler | None:
         return self.handlers.get(function_type)
 
     def user_of(self, auth_key_id: int) -> int | None:
@@ -48,7 +48,7 @@ class DoubleWorld:
         self.revoked.append(auth_key_id)
         self.users.pop(auth_key_id, None)
 
-    def set_delivery(self, delivery: Delivery) -> None:
+    def set_delivery(self, delivery: Pusher) -> None:
         self.delivery = delivery
 
     # --- handlers --------------------------------------------------------------------------------
@@ -58,11 +58,11 @@ class DoubleWorld:
             raise errors.AuthKeyUnregistered()
         return ctx.user_id
 
-    async def _get_users(self, ctx: CallContext, request: Any) -> Answer:
+    async def _get_users(self, ctx: CallContext, request: Any) -> MethodResult:
         user_id = self._authorized(ctx, request)
         return [types.UserEmpty(id=user_id) for _ in request.id]
 
-    async def _send_message(self, ctx: CallContext, request: Any) -> Answer:
+    async def _send_message(self, ctx: CallContext, request: Any) -> MethodResult:
         """Sends to ``request.peer``'s user (InputPeerUser) and pushes it to the recipient's sessions and
         to the sender's other keys."""
         user_id = self._authorized(ctx, request)
@@ -76,7 +76,7 @@ class DoubleWorld:
             self.delivery.push(peer, update, except_auth_key_id=ctx.auth_key_id)
         return types.UpdateShortSentMessage(out=True, id=self._sent, pts=self._sent, pts_count=1, date=date)
 
-    async def _echo_context(self, ctx: CallContext, request: Any) -> Answer:
+    async def _echo_context(self, ctx: CallContext, request: Any) -> MethodResult:
         """help.getAppConfig answers with the call context in a JSON object (for context assertions)."""
         self.calls.append((ctx, request))
         fields = {"dc_id": ctx.dc_id, "user_id": ctx.user_id or 0, "layer": ctx.layer, "updates": int(ctx.updates)}

@@ -1,4 +1,4 @@
-"""Driving the world's handlers directly: a fake clock, a recording Delivery, one caller per auth key."""
+"""Driving the world's handlers directly: a fake clock, a recording Pusher, one caller per auth key."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Push:
 
 @dataclass
 class Recorder:
-    """A Delivery that records every push."""
+    """A Pusher that records every push."""
 
     pushes: list[Push] = field(default_factory=list)
 

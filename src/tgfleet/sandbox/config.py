@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tgfleet.net import DcAddress
-from tgfleet.sandbox.contract import Answer, CallContext, Handler
+from tgfleet.sandbox.contract import CallContext, MethodHandler, MethodResult
 from tgfleet.tl import functions, types
 
 CONFIG_LIFETIME = 3600
@@ -68,13 +68,13 @@ def build_config(addresses: list[DcAddress], this_dc: int, now: float) -> types.
     )
 
 
-def network_handlers(addresses: Callable[[], list[DcAddress]]) -> dict[type, Handler]:
+def network_handlers(addresses: Callable[[], list[DcAddress]]) -> dict[type, MethodHandler]:
     """The handlers the network side owns, given a callable returning the listeners' addresses."""
 
-    async def get_config(ctx: CallContext, request: Any) -> Answer:
+    async def get_config(ctx: CallContext, request: Any) -> MethodResult:
         return build_config(addresses(), ctx.dc_id, ctx.now)
 
-    async def get_nearest_dc(ctx: CallContext, request: Any) -> Answer:
+    async def get_nearest_dc(ctx: CallContext, request: Any) -> MethodResult:
         return types.NearestDc(country=COUNTRY, this_dc=ctx.dc_id, nearest_dc=ctx.dc_id)
 
     return {functions.help.GetConfig: get_config, functions.help.GetNearestDc: get_nearest_dc}

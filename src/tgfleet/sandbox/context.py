@@ -15,7 +15,7 @@ from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.net import DcAddress
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.delivery import Subscriptions
-from tgfleet.sandbox.dispatch import Dispatcher
+from tgfleet.sandbox.dispatch import CallDispatcher
 from tgfleet.sandbox.faults import DcFaults, Faults
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
@@ -51,7 +51,7 @@ class ServerContext:
     limits: Limits
     faults: Faults
     world: WorldAPI
-    dispatcher: Dispatcher
+    dispatcher: CallDispatcher
     delivery: Subscriptions
     clock: Callable[[], float]
     random: Callable[[int], bytes]

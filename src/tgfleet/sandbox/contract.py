@@ -5,7 +5,7 @@ The network side (``server.py``, ``connection.py``, ``dispatch.py``, ``faults.py
 ``initConnection`` / ``invokeWithoutUpdates`` / ``invokeAfterMsg(s)``, applies limits and faults, and calls
 the world's handler for the inner function with a :class:`CallContext`. The world (``world.py``,
 ``services/``) owns accounts, codes, authorizations, chats, messages and update sequences, answers API
-calls, and hands updates for online users back through :class:`Delivery`.
+calls, and hands updates for online users back through :class:`Pusher`.
 
 Handlers return the result object (or pre-serialized bytes for results that are not boxed objects, e.g.
 ``Vector<long>``; a ``list`` of TL objects is serialized as a boxed Vector, a ``bool`` as Bool) and raise
@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 from tgfleet.tl import TLObject
 
-Answer = TLObject | bytes | bool | list[Any]
+MethodResult = TLObject | bytes | bool | list[Any]
+"""What a :data:`MethodHandler` returns (the dispatcher serializes it into the ``rpc_result``)."""
 
 
 @dataclass
@@ -44,11 +45,12 @@ class CallContext:
     """False under ``invokeWithoutUpdates``: this session must not be subscribed to updates."""
 
 
-Handler = Callable[[CallContext, Any], Awaitable[Answer]]
-"""``async def handler(ctx, request) -> Answer``; raises RPCError subclasses."""
+MethodHandler = Callable[[CallContext, Any], Awaitable[MethodResult]]
+"""The handler of one API method: ``async def handler(ctx, request) -> MethodResult``; raises RPCError
+subclasses."""
 
 
-class Delivery(Protocol):
+class Pusher(Protocol):
     """What the network side offers the world for pushing updates to online sessions."""
 
     def push(self, user_id: int, updates: TLObject, *, except_auth_key_id: int | None = None) -> None:
@@ -60,7 +62,7 @@ class Delivery(Protocol):
 class WorldAPI(Protocol):
     """What the network side needs from the world."""
 
-    def handler(self, function_type: type) -> Handler | None:
+    def handler(self, function_type: type) -> MethodHandler | None:
         """The handler of an API function class, or ``None`` if the sandbox does not implement it."""
         ...
 
@@ -78,4 +80,4 @@ class WorldAPI(Protocol):
         """Forget the authorization of ``auth_key_id``: its next authorized call gets AUTH_KEY_UNREGISTERED."""
         ...
 
-    def set_delivery(self, delivery: Delivery) -> None: ...
+    def set_delivery(self, delivery: Pusher) -> None: ...

@@ -1,4 +1,4 @@
-"""Pushing updates to online sessions: the network side's :class:`~tgfleet.sandbox.contract.Delivery`.
+"""Pushing updates to online sessions: the network side's :class:`~tgfleet.sandbox.contract.Pusher`.
 
 A session subscribes when it makes a call outside ``invokeWithoutUpdates`` on a key the world says is
 logged in. ``push`` queues the ``Updates`` in every subscribed session of the user (msg_id ≡ 3 mod 4) and
@@ -46,7 +46,7 @@ class Subscriptions:
         return list(table.values())
 
     def push(self, user_id: int, updates: TLObject, *, except_auth_key_id: int | None = None) -> None:
-        """contract.Delivery: queue ``updates`` for every subscribed session of ``user_id`` and send it."""
+        """contract.Pusher: queue ``updates`` for every subscribed session of ``user_id`` and send it."""
         now = self._now()
         for state in self.sessions_of(user_id):
             if state.key.key_id == except_auth_key_id:

@@ -23,7 +23,7 @@ from typing import Any
 
 from tgfleet.errors import RPCError, rpc_error
 from tgfleet.net.timeouts import within
-from tgfleet.sandbox.contract import CallContext, Handler, WorldAPI
+from tgfleet.sandbox.contract import CallContext, MethodHandler, WorldAPI
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.keys import ClientInfo, KeyState
@@ -38,8 +38,8 @@ NOT_IMPLEMENTED = (400, "METHOD_NOT_IMPLEMENTED_IN_SANDBOX")
 INTERNAL = (500, "INTERNAL_SERVER_ERROR")
 TIMEOUT = (-503, "Timeout")
 
-Reply = TLObject | bytes | RPCError | tuple[int, str]
-"""What ``ServerSession.reply`` takes."""
+CallReply = TLObject | bytes | RPCError | tuple[int, str]
+"""The answer to one call, as ``ServerSession.reply`` takes it."""
 
 _WRAPPERS = (
     functions.InvokeAfterMsg,
@@ -131,7 +131,7 @@ def to_reply(request: TLFunction[Any], result: Any) -> TLObject | bytes:
     raise TypeError(f"a handler of {type(request).__name__} returned {type(result).__name__}")
 
 
-class Dispatcher:
+class CallDispatcher:
     """Answers API calls for every connection of the sandbox."""
 
     def __init__(
@@ -141,7 +141,7 @@ class Dispatcher:
         api_id: int,
         limiter: FloodGuard,
         faults: Faults,
-        handlers: dict[type, Handler],
+        handlers: dict[type, MethodHandler],
         limit_clock: Callable[[], float],
         call_timeout: float,
     ) -> None:
@@ -153,12 +153,12 @@ class Dispatcher:
         self._limit_clock = limit_clock
         self.call_timeout = call_timeout
 
-    def handler(self, method: type) -> Handler | None:
+    def handler(self, method: type) -> MethodHandler | None:
         return self.handlers.get(method) or self.world.handler(method)
 
     async def call(
         self, dc_id: int, key: KeyState, session_id: int, obj: TLObject, now: float
-    ) -> tuple[Reply, CallContext | None]:
+    ) -> tuple[CallReply, CallContext | None]:
         """The answer to one call (never raises but CancelledError) and its context, if it got that far."""
         ctx: CallContext | None = None
         try:
@@ -182,7 +182,7 @@ class Dispatcher:
             log.exception("dc%d: the handler of %s failed", dc_id, _name(obj))
             return INTERNAL, ctx
 
-    async def _run(self, ctx: CallContext, query: TLFunction[Any]) -> Reply:
+    async def _run(self, ctx: CallContext, query: TLFunction[Any]) -> CallReply:
         method = type(query)
         new = ctx.user_id is not None and self.world.is_new_account(ctx.user_id)
         self.limiter.check(

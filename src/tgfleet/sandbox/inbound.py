@@ -19,7 +19,7 @@ from tgfleet.errors import DecodeError, EncodeError, HandshakeError, SecurityErr
 from tgfleet.mtproto.handshake import ServerHandshake, ServerHandshakeResult, TransportReject
 from tgfleet.mtproto.session import Call, Pinged, decrypt_server_side
 from tgfleet.mtproto.transport import Packet
-from tgfleet.sandbox.dispatch import INTERNAL, Reply
+from tgfleet.sandbox.dispatch import INTERNAL, CallReply
 from tgfleet.sandbox.keys import KeyState, SessionState
 from tgfleet.tl import TLObject
 from tgfleet.tl import mtproto as mt
@@ -153,7 +153,7 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
         ctx.world.revoke(state.key.key_id)
 
 
-def service_call(conn: ServerConnection, state: SessionState, obj: TLObject) -> Reply | None:
+def service_call(conn: ServerConnection, state: SessionState, obj: TLObject) -> CallReply | None:
     """The answer to an MTProto service call, or None for an API call."""
     if type(obj).__module__ != mt.__name__:
         return None

@@ -10,7 +10,7 @@ One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connect
 a :class:`~tgfleet.sandbox.stream.Stream`, admitted through its DC's :class:`~tgfleet.sandbox.lobby.Lobby`
 (a connection beyond ``Limits.max_connections_per_dc`` closes the oldest unauthenticated one, or is refused
 when there is none). Auth keys and sessions are kept per DC. API calls go to the
-:class:`~tgfleet.sandbox.dispatch.Dispatcher`, which asks the network side's own handlers (``help.getConfig``,
+:class:`~tgfleet.sandbox.dispatch.CallDispatcher`, which asks the network side's own handlers (``help.getConfig``,
 ``help.getNearestDc``) and then the world (:class:`~tgfleet.sandbox.contract.WorldAPI`). The world pushes
 updates back through ``Subscriptions``.
 
@@ -40,7 +40,7 @@ from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
 from tgfleet.sandbox.delivery import Subscriptions
-from tgfleet.sandbox.dispatch import Dispatcher
+from tgfleet.sandbox.dispatch import CallDispatcher
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.key_use import KeyUse
@@ -110,7 +110,7 @@ class Sandbox(FaultControls, WorldShortcuts):
         self._random = random
         self.world = world if world is not None else self._make_world(dcs, random)
         delivery = Subscriptions(self.world, self.now, max_queued_pushes=self.limits.max_queued_pushes)
-        dispatcher = Dispatcher(
+        dispatcher = CallDispatcher(
             world=self.world,
             api_id=api_id,
             limiter=FloodGuard(self.limits),

@@ -1,7 +1,7 @@
 """The sandbox's world: accounts, login codes, 2FA passwords, authorizations, chats and update sequences.
 
 :class:`World` implements :class:`~tgfleet.sandbox.contract.WorldAPI` for the network side (handlers per
-function class, who an auth key is, home DCs, revocation, the Delivery for pushes) and offers control
+function class, who an auth key is, home DCs, revocation, the Pusher for pushes) and offers control
 methods for tests and users of the sandbox (:class:`~tgfleet.sandbox.control.WorldControl`: ``add_user``,
 ``login_code``, ``messages_of``, ``set_login_limits``, ...). Time and randomness are parameters, so tests use
 a fake clock. Login guessing is slowed down as on Telegram by ``login_limits`` (``login_limits.py``).
@@ -29,7 +29,7 @@ from tgfleet.sandbox.accounts import SERVICE_PHONE, SERVICE_USER_ID, Account, Ac
 from tgfleet.sandbox.authz import Authorizations
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook
-from tgfleet.sandbox.contract import CallContext, Delivery, Handler
+from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
 from tgfleet.sandbox.control import WorldControl
 from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
@@ -46,7 +46,7 @@ DIFFERENCE_TOO_LONG = 100_000
 """A pts gap above this (or above the request's ``pts_total_limit``) gives ``updates.differenceTooLong``."""
 
 
-class _NoDelivery:
+class _NoPusher:
     """Until the network side sets one: nobody is online."""
 
     def push(self, user_id: int, updates: TLObject, *, except_auth_key_id: int | None = None) -> None:
@@ -90,12 +90,12 @@ class World(WorldControl):
         if login_limits is not None:
             self.set_login_limits(login_limits)
         self.auths = Authorizations(clock)
-        self._delivery: Delivery = _NoDelivery()
-        self._handlers: dict[type, Handler] = {t: self._bind(fn) for t, fn in all_services().items()}
+        self._delivery: Pusher = _NoPusher()
+        self._handlers: dict[type, MethodHandler] = {t: self._bind(fn) for t, fn in all_services().items()}
         service = Account(SERVICE_USER_ID, SERVICE_PHONE, "Telegram", "", None, 1, 0.0, service=True)
         self.accounts.add(service)
 
-    def _bind(self, fn: ServiceFn) -> Handler:
+    def _bind(self, fn: ServiceFn) -> MethodHandler:
         async def handler(ctx: CallContext, request: Any) -> Any:
             return await fn(self, ctx, request)
 
@@ -104,7 +104,7 @@ class World(WorldControl):
 
     # --- WorldAPI ---------------------------------------------------------------------------------
 
-    def handler(self, function_type: type) -> Handler | None:
+    def handler(self, function_type: type) -> MethodHandler | None:
         return self._handlers.get(function_type)
 
     def user_of(self, auth_key_id: int) -> int | None:
@@ -122,7 +122,7 @@ class World(WorldControl):
         if self.auths.revoke(auth_key_id) is not None:
             log.info("auth key %016x revoked", auth_key_id & (2**64 - 1))
 
-    def set_delivery(self, delivery: Delivery) -> None:
+    def set_delivery(self, delivery: Pusher) -> None:
         self._delivery = delivery
 
     # --- for the services -------------------------------------------------------------------------

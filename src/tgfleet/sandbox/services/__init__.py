@@ -1,7 +1,7 @@
 """The sandbox's API methods, one module per area; each exports ``HANDLERS``: function class -> service.
 
-A service is ``async def service(world, ctx, request) -> Answer``; :class:`~tgfleet.sandbox.world.World`
-binds it to itself, which gives the contract's ``Handler``. Services answer with the constructors Telegram
+A service is ``async def service(world, ctx, request) -> MethodResult``; :class:`~tgfleet.sandbox.world.World`
+binds it to itself, which gives the contract's ``MethodHandler``. Services answer with the constructors Telegram
 sends and raise the errors of ``schema/errors.tsv``.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from tgfleet.sandbox.contract import Answer, CallContext
+from tgfleet.sandbox.contract import CallContext, MethodResult
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
-ServiceFn = Callable[["World", CallContext, Any], Awaitable[Answer]]
+ServiceFn = Callable[["World", CallContext, Any], Awaitable[MethodResult]]
 
 
 def all_services() -> dict[type, ServiceFn]:
