@@ -25,7 +25,7 @@ from tgfleet.errors import (
 )
 from tgfleet.sandbox import LoginLimits
 from tgfleet.sandbox.accounts import SERVICE_USER_ID
-from tgfleet.sandbox.control import NoLoginCode
+from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.sandbox.server import Sandbox
 
 from .helpers import logged_in, login, make_client

@@ -14,7 +14,7 @@ import pytest
 
 from tgfleet import errors
 from tgfleet.crypto.dh import DH_PRIME, to_256
-from tgfleet.sandbox.control import NoLoginCode
+from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.sandbox.login_limits import DAY, Lockout, LoginLimits
 from tgfleet.tl import types
 from tgfleet.tl.functions import account as f_account
@@ -280,7 +280,7 @@ async def test_forgotten_failures_and_bounded_tables() -> None:
     await caller.fails(sign_in(phone_code_hash, code), "FLOOD_WAIT_60")
     for n in (2, 3):  # memory is bounded: two more numbers push the least recent one out of a table of two
         other = f"1555010000{n}"
-        helper = env.caller(env.world.phone_dc(other))
+        helper = env.caller(env.world.accounts.home_dc_of(other))
         other_hash, other_code = await new_code(helper, other)
         await helper.fails(sign_in(other_hash, wrong(other_code), other), "PHONE_CODE_INVALID")
     result = await caller(sign_in(phone_code_hash, code))  # its count started over

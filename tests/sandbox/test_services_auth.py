@@ -35,7 +35,7 @@ async def test_send_code_errors() -> None:
 async def test_unknown_number_gets_an_sms_code_on_its_home_dc() -> None:
     env = make_env()
     phone = "15550109999"
-    caller = env.caller(env.world.phone_dc(phone))
+    caller = env.caller(env.world.accounts.home_dc_of(phone))
     sent = await caller(caller.send_code(phone))
     assert isinstance(sent, t_auth.SentCode)
     assert sent.type == t_auth.SentCodeTypeSms(length=5)
@@ -115,7 +115,7 @@ async def test_full_login_with_code() -> None:
 async def test_sign_up_path() -> None:
     env = make_env()
     phone = "15550107777"
-    caller = env.caller(env.world.phone_dc(phone))
+    caller = env.caller(env.world.accounts.home_dc_of(phone))
     sent = await caller(caller.send_code(phone))
     code = env.world.login_code(phone)
     sign_up = f_auth.SignUp(phone_number=phone, phone_code_hash=sent.phone_code_hash, first_name="New", last_name="")

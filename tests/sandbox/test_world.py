@@ -7,8 +7,8 @@ import pytest
 from tgfleet.crypto.dh import DH_G, DH_PRIME
 from tgfleet.crypto.srp import compute_verifier
 from tgfleet.sandbox.accounts import SERVICE_USER_ID, normalize_phone, phone_home_dc, valid_username
+from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.sandbox.contract import WorldAPI
-from tgfleet.sandbox.control import NoLoginCode
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl.functions import auth as f_auth
 from tgfleet.tl.functions import users as f_users
@@ -118,7 +118,7 @@ async def test_login_code_control() -> None:
     world = env.world
     with pytest.raises(NoLoginCode, match="sendCode"):
         world.login_code("+15550100001")
-    caller = env.caller(dc=world.phone_dc("15550100001"))
+    caller = env.caller(dc=world.accounts.home_dc_of("15550100001"))
     await caller(caller.send_code("+15550100001"))
     code = world.login_code("15550100001")
     assert len(code) == 5 and code.isdigit()

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.passwords import PasswordRecord, SrpChallenge
+
+log = logging.getLogger("tgfleet.sandbox")
 
 SERVICE_USER_ID = 777000
 """Telegram's service notifications account ("Telegram"), the sender of login codes."""
@@ -96,10 +100,13 @@ class Account:
 
 
 class Accounts:
-    """All accounts, indexed by id, phone and (lower-cased) username."""
+    """All accounts, indexed by id, phone and (lower-cased) username; new ones get a random id and a home DC
+    among ``dcs``."""
 
-    def __init__(self, hash_key: bytes) -> None:
+    def __init__(self, hash_key: bytes, *, dcs: int, random: Callable[[int], bytes]) -> None:
         self.hash_key = hash_key
+        self.dcs = dcs
+        self._random = random
         self._by_id: dict[int, Account] = {}
         self._by_phone: dict[str, int] = {}
         self._by_username: dict[str, int] = {}
@@ -118,6 +125,31 @@ class Accounts:
         self._by_id[account.id] = account
         self._by_phone[account.phone] = account.id
         return account
+
+    def create(
+        self,
+        phone: str,
+        first_name: str,
+        last_name: str,
+        username: str | None,
+        dc: int | None,
+        created: float,
+        password: PasswordRecord | None = None,
+    ) -> Account:
+        """Register a new account of a (normalized) phone, with a fresh id; ``dc`` ``None``: the phone's home
+        DC (ValueError for a taken phone or username, or an invalid username)."""
+        user_id = user_id_from(self._random(8))
+        while user_id in self._by_id:
+            user_id = user_id_from(self._random(8))
+        home = self.home_dc_of(phone) if dc is None else dc
+        account = self.add(Account(user_id, phone, first_name, last_name, username, home, created, password))
+        log.info("account %d (+%s) created on DC %d", user_id, phone, home)
+        return account
+
+    def home_dc_of(self, phone: str) -> int:
+        """The home DC of a (normalized) phone number: its account's, or where it would be registered."""
+        account = self.by_phone(phone)
+        return phone_home_dc(phone, self.dcs) if account is None else account.dc
 
     def get(self, user_id: int) -> Account | None:
         return self._by_id.get(user_id)

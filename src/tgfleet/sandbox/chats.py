@@ -13,16 +13,14 @@ RANDOM_ID_DUPLICATE.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.views import message_tl, users_tl
 from tgfleet.tl import types
-
-if TYPE_CHECKING:
-    from tgfleet.sandbox.control import WorldControl
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -66,7 +64,9 @@ def sent_message(message: SandboxMessage) -> types.UpdateShortSentMessage:
 
 
 def send_private(
-    world: WorldControl,
+    accounts: Accounts,
+    pusher: Pusher,
+    now: float,
     sender: Account,
     recipient: Account,
     text: str,
@@ -75,7 +75,8 @@ def send_private(
     entities: tuple[Any, ...] = (),
     except_auth_key_id: int | None = None,
 ) -> SandboxMessage:
-    """Store ``text`` from ``sender`` to ``recipient`` and push it to both sides' online sessions.
+    """Store ``text`` from ``sender`` to ``recipient`` at ``now`` and push it through ``pusher`` to both
+    sides' online sessions (with users from ``accounts``).
 
     Returns the sender's copy; with a ``random_id`` the sender already used for this very message, the
     original copy and no new message.
@@ -85,7 +86,6 @@ def send_private(
             raise errors.RandomIdDuplicate_400()
         log.debug("sendMessage random_id %d of %d repeated: message %d", random_id, sender.id, previous.id)
         return previous
-    now = world.clock()
     date = int(now)
     first_out = not sender.mailbox.has_chat(recipient.id)
     first_in = not recipient.mailbox.has_chat(sender.id)
@@ -109,6 +109,6 @@ def send_private(
             text=text,
             entities=entities,
         )
-        world.push(recipient.id, updates_for(world.accounts, copy, full=first_in, now=now))
-    world.push(sender.id, updates_for(world.accounts, out, full=first_out, now=now), except_auth_key_id)
+        pusher.push(recipient.id, updates_for(accounts, copy, full=first_in, now=now))
+    pusher.push(sender.id, updates_for(accounts, out, full=first_out, now=now), except_auth_key_id=except_auth_key_id)
     return out

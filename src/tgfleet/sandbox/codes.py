@@ -27,6 +27,11 @@ RESEND_TIMEOUT = 60
 """Seconds the client is told to wait before ``auth.resendCode`` (not enforced)."""
 
 
+class NoLoginCode(LookupError):
+    """``World.login_code`` / ``Sandbox.login_code`` was asked for a number that has no live code: none was
+    sent, or it expired or was used. Call ``auth.sendCode`` for the number first (``client.send_code``)."""
+
+
 class CodeType(enum.Enum):
     APP = "app"
     SMS = "sms"

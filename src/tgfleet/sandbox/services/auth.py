@@ -36,7 +36,7 @@ MAX_NAME_LENGTH = 64
 
 
 def _home_dc_or_migrate(world: World, ctx: CallContext, phone: str) -> None:
-    home = world.phone_dc(phone)
+    home = world.accounts.home_dc_of(phone)
     if home != ctx.dc_id:
         raise errors.PhoneMigrate(home)
 
@@ -127,7 +127,7 @@ async def sign_up(world: World, ctx: CallContext, request: f_auth.SignUp) -> t_a
     if len(last_name) > MAX_NAME_LENGTH:
         raise errors.LastnameInvalid()
     world.codes.drop(phone)
-    account = world.create_account(phone, first_name, last_name, None, ctx.dc_id, world.clock())
+    account = world.accounts.create(phone, first_name, last_name, None, ctx.dc_id, world.clock())
     return world.sign_in(ctx, account)
 
 

@@ -37,7 +37,9 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     check_text(request.message)
     entities = tuple(request.entities or ())
     message = send_private(
-        world,
+        world.accounts,
+        world.pusher,
+        world.clock(),
         sender,
         recipient,
         request.message,
