@@ -71,8 +71,8 @@ async def test_process_connect_a_new_client() -> None:
         key = client.storage.get_auth_key(home)
         assert key is not None and len(key) == 256 and new == {auth_key_id(key)}
         assert all(after[dc] == before[dc] for dc in tg.dc_ids if dc != home)
-        assert len(tg.connections(home)) == 1  # one TCP connection, to the home DC only
-        assert sum(len(tg.connections(dc)) for dc in tg.dc_ids) == 1
+        open_connections = tg.stats()["connections"]
+        assert open_connections[home] == 1 and sum(open_connections.values()) == 1  # one, to the home DC only
         # the first call on the connection fetched the DC configuration (stored for later connections)
         ports = {o.port for o in client.storage.get_dc_options()}
         assert ports == {a.port for a in tg.dc_addresses}
@@ -102,7 +102,7 @@ async def test_process_restore_an_authorized_client_from_a_session_string() -> N
         assert client.storage is not None
         assert client.storage.get_auth_key(3) == data.auth_key  # the key was loaded from the string...
         assert _keys(tg) == keys_before  # ...and used as is: no handshake, no new key anywhere
-        assert log.changes[-1].dc_id == 3 and len(tg.connections(3)) == 1  # straight to the string's DC
+        assert log.changes[-1].dc_id == 3 and tg.stats()["connections"][3] == 1  # straight to the string's DC
         assert {o.port for o in client.storage.get_dc_options()} == {a.port for a in tg.dc_addresses}  # config
         # the auth key was verified by the server: the first API call the world saw on it asked who we are
         calls = world.calls_of(auth_key_id(data.auth_key), since=mark)

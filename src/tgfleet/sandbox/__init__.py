@@ -1,13 +1,13 @@
 """tgfleet.sandbox: a local multi-DC Telegram on loopback that real clients can log into.
 
-An asyncio MTProto server that drives the sans-IO core in the server role (``server``, ``stream``,
-``connection``, ``outbox``, ``lobby``, ``inbound``, ``keys``, ``dispatch``, ``config``, ``delivery``,
-``faults``, ``controls``, ``server_limits``, ``flood``; ``mtproxy`` puts an MTProxy in front of the DCs) over
-an in-memory world of accounts, codes, 2FA passwords, authorizations, chats and messages (``world``, ``services/``,
-``login_limits`` / ``login_guard``: brute-force protection of logins). The seam between the two halves is
-``contract.py``. May import ``tgfleet.net`` (the network description, MTProxy secrets, ``within()``),
-``mtproto``, ``crypto``, ``tl``, ``storage`` and ``errors``; never ``client`` or ``fleet``. Nothing in the
-library imports the sandbox.
+An asyncio MTProto server that drives the sans-IO core in the server role (``server``: the composition root
+and control surface; ``listeners``, ``stream``, ``connection``, ``outbox``, ``lobby``, ``inbound``, ``keys``,
+``dispatch``, ``config``, ``delivery``, ``faults`` and ``fault_injector``, ``server_limits``, ``flood``;
+``mtproxy`` puts an MTProxy in front of the DCs) over an in-memory world of accounts, codes, 2FA passwords,
+authorizations, chats and messages (``world``, ``services/``, ``login_limits`` / ``login_guard``:
+brute-force protection of logins). The seam between the two halves is ``contract.py``. May import
+``tgfleet.net`` (the network description, MTProxy secrets, ``within()``), ``mtproto``, ``crypto``, ``tl``,
+``storage`` and ``errors``; never ``client`` or ``fleet``. Nothing in the library imports the sandbox.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tgfleet.crypto.rsa import RsaPrivateKey
-from tgfleet.net import DcAddress
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import CallDispatcher
@@ -31,16 +30,13 @@ READ_SIZE = 1 << 16
 
 @dataclass
 class DcState:
-    """One DC: its keys and sessions, its live connections (the unauthenticated ones in its lobby), its faults,
-    its listener address."""
+    """One DC: its keys and sessions, its live connections (the unauthenticated ones in its lobby), its faults."""
 
     dc_id: int
     keys: DcKeys
     faults: DcFaults
     lobby: Lobby
     connections: set[ServerConnection] = field(default_factory=set)
-    address: DcAddress | None = None
-    server: asyncio.Server | None = None
 
 
 @dataclass

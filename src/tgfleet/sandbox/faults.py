@@ -1,8 +1,8 @@
 """Fault state of the sandbox: what ``Sandbox.freeze`` / ``set_latency`` / ``force_error`` / ... switched on.
 
-The control methods live on :class:`~tgfleet.sandbox.server.Sandbox`; this module only keeps the state
-that the connections (latency, freeze, drop-after counts) and the dispatcher (forced errors) consult, and
-the server clock's skew. Connection-level faults are per DC.
+The control methods are :class:`~tgfleet.sandbox.fault_injector.FaultInjector`'s (``Sandbox`` forwards
+them); this module only keeps the state that the connections (latency, freeze, drop-after counts) and the
+dispatcher (forced errors) consult, and the server clock's skew. Connection-level faults are per DC.
 """
 
 from __future__ import annotations

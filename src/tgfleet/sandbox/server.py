@@ -6,28 +6,28 @@
         client = Client(..., api_id=tg.api_id, api_hash=tg.api_hash, network=tg.network)
         tg.freeze(2); tg.force_flood(functions.messages.SendMessage, 5); ...
 
-One asyncio server per DC; each connection is a :class:`~tgfleet.sandbox.connection.ServerConnection` reading
-a :class:`~tgfleet.sandbox.stream.Stream`, admitted through its DC's :class:`~tgfleet.sandbox.lobby.Lobby`
-(a connection beyond ``Limits.max_connections_per_dc`` closes the oldest unauthenticated one, or is refused
-when there is none). Auth keys and sessions are kept per DC. API calls go to the
-:class:`~tgfleet.sandbox.dispatch.CallDispatcher`, which asks the network side's own handlers (``help.getConfig``,
-``help.getNearestDc``) and then the world (:class:`~tgfleet.sandbox.contract.WorldAPI`). The world pushes
-updates back through ``Subscriptions``.
+``Sandbox`` is the composition root and the control surface. It builds its parts, each from only what it
+needs: the world (:class:`~tgfleet.sandbox.contract.WorldAPI`; by default ``world.World``), one
+``context.DcState`` per DC (its keys and sessions, lobby, connection faults and connections), the
+``ServerContext`` every connection shares (the ``CallDispatcher``, which asks the network side's own handlers
+of ``config.py`` and then the world; the ``Subscriptions`` the world pushes updates through; limits, clock),
+the ``Listeners`` (``listeners.py``: one asyncio server per DC, admission through the lobby), the
+``FaultInjector`` (``fault_injector.py``) and the MTProxies.
 
-Control API: the world's ``add_user`` / ``login_code`` / ``messages_of`` / ``dialogs_of`` (``tg.world`` has
-the rest) and the faults of ``controls.py``: ``drop_connections``, ``drop_after``, ``set_latency``,
-``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` / ``force_migrate``, ``rotate_salts``,
-``skew_clock``, ``clear_faults``.
+Its control methods forward to the part that owns them: the world's ``add_user`` / ``login_code`` /
+``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest) and the fault injector's ``drop_connections``,
+``drop_after``, ``set_latency``, ``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` /
+``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``. A new server-side behaviour is a
+part of its own, built in ``__init__`` from the pieces it needs, consulted where it applies (the
+dispatcher, ``inbound``), with its control methods forwarded here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -35,22 +35,24 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.net import DcAddress, Network
 from tgfleet.sandbox.config import network_handlers
-from tgfleet.sandbox.connection import PRE_AUTH_READ, ServerConnection
 from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
-from tgfleet.sandbox.controls import FaultControls, WorldShortcuts
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import CallDispatcher
+from tgfleet.sandbox.fault_injector import FaultInjector
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
+from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
 from tgfleet.sandbox.server_limits import Limits
-from tgfleet.sandbox.stream import Stream
 
 if TYPE_CHECKING:
+    from tgfleet.sandbox.accounts import SandboxUser
+    from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
     from tgfleet.sandbox.mtproxy import MTProxyServer
+    from tgfleet.sandbox.world import World
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -71,7 +73,7 @@ def load_key(rsa_key: RsaPrivateKey | str | Path | None) -> RsaPrivateKey:
     return RsaPrivateKey.from_pem(Path(rsa_key).read_text())
 
 
-class Sandbox(FaultControls, WorldShortcuts):
+class Sandbox:
     """A local Telegram with ``dcs`` data centers. Use ``async with`` or ``start()`` / ``stop()``.
 
     ``ports``: one per DC (``None``: ephemeral). ``rsa_key``: the server key (object, PEM text or path;
@@ -99,40 +101,45 @@ class Sandbox(FaultControls, WorldShortcuts):
         if ports is not None and len(ports) != dcs:
             raise ValueError(f"ports must list one port per DC ({dcs}), got {len(ports)}")
         self.host = host
-        self._ports = list(ports) if ports is not None else [0] * dcs
         self._rsa = load_key(rsa_key)
         self.api_id = api_id
         self.api_hash = api_hash
         self.limits = limits if limits is not None else Limits()
         self.clock = clock
         self.default_dc = default_dc if 1 <= default_dc <= dcs else 1
-        self._faults = faults = Faults(list(range(1, dcs + 1)))
+        self._fault_state = faults = Faults(list(range(1, dcs + 1)))
         self._random = random
         self.world = world if world is not None else self._make_world(dcs, random)
+        self._ctx = self._server_context(faults)
+        self._dcs = {dc: self._dc_state(dc, faults) for dc in range(1, dcs + 1)}
+        self._listeners = Listeners(self._dcs, self._ctx, host, [0] * dcs if ports is None else ports)
+        self._faults = FaultInjector(self._dcs, faults, self.world, self.now)
+        self.world.set_delivery(self._ctx.delivery)
+        self._mtproxies: list[MTProxyServer] = []
+
+    def _server_context(self, faults: Faults) -> ServerContext:
+        """What every connection shares: the dispatcher (limits, faults, the network side's handlers, then the
+        world's), the delivery of pushed updates, the key, limits, clock and randomness."""
         delivery = Subscriptions(self.world, self.now, max_queued_pushes=self.limits.max_queued_pushes)
         dispatcher = CallDispatcher(
             world=self.world,
-            api_id=api_id,
+            api_id=self.api_id,
             limiter=FloodGuard(self.limits),
             faults=faults,
             handlers=network_handlers(lambda: list(self.dc_addresses)),
-            limit_clock=clock,
+            limit_clock=self.clock,
             call_timeout=self.limits.call_timeout,
         )
-        self._ctx = ServerContext(self._rsa, self.limits, faults, self.world, dispatcher, delivery, clock, random)
+        return ServerContext(self._rsa, self.limits, faults, self.world, dispatcher, delivery, self.clock, self._random)
+
+    def _dc_state(self, dc: int, faults: Faults) -> DcState:
         lim = self.limits
-        self._dcs = {
-            dc: DcState(
-                dc,
-                DcKeys(dc, max_sessions=lim.max_sessions_per_key, random=random),
-                faults.dc(dc),
-                Lobby(lim.max_unauthenticated_per_dc, lim.max_unauthenticated_bytes),
-            )
-            for dc in range(1, dcs + 1)
-        }
-        self.world.set_delivery(delivery)
-        self._started = False
-        self._mtproxies: list[MTProxyServer] = []
+        return DcState(
+            dc,
+            DcKeys(dc, max_sessions=lim.max_sessions_per_key, random=self._random),
+            faults.dc(dc),
+            Lobby(lim.max_unauthenticated_per_dc, lim.max_unauthenticated_bytes),
+        )
 
     def _make_world(self, dcs: int, random: Callable[[int], bytes]) -> WorldAPI:
         from tgfleet.sandbox.world import World
@@ -151,86 +158,41 @@ class Sandbox(FaultControls, WorldShortcuts):
 
     async def start(self) -> None:
         """Open one listener per DC."""
-        if self._started:
+        if self._listeners.listening:
             return
-        self._started = True
-        try:
-            for (dc_id, state), port in zip(self._dcs.items(), self._ports, strict=True):
-                stream = partial(Stream, partial(self._on_connect, state), self._ctx.read_buffer, PRE_AUTH_READ)
-                server = await asyncio.get_running_loop().create_server(
-                    stream, self.host, port, backlog=self.limits.listen_backlog
-                )
-                state.server = server
-                bound = server.sockets[0].getsockname()[1]
-                state.address = DcAddress(dc_id, self.host, bound)
-        except BaseException:
-            await self.stop()
-            raise
+        await self._listeners.start()
         log.info("sandbox listening: %s", ", ".join(f"dc{a.dc_id}={a.host}:{a.port}" for a in self.dc_addresses))
 
     async def stop(self) -> None:
-        """Close the listeners and every connection; end every task the sandbox started."""
+        """Close the MTProxies, the listeners and every connection; end every task the sandbox started."""
         for proxy in self._mtproxies:
             await proxy.stop()
         self._mtproxies.clear()
-        for state in self._dcs.values():
-            if state.server is not None:
-                state.server.close()
-        for state in self._dcs.values():
-            for conn in list(state.connections):
-                conn.abort()
-        tasks = [t for t in self._ctx.tasks if t is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for state in self._dcs.values():
-            if state.server is not None:
-                await state.server.wait_closed()
-                state.server = None
-        self._started = False
-
-    def _on_connect(self, dc: DcState, stream: Stream) -> None:
-        """A new connection: admitted (making room in the lobby if needed) and served by a task of its own."""
-        full = len(dc.connections) >= self.limits.max_connections_per_dc
-        if not self._started or (full and not dc.lobby.evict_oldest()):
-            log.info("dc%d: refusing a connection (%d open, all authenticated)", dc.dc_id, len(dc.connections))
-            stream.abort()
-            return
-        conn = ServerConnection(self._ctx, dc, stream)
-        dc.connections.add(conn)
-        dc.lobby.enter(conn)
-        self._ctx.track(asyncio.create_task(conn.run()))
+        await self._listeners.stop()
 
     async def start_mtproxy(self, secret: str | bytes, *, port: int = 0) -> MTProxyServer:
         """One more listener: an MTProxy for ``secret`` (plain, ``dd`` or ``ee``; hex, base64 or bytes) in
         front of the DCs; ``stop()`` closes it. Clients use its ``link`` or ``proxy`` (``sandbox/mtproxy.py``)."""
         from tgfleet.sandbox.mtproxy import MTProxyServer
 
-        if not self._started:
+        if not self._listeners.listening:
             raise RuntimeError("start the sandbox before its MTProxy")
         proxy = MTProxyServer(
-            secret, self._dc_address, host=self.host, port=port, clock=self.clock, random=self._random
+            secret, self._listeners.address, host=self.host, port=port, clock=self.clock, random=self._random
         )
         await proxy.start()
         self._mtproxies.append(proxy)
         return proxy
 
-    def _dc_address(self, dc_id: int) -> DcAddress | None:
-        state = self._dcs.get(dc_id)
-        return state.address if state is not None else None
-
     # --- what clients need -----------------------------------------------------------------------
     def now(self) -> float:
         """The server clock (the injected clock plus any skew)."""
-        return self.clock() + self._faults.skew
+        return self.clock() + self._fault_state.skew
 
     @property
     def dc_addresses(self) -> tuple[DcAddress, ...]:
         """The listeners, one per DC (after ``start``)."""
-        addresses = tuple(s.address for s in self._dcs.values() if s.address is not None)
-        if len(addresses) != len(self._dcs):
-            raise RuntimeError("the sandbox is not started")
-        return addresses
+        return self._listeners.addresses()
 
     @property
     def network(self) -> Network:
@@ -280,3 +242,89 @@ class Sandbox(FaultControls, WorldShortcuts):
             "sessions": {d: sum(len(k.sessions) for k in s.keys.all()) for d, s in self._dcs.items()},
             "tasks": len(self._ctx.tasks),
         }
+
+    # --- control: the world's (tg.world has the rest) -----------------------------------------------
+    def _world(self) -> World:
+        from tgfleet.sandbox.world import World
+
+        if not isinstance(self.world, World):
+            raise TypeError(f"this sandbox runs a custom world ({type(self.world).__name__}); use tg.world")
+        return self.world
+
+    def add_user(
+        self,
+        phone: str,
+        first_name: str = "",
+        last_name: str = "",
+        username: str | None = None,
+        password: str | None = None,
+        dc: int | None = None,
+        *,
+        hint: str | None = None,
+        new_account: bool = False,
+    ) -> SandboxUser:
+        """Register an account (``World.add_user``); ``password`` turns on 2FA."""
+        return self._world().add_user(
+            phone, first_name, last_name, username, password, dc, hint=hint, new_account=new_account
+        )
+
+    def login_code(self, phone: str) -> str:
+        """The live login code auth.sendCode produced for ``phone`` (``World.login_code``)."""
+        return self._world().login_code(phone)
+
+    def messages_of(self, user_id: int, peer_id: int | None = None) -> list[SandboxMessage]:
+        """Every message in ``user_id``'s box (or only the chat with ``peer_id``), oldest first."""
+        return self._world().messages_of(user_id, peer_id)
+
+    def dialogs_of(self, user_id: int) -> list[SandboxDialog]:
+        """``user_id``'s chats, the most recent first."""
+        return self._world().dialogs_of(user_id)
+
+    # --- control: faults (fault_injector.py has the details) -----------------------------------------
+    def drop_connections(self, dc: int | None = None, user_id: int | None = None) -> int:
+        """Close connections now (of ``dc``; of ``user_id``: those that used one of its keys); how many."""
+        return self._faults.drop_connections(dc, user_id)
+
+    def drop_after(self, n_messages: int | None, dc: int | None = None, *, sticky: bool = False) -> None:
+        """Close each open connection after ``n_messages`` more incoming packets (``sticky``: new ones too)."""
+        self._faults.drop_after(n_messages, dc, sticky=sticky)
+
+    def set_latency(self, seconds: float, dc: int | None = None) -> None:
+        """Hold every outgoing packet back ``seconds`` (0 switches it off)."""
+        self._faults.set_latency(seconds, dc)
+
+    def freeze(self, dc: int | None = None) -> None:
+        """The DC keeps accepting connections and reading requests but sends nothing until ``thaw``."""
+        self._faults.freeze(dc)
+
+    def thaw(self, dc: int | None = None) -> None:
+        """Undo ``freeze``: everything held back goes out now."""
+        self._faults.thaw(dc)
+
+    def revoke(self, user_id: int | None = None, auth_key_id: int | None = None) -> int:
+        """Log keys out (one, or every key of ``user_id``): AUTH_KEY_UNREGISTERED next; how many."""
+        return self._faults.revoke(user_id, auth_key_id)
+
+    def force_error(self, method_type: type, code: int, message: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method_type`` with ``rpc_error(code, message)``."""
+        self._faults.force_error(method_type, code, message, times)
+
+    def force_flood(self, method_type: type, seconds: int, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method_type`` with 420 FLOOD_WAIT_<seconds>."""
+        self._faults.force_flood(method_type, seconds, times)
+
+    def force_migrate(self, method_type: type, dc: int, kind: str = "USER", times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method_type`` with 303 <kind>_MIGRATE_<dc>."""
+        self._faults.force_migrate(method_type, dc, kind, times)
+
+    def rotate_salts(self, dc: int | None = None) -> None:
+        """Replace every auth key's salts now: the next message with an old salt gets bad_server_salt."""
+        self._faults.rotate_salts(dc)
+
+    def skew_clock(self, seconds: float) -> None:
+        """Set the server clock's offset (beyond +300 s: bad_msg_notification 16, beyond -30 s: 17)."""
+        self._faults.skew_clock(seconds)
+
+    def clear_faults(self) -> None:
+        """Switch every fault off (thaw, no latency, no forced errors, no drop-after, no skew)."""
+        self._faults.clear_faults()
