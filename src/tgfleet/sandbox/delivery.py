@@ -57,6 +57,3 @@ class Subscriptions:
                 state.queued_pushes += 1
             state.session.push(updates)
             state.flush(now)
-
-    def user_count(self) -> int:
-        return len(self._by_user)

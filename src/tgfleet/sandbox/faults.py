@@ -79,10 +79,6 @@ class Faults:
                 del self._forced[method_type]
         return forced
 
-    def forced_count(self, method_type: type) -> int:
-        """How many more calls of ``method_type`` get a forced error."""
-        return sum(f.times for f in self._forced.get(method_type, ()))
-
     def clear(self) -> None:
         """Switch every fault off (thaws frozen DCs, removes latency, forced errors and skew)."""
         self.skew = 0.0
