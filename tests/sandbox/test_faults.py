@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 
 from tgfleet import errors
 from tgfleet.mtproto.session import Result
+from tgfleet.sandbox import Sandbox
 from tgfleet.tl import functions, types
 
 from .server_double import DoubleWorld
-from .server_wire import Closed, WireClient, connected, init, running
+from .server_wire import KEY, Closed, WireClient, connected, init, running
 
 SEND = functions.messages.SendMessage
 
@@ -72,18 +74,21 @@ async def test_sticky_drop_after_applies_to_new_connections() -> None:
         assert isinstance(await (await connected(tg)).invoke(functions.help.GetNearestDc()), types.NearestDc)
 
 
-async def test_latency_delays_every_answer() -> None:
+async def test_latency_holds_answers_back_on_its_dc_until_switched_off() -> None:
     async with running() as tg:
-        client = await connected(tg)
+        two, three = await connected(tg), await connected(tg, 3)
         tg.set_latency(0.3, dc=2)
         started = time.monotonic()
-        await client.invoke(functions.help.GetNearestDc())
+        await two.invoke(functions.help.GetNearestDc())
         assert time.monotonic() - started >= 0.3
-        tg.set_latency(0, dc=2)
-        other = await connected(tg, 3)
-        started = time.monotonic()
-        await other.invoke(functions.help.GetNearestDc())
-        assert time.monotonic() - started < 0.3
+        tg.set_latency(60, dc=3)
+        held = three.send(functions.help.GetNearestDc())
+        with pytest.raises(asyncio.TimeoutError):
+            await three.results([held], timeout=0.5)
+        assert isinstance(await two.invoke(functions.help.GetNearestDc()), types.NearestDc)  # only DC 3 waits 60 s
+        tg.set_latency(0, dc=3)
+        fresh = await connected(tg, 3)  # a key exchange and a call, well within a minute: the latency is off
+        assert isinstance(await fresh.invoke(functions.help.GetNearestDc()), types.NearestDc)
 
 
 async def test_freeze_holds_answers_until_thaw() -> None:
@@ -166,13 +171,54 @@ async def test_skew_behind_gives_bad_msg_17_on_a_new_key() -> None:
         assert session.time_offset == pytest.approx(-100, abs=5)
 
 
+async def test_forced_errors_of_one_method_are_used_in_order() -> None:
+    async with running() as tg:
+        client = await connected(tg)
+        tg.force_error(functions.help.GetConfig, 500, "FIRST")
+        tg.force_error(functions.help.GetConfig, 400, "SECOND", times=2)
+        answers = [(await client.rpc_error(functions.help.GetConfig())).ID for _ in range(3)]
+        assert answers == ["FIRST", "SECOND", "SECOND"]
+        assert isinstance(await client.invoke(functions.help.GetConfig()), types.Config)
+
+
 async def test_clear_faults() -> None:
     async with running() as tg:
         client = await connected(tg)
         tg.freeze()
         tg.set_latency(5)
         tg.force_flood(functions.help.GetNearestDc, 9)
+        tg.drop_after(1, sticky=True)
         tg.clear_faults()
-        events = await client.results([client.send(functions.help.GetNearestDc())], timeout=2)
-        assert isinstance(events[0], types.NearestDc)
+        for _ in range(2):  # the open connection is no longer dropped after its next packet
+            events = await client.results([client.send(functions.help.GetNearestDc())], timeout=2)
+            assert isinstance(events[0], types.NearestDc)
         assert not any(isinstance(e, Result) for e in client.events)
+        fresh = await connected(tg)  # nor is a new one (the sticky drop-after is gone too)
+        assert isinstance(await fresh.invoke(functions.help.GetNearestDc()), types.NearestDc)
+
+
+DC9 = "no DC 9"
+
+
+@pytest.mark.parametrize(
+    ("control", "problem"),
+    [
+        (lambda tg: tg.freeze(9), DC9),
+        (lambda tg: tg.thaw(9), DC9),
+        (lambda tg: tg.set_latency(1, dc=9), DC9),
+        (lambda tg: tg.drop_after(1, dc=9), DC9),
+        (lambda tg: tg.drop_connections(dc=9), DC9),
+        (lambda tg: tg.rotate_salts(9), DC9),
+        (lambda tg: tg.force_migrate(SEND, 9), DC9),
+        (lambda tg: tg.force_migrate(SEND, 2, kind="CHAT"), "kind must be one of"),
+        (lambda tg: tg.force_error(SEND, 500, "X", times=0), "times must be at least 1"),
+        (lambda tg: tg.drop_after(0), "n_messages must be at least 1"),
+        (lambda tg: tg.set_latency(-1), "cannot be negative"),
+        (lambda tg: tg.revoke(), "exactly one of"),
+        (lambda tg: tg.revoke(user_id=1, auth_key_id=2), "exactly one of"),
+    ],
+)
+def test_fault_controls_refuse_what_cannot_work(control: Any, problem: str) -> None:
+    tg = Sandbox(rsa_key=KEY, world=DoubleWorld())
+    with pytest.raises(ValueError, match=problem):
+        control(tg)

@@ -246,6 +246,8 @@ async def test_limits_are_configurable_and_resettable() -> None:
         env.world.reset_login_limits("12")
     with pytest.raises(TypeError, match="LoginLimits"):
         env.world.set_login_limits({"codes_per_day": 1})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="LoginLimits"):
+        make_env(login_limits={"codes_per_day": 1})  # the world's constructor checks them too
 
 
 @pytest.mark.parametrize(
