@@ -32,12 +32,13 @@ class FaultInjector:
     def _select(self, dc: int | None) -> list[DcState]:
         return [self._dcs[d] for d in self._faults.select(dc)]
 
-    def _open(self, dc: int | None) -> list[ServerConnection]:
+    def connections(self, dc: int | None = None) -> list[ServerConnection]:
+        """The open connections (of one DC, or of all)."""
         return [c for state in self._select(dc) for c in state.connections if not c.closed]
 
     def drop_connections(self, dc: int | None = None, user_id: int | None = None) -> int:
         """Close connections now (of ``dc``; of ``user_id``: those that used one of its keys). Returns how many."""
-        victims = self._open(dc)
+        victims = self.connections(dc)
         if user_id is not None:
             victims = [c for c in victims if any(self._world.user_of(k) == user_id for k in c.keys_seen)]
         for conn in victims:

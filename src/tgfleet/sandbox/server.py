@@ -50,6 +50,7 @@ from tgfleet.sandbox.server_limits import Limits
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.accounts import SandboxUser
+    from tgfleet.sandbox.connection import ServerConnection
     from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
     from tgfleet.sandbox.mtproxy import MTProxyServer
     from tgfleet.sandbox.world import World
@@ -281,6 +282,10 @@ class Sandbox:
         return self._world().dialogs_of(user_id)
 
     # --- control: faults (fault_injector.py has the details) -----------------------------------------
+    def connections(self, dc: int | None = None) -> list[ServerConnection]:
+        """The open connections (of one DC, or of all)."""
+        return self._faults.connections(dc)
+
     def drop_connections(self, dc: int | None = None, user_id: int | None = None) -> int:
         """Close connections now (of ``dc``; of ``user_id``: those that used one of its keys); how many."""
         return self._faults.drop_connections(dc, user_id)
