@@ -207,7 +207,7 @@ class ClientSession:
         data, container = seal_batch(
             self.auth_key, X_CLIENT, salt, self.session_id, self._numbering, items, now, self._random
         )
-        self._ledger.record(items, container, now)
+        self._ledger.record(items, container)
         return data
 
     def next_deadline(self) -> float | None:

@@ -20,11 +20,11 @@ class Request(Outgoing):
     before the first) and changes every time the session re-sends the request (after bad_server_salt,
     bad_msg_notification 16/17/19/20/32/33/64, msg_resend_req, ``resend_all`` or ``new_session``).
     ``body`` is serialized (and gzip-packed when that helps) once, in ``send``; re-sends reuse it.
-    ``acked`` turns True when the server acknowledged the current transmission; ``sent_at`` is the
-    ``now`` of the latest transmission (use it for timeouts).
+    ``acked`` turns True when the server acknowledged the current transmission (timeouts are the
+    caller's: the session has no clock of its own).
     """
 
-    __slots__ = ("acked", "container_id", "done", "function", "id", "msg_ids", "queued", "sent_at", "solo")
+    __slots__ = ("acked", "container_id", "done", "function", "id", "msg_ids", "queued", "solo")
 
     def __init__(self, request_id: int, function: TLFunction[Any], body: bytes) -> None:
         super().__init__(body, True)
@@ -32,7 +32,6 @@ class Request(Outgoing):
         self.function = function
         self.msg_ids: list[int] = []  # every msg_id an answer may still come for
         self.acked = False
-        self.sent_at = 0.0
         self.container_id = 0
         self.solo = False  # after error 64: send alone, not in a container
         self.queued = False

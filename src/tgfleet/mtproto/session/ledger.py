@@ -122,7 +122,7 @@ class Ledger:
                 break
 
     # --- transmissions ---------------------------------------------------------------------------
-    def record(self, items: list[Outgoing], container: int, now: float) -> None:
+    def record(self, items: list[Outgoing], container: int) -> None:
         """``items`` went out (inside ``container``, or alone when it is 0): remember what each msg_id carried."""
         for item in items:
             if isinstance(item, Request):
@@ -130,7 +130,6 @@ class Ledger:
                 if len(item.msg_ids) > MAX_ALIASES:
                     self._inflight.pop(item.msg_ids.pop(0), None)
                 self._inflight[item.msg_id] = item
-                item.sent_at = now
                 item.acked = False
                 item.container_id = container
             elif isinstance(item, AckOut):
