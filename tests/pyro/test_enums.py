@@ -15,7 +15,7 @@ def test_every_enum_member_and_value_is_kurigrams(name: str) -> None:
     theirs: type[enum.Enum] = getattr(pyrogram.enums, name)
     ours: type[enum.Enum] = getattr(enums, name)
     assert [m.name for m in ours] == [m.name for m in theirs]
-    for mine, kuri in zip(ours, theirs):
+    for mine, kuri in zip(ours, theirs, strict=True):
         if isinstance(kuri.value, type):  # a raw TL class: the same constructor
             assert mine.value.CONSTRUCTOR_ID == kuri.value.ID, mine
         else:
