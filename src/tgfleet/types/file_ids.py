@@ -1,0 +1,105 @@
+"""Pyrogram's (and the Bot API's) file ids: ``file_id`` names a file for downloading and sending again,
+``file_unique_id`` stays the same for the same file across bots and accounts.
+
+A file id is, little-endian: the file type (with a flag bit when a file reference follows) and the DC id,
+the file reference as TL ``bytes``, the media id and access hash, then for photo-like files the volume id,
+the thumbnail source and its fields and the local id, and last the minor and major version bytes (4.30);
+the whole run-length encodes its zero bytes (a zero, then how many) and is URL-safe base64 without padding.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+from enum import IntEnum
+
+MAJOR, MINOR = 4, 30
+_FILE_REFERENCE_FLAG = 1 << 25
+
+
+class FileType(IntEnum):
+    """The kinds of file a file id names."""
+
+    THUMBNAIL = 0
+    CHAT_PHOTO = 1
+    PHOTO = 2
+    VOICE = 3
+    VIDEO = 4
+    DOCUMENT = 5
+    ENCRYPTED = 6
+    TEMP = 7
+    STICKER = 8
+    AUDIO = 9
+    ANIMATION = 10
+    ENCRYPTED_THUMBNAIL = 11
+    WALLPAPER = 12
+    VIDEO_NOTE = 13
+
+
+PHOTO_TYPES = frozenset({FileType.THUMBNAIL, FileType.CHAT_PHOTO, FileType.PHOTO, FileType.WALLPAPER})
+THUMBNAIL, CHAT_PHOTO_SMALL, CHAT_PHOTO_BIG = 1, 2, 3  # thumbnail sources
+_UNIQUE_DOCUMENT = 2
+
+
+def _tl_bytes(data: bytes) -> bytes:
+    head = bytes([len(data)]) if len(data) < 254 else b"\xfe" + len(data).to_bytes(3, "little")
+    body = head + data
+    return body + b"\x00" * (-len(body) % 4)
+
+
+def _rle(data: bytes) -> bytes:
+    out = bytearray()
+    zeros = 0
+    for byte in data:
+        if byte == 0:
+            zeros += 1
+            continue
+        if zeros:
+            out += bytes((0, zeros))
+            zeros = 0
+        out.append(byte)
+    if zeros:
+        out += bytes((0, zeros))
+    return bytes(out)
+
+
+def _text(data: bytes) -> str:
+    return base64.urlsafe_b64encode(_rle(data)).decode().rstrip("=")
+
+
+def _head(file_type: FileType, dc_id: int, file_reference: bytes, media_id: int, access_hash: int) -> bytes:
+    flags = _FILE_REFERENCE_FLAG if file_reference else 0
+    head = struct.pack("<ii", file_type | flags, dc_id)
+    if file_reference:
+        head += _tl_bytes(file_reference)
+    return head + struct.pack("<qq", media_id, access_hash)
+
+
+def document_file_id(file_type: FileType, dc_id: int, media_id: int, access_hash: int, file_reference: bytes) -> str:
+    """The file id of a document (a video, voice note, sticker... anything not photo-like)."""
+    body = _head(file_type, dc_id, file_reference, media_id, access_hash)
+    if not file_reference:
+        body += struct.pack("<ii", MINOR, MAJOR)
+    return _text(body + bytes((MINOR, MAJOR)))
+
+
+def photo_file_id(
+    file_type: FileType, dc_id: int, media_id: int, access_hash: int, file_reference: bytes, size_type: str
+) -> str:
+    """The file id of one size (``size_type``, such as ``"y"``) of a photo or of a document's thumbnail."""
+    body = _head(file_type, dc_id, file_reference, media_id, access_hash)
+    body += struct.pack("<qiii", 0, THUMBNAIL, file_type, ord(size_type) if size_type else 0)
+    return _text(body + struct.pack("<i", 0) + bytes((MINOR, MAJOR)))
+
+
+def chat_photo_file_id(dc_id: int, photo_id: int, big: bool, peer_id: int, peer_access_hash: int) -> str:
+    """The file id of a user's or chat's profile photo, small or big."""
+    body = _head(FileType.CHAT_PHOTO, dc_id, b"", photo_id, 0)
+    source = CHAT_PHOTO_BIG if big else CHAT_PHOTO_SMALL
+    body += struct.pack("<qiqq", 0, source, peer_id, peer_access_hash)
+    return _text(body + struct.pack("<i", 0) + bytes((MINOR, MAJOR)))
+
+
+def unique_file_id(media_id: int) -> str:
+    """The file unique id of a photo or document: the same for the same file everywhere."""
+    return _text(struct.pack("<iq", _UNIQUE_DOCUMENT, media_id))

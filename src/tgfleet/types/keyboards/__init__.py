@@ -1,0 +1,1 @@
+"""Reply markups: inline keyboards under a message, reply keyboards, and their buttons."""
