@@ -72,3 +72,25 @@ def unparse(text: str, entities: list[TLObject], is_html: bool) -> str:
             users[e.user_id] = kraw.types.User(id=e.user_id, first_name="u")
         parsed.append(run(ktypes.MessageEntity._parse(None, raw_entity, users)))
     return str(Parser.unparse(text, parsed, is_html))
+
+
+_client: Any = None
+
+
+def client() -> Any:
+    """A Kurigram client that is never started: what its types' parsers read (settings, caches)."""
+    global _client
+    if _client is None:
+        import pyrogram
+
+        _client = pyrogram.Client("kurigram", api_id=1, api_hash="0" * 32, in_memory=True, no_updates=True)
+        _client.fetch_replies = False
+    return _client
+
+
+def messages(answer: TLObject) -> list[Any]:
+    """Kurigram's ``Message`` objects for the messages of an ``updates`` answer (decoded from its bytes)."""
+    theirs = decode(answer)
+    users = {u.id: u for u in theirs.users}
+    chats = {c.id: c for c in theirs.chats}
+    return [run(ktypes.Message._parse(client(), u.message, users, chats, replies=0)) for u in theirs.updates]

@@ -76,7 +76,8 @@ class Message(MessageMethods, Object):
 
     @lazy
     def chat(self) -> Chat:
-        return self._chat_of(self._raw.peer_id)
+        peer = self._raw.peer_id
+        return self._chat_of(peer) if peer is not None else None  # type: ignore[return-value]  # an empty message
 
     @lazy
     def from_user(self) -> User | None:
@@ -152,38 +153,41 @@ class Message(MessageMethods, Object):
 
     # --- flags ---------------------------------------------------------------------------------------------
 
+    def _message_flag(self, name: str) -> bool | None:
+        """A flag only a regular message has (None for service and empty messages, as Pyrogram has it)."""
+        return bool(getattr(self._raw, name)) if isinstance(self._raw, t.Message) else None
+
     @lazy
     def mentioned(self) -> bool | None:
-        return getattr(self._raw, "mentioned", None)
+        return self._message_flag("mentioned")
 
     @lazy
     def empty(self) -> bool | None:
         return True if isinstance(self._raw, t.MessageEmpty) else None
 
     @lazy
-    def scheduled(self) -> bool:
-        return self._scheduled
+    def scheduled(self) -> bool | None:
+        return self._scheduled if isinstance(self._raw, t.Message) else None
 
     @lazy
-    def from_scheduled(self) -> bool:
-        return bool(getattr(self._raw, "from_scheduled", False))
+    def from_scheduled(self) -> bool | None:
+        return self._message_flag("from_scheduled")
 
     @lazy
     def edit_date(self) -> datetime | None:
         return to_date(getattr(self._raw, "edit_date", None))
 
     @lazy
-    def media_group_id(self) -> str | None:
-        grouped = getattr(self._raw, "grouped_id", None)
-        return str(grouped) if grouped is not None else None
+    def media_group_id(self) -> int | None:
+        return getattr(self._raw, "grouped_id", None)
 
     @lazy
     def author_signature(self) -> str | None:
         return getattr(self._raw, "post_author", None)
 
     @lazy
-    def has_protected_content(self) -> bool:
-        return bool(getattr(self._raw, "noforwards", False))
+    def has_protected_content(self) -> bool | None:
+        return self._message_flag("noforwards")
 
     @lazy
     def has_media_spoiler(self) -> bool | None:

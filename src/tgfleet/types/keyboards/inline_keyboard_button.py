@@ -67,7 +67,7 @@ class InlineKeyboardButton(Object):
         d["_raw"] = raw
         if isinstance(kind, t.InlineButtonTypeCallback):
             d["callback_data"] = _data(kind.data)
-            d["requires_password"] = bool(kind.requires_password) or None
+            d["requires_password"] = bool(kind.requires_password)
         elif isinstance(kind, t.InlineButtonTypeUrl):
             d["url"] = kind.url
         elif isinstance(kind, (t.InlineButtonTypeUrlAuth, t.InputInlineButtonTypeUrlAuth)):
