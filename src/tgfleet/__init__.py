@@ -1,8 +1,9 @@
 """tgfleet: run Telegram user accounts from Python.
 
 Public surface: ``tgfleet.Client``, ``tgfleet.ConnectionState``, ``tgfleet.errors``,
-``tgfleet.sandbox.Sandbox``. Everything else is internal and may change. Names load on first use, so
-``import tgfleet`` stays cheap.
+``tgfleet.sandbox.Sandbox``, and Pyrogram's modules under its names: ``tgfleet.types``, ``tgfleet.enums``,
+``tgfleet.filters``, ``tgfleet.raw``. Everything else is internal and may change. Names load on first use,
+so ``import tgfleet`` stays cheap.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from tgfleet.client import Client, ConnectionState, FloodWaitEvent, RateLimits, RetryPolicy, StateChange
 
 __all__ = ["Client", "ConnectionState", "FloodWaitEvent", "RateLimits", "RetryPolicy", "StateChange"]
+_MODULES = ("enums", "filters", "raw", "types")
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +24,8 @@ def __getattr__(name: str) -> Any:
         import tgfleet.client
 
         return getattr(tgfleet.client, name)
+    if name in _MODULES:
+        import importlib
+
+        return importlib.import_module(f"tgfleet.{name}")
     raise AttributeError(f"module 'tgfleet' has no attribute {name!r}")
