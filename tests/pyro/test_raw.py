@@ -14,7 +14,6 @@ from pyrogram.raw.all import objects
 
 from tgfleet.tl.core.registry import module_of
 
-
 # The one field name that differs: TL's ``from`` (a Python keyword) is ``from_`` in tgfleet's generated
 # classes and ``from_peer`` in Pyrogram's (storyFwdHeader, and one more constructor).
 RENAMED = {"from_": "from_peer"}
@@ -34,7 +33,7 @@ def test_every_api_constructor_and_function_has_pyrograms_path_and_fields() -> N
         if where is None or where.endswith(".mtproto") or path.startswith("pyrogram.raw.core"):
             continue  # the MTProto service schema lives in tgfleet.tl.mtproto
         ours, theirs = _ours(path), _ours_and_theirs(path)
-        assert ours.CONSTRUCTOR_ID == cid, path
+        assert cid == ours.CONSTRUCTOR_ID, path
         fields = {RENAMED.get(f, f) for f in ours.__slots__}
         assert fields == set(theirs.__slots__), path  # the same keyword arguments
         checked += 1
@@ -71,9 +70,10 @@ def _service(namespace: str, name: str) -> bool:
 
 
 def test_import_forms() -> None:
-    from tgfleet.raw import functions, types
     from tgfleet.raw.base.auth import SentCode
     from tgfleet.raw.functions.messages import SendMessage
+
+    from tgfleet.raw import functions, types
     from tgfleet.tl import functions as tl_functions
     from tgfleet.tl import types as tl_types
 
