@@ -8,6 +8,7 @@ from typing import Any, Union
 from hypothesis import strategies as st
 
 from tgfleet.parser import utf16_length
+from tgfleet.parser.formats import date_entity
 from tgfleet.tl import TLObject
 from tgfleet.tl import types as t
 
@@ -33,15 +34,7 @@ PLAIN_KINDS = [
 
 
 def _date(unix: int, letters: str) -> dict[str, Any]:
-    return {
-        "date": unix,
-        "relative": letters == "r",
-        "day_of_week": "w" in letters,
-        "short_date": "d" in letters,
-        "long_date": "D" in letters,
-        "short_time": "t" in letters,
-        "long_time": "T" in letters,
-    }
+    return date_entity(str(unix), letters)
 
 
 links = st.one_of(

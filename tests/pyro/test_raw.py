@@ -79,7 +79,7 @@ def test_import_forms() -> None:
 
     assert functions is tl_functions and types is tl_types and SendMessage is tl_functions.messages.SendMessage
     assert SentCode is tl_types.auth.TypeSentCode
-    assert tl_types.__spec__.name == "tgfleet.tl._gen.types"  # the alias leaves the module's own spec
+    assert tl_types.__spec__.name == "tgfleet.tl.types"  # the alias leaves the module's own spec
 
 
 def test_import_tgfleet_loads_none_of_it_until_used() -> None:
@@ -87,9 +87,9 @@ def test_import_tgfleet_loads_none_of_it_until_used() -> None:
         "import sys, tgfleet\n"
         "before = sorted(m for m in sys.modules if m.startswith('tgfleet.') and m != 'tgfleet')\n"
         "from tgfleet import raw, enums, types, filters\n"
-        "print(before, 'tgfleet.filters' in sys.modules, 'tgfleet.tl._gen.functions' in sys.modules)\n"
+        "print(before, 'tgfleet.filters' in sys.modules, 'tgfleet.tl.functions' in sys.modules)\n"
         "raw.functions\n"
-        "print('tgfleet.tl._gen.functions' in sys.modules, tgfleet.types.Message.__name__, tgfleet.filters.text)"
+        "print('tgfleet.tl.functions' in sys.modules, tgfleet.types.Message.__name__, tgfleet.filters.text)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "[] True False" and out[1].startswith("True Message <tgfleet.filters.")

@@ -11,6 +11,8 @@ from typing import Any
 from tgfleet.parser.errors import MarkupError
 from tgfleet.tl import types as t
 
+FIXED_WIDTH = (t.MessageEntityCode, t.MessageEntityPre)
+"""Entities inside which nothing is markup: they go innermost among entities of the same extent."""
 MENTION_LINK = re.compile(r"tg://user\?id=(\d+)")
 DATE_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
 

@@ -9,7 +9,7 @@ from typing import Any
 from tgfleet.parser.formats import date_format, mention_user_id
 from tgfleet.parser.html_reader import HTMLReader
 from tgfleet.parser.utf16 import from_surrogates, to_surrogates
-from tgfleet.parser.weave import pair_marks, weave
+from tgfleet.parser.weave import entity_marks, weave
 from tgfleet.tl import TLObject
 from tgfleet.tl import types as t
 
@@ -45,20 +45,13 @@ def unparse_html(text: str, entities: Sequence[TLObject] | None) -> str:
     formatting, links, mentions, custom emoji and dates; auto-detected ones such as URLs need no markup).
     Text between tags is escaped, so ``<``, ``>`` and ``&`` in it stay text."""
     units = to_surrogates(text)
-    spans = []
-    for entity in entities or ():
-        tags = html_tags(entity)
-        if tags is not None:
-            e: Any = entity
-            spans.append((e.offset, e.length, *tags, isinstance(entity, _FIXED)))
-    return weave(units, pair_marks(spans, len(units)), _escape_text)
+    return weave(units, entity_marks(entities or (), len(units), html_tags), _escape_text)
 
 
 def _escape_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-_FIXED = (t.MessageEntityCode, t.MessageEntityPre)
 _SIMPLE = {
     t.MessageEntityBold: "b",
     t.MessageEntityItalic: "i",

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 from tgfleet.parser.formats import date_format, mention_user_id
 from tgfleet.parser.html import parse_html
 from tgfleet.parser.utf16 import to_surrogates
-from tgfleet.parser.weave import LINE_END, LINE_START, Mark, pair_marks, weave
+from tgfleet.parser.weave import LINE_END, LINE_START, Mark, entity_marks, weave
 from tgfleet.tl import TLObject
 from tgfleet.tl import types as t
 
@@ -144,7 +144,6 @@ def _same(text: str) -> str:
     return text
 
 
-_FIXED = (t.MessageEntityCode, t.MessageEntityPre)
 _DELIMS = {
     t.MessageEntityBold: "**",
     t.MessageEntityItalic: "__",
@@ -159,17 +158,12 @@ def unparse_markdown(text: str, entities: Sequence[TLObject] | None) -> str:
     """Markdown that :func:`parse_markdown` reads back as ``text`` and ``entities``, when the text itself
     holds no Markdown delimiters (Markdown has no escapes)."""
     units = to_surrogates(text)
-    spans = []
-    marks: list[Mark] = []
-    for entity in entities or ():
-        e: Any = entity
-        if isinstance(entity, t.MessageEntityBlockquote):
-            marks += _quote_marks(units, e.offset, e.length, e.collapsed)
-            continue
-        delims = markdown_delims(entity)
-        if delims is not None:
-            spans.append((e.offset, e.length, *delims, isinstance(entity, _FIXED)))
-    return weave(units, pair_marks(spans, len(units)) + marks, _same)
+    quotes: list[Any] = [e for e in entities or () if isinstance(e, t.MessageEntityBlockquote)]
+    others = (e for e in entities or () if not isinstance(e, t.MessageEntityBlockquote))
+    marks = entity_marks(others, len(units), markdown_delims)
+    for quote in quotes:
+        marks += _quote_marks(units, quote.offset, quote.length, quote.collapsed)
+    return weave(units, marks, _same)
 
 
 def _quote_marks(units: str, offset: int, length: int, collapsed: bool) -> list[Mark]:

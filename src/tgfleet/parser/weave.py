@@ -8,8 +8,9 @@ marks come first (the innermost first), then line marks (Markdown's quote prefix
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from tgfleet.parser.formats import FIXED_WIDTH
 from tgfleet.parser.utf16 import from_surrogates
 
 CLOSE, LINE_END, LINE_START, OPEN = 0, 1, 2, 3
@@ -43,6 +44,17 @@ def pair_marks(spans: Iterable[tuple[int, int, str, str, bool]], size: int) -> l
         marks.append(Mark(start, OPEN, order, start_mark))
         marks.append(Mark(-neg_end, CLOSE, -order, end_mark))
     return marks
+
+
+def entity_marks(entities: Iterable[Any], size: int, marks_of: Callable[[Any], tuple[str, str] | None]) -> list[Mark]:
+    """The paired marks of every entity ``marks_of`` can write (None: it has no markup), code and pre
+    innermost."""
+    spans = []
+    for entity in entities:
+        pair = marks_of(entity)
+        if pair is not None:
+            spans.append((entity.offset, entity.length, *pair, isinstance(entity, FIXED_WIDTH)))
+    return pair_marks(spans, size)
 
 
 def weave(units: str, marks: list[Mark], escape: Callable[[str], str]) -> str:

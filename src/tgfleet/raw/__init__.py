@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.raw.aliases import install
 
 if TYPE_CHECKING:
-    from tgfleet.tl._gen import functions, types
-    from tgfleet.tl._gen import types as base
+    from tgfleet.tl import functions, types
+    from tgfleet.tl import types as base
 
 __all__ = ["base", "functions", "types"]
 

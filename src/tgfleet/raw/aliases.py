@@ -1,6 +1,6 @@
 """The import hook behind ``tgfleet.raw``: its module names answer with tgfleet's generated modules.
 
-``tgfleet.raw.functions[.ns]`` and ``tgfleet.raw.types[.ns]`` are the very modules of ``tgfleet.tl._gen``
+``tgfleet.raw.functions[.ns]`` and ``tgfleet.raw.types[.ns]`` are the very modules of ``tgfleet.tl``
 (never a second copy of the classes); ``tgfleet.raw.base[.ns]`` is a small module whose attribute ``Name``
 is the generated base class ``TypeName`` of that namespace.
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 PREFIX = "tgfleet.raw."
-_GENERATED = {"functions": "tgfleet.tl._gen.functions", "types": "tgfleet.tl._gen.types"}
+_GENERATED = {"functions": "tgfleet.tl.functions", "types": "tgfleet.tl.types"}
 
 
 class BaseTypes(pytypes.ModuleType):
