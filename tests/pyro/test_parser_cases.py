@@ -114,6 +114,8 @@ def test_bot_api_spoiler_span_and_pre_code_language() -> None:
         ('<tg-emoji emoji-id="abc">x</tg-emoji>', "numeric id"),
         ("<tg-time>x</tg-time>", "unix time"),
         ('<tg-time unix="1" format="xyz">x</tg-time>', "format"),
+        ('<tg-time unix="4294967296">x</tg-time>', "32 bits"),
+        ('<tg-emoji emoji-id="18446744073709551616">x</tg-emoji>', "64 bits"),
     ],
 )
 def test_bad_custom_emoji_and_dates_raise_markup_error(markup: str, problem: str) -> None:

@@ -13,7 +13,7 @@ from tgfleet.tl import types as t
 
 FIXED_WIDTH = (t.MessageEntityCode, t.MessageEntityPre)
 """Entities inside which nothing is markup: they go innermost among entities of the same extent."""
-MENTION_LINK = re.compile(r"tg://user\?id=(\d+)")
+MENTION_LINK = re.compile(r"tg://user\?id=(\d{1,18})")
 DATE_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
 
 
@@ -29,8 +29,8 @@ def date_format(entity: Any) -> str:
 
 def date_entity(unix: str | None, letters: str | None) -> dict[str, Any]:
     """The fields of a formatted-date entity from markup; raises MarkupError for a bad time or format."""
-    if unix is None or not unix.strip().lstrip("-").isdigit():
-        raise MarkupError(f"a date-time needs a whole unix time, got {unix!r}")
+    if unix is None or not unix.strip().lstrip("-").isdigit() or not -(2**31) <= int(unix) < 2**31:
+        raise MarkupError(f"a date-time needs a whole unix time (32 bits), got {unix!r}")
     letters = letters or ""
     if letters and not DATE_FORMAT.fullmatch(letters):
         raise MarkupError(f"invalid date-time format {letters!r} (expected r, or w, d|D, t|T in that order)")
@@ -47,8 +47,8 @@ def date_entity(unix: str | None, letters: str | None) -> dict[str, Any]:
 
 def emoji_id(value: str | None) -> int:
     """A custom emoji's document id from markup; raises MarkupError when it is not a number."""
-    if value is None or not value.strip().isdigit():
-        raise MarkupError(f"a custom emoji needs a numeric id, got {value!r}")
+    if value is None or not value.strip().isdigit() or int(value) >= 2**63:
+        raise MarkupError(f"a custom emoji needs a numeric id (64 bits), got {value!r}")
     return int(value)
 
 
