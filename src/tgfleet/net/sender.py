@@ -157,6 +157,17 @@ class Sender:
     def connected(self) -> bool:
         return self._ready.is_set()
 
+    @property
+    def running(self) -> bool:
+        """The connection loop runs (connecting, connected or waiting to reconnect); False once FAILED or closed."""
+        return self._run_task is not None and not self._run_task.done()
+
+    async def stopped(self) -> None:
+        """Return once the connection loop has ended (FAILED or closed; at once if it is not running)."""
+        task = self._run_task
+        if task is not None:
+            await asyncio.wait({task})
+
     async def start(self, timeout: float | None = None) -> None:
         """Start connecting and wait until connected (or FAILED: raises ConnectionFailed)."""
         if self._run_task is None:
