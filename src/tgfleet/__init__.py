@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0.dev0"
+from tgfleet.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from tgfleet.client import Client, ConnectionState, FloodWaitEvent, RateLimits, RetryPolicy, StateChange

@@ -8,12 +8,12 @@ import sys
 
 import click
 
-from tgfleet import __version__
 from tgfleet.cli.account import login, me, send
 from tgfleet.cli.fleet_cmd import fleet
 from tgfleet.cli.output import Out
 from tgfleet.cli.sandbox_cmd import sandbox
 from tgfleet.cli.sessions import session
+from tgfleet.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from tgfleet import __version__, errors
+from tgfleet import errors
 from tgfleet.client.arguments import check_api_hash, check_api_id, check_seconds, check_storage, check_transport
 from tgfleet.client.dcs import DcPool
 from tgfleet.client.floods import FloodWaitEvent, FloodWaits
@@ -37,6 +37,7 @@ from tgfleet.net.sender import SenderConfig
 from tgfleet.net.state import ConnectionState, StateChange, StateFeed
 from tgfleet.storage import MemoryStorage, SQLiteStorage, Storage
 from tgfleet.tl import TLFunction, functions, types
+from tgfleet.version import __version__
 
 log = logging.getLogger("tgfleet.client")
 DEVICE_MODEL = f"{platform.python_implementation()} {platform.python_version()}"
