@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tgfleet.version import __version__ as __version__
-
 if TYPE_CHECKING:
     from tgfleet.client import Client, ConnectionState, FloodWaitEvent, RateLimits, RetryPolicy, StateChange
+    from tgfleet.version import __version__ as __version__
 
 __all__ = ["Client", "ConnectionState", "FloodWaitEvent", "RateLimits", "RetryPolicy", "StateChange"]
 _MODULES = ("enums", "filters", "raw", "types")
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # tgfleet.version, loaded when asked for (import tgfleet loads nothing else)
+        from tgfleet.version import __version__
+
+        return __version__
     if name in __all__:
         import tgfleet.client
 
