@@ -82,6 +82,16 @@ class ServerConnection:
         return f"<ServerConnection dc{self.dc.dc_id} {self.peer} {state}>"
 
     @property
+    def open(self) -> bool:
+        """Can still carry the client's packets: not closed or closing here, and not closed by the client."""
+        return not (self.closed or self.stopping or self._stream.peer_closed)
+
+    @property
+    def arrival(self) -> int:
+        """When the bytes being handled arrived (``Stream.arrival``, numbered across the server)."""
+        return self._stream.arrival
+
+    @property
     def padded(self) -> bool:
         codec = self.transport.codec
         inner = codec.inner if isinstance(codec, Obfuscated) else codec

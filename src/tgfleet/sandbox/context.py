@@ -7,6 +7,7 @@ connections are all in ``connections``; those not authenticated yet are in its `
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import CallDispatcher
+from tgfleet.sandbox.duplicate_keys import DuplicateKeys
 from tgfleet.sandbox.faults import DcFaults, Faults
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
@@ -49,10 +51,14 @@ class ServerContext:
     world: WorldAPI
     dispatcher: CallDispatcher
     delivery: Subscriptions
+    duplicates: DuplicateKeys
+    """The AUTH_KEY_DUPLICATED rule (``duplicate_keys.py``)."""
     clock: Callable[[], float]
     random: Callable[[int], bytes]
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     """Every task the server started (connection handlers and writers); ``Sandbox.stop`` ends them all."""
+    arrivals: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    """Numbers the moments bytes arrive on any connection, in order (``Stream.arrival``)."""
     read_buffer: bytearray = field(default_factory=lambda: bytearray(READ_SIZE))
     """Where every connection's reads land before they are copied out (``stream.Stream``)."""
     key_use: KeyUse = field(default_factory=KeyUse)

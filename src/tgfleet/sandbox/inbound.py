@@ -5,7 +5,8 @@ https://core.telegram.org/mtproto/description (``docs/protocol.md`` §4, §14). 
 connection closed. An encrypted packet needs an auth key known *on this DC* (else -404 and close), is
 decrypted, and goes to its session (created on first sight and stored once it accepted a message, so a
 refused replay evicts no live session; sessions outlive connections, and a session seen on a new connection
-re-sends what the client has not acknowledged). Calls are answered one after
+re-sends what the client has not acknowledged). Each message a session accepted is shown to the AUTH_KEY_DUPLICATED
+rule (``duplicate_keys.py``), which may owe the connection's next API call that answer. Calls are answered one after
 the other: MTProto service calls (destroy_session, destroy_auth_key) here, API calls by the dispatcher.
 """
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from tgfleet.crypto.kdf import X_CLIENT, decrypt_message, msg_key_large
 from tgfleet.errors import DecodeError, EncodeError, HandshakeError, SecurityError
 from tgfleet.mtproto.handshake import ServerHandshake, ServerHandshakeResult, TransportReject
-from tgfleet.mtproto.session import Call, Pinged, decrypt_server_side
+from tgfleet.mtproto.session import Call, Pinged, Rejected, decrypt_server_side
 from tgfleet.mtproto.transport import Packet
 from tgfleet.sandbox.dispatch import INTERNAL, CallReply
 from tgfleet.sandbox.keys import KeyState, SessionState
@@ -98,6 +99,8 @@ async def encrypted(conn: ServerConnection, payload: bytes, quick_ack: bool) -> 
         conn.fail(-404, f"bad message: {e}")
         return
     dc.keys.keep(state)  # a new session is stored once it accepted a message
+    if any(not isinstance(event, Rejected) for event in events):
+        conn.ctx.duplicates.accepted(key_id, conn)
     if quick_ack:
         conn.send_quick_ack(_quick_ack_token(key, payload))
     for event in events:
@@ -128,6 +131,8 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
     container go back packed together (one encryption, one write) rather than one packet each."""
     ctx = conn.ctx
     reply = service_call(conn, state, call.obj)
+    if reply is None:
+        reply = ctx.duplicates.take(state.key.key_id, conn)
     if reply is None:
         if state.inflight >= ctx.limits.max_pending_calls:
             reply = QUEUE_FULL

@@ -42,7 +42,8 @@ class Listeners:
         loop = asyncio.get_running_loop()
         try:
             for (dc_id, state), port in zip(self._dcs.items(), self._ports, strict=True):
-                stream = partial(Stream, partial(self._on_connect, state), self._ctx.read_buffer, PRE_AUTH_READ)
+                on_open = partial(self._on_connect, state)
+                stream = partial(Stream, on_open, self._ctx.read_buffer, PRE_AUTH_READ, self._ctx.arrivals.__next__)
                 server = await loop.create_server(stream, self._host, port, backlog=self._ctx.limits.listen_backlog)
                 self._servers[dc_id] = server
                 self._addresses[dc_id] = DcAddress(dc_id, self._host, server.sockets[0].getsockname()[1])

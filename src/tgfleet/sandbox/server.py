@@ -17,8 +17,9 @@ the ``Listeners`` (``listeners.py``: one asyncio server per DC, admission throug
 Its control methods forward to the part that owns them: the world's ``add_user`` / ``login_code`` /
 ``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest) and the fault injector's ``drop_connections``,
 ``drop_after``, ``set_latency``, ``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` /
-``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``. A new server-side behaviour is a
-part of its own, built in ``__init__`` from the pieces it needs, consulted where it applies (the
+``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``; ``detect_duplicate_keys`` switches the
+AUTH_KEY_DUPLICATED rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side
+behaviour is a part of its own, built in ``__init__`` from the pieces it needs, consulted where it applies (the
 dispatcher, ``inbound``), with its control methods forwarded here.
 """
 
@@ -39,6 +40,7 @@ from tgfleet.sandbox.context import DcState, ServerContext
 from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.delivery import Subscriptions
 from tgfleet.sandbox.dispatch import CallDispatcher
+from tgfleet.sandbox.duplicate_keys import DuplicateKeys
 from tgfleet.sandbox.fault_injector import FaultInjector
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
@@ -131,7 +133,10 @@ class Sandbox:
             limit_clock=self.clock,
             call_timeout=self.limits.call_timeout,
         )
-        return ServerContext(self._rsa, self.limits, faults, self.world, dispatcher, delivery, self.clock, self._random)
+        duplicates = DuplicateKeys(lambda key_id: self.world.user_of(key_id) is not None, self.world.revoke)
+        return ServerContext(
+            self._rsa, self.limits, faults, self.world, dispatcher, delivery, duplicates, self.clock, self._random
+        )
 
     def _dc_state(self, dc: int, faults: Faults) -> DcState:
         lim = self.limits
@@ -232,9 +237,15 @@ class Sandbox:
         salt = int.from_bytes(self._random(8), "little", signed=True)
         self._dcs[dc].keys.add(auth_key, salt, self.now())
 
+    def detect_duplicate_keys(self, enabled: bool = True) -> None:
+        """Switch the AUTH_KEY_DUPLICATED rule (``duplicate_keys.py``) on (the default) or off: off, a logged-in
+        key used on two connections at once is only observed (``key_use``), not logged out."""
+        self._ctx.duplicates.enabled = enabled
+
     def stats(self) -> dict[str, Any]:
         """Counts for tests and dashboards: connections (and the unauthenticated ones, and the bytes they hold
-        buffered), keys and sessions per DC, server tasks."""
+        buffered), keys and sessions per DC, server tasks, and ``auth_key_duplicated``: the AUTH_KEY_DUPLICATED
+        answers given so far (0 unless a logged-in key was used on two connections at once)."""
         return {
             "connections": {d: len(s.connections) for d, s in self._dcs.items()},
             "unauthenticated": {d: len(s.lobby) for d, s in self._dcs.items()},
@@ -242,6 +253,7 @@ class Sandbox:
             "auth_keys": {d: len(s.keys) for d, s in self._dcs.items()},
             "sessions": {d: sum(len(k.sessions) for k in s.keys.all()) for d, s in self._dcs.items()},
             "tasks": len(self._ctx.tasks),
+            "auth_key_duplicated": self._ctx.duplicates.answers,
         }
 
     # --- control: the world's (tg.world has the rest) -----------------------------------------------

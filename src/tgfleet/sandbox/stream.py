@@ -19,10 +19,18 @@ from typing import Any, cast
 
 class Stream(asyncio.BufferedProtocol):
     """One accepted socket; ``on_open(stream)`` is called once it is connected. ``buffer``: the read buffer
-    (shared; at least ``read_size`` bytes)."""
+    (shared; at least ``read_size`` bytes). ``arrivals``: numbers the moments bytes arrive, in order, across all
+    the streams that share it (what ``arrival`` reports)."""
 
-    def __init__(self, on_open: Callable[[Stream], None], buffer: bytearray, read_size: int) -> None:
+    def __init__(
+        self, on_open: Callable[[Stream], None], buffer: bytearray, read_size: int, arrivals: Callable[[], int]
+    ) -> None:
         self.read_size = read_size
+        self._arrivals = arrivals
+        self.arrival = 0
+        """When the oldest bytes of the last :meth:`read` arrived (an ``arrivals`` number): bytes handled late
+        can be told from bytes that arrived late."""
+        self._pending_arrival = 0
         """Bytes read at most per ``recv``, and held unread at most before reading pauses."""
         self._on_open = on_open
         self._buffer = memoryview(buffer)
@@ -43,6 +51,8 @@ class Stream(asyncio.BufferedProtocol):
         return self._buffer[: self.read_size]
 
     def buffer_updated(self, nbytes: int) -> None:
+        if not self._chunks:
+            self._pending_arrival = self._arrivals()
         self._chunks.append(bytes(self._buffer[:nbytes]))
         self._unread += nbytes
         if self._unread >= self.read_size and not self._paused and self._transport is not None:
@@ -80,6 +90,7 @@ class Stream(asyncio.BufferedProtocol):
             finally:
                 self._readable = None
         chunks, self._chunks, self._unread = self._chunks, [], 0
+        self.arrival = self._pending_arrival
         if self._paused and self._transport is not None:
             self._paused = False
             self._transport.resume_reading()
@@ -108,6 +119,11 @@ class Stream(asyncio.BufferedProtocol):
 
     def is_closing(self) -> bool:
         return self._transport is None or self._transport.is_closing()
+
+    @property
+    def peer_closed(self) -> bool:
+        """The peer closed its side (or the connection was lost): what is still unread is all there will be."""
+        return self._eof
 
     def peer(self) -> Any:
         return None if self._transport is None else self._transport.get_extra_info("peername")
