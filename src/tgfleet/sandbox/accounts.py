@@ -97,6 +97,8 @@ class Account:
     srp: SrpChallenge | None = None
     """The last account.getPassword challenge (its ``srp_id`` is the only one checkPassword accepts)."""
     mailbox: Mailbox = field(default_factory=Mailbox)
+    deleted: bool = False
+    """Deleted (``World.delete_user``): its phone and username are free again, its keys get USER_DEACTIVATED."""
 
 
 class Accounts:
@@ -145,6 +147,15 @@ class Accounts:
         account = self.add(Account(user_id, phone, first_name, last_name, username, home, created, password))
         log.info("account %d (+%s) created on DC %d", user_id, phone, home)
         return account
+
+    def release(self, account: Account) -> None:
+        """The account is deleted: its phone and username no longer find it (a new account may take them); its id,
+        messages and logins stay, so its peers still see it and its keys can be told it is gone."""
+        account.deleted = True
+        if self._by_phone.get(account.phone) == account.id:
+            del self._by_phone[account.phone]
+        if account.username is not None and self._by_username.get(account.username.lower()) == account.id:
+            del self._by_username[account.username.lower()]
 
     def home_dc_of(self, phone: str) -> int:
         """The home DC of a (normalized) phone number: its account's, or where it would be registered."""

@@ -43,6 +43,10 @@ class CallContext:
     """The server clock (unix seconds), after any skew the faults apply."""
     updates: bool = True
     """False under ``invokeWithoutUpdates``: this session must not be subscribed to updates."""
+    device_model: str = ""
+    system_version: str = ""
+    app_version: str = ""
+    """What ``initConnection`` of this auth key said about the app (the sessions list shows it)."""
 
 
 MethodHandler = Callable[[CallContext, Any], Awaitable[MethodResult]]

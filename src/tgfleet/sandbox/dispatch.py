@@ -174,6 +174,9 @@ class CallDispatcher:
                 layer=key.layer if key.layer is not None else LAYER,
                 now=now,
                 updates=call.updates,
+                device_model=client.device_model,
+                system_version=client.system_version,
+                app_version=client.app_version,
             )
             return await self._run(ctx, call.query), ctx
         except RPCError as e:

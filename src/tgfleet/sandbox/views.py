@@ -23,8 +23,11 @@ def peer_user(user_id: int) -> types.PeerUser:
 
 
 def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) -> types.User:
-    """``user`` for ``viewer_id``: its own access hash; self flag, phone and online status for himself."""
+    """``user`` for ``viewer_id``: its own access hash; self flag, phone and online status for himself; a deleted
+    account is ``deleted`` and nothing more (https://core.telegram.org/constructor/user)."""
     is_self = account.id == viewer_id
+    if account.deleted:
+        return types.User(deleted=True, id=account.id, access_hash=accounts.hash_for(viewer_id, account.id))
     status: types.TypeUserStatus | None
     if account.service:
         status = None

@@ -3,8 +3,11 @@
 :class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids,
 phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login codes), ``login_guard``
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
-(``Authorizations``: which key is logged in as whom) and the services (``services/``, one function per API
-method, bound to the world). It has two faces:
+(``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
+frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
+``PeerLimits``, ``peer_limits.py``) and the services (``services/``, one function per API method, bound to the
+world; every bound call of a logged-in key first passes the account's standing: deleted, banned, frozen). It has
+two faces:
 
 - for the network side, :class:`~tgfleet.sandbox.contract.WorldAPI`: the handler of a method, who an auth key
   is, home DCs, revocation, and ``set_delivery`` (the ``Pusher`` its pushes go through);
@@ -31,19 +34,22 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import SERVICE_PHONE, SERVICE_USER_ID, Account, Accounts, SandboxUser, normalize_phone
-from tgfleet.sandbox.authz import Authorizations, SandboxAuthorization
+from tgfleet.sandbox.authz import Authorizations, ClientApp, SandboxAuthorization
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
+from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
 from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.passwords import PasswordRecord
+from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
 from tgfleet.sandbox.services import ServiceFn, all_services
+from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl import TLObject
 from tgfleet.tl.types import auth as t_auth
@@ -89,6 +95,7 @@ class World:
         difference_limit: int = DIFFERENCE_LIMIT,
         difference_too_long: int = DIFFERENCE_TOO_LONG,
         login_limits: LoginLimits | None = None,
+        peer_limits: PeerLimits | None = None,
     ) -> None:
         if dcs < 1:
             raise ValueError("a world needs at least one DC")
@@ -98,8 +105,13 @@ class World:
         self.difference_limit, self.difference_too_long = difference_limit, difference_too_long
         self.accounts = Accounts(random(32), dcs=dcs, random=random)
         self.codes = CodeBook(clock, random, code_lifetime)
-        self.login_guard = LoginGuard(clock, LoginLimits() if login_limits is None else _checked(login_limits))
-        self.auths = Authorizations(clock)
+        self.login_guard = LoginGuard(
+            clock, LoginLimits() if login_limits is None else _checked(login_limits, LoginLimits)
+        )
+        self.auths = Authorizations(clock, random)
+        self.standing = Standing()
+        self.contacts = ContactBook()
+        self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
         self.pusher: Pusher = _NoPusher()
         """Where pushes go: the network side's ``Pusher`` (``set_delivery``)."""
         self._handlers: dict[type, MethodHandler] = {t: self._bind(fn) for t, fn in all_services().items()}
@@ -107,10 +119,20 @@ class World:
 
     def _bind(self, fn: ServiceFn) -> MethodHandler:
         async def handler(ctx: CallContext, request: Any) -> Any:
+            if ctx.user_id is not None:
+                self._check_standing(ctx.user_id, type(request))
             return await fn(self, ctx, request)
 
         handler.__name__ = handler.__qualname__ = getattr(fn, "__name__", "handler")
         return handler
+
+    def _check_standing(self, user_id: int, method: type) -> None:
+        """USER_DEACTIVATED (deleted), USER_DEACTIVATED_BAN (banned), FROZEN_METHOD_INVALID (frozen, a method
+        a frozen account may not call) for a call of a key logged in as ``user_id``."""
+        account = self.accounts.get(user_id)
+        if account is not None and account.deleted:
+            raise errors.UserDeactivated()
+        self.standing.check(user_id, method, self.clock())
 
     # --- WorldAPI ---------------------------------------------------------------------------------
 
@@ -145,18 +167,27 @@ class World:
         return phone
 
     def authorized(self, ctx: CallContext, *, migrate: bool = True) -> Account:
-        """The account ``ctx``'s key is logged in as on this DC; AUTH_KEY_UNREGISTERED or USER_MIGRATE_X."""
+        """The account ``ctx``'s key is logged in as on this DC; SESSION_REVOKED (once, for a session another
+        one ended), AUTH_KEY_UNREGISTERED or USER_MIGRATE_X."""
         record = self.auths.get(ctx.auth_key_id)
         account = None if record is None else self.accounts.get(record.user_id)
         if record is None or account is None or record.dc != ctx.dc_id:
+            if record is None and self.auths.take_ended(ctx.auth_key_id):
+                raise errors.SessionRevoked()
             raise errors.AuthKeyUnregistered()
         if migrate and not record.imported and ctx.dc_id != account.dc:
             raise errors.UserMigrate(account.dc)
         return account
 
     def sign_in(self, ctx: CallContext, account: Account, *, imported: bool = False) -> t_auth.Authorization:
-        """Log ``ctx``'s key in as ``account`` on this DC; the ``auth.authorization`` to answer."""
-        self.auths.authorize(ctx.auth_key_id, account.id, ctx.dc_id, imported=imported)
+        """Log ``ctx``'s key in as ``account`` on this DC; the ``auth.authorization`` to answer. A new login of an
+        account that has other sessions is unconfirmed (``authz.py``)."""
+        others = [key for key in self.auths.of_user_keys(account.id) if key != ctx.auth_key_id]
+        app = ClientApp(ctx.api_id, ctx.device_model, ctx.system_version, ctx.app_version)
+        unconfirmed = not imported and bool(others)
+        self.auths.authorize(
+            ctx.auth_key_id, account.id, ctx.dc_id, imported=imported, unconfirmed=unconfirmed, app=app
+        )
         log.info("user %d signed in on DC %d (imported=%s)", account.id, ctx.dc_id, imported)
         return t_auth.Authorization(user=user_tl(self.accounts, account, account.id, self.clock()))
 
@@ -217,7 +248,7 @@ class World:
 
     def set_login_limits(self, limits: LoginLimits) -> None:
         """Apply other login limits from the next call on (``LoginLimits.off()``: none); counts so far stay."""
-        self.login_guard.limits = _checked(limits)
+        self.login_guard.limits = _checked(limits, LoginLimits)
 
     def reset_login_limits(self, phone: str | None = None, user_id: int | None = None) -> None:
         """Forget wrong codes, lockouts and codes sent of ``phone``, wrong passwords of ``user_id``; of every
@@ -237,7 +268,57 @@ class World:
         return self.accounts[user_id].mailbox.dialogs()
 
     def authorizations_of(self, user_id: int) -> list[SandboxAuthorization]:
+        """The account's sessions, oldest login first (``unconfirmed``: a new login not confirmed yet)."""
         return self.auths.of_user(user_id)
+
+    def freeze_account(self, user_id: int, *, until: float | None = None, appeal_url: str = DEFAULT_APPEAL_URL) -> None:
+        """Freeze an account from now on (``standing.py``): read-only, FROZEN_METHOD_INVALID for the rest,
+        help.getAppConfig's freeze fields; ``until`` (unix time): when it ends by itself (None: at unfreeze)."""
+        self.accounts[user_id]  # KeyError for an unknown account
+        now = self.clock()
+        if until is not None and until <= now:
+            raise ValueError(f"until ({until}) must be later than now ({now})")
+        self.standing.freeze(user_id, Freeze(now, until, appeal_url))
+
+    def unfreeze_account(self, user_id: int) -> None:
+        self.standing.unfreeze(user_id)
+
+    def ban_user(self, user_id: int) -> None:
+        """Ban an account: every call of its keys gets USER_DEACTIVATED_BAN, sendCode PHONE_NUMBER_BANNED."""
+        self.accounts[user_id]
+        self.standing.ban(user_id)
+
+    def unban_user(self, user_id: int) -> None:
+        self.standing.unban(user_id)
+
+    def delete_user(self, user_id: int) -> None:
+        """Delete an account for good: its keys get USER_DEACTIVATED on every call, others see it ``deleted``,
+        and its phone and username are free: a later login with that phone signs up a new account (a new id,
+        nothing of the old one), as on Telegram."""
+        account = self.accounts[user_id]
+        if account.service:
+            raise ValueError("the service account cannot be deleted")
+        self.accounts.release(account)
+        self.codes.drop(account.phone)
+        log.info("user %d deleted", user_id)
+
+    def add_contact(self, user_id: int, contact_id: int) -> None:
+        """``contact_id`` becomes a contact of ``user_id`` (messages to contacts are never PEER_FLOOD)."""
+        self.accounts[user_id], self.accounts[contact_id]
+        self.contacts.add(user_id, contact_id)
+
+    @property
+    def peer_limits(self) -> PeerLimits:
+        """The limit on new non-contact peers per day in force (``peer_limits.py``)."""
+        return self.peer_guard.limits
+
+    def set_peer_limits(self, limits: PeerLimits) -> None:
+        """Apply another new-peer limit from the next message on (``PeerLimits.off()``: none); counts stay."""
+        self.peer_guard.limits = _checked(limits, PeerLimits)
+
+    def reset_peer_limits(self, user_id: int | None = None) -> None:
+        """Forget the new peers counted today for ``user_id`` (for every account when None)."""
+        self.peer_guard.reset(user_id)
 
     def revoke_user(self, user_id: int) -> int:
         """Log every key of ``user_id`` out (their next authorized call gets AUTH_KEY_UNREGISTERED)."""
@@ -260,7 +341,10 @@ class World:
             raise ValueError(f"DC {dc} is not in 1..{self.dcs}")
 
 
-def _checked(limits: LoginLimits) -> LoginLimits:
-    if not isinstance(limits, LoginLimits):
-        raise TypeError(f"login limits must be a LoginLimits, got {type(limits).__name__}")
+_L = TypeVar("_L", LoginLimits, PeerLimits)
+
+
+def _checked(limits: _L, kind: type[_L]) -> _L:
+    if not isinstance(limits, kind):
+        raise TypeError(f"limits must be a {kind.__name__}, got {type(limits).__name__}")
     return limits

@@ -20,9 +20,19 @@ ServiceFn = Callable[["World", CallContext, Any], Awaitable[MethodResult]]
 
 def all_services() -> dict[type, ServiceFn]:
     """Every implemented method."""
-    from tgfleet.sandbox.services import account, auth, auth_transfer, contacts, messages, updates, users
+    from tgfleet.sandbox.services import (
+        account,
+        auth,
+        auth_transfer,
+        contacts,
+        help,
+        messages,
+        sessions,
+        updates,
+        users,
+    )
 
     table: dict[type, ServiceFn] = {}
-    for module in (auth, auth_transfer, account, users, contacts, messages, updates):
+    for module in (auth, auth_transfer, account, sessions, help, users, contacts, messages, updates):
         table.update(module.HANDLERS)
     return table

@@ -1,7 +1,8 @@
 """Login with a code (https://core.telegram.org/api/auth): sendCode, resendCode, cancelCode, signIn, signUp,
 logOut.
 
-- ``auth.sendCode`` checks api_id/api_hash (API_ID_INVALID), the number (PHONE_NUMBER_INVALID), its home
+- ``auth.sendCode`` checks api_id/api_hash (API_ID_INVALID), the number (PHONE_NUMBER_INVALID, PHONE_NUMBER_BANNED
+  for a banned account's), its home
   DC (PHONE_MIGRATE_X) and the login limits (FLOOD_WAIT_X while wrong codes lock the number,
   PHONE_NUMBER_FLOOD past its daily codes); a registered number with logged-in keys gets the code "in the
   app" (``auth.sentCodeTypeApp``), otherwise by SMS; an unknown number gets a code too (sign-up path). The
@@ -48,6 +49,8 @@ async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) ->
     account = world.accounts.by_phone(phone)
     if account is not None and account.service:
         raise errors.PhoneNumberInvalid_400()
+    if account is not None and world.standing.banned(account.id):
+        raise errors.PhoneNumberBanned()
     _home_dc_or_migrate(world, ctx, phone)
     world.login_guard.take_code(phone)
     in_app = account is not None and bool(world.auths.of_user(account.id))

@@ -1,12 +1,15 @@
 """``messages.sendMessage``, ``messages.getHistory``, ``messages.getDialogs`` for private chats.
 
-- sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), MESSAGE_EMPTY,
-  MESSAGE_TOO_LONG (> 4096 UTF-16 code units); ``inputPeerSelf`` is Saved Messages; the result is
-  ``updateShortSentMessage``; a repeated ``random_id`` returns the original result (see ``chats``).
-  Scheduling, replies and media are not modelled (``schedule_date`` is ignored: the message goes out now).
-- getHistory: newest first; ``offset_id`` / ``offset_date`` pick the start, ``add_offset`` shifts it
-  (negative: newer messages), ``max_id`` / ``min_id`` bound the ids, at most 100 per call;
-  ``messages.messages`` when the whole chat fits, else ``messages.messagesSlice`` with the chat's count.
+- sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
+  deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), PEER_FLOOD for a message that would
+  start a chat with a non-contact past the day's new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved
+  Messages; the result is ``updateShortSentMessage``; a repeated ``random_id`` returns the original result (see
+  ``chats``). Scheduling, replies and media are not modelled (``schedule_date`` is ignored: the message goes out
+  now).
+- getHistory: FROZEN_PARTICIPANT_MISSING for a frozen account and a peer it has no chat with; newest first;
+  ``offset_id`` / ``offset_date`` pick the start, ``add_offset`` shifts it (negative: newer messages), ``max_id`` /
+  ``min_id`` bound the ids, at most 100 per call; ``messages.messages`` when the whole chat fits, else
+  ``messages.messagesSlice`` with the chat's count.
 - getDialogs: most recent first, paged by ``offset_id`` (or ``offset_date``); ``messages.dialogs`` when all
   fit, else ``messages.dialogsSlice``; the archive (folder 1) is empty.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tgfleet import errors
 from tgfleet.sandbox.chats import check_text, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
@@ -34,7 +38,12 @@ MAX_LIMIT = 100
 async def send_message(world: World, ctx: CallContext, request: f_messages.SendMessage) -> types.TypeUpdates:
     sender = world.authorized(ctx)
     recipient = input_peer(world, sender, request.peer)
+    if recipient.deleted:
+        raise errors.InputUserDeactivated()
     check_text(request.message)
+    new_peer = recipient is not sender and not sender.mailbox.has_chat(recipient.id)
+    if new_peer and not world.contacts.has(sender.id, recipient.id):
+        world.peer_guard.new_peer(sender.id, world.clock())
     entities = tuple(request.entities or ())
     message = send_private(
         world.accounts,
@@ -76,6 +85,8 @@ def history_page(
 async def get_history(world: World, ctx: CallContext, request: f_messages.GetHistory) -> t_messages.TypeMessages:
     viewer = world.authorized(ctx)
     peer = input_peer(world, viewer, request.peer)
+    if peer is not viewer and not viewer.mailbox.has_chat(peer.id) and world.standing.frozen(viewer.id, world.clock()):
+        raise errors.FrozenParticipantMissing()
     chat = viewer.mailbox.history(peer.id)
     page = history_page(
         chat[::-1],
