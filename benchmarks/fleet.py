@@ -1,6 +1,7 @@
 """One tgfleet worker running 1,000 accounts with existing keys against a sandbox in its own process, on SQLite and on
-PostgreSQL; and (``--chaos N``) N random ``kill -9`` of two busy workers, after which no account is revoked and no auth
-key was ever used on two connections at once.
+PostgreSQL; and (``--chaos N``) N random ``kill -9`` of two busy workers, after which no account is revoked, no auth
+key was ever used on two connections at once and the sandbox never answered AUTH_KEY_DUPLICATED (the run exits
+non-zero otherwise).
 
 Rows per store (the worker is ``tgfleet fleet worker`` with the default lease settings: TTL 30 s, renew every 10 s):
 
@@ -157,12 +158,14 @@ async def chaos(url: str, info: Path, sandbox: c.SandboxProcess, kills: int, see
         for w in workers:
             await w.close()
     overlaps = sandbox.request("overlaps")["overlaps"]
+    duplicated = sandbox.stats()["auth_key_duplicated"]  # the sandbox's count of AUTH_KEY_DUPLICATED answers so far
     return {
         "kills": kills,
         "seed": seed_value,
         "revoked": states.count("revoked"),
         "needs_login": states.count("needs_login"),
         "overlaps": len(overlaps),
+        "auth_key_duplicated": duplicated,
         "seconds": time.perf_counter() - started,
     }
 
@@ -211,6 +214,9 @@ def main() -> None:
     report(results, args.accounts, idle, placement)
     if args.json:
         c.write_json(args.json, {"accounts": args.accounts, "idle_s": idle, "results": results})
+    broken = [n for n, r in results.items() if n.endswith("chaos") and (r["revoked"] or r["auth_key_duplicated"])]
+    if broken:  # the invariant of the chaos runs: no key ever punished as used twice, no account revoked
+        raise SystemExit(f"chaos broke the fleet's invariant ({', '.join(broken)}): see the lines above")
 
 
 def report(results: dict[str, Any], count: int, idle: float, placement: str) -> None:
@@ -233,7 +239,8 @@ def report(results: dict[str, Any], count: int, idle: float, placement: str) -> 
         if name.endswith("chaos"):
             print(
                 f"{name}: {r['kills']} kill -9s (seed {r['seed']}) in {r['seconds']:.0f} s: {r['revoked']} revoked,"
-                f" {r['needs_login']} needing a login, {r['overlaps']} keys ever on two connections at once"
+                f" {r['needs_login']} needing a login, {r['overlaps']} keys ever on two connections at once,"
+                f" {r['auth_key_duplicated']} AUTH_KEY_DUPLICATED answers"
             )
         elif r["errors"] or r["exit_code"] != 0:
             print(f"{name}: {r['errors']} account errors, exit code {r['exit_code']}")

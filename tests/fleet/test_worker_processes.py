@@ -48,6 +48,7 @@ async def fleet_of(store_url: str, tmp_path: Path, count: int = ACCOUNTS) -> Asy
         accounts = await seed(tg, fleet, count)
         yield Setup(tg, fleet, accounts, store_url, write_info(tg, tmp_path / "sandbox.json"))
         assert tg.key_use.overlaps() == []  # never two connections on one key at once, whatever happened
+        assert tg.stats()["auth_key_duplicated"] == 0  # so the sandbox never had to answer AUTH_KEY_DUPLICATED
 
 
 @asynccontextmanager
@@ -273,3 +274,4 @@ async def test_random_kills_of_busy_workers_never_put_one_key_on_two_connections
         states = {a.label: a.state.value for a in await s.fleet.accounts.list()}
         assert "revoked" not in states.values() and "needs_login" not in states.values(), (seed_value, states)
         assert s.tg.key_use.overlaps() == [], seed_value
+        assert s.tg.stats()["auth_key_duplicated"] == 0, seed_value
