@@ -12,9 +12,10 @@ two faces:
 - for the network side, :class:`~tgfleet.sandbox.contract.WorldAPI`: the handler of a method, who an auth key
   is, home DCs, revocation, and ``set_delivery`` (the ``Pusher`` its pushes go through);
 - for tests and users of the sandbox, the control methods (``add_user``, ``login_code``, ``messages_of``,
-  ``set_login_limits``, ...), each a few lines over the parts; they are never reached over MTProto.
+  ``set_login_limits``, ``freeze_account``, ``ban_user``, ...), each a few lines over the parts; they are never reached
+  over MTProto.
 
-A new behaviour (say, banned accounts) is a new part with the state it needs, built in ``__init__``, asked by
+A new behaviour (say, channels) is a new part with the state it needs, built in ``__init__``, asked by
 the services or ``authorized`` where it applies, and given control methods here. Time and randomness are
 parameters, so tests use a fake clock.
 
