@@ -26,24 +26,31 @@ async def logged_in(world: DoubleWorld, tg) -> WireClient:  # type: ignore[no-un
     return client
 
 
+async def two_connections(world: DoubleWorld, tg) -> tuple[WireClient, WireClient, int]:  # type: ignore[no-untyped-def]
+    """A logged-in key's first connection and a newer one it was used on (as after a reconnect); the key id."""
+    first = await logged_in(world, tg)
+    assert first.auth is not None
+    second = await on_key(tg, first.auth)
+    await second.invoke(ME)
+    return first, second, first.auth.auth_key_id
+
+
 async def test_an_older_connection_used_after_a_newer_one_gets_auth_key_duplicated_and_so_does_the_newer() -> None:
     world = DoubleWorld()
     async with running(world) as tg:
-        first = await logged_in(world, tg)
-        assert first.auth is not None
-        second = await on_key(tg, first.auth)
-        await second.invoke(ME)  # the newer connection: as after a reconnect, nothing wrong yet
+        first, second, key_id = await two_connections(world, tg)  # nothing wrong yet
         assert tg.stats()["auth_key_duplicated"] == 0
 
         error = await first.rpc_error(ME)  # the older one, still open, used again: two connections at once
         assert (error.code, error.ID) == (406, "AUTH_KEY_DUPLICATED")
-        assert world.revoked == [first.auth.auth_key_id]  # the authorization is invalidated at once
+        assert world.revoked == [key_id]  # the authorization is invalidated at once
         error = await second.rpc_error(ME)
         assert (error.code, error.ID) == (406, "AUTH_KEY_DUPLICATED")
         assert tg.stats()["auth_key_duplicated"] == 2
 
         error = await first.rpc_error(ME)  # each connection got it once; now the key is simply logged out
         assert error.ID == "AUTH_KEY_UNREGISTERED"
+        assert first.auth is not None
         third = await on_key(tg, first.auth)
         assert (await third.rpc_error(ME)).ID == "AUTH_KEY_UNREGISTERED"
         assert tg.stats()["auth_key_duplicated"] == 2
@@ -91,13 +98,10 @@ async def test_a_request_that_arrived_before_the_newer_connection_was_used_is_no
 async def test_a_request_sent_on_the_older_connection_just_before_closing_it_is_an_offence() -> None:
     world = DoubleWorld()
     async with running(world) as tg:
-        first = await logged_in(world, tg)
-        assert first.auth is not None
-        second = await on_key(tg, first.auth)
-        await second.invoke(ME)
+        first, second, key_id = await two_connections(world, tg)
         first.send(ME)
         await first.close()  # the client closes it at once: the request still used the key on two connections
-        await eventually(lambda: world.revoked == [first.auth.auth_key_id])  # type: ignore[union-attr]
+        await eventually(lambda: world.revoked == [key_id])
         assert (await second.rpc_error(ME)).ID == "AUTH_KEY_DUPLICATED"
 
 
@@ -134,10 +138,7 @@ async def test_switched_off_the_rule_only_observes() -> None:
     world = DoubleWorld()
     async with running(world) as tg:
         tg.detect_duplicate_keys(False)
-        first = await logged_in(world, tg)
-        assert first.auth is not None
-        second = await on_key(tg, first.auth)
-        await second.invoke(ME)
+        first, second, _ = await two_connections(world, tg)
         await first.invoke(ME)
         await second.invoke(ME)
         assert tg.stats()["auth_key_duplicated"] == 0 and world.revoked == []
