@@ -19,6 +19,8 @@ from tgfleet.fleet import (
     StaleEpoch,
 )
 
+from tgfleet.fleet.store import MIGRATIONS, open_store
+
 from .helpers import populate, pyrogram_string
 
 
@@ -127,3 +129,55 @@ async def test_sources_that_are_not_sessions_are_refused(store_url: str, tmp_pat
             with pytest.raises(SessionImportError, match=problem):
                 await fleet.accounts.import_session(source, label="x")  # type: ignore[arg-type]
         assert await fleet.accounts.list() == []
+
+
+async def test_a_version_1_store_gains_state_until_and_keeps_its_accounts(store_url: str) -> None:
+    store = await open_store(store_url, migrations=MIGRATIONS[:1])  # a store written before the health columns
+    async with store.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO accounts (label, pool, state, state_since, policy, origin_format, origin_at, origin_detail,"
+            " created_at, updated_at) VALUES ('old', 'default', 'active', 1, '{{}}', 'pyrogram', 1, '{{}}', 1, 1)"
+        )
+    await store.close()
+    async with Fleet.open(store_url) as fleet:
+        old = await fleet.accounts.get("old")
+        assert (old.state, old.state_until) == (AccountState.ACTIVE, None)
+        limited = await fleet.accounts.set_state("old", AccountState.LIMITED, until=1234.5)
+        assert limited.state_until == 1234.5
+
+
+async def test_a_state_holds_until_a_time_and_a_note_changes_no_state(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        [account_id] = await populate(fleet, 1)
+        one, two = await fleet.workers.register(1), await fleet.workers.register(1)
+        lease = await fleet.leases.acquire_account(account_id, one)
+        await fleet.accounts.set_state(account_id, AccountState.FROZEN, epoch=lease.epoch, until=None)
+        dates = Evidence(name="help.getAppConfig", detail={"freeze_until": 2000.0})
+        noted = await fleet.accounts.note(account_id, dates, epoch=lease.epoch, expect="frozen", until=2000.0)
+        assert (noted.state, noted.state_until) == (AccountState.FROZEN, 2000.0)
+        last = (await fleet.accounts.events(account_id))[-1]
+        assert (last.kind, last.from_state, last.to_state, last.evidence.detail) == (
+            "evidence", "frozen", "frozen", {"freeze_until": 2000.0})  # fmt: skip
+        assert (await fleet.accounts.note(account_id, dates, expect="active")).state_until == 2000.0  # not written
+        assert len(await fleet.accounts.events(account_id)) == 3
+        await fleet.leases.release(one, [lease])
+        await fleet.leases.acquire_account(account_id, two)
+        with pytest.raises(StaleEpoch):
+            await fleet.accounts.note(account_id, dates, epoch=lease.epoch)
+        moved = await fleet.accounts.set_state(account_id, AccountState.ACTIVE)
+        assert moved.state_until is None  # a state's end goes with it
+
+
+async def test_enable_leaves_the_states_with_no_way_back_but_deleted(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 1)
+        for state in (AccountState.NEEDS_LOGIN, AccountState.REVOKED, AccountState.BANNED, AccountState.DISABLED):
+            await fleet.accounts.set_state("acct0", state)
+            assert (await fleet.accounts.enable("acct0")).state is AccountState.NEW
+        for state in (AccountState.LIMITED, AccountState.FROZEN, AccountState.UNREACHABLE):  # a worker runs these
+            await fleet.accounts.set_state("acct0", state)
+            assert (await fleet.accounts.enable("acct0")).state is state
+        await fleet.accounts.set_state("acct0", AccountState.DELETED)
+        with pytest.raises(FleetValueError, match="deleted"):
+            await fleet.accounts.enable("acct0")
+        assert (await fleet.accounts.get("acct0")).state is AccountState.DELETED

@@ -12,10 +12,11 @@ import asyncio
 import builtins
 import json
 import os
-import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tgfleet.fleet import events, sessions
+from tgfleet.fleet.account_fields import check_label, default_label, phone_number, policy_json
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, ExportError, FleetValueError, StaleEpoch
 from tgfleet.fleet.exporters import export_string
@@ -26,11 +27,9 @@ from tgfleet.fleet.snapshot import SessionSnapshot
 from tgfleet.fleet.store import IntegrityError, Store, Tx
 
 ACCOUNTS_CHANNEL = "tgfleet_accounts"  # wake-ups: an account became claimable (payload: its id)
-_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
-MAX_POLICY_BYTES = 64 * 1024
 _COLUMNS = (
     "a.id, a.label, a.pool, a.state, a.phone, a.user_id, a.is_bot, a.dc_id, a.test_mode, a.api_id, d.auth_key_id,"
-    " a.policy, a.origin_format, a.origin_at, a.state_since, a.created_at, a.updated_at, a.exported_at,"
+    " a.policy, a.origin_format, a.origin_at, a.state_since, a.state_until, a.created_at, a.updated_at, a.exported_at,"
     " a.exported_format, CASE WHEN l.expires_at > {now} THEN l.holder END, a.fence_epoch"
     " FROM accounts a LEFT JOIN session_dcs d ON d.account_id = a.id AND d.dc_id = a.dc_id"
     " LEFT JOIN leases l ON l.resource = 'account:' || a.id"
@@ -60,9 +59,9 @@ class Accounts:
         """
         imported = await asyncio.to_thread(read_source, source, storage_key=storage_key)
         label = check_label(label or default_label(imported))
-        policy_json = _policy_json(policy, proxy)
+        policy_text = policy_json(policy, proxy)
         try:
-            account_id = await self._insert(imported, label, pool, _phone(phone), policy_json)
+            account_id = await self._insert(imported, label, pool, phone_number(phone), policy_text)
         except IntegrityError:  # a concurrent import won the race: name what it took
             async with self._store.transaction(readonly=True) as tx:
                 await _refuse_duplicates(tx, label, imported)
@@ -81,7 +80,9 @@ class Accounts:
         """A new account without a session (state ``needs_login``, not claimed): a holder of its lease logs it in,
         and the login's keys and user reach the store through the fenced storage."""
         imported = ImportedSession("created", SessionSnapshot())
-        account_id = await self._insert(imported, check_label(label), pool, _phone(phone), _policy_json(policy, proxy))
+        account_id = await self._insert(
+            imported, check_label(label), pool, phone_number(phone), policy_json(policy, proxy)
+        )
         return await self.get(account_id)
 
     async def _insert(self, imported: ImportedSession, label: str, pool: str, phone: str | None, policy: str) -> int:
@@ -164,9 +165,13 @@ class Accounts:
         return await self.set_state(account, AccountState.DISABLED, evidence=Evidence(message=reason or "operator"))
 
     async def enable(self, account: str | int) -> Account:
-        """Operator: run a disabled account again (state ``new``: it is probed afresh). Other states are kept."""
+        """Operator: run the account again, probed afresh (state ``new``), from ``disabled`` or a state with no
+        automatic way back (needs_login, revoked, banned: the probe says again what it is); a state a worker runs is
+        kept. FleetValueError for ``deleted``: a deleted account never comes back (import the new one's session)."""
         current = await self.get(account)
-        if current.state is not AccountState.DISABLED:
+        if current.state is AccountState.DELETED:
+            raise FleetValueError(f"account {current.label!r} was deleted on Telegram; it cannot come back")
+        if not current.state.enableable:
             return current
         return await self.set_state(account, AccountState.NEW, evidence=Evidence(message="operator"))
 
@@ -179,29 +184,70 @@ class Accounts:
         epoch: int | None = None,
         worker: str | None = None,
         expect: AccountState | str | None = None,
+        until: float | None = None,
     ) -> Account:
-        """Move the account to ``state`` and write the event (with the evidence: the raw error). A lease holder passes
-        its ``epoch``: the change is fenced (StaleEpoch when a newer lease owns the account). ``expect``: move only
-        from this state; when the account is in another one (an operator disabled it meanwhile), nothing changes and
-        the account is returned as it is."""
+        """Move the account to ``state`` (holding ``until``, when known) and write the event (with the evidence: the
+        raw error). A lease holder passes its ``epoch``: the change is fenced (StaleEpoch when a newer lease owns the
+        account). ``expect``: move only from this state; when the account is in another one (an operator disabled it
+        meanwhile), nothing changes and the account is returned as it is."""
         new = AccountState(state)
+
+        async def move(tx: Tx, account_id: int, old: str) -> None:
+            await tx.execute(
+                "UPDATE accounts SET state = :state, state_since = {now}, state_until = :until, updated_at = {now}"
+                " WHERE id = :id",
+                {"id": account_id, "state": new.value, "until": until},
+            )
+            await events.record(tx, account_id, "state", from_state=old, to_state=new.value, evidence=evidence,
+                                worker=worker, epoch=epoch)  # fmt: skip
+            if new.runnable:
+                tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+
+        return await self._change(account, new.runnable, epoch, expect, move)
+
+    async def note(
+        self,
+        account: str | int,
+        evidence: Evidence,
+        *,
+        epoch: int | None = None,
+        worker: str | None = None,
+        expect: AccountState | str | None = None,
+        until: float | None = None,
+    ) -> Account:
+        """Write a finding that changes no state (an ``evidence`` event: the freeze dates of a frozen account, a limit
+        extended, a login waiting for confirmation); ``until`` replaces the state's end when given. Fenced and
+        conditional on ``expect`` as ``set_state``."""
+
+        async def add(tx: Tx, account_id: int, old: str) -> None:
+            if until is not None:
+                await tx.execute("UPDATE accounts SET state_until = :until WHERE id = :id",
+                                 {"id": account_id, "until": until})  # fmt: skip
+            await events.record(tx, account_id, "evidence", from_state=old, to_state=old, evidence=evidence,
+                                worker=worker, epoch=epoch)  # fmt: skip
+
+        return await self._change(account, None, epoch, expect, add)
+
+    async def _change(
+        self,
+        account: str | int,
+        ready: bool | None,
+        epoch: int | None,
+        expect: AccountState | str | None,
+        write: Callable[[Tx, int, str], Awaitable[None]],
+    ) -> Account:
+        """One transaction: the lease row locked first (its readiness set when ``ready`` is given), the fence checked,
+        the state compared with ``expect`` (``_Moved`` rolls everything back), then ``write(tx, id, old state)``."""
         try:
             async with self._store.transaction() as tx:
                 account_id = await _resolve(tx, account)
-                await set_ready(tx, account_id, new.runnable)  # the lease row first: every writer locks in this order
+                await set_ready(tx, account_id, ready)  # the lease row first: every writer locks in this order
                 if epoch is not None:
                     await sessions.fence(tx, account_id, epoch)
-                old = await tx.scalar("SELECT state FROM accounts WHERE id = :id", {"id": account_id})
+                old = str(await tx.scalar("SELECT state FROM accounts WHERE id = :id", {"id": account_id}))
                 if expect is not None and old != AccountState(expect).value:
                     raise _Moved(account_id)  # rolls the readiness change back
-                await tx.execute(
-                    "UPDATE accounts SET state = :state, state_since = {now}, updated_at = {now} WHERE id = :id",
-                    {"id": account_id, "state": new.value},
-                )
-                await events.record(tx, account_id, "state", from_state=old, to_state=new.value, evidence=evidence,
-                                    worker=worker, epoch=epoch)  # fmt: skip
-                if new.runnable:
-                    tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+                await write(tx, account_id, old)
         except StaleEpoch:
             self._counters.fence_refusals += 1
             raise
@@ -217,12 +263,14 @@ class _Moved(Exception):
         self.account_id = account_id
 
 
-async def set_ready(tx: Tx, account_id: int, ready: bool) -> None:
-    """Mark the account's lease row claimable or not, keeping the count of ready accounts (the fair share's
-    numerator) exact without counting the fleet. The lease row is locked first in any case (PostgreSQL), so two
-    state changes of one account never interleave."""
+async def set_ready(tx: Tx, account_id: int, ready: bool | None) -> None:
+    """Mark the account's lease row claimable or not (None: leave it), keeping the count of ready accounts (the fair
+    share's numerator) exact without counting the fleet. The lease row is locked first in any case (PostgreSQL), so
+    two state changes of one account never interleave."""
     lock = {"resource": account_resource(account_id)}
     await tx.execute("UPDATE leases SET ready = ready WHERE resource = :resource", lock)
+    if ready is None:
+        return
     changed = await tx.execute(
         "UPDATE leases SET ready = :ready WHERE resource = :resource AND ready <> :ready",
         {"ready": int(ready), "resource": account_resource(account_id)},
@@ -249,54 +297,14 @@ async def _refuse_duplicates(tx: Tx, label: str, imported: ImportedSession) -> N
     await sessions.refuse_held_keys(tx, -1, imported.session.dcs)
 
 
-def check_label(label: str) -> str:
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
-        raise FleetValueError(
-            f"account label {label!r}: 1-64 of A-Z a-z 0-9 . _ @ + -, starting with a letter or digit"
-        )
-    return label
-
-
-def default_label(imported: ImportedSession) -> str:
-    """The file's stem, else ``user-<id>``, else ``dc<N>-<key id>``."""
-    if imported.name and _LABEL.fullmatch(imported.name):
-        return imported.name
-    session = imported.session
-    if session.user_id is not None:
-        return f"user-{session.user_id}"
-    home = session.dcs.get(session.dc_id or 0)
-    key_id = home.auth_key_id if home else None
-    return f"dc{session.dc_id}-{(key_id or 0) & 0xFFFFFFFFFFFF:012x}"
-
-
-def _phone(phone: str | None) -> str | None:
-    if phone is None:
-        return None
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not 5 <= len(digits) <= 15:
-        raise FleetValueError(f"phone {phone!r} is not an international number")
-    return "+" + digits
-
-
-def _policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
-    merged = dict(policy or {})
-    if proxy is not None:
-        if not isinstance(proxy, str) or "://" not in proxy:
-            raise FleetValueError("proxy must be a URL such as socks5://user:password@host:1080")
-        merged["proxy"] = proxy
-    text = json.dumps(merged, sort_keys=True)
-    if len(text) > MAX_POLICY_BYTES:
-        raise FleetValueError(f"the account policy is {len(text)} bytes of JSON; at most {MAX_POLICY_BYTES}")
-    return text
-
-
 def _account(row: tuple[Any, ...]) -> Account:
     (id_, label, pool, state, phone, user_id, is_bot, dc_id, test_mode, api_id, key_id, policy, origin_format,
-     origin_at, state_since, created_at, updated_at, exported_at, exported_format, holder, epoch) = row  # fmt: skip
+     origin_at, state_since, state_until, created_at, updated_at, exported_at, exported_format, holder,
+     epoch) = row  # fmt: skip
     return Account(
         id=id_, label=label, pool=pool, state=AccountState(state), phone=phone, user_id=user_id,
         is_bot=None if is_bot is None else bool(is_bot), dc_id=dc_id, test_mode=bool(test_mode), api_id=api_id,
         auth_key_id=key_id, policy=json.loads(policy), origin_format=origin_format, origin_at=origin_at,
-        state_since=state_since, created_at=created_at, updated_at=updated_at, exported_at=exported_at,
-        exported_format=exported_format, holder=holder, epoch=epoch,
+        state_since=state_since, state_until=state_until, created_at=created_at, updated_at=updated_at,
+        exported_at=exported_at, exported_format=exported_format, holder=holder, epoch=epoch,
     )  # fmt: skip

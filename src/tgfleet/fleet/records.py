@@ -12,16 +12,17 @@ from typing import Any
 
 
 class AccountState(str, enum.Enum):
-    """The health states of docs/fleet.md (the health logic that moves accounts between them comes later)."""
+    """The health states of docs/fleet.md, "Account health" (``health_rules`` says what moves an account between
+    them, ``health`` writes the moves)."""
 
     NEW = "new"  # imported, not probed yet
     ACTIVE = "active"  # a probe or real traffic succeeded
-    LIMITED = "limited"  # PEER_FLOOD: replies and contacts only
-    FROZEN = "frozen"  # FROZEN_METHOD_INVALID / FROZEN_PARTICIPANT_MISSING
+    LIMITED = "limited"  # PEER_FLOOD, or a FLOOD_WAIT over the threshold: until a time, then a success ends it
+    FROZEN = "frozen"  # FROZEN_METHOD_INVALID / FROZEN_PARTICIPANT_MISSING, help.getAppConfig's freeze fields
     NEEDS_LOGIN = "needs_login"  # AUTH_KEY_UNREGISTERED, AUTH_KEY_INVALID, SESSION_EXPIRED
-    REVOKED = "revoked"  # SESSION_REVOKED, AUTH_KEY_DUPLICATED
-    BANNED = "banned"
-    DELETED = "deleted"
+    REVOKED = "revoked"  # SESSION_REVOKED, AUTH_KEY_DUPLICATED, our authorization gone from the list
+    BANNED = "banned"  # USER_DEACTIVATED_BAN, PHONE_NUMBER_BANNED
+    DELETED = "deleted"  # USER_DEACTIVATED
     UNREACHABLE = "unreachable"  # timeouts, proxy or network errors: never terminal
     DISABLED = "disabled"  # by an operator
 
@@ -30,9 +31,22 @@ class AccountState(str, enum.Enum):
         """Whether a worker should hold the account (connect it): the claim query takes only these."""
         return self in RUNNABLE
 
+    @property
+    def terminal(self) -> bool:
+        """No automatic way back: only an operator (``enable``) or a new login moves the account on."""
+        return self in TERMINAL
+
+    @property
+    def enableable(self) -> bool:
+        """An operator may ``enable`` it (it becomes ``new`` and is probed afresh); ``deleted`` never comes back."""
+        return self in ENABLEABLE
+
 
 RUNNABLE = frozenset({AccountState.NEW, AccountState.ACTIVE, AccountState.LIMITED, AccountState.FROZEN,
                       AccountState.UNREACHABLE})  # fmt: skip
+TERMINAL = frozenset({AccountState.NEEDS_LOGIN, AccountState.REVOKED, AccountState.BANNED, AccountState.DELETED,
+                      AccountState.DISABLED})  # fmt: skip
+ENABLEABLE = TERMINAL - {AccountState.DELETED}
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,7 @@ class Account:
     origin_format: str = ""
     origin_at: float = 0.0
     state_since: float = 0.0
+    state_until: float | None = None  # until when the state holds, when known (limited: the wait; frozen: the freeze)
     created_at: float = 0.0
     updated_at: float = 0.0
     exported_at: float | None = None
@@ -171,7 +186,9 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Event:
-    """One row of an account's timeline: a state transition (``kind='state'``), an import or an export."""
+    """One row of an account's timeline: a state transition (``kind='state'``), a finding that changes no state
+    (``kind='evidence'``: freeze dates of a frozen account, a limit extended, a login waiting for confirmation), an
+    import or an export."""
 
     id: int
     account_id: int

@@ -9,7 +9,8 @@ Version 1 holds accounts (with their session scalars and update state), their pe
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
 ``login:<id>``), workers, events, and counters. Later migrations add the outbox (messages, attempts, the flood ledger,
 budgets) and logins as new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
-tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+tables are; none of them needs these reshaped. Version 2 adds ``accounts.state_until`` (health).
+Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
@@ -124,7 +125,13 @@ V1: Migration = (
     "CREATE INDEX events_account ON events (account_id, id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1,)
+V2: Migration = (
+    # health (docs/fleet.md, "Account health"): until when the account's state holds, when known (a flood wait's
+    # end for ``limited``, the freeze's end for ``frozen``); the evidence itself is in the state's event
+    f"ALTER TABLE accounts ADD COLUMN state_until {_T}",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
