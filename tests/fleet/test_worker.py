@@ -129,7 +129,7 @@ async def test_one_accounts_trouble_never_stalls_the_others(store_url: str) -> N
             states = {a.label: a.state for a in await fleet.accounts.list()}
             assert states[revoked.label] is AccountState.NEEDS_LOGIN
             assert states[proxied.label] is AccountState.UNREACHABLE  # never terminal: still held, retried
-            assert states[flooded.label] is AccountState.ACTIVE  # a flood wait says nothing of health
+            assert states[flooded.label] is AccountState.LIMITED  # an hour's wait: limited (until then), still held
             assert {states[a.label] for a in healthy} == {AccountState.ACTIVE}
             assert proxied.label in worker.holding() and flooded.label in worker.holding()
             assert revoked.label not in worker.holding()
