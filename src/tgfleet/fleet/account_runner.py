@@ -19,23 +19,26 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tgfleet import errors
 from tgfleet.client import Client
+from tgfleet.fleet.account_health import AccountHealth
+from tgfleet.fleet.client import Observer
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.health import Health, cause, state_for
 from tgfleet.fleet.pacer import Pacer
-from tgfleet.fleet.records import Account, Lease
-from tgfleet.fleet.worker_events import CLAIMED, CONNECTED, ERROR, FENCED, WorkerEvent
+from tgfleet.fleet.probes import ProbeSettings
+from tgfleet.fleet.records import Account, AccountState, Lease
+from tgfleet.fleet.worker_events import CLAIMED, CONNECTED, ERROR, FENCED, PROBED, WorkerEvent
 from tgfleet.net.state import ConnectionState, StateChange
 
 log = logging.getLogger("tgfleet.fleet")
 Job = Callable[[Client, Account], Awaitable[None]]
 StorageOpener = Callable[[Lease, Callable[[StaleEpoch], None]], Awaitable[FencedStorage]]
-ClientMaker = Callable[[FencedStorage, Account, Callable[[], bool]], Client]
+ClientMaker = Callable[[FencedStorage, Account, Callable[[], bool], Observer], Client]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class RunnerSetup:
     job: Job | None
     emit: Callable[[WorkerEvent], None]
     worker: str
+    probes: ProbeSettings = field(default_factory=ProbeSettings)
+    rng: random.Random = field(default_factory=random.Random)
     retry_initial: float = 5.0
     retry_max: float = 300.0
 
@@ -63,7 +68,8 @@ class AccountRunner:
 
     def __init__(self, account_id: int, lease: Lease, valid: Callable[[], bool], setup: RunnerSetup) -> None:
         self.account_id, self.lease, self._valid, self._s = account_id, lease, valid, setup
-        self._account: Account | None = None
+        self._health = AccountHealth(setup.health, setup.probes, lease.epoch, may_send=self.may_send,
+                                     on_stale=self._on_stale, emit=self._probed, rng=setup.rng)  # fmt: skip
         self.fenced: str | None = None
         self.stopping = False  # stop() or fence() was called
         self.connected = asyncio.Event()
@@ -74,17 +80,14 @@ class AccountRunner:
 
     @property
     def account(self) -> Account:
-        if self._account is None:
+        if self._health.account is None:
             raise RuntimeError(f"account {self.account_id} is not loaded yet")
-        return self._account
-
-    @account.setter
-    def account(self, account: Account) -> None:
-        self._account = account
+        return self._health.account
 
     @property
     def label(self) -> str:
-        return self._account.label if self._account is not None else f"account:{self.account_id}"
+        account = self._health.account
+        return account.label if account is not None else f"account:{self.account_id}"
 
     def may_send(self) -> bool:
         return self.fenced is None and self._valid()
@@ -117,7 +120,7 @@ class AccountRunner:
     # --- the runner's life --------------------------------------------------------------------------------------
     async def run(self) -> None:
         try:
-            self.account = await self._s.open_account(self.account_id)
+            self._health.account = await self._s.open_account(self.account_id)
             self._emit(CLAIMED)
             if not self.account.state.runnable:  # disabled (or moved) since the claim
                 return
@@ -149,13 +152,18 @@ class AccountRunner:
         assert self._storage is not None
         try:
             async with self._s.pacer.slot():
-                client = self._client = self._s.make_client(self._storage, self.account, self.may_send)
+                client = self._client = self._s.make_client(
+                    self._storage, self.account, self.may_send, self._health.observe
+                )
                 authorized = await client.connect()
             if not authorized:
                 authorized = await self._check_authorized(client)
             if not authorized:
                 return  # not logged in, and not runnable now (or retried later)
-            self.account = await self._s.health.on_call_result(self.account, epoch=self.lease.epoch)
+            if self.account.state is AccountState.NEW:  # never probed: the whole probe first (a freeze, too)
+                await self._health.probe_now(client)
+            else:
+                await self._health.report_success("connecting")
             if not self.account.state.runnable:
                 return
             self._failures = 0
@@ -195,17 +203,22 @@ class AccountRunner:
         remove = client.on_state_change(on_change)
         on_change(client.last_state_change)  # it may have failed already
         job = asyncio.create_task(self._job_loop(client)) if self._s.job is not None else None
-        pending: set[asyncio.Future[Any]] = {failed} if job is None else {failed, job}
+        probes = asyncio.create_task(self._health.probe_loop(client))
+        unrunnable = asyncio.create_task(self._health.unrunnable.wait())  # its own calls moved it (needs_login...)
+        tasks = [t for t in (job, probes, unrunnable) if t is not None]
+        pending: set[asyncio.Future[Any]] = {failed, *tasks}
         try:
             while not failed.done():
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                if job is not None and job in done:
-                    job.result()  # re-raises _NotRunnable / StaleEpoch; a job that returned leaves the client up
+                if unrunnable in done:
+                    raise _NotRunnable
+                for task in done & {job, probes}:
+                    task.result()  # re-raises _NotRunnable / StaleEpoch; a job that returned leaves the client up
         finally:
             remove()
-            if job is not None:
-                job.cancel()
-                await asyncio.gather(job, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         await self._report(failed.result())
 
     async def _job_loop(self, client: Client) -> None:
@@ -235,7 +248,7 @@ class AccountRunner:
             self.fence(self.fenced or "the lease is no longer valid")
             raise _NotRunnable
         self._failures += 1
-        self.account = await self._s.health.on_account_error(self.account, error, epoch=self.lease.epoch)
+        await self._health.report_error(error)
         self._emit(ERROR, detail=_describe(error))
         if not self.account.state.runnable:
             raise _NotRunnable
@@ -270,8 +283,11 @@ class AccountRunner:
         except Exception as exc:
             log.warning("%s: the session's last changes were not stored: %r", self.label, exc)
 
+    def _probed(self, detail: dict[str, Any]) -> None:
+        self._emit(PROBED, detail=detail)
+
     def _emit(self, kind: str, *, detail: object = None) -> None:
-        state = self._account.state.value if self._account is not None else None
+        state = self._health.account.state.value if self._health.account is not None else None
         self._s.emit(WorkerEvent(kind, self._s.worker, self.label, self.account_id, self.lease.epoch, state, detail))
 
 

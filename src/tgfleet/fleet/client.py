@@ -1,17 +1,48 @@
 """``FleetClient``: a ``tgfleet.Client`` whose session is a storage it is given (a leased account's
-``FencedStorage``) instead of a session file or memory: ``Client(..., storage=...)``. Everything else is the
-Client as it is."""
+``FencedStorage``) instead of a session file or memory: ``Client(..., storage=...)``; and, with ``observer``, one
+that tells the fleet the outcome of every call it makes (every API method goes through ``invoke``), so the account's
+own traffic shows its health (``account_health``). Everything else is the Client as it is."""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from tgfleet.client import Client
 from tgfleet.storage import Storage
+from tgfleet.tl import TLFunction
+
+R = TypeVar("R")
+Observer = Callable[[TLFunction[Any], BaseException | None], Awaitable[None]]
+"""``await observer(query, error)`` after each call (``error`` None when it worked); it must not raise."""
 
 
 class FleetClient(Client):
-    """``FleetClient(storage, name, api_id=..., api_hash=..., network=..., ...)``: the other options are Client's."""
+    """``FleetClient(storage, name, api_id=..., api_hash=..., network=..., observer=..., ...)``: the other options are
+    Client's."""
 
-    def __init__(self, storage: Storage, name: str, **options: Any) -> None:
+    def __init__(self, storage: Storage, name: str, *, observer: Observer | None = None, **options: Any) -> None:
         super().__init__(name, storage=storage, **options)
+        self._observer = observer
+
+    async def invoke(
+        self,
+        query: TLFunction[R],
+        *,
+        timeout: float | None = None,
+        sleep_threshold: float | None = None,
+        dc_id: int | None = None,
+    ) -> R:
+        call = super().invoke(query, timeout=timeout, sleep_threshold=sleep_threshold, dc_id=dc_id)
+        if self._observer is None:
+            return await call
+        try:
+            result = await call
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._observer(query, exc)
+            raise
+        await self._observer(query, None)
+        return result

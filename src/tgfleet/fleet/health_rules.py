@@ -97,14 +97,15 @@ UNCHANGED = "unchanged"  # help.appConfigNotModified: the config (and its freeze
 @dataclass(frozen=True)
 class Findings:
     """One probe's results: the light authorized call worked (``light``), the freeze (a ``Freeze``, None: not frozen,
-    ``UNCHANGED``, or not asked: ``config_asked`` false), the authorizations (None: not listed this time), and the
-    probes the server would not answer (method: error)."""
+    ``UNCHANGED``: as last seen, or not answered), the authorizations (None: not listed this time), the probes the
+    server would not answer (method: error), and the account's own user as the light call returned it."""
 
     light: bool = True
     freeze: Freeze | str | None = UNCHANGED
     authorizations: Authorizations | None = None
     config_hash: int = 0
     unavailable: dict[str, str] = field(default_factory=dict)
+    me: Any = field(default=None, compare=False)
 
 
 def cause(error: BaseException) -> BaseException:

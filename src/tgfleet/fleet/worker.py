@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import random
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from functools import partial
@@ -29,12 +31,14 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.client import Client
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet.account_runner import AccountRunner, Job, RunnerSetup
+from tgfleet.fleet.client import FleetClient, Observer
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
-from tgfleet.fleet.health import Health
+from tgfleet.fleet.health import Health, HealthSettings
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
 from tgfleet.fleet.pacer import Pacer
+from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, Lease, WorkerState
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
@@ -53,7 +57,8 @@ class Worker:
     with each connected account (None: keep it connected); ``client_options``: more ``Client`` options;
     ``flush_delay``: how long a session change may wait before it is written; ``poll_interval``: how often (at
     most every renew interval) it looks for accounts to take or hand back without a wake-up (other processes on
-    an SQLite store send none)."""
+    an SQLite store send none); ``health`` and ``probes``: the health rules' and the probes' settings; ``clock``
+    (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests)."""
 
     def __init__(
         self,
@@ -70,6 +75,10 @@ class Worker:
         flush_delay: float = 1.0,
         poll_interval: float = 1.0,
         worker_id: str | None = None,
+        health: HealthSettings | None = None,
+        probes: ProbeSettings | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
         self._network = network or Network.production()
@@ -78,6 +87,8 @@ class Worker:
         self._pacer = pacer or Pacer()
         self._flush_delay, self._poll_interval, self._worker_id = flush_delay, poll_interval, worker_id
         self.id = worker_id or ""
+        self._health_settings, self._probes, self._clock = health or HealthSettings(), probes or ProbeSettings(), clock
+        self._rng = rng or random.Random()
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
         self._wake = asyncio.Event()
@@ -259,16 +270,19 @@ class Worker:
 
         return RunnerSetup(
             open_account=self._fleet.accounts.get, open_storage=open_storage, make_client=self._client,
-            health=Health(self._fleet.accounts, self.id), pacer=self._pacer, job=self._job, emit=self._emit_event,
-            worker=self.id,
+            health=Health(self._fleet.accounts, self.id, self._health_settings, self._clock), pacer=self._pacer,
+            job=self._job, emit=self._emit_event, worker=self.id, probes=self._probes, rng=self._rng,
         )  # fmt: skip
 
-    def _client(self, storage: FencedStorage, account: Account, may_send: Callable[[], bool]) -> Client:
-        """The account's Client: on its fenced session, behind its send gate, through its proxy (policy)."""
+    def _client(
+        self, storage: FencedStorage, account: Account, may_send: Callable[[], bool], observer: Observer
+    ) -> Client:
+        """The account's Client: on its fenced session, behind its send gate, through its proxy (policy), every call's
+        outcome shown to its health (``observer``)."""
         api_id, api_hash = self._api
         options = {"proxy": account.policy.get("proxy"), **self._client_options}
-        return Client(account.label, api_id=api_id, api_hash=api_hash, network=self._network, storage=storage,
-                      may_send=may_send, **options)  # fmt: skip
+        return FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
+                           may_send=may_send, observer=observer, **options)  # fmt: skip
 
     @asynccontextmanager
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from typing import Any
 STARTED = "started"  # registered: detail {capacity}
 CLAIMED = "claimed"  # a lease granted (epoch)
 CONNECTED = "connected"  # the account's Client is connected and authorized
+PROBED = "probed"  # a health probe was taken (detail: whether the authorizations were listed, what went unanswered)
 ERROR = "error"  # an error on the account (detail: the error; state: the account's state after it)
 FENCED = "fenced"  # the account stopped at once: the lease ended or a write was refused (detail: why)
 RELEASED = "released"  # the lease handed back after the account stopped (planned: drain, rebalance, state)

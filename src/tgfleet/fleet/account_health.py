@@ -1,0 +1,175 @@
+"""``AccountHealth``: one leased account's health inside its runner: what its own calls show, its probes, and every
+report to the ``Health`` seam, one at a time.
+
+- ``observe(query, error)`` sees the outcome of every call the account's Client makes (``FleetClient(observer=...)``),
+  the job's and the updates' alike: a success may move the account back (``health_rules.judge_success``), a telling
+  error moves it on, and either pushes the next probe back (traffic shows the health). It never raises into the call:
+  a refused write fences the runner (``on_stale``), a state no worker runs ends it (``unrunnable`` is set).
+- ``probe_loop(client)`` takes the probes when ``ProbeSchedule`` says (``probes``), each in this runner's task, with a
+  bounded timeout per call, so no probe stalls another account. Its calls are not "traffic" (``PROBING``).
+- ``report_error`` / ``report_success``: the runner's own reports (a failed connect, a client gone FAILED, a job's
+  error); an error ``observe`` reported already is not reported twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import random
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from tgfleet import errors
+from tgfleet.client import Client
+from tgfleet.client.invoke import method_name
+from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.health import Health
+from tgfleet.fleet.health_rules import UNCHANGED, Findings, cause, state_for
+from tgfleet.fleet.probes import ProbeSchedule, ProbeSettings, probe
+from tgfleet.fleet.records import Account, AccountState
+from tgfleet.net.timeouts import within
+from tgfleet.tl import TLFunction
+
+log = logging.getLogger("tgfleet.fleet")
+PROBING: ContextVar[bool] = ContextVar("tgfleet_probing", default=False)
+"""True inside a probe's calls: the observer leaves them to the probe."""
+
+
+class AccountHealth:
+    """``account`` is the runner's view of the account (set by the runner once read, replaced by every report).
+    ``emit(detail)``: a ``probed`` worker event; ``may_send``: the runner's send gate (closed: nothing is reported,
+    the errors are the fence's own doing)."""
+
+    def __init__(
+        self,
+        health: Health,
+        settings: ProbeSettings,
+        epoch: int,
+        *,
+        may_send: Callable[[], bool],
+        on_stale: Callable[[StaleEpoch], None],
+        emit: Callable[[dict[str, Any]], None],
+        rng: random.Random,
+    ) -> None:
+        self._health, self._settings, self._epoch = health, settings, epoch
+        self._may_send, self._on_stale, self._emit, self._rng = may_send, on_stale, emit, rng
+        self.account: Account | None = None
+        self.unrunnable = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._reported: BaseException | None = None  # the last error reported (not reported twice)
+        self._schedule: ProbeSchedule | None = None
+        self._seen: Findings | None = None  # what the probes found so far
+        self._wake = asyncio.Event()
+
+    # --- reports ------------------------------------------------------------------------------------------------
+    async def report_error(self, error: BaseException, *, method: str | None = None) -> Account:
+        inner = cause(error)
+        if inner is self._reported:
+            return self._current()
+        self._reported = inner
+        async with self._lock:
+            before = self._current().state
+            self.account = await self._health.on_account_error(
+                self._current(), inner, epoch=self._epoch, method=method, ended=self._ended()
+            )
+        if self.account.state is AccountState.FROZEN and before is not AccountState.FROZEN and self._schedule:
+            self._schedule.soon(self._health.clock())  # its dates are in help.getAppConfig: look now
+            self._wake.set()
+        return self._after()
+
+    async def report_success(self, what: str = "an authorized call") -> Account:
+        async with self._lock:
+            self.account = await self._health.on_call_result(self._current(), epoch=self._epoch, what=what)
+        return self._after()
+
+    async def observe(self, query: TLFunction[Any], error: BaseException | None) -> None:
+        """The account's Client made a call (``error``: None when it worked)."""
+        if PROBING.get() or not self._may_send() or self.account is None:
+            return
+        telling = error is None or state_for(error, self._health.settings) is not None
+        if self._schedule is not None and telling:
+            self._schedule.shown(self._health.clock(), self.account.state)
+        try:
+            if error is None and self.account.state is not AccountState.ACTIVE:
+                await self.report_success(f"{method_name(query)} (the account's own traffic)")
+            elif error is not None and telling:
+                await self.report_error(error, method=method_name(query))
+        except StaleEpoch as exc:
+            self._on_stale(exc)
+        except Exception as exc:  # the store failed: the call's own outcome still reaches its caller
+            log.warning("%s: its health was not recorded: %r", self.account.label, exc)
+
+    # --- probes -------------------------------------------------------------------------------------------------
+    async def probe_loop(self, client: Client) -> None:
+        """Probe ``client``'s account whenever due, until cancelled (raises StaleEpoch when a write was refused)."""
+        clock = self._health.clock
+        schedule = self._schedule = ProbeSchedule(self._settings, self._rng, clock())
+        while True:
+            account, now = self._current(), clock()
+            due = schedule.next_at(account.state, account.state_until)
+            if due > now:  # woken early to look again (a freeze began), or after an interval at most (a clock jump)
+                try:
+                    await within(self._wake.wait(), min(due - now, self._settings.interval))
+                except asyncio.TimeoutError:
+                    pass
+                self._wake.clear()
+                continue
+            await self.probe_now(client, listed=schedule.lists_authorizations(now))
+
+    async def probe_now(self, client: Client, *, listed: bool = True) -> Account:
+        """One probe now (``listed``: with the authorizations); its findings or its error reported."""
+        clock, token = self._health.clock, PROBING.set(True)
+        config_hash = self._seen.config_hash if self._seen is not None else 0
+        try:
+            found = await probe(client, config_hash=config_hash, authorizations=listed, timeout=self._settings.timeout)
+        except (asyncio.CancelledError, StaleEpoch):
+            raise
+        except Exception as exc:
+            self._probed(clock(), listed, exc)
+            self._emit({"error": f"{type(cause(exc)).__name__}: {cause(exc)}"})
+            return await self.report_error(exc)
+        finally:
+            PROBING.reset(token)
+        self._probed(clock(), listed, None)
+        async with self._lock:
+            self.account = await self._health.on_probe(self._current(), found, epoch=self._epoch, seen=self._seen)
+        self._seen = _merged(found, self._seen)
+        self._emit({"authorizations": listed, "unavailable": found.unavailable})
+        return self._after()
+
+    def _probed(self, now: float, listed: bool, error: BaseException | None) -> None:
+        if self._schedule is None:
+            return
+        self._schedule.probed(now, listed=listed)
+        wait = cause(error) if error is not None else None
+        if isinstance(wait, errors.FloodWait) and wait.value:
+            self._schedule.not_before(now + wait.value)  # never make a flood wait worse
+
+    # --- helpers ------------------------------------------------------------------------------------------------
+    def _current(self) -> Account:
+        if self.account is None:
+            raise RuntimeError("the account is not loaded yet")
+        return self.account
+
+    def _ended(self) -> dict[str, Any]:
+        """Which authorization a key that ended was: its id, and ours as last listed."""
+        key = self._current().auth_key_id
+        own = self._seen.authorizations.own if self._seen is not None and self._seen.authorizations else None
+        return {"auth_key_id": None if key is None else f"{key & (2**64 - 1):016x}", "authorization": own}
+
+    def _after(self) -> Account:
+        account = self._current()
+        if not account.state.runnable:
+            self.unrunnable.set()
+        return account
+
+
+def _merged(found: Findings, seen: Findings | None) -> Findings:
+    """The newest of each finding: an unchanged config and authorizations not listed this time keep the last ones."""
+    if seen is None:
+        return found
+    freeze = seen.freeze if found.freeze == UNCHANGED else found.freeze
+    listed = found.authorizations if found.authorizations is not None else seen.authorizations
+    return dataclasses.replace(found, freeze=freeze, authorizations=listed)
