@@ -18,7 +18,6 @@ from tgfleet.fleet import (
     SessionImportError,
     StaleEpoch,
 )
-
 from tgfleet.fleet.store import MIGRATIONS, open_store
 
 from .helpers import populate, pyrogram_string

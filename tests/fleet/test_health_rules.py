@@ -1,7 +1,10 @@
 """The health rules on their own (pure: no store, no sandbox): each error's state and evidence, which moves are
-allowed from which state, the ways back, and what a probe's findings do."""
+allowed from which state, the ways back, what a probe's findings do, and when probes are due."""
 
 from __future__ import annotations
+
+import random
+from collections import Counter
 
 import pytest
 
@@ -18,6 +21,7 @@ from tgfleet.fleet.health_rules import (
     judge_probe,
     judge_success,
 )
+from tgfleet.fleet.probes import ProbeSchedule, ProbeSettings
 
 S = AccountState
 SETTINGS = HealthSettings(flood_threshold=60, peer_flood_hold=1000)
@@ -130,3 +134,31 @@ def test_what_ended_is_kept_when_the_key_ends() -> None:
     assert move is not None and move.evidence.detail == ended
     banned = judge(rpc_error(401, "USER_DEACTIVATED_BAN"), ended=ended)
     assert banned is not None and banned.evidence.detail == {}
+
+
+def test_probes_of_a_thousand_accounts_connected_at_once_are_spread_and_jittered() -> None:
+    settings = ProbeSettings(interval=600, jitter=0.2, authorizations_interval=1e9)  # the health probes alone
+    rng = random.Random(7)
+    schedules = [ProbeSchedule(settings, rng, NOW) for _ in range(1000)]
+    first = Counter(int(s.next_at(S.ACTIVE, None) - NOW) for s in schedules)
+    assert max(first.values()) <= 10 and len(first) > 400  # spread over the first interval, not one second
+    for s in schedules:
+        s.probed(NOW + 600, listed=False)
+    spans = [s.next_at(S.ACTIVE, None) - (NOW + 600) for s in schedules]
+    assert min(spans) >= 480 and max(spans) <= 720 and len({round(x) for x in spans}) > 100
+
+
+def test_a_probe_waits_for_traffic_a_limits_end_and_a_flood_wait() -> None:
+    schedule = ProbeSchedule(ProbeSettings(interval=100, jitter=0.0, authorizations_interval=10_000), random.Random(1),
+                             NOW, immediate=True)  # fmt: skip
+    assert schedule.next_at(S.NEW, None) == NOW and schedule.lists_authorizations(NOW)
+    schedule.probed(NOW, listed=True)
+    assert schedule.next_at(S.ACTIVE, None) == NOW + 100
+    schedule.shown(NOW + 50, S.ACTIVE)  # traffic showed the health: the probe is skipped, one interval on
+    assert schedule.next_at(S.ACTIVE, None) == NOW + 150
+    schedule.shown(NOW + 90, S.FROZEN)  # a frozen account's traffic shows nothing
+    assert schedule.next_at(S.FROZEN, None) == NOW + 150
+    assert schedule.next_at(S.LIMITED, NOW + 5000) == NOW + 5000  # not before the limit's end
+    schedule.not_before(NOW + 700)  # a probe got a flood wait
+    assert schedule.next_at(S.ACTIVE, None) == NOW + 700
+    assert not schedule.lists_authorizations(NOW + 700) and schedule.lists_authorizations(NOW + 10_000)

@@ -17,7 +17,7 @@ import asyncio
 import dataclasses
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -29,6 +29,7 @@ from tgfleet.fleet.health import Health
 from tgfleet.fleet.health_rules import UNCHANGED, Findings, cause, state_for
 from tgfleet.fleet.probes import ProbeSchedule, ProbeSettings, probe
 from tgfleet.fleet.records import Account, AccountState
+from tgfleet.fleet.worker_events import PROBED, STATE
 from tgfleet.net.timeouts import within
 from tgfleet.tl import TLFunction
 
@@ -39,8 +40,8 @@ PROBING: ContextVar[bool] = ContextVar("tgfleet_probing", default=False)
 
 class AccountHealth:
     """``account`` is the runner's view of the account (set by the runner once read, replaced by every report).
-    ``emit(detail)``: a ``probed`` worker event; ``may_send``: the runner's send gate (closed: nothing is reported,
-    the errors are the fence's own doing)."""
+    ``emit(kind, detail)``: a ``probed`` or ``state`` worker event; ``may_send``: the runner's send gate (closed:
+    nothing is reported, the errors are the fence's own doing)."""
 
     def __init__(
         self,
@@ -50,7 +51,7 @@ class AccountHealth:
         *,
         may_send: Callable[[], bool],
         on_stale: Callable[[StaleEpoch], None],
-        emit: Callable[[dict[str, Any]], None],
+        emit: Callable[[str, dict[str, Any]], None],
         rng: random.Random,
     ) -> None:
         self._health, self._settings, self._epoch = health, settings, epoch
@@ -66,22 +67,21 @@ class AccountHealth:
     # --- reports ------------------------------------------------------------------------------------------------
     async def report_error(self, error: BaseException, *, method: str | None = None) -> Account:
         inner = cause(error)
-        if inner is self._reported:
-            return self._current()
-        self._reported = inner
         async with self._lock:
             before = self._current().state
-            self.account = await self._health.on_account_error(
-                self._current(), inner, epoch=self._epoch, method=method, ended=self._ended()
-            )
-        if self.account.state is AccountState.FROZEN and before is not AccountState.FROZEN and self._schedule:
+            if inner is not self._reported:
+                self._moved(await self._health.on_account_error(
+                    self._current(), inner, epoch=self._epoch, method=method, ended=self._ended()
+                ))  # fmt: skip
+                self._reported = inner
+        if self._current().state is AccountState.FROZEN and before is not AccountState.FROZEN and self._schedule:
             self._schedule.soon(self._health.clock())  # its dates are in help.getAppConfig: look now
             self._wake.set()
         return self._after()
 
     async def report_success(self, what: str = "an authorized call") -> Account:
         async with self._lock:
-            self.account = await self._health.on_call_result(self._current(), epoch=self._epoch, what=what)
+            self._moved(await self._health.on_call_result(self._current(), epoch=self._epoch, what=what))
         return self._after()
 
     async def observe(self, query: TLFunction[Any], error: BaseException | None) -> None:
@@ -91,15 +91,22 @@ class AccountHealth:
         telling = error is None or state_for(error, self._health.settings) is not None
         if self._schedule is not None and telling:
             self._schedule.shown(self._health.clock(), self.account.state)
+        if error is None and self.account.state not in (AccountState.ACTIVE, AccountState.NEW):  # new: probed first
+            report = self.report_success(f"{method_name(query)} (the account's own traffic)")
+        elif error is not None and telling:
+            report = self.report_error(error, method=method_name(query))
+        else:
+            return
+        await asyncio.shield(self._quietly(report))  # goes on if the call's task is cancelled (the client failed)
+
+    async def _quietly(self, report: Awaitable[Account]) -> None:
+        """A report that never raises into the call: a refused write fences the runner, a store error is logged."""
         try:
-            if error is None and self.account.state is not AccountState.ACTIVE:
-                await self.report_success(f"{method_name(query)} (the account's own traffic)")
-            elif error is not None and telling:
-                await self.report_error(error, method=method_name(query))
+            await report
         except StaleEpoch as exc:
             self._on_stale(exc)
         except Exception as exc:  # the store failed: the call's own outcome still reaches its caller
-            log.warning("%s: its health was not recorded: %r", self.account.label, exc)
+            log.warning("%s: its health was not recorded: %r", self._current().label, exc)
 
     # --- probes -------------------------------------------------------------------------------------------------
     async def probe_loop(self, client: Client) -> None:
@@ -128,15 +135,15 @@ class AccountHealth:
             raise
         except Exception as exc:
             self._probed(clock(), listed, exc)
-            self._emit({"error": f"{type(cause(exc)).__name__}: {cause(exc)}"})
+            self._emit(PROBED, {"error": f"{type(cause(exc)).__name__}: {cause(exc)}"})
             return await self.report_error(exc)
         finally:
             PROBING.reset(token)
         self._probed(clock(), listed, None)
         async with self._lock:
-            self.account = await self._health.on_probe(self._current(), found, epoch=self._epoch, seen=self._seen)
+            self._moved(await self._health.on_probe(self._current(), found, epoch=self._epoch, seen=self._seen))
         self._seen = _merged(found, self._seen)
-        self._emit({"authorizations": listed, "unavailable": found.unavailable})
+        self._emit(PROBED, {"authorizations": listed, "unavailable": found.unavailable})
         return self._after()
 
     def _probed(self, now: float, listed: bool, error: BaseException | None) -> None:
@@ -158,6 +165,11 @@ class AccountHealth:
         key = self._current().auth_key_id
         own = self._seen.authorizations.own if self._seen is not None and self._seen.authorizations else None
         return {"auth_key_id": None if key is None else f"{key & (2**64 - 1):016x}", "authorization": own}
+
+    def _moved(self, now: Account) -> None:
+        before, self.account = self._current(), now
+        if now.state is not before.state or now.state_until != before.state_until:
+            self._emit(STATE, {"from": before.state.value, "to": now.state.value, "until": now.state_until})
 
     def _after(self) -> Account:
         account = self._current()

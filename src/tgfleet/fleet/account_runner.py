@@ -32,7 +32,7 @@ from tgfleet.fleet.health import Health, cause, state_for
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, AccountState, Lease
-from tgfleet.fleet.worker_events import CLAIMED, CONNECTED, ERROR, FENCED, PROBED, WorkerEvent
+from tgfleet.fleet.worker_events import CLAIMED, CONNECTED, ERROR, FENCED, WorkerEvent
 from tgfleet.net.state import ConnectionState, StateChange
 
 log = logging.getLogger("tgfleet.fleet")
@@ -69,7 +69,7 @@ class AccountRunner:
     def __init__(self, account_id: int, lease: Lease, valid: Callable[[], bool], setup: RunnerSetup) -> None:
         self.account_id, self.lease, self._valid, self._s = account_id, lease, valid, setup
         self._health = AccountHealth(setup.health, setup.probes, lease.epoch, may_send=self.may_send,
-                                     on_stale=self._on_stale, emit=self._probed, rng=setup.rng)  # fmt: skip
+                                     on_stale=self._on_stale, emit=self._emit_health, rng=setup.rng)  # fmt: skip
         self.fenced: str | None = None
         self.stopping = False  # stop() or fence() was called
         self.connected = asyncio.Event()
@@ -283,8 +283,8 @@ class AccountRunner:
         except Exception as exc:
             log.warning("%s: the session's last changes were not stored: %r", self.label, exc)
 
-    def _probed(self, detail: dict[str, Any]) -> None:
-        self._emit(PROBED, detail=detail)
+    def _emit_health(self, kind: str, detail: dict[str, Any]) -> None:
+        self._emit(kind, detail=detail)
 
     def _emit(self, kind: str, *, detail: object = None) -> None:
         state = self._health.account.state.value if self._health.account is not None else None

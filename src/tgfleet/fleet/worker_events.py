@@ -11,6 +11,7 @@ STARTED = "started"  # registered: detail {capacity}
 CLAIMED = "claimed"  # a lease granted (epoch)
 CONNECTED = "connected"  # the account's Client is connected and authorized
 PROBED = "probed"  # a health probe was taken (detail: whether the authorizations were listed, what went unanswered)
+STATE = "state"  # the account's health state changed (detail: from, to, until; the evidence is in its events)
 ERROR = "error"  # an error on the account (detail: the error; state: the account's state after it)
 FENCED = "fenced"  # the account stopped at once: the lease ended or a write was refused (detail: why)
 RELEASED = "released"  # the lease handed back after the account stopped (planned: drain, rebalance, state)
