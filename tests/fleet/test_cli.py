@@ -14,7 +14,8 @@ from click.testing import CliRunner, Result
 
 from tgfleet.cli import main
 from tgfleet.client.session_strings import decode_session_string
-from tgfleet.fleet import Fleet
+from tgfleet.errors import rpc_error
+from tgfleet.fleet import AccountState, Evidence, Fleet
 
 from .helpers import pyrogram_string
 
@@ -96,3 +97,26 @@ def test_init_makes_the_key_file_it_names(tmp_path: Path) -> None:
     result = fleet("init", "--store", url, "--key-file", str(tmp_path / "k"))
     assert result.exit_code == 0 and str(tmp_path / "k") in result.stdout
     assert len(base64.b64decode((tmp_path / "k").read_bytes())) == 32
+
+
+def test_show_and_list_tell_the_state_since_when_until_when_and_why(store_url: str) -> None:
+    assert fleet("init", "--store", store_url).exit_code == 0
+    assert fleet("accounts", "import", pyrogram_string(), "--label", "s1", "--store", store_url).exit_code == 0
+
+    async def limit() -> None:
+        async with Fleet.open(store_url) as f:
+            why = Evidence.from_error(rpc_error(420, "FLOOD_WAIT_3600"), flood_seconds=3600, until=4102444800.0)
+            await f.accounts.set_state("s1", AccountState.LIMITED, evidence=why, until=4102444800.0)
+
+    asyncio.run(limit())
+    shown = fleet("accounts", "show", "s1", "--store", store_url).stdout
+    assert "state:          limited" in shown and "state_until:    2100-01-01 00:00:00Z" in shown
+    assert "new -> limited" in shown and "420 FLOOD_WAIT_3600" in shown
+    assert "flood_seconds: 3600" in shown and "until: 2100-01-01 00:00:00Z" in shown
+    data = json.loads(fleet("accounts", "show", "s1", "--store", store_url, "--json").stdout)
+    assert (data["account"]["state"], data["account"]["state_until"]) == ("limited", 4102444800.0)
+    assert data["events"][-1]["evidence"] == {"code": 420, "name": "FLOOD_WAIT_3600", "message": data["events"][-1][
+        "evidence"]["message"], "detail": {"flood_seconds": 3600, "until": 4102444800.0}}  # fmt: skip
+    listed = fleet("accounts", "list", "--store", store_url).stdout.splitlines()
+    assert listed[0].split()[:4] == ["label", "state", "since", "until"]
+    assert "limited" in listed[1] and "2100-01-01" in listed[1]

@@ -35,15 +35,16 @@ def _masked(account: Account) -> dict[str, Any]:
 @click.option("--pool", help="Only this pool.")
 @click.option("--state", type=click.Choice([s.value for s in AccountState]), help="Only this state.")
 def list_command(store: str, key_file: str | None, as_json: bool, pool: str | None, state: str | None) -> None:
-    """Every account: label, state, pool, user id, DC, holder, last export."""
+    """Every account: label, state (since when, until when if known), pool, user id, DC, holder, last export."""
     rows = common.run(store, key_file, lambda f: f.accounts.list(pool=pool, state=state))
     if as_json:
         common.echo_json([_masked(a) for a in rows])
         return
     common.table(
-        ["label", "state", "pool", "user id", "dc", "holder", "exported"],
-        [[a.label, a.state.value, a.pool, a.user_id, a.dc_id, a.holder, _exported(a)] for a in rows],
-    )
+        ["label", "state", "since", "until", "pool", "user id", "dc", "holder", "exported"],
+        [[a.label, a.state.value, common.when(a.state_since), common.when(a.state_until), a.pool, a.user_id, a.dc_id,
+          a.holder, _exported(a)] for a in rows],
+    )  # fmt: skip
 
 
 def _exported(account: Account) -> str | None:
@@ -57,7 +58,8 @@ def _exported(account: Account) -> str | None:
 @common.json_option
 @click.argument("label")
 def show(store: str, key_file: str | None, as_json: bool, label: str) -> None:
-    """One account with its recent events (state changes with their evidence, imports, exports)."""
+    """One account: its state, since when (and until when, if known), and its recent events with their evidence
+    (state changes, findings, imports, exports)."""
 
     async def work(f: Fleet) -> tuple[Account, list[Any]]:
         return await f.accounts.get(label), await f.accounts.events(label, limit=20)
@@ -70,15 +72,21 @@ def show(store: str, key_file: str | None, as_json: bool, label: str) -> None:
     for name in ("label", "state", "pool", "phone", "user_id", "dc_id", "test_mode", "api_id", "auth_key_id",
                  "holder", "epoch", "origin_format", "policy"):  # fmt: skip
         click.echo(f"{name + ':':15} {shown[name] if shown[name] is not None else '-'}")
-    for name in ("origin_at", "state_since", "exported_at"):
+    for name in ("origin_at", "state_since", "state_until", "exported_at"):
         click.echo(f"{name + ':':15} {common.when(shown[name]) or '-'}")
     if account.exported_at:
         click.echo(f"warning: a copy of this account's key left the fleet ({account.exported_format} export)")
     click.echo("events:")
     for e in events:
-        change = f"{e.from_state or ''} -> {e.to_state}" if e.to_state else ""
+        change = f"{e.from_state or ''} -> {e.to_state}" if e.to_state and e.kind != "evidence" else e.to_state or ""
         error = " ".join(str(x) for x in (e.evidence.code, e.evidence.name, e.evidence.message) if x is not None)
-        click.echo(f"  {common.when(e.at)}  {e.kind:7} {change:24} {error}".rstrip())
+        click.echo(f"  {common.when(e.at)}  {e.kind:8} {change:24} {error}".rstrip())
+        for key, value in e.evidence.detail.items():
+            text = common.when(value) if key in _TIMES and isinstance(value, (int, float)) else value
+            click.echo(f"{'':30}{key}: {text}")
+
+
+_TIMES = frozenset({"until", "freeze_since", "freeze_until"})
 
 
 @accounts.command("import")

@@ -1,5 +1,5 @@
 """``tgfleet fleet worker`` (run a share of the fleet's accounts in this process, printing what it holds) and
-``tgfleet fleet accounts check LABEL`` (lease one account briefly and make one light authorized call).
+``tgfleet fleet accounts check LABEL`` (lease one account briefly and probe it as a worker does).
 
 Both reach Telegram, or a sandbox with ``--sandbox-info FILE`` (the JSON of ``tgfleet sandbox --info FILE``, as
 ``tgfleet login`` takes it). The worker drains on SIGTERM and on the first Ctrl-C (every account handed back, exit 0);
@@ -27,6 +27,7 @@ from tgfleet.errors import TgfleetError
 from tgfleet.fleet import Fleet, LeaseHeldError, LeaseSettings
 from tgfleet.fleet.health import Health
 from tgfleet.fleet.pacer import Pacer
+from tgfleet.fleet.probes import probe
 from tgfleet.fleet.worker import Worker
 from tgfleet.fleet.worker_events import WorkerEvent
 from tgfleet.net import Network
@@ -141,7 +142,8 @@ def check(
     store: str, key_file: str | None, sandbox_info: Path | None, api_id: int | None, api_hash: str | None,
     as_json: bool, label: str,
 ) -> None:  # fmt: skip
-    """Lease LABEL briefly, make one light authorized call (getMe) and record the outcome as its state.
+    """Lease LABEL briefly, probe it as a worker does (a light authorized call, the freeze fields of
+    help.getAppConfig, account.getAuthorizations) and record what it found as its state.
 
     Fails (exit 1) when a worker holds the account, naming the worker, or when the call fails.
     """
@@ -160,16 +162,16 @@ def check(
 
 
 async def _check(fleet: Fleet, label: str, telegram: Telegram) -> dict[str, Any]:
-    """getMe under the account's lease; the outcome goes to the health seam (a connect that fails counts too)."""
+    """One whole probe under the account's lease (the worker's probe code: the light call, help.getAppConfig's freeze
+    fields, account.getAuthorizations); its findings or its error go to the health seam (a failed connect too)."""
     holder = fleet.lease(label, network=telegram.network, api_id=telegram.api_id, api_hash=telegram.api_hash)
     started = time.perf_counter()
     try:
         async with holder as client:
-            me = await client.get_me()
+            found = await probe(client)
             took = time.perf_counter() - started
-            account = await Health(fleet.accounts, holder.worker_id).on_call_result(
-                holder.account, epoch=holder.lease.epoch
-            )
+            health = Health(fleet.accounts, holder.worker_id)
+            account = await health.on_probe(holder.account, found, epoch=holder.lease.epoch)
     except LeaseHeldError:
         raise
     except TgfleetError as exc:
@@ -180,6 +182,8 @@ async def _check(fleet: Fleet, label: str, telegram: Telegram) -> dict[str, Any]
             holder.account, exc, epoch=holder.lease.epoch
         )
         return {"label": label, "outcome": f"{type(exc).__name__}: {exc}", "state": account.state.value}
-    name = " ".join(filter(None, [me.first_name, me.last_name])) or "?"
-    return {"label": label, "outcome": "ok", "detail": f"ok - {name} (user {me.id}), {took * 1000:.0f} ms",
-            "user_id": me.id, "seconds": took, "state": account.state.value}  # fmt: skip
+    me = found.me
+    name = " ".join(filter(None, [me.first_name, me.last_name])) if me is not None else ""
+    return {"label": label, "outcome": "ok", "detail": f"ok - {name or '?'} (user {me.id if me else '?'}),"
+            f" {took * 1000:.0f} ms", "user_id": me.id if me else None, "seconds": took, "state": account.state.value,
+            "unavailable": found.unavailable}  # fmt: skip
