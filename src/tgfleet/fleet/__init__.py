@@ -5,8 +5,10 @@ import from Pyrogram / Telethon strings and ``.session`` files and tgfleet's own
 events), auth keys sealed at rest (``seal``), leases with fencing (``leases``), workers (``workers``), and a leased
 account's session (``leased_sessions``, ``fenced_storage``: a ``tgfleet.storage.Storage`` whose every write is
 fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs the accounts (``worker``,
-``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``health``: the seam where outcomes become account
-states; ``leased_client``: ``fleet.lease()``). Health probes, logins and the outbox come later. May import
+``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``leased_client``: ``fleet.lease()``), and health
+(``health_rules``: the states from their evidence, pure; ``health``: the seam that writes the moves;
+``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule). Logins and
+the outbox come later. May import
 ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts), ``tgfleet.crypto`` and
 ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """
