@@ -32,9 +32,13 @@ S = AccountState
 
 
 async def calling(client: Client, account: Account) -> None:
-    """A job: the busy accounts' own traffic, a light call every 20 ms; the idle ones make none."""
+    """A job: the busy accounts' own traffic, a light call every 20 ms (the senders: a message every 50 ms); the idle
+    ones make none."""
     if account.label.startswith("idle"):
         return
+    while account.label.startswith("sender"):  # a method a frozen account may not call
+        await client.send_message("me", "hello")
+        await asyncio.sleep(0.05)
     while True:
         await client.invoke(functions.help.GetNearestDc())
         await asyncio.sleep(0.02)
@@ -237,3 +241,50 @@ async def test_an_operators_disable_stands(store_url: str) -> None:
             await events.until(lambda: events.of("released", busy.label), what="let go")
             assert (await fleet.accounts.get(busy.label)).state is S.DISABLED
             assert (await last_state_event(fleet, busy)).to_state == "disabled"
+
+
+async def test_a_frozen_account_gets_its_dates_and_appeal_link_and_comes_back_when_unfrozen(store_url: str) -> None:
+    clock = FakeClock()
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [sender] = await seed(tg, fleet, 1, prefix="sender")
+        async with worker(fleet, tg, clock) as events:
+            await events.until(lambda: state_of(events, sender) == "active", what="probed at its first connect")
+            until = tg.now() + 5000
+            tg.world.freeze_account(sender.user_id, until=until, appeal_url="https://t.me/spambot")
+            await events.until(lambda: state_of(events, sender) == "frozen", what="frozen")
+            moved = await last_state_event(fleet, sender)
+            assert (moved.evidence.code, moved.evidence.name) == (420, "FROZEN_METHOD_INVALID")
+            assert moved.evidence.detail["method"] == "messages.sendMessage"
+
+            async def dated() -> Event | None:
+                found = [e for e in await fleet.accounts.events(sender.label) if e.kind == "evidence"]
+                return found[-1] if found else None
+
+            await events.until(lambda: events.of("state", sender.label)[-1]["detail"]["until"] is not None,
+                               what="probed at once for the dates")  # fmt: skip
+            dates = await dated()
+            assert dates is not None and dates.evidence.name == "help.getAppConfig"
+            assert dates.evidence.detail["appeal_url"] == "https://t.me/spambot"
+            assert dates.evidence.detail["freeze_until"] == pytest.approx(until, abs=1)
+            assert dates.evidence.detail["freeze_since"] is not None
+            assert (await fleet.accounts.get(sender.label)).state_until == pytest.approx(until, abs=1)
+            tg.world.unfreeze_account(sender.user_id)
+            await events.until(lambda: state_of(events, sender) == "active", what="back once the freeze ended")
+            back = await last_state_event(fleet, sender)
+            assert back.evidence.name == "help.getAppConfig" and "freeze ended" in (back.evidence.message or "")
+
+
+@pytest.mark.parametrize(("control", "name", "state"), [("ban_user", "USER_DEACTIVATED_BAN", S.BANNED),
+                                                          ("delete_user", "USER_DEACTIVATED", S.DELETED)])  # fmt: skip
+async def test_a_banned_or_deleted_account_is_let_go_with_its_evidence(
+    store_url: str, control: str, name: str, state: AccountState
+) -> None:
+    clock = FakeClock()
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [busy] = await seed(tg, fleet, 1, prefix="sender")
+        async with worker(fleet, tg, clock) as events:
+            await events.until(lambda: state_of(events, busy) == "active", what="probed at its first connect")
+            getattr(tg.world, control)(busy.user_id)
+            await events.until(lambda: events.of("released", busy.label), what="let go")
+            event = await last_state_event(fleet, busy)
+            assert (event.to_state, event.evidence.code, event.evidence.name) == (state.value, 401, name)
