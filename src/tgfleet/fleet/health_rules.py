@@ -201,7 +201,7 @@ def judge_probe(
             moves.append(Move(S.FROZEN, Evidence(name="help.getAppConfig", detail=freeze.detail()), freeze.until))
     elif freeze is None and state is S.FROZEN:
         moves.append(Move(S.ACTIVE, Evidence(name="help.getAppConfig", message="no freeze fields: the freeze ended")))
-    elif found.light and state is not S.FROZEN:
+    elif found.light:  # (a frozen account: judge_success moves it nowhere)
         moves.extend(m for m in [judge_success(state, until, now=now, what="a probe")] if m is not None)
     if auths is not None and auths.unconfirmed and (seen_auths is None or seen_auths.unconfirmed != auths.unconfirmed):
         after = moves[-1].state if moves else state
