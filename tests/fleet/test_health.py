@@ -176,7 +176,7 @@ async def test_a_key_or_account_that_ended_stops_the_account_with_its_evidence(
 async def test_a_key_logged_out_needs_a_login(store_url: str) -> None:
     clock = FakeClock()
     async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
-        [busy] = await seed(tg, fleet, 1, prefix="busy")
+        [busy] = await seed(tg, fleet, 1, prefix="sender")  # help.getNearestDc needs no login: it sends
         async with worker(fleet, tg, clock) as events:
             await events.until(lambda: state_of(events, busy) == "active", what="probed at its first connect")
             tg.revoke(auth_key_id=busy.key_id)

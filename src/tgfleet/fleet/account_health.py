@@ -113,6 +113,8 @@ class AccountHealth:
         """Probe ``client``'s account whenever due, until cancelled (raises StaleEpoch when a write was refused)."""
         clock = self._health.clock
         schedule = self._schedule = ProbeSchedule(self._settings, self._rng, clock())
+        if self._seen is not None:  # probed whole at this connect (a new account): the next one an interval on
+            schedule.probed(clock(), listed=True)
         while True:
             account, now = self._current(), clock()
             due = schedule.next_at(account.state, account.state_until)
