@@ -15,6 +15,7 @@ import pytest
 from tests.clock import FakeClock
 from tgfleet.client import Client
 from tgfleet.fleet import Account, AccountState, Event, Fleet, LeaseSettings
+from tgfleet.fleet.account_runner import Job
 from tgfleet.fleet.health_rules import HealthSettings
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
@@ -45,9 +46,11 @@ async def calling(client: Client, account: Account) -> None:
 
 
 @asynccontextmanager
-async def worker(fleet: Fleet, tg: Sandbox, clock: FakeClock, **options: Any) -> AsyncIterator[Events]:
+async def worker(
+    fleet: Fleet, tg: Sandbox, clock: FakeClock, *, job: Job = calling, **options: Any
+) -> AsyncIterator[Events]:
     events = Events()
-    w = Worker(fleet, network=tg.network, api_id=tg.api_id, job=calling, on_event=events.add, pacer=Pacer(8, 0.05),
+    w = Worker(fleet, network=tg.network, api_id=tg.api_id, job=job, on_event=events.add, pacer=Pacer(8, 0.05),
                client_options={"timeout": 10.0, **options}, probes=PROBES, health=HEALTH, clock=clock)  # fmt: skip
     task = asyncio.create_task(w.run())
     ticker = asyncio.create_task(ticking(clock, events))
