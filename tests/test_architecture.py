@@ -60,8 +60,6 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 KNOWN_CYCLES = {
     ("tgfleet.errors.rpc", "tgfleet.errors._gen"): "rpc_error loads the generated table, whose classes subclass"
     " rpc's, on first use",
-    ("tgfleet.sandbox.services", "tgfleet.sandbox.services.*"): "the service table imports the services on first"
-    " use; each imports ServiceFn from the package",
 }
 """Circles that were there before this check, each with the import that closes it (``pkg.*``: any child of
 ``pkg``). Remove an entry once its circle is gone; adding one needs a reason as good."""

@@ -49,7 +49,8 @@ from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
-from tgfleet.sandbox.services import ServiceFn, all_services
+from tgfleet.sandbox.service_table import all_services
+from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl import TLObject

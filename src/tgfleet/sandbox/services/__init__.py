@@ -1,4 +1,5 @@
-"""The sandbox's API methods, one module per area; each exports ``HANDLERS``: function class -> service.
+"""The sandbox's API methods, one module per area; each exports ``HANDLERS``: function class -> service, and
+``sandbox/service_table.py`` merges them (this package imports none of its modules, so they may import it).
 
 A service is ``async def service(world, ctx, request) -> MethodResult``; :class:`~tgfleet.sandbox.world.World`
 binds it to itself, which gives the contract's ``MethodHandler``. Services answer with the constructors Telegram
@@ -16,23 +17,3 @@ if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
 ServiceFn = Callable[["World", CallContext, Any], Awaitable[MethodResult]]
-
-
-def all_services() -> dict[type, ServiceFn]:
-    """Every implemented method."""
-    from tgfleet.sandbox.services import (
-        account,
-        auth,
-        auth_transfer,
-        contacts,
-        help,
-        messages,
-        sessions,
-        updates,
-        users,
-    )
-
-    table: dict[type, ServiceFn] = {}
-    for module in (auth, auth_transfer, account, sessions, help, users, contacts, messages, updates):
-        table.update(module.HANDLERS)
-    return table

@@ -1,0 +1,24 @@
+"""``all_services()``: every method the sandbox's world answers, the ``HANDLERS`` of each module of ``services/``."""
+
+from __future__ import annotations
+
+from tgfleet.sandbox.services import (
+    ServiceFn,
+    account,
+    auth,
+    auth_transfer,
+    contacts,
+    help,
+    messages,
+    sessions,
+    updates,
+    users,
+)
+
+
+def all_services() -> dict[type, ServiceFn]:
+    """Every implemented method: function class -> service."""
+    table: dict[type, ServiceFn] = {}
+    for module in (auth, auth_transfer, account, sessions, help, users, contacts, messages, updates):
+        table.update(module.HANDLERS)
+    return table
