@@ -103,7 +103,11 @@ async def test_auth_keys_are_not_stored_in_clear(new_store, request: pytest.Fixt
         files = [p for p in request.getfixturevalue("pg_cluster").data.rglob("*") if p.is_file()]
     assert files
     for path in files:
-        assert key[:32] not in path.read_bytes(), path  # grep the database files for the key
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # a file the server replaced meanwhile (pg_internal.init, a temporary file)
+            continue
+        assert key[:32] not in data, path  # grep the database files for the key
 
 
 async def test_a_wrong_or_missing_seal_key_is_a_clear_error(store_url: str, tmp_path: Path,
