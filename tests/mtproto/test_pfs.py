@@ -187,3 +187,26 @@ def test_the_session_names_its_new_session_id_after_a_change_of_session() -> Non
     assert data is not None
     _, inner = opened(session, data)
     assert inner.temp_session_id == session.session_id != old
+
+
+def test_rekey_moves_the_unanswered_requests_onto_a_new_session_of_the_new_key() -> None:
+    old_key, new_key = os.urandom(256), os.urandom(256)
+    session = ClientSession(old_key, salt=1)
+    in_flight = session.send(functions.help.GetNearestDc())
+    assert session.data_to_send(NOW) is not None
+    queued = session.send(functions.help.GetConfig())  # not sent yet
+    old_session_id = session.session_id
+    session.rekey(new_key, salt=5)
+    assert session.data_to_send(NOW) is None  # nothing goes out until the caller says what comes first
+    bind = bound_call(session)
+    data = session.data_to_send(NOW)
+    assert data is not None and data[:8] == AuthKey(new_key).id_bytes
+    env, items = sent_items(new_key, data)
+    assert env.session_id == session.session_id != old_session_id and env.salt == 5
+    assert [body[:4] for _, _, body in items] == [BIND_ID] and items[0][1] == 1  # alone, the session's first
+    session.resend_all()  # (the binding is still unanswered here, so it goes again too, built anew)
+    data = session.data_to_send(NOW + 1)
+    assert data is not None
+    _, items = sent_items(new_key, data)
+    assert [body for _, _, body in items] == [in_flight.body, queued.body, bind.body]  # each once, new key
+    assert opened(session, data)[0] == bind.msg_id and session.unanswered() == [in_flight, queued, bind]
