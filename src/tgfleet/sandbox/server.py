@@ -15,12 +15,13 @@ the ``Listeners`` (``listeners.py``: one asyncio server per DC, admission throug
 ``FaultInjector`` (``fault_injector.py``) and the MTProxies.
 
 Its control methods forward to the part that owns them: the world's ``add_user`` / ``login_code`` /
-``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest) and the fault injector's ``drop_connections``,
+``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest), the fault injector's ``drop_connections``,
 ``drop_after``, ``set_latency``, ``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` /
-``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``; ``detect_duplicate_keys`` switches the
-AUTH_KEY_DUPLICATED rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side
-behaviour is a part of its own, built in ``__init__`` from the pieces it needs, consulted where it applies (the
-dispatcher, ``inbound``), with its control methods forwarded here.
+``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``, and the key stores' ``keys(dc)`` and
+``expire_temp_keys`` (PFS's temporary keys, ``keys.py``); ``detect_duplicate_keys`` switches the AUTH_KEY_DUPLICATED
+rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side behaviour is a part of its
+own, built in ``__init__`` from the pieces it needs, consulted where it applies (the dispatcher, ``inbound``), with
+its control methods forwarded here.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from tgfleet.sandbox.fault_injector import FaultInjector
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.key_use import KeyUse
-from tgfleet.sandbox.keys import DcKeys
+from tgfleet.sandbox.keys import DcKeys, KeyInfo
 from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
 from tgfleet.sandbox.server_limits import Limits
@@ -227,6 +228,16 @@ class Sandbox:
         """Which connections each auth key's packets arrived on (``key_use.overlaps()``: one key on two connections
         at once)."""
         return self._ctx.key_use
+
+    def keys(self, dc: int) -> list[KeyInfo]:
+        """Every auth key known on ``dc``: permanent or temporary, what a temporary one is bound to, how many
+        encrypted packets arrived under it."""
+        return [k.info() for k in self._dcs[dc].keys.all()]
+
+    def expire_temp_keys(self, dc: int | None = None) -> int:
+        """Forget every temporary key now (of ``dc``, or of all), as if it had expired: the next packet on one
+        is answered -404. Returns how many were forgotten."""
+        return sum(state.keys.expire() for state in (self._dcs.values() if dc is None else [self._dcs[dc]]))
 
     def permanent_keys(self) -> list[tuple[int, bytes]]:
         """``(dc, auth_key)`` of every permanent key: what a standalone sandbox keeps across restarts."""
