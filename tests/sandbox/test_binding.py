@@ -131,7 +131,7 @@ async def test_the_server_checks_what_the_wire_shows(changes: dict[str, Any], er
         assert await bind(temp, perm.auth) is True  # the same key, bound properly, is fine
 
 
-async def test_binding_is_refused_on_a_permanent_key_to_an_unknown_key_and_to_a_second_key() -> None:
+async def test_binding_is_refused_on_a_permanent_key_to_an_unknown_or_temporary_key_and_to_a_second_key() -> None:
     world = DoubleWorld()
     async with running(world) as tg:
         perm = await logged_in_perm(tg, world)
@@ -142,6 +142,9 @@ async def test_binding_is_refused_on_a_permanent_key_to_an_unknown_key_and_to_a_
         temp = await temporary(tg)
         unknown = HandshakeResult(os.urandom(256), 0, 0, 0.0, 0)
         assert (await bind(temp, unknown)).ID == "ENCRYPTED_MESSAGE_INVALID"  # no such permanent key here
+        another = await temporary(tg)
+        assert another.auth is not None
+        assert (await bind(temp, another.auth)).ID == "ENCRYPTED_MESSAGE_INVALID"  # a temporary key is none
         assert await bind(temp, perm.auth) is True
         assert await bind(temp, perm.auth) is True  # again to the same key: fine
         assert (await bind(temp, other.auth)).ID == "TEMP_AUTH_KEY_ALREADY_BOUND"
