@@ -102,6 +102,18 @@ async def test_updates_reach_a_bound_temporary_key_and_skip_the_senders_own() ->
         assert temp.updates() == []  # its own message was not pushed back to it
 
 
+async def test_dropping_a_users_connections_drops_those_of_its_bound_temporary_keys() -> None:
+    world = DoubleWorld()
+    async with running(world) as tg:
+        perm = await logged_in_perm(tg, world)
+        assert perm.auth is not None
+        temp, unbound = await temporary(tg), await temporary(tg)
+        assert await bind(temp, perm.auth) is True
+        await temp.invoke(app_config())
+        await unbound.invoke(init(functions.help.GetNearestDc()))
+        assert tg.drop_connections(user_id=USER) == 2  # the permanent key's and the bound temporary key's
+
+
 @pytest.mark.parametrize(
     ("changes", "error"),
     [
