@@ -54,6 +54,7 @@ from tgfleet.sandbox.server_limits import Limits
 if TYPE_CHECKING:
     from tgfleet.sandbox.accounts import SandboxUser
     from tgfleet.sandbox.connection import ServerConnection
+    from tgfleet.sandbox.login_limits import LoginLimits
     from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
     from tgfleet.sandbox.mtproxy import MTProxyServer
     from tgfleet.sandbox.world import World
@@ -82,7 +83,9 @@ class Sandbox:
 
     ``ports``: one per DC (``None``: ephemeral). ``rsa_key``: the server key (object, PEM text or path;
     ``None`` generates one). ``clock``: the server's clock (unix seconds), injectable for tests; faults add
-    a skew to it. ``world``: the in-memory Telegram behind the API (default: ``tgfleet.sandbox.world``).
+    a skew to it. ``world``: the in-memory Telegram behind the API (default: ``tgfleet.sandbox.world``);
+    ``login_limits``: that default world's limits on login codes and passwords (``login_limits.py``; a custom
+    world has its own, so passing both is a ``ValueError``).
     """
 
     def __init__(
@@ -99,11 +102,14 @@ class Sandbox:
         random: Callable[[int], bytes] = os.urandom,
         world: WorldAPI | None = None,
         default_dc: int = 2,
+        login_limits: LoginLimits | None = None,
     ) -> None:
         if dcs < 1:
             raise ValueError("a sandbox needs at least one DC")
         if ports is not None and len(ports) != dcs:
             raise ValueError(f"ports must list one port per DC ({dcs}), got {len(ports)}")
+        if world is not None and login_limits is not None:
+            raise ValueError("login_limits are the default world's; a custom world sets its own")
         self.host = host
         self._rsa = load_key(rsa_key)
         self.api_id = api_id
@@ -113,7 +119,7 @@ class Sandbox:
         self.default_dc = default_dc if 1 <= default_dc <= dcs else 1
         self._fault_state = faults = Faults(list(range(1, dcs + 1)))
         self._random = random
-        self.world = world if world is not None else self._make_world(dcs, random)
+        self.world = world if world is not None else self._make_world(dcs, random, login_limits)
         self._ctx = self._server_context(faults)
         self._dcs = {dc: self._dc_state(dc, faults) for dc in range(1, dcs + 1)}
         self._listeners = Listeners(self._dcs, self._ctx, host, [0] * dcs if ports is None else ports)
@@ -148,10 +154,13 @@ class Sandbox:
             Lobby(lim.max_unauthenticated_per_dc, lim.max_unauthenticated_bytes),
         )
 
-    def _make_world(self, dcs: int, random: Callable[[int], bytes]) -> WorldAPI:
+    def _make_world(self, dcs: int, random: Callable[[int], bytes], login_limits: LoginLimits | None) -> WorldAPI:
         from tgfleet.sandbox.world import World
 
-        return World(api_id=self.api_id, api_hash=self.api_hash, dcs=dcs, clock=self.now, random=random)
+        return World(
+            api_id=self.api_id, api_hash=self.api_hash, dcs=dcs, clock=self.now, random=random,
+            login_limits=login_limits,
+        )  # fmt: skip
 
     # --- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> Sandbox:
