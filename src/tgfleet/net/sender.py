@@ -53,7 +53,7 @@ from tgfleet.errors import (
     SendGateClosed,
     TransportCodeError,
 )
-from tgfleet.mtproto.handshake import HandshakeResult
+from tgfleet.mtproto.handshake import HandshakeResult, wire_dc
 from tgfleet.mtproto.pfs import TempKey, binding_request
 from tgfleet.mtproto.session import ClientSession, Event, Request, Result, RpcFailed
 from tgfleet.net.auth import exchange_key
@@ -400,7 +400,7 @@ class Sender:
             address.port,
             transport=self.config.transport,
             obfuscated=self.config.obfuscated,
-            dc_id=-self.dc_id if self.media else self.dc_id,
+            dc_id=wire_dc(self.dc_id, test_mode=self.network.test_mode, media=self.media),  # +10000: test DCs
             proxy=self.config.proxy,
             timeout=self.config.connect_timeout,
             random=self._random,
