@@ -3,7 +3,8 @@
 The sandbox runs in a child process pinned to CPU 0 (rate limits off); the clients run here, pinned to CPU 1.
 
 1. Connect time: ``connect()`` of a new client with no key (key exchange + initConnection), and of a client
-   restored from the session string of a logged-in account (existing key).
+   restored from the session string of a logged-in account (existing key); tgfleet also with ``pfs=True``
+   (a temporary key made and bound on every connect; a fresh client makes its permanent key first).
 2. Round trip of ``users.getUsers([inputUserSelf])``, sequential: p50 and p99, and calls per second.
 3. Calls per second with 100 calls in flight on one client.
 4. Resident memory per connected idle client: ``(RSS after connecting N clients - RSS before) / N`` in a fresh
@@ -124,6 +125,12 @@ class TgfleetAdapter(Adapter):
         # tgfleet paces calls on the client (100 requests/s by default, to stay clear of FLOOD_WAIT); the peers
         # have no such limiter, so it is off here, like the sandbox's.
         self._options: dict[str, Any] = {"network": self.network, "rate_limits": RateLimits.disabled()}
+
+    def with_pfs(self) -> TgfleetAdapter:
+        """The same adapter, its clients made with ``pfs=True``."""
+        other = TgfleetAdapter(self.info)
+        other._options["pfs"] = True
+        return other
 
     def fresh(self) -> Any:
         return self._client("bench", self.api_id, self.api_hash, in_memory=True, **self._options)
@@ -247,6 +254,8 @@ ADAPTERS: dict[str, type[Adapter]] = {
 METRICS = (
     "connect_fresh",
     "connect_saved",
+    "connect_fresh_pfs",
+    "connect_saved_pfs",
     "rtt",
     "sequential",
     "concurrent",
@@ -312,6 +321,8 @@ async def measure(
     adapters: dict[str, Adapter], sessions: dict[str, str], sandbox: c.SandboxProcess, s: Settings
 ) -> Samples:
     out: Samples = {m: {k: [] for k in LIBS} for m in METRICS}
+    tgfleet = adapters["tgfleet"]
+    pfs = tgfleet.with_pfs() if isinstance(tgfleet, TgfleetAdapter) else tgfleet
     clients = {}
     for name, adapter in adapters.items():
         clients[name] = adapter.saved(sessions[name])
@@ -325,6 +336,9 @@ async def measure(
             for _ in range(s.connects):
                 got["connect_fresh"].append(await timed(adapter))
                 got["connect_saved"].append(await timed(adapter, sessions[name]))
+                if adapter is tgfleet:  # the peers have no PFS
+                    got["connect_fresh_pfs"].append(await timed(pfs))
+                    got["connect_saved_pfs"].append(await timed(pfs, sessions[name]))
             meter = Meter(sandbox)
             rtts, rate = await sequential(adapter, client, s.sequential_calls)
             cpu, busy = meter.stop(s.sequential_calls)
@@ -510,7 +524,7 @@ def main() -> int:
         placement = sandbox.placement() if pinned else sandbox.placement() + " (the load is unpinned)"
 
     med: dict[str, dict[str, float]] = {
-        **{m: {k: c.median(v) for k, v in samples[m].items()} for m in METRICS if m != "rtt"},
+        **{m: {k: c.median(v) for k, v in samples[m].items() if v} for m in METRICS if m != "rtt"},
         "rtt_p50": {k: pct(v, 0.50) for k, v in samples["rtt"].items()},
         "rtt_p99": {k: pct(v, 0.99) for k, v in samples["rtt"].items()},
         "memory_per_client": {
@@ -533,6 +547,10 @@ def main() -> int:
         adv = c.advantage(m["tgfleet"], [m[p] for p in PEERS], higher_is_better=higher)
         wins[label] = adv is not None and adv > 1
         rows.append([label, *(fmt(m[lib]) for lib in LIBS), c.fmt_ratio(adv)])
+        if key in ("connect_fresh", "connect_saved"):  # tgfleet with PFS, against itself without
+            with_pfs = med[f"{key}_pfs"]["tgfleet"]
+            ratio = f"{with_pfs / m['tgfleet']:.2f}x the time of pfs=False"
+            rows.append([label.replace("connect()", "connect(), pfs=True"), fmt(with_pfs), "—", "—", ratio])
 
     n_rtt = len(samples["rtt"]["tgfleet"])
     print(f"# Client benchmark against the sandbox (Python {sys.version.split()[0]})\n")

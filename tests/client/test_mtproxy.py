@@ -1,19 +1,25 @@
 """MTProxy in both roles over loopback: tgfleet logs in and makes 1,000 calls through the sandbox's MTProxy with
 each kind of secret; a wrong secret ends at once in a clear ProxyError; a DC dropping a relayed connection is
-an ordinary reconnect; Telethon (an independent MTProxy client) logs in through the same proxy."""
+an ordinary reconnect; a header naming a test DC (+10000) reaches that DC; Telethon (an independent MTProxy client)
+logs in through the same proxy."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from tgfleet import ConnectionState
 from tgfleet.client.ratelimit import RateLimits
+from tgfleet.crypto.kdf import AuthKey
 from tgfleet.errors import ConnectionFailed, ProxyError
+from tgfleet.net.auth import exchange_key
+from tgfleet.net.connection import Connection
 from tgfleet.net.proxy import MTProxy
+from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Limits
 from tgfleet.sandbox.server import Sandbox
 from tgfleet.tl import functions, types
@@ -49,6 +55,17 @@ async def test_login_and_a_thousand_calls_through_each_kind(tg: Sandbox, kind: s
     assert len(results) == RPCS and {r[0].id for r in results} == {user.id}
     assert proxy.relayed >= 2 and proxy.rejected == 0  # both DCs were reached through the proxy only
     await client.disconnect()
+
+
+@pytest.mark.parametrize("header_dc", [10002, -10002])
+async def test_a_header_naming_a_test_dc_reaches_that_dc(tg: Sandbox, header_dc: int) -> None:
+    proxy = await tg.start_mtproxy(SECRETS["plain"])
+    conn = await Connection.open("192.0.2.1", 443, dc_id=header_dc, proxy=proxy.proxy, timeout=10)
+    try:
+        made = await within(exchange_key(conn, tg.network, 2, clock=time.time), 30)
+    finally:
+        await conn.aclose()
+    assert AuthKey(made.auth_key).key_id in tg.auth_key_ids(2) and proxy.relayed == 1
 
 
 @pytest.mark.parametrize("kind", list(SECRETS))

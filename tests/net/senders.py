@@ -3,6 +3,8 @@ whose every connection starts with initConnection, as the client's do, and one c
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from tgfleet.net import Network
@@ -16,9 +18,17 @@ PROMPTLY = 10.0
 QUICK_RETRY = RetryPolicy(initial=0.01, maximum=0.05)
 
 
-def sender(tg: Sandbox, network: Network | None = None, hooks: dict[str, Any] | None = None, **config: Any) -> Sender:
+def sender(
+    tg: Sandbox,
+    network: Network | None = None,
+    hooks: dict[str, Any] | None = None,
+    *,
+    auth_key: bytes | None = None,
+    clock: Callable[[], float] = time.time,
+    **config: Any,
+) -> Sender:
     """Keep-alive and call timeouts are long, so only the mechanism under test can act within ``PROMPTLY``;
-    ``config`` overrides any ``SenderConfig`` field, ``hooks`` adds ``SenderHooks``."""
+    ``config`` overrides any ``SenderConfig`` field, ``hooks`` adds ``SenderHooks``; ``auth_key``: a stored key."""
     settings: dict[str, Any] = {"ping_interval": 60.0, "ping_timeout": 20.0, "retry": QUICK_RETRY}
     settings.update(config)
     init = functions.InitConnection(
@@ -26,7 +36,9 @@ def sender(tg: Sandbox, network: Network | None = None, hooks: dict[str, Any] | 
         system_lang_code="en", lang_pack="", lang_code="en", query=functions.help.GetConfig(),
     )  # fmt: skip
     first = SenderHooks(first_request=lambda: functions.InvokeWithLayer(layer=LAYER, query=init), **(hooks or {}))
-    return Sender(network or tg.network, 1, config=SenderConfig(**settings), hooks=first)
+    return Sender(
+        network or tg.network, 1, auth_key=auth_key, config=SenderConfig(**settings), hooks=first, clock=clock
+    )
 
 
 async def call(s: Sender, timeout: float = PROMPTLY) -> Any:

@@ -1,23 +1,29 @@
 """What ``Connection.open`` puts on the wire for an MTProxy, read back by a bare server built from the sans-IO
 pieces: the secret's kind picks the framing (plain: intermediate; dd and ee: padded), the header names the target
-DC (negative for media), and an ee connection starts with a signed ClientHello and takes the signed answer."""
+DC (negative for media, +10000 for Telegram's test DCs, https://core.telegram.org/mtproto/mtproto-transports), and
+an ee connection starts with a signed ClientHello and takes the signed answer."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import pytest
 
+from tgfleet.crypto.rsa import RsaPrivateKey
 from tgfleet.errors import NetworkError
 from tgfleet.mtproto.transport import Intermediate, PaddedIntermediate
 from tgfleet.mtproto.transport.faketls import check_client_hello, client_hello_size, server_hello
 from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
 from tgfleet.mtproto.transport.tlsrecords import TlsRecords
+from tgfleet.net import DcAddress, Network
 from tgfleet.net.connection import Connection
 from tgfleet.net.proxy import MTProxy
+from tgfleet.net.sender import Sender, SenderConfig
 
 KEY = bytes(range(100, 116))
+RSA_KEY = RsaPrivateKey.from_pem((Path(__file__).parents[1] / "crypto" / "test_only_rsa_key.pem").read_text())
 
 
 class HeaderReader:
@@ -99,5 +105,24 @@ async def test_a_connect_timeout_says_so(through_mtproxy: bool) -> None:
         with pytest.raises(NetworkError, match=r"timed out$"):
             await Connection.open("127.0.0.1", port, dc_id=2, proxy=proxy, timeout=0)
     finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize(
+    ("test_mode", "media", "header_dc"), [(True, False, 10002), (True, True, -10002), (False, True, -2)]
+)
+async def test_a_sender_names_a_test_dc_plus_10000_in_the_header(test_mode: bool, media: bool, header_dc: int) -> None:
+    reader = HeaderReader(None)
+    server = await asyncio.start_server(reader.serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    network = Network((DcAddress(2, "192.0.2.1", 443),), (RSA_KEY.public,), test_mode)
+    sender = Sender(network, 2, media=media, config=SenderConfig(proxy=MTProxy("127.0.0.1", port, KEY)))
+    starting = asyncio.ensure_future(sender.start())
+    try:
+        assert await asyncio.wait_for(reader.seen, 10) == (Intermediate.OBFUSCATION_TAG, header_dc)
+    finally:
+        await sender.close()
+        starting.cancel()
         server.close()
         await server.wait_closed()

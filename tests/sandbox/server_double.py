@@ -73,7 +73,8 @@ class DoubleWorld:
             id=self._sent, user_id=user_id, message=request.message, pts=self._sent, pts_count=1, date=date
         )
         if self.delivery is not None:
-            self.delivery.push(peer, update, except_auth_key_id=ctx.auth_key_id)
+            for user in {peer, user_id}:  # the sender's own key got its answer instead
+                self.delivery.push(user, update, except_auth_key_id=ctx.auth_key_id)
         return types.UpdateShortSentMessage(out=True, id=self._sent, pts=self._sent, pts_count=1, date=date)
 
     async def _echo_context(self, ctx: CallContext, request: Any) -> MethodResult:

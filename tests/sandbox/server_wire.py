@@ -25,6 +25,7 @@ from tgfleet.sandbox.contract import WorldAPI
 from tgfleet.sandbox.server import DEFAULT_API_ID
 from tgfleet.tl import LAYER, TLFunction, functions
 
+Clock = Callable[[], float]
 KEY = RsaPrivateKey.from_pem((Path(__file__).parents[1] / "crypto" / "test_only_rsa_key.pem").read_text())
 """The repository's test-only key pair (saves generating one per sandbox)."""
 TIMEOUT = 15.0  # generous: a bounded wait, not a speed check (CI machines are shared)
@@ -107,11 +108,19 @@ class WireClient:
             return
 
     # --- key and session -------------------------------------------------------------------------
-    async def handshake(self, dc_id: int, public_key: RsaPublicKey = KEY.public) -> HandshakeResult:
-        hs = ClientHandshake(dc_id, [public_key])
-        self.send_payload(hs.start(time.time()))
+    async def handshake(
+        self,
+        dc_id: int,
+        public_key: RsaPublicKey = KEY.public,
+        *,
+        temp_expires_in: int | None = None,
+        now: Clock = time.time,
+    ) -> HandshakeResult:
+        """A new auth key (a temporary one for ``temp_expires_in`` seconds), the exchange timed by ``now``."""
+        hs = ClientHandshake(dc_id, [public_key], temp_expires_in=temp_expires_in)
+        self.send_payload(hs.start(now()))
         while True:
-            out = hs.receive(await self.recv_payload(), time.time())
+            out = hs.receive(await self.recv_payload(), now())
             if isinstance(out, HandshakeResult):
                 self.auth = out
                 return out

@@ -9,6 +9,7 @@ import pytest
 
 from tgfleet.sandbox import Sandbox
 from tgfleet.sandbox.accounts import SERVICE_USER_ID
+from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.world import World
 from tgfleet.tl import types
 from tgfleet.tl.functions import auth as f_auth
@@ -70,3 +71,24 @@ async def test_world_shortcuts_act_on_the_sandboxs_world() -> None:
         await client.invoke(send_code)
         code = tg.login_code(alice.phone)
         assert code in tg.messages_of(alice.id, SERVICE_USER_ID)[-1].text  # the code, as Telegram sends it
+
+
+async def test_login_limits_given_to_the_sandbox_are_its_worlds() -> None:
+    limits = LoginLimits(codes_per_day=1)
+    async with Sandbox(rsa_key=KEY, login_limits=limits) as tg:
+        alice = tg.add_user("+15550100001", "Alice", dc=2)
+        client = await connected(tg)
+        send_code = f_auth.SendCode(
+            phone_number=alice.phone, api_id=tg.api_id, api_hash=tg.api_hash, settings=types.CodeSettings()
+        )
+        await client.invoke(send_code)
+        refused = await client.rpc_error(send_code)  # the default allows 5 a day
+        assert (refused.code, refused.ID) == (400, "PHONE_NUMBER_FLOOD")
+        assert isinstance(tg.world, World) and tg.world.login_limits == limits
+
+
+def test_login_limits_with_a_custom_world_are_refused_at_once() -> None:
+    with pytest.raises(ValueError, match="a custom world sets its own"):
+        Sandbox(rsa_key=KEY, world=DoubleWorld(), login_limits=LoginLimits())
+    with pytest.raises(TypeError, match="must be a LoginLimits"):
+        Sandbox(rsa_key=KEY, login_limits={"codes_per_day": 1})  # type: ignore[arg-type]

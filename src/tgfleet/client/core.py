@@ -62,7 +62,11 @@ class ClientCore:
     sent, a ping must answer within ``probe_timeout`` or the connection is reopened. ``may_send``, the send
     gate, is asked before every connection and every write: once it returns False, not another byte goes
     out, every waiting call raises ``ConnectionFailed`` (reason ``SendGateClosed``) and the client is FAILED
-    (a fleet worker passes its lease check).
+    (a fleet worker passes its lease check). ``pfs=True`` turns on perfect forward secrecy
+    (https://core.telegram.org/api/pfs): every message goes out under a temporary key, made for
+    ``temp_key_lifetime`` seconds (a day) and bound to the permanent key, which never goes on the wire; a new
+    one replaces it after three quarters of its life, or when the server forgot it. The temporary key lives
+    in memory only: the session (and ``export_session_string``) holds the permanent key, as without PFS.
 
     Arguments are checked here: a wrong type raises ``TypeError``, a value that cannot work (an unknown
     ``transport``, an ``api_id`` that is not a positive 32-bit integer or numeric string, an ``api_hash``
@@ -102,6 +106,8 @@ class ClientCore:
         on_flood_wait: Callable[[FloodWaitEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
         may_send: Callable[[], bool] | None = None,
+        pfs: bool = False,
+        temp_key_lifetime: int = 86400,
     ) -> None:
         self.name = name
         self.api_id = check_api_id(api_id)
@@ -127,7 +133,7 @@ class ClientCore:
             ping_interval=check_seconds("ping_interval", ping_interval),
             ping_timeout=check_seconds("ping_timeout", ping_timeout),
             probe_timeout=check_seconds("probe_timeout", probe_timeout), retry=retry or RetryPolicy(),
-            may_send=may_send,
+            may_send=may_send, pfs=pfs, temp_key_lifetime=temp_key_lifetime,
         )  # fmt: skip
         # what outlives a connection: the state feed, the rate limits, remembered flood waits, the handlers
         self._states = StateFeed(self.network.default_dc, clock)

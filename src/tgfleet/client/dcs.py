@@ -203,5 +203,6 @@ class DcPool:
     def _save(self, sender: Sender) -> None:
         session = sender.session
         if session is not None and self.storage.is_open:
-            self.storage.set_server_salt(sender.dc_id, session.salt)
+            if not self._config.pfs:  # with pfs the session's salt is the temporary key's, not the stored key's
+                self.storage.set_server_salt(sender.dc_id, session.salt)
             self.storage.set_time_offset(sender.dc_id, session.time_offset)

@@ -27,8 +27,9 @@ _MAX_ANSWER = 3 * (5 + MAX_RECORD)
 async def open_mtproxy(
     proxy: MTProxy, dc_id: int, timeout: float, random: Random
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, Codec]:
-    """Connect to ``proxy`` for DC ``dc_id`` (negative: media); ``ProxyError`` if it is unreachable or
-    rejects the handshake (``timeout`` bounds the TCP connect and the TLS hellos)."""
+    """Connect to ``proxy`` for DC ``dc_id`` as the header names it (negative: media; +10000: a test DC);
+    ``ProxyError`` if it is unreachable or rejects the handshake (``timeout`` bounds the TCP connect and the TLS
+    hellos)."""
     try:
         reader, writer = await within(asyncio.open_connection(proxy.host, proxy.port), timeout)
     except (OSError, asyncio.TimeoutError) as e:

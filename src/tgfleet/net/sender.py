@@ -41,6 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from tgfleet import errors
+from tgfleet.crypto.kdf import AuthKey
 from tgfleet.errors import (
     ConfigurationError,
     ConnectionFailed,
@@ -49,8 +51,10 @@ from tgfleet.errors import (
     NetworkError,
     RequestTimeout,
     SendGateClosed,
+    TransportCodeError,
 )
-from tgfleet.mtproto.handshake import HandshakeResult
+from tgfleet.mtproto.handshake import HandshakeResult, wire_dc
+from tgfleet.mtproto.pfs import TempKey, binding_request
 from tgfleet.mtproto.session import ClientSession, Event, Request, Result, RpcFailed
 from tgfleet.net.auth import exchange_key
 from tgfleet.net.connection import Connection
@@ -89,9 +93,24 @@ class SenderConfig:
     have lost the account (stopped, then resumed) never sends another byte with its auth key. It must
     be quick and must not block."""
 
+    pfs: bool = False
+    """Perfect forward secrecy (https://core.telegram.org/api/pfs): every message goes out under a temporary
+    key bound to the permanent one, which itself never goes on the wire. The temporary key lives in memory
+    only; a new one is made and bound on a new connection once three quarters of its life have passed (or
+    at once when the server forgot it: -404)."""
+    temp_key_lifetime: int = 86400
+    """With ``pfs``: the seconds each temporary key is asked for (``expires_in``)."""
+
     def __post_init__(self) -> None:
         if self.may_send is not None and not callable(self.may_send):
             raise TypeError(f"may_send must be a function returning a bool, not {type(self.may_send).__name__}")
+        if not isinstance(self.pfs, bool):
+            raise TypeError(f"pfs must be True or False, not {type(self.pfs).__name__}")
+        lifetime = self.temp_key_lifetime
+        if isinstance(lifetime, bool) or not isinstance(lifetime, int):
+            raise TypeError(f"temp_key_lifetime must be a whole number of seconds, not {type(lifetime).__name__}")
+        if not 0 < lifetime < 1 << 31:
+            raise ConfigurationError(f"temp_key_lifetime={lifetime} must be in 1 .. 2**31 - 1 seconds")
 
 
 @dataclass
@@ -102,7 +121,7 @@ class SenderHooks:
     """Builds the first request of every connection (e.g. invokeWithLayer(initConnection(help.getConfig)))."""
     on_first_result: Callable[[Any], None] | None = None
     on_key: Callable[[HandshakeResult], None] | None = None
-    """A new auth key was created (store it)."""
+    """A new permanent auth key was created (store it). Temporary keys are never reported."""
     on_event: Callable[[Event], None] | None = None
     """Every session event that is not the answer to a call (updates, new session, ...)."""
 
@@ -133,7 +152,9 @@ class Sender:
         self.states = states or StateFeed(dc_id, clock)
         self._clock = clock
         self._random = random
-        self._session = self._new_session(auth_key, salt, time_offset) if auth_key else None
+        self._perm = AuthKey(auth_key) if auth_key else None  # the permanent key (what storage keeps)
+        self._temp: TempKey | None = None  # with pfs: the temporary key the session runs on
+        self._session = self._new_session(auth_key, salt, time_offset) if auth_key and not self.config.pfs else None
         self._waiting: dict[int, asyncio.Future[Any]] = {}  # request id -> its answer (only _submit adds)
         self._wake = asyncio.Event()  # set: the writer has something to look at
         self._ready = asyncio.Event()  # set: a live connection, its first request answered
@@ -147,10 +168,12 @@ class Sender:
     # -- public ------------------------------------------------------------------------------------------
     @property
     def auth_key(self) -> bytes | None:
-        return self._session.auth_key.key if self._session else None
+        """The permanent auth key (with ``pfs`` it is never used on the wire)."""
+        return self._perm.key if self._perm else None
 
     @property
     def session(self) -> ClientSession | None:
+        """The session on the wire (with ``pfs``: on the temporary key; None until there is one)."""
         return self._session
 
     @property
@@ -324,7 +347,8 @@ class Sender:
                 attempt = 0
             if served:  # this connection worked: an earlier doubt is void
                 doubt = None
-            code = doubtful_code(cause, has_key=self._session is not None)
+            renew = self._renewing(cause)
+            code = None if renew else doubtful_code(cause, has_key=self._session is not None)
             if code is not None and code == doubt:  # the same answer on a fresh connection: confirmed
                 self.fail(confirmed(code, self.dc_id, cause))
                 return
@@ -332,6 +356,9 @@ class Sender:
                 down_since = loop.time()
             self.states.set(ConnectionState.DISCONNECTED, cause)
             attempt += 1
+            if renew and served:
+                log.info("DC %d: %s: a new temporary key on a new connection", self.dc_id, cause)
+                continue
             if code is not None:
                 ask_now, doubt = doubt is None, code
                 if ask_now:
@@ -373,7 +400,7 @@ class Sender:
             address.port,
             transport=self.config.transport,
             obfuscated=self.config.obfuscated,
-            dc_id=-self.dc_id if self.media else self.dc_id,
+            dc_id=wire_dc(self.dc_id, test_mode=self.network.test_mode, media=self.media),  # +10000: test DCs
             proxy=self.config.proxy,
             timeout=self.config.connect_timeout,
             random=self._random,
@@ -384,23 +411,87 @@ class Sender:
         return ClientSession(auth_key, salt=salt, time_offset=time_offset, random=self._random)
 
     async def _ensure_key(self, conn: Connection) -> ClientSession:
-        """The session to serve ``conn`` with: the one kept across connections (from the stored key), or,
-        the first time there is none, a new auth key made on ``conn`` (``hooks.on_key`` stores it); each
-        step of the exchange answered within ``connect_timeout``, else RequestTimeout (reconnect)."""
-        if self._session is not None:
-            return self._session
+        """The session to serve ``conn`` with: the one kept across connections, on the stored key. Made on
+        ``conn`` when missing: the permanent key the first time (``hooks.on_key`` stores it); with ``pfs``
+        also a temporary key when there is none or the old one is due (the session moves onto it with its
+        unanswered requests, ``ClientSession.rekey``; the opener binds it). Each step of an exchange is
+        answered within ``connect_timeout``, else RequestTimeout (reconnect)."""
+        if self._perm is None:
+            result = await self._exchange(conn, None)
+            self._perm = AuthKey(result.auth_key)
+            if not self.config.pfs:
+                self._session = self._new_session(result.auth_key, result.server_salt, result.time_offset)
+            if self.hooks.on_key is not None:
+                self.hooks.on_key(result)
+        if self.config.pfs and (self._temp is None or self._temp.due(self._clock())):
+            result = await self._exchange(conn, self.config.temp_key_lifetime)
+            self._temp = TempKey.made(result, self._clock())
+            if self._session is None:
+                self._session = self._new_session(result.auth_key, result.server_salt, result.time_offset)
+            else:
+                self._session.rekey(result.auth_key, result.server_salt)
+        assert self._session is not None  # made above, or kept from the stored key
+        return self._session
+
+    async def _exchange(self, conn: Connection, temp_expires_in: int | None) -> HandshakeResult:
         patience = self.config.connect_timeout
         try:
-            result = await exchange_key(
-                conn, self.network, self.dc_id, media=self.media, step_timeout=patience, clock=self._clock,
-                random=self._random, before_send=self._check_gate,
+            return await exchange_key(
+                conn, self.network, self.dc_id, media=self.media, temp_expires_in=temp_expires_in,
+                step_timeout=patience, clock=self._clock, random=self._random, before_send=self._check_gate,
             )  # fmt: skip
         except asyncio.TimeoutError:
             raise RequestTimeout(f"DC {self.dc_id} did not answer a key-exchange step within {patience:g} s") from None
-        self._session = self._new_session(result.auth_key, result.server_salt, result.time_offset)
-        if self.hooks.on_key is not None:
-            self.hooks.on_key(result)
-        return self._session
+
+    def _renewing(self, cause: BaseException) -> bool:
+        """With ``pfs``: whether the connection ended for a new temporary key, on purpose (due for renewal)
+        or because the server forgot the key (-404: only the temporary key goes on the wire, so that is the
+        one it does not know). The key is dropped; the next connection makes and binds a new one."""
+        if not self.config.pfs:
+            return False
+        if isinstance(cause, _Renewal) or (isinstance(cause, TransportCodeError) and cause.code == -404):
+            self._temp = None
+            return True
+        return False
+
+    def _check_renewal(self) -> None:
+        """Before the writer numbers anything: a bound temporary key due for renewal ends the connection,
+        so nothing more goes out under it (what is queued goes out under the next key)."""
+        if self._temp is not None and self._temp.due(self._clock()):
+            raise _Renewal(f"DC {self.dc_id}: the temporary key is due for renewal")
+
+    async def _bind(self, session: ClientSession, temp: TempKey) -> None:
+        """auth.bindTempAuthKey, the first message under a new temporary key (the initConnection after it
+        is the connection's first request). A binding the server cannot open (ENCRYPTED_MESSAGE_INVALID) is
+        sent once more, anew; refused twice, the server does not know the permanent key: AuthKeyUnregistered
+        ends the sender (as a confirmed -404 does without ``pfs``)."""
+        assert self._perm is not None  # _ensure_key made it first
+        perm, patience = self._perm, self.config.connect_timeout
+        refusal: errors.RPCError | None = None
+        for _ in range(2):
+            nonce = int.from_bytes(self._random(8), "little", signed=True)
+
+            def build(msg_id: int, nonce: int = nonce) -> TLFunction[Any]:
+                return binding_request(
+                    perm, temp_key_id=temp.auth_key.key_id, temp_session_id=session.session_id,
+                    expires_at=temp.expires_at, nonce=nonce, msg_id=msg_id, random=self._random,
+                )  # fmt: skip
+
+            try:
+                bound = await self._submit(session, session.send_bound(build), patience)
+            except errors.EncryptedMessageInvalid as e:
+                refusal = e
+                continue
+            except asyncio.TimeoutError:
+                raise RequestTimeout(f"DC {self.dc_id} did not answer auth.bindTempAuthKey in time") from None
+            except (Flood, InternalServerError) as e:
+                raise NetworkError(f"DC {self.dc_id} refused auth.bindTempAuthKey for now: {e}") from e
+            if bound is not True:
+                raise NetworkError(f"DC {self.dc_id} answered auth.bindTempAuthKey with {bound!r}")
+            temp.bound = True
+            return
+        detail = f"DC {self.dc_id} refused twice to bind a temporary key to the permanent key ({refusal})"
+        raise errors.AuthKeyUnregistered(detail=f"{detail}: it does not know the permanent key")
 
     # -- one live connection -----------------------------------------------------------------------------
     async def _serve(self, conn: Connection, session: ClientSession) -> NoReturn:
@@ -440,6 +531,7 @@ class Sender:
         try:
             while True:
                 self._wake.clear()
+                self._check_renewal()
                 while (data := session.data_to_send(self._clock())) is not None:
                     self._check_gate()
                     await conn.send(data)
@@ -456,7 +548,10 @@ class Sender:
 
     async def _opener(self, session: ClientSession) -> NoReturn:
         """The first request, then every unanswered request again (new msg_ids), then CONNECTED; from then
-        on a ``ping_delay_disconnect`` every ``ping_interval`` (the server drops us 15 s after a missed one)."""
+        on a ``ping_delay_disconnect`` every ``ping_interval`` (the server drops us 15 s after a missed one).
+        With ``pfs`` a new temporary key is bound first."""
+        if self._temp is not None and not self._temp.bound:
+            await self._bind(session, self._temp)
         await self._first_request(session)
         session.resend_all()
         self._ready.set()
@@ -498,3 +593,8 @@ class Sender:
             await self._submit(session, session.ping(ping_id, disconnect_delay=disconnect_delay), patience)
         except asyncio.TimeoutError:
             raise NetworkError(f"no answer to a ping within {patience:g} s{why}: the connection is dead") from None
+
+
+class _Renewal(NetworkError):
+    """Ends a connection on purpose: its temporary key is due for renewal (``SenderConfig.pfs``). The sender
+    reconnects at once with a new key; nothing is lost (unanswered calls go out again under the new key)."""

@@ -39,7 +39,7 @@ class Subscriptions:
         if not table:
             return []
         for key, state in list(table.items()):
-            if not state.alive or self._world.user_of(state.key.key_id) != user_id:
+            if not state.alive or self._world.user_of(state.key.acts_for) != user_id:
                 del table[key]
         if not table:
             del self._by_user[user_id]
@@ -49,7 +49,7 @@ class Subscriptions:
         """contract.Pusher: queue ``updates`` for every subscribed session of ``user_id`` and send it."""
         now = self._now()
         for state in self.sessions_of(user_id):
-            if state.key.key_id == except_auth_key_id:
+            if state.key.acts_for == except_auth_key_id:
                 continue
             if not state.online():
                 if state.queued_pushes >= self._max_queued:

@@ -5,7 +5,10 @@ https://core.telegram.org/api/invoking (``docs/protocol.md`` §9). The wrappers 
 and the ``initConnection`` parameters are remembered per auth key. A key whose client never sent
 ``initConnection`` gets ``CONNECTION_NOT_INITED``; an unknown or too old layer
 ``CONNECTION_LAYER_INVALID``; another ``api_id`` than the sandbox's ``API_ID_INVALID``. Calls run one at a
-time per connection, in the order they arrived, which is all ``invokeAfterMsg`` needs here.
+time per connection, in the order they arrived, which is all ``invokeAfterMsg`` needs here. A call on a
+bound temporary key acts for its permanent key (https://core.telegram.org/api/pfs: ``CallContext.auth_key_id``
+is that key's); on a temporary key not bound (yet, or any more) only the methods of :data:`UNBOUND_METHODS`
+are answered, the rest get ``AUTH_KEY_PERM_EMPTY``.
 
 Then: the per-account rate limits (``FLOOD_WAIT_X``), forced errors (fault injection), and the handler —
 the network side's own (``help.getConfig``...) first, then the world's. A method nobody implements gets
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tgfleet import errors
 from tgfleet.errors import RPCError, rpc_error
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.contract import CallContext, MethodHandler, WorldAPI
@@ -49,6 +53,8 @@ _WRAPPERS = (
     functions.InvokeWithoutUpdates,
 )
 _MAX_WRAPPERS = 8
+UNBOUND_METHODS = (functions.help.GetConfig, functions.help.GetNearestDc)
+"""What a temporary key may call before it is bound (besides auth.bindTempAuthKey, answered in ``inbound``)."""
 
 
 @dataclass
@@ -164,10 +170,12 @@ class CallDispatcher:
         try:
             call = unwrap(obj)
             client = record_connection(key, call, self.api_id)
-            user_id = self.world.user_of(key.key_id)
+            if key.temporary and not key.bound and not isinstance(call.query, UNBOUND_METHODS):
+                raise errors.AuthKeyPermEmpty()
+            user_id = self.world.user_of(key.acts_for)
             ctx = CallContext(
                 dc_id=dc_id,
-                auth_key_id=key.key_id,
+                auth_key_id=key.acts_for,
                 session_id=session_id,
                 user_id=user_id,
                 api_id=client.api_id,

@@ -5,9 +5,11 @@ https://core.telegram.org/mtproto/description (``docs/protocol.md`` §4, §14). 
 connection closed. An encrypted packet needs an auth key known *on this DC* (else -404 and close), is
 decrypted, and goes to its session (created on first sight and stored once it accepted a message, so a
 refused replay evicts no live session; sessions outlive connections, and a session seen on a new connection
-re-sends what the client has not acknowledged). Each message a session accepted is shown to the AUTH_KEY_DUPLICATED
-rule (``duplicate_keys.py``), which may owe the connection's next API call that answer. Calls are answered one after
-the other: MTProto service calls (destroy_session, destroy_auth_key) here, API calls by the dispatcher.
+re-sends what the client has not acknowledged). A temporary key past its expiry is forgotten when a packet
+arrives on it (-404: the client makes a new one). Each message a session accepted is shown to the
+AUTH_KEY_DUPLICATED rule (``duplicate_keys.py``), which may owe the connection's next API call that answer. Calls
+are answered one after the other: MTProto service calls (destroy_session, destroy_auth_key) and
+auth.bindTempAuthKey (``binding.py``) here, API calls by the dispatcher.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from tgfleet.errors import DecodeError, EncodeError, HandshakeError, SecurityErr
 from tgfleet.mtproto.handshake import ServerHandshake, ServerHandshakeResult, TransportReject
 from tgfleet.mtproto.session import Call, Pinged, Rejected, decrypt_server_side
 from tgfleet.mtproto.transport import Packet
+from tgfleet.sandbox.binding import bind
 from tgfleet.sandbox.dispatch import INTERNAL, CallReply
 from tgfleet.sandbox.keys import KeyState, SessionState
-from tgfleet.tl import TLObject
+from tgfleet.tl import functions
 from tgfleet.tl import mtproto as mt
 
 if TYPE_CHECKING:
@@ -77,9 +80,9 @@ def plain(conn: ServerConnection, payload: bytes) -> None:
 async def encrypted(conn: ServerConnection, payload: bytes, quick_ack: bool) -> None:
     dc = conn.dc
     key_id = int.from_bytes(payload[:8], "little", signed=True)
-    key = dc.keys.get(key_id)
+    key = dc.keys.live(key_id, conn.ctx.now())
     if key is None:
-        conn.fail(-404, f"auth key {key_id & 0xFFFFFFFFFFFFFFFF:#018x} is unknown on DC {dc.dc_id}")
+        conn.fail(-404, f"auth key {key_id & 0xFFFFFFFFFFFFFFFF:#018x} is unknown (or expired) on DC {dc.dc_id}")
         return
     if conn.padded:
         payload = payload[: 24 + (len(payload) - 24) // 16 * 16]
@@ -89,8 +92,10 @@ async def encrypted(conn: ServerConnection, payload: bytes, quick_ack: bool) -> 
         conn.fail(-404, f"undecryptable message: {e}")
         return
     conn.authenticated()
+    key.packets += 1
     conn.keys_seen.add(key_id)
     conn.ctx.key_use.saw(key_id, conn)
+    conn.keys_seen.add(key.acts_for)  # a bound temporary key stands for its permanent key
     state = dc.keys.session(key, env.session_id)
     adopt(conn, state)
     try:
@@ -130,7 +135,7 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
     """Answer one call. The caller flushes once all calls of a packet are answered, so the answers to a
     container go back packed together (one encryption, one write) rather than one packet each."""
     ctx = conn.ctx
-    reply = service_call(conn, state, call.obj)
+    reply = service_call(conn, state, call)
     if reply is None:
         reply = ctx.duplicates.take(state.key.key_id, conn)
     if reply is None:
@@ -145,7 +150,7 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
             finally:
                 state.inflight -= 1
             if call_ctx is not None and call_ctx.updates:
-                user_id = ctx.world.user_of(state.key.key_id)
+                user_id = ctx.world.user_of(state.key.acts_for)
                 if user_id is not None:
                     ctx.delivery.subscribe(user_id, state)
     try:
@@ -158,8 +163,11 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
         ctx.world.revoke(state.key.key_id)
 
 
-def service_call(conn: ServerConnection, state: SessionState, obj: TLObject) -> CallReply | None:
-    """The answer to an MTProto service call, or None for an API call."""
+def service_call(conn: ServerConnection, state: SessionState, call: Call) -> CallReply | None:
+    """The answer to an MTProto service call or to auth.bindTempAuthKey, or None for an API call."""
+    obj = call.obj
+    if isinstance(obj, functions.auth.BindTempAuthKey):
+        return bind(conn.dc.keys, state.key, state.session_id, call.msg_id, obj, conn.ctx.now())
     if type(obj).__module__ != mt.__name__:
         return None
     if isinstance(obj, mt.DestroySession):

@@ -15,12 +15,13 @@ the ``Listeners`` (``listeners.py``: one asyncio server per DC, admission throug
 ``FaultInjector`` (``fault_injector.py``) and the MTProxies.
 
 Its control methods forward to the part that owns them: the world's ``add_user`` / ``login_code`` /
-``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest) and the fault injector's ``drop_connections``,
+``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest), the fault injector's ``drop_connections``,
 ``drop_after``, ``set_latency``, ``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` /
-``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``; ``detect_duplicate_keys`` switches the
-AUTH_KEY_DUPLICATED rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side
-behaviour is a part of its own, built in ``__init__`` from the pieces it needs, consulted where it applies (the
-dispatcher, ``inbound``), with its control methods forwarded here.
+``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``, and the key stores' ``keys(dc)`` and
+``expire_temp_keys`` (PFS's temporary keys, ``keys.py``); ``detect_duplicate_keys`` switches the AUTH_KEY_DUPLICATED
+rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side behaviour is a part of its
+own, built in ``__init__`` from the pieces it needs, consulted where it applies (the dispatcher, ``inbound``), with
+its control methods forwarded here.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from tgfleet.sandbox.fault_injector import FaultInjector
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.key_use import KeyUse
-from tgfleet.sandbox.keys import DcKeys
+from tgfleet.sandbox.keys import DcKeys, KeyInfo
 from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
 from tgfleet.sandbox.server_limits import Limits
@@ -53,6 +54,7 @@ from tgfleet.sandbox.server_limits import Limits
 if TYPE_CHECKING:
     from tgfleet.sandbox.accounts import SandboxUser
     from tgfleet.sandbox.connection import ServerConnection
+    from tgfleet.sandbox.login_limits import LoginLimits
     from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
     from tgfleet.sandbox.mtproxy import MTProxyServer
     from tgfleet.sandbox.world import World
@@ -81,7 +83,9 @@ class Sandbox:
 
     ``ports``: one per DC (``None``: ephemeral). ``rsa_key``: the server key (object, PEM text or path;
     ``None`` generates one). ``clock``: the server's clock (unix seconds), injectable for tests; faults add
-    a skew to it. ``world``: the in-memory Telegram behind the API (default: ``tgfleet.sandbox.world``).
+    a skew to it. ``world``: the in-memory Telegram behind the API (default: ``tgfleet.sandbox.world``);
+    ``login_limits``: that default world's limits on login codes and passwords (``login_limits.py``; a custom
+    world has its own, so passing both is a ``ValueError``).
     """
 
     def __init__(
@@ -98,11 +102,14 @@ class Sandbox:
         random: Callable[[int], bytes] = os.urandom,
         world: WorldAPI | None = None,
         default_dc: int = 2,
+        login_limits: LoginLimits | None = None,
     ) -> None:
         if dcs < 1:
             raise ValueError("a sandbox needs at least one DC")
         if ports is not None and len(ports) != dcs:
             raise ValueError(f"ports must list one port per DC ({dcs}), got {len(ports)}")
+        if world is not None and login_limits is not None:
+            raise ValueError("login_limits are the default world's; a custom world sets its own")
         self.host = host
         self._rsa = load_key(rsa_key)
         self.api_id = api_id
@@ -112,7 +119,7 @@ class Sandbox:
         self.default_dc = default_dc if 1 <= default_dc <= dcs else 1
         self._fault_state = faults = Faults(list(range(1, dcs + 1)))
         self._random = random
-        self.world = world if world is not None else self._make_world(dcs, random)
+        self.world = world if world is not None else self._make_world(dcs, random, login_limits)
         self._ctx = self._server_context(faults)
         self._dcs = {dc: self._dc_state(dc, faults) for dc in range(1, dcs + 1)}
         self._listeners = Listeners(self._dcs, self._ctx, host, [0] * dcs if ports is None else ports)
@@ -147,10 +154,13 @@ class Sandbox:
             Lobby(lim.max_unauthenticated_per_dc, lim.max_unauthenticated_bytes),
         )
 
-    def _make_world(self, dcs: int, random: Callable[[int], bytes]) -> WorldAPI:
+    def _make_world(self, dcs: int, random: Callable[[int], bytes], login_limits: LoginLimits | None) -> WorldAPI:
         from tgfleet.sandbox.world import World
 
-        return World(api_id=self.api_id, api_hash=self.api_hash, dcs=dcs, clock=self.now, random=random)
+        return World(
+            api_id=self.api_id, api_hash=self.api_hash, dcs=dcs, clock=self.now, random=random,
+            login_limits=login_limits,
+        )  # fmt: skip
 
     # --- lifecycle -------------------------------------------------------------------------------
     async def __aenter__(self) -> Sandbox:
@@ -227,6 +237,16 @@ class Sandbox:
         """Which connections each auth key's packets arrived on (``key_use.overlaps()``: one key on two connections
         at once)."""
         return self._ctx.key_use
+
+    def keys(self, dc: int) -> list[KeyInfo]:
+        """Every auth key known on ``dc``: permanent or temporary, what a temporary one is bound to, how many
+        encrypted packets arrived under it."""
+        return [k.info() for k in self._dcs[dc].keys.all()]
+
+    def expire_temp_keys(self, dc: int | None = None) -> int:
+        """Forget every temporary key now (of ``dc``, or of all), as if it had expired: the next packet on one
+        is answered -404. Returns how many were forgotten."""
+        return sum(state.keys.expire() for state in (self._dcs.values() if dc is None else [self._dcs[dc]]))
 
     def permanent_keys(self) -> list[tuple[int, bytes]]:
         """``(dc, auth_key)`` of every permanent key: what a standalone sandbox keeps across restarts."""

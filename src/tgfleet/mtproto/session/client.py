@@ -187,6 +187,14 @@ class ClientSession:
             raise EncodeError(f"{type(function).__name__} is {len(body)} bytes; one message holds {MAX_BODY_BYTES}")
         return self._ledger.add(function, body)
 
+    def send_bound(self, build: Callable[[int], TLFunction[Any]]) -> Request:
+        """Queue a call whose body names the msg_id it travels under (auth.bindTempAuthKey's binding
+        message): ``build(msg_id)`` makes it again for every transmission, re-sends included. Its size
+        must not depend on the msg_id."""
+        request = self.send(build(0))
+        request.build = lambda msg_id: build(msg_id).to_bytes()
+        return request
+
     def ping(self, ping_id: int, *, disconnect_delay: int | None = None) -> Request:
         """Queue ``ping`` (or ``ping_delay_disconnect``); its Result is the pong."""
         if disconnect_delay is None:
@@ -445,6 +453,15 @@ class ClientSession:
     def forget(self, request: Request) -> None:
         """Stop waiting for ``request`` (timeout, cancellation); a late answer is ignored."""
         self._ledger.complete(request)
+
+    def rekey(self, auth_key: AuthKey | bytes, salt: int) -> None:
+        """Go on under another auth key (a new temporary key, https://core.telegram.org/api/pfs): a new
+        session on it (new session_id, seqno from 0, the key's first salt). Unanswered requests are kept
+        but not queued: ``resend_all`` sends them on, under new msg_ids, once the new key may be used."""
+        self.auth_key = auth_key if isinstance(auth_key, AuthKey) else AuthKey(auth_key)
+        self._salts = SaltSchedule(salt)
+        self.new_session()
+        self._ledger.hold()
 
     def new_session(self) -> int:
         """Switch to a fresh session_id (seqno restarts); unanswered requests are queued again."""

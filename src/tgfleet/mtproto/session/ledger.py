@@ -95,6 +95,12 @@ class Ledger:
         """Queue again every live request that is not waiting already (after a reconnect)."""
         self.requeue([r for r in self._requests.values() if not r.queued])
 
+    def hold(self) -> None:
+        """Empty the queue; its requests stay live and go out again with ``requeue_unqueued``."""
+        for request in self._queue:
+            request.queued = False
+        self._queue.clear()
+
     def has_queued(self) -> bool:
         queue = self._queue
         while queue and queue[0].done:

@@ -29,12 +29,15 @@ class Outgoing:
     ``response`` (server role) picks the msg_id residue: 1 when answering a client message, 3 otherwise.
     ``msg_id``/``seqno`` are set when the message is numbered; a message re-sent with its original
     ids (``keep_id``: server ``resend_unacked``) keeps them and always travels inside a container.
+    ``build`` (rarely set) makes the body again for each new msg_id, for a body that names the msg_id it
+    travels under (auth.bindTempAuthKey); the size must not change with the msg_id.
     """
 
-    __slots__ = ("body", "content", "keep_id", "msg_id", "response", "seqno")
+    __slots__ = ("body", "build", "content", "keep_id", "msg_id", "response", "seqno")
 
     def __init__(self, body: bytes, content: bool, response: bool = False) -> None:
         self.body = body
+        self.build: Callable[[int], bytes] | None = None
         self.content = content
         self.response = response
         self.keep_id = False
@@ -53,6 +56,8 @@ class Numbering:
 
     def number(self, item: Outgoing, now: float) -> None:
         item.msg_id = self.ids.next(now, item.response)
+        if item.build is not None:
+            item.body = item.build(item.msg_id)
         if item.content:
             item.seqno = 2 * self.count + 1
             self.count += 1
