@@ -60,6 +60,17 @@ class HolderOutbox:
             self._counters.fence_refusals += 1
             raise
 
+    async def has_work(self, *, take_pool: bool = True) -> bool:
+        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
+        async with self._store.transaction(readonly=True) as tx:
+            found = await tx.scalar(
+                f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
+                f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
+                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) LIMIT 1",
+                self._params(pool=self.pool, take_pool=int(take_pool)),
+            )
+        return found is not None
+
     async def claim(self, *, limit: int = 10, take_pool: bool = True) -> list[OutboxMessage]:
         """Up to ``limit`` due messages, at most one per chat, now ``claimed`` by this holder."""
         async with self._store.transaction() as tx:

@@ -73,7 +73,7 @@ class MessageMethods(ClientCore):
         peer = await self.resolve_peer(chat_id)
         reply_to = types.InputReplyToMessage(reply_to_msg_id=reply_to_message_id) if reply_to_message_id else None
         if random_id is None:
-            random_id = self._new_random_id()
+            random_id = self.new_random_id()
         result = await self.invoke(
             functions.messages.SendMessage(
                 peer=peer, message=text, random_id=random_id, reply_to=reply_to,
@@ -82,8 +82,9 @@ class MessageMethods(ClientCore):
         )  # fmt: skip
         return self._sent_message(result, peer, text, random_id)
 
-    def _new_random_id(self) -> int:
-        """The default random_id: the server's time (the clock plus the home DC's offset) and 32 random bits."""
+    def new_random_id(self) -> int:
+        """A fresh time-prefixed random_id (while connected): the server's time (the clock plus the home DC's
+        offset) and 32 random bits. A caller that stores it before ``send_message(..., random_id=)`` may resend."""
         parts = self._connected()
         offset = parts.storage.get_time_offset(parts.dcs.home_dc)
         return time_prefixed(self.clock() + offset, int.from_bytes(os.urandom(4), "little"))
