@@ -120,3 +120,29 @@ def test_show_and_list_tell_the_state_since_when_until_when_and_why(store_url: s
     listed = fleet("accounts", "list", "--store", store_url).stdout.splitlines()
     assert listed[0].split()[:4] == ["label", "state", "since", "until"]
     assert "limited" in listed[1] and "2100-01-01" in listed[1]
+
+
+def test_send_and_the_outbox_commands(store_url: str) -> None:
+    assert fleet("init", "--store", store_url).exit_code == 0
+    assert (
+        fleet("accounts", "import", "-", "--store", store_url, "--label", "s1", stdin=pyrogram_string()).exit_code == 0
+    )
+    args = ["send", "--to", "@alice", "--text", "hi", "--account", "s1", "--key", "k1", "--store", store_url, "--json"]
+    sent = fleet(*args)
+    assert sent.exit_code == 0, sent.output
+    message = json.loads(sent.stdout)
+    assert (message["state"], message["peer"], message["account"]) == ("queued", "@alice", "s1")
+    assert json.loads(fleet(*args).stdout)["id"] == message["id"]  # the same key: the same message
+    conflict = fleet("send", "--to", "@bob", "--text", "hi", "--account", "s1", "--key", "k1", "--store", store_url)
+    assert conflict.exit_code == 1 and "idempotency key 'k1'" in conflict.output
+    listed = json.loads(fleet("outbox", "list", "--state", "queued", "--store", store_url, "--json").stdout)
+    assert [m["id"] for m in listed] == [message["id"]]
+    mid = str(message["id"])
+    assert "message " + mid + ": queued" in fleet("outbox", "show", mid, "--store", store_url).stdout
+    assert json.loads(fleet("outbox", "cancel", mid, "--store", store_url, "--json").stdout)["state"] == "cancelled"
+    again = fleet("outbox", "cancel", mid, "--store", store_url)
+    assert again.exit_code == 1 and "cannot be cancelled" in again.output
+    assert json.loads(fleet("outbox", "retry", mid, "--store", store_url, "--json").stdout)["state"] == "queued"
+    shown = json.loads(fleet("outbox", "show", mid, "--store", store_url, "--json").stdout)
+    assert shown["message"]["state"] == "queued" and shown["attempts"] == []
+    assert fleet("send", "--to", "@a", "--text", "x", "--store", store_url).exit_code == 1  # neither account nor pool

@@ -5,10 +5,11 @@ import from Pyrogram / Telethon strings and ``.session`` files and tgfleet's own
 events), auth keys sealed at rest (``seal``), leases with fencing (``leases``), workers (``workers``), and a leased
 account's session (``leased_sessions``, ``fenced_storage``: a ``tgfleet.storage.Storage`` whose every write is
 fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs the accounts (``worker``,
-``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``leased_client``: ``fleet.lease()``), and health
+``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``leased_client``: ``fleet.lease()``), health
 (``health_rules``: the states from their evidence, pure; ``health``: the seam that writes the moves;
-``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule). Logins and
-the outbox come later. May import
+``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule), and the
+outbox (``outbox``: ``fleet.outbox``; ``outbox_holder``: the holder's fenced transitions; ``outbox_sender``,
+``outbox_outcomes``: the worker's sending). Logins, the scheduler and the inbox come later. May import
 ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts), ``tgfleet.crypto`` and
 ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """

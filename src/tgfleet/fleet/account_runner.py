@@ -1,10 +1,11 @@
 """``AccountRunner``: one leased account in a worker: its fenced session, its Client, its job, its troubles.
 
 The runner loads the account's ``FencedStorage`` for the lease's epoch, connects a Client on it (through the pacer:
-bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job on the connected Client,
-and watches it: a client gone FAILED or a failed connect is reported, and then either retried with backoff (the
-account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``, ``revoked``...: the worker
-hands the lease back). A job that raises is reported and started again after a pause (a flood wait's own length).
+bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job and the outbox's sender
+on the connected Client, and watches it: a client gone FAILED or a failed connect is reported, and then either
+retried with backoff (the account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``,
+``revoked``...: the worker hands the lease back). A job that raises is reported and started again after a pause (a
+flood wait's own length).
 
 ``may_send()`` is the send gate its Client checks before every socket write: the lease is valid by the monotonic
 clock (``LeaseKeeper.valid``) and the runner was not fenced. ``fence(reason)`` closes the gate at once, then ends the
@@ -37,6 +38,7 @@ from tgfleet.net.state import ConnectionState, StateChange
 
 log = logging.getLogger("tgfleet.fleet")
 Job = Callable[[Client, Account], Awaitable[None]]
+Sender = Callable[[Client, Account, Lease], Awaitable[None]]
 StorageOpener = Callable[[Lease, Callable[[StaleEpoch], None]], Awaitable[FencedStorage]]
 ClientMaker = Callable[[FencedStorage, Account, Callable[[], bool], Observer], Client]
 
@@ -55,6 +57,7 @@ class RunnerSetup:
     worker: str
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     rng: random.Random = field(default_factory=random.Random)
+    sender: Sender | None = None  # the outbox's sending for a connected account (``outbox_sender``)
     retry_initial: float = 5.0
     retry_max: float = 300.0
 
@@ -202,17 +205,19 @@ class AccountRunner:
 
         remove = client.on_state_change(on_change)
         on_change(client.last_state_change)  # it may have failed already
-        job = asyncio.create_task(self._job_loop(client)) if self._s.job is not None else None
+        job = asyncio.create_task(self._job_loop(client, self._s.job)) if self._s.job is not None else None
+        sender = self._s.sender
+        outbox = asyncio.create_task(self._job_loop(client, lambda c, a: sender(c, a, self.lease))) if sender else None
         probes = asyncio.create_task(self._health.probe_loop(client))
         unrunnable = asyncio.create_task(self._health.unrunnable.wait())  # its own calls moved it (needs_login...)
-        tasks = [t for t in (job, probes, unrunnable) if t is not None]
+        tasks = [t for t in (job, outbox, probes, unrunnable) if t is not None]
         pending: set[asyncio.Future[Any]] = {failed, *tasks}
         try:
             while not failed.done():
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 if unrunnable in done:
                     raise _NotRunnable
-                for task in done & {job, probes}:
+                for task in done & {job, outbox, probes}:
                     task.result()  # re-raises _NotRunnable / StaleEpoch; a job that returned leaves the client up
         finally:
             remove()
@@ -221,12 +226,11 @@ class AccountRunner:
             await asyncio.gather(*tasks, return_exceptions=True)
         await self._report(failed.result())
 
-    async def _job_loop(self, client: Client) -> None:
-        assert self._s.job is not None
+    async def _job_loop(self, client: Client, job: Job) -> None:
         pause = self._s.retry_initial
         while True:
             try:
-                await self._s.job(client, self.account)
+                await job(client, self.account)
                 return
             except (asyncio.CancelledError, StaleEpoch, _NotRunnable):
                 raise

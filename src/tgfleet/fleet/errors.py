@@ -123,3 +123,35 @@ class StaleEpoch(FleetError):
     def __init__(self, account_id: int, epoch: int, current: int) -> None:
         self.account_id, self.epoch, self.current = account_id, epoch, current
         super().__init__(f"account {account_id}: write at epoch {epoch} refused, the lease is at epoch {current}")
+
+
+class MessageNotFound(FleetError, LookupError):
+    """No outbox message with this id.
+
+    What to do: check the id (``tgfleet fleet outbox list``).
+    """
+
+
+class IdempotencyConflict(FleetError):
+    """``outbox.send`` was given an idempotency key already used for a different message (another peer, text or
+    sender). ``message_id`` is the message stored under the key.
+
+    What to do: use a new key for a new message; the same key only to repeat the very same send (which then returns
+    the stored message).
+    """
+
+    def __init__(self, key: str, message_id: int) -> None:
+        self.key, self.message_id = key, message_id
+        super().__init__(f"idempotency key {key!r} is message {message_id}, with a different body")
+
+
+class OutboxStateError(FleetError):
+    """The outbox message is in a state that does not allow this (e.g. cancelling one being sent right now).
+
+    ``state`` is its state. What to do: read it again (``outbox.get``) and act on that state; a message in flight
+    may be cancelled once its attempt has ended.
+    """
+
+    def __init__(self, message_id: int, state: str, action: str) -> None:
+        self.message_id, self.state = message_id, state
+        super().__init__(f"outbox message {message_id} is {state}: it cannot be {action}")

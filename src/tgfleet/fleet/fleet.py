@@ -1,4 +1,4 @@
-"""``Fleet``: one handle on a fleet store: ``accounts``, ``leases``, ``workers``, ``sessions``, ``counters``.
+"""``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, counters.
 
 ``fleet = await Fleet.open(url)`` or ``async with Fleet.open(url) as fleet:``. Opening connects, applies the schema
 migrations, and checks the seal key against the store's seal check (a new store gets a key file on first use).
@@ -15,6 +15,7 @@ from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import SealKeyError
 from tgfleet.fleet.leased_sessions import Sessions
 from tgfleet.fleet.leases import Leases
+from tgfleet.fleet.outbox import Outbox
 from tgfleet.fleet.records import LeaseSettings
 from tgfleet.fleet.seal import KeyChoice, Sealer, choose_key, create_key_file
 from tgfleet.fleet.store import Listener, Store, default_url, open_store, parse_url
@@ -37,6 +38,7 @@ class Fleet:
         self.leases = Leases(store, settings, self.counters)
         self.workers = Workers(store, settings)
         self.sessions = Sessions(store, sealer, self.counters)
+        self.outbox = Outbox(store, self.counters)
 
     @staticmethod
     def open(

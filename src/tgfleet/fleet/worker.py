@@ -37,6 +37,7 @@ from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.health import Health, HealthSettings
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
+from tgfleet.fleet.outbox_sender import OutboxSender, Pacing, SendHooks
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, Lease, WorkerState
@@ -58,7 +59,9 @@ class Worker:
     ``flush_delay``: how long a session change may wait before it is written; ``poll_interval``: how often (at
     most every renew interval) it looks for accounts to take or hand back without a wake-up (other processes on
     an SQLite store send none); ``health`` and ``probes``: the health rules' and the probes' settings; ``clock``
-    (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests)."""
+    (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests); ``outbox``:
+    send the outbox's messages of the accounts it holds (``outbox_sender``), at most one every ``send_interval``
+    seconds per account."""
 
     def __init__(
         self,
@@ -79,6 +82,9 @@ class Worker:
         probes: ProbeSettings | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        outbox: bool = True,
+        send_interval: float = 3.0,
+        send_hooks: SendHooks | None = None,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
         self._network = network or Network.production()
@@ -89,6 +95,9 @@ class Worker:
         self.id = worker_id or ""
         self._health_settings, self._probes, self._clock = health or HealthSettings(), probes or ProbeSettings(), clock
         self._rng = rng or random.Random()
+        self._outbox, self._send_interval, self._send_hooks = outbox, send_interval, send_hooks or SendHooks()
+        self._pacing: dict[int, Pacing] = {}  # per account, across its reconnects
+        self._outbox_wake: dict[int, asyncio.Event] = {}
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
         self._wake = asyncio.Event()
@@ -272,7 +281,17 @@ class Worker:
             open_account=self._fleet.accounts.get, open_storage=open_storage, make_client=self._client,
             health=Health(self._fleet.accounts, self.id, self._health_settings, self._clock), pacer=self._pacer,
             job=self._job, emit=self._emit_event, worker=self.id, probes=self._probes, rng=self._rng,
+            sender=self._send if self._outbox else None,
         )  # fmt: skip
+
+    async def _send(self, client: Client, account: Account, lease: Lease) -> None:
+        """The outbox's sending for one connected account (see ``outbox_sender``)."""
+        pacing = self._pacing.setdefault(account.id, Pacing(self._send_interval))
+        wake = self._outbox_wake.setdefault(account.id, asyncio.Event())
+        holder = self._fleet.outbox.holder(account, lease.epoch, self.id)
+        sender = OutboxSender(holder, client, account, wake=wake, pacing=pacing, hooks=self._send_hooks,
+                              poll_interval=self._poll_interval * 5)  # fmt: skip
+        await sender.run()
 
     def _client(
         self, storage: FencedStorage, account: Account, may_send: Callable[[], bool], observer: Observer
@@ -287,7 +306,8 @@ class Worker:
     @asynccontextmanager
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(keeper.run(), name=f"tgfleet renewals {self.id}"),
-                 asyncio.create_task(self._listen(), name=f"tgfleet wake-ups {self.id}")]  # fmt: skip
+                 asyncio.create_task(self._listen(), name=f"tgfleet wake-ups {self.id}"),
+                 asyncio.create_task(self._listen_outbox(), name=f"tgfleet outbox wake-ups {self.id}")]  # fmt: skip
         try:
             yield
         finally:
@@ -310,6 +330,22 @@ class Worker:
                     await listener.close()
             except TgfleetError as exc:
                 log.info("worker %s: wake-ups stopped (polling only for a while): %s", self.id, exc)
+                await asyncio.sleep(self._fleet.settings.renew_interval)
+
+    async def _listen_outbox(self) -> None:
+        """Wake the senders when a message may have become due (hints: they poll as well)."""
+        while True:
+            try:
+                listener = await self._fleet.outbox.wakeups()
+                try:
+                    while True:
+                        await listener.next()
+                        for wake in self._outbox_wake.values():
+                            wake.set()
+                finally:
+                    await listener.close()
+            except TgfleetError as exc:
+                log.info("worker %s: outbox wake-ups stopped (polling only for a while): %s", self.id, exc)
                 await asyncio.sleep(self._fleet.settings.renew_interval)
 
     def _emit(self, kind: str, **fields: Any) -> None:

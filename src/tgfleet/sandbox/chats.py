@@ -5,9 +5,12 @@ pts of their own box; B's online sessions get ``updateShortMessage`` (or ``updat
 ``updateNewMessage`` and the sender's ``user`` when B never had a chat with A, so B learns A's access
 hash); A's other sessions get the outgoing copy the same way; A's calling session gets
 ``updateShortSentMessage`` as the result. A message to oneself (Saved Messages) exists once.
-A repeated ``random_id`` of the same sender returns the original message and creates nothing
-(clients re-send after reconnects); the same ``random_id`` reused for a different message is
-RANDOM_ID_DUPLICATE.
+A ``random_id`` the sender already used towards the same peer returns the original message and creates
+nothing, whatever the repeated call's text: Telegram keeps every used ``random_id`` per account and peer, never
+expiring, and answers a repeat with the messages the first call made
+(https://core.telegram.org/api/updates#updatemessageid-updates). RANDOM_ID_DUPLICATE is Telegram's answer only
+while the first call is still being processed; the sandbox handles one call at a time to completion, so it never
+arises here. The same ``random_id`` towards another peer is a new message.
 """
 
 from __future__ import annotations
@@ -78,12 +81,10 @@ def send_private(
     """Store ``text`` from ``sender`` to ``recipient`` at ``now`` and push it through ``pusher`` to both
     sides' online sessions (with users from ``accounts``).
 
-    Returns the sender's copy; with a ``random_id`` the sender already used for this very message, the
+    Returns the sender's copy; with a ``random_id`` the sender already used towards ``recipient``, the
     original copy and no new message.
     """
-    if random_id is not None and (previous := sender.mailbox.by_random_id(random_id)) is not None:
-        if previous.peer_id != recipient.id or previous.text != text:
-            raise errors.RandomIdDuplicate_400()
+    if random_id is not None and (previous := sender.mailbox.by_random_id(recipient.id, random_id)) is not None:
         log.debug("sendMessage random_id %d of %d repeated: message %d", random_id, sender.id, previous.id)
         return previous
     date = int(now)

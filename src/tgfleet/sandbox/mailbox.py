@@ -61,7 +61,7 @@ class Mailbox:
         self._chats: dict[int, _Chat] = {}
         self._event_pts: list[int] = []
         self._event_msg: list[int] = []
-        self._random_ids: dict[int, int] = {}
+        self._random_ids: dict[tuple[int, int], int] = {}  # (peer, random_id) -> message id
 
     def add(
         self,
@@ -97,7 +97,7 @@ class Mailbox:
         self._event_pts.append(self.pts)
         self._event_msg.append(message.id)
         if random_id is not None:
-            self._random_ids[random_id] = message.id
+            self._random_ids[peer_id, random_id] = message.id
         return message
 
     def get(self, message_id: int) -> SandboxMessage | None:
@@ -109,8 +109,9 @@ class Mailbox:
             raise KeyError(f"no message {message_id} in this box")
         return found
 
-    def by_random_id(self, random_id: int) -> SandboxMessage | None:
-        message_id = self._random_ids.get(random_id)
+    def by_random_id(self, peer_id: int, random_id: int) -> SandboxMessage | None:
+        """The message this box's owner sent to ``peer_id`` with ``random_id``, if any."""
+        message_id = self._random_ids.get((peer_id, random_id))
         return None if message_id is None else self._messages[message_id - 1]
 
     def has_chat(self, peer_id: int) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
 from tgfleet.client.peers import check_chat_id
+from tgfleet.client.random_ids import check_random_id, time_prefixed
 from tgfleet.client.resolver import resolve_peer
 from tgfleet.client.types import Message
 from tgfleet.tl import functions, types
@@ -49,14 +50,21 @@ class MessageMethods(ClientCore):
         reply_to_message_id: int | None = None,
         disable_web_page_preview: bool = False,
         disable_notification: bool = False,
+        random_id: int | None = None,
     ) -> Message:
         """Send a text message to a chat id, username, "me" or a contact's phone number.
 
         Texts longer than Telegram's limit (4096 UTF-16 code units) raise MessageTooLong before any request.
         A number as ``text`` is sent as its decimal form (as Pyrogram does); any other non-str raises
-        TypeError. A re-sent call (after a reconnect) keeps its random_id, so it can never be delivered twice."""
+        TypeError. A re-sent call (after a reconnect) keeps its random_id, so it can never be delivered twice.
+
+        ``random_id``: Telegram's de-duplication key (see ``tgfleet.client.random_ids``); a caller that stores it
+        before the call may send again with the same one after any doubt (a timeout, a crash) and the message
+        arrives once. Default: ``(server unixtime << 32) | random32``."""
         text = message_text(text)
         check_chat_id(chat_id)
+        if random_id is not None:
+            check_random_id(random_id)
         if not text:
             raise errors.MessageEmpty(detail="nothing was sent")
         if (length := utf16_length(text)) > MAX_MESSAGE_LENGTH:
@@ -64,7 +72,8 @@ class MessageMethods(ClientCore):
             raise errors.MessageTooLong(detail=detail)
         peer = await self.resolve_peer(chat_id)
         reply_to = types.InputReplyToMessage(reply_to_msg_id=reply_to_message_id) if reply_to_message_id else None
-        random_id = int.from_bytes(os.urandom(8), "little", signed=True)
+        if random_id is None:
+            random_id = self.new_random_id()
         result = await self.invoke(
             functions.messages.SendMessage(
                 peer=peer, message=text, random_id=random_id, reply_to=reply_to,
@@ -72,6 +81,13 @@ class MessageMethods(ClientCore):
             )
         )  # fmt: skip
         return self._sent_message(result, peer, text, random_id)
+
+    def new_random_id(self) -> int:
+        """A fresh time-prefixed random_id (while connected): the server's time (the clock plus the home DC's
+        offset) and 32 random bits. A caller that stores it before ``send_message(..., random_id=)`` may resend."""
+        parts = self._connected()
+        offset = parts.storage.get_time_offset(parts.dcs.home_dc)
+        return time_prefixed(self.clock() + offset, int.from_bytes(os.urandom(4), "little"))
 
     def _sent_message(self, result: Any, peer: Any, text: str, random_id: int) -> Message:
         self_id = self.storage.get_user_id() if self.storage is not None else None

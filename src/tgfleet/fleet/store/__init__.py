@@ -5,7 +5,7 @@ Owns the engines and what is engine-specific: ``sqlite`` (``SQLiteStore``: the e
 hosts, psycopg 3 asyncio connections, the database's clock, LISTEN/NOTIFY); the seam they share (``base``: ``Store``,
 ``Tx``, ``Dialect``); the numbered migrations (``schema``); the URL (``url``). Everything above writes its SQL once,
 as a template the dialect compiles. May import the standard library, ``psycopg`` (optional) and
-``tgfleet.fleet.errors`` / ``records``; nothing else of tgfleet.
+``tgfleet.fleet.errors`` / ``records`` / ``outbox_records``; nothing else of tgfleet.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ refused. To change the schema, append a migration; never edit a released one.
 
 Version 1 holds accounts (with their session scalars and update state), their per-DC auth keys (sealed, with a
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
-``login:<id>``), workers, events, and counters. Later migrations add the outbox (messages, attempts, the flood ledger,
-budgets) and logins as new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
-tables are; none of them needs these reshaped. Version 2 adds ``accounts.state_until`` (health).
-Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
+outbox (``outbox_messages``, ``outbox_attempts``); later ones the flood ledger, budgets and logins. Each is new
+tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them
+needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
+from tgfleet.fleet.outbox_records import OutboxState
 from tgfleet.fleet.records import AccountState
 from tgfleet.fleet.store.base import Store, Tx
 
@@ -131,7 +132,58 @@ V2: Migration = (
     f"ALTER TABLE accounts ADD COLUMN state_until {_T}",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2)
+_OUTBOX_STATES = ", ".join(f"'{state.value}'" for state in OutboxState)
+
+V3: Migration = (  # the outbox (tgfleet.fleet.outbox): messages and every attempt to send them
+    f"""CREATE TABLE outbox_messages (
+        id {{id}},
+        idempotency_key TEXT UNIQUE,
+        body_hash TEXT NOT NULL,
+        peer TEXT NOT NULL,
+        text TEXT NOT NULL,
+        pool TEXT,
+        account_id BIGINT REFERENCES accounts (id) ON DELETE CASCADE,
+        chat TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ({_OUTBOX_STATES})),
+        random_id BIGINT,
+        tg_message_id BIGINT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error_code INTEGER,
+        error_name TEXT,
+        error_message TEXT,
+        not_before {_T},
+        deadline {_T},
+        epoch BIGINT,
+        worker TEXT,
+        created_at {_T} NOT NULL,
+        updated_at {_T} NOT NULL,
+        CHECK (account_id IS NOT NULL OR pool IS NOT NULL),
+        CHECK (random_id IS NULL OR account_id IS NOT NULL)
+    )""",
+    "CREATE INDEX outbox_account ON outbox_messages (account_id, state, id)",
+    "CREATE INDEX outbox_pool ON outbox_messages (pool, state, id) WHERE account_id IS NULL",
+    "CREATE INDEX outbox_chat ON outbox_messages (chat, id)",
+    "CREATE INDEX outbox_state ON outbox_messages (state, id)",
+    # at most one message of a chat in flight, whatever races: the store itself refuses a second one
+    "CREATE UNIQUE INDEX outbox_one_in_flight ON outbox_messages (chat) WHERE state IN ('claimed', 'sending')",
+    f"""CREATE TABLE outbox_attempts (
+        id {{id}},
+        message_id BIGINT NOT NULL REFERENCES outbox_messages (id) ON DELETE CASCADE,
+        at {_T} NOT NULL,
+        worker TEXT NOT NULL,
+        epoch BIGINT NOT NULL,
+        account_id BIGINT NOT NULL,
+        random_id BIGINT NOT NULL,
+        outcome TEXT NOT NULL,
+        error_code INTEGER,
+        error_name TEXT,
+        error_message TEXT,
+        finished_at {_T}
+    )""",
+    "CREATE INDEX outbox_attempts_message ON outbox_attempts (message_id, id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

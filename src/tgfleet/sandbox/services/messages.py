@@ -3,9 +3,10 @@
 - sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
   deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), PEER_FLOOD for a message that would
   start a chat with a non-contact past the day's new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved
-  Messages; the result is ``updateShortSentMessage``; a repeated ``random_id`` returns the original result (see
-  ``chats``). Scheduling, replies and media are not modelled (``schedule_date`` is ignored: the message goes out
-  now).
+  Messages; the result is ``updateShortSentMessage``; a ``random_id`` repeated towards the same peer returns the
+  original message, never a second one nor RANDOM_ID_DUPLICATE (Telegram's answer only while the first call is in
+  progress; see ``chats``). Scheduling, replies and media are not modelled (``schedule_date`` is ignored: the
+  message goes out now).
 - getHistory: FROZEN_PARTICIPANT_MISSING for a frozen account and a peer it has no chat with; newest first;
   ``offset_id`` / ``offset_date`` pick the start, ``add_offset`` shifts it (negative: newer messages), ``max_id`` /
   ``min_id`` bound the ids, at most 100 per call; ``messages.messages`` when the whole chat fits, else

@@ -1,0 +1,218 @@
+"""``Outbox`` (``fleet.outbox``): durable messages, sent exactly once by the workers holding their accounts.
+
+``send`` stores a message and returns it at once; a worker holding the account (or, for a pool send, a healthy
+account of the pool) claims it, pins its ``random_id`` and account in the transaction that marks it ``sending``, and
+only then calls Telegram (``outbox_holder``, ``outbox_sender``). The states are ``OutboxState``'s (docs/fleet.md).
+
+Idempotency: the same ``idempotency_key`` with the same body (peer, text, account or pool) returns the message
+stored under it; with another body it raises ``IdempotencyConflict``. ``not_before`` and ``deadline`` are not part
+of the body (a repeat with other times returns the stored message unchanged).
+
+A chat is the peer as one sender sees it: ``(account, peer)`` for an account's sends, ``(pool, peer)`` for a pool's;
+within a chat, messages go out in the order of ``send``, one at a time (a later one waits while an earlier one is
+queued, in flight, waiting out a flood wait, unknown or held; it goes on once that one is sent, failed, cancelled
+or expired). ``cancel`` and ``retry`` are the operator's, unfenced but conditional on the state, so they never race
+a holder's transition: a message in flight (claimed, sending) is neither.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+
+from tgfleet.client.methods.messages import MAX_MESSAGE_LENGTH, utf16_length
+from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import (
+    AccountNotFound,
+    FleetValueError,
+    IdempotencyConflict,
+    MessageNotFound,
+    OutboxStateError,
+)
+from tgfleet.fleet.outbox_holder import HolderOutbox
+from tgfleet.fleet.outbox_records import CANCELLABLE, RETRYABLE, Attempt, OutboxMessage, OutboxState, sql_states
+from tgfleet.fleet.outbox_rows import (
+    ATTEMPT_COLUMNS,
+    MESSAGE_COLUMNS,
+    OUTBOX_CHANNEL,
+    attempt_of,
+    fetch_message,
+    message_of,
+    wake_payload,
+)
+from tgfleet.fleet.records import Account
+from tgfleet.fleet.store import IntegrityError, Listener, Store, Tx
+
+MAX_KEY_LENGTH = 256
+MAX_LIST = 1000
+
+
+def chat_key(peer: str, account_id: int | None, pool: str | None) -> str:
+    """The ordering key: the sender (account or pool) and the peer, a username without ``@`` and in lower case."""
+    who = peer.strip()
+    who = who[1:].lower() if who.startswith("@") else who.lower()
+    return f"account:{account_id}:{who}" if account_id is not None else f"pool:{pool}:{who}"
+
+
+def _peer_text(peer: str | int) -> str:
+    if isinstance(peer, bool) or not isinstance(peer, str | int):
+        raise FleetValueError(f"peer must be a username, phone or user id, not {type(peer).__name__}")
+    text = str(peer).strip()
+    if not text or len(text) > 64:
+        raise FleetValueError(f"peer must be a username, phone or user id of at most 64 characters, got {peer!r}")
+    return text
+
+
+def _check_body(text: str, key: str | None, not_before: float | None, deadline: float | None) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise FleetValueError("text must be a non-empty str")
+    if (length := utf16_length(text)) > MAX_MESSAGE_LENGTH:
+        raise FleetValueError(f"text is {length} UTF-16 code units, Telegram allows {MAX_MESSAGE_LENGTH}")
+    if key is not None and (not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH):
+        raise FleetValueError(f"idempotency_key must be a non-empty str of at most {MAX_KEY_LENGTH} characters")
+    if not_before is not None and deadline is not None and deadline <= not_before:
+        raise FleetValueError(f"deadline {deadline} is not after not_before {not_before}")
+
+
+class Outbox:
+    def __init__(self, store: Store, counters: Counters) -> None:
+        self._store, self._counters = store, counters
+
+    def holder(self, account: Account, epoch: int, worker: str) -> HolderOutbox:
+        """The outbox as the holder of ``account``'s lease at ``epoch`` writes it (every write fenced)."""
+        return HolderOutbox(self._store, self._counters, account.id, account.pool, epoch, worker)
+
+    async def send(
+        self,
+        *,
+        peer: str | int,
+        text: str,
+        account: str | None = None,
+        pool: str | None = None,
+        idempotency_key: str | None = None,
+        not_before: float | None = None,
+        deadline: float | None = None,
+    ) -> OutboxMessage:
+        """Store a message to ``peer`` from ``account`` (a label) or from an account of ``pool``; returned at once
+        (state ``queued``). ``not_before`` / ``deadline``: unix times (not sent before / expired after). Raises
+        FleetValueError (nothing stored), AccountNotFound, IdempotencyConflict."""
+        if (account is None) == (pool is None):
+            raise FleetValueError("give exactly one of account= and pool=")
+        peer_text = _peer_text(peer)
+        _check_body(text, idempotency_key, not_before, deadline)
+        body = hashlib.sha256(json.dumps([peer_text, text, account, pool]).encode()).hexdigest()
+        try:
+            async with self._store.transaction() as tx:
+                if idempotency_key is not None and (found := await self._by_key(tx, idempotency_key)) is not None:
+                    return _same_body(found, body, idempotency_key)
+                account_id = await self._sender(tx, account, pool)
+                row = await tx.fetchone(
+                    "INSERT INTO outbox_messages (idempotency_key, body_hash, peer, text, pool, account_id, chat,"
+                    " state, not_before, deadline, created_at, updated_at) VALUES (:key, :body, :peer, :text, :pool,"
+                    " :account_id, :chat, 'queued', :not_before, :deadline, {now}, {now}) RETURNING id",
+                    {"key": idempotency_key, "body": body, "peer": peer_text, "text": text, "pool": pool,
+                     "account_id": account_id, "chat": chat_key(peer_text, account_id, pool),
+                     "not_before": not_before, "deadline": deadline},
+                )  # fmt: skip
+                assert row is not None
+                tx.notify(OUTBOX_CHANNEL, wake_payload(account_id, pool))
+                message = await fetch_message(tx, int(row[0]))
+        except IntegrityError:  # another process stored the same key between our read and our insert
+            if idempotency_key is None:
+                raise
+            async with self._store.transaction(readonly=True) as tx:
+                found = await self._by_key(tx, idempotency_key)
+            if found is None:
+                raise
+            return _same_body(found, body, idempotency_key)
+        assert message is not None
+        return message
+
+    async def _by_key(self, tx: Tx, key: str) -> tuple[OutboxMessage, str] | None:
+        row = await tx.fetchone("SELECT id, body_hash FROM outbox_messages WHERE idempotency_key = :key", {"key": key})
+        if row is None:
+            return None
+        message = await fetch_message(tx, int(row[0]))
+        assert message is not None
+        return message, str(row[1])
+
+    async def _sender(self, tx: Tx, account: str | None, pool: str | None) -> int | None:
+        if account is not None:
+            found = await tx.scalar("SELECT id FROM accounts WHERE label = :label", {"label": account})
+            if found is None:
+                raise AccountNotFound(f"no account {account!r} in the fleet store")
+            return int(found)
+        if await tx.scalar("SELECT 1 FROM accounts WHERE pool = :pool LIMIT 1", {"pool": pool}) is None:
+            raise FleetValueError(f"no account is in pool {pool!r}")
+        return None
+
+    async def get(self, message_id: int) -> OutboxMessage:
+        """The message now; MessageNotFound."""
+        async with self._store.transaction(readonly=True) as tx:
+            message = await fetch_message(tx, message_id)
+        if message is None:
+            raise MessageNotFound(f"no outbox message {message_id}")
+        return message
+
+    async def list(
+        self, *, state: OutboxState | str | None = None, account: str | None = None, limit: int = 100
+    ) -> builtins.list[OutboxMessage]:
+        """Messages, oldest first, by ``state`` and/or ``account`` (a label), at most ``limit`` (up to 1000)."""
+        where: builtins.list[str] = []
+        params: dict[str, object] = {"limit": max(1, min(limit, MAX_LIST))}
+        if state is not None:
+            where.append("m.state = :state")
+            params["state"] = OutboxState(state).value
+        if account is not None:
+            where.append("a.label = :label")
+            params["label"] = account
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(f"{MESSAGE_COLUMNS}{condition} ORDER BY m.id LIMIT :limit", params)
+        return [message_of(row) for row in rows]
+
+    async def attempts(self, message_id: int) -> builtins.list[Attempt]:
+        """Every attempt to send the message, oldest first."""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(f"{ATTEMPT_COLUMNS} WHERE message_id = :id ORDER BY id", {"id": message_id})
+        return [attempt_of(row) for row in rows]
+
+    async def cancel(self, message_id: int) -> OutboxMessage:
+        """Operator: never send it (from queued, retry_wait, held, unknown; an unknown one may have arrived
+        already). OutboxStateError otherwise."""
+        return await self._move(message_id, OutboxState.CANCELLED, CANCELLABLE, "cancelled")
+
+    async def retry(self, message_id: int) -> OutboxMessage:
+        """Operator: queue it again now (from held, failed, unknown, retry_wait, expired, cancelled). Its random_id and
+        pinned account stay, so a retry never doubles a message that did arrive."""
+        return await self._move(message_id, OutboxState.QUEUED, RETRYABLE, "retried")
+
+    async def _move(
+        self, message_id: int, to: OutboxState, allowed: frozenset[OutboxState], action: str
+    ) -> OutboxMessage:
+        async with self._store.transaction() as tx:
+            done = await tx.execute(
+                f"UPDATE outbox_messages SET state = :to, not_before = NULL, updated_at = {{now}}"
+                f" WHERE id = :id AND state IN ({sql_states(allowed)})",
+                {"id": message_id, "to": to.value},
+            )
+            message = await fetch_message(tx, message_id)
+            if message is None:
+                raise MessageNotFound(f"no outbox message {message_id}")
+            if not done:
+                raise OutboxStateError(message_id, message.state.value, action)
+            if to is OutboxState.QUEUED:
+                tx.notify(OUTBOX_CHANNEL, wake_payload(message.account_id, message.pool))
+        return message
+
+    async def wakeups(self) -> Listener:
+        """Wake-ups when a message may have become due (payload ``account:<id>`` or ``pool:<name>``); hints only."""
+        return await self._store.listen(OUTBOX_CHANNEL)
+
+
+def _same_body(found: tuple[OutboxMessage, str], body: str, key: str) -> OutboxMessage:
+    message, stored = found
+    if stored != body:
+        raise IdempotencyConflict(key, message.id)
+    return message

@@ -1,0 +1,197 @@
+"""``HolderOutbox``: the outbox as the holder of one account's lease writes it, every write fenced by its epoch.
+
+Each method is one transaction that starts with the fence (``sessions.fence``: the account row, on the condition
+that its ``fence_epoch`` is still the holder's), so a holder whose lease a newer one took writes nothing (StaleEpoch)
+and a grant never interleaves with a holder's transition.
+
+- ``claim``: first what an older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
+  the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned) and what is past its
+  deadline (``expired``); then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
+  passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
+  messages only when ``take_pool``), oldest first. A unique index on the chat of in-flight rows makes "one in flight
+  per chat" the store's own rule.
+- ``begin``: ``claimed`` -> ``sending``: the random_id set if it has none (never changed after), the account pinned,
+  the attempt recorded, all committed before the call.
+- ``finish``: ``sending`` -> the outcome (sent with Telegram's id, retry_wait, held, failed, unknown), on the
+  message and its attempt.
+- ``release``: ``claimed`` -> back to due (the holder stops before sending it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tgfleet.fleet import sessions
+from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
+from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
+from tgfleet.fleet.records import Evidence
+from tgfleet.fleet.store import Store, Tx
+
+_MINE = "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool))"
+_EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an attempt ended: the state it leaves the message in, and what goes with it."""
+
+    state: OutboxState
+    tg_message_id: int | None = None
+    error: Evidence | None = None
+    not_before: float | None = None
+
+
+class HolderOutbox:
+    """For the holder of ``account_id`` (in ``pool``) at ``epoch``, as worker ``worker``."""
+
+    def __init__(self, store: Store, counters: Counters, account_id: int, pool: str, epoch: int, worker: str) -> None:
+        self._store, self._counters = store, counters
+        self.account_id, self.pool, self.epoch, self.worker = account_id, pool, epoch, worker
+
+    def _params(self, **more: object) -> dict[str, object]:
+        return {"account": self.account_id, "epoch": self.epoch, "worker": self.worker} | more
+
+    async def _fence(self, tx: Tx) -> None:
+        try:
+            await sessions.fence(tx, self.account_id, self.epoch)
+        except StaleEpoch:
+            self._counters.fence_refusals += 1
+            raise
+
+    async def has_work(self, *, take_pool: bool = True) -> bool:
+        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
+        async with self._store.transaction(readonly=True) as tx:
+            found = await tx.scalar(
+                f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
+                f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
+                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) LIMIT 1",
+                self._params(pool=self.pool, take_pool=int(take_pool)),
+            )
+        return found is not None
+
+    async def claim(self, *, limit: int = 10, take_pool: bool = True) -> list[OutboxMessage]:
+        """Up to ``limit`` due messages, at most one per chat, now ``claimed`` by this holder."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            await self._recover(tx)
+            params = self._params(pool=self.pool, take_pool=int(take_pool), limit=limit)
+            await tx.execute(
+                f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
+                f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"
+                f" AND m.state IN ({sql_states(_EXPIRABLE)}) AND m.deadline IS NOT NULL AND m.deadline < {{now}})",
+                params,
+            )
+            rows = await tx.fetch(
+                f"SELECT m.id FROM outbox_messages m WHERE {_MINE} AND m.state IN ({sql_states(DUE)})"
+                f" AND (m.not_before IS NULL OR m.not_before <= {{now}})"
+                f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
+                f" AND e.state IN ({sql_states(OPEN)}))"
+                f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
+                f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
+                f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
+                params,
+            )
+            ids = [int(row[0]) for row in rows]
+            for message_id in ids:
+                await tx.execute(
+                    f"UPDATE outbox_messages SET state = 'claimed', account_id = :account, epoch = :epoch,"
+                    f" worker = :worker, updated_at = {{now}} WHERE id = :id AND state IN ({sql_states(DUE)})",
+                    self._params(id=message_id),
+                )
+            return await self._read(tx, ids)
+
+    async def _recover(self, tx: Tx) -> None:
+        """What holders of older epochs left in flight on this account."""
+        params = self._params()
+        await tx.execute(
+            "UPDATE outbox_attempts SET outcome = 'unknown', finished_at = {now},"
+            " error_message = 'the holder ended during the call' WHERE account_id = :account AND outcome = 'sending'"
+            " AND epoch < :epoch",
+            params,
+        )
+        await tx.execute(
+            "UPDATE outbox_messages SET state = 'unknown', not_before = NULL, epoch = :epoch, worker = :worker,"
+            " error_code = NULL, error_name = NULL, error_message = 'the holder ended during the call',"
+            " updated_at = {now} WHERE account_id = :account AND state = 'sending' AND epoch < :epoch",
+            params,
+        )
+        await tx.execute(
+            "UPDATE outbox_messages SET state = CASE WHEN random_id IS NULL THEN 'queued' ELSE 'unknown' END,"
+            " account_id = CASE WHEN random_id IS NULL AND pool IS NOT NULL THEN NULL ELSE account_id END,"
+            " epoch = :epoch, worker = :worker, updated_at = {now}"
+            " WHERE account_id = :account AND state = 'claimed' AND epoch < :epoch",
+            params,
+        )
+
+    async def begin(self, message: OutboxMessage, random_id: int) -> tuple[OutboxMessage, int]:
+        """``claimed`` -> ``sending``, committed: the message (with its random_id: ``random_id`` unless it had one)
+        and the attempt's id. StaleEpoch when the lease is gone; OutboxStateError-free: a message not claimed by
+        this holder any more raises LookupError."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            row = await tx.fetchone(
+                "UPDATE outbox_messages SET state = 'sending', random_id = COALESCE(random_id, :random_id),"
+                " attempts = attempts + 1, epoch = :epoch, worker = :worker, updated_at = {now}"
+                " WHERE id = :id AND state = 'claimed' AND account_id = :account AND epoch = :epoch"
+                " RETURNING random_id",
+                self._params(id=message.id, random_id=random_id),
+            )
+            if row is None:
+                raise LookupError(f"outbox message {message.id} is no longer claimed by this holder")
+            attempt = await tx.fetchone(
+                "INSERT INTO outbox_attempts (message_id, at, worker, epoch, account_id, random_id, outcome)"
+                " VALUES (:id, {now}, :worker, :epoch, :account, :random_id, 'sending') RETURNING id",
+                self._params(id=message.id, random_id=int(row[0])),
+            )
+            assert attempt is not None
+            [sending] = await self._read(tx, [message.id])
+            return sending, int(attempt[0])
+
+    async def finish(self, message_id: int, attempt_id: int, outcome: Outcome) -> OutboxMessage:
+        """``sending`` -> ``outcome.state`` on the message and its attempt."""
+        e = outcome.error or Evidence()
+        params = self._params(id=message_id, attempt=attempt_id, state=outcome.state.value, tg=outcome.tg_message_id,
+                              code=e.code, name=e.name, message=e.message, not_before=outcome.not_before)  # fmt: skip
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            done = await tx.execute(
+                "UPDATE outbox_messages SET state = :state, tg_message_id = COALESCE(:tg, tg_message_id),"
+                " error_code = :code, error_name = :name, error_message = :message, not_before = :not_before,"
+                " epoch = :epoch, worker = :worker, updated_at = {now}"
+                " WHERE id = :id AND state = 'sending' AND account_id = :account AND epoch = :epoch",
+                params,
+            )
+            if not done:
+                raise LookupError(f"outbox message {message_id} is no longer being sent by this holder")
+            await tx.execute(
+                "UPDATE outbox_attempts SET outcome = :state, error_code = :code, error_name = :name,"
+                " error_message = :message, finished_at = {now} WHERE id = :attempt",
+                params,
+            )
+            [message] = await self._read(tx, [message_id])
+            return message
+
+    async def release(self, messages: list[OutboxMessage]) -> None:
+        """Give back messages claimed but not begun (the holder stops)."""
+        if not messages:
+            return
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            for message in messages:
+                await tx.execute(
+                    "UPDATE outbox_messages SET state = CASE WHEN random_id IS NULL THEN 'queued' ELSE 'unknown' END,"
+                    " account_id = CASE WHEN random_id IS NULL AND pool IS NOT NULL THEN NULL ELSE account_id END,"
+                    " updated_at = {now} WHERE id = :id AND state = 'claimed' AND account_id = :account"
+                    " AND epoch = :epoch",
+                    self._params(id=message.id),
+                )
+
+    async def _read(self, tx: Tx, ids: list[int]) -> list[OutboxMessage]:
+        out = []
+        for message_id in ids:
+            row = await tx.fetchone(f"{MESSAGE_COLUMNS} WHERE m.id = :id", {"id": message_id})
+            if row is not None:
+                out.append(message_of(row))
+        return out
