@@ -34,6 +34,7 @@ async def _idle() -> None:
 
     for s in SIGNALS:
         signal.signal(s, received)  # (not loop.add_signal_handler: it exists on Unix loops only)
+    log.info("idle: waiting for SIGINT or SIGTERM")
     try:
         await stop.wait()
     finally:
