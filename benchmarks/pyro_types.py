@@ -168,7 +168,9 @@ def main() -> int:
         timers = {lib: timeit.Timer(make(build, data)) for lib, build in builders.items()}
         rates[row] = c.ops_per_second(timers, repeats=repeats, min_time=min_time)
     timers = {lib: timeit.Timer(DISPATCH[lib](data)) for lib in LIBS}
-    rates["decode + dispatch through filters and handlers"] = c.ops_per_second(timers, repeats=repeats, min_time=min_time)
+    rates["decode + dispatch through filters and handlers"] = c.ops_per_second(
+        timers, repeats=repeats, min_time=min_time
+    )
 
     version = sys.version.split()[0]
     print(f"# Types benchmark: {count} messages from one updates answer of {len(data)} B (Python {version})\n")

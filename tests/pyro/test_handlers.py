@@ -227,8 +227,9 @@ async def test_each_decorator_on_a_client_and_on_the_class(name: str) -> None:
 
 def test_event_decorators_keep_one_handler_of_each_kind() -> None:
     client = Client("x", api_id=1, api_hash="0" * 32, in_memory=True)
-    for name, kind in (("on_start", handlers.StartHandler), ("on_stop", handlers.StopHandler),
-                       ("on_connect", handlers.ConnectHandler), ("on_disconnect", handlers.DisconnectHandler)):  # fmt: skip
+    kinds = {"on_start": handlers.StartHandler, "on_stop": handlers.StopHandler,
+             "on_connect": handlers.ConnectHandler, "on_disconnect": handlers.DisconnectHandler}  # fmt: skip
+    for name, kind in kinds.items():
         first = getattr(client, name)()(lambda c, *a: None)
         second = getattr(client, name)()(lambda c, *a: None)
         assert client.event_handlers[kind].callback is second and first is not second

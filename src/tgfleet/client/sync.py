@@ -63,9 +63,13 @@ def make_sync(client: Any) -> asyncio.AbstractEventLoop:
     return loop
 
 
-@functools.cache
+_SYNC_CLASSES: dict[type, type] = {}
+
+
 def sync_class(cls: type) -> type:
-    """``cls`` with every public coroutine (and async generator) method usable without ``await``."""
+    """``cls`` with every public coroutine (and async generator) method usable without ``await`` (made once)."""
+    if (made := _SYNC_CLASSES.get(cls)) is not None:
+        return made
     wrapped: dict[str, Any] = {}
     for name in dir(cls):
         attr = inspect.getattr_static(cls, name)
@@ -75,7 +79,10 @@ def sync_class(cls: type) -> type:
             wrapped[name] = _method(attr)
         elif inspect.isasyncgenfunction(attr):
             wrapped[name] = _generator(attr)
-    return type(cls.__name__, (cls,), {"__module__": cls.__module__, "__qualname__": cls.__qualname__, **wrapped})
+    made = _SYNC_CLASSES[cls] = type(
+        cls.__name__, (cls,), {"__module__": cls.__module__, "__qualname__": cls.__qualname__, **wrapped}
+    )
+    return made
 
 
 def _method(function: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:

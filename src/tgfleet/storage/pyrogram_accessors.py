@@ -10,7 +10,7 @@ of the same names and are not mirrored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tgfleet.storage.records import UpdateState
 
@@ -23,53 +23,57 @@ class PyrogramAccessors:
 
     __slots__ = ()
 
-    async def dc_id(self: Storage, value: int | None = None) -> int | None:
+    async def dc_id(self, value: int | None = None) -> int | None:
         if value is not None:
-            self.set_dc_id(value)
-        return self.get_dc_id()
+            _st(self).set_dc_id(value)
+        return _st(self).get_dc_id()
 
-    async def api_id(self: Storage, value: int | None = None) -> int | None:
+    async def api_id(self, value: int | None = None) -> int | None:
         if value is not None:
-            self.set_api_id(value)
-        return self.get_api_id()
+            _st(self).set_api_id(value)
+        return _st(self).get_api_id()
 
-    async def test_mode(self: Storage, value: bool | None = None) -> bool:
+    async def test_mode(self, value: bool | None = None) -> bool:
         if value is not None:
-            self.set_test_mode(value)
-        return self.get_test_mode()
+            _st(self).set_test_mode(value)
+        return _st(self).get_test_mode()
 
-    async def auth_key(self: Storage, value: bytes | None = None) -> bytes | None:
-        dc = self.get_dc_id()
+    async def auth_key(self, value: bytes | None = None) -> bytes | None:
+        dc = _st(self).get_dc_id()
         if dc is None:
             return None
         if value is not None:
-            self.set_auth_key(dc, value)
-        return self.get_auth_key(dc)
+            _st(self).set_auth_key(dc, value)
+        return _st(self).get_auth_key(dc)
 
-    async def user_id(self: Storage, value: int | None = None) -> int | None:
+    async def user_id(self, value: int | None = None) -> int | None:
         if value is not None:
-            self.set_user(value, bool(self.get_is_bot()))
-        return self.get_user_id()
+            _st(self).set_user(value, bool(_st(self).get_is_bot()))
+        return _st(self).get_user_id()
 
-    async def is_bot(self: Storage, value: bool | None = None) -> bool | None:
-        if value is not None and (user := self.get_user_id()) is not None:
-            self.set_user(user, value)
-        return self.get_is_bot()
+    async def is_bot(self, value: bool | None = None) -> bool | None:
+        if value is not None and (user := _st(self).get_user_id()) is not None:
+            _st(self).set_user(user, value)
+        return _st(self).get_is_bot()
 
-    async def server_address(self: Storage) -> str | None:
-        option = _home_option(self)
+    async def server_address(self) -> str | None:
+        option = _home_option(_st(self))
         return option.ip_address if option is not None else None
 
-    async def port(self: Storage) -> int | None:
-        option = _home_option(self)
+    async def port(self) -> int | None:
+        option = _home_option(_st(self))
         return option.port if option is not None else None
 
-    async def date(self: Storage, value: int | None = None) -> int | None:
-        state = self.get_update_state()
+    async def date(self, value: int | None = None) -> int | None:
+        state = _st(self).get_update_state()
         if value is not None and state is not None:
-            self.set_update_state(UpdateState(state.pts, state.qts, value, state.seq))
+            _st(self).set_update_state(UpdateState(state.pts, state.qts, value, state.seq))
             return value
         return state.date if state is not None else None
+
+
+def _st(accessors: PyrogramAccessors) -> Storage:
+    return cast("Storage", accessors)  # the mixin is only ever part of a Storage
 
 
 def _home_option(storage: Storage) -> Any:

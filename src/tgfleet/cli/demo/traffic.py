@@ -21,7 +21,7 @@ async def messages(demo: Demo) -> str:
 
     @bob.on_message(filters.incoming & filters.user(demo.alice.id))
     async def received(client: Client, message: Message) -> None:
-        out.state(f"bob's on_message: {message.text!r} from user {message.from_user.id}")
+        out.state(f"bob's on_message: {message.text!r} from user {message.from_user and message.from_user.id}")
         inbox.put_nowait(message)
 
     await bob.connect()

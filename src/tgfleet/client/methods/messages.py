@@ -65,7 +65,8 @@ class MessageMethods(ClientCore):
         text = message_text(text)
         check_chat_id(chat_id)
         if entities is None:
-            text, entities = parse_markup(text, parse_mode or self.parse_mode)
+            text, parsed = parse_markup(text, parse_mode or self.parse_mode)
+            entities = list(parsed)
         if not text:
             raise errors.MessageEmpty(detail="nothing was sent")
         if (length := utf16_length(text)) > MAX_MESSAGE_LENGTH:

@@ -31,7 +31,8 @@ def _unbound(receiver: Any, filters: Any, group: int) -> tuple[Filter | None, in
 
 def _register(receiver: Any, handler: h.Handler, group: int, func: Any) -> None:
     if isinstance(receiver, ClientCore):
-        receiver.add_handler(handler, group)
+        client: Any = receiver
+        client.add_handler(handler, group)
         return
     listed = getattr(func, "handlers", None)
     if not isinstance(listed, list):
@@ -40,7 +41,10 @@ def _register(receiver: Any, handler: h.Handler, group: int, func: Any) -> None:
     listed.append((handler, group))
 
 
-def _on_update(kind: type[h.Handler], what: str) -> Any:
+Decorator = Callable[..., Callable[[F], F]]
+
+
+def _on_update(kind: type[h.Handler], what: str) -> Decorator[Any]:
     def decorator_method(self: Any = None, filters: Any = None, group: int = 0) -> Callable[[F], F]:
         def decorator(func: F) -> F:
             flt, grp = (filters, group) if isinstance(self, ClientCore) else _unbound(self, filters, group)
@@ -56,7 +60,7 @@ def _on_update(kind: type[h.Handler], what: str) -> Any:
     return decorator_method
 
 
-def _on_event(kind: type[h.EventHandler], what: str) -> Any:
+def _on_event(kind: type[h.EventHandler], what: str) -> Decorator[Any]:
     def decorator_method(self: Any = None) -> Callable[[F], F]:
         def decorator(func: F) -> F:
             _register(self, kind(func), 0, func)

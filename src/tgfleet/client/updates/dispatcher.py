@@ -127,7 +127,7 @@ class Dispatcher:
                 except Exception:  # a bug here must not lose the other updates
                     log.exception("dispatching %s failed", type(update).__name__)
         finally:
-            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type,unused-ignore]
 
     async def stop(self) -> None:
         """Wait for the workers to handle what is queued (not for the calling worker, if one stops the client)."""
