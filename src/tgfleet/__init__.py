@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tgfleet.client import Client, ConnectionState, FloodWaitEvent, RateLimits, RetryPolicy, StateChange
-    from tgfleet.version import __version__ as __version__
     from tgfleet.client.idle import compose, idle
     from tgfleet.handlers import ContinuePropagation, StopPropagation, StopTransmission
+    from tgfleet.version import __version__ as __version__
 
 __all__ = [
     "Client",
