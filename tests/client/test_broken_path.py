@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from tests.relay import Relay, error_frame, stall_header
-from tgfleet import Client, ConnectionState
-from tgfleet.client.types import Message
+from tgfleet import Client, ConnectionState, filters
 from tgfleet.errors import RequestTimeout, TransportCodeError
 from tgfleet.net.retry import RetryPolicy
 from tgfleet.net.timeouts import within
@@ -20,6 +19,7 @@ from tgfleet.sandbox.contract import CallContext, MethodHandler
 from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID, Sandbox
 from tgfleet.sandbox.world import World
 from tgfleet.tl import functions, types
+from tgfleet.types import Message
 
 from .helpers import StateLog, logged_in
 
@@ -95,7 +95,7 @@ async def test_only_a_call_timing_out_on_a_silent_connection_probes_it(caplog: p
         await a.resolve_peer("@bob_probe")
         got = asyncio.Event()
 
-        @b.on_message(lambda m: not m.outgoing)
+        @b.on_message(filters.incoming)
         def on_message(_: Client, message: Message) -> None:
             got.set()
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 
 from tests.e2e.helpers import RecordingWorld
-from tgfleet import Client
-from tgfleet.client.types import Message
+from tgfleet import Client, filters
 from tgfleet.crypto.kdf import auth_key_id
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.server import Sandbox
 from tgfleet.tl import functions
+from tgfleet.types import Message
 
 from .helpers import logged_in
 
@@ -29,7 +29,7 @@ async def test_a_raw_invoke_keeps_pts_in_step() -> None:
         await b.resolve_peer("@alice_own")
         received: asyncio.Queue[str] = asyncio.Queue()
 
-        @a.on_message(lambda m: not m.outgoing)
+        @a.on_message(filters.incoming)
         def on_message(_: Client, message: Message) -> None:
             received.put_nowait(message.text)
 

@@ -8,9 +8,9 @@ import asyncio
 import os
 from pathlib import Path
 
-from tgfleet import Client
-from tgfleet.client.types import Message
+from tgfleet import Client, filters
 from tgfleet.sandbox.server import Sandbox
+from tgfleet.types import Message
 
 from .helpers import logged_in, login, make_client
 
@@ -29,7 +29,7 @@ async def test_every_message_once_in_order_across_drops_and_a_restart(tmp_path: 
         def bob_client() -> Client:
             client = make_client(tg, "bob", in_memory=False, workdir=tmp_path)
 
-            @client.on_message(lambda m: not m.outgoing and m.text.startswith("m"))
+            @client.on_message(filters.incoming & filters.regex("^m"))
             def on_message(_: Client, message: Message) -> None:
                 received.append(message.text)
                 if len(received) >= COUNT:

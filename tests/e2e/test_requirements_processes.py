@@ -15,8 +15,8 @@ import pytest
 from tests.clock import FakeClock
 from tgfleet import ConnectionState, RateLimits
 from tgfleet.client.session_strings import SessionData, decode_session_string, export_pyrogram
-from tgfleet.client.types import SentCodeType
 from tgfleet.crypto.kdf import auth_key_id
+from tgfleet.enums import NextCodeType, SentCodeType
 from tgfleet.errors import (
     AuthKeyUnregistered,
     BadRequest,
@@ -126,7 +126,7 @@ async def test_process_authorization_with_code_and_2fa() -> None:
         key_id = auth_key_id(client.storage.get_auth_key(2) or b"")
         sent = await client.send_code(alice.phone)
         assert isinstance(sent.phone_code_hash, str) and sent.phone_code_hash
-        assert (sent.type, sent.next_type, sent.timeout) == (SentCodeType.SMS, SentCodeType.CALL, 60)
+        assert (sent.type, sent.next_type, sent.timeout) == (SentCodeType.SMS, NextCodeType.CALL, 60)
         code = tg.login_code(alice.phone)
         assert code in tg.messages_of(alice.id, SERVICE_USER_ID)[-1].text  # Telegram's service message
         user = await client.sign_in(alice.phone, sent.phone_code_hash, code)
@@ -166,9 +166,10 @@ async def test_bad_request_is_what_the_server_answers_to_a_malformed_request() -
         alice = tg.add_user(phone="+15551000021", first_name="Alice", dc=1)
         client = await logged_in(tg, alice.phone)
         mark = len(world.calls)
-        # whitespace passes the client's own check (non-empty), the server answers 400 MESSAGE_EMPTY
+        # whitespace sent as it is (entities given: no markup parsed, which would strip it) passes the
+        # client's own check (non-empty), the server answers 400 MESSAGE_EMPTY
         with pytest.raises(BadRequest) as empty:
-            await client.send_message("me", "   ")
+            await client.send_message("me", "   ", entities=[])
         assert isinstance(empty.value, MessageEmpty) and empty.value.code == 400
         assert "messages.sendMessage" in [name for _, name in world.calls[mark:]]  # it reached the server
         # a 400 the client has never heard of is still a BadRequest

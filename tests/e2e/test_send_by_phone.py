@@ -24,7 +24,7 @@ async def test_send_to_a_contacts_phone_number() -> None:
 
         first = await client.send_message("+1 555 400-0002", "hi")
         second = await client.send_message("+15554000002", "hi again")
-        assert first.chat_id == second.chat_id == bob.id
+        assert first.chat.id == second.chat.id == bob.id
         resolved = [name for _, name in world.calls[mark:] if name.startswith("contacts.")]
         assert resolved == ["contacts.resolvePhone"]  # the second send found the number in the peer cache
         assert [m.text for m in tg.messages_of(bob.id, alice.id)] == ["hi", "hi again"]

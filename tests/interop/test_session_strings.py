@@ -211,7 +211,7 @@ async def test_a_telethon_login_carries_on_in_tgfleet() -> None:
         assert client.storage is not None and client.storage.get_user_id() == alice.id  # filled by the check
         assert (await client.get_me()).id == alice.id
         sent = await client.send_message("bob_tele", "hello from the same login")
-        assert sent.chat_id == bob.id
+        assert sent.chat.id == bob.id
         assert {dc: tg.auth_key_ids(dc) for dc in tg.dc_ids} == keys  # no new handshake anywhere
         exported = await client.export_session_string()  # and now it exports as a Pyrogram string
         await client.disconnect()

@@ -21,10 +21,10 @@ from collections import Counter
 
 import pytest
 
-from tgfleet import Client
-from tgfleet.client.types import Message
+from tgfleet import Client, filters
 from tgfleet.sandbox import Limits, LoginLimits, Rate, Sandbox
 from tgfleet.tl import functions
+from tgfleet.types import Message
 
 from ..client.helpers import logged_in
 
@@ -49,7 +49,7 @@ async def test_telethon_2fa_login_username_and_a_message_to_a_tgfleet_client() -
         received: asyncio.Queue[Message] = asyncio.Queue()
         bob_client = await logged_in(tg, bob.phone, "bob")
 
-        @bob_client.on_message(lambda m: not m.outgoing)
+        @bob_client.on_message(filters.incoming)
         async def on_message(_: Client, message: Message) -> None:
             await received.put(message)
 
@@ -77,7 +77,7 @@ async def test_telethon_2fa_login_username_and_a_message_to_a_tgfleet_client() -
             await bounded(telethon.disconnect())
 
         message = await asyncio.wait_for(received.get(), TIMEOUT)
-        assert (message.text, message.chat_id, message.from_user_id) == ("hi Bob, from Telethon", alice.id, alice.id)
+        assert (message.text, message.chat.id, message.from_user.id) == ("hi Bob, from Telethon", alice.id, alice.id)
         await bob_client.disconnect()
         assert [(m.text, m.out) for m in tg.messages_of(bob.id, alice.id)] == [("hi Bob, from Telethon", False)]
         assert [(m.text, m.out) for m in tg.messages_of(alice.id, bob.id)] == [("hi Bob, from Telethon", True)]

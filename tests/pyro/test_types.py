@@ -163,7 +163,7 @@ async def test_messages_and_dialogs_from_the_sandbox_reply_through_the_client() 
         bob = tg.add_user(phone="+15550120002", first_name="Bob", username="bob_p", dc=1)
         a = await logged_in(tg, alice.phone, "a")
         b = await logged_in(tg, bob.phone, "b")
-        await b.send_message("@alice_p", "hi <alice> 😀")
+        await b.send_message("@alice_p", "hi <alice> 😀", parse_mode=enums.ParseMode.DISABLED)  # not read as HTML
         answer: Any = await a.invoke(
             functions.messages.GetHistory(
                 peer=await a.resolve_peer("@bob_p"),

@@ -132,7 +132,8 @@ async def _login(target: Target, phone: str | None) -> None:
     target.workdir.mkdir(parents=True, exist_ok=True)
     client = target.client()
     try:
-        user = await client.start(phone_number=phone or ask(), code=ask(), password=ask(secret=True), first_name=ask())
+        await client.start(phone_number=phone or ask(), code=ask(), password=ask(secret=True), first_name=ask())
+        user = client.me
         if target.sandbox is not None:
             write_atomically(sidecar(target.workdir, target.name), target.sandbox.to_json())
         handle = f" (@{user.username})" if user.username else ""
@@ -188,7 +189,7 @@ async def _send(target: Target, chat: str, text: str) -> None:
     client = await _connected(target)
     try:
         message = await client.send_message(chat, text)
-        click.echo(f"sent message {message.id} to {chat} (chat id {message.chat_id})")
+        click.echo(f"sent message {message.id} to {chat} (chat id {message.chat.id})")
     finally:
         await client.disconnect()
 

@@ -10,17 +10,30 @@ mixins in ``methods/`` that call these parts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import platform
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
 
 from tgfleet import errors
-from tgfleet.client.arguments import check_api_hash, check_api_id, check_seconds, check_storage, check_transport
+from tgfleet.client.arguments import (
+    check_api_hash,
+    check_api_id,
+    check_count,
+    check_login,
+    check_network,
+    check_parse_mode,
+    check_plugins,
+    check_seconds,
+    check_storage,
+    check_takeout,
+    check_transport,
+)
 from tgfleet.client.dcs import DcPool
 from tgfleet.client.floods import FloodWaitEvent, FloodWaits
 from tgfleet.client.init_params import InitParams
@@ -29,7 +42,9 @@ from tgfleet.client.parts import Parts
 from tgfleet.client.peer_cache import PeerCache
 from tgfleet.client.ratelimit import RateLimiter, RateLimits
 from tgfleet.client.updates import Dispatcher, UpdatesManager
+from tgfleet.enums import ParseMode
 from tgfleet.errors import ConfigurationError, ConnectionFailed
+from tgfleet.handlers import ConnectHandler, DisconnectHandler, EventHandler
 from tgfleet.net import Network
 from tgfleet.net.proxy import ProxyLike, parse_proxy
 from tgfleet.net.retry import RetryPolicy
@@ -44,6 +59,8 @@ DEVICE_MODEL = f"{platform.python_implementation()} {platform.python_version()}"
 """What ``device_model`` says by default (one string for every client)."""
 SYSTEM_VERSION = f"{platform.system()} {platform.release()}".strip()
 """What ``system_version`` says by default."""
+WORKERS = min(32, (os.cpu_count() or 0) + 4)
+"""Handler tasks at most by default (Pyrogram's ``workers``)."""
 R = TypeVar("R")
 _C = TypeVar("_C", bound="ClientCore")
 
@@ -79,15 +96,31 @@ class ClientCore:
         name: str,
         api_id: int | str | None = None,
         api_hash: str | None = None,
-        phone_number: str | None = None,
+        app_version: str = f"tgfleet {__version__}",
+        device_model: str | None = None,
+        system_version: str | None = None,
+        lang_code: str = "en",
+        ipv6: bool = False,
+        proxy: ProxyLike | None = None,
+        test_mode: bool = False,
+        bot_token: str | None = None,
         session_string: str | None = None,
-        *,
-        in_memory: bool = False,
+        in_memory: bool | None = None,
+        phone_number: str | None = None,
+        phone_code: str | None = None,
+        password: str | None = None,
+        workers: int = WORKERS,
         workdir: str | os.PathLike[str] = ".",
+        plugins: dict[str, Any] | None = None,
+        parse_mode: ParseMode = ParseMode.DEFAULT,
+        no_updates: bool | None = None,
+        takeout: bool | None = None,
+        sleep_threshold: float = 10.0,
+        hide_password: bool = False,
+        max_concurrent_transmissions: int = 1,
+        *,
         storage: Storage | None = None,
         network: Network | None = None,
-        proxy: ProxyLike | None = None,
-        sleep_threshold: float = 10.0,
         timeout: float = 60.0,
         transport: str = "abridged",
         obfuscated: bool = False,
@@ -98,10 +131,6 @@ class ClientCore:
         probe_timeout: float = 5.0,
         connect_timeout: float = 10.0,
         storage_key: bytes | str | None = None,
-        device_model: str | None = None,
-        system_version: str | None = None,
-        app_version: str = f"tgfleet {__version__}",
-        lang_code: str = "en",
         system_lang_code: str = "en",
         on_flood_wait: Callable[[FloodWaitEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
@@ -112,12 +141,23 @@ class ClientCore:
         self.name = name
         self.api_id = check_api_id(api_id)
         self.api_hash = check_api_hash(api_hash)
-        self.phone_number = phone_number
+        self.bot_token, self.phone_number, self.phone_code, self.password = check_login(
+            bot_token=bot_token, phone_number=phone_number, phone_code=phone_code, password=password
+        )
         self.session_string = session_string
-        self._given_storage = check_storage(storage, in_memory=in_memory, storage_key=storage_key)
-        self.in_memory = in_memory or session_string is not None
+        self._given_storage = check_storage(storage, in_memory=bool(in_memory), storage_key=storage_key)
+        self.in_memory = bool(in_memory) or session_string is not None
         self.workdir = Path(workdir)
-        self.network = network or Network.production()
+        self.network = check_network(network, test_mode=test_mode)
+        self.test_mode = self.network.test_mode
+        self.ipv6 = bool(ipv6)
+        self.workers = check_count("workers", workers)
+        self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
+        self.plugins = check_plugins(plugins)
+        self.parse_mode = check_parse_mode(parse_mode)
+        self.no_updates = bool(no_updates)
+        self.takeout = check_takeout(takeout)
+        self.hide_password = bool(hide_password)
         self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)
         self.timeout = check_seconds("timeout", timeout)
         self.device_model = device_model or DEVICE_MODEL
@@ -139,7 +179,15 @@ class ClientCore:
         self._states = StateFeed(self.network.default_dc, clock)
         self._limiter = RateLimiter(rate_limits if rate_limits is not None else RateLimits())
         self._floods = FloodWaits(on_flood_wait)
-        self._dispatcher = Dispatcher(self)
+        self.dispatcher = Dispatcher(self, workers=self.workers)
+        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix=f"tgfleet {name} handler")
+        """Where plain (non-async) handlers and filters run, as in Pyrogram (its threads start on first use)."""
+        self.event_handlers: dict[type[EventHandler], EventHandler] = {}
+        self.me: Any = None
+        """The logged-in account (``tgfleet.types.User``) once ``start()`` has run."""
+        self._states.add_listener(self._on_state)
+        self._event_tasks: set[asyncio.Task[Any]] = set()
+        self._was_up = False
         self._parts: Parts | None = None
 
     # -- state ---------------------------------------------------------------------------------------------
@@ -191,7 +239,7 @@ class ClientCore:
             if self.session_string is not None:
                 await self._verify_restored(storage)
             authorized = storage.get_user_id() is not None
-            if authorized:
+            if authorized and not self.no_updates:
                 await parts.updates.start()
         except BaseException as e:
             await self._close(storage)
@@ -237,7 +285,7 @@ class ClientCore:
         peers = PeerCache(storage, clock=self.clock)
         updates = UpdatesManager(
             invoke=self.invoke, storage=storage, remember_peers=peers.remember, states=self._states,
-            dispatch=self._dispatcher.dispatch, name=self.name,
+            dispatch=self.dispatcher.dispatch, name=self.name,
         )  # fmt: skip
         dcs = DcPool(
             self.network, storage, init=init, config=self.sender_config, states=self._states,
@@ -266,7 +314,8 @@ class ClientCore:
         """A login completed: store who is logged in and start following the updates."""
         parts = self._connected()
         parts.storage.set_user(user_id, is_bot)
-        await parts.updates.start()
+        if not self.no_updates:
+            await parts.updates.start()
 
     async def disconnect(self) -> None:
         """Disconnect every DC, save the session and release its lock. Safe to call twice."""
@@ -278,20 +327,39 @@ class ClientCore:
         try:
             if parts is not None:
                 await parts.updates.stop()
+                await self.dispatcher.stop()  # what was queued is handled while the connection is up
                 await parts.dcs.close()
         finally:
             if storage.is_open:
                 storage.save()
                 storage.close()
 
-    async def __aenter__(self: _C) -> _C:
-        await self.connect()
-        return self
+    # -- connect / disconnect handlers ----------------------------------------------------------------------
+    def _on_state(self, change: StateChange) -> None:
+        """The home connection came up (``ConnectHandler``) or went down (``DisconnectHandler``): the
+        handler gets ``(client, change)`` in a task of its own (Pyrogram passes its session second)."""
+        up = change.state is ConnectionState.CONNECTED
+        if up == self._was_up:
+            return
+        self._was_up = up
+        handler = self.event_handlers.get(ConnectHandler if up else DisconnectHandler)
+        if handler is None:
+            return
+        self._spawn(self._run_event(handler, change))
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.disconnect()
+    def _spawn(self, coro: Any) -> None:
+        """Run ``coro`` in a task the client keeps until it ends (``stop(block=False)``, event handlers)."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._event_tasks.add(task)
+        task.add_done_callback(self._event_tasks.discard)
+
+    async def _run_event(self, handler: EventHandler, *args: Any) -> None:
+        try:
+            result = handler.callback(self, *args)
+            if hasattr(result, "__await__"):
+                await result
+        except Exception:  # the user's handler must not break the client
+            log.exception("%r failed", handler)
 
     # -- calls ---------------------------------------------------------------------------------------------
     async def invoke(

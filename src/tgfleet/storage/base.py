@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TypeVar
 
+from tgfleet.storage.pyrogram_accessors import PyrogramAccessors
 from tgfleet.storage.records import DcOption, PeerRecord, UpdateState
 
 USERNAME_TTL = 8 * 60 * 60  # seconds a resolved username stays trusted (Pyrogram's value)
@@ -27,8 +28,9 @@ USERNAME_TTL = 8 * 60 * 60  # seconds a resolved username stays trusted (Pyrogra
 _S = TypeVar("_S", bound="Storage")
 
 
-class Storage(abc.ABC):
+class Storage(PyrogramAccessors, abc.ABC):
     """One account's session data. Use as a context manager, or call ``open()`` and ``close()``.
+    Pyrogram's async accessors (``await storage.user_id()``...) come from ``PyrogramAccessors``.
 
     ``clock`` returns unix time (injected in tests); ``username_ttl`` is how long a username -> peer mapping
     is trusted after it was last seen.

@@ -21,11 +21,13 @@ class MessagesClient(Protocol):
     async def send_message(self, chat_id: int | str, text: str, **kwargs: Any) -> Any: ...
 
 
-async def call_client(client: Any, method: str, **arguments: Any) -> Any:
-    """``await client.<method>(**arguments)`` without the arguments that are None."""
+def call_client(client: Any, method: str, **arguments: Any) -> Any:
+    """``client.<method>(**arguments)`` without the arguments that are None: the coroutine to await (or, for
+    a client in the synchronous style, its result). Nothing is awaited here, so the sync style costs the
+    async path nothing."""
     if client is None:
         raise ClientMethodMissing(f"this object is bound to no client, so it cannot call Client.{method}")
     function = getattr(client, method, None)
     if function is None:
         raise ClientMethodMissing(f"{type(client).__name__}.{method} is not available yet")
-    return await function(**{k: v for k, v in arguments.items() if v is not None})
+    return function(**{k: v for k, v in arguments.items() if v is not None})

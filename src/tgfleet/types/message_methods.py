@@ -14,13 +14,15 @@ if TYPE_CHECKING:
 
 
 class MessageMethods:
-    """Shortcuts that act on this message through the client it came from."""
+    """Shortcuts that act on this message through the client it came from. Each returns what the client
+    method returns: an awaitable (``await message.reply_text("hi")``), or, for a client in the synchronous
+    style, the result itself."""
 
     id: int
     chat: Chat
     _client: Any
 
-    async def reply_text(
+    def reply_text(
         self,
         text: str,
         quote: bool | None = None,
@@ -39,7 +41,7 @@ class MessageMethods:
             quote = self.chat.type is not ChatType.PRIVATE
         if reply_to_message_id is None and quote:
             reply_to_message_id = self.id
-        return await call_client(
+        return call_client(
             self._client,
             "send_message",
             chat_id=self.chat.id,
@@ -56,7 +58,7 @@ class MessageMethods:
 
     reply = reply_text
 
-    async def edit_text(
+    def edit_text(
         self,
         text: str,
         parse_mode: ParseMode | None = None,
@@ -65,7 +67,7 @@ class MessageMethods:
         reply_markup: Any = None,
     ) -> Any:
         """Change this message's text: ``client.edit_message_text(...)``."""
-        return await call_client(
+        return call_client(
             self._client,
             "edit_message_text",
             chat_id=self.chat.id,
@@ -79,13 +81,11 @@ class MessageMethods:
 
     edit = edit_text
 
-    async def delete(self, revoke: bool = True) -> Any:
+    def delete(self, revoke: bool = True) -> Any:
         """Delete this message (for everyone unless ``revoke=False``): ``client.delete_messages(...)``."""
-        return await call_client(
-            self._client, "delete_messages", chat_id=self.chat.id, message_ids=self.id, revoke=revoke
-        )
+        return call_client(self._client, "delete_messages", chat_id=self.chat.id, message_ids=self.id, revoke=revoke)
 
-    async def forward(
+    def forward(
         self,
         chat_id: int | str,
         disable_notification: bool | None = None,
@@ -93,7 +93,7 @@ class MessageMethods:
         protect_content: bool | None = None,
     ) -> Any:
         """Forward this message to ``chat_id``: ``client.forward_messages(...)``."""
-        return await call_client(
+        return call_client(
             self._client,
             "forward_messages",
             chat_id=chat_id,
@@ -104,7 +104,7 @@ class MessageMethods:
             protect_content=protect_content,
         )
 
-    async def copy(
+    def copy(
         self,
         chat_id: int | str,
         caption: str | None = None,
@@ -117,7 +117,7 @@ class MessageMethods:
         reply_markup: Any = None,
     ) -> Any:
         """Send a copy of this message (no "forwarded from") to ``chat_id``: ``client.copy_message(...)``."""
-        return await call_client(
+        return call_client(
             self._client,
             "copy_message",
             chat_id=chat_id,
@@ -133,9 +133,9 @@ class MessageMethods:
             reply_markup=reply_markup,
         )
 
-    async def pin(self, disable_notification: bool = False, both_sides: bool = False) -> Any:
+    def pin(self, disable_notification: bool = False, both_sides: bool = False) -> Any:
         """Pin this message in its chat: ``client.pin_chat_message(...)``."""
-        return await call_client(
+        return call_client(
             self._client,
             "pin_chat_message",
             chat_id=self.chat.id,
@@ -144,7 +144,7 @@ class MessageMethods:
             both_sides=both_sides,
         )
 
-    async def download(
+    def download(
         self,
         file_name: str = "",
         in_memory: bool = False,
@@ -153,7 +153,7 @@ class MessageMethods:
         progress_args: tuple[Any, ...] = (),
     ) -> Any:
         """Download this message's media: ``client.download_media(message, ...)``."""
-        return await call_client(
+        return call_client(
             self._client,
             "download_media",
             message=self,
@@ -164,6 +164,6 @@ class MessageMethods:
             progress_args=progress_args,
         )
 
-    async def read(self) -> Any:
+    def read(self) -> Any:
         """Mark the chat read up to this message: ``client.read_chat_history(...)``."""
-        return await call_client(self._client, "read_chat_history", chat_id=self.chat.id, max_id=self.id)
+        return call_client(self._client, "read_chat_history", chat_id=self.chat.id, max_id=self.id)

@@ -13,6 +13,10 @@ class SentCode(Object):
     ``resend_code`` may send it the ``next_type`` way."""
 
     FIELDS = ("type", "phone_code_hash", "next_type", "timeout")
+    type: SentCodeType | None
+    phone_code_hash: str
+    next_type: NextCodeType | None
+    timeout: int | None
 
     def __init__(
         self,

@@ -48,7 +48,7 @@ async def login(demo: Demo) -> str:
     out.note("made a key there and repeated the call. The caller only sees the result:")
     hash_shown = sent.phone_code_hash[:8] + "..."
     next_type = sent.next_type.name if sent.next_type else None
-    fields = f"type={sent.type.name}, next_type={next_type}, timeout={sent.timeout}"
+    fields = f"type={sent.type and sent.type.name}, next_type={next_type}, timeout={sent.timeout}"
     out.ok(f"SentCode(phone_code_hash='{hash_shown}', {fields})")
     code = tg.login_code(ALICE.phone)
     out.say(f"the login code is {code}")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from tgfleet import Client
+from tgfleet import Client, filters
 from tgfleet.cli.demo.base import BOB, WAIT, Demo, DemoFailed, Stopwatch, expect
-from tgfleet.client.types import Message
 from tgfleet.errors import FloodWait
 from tgfleet.net.timeouts import within
 from tgfleet.tl import functions
+from tgfleet.types import Message
 
 
 async def messages(demo: Demo) -> str:
@@ -19,9 +19,9 @@ async def messages(demo: Demo) -> str:
     demo.facts["bob"] = bob
     inbox: asyncio.Queue[Message] = asyncio.Queue()
 
-    @bob.on_message(lambda m: not m.outgoing and m.from_user_id == demo.alice.id)
+    @bob.on_message(filters.incoming & filters.user(demo.alice.id))
     async def received(client: Client, message: Message) -> None:
-        out.state(f"bob's on_message: {message.text!r} from user {message.from_user_id}")
+        out.state(f"bob's on_message: {message.text!r} from user {message.from_user and message.from_user.id}")
         inbox.put_nowait(message)
 
     await bob.connect()
@@ -30,7 +30,7 @@ async def messages(demo: Demo) -> str:
     out.ok(f"a second client logged in as Bob (home DC {bob.dcs.home_dc}, no 2FA) with an on_message handler")
 
     by_name = await alice.send_message(f"@{BOB.username}", "Hi Bob! (sent by username)")
-    out.ok(f'send_message("@{BOB.username}", ...) {out.arrow} Message(id={by_name.id}, chat_id={by_name.chat_id})')
+    out.ok(f'send_message("@{BOB.username}", ...) {out.arrow} Message(id={by_name.id}, chat.id={by_name.chat.id})')
     out.note("contacts.resolveUsername found Bob once; his id and access hash are now in the session's cache")
     by_id = await alice.send_message(demo.bob.id, "And again (sent by id)")
     out.ok(f"send_message({demo.bob.id}, ...) {out.arrow} Message(id={by_id.id}): no lookup needed")

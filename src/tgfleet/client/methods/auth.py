@@ -16,9 +16,10 @@ from typing import Any
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
 from tgfleet.client.session_strings import SessionData, export_pyrogram
-from tgfleet.client.types import SentCode, User
 from tgfleet.crypto.srp import srp_client_check
+from tgfleet.enums import SentCodeType
 from tgfleet.tl import functions, types
+from tgfleet.types import SentCode, User
 
 
 class AuthMethods(ClientCore):
@@ -85,7 +86,9 @@ class AuthMethods(ClientCore):
     async def get_me(self) -> User:
         """The logged-in account."""
         users = await self.invoke(functions.users.GetUsers(id=[types.InputUserSelf()]))
-        me = User._parse(users[0])
+        me = User._parse(self, users[0])
+        if me is None:
+            raise errors.AuthKeyUnregistered(detail="the account answered as a deleted user")
         if self.storage is not None and self.storage.get_user_id() is None:
             self.storage.set_user(me.id, me.is_bot)
         return me
@@ -118,7 +121,9 @@ class AuthMethods(ClientCore):
     async def _authorized(self, result: Any) -> User:
         if not isinstance(result, types.auth.Authorization):
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
-        user = User._parse(result.user)
+        user = User._parse(self, result.user)
+        if user is None:
+            raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
         await self._authorized_as(user.id, user.is_bot)
         return user
 
@@ -137,6 +142,26 @@ async def _ask(source: Any, prompt: str, hide: bool = False) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, reader, prompt)
 
 
+async def _ask_confirmed(prompt: str) -> str:
+    """A terminal answer, asked until it is not empty and confirmed (Pyrogram's 'Is "..." correct? (y/N)')."""
+    while True:
+        value = (await _ask(None, prompt)).strip()
+        if value and (await _ask(None, f'Is "{value}" correct? (y/N): ')).strip().lower() == "y":
+            return value
+
+
+def _via(sent: SentCode) -> str:
+    return _VIA.get(sent.type, "an unknown way") if sent.type is not None else "an unknown way"
+
+
+_VIA = {
+    SentCodeType.APP: "Telegram app",
+    SentCodeType.SMS: "SMS",
+    SentCodeType.CALL: "phone call",
+    SentCodeType.FLASH_CALL: "phone flash call",
+    SentCodeType.FRAGMENT_SMS: "Fragment",
+    SentCodeType.EMAIL_CODE: "email code",
+}
 MAX_CODES = 3
 """Login codes one ``start()`` asks for: the first, and a new one each time the last one expired."""
 MAX_CODE_ANSWERS = 15
@@ -146,7 +171,7 @@ MAX_PASSWORDS = 3
 
 
 class StartMethods(AuthMethods):
-    async def start(
+    async def authorize(
         self,
         *,
         phone_number: str | Prompt | None = None,
@@ -155,28 +180,42 @@ class StartMethods(AuthMethods):
         first_name: str | Prompt | None = None,
         last_name: str = "",
     ) -> User:
-        """Connect and, if the session is not logged in yet, log in: phone -> code -> (2FA password) ->
-        (sign-up for a new number). Each answer comes from the argument (a value or a callback, sync or
-        async, given the prompt text) or, if None, from the terminal, like Pyrogram's ``start()``.
+        """Log in (``start()`` does when the session is not logged in): the bot token, or phone -> code ->
+        (2FA password) -> (sign-up for a new number). Each answer comes from the argument (a value or a
+        callback, sync or async, given the prompt text), else the constructor's (``bot_token``,
+        ``phone_number``, ``phone_code``, ``password``), else the terminal with Pyrogram's prompts ("Enter
+        phone number or bot token: ", confirmed; "Enter confirmation code: "; the password hidden with
+        ``hide_password``).
 
         A wrong code or password is asked again (a fixed value raises PhoneCodeInvalid / PasswordHashInvalid
         at once). A code that expired (it lived too long, or took too many wrong tries) is replaced by a
         new one, sent automatically (at most :data:`MAX_CODES` codes). When Telegram makes the number or
-        the account wait (too many wrong codes or passwords), ``start()`` raises FloodWait saying so
-        instead of trying again; too many codes asked for in a day raise PhoneNumberFlood."""
-        if self.storage is None:
-            await self.connect()
-        if self.storage is not None and self.storage.get_user_id() is not None:
-            return await self.get_me()
-        phone = await _ask(phone_number or self.phone_number, "Phone number (international format): ")
+        the account wait (too many wrong codes or passwords), it raises FloodWait saying so instead of
+        trying again; too many codes asked for in a day raise PhoneNumberFlood."""
+        token, phone = self.bot_token, phone_number or self.phone_number
+        if token is None and phone is None:
+            value = await _ask_confirmed("Enter phone number or bot token: ")
+            token, phone = (value, None) if ":" in value else (None, value)
+        if token is not None:
+            return await self.sign_in_bot(token)
+        number = (await _ask(phone, "Enter phone number: ")).strip()
         try:
             try:
-                return await self._start_code(phone, code, first_name, last_name)
+                return await self._start_code(number, code or self.phone_code, first_name, last_name)
             except errors.SessionPasswordNeeded:
-                return await self._start_password(password)
+                return await self._start_password(password or self.password)
         except errors.FloodWait as e:
             detail = f"too many wrong login attempts; try again in {e.value} s"
             raise errors.FloodWait(e.value, detail=detail, request=e.request) from e
+
+    async def sign_in_bot(self, bot_token: str) -> User:
+        """Log in as a bot with its token (``auth.importBotAuthorization``)."""
+        if self.api_id is None or self.api_hash is None:
+            raise ValueError("sign_in_bot needs api_id and api_hash")
+        request = functions.auth.ImportBotAuthorization(
+            flags=0, api_id=self.api_id, api_hash=self.api_hash, bot_auth_token=bot_token
+        )
+        return await self._authorized(await self.invoke(request))
 
     async def _start_code(
         self, phone: str, code: str | Prompt | None, first_name: str | Prompt | None, last_name: str
@@ -184,7 +223,9 @@ class StartMethods(AuthMethods):
         """Send a code and sign in with the answers (SessionPasswordNeeded is left to the caller)."""
         fixed = code is not None and not callable(code)
         sent = await self.send_code(phone)
-        prompt, codes = f"Login code ({sent.type.value}): ", 1
+        if code is None:
+            print(f"The confirmation code has been sent via {_via(sent)}")
+        prompt, codes = "Enter confirmation code: ", 1
         for _ in range(MAX_CODE_ANSWERS):
             answer = (await _ask(code, prompt)).strip()
             try:
@@ -195,19 +236,19 @@ class StartMethods(AuthMethods):
             except errors.PhoneCodeInvalid:
                 if fixed:
                     raise
-                prompt = f"Wrong code, try again ({sent.type.value}): "
+                prompt = "Wrong code, enter it again: "
             except errors.PhoneCodeExpired:
                 if fixed or codes >= MAX_CODES:
                     raise
                 sent, codes = await self.send_code(phone), codes + 1
-                prompt = f"That code expired; a new one was sent ({sent.type.value}): "
+                prompt = f"That code expired; a new one was sent via {_via(sent)}: "
         raise errors.PhoneCodeInvalid(detail=f"{MAX_CODE_ANSWERS} wrong codes; start again")
 
     async def _start_password(self, password: str | Prompt | None) -> User:
-        prompt = "Two-step verification password: "
+        prompt = "Enter 2FA password: "
         for _ in range(MAX_PASSWORDS):
             try:
-                return await self.check_password(await _ask(password, prompt, True))
+                return await self.check_password(await _ask(password, prompt, self.hide_password))
             except errors.PasswordHashInvalid:
                 if password is not None and not callable(password):
                     raise

@@ -13,8 +13,10 @@ from tgfleet.client.core import ClientCore
 from tgfleet.client.peers import check_chat_id
 from tgfleet.client.random_ids import check_random_id, time_prefixed
 from tgfleet.client.resolver import resolve_peer
-from tgfleet.client.types import Message
+from tgfleet.enums import ParseMode
+from tgfleet.parser import parse as parse_markup
 from tgfleet.tl import functions, types
+from tgfleet.types import Message
 
 MAX_MESSAGE_LENGTH = 4096
 """Telegram's limit on a message's text, in UTF-16 code units."""
@@ -47,12 +49,17 @@ class MessageMethods(ClientCore):
         chat_id: int | str,
         text: str,
         *,
+        parse_mode: ParseMode | None = None,
+        entities: list[Any] | None = None,
         reply_to_message_id: int | None = None,
         disable_web_page_preview: bool = False,
         disable_notification: bool = False,
         random_id: int | None = None,
     ) -> Message:
         """Send a text message to a chat id, username, "me" or a contact's phone number.
+
+        The text is read as Markdown and HTML (``parse_mode``, default the client's, ``ParseMode.DEFAULT``:
+        both; ``DISABLED``: plain) unless ``entities`` are given.
 
         Texts longer than Telegram's limit (4096 UTF-16 code units) raise MessageTooLong before any request.
         A number as ``text`` is sent as its decimal form (as Pyrogram does); any other non-str raises
@@ -65,6 +72,9 @@ class MessageMethods(ClientCore):
         check_chat_id(chat_id)
         if random_id is not None:
             check_random_id(random_id)
+        if entities is None:
+            text, parsed = parse_markup(text, parse_mode or self.parse_mode)
+            entities = list(parsed)
         if not text:
             raise errors.MessageEmpty(detail="nothing was sent")
         if (length := utf16_length(text)) > MAX_MESSAGE_LENGTH:
@@ -76,11 +86,11 @@ class MessageMethods(ClientCore):
             random_id = self.new_random_id()
         result = await self.invoke(
             functions.messages.SendMessage(
-                peer=peer, message=text, random_id=random_id, reply_to=reply_to,
+                peer=peer, message=text, random_id=random_id, reply_to=reply_to, entities=entities or None,
                 no_webpage=disable_web_page_preview, silent=disable_notification,
             )
         )  # fmt: skip
-        return self._sent_message(result, peer, text, random_id)
+        return self._sent_message(result, peer, text, entities, random_id)
 
     def new_random_id(self) -> int:
         """A fresh time-prefixed random_id (while connected): the server's time (the clock plus the home DC's
@@ -89,21 +99,25 @@ class MessageMethods(ClientCore):
         offset = parts.storage.get_time_offset(parts.dcs.home_dc)
         return time_prefixed(self.clock() + offset, int.from_bytes(os.urandom(4), "little"))
 
-    def _sent_message(self, result: Any, peer: Any, text: str, random_id: int) -> Message:
+    def _sent_message(self, result: Any, peer: Any, text: str, entities: list[Any], random_id: int) -> Message:
         self_id = self.storage.get_user_id() if self.storage is not None else None
         if isinstance(result, types.UpdateShortSentMessage):
             raw = types.Message(
                 id=result.id, out=True, peer_id=_peer_of(peer, self_id), date=result.date, message=text,
-                from_id=types.PeerUser(user_id=self_id) if self_id else None,
+                from_id=types.PeerUser(user_id=self_id) if self_id else None, entities=result.entities or entities,
+                media=result.media,
             )  # fmt: skip
-            return Message._parse(raw, self_id)
+            me = getattr(self.me, "_raw", None)
+            return Message._parse(self, raw, {me.id: me} if me is not None else {}, {})
         updates = getattr(result, "updates", [])
         ids = {u.random_id: u.id for u in updates if isinstance(u, types.UpdateMessageID)}
         wanted = ids.get(random_id)
+        users = {u.id: u for u in getattr(result, "users", [])}
+        chats = {c.id: c for c in getattr(result, "chats", [])}
         for update in updates:
             message = getattr(update, "message", None)
             if isinstance(message, types.Message) and (wanted is None or message.id == wanted):
-                return Message._parse(message, self_id)
+                return Message._parse(self, message, users, chats)
         raise errors.BadRequest(ID="SENT_MESSAGE_NOT_IN_ANSWER")
 
 

@@ -1,11 +1,10 @@
 """Updates: the pure pts/seq sequencer (``sequence.py``), the manager that feeds it, catches up with
 getDifference and persists the state (``manager.py``), and the handlers it delivers to through one dispatch
-callback (``delivery.py``, ``dispatcher.py``, ``handlers.py``)."""
+callback (``delivery.py``, ``dispatcher.py`` with ``parsers.py``)."""
 
 from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.dispatcher import Dispatcher
-from tgfleet.client.updates.handlers import MessageHandler
 from tgfleet.client.updates.manager import UpdatesManager
 from tgfleet.client.updates.sequence import Sequencer
 
-__all__ = ["Delivery", "Dispatch", "Dispatcher", "MessageHandler", "Sequencer", "UpdatesManager"]
+__all__ = ["Delivery", "Dispatch", "Dispatcher", "Sequencer", "UpdatesManager"]

@@ -31,6 +31,10 @@ from tgfleet.tl import TLFunction, functions, types
 log = logging.getLogger("tgfleet.updates")
 SILENCE = 15 * 60.0
 """Without any update for this long, ask for the difference anyway."""
+MAX_PENDING = 10_000
+"""Updates waiting to be applied at most. Past it (the handlers are behind, so ``dispatch`` waits) they are
+dropped for one catch-up: nothing was applied, so getDifference brings back every one with a pts (updates
+without one, such as statuses, are gone; they are momentary anyway)."""
 _DIFFERENCE = object()
 Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
 
@@ -132,6 +136,10 @@ class UpdatesManager:
 
     # -- the task --------------------------------------------------------------------------------------
     def _put(self, item: Any) -> None:
+        if len(self._pending) >= MAX_PENDING:
+            log.warning("updates: %d waiting to be applied; dropped for a catch-up later", len(self._pending))
+            self._pending.clear()
+            item = _DIFFERENCE
         self._pending.append(item)
         if self._arrived is not None and not self._arrived.done():
             self._arrived.set_result(None)
