@@ -15,15 +15,18 @@ and a grant never interleaves with a holder's transition.
 - ``finish``: ``sending`` -> the outcome (sent with Telegram's id, retry_wait, held, failed, unknown), on the
   message and its attempt.
 - ``release``: ``claimed`` -> back to due (the holder stops before sending it).
+- ``flood_waits`` / ``cool_down``: the account's running waits in the flood ledger (``flood_ledger``), and a wait
+  of the holder's own (the circuit breaker's); ``finish`` records an outcome's wait in its transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tgfleet.fleet import sessions
+from tgfleet.fleet import flood_ledger, sessions
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.flood_ledger import FloodWait, Wait
 from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
 from tgfleet.fleet.records import Evidence
@@ -41,6 +44,7 @@ class Outcome:
     tg_message_id: int | None = None
     error: Evidence | None = None
     not_before: float | None = None
+    wait: Wait | None = None  # a flood or slow-mode wait for the ledger
 
 
 class HolderOutbox:
@@ -170,8 +174,21 @@ class HolderOutbox:
                 " error_message = :message, finished_at = {now} WHERE id = :attempt",
                 params,
             )
+            if outcome.wait is not None:
+                await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, outcome.wait, e)
             [message] = await self._read(tx, [message_id])
             return message
+
+    async def flood_waits(self, now: float) -> list[FloodWait]:
+        """A read: the account's waits still running at ``now``."""
+        async with self._store.transaction(readonly=True) as tx:
+            return await flood_ledger.read(tx, account_id=self.account_id, now=now)
+
+    async def cool_down(self, wait: Wait, why: Evidence) -> None:
+        """Record a wait of the holder's own (the circuit breaker's cool-down), fenced."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, wait, why)
 
     async def release(self, messages: list[OutboxMessage]) -> None:
         """Give back messages claimed but not begun (the holder stops)."""

@@ -1,7 +1,10 @@
 """``OutboxSender``: the worker's sending for one connected account, simply: claim the due messages (fenced, the head
 of each chat), send each with its pinned random_id, write the outcome (``outbox_outcomes``), one at a time, at most
 one every ``interval`` seconds. It never sleeps on a flood wait: the message goes to ``retry_wait`` until the wait's
-end and the account's sends pause until then (in memory: the durable flood ledger is the scheduler's, next).
+end, the wait goes to the flood ledger (``flood_ledger``) in the same transaction, and the sender reads the
+account's waits before each batch: the account's sends pause until a FLOOD_WAIT's end, a chat in slow mode is
+skipped until its own (a new holder reads the same rows: a restart keeps every wait). Claimed messages it does not
+send now are given back at once: nothing waits while holding one.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
 poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 
 from tgfleet.client import Client
 from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.flood_ledger import account_wait, chat_waits
 from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
 from tgfleet.fleet.outbox_outcomes import holds_account, outcome_of
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
@@ -79,7 +83,10 @@ class OutboxSender:
         poll_interval: float = 1.0,
         call_timeout: float = 30.0,
         hooks: SendHooks = SendHooks(),
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
+        self._slowed: dict[str, float] = {}
         self._holder, self._client, self._account = holder, client, account
         self._wake, self._pacing, self._poll, self._timeout, self._hooks = (
             wake,
@@ -95,6 +102,11 @@ class OutboxSender:
             if (delay := self._pacing.delay()) > 0:
                 await self._idle(delay)
                 continue
+            waits = await self._holder.flood_waits(self._clock())
+            self._pacing.wait_until(account_wait(waits))
+            if self._pacing.delay() > 0:
+                continue
+            self._slowed = chat_waits(waits)
             pool = takes_pool(self._account)
             batch = (
                 await self._holder.claim(limit=10, take_pool=pool)
@@ -117,6 +129,8 @@ class OutboxSender:
         rest = list(batch)
         try:
             while rest and self._pacing.delay() == 0:
+                if self._slowed.get(rest[0].chat, 0.0) > self._clock():
+                    break  # the chat is in slow mode (the ledger says until when): given back below
                 await self._send(rest.pop(0))
         finally:
             if rest:
@@ -150,7 +164,7 @@ class OutboxSender:
         self._pacing.sent()
 
     async def _failed(self, message: OutboxMessage, attempt: int, error: BaseException) -> None:
-        outcome = outcome_of(error, message.attempts)
+        outcome = outcome_of(error, message.attempts, message.chat, self._clock)
         await self._holder.finish(message.id, attempt, outcome)
         log.info("%s: outbox message %d %s: %r", self._account.label, message.id, outcome.state.value, error)
         if outcome.state is OutboxState.RETRY_WAIT and outcome.not_before is not None:
