@@ -184,6 +184,18 @@ class HolderOutbox:
         async with self._store.transaction(readonly=True) as tx:
             return await flood_ledger.read(tx, account_id=self.account_id, now=now)
 
+    async def history(self, day_start: float) -> tuple[int, int, set[str]]:
+        """A read for the daily budgets: messages sent since ``day_start``, peers first sent to since then, and
+        every peer (lower case) the account ever sent to."""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(
+                "SELECT LOWER(peer), MIN(updated_at), SUM(CASE WHEN updated_at >= :day THEN 1 ELSE 0 END)"
+                " FROM outbox_messages WHERE account_id = :account AND state = 'sent' GROUP BY LOWER(peer)",
+                self._params(day=day_start),
+            )
+        sent = sum(int(today) for _, _, today in rows)
+        return sent, sum(1 for _, first, _ in rows if first >= day_start), {str(peer) for peer, _, _ in rows}
+
     async def cool_down(self, wait: Wait, why: Evidence) -> None:
         """Record a wait of the holder's own (the circuit breaker's cool-down), fenced."""
         async with self._store.transaction() as tx:
