@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL, Accounts
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import SealKeyError
+from tgfleet.fleet.flood_ledger import FloodLedger
 from tgfleet.fleet.leased_sessions import Sessions
 from tgfleet.fleet.leases import Leases
-from tgfleet.fleet.flood_ledger import FloodLedger
 from tgfleet.fleet.outbox import Outbox
 from tgfleet.fleet.records import LeaseSettings
 from tgfleet.fleet.seal import KeyChoice, Sealer, choose_key, create_key_file

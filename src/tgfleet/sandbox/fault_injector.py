@@ -96,7 +96,8 @@ class FaultInjector:
         self._faults.force(method_type, code, message, times, user_id)
 
     def force_flood(self, method_type: type, seconds: int, times: int = 1, user_id: int | None = None) -> None:
-        """The next ``times`` calls of ``method_type`` (by ``user_id`` only, when given) get 420 FLOOD_WAIT_<seconds>."""
+        """The next ``times`` calls of ``method_type`` (by ``user_id`` only, when given) get 420
+        FLOOD_WAIT_<seconds>."""
         self.force_error(method_type, 420, f"FLOOD_WAIT_{int(seconds)}", times, user_id)
 
     def force_migrate(self, method_type: type, dc: int, kind: str = "USER", times: int = 1) -> None:

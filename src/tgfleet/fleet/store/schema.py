@@ -8,9 +8,9 @@ refused. To change the schema, append a migration; never edit a released one.
 Version 1 holds accounts (with their session scalars and update state), their per-DC auth keys (sealed, with a
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
 ``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
-outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``); later ones logins. Each is new
-tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them
-needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``); later ones
+logins. Each is new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
+tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
