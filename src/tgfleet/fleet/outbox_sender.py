@@ -10,8 +10,9 @@ waits while holding one.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
 poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports
-it to the health seam. A seam for what comes next: ``takes_pool`` (which pool messages this
-account takes: today any, when it is healthy).
+it to the health seam. Pool messages: an account takes them while it is healthy
+(``takes_pool``) and has budget left (its throttle lets it send now); which ones, ``outbox_pool`` says (sticky per
+peer, else the least-loaded account).
 
 ``hooks`` are for tests that crash a worker at the worst moments: ``after_begin`` runs once the ``sending`` commit is
 done and before the call, ``after_call`` once the call returned and before the ``sent`` commit.
@@ -48,7 +49,7 @@ class SendHooks:
 
 
 def takes_pool(account: Account) -> bool:
-    """Whether the account takes its pool's unassigned messages: a healthy account of the pool does."""
+    """Whether the account may take its pool's unassigned messages (``outbox_pool`` says which): a healthy one."""
     return account.state in (AccountState.ACTIVE, AccountState.NEW)
 
 
