@@ -14,6 +14,7 @@ from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
 from tgfleet.fleet.outbox_sender import SendHooks
 from tgfleet.fleet.pacer import Pacer
+from tgfleet.fleet.send_policy import SendPolicy
 from tgfleet.fleet.worker import Worker
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox
@@ -23,6 +24,7 @@ from .helpers import until
 from .workers import TIMEOUT, Events, seed
 
 SETTINGS = LeaseSettings(ttl=2.0, renew_interval=0.5, grace=0.5)
+FAST = SendPolicy(interval=0.0, chat_interval=0.0)
 _names = itertools.count()
 
 
@@ -30,7 +32,7 @@ _names = itertools.count()
 async def worker_running(fleet: Fleet, tg: Sandbox, hooks: SendHooks | None = None) -> AsyncIterator[Worker]:
     events = Events()
     worker = Worker(fleet, network=tg.network, api_id=tg.api_id, api_hash=tg.api_hash, on_event=events.add,
-                    pacer=Pacer(8, 0.05), client_options={"timeout": 10.0}, send_interval=0.0, send_hooks=hooks,
+                    pacer=Pacer(8, 0.05), client_options={"timeout": 10.0}, send_policy=FAST, send_hooks=hooks,
                     poll_interval=0.2)  # fmt: skip
     task = asyncio.create_task(worker.run())
     try:

@@ -44,7 +44,14 @@ class Seeded:
 
 
 async def seed(
-    tg: Sandbox, fleet: Fleet, count: int, *, prefix: str = "acct", dc: int = 2, proxy: str | None = None
+    tg: Sandbox,
+    fleet: Fleet,
+    count: int,
+    *,
+    prefix: str = "acct",
+    dc: int = 2,
+    proxy: str | None = None,
+    policy: dict[str, Any] | None = None,
 ) -> list[Seeded]:
     """``count`` accounts with existing keys, in the sandbox and in the store."""
     world = tg.world
@@ -56,7 +63,7 @@ async def seed(
         tg.restore_key(dc, key)
         world.auths.authorize(auth_key_id(key), user.id, dc)
         text = pyrogram_string(dc_id=dc, user_id=user.id, api_id=tg.api_id, key=key)
-        account = await fleet.accounts.import_session(text, label=f"{prefix}{i}", proxy=proxy)
+        account = await fleet.accounts.import_session(text, label=f"{prefix}{i}", proxy=proxy, policy=policy)
         out.append(Seeded(account.label, account.id, user.id, auth_key_id(key)))
     return out
 

@@ -181,6 +181,15 @@ async def test_forced_errors_of_one_method_are_used_in_order() -> None:
         assert isinstance(await client.invoke(functions.help.GetConfig()), types.Config)
 
 
+async def test_a_forced_error_for_one_user_passes_over_other_callers() -> None:
+    async with running() as tg:
+        client = await connected(tg)  # not logged in: no user
+        tg.force_error(functions.help.GetConfig, 400, "ONLY_FOR_USER", user_id=777)
+        tg.force_error(functions.help.GetConfig, 500, "ANYONE")
+        assert (await client.rpc_error(functions.help.GetConfig())).ID == "ANYONE"
+        assert isinstance(await client.invoke(functions.help.GetConfig()), types.Config)
+
+
 async def test_clear_faults() -> None:
     async with running() as tg:
         client = await connected(tg)

@@ -9,7 +9,9 @@ fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs th
 (``health_rules``: the states from their evidence, pure; ``health``: the seam that writes the moves;
 ``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule), and the
 outbox (``outbox``: ``fleet.outbox``; ``outbox_holder``: the holder's fenced transitions; ``outbox_sender``,
-``outbox_outcomes``: the worker's sending). Logins, the scheduler and the inbox come later. May import
+``outbox_outcomes``: the worker's sending; ``outbox_pool``: which pool messages an account takes), and the
+scheduler's gates (``flood_ledger``: durable waits, ``fleet.floods``; ``send_policy``, ``throttle``: an account's
+pacing and budgets). Logins and the inbox come later. May import
 ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts), ``tgfleet.crypto`` and
 ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """

@@ -8,6 +8,7 @@ from typing import Any
 
 from tgfleet.fleet.errors import FleetValueError
 from tgfleet.fleet.importers import ImportedSession
+from tgfleet.fleet.send_policy import SendPolicy
 
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 MAX_POLICY_BYTES = 64 * 1024
@@ -48,6 +49,7 @@ def policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
         if not isinstance(proxy, str) or "://" not in proxy:
             raise FleetValueError("proxy must be a URL such as socks5://user:password@host:1080")
         merged["proxy"] = proxy
+    SendPolicy().override(merged.get("sending"))  # refused now, by name, rather than at the first send
     text = json.dumps(merged, sort_keys=True)
     if len(text) > MAX_POLICY_BYTES:
         raise FleetValueError(f"the account policy is {len(text)} bytes of JSON; at most {MAX_POLICY_BYTES}")

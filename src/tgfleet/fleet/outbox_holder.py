@@ -8,28 +8,34 @@ and a grant never interleaves with a holder's transition.
   the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned) and what is past its
   deadline (``expired``); then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
-  messages only when ``take_pool``), oldest first. A unique index on the chat of in-flight rows makes "one in flight
-  per chat" the store's own rule.
+  messages only when ``take_pool``, as ``outbox_pool`` chooses, one per claim so the load it compares stays true),
+  oldest first. A unique index on the chat of in-flight rows makes "one in flight per chat" the store's own rule.
 - ``begin``: ``claimed`` -> ``sending``: the random_id set if it has none (never changed after), the account pinned,
   the attempt recorded, all committed before the call.
 - ``finish``: ``sending`` -> the outcome (sent with Telegram's id, retry_wait, held, failed, unknown), on the
   message and its attempt.
 - ``release``: ``claimed`` -> back to due (the holder stops before sending it).
+- ``flood_waits`` / ``cool_down``: the account's running waits in the flood ledger (``flood_ledger``), and a wait
+  of the holder's own (the circuit breaker's); ``finish`` records an outcome's wait in its transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tgfleet.fleet import sessions
+from tgfleet.fleet import flood_ledger, outbox_pool, sessions
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.flood_ledger import FloodWait, Wait
 from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
 from tgfleet.fleet.records import Evidence
 from tgfleet.fleet.store import Store, Tx
 
-_MINE = "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool))"
+_MINE = (
+    "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool"
+    f" AND {outbox_pool.CHOICE}))"
+)
 _EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 
 
@@ -41,6 +47,7 @@ class Outcome:
     tg_message_id: int | None = None
     error: Evidence | None = None
     not_before: float | None = None
+    wait: Wait | None = None  # a flood or slow-mode wait for the ledger
 
 
 class HolderOutbox:
@@ -60,6 +67,11 @@ class HolderOutbox:
             self._counters.fence_refusals += 1
             raise
 
+    async def _pool_params(self, tx: Tx, take_pool: bool, **more: object) -> dict[str, object]:
+        least = take_pool and await outbox_pool.least_loaded(tx, self.account_id, self.pool)
+        return self._params(pool=self.pool, take_pool=int(take_pool), least=int(least),
+                            peer_at=outbox_pool.peer_at(self.pool), **more)  # fmt: skip
+
     async def has_work(self, *, take_pool: bool = True) -> bool:
         """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
         async with self._store.transaction(readonly=True) as tx:
@@ -67,7 +79,7 @@ class HolderOutbox:
                 f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
                 f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
                 f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) LIMIT 1",
-                self._params(pool=self.pool, take_pool=int(take_pool)),
+                await self._pool_params(tx, take_pool),
             )
         return found is not None
 
@@ -76,7 +88,7 @@ class HolderOutbox:
         async with self._store.transaction() as tx:
             await self._fence(tx)
             await self._recover(tx)
-            params = self._params(pool=self.pool, take_pool=int(take_pool), limit=limit)
+            params = await self._pool_params(tx, take_pool, limit=limit)
             await tx.execute(
                 f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
                 f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"
@@ -84,7 +96,7 @@ class HolderOutbox:
                 params,
             )
             rows = await tx.fetch(
-                f"SELECT m.id FROM outbox_messages m WHERE {_MINE} AND m.state IN ({sql_states(DUE)})"
+                f"SELECT m.id, m.account_id FROM outbox_messages m WHERE {_MINE} AND m.state IN ({sql_states(DUE)})"
                 f" AND (m.not_before IS NULL OR m.not_before <= {{now}})"
                 f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
                 f" AND e.state IN ({sql_states(OPEN)}))"
@@ -93,7 +105,8 @@ class HolderOutbox:
                 f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
                 params,
             )
-            ids = [int(row[0]) for row in rows]
+            first_pooled = next((int(row[0]) for row in rows if row[1] is None), None)  # one unassigned per claim
+            ids = [int(row[0]) for row in rows if row[1] is not None or int(row[0]) == first_pooled]
             for message_id in ids:
                 await tx.execute(
                     f"UPDATE outbox_messages SET state = 'claimed', account_id = :account, epoch = :epoch,"
@@ -170,8 +183,33 @@ class HolderOutbox:
                 " error_message = :message, finished_at = {now} WHERE id = :attempt",
                 params,
             )
+            if outcome.wait is not None:
+                await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, outcome.wait, e)
             [message] = await self._read(tx, [message_id])
             return message
+
+    async def flood_waits(self, now: float) -> list[FloodWait]:
+        """A read: the account's waits still running at ``now``."""
+        async with self._store.transaction(readonly=True) as tx:
+            return await flood_ledger.read(tx, account_id=self.account_id, now=now)
+
+    async def history(self, day_start: float) -> tuple[int, int, set[str]]:
+        """A read for the daily budgets: messages sent since ``day_start``, peers first sent to since then, and
+        every peer (lower case) the account ever sent to."""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(
+                "SELECT LOWER(peer), MIN(updated_at), SUM(CASE WHEN updated_at >= :day THEN 1 ELSE 0 END)"
+                " FROM outbox_messages WHERE account_id = :account AND state = 'sent' GROUP BY LOWER(peer)",
+                self._params(day=day_start),
+            )
+        sent = sum(int(today) for _, _, today in rows)
+        return sent, sum(1 for _, first, _ in rows if first >= day_start), {str(peer) for peer, _, _ in rows}
+
+    async def cool_down(self, wait: Wait, why: Evidence) -> None:
+        """Record a wait of the holder's own (the circuit breaker's cool-down), fenced."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, wait, why)
 
     async def release(self, messages: list[OutboxMessage]) -> None:
         """Give back messages claimed but not begun (the holder stops)."""

@@ -13,7 +13,7 @@ OUTBOX_CHANNEL = "tgfleet_outbox"  # wake-ups: a message became due (payload: "a
 MESSAGE_COLUMNS = (
     "SELECT m.id, m.state, m.peer, m.text, m.idempotency_key, m.pool, m.account_id, a.label, m.random_id,"
     " m.tg_message_id, m.attempts, m.error_code, m.error_name, m.error_message, m.not_before, m.deadline, m.epoch,"
-    " m.worker, m.created_at, m.updated_at FROM outbox_messages m LEFT JOIN accounts a ON a.id = m.account_id"
+    " m.worker, m.created_at, m.updated_at, m.chat FROM outbox_messages m LEFT JOIN accounts a ON a.id = m.account_id"
 )
 ATTEMPT_COLUMNS = (
     "SELECT id, message_id, at, worker, epoch, account_id, random_id, outcome, error_code, error_name,"
@@ -27,12 +27,12 @@ def _evidence(code: Any, name: Any, message: Any) -> Evidence | None:
 
 def message_of(row: tuple[Any, ...]) -> OutboxMessage:
     (id_, state, peer, text, key, pool, account_id, label, random_id, tg_id, attempts, code, name, message,
-     not_before, deadline, epoch, worker, created_at, updated_at) = row  # fmt: skip
+     not_before, deadline, epoch, worker, created_at, updated_at, chat) = row  # fmt: skip
     return OutboxMessage(
         id=int(id_), state=OutboxState(state), peer=peer, text=text, idempotency_key=key, pool=pool,
         account_id=account_id, account=label, random_id=random_id, tg_message_id=tg_id, attempts=int(attempts),
         error=_evidence(code, name, message), not_before=not_before, deadline=deadline, epoch=epoch, worker=worker,
-        created_at=created_at, updated_at=updated_at,
+        created_at=created_at, updated_at=updated_at, chat=chat,
     )  # fmt: skip
 
 

@@ -1,12 +1,18 @@
-"""``OutboxSender``: the worker's sending for one connected account, simply: claim the due messages (fenced, the head
-of each chat), send each with its pinned random_id, write the outcome (``outbox_outcomes``), one at a time, at most
-one every ``interval`` seconds. It never sleeps on a flood wait: the message goes to ``retry_wait`` until the wait's
-end and the account's sends pause until then (in memory: the durable flood ledger is the scheduler's, next).
+"""``OutboxSender``: the worker's sending for one connected account, simply: claim the due messages (fenced,
+the head of each chat), send each with its pinned random_id, write the outcome (``outbox_outcomes``), one at a
+time, as fast as its ``Throttle`` lets it (the account's policy: token buckets per account and per chat, daily
+budgets of messages and new peers, a circuit breaker whose cool-down is a ledger wait too). It never sleeps on a
+flood wait: the message goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger
+(``flood_ledger``) in the same transaction, and the sender reads the account's waits before each batch: the
+account's sends pause until a FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads
+the same rows: a restart keeps every wait). Claimed messages it does not send now are given back at once: nothing
+waits while holding one.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
 poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports
-it to the health seam. Seams for what comes next: ``Pacing`` (one interval per account today; token buckets, budgets
-and warm-up later) and ``takes_pool`` (which pool messages this account takes: today any, when it is healthy).
+it to the health seam. Pool messages: an account takes them while it is healthy
+(``takes_pool``) and has budget left (its throttle lets it send now); which ones, ``outbox_pool`` says (sticky per
+peer, else the least-loaded account).
 
 ``hooks`` are for tests that crash a worker at the worst moments: ``after_begin`` runs once the ``sending`` commit is
 done and before the call, ``after_call`` once the call returned and before the ``sent`` commit.
@@ -23,10 +29,12 @@ from dataclasses import dataclass
 
 from tgfleet.client import Client
 from tgfleet.fleet.errors import StaleEpoch
+from tgfleet.fleet.flood_ledger import ANY_METHOD, Wait, account_wait, chat_waits
 from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
 from tgfleet.fleet.outbox_outcomes import holds_account, outcome_of
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
-from tgfleet.fleet.records import Account, AccountState
+from tgfleet.fleet.records import Account, AccountState, Evidence
+from tgfleet.fleet.throttle import DAY, Throttle
 from tgfleet.net.timeouts import within
 
 log = logging.getLogger("tgfleet.fleet")
@@ -40,25 +48,8 @@ class SendHooks:
     after_call: Hook | None = None
 
 
-class Pacing:
-    """When the account may send next: ``interval`` seconds apart, and not before a flood wait's end."""
-
-    def __init__(self, interval: float, clock: Callable[[], float] = time.time) -> None:
-        self.interval, self._clock = interval, clock
-        self._next = 0.0
-
-    def delay(self) -> float:
-        return max(0.0, self._next - self._clock())
-
-    def sent(self) -> None:
-        self._next = max(self._next, self._clock() + self.interval)
-
-    def wait_until(self, when: float) -> None:
-        self._next = max(self._next, when)
-
-
 def takes_pool(account: Account) -> bool:
-    """Whether the account takes its pool's unassigned messages: a healthy account of the pool does."""
+    """Whether the account may take its pool's unassigned messages (``outbox_pool`` says which): a healthy one."""
     return account.state in (AccountState.ACTIVE, AccountState.NEW)
 
 
@@ -75,15 +66,18 @@ class OutboxSender:
         account: Account,
         *,
         wake: asyncio.Event,
-        pacing: Pacing,
+        throttle: Throttle,
         poll_interval: float = 1.0,
         call_timeout: float = 30.0,
         hooks: SendHooks = SendHooks(),
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._clock = clock
+        self._slowed: dict[str, float] = {}
         self._holder, self._client, self._account = holder, client, account
-        self._wake, self._pacing, self._poll, self._timeout, self._hooks = (
+        self._wake, self._throttle, self._poll, self._timeout, self._hooks = (
             wake,
-            pacing,
+            throttle,
             poll_interval,
             call_timeout,
             hooks,
@@ -91,20 +85,23 @@ class OutboxSender:
 
     async def run(self) -> None:
         """Send until cancelled (StaleEpoch and a held message's error end it; the runner handles both)."""
+        day = self._clock() // DAY * DAY
+        self._throttle.seed(*await self._holder.history(day))
         while True:
-            if (delay := self._pacing.delay()) > 0:
-                await self._idle(delay)
+            waits = await self._holder.flood_waits(self._clock())
+            self._throttle.wait_until(account_wait(waits))
+            if (delay := self._throttle.delay()) > 0:
+                await self._idle(min(delay, self._poll))
                 continue
+            self._slowed = chat_waits(waits)
             pool = takes_pool(self._account)
             batch = (
-                await self._holder.claim(limit=10, take_pool=pool)
+                await self._holder.claim(limit=self._throttle.allowance(10), take_pool=pool)
                 if await self._holder.has_work(take_pool=pool)
                 else []
             )
-            if not batch:
+            if not batch or not await self._send_batch(batch):
                 await self._idle(self._poll)
-                continue
-            await self._send_batch(batch)
 
     async def _idle(self, seconds: float) -> None:
         try:
@@ -113,14 +110,28 @@ class OutboxSender:
             pass
         self._wake.clear()
 
-    async def _send_batch(self, batch: list[OutboxMessage]) -> None:
-        rest = list(batch)
+    async def _send_batch(self, batch: list[OutboxMessage]) -> int:
+        """Send what the gates let through now (how many); the rest is given back at once."""
+        rest, sent = [], 0
         try:
-            while rest and self._pacing.delay() == 0:
-                await self._send(rest.pop(0))
+            while batch:
+                message = batch.pop(0)
+                if self._throttle.delay() > 0 or not self._may_go(message):
+                    rest.append(message)
+                    continue
+                await self._send(message)
+                sent += 1
         finally:
+            rest += batch
             if rest:
                 await asyncio.shield(self._give_back(rest))
+        return sent
+
+    def _may_go(self, message: OutboxMessage) -> bool:
+        """The chat's gates: its slow-mode wait in the ledger, its bucket, the new-peer budget."""
+        if self._slowed.get(message.chat, 0.0) > self._clock():
+            return False
+        return self._throttle.chat_delay(message.chat, message.peer) == 0.0
 
     async def _give_back(self, messages: list[OutboxMessage]) -> None:
         try:
@@ -146,15 +157,21 @@ class OutboxSender:
             return
         if self._hooks.after_call is not None:
             await self._hooks.after_call(message)
+        self._throttle.sent(message.chat, message.peer)
         await self._holder.finish(message.id, attempt, Outcome(OutboxState.SENT, tg_message_id=sent.id))
-        self._pacing.sent()
 
     async def _failed(self, message: OutboxMessage, attempt: int, error: BaseException) -> None:
-        outcome = outcome_of(error, message.attempts)
+        outcome = outcome_of(error, message.attempts, message.chat, self._clock)
         await self._holder.finish(message.id, attempt, outcome)
         log.info("%s: outbox message %d %s: %r", self._account.label, message.id, outcome.state.value, error)
-        if outcome.state is OutboxState.RETRY_WAIT and outcome.not_before is not None:
-            self._pacing.wait_until(outcome.not_before)
+        if outcome.wait is not None and not outcome.wait.chat:
+            self._throttle.wait_until(outcome.wait.until)
+        if outcome.wait is not None and (cool_until := self._throttle.flooded()) is not None:
+            self._throttle.wait_until(cool_until)
+            why = Evidence(name="CIRCUIT_BREAKER", message=f"{self._throttle.policy.breaker_floods} flood waits within"
+                           f" {self._throttle.policy.breaker_window:.0f} s; the last: {outcome.error}")  # fmt: skip
+            await self._holder.cool_down(Wait(ANY_METHOD, cool_until), why)
+            log.warning("%s: cooling down until %.0f (%s)", self._account.label, cool_until, why.message)
         if holds_account(error):
             raise error
 

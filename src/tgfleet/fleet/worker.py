@@ -37,10 +37,12 @@ from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.health import Health, HealthSettings
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
-from tgfleet.fleet.outbox_sender import OutboxSender, Pacing, SendHooks
+from tgfleet.fleet.outbox_sender import OutboxSender, SendHooks
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, Lease, WorkerState
+from tgfleet.fleet.send_policy import SendPolicy
+from tgfleet.fleet.throttle import Throttle
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
 from tgfleet.net.timeouts import within
@@ -60,8 +62,8 @@ class Worker:
     most every renew interval) it looks for accounts to take or hand back without a wake-up (other processes on
     an SQLite store send none); ``health`` and ``probes``: the health rules' and the probes' settings; ``clock``
     (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests); ``outbox``:
-    send the outbox's messages of the accounts it holds (``outbox_sender``), at most one every ``send_interval``
-    seconds per account."""
+    send the outbox's messages of the accounts it holds (``outbox_sender``), paced by ``send_policy`` (the default
+    each account's ``policy["sending"]`` overrides, ``send_policy``)."""
 
     def __init__(
         self,
@@ -83,7 +85,7 @@ class Worker:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         outbox: bool = True,
-        send_interval: float = 3.0,
+        send_policy: SendPolicy | None = None,
         send_hooks: SendHooks | None = None,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
@@ -95,8 +97,12 @@ class Worker:
         self.id = worker_id or ""
         self._health_settings, self._probes, self._clock = health or HealthSettings(), probes or ProbeSettings(), clock
         self._rng = rng or random.Random()
-        self._outbox, self._send_interval, self._send_hooks = outbox, send_interval, send_hooks or SendHooks()
-        self._pacing: dict[int, Pacing] = {}  # per account, across its reconnects
+        self._outbox, self._send_policy, self._send_hooks = (
+            outbox,
+            send_policy or SendPolicy(),
+            send_hooks or SendHooks(),
+        )
+        self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
         self._outbox_wake: dict[int, asyncio.Event] = {}
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
@@ -286,11 +292,14 @@ class Worker:
 
     async def _send(self, client: Client, account: Account, lease: Lease) -> None:
         """The outbox's sending for one connected account (see ``outbox_sender``)."""
-        pacing = self._pacing.setdefault(account.id, Pacing(self._send_interval))
+        policy = self._send_policy.override(account.policy.get("sending"))
+        throttle = self._throttles.get(account.id)
+        if throttle is None or throttle.policy != policy:
+            throttle = self._throttles[account.id] = Throttle(policy, self._clock)
         wake = self._outbox_wake.setdefault(account.id, asyncio.Event())
         holder = self._fleet.outbox.holder(account, lease.epoch, self.id)
-        sender = OutboxSender(holder, client, account, wake=wake, pacing=pacing, hooks=self._send_hooks,
-                              poll_interval=self._poll_interval * 5)  # fmt: skip
+        sender = OutboxSender(holder, client, account, wake=wake, throttle=throttle, hooks=self._send_hooks,
+                              poll_interval=self._poll_interval * 5, clock=self._clock)  # fmt: skip
         await sender.run()
 
     def _client(

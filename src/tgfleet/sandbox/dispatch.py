@@ -199,7 +199,7 @@ class CallDispatcher:
         self.limiter.check(
             method, user_id=ctx.user_id, auth_key_id=ctx.auth_key_id, new_account=new, now=self._limit_clock()
         )
-        forced = self.faults.take_forced(method)
+        forced = self.faults.take_forced(method, ctx.user_id)
         if forced is not None:
             return forced.code, forced.message
         handler = self.handler(method)

@@ -88,14 +88,17 @@ class FaultInjector:
             self._world.revoke(key_id)
         return len(victims)
 
-    def force_error(self, method_type: type, code: int, message: str, times: int = 1) -> None:
-        """The next ``times`` calls of ``method_type`` (e.g. ``functions.messages.SendMessage``) are answered
-        ``rpc_error(code, message)`` instead of being handled."""
-        self._faults.force(method_type, code, message, times)
+    def force_error(
+        self, method_type: type, code: int, message: str, times: int = 1, user_id: int | None = None
+    ) -> None:
+        """The next ``times`` calls of ``method_type`` (e.g. ``functions.messages.SendMessage``; by ``user_id``
+        only, when given) are answered ``rpc_error(code, message)`` instead of being handled."""
+        self._faults.force(method_type, code, message, times, user_id)
 
-    def force_flood(self, method_type: type, seconds: int, times: int = 1) -> None:
-        """The next ``times`` calls of ``method_type`` get 420 FLOOD_WAIT_<seconds>."""
-        self.force_error(method_type, 420, f"FLOOD_WAIT_{int(seconds)}", times)
+    def force_flood(self, method_type: type, seconds: int, times: int = 1, user_id: int | None = None) -> None:
+        """The next ``times`` calls of ``method_type`` (by ``user_id`` only, when given) get 420
+        FLOOD_WAIT_<seconds>."""
+        self.force_error(method_type, 420, f"FLOOD_WAIT_{int(seconds)}", times, user_id)
 
     def force_migrate(self, method_type: type, dc: int, kind: str = "USER", times: int = 1) -> None:
         """The next ``times`` calls of ``method_type`` get 303 <kind>_MIGRATE_<dc> (USER, PHONE, FILE, ...)."""

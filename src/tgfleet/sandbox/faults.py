@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 @dataclass
 class ForcedError:
-    """The next ``times`` calls of one method type are answered ``rpc_error(code, message)``."""
+    """The next ``times`` calls of one method type (by ``user_id`` only, when set) are answered
+    ``rpc_error(code, message)``."""
 
     code: int
     message: str
     times: int
+    user_id: int | None = None
 
 
 @dataclass
@@ -60,21 +62,22 @@ class Faults:
             raise ValueError(f"the sandbox has no DC {dc} (it has {sorted(self.dcs)})")
         return [dc]
 
-    def force(self, method_type: type, code: int, message: str, times: int) -> None:
-        """Queue a forced error; several forced errors of one method are used in order."""
+    def force(self, method_type: type, code: int, message: str, times: int, user_id: int | None = None) -> None:
+        """Queue a forced error; several forced errors of one method are used in order (those of another user
+        are passed over)."""
         if times < 1:
             raise ValueError("times must be at least 1")
-        self._forced.setdefault(method_type, deque()).append(ForcedError(code, message, times))
+        self._forced.setdefault(method_type, deque()).append(ForcedError(code, message, times, user_id))
 
-    def take_forced(self, method_type: type) -> ForcedError | None:
-        """The forced error for this call of ``method_type`` (counting it), or None."""
+    def take_forced(self, method_type: type, user_id: int | None = None) -> ForcedError | None:
+        """The forced error for this call of ``method_type`` by ``user_id`` (counting it), or None."""
         queue = self._forced.get(method_type)
-        if not queue:
+        forced = next((f for f in queue or () if f.user_id in (None, user_id)), None)
+        if queue is None or forced is None:
             return None
-        forced = queue[0]
         forced.times -= 1
         if forced.times <= 0:
-            queue.popleft()
+            queue.remove(forced)
             if not queue:
                 del self._forced[method_type]
         return forced

@@ -342,13 +342,16 @@ class Sandbox:
         """Log keys out (one, or every key of ``user_id``): AUTH_KEY_UNREGISTERED next; how many."""
         return self._faults.revoke(user_id, auth_key_id)
 
-    def force_error(self, method_type: type, code: int, message: str, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method_type`` with ``rpc_error(code, message)``."""
-        self._faults.force_error(method_type, code, message, times)
+    def force_error(
+        self, method_type: type, code: int, message: str, times: int = 1, user_id: int | None = None
+    ) -> None:
+        """Answer the next ``times`` calls of ``method_type`` (by ``user_id`` only, when given) with
+        ``rpc_error(code, message)``."""
+        self._faults.force_error(method_type, code, message, times, user_id)
 
-    def force_flood(self, method_type: type, seconds: int, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method_type`` with 420 FLOOD_WAIT_<seconds>."""
-        self._faults.force_flood(method_type, seconds, times)
+    def force_flood(self, method_type: type, seconds: int, times: int = 1, user_id: int | None = None) -> None:
+        """Answer the next ``times`` calls of ``method_type`` (by ``user_id`` only) with 420 FLOOD_WAIT_<seconds>."""
+        self._faults.force_flood(method_type, seconds, times, user_id)
 
     def force_migrate(self, method_type: type, dc: int, kind: str = "USER", times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method_type`` with 303 <kind>_MIGRATE_<dc>."""

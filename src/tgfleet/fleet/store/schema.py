@@ -8,9 +8,9 @@ refused. To change the schema, append a migration; never edit a released one.
 Version 1 holds accounts (with their session scalars and update state), their per-DC auth keys (sealed, with a
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
 ``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
-outbox (``outbox_messages``, ``outbox_attempts``); later ones the flood ledger, budgets and logins. Each is new
-tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them
-needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``); later ones
+logins. Each is new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
+tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
@@ -183,7 +183,24 @@ V3: Migration = (  # the outbox (tgfleet.fleet.outbox): messages and every attem
     "CREATE INDEX outbox_attempts_message ON outbox_attempts (message_id, id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3)
+V4: Migration = (  # the flood ledger (tgfleet.fleet.flood_ledger): one wait per account, method and chat ('' = any)
+    f"""CREATE TABLE flood_waits (
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        method TEXT NOT NULL,
+        chat TEXT NOT NULL DEFAULT '',
+        until {_T} NOT NULL,
+        error_code INTEGER,
+        error_name TEXT,
+        error_message TEXT,
+        recorded_at {_T} NOT NULL,
+        epoch BIGINT NOT NULL,
+        worker TEXT,
+        PRIMARY KEY (account_id, method, chat)
+    )""",
+    "CREATE INDEX flood_waits_until ON flood_waits (until)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
