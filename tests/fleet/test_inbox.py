@@ -6,13 +6,16 @@ raises is tried again and then marked once; what a filter does not take is skipp
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from click.testing import CliRunner
 
 from tgfleet import filters
+from tgfleet.cli import main
 from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.errors import FleetValueError
 from tgfleet.fleet.pacer import Pacer
@@ -114,6 +117,16 @@ async def test_each_message_stored_once_and_handled_once(store_url: str) -> None
         assert marks["flaky one"] == tuple(sorted([everything_name, flaky_name]))
         assert marks[texts[accounts[0].label][0]] == tuple(sorted([everything_name, flaky_name]))  # skipped counts
         assert await fleet.inbox.list(chat=alice.id + 1) == []
+
+        listed = await asyncio.to_thread(CliRunner().invoke, main, ["fleet", "inbox", "list", "--store", store_url,
+                                         "--account", accounts[1].label, "--chat", str(alice.id), "--json"])  # fmt: skip
+        assert listed.exit_code == 0, listed.output
+        rows = json.loads(listed.stdout)
+        assert sorted(r["text"] for r in rows) == sorted([*texts[accounts[1].label], "flaky elsewhere",
+                                                          f"between {accounts[1].label}", f"later {accounts[1].label}"])
+        assert {(r["account"], r["chat_id"], r["sender_id"]) for r in rows} == {(accounts[1].label, alice.id, alice.id)}
+        table = await asyncio.to_thread(CliRunner().invoke, main, ["fleet", "inbox", "list", "--store", store_url])
+        assert table.exit_code == 0 and "later acct2" in table.output and "handled by" in table.output
 
 
 async def test_registration_is_checked(store_url: str) -> None:
