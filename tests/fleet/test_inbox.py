@@ -94,7 +94,10 @@ async def test_each_message_stored_once_and_handled_once(store_url: str) -> None
             await seen.until(lambda: len(seen.calls) == 33, "every message handled")
             stored = await fleet.inbox.list(limit=1000)
         expected = [("everything", a.label, t) for a in accounts for t in texts[a.label]]
-        expected += [("everything", accounts[0].label, "flaky one"), ("everything", accounts[1].label, "flaky elsewhere")]
+        expected += [
+            ("everything", accounts[0].label, "flaky one"),
+            ("everything", accounts[1].label, "flaky elsewhere"),
+        ]
         assert Counter(seen.calls) == Counter([*expected, ("flaky", accounts[0].label, "flaky one")])
         assert failed == {"flaky one": 3}  # raised twice, then done once; "flaky elsewhere" never reached it
         assert sorted((m.account, m.text) for m in stored) == sorted((a, t) for _, a, t in expected)
@@ -118,12 +121,13 @@ async def test_each_message_stored_once_and_handled_once(store_url: str) -> None
         assert marks[texts[accounts[0].label][0]] == tuple(sorted([everything_name, flaky_name]))  # skipped counts
         assert await fleet.inbox.list(chat=alice.id + 1) == []
 
-        listed = await asyncio.to_thread(CliRunner().invoke, main, ["fleet", "inbox", "list", "--store", store_url,
-                                         "--account", accounts[1].label, "--chat", str(alice.id), "--json"])  # fmt: skip
+        args = ["fleet", "inbox", "list", "--store", store_url, "--account", accounts[1].label, "--chat", str(alice.id)]
+        listed = await asyncio.to_thread(CliRunner().invoke, main, [*args, "--json"])
         assert listed.exit_code == 0, listed.output
         rows = json.loads(listed.stdout)
-        assert sorted(r["text"] for r in rows) == sorted([*texts[accounts[1].label], "flaky elsewhere",
-                                                          f"between {accounts[1].label}", f"later {accounts[1].label}"])
+        assert sorted(r["text"] for r in rows) == sorted(
+            [*texts[accounts[1].label], "flaky elsewhere", f"between {accounts[1].label}", f"later {accounts[1].label}"]
+        )
         assert {(r["account"], r["chat_id"], r["sender_id"]) for r in rows} == {(accounts[1].label, alice.id, alice.id)}
         table = await asyncio.to_thread(CliRunner().invoke, main, ["fleet", "inbox", "list", "--store", store_url])
         assert table.exit_code == 0 and "later acct2" in table.output and "handled by" in table.output

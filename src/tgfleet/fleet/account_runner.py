@@ -1,9 +1,10 @@
 """``AccountRunner``: one leased account in a worker: its fenced session, its Client, its job, its troubles.
 
 The runner loads the account's ``FencedStorage`` for the lease's epoch, connects a Client on it (through the pacer:
-bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job, the outbox's sender and
-the inbox's handlers on the connected Client, and watches it: a client gone FAILED or a failed connect is reported, and then either
-retried with backoff (the account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``,
+bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job, the outbox's sender
+and the inbox's handlers on the connected Client, and watches it: a client gone FAILED or a failed connect is
+reported, and then either retried
+with backoff (the account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``,
 ``revoked``...: the worker hands the lease back). A job that raises is reported and started again after a pause (a
 flood wait's own length).
 

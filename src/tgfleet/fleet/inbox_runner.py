@@ -130,4 +130,3 @@ class InboxRunner:
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self._client.executor, handler.callback, self._client, message)
         return await result if inspect.isawaitable(result) else result
-
