@@ -1,6 +1,6 @@
 """``tgfleet fleet``: the fleet store from the command line: ``init``, ``accounts ...`` (``fleet_accounts``; ``check``
 in ``fleet_worker``), ``leases``, ``workers``, ``worker`` (``fleet_worker``), ``send`` and ``outbox ...``
-(``fleet_outbox``). Every command takes ``--store URL``
+(``fleet_outbox``), ``inbox list`` (``fleet_inbox``). Every command takes ``--store URL``
 (or ``$TGFLEET_STORE``) and ``--key-file`` (or ``$TGFLEET_FLEET_KEY_FILE``; ``$TGFLEET_FLEET_KEY`` holds the key
 itself); ``--json`` where a script reads the output.
 A fleet error (missing store, bad URL, newer schema, duplicate key, wrong seal key...) prints its message and exits 1.
@@ -14,6 +14,7 @@ import click
 
 from tgfleet.cli.fleet_accounts import accounts
 from tgfleet.cli.fleet_common import echo_json, in_seconds, json_option, run, store_options, table, when
+from tgfleet.cli.fleet_inbox import inbox
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
@@ -80,4 +81,5 @@ fleet.add_command(accounts)
 fleet.add_command(worker)
 fleet.add_command(send)
 fleet.add_command(outbox)
+fleet.add_command(inbox)
 accounts.add_command(check)

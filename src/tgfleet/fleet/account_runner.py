@@ -1,9 +1,10 @@
 """``AccountRunner``: one leased account in a worker: its fenced session, its Client, its job, its troubles.
 
 The runner loads the account's ``FencedStorage`` for the lease's epoch, connects a Client on it (through the pacer:
-bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job and the outbox's sender
-on the connected Client, and watches it: a client gone FAILED or a failed connect is reported, and then either
-retried with backoff (the account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``,
+bounded concurrency, jitter), reports the outcome to the health seam, runs the worker's job, the outbox's sender
+and the inbox's handlers on the connected Client, and watches it: a client gone FAILED or a failed connect is
+reported, and then either retried
+with backoff (the account is still one to run, e.g. ``unreachable``) or the runner ends (``needs_login``,
 ``revoked``...: the worker hands the lease back). A job that raises is reported and started again after a pause (a
 flood wait's own length).
 
@@ -58,6 +59,7 @@ class RunnerSetup:
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     rng: random.Random = field(default_factory=random.Random)
     sender: Sender | None = None  # the outbox's sending for a connected account (``outbox_sender``)
+    handlers: Sender | None = None  # the fleet's inbox handlers for a connected account (``inbox_runner``)
     retry_initial: float = 5.0
     retry_max: float = 300.0
 
@@ -208,16 +210,18 @@ class AccountRunner:
         job = asyncio.create_task(self._job_loop(client, self._s.job)) if self._s.job is not None else None
         sender = self._s.sender
         outbox = asyncio.create_task(self._job_loop(client, lambda c, a: sender(c, a, self.lease))) if sender else None
+        inbox = self._s.handlers
+        handlers = asyncio.create_task(self._job_loop(client, lambda c, a: inbox(c, a, self.lease))) if inbox else None
         probes = asyncio.create_task(self._health.probe_loop(client))
         unrunnable = asyncio.create_task(self._health.unrunnable.wait())  # its own calls moved it (needs_login...)
-        tasks = [t for t in (job, outbox, probes, unrunnable) if t is not None]
+        tasks = [t for t in (job, outbox, handlers, probes, unrunnable) if t is not None]
         pending: set[asyncio.Future[Any]] = {failed, *tasks}
         try:
             while not failed.done():
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 if unrunnable in done:
                     raise _NotRunnable
-                for task in done & {job, outbox, probes}:
+                for task in done & {job, outbox, handlers, probes}:
                     task.result()  # re-raises _NotRunnable / StaleEpoch; a job that returned leaves the client up
         finally:
             remove()

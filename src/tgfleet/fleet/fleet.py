@@ -1,4 +1,5 @@
-"""``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, flood ledger, counters.
+"""``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, flood ledger, inbox,
+counters.
 
 ``fleet = await Fleet.open(url)`` or ``async with Fleet.open(url) as fleet:``. Opening connects, applies the schema
 migrations, and checks the seal key against the store's seal check (a new store gets a key file on first use).
@@ -14,6 +15,7 @@ from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL, Accounts
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import SealKeyError
 from tgfleet.fleet.flood_ledger import FloodLedger
+from tgfleet.fleet.inbox import Inbox
 from tgfleet.fleet.leased_sessions import Sessions
 from tgfleet.fleet.leases import Leases
 from tgfleet.fleet.outbox import Outbox
@@ -41,6 +43,9 @@ class Fleet:
         self.sessions = Sessions(store, sealer, self.counters)
         self.outbox = Outbox(store, self.counters)
         self.floods = FloodLedger(store)
+        self.inbox = Inbox(store, self.counters)
+        self.on_message = self.inbox.on_message
+        """``@fleet.on_message(filters, account=... | pool=...)``: a handler of incoming messages (``inbox``)."""
 
     @staticmethod
     def open(

@@ -35,6 +35,7 @@ from tgfleet.fleet.client import FleetClient, Observer
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.health import Health, HealthSettings
+from tgfleet.fleet.inbox_runner import InboxRunner
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
 from tgfleet.fleet.outbox_sender import OutboxSender, SendHooks
@@ -63,7 +64,9 @@ class Worker:
     an SQLite store send none); ``health`` and ``probes``: the health rules' and the probes' settings; ``clock``
     (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests); ``outbox``:
     send the outbox's messages of the accounts it holds (``outbox_sender``), paced by ``send_policy`` (the default
-    each account's ``policy["sending"]`` overrides, ``send_policy``)."""
+    each account's ``policy["sending"]`` overrides); every account's incoming messages go to the inbox, and the
+    fleet's handlers (``fleet.on_message``) run on them (``inbox_runner``; a handler that raised is tried again after
+    ``handler_retry`` seconds, doubling)."""
 
     def __init__(
         self,
@@ -87,6 +90,7 @@ class Worker:
         outbox: bool = True,
         send_policy: SendPolicy | None = None,
         send_hooks: SendHooks | None = None,
+        handler_retry: float = 1.0,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
         self._network = network or Network.production()
@@ -104,6 +108,8 @@ class Worker:
         )
         self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
         self._outbox_wake: dict[int, asyncio.Event] = {}
+        self._inbox_wake: dict[int, asyncio.Event] = {}
+        self._handler_retry = handler_retry
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
         self._wake = asyncio.Event()
@@ -287,7 +293,7 @@ class Worker:
             open_account=self._fleet.accounts.get, open_storage=open_storage, make_client=self._client,
             health=Health(self._fleet.accounts, self.id, self._health_settings, self._clock), pacer=self._pacer,
             job=self._job, emit=self._emit_event, worker=self.id, probes=self._probes, rng=self._rng,
-            sender=self._send if self._outbox else None,
+            sender=self._send if self._outbox else None, handlers=self._handle,
         )  # fmt: skip
 
     async def _send(self, client: Client, account: Account, lease: Lease) -> None:
@@ -302,15 +308,27 @@ class Worker:
                               poll_interval=self._poll_interval * 5, clock=self._clock)  # fmt: skip
         await sender.run()
 
+    async def _handle(self, client: Client, account: Account, lease: Lease) -> None:
+        """The fleet's handlers on one connected account's inbox (see ``inbox_runner``)."""
+        holder = self._fleet.inbox.holder(account, lease.epoch, self.id)
+        wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
+        handlers = self._fleet.inbox.handlers_for(account)
+        await InboxRunner(holder, client, handlers, wake=wake, poll_interval=self._poll_interval * 5,
+                          retry_initial=self._handler_retry).run()  # fmt: skip
+
     def _client(
         self, storage: FencedStorage, account: Account, may_send: Callable[[], bool], observer: Observer
     ) -> Client:
         """The account's Client: on its fenced session, behind its send gate, through its proxy (policy), every call's
-        outcome shown to its health (``observer``)."""
+        outcome shown to its health (``observer``), its incoming messages stored in the inbox with the update state
+        that covers them (fenced at the session's epoch) before that state is saved."""
         api_id, api_hash = self._api
         options = {"proxy": account.policy.get("proxy"), **self._client_options}
-        return FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
-                           may_send=may_send, observer=observer, **options)  # fmt: skip
+        client = FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
+                             may_send=may_send, observer=observer, **options)  # fmt: skip
+        wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
+        client.dispatcher.record = self._fleet.inbox.holder(account, storage.epoch, self.id, wake.set).record
+        return client
 
     @asynccontextmanager
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:

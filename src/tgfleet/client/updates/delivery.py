@@ -10,16 +10,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tgfleet.storage import UpdateState
+
 
 @dataclass(frozen=True)
 class Delivery:
     """``updates`` to handle in order (raw TL updates, short forms already expanded), the ``users`` and
-    ``chats`` they came with, and the account's own user id (to tell outgoing messages)."""
+    ``chats`` they came with, and the account's own user id (to tell outgoing messages). ``state``: the update
+    state once these are applied, the one the manager saves after the callback returns (so whatever stores the
+    updates durably can store the state that covers them in the same write)."""
 
     updates: list[Any]
     users: list[Any]
     chats: list[Any]
     self_id: int
+    state: UpdateState | None = None
 
 
 Dispatch = Callable[[Delivery], Awaitable[None]]

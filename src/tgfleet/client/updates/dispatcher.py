@@ -18,6 +18,10 @@ manager applies no more (and, past its own bound, drops what it has not applied 
 later: nothing with a pts is lost, ``manager.py``). Worker tasks exist only while there is work: a client
 with no handlers, or nothing to do, holds none.
 
+Recording: ``record`` (None by default), when set, is awaited with every delivery before anything else, handlers
+or not; the updates manager saves the state that covers the delivery only once it returned, so whatever it stores
+durably (the fleet's inbox) is never behind the saved state. If it raises, the delivery goes no further.
+
 Its inputs are the object handed to the callbacks (the client) and that object's ``executor``.
 """
 
@@ -28,7 +32,7 @@ import inspect
 import logging
 from typing import Any
 
-from tgfleet.client.updates.delivery import Delivery
+from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.parsers import parse
 from tgfleet.handlers import (
     ContinuePropagation,
@@ -60,13 +64,14 @@ class Dispatcher:
     """``add_handler(handler, group)``, ``remove_handler(handler, group)``; ``await dispatch(delivery)`` is
     the updates' callback; ``await stop()`` waits until what was queued has been handled."""
 
-    __slots__ = ("_errors", "_order", "_queue", "_tasks", "client", "groups", "queue_size", "workers")
+    __slots__ = ("_errors", "_order", "_queue", "_tasks", "client", "groups", "queue_size", "record", "workers")
 
     def __init__(self, client: Any, *, workers: int, queue_size: int = QUEUE_SIZE) -> None:
         self.client = client
         self.workers = workers
         self.queue_size = queue_size
         self.groups: dict[int, list[Handler]] = {}
+        self.record: Dispatch | None = None
         self._order: tuple[tuple[Handler, ...], ...] = ()  # the groups' update handlers, ascending
         self._errors: tuple[ErrorHandler, ...] = ()
         self._queue: asyncio.Queue[Item] | None = None
@@ -103,6 +108,8 @@ class Dispatcher:
 
     # -- the queue and its workers -------------------------------------------------------------------------
     async def dispatch(self, delivery: Delivery) -> None:
+        if self.record is not None:
+            await self.record(delivery)
         if not self._order:
             return
         queue = self._queue

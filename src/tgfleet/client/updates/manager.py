@@ -175,7 +175,8 @@ class UpdatesManager:
         batch = self._sequencer.feed(obj)
         self.remember_peers(batch)
         if batch.updates:
-            await self.dispatch(Delivery(batch.updates, batch.users, batch.chats, self._sequencer.self_id))
+            seq = self._sequencer
+            await self.dispatch(Delivery(batch.updates, batch.users, batch.chats, seq.self_id, seq.state))
         self._save()
         if batch.gap:
             await self._difference()
@@ -193,10 +194,11 @@ class UpdatesManager:
                 seq.state = UpdateState(diff.pts, state.qts, state.date, state.seq)
             elif isinstance(diff, types.updates.Difference | types.updates.DifferenceSlice):
                 news = [types.UpdateNewMessage(message=m, pts=0, pts_count=0) for m in diff.new_messages]
-                if updates := news + list(diff.other_updates):
-                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id))
                 final = diff.state if isinstance(diff, types.updates.Difference) else diff.intermediate_state
-                seq.state = UpdateState(final.pts, final.qts, final.date, final.seq)
+                after = UpdateState(final.pts, final.qts, final.date, final.seq)
+                if updates := news + list(diff.other_updates):
+                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id, after))
+                seq.state = after
             self._save()
             if not isinstance(diff, types.updates.DifferenceSlice):
                 return

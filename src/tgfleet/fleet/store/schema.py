@@ -8,9 +8,10 @@ refused. To change the schema, append a migration; never edit a released one.
 Version 1 holds accounts (with their session scalars and update state), their per-DC auth keys (sealed, with a
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
 ``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
-outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``); later ones
-logins. Each is new tables that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these
-tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
+outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``), version 5 the
+inbox (``inbox_messages``, ``inbox_handled``); later ones logins. Each is new tables that point at ``accounts.id``
+and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix
+seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
@@ -200,7 +201,36 @@ V4: Migration = (  # the flood ledger (tgfleet.fleet.flood_ledger): one wait per
     "CREATE INDEX flood_waits_until ON flood_waits (until)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4)
+V5: Migration = (  # the inbox (tgfleet.fleet.inbox): incoming messages, stored once, and who handled each
+    f"""CREATE TABLE inbox_messages (
+        id {{id}},
+        account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        chat_id BIGINT NOT NULL,
+        message_id BIGINT NOT NULL,
+        sender_id BIGINT,
+        date BIGINT NOT NULL,
+        text TEXT NOT NULL,
+        raw {{blob}} NOT NULL,
+        epoch BIGINT NOT NULL,
+        worker TEXT NOT NULL,
+        received_at {_T} NOT NULL,
+        UNIQUE (account_id, chat_id, message_id)
+    )""",
+    "CREATE INDEX inbox_account ON inbox_messages (account_id, id)",
+    "CREATE INDEX inbox_chat ON inbox_messages (chat_id, id)",
+    f"""CREATE TABLE inbox_handled (
+        message_id BIGINT NOT NULL REFERENCES inbox_messages (id) ON DELETE CASCADE,
+        handler TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped')),
+        attempts INTEGER NOT NULL,
+        epoch BIGINT NOT NULL,
+        worker TEXT NOT NULL,
+        handled_at {_T} NOT NULL,
+        PRIMARY KEY (message_id, handler)
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
