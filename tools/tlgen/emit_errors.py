@@ -102,15 +102,17 @@ def emit_errors(rows: list[ErrorRow], source: str) -> dict[str, str]:
     """Path -> text of every file under ``errors/`` the generator owns."""
     classes = plan(rows)
     where = {c.name: CATEGORIES[c.code][1] for c in classes}
-    files = {f"{EXCEPTIONS_DIR}/{module}.py": _module(code, classes, where, source) for code, (_, module) in
-             CATEGORIES.items()}
+    files = {
+        f"{EXCEPTIONS_DIR}/{module}.py": _module(code, classes, where, source)
+        for code, (_, module) in CATEGORIES.items()
+    }
     files[f"{EXCEPTIONS_DIR}/__init__.py"] = _package(source)
     files[ERRORS_PATH] = _tables(classes, rows, source)
     return files
 
 
 def _module(code: int, classes: list[ErrorClass], where: dict[str, str], source: str) -> str:
-    category, module = CATEGORIES[code]
+    category = CATEGORIES[code][0]
     mine = [c for c in classes if c.code == code]
     heads = sorted({c.head[0] for c in mine if c.head is not None and c.head[1] != code})
     out = [
@@ -143,8 +145,8 @@ def _package(source: str) -> str:
     return "\n".join(
         [
             HEADER.format(source=source),
-            '"""Pyrogram\'s error modules: ``tgfleet.errors.exceptions.bad_request_400.PeerIdInvalid``, ... (every class'
-            " is also ``tgfleet.errors.<Name>``).\"\"\"",
+            '"""Pyrogram\'s error modules: ``tgfleet.errors.exceptions.bad_request_400.PeerIdInvalid``, ...'
+            ' (every class is also ``tgfleet.errors.<Name>``)."""',
             "",
             *(f"from tgfleet.errors.exceptions.{m} import *  # noqa: F403" for m in modules),
             "",
