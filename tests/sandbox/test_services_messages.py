@@ -139,7 +139,10 @@ async def test_send_message_errors() -> None:
 async def test_saved_messages() -> None:
     pair = await two_users()
     result = await pair.alice(send(types.InputPeerSelf(), "note", 1))
-    assert isinstance(result, types.UpdateShortSentMessage) and result.id == 2
+    assert isinstance(result, types.Updates)  # not the short form: Pyrogram reads the message from it
+    sent_id, new = result.updates
+    assert isinstance(sent_id, types.UpdateMessageID) and (sent_id.id, sent_id.random_id) == (2, 1)
+    assert isinstance(new, types.UpdateNewMessage) and new.message.id == 2 and new.message.message == "note"
     [message] = pair.world.messages_of(pair.alice_id, pair.alice_id)
     assert message.out and message.peer_id == pair.alice_id
     [push] = pair.env.delivery.to(pair.alice_id)
