@@ -4,12 +4,20 @@ A script (``scripts/*.py``) is written as Pyrogram's documentation and userbots 
 know from the environment (``API_ID``, ``API_HASH``, ``SESSION_STRING``, ``PHONE``, ``PASSWORD``, ``PEER``: the
 username of another account, ``PEER_ID``). Directives in ``# compat:`` comments say how the harness drives it:
 
-- ``# compat: send TEXT`` — once the script prints ``READY``, the other account sends TEXT to it (in order);
+- ``# compat: send TEXT`` — the other account sends TEXT to it: the first once the script prints ``READY``, each
+  next one once the script printed ``seen <the previous TEXT>`` (a handler in the last group logs every message,
+  or in the first where nothing is sent), so a message is never sent while the one before is still being handled
+  (Kurigram reads a short update by asking for the difference since it, and would also see a message sent, or an
+  answer stored, meanwhile);
 - ``# compat: sigint-after REGEX`` — SIGINT (what Ctrl-C sends to ``idle()``) once a printed line matches;
 - ``# compat: login file|string|phone`` — a session file ``my_account.session`` in the working directory (the
   default; Kurigram's format, which tgfleet converts), only ``SESSION_STRING``, or nothing: the script logs in with
   ``phone_number=`` and the harness types the login code the sandbox sends into its stdin;
-- ``# compat: password`` — the account has a 2FA password (``PASSWORD``).
+- ``# compat: password`` — the account has a 2FA password (``PASSWORD``);
+- ``# compat: flood METHOD SECONDS`` — the sandbox answers the run's first ``messages.METHOD`` with FLOOD_WAIT
+  (such scripts run one library after the other: the forced error is the sandbox's, not an account's);
+- ``# compat: send-out TEXT`` — like ``send`` (in the same order), but the account itself sends TEXT to the other
+  one from another device (an outgoing message, as a userbot's commands are).
 
 Each run gets fresh accounts and its own directory, and is a process of its own (``boot.py``: the library pointed at
 the sandbox, then the script). The text for tgfleet is the script with its import lines rewritten ``pyrogram`` ->
@@ -37,15 +45,17 @@ from tgfleet import Client
 from tgfleet.client.session_strings import decode_session_string
 from tgfleet.errors import SessionPasswordNeeded
 from tgfleet.sandbox import Sandbox
+from tgfleet.tl import functions
 
 from .sandbox_thread import SandboxThread
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-RUN_TIMEOUT = 90.0
+RUN_TIMEOUT = 60.0
 """Generous: a run is a few seconds, but CI machines are loaded and Kurigram's AES is pure Python here."""
 SERVICE_USER = 777000
 """Telegram's service account: the login codes' chat, left out of the compared messages."""
+OUTGOING = "\0out:"
 _IMPORT = re.compile(r"^(\s*)(from|import)\s+pyrogram\b", re.M)
 _phones = count(1)
 
@@ -57,6 +67,7 @@ class Script:
     sigint_after: re.Pattern[str] | None = None
     login: str = "file"
     password: bool = False
+    flood: tuple[str, int] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Script:
@@ -69,6 +80,11 @@ class Script:
             name, value = directive[1], directive[2]
             if name == "send":
                 sends.append(value)
+            elif name == "send-out":
+                sends.append(OUTGOING + value)
+            elif name == "flood":
+                method, seconds = value.split()
+                options["flood"] = (method, int(seconds))
             elif name == "sigint-after":
                 options["sigint_after"] = re.compile(value)
             elif name == "login":
@@ -146,8 +162,9 @@ def write_kurigram_file(workdir: Path, session_string: str) -> None:
     async def write() -> None:
         storage = KurigramStorage("my_account", workdir)
         await storage.open()
-        for name, value in (("dc_id", data.dc_id), ("api_id", data.api_id), ("test_mode", data.test_mode),
-                            ("auth_key", data.auth_key), ("user_id", data.user_id), ("is_bot", data.is_bot)):  # fmt: skip
+        fields = {"dc_id": data.dc_id, "api_id": data.api_id, "test_mode": data.test_mode, "auth_key": data.auth_key,
+                  "user_id": data.user_id, "is_bot": data.is_bot}  # fmt: skip
+        for name, value in fields.items():
             await getattr(storage, name)(value)
         await storage.save()
         await storage.close()
@@ -163,6 +180,9 @@ def run(box: SandboxThread, script: Script, lib: str, workdir: Path) -> Outcome:
         write_kurigram_file(workdir, accounts.session_string)
     source = workdir / script.path.name
     source.write_text(script.text_for(lib))
+    if script.flood is not None:
+        method, seconds = script.flood
+        box.call(box.tg.force_flood, getattr(functions.messages, method), seconds)
     env = _environment(box, accounts)
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.compat.boot", lib, str(source)], cwd=workdir, env=env, text=True,
@@ -190,7 +210,9 @@ def _environment(box: SandboxThread, accounts: Accounts) -> dict[str, str]:
     return env
 
 
-def _drive(box: SandboxThread, script: Script, accounts: Accounts, child: subprocess.Popen[str]) -> tuple[list[str], str]:
+def _drive(
+    box: SandboxThread, script: Script, accounts: Accounts, child: subprocess.Popen[str]
+) -> tuple[list[str], str]:
     """Feed the child what its directives say while collecting its output; bounded by RUN_TIMEOUT."""
     assert child.stdout is not None and child.stdin is not None and child.stderr is not None
     lines: queue.Queue[str | None] = queue.Queue()
@@ -200,13 +222,13 @@ def _drive(box: SandboxThread, script: Script, accounts: Accounts, child: subpro
     if script.login == "phone":
         _type_codes(box, accounts.me.phone, child)
     seen: list[str] = []
+    pending, sent = list(script.sends), ""
     deadline = _Deadline(RUN_TIMEOUT)
     try:
         while (line := lines.get(timeout=deadline.left())) is not None:
             seen.append(line)
-            if line == "READY":
-                for text in script.sends:
-                    box.call(box.tg.world.send_message, accounts.peer.id, accounts.me.id, text)
+            if pending and line in (("READY",) if len(pending) == len(script.sends) else (f"seen {sent}",)):
+                sent = _send(box, accounts, pending.pop(0))
             if script.sigint_after is not None and script.sigint_after.search(line):
                 child.send_signal(signal.SIGINT)
         child.wait(deadline.left())
@@ -215,10 +237,19 @@ def _drive(box: SandboxThread, script: Script, accounts: Accounts, child: subpro
         child.wait()
         seen.append(f"<killed after {RUN_TIMEOUT:.0f} s>")
     finally:
-        if script.login == "phone":
-            box.call(setattr, box.tg.world.codes, "on_issue", None)
+        box.code_listeners.pop(accounts.me.phone.lstrip("+"), None)
     child.stdin.close()
     return seen, "".join(errors)
+
+
+def _send(box: SandboxThread, accounts: Accounts, text: str) -> str:
+    """One ``send`` directive: from the other account, or (``OUTGOING`` prefix) from the account's other device."""
+    if text.startswith(OUTGOING):
+        text = text[len(OUTGOING) :]
+        box.call(box.tg.world.send_message, accounts.me.id, accounts.peer.id, text)
+    else:
+        box.call(box.tg.world.send_message, accounts.peer.id, accounts.me.id, text)
+    return text
 
 
 def _type_codes(box: SandboxThread, phone: str, child: subprocess.Popen[str]) -> None:
@@ -226,12 +257,11 @@ def _type_codes(box: SandboxThread, phone: str, child: subprocess.Popen[str]) ->
     stdin = child.stdin
     assert stdin is not None
 
-    def typed(login: Any) -> None:
-        if login.phone == phone.lstrip("+"):
-            stdin.write(login.code + "\n")
-            stdin.flush()
+    def typed(code: str) -> None:
+        stdin.write(code + "\n")
+        stdin.flush()
 
-    box.call(setattr, box.tg.world.codes, "on_issue", typed)
+    box.code_listeners[phone.lstrip("+")] = typed
 
 
 def _pump(stream: Any, out: queue.Queue[str | None]) -> None:
@@ -251,6 +281,15 @@ class _Deadline:
         return max(0.01, self._end - self._now())
 
 
+#: What the libraries themselves print when they ask for something interactively (Kurigram's banner and prompts,
+#: tgfleet's prompts): the user's terminal, not the script's output, so left out of the comparison.
+_PROMPTS = re.compile(
+    r"Enter confirmation code: |Login code \(\w+\): |Enter password \(empty to recover\): |2FA password: "
+)
+_UI_LINES = re.compile(
+    r"Welcome to Pyrogram \(version .*\)|Pyrogram is free software .*|under the terms of the GNU .*|"
+    r"The confirmation code has been sent via .*|The two-step verification is enabled.*|Password hint: .*|$"
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00)?")
 _NUMBER = re.compile(r"(?<![\w.])-?\d{5,}(?![\w.])")
 
@@ -259,13 +298,18 @@ def normalise(lines: list[str], accounts: Accounts) -> list[str]:
     """Printed lines with what differs between runs replaced: the accounts' ids, names and phones, dates, other
     long numbers (message ids stay: they are the same in both runs, both accounts being fresh)."""
     me, peer = accounts.me, accounts.peer
-    names = {str(me.id): "<ME_ID>", str(peer.id): "<PEER_ID>", me.phone: "<PHONE>", me.phone.lstrip("+"): "<PHONE>",
-             me.username: "<ME>", peer.username: "<PEER>", me.first_name: "<ME_NAME>", peer.first_name: "<PEER_NAME>"}  # fmt: skip
+    names = {
+        str(me.id): "<ME_ID>", str(peer.id): "<PEER_ID>", me.phone: "<PHONE>", me.phone.lstrip("+"): "<PHONE>",
+        me.username: "<ME>", peer.username: "<PEER>", me.first_name: "<ME_NAME>", peer.first_name: "<PEER_NAME>",
+    }  # fmt: skip
     if accounts.session_string:
         names[accounts.session_string] = "<SESSION_STRING>"
     pattern = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
     out = []
-    for line in lines:
+    for raw in lines:
+        line = _PROMPTS.sub("", raw)
+        if _UI_LINES.fullmatch(line):
+            continue
         line = pattern.sub(lambda m: names[m[0]], line)
         out.append(_NUMBER.sub("<N>", _DATE.sub("<DATE>", line)))
     return out

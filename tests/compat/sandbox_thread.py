@@ -26,6 +26,14 @@ class SandboxThread:
         self._thread = threading.Thread(target=self._main, args=(options,), name="compat-sandbox", daemon=True)
         self._thread.start()
         self.tg = self._ready.result(TIMEOUT)
+        self.code_listeners: dict[str, Callable[[str], None]] = {}
+        """phone (digits) -> what gets each login code the sandbox issues for it (called on the sandbox's loop)."""
+        self.call(setattr, self.tg.world.codes, "on_issue", self._issued)
+
+    def _issued(self, login: Any) -> None:
+        listener = self.code_listeners.get(login.phone)
+        if listener is not None:
+            listener(login.code)
 
     def _main(self, options: dict[str, Any]) -> None:
         asyncio.set_event_loop(self._loop)
