@@ -5,9 +5,9 @@ know from the environment (``API_ID``, ``API_HASH``, ``SESSION_STRING``, ``PHONE
 username of another account, ``PEER_ID``). Directives in ``# compat:`` comments say how the harness drives it:
 
 - ``# compat: send TEXT`` — the other account sends TEXT to it: the first once the script prints ``READY``, each
-  next one once the script printed ``seen <the previous TEXT>`` (a handler in the last group logs every message,
-  or in the first where nothing is sent), so a message is never sent while the one before is still being handled
-  (Kurigram reads a short update by asking for the difference since it, and would also see a message sent, or an
+  next one once the script printed ``seen <the previous TEXT>`` (a handler in the last group logs every message),
+  so a message is never sent while the one before is still being handled (handlers run on several workers, and
+  Kurigram reads a short update by asking for the difference since it, so it would also see a message sent, or an
   answer stored, meanwhile);
 - ``# compat: sigint-after REGEX`` — SIGINT (what Ctrl-C sends to ``idle()``) once a printed line matches;
 - ``# compat: login file|string|phone`` — a session file ``my_account.session`` in the working directory (the

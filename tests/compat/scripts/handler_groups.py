@@ -12,14 +12,15 @@ app = Client("my_account", os.environ["API_ID"], os.environ["API_HASH"])
 done = asyncio.Event()
 
 
-@app.on_message(group=-100)
-async def log_every_message(client, message):
+@app.on_message(group=100)
+async def log_every_message(client, message):  # the last group: the message was handled
     print("seen", message.text)
 
 
 async def first(client, message):
     print("group -1", message.text)
     if message.text == "stop here":
+        print("seen", message.text)  # the last line this message prints: no later group runs
         raise StopPropagation
 
 

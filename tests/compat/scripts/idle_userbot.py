@@ -9,8 +9,8 @@ from pyrogram import Client, filters, idle
 app = Client("my_account", os.environ["API_ID"], os.environ["API_HASH"])
 
 
-@app.on_message(group=-100)
-async def log_every_message(client, message):
+@app.on_message(group=100)
+async def log_every_message(client, message):  # the last group: the message was handled
     print("seen", message.text)
 
 
@@ -27,4 +27,4 @@ async def main():
     print("stopped")
 
 
-asyncio.run(main())
+asyncio.get_event_loop().run_until_complete(main())  # the loop the Client was made on

@@ -12,8 +12,8 @@ app = Client("my_account", os.environ["API_ID"], os.environ["API_HASH"])
 done = asyncio.Event()
 
 
-@app.on_message(group=-100)
-async def log_every_message(client, message):
+@app.on_message(group=100)
+async def log_every_message(client, message):  # the last group: the message was handled
     print("seen", message.text)
 
 
