@@ -46,6 +46,7 @@ def test_importing_tgfleet_loads_no_generated_code() -> None:
         "tgfleet.tl.mtproto",
         "tgfleet.tl._gen",
         "tgfleet.errors._gen",
+        "tgfleet.errors.exceptions",
     )
     code = (
         "import sys, tgfleet, tgfleet.tl, tgfleet.errors\n"

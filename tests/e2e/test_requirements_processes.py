@@ -188,7 +188,7 @@ async def test_flood_wait_forced_over_the_sleep_threshold() -> None:
         tg.force_flood(functions.messages.SendMessage, 30)
         with pytest.raises(FloodWait) as flood:  # raised, not slept
             await asyncio.wait_for(client.send_message("me", "too soon"), PROMPTLY)
-        assert flood.value.value == 30 and flood.value.ID == "FLOOD_WAIT_30"
+        assert flood.value.value == 30 and flood.value.error_message == "FLOOD_WAIT_30"
         await client.disconnect()
 
 

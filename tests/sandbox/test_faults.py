@@ -129,13 +129,13 @@ async def test_forced_flood_errors_and_migrations() -> None:
         tg.force_flood(SEND, 17, times=2)
         for _ in range(2):
             flood = await client.rpc_error(_send())
-            assert isinstance(flood, errors.FloodWait) and flood.value == 17 and flood.ID == "FLOOD_WAIT_17"
+            assert isinstance(flood, errors.FloodWait) and flood.value == 17 and flood.error_message == "FLOOD_WAIT_17"
         assert isinstance(await client.invoke(_send()), types.UpdateShortSentMessage)
         tg.force_migrate(functions.users.GetUsers, 3)
         migrate = await client.rpc_error(functions.users.GetUsers(id=[types.InputUserSelf()]))
         assert isinstance(migrate, errors.UserMigrate) and (migrate.code, migrate.value) == (303, 3)
         tg.force_migrate(functions.help.GetNearestDc, 1, kind="PHONE")
-        assert (await client.rpc_error(functions.help.GetNearestDc())).ID == "PHONE_MIGRATE_1"
+        assert (await client.rpc_error(functions.help.GetNearestDc())).error_message == "PHONE_MIGRATE_1"
         tg.force_error(functions.help.GetConfig, 500, "RPC_CALL_FAIL")
         assert (await client.rpc_error(functions.help.GetConfig())).ID == "RPC_CALL_FAIL"
         assert isinstance(await client.invoke(functions.help.GetConfig()), types.Config)

@@ -72,7 +72,7 @@ async def test_thirty_messages_a_second_then_flood_wait() -> None:
     async with running(world, clock=clock) as tg:
         client = await _user(tg, world, 1)
         flood = await _flood_after(client, 30)
-        assert (flood.code, flood.ID, flood.value) == (420, "FLOOD_WAIT_1", 1)
+        assert (flood.code, flood.error_message, flood.value) == (420, "FLOOD_WAIT_1", 1)
         clock.advance(1 / 30)  # exactly one token back
         assert isinstance(await client.invoke(_send(100)), types.UpdateShortSentMessage)
         assert isinstance(await client.rpc_error(_send(101)), errors.FloodWait)

@@ -111,7 +111,7 @@ async def test_random_id_deduplication() -> None:
     assert await pair.alice(other) == first  # the first call's message, as Telegram answers a used random_id
     assert [m.text for m in pair.world.messages_of(pair.bob_id) if m.sender_id == pair.alice_id] == ["only once"]
     to_self = await pair.alice(send(types.InputPeerSelf(), "same id, other peer", -42))
-    assert to_self.id != first.id
+    assert isinstance(to_self, types.Updates) and to_self.updates[0].id != first.id  # its updateMessageID
     from_bob = await pair.bob(send(to_user(pair, pair.alice_id, pair.bob_id), "same id, other sender", -42))
     assert from_bob.id != 0
 
@@ -139,7 +139,10 @@ async def test_send_message_errors() -> None:
 async def test_saved_messages() -> None:
     pair = await two_users()
     result = await pair.alice(send(types.InputPeerSelf(), "note", 1))
-    assert isinstance(result, types.UpdateShortSentMessage) and result.id == 2
+    assert isinstance(result, types.Updates)  # not the short form: Pyrogram reads the message from it
+    sent_id, new = result.updates
+    assert isinstance(sent_id, types.UpdateMessageID) and (sent_id.id, sent_id.random_id) == (2, 1)
+    assert isinstance(new, types.UpdateNewMessage) and new.message.id == 2 and new.message.message == "note"
     [message] = pair.world.messages_of(pair.alice_id, pair.alice_id)
     assert message.out and message.peer_id == pair.alice_id
     [push] = pair.env.delivery.to(pair.alice_id)

@@ -88,7 +88,7 @@ class Caller:
         """Call and expect the RPC error named ``error`` (e.g. ``PHONE_MIGRATE_2``)."""
         with pytest.raises(RPCError) as caught:
             await self(request)
-        got = caught.value.ID
+        got = caught.value.error_message
         assert got == error, caught.value
         if code is not None:
             assert caught.value.code == code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tools.tlgen.emit_errors import ERRORS_PATH, emit_errors
+from tools.tlgen.emit_errors import emit_errors
 from tools.tlgen.emit_files import generate
 from tools.tlgen.parser import Combinator, SchemaError, id_mismatches, parse, parse_errors
 
@@ -43,5 +43,5 @@ def build(texts: dict[str, str]) -> BuildResult:
     combinators = parse(texts["api.tl"], "api") + parse(texts["mtproto.tl"], "mtproto")
     sources = {"api": f"schema/api.tl (layer {layer})", "mtproto": "schema/mtproto.tl"}
     files = generate(combinators, layer, sources)
-    files[ERRORS_PATH] = emit_errors(parse_errors(texts["errors.tsv"]), "schema/errors.tsv")
+    files.update(emit_errors(parse_errors(texts["errors.tsv"]), "schema/errors.tsv"))
     return BuildResult(layer, combinators, id_mismatches(combinators), files)

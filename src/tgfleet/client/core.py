@@ -236,7 +236,7 @@ class ClientCore:
         try:
             self._parts = parts = self._compose(storage)
             await parts.dcs.start_home(timeout=self.timeout)
-            if self.session_string is not None:
+            if self.session_string is not None or storage.get_login_unverified():
                 await self._verify_restored(storage)
             authorized = storage.get_user_id() is not None
             if authorized and not self.no_updates:

@@ -144,7 +144,7 @@ class Invoker:
         seconds = float(e.value or 0)
         self.floods.remember(method, loop.time() + seconds)
         fits = seconds <= threshold and loop.time() + seconds < deadline
-        self.floods.report(FloodWaitEvent(method, seconds, fits, "server", e.ID))
+        self.floods.report(FloodWaitEvent(method, seconds, fits, "server", e.error_message))
         if not fits:
             raise e
         await asyncio.sleep(seconds)

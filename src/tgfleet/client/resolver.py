@@ -1,6 +1,12 @@
 """``resolve_peer``: a chat id, ``"@username"`` / ``"username"``, ``"me"`` / ``"self"`` or a contact's phone
 number as the InputPeer a call needs.
 
+What cannot be resolved raises what Pyrogram raises, each also a ``PeerNotFound`` whose message says what was
+tried: an unknown id ``PeerIdInvalid`` (found locally: the session has no access hash for it), an unknown
+username ``UsernameNotOccupied`` / ``UsernameInvalid`` (the server's answer), a text that is no chat id at all
+``UsernameInvalid``; a phone the server refuses, its error if that is a ``PeerNotFound`` (``PhoneNotOccupied``),
+else a plain ``PeerNotFound`` caused by it.
+
 Its inputs are the session storage (the peer cache ``PeerCache`` fills) and ``invoke``, the client's call
 path, for the one lookup an uncached username (``contacts.resolveUsername``) or phone
 (``contacts.resolvePhone``) costs; the call path caches the answer's peers, so the next resolve needs none.
@@ -22,10 +28,11 @@ NO_USER = (errors.UsernameNotOccupied, errors.UsernameInvalid)
 """The answers to contacts.resolveUsername that mean no such peer (others are raised as they are)."""
 ANY_ERROR = (errors.RPCError,)
 """contacts.resolvePhone: any refusal means the phone is not a contact the account can address."""
+SEE_FIRST = "the account must see it first (a message, a dialog or a username lookup)"
 
 
 async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> Any:
-    """The InputPeer for ``chat_id``, or PeerNotFound saying what was tried (TypeError for a non-id)."""
+    """The InputPeer for ``chat_id``, or a PeerNotFound saying what was tried (TypeError for a non-id)."""
     check_chat_id(chat_id)
     self_id = storage.get_user_id()
     if isinstance(chat_id, str):
@@ -42,17 +49,14 @@ async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> 
             request = functions.contacts.ResolveUsername(username=name)
             return await _lookup(storage.get_peer_by_username(name), self_id, invoke, request, NO_USER, f"@{name}")
         else:
-            raise PeerNotFound(f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
+            raise errors.UsernameInvalid(detail=f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
     record = storage.get_peer_by_id(chat_id)
     peer = input_peer(record, self_id) if record is not None else None
     if peer is None and chat_id == self_id:
         peer = types.InputPeerSelf()
     if peer is None:
         why = "no access hash is known for it" if record is not None else "it is not in the session's peer cache"
-        raise PeerNotFound(
-            f"cannot address chat id {chat_id}: {why}; the account must see it first "
-            "(a message, a dialog or a username lookup)"
-        )
+        raise errors.PeerIdInvalid(detail=f"cannot address chat id {chat_id}: {why}; {SEE_FIRST}")
     return peer
 
 
@@ -70,7 +74,10 @@ async def _lookup(
     try:
         resolved = await invoke(request)
     except refused as e:
-        raise PeerNotFound(f"{what}: {e.ID} (tried the peer cache, then {request.QUALNAME})") from e
+        tried = f"{what}: {e.error_message} (tried the peer cache, then {request.QUALNAME})"
+        if isinstance(e, PeerNotFound):
+            raise type(e)(e.value, ID=e.error_message, code=e.code, request=e.request, detail=tried) from e
+        raise PeerNotFound(tried) from e
     return _peer_from_resolved(resolved, what)
 
 

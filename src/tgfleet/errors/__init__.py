@@ -3,8 +3,9 @@
 Layer errors (``base``): DecodeError, EncodeError, TransportError (PacketTooLarge, TransportCodeError),
 SecurityError (HandshakeError), BadMessageError, NetworkError (ProxyError, SendGateClosed), RequestTimeout,
 ConnectionFailed, ConfigurationError, PeerNotFound. RPC errors (``rpc``): RPCError and one class per code;
-one generated class per error name (``_gen``: FloodWait, SessionPasswordNeeded, PhoneMigrate, ...),
-loaded on first use. ``rpc_error(code, message)`` builds the right one.
+one generated class per error name in Pyrogram's modules (``exceptions.bad_request_400``, ``exceptions.flood_420``,
+...: FloodWait, SessionPasswordNeeded, PhoneMigrate, ...), loaded on first use; ``_gen`` holds the lookup tables.
+``rpc_error(code, message)`` builds the right one.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ from tgfleet.errors.rpc import (
     NotFound,
     RPCError,
     SeeOther,
+    ServiceUnavailable,
     Unauthorized,
+    UnknownError,
     rpc_error,
 )
 
 if TYPE_CHECKING:  # type checkers see every generated class; at run time they load on first use
-    from tgfleet.errors._gen import *  # noqa: F403
+    from tgfleet.errors.exceptions import *  # noqa: F403
 
 __all__ = [
     "BadMessageError",
@@ -67,10 +70,12 @@ __all__ = [
     "SecurityError",
     "SeeOther",
     "SendGateClosed",
+    "ServiceUnavailable",
     "TgfleetError",
     "TransportCodeError",
     "TransportError",
     "Unauthorized",
+    "UnknownError",
     "rpc_error",
 ]
 
@@ -78,8 +83,8 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """The generated per-name classes (``FloodWait``, ...), imported on first access."""
     if name[:1].isupper():
-        from tgfleet.errors import _gen
+        from tgfleet.errors import exceptions
 
-        if hasattr(_gen, name):
-            return getattr(_gen, name)
+        if hasattr(exceptions, name):
+            return getattr(exceptions, name)
     raise AttributeError(f"module 'tgfleet.errors' has no attribute {name!r}")

@@ -124,7 +124,7 @@ def state_for(error: BaseException, settings: HealthSettings | None = None) -> A
         threshold = (settings or HealthSettings()).flood_threshold
         return S.LIMITED if error.value is not None and error.value > threshold else None
     if isinstance(error, errors.RPCError):
-        return _BY_NAME.get(error.ID)
+        return _BY_NAME.get(error.error_message)
     if isinstance(error, _UNREACHABLE):
         return S.UNREACHABLE
     return None

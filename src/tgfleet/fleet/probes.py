@@ -75,7 +75,7 @@ async def _optional(client: Client, call: TLFunction[Any], timeout: float, unava
     except errors.RPCError as exc:
         if state_for(exc) is not None or isinstance(exc, errors.Flood):
             raise
-        unavailable[call.QUALNAME] = exc.ID
+        unavailable[call.QUALNAME] = exc.error_message
         return None
 
 

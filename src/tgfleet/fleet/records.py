@@ -178,9 +178,10 @@ class Evidence:
 
     @classmethod
     def from_error(cls, error: BaseException, **detail: Any) -> Evidence:
-        """From a typed RPC error (``code``/``ID`` attributes when present) or any exception."""
+        """From a typed RPC error (``code`` and what the server sent, ``error_message``: ``FLOOD_WAIT_3600``) or any
+        exception."""
         code = getattr(error, "code", None)
-        name = getattr(error, "ID", None) or type(error).__name__
+        name = getattr(error, "error_message", None) or type(error).__name__
         return cls(code if isinstance(code, int) else None, str(name), str(error), dict(detail))
 
 

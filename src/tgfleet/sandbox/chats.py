@@ -61,6 +61,15 @@ def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now:
     )
 
 
+def saved_message(accounts: Accounts, message: SandboxMessage, random_id: int, now: float) -> types.TypeUpdates:
+    """The result of ``messages.sendMessage`` to the sender's own chat: ``updates`` with the message's id for its
+    ``random_id`` and the message itself, as Telegram answers a message to Saved Messages."""
+    updates = updates_for(accounts, message, full=True, now=now)
+    assert isinstance(updates, types.Updates)
+    updates.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
+    return updates
+
+
 def sent_message(message: SandboxMessage) -> types.UpdateShortSentMessage:
     """The result of ``messages.sendMessage`` for the sender's calling session."""
     return types.UpdateShortSentMessage(out=True, id=message.id, pts=message.pts, pts_count=1, date=message.date)

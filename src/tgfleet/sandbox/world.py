@@ -165,7 +165,7 @@ class World:
         """The normalized phone number, or PHONE_NUMBER_INVALID."""
         phone = normalize_phone(raw)
         if phone is None:
-            raise errors.PhoneNumberInvalid_400()
+            raise errors.PhoneNumberInvalid()
         return phone
 
     def authorized(self, ctx: CallContext, *, migrate: bool = True) -> Account:

@@ -8,6 +8,8 @@ the DC list from help.getConfig, peers with access hashes and a username cache, 
 - ``MemoryStorage``: in process memory.
 - ``SQLiteStorage``: one SQLite file (WAL), a session lock (one active session per client, POSIX flock on
   ``<file>.lock``), optional AES-256-GCM encryption of the secrets, schema migrations.
+- ``foreign``: Pyrogram's and Telethon's ``.session`` files (``file_format``, ``read_foreign``); ``SQLiteStorage``
+  converts one found at its path into its own format, the original kept beside it (``sqlite/convert.py``).
 - Records: ``PeerRecord`` / ``PeerType``, ``DcOption``, ``UpdateState``.
 - Errors: ``StorageError`` and its kinds (``SessionLockedError``, ``StorageKeyError``, ``StorageCorruptError``,
   ``StorageSchemaError``, ``StorageValueError``, ``StorageClosedError``).

@@ -108,6 +108,12 @@ class Storage(PyrogramAccessors, abc.ABC):
     def set_user(self, user_id: int, is_bot: bool) -> None:
         """Record the signed-in account (both values in one write)."""
 
+    def get_login_unverified(self) -> bool:
+        """Whether the home DC's key came from elsewhere without the user it is logged in as (a converted
+        Telethon file): the client then asks the server once who it is, and ``set_user`` ends it. False unless a
+        storage says so."""
+        return False
+
     # --- auth keys, salts, time offsets -------------------------------------------------------------------------
     @abc.abstractmethod
     def get_auth_key(self, dc_id: int) -> bytes | None:

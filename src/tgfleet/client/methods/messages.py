@@ -36,6 +36,11 @@ def message_text(text: object) -> str:
 
 
 class MessageMethods(ClientCore):
+    @staticmethod
+    def rnd_id() -> int:
+        """A random signed 64-bit id, for a raw call's ``random_id`` (Pyrogram's ``Client.rnd_id``)."""
+        return int.from_bytes(os.urandom(8), "little", signed=True)
+
     async def resolve_peer(self, chat_id: int | str) -> Any:
         """The InputPeer for an id, ``"@username"``/``"username"``, ``"me"``/``"self"`` or a contact's phone.
 

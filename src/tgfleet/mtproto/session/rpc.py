@@ -27,7 +27,7 @@ def rpc_result(req_msg_id: int, result: Answer) -> bytes:
     """``rpc_result#f35c6d01 req_msg_id:long result:Object``; result gzip-packed when that helps."""
     buf = bytearray(_Iq.pack(RPC_RESULT, req_msg_id))
     if isinstance(result, RPCError):
-        result = mt.RpcError(error_code=result.code, error_message=result.ID)
+        result = mt.RpcError(error_code=result.code, error_message=result.error_message)
     elif isinstance(result, tuple):
         result = mt.RpcError(error_code=result[0], error_message=result[1])
     if isinstance(result, bytes | bytearray):

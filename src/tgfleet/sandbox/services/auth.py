@@ -48,7 +48,7 @@ async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) ->
     phone = world.phone(request.phone_number)
     account = world.accounts.by_phone(phone)
     if account is not None and account.service:
-        raise errors.PhoneNumberInvalid_400()
+        raise errors.PhoneNumberInvalid()
     if account is not None and world.standing.banned(account.id):
         raise errors.PhoneNumberBanned()
     _home_dc_or_migrate(world, ctx, phone)

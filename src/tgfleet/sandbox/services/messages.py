@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
-from tgfleet.sandbox.chats import check_text, send_private, sent_message
+from tgfleet.sandbox.chats import check_text, saved_message, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
@@ -57,6 +57,8 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
         entities=entities,
         except_auth_key_id=ctx.auth_key_id,
     )
+    if recipient.id == sender.id:  # Saved Messages: Telegram answers with the full updates (Pyrogram relies on it)
+        return saved_message(world.accounts, message, request.random_id, world.clock())
     return sent_message(message)
 
 

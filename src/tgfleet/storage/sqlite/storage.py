@@ -1,5 +1,8 @@
 """``SQLiteStorage``: a session in one SQLite file (WAL), locked to one client, secrets optionally encrypted.
 
+A Pyrogram or Telethon ``.session`` file at its path is converted to this format when opened, the original kept
+beside it (``convert.py``); a file of any other format is refused, naming what it is.
+
 Files: ``<path>`` (the database), ``<path>-wal`` / ``<path>-shm`` (SQLite's journal, present while open) and
 ``<path>.lock`` (the session lock, see ``lock``). One connection per storage, used under the storage's own
 mutex: the storage may be called from any thread, but it belongs to one client.
@@ -32,6 +35,7 @@ from tgfleet.storage.records import (
     username_key,
 )
 from tgfleet.storage.sqlite.conn import connect, guard, translate
+from tgfleet.storage.sqlite.convert import convert_foreign
 from tgfleet.storage.sqlite.dcs import load_dc_options, store_dc_options
 from tgfleet.storage.sqlite.encryption import open_secret_box
 from tgfleet.storage.sqlite.keys import load_auth_key, load_auth_keys, store_auth_key
@@ -85,6 +89,7 @@ class SQLiteStorage(Storage):
             self._session_lock.acquire()
             conn = None
             try:
+                convert_foreign(self._path, self._staging)
                 conn = connect(self._path)
                 with guard(self._path):
                     migrate(conn, self._path)
@@ -95,6 +100,10 @@ class SQLiteStorage(Storage):
                 self._session_lock.release()
                 raise
             self._conn = conn
+
+    def _staging(self, path: str) -> SQLiteStorage:
+        """A plain storage for a foreign file's conversion (``convert.py``); encrypted when this one opens it."""
+        return SQLiteStorage(path, owner="tgfleet session conversion", clock=self.clock)
 
     def close(self) -> None:
         with self._mutex:
@@ -204,6 +213,17 @@ class SQLiteStorage(Storage):
 
     def set_user(self, user_id: int, is_bot: bool) -> None:
         self._set(user_id=check_int("user_id", user_id), is_bot=int(bool(is_bot)))
+
+    def get_converted_from(self) -> str | None:
+        """The format this file was converted from (``pyrogram``, ``telethon``; ``convert.py``), or None."""
+        value = self._get("converted_from")
+        return value if isinstance(value, str) else None
+
+    def set_converted_from(self, kind: str) -> None:
+        self._set(converted_from=kind)
+
+    def get_login_unverified(self) -> bool:
+        return self.get_converted_from() is not None and self.get_user_id() is None
 
     # --- auth keys ------------------------------------------------------------------------------------------
     def get_auth_key(self, dc_id: int) -> bytes | None:
