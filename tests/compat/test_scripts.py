@@ -20,7 +20,6 @@ XFAIL: dict[str, str] = {
     "dialogs": "Client.get_dialogs: a Pyrogram method tgfleet does not have yet (issue 16's methods)",
     "edit_bound": "Client.edit_message_text / delete_messages (what Message.edit_text / delete call): not in tgfleet"
     " yet (issue 16's methods)",
-    "get_me": 'tgfleet.types.User.mention quotes the href (<a href="tg://user?id=1">), Kurigram does not',
 }
 """Scripts tgfleet cannot run yet, with the missing piece (strict: they fail the suite once they pass, so the mark is
 removed when the piece lands)."""

@@ -82,7 +82,7 @@ def test_chats_users_and_links() -> None:
     assert post.link == "https://t.me/c/600/10" and parse("supergroup").link == "https://t.me/devs/10"
     alice = parse("private text").from_user
     assert alice.is_verified and alice.status is enums.UserStatus.OFFLINE and alice.full_name == "Alice A"
-    assert alice.mention == '<a href="tg://user?id=100">Alice</a>'
+    assert alice.mention == "<a href=tg://user?id=100>Alice</a>"  # Pyrogram's form
     assert alice.mention("boss", style=enums.ParseMode.MARKDOWN) == "[boss](tg://user?id=100)"
     assert [u.username for u in types.User._parse(None, samples.NAMED).usernames] == ["nia", "nia2"]
 

@@ -57,10 +57,11 @@ class Link(str):
 
     @staticmethod
     def markup(url: str, text: str, style: ParseMode) -> str:
-        """The link in ``style``'s markup: Markdown for MARKDOWN, HTML otherwise."""
+        """The link in ``style``'s markup: Markdown for MARKDOWN, HTML otherwise (Pyrogram's form: the href
+        unquoted, as its ``mention`` prints it; both parsers read it back)."""
         if style is ParseMode.MARKDOWN:
             return f"[{text}]({url})"
-        return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
+        return f"<a href={url}>{html.escape(text)}</a>"
 
     def __call__(self, text: str | None = None, *, style: ParseMode | None = None) -> str:
         return self.markup(self.url, text or self.text, style or self.style)
