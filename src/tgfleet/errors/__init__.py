@@ -30,6 +30,7 @@ from tgfleet.errors.base import (
     TransportCodeError,
     TransportError,
 )
+from tgfleet.errors.lookup import rpc_error
 from tgfleet.errors.rpc import (
     BadRequest,
     Flood,
@@ -42,7 +43,6 @@ from tgfleet.errors.rpc import (
     ServiceUnavailable,
     Unauthorized,
     UnknownError,
-    rpc_error,
 )
 
 if TYPE_CHECKING:  # type checkers see every generated class; at run time they load on first use
