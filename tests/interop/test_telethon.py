@@ -178,9 +178,3 @@ async def test_telethon_sees_the_password_and_daily_limits_as_typed_errors() -> 
                 await bounded(telethon(send))
         finally:
             await bounded(telethon.disconnect())
-
-
-@pytest.mark.skip(reason="Kurigram needs its internal RSA key table patched to trust the sandbox (see the docstring)")
-def test_kurigram_against_the_sandbox() -> None:
-    """Not run: pointing Pyrogram/Kurigram at a server with its own RSA key requires patching
-    ``pyrogram.crypto.rsa.server_public_keys``; interop tests patch nothing."""
