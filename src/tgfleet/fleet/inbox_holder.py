@@ -52,11 +52,7 @@ class HolderInbox:
         self._on_stored = on_stored
 
     async def _fence(self, tx: Tx) -> None:
-        try:
-            await sessions.fence(tx, self.account_id, self.epoch)
-        except StaleEpoch:
-            self._counters.fence_refusals += 1
-            raise
+        await sessions.fence_counted(tx, self.account_id, self.epoch, self._counters)
 
     async def record(self, delivery: Delivery) -> None:
         messages = [m for m in map(Incoming.of, delivery.updates) if m is not None]

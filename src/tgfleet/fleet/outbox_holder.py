@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from tgfleet.fleet import flood_ledger, outbox_pool, sessions
 from tgfleet.fleet.counters import Counters
-from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.flood_ledger import FloodWait, Wait
 from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
@@ -61,11 +60,7 @@ class HolderOutbox:
         return {"account": self.account_id, "epoch": self.epoch, "worker": self.worker} | more
 
     async def _fence(self, tx: Tx) -> None:
-        try:
-            await sessions.fence(tx, self.account_id, self.epoch)
-        except StaleEpoch:
-            self._counters.fence_refusals += 1
-            raise
+        await sessions.fence_counted(tx, self.account_id, self.epoch, self._counters)
 
     async def _pool_params(self, tx: Tx, take_pool: bool, **more: object) -> dict[str, object]:
         least = take_pool and await outbox_pool.least_loaded(tx, self.account_id, self.pool)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, SealedDataError, StaleEpoch
 from tgfleet.fleet.seal import Sealer, auth_key_aad
 from tgfleet.fleet.snapshot import SCALARS, DcRecord, SessionChanges, SessionSnapshot
@@ -32,6 +33,15 @@ async def fence(tx: Tx, account_id: int, epoch: int) -> None:
         if current is None:
             raise AccountNotFound(f"no account with id {account_id}")
         raise StaleEpoch(account_id, epoch, int(current))
+
+
+async def fence_counted(tx: Tx, account_id: int, epoch: int, counters: Counters) -> None:
+    """``fence``, with a refusal counted in ``counters.fence_refusals`` (the holders' writes: outbox, inbox)."""
+    try:
+        await fence(tx, account_id, epoch)
+    except StaleEpoch:
+        counters.fence_refusals += 1
+        raise
 
 
 async def write(tx: Tx, account_id: int, changes: SessionChanges, sealer: Sealer) -> None:
