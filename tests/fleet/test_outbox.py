@@ -182,10 +182,11 @@ class OutboxMachine(RuleBasedStateMachine):
         if not self.holders.stale:
             return
         stale = data.draw(st.sampled_from(self.holders.stale))
-        before = self._messages()
+        before, refusals = self._messages(), self.holders.fleet.counters.fence_refusals
         with pytest.raises(StaleEpoch):
             self.run(stale.claim())
         assert self._messages() == before  # refused: nothing changed
+        assert self.holders.fleet.counters.fence_refusals == refusals + 1  # and counted
 
     @rule(data=st.data(), retry=st.booleans())
     def operator(self, data: st.DataObject, retry: bool) -> None:
