@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tgfleet.sandbox.server import Sandbox
 from tgfleet.tl import functions, types
 
@@ -55,3 +57,30 @@ async def test_file_migrate_runs_one_call_on_another_dc() -> None:
         [me] = await client.invoke(functions.users.GetUsers(id=[types.InputUserSelf()]), dc_id=3)
         assert me.id == user.id and len(tg.auth_key_ids(3)) == keys + 1  # the same sender and login again
         await client.disconnect()
+
+
+async def test_reconnecting_after_user_migrate_stays_on_the_new_dc() -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500005", first_name="Mo", dc=2)
+        client = await logged_in(tg, user.phone)  # an in-memory session: it lives as long as the Client
+        tg.world.move_user(user.id, 3)
+        assert (await client.get_me()).id == user.id
+        await client.disconnect()
+        assert await client.connect() is True  # still logged in, on DC 3 with the key imported there
+        assert client.dcs.home_dc == 3 and client.storage is not None and client.storage.get_dc_id() == 3
+        assert (await client.get_me()).id == user.id
+        await client.disconnect()
+
+
+async def test_a_reopened_session_file_after_user_migrate_works_on_the_new_dc(tmp_path: Path) -> None:
+    async with Sandbox(dcs=3) as tg:
+        user = tg.add_user(phone="+15550500006", first_name="Ned", dc=2)
+        client = await logged_in(tg, user.phone, name="moved", in_memory=False, workdir=tmp_path)
+        tg.world.move_user(user.id, 3)
+        assert (await client.get_me()).id == user.id
+        await client.disconnect()
+        again = make_client(tg, "moved", in_memory=False, workdir=tmp_path)
+        assert await again.connect() is True
+        assert again.dcs.home_dc == 3
+        assert (await again.get_me()).id == user.id
+        await again.disconnect()

@@ -147,6 +147,7 @@ class ClientCore:
         self.session_string = session_string
         self._given_storage = check_storage(storage, in_memory=bool(in_memory), storage_key=storage_key)
         self.in_memory = bool(in_memory) or session_string is not None
+        self._memory: MemoryStorage | None = None  # an in-memory session lives as long as the Client, across connects
         self.workdir = Path(workdir)
         self.network = check_network(network, test_mode=test_mode)
         self.test_mode = self.network.test_mode
@@ -253,6 +254,9 @@ class ClientCore:
         if self._given_storage is not None:
             storage = self._given_storage
         elif self.in_memory:
+            if self._memory is not None:  # reconnecting: the session as the last connection left it (its DC, keys)
+                self._memory.open()
+                return self._memory
             storage = MemoryStorage(clock=self.clock)
         else:
             path = self.workdir / f"{self.name}.session"
@@ -273,6 +277,8 @@ class ClientCore:
         except BaseException:
             storage.close()
             raise
+        if isinstance(storage, MemoryStorage) and self._given_storage is None:
+            self._memory = storage  # the session string is loaded once: later connects keep what they learnt
         return storage
 
     def _compose(self, storage: Storage) -> Parts:
