@@ -14,7 +14,9 @@ import click
 
 from tgfleet.cli.fleet_accounts import accounts
 from tgfleet.cli.fleet_common import echo_json, in_seconds, json_option, run, store_options, table, when
+from tgfleet.cli.fleet_doctor import doctor
 from tgfleet.cli.fleet_inbox import inbox
+from tgfleet.cli.fleet_migrate import migrate
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
@@ -82,4 +84,6 @@ fleet.add_command(worker)
 fleet.add_command(send)
 fleet.add_command(outbox)
 fleet.add_command(inbox)
+fleet.add_command(migrate)
+fleet.add_command(doctor)
 accounts.add_command(check)
