@@ -272,6 +272,7 @@ if cfg["cpu"] is not None:
     pinned = True
 from tgfleet.errors import FloodWait
 from tgfleet.sandbox import Limits, Sandbox
+from tgfleet.sandbox.server_limits import Rate
 from tgfleet.sandbox.flood import FloodGuard
 
 floods = 0  # FLOOD_WAIT answers of the sandbox's rate limiter (the "floods" request)
@@ -335,7 +336,7 @@ def seed(tg, count, dc):
 
 
 async def main():
-    limits = Limits(**cfg["limits"])
+    limits = Limits(**{k: Rate(**v) if isinstance(v, dict) else v for k, v in cfg["limits"].items()})
     async with Sandbox(dcs=cfg["dcs"], limits=limits) as tg:
         users = {phone: tg.add_user(phone, name, dc=tg.default_dc).id for phone, name in cfg["users"]}
         info = {
@@ -376,7 +377,7 @@ class SandboxProcess:
     driven over a line-based JSON control channel on its stdin/stdout.
 
     ``users`` are ``(phone, first_name)`` pairs created up front on the default DC. ``limits`` are keyword
-    arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`). Use as a context manager; ``info``
+    arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`; a rate as ``{"count": n, "per": s}``). Use as a context manager; ``info``
     holds what clients need (``dcs`` as ``[dc, host, port]``, ``public_key_pem``, ``api_id``, ``api_hash``,
     ``users`` as phone -> id, ``pid``, ``pinned_cpu``).
     """
