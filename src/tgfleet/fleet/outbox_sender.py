@@ -3,9 +3,9 @@ the head of each chat), send each with its pinned random_id, write the outcome (
 time, as fast as its ``Throttle`` lets it (the account's policy: token buckets per account and per chat, daily
 budgets of messages and new peers, a circuit breaker whose cool-down is a ledger wait too). It never sleeps on a
 flood wait: the message goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger
-(``flood_ledger``) in the same transaction, and the sender reads the account's waits before each batch: the
+(``flood_ledger``) in the same transaction, and the sender reads the account's waits when it starts: the
 account's sends pause until a FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads
-the same rows: a restart keeps every wait). Claimed messages it does not send now are given back at once: nothing
+the same rows: a restart keeps every wait; within one holder it keeps the waits it writes). Claimed messages it does not send now are given back at once: nothing
 waits while holding one.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
@@ -84,31 +84,38 @@ class OutboxSender:
         )
 
     async def run(self) -> None:
-        """Send until cancelled (StaleEpoch and a held message's error end it; the runner handles both)."""
+        """Send until cancelled (StaleEpoch and a held message's error end it; the runner handles both).
+
+        The ledger is read once, when the holder starts: while it holds the lease no one else writes the account's
+        waits (every write is fenced by its epoch), and the waits it writes itself it also keeps here. The claim
+        goes to the store when there may be work: after a batch that sent, after a wake-up, or when ``has_work``
+        (a read) says so after a poll."""
         day = self._clock() // DAY * DAY
         self._throttle.seed(*await self._holder.history(day))
+        waits = await self._holder.flood_waits(self._clock())
+        self._throttle.wait_until(account_wait(waits))
+        self._slowed = chat_waits(waits)
+        maybe_work = True
         while True:
-            waits = await self._holder.flood_waits(self._clock())
-            self._throttle.wait_until(account_wait(waits))
             if (delay := self._throttle.delay()) > 0:
-                await self._idle(min(delay, self._poll))
+                maybe_work = await self._idle(min(delay, self._poll)) or maybe_work
                 continue
-            self._slowed = chat_waits(waits)
             pool = takes_pool(self._account)
-            batch = (
-                await self._holder.claim(limit=self._throttle.allowance(10), take_pool=pool)
-                if await self._holder.has_work(take_pool=pool)
-                else []
-            )
-            if not batch or not await self._send_batch(batch):
-                await self._idle(self._poll)
+            if maybe_work or await self._holder.has_work(take_pool=pool):
+                batch = await self._holder.claim(limit=self._throttle.allowance(10), take_pool=pool)
+                maybe_work = bool(batch) and await self._send_batch(batch) > 0
+            if not maybe_work:
+                maybe_work = await self._idle(self._poll)
 
-    async def _idle(self, seconds: float) -> None:
+    async def _idle(self, seconds: float) -> bool:
+        """Wait for a wake-up or ``seconds``; whether it was a wake-up."""
         try:
             await within(self._wake.wait(), seconds)
         except asyncio.TimeoutError:
-            pass
-        self._wake.clear()
+            return False
+        finally:
+            self._wake.clear()
+        return True
 
     async def _send_batch(self, batch: list[OutboxMessage]) -> int:
         """Send what the gates let through now (how many); the rest is given back at once."""
@@ -164,7 +171,9 @@ class OutboxSender:
         outcome = outcome_of(error, message.attempts, message.chat, self._clock)
         await self._holder.finish(message.id, attempt, outcome)
         log.info("%s: outbox message %d %s: %r", self._account.label, message.id, outcome.state.value, error)
-        if outcome.wait is not None and not outcome.wait.chat:
+        if outcome.wait is not None and outcome.wait.chat:
+            self._slowed[outcome.wait.chat] = max(self._slowed.get(outcome.wait.chat, 0.0), outcome.wait.until)
+        elif outcome.wait is not None:
             self._throttle.wait_until(outcome.wait.until)
         if outcome.wait is not None and (cool_until := self._throttle.flooded()) is not None:
             self._throttle.wait_until(cool_until)

@@ -108,6 +108,7 @@ class Worker:
         )
         self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
         self._outbox_wake: dict[int, asyncio.Event] = {}
+        self._outbox_pools: dict[int, str] = {}  # account id -> its pool, for a pool's wake-ups
         self._inbox_wake: dict[int, asyncio.Event] = {}
         self._handler_retry = handler_retry
         self._runners: dict[str, AccountRunner] = {}
@@ -303,6 +304,7 @@ class Worker:
         if throttle is None or throttle.policy != policy:
             throttle = self._throttles[account.id] = Throttle(policy, self._clock)
         wake = self._outbox_wake.setdefault(account.id, asyncio.Event())
+        self._outbox_pools[account.id] = account.pool
         holder = self._fleet.outbox.holder(account, lease.epoch, self.id)
         sender = OutboxSender(holder, client, account, wake=wake, throttle=throttle, hooks=self._send_hooks,
                               poll_interval=self._poll_interval * 5, clock=self._clock)  # fmt: skip
@@ -360,20 +362,30 @@ class Worker:
                 await asyncio.sleep(self._fleet.settings.renew_interval)
 
     async def _listen_outbox(self) -> None:
-        """Wake the senders when a message may have become due (hints: they poll as well)."""
+        """Wake the senders of the accounts a message may have become due for (hints: they poll as well)."""
         while True:
             try:
                 listener = await self._fleet.outbox.wakeups()
                 try:
                     while True:
-                        await listener.next()
-                        for wake in self._outbox_wake.values():
-                            wake.set()
+                        self._wake_senders(await listener.next())
                 finally:
                     await listener.close()
             except TgfleetError as exc:
                 log.info("worker %s: outbox wake-ups stopped (polling only for a while): %s", self.id, exc)
                 await asyncio.sleep(self._fleet.settings.renew_interval)
+
+    def _wake_senders(self, payload: str) -> None:
+        """Wake the sender a notice is for (``outbox_rows.wake_payload``: ``account:<id>``, or every account of
+        ``pool:<name>``); only those: a notice wakes no idle sender that has nothing new."""
+        kind, _, name = payload.partition(":")
+        if kind == "account" and name.isdigit():
+            if (wake := self._outbox_wake.get(int(name))) is not None:
+                wake.set()
+            return
+        for account_id, wake in self._outbox_wake.items():
+            if kind != "pool" or self._outbox_pools.get(account_id) == name:
+                wake.set()
 
     def _emit(self, kind: str, **fields: Any) -> None:
         self._emit_event(WorkerEvent(kind, self.id, **fields))
