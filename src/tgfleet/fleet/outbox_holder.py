@@ -4,7 +4,8 @@ Each method is one transaction that starts with the fence (``sessions.fence``: t
 that its ``fence_epoch`` is still the holder's), so a holder whose lease a newer one took writes nothing (StaleEpoch)
 and a grant never interleaves with a holder's transition.
 
-- ``claim``: first what an older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
+- ``claim``: first (the holder's first claim only: once the fence moved, no older holder writes again) what an
+  older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
   the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned) and what is past its
   deadline (``expired``); then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
@@ -55,6 +56,7 @@ class HolderOutbox:
     def __init__(self, store: Store, counters: Counters, account_id: int, pool: str, epoch: int, worker: str) -> None:
         self._store, self._counters = store, counters
         self.account_id, self.pool, self.epoch, self.worker = account_id, pool, epoch, worker
+        self._recovered = False  # what older epochs left is recovered by the first claim (later ones: fenced out)
 
     def _params(self, **more: object) -> dict[str, object]:
         return {"account": self.account_id, "epoch": self.epoch, "worker": self.worker} | more
@@ -82,7 +84,8 @@ class HolderOutbox:
         """Up to ``limit`` due messages, at most one per chat, now ``claimed`` by this holder."""
         async with self._store.transaction() as tx:
             await self._fence(tx)
-            await self._recover(tx)
+            if not self._recovered:
+                await self._recover(tx)
             params = await self._pool_params(tx, take_pool, limit=limit)
             await tx.execute(
                 f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
@@ -108,7 +111,9 @@ class HolderOutbox:
                     f" worker = :worker, updated_at = {{now}} WHERE id = :id AND state IN ({sql_states(DUE)})",
                     self._params(id=message_id),
                 )
-            return await self._read(tx, ids)
+            claimed = await self._read(tx, ids)
+        self._recovered = True  # committed: no holder of an older epoch writes after our fence
+        return claimed
 
     async def _recover(self, tx: Tx) -> None:
         """What holders of older epochs left in flight on this account."""
