@@ -12,7 +12,7 @@ A message once pinned (its random_id set) never moves: PEER_FLOOD, freezes and b
 
 from __future__ import annotations
 
-from tgfleet.fleet.outbox_records import OPEN, sql_states
+from tgfleet.fleet.outbox_records import DUE, OPEN, sql_states
 from tgfleet.fleet.store import Tx
 
 _HEALTHY = "('new', 'active')"
@@ -33,7 +33,16 @@ def peer_at(pool: str) -> int:
 
 
 async def least_loaded(tx: Tx, account_id: int, pool: str) -> bool:
-    """Whether no other healthy account of ``pool`` with a live lease has fewer open messages than ``account_id``."""
+    """Whether no other healthy account of ``pool`` with a live lease has fewer open messages than ``account_id``.
+    False at the cost of one indexed read while none of the pool's messages waits unassigned (the answer matters
+    only for those): the comparison, whose work grows with the pool, runs only when there is something to give."""
+    waiting = await tx.scalar(
+        f"SELECT 1 FROM outbox_messages WHERE account_id IS NULL AND pool = :pool AND state IN ({sql_states(DUE)})"
+        " LIMIT 1",
+        {"pool": pool},
+    )
+    if waiting is None:
+        return False
     open_states = sql_states(OPEN)
     mine = await tx.scalar(
         f"SELECT COUNT(*) FROM outbox_messages WHERE account_id = :account AND state IN ({open_states})",
