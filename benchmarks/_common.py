@@ -377,7 +377,8 @@ class SandboxProcess:
     driven over a line-based JSON control channel on its stdin/stdout.
 
     ``users`` are ``(phone, first_name)`` pairs created up front on the default DC. ``limits`` are keyword
-    arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`; a rate as ``{"count": n, "per": s}``). Use as a context manager; ``info``
+    arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`; a rate as ``{"count": n, "per": s}``).
+    Use as a context manager; ``info``
     holds what clients need (``dcs`` as ``[dc, host, port]``, ``public_key_pem``, ``api_id``, ``api_hash``,
     ``users`` as phone -> id, ``pid``, ``pinned_cpu``).
     """

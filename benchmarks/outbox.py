@@ -48,14 +48,14 @@ from tgfleet.crypto.rsa import RsaPublicKey
 from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.send_policy import SendPolicy
+from tgfleet.fleet.store import Store, Tx
 from tgfleet.fleet.worker import Worker
 from tgfleet.fleet.worker_events import WorkerEvent
 from tgfleet.net import DcAddress, Network
-from tgfleet.fleet.store import Store, Tx
 
 BENCH_KEY = bytes(range(32))
 """A throwaway seal key (no key file is left behind)."""
-UNPACED = SendPolicy(interval=0.0, chat_interval=0.0, daily_messages=10**9, daily_new_peers=10**9)
+UNPACED = SendPolicy(interval=0.0, chat_interval=0.0, daily_messages=10**9, daily_new_peers=10**9, request_interval=0.0)
 LIMITS_POLICY = {"interval": 0.05, "burst": 2, "chat_interval": 0.0, "daily_messages": 10_000}
 LIMITS_BURST = 600
 SETTINGS = LeaseSettings(ttl=30.0, renew_interval=10.0, grace=5.0)
@@ -102,7 +102,7 @@ async def bare(setup: Setup, messages: int) -> dict[str, Any]:
 
         shares = [messages // len(clients) + (i < messages % len(clients)) for i in range(len(clients))]
         started = time.perf_counter()
-        await asyncio.wait_for(asyncio.gather(*(loop(cl, n) for cl, n in zip(clients, shares))), TIMEOUT)
+        await asyncio.wait_for(asyncio.gather(*(loop(cl, n) for cl, n in zip(clients, shares, strict=True))), TIMEOUT)
         seconds = time.perf_counter() - started
     finally:
         await asyncio.gather(*(client.disconnect() for client in clients), return_exceptions=True)
@@ -208,17 +208,19 @@ async def fleet_run(url: str, setup: Setup, accounts: int, messages: int) -> dic
     """One run on a fresh store ``url`` (the accounts imported): warm-up messages (ids 1..accounts), then the
     measured ones."""
     await populate(url, setup, count=accounts)
-    async with Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as fleet, \
-            Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as watch:  # fmt: skip
-        async with worker_running(fleet, setup, accounts, UNPACED):
-            for i in range(accounts):  # the username resolved once per account, as in the bare loop
-                await fleet.outbox.send(peer=f"@{RECIPIENT}", text="warm-up", account=f"a{i}")
-            await until_sent(watch, 1, accounts)
-            with StoreProbe.around(fleet.store) as probe:
-                started = time.time()
-                for i in range(messages):
-                    await fleet.outbox.send(peer=f"@{RECIPIENT}", text=f"fleet {i}", account=f"a{i % accounts}")
-                rows = await until_sent(watch, accounts + 1, messages)
+    async with (
+        Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as fleet,
+        Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as watch,
+        worker_running(fleet, setup, accounts, UNPACED),
+    ):
+        for i in range(accounts):  # the username resolved once per account, as in the bare loop
+            await fleet.outbox.send(peer=f"@{RECIPIENT}", text="warm-up", account=f"a{i}")
+        await until_sent(watch, 1, accounts)
+        with StoreProbe.around(fleet.store) as probe:
+            started = time.time()
+            for i in range(messages):
+                await fleet.outbox.send(peer=f"@{RECIPIENT}", text=f"fleet {i}", account=f"a{i % accounts}")
+            rows = await until_sent(watch, accounts + 1, messages)
     seconds = max(sent for _, sent in rows) - started
     return {"messages": messages, "seconds": seconds, "rate": messages / seconds,
             **latencies([sent - created for created, sent in rows]), **probe.per(messages)}  # fmt: skip
@@ -229,15 +231,19 @@ async def limits_run(url: str, setup: Setup, sandbox: c.SandboxProcess) -> dict[
     """A burst of ``LIMITS_BURST`` on one account paced by its policy; the sandbox limits at the policy's rate."""
     await populate(url, setup, policy=LIMITS_POLICY, count=1)
     floods_before = sandbox.request("floods")["floods"]
-    async with Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as fleet, \
-            Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as watch:  # fmt: skip
+    async with (
+        Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as fleet,
+        Fleet.open(url, settings=SETTINGS, seal_key=BENCH_KEY) as watch,
+    ):
         async with worker_running(fleet, setup, 1, SendPolicy()):  # the account's policy["sending"] paces it
             started = time.time()
             for i in range(LIMITS_BURST):
                 await fleet.outbox.send(peer=f"@{RECIPIENT}", text=f"burst {i}", account="a0")
             rows = await until_sent(watch, 1, LIMITS_BURST)
         async with watch.store.transaction(readonly=True) as tx:
-            outcomes = dict(await tx.fetch("SELECT outcome, COUNT(*) FROM outbox_attempts GROUP BY outcome"))
+            outcomes: dict[str, int] = dict(
+                await tx.fetch("SELECT outcome, COUNT(*) FROM outbox_attempts GROUP BY outcome")
+            )
     seconds = max(sent for _, sent in rows) - started
     return {"messages": LIMITS_BURST, "seconds": seconds, "rate": LIMITS_BURST / seconds,
             "policy_rate": 1 / LIMITS_POLICY["interval"], "attempts": outcomes,

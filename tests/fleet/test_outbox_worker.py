@@ -24,7 +24,7 @@ from .helpers import until
 from .workers import TIMEOUT, Events, seed
 
 SETTINGS = LeaseSettings(ttl=2.0, renew_interval=0.5, grace=0.5)
-FAST = SendPolicy(interval=0.0, chat_interval=0.0)
+FAST = SendPolicy(interval=0.0, chat_interval=0.0, warmup_days=0.0)  # no pacing, no warm-up
 _names = itertools.count()
 
 

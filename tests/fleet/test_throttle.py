@@ -1,14 +1,17 @@
 """The send policy's gates on a fake clock: the account's bucket, a chat's bucket, the daily budgets of messages and
-new peers, the circuit breaker, and the policy's checks (overrides by name, bad values refused)."""
+new peers, the circuit breaker, the warm-up of fresh accounts, the order of the policy sources (default, pool,
+account), and the policy's checks (overrides by name, bad values refused)."""
 
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
 from tgfleet.fleet.errors import FleetValueError
-from tgfleet.fleet.send_policy import SendPolicy
+from tgfleet.fleet.pools import pool_policy_json
+from tgfleet.fleet.send_policy import SendPolicy, effective
 from tgfleet.fleet.throttle import DAY, Throttle
 
 
@@ -88,3 +91,36 @@ def test_policy_overrides_by_name_and_refuses_bad_values() -> None:
         SendPolicy().override({"interval": -1})
     with pytest.raises(FleetValueError, match="at least 1"):
         SendPolicy(burst=0)
+
+
+def test_a_fresh_account_warms_up_for_its_first_days_then_gets_its_policy() -> None:
+    policy = SendPolicy(interval=2.0, daily_messages=100, daily_new_peers=8)  # warm-up: 3 days, 3x slower, a quarter
+    warm = policy.warmed(age=2.9 * DAY)
+    assert (warm.interval, warm.daily_messages, warm.daily_new_peers) == (6.0, 25, 2)
+    assert policy.warmed(age=3 * DAY) == policy
+    assert SendPolicy(warmup_days=0).warmed(age=0) == SendPolicy(warmup_days=0)
+    assert SendPolicy(daily_new_peers=1).warmed(age=0).daily_new_peers == 1  # never a budget of 0
+    clock = Clock()
+    throttle = Throttle(SendPolicy(interval=0, chat_interval=0, daily_messages=8, warmup_budget=0.5).warmed(0), clock)
+    assert len(sends(throttle, clock, ["@a"], clock.now + DAY - 1)) == 4  # the warm budget of the day
+
+
+def test_the_account_policy_overrides_the_pool_policy_which_overrides_the_default() -> None:
+    default = SendPolicy(interval=3.0, burst=3, warmup_days=0)
+    mine = effective(default, {"interval": 5.0, "burst": 1}, {"interval": 7.0}, age=0)
+    assert (mine.interval, mine.burst) == (7.0, 1)
+    assert effective(default, None, None, age=0) == default
+    assert effective(SendPolicy(), {"warmup_days": 1}, None, age=DAY) == SendPolicy(warmup_days=1)
+
+
+def test_a_pool_policy_is_checked_by_name_before_it_is_stored() -> None:
+    assert json.loads(pool_policy_json({"sending": {"interval": 5}})) == {"sending": {"interval": 5}}
+    refused = [
+        ({"sending": {"intervall": 1}}, "intervall"),
+        ({"proxy": "socks5://h:1"}, "proxy"),
+        ({"sending": {"warmup_budget": 2}}, "warmup_budget"),
+        ({"sending": {"request_burst": 0}}, "burst"),
+    ]
+    for bad, named in refused:
+        with pytest.raises(FleetValueError, match=named):
+            pool_policy_json(bad)

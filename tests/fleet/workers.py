@@ -52,8 +52,9 @@ async def seed(
     dc: int = 2,
     proxy: str | None = None,
     policy: dict[str, Any] | None = None,
+    pool: str = "default",
 ) -> list[Seeded]:
-    """``count`` accounts with existing keys, in the sandbox and in the store."""
+    """``count`` accounts with existing keys, in the sandbox and in the store (in ``pool``)."""
     world = tg.world
     assert isinstance(world, World)
     out = []
@@ -63,7 +64,7 @@ async def seed(
         tg.restore_key(dc, key)
         world.auths.authorize(auth_key_id(key), user.id, dc)
         text = pyrogram_string(dc_id=dc, user_id=user.id, api_id=tg.api_id, key=key)
-        account = await fleet.accounts.import_session(text, label=f"{prefix}{i}", proxy=proxy, policy=policy)
+        account = await fleet.accounts.import_session(text, label=f"{prefix}{i}", proxy=proxy, policy=policy, pool=pool)
         out.append(Seeded(account.label, account.id, user.id, auth_key_id(key)))
     return out
 

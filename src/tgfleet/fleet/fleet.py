@@ -19,6 +19,7 @@ from tgfleet.fleet.inbox import Inbox
 from tgfleet.fleet.leased_sessions import Sessions
 from tgfleet.fleet.leases import Leases
 from tgfleet.fleet.outbox import Outbox
+from tgfleet.fleet.pools import Pools
 from tgfleet.fleet.records import LeaseSettings
 from tgfleet.fleet.seal import KeyChoice, Sealer, choose_key, create_key_file
 from tgfleet.fleet.store import Listener, Store, default_url, open_store, parse_url
@@ -43,6 +44,8 @@ class Fleet:
         self.sessions = Sessions(store, sealer, self.counters)
         self.outbox = Outbox(store, self.counters)
         self.floods = FloodLedger(store)
+        self.pools = Pools(store)
+        """``fleet.pools.set_policy("support", {"sending": {...}})``: a pool's policy, inherited by its accounts."""
         self.inbox = Inbox(store, self.counters)
         self.on_message = self.inbox.on_message
         """``@fleet.on_message(filters, account=... | pool=...)``: a handler of incoming messages (``inbox``)."""

@@ -5,8 +5,8 @@ budgets of messages and new peers, a circuit breaker whose cool-down is a ledger
 flood wait: the message goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger
 (``flood_ledger``) in the same transaction, and the sender reads the account's waits when it starts: the
 account's sends pause until a FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads
-the same rows: a restart keeps every wait; within one holder it keeps the waits it writes). Claimed messages it does not send now are given back at once: nothing
-waits while holding one.
+the same rows: a restart keeps every wait; within one holder it keeps the waits it writes). Claimed messages it
+does not send now are given back at once: nothing waits while holding one.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
 poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports

@@ -42,7 +42,7 @@ from tgfleet.fleet.outbox_sender import OutboxSender, SendHooks
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, Lease, WorkerState
-from tgfleet.fleet.send_policy import SendPolicy
+from tgfleet.fleet.send_policy import SendPolicy, effective
 from tgfleet.fleet.throttle import Throttle
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
@@ -63,10 +63,11 @@ class Worker:
     most every renew interval) it looks for accounts to take or hand back without a wake-up (other processes on
     an SQLite store send none); ``health`` and ``probes``: the health rules' and the probes' settings; ``clock``
     (unix time) and ``rng``: what the health rules and the probe schedule read (injectable for tests); ``outbox``:
-    send the outbox's messages of the accounts it holds (``outbox_sender``), paced by ``send_policy`` (the default
-    each account's ``policy["sending"]`` overrides); every account's incoming messages go to the inbox, and the
-    fleet's handlers (``fleet.on_message``) run on them (``inbox_runner``; a handler that raised is tried again after
-    ``handler_retry`` seconds, doubling)."""
+    send the outbox's messages of the accounts it holds (``outbox_sender``), paced by ``send_policy`` (the default a
+    pool's policy, ``fleet.pools``, and then each account's ``policy["sending"]`` override; warmed up while the account
+    is new; its request bucket paces every RPC of the account's client); every account's incoming messages go to the
+    inbox, and the fleet's handlers (``fleet.on_message``) run on them (``inbox_runner``; a handler that raised is tried
+    again after ``handler_retry`` seconds, doubling)."""
 
     def __init__(
         self,
@@ -109,6 +110,7 @@ class Worker:
         self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
         self._outbox_wake: dict[int, asyncio.Event] = {}
         self._outbox_pools: dict[int, str] = {}  # account id -> its pool, for a pool's wake-ups
+        self._pool_policies: dict[str, dict[str, Any]] = {}  # pool -> its "sending", read as its accounts start
         self._inbox_wake: dict[int, asyncio.Event] = {}
         self._handler_retry = handler_retry
         self._runners: dict[str, AccountRunner] = {}
@@ -291,15 +293,26 @@ class Worker:
             return await sessions.storage(lease, flush_delay=self._flush_delay, on_stale=on_stale)
 
         return RunnerSetup(
-            open_account=self._fleet.accounts.get, open_storage=open_storage, make_client=self._client,
+            open_account=self._open_account, open_storage=open_storage, make_client=self._client,
             health=Health(self._fleet.accounts, self.id, self._health_settings, self._clock), pacer=self._pacer,
             job=self._job, emit=self._emit_event, worker=self.id, probes=self._probes, rng=self._rng,
             sender=self._send if self._outbox else None, handlers=self._handle,
         )  # fmt: skip
 
+    async def _open_account(self, account_id: int) -> Account:
+        """The account's row, and its pool's policy read afresh (so a pool's change applies as its accounts start)."""
+        account = await self._fleet.accounts.get(account_id)
+        self._pool_policies[account.pool] = await self._fleet.pools.policy(account.pool)
+        return account
+
+    def _policy(self, account: Account) -> SendPolicy:
+        """The account's sending policy: the worker's default, its pool's, its own, warmed up while it is new."""
+        return effective(self._send_policy, self._pool_policies.get(account.pool), account.policy.get("sending"),
+                         self._clock() - account.created_at)  # fmt: skip
+
     async def _send(self, client: Client, account: Account, lease: Lease) -> None:
         """The outbox's sending for one connected account (see ``outbox_sender``)."""
-        policy = self._send_policy.override(account.policy.get("sending"))
+        policy = self._policy(account)
         throttle = self._throttles.get(account.id)
         if throttle is None or throttle.policy != policy:
             throttle = self._throttles[account.id] = Throttle(policy, self._clock)
@@ -322,10 +335,12 @@ class Worker:
         self, storage: FencedStorage, account: Account, may_send: Callable[[], bool], observer: Observer
     ) -> Client:
         """The account's Client: on its fenced session, behind its send gate, through its proxy (policy), every call's
-        outcome shown to its health (``observer``), its incoming messages stored in the inbox with the update state
-        that covers them (fenced at the session's epoch) before that state is saved."""
+        outcome shown to its health (``observer``), every RPC paced by the policy's request bucket, its incoming
+        messages stored in the inbox with the update state that covers them (fenced at the session's epoch) before that
+        state is saved."""
         api_id, api_hash = self._api
-        options = {"proxy": account.policy.get("proxy"), **self._client_options}
+        options = {"proxy": account.policy.get("proxy"), "rate_limits": self._policy(account).rate_limits(),
+                   **self._client_options}  # fmt: skip
         client = FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
                              may_send=may_send, observer=observer, **options)  # fmt: skip
         wake = self._inbox_wake.setdefault(account.id, asyncio.Event())

@@ -9,7 +9,8 @@ Version 1 holds accounts (with their session scalars and update state), their pe
 fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per resource (``account:<id>``; later
 ``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
 outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``), version 5 the
-inbox (``inbox_messages``, ``inbox_handled``); later ones logins. Each is new tables that point at ``accounts.id``
+inbox (``inbox_messages``, ``inbox_handled``), ``V_POOLS`` the pools' policies (``pools``: a row only for a pool
+that has one; accounts name their pool as before); later ones logins. Each is new tables that point at ``accounts.id``
 and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix
 seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
@@ -230,7 +231,16 @@ V5: Migration = (  # the inbox (tgfleet.fleet.inbox): incoming messages, stored 
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5)
+V_POOLS: Migration = (  # pools' own policies (tgfleet.fleet.pools), which their accounts inherit
+    f"""CREATE TABLE pools (
+        name TEXT PRIMARY KEY,
+        policy TEXT NOT NULL,
+        created_at {_T} NOT NULL,
+        updated_at {_T} NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
