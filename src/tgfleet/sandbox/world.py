@@ -255,6 +255,17 @@ class World:
         return login.code
 
     @property
+    def login_token_lifetime(self) -> float:
+        """Seconds a QR login token lives (30 by default, ``login_tokens.py``); settable, for the next export on."""
+        return self.login_tokens.lifetime
+
+    @login_token_lifetime.setter
+    def login_token_lifetime(self, seconds: float) -> None:
+        if not seconds > 0:
+            raise ValueError(f"a login token lifetime must be positive, got {seconds!r}")
+        self.login_tokens.lifetime = float(seconds)
+
+    @property
     def login_limits(self) -> LoginLimits:
         """The limits on login codes, 2FA passwords and codes per day in force (see ``login_limits.py``)."""
         return self.login_guard.limits

@@ -7,36 +7,105 @@ repeated there by the call path; the code and the phone_code_hash stay valid on 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import getpass
 import inspect
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
+from tgfleet.client.qr_login import QRLogin
 from tgfleet.client.session_strings import SessionData, export_pyrogram
 from tgfleet.crypto.srp import srp_client_check
 from tgfleet.enums import SentCodeType
 from tgfleet.tl import functions, types
 from tgfleet.types import SentCode, User
 
+MAX_FUTURE_TOKENS = 20
+"""Future auth tokens one ``send_code`` offers (Telegram's clients keep the 20 latest)."""
+MAX_LOGIN_LINK = 1024
+
+
+def login_token_of(url: str) -> bytes:
+    """The token of a ``tg://login?token=<base64url>`` link (or of the bare base64url text); ValueError if malformed."""
+    text = url.strip()
+    if len(text) > MAX_LOGIN_LINK:
+        raise ValueError(f"a login link of {len(text)} characters is too long")
+    if text.startswith("tg://login?"):
+        text = text.removeprefix("tg://login?").partition("token=")[2].partition("&")[0]
+    try:
+        token = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not a tg://login link nor a base64url login token") from None
+    if not token:
+        raise ValueError("the login link carries no token")
+    return token
+
 
 class AuthMethods(ClientCore):
-    async def send_code(self, phone_number: str) -> SentCode:
+    async def send_code(self, phone_number: str, *, future_auth_tokens: Sequence[bytes] | None = None) -> SentCode:
         """Ask Telegram to send a login code to ``phone_number``; returns how it was sent. The code can be
         used from this session only. Raises PhoneNumberFlood when the number asked for too many codes
-        today, FloodWait while too many wrong codes keep it waiting."""
+        today, FloodWait while too many wrong codes keep it waiting.
+
+        ``future_auth_tokens``: tokens kept from earlier logins of this number (``client.future_auth_token``
+        after a login or ``log_out``; the latest :data:`MAX_FUTURE_TOKENS` are sent). When Telegram takes one, the
+        client is logged in at once: the answer's ``user`` is set and no code was sent
+        (https://core.telegram.org/api/auth#future-auth-tokens)."""
         if self.api_id is None or self.api_hash is None:
             raise ValueError("send_code needs api_id and api_hash")
+        tokens = list(future_auth_tokens or [])[-MAX_FUTURE_TOKENS:]
+        settings = types.CodeSettings(logout_tokens=tokens or None)
         request = functions.auth.SendCode(
-            phone_number=phone_number, api_id=self.api_id, api_hash=self.api_hash, settings=types.CodeSettings()
+            phone_number=phone_number, api_id=self.api_id, api_hash=self.api_hash, settings=settings
         )
         raw = await self.invoke(request)
+        self.phone_number = phone_number
+        if isinstance(raw, types.auth.SentCodeSuccess):
+            return SentCode(type=None, phone_code_hash="", user=await self._authorized(raw.authorization))
         if not isinstance(raw, types.auth.SentCode):
             raise errors.BadRequest(ID="SENT_CODE_UNEXPECTED", request=request)
-        self.phone_number = phone_number
         return SentCode._parse(raw)
+
+    async def qr_login(self, except_ids: Sequence[int] = ()) -> QRLogin:
+        """Start a login by QR code (https://core.telegram.org/api/qr-login): show the returned ``url`` as a QR code
+        to a logged-in Telegram app and ``await qr.wait()`` for the ``User`` (see :class:`QRLogin`: the token is
+        refreshed at its expiry, a user on another DC is followed there, 2FA raises SessionPasswordNeeded for
+        ``check_password``). ``except_ids``: accounts already logged in here, which may not accept it."""
+        if self.api_id is None or self.api_hash is None:
+            raise ValueError("qr_login needs api_id and api_hash")
+        parts = self._connected()
+        accepted = asyncio.Event()
+        parts.updates.login_token_accepted = accepted.set
+        export = functions.auth.ExportLoginToken(
+            api_id=self.api_id, api_hash=self.api_hash, except_ids=list(except_ids)
+        )
+
+        async def step() -> types.auth.LoginToken | User:
+            result = await self.invoke(export)
+            if isinstance(result, types.auth.LoginTokenMigrateTo):
+                await parts.dcs.switch_home(result.dc_id, timeout=self.timeout)
+                result = await self.invoke(functions.auth.ImportLoginToken(token=result.token))
+            if isinstance(result, types.auth.LoginTokenSuccess):
+                return await self._authorized(result.authorization)
+            if isinstance(result, types.auth.LoginToken):
+                return result
+            raise errors.BadRequest(ID="LOGIN_TOKEN_UNEXPECTED", request=export)
+
+        login = QRLogin(step, accepted, self.clock)
+        await login.recreate()
+        return login
+
+    async def accept_login_token(self, url_or_token: str | bytes) -> bool:
+        """Accept another device's QR login as this (logged-in) account: the ``tg://login?token=...`` link the QR
+        code shows, or its token (``auth.acceptLoginToken``). Raises AuthTokenExpired, AuthTokenInvalid,
+        AuthTokenAlreadyAccepted."""
+        token = url_or_token if isinstance(url_or_token, bytes) else login_token_of(url_or_token)
+        await self.invoke(functions.auth.AcceptLoginToken(token=token))
+        return True
 
     async def resend_code(self, phone_number: str, phone_code_hash: str) -> SentCode:
         """Send the code again (by the ``next_type`` of the previous answer)."""
@@ -95,7 +164,9 @@ class AuthMethods(ClientCore):
 
     async def log_out(self) -> bool:
         """Log out: the key stops being authorized and the stored session is wiped."""
-        await self.invoke(functions.auth.LogOut())
+        logged_out = await self.invoke(functions.auth.LogOut())
+        if isinstance(logged_out, types.auth.LoggedOut) and logged_out.future_auth_token:
+            self.future_auth_token = logged_out.future_auth_token
         if self.storage is not None:
             self.storage.delete()
         await self.disconnect()
@@ -121,6 +192,8 @@ class AuthMethods(ClientCore):
     async def _authorized(self, result: Any) -> User:
         if not isinstance(result, types.auth.Authorization):
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
+        if result.future_auth_token:
+            self.future_auth_token = result.future_auth_token
         user = User._parse(self, result.user)
         if user is None:
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
