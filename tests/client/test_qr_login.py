@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from tgfleet.client.methods.auth import login_token_of
+from tgfleet.client.methods.qr import login_token_of
 from tgfleet.errors import AuthTokenExpired, AuthTokenInvalid, SessionPasswordNeeded
 from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.sandbox.server import Sandbox

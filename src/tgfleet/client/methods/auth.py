@@ -7,8 +7,6 @@ repeated there by the call path; the code and the phone_code_hash stay valid on 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import getpass
 import inspect
 import os
@@ -17,7 +15,6 @@ from typing import Any
 
 from tgfleet import errors
 from tgfleet.client.core import ClientCore
-from tgfleet.client.qr_login import QRLogin
 from tgfleet.client.session_strings import SessionData, export_pyrogram
 from tgfleet.crypto.srp import srp_client_check
 from tgfleet.enums import SentCodeType
@@ -26,23 +23,20 @@ from tgfleet.types import SentCode, User
 
 MAX_FUTURE_TOKENS = 20
 """Future auth tokens one ``send_code`` offers (Telegram's clients keep the 20 latest)."""
-MAX_LOGIN_LINK = 1024
 
 
-def login_token_of(url: str) -> bytes:
-    """The token of a ``tg://login?token=<base64url>`` link (or of the bare base64url text); ValueError if malformed."""
-    text = url.strip()
-    if len(text) > MAX_LOGIN_LINK:
-        raise ValueError(f"a login link of {len(text)} characters is too long")
-    if text.startswith("tg://login?"):
-        text = text.removeprefix("tg://login?").partition("token=")[2].partition("&")[0]
-    try:
-        token = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        raise ValueError("not a tg://login link nor a base64url login token") from None
-    if not token:
-        raise ValueError("the login link carries no token")
-    return token
+def password_proof(
+    params: types.account.Password, password: str, random: Callable[[int], bytes] = os.urandom
+) -> types.InputCheckPasswordSRP:
+    """The SRP proof of ``password`` for the challenge in ``params`` (https://core.telegram.org/api/srp); pure.
+    BadRequest PASSWORD_ALGO_UNSUPPORTED / PASSWORD_NOT_SET when the parameters allow no proof."""
+    algo = params.current_algo
+    if not isinstance(algo, types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow):
+        raise errors.BadRequest(ID="PASSWORD_ALGO_UNSUPPORTED")
+    if params.srp_B is None or params.srp_id is None:
+        raise errors.BadRequest(ID="PASSWORD_NOT_SET")
+    a, m1 = srp_client_check(password, algo.salt1, algo.salt2, algo.g, algo.p, params.srp_B, random)
+    return types.InputCheckPasswordSRP(srp_id=params.srp_id, A=a, M1=m1)
 
 
 class AuthMethods(ClientCore):
@@ -69,43 +63,6 @@ class AuthMethods(ClientCore):
         if not isinstance(raw, types.auth.SentCode):
             raise errors.BadRequest(ID="SENT_CODE_UNEXPECTED", request=request)
         return SentCode._parse(raw)
-
-    async def qr_login(self, except_ids: Sequence[int] = ()) -> QRLogin:
-        """Start a login by QR code (https://core.telegram.org/api/qr-login): show the returned ``url`` as a QR code
-        to a logged-in Telegram app and ``await qr.wait()`` for the ``User`` (see :class:`QRLogin`: the token is
-        refreshed at its expiry, a user on another DC is followed there, 2FA raises SessionPasswordNeeded for
-        ``check_password``). ``except_ids``: accounts already logged in here, which may not accept it."""
-        if self.api_id is None or self.api_hash is None:
-            raise ValueError("qr_login needs api_id and api_hash")
-        parts = self._connected()
-        accepted = asyncio.Event()
-        parts.updates.login_token_accepted = accepted.set
-        export = functions.auth.ExportLoginToken(
-            api_id=self.api_id, api_hash=self.api_hash, except_ids=list(except_ids)
-        )
-
-        async def step() -> types.auth.LoginToken | User:
-            result = await self.invoke(export)
-            if isinstance(result, types.auth.LoginTokenMigrateTo):
-                await parts.dcs.switch_home(result.dc_id, timeout=self.timeout)
-                result = await self.invoke(functions.auth.ImportLoginToken(token=result.token))
-            if isinstance(result, types.auth.LoginTokenSuccess):
-                return await self._authorized(result.authorization)
-            if isinstance(result, types.auth.LoginToken):
-                return result
-            raise errors.BadRequest(ID="LOGIN_TOKEN_UNEXPECTED", request=export)
-
-        login = QRLogin(step, accepted, self.clock)
-        await login.recreate()
-        return login
-
-    async def accept_login_token(self, url_or_token: str | bytes) -> bool:
-        """Accept another device's QR login as this (logged-in) account: the ``tg://login?token=...`` link the QR
-        code shows, or its token (``auth.acceptLoginToken``). Raises AuthTokenExpired, AuthTokenInvalid,
-        AuthTokenAlreadyAccepted."""
-        token = url_or_token if isinstance(url_or_token, bytes) else login_token_of(url_or_token)
-        await self.invoke(functions.auth.AcceptLoginToken(token=token))
-        return True
 
     async def resend_code(self, phone_number: str, phone_code_hash: str) -> SentCode:
         """Send the code again (by the ``next_type`` of the previous answer)."""
@@ -143,14 +100,13 @@ class AuthMethods(ClientCore):
         params = await self.invoke(functions.account.GetPassword())
         if not isinstance(params, types.account.Password):
             raise errors.BadRequest(ID="PASSWORD_UNEXPECTED")
-        algo = params.current_algo
-        if not isinstance(algo, types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow):
-            raise errors.BadRequest(ID="PASSWORD_ALGO_UNSUPPORTED")
-        if params.srp_B is None or params.srp_id is None:
-            raise errors.BadRequest(ID="PASSWORD_NOT_SET")
-        a, m1 = srp_client_check(password, algo.salt1, algo.salt2, algo.g, algo.p, params.srp_B, os.urandom)
-        check = types.InputCheckPasswordSRP(srp_id=params.srp_id, A=a, M1=m1)
-        return await self._authorized(await self.invoke(functions.auth.CheckPassword(password=check)))
+        return await self.send_password_proof(password_proof(params, password))
+
+    async def send_password_proof(self, proof: types.InputCheckPasswordSRP) -> User:
+        """Finish a 2FA login with an SRP proof made elsewhere (:func:`password_proof` of the parameters
+        ``account.getPassword`` gave this session): what ``check_password`` sends. A fleet computes it where the
+        password was typed, so the password never travels to the process holding the session."""
+        return await self._authorized(await self.invoke(functions.auth.CheckPassword(password=proof)))
 
     async def get_me(self) -> User:
         """The logged-in account."""
