@@ -1,16 +1,22 @@
 """Login flows driven by a worker against the sandbox, on both engines: a code login through 2FA with wrong inputs on
 the way (the password nowhere in the store), a QR login of an account on another DC with 2FA accepted by the user's
-other session, a re-login with a kept future auth token (no code sent), the phone's budget, cancel, bad input."""
+other session, a re-login with a kept future auth token (no code sent), the phone's budget, cancel, bad input, and
+``tgfleet fleet accounts login --json`` / ``logins list|cancel``."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tgfleet.cli import main
 from tgfleet.fleet import AccountState, Fleet, LeaseSettings
 from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError
 from tgfleet.fleet.login_records import LoginFlow, LoginSettings
@@ -167,3 +173,39 @@ async def test_the_phone_budget_cancel_and_bad_input(store_url: str) -> None:
             await fleet.logins.submit_code(10**9, "12345")
         assert [f.id for f in await fleet.logins.list()] == [other.id, second.id, first.id]
         assert [f.id for f in await fleet.logins.list(state="failed")] == [second.id, first.id]
+
+
+async def test_the_cli_logs_in_with_json_steps_and_lists_the_flows(store_url: str, tmp_path: Path) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        gus = tg.add_user(phone="+15552000007", first_name="Gus", password=PASSWORD, dc=2)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tgfleet.cli", "fleet", "accounts", "login", "--phone", gus.phone, "--label",
+            "gus", "--json", "--store", store_url, stdin=PIPE, stdout=PIPE, stderr=PIPE,
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None
+        states = []
+        try:
+            async for raw in proc.stdout:
+                step = json.loads(raw)
+                states.append(step["state"])
+                if step["state"] == "code_sent":
+                    proc.stdin.write(tg.login_code(gus.phone).encode() + b"\n")
+                elif step["state"] == "password_needed":
+                    proc.stdin.write(PASSWORD.encode() + b"\n")
+                await proc.stdin.drain()
+            assert await within(proc.wait(), TIMEOUT) == 0, await proc.stderr.read()  # type: ignore[union-attr]
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        assert states == ["starting", "code_sent", "password_needed", "authorized"]
+        assert (await fleet.accounts.get("gus")).user_id == gus.id
+        listed = await asyncio.to_thread(
+            CliRunner().invoke, main, ["fleet", "logins", "list", "--json", "--store", store_url]
+        )
+        assert listed.exit_code == 0, listed.output
+        [row] = json.loads(listed.output)
+        assert row["state"] == "authorized" and row["label"] == "gus"
+        cancel = ["fleet", "logins", "cancel", str(row["id"]), "--store", store_url]
+        shown = await asyncio.to_thread(CliRunner().invoke, main, cancel)
+        assert shown.exit_code == 1 and "authorized" in shown.output

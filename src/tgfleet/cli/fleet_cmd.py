@@ -1,6 +1,7 @@
 """``tgfleet fleet``: the fleet store from the command line: ``init``, ``accounts ...`` (``fleet_accounts``; ``check``
 in ``fleet_worker``), ``leases``, ``workers``, ``worker`` (``fleet_worker``), ``send`` and ``outbox ...``
-(``fleet_outbox``), ``inbox list`` (``fleet_inbox``). Every command takes ``--store URL``
+(``fleet_outbox``), ``inbox list`` (``fleet_inbox``), ``accounts login`` and ``logins ...``
+(``fleet_logins``). Every command takes ``--store URL``
 (or ``$TGFLEET_STORE``) and ``--key-file`` (or ``$TGFLEET_FLEET_KEY_FILE``; ``$TGFLEET_FLEET_KEY`` holds the key
 itself); ``--json`` where a script reads the output.
 A fleet error (missing store, bad URL, newer schema, duplicate key, wrong seal key...) prints its message and exits 1.
@@ -17,6 +18,7 @@ from tgfleet.cli.fleet_common import echo_json, in_seconds, json_option, run, st
 from tgfleet.cli.fleet_doctor import doctor
 from tgfleet.cli.fleet_inbox import inbox
 from tgfleet.cli.fleet_migrate import migrate
+from tgfleet.cli.fleet_logins import login, logins
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
@@ -86,4 +88,6 @@ fleet.add_command(outbox)
 fleet.add_command(inbox)
 fleet.add_command(migrate)
 fleet.add_command(doctor)
+fleet.add_command(logins)
 accounts.add_command(check)
+accounts.add_command(login)
