@@ -17,8 +17,8 @@ from tgfleet.cli.fleet_accounts import accounts
 from tgfleet.cli.fleet_common import echo_json, in_seconds, json_option, run, store_options, table, when
 from tgfleet.cli.fleet_doctor import doctor
 from tgfleet.cli.fleet_inbox import inbox
-from tgfleet.cli.fleet_migrate import migrate
 from tgfleet.cli.fleet_logins import login, logins
+from tgfleet.cli.fleet_migrate import migrate
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
