@@ -166,6 +166,7 @@ async def test_log_out() -> None:
     caller = env.caller(1)
     await caller.fails(f_auth.LogOut(), "AUTH_KEY_UNREGISTERED", 401)
     await caller.login(alice.phone)
-    assert await caller(f_auth.LogOut()) == t_auth.LoggedOut()
+    logged_out = await caller(f_auth.LogOut())
+    assert isinstance(logged_out, t_auth.LoggedOut) and len(logged_out.future_auth_token) == 32
     assert env.world.user_of(caller.auth_key_id) is None
     await caller.fails(f_updates.GetState(), "AUTH_KEY_UNREGISTERED", 401)

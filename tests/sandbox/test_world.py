@@ -159,7 +159,7 @@ async def test_authorizations_user_of_and_revocation() -> None:
 
 async def test_unimplemented_method_has_no_handler() -> None:
     world = make_env().world
-    assert world.handler(f_auth.ExportLoginToken) is None
+    assert world.handler(f_auth.RequestPasswordRecovery) is None
     assert world.handler(f_auth.SendCode) is not None
 
 

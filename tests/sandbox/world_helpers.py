@@ -37,8 +37,13 @@ class Recorder:
     def push(self, user_id: int, updates: TLObject, *, except_auth_key_id: int | None = None) -> None:
         self.pushes.append(Push(user_id, updates, except_auth_key_id))
 
+    key_pushes: list[tuple[int, TLObject]] = field(default_factory=list)
+
     def to(self, user_id: int) -> list[Push]:
         return [p for p in self.pushes if p.user_id == user_id]
+
+    def push_key(self, auth_key_id: int, updates: TLObject) -> None:
+        self.key_pushes.append((auth_key_id, updates))
 
 
 @dataclass

@@ -157,6 +157,10 @@ class ClientCore:
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
         self.no_updates = bool(no_updates)
+        self.future_auth_token: bytes | None = None
+        """The latest future auth token Telegram gave (at a login or ``log_out``): keep it and pass it to a later
+        ``send_code(..., future_auth_tokens=[...])`` to log in again without a code
+        (https://core.telegram.org/api/auth#future-auth-tokens)."""
         self.takeout = check_takeout(takeout)
         self.hide_password = bool(hide_password)
         self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from tgfleet.client.idle import _idle
 from tgfleet.client.methods.auth import Prompt, StartMethods
+from tgfleet.client.methods.qr import QrMethods
 from tgfleet.client.methods.updates import UpdateMethods
 from tgfleet.client.plugins import plugin_handlers
 from tgfleet.client.sync import entry, make_sync, run_on, running_loop
@@ -26,7 +27,7 @@ _L = TypeVar("_L", bound="LifecycleMethods")
 T = TypeVar("T")
 
 
-class LifecycleMethods(StartMethods, UpdateMethods):
+class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
     def start(
         self: _L,
         *,

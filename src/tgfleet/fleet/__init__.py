@@ -11,8 +11,11 @@ fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs th
 outbox (``outbox``: ``fleet.outbox``; ``outbox_holder``: the holder's fenced transitions; ``outbox_sender``,
 ``outbox_outcomes``: the worker's sending; ``outbox_pool``: which pool messages an account takes), and the
 scheduler's gates (``flood_ledger``: durable waits, ``fleet.floods``; ``send_policy``, ``throttle``: an account's
-pacing, budgets, request bucket and warm-up; ``pools``: a pool's policy, ``fleet.pools``). Logins and the inbox come
-later. May import ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts), ``tgfleet.crypto`` and
+pacing, budgets, request bucket and warm-up; ``pools``: a pool's policy, ``fleet.pools``), the inbox, and login flows
+(``logins``: ``fleet.logins``; ``login_records``; ``login_holder``: the holder's fenced writes; ``login_runner``: one
+flow's Client; ``logins_driver``: a worker's ``login:<id>`` leases; ``login_secrets``: the flow's sealed session and
+future auth tokens). May import ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts),
+``tgfleet.crypto`` and
 ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """
 

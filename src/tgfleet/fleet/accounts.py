@@ -86,27 +86,8 @@ class Accounts:
         return await self.get(account_id)
 
     async def _insert(self, imported: ImportedSession, label: str, pool: str, phone: str | None, policy: str) -> int:
-        state = AccountState.NEW if imported.session.home_key is not None else AccountState.NEEDS_LOGIN
         async with self._store.transaction() as tx:
-            await _refuse_duplicates(tx, label, imported)
-            account_id = int(await tx.scalar(
-                "INSERT INTO accounts (label, pool, phone, state, state_since, policy, origin_format, origin_at,"
-                " origin_detail, created_at, updated_at) VALUES (:label, :pool, :phone, :state, {now}, :policy,"
-                " :format, {now}, :detail, {now}, {now}) RETURNING id",
-                {"label": label, "pool": pool, "phone": phone, "state": state.value, "policy": policy,
-                 "format": imported.format, "detail": json.dumps(imported.detail)},
-            ))  # fmt: skip
-            await sessions.write(tx, account_id, imported.session.as_changes(), self._sealer)
-            await tx.execute(
-                "INSERT INTO leases (resource, account_id, ready) VALUES (:resource, :id, :ready)",
-                {"resource": account_resource(account_id), "id": account_id, "ready": int(state.runnable)},
-            )
-            if state.runnable:
-                await _count_ready(tx, +1)
-                tx.notify(ACCOUNTS_CHANNEL, str(account_id))
-            detail = {"format": imported.format} | imported.detail
-            await events.record(tx, account_id, "import", to_state=state.value, evidence=Evidence(detail=detail))
-        return account_id
+            return await insert_account(tx, self._sealer, imported, label, pool, phone, policy)
 
     async def export(self, account: str | int, format: str, *, server: tuple[str, int] | None = None) -> str:
         """The account's login as a ``pyrogram`` or ``telethon`` session string. The export is recorded (when, which
@@ -308,3 +289,30 @@ def _account(row: tuple[Any, ...]) -> Account:
         state_since=state_since, state_until=state_until, created_at=created_at, updated_at=updated_at,
         exported_at=exported_at, exported_format=exported_format, holder=holder, epoch=epoch,
     )  # fmt: skip
+
+
+async def insert_account(
+    tx: Tx, sealer: Sealer, imported: ImportedSession, label: str, pool: str, phone: str | None, policy: str
+) -> int:
+    """Insert an account with its sealed session and its lease row in ``tx`` (an import, a finished login flow);
+    DuplicateAccountError when the label or a key is taken. Its id."""
+    state = AccountState.NEW if imported.session.home_key is not None else AccountState.NEEDS_LOGIN
+    await _refuse_duplicates(tx, label, imported)
+    account_id = int(await tx.scalar(
+        "INSERT INTO accounts (label, pool, phone, state, state_since, policy, origin_format, origin_at,"
+        " origin_detail, created_at, updated_at) VALUES (:label, :pool, :phone, :state, {now}, :policy,"
+        " :format, {now}, :detail, {now}, {now}) RETURNING id",
+        {"label": label, "pool": pool, "phone": phone, "state": state.value, "policy": policy,
+         "format": imported.format, "detail": json.dumps(imported.detail)},
+    ))  # fmt: skip
+    await sessions.write(tx, account_id, imported.session.as_changes(), sealer)
+    await tx.execute(
+        "INSERT INTO leases (resource, account_id, ready) VALUES (:resource, :id, :ready)",
+        {"resource": account_resource(account_id), "id": account_id, "ready": int(state.runnable)},
+    )
+    if state.runnable:
+        await _count_ready(tx, +1)
+        tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+    detail = {"format": imported.format} | imported.detail
+    await events.record(tx, account_id, "import", to_state=state.value, evidence=Evidence(detail=detail))
+    return account_id

@@ -155,3 +155,45 @@ class OutboxStateError(FleetError):
     def __init__(self, message_id: int, state: str, action: str) -> None:
         self.message_id, self.state = message_id, state
         super().__init__(f"outbox message {message_id} is {state}: it cannot be {action}")
+
+
+class LoginNotFound(FleetError, LookupError):
+    """No login flow has that id.
+
+    What to do: check the id (``tgfleet fleet logins list``); a flow is never deleted, so it was never started here.
+    """
+
+
+class LoginStateError(FleetError):
+    """The input does not fit the login flow's state: a code for a QR flow or one not waiting for a code, a password
+    before it is asked, anything after the flow ended (authorized, failed, expired). ``state`` is the flow's state.
+
+    What to do: read the flow (``fleet.logins.get``) and give what its state asks for; start a new flow when it ended.
+    """
+
+    def __init__(self, message: str, state: str) -> None:
+        self.state = state
+        super().__init__(message)
+
+
+class LoginBudgetExceeded(FleetError):
+    """The phone may not start another login now: its daily login budget is used, or Telegram made it wait (a flood
+    wait of scope ``phone``). ``retry_after``: seconds until it may try again.
+
+    What to do: wait ``retry_after`` seconds; logging in again and again is what gets numbers limited by Telegram.
+    """
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class StaleLoginEpoch(FleetError):
+    """A login flow's fenced write was refused: a newer holder (epoch ``current``) owns the flow now.
+
+    What to do: stop driving the flow at once (disconnect its client); never retry the write: the new holder goes on.
+    """
+
+    def __init__(self, login_id: int, epoch: int, current: int | None) -> None:
+        self.login_id, self.epoch, self.current = login_id, epoch, current
+        super().__init__(f"login {login_id}: write at epoch {epoch} refused, the lease is at epoch {current}")

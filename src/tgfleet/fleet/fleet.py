@@ -1,4 +1,4 @@
-"""``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, flood ledger, inbox,
+"""``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, flood ledger, inbox, logins,
 counters.
 
 ``fleet = await Fleet.open(url)`` or ``async with Fleet.open(url) as fleet:``. Opening connects, applies the schema
@@ -18,6 +18,7 @@ from tgfleet.fleet.flood_ledger import FloodLedger
 from tgfleet.fleet.inbox import Inbox
 from tgfleet.fleet.leased_sessions import Sessions
 from tgfleet.fleet.leases import Leases
+from tgfleet.fleet.logins import Logins
 from tgfleet.fleet.outbox import Outbox
 from tgfleet.fleet.pools import Pools
 from tgfleet.fleet.records import LeaseSettings
@@ -47,6 +48,8 @@ class Fleet:
         self.pools = Pools(store)
         """``fleet.pools.set_policy("support", {"sending": {...}})``: a pool's policy, inherited by its accounts."""
         self.inbox = Inbox(store, self.counters)
+        self.logins = Logins(store, sealer)
+        """Login flows (code, 2FA, QR) driven by the workers (``logins``; ``logins.settings``: the phone budget)."""
         self.on_message = self.inbox.on_message
         """``@fleet.on_message(filters, account=... | pool=...)``: a handler of incoming messages (``inbox``)."""
 

@@ -1,9 +1,10 @@
-"""``Leases``: fenced ownership of resources (``account:<id>``, later ``login:<id>``) by workers (docs/fleet.md).
+"""``Leases``: fenced ownership of resources (``account:<id>``, ``login:<id>``) by workers (docs/fleet.md).
 
 Every operation is one conditional statement (plus, for a grant, the fence bump in the same transaction):
 
 - acquire: an upsert that raises the epoch by one and succeeds only when the lease is free, released, or expired for
-  longer than the grace period; a grant of an account lease sets ``accounts.fence_epoch`` to the new epoch.
+  longer than the grace period; a grant of an account lease sets ``accounts.fence_epoch`` to the new epoch
+  (of a login lease, ``logins.fence_epoch``).
 - claim: the same grant for up to ``min(capacity, fair share) - held`` ready accounts, found through the partial
   index on ``expires_at`` (PostgreSQL skips rows other claimers hold), so its cost does not grow with the fleet.
 - renew: ONE statement over the worker's own leases, conditional on holder and epoch; what it did not renew is lost,
@@ -159,11 +160,22 @@ class Leases:
 
 
 async def _fence_grants(tx: Tx, leases: Sequence[Lease]) -> None:
-    """Raise each granted account's fence to the new epoch (same transaction as the grant)."""
+    """Raise each granted account's (or login flow's) fence to the new epoch (same transaction as the grant)."""
     await tx.executemany(
         "UPDATE accounts SET fence_epoch = :epoch WHERE id = :id",
         [{"epoch": lease.epoch, "id": lease.account_id} for lease in leases if lease.account_id is not None],
     )
+    logins = [(lease, login_id) for lease in leases if (login_id := login_of(lease.resource)) is not None]
+    await tx.executemany(
+        "UPDATE logins SET fence_epoch = :epoch, worker = :worker WHERE id = :id",
+        [{"epoch": lease.epoch, "worker": lease.holder, "id": login_id} for lease, login_id in logins],
+    )
+
+
+def login_of(resource: str) -> int | None:
+    """The login flow id of a ``login:<id>`` lease (None for any other resource)."""
+    kind, _, rest = resource.partition(":")
+    return int(rest) if kind == "login" and rest.isdigit() else None
 
 
 async def _held(tx: Tx, resource: str) -> LeaseHeldError:

@@ -38,6 +38,7 @@ from tgfleet.fleet.health import Health, HealthSettings
 from tgfleet.fleet.inbox_runner import InboxRunner
 from tgfleet.fleet.lease_keeper import LeaseKeeper
 from tgfleet.fleet.leases import Leases
+from tgfleet.fleet.logins_driver import LoginDriver
 from tgfleet.fleet.outbox_sender import OutboxSender, SendHooks
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
@@ -47,6 +48,7 @@ from tgfleet.fleet.throttle import Throttle
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
 from tgfleet.net.timeouts import within
+from tgfleet.storage import MemoryStorage
 
 if TYPE_CHECKING:  # the fleet makes its workers (Fleet.run); a worker only uses the one it is given
     from tgfleet.fleet.fleet import Fleet
@@ -67,7 +69,8 @@ class Worker:
     pool's policy, ``fleet.pools``, and then each account's ``policy["sending"]`` override; warmed up while the account
     is new; its request bucket paces every RPC of the account's client); every account's incoming messages go to the
     inbox, and the fleet's handlers (``fleet.on_message``) run on them (``inbox_runner``; a handler that raised is tried
-    again after ``handler_retry`` seconds, doubling)."""
+    again after ``handler_retry`` seconds, doubling); ``logins``: drive the fleet's login flows too
+    (``logins_driver``)."""
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class Worker:
         send_policy: SendPolicy | None = None,
         send_hooks: SendHooks | None = None,
         handler_retry: float = 1.0,
+        logins: bool = True,
     ) -> None:
         self._fleet, self.capacity, self._job, self._on_event = fleet, capacity, job, on_event
         self._network = network or Network.production()
@@ -112,7 +116,7 @@ class Worker:
         self._outbox_pools: dict[int, str] = {}  # account id -> its pool, for a pool's wake-ups
         self._pool_policies: dict[str, dict[str, Any]] = {}  # pool -> its "sending", read as its accounts start
         self._inbox_wake: dict[int, asyncio.Event] = {}
-        self._handler_retry = handler_retry
+        self._handler_retry, self._logins = handler_retry, logins
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
         self._wake = asyncio.Event()
@@ -347,11 +351,21 @@ class Worker:
         client.dispatcher.record = self._fleet.inbox.holder(account, storage.epoch, self.id, wake.set).record
         return client
 
+    def _login_client(self, storage: MemoryStorage, *, may_send: Callable[[], bool]) -> Client:
+        """A login flow's Client: on the flow's own session, behind its lease's gate, no updates followed."""
+        api_id, api_hash = self._api
+        return Client("login", api_id=api_id, api_hash=api_hash, network=self._network, storage=storage,
+                      may_send=may_send, no_updates=True, **self._client_options)  # fmt: skip
+
     @asynccontextmanager
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(keeper.run(), name=f"tgfleet renewals {self.id}"),
                  asyncio.create_task(self._listen(), name=f"tgfleet wake-ups {self.id}"),
                  asyncio.create_task(self._listen_outbox(), name=f"tgfleet outbox wake-ups {self.id}")]  # fmt: skip
+        if self._logins:
+            driver = LoginDriver(self._fleet.logins, self._fleet.leases, keeper, self._login_client,
+                                 poll_interval=self._poll_interval)  # fmt: skip
+            tasks.append(asyncio.create_task(driver.run(), name=f"tgfleet logins {self.id}"))
         try:
             yield
         finally:

@@ -62,6 +62,11 @@ class Pusher(Protocol):
         (except those of ``except_auth_key_id``, typically the sender's own key, which got its answer)."""
         ...
 
+    def push_key(self, auth_key_id: int, updates: TLObject) -> None:
+        """Push ``updates`` to the latest online session of a key that is not logged in (``updateLoginToken`` to
+        the key that exported a QR login token)."""
+        ...
+
 
 class WorldAPI(Protocol):
     """What the network side needs from the world."""

@@ -6,11 +6,15 @@ writes it to the session's connection; a session whose connection is gone keeps 
 ``max_queued_pushes`` updates until the client comes back on a new connection (the rest are dropped: the
 client recovers them with ``updates.getDifference`` as after any gap). Subscriptions of sessions that were
 forgotten or whose key is no longer logged in as that user are dropped lazily.
+
+Sessions of keys not logged in are *watched* instead (the latest session per key, at most :data:`MAX_WATCHED`
+keys, the least recently seen forgotten first): ``push_key`` reaches them (``updateLoginToken`` for a QR login).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 
 from tgfleet.sandbox.contract import WorldAPI
@@ -18,6 +22,8 @@ from tgfleet.sandbox.keys import SessionState
 from tgfleet.tl import TLObject
 
 log = logging.getLogger("tgfleet.sandbox")
+
+MAX_WATCHED = 10_000
 
 
 class Subscriptions:
@@ -28,10 +34,26 @@ class Subscriptions:
         self._now = now
         self._max_queued = max_queued_pushes
         self._by_user: dict[int, dict[int, SessionState]] = {}
+        self._watched: OrderedDict[int, SessionState] = OrderedDict()
 
     def subscribe(self, user_id: int, state: SessionState) -> None:
         state.subscribed = True
         self._by_user.setdefault(user_id, {})[id(state)] = state
+
+    def watch(self, auth_key_id: int, state: SessionState) -> None:
+        """``state`` made a call on a key that is not logged in: the session ``push_key`` reaches."""
+        self._watched.pop(auth_key_id, None)
+        self._watched[auth_key_id] = state
+        while len(self._watched) > MAX_WATCHED:
+            self._watched.popitem(last=False)
+
+    def push_key(self, auth_key_id: int, updates: TLObject) -> None:
+        """contract.Pusher: send ``updates`` to the watched session of ``auth_key_id`` if it is still online."""
+        state = self._watched.get(auth_key_id)
+        if state is None or not state.online():
+            return
+        state.session.push(updates)
+        state.flush(self._now())
 
     def sessions_of(self, user_id: int) -> list[SessionState]:
         """The live subscribed sessions of ``user_id`` (pruning dead ones)."""

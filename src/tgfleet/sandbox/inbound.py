@@ -153,6 +153,8 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
                 user_id = ctx.world.user_of(state.key.acts_for)
                 if user_id is not None:
                     ctx.delivery.subscribe(user_id, state)
+                else:
+                    ctx.delivery.watch(state.key.acts_for, state)
     try:
         state.session.reply(call.msg_id, reply)
     except EncodeError:

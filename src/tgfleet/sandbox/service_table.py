@@ -10,6 +10,7 @@ from tgfleet.sandbox.services import (
     contacts,
     help,
     messages,
+    qr_login,
     sessions,
     updates,
     users,
@@ -19,6 +20,6 @@ from tgfleet.sandbox.services import (
 def all_services() -> dict[type, ServiceFn]:
     """Every implemented method: function class -> service."""
     table: dict[type, ServiceFn] = {}
-    for module in (auth, auth_transfer, account, sessions, help, users, contacts, messages, updates):
+    for module in (auth, auth_transfer, qr_login, account, sessions, help, users, contacts, messages, updates):
         table.update(module.HANDLERS)
     return table

@@ -44,8 +44,10 @@ from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
 from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
+from tgfleet.sandbox.future_tokens import FutureTokens
 from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
+from tgfleet.sandbox.login_tokens import TOKEN_LIFETIME, LoginTokens
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
@@ -72,6 +74,9 @@ class _NoPusher:
     def push(self, user_id: int, updates: TLObject, *, except_auth_key_id: int | None = None) -> None:
         return None
 
+    def push_key(self, auth_key_id: int, updates: TLObject) -> None:
+        return None
+
 
 def _code_message(code: str) -> str:
     return (
@@ -93,6 +98,7 @@ class World:
         clock: Callable[[], float] = time.time,
         random: Callable[[int], bytes] = os.urandom,
         code_lifetime: float = 300,
+        login_token_lifetime: float = TOKEN_LIFETIME,
         new_account_period: float = 86400,
         difference_limit: int = DIFFERENCE_LIMIT,
         difference_too_long: int = DIFFERENCE_TOO_LONG,
@@ -111,6 +117,8 @@ class World:
             clock, LoginLimits() if login_limits is None else _checked(login_limits, LoginLimits)
         )
         self.auths = Authorizations(clock, random)
+        self.login_tokens = LoginTokens(clock, random, login_token_lifetime)
+        self.future_tokens = FutureTokens(clock, random)
         self.standing = Standing()
         self.contacts = ContactBook()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
@@ -191,7 +199,10 @@ class World:
             ctx.auth_key_id, account.id, ctx.dc_id, imported=imported, unconfirmed=unconfirmed, app=app
         )
         log.info("user %d signed in on DC %d (imported=%s)", account.id, ctx.dc_id, imported)
-        return t_auth.Authorization(user=user_tl(self.accounts, account, account.id, self.clock()))
+        return t_auth.Authorization(
+            user=user_tl(self.accounts, account, account.id, self.clock()),
+            future_auth_token=None if imported else self.future_tokens.issue(account.id),
+        )
 
     def notify_code(self, account: Account, code: str) -> None:
         """The login code, as a message from 777000 in the account's history and to its online sessions."""
@@ -242,6 +253,17 @@ class World:
         if login is None:
             raise NoLoginCode(f"no live login code for {phone!r}: call auth.sendCode first (or it expired)")
         return login.code
+
+    @property
+    def login_token_lifetime(self) -> float:
+        """Seconds a QR login token lives (30 by default, ``login_tokens.py``); settable, for the next export on."""
+        return self.login_tokens.lifetime
+
+    @login_token_lifetime.setter
+    def login_token_lifetime(self, seconds: float) -> None:
+        if not seconds > 0:
+            raise ValueError(f"a login token lifetime must be positive, got {seconds!r}")
+        self.login_tokens.lifetime = float(seconds)
 
     @property
     def login_limits(self) -> LoginLimits:

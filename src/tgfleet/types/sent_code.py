@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tgfleet.enums import NextCodeType, SentCodeType
 from tgfleet.types.object import Object
 
+if TYPE_CHECKING:
+    from tgfleet.types.user import User
+
 
 class SentCode(Object):
     """How the login code went out; keep ``phone_code_hash`` for ``sign_in``. ``timeout``: seconds before
-    ``resend_code`` may send it the ``next_type`` way."""
+    ``resend_code`` may send it the ``next_type`` way. ``user`` is set instead when a future auth token logged the
+    client in (``auth.sentCodeSuccess``): no code was sent and no ``sign_in`` is needed."""
 
-    FIELDS = ("type", "phone_code_hash", "next_type", "timeout")
+    FIELDS = ("type", "phone_code_hash", "next_type", "timeout", "user")
     type: SentCodeType | None
     phone_code_hash: str
     next_type: NextCodeType | None
     timeout: int | None
+    user: User | None
 
     def __init__(
         self,
@@ -25,8 +30,9 @@ class SentCode(Object):
         phone_code_hash: str,
         next_type: NextCodeType | None = None,
         timeout: int | None = None,
+        user: User | None = None,
     ) -> None:
-        super().__init__(type=type, phone_code_hash=phone_code_hash, next_type=next_type, timeout=timeout)
+        super().__init__(type=type, phone_code_hash=phone_code_hash, next_type=next_type, timeout=timeout, user=user)
 
     @classmethod
     def _parse(cls, raw: Any) -> SentCode:

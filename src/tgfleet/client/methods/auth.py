@@ -10,7 +10,7 @@ import asyncio
 import getpass
 import inspect
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from tgfleet import errors
@@ -21,21 +21,47 @@ from tgfleet.enums import SentCodeType
 from tgfleet.tl import functions, types
 from tgfleet.types import SentCode, User
 
+MAX_FUTURE_TOKENS = 20
+"""Future auth tokens one ``send_code`` offers (Telegram's clients keep the 20 latest)."""
+
+
+def password_proof(
+    params: types.account.Password, password: str, random: Callable[[int], bytes] = os.urandom
+) -> types.InputCheckPasswordSRP:
+    """The SRP proof of ``password`` for the challenge in ``params`` (https://core.telegram.org/api/srp); pure.
+    BadRequest PASSWORD_ALGO_UNSUPPORTED / PASSWORD_NOT_SET when the parameters allow no proof."""
+    algo = params.current_algo
+    if not isinstance(algo, types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow):
+        raise errors.BadRequest(ID="PASSWORD_ALGO_UNSUPPORTED")
+    if params.srp_B is None or params.srp_id is None:
+        raise errors.BadRequest(ID="PASSWORD_NOT_SET")
+    a, m1 = srp_client_check(password, algo.salt1, algo.salt2, algo.g, algo.p, params.srp_B, random)
+    return types.InputCheckPasswordSRP(srp_id=params.srp_id, A=a, M1=m1)
+
 
 class AuthMethods(ClientCore):
-    async def send_code(self, phone_number: str) -> SentCode:
+    async def send_code(self, phone_number: str, *, future_auth_tokens: Sequence[bytes] | None = None) -> SentCode:
         """Ask Telegram to send a login code to ``phone_number``; returns how it was sent. The code can be
         used from this session only. Raises PhoneNumberFlood when the number asked for too many codes
-        today, FloodWait while too many wrong codes keep it waiting."""
+        today, FloodWait while too many wrong codes keep it waiting.
+
+        ``future_auth_tokens``: tokens kept from earlier logins of this number (``client.future_auth_token``
+        after a login or ``log_out``; the latest :data:`MAX_FUTURE_TOKENS` are sent). When Telegram takes one, the
+        client is logged in at once: the answer's ``user`` is set and no code was sent
+        (https://core.telegram.org/api/auth#future-auth-tokens)."""
         if self.api_id is None or self.api_hash is None:
             raise ValueError("send_code needs api_id and api_hash")
+        tokens = list(future_auth_tokens or [])[-MAX_FUTURE_TOKENS:]
+        settings = types.CodeSettings(logout_tokens=tokens or None)
         request = functions.auth.SendCode(
-            phone_number=phone_number, api_id=self.api_id, api_hash=self.api_hash, settings=types.CodeSettings()
+            phone_number=phone_number, api_id=self.api_id, api_hash=self.api_hash, settings=settings
         )
         raw = await self.invoke(request)
+        self.phone_number = phone_number
+        if isinstance(raw, types.auth.SentCodeSuccess):
+            return SentCode(type=None, phone_code_hash="", user=await self._authorized(raw.authorization))
         if not isinstance(raw, types.auth.SentCode):
             raise errors.BadRequest(ID="SENT_CODE_UNEXPECTED", request=request)
-        self.phone_number = phone_number
         return SentCode._parse(raw)
 
     async def resend_code(self, phone_number: str, phone_code_hash: str) -> SentCode:
@@ -74,14 +100,13 @@ class AuthMethods(ClientCore):
         params = await self.invoke(functions.account.GetPassword())
         if not isinstance(params, types.account.Password):
             raise errors.BadRequest(ID="PASSWORD_UNEXPECTED")
-        algo = params.current_algo
-        if not isinstance(algo, types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow):
-            raise errors.BadRequest(ID="PASSWORD_ALGO_UNSUPPORTED")
-        if params.srp_B is None or params.srp_id is None:
-            raise errors.BadRequest(ID="PASSWORD_NOT_SET")
-        a, m1 = srp_client_check(password, algo.salt1, algo.salt2, algo.g, algo.p, params.srp_B, os.urandom)
-        check = types.InputCheckPasswordSRP(srp_id=params.srp_id, A=a, M1=m1)
-        return await self._authorized(await self.invoke(functions.auth.CheckPassword(password=check)))
+        return await self.send_password_proof(password_proof(params, password))
+
+    async def send_password_proof(self, proof: types.InputCheckPasswordSRP) -> User:
+        """Finish a 2FA login with an SRP proof made elsewhere (:func:`password_proof` of the parameters
+        ``account.getPassword`` gave this session): what ``check_password`` sends. A fleet computes it where the
+        password was typed, so the password never travels to the process holding the session."""
+        return await self._authorized(await self.invoke(functions.auth.CheckPassword(password=proof)))
 
     async def get_me(self) -> User:
         """The logged-in account."""
@@ -95,7 +120,9 @@ class AuthMethods(ClientCore):
 
     async def log_out(self) -> bool:
         """Log out: the key stops being authorized and the stored session is wiped."""
-        await self.invoke(functions.auth.LogOut())
+        logged_out = await self.invoke(functions.auth.LogOut())
+        if isinstance(logged_out, types.auth.LoggedOut) and logged_out.future_auth_token:
+            self.future_auth_token = logged_out.future_auth_token
         if self.storage is not None:
             self.storage.delete()
         await self.disconnect()
@@ -121,6 +148,8 @@ class AuthMethods(ClientCore):
     async def _authorized(self, result: Any) -> User:
         if not isinstance(result, types.auth.Authorization):
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")
+        if result.future_auth_token:
+            self.future_auth_token = result.future_auth_token
         user = User._parse(self, result.user)
         if user is None:
             raise errors.BadRequest(ID="AUTHORIZATION_UNEXPECTED")

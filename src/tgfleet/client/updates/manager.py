@@ -50,6 +50,7 @@ class UpdatesManager:
         "_unlisten",
         "dispatch",
         "invoke",
+        "login_token_accepted",
         "name",
         "remember_peers",
         "silence",
@@ -80,6 +81,9 @@ class UpdatesManager:
         self._task: asyncio.Task[None] | None = None
         self._sequencer: Sequencer | None = None
         self._unlisten: Callable[[], None] | None = None
+        self.login_token_accepted: Callable[[], None] | None = None
+        """Called when ``updateLoginToken`` arrives (a QR login waits for it; it comes before any login, so
+        whether the task runs or not)."""
 
     @property
     def running(self) -> bool:
@@ -120,6 +124,8 @@ class UpdatesManager:
     def on_event(self, event: Event) -> None:
         """A session event of the home DC that is not a call's result."""
         if isinstance(event, Update):
+            if self.login_token_accepted is not None and _carries_login_token(event.obj):
+                self.login_token_accepted()
             self.feed(event.obj)
         elif isinstance(event, NewSession | SessionChanged | UpdateUndecodable):
             self.need_difference()  # the server may have dropped updates meant for the old session
@@ -206,3 +212,12 @@ class UpdatesManager:
     def _save(self) -> None:
         if self._sequencer is not None and self._sequencer.state is not None and self.storage.is_open:
             self.storage.set_update_state(self._sequencer.state)
+
+
+def _carries_login_token(obj: Any) -> bool:
+    """Whether pushed ``Updates`` hold ``updateLoginToken`` (https://core.telegram.org/api/qr-login)."""
+    if isinstance(obj, types.UpdateShort):
+        return isinstance(obj.update, types.UpdateLoginToken)
+    return isinstance(obj, types.Updates | types.UpdatesCombined) and any(
+        isinstance(u, types.UpdateLoginToken) for u in obj.updates
+    )

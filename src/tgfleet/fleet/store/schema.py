@@ -10,7 +10,9 @@ fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per res
 ``login:<id>``), workers, events, and counters. Version 2 adds ``accounts.state_until`` (health), version 3 the
 outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``), version 5 the
 inbox (``inbox_messages``, ``inbox_handled``), ``V_POOLS`` the pools' policies (``pools``: a row only for a pool
-that has one; accounts name their pool as before); later ones logins. Each is new tables that point at ``accounts.id``
+that has one; accounts name their pool as before), ``V_LOGINS`` the login flows (``logins``, fenced by their own
+``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``). Each is new
+tables that point at ``accounts.id``
 and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix
 seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
+from tgfleet.fleet.login_records import LoginState
 from tgfleet.fleet.outbox_records import OutboxState
 from tgfleet.fleet.records import AccountState
 from tgfleet.fleet.store.base import Store, Tx
@@ -240,7 +243,49 @@ V_POOLS: Migration = (  # pools' own policies (tgfleet.fleet.pools), which their
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS)
+
+_LOGIN_STATES = ", ".join(f"'{state.value}'" for state in LoginState)
+
+V_LOGINS: Migration = (  # login flows (tgfleet.fleet.logins), future auth tokens and waits per phone
+    f"""CREATE TABLE logins (
+        id {{id}},
+        phone TEXT NOT NULL,
+        method TEXT NOT NULL CHECK (method IN ('code', 'qr')),
+        label TEXT NOT NULL,
+        pool TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ({_LOGIN_STATES})),
+        fence_epoch BIGINT NOT NULL DEFAULT 0,
+        sealed_session {{blob}},
+        info TEXT NOT NULL,
+        input_kind TEXT,
+        input {{blob}},
+        error TEXT,
+        account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+        worker TEXT,
+        created_at {_T} NOT NULL,
+        updated_at {_T} NOT NULL,
+        expires_at {_T} NOT NULL
+    )""",
+    "CREATE INDEX logins_phone ON logins (phone, created_at)",
+    "CREATE INDEX logins_open ON logins (state, id)",
+    f"""CREATE TABLE login_tokens (
+        id {{id}},
+        phone TEXT NOT NULL,
+        sealed_token {{blob}} NOT NULL,
+        created_at {_T} NOT NULL
+    )""",
+    "CREATE INDEX login_tokens_phone ON login_tokens (phone, id)",
+    f"""CREATE TABLE phone_waits (
+        phone TEXT PRIMARY KEY,
+        until {_T} NOT NULL,
+        error_code INTEGER,
+        error_name TEXT,
+        error_message TEXT,
+        recorded_at {_T} NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

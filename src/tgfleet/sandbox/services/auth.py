@@ -9,6 +9,11 @@ logOut.
   code also arrives as a message from 777000 in the account's history and on its online sessions.
 - The ``phone_code_hash`` belongs to the auth key that asked for it: resendCode, cancelCode, signIn and
   signUp from any other key get PHONE_CODE_EXPIRED (see ``codes.py``).
+- Future auth tokens (https://core.telegram.org/api/auth#future-auth-tokens, ``future_tokens.py``): every
+  ``auth.authorization`` of a login and every ``auth.loggedOut`` carries one; ``auth.sendCode`` offering a live one
+  of the number's account in ``codeSettings.logout_tokens`` answers ``auth.sentCodeSuccess`` (logged in, no code,
+  not counted as a code sent). The sandbox honours them only for an account without 2FA (a token never skips
+  the password): with 2FA a code is sent as usual.
 - ``auth.signIn``: PHONE_CODE_HASH_EMPTY, PHONE_CODE_EMPTY, PHONE_MIGRATE_X, FLOOD_WAIT_X (the number is
   locked), PHONE_CODE_EXPIRED, PHONE_CODE_INVALID (PHONE_CODE_EXPIRED for the wrong try that uses up the
   code); an unknown number -> ``auth.authorizationSignUpRequired``; with 2FA the code is consumed and
@@ -34,6 +39,8 @@ if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
 MAX_NAME_LENGTH = 64
+MAX_TOKENS = 20
+"""Future auth tokens of one ``auth.sendCode`` looked at (clients keep the 20 latest)."""
 
 
 def _home_dc_or_migrate(world: World, ctx: CallContext, phone: str) -> None:
@@ -42,7 +49,7 @@ def _home_dc_or_migrate(world: World, ctx: CallContext, phone: str) -> None:
         raise errors.PhoneMigrate(home)
 
 
-async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) -> t_auth.SentCode:
+async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) -> t_auth.TypeSentCode:
     if request.api_id != world.api_id or request.api_hash != world.api_hash:
         raise errors.ApiIdInvalid()
     phone = world.phone(request.phone_number)
@@ -52,6 +59,9 @@ async def send_code(world: World, ctx: CallContext, request: f_auth.SendCode) ->
     if account is not None and world.standing.banned(account.id):
         raise errors.PhoneNumberBanned()
     _home_dc_or_migrate(world, ctx, phone)
+    offered = request.settings.logout_tokens or []
+    if account is not None and account.password is None and world.future_tokens.take(account.id, offered[:MAX_TOKENS]):
+        return t_auth.SentCodeSuccess(authorization=world.sign_in(ctx, account))
     world.login_guard.take_code(phone)
     in_app = account is not None and bool(world.auths.of_user(account.id))
     login = world.codes.issue(phone, CodeType.APP if in_app else CodeType.SMS, ctx.auth_key_id)
@@ -135,9 +145,9 @@ async def sign_up(world: World, ctx: CallContext, request: f_auth.SignUp) -> t_a
 
 
 async def log_out(world: World, ctx: CallContext, request: f_auth.LogOut) -> t_auth.LoggedOut:
-    world.authorized(ctx, migrate=False)
+    account = world.authorized(ctx, migrate=False)
     world.revoke(ctx.auth_key_id)
-    return t_auth.LoggedOut()
+    return t_auth.LoggedOut(future_auth_token=world.future_tokens.issue(account.id))
 
 
 HANDLERS: dict[type, ServiceFn] = {
