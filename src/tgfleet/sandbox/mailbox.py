@@ -75,7 +75,7 @@ class Mailbox:
         self._messages: dict[int, SandboxMessage] = {}
         self._next_id = 1
         self._chats: dict[int, _Chat] = {}
-        self._pinned: list[int] = []  # pinned dialogs' peers, the first pinned last
+        self._pinned: list[int] = []  # pinned dialogs' peers in pinning order (shown the last pinned first)
         self._twins: dict[int, int] = {}  # message id -> the other side's copy's id
         self._events: list[BoxEvent] = []
         self._event_pts: list[int] = []
@@ -202,7 +202,7 @@ class Mailbox:
 
     def dialogs(self) -> list[SandboxDialog]:
         """All chats: the pinned ones first (the last pinned first), then the one with the newest message first."""
-        rank = {peer: len(self._pinned) - i for i, peer in enumerate(self._pinned)}
+        rank = {peer: i + 1 for i, peer in enumerate(self._pinned)}
         found = [
             SandboxDialog(
                 peer_id=peer_id,
