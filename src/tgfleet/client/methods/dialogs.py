@@ -48,13 +48,13 @@ class DialogMethods(MessageMethods):
                 exclude_pinned=bool(exclude_pinned), folder_id=_folder(from_archive),
             ))  # fmt: skip
             page = _dialogs(self, answer)
-            for dialog in page:
-                if dialog.chat.id not in seen and len(seen) < total:
-                    seen.add(dialog.chat.id)
-                    yield dialog
+            fresh = [d for d in page if d.chat.id not in seen][: total - len(seen)]
+            for dialog in fresh:
+                seen.add(dialog.chat.id)
+                yield dialog
             last = page[-1].top_message if page else None
-            if len(page) < asked or isinstance(answer, types.messages.Dialogs) or last is None:
-                return  # the list's end
+            if len(page) < asked or isinstance(answer, types.messages.Dialogs) or last is None or not fresh:
+                return  # the list's end (or a server that pages no further)
             offset_date, offset_id = int(last._raw.date), last.id
             offset_peer = await self.resolve_peer(last.chat.id)
 
