@@ -47,6 +47,8 @@ async def test_get_messages_by_id_and_by_reply() -> None:
         assert several[1].empty and several[1].id == 999
         replied = await p.alice.get_messages(p.bob_id, reply_to_message_ids=answer.id)
         assert isinstance(replied, Message) and replied.text == "question"
+        as_kurigram = await p.alice.get_messages(p.bob_id, answer.id, reply=True)  # Kurigram's form
+        assert isinstance(as_kurigram, Message) and as_kurigram.text == "question"
         # bob's copy answers bob's copy of the question (each side numbers its own messages)
         bob_answer = (await _history(p.bob, p.alice_id, limit=1))[0]
         bob_question = await p.bob.get_messages(p.alice_id, reply_to_message_ids=bob_answer.id)

@@ -48,18 +48,21 @@ class ChatHistoryMethods(MessageMethods):
         message_ids: int | Iterable[int] | None = None,
         reply_to_message_ids: int | Iterable[int] | None = None,
         replies: int = 1,
+        *,
+        reply: bool | None = None,
     ) -> Message | List[Message]:
         """Messages of a chat by id (``message_ids``), or the messages the given ones reply to
-        (``reply_to_message_ids``). One id gives one ``Message``, several a list in the same order; a message
-        that does not exist comes back with ``empty`` set. ``replies`` is accepted for Pyrogram's signature
-        (the replied-to messages are not fetched along)."""
+        (``reply_to_message_ids`` as in Pyrogram, or ``message_ids`` with ``reply=True`` as in Kurigram). One id
+        gives one ``Message``, several a list in the same order; a message that does not exist comes back with
+        ``empty`` set. ``replies`` is accepted for Pyrogram's signature (replied-to messages are not fetched along).
+        """
         if (message_ids is None) == (reply_to_message_ids is None):
             raise ValueError("pass exactly one of message_ids and reply_to_message_ids")
         await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat, as Pyrogram raises
+        by_reply = reply_to_message_ids is not None or bool(reply)
         ids, single = message_ids_of(message_ids if message_ids is not None else reply_to_message_ids)  # type: ignore[arg-type]
-        wanted: list[types.TypeInputMessage] = [
-            types.InputMessageID(id=i) if message_ids is not None else types.InputMessageReplyTo(id=i) for i in ids
-        ]
+        kind = types.InputMessageReplyTo if by_reply else types.InputMessageID
+        wanted: list[types.TypeInputMessage] = [kind(id=i) for i in ids]
         found = parse_messages(self, await self.invoke(functions.messages.GetMessages(id=wanted)))
         return found[0] if single else found
 

@@ -11,6 +11,8 @@
 - search: the chat's messages whose text contains ``q`` (case-insensitively; Telegram matches words, the sandbox
   substrings), from ``from_id`` if given, dated within ``min_date``..``max_date``, paged as getHistory; the filter
   ``inputMessagesFilterPinned`` gives the pinned message, media filters nothing (the sandbox has no media).
+- getSplitRanges: one range holding every message id (Telegram splits very long histories into several; the
+  sandbox's ``invokeWithMessagesRange`` therefore passes its query through unchanged, ``dispatch.py``).
 """
 
 from __future__ import annotations
@@ -142,7 +144,18 @@ async def search(world: World, ctx: CallContext, request: f_messages.Search) -> 
     return messages_answer(world, viewer, page, len(found))
 
 
+MAX_ID = (1 << 31) - 1
+
+
+async def get_split_ranges(
+    world: World, ctx: CallContext, request: f_messages.GetSplitRanges
+) -> list[types.MessageRange]:
+    world.authorized(ctx)
+    return [types.MessageRange(min_id=1, max_id=MAX_ID)]
+
+
 HANDLERS: dict[type, ServiceFn] = {
+    f_messages.GetSplitRanges: get_split_ranges,
     f_messages.GetHistory: get_history,
     f_messages.GetMessages: get_messages,
     f_messages.Search: search,
