@@ -79,7 +79,7 @@ class ChatHistoryMethods(MessageMethods):
         peer = await self.resolve_peer(chat_id)
         total = limit or ALL
         date = _timestamp(offset_date)
-        returned = 0
+        returned, last = 0, ALL  # the oldest id so far: each page must go below it
         while returned < total:
             asked = min(PAGE, total - returned)
             answer = await self.invoke(functions.messages.GetHistory(
@@ -90,9 +90,9 @@ class ChatHistoryMethods(MessageMethods):
             for message in page:
                 yield message
             returned += len(page)
-            if len(page) < asked or isinstance(answer, types.messages.Messages):
-                return  # the chat's end
-            offset_id, offset, date = page[-1].id, 0, 0
+            if len(page) < asked or isinstance(answer, types.messages.Messages) or page[-1].id >= last:
+                return  # the chat's end (or a server that pages no further)
+            offset_id, offset, date, last = page[-1].id, 0, 0, page[-1].id
 
     async def get_chat_history_count(self, chat_id: int | str) -> int:
         """How many messages the chat has (one request for a single message and the answer's count)."""
@@ -116,7 +116,7 @@ class ChatHistoryMethods(MessageMethods):
         peer = await self.resolve_peer(chat_id)
         sender = None if from_user is None else await self.resolve_peer(from_user)
         total = limit or ALL
-        offset_id, returned = 0, 0
+        offset_id, returned, last = 0, 0, ALL  # the oldest id so far: each page must go below it
         while returned < total:
             asked = min(PAGE, total - returned)
             answer = await self.invoke(functions.messages.Search(
@@ -127,6 +127,6 @@ class ChatHistoryMethods(MessageMethods):
             for message in page:
                 yield message
             returned += len(page)
-            if len(page) < asked or isinstance(answer, types.messages.Messages):
-                return  # no more matches
-            offset_id, offset = page[-1].id, 0
+            if len(page) < asked or isinstance(answer, types.messages.Messages) or page[-1].id >= last:
+                return  # no more matches (or a server that pages no further)
+            offset_id, offset, last = page[-1].id, 0, page[-1].id
