@@ -106,20 +106,16 @@ class MessageMethods(ClientCore):
         return time_prefixed(self.clock() + offset, int.from_bytes(os.urandom(4), "little"))
 
     def _sent_message(self, result: Any, request: functions.messages.SendMessage) -> Message:
-        """The sent message: rebuilt from the request for the short answer, else read out of the updates."""
+        """The sent message: rebuilt from the request for the short answer (without its reply header, as Pyrogram
+        builds it: ``reply_to_message_id`` is None there; ``get_messages`` reads it back), else read out of the
+        updates."""
         self_id = self.storage.get_user_id() if self.storage is not None else None
         random_id = request.random_id
         if isinstance(result, types.UpdateShortSentMessage):
-            reply = request.reply_to
-            reply_to = (
-                types.MessageReplyHeader(reply_to_msg_id=reply.reply_to_msg_id)
-                if isinstance(reply, types.InputReplyToMessage)
-                else None
-            )
             raw = types.Message(
                 id=result.id, out=True, peer_id=_peer_of(request.peer, self_id), date=result.date,
                 message=request.message, from_id=types.PeerUser(user_id=self_id) if self_id else None,
-                entities=result.entities or request.entities, media=result.media, reply_to=reply_to,
+                entities=result.entities or request.entities, media=result.media,
                 silent=request.silent, noforwards=request.noforwards,
             )  # fmt: skip
             me = getattr(self.me, "_raw", None)
