@@ -291,7 +291,8 @@ _UI_LINES = re.compile(
     r"The confirmation code has been sent via .*|The two-step verification is enabled.*|Password hint: .*|$"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00)?")
-_NUMBER = re.compile(r"(?<![\w.])-?\d{5,}(?![\w.])")
+_NUMBER = re.compile(r"(?<![\w.])-?\d{5,}(?!\w|\.\d)")
+"""Ids, hashes, login codes: 5 digits or more, not part of a word or a decimal (a sentence's full stop may follow)."""
 
 
 def normalise(lines: list[str], accounts: Accounts) -> list[str]:

@@ -13,14 +13,7 @@ pytest.importorskip("pyrogram")
 from .harness import SCRIPTS, Outcome, Script, run
 from .sandbox_thread import SandboxThread
 
-XFAIL: dict[str, str] = {
-    "echo_handler": "dispatch: a message from an updateShortMessage has a sender without its name (message.from_user"
-    ".first_name is None; Kurigram fetches the difference for the full user)",
-    "chat_history": "Client.get_chat_history: a Pyrogram method tgfleet does not have yet (issue 16's methods)",
-    "dialogs": "Client.get_dialogs: a Pyrogram method tgfleet does not have yet (issue 16's methods)",
-    "edit_bound": "Client.edit_message_text / delete_messages (what Message.edit_text / delete call): not in tgfleet"
-    " yet (issue 16's methods)",
-}
+XFAIL: dict[str, str] = {}
 """Scripts tgfleet cannot run yet, with the missing piece (strict: they fail the suite once they pass, so the mark is
 removed when the piece lands)."""
 

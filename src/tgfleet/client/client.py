@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from tgfleet.client.lifecycle import LifecycleMethods
-from tgfleet.client.methods.messages import MessageMethods
+from tgfleet.client.methods.dialogs import DialogMethods
+from tgfleet.client.methods.message_changes import MessageChangeMethods
 
 
-class Client(LifecycleMethods, MessageMethods):
+class Client(LifecycleMethods, MessageChangeMethods, DialogMethods):
     """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
 
     See :class:`tgfleet.client.core.ClientCore` for the constructor's options, and the mixins for the

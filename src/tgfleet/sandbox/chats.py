@@ -16,16 +16,31 @@ arises here. The same ``random_id`` towards another peer is a new message.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.views import message_tl, users_tl
+from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 
 log = logging.getLogger("tgfleet.sandbox")
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """How a message is sent besides its text: ``reply_to`` (an id in the sender's box), ``forward`` (the
+    origin: sender and date), ``silent`` (no notification), ``noforwards`` (``protect_content``)."""
+
+    reply_to: int | None = None
+    forward: tuple[int, int] | None = None
+    silent: bool = False
+    noforwards: bool = False
+
+
+PLAIN = SendOptions()
 
 MAX_MESSAGE_LENGTH = 4096
 """Telegram's limit for a text message, in UTF-16 code units."""
@@ -40,11 +55,13 @@ def check_text(text: str) -> None:
 
 
 def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now: float) -> types.TypeUpdates:
-    """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users."""
-    if full or message.peer_id == message.owner_id:
+    """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users (for a
+    first message, Saved Messages, and what the short form cannot say: a forward's origin, protection)."""
+    tl = message_tl(message)
+    if full or message.peer_id == message.owner_id or message.forward is not None or message.noforwards:
         return types.Updates(
-            updates=[types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)],
-            users=users_tl(accounts, (message.peer_id, message.sender_id), message.owner_id, now),
+            updates=[types.UpdateNewMessage(message=tl, pts=message.pts, pts_count=1)],
+            users=users_tl(accounts, message_users([message]), message.owner_id, now),
             chats=[],
             date=message.date,
             seq=0,
@@ -58,6 +75,9 @@ def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now:
         pts_count=1,
         date=message.date,
         entities=list(message.entities) or None,
+        silent=message.silent,
+        fwd_from=tl.fwd_from,
+        reply_to=tl.reply_to,
     )
 
 
@@ -86,39 +106,32 @@ def send_private(
     random_id: int | None = None,
     entities: tuple[Any, ...] = (),
     except_auth_key_id: int | None = None,
+    options: SendOptions = PLAIN,
 ) -> SandboxMessage:
     """Store ``text`` from ``sender`` to ``recipient`` at ``now`` and push it through ``pusher`` to both
     sides' online sessions (with users from ``accounts``).
 
     Returns the sender's copy; with a ``random_id`` the sender already used towards ``recipient``, the
-    original copy and no new message.
+    original copy and no new message. ``options``: a reply (the id in the sender's box), a forward's origin,
+    silent, protected.
     """
     if random_id is not None and (previous := sender.mailbox.by_random_id(recipient.id, random_id)) is not None:
         log.debug("sendMessage random_id %d of %d repeated: message %d", random_id, sender.id, previous.id)
         return previous
-    date = int(now)
+    common = {
+        "sender_id": sender.id, "date": int(now), "text": text, "entities": entities, "forward": options.forward,
+        "silent": options.silent, "noforwards": options.noforwards,
+    }  # fmt: skip
     first_out = not sender.mailbox.has_chat(recipient.id)
     first_in = not recipient.mailbox.has_chat(sender.id)
     out = sender.mailbox.add(
-        owner_id=sender.id,
-        peer_id=recipient.id,
-        out=True,
-        sender_id=sender.id,
-        date=date,
-        text=text,
-        entities=entities,
-        random_id=random_id,
+        owner_id=sender.id, peer_id=recipient.id, out=True, random_id=random_id, reply_to=options.reply_to, **common
     )
     if recipient.id != sender.id:
-        copy = recipient.mailbox.add(
-            owner_id=recipient.id,
-            peer_id=sender.id,
-            out=False,
-            sender_id=sender.id,
-            date=date,
-            text=text,
-            entities=entities,
-        )
+        reply_to = None if options.reply_to is None else sender.mailbox.twin(options.reply_to)
+        copy = recipient.mailbox.add(owner_id=recipient.id, peer_id=sender.id, out=False, reply_to=reply_to, **common)
+        sender.mailbox.link(out.id, copy.id)
+        recipient.mailbox.link(copy.id, out.id)
         pusher.push(recipient.id, updates_for(accounts, copy, full=first_in, now=now))
     pusher.push(sender.id, updates_for(accounts, out, full=first_out, now=now), except_auth_key_id=except_auth_key_id)
     return out

@@ -51,6 +51,7 @@ _WRAPPERS = (
     functions.InvokeWithLayer,
     functions.InitConnection,
     functions.InvokeWithoutUpdates,
+    functions.InvokeWithMessagesRange,  # the sandbox's one range holds every message (messages.getSplitRanges)
 )
 _MAX_WRAPPERS = 8
 UNBOUND_METHODS = (functions.help.GetConfig, functions.help.GetNearestDc)

@@ -7,8 +7,11 @@ from tgfleet.sandbox.services import (
     account,
     auth,
     auth_transfer,
+    changes,
     contacts,
+    dialogs,
     help,
+    history,
     messages,
     qr_login,
     sessions,
@@ -20,6 +23,21 @@ from tgfleet.sandbox.services import (
 def all_services() -> dict[type, ServiceFn]:
     """Every implemented method: function class -> service."""
     table: dict[type, ServiceFn] = {}
-    for module in (auth, auth_transfer, qr_login, account, sessions, help, users, contacts, messages, updates):
+    modules = (
+        auth,
+        auth_transfer,
+        qr_login,
+        account,
+        sessions,
+        help,
+        users,
+        contacts,
+        messages,
+        history,
+        dialogs,
+        changes,
+        updates,
+    )
+    for module in modules:
         table.update(module.HANDLERS)
     return table

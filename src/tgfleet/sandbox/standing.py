@@ -48,6 +48,9 @@ FROZEN_ALLOWED: frozenset[type] = frozenset(
         functions.users.GetFullUser,
         functions.messages.GetDialogs,
         functions.messages.GetHistory,
+        functions.messages.GetMessages,
+        functions.messages.GetPinnedDialogs,
+        functions.messages.Search,
         functions.contacts.ResolveUsername,
     }
 )

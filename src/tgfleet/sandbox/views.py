@@ -57,14 +57,20 @@ def users_tl(accounts: Accounts, user_ids: Iterable[int], viewer_id: int, now: f
 
 def message_tl(message: SandboxMessage) -> types.Message:
     """``message`` as its owner sees it."""
+    forward = message.forward
     return types.Message(
         out=message.out,
+        silent=message.silent,
+        noforwards=message.noforwards,
         id=message.id,
         from_id=peer_user(message.sender_id) if message.out else None,
         peer_id=peer_user(message.peer_id),
         date=message.date,
         message=message.text,
         entities=list(message.entities) or None,
+        reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
+        edit_date=message.edit_date,
     )
 
 
@@ -73,11 +79,14 @@ def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
     ids: list[int] = []
     for message in messages:
         ids += (message.peer_id, message.sender_id)
+        if message.forward is not None:
+            ids.append(message.forward[0])
     return ids
 
 
 def dialog_tl(dialog: SandboxDialog) -> types.Dialog:
     return types.Dialog(
+        pinned=dialog.pinned,
         peer=peer_user(dialog.peer_id),
         top_message=dialog.top_message,
         read_inbox_max_id=dialog.read_inbox_max_id,

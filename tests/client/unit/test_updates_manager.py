@@ -132,6 +132,7 @@ async def test_silence_catches_up_by_itself() -> None:
 
 
 async def test_a_calls_own_result_keeps_pts_in_step(started: Harness) -> None:
+    started.manager.feed([types.User(id=PEER, access_hash=1, first_name="Peer")])  # known: no look-up for him
     started.manager.feed(types.UpdateShortSentMessage(id=5, pts=11, pts_count=1, date=1, out=True))
     started.manager.on_event(Update(obj=pushed(12, msg_id=6), msg_id=0))  # the next pts after our own
     await started.delivered.wait_for(1)
@@ -193,3 +194,20 @@ async def test_stop_ends_the_task_and_the_reconnect_listener(started: Harness) -
     started.manager.on_event(Update(obj=pushed(11, msg_id=1), msg_id=0))
     await started.manager.stop()  # a second stop waits for nothing
     assert started.invoke.calls.count(DIFF) == 1 and started.delivered.ids == []
+
+
+async def test_an_unknown_sender_is_looked_up_once_before_dispatch(started: Harness) -> None:
+    peer = types.User(id=PEER, access_hash=1, first_name="Peer")
+    full = types.updates.Difference(
+        new_messages=[message(6)], new_encrypted_messages=[], other_updates=[], chats=[], users=[peer],
+        state=types.updates.State(pts=11, qts=0, date=1, seq=0, unread_count=0),
+    )  # fmt: skip
+    started.invoke.script.then(DIFF, full)
+    short = types.UpdateShortMessage(id=6, user_id=PEER, message="m6", pts=11, pts_count=1, date=1)
+    started.manager.on_event(Update(obj=short, msg_id=0))
+    await started.delivered.wait_for(1)
+    assert started.delivered.ids == [6] and started.delivered.users == [peer]  # named, and delivered once
+    assert started.invoke.calls.count(DIFF) == 2 and started.invoke.calls.queries[-1].pts == 10  # from before it
+    started.manager.on_event(Update(obj=pushed(12, msg_id=7), msg_id=0))
+    await started.delivered.wait_for(2)
+    assert started.invoke.calls.count(DIFF) == 2  # remembered since

@@ -1,5 +1,5 @@
-# Bound methods on a sent message: edit_text, then delete (the sandbox answers both with its error for methods it
-# does not serve yet, which the script prints: the same error must come from both libraries).
+# Bound methods on a sent message: edit_text, then delete; an error is printed by its class and code (the same must
+# come from both libraries).
 import asyncio
 import os
 

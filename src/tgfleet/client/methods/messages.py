@@ -59,6 +59,7 @@ class MessageMethods(ClientCore):
         reply_to_message_id: int | None = None,
         disable_web_page_preview: bool = False,
         disable_notification: bool = False,
+        protect_content: bool = False,
         random_id: int | None = None,
     ) -> Message:
         """Send a text message to a chat id, username, "me" or a contact's phone number.
@@ -68,7 +69,9 @@ class MessageMethods(ClientCore):
 
         Texts longer than Telegram's limit (4096 UTF-16 code units) raise MessageTooLong before any request.
         A number as ``text`` is sent as its decimal form (as Pyrogram does); any other non-str raises
-        TypeError. A re-sent call (after a reconnect) keeps its random_id, so it can never be delivered twice.
+        TypeError. ``reply_to_message_id`` makes it a reply, ``disable_notification`` silent, ``protect_content``
+        unforwardable (ChatForwardsRestricted for whoever tries). A re-sent call (after a reconnect) keeps its
+        random_id, so it can never be delivered twice.
 
         ``random_id``: Telegram's de-duplication key (see ``tgfleet.client.random_ids``); a caller that stores it
         before the call may send again with the same one after any doubt (a timeout, a crash) and the message
@@ -89,13 +92,11 @@ class MessageMethods(ClientCore):
         reply_to = types.InputReplyToMessage(reply_to_msg_id=reply_to_message_id) if reply_to_message_id else None
         if random_id is None:
             random_id = self.new_random_id()
-        result = await self.invoke(
-            functions.messages.SendMessage(
-                peer=peer, message=text, random_id=random_id, reply_to=reply_to, entities=entities or None,
-                no_webpage=disable_web_page_preview, silent=disable_notification,
-            )
+        request = functions.messages.SendMessage(
+            peer=peer, message=text, random_id=random_id, reply_to=reply_to, entities=entities or None,
+            no_webpage=disable_web_page_preview, silent=disable_notification, noforwards=protect_content,
         )  # fmt: skip
-        return self._sent_message(result, peer, text, entities, random_id)
+        return self._sent_message(await self.invoke(request), request)
 
     def new_random_id(self) -> int:
         """A fresh time-prefixed random_id (while connected): the server's time (the clock plus the home DC's
@@ -104,13 +105,18 @@ class MessageMethods(ClientCore):
         offset = parts.storage.get_time_offset(parts.dcs.home_dc)
         return time_prefixed(self.clock() + offset, int.from_bytes(os.urandom(4), "little"))
 
-    def _sent_message(self, result: Any, peer: Any, text: str, entities: list[Any], random_id: int) -> Message:
+    def _sent_message(self, result: Any, request: functions.messages.SendMessage) -> Message:
+        """The sent message: rebuilt from the request for the short answer (without its reply header, as Pyrogram
+        builds it: ``reply_to_message_id`` is None there; ``get_messages`` reads it back), else read out of the
+        updates."""
         self_id = self.storage.get_user_id() if self.storage is not None else None
+        random_id = request.random_id
         if isinstance(result, types.UpdateShortSentMessage):
             raw = types.Message(
-                id=result.id, out=True, peer_id=_peer_of(peer, self_id), date=result.date, message=text,
-                from_id=types.PeerUser(user_id=self_id) if self_id else None, entities=result.entities or entities,
-                media=result.media,
+                id=result.id, out=True, peer_id=_peer_of(request.peer, self_id), date=result.date,
+                message=request.message, from_id=types.PeerUser(user_id=self_id) if self_id else None,
+                entities=result.entities or request.entities, media=result.media,
+                silent=request.silent, noforwards=request.noforwards,
             )  # fmt: skip
             me = getattr(self.me, "_raw", None)
             return Message._parse(self, raw, {me.id: me} if me is not None else {}, {})

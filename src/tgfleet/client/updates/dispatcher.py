@@ -51,9 +51,8 @@ Item = tuple[Any, dict[int, Any], dict[int, Any]]
 
 
 def _known_senders(update: Any, users: dict[int, Any]) -> None:
-    """A short message (``updateShortMessage``) comes with no users: its sender and chat partner get a
-    ``user`` with the id alone, so ``message.from_user.id`` and ``filters.user`` work (Pyrogram fetches the
-    difference for the full users instead: a round trip per message)."""
+    """A user the updates manager could not name (``senders.py``: the look-up failed) gets a ``user`` with the id
+    alone, so ``message.from_user.id`` and ``filters.user`` still work."""
     message = getattr(update, "message", None)
     for peer in (getattr(message, "from_id", None), getattr(message, "peer_id", None)):
         if isinstance(peer, t.PeerUser) and peer.user_id not in users:

@@ -3,7 +3,9 @@
 One task applies updates in pts order (``sequence.py``), persists the state and catches up with
 ``updates.getDifference`` on start, after ``new_session_created``, after every reconnect, on a gap and after
 ``silence`` seconds without any update, so no message is missed across reconnects and restarts. What can be
-applied goes to one ``dispatch`` callback (``delivery.py``), in order, one delivery at a time.
+applied goes to one ``dispatch`` callback (``delivery.py``), in order, one delivery at a time, with the full users
+its messages name (``senders.py``: remembered from earlier answers, or fetched with getDifference for a short
+update from a user never seen, so ``message.from_user`` has a name as in Pyrogram).
 
 Its inputs are narrow: ``invoke`` (the client's call path, for getState and getDifference), the session
 storage (the update state, the account's id), ``remember_peers`` (the peer cache, for the users and chats
@@ -20,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tgfleet.client.updates.delivery import Delivery, Dispatch
+from tgfleet.client.updates.senders import Senders
 from tgfleet.client.updates.sequence import Sequencer
 from tgfleet.errors import TgfleetError
 from tgfleet.mtproto.session import Event, NewSession, SessionChanged, Update, UpdateUndecodable
@@ -45,6 +48,7 @@ class UpdatesManager:
     __slots__ = (
         "_arrived",
         "_pending",
+        "_senders",
         "_sequencer",
         "_task",
         "_unlisten",
@@ -80,6 +84,7 @@ class UpdatesManager:
         self._arrived: asyncio.Future[None] | None = None  # set while the task waits for the next one
         self._task: asyncio.Task[None] | None = None
         self._sequencer: Sequencer | None = None
+        self._senders = Senders()
         self._unlisten: Callable[[], None] | None = None
         self.login_token_accepted: Callable[[], None] | None = None
         """Called when ``updateLoginToken`` arrives (a QR login waits for it; it comes before any login, so
@@ -117,7 +122,8 @@ class UpdatesManager:
     # -- inputs ----------------------------------------------------------------------------------------
     def feed(self, obj: Any) -> None:
         """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
-        in order with the pushed ones, anything else is no update and ignored."""
+        in order with the pushed ones, anything else is no update and ignored (its users are remembered)."""
+        self._senders.learn(obj)
         if self._task is not None and isinstance(obj, types.TypeUpdates):
             self._put(obj)
 
@@ -182,10 +188,29 @@ class UpdatesManager:
         self.remember_peers(batch)
         if batch.updates:
             seq = self._sequencer
-            await self.dispatch(Delivery(batch.updates, batch.users, batch.chats, seq.self_id, seq.state))
+            users = await self._with_senders(batch.updates, list(batch.users))
+            await self.dispatch(Delivery(batch.updates, users, batch.chats, seq.self_id, seq.state))
         self._save()
         if batch.gap:
             await self._difference()
+
+    async def _with_senders(self, updates: list[Any], users: list[Any]) -> list[Any]:
+        """``users`` and the full users the updates' messages name: remembered ones, and for those never seen
+        one getDifference from just before the first update naming them (its answer carries them). If that
+        fails, the updates go on with the users known (a sender then has its id alone)."""
+        missing = self._senders.missing(updates, users)
+        state = self._sequencer.state if self._sequencer is not None else None
+        if missing and state is not None:
+            first = missing[0]
+            before = first.pts - first.pts_count if first.pts else state.pts
+            try:
+                diff = await self.invoke(functions.updates.GetDifference(pts=before, date=state.date, qts=state.qts))
+            except (TgfleetError, OSError) as e:
+                log.warning("updates: the senders of %d updates stay unnamed: %s", len(missing), e)
+            else:
+                self._senders.learn(diff)
+                self.remember_peers(diff)
+        return users + self._senders.known(updates, users)
 
     async def _difference(self) -> None:
         """updates.getDifference until the state is current (slices are applied one after the other)."""
@@ -202,6 +227,7 @@ class UpdatesManager:
                 news = [types.UpdateNewMessage(message=m, pts=0, pts_count=0) for m in diff.new_messages]
                 final = diff.state if isinstance(diff, types.updates.Difference) else diff.intermediate_state
                 after = UpdateState(final.pts, final.qts, final.date, final.seq)
+                self._senders.learn(diff)
                 if updates := news + list(diff.other_updates):
                     await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id, after))
                 seq.state = after

@@ -1,18 +1,18 @@
-"""``messages.sendMessage``, ``messages.getHistory``, ``messages.getDialogs`` for private chats.
+"""Sending into a private chat: ``messages.sendMessage`` and ``messages.forwardMessages``.
 
 - sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
-  deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), PEER_FLOOD for a message that would
-  start a chat with a non-contact past the day's new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved
-  Messages; the result is ``updateShortSentMessage``; a ``random_id`` repeated towards the same peer returns the
-  original message, never a second one nor RANDOM_ID_DUPLICATE (Telegram's answer only while the first call is in
-  progress; see ``chats``). Scheduling, replies and media are not modelled (``schedule_date`` is ignored: the
-  message goes out now).
-- getHistory: FROZEN_PARTICIPANT_MISSING for a frozen account and a peer it has no chat with; newest first;
-  ``offset_id`` / ``offset_date`` pick the start, ``add_offset`` shifts it (negative: newer messages), ``max_id`` /
-  ``min_id`` bound the ids, at most 100 per call; ``messages.messages`` when the whole chat fits, else
-  ``messages.messagesSlice`` with the chat's count.
-- getDialogs: most recent first, paged by ``offset_id`` (or ``offset_date``); ``messages.dialogs`` when all
-  fit, else ``messages.dialogsSlice``; the archive (folder 1) is empty.
+  deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
+  a message not in that chat, PEER_FLOOD for a message that would start a chat with a non-contact past the day's
+  new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved Messages; ``silent`` and ``noforwards``
+  (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
+  repeated towards the same peer returns the original message, never a second one nor RANDOM_ID_DUPLICATE
+  (Telegram's answer only while the first call is in progress; see ``chats``). Scheduling and media are not
+  modelled: SCHEDULE_DATE_INVALID for any ``schedule_date`` (rather than sending at once what was meant for later).
+- forwardMessages: the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
+  their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
+  MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
+  CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``); the answer is ``updates``
+  with ``updateMessageID`` and ``updateNewMessage`` for each.
 """
 
 from __future__ import annotations
@@ -20,32 +20,55 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
-from tgfleet.sandbox.chats import check_text, saved_message, send_private, sent_message
+from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_peer
-from tgfleet.sandbox.views import dialog_tl, message_tl, message_users, users_tl
+from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
-from tgfleet.tl.types import messages as t_messages
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
-MAX_LIMIT = 100
+MAX_FORWARD = 100
+
+
+def _recipient(world: World, sender: Account, peer: types.TypeInputPeer) -> Account:
+    """The user a message goes to: PEER_ID_INVALID, INPUT_USER_DEACTIVATED."""
+    recipient = input_peer(world, sender, peer)
+    if recipient.deleted:
+        raise errors.InputUserDeactivated()
+    return recipient
+
+
+def _count_new_peer(world: World, sender: Account, recipient: Account) -> None:
+    """PEER_FLOOD for a message that would start a chat with a non-contact past the day's new peers."""
+    new_peer = recipient is not sender and not sender.mailbox.has_chat(recipient.id)
+    if new_peer and not world.contacts.has(sender.id, recipient.id):
+        world.peer_guard.new_peer(sender.id, world.clock())
+
+
+def _reply_to(sender: Account, recipient: Account, reply_to: types.TypeInputReplyTo | None) -> int | None:
+    if not isinstance(reply_to, types.InputReplyToMessage):
+        return None
+    message = sender.mailbox.get(reply_to.reply_to_msg_id)
+    if message is None or message.peer_id != recipient.id:
+        raise errors.ReplyMessageIdInvalid()
+    return message.id
 
 
 async def send_message(world: World, ctx: CallContext, request: f_messages.SendMessage) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    recipient = input_peer(world, sender, request.peer)
-    if recipient.deleted:
-        raise errors.InputUserDeactivated()
+    if request.schedule_date is not None:
+        raise errors.ScheduleDateInvalid()
+    recipient = _recipient(world, sender, request.peer)
     check_text(request.message)
-    new_peer = recipient is not sender and not sender.mailbox.has_chat(recipient.id)
-    if new_peer and not world.contacts.has(sender.id, recipient.id):
-        world.peer_guard.new_peer(sender.id, world.clock())
-    entities = tuple(request.entities or ())
+    reply_to = _reply_to(sender, recipient, request.reply_to)
+    _count_new_peer(world, sender, recipient)
+    options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards)
     message = send_private(
         world.accounts,
         world.pusher,
@@ -54,80 +77,55 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
         recipient,
         request.message,
         random_id=request.random_id,
-        entities=entities,
+        entities=tuple(request.entities or ()),
         except_auth_key_id=ctx.auth_key_id,
+        options=options,
     )
     if recipient.id == sender.id:  # Saved Messages: Telegram answers with the full updates (Pyrogram relies on it)
         return saved_message(world.accounts, message, request.random_id, world.clock())
     return sent_message(message)
 
 
-def history_page(
-    newest_first: list[SandboxMessage],
-    *,
-    offset_id: int,
-    offset_date: int,
-    add_offset: int,
-    limit: int,
-    max_id: int,
-    min_id: int,
-) -> list[SandboxMessage]:
-    """The slice of a chat that getHistory returns (https://core.telegram.org/api/offsets)."""
-    kept = [m for m in newest_first if (max_id <= 0 or m.id < max_id) and m.id > min_id]
-    if offset_id > 0:
-        start = next((i for i, m in enumerate(kept) if m.id < offset_id), len(kept))
-    elif offset_date > 0:
-        start = next((i for i, m in enumerate(kept) if m.date < offset_date), len(kept))
-    else:
-        start = 0
-    begin = start + add_offset
-    end = begin + min(max(limit, 0), MAX_LIMIT)
-    return kept[max(begin, 0) : max(end, 0)]
+def _originals(sender: Account, source: Account, ids: list[int]) -> list[SandboxMessage]:
+    found = [m for i in ids if (m := sender.mailbox.get(i)) is not None and m.peer_id == source.id]
+    if not found:
+        raise errors.MessageIdInvalid()
+    if any(m.noforwards for m in found):
+        raise errors.ChatForwardsRestricted()
+    return found
 
 
-async def get_history(world: World, ctx: CallContext, request: f_messages.GetHistory) -> t_messages.TypeMessages:
-    viewer = world.authorized(ctx)
-    peer = input_peer(world, viewer, request.peer)
-    if peer is not viewer and not viewer.mailbox.has_chat(peer.id) and world.standing.frozen(viewer.id, world.clock()):
-        raise errors.FrozenParticipantMissing()
-    chat = viewer.mailbox.history(peer.id)
-    page = history_page(
-        chat[::-1],
-        offset_id=request.offset_id,
-        offset_date=request.offset_date,
-        add_offset=request.add_offset,
-        limit=request.limit,
-        max_id=request.max_id,
-        min_id=request.min_id,
-    )
-    messages: list[types.TypeMessage] = [message_tl(m) for m in page]
-    users = users_tl(world.accounts, [peer.id, *message_users(page)], viewer.id, world.clock())
-    if len(page) == len(chat):
-        return t_messages.Messages(messages=messages, topics=[], chats=[], users=users)
-    return t_messages.MessagesSlice(count=len(chat), messages=messages, topics=[], chats=[], users=users)
-
-
-async def get_dialogs(world: World, ctx: CallContext, request: f_messages.GetDialogs) -> t_messages.TypeDialogs:
-    viewer = world.authorized(ctx)
-    box = viewer.mailbox
-    dialogs = [] if request.folder_id == 1 else box.dialogs()
-    kept = dialogs
-    if request.offset_id > 0:
-        kept = [d for d in dialogs if d.top_message < request.offset_id]
-    elif request.offset_date > 0:
-        kept = [d for d in dialogs if box.message(d.top_message).date < request.offset_date]
-    page = kept[: min(max(request.limit, 0), MAX_LIMIT)]
-    tops = [box.message(d.top_message) for d in page]
-    users = users_tl(world.accounts, [d.peer_id for d in page] + message_users(tops), viewer.id, world.clock())
-    found: list[types.TypeDialog] = [dialog_tl(d) for d in page]
-    messages: list[types.TypeMessage] = [message_tl(m) for m in tops]
-    if len(page) == len(dialogs):
-        return t_messages.Dialogs(dialogs=found, messages=messages, chats=[], users=users)
-    return t_messages.DialogsSlice(count=len(dialogs), dialogs=found, messages=messages, chats=[], users=users)
+async def forward_messages(world: World, ctx: CallContext, request: f_messages.ForwardMessages) -> types.TypeUpdates:
+    sender = world.authorized(ctx)
+    if request.schedule_date is not None:
+        raise errors.ScheduleDateInvalid()
+    if not request.id or len(request.id) != len(request.random_id) or len(request.id) > MAX_FORWARD:
+        raise errors.RandomIdInvalid()
+    source = input_peer(world, sender, request.from_peer)
+    originals = _originals(sender, source, list(request.id))
+    recipient = _recipient(world, sender, request.to_peer)
+    _count_new_peer(world, sender, recipient)
+    random_ids = dict(zip(request.id, request.random_id, strict=True))
+    now = world.clock()
+    updates: list[types.TypeUpdate] = []
+    sent: list[SandboxMessage] = []
+    for original in originals:
+        origin = original.forward or (original.sender_id, original.date)
+        options = SendOptions(forward=None if request.drop_author else origin, silent=request.silent,
+                              noforwards=request.noforwards)  # fmt: skip
+        random_id = random_ids[original.id]
+        message = send_private(
+            world.accounts, world.pusher, now, sender, recipient, original.text, random_id=random_id,
+            entities=original.entities, except_auth_key_id=ctx.auth_key_id, options=options,
+        )  # fmt: skip
+        sent.append(message)
+        updates.append(types.UpdateMessageID(id=message.id, random_id=random_id))
+        updates.append(types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1))
+    users = users_tl(world.accounts, [sender.id, *message_users(sent)], sender.id, now)
+    return types.Updates(updates=updates, users=users, chats=[], date=int(now), seq=0)
 
 
 HANDLERS: dict[type, ServiceFn] = {
     f_messages.SendMessage: send_message,
-    f_messages.GetHistory: get_history,
-    f_messages.GetDialogs: get_dialogs,
+    f_messages.ForwardMessages: forward_messages,
 }

@@ -1,0 +1,136 @@
+"""Changing messages: ``edit_message_text``, ``delete_messages``, ``forward_messages``, ``copy_message``,
+``read_chat_history``, ``send_chat_action``, ``pin_chat_message``, ``unpin_chat_message`` (Pyrogram's signatures
+and return types). The updates their answers carry reach the update state through the call path (``invoke.py``),
+as every call's do; a method only reads its result out of the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tgfleet import errors
+from tgfleet.client.methods.chat_history import ChatHistoryMethods, message_ids_of
+from tgfleet.enums import ChatAction, ParseMode
+from tgfleet.parser import parse as parse_markup
+from tgfleet.tl import functions, types
+from tgfleet.types import List, Message
+
+
+def messages_of_updates(client: Any, answer: Any) -> List[Message]:
+    """The messages an ``updates`` answer carries (new or edited), in its order."""
+    users = {u.id: u for u in getattr(answer, "users", [])}
+    chats = {c.id: c for c in getattr(answer, "chats", [])}
+    found: List[Message] = List()
+    for update in getattr(answer, "updates", []):
+        message = getattr(update, "message", None)
+        if isinstance(message, types.Message | types.MessageService):
+            found.append(Message._parse(client, message, users, chats))
+    return found
+
+
+class MessageChangeMethods(ChatHistoryMethods):
+    async def edit_message_text(
+        self,
+        chat_id: int | str,
+        message_id: int,
+        text: str,
+        parse_mode: ParseMode | None = None,
+        entities: list[Any] | None = None,
+        disable_web_page_preview: bool | None = None,
+    ) -> Message:
+        """Change the text of one's own message; the edited ``Message``. MessageNotModified for the same text,
+        MessageIdInvalid for an id not in the chat, MessageEditTimeExpired 48 hours after it was sent."""
+        peer = await self.resolve_peer(chat_id)
+        if entities is None:
+            text, parsed = parse_markup(text, parse_mode or self.parse_mode)
+            entities = list(parsed)
+        answer = await self.invoke(functions.messages.EditMessage(
+            peer=peer, id=message_id, message=text, entities=entities, no_webpage=bool(disable_web_page_preview),
+        ))  # fmt: skip
+        edited = messages_of_updates(self, answer)
+        if not edited:
+            raise errors.BadRequest(ID="EDITED_MESSAGE_NOT_IN_ANSWER")
+        return edited[0]
+
+    async def delete_messages(self, chat_id: int | str, message_ids: int | Iterable[int], revoke: bool = True) -> int:
+        """Delete messages (for both sides unless ``revoke=False``); how many were deleted."""
+        await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat
+        ids, _ = message_ids_of(message_ids)
+        deleted = 0
+        for start in range(0, len(ids) or 1, 100):  # Telegram's maximum per call; none: the server says so
+            answer = await self.invoke(functions.messages.DeleteMessages(id=ids[start : start + 100], revoke=revoke))
+            deleted += answer.pts_count
+        return deleted
+
+    async def forward_messages(
+        self,
+        chat_id: int | str,
+        from_chat_id: int | str,
+        message_ids: int | Iterable[int],
+        disable_notification: bool | None = None,
+        protect_content: bool | None = None,
+        hide_sender_name: bool | None = None,
+    ) -> Message | List[Message]:
+        """Forward messages of ``from_chat_id`` to ``chat_id``: one ``Message`` for one id, else a list.
+        ChatForwardsRestricted for a protected message."""
+        ids, single = message_ids_of(message_ids)
+        answer = await self.invoke(functions.messages.ForwardMessages(
+            from_peer=await self.resolve_peer(from_chat_id), id=ids, random_id=[self.rnd_id() for _ in ids],
+            to_peer=await self.resolve_peer(chat_id), silent=bool(disable_notification),
+            noforwards=bool(protect_content), drop_author=bool(hide_sender_name),
+        ))  # fmt: skip
+        sent = messages_of_updates(self, answer)
+        return sent[0] if single and sent else sent
+
+    async def copy_message(
+        self,
+        chat_id: int | str,
+        from_chat_id: int | str,
+        message_id: int,
+        disable_notification: bool | None = None,
+        reply_to_message_id: int | None = None,
+        protect_content: bool | None = None,
+    ) -> Message:
+        """Send a copy of a text message (no "forwarded from"): the new ``Message``."""
+        original = await self.get_messages(from_chat_id, message_id)
+        assert isinstance(original, Message)  # one id: one message
+        if original.empty or not original.text:
+            raise errors.MessageIdInvalid(detail=f"message {message_id} has no text to copy (media are not supported)")
+        sent: Message = await self.send_message(
+            chat_id, original.text, entities=list(original._raw.entities or []),
+            disable_notification=bool(disable_notification), reply_to_message_id=reply_to_message_id,
+            protect_content=bool(protect_content),
+        )  # fmt: skip
+        return sent
+
+    async def read_chat_history(self, chat_id: int | str, max_id: int = 0) -> bool:
+        """Mark the chat read up to ``max_id`` (0: all of it)."""
+        peer = await self.resolve_peer(chat_id)
+        await self.invoke(functions.messages.ReadHistory(peer=peer, max_id=max_id))
+        return True
+
+    async def send_chat_action(self, chat_id: int | str, action: ChatAction) -> bool:
+        """Show the other side ``action`` ("typing..."): ``ChatAction.TYPING``, ``CANCEL``, ..."""
+        if not isinstance(action, ChatAction):
+            raise TypeError(f"action must be a tgfleet.enums.ChatAction, not {type(action).__name__}")
+        peer = await self.resolve_peer(chat_id)
+        typing: Any = functions.messages.SetTyping(peer=peer, action=action.value())
+        return bool(await self.invoke(typing))
+
+    async def pin_chat_message(
+        self, chat_id: int | str, message_id: int, disable_notification: bool = False, both_sides: bool = False
+    ) -> Message | None:
+        """Pin a message (in a private chat for oneself only unless ``both_sides``); the "pinned" service message
+        when the server posts one, else None."""
+        answer = await self.invoke(functions.messages.UpdatePinnedMessage(
+            peer=await self.resolve_peer(chat_id), id=message_id, silent=disable_notification,
+            pm_oneside=not both_sides,
+        ))  # fmt: skip
+        posted = messages_of_updates(self, answer)
+        return posted[0] if posted else None
+
+    async def unpin_chat_message(self, chat_id: int | str, message_id: int = 0) -> bool:
+        """Unpin a message of the chat."""
+        peer = await self.resolve_peer(chat_id)
+        await self.invoke(functions.messages.UpdatePinnedMessage(peer=peer, id=message_id, unpin=True))
+        return True

@@ -1,0 +1,116 @@
+"""Changing a private chat: ``messages.editMessage``, ``messages.deleteMessages``, ``messages.readHistory``,
+``messages.updatePinnedMessage``, ``messages.setTyping`` (the changes themselves: ``chat_changes.py``).
+
+- editMessage: MESSAGE_ID_INVALID for an id not in that chat, MESSAGE_AUTHOR_REQUIRED for an incoming message,
+  MESSAGE_NOT_MODIFIED for the same text and entities, MESSAGE_EDIT_TIME_EXPIRED ``EDIT_TIME_LIMIT`` (48 h) after
+  it was sent (by the world's clock; never in Saved Messages, as on Telegram), MESSAGE_EMPTY / MESSAGE_TOO_LONG;
+  the answer is ``updates`` with ``updateEditMessage``, the other side gets its copy's ``updateEditMessage``.
+  Scheduled messages are not modelled.
+- deleteMessages: ``messages.affectedMessages`` (pts, pts_count); ids that are not there are skipped; ``revoke``
+  deletes the other side's copies too; MESSAGE_IDS_EMPTY for none, LIMIT_INVALID for more than 100.
+- readHistory: the chat read up to ``max_id`` (0: all), ``messages.affectedMessages``; the sender's side gets
+  ``updateReadHistoryOutbox``.
+- updatePinnedMessage: MESSAGE_ID_INVALID for an id not in that chat; ``unpin``; ``pm_oneside`` pins for the
+  caller only; ``updates`` with ``updatePinnedMessages``. (Telegram also posts a "pinned" service message; the
+  sandbox does not.)
+- setTyping: ``true``; the peer's sessions get ``updateUserTyping``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgfleet import errors
+from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.chat_changes import ChatChanges
+from tgfleet.sandbox.chats import check_text
+from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.peers import input_peer
+from tgfleet.tl import types
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.types import messages as t_messages
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.world import World
+
+EDIT_TIME_LIMIT = 48 * 3600
+"""Seconds after sending during which a message can be edited (``edit_time_limit`` of help.getConfig)."""
+MAX_IDS = 100
+
+
+def _changes(world: World, ctx: CallContext) -> ChatChanges:
+    return ChatChanges(world.accounts, world.pusher, world.clock(), ctx.auth_key_id)
+
+
+def message_in(viewer: Account, peer: Account, message_id: int) -> SandboxMessage:
+    """The message ``message_id`` of the chat with ``peer``, or MESSAGE_ID_INVALID."""
+    message = viewer.mailbox.get(message_id)
+    if message is None or message.peer_id != peer.id:
+        raise errors.MessageIdInvalid()
+    return message
+
+
+async def edit_message(world: World, ctx: CallContext, request: f_messages.EditMessage) -> types.TypeUpdates:
+    viewer = world.authorized(ctx)
+    peer = input_peer(world, viewer, request.peer)
+    message = message_in(viewer, peer, request.id)
+    if not message.out:
+        raise errors.MessageAuthorRequired()
+    text = message.text if request.message is None else request.message
+    entities = (
+        message.entities if request.entities is None and request.message is None else tuple(request.entities or ())
+    )
+    check_text(text)
+    if text == message.text and entities == message.entities:
+        raise errors.MessageNotModified()
+    if peer is not viewer and world.clock() - message.date > EDIT_TIME_LIMIT:
+        raise errors.MessageEditTimeExpired()
+    return _changes(world, ctx).edit(viewer, message, text, entities)
+
+
+async def delete_messages(
+    world: World, ctx: CallContext, request: f_messages.DeleteMessages
+) -> t_messages.AffectedMessages:
+    viewer = world.authorized(ctx)
+    if not request.id:
+        raise errors.MessageIdsEmpty()
+    if len(request.id) > MAX_IDS:
+        raise errors.LimitInvalid()
+    pts, count = _changes(world, ctx).delete(viewer, list(request.id), revoke=request.revoke)
+    return t_messages.AffectedMessages(pts=pts, pts_count=count)
+
+
+async def read_history(world: World, ctx: CallContext, request: f_messages.ReadHistory) -> t_messages.AffectedMessages:
+    viewer = world.authorized(ctx)
+    peer = input_peer(world, viewer, request.peer)
+    pts, count = _changes(world, ctx).read(viewer, peer.id, request.max_id)
+    return t_messages.AffectedMessages(pts=pts, pts_count=count)
+
+
+async def update_pinned_message(
+    world: World, ctx: CallContext, request: f_messages.UpdatePinnedMessage
+) -> types.TypeUpdates:
+    viewer = world.authorized(ctx)
+    peer = input_peer(world, viewer, request.peer)
+    message_in(viewer, peer, request.id)
+    return _changes(world, ctx).pin(viewer, peer.id, request.id, pin=not request.unpin, one_side=request.pm_oneside)
+
+
+async def set_typing(world: World, ctx: CallContext, request: f_messages.SetTyping) -> bool:
+    viewer = world.authorized(ctx)
+    peer = input_peer(world, viewer, request.peer)
+    if peer is not viewer:
+        update = types.UpdateUserTyping(user_id=viewer.id, action=request.action)
+        world.pusher.push(peer.id, types.UpdateShort(update=update, date=int(world.clock())))
+    return True
+
+
+HANDLERS: dict[type, ServiceFn] = {
+    f_messages.EditMessage: edit_message,
+    f_messages.DeleteMessages: delete_messages,
+    f_messages.ReadHistory: read_history,
+    f_messages.UpdatePinnedMessage: update_pinned_message,
+    f_messages.SetTyping: set_typing,
+}

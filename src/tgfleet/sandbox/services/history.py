@@ -1,0 +1,162 @@
+"""Reading a private chat: ``messages.getHistory``, ``messages.getMessages``, ``messages.search``
+(https://core.telegram.org/api/offsets).
+
+- getHistory: FROZEN_PARTICIPANT_MISSING for a frozen account and a peer it has no chat with; newest first;
+  ``offset_id`` / ``offset_date`` pick the start, ``add_offset`` shifts it (negative: newer messages), ``max_id`` /
+  ``min_id`` bound the ids, at most 100 per call; ``messages.messages`` when the whole chat fits, else
+  ``messages.messagesSlice`` with the chat's count.
+- getMessages: the caller's messages by id (``inputMessageID``) or the message each one answers
+  (``inputMessageReplyTo``), in the order asked, ``messageEmpty`` for an id that is not (or no longer) there; more
+  than 100 ids: LIMIT_INVALID.
+- search: the chat's messages whose text contains ``q`` (case-insensitively; Telegram matches words, the sandbox
+  substrings), from ``from_id`` if given, dated within ``min_date``..``max_date``, paged as getHistory; the filter
+  ``inputMessagesFilterPinned`` gives the pinned message, media filters nothing (the sandbox has no media).
+- getSplitRanges: one range holding every message id (Telegram splits very long histories into several; the
+  sandbox's ``invokeWithMessagesRange`` therefore passes its query through unchanged, ``dispatch.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgfleet import errors
+from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.peers import input_peer
+from tgfleet.sandbox.views import message_tl, message_users, users_tl
+from tgfleet.tl import types
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.types import messages as t_messages
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.world import World
+
+MAX_LIMIT = 100
+
+
+def history_page(
+    newest_first: list[SandboxMessage],
+    *,
+    offset_id: int,
+    offset_date: int,
+    add_offset: int,
+    limit: int,
+    max_id: int,
+    min_id: int,
+) -> list[SandboxMessage]:
+    """The slice of a chat that getHistory returns (https://core.telegram.org/api/offsets)."""
+    kept = [m for m in newest_first if (max_id <= 0 or m.id < max_id) and m.id > min_id]
+    if offset_id > 0:
+        start = next((i for i, m in enumerate(kept) if m.id < offset_id), len(kept))
+    elif offset_date > 0:
+        start = next((i for i, m in enumerate(kept) if m.date < offset_date), len(kept))
+    else:
+        start = 0
+    begin = start + add_offset
+    end = begin + min(max(limit, 0), MAX_LIMIT)
+    return kept[max(begin, 0) : max(end, 0)]
+
+
+def messages_answer(world: World, viewer: Account, page: list[SandboxMessage], total: int) -> t_messages.TypeMessages:
+    """``messages.messages`` when ``page`` is all there is, else ``messages.messagesSlice`` counting ``total``."""
+    messages: list[types.TypeMessage] = [message_tl(m) for m in page]
+    users = users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock())
+    if len(page) == total:
+        return t_messages.Messages(messages=messages, topics=[], chats=[], users=users)
+    return t_messages.MessagesSlice(count=total, messages=messages, topics=[], chats=[], users=users)
+
+
+async def get_history(world: World, ctx: CallContext, request: f_messages.GetHistory) -> t_messages.TypeMessages:
+    viewer = world.authorized(ctx)
+    peer = input_peer(world, viewer, request.peer)
+    if peer is not viewer and not viewer.mailbox.has_chat(peer.id) and world.standing.frozen(viewer.id, world.clock()):
+        raise errors.FrozenParticipantMissing()
+    chat = viewer.mailbox.history(peer.id)
+    page = history_page(
+        chat[::-1],
+        offset_id=request.offset_id,
+        offset_date=request.offset_date,
+        add_offset=request.add_offset,
+        limit=request.limit,
+        max_id=request.max_id,
+        min_id=request.min_id,
+    )
+    return messages_answer(world, viewer, page, len(chat))
+
+
+def _wanted(viewer: Account, wanted: types.TypeInputMessage) -> SandboxMessage | None:
+    box = viewer.mailbox
+    if isinstance(wanted, types.InputMessageID):
+        return box.get(wanted.id)
+    if isinstance(wanted, types.InputMessageReplyTo):
+        message = box.get(wanted.id)
+        return None if message is None or message.reply_to is None else box.get(message.reply_to)
+    return None
+
+
+async def get_messages(world: World, ctx: CallContext, request: f_messages.GetMessages) -> t_messages.TypeMessages:
+    viewer = world.authorized(ctx)
+    if len(request.id) > MAX_LIMIT:
+        raise errors.LimitInvalid()
+    found = [(wanted, _wanted(viewer, wanted)) for wanted in request.id]
+    present = [m for _, m in found if m is not None]
+    messages: list[types.TypeMessage] = [
+        message_tl(m) if m is not None else types.MessageEmpty(id=getattr(w, "id", 0)) for w, m in found
+    ]
+    users = users_tl(world.accounts, [viewer.id, *message_users(present)], viewer.id, world.clock())
+    return t_messages.Messages(messages=messages, topics=[], chats=[], users=users)
+
+
+def _matches(world: World, viewer: Account, request: f_messages.Search) -> list[SandboxMessage]:
+    peer = input_peer(world, viewer, request.peer)
+    sender = None if request.from_id is None else input_peer(world, viewer, request.from_id)
+    chat = viewer.mailbox.history(peer.id)
+    if isinstance(request.filter, types.InputMessagesFilterPinned):
+        pinned = next((d.pinned_message for d in viewer.mailbox.dialogs() if d.peer_id == peer.id), 0)
+        chat = [m for m in chat if m.id == pinned]
+    elif not isinstance(request.filter, types.InputMessagesFilterEmpty):
+        return []
+    query = request.q.casefold()
+    return [
+        m
+        for m in chat
+        if query in m.text.casefold()
+        and (sender is None or m.sender_id == sender.id)
+        and request.min_date <= m.date
+        and (request.max_date <= 0 or m.date <= request.max_date)
+    ]
+
+
+async def search(world: World, ctx: CallContext, request: f_messages.Search) -> t_messages.TypeMessages:
+    viewer = world.authorized(ctx)
+    found = _matches(world, viewer, request)
+    page = history_page(
+        found[::-1],
+        offset_id=request.offset_id,
+        offset_date=0,
+        add_offset=request.add_offset,
+        limit=request.limit,
+        max_id=request.max_id,
+        min_id=request.min_id,
+    )
+    return messages_answer(world, viewer, page, len(found))
+
+
+MAX_ID = (1 << 31) - 1
+
+
+async def get_split_ranges(
+    world: World, ctx: CallContext, request: f_messages.GetSplitRanges
+) -> list[types.MessageRange]:
+    world.authorized(ctx)
+    return [types.MessageRange(min_id=1, max_id=MAX_ID)]
+
+
+HANDLERS: dict[type, ServiceFn] = {
+    f_messages.GetSplitRanges: get_split_ranges,
+    f_messages.GetHistory: get_history,
+    f_messages.GetMessages: get_messages,
+    f_messages.Search: search,
+}

@@ -1,0 +1,42 @@
+"""Two logged-in clients that know each other (by username), against one sandbox: the chat tests' setup."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from itertools import count
+
+from tgfleet import Client
+from tgfleet.sandbox.server import Sandbox
+
+from .helpers import logged_in
+
+_numbers = count(1)
+
+
+@dataclass
+class ChatPair:
+    tg: Sandbox
+    alice: Client
+    alice_id: int
+    bob: Client
+    bob_id: int
+
+
+@asynccontextmanager
+async def chat_pair(**sandbox: object) -> AsyncIterator[ChatPair]:
+    """Alice and Bob (usernames ``alice_<n>``/``bob_<n>``), each logged in, each having resolved the other."""
+    n = next(_numbers)
+    async with Sandbox(dcs=1, default_dc=1, **sandbox) as tg:  # type: ignore[arg-type]
+        alice = tg.add_user(phone=f"+1555014{n:04d}", first_name="Alice", username=f"alice_{n}", dc=1)
+        bob = tg.add_user(phone=f"+1555015{n:04d}", first_name="Bob", username=f"bob_{n}", dc=1)
+        a = await logged_in(tg, alice.phone, "alice")
+        b = await logged_in(tg, bob.phone, "bob")
+        await a.resolve_peer(f"@bob_{n}")
+        await b.resolve_peer(f"@alice_{n}")
+        try:
+            yield ChatPair(tg, a, alice.id, b, bob.id)
+        finally:
+            await a.disconnect()
+            await b.disconnect()
