@@ -155,3 +155,10 @@ class OutboxStateError(FleetError):
     def __init__(self, message_id: int, state: str, action: str) -> None:
         self.message_id, self.state = message_id, state
         super().__init__(f"outbox message {message_id} is {state}: it cannot be {action}")
+
+
+class TokenNotFound(FleetError, LookupError):
+    """No API token matches (or, by name, several do).
+
+    What to do: list them (``tgfleet fleet token list``) and name the token by its id.
+    """

@@ -274,6 +274,7 @@ class Worker:
     def _lease_ended(self, lease: Lease, reason: str) -> None:
         runner = self._runners.get(lease.resource)
         if runner is not None:
+            self._fleet.counters.self_fences += 1
             runner.fence(reason)
 
     def _unready(self, lease: Lease) -> None:
@@ -283,6 +284,7 @@ class Worker:
 
     def _fence_all(self, reason: str) -> None:
         for runner in list(self._runners.values()):
+            self._fleet.counters.self_fences += 1
             runner.fence(reason)
 
     # --- what the runners share ---------------------------------------------------------------------------------
@@ -342,7 +344,8 @@ class Worker:
         options = {"proxy": account.policy.get("proxy"), "rate_limits": self._policy(account).rate_limits(),
                    **self._client_options}  # fmt: skip
         client = FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
-                             may_send=may_send, observer=observer, **options)  # fmt: skip
+                             may_send=may_send, observer=observer, counters=self._fleet.counters,
+                             **options)  # fmt: skip
         wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
         client.dispatcher.record = self._fleet.inbox.holder(account, storage.epoch, self.id, wake.set).record
         return client
