@@ -1,0 +1,23 @@
+"""``Service``: what every route of one app reads (the fleet handle, the settings, small per-process memos)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from tgfleet.fleet import Fleet
+from tgfleet.fleet.service.settings import ServiceSettings
+
+
+@dataclass
+class Service:
+    fleet: Fleet
+    settings: ServiceSettings
+    token_used: dict[int, float] = field(default_factory=dict)  # token id -> when its use was last recorded
+    streams: int = 0  # event streams open now
+
+
+def service_of(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
