@@ -20,6 +20,7 @@ from tgfleet.cli.fleet_inbox import inbox
 from tgfleet.cli.fleet_migrate import migrate
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_pools import pools
+from tgfleet.cli.fleet_serve import api, serve
 from tgfleet.cli.fleet_token import token
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
@@ -91,4 +92,6 @@ fleet.add_command(migrate)
 fleet.add_command(doctor)
 fleet.add_command(pools)
 fleet.add_command(token)
+fleet.add_command(serve)
+fleet.add_command(api)
 accounts.add_command(check)

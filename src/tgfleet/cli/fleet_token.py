@@ -50,8 +50,8 @@ def list_command(store: str, key_file: str | None, as_json: bool) -> None:
         common.echo_json(rows)
         return
     common.table(["id", "name", "scope", "starts", "created", "last used", "revoked"],
-                 [[t.id, t.name, t.scope.value, f"{t.prefix}...", common.when(t.created_at), common.when(t.last_used_at),
-                   common.when(t.revoked_at)] for t in rows])  # fmt: skip
+                 [[t.id, t.name, t.scope.value, f"{t.prefix}...", common.when(t.created_at),
+                   common.when(t.last_used_at), common.when(t.revoked_at)] for t in rows])  # fmt: skip
 
 
 @token.command()

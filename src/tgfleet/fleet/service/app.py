@@ -17,13 +17,13 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from tgfleet.errors import TgfleetError
-from tgfleet.version import __version__
 from tgfleet.fleet import Fleet
 from tgfleet.fleet.service import auth, errors, health, metrics
 from tgfleet.fleet.service.api import router as api_router
 from tgfleet.fleet.service.limits import Limits
 from tgfleet.fleet.service.settings import ServiceSettings
 from tgfleet.fleet.service.state import Service
+from tgfleet.version import __version__
 
 log = logging.getLogger("tgfleet.service")
 DESCRIPTION = """The tgfleet fleet's HTTP API. Authenticate with `Authorization: Bearer <token>` (make one with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -16,6 +17,7 @@ class Service:
     settings: ServiceSettings
     token_used: dict[int, float] = field(default_factory=dict)  # token id -> when its use was last recorded
     streams: int = 0  # event streams open now
+    closing: asyncio.Event = field(default_factory=asyncio.Event)  # set when the server stops: event streams end
 
 
 def service_of(request: Request) -> Service:

@@ -19,7 +19,7 @@ Label = Annotated[str, Path(min_length=1, max_length=64, description="The accoun
 
 
 class AccountDetail(AccountOut):
-    events: list[Event] = Field(description="The account's last events, oldest first (state changes with the raw error).")
+    events: list[Event] = Field(description="The account's last events, oldest first (with the raw errors).")
 
 
 class ImportBody(BaseModel):
@@ -51,7 +51,7 @@ async def list_accounts(
 ) -> Page[AccountOut]:
     service = service_of(request)
     size = limit or service.settings.default_page
-    found = await service.fleet.accounts.list(pool=pool, state=state, after=after, limit=min(size, service.settings.max_page) + 1)
+    found = await service.fleet.accounts.list(pool=pool, state=state, after=after, limit=size + 1)
     more = len(found) > size
     items = [AccountOut.of(a) for a in found[:size]]
     return Page[AccountOut](items=items, next=items[-1].label if more else None)
@@ -77,7 +77,9 @@ async def show_account(
 
 
 @router.post("/{label}/disable", response_model=AccountOut, responses=errors(404))
-async def disable_account(request: Request, token: Operate, label: Label, body: DisableBody | None = None) -> AccountOut:
+async def disable_account(
+    request: Request, token: Operate, label: Label, body: DisableBody | None = None
+) -> AccountOut:
     fleet = service_of(request).fleet
     return AccountOut.of(await fleet.accounts.disable(label, reason=body.reason if body else None))
 

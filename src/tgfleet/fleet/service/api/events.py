@@ -5,12 +5,13 @@ Each event is ``event: <kind>`` (``account``, ``outbox``), ``id: <position>`` an
 own ``id`` among them). A client that reconnects with ``Last-Event-ID`` (browsers do it by themselves) or
 ``?after=`` resumes from there: the position never passes a change that may still commit, so nothing is missed; a
 change may come twice after a reconnect (compare ``data.id``). Without either it starts with the changes after now.
-Idle streams get a comment every ``event_keepalive`` seconds.
+Idle streams get a comment every ``event_keepalive`` seconds; every stream ends when the server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 from collections.abc import AsyncIterator
@@ -58,7 +59,7 @@ async def _stream(service: Service, follower: Follower) -> AsyncIterator[str]:
     try:
         yield f"retry: 2000\nid: {follower.position}\n\n"
         idle = 0.0
-        while True:
+        while not service.closing.is_set():
             found = await follower.poll()
             for change in found:
                 data = json.dumps(dataclasses.asdict(change), separators=(",", ":"))
@@ -68,6 +69,7 @@ async def _stream(service: Service, follower: Follower) -> AsyncIterator[str]:
                 idle = 0.0
                 yield ": keep-alive\n\n"
             if not found:
-                await asyncio.sleep(settings.event_poll)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(service.closing.wait(), settings.event_poll)
     finally:
         service.streams -= 1

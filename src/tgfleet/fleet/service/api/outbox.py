@@ -13,6 +13,7 @@ from tgfleet.fleet.service.auth import Operate, Read, Send
 from tgfleet.fleet.service.state import service_of
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
+_KEY_HELP = "The same key and body: the same message (200); the same key with another body: 409."
 MessageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
@@ -46,8 +47,7 @@ async def send(
     response: Response,
     token: Send,
     body: SendBody,
-    idempotency_key: Annotated[str, Header(min_length=1, max_length=256, description="The same key and body: the"
-                                           " same message (200); another body: 409.")],  # fmt: skip
+    idempotency_key: Annotated[str, Header(min_length=1, max_length=256, description=_KEY_HELP)],
 ) -> OutboxMessage:
     """Store a message (``queued``, 201). A repeat with the same key and body answers the stored message (200)."""
     outbox = service_of(request).fleet.outbox
