@@ -1,7 +1,8 @@
 """``Limits``: an ASGI middleware that bounds every request before a route sees it.
 
 A body longer than ``max_body`` bytes (by its Content-Length, or counted as it streams in) is answered 413
-``body_too_large`` without reading the rest; a JSON body nested deeper than ``max_json_depth`` is answered 422
+``body_too_large`` without keeping any more of it (up to ``DRAIN`` more bytes are read and dropped, so a client
+still sending reads the answer); a JSON body nested deeper than ``max_json_depth`` is answered 422
 ``json_too_deep`` before any parser recurses into it (Python's ``json`` would raise RecursionError on a deep
 enough one). The body, once read, is handed on to the app unchanged.
 """
@@ -14,6 +15,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tgfleet.fleet.service.errors import body
+
+
+DRAIN = 1024 * 1024
 
 
 class Limits:
@@ -37,6 +41,7 @@ class Limits:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
+                await _drain(receive, more and message.get("more_body", False))
                 await _answer(send, 413, "body_too_large", f"the body may be at most {self.max_body} bytes")
                 return
             chunks.append(chunk)
@@ -68,6 +73,18 @@ def json_depth(data: bytes) -> int:
         elif byte in (0x5D, 0x7D):
             depth -= 1
     return deepest
+
+
+async def _drain(receive: Receive, more: bool) -> None:
+    """Read (and drop) up to ``DRAIN`` more bytes of an oversized body, so the client, still sending, reads the 413
+    instead of a reset connection; a longer one is cut off (the connection closes after the answer)."""
+    dropped = 0
+    while more and dropped < DRAIN:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        dropped += len(message.get("body", b""))
+        more = message.get("more_body", False)
 
 
 def _replay(data: bytes, receive: Receive) -> Receive:

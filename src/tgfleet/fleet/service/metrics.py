@@ -69,7 +69,7 @@ def render(counters: Counters, accounts: dict[str, int], outbox: dict[str, int],
     samples["tgfleet_rpc_duration_seconds"] = list(_histogram(counters))
     samples["tgfleet_accounts"] = [f"{_labels(state=s.value)} {accounts.get(s.value, 0)}" for s in AccountState]
     samples["tgfleet_outbox_messages"] = [f"{_labels(state=s.value)} {outbox.get(s.value, 0)}" for s in OutboxState]
-    samples["tgfleet_outbox_oldest_ready_age_seconds"] = [f" {oldest_age:.3f}"]
+    samples["tgfleet_outbox_oldest_ready_age_seconds"] = [f" {oldest_age:.6f}"]
     for name, value in (("tgfleet_flood_wait_seconds_total", counters.flood_wait_seconds),
                         ("tgfleet_lease_grants_total", counters.grants), ("tgfleet_lease_losses_total", counters.lost),
                         ("tgfleet_self_fences_total", counters.self_fences),
