@@ -29,9 +29,9 @@ import _common as c
 
 sys.path.insert(0, str(c.ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from tgfleet.fleet import Fleet  # noqa: E402
+from tgfleet.fleet import Fleet
 
 
 async def seed(url: str, accounts: int) -> str:
@@ -45,8 +45,8 @@ async def seed(url: str, accounts: int) -> str:
 
 async def start_api(url: str) -> tuple[asyncio.subprocess.Process, str]:
     env = dict(c.subprocess_env(), PYTHONUNBUFFERED="1")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "tgfleet.cli", "fleet", "api", "--store", url,
-                                                "--listen", "127.0.0.1:0", stdout=asyncio.subprocess.PIPE, env=env)  # fmt: skip
+    argv = ["-m", "tgfleet.cli", "fleet", "api", "--store", url, "--listen", "127.0.0.1:0"]
+    proc = await asyncio.create_subprocess_exec(sys.executable, *argv, stdout=asyncio.subprocess.PIPE, env=env)
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
     found = re.search(r"(http://\S+)", line)
@@ -78,8 +78,9 @@ async def load(base: str, token: str, clients: int, seconds: float,
         await asyncio.gather(*(one_client() for _ in range(clients)))
         took = time.perf_counter() - started
     latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     return {"requests": len(latencies), "rps": len(latencies) / took, "errors": errors,
-            "p50": latencies[len(latencies) // 2], "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}  # fmt: skip
+            "p50": latencies[len(latencies) // 2], "p99": p99}  # fmt: skip
 
 
 def post_outbox(accounts: int) -> Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]:
@@ -130,8 +131,10 @@ def main() -> None:
             stop()
     rows = [[engine, name, f"{r['rps']:.0f}", c.fmt_seconds(r["p50"]), c.fmt_seconds(r["p99"]), str(int(r["errors"]))]
             for engine, by_name in results.items() for name, r in by_name.items()]  # fmt: skip
-    print(f"{args.accounts} accounts, {args.clients} concurrent clients, {args.seconds:.0f} s per row (one run each;"
-          " a shared, noisy machine: compare rows of one run)")
+    print(
+        f"{args.accounts} accounts, {args.clients} concurrent clients, {args.seconds:.0f} s per row (one run each;"
+        " a shared, noisy machine: compare rows of one run)"
+    )
     print(c.table(["store", "request", "requests/s", "p50", "p99", "errors"], rows))
     if args.json:
         c.write_json(args.json, {"machine": c.machine(), "results": results})

@@ -6,6 +6,7 @@ Last-Event-ID starts where it left off; SIGTERM stops the service gracefully wit
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import signal
 from pathlib import Path
@@ -73,13 +74,16 @@ async def test_the_stream_follows_a_send(store_url: str, tmp_path: Path) -> None
                     await until(events, done, lambda: any(c["state"] == "sent" for c in of_message()))
                     chain = of_message()
                     assert chain[0]["state"] == "queued" and chain[0]["from_state"] is None
-                    for before, after in zip(chain, chain[1:]):  # every change, none skipped
+                    for before, after in itertools.pairwise(chain):  # every change, none skipped
                         assert after["from_state"] == before["state"], chain
                     assert [c["state"] for c in chain] == ["queued", "claimed", "sending", "sent"]
                     accounts = [e["data"] for e in events if e["event"] == "account"]
                     assert accounts[0]["state"] == "new" and accounts[0]["account"] == account.label
-                    await until(events, done, lambda: any(
-                        e["data"]["state"] == "active" for e in events if e["event"] == "account"))
+                    await until(
+                        events,
+                        done,
+                        lambda: any(e["data"]["state"] == "active" for e in events if e["event"] == "account"),
+                    )
                     position = events[-1]["id"]
                     reader.cancel()
                 assert [m.text for m in tg.messages_of(bob.id) if m.sender_id == account.user_id] == ["hello"]

@@ -24,7 +24,8 @@ async def chunks(size: int, piece: int = 4096) -> AsyncIterator[bytes]:
 
 
 async def test_bodies_bounded_on_the_wire(tmp_path: Path) -> None:
-    async with Fleet.open(f"sqlite:///{tmp_path / 'f.db'}") as fleet, on_loopback(fleet, ServiceSettings(max_body=8192)) as api:
+    settings = ServiceSettings(max_body=8192)
+    async with Fleet.open(f"sqlite:///{tmp_path / 'f.db'}") as fleet, on_loopback(fleet, settings) as api:
         await populate(fleet, 1)
         headers = {**api.auth("send"), "Idempotency-Key": "k", "Content-Type": "application/json"}
         streamed = await api.client.post("/v1/outbox", content=chunks(64 * 1024), headers=headers)
@@ -39,7 +40,8 @@ async def test_bodies_bounded_on_the_wire(tmp_path: Path) -> None:
         status_line = await asyncio.wait_for(reader.readline(), 30)
         writer.close()
         assert status_line.split()[1] == b"413", status_line
-        fine = await api.client.post("/v1/outbox", json={"peer": "@x", "text": "t", "account": "acct0"}, headers=headers)
+        body = {"peer": "@x", "text": "t", "account": "acct0"}
+        fine = await api.client.post("/v1/outbox", json=body, headers=headers)
         assert fine.status_code == 201, fine.text
         listed = await api.client.get("/v1/accounts", headers=api.auth("read"))
         assert [a["label"] for a in listed.json()["items"]] == ["acct0"]

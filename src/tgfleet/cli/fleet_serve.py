@@ -76,7 +76,8 @@ def _run(store: str, key_file: str | None, listen: str, telegram: fleet_worker.T
         from tgfleet.fleet.service.server import ServiceRun, is_public, parse_listen
         from tgfleet.fleet.service.settings import ServiceSettings
     except ImportError as exc:
-        raise click.ClickException(f"the HTTP service needs the server extra: pip install 'tgfleet[server]' ({exc})") from None
+        hint = f"the HTTP service needs the server extra: pip install 'tgfleet[server]' ({exc})"
+        raise click.ClickException(hint) from None
     try:
         host, port = parse_listen(listen)
     except ValueError as exc:

@@ -16,7 +16,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tgfleet.fleet.service.errors import body
 
-
 DRAIN = 1024 * 1024
 
 

@@ -70,11 +70,12 @@ def render(counters: Counters, accounts: dict[str, int], outbox: dict[str, int],
     samples["tgfleet_accounts"] = [f"{_labels(state=s.value)} {accounts.get(s.value, 0)}" for s in AccountState]
     samples["tgfleet_outbox_messages"] = [f"{_labels(state=s.value)} {outbox.get(s.value, 0)}" for s in OutboxState]
     samples["tgfleet_outbox_oldest_ready_age_seconds"] = [f" {oldest_age:.6f}"]
-    for name, value in (("tgfleet_flood_wait_seconds_total", counters.flood_wait_seconds),
+    totals: tuple[tuple[str, float], ...] = (("tgfleet_flood_wait_seconds_total", counters.flood_wait_seconds),
                         ("tgfleet_lease_grants_total", counters.grants), ("tgfleet_lease_losses_total", counters.lost),
                         ("tgfleet_self_fences_total", counters.self_fences),
-                        ("tgfleet_stale_writes_refused_total", counters.fence_refusals)):  # fmt: skip
-        samples[name] = [f" {value}"]
+                        ("tgfleet_stale_writes_refused_total", counters.fence_refusals))  # fmt: skip
+    for name, total in totals:
+        samples[name] = [f" {total}"]
     samples["tgfleet_login_attempts_total"] = [f"{_labels(result=r)} {n}" for r, n in sorted(counters.logins.items())]
     lines = []
     for name, kind, help_text in _FAMILIES:
