@@ -148,7 +148,8 @@ class Accounts:
     ) -> builtins.list[Account]:
         """Accounts by label, of ``pool`` and/or in ``state``; a page: the first ``limit`` whose label sorts after
         ``after``."""
-        where, params = [], {}
+        where: builtins.list[str] = []
+        params: dict[str, Any] = {}
         if pool is not None:
             where.append("a.pool = :pool")
             params["pool"] = pool
@@ -159,7 +160,9 @@ class Accounts:
             where.append("a.label > :after")
             params["after"] = after
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        page = "" if limit is None else f" LIMIT {max(1, int(limit))}"
+        page = "" if limit is None else " LIMIT :limit"
+        if limit is not None:
+            params["limit"] = max(1, int(limit))
         async with self._store.transaction(readonly=True) as tx:
             rows = await tx.fetch(f"SELECT {_COLUMNS}{condition} ORDER BY a.label{page}", params)
         return [_account(row) for row in rows]

@@ -61,6 +61,10 @@ class Counters:
     def rpc_count(self) -> int:
         return sum(self.rpc_calls.values())
 
+    def summary(self) -> dict[str, Any]:
+        """The lease and fence counts and the number of RPCs (one line's worth: the worker's ``stopped`` event)."""
+        return {name: getattr(self, name) for name in _SCALARS[:6]} | {"rpcs": self.rpc_count}
+
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy (what a worker's heartbeat stores)."""
         out: dict[str, Any] = {name: getattr(self, name) for name in _SCALARS}

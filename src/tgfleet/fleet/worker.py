@@ -19,7 +19,6 @@ accounts back when it drains.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 import time
@@ -268,7 +267,7 @@ class Worker:
                 log.warning("worker %s: releasing failed (the leases will expire): %s", self.id, exc)
                 await asyncio.sleep(keeper.settings.renew_interval / 2)
         await keeper.heartbeat(WorkerState.STOPPED)
-        self._emit(STOPPED, detail=dataclasses.asdict(self._fleet.counters))
+        self._emit(STOPPED, detail=self._fleet.counters.summary())
 
     # --- lease callbacks (from the keeper) -------------------------------------------------------------------------
     def _lease_ended(self, lease: Lease, reason: str) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tgfleet.fleet import AccountState, Event
-from tgfleet.fleet.service.api.common import AccountOut, Page, errors
+from tgfleet.fleet.service.api.common import AccountOut, Page, cut, errors, page_size
 from tgfleet.fleet.service.auth import Operate, Read
 from tgfleet.fleet.service.errors import ApiError
 from tgfleet.fleet.service.state import service_of
@@ -50,11 +50,10 @@ async def list_accounts(
     limit: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> Page[AccountOut]:
     service = service_of(request)
-    size = limit or service.settings.default_page
+    size = page_size(limit, service.settings.default_page, service.settings.max_page)
     found = await service.fleet.accounts.list(pool=pool, state=state, after=after, limit=size + 1)
-    more = len(found) > size
-    items = [AccountOut.of(a) for a in found[:size]]
-    return Page[AccountOut](items=items, next=items[-1].label if more else None)
+    items, following = cut(found, size, lambda a: a.label)
+    return Page[AccountOut](items=[AccountOut.of(a) for a in items], next=following)
 
 
 @router.post("", status_code=201, response_model=AccountOut, responses=errors(409))

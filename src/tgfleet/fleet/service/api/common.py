@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +41,15 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next: str | None = None
+
+
+def page_size(limit: int | None, default: int, most: int) -> int:
+    return min(limit or default, most)
+
+
+def cut(found: list[T], size: int, cursor: Callable[[T], str]) -> tuple[list[T], str | None]:
+    """A page from ``size + 1`` rows read: its items and the cursor of the next page (None when none is left)."""
+    return found[:size], cursor(found[size - 1]) if len(found) > size else None
 
 
 class AccountOut(BaseModel):

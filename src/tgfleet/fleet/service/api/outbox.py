@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tgfleet.fleet.outbox_records import Attempt, OutboxMessage, OutboxState
-from tgfleet.fleet.service.api.common import Page, errors
+from tgfleet.fleet.service.api.common import Page, cut, errors, page_size
 from tgfleet.fleet.service.auth import Operate, Read, Send
 from tgfleet.fleet.service.state import service_of
 
@@ -69,10 +69,10 @@ async def list_messages(
     limit: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> Page[OutboxMessage]:
     service = service_of(request)
-    size = limit or service.settings.default_page
+    size = page_size(limit, service.settings.default_page, service.settings.max_page)
     found = await service.fleet.outbox.list(state=state, account=account, after=after, limit=size + 1)
-    more = len(found) > size
-    return Page[OutboxMessage](items=found[:size], next=str(found[size - 1].id) if more else None)
+    items, following = cut(found, size, lambda m: str(m.id))
+    return Page[OutboxMessage](items=items, next=following)
 
 
 @router.get("/{message_id}", response_model=MessageDetail, responses=errors(404))
