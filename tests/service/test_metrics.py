@@ -59,7 +59,9 @@ async def test_worker_counters_reach_another_process(store_url: str) -> None:
                     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
                     found = samples(response.text)
                     key = 'tgfleet_rpc_calls_total{method="messages.sendMessage",error="ok"}'
-                    return found if found.get(key, 0) >= 1 else None
+                    sent = found.get('tgfleet_outbox_messages{state="sent"}', 0)
+                    active = found.get('tgfleet_accounts{state="active"}', 0)
+                    return found if found.get(key, 0) >= 1 and sent == active == 1 else None  # all of it stored
 
                 found = await until(scraped, timeout=TIMEOUT)
         finally:
