@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import click
 
 from tgfleet.cli import fleet_common as common
 from tgfleet.cli.sessions import parse_server
 from tgfleet.fleet import Account, AccountState, Fleet
+from tgfleet.fleet.account_fields import shown_policy
 
 
 @click.group()
@@ -20,12 +20,7 @@ def accounts() -> None:
 def _masked(account: Account) -> dict[str, Any]:
     """The account for display: a proxy's password never shows."""
     shown: dict[str, Any] = common.plain(account)
-    proxy = account.policy.get("proxy")
-    if isinstance(proxy, str):
-        parts = urlsplit(proxy)
-        if parts.password is not None:
-            netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-            shown["policy"] = dict(account.policy, proxy=urlunsplit(parts._replace(netloc=netloc)))
+    shown["policy"] = shown_policy(account.policy)
     return shown
 
 

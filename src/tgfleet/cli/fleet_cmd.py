@@ -1,7 +1,8 @@
 """``tgfleet fleet``: the fleet store from the command line: ``init``, ``accounts ...`` (``fleet_accounts``; ``check``
 in ``fleet_worker``), ``leases``, ``workers``, ``worker`` (``fleet_worker``), ``send`` and ``outbox ...``
 (``fleet_outbox``), ``inbox list`` (``fleet_inbox``), ``pools list|show|set`` (``fleet_pools``), ``accounts login``
-and ``logins ...`` (``fleet_logins``), ``migrate``, ``doctor``. Every command takes ``--store URL`` (or
+and ``logins ...`` (``fleet_logins``), ``migrate``, ``doctor``, ``token ...`` (``fleet_token``), ``serve`` and ``api``
+(``fleet_serve``). Every command takes ``--store URL`` (or
 ``$TGFLEET_STORE``) and ``--key-file`` (or ``$TGFLEET_FLEET_KEY_FILE``; ``$TGFLEET_FLEET_KEY`` holds the key itself);
 ``--json`` where a script reads the output.
 A fleet error (missing store, bad URL, newer schema, duplicate key, wrong seal key...) prints its message and exits 1.
@@ -21,6 +22,8 @@ from tgfleet.cli.fleet_logins import login, logins
 from tgfleet.cli.fleet_migrate import migrate
 from tgfleet.cli.fleet_outbox import outbox, send
 from tgfleet.cli.fleet_pools import pools
+from tgfleet.cli.fleet_serve import api, serve
+from tgfleet.cli.fleet_token import token
 from tgfleet.cli.fleet_worker import check, worker
 from tgfleet.fleet import Fleet
 from tgfleet.fleet.store import SCHEMA_VERSION
@@ -91,5 +94,8 @@ fleet.add_command(migrate)
 fleet.add_command(doctor)
 fleet.add_command(pools)
 fleet.add_command(logins)
+fleet.add_command(token)
+fleet.add_command(serve)
+fleet.add_command(api)
 accounts.add_command(check)
 accounts.add_command(login)

@@ -23,11 +23,9 @@ import click
 
 from tgfleet.cli import fleet_common as common
 from tgfleet.cli.netinfo import SandboxInfo
-from tgfleet.errors import TgfleetError
-from tgfleet.fleet import Fleet, LeaseHeldError, LeaseSettings
-from tgfleet.fleet.health import Health
+from tgfleet.fleet import Fleet, LeaseSettings
+from tgfleet.fleet.check import check_account
 from tgfleet.fleet.pacer import Pacer
-from tgfleet.fleet.probes import probe
 from tgfleet.fleet.worker import Worker
 from tgfleet.fleet.worker_events import WorkerEvent
 from tgfleet.net import Network
@@ -150,7 +148,8 @@ def check(
     telegram = resolve(sandbox_info, api_id, api_hash)
 
     async def work(fleet: Fleet) -> dict[str, Any]:
-        return await _check(fleet, label, telegram)
+        return await check_account(fleet, label, network=telegram.network, api_id=telegram.api_id,
+                                   api_hash=telegram.api_hash)  # fmt: skip
 
     result = common.run(store, key_file, work)
     if as_json:
@@ -159,31 +158,3 @@ def check(
         click.echo(f"{label}: {result.get('detail', result['outcome'])} [{result['state']}]")
     if result["outcome"] != "ok":
         raise SystemExit(1)
-
-
-async def _check(fleet: Fleet, label: str, telegram: Telegram) -> dict[str, Any]:
-    """One whole probe under the account's lease (the worker's probe code: the light call, help.getAppConfig's freeze
-    fields, account.getAuthorizations); its findings or its error go to the health seam (a failed connect too)."""
-    holder = fleet.lease(label, network=telegram.network, api_id=telegram.api_id, api_hash=telegram.api_hash)
-    started = time.perf_counter()
-    try:
-        async with holder as client:
-            found = await probe(client)
-            took = time.perf_counter() - started
-            health = Health(fleet.accounts, holder.worker_id)
-            account = await health.on_probe(holder.account, found, epoch=holder.lease.epoch)
-    except LeaseHeldError:
-        raise
-    except TgfleetError as exc:
-        if not holder.leased:
-            raise
-        # the lease was handed back on the way out; the state change is still fenced by its epoch
-        account = await Health(fleet.accounts, holder.worker_id).on_account_error(
-            holder.account, exc, epoch=holder.lease.epoch
-        )
-        return {"label": label, "outcome": f"{type(exc).__name__}: {exc}", "state": account.state.value}
-    me = found.me
-    name = " ".join(filter(None, [me.first_name, me.last_name])) if me is not None else ""
-    return {"label": label, "outcome": "ok", "detail": f"ok - {name or '?'} (user {me.id if me else '?'}),"
-            f" {took * 1000:.0f} ms", "user_id": me.id if me else None, "seconds": took, "state": account.state.value,
-            "unavailable": found.unavailable}  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tgfleet.fleet.errors import FleetValueError
 from tgfleet.fleet.importers import ImportedSession
@@ -54,3 +55,12 @@ def policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
     if len(text) > MAX_POLICY_BYTES:
         raise FleetValueError(f"the account policy is {len(text)} bytes of JSON; at most {MAX_POLICY_BYTES}")
     return text
+
+
+def shown_policy(policy: dict[str, Any]) -> dict[str, Any]:
+    """The policy for display (CLI, API): a proxy's password never shows."""
+    proxy = policy.get("proxy")
+    if isinstance(proxy, str) and (parts := urlsplit(proxy)).password is not None:
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return dict(policy, proxy=urlunsplit(parts._replace(netloc=netloc)))
+    return policy

@@ -20,7 +20,7 @@ from tgfleet.fleet.account_fields import check_label, default_label, phone_numbe
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, ExportError, FleetValueError, StaleEpoch
 from tgfleet.fleet.exporters import export_string
-from tgfleet.fleet.importers import ImportedSession, read_source
+from tgfleet.fleet.importers import ImportedSession, read_source, read_string
 from tgfleet.fleet.records import Account, AccountState, Event, Evidence, account_resource
 from tgfleet.fleet.seal import Sealer
 from tgfleet.fleet.snapshot import SessionSnapshot
@@ -51,13 +51,18 @@ class Accounts:
         proxy: str | None = None,
         policy: dict[str, Any] | None = None,
         storage_key: bytes | str | None = None,
+        files: bool = True,
     ) -> Account:
-        """Import a session string or session file (see ``importers``) as a new account in state ``new``.
+        """Import a session string or session file (see ``importers``) as a new account in state ``new``;
+        ``files=False``: a session string only, never a path (what a remote caller sends).
 
         DuplicateAccountError when the label is taken or another account has the key; SessionImportError for a bad
         source. ``policy``: limits, proxy, device profile (JSON); ``proxy`` is a shorthand for ``policy['proxy']``.
         """
-        imported = await asyncio.to_thread(read_source, source, storage_key=storage_key)
+        if files:
+            imported = await asyncio.to_thread(read_source, source, storage_key=storage_key)
+        else:
+            imported = read_string(str(source))
         label = check_label(label or default_label(imported))
         policy_text = policy_json(policy, proxy)
         try:
@@ -114,17 +119,33 @@ class Accounts:
         return text
 
     # --- reading ----------------------------------------------------------------------------------------------
-    async def list(self, *, pool: str | None = None, state: AccountState | str | None = None) -> builtins.list[Account]:
-        where, params = [], {}
+    async def list(
+        self,
+        *,
+        pool: str | None = None,
+        state: AccountState | str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[Account]:
+        """Accounts by label, of ``pool`` and/or in ``state``; a page: the first ``limit`` whose label sorts after
+        ``after``."""
+        where: builtins.list[str] = []
+        params: dict[str, Any] = {}
         if pool is not None:
             where.append("a.pool = :pool")
             params["pool"] = pool
         if state is not None:
             where.append("a.state = :state")
             params["state"] = AccountState(state).value
+        if after is not None:
+            where.append("a.label > :after")
+            params["after"] = after
         condition = f" WHERE {' AND '.join(where)}" if where else ""
+        page = "" if limit is None else " LIMIT :limit"
+        if limit is not None:
+            params["limit"] = max(1, int(limit))
         async with self._store.transaction(readonly=True) as tx:
-            rows = await tx.fetch(f"SELECT {_COLUMNS}{condition} ORDER BY a.label", params)
+            rows = await tx.fetch(f"SELECT {_COLUMNS}{condition} ORDER BY a.label{page}", params)
         return [_account(row) for row in rows]
 
     async def get(self, account: str | int) -> Account:

@@ -197,3 +197,10 @@ class StaleLoginEpoch(FleetError):
     def __init__(self, login_id: int, epoch: int, current: int | None) -> None:
         self.login_id, self.epoch, self.current = login_id, epoch, current
         super().__init__(f"login {login_id}: write at epoch {epoch} refused, the lease is at epoch {current}")
+
+
+class TokenNotFound(FleetError, LookupError):
+    """No API token matches (or, by name, several do).
+
+    What to do: list them (``tgfleet fleet token list``) and name the token by its id.
+    """

@@ -1,5 +1,5 @@
 """``Fleet``: one handle on a fleet store: accounts, leases, workers, sessions, outbox, flood ledger, inbox, logins,
-counters.
+counters, the service's tokens and the change journal.
 
 ``fleet = await Fleet.open(url)`` or ``async with Fleet.open(url) as fleet:``. Opening connects, applies the schema
 migrations, and checks the seal key against the store's seal check (a new store gets a key file on first use).
@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL, Accounts
+from tgfleet.fleet.changes import Changes
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import SealKeyError
 from tgfleet.fleet.flood_ledger import FloodLedger
@@ -24,6 +25,7 @@ from tgfleet.fleet.pools import Pools
 from tgfleet.fleet.records import LeaseSettings
 from tgfleet.fleet.seal import KeyChoice, Sealer, choose_key, create_key_file
 from tgfleet.fleet.store import Listener, Store, default_url, open_store, parse_url
+from tgfleet.fleet.tokens import Tokens
 from tgfleet.fleet.workers import Workers
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class Fleet:
         self.accounts = Accounts(store, sealer, self.counters)
         self.leases = Leases(store, settings, self.counters)
         self.workers = Workers(store, settings)
+        self.tokens = Tokens(store)
+        self.changes = Changes(store)
         self.sessions = Sessions(store, sealer, self.counters)
         self.outbox = Outbox(store, self.counters)
         self.floods = FloodLedger(store)
@@ -98,7 +102,7 @@ class Fleet:
         """``Leases`` and ``Workers`` on a store connection of their own (close that store when done): a worker renews
         its leases there, so no account's session traffic ever queues in front of a renewal."""
         store = await open_store(self._url, create=False)
-        return Leases(store, self.settings, self.counters), Workers(store, self.settings), store
+        return Leases(store, self.settings, self.counters), Workers(store, self.settings, self.counters), store
 
     async def close(self) -> None:
         await self.store.close()

@@ -97,6 +97,23 @@ class Outbox:
         """Store a message to ``peer`` from ``account`` (a label) or from an account of ``pool``; returned at once
         (state ``queued``). ``not_before`` / ``deadline``: unix times (not sent before / expired after). Raises
         FleetValueError (nothing stored), AccountNotFound, IdempotencyConflict."""
+        message, _ = await self.submit(peer=peer, text=text, account=account, pool=pool,
+                                       idempotency_key=idempotency_key, not_before=not_before,
+                                       deadline=deadline)  # fmt: skip
+        return message
+
+    async def submit(
+        self,
+        *,
+        peer: str | int,
+        text: str,
+        account: str | None = None,
+        pool: str | None = None,
+        idempotency_key: str | None = None,
+        not_before: float | None = None,
+        deadline: float | None = None,
+    ) -> tuple[OutboxMessage, bool]:
+        """``send``, and whether this call stored the message (False: a repeat of the key answered what it stored)."""
         if (account is None) == (pool is None):
             raise FleetValueError("give exactly one of account= and pool=")
         peer_text = _peer_text(peer)
@@ -105,7 +122,7 @@ class Outbox:
         try:
             async with self._store.transaction() as tx:
                 if idempotency_key is not None and (found := await self._by_key(tx, idempotency_key)) is not None:
-                    return _same_body(found, body, idempotency_key)
+                    return _same_body(found, body, idempotency_key), False
                 account_id = await self._sender(tx, account, pool)
                 row = await tx.fetchone(
                     "INSERT INTO outbox_messages (idempotency_key, body_hash, peer, text, pool, account_id, chat,"
@@ -125,9 +142,9 @@ class Outbox:
                 found = await self._by_key(tx, idempotency_key)
             if found is None:
                 raise
-            return _same_body(found, body, idempotency_key)
+            return _same_body(found, body, idempotency_key), False
         assert message is not None
-        return message
+        return message, True
 
     async def _by_key(self, tx: Tx, key: str) -> tuple[OutboxMessage, str] | None:
         row = await tx.fetchone("SELECT id, body_hash FROM outbox_messages WHERE idempotency_key = :key", {"key": key})
@@ -156,9 +173,15 @@ class Outbox:
         return message
 
     async def list(
-        self, *, state: OutboxState | str | None = None, account: str | None = None, limit: int = 100
+        self,
+        *,
+        state: OutboxState | str | None = None,
+        account: str | None = None,
+        limit: int = 100,
+        after: int | None = None,
     ) -> builtins.list[OutboxMessage]:
-        """Messages, oldest first, by ``state`` and/or ``account`` (a label), at most ``limit`` (up to 1000)."""
+        """Messages, oldest first, by ``state`` and/or ``account`` (a label), at most ``limit`` (up to 1000); a page:
+        those numbered above ``after``."""
         where: builtins.list[str] = []
         params: dict[str, object] = {"limit": max(1, min(limit, MAX_LIST))}
         if state is not None:
@@ -167,6 +190,9 @@ class Outbox:
         if account is not None:
             where.append("a.label = :label")
             params["label"] = account
+        if after is not None:
+            where.append("m.id > :after")
+            params["after"] = after
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         async with self._store.transaction(readonly=True) as tx:
             rows = await tx.fetch(f"{MESSAGE_COLUMNS}{condition} ORDER BY m.id LIMIT :limit", params)

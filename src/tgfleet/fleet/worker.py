@@ -19,7 +19,6 @@ accounts back when it drains.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 import time
@@ -272,12 +271,13 @@ class Worker:
                 log.warning("worker %s: releasing failed (the leases will expire): %s", self.id, exc)
                 await asyncio.sleep(keeper.settings.renew_interval / 2)
         await keeper.heartbeat(WorkerState.STOPPED)
-        self._emit(STOPPED, detail=dataclasses.asdict(self._fleet.counters))
+        self._emit(STOPPED, detail=self._fleet.counters.summary())
 
     # --- lease callbacks (from the keeper) -------------------------------------------------------------------------
     def _lease_ended(self, lease: Lease, reason: str) -> None:
         runner = self._runners.get(lease.resource)
         if runner is not None:
+            self._fleet.counters.self_fences += 1
             runner.fence(reason)
 
     def _unready(self, lease: Lease) -> None:
@@ -287,6 +287,7 @@ class Worker:
 
     def _fence_all(self, reason: str) -> None:
         for runner in list(self._runners.values()):
+            self._fleet.counters.self_fences += 1
             runner.fence(reason)
 
     # --- what the runners share ---------------------------------------------------------------------------------
@@ -346,7 +347,8 @@ class Worker:
         options = {"proxy": account.policy.get("proxy"), "rate_limits": self._policy(account).rate_limits(),
                    **self._client_options}  # fmt: skip
         client = FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
-                             may_send=may_send, observer=observer, **options)  # fmt: skip
+                             may_send=may_send, observer=observer, counters=self._fleet.counters,
+                             **options)  # fmt: skip
         wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
         client.dispatcher.record = self._fleet.inbox.holder(account, storage.epoch, self.id, wake.set).record
         return client

@@ -16,7 +16,7 @@ ERROR = "error"  # an error on the account (detail: the error; state: the accoun
 FENCED = "fenced"  # the account stopped at once: the lease ended or a write was refused (detail: why)
 RELEASED = "released"  # the lease handed back after the account stopped (planned: drain, rebalance, state)
 DRAINING = "draining"  # the worker hands every account back (SIGTERM, first SIGINT, cancel)
-STOPPED = "stopped"  # the worker ended: detail {counters} (grants, renewals, lost, releases, fence refusals)
+STOPPED = "stopped"  # the worker ended: detail Counters.summary() (grants, renewals, lost, releases, fences, rpcs)
 
 
 @dataclass(frozen=True)

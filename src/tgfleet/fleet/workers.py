@@ -1,14 +1,17 @@
 """``Workers``: the processes that hold leases. A worker registers (id, host, pid, capacity), heartbeats every
 renew interval, and is *live* while its heartbeat is younger than the lease TTL (by the store's clock); the live
-workers divide the ready accounts between them (the fair share of ``Leases.claim``)."""
+workers divide the ready accounts between them (the fair share of ``Leases.claim``). Each heartbeat also stores the
+process's ``Counters`` (when given) in the worker's row: ``counters()`` adds up every worker's, for the metrics."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
 from typing import Any
 
+from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import FleetError, FleetValueError
 from tgfleet.fleet.records import LeaseSettings, Worker, WorkerState
 from tgfleet.fleet.store import Store
@@ -22,8 +25,8 @@ _COLUMNS = (
 
 
 class Workers:
-    def __init__(self, store: Store, settings: LeaseSettings) -> None:
-        self._store, self._settings = store, settings
+    def __init__(self, store: Store, settings: LeaseSettings, counters: Counters | None = None) -> None:
+        self._store, self._settings, self._counters = store, settings, counters
 
     async def register(
         self, capacity: int, *, worker_id: str | None = None, host: str | None = None, pid: int | None = None
@@ -47,9 +50,11 @@ class Workers:
         """Record that ``worker`` is alive (and its new state, e.g. ``draining``)."""
         async with self._store.transaction() as tx:
             done = await tx.execute(
-                "UPDATE workers SET heartbeat = {now}, state = COALESCE(:state, state) WHERE id = :id",
-                {"id": worker.id, "state": None if state is None else WorkerState(state).value},
-            )
+                "UPDATE workers SET heartbeat = {now}, state = COALESCE(:state, state),"
+                " counters = COALESCE(:counters, counters) WHERE id = :id",
+                {"id": worker.id, "state": None if state is None else WorkerState(state).value,
+                 "counters": None if self._counters is None else json.dumps(self._counters.snapshot())},
+            )  # fmt: skip
         if not done:
             raise FleetError(f"worker {worker.id} is not registered in the fleet store")
         return await self.get(worker.id)
@@ -60,6 +65,12 @@ class Workers:
         if row is None:
             raise FleetError(f"worker {worker_id} is not registered in the fleet store")
         return _worker(row)
+
+    async def counters(self) -> Counters:
+        """Every worker's counters as of its last heartbeat, added up (stopped workers' too: the sums only grow)."""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch("SELECT counters FROM workers WHERE counters IS NOT NULL")
+        return Counters.add_up(json.loads(str(row[0])) for row in rows)
 
     async def list(self) -> list[Worker]:
         async with self._store.transaction(readonly=True) as tx:

@@ -11,15 +11,16 @@ fleet-wide unique ``auth_key_id``), peers and channel pts, one lease row per res
 outbox (``outbox_messages``, ``outbox_attempts``), version 4 the flood ledger (``flood_waits``), version 5 the
 inbox (``inbox_messages``, ``inbox_handled``), ``V_POOLS`` the pools' policies (``pools``: a row only for a pool
 that has one; accounts name their pool as before), ``V_LOGINS`` the login flows (``logins``, fenced by their own
-``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``). Each is new
-tables that point at ``accounts.id``
-and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix
-seconds (DOUBLE PRECISION); flags are 0/1 integers.
+``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``), then the
+service's tokens (``api_tokens``), the change journal (``changes``, fed by triggers on accounts, outbox messages and
+logins) and the workers' counters. Each is new tables that point at ``accounts.id`` and are fenced by
+``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE
+PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
 from tgfleet.fleet.login_records import LoginState
@@ -27,7 +28,8 @@ from tgfleet.fleet.outbox_records import OutboxState
 from tgfleet.fleet.records import AccountState
 from tgfleet.fleet.store.base import Store, Tx
 
-Migration = Sequence[str]
+Migration = Sequence["str | Mapping[str, str]"]
+"""A migration's statements; one spelled differently per engine is a mapping of dialect name to statement."""
 _STATES = ", ".join(f"'{state.value}'" for state in AccountState)
 _T = "DOUBLE PRECISION"
 
@@ -285,7 +287,75 @@ V_LOGINS: Migration = (  # login flows (tgfleet.fleet.logins), future auth token
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS)
+
+V_TOKENS: Migration = (  # the HTTP service's bearer tokens (tgfleet.fleet.tokens): only their SHA-256 is kept
+    f"""CREATE TABLE api_tokens (
+        id {{id}},
+        name TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'send', 'operate', 'admin')),
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at {_T} NOT NULL,
+        last_used_at {_T},
+        revoked_at {_T}
+    )""",
+)
+
+_JOURNAL = "INSERT INTO changes (at, kind, subject_id, account_id, state, from_state) VALUES"
+_PG_JOURNAL = (
+    "CREATE FUNCTION tgfleet_journal_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP = 'UPDATE' AND NEW.state = OLD.state THEN RETURN NULL; END IF;"
+    f" {_JOURNAL} (extract(epoch FROM statement_timestamp()), '{{kind}}', NEW.id, {{account}}, NEW.state,"
+    " CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END); RETURN NULL; END $$"
+)
+_PG_TRIGGER = (
+    "CREATE TRIGGER changes_{name} AFTER INSERT OR UPDATE OF state ON {table} FOR EACH ROW"
+    " EXECUTE FUNCTION tgfleet_journal_{name}()"
+)
+
+
+def _journal(name: str, table: str, kind: str, account: str, at_insert: str, at_update: str) -> Migration:
+    """The triggers that journal every new row of ``table`` and every change of its ``state`` into ``changes``."""
+    sqlite = (
+        f"CREATE TRIGGER changes_{name}_insert AFTER INSERT ON {table} BEGIN {_JOURNAL} (NEW.{at_insert}, '{kind}',"
+        f" NEW.id, {account}, NEW.state, NULL); END",
+        f"CREATE TRIGGER changes_{name}_update AFTER UPDATE OF state ON {table} WHEN NEW.state <> OLD.state BEGIN"
+        f" {_JOURNAL} (NEW.{at_update}, '{kind}', NEW.id, {account}, NEW.state, OLD.state); END",
+    )
+    postgres = (
+        _PG_JOURNAL.replace("{name}", name).replace("{kind}", kind).replace("{account}", account),
+        _PG_TRIGGER.replace("{name}", name).replace("{table}", table),
+    )
+    return (
+        {"sqlite": sqlite[0], "postgresql": postgres[0]},
+        {"sqlite": sqlite[1], "postgresql": postgres[1]},
+    )
+
+
+V_CHANGES: Migration = (
+    # the change journal (tgfleet.fleet.changes, the service's event stream): one row per state change of an account,
+    # an outbox message or a login flow, written by triggers in the transaction that made the change, so no writer
+    # can forget one
+    f"""CREATE TABLE changes (
+        id {{id}},
+        at {_T} NOT NULL,
+        kind TEXT NOT NULL,
+        subject_id BIGINT NOT NULL,
+        account_id BIGINT,
+        state TEXT NOT NULL,
+        from_state TEXT
+    )""",
+    "CREATE INDEX changes_at ON changes (at)",
+    *_journal("accounts", "accounts", "account", "NEW.id", "created_at", "state_since"),
+    *_journal("outbox", "outbox_messages", "outbox", "NEW.account_id", "created_at", "updated_at"),
+    *_journal("logins", "logins", "login", "NEW.account_id", "created_at", "updated_at"),
+)
+
+V_WORKER_COUNTERS: Migration = (  # each worker's Counters.snapshot(), written with its heartbeat (the metrics)
+    "ALTER TABLE workers ADD COLUMN counters TEXT",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -313,7 +383,7 @@ async def migrate(store: Store, *, create: bool, migrations: Sequence[Migration]
             raise SchemaTooNewError(store.where, before, len(migrations))
         for migration in migrations[before:]:
             for statement in migration:
-                await tx.execute(statement)
+                await tx.execute(statement if isinstance(statement, str) else statement[tx.dialect.name])
         if before != len(migrations):
             await tx.execute("UPDATE schema_version SET version = :v", {"v": len(migrations)})
     return before, len(migrations)
