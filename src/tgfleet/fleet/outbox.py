@@ -198,6 +198,16 @@ class Outbox:
             rows = await tx.fetch(f"{MESSAGE_COLUMNS}{condition} ORDER BY m.id LIMIT :limit", params)
         return [message_of(row) for row in rows]
 
+    async def sent_since(self, since: float) -> dict[int, int]:
+        """Account id -> messages it sent since ``since`` (unix seconds): the daily budgets as operators read them."""
+        async with self._store.transaction(readonly=True) as tx:
+            rows = await tx.fetch(
+                "SELECT account_id, COUNT(*) FROM outbox_messages WHERE state = 'sent' AND updated_at >= :since"
+                " AND account_id IS NOT NULL GROUP BY account_id",
+                {"since": since},
+            )
+        return {int(account): int(count) for account, count in rows}
+
     async def attempts(self, message_id: int) -> builtins.list[Attempt]:
         """Every attempt to send the message, oldest first."""
         async with self._store.transaction(readonly=True) as tx:

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet import Fleet
-from tgfleet.fleet.service import auth, errors, health, metrics
+from tgfleet.fleet.service import auth, dashboard, errors, health, metrics
 from tgfleet.fleet.service.api import router as api_router
 from tgfleet.fleet.service.limits import Limits
 from tgfleet.fleet.service.settings import ServiceSettings
@@ -48,6 +48,7 @@ def create_app(fleet: Fleet, *, settings: ServiceSettings | None = None) -> Fast
     errors.install(app)
     for router in (api_router, health.router, metrics.router, auth.router):
         app.include_router(router)
+    dashboard.mount(app)
     app.add_middleware(Limits, max_body=settings.max_body, max_json_depth=settings.max_json_depth)
     return app
 
