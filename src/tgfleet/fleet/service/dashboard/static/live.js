@@ -60,7 +60,7 @@
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
   function follow() {
     if (!live || !window.EventSource) return;
-    const stream = new EventSource("/v1/events");
+    const stream = new EventSource(`/v1/events?after=${Number(document.body.dataset.position) || 0}`);
     stream.addEventListener("open", () => { if (status) status.textContent = "live"; status && status.classList.add("on"); });
     stream.addEventListener("error", () => { if (status) { status.textContent = "reconnecting…"; status.classList.remove("on"); } });
     for (const kind of ["account", "outbox", "login"]) stream.addEventListener(kind, soon);

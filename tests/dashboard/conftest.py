@@ -1,0 +1,85 @@
+"""The browser of the dashboard tests: the distribution's Chromium (``/usr/bin/chromium``) driven by Playwright,
+headless, with a fresh profile per test; never Playwright's own browser download.
+
+Without Chromium (or Playwright) the tests skip, naming the command that installs it; with
+``TGFLEET_REQUIRE_BROWSER=1`` (CI: ``.ci/run`` installs the packages and sets it) they fail instead. Each test's
+screenshots go to a directory under its tmp path, named in the test output, and are copied to
+``$TGFLEET_ARTIFACTS/<test>`` when that is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = "apt-get install chromium chromium-driver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+_SHOTS: list[tuple[str, Path]] = []
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no Chromium at {CHROMIUM}; install it with `{INSTALL_HINT}`"
+    return None
+
+
+@pytest.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[Any]:
+    """A Chromium context (``BrowserContext``) on a fresh profile; closed at the end."""
+    problem = _missing()
+    if problem is not None:
+        if os.environ.get("TGFLEET_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"TGFLEET_REQUIRE_BROWSER=1 but {problem}")
+        pytest.skip(problem)
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as driver:
+        context = await driver.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            viewport={"width": 1280, "height": 900})  # fmt: skip
+        context.set_default_timeout(60_000)
+        try:
+            yield context
+        finally:
+            await context.close()
+
+
+class Shots:
+    """``await shots.take(page, "accounts")``: a full-page PNG in ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    async def take(self, page: Any, name: str) -> Path:
+        path = self.directory / f"{name}.png"
+        await page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shots]:
+    taken = Shots(tmp_path / "screenshots")
+    yield taken
+    target = taken.directory
+    if os.environ.get("TGFLEET_ARTIFACTS"):
+        target = Path(os.environ["TGFLEET_ARTIFACTS"]) / re.sub(r"[^\w.-]+", "_", request.node.name)
+        shutil.copytree(taken.directory, target, dirs_exist_ok=True)
+    _SHOTS.append((request.node.nodeid, target))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for test, directory in _SHOTS:
+        terminalreporter.write_line(f"dashboard screenshots of {test}: {directory}")
