@@ -18,11 +18,14 @@ from typing import Any
 
 import pytest
 
+from tests.fleet.conftest import _seal_key_file, new_store, pg_cluster, store_url
+
 CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = "apt-get install chromium chromium-driver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 _SHOTS: list[tuple[str, Path]] = []
+__all__ = ["_seal_key_file", "new_store", "pg_cluster", "store_url"]
 
 
 def _missing() -> str | None:

@@ -77,8 +77,9 @@ async def outbox(request: Request, who: Viewer, at: Position, state: Filter = No
     found = await fleet.outbox.list(state=shown, account=account or None, after=after, limit=PAGE + 1)
     more = found[PAGE - 1].id if len(found) > PAGE else None
     return page(request, "outbox.html", messages=found[:PAGE], state=shown or "all", account=account or "",
-                next=more, choices=rows.STATE_FILTERS, notice=notice, key=secrets.token_urlsafe(16), who=who, position=at,
-                cancellable={s.value for s in CANCELLABLE}, retryable={s.value for s in RETRYABLE})  # fmt: skip
+                next=more, choices=rows.STATE_FILTERS, notice=notice, key=secrets.token_urlsafe(16), who=who,
+                position=at, cancellable={s.value for s in CANCELLABLE},
+                retryable={s.value for s in RETRYABLE})  # fmt: skip
 
 
 @router.get("/workers")

@@ -64,7 +64,7 @@
     stream.addEventListener("open", () => { if (status) status.textContent = "live"; status && status.classList.add("on"); });
     stream.addEventListener("error", () => { if (status) { status.textContent = "reconnecting…"; status.classList.remove("on"); } });
     for (const kind of ["account", "outbox", "login"]) stream.addEventListener(kind, soon);
-    setInterval(refresh, 30000); // flood waits and leases are not in the stream: a slow reload catches them
+    setInterval(refresh, 120000); // flood waits and leases are not in the stream: a slow reload catches them
   }
 
   function editing(el) {
