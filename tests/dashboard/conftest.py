@@ -80,7 +80,12 @@ def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shots]:
     if os.environ.get("TGFLEET_ARTIFACTS"):
         target = Path(os.environ["TGFLEET_ARTIFACTS"]) / re.sub(r"[^\w.-]+", "_", request.node.name)
         shutil.copytree(taken.directory, target, dirs_exist_ok=True)
-    _SHOTS.append((request.node.nodeid, target))
+    request.node.user_properties.append(("screenshots", str(target)))  # reaches the controller under xdist too
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _SHOTS.extend((report.nodeid, Path(str(v))) for k, v in report.user_properties if k == "screenshots")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
