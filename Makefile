@@ -1,10 +1,11 @@
 # One entry point for people and CI. `make run` shows tgfleet at work (the demo against an embedded sandbox);
+# `make fleet` the fleet with its dashboard and API on an embedded sandbox (open the URL it prints);
 # `make test` installs everything into .venv and runs the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint generate bench clean
+.PHONY: run fleet test lint generate bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +15,9 @@ $(VENV)/.installed: pyproject.toml
 
 run: $(VENV)/.installed
 	$(VENV)/bin/tgfleet demo
+
+fleet: $(VENV)/.installed
+	$(VENV)/bin/tgfleet fleet demo
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n auto

@@ -16,6 +16,7 @@ import click
 
 from tgfleet.cli.fleet_accounts import accounts
 from tgfleet.cli.fleet_common import echo_json, in_seconds, json_option, run, store_options, table, when
+from tgfleet.cli.fleet_demo import demo
 from tgfleet.cli.fleet_doctor import doctor
 from tgfleet.cli.fleet_inbox import inbox
 from tgfleet.cli.fleet_logins import login, logins
@@ -97,5 +98,6 @@ fleet.add_command(logins)
 fleet.add_command(token)
 fleet.add_command(serve)
 fleet.add_command(api)
+fleet.add_command(demo)
 accounts.add_command(check)
 accounts.add_command(login)
