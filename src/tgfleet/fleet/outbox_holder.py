@@ -38,10 +38,18 @@ _MINE = (
     "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool"
     f" AND {outbox_pool.CHOICE}))"
 )
-_ORPHANED = (
-    "(:take_pool = 1 AND m.pool = :pool AND m.state = 'claimed' AND m.random_id IS NULL AND m.account_id <> :account"
-    " AND m.account_id IN (SELECT l.account_id FROM leases l WHERE l.holder IS NULL OR l.expires_at < {now}))"
-)  # a pool message claimed, not begun, by an account nobody holds now: nothing of it reached Telegram
+
+
+def _orphaned(m: str) -> str:
+    """A pool message claimed, not begun, by an account nobody holds now (nothing of it reached Telegram); ``m``:
+    the table's alias and a dot, or nothing (an UPDATE's own conditions, rechecked on the row it locks)."""
+    return (
+        f"(:take_pool = 1 AND {m}pool = :pool AND {m}state = 'claimed' AND {m}random_id IS NULL"
+        f" AND {m}account_id <> :account"
+        f" AND {m}account_id IN (SELECT l.account_id FROM leases l WHERE l.holder IS NULL OR l.expires_at < {{now}}))"
+    )
+
+
 _EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 
 
@@ -81,7 +89,7 @@ class HolderOutbox:
             found = await tx.scalar(
                 f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
                 f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
-                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {_ORPHANED} LIMIT 1",
+                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {_orphaned('m.')} LIMIT 1",
                 await self._pool_params(tx, take_pool),
             )
         return found is not None
@@ -95,7 +103,7 @@ class HolderOutbox:
             params = await self._pool_params(tx, take_pool, limit=limit)
             await tx.execute(
                 "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
-                f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_ORPHANED})",
+                f" updated_at = {{now}} WHERE {_orphaned('')}",
                 params,
             )
             await tx.execute(
