@@ -115,7 +115,11 @@ class _Run:
 
     async def start(self) -> WorkerProcess:
         worker = await WorkerProcess.script(OUTBOX_WORKER, self.store_url, str(self.info), str(TTL))
-        await worker.started()
+        try:
+            await worker.started()
+        except AssertionError:
+            await worker.close()
+            raise AssertionError(f"a worker did not start: {(await worker.stderr())[-3000:]}") from None
         return worker
 
     async def restart(self, victim: int) -> None:
