@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,10 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tgfleet.fleet import Fleet, LeaseSettings
-from tgfleet.fleet.store import Store, open_store
+from tgfleet.fleet.store import open_store
 from tgfleet.sandbox import Sandbox
 
-from .workers import BUSY_WORKER, TIMEOUT, Seeded, WorkerProcess, holders, seed, write_info
+from .workers import (
+    BUSY_WORKER,
+    TIMEOUT,
+    Seeded,
+    WorkerProcess,
+    holders,
+    seed,
+    stop_outside_a_transaction,
+    write_info,
+)
 
 TTL = 3.0
 SETTINGS = LeaseSettings(ttl=TTL, renew_interval=TTL / 3, grace=TTL / 3)
@@ -143,45 +151,6 @@ async def test_a_worker_stopped_past_its_lease_sends_nothing_once_resumed_and_it
         assert stopped["detail"]["fence_refusals"] >= len(old)  # each old account's pending write was refused
         # nothing arrived on its old connections once the other worker's began: no key on two connections at once
         assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
-
-
-async def stop_outside_a_transaction(worker: WorkerProcess, store_url: str) -> None:
-    """SIGSTOP the worker at a moment it holds no store lock: a stopped process holding SQLite's write lock (or
-    PostgreSQL row locks in an open transaction) would stop every other writer too, which is not this test."""
-    probe = await open_store(store_url)
-    try:
-        for _ in range(100):
-            worker.signal(signal.SIGSTOP)
-            if await holds_no_lock(probe, store_url):
-                return
-            worker.signal(signal.SIGCONT)
-            await asyncio.sleep(0.05)  # let it finish its transaction, then try again
-        raise AssertionError("the worker was inside a transaction at every attempt")
-    finally:
-        await probe.close()
-
-
-async def holds_no_lock(probe: Store, store_url: str) -> bool:
-    if store_url.startswith("sqlite"):
-        path = store_url.removeprefix("sqlite:///")
-
-        def try_lock() -> bool:
-            conn = sqlite3.connect(path, timeout=0.2, isolation_level=None)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute("ROLLBACK")
-                return True
-            except sqlite3.OperationalError:
-                return False
-            finally:
-                conn.close()
-
-        return await asyncio.to_thread(try_lock)
-    async with probe.transaction(readonly=True) as tx:
-        busy = await tx.scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-        )
-    return not busy
 
 
 async def test_sigterm_hands_every_lease_back_and_the_other_worker_takes_them_at_once(

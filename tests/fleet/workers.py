@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any
 from tgfleet.cli.netinfo import SandboxInfo
 from tgfleet.crypto.kdf import auth_key_id
 from tgfleet.fleet import Fleet
+from tgfleet.fleet.store import Store, open_store
 from tgfleet.fleet.worker_events import WorkerEvent
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox
@@ -239,3 +241,42 @@ class WorkerProcess:
 def holders(infos: Sequence[Any]) -> dict[str, str | None]:
     """label -> live holder, from ``fleet.leases.list()``."""
     return {i.label: (i.holder if i.live else None) for i in infos if i.label is not None}
+
+
+async def stop_outside_a_transaction(worker: WorkerProcess, store_url: str) -> None:
+    """SIGSTOP the worker at a moment it holds no store lock: a stopped process holding SQLite's write lock (or
+    PostgreSQL row locks in an open transaction) would stop every other writer too, which is not this test."""
+    probe = await open_store(store_url)
+    try:
+        for _ in range(100):
+            worker.signal(signal.SIGSTOP)
+            if await holds_no_lock(probe, store_url):
+                return
+            worker.signal(signal.SIGCONT)
+            await asyncio.sleep(0.05)  # let it finish its transaction, then try again
+        raise AssertionError("the worker was inside a transaction at every attempt")
+    finally:
+        await probe.close()
+
+
+async def holds_no_lock(probe: Store, store_url: str) -> bool:
+    if store_url.startswith("sqlite"):
+        path = store_url.removeprefix("sqlite:///")
+
+        def try_lock() -> bool:
+            conn = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+                return True
+            except sqlite3.OperationalError:
+                return False
+            finally:
+                conn.close()
+
+        return await asyncio.to_thread(try_lock)
+    async with probe.transaction(readonly=True) as tx:
+        busy = await tx.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+        )
+    return not busy

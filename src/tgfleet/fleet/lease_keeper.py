@@ -76,11 +76,15 @@ class LeaseKeeper:
         self._held[lease.resource] = _Held(lease, sent_at + self.settings.fence_after)
         self._arm()
 
-    def drop(self, resource: str) -> Lease | None:
-        """Stop renewing ``resource`` (the holder releases it, or has let it go); the lease, if it was kept."""
-        held = self._held.pop(resource, None)
+    def drop(self, lease: Lease) -> Lease | None:
+        """Stop renewing ``lease`` (the holder releases it, or has let it go); the lease, if it was kept. A newer
+        lease of the same resource (granted again after this one ended) is not this one: it is kept."""
+        held = self._held.get(lease.resource)
+        if held is None or held.lease.epoch != lease.epoch:
+            return None
+        del self._held[lease.resource]
         self._arm()
-        return None if held is None else held.lease
+        return held.lease
 
     async def heartbeat(self, state: WorkerState | None = None) -> None:
         """Record the holder's worker row as alive now (with a new ``state``, e.g. draining); errors are logged."""

@@ -93,7 +93,7 @@ class LoginDriver:
         finally:
             self._runs.pop(lease.resource, None)
             self._wakes.pop(lease.resource, None)
-            self._keeper.drop(lease.resource)
+            self._keeper.drop(lease)
             try:
                 await self._leases.release(self._keeper.worker, [lease])
             except TgfleetError as exc:  # it expires instead

@@ -6,8 +6,10 @@ and a grant never interleaves with a holder's transition.
 
 - ``claim``: first (the holder's first claim only: once the fence moved, no older holder writes again) what an
   older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
-  the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned) and what is past its
-  deadline (``expired``); then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
+  the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the pool's messages
+  claimed but not begun by an account nobody holds any more (its lease released or run out: back to the pool, since
+  no random_id was written; a begun one stays pinned to its account) and what is past its deadline (``expired``);
+  then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
   messages only when ``take_pool``, as ``outbox_pool`` chooses, one per claim so the load it compares stays true),
   oldest first. A unique index on the chat of in-flight rows makes "one in flight per chat" the store's own rule.
@@ -36,6 +38,18 @@ _MINE = (
     "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool"
     f" AND {outbox_pool.CHOICE}))"
 )
+
+
+def _orphaned(m: str) -> str:
+    """A pool message claimed, not begun, by an account nobody holds now (nothing of it reached Telegram); ``m``:
+    the table's alias and a dot, or nothing (an UPDATE's own conditions, rechecked on the row it locks)."""
+    return (
+        f"(:take_pool = 1 AND {m}pool = :pool AND {m}state = 'claimed' AND {m}random_id IS NULL"
+        f" AND {m}account_id <> :account"
+        f" AND {m}account_id IN (SELECT l.account_id FROM leases l WHERE l.holder IS NULL OR l.expires_at < {{now}}))"
+    )
+
+
 _EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 
 
@@ -75,7 +89,7 @@ class HolderOutbox:
             found = await tx.scalar(
                 f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
                 f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
-                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) LIMIT 1",
+                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {_orphaned('m.')} LIMIT 1",
                 await self._pool_params(tx, take_pool),
             )
         return found is not None
@@ -87,6 +101,11 @@ class HolderOutbox:
             if not self._recovered:
                 await self._recover(tx)
             params = await self._pool_params(tx, take_pool, limit=limit)
+            await tx.execute(
+                "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
+                f" updated_at = {{now}} WHERE {_orphaned('')}",
+                params,
+            )
             await tx.execute(
                 f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
                 f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"

@@ -238,7 +238,7 @@ class Worker:
         resource = runner.lease.resource
         if self._runners.get(resource) is runner:
             del self._runners[resource]
-        keeper.drop(resource)
+        keeper.drop(runner.lease)
         if not self._now:
             self._to_release.append((runner.lease, runner.label))
             self._wake.set()
