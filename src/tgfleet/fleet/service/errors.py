@@ -25,9 +25,13 @@ from tgfleet.fleet.errors import (
     FleetValueError,
     IdempotencyConflict,
     LeaseHeldError,
+    LoginBudgetExceeded,
+    LoginNotFound,
+    LoginStateError,
     MessageNotFound,
     OutboxStateError,
     SessionImportError,
+    StaleLoginEpoch,
     StoreError,
     TokenNotFound,
 )
@@ -61,6 +65,10 @@ for _error, _status, _code in (
     (IdempotencyConflict, 409, "idempotency_conflict"),
     (OutboxStateError, 409, "invalid_state"),
     (LeaseHeldError, 409, "lease_held"),
+    (LoginNotFound, 404, "login_not_found"),
+    (LoginStateError, 409, "invalid_login_state"),
+    (StaleLoginEpoch, 409, "stale_login"),
+    (LoginBudgetExceeded, 429, "login_budget_exceeded"),
     (StoreError, 503, "store_unavailable"),
 ):
     register(_error, _status, _code)
