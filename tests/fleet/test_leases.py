@@ -259,3 +259,13 @@ async def test_workers_that_stopped_heartbeating_take_no_share(store_url: str) -
         await until(silent_is_dead)
         assert len(await fleet.leases.claim(alive)) == 4  # the whole fleet: the silent worker is not live
         assert (await fleet.workers.get(alive.id)).leases == 4
+
+
+async def test_a_login_lease_takes_no_share_of_the_accounts(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 2)
+        worker = await fleet.workers.register(5, host="h1", pid=11)
+        await fleet.leases.acquire("login:1", worker)  # a login flow it drives (no account yet)
+        granted = await fleet.leases.claim(worker)
+        assert len(granted) == 2  # its whole share of the two ready accounts, beside the login
+        assert await fleet.leases.surplus(worker) == 0

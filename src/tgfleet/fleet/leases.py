@@ -98,12 +98,13 @@ class Leases:
         return held_ready - share
 
     async def _share(self, tx: Tx, worker: Worker) -> tuple[int, int, int]:
-        """(``min(capacity, fair share)``, leases held, ready accounts' leases held) for ``worker``."""
+        """(``min(capacity, fair share)``, account leases held, ready accounts' leases held) for ``worker``. Leases of
+        other resources (``login:<id>``) take no share: a worker driving a login still runs its share of accounts."""
         row = await tx.fetchone(
             "SELECT (SELECT value FROM counters WHERE name = 'ready_accounts'),"
             " (SELECT count(*) FROM workers WHERE heartbeat >= {now} - :ttl AND state IN ('starting', 'running')"
             " AND capacity > 0),"
-            " (SELECT count(*) FROM leases WHERE holder = :holder),"
+            " (SELECT count(*) FROM leases WHERE holder = :holder AND account_id IS NOT NULL),"
             " (SELECT count(*) FROM leases WHERE holder = :holder AND ready = 1)",
             {"ttl": self.settings.ttl, "holder": worker.id},
         )
