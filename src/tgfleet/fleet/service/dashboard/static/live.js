@@ -78,7 +78,7 @@
     const key = event.key;
     let target = null;
     if (/^[0-9]$/.test(key)) target = document.querySelector(`[data-filter="${key}"]`);
-    else if (["a", "o", "w"].includes(key)) target = document.querySelector(`header [data-key="${key}"]`);
+    else if (["a", "o", "l", "w"].includes(key)) target = document.querySelector(`header [data-key="${key}"]`);
     else if (key === "r") { event.preventDefault(); refresh(); return; }
     else if (key === "n") {
       const field = document.getElementById("send-account");
