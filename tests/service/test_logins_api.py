@@ -88,6 +88,10 @@ async def test_a_login_over_http_through_2fa_and_its_events(store_url: str) -> N
             await within(watching, TIMEOUT)
             assert seen[0] == "starting" and seen[-1] == "authorized"
             assert {"code_sent", "password_needed"} <= set(seen), seen
+            attempts = (
+                fleet.counters.logins
+            )  # the in-process worker's counters (its heartbeat writes them for /metrics)
+            assert attempts.get("code_sent") == 1 and attempts.get("authorized") == 1, attempts
             account = (await client.get("/v1/accounts/dora")).json()
             assert account["id"] == flow["account_id"]
             assert (await client.get(f"/v1/logins/{login_id}/qr.svg")).status_code == 409  # a code flow

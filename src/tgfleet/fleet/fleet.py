@@ -52,7 +52,7 @@ class Fleet:
         self.pools = Pools(store)
         """``fleet.pools.set_policy("support", {"sending": {...}})``: a pool's policy, inherited by its accounts."""
         self.inbox = Inbox(store, self.counters)
-        self.logins = Logins(store, sealer)
+        self.logins = Logins(store, sealer, counters=self.counters)
         """Login flows (code, 2FA, QR) driven by the workers (``logins``; ``logins.settings``: the phone budget)."""
         self.on_message = self.inbox.on_message
         """``@fleet.on_message(filters, account=... | pool=...)``: a handler of incoming messages (``inbox``)."""

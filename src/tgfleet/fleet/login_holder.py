@@ -9,6 +9,7 @@ took gets ``StaleLoginEpoch`` and stops; a flow that ended meanwhile (cancelled,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +43,11 @@ class LoginHolder:
         epoch: int,
         worker: str,
         channel: str,
+        count: Callable[[str], None] | None = None,
     ) -> None:
         self._store, self._sealer, self._settings = store, sealer, settings
         self.login_id, self.epoch, self.worker, self._channel = login_id, epoch, worker, channel
+        self._count = count  # each state written, by its result (the error's name, else the state): the metrics
 
     async def read(self) -> HeldFlow | None:
         """The flow (None once it ended); StaleEpoch when a newer holder took it."""
@@ -98,6 +101,9 @@ class LoginHolder:
                 raise StaleLoginEpoch(self.login_id, self.epoch, int(epoch))
             return False
         tx.notify(self._channel, str(self.login_id))
+        if self._count is not None:
+            error = json.loads(params["error"]) if params.get("error") else None
+            self._count(str(error.get("name") or params["state"]) if error else str(params["state"]))
         return True
 
     async def authorize(self, flow: LoginFlow, session: SessionSnapshot, future_token: bytes | None) -> bool:

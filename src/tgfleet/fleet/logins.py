@@ -21,6 +21,7 @@ import json
 from tgfleet.client.methods.auth import password_proof
 from tgfleet.errors import RPCError
 from tgfleet.fleet.account_fields import check_label, phone_number
+from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError
 from tgfleet.fleet.login_holder import LoginHolder
 from tgfleet.fleet.login_records import (
@@ -44,8 +45,10 @@ WAIT_POLL = 0.25
 
 
 class Logins:
-    def __init__(self, store: Store, sealer: Sealer, settings: LoginSettings | None = None) -> None:
-        self._store, self._sealer = store, sealer
+    def __init__(
+        self, store: Store, sealer: Sealer, settings: LoginSettings | None = None, counters: Counters | None = None
+    ) -> None:
+        self._store, self._sealer, self._counters = store, sealer, counters
         self.settings = settings or LoginSettings()
 
     # --- what the CLI, the API and the dashboard call -------------------------------------------------------------
@@ -197,7 +200,8 @@ class Logins:
 
     def holder(self, login_id: int, epoch: int, worker: str) -> LoginHolder:
         """The fenced writes of the worker holding ``login:<id>`` at ``epoch``."""
-        return LoginHolder(self._store, self._sealer, self.settings, login_id, epoch, worker, LOGINS_CHANNEL)
+        count = self._counters.login if self._counters is not None else None
+        return LoginHolder(self._store, self._sealer, self.settings, login_id, epoch, worker, LOGINS_CHANNEL, count)
 
 
 async def _expire(tx: Tx) -> None:
