@@ -1,7 +1,7 @@
 """``tgfleet fleet demo`` (``make fleet``) as a newcomer runs it: a child process on a free port, read through its
 printed URL and token. Its event stream must show a message sent, the forced flood wait (a message in retry_wait)
-and the logged-out key (needs_login); the API lists the accounts it logged in; the summary after SIGTERM counts
-handled replies."""
+and the logged-out key (needs_login); the API and the dashboard list the accounts it logged in; the summary after
+SIGTERM counts handled replies."""
 
 from __future__ import annotations
 
@@ -54,6 +54,10 @@ async def test_the_demo_logs_in_serves_sends_and_shows_a_flood_wait_and_a_revoke
             accounts = (await http.get(f"{base}/v1/accounts", headers={"Authorization": f"Bearer {token}"})).json()
             assert len(accounts["items"]) == info["accounts"] == 4
             assert (await http.get(f"{base}/v1/accounts")).status_code == 401  # no default credentials
+            page = await http.get(
+                info["dashboard"], headers={"Authorization": f"Bearer {token}"}, follow_redirects=True
+            )
+            assert page.status_code == 200 and "support1" in page.text and "<html" in page.text  # the dashboard
         seen: dict[str, set[str]] = {}
         wanted = {"outbox": {"sent", "retry_wait"}, "account": {"needs_login"}}
         try:
