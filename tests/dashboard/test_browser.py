@@ -2,7 +2,8 @@
 API and a worker in one process) and the sandbox: sign in through the /login form, send a message from the page with
 the keyboard alone and watch it become ``sent`` in the page, see a forced flood wait (``tg.force_flood``) count down
 in the page, see a change made elsewhere arrive without a reload, filter the outbox with the keyboard alone, and
-keep a screenshot of every page (a phone-width one too). SQLite only: the pages read the store through the same
+keep a screenshot of every page (a phone-width one too); and log an account in from the logins page (code, then the
+2FA password). SQLite only: the pages read the store through the same
 fleet calls the API tests run on both engines."""
 
 from __future__ import annotations
@@ -140,6 +141,49 @@ async def test_the_dashboard_in_chromium(browser: Any, shots: Shots, tmp_path: P
                 assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
                 await shots.take(page, f"{name}-phone")
 
+            service.proc.send_signal(signal.SIGTERM)
+            assert await service.exited() == 0
+        finally:
+            await service.close()
+
+
+async def test_a_login_through_the_pages_in_chromium(browser: Any, shots: Shots, tmp_path: Path) -> None:
+    """An operator logs an account in from the logins page: the phone, then the code, then the 2FA password, each
+    step appearing in the page as the worker reaches it (live, from the event stream)."""
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+    password = "page password 7"
+    async with Sandbox(dcs=2) as tg:
+        async with Fleet.open(url) as fleet:
+            token, _ = await fleet.tokens.create("operate")
+        kim = tg.add_user(phone="+15550004444", first_name="Kim", password=password, dc=2)
+        info = write_info(tg, tmp_path / "sandbox.json")
+        service = await ServiceProcess.start("serve", "--store", url, "--sandbox-info", str(info),
+                                             "--listen", "127.0.0.1:0", "--lease-ttl", "3")  # fmt: skip
+        try:
+            page = await browser.new_page()
+            await page.goto(f"{service.url}/logins")
+            await page.keyboard.type(token)  # the sign-in form, then back to the logins page
+            await page.keyboard.press("Enter")
+            await page.wait_for_url(f"{service.url}/logins")
+            await page.fill("#login-phone", kim.phone)
+            async with page.expect_navigation(url=re.compile(r"/logins\?notice=.*#l\d+$")):
+                await page.keyboard.press("Enter")
+            found = re.search(r"#l(\d+)$", page.url)
+            assert found is not None, page.url
+            row = page.locator(f"#l{found.group(1)}")
+            await expect(row).to_have_attribute("data-state", "code_sent")  # the worker asked Telegram for a code
+            await shots.take(page, "logins-code")
+            await page.fill(f"#code-{found.group(1)}", tg.login_code(kim.phone))
+            await page.keyboard.press("Enter")
+            await expect(page.locator(f"#l{found.group(1)}")).to_have_attribute("data-state", "password_needed")
+            await shots.take(page, "logins-password")
+            await page.fill(f"#password-{found.group(1)}", password)
+            await page.keyboard.press("Enter")
+            await expect(page.locator(f"#l{found.group(1)}")).to_have_attribute("data-state", "authorized")
+            await expect(page.locator(f"#l{found.group(1)}").get_by_role("link")).to_be_visible()  # its account
+            await shots.take(page, "logins-authorized")
+            async with Fleet.open(url) as fleet:
+                assert (await fleet.accounts.get(kim.phone.lstrip("+"))).user_id == kim.id
             service.proc.send_signal(signal.SIGTERM)
             assert await service.exited() == 0
         finally:
