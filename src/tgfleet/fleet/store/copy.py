@@ -86,16 +86,17 @@ async def _copy_table(src: Tx, dst: Tx, table: Table, progress: Callable[[str, i
     keys = ", ".join(f":{c}" for c in table.columns)
     insert = f"INSERT INTO {table.name} ({columns}) VALUES ({keys})"
     await dst.execute(f"DELETE FROM {table.name}")  # rows the target's migrations or triggers made
-    copied, offset = 0, 0
-    while True:
+    copied, last = 0, -(2**63)
+    while True:  # pages by rowid (each page one index seek, unlike OFFSET, which rereads every row before it)
         rows = await src.fetch(
-            f"SELECT {columns} FROM {table.name} ORDER BY rowid LIMIT :n OFFSET :o", {"n": BATCH, "o": offset}
+            f"SELECT rowid, {columns} FROM {table.name} WHERE rowid > :last ORDER BY rowid LIMIT :n",
+            {"n": BATCH, "last": last},
         )
         if not rows:
             break
-        await dst.executemany(insert, [dict(zip(table.columns, _plain(row), strict=True)) for row in rows])
+        await dst.executemany(insert, [dict(zip(table.columns, _plain(row[1:]), strict=True)) for row in rows])
         copied += len(rows)
-        offset += len(rows)
+        last = int(rows[-1][0])
         if progress is not None:
             progress(table.name, copied)
     if progress is not None and copied == 0:
