@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tgfleet.fleet.fleet import Fleet
+from tgfleet.fleet.records import Account
 from tgfleet.fleet.store import parse_url
 
 NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs",
@@ -44,10 +45,11 @@ async def diagnose(
     mounts: str = "/proc/mounts",
 ) -> list[Finding]:
     """Every check on this host against ``fleet`` (opened from ``url``)."""
+    accounts = await fleet.accounts.list()
     findings = [await _clock(fleet, clock, fleet.settings.ttl)]
     findings += await _filesystem(fleet, url, mounts)
-    findings.append(await _duplicates(fleet))
-    findings += await _proxies(fleet, proxy_timeout)
+    findings.append(_duplicates(accounts))
+    findings += await _proxies(accounts, proxy_timeout)
     return findings
 
 
@@ -103,9 +105,9 @@ async def _filesystem(fleet: Fleet, url: str, mounts: str) -> list[Finding]:
     return out
 
 
-async def _duplicates(fleet: Fleet) -> Finding:
+def _duplicates(accounts: Sequence[Account]) -> Finding:
     users: dict[int, list[str]] = {}
-    for account in await fleet.accounts.list():
+    for account in accounts:
         if account.user_id is not None:
             users.setdefault(account.user_id, []).append(account.label)
     twice = {user: labels for user, labels in users.items() if len(labels) > 1}
@@ -115,9 +117,9 @@ async def _duplicates(fleet: Fleet) -> Finding:
     return Finding("duplicates", "warn", f"{len(twice)} Telegram users are several accounts ({shown})")
 
 
-async def _proxies(fleet: Fleet, timeout: float) -> list[Finding]:
+async def _proxies(accounts: Sequence[Account], timeout: float) -> list[Finding]:
     proxies: dict[str, list[str]] = {}
-    for account in await fleet.accounts.list():
+    for account in accounts:
         proxy = account.policy.get("proxy")
         if isinstance(proxy, str):
             proxies.setdefault(proxy, []).append(account.label)
