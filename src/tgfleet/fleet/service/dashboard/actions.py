@@ -4,12 +4,12 @@ redirect back to the outbox (303: a reload never posts twice) carrying a notice 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse
 
 from tgfleet.fleet.errors import FleetError
+from tgfleet.fleet.service.dashboard.render import back
 from tgfleet.fleet.service.dashboard.session import form_of, viewer
 from tgfleet.fleet.service.state import service_of
 from tgfleet.fleet.tokens import TokenInfo
@@ -20,8 +20,7 @@ _LIMITS = {"account": 64, "peer": 64, "text": 16384, "key": 256}
 
 
 def _back(notice: str, message_id: int | None = None) -> RedirectResponse:
-    anchor = f"#m{message_id}" if message_id is not None else ""
-    return RedirectResponse(f"/outbox?{urlencode({'notice': notice[:200]})}{anchor}", status_code=303)
+    return back("/outbox", notice, f"m{message_id}" if message_id is not None else "")
 
 
 @router.post("/outbox/send")

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import time
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from tgfleet.fleet.errors import FleetError
 from tgfleet.fleet.service.dashboard.pages import Position, Viewer
-from tgfleet.fleet.service.dashboard.render import page
+from tgfleet.fleet.service.dashboard.render import back, page
 from tgfleet.fleet.service.dashboard.session import form_of, viewer
 from tgfleet.fleet.service.state import service_of
 from tgfleet.fleet.tokens import TokenInfo
@@ -27,8 +26,7 @@ _LIMITS = {"phone": 32, "method": 4, "label": 64, "pool": 64, "code": 32, "passw
 
 
 def _back(notice: str, login_id: int | None = None) -> RedirectResponse:
-    anchor = f"#l{login_id}" if login_id is not None else ""
-    return RedirectResponse(f"/logins?{urlencode({'notice': notice[:200]})}{anchor}", status_code=303)
+    return back("/logins", notice, f"l{login_id}" if login_id is not None else "")
 
 
 def _fields(form: dict[str, str], names: tuple[str, ...]) -> dict[str, str] | str:

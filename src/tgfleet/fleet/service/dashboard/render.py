@@ -1,12 +1,14 @@
-"""The pages' templates (``templates/``, Jinja2 with escaping on) and the filters they format times with."""
+"""The pages' templates (``templates/``, Jinja2 with escaping on), the filters they format times with, and the
+redirect a form answers with."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from tgfleet.fleet.service.dashboard.session import csrf_token
@@ -54,3 +56,9 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     context.setdefault("now", time.time())
     html = ENV.get_template(template).render(path=request.url.path, csrf=csrf_token(request), **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def back(path: str, notice: str, anchor: str = "") -> RedirectResponse:
+    """A form's answer: back to ``path`` (303, so a reload never posts twice) with ``notice`` shown, at ``#anchor``."""
+    return RedirectResponse(f"{path}?{urlencode({'notice': notice[:200]})}{'#' + anchor if anchor else ''}",
+                            status_code=303)  # fmt: skip
