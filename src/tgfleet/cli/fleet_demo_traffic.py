@@ -52,9 +52,11 @@ class Traffic:
         while not done.is_set():
             elapsed = loop.time() - start
             if not flooded and elapsed >= FLOOD_AFTER:
-                flooded = await self._flood(self.members[1])
+                flooded = True
+                await self._flood(self.members[1])
             if not revoked and elapsed >= REVOKE_AFTER and len(self.members) > 2:
-                revoked = await self._revoke(self.members[2])
+                revoked = True
+                self._revoke(self.members[2])
             customer = self.rng.choice(self.customers)
             await self.fleet.outbox.send(peer=f"@{customer.username}", text=self.rng.choice(LINES), pool="support",
                                          idempotency_key=f"demo-{next(self._ids)}")  # fmt: skip
@@ -64,17 +66,15 @@ class Traffic:
             except asyncio.TimeoutError:
                 pass
 
-    async def _flood(self, member: Member) -> bool:
+    async def _flood(self, member: Member) -> None:
         self.tg.force_flood(functions.messages.SendMessage, FLOOD_SECONDS, user_id=member.user_id)
         await self.fleet.outbox.send(peer=f"@{self.customers[0].username}", text="This one waits out a flood wait.",
                                      account=member.label, idempotency_key="demo-flood")  # fmt: skip
         self.say(f"  the sandbox answers {member.label}'s next send with FLOOD_WAIT_{FLOOD_SECONDS}")
-        return True
 
-    async def _revoke(self, member: Member) -> bool:
+    def _revoke(self, member: Member) -> None:
         keys = self.tg.revoke(user_id=member.user_id)
         self.say(f"  the sandbox logged {member.label} out ({keys} key): the fleet will mark it needs_login")
-        return True
 
     def _reply_to_new(self) -> None:
         """Each customer answers every message it got from a support account since the last look."""
