@@ -67,7 +67,7 @@ async def test_the_demo_logs_in_serves_sends_and_shows_a_flood_wait_and_a_revoke
     finally:
         if demo.returncode is None:
             demo.send_signal(signal.SIGTERM)
-    out, _ = await within(demo.communicate(), TIMEOUT)
+        out, _ = await within(demo.communicate(), TIMEOUT)  # always reaped, also when an assertion above failed
     assert demo.returncode == 0
     summary = json.loads(out.decode().strip().splitlines()[-1])
     assert summary["outbox"].get("sent", 0) > 0 and summary["replies_handled"] > 0

@@ -56,7 +56,7 @@ class Traffic:
                 await self._flood(self.members[1])
             if not revoked and elapsed >= REVOKE_AFTER and len(self.members) > 2:
                 revoked = True
-                self._revoke(self.members[2])
+                await self._revoke(self.members[2])
             customer = self.rng.choice(self.customers)
             await self.fleet.outbox.send(peer=f"@{customer.username}", text=self.rng.choice(LINES), pool="support",
                                          idempotency_key=f"demo-{next(self._ids)}")  # fmt: skip
@@ -72,8 +72,11 @@ class Traffic:
                                      account=member.label, idempotency_key="demo-flood")  # fmt: skip
         self.say(f"  the sandbox answers {member.label}'s next send with FLOOD_WAIT_{FLOOD_SECONDS}")
 
-    def _revoke(self, member: Member) -> None:
+    async def _revoke(self, member: Member) -> None:
         keys = self.tg.revoke(user_id=member.user_id)
+        # a message pinned to it: its next call meets the logged-out key (pool sends may go to other accounts)
+        await self.fleet.outbox.send(peer=f"@{self.customers[0].username}", text="This one finds the key logged out.",
+                                     account=member.label, idempotency_key="demo-revoked")  # fmt: skip
         self.say(f"  the sandbox logged {member.label} out ({keys} key): the fleet will mark it needs_login")
 
     def _reply_to_new(self) -> None:
