@@ -1,7 +1,8 @@
 """``tgfleet fleet accounts login`` and ``tgfleet fleet logins list|show|cancel``: login flows from the command line.
 
 ``accounts login --phone P [--qr]`` starts a flow and follows it: it prints where the code went and asks for it, asks
-for the 2FA password (hidden) when Telegram does, prints the ``tg://login`` link of a QR login at each refresh, and
+for the 2FA password (hidden) when Telegram does, for the new account's name when the number has none
+(``--first-name``/``--last-name`` give it up front), prints the ``tg://login`` link of a QR login at each refresh, and
 ends with the new account (exit 1 when the flow failed or expired). A worker (``tgfleet fleet worker``, on any host)
 does the talking to Telegram. With ``--json`` every step is one JSON line (the flow) and each answer the flow asks for
 is read as one line from standard input, for scripts.
@@ -13,6 +14,7 @@ import asyncio
 import getpass
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -29,21 +31,45 @@ POLL = 0.25
 @click.option("--qr", is_flag=True, help="log in by QR code (scan it with a logged-in Telegram app)")
 @click.option("--label", default=None, help="the new account's label (default: the phone's digits)")
 @click.option("--pool", default="default", show_default=True)
+@click.option("--first-name", default=None, help="the name to sign up with if the number has no account yet")
+@click.option("--last-name", default="", help="the last name to sign up with (optional)")
 @store_options
 @json_option
-def login(phone: str, qr: bool, label: str | None, pool: str, store: str, key_file: str | None, as_json: bool) -> None:
-    """Log an account in (code and 2FA, or QR) through a worker; the account is then in the store."""
+def login(
+    phone: str, qr: bool, label: str | None, pool: str, first_name: str | None, last_name: str, store: str,
+    key_file: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Log an account in (code and 2FA, sign-up of a number with no account, or QR) through a worker; the account is
+    then in the store."""
 
     async def work(f: Fleet) -> LoginFlow:
         flow = await f.logins.start(phone=phone, method="qr" if qr else "code", label=label, pool=pool)
-        return await _follow(f, flow, as_json)
+        return await _follow(f, flow, as_json, _Name(first_name, last_name))
 
     flow = run(store, key_file, work)
     if flow.state is not LoginState.AUTHORIZED:
         raise click.ClickException(f"login {flow.id} {flow.state.value}: {_error(flow) or 'no reason given'}")
 
 
-async def _follow(fleet: Fleet, flow: LoginFlow, as_json: bool) -> LoginFlow:
+@dataclass
+class _Name:
+    """The sign-up name given on the command line: used once (a name Telegram refused is asked for again)."""
+
+    first: str | None
+    last: str
+
+    async def ask(self, flow: LoginFlow, as_json: bool) -> tuple[str, str]:
+        first, self.first = self.first, None
+        if first is not None:
+            return first, self.last
+        if as_json:
+            return await _ask("first name", flow, as_json), self.last
+        first = await asyncio.to_thread(click.prompt, f"{flow.phone} has no account yet; first name", type=str)
+        last = await asyncio.to_thread(click.prompt, "Last name (may be empty)", default="", show_default=False)
+        return str(first), str(last)
+
+
+async def _follow(fleet: Fleet, flow: LoginFlow, as_json: bool, name: _Name) -> LoginFlow:
     """Show each step of the flow and answer what it asks for until it ends."""
     _step(flow, as_json)
     while flow.state.open:
@@ -53,6 +79,8 @@ async def _follow(fleet: Fleet, flow: LoginFlow, as_json: bool) -> LoginFlow:
             flow = await fleet.logins.submit_code(flow.id, await _ask("code", flow, as_json))
         elif flow.state is LoginState.PASSWORD_NEEDED:
             flow = await fleet.logins.submit_password(flow.id, await _ask("password", flow, as_json))
+        elif flow.state is LoginState.SIGN_UP_NEEDED:
+            flow = await fleet.logins.submit_name(flow.id, *await name.ask(flow, as_json))
     return flow
 
 

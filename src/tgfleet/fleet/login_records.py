@@ -19,6 +19,7 @@ class LoginState(str, enum.Enum):
     STARTING = "starting"  # stored; no worker has talked to Telegram for it yet
     CODE_SENT = "code_sent"  # waiting for submit_code
     PASSWORD_NEEDED = "password_needed"  # waiting for submit_password (2FA)
+    SIGN_UP_NEEDED = "sign_up_needed"  # the number has no account: waiting for submit_name (auth.signUp)
     QR_WAITING = "qr_waiting"  # the QR code is shown (qr_url), waiting for another session to accept it
     AUTHORIZED = "authorized"  # logged in: the account is in the store (account_id)
     FAILED = "failed"  # ended by an error that another try of the same input cannot fix, or cancelled
@@ -29,7 +30,8 @@ class LoginState(str, enum.Enum):
         return self in OPEN
 
 
-OPEN = frozenset({LoginState.STARTING, LoginState.CODE_SENT, LoginState.PASSWORD_NEEDED, LoginState.QR_WAITING})
+OPEN = frozenset({LoginState.STARTING, LoginState.CODE_SENT, LoginState.PASSWORD_NEEDED, LoginState.SIGN_UP_NEEDED,
+                  LoginState.QR_WAITING})  # fmt: skip
 OPEN_SQL = ", ".join(f"'{state.value}'" for state in sorted(OPEN, key=lambda s: s.value))
 """The open states as an SQL list (``state IN (...)``)."""
 METHODS = ("code", "qr")

@@ -9,6 +9,9 @@ each state does (https://core.telegram.org/api/auth, https://core.telegram.org/a
 - ``code_sent``: each submitted code is tried (``sign_in``): a wrong one stays with its error; 2FA stores the SRP
   parameters (``account.getPassword``: public) and moves to ``password_needed``.
 - ``password_needed``: each submitted SRP proof goes to ``auth.checkPassword``; a wrong one gets fresh parameters.
+- ``sign_up_needed`` (the code was right but the number has no account: ``auth.authorizationSignUpRequired``): the
+  submitted name goes to ``auth.signUp`` with the same ``phone_code_hash``; a name Telegram refuses
+  (FIRSTNAME_INVALID, LASTNAME_INVALID) stays with its error, a code that died meanwhile (PHONE_CODE_EXPIRED) fails.
 - logged in: the client disconnects first (the key must never be on two connections), then the account, its token
   and ``authorized`` are written in one fenced transaction.
 
@@ -19,6 +22,7 @@ input fixes ends the flow ``failed`` with the raw error; a closed gate or a newe
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +42,8 @@ from tgfleet.types import SentCode, User
 
 log = logging.getLogger("tgfleet.fleet")
 MakeClient = Callable[[MemoryStorage], Client]
-_WRONG_INPUT = (errors.PhoneCodeInvalid, errors.PasswordHashInvalid, errors.SrpIdInvalid)
+_WRONG_INPUT = (errors.PhoneCodeInvalid, errors.PasswordHashInvalid, errors.SrpIdInvalid, errors.FirstnameInvalid,
+                errors.LastnameInvalid)  # fmt: skip
 
 
 class LoginRunner:
@@ -75,6 +80,9 @@ class LoginRunner:
             return await self._use_input(client, held)
         except errors.SessionPasswordNeeded:
             return await self._password_needed(client, held, None)
+        except errors.PhoneNumberUnoccupied:
+            await self._holder.save(LoginState.SIGN_UP_NEEDED, clear_input=True)
+            return await self._holder.read()
         except _WRONG_INPUT as exc:
             return await self._wrong(client, held, exc)
         except (errors.FloodWait, errors.PhoneNumberFlood) as exc:
@@ -125,6 +133,10 @@ class LoginRunner:
             user = await client.sign_in(flow.phone, code_hash, data.decode())
         elif flow.state is LoginState.PASSWORD_NEEDED and held.input_kind == "password":
             user = await client.send_password_proof(types.InputCheckPasswordSRP.from_bytes(data))
+        elif flow.state is LoginState.SIGN_UP_NEEDED and held.input_kind == "name":
+            name = json.loads(data)
+            code_hash = held.session.phone_code_hash or ""
+            user = await client.sign_up(flow.phone, code_hash, name["first_name"], name["last_name"])
         else:  # an input of another state (a late code after 2FA was asked): drop it
             await self._holder.save(flow.state, clear_input=True)
             return await self._holder.read()

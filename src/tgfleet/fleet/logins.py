@@ -41,6 +41,8 @@ LOGINS_CHANNEL = "tgfleet_logins"
 DAY = 86400.0
 MAX_CODE_CHARS = 32
 MAX_PASSWORD_CHARS = 1024
+MAX_NAME_CHARS = 256
+"""Characters of a first or last name a sign-up stores (a bound on the input: Telegram judges the name itself)."""
 WAIT_POLL = 0.25
 
 
@@ -117,6 +119,19 @@ class Logins:
                 f"login {login_id}: the stored 2FA parameters allow no proof ({exc})", "failed"
             ) from None
         await self._put_input(login_id, LoginState.PASSWORD_NEEDED, "password", proof.to_bytes(), srp=srp)
+        return await self.get(login_id)
+
+    async def submit_name(self, login_id: int, first_name: str, last_name: str = "") -> LoginFlow:
+        """The new account's name for a flow in ``sign_up_needed`` (the number has no account: the worker signs it up
+        with ``auth.signUp``). Telegram refuses an empty or too long name (FIRSTNAME_INVALID, LASTNAME_INVALID: the
+        flow stays and says so)."""
+        first, last = str(first_name).strip(), str(last_name).strip()
+        if not first or len(first) > MAX_NAME_CHARS or len(last) > MAX_NAME_CHARS:
+            raise FleetValueError(
+                f"a first name is 1 to {MAX_NAME_CHARS} characters, a last name 0 to {MAX_NAME_CHARS}"
+            )
+        name = json.dumps({"first_name": first, "last_name": last}).encode()
+        await self._put_input(login_id, LoginState.SIGN_UP_NEEDED, "name", name)
         return await self.get(login_id)
 
     async def _put_input(

@@ -301,6 +301,10 @@ class Sandbox:
             phone, first_name, last_name, username, password, dc, hint=hint, new_account=new_account
         )
 
+    def user_by_phone(self, phone: str) -> SandboxUser | None:
+        """The account of ``phone`` (``World.user_by_phone``; None: the number has none, a login signs it up)."""
+        return self._world().user_by_phone(phone)
+
     def login_code(self, phone: str) -> str:
         """The live login code auth.sendCode produced for ``phone`` (``World.login_code``)."""
         return self._world().login_code(phone)

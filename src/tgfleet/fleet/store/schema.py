@@ -13,9 +13,9 @@ inbox (``inbox_messages``, ``inbox_handled``), ``V_POOLS`` the pools' policies (
 that has one; accounts name their pool as before), ``V_LOGINS`` the login flows (``logins``, fenced by their own
 ``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``), then the
 service's tokens (``api_tokens``), the change journal (``changes``, fed by triggers on accounts, outbox messages and
-logins) and the workers' counters. Each is new tables that point at ``accounts.id`` and are fenced by
-``accounts.fence_epoch``, as these tables are; none of them needs these reshaped. Times are unix seconds (DOUBLE
-PRECISION); flags are 0/1 integers.
+logins), the workers' counters and the login state ``sign_up_needed`` (``V_LOGIN_SIGNUP``). Each is new tables
+that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs
+these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
-from tgfleet.fleet.login_records import LoginState
 from tgfleet.fleet.outbox_records import OutboxState
 from tgfleet.fleet.records import AccountState
 from tgfleet.fleet.store.base import Store, Tx
 
 Migration = Sequence["str | Mapping[str, str]"]
-"""A migration's statements; one spelled differently per engine is a mapping of dialect name to statement."""
+"""A migration's statements; one spelled differently per engine is a mapping of dialect name to statement (an engine
+the mapping does not name skips it)."""
 _STATES = ", ".join(f"'{state.value}'" for state in AccountState)
 _T = "DOUBLE PRECISION"
 
@@ -246,16 +246,22 @@ V_POOLS: Migration = (  # pools' own policies (tgfleet.fleet.pools), which their
 )
 
 
-_LOGIN_STATES = ", ".join(f"'{state.value}'" for state in LoginState)
+def _states(*states: str) -> str:
+    return ", ".join(f"'{state}'" for state in states)
 
-V_LOGINS: Migration = (  # login flows (tgfleet.fleet.logins), future auth tokens and waits per phone
-    f"""CREATE TABLE logins (
+
+_LOGINS_V1 = _states("starting", "code_sent", "password_needed", "qr_waiting", "authorized", "failed", "expired")
+"""The login states of ``V_LOGINS`` (spelled out: a released migration never changes with ``LoginState``)."""
+
+
+def _logins_table(name: str, states: str) -> str:
+    return f"""CREATE TABLE {name} (
         id {{id}},
         phone TEXT NOT NULL,
         method TEXT NOT NULL CHECK (method IN ('code', 'qr')),
         label TEXT NOT NULL,
         pool TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ({_LOGIN_STATES})),
+        state TEXT NOT NULL CHECK (state IN ({states})),
         fence_epoch BIGINT NOT NULL DEFAULT 0,
         sealed_session {{blob}},
         info TEXT NOT NULL,
@@ -267,9 +273,17 @@ V_LOGINS: Migration = (  # login flows (tgfleet.fleet.logins), future auth token
         created_at {_T} NOT NULL,
         updated_at {_T} NOT NULL,
         expires_at {_T} NOT NULL
-    )""",
+    )"""
+
+
+_LOGINS_INDEXES = (
     "CREATE INDEX logins_phone ON logins (phone, created_at)",
     "CREATE INDEX logins_open ON logins (state, id)",
+)
+
+V_LOGINS: Migration = (  # login flows (tgfleet.fleet.logins), future auth tokens and waits per phone
+    _logins_table("logins", _LOGINS_V1),
+    *_LOGINS_INDEXES,
     f"""CREATE TABLE login_tokens (
         id {{id}},
         phone TEXT NOT NULL,
@@ -355,7 +369,27 @@ V_WORKER_COUNTERS: Migration = (  # each worker's Counters.snapshot(), written w
     "ALTER TABLE workers ADD COLUMN counters TEXT",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS)
+_LOGINS_V2 = _states("starting", "code_sent", "password_needed", "sign_up_needed", "qr_waiting", "authorized", "failed",
+                     "expired")  # fmt: skip
+
+_SIGNUP_CHECK = f"logins_state_check CHECK (state IN ({_LOGINS_V2}))"
+_LOGINS_JOURNAL = _journal("logins", "logins", "login", "NEW.account_id", "created_at", "updated_at")
+
+V_LOGIN_SIGNUP: Migration = (
+    # the login state sign_up_needed (a number with no account waits for a name: fleet.logins.submit_name).
+    # PostgreSQL changes the CHECK in place; SQLite cannot alter a CHECK, so the table is copied into one with the
+    # new CHECK (https://www.sqlite.org/lang_altertable.html#otheralter), its indexes and journal triggers made again
+    {"postgresql": f"ALTER TABLE logins DROP CONSTRAINT logins_state_check, ADD CONSTRAINT {_SIGNUP_CHECK}"},
+    {"sqlite": _logins_table("logins_new", _LOGINS_V2)},
+    {"sqlite": "INSERT INTO logins_new SELECT * FROM logins"},
+    {"sqlite": "DROP TABLE logins"},  # with its indexes and triggers
+    {"sqlite": "ALTER TABLE logins_new RENAME TO logins"},
+    *({"sqlite": index} for index in _LOGINS_INDEXES),
+    *({"sqlite": trigger["sqlite"]} for trigger in _LOGINS_JOURNAL if not isinstance(trigger, str)),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS,
+                                     V_LOGIN_SIGNUP)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -383,7 +417,9 @@ async def migrate(store: Store, *, create: bool, migrations: Sequence[Migration]
             raise SchemaTooNewError(store.where, before, len(migrations))
         for migration in migrations[before:]:
             for statement in migration:
-                await tx.execute(statement if isinstance(statement, str) else statement[tx.dialect.name])
+                sql = statement if isinstance(statement, str) else statement.get(tx.dialect.name)
+                if sql is not None:
+                    await tx.execute(sql)
         if before != len(migrations):
             await tx.execute("UPDATE schema_version SET version = :v", {"v": len(migrations)})
     return before, len(migrations)

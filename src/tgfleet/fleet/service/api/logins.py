@@ -1,5 +1,5 @@
-"""``/v1/logins``: log an account in through the fleet (``fleet.logins``): start a code or QR flow, submit the code
-and the 2FA password from any API process, read its state, its QR code as SVG, cancel it.
+"""``/v1/logins``: log an account in through the fleet (``fleet.logins``): start a code or QR flow, submit the code,
+the 2FA password and a new account's name from any API process, read its state, its QR code as SVG, cancel it.
 
 The worker holding the flow's lease talks to Telegram; these routes only write the flow's inputs into the store.
 The password is turned into its one-time SRP proof in this process (``Logins.submit_password``) and never stored.
@@ -43,9 +43,16 @@ class PasswordBody(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class NameBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str = Field(min_length=1, max_length=256)
+    last_name: str = Field(default="", max_length=256)
+
+
 class LoginOut(BaseModel):
     """A login flow: ``state`` says what it waits for (``code_sent``: a code; ``password_needed``: the 2FA
-    password; ``qr_waiting``: the QR code scanned); ``error`` is its last refusal (code, name, message)."""
+    password; ``sign_up_needed``: a name for the new account; ``qr_waiting``: the QR code scanned); ``error`` is its
+    last refusal (code, name, message)."""
 
     id: int
     phone: str
@@ -108,6 +115,13 @@ async def submit_code(request: Request, token: Operate, login_id: LoginId, body:
 async def submit_password(request: Request, token: Operate, login_id: LoginId, body: PasswordBody) -> LoginOut:
     """The 2FA password: used here for its one-time proof, never stored (409 before it is asked for)."""
     return LoginOut.of(await service_of(request).fleet.logins.submit_password(login_id, body.password))
+
+
+@router.post("/{login_id}/name", response_model=LoginOut, responses=errors(404, 409))
+async def submit_name(request: Request, token: Operate, login_id: LoginId, body: NameBody) -> LoginOut:
+    """The new account's name when the number has none (``sign_up_needed``; 409 otherwise): the worker signs it up."""
+    logins = service_of(request).fleet.logins
+    return LoginOut.of(await logins.submit_name(login_id, body.first_name, body.last_name))
 
 
 @router.post("/{login_id}/cancel", response_model=LoginOut, responses=errors(404, 409))

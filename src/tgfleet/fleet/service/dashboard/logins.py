@@ -1,5 +1,6 @@
-"""The dashboard's logins page (``/logins``): start a code or QR login, type the code and the 2FA password, watch the
-QR code refresh (``/v1/logins/{id}/qr.svg``, reloaded with the page's live region on every ``login`` event), cancel.
+"""The dashboard's logins page (``/logins``): start a code or QR login, type the code, the 2FA password and a new
+account's name (a number with no account yet), watch the QR code refresh (``/v1/logins/{id}/qr.svg``, reloaded with
+the page's live region on every ``login`` event), cancel.
 Forms post back here with the CSRF token and answer with a redirect carrying a notice (303: a reload never posts
 twice). The password goes to ``fleet.logins.submit_password`` (its one-time proof is made here) and is never stored.
 """
@@ -22,7 +23,8 @@ from tgfleet.fleet.tokens import TokenInfo
 router = APIRouter(include_in_schema=False)
 Operator = Annotated[TokenInfo, Depends(viewer("operate"))]
 LoginId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-_LIMITS = {"phone": 32, "method": 4, "label": 64, "pool": 64, "code": 32, "password": 1024}
+_LIMITS = {"phone": 32, "method": 4, "label": 64, "pool": 64, "code": 32, "password": 1024, "first_name": 256,
+           "last_name": 256}  # fmt: skip
 
 
 def _back(notice: str, login_id: int | None = None) -> RedirectResponse:
@@ -59,18 +61,22 @@ async def start(request: Request, who: Operator) -> RedirectResponse:
 
 @router.post("/logins/{login_id}/{step}")
 async def submit(request: Request, who: Operator, login_id: LoginId,
-                 step: Annotated[str, Path(pattern="^(code|password|cancel)$")]) -> RedirectResponse:  # fmt: skip
+                 step: Annotated[str, Path(pattern="^(code|password|name|cancel)$")]) -> RedirectResponse:  # fmt: skip
     form = await form_of(request)
     logins = service_of(request).fleet.logins
     try:
         if step == "cancel":
             await logins.cancel(login_id)
             return _back(f"login {login_id} cancelled", login_id)
-        values = _fields(form, (step,))
-        if isinstance(values, str) or not values[step]:
-            return _back(f"not sent: {values if isinstance(values, str) else 'the ' + step + ' is empty'}", login_id)
+        names = ("first_name", "last_name") if step == "name" else (step,)
+        values = _fields(form, names)
+        if isinstance(values, str) or not values[names[0]]:
+            empty = "the " + names[0].replace("_", " ") + " is empty"
+            return _back(f"not sent: {values if isinstance(values, str) else empty}", login_id)
         if step == "code":
             await logins.submit_code(login_id, values["code"])
+        elif step == "name":
+            await logins.submit_name(login_id, values["first_name"], values["last_name"])
         else:
             await logins.submit_password(login_id, values["password"])
     except FleetError as exc:

@@ -1,0 +1,129 @@
+"""More login flows driven by a worker against the sandbox, on both engines: the sign-up of a number with no account
+(a name Telegram refuses on the way, a code that died meanwhile), and ``tgfleet fleet accounts login`` signing up a
+number from ``--json`` steps."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from asyncio.subprocess import PIPE
+
+import pytest
+
+from tgfleet.fleet import AccountState, Fleet
+from tgfleet.fleet.errors import FleetValueError, LoginStateError
+from tgfleet.fleet.login_records import LoginState
+from tgfleet.fleet.store import MIGRATIONS, IntegrityError, open_store
+from tgfleet.fleet.store.schema import V_LOGIN_SIGNUP
+from tgfleet.net.timeouts import within
+from tgfleet.sandbox import Sandbox
+
+from ..client.helpers import make_client
+from .helpers import until
+from .test_logins import SETTINGS, _state_is, changed, running, state
+from .workers import TIMEOUT
+
+NEW_PHONE = "+15552100001"
+
+
+async def test_a_number_with_no_account_signs_up(store_url: str) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        assert tg.user_by_phone(NEW_PHONE) is None
+        flow = await state(fleet, await fleet.logins.start(phone=NEW_PHONE, label="nora"), "code_sent")
+        with pytest.raises(LoginStateError):
+            await fleet.logins.submit_name(flow.id, "Nora")  # the code first
+        flow = await state(fleet, await fleet.logins.submit_code(flow.id, tg.login_code(NEW_PHONE)), "sign_up_needed")
+        assert flow.error is None and flow.account_id is None
+        with pytest.raises(LoginStateError):
+            await fleet.logins.submit_code(flow.id, "12345")  # the code was used: a name now
+        with pytest.raises(FleetValueError):
+            await fleet.logins.submit_name(flow.id, "   ")
+        flow = await changed(fleet, await fleet.logins.submit_name(flow.id, "N" * 65))  # too long for Telegram
+        assert flow.state.value == "sign_up_needed" and flow.error and flow.error["name"] == "FIRSTNAME_INVALID"
+        flow = await state(fleet, await fleet.logins.submit_name(flow.id, " Nora ", "Newman"), "authorized")
+        nora = tg.user_by_phone(NEW_PHONE)
+        assert nora is not None and (nora.first_name, nora.last_name) == ("Nora", "Newman")
+        account = await fleet.accounts.get("nora")
+        assert flow.account_id == account.id and account.user_id == nora.id and account.phone == NEW_PHONE
+        await until(lambda: _state_is(fleet, "nora", AccountState.ACTIVE), timeout=TIMEOUT)  # a worker runs it
+        with pytest.raises(LoginStateError):
+            await fleet.logins.submit_name(flow.id, "Nora")  # ended
+
+
+async def test_a_sign_up_whose_code_died_fails_with_telegrams_error(store_url: str) -> None:
+    async with Sandbox(dcs=1) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        phone = "+15552100002"
+        flow = await state(fleet, await fleet.logins.start(phone=phone), "code_sent")
+        flow = await state(fleet, await fleet.logins.submit_code(flow.id, tg.login_code(phone)), "sign_up_needed")
+        other = make_client(tg, "elsewhere")
+        await other.connect()
+        await other.send_code(phone)  # a new code for the number: the flow's one dies
+        await other.disconnect()
+        flow = await state(fleet, await fleet.logins.submit_name(flow.id, "Late"), "failed")
+        assert flow.error and flow.error["name"] == "PHONE_CODE_EXPIRED"
+        assert tg.user_by_phone(phone) is None and await fleet.accounts.list() == []
+
+
+async def test_the_cli_signs_a_number_up_from_json_steps(store_url: str) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        phone = "+15552100003"
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tgfleet.cli", "fleet", "accounts", "login", "--phone", phone, "--label", "olga",
+            "--last-name", "Ortiz", "--json", "--store", store_url, stdin=PIPE, stdout=PIPE, stderr=PIPE,
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None
+        steps = []
+        try:
+            async for raw in proc.stdout:
+                step = json.loads(raw)
+                steps.append((step["state"], (step["error"] or {}).get("name")))
+                answer = {"code_sent": tg.login_code(phone) if step["state"] == "code_sent" else "",
+                          "sign_up_needed": "O" * 65 if len(steps) < 4 else "Olga"}.get(step["state"])  # fmt: skip
+                if answer is not None:
+                    proc.stdin.write(answer.encode() + b"\n")
+                    await proc.stdin.drain()
+            assert await within(proc.wait(), TIMEOUT) == 0, await proc.stderr.read()  # type: ignore[union-attr]
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        assert steps == [("starting", None), ("code_sent", None), ("sign_up_needed", None),
+                         ("sign_up_needed", "FIRSTNAME_INVALID"), ("authorized", None)]  # fmt: skip
+        olga = tg.user_by_phone(phone)
+        assert olga is not None and (olga.first_name, olga.last_name) == ("Olga", "Ortiz")
+        assert (await fleet.accounts.get("olga")).user_id == olga.id
+
+
+async def test_a_store_from_before_sign_up_keeps_its_flows_and_takes_the_new_state(store_url: str) -> None:
+    store = await open_store(store_url, migrations=MIGRATIONS[: MIGRATIONS.index(V_LOGIN_SIGNUP)])
+    async with store.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO logins (phone, method, label, pool, state, info, created_at, updated_at, expires_at) VALUES"
+            " ('+15552100009', 'code', 'old', 'default', 'code_sent', '{{}}', {now}, {now}, {now} + 900)"
+        )
+    await store.close()
+    async with Fleet.open(store_url) as fleet:
+        [old] = await fleet.logins.list()
+        assert (old.label, old.state.value) == ("old", "code_sent")
+        async with fleet.store.transaction() as tx:
+            await tx.execute("UPDATE logins SET state = 'sign_up_needed' WHERE id = :id", {"id": old.id})
+        with pytest.raises(IntegrityError):
+            async with fleet.store.transaction() as tx:
+                await tx.execute("UPDATE logins SET state = 'bogus' WHERE id = :id", {"id": old.id})
+        await fleet.logins.cancel(old.id)  # the change journal's triggers still see the flow
+        async with fleet.store.transaction(readonly=True) as tx:
+            journal = await tx.fetch("SELECT state, from_state FROM changes WHERE kind = 'login' ORDER BY id")
+        assert [tuple(row) for row in journal] == [
+            ("code_sent", None), ("sign_up_needed", "code_sent"), ("failed", "sign_up_needed")]  # fmt: skip
+
+
+async def test_the_store_takes_every_login_state(store_url: str) -> None:
+    """A state added to ``LoginState`` needs a migration of the CHECK (this fails until it has one)."""
+    async with Fleet.open(store_url) as fleet, fleet.store.transaction() as tx:
+        for state_ in LoginState:
+            await tx.execute(
+                "INSERT INTO logins (phone, method, label, pool, state, info, created_at, updated_at, expires_at)"
+                " VALUES ('+15552100008', 'code', 'x', 'default', :state, '{{}}', {now}, {now}, {now})",
+                {"state": state_.value},
+            )
