@@ -1,6 +1,7 @@
 """More of the logins page in a real headless Chromium against a real ``tgfleet fleet serve`` and the sandbox: a number
-with no account signed up from the page (the code, then the new account's name), each step appearing in the page as
-the worker reaches it. SQLite only, as ``test_browser.py``: the API tests run the same fleet calls on both engines."""
+with no account signed up from the page (the code, sent again by call, then the new account's name), each step
+appearing in the page as the worker reaches it. SQLite only, as ``test_browser.py``: the API tests run the same fleet
+calls on both engines."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ async def test_a_sign_up_through_the_pages_in_chromium(browser: Any, shots: Shot
             login_id = found.group(1)
             row = page.locator(f"#l{login_id}")
             await expect(row).to_have_attribute("data-state", "code_sent")
+            await expect(row.get_by_label("Code (sms)")).to_be_visible()
+            await expect(page.locator(f"#resend-{login_id}")).to_have_text("Send again by call")
+            await page.click(f"#resend-{login_id}")  # auth.resendCode: the code comes by call now
+            await expect(row.get_by_label("Code (call)")).to_be_visible()
+            await shots.take(page, "logins-resent")
             await page.fill(f"#code-{login_id}", tg.login_code(phone))
             await page.keyboard.press("Enter")
             await expect(row).to_have_attribute("data-state", "sign_up_needed")  # the number has no account

@@ -1,6 +1,7 @@
 """More login flows driven by a worker against the sandbox, on both engines: the sign-up of a number with no account
-(a name Telegram refuses on the way, a code that died meanwhile), and ``tgfleet fleet accounts login`` signing up a
-number from ``--json`` steps."""
+(a name Telegram refuses on the way, a code that died meanwhile), ``tgfleet fleet accounts login`` signing up a
+number from ``--json`` steps, the migration that adds the state; a code sent again (``auth.resendCode``: its new way,
+Telegram's refusals on the flow, ``tgfleet fleet logins resend``)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ import asyncio
 import json
 import sys
 from asyncio.subprocess import PIPE
+from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
+from tgfleet.cli import main
 from tgfleet.fleet import AccountState, Fleet
-from tgfleet.fleet.errors import FleetValueError, LoginStateError
+from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError
 from tgfleet.fleet.login_records import LoginState
 from tgfleet.fleet.store import MIGRATIONS, IntegrityError, open_store
 from tgfleet.fleet.store.schema import V_LOGIN_SIGNUP
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox
+from tgfleet.tl.functions import auth as f_auth
 
 from ..client.helpers import make_client
 from .helpers import until
@@ -127,3 +132,45 @@ async def test_the_store_takes_every_login_state(store_url: str) -> None:
                 " VALUES ('+15552100008', 'code', 'x', 'default', :state, '{{}}', {now}, {now}, {now})",
                 {"state": state_.value},
             )
+
+
+async def test_a_code_sent_again_shows_its_new_way_and_telegrams_refusals(store_url: str) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        rita = tg.add_user(phone="+15552100004", first_name="Rita", dc=2)
+        flow = await state(fleet, await fleet.logins.start(phone=rita.phone, label="rita"), "code_sent")
+        assert (flow.code_type, flow.next_type, flow.resend_after) == ("sms", "call", 60)
+        first_code = tg.login_code(rita.phone)
+        resent = await asyncio.to_thread(CliRunner().invoke, main, ["fleet", "logins", "resend", str(flow.id),
+                                                                    "--json", "--store", store_url])  # fmt: skip
+        assert resent.exit_code == 0 and json.loads(resent.output)["state"] == "code_sent", resent.output
+        flow = await changed(fleet, replace(flow, updated_at=json.loads(resent.output)["updated_at"]))
+        assert (flow.code_type, flow.next_type, flow.resend_after, flow.error) == ("call", None, None, None)
+        call_code = tg.login_code(rita.phone)
+        assert call_code != first_code
+        flow = await changed(fleet, await fleet.logins.resend_code(flow.id))  # no other way left
+        assert flow.state.value == "code_sent" and flow.error and flow.error["name"] == "SEND_CODE_UNAVAILABLE"
+        tg.force_flood(f_auth.ResendCode, 600)
+        flow = await changed(fleet, await fleet.logins.resend_code(flow.id))
+        assert flow.state.value == "code_sent" and flow.error and flow.error["name"] == "FLOOD_WAIT_600"
+        assert (flow.code_type, tg.login_code(rita.phone)) == ("call", call_code)  # nothing new was sent
+        flow = await state(fleet, await fleet.logins.submit_code(flow.id, call_code), "authorized")
+        assert (await fleet.accounts.get("rita")).user_id == rita.id
+        with pytest.raises(LoginStateError):
+            await fleet.logins.resend_code(flow.id)
+        with pytest.raises(LoginNotFound):
+            await fleet.logins.resend_code(10**9)
+        with pytest.raises(LoginBudgetExceeded) as caught:  # the flood wait is the phone's
+            await fleet.logins.start(phone=rita.phone, label="rita-2")
+        assert 0 < caught.value.retry_after <= 600
+
+
+async def test_a_resend_after_the_code_died_fails_the_flow(store_url: str) -> None:
+    async with Sandbox(dcs=1) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        sam = tg.add_user(phone="+15552100005", first_name="Sam")
+        flow = await state(fleet, await fleet.logins.start(phone=sam.phone), "code_sent")
+        other = make_client(tg, "elsewhere")
+        await other.connect()
+        await other.send_code(sam.phone)  # the flow's code dies
+        await other.disconnect()
+        flow = await state(fleet, await fleet.logins.resend_code(flow.id), "failed")
+        assert flow.error and flow.error["name"] == "PHONE_CODE_EXPIRED"

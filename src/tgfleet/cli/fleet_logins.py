@@ -1,4 +1,5 @@
-"""``tgfleet fleet accounts login`` and ``tgfleet fleet logins list|show|cancel``: login flows from the command line.
+"""``tgfleet fleet accounts login`` and ``tgfleet fleet logins list|show|resend|cancel``: login flows from the command
+line.
 
 ``accounts login --phone P [--qr]`` starts a flow and follows it: it prints where the code went and asks for it, asks
 for the 2FA password (hidden) when Telegram does, for the new account's name when the number has none
@@ -126,7 +127,7 @@ def _error(flow: LoginFlow) -> str:
 
 @click.group()
 def logins() -> None:
-    """Login flows: list, show, cancel (start one with ``tgfleet fleet accounts login``)."""
+    """Login flows: list, show, resend, cancel (start one with ``tgfleet fleet accounts login``)."""
 
 
 @logins.command("list")
@@ -171,3 +172,13 @@ def show(login_id: int, store: str, key_file: str | None, as_json: bool) -> None
 def cancel(login_id: int, store: str, key_file: str | None, as_json: bool) -> None:
     """End an open flow (its worker lets it go)."""
     _show(run(store, key_file, lambda f: f.logins.cancel(login_id)), as_json)
+
+
+@logins.command()
+@click.argument("login_id", type=int)
+@store_options
+@json_option
+def resend(login_id: int, store: str, key_file: str | None, as_json: bool) -> None:
+    """Have the code sent again (a flow in code_sent): the worker calls auth.resendCode; ``show`` then says how it
+    went (code_type, next_type, resend_after) or why Telegram refused (error)."""
+    _show(run(store, key_file, lambda f: f.logins.resend_code(login_id)), as_json)

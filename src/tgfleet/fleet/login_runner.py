@@ -7,7 +7,9 @@ each state does (https://core.telegram.org/api/auth, https://core.telegram.org/a
 - ``starting`` (code): ``send_code`` offering the phone's kept future auth tokens: ``code_sent`` with where the code
   went, or logged in at once (``sentCodeSuccess``); (QR): ``qr_login``: ``qr_waiting`` with the link, refreshed.
 - ``code_sent``: each submitted code is tried (``sign_in``): a wrong one stays with its error; 2FA stores the SRP
-  parameters (``account.getPassword``: public) and moves to ``password_needed``.
+  parameters (``account.getPassword``: public) and moves to ``password_needed``. A resend asked for calls
+  ``auth.resendCode`` and shows the new code's type, next type and timeout; SEND_CODE_UNAVAILABLE and FLOOD_WAIT stay
+  on the flow (the code sent last still works).
 - ``password_needed``: each submitted SRP proof goes to ``auth.checkPassword``; a wrong one gets fresh parameters.
 - ``sign_up_needed`` (the code was right but the number has no account: ``auth.authorizationSignUpRequired``): the
   submitted name goes to ``auth.signUp`` with the same ``phone_code_hash``; a name Telegram refuses
@@ -128,6 +130,8 @@ class LoginRunner:
                 return None
             held = again
         flow, data = held.flow, held.input
+        if flow.state is LoginState.CODE_SENT and held.input_kind == "resend":
+            return await self._resend(client, held)
         if flow.state is LoginState.CODE_SENT and held.input_kind == "code":
             code_hash = held.session.phone_code_hash or ""
             user = await client.sign_in(flow.phone, code_hash, data.decode())
@@ -141,6 +145,20 @@ class LoginRunner:
             await self._holder.save(flow.state, clear_input=True)
             return await self._holder.read()
         return await self._authorized(client, held, user)
+
+    async def _resend(self, client: Client, held: HeldFlow) -> HeldFlow | None:
+        """``auth.resendCode``: the flow shows the new code's way and timeout; a refusal that leaves the code sent last
+        good (no other way left, a flood wait) stays on the flow."""
+        phone = held.flow.phone
+        try:
+            sent = await client.resend_code(phone, held.session.phone_code_hash or "")
+        except (errors.SendCodeUnavailable, errors.FloodWait) as exc:
+            if isinstance(exc, errors.FloodWait):
+                await self._holder.phone_wait(phone, float(exc.value or 0), _error(exc) or {})
+            await self._holder.save(LoginState.CODE_SENT, error=_error(exc), clear_input=True)
+            return await self._holder.read()
+        await self._holder.save(LoginState.CODE_SENT, info=_code_info(sent), clear_input=True)
+        return await self._holder.read()
 
     async def _next_wake(self) -> None:
         try:

@@ -121,6 +121,14 @@ class Logins:
         await self._put_input(login_id, LoginState.PASSWORD_NEEDED, "password", proof.to_bytes(), srp=srp)
         return await self.get(login_id)
 
+    async def resend_code(self, login_id: int) -> LoginFlow:
+        """Ask for the code again for a flow in ``code_sent`` (the worker calls ``auth.resendCode``: the code goes the
+        way the flow's ``next_type`` said, and the flow shows the new ``code_type``, ``next_type`` and
+        ``resend_after``). Telegram's refusals stay on the flow's ``error``: SEND_CODE_UNAVAILABLE (no other way left:
+        the code sent last still works), FLOOD_WAIT (also kept for the phone); PHONE_CODE_EXPIRED fails it."""
+        await self._put_input(login_id, LoginState.CODE_SENT, "resend", b"")
+        return await self.get(login_id)
+
     async def submit_name(self, login_id: int, first_name: str, last_name: str = "") -> LoginFlow:
         """The new account's name for a flow in ``sign_up_needed`` (the number has no account: the worker signs it up
         with ``auth.signUp``). Telegram refuses an empty or too long name (FIRSTNAME_INVALID, LASTNAME_INVALID: the

@@ -1,5 +1,6 @@
-"""``/v1/logins``: log an account in through the fleet (``fleet.logins``): start a code or QR flow, submit the code,
-the 2FA password and a new account's name from any API process, read its state, its QR code as SVG, cancel it.
+"""``/v1/logins``: log an account in through the fleet (``fleet.logins``): start a code or QR flow, submit the code (or
+have it sent again), the 2FA password and a new account's name from any API process, read its state, its QR code as
+SVG, cancel it.
 
 The worker holding the flow's lease talks to Telegram; these routes only write the flow's inputs into the store.
 The password is turned into its one-time SRP proof in this process (``Logins.submit_password``) and never stored.
@@ -115,6 +116,14 @@ async def submit_code(request: Request, token: Operate, login_id: LoginId, body:
 async def submit_password(request: Request, token: Operate, login_id: LoginId, body: PasswordBody) -> LoginOut:
     """The 2FA password: used here for its one-time proof, never stored (409 before it is asked for)."""
     return LoginOut.of(await service_of(request).fleet.logins.submit_password(login_id, body.password))
+
+
+@router.post("/{login_id}/resend", response_model=LoginOut, responses=errors(404, 409))
+async def resend_code(request: Request, token: Operate, login_id: LoginId) -> LoginOut:
+    """Send the code again (``code_sent``; 409 otherwise): the worker calls ``auth.resendCode`` and the flow shows the
+    new ``code_type``, ``next_type`` and ``resend_after``, or Telegram's refusal on ``error`` (SEND_CODE_UNAVAILABLE,
+    FLOOD_WAIT_X: the code sent last still works)."""
+    return LoginOut.of(await service_of(request).fleet.logins.resend_code(login_id))
 
 
 @router.post("/{login_id}/name", response_model=LoginOut, responses=errors(404, 409))

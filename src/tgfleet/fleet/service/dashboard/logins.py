@@ -1,6 +1,6 @@
-"""The dashboard's logins page (``/logins``): start a code or QR login, type the code, the 2FA password and a new
-account's name (a number with no account yet), watch the QR code refresh (``/v1/logins/{id}/qr.svg``, reloaded with
-the page's live region on every ``login`` event), cancel.
+"""The dashboard's logins page (``/logins``): start a code or QR login, type the code (or have it sent again), the 2FA
+password and a new account's name (a number with no account yet), watch the QR code refresh
+(``/v1/logins/{id}/qr.svg``, reloaded with the page's live region on every ``login`` event), cancel.
 Forms post back here with the CSRF token and answer with a redirect carrying a notice (303: a reload never posts
 twice). The password goes to ``fleet.logins.submit_password`` (its one-time proof is made here) and is never stored.
 """
@@ -59,15 +59,21 @@ async def start(request: Request, who: Operator) -> RedirectResponse:
     return _back(f"login {flow.id} started: a worker asks Telegram next", flow.id)
 
 
+_STEPS = "^(code|resend|password|name|cancel)$"
+
+
 @router.post("/logins/{login_id}/{step}")
 async def submit(request: Request, who: Operator, login_id: LoginId,
-                 step: Annotated[str, Path(pattern="^(code|password|name|cancel)$")]) -> RedirectResponse:  # fmt: skip
+                 step: Annotated[str, Path(pattern=_STEPS)]) -> RedirectResponse:  # fmt: skip
     form = await form_of(request)
     logins = service_of(request).fleet.logins
     try:
         if step == "cancel":
             await logins.cancel(login_id)
             return _back(f"login {login_id} cancelled", login_id)
+        if step == "resend":
+            await logins.resend_code(login_id)
+            return _back(f"login {login_id}: the code is sent again", login_id)
         names = ("first_name", "last_name") if step == "name" else (step,)
         values = _fields(form, names)
         if isinstance(values, str) or not values[names[0]]:
