@@ -35,10 +35,11 @@ PASSWORD = "correct horse battery staple 42"
 
 
 @asynccontextmanager
-async def running(fleet: Fleet, tg: Sandbox) -> AsyncIterator[Worker]:
+async def running(fleet: Fleet, tg: Sandbox, capacity: int = 1000) -> AsyncIterator[Worker]:
     events = Events()
     worker = Worker(fleet, network=tg.network, api_id=tg.api_id, api_hash=tg.api_hash, on_event=events.add,
-                    pacer=Pacer(8, 0.05), poll_interval=0.2, client_options={"timeout": 10.0})  # fmt: skip
+                    pacer=Pacer(8, 0.05), poll_interval=0.2, client_options={"timeout": 10.0},
+                    capacity=capacity)  # fmt: skip
     task = asyncio.create_task(worker.run())
     try:
         await events.until(lambda: events.of("started") or task.done(), what="the worker started")
@@ -134,12 +135,12 @@ async def test_a_kept_future_auth_token_logs_in_again_without_a_code(store_url: 
     async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
         eve = tg.add_user(phone="+15552000003", first_name="Eve", dc=1)
         flow = await state(fleet, await fleet.logins.start(phone=eve.phone, label="eve"), "code_sent")
-        await state(fleet, await fleet.logins.submit_code(flow.id, tg.login_code(eve.phone)), "authorized")
-        again = await fleet.logins.start(phone=eve.phone, label="eve-again")
+        first = await state(fleet, await fleet.logins.submit_code(flow.id, tg.login_code(eve.phone)), "authorized")
+        again = await fleet.logins.start(phone=eve.phone)  # eve's account again (in place: test_logins_more)
         again = await state(fleet, again, "authorized")  # straight from starting: no code_sent
         with pytest.raises(NoLoginCode):
             tg.login_code(eve.phone)
-        assert (await fleet.accounts.get("eve-again")).user_id == eve.id
+        assert again.account_id == first.account_id and (await fleet.accounts.get("eve")).user_id == eve.id
 
 
 async def test_the_phone_budget_cancel_and_bad_input(store_url: str) -> None:

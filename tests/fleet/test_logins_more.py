@@ -1,7 +1,8 @@
 """More login flows driven by a worker against the sandbox, on both engines: the sign-up of a number with no account
 (a name Telegram refuses on the way, a code that died meanwhile), ``tgfleet fleet accounts login`` signing up a
 number from ``--json`` steps, the migration that adds the state; a code sent again (``auth.resendCode``: its new way,
-Telegram's refusals on the flow, ``tgfleet fleet logins resend``)."""
+Telegram's refusals on the flow, ``tgfleet fleet logins resend``); an account of the store logged in again in place
+(same id, label, pool, outbox rows; the old key's holder fenced), and refused when the phone is someone else's now."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ import json
 import sys
 from asyncio.subprocess import PIPE
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from tgfleet.cli import main
 from tgfleet.fleet import AccountState, Fleet
-from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError
-from tgfleet.fleet.login_records import LoginState
+from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError, StaleEpoch
+from tgfleet.fleet.fenced_storage import FencedStorage
+from tgfleet.fleet.login_records import LoginFlow, LoginState
+from tgfleet.fleet.snapshot import DcRecord, SessionChanges
 from tgfleet.fleet.store import MIGRATIONS, IntegrityError, open_store
 from tgfleet.fleet.store.schema import V_LOGIN_SIGNUP
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox
+from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.tl.functions import auth as f_auth
 
 from ..client.helpers import make_client
@@ -174,3 +179,102 @@ async def test_a_resend_after_the_code_died_fails_the_flow(store_url: str) -> No
         await other.disconnect()
         flow = await state(fleet, await fleet.logins.resend_code(flow.id), "failed")
         assert flow.error and flow.error["name"] == "PHONE_CODE_EXPIRED"
+
+
+async def _logged_in(fleet: Fleet, tg: Sandbox, phone: str, **start: Any) -> LoginFlow:
+    """A flow for ``phone`` authorized: with the code, or at once with a kept future auth token."""
+    flow = await fleet.logins.wait((await fleet.logins.start(phone=phone, **start)).id, timeout=TIMEOUT)
+    if flow.state.value == "code_sent":
+        flow = await fleet.logins.submit_code(flow.id, tg.login_code(phone))
+    return await state(fleet, flow, "authorized")
+
+
+async def test_a_needs_login_account_is_logged_in_again_in_place(store_url: str) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        fay = tg.add_user(phone="+15552100006", first_name="Fay", dc=2)
+        bob = tg.add_user(phone="+15552100007", first_name="Bob", username="bob_relogin", dc=1)
+        first = await _logged_in(fleet, tg, fay.phone, label="fay", pool="support")
+        await until(lambda: _state_is(fleet, "fay", AccountState.ACTIVE), timeout=TIMEOUT)
+        before = await fleet.accounts.get("fay")
+        tg.revoke(user_id=fay.id)  # Telegram ended the session: the next call meets the revoked key
+        held = await fleet.outbox.send(account="fay", peer="bob_relogin", text="after the revoke")
+        await until(lambda: _state_is(fleet, "fay", AccountState.NEEDS_LOGIN), timeout=TIMEOUT)
+        with pytest.raises(FleetValueError):
+            await fleet.logins.start(phone=fay.phone, label="fay-2")  # the phone is fay's: no second account
+        flow = await fleet.logins.start(phone=fay.phone)
+        assert (flow.account_id, flow.label, flow.pool) == (before.id, "fay", "support")
+        flow = await state(fleet, flow, "authorized")  # the future auth token of fay's first login: no code
+        with pytest.raises(NoLoginCode):
+            tg.login_code(fay.phone)
+        after = await fleet.accounts.get("fay")
+        assert (flow.account_id, after.id, after.pool, after.user_id) == (
+            first.account_id,
+            before.id,
+            "support",
+            fay.id,
+        )
+        assert after.auth_key_id not in (None, before.auth_key_id) and len(await fleet.accounts.list()) == 1
+        moved = [e for e in await fleet.accounts.events("fay") if e.kind == "state"][-3:]
+        relogin = next(e for e in moved if e.from_state == "needs_login")
+        assert relogin.to_state == "new" and relogin.evidence is not None
+        assert (relogin.evidence.name, relogin.evidence.detail["login"]) == ("login", flow.id)
+        await until(lambda: _state_is(fleet, "fay", AccountState.ACTIVE), timeout=TIMEOUT)  # a worker runs it again
+        assert (await fleet.outbox.get(held.id)).account_id == before.id
+        if (await fleet.outbox.get(held.id)).state.value == "held":  # its send met the revoked key: an operator's retry
+            await fleet.outbox.retry(held.id)
+        await until(lambda: _sent(fleet, held.id), timeout=TIMEOUT)
+        assert [m.text for m in tg.messages_of(bob.id, fay.id)] == ["after the revoke"]  # by fay, with the new key
+        assert tg.key_use.overlaps() == []
+
+
+async def _sent(fleet: Fleet, message_id: int) -> bool | None:
+    return True if (await fleet.outbox.get(message_id)).state.value == "sent" else None
+
+
+async def test_a_holder_of_the_old_key_is_fenced_by_the_re_login(store_url: str) -> None:
+    """A client still holding the account's lease with the old key: after the re-login its lease is lost (renewals
+    refused: it is cut off) and its writes are refused, so the old key never overwrites the new one."""
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg, capacity=0):
+        gil = tg.add_user(phone="+15552100008", first_name="Gil", dc=2)
+        await _logged_in(fleet, tg, gil.phone, label="gil")
+        handle = fleet.lease("gil", network=tg.network, api_id=tg.api_id, api_hash=tg.api_hash, timeout=10.0)
+        async with handle as old:
+            assert (await old.get_me()).id == gil.id
+            old_key = (await fleet.accounts.get("gil")).auth_key_id
+            assert isinstance(old.storage, FencedStorage)
+            key = old.storage.get_auth_key(2)
+            assert key is not None
+            await _logged_in(fleet, tg, gil.phone)  # the same account, a new key, while the old one is held
+            await until(lambda: _fenced(handle), timeout=TIMEOUT)  # its renewal was refused: cut off
+            assert not handle.may_send()
+            with pytest.raises(StaleEpoch):  # the old holder's fenced write of its key (what its storage flushes)
+                await fleet.sessions.write(handle.lease.account_id or 0, handle.lease.epoch,
+                                           SessionChanges(dcs={2: DcRecord(key, None, 0.0)}))  # fmt: skip
+        account = await fleet.accounts.get("gil")
+        assert account.auth_key_id not in (None, old_key) and account.state is AccountState.NEW
+        assert account.epoch > handle.lease.epoch
+
+
+async def _fenced(handle: Any) -> bool | None:
+    return True if handle.fenced is not None else None
+
+
+async def test_a_re_login_as_another_user_changes_nothing(store_url: str) -> None:
+    async with Sandbox(dcs=1) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg, capacity=0):
+        ivo = tg.add_user(phone="+15552100009", first_name="Ivo")
+        await _logged_in(fleet, tg, ivo.phone, label="ivo")
+        before, events = await fleet.accounts.get("ivo"), await fleet.accounts.events("ivo")
+        leases = await _account_leases(fleet)
+        tg.world.delete_user(ivo.id)  # the number is free: someone else signs up with it
+        newcomer = tg.add_user(phone=ivo.phone, first_name="Newcomer")
+        flow = await fleet.logins.start(phone=ivo.phone)
+        assert flow.account_id == before.id
+        flow = await state(fleet, flow, "code_sent")  # ivo's future auth token is not the newcomer's
+        flow = await state(fleet, await fleet.logins.submit_code(flow.id, tg.login_code(ivo.phone)), "failed")
+        assert flow.error and flow.error["name"] == "ACCOUNT_MISMATCH" and str(newcomer.id) in flow.error["message"]
+        assert await fleet.accounts.get("ivo") == before and await fleet.accounts.events("ivo") == events
+        assert await _account_leases(fleet) == leases
+
+
+async def _account_leases(fleet: Fleet) -> list[Any]:
+    return [lease for lease in await fleet.leases.list() if lease.account_id is not None]

@@ -31,17 +31,18 @@ POLL = 0.25
 @click.option("--phone", required=True, help="the account's phone number, international format")
 @click.option("--qr", is_flag=True, help="log in by QR code (scan it with a logged-in Telegram app)")
 @click.option("--label", default=None, help="the new account's label (default: the phone's digits)")
-@click.option("--pool", default="default", show_default=True)
+@click.option("--pool", default=None, help="the new account's pool (default: default)")
 @click.option("--first-name", default=None, help="the name to sign up with if the number has no account yet")
 @click.option("--last-name", default="", help="the last name to sign up with (optional)")
 @store_options
 @json_option
 def login(
-    phone: str, qr: bool, label: str | None, pool: str, first_name: str | None, last_name: str, store: str,
+    phone: str, qr: bool, label: str | None, pool: str | None, first_name: str | None, last_name: str, store: str,
     key_file: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Log an account in (code and 2FA, sign-up of a number with no account, or QR) through a worker; the account is
-    then in the store."""
+    then in the store. For the phone of an account the store has (e.g. needs_login), that account is logged in again
+    in place (its label and pool kept)."""
 
     async def work(f: Fleet) -> LoginFlow:
         flow = await f.logins.start(phone=phone, method="qr" if qr else "code", label=label, pool=pool)

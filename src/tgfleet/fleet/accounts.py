@@ -195,15 +195,7 @@ class Accounts:
         new = AccountState(state)
 
         async def move(tx: Tx, account_id: int, old: str) -> None:
-            await tx.execute(
-                "UPDATE accounts SET state = :state, state_since = {now}, state_until = :until, updated_at = {now}"
-                " WHERE id = :id",
-                {"id": account_id, "state": new.value, "until": until},
-            )
-            await events.record(tx, account_id, "state", from_state=old, to_state=new.value, evidence=evidence,
-                                worker=worker, epoch=epoch)  # fmt: skip
-            if new.runnable:
-                tx.notify(ACCOUNTS_CHANNEL, str(account_id))
+            await move_state(tx, account_id, old, new, evidence=evidence, worker=worker, epoch=epoch, until=until)
 
         return await self._change(account, new.runnable, epoch, expect, move)
 
@@ -263,6 +255,30 @@ class _Moved(Exception):
 
     def __init__(self, account_id: int) -> None:
         self.account_id = account_id
+
+
+async def move_state(
+    tx: Tx,
+    account_id: int,
+    old: str,
+    new: AccountState,
+    *,
+    evidence: Evidence | None,
+    worker: str | None = None,
+    epoch: int | None = None,
+    until: float | None = None,
+) -> None:
+    """Write the move from ``old`` to ``new`` and its event in ``tx`` (the caller locked the lease row first and set its
+    readiness: ``set_ready``); a runnable state wakes the workers."""
+    await tx.execute(
+        "UPDATE accounts SET state = :state, state_since = {now}, state_until = :until, updated_at = {now}"
+        " WHERE id = :id",
+        {"id": account_id, "state": new.value, "until": until},
+    )
+    await events.record(tx, account_id, "state", from_state=old, to_state=new.value, evidence=evidence,
+                        worker=worker, epoch=epoch)  # fmt: skip
+    if new.runnable:
+        tx.notify(ACCOUNTS_CHANNEL, str(account_id))
 
 
 async def set_ready(tx: Tx, account_id: int, ready: bool | None) -> None:

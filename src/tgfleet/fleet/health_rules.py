@@ -182,6 +182,15 @@ def judge_success(state: AccountState, until: float | None, *, now: float, what:
     return None
 
 
+def judge_login(state: AccountState, *, login_id: int, auth_key_id: int | None) -> Move | None:
+    """The move a login flow that logged the account in again makes: back to ``new`` (probed afresh, as after an
+    operator's ``enable``) from any state but ``banned``/``deleted`` (None: those never come back by a login)."""
+    if state in (S.BANNED, S.DELETED):
+        return None
+    detail = {"login": login_id, "auth_key_id": auth_key_id}
+    return Move(S.NEW, Evidence(name="login", message=f"logged in again by login {login_id}", detail=detail))
+
+
 def judge_probe(
     state: AccountState, until: float | None, found: Findings, *, now: float, seen: Findings | None = None
 ) -> list[Move]:

@@ -160,6 +160,19 @@ class Leases:
         return [LeaseInfo(*row[:10], live=bool(row[10])) for row in rows]  # type: ignore[misc]
 
 
+async def take_back(tx: Tx, account_id: int) -> int:
+    """Take the account's lease from whoever holds it, in ``tx``: it is free at once and its epoch and the account's
+    fence go one up, so the holder's renewals and fenced writes are refused from this commit on (its key was replaced:
+    a re-login). The new epoch."""
+    epoch = await tx.scalar(
+        "UPDATE leases SET epoch = epoch + 1, holder = NULL, host = NULL, pid = NULL, expires_at = 0,"
+        " renewed_at = {now} WHERE resource = :resource RETURNING epoch",
+        {"resource": account_resource(account_id)},
+    )
+    await tx.execute("UPDATE accounts SET fence_epoch = :epoch WHERE id = :id", {"epoch": epoch, "id": account_id})
+    return int(epoch)
+
+
 async def _fence_grants(tx: Tx, leases: Sequence[Lease]) -> None:
     """Raise each granted account's (or login flow's) fence to the new epoch (same transaction as the grant)."""
     await tx.executemany(

@@ -2,8 +2,9 @@
 lease's epoch (``logins.fence_epoch``, raised by every grant of ``login:<id>``): a holder whose lease a newer epoch
 took gets ``StaleLoginEpoch`` and stops; a flow that ended meanwhile (cancelled, expired) reads as ``None``.
 
-``authorize`` ends a flow: the account (its session sealed, as an import's), the future auth token and the state
-``authorized`` in ONE transaction, so a crash leaves either an open flow or a finished one with its account.
+``authorize`` ends a flow: the account (its session sealed, as an import's; or the account the flow logs in again given
+the new key, ``relogin``), the future auth token and the state ``authorized`` in ONE transaction, so a crash leaves
+either an open flow or a finished one with its account.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tgfleet.fleet.errors import DuplicateAccountError, StaleLoginEpoch
 from tgfleet.fleet.importers import ImportedSession
 from tgfleet.fleet.login_records import FLOW_COLUMNS, OPEN_SQL, LoginFlow, LoginSettings, LoginState, flow_from_row
 from tgfleet.fleet.login_secrets import FlowSession, seal_session, seal_token, unseal_session, unseal_token
+from tgfleet.fleet.relogin import log_in_again
 from tgfleet.fleet.seal import Sealer
 from tgfleet.fleet.snapshot import SessionSnapshot
 from tgfleet.fleet.store import Store, Tx
@@ -107,15 +109,25 @@ class LoginHolder:
         return True
 
     async def authorize(self, flow: LoginFlow, session: SessionSnapshot, future_token: bytes | None) -> bool:
-        """The login is done: the account made from ``session``, the token kept, the flow ``authorized``. A label or key
-        already in the store ends the flow ``failed`` (DUPLICATE_ACCOUNT, naming it) instead."""
+        """The login is done: the account made from ``session`` (or, for a flow started for an account of the store,
+        that account given the new key: ``relogin``), the token kept, the flow ``authorized``. A label or key already
+        in the store ends the flow ``failed`` (DUPLICATE_ACCOUNT, naming it) instead, and so does a re-login that
+        ``relogin`` refuses (ACCOUNT_MISMATCH, ACCOUNT_ENDED)."""
         async with self._store.transaction() as tx:
+            target = await tx.scalar("SELECT account_id FROM logins WHERE id = :id", {"id": self.login_id})
             try:
-                imported = ImportedSession("login", session, {"login": flow.id})
-                account_id = await insert_account(tx, self._sealer, imported, flow.label, flow.pool, flow.phone, "{}")
+                if target is not None:
+                    account_id = int(target)
+                    refused = await log_in_again(tx, self._sealer, account_id, flow.id, session, self.worker)
+                else:
+                    imported = ImportedSession("login", session, {"login": flow.id})
+                    account_id = await insert_account(tx, self._sealer, imported, flow.label, flow.pool, flow.phone,
+                                                      "{}")  # fmt: skip
+                    refused = None
             except DuplicateAccountError as exc:
-                error = {"code": 0, "name": "DUPLICATE_ACCOUNT", "message": str(exc)}
-                return await self._update(tx, _ENDED, {"state": "failed", "error": json.dumps(error)})
+                refused = {"code": 0, "name": "DUPLICATE_ACCOUNT", "message": str(exc)}
+            if refused is not None:
+                return await self._update(tx, _ENDED, {"state": "failed", "error": json.dumps(refused)})
             if future_token:
                 await self._keep_token(tx, flow.phone, future_token)
             return await self._update(tx, _ENDED + ", account_id = :account", {"state": "authorized", "error": None,

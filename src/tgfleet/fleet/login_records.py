@@ -52,6 +52,8 @@ class LoginFlow:
     updated_at: float
     expires_at: float
     account_id: int | None = None
+    """The account the flow logs in again (set at ``start`` for the phone of an account the store has), or the one it
+    made once ``authorized``."""
     worker: str | None = None
     error: dict[str, Any] | None = None
     code_type: str | None = None

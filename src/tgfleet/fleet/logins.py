@@ -55,23 +55,27 @@ class Logins:
 
     # --- what the CLI, the API and the dashboard call -------------------------------------------------------------
     async def start(
-        self, *, phone: str, method: str = "code", label: str | None = None, pool: str = "default"
+        self, *, phone: str, method: str = "code", label: str | None = None, pool: str | None = None
     ) -> LoginFlow:
-        """A new flow for ``phone`` (``method`` ``code`` or ``qr``), state ``starting``; the account it makes is named
-        ``label`` (default: the phone's digits) in ``pool``. LoginBudgetExceeded past the phone's budget or during its
-        flood wait, LoginStateError while another flow of the phone is open, FleetValueError for bad arguments."""
+        """A new flow for ``phone`` (``method`` ``code`` or ``qr``), state ``starting``. When the store has an account
+        of that phone (in any state but ``banned``/``deleted``), the flow logs THAT account in again (``account_id`` is
+        set from the start; ``relogin``); else the account it makes is named ``label`` (default: the phone's digits)
+        in ``pool`` (default ``default``). LoginBudgetExceeded past the phone's budget or during its flood wait,
+        LoginStateError while another flow of the phone is open, FleetValueError for bad arguments (a ``label`` or
+        ``pool`` other than those of the account a re-login is for)."""
         number = phone_number(phone)
         if number is None or method not in METHODS:
             raise FleetValueError(f"a login needs a phone and a method in {METHODS}, got {phone!r}, {method!r}")
-        name = check_label(label or number.lstrip("+"))
         async with self._store.transaction() as tx:
             await _expire(tx)
             await self._check_budget(tx, number)
+            account_id, name, pool = await _target(tx, number, label, pool)
             login_id = int(await tx.scalar(
-                "INSERT INTO logins (phone, method, label, pool, state, info, created_at, updated_at, expires_at)"
-                " VALUES (:phone, :method, :label, :pool, 'starting', '{{}}', {now}, {now}, {now} + :lifetime)"
-                " RETURNING id",
-                {"phone": number, "method": method, "label": name, "pool": pool, "lifetime": self.settings.lifetime},
+                "INSERT INTO logins (phone, method, label, pool, state, info, account_id, created_at, updated_at,"
+                " expires_at) VALUES (:phone, :method, :label, :pool, 'starting', '{{}}', :account, {now}, {now},"
+                " {now} + :lifetime) RETURNING id",
+                {"phone": number, "method": method, "label": name, "pool": pool, "account": account_id,
+                 "lifetime": self.settings.lifetime},
             ))  # fmt: skip
             tx.notify(LOGINS_CHANNEL, str(login_id))
         return await self.get(login_id)
@@ -225,6 +229,24 @@ class Logins:
         """The fenced writes of the worker holding ``login:<id>`` at ``epoch``."""
         count = self._counters.login if self._counters is not None else None
         return LoginHolder(self._store, self._sealer, self.settings, login_id, epoch, worker, LOGINS_CHANNEL, count)
+
+
+async def _target(tx: Tx, phone: str, label: str | None, pool: str | None) -> tuple[int | None, str, str]:
+    """(the account a flow for ``phone`` logs in again or None, its label, its pool)."""
+    row = await tx.fetchone(
+        "SELECT id, label, pool FROM accounts WHERE phone = :phone AND state NOT IN ('banned', 'deleted')"
+        " ORDER BY id DESC LIMIT 1",
+        {"phone": phone},
+    )
+    if row is None:
+        return None, check_label(label or phone.lstrip("+")), pool or "default"
+    account_id, name, its_pool = int(row[0]), str(row[1]), str(row[2])
+    if (label is not None and label != name) or (pool is not None and pool != its_pool):
+        raise FleetValueError(
+            f"{phone} is account {name!r} (pool {its_pool!r}): a login logs it in again under its label and pool;"
+            " leave label and pool out (or give its own)"
+        )
+    return account_id, name, its_pool
 
 
 async def _expire(tx: Tx) -> None:

@@ -75,6 +75,16 @@ async def write(tx: Tx, account_id: int, changes: SessionChanges, sealer: Sealer
     await tx.executemany("DELETE FROM session_channels WHERE account_id = :id AND channel_id = :channel", gone)
 
 
+async def replace_keys(tx: Tx, account_id: int, session: SessionSnapshot, sealer: Sealer) -> None:
+    """Give the account the auth keys (and home DC, user, API id) of ``session``, a new login of the same user: every
+    key it had is forgotten; its peers, update state and channels stay (they are the account's, not the key's). The
+    caller holds the fence (raised for this write, so a holder of the old key writes nothing after it)."""
+    await tx.execute("DELETE FROM session_dcs WHERE account_id = :id", {"id": account_id})
+    scalars = {"dc_id": session.dc_id, "test_mode": session.test_mode, "api_id": session.api_id,
+               "user_id": session.user_id, "is_bot": session.is_bot}  # fmt: skip
+    await write(tx, account_id, SessionChanges(scalars=scalars, dcs=dict(session.dcs)), sealer)
+
+
 async def _write_dcs(tx: Tx, account_id: int, dcs: dict[int, DcRecord], sealer: Sealer) -> None:
     rows = []
     for dc_id, dc in dcs.items():

@@ -31,7 +31,8 @@ class StartBody(BaseModel):
     phone: str = Field(min_length=4, max_length=32, description="The number in international form, +15551234567.")
     method: str = Field(default="code", pattern="^(code|qr)$")
     label: str | None = Field(default=None, min_length=1, max_length=64)
-    pool: str = Field(default="default", min_length=1, max_length=64)
+    pool: str | None = Field(default=None, min_length=1, max_length=64, description="Default: ``default`` (a re-login"
+                             " keeps the account's).")  # fmt: skip
 
 
 class CodeBody(BaseModel):
@@ -85,7 +86,9 @@ class LoginList(BaseModel):
 
 @router.post("", response_model=LoginOut, status_code=201, responses=errors(409, 429))
 async def start(request: Request, token: Operate, body: StartBody) -> LoginOut:
-    """Start a login (state ``starting``; a worker sends the code or exports the QR token next)."""
+    """Start a login (state ``starting``; a worker sends the code or exports the QR token next). For the phone of an
+    account the store has (not banned or deleted) the flow logs that account in again: ``account_id`` is set, and a
+    ``label`` or ``pool`` other than the account's is refused (422)."""
     logins = service_of(request).fleet.logins
     return LoginOut.of(await logins.start(phone=body.phone, method=body.method, label=body.label, pool=body.pool))
 

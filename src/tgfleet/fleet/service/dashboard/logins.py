@@ -53,7 +53,7 @@ async def start(request: Request, who: Operator) -> RedirectResponse:
     try:
         flow = await service_of(request).fleet.logins.start(
             phone=values["phone"], method=values["method"] or "code", label=values["label"] or None,
-            pool=values["pool"] or "default")  # fmt: skip
+            pool=values["pool"] or None)  # fmt: skip
     except FleetError as exc:
         return _back(f"not started: {exc}")
     return _back(f"login {flow.id} started: a worker asks Telegram next", flow.id)
