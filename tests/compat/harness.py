@@ -10,9 +10,10 @@ username of another account, ``PEER_ID``). Directives in ``# compat:`` comments 
   Kurigram reads a short update by asking for the difference since it, so it would also see a message sent, or an
   answer stored, meanwhile);
 - ``# compat: sigint-after REGEX`` — SIGINT (what Ctrl-C sends to ``idle()``) once a printed line matches;
-- ``# compat: login file|string|phone`` — a session file ``my_account.session`` in the working directory (the
-  default; Kurigram's format, which tgfleet converts), only ``SESSION_STRING``, or nothing: the script logs in with
-  ``phone_number=`` and the harness types the login code the sandbox sends into its stdin;
+- ``# compat: login file|string|phone|bot`` — a session file ``my_account.session`` in the working directory (the
+  default; Kurigram's format, which tgfleet converts), only ``SESSION_STRING``, nothing: the script logs in with
+  ``phone_number=`` and the harness types the login code the sandbox sends into its stdin, or a bot: the script's
+  account is a bot (``World.add_bot``) and logs in with ``bot_token=`` (``BOT_TOKEN``);
 - ``# compat: password`` — the account has a 2FA password (``PASSWORD``);
 - ``# compat: flood METHOD SECONDS`` — the sandbox answers the run's first ``messages.METHOD`` with FLOOD_WAIT
   (such scripts run one library after the other: the forced error is the sandbox's, not an account's);
@@ -119,6 +120,7 @@ class Accounts:
     peer: Any
     session_string: str
     password: str | None
+    bot_token: str = ""
 
 
 def sandbox_info(tg: Sandbox) -> str:
@@ -130,6 +132,11 @@ def provision(box: SandboxThread, script: Script) -> Accounts:
     """Two fresh accounts on DC 2 (where Pyrogram starts); the script's one logged in unless it logs in itself."""
     n = next(_phones)
     pid = os.getpid() % 10_000
+    if script.login == "bot":
+        token = box.call(box.tg.add_bot, f"me{pid}x{n}bot", f"Me{n}", dc=2)
+        me = box.call(box.tg.world.user, int(token.split(":")[0]))
+        peer = box.call(box.tg.add_user, f"+1555{pid:04d}{n:03d}2", f"Peer{n}", username=f"peer{pid}x{n}", dc=2)
+        return Accounts(me, peer, "", None, token)
     password = "compat-secret" if script.password else None
     me = box.call(box.tg.add_user, f"+1555{pid:04d}{n:03d}1", f"Me{n}", username=f"me{pid}x{n}", password=password,
                   dc=2)  # fmt: skip
@@ -206,6 +213,7 @@ def _environment(box: SandboxThread, accounts: Accounts) -> dict[str, str]:
         PASSWORD=accounts.password or "",
         PEER=accounts.peer.username,
         PEER_ID=str(accounts.peer.id),
+        BOT_TOKEN=accounts.bot_token,
     )
     return env
 
@@ -305,6 +313,7 @@ def normalise(lines: list[str], accounts: Accounts) -> list[str]:
     }  # fmt: skip
     if accounts.session_string:
         names[accounts.session_string] = "<SESSION_STRING>"
+    names.pop("", None)  # a bot has no phone
     pattern = re.compile("|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)))
     out = []
     for raw in lines:

@@ -75,6 +75,7 @@ class SandboxUser:
     username: str | None
     dc: int
     hash_key: bytes = field(repr=False, compare=False)
+    is_bot: bool = False
 
     def access_hash(self, viewer_id: int) -> int:
         """The ``access_hash`` of this user as ``viewer_id`` sees it (in User objects sent to that viewer)."""
@@ -99,6 +100,8 @@ class Account:
     mailbox: Mailbox = field(default_factory=Mailbox)
     deleted: bool = False
     """Deleted (``World.delete_user``): its phone and username are free again, its keys get USER_DEACTIVATED."""
+    bot: bool = False
+    """A bot (``World.add_bot``, ``bots.py``): no phone (``phone`` is empty and not indexed), logs in with a token."""
 
 
 class Accounts:
@@ -116,7 +119,7 @@ class Accounts:
     def add(self, account: Account) -> Account:
         if account.id in self._by_id:
             raise ValueError(f"user id {account.id} already exists")
-        if account.phone in self._by_phone:
+        if not account.bot and account.phone in self._by_phone:
             raise ValueError(f"phone {account.phone} is already registered")
         if account.username is not None:
             if not valid_username(account.username):
@@ -125,7 +128,8 @@ class Accounts:
                 raise ValueError(f"username {account.username!r} is taken")
             self._by_username[account.username.lower()] = account.id
         self._by_id[account.id] = account
-        self._by_phone[account.phone] = account.id
+        if not account.bot:
+            self._by_phone[account.phone] = account.id
         return account
 
     def create(
@@ -137,14 +141,16 @@ class Accounts:
         dc: int | None,
         created: float,
         password: PasswordRecord | None = None,
+        *,
+        bot: bool = False,
     ) -> Account:
         """Register a new account of a (normalized) phone, with a fresh id; ``dc`` ``None``: the phone's home
-        DC (ValueError for a taken phone or username, or an invalid username)."""
+        DC (ValueError for a taken phone or username, or an invalid username). ``bot``: a bot (``phone`` empty)."""
         user_id = user_id_from(self._random(8))
         while user_id in self._by_id:
             user_id = user_id_from(self._random(8))
         home = self.home_dc_of(phone) if dc is None else dc
-        account = self.add(Account(user_id, phone, first_name, last_name, username, home, created, password))
+        account = self.add(Account(user_id, phone, first_name, last_name, username, home, created, password, bot=bot))
         log.info("account %d (+%s) created on DC %d", user_id, phone, home)
         return account
 
@@ -198,4 +204,5 @@ class Accounts:
             username=account.username,
             dc=account.dc,
             hash_key=self.hash_key,
+            is_bot=account.bot,
         )

@@ -301,6 +301,10 @@ class Sandbox:
             phone, first_name, last_name, username, password, dc, hint=hint, new_account=new_account
         )
 
+    def add_bot(self, username: str, first_name: str = "", dc: int | None = None) -> str:
+        """Register a bot and return its token ``"<id>:<secret>"`` (``World.add_bot``)."""
+        return self._world().add_bot(username, first_name, dc)
+
     def user_by_phone(self, phone: str) -> SandboxUser | None:
         """The account of ``phone`` (``World.user_by_phone``; None: the number has none, a login signs it up)."""
         return self._world().user_by_phone(phone)

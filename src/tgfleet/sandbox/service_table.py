@@ -7,6 +7,7 @@ from tgfleet.sandbox.services import (
     account,
     auth,
     auth_transfer,
+    bots,
     changes,
     contacts,
     dialogs,
@@ -26,6 +27,7 @@ def all_services() -> dict[type, ServiceFn]:
     modules = (
         auth,
         auth_transfer,
+        bots,
         qr_login,
         account,
         sessions,

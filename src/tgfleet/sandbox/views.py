@@ -44,8 +44,10 @@ def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) ->
         first_name=account.first_name or None,
         last_name=account.last_name or None,
         username=account.username,
-        phone=account.phone if is_self or account.service else None,
+        phone=account.phone if (is_self or account.service) and not account.bot else None,
         status=status,
+        bot=account.bot,
+        bot_info_version=1 if account.bot else None,
     )
 
 

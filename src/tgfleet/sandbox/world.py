@@ -5,13 +5,13 @@ phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login cod
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
 frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
-``PeerLimits``, ``peer_limits.py``) and the services (``services/``, one function per API method, bound to the
-world; every bound call of a logged-in key first passes the account's standing: deleted, banned, frozen). It has
-two faces:
+``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``) and the services
+(``services/``, one function per API method, bound to the world; every bound call of a logged-in key first passes
+the account's standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
 
 - for the network side, :class:`~tgfleet.sandbox.contract.WorldAPI`: the handler of a method, who an auth key
   is, home DCs, revocation, and ``set_delivery`` (the ``Pusher`` its pushes go through);
-- for tests and users of the sandbox, the control methods (``add_user``, ``login_code``, ``messages_of``,
+- for tests and users of the sandbox, the control methods (``add_user``, ``add_bot``, ``login_code``, ``messages_of``,
   ``set_login_limits``, ``freeze_account``, ``ban_user``, ...), each a few lines over the parts; they are never reached
   over MTProto.
 
@@ -38,8 +38,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from tgfleet import errors
-from tgfleet.sandbox.accounts import SERVICE_PHONE, SERVICE_USER_ID, Account, Accounts, SandboxUser, normalize_phone
+from tgfleet.sandbox.accounts import (
+    SERVICE_PHONE,
+    SERVICE_USER_ID,
+    Account,
+    Accounts,
+    SandboxUser,
+    normalize_phone,
+    phone_home_dc,
+)
 from tgfleet.sandbox.authz import Authorizations, ClientApp, SandboxAuthorization
+from tgfleet.sandbox.bots import BotTokens, check_bot_call, is_bot_username
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
 from tgfleet.sandbox.contact_book import ContactBook
@@ -119,6 +128,7 @@ class World:
         self.auths = Authorizations(clock, random)
         self.login_tokens = LoginTokens(clock, random, login_token_lifetime)
         self.future_tokens = FutureTokens(clock, random)
+        self.bot_tokens = BotTokens(random)
         self.standing = Standing()
         self.contacts = ContactBook()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
@@ -142,6 +152,7 @@ class World:
         account = self.accounts.get(user_id)
         if account is not None and account.deleted:
             raise errors.UserDeactivated()
+        check_bot_call(account is not None and account.bot, method)
         self.standing.check(user_id, method, self.clock())
 
     # --- WorldAPI ---------------------------------------------------------------------------------
@@ -201,7 +212,7 @@ class World:
         log.info("user %d signed in on DC %d (imported=%s)", account.id, ctx.dc_id, imported)
         return t_auth.Authorization(
             user=user_tl(self.accounts, account, account.id, self.clock()),
-            future_auth_token=None if imported else self.future_tokens.issue(account.id),
+            future_auth_token=None if imported or account.bot else self.future_tokens.issue(account.id),
         )
 
     def notify_code(self, account: Account, code: str) -> None:
@@ -236,6 +247,23 @@ class World:
         created = self.clock() - (0.0 if new_account else ESTABLISHED_AGE)
         account = self.accounts.create(normalized, first_name, last_name, username, dc, created, record)
         return self.accounts.snapshot(account)
+
+    def add_bot(self, username: str, first_name: str = "", dc: int | None = None) -> str:
+        """Register a bot (``bots.py``) and return its token, ``"<id>:<secret>"``, for ``auth.importBotAuthorization``
+        (``Client(bot_token=...)``). ValueError for a username that is malformed, taken or does not end in ``bot``, or
+        a bad DC; ``dc`` defaults to a stable function of the username."""
+        if not is_bot_username(username):
+            raise ValueError(f"a bot's username ends in 'bot', got {username!r}")
+        self._check_dc(dc)
+        home = phone_home_dc(username.lower(), self.dcs) if dc is None else dc
+        account = self.accounts.create("", first_name or username, "", username, home, self.clock(), bot=True)
+        return self.bot_tokens.issue(account.id)
+
+    def revoke_bot_token(self, bot_id: int) -> str:
+        """A new token for the bot (as BotFather's /revoke): logging in with the old one is ACCESS_TOKEN_EXPIRED."""
+        if not self.accounts[bot_id].bot:
+            raise ValueError(f"user {bot_id} is not a bot")
+        return self.bot_tokens.issue(bot_id)
 
     def user(self, user_id: int) -> SandboxUser:
         """A fresh snapshot of an account (KeyError if unknown)."""

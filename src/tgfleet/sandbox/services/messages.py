@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.bots import check_bot_message
 from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
@@ -65,6 +66,7 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     if request.schedule_date is not None:
         raise errors.ScheduleDateInvalid()
     recipient = _recipient(world, sender, request.peer)
+    check_bot_message(sender.bot, recipient.bot)
     check_text(request.message)
     reply_to = _reply_to(sender, recipient, request.reply_to)
     _count_new_peer(world, sender, recipient)

@@ -38,6 +38,7 @@ async def get_full_user(world: World, ctx: CallContext, request: f_users.GetFull
         settings=types.PeerSettings(),
         notify_settings=types.PeerNotifySettings(),
         common_chats_count=0,
+        bot_info=types.BotInfo(user_id=account.id, description="", commands=[]) if account.bot else None,
     )
     user = user_tl(world.accounts, account, viewer.id, world.clock())
     return t_users.UserFull(full_user=full, chats=[], users=[user])
