@@ -18,6 +18,7 @@ from tgfleet.fleet.health_rules import (
     HealthSettings,
     allowed,
     judge_error,
+    judge_login,
     judge_probe,
     judge_success,
 )
@@ -162,3 +163,13 @@ def test_a_probe_waits_for_traffic_a_limits_end_and_a_flood_wait() -> None:
     schedule.not_before(NOW + 700)  # a probe got a flood wait
     assert schedule.next_at(S.ACTIVE, None) == NOW + 700
     assert not schedule.lists_authorizations(NOW + 700) and schedule.lists_authorizations(NOW + 10_000)
+
+
+def test_a_login_again_brings_every_state_but_banned_and_deleted_back_to_new() -> None:
+    for state in AccountState:
+        move = judge_login(state, login_id=7, auth_key_id=42)
+        if state in (AccountState.BANNED, AccountState.DELETED):
+            assert move is None, state
+        else:
+            assert move is not None and move.state is AccountState.NEW, state
+            assert (move.evidence.name, move.evidence.detail) == ("login", {"login": 7, "auth_key_id": 42})
