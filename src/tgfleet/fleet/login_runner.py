@@ -157,7 +157,8 @@ class LoginRunner:
                 await self._holder.phone_wait(phone, float(exc.value or 0), _error(exc) or {})
             await self._holder.save(LoginState.CODE_SENT, error=_error(exc), clear_input=True)
             return await self._holder.read()
-        await self._holder.save(LoginState.CODE_SENT, info=_code_info(sent), clear_input=True)
+        session = FlowSession.of(self._storage, sent.phone_code_hash or held.session.phone_code_hash)  # the answer's
+        await self._holder.save(LoginState.CODE_SENT, session=session, info=_code_info(sent), clear_input=True)
         return await self._holder.read()
 
     async def _next_wake(self) -> None:
