@@ -9,6 +9,7 @@ import stat
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -206,9 +207,13 @@ async def test_a_transaction_cancelled_while_it_waits_for_the_write_lock_leaves_
 
 def sqlite_thread_busy() -> bool:
     """Whether an SQLite store's thread is running a statement (not waiting for work): the thread of a
-    ``concurrent.futures`` executor runs its work item in ``_WorkItem.run``."""
+    ``concurrent.futures`` executor runs its work item in ``_WorkItem.run`` (somewhere up its stack)."""
     threads = {t.ident: t.name for t in threading.enumerate()}
     for ident, frame in sys._current_frames().items():
-        if threads.get(ident, "").startswith("tgfleet-fleet-sqlite") and frame.f_code.co_name == "run":
-            return True
+        if threads.get(ident, "").startswith("tgfleet-fleet-sqlite"):
+            calls: FrameType | None = frame
+            while calls is not None:
+                if calls.f_code.co_name == "run":
+                    return True
+                calls = calls.f_back
     return False

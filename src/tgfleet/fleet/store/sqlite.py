@@ -3,7 +3,8 @@ the file: every statement is a call into that thread, awaited.
 
 WAL journal (readers never block the writer), ``busy_timeout`` (another process holding the write lock means a
 wait, never "database is locked"), foreign keys on, ``synchronous=NORMAL``, ``secure_delete`` (freed pages are
-zeroed). Write transactions start with ``BEGIN IMMEDIATE``: the write lock is taken at once, so every
+zeroed). Write transactions start with ``BEGIN IMMEDIATE`` (in the hop of their first statement, so a transaction
+costs one hop per statement and one for ``COMMIT``): the write lock is taken at once, so every
 read-then-write (a claim, an acquire, a fenced write) is serialised against every other writer on the file, in this
 process and in others. Transactions of this process run one at a time. The lease clock is this process's
 (``clock``, unix seconds). Wake-ups reach listeners in this process; other processes on the same file poll.
@@ -76,11 +77,11 @@ class SQLiteStore(Store):
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Tx]:
         async with self._lock:
             conn = self._live()
-            tx = _SQLiteTx(self, conn)
-            try:  # BEGIN too: cancelled while it waits for the lock, it still runs in the thread; roll it back
-                await self._call(conn.execute, "BEGIN" if readonly else "BEGIN IMMEDIATE")
+            tx = _SQLiteTx(self, conn, "BEGIN" if readonly else "BEGIN IMMEDIATE")
+            try:  # cancelled while BEGIN waits for the lock, it still runs in the thread: roll it back
                 yield tx
-                await self._call(conn.execute, "COMMIT")
+                if tx.begun:
+                    await self._call(conn.execute, "COMMIT")
             except BaseException:
                 await asyncio.shield(self._call(_rollback, conn))
                 raise
@@ -112,9 +113,17 @@ class SQLiteStore(Store):
 class _SQLiteTx(Tx):
     dialect = SQLITE
 
-    def __init__(self, store: SQLiteStore, conn: sqlite3.Connection) -> None:
-        self._store, self._conn = store, conn
+    def __init__(self, store: SQLiteStore, conn: sqlite3.Connection, begin: str) -> None:
+        self._store, self._conn, self._begin = store, conn, begin
+        self.begun = False
         self.notices: list[tuple[str, str]] = []
+
+    async def _run(self, statement: Callable[[], T]) -> T:
+        """One hop to the store's thread; the first one opens the transaction (``BEGIN``) before its statement."""
+        if self.begun:
+            return await self._store._call(statement)
+        self.begun = True
+        return await self._store._call(_begun, self._conn, self._begin, statement)
 
     def _params(self, params: Params | None) -> dict[str, Any]:
         values = dict(params or {})
@@ -123,16 +132,16 @@ class _SQLiteTx(Tx):
 
     async def execute(self, template: str, params: Params | None = None) -> int:
         sql = SQLITE.sql(template)
-        return await self._store._call(lambda: self._conn.execute(sql, self._params(params)).rowcount)
+        return await self._run(lambda: self._conn.execute(sql, self._params(params)).rowcount)
 
     async def fetch(self, template: str, params: Params | None = None) -> list[Row]:
         sql = SQLITE.sql(template)
-        return await self._store._call(lambda: self._conn.execute(sql, self._params(params)).fetchall())
+        return await self._run(lambda: self._conn.execute(sql, self._params(params)).fetchall())
 
     async def executemany(self, template: str, rows: Sequence[Params]) -> None:
         sql = SQLITE.sql(template)
         values = [self._params(row) for row in rows]
-        await self._store._call(lambda: self._conn.executemany(sql, values))
+        await self._run(lambda: self._conn.executemany(sql, values))
 
     def notify(self, channel: str, payload: str) -> None:
         self.notices.append((channel, payload))
@@ -170,6 +179,11 @@ def _connect(path: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _begun(conn: sqlite3.Connection, begin: str, statement: Callable[[], T]) -> T:
+    conn.execute(begin)
+    return statement()
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
