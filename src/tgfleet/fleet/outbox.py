@@ -50,9 +50,14 @@ MAX_LIST = 1000
 
 def chat_key(peer: str, account_id: int | None, pool: str | None) -> str:
     """The ordering key: the sender (account or pool) and the peer, a username without ``@`` and in lower case."""
-    who = peer.strip()
-    who = who[1:].lower() if who.startswith("@") else who.lower()
+    who = chat_peer(peer)
     return f"account:{account_id}:{who}" if account_id is not None else f"pool:{pool}:{who}"
+
+
+def chat_peer(peer: str) -> str:
+    """The peer as a chat key names it."""
+    who = peer.strip()
+    return who[1:].lower() if who.startswith("@") else who.lower()
 
 
 def _peer_text(peer: str | int) -> str:
@@ -123,18 +128,9 @@ class Outbox:
             async with self._store.transaction() as tx:
                 if idempotency_key is not None and (found := await self._by_key(tx, idempotency_key)) is not None:
                     return _same_body(found, body, idempotency_key), False
-                account_id = await self._sender(tx, account, pool)
-                row = await tx.fetchone(
-                    "INSERT INTO outbox_messages (idempotency_key, body_hash, peer, text, pool, account_id, chat,"
-                    " state, not_before, deadline, created_at, updated_at) VALUES (:key, :body, :peer, :text, :pool,"
-                    " :account_id, :chat, 'queued', :not_before, :deadline, {now}, {now}) RETURNING id",
-                    {"key": idempotency_key, "body": body, "peer": peer_text, "text": text, "pool": pool,
-                     "account_id": account_id, "chat": chat_key(peer_text, account_id, pool),
-                     "not_before": not_before, "deadline": deadline},
-                )  # fmt: skip
-                assert row is not None
-                tx.notify(OUTBOX_CHANNEL, wake_payload(account_id, pool))
-                message = await fetch_message(tx, int(row[0]))
+                message = await _insert(tx, peer_text, text, account, pool, idempotency_key, body,
+                                        not_before, deadline)  # fmt: skip
+                tx.notify(OUTBOX_CHANNEL, wake_payload(message.account_id, pool))
         except IntegrityError:  # another process stored the same key between our read and our insert
             if idempotency_key is None:
                 raise
@@ -143,7 +139,6 @@ class Outbox:
             if found is None:
                 raise
             return _same_body(found, body, idempotency_key), False
-        assert message is not None
         return message, True
 
     async def _by_key(self, tx: Tx, key: str) -> tuple[OutboxMessage, str] | None:
@@ -153,16 +148,6 @@ class Outbox:
         message = await fetch_message(tx, int(row[0]))
         assert message is not None
         return message, str(row[1])
-
-    async def _sender(self, tx: Tx, account: str | None, pool: str | None) -> int | None:
-        if account is not None:
-            found = await tx.scalar("SELECT id FROM accounts WHERE label = :label", {"label": account})
-            if found is None:
-                raise AccountNotFound(f"no account {account!r} in the fleet store")
-            return int(found)
-        if await tx.scalar("SELECT 1 FROM accounts WHERE pool = :pool LIMIT 1", {"pool": pool}) is None:
-            raise FleetValueError(f"no account is in pool {pool!r}")
-        return None
 
     async def get(self, message_id: int) -> OutboxMessage:
         """The message now; MessageNotFound."""
@@ -245,6 +230,44 @@ class Outbox:
     async def wakeups(self) -> Listener:
         """Wake-ups when a message may have become due (payload ``account:<id>`` or ``pool:<name>``); hints only."""
         return await self._store.listen(OUTBOX_CHANNEL)
+
+
+_INSERT = (
+    "INSERT INTO outbox_messages (idempotency_key, body_hash, peer, text, pool, account_id, chat, state, not_before,"
+    " deadline, created_at, updated_at) SELECT :key, :body, :peer, :text, :pool, {sender}, 'queued', :not_before,"
+    " :deadline, {{now}}, {{now}} {source} RETURNING id, account_id, chat, created_at, updated_at"
+)
+_TO_ACCOUNT = _INSERT.format(
+    sender="a.id, 'account:' || CAST(a.id AS TEXT) || ':' || :who", source="FROM accounts a WHERE a.label = :label"
+)  # chat_key's, for the account found
+_TO_POOL = _INSERT.format(sender="NULL, :chat", source="WHERE EXISTS (SELECT 1 FROM accounts WHERE pool = :pool)")
+
+
+async def _insert(
+    tx: Tx,
+    peer: str,
+    text: str,
+    account: str | None,
+    pool: str | None,
+    key: str | None,
+    body: str,
+    not_before: float | None,
+    deadline: float | None,
+) -> OutboxMessage:
+    """Store the message, its sender checked in the same statement (AccountNotFound, FleetValueError)."""
+    params = {"key": key, "body": body, "peer": peer, "text": text, "pool": pool, "label": account,
+              "who": chat_peer(peer), "chat": chat_key(peer, None, pool),
+              "not_before": not_before, "deadline": deadline}  # fmt: skip
+    row = await tx.fetchone(_TO_ACCOUNT if account is not None else _TO_POOL, params)
+    if row is None and account is not None:
+        raise AccountNotFound(f"no account {account!r} in the fleet store")
+    if row is None:
+        raise FleetValueError(f"no account is in pool {pool!r}")
+    id_, account_id, chat, created_at, updated_at = row
+    return OutboxMessage(id=int(id_), state=OutboxState.QUEUED, peer=peer, text=text, idempotency_key=key,
+                         pool=pool, account_id=account_id, account=account, random_id=None, tg_message_id=None,
+                         attempts=0, error=None, not_before=not_before, deadline=deadline, epoch=None, worker=None,
+                         created_at=created_at, updated_at=updated_at, chat=chat)  # fmt: skip
 
 
 def _same_body(found: tuple[OutboxMessage, str], body: str, key: str) -> OutboxMessage:
