@@ -17,20 +17,23 @@ and a grant never interleaves with a holder's transition.
   the attempt recorded, all committed before the call.
 - ``finish``: ``sending`` -> the outcome (sent with Telegram's id, retry_wait, held, failed, unknown), on the
   message and its attempt.
-- ``release``: ``claimed`` -> back to due (the holder stops before sending it).
+- ``step`` (the sender's): ``finish`` and the next ``begin`` in one transaction, the head begun straight from its
+  due state (the claim's own checks and recovery first, nothing left ``claimed``): one transaction per message
+  sent, besides ``send``'s.
 - ``flood_waits`` / ``cool_down``: the account's running waits in the flood ledger (``flood_ledger``), and a wait
   of the holder's own (the circuit breaker's); ``finish`` records an outcome's wait in its transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tgfleet.fleet import flood_ledger, outbox_pool, sessions
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.flood_ledger import FloodWait, Wait
 from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
-from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
+from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, MESSAGE_RETURNING, message_of
 from tgfleet.fleet.records import Evidence
 from tgfleet.fleet.store import Store, Tx
 
@@ -50,6 +53,10 @@ def _orphaned(m: str) -> str:
     )
 
 
+_BEGINS_FROM = {
+    "claimed": "state = 'claimed' AND account_id = :account AND epoch = :epoch",
+    "due": f"state IN ({sql_states(DUE)}) AND (account_id = :account OR account_id IS NULL)",
+}
 _EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 
 
@@ -62,6 +69,20 @@ class Outcome:
     error: Evidence | None = None
     not_before: float | None = None
     wait: Wait | None = None  # a flood or slow-mode wait for the ledger
+
+
+@dataclass(frozen=True)
+class Head:
+    """A chat's due head as a claim finds it: whether it is its pool's, unassigned; its chat and peer."""
+
+    id: int
+    pooled: bool
+    chat: str
+    peer: str
+
+
+Ended = tuple[int, int, Outcome]  # an attempt that ended: the message's id, the attempt's, its outcome
+Choose = Callable[[str, str], bool]  # whether a head's chat and peer may go now
 
 
 class HolderOutbox:
@@ -98,32 +119,9 @@ class HolderOutbox:
         """Up to ``limit`` due messages, at most one per chat, now ``claimed`` by this holder."""
         async with self._store.transaction() as tx:
             await self._fence(tx)
-            if not self._recovered:
-                await self._recover(tx)
-            params = await self._pool_params(tx, take_pool, limit=limit)
-            await tx.execute(
-                "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
-                f" updated_at = {{now}} WHERE {_orphaned('')}",
-                params,
-            )
-            await tx.execute(
-                f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
-                f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"
-                f" AND m.state IN ({sql_states(_EXPIRABLE)}) AND m.deadline IS NOT NULL AND m.deadline < {{now}})",
-                params,
-            )
-            rows = await tx.fetch(
-                f"SELECT m.id, m.account_id FROM outbox_messages m WHERE {_MINE} AND m.state IN ({sql_states(DUE)})"
-                f" AND (m.not_before IS NULL OR m.not_before <= {{now}})"
-                f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
-                f" AND e.state IN ({sql_states(OPEN)}))"
-                f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
-                f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
-                f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
-                params,
-            )
-            first_pooled = next((int(row[0]) for row in rows if row[1] is None), None)  # one unassigned per claim
-            ids = [int(row[0]) for row in rows if row[1] is not None or int(row[0]) == first_pooled]
+            heads = await self._heads(tx, take_pool, limit)
+            first_pooled = next((head.id for head in heads if head.pooled), None)  # one unassigned per claim
+            ids = [head.id for head in heads if not head.pooled or head.id == first_pooled]
             for message_id in ids:
                 await tx.execute(
                     f"UPDATE outbox_messages SET state = 'claimed', account_id = :account, epoch = :epoch,"
@@ -133,6 +131,53 @@ class HolderOutbox:
             claimed = await self._read(tx, ids)
         self._recovered = True  # committed: no holder of an older epoch writes after our fence
         return claimed
+
+    async def step(
+        self, ended: Ended | None, *, choose: Choose | None, random_id: int, take_pool: bool = True, limit: int = 10
+    ) -> tuple[OutboxMessage, int] | None:
+        """One transaction: ``finish`` the attempt that ``ended`` (if any), then, unless ``choose`` is None, begin
+        the first due head (as ``claim`` finds them, up to ``limit``) whose chat and peer ``choose`` lets go now:
+        from its due state straight to ``sending``, as ``begin`` does (random_id, account pinned, the attempt), with
+        nothing left ``claimed``. The begun message and its attempt's id, or None."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            if ended is not None:
+                await self._finish(tx, *ended)
+            if choose is None:
+                return None
+            heads = await self._heads(tx, take_pool, limit)
+            head = next((head for head in heads if choose(head.chat, head.peer)), None)
+            begun = None if head is None else await self._begin(tx, head.id, random_id, "due")
+        self._recovered = True
+        return begun
+
+    async def _heads(self, tx: Tx, take_pool: bool, limit: int) -> list[Head]:
+        """(Fenced by the caller.) What older holders left, pool claims orphaned, the expired; then the due heads."""
+        if not self._recovered:
+            await self._recover(tx)
+        params = await self._pool_params(tx, take_pool, limit=limit)
+        await tx.execute(
+            "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
+            f" updated_at = {{now}} WHERE {_orphaned('')}",
+            params,
+        )
+        await tx.execute(
+            f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
+            f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"
+            f" AND m.state IN ({sql_states(_EXPIRABLE)}) AND m.deadline IS NOT NULL AND m.deadline < {{now}})",
+            params,
+        )
+        rows = await tx.fetch(
+            f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {_MINE}"
+            f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
+            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
+            f" AND e.state IN ({sql_states(OPEN)}))"
+            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
+            f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
+            f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
+            params,
+        )
+        return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
 
     async def _recover(self, tx: Tx) -> None:
         """What holders of older epochs left in flight on this account."""
@@ -163,49 +208,60 @@ class HolderOutbox:
         this holder any more raises LookupError."""
         async with self._store.transaction() as tx:
             await self._fence(tx)
-            row = await tx.fetchone(
-                "UPDATE outbox_messages SET state = 'sending', random_id = COALESCE(random_id, :random_id),"
-                " attempts = attempts + 1, epoch = :epoch, worker = :worker, updated_at = {now}"
-                " WHERE id = :id AND state = 'claimed' AND account_id = :account AND epoch = :epoch"
-                " RETURNING random_id",
-                self._params(id=message.id, random_id=random_id),
-            )
-            if row is None:
+            begun = await self._begin(tx, message.id, random_id, "claimed")
+            if begun is None:
                 raise LookupError(f"outbox message {message.id} is no longer claimed by this holder")
-            attempt = await tx.fetchone(
-                "INSERT INTO outbox_attempts (message_id, at, worker, epoch, account_id, random_id, outcome)"
-                " VALUES (:id, {now}, :worker, :epoch, :account, :random_id, 'sending') RETURNING id",
-                self._params(id=message.id, random_id=int(row[0])),
-            )
-            assert attempt is not None
-            [sending] = await self._read(tx, [message.id])
-            return sending, int(attempt[0])
+            return begun
+
+    async def _begin(self, tx: Tx, message_id: int, random_id: int, was: str) -> tuple[OutboxMessage, int] | None:
+        """(Fenced by the caller.) -> ``sending`` from ``claimed`` by this holder, or from ``due`` (a head the caller
+        just found: this account's, or its pool's unassigned); the attempt recorded."""
+        row = await tx.fetchone(
+            "UPDATE outbox_messages SET state = 'sending', random_id = COALESCE(random_id, :random_id),"
+            " account_id = :account, attempts = attempts + 1, epoch = :epoch, worker = :worker, updated_at = {now}"
+            f" WHERE id = :id AND {_BEGINS_FROM[was]} {MESSAGE_RETURNING}",
+            self._params(id=message_id, random_id=random_id),
+        )
+        if row is None:
+            return None
+        sending = message_of(row)
+        assert sending.random_id is not None
+        attempt = await tx.fetchone(
+            "INSERT INTO outbox_attempts (message_id, at, worker, epoch, account_id, random_id, outcome)"
+            " VALUES (:id, {now}, :worker, :epoch, :account, :random_id, 'sending') RETURNING id",
+            self._params(id=message_id, random_id=sending.random_id),
+        )
+        assert attempt is not None
+        return sending, int(attempt[0])
 
     async def finish(self, message_id: int, attempt_id: int, outcome: Outcome) -> OutboxMessage:
         """``sending`` -> ``outcome.state`` on the message and its attempt."""
+        async with self._store.transaction() as tx:
+            await self._fence(tx)
+            await self._finish(tx, message_id, attempt_id, outcome)
+            [message] = await self._read(tx, [message_id])
+            return message
+
+    async def _finish(self, tx: Tx, message_id: int, attempt_id: int, outcome: Outcome) -> None:
         e = outcome.error or Evidence()
         params = self._params(id=message_id, attempt=attempt_id, state=outcome.state.value, tg=outcome.tg_message_id,
                               code=e.code, name=e.name, message=e.message, not_before=outcome.not_before)  # fmt: skip
-        async with self._store.transaction() as tx:
-            await self._fence(tx)
-            done = await tx.execute(
-                "UPDATE outbox_messages SET state = :state, tg_message_id = COALESCE(:tg, tg_message_id),"
-                " error_code = :code, error_name = :name, error_message = :message, not_before = :not_before,"
-                " epoch = :epoch, worker = :worker, updated_at = {now}"
-                " WHERE id = :id AND state = 'sending' AND account_id = :account AND epoch = :epoch",
-                params,
-            )
-            if not done:
-                raise LookupError(f"outbox message {message_id} is no longer being sent by this holder")
-            await tx.execute(
-                "UPDATE outbox_attempts SET outcome = :state, error_code = :code, error_name = :name,"
-                " error_message = :message, finished_at = {now} WHERE id = :attempt",
-                params,
-            )
-            if outcome.wait is not None:
-                await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, outcome.wait, e)
-            [message] = await self._read(tx, [message_id])
-            return message
+        done = await tx.execute(
+            "UPDATE outbox_messages SET state = :state, tg_message_id = COALESCE(:tg, tg_message_id),"
+            " error_code = :code, error_name = :name, error_message = :message, not_before = :not_before,"
+            " epoch = :epoch, worker = :worker, updated_at = {now}"
+            " WHERE id = :id AND state = 'sending' AND account_id = :account AND epoch = :epoch",
+            params,
+        )
+        if not done:
+            raise LookupError(f"outbox message {message_id} is no longer being sent by this holder")
+        await tx.execute(
+            "UPDATE outbox_attempts SET outcome = :state, error_code = :code, error_name = :name,"
+            " error_message = :message, finished_at = {now} WHERE id = :attempt",
+            params,
+        )
+        if outcome.wait is not None:
+            await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, outcome.wait, e)
 
     async def flood_waits(self, now: float) -> list[FloodWait]:
         """A read: the account's waits still running at ``now``."""
@@ -229,21 +285,6 @@ class HolderOutbox:
         async with self._store.transaction() as tx:
             await self._fence(tx)
             await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, wait, why)
-
-    async def release(self, messages: list[OutboxMessage]) -> None:
-        """Give back messages claimed but not begun (the holder stops)."""
-        if not messages:
-            return
-        async with self._store.transaction() as tx:
-            await self._fence(tx)
-            for message in messages:
-                await tx.execute(
-                    "UPDATE outbox_messages SET state = CASE WHEN random_id IS NULL THEN 'queued' ELSE 'unknown' END,"
-                    " account_id = CASE WHEN random_id IS NULL AND pool IS NOT NULL THEN NULL ELSE account_id END,"
-                    " updated_at = {now} WHERE id = :id AND state = 'claimed' AND account_id = :account"
-                    " AND epoch = :epoch",
-                    self._params(id=message.id),
-                )
 
     async def _read(self, tx: Tx, ids: list[int]) -> list[OutboxMessage]:
         out = []

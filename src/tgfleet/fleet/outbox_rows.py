@@ -15,6 +15,11 @@ MESSAGE_COLUMNS = (
     " m.tg_message_id, m.attempts, m.error_code, m.error_name, m.error_message, m.not_before, m.deadline, m.epoch,"
     " m.worker, m.created_at, m.updated_at, m.chat FROM outbox_messages m LEFT JOIN accounts a ON a.id = m.account_id"
 )
+MESSAGE_RETURNING = (  # MESSAGE_COLUMNS' row, from an UPDATE of outbox_messages
+    "RETURNING id, state, peer, text, idempotency_key, pool, account_id, (SELECT a.label FROM accounts a"
+    " WHERE a.id = outbox_messages.account_id), random_id, tg_message_id, attempts, error_code, error_name,"
+    " error_message, not_before, deadline, epoch, worker, created_at, updated_at, chat"
+)
 ATTEMPT_COLUMNS = (
     "SELECT id, message_id, at, worker, epoch, account_id, random_id, outcome, error_code, error_name,"
     " error_message, finished_at FROM outbox_attempts"

@@ -1,12 +1,14 @@
-"""``OutboxSender``: the worker's sending for one connected account, simply: claim the due messages (fenced,
-the head of each chat), send each with its pinned random_id, write the outcome (``outbox_outcomes``), one at a
-time, as fast as its ``Throttle`` lets it (the account's policy: token buckets per account and per chat, daily
-budgets of messages and new peers, a circuit breaker whose cool-down is a ledger wait too). It never sleeps on a
-flood wait: the message goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger
-(``flood_ledger``) in the same transaction, and the sender reads the account's waits when it starts: the
-account's sends pause until a FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads
-the same rows: a restart keeps every wait; within one holder it keeps the waits it writes). Claimed messages it
-does not send now are given back at once: nothing waits while holding one.
+"""``OutboxSender``: the worker's sending for one connected account, simply: one message at a time, each begun
+(fenced: the due head of a chat, its pinned random_id and the attempt committed) in the transaction that writes
+the previous one's outcome (``HolderOutbox.step``, ``outbox_outcomes``), sent with its random_id, as fast as its
+``Throttle`` lets it (the account's policy: token buckets per account and per chat, daily budgets of messages and
+new peers, a circuit breaker whose cool-down is a ledger wait too). It never sleeps on a flood wait: the message
+goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger (``flood_ledger``) in the same
+transaction, and the sender reads the account's waits when it starts: the account's sends pause until a
+FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads the same rows: a restart keeps
+every wait; within one holder it keeps the waits it writes). Nothing is claimed that is not begun at once, so
+nothing waits while held by a sender. An outcome that stops the account's sending (held, the breaker tripped) is
+written on its own, at once.
 
 When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
 poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from tgfleet.client import Client
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.flood_ledger import ANY_METHOD, Wait, account_wait, chat_waits
-from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
+from tgfleet.fleet.outbox_holder import Ended, HolderOutbox, Outcome
 from tgfleet.fleet.outbox_outcomes import holds_account, outcome_of
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
 from tgfleet.fleet.records import Account, AccountState, Evidence
@@ -87,23 +89,27 @@ class OutboxSender:
         """Send until cancelled (StaleEpoch and a held message's error end it; the runner handles both).
 
         The ledger is read once, when the holder starts: while it holds the lease no one else writes the account's
-        waits (every write is fenced by its epoch), and the waits it writes itself it also keeps here. The claim
-        goes to the store when there may be work: after a batch that sent, after a wake-up, or when ``has_work``
-        (a read) says so after a poll."""
+        waits (every write is fenced by its epoch), and the waits it writes itself it also keeps here. A step goes
+        to the store when there is an outcome to write or may be work: after a message went, after a wake-up, or
+        when ``has_work`` (a read) says so after a poll; it begins the next message only while the account's
+        throttle lets one go now, a chat's only while its gates do (``_may_go``)."""
         day = self._clock() // DAY * DAY
         self._throttle.seed(*await self._holder.history(day))
         waits = await self._holder.flood_waits(self._clock())
         self._throttle.wait_until(account_wait(waits))
         self._slowed = chat_waits(waits)
-        maybe_work = True
+        maybe_work, ended = True, None
         while True:
-            if (delay := self._throttle.delay()) > 0:
-                maybe_work = await self._idle(min(delay, self._poll)) or maybe_work
+            ready = self._throttle.delay() <= 0
+            if ended is None and not ready:
+                maybe_work = await self._idle(min(self._throttle.delay(), self._poll)) or maybe_work
                 continue
             pool = takes_pool(self._account)
-            if maybe_work or await self._holder.has_work(take_pool=pool):
-                batch = await self._holder.claim(limit=self._throttle.allowance(10), take_pool=pool)
-                maybe_work = bool(batch) and await self._send_batch(batch) > 0
+            if ended is not None or maybe_work or await self._holder.has_work(take_pool=pool):
+                begun = await self._holder.step(ended, choose=self._may_go if ready else None, take_pool=pool,
+                                                random_id=self._client.new_random_id())  # fmt: skip
+                ended = None if begun is None else await self._attempt(*begun)
+                maybe_work = begun is not None or not ready
             if not maybe_work:
                 maybe_work = await self._idle(self._poll)
 
@@ -117,37 +123,15 @@ class OutboxSender:
             self._wake.clear()
         return True
 
-    async def _send_batch(self, batch: list[OutboxMessage]) -> int:
-        """Send what the gates let through now (how many); the rest is given back at once."""
-        rest, sent = [], 0
-        try:
-            while batch:
-                message = batch.pop(0)
-                if self._throttle.delay() > 0 or not self._may_go(message):
-                    rest.append(message)
-                    continue
-                await self._send(message)
-                sent += 1
-        finally:
-            rest += batch
-            if rest:
-                await asyncio.shield(self._give_back(rest))
-        return sent
-
-    def _may_go(self, message: OutboxMessage) -> bool:
+    def _may_go(self, chat: str, peer: str) -> bool:
         """The chat's gates: its slow-mode wait in the ledger, its bucket, the new-peer budget."""
-        if self._slowed.get(message.chat, 0.0) > self._clock():
+        if self._slowed.get(chat, 0.0) > self._clock():
             return False
-        return self._throttle.chat_delay(message.chat, message.peer) == 0.0
+        return self._throttle.chat_delay(chat, peer) == 0.0
 
-    async def _give_back(self, messages: list[OutboxMessage]) -> None:
-        try:
-            await self._holder.release(messages)
-        except Exception as exc:  # the next holder's claim recovers them
-            log.info("%s: claimed messages not given back: %r", self._account.label, exc)
-
-    async def _send(self, claimed: OutboxMessage) -> None:
-        message, attempt = await self._holder.begin(claimed, self._client.new_random_id())
+    async def _attempt(self, message: OutboxMessage, attempt: int) -> Ended | None:
+        """The call for a message begun (its ``sending`` committed): what to write of it with the next step, or None
+        once written (an outcome that stops the account's sending is written at once)."""
         assert message.random_id is not None
         if self._hooks.after_begin is not None:
             await self._hooks.after_begin(message)
@@ -160,22 +144,24 @@ class OutboxSender:
             await asyncio.shield(self._finish_cancelled(message, attempt))
             raise
         except Exception as exc:
-            await self._failed(message, attempt, exc)
-            return
+            return await self._failed(message, attempt, exc)
         if self._hooks.after_call is not None:
             await self._hooks.after_call(message)
         self._throttle.sent(message.chat, message.peer)
-        await self._holder.finish(message.id, attempt, Outcome(OutboxState.SENT, tg_message_id=sent.id))
+        return message.id, attempt, Outcome(OutboxState.SENT, tg_message_id=sent.id)
 
-    async def _failed(self, message: OutboxMessage, attempt: int, error: BaseException) -> None:
+    async def _failed(self, message: OutboxMessage, attempt: int, error: BaseException) -> Ended | None:
         outcome = outcome_of(error, message.attempts, message.chat, self._clock)
-        await self._holder.finish(message.id, attempt, outcome)
         log.info("%s: outbox message %d %s: %r", self._account.label, message.id, outcome.state.value, error)
         if outcome.wait is not None and outcome.wait.chat:
             self._slowed[outcome.wait.chat] = max(self._slowed.get(outcome.wait.chat, 0.0), outcome.wait.until)
         elif outcome.wait is not None:
             self._throttle.wait_until(outcome.wait.until)
-        if outcome.wait is not None and (cool_until := self._throttle.flooded()) is not None:
+        cool_until = self._throttle.flooded() if outcome.wait is not None else None
+        if cool_until is None and not holds_account(error):
+            return message.id, attempt, outcome
+        await self._holder.finish(message.id, attempt, outcome)
+        if cool_until is not None:
             self._throttle.wait_until(cool_until)
             why = Evidence(name="CIRCUIT_BREAKER", message=f"{self._throttle.policy.breaker_floods} flood waits within"
                            f" {self._throttle.policy.breaker_window:.0f} s; the last: {outcome.error}")  # fmt: skip
@@ -183,6 +169,7 @@ class OutboxSender:
             log.warning("%s: cooling down until %.0f (%s)", self._account.label, cool_until, why.message)
         if holds_account(error):
             raise error
+        return None
 
     async def _finish_cancelled(self, message: OutboxMessage, attempt: int) -> None:
         """Stopped during the call: ``unknown`` (same random_id next time), if the lease still lets us write."""

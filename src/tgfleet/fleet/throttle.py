@@ -33,11 +33,6 @@ class TokenBucket:
         self._refill(now)
         return 0.0 if not self._interval or self._tokens >= 1.0 - 1e-9 else (1.0 - self._tokens) * self._interval
 
-    def tokens(self, now: float, most: int) -> int:
-        """Whole tokens there now, at most ``most``."""
-        self._refill(now)
-        return most if not self._interval else min(most, int(self._tokens + 1e-9))
-
     def take(self, now: float) -> None:
         self._refill(now)
         if self._interval:
@@ -77,12 +72,6 @@ class Throttle:
         self._roll(now)
         budget = (self._day + 1) * DAY - now if self._sent >= self.policy.daily_messages else 0.0
         return max(self._until - now, self._bucket.delay(now), budget, 0.0)
-
-    def allowance(self, most: int) -> int:
-        """How many messages may go now (at least 1, to claim with), by the bucket and the daily budget."""
-        now = self._clock()
-        self._roll(now)
-        return max(1, min(self._bucket.tokens(now, most), self.policy.daily_messages - self._sent))
 
     def chat_delay(self, chat: str, peer: str) -> float | None:
         """Seconds until this chat may get a message (0: now); None when the peer is new and today's new-peer
