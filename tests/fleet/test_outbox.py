@@ -24,7 +24,7 @@ from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
 from tgfleet.fleet.outbox_records import IN_FLIGHT, OutboxMessage, OutboxState
 from tgfleet.fleet.records import Evidence, Lease, Worker
 
-from .helpers import populate, pyrogram_string
+from .helpers import populate, pyrogram_string, until
 
 T = TypeVar("T")
 CLOSED = {OutboxState.SENT, OutboxState.FAILED, OutboxState.CANCELLED, OutboxState.EXPIRED}
@@ -172,6 +172,33 @@ class OutboxMachine(RuleBasedStateMachine):
             return
         assert done.state is state and done.epoch == holder.epoch
 
+    @rule(data=st.data(), which=st.integers(0, 1), take_pool=st.booleans(), refused=st.sampled_from([None, "@p1"]),
+          state=st.sampled_from([OutboxState.SENT, OutboxState.RETRY_WAIT, OutboxState.UNKNOWN]))  # fmt: skip
+    def step(self, data: st.DataObject, which: int, take_pool: bool, refused: str | None, state: OutboxState) -> None:
+        """The sender's transaction: one of the holder's attempts (if any) finished, the next head begun (a chat
+        whose peer is ``refused`` may not go now)."""
+        account_id = self.holders.account_ids[which]
+        _, holder = self.holders.current[account_id]
+        ours = sorted(m for m, (h, _) in self.sending.items() if h is holder)
+        ended = None
+        if ours and data.draw(st.booleans()):
+            message_id = data.draw(st.sampled_from(ours))
+            ended = (message_id, self.sending.pop(message_id)[1], Outcome(state, tg_message_id=message_id))
+        try:
+            begun = self.run(holder.step(ended, choose=lambda chat, peer: peer != refused, take_pool=take_pool,
+                                         random_id=int(time.time()) << 32 | next(self.keys)))  # fmt: skip
+        except (StaleEpoch, LookupError):
+            return
+        if begun is None:
+            return
+        sending, attempt = begun
+        assert sending.state is OutboxState.SENDING and sending.epoch == holder.epoch
+        assert sending.account_id == account_id and sending.random_id is not None and sending.peer != refused
+        assert self.pinned.get(sending.id, account_id) == account_id
+        self.sending[sending.id] = (holder, attempt)
+        [last] = self.run(self.holders.fleet.outbox.attempts(sending.id))[-1:]
+        assert (last.epoch, last.id, last.random_id) == (holder.epoch, attempt, sending.random_id)
+
     @rule(which=st.integers(0, 1))
     def hand_over(self, which: int) -> None:
         """The account's lease goes to a new holder (its old one may have died anywhere)."""
@@ -256,3 +283,25 @@ async def _drive(fleet: Fleet, worker: Worker, tags: Any) -> None:
     config = settings(max_examples=20, stateful_step_count=30, deadline=None,
                       suppress_health_check=list(HealthCheck))  # fmt: skip
     await asyncio.to_thread(run_state_machine_as_test, factory, settings=config)
+
+
+async def test_a_message_past_its_deadline_is_never_begun_and_expires(store_url: str) -> None:
+    """Begun only before its deadline (also between two sweeps of the holder); then ``expired``, with no attempt, and
+    the chat goes on with the next message."""
+    async with Fleet.open(store_url) as fleet:
+        worker = await fleet.workers.register(1, host="h", pid=1)
+        [account_id] = await populate(fleet, 1)
+        lease = await fleet.leases.acquire_account(account_id, worker)
+        holder = fleet.outbox.holder(await fleet.accounts.get(account_id), lease.epoch, worker.id)
+        assert await holder.step(None, choose=lambda chat, peer: True, random_id=1) is None  # swept: nothing due
+        late = await fleet.outbox.send(peer="@alice", text="too late", account="acct0", deadline=time.time() - 1)
+        then = await fleet.outbox.send(peer="@alice", text="next", account="acct0")
+        assert await holder.step(None, choose=lambda chat, peer: True, random_id=2) is None  # before the next sweep
+
+        async def begun() -> OutboxMessage | None:
+            step = await holder.step(None, choose=lambda chat, peer: True, random_id=3)
+            return None if step is None else step[0]
+
+        assert (await until(begun)).id == then.id
+        assert (await fleet.outbox.get(late.id)).state is OutboxState.EXPIRED
+        assert await fleet.outbox.attempts(late.id) == []

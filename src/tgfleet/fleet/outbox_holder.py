@@ -26,6 +26,7 @@ and a grant never interleaves with a holder's transition.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ def _orphaned(m: str) -> str:
     )
 
 
+SWEEP_INTERVAL = 1.0  # seconds between a holder's sweeps (pool claims orphaned, deadlines passed)
 _BEGINS_FROM = {
     "claimed": "state = 'claimed' AND account_id = :account AND epoch = :epoch",
     "due": f"state IN ({sql_states(DUE)}) AND (account_id = :account OR account_id IS NULL)",
@@ -88,10 +90,23 @@ Choose = Callable[[str, str], bool]  # whether a head's chat and peer may go now
 class HolderOutbox:
     """For the holder of ``account_id`` (in ``pool``) at ``epoch``, as worker ``worker``."""
 
-    def __init__(self, store: Store, counters: Counters, account_id: int, pool: str, epoch: int, worker: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        counters: Counters,
+        account_id: int,
+        pool: str,
+        epoch: int,
+        worker: str,
+        *,
+        sweep_interval: float = SWEEP_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._store, self._counters = store, counters
         self.account_id, self.pool, self.epoch, self.worker = account_id, pool, epoch, worker
         self._recovered = False  # what older epochs left is recovered by the first claim (later ones: fenced out)
+        self._sweep_interval, self._clock = sweep_interval, clock
+        self._swept = -sweep_interval
 
     def _params(self, **more: object) -> dict[str, object]:
         return {"account": self.account_id, "epoch": self.epoch, "worker": self.worker} | more
@@ -156,6 +171,23 @@ class HolderOutbox:
         if not self._recovered:
             await self._recover(tx)
         params = await self._pool_params(tx, take_pool, limit=limit)
+        if self._clock() - self._swept >= self._sweep_interval:
+            await self._sweep(tx, params)
+        rows = await tx.fetch(
+            f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {_MINE}"
+            f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
+            " AND (m.deadline IS NULL OR m.deadline >= {now})"
+            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
+            f" AND e.state IN ({sql_states(OPEN)}))"
+            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
+            f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
+            f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
+            params,
+        )
+        return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
+
+    async def _sweep(self, tx: Tx, params: dict[str, object]) -> None:
+        """The pool's messages claimed by accounts nobody holds go back to the pool; past their deadline: expired."""
         await tx.execute(
             "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
             f" updated_at = {{now}} WHERE {_orphaned('')}",
@@ -167,17 +199,7 @@ class HolderOutbox:
             f" AND m.state IN ({sql_states(_EXPIRABLE)}) AND m.deadline IS NOT NULL AND m.deadline < {{now}})",
             params,
         )
-        rows = await tx.fetch(
-            f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {_MINE}"
-            f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
-            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
-            f" AND e.state IN ({sql_states(OPEN)}))"
-            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
-            f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
-            f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
-            params,
-        )
-        return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
+        self._swept = self._clock()  # (rolled back with its transaction, the next sweep comes a little later)
 
     async def _recover(self, tx: Tx) -> None:
         """What holders of older epochs left in flight on this account."""
