@@ -140,11 +140,12 @@ async def worker_running(fleet: Fleet, setup: Setup, accounts: int, policy: Send
 
 
 class StoreProbe:
-    """Counts the transactions of one ``Store`` object, their statements and the wall time spent inside them, by
-    wrapping its ``transaction`` (the fleet's own code is unchanged; statements are counted on each ``Tx``)."""
+    """Counts the transactions of one ``Store`` object, their statements, the trips to the engine (a statement or a
+    batch) and the wall time spent inside them, by wrapping its ``transaction`` (the fleet's own code is unchanged;
+    statements are counted on each ``Tx``)."""
 
     def __init__(self) -> None:
-        self.transactions = self.statements = 0
+        self.transactions = self.statements = self.trips = 0
         self.seconds = 0.0
 
     @classmethod
@@ -169,13 +170,14 @@ class StoreProbe:
             del store.transaction  # the class's method again
 
     def _counting(self, tx: Tx) -> Tx:
-        for name in ("execute", "fetch", "executemany"):
-            setattr(tx, name, self._count(getattr(tx, name)))
+        for name in ("execute", "fetch", "executemany", "batch"):
+            setattr(tx, name, self._count(getattr(tx, name), batch=name == "batch"))
         return tx
 
-    def _count(self, call: Callable[..., Any]) -> Callable[..., Any]:
+    def _count(self, call: Callable[..., Any], batch: bool) -> Callable[..., Any]:
         async def counted(*args: Any, **kwargs: Any) -> Any:
-            self.statements += 1
+            self.statements += len(args[0]) if batch else 1  # a batch: each of its statements
+            self.trips += 1
             return await call(*args, **kwargs)
 
         return counted
@@ -183,6 +185,7 @@ class StoreProbe:
     def per(self, messages: int) -> dict[str, float]:
         return {"transactions_per_message": self.transactions / messages,
                 "statements_per_message": self.statements / messages,
+                "trips_per_message": self.trips / messages,
                 "store_seconds_per_message": self.seconds / messages}  # fmt: skip
 
 
@@ -307,6 +310,8 @@ def report(medians: dict[str, dict[str, float]], accounts: int, messages: int, r
         ["latency p99", c.fmt_seconds(medians["bare loop"]["p99_s"]), *per_fleet("p99_s", c.fmt_seconds)],
         ["store transactions per message", "", *per_fleet("transactions_per_message", lambda v: f"{v:.1f}")],
         ["store statements per message", "", *per_fleet("statements_per_message", lambda v: f"{v:.1f}")],
+        ["store trips per message (a statement or a batch; besides BEGIN and COMMIT)", "",
+         *per_fleet("trips_per_message", lambda v: f"{v:.1f}")],
         ["store time per message", "", *per_fleet("store_seconds_per_message", c.fmt_seconds)],
     ]  # fmt: skip
     print(c.table([f"`benchmarks/outbox.py` ({accounts} accounts, {messages:,} messages)", "bare loop", *fleets], rows))

@@ -22,7 +22,7 @@ from tgfleet.fleet import (
     StoreMissingError,
     StoreUrlError,
 )
-from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, open_store, parse_url
+from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, IntegrityError, open_store, parse_url
 
 from .helpers import pyrogram_string, until
 
@@ -217,3 +217,22 @@ def sqlite_thread_busy() -> bool:
                     return True
                 calls = calls.f_back
     return False
+
+
+async def test_a_batch_runs_in_order_says_what_each_statement_did_and_a_failure_rolls_it_back(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet:
+        bump = "UPDATE counters SET value = value + :n WHERE name = :name"
+        read = ("SELECT value FROM counters WHERE name = 'ready_accounts'", None)
+        first, other = {"n": 5, "name": "ready_accounts"}, {"n": 1, "name": "no such counter"}
+        async with fleet.store.transaction() as tx:
+            done = await tx.batch(
+                [(bump, first), read, (bump, other), (bump, {"n": 2, "name": "ready_accounts"}), read]
+            )
+        assert [d.count for d in (done[0], done[2], done[3])] == [1, 0, 1]
+        assert [done[1].rows, done[4].rows] == [[(5,)], [(7,)]]
+        duplicate = ("INSERT INTO counters (name, value) VALUES ('ready_accounts', 0)", None)
+        with pytest.raises(IntegrityError):
+            async with fleet.store.transaction() as tx:
+                await tx.batch([(bump, {"n": 100, "name": "ready_accounts"}), duplicate, read])
+        async with fleet.store.transaction(readonly=True) as tx:
+            assert await tx.scalar(read[0]) == 7  # the failed batch's first statement rolled back with it

@@ -31,35 +31,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tgfleet.fleet import flood_ledger, outbox_pool, sessions
+from tgfleet.fleet import outbox_statements as sql
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.flood_ledger import FloodWait, Wait
-from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxMessage, OutboxState, sql_states
-from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, MESSAGE_RETURNING, message_of
+from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
+from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
 from tgfleet.fleet.records import Evidence
-from tgfleet.fleet.store import Store, Tx
-
-_MINE = (
-    "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool"
-    f" AND {outbox_pool.CHOICE}))"
-)
-
-
-def _orphaned(m: str) -> str:
-    """A pool message claimed, not begun, by an account nobody holds now (nothing of it reached Telegram); ``m``:
-    the table's alias and a dot, or nothing (an UPDATE's own conditions, rechecked on the row it locks)."""
-    return (
-        f"(:take_pool = 1 AND {m}pool = :pool AND {m}state = 'claimed' AND {m}random_id IS NULL"
-        f" AND {m}account_id <> :account"
-        f" AND {m}account_id IN (SELECT l.account_id FROM leases l WHERE l.holder IS NULL OR l.expires_at < {{now}}))"
-    )
-
+from tgfleet.fleet.store import Statement, Store, Tx
 
 SWEEP_INTERVAL = 1.0  # seconds between a holder's sweeps (pool claims orphaned, deadlines passed)
-_BEGINS_FROM = {
-    "claimed": "state = 'claimed' AND account_id = :account AND epoch = :epoch",
-    "due": f"state IN ({sql_states(DUE)}) AND (account_id = :account OR account_id IS NULL)",
-}
-_EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 
 
 @dataclass(frozen=True)
@@ -116,33 +96,25 @@ class HolderOutbox:
 
     async def _pool_params(self, tx: Tx, take_pool: bool, **more: object) -> dict[str, object]:
         least = take_pool and await outbox_pool.least_loaded(tx, self.account_id, self.pool)
+        return self._claim_params(take_pool, least, **more)
+
+    def _claim_params(self, take_pool: bool, least: bool, **more: object) -> dict[str, object]:
         return self._params(pool=self.pool, take_pool=int(take_pool), least=int(least),
                             peer_at=outbox_pool.peer_at(self.pool), **more)  # fmt: skip
 
     async def has_work(self, *, take_pool: bool = True) -> bool:
         """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
         async with self._store.transaction(readonly=True) as tx:
-            found = await tx.scalar(
-                f"SELECT 1 FROM outbox_messages m WHERE ({_MINE} AND m.state IN ({sql_states(DUE)})"
-                f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
-                f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {_orphaned('m.')} LIMIT 1",
-                await self._pool_params(tx, take_pool),
-            )
+            found = await tx.scalar(sql.HAS_WORK, await self._pool_params(tx, take_pool))
         return found is not None
 
     async def claim(self, *, limit: int = 10, take_pool: bool = True) -> list[OutboxMessage]:
         """Up to ``limit`` due messages, at most one per chat, now ``claimed`` by this holder."""
         async with self._store.transaction() as tx:
-            await self._fence(tx)
-            heads = await self._heads(tx, take_pool, limit)
+            heads = await self._open(tx, None, take_pool, limit)
             first_pooled = next((head.id for head in heads if head.pooled), None)  # one unassigned per claim
             ids = [head.id for head in heads if not head.pooled or head.id == first_pooled]
-            for message_id in ids:
-                await tx.execute(
-                    f"UPDATE outbox_messages SET state = 'claimed', account_id = :account, epoch = :epoch,"
-                    f" worker = :worker, updated_at = {{now}} WHERE id = :id AND state IN ({sql_states(DUE)})",
-                    self._params(id=message_id),
-                )
+            await tx.executemany(sql.CLAIM, [self._params(id=message_id) for message_id in ids])
             claimed = await self._read(tx, ids)
         self._recovered = True  # committed: no holder of an older epoch writes after our fence
         return claimed
@@ -155,74 +127,42 @@ class HolderOutbox:
         from its due state straight to ``sending``, as ``begin`` does (random_id, account pinned, the attempt), with
         nothing left ``claimed``. The begun message and its attempt's id, or None."""
         async with self._store.transaction() as tx:
-            await self._fence(tx)
-            if ended is not None:
-                await self._finish(tx, *ended)
+            heads = await self._open(tx, ended, take_pool, None if choose is None else limit)
             if choose is None:
                 return None
-            heads = await self._heads(tx, take_pool, limit)
             head = next((head for head in heads if choose(head.chat, head.peer)), None)
             begun = None if head is None else await self._begin(tx, head.id, random_id, "due")
         self._recovered = True
         return begun
 
-    async def _heads(self, tx: Tx, take_pool: bool, limit: int) -> list[Head]:
-        """(Fenced by the caller.) What older holders left, pool claims orphaned, the expired; then the due heads."""
-        if not self._recovered:
-            await self._recover(tx)
-        params = await self._pool_params(tx, take_pool, limit=limit)
-        if self._clock() - self._swept >= self._sweep_interval:
-            await self._sweep(tx, params)
-        rows = await tx.fetch(
-            f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {_MINE}"
-            f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
-            " AND (m.deadline IS NULL OR m.deadline >= {now})"
-            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
-            f" AND e.state IN ({sql_states(OPEN)}))"
-            f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat"
-            f" AND f.state IN ({sql_states(IN_FLIGHT)}))"
-            f" ORDER BY m.id LIMIT :limit {{skip_locked}}",
-            params,
-        )
+    async def _open(self, tx: Tx, ended: Ended | None, take_pool: bool, limit: int | None) -> list[Head]:
+        """A transition's first trip to the store, one batch: the fence, the attempt that ``ended`` written, and
+        unless ``limit`` is None what older holders left (the first time), the sweep (when due) and the due heads.
+        StaleEpoch (the batch rolled back with its transaction) or LookupError as ``finish``."""
+        params = self._claim_params(take_pool, False, limit=limit or 0)
+        sweep = limit is not None and self._clock() - self._swept >= self._sweep_interval
+        statements: list[Statement] = [(sessions.FENCE, sessions.fence_params(self.account_id, self.epoch))]
+        statements += [] if ended is None else self._finishing(*ended)
+        if limit is not None:
+            statements += [(s, params) for s in (() if self._recovered else sql.RECOVER) + (sql.SWEEP if sweep else ())]
+            statements += [(outbox_pool.WAITING, params)] if take_pool else []
+            statements.append((sql.HEADS, params))
+        done = await tx.batch(statements)
+        if done[0].count == 0:
+            await self._refused(tx)
+        if ended is not None:
+            await self._finished(tx, ended, done[1].count)
+        if limit is None:
+            return []
+        self._swept = self._clock() if sweep else self._swept  # (rolled back: the next sweep comes a little later)
+        rows = done[-1].rows
+        if take_pool and done[-2].rows and await outbox_pool.fewest(tx, self.account_id, self.pool):
+            rows = await tx.fetch(sql.HEADS, params | {"least": 1})  # the least loaded takes the unassigned too
         return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
 
-    async def _sweep(self, tx: Tx, params: dict[str, object]) -> None:
-        """The pool's messages claimed by accounts nobody holds go back to the pool; past their deadline: expired."""
-        await tx.execute(
-            "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
-            f" updated_at = {{now}} WHERE {_orphaned('')}",
-            params,
-        )
-        await tx.execute(
-            f"UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker,"
-            f" updated_at = {{now}} WHERE id IN (SELECT m.id FROM outbox_messages m WHERE {_MINE}"
-            f" AND m.state IN ({sql_states(_EXPIRABLE)}) AND m.deadline IS NOT NULL AND m.deadline < {{now}})",
-            params,
-        )
-        self._swept = self._clock()  # (rolled back with its transaction, the next sweep comes a little later)
-
-    async def _recover(self, tx: Tx) -> None:
-        """What holders of older epochs left in flight on this account."""
-        params = self._params()
-        await tx.execute(
-            "UPDATE outbox_attempts SET outcome = 'unknown', finished_at = {now},"
-            " error_message = 'the holder ended during the call' WHERE account_id = :account AND outcome = 'sending'"
-            " AND epoch < :epoch",
-            params,
-        )
-        await tx.execute(
-            "UPDATE outbox_messages SET state = 'unknown', not_before = NULL, epoch = :epoch, worker = :worker,"
-            " error_code = NULL, error_name = NULL, error_message = 'the holder ended during the call',"
-            " updated_at = {now} WHERE account_id = :account AND state = 'sending' AND epoch < :epoch",
-            params,
-        )
-        await tx.execute(
-            "UPDATE outbox_messages SET state = CASE WHEN random_id IS NULL THEN 'queued' ELSE 'unknown' END,"
-            " account_id = CASE WHEN random_id IS NULL AND pool IS NOT NULL THEN NULL ELSE account_id END,"
-            " epoch = :epoch, worker = :worker, updated_at = {now}"
-            " WHERE account_id = :account AND state = 'claimed' AND epoch < :epoch",
-            params,
-        )
+    async def _refused(self, tx: Tx) -> None:
+        self._counters.fence_refusals += 1
+        await sessions.refuse(tx, self.account_id, self.epoch)
 
     async def begin(self, message: OutboxMessage, random_id: int) -> tuple[OutboxMessage, int]:
         """``claimed`` -> ``sending``, committed: the message (with its random_id: ``random_id`` unless it had one)
@@ -230,59 +170,37 @@ class HolderOutbox:
         this holder any more raises LookupError."""
         async with self._store.transaction() as tx:
             await self._fence(tx)
-            begun = await self._begin(tx, message.id, random_id, "claimed")
-            if begun is None:
-                raise LookupError(f"outbox message {message.id} is no longer claimed by this holder")
-            return begun
+            return await self._begin(tx, message.id, random_id, "claimed")
 
-    async def _begin(self, tx: Tx, message_id: int, random_id: int, was: str) -> tuple[OutboxMessage, int] | None:
-        """(Fenced by the caller.) -> ``sending`` from ``claimed`` by this holder, or from ``due`` (a head the caller
-        just found: this account's, or its pool's unassigned); the attempt recorded."""
-        row = await tx.fetchone(
-            "UPDATE outbox_messages SET state = 'sending', random_id = COALESCE(random_id, :random_id),"
-            " account_id = :account, attempts = attempts + 1, epoch = :epoch, worker = :worker, updated_at = {now}"
-            f" WHERE id = :id AND {_BEGINS_FROM[was]} {MESSAGE_RETURNING}",
-            self._params(id=message_id, random_id=random_id),
-        )
-        if row is None:
-            return None
-        sending = message_of(row)
-        assert sending.random_id is not None
-        attempt = await tx.fetchone(
-            "INSERT INTO outbox_attempts (message_id, at, worker, epoch, account_id, random_id, outcome)"
-            " VALUES (:id, {now}, :worker, :epoch, :account, :random_id, 'sending') RETURNING id",
-            self._params(id=message_id, random_id=sending.random_id),
-        )
-        assert attempt is not None
-        return sending, int(attempt[0])
+    async def _begin(self, tx: Tx, message_id: int, random_id: int, was: str) -> tuple[OutboxMessage, int]:
+        """(Fenced by the caller.) -> ``sending`` from ``was`` (``sql.BEGIN``), the attempt recorded: one batch."""
+        params = self._params(id=message_id, random_id=random_id)
+        message, attempt = await tx.batch([(sql.BEGIN[was], params), (sql.ATTEMPT, params)])
+        if not message.rows:  # (the attempt's insert found no row either)
+            raise LookupError(f"outbox message {message_id} is no longer {was} for this holder")
+        return message_of(message.rows[0]), int(attempt.rows[0][0])
 
     async def finish(self, message_id: int, attempt_id: int, outcome: Outcome) -> OutboxMessage:
         """``sending`` -> ``outcome.state`` on the message and its attempt."""
         async with self._store.transaction() as tx:
-            await self._fence(tx)
-            await self._finish(tx, message_id, attempt_id, outcome)
+            await self._open(tx, (message_id, attempt_id, outcome), False, None)
             [message] = await self._read(tx, [message_id])
             return message
 
-    async def _finish(self, tx: Tx, message_id: int, attempt_id: int, outcome: Outcome) -> None:
+    def _finishing(self, message_id: int, attempt_id: int, outcome: Outcome) -> list[Statement]:
         e = outcome.error or Evidence()
         params = self._params(id=message_id, attempt=attempt_id, state=outcome.state.value, tg=outcome.tg_message_id,
                               code=e.code, name=e.name, message=e.message, not_before=outcome.not_before)  # fmt: skip
-        done = await tx.execute(
-            "UPDATE outbox_messages SET state = :state, tg_message_id = COALESCE(:tg, tg_message_id),"
-            " error_code = :code, error_name = :name, error_message = :message, not_before = :not_before,"
-            " epoch = :epoch, worker = :worker, updated_at = {now}"
-            " WHERE id = :id AND state = 'sending' AND account_id = :account AND epoch = :epoch",
-            params,
-        )
-        if not done:
+        return [(statement, params) for statement in sql.FINISH]
+
+    async def _finished(self, tx: Tx, ended: Ended, count: int) -> None:
+        """After ``_finishing``'s statements ran: LookupError if the message was not this holder's to finish; the
+        outcome's wait into the ledger."""
+        message_id, _, outcome = ended
+        if not count:
             raise LookupError(f"outbox message {message_id} is no longer being sent by this holder")
-        await tx.execute(
-            "UPDATE outbox_attempts SET outcome = :state, error_code = :code, error_name = :name,"
-            " error_message = :message, finished_at = {now} WHERE id = :attempt",
-            params,
-        )
         if outcome.wait is not None:
+            e = outcome.error or Evidence()
             await flood_ledger.hold(tx, self.account_id, self.epoch, self.worker, outcome.wait, e)
 
     async def flood_waits(self, now: float) -> list[FloodWait]:

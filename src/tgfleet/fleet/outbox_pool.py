@@ -32,17 +32,21 @@ def peer_at(pool: str) -> int:
     return len(f"pool:{pool}:") + 1
 
 
+WAITING = (
+    f"SELECT 1 FROM outbox_messages WHERE account_id IS NULL AND pool = :pool AND state IN ({sql_states(DUE)}) LIMIT 1"
+)
+"""Whether any of the pool's messages waits unassigned: only then does ``least_loaded``'s answer matter."""
+
+
 async def least_loaded(tx: Tx, account_id: int, pool: str) -> bool:
     """Whether no other healthy account of ``pool`` with a live lease has fewer open messages than ``account_id``.
-    False at the cost of one indexed read while none of the pool's messages waits unassigned (the answer matters
-    only for those): the comparison, whose work grows with the pool, runs only when there is something to give."""
-    waiting = await tx.scalar(
-        f"SELECT 1 FROM outbox_messages WHERE account_id IS NULL AND pool = :pool AND state IN ({sql_states(DUE)})"
-        " LIMIT 1",
-        {"pool": pool},
-    )
-    if waiting is None:
-        return False
+    False at the cost of one indexed read (``WAITING``) while none of the pool's messages waits unassigned: the
+    comparison (``fewest``), whose work grows with the pool, runs only when there is something to give."""
+    return await tx.scalar(WAITING, {"pool": pool}) is not None and await fewest(tx, account_id, pool)
+
+
+async def fewest(tx: Tx, account_id: int, pool: str) -> bool:
+    """Whether no other healthy account of ``pool`` with a live lease has fewer open messages than ``account_id``."""
     open_states = sql_states(OPEN)
     mine = await tx.scalar(
         f"SELECT COUNT(*) FROM outbox_messages WHERE account_id = :account AND state IN ({open_states})",

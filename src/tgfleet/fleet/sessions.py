@@ -9,7 +9,7 @@ epoch. On PostgreSQL that row is locked until commit, so a grant and a fenced wr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, SealedDataError, StaleEpoch
@@ -22,17 +22,26 @@ from tgfleet.storage.records import dc_flags_kwargs
 _RESET = {name: None for name in SCALARS} | {"test_mode": 0}
 
 
+FENCE = "UPDATE accounts SET updated_at = {now} WHERE id = :id AND fence_epoch = :epoch"  # params: fence_params
+
+
+def fence_params(account_id: int, epoch: int) -> dict[str, int]:
+    return {"id": account_id, "epoch": epoch}
+
+
 async def fence(tx: Tx, account_id: int, epoch: int) -> None:
     """Hold the fence for this transaction, or raise StaleEpoch (AccountNotFound when there is no such account)."""
-    done = await tx.execute(
-        "UPDATE accounts SET updated_at = {now} WHERE id = :id AND fence_epoch = :epoch",
-        {"id": account_id, "epoch": epoch},
-    )
-    if not done:
-        current = await tx.scalar("SELECT fence_epoch FROM accounts WHERE id = :id", {"id": account_id})
-        if current is None:
-            raise AccountNotFound(f"no account with id {account_id}")
-        raise StaleEpoch(account_id, epoch, int(current))
+    if not await tx.execute(FENCE, fence_params(account_id, epoch)):
+        await refuse(tx, account_id, epoch)
+
+
+async def refuse(tx: Tx, account_id: int, epoch: int) -> NoReturn:
+    """The fence did not hold (``FENCE`` changed no row, e.g. in a ``Tx.batch``): raise StaleEpoch or
+    AccountNotFound."""
+    current = await tx.scalar("SELECT fence_epoch FROM accounts WHERE id = :id", {"id": account_id})
+    if current is None:
+        raise AccountNotFound(f"no account with id {account_id}")
+    raise StaleEpoch(account_id, epoch, int(current))
 
 
 async def fence_counted(tx: Tx, account_id: int, epoch: int, counters: Counters) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from tgfleet.fleet.store.base import Dialect, IntegrityError, Listener, Store, Tx
+from tgfleet.fleet.store.base import Dialect, Done, IntegrityError, Listener, Statement, Store, Tx
 from tgfleet.fleet.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
 from tgfleet.fleet.store.url import DEFAULT_URL, STORE_ENV, StoreUrl, default_url, parse_url
 
@@ -23,8 +23,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_ENV",
     "Dialect",
+    "Done",
     "IntegrityError",
     "Listener",
+    "Statement",
     "Store",
     "StoreUrl",
     "Tx",

@@ -76,6 +76,18 @@ POSTGRESQL = Dialect(
 )
 
 
+Statement = tuple[str, Params | None]  # a template and its parameters
+
+
+@dataclass(frozen=True)
+class Done:
+    """What one statement of a ``Tx.batch`` did: the rows it changed (-1 where the engine does not say, e.g. a
+    SELECT) and the rows it returned."""
+
+    count: int
+    rows: list[Row]
+
+
 class Tx(abc.ABC):
     """The statements of one transaction. Raises StoreError (IntegrityError for a broken constraint)."""
 
@@ -92,6 +104,12 @@ class Tx(abc.ABC):
     @abc.abstractmethod
     async def executemany(self, template: str, rows: Sequence[Params]) -> None:
         """Run one statement once per parameter set."""
+
+    @abc.abstractmethod
+    async def batch(self, statements: Sequence[Statement]) -> list[Done]:
+        """Run the statements in order, in one trip to the engine (SQLite: one hop to the store's thread; PostgreSQL:
+        one pipeline); what each did. One that fails raises, and the transaction's block then rolls it back: a
+        caller checks the results (a fence's count) before it trusts what ran after."""
 
     @abc.abstractmethod
     def notify(self, channel: str, payload: str) -> None:

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tgfleet.fleet.errors import StoreError
-from tgfleet.fleet.store.base import POSTGRESQL, IntegrityError, Listener, Params, Row, Store, Tx
+from tgfleet.fleet.store.base import POSTGRESQL, Done, IntegrityError, Listener, Params, Row, Statement, Store, Tx
 
 try:
     import psycopg
@@ -117,6 +117,14 @@ class _PostgresTx(Tx):
         if rows:
             async with self._conn.cursor() as cursor:
                 await cursor.executemany(POSTGRESQL.sql(template), rows)
+
+    async def batch(self, statements: Sequence[Statement]) -> list[Done]:
+        async with self._conn.pipeline() as pipeline:
+            cursors = [
+                await self._conn.execute(POSTGRESQL.sql(template), params or {}) for template, params in statements
+            ]
+            await pipeline.sync()
+        return [Done(cursor.rowcount, await cursor.fetchall() if cursor.description else []) for cursor in cursors]
 
     def notify(self, channel: str, payload: str) -> None:
         self.notices.append((channel, payload))

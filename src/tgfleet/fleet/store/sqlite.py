@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from tgfleet.fleet.errors import StoreError, StoreMissingError
-from tgfleet.fleet.store.base import SQLITE, IntegrityError, Listener, Params, Row, Store, Tx
+from tgfleet.fleet.store.base import SQLITE, Done, IntegrityError, Listener, Params, Row, Statement, Store, Tx
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 30_000
@@ -143,8 +143,17 @@ class _SQLiteTx(Tx):
         values = [self._params(row) for row in rows]
         await self._run(lambda: self._conn.executemany(sql, values))
 
+    async def batch(self, statements: Sequence[Statement]) -> list[Done]:
+        compiled = [(SQLITE.sql(template), self._params(params)) for template, params in statements]
+        return await self._run(lambda: [_done(self._conn.execute(sql, values)) for sql, values in compiled])
+
     def notify(self, channel: str, payload: str) -> None:
         self.notices.append((channel, payload))
+
+
+def _done(cursor: sqlite3.Cursor) -> Done:
+    rows = cursor.fetchall()
+    return Done(cursor.rowcount, rows)
 
 
 class _SQLiteListener(Listener):
