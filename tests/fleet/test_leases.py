@@ -117,6 +117,10 @@ class CountingStore(Store):
                     outer.statements += 1
                     await tx.executemany(template, rows)
 
+                async def batch(self, statements):  # type: ignore[no-untyped-def]
+                    outer.statements += len(statements)
+                    return await tx.batch(statements)
+
                 def notify(self, channel: str, payload: str) -> None:
                     tx.notify(channel, payload)
 

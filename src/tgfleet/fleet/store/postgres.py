@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - exercised only without the extra
     psycopg = None  # type: ignore[assignment]
 
 CONNECT_TIMEOUT = 10
+_READ_ONLY = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
 class PostgresStore(Store):
@@ -67,16 +68,14 @@ class PostgresStore(Store):
     @asynccontextmanager
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Tx]:
         async with self._connection() as conn:
+            tx = _PostgresTx(conn, self.where, _READ_ONLY if readonly else "BEGIN")
             try:
-                async with conn.transaction():
-                    tx = _PostgresTx(conn, self.where)
-                    if readonly:
-                        await tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                try:
                     yield tx
-                    for channel, payload in tx.notices:
-                        await tx.execute(
-                            "SELECT pg_notify(:channel, :payload)", {"channel": channel, "payload": payload}
-                        )
+                    await tx.commit()
+                except BaseException:
+                    await asyncio.shield(tx.rollback())
+                    raise
             except psycopg.IntegrityError as exc:
                 raise IntegrityError(_reason(exc)) from exc
             except psycopg.Error as exc:
@@ -101,29 +100,56 @@ class PostgresStore(Store):
 class _PostgresTx(Tx):
     dialect = POSTGRESQL
 
-    def __init__(self, conn: psycopg.AsyncConnection[Any], where: str) -> None:
+    def __init__(self, conn: psycopg.AsyncConnection[Any], where: str, begin: str) -> None:
         self._conn, self._where = conn, where
+        self._begin: str | None = begin  # sent with the first statement, in its round trip
         self.notices: list[tuple[str, str]] = []
 
+    async def _trip(self, statements: Sequence[Statement]) -> list[psycopg.AsyncCursor[Any]]:
+        """One round trip: the statements (after ``BEGIN`` if the transaction has not begun), pipelined."""
+        if self._begin is None and len(statements) == 1:
+            [(template, params)] = statements
+            return [await self._conn.execute(POSTGRESQL.sql(template), params or {})]
+        async with self._conn.pipeline() as pipeline:
+            if self._begin is not None:
+                await self._conn.execute(self._begin)
+                self._begin = None
+            cursors = [await self._conn.execute(POSTGRESQL.sql(t), params or {}) for t, params in statements]
+            await pipeline.sync()
+        return cursors
+
+    async def commit(self) -> None:
+        """The wake-ups and ``COMMIT`` in one round trip (nothing when no statement ran and none is due)."""
+        notify = [("SELECT pg_notify(:channel, :payload)", {"channel": c, "payload": p}) for c, p in self.notices]
+        if self._begin is None or notify:
+            await self._trip([*notify, ("COMMIT", None)])
+
+    async def rollback(self) -> None:
+        """Roll back what ran; a connection that cannot is closed (never reused)."""
+        if self._begin is not None:
+            return
+        try:
+            await self._conn.execute("ROLLBACK")
+        except (psycopg.Error, OSError):
+            await self._conn.close()
+
     async def execute(self, template: str, params: Params | None = None) -> int:
-        cursor = await self._conn.execute(POSTGRESQL.sql(template), params or {})
+        [cursor] = await self._trip([(template, params)])
         return cursor.rowcount
 
     async def fetch(self, template: str, params: Params | None = None) -> list[Row]:
-        cursor = await self._conn.execute(POSTGRESQL.sql(template), params or {})
+        [cursor] = await self._trip([(template, params)])
         return await cursor.fetchall()
 
     async def executemany(self, template: str, rows: Sequence[Params]) -> None:
         if rows:
+            if self._begin is not None:
+                await self._trip([])  # BEGIN
             async with self._conn.cursor() as cursor:
                 await cursor.executemany(POSTGRESQL.sql(template), rows)
 
     async def batch(self, statements: Sequence[Statement]) -> list[Done]:
-        async with self._conn.pipeline() as pipeline:
-            cursors = [
-                await self._conn.execute(POSTGRESQL.sql(template), params or {}) for template, params in statements
-            ]
-            await pipeline.sync()
+        cursors = await self._trip(statements)
         return [Done(cursor.rowcount, await cursor.fetchall() if cursor.description else []) for cursor in cursors]
 
     def notify(self, channel: str, payload: str) -> None:
