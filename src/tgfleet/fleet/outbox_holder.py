@@ -2,13 +2,16 @@
 
 Each method is one transaction that starts with the fence (``sessions.fence``: the account row, on the condition
 that its ``fence_epoch`` is still the holder's), so a holder whose lease a newer one took writes nothing (StaleEpoch)
-and a grant never interleaves with a holder's transition.
+and a grant never interleaves with a holder's transition. The fence goes in one batch (``Tx.batch``: one trip to
+the engine) with the statements that do not wait on each other's results; its count is checked before the rest is
+trusted (a refusal rolls the whole transaction back).
 
 - ``claim``: first (the holder's first claim only: once the fence moved, no older holder writes again) what an
   older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
   the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the pool's messages
   claimed but not begun by an account nobody holds any more (its lease released or run out: back to the pool, since
-  no random_id was written; a begun one stays pinned to its account) and what is past its deadline (``expired``);
+  no random_id was written; a begun one stays pinned to its account) and what is past its deadline (``expired``)
+  (these two, the sweep, once every ``SWEEP_INTERVAL``: a head past its deadline is never begun meanwhile);
   then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
   messages only when ``take_pool``, as ``outbox_pool`` chooses, one per claim so the load it compares stays true),
