@@ -76,7 +76,7 @@ async def test_the_stream_follows_a_send(store_url: str, tmp_path: Path) -> None
                     assert chain[0]["state"] == "queued" and chain[0]["from_state"] is None
                     for before, after in itertools.pairwise(chain):  # every change, none skipped
                         assert after["from_state"] == before["state"], chain
-                    assert [c["state"] for c in chain] == ["queued", "claimed", "sending", "sent"]
+                    assert [c["state"] for c in chain] == ["queued", "sending", "sent"]  # begun straight from queued
                     accounts = [e["data"] for e in events if e["event"] == "account"]
                     assert accounts[0]["state"] == "new" and accounts[0]["account"] == account.label
                     await until(

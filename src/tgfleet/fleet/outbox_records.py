@@ -3,7 +3,8 @@
 The states and their transitions (docs/fleet.md, "Outbox"):
 
 - ``queued`` -> ``claimed`` (a holder of the account took it) -> ``sending`` (the random_id and the account pinned,
-  committed before the call) -> ``sent`` | ``retry_wait`` | ``held`` | ``failed`` | ``unknown``;
+  committed before the call) -> ``sent`` | ``retry_wait`` | ``held`` | ``failed`` | ``unknown``; the worker's sender
+  goes from a due state straight to ``sending`` (``HolderOutbox.step``);
 - ``retry_wait`` and ``unknown`` are claimed again when due (``unknown``: the same random_id, the same account);
   ``claimed`` / ``sending`` left by a holder whose lease ended go back to ``queued`` / ``unknown``;
 - ``queued``, ``retry_wait``, ``held``, ``unknown`` -> ``cancelled`` (operator) or ``expired`` (past the deadline);
