@@ -9,9 +9,10 @@ import asyncio
 import json
 import sys
 from asyncio.subprocess import PIPE
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -47,6 +48,33 @@ async def running(fleet: Fleet, tg: Sandbox, capacity: int = 1000) -> AsyncItera
     finally:
         worker.drain()
         await within(task, TIMEOUT)
+
+
+Answer = Callable[[dict[str, Any]], "str | None"]  # the line a step of the login CLI gets (None: none)
+
+
+async def login_cli(store_url: str, args: list[str], answer: Answer) -> list[dict[str, Any]]:
+    """Run ``tgfleet fleet accounts login ARGS --json`` as a process, answer each step it prints with ``answer(step)``
+    (None: no line), and return the steps once it exited 0 (the process is reaped whatever happens)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tgfleet.cli", "fleet", "accounts", "login", *args, "--json", "--store", store_url,
+        stdin=PIPE, stdout=PIPE, stderr=PIPE,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    steps = []
+    try:
+        async for raw in proc.stdout:
+            steps.append(json.loads(raw))
+            line = answer(steps[-1])
+            if line is not None:
+                proc.stdin.write(line.encode() + b"\n")
+                await proc.stdin.drain()
+        assert await within(proc.wait(), TIMEOUT) == 0, await proc.stderr.read()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return steps
 
 
 async def changed(fleet: Fleet, flow: LoginFlow) -> LoginFlow:
@@ -179,26 +207,14 @@ async def test_the_phone_budget_cancel_and_bad_input(store_url: str) -> None:
 async def test_the_cli_logs_in_with_json_steps_and_lists_the_flows(store_url: str, tmp_path: Path) -> None:
     async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
         gus = tg.add_user(phone="+15552000007", first_name="Gus", password=PASSWORD, dc=2)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tgfleet.cli", "fleet", "accounts", "login", "--phone", gus.phone, "--label",
-            "gus", "--json", "--store", store_url, stdin=PIPE, stdout=PIPE, stderr=PIPE,
-        )  # fmt: skip
-        assert proc.stdin is not None and proc.stdout is not None
-        states = []
-        try:
-            async for raw in proc.stdout:
-                step = json.loads(raw)
-                states.append(step["state"])
-                if step["state"] == "code_sent":
-                    proc.stdin.write(tg.login_code(gus.phone).encode() + b"\n")
-                elif step["state"] == "password_needed":
-                    proc.stdin.write(PASSWORD.encode() + b"\n")
-                await proc.stdin.drain()
-            assert await within(proc.wait(), TIMEOUT) == 0, await proc.stderr.read()  # type: ignore[union-attr]
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
+
+        def answer(step: dict[str, Any]) -> str | None:
+            if step["state"] == "code_sent":
+                return tg.login_code(gus.phone)
+            return PASSWORD if step["state"] == "password_needed" else None
+
+        steps = await login_cli(store_url, ["--phone", gus.phone, "--label", "gus"], answer)
+        states = [step["state"] for step in steps]
         assert states == ["starting", "code_sent", "password_needed", "authorized"]
         assert (await fleet.accounts.get("gus")).user_id == gus.id
         listed = await asyncio.to_thread(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from asyncio.subprocess import PIPE
 from dataclasses import replace
 from typing import Any
 
@@ -24,14 +22,13 @@ from tgfleet.fleet.login_records import LoginFlow, LoginState
 from tgfleet.fleet.snapshot import DcRecord, SessionChanges
 from tgfleet.fleet.store import MIGRATIONS, IntegrityError, open_store
 from tgfleet.fleet.store.schema import V_LOGIN_SIGNUP
-from tgfleet.net.timeouts import within
 from tgfleet.sandbox import Sandbox
 from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.tl.functions import auth as f_auth
 
 from ..client.helpers import make_client
 from .helpers import until
-from .test_logins import SETTINGS, _state_is, changed, running, state
+from .test_logins import SETTINGS, _state_is, changed, login_cli, running, state
 from .workers import TIMEOUT
 
 NEW_PHONE = "+15552100001"
@@ -78,26 +75,16 @@ async def test_a_sign_up_whose_code_died_fails_with_telegrams_error(store_url: s
 async def test_the_cli_signs_a_number_up_from_json_steps(store_url: str) -> None:
     async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
         phone = "+15552100003"
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tgfleet.cli", "fleet", "accounts", "login", "--phone", phone, "--label", "olga",
-            "--last-name", "Ortiz", "--json", "--store", store_url, stdin=PIPE, stdout=PIPE, stderr=PIPE,
-        )  # fmt: skip
-        assert proc.stdin is not None and proc.stdout is not None
-        steps = []
-        try:
-            async for raw in proc.stdout:
-                step = json.loads(raw)
-                steps.append((step["state"], (step["error"] or {}).get("name")))
-                answer = {"code_sent": tg.login_code(phone) if step["state"] == "code_sent" else "",
-                          "sign_up_needed": "O" * 65 if len(steps) < 4 else "Olga"}.get(step["state"])  # fmt: skip
-                if answer is not None:
-                    proc.stdin.write(answer.encode() + b"\n")
-                    await proc.stdin.drain()
-            assert await within(proc.wait(), TIMEOUT) == 0, await proc.stderr.read()  # type: ignore[union-attr]
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
+
+        def answer(step: dict[str, Any]) -> str | None:
+            if step["state"] == "code_sent":
+                return tg.login_code(phone)
+            if step["state"] == "sign_up_needed":  # a name Telegram refuses first, then a good one
+                return "Olga" if step["error"] else "O" * 65
+            return None
+
+        printed = await login_cli(store_url, ["--phone", phone, "--label", "olga", "--last-name", "Ortiz"], answer)
+        steps = [(step["state"], (step["error"] or {}).get("name")) for step in printed]
         assert steps == [("starting", None), ("code_sent", None), ("sign_up_needed", None),
                          ("sign_up_needed", "FIRSTNAME_INVALID"), ("authorized", None)]  # fmt: skip
         olga = tg.user_by_phone(phone)
