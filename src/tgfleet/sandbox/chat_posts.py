@@ -57,20 +57,24 @@ class ChatPosts:
             return previous
         common = self._fields(sender, text, entities, options)
         mine: SandboxMessage | None = None
+        copies: dict[int, int] = {}
         for member_id in [*group.members, *extra_members]:
             owner = self.accounts[member_id]
             own = member_id == sender.id
-            reply_to = options.reply_to if own else None
+            reply = options.reply_to
+            reply_to = reply if own or reply is None else group.copy_in(sender.id, reply, member_id)
             message = owner.mailbox.add(
                 owner_id=owner.id, peer_id=group.marked_id, out=own, random_id=random_id if own else None,
                 reply_to=reply_to, action=action, **common,
             )  # fmt: skip
             mine = message if own else mine
+            copies[member_id] = message.id
             self.pusher.push(
                 owner.id, self.group_updates(group, message, owner.id),
                 except_auth_key_id=self.except_auth_key_id if own else None,
             )  # fmt: skip
         assert mine is not None, "the sender is a member"
+        group.record(copies)
         return mine
 
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:

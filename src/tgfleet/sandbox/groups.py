@@ -37,6 +37,19 @@ class BasicGroup:
     members: dict[int, GroupMember] = field(default_factory=dict)
     version: int = 1
     deactivated: bool = False
+    copies: list[dict[int, int]] = field(default_factory=list)
+    """Per message of the group, oldest first: each member's copy (member -> the id in his box)."""
+    _copy_of: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def record(self, copies: dict[int, int]) -> None:
+        """A new message's copies (member -> id in his box), so a reply can name each member's copy."""
+        self._copy_of.update({(owner, message_id): len(self.copies) for owner, message_id in copies.items()})
+        self.copies.append(copies)
+
+    def copy_in(self, owner_id: int, message_id: int, member_id: int) -> int | None:
+        """The id in ``member_id``'s box of the message ``message_id`` of ``owner_id``'s box."""
+        index = self._copy_of.get((owner_id, message_id))
+        return None if index is None else self.copies[index].get(member_id)
 
     @property
     def marked_id(self) -> int:

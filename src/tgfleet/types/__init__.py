@@ -9,7 +9,9 @@ never the client (the client passes itself in).
 
 from tgfleet.types.bound import ClientMethodMissing
 from tgfleet.types.chat import Chat
+from tgfleet.types.chat_invite_link import ChatInviteLink
 from tgfleet.types.chat_member import ChatMember
+from tgfleet.types.chat_permissions import ChatPermissions, ChatPrivileges
 from tgfleet.types.chat_photo import ChatPhoto
 from tgfleet.types.dialog import Dialog
 from tgfleet.types.keyboards.callback_game import CallbackGame
@@ -51,8 +53,11 @@ __all__ = [
     "Audio",
     "CallbackGame",
     "Chat",
+    "ChatInviteLink",
     "ChatMember",
+    "ChatPermissions",
     "ChatPhoto",
+    "ChatPrivileges",
     "ClientMethodMissing",
     "Contact",
     "Dialog",

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tgfleet.client.peers import wrapped_updates
 from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.senders import Senders
 from tgfleet.client.updates.sequence import Sequencer
@@ -122,7 +123,9 @@ class UpdatesManager:
     # -- inputs ----------------------------------------------------------------------------------------
     def feed(self, obj: Any) -> None:
         """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
-        in order with the pushed ones, anything else is no update and ignored (its users are remembered)."""
+        in order with the pushed ones (also those an answer wraps: ``peers.wrapped_updates``), anything else is no
+        update and ignored (its users are remembered)."""
+        obj = wrapped_updates(obj)
         self._senders.learn(obj)
         if self._task is not None and isinstance(obj, types.TypeUpdates):
             self._put(obj)

@@ -122,8 +122,8 @@ async def invite_to_channel(
     viewer = world.authorized(ctx)
     channel = input_channel(world, viewer, request.channel)
     _may_invite(channel, viewer)
-    users = [u for u in dict.fromkeys(invitee(world, viewer, user) for user in request.users)]
-    new = [u for u in users if u.id not in channel.members]
+    users = {u.id: u for u in (invitee(world, viewer, user) for user in request.users)}
+    new = [u for u in users.values() if u.id not in channel.members]
     for user in new:
         if channel.banned(user.id):
             if not channel.can(viewer.id, "ban_users"):

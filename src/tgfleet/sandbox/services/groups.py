@@ -64,7 +64,8 @@ def _service(
 async def create_chat(world: World, ctx: CallContext, request: f_messages.CreateChat) -> t_messages.InvitedUsers:
     creator = world.authorized(ctx)
     title = checked_title(request.title)
-    users = [u for u in dict.fromkeys(invitee(world, creator, user) for user in request.users) if u is not creator]
+    found = {u.id: u for u in (invitee(world, creator, user) for user in request.users) if u is not creator}
+    users = list(found.values())
     if not users:
         raise errors.UsersTooFew()
     if len(users) + 1 > MAX_MEMBERS:
