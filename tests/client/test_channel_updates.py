@@ -2,7 +2,7 @@
 posts while Bob's connection is dropped ten times, 20% of the channel's pushes are lost and Bob's client is
 replaced once by a new one on the same session file (its channel pts persisted); Bob's handler sees every message
 exactly once, in order (the gaps in the channel's pts are filled by updates.getChannelDifference). CI posts 150;
-TGFLEET_CHANNEL_MESSAGES and TGFLEET_CHANNEL_DROPS size the full run (``benchmarks/soak.py``: 1,000 posts, 100 drops)."""
+TGFLEET_CHANNEL_MESSAGES and TGFLEET_CHANNEL_DROPS size the full run (``benchmarks/soak.py``: 1,000 and 100)."""
 
 from __future__ import annotations
 

@@ -5,11 +5,12 @@ persists the state (the channels' pts too) and catches up with ``updates.getDiff
 ``updates.getChannelDifference`` for every channel it follows) on start, after ``new_session_created``, after every
 reconnect and after ``silence`` seconds without any update, and for one sequence on a gap in it, so no message is
 missed across reconnects and restarts. What can be applied goes to one ``dispatch`` callback (``delivery.py``), in
-order, one delivery at a time, with the full users its messages name (``senders.py``: remembered from earlier answers, or fetched with getDifference for a short
-update from a user never seen, so ``message.from_user`` has a name as in Pyrogram).
+order, one delivery at a time, with the full users its messages name (``senders.py``: remembered from earlier
+answers, or fetched with getDifference for a short update from a user never seen, so ``message.from_user`` has a
+name as in Pyrogram).
 
-Its inputs are narrow: ``invoke`` (the client's call path, for getState and getDifference), the session
-storage (the update state, the account's id), ``remember_peers`` (the peer cache, for the users and chats
+Its inputs are narrow: ``invoke`` (the client's call path, for getState and the differences), the session
+storage (the update state and the channels' pts, the account's id, the channels' access hashes), ``remember_peers`` (the peer cache, for the users and chats
 pushed updates carry), the home DC's state feed (a reconnect means catching up) and ``dispatch``. It is fed
 by the client: ``feed(result)`` for every call's result (updates it carries keep pts in step) and
 ``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
