@@ -9,11 +9,11 @@ order, one delivery at a time, with the full users its messages name (``senders.
 answers, or fetched with getDifference for a short update from a user never seen, so ``message.from_user`` has a
 name as in Pyrogram).
 
-Its inputs are narrow: ``invoke`` (the client's call path, for getState and the differences), the session
-storage (the update state and the channels' pts, the account's id, the channels' access hashes),
-``remember_peers`` (the peer cache, for the users and chats pushed updates carry), the home DC's state feed (a
-reconnect means catching up) and ``dispatch``. It is fed by the client: ``feed(result)`` for every call's result (updates it carries keep pts in step) and
-``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
+Its inputs are narrow: ``invoke`` (the client's call path, for getState and the differences), the session storage
+(the update state and the channels' pts, the account's id, the channels' access hashes), ``remember_peers`` (the
+peer cache, for the users and chats pushed updates carry), the home DC's state feed (a reconnect means catching up)
+and ``dispatch``. It is fed by the client: ``feed(result)`` for every call's result (updates it carries keep pts in
+step) and ``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
 """
 
 from __future__ import annotations
