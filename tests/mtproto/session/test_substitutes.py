@@ -38,7 +38,7 @@ def test_input_peers_stand_for_input_users_and_channels() -> None:
 
 
 def test_what_stands_for_nothing_is_refused() -> None:
-    with pytest.raises(DecodeError, match="inputPeerChat .* is not a InputChannel"):
+    with pytest.raises(DecodeError, match=r"inputPeerChat .* is not a InputChannel"):
         decode(_invite(types.InputPeerChat(chat_id=5), []), SERVER_SUBSTITUTES)
     stray_channel = [types.InputPeerChannel(channel_id=1, access_hash=2)]  # no user
     with pytest.raises(DecodeError):
