@@ -4,6 +4,7 @@ sliced, too long, a bad pts), slow mode counted by the clock, and the refusals o
 
 from __future__ import annotations
 
+from tgfleet.sandbox.services.channels import MAX_JOINED
 from tgfleet.tl import types
 from tgfleet.tl.functions import channels as f_channels
 from tgfleet.tl.functions import messages as f_messages
@@ -134,3 +135,14 @@ async def test_an_admin_grants_only_rights_he_has() -> None:
         "RIGHT_FORBIDDEN", 403,
     )  # fmt: skip
     await member.fails(send(admins, "x", 1), "CHANNEL_INVALID", 400)  # the admin's access hash is not hers
+
+
+async def test_an_account_is_in_at_most_500_channels() -> None:
+    pair = await two_users()
+    for n in range(MAX_JOINED):
+        await pair.alice(f_channels.CreateChannel(title=f"C{n}", about="", broadcast=True))
+    await pair.alice.fails(f_channels.CreateChannel(title="one more", about="", broadcast=True), "CHANNELS_TOO_MUCH")
+    created = await pair.bob(f_channels.CreateChannel(title="Bob's", about="", megagroup=True))
+    channel = types.InputChannel(channel_id=created.chats[0].id, access_hash=created.chats[0].access_hash)
+    alice = types.InputUser(user_id=pair.alice_id, access_hash=pair.world.user(pair.alice_id).access_hash(pair.bob_id))
+    await pair.bob.fails(f_channels.InviteToChannel(channel=channel, users=[alice]), "USER_CHANNELS_TOO_MUCH")

@@ -17,6 +17,8 @@ from tgfleet import errors
 LINK_PREFIX = "https://t.me/+"
 MAX_TITLE = 32
 MAX_USAGE_LIMIT = 99_999
+MAX_LINKS = 1000
+"""Links one admin may have made in one chat (revoked ones included); past it the oldest is forgotten."""
 
 
 @dataclass
@@ -77,6 +79,9 @@ class Invites:
             raise errors.UsageLimitInvalid()
         if expire_date is not None and expire_date <= date:
             raise errors.ExpireDateInvalid()
+        made = [i for i in self._by_hash.values() if i.chat_id == chat_id and i.admin_id == admin_id]
+        if len(made) >= MAX_LINKS:  # the sandbox's memory stays bounded: the oldest goes
+            del self._by_hash[made[0].hash]
         code = base64.urlsafe_b64encode(self._random(12)).decode("ascii")
         invite = Invite(code, chat_id, admin_id, date, permanent, expire_date, usage_limit, title and title[:MAX_TITLE])
         self._by_hash[code] = invite

@@ -3,7 +3,8 @@
 ``checkUsername`` (https://core.telegram.org/api/channel; resolving and access errors: ``chat_peers.py``).
 
 - createChannel: a supergroup with ``megagroup``, else a broadcast channel; CHAT_TITLE_EMPTY,
-  CHAT_ABOUT_TOO_LONG; its box opens with ``messageActionChannelCreate``.
+  CHAT_ABOUT_TOO_LONG, CHANNELS_TOO_MUCH for one in ``MAX_JOINED`` channels already (joining too; an invitee:
+  USER_CHANNELS_TOO_MUCH); its box opens with ``messageActionChannelCreate``.
 - inviteToChannel: in a broadcast channel only admins with ``invite_users`` may add (CHAT_ADMIN_REQUIRED), in a
   supergroup every member not restricted from it; users already in are skipped; a banned user is let back in by
   an admin with ``ban_users``, else USER_KICKED. joinChannel: a public channel (or one the caller may see);
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
 MAX_MEMBERS = 200_000
+MAX_JOINED = 500
+"""Channels and supergroups one account may be in (``channels_limit_default``): CHANNELS_TOO_MUCH past it."""
+
+
+def _room_for(world: World, user: Account, error: type[errors.RPCError]) -> None:
+    """``error`` when ``user`` is in ``MAX_JOINED`` channels already."""
+    if len(world.channels.of_member(user.id)) >= MAX_JOINED:
+        raise error()
 
 
 def channel_updates(world: World, channel: Channel, viewer: Account, *extra: types.TypeUpdate) -> types.Updates:
@@ -64,6 +73,7 @@ async def create_channel(world: World, ctx: CallContext, request: f_channels.Cre
     title = checked_title(request.title)
     if len(request.about) > MAX_ABOUT:
         raise errors.ChatAboutTooLong()
+    _room_for(world, creator, errors.ChannelsTooMuch)
     channel = world.channels.create(
         title, request.about, megagroup=bool(request.megagroup), creator_id=creator.id, date=int(world.clock())
     )
@@ -125,6 +135,7 @@ async def invite_to_channel(
     users = {u.id: u for u in (invitee(world, viewer, user) for user in request.users)}
     new = [u for u in users.values() if u.id not in channel.members]
     for user in new:
+        _room_for(world, user, errors.UserChannelsTooMuch)
         if channel.banned(user.id):
             if not channel.can(viewer.id, "ban_users"):
                 raise errors.UserKicked()
@@ -159,6 +170,7 @@ def join(world: World, ctx: CallContext, channel: Channel, viewer: Account, *, i
         raise errors.ChannelPrivate()
     if len(channel.members) >= MAX_MEMBERS:
         raise errors.UsersTooMuch()
+    _room_for(world, viewer, errors.ChannelsTooMuch)
     channel.join(viewer.id, inviter_id, int(world.clock()))
     if channel.megagroup:
         return post_service(world, ctx, channel, viewer, types.MessageActionChatAddUser(users=[viewer.id]))
