@@ -5,28 +5,16 @@ ChatWriteForbidden, ChatAdminRequired, UserNotParticipant, SlowmodeWait, InviteH
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from tgfleet import Client, enums, errors, filters
+from tgfleet import enums, errors
 from tgfleet.net.timeouts import within
-from tgfleet.types import ChatPermissions, ChatPrivileges, Message
+from tgfleet.types import ChatPermissions, ChatPrivileges
 
-from .chat_pair import chat_pair
+from .chat_pair import chat_pair, inbox
 from .helpers import logged_in
 
 S = enums.ChatMemberStatus
-
-
-def inbox(client: Client) -> asyncio.Queue[Message]:
-    queue: asyncio.Queue[Message] = asyncio.Queue()
-
-    @client.on_message(filters.group | filters.channel)
-    def on_message(_: Client, message: Message) -> None:
-        queue.put_nowait(message)
-
-    return queue
 
 
 async def test_supergroup_messages_history_and_members() -> None:

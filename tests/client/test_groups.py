@@ -4,26 +4,12 @@ refusal as its typed error (ChatWriteForbidden, ChatAdminRequired, UserNotPartic
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from tgfleet import Client, enums, errors, filters
+from tgfleet import enums, errors
 from tgfleet.net.timeouts import within
-from tgfleet.types import Message
 
-from .chat_pair import chat_pair
-
-
-def inbox(client: Client) -> asyncio.Queue[Message]:
-    """The group messages ``client``'s handler receives."""
-    queue: asyncio.Queue[Message] = asyncio.Queue()
-
-    @client.on_message(filters.group)
-    def on_message(_: Client, message: Message) -> None:
-        queue.put_nowait(message)
-
-    return queue
+from .chat_pair import chat_pair, inbox
 
 
 async def test_group_messages_reach_members_and_history() -> None:
