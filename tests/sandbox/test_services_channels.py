@@ -109,6 +109,10 @@ async def test_refusals_of_creating_managing_and_posting() -> None:
         f_channels.EditAdmin(channel=as_channel(bobs), user_id=alice, admin_rights=some, rank=None), "USER_CREATOR"
     )
     assert (await pair.bob(send(bobs, "an editor may post", 2))).updates[1].message.post
+    listed = f_channels.GetParticipants(
+        channel=as_channel(bobs), filter=types.ChannelParticipantsRecent(), offset=0, limit=10, hash=0
+    )
+    assert (await pair.bob(listed)).count == 2  # any admin lists a channel's members
     await pair.alice(f_messages.EditChatAbout(peer=mine, about="news"))
     await pair.alice.fails(f_messages.EditChatAbout(peer=mine, about="news"), "CHAT_ABOUT_NOT_MODIFIED", 400)
     await pair.bob.fails(f_channels.DeleteChannel(channel=as_channel(bobs)), "CHAT_ADMIN_REQUIRED", 400)

@@ -11,8 +11,9 @@ from tgfleet.types.bound import ClientMethodMissing
 from tgfleet.types.chat import Chat
 from tgfleet.types.chat_invite_link import ChatInviteLink
 from tgfleet.types.chat_member import ChatMember
-from tgfleet.types.chat_permissions import ChatPermissions, ChatPrivileges
+from tgfleet.types.chat_permissions import ChatPermissions
 from tgfleet.types.chat_photo import ChatPhoto
+from tgfleet.types.chat_privileges import ChatPrivileges
 from tgfleet.types.dialog import Dialog
 from tgfleet.types.keyboards.callback_game import CallbackGame
 from tgfleet.types.keyboards.force_reply import ForceReply

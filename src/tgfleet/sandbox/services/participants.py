@@ -64,8 +64,8 @@ async def get_participants(
 ) -> t_channels.ChannelParticipants:
     viewer = world.authorized(ctx)
     channel = input_channel(world, viewer, request.channel)
-    if not channel.megagroup:
-        admin_with(channel, viewer, "other")
+    if not channel.megagroup and channel.rights_of(viewer.id) is None:
+        raise errors.ChatAdminRequired()  # a broadcast channel's members are listed to its admins only
     ids = _selected(world, channel, request.filter)
     page = ids[max(request.offset, 0) :][: min(max(request.limit, 0), MAX_LIMIT)]
     return t_channels.ChannelParticipants(
