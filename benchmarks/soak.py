@@ -7,6 +7,8 @@
   sandbox's defaults (tests/client/test_ratelimit.py; CI: 200);
 - 500 messages to an account whose connection is dropped five times and which restarts once, every
   message seen once and in order (tests/client/test_updates.py; CI: 150);
+- 1,000 posts to a supergroup across 100 dropped connections, 20% of the channel's pushes lost and a restart,
+  every post seen once and in order (tests/client/test_channel_updates.py; CI: 150 posts, 10 drops);
 - the full-schema TL round trip with 10 hypothesis examples per constructor (tests/tl/test_roundtrip.py;
   CI: 1).
 
@@ -26,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = [
     ("1,000 messages under the rate limits", "tests/client/test_ratelimit.py", {"TGFLEET_RATE_MESSAGES": "1000"}),
     ("500 messages across 5 drops + a restart", "tests/client/test_updates.py", {"TGFLEET_UPDATES_MESSAGES": "500"}),
+    (
+        "1,000 channel posts across 100 drops, 20% lost, a restart",
+        "tests/client/test_channel_updates.py",
+        {"TGFLEET_CHANNEL_MESSAGES": "1000", "TGFLEET_CHANNEL_DROPS": "100"},
+    ),
     ("TL round trip, 10 examples/constructor", "tests/tl/test_roundtrip.py", {"TGFLEET_TL_EXAMPLES": "10"}),
 ]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from itertools import count
 
-from tgfleet import Client
+from tgfleet import Client, filters
+from tgfleet.filters import Filter
 from tgfleet.sandbox.server import Sandbox
+from tgfleet.types import Message
 
 from .helpers import logged_in
 
@@ -40,3 +43,14 @@ async def chat_pair(**sandbox: object) -> AsyncIterator[ChatPair]:
         finally:
             await a.disconnect()
             await b.disconnect()
+
+
+def inbox(client: Client, kind: Filter = filters.group | filters.channel) -> asyncio.Queue[Message]:
+    """The messages of chats of ``kind`` that ``client``'s handler receives, in order."""
+    queue: asyncio.Queue[Message] = asyncio.Queue()
+
+    @client.on_message(kind)
+    def on_message(_: Client, message: Message) -> None:
+        queue.put_nowait(message)
+
+    return queue

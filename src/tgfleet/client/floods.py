@@ -1,5 +1,7 @@
 """Flood waits a client was asked for: remembered per method (so the next call of that method waits, or
-raises, before it reaches the server again) and reported (a log line and the ``on_flood_wait`` callback).
+raises, before it reaches the server again; not SLOWMODE_WAIT, which holds back one chat, not the method, and
+ends when an admin lifts slow mode: the server says it again if it still holds) and reported (a log line and the
+``on_flood_wait`` callback).
 
 They belong to the client, not to one connection: a wait the server asked for holds across reconnects.
 Times are the event loop's (monotonic) clock.

@@ -142,7 +142,8 @@ class Invoker:
     async def _server_flood(self, method: str, e: RPCError, deadline: float, threshold: float) -> None:
         loop = asyncio.get_running_loop()
         seconds = float(e.value or 0)
-        self.floods.remember(method, loop.time() + seconds)
+        if not isinstance(e, errors.SlowmodeWait):  # slow mode holds back one chat, and only until an admin lifts it
+            self.floods.remember(method, loop.time() + seconds)
         fits = seconds <= threshold and loop.time() + seconds < deadline
         self.floods.report(FloodWaitEvent(method, seconds, fits, "server", e.error_message))
         if not fits:

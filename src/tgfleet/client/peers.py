@@ -16,7 +16,9 @@ _USERNAME = re.compile(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
 
 
 def peer_records(result: Any) -> list[PeerRecord]:
-    """The users and chats a response carries (``users`` / ``chats`` lists, or a single ``user``)."""
+    """The users and chats a response carries (``users`` / ``chats`` lists, or a single ``user``; those of the
+    ``updates`` a ``messages.invitedUsers`` or ``chatInviteJoinResultOk`` wraps)."""
+    result = wrapped_updates(result)
     objects: list[Any] = []
     for attr in ("users", "chats"):
         value = getattr(result, attr, None)
@@ -28,6 +30,15 @@ def peer_records(result: Any) -> list[PeerRecord]:
     if isinstance(result, list):
         objects.extend(result)
     return [r for r in map(record_of, objects) if r is not None]
+
+
+def wrapped_updates(result: Any) -> Any:
+    """The ``Updates`` an answer wraps (``messages.invitedUsers``, ``messages.chatInviteJoinResultOk``), else
+    the answer itself."""
+    inner = getattr(result, "updates", None)
+    if not isinstance(result, types.TypeUpdates) and isinstance(inner, types.TypeUpdates):
+        return inner
+    return result
 
 
 def record_of(obj: Any) -> PeerRecord | None:

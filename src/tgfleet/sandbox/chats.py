@@ -58,7 +58,13 @@ def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now:
     """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users (for a
     first message, Saved Messages, and what the short form cannot say: a forward's origin, protection)."""
     tl = message_tl(message)
-    if full or message.peer_id == message.owner_id or message.forward is not None or message.noforwards:
+    if (
+        full
+        or message.peer_id == message.owner_id
+        or message.forward is not None
+        or message.noforwards
+        or not isinstance(tl, types.Message)
+    ):
         return types.Updates(
             updates=[types.UpdateNewMessage(message=tl, pts=message.pts, pts_count=1)],
             users=users_tl(accounts, message_users([message]), message.owner_id, now),

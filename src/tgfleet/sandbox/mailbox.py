@@ -5,7 +5,9 @@ numbers the messages it holds 1, 2, 3, ... (a message between A and B exists twi
 and B's id in B's box, each knowing the other's id as its ``twin``), and every change of the box advances the
 owner's ``pts``: a new message, an edit, a read mark by ``pts_count = 1``, a deletion by the number of messages
 deleted. The event log keeps which pts brought what, so ``updates.getDifference`` can replay any range exactly.
-A channel (later) is a box of its own with its own pts, shared by its members: the same class, one per channel.
+A basic group's messages are in each member's box like a private chat's (``peer_id`` is the group's marked id);
+a channel is a box of its own with its own pts, shared by its members: the same class, one per channel
+(``channels.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class SandboxMessage:
     id: int
     owner_id: int
     peer_id: int
-    """The other side of the private chat (the owner himself for Saved Messages)."""
+    """The other side of the private chat (the owner himself for Saved Messages); a basic group's marked id
+    (``-chat_id``) for a message of that group (``groups.py``)."""
     out: bool
     sender_id: int
     date: int
@@ -44,6 +47,8 @@ class SandboxMessage:
     silent: bool = False
     noforwards: bool = False
     """Sent with ``protect_content``: it may not be forwarded (CHAT_FORWARDS_RESTRICTED)."""
+    action: Any = None
+    """A service message's ``MessageAction`` (a group created, members added or gone, a title changed)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.channels import CHANNEL_ZERO
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.tl import types
 
@@ -20,6 +21,15 @@ ONLINE_FOR = 300
 
 def peer_user(user_id: int) -> types.PeerUser:
     return types.PeerUser(user_id=user_id)
+
+
+def peer_of(peer_id: int) -> types.TypePeer:
+    """The peer of a marked id: a user (``> 0``), a basic group (``-chat_id``) or a channel (``-100...``)."""
+    if peer_id > 0:
+        return peer_user(peer_id)
+    if peer_id < CHANNEL_ZERO:
+        return types.PeerChannel(channel_id=CHANNEL_ZERO - peer_id)
+    return types.PeerChat(chat_id=-peer_id)
 
 
 def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) -> types.User:
@@ -57,16 +67,22 @@ def users_tl(accounts: Accounts, user_ids: Iterable[int], viewer_id: int, now: f
     return [user_tl(accounts, accounts[user_id], viewer_id, now) for user_id in seen if user_id in accounts]
 
 
-def message_tl(message: SandboxMessage) -> types.Message:
-    """``message`` as its owner sees it."""
+def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
+    """``message`` as its owner sees it (a group's messages name their sender, a service message its action)."""
     forward = message.forward
+    from_id = peer_user(message.sender_id) if message.out or message.peer_id < 0 else None
+    if message.action is not None:
+        return types.MessageService(
+            out=message.out, id=message.id, from_id=from_id, peer_id=peer_of(message.peer_id), date=message.date,
+            action=message.action,
+        )  # fmt: skip
     return types.Message(
         out=message.out,
         silent=message.silent,
         noforwards=message.noforwards,
         id=message.id,
-        from_id=peer_user(message.sender_id) if message.out else None,
-        peer_id=peer_user(message.peer_id),
+        from_id=from_id,
+        peer_id=peer_of(message.peer_id),
         date=message.date,
         message=message.text,
         entities=list(message.entities) or None,
@@ -89,7 +105,7 @@ def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
 def dialog_tl(dialog: SandboxDialog) -> types.Dialog:
     return types.Dialog(
         pinned=dialog.pinned,
-        peer=peer_user(dialog.peer_id),
+        peer=peer_of(dialog.peer_id),
         top_message=dialog.top_message,
         read_inbox_max_id=dialog.read_inbox_max_id,
         read_outbox_max_id=dialog.read_outbox_max_id,

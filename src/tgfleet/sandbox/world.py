@@ -5,9 +5,11 @@ phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login cod
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
 frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
-``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``) and the services
-(``services/``, one function per API method, bound to the world; every bound call of a logged-in key first passes
-the account's standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
+``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``), ``groups``
+(``Groups``: basic groups, ``groups.py``), ``channels`` (``Channels``: channels and supergroups with their own message
+boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``) and the services (``services/``, one
+function per API method, bound to the world; every bound call of a logged-in key first passes the account's
+standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
 
 - for the network side, :class:`~tgfleet.sandbox.contract.WorldAPI`: the handler of a method, who an auth key
   is, home DCs, revocation, and ``set_delivery`` (the ``Pusher`` its pushes go through);
@@ -49,11 +51,14 @@ from tgfleet.sandbox.accounts import (
 )
 from tgfleet.sandbox.authz import Authorizations, ClientApp, SandboxAuthorization
 from tgfleet.sandbox.bots import BotTokens, check_bot_call, is_bot_username
+from tgfleet.sandbox.channels import Channels
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
 from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
 from tgfleet.sandbox.future_tokens import FutureTokens
+from tgfleet.sandbox.groups import Groups
+from tgfleet.sandbox.invites import Invites
 from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.login_tokens import TOKEN_LIFETIME, LoginTokens
@@ -132,6 +137,9 @@ class World:
         self.standing = Standing()
         self.contacts = ContactBook()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
+        self.groups = Groups(random)
+        self.channels = Channels(random(32), random)
+        self.invites = Invites(random)
         self.pusher: Pusher = _NoPusher()
         """Where pushes go: the network side's ``Pusher`` (``set_delivery``)."""
         self._handlers: dict[type, MethodHandler] = {t: self._bind(fn) for t, fn in all_services().items()}
@@ -387,6 +395,20 @@ class World:
         """Deliver ``text`` from ``sender_id`` to ``peer_id`` as if sent by a client; the sender's copy."""
         sender, peer = self.accounts[sender_id], self.accounts[peer_id]
         return send_private(self.accounts, self.pusher, self.clock(), sender, peer, text)
+
+    def drop_channel_updates(self, rate: float) -> None:
+        """Push no channel update to a member for ``rate`` of them, at random (0 switches it off): the clients
+        must notice the gap in the channel's pts and recover with updates.getChannelDifference."""
+        if not 0 <= rate < 1:
+            raise ValueError(f"rate must be in [0, 1), got {rate!r}")
+        self.channels.drop_rate = float(rate)
+
+    def channel_messages(self, channel_id: int) -> list[SandboxMessage]:
+        """Every message of a channel or supergroup (KeyError if unknown), oldest first."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise KeyError(f"no channel {channel_id}")
+        return channel.box.history(channel.marked_id)
 
     def _check_dc(self, dc: int | None) -> None:
         if dc is not None and not 1 <= dc <= self.dcs:

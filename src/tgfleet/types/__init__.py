@@ -9,8 +9,11 @@ never the client (the client passes itself in).
 
 from tgfleet.types.bound import ClientMethodMissing
 from tgfleet.types.chat import Chat
+from tgfleet.types.chat_invite_link import ChatInviteLink
 from tgfleet.types.chat_member import ChatMember
+from tgfleet.types.chat_permissions import ChatPermissions
 from tgfleet.types.chat_photo import ChatPhoto
+from tgfleet.types.chat_privileges import ChatPrivileges
 from tgfleet.types.dialog import Dialog
 from tgfleet.types.keyboards.callback_game import CallbackGame
 from tgfleet.types.keyboards.force_reply import ForceReply
@@ -51,8 +54,11 @@ __all__ = [
     "Audio",
     "CallbackGame",
     "Chat",
+    "ChatInviteLink",
     "ChatMember",
+    "ChatPermissions",
     "ChatPhoto",
+    "ChatPrivileges",
     "ClientMethodMissing",
     "Contact",
     "Dialog",

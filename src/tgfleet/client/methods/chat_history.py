@@ -58,12 +58,17 @@ class ChatHistoryMethods(MessageMethods):
         """
         if (message_ids is None) == (reply_to_message_ids is None):
             raise ValueError("pass exactly one of message_ids and reply_to_message_ids")
-        await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat, as Pyrogram raises
+        peer = await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat, as Pyrogram raises
         by_reply = reply_to_message_ids is not None or bool(reply)
         ids, single = message_ids_of(message_ids if message_ids is not None else reply_to_message_ids)  # type: ignore[arg-type]
         kind = types.InputMessageReplyTo if by_reply else types.InputMessageID
         wanted: list[types.TypeInputMessage] = [kind(id=i) for i in ids]
-        found = parse_messages(self, await self.invoke(functions.messages.GetMessages(id=wanted)))
+        if isinstance(peer, types.InputPeerChannel):  # a channel's messages are in its own box
+            channel = types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+            answer = await self.invoke(functions.channels.GetMessages(channel=channel, id=wanted))
+        else:
+            answer = await self.invoke(functions.messages.GetMessages(id=wanted))
+        found = parse_messages(self, answer)
         return found[0] if single else found
 
     async def get_chat_history(

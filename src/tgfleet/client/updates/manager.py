@@ -1,17 +1,19 @@
 """``UpdatesManager``: updates that never silently stop.
 
-One task applies updates in pts order (``sequence.py``), persists the state and catches up with
-``updates.getDifference`` on start, after ``new_session_created``, after every reconnect, on a gap and after
-``silence`` seconds without any update, so no message is missed across reconnects and restarts. What can be
-applied goes to one ``dispatch`` callback (``delivery.py``), in order, one delivery at a time, with the full users
-its messages name (``senders.py``: remembered from earlier answers, or fetched with getDifference for a short
-update from a user never seen, so ``message.from_user`` has a name as in Pyrogram).
+One task applies updates in pts order (``sequence.py``; each channel's in its own pts, ``channel_pts.py``),
+persists the state (the channels' pts too) and catches up with ``updates.getDifference`` (and
+``updates.getChannelDifference`` for every channel it follows) on start, after ``new_session_created``, after every
+reconnect and after ``silence`` seconds without any update, and for one sequence on a gap in it, so no message is
+missed across reconnects and restarts. What can be applied goes to one ``dispatch`` callback (``delivery.py``), in
+order, one delivery at a time, with the full users its messages name (``senders.py``: remembered from earlier
+answers, or fetched with getDifference for a short update from a user never seen, so ``message.from_user`` has a
+name as in Pyrogram).
 
-Its inputs are narrow: ``invoke`` (the client's call path, for getState and getDifference), the session
-storage (the update state, the account's id), ``remember_peers`` (the peer cache, for the users and chats
-pushed updates carry), the home DC's state feed (a reconnect means catching up) and ``dispatch``. It is fed
-by the client: ``feed(result)`` for every call's result (updates it carries keep pts in step) and
-``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
+Its inputs are narrow: ``invoke`` (the client's call path, for getState and the differences), the session storage
+(the update state and the channels' pts, the account's id, the channels' access hashes), ``remember_peers`` (the
+peer cache, for the users and chats pushed updates carry), the home DC's state feed (a reconnect means catching up)
+and ``dispatch``. It is fed by the client: ``feed(result)`` for every call's result (updates it carries keep pts in
+step) and ``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tgfleet.client.peers import wrapped_updates
+from tgfleet.client.updates.channel_pts import ChannelPts
 from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.senders import Senders
 from tgfleet.client.updates.sequence import Sequencer
@@ -38,6 +42,10 @@ MAX_PENDING = 10_000
 """Updates waiting to be applied at most. Past it (the handlers are behind, so ``dispatch`` waits) they are
 dropped for one catch-up: nothing was applied, so getDifference brings back every one with a pts (updates
 without one, such as statuses, are gone; they are momentary anyway)."""
+CHANNEL_LIMIT = 100
+"""Updates per updates.getChannelDifference (Telegram allows up to 100 for users)."""
+CHANNEL_ZERO = -1_000_000_000_000
+"""A channel's id in the peer cache is ``CHANNEL_ZERO - channel_id`` (``peers.CHANNEL_OFFSET``)."""
 _DIFFERENCE = object()
 Invoke = Callable[[TLFunction[Any]], Awaitable[Any]]
 
@@ -105,7 +113,7 @@ class UpdatesManager:
             raw = await self.invoke(functions.updates.GetState())
             state = UpdateState(raw.pts, raw.qts, raw.date, raw.seq)
             self.storage.set_update_state(state)
-        self._sequencer = Sequencer(state, self_id)
+        self._sequencer = Sequencer(state, self_id, ChannelPts(self.storage.get_all_channel_pts()))
         self._task = asyncio.create_task(self._run(), name=f"tgfleet updates {self.name}")
         self._unlisten = self.states.add_listener(self._on_state)
         self.need_difference()
@@ -122,7 +130,9 @@ class UpdatesManager:
     # -- inputs ----------------------------------------------------------------------------------------
     def feed(self, obj: Any) -> None:
         """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
-        in order with the pushed ones, anything else is no update and ignored (its users are remembered)."""
+        in order with the pushed ones (also those an answer wraps: ``peers.wrapped_updates``), anything else is no
+        update and ignored (its users are remembered)."""
+        obj = wrapped_updates(obj)
         self._senders.learn(obj)
         if self._task is not None and isinstance(obj, types.TypeUpdates):
             self._put(obj)
@@ -175,6 +185,7 @@ class UpdatesManager:
             try:
                 if item is _DIFFERENCE:
                     await self._difference()
+                    await self._channel_differences()
                 else:
                     await self._apply(item)
             except (TgfleetError, OSError) as e:  # a failed getDifference is retried on the next signal
@@ -193,6 +204,8 @@ class UpdatesManager:
         self._save()
         if batch.gap:
             await self._difference()
+        for channel_id in sorted(batch.channel_gaps):
+            await self._channel_difference(channel_id)
 
     async def _with_senders(self, updates: list[Any], users: list[Any]) -> list[Any]:
         """``users`` and the full users the updates' messages name: remembered ones, and for those never seen
@@ -235,9 +248,51 @@ class UpdatesManager:
             if not isinstance(diff, types.updates.DifferenceSlice):
                 return
 
+    async def _channel_differences(self) -> None:
+        """Every known channel's difference (a catch-up: what came while away, or was never pushed)."""
+        assert self._sequencer is not None
+        for channel_id in self._sequencer.channels.channels():
+            await self._channel_difference(channel_id)
+
+    async def _channel_difference(self, channel_id: int) -> None:
+        """updates.getChannelDifference from the channel's local pts until ``final``; what it brings is dispatched
+        in order. ``channelDifferenceTooLong`` (the gap is beyond what the server replays) restarts the channel
+        from its current pts: the messages in between are not delivered (they are in its history)."""
+        seq = self._sequencer
+        assert seq is not None
+        record = self.storage.get_peer_by_id(CHANNEL_ZERO - channel_id) if self.storage.is_open else None
+        if record is None or record.access_hash is None:
+            log.warning("updates: channel %d has no access hash; its gap stays", channel_id)
+            return
+        channel = types.InputChannel(channel_id=channel_id, access_hash=record.access_hash)
+        while (pts := seq.channels.get(channel_id)) is not None:
+            diff = await self.invoke(functions.updates.GetChannelDifference(
+                channel=channel, filter=types.ChannelMessagesFilterEmpty(), pts=pts, limit=CHANNEL_LIMIT,
+            ))  # fmt: skip
+            if isinstance(diff, types.updates.ChannelDifferenceTooLong):
+                log.warning("updates: channel %d is too far behind; restarting it from now", channel_id)
+                seq.channels.set(channel_id, diff.dialog.pts or pts)  # type: ignore[attr-defined]
+            elif isinstance(diff, types.updates.ChannelDifference):
+                self.remember_peers(diff)
+                self._senders.learn(diff)
+                news = [types.UpdateNewChannelMessage(message=m, pts=0, pts_count=0) for m in diff.new_messages]
+                if updates := news + list(diff.other_updates):
+                    state = seq.state
+                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id, state))
+                seq.channels.set(channel_id, diff.pts)
+            else:
+                seq.channels.set(channel_id, diff.pts)
+            self._save()
+            if diff.final:
+                return
+
     def _save(self) -> None:
         if self._sequencer is not None and self._sequencer.state is not None and self.storage.is_open:
             self.storage.set_update_state(self._sequencer.state)
+            changed = self._sequencer.channels.changed
+            for channel_id, pts in changed.items():
+                self.storage.set_channel_pts(channel_id, pts)
+            changed.clear()
 
 
 def _carries_login_token(obj: Any) -> bool:

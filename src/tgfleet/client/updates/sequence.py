@@ -7,7 +7,9 @@ seq (if non-zero) and date; ``local_seq + 1 > seq_start`` -> duplicate; otherwis
 
 :meth:`Sequencer.feed` takes any ``Updates`` object and returns what can be applied now, in order, and
 whether a gap (or updatesTooLong) requires ``updates.getDifference``. Updates that arrive ahead of a gap
-are held (not applied) until the difference fills it. Per-channel sequences are not tracked yet.
+are held (not applied) until the difference fills it. Channel updates follow their channel's own pts
+(``channel_pts.py``): one past a gap in its channel is left out and the channel is named in ``channel_gaps``, for
+``updates.getChannelDifference``, which brings it back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tgfleet.client.updates.channel_pts import ChannelPts, Verdict, channel_of
 from tgfleet.storage import UpdateState
 from tgfleet.tl import types
 
@@ -27,6 +30,7 @@ class Batch:
     users: list[Any] = field(default_factory=list)
     chats: list[Any] = field(default_factory=list)
     gap: bool = False
+    channel_gaps: set[int] = field(default_factory=set)
 
 
 def short_to_update(obj: Any, self_id: int) -> Any:
@@ -50,9 +54,10 @@ def short_to_update(obj: Any, self_id: int) -> Any:
 class Sequencer:
     """Local pts/seq state and the rules above. ``state`` None: not initialized (call updates.getState)."""
 
-    def __init__(self, state: UpdateState | None, self_id: int) -> None:
+    def __init__(self, state: UpdateState | None, self_id: int, channels: ChannelPts | None = None) -> None:
         self.state = state
         self.self_id = self_id
+        self.channels = ChannelPts({}) if channels is None else channels
 
     def feed(self, obj: Any) -> Batch:
         batch = Batch()
@@ -89,9 +94,16 @@ class Sequencer:
             self.state = UpdateState(self.state.pts, self.state.qts, obj.date, obj.seq)
 
     def _pts(self, update: Any, batch: Batch) -> None:
+        if (channel_id := channel_of(update)) is not None:
+            verdict = self.channels.check(channel_id, update)
+            if verdict is Verdict.APPLY:
+                batch.updates.append(update)
+            elif verdict is Verdict.GAP:
+                batch.channel_gaps.add(channel_id)
+            return
         pts, count = getattr(update, "pts", None), getattr(update, "pts_count", None)
-        if pts is None or count is None or _is_channel(update):
-            batch.updates.append(update)  # no common sequence (updateUserStatus, channel updates, ...)
+        if pts is None or count is None:
+            batch.updates.append(update)  # no sequence (updateUserStatus, ...)
             return
         if self._advance(pts, count, batch):
             batch.updates.append(update)
@@ -105,7 +117,3 @@ class Sequencer:
         if local + count < pts:
             batch.gap = True
         return False
-
-
-def _is_channel(update: Any) -> bool:
-    return type(update).__name__.startswith(("UpdateNewChannel", "UpdateEditChannel", "UpdateDeleteChannel"))

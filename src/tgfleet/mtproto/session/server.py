@@ -55,6 +55,7 @@ from tgfleet.mtproto.session.server_events import (
     SessionCreated,
     Undecodable,
 )
+from tgfleet.mtproto.session.substitutes import SERVER_SUBSTITUTES
 from tgfleet.mtproto.session.window import FLAG_ANSWERED, FLAG_PROCESSING, STATE_RECEIVED, MsgIdWindow
 from tgfleet.tl import TLFunction, TLObject, decode
 from tgfleet.tl import mtproto as mt
@@ -199,7 +200,7 @@ class ServerSession:
     def _dispatch(self, item: Item, now: float, events: list[ServerEvent]) -> None:
         """What an accepted message becomes: a service answer, a :class:`Call`, or rpc_error 400."""
         try:
-            obj = decode(item.body)
+            obj = decode(item.body, SERVER_SUBSTITUTES)  # Telegram's leniency: substitutes.py
         except DecodeError as e:
             events.append(Undecodable(item.msg_id, e))
             if item.seqno & 1:

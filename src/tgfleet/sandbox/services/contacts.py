@@ -1,7 +1,7 @@
 """Finding users: ``contacts.resolveUsername`` and ``contacts.resolvePhone``.
 
 - resolveUsername: USERNAME_INVALID for a malformed name, USERNAME_NOT_OCCUPIED for a free one; otherwise
-  ``contacts.resolvedPeer`` with the user as the caller sees him (his access hash).
+  ``contacts.resolvedPeer`` with the user (or the public channel) as the caller sees him (his access hash).
 - resolvePhone: PHONE_NUMBER_INVALID for a malformed number, PHONE_NOT_OCCUPIED when no account has it.
   Telegram answers only when the owner's "Who can find me by my number" privacy lets the caller find him;
   that setting defaults to "Everybody" and the sandbox models no privacy settings, so every registered
@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import valid_username
+from tgfleet.sandbox.chat_views import channel_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.views import peer_user, user_tl
+from tgfleet.tl import types
 from tgfleet.tl.functions import contacts as f_contacts
 from tgfleet.tl.types import contacts as t_contacts
 
@@ -32,6 +34,9 @@ async def resolve_username(
     if not valid_username(request.username):
         raise errors.UsernameInvalid()
     account = world.accounts.by_username(request.username)
+    if account is None and (channel := world.channels.by_username(request.username)) is not None:
+        chats: list[types.TypeChat] = [channel_tl(world.channels, channel, viewer.id)]
+        return t_contacts.ResolvedPeer(peer=types.PeerChannel(channel_id=channel.id), chats=chats, users=[])
     if account is None:
         raise errors.UsernameNotOccupied()
     user = user_tl(world.accounts, account, viewer.id, world.clock())

@@ -1,9 +1,10 @@
 """The chat list: ``messages.getDialogs``, ``messages.getPinnedDialogs``, ``messages.toggleDialogPin``
 (https://core.telegram.org/api/offsets, https://core.telegram.org/api/folders).
 
-- getDialogs: the pinned dialogs first (the last pinned first; left out with ``exclude_pinned``), then the others,
-  the one with the newest message first. A page after the first (``offset_id`` or ``offset_date`` of the last
-  dialog's top message) holds the unpinned dialogs older than that, as Telegram pages; at most 100 per call;
+- getDialogs: the pinned dialogs first (the last pinned first; left out with ``exclude_pinned``), then the others
+  (private chats, groups and channels), the one with the newest message first (by date, then id, then peer). A
+  page after the first (``offset_date``, ``offset_id`` and ``offset_peer`` of the last dialog's top message)
+  holds the unpinned dialogs after that one in this order, as Telegram pages; at most 100 per call;
   ``messages.dialogs`` when all fit, else ``messages.dialogsSlice`` with the total. The archive (folder 1) is empty.
 - getPinnedDialogs: the pinned ones (``messages.peerDialogs`` with the state).
 - toggleDialogPin: PEER_ID_INVALID for a peer without a dialog, PINNED_DIALOGS_TOO_MUCH past ``MAX_PINNED``.
@@ -15,12 +16,15 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxDialog
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_messages import channel_dialogs, dialog_chats
+from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.services.updates import account_state
-from tgfleet.sandbox.views import dialog_tl, message_tl, message_users, users_tl
+from tgfleet.sandbox.views import dialog_tl, message_tl, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 from tgfleet.tl.types import messages as t_messages
@@ -29,35 +33,72 @@ if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
 MAX_LIMIT = 100
+NEVER = 2**31
+"""Later than any date or id."""
 MAX_PINNED = 5
 """Pinned dialogs of an account without Premium (``dialogs_pinned_limit_default``)."""
 
 
-def _parts(
-    world: World, viewer: Account, page: list[SandboxDialog]
-) -> tuple[list[types.TypeDialog], list[types.TypeMessage], list[types.TypeUser]]:
+Entry = tuple[SandboxDialog, types.TypeMessage]
+"""A dialog and its top message (a channel's top message is in the channel's box, the others in the viewer's)."""
+
+
+def _entries(world: World, viewer: Account, dialogs: list[SandboxDialog]) -> list[Entry]:
     box = viewer.mailbox
-    tops = [box.message(d.top_message) for d in page]
-    users = users_tl(world.accounts, [d.peer_id for d in page] + message_users(tops), viewer.id, world.clock())
-    return [dialog_tl(d) for d in page], [message_tl(m) for m in tops], users
+    return [(d, message_tl(box.message(d.top_message))) for d in dialogs]
+
+
+def _parts(
+    world: World, viewer: Account, page: list[Entry]
+) -> tuple[list[types.TypeDialog], list[types.TypeMessage], list[types.TypeChat], list[types.TypeUser]]:
+    peers = [d.peer_id for d, _ in page]
+    senders = [sender.user_id for _, m in page if isinstance(sender := getattr(m, "from_id", None), types.PeerUser)]
+    users = users_tl(world.accounts, [*peers, *senders], viewer.id, world.clock())
+    chats = dialog_chats(world, viewer, peers)
+    return [dialog_tl(d) for d, _ in page], [m for _, m in page], chats, users
+
+
+def _order(entry: Entry) -> tuple[int, int, int]:
+    """Newest first: by the top message's date, then its id, then the peer (a total order to page by)."""
+    dialog, top = entry
+    return (getattr(top, "date", 0), getattr(top, "id", 0), dialog.peer_id)
+
+
+def _offset(world: World, viewer: Account, request: f_messages.GetDialogs) -> tuple[int, int, int] | None:
+    """Where a later page starts: the last dialog's top message date, id and peer (a date not given is that
+    message's own), None for the first page."""
+    if request.offset_id <= 0 and request.offset_date <= 0:
+        return None
+    peer, marked, box = request.offset_peer, 0, viewer.mailbox
+    if isinstance(peer, types.InputPeerUser):
+        marked = peer.user_id
+    elif isinstance(peer, types.InputPeerSelf):
+        marked = viewer.id
+    elif isinstance(peer, types.InputPeerChat | types.InputPeerChannel):
+        chat = chat_of(world, viewer, peer)
+        marked = 0 if chat is None else chat.marked_id
+        box = chat.box if isinstance(chat, Channel) else box
+    top = box.get(request.offset_id) if request.offset_date <= 0 else None
+    date = request.offset_date if request.offset_date > 0 else NEVER if top is None else top.date
+    return (date, request.offset_id if request.offset_id > 0 else NEVER, marked)
 
 
 async def get_dialogs(world: World, ctx: CallContext, request: f_messages.GetDialogs) -> t_messages.TypeDialogs:
     viewer = world.authorized(ctx)
     box = viewer.mailbox
-    dialogs = [] if request.folder_id == 1 else box.dialogs()
-    if request.exclude_pinned:
-        dialogs = [d for d in dialogs if not d.pinned]
-    kept = dialogs
-    if request.offset_id > 0:
-        kept = [d for d in dialogs if not d.pinned and d.top_message < request.offset_id]
-    elif request.offset_date > 0:
-        kept = [d for d in dialogs if not d.pinned and box.message(d.top_message).date < request.offset_date]
+    entries = [] if request.folder_id == 1 else _entries(world, viewer, box.dialogs()) + channel_dialogs(world, viewer)
+    pinned = [e for e in entries if e[0].pinned]  # in pinning order already (the mailbox's)
+    entries = ([] if request.exclude_pinned else pinned) + sorted(
+        (e for e in entries if not e[0].pinned), key=_order, reverse=True
+    )
+    kept = entries
+    if (offset := _offset(world, viewer, request)) is not None:
+        kept = [e for e in entries if not e[0].pinned and _order(e) < offset]
     page = kept[: min(max(request.limit, 0), MAX_LIMIT)]
-    found, messages, users = _parts(world, viewer, page)
-    if len(page) == len(dialogs):
-        return t_messages.Dialogs(dialogs=found, messages=messages, chats=[], users=users)
-    return t_messages.DialogsSlice(count=len(dialogs), dialogs=found, messages=messages, chats=[], users=users)
+    found, messages, chats, users = _parts(world, viewer, page)
+    if len(page) == len(entries):
+        return t_messages.Dialogs(dialogs=found, messages=messages, chats=chats, users=users)
+    return t_messages.DialogsSlice(count=len(entries), dialogs=found, messages=messages, chats=chats, users=users)
 
 
 async def get_pinned_dialogs(
@@ -65,9 +106,9 @@ async def get_pinned_dialogs(
 ) -> t_messages.PeerDialogs:
     viewer = world.authorized(ctx)
     pinned = [] if request.folder_id == 1 else [d for d in viewer.mailbox.dialogs() if d.pinned]
-    found, messages, users = _parts(world, viewer, pinned)
+    found, messages, chats, users = _parts(world, viewer, _entries(world, viewer, pinned))
     state = account_state(viewer, viewer.mailbox.pts, world.clock())
-    return t_messages.PeerDialogs(dialogs=found, messages=messages, chats=[], users=users, state=state)
+    return t_messages.PeerDialogs(dialogs=found, messages=messages, chats=chats, users=users, state=state)
 
 
 async def toggle_dialog_pin(world: World, ctx: CallContext, request: f_messages.ToggleDialogPin) -> bool:

@@ -24,6 +24,9 @@ from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_messages import chat_history, dialog_chats
+from tgfleet.sandbox.services.chat_peers import chat_of
+from tgfleet.sandbox.services.pages import MAX_LIMIT, history_page, messages_answer
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
@@ -33,43 +36,11 @@ from tgfleet.tl.types import messages as t_messages
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
-MAX_LIMIT = 100
-
-
-def history_page(
-    newest_first: list[SandboxMessage],
-    *,
-    offset_id: int,
-    offset_date: int,
-    add_offset: int,
-    limit: int,
-    max_id: int,
-    min_id: int,
-) -> list[SandboxMessage]:
-    """The slice of a chat that getHistory returns (https://core.telegram.org/api/offsets)."""
-    kept = [m for m in newest_first if (max_id <= 0 or m.id < max_id) and m.id > min_id]
-    if offset_id > 0:
-        start = next((i for i, m in enumerate(kept) if m.id < offset_id), len(kept))
-    elif offset_date > 0:
-        start = next((i for i, m in enumerate(kept) if m.date < offset_date), len(kept))
-    else:
-        start = 0
-    begin = start + add_offset
-    end = begin + min(max(limit, 0), MAX_LIMIT)
-    return kept[max(begin, 0) : max(end, 0)]
-
-
-def messages_answer(world: World, viewer: Account, page: list[SandboxMessage], total: int) -> t_messages.TypeMessages:
-    """``messages.messages`` when ``page`` is all there is, else ``messages.messagesSlice`` counting ``total``."""
-    messages: list[types.TypeMessage] = [message_tl(m) for m in page]
-    users = users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock())
-    if len(page) == total:
-        return t_messages.Messages(messages=messages, topics=[], chats=[], users=users)
-    return t_messages.MessagesSlice(count=total, messages=messages, topics=[], chats=[], users=users)
-
 
 async def get_history(world: World, ctx: CallContext, request: f_messages.GetHistory) -> t_messages.TypeMessages:
     viewer = world.authorized(ctx)
+    if (group_or_channel := chat_of(world, viewer, request.peer)) is not None:
+        return chat_history(world, viewer, group_or_channel, request)
     peer = input_peer(world, viewer, request.peer)
     if peer is not viewer and not viewer.mailbox.has_chat(peer.id) and world.standing.frozen(viewer.id, world.clock()):
         raise errors.FrozenParticipantMissing()
@@ -106,7 +77,8 @@ async def get_messages(world: World, ctx: CallContext, request: f_messages.GetMe
         message_tl(m) if m is not None else types.MessageEmpty(id=getattr(w, "id", 0)) for w, m in found
     ]
     users = users_tl(world.accounts, [viewer.id, *message_users(present)], viewer.id, world.clock())
-    return t_messages.Messages(messages=messages, topics=[], chats=[], users=users)
+    chats = dialog_chats(world, viewer, [m.peer_id for m in present])
+    return t_messages.Messages(messages=messages, topics=[], chats=chats, users=users)
 
 
 def _matches(world: World, viewer: Account, request: f_messages.Search) -> list[SandboxMessage]:

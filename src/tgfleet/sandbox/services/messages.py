@@ -26,6 +26,8 @@ from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_p
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_messages import send_into
+from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
@@ -65,6 +67,8 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     sender = world.authorized(ctx)
     if request.schedule_date is not None:
         raise errors.ScheduleDateInvalid()
+    if (chat := chat_of(world, sender, request.peer)) is not None:
+        return await send_into(world, ctx, sender, chat, request)
     recipient = _recipient(world, sender, request.peer)
     check_bot_message(sender.bot, recipient.bot)
     check_text(request.message)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from tgfleet.errors import DecodeError, EncodeError
 from tgfleet.tl.core.diagnose import explain
-from tgfleet.tl.core.reader import RAW_ERRORS, Reader
+from tgfleet.tl.core.reader import RAW_ERRORS, Reader, Substitutes
 
 T = TypeVar("T", bound="TLObject")
 R = TypeVar("R")
@@ -109,12 +109,13 @@ class TLFunction(TLObject, Generic[R]):
         return value
 
 
-def decode(data: bytes | bytearray | memoryview) -> TLObject:
-    """Decode one boxed object that fills ``data`` exactly.
+def decode(data: bytes | bytearray | memoryview, substitutes: Substitutes | None = None) -> TLObject:
+    """Decode one boxed object that fills ``data`` exactly (``substitutes``: constructors accepted where another
+    type is expected, see ``Reader``).
 
     Any malformed input raises :class:`DecodeError` naming the constructor, field and offset.
     """
-    r = Reader(data)
+    r = Reader(data, substitutes=substitutes)
     try:
         obj = r.read_object()
         if r.pos != len(r.data):

@@ -44,14 +44,23 @@ RAW_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+Substitutes = dict[int, tuple[tuple[int, Callable[[Any], Any]], ...]]
+"""Constructors accepted in place of another type's: constructor id -> (the constructor it stands for, a converter
+to it), ... (a server reading what lenient clients send: ``mtproto.session.substitutes``)."""
+
+
 class Reader:
-    """Reads TL values from ``data`` starting at ``pos``. Not thread-safe; one per message."""
+    """Reads TL values from ``data`` starting at ``pos``. Not thread-safe; one per message. ``substitutes``: the
+    constructors ``read_typed`` accepts where another type is expected (converted); none by default."""
 
-    __slots__ = ("data", "pos")
+    __slots__ = ("data", "pos", "substitutes")
 
-    def __init__(self, data: bytes | bytearray | memoryview, pos: int = 0) -> None:
+    def __init__(
+        self, data: bytes | bytearray | memoryview, pos: int = 0, substitutes: Substitutes | None = None
+    ) -> None:
         self.data: bytes = data if type(data) is bytes else bytes(data)
         self.pos = pos
+        self.substitutes = substitutes
 
     @property
     def remaining(self) -> int:
@@ -138,10 +147,17 @@ class Reader:
         """A boxed object whose constructor must be one of ``ids`` (the constructors of one TL type)."""
         cid = _I.unpack_from(self.data, self.pos)[0]
         if cid not in ids:
-            raise DecodeError(f"constructor 0x{cid:08x} is not of the expected type", offset=self.pos)
+            return self._substitute(cid, ids)
         self.pos += 4
         cls = _classes.get(cid) or _lookup(cid)
         return cls._read(self)
+
+    def _substitute(self, cid: int, ids: frozenset[int]) -> Any:
+        """A constructor of another type that ``substitutes`` accepts here, converted; else DecodeError."""
+        for target, convert in (self.substitutes or {}).get(cid, ()):
+            if target in ids:
+                return convert(self.read_object())
+        raise DecodeError(f"constructor 0x{cid:08x} is not of the expected type", offset=self.pos)
 
     # -- vectors ----------------------------------------------------------------------------------
     def read_count(self, item_size: int, boxed: bool = True) -> int:

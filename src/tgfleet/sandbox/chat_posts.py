@@ -1,0 +1,139 @@
+"""Messages into basic groups and channels: stored where Telegram keeps them, pushed to the members online.
+
+A basic group's message is stored in every member's own box (each copy with that member's id and pts, ``out``
+for the sender's), and each member's sessions get ``updates`` with ``updateNewMessage``, the group and the
+sender. A channel's message is stored once, in the channel's box (its id and the channel's pts), and every
+member's sessions get ``updates`` with ``updateNewChannelMessage`` (https://core.telegram.org/api/updates).
+The sender's calling session gets the message in its answer instead. A ``random_id`` the sender used before
+in the same chat returns the first message and makes nothing new (as for private chats, ``chats.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.channels import Channel, Channels
+from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, group_tl
+from tgfleet.sandbox.chats import PLAIN, SendOptions
+from tgfleet.sandbox.contract import Pusher
+from tgfleet.sandbox.groups import BasicGroup
+from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.views import message_tl, users_tl
+from tgfleet.tl import types
+
+
+class ChatPosts:
+    """Sends for the services; built per call from the world's parts, its pusher and time."""
+
+    def __init__(
+        self, accounts: Accounts, channels: Channels, pusher: Pusher, now: float, except_auth_key_id: int | None
+    ) -> None:
+        self.accounts, self.channels, self.pusher, self.now = accounts, channels, pusher, now
+        self.except_auth_key_id = except_auth_key_id
+
+    def _fields(self, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions) -> dict[str, Any]:
+        return {
+            "sender_id": sender.id, "date": int(self.now), "text": text, "entities": entities,
+            "silent": options.silent, "noforwards": options.noforwards,
+        }  # fmt: skip
+
+    # --- basic groups ------------------------------------------------------------------------------------
+    def to_group(
+        self,
+        group: BasicGroup,
+        sender: Account,
+        text: str = "",
+        *,
+        random_id: int | None = None,
+        entities: tuple[Any, ...] = (),
+        options: SendOptions = PLAIN,
+        action: Any = None,
+        extra_members: tuple[int, ...] = (),
+    ) -> SandboxMessage:
+        """Store the message in every member's box (and ``extra_members``', e.g. one just removed, who sees
+        his removal) and push it; the sender's copy."""
+        if random_id is not None and (previous := sender.mailbox.by_random_id(group.marked_id, random_id)):
+            return previous
+        common = self._fields(sender, text, entities, options)
+        mine: SandboxMessage | None = None
+        copies: dict[int, int] = {}
+        for member_id in [*group.members, *extra_members]:
+            owner = self.accounts[member_id]
+            own = member_id == sender.id
+            reply = options.reply_to
+            reply_to = reply if own or reply is None else group.copy_in(sender.id, reply, member_id)
+            message = owner.mailbox.add(
+                owner_id=owner.id, peer_id=group.marked_id, out=own, random_id=random_id if own else None,
+                reply_to=reply_to, action=action, **common,
+            )  # fmt: skip
+            mine = message if own else mine
+            copies[member_id] = message.id
+            self.pusher.push(
+                owner.id, self.group_updates(group, message, owner.id),
+                except_auth_key_id=self.except_auth_key_id if own else None,
+            )  # fmt: skip
+        assert mine is not None, "the sender is a member"
+        group.record(copies)
+        return mine
+
+    def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
+        """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""
+        new = types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)
+        users = users_tl(self.accounts, [owner_id, message.sender_id, *_action_users(message.action)], owner_id,
+                         self.now)  # fmt: skip
+        return types.Updates(updates=[new], users=users, chats=[group_tl(group, owner_id)], date=message.date, seq=0)
+
+    # --- channels ----------------------------------------------------------------------------------------
+    def to_channel(
+        self,
+        channel: Channel,
+        sender: Account,
+        text: str = "",
+        *,
+        random_id: int | None = None,
+        entities: tuple[Any, ...] = (),
+        options: SendOptions = PLAIN,
+        action: Any = None,
+    ) -> SandboxMessage:
+        """Store the message in the channel's box and push it to every member; the message."""
+        if random_id is not None and (known := channel.random_ids.get((sender.id, random_id))) is not None:
+            previous = channel.box.get(known)
+            if previous is not None:
+                return previous
+        message = channel.box.add(
+            owner_id=channel.id, peer_id=channel.marked_id, out=False, reply_to=options.reply_to, action=action,
+            **self._fields(sender, text, entities, options),
+        )  # fmt: skip
+        if random_id is not None:
+            channel.random_ids[sender.id, random_id] = message.id
+        member = channel.members.get(sender.id)
+        if member is not None:
+            member.read_inbox_max_id = message.id  # one's own message is read
+            member.last_sent = self.now
+        for member_id in channel.members:
+            if self.channels.delivers():
+                own = member_id == sender.id
+                self.pusher.push(
+                    member_id, self.channel_updates(channel, message, member_id),
+                    except_auth_key_id=self.except_auth_key_id if own else None,
+                )  # fmt: skip
+        return message
+
+    def channel_updates(self, channel: Channel, message: SandboxMessage, viewer_id: int) -> types.Updates:
+        """``updates`` telling ``viewer_id`` about a new message of the channel."""
+        tl = channel_message_tl(channel, message, viewer_id)
+        new = types.UpdateNewChannelMessage(message=tl, pts=message.pts, pts_count=1)
+        users = users_tl(self.accounts, [viewer_id, message.sender_id, *_action_users(message.action)], viewer_id,
+                         self.now)  # fmt: skip
+        chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
+        return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)
+
+
+def _action_users(action: Any) -> list[int]:
+    """The users a service message's action names (added, removed, the inviter of a join by link)."""
+    ids = list(getattr(action, "users", None) or ())
+    for name in ("user_id", "inviter_id"):
+        if isinstance(value := getattr(action, name, None), int):
+            ids.append(value)
+    return ids

@@ -1,0 +1,72 @@
+"""Telethon's own calls for groups and channels against the sandbox, unmodified but for address and key: create a
+group and a supergroup, get_participants (with search), send_message, iter_messages, get_dialogs, join by
+username, leave; Telegram's refusals as Telethon's typed errors."""
+
+from __future__ import annotations
+
+import pytest
+from telethon import errors as tl_errors
+from telethon import functions as tl_functions
+
+from tgfleet.sandbox import Sandbox
+
+from .helpers import bounded, telethon_client, telethon_login
+
+
+async def _pair(tg: Sandbox) -> tuple[object, object, int, int]:
+    alice = tg.add_user(phone="+15550190001", first_name="Alice", username="alice_tlc", dc=1)
+    bob = tg.add_user(phone="+15550190002", first_name="Bob", username="bob_tlc", dc=1)
+    a, b = telethon_client(tg, 1), telethon_client(tg, 1)
+    await telethon_login(a, tg, alice.phone)
+    await telethon_login(b, tg, bob.phone)
+    return a, b, alice.id, bob.id
+
+
+async def test_basic_group_participants_messages_and_dialogs() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        a, b, alice_id, bob_id = await _pair(tg)
+        created = await bounded(a(tl_functions.messages.CreateChatRequest(users=["bob_tlc"], title="TL group")))
+        group = created.updates.chats[0]
+        assert group.title == "TL group"
+        await bounded(a.send_message(group, "hello group"))
+        members = await bounded(a.get_participants(group))
+        assert sorted(u.id for u in members) == sorted([alice_id, bob_id])
+        dialogs = await bounded(b.get_dialogs())
+        assert dialogs[0].entity.id == group.id and dialogs[0].message.text == "hello group"
+        texts = [m.text async for m in b.iter_messages(dialogs[0].entity) if m.text]
+        assert texts == ["hello group"]
+        await bounded(b.send_message(dialogs[0].entity, "hello alice"))
+        assert (await bounded(a.get_messages(group, limit=1)))[0].text == "hello alice"
+        await a.disconnect()
+        await b.disconnect()
+
+
+async def test_supergroup_and_channel() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        a, b, alice_id, bob_id = await _pair(tg)
+        created = await bounded(
+            a(tl_functions.channels.CreateChannelRequest(title="TL room", about="talk", megagroup=True))
+        )
+        room = created.chats[0]
+        await bounded(a(tl_functions.channels.InviteToChannelRequest(channel=room, users=["bob_tlc"])))
+        for n in range(3):
+            await bounded(a.send_message(room, f"post {n}"))
+        assert sorted(u.id for u in await bounded(a.get_participants(room))) == sorted([alice_id, bob_id])
+        assert [u.id for u in await bounded(a.get_participants(room, search="Bob"))] == [bob_id]
+        dialogs = await bounded(b.get_dialogs())
+        assert dialogs[0].entity.id == room.id and dialogs[0].message.text == "post 2"
+        assert [m.text async for m in b.iter_messages(room.id, limit=3)] == ["post 2", "post 1", "post 0"]
+
+        news = await bounded(a(tl_functions.channels.CreateChannelRequest(title="TL news", about="", broadcast=True)))
+        channel = news.chats[0]
+        assert await bounded(a(tl_functions.channels.UpdateUsernameRequest(channel=channel, username="tl_news")))
+        await bounded(b(tl_functions.channels.JoinChannelRequest(channel="tl_news")))
+        await bounded(a.send_message(channel, "breaking"))
+        assert [m.text async for m in b.iter_messages("tl_news", limit=1)] == ["breaking"]
+        with pytest.raises(tl_errors.ChatWriteForbiddenError):
+            await bounded(b.send_message("tl_news", "may I?"))
+        await bounded(b(tl_functions.channels.LeaveChannelRequest(channel="tl_news")))
+        with pytest.raises(tl_errors.UserNotParticipantError):
+            await bounded(b(tl_functions.channels.LeaveChannelRequest(channel="tl_news")))
+        await a.disconnect()
+        await b.disconnect()
