@@ -44,6 +44,10 @@ class SandboxMessage:
     silent: bool = False
     noforwards: bool = False
     """Sent with ``protect_content``: it may not be forwarded (CHAT_FORWARDS_RESTRICTED)."""
+    media: Any = None
+    """A ``sandbox.media.SandboxMedia`` (its ``tl()`` renders it with fresh file references), or None."""
+    grouped_id: int | None = None
+    """The album (``messages.sendMultiMedia``) the message belongs to."""
 
 
 @dataclass(frozen=True)

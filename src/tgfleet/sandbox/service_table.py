@@ -13,10 +13,12 @@ from tgfleet.sandbox.services import (
     dialogs,
     help,
     history,
+    media,
     messages,
     qr_login,
     sessions,
     updates,
+    upload,
     users,
 )
 
@@ -39,6 +41,8 @@ def all_services() -> dict[type, ServiceFn]:
         dialogs,
         changes,
         updates,
+        upload,
+        media,
     )
     for module in modules:
         table.update(module.HANDLERS)
