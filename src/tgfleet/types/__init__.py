@@ -12,6 +12,7 @@ from tgfleet.types.chat import Chat
 from tgfleet.types.chat_member import ChatMember
 from tgfleet.types.chat_photo import ChatPhoto
 from tgfleet.types.dialog import Dialog
+from tgfleet.types.input_media import InputMedia, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo
 from tgfleet.types.keyboards.callback_game import CallbackGame
 from tgfleet.types.keyboards.force_reply import ForceReply
 from tgfleet.types.keyboards.inline_keyboard_button import InlineKeyboardButton
@@ -62,6 +63,11 @@ __all__ = [
     "Game",
     "InlineKeyboardButton",
     "InlineKeyboardMarkup",
+    "InputMedia",
+    "InputMediaAudio",
+    "InputMediaDocument",
+    "InputMediaPhoto",
+    "InputMediaVideo",
     "KeyboardButton",
     "Link",
     "List",
