@@ -15,18 +15,18 @@ from .helpers import bounded, telethon_client, telethon_login
 MB = 1024 * 1024
 
 
-async def _pair(tg: Sandbox, bob_dc: int = 1) -> tuple[object, object, int, int]:
+async def _pair(tg: Sandbox, bob_dc: int = 1) -> tuple[object, object]:
     alice = tg.add_user(phone="+15550190001", first_name="Alice", username="alice_tm", dc=1)
     bob = tg.add_user(phone="+15550190002", first_name="Bob", username="bob_tm", dc=bob_dc)
     a, b = telethon_client(tg, 1), telethon_client(tg, bob_dc)
     await telethon_login(a, tg, alice.phone)
     await telethon_login(b, tg, bob.phone)
-    return a, b, alice.id, bob.id
+    return a, b
 
 
 async def test_send_file_and_download_media(tmp_path: Path) -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
-        a, b, alice_id, bob_id = await _pair(tg)
+        a, b = await _pair(tg)
         data = pattern(1 * MB + 777)
         source = tmp_path / "notes.txt"
         source.write_bytes(data)
@@ -50,7 +50,7 @@ async def test_send_file_and_download_media(tmp_path: Path) -> None:
 
 async def test_album_big_file_other_dc_and_an_expired_reference() -> None:
     async with Sandbox(dcs=2, default_dc=1) as tg:
-        a, b, alice_id, bob_id = await _pair(tg, bob_dc=2)
+        a, b = await _pair(tg, bob_dc=2)
         files = [io.BytesIO(png(64, 64)), io.BytesIO(png(32, 48))]
         for n, file in enumerate(files):
             file.name = f"{n}.png"
