@@ -48,7 +48,8 @@ class Uploader:
         file_id = int.from_bytes(self._random(8), "little", signed=True)
         big = source.size > BIG_FILE
         md5 = None if big else hashlib.md5()
-        queue: asyncio.Queue[tuple[int, bytes] | None] = asyncio.Queue(maxsize=self.workers)
+        workers = min(self.workers, parts)
+        queue: asyncio.Queue[tuple[int, bytes] | None] = asyncio.Queue(maxsize=workers)
 
         async def send() -> None:
             while (item := await queue.get()) is not None:
@@ -68,10 +69,10 @@ class Uploader:
                 if md5 is not None:
                     md5.update(data)
                 await queue.put((index, data))
-            for _ in range(self.workers):
+            for _ in range(workers):
                 await queue.put(None)
 
-        await _all_or_none([read(), *(send() for _ in range(self.workers))])
+        await _all_or_none([read(), *(send() for _ in range(workers))])
         if big:
             return types.InputFileBig(id=file_id, parts=parts, name=source.name)
         assert md5 is not None
