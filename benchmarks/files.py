@@ -79,12 +79,18 @@ class TgfleetFiles(Files):
         return None
 
 
+def _named(file: Any, name: str) -> Any:
+    """Bytes as a named file object (how Telethon and Kurigram learn an in-memory file's name)."""
+    if not isinstance(file, bytes):
+        return file
+    named = io.BytesIO(file)
+    named.name = name
+    return named
+
+
 class TelethonFiles(Files):
     async def send(self, file: Any, name: str) -> Any:
-        if isinstance(file, bytes):
-            file = io.BytesIO(file)
-            file.name = name
-        return await self.client.send_file("me", file, force_document=True)
+        return await self.client.send_file("me", _named(file, name), force_document=True)
 
     async def download(self, message: Any, path: Path | None) -> bytes | None:
         if path is None:
@@ -95,10 +101,7 @@ class TelethonFiles(Files):
 
 class PyrogramFiles(TgfleetFiles):
     async def send(self, file: Any, name: str) -> Any:
-        if isinstance(file, bytes):
-            file = io.BytesIO(file)
-            file.name = name
-        return await self.client.send_document("me", file, file_name=name)
+        return await self.client.send_document("me", _named(file, name), file_name=name)
 
 
 class MediaPyrogramAdapter(PyrogramAdapter):

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from itertools import count
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
@@ -18,43 +15,19 @@ import pytest
 from tgfleet import Client, errors
 from tgfleet.handlers import StopTransmission
 from tgfleet.net.timeouts import within
-from tgfleet.sandbox.server import Sandbox
 from tgfleet.tl import functions, types
 from tgfleet.types import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message
 from tgfleet.types.file_ids import decode_file_id
 
 from ..sandbox.media_helpers import pattern, png
-from .helpers import logged_in
+from .chat_pair import ChatPair, chat_pair
 
 MB = 1024 * 1024
-_numbers = count(1)
 
 
-@dataclass
-class Pair:
-    tg: Sandbox
-    alice: Client
-    alice_id: int
-    bob: Client
-    bob_id: int
-
-
-@asynccontextmanager
-async def two_dcs() -> AsyncIterator[Pair]:
+def two_dcs() -> AbstractAsyncContextManager[ChatPair]:
     """Alice at home on DC 1, Bob on DC 2: what Alice sends is stored on DC 1."""
-    n = next(_numbers)
-    async with Sandbox(dcs=2, default_dc=1) as tg:
-        alice = tg.add_user(phone=f"+1555024{n:04d}", first_name="Alice", username=f"alice_m{n}", dc=1)
-        bob = tg.add_user(phone=f"+1555025{n:04d}", first_name="Bob", username=f"bob_m{n}", dc=2)
-        a = await logged_in(tg, alice.phone, "alice")
-        b = await logged_in(tg, bob.phone, "bob")
-        await a.resolve_peer(f"@bob_m{n}")
-        await b.resolve_peer(f"@alice_m{n}")
-        try:
-            yield Pair(tg, a, alice.id, b, bob.id)
-        finally:
-            await a.disconnect()
-            await b.disconnect()
+    return chat_pair(bob_dc=2)
 
 
 class Calls:
