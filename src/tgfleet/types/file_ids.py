@@ -133,8 +133,14 @@ def _unrle(data: bytes) -> bytes:
     return bytes(out)
 
 
+MAX_FILE_ID = 1024
+"""Characters a file id may have (real ones are under 200; the zero runs inflate, so the input is bounded first)."""
+
+
 def decode_file_id(file_id: str) -> FileId:
     """Read a file id of a document, a photo or a thumbnail; ValueError naming the problem for anything else."""
+    if not isinstance(file_id, str) or len(file_id) > MAX_FILE_ID:
+        raise ValueError(f"not a file id: a str of at most {MAX_FILE_ID} characters is")
     try:
         raw = _unrle(base64.urlsafe_b64decode(file_id + "=" * (-len(file_id) % 4)))
     except (ValueError, TypeError) as e:
@@ -144,7 +150,7 @@ def decode_file_id(file_id: str) -> FileId:
     body = raw[:-2]
     try:
         return _read_file_id(body)
-    except struct.error:
+    except (struct.error, IndexError):
         raise ValueError("a truncated file id") from None
 
 
