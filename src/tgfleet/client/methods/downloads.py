@@ -13,8 +13,8 @@ download is continued from its last whole MB, so a second call resumes the first
 
 from __future__ import annotations
 
-import asyncio
 import io
+import logging
 import os
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
@@ -30,6 +30,7 @@ from tgfleet.types import Message, Photo
 from tgfleet.types.media.document_base import FileMedia
 
 DEFAULT_DIRECTORY = "downloads/"
+log = logging.getLogger("tgfleet.client")
 
 
 class DownloadMethods(ChatHistoryMethods):
@@ -78,14 +79,18 @@ class DownloadMethods(ChatHistoryMethods):
         then runs in the background)."""
         downloader, target = self._downloader(message)
         if not block:
-            task = asyncio.ensure_future(self.download_media(message, file_name, in_memory, True, progress,
-                                                             progress_args))  # fmt: skip
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._spawn(self._in_background(message, file_name, in_memory, progress, progress_args))
             return None
         if in_memory:
             return await _into_memory(downloader, target, Progress(progress, target.size or 0, progress_args))
         path = _path(file_name, target.file_name)
         return await _into_file(downloader, path, Progress(progress, target.size or 0, progress_args))
+
+    async def _in_background(self, *args: Any) -> None:
+        try:
+            await self.download_media(args[0], args[1], args[2], True, *args[3:])
+        except Exception:  # nobody awaits it: say what went wrong
+            log.exception("download_media(block=False) failed")
 
     async def stream_media(self, message: Any, limit: int = 0, offset: int = 0) -> AsyncGenerator[bytes, None]:
         """The file's bytes in chunks of 1 MB, as they arrive; ``offset`` chunks skipped first (negative: counted
