@@ -140,6 +140,9 @@ class DcPool:
         return sender
 
     async def _media_sender(self, dc_id: int, timeout: float) -> Sender:
+        ready = self._media.get(dc_id)
+        if ready is not None and ready.states.state is not ConnectionState.FAILED:
+            return ready  # every part of a transfer asks: no lock, no storage read
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         if dc_id != self.home_dc or self.storage.get_auth_key(dc_id) is None:

@@ -46,6 +46,11 @@ class Uploader:
         if parts > MAX_PARTS:
             raise ValueError(f"{source.name!r} is {source.size} bytes: Telegram takes files up to 2000 MB")
         file_id = int.from_bytes(self._random(8), "little", signed=True)
+        if parts == 1:  # most files of a chat: one call, no workers
+            data = source.stream.read(PART_SIZE)
+            await self._call(upload.SaveFilePart(file_id=file_id, file_part=0, bytes=data))
+            await progress.add(len(data))
+            return types.InputFile(id=file_id, parts=1, name=source.name, md5_checksum=hashlib.md5(data).hexdigest())
         big = source.size > BIG_FILE
         md5 = None if big else hashlib.md5()
         workers = min(self.workers, parts)
