@@ -272,12 +272,15 @@ async def test_unfinished_uploads_are_bounded_and_expire() -> None:
     assert await alice(f_upload.SaveFilePart(file_id=3, file_part=0, bytes=b"d" * KB))  # drops upload 1
     one = types.InputFile(id=1, parts=1, name="f", md5_checksum="")
     await alice.fails(send_media(peer, document(one), 1), "FILE_PART_0_MISSING", 400)
+    pair.world.set_file_limits(FileLimits(upload_ttl=60))
+    assert await alice(f_upload.SaveFilePart(file_id=5, file_part=0, bytes=b"e" * KB))
     pair.env.clock.advance(61)
-    assert await alice(f_upload.SaveFilePart(file_id=4, file_part=0, bytes=b"e" * KB))  # sweeps 2 and 3
-    two = types.InputFile(id=2, parts=1, name="f", md5_checksum="")
-    await alice.fails(send_media(peer, document(two), 2), "FILE_PART_0_MISSING", 400)
-    four = types.InputFile(id=4, parts=1, name="f", md5_checksum="")
-    assert sent(await alice(send_media(peer, document(four), 3))).media.document.size == KB  # type: ignore[union-attr]
+    assert await alice(f_upload.SaveFilePart(file_id=6, file_part=0, bytes=b"f" * KB))  # sweeps 2, 3 and 5
+    for stale in (2, 3, 5):
+        gone = types.InputFile(id=stale, parts=1, name="f", md5_checksum="")
+        await alice.fails(send_media(peer, document(gone), stale), "FILE_PART_0_MISSING", 400)
+    six = types.InputFile(id=6, parts=1, name="f", md5_checksum="")
+    assert sent(await alice(send_media(peer, document(six), 6))).media.document.size == KB  # type: ignore[union-attr]
     pair.world.set_file_limits(FileLimits(max_stored_bytes=2 * KB))
     file = await upload(alice, b"z" * 3 * KB, 5)
     await alice.fails(send_media(peer, document(file), 4), "FILE_WRITE_FAILED", 500)
