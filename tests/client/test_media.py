@@ -117,6 +117,9 @@ async def test_a_stopped_download_resumes_from_its_part_file(tmp_path: Path) -> 
         assert await pair.bob.download_media(message, file_name=str(target), progress=resumed) == str(target)
         assert target.read_bytes() == data and not part.exists()
         assert resumed.seen[0][0] >= 2 * MB  # it started from what was there
+        stale = tmp_path / "other.bin"
+        stale.with_name("other.bin.part").write_bytes(b"\xff" * (6 * MB))  # longer than the file: not its start
+        assert Path(await pair.bob.download_media(message, file_name=str(stale))).read_bytes() == data  # type: ignore[arg-type]
 
 
 async def test_stream_media_yields_chunks_in_order_with_offset_and_limit() -> None:

@@ -128,6 +128,8 @@ async def _into_file(downloader: Downloader, path: Path, progress: Progress) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
     start = (part.stat().st_size // CHUNK) * CHUNK if part.exists() else 0
+    if downloader.size is not None and start > downloader.size:
+        start = 0  # longer than the file: not this file's beginning
     with part.open("r+b" if part.exists() else "wb") as out:
         out.truncate(start)
         out.seek(start)
