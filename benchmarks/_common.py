@@ -343,6 +343,7 @@ async def main():
             "pid": os.getpid(), "pinned_cpu": cfg["cpu"] if pinned else None, "api_id": tg.api_id,
             "api_hash": tg.api_hash, "public_key_pem": tg.public_key_pem, "default_dc": tg.default_dc,
             "dcs": [[a.dc_id, a.host, a.port] for a in tg.dc_addresses], "users": users,
+            "media_dcs": [[a.dc_id, a.host, a.port] for a in tg.media_addresses],
         }
         print(json.dumps(info), flush=True)
         loop = asyncio.get_running_loop()
@@ -379,7 +380,8 @@ class SandboxProcess:
     ``users`` are ``(phone, first_name)`` pairs created up front on the default DC. ``limits`` are keyword
     arguments of ``tgfleet.sandbox.Limits`` (default: :data:`UNLIMITED`; a rate as ``{"count": n, "per": s}``).
     Use as a context manager; ``info``
-    holds what clients need (``dcs`` as ``[dc, host, port]``, ``public_key_pem``, ``api_id``, ``api_hash``,
+    holds what clients need (``dcs`` as ``[dc, host, port]``, ``media_dcs`` the same for the media listeners,
+    ``public_key_pem``, ``api_id``, ``api_hash``,
     ``users`` as phone -> id, ``pid``, ``pinned_cpu``).
     """
 

@@ -28,12 +28,13 @@ class ChatPair:
 
 
 @asynccontextmanager
-async def chat_pair(**sandbox: object) -> AsyncIterator[ChatPair]:
-    """Alice and Bob (usernames ``alice_<n>``/``bob_<n>``), each logged in, each having resolved the other."""
+async def chat_pair(*, bob_dc: int = 1, **sandbox: object) -> AsyncIterator[ChatPair]:
+    """Alice and Bob (usernames ``alice_<n>``/``bob_<n>``), each logged in, each having resolved the other; Alice at
+    home on DC 1, Bob on ``bob_dc`` (the sandbox has as many DCs as that needs)."""
     n = next(_numbers)
-    async with Sandbox(dcs=1, default_dc=1, **sandbox) as tg:  # type: ignore[arg-type]
+    async with Sandbox(dcs=max(1, bob_dc), default_dc=1, **sandbox) as tg:  # type: ignore[arg-type]
         alice = tg.add_user(phone=f"+1555014{n:04d}", first_name="Alice", username=f"alice_{n}", dc=1)
-        bob = tg.add_user(phone=f"+1555015{n:04d}", first_name="Bob", username=f"bob_{n}", dc=1)
+        bob = tg.add_user(phone=f"+1555015{n:04d}", first_name="Bob", username=f"bob_{n}", dc=bob_dc)
         a = await logged_in(tg, alice.phone, "alice")
         b = await logged_in(tg, bob.phone, "bob")
         await a.resolve_peer(f"@bob_{n}")

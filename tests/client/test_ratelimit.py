@@ -56,3 +56,13 @@ async def test_per_chat_limit_holds_one_chat_back_not_the_others() -> None:
     assert limiter.buckets_for("messages.sendMessage", b"chat-b")[0].reserve() == 0.0  # another chat does not
     assert limiter.buckets_for("users.getUsers", b"chat-a") == []  # not a message: no per-chat limit
     assert RateLimiter(RateLimits.disabled()).buckets_for("messages.sendMessage", b"x") == []
+
+
+async def test_file_parts_are_not_held_to_the_requests_bucket() -> None:
+    """A 100 MB file is 200 parts: the transfer's workers pace them, not the 100 requests/s bucket."""
+    from tgfleet.client.ratelimit import RateLimiter
+
+    limiter = RateLimiter(RateLimits(requests_per_second=1.0, messages_per_second=None, burst=1), clock=lambda: 0.0)
+    for method in ("upload.saveFilePart", "upload.saveBigFilePart", "upload.getFile"):
+        assert limiter.buckets_for(method, None) == []
+    assert len(limiter.buckets_for("messages.sendMedia", None)) == 1  # the message that names the file still counts

@@ -10,7 +10,8 @@ what a user of a local Telegram would configure, nothing of the client's behavio
   the wire, and its ``Client`` gets a ``connection_factory`` (a documented constructor argument) whose
   connections dial the sandbox's address of the DC asked for. (Kurigram 2.2 has no
   ``session.internals.data_center`` table any more: it takes addresses from its storage and help.getConfig, so
-  the factory is where an address can be set.)
+  the factory is where an address can be set.) Its media connections (``media=True``, uploads and downloads) dial
+  the DC's media listener, as they dial Telegram's ``media_only`` addresses.
 - ``tgfleet``: ``Network.production()`` answers the sandbox's network (what ``Client(network=tg.network)`` says).
 """
 
@@ -33,11 +34,11 @@ def _kurigram(info: dict[str, Any]) -> None:
     key = RsaPublicKey.from_pem(info["public_key_pem"])
     fingerprint = key.fingerprint - (1 << 64) if key.fingerprint >= 1 << 63 else key.fingerprint
     rsa.server_public_keys[fingerprint] = rsa.PublicKey(key.n, key.e)
-    addresses = {int(d["dc_id"]): (str(d["host"]), int(d["port"])) for d in info["dcs"]}
+    addresses = {(int(d["dc_id"]), bool(d["media"])): (str(d["host"]), int(d["port"])) for d in info["dcs"]}
 
     class SandboxConnection(Connection):
         def __init__(self, dc_id: int, server_address: str, port: int, *args: Any, **kwargs: Any) -> None:
-            server_address, port = addresses[dc_id]
+            server_address, port = addresses[dc_id, bool(kwargs.get("media"))]
             super().__init__(dc_id, server_address, port, *args, **kwargs)
 
     original = pyrogram.Client.__init__
@@ -53,7 +54,7 @@ def _tgfleet(info: dict[str, Any]) -> None:
     from tgfleet.crypto.rsa import RsaPublicKey
     from tgfleet.net import DcAddress, Network
 
-    dcs = tuple(DcAddress(int(d["dc_id"]), str(d["host"]), int(d["port"])) for d in info["dcs"])
+    dcs = tuple(DcAddress(int(d["dc_id"]), str(d["host"]), int(d["port"]), bool(d["media"])) for d in info["dcs"])
     sandbox = Network(dcs, (RsaPublicKey.from_pem(info["public_key_pem"]),), False, int(info["default_dc"]), "sandbox")
     Network.production = classmethod(lambda cls: sandbox)  # type: ignore[method-assign, assignment]
 

@@ -124,7 +124,7 @@ class Accounts:
 
 
 def sandbox_info(tg: Sandbox) -> str:
-    dcs = [{"dc_id": a.dc_id, "host": a.host, "port": a.port} for a in tg.dc_addresses]
+    dcs = [{"dc_id": a.dc_id, "host": a.host, "port": a.port, "media": a.media} for a in tg.network.dcs]
     return json.dumps({"dcs": dcs, "public_key_pem": tg.public_key_pem, "default_dc": tg.network.default_dc})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,12 @@ class SandboxInfo:
     api_hash: str
     default_dc: int = 2
     fingerprint: str = ""
+    media_dcs: list[tuple[int, str, int]] = field(default_factory=list)
+    """The media listeners (uploads and downloads go there: ``sandbox/listeners.py``)."""
 
     def network(self) -> Network:
         addresses = tuple(DcAddress(dc, host, port) for dc, host, port in self.dcs)
+        addresses += tuple(DcAddress(dc, host, port, media=True) for dc, host, port in self.media_dcs)
         ids = {dc for dc, _, _ in self.dcs}
         default = self.default_dc if self.default_dc in ids else min(ids)
         return Network(addresses, (RsaPublicKey.from_pem(self.public_key_pem),), False, default, "sandbox")
@@ -40,15 +43,17 @@ class SandboxInfo:
     def to_json(self) -> str:
         data = asdict(self)
         data["dcs"] = [{"dc_id": dc, "host": host, "port": port} for dc, host, port in self.dcs]
+        data["media_dcs"] = [{"dc_id": dc, "host": host, "port": port} for dc, host, port in self.media_dcs]
         return json.dumps(data, indent=2) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> SandboxInfo:
         try:
             dcs = [(int(d["dc_id"]), str(d["host"]), int(d["port"])) for d in data["dcs"]]
+            media = [(int(d["dc_id"]), str(d["host"]), int(d["port"])) for d in data.get("media_dcs", [])]
             return cls(
                 dcs, str(data["public_key_pem"]), int(data["api_id"]), str(data["api_hash"]),
-                int(data.get("default_dc", 2)), str(data.get("fingerprint", "")),
+                int(data.get("default_dc", 2)), str(data.get("fingerprint", "")), media,
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as e:
             raise click.UsageError(f"{where}: not a sandbox info file ({type(e).__name__}: {e})") from None

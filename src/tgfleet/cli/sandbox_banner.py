@@ -50,6 +50,7 @@ def _accounts(out: Out, tg: Sandbox) -> None:
 def _howto(out: Out, tg: Sandbox, key_file: Path | None, info_file: Path | None) -> None:
     addresses = ",".join(f"{a.host}:{a.port}" for a in tg.dc_addresses)
     dcs = ", ".join(f'DcAddress({a.dc_id}, "{a.host}", {a.port})' for a in tg.dc_addresses)
+    dcs += "".join(f', DcAddress({a.dc_id}, "{a.host}", {a.port}, media=True)' for a in tg.media_addresses)
     home = tg.network.address(tg.default_dc)
     out.always("")
     out.always("connect with the tgfleet CLI:")

@@ -139,7 +139,8 @@ async def serve(options: Options, out: Out) -> None:
     try:
         if options.info is not None:
             dcs = [(a.dc_id, a.host, a.port) for a in tg.dc_addresses]
-            info = SandboxInfo(dcs, tg.public_key_pem, tg.api_id, tg.api_hash, tg.default_dc, fingerprint(tg))
+            media = [(a.dc_id, a.host, a.port) for a in tg.media_addresses]
+            info = SandboxInfo(dcs, tg.public_key_pem, tg.api_id, tg.api_hash, tg.default_dc, fingerprint(tg), media)
             write_atomically(options.info, info.to_json())
         stop = _stop_event()  # before the banner: its last line tells that Ctrl-C / SIGTERM work
         banner(out, tg, key_file=options.key_file, info_file=options.info, state_note=note)

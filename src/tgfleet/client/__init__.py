@@ -2,8 +2,9 @@
 
 Owns the client lifecycle and its composition (``core.py``, ``parts.py``): the per-DC senders (``dcs.py``),
 the call path (``invoke.py``: flood waits, rate limits, migration, permanent failures; every result handed
-on), the peer cache and resolver, the updates (``updates/``: sequencer, manager, dispatcher), and the API
-methods (one mixin per topic in ``methods/``). May import ``net``, ``storage``, ``mtproto``, ``crypto``,
+on), the peer cache and resolver, the updates (``updates/``: sequencer, manager, dispatcher), file transfers
+(``files/``: uploads in parts, downloads in chunks, on the media senders), and the API methods (one mixin per topic
+in ``methods/``). May import ``net``, ``storage``, ``mtproto``, ``crypto``,
 ``tl`` and ``errors``; never ``sandbox`` or ``fleet``.
 """
 

@@ -6,11 +6,22 @@ from tgfleet.client.lifecycle import LifecycleMethods
 from tgfleet.client.methods.chat_members import ChatMemberMethods
 from tgfleet.client.methods.chats import ChatMethods
 from tgfleet.client.methods.dialogs import DialogMethods
+from tgfleet.client.methods.downloads import DownloadMethods
 from tgfleet.client.methods.invite_links import InviteLinkMethods
+from tgfleet.client.methods.media_files import MediaFileMethods
 from tgfleet.client.methods.message_changes import MessageChangeMethods
 
 
-class Client(LifecycleMethods, MessageChangeMethods, DialogMethods, ChatMethods, ChatMemberMethods, InviteLinkMethods):
+class Client(
+    LifecycleMethods,
+    MessageChangeMethods,
+    DialogMethods,
+    ChatMethods,
+    ChatMemberMethods,
+    InviteLinkMethods,
+    MediaFileMethods,
+    DownloadMethods,
+):
     """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
 
     See :class:`tgfleet.client.core.ClientCore` for the constructor's options, and the mixins for the

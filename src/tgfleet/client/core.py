@@ -379,6 +379,7 @@ class ClientCore:
         timeout: float | None = None,
         sleep_threshold: float | None = None,
         dc_id: int | None = None,
+        media: bool = False,
     ) -> R:
         """Call any API method (a ``tgfleet.tl.functions`` object) and return its result. Whatever the
         result carries is taken in, as for the API methods: its users and chats are cached, its updates
@@ -386,13 +387,14 @@ class ClientCore:
 
         Raises the method's typed RPC error, ``FloodWait`` for waits above ``sleep_threshold``,
         ``RequestTimeout`` when ``timeout`` (default: the client's) passes, ``ConnectionFailed`` once
-        the client is FAILED.
+        the client is FAILED. ``media``: on the DC's media connection (``dcs.py``), as file transfers go.
         """
         result: R = await self._connected().invoker.invoke(
             query,
             timeout=self.timeout if timeout is None else timeout,
             sleep_threshold=self.sleep_threshold if sleep_threshold is None else sleep_threshold,
             dc_id=dc_id,
+            media=media,
         )
         return result
 

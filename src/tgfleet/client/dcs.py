@@ -8,6 +8,11 @@ Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an expo
 (https://core.telegram.org/api/datacenter): ``auth.exportAuthorization`` on the home DC,
 ``auth.importAuthorization`` on the other. A sender for another DC that ended FAILED is dropped, so the next
 call there makes a new one (with a new key and a new import if the server no longer took the old key).
+
+File transfers go on media senders (``sender(dc_id, media=True)``): one more connection per DC, to its
+``media_only`` address when the network lists one, with the key (and so the login) of that DC's main sender, and a
+session of its own, so parts in flight never queue behind (or in front of) the main connection's calls. A media
+sender that ended FAILED is replaced on the next transfer; its state is never stored (the main sender's is).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class DcPool:
         "_imported",
         "_init",
         "_lock",
+        "_media",
         "_on_event",
         "_others",
         "home",
@@ -73,6 +79,7 @@ class DcPool:
         self._on_event = on_event
         self._clock = clock
         self._others: dict[int, Sender] = {}
+        self._media: dict[int, Sender] = {}
         self._imported: set[int] = set()
         self._lock = asyncio.Lock()
 
@@ -110,8 +117,11 @@ class DcPool:
                 await self.home.invoke(request, timeout=max(deadline - loop.time(), 0.0))
 
     # -- any DC ----------------------------------------------------------------------------------------
-    async def sender(self, dc_id: int | None, timeout: float) -> Sender:
-        """The sender for ``dc_id`` (None: home), connected and authorized like the home DC."""
+    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False) -> Sender:
+        """The sender for ``dc_id`` (None: home), connected and authorized like the home DC; ``media``: that DC's
+        media sender."""
+        if media:
+            return await self._media_sender(self.home_dc if dc_id is None else dc_id, timeout)
         if dc_id is None or dc_id == self.home_dc:
             assert self.home is not None
             return self.home
@@ -127,6 +137,26 @@ class DcPool:
                 await sender.start(max(deadline - loop.time(), 0.0))
             if dc_id not in self._imported and self.storage.get_user_id() is not None:
                 await self._import_authorization(sender, dc_id, deadline)
+        return sender
+
+    async def _media_sender(self, dc_id: int, timeout: float) -> Sender:
+        ready = self._media.get(dc_id)
+        if ready is not None and ready.states.state is not ConnectionState.FAILED:
+            return ready  # every part of a transfer asks: no lock, no storage read
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if dc_id != self.home_dc or self.storage.get_auth_key(dc_id) is None:
+            await self.sender(dc_id, timeout)  # the DC's key and its imported authorization, made once
+        async with self._lock:
+            sender = self._media.get(dc_id)
+            if sender is not None and sender.states.state is ConnectionState.FAILED:
+                log.info("DC %d: replacing the failed media sender (%s)", dc_id, sender.states.current.cause)
+                del self._media[dc_id]
+                await sender.close()
+                sender = None
+            if sender is None:
+                sender = self._media[dc_id] = self._make(dc_id, home=False, media=True)
+                await sender.start(max(deadline - loop.time(), 0.0))
         return sender
 
     async def _drop(self, dc_id: int, sender: Sender) -> None:
@@ -155,20 +185,27 @@ class DcPool:
 
     async def close(self) -> None:
         senders = [s for s in (self.home, *self._others.values()) if s is not None]
+        media = list(self._media.values())
         try:
             for sender in senders:
                 self._save(sender)
         finally:  # a failing storage write (a full disk) must not leave a connection open
-            await asyncio.gather(*(s.close() for s in senders), return_exceptions=True)
+            await asyncio.gather(*(s.close() for s in senders + media), return_exceptions=True)
             self._others.clear()
+            self._media.clear()
 
     # -- plumbing --------------------------------------------------------------------------------------
-    def _make(self, dc_id: int, home: bool) -> Sender:
+    def _make(self, dc_id: int, home: bool, media: bool = False) -> Sender:
         storage = self.storage
+
+        def first_request() -> Any:  # a media connection never subscribes to updates (it would get them twice)
+            query = self._init.wrap(functions.help.GetConfig())
+            return functions.InvokeWithoutUpdates(query=query) if media else query
+
         hooks = SenderHooks(
-            first_request=lambda: self._init.wrap(functions.help.GetConfig()),
+            first_request=first_request,
             on_first_result=self._on_config,
-            on_key=lambda result: self._on_key(dc_id, result),
+            on_key=None if media else lambda result: self._on_key(dc_id, result),
             on_event=self._on_event if home else None,
         )
         return Sender(
@@ -180,6 +217,7 @@ class DcPool:
             config=self._config,
             hooks=hooks,
             states=self.states if home else StateFeed(dc_id, self._clock),
+            media=media,
             clock=self._clock,
         )
 
@@ -196,7 +234,7 @@ class DcPool:
         network = with_options(self.network, options)
         if network is not self.network:  # Telegram's own network: later connections use the fresh list
             self.network = network
-            for sender in (self.home, *self._others.values()):
+            for sender in (self.home, *self._others.values(), *self._media.values()):
                 if sender is not None:
                     sender.network = network
 

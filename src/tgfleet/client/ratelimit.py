@@ -27,6 +27,11 @@ MESSAGE_METHODS = frozenset(
 )
 
 
+#: The parts of a file transfer: they travel on media connections and are paced by the transfer's few workers
+#: (``client/files/``), not by the requests/s bucket (a 100 MB file is 200 parts); FLOOD_WAIT still applies.
+FILE_PART_METHODS = frozenset({"upload.saveFilePart", "upload.saveBigFilePart", "upload.getFile"})
+
+
 @dataclass(frozen=True)
 class RateLimits:
     """Per-client limits; ``None`` disables one. ``per_chat`` limits messages to one chat."""
@@ -93,7 +98,7 @@ class RateLimiter:
         return bool(self.limits.per_chat_per_second) and method in MESSAGE_METHODS
 
     def buckets_for(self, method: str, chat: object | None) -> list[TokenBucket]:
-        out = [b for b in (self._requests,) if b is not None]
+        out = [b for b in (self._requests,) if b is not None and method not in FILE_PART_METHODS]
         if method in MESSAGE_METHODS:
             if self._messages is not None:
                 out.append(self._messages)

@@ -44,8 +44,9 @@ class FleetClient(Client):
         timeout: float | None = None,
         sleep_threshold: float | None = None,
         dc_id: int | None = None,
+        media: bool = False,
     ) -> R:
-        call = super().invoke(query, timeout=timeout, sleep_threshold=sleep_threshold, dc_id=dc_id)
+        call = super().invoke(query, timeout=timeout, sleep_threshold=sleep_threshold, dc_id=dc_id, media=media)
         if self._observer is None and self._counters is None:
             return await call
         started = time.perf_counter()

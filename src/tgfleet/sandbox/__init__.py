@@ -7,7 +7,8 @@ and control surface; ``listeners``, ``stream``, ``connection``, ``outbox``, ``lo
 of accounts, codes, 2FA passwords, authorizations (``authz``), chats and messages (``world``, ``services/``,
 ``login_limits`` / ``login_guard``: brute-force protection of logins; ``standing``: banned and frozen accounts;
 ``peer_limits`` and ``contact_book``: PEER_FLOOD; ``groups``, ``channels``, ``invites``: basic groups, channels and
-supergroups, invite links). The seam between the two halves is ``contract.py``. May import
+supergroups, invite links; ``uploads``, ``files``, ``media``, ``images`` under ``file_limits``: uploads in parts,
+files per DC with their references, media messages). The seam between the two halves is ``contract.py``. May import
 ``tgfleet.net`` (the network description, MTProxy secrets, ``within()``), ``mtproto``, ``crypto``, ``tl``,
 ``storage`` and ``errors``; never ``client`` or ``fleet``. Nothing in the library imports the sandbox.
 """

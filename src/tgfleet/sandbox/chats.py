@@ -32,12 +32,15 @@ log = logging.getLogger("tgfleet.sandbox")
 @dataclass(frozen=True)
 class SendOptions:
     """How a message is sent besides its text: ``reply_to`` (an id in the sender's box), ``forward`` (the
-    origin: sender and date), ``silent`` (no notification), ``noforwards`` (``protect_content``)."""
+    origin: sender and date), ``silent`` (no notification), ``noforwards`` (``protect_content``), ``media``
+    (``media.py``; the text is its caption) and ``grouped_id`` (an album's)."""
 
     reply_to: int | None = None
     forward: tuple[int, int] | None = None
     silent: bool = False
     noforwards: bool = False
+    media: Any = None
+    grouped_id: int | None = None
 
 
 PLAIN = SendOptions()
@@ -56,15 +59,10 @@ def check_text(text: str) -> None:
 
 def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now: float) -> types.TypeUpdates:
     """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users (for a
-    first message, Saved Messages, and what the short form cannot say: a forward's origin, protection)."""
+    first message, Saved Messages, and what the short form cannot say: a forward's origin, protection, media)."""
     tl = message_tl(message)
-    if (
-        full
-        or message.peer_id == message.owner_id
-        or message.forward is not None
-        or message.noforwards
-        or not isinstance(tl, types.Message)
-    ):
+    short_fits = message.forward is None and not message.noforwards and message.media is None
+    if full or message.peer_id == message.owner_id or not short_fits or not isinstance(tl, types.Message):
         return types.Updates(
             updates=[types.UpdateNewMessage(message=tl, pts=message.pts, pts_count=1)],
             users=users_tl(accounts, message_users([message]), message.owner_id, now),
@@ -126,7 +124,8 @@ def send_private(
         return previous
     common = {
         "sender_id": sender.id, "date": int(now), "text": text, "entities": entities, "forward": options.forward,
-        "silent": options.silent, "noforwards": options.noforwards,
+        "silent": options.silent, "noforwards": options.noforwards, "media": options.media,
+        "grouped_id": options.grouped_id,
     }  # fmt: skip
     first_out = not sender.mailbox.has_chat(recipient.id)
     first_in = not recipient.mailbox.has_chat(sender.id)

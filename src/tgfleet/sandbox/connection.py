@@ -46,9 +46,11 @@ LINGER = 5.0
 class ServerConnection:
     """The server's end of one client connection to one DC."""
 
-    def __init__(self, ctx: ServerContext, dc: DcState, stream: Stream) -> None:
+    def __init__(self, ctx: ServerContext, dc: DcState, stream: Stream, *, media: bool = False) -> None:
         self.ctx = ctx
         self.dc = dc
+        self.media = media
+        """Accepted on the DC's media listener (``listeners.py``): exempt from AUTH_KEY_DUPLICATED."""
         self._stream = stream
         self._loop = asyncio.get_running_loop()
         limits = ctx.limits

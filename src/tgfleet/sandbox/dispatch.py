@@ -85,6 +85,8 @@ def unwrap(obj: TLObject) -> Unwrapped:
         obj = obj.query
     if isinstance(obj, _WRAPPERS) or not isinstance(obj, TLFunction):
         raise rpc_error(400, "INPUT_METHOD_INVALID")
+    if str(obj.QUALNAME).startswith("upload."):
+        updates = False  # file queries never subscribe (https://core.telegram.org/method/invokeWithoutUpdates)
     return Unwrapped(obj, layer, init, updates)
 
 

@@ -104,8 +104,8 @@ async def encrypted(conn: ServerConnection, payload: bytes, quick_ack: bool) -> 
         conn.fail(-404, f"bad message: {e}")
         return
     dc.keys.keep(state)  # a new session is stored once it accepted a message
-    if any(not isinstance(event, Rejected) for event in events):
-        conn.ctx.duplicates.accepted(key_id, conn)
+    if not conn.media and any(not isinstance(event, Rejected) for event in events):
+        conn.ctx.duplicates.accepted(key_id, conn)  # media connections share the key (duplicate_keys.py)
     if quick_ack:
         conn.send_quick_ack(_quick_ack_token(key, payload))
     for event in events:

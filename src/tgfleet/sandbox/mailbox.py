@@ -49,6 +49,10 @@ class SandboxMessage:
     """Sent with ``protect_content``: it may not be forwarded (CHAT_FORWARDS_RESTRICTED)."""
     action: Any = None
     """A service message's ``MessageAction`` (a group created, members added or gone, a title changed)."""
+    media: Any = None
+    """A ``sandbox.media.SandboxMedia`` (its ``tl()`` renders it with fresh file references), or None."""
+    grouped_id: int | None = None
+    """The album (``messages.sendMultiMedia``) the message belongs to."""
 
 
 @dataclass(frozen=True)

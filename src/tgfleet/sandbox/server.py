@@ -211,9 +211,15 @@ class Sandbox:
         return self._listeners.addresses()
 
     @property
+    def media_addresses(self) -> tuple[DcAddress, ...]:
+        """The media listeners, one per DC (``listeners.py``: where clients' media connections go)."""
+        return self._listeners.addresses(media=True)
+
+    @property
     def network(self) -> Network:
-        """Where this sandbox is, for clients: its listeners and its public key (``name="sandbox"``)."""
-        return Network(self.dc_addresses, (self._rsa.public,), False, self.default_dc, "sandbox")
+        """Where this sandbox is, its listeners, media ones too, and its public key (``name="sandbox"``)."""
+        addresses = self.dc_addresses + self.media_addresses
+        return Network(addresses, (self._rsa.public,), False, self.default_dc, "sandbox")
 
     @property
     def public_key_pem(self) -> str:

@@ -18,11 +18,13 @@ from tgfleet.sandbox.services import (
     help,
     history,
     invites,
+    media,
     messages,
     participants,
     qr_login,
     sessions,
     updates,
+    upload,
     users,
 )
 
@@ -51,6 +53,8 @@ def all_services() -> dict[type, ServiceFn]:
         invites,
         chat_messages,
         channel_updates,
+        upload,
+        media,
     )
     for module in modules:
         table.update(module.HANDLERS)

@@ -7,9 +7,11 @@ phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login cod
 frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
 ``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``), ``groups``
 (``Groups``: basic groups, ``groups.py``), ``channels`` (``Channels``: channels and supergroups with their own message
-boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``) and the services (``services/``, one
-function per API method, bound to the world; every bound call of a logged-in key first passes the account's
-standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
+boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``), ``uploads`` / ``files`` / ``media``
+(unfinished uploads, stored files per DC with their file references, media made from ``InputMedia``: ``uploads.py``,
+``files.py``, ``media.py``, under ``FileLimits``) and the services (``services/``, one function per API method, bound
+to the world; every bound call of a logged-in key first passes the account's standing: deleted, banned, frozen, and
+what a bot may not call). It has two faces:
 
 - for the network side, :class:`~tgfleet.sandbox.contract.WorldAPI`: the handler of a method, who an auth key
   is, home DCs, revocation, and ``set_delivery`` (the ``Pusher`` its pushes go through);
@@ -56,6 +58,8 @@ from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
 from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
+from tgfleet.sandbox.file_limits import FileLimits
+from tgfleet.sandbox.files import FileStore
 from tgfleet.sandbox.future_tokens import FutureTokens
 from tgfleet.sandbox.groups import Groups
 from tgfleet.sandbox.invites import Invites
@@ -63,11 +67,13 @@ from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.login_tokens import TOKEN_LIFETIME, LoginTokens
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
+from tgfleet.sandbox.media import MediaMaker
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
 from tgfleet.sandbox.service_table import all_services
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
+from tgfleet.sandbox.uploads import Uploads
 from tgfleet.sandbox.views import user_tl
 from tgfleet.tl import TLObject
 from tgfleet.tl.types import auth as t_auth
@@ -118,6 +124,7 @@ class World:
         difference_too_long: int = DIFFERENCE_TOO_LONG,
         login_limits: LoginLimits | None = None,
         peer_limits: PeerLimits | None = None,
+        file_limits: FileLimits | None = None,
     ) -> None:
         if dcs < 1:
             raise ValueError("a world needs at least one DC")
@@ -140,6 +147,10 @@ class World:
         self.groups = Groups(random)
         self.channels = Channels(random(32), random)
         self.invites = Invites(random)
+        limits = FileLimits() if file_limits is None else _checked(file_limits, FileLimits)
+        self.uploads = Uploads(limits)
+        self.files = FileStore(limits, random(32), clock, random)
+        self.media = MediaMaker(self.uploads, self.files, self._account_of_phone)
         self.pusher: Pusher = _NoPusher()
         """Where pushes go: the network side's ``Pusher`` (``set_delivery``)."""
         self._handlers: dict[type, MethodHandler] = {t: self._bind(fn) for t, fn in all_services().items()}
@@ -409,13 +420,30 @@ class World:
         if channel is None:
             raise KeyError(f"no channel {channel_id}")
         return channel.box.history(channel.marked_id)
+    @property
+    def file_limits(self) -> FileLimits:
+        """The bounds of uploads and stored files in force (``file_limits.py``)."""
+        return self.files.limits
+
+    def set_file_limits(self, limits: FileLimits) -> None:
+        """Apply other file bounds from the next call on; what is stored stays."""
+        self.files.limits = self.uploads.limits = _checked(limits, FileLimits)
+
+    def expire_file_references(self) -> None:
+        """Every file reference issued so far expires (FILE_REFERENCE_EXPIRED until the message is fetched again)."""
+        self.files.expire_references()
+
+    def _account_of_phone(self, raw: str) -> int:
+        phone = normalize_phone(raw)
+        account = None if phone is None else self.accounts.by_phone(phone)
+        return 0 if account is None else account.id
 
     def _check_dc(self, dc: int | None) -> None:
         if dc is not None and not 1 <= dc <= self.dcs:
             raise ValueError(f"DC {dc} is not in 1..{self.dcs}")
 
 
-_L = TypeVar("_L", LoginLimits, PeerLimits)
+_L = TypeVar("_L", LoginLimits, PeerLimits, FileLimits)
 
 
 def _checked(limits: _L, kind: type[_L]) -> _L:

@@ -15,6 +15,7 @@ from tgfleet.types.chat_permissions import ChatPermissions
 from tgfleet.types.chat_photo import ChatPhoto
 from tgfleet.types.chat_privileges import ChatPrivileges
 from tgfleet.types.dialog import Dialog
+from tgfleet.types.input_media import InputMedia, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo
 from tgfleet.types.keyboards.callback_game import CallbackGame
 from tgfleet.types.keyboards.force_reply import ForceReply
 from tgfleet.types.keyboards.inline_keyboard_button import InlineKeyboardButton
@@ -68,6 +69,11 @@ __all__ = [
     "Game",
     "InlineKeyboardButton",
     "InlineKeyboardMarkup",
+    "InputMedia",
+    "InputMediaAudio",
+    "InputMediaDocument",
+    "InputMediaPhoto",
+    "InputMediaVideo",
     "KeyboardButton",
     "Link",
     "List",

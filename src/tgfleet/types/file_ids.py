@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import struct
 from enum import IntEnum
+from typing import NamedTuple
 
 MAJOR, MINOR = 4, 30
 _FILE_REFERENCE_FLAG = 1 << 25
@@ -103,3 +104,76 @@ def chat_photo_file_id(dc_id: int, photo_id: int, big: bool, peer_id: int, peer_
 def unique_file_id(media_id: int) -> str:
     """The file unique id of a photo or document: the same for the same file everywhere."""
     return _text(struct.pack("<iq", _UNIQUE_DOCUMENT, media_id))
+
+
+class FileId(NamedTuple):
+    """What a file id names: enough to download the file or send it again (``decode_file_id``)."""
+
+    file_type: FileType
+    dc_id: int
+    media_id: int
+    access_hash: int
+    file_reference: bytes
+    thumbnail_size: str
+    """The photo size (``"y"``, ``"m"``...) for photos and thumbnails; empty for documents."""
+
+
+def _unrle(data: bytes) -> bytes:
+    out = bytearray()
+    at = 0
+    while at < len(data):
+        if data[at] == 0:
+            if at + 1 >= len(data):
+                raise ValueError("truncated zero run")
+            out += b"\x00" * data[at + 1]
+            at += 2
+        else:
+            out.append(data[at])
+            at += 1
+    return bytes(out)
+
+
+MAX_FILE_ID = 1024
+"""Characters a file id may have (real ones are under 200; the zero runs inflate, so the input is bounded first)."""
+
+
+def decode_file_id(file_id: str) -> FileId:
+    """Read a file id of a document, a photo or a thumbnail; ValueError naming the problem for anything else."""
+    if not isinstance(file_id, str) or len(file_id) > MAX_FILE_ID:
+        raise ValueError(f"not a file id: a str of at most {MAX_FILE_ID} characters is")
+    try:
+        raw = _unrle(base64.urlsafe_b64decode(file_id + "=" * (-len(file_id) % 4)))
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"not a file id: {e}") from None
+    if len(raw) < 2 or raw[-1] != MAJOR:
+        raise ValueError("not a file id of version 4")
+    body = raw[:-2]
+    try:
+        return _read_file_id(body)
+    except (struct.error, IndexError):
+        raise ValueError("a truncated file id") from None
+
+
+def _read_file_id(body: bytes) -> FileId:
+    type_flags, dc_id = struct.unpack_from("<ii", body, 0)
+    at = 8
+    reference = b""
+    if type_flags & _FILE_REFERENCE_FLAG:
+        length, at = (body[at], at + 1) if body[at] < 254 else (int.from_bytes(body[at + 1 : at + 4], "little"), at + 4)
+        reference = body[at : at + length]
+        if len(reference) != length:
+            raise ValueError("a truncated file reference")
+        at += length + (-(length + (1 if length < 254 else 4)) % 4)
+    try:
+        file_type = FileType(type_flags & 0xFFFF)
+    except ValueError:
+        raise ValueError(f"unknown file type {type_flags & 0xFFFF}") from None
+    media_id, access_hash = struct.unpack_from("<qq", body, at)
+    size = ""
+    if file_type in PHOTO_TYPES:
+        _volume, source = struct.unpack_from("<qi", body, at + 16)
+        if source != THUMBNAIL:
+            raise ValueError(f"photo source {source} (a profile photo) is not supported")
+        _type, letter = struct.unpack_from("<ii", body, at + 28)
+        size = chr(letter) if letter else ""
+    return FileId(file_type, dc_id, media_id, access_hash, reference, size)

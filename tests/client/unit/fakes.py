@@ -108,7 +108,8 @@ class FakeSender:
 
 class FakePool:
     """The DC pool: one :class:`FakeSender` per DC, answering from ``script`` (or from ``on_dc[dc]``);
-    ``switch_home`` moves ``home_dc``; ``used`` lists the DC of every call in order."""
+    ``switch_home`` moves ``home_dc``; ``used`` lists the DC of every call in order, ``media`` whether each asked
+    for the DC's media sender."""
 
     def __init__(self, script: Script, home_dc: int = 2, on_dc: dict[int, Script] | None = None) -> None:
         self.script = script
@@ -117,10 +118,12 @@ class FakePool:
         self.calls = Calls()
         self.senders: dict[int, FakeSender] = {}
         self.used: list[int] = []
+        self.media: list[bool] = []
 
-    async def sender(self, dc_id: int | None, timeout: float) -> FakeSender:
+    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False) -> FakeSender:
         dc = self.home_dc if dc_id is None else dc_id
         self.used.append(dc)
+        self.media.append(media)
         if dc not in self.senders:
             self.senders[dc] = FakeSender(dc, self.on_dc.get(dc, self.script), self.calls)
         return self.senders[dc]

@@ -37,9 +37,9 @@ class Harness:
         )  # fmt: skip
 
     async def __call__(
-        self, query: Any, timeout: float = 5.0, threshold: float = 10.0, dc_id: int | None = None
+        self, query: Any, timeout: float = 5.0, threshold: float = 10.0, dc_id: int | None = None, media: bool = False
     ) -> Any:
-        return await self.invoker.invoke(query, timeout=timeout, sleep_threshold=threshold, dc_id=dc_id)
+        return await self.invoker.invoke(query, timeout=timeout, sleep_threshold=threshold, dc_id=dc_id, media=media)
 
 
 SENT = types.UpdateShortSentMessage(id=1, pts=11, pts_count=1, date=1, out=True)
@@ -93,6 +93,8 @@ async def test_file_migrate_repeats_one_call_on_that_dc_only() -> None:
                                     4: Script().then("users.getUsers", ME)})  # fmt: skip
     assert await call(GET_USERS) is ME
     assert call.pool.used == [2, 4] and call.pool.home_dc == 2
+    assert await call(GET_USERS, media=True) is ME  # a file transfer moves to DC 4's media sender
+    assert call.pool.used[2:] == [2, 4] and call.pool.media[2:] == [True, True]
 
 
 async def test_a_flood_wait_under_the_threshold_is_slept_and_retried() -> None:

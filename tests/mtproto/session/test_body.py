@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import zlib
 
 import pytest
 
 from tgfleet.errors import DecodeError
 from tgfleet.mtproto.session import ClientSession, SaltSchedule, ServerSalts
-from tgfleet.mtproto.session.body import gzip_pack, gzip_unpack, parse_container, split
+from tgfleet.mtproto.session.body import GZIP_PROBE_BYTES, gzip_pack, gzip_unpack, parse_container, split
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
 from tgfleet.mtproto.session.window import MsgIdWindow
 from tgfleet.tl import functions, types
@@ -146,3 +147,15 @@ def test_server_salts_rotate_by_period() -> None:
         previous = salts.current(2000.0 + 100.0 * k)
     with pytest.raises(ValueError):
         ServerSalts(random=seeded(1), period=0)
+
+
+def test_gzip_pack_skips_large_bodies_whose_start_does_not_compress() -> None:
+    """File parts are mostly compressed media: a large body is deflated only if its first 16 KB shrink."""
+    zeros = bytes(200_000)
+    media_then_zeros = os.urandom(GZIP_PROBE_BYTES) + zeros
+    assert gzip_pack(media_then_zeros) == media_then_zeros  # not tried: the probe saw media
+    zeros_then_media = zeros + os.urandom(GZIP_PROBE_BYTES)
+    packed = gzip_pack(zeros_then_media)
+    assert len(packed) < len(zeros_then_media) // 4 and gzip_unpack(packed) == zeros_then_media
+    small = os.urandom(1000) + bytes(60_000)  # at most 4 probes long: always tried
+    assert len(gzip_pack(small)) < len(small) // 2

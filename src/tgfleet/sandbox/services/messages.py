@@ -118,7 +118,7 @@ async def forward_messages(world: World, ctx: CallContext, request: f_messages.F
     for original in originals:
         origin = original.forward or (original.sender_id, original.date)
         options = SendOptions(forward=None if request.drop_author else origin, silent=request.silent,
-                              noforwards=request.noforwards)  # fmt: skip
+                              noforwards=request.noforwards, media=original.media)  # fmt: skip
         random_id = random_ids[original.id]
         message = send_private(
             world.accounts, world.pusher, now, sender, recipient, original.text, random_id=random_id,
