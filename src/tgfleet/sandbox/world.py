@@ -420,6 +420,7 @@ class World:
         if channel is None:
             raise KeyError(f"no channel {channel_id}")
         return channel.box.history(channel.marked_id)
+
     @property
     def file_limits(self) -> FileLimits:
         """The bounds of uploads and stored files in force (``file_limits.py``)."""
