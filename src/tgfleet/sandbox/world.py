@@ -4,7 +4,7 @@
 phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login codes), ``login_guard``
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
-frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
+frozen accounts, ``standing.py``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
 ``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``) and the services
 (``services/``, one function per API method, bound to the world; every bound call of a logged-in key first passes
 the account's standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
@@ -51,7 +51,7 @@ from tgfleet.sandbox.authz import Authorizations, ClientApp, SandboxAuthorizatio
 from tgfleet.sandbox.bots import BotTokens, check_bot_call, is_bot_username
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
-from tgfleet.sandbox.contact_book import ContactBook
+from tgfleet.sandbox.contact_book import SavedContact
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
 from tgfleet.sandbox.future_tokens import FutureTokens
 from tgfleet.sandbox.login_guard import LoginGuard
@@ -130,7 +130,6 @@ class World:
         self.future_tokens = FutureTokens(clock, random)
         self.bot_tokens = BotTokens(random)
         self.standing = Standing()
-        self.contacts = ContactBook()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
         self.pusher: Pusher = _NoPusher()
         """Where pushes go: the network side's ``Pusher`` (``set_delivery``)."""
@@ -355,9 +354,11 @@ class World:
         log.info("user %d deleted", user_id)
 
     def add_contact(self, user_id: int, contact_id: int) -> None:
-        """``contact_id`` becomes a contact of ``user_id`` (messages to contacts are never PEER_FLOOD)."""
-        self.accounts[user_id], self.accounts[contact_id]
-        self.contacts.add(user_id, contact_id)
+        """``contact_id`` becomes a contact of ``user_id`` under its own name, as if imported by its number
+        (messages to contacts are never PEER_FLOOD; ValueError when the address book is full)."""
+        owner, contact = self.accounts[user_id], self.accounts[contact_id]
+        if not owner.contacts.add(SavedContact(contact.id, contact.first_name, contact.last_name, phone_known=True)):
+            raise ValueError(f"user {user_id}'s address book is full")
 
     @property
     def peer_limits(self) -> PeerLimits:

@@ -1,7 +1,7 @@
 """Sending into a private chat: ``messages.sendMessage`` and ``messages.forwardMessages``.
 
 - sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
-  deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
+  deleted user), YOU_BLOCKED_USER / USER_IS_BLOCKED (a block either way, ``services/address_book.py``), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
   a message not in that chat, PEER_FLOOD for a message that would start a chat with a non-contact past the day's
   new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved Messages; ``silent`` and ``noforwards``
   (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
@@ -38,17 +38,22 @@ MAX_FORWARD = 100
 
 
 def _recipient(world: World, sender: Account, peer: types.TypeInputPeer) -> Account:
-    """The user a message goes to: PEER_ID_INVALID, INPUT_USER_DEACTIVATED."""
+    """The user a message goes to: PEER_ID_INVALID, INPUT_USER_DEACTIVATED, YOU_BLOCKED_USER (the sender blocked
+    him), USER_IS_BLOCKED (he blocked the sender)."""
     recipient = input_peer(world, sender, peer)
     if recipient.deleted:
         raise errors.InputUserDeactivated()
+    if sender.contacts.blocked(recipient.id):
+        raise errors.YouBlockedUser()
+    if recipient.contacts.blocked(sender.id):
+        raise errors.UserIsBlocked()
     return recipient
 
 
 def _count_new_peer(world: World, sender: Account, recipient: Account) -> None:
     """PEER_FLOOD for a message that would start a chat with a non-contact past the day's new peers."""
     new_peer = recipient is not sender and not sender.mailbox.has_chat(recipient.id)
-    if new_peer and not world.contacts.has(sender.id, recipient.id):
+    if new_peer and not sender.contacts.has(recipient.id):
         world.peer_guard.new_peer(sender.id, world.clock())
 
 
