@@ -6,12 +6,19 @@ from tgfleet.client.lifecycle import LifecycleMethods
 from tgfleet.client.methods.contacts import ContactMethods
 from tgfleet.client.methods.dialogs import DialogMethods
 from tgfleet.client.methods.message_changes import MessageChangeMethods
+from tgfleet.client.methods.message_extras import MessageExtraMethods
 from tgfleet.client.methods.profile import ProfileMethods
 from tgfleet.client.methods.sessions import SessionMethods
 
 
 class Client(
-    LifecycleMethods, MessageChangeMethods, DialogMethods, ContactMethods, ProfileMethods, SessionMethods
+    LifecycleMethods,
+    MessageChangeMethods,
+    DialogMethods,
+    MessageExtraMethods,
+    ContactMethods,
+    ProfileMethods,
+    SessionMethods,
 ):
     """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
 

@@ -17,6 +17,8 @@ from tgfleet.sandbox.services import (
     messages,
     profile,
     qr_login,
+    reactions,
+    search,
     sessions,
     updates,
     users,
@@ -42,6 +44,8 @@ def all_services() -> dict[type, ServiceFn]:
         history,
         dialogs,
         changes,
+        reactions,
+        search,
         updates,
     )
     for module in modules:

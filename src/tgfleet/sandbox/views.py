@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
+from tgfleet.sandbox.reactions import message_reactions_tl
 from tgfleet.tl import types
 
 ONLINE_FOR = 300
@@ -103,6 +104,7 @@ def message_tl(message: SandboxMessage) -> types.Message:
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
         fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
+        reactions=message_reactions_tl(message),
     )
 
 
