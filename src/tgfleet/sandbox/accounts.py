@@ -21,6 +21,7 @@ from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.passwords import PasswordRecord, SrpChallenge
 from tgfleet.sandbox.privacy import PrivacySettings
+from tgfleet.sandbox.scheduled import ScheduleBox
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -108,6 +109,7 @@ class Account:
     """The bio (``account.updateProfile``), shown in ``users.getFullUser``."""
     contacts: ContactBook = field(default_factory=ContactBook)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    scheduled: ScheduleBox = field(default_factory=ScheduleBox)
     online_until: float = 0.0
     """Online until then (``account.updateStatus``); after it, offline since ``was_online``."""
     was_online: float | None = None

@@ -18,6 +18,7 @@ from tgfleet.sandbox.services import (
     profile,
     qr_login,
     reactions,
+    scheduled,
     search,
     sessions,
     updates,
@@ -45,6 +46,7 @@ def all_services() -> dict[type, ServiceFn]:
         dialogs,
         changes,
         reactions,
+        scheduled,
         search,
         updates,
     )

@@ -60,6 +60,7 @@ from tgfleet.sandbox.login_tokens import TOKEN_LIFETIME, LoginTokens
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
+from tgfleet.sandbox.scheduler import Scheduler
 from tgfleet.sandbox.service_table import all_services
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
@@ -130,6 +131,7 @@ class World:
         self.future_tokens = FutureTokens(clock, random)
         self.bot_tokens = BotTokens(random)
         self.standing = Standing()
+        self.scheduler = Scheduler()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
         self.pusher: Pusher = _NoPusher()
         """Where pushes go: the network side's ``Pusher`` (``set_delivery``)."""
@@ -388,6 +390,11 @@ class World:
         """Deliver ``text`` from ``sender_id`` to ``peer_id`` as if sent by a client; the sender's copy."""
         sender, peer = self.accounts[sender_id], self.accounts[peer_id]
         return send_private(self.accounts, self.pusher, self.clock(), sender, peer, text)
+
+    def deliver_scheduled(self) -> int:
+        """Send every scheduled message whose date has come by the world's clock (``scheduler.py``; the server
+        calls this every ``scheduler.TICK`` seconds); how many were sent."""
+        return self.scheduler.deliver(self.accounts, self.pusher, self.clock())
 
     def _check_dc(self, dc: int | None) -> None:
         if dc is not None and not 1 <= dc <= self.dcs:

@@ -6,8 +6,8 @@
   new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved Messages; ``silent`` and ``noforwards``
   (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
   repeated towards the same peer returns the original message, never a second one nor RANDOM_ID_DUPLICATE
-  (Telegram's answer only while the first call is in progress; see ``chats``). Scheduling and media are not
-  modelled: SCHEDULE_DATE_INVALID for any ``schedule_date`` (rather than sending at once what was meant for later).
+  (Telegram's answer only while the first call is in progress; see ``chats``). A ``schedule_date`` keeps the message
+  to be sent then (``services/scheduled.py``). Media are not modelled.
 - forwardMessages: the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
   their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
@@ -27,6 +27,7 @@ from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_peer
+from tgfleet.sandbox.services.scheduled import schedule
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
@@ -68,14 +69,14 @@ def _reply_to(sender: Account, recipient: Account, reply_to: types.TypeInputRepl
 
 async def send_message(world: World, ctx: CallContext, request: f_messages.SendMessage) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     recipient = _recipient(world, sender, request.peer)
     check_bot_message(sender.bot, recipient.bot)
     check_text(request.message)
     reply_to = _reply_to(sender, recipient, request.reply_to)
     _count_new_peer(world, sender, recipient)
     options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards)
+    if request.schedule_date is not None:
+        return schedule(world, ctx, sender, recipient, request, options)
     message = send_private(
         world.accounts,
         world.pusher,
