@@ -70,7 +70,9 @@ async def test_schedule_dates_telegram_refuses() -> None:
     world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
     async with chat_pair(world=world) as p:
         with pytest.raises(errors.ScheduleDateTooLate):
-            await p.alice.send_message(p.bob_id, "next year", schedule_date=datetime.fromtimestamp(clock.now + 400 * 86400))
+            await p.alice.send_message(
+                p.bob_id, "next year", schedule_date=datetime.fromtimestamp(clock.now + 400 * 86400)
+            )
         with pytest.raises(errors.ScheduleDateInvalid):
             await p.alice.send_message(p.bob_id, "yesterday", schedule_date=datetime.fromtimestamp(clock.now - 86400))
         assert await p.alice.get_scheduled_messages(p.bob_id) == []

@@ -2,7 +2,8 @@
 
 A script (``scripts/*.py``) is written as Pyrogram's documentation and userbots write it, reading what it must
 know from the environment (``API_ID``, ``API_HASH``, ``SESSION_STRING``, ``PHONE``, ``PASSWORD``, ``PEER``: the
-username of another account, ``PEER_ID``, ``PEER_PHONE``). Directives in ``# compat:`` comments say how the harness drives it:
+username of another account, ``PEER_ID``, ``PEER_PHONE``). Directives in ``# compat:`` comments say how the harness
+drives it:
 
 - ``# compat: send TEXT`` — the other account sends TEXT to it: the first once the script prints ``READY``, each
   next one once the script printed ``seen <the previous TEXT>`` (a handler in the last group logs every message),

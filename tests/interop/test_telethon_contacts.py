@@ -32,7 +32,9 @@ async def test_import_get_contacts_profile_and_block_with_telethon() -> None:
             imported = await bounded(a(tl_functions.contacts.ImportContactsRequest(contacts=[wanted])))
             assert [(i.user_id, i.client_id) for i in imported.imported] == [(bob.id, 7)]
             contacts = await bounded(a(tl_functions.contacts.GetContactsRequest(hash=0)))
-            assert [(u.id, u.first_name, u.phone, u.contact) for u in contacts.users] == [(bob.id, "Robert", bob.phone, True)]
+            assert [(u.id, u.first_name, u.phone, u.contact) for u in contacts.users] == [
+                (bob.id, "Robert", bob.phone, True)
+            ]
             by_number = await bounded(a.get_entity(f"+{bob.phone}"))
             assert by_number.id == bob.id
             unchanged = await bounded(a(tl_functions.contacts.GetContactsRequest(hash=_hash(contacts))))
@@ -50,7 +52,9 @@ async def test_import_get_contacts_profile_and_block_with_telethon() -> None:
             with pytest.raises(tl_errors.UsernameOccupiedError):
                 await bounded(c(tl_functions.account.UpdateUsernameRequest(username="alice_tc")))
 
-            assert await bounded(b(tl_functions.contacts.BlockRequest(id=await bounded(b.get_input_entity("alice_tc")))))
+            assert await bounded(
+                b(tl_functions.contacts.BlockRequest(id=await bounded(b.get_input_entity("alice_tc"))))
+            )
             with pytest.raises(tl_errors.UserIsBlockedError):
                 await bounded(a.send_message(bob.id, "blocked?"))
             blocked = await bounded(b(tl_functions.contacts.GetBlockedRequest(offset=0, limit=10)))

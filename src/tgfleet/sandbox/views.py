@@ -42,7 +42,9 @@ def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) ->
     else:
         status = user_status(account, now) if visible(account, viewer_id, StatusKey) else types.UserStatusRecently()
     first, last = (saved.first_name, saved.last_name) if saved else (account.first_name, account.last_name)
-    shows_phone = is_self or account.service or bool(saved and saved.phone_known) or visible(account, viewer_id, PhoneKey)
+    shows_phone = (
+        is_self or account.service or bool(saved and saved.phone_known) or visible(account, viewer_id, PhoneKey)
+    )
     return types.User(
         is_self=is_self,
         contact=saved is not None,

@@ -11,10 +11,12 @@ from pyrogram.types import InputPhoneContact
 async def main():
     async with Client("my_account", os.environ["API_ID"], os.environ["API_HASH"]) as app:
         peer_id = int(os.environ["PEER_ID"])
-        result = await app.import_contacts([
-            InputPhoneContact(os.environ["PEER_PHONE"], "Buddy", "Contact"),
-            InputPhoneContact("+19990001234", "Nobody"),
-        ])
+        result = await app.import_contacts(
+            [
+                InputPhoneContact(os.environ["PEER_PHONE"], "Buddy", "Contact"),
+                InputPhoneContact("+19990001234", "Nobody"),
+            ]
+        )
         print("imported", [i.user_id == peer_id for i in result.imported], result.retry_contacts)
         for user in await app.get_contacts():
             print(user.first_name, user.last_name, user.is_contact, user.is_mutual_contact, user.phone_number)

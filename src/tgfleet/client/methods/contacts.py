@@ -39,7 +39,8 @@ class ContactMethods(MessageMethods):
         """The users behind ids, usernames, "me" or contacts' phone numbers: one ``User`` (None if Telegram knows no
         such user) for one id, else a list (the unknown ones left out). Up to 200 at once."""
         ids, single = _listed(user_ids)
-        users = self._users(await self.invoke(functions.users.GetUsers(id=await self._input_users(ids))))
+        request: Any = functions.users.GetUsers(id=await self._input_users(ids))
+        users = self._users(await self.invoke(request))
         return (users[0] if users else None) if single else users
 
     async def get_contacts(self) -> List[User]:
@@ -68,7 +69,7 @@ class ContactMethods(MessageMethods):
     ) -> User:
         """Save a user the account can address as a contact (no phone number needed); ``share_phone_number`` lets him
         see the account's number. The contact as a ``User``. ContactIdInvalid (oneself, unknown), ContactNameEmpty."""
-        answer = await self.invoke(functions.contacts.AddContact(
+        answer: Any = await self.invoke(functions.contacts.AddContact(
             id=input_user(await self.resolve_peer(user_id)), first_name=first_name, last_name=last_name,
             phone=phone_number, add_phone_privacy_exception=share_phone_number,
         ))  # fmt: skip
@@ -77,7 +78,7 @@ class ContactMethods(MessageMethods):
     async def delete_contacts(self, user_ids: int | str | list[int | str]) -> User | List[User] | None:
         """Remove contacts: the removed one (a ``User``) for one id, else a list; None when none of them was one."""
         ids, single = _listed(user_ids)
-        answer = await self.invoke(functions.contacts.DeleteContacts(id=await self._input_users(ids)))
+        answer: Any = await self.invoke(functions.contacts.DeleteContacts(id=await self._input_users(ids)))
         if not answer.updates:
             return None
         users = self._users(answer.users)
@@ -85,11 +86,13 @@ class ContactMethods(MessageMethods):
 
     async def block_user(self, user_id: int | str) -> bool:
         """Block a user: neither side can write to the other until ``unblock_user``."""
-        return bool(await self.invoke(functions.contacts.Block(id=await self.resolve_peer(user_id))))
+        request: Any = functions.contacts.Block(id=await self.resolve_peer(user_id))
+        return bool(await self.invoke(request))
 
     async def unblock_user(self, user_id: int | str) -> bool:
         """Unblock a user (False if he was not blocked)."""
-        return bool(await self.invoke(functions.contacts.Unblock(id=await self.resolve_peer(user_id))))
+        request: Any = functions.contacts.Unblock(id=await self.resolve_peer(user_id))
+        return bool(await self.invoke(request))
 
     async def get_blocked_message_senders(
         self, block_list: BlockList = BlockList.MAIN, offset: int = 0, limit: int = 0
@@ -99,7 +102,7 @@ class ContactMethods(MessageMethods):
         total = abs(limit) or ALL
         done = 0
         while done < total:
-            answer = await self.invoke(functions.contacts.GetBlocked(
+            answer: Any = await self.invoke(functions.contacts.GetBlocked(
                 offset=offset, limit=min(PAGE, total - done), my_stories_from=block_list is BlockList.STORIES,
             ))  # fmt: skip
             if not answer.blocked:

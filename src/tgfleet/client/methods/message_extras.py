@@ -17,7 +17,7 @@ def _reactions(emoji: int | str | list[int | str] | None) -> list[types.TypeReac
     wanted = emoji if isinstance(emoji, list) else [] if emoji in (None, "") else [emoji]
     found: list[types.TypeReaction] = [
         types.ReactionCustomEmoji(document_id=e) if isinstance(e, int) else types.ReactionEmoji(emoticon=e)
-        for e in wanted  # type: ignore[union-attr]
+        for e in wanted
     ]
     return found or None
 
@@ -73,7 +73,8 @@ class MessageExtraMethods(ChatHistoryMethods):
 
     async def get_scheduled_messages(self, chat_id: int | str) -> List[Message]:
         """The messages scheduled in a chat and not sent yet, marked ``scheduled``."""
-        answer = await self.invoke(functions.messages.GetScheduledHistory(peer=await self.resolve_peer(chat_id), hash=0))
+        request = functions.messages.GetScheduledHistory(peer=await self.resolve_peer(chat_id), hash=0)
+        answer: Any = await self.invoke(request)
         users = {u.id: u for u in answer.users}
         chats = {c.id: c for c in answer.chats}
         return List(Message._parse(self, m, users, chats, is_scheduled=True) for m in answer.messages)

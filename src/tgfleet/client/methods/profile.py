@@ -36,11 +36,13 @@ class ProfileMethods(ClientCore):
 
     async def check_username(self, username: str) -> bool:
         """Whether the account could take ``username`` now (UsernameInvalid for a malformed one)."""
-        return bool(await self.invoke(functions.account.CheckUsername(username=username)))
+        request: Any = functions.account.CheckUsername(username=username)
+        return bool(await self.invoke(request))
 
     async def update_status(self, offline: bool = False) -> bool:
         """Appear online (for the next few minutes) or offline from now, as others see it through their privacy."""
-        return bool(await self.invoke(functions.account.UpdateStatus(offline=offline)))
+        request: Any = functions.account.UpdateStatus(offline=offline)
+        return bool(await self.invoke(request))
 
     def _rules(self, answer: Any) -> List[PrivacyRule]:
         users = {u.id: u for u in answer.users}

@@ -7,6 +7,8 @@ https://core.telegram.org/method/auth.resetAuthorizations)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tgfleet.client.core import ClientCore
 from tgfleet.tl import functions
 from tgfleet.types import ActiveSessions
@@ -19,8 +21,10 @@ class SessionMethods(ClientCore):
 
     async def reset_session(self, id: int) -> bool:
         """End the session whose ``ActiveSession.id`` this is (HashInvalid for an unknown one or the current)."""
-        return bool(await self.invoke(functions.account.ResetAuthorization(hash=id)))
+        request: Any = functions.account.ResetAuthorization(hash=id)
+        return bool(await self.invoke(request))
 
     async def reset_sessions(self) -> bool:
         """End every other session (FreshResetAuthorisationForbidden while this one is younger than 24 hours)."""
-        return bool(await self.invoke(functions.auth.ResetAuthorizations()))
+        request: Any = functions.auth.ResetAuthorizations()
+        return bool(await self.invoke(request))

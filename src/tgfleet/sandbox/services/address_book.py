@@ -85,7 +85,9 @@ async def add_contact(world: World, ctx: CallContext, request: f_contacts.AddCon
     if not request.first_name.strip():
         raise errors.ContactNameEmpty()
     phone_known = normalize_phone(request.phone or "") == found.phone
-    contact = SavedContact(found.id, request.first_name, request.last_name, phone_known, request.add_phone_privacy_exception)
+    contact = SavedContact(
+        found.id, request.first_name, request.last_name, phone_known, request.add_phone_privacy_exception
+    )
     if not viewer.contacts.add(contact):
         raise errors.ContactIdInvalid(detail="the address book is full")
     return _added(world, viewer, [found.id])

@@ -1,7 +1,8 @@
 """Sending into a private chat: ``messages.sendMessage`` and ``messages.forwardMessages``.
 
 - sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
-  deleted user), YOU_BLOCKED_USER / USER_IS_BLOCKED (a block either way, ``services/address_book.py``), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
+  deleted user), YOU_BLOCKED_USER / USER_IS_BLOCKED (a block either way, ``services/address_book.py``),
+  MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
   a message not in that chat, PEER_FLOOD for a message that would start a chat with a non-contact past the day's
   new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved Messages; ``silent`` and ``noforwards``
   (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
