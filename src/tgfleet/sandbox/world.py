@@ -1,11 +1,13 @@
 """The sandbox's world: accounts, login codes, 2FA passwords, authorizations, chats and update sequences.
 
 :class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids,
-phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login codes), ``login_guard``
+phones, usernames, home DCs, mailboxes, and each account's address book, privacy rules and scheduled messages),
+``codes`` (``CodeBook``: live login codes), ``login_guard``
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
 frozen accounts, ``standing.py``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
-``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``) and the services
+``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``), ``scheduler``
+(``Scheduler``: scheduled messages falling due, ``scheduler.py``) and the services
 (``services/``, one function per API method, bound to the world; every bound call of a logged-in key first passes
 the account's standing: deleted, banned, frozen, and what a bot may not call). It has two faces:
 
