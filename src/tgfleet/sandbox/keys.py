@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from tgfleet.crypto.kdf import AuthKey
 from tgfleet.mtproto.msgid import SERVER, MsgIdGenerator
 from tgfleet.mtproto.session import ServerSalts, ServerSession
+from tgfleet.sandbox.leniency import TELEGRAM_LENIENCY
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.connection import ServerConnection
@@ -250,6 +251,7 @@ class DcKeys:
             random=self._random,
             msg_ids=key.msg_ids,
             replay_floor=key.replay_floor,
+            leniency=TELEGRAM_LENIENCY,
         )
         return SessionState(key, session)
 

@@ -1,5 +1,5 @@
-# contacts: import the other account by its number, list and count the contacts, block and unblock it (a message to
-# a blocked user is refused), the blocked listing.
+# contacts: import the other account by its number, list and count the contacts, get_users, rename it with
+# add_contact, block and unblock it (a message to a blocked user is refused), the blocked listing, delete_contacts.
 import asyncio
 import os
 
@@ -21,6 +21,16 @@ async def main():
         for user in await app.get_contacts():
             print(user.first_name, user.last_name, user.is_contact, user.is_mutual_contact, user.phone_number)
         print("count", await app.get_contacts_count())
+        user = await app.get_users(peer_id)
+        print(
+            "user",
+            user.first_name,
+            user.is_contact,
+            user.phone_number,
+            [u.id == peer_id for u in await app.get_users([peer_id, "me"])][:1],
+        )
+        renamed = await app.add_contact(peer_id, "Best", "Friend")
+        print("renamed", renamed.first_name, renamed.last_name, renamed.is_contact)
         print("blocked", await app.block_user(peer_id))
         async for chat in app.get_blocked_message_senders():
             print("on the list", chat.id == peer_id, chat.first_name)
@@ -31,6 +41,9 @@ async def main():
         print("unblocked", await app.unblock_user(peer_id))
         print("still on the list", [chat.id async for chat in app.get_blocked_message_senders()])
         await app.send_message(peer_id, "after the unblock")
+        deleted = await app.delete_contacts(peer_id)
+        print("deleted", deleted.first_name, deleted.is_contact, await app.get_contacts_count())
+        print("again", await app.delete_contacts([peer_id]))
 
 
 asyncio.run(main())

@@ -56,7 +56,7 @@ from tgfleet.mtproto.session.server_events import (
     Undecodable,
 )
 from tgfleet.mtproto.session.window import FLAG_ANSWERED, FLAG_PROCESSING, STATE_RECEIVED, MsgIdWindow
-from tgfleet.tl import TLFunction, TLObject, decode
+from tgfleet.tl import Leniency, TLFunction, TLObject, decode
 from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.registry import module_of
 
@@ -91,6 +91,7 @@ class ServerSession:
         window: int = WINDOW,
         msg_ids: MsgIdGenerator | None = None,
         replay_floor: int = 0,
+        leniency: Leniency | None = None,
     ) -> None:
         self.auth_key = auth_key if isinstance(auth_key, AuthKey) else AuthKey(auth_key)
         self.session_id = session_id
@@ -100,6 +101,8 @@ class ServerSession:
         self._numbering = Numbering(self._ids)
         self._window = MsgIdWindow(window)
         self.replay_floor = replay_floor
+        self._leniency = leniency
+        """What requests may carry in place of the schema's types (as Telegram reads them; ``tl.Leniency``)."""
         self.newest_msg_id = 0
         """The highest client msg_id this session has seen inside the time window (accepted or refused)."""
         self.created = False
@@ -199,7 +202,7 @@ class ServerSession:
     def _dispatch(self, item: Item, now: float, events: list[ServerEvent]) -> None:
         """What an accepted message becomes: a service answer, a :class:`Call`, or rpc_error 400."""
         try:
-            obj = decode(item.body)
+            obj = decode(item.body, leniency=self._leniency)
         except DecodeError as e:
             events.append(Undecodable(item.msg_id, e))
             if item.seqno & 1:

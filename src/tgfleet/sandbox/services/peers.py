@@ -30,10 +30,11 @@ def input_peer(world: World, viewer: Account, peer: types.TypeInputPeer) -> Acco
     raise errors.PeerIdInvalid()
 
 
-def input_user(world: World, viewer: Account, user: types.TypeInputUser) -> Account | None:
-    """The user behind ``user`` (inputUserSelf / inputUser), ``None`` if unknown or the hash is wrong."""
-    if isinstance(user, types.InputUserSelf):
+def input_user(world: World, viewer: Account, user: types.TypeInputUser | types.TypeInputPeer) -> Account | None:
+    """The user behind ``user`` (inputUserSelf / inputUser, or the inputPeerSelf / inputPeerUser Telegram takes in
+    their place: ``leniency.py``), ``None`` if unknown or the hash is wrong."""
+    if isinstance(user, types.InputUserSelf | types.InputPeerSelf):
         return viewer
-    if isinstance(user, types.InputUser):
+    if isinstance(user, types.InputUser | types.InputPeerUser):
         return _user(world, viewer, user.user_id, user.access_hash)
     return None

@@ -4,7 +4,8 @@ Imports only ``tgfleet.errors`` (and, lazily, the generated index ``tgfleet.tl._
 """
 
 from tgfleet.tl.core.base import TLFunction, TLObject, decode
+from tgfleet.tl.core.leniency import Leniency
 from tgfleet.tl.core.reader import Reader
 from tgfleet.tl.core.registry import lookup, register
 
-__all__ = ["Reader", "TLFunction", "TLObject", "decode", "lookup", "register"]
+__all__ = ["Leniency", "Reader", "TLFunction", "TLObject", "decode", "lookup", "register"]

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from tgfleet.errors import DecodeError, EncodeError
 from tgfleet.tl.core.diagnose import explain
+from tgfleet.tl.core.leniency import Leniency, LenientReader
 from tgfleet.tl.core.reader import RAW_ERRORS, Reader
 
 T = TypeVar("T", bound="TLObject")
@@ -109,12 +110,13 @@ class TLFunction(TLObject, Generic[R]):
         return value
 
 
-def decode(data: bytes | bytearray | memoryview) -> TLObject:
-    """Decode one boxed object that fills ``data`` exactly.
+def decode(data: bytes | bytearray | memoryview, *, leniency: Leniency | None = None) -> TLObject:
+    """Decode one boxed object that fills ``data`` exactly (``leniency``: constructors also taken in place of a
+    type, as a server that models Telegram reads requests; ``leniency.py``).
 
     Any malformed input raises :class:`DecodeError` naming the constructor, field and offset.
     """
-    r = Reader(data)
+    r = Reader(data) if leniency is None else LenientReader(data, leniency)
     try:
         obj = r.read_object()
         if r.pos != len(r.data):
