@@ -1,19 +1,25 @@
 """One's own profile through the sandbox, as another account sees it: update_profile (names, bio; FirstnameInvalid,
 LastnameInvalid, AboutTooLong), set_username (resolvable by others at once, the old name free; UsernameOccupied,
-UsernameInvalid, UsernameNotModified), update_status (online / offline as others see it), get_privacy / set_privacy
-for the phone number and last seen (everybody, contacts, nobody) seen through another account's view."""
+UsernameInvalid, UsernameNotModified), update_status (online / offline as others see it, pushed to contacts as
+updateUserStatus), get_privacy / set_privacy for the phone number and last seen (everybody, contacts, nobody) seen
+through another account's view."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
 from tgfleet import Client, enums, errors, types
+from tgfleet.net.timeouts import within
 from tgfleet.tl import functions
 from tgfleet.types import User
 from tgfleet.types.convert import input_user
 
 from .chat_pair import chat_pair
 from .helpers import logged_in
+
+PROMPTLY = 10.0
 
 
 async def _seen(viewer: Client, user_id: int) -> User:
@@ -73,8 +79,17 @@ async def test_a_new_username_resolves_for_others_and_frees_the_old_one() -> Non
 
 async def test_status_and_phone_as_the_privacy_rules_let_others_see_them() -> None:
     async with chat_pair() as p:
+        statuses: asyncio.Queue[User] = asyncio.Queue()
+
+        @p.bob.on_user_status()
+        async def on_status(_: Client, user: User) -> None:
+            statuses.put_nowait(user)
+
+        await p.bob.add_contact(p.alice_id, "Alice")  # contacts are told of a status change
         assert (await _seen(p.bob, p.alice_id)).status is enums.UserStatus.RECENTLY  # never told
         await p.alice.update_status()
+        told = await within(statuses.get(), PROMPTLY)
+        assert (told.id, told.status) == (p.alice_id, enums.UserStatus.ONLINE)
         seen = await _seen(p.bob, p.alice_id)
         assert seen.status is enums.UserStatus.ONLINE and seen.next_offline_date is not None
         await p.alice.update_status(offline=True)

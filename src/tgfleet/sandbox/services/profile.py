@@ -10,7 +10,8 @@
   (``contacts.resolveUsername``). checkUsername: whether the caller could take it (USERNAME_INVALID likewise).
 - updateStatus (https://core.telegram.org/method/account.updateStatus): online for :data:`views.ONLINE_FOR` seconds,
   or offline from now; others see it as the account's last-seen privacy allows (``views.user_tl``), else
-  "recently". No ``updateUserStatus`` is pushed (others read it with ``users.getUsers``).
+  "recently"; the online sessions of those who have the account as a contact and may see its status get
+  ``updateUserStatus``.
 - getPrivacy / setPrivacy (https://core.telegram.org/api/privacy): the key's rules as ``account.privacyRules``, with
   the users they name; setPrivacy keeps the rules in the order given (users the caller cannot address are dropped
   from them); PRIVACY_KEY_INVALID for a key the schema has no answer form of, PRIVACY_TOO_LONG past
@@ -27,7 +28,7 @@ from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.privacy import MAX_RULE_USERS, MAX_RULES
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_user
-from tgfleet.sandbox.views import ONLINE_FOR, user_tl, users_tl
+from tgfleet.sandbox.views import ONLINE_FOR, StatusKey, user_status, user_tl, users_tl, visible
 from tgfleet.tl import types
 from tgfleet.tl.functions import account as f_account
 from tgfleet.tl.types import account as t_account
@@ -85,6 +86,10 @@ async def update_status(world: World, ctx: CallContext, request: f_account.Updat
     now = world.clock()
     account.online_until = 0.0 if request.offline else now + ONLINE_FOR
     account.was_online = now if request.offline else account.online_until
+    for viewer in world.accounts.all():  # (a scan: the sandbox keeps no index of who has whom as a contact)
+        if viewer.contacts.has(account.id) and visible(account, viewer.id, StatusKey):
+            update = types.UpdateUserStatus(user_id=account.id, status=user_status(account, now))
+            world.pusher.push(viewer.id, types.UpdateShort(update=update, date=int(now)))
     return True
 
 
