@@ -56,7 +56,7 @@ async def test_a_reaction_shows_on_both_copies_and_reaches_the_other_side() -> N
         bob_copy = await p.bob.get_chat_history(p.alice_id, limit=1).__anext__()
         assert await p.bob.send_reaction(p.alice_id, bob_copy.id, "👍") is True
         mine = await p.alice.get_messages(p.bob_id, sent.id)
-        [count] = mine._raw.reactions.results  # type: ignore[union-attr]
+        [count] = mine.raw.reactions.results  # type: ignore[union-attr]
         assert (count.reaction.emoticon, count.count, count.chosen_order) == ("👍", 1, None)  # bob's, not alice's
 
         own = await within(pushed.get(), PROMPTLY)  # bob's answer's update is dispatched as well
@@ -65,12 +65,12 @@ async def test_a_reaction_shows_on_both_copies_and_reaches_the_other_side() -> N
         seen = await within(pushed.get(), PROMPTLY)  # pushed to bob
         assert seen.msg_id == bob_copy.id and {r.reaction.emoticon for r in seen.reactions.results} == {"👍", "🔥"}
         again = await p.bob.get_messages(p.alice_id, bob_copy.id)
-        chosen = {r.reaction.emoticon: r.chosen_order for r in again._raw.reactions.results}  # type: ignore[union-attr]
+        chosen = {r.reaction.emoticon: r.chosen_order for r in again.raw.reactions.results}  # type: ignore[union-attr]
         assert chosen == {"👍": 0, "🔥": None}
 
         await p.bob.send_reaction(p.alice_id, bob_copy.id)  # taken back
         mine = await p.alice.get_messages(p.bob_id, sent.id)
-        assert [r.reaction.emoticon for r in mine._raw.reactions.results] == ["🔥"]  # type: ignore[union-attr]
+        assert [r.reaction.emoticon for r in mine.raw.reactions.results] == ["🔥"]  # type: ignore[union-attr]
         with pytest.raises(errors.ReactionInvalid):
             await p.bob.send_reaction(p.alice_id, bob_copy.id, "not an emoji")
         with pytest.raises(errors.ReactionsTooMany):

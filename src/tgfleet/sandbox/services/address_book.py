@@ -95,7 +95,8 @@ async def add_contact(world: World, ctx: CallContext, request: f_contacts.AddCon
 
 async def delete_contacts(world: World, ctx: CallContext, request: f_contacts.DeleteContacts) -> types.Updates:
     viewer = world.authorized(ctx)
-    gone = [a.id for user in request.id if (a := input_user(world, viewer, user)) and viewer.contacts.remove(a.id)]
+    found = [a.id for user in request.id if (a := input_user(world, viewer, user)) is not None]
+    gone = [user_id for user_id in dict.fromkeys(found) if viewer.contacts.remove(user_id)]
     return _added(world, viewer, gone)
 
 
