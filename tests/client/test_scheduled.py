@@ -6,6 +6,7 @@ message); deleting one first means it is never sent; SCHEDULE_DATE_TOO_LATE / SC
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from tgfleet.tl import types as t
 from tgfleet.types import Message
 
 from .chat_pair import chat_pair
+from .helpers import make_client
 
 PROMPTLY = 10.0
 HOUR = 3600
@@ -76,3 +78,25 @@ async def test_schedule_dates_telegram_refuses() -> None:
         with pytest.raises(errors.ScheduleDateInvalid):
             await p.alice.send_message(p.bob_id, "yesterday", schedule_date=datetime.fromtimestamp(clock.now - 86400))
         assert await p.alice.get_scheduled_messages(p.bob_id) == []
+
+
+async def test_a_bot_may_not_schedule() -> None:
+    async with chat_pair() as p:
+        token = p.tg.add_bot("planner_bot", "Planner")
+        bot = make_client(p.tg, "bot", bot_token=token)
+        seen: asyncio.Queue[Message] = asyncio.Queue()
+
+        @bot.on_message()
+        async def on_message(_: Client, message: Message) -> None:
+            seen.put_nowait(message)
+
+        await bot.start()
+        try:
+            await p.alice.send_message("planner_bot", "hello bot")
+            asked = await within(seen.get(), PROMPTLY)  # the bot learns alice's access hash from the update
+            later = datetime.fromtimestamp(time.time() + HOUR)
+            with pytest.raises(errors.ScheduleBotNotAllowed):
+                await bot.send_message(asked.chat.id, "later", schedule_date=later)
+            await bot.send_message(asked.chat.id, "now")  # sending at once is fine
+        finally:
+            await bot.stop()

@@ -2,7 +2,8 @@
 ``schedule_date`` (``schedule``), ``getScheduledHistory``, ``getScheduledMessages``, ``deleteScheduledMessages`` and
 ``sendScheduledMessages``.
 
-- scheduling: after sendMessage's own checks (peer, text, reply, blocks, PEER_FLOOD), SCHEDULE_DATE_INVALID for a date
+- scheduling: after sendMessage's own checks (peer, text, reply, blocks, PEER_FLOOD), SCHEDULE_BOT_NOT_ALLOWED for a
+  bot, SCHEDULE_DATE_INVALID for a date
   not in the future, SCHEDULE_DATE_TOO_LATE beyond :data:`MAX_AHEAD` (365 days), SCHEDULE_TOO_MUCH past
   :data:`scheduled.MAX_PER_CHAT` in the chat; the answer is ``updates`` with ``updateMessageID`` (the scheduled id)
   and ``updateNewScheduledMessage``, which the sender's other sessions get too; a ``random_id`` already scheduled
@@ -57,6 +58,8 @@ def schedule(
 ) -> types.Updates:
     """Keep ``request`` (checked by sendMessage) to be sent at its ``schedule_date``."""
     date, now = request.schedule_date or 0, world.clock()
+    if sender.bot:
+        raise errors.ScheduleBotNotAllowed()
     if date <= now:
         raise errors.ScheduleDateInvalid()
     if date > now + MAX_AHEAD:
