@@ -2,7 +2,8 @@
 
 A script (``scripts/*.py``) is written as Pyrogram's documentation and userbots write it, reading what it must
 know from the environment (``API_ID``, ``API_HASH``, ``SESSION_STRING``, ``PHONE``, ``PASSWORD``, ``PEER``: the
-username of another account, ``PEER_ID``). Directives in ``# compat:`` comments say how the harness drives it:
+username of another account, ``PEER_ID``, ``PEER_PHONE``). Directives in ``# compat:`` comments say how the harness
+drives it:
 
 - ``# compat: send TEXT`` — the other account sends TEXT to it: the first once the script prints ``READY``, each
   next one once the script printed ``seen <the previous TEXT>`` (a handler in the last group logs every message),
@@ -214,6 +215,7 @@ def _environment(box: SandboxThread, accounts: Accounts) -> dict[str, str]:
         PEER=accounts.peer.username,
         PEER_ID=str(accounts.peer.id),
         BOT_TOKEN=accounts.bot_token,
+        PEER_PHONE=accounts.peer.phone,
     )
     return env
 
@@ -309,6 +311,7 @@ def normalise(lines: list[str], accounts: Accounts) -> list[str]:
     me, peer = accounts.me, accounts.peer
     names = {
         str(me.id): "<ME_ID>", str(peer.id): "<PEER_ID>", me.phone: "<PHONE>", me.phone.lstrip("+"): "<PHONE>",
+        peer.phone: "<PEER_PHONE>", peer.phone.lstrip("+"): "<PEER_PHONE>",
         me.username: "<ME>", peer.username: "<PEER>", me.first_name: "<ME_NAME>", peer.first_name: "<PEER_NAME>",
     }  # fmt: skip
     if accounts.session_string:

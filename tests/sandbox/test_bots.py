@@ -76,6 +76,8 @@ async def test_the_token_errors_and_what_a_bot_may_not_do() -> None:
             assert me.is_bot and me.id == int(bot_id)
             with pytest.raises(errors.BotMethodInvalid):
                 await client.get_dialogs_count()
+            with pytest.raises(errors.BotMethodInvalid):  # the address book is for users
+                await client.get_contacts()
             with pytest.raises(errors.UserIsBot):
                 await client.send_message("Second_Bot", "bots do not talk to bots")
             assert tg.world.user(int(other.split(":")[0])).is_bot

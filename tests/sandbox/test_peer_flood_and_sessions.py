@@ -2,8 +2,8 @@
 Client: past the day's new non-contact peers a message that starts another chat gets PEER_FLOOD while replies and
 contacts go through, until the next day of the world's clock or a reset; account.getAuthorizations marks the
 caller's session ``current`` and a new login ``unconfirmed``; account.resetAuthorization ends another session, whose
-next call gets SESSION_REVOKED; auth.resetAuthorizations ends all the others once the caller's session is a day
-old."""
+next call gets SESSION_REVOKED, and auth.resetAuthorizations ends all the others, each once the caller's session is
+a day old."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ async def test_past_the_days_new_peers_only_replies_and_contacts_go_through() ->
 
 
 async def test_the_sessions_list_and_ending_another_session() -> None:
-    async with sandbox() as (tg, world, _):
+    async with sandbox() as (tg, world, clock):
         user = tg.add_user("+15557310001", "Two", dc=1)
         first = await logged_in(tg, user.phone, "first")
         second = await logged_in(tg, user.phone, "second")
@@ -73,6 +73,9 @@ async def test_the_sessions_list_and_ending_another_session() -> None:
             for bad in (0, other.hash + 1):  # one's own session (hash 0) or no session of the account
                 with pytest.raises(errors.HashInvalid):
                     await first.invoke(functions.account.ResetAuthorization(hash=bad))
+            with pytest.raises(errors.FreshResetAuthorisationForbidden):  # first logged in just now
+                await first.invoke(functions.account.ResetAuthorization(hash=other.hash))
+            clock.advance(86400)
             assert await first.invoke(functions.account.ResetAuthorization(hash=other.hash)) is True
             with pytest.raises(errors.SessionRevoked):
                 await second.get_me()

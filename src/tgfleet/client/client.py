@@ -5,11 +5,15 @@ from __future__ import annotations
 from tgfleet.client.lifecycle import LifecycleMethods
 from tgfleet.client.methods.chat_members import ChatMemberMethods
 from tgfleet.client.methods.chats import ChatMethods
+from tgfleet.client.methods.contacts import ContactMethods
 from tgfleet.client.methods.dialogs import DialogMethods
 from tgfleet.client.methods.downloads import DownloadMethods
 from tgfleet.client.methods.invite_links import InviteLinkMethods
 from tgfleet.client.methods.media_files import MediaFileMethods
 from tgfleet.client.methods.message_changes import MessageChangeMethods
+from tgfleet.client.methods.message_extras import MessageExtraMethods
+from tgfleet.client.methods.profile import ProfileMethods
+from tgfleet.client.methods.sessions import SessionMethods
 
 
 class Client(
@@ -21,6 +25,10 @@ class Client(
     InviteLinkMethods,
     MediaFileMethods,
     DownloadMethods,
+    MessageExtraMethods,
+    ContactMethods,
+    ProfileMethods,
+    SessionMethods,
 ):
     """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
 

@@ -17,8 +17,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tgfleet.sandbox.contact_book import ContactBook
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.passwords import PasswordRecord, SrpChallenge
+from tgfleet.sandbox.privacy import PrivacySettings
+from tgfleet.sandbox.scheduled import ScheduleBox
 
 log = logging.getLogger("tgfleet.sandbox")
 
@@ -102,6 +105,15 @@ class Account:
     """Deleted (``World.delete_user``): its phone and username are free again, its keys get USER_DEACTIVATED."""
     bot: bool = False
     """A bot (``World.add_bot``, ``bots.py``): no phone (``phone`` is empty and not indexed), logs in with a token."""
+    about: str = ""
+    """The bio (``account.updateProfile``), shown in ``users.getFullUser``."""
+    contacts: ContactBook = field(default_factory=ContactBook)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    scheduled: ScheduleBox = field(default_factory=ScheduleBox)
+    online_until: float = 0.0
+    """Online until then (``account.updateStatus``); after it, offline since ``was_online``."""
+    was_online: float | None = None
+    """When it last went offline (None: it never told, others see it "recently")."""
 
 
 class Accounts:
@@ -162,6 +174,14 @@ class Accounts:
             del self._by_phone[account.phone]
         if account.username is not None and self._by_username.get(account.username.lower()) == account.id:
             del self._by_username[account.username.lower()]
+
+    def set_username(self, account: Account, username: str | None) -> None:
+        """Give ``account`` this (valid, free) username, or none; the old one is free again."""
+        if account.username is not None:
+            self._by_username.pop(account.username.lower(), None)
+        account.username = username
+        if username is not None:
+            self._by_username[username.lower()] = account.id
 
     def home_dc_of(self, phone: str) -> int:
         """The home DC of a (normalized) phone number: its account's, or where it would be registered."""

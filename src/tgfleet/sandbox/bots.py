@@ -16,6 +16,8 @@ import string
 from collections.abc import Callable
 
 from tgfleet import errors
+from tgfleet.tl.functions import account as f_account
+from tgfleet.tl.functions import auth as f_auth
 from tgfleet.tl.functions import contacts as f_contacts
 from tgfleet.tl.functions import messages as f_messages
 
@@ -25,7 +27,9 @@ _ALPHABET = string.ascii_letters + string.digits + "_-"
 _TOKEN = re.compile(r"(\d{1,20}):([A-Za-z0-9_-]{1,64})")
 USER_ONLY: frozenset[type] = frozenset({
     f_messages.GetDialogs, f_messages.GetHistory, f_messages.Search, f_messages.GetPinnedDialogs,
-    f_contacts.GetContacts,
+    f_contacts.GetContacts, f_contacts.ImportContacts, f_contacts.AddContact, f_contacts.DeleteContacts,
+    f_contacts.GetBlocked, f_messages.SearchGlobal, f_messages.GetScheduledHistory, f_account.GetPrivacy,
+    f_account.SetPrivacy, f_account.GetAuthorizations, f_account.ResetAuthorization, f_auth.ResetAuthorizations,
 })  # fmt: skip
 """Methods a bot gets BOT_METHOD_INVALID for (it sees chats only through its updates)."""
 

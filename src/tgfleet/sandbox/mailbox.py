@@ -53,6 +53,8 @@ class SandboxMessage:
     """A ``sandbox.media.SandboxMedia`` (its ``tl()`` renders it with fresh file references), or None."""
     grouped_id: int | None = None
     """The album (``messages.sendMultiMedia``) the message belongs to."""
+    reactions: tuple[tuple[int, str, int], ...] = ()
+    """``(user id, emoji, date)`` of each reaction, in the order they were made (``reactions.py``)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,13 @@ class Mailbox:
         elif chat.pinned_message == message_id:
             chat.pinned_message = 0
         self._log(EventKind.PIN if pinned else EventKind.UNPIN, 1, (message_id,), peer_id, date)
+
+    def set_reactions(self, message_id: int, reactions: tuple[tuple[int, str, int], ...]) -> SandboxMessage:
+        """Replace a message's reactions (KeyError if it is not in this box); no pts: Telegram's
+        ``updateMessageReactions`` carries none."""
+        message = dataclasses.replace(self.message(message_id), reactions=reactions)
+        self._messages[message_id] = message
+        return message
 
     def _log(self, kind: EventKind, count: int, ids: tuple[int, ...], peer_id: int, date: int) -> None:
         self.pts += count

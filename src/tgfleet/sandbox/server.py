@@ -49,7 +49,9 @@ from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys, KeyInfo
 from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.scheduler import TICK
 from tgfleet.sandbox.server_limits import Limits
+from tgfleet.sandbox.ticker import Ticker
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.accounts import SandboxUser
@@ -126,6 +128,8 @@ class Sandbox:
         self._faults = FaultInjector(self._dcs, faults, self.world, self.now)
         self.world.set_delivery(self._ctx.delivery)
         self._mtproxies: list[MTProxyServer] = []
+        self._ticker = Ticker(TICK, getattr(self.world, "deliver_scheduled", lambda: None))
+        """Sends the world's scheduled messages when due (a custom world without ``deliver_scheduled`` has none)."""
 
     def _server_context(self, faults: Faults) -> ServerContext:
         """What every connection shares: the dispatcher (limits, faults, the network side's handlers, then the
@@ -177,6 +181,7 @@ class Sandbox:
         if self._listeners.listening:
             return
         await self._listeners.start()
+        self._ticker.start()
         log.info("sandbox listening: %s", ", ".join(f"dc{a.dc_id}={a.host}:{a.port}" for a in self.dc_addresses))
 
     async def stop(self) -> None:
@@ -184,6 +189,7 @@ class Sandbox:
         for proxy in self._mtproxies:
             await proxy.stop()
         self._mtproxies.clear()
+        await self._ticker.stop()
         await self._listeners.stop()
 
     async def start_mtproxy(self, secret: str | bytes, *, port: int = 0) -> MTProxyServer:

@@ -1,7 +1,8 @@
 """The world as one viewer sees it, in the constructors Telegram sends (``user``, ``message``, ``dialog``).
 
 A ``user`` carries the access hash *of that viewer*; the viewer's own ``user`` has ``self`` and the phone;
-another user's phone is hidden (the default "My contacts" privacy, and the sandbox has no contacts).
+another user's phone and exact status are shown as that user's privacy rules allow (``privacy.py``: the phone to
+his contacts by default), and the viewer's contacts carry the names he saved them under.
 Incoming private messages have no ``from_id`` (layer 119+: the sender is the chat), outgoing ones carry the
 owner as ``from_id``.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
+from tgfleet.sandbox.reactions import message_reactions_tl
 from tgfleet.tl import types
 
 ONLINE_FOR = 300
@@ -34,31 +36,62 @@ def peer_of(peer_id: int) -> types.TypePeer:
 
 def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) -> types.User:
     """``user`` for ``viewer_id``: its own access hash; self flag, phone and online status for himself; a deleted
-    account is ``deleted`` and nothing more (https://core.telegram.org/constructor/user)."""
+    account is ``deleted`` and nothing more (https://core.telegram.org/constructor/user). For another viewer: the
+    name he saved it under if it is his contact (``contact``; ``mutual_contact`` when it has him too), the phone and
+    the exact status only as ``visible`` allows."""
     is_self = account.id == viewer_id
     if account.deleted:
         return types.User(deleted=True, id=account.id, access_hash=accounts.hash_for(viewer_id, account.id))
+    viewer = None if is_self else accounts.get(viewer_id)
+    saved = None if viewer is None else viewer.contacts.get(account.id)
     status: types.TypeUserStatus | None
     if account.service:
         status = None
     elif is_self:
         status = types.UserStatusOnline(expires=int(now) + ONLINE_FOR)
     else:
-        status = types.UserStatusRecently()
+        status = user_status(account, now) if visible(account, viewer_id, StatusKey) else types.UserStatusRecently()
+    first, last = (saved.first_name, saved.last_name) if saved else (account.first_name, account.last_name)
+    shows_phone = (
+        is_self or account.service or bool(saved and saved.phone_known) or visible(account, viewer_id, PhoneKey)
+    )
     return types.User(
         is_self=is_self,
+        contact=saved is not None,
+        mutual_contact=saved is not None and account.contacts.has(viewer_id),
         verified=account.service,
         support=account.service,
         id=account.id,
         access_hash=accounts.hash_for(viewer_id, account.id),
-        first_name=account.first_name or None,
-        last_name=account.last_name or None,
+        first_name=first or None,
+        last_name=last or None,
         username=account.username,
-        phone=account.phone if (is_self or account.service) and not account.bot else None,
+        phone=account.phone if shows_phone and not account.bot else None,
         status=status,
         bot=account.bot,
         bot_info_version=1 if account.bot else None,
     )
+
+
+StatusKey, PhoneKey = types.PrivacyKeyStatusTimestamp, types.PrivacyKeyPhoneNumber
+
+
+def visible(account: Account, viewer_id: int, key: type) -> bool:
+    """Whether ``account``'s privacy lets ``viewer_id`` see what ``key`` guards (``privacy.py``; "My contacts":
+    the viewer is in ``account``'s contacts; for the phone also when ``account`` shared its number with him)."""
+    saved = account.contacts.get(viewer_id)
+    if key is PhoneKey and saved is not None and saved.share_phone:
+        return True
+    return account.privacy.allows(key, viewer_id, is_contact=saved is not None)
+
+
+def user_status(account: Account, now: float) -> types.TypeUserStatus:
+    """``account``'s real status: online until it expires, then offline since then; "recently" if never told."""
+    if account.online_until > now:
+        return types.UserStatusOnline(expires=int(account.online_until))
+    if account.was_online is None:
+        return types.UserStatusRecently()
+    return types.UserStatusOffline(was_online=int(account.was_online))
 
 
 def users_tl(accounts: Accounts, user_ids: Iterable[int], viewer_id: int, now: float) -> list[types.TypeUser]:
@@ -91,6 +124,7 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,
+        reactions=message_reactions_tl(message),
     )
 
 

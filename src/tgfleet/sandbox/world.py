@@ -1,15 +1,17 @@
 """The sandbox's world: accounts, login codes, 2FA passwords, authorizations, chats and update sequences.
 
 :class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids,
-phones, usernames, home DCs, mailboxes), ``codes`` (``CodeBook``: live login codes), ``login_guard``
+phones, usernames, home DCs, mailboxes, and each account's address book, privacy rules and scheduled messages),
+``codes`` (``CodeBook``: live login codes), ``login_guard``
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
-frozen accounts, ``standing.py``), ``contacts`` (``ContactBook``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
+frozen accounts, ``standing.py``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
 ``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``), ``groups``
 (``Groups``: basic groups, ``groups.py``), ``channels`` (``Channels``: channels and supergroups with their own message
 boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``), ``uploads`` / ``files`` / ``media``
 (unfinished uploads, stored files per DC with their file references, media made from ``InputMedia``: ``uploads.py``,
-``files.py``, ``media.py``, under ``FileLimits``) and the services (``services/``, one function per API method, bound
+``files.py``, ``media.py``, under ``FileLimits``), ``scheduler`` (``Scheduler``: scheduled messages falling due,
+``scheduler.py``) and the services (``services/``, one function per API method, bound
 to the world; every bound call of a logged-in key first passes the account's standing: deleted, banned, frozen, and
 what a bot may not call). It has two faces:
 
@@ -56,7 +58,7 @@ from tgfleet.sandbox.bots import BotTokens, check_bot_call, is_bot_username
 from tgfleet.sandbox.channels import Channels
 from tgfleet.sandbox.chats import send_private
 from tgfleet.sandbox.codes import CodeBook, NoLoginCode
-from tgfleet.sandbox.contact_book import ContactBook
+from tgfleet.sandbox.contact_book import SavedContact
 from tgfleet.sandbox.contract import CallContext, MethodHandler, Pusher
 from tgfleet.sandbox.file_limits import FileLimits
 from tgfleet.sandbox.files import FileStore
@@ -70,6 +72,7 @@ from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.media import MediaMaker
 from tgfleet.sandbox.passwords import PasswordRecord
 from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
+from tgfleet.sandbox.scheduler import Scheduler
 from tgfleet.sandbox.service_table import all_services
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
@@ -142,7 +145,7 @@ class World:
         self.future_tokens = FutureTokens(clock, random)
         self.bot_tokens = BotTokens(random)
         self.standing = Standing()
-        self.contacts = ContactBook()
+        self.scheduler = Scheduler()
         self.peer_guard = PeerGuard(PeerLimits() if peer_limits is None else _checked(peer_limits, PeerLimits))
         self.groups = Groups(random)
         self.channels = Channels(random(32), random)
@@ -374,9 +377,11 @@ class World:
         log.info("user %d deleted", user_id)
 
     def add_contact(self, user_id: int, contact_id: int) -> None:
-        """``contact_id`` becomes a contact of ``user_id`` (messages to contacts are never PEER_FLOOD)."""
-        self.accounts[user_id], self.accounts[contact_id]
-        self.contacts.add(user_id, contact_id)
+        """``contact_id`` becomes a contact of ``user_id`` under its own name, as if imported by its number
+        (messages to contacts are never PEER_FLOOD; ValueError when the address book is full)."""
+        owner, contact = self.accounts[user_id], self.accounts[contact_id]
+        if not owner.contacts.add(SavedContact(contact.id, contact.first_name, contact.last_name, phone_known=True)):
+            raise ValueError(f"user {user_id}'s address book is full")
 
     @property
     def peer_limits(self) -> PeerLimits:
@@ -438,6 +443,11 @@ class World:
         phone = normalize_phone(raw)
         account = None if phone is None else self.accounts.by_phone(phone)
         return 0 if account is None else account.id
+
+    def deliver_scheduled(self) -> int:
+        """Send every scheduled message whose date has come by the world's clock (``scheduler.py``; the server
+        calls this every ``scheduler.TICK`` seconds); how many were sent."""
+        return self.scheduler.deliver(self.accounts, self.pusher, self.clock())
 
     def _check_dc(self, dc: int | None) -> None:
         if dc is not None and not 1 <= dc <= self.dcs:

@@ -7,6 +7,8 @@ which call the client they were built with by Pyrogram's method names (``bound.p
 never the client (the client passes itself in).
 """
 
+from tgfleet.types.active_session import ActiveSession
+from tgfleet.types.active_sessions import ActiveSessions
 from tgfleet.types.bound import ClientMethodMissing
 from tgfleet.types.chat import Chat
 from tgfleet.types.chat_invite_link import ChatInviteLink
@@ -16,6 +18,20 @@ from tgfleet.types.chat_photo import ChatPhoto
 from tgfleet.types.chat_privileges import ChatPrivileges
 from tgfleet.types.dialog import Dialog
 from tgfleet.types.input_media import InputMedia, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo
+from tgfleet.types.input_phone_contact import InputPhoneContact
+from tgfleet.types.input_privacy_rule import (
+    InputPrivacyRule,
+    InputPrivacyRuleAllowAll,
+    InputPrivacyRuleAllowBots,
+    InputPrivacyRuleAllowCloseFriends,
+    InputPrivacyRuleAllowContacts,
+    InputPrivacyRuleAllowPremium,
+    InputPrivacyRuleAllowUsers,
+    InputPrivacyRuleDisallowAll,
+    InputPrivacyRuleDisallowBots,
+    InputPrivacyRuleDisallowContacts,
+    InputPrivacyRuleDisallowUsers,
+)
 from tgfleet.types.keyboards.callback_game import CallbackGame
 from tgfleet.types.keyboards.force_reply import ForceReply
 from tgfleet.types.keyboards.inline_keyboard_button import InlineKeyboardButton
@@ -44,6 +60,7 @@ from tgfleet.types.media.web_page import WebPage
 from tgfleet.types.message import Message
 from tgfleet.types.message_entity import MessageEntity
 from tgfleet.types.object import List, Object
+from tgfleet.types.privacy_rule import PrivacyRule
 from tgfleet.types.sent_code import SentCode
 from tgfleet.types.terms_of_service import TermsOfService
 from tgfleet.types.text import Link, Str
@@ -51,6 +68,8 @@ from tgfleet.types.user import User
 from tgfleet.types.username import Username
 
 __all__ = [
+    "ActiveSession",
+    "ActiveSessions",
     "Animation",
     "Audio",
     "CallbackGame",
@@ -74,6 +93,18 @@ __all__ = [
     "InputMediaDocument",
     "InputMediaPhoto",
     "InputMediaVideo",
+    "InputPhoneContact",
+    "InputPrivacyRule",
+    "InputPrivacyRuleAllowAll",
+    "InputPrivacyRuleAllowBots",
+    "InputPrivacyRuleAllowCloseFriends",
+    "InputPrivacyRuleAllowContacts",
+    "InputPrivacyRuleAllowPremium",
+    "InputPrivacyRuleAllowUsers",
+    "InputPrivacyRuleDisallowAll",
+    "InputPrivacyRuleDisallowBots",
+    "InputPrivacyRuleDisallowContacts",
+    "InputPrivacyRuleDisallowUsers",
     "KeyboardButton",
     "Link",
     "List",
@@ -85,6 +116,7 @@ __all__ = [
     "Photo",
     "Poll",
     "PollOption",
+    "PrivacyRule",
     "ReplyKeyboardMarkup",
     "ReplyKeyboardRemove",
     "SentCode",

@@ -32,3 +32,13 @@ def chat_id(chat: Any) -> int:
     if isinstance(chat, (t.Channel, t.ChannelForbidden)):
         return CHANNEL_ZERO - int(chat.id)
     return -int(chat.id)
+
+
+def input_user(peer: Any) -> t.TypeInputUser:
+    """The ``InputUser`` of a resolved user's ``InputPeer`` (``inputPeerSelf`` / ``inputPeerUser``); a group or channel
+    has none: ``inputUserEmpty``, which the server refuses as it refuses an unknown user."""
+    if isinstance(peer, t.InputPeerSelf):
+        return t.InputUserSelf()
+    if isinstance(peer, t.InputPeerUser):
+        return t.InputUser(user_id=peer.user_id, access_hash=peer.access_hash)
+    return t.InputUserEmpty()

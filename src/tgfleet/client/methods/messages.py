@@ -6,6 +6,7 @@ do (``invoke.py``); ``send_message`` only reads the sent message out of the answ
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import Any
 
 from tgfleet import errors
@@ -61,6 +62,7 @@ class MessageMethods(ClientCore):
         disable_notification: bool = False,
         protect_content: bool = False,
         random_id: int | None = None,
+        schedule_date: datetime | None = None,
     ) -> Message:
         """Send a text message to a chat id, username, "me" or a contact's phone number.
 
@@ -75,7 +77,10 @@ class MessageMethods(ClientCore):
 
         ``random_id``: Telegram's de-duplication key (see ``tgfleet.client.random_ids``); a caller that stores it
         before the call may send again with the same one after any doubt (a timeout, a crash) and the message
-        arrives once. Default: ``(server unixtime << 32) | random32``."""
+        arrives once. Default: ``(server unixtime << 32) | random32``.
+
+        ``schedule_date``: send it then instead (Telegram keeps it until that date: ``get_scheduled_messages``); the
+        answer is the scheduled message (``scheduled`` set, its own id). ScheduleDateTooLate beyond 365 days."""
         text = message_text(text)
         check_chat_id(chat_id)
         if random_id is not None:
@@ -95,6 +100,7 @@ class MessageMethods(ClientCore):
         request = functions.messages.SendMessage(
             peer=peer, message=text, random_id=random_id, reply_to=reply_to, entities=entities or None,
             no_webpage=disable_web_page_preview, silent=disable_notification, noforwards=protect_content,
+            schedule_date=None if schedule_date is None else int(schedule_date.timestamp()),
         )  # fmt: skip
         return self._sent_message(await self.invoke(request), request)
 
@@ -128,7 +134,8 @@ class MessageMethods(ClientCore):
         for update in updates:
             message = getattr(update, "message", None)
             if isinstance(message, types.Message) and (wanted is None or message.id == wanted):
-                return Message._parse(self, message, users, chats)
+                scheduled = isinstance(update, types.UpdateNewScheduledMessage)
+                return Message._parse(self, message, users, chats, is_scheduled=scheduled)
         raise errors.BadRequest(ID="SENT_MESSAGE_NOT_IN_ANSWER")
 
 

@@ -3,10 +3,10 @@
 - resolveUsername: USERNAME_INVALID for a malformed name, USERNAME_NOT_OCCUPIED for a free one; otherwise
   ``contacts.resolvedPeer`` with the user (or the public channel) as the caller sees him (his access hash).
 - resolvePhone: PHONE_NUMBER_INVALID for a malformed number, PHONE_NOT_OCCUPIED when no account has it.
-  Telegram answers only when the owner's "Who can find me by my number" privacy lets the caller find him;
-  that setting defaults to "Everybody" and the sandbox models no privacy settings, so every registered
-  number resolves, for every logged-in caller. The answered ``user`` carries the phone (the caller already
-  knows it), so a client can cache the number; other views of that user keep it hidden (``views.user_tl``).
+  Telegram answers only when the owner's "Who can find me by my number" privacy lets the caller find him
+  (``privacy.py``; default "Everybody"), else PHONE_NOT_OCCUPIED as for a free number. The answered ``user``
+  carries the phone (the caller already knows it), so a client can cache the number; other views of that user
+  show it as his phone privacy allows (``views.user_tl``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tgfleet.sandbox.accounts import valid_username
 from tgfleet.sandbox.chat_views import channel_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.views import peer_user, user_tl
+from tgfleet.sandbox.views import peer_user, user_tl, visible
 from tgfleet.tl import types
 from tgfleet.tl.functions import contacts as f_contacts
 from tgfleet.tl.types import contacts as t_contacts
@@ -46,7 +46,7 @@ async def resolve_username(
 async def resolve_phone(world: World, ctx: CallContext, request: f_contacts.ResolvePhone) -> t_contacts.ResolvedPeer:
     viewer = world.authorized(ctx)
     account = world.accounts.by_phone(world.phone(request.phone))
-    if account is None:
+    if account is None or not visible(account, viewer.id, types.PrivacyKeyAddedByPhone):
         raise errors.PhoneNotOccupied()
     user = user_tl(world.accounts, account, viewer.id, world.clock())
     user.phone = account.phone

@@ -1,13 +1,14 @@
 """Sending into a private chat: ``messages.sendMessage`` and ``messages.forwardMessages``.
 
 - sendMessage: PEER_ID_INVALID (unknown peer, wrong access hash, non-user peers), INPUT_USER_DEACTIVATED (a
-  deleted user), MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
+  deleted user), YOU_BLOCKED_USER / USER_IS_BLOCKED (a block either way, ``services/address_book.py``),
+  MESSAGE_EMPTY, MESSAGE_TOO_LONG (> 4096 UTF-16 code units), REPLY_MESSAGE_ID_INVALID for a reply to
   a message not in that chat, PEER_FLOOD for a message that would start a chat with a non-contact past the day's
   new peers (``peer_limits.py``); ``inputPeerSelf`` is Saved Messages; ``silent`` and ``noforwards``
   (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
   repeated towards the same peer returns the original message, never a second one nor RANDOM_ID_DUPLICATE
-  (Telegram's answer only while the first call is in progress; see ``chats``). Scheduling and media are not
-  modelled: SCHEDULE_DATE_INVALID for any ``schedule_date`` (rather than sending at once what was meant for later).
+  (Telegram's answer only while the first call is in progress; see ``chats``). A ``schedule_date`` keeps the message
+  to be sent then (``services/scheduled.py``). Media are not modelled.
 - forwardMessages: the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
   their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
@@ -29,6 +30,7 @@ from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_messages import send_into
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
+from tgfleet.sandbox.services.scheduled import schedule
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
@@ -40,17 +42,22 @@ MAX_FORWARD = 100
 
 
 def _recipient(world: World, sender: Account, peer: types.TypeInputPeer) -> Account:
-    """The user a message goes to: PEER_ID_INVALID, INPUT_USER_DEACTIVATED."""
+    """The user a message goes to: PEER_ID_INVALID, INPUT_USER_DEACTIVATED, YOU_BLOCKED_USER (the sender blocked
+    him), USER_IS_BLOCKED (he blocked the sender)."""
     recipient = input_peer(world, sender, peer)
     if recipient.deleted:
         raise errors.InputUserDeactivated()
+    if sender.contacts.blocked(recipient.id):
+        raise errors.YouBlockedUser()
+    if recipient.contacts.blocked(sender.id):
+        raise errors.UserIsBlocked()
     return recipient
 
 
 def _count_new_peer(world: World, sender: Account, recipient: Account) -> None:
     """PEER_FLOOD for a message that would start a chat with a non-contact past the day's new peers."""
     new_peer = recipient is not sender and not sender.mailbox.has_chat(recipient.id)
-    if new_peer and not world.contacts.has(sender.id, recipient.id):
+    if new_peer and not sender.contacts.has(recipient.id):
         world.peer_guard.new_peer(sender.id, world.clock())
 
 
@@ -65,9 +72,9 @@ def _reply_to(sender: Account, recipient: Account, reply_to: types.TypeInputRepl
 
 async def send_message(world: World, ctx: CallContext, request: f_messages.SendMessage) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     if (chat := chat_of(world, sender, request.peer)) is not None:
+        if request.schedule_date is not None:  # scheduled posts into groups and channels: not modelled yet
+            raise errors.ScheduleDateInvalid()
         return await send_into(world, ctx, sender, chat, request)
     recipient = _recipient(world, sender, request.peer)
     check_bot_message(sender.bot, recipient.bot)
@@ -75,6 +82,8 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     reply_to = _reply_to(sender, recipient, request.reply_to)
     _count_new_peer(world, sender, recipient)
     options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards)
+    if request.schedule_date is not None:
+        return schedule(world, ctx, sender, recipient, request, options)
     message = send_private(
         world.accounts,
         world.pusher,

@@ -31,7 +31,8 @@ def input_peer(world: World, viewer: Account, peer: types.TypeInputPeer) -> Acco
 
 
 def input_user(world: World, viewer: Account, user: types.TypeInputUser) -> Account | None:
-    """The user behind ``user`` (inputUserSelf / inputUser), ``None`` if unknown or the hash is wrong."""
+    """The user behind ``user`` (inputUserSelf / inputUser; the server role reads an inputPeerUser / inputPeerSelf
+    sent in their place as these, ``mtproto.session.substitutes``), ``None`` if unknown or the hash is wrong."""
     if isinstance(user, types.InputUserSelf):
         return viewer
     if isinstance(user, types.InputUser):

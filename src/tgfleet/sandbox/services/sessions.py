@@ -8,10 +8,11 @@
   (loopback). ``authorization_ttl_days`` is Telegram's default 180 (the sandbox ends no idle session).
 - resetAuthorization(hash) (https://core.telegram.org/method/account.resetAuthorization): ends that session: its
   key is logged out and its next call gets SESSION_REVOKED (401). HASH_INVALID for a hash of no session of the
-  account, and for the current session's own (0: ``auth.logOut`` ends one's own session).
+  account, and for the current session's own (0: ``auth.logOut`` ends one's own session);
+  FRESH_RESET_AUTHORISATION_FORBIDDEN (406) when the calling session logged in less than 24 hours ago (by the
+  world's clock): a new login, perhaps a thief's, cannot throw the owner's older sessions out.
 - auth.resetAuthorizations (https://core.telegram.org/method/auth.resetAuthorizations): ends every other session
-  the same way; FRESH_RESET_AUTHORISATION_FORBIDDEN (406) when the calling session logged in less than 24 hours
-  ago (by the world's clock).
+  the same way, under the same 24-hour rule.
 - changeAuthorizationSettings(hash, confirmed=True) confirms another session's new login (HASH_INVALID for an
   unknown hash or one's own: a login is confirmed from another session); the encrypted-chat and call switches are
   accepted and not modelled.
@@ -73,17 +74,24 @@ def _other(world: World, ctx: CallContext, user_id: int, hash_: int) -> SandboxA
     return record
 
 
+def _check_not_fresh(world: World, ctx: CallContext) -> None:
+    """FRESH_RESET_AUTHORISATION_FORBIDDEN while the calling session is younger than :data:`FRESH_FOR`."""
+    own = world.auths.get(ctx.auth_key_id)
+    if own is not None and world.clock() - own.created < FRESH_FOR:
+        raise errors.FreshResetAuthorisationForbidden()
+
+
 async def reset_authorization(world: World, ctx: CallContext, request: f_account.ResetAuthorization) -> bool:
     account = world.authorized(ctx)
-    world.auths.end(_other(world, ctx, account.id, request.hash).auth_key_id)
+    other = _other(world, ctx, account.id, request.hash)
+    _check_not_fresh(world, ctx)
+    world.auths.end(other.auth_key_id)
     return True
 
 
 async def reset_authorizations(world: World, ctx: CallContext, request: f_auth.ResetAuthorizations) -> bool:
     account = world.authorized(ctx)
-    own = world.auths.get(ctx.auth_key_id)
-    if own is not None and world.clock() - own.created < FRESH_FOR:
-        raise errors.FreshResetAuthorisationForbidden()
+    _check_not_fresh(world, ctx)
     for key in world.auths.of_user_keys(account.id):
         if key != ctx.auth_key_id:
             world.auths.end(key)

@@ -1,7 +1,8 @@
 """``users.getUsers`` and ``users.getFullUser``.
 
 ``users.getUsers`` answers the users it can resolve and silently leaves out the others (unknown ids, wrong
-access hashes), as Telegram does; ``users.getFullUser`` gives USER_ID_INVALID for those.
+access hashes), as Telegram does; ``users.getFullUser`` gives USER_ID_INVALID for those, and for the others their
+bio (``about``) and whether the caller blocked them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ async def get_full_user(world: World, ctx: CallContext, request: f_users.GetFull
         raise errors.UserIdInvalid()
     full = types.UserFull(
         id=account.id,
+        about=account.about or None,
+        blocked=viewer.contacts.blocked(account.id),
         settings=types.PeerSettings(),
         notify_settings=types.PeerNotifySettings(),
         common_chats_count=0,

@@ -1,0 +1,80 @@
+"""``ScheduleBox``: one account's scheduled messages, not sent yet (``Account.scheduled``;
+https://core.telegram.org/api/scheduled-messages).
+
+Scheduled messages have ids of their own, one sequence per account, apart from the box's message ids; each waits
+in the chat it was sent to until its date, when ``scheduler.py`` sends it as a real message. Bounded:
+:data:`MAX_PER_CHAT` per chat (SCHEDULE_TOO_MUCH beyond, ``services/scheduled.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tgfleet.tl import types
+
+MAX_PER_CHAT = 100
+"""Scheduled messages one chat may hold (Telegram's limit, as its apps show it)."""
+
+
+@dataclass(frozen=True)
+class ScheduledMessage:
+    """A message waiting to be sent at ``date`` from ``owner_id`` to ``peer_id``."""
+
+    id: int
+    owner_id: int
+    peer_id: int
+    date: int
+    text: str
+    entities: tuple[Any, ...] = ()
+    random_id: int | None = None
+    reply_to: int | None = None
+    silent: bool = False
+    noforwards: bool = False
+
+
+class ScheduleBox:
+    """The scheduled messages of one account, by their own ids."""
+
+    def __init__(self) -> None:
+        self._next_id = 1
+        self._messages: dict[int, ScheduledMessage] = {}
+
+    def add(self, **fields: Any) -> ScheduledMessage:
+        """Keep a new scheduled message (``fields``: those of :class:`ScheduledMessage` after ``id``)."""
+        message = ScheduledMessage(id=self._next_id, **fields)
+        self._next_id += 1
+        self._messages[message.id] = message
+        return message
+
+    def take(self, message_id: int) -> ScheduledMessage | None:
+        """Remove a scheduled message (sent or deleted); None if it is not (or no longer) there."""
+        return self._messages.pop(message_id, None)
+
+    def get(self, message_id: int) -> ScheduledMessage | None:
+        return self._messages.get(message_id)
+
+    def in_chat(self, peer_id: int) -> list[ScheduledMessage]:
+        """The chat's scheduled messages, the latest date first."""
+        found = [m for m in self._messages.values() if m.peer_id == peer_id]
+        return sorted(found, key=lambda m: (m.date, m.id), reverse=True)
+
+    def by_random_id(self, peer_id: int, random_id: int) -> ScheduledMessage | None:
+        return next((m for m in self._messages.values() if (m.peer_id, m.random_id) == (peer_id, random_id)), None)
+
+
+def scheduled_tl(message: ScheduledMessage) -> types.Message:
+    """``message`` as its owner sees it among his scheduled ones (``from_scheduled``, dated when it will be sent)."""
+    return types.Message(
+        out=True,
+        from_scheduled=True,
+        silent=message.silent,
+        noforwards=message.noforwards,
+        id=message.id,
+        from_id=types.PeerUser(user_id=message.owner_id),
+        peer_id=types.PeerUser(user_id=message.peer_id),
+        date=message.date,
+        message=message.text,
+        entities=list(message.entities) or None,
+        reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
+    )

@@ -1,0 +1,64 @@
+"""``Scheduler``: which scheduled messages fall due when, and sending them (``World.deliver_scheduled``).
+
+At its date a scheduled message becomes a real message of its chat, sent as any other (``chats.send_private``: the
+recipient's ``updateShortMessage`` / ``updates``, the sender's copy to his sessions), and its owner's sessions get
+``updateDeleteScheduledMessages`` naming the message it became (``sent_messages``); https://core.telegram.org/api/scheduled-messages.
+One that can no longer be sent (a block either way, a deleted account) is dropped with the same update and no
+``sent_messages``. The sandbox's server asks for due messages every :data:`TICK` seconds of real time, reading the
+world's clock (a fake one in tests), and tests may call ``World.deliver_scheduled`` themselves.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from tgfleet.sandbox.accounts import Account, Accounts
+from tgfleet.sandbox.chats import SendOptions, send_private
+from tgfleet.sandbox.contract import Pusher
+from tgfleet.sandbox.scheduled import ScheduledMessage
+from tgfleet.tl import types
+
+TICK = 0.5
+"""Seconds between the server's looks for due scheduled messages."""
+
+
+class Scheduler:
+    """A heap of ``(date, owner id, scheduled id)``; entries of messages deleted meanwhile are skipped."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[int, int, int]] = []
+
+    def add(self, message: ScheduledMessage) -> None:
+        heapq.heappush(self._due, (message.date, message.owner_id, message.id))
+
+    def deliver(self, accounts: Accounts, pusher: Pusher, now: float) -> int:
+        """Send every scheduled message whose date has come; how many were sent."""
+        sent = 0
+        while self._due and self._due[0][0] <= now:
+            _, owner_id, message_id = heapq.heappop(self._due)
+            owner = accounts.get(owner_id)
+            waiting = None if owner is None else owner.scheduled.take(message_id)
+            if owner is not None and waiting is not None:
+                sent += send_due(accounts, pusher, now, owner, waiting)
+        return sent
+
+
+def send_due(accounts: Accounts, pusher: Pusher, now: float, owner: Account, message: ScheduledMessage) -> int:
+    """Send one scheduled message now (already taken out of the owner's box); 1 if it was sent, 0 if dropped."""
+    recipient = accounts.get(message.peer_id)
+    sendable = recipient is not None and not recipient.deleted and not owner.deleted
+    if recipient is not None and sendable:
+        sendable = not owner.contacts.blocked(recipient.id) and not recipient.contacts.blocked(owner.id)
+    sent_ids: list[int] | None = None
+    if recipient is not None and sendable:
+        options = SendOptions(reply_to=message.reply_to, silent=message.silent, noforwards=message.noforwards)
+        out = send_private(
+            accounts, pusher, now, owner, recipient, message.text, random_id=message.random_id,
+            entities=message.entities, options=options,
+        )  # fmt: skip
+        sent_ids = [out.id]
+    gone = types.UpdateDeleteScheduledMessages(
+        peer=types.PeerUser(user_id=message.peer_id), messages=[message.id], sent_messages=sent_ids
+    )
+    pusher.push(owner.id, types.UpdateShort(update=gone, date=int(now)))
+    return 0 if sent_ids is None else 1
