@@ -13,7 +13,8 @@ inbox (``inbox_messages``, ``inbox_handled``), ``V_POOLS`` the pools' policies (
 that has one; accounts name their pool as before), ``V_LOGINS`` the login flows (``logins``, fenced by their own
 ``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``), then the
 service's tokens (``api_tokens``), the change journal (``changes``, fed by triggers on accounts, outbox messages and
-logins), the workers' counters and the login state ``sign_up_needed`` (``V_LOGIN_SIGNUP``). Each is new tables
+logins), the workers' counters, the login state ``sign_up_needed`` (``V_LOGIN_SIGNUP``) and each account's last probe
+(``V_PROBES``: ``account_probes``). Each is new tables
 that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs
 these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
@@ -388,8 +389,20 @@ V_LOGIN_SIGNUP: Migration = (
     *({"sqlite": trigger["sqlite"]} for trigger in _LOGINS_JOURNAL if not isinstance(trigger, str)),
 )
 
+V_PROBES: Migration = (
+    # each account's last probe (tgfleet.fleet.probe_results): when, its outcome (ok or the error's name), and the
+    # sessions the last account.getAuthorizations listed (a bounded JSON summary) with when they were listed
+    f"""CREATE TABLE account_probes (
+        account_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+        at {_T} NOT NULL,
+        result TEXT NOT NULL,
+        listed_at {_T},
+        authorizations TEXT
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS,
-                                     V_LOGIN_SIGNUP)  # fmt: skip
+                                     V_LOGIN_SIGNUP, V_PROBES)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
