@@ -86,8 +86,13 @@ async def test_the_check_command_leases_the_account_and_records_the_outcome(stor
 
         code, result = await check(good.label)
         assert code == 0 and result["outcome"] == "ok" and result["user_id"] == good.user_id
-        assert (await fleet.accounts.get(good.label)).state is AccountState.ACTIVE
+        checked = await fleet.accounts.get(good.label)
+        assert (checked.state, checked.last_probe_result) == (AccountState.ACTIVE, "ok")
+        assert checked.last_probe_at is not None
+        listed = await fleet.accounts.sessions(good.label)
+        assert listed is not None and [s.current for s in listed.sessions] == [True]
         code, result = await check(revoked.label)
         assert code == 1 and "AUTH_KEY_UNREGISTERED" in str(result["outcome"])
-        assert (await fleet.accounts.get(revoked.label)).state is AccountState.NEEDS_LOGIN
+        ended = await fleet.accounts.get(revoked.label)
+        assert (ended.state, ended.last_probe_result) == (AccountState.NEEDS_LOGIN, "AUTH_KEY_UNREGISTERED")
         assert set(holders(await fleet.leases.list()).values()) == {None}

@@ -10,6 +10,7 @@ from tgfleet.cli import fleet_common as common
 from tgfleet.cli.sessions import parse_server
 from tgfleet.fleet import Account, AccountState, Fleet
 from tgfleet.fleet.account_fields import shown_policy
+from tgfleet.fleet.records import AccountSessions
 
 
 @click.group()
@@ -53,22 +54,24 @@ def _exported(account: Account) -> str | None:
 @common.json_option
 @click.argument("label")
 def show(store: str, key_file: str | None, as_json: bool, label: str) -> None:
-    """One account: its state, since when (and until when, if known), and its recent events with their evidence
-    (state changes, findings, imports, exports)."""
+    """One account: its state, since when (and until when, if known), its last probe and the sessions it last
+    listed, and its recent events with their evidence (state changes, findings, imports, exports)."""
 
-    async def work(f: Fleet) -> tuple[Account, list[Any]]:
-        return await f.accounts.get(label), await f.accounts.events(label, limit=20)
+    async def work(f: Fleet) -> tuple[Account, AccountSessions | None, list[Any]]:
+        return await f.accounts.get(label), await f.accounts.sessions(label), await f.accounts.events(label, limit=20)
 
-    account, events = common.run(store, key_file, work)
+    account, sessions, events = common.run(store, key_file, work)
     if as_json:
-        common.echo_json({"account": _masked(account), "events": events})
+        common.echo_json({"account": _masked(account), "authorizations": sessions, "events": events})
         return
     shown = _masked(account)
     for name in ("label", "state", "pool", "phone", "user_id", "dc_id", "test_mode", "api_id", "auth_key_id",
                  "holder", "epoch", "origin_format", "policy"):  # fmt: skip
         click.echo(f"{name + ':':15} {shown[name] if shown[name] is not None else '-'}")
-    for name in ("origin_at", "state_since", "state_until", "exported_at"):
+    for name in ("origin_at", "state_since", "state_until", "exported_at", "last_probe_at"):
         click.echo(f"{name + ':':15} {common.when(shown[name]) or '-'}")
+    click.echo(f"{'last_probe:':15} {account.last_probe_result or 'never probed'}")
+    _echo_sessions(sessions)
     if account.exported_at:
         click.echo(f"warning: a copy of this account's key left the fleet ({account.exported_format} export)")
     click.echo("events:")
@@ -82,6 +85,17 @@ def show(store: str, key_file: str | None, as_json: bool, label: str) -> None:
 
 
 _TIMES = frozenset({"until", "freeze_since", "freeze_until"})
+
+
+def _echo_sessions(listed: AccountSessions | None) -> None:
+    if listed is None:
+        click.echo("sessions:       not listed yet")
+        return
+    click.echo(f"sessions:       {listed.count}, listed {common.when(listed.listed_at)}")
+    for x in listed.sessions:
+        mark = " (this session)" if x.current else " (unconfirmed)" if x.unconfirmed else ""
+        click.echo(f"  {x.device_model or '?'} · {x.app_name} {x.app_version} · {x.country or '?'} · created"
+                   f" {common.when(x.date_created)}, active {common.when(x.date_active)}{mark}")  # fmt: skip
 
 
 @accounts.command("import")

@@ -65,7 +65,8 @@ class AccountHealth:
         self._wake = asyncio.Event()
 
     # --- reports ------------------------------------------------------------------------------------------------
-    async def report_error(self, error: BaseException, *, method: str | None = None) -> Account:
+    async def report_error(self, error: BaseException, *, method: str | None = None, probe: bool = False) -> Account:
+        """``probe``: a probe got ``error`` (its outcome is recorded too)."""
         inner = cause(error)
         async with self._lock:
             before = self._current().state
@@ -74,6 +75,8 @@ class AccountHealth:
                     self._current(), inner, epoch=self._epoch, method=method, ended=self._ended()
                 ))  # fmt: skip
                 self._reported = inner
+            if probe:
+                self._moved(await self._health.on_probe_error(self._current(), inner, epoch=self._epoch))
         if self._current().state is AccountState.FROZEN and before is not AccountState.FROZEN and self._schedule:
             self._schedule.soon(self._health.clock())  # its dates are in help.getAppConfig: look now
             self._wake.set()
@@ -138,7 +141,9 @@ class AccountHealth:
         except Exception as exc:
             self._probed(clock(), listed, exc)
             self._emit(PROBED, {"error": f"{type(cause(exc)).__name__}: {cause(exc)}"})
-            return await self.report_error(exc)
+            # recorded even when the runner cancels this task meanwhile (the error also failed the client)
+            await asyncio.shield(self._quietly(self.report_error(exc, probe=True)))
+            return self._after()
         finally:
             PROBING.reset(token)
         self._probed(clock(), listed, None)

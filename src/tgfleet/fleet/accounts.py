@@ -15,13 +15,14 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tgfleet.fleet import events, sessions
+from tgfleet.fleet import events, probe_results, sessions
 from tgfleet.fleet.account_fields import check_label, default_label, phone_number, policy_json
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, DuplicateAccountError, ExportError, FleetValueError, StaleEpoch
 from tgfleet.fleet.exporters import export_string
+from tgfleet.fleet.health_rules import Authorizations
 from tgfleet.fleet.importers import ImportedSession, read_source, read_string
-from tgfleet.fleet.records import Account, AccountState, Event, Evidence, account_resource
+from tgfleet.fleet.records import Account, AccountSessions, AccountState, Event, Evidence, account_resource
 from tgfleet.fleet.seal import Sealer
 from tgfleet.fleet.snapshot import SessionSnapshot
 from tgfleet.fleet.store import IntegrityError, Store, Tx
@@ -30,9 +31,9 @@ ACCOUNTS_CHANNEL = "tgfleet_accounts"  # wake-ups: an account became claimable (
 _COLUMNS = (
     "a.id, a.label, a.pool, a.state, a.phone, a.user_id, a.is_bot, a.dc_id, a.test_mode, a.api_id, d.auth_key_id,"
     " a.policy, a.origin_format, a.origin_at, a.state_since, a.state_until, a.created_at, a.updated_at, a.exported_at,"
-    " a.exported_format, CASE WHEN l.expires_at > {now} THEN l.holder END, a.fence_epoch"
+    " a.exported_format, CASE WHEN l.expires_at > {now} THEN l.holder END, a.fence_epoch, p.at, p.result"
     " FROM accounts a LEFT JOIN session_dcs d ON d.account_id = a.id AND d.dc_id = a.dc_id"
-    " LEFT JOIN leases l ON l.resource = 'account:' || a.id"
+    " LEFT JOIN leases l ON l.resource = 'account:' || a.id LEFT JOIN account_probes p ON p.account_id = a.id"
 )
 
 
@@ -160,6 +161,22 @@ class Accounts:
     async def events(self, account: str | int, *, limit: int = 50) -> builtins.list[Event]:
         async with self._store.transaction(readonly=True) as tx:
             return await events.recent(tx, await _resolve(tx, account), limit)
+
+    async def sessions(self, account: str | int) -> AccountSessions | None:
+        """The account's sessions as its last probe that listed them found them (None: never listed)."""
+        async with self._store.transaction(readonly=True) as tx:
+            return await probe_results.sessions(tx, await _resolve(tx, account))
+
+    async def record_probe(
+        self, account: str | int, result: str, *, epoch: int, listed: Authorizations | None = None
+    ) -> Account:
+        """A probe was taken now with ``result`` (``ok`` or the error's name; ``listed``: the sessions it listed);
+        fenced like a state change (StaleEpoch when a newer lease owns the account)."""
+
+        async def write(tx: Tx, account_id: int, old: str) -> None:
+            await probe_results.write(tx, account_id, result, listed)
+
+        return await self._change(account, None, epoch, None, write)
 
     # --- state --------------------------------------------------------------------------------------------------
     async def disable(self, account: str | int, *, reason: str | None = None) -> Account:
@@ -318,13 +335,14 @@ async def _refuse_duplicates(tx: Tx, label: str, imported: ImportedSession) -> N
 def _account(row: tuple[Any, ...]) -> Account:
     (id_, label, pool, state, phone, user_id, is_bot, dc_id, test_mode, api_id, key_id, policy, origin_format,
      origin_at, state_since, state_until, created_at, updated_at, exported_at, exported_format, holder,
-     epoch) = row  # fmt: skip
+     epoch, probed_at, probe_result) = row  # fmt: skip
     return Account(
         id=id_, label=label, pool=pool, state=AccountState(state), phone=phone, user_id=user_id,
         is_bot=None if is_bot is None else bool(is_bot), dc_id=dc_id, test_mode=bool(test_mode), api_id=api_id,
         auth_key_id=key_id, policy=json.loads(policy), origin_format=origin_format, origin_at=origin_at,
         state_since=state_since, state_until=state_until, created_at=created_at, updated_at=updated_at,
         exported_at=exported_at, exported_format=exported_format, holder=holder, epoch=epoch,
+        last_probe_at=probed_at, last_probe_result=probe_result,
     )  # fmt: skip
 
 

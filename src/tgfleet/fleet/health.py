@@ -2,8 +2,10 @@
 
 The worker reports here, and only here: ``on_call_result`` after something authorized worked (a connect, a call of
 the account's own traffic), ``on_account_error`` after an error (a failed connect, a client gone FAILED, a call's
-error), ``on_probe`` with a probe's findings (``probes``); ``tgfleet fleet accounts check`` does the same. The rules
-are ``health_rules`` (pure); this class writes the moves they make.
+error), ``on_probe`` with a probe's findings (``probes``), ``on_probe_error`` when a probe failed (after its error
+went to ``on_account_error``); ``tgfleet fleet accounts check`` does the same. The rules are ``health_rules`` (pure);
+this class writes the moves they make, and each probe's time and outcome (``probe_results``: ``ok`` or the error's
+name, with the sessions it listed).
 
 Every move is one fenced ``accounts.set_state`` (a new state) or ``accounts.note`` (a finding in the same state) with
 the holder's epoch and the evidence (the raw error: name, code, message, and the values that matter), made only from
@@ -28,6 +30,7 @@ from tgfleet.fleet.health_rules import (
     judge_success,
     state_for,
 )
+from tgfleet.fleet.probe_results import OK, result_of
 from tgfleet.fleet.records import Account
 
 __all__ = ["Health", "HealthSettings", "cause", "state_for"]
@@ -71,7 +74,12 @@ class Health:
             account = await self._apply(account, move, epoch)
             if account.state is not move.state:
                 break  # moved meanwhile (an operator): the rest was judged from a state the account is not in
-        return account
+        return await self._accounts.record_probe(account.id, OK, epoch=epoch, listed=found.authorizations)
+
+    async def on_probe_error(self, account: Account, error: BaseException, *, epoch: int) -> Account:
+        """A probe of ``account`` failed with ``error``: its outcome is recorded (the move it makes is
+        ``on_account_error``'s)."""
+        return await self._accounts.record_probe(account.id, result_of(error), epoch=epoch)
 
     async def _apply(self, account: Account, move: Move | None, epoch: int) -> Account:
         if move is None:

@@ -84,11 +84,13 @@ class Freeze:
 @dataclass(frozen=True)
 class Authorizations:
     """What account.getAuthorizations said: ``own`` (a summary of the current session's authorization; None: not
-    listed), the other logins waiting for confirmation, how many there are in all."""
+    listed), the other logins waiting for confirmation, how many there are in all, and the sessions kept (a bounded
+    list of summaries: ``probes.authorizations_of``)."""
 
     own: dict[str, Any] | None
     unconfirmed: tuple[dict[str, Any], ...] = ()
     count: int = 0
+    sessions: tuple[dict[str, Any], ...] = ()
 
 
 UNCHANGED = "unchanged"  # help.appConfigNotModified: the config (and its freeze fields) is as last seen

@@ -31,8 +31,16 @@ from tgfleet.tl import TLFunction, functions, types
 from tgfleet.tl.types import help as t_help
 
 _FREEZE_FIELDS = ("freeze_since_date", "freeze_until_date", "freeze_appeal_url")
-_SUMMARY = ("hash", "current", "unconfirmed", "device_model", "platform", "api_id", "app_name", "app_version",
-            "date_created", "date_active", "country")  # fmt: skip
+_SUMMARY = ("current", "unconfirmed", "device_model", "platform", "api_id", "app_name", "app_version", "date_created",
+            "date_active", "country")  # fmt: skip
+"""What is kept of each listed session (in events and in the store): never its ``ip`` and ``region`` (where a person
+is), nor its ``hash``: that is the handle account.resetAuthorization / account.changeAuthorizationSettings take to end
+or confirm the session, which nothing that reads the store needs (an action would list the sessions afresh)."""
+MAX_SESSIONS = 100
+"""Sessions kept of one listing (ours and the unconfirmed ones first); ``Authorizations.count`` says how many there
+were."""
+MAX_TEXT = 128
+"""Characters kept of each text field (the other session's app chose it)."""
 
 
 @dataclass(frozen=True)
@@ -95,10 +103,18 @@ def _number(value: Any) -> float | None:
 
 
 def authorizations_of(listed: list[Any]) -> Authorizations:
-    """Ours (the ``current`` one) and the logins waiting for confirmation (``unconfirmed``, ours included)."""
-    summaries = [{name: getattr(a, name) for name in _SUMMARY} for a in listed if isinstance(a, types.Authorization)]
+    """Ours (the ``current`` one), the logins waiting for confirmation (``unconfirmed``, ours included), and every
+    session (at most ``MAX_SESSIONS``: ours, the unconfirmed ones, then the most recently active)."""
+    summaries = [_summary(a) for a in listed if isinstance(a, types.Authorization)]
     own = next((s for s in summaries if s["current"]), None)
-    return Authorizations(own, tuple(s for s in summaries if s["unconfirmed"]), len(summaries))
+    ranked = sorted(summaries, key=lambda s: (not s["current"], not s["unconfirmed"], -s["date_active"]))
+    unconfirmed = tuple(s for s in summaries if s["unconfirmed"])
+    return Authorizations(own, unconfirmed, len(summaries), tuple(ranked[:MAX_SESSIONS]))
+
+
+def _summary(authorization: types.Authorization) -> dict[str, Any]:
+    values = {name: getattr(authorization, name) for name in _SUMMARY}
+    return {name: v[:MAX_TEXT] if isinstance(v, str) else v for name, v in values.items()}
 
 
 class ProbeSchedule:

@@ -99,10 +99,39 @@ class Account:
     exported_format: str | None = None
     holder: str | None = None
     epoch: int = 0  # the account's fence epoch: the epoch of the last lease granted on it
+    last_probe_at: float | None = None  # when a probe (a worker's or ``accounts check``) last looked at it
+    last_probe_result: str | None = None  # its outcome: ``ok`` or the error's name (FLOOD_WAIT_30, NetworkError...)
 
     @property
     def resource(self) -> str:
         return account_resource(self.id)
+
+
+@dataclass(frozen=True)
+class ListedSession:
+    """One session of the account as account.getAuthorizations listed it (https://core.telegram.org/constructor/authorization),
+    without its ip, region and hash (``probes._SUMMARY`` says why); ``current``: the fleet's own."""
+
+    current: bool = False
+    unconfirmed: bool = False
+    device_model: str = ""
+    platform: str = ""
+    api_id: int = 0
+    app_name: str = ""
+    app_version: str = ""
+    date_created: int = 0
+    date_active: int = 0
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class AccountSessions:
+    """The account's sessions as the last probe that listed them found them: when (``listed_at``), how many there
+    were (``count``), and the ones kept (at most ``probes.MAX_SESSIONS``: ours and the unconfirmed ones first)."""
+
+    listed_at: float
+    count: int
+    sessions: tuple[ListedSession, ...]
 
 
 @dataclass(frozen=True)

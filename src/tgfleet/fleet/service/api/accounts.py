@@ -18,7 +18,31 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 Label = Annotated[str, Path(min_length=1, max_length=64, description="The account's label.")]
 
 
+class SessionOut(BaseModel):
+    """One session of the account as account.getAuthorizations listed it (no ip, region or hash)."""
+
+    current: bool = Field(description="The fleet's own session.")
+    unconfirmed: bool = Field(description="A new login waiting for confirmation.")
+    device_model: str
+    platform: str
+    api_id: int
+    app_name: str
+    app_version: str
+    date_created: int
+    date_active: int
+    country: str
+
+
+class SessionsOut(BaseModel):
+    listed_at: float = Field(description="When the probe listed them.")
+    count: int = Field(description="How many sessions there were (at most 100 are kept).")
+    sessions: list[SessionOut]
+
+
 class AccountDetail(AccountOut):
+    authorizations: SessionsOut | None = Field(
+        description="The account's sessions as the last probe that listed them found them (None: never listed)."
+    )
     events: list[Event] = Field(description="The account's last events, oldest first (with the raw errors).")
 
 
@@ -72,7 +96,9 @@ async def show_account(
     fleet = service_of(request).fleet
     account = await fleet.accounts.get(label)
     recent = await fleet.accounts.events(account.id, limit=events) if events else []
-    return AccountDetail(**AccountOut.of(account).model_dump(), events=recent)
+    listed = await fleet.accounts.sessions(account.id)
+    sessions = None if listed is None else SessionsOut.model_validate(listed, from_attributes=True)
+    return AccountDetail(**AccountOut.of(account).model_dump(), authorizations=sessions, events=recent)
 
 
 @router.post("/{label}/disable", response_model=AccountOut, responses=errors(404))

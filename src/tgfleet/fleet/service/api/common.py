@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from tgfleet.fleet import Account
 from tgfleet.fleet.account_fields import shown_policy
@@ -78,6 +78,8 @@ class AccountOut(BaseModel):
     exported_format: str | None
     holder: str | None
     epoch: int
+    last_probe_at: float | None = Field(description="When a probe last looked at the account (None: never).")
+    last_probe_result: str | None = Field(description="Its outcome: ``ok`` or the raw error's name.")
 
     @classmethod
     def of(cls, account: Account) -> AccountOut:
