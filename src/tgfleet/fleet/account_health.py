@@ -70,13 +70,13 @@ class AccountHealth:
         inner = cause(error)
         async with self._lock:
             before = self._current().state
+            if probe:  # recorded first: whoever sees the move sees the probe too
+                self._moved(await self._health.on_probe_error(self._current(), inner, epoch=self._epoch))
             if inner is not self._reported:
                 self._moved(await self._health.on_account_error(
                     self._current(), inner, epoch=self._epoch, method=method, ended=self._ended()
                 ))  # fmt: skip
                 self._reported = inner
-            if probe:
-                self._moved(await self._health.on_probe_error(self._current(), inner, epoch=self._epoch))
         if self._current().state is AccountState.FROZEN and before is not AccountState.FROZEN and self._schedule:
             self._schedule.soon(self._health.clock())  # its dates are in help.getAppConfig: look now
             self._wake.set()

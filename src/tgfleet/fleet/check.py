@@ -37,8 +37,8 @@ async def check_account(
             raise
         # the lease was handed back on the way out; the state change is still fenced by its epoch
         health = Health(fleet.accounts, holder.worker_id)
-        account = await health.on_account_error(holder.account, exc, epoch=holder.lease.epoch)
-        account = await health.on_probe_error(account, exc, epoch=holder.lease.epoch)
+        account = await health.on_probe_error(holder.account, exc, epoch=holder.lease.epoch)
+        account = await health.on_account_error(account, exc, epoch=holder.lease.epoch)
         return {"label": label, "outcome": f"{type(exc).__name__}: {exc}", "state": account.state.value}
     me = found.me
     name = " ".join(filter(None, [me.first_name, me.last_name])) if me is not None else ""

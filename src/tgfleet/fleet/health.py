@@ -69,16 +69,18 @@ class Health:
         return await self._apply(account, move, epoch)
 
     async def on_probe(self, account: Account, found: Findings, *, epoch: int, seen: Findings | None = None) -> Account:
-        """A probe's calls worked and found ``found`` (``seen``: what this holder's previous probe found)."""
+        """A probe's calls worked and found ``found`` (``seen``: what this holder's previous probe found). The probe
+        is recorded first, so whoever sees the move it makes sees the probe too."""
+        account = await self._accounts.record_probe(account.id, OK, epoch=epoch, listed=found.authorizations)
         for move in judge_probe(account.state, account.state_until, found, now=self.clock(), seen=seen):
             account = await self._apply(account, move, epoch)
             if account.state is not move.state:
                 break  # moved meanwhile (an operator): the rest was judged from a state the account is not in
-        return await self._accounts.record_probe(account.id, OK, epoch=epoch, listed=found.authorizations)
+        return account
 
     async def on_probe_error(self, account: Account, error: BaseException, *, epoch: int) -> Account:
         """A probe of ``account`` failed with ``error``: its outcome is recorded (the move it makes is
-        ``on_account_error``'s)."""
+        ``on_account_error``'s, reported after this)."""
         return await self._accounts.record_probe(account.id, result_of(error), epoch=epoch)
 
     async def _apply(self, account: Account, move: Move | None, epoch: int) -> Account:
