@@ -126,9 +126,16 @@ async def test_the_api_and_the_cli_show_the_last_probe_and_the_sessions(store_ur
             shown = (await api.client.get(f"/v1/accounts/{probed.label}", headers=read)).json()
             assert shown["authorizations"]["count"] == 1 and shown["authorizations"]["sessions"] == [OWN]
             assert shown["authorizations"]["listed_at"] is not None and shown["last_probe_result"] == "ok"
+            accounts_page = (await api.client.get("/accounts", headers=read)).text
+            assert 'class="probe"><time' in accounts_page and "probe-error" not in accounts_page
+            await health.on_probe_error(probed, rpc_error(420, "FLOOD_WAIT_30"), epoch=lease.epoch)
+            accounts_page = (await api.client.get("/accounts", headers=read)).text
+            assert 'probe-error">FLOOD_WAIT_30</span>' in accounts_page  # not ok: the outcome as a badge
+            account_page = (await api.client.get(f"/accounts/{probed.label}", headers=read)).text
+            assert "1 session, as a probe listed them" in account_page and "this session" in account_page
     text = (await asyncio.to_thread(cli, "accounts", "show", probed.label, "--store", store_url)).stdout
-    assert "last_probe:     ok" in text and "sessions:       1, listed" in text
+    assert "last_probe:     FLOOD_WAIT_30" in text and "sessions:       1, listed" in text
     assert "fleet · tg 1 · NL" in text and "(this session)" in text
     data = json.loads((await asyncio.to_thread(cli, "accounts", "show", probed.label, "--store", store_url,
                                                "--json")).stdout)  # fmt: skip
-    assert data["account"]["last_probe_result"] == "ok" and data["authorizations"]["sessions"] == [OWN]
+    assert data["account"]["last_probe_result"] == "FLOOD_WAIT_30" and data["authorizations"]["sessions"] == [OWN]

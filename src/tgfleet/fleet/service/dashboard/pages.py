@@ -65,7 +65,7 @@ async def account(
     messages = await fleet.outbox.list(account=found.label, limit=PAGE)
     return page(request, "account.html", row=row, a=found, events=events, now=now, who=who, position=at,
                 reason=rows.pause_reason(events, found.state) if found.state is not AccountState.ACTIVE else None,
-                authorizations=rows.authorizations(events), messages=messages[-50:])  # fmt: skip
+                sessions=await fleet.accounts.sessions(found.id), messages=messages[-50:])  # fmt: skip
 
 
 @router.get("/outbox")

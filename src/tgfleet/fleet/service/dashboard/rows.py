@@ -50,15 +50,6 @@ async def account_rows(fleet: Fleet, accounts: list[Account], now: float) -> lis
     return [AccountRow(a, waits.get(a.id, []), sent.get(a.id, 0), daily_limit(a)) for a in accounts]
 
 
-def authorizations(events: list[Event]) -> list[dict[str, object]]:
-    """The logins waiting for confirmation the probes last noted (evidence ``unconfirmed``), newest note first."""
-    for event in reversed(events):
-        listed = event.evidence.detail.get("unconfirmed")
-        if isinstance(listed, list):
-            return [a for a in listed if isinstance(a, dict)]
-    return []
-
-
 def pause_reason(events: list[Event], state: AccountState) -> Event | None:
     """The event that moved the account into its current state (its raw error says why)."""
     return next((e for e in reversed(events) if e.to_state == state.value), None)
