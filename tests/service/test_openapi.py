@@ -1,14 +1,17 @@
-"""The OpenAPI document validates (openapi-spec-validator) and documents every error answer of every route."""
+"""The OpenAPI document validates (openapi-spec-validator) and documents every error answer of every route; the
+accounts listing (a page built in one validation) answers what the document says."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jsonschema
 from openapi_spec_validator import validate
 
 from tgfleet.fleet import Fleet
 from tgfleet.fleet.service.app import create_app
 
+from ..fleet.helpers import populate, pyrogram_string
 from .helpers import in_process
 
 
@@ -32,3 +35,21 @@ async def test_the_document_validates_and_names_the_errors(tmp_path: Path) -> No
         assert "404" in paths["/v1/accounts/{label}"]["get"]["responses"]
         docs = await api.client.get("/docs")
         assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+async def test_the_accounts_listing_answers_what_the_document_says(store_url: str) -> None:
+    async with Fleet.open(store_url) as fleet, in_process(fleet) as api:
+        await populate(fleet, 2)
+        await fleet.accounts.import_session(pyrogram_string(user_id=7_000_000_001), label="proxied",
+                                            proxy="socks5://me:secret@127.0.0.1:1080")  # fmt: skip
+        document = (await api.client.get("/openapi.json")).json()
+        answer = document["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"]["application/json"]
+        assert answer["schema"] == {"$ref": "#/components/schemas/Page_AccountOut_"}
+        page = (await api.client.get("/v1/accounts", headers=api.auth("read"))).json()
+        jsonschema.Draft202012Validator({**answer["schema"], "components": document["components"]}).validate(page)
+        documented = document["components"]["schemas"]["AccountOut"]
+        assert [set(item) for item in page["items"]] == [set(documented["properties"])] * 3
+        assert set(documented["required"]) == set(documented["properties"])
+        proxied = page["items"][2]
+        assert (proxied["label"], proxied["state"]) == ("proxied", "new")
+        assert proxied["policy"]["proxy"] == "socks5://me:***@127.0.0.1:1080"  # the password never shows

@@ -77,7 +77,7 @@ async def list_accounts(
     size = page_size(limit, service.settings.default_page, service.settings.max_page)
     found = await service.fleet.accounts.list(pool=pool, state=state, after=after, limit=size + 1)
     items, following = cut(found, size, lambda a: a.label)
-    return Page[AccountOut](items=[AccountOut.of(a) for a in items], next=following)
+    return Page[AccountOut].model_validate({"items": items, "next": following}, from_attributes=True)
 
 
 @router.post("", status_code=201, response_model=AccountOut, responses=errors(409))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tgfleet.fleet import Account
+from tgfleet.fleet import Account, AccountState
 from tgfleet.fleet.account_fields import shown_policy
 
 T = TypeVar("T")
@@ -55,6 +55,9 @@ def cut(found: list[T], size: int, cursor: Callable[[T], str]) -> tuple[list[T],
 class AccountOut(BaseModel):
     """An account as the API shows it (a proxy's password masked)."""
 
+    # validated from an ``Account`` record's attributes in pydantic's core, so a page of them is one validation
+    # (``Page[AccountOut].model_validate(..., from_attributes=True)``), not a Python loop building each one
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -81,8 +84,16 @@ class AccountOut(BaseModel):
     last_probe_at: float | None = Field(description="When a probe last looked at the account (None: never).")
     last_probe_result: str | None = Field(description="Its outcome: ``ok`` or the raw error's name.")
 
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state_name(cls, value: Any) -> Any:
+        return value.value if isinstance(value, AccountState) else value
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _masked(cls, value: Any) -> Any:
+        return shown_policy(value) if isinstance(value, dict) else value
+
     @classmethod
     def of(cls, account: Account) -> AccountOut:
-        policy = shown_policy(account.policy)
-        fields = {name: getattr(account, name) for name in cls.model_fields if name not in ("state", "policy")}
-        return cls(state=account.state.value, policy=policy, **fields)
+        return cls.model_validate(account)
