@@ -105,8 +105,7 @@ class Logins:
         code = str(code).strip()
         if not code or len(code) > MAX_CODE_CHARS:
             raise FleetValueError("a login code is 1 to 32 characters")
-        await self._put_input(login_id, LoginState.CODE_SENT, "code", code.encode())
-        return await self.get(login_id)
+        return await self._put_input(login_id, LoginState.CODE_SENT, "code", code.encode())
 
     async def submit_password(self, login_id: int, password: str) -> LoginFlow:
         """The 2FA password for a flow in ``password_needed``: only its one-time SRP proof is stored."""
@@ -122,16 +121,14 @@ class Logins:
             raise LoginStateError(
                 f"login {login_id}: the stored 2FA parameters allow no proof ({exc})", "failed"
             ) from None
-        await self._put_input(login_id, LoginState.PASSWORD_NEEDED, "password", proof.to_bytes(), srp=srp)
-        return await self.get(login_id)
+        return await self._put_input(login_id, LoginState.PASSWORD_NEEDED, "password", proof.to_bytes(), srp=srp)
 
     async def resend_code(self, login_id: int) -> LoginFlow:
         """Ask for the code again for a flow in ``code_sent`` (the worker calls ``auth.resendCode``: the code goes the
         way the flow's ``next_type`` said, and the flow shows the new ``code_type``, ``next_type`` and
         ``resend_after``). Telegram's refusals stay on the flow's ``error``: SEND_CODE_UNAVAILABLE (no other way left:
         the code sent last still works), FLOOD_WAIT (also kept for the phone); PHONE_CODE_EXPIRED fails it."""
-        await self._put_input(login_id, LoginState.CODE_SENT, "resend", b"")
-        return await self.get(login_id)
+        return await self._put_input(login_id, LoginState.CODE_SENT, "resend", b"")
 
     async def submit_name(self, login_id: int, first_name: str, last_name: str = "") -> LoginFlow:
         """The new account's name for a flow in ``sign_up_needed`` (the number has no account: the worker signs it up
@@ -143,22 +140,24 @@ class Logins:
                 f"a first name is 1 to {MAX_NAME_CHARS} characters, a last name 0 to {MAX_NAME_CHARS}"
             )
         name = json.dumps({"first_name": first, "last_name": last}).encode()
-        await self._put_input(login_id, LoginState.SIGN_UP_NEEDED, "name", name)
-        return await self.get(login_id)
+        return await self._put_input(login_id, LoginState.SIGN_UP_NEEDED, "name", name)
 
     async def _put_input(
         self, login_id: int, state: LoginState, kind: str, data: bytes, srp: str | None = None
-    ) -> None:
+    ) -> LoginFlow:
+        """Leave ``data`` for the flow's worker; the flow as this write left it (a read after it could already show
+        the worker's answer, and a caller waiting for that answer would wait for a write that came before)."""
         same_params = "" if srp is None else " AND info LIKE :srp"
         async with self._store.transaction() as tx:
             row = await tx.fetchone(
                 "UPDATE logins SET input_kind = :kind, input = :data, updated_at = {now}"
-                f" WHERE id = :id AND state = :state{same_params} RETURNING id",
+                f" WHERE id = :id AND state = :state{same_params} RETURNING {FLOW_COLUMNS}",
                 {"id": login_id, "state": state.value, "kind": kind, "data": data, "srp": f"%{srp}%"},
             )
             if row is None:
                 raise await _refusal(tx, login_id, f"waiting for a {kind}")
             tx.notify(LOGINS_CHANNEL, str(login_id))
+        return flow_from_row(row)
 
     async def cancel(self, login_id: int) -> LoginFlow:
         """End an open flow (``failed``, error CANCELLED); its worker lets it go."""
