@@ -17,7 +17,7 @@ from tgfleet import errors
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.history import MAX_LIMIT
+from tgfleet.sandbox.services.pages import MAX_LIMIT
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
