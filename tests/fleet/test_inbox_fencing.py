@@ -47,3 +47,29 @@ async def test_a_stale_inbox_holder_s_writes_are_refused_and_counted(store_url: 
         await new.mark(pending.id, "recorder", outcome="done", attempts=1)  # the holder's own is taken
         assert [m.handled for m in await fleet.inbox.list()] == [("recorder",)]
         assert fleet.counters.fence_refusals == refusals + 2
+
+
+async def test_a_channel_post_is_stored_with_the_channel_s_pts_and_record(store_url: str) -> None:
+    """A holder that dies right after storing a supergroup's post (before its session's own flush) leaves its
+    successor the channel's pts and access hash in the same write, so the successor asks getChannelDifference from
+    there instead of starting blind (``test_inbox_processes.py`` shows the whole way through kills)."""
+    channel = t.Channel(id=4_000_000_001, title="Busy", access_hash=-77, megagroup=True, date=1_700_000_000,
+                        photo=t.ChatPhotoEmpty())  # fmt: skip
+    post = t.Message(id=9, peer_id=t.PeerChannel(channel_id=channel.id), from_id=t.PeerUser(user_id=ALICE),
+                     date=1_700_000_000, message="a post")  # fmt: skip
+    delivery = Delivery([t.UpdateNewChannelMessage(message=post, pts=31, pts_count=1)], [], [channel], self_id=1,
+                        channels={channel.id: 31})  # fmt: skip
+    async with Fleet.open(store_url) as fleet:
+        [account_id] = await populate(fleet, 1)
+        account = await fleet.accounts.get(account_id)
+        worker = await fleet.workers.register(10, host="h", pid=1)
+        lease = await fleet.leases.acquire_account(account_id, worker)
+        await fleet.inbox.holder(account, lease.epoch, worker.id).record(delivery)
+        await fleet.leases.release(worker, [lease])
+        successor = await fleet.leases.acquire_account(account_id, worker)
+        snapshot = await fleet.sessions.load(successor)
+        assert snapshot.channel_pts == {channel.id: 31}
+        [record] = [p for p in snapshot.peers if p.id == -1_000_000_000_000 - channel.id]
+        assert (record.access_hash, record.type.value) == (-77, "supergroup")
+        [stored] = await fleet.inbox.list()
+        assert (stored.chat_id, stored.text) == (-1_000_000_000_000 - channel.id, "a post")

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .inbox_chaos import SUITE, inbox_chaos
+from .inbox_chaos import CHANNEL_SUITE, SUITE, inbox_chaos
 
 
 async def test_every_message_handled_through_kills(store_url: str, tmp_path: Path) -> None:
     report = await inbox_chaos(store_url, tmp_path, SUITE)
     assert report.messages == SUITE.accounts * SUITE.rounds * SUITE.per_round and report.kills == SUITE.rounds
+
+
+async def test_every_supergroup_post_handled_through_kills_and_lost_pushes(store_url: str, tmp_path: Path) -> None:
+    """The same through a supergroup of every account, 20% of its pushes lost: each holder resumes from the channel
+    pts its fenced session stored and fills the gaps with updates.getChannelDifference; every post stored once per
+    account, in order, and handled."""
+    report = await inbox_chaos(store_url, tmp_path, CHANNEL_SUITE)
+    assert report.messages == CHANNEL_SUITE.accounts * (CHANNEL_SUITE.rounds * CHANNEL_SUITE.per_round + 1)
+    assert report.kills == CHANNEL_SUITE.rounds

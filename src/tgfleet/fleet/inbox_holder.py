@@ -8,7 +8,10 @@
   resumes from it with getDifference and gets nothing twice (the key) and loses nothing (the state). (The session's
   own flushes write the same columns, never ahead of this write; one that lands later with an older state only
   makes a new holder fetch again what is already stored.) A store that fails is tried again until it answers or the
-  lease is gone (StaleEpoch is raised): the updates wait, nothing is saved past what is stored.
+  lease is gone (StaleEpoch is raised): the updates wait, nothing is saved past what is stored. The same for
+  supergroups and channels: each one's pts once the delivery is applied (``Delivery.channels``) is written in that
+  transaction, with the channel's record where the session has none (``sessions.keep_channels``), so a holder that
+  died before its session's own flush leaves its successor the channels to ask getChannelDifference of.
 - ``pending(handler, after, limit)``: the account's messages the handler has no marker for, oldest first.
 - ``mark(...)``: a handler's marker (``done`` once it returned, ``skipped`` when its filter did not take the
   message), committed fenced after the handler returned: a holder that dies before it reruns the handler in its
@@ -19,8 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import replace
 
+from tgfleet.client.peers import CHANNEL_OFFSET, record_of
 from tgfleet.client.updates import Delivery
 from tgfleet.errors import TgfleetError
 from tgfleet.fleet import sessions
@@ -28,6 +34,7 @@ from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.inbox_records import Incoming, Pending
 from tgfleet.fleet.store import Store, Tx
+from tgfleet.storage import PeerRecord
 
 log = logging.getLogger("tgfleet.fleet")
 RETRY_INITIAL, RETRY_MAX = 0.5, 10.0
@@ -86,6 +93,8 @@ class HolderInbox:
                     {"account": self.account_id, "chat": m.chat_id, "message": m.message_id, "sender": m.sender_id,
                      "date": m.date, "text": m.text, "raw": m.raw, "epoch": self.epoch, "worker": self.worker},
                 )  # fmt: skip
+            if delivery.channels:
+                await sessions.keep_channels(tx, self.account_id, delivery.channels, _channel_records(delivery))
             if (state := delivery.state) is not None:
                 await tx.execute(
                     "UPDATE accounts SET pts = :pts, qts = :qts, date = :date, seq = :seq WHERE id = :account",
@@ -117,3 +126,12 @@ class HolderInbox:
                 {"message": message_id, "handler": handler, "outcome": outcome, "attempts": attempts,
                  "epoch": self.epoch, "worker": self.worker},
             )  # fmt: skip
+
+
+def _channel_records(delivery: Delivery) -> list[PeerRecord]:
+    """The records (with access hashes) of the delivery's channels, as its ``chats`` give them (min ones left out)."""
+    now = time.time()
+    wanted = {-CHANNEL_OFFSET - channel_id for channel_id in delivery.channels}
+    records = (record_of(chat) for chat in delivery.chats)
+    return [replace(r, updated_at=now) for r in records
+            if r is not None and r.id in wanted and not r.is_min and r.access_hash is not None]  # fmt: skip

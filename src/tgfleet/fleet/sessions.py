@@ -9,6 +9,7 @@ epoch. On PostgreSQL that row is locked until commit, so a grant and a fenced wr
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from tgfleet.fleet.counters import Counters
@@ -74,8 +75,26 @@ async def write(tx: Tx, account_id: int, changes: SessionChanges, sealer: Sealer
         " is_min = excluded.is_min, updated_at = excluded.updated_at, resolved_at = excluded.resolved_at",
         [_peer_row(account_id, peer) for peer in changes.peers],
     )
-    kept = [{"id": account_id, "channel": c, "pts": pts} for c, pts in changes.channels.items() if pts is not None]
-    gone = [{"id": account_id, "channel": c} for c, pts in changes.channels.items() if pts is None]
+    await _write_channels(tx, account_id, changes.channels)
+
+
+async def keep_channels(tx: Tx, account_id: int, channels: Mapping[int, int], records: Sequence[PeerRecord]) -> None:
+    """The inbox's part of the session, written with the messages it stores (the caller holds the fence): the pts of
+    each channel those messages cover, and the channels' ``records`` (their access hashes) where the account has none
+    yet. A new holder then asks each such channel's difference from there, even when the old holder died before its
+    session's own flush."""
+    await _write_channels(tx, account_id, channels)
+    await tx.executemany(
+        "INSERT INTO session_peers (account_id, peer_id, type, access_hash, username, phone, is_min, updated_at,"
+        " resolved_at) VALUES (:id, :peer_id, :type, :access_hash, :username, :phone, :is_min, :updated_at,"
+        " :resolved_at) ON CONFLICT (account_id, peer_id) DO NOTHING",
+        [_peer_row(account_id, peer) for peer in records],
+    )
+
+
+async def _write_channels(tx: Tx, account_id: int, channels: Mapping[int, int | None]) -> None:
+    kept = [{"id": account_id, "channel": c, "pts": pts} for c, pts in channels.items() if pts is not None]
+    gone = [{"id": account_id, "channel": c} for c, pts in channels.items() if pts is None]
     await tx.executemany(
         "INSERT INTO session_channels (account_id, channel_id, pts) VALUES (:id, :channel, :pts)"
         " ON CONFLICT (account_id, channel_id) DO UPDATE SET pts = excluded.pts",

@@ -6,8 +6,8 @@ its place without the manager changing)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from tgfleet.storage import UpdateState
@@ -25,6 +25,7 @@ class Delivery:
     chats: list[Any]
     self_id: int
     state: UpdateState | None = None
+    channels: Mapping[int, int] = field(default_factory=dict)
 
 
 Dispatch = Callable[[Delivery], Awaitable[None]]

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tgfleet.client.peers import wrapped_updates
-from tgfleet.client.updates.channel_pts import ChannelPts
+from tgfleet.client.updates.channel_pts import ChannelPts, channel_of
 from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.senders import Senders
 from tgfleet.client.updates.sequence import Sequencer
@@ -200,7 +200,9 @@ class UpdatesManager:
         if batch.updates:
             seq = self._sequencer
             users = await self._with_senders(batch.updates, list(batch.users))
-            await self.dispatch(Delivery(batch.updates, users, batch.chats, seq.self_id, seq.state))
+            channels = {c: pts for c in {channel_of(u) for u in batch.updates} if c is not None
+                        and (pts := seq.channels.get(c)) is not None}  # fmt: skip
+            await self.dispatch(Delivery(batch.updates, users, batch.chats, seq.self_id, seq.state, channels))
         self._save()
         if batch.gap:
             await self._difference()
@@ -278,7 +280,8 @@ class UpdatesManager:
                 news = [types.UpdateNewChannelMessage(message=m, pts=0, pts_count=0) for m in diff.new_messages]
                 if updates := news + list(diff.other_updates):
                     state = seq.state
-                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id, state))
+                    await self.dispatch(Delivery(updates, list(diff.users), list(diff.chats), seq.self_id, state,
+                                                 {channel_id: diff.pts}))  # fmt: skip
                 seq.channels.set(channel_id, diff.pts)
             else:
                 seq.channels.set(channel_id, diff.pts)
