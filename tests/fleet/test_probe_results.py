@@ -136,6 +136,8 @@ async def test_the_api_and_the_cli_show_the_last_probe_and_the_sessions(store_ur
     text = (await asyncio.to_thread(cli, "accounts", "show", probed.label, "--store", store_url)).stdout
     assert "last_probe:     FLOOD_WAIT_30" in text and "sessions:       1, listed" in text
     assert "fleet · tg 1 · NL" in text and "(this session)" in text
+    listed = (await asyncio.to_thread(cli, "accounts", "list", "--store", store_url)).stdout
+    assert "last probe" in listed.splitlines()[0] and "FLOOD_WAIT_30 " in listed.splitlines()[-1]
     data = json.loads((await asyncio.to_thread(cli, "accounts", "show", probed.label, "--store", store_url,
                                                "--json")).stdout)  # fmt: skip
     assert data["account"]["last_probe_result"] == "FLOOD_WAIT_30" and data["authorizations"]["sessions"] == [OWN]

@@ -31,16 +31,23 @@ def _masked(account: Account) -> dict[str, Any]:
 @click.option("--pool", help="Only this pool.")
 @click.option("--state", type=click.Choice([s.value for s in AccountState]), help="Only this state.")
 def list_command(store: str, key_file: str | None, as_json: bool, pool: str | None, state: str | None) -> None:
-    """Every account: label, state (since when, until when if known), pool, user id, DC, holder, last export."""
+    """Every account: label, state (since when, until when if known), pool, user id, DC, holder, its last probe (the
+    outcome and when), last export."""
     rows = common.run(store, key_file, lambda f: f.accounts.list(pool=pool, state=state))
     if as_json:
         common.echo_json([_masked(a) for a in rows])
         return
     common.table(
-        ["label", "state", "since", "until", "pool", "user id", "dc", "holder", "exported"],
+        ["label", "state", "since", "until", "pool", "user id", "dc", "holder", "last probe", "exported"],
         [[a.label, a.state.value, common.when(a.state_since), common.when(a.state_until), a.pool, a.user_id, a.dc_id,
-          a.holder, _exported(a)] for a in rows],
+          a.holder, _probed(a), _exported(a)] for a in rows],
     )  # fmt: skip
+
+
+def _probed(account: Account) -> str | None:
+    if account.last_probe_at is None:
+        return None
+    return f"{account.last_probe_result} {common.when(account.last_probe_at)}"
 
 
 def _exported(account: Account) -> str | None:
