@@ -35,7 +35,8 @@ class ChatPosts:
     def _fields(self, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions) -> dict[str, Any]:
         return {
             "sender_id": sender.id, "date": int(self.now), "text": text, "entities": entities,
-            "silent": options.silent, "noforwards": options.noforwards,
+            "silent": options.silent, "noforwards": options.noforwards, "forward": options.forward,
+            "media": options.media, "grouped_id": options.grouped_id,
         }  # fmt: skip
 
     # --- basic groups ------------------------------------------------------------------------------------

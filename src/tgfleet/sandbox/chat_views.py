@@ -91,7 +91,7 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
             out=out, post=not channel.megagroup, id=message.id, from_id=from_id, peer_id=peer, date=message.date,
             action=message.action,
         )  # fmt: skip
-    reply = message.reply_to
+    reply, forward = message.reply_to, message.forward
     return types.Message(
         out=out,
         post=not channel.megagroup,
@@ -104,7 +104,10 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if reply is None else types.MessageReplyHeader(reply_to_msg_id=reply),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
+        media=None if message.media is None else message.media.tl(),
+        grouped_id=message.grouped_id,
     )
 
 

@@ -51,6 +51,11 @@ class BasicGroup:
         index = self._copy_of.get((owner_id, message_id))
         return None if index is None else self.copies[index].get(member_id)
 
+    def copies_of(self, owner_id: int, message_id: int) -> dict[int, int]:
+        """Every member's copy (member -> id in his box) of the message ``message_id`` of ``owner_id``'s box."""
+        index = self._copy_of.get((owner_id, message_id))
+        return {} if index is None else dict(self.copies[index])
+
     @property
     def marked_id(self) -> int:
         """The id the group's chat has in its members' mailboxes (and in the Bot API)."""

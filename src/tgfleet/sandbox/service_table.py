@@ -15,6 +15,7 @@ from tgfleet.sandbox.services import (
     chat_messages,
     contacts,
     dialogs,
+    group_changes,
     groups,
     help,
     history,
@@ -65,6 +66,7 @@ def all_services() -> dict[type, ServiceFn]:
         channel_updates,
         upload,
         media,
+        group_changes,
     )
     for module in modules:
         table.update(module.HANDLERS)
