@@ -41,6 +41,13 @@ def message_ids_of(value: int | Iterable[int]) -> tuple[list[int], bool]:
     return ids, False
 
 
+def channel_of_peer(peer: Any) -> types.InputChannel | None:
+    """The ``inputChannel`` of a supergroup's or channel's peer (whose messages have methods of their own)."""
+    if isinstance(peer, types.InputPeerChannel):
+        return types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+    return None
+
+
 class ChatHistoryMethods(MessageMethods):
     async def get_messages(
         self,
@@ -63,8 +70,7 @@ class ChatHistoryMethods(MessageMethods):
         ids, single = message_ids_of(message_ids if message_ids is not None else reply_to_message_ids)  # type: ignore[arg-type]
         kind = types.InputMessageReplyTo if by_reply else types.InputMessageID
         wanted: list[types.TypeInputMessage] = [kind(id=i) for i in ids]
-        if isinstance(peer, types.InputPeerChannel):  # a channel's messages are in its own box
-            channel = types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+        if (channel := channel_of_peer(peer)) is not None:  # a channel's messages are in its own box
             answer = await self.invoke(functions.channels.GetMessages(channel=channel, id=wanted))
         else:
             answer = await self.invoke(functions.messages.GetMessages(id=wanted))
