@@ -214,9 +214,8 @@ async def test_photos_albums_captions_and_copies_in_chats() -> None:
         with pytest.raises(errors.MediaCaptionTooLong):
             await p.alice.edit_message_caption(group.id, photo.id, "x" * 1025)
 
-        album = await p.alice.send_media_group(
-            channel.id, [InputMediaPhoto(io.BytesIO(png(60, 60)), caption="a"), InputMediaPhoto(io.BytesIO(png(70, 70)))]
-        )
+        pictures = [InputMediaPhoto(io.BytesIO(png(60, 60)), caption="a"), InputMediaPhoto(io.BytesIO(png(70, 70)))]
+        album = await p.alice.send_media_group(channel.id, pictures)
         assert [m.chat.id for m in album] == [channel.id] * 2 and album[0].media_group_id == album[1].media_group_id
         forwarded = await p.alice.forward_messages(group.id, channel.id, [m.id for m in album])
         assert [m.photo.width for m in forwarded] == [60, 70] and all(m.chat.id == group.id for m in forwarded)
