@@ -19,7 +19,7 @@ from tgfleet.sandbox.chats import PLAIN, SendOptions
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.views import message_tl, users_tl
+from tgfleet.sandbox.views import action_users, message_tl, users_tl
 from tgfleet.tl import types
 
 
@@ -81,7 +81,7 @@ class ChatPosts:
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
         """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""
         new = types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)
-        users = users_tl(self.accounts, [owner_id, message.sender_id, *_action_users(message.action)], owner_id,
+        users = users_tl(self.accounts, [owner_id, message.sender_id, *action_users(message.action)], owner_id,
                          self.now)  # fmt: skip
         return types.Updates(updates=[new], users=users, chats=[group_tl(group, owner_id)], date=message.date, seq=0)
 
@@ -125,16 +125,7 @@ class ChatPosts:
         """``updates`` telling ``viewer_id`` about a new message of the channel."""
         tl = channel_message_tl(channel, message, viewer_id)
         new = types.UpdateNewChannelMessage(message=tl, pts=message.pts, pts_count=1)
-        users = users_tl(self.accounts, [viewer_id, message.sender_id, *_action_users(message.action)], viewer_id,
+        users = users_tl(self.accounts, [viewer_id, message.sender_id, *action_users(message.action)], viewer_id,
                          self.now)  # fmt: skip
         chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
         return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)
-
-
-def _action_users(action: Any) -> list[int]:
-    """The users a service message's action names (added, removed, the inviter of a join by link)."""
-    ids = list(getattr(action, "users", None) or ())
-    for name in ("user_id", "inviter_id"):
-        if isinstance(value := getattr(action, name, None), int):
-            ids.append(value)
-    return ids

@@ -10,6 +10,7 @@ owner as ``from_id``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
@@ -129,12 +130,22 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
 
 
 def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
-    """The user ids a client needs to show ``messages`` (peers and senders)."""
+    """The user ids a client needs to show ``messages`` (peers, senders, forwards' origins, those a service message
+    names)."""
     ids: list[int] = []
     for message in messages:
-        ids += (message.peer_id, message.sender_id)
+        ids += (message.peer_id, message.sender_id, *action_users(message.action))
         if message.forward is not None:
             ids.append(message.forward[0])
+    return ids
+
+
+def action_users(action: Any) -> list[int]:
+    """The users a service message's action names (added, removed, the inviter of a join by link)."""
+    ids = list(getattr(action, "users", None) or ())
+    for name in ("user_id", "inviter_id"):
+        if isinstance(value := getattr(action, name, None), int):
+            ids.append(value)
     return ids
 
 

@@ -21,7 +21,7 @@ from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_messages import channel_dialogs
 from tgfleet.sandbox.services.chat_peers import input_channel
-from tgfleet.sandbox.views import dialog_tl, users_tl
+from tgfleet.sandbox.views import dialog_tl, message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import updates as f_updates
 from tgfleet.tl.types import updates as t_updates
@@ -56,7 +56,7 @@ async def get_channel_difference(
         )  # fmt: skip
         dialog.pts = box.pts
         messages = [channel_message_tl(channel, m, viewer.id) for m in latest]
-        users = users_tl(world.accounts, [viewer.id, *(m.sender_id for m in latest)], viewer.id, now)
+        users = users_tl(world.accounts, [viewer.id, *message_users(latest)], viewer.id, now)
         return t_updates.ChannelDifferenceTooLong(
             final=True, timeout=TIMEOUT, dialog=dialog, messages=messages, chats=chats, users=users
         )
@@ -68,7 +68,7 @@ async def get_channel_difference(
     return t_updates.ChannelDifference(
         final=last == box.pts, pts=last, timeout=TIMEOUT,
         new_messages=[channel_message_tl(channel, m, viewer.id) for m in new], other_updates=other, chats=chats,
-        users=users_tl(world.accounts, [viewer.id, *(m.sender_id for m in new + edited)], viewer.id, now),
+        users=users_tl(world.accounts, [viewer.id, *message_users(new + edited)], viewer.id, now),
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_peers import input_channel, posts
 from tgfleet.sandbox.services.pages import MAX_LIMIT, history_page, messages_answer
-from tgfleet.sandbox.views import users_tl
+from tgfleet.sandbox.views import message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import channels as f_channels
 from tgfleet.tl.functions import messages as f_messages
@@ -112,7 +112,7 @@ def channel_answer(world: World, channel: Channel, viewer: Account, page: list[S
     return t_messages.ChannelMessages(
         pts=channel.box.pts, count=total, messages=[channel_message_tl(channel, m, viewer.id) for m in page],
         topics=[], chats=[channel_tl(world.channels, channel, viewer.id)],
-        users=users_tl(world.accounts, [viewer.id, *(m.sender_id for m in page)], viewer.id, world.clock()),
+        users=users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock()),
     )  # fmt: skip
 
 
