@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 import pytest
 
 from tests.clock import FakeClock
-from tgfleet import Client, enums, errors
+from tgfleet import Client, enums, errors, filters
 from tgfleet.handlers import RawUpdateHandler
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID
 from tgfleet.sandbox.world import World
+from tgfleet.tl import functions
 from tgfleet.tl import types as t
 from tgfleet.types import ChatPermissions, ChatPrivileges, InputMediaPhoto, List, Message
 
@@ -230,3 +231,38 @@ async def _next_with(queue: asyncio.Queue[T], wanted: Callable[[T], bool]) -> T:
     while not wanted(message := await queue.get()):
         pass
     return message
+
+
+async def test_a_channels_posts_are_forwarded_into_its_discussion_group() -> None:
+    async with chat_pair() as p:
+        received = inbox(p.bob, filters.group)
+        channel = await p.alice.create_channel("Blog")
+        assert await p.alice.set_chat_username(channel.id, "the_blog")  # public: Bob reads it without joining
+        talk = await p.alice.create_supergroup("Blog talk")
+        await p.alice.add_chat_members(talk.id, p.bob_id)
+        await within(received.get(), PROMPTLY)  # the join
+        with pytest.raises(errors.MsgIdInvalid):
+            await p.alice.get_discussion_message(channel.id, 1)  # no group yet
+        link = functions.channels.SetDiscussionGroup
+        broadcast, group = (
+            _channel(await p.alice.resolve_peer(channel.id)),
+            _channel(await p.alice.resolve_peer(talk.id)),
+        )
+        with pytest.raises(errors.BroadcastIdInvalid):
+            await p.alice.invoke(link(broadcast=group, group=broadcast))
+        assert await p.alice.invoke(link(broadcast=broadcast, group=group))
+        assert (await p.alice.get_chat(channel.id)).linked_chat.id == talk.id  # type: ignore[union-attr]
+
+        post = await p.alice.send_message(channel.id, "read my post")
+        copy = await within(received.get(), PROMPTLY)  # Bob is in the group only: he gets the forward
+        assert (copy.chat.id, copy.text, copy.forward_from_chat.id) == (talk.id, "read my post", channel.id)  # type: ignore[union-attr]
+        found = await p.bob.get_discussion_message(channel.id, post.id)  # a public view through the group
+        assert (found.id, found.chat.id) == (copy.id, talk.id)
+        comment = await p.bob.send_message(talk.id, "nice", reply_to_message_id=found.id)
+        assert comment.reply_to_message_id == copy.id
+        with pytest.raises(errors.MsgIdInvalid):
+            await p.alice.get_discussion_message(channel.id, post.id + 100)
+
+
+def _channel(peer: Any) -> t.InputChannel:
+    return t.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)

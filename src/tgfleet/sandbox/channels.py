@@ -79,6 +79,10 @@ class Channel:
     deleted: bool = False
     random_ids: dict[tuple[int, int], int] = field(default_factory=dict)
     """(sender, random_id) -> the message it made."""
+    linked_id: int | None = None
+    """A broadcast channel's discussion supergroup, a discussion supergroup's channel (channels.setDiscussionGroup)."""
+    discussion: dict[int, int] = field(default_factory=dict)
+    """A broadcast channel's post id -> its automatic forward's id in the discussion supergroup."""
 
     @property
     def marked_id(self) -> int:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
-from tgfleet.sandbox.channels import Channel, Channels
-from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, group_tl
+from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel, Channels
+from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, group_tl, origins
 from tgfleet.sandbox.chats import PLAIN, SendOptions
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.groups import BasicGroup
@@ -128,4 +128,7 @@ class ChatPosts:
         users = users_tl(self.accounts, [viewer_id, message.sender_id, *action_users(message.action)], viewer_id,
                          self.now)  # fmt: skip
         chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
+        for marked in origins([message]):  # a post forwarded into its discussion group names its channel
+            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
+                chats.append(channel_tl(self.channels, origin, viewer_id))
         return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)

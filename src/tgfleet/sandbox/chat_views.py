@@ -15,7 +15,7 @@ from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel, Channels
 from tgfleet.sandbox.groups import BasicGroup, Groups
 from tgfleet.sandbox.invites import Invite
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.views import peer_user
+from tgfleet.sandbox.views import peer_of, peer_user
 from tgfleet.tl import types
 
 DEFAULT_RIGHTS = types.ChatBannedRights(until_date=0)
@@ -81,6 +81,11 @@ def chats_tl(groups: Groups, channels: Channels, marked_ids: Iterable[int], view
     return found
 
 
+def origins(messages: Iterable[SandboxMessage]) -> list[int]:
+    """The marked ids of the chats ``messages`` were forwarded from (a channel's posts in its discussion group)."""
+    return [m.forward[0] for m in messages if m.forward is not None and m.forward[0] < 0]
+
+
 def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int) -> types.TypeMessage:
     """A message of the channel's box as ``viewer_id`` sees it."""
     out = message.sender_id == viewer_id
@@ -104,7 +109,7 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if reply is None else types.MessageReplyHeader(reply_to_msg_id=reply),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,

@@ -15,6 +15,7 @@ from tgfleet.sandbox.services import (
     chat_messages,
     contacts,
     dialogs,
+    discussion,
     group_changes,
     groups,
     help,
@@ -67,6 +68,7 @@ def all_services() -> dict[type, ServiceFn]:
         upload,
         media,
         group_changes,
+        discussion,
     )
     for module in modules:
         table.update(module.HANDLERS)

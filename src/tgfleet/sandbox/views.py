@@ -121,7 +121,7 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,

@@ -1,5 +1,5 @@
 """Reading chats: ``get_messages``, ``get_chat_history`` (an async iterator), ``get_chat_history_count``,
-``search_messages`` (an async iterator), with Pyrogram's signatures and return types.
+``search_messages`` (an async iterator), ``get_discussion_message``, with Pyrogram's signatures and return types.
 
 The iterators page as Telegram pages (https://core.telegram.org/api/offsets): up to 100 messages per call,
 each next call from the last message's id, until ``limit`` (0: all) or the chat's end."""
@@ -76,6 +76,13 @@ class ChatHistoryMethods(MessageMethods):
             answer = await self.invoke(functions.messages.GetMessages(id=wanted))
         found = parse_messages(self, answer)
         return found[0] if single else found
+
+    async def get_discussion_message(self, chat_id: int | str, message_id: int) -> Message:
+        """The automatic forward of a channel's post in its discussion supergroup (where its comments are
+        replies to it); MsgIdInvalid for a post that has none."""
+        peer = await self.resolve_peer(chat_id)
+        answer = await self.invoke(functions.messages.GetDiscussionMessage(peer=peer, msg_id=message_id))
+        return parse_messages(self, answer)[0]
 
     async def get_chat_history(
         self,

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, valid_username
-from tgfleet.sandbox.channels import SLOWMODE_SECONDS, Channel
-from tgfleet.sandbox.chat_views import channel_tl, invite_tl
+from tgfleet.sandbox.channels import CHANNEL_ZERO, SLOWMODE_SECONDS, Channel
+from tgfleet.sandbox.chat_views import channel_tl, chats_tl, invite_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_peers import admin_with, input_channel, invitable, invitee, member_of, posts
@@ -115,9 +115,12 @@ async def get_full_channel(world: World, ctx: CallContext, request: f_channels.G
         chat_photo=types.PhotoEmpty(id=0), notify_settings=types.PeerNotifySettings(), exported_invite=invite,
         bot_info=[], slowmode_seconds=channel.slowmode_seconds or None,
         slowmode_next_send_date=wait if channel.slowmode_seconds and wait > now else None, pts=channel.box.pts,
+        linked_chat_id=channel.linked_id,
     )  # fmt: skip
     users = users_tl(world.accounts, [viewer.id], viewer.id, now)
-    return t_messages.ChatFull(full_chat=full, chats=[channel_tl(world.channels, channel, viewer.id)], users=users)
+    linked = [] if channel.linked_id is None else [CHANNEL_ZERO - channel.linked_id]
+    chats = chats_tl(world.groups, world.channels, [channel.marked_id, *linked], viewer.id)
+    return t_messages.ChatFull(full_chat=full, chats=chats, users=users)
 
 
 def _may_invite(channel: Channel, viewer: Account) -> None:

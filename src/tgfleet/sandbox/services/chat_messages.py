@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.channels import Channel
-from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, chats_tl
+from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl, origins
 from tgfleet.sandbox.chats import SendOptions, check_text, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import BasicGroup
@@ -80,8 +80,20 @@ def post(
     else:
         message = sent.to_channel(chat, sender, text, random_id=random_id, entities=entities, options=options)
         answer = sent.channel_updates(chat, message, sender.id)
+        discuss(world, ctx, chat, message)
     answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
     return message, answer
+
+
+def discuss(world: World, ctx: CallContext, channel: Channel, post: SandboxMessage) -> None:
+    """Forward a broadcast channel's new post into its discussion supergroup, as Telegram does, once."""
+    group = None if channel.megagroup or channel.linked_id is None else world.channels.get(channel.linked_id)
+    if group is None or post.id in channel.discussion or post.action is not None:
+        return
+    options = SendOptions(forward=(channel.marked_id, post.date), media=post.media, grouped_id=post.grouped_id)
+    poster = world.accounts[post.sender_id]
+    copy = posts(world, ctx).to_channel(group, poster, post.text, entities=post.entities, options=options)
+    channel.discussion[post.id] = copy.id
 
 
 def merged(answers: list[types.Updates]) -> types.Updates:
@@ -111,7 +123,7 @@ def channel_answer(world: World, channel: Channel, viewer: Account, page: list[S
     """``messages.channelMessages``: ``page`` of the channel's messages as ``viewer`` sees them."""
     return t_messages.ChannelMessages(
         pts=channel.box.pts, count=total, messages=[channel_message_tl(channel, m, viewer.id) for m in page],
-        topics=[], chats=[channel_tl(world.channels, channel, viewer.id)],
+        topics=[], chats=chats_tl(world.groups, world.channels, [channel.marked_id, *origins(page)], viewer.id),
         users=users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock()),
     )  # fmt: skip
 
