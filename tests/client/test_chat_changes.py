@@ -152,6 +152,15 @@ async def test_channel_posts_are_edited_by_admins_with_the_right_and_protected_o
         forwarded = await p.bob.forward_messages(p.alice_id, channel.id, post.id)
         assert isinstance(forwarded, Message) and forwarded.text == "first post"
         assert forwarded.forward_date is not None
+        with pytest.raises(errors.ChatAdminRequired):
+            await p.bob.set_chat_protected_content(channel.id, True)
+        assert await p.alice.set_chat_protected_content(channel.id, True)  # the whole channel now
+        assert (await p.bob.get_chat(channel.id)).has_protected_content
+        with pytest.raises(errors.ChatForwardsRestricted):
+            await p.bob.forward_messages(p.alice_id, channel.id, post.id)
+        with pytest.raises(errors.ChatNotModified):
+            await p.alice.set_chat_protected_content(channel.id, True)
+        assert await p.alice.set_chat_protected_content(channel.id, False)
 
         clock.advance(TWO_DAYS)
         with pytest.raises(errors.MessageEditTimeExpired):

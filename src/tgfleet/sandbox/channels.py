@@ -79,6 +79,8 @@ class Channel:
     deleted: bool = False
     random_ids: dict[tuple[int, int], int] = field(default_factory=dict)
     """(sender, random_id) -> the message it made."""
+    noforwards: bool = False
+    """Its content is protected (``messages.toggleNoForwards``): no message of it may be forwarded."""
     linked_id: int | None = None
     """A broadcast channel's discussion supergroup, a discussion supergroup's channel (channels.setDiscussionGroup)."""
     discussion: dict[int, int] = field(default_factory=dict)

@@ -28,6 +28,7 @@ def group_tl(group: BasicGroup, viewer_id: int) -> types.Chat | types.ChatForbid
     return types.Chat(
         creator=group.creator_id == viewer_id,
         deactivated=group.deactivated,
+        noforwards=group.noforwards,
         id=group.id,
         title=group.title,
         photo=types.ChatPhotoEmpty(),
@@ -53,6 +54,7 @@ def channel_tl(channels: Channels, channel: Channel, viewer_id: int) -> types.Ch
         broadcast=not channel.megagroup,
         megagroup=channel.megagroup,
         slowmode_enabled=channel.slowmode_seconds > 0,
+        noforwards=channel.noforwards,
         id=channel.id,
         access_hash=access_hash,
         title=channel.title,

@@ -37,6 +37,8 @@ class BasicGroup:
     members: dict[int, GroupMember] = field(default_factory=dict)
     version: int = 1
     deactivated: bool = False
+    noforwards: bool = False
+    """Its content is protected (``messages.toggleNoForwards``): no message of it may be forwarded."""
     copies: list[dict[int, int]] = field(default_factory=list)
     """Per message of the group, oldest first: each member's copy (member -> the id in his box)."""
     _copy_of: dict[tuple[int, int], int] = field(default_factory=dict)

@@ -15,6 +15,8 @@
 - pin: every member of a basic group may pin (its default rights); in a broadcast channel admins with
   ``pin_messages``, in a supergroup admins with it and members not restricted from it: CHAT_ADMIN_REQUIRED.
 - setTyping: the other members' sessions get ``updateChatUserTyping`` / ``updateChannelUserTyping``.
+- toggleNoForwards: the creator protects the chat's content (CHAT_ADMIN_REQUIRED for others, CHAT_NOT_MODIFIED):
+  none of its messages may be forwarded then (``messages.forward_messages``: CHAT_FORWARDS_RESTRICTED).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.channel_changes import ChannelChanges
 from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel
+from tgfleet.sandbox.chat_views import chats_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.group_changes import GroupChanges
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.chat_peers import input_channel, member_of
+from tgfleet.sandbox.services.chat_peers import chat_of, input_channel, member_of
 from tgfleet.sandbox.views import peer_user
 from tgfleet.tl import types
 from tgfleet.tl.functions import channels as f_channels
@@ -156,7 +159,27 @@ def typing(world: World, viewer: Account, chat: BasicGroup | Channel, action: ty
             world.pusher.push(member_id, types.UpdateShort(update=update, date=int(world.clock())))
 
 
+async def toggle_no_forwards(world: World, ctx: CallContext, request: f_messages.ToggleNoForwards) -> types.Updates:
+    viewer = world.authorized(ctx)
+    chat = chat_of(world, viewer, request.peer)
+    if chat is None:
+        raise errors.PeerIdInvalid()  # private chats: not modelled
+    if chat.creator_id != viewer.id:
+        raise errors.ChatAdminRequired()
+    if chat.noforwards == request.enabled:
+        raise errors.ChatNotModified()
+    chat.noforwards = request.enabled
+    update: types.TypeUpdate = (
+        types.UpdateChannel(channel_id=chat.id) if isinstance(chat, Channel) else types.UpdateChat(chat_id=chat.id)
+    )
+    return types.Updates(
+        updates=[update], users=[], chats=chats_tl(world.groups, world.channels, [chat.marked_id], viewer.id),
+        date=int(world.clock()), seq=0,
+    )  # fmt: skip
+
+
 HANDLERS: dict[type, ServiceFn] = {
+    f_messages.ToggleNoForwards: toggle_no_forwards,
     f_channels.DeleteMessages: delete_channel_messages,
     f_channels.ReadHistory: read_channel_history,
 }

@@ -13,7 +13,8 @@
   ``chat_messages.py``): the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
   their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
-  CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``); the answer is ``updates``
+  CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``, or its chat's content is:
+  ``services/group_changes.py``); the answer is ``updates``
   with ``updateMessageID`` and ``updateNewMessage`` for each.
 """
 
@@ -84,7 +85,7 @@ def _originals(world: World, sender: Account, peer: types.TypeInputPeer, ids: li
     found = [m for i in ids if (m := box.get(i)) is not None and m.peer_id == peer_id]
     if not found:
         raise errors.MessageIdInvalid()
-    if any(m.noforwards for m in found):
+    if any(m.noforwards for m in found) or (chat is not None and chat.noforwards):
         raise errors.ChatForwardsRestricted()
     return found
 
