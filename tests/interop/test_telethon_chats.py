@@ -1,15 +1,20 @@
 """Telethon's own calls for groups and channels against the sandbox, unmodified but for address and key: create a
 group and a supergroup, get_participants (with search), send_message, iter_messages, get_dialogs, join by
-username, leave; Telegram's refusals as Telethon's typed errors."""
+username, leave; edit_message, delete_messages, iter_messages(search=, filter=pinned), pin_message and send_file
+in a supergroup and a channel; Telegram's refusals as Telethon's typed errors."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 from telethon import errors as tl_errors
 from telethon import functions as tl_functions
+from telethon import types
 
 from tgfleet.sandbox import Sandbox
 
+from ..sandbox.media_helpers import png
 from .helpers import bounded, telethon_client, telethon_login
 
 
@@ -68,5 +73,45 @@ async def test_supergroup_and_channel() -> None:
         await bounded(b(tl_functions.channels.LeaveChannelRequest(channel="tl_news")))
         with pytest.raises(tl_errors.UserNotParticipantError):
             await bounded(b(tl_functions.channels.LeaveChannelRequest(channel="tl_news")))
+        await a.disconnect()
+        await b.disconnect()
+
+
+async def test_edits_deletions_search_pins_and_files_in_a_supergroup_and_a_channel() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        a, b, _, _ = await _pair(tg)
+        for megagroup in (True, False):
+            kind = {"megagroup": True} if megagroup else {"broadcast": True}
+            created = await bounded(a(tl_functions.channels.CreateChannelRequest(title="TL edits", about="", **kind)))
+            room = created.chats[0]
+            await bounded(a(tl_functions.channels.InviteToChannelRequest(channel=room, users=["bob_tlc"])))
+            first = await bounded(a.send_message(room, "first draft"))
+            theirs = next(d.entity for d in await bounded(b.get_dialogs()) if d.entity.id == room.id)
+            edited = await bounded(a.edit_message(room, first, "first, final"))
+            assert edited.text == "first, final" and edited.edit_date is not None
+            seen = [m async for m in b.iter_messages(theirs, search="final")]
+            assert [m.id for m in seen] == [first.id]
+            with pytest.raises(tl_errors.MessageAuthorRequiredError):
+                await bounded(b.edit_message(theirs, first.id, "his now"))
+            with pytest.raises(tl_errors.MessageDeleteForbiddenError):
+                await bounded(b.delete_messages(theirs, [first.id]))
+
+            await bounded(a.pin_message(room, first))
+            pinned = [m async for m in b.iter_messages(theirs, filter=types.InputMessagesFilterPinned())]
+            assert [m.id for m in pinned] == [first.id]
+            if not megagroup:
+                with pytest.raises(tl_errors.ChatAdminRequiredError):
+                    await bounded(b.pin_message(theirs, first.id))
+
+            picture = io.BytesIO(png(120, 90))
+            picture.name = "pic.png"  # Telethon sends an image as a photo by its name
+            photo = await bounded(a.send_file(room, picture, caption="a picture"))
+            got = (await bounded(b.get_messages(theirs, ids=[photo.id])))[0]
+            assert got.photo is not None and got.text == "a picture"
+            assert await bounded(b.download_media(got, file=bytes)) == png(120, 90)
+
+            [affected] = await bounded(a.delete_messages(room, [first.id, photo.id]))
+            assert affected.pts_count == 2
+            assert [m.id async for m in b.iter_messages(theirs) if m.id in (first.id, photo.id)] == []
         await a.disconnect()
         await b.disconnect()

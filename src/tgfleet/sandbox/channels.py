@@ -23,6 +23,8 @@ CHANNEL_ZERO = -1_000_000_000_000
 SLOWMODE_SECONDS = (0, 10, 30, 60, 300, 900, 3600)
 """The slow mode delays Telegram offers (``channels.toggleSlowMode``; others are SECONDS_INVALID)."""
 _MIN_ID, _ID_SPAN = 1_000_000_000, 7_000_000_000
+FOREVER_BELOW, FOREVER_ABOVE = 30, 366 * 86400
+"""A ban's ``until_date`` less than this many seconds after it was made, or more, is forever."""
 
 FULL_RIGHTS = types.ChatAdminRights(
     change_info=True, post_messages=True, edit_messages=True, delete_messages=True, ban_users=True,
@@ -52,6 +54,12 @@ class Ban:
     kicked_by: int
     date: int
 
+    def ended(self, now: float) -> bool:
+        """Whether its ``until_date`` has passed; 0, or a date under 30 seconds or over 366 days after the ban was
+        made, is forever (https://core.telegram.org/constructor/chatBannedRights)."""
+        until = self.rights.until_date
+        return FOREVER_BELOW <= until - self.date <= FOREVER_ABOVE and until <= now
+
 
 @dataclass
 class Channel:
@@ -71,6 +79,12 @@ class Channel:
     deleted: bool = False
     random_ids: dict[tuple[int, int], int] = field(default_factory=dict)
     """(sender, random_id) -> the message it made."""
+    noforwards: bool = False
+    """Its content is protected (``messages.toggleNoForwards``): no message of it may be forwarded."""
+    linked_id: int | None = None
+    """A broadcast channel's discussion supergroup, a discussion supergroup's channel (channels.setDiscussionGroup)."""
+    discussion: dict[int, int] = field(default_factory=dict)
+    """A broadcast channel's post id -> its automatic forward's id in the discussion supergroup."""
 
     @property
     def marked_id(self) -> int:
@@ -90,6 +104,11 @@ class Channel:
     def banned(self, user_id: int) -> bool:
         ban = self.bans.get(user_id)
         return ban is not None and ban.rights.view_messages
+
+    def lift_ended_bans(self, now: float) -> None:
+        """End the bans and restrictions whose ``until_date`` has passed (the banned may join again)."""
+        for user_id in [u for u, ban in self.bans.items() if ban.ended(now)]:
+            del self.bans[user_id]
 
     def restricted(self, user_id: int, right: str) -> bool:
         """Whether ``user_id`` is forbidden ``right`` (a ``chatBannedRights`` flag) in this channel."""

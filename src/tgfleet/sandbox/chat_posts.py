@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
-from tgfleet.sandbox.channels import Channel, Channels
-from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, group_tl
+from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel, Channels
+from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, group_tl, origins
 from tgfleet.sandbox.chats import PLAIN, SendOptions
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.views import message_tl, users_tl
+from tgfleet.sandbox.views import action_users, message_tl, users_tl
 from tgfleet.tl import types
 
 
@@ -35,7 +35,8 @@ class ChatPosts:
     def _fields(self, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions) -> dict[str, Any]:
         return {
             "sender_id": sender.id, "date": int(self.now), "text": text, "entities": entities,
-            "silent": options.silent, "noforwards": options.noforwards,
+            "silent": options.silent, "noforwards": options.noforwards, "forward": options.forward,
+            "media": options.media, "grouped_id": options.grouped_id,
         }  # fmt: skip
 
     # --- basic groups ------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class ChatPosts:
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
         """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""
         new = types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)
-        users = users_tl(self.accounts, [owner_id, message.sender_id, *_action_users(message.action)], owner_id,
+        users = users_tl(self.accounts, [owner_id, message.sender_id, *action_users(message.action)], owner_id,
                          self.now)  # fmt: skip
         return types.Updates(updates=[new], users=users, chats=[group_tl(group, owner_id)], date=message.date, seq=0)
 
@@ -124,16 +125,10 @@ class ChatPosts:
         """``updates`` telling ``viewer_id`` about a new message of the channel."""
         tl = channel_message_tl(channel, message, viewer_id)
         new = types.UpdateNewChannelMessage(message=tl, pts=message.pts, pts_count=1)
-        users = users_tl(self.accounts, [viewer_id, message.sender_id, *_action_users(message.action)], viewer_id,
+        users = users_tl(self.accounts, [viewer_id, message.sender_id, *action_users(message.action)], viewer_id,
                          self.now)  # fmt: skip
         chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
+        for marked in origins([message]):  # a post forwarded into its discussion group names its channel
+            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
+                chats.append(channel_tl(self.channels, origin, viewer_id))
         return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)
-
-
-def _action_users(action: Any) -> list[int]:
-    """The users a service message's action names (added, removed, the inviter of a join by link)."""
-    ids = list(getattr(action, "users", None) or ())
-    for name in ("user_id", "inviter_id"):
-        if isinstance(value := getattr(action, name, None), int):
-            ids.append(value)
-    return ids

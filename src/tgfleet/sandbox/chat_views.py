@@ -15,7 +15,7 @@ from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel, Channels
 from tgfleet.sandbox.groups import BasicGroup, Groups
 from tgfleet.sandbox.invites import Invite
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.views import peer_user
+from tgfleet.sandbox.views import peer_of, peer_user
 from tgfleet.tl import types
 
 DEFAULT_RIGHTS = types.ChatBannedRights(until_date=0)
@@ -28,6 +28,7 @@ def group_tl(group: BasicGroup, viewer_id: int) -> types.Chat | types.ChatForbid
     return types.Chat(
         creator=group.creator_id == viewer_id,
         deactivated=group.deactivated,
+        noforwards=group.noforwards,
         id=group.id,
         title=group.title,
         photo=types.ChatPhotoEmpty(),
@@ -53,6 +54,7 @@ def channel_tl(channels: Channels, channel: Channel, viewer_id: int) -> types.Ch
         broadcast=not channel.megagroup,
         megagroup=channel.megagroup,
         slowmode_enabled=channel.slowmode_seconds > 0,
+        noforwards=channel.noforwards,
         id=channel.id,
         access_hash=access_hash,
         title=channel.title,
@@ -81,6 +83,11 @@ def chats_tl(groups: Groups, channels: Channels, marked_ids: Iterable[int], view
     return found
 
 
+def origins(messages: Iterable[SandboxMessage]) -> list[int]:
+    """The marked ids of the chats ``messages`` were forwarded from (a channel's posts in its discussion group)."""
+    return [m.forward[0] for m in messages if m.forward is not None and m.forward[0] < 0]
+
+
 def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int) -> types.TypeMessage:
     """A message of the channel's box as ``viewer_id`` sees it."""
     out = message.sender_id == viewer_id
@@ -91,7 +98,7 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
             out=out, post=not channel.megagroup, id=message.id, from_id=from_id, peer_id=peer, date=message.date,
             action=message.action,
         )  # fmt: skip
-    reply = message.reply_to
+    reply, forward = message.reply_to, message.forward
     return types.Message(
         out=out,
         post=not channel.megagroup,
@@ -104,7 +111,10 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if reply is None else types.MessageReplyHeader(reply_to_msg_id=reply),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
+        media=None if message.media is None else message.media.tl(),
+        grouped_id=message.grouped_id,
     )
 
 

@@ -49,6 +49,16 @@ MAX_MESSAGE_LENGTH = 4096
 """Telegram's limit for a text message, in UTF-16 code units."""
 
 
+MAX_CAPTION = 1024
+"""Telegram's limit on a media message's caption, in UTF-16 code units."""
+
+
+def check_caption(text: str) -> None:
+    """MEDIA_CAPTION_TOO_LONG above 1024 UTF-16 code units (a caption may be empty)."""
+    if len(text.encode("utf-16-le")) // 2 > MAX_CAPTION:
+        raise errors.MediaCaptionTooLong()
+
+
 def check_text(text: str) -> None:
     """MESSAGE_EMPTY for nothing but whitespace, MESSAGE_TOO_LONG above 4096 UTF-16 code units."""
     if not text.strip():

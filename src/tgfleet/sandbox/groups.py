@@ -37,6 +37,8 @@ class BasicGroup:
     members: dict[int, GroupMember] = field(default_factory=dict)
     version: int = 1
     deactivated: bool = False
+    noforwards: bool = False
+    """Its content is protected (``messages.toggleNoForwards``): no message of it may be forwarded."""
     copies: list[dict[int, int]] = field(default_factory=list)
     """Per message of the group, oldest first: each member's copy (member -> the id in his box)."""
     _copy_of: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -50,6 +52,11 @@ class BasicGroup:
         """The id in ``member_id``'s box of the message ``message_id`` of ``owner_id``'s box."""
         index = self._copy_of.get((owner_id, message_id))
         return None if index is None else self.copies[index].get(member_id)
+
+    def copies_of(self, owner_id: int, message_id: int) -> dict[int, int]:
+        """Every member's copy (member -> id in his box) of the message ``message_id`` of ``owner_id``'s box."""
+        index = self._copy_of.get((owner_id, message_id))
+        return {} if index is None else dict(self.copies[index])
 
     @property
     def marked_id(self) -> int:

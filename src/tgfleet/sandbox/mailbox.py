@@ -42,7 +42,8 @@ class SandboxMessage:
     reply_to: int | None = None
     """The id (in this box) of the message this one answers."""
     forward: tuple[int, int] | None = None
-    """A forwarded message's origin: (original sender, original date)."""
+    """A forwarded message's origin: (original sender, original date); the sender is a channel's marked id for a
+    post forwarded automatically into its discussion supergroup."""
     edit_date: int | None = None
     silent: bool = False
     noforwards: bool = False

@@ -15,6 +15,8 @@ from tgfleet.sandbox.services import (
     chat_messages,
     contacts,
     dialogs,
+    discussion,
+    group_changes,
     groups,
     help,
     history,
@@ -65,6 +67,8 @@ def all_services() -> dict[type, ServiceFn]:
         channel_updates,
         upload,
         media,
+        group_changes,
+        discussion,
     )
     for module in modules:
         table.update(module.HANDLERS)

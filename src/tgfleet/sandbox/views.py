@@ -10,6 +10,7 @@ owner as ``from_id``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
@@ -120,7 +121,7 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_user(forward[0]), date=forward[1]),
+        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,
@@ -129,12 +130,22 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
 
 
 def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
-    """The user ids a client needs to show ``messages`` (peers and senders)."""
+    """The user ids a client needs to show ``messages`` (peers, senders, forwards' origins, those a service message
+    names)."""
     ids: list[int] = []
     for message in messages:
-        ids += (message.peer_id, message.sender_id)
+        ids += (message.peer_id, message.sender_id, *action_users(message.action))
         if message.forward is not None:
             ids.append(message.forward[0])
+    return ids
+
+
+def action_users(action: Any) -> list[int]:
+    """The users a service message's action names (added, removed, the inviter of a join by link)."""
+    ids = list(getattr(action, "users", None) or ())
+    for name in ("user_id", "inviter_id"):
+        if isinstance(value := getattr(action, name, None), int):
+            ids.append(value)
     return ids
 
 

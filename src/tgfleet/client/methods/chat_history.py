@@ -1,5 +1,5 @@
 """Reading chats: ``get_messages``, ``get_chat_history`` (an async iterator), ``get_chat_history_count``,
-``search_messages`` (an async iterator), with Pyrogram's signatures and return types.
+``search_messages`` (an async iterator), ``get_discussion_message``, with Pyrogram's signatures and return types.
 
 The iterators page as Telegram pages (https://core.telegram.org/api/offsets): up to 100 messages per call,
 each next call from the last message's id, until ``limit`` (0: all) or the chat's end."""
@@ -41,6 +41,13 @@ def message_ids_of(value: int | Iterable[int]) -> tuple[list[int], bool]:
     return ids, False
 
 
+def channel_of_peer(peer: Any) -> types.InputChannel | None:
+    """The ``inputChannel`` of a supergroup's or channel's peer (whose messages have methods of their own)."""
+    if isinstance(peer, types.InputPeerChannel):
+        return types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+    return None
+
+
 class ChatHistoryMethods(MessageMethods):
     async def get_messages(
         self,
@@ -63,13 +70,19 @@ class ChatHistoryMethods(MessageMethods):
         ids, single = message_ids_of(message_ids if message_ids is not None else reply_to_message_ids)  # type: ignore[arg-type]
         kind = types.InputMessageReplyTo if by_reply else types.InputMessageID
         wanted: list[types.TypeInputMessage] = [kind(id=i) for i in ids]
-        if isinstance(peer, types.InputPeerChannel):  # a channel's messages are in its own box
-            channel = types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+        if (channel := channel_of_peer(peer)) is not None:  # a channel's messages are in its own box
             answer = await self.invoke(functions.channels.GetMessages(channel=channel, id=wanted))
         else:
             answer = await self.invoke(functions.messages.GetMessages(id=wanted))
         found = parse_messages(self, answer)
         return found[0] if single else found
+
+    async def get_discussion_message(self, chat_id: int | str, message_id: int) -> Message:
+        """The automatic forward of a channel's post in its discussion supergroup (where its comments are
+        replies to it); MsgIdInvalid for a post that has none."""
+        peer = await self.resolve_peer(chat_id)
+        answer = await self.invoke(functions.messages.GetDiscussionMessage(peer=peer, msg_id=message_id))
+        return parse_messages(self, answer)[0]
 
     async def get_chat_history(
         self,

@@ -1,6 +1,6 @@
 """Groups and channels: ``create_group``, ``create_supergroup``, ``create_channel``, ``get_chat``, ``join_chat``,
 ``leave_chat``, ``set_chat_title``, ``set_chat_description``, ``set_chat_username``, ``set_slow_mode``,
-``delete_channel`` / ``delete_supergroup``, with Pyrogram's signatures and return types.
+``set_chat_protected_content``, ``delete_channel`` / ``delete_supergroup``, with Pyrogram's signatures and return types.
 
 A basic group is addressed by ``messages.*`` calls with its id, a supergroup or channel by ``channels.*`` calls
 with an ``inputChannel`` (its id and the access hash the peer cache keeps); https://core.telegram.org/api/channel.
@@ -153,6 +153,13 @@ class ChatMethods(MessageMethods):
         None or 0 switches it off."""
         peer = await self.resolve_peer(chat_id)
         await self.invoke(functions.channels.ToggleSlowMode(channel=input_channel(peer), seconds=seconds or 0))
+        return True
+
+    async def set_chat_protected_content(self, chat_id: int | str, enabled: bool) -> bool:
+        """Protect a group's or channel's content (its creator only): none of its messages may be forwarded
+        (ChatForwardsRestricted); ``enabled=False`` lifts it."""
+        peer = await self.resolve_peer(chat_id)
+        await self.invoke(functions.messages.ToggleNoForwards(peer=peer, enabled=enabled))
         return True
 
     async def delete_channel(self, chat_id: int | str) -> bool:

@@ -1,7 +1,8 @@
-"""Changing messages: ``edit_message_text``, ``delete_messages``, ``forward_messages``, ``copy_message``,
-``read_chat_history``, ``send_chat_action``, ``pin_chat_message``, ``unpin_chat_message`` (Pyrogram's signatures
-and return types). The updates their answers carry reach the update state through the call path (``invoke.py``),
-as every call's do; a method only reads its result out of the answer."""
+"""Changing messages: ``edit_message_text``, ``edit_message_caption``, ``delete_messages``, ``forward_messages``,
+``copy_message``, ``read_chat_history``, ``send_chat_action``, ``pin_chat_message``, ``unpin_chat_message``
+(Pyrogram's signatures and return types), in private chats, basic groups, supergroups and channels (a channel's
+deletions and read marks go through ``channels.*``). The updates their answers carry reach the update state through
+the call path (``invoke.py``), as every call's do; a method only reads its result out of the answer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tgfleet import errors
-from tgfleet.client.methods.chat_history import ChatHistoryMethods, message_ids_of
+from tgfleet.client.methods.chat_history import ChatHistoryMethods, channel_of_peer, message_ids_of
 from tgfleet.enums import ChatAction, ParseMode
 from tgfleet.parser import parse as parse_markup
 from tgfleet.tl import functions, types
@@ -40,12 +41,30 @@ class MessageChangeMethods(ChatHistoryMethods):
     ) -> Message:
         """Change the text of one's own message; the edited ``Message``. MessageNotModified for the same text,
         MessageIdInvalid for an id not in the chat, MessageEditTimeExpired 48 hours after it was sent."""
+        return await self._edit_message(chat_id, message_id, text, parse_mode, entities, disable_web_page_preview)
+
+    async def edit_message_caption(
+        self,
+        chat_id: int | str,
+        message_id: int,
+        caption: str,
+        parse_mode: ParseMode | None = None,
+        caption_entities: list[Any] | None = None,
+    ) -> Message:
+        """Change the caption of one's own media message ("" removes it); the edited ``Message``. The errors of
+        ``edit_message_text``, and MediaCaptionTooLong above 1024 UTF-16 code units."""
+        return await self._edit_message(chat_id, message_id, caption, parse_mode, caption_entities, None)
+
+    async def _edit_message(
+        self, chat_id: int | str, message_id: int, text: str, parse_mode: ParseMode | None,
+        entities: list[Any] | None, no_webpage: bool | None,
+    ) -> Message:  # fmt: skip
         peer = await self.resolve_peer(chat_id)
         if entities is None:
             text, parsed = parse_markup(text, parse_mode or self.parse_mode)
             entities = list(parsed)
         answer = await self.invoke(functions.messages.EditMessage(
-            peer=peer, id=message_id, message=text, entities=entities, no_webpage=bool(disable_web_page_preview),
+            peer=peer, id=message_id, message=text, entities=entities, no_webpage=bool(no_webpage),
         ))  # fmt: skip
         edited = messages_of_updates(self, answer)
         if not edited:
@@ -53,13 +72,20 @@ class MessageChangeMethods(ChatHistoryMethods):
         return edited[0]
 
     async def delete_messages(self, chat_id: int | str, message_ids: int | Iterable[int], revoke: bool = True) -> int:
-        """Delete messages (for both sides unless ``revoke=False``); how many were deleted."""
-        await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat
+        """Delete messages (for both sides, or every member of a basic group, unless ``revoke=False``; a channel's
+        for everyone); how many were deleted. MessageDeleteForbidden for another's message without the right."""
+        peer = await self.resolve_peer(chat_id)  # PeerIdInvalid for an unknown chat
         ids, _ = message_ids_of(message_ids)
+        channel = channel_of_peer(peer)
         deleted = 0
         for start in range(0, len(ids) or 1, 100):  # Telegram's maximum per call; none: the server says so
-            answer = await self.invoke(functions.messages.DeleteMessages(id=ids[start : start + 100], revoke=revoke))
-            deleted += answer.pts_count
+            chunk = ids[start : start + 100]
+            request: Any = (
+                functions.messages.DeleteMessages(id=chunk, revoke=revoke)
+                if channel is None
+                else functions.channels.DeleteMessages(channel=channel, id=chunk)
+            )
+            deleted += (await self.invoke(request)).pts_count
         return deleted
 
     async def forward_messages(
@@ -106,7 +132,11 @@ class MessageChangeMethods(ChatHistoryMethods):
     async def read_chat_history(self, chat_id: int | str, max_id: int = 0) -> bool:
         """Mark the chat read up to ``max_id`` (0: all of it)."""
         peer = await self.resolve_peer(chat_id)
-        await self.invoke(functions.messages.ReadHistory(peer=peer, max_id=max_id))
+        channel = channel_of_peer(peer)
+        if channel is not None:
+            await self.invoke(functions.channels.ReadHistory(channel=channel, max_id=max_id))
+        else:
+            await self.invoke(functions.messages.ReadHistory(peer=peer, max_id=max_id))
         return True
 
     async def send_chat_action(self, chat_id: int | str, action: ChatAction) -> bool:

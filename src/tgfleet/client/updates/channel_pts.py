@@ -1,11 +1,11 @@
 """``ChannelPts``: one pts per channel and the pts rule applied to each (https://core.telegram.org/api/updates).
 
 Every supergroup and channel numbers its own updates (``updateNewChannelMessage``, ``updateEditChannelMessage``,
-``updateDeleteChannelMessages``): for an update carrying (pts, pts_count) and the channel's local pts L,
-``L + pts_count == pts`` applies it (L = pts), ``L + pts_count > pts`` is one already applied, anything else is a
-gap, which ``updates.getChannelDifference`` fills; ``updateChannelTooLong`` says there is one. A channel without a
-local pts yet (just joined, first seen) takes the first update's. Pure: the manager loads and persists the table
-(``Storage.get_all_channel_pts`` / ``set_channel_pts``) and asks for the differences.
+``updateDeleteChannelMessages``, ``updatePinnedChannelMessages``): for an update carrying (pts, pts_count) and the
+channel's local pts L, ``L + pts_count == pts`` applies it (L = pts), ``L + pts_count > pts`` is one already
+applied, anything else is a gap, which ``updates.getChannelDifference`` fills; ``updateChannelTooLong`` says there
+is one. A channel without a local pts yet (just joined, first seen) takes the first update's. Pure: the manager
+loads and persists the table (``Storage.get_all_channel_pts`` / ``set_channel_pts``) and asks for the differences.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from typing import Any
 
 from tgfleet.tl import types
 
-CHANNEL_UPDATES = (types.UpdateNewChannelMessage, types.UpdateEditChannelMessage, types.UpdateDeleteChannelMessages)
+CHANNEL_UPDATES = (
+    types.UpdateNewChannelMessage,
+    types.UpdateEditChannelMessage,
+    types.UpdateDeleteChannelMessages,
+    types.UpdatePinnedChannelMessages,
+)
 
 
 class Verdict(enum.Enum):
@@ -26,7 +31,9 @@ class Verdict(enum.Enum):
 
 def channel_of(update: Any) -> int | None:
     """The channel id of a channel update (or ``updateChannelTooLong``), None for any other update."""
-    if isinstance(update, types.UpdateDeleteChannelMessages | types.UpdateChannelTooLong):
+    if isinstance(
+        update, types.UpdateDeleteChannelMessages | types.UpdatePinnedChannelMessages | types.UpdateChannelTooLong
+    ):
         return int(update.channel_id)
     if isinstance(update, types.UpdateNewChannelMessage | types.UpdateEditChannelMessage):
         peer = getattr(update.message, "peer_id", None)

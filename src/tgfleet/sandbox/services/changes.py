@@ -2,7 +2,8 @@
 ``messages.updatePinnedMessage``, ``messages.setTyping`` (the changes themselves: ``chat_changes.py``).
 
 - editMessage: MESSAGE_ID_INVALID for an id not in that chat, MESSAGE_AUTHOR_REQUIRED for an incoming message,
-  MESSAGE_NOT_MODIFIED for the same text and entities, MESSAGE_EDIT_TIME_EXPIRED ``EDIT_TIME_LIMIT`` (48 h) after
+  MESSAGE_NOT_MODIFIED for the same text and entities (a media message's text is its caption, which may be
+  empty: MEDIA_CAPTION_TOO_LONG), MESSAGE_EDIT_TIME_EXPIRED ``EDIT_TIME_LIMIT`` (48 h) after
   it was sent (by the world's clock; never in Saved Messages, as on Telegram), MESSAGE_EMPTY / MESSAGE_TOO_LONG;
   the answer is ``updates`` with ``updateEditMessage``, the other side gets its copy's ``updateEditMessage``.
   Scheduled messages are not modelled.
@@ -14,6 +15,8 @@
   caller only; ``updates`` with ``updatePinnedMessages``. (Telegram also posts a "pinned" service message; the
   sandbox does not.)
 - setTyping: ``true``; the peer's sessions get ``updateUserTyping``.
+
+A basic group's, supergroup's or channel's peer goes to ``services/group_changes.py``, with its own rules.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from typing import TYPE_CHECKING
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.chat_changes import ChatChanges
-from tgfleet.sandbox.chats import check_text
+from tgfleet.sandbox.chats import check_caption, check_text
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
-from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services import ServiceFn, group_changes
+from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
@@ -52,21 +56,43 @@ def message_in(viewer: Account, peer: Account, message_id: int) -> SandboxMessag
     return message
 
 
-async def edit_message(world: World, ctx: CallContext, request: f_messages.EditMessage) -> types.TypeUpdates:
-    viewer = world.authorized(ctx)
-    peer = input_peer(world, viewer, request.peer)
-    message = message_in(viewer, peer, request.id)
-    if not message.out:
-        raise errors.MessageAuthorRequired()
+def edited_text(message: SandboxMessage, request: f_messages.EditMessage) -> tuple[str, tuple[object, ...]]:
+    """The text (a media message's caption) and entities ``request`` gives ``message``: MESSAGE_NOT_MODIFIED,
+    MESSAGE_EMPTY / MESSAGE_TOO_LONG for a text, MEDIA_CAPTION_TOO_LONG for a caption (which may be empty)."""
     text = message.text if request.message is None else request.message
     entities = (
         message.entities if request.entities is None and request.message is None else tuple(request.entities or ())
     )
-    check_text(text)
+    if message.media is None:
+        check_text(text)
+    else:
+        check_caption(text)
     if text == message.text and entities == message.entities:
         raise errors.MessageNotModified()
-    if peer is not viewer and world.clock() - message.date > EDIT_TIME_LIMIT:
+    return text, entities
+
+
+def _expired(world: World, message: SandboxMessage) -> None:
+    if world.clock() - message.date > EDIT_TIME_LIMIT:
         raise errors.MessageEditTimeExpired()
+
+
+async def edit_message(world: World, ctx: CallContext, request: f_messages.EditMessage) -> types.TypeUpdates:
+    viewer = world.authorized(ctx)
+    if (chat := chat_of(world, viewer, request.peer)) is not None:
+        message = group_changes.chat_message(viewer, chat, request.id)
+        timed = group_changes.may_edit(chat, viewer, message)
+        text, entities = edited_text(message, request)
+        if timed:
+            _expired(world, message)
+        return group_changes.edit(world, ctx, viewer, chat, message, text, entities)
+    peer = input_peer(world, viewer, request.peer)
+    message = message_in(viewer, peer, request.id)
+    if not message.out:
+        raise errors.MessageAuthorRequired()
+    text, entities = edited_text(message, request)
+    if peer is not viewer:
+        _expired(world, message)
     return _changes(world, ctx).edit(viewer, message, text, entities)
 
 
@@ -78,12 +104,21 @@ async def delete_messages(
         raise errors.MessageIdsEmpty()
     if len(request.id) > MAX_IDS:
         raise errors.LimitInvalid()
-    pts, count = _changes(world, ctx).delete(viewer, list(request.id), revoke=request.revoke)
+    ids = list(request.id)
+    revokes = group_changes.group_revokes(world, viewer, ids, revoke=request.revoke)
+    in_groups = group_changes.group_changes(world, ctx)
+    others = [(group, in_groups.others_copies(group, viewer, mine)) for group, mine in revokes]
+    pts, count = _changes(world, ctx).delete(viewer, ids, revoke=request.revoke)
+    for group, copies in others:
+        in_groups.delete_copies(group, copies)
     return t_messages.AffectedMessages(pts=pts, pts_count=count)
 
 
 async def read_history(world: World, ctx: CallContext, request: f_messages.ReadHistory) -> t_messages.AffectedMessages:
     viewer = world.authorized(ctx)
+    if (chat := chat_of(world, viewer, request.peer)) is not None:
+        pts, count = group_changes.read(world, ctx, viewer, chat, request.max_id)
+        return t_messages.AffectedMessages(pts=pts, pts_count=count)
     peer = input_peer(world, viewer, request.peer)
     pts, count = _changes(world, ctx).read(viewer, peer.id, request.max_id)
     return t_messages.AffectedMessages(pts=pts, pts_count=count)
@@ -93,6 +128,8 @@ async def update_pinned_message(
     world: World, ctx: CallContext, request: f_messages.UpdatePinnedMessage
 ) -> types.TypeUpdates:
     viewer = world.authorized(ctx)
+    if (chat := chat_of(world, viewer, request.peer)) is not None:
+        return group_changes.pin(world, ctx, viewer, chat, request)
     peer = input_peer(world, viewer, request.peer)
     message_in(viewer, peer, request.id)
     return _changes(world, ctx).pin(viewer, peer.id, request.id, pin=not request.unpin, one_side=request.pm_oneside)
@@ -100,6 +137,9 @@ async def update_pinned_message(
 
 async def set_typing(world: World, ctx: CallContext, request: f_messages.SetTyping) -> bool:
     viewer = world.authorized(ctx)
+    if (chat := chat_of(world, viewer, request.peer)) is not None:
+        group_changes.typing(world, viewer, chat, request.action)
+        return True
     peer = input_peer(world, viewer, request.peer)
     if peer is not viewer:
         update = types.UpdateUserTyping(user_id=viewer.id, action=request.action)

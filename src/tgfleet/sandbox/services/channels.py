@@ -6,7 +6,8 @@
   CHAT_ABOUT_TOO_LONG, CHANNELS_TOO_MUCH for one in ``MAX_JOINED`` channels already (joining too; an invitee:
   USER_CHANNELS_TOO_MUCH); its box opens with ``messageActionChannelCreate``.
 - inviteToChannel: in a broadcast channel only admins with ``invite_users`` may add (CHAT_ADMIN_REQUIRED), in a
-  supergroup every member not restricted from it; users already in are skipped; a banned user is let back in by
+  supergroup every member not restricted from it; users already in are skipped, those whose privacy forbids it
+  left out (``chat_peers.invitable``: USER_PRIVACY_RESTRICTED when no one is left); a banned user is let back in by
   an admin with ``ban_users``, else USER_KICKED. joinChannel: a public channel (or one the caller may see);
   USER_ALREADY_PARTICIPANT; banned users get CHANNEL_PRIVATE. leaveChannel: USER_CREATOR for the creator,
   USER_NOT_PARTICIPANT. Supergroups post the join and leave service messages; broadcast channels do not.
@@ -21,11 +22,11 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, valid_username
-from tgfleet.sandbox.channels import SLOWMODE_SECONDS, Channel
-from tgfleet.sandbox.chat_views import channel_tl, invite_tl
+from tgfleet.sandbox.channels import CHANNEL_ZERO, SLOWMODE_SECONDS, Channel
+from tgfleet.sandbox.chat_views import channel_tl, chats_tl, invite_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.chat_peers import admin_with, input_channel, invitee, member_of, posts
+from tgfleet.sandbox.services.chat_peers import admin_with, input_channel, invitable, invitee, member_of, posts
 from tgfleet.sandbox.services.groups import MAX_ABOUT, checked_title
 from tgfleet.sandbox.views import users_tl
 from tgfleet.tl import types
@@ -114,9 +115,12 @@ async def get_full_channel(world: World, ctx: CallContext, request: f_channels.G
         chat_photo=types.PhotoEmpty(id=0), notify_settings=types.PeerNotifySettings(), exported_invite=invite,
         bot_info=[], slowmode_seconds=channel.slowmode_seconds or None,
         slowmode_next_send_date=wait if channel.slowmode_seconds and wait > now else None, pts=channel.box.pts,
+        linked_chat_id=channel.linked_id,
     )  # fmt: skip
     users = users_tl(world.accounts, [viewer.id], viewer.id, now)
-    return t_messages.ChatFull(full_chat=full, chats=[channel_tl(world.channels, channel, viewer.id)], users=users)
+    linked = [] if channel.linked_id is None else [CHANNEL_ZERO - channel.linked_id]
+    chats = chats_tl(world.groups, world.channels, [channel.marked_id, *linked], viewer.id)
+    return t_messages.ChatFull(full_chat=full, chats=chats, users=users)
 
 
 def _may_invite(channel: Channel, viewer: Account) -> None:
@@ -133,7 +137,7 @@ async def invite_to_channel(
     channel = input_channel(world, viewer, request.channel)
     _may_invite(channel, viewer)
     users = {u.id: u for u in (invitee(world, viewer, user) for user in request.users)}
-    new = [u for u in users.values() if u.id not in channel.members]
+    new, missing = invitable(viewer, [u for u in users.values() if u.id not in channel.members])
     for user in new:
         _room_for(world, user, errors.UserChannelsTooMuch)
         if channel.banned(user.id):
@@ -151,7 +155,7 @@ async def invite_to_channel(
         updates = channel_updates(world, channel, viewer)
     for user in new:
         world.pusher.push(user.id, channel_updates(world, channel, user))
-    return t_messages.InvitedUsers(updates=updates, missing_invitees=[])
+    return t_messages.InvitedUsers(updates=updates, missing_invitees=missing)
 
 
 async def join_channel(

@@ -1,6 +1,6 @@
 """Messages of groups and channels: sending (``messages.sendMessage`` to ``inputPeerChat`` / ``inputPeerChannel``,
 from ``services/messages.py``), history (``messages.getHistory``, from ``services/history.py``),
-``channels.getMessages``, ``channels.readHistory``, and the channels' dialogs (for ``messages.getDialogs``).
+``channels.getMessages`` and the channels' dialogs (for ``messages.getDialogs``).
 
 - sending: CHAT_WRITE_FORBIDDEN (403) for a basic group the caller is not in, a channel he is not a member of, a
   broadcast channel where he may not post (``post_messages``) and a member restricted from ``send_messages``;
@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.channels import Channel
-from tgfleet.sandbox.chat_views import channel_message_tl, channel_tl, chats_tl
+from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl, origins
 from tgfleet.sandbox.chats import SendOptions, check_text, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.chat_peers import input_channel, member_of, posts
+from tgfleet.sandbox.services.chat_peers import input_channel, posts
 from tgfleet.sandbox.services.pages import MAX_LIMIT, history_page, messages_answer
-from tgfleet.sandbox.views import users_tl
+from tgfleet.sandbox.views import message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import channels as f_channels
 from tgfleet.tl.functions import messages as f_messages
@@ -39,49 +39,83 @@ if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
 
-def _may_send(world: World, channel: Channel, sender: Account) -> None:
-    if sender.id not in channel.members or channel.restricted(sender.id, "send_messages"):
+def may_send(world: World, chat: BasicGroup | Channel, sender: Account) -> None:
+    """CHAT_WRITE_FORBIDDEN, SLOWMODE_WAIT_X unless ``sender`` may send into ``chat`` now (see above)."""
+    if isinstance(chat, BasicGroup):
+        if sender.id not in chat.members:
+            raise errors.ChatWriteForbidden403()
+        return
+    if sender.id not in chat.members or chat.restricted(sender.id, "send_messages"):
         raise errors.ChatWriteForbidden403()
-    if not channel.megagroup and not channel.can(sender.id, "post_messages"):
+    if not chat.megagroup and not chat.can(sender.id, "post_messages"):
         raise errors.ChatWriteForbidden403()
-    member = channel.members[sender.id]
-    left = member.last_sent + channel.slowmode_seconds - world.clock()
-    if channel.slowmode_seconds and channel.rights_of(sender.id) is None and left > 0:
+    member = chat.members[sender.id]
+    left = member.last_sent + chat.slowmode_seconds - world.clock()
+    if chat.slowmode_seconds and chat.rights_of(sender.id) is None and left > 0:
         raise errors.SlowmodeWait(math.ceil(left))
 
 
-def _reply_to(box_history: list[SandboxMessage], reply_to: types.TypeInputReplyTo | None) -> int | None:
+def chat_reply_to(sender: Account, chat: BasicGroup | Channel, reply_to: types.TypeInputReplyTo | None) -> int | None:
+    """The id of the message answered (the sender's copy in a basic group), REPLY_MESSAGE_ID_INVALID when it is
+    not in that chat."""
     if not isinstance(reply_to, types.InputReplyToMessage):
         return None
-    if not any(m.id == reply_to.reply_to_msg_id for m in box_history):
+    box = sender.mailbox if isinstance(chat, BasicGroup) else chat.box
+    message = box.get(reply_to.reply_to_msg_id)
+    if message is None or message.peer_id != chat.marked_id:
         raise errors.ReplyMessageIdInvalid()
-    return reply_to.reply_to_msg_id
+    return message.id
+
+
+def post(
+    world: World, ctx: CallContext, sender: Account, chat: BasicGroup | Channel, text: str, random_id: int,
+    entities: tuple[object, ...], options: SendOptions,
+) -> tuple[SandboxMessage, types.Updates]:  # fmt: skip
+    """Send into the chat (the members get it pushed): the sender's message and his ``updates`` with it, its
+    ``updateMessageID`` first."""
+    sent = posts(world, ctx)
+    if isinstance(chat, BasicGroup):
+        message = sent.to_group(chat, sender, text, random_id=random_id, entities=entities, options=options)
+        answer = sent.group_updates(chat, message, sender.id)
+    else:
+        message = sent.to_channel(chat, sender, text, random_id=random_id, entities=entities, options=options)
+        answer = sent.channel_updates(chat, message, sender.id)
+        discuss(world, ctx, chat, message)
+    answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
+    return message, answer
+
+
+def discuss(world: World, ctx: CallContext, channel: Channel, post: SandboxMessage) -> None:
+    """Forward a broadcast channel's new post into its discussion supergroup, as Telegram does, once."""
+    group = None if channel.megagroup or channel.linked_id is None else world.channels.get(channel.linked_id)
+    if group is None or post.id in channel.discussion or post.action is not None:
+        return
+    options = SendOptions(forward=(channel.marked_id, post.date), media=post.media, grouped_id=post.grouped_id)
+    poster = world.accounts[post.sender_id]
+    copy = posts(world, ctx).to_channel(group, poster, post.text, entities=post.entities, options=options)
+    channel.discussion[post.id] = copy.id
+
+
+def merged(answers: list[types.Updates]) -> types.Updates:
+    """One ``updates`` of several sends' answers (an album, a forward of several messages), in order."""
+    users = {getattr(u, "id", 0): u for a in answers for u in a.users}
+    chats = {getattr(c, "id", 0): c for a in answers for c in a.chats}
+    updates = [u for a in answers for u in a.updates]
+    return types.Updates(updates=updates, users=list(users.values()), chats=list(chats.values()),
+                         date=answers[-1].date, seq=0)  # fmt: skip
 
 
 async def send_into(
     world: World, ctx: CallContext, sender: Account, chat: BasicGroup | Channel, request: f_messages.SendMessage
 ) -> types.TypeUpdates:
     """``messages.sendMessage`` into a group or channel (see above)."""
-    if isinstance(chat, BasicGroup):
-        if sender.id not in chat.members:
-            raise errors.ChatWriteForbidden403()
-        history = sender.mailbox.history(chat.marked_id)
-    else:
-        _may_send(world, chat, sender)
-        history = chat.box.history(chat.marked_id)
+    may_send(world, chat, sender)
     check_text(request.message)
-    options = SendOptions(reply_to=_reply_to(history, request.reply_to), silent=request.silent,
+    options = SendOptions(reply_to=chat_reply_to(sender, chat, request.reply_to), silent=request.silent,
                           noforwards=request.noforwards)  # fmt: skip
-    sent, entities = posts(world, ctx), tuple(request.entities or ())
-    if isinstance(chat, BasicGroup):
-        message = sent.to_group(chat, sender, request.message, random_id=request.random_id, entities=entities,
-                                options=options)  # fmt: skip
-        return sent_message(message)
-    message = sent.to_channel(chat, sender, request.message, random_id=request.random_id, entities=entities,
-                              options=options)  # fmt: skip
-    answer = sent.channel_updates(chat, message, sender.id)
-    answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=request.random_id))
-    return answer
+    entities = tuple(request.entities or ())
+    message, answer = post(world, ctx, sender, chat, request.message, request.random_id, entities, options)
+    return sent_message(message) if isinstance(chat, BasicGroup) else answer
 
 
 def channel_answer(world: World, channel: Channel, viewer: Account, page: list[SandboxMessage], total: int
@@ -89,8 +123,8 @@ def channel_answer(world: World, channel: Channel, viewer: Account, page: list[S
     """``messages.channelMessages``: ``page`` of the channel's messages as ``viewer`` sees them."""
     return t_messages.ChannelMessages(
         pts=channel.box.pts, count=total, messages=[channel_message_tl(channel, m, viewer.id) for m in page],
-        topics=[], chats=[channel_tl(world.channels, channel, viewer.id)],
-        users=users_tl(world.accounts, [viewer.id, *(m.sender_id for m in page)], viewer.id, world.clock()),
+        topics=[], chats=chats_tl(world.groups, world.channels, [channel.marked_id, *origins(page)], viewer.id),
+        users=users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock()),
     )  # fmt: skip
 
 
@@ -126,16 +160,6 @@ async def get_channel_messages(
     return answer
 
 
-async def read_channel_history(world: World, ctx: CallContext, request: f_channels.ReadHistory) -> bool:
-    viewer = world.authorized(ctx)
-    channel = input_channel(world, viewer, request.channel)
-    member_of(channel, viewer)
-    member = channel.members[viewer.id]
-    top = channel.top_message()
-    member.read_inbox_max_id = max(member.read_inbox_max_id, top if request.max_id <= 0 else min(request.max_id, top))
-    return True
-
-
 def channel_dialogs(world: World, viewer: Account) -> list[tuple[SandboxDialog, types.TypeMessage]]:
     """The dialogs of the channels ``viewer`` is a member of, with their top messages."""
     found = []
@@ -156,5 +180,4 @@ def dialog_chats(world: World, viewer: Account, marked_ids: list[int]) -> list[t
 
 HANDLERS: dict[type, ServiceFn] = {
     f_channels.GetMessages: get_channel_messages,
-    f_channels.ReadHistory: read_channel_history,
 }

@@ -3,7 +3,10 @@ Telegram's errors (https://core.telegram.org/api/channel):
 
 - a basic group id that does not exist: CHAT_ID_INVALID (PEER_ID_INVALID as an ``InputPeer``);
 - a channel id or access hash that is not the viewer's: CHANNEL_INVALID;
-- a channel the viewer is banned from, or a private one (no username) he is no member of: CHANNEL_PRIVATE.
+- a channel the viewer is banned from (until its ``until_date``: each use of the channel ends the bans past it),
+  or a private one (no username) he is no member of: CHANNEL_PRIVATE;
+- a user whose privacy does not let the caller add him to chats: left out (``missingInvitee``), or
+  USER_PRIVACY_RESTRICTED when no one else is added.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tgfleet.sandbox.chat_posts import ChatPosts
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.services.peers import input_user
+from tgfleet.sandbox.views import visible
 from tgfleet.tl import types
 
 if TYPE_CHECKING:
@@ -37,6 +41,7 @@ def input_channel(world: World, viewer: Account, channel: object) -> Channel:
     found = world.channels.get(channel.channel_id)
     if found is None or world.channels.hash_for(viewer.id, found.id) != channel.access_hash:
         raise errors.ChannelInvalid()
+    found.lift_ended_bans(world.clock())
     if found.banned(viewer.id) or (viewer.id not in found.members and found.username is None):
         raise errors.ChannelPrivate()
     return found
@@ -79,6 +84,16 @@ def invitee(world: World, viewer: Account, user: types.TypeInputUser) -> Account
     if account.deleted:
         raise errors.InputUserDeactivated()
     return account
+
+
+def invitable(inviter: Account, users: list[Account]) -> tuple[list[Account], list[types.MissingInvitee]]:
+    """Those of ``users`` whose "who can add me to chats" privacy (``privacyKeyChatInvite``, ``privacy.py``) lets
+    ``inviter`` add them, and the others as ``missingInvitee``; USER_PRIVACY_RESTRICTED when that is all of them."""
+    allowed = [u for u in users if u is inviter or visible(u, inviter.id, types.PrivacyKeyChatInvite)]
+    if users and not allowed:
+        raise errors.UserPrivacyRestricted()
+    missing = [types.MissingInvitee(user_id=u.id) for u in users if u not in allowed]
+    return allowed, missing
 
 
 def chat_by_marked_id(world: World, marked_id: int) -> BasicGroup | Channel | None:

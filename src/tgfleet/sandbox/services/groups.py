@@ -3,8 +3,10 @@
 (https://core.telegram.org/method/messages.createChat, https://core.telegram.org/api/channel).
 
 - createChat: CHAT_TITLE_EMPTY, USERS_TOO_FEW (nobody but the caller), USER_ID_INVALID / INPUT_USER_DEACTIVATED
-  for an invitee, USERS_TOO_MANY past ``MAX_MEMBERS``; a service message (``messageActionChatCreate``) opens the
-  chat in every member's box; the answer is ``messages.invitedUsers`` with the caller's ``updates``.
+  for an invitee, USERS_TOO_MANY past ``MAX_MEMBERS``; invitees whose privacy forbids it are left out
+  (``chat_peers.invitable``: USER_PRIVACY_RESTRICTED for all of them, as for addChatUser's one); a service
+  message (``messageActionChatCreate``) opens the chat in every member's box; the answer is
+  ``messages.invitedUsers`` with the caller's ``updates``.
 - addChatUser: USER_NOT_PARTICIPANT for a caller who is no member, USER_ALREADY_PARTICIPANT, USERS_TOO_MUCH;
   ``messageActionChatAddUser``. deleteChatUser: the caller himself leaves; removing another member needs the
   creator, an admin or the one who added him (CHAT_ADMIN_REQUIRED), USER_NOT_PARTICIPANT for a non-member;
@@ -26,7 +28,7 @@ from tgfleet.sandbox.chat_views import group_participants_tl, group_tl, invite_t
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import MAX_MEMBERS, BasicGroup
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.chat_peers import admin_with, chat_of, input_group, invitee, posts
+from tgfleet.sandbox.services.chat_peers import admin_with, chat_of, input_group, invitable, invitee, posts
 from tgfleet.sandbox.views import users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
@@ -65,7 +67,7 @@ async def create_chat(world: World, ctx: CallContext, request: f_messages.Create
     creator = world.authorized(ctx)
     title = checked_title(request.title)
     found = {u.id: u for u in (invitee(world, creator, user) for user in request.users) if u is not creator}
-    users = list(found.values())
+    users, missing = invitable(creator, list(found.values()))
     if not users:
         raise errors.UsersTooFew()
     if len(users) + 1 > MAX_MEMBERS:
@@ -75,7 +77,7 @@ async def create_chat(world: World, ctx: CallContext, request: f_messages.Create
     for user in users:
         group.add_member(user.id, creator.id, now)
     action = types.MessageActionChatCreate(title=title, users=list(group.members))
-    return t_messages.InvitedUsers(updates=_service(world, ctx, group, creator, action), missing_invitees=[])
+    return t_messages.InvitedUsers(updates=_service(world, ctx, group, creator, action), missing_invitees=missing)
 
 
 async def get_chats(world: World, ctx: CallContext, request: f_messages.GetChats) -> t_messages.Chats:
@@ -109,6 +111,7 @@ async def add_chat_user(world: World, ctx: CallContext, request: f_messages.AddC
     user = invitee(world, viewer, request.user_id)
     if user.id in group.members:
         raise errors.UserAlreadyParticipant()
+    invitable(viewer, [user])
     if len(group.members) >= MAX_MEMBERS:
         raise errors.UsersTooMuch()
     group.add_member(user.id, viewer.id, int(world.clock()))

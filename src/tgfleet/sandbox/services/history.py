@@ -8,9 +8,10 @@
 - getMessages: the caller's messages by id (``inputMessageID``) or the message each one answers
   (``inputMessageReplyTo``), in the order asked, ``messageEmpty`` for an id that is not (or no longer) there; more
   than 100 ids: LIMIT_INVALID.
-- search: the chat's messages whose text contains ``q`` (case-insensitively; Telegram matches words, the sandbox
-  substrings), from ``from_id`` if given, dated within ``min_date``..``max_date``, paged as getHistory; the filter
-  ``inputMessagesFilterPinned`` gives the pinned message, media filters nothing (the sandbox has no media).
+- search: the chat's messages (a basic group's in the viewer's box, a channel's in its own) whose text contains
+  ``q`` (case-insensitively; Telegram matches words, the sandbox substrings), from ``from_id`` if given, dated
+  within ``min_date``..``max_date``, paged as getHistory; the filter ``inputMessagesFilterPinned`` gives the
+  pinned message, media filters nothing (not modelled).
 - getSplitRanges: one range holding every message id (Telegram splits very long histories into several; the
   sandbox's ``invokeWithMessagesRange`` therefore passes its query through unchanged, ``dispatch.py``).
 """
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.chat_messages import chat_history, dialog_chats
+from tgfleet.sandbox.services.chat_messages import channel_answer, chat_history, dialog_chats
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.pages import MAX_LIMIT, history_page, messages_answer
 from tgfleet.sandbox.services.peers import input_peer
@@ -81,19 +84,21 @@ async def get_messages(world: World, ctx: CallContext, request: f_messages.GetMe
     return t_messages.Messages(messages=messages, topics=[], chats=chats, users=users)
 
 
-def _matches(world: World, viewer: Account, request: f_messages.Search) -> list[SandboxMessage]:
-    peer = input_peer(world, viewer, request.peer)
+def _matches(world: World, viewer: Account, request: f_messages.Search, chat: BasicGroup | Channel | None
+             ) -> list[SandboxMessage]:  # fmt: skip
+    box = viewer.mailbox if not isinstance(chat, Channel) else chat.box
+    peer_id = input_peer(world, viewer, request.peer).id if chat is None else chat.marked_id
     sender = None if request.from_id is None else input_peer(world, viewer, request.from_id)
-    chat = viewer.mailbox.history(peer.id)
+    messages = box.history(peer_id)
     if isinstance(request.filter, types.InputMessagesFilterPinned):
-        pinned = next((d.pinned_message for d in viewer.mailbox.dialogs() if d.peer_id == peer.id), 0)
-        chat = [m for m in chat if m.id == pinned]
+        pinned = next((d.pinned_message for d in box.dialogs() if d.peer_id == peer_id), 0)
+        messages = [m for m in messages if m.id == pinned]
     elif not isinstance(request.filter, types.InputMessagesFilterEmpty):
         return []
     query = request.q.casefold()
     return [
         m
-        for m in chat
+        for m in messages
         if query in m.text.casefold()
         and (sender is None or m.sender_id == sender.id)
         and request.min_date <= m.date
@@ -103,7 +108,8 @@ def _matches(world: World, viewer: Account, request: f_messages.Search) -> list[
 
 async def search(world: World, ctx: CallContext, request: f_messages.Search) -> t_messages.TypeMessages:
     viewer = world.authorized(ctx)
-    found = _matches(world, viewer, request)
+    chat = chat_of(world, viewer, request.peer)
+    found = _matches(world, viewer, request, chat)
     page = history_page(
         found[::-1],
         offset_id=request.offset_id,
@@ -113,6 +119,8 @@ async def search(world: World, ctx: CallContext, request: f_messages.Search) -> 
         max_id=request.max_id,
         min_id=request.min_id,
     )
+    if isinstance(chat, Channel):
+        return channel_answer(world, chat, viewer, page, len(found))
     return messages_answer(world, viewer, page, len(found))
 
 

@@ -11,7 +11,8 @@
 - uploadMedia: the media made and stored without a message (``messageMediaPhoto`` / ``messageMediaDocument``),
   to be sent later by id (``inputMediaPhoto`` / ``inputMediaDocument``), as clients do before sendMultiMedia.
 
-Media into groups and channels is not modelled here (private chats and Saved Messages).
+A basic group's, supergroup's or channel's peer: the sending rules of ``chat_messages.py`` (CHAT_WRITE_FORBIDDEN,
+SLOWMODE_WAIT_X, the reply in that chat), the message stored and pushed as a text one is, with its media.
 """
 
 from __future__ import annotations
@@ -21,27 +22,20 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
-from tgfleet.sandbox.chats import SendOptions, saved_message, send_private
+from tgfleet.sandbox.chats import SendOptions, check_caption, saved_message, send_private
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.media import SandboxMedia
-from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.services.messages import _count_new_peer, _recipient, _reply_to
-from tgfleet.sandbox.views import message_tl, message_users, users_tl
+from tgfleet.sandbox.services import ServiceFn, recipients
+from tgfleet.sandbox.services.chat_messages import chat_reply_to, may_send, merged, post
+from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
 if TYPE_CHECKING:
     from tgfleet.sandbox.world import World
 
-MAX_CAPTION = 1024
-"""Telegram's limit on a caption, in UTF-16 code units."""
 MAX_ALBUM = 10
-
-
-def _check_caption(text: str) -> None:
-    if len(text.encode("utf-16-le")) // 2 > MAX_CAPTION:
-        raise errors.MediaCaptionTooLong()
 
 
 def _deliver(
@@ -58,17 +52,24 @@ async def send_media(world: World, ctx: CallContext, request: f_messages.SendMed
     sender = world.authorized(ctx)
     if request.schedule_date is not None:
         raise errors.ScheduleDateInvalid()
-    recipient = _recipient(world, sender, request.peer)
-    _check_caption(request.message)
-    reply_to = _reply_to(sender, recipient, request.reply_to)
+    entities = tuple(request.entities or ())
+    if (chat := chat_of(world, sender, request.peer)) is not None:
+        may_send(world, chat, sender)
+        check_caption(request.message)
+        reply_to = chat_reply_to(sender, chat, request.reply_to)
+        options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards,
+                              media=world.media.make(sender.id, ctx.dc_id, request.media))  # fmt: skip
+        return post(world, ctx, sender, chat, request.message, request.random_id, entities, options)[1]
+    recipient = recipients.recipient(world, sender, request.peer)
+    check_caption(request.message)
+    reply_to = recipients.private_reply_to(sender, recipient, request.reply_to)
     previous = sender.mailbox.by_random_id(recipient.id, request.random_id)
     if previous is None:
-        _count_new_peer(world, sender, recipient)
+        recipients.count_new_peer(world, sender, recipient)
         media = world.media.make(sender.id, ctx.dc_id, request.media)
     else:
         media = previous.media
     options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards, media=media)
-    entities = tuple(request.entities or ())
     message = _deliver(world, ctx, sender, recipient, request.message, request.random_id, entities, options)
     return saved_message(world.accounts, message, request.random_id, world.clock())
 
@@ -81,7 +82,7 @@ def _album(world: World, ctx: CallContext, sender: Account, items: list[types.In
     if len({item.random_id for item in items}) != len(items):
         raise errors.RandomIdInvalid()
     for item in items:
-        _check_caption(item.message)
+        check_caption(item.message)
         if not isinstance(item.media, _ALBUM_MEDIA):
             raise errors.MediaInvalid()
     return [world.media.make(sender.id, ctx.dc_id, item.media) for item in items]
@@ -91,25 +92,31 @@ async def send_multi_media(world: World, ctx: CallContext, request: f_messages.S
     sender = world.authorized(ctx)
     if request.schedule_date is not None:
         raise errors.ScheduleDateInvalid()
-    recipient = _recipient(world, sender, request.peer)
-    reply_to = _reply_to(sender, recipient, request.reply_to)
+    chat = chat_of(world, sender, request.peer)
+    if chat is not None:
+        may_send(world, chat, sender)
+        reply_to = chat_reply_to(sender, chat, request.reply_to)
+    else:
+        recipient = recipients.recipient(world, sender, request.peer)
+        reply_to = recipients.private_reply_to(sender, recipient, request.reply_to)
     items = [item for item in request.multi_media if isinstance(item, types.InputSingleMedia)]
     media = _album(world, ctx, sender, items)
-    _count_new_peer(world, sender, recipient)
+    if chat is None:
+        recipients.count_new_peer(world, sender, recipient)
     grouped_id = struct.unpack("<q", world.random(8))[0] & (2**63 - 1) or 1
-    updates: list[types.TypeUpdate] = []
-    sent: list[SandboxMessage] = []
+    answers: list[types.Updates] = []
     for item, made in zip(items, media, strict=True):
         options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards, media=made,
                               grouped_id=grouped_id)  # fmt: skip
         entities = tuple(item.entities or ())
+        if chat is not None:
+            answers.append(post(world, ctx, sender, chat, item.message, item.random_id, entities, options)[1])
+            continue
         message = _deliver(world, ctx, sender, recipient, item.message, item.random_id, entities, options)
-        sent.append(message)
-        updates.append(types.UpdateMessageID(id=message.id, random_id=item.random_id))
-        updates.append(types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1))
-    now = world.clock()
-    users = users_tl(world.accounts, [sender.id, *message_users(sent)], sender.id, now)
-    return types.Updates(updates=updates, users=users, chats=[], date=int(now), seq=0)
+        answer = saved_message(world.accounts, message, item.random_id, world.clock())
+        assert isinstance(answer, types.Updates)  # the full form, always
+        answers.append(answer)
+    return merged(answers)
 
 
 async def upload_media(world: World, ctx: CallContext, request: f_messages.UploadMedia) -> types.TypeMessageMedia:

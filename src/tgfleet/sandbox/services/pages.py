@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet.sandbox.accounts import Account
-from tgfleet.sandbox.chat_views import chats_tl
+from tgfleet.sandbox.chat_views import chats_tl, origins
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
@@ -45,7 +45,7 @@ def messages_answer(world: World, viewer: Account, page: list[SandboxMessage], t
     """``messages.messages`` when ``page`` is all there is, else ``messages.messagesSlice`` counting ``total``."""
     messages: list[types.TypeMessage] = [message_tl(m) for m in page]
     users = users_tl(world.accounts, [viewer.id, *message_users(page)], viewer.id, world.clock())
-    chats = chats_tl(world.groups, world.channels, [m.peer_id for m in page], viewer.id)
+    chats = chats_tl(world.groups, world.channels, [*(m.peer_id for m in page), *origins(page)], viewer.id)
     if len(page) == total:
         return t_messages.Messages(messages=messages, topics=[], chats=chats, users=users)
     return t_messages.MessagesSlice(count=total, messages=messages, topics=[], chats=chats, users=users)

@@ -7,7 +7,7 @@
   (CHAT_ADMIN_REQUIRED). getParticipant: USER_NOT_PARTICIPANT for someone neither member nor banned.
 - editBanned (``ban_users``): ``view_messages`` bans (removes him; a supergroup posts the removal), other rights
   restrict, no rights lift the ban; USER_CREATOR for the creator, USER_ADMIN_INVALID for an admin the caller
-  did not promote. ``until_date`` is kept and shown (bans do not end by themselves in the sandbox).
+  did not promote. ``until_date`` is kept and shown; the ban ends then (by the world's clock, ``channels.Ban.ended``).
 - editAdmin (``add_admins``): rights the caller has not got himself are RIGHT_FORBIDDEN, USER_CREATOR for the
   creator, USER_NOT_PARTICIPANT for a non-member, ADMIN_RANK_INVALID for a title over 16 characters; no rights
   demote him.

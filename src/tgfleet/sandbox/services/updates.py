@@ -20,7 +20,7 @@ from tgfleet.sandbox.box_events import BoxEvent, EventKind
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.services import ServiceFn
-from tgfleet.sandbox.views import message_tl, message_users, peer_user, users_tl
+from tgfleet.sandbox.views import message_tl, message_users, peer_of, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import updates as f_updates
 from tgfleet.tl.types import updates as t_updates
@@ -84,7 +84,7 @@ async def get_difference(world: World, ctx: CallContext, request: f_updates.GetD
 
 def _other_update(box: Mailbox, event: BoxEvent) -> types.TypeUpdate | None:
     """The update of a change other than a new message, as it was pushed; None for a new message."""
-    pts, count, peer = event.pts, event.pts_count, peer_user(event.peer_id)
+    pts, count, peer = event.pts, event.pts_count, peer_of(event.peer_id)
     if event.kind is EventKind.EDIT:
         message = box.get(event.ids[0])
         return (

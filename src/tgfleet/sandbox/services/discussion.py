@@ -1,0 +1,85 @@
+"""A broadcast channel's discussion supergroup: ``channels.setDiscussionGroup``, ``messages.getDiscussionMessage``
+(https://core.telegram.org/api/discussion).
+
+- setDiscussionGroup: links a broadcast channel (BROADCAST_ID_INVALID for a supergroup) with a supergroup
+  (MEGAGROUP_ID_INVALID for a broadcast channel); the caller needs ``change_info`` in both (CHAT_ADMIN_REQUIRED);
+  ``inputChannelEmpty`` as the group unlinks them. Each post made afterwards is forwarded into the group
+  automatically (``chat_messages.discuss``), ``getFullChannel`` names the other side as ``linked_chat_id``.
+- getDiscussionMessage: the automatic forward of a post in the discussion group (MSG_ID_INVALID for a post that
+  has none, a channel with no group), with the viewer's read marks there and the count of newer messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tgfleet import errors
+from tgfleet.sandbox.channels import Channel
+from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl
+from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_peers import admin_with, input_channel
+from tgfleet.sandbox.views import message_users, users_tl
+from tgfleet.tl import types
+from tgfleet.tl.functions import channels as f_channels
+from tgfleet.tl.functions import messages as f_messages
+from tgfleet.tl.types import messages as t_messages
+
+if TYPE_CHECKING:
+    from tgfleet.sandbox.world import World
+
+
+def _unlink(world: World, channel: Channel) -> None:
+    other = None if channel.linked_id is None else world.channels.get(channel.linked_id)
+    if other is not None:
+        other.linked_id = None
+    channel.linked_id = None
+
+
+async def set_discussion_group(world: World, ctx: CallContext, request: f_channels.SetDiscussionGroup) -> bool:
+    viewer = world.authorized(ctx)
+    broadcast = input_channel(world, viewer, request.broadcast)
+    if broadcast.megagroup:
+        raise errors.BroadcastIdInvalid()
+    admin_with(broadcast, viewer, "change_info")
+    if isinstance(request.group, types.InputChannelEmpty):
+        _unlink(world, broadcast)
+        return True
+    group = input_channel(world, viewer, request.group)
+    if not group.megagroup:
+        raise errors.MegagroupIdInvalid()
+    admin_with(group, viewer, "change_info")
+    _unlink(world, broadcast)
+    _unlink(world, group)
+    broadcast.linked_id, group.linked_id = group.id, broadcast.id
+    return True
+
+
+async def get_discussion_message(
+    world: World, ctx: CallContext, request: f_messages.GetDiscussionMessage
+) -> t_messages.DiscussionMessage:
+    viewer = world.authorized(ctx)
+    if not isinstance(request.peer, types.InputPeerChannel):
+        raise errors.PeerIdInvalid()
+    channel = input_channel(world, viewer, request.peer)
+    group = None if channel.linked_id is None else world.channels.get(channel.linked_id)
+    copy_id = channel.discussion.get(request.msg_id)
+    copy = None if group is None or copy_id is None else group.box.get(copy_id)
+    if group is None or copy is None:
+        raise errors.MsgIdInvalid()
+    history = group.box.history(group.marked_id)
+    member = group.members.get(viewer.id)
+    read = 0 if member is None else member.read_inbox_max_id
+    return t_messages.DiscussionMessage(
+        messages=[channel_message_tl(group, copy, viewer.id)], max_id=history[-1].id, read_inbox_max_id=read or None,
+        read_outbox_max_id=read or None,
+        unread_count=sum(1 for m in history if m.id > max(read, copy.id) and m.sender_id != viewer.id),
+        chats=chats_tl(world.groups, world.channels, [group.marked_id, channel.marked_id], viewer.id),
+        users=users_tl(world.accounts, [viewer.id, *message_users([copy])], viewer.id, world.clock()),
+    )  # fmt: skip
+
+
+HANDLERS: dict[type, ServiceFn] = {
+    f_channels.SetDiscussionGroup: set_discussion_group,
+    f_messages.GetDiscussionMessage: get_discussion_message,
+}
