@@ -41,6 +41,7 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"ping_timeout": float("nan")}, ConfigurationError, "ping_timeout"),
     ({"probe_timeout": 0}, ConfigurationError, "probe_timeout"),
     ({"sleep_threshold": -1}, ConfigurationError, "sleep_threshold"),
+    ({"takeout": "yes"}, TypeError, "takeout"),
 ]
 
 

@@ -156,12 +156,14 @@ class ClientCore:
         self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
-        self.no_updates = bool(no_updates)
         self.future_auth_token: bytes | None = None
         """The latest future auth token Telegram gave (at a login or ``log_out``): keep it and pass it to a later
         ``send_code(..., future_auth_tokens=[...])`` to log in again without a code
         (https://core.telegram.org/api/auth#future-auth-tokens)."""
         self.takeout = check_takeout(takeout)
+        self.no_updates = bool(no_updates) or self.takeout  # a takeout client takes no updates, as Pyrogram says
+        self.takeout_id: int | None = None
+        """The takeout session ``start()`` opened (``takeout=True``): every call is wrapped in it until ``stop()``."""
         self.hide_password = bool(hide_password)
         self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)
         self.timeout = check_seconds("timeout", timeout)
@@ -307,8 +309,9 @@ class ClientCore:
             updates.feed(result)
 
         invoker = Invoker(
-            dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id
-        )
+            dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id,
+            takeout_id=lambda: self.takeout_id,
+        )  # fmt: skip
         return Parts(storage, peers, updates, dcs, invoker)
 
     async def _verify_restored(self, storage: Storage) -> None:

@@ -3,13 +3,15 @@ and ``with`` (the synchronous style, ``sync.py``).
 
 ``start()`` loads the plugins, connects, logs in if the session is not logged in yet (``authorize``: a bot
 token, or phone, code and 2FA password, each from the constructor's arguments, ``start()``'s, or the
-terminal), reads the account into ``client.me``, runs the ``StartHandler`` and returns the client.
-``stop()`` runs the ``StopHandler``, stops the updates, lets the handlers finish what was queued,
-disconnects and (by default, as Kurigram does) clears the handlers; ``restart()`` keeps them.
+terminal), reads the account into ``client.me``, opens a takeout session if ``takeout=True`` (a user, not a bot,
+as Pyrogram), runs the ``StartHandler`` and returns the client.
+``stop()`` runs the ``StopHandler``, finishes the takeout session, stops the updates, lets the handlers finish
+what was queued, disconnects and (by default, as Kurigram does) clears the handlers; ``restart()`` keeps them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Coroutine
 from pathlib import Path
 from types import TracebackType
@@ -21,8 +23,11 @@ from tgfleet.client.methods.qr import QrMethods
 from tgfleet.client.methods.updates import UpdateMethods
 from tgfleet.client.plugins import plugin_handlers
 from tgfleet.client.sync import entry, make_sync, run_on, running_loop
+from tgfleet.errors import RPCError
 from tgfleet.handlers import StartHandler, StopHandler
+from tgfleet.tl import functions
 
+log = logging.getLogger("tgfleet.client")
 _L = TypeVar("_L", bound="LifecycleMethods")
 T = TypeVar("T")
 
@@ -58,6 +63,8 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
             if self.storage is not None and self.storage.get_user_id() is None:
                 await self.authorize(**answers, last_name=last_name)
             self.me = await self.get_me()
+            if self.takeout and self.takeout_id is None and not self.me.is_bot:
+                await self._init_takeout()
         except BaseException:
             if fresh:
                 await self.disconnect()
@@ -65,6 +72,21 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         if fresh and (handler := self.event_handlers.get(StartHandler)) is not None:
             await self._run_event(handler)
         return self
+
+    async def _init_takeout(self) -> None:
+        """``takeout=True``: open a takeout session; the client's calls are wrapped in it from now on."""
+        takeout = await self.invoke(functions.account.InitTakeoutSession())
+        self.takeout_id = takeout.id
+        log.info("%s: takeout session %d initiated", self.name, takeout.id)
+
+    async def _finish_takeout(self) -> None:
+        """Finish the takeout session (wrapped in it, as every call). A failure is logged: the client stops anyway."""
+        try:
+            await self.invoke(functions.account.FinishTakeoutSession())
+        except RPCError as e:
+            log.warning("%s: finishing takeout session %s failed: %s", self.name, self.takeout_id, e)
+        finally:
+            self.takeout_id = None
 
     def _load_plugins(self) -> None:
         if self.plugins is None:
@@ -86,6 +108,8 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
             raise ConnectionError("the client is already stopped")
         if (handler := self.event_handlers.get(StopHandler)) is not None:
             await self._run_event(handler)
+        if self.takeout_id is not None:
+            await self._finish_takeout()
         await self.disconnect()
         if clear_handlers:
             self.dispatcher.clear()
