@@ -55,12 +55,12 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         return entry(self, self._start(answers, last_name))  # type: ignore[no-any-return]
 
     async def _start(self: _L, answers: dict[str, Any], last_name: str) -> _L:
-        fresh = self.storage is None
+        fresh = self._parts is None
         if fresh:
             self._load_plugins()
             await self.connect()
         try:
-            if self.storage is not None and self.storage.get_user_id() is None:
+            if self.storage.get_user_id() is None:
                 await self.authorize(**answers, last_name=last_name)
             self.me = await self.get_me()
             if self.takeout and self.takeout_id is None and not self.me.is_bot:
@@ -104,7 +104,7 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         if not block:
             self._spawn(self.stop(clear_handlers=clear_handlers))
             return self
-        if self.storage is None:
+        if self._parts is None:
             raise ConnectionError("the client is already stopped")
         if (handler := self.event_handlers.get(StopHandler)) is not None:
             await self._run_event(handler)
@@ -145,7 +145,7 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.storage is not None:
+        if self._parts is not None:
             await LifecycleMethods.stop(self)
 
     def __enter__(self: _L) -> _L:
@@ -156,5 +156,5 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.storage is not None:
+        if self._parts is not None:
             run_on(make_sync(self), LifecycleMethods.stop(self))
