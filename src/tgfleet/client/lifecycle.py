@@ -18,8 +18,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from tgfleet.client.idle import _idle
-from tgfleet.client.methods.auth import Prompt, StartMethods
-from tgfleet.client.methods.qr import QrMethods
+from tgfleet.client.methods.auth import Prompt
+from tgfleet.client.methods.qr_start import QrStartMethods
 from tgfleet.client.methods.updates import UpdateMethods
 from tgfleet.client.plugins import plugin_handlers
 from tgfleet.client.sync import entry, make_sync, run_on, running_loop
@@ -32,7 +32,7 @@ _L = TypeVar("_L", bound="LifecycleMethods")
 T = TypeVar("T")
 
 
-class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
+class LifecycleMethods(QrStartMethods, UpdateMethods):
     def start(
         self: _L,
         *,
@@ -48,19 +48,21 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         ``app.start()`` runs it there and then: the synchronous style). The login answers come from the
         arguments here, else the constructor's (``bot_token``, ``phone_number``, ``phone_code``,
         ``password``), else the terminal, as Pyrogram prompts. Already connected: only what is missing.
-        Raises what the login raises (see ``authorize``); the client is disconnected again then."""
-        if use_qr:
-            raise NotImplementedError("QR login (use_qr=True) is not supported; log in with a phone or bot token")
+        Raises what the login raises (see ``authorize``); the client is disconnected again then. ``use_qr``: a
+        session not logged in yet logs in by QR code instead (``authorize_qr``, ``except_ids`` as there)."""
         answers = {"phone_number": phone_number, "code": code, "password": password, "first_name": first_name}
-        return entry(self, self._start(answers, last_name))  # type: ignore[no-any-return]
+        qr = (except_ids or []) if use_qr else None
+        return entry(self, self._start(answers, last_name, qr))  # type: ignore[no-any-return]
 
-    async def _start(self: _L, answers: dict[str, Any], last_name: str) -> _L:
+    async def _start(self: _L, answers: dict[str, Any], last_name: str, qr: list[int] | None = None) -> _L:
         fresh = self._parts is None
         if fresh:
             self._load_plugins()
             await self.connect()
         try:
-            if self.storage.get_user_id() is None:
+            if self.storage.get_user_id() is None and qr is not None:
+                await self.authorize_qr(qr, password=answers["password"])
+            elif self.storage.get_user_id() is None:
                 await self.authorize(**answers, last_name=last_name)
             self.me = await self.get_me()
             if self.takeout and self.takeout_id is None and not self.me.is_bot:
