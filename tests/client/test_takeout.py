@@ -76,4 +76,3 @@ async def test_the_sandbox_checks_the_takeout_session(tg: Sandbox) -> None:
     finally:
         await app.disconnect()
         await stranger.disconnect()
-
