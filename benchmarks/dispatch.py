@@ -95,8 +95,18 @@ class Library:
     def decode(self, data: list[bytes]) -> list[Any]:
         raise NotImplementedError
 
-    async def build(self, answers: list[Any]) -> list[Any]:
+    async def parse(self, message: Any, users: dict[int, Any], chats: dict[int, Any]) -> Any:
+        """The library's ``Message`` of a raw message."""
         raise NotImplementedError
+
+    async def build(self, answers: list[Any]) -> list[Any]:
+        seen = []
+        for answer in answers:
+            users = {u.id: u for u in answer.users}
+            chats = {ch.id: ch for ch in answer.chats}
+            m = await self.parse(answer.updates[0].message, users, chats)
+            seen.append((m.id, m.chat.id, m.from_user.id, m.text))
+        return seen
 
     async def dispatch(self, answers: list[Any]) -> None:
         raise NotImplementedError
@@ -127,6 +137,7 @@ class Tgfleet(Library):
 
         self.client = tgfleet.Client("bench", api_id=1, api_hash="0" * 32, in_memory=True)
         self.client.me = tgfleet.types.User(id=SELF_ID, is_self=True, username="benchbot")
+        self.client_types = tgfleet.types
         handlers = (filters.text & filters.private, filters.command("start"), filters.regex(r"order #(\d+)"))
         for group, flt in enumerate(handlers):
             self.client.add_handler(tgfleet.handlers.MessageHandler(self.counter(group), flt), group)
@@ -136,16 +147,8 @@ class Tgfleet(Library):
 
         return [decode(d) for d in data]
 
-    async def build(self, answers: list[Any]) -> list[Any]:
-        from tgfleet.types import Message
-
-        seen = []
-        for answer in answers:
-            users = {u.id: u for u in answer.users}
-            chats = {ch.id: ch for ch in answer.chats}
-            m = Message._parse(self.client, answer.updates[0].message, users, chats)
-            seen.append((m.id, m.chat.id, m.from_user.id, m.text))
-        return seen
+    async def parse(self, message: Any, users: dict[int, Any], chats: dict[int, Any]) -> Any:
+        return self.client_types.Message._parse(self.client, message, users, chats)
 
     async def dispatch(self, answers: list[Any]) -> None:
         from tgfleet.client.updates import Delivery
@@ -166,6 +169,7 @@ class Kurigram(Library):
 
         self.client = pyrogram.Client("bench", api_id=1, api_hash="0" * 32, in_memory=True)
         self.client.me = pyrogram.types.User(id=SELF_ID, is_self=True, username="benchbot")
+        self.client_types = pyrogram.types
         self.client.fetch_replies = False
         chosen = (filters.text & filters.private, filters.command("start"), filters.regex(r"order #(\d+)"))
         for group, flt in enumerate(chosen):
@@ -177,16 +181,8 @@ class Kurigram(Library):
 
         return [TLObject.read(io.BytesIO(d)) for d in data]
 
-    async def build(self, answers: list[Any]) -> list[Any]:
-        from pyrogram.types import Message
-
-        seen = []
-        for answer in answers:
-            users = {u.id: u for u in answer.users}
-            chats = {ch.id: ch for ch in answer.chats}
-            m = await Message._parse(self.client, answer.updates[0].message, users, chats, replies=0)
-            seen.append((m.id, m.chat.id, m.from_user.id, m.text))
-        return seen
+    async def parse(self, message: Any, users: dict[int, Any], chats: dict[int, Any]) -> Any:
+        return await self.client_types.Message._parse(self.client, message, users, chats, replies=0)
 
     async def dispatch(self, answers: list[Any]) -> None:
         dispatcher = self.client.dispatcher
