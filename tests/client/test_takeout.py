@@ -1,12 +1,15 @@
 """``Client(takeout=True)`` against the sandbox (https://core.telegram.org/api/takeout): ``start()`` opens a takeout
 session and every call goes wrapped in ``invokeWithTakeout`` until ``stop()`` finishes it; the sandbox's rules for
-the session (its id checked on every wrapped call, the finish only inside it, the init only when logged in)."""
+the session (its id checked on every wrapped call, the finish only inside it, the init only when logged in); a finish
+that gets no answer does not keep stop() from stopping."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.relay import Relay
 from tgfleet import errors
+from tgfleet.net.timeouts import within
 from tgfleet.sandbox.server import Sandbox
 from tgfleet.tl import functions, types
 
@@ -76,3 +79,15 @@ async def test_the_sandbox_checks_the_takeout_session(tg: Sandbox) -> None:
     finally:
         await app.disconnect()
         await stranger.disconnect()
+
+
+async def test_stop_goes_on_when_the_finish_gets_no_answer(tg: Sandbox) -> None:
+    user = tg.add_user("+15557610004", "Exporter")
+    async with Relay(tg.dc_addresses[0]) as relay:
+        app = make_client(tg, "export", takeout=True, network=relay.network(tg.network), timeout=3.0)
+        await app.connect()
+        await login(app, tg, user.phone)
+        await app.start()
+        assert app.takeout_id is not None
+    await within(app.stop(), 30.0)  # the relay is gone: the finish times out, logged; the client stops anyway
+    assert app.takeout_id is None and not app.is_connected

@@ -23,11 +23,13 @@ from tgfleet.client.methods.qr_start import QrStartMethods
 from tgfleet.client.methods.updates import UpdateMethods
 from tgfleet.client.plugins import plugin_handlers
 from tgfleet.client.sync import entry, make_sync, run_on, running_loop
-from tgfleet.errors import RPCError
+from tgfleet.errors import TgfleetError
 from tgfleet.handlers import StartHandler, StopHandler
 from tgfleet.tl import functions
 
 log = logging.getLogger("tgfleet.client")
+FINISH_TIMEOUT = 10.0
+"""Seconds ``stop()`` waits for the takeout session's finish at most (a dead connection must not hold it)."""
 _L = TypeVar("_L", bound="LifecycleMethods")
 T = TypeVar("T")
 
@@ -82,10 +84,11 @@ class LifecycleMethods(QrStartMethods, UpdateMethods):
         log.info("%s: takeout session %d initiated", self.name, takeout.id)
 
     async def _finish_takeout(self) -> None:
-        """Finish the takeout session (wrapped in it, as every call). A failure is logged: the client stops anyway."""
+        """Finish the takeout session (wrapped in it, as every call), waiting :data:`FINISH_TIMEOUT` seconds at most.
+        A failure (refused, no answer, no connection) is logged: the client stops anyway."""
         try:
-            await self.invoke(functions.account.FinishTakeoutSession())
-        except RPCError as e:
+            await self.invoke(functions.account.FinishTakeoutSession(), timeout=min(self.timeout, FINISH_TIMEOUT))
+        except TgfleetError as e:
             log.warning("%s: finishing takeout session %s failed: %s", self.name, self.takeout_id, e)
         finally:
             self.takeout_id = None
