@@ -9,8 +9,11 @@ The sandbox runs in a child process pinned to CPU 0 (rate limits off); the clien
 3. Calls per second with 100 calls in flight on one client.
 4. Resident memory per connected idle client: ``(RSS after connecting N clients - RSS before) / N`` in a fresh
    process per library (N = 1,000; 100 with ``--quick``).
+5. Updates to handlers, in this process (tgfleet vs Pyrogram; ``dispatch.py`` says how): building ``Message``
+   objects from a stream of 10,000 new-message updates (2,000 with ``--quick``), and dispatching them through
+   three handler groups with filters (``filters.text & filters.private``, ``filters.command``, ``filters.regex``).
 
-Run: ``.venv/bin/python benchmarks/client.py [--quick] [--json out.json] [--clients N] [--profile]``
+Run: ``.venv/bin/python benchmarks/client.py [--quick] [--json out.json] [--clients N] [--profile] [--dispatch-only]``
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import _common as c
+import dispatch
 
 LIBS = ("tgfleet", "Telethon", "Pyrogram")
 PEERS = LIBS[1:]
@@ -55,13 +59,22 @@ class Settings:
     connect_batch: int = 50
     """Idle clients connected at once."""
     idle_seconds: float = 2.0
+    dispatched: int = 10_000
+    """Updates in the dispatch rows' stream."""
 
 
 FULL = Settings(
     rounds=7, connects=5, sequential_calls=500, in_flight=100, calls_per_worker=20, memory_runs=3, idle_clients=1000
 )
 QUICK = Settings(
-    rounds=3, connects=2, sequential_calls=100, in_flight=100, calls_per_worker=5, memory_runs=1, idle_clients=100
+    rounds=3,
+    connects=2,
+    sequential_calls=100,
+    in_flight=100,
+    calls_per_worker=5,
+    memory_runs=1,
+    idle_clients=100,
+    dispatched=2_000,
 )
 
 
@@ -494,11 +507,39 @@ def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--clients", type=int, help="idle clients per library in the memory row (default 1000; quick 100)")
     p.add_argument("--profile", action="store_true", help="also print a cProfile of tgfleet's client side")
     p.add_argument("--memory-worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--dispatch-only", action="store_true", help="only the in-process rows (5.), no sandbox")
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+DISPATCH_ROWS = {
+    "build": "build a `Message` from each update, read id, chat, sender, text",
+    "dispatch": "dispatch through 3 handler groups with filters, until handled",
+}
+
+
+def dispatch_section(s: Settings) -> tuple[str, dict[str, bool], dict[str, dict[str, list[float]]]]:
+    """Rows 5 (``dispatch.py``): their table (markdown), goals and samples (updates per second)."""
+    print(f"measuring dispatch ({s.dispatched} updates, {s.rounds} runs) ...", file=sys.stderr)
+    rates = dispatch.measure(s.dispatched, s.rounds)
+    libs = ("tgfleet", "Pyrogram")
+    rows, goals = [], {}
+    for key, label in DISPATCH_ROWS.items():
+        med = {lib: c.median(rates[key][lib]) for lib in libs}
+        adv = c.advantage(med["tgfleet"], [med["Pyrogram"]], higher_is_better=True)
+        rows.append([label, *(c.fmt_rate(med[lib]) for lib in libs), c.fmt_ratio(adv)])
+        goals[f"at least as fast as Pyrogram: {label}"] = adv is not None and adv >= 1
+    calls = ", ".join(f"{dispatch.GROUPS[g]} {n:,}" for g, n in dispatch.expected_calls(s.dispatched).items())
+    text = (
+        f"## Updates to handlers (in this process)\n\nA stream of {s.dispatched:,} new-message updates from"
+        f" {dispatch.SENDERS} users (dispatch.py), each library decoding it with its own TL layer before every run"
+        f" (not timed). Updates per second, median of {s.rounds} runs after a warm-up. Handler calls per run,"
+        f" checked in both libraries: {calls}.\n\n" + c.table(["", *libs, "tgfleet vs Pyrogram"], rows)
+    )
+    return text, goals, rates
 
 
 def main() -> int:
@@ -509,6 +550,15 @@ def main() -> int:
     s = QUICK if args.quick else FULL
     if args.clients:
         s = Settings(**{**s.__dict__, "idle_clients": args.clients})
+    if args.dispatch_only:
+        c.pin_to(c.LOAD_CPU)
+        text, goals, rates = dispatch_section(s)
+        print(f"# Client benchmark, in-process rows (Python {sys.version.split()[0]})\n\n{c.NOISE_NOTE}\n\n{text}")
+        for label, ok in goals.items():
+            print(f"- [{'x' if ok else ' '}] {label}")
+        if args.json:
+            c.write_json(args.json, {"benchmark": "client", "settings": s.__dict__, "dispatch": rates, "goals": goals})
+        return 0
     users = [(PHONES[name], name) for name in LIBS]
     with c.SandboxProcess(users=users) as sandbox:
         pinned = c.pin_to(c.LOAD_CPU)
@@ -522,6 +572,7 @@ def main() -> int:
         memory = measure_memory(info, sessions, s, sandbox)
         profile = asyncio.run(profile_tgfleet(adapters["tgfleet"], sessions["tgfleet"], s)) if args.profile else ""
         placement = sandbox.placement() if pinned else sandbox.placement() + " (the load is unpinned)"
+    dispatch_text, dispatch_goals, dispatch_rates = dispatch_section(s)  # still pinned as the clients were
 
     med: dict[str, dict[str, float]] = {
         **{m: {k: c.median(v) for k, v in samples[m].items() if v} for m in METRICS if m != "rtt"},
@@ -601,11 +652,14 @@ def main() -> int:
         rows.append([label, *(f"{med[key][lib]:.0%}" for lib in LIBS), ""])
     print(c.table(["", *LIBS, "tgfleet vs best peer"], rows))
 
+    print(f"\n{dispatch_text}")
+
     per_1000 = med["memory_per_client"]["tgfleet"] * 1000
     scaled = "" if s.idle_clients == 1000 else f", scaled from {s.idle_clients} clients"
     goals = {
         "tgfleet ahead of both peers on every row of the side-by-side table": all(wins.values()),
         f"1,000 idle connected tgfleet clients in under 200 MB ({per_1000 / 1e6:.0f} MB{scaled})": per_1000 < 200e6,
+        **dispatch_goals,
     }
     print("\n## Goals\n")
     for text, ok in goals.items():
@@ -625,6 +679,7 @@ def main() -> int:
                 "placement": placement,
                 "samples": samples,
                 "memory": memory,
+                "dispatch": dispatch_rates,
                 "medians": med,
                 "goals": goals,
             },

@@ -10,10 +10,9 @@ tgfleet builds them lazily, so three rows show what a program pays:
 
 1. decode + build every message (the dispatcher's cost when no handler reads it);
 2. the same + read what filters and handlers mostly read (id, chat id and type, sender id, text, media);
-3. the same + ``str(message)`` (every field of every object, nested);
-4. decode + dispatch every update through the handlers (``filters.text & filters.private`` in group 0,
-   ``filters.command("start")`` in group 1, ``filters.incoming`` raw... async no-op callbacks) until all are
-   handled: tgfleet's ``Dispatcher`` and Kurigram's (workers as by default), on one event loop each.
+3. the same + ``str(message)`` (every field of every object, nested).
+
+Dispatching updates through filters and handlers is measured by ``client.py`` (``dispatch.py``).
 
 Run: ``.venv/bin/python benchmarks/pyro_types.py [--quick] [--json out.json]``
 """
@@ -88,64 +87,6 @@ def _dump(messages: list[Any]) -> None:
         str(m)
 
 
-def _dispatch_tgfleet(data: bytes) -> Callable[[], None]:
-    import asyncio
-
-    from tgfleet import filters, handlers
-    from tgfleet.client.updates import Delivery, Dispatcher
-    from tgfleet.tl import decode
-
-    async def noop(*_: Any) -> None:
-        return None
-
-    dispatcher = Dispatcher(object(), workers=8)
-    dispatcher.add_handler(handlers.MessageHandler(noop, filters.text & filters.private), 0)
-    dispatcher.add_handler(handlers.MessageHandler(noop, filters.command("start")), 1)
-    dispatcher.add_handler(handlers.MessageHandler(noop, filters.incoming), 2)
-    loop = asyncio.new_event_loop()
-
-    async def once() -> None:
-        answer: Any = decode(data)
-        await dispatcher.dispatch(Delivery(list(answer.updates), list(answer.users), list(answer.chats), 1))
-        await dispatcher.stop()
-
-    return lambda: loop.run_until_complete(once())
-
-
-def _dispatch_pyrogram(data: bytes) -> Callable[[], None]:
-    import asyncio
-
-    import pyrogram
-    from pyrogram import filters, handlers
-    from pyrogram.raw.core import TLObject
-
-    async def noop(*_: Any) -> None:
-        return None
-
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    client = pyrogram.Client("bench-d", api_id=1, api_hash="0" * 32, in_memory=True, workers=8)
-    client.fetch_replies = False
-    dispatcher = client.dispatcher
-    dispatcher.groups = {0: [handlers.MessageHandler(noop, filters.text & filters.private)],
-                         1: [handlers.MessageHandler(noop, filters.command("start"))],
-                         2: [handlers.MessageHandler(noop, filters.incoming)]}  # fmt: skip
-
-    async def once() -> None:
-        await dispatcher.start()
-        answer = TLObject.read(io.BytesIO(data))
-        users = {u.id: u for u in answer.users}
-        chats = {ch.id: ch for ch in answer.chats}
-        for update in answer.updates:
-            dispatcher.updates_queue.put_nowait((update, users, chats))
-        await dispatcher.stop(clear_handlers=False)
-        dispatcher.handler_worker_tasks.clear()
-        dispatcher.locks_list.clear()
-
-    return lambda: loop.run_until_complete(once())
-
-
-DISPATCH = {"tgfleet": _dispatch_tgfleet, "Pyrogram": _dispatch_pyrogram}
 ROWS: dict[str, Callable[[Callable[[bytes], list[Any]], bytes], Callable[[], None]]] = {
     "decode + build": lambda build, data: lambda: build(data) and None,
     "+ read id, chat, sender, text, media": lambda build, data: lambda: _read_common(build(data)) and None,
@@ -167,10 +108,6 @@ def main() -> int:
     for row, make in ROWS.items():
         timers = {lib: timeit.Timer(make(build, data)) for lib, build in builders.items()}
         rates[row] = c.ops_per_second(timers, repeats=repeats, min_time=min_time)
-    timers = {lib: timeit.Timer(DISPATCH[lib](data)) for lib in LIBS}
-    rates["decode + dispatch through filters and handlers"] = c.ops_per_second(
-        timers, repeats=repeats, min_time=min_time
-    )
 
     version = sys.version.split()[0]
     print(f"# Types benchmark: {count} messages from one updates answer of {len(data)} B (Python {version})\n")

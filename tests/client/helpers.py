@@ -30,7 +30,7 @@ def make_client(tg: Sandbox, name: str = "c", **options: Any) -> Client:
 
 async def login(client: Client, tg: Sandbox, phone: str) -> None:
     """send_code + sign_in with the code the sandbox issued (no 2FA)."""
-    if client.storage is None:
+    if not client.storage.is_open:
         await client.connect()
     sent = await client.send_code(phone)
     await client.sign_in(phone, sent.phone_code_hash, tg.login_code(phone))

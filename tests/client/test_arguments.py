@@ -41,6 +41,7 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"ping_timeout": float("nan")}, ConfigurationError, "ping_timeout"),
     ({"probe_timeout": 0}, ConfigurationError, "probe_timeout"),
     ({"sleep_threshold": -1}, ConfigurationError, "sleep_threshold"),
+    ({"takeout": "yes"}, TypeError, "takeout"),
 ]
 
 
@@ -88,5 +89,5 @@ async def test_a_session_file_for_a_dc_the_network_lacks_fails_at_once(tmp_path:
         client = make_client(tg, "ola", in_memory=False, workdir=tmp_path, network=only_dc1, timeout=60.0)
         with pytest.raises(ConfigurationError, match="DC 2"):
             await asyncio.wait_for(client.connect(), PROMPTLY)
-        assert client.storage is None  # closed again: the session file is free
+        assert not client.storage.is_open  # closed again: the session file is free
         await (await logged_in(tg, user.phone, "ola", in_memory=False, workdir=tmp_path)).disconnect()

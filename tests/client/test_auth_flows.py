@@ -89,7 +89,7 @@ async def test_resend_code_and_log_out() -> None:
         await client.sign_in(user.phone, sent.phone_code_hash, tg.login_code(user.phone))
         other = await logged_in(tg, user.phone, name="other")
         assert await client.log_out()
-        assert client.storage is None  # disconnected and wiped
+        assert not client.storage.is_open  # disconnected and wiped
         assert len(tg.world.authorizations_of(user.id)) == 1  # only the other session remains
         await other.disconnect()
 
@@ -103,7 +103,7 @@ async def test_a_logged_out_session_string_is_refused_promptly() -> None:
         restored = make_client(tg, session_string=string)
         with pytest.raises(AuthKeyUnregistered):
             await restored.connect()
-        assert restored.storage is None
+        assert not restored.storage.is_open
 
 
 async def test_start_asks_again_after_a_wrong_code_and_sends_a_new_one_when_it_expires() -> None:

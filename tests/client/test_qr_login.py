@@ -1,15 +1,19 @@
 """QR login end to end through the sandbox: a second tgfleet client logged in as the user accepts the code as the
 user's other device; the token refreshed at its expiry; a user on another DC (loginTokenMigrateTo +
-importLoginToken); 2FA after the token; future auth tokens making a re-login need no code."""
+importLoginToken); 2FA after the token; future auth tokens making a re-login need no code; Pyrogram's
+``start(use_qr=True)`` logging in by the link it prints."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 
 import pytest
 
 from tgfleet.client.methods.qr import login_token_of
 from tgfleet.errors import AuthTokenExpired, AuthTokenInvalid, SessionPasswordNeeded
+from tgfleet.net.timeouts import within
 from tgfleet.sandbox.codes import NoLoginCode
 from tgfleet.sandbox.server import Sandbox
 
@@ -118,3 +122,35 @@ async def test_future_auth_token_logs_in_again_without_a_code() -> None:
         assert (await fourth.send_code(dave.phone, future_auth_tokens=kept)).user is None  # both used: a code
         for client in (fourth, third, again):
             await client.disconnect()
+
+
+class Screen(io.StringIO):
+    """Standard output while ``start(use_qr=True)`` runs: resolves ``link`` with the first login link printed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.link: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    def write(self, text: str) -> int:
+        if "tg://login?token=" in text and not self.link.done():
+            self.link.set_result(text.strip())
+        return super().write(text)
+
+
+async def test_start_with_use_qr_logs_in_by_the_printed_link() -> None:
+    """Pyrogram's ``start(use_qr=True)``: the link is printed, the user's other app accepts it, start() returns the
+    client logged in; a 2FA account's password comes from the constructor."""
+    async with Sandbox(dcs=2) as tg:
+        dana = tg.add_user(phone="+15551100006", first_name="Dana", password="pw", dc=2)
+        phone_app = make_client(tg, "phone")
+        await phone_app.start(phone_number=dana.phone, code=lambda _: tg.login_code(dana.phone), password="pw")
+        desktop = make_client(tg, "desktop", password="pw")
+        screen = Screen()
+        with contextlib.redirect_stdout(screen):
+            started = asyncio.ensure_future(desktop.start(use_qr=True))
+            link = await within(screen.link, WAIT)
+            await phone_app.accept_login_token(link)
+            assert await within(started, WAIT) is desktop
+        assert desktop.me.id == dana.id and "Scan the QR code" in screen.getvalue()
+        await desktop.stop()
+        await phone_app.stop()

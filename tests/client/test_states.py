@@ -39,7 +39,7 @@ async def test_connect_drop_recover_disconnect() -> None:
         await client.disconnect()
         assert log.states[-1] is DISCONNECTED and "disconnect()" in str(log.changes[-1].cause)
         stream.cancel()
-        assert client.storage is None  # saved and released
+        assert not client.storage.is_open  # saved and released
 
 
 async def test_state_stream_yields_the_same_changes_as_the_callback() -> None:

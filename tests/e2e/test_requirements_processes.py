@@ -283,7 +283,7 @@ async def test_auth_key_unregistered_when_restoring_a_revoked_session() -> None:
         with pytest.raises(AuthKeyUnregistered):  # one bounded call, no retries: never the 60 s timeout
             await asyncio.wait_for(client.connect(), PROMPTLY)
         assert client.state is FAILED and log.states[-1] is FAILED
-        assert client.storage is None and tg.stats()["connections"][2] == 0  # closed, nothing left open
+        assert not client.storage.is_open and tg.stats()["connections"][2] == 0  # closed, nothing left open
 
         fresh = await logged_in(tg, alice.phone, "fresh")  # session_string = None: authorize again
         assert (await fresh.get_me()).id == alice.id

@@ -61,7 +61,7 @@ async def test_start_logs_in_from_the_constructors_arguments_and_returns_the_cli
         assert await client.storage.user_id() == user.id and await client.storage.dc_id() == 2  # Pyrogram's accessors
         assert await client.storage.is_bot() is False and len(await client.storage.auth_key() or b"") == 256
         await client.stop()
-        assert client.storage is None
+        assert not client.storage.is_open
 
 
 async def test_async_with_is_start_and_stop() -> None:
@@ -73,7 +73,7 @@ async def test_async_with_is_start_and_stop() -> None:
         client = make_client(tg, name="second", session_string=session)
         async with client as app:
             assert app is client and app.me.id == user.id and app.is_connected
-        assert client.storage is None and not client.is_connected
+        assert not client.storage.is_open and not client.is_connected
 
 
 async def run_child(mode: str, info: Path, *sessions: str) -> asyncio.subprocess.Process:

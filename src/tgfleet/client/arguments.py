@@ -147,7 +147,7 @@ def check_parse_mode(value: object) -> ParseMode:
 
 
 def check_takeout(value: object) -> bool:
-    """``takeout``: refused for now (tgfleet does not open takeout sessions yet), rather than ignored."""
-    if value:
-        raise ConfigurationError("takeout=True is not supported yet (no account.initTakeoutSession)")
-    return False
+    """``takeout``: True, False or None (Pyrogram's default, False)."""
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"takeout must be a bool, not {type(value).__name__}")
+    return bool(value)

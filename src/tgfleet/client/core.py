@@ -147,7 +147,8 @@ class ClientCore:
         self.session_string = session_string
         self._given_storage = check_storage(storage, in_memory=bool(in_memory), storage_key=storage_key)
         self.in_memory = bool(in_memory) or session_string is not None
-        self._memory: MemoryStorage | None = None  # an in-memory session lives as long as the Client, across connects
+        self._storage: Storage | None = None  # made on first use; lives as long as the Client, across connects
+        self._string_loaded = False
         self.workdir = Path(workdir)
         self.network = check_network(network, test_mode=test_mode)
         self.test_mode = self.network.test_mode
@@ -156,12 +157,14 @@ class ClientCore:
         self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
-        self.no_updates = bool(no_updates)
         self.future_auth_token: bytes | None = None
         """The latest future auth token Telegram gave (at a login or ``log_out``): keep it and pass it to a later
         ``send_code(..., future_auth_tokens=[...])`` to log in again without a code
         (https://core.telegram.org/api/auth#future-auth-tokens)."""
         self.takeout = check_takeout(takeout)
+        self.no_updates = bool(no_updates) or self.takeout  # a takeout client takes no updates, as Pyrogram says
+        self.takeout_id: int | None = None
+        """The takeout session ``start()`` opened (``takeout=True``): every call is wrapped in it until ``stop()``."""
         self.hide_password = bool(hide_password)
         self.sleep_threshold = check_seconds("sleep_threshold", sleep_threshold, zero=True, infinite=True)
         self.timeout = check_seconds("timeout", timeout)
@@ -218,9 +221,21 @@ class ClientCore:
         return self._states.changes()
 
     @property
-    def storage(self) -> Storage | None:
-        """The open session storage while connected, else None."""
-        return self._parts.storage if self._parts is not None else None
+    def storage(self) -> Storage:
+        """The session storage, from the start as in Pyrogram: open while connected; before (or after), closed
+        unless the caller opens it (``await app.storage.open()``, then Pyrogram's accessors, ``save()``,
+        ``close()``: a session written by hand before ``start()``). ``connect()`` opens this same object."""
+        if self._storage is None:
+            self._storage = self._new_storage()
+        return self._storage
+
+    def _new_storage(self) -> Storage:
+        if self._given_storage is not None:
+            return self._given_storage
+        if self.in_memory:
+            return MemoryStorage(clock=self.clock)
+        path = self.workdir / f"{self.name}.session"
+        return SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
 
     @property
     def dcs(self) -> DcPool:
@@ -254,23 +269,15 @@ class ClientCore:
         return authorized
 
     def _open_storage(self) -> Storage:
-        storage: Storage
-        if self._given_storage is not None:
-            storage = self._given_storage
-        elif self.in_memory:
-            if self._memory is not None:  # reconnecting: the session as the last connection left it (its DC, keys)
-                self._memory.open()
-                return self._memory
-            storage = MemoryStorage(clock=self.clock)
-        else:
-            path = self.workdir / f"{self.name}.session"
-            storage = SQLiteStorage(path, encryption_key=self.storage_key, owner=f"tgfleet Client '{self.name}'")
+        storage = self.storage
         storage.open()
         try:
-            if self.session_string is not None:
+            if self.session_string is not None and not self._string_loaded:
                 from tgfleet.client.session_strings import load_session_string
 
                 load_session_string(storage, self.session_string, api_id=self.api_id, network=self.network)
+                # loaded once into the client's own memory: later connects keep what they learnt (its DC, keys)
+                self._string_loaded = self._given_storage is None
             stored = storage.get_api_id()
             if self.api_id is None:
                 self.api_id = stored
@@ -281,8 +288,6 @@ class ClientCore:
         except BaseException:
             storage.close()
             raise
-        if isinstance(storage, MemoryStorage) and self._given_storage is None:
-            self._memory = storage  # the session string is loaded once: later connects keep what they learnt
         return storage
 
     def _compose(self, storage: Storage) -> Parts:
@@ -307,8 +312,9 @@ class ClientCore:
             updates.feed(result)
 
         invoker = Invoker(
-            dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id
-        )
+            dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id,
+            takeout_id=lambda: self.takeout_id,
+        )  # fmt: skip
         return Parts(storage, peers, updates, dcs, invoker)
 
     async def _verify_restored(self, storage: Storage) -> None:

@@ -5,7 +5,8 @@ timeout budget.
 Its inputs are narrow: ``senders`` (the DC pool: a sender per DC, and moving the home DC), the client's rate
 limiter and flood-wait memory (they outlive a connection), ``on_result`` (every call's result: the client
 caches its peers and feeds its updates to the updates machinery, so a raw ``invoke`` keeps pts in step as
-``send_message`` does) and ``user_id`` (who is logged in, if anyone).
+``send_message`` does), ``user_id`` (who is logged in, if anyone) and ``takeout_id`` (the client's takeout
+session, if any: every call goes wrapped in ``invokeWithTakeout``, https://core.telegram.org/api/takeout).
 
 FLOOD_WAIT_X (and SLOWMODE_WAIT_X, FLOOD_PREMIUM_WAIT_X): X ≤ ``sleep_threshold`` and within the budget ->
 sleep and retry; otherwise raise. The wait is remembered per method, so the next call of that method
@@ -28,7 +29,7 @@ from tgfleet import errors
 from tgfleet.client.floods import FloodWaitEvent, FloodWaits
 from tgfleet.client.ratelimit import RateLimiter
 from tgfleet.errors import RequestTimeout, RPCError
-from tgfleet.tl import TLFunction
+from tgfleet.tl import TLFunction, functions
 
 log = logging.getLogger("tgfleet.client")
 MAX_MIGRATIONS = 3
@@ -75,7 +76,7 @@ def _permanent_types() -> tuple[type[RPCError], ...]:
 class Invoker:
     """``await invoker.invoke(query, timeout=..., sleep_threshold=..., dc_id=...)``."""
 
-    __slots__ = ("floods", "limiter", "on_result", "senders", "user_id")
+    __slots__ = ("floods", "limiter", "on_result", "senders", "takeout_id", "user_id")
 
     def __init__(
         self,
@@ -85,12 +86,14 @@ class Invoker:
         floods: FloodWaits,
         on_result: Callable[[Any], None],
         user_id: Callable[[], int | None],
+        takeout_id: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.senders = senders
         self.limiter = limiter
         self.floods = floods
         self.on_result = on_result
         self.user_id = user_id
+        self.takeout_id = takeout_id
 
     async def invoke(
         self, query: TLFunction[Any], *, timeout: float, sleep_threshold: float, dc_id: int | None, media: bool = False
@@ -99,6 +102,8 @@ class Invoker:
         deadline = loop.time() + timeout
         method = method_name(query)
         chat = chat_key(query) if self.limiter.per_chat(method) else None  # serialized only when it counts
+        if (takeout_id := self.takeout_id()) is not None:
+            query = functions.InvokeWithTakeout(takeout_id=takeout_id, query=query)
         migrations = 0
         while True:
             await self._honour_remembered(method, deadline, sleep_threshold)

@@ -3,31 +3,38 @@ and ``with`` (the synchronous style, ``sync.py``).
 
 ``start()`` loads the plugins, connects, logs in if the session is not logged in yet (``authorize``: a bot
 token, or phone, code and 2FA password, each from the constructor's arguments, ``start()``'s, or the
-terminal), reads the account into ``client.me``, runs the ``StartHandler`` and returns the client.
-``stop()`` runs the ``StopHandler``, stops the updates, lets the handlers finish what was queued,
-disconnects and (by default, as Kurigram does) clears the handlers; ``restart()`` keeps them.
+terminal), reads the account into ``client.me``, opens a takeout session if ``takeout=True`` (a user, not a bot,
+as Pyrogram), runs the ``StartHandler`` and returns the client.
+``stop()`` runs the ``StopHandler``, finishes the takeout session, stops the updates, lets the handlers finish
+what was queued, disconnects and (by default, as Kurigram does) clears the handlers; ``restart()`` keeps them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Coroutine
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 from tgfleet.client.idle import _idle
-from tgfleet.client.methods.auth import Prompt, StartMethods
-from tgfleet.client.methods.qr import QrMethods
+from tgfleet.client.methods.auth import Prompt
+from tgfleet.client.methods.qr_start import QrStartMethods
 from tgfleet.client.methods.updates import UpdateMethods
 from tgfleet.client.plugins import plugin_handlers
 from tgfleet.client.sync import entry, make_sync, run_on, running_loop
+from tgfleet.errors import TgfleetError
 from tgfleet.handlers import StartHandler, StopHandler
+from tgfleet.tl import functions
 
+log = logging.getLogger("tgfleet.client")
+FINISH_TIMEOUT = 10.0
+"""Seconds ``stop()`` waits for the takeout session's finish at most (a dead connection must not hold it)."""
 _L = TypeVar("_L", bound="LifecycleMethods")
 T = TypeVar("T")
 
 
-class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
+class LifecycleMethods(QrStartMethods, UpdateMethods):
     def start(
         self: _L,
         *,
@@ -43,21 +50,25 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         ``app.start()`` runs it there and then: the synchronous style). The login answers come from the
         arguments here, else the constructor's (``bot_token``, ``phone_number``, ``phone_code``,
         ``password``), else the terminal, as Pyrogram prompts. Already connected: only what is missing.
-        Raises what the login raises (see ``authorize``); the client is disconnected again then."""
-        if use_qr:
-            raise NotImplementedError("QR login (use_qr=True) is not supported; log in with a phone or bot token")
+        Raises what the login raises (see ``authorize``); the client is disconnected again then. ``use_qr``: a
+        session not logged in yet logs in by QR code instead (``authorize_qr``, ``except_ids`` as there)."""
         answers = {"phone_number": phone_number, "code": code, "password": password, "first_name": first_name}
-        return entry(self, self._start(answers, last_name))  # type: ignore[no-any-return]
+        qr = (except_ids or []) if use_qr else None
+        return entry(self, self._start(answers, last_name, qr))  # type: ignore[no-any-return]
 
-    async def _start(self: _L, answers: dict[str, Any], last_name: str) -> _L:
-        fresh = self.storage is None
+    async def _start(self: _L, answers: dict[str, Any], last_name: str, qr: list[int] | None = None) -> _L:
+        fresh = self._parts is None
         if fresh:
             self._load_plugins()
             await self.connect()
         try:
-            if self.storage is not None and self.storage.get_user_id() is None:
+            if self.storage.get_user_id() is None and qr is not None:
+                await self.authorize_qr(qr, password=answers["password"])
+            elif self.storage.get_user_id() is None:
                 await self.authorize(**answers, last_name=last_name)
             self.me = await self.get_me()
+            if self.takeout and self.takeout_id is None and not self.me.is_bot:
+                await self._init_takeout()
         except BaseException:
             if fresh:
                 await self.disconnect()
@@ -65,6 +76,22 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         if fresh and (handler := self.event_handlers.get(StartHandler)) is not None:
             await self._run_event(handler)
         return self
+
+    async def _init_takeout(self) -> None:
+        """``takeout=True``: open a takeout session; the client's calls are wrapped in it from now on."""
+        takeout = await self.invoke(functions.account.InitTakeoutSession())
+        self.takeout_id = takeout.id
+        log.info("%s: takeout session %d initiated", self.name, takeout.id)
+
+    async def _finish_takeout(self) -> None:
+        """Finish the takeout session (wrapped in it, as every call), waiting :data:`FINISH_TIMEOUT` seconds at most.
+        A failure (refused, no answer, no connection) is logged: the client stops anyway."""
+        try:
+            await self.invoke(functions.account.FinishTakeoutSession(), timeout=min(self.timeout, FINISH_TIMEOUT))
+        except TgfleetError as e:
+            log.warning("%s: finishing takeout session %s failed: %s", self.name, self.takeout_id, e)
+        finally:
+            self.takeout_id = None
 
     def _load_plugins(self) -> None:
         if self.plugins is None:
@@ -82,10 +109,12 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
         if not block:
             self._spawn(self.stop(clear_handlers=clear_handlers))
             return self
-        if self.storage is None:
+        if self._parts is None:
             raise ConnectionError("the client is already stopped")
         if (handler := self.event_handlers.get(StopHandler)) is not None:
             await self._run_event(handler)
+        if self.takeout_id is not None:
+            await self._finish_takeout()
         await self.disconnect()
         if clear_handlers:
             self.dispatcher.clear()
@@ -121,7 +150,7 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.storage is not None:
+        if self._parts is not None:
             await LifecycleMethods.stop(self)
 
     def __enter__(self: _L) -> _L:
@@ -132,5 +161,5 @@ class LifecycleMethods(StartMethods, QrMethods, UpdateMethods):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self.storage is not None:
+        if self._parts is not None:
             run_on(make_sync(self), LifecycleMethods.stop(self))

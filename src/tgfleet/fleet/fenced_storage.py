@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.snapshot import DcRecord, SessionChanges, SessionSnapshot
-from tgfleet.storage import DcOption, MemoryStorage, PeerRecord, UpdateState
+from tgfleet.storage import DONE, DcOption, Done, MemoryStorage, PeerRecord, UpdateState
 
 log = logging.getLogger("tgfleet.fleet")
 Writer = Callable[[SessionChanges], Awaitable[None]]
@@ -184,14 +184,16 @@ class FencedStorage(MemoryStorage):
         with self._change(channels=[channel_id]):
             super().set_channel_pts(channel_id, pts)
 
-    def delete(self) -> None:
+    def delete(self) -> Done:
         with self._change():
             super().delete()
             self._dirty = _Dirty(wipe=True)
+        return DONE
 
-    def save(self) -> None:
+    def save(self) -> Done:
         super().save()
         self._schedule(0.0)
+        return DONE
 
     # --- flushing -----------------------------------------------------------------------------------------------
     async def flush(self) -> None:

@@ -47,6 +47,8 @@ class CallContext:
     system_version: str = ""
     app_version: str = ""
     """What ``initConnection`` of this auth key said about the app (the sessions list shows it)."""
+    takeout_id: int | None = None
+    """The ``invokeWithTakeout`` the call came wrapped in (https://core.telegram.org/api/takeout), if any."""
 
 
 MethodHandler = Callable[[CallContext, Any], Awaitable[MethodResult]]

@@ -1,8 +1,9 @@
 """From an API call to its answer: unwrap, check the connection init, rate limits, faults, the handler.
 
 https://core.telegram.org/api/invoking (``docs/protocol.md`` §9). The wrappers ``invokeAfterMsg(s)``,
-``invokeWithLayer``, ``initConnection`` and ``invokeWithoutUpdates`` are peeled off in any order; the layer
-and the ``initConnection`` parameters are remembered per auth key. A key whose client never sent
+``invokeWithLayer``, ``initConnection``, ``invokeWithoutUpdates`` and ``invokeWithTakeout`` are peeled off in any
+order; the layer and the ``initConnection`` parameters are remembered per auth key, a takeout id is checked
+(``takeouts.py``, which also answers the takeout session's init and finish). A key whose client never sent
 ``initConnection`` gets ``CONNECTION_NOT_INITED``; an unknown or too old layer
 ``CONNECTION_LAYER_INVALID``; another ``api_id`` than the sandbox's ``API_ID_INVALID``. Calls run one at a
 time per connection, in the order they arrived, which is all ``invokeAfterMsg`` needs here. A call on a
@@ -31,6 +32,7 @@ from tgfleet.sandbox.contract import CallContext, MethodHandler, WorldAPI
 from tgfleet.sandbox.faults import Faults
 from tgfleet.sandbox.flood import FloodGuard
 from tgfleet.sandbox.keys import ClientInfo, KeyState
+from tgfleet.sandbox.takeouts import Takeouts
 from tgfleet.tl import LAYER, TLFunction, TLObject, functions
 from tgfleet.tl.core.writer import BOOL_FALSE, BOOL_TRUE, write_vector_int, write_vector_long, write_vector_object
 
@@ -52,6 +54,7 @@ _WRAPPERS = (
     functions.InitConnection,
     functions.InvokeWithoutUpdates,
     functions.InvokeWithMessagesRange,  # the sandbox's one range holds every message (messages.getSplitRanges)
+    functions.InvokeWithTakeout,
 )
 _MAX_WRAPPERS = 8
 UNBOUND_METHODS = (functions.help.GetConfig, functions.help.GetNearestDc)
@@ -66,6 +69,7 @@ class Unwrapped:
     layer: int | None = None
     init: functions.InitConnection[Any] | None = None
     updates: bool = True
+    takeout_id: int | None = None
 
 
 def unwrap(obj: TLObject) -> Unwrapped:
@@ -73,6 +77,7 @@ def unwrap(obj: TLObject) -> Unwrapped:
     layer: int | None = None
     init: functions.InitConnection[Any] | None = None
     updates = True
+    takeout_id: int | None = None
     for _ in range(_MAX_WRAPPERS):
         if not isinstance(obj, _WRAPPERS):
             break
@@ -82,12 +87,14 @@ def unwrap(obj: TLObject) -> Unwrapped:
             init = obj
         elif isinstance(obj, functions.InvokeWithoutUpdates):
             updates = False
+        elif isinstance(obj, functions.InvokeWithTakeout):
+            takeout_id = obj.takeout_id
         obj = obj.query
     if isinstance(obj, _WRAPPERS) or not isinstance(obj, TLFunction):
         raise rpc_error(400, "INPUT_METHOD_INVALID")
     if str(obj.QUALNAME).startswith("upload."):
         updates = False  # file queries never subscribe (https://core.telegram.org/method/invokeWithoutUpdates)
-    return Unwrapped(obj, layer, init, updates)
+    return Unwrapped(obj, layer, init, updates, takeout_id)
 
 
 def record_connection(key: KeyState, call: Unwrapped, api_id: int) -> ClientInfo:
@@ -153,12 +160,14 @@ class CallDispatcher:
         handlers: dict[type, MethodHandler],
         limit_clock: Callable[[], float],
         call_timeout: float,
+        takeouts: Takeouts,
     ) -> None:
         self.world = world
         self.api_id = api_id
         self.limiter = limiter
         self.faults = faults
-        self.handlers = handlers
+        self.takeouts = takeouts
+        self.handlers = {**handlers, **takeouts.handlers()}
         self._limit_clock = limit_clock
         self.call_timeout = call_timeout
 
@@ -188,7 +197,9 @@ class CallDispatcher:
                 device_model=client.device_model,
                 system_version=client.system_version,
                 app_version=client.app_version,
+                takeout_id=call.takeout_id,
             )
+            self.takeouts.check(ctx)
             return await self._run(ctx, call.query), ctx
         except RPCError as e:
             return e, ctx

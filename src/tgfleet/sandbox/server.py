@@ -51,6 +51,7 @@ from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
 from tgfleet.sandbox.scheduler import TICK
 from tgfleet.sandbox.server_limits import Limits
+from tgfleet.sandbox.takeouts import Takeouts
 from tgfleet.sandbox.ticker import Ticker
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ class Sandbox:
             handlers=network_handlers(lambda: list(self.dc_addresses)),
             limit_clock=self.clock,
             call_timeout=self.limits.call_timeout,
+            takeouts=Takeouts(self._random),
         )
         duplicates = DuplicateKeys(lambda key_id: self.world.user_of(key_id) is not None, self.world.revoke)
         return ServerContext(

@@ -4,7 +4,8 @@ Owns the home DC, test mode, api_id, the signed-in user, auth keys (with server 
 the DC list from help.getConfig, peers with access hashes and a username cache, and the update state
 (common pts/qts/date/seq and per-channel pts). May import only ``tgfleet.errors`` and ``cryptography``.
 
-- ``Storage``: the interface (synchronous; every write is a committed transaction; ``transaction()`` groups).
+- ``Storage``: the interface (synchronous; every write is a committed transaction; ``transaction()`` groups;
+  ``open``/``close``/``save``/``delete`` return ``DONE``, which may be awaited as Pyrogram's are).
 - ``MemoryStorage``: in process memory.
 - ``SQLiteStorage``: one SQLite file (WAL), a session lock (one active session per client, POSIX flock on
   ``<file>.lock``), optional AES-256-GCM encryption of the secrets, schema migrations.
@@ -17,7 +18,7 @@ the DC list from help.getConfig, peers with access hashes and a username cache, 
 
 from __future__ import annotations
 
-from tgfleet.storage.base import USERNAME_TTL, Storage
+from tgfleet.storage.base import DONE, USERNAME_TTL, Done, Storage
 from tgfleet.storage.errors import (
     LockHolder,
     SessionLockedError,
@@ -35,8 +36,10 @@ from tgfleet.storage.sqlite import SQLiteStorage
 
 __all__ = [
     "AUTH_KEY_SIZE",
+    "DONE",
     "USERNAME_TTL",
     "DcOption",
+    "Done",
     "LockHolder",
     "MemoryStorage",
     "PeerRecord",

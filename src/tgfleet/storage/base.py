@@ -6,6 +6,10 @@ and the update state. The API is synchronous: every call is a short local operat
 event loop. A storage belongs to one owner (one client, one thread or event loop); calls are serialised, but
 interleaving two clients on one storage would mix two MTProto sessions.
 
+``open``, ``close``, ``save`` and ``delete`` do their work before they return and return :data:`DONE`, which
+may be awaited: Pyrogram's storage methods are coroutines, so ``await app.storage.open()`` works as written
+for Pyrogram, as do its async accessors (``pyrogram_accessors.py``).
+
 Every write method is one transaction and is committed when it returns. ``transaction()`` groups several
 writes into one: either all of them are kept or, when the block raises, none. Never ``await`` inside a
 ``transaction()`` block: other tasks of the loop would write into it (and other threads would wait).
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TypeVar
@@ -26,6 +30,21 @@ from tgfleet.storage.records import DcOption, PeerRecord, UpdateState
 USERNAME_TTL = 8 * 60 * 60  # seconds a resolved username stays trusted (Pyrogram's value)
 
 _S = TypeVar("_S", bound="Storage")
+
+
+class Done:
+    """What the lifecycle methods return: nothing is left to do, and awaiting it (Pyrogram's style) is a no-op."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        yield from ()
+
+    def __repr__(self) -> str:
+        return "DONE"
+
+
+DONE = Done()
 
 
 class Storage(PyrogramAccessors, abc.ABC):
@@ -42,11 +61,11 @@ class Storage(PyrogramAccessors, abc.ABC):
 
     # --- lifecycle ------------------------------------------------------------------------------------------
     @abc.abstractmethod
-    def open(self) -> None:
+    def open(self) -> Done:
         """Open (create when missing) the storage. Opening an open storage does nothing."""
 
     @abc.abstractmethod
-    def close(self) -> None:
+    def close(self) -> Done:
         """Release the storage (and its session lock). Idempotent."""
 
     @property
@@ -55,11 +74,11 @@ class Storage(PyrogramAccessors, abc.ABC):
         """Whether the storage is open."""
 
     @abc.abstractmethod
-    def save(self) -> None:
+    def save(self) -> Done:
         """Make everything written so far durable (writes are already committed; this also syncs to disk)."""
 
     @abc.abstractmethod
-    def delete(self) -> None:
+    def delete(self) -> Done:
         """Log out: erase every item (keys, DCs, peers, state). The storage stays open and usable."""
 
     @abc.abstractmethod

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from tgfleet.storage.base import USERNAME_TTL, Storage
+from tgfleet.storage.base import DONE, USERNAME_TTL, Done, Storage
 from tgfleet.storage.errors import StorageClosedError
 from tgfleet.storage.records import (
     DcOption,
@@ -74,22 +74,26 @@ class MemoryStorage(Storage):
         self._depth = 0
 
     # --- lifecycle ------------------------------------------------------------------------------------------
-    def open(self) -> None:
+    def open(self) -> Done:
         self._open = True
+        return DONE
 
-    def close(self) -> None:
+    def close(self) -> Done:
         self._open = False
+        return DONE
 
     @property
     def is_open(self) -> bool:
         return self._open
 
-    def save(self) -> None:
+    def save(self) -> Done:
         self._live()
+        return DONE
 
-    def delete(self) -> None:
+    def delete(self) -> Done:
         with self.transaction():
             self._state = _State()
+        return DONE
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

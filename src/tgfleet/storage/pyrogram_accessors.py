@@ -4,8 +4,10 @@ Code written for Pyrogram reads and writes the session with ``await client.stora
 ``await client.storage.user_id(42)`` (write): ``dc_id``, ``api_id``, ``test_mode``, ``auth_key`` (the home
 DC's), ``user_id``, ``is_bot``, ``server_address`` / ``port`` (the home DC's address in the stored DC list,
 None before the first help.getConfig) and ``date`` (the update state's date: tgfleet keeps no separate
-save time). Pyrogram's ``open``/``save``/``close`` and peer lookups are tgfleet's own synchronous methods
-of the same names and are not mirrored.
+save time). Pyrogram's ``await storage.open()`` / ``save()`` / ``close()`` / ``delete()`` work on tgfleet's own
+synchronous methods of those names (they return ``DONE``, which may be awaited: ``base.py``); Pyrogram's peer
+lookups (``get_peer_by_id``... returning Input peers) are not mirrored: tgfleet's methods of those names are its
+own (records), and ``client.resolve_peer`` is the way to an Input peer.
 """
 
 from __future__ import annotations

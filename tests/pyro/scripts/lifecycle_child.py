@@ -31,7 +31,7 @@ if mode == "sync":
         print("sent", sent.text, sent.chat.id == app.me.id, flush=True)
         reply = sent.reply_text("sync reply", quote=True)
         print("replied", reply.text, flush=True)
-    print("stopped", app.storage is None, flush=True)
+    print("stopped", not app.storage.is_open, flush=True)
     app.start()
     print("again", app.get_me().id == app.me.id, flush=True)
     app.stop()
@@ -52,4 +52,4 @@ elif mode == "compose":
             print("got", c.name, getattr(message, "text", None), flush=True)
 
     compose([a, b])
-    print("composed done", a.storage is None and b.storage is None, flush=True)
+    print("composed done", not a.storage.is_open and not b.storage.is_open, flush=True)

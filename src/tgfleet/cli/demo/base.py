@@ -136,8 +136,7 @@ class Demo:
 
     async def close(self) -> None:
         for client in self.clients:
-            if client.storage is not None:
-                await client.disconnect()
+            await client.disconnect()  # safe when it is not connected
 
 
 def ms(seconds: float) -> str:

@@ -114,7 +114,7 @@ class AuthMethods(ClientCore):
         me = User._parse(self, users[0])
         if me is None:
             raise errors.AuthKeyUnregistered(detail="the account answered as a deleted user")
-        if self.storage is not None and self.storage.get_user_id() is None:
+        if self.storage.is_open and self.storage.get_user_id() is None:
             self.storage.set_user(me.id, me.is_bot)
         return me
 
@@ -123,16 +123,14 @@ class AuthMethods(ClientCore):
         logged_out = await self.invoke(functions.auth.LogOut())
         if isinstance(logged_out, types.auth.LoggedOut) and logged_out.future_auth_token:
             self.future_auth_token = logged_out.future_auth_token
-        if self.storage is not None:
+        if self.storage.is_open:
             self.storage.delete()
         await self.disconnect()
         return True
 
     async def export_session_string(self) -> str:
         """The session as Pyrogram's current 362-character string (Pyrogram can load it too)."""
-        storage = self.storage
-        if storage is None:
-            raise ConnectionError("connect() first")
+        storage = self._connected().storage
         user_id = storage.get_user_id()
         if user_id is None:
             user_id = (await self.get_me()).id

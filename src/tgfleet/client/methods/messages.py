@@ -115,7 +115,7 @@ class MessageMethods(ClientCore):
         """The sent message: rebuilt from the request for the short answer (without its reply header, as Pyrogram
         builds it: ``reply_to_message_id`` is None there; ``get_messages`` reads it back), else read out of the
         updates."""
-        self_id = self.storage.get_user_id() if self.storage is not None else None
+        self_id = self.storage.get_user_id() if self.storage.is_open else None
         random_id = request.random_id
         if isinstance(result, types.UpdateShortSentMessage):
             raw = types.Message(

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from tgfleet.storage.base import USERNAME_TTL, Storage
+from tgfleet.storage.base import DONE, USERNAME_TTL, Done, Storage
 from tgfleet.storage.cipher import SecretBox, check_key_argument
 from tgfleet.storage.errors import StorageClosedError
 from tgfleet.storage.lock import SessionLock
@@ -81,11 +81,11 @@ class SQLiteStorage(Storage):
         return self._box is not None
 
     # --- lifecycle ------------------------------------------------------------------------------------------
-    def open(self) -> None:
+    def open(self) -> Done:
         """Lock the session, open the file, migrate its schema and check the encryption key."""
         with self._mutex:
             if self._conn is not None:
-                return
+                return DONE
             self._session_lock.acquire()
             conn = None
             try:
@@ -100,12 +100,13 @@ class SQLiteStorage(Storage):
                 self._session_lock.release()
                 raise
             self._conn = conn
+        return DONE
 
     def _staging(self, path: str) -> SQLiteStorage:
         """A plain storage for a foreign file's conversion (``convert.py``); encrypted when this one opens it."""
         return SQLiteStorage(path, owner="tgfleet session conversion", clock=self.clock)
 
-    def close(self) -> None:
+    def close(self) -> Done:
         with self._mutex:
             conn, self._conn = self._conn, None
             try:
@@ -113,17 +114,19 @@ class SQLiteStorage(Storage):
                     conn.close()
             finally:
                 self._session_lock.release()
+        return DONE
 
     @property
     def is_open(self) -> bool:
         return self._conn is not None
 
-    def save(self) -> None:
+    def save(self) -> Done:
         with self._read() as conn:
             if not self._depth:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return DONE
 
-    def delete(self) -> None:
+    def delete(self) -> Done:
         with self._write() as conn:
             kept = {name: meta_get(conn, name) for name in ("encryption", "key_check")}
             for table in DATA_TABLES:
@@ -133,6 +136,7 @@ class SQLiteStorage(Storage):
         with self._read() as conn:
             if not self._depth:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old keys left in the WAL
+        return DONE
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
