@@ -13,8 +13,10 @@ from tgfleet.sandbox.services import (
     channel_updates,
     channels,
     chat_messages,
+    common_chats,
     contacts,
     dialogs,
+    folders,
     groups,
     help,
     history,
@@ -22,6 +24,7 @@ from tgfleet.sandbox.services import (
     media,
     messages,
     participants,
+    photos,
     profile,
     qr_login,
     reactions,
@@ -65,6 +68,9 @@ def all_services() -> dict[type, ServiceFn]:
         channel_updates,
         upload,
         media,
+        photos,
+        folders,
+        common_chats,
     )
     for module in modules:
         table.update(module.HANDLERS)

@@ -133,6 +133,7 @@ async def read_channel_history(world: World, ctx: CallContext, request: f_channe
     member = channel.members[viewer.id]
     top = channel.top_message()
     member.read_inbox_max_id = max(member.read_inbox_max_id, top if request.max_id <= 0 else min(request.max_id, top))
+    viewer.marks.read(channel.marked_id)
     return True
 
 
