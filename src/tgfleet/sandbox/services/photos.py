@@ -103,12 +103,13 @@ async def update_profile_photo(world: World, ctx: CallContext, request: f_photos
 
 async def delete_photos(world: World, ctx: CallContext, request: f_photos.DeletePhotos) -> list[int]:
     account = world.authorized(ctx)
-    gone = [p for p in (_own(account, wanted) for wanted in request.id[:MAX_LIMIT]) if p is not None]
+    named = {(p.id, p.access_hash) for p in request.id if isinstance(p, types.InputPhoto)}
+    gone = [p for p in account.photos if (p.id, p.access_hash) in named]
     current = account.photos[0] if account.photos else None
     account.photos[:] = [p for p in account.photos if p not in gone]
     if current in gone:
         _announce(world, ctx, account)
-    return list(dict.fromkeys(p.id for p in gone))
+    return [p.id for p in gone]
 
 
 async def get_user_photos(world: World, ctx: CallContext, request: f_photos.GetUserPhotos) -> t_photos.TypePhotos:
