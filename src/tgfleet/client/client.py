@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from tgfleet.client.lifecycle import LifecycleMethods
+from tgfleet.client.methods.chat_folders import ChatFolderMethods
 from tgfleet.client.methods.chat_members import ChatMemberMethods
+from tgfleet.client.methods.chat_photos import ChatPhotoMethods
 from tgfleet.client.methods.chats import ChatMethods
 from tgfleet.client.methods.contacts import ContactMethods
 from tgfleet.client.methods.dialogs import DialogMethods
@@ -29,6 +31,8 @@ class Client(
     ContactMethods,
     ProfileMethods,
     SessionMethods,
+    ChatPhotoMethods,
+    ChatFolderMethods,
 ):
     """A Telegram user (or bot) account: ``Client(name, api_id, api_hash, ...)``.
 

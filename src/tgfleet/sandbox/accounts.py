@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tgfleet.sandbox.contact_book import ContactBook
+from tgfleet.sandbox.dialog_marks import DialogMarks
+from tgfleet.sandbox.files import StoredFile
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.passwords import PasswordRecord, SrpChallenge
 from tgfleet.sandbox.privacy import PrivacySettings
@@ -114,6 +116,10 @@ class Account:
     """Online until then (``account.updateStatus``); after it, offline since ``was_online``."""
     was_online: float | None = None
     """When it last went offline (None: it never told, others see it "recently")."""
+    photos: list[StoredFile] = field(default_factory=list)
+    """Its profile photos, the current one first (``photos.py``)."""
+    marks: DialogMarks = field(default_factory=DialogMarks)
+    """Its dialogs' folders and unread marks (``dialog_marks.py``)."""
 
 
 class Accounts:

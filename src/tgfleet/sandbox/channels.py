@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tgfleet.sandbox.accounts import access_hash
+from tgfleet.sandbox.files import StoredFile
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.tl import types
 
@@ -77,6 +78,8 @@ class Channel:
     username: str | None = None
     slowmode_seconds: int = 0
     deleted: bool = False
+    photo: StoredFile | None = None
+    """The channel's photo (``photos.py``)."""
     random_ids: dict[tuple[int, int], int] = field(default_factory=dict)
     """(sender, random_id) -> the message it made."""
     noforwards: bool = False

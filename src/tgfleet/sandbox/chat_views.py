@@ -15,6 +15,7 @@ from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel, Channels
 from tgfleet.sandbox.groups import BasicGroup, Groups
 from tgfleet.sandbox.invites import Invite
 from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.photos import chat_photo_tl
 from tgfleet.sandbox.views import peer_of, peer_user
 from tgfleet.tl import types
 
@@ -31,7 +32,7 @@ def group_tl(group: BasicGroup, viewer_id: int) -> types.Chat | types.ChatForbid
         noforwards=group.noforwards,
         id=group.id,
         title=group.title,
-        photo=types.ChatPhotoEmpty(),
+        photo=chat_photo_tl(group.photo),
         participants_count=len(group.members),
         date=group.date,
         version=group.version,
@@ -59,7 +60,7 @@ def channel_tl(channels: Channels, channel: Channel, viewer_id: int) -> types.Ch
         access_hash=access_hash,
         title=channel.title,
         username=channel.username,
-        photo=types.ChatPhotoEmpty(),
+        photo=chat_photo_tl(channel.photo),
         date=channel.date,
         admin_rights=channel.rights_of(viewer_id),
         banned_rights=None if ban is None else ban.rights,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tgfleet.sandbox.files import StoredFile
+
 MAX_MEMBERS = 200
 """Members of a basic group at most (``chat_size_max``; Telegram converts bigger ones to supergroups)."""
 _MIN_ID, _ID_SPAN = 100_000_000, 900_000_000
@@ -39,6 +41,8 @@ class BasicGroup:
     deactivated: bool = False
     noforwards: bool = False
     """Its content is protected (``messages.toggleNoForwards``): no message of it may be forwarded."""
+    photo: StoredFile | None = None
+    """The group's photo (``photos.py``)."""
     copies: list[dict[int, int]] = field(default_factory=list)
     """Per message of the group, oldest first: each member's copy (member -> the id in his box)."""
     _copy_of: dict[tuple[int, int], int] = field(default_factory=dict)

@@ -13,9 +13,11 @@ from tgfleet.sandbox.services import (
     channel_updates,
     channels,
     chat_messages,
+    common_chats,
     contacts,
     dialogs,
     discussion,
+    folders,
     group_changes,
     groups,
     help,
@@ -24,6 +26,7 @@ from tgfleet.sandbox.services import (
     media,
     messages,
     participants,
+    photos,
     profile,
     qr_login,
     reactions,
@@ -69,6 +72,9 @@ def all_services() -> dict[type, ServiceFn]:
         media,
         group_changes,
         discussion,
+        photos,
+        folders,
+        common_chats,
     )
     for module in modules:
         table.update(module.HANDLERS)

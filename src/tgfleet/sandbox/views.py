@@ -14,7 +14,9 @@ from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
+from tgfleet.sandbox.dialog_marks import DialogMarks
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
+from tgfleet.sandbox.photos import profile_photo_tl
 from tgfleet.sandbox.reactions import message_reactions_tl
 from tgfleet.tl import types
 
@@ -71,6 +73,7 @@ def user_tl(accounts: Accounts, account: Account, viewer_id: int, now: float) ->
         status=status,
         bot=account.bot,
         bot_info_version=1 if account.bot else None,
+        photo=profile_photo_tl(account.photos[0] if account.photos else None),
     )
 
 
@@ -149,9 +152,12 @@ def action_users(action: Any) -> list[int]:
     return ids
 
 
-def dialog_tl(dialog: SandboxDialog) -> types.Dialog:
+def dialog_tl(dialog: SandboxDialog, marks: DialogMarks | None = None) -> types.Dialog:
+    """``dialog``; with the owner's ``marks``, its unread mark and its folder (``folder_id`` when archived)."""
     return types.Dialog(
         pinned=dialog.pinned,
+        unread_mark=marks is not None and marks.unread(dialog.peer_id),
+        folder_id=(marks.folder_of(dialog.peer_id) or None) if marks is not None else None,
         peer=peer_of(dialog.peer_id),
         top_message=dialog.top_message,
         read_inbox_max_id=dialog.read_inbox_max_id,

@@ -1,7 +1,8 @@
 """The sandbox's world: accounts, login codes, 2FA passwords, authorizations, chats and update sequences.
 
 :class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids,
-phones, usernames, home DCs, mailboxes, and each account's address book, privacy rules and scheduled messages),
+phones, usernames, home DCs, mailboxes, and each account's address book, privacy rules, scheduled messages,
+profile photos and dialog marks),
 ``codes`` (``CodeBook``: live login codes), ``login_guard``
 (``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
 (``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and

@@ -115,7 +115,13 @@ class FileId(NamedTuple):
     access_hash: int
     file_reference: bytes
     thumbnail_size: str
-    """The photo size (``"y"``, ``"m"``...) for photos and thumbnails; empty for documents."""
+    """The photo size (``"y"``, ``"m"``...) for photos and thumbnails; empty for documents and profile photos."""
+    peer_id: int = 0
+    """A profile photo's (``CHAT_PHOTO``) peer: its marked id (a user, ``-chat_id``, ``-100...``)..."""
+    peer_access_hash: int = 0
+    """... and its access hash (0 for a basic group)."""
+    big: bool = False
+    """A profile photo's size: big (640x640) or small (160x160)."""
 
 
 def _unrle(data: bytes) -> bytes:
@@ -138,7 +144,8 @@ MAX_FILE_ID = 1024
 
 
 def decode_file_id(file_id: str) -> FileId:
-    """Read a file id of a document, a photo or a thumbnail; ValueError naming the problem for anything else."""
+    """Read a file id of a document, a photo, a thumbnail or a profile photo; ValueError naming the problem for
+    anything else."""
     if not isinstance(file_id, str) or len(file_id) > MAX_FILE_ID:
         raise ValueError(f"not a file id: a str of at most {MAX_FILE_ID} characters is")
     try:
@@ -172,8 +179,13 @@ def _read_file_id(body: bytes) -> FileId:
     size = ""
     if file_type in PHOTO_TYPES:
         _volume, source = struct.unpack_from("<qi", body, at + 16)
+        if source in (CHAT_PHOTO_SMALL, CHAT_PHOTO_BIG):
+            peer, peer_hash = struct.unpack_from("<qq", body, at + 28)
+            return FileId(
+                file_type, dc_id, media_id, access_hash, reference, "", peer, peer_hash, source == CHAT_PHOTO_BIG
+            )
         if source != THUMBNAIL:
-            raise ValueError(f"photo source {source} (a profile photo) is not supported")
+            raise ValueError(f"photo source {source} is not supported")
         _type, letter = struct.unpack_from("<ii", body, at + 28)
         size = chr(letter) if letter else ""
     return FileId(file_type, dc_id, media_id, access_hash, reference, size)

@@ -1,6 +1,6 @@
 """The server role reads what lenient clients send as Telegram does (``substitutes.py``): an ``InputPeer`` where the
-schema says ``InputUser`` or ``InputChannel`` is read as the constructor it stands for; a constructor that stands
-for nothing there is still refused, and without the table every one of them is."""
+schema says ``InputUser``, ``InputChannel`` or ``InputDialogPeer`` is read as the constructor it stands for; a
+constructor that stands for nothing there is still refused, and without the table every one of them is."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tgfleet.errors import DecodeError
 from tgfleet.mtproto.session.substitutes import SERVER_SUBSTITUTES
 from tgfleet.tl import decode, types
 from tgfleet.tl.functions import channels as f_channels
+from tgfleet.tl.functions import messages as f_messages
 
 
 def _invite(channel: object, users: list[object]) -> bytes:
@@ -43,3 +44,18 @@ def test_what_stands_for_nothing_is_refused() -> None:
     stray_channel = [types.InputPeerChannel(channel_id=1, access_hash=2)]  # no user
     with pytest.raises(DecodeError):
         decode(_invite(types.InputChannel(channel_id=5, access_hash=1), stray_channel), SERVER_SUBSTITUTES)
+
+
+def test_input_peers_stand_for_input_dialog_peers() -> None:
+    for peer in (
+        types.InputPeerUser(user_id=7, access_hash=8),
+        types.InputPeerSelf(),
+        types.InputPeerChat(chat_id=5),
+        types.InputPeerChannel(channel_id=5, access_hash=-6),
+    ):
+        raw = f_messages.MarkDialogUnread(peer=peer, unread=True).to_bytes()  # type: ignore[arg-type]
+        with pytest.raises(DecodeError):
+            decode(raw)
+        call = decode(raw, SERVER_SUBSTITUTES)
+        assert isinstance(call, f_messages.MarkDialogUnread)
+        assert call.peer == types.InputDialogPeer(peer=peer) and call.unread

@@ -2,7 +2,8 @@
 ``file_id`` and size) or a file id string, as a :class:`Target`: the location, the DC holding the file, the size
 when known, a file name.
 
-A photo downloads in its largest size; a document as itself; a thumbnail's file id as that thumbnail. Anything
+A photo downloads in its largest size; a document as itself; a thumbnail's file id as that thumbnail; a profile
+photo's file id (``ChatPhoto.small_file_id`` / ``big_file_id``) by its peer (``inputPeerPhotoFileLocation``). Anything
 else (a location, a contact, a message without media) raises ``ValueError`` saying so.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tgfleet.tl import types
+from tgfleet.types.convert import CHANNEL_ZERO
 from tgfleet.types.file_ids import PHOTO_TYPES, FileType, decode_file_id
 
 
@@ -64,10 +66,23 @@ def of_media(media: Any) -> Target:
     raise ValueError(f"this message has no file to download ({type(media).__name__})")
 
 
+def _peer(marked_id: int, access_hash: int) -> types.TypeInputPeer:
+    """The ``InputPeer`` of a profile photo's peer: a user, a basic group (no access hash) or a channel."""
+    if marked_id > 0:
+        return types.InputPeerUser(user_id=marked_id, access_hash=access_hash)
+    if access_hash == 0:
+        return types.InputPeerChat(chat_id=-marked_id)
+    return types.InputPeerChannel(channel_id=CHANNEL_ZERO - marked_id, access_hash=access_hash)
+
+
 def of_file_id(file_id: str, size: int | None = None, file_name: str | None = None) -> Target:
-    """The target a file id names (ValueError for a malformed one or a profile photo's)."""
+    """The target a file id names (ValueError for a malformed one)."""
     fid = decode_file_id(file_id)
-    location: types.InputPhotoFileLocation | types.InputDocumentFileLocation
+    location: types.TypeInputFileLocation
+    if fid.file_type is FileType.CHAT_PHOTO:
+        peer = _peer(fid.peer_id, fid.peer_access_hash)
+        location = types.InputPeerPhotoFileLocation(big=fid.big, peer=peer, photo_id=fid.media_id)
+        return Target(location, fid.dc_id, size, file_name or _name("chat_photo", fid.media_id, "image/jpeg"))
     if fid.file_type in PHOTO_TYPES and fid.file_type is not FileType.THUMBNAIL:
         location = types.InputPhotoFileLocation(
             id=fid.media_id, access_hash=fid.access_hash, file_reference=fid.file_reference,

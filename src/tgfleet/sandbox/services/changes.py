@@ -121,6 +121,7 @@ async def read_history(world: World, ctx: CallContext, request: f_messages.ReadH
         return t_messages.AffectedMessages(pts=pts, pts_count=count)
     peer = input_peer(world, viewer, request.peer)
     pts, count = _changes(world, ctx).read(viewer, peer.id, request.max_id)
+    viewer.marks.read(peer.id)
     return t_messages.AffectedMessages(pts=pts, pts_count=count)
 
 

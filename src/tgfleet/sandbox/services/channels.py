@@ -25,6 +25,7 @@ from tgfleet.sandbox.accounts import Account, valid_username
 from tgfleet.sandbox.channels import CHANNEL_ZERO, SLOWMODE_SECONDS, Channel
 from tgfleet.sandbox.chat_views import channel_tl, chats_tl, invite_tl
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.photos import full_photo_tl
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_peers import admin_with, input_channel, invitable, invitee, member_of, posts
 from tgfleet.sandbox.services.groups import MAX_ABOUT, checked_title
@@ -112,7 +113,8 @@ async def get_full_channel(world: World, ctx: CallContext, request: f_channels.G
         banned_count=sum(1 for b in channel.bans.values() if not b.rights.view_messages),
         read_inbox_max_id=read, read_outbox_max_id=read,
         unread_count=sum(1 for m in history if m.id > read and m.sender_id != viewer.id),
-        chat_photo=types.PhotoEmpty(id=0), notify_settings=types.PeerNotifySettings(), exported_invite=invite,
+        chat_photo=full_photo_tl(channel.photo, world.files.reference),
+        notify_settings=types.PeerNotifySettings(), exported_invite=invite,
         bot_info=[], slowmode_seconds=channel.slowmode_seconds or None,
         slowmode_next_send_date=wait if channel.slowmode_seconds and wait > now else None, pts=channel.box.pts,
         linked_chat_id=channel.linked_id,

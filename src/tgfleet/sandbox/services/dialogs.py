@@ -5,9 +5,11 @@
   (private chats, groups and channels), the one with the newest message first (by date, then id, then peer). A
   page after the first (``offset_date``, ``offset_id`` and ``offset_peer`` of the last dialog's top message)
   holds the unpinned dialogs after that one in this order, as Telegram pages; at most 100 per call;
-  ``messages.dialogs`` when all fit, else ``messages.dialogsSlice`` with the total. The archive (folder 1) is empty.
-- getPinnedDialogs: the pinned ones (``messages.peerDialogs`` with the state).
-- toggleDialogPin: PEER_ID_INVALID for a peer without a dialog, PINNED_DIALOGS_TOO_MUCH past ``MAX_PINNED``.
+  ``messages.dialogs`` when all fit, else ``messages.dialogsSlice`` with the total. ``folder_id`` 0 is the main
+  list, 1 the archive (``folders.py``), none both; each dialog says its unread mark and folder (``dialog_marks.py``).
+- getPinnedDialogs: the pinned ones of the folder (``messages.peerDialogs`` with the state).
+- toggleDialogPin: PEER_ID_INVALID for a peer without a dialog, PINNED_DIALOGS_TOO_MUCH past ``MAX_PINNED`` in the
+  main list, ``MAX_PINNED_ARCHIVED`` in the archive (a dialog is pinned in the folder it is in).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ NEVER = 2**31
 """Later than any date or id."""
 MAX_PINNED = 5
 """Pinned dialogs of an account without Premium (``dialogs_pinned_limit_default``)."""
+MAX_PINNED_ARCHIVED = 100
+"""Pinned dialogs in the archive (``dialogs_folder_pinned_limit_default``)."""
 
 
 Entry = tuple[SandboxDialog, types.TypeMessage]
@@ -55,7 +59,7 @@ def _parts(
     senders = [sender.user_id for _, m in page if isinstance(sender := getattr(m, "from_id", None), types.PeerUser)]
     users = users_tl(world.accounts, [*peers, *senders], viewer.id, world.clock())
     chats = dialog_chats(world, viewer, peers)
-    return [dialog_tl(d) for d, _ in page], [m for _, m in page], chats, users
+    return [dialog_tl(d, viewer.marks) for d, _ in page], [m for _, m in page], chats, users
 
 
 def _order(entry: Entry) -> tuple[int, int, int]:
@@ -86,7 +90,9 @@ def _offset(world: World, viewer: Account, request: f_messages.GetDialogs) -> tu
 async def get_dialogs(world: World, ctx: CallContext, request: f_messages.GetDialogs) -> t_messages.TypeDialogs:
     viewer = world.authorized(ctx)
     box = viewer.mailbox
-    entries = [] if request.folder_id == 1 else _entries(world, viewer, box.dialogs()) + channel_dialogs(world, viewer)
+    entries = _entries(world, viewer, box.dialogs()) + channel_dialogs(world, viewer)
+    if request.folder_id is not None:
+        entries = [e for e in entries if viewer.marks.folder_of(e[0].peer_id) == request.folder_id]
     pinned = [e for e in entries if e[0].pinned]  # in pinning order already (the mailbox's)
     entries = ([] if request.exclude_pinned else pinned) + sorted(
         (e for e in entries if not e[0].pinned), key=_order, reverse=True
@@ -105,7 +111,8 @@ async def get_pinned_dialogs(
     world: World, ctx: CallContext, request: f_messages.GetPinnedDialogs
 ) -> t_messages.PeerDialogs:
     viewer = world.authorized(ctx)
-    pinned = [] if request.folder_id == 1 else [d for d in viewer.mailbox.dialogs() if d.pinned]
+    folder = request.folder_id or 0
+    pinned = [d for d in viewer.mailbox.dialogs() if d.pinned and viewer.marks.folder_of(d.peer_id) == folder]
     found, messages, chats, users = _parts(world, viewer, _entries(world, viewer, pinned))
     state = account_state(viewer, viewer.mailbox.pts, world.clock())
     return t_messages.PeerDialogs(dialogs=found, messages=messages, chats=chats, users=users, state=state)
@@ -116,9 +123,11 @@ async def toggle_dialog_pin(world: World, ctx: CallContext, request: f_messages.
     if not isinstance(request.peer, types.InputDialogPeer):
         raise errors.PeerIdInvalid()
     peer = input_peer(world, viewer, request.peer.peer)
-    box = viewer.mailbox
-    pinned = sum(1 for d in box.dialogs() if d.pinned and d.peer_id != peer.id)
-    if request.pinned and pinned >= MAX_PINNED:
+    box, folder = viewer.mailbox, viewer.marks.folder_of(peer.id)
+    pinned = sum(
+        1 for d in box.dialogs() if d.pinned and d.peer_id != peer.id and viewer.marks.folder_of(d.peer_id) == folder
+    )
+    if request.pinned and pinned >= (MAX_PINNED_ARCHIVED if folder else MAX_PINNED):
         raise errors.PinnedDialogsTooMuch()
     if not box.toggle_pin(peer.id, request.pinned):
         raise errors.PeerIdInvalid()

@@ -119,6 +119,7 @@ async def delete_channel_messages(
 
 def read(world: World, ctx: CallContext, viewer: Account, chat: BasicGroup | Channel, max_id: int) -> tuple[int, int]:
     """Mark the chat read; ``(pts, pts_count)`` of the reader's box (a channel's read mark moves none)."""
+    viewer.marks.read(chat.marked_id)  # reading clears the dialog's unread mark (dialog_marks.py)
     if isinstance(chat, BasicGroup):
         return group_changes(world, ctx).read(chat, viewer, max_id)
     member_of(chat, viewer)

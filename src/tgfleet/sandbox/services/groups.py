@@ -27,6 +27,7 @@ from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.chat_views import group_participants_tl, group_tl, invite_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import MAX_MEMBERS, BasicGroup
+from tgfleet.sandbox.photos import full_photo_tl
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_peers import admin_with, chat_of, input_group, invitable, invitee, posts
 from tgfleet.sandbox.views import users_tl
@@ -98,7 +99,7 @@ async def get_full_chat(world: World, ctx: CallContext, request: f_messages.GetF
         invite = invite_tl(world.invites.permanent(group.marked_id, viewer.id, int(world.clock())))
     full = types.ChatFull(
         id=group.id, about=group.about, participants=participants, notify_settings=types.PeerNotifySettings(),
-        exported_invite=invite,
+        exported_invite=invite, chat_photo=full_photo_tl(group.photo, world.files.reference),
     )  # fmt: skip
     users = users_tl(world.accounts, group.members if member else [], viewer.id, world.clock())
     return t_messages.ChatFull(full_chat=full, chats=[group_tl(group, viewer.id)], users=users)

@@ -1,7 +1,8 @@
 """Files: ``upload.saveFilePart``, ``upload.saveBigFilePart`` (``uploads.py``) and ``upload.getFile`` (``files.py``).
 
 getFile serves ``inputDocumentFileLocation`` (``thumb_size`` empty: the document; ``m``: its thumbnail) and
-``inputPhotoFileLocation`` (a size type the photo has); any other location, or a size the file lacks, is
+``inputPhotoFileLocation`` (a size type the photo has) and ``inputPeerPhotoFileLocation`` (a user's, group's or
+channel's photo: ``services/photos.py``); any other location, or a size the file lacks, is
 LOCATION_INVALID. A file held by another DC is FILE_MIGRATE_X (https://core.telegram.org/api/files); the
 answer is ``upload.file`` with the storage type read from the bytes
 (``images.py``; ``storage.filePartial`` past the first chunk) and the file's date as ``mtime``.
@@ -13,11 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
+from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.files import DOCUMENT, PHOTO, StoredFile, chunk
 from tgfleet.sandbox.images import storage_type
 from tgfleet.sandbox.media import photo_sizes
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.photos import peer_photo_file
 from tgfleet.tl import types
 from tgfleet.tl.functions import upload as f_upload
 from tgfleet.tl.types import upload as t_upload
@@ -39,8 +42,13 @@ async def save_big_file_part(world: World, ctx: CallContext, request: f_upload.S
     return True
 
 
-def _located(world: World, dc_id: int, location: types.TypeInputFileLocation) -> tuple[StoredFile, bytes]:
+def _located(
+    world: World, viewer: Account, dc_id: int, location: types.TypeInputFileLocation
+) -> tuple[StoredFile, bytes]:
     """The file ``location`` names on ``dc_id`` and the bytes of the size it asks for."""
+    if isinstance(location, types.InputPeerPhotoFileLocation):
+        stored = peer_photo_file(world, viewer, dc_id, location)
+        return stored, stored.data  # small and big alike: the sandbox does not resample
     if isinstance(location, types.InputDocumentFileLocation):
         stored = _file(world, DOCUMENT, dc_id, location)
         if not location.thumb_size:
@@ -64,8 +72,8 @@ def _file(
 
 
 async def get_file(world: World, ctx: CallContext, request: f_upload.GetFile) -> t_upload.File:
-    world.authorized(ctx)
-    stored, data = _located(world, ctx.dc_id, request.location)
+    viewer = world.authorized(ctx)
+    stored, data = _located(world, viewer, ctx.dc_id, request.location)
     part = chunk(data, request.offset, request.limit, precise=request.precise)
     kind = storage_type(data) if request.offset == 0 else types.storage.FilePartial()
     return t_upload.File(type=kind, mtime=stored.date, bytes=part)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.photos import full_photo_tl
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.peers import input_user
 from tgfleet.sandbox.views import user_tl
@@ -41,6 +42,7 @@ async def get_full_user(world: World, ctx: CallContext, request: f_users.GetFull
         settings=types.PeerSettings(),
         notify_settings=types.PeerNotifySettings(),
         common_chats_count=0,
+        profile_photo=full_photo_tl(account.photos[0] if account.photos else None, world.files.reference),
         bot_info=types.BotInfo(user_id=account.id, description="", commands=[]) if account.bot else None,
     )
     user = user_tl(world.accounts, account, viewer.id, world.clock())
