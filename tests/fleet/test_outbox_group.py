@@ -15,7 +15,7 @@ from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
 from tgfleet.fleet.outbox_records import OutboxState
 from tgfleet.fleet.store import Store, Tx
 
-from .helpers import populate, pyrogram_string
+from .helpers import populate, pyrogram_string, until
 
 
 def anything(chat: str, peer: str) -> bool:
@@ -105,3 +105,39 @@ async def test_a_pool_message_is_begun_by_one_holder_of_the_group_and_the_next_o
         begun = [result for result in results if result is not None]
         assert [message.id for message, _ in begun] == [first.id]
         assert [m.state for m in await fleet.outbox.list(state=OutboxState.SENDING)] == [OutboxState.SENDING]
+
+
+async def test_a_step_whose_caller_left_during_its_transaction_leaves_its_message_unknown_not_sending(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender is stopped while the group's transaction that begins its message runs: nobody will call, so the
+    message goes to ``unknown`` (to go again with the same random_id), never left ``sending`` by a live holder."""
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 1)
+        [holder], _ = await holders(fleet, ["acct0"])
+        message = await fleet.outbox.send(peer="@alice", text="left", account="acct0")
+        inside, go_on = asyncio.Event(), asyncio.Event()
+        transaction: Callable[..., AbstractAsyncContextManager[Tx]] = fleet.store.transaction
+
+        @asynccontextmanager
+        async def held(*, readonly: bool = False) -> AsyncIterator[Tx]:
+            async with transaction(readonly=readonly) as tx:
+                yield tx
+                if not readonly and not go_on.is_set():
+                    inside.set()  # the step's statements ran; its commit waits
+                    await go_on.wait()
+
+        monkeypatch.setattr(fleet.store, "transaction", held)
+        step = asyncio.create_task(holder.step(None, choose=anything, random_id=77))
+        await asyncio.wait_for(inside.wait(), 30)
+        step.cancel()
+        go_on.set()
+        with pytest.raises(asyncio.CancelledError):
+            await step
+
+        async def settled() -> OutboxState | None:
+            state = (await fleet.outbox.get(message.id)).state
+            return None if state is OutboxState.SENDING else state
+
+        assert await until(settled) is OutboxState.UNKNOWN
+        assert (await fleet.outbox.get(message.id)).random_id == 77
