@@ -9,7 +9,9 @@ rate limiter is off on both sides, so the fleet, not the pacing, is measured. Pe
   recipient, one after the other, all accounts at once; the rate is messages over the wall time, the latency
   each call's round trip;
 - fleet: a ``Worker`` in this process holds the accounts (connected beforehand, not timed); then ``--messages``
-  ``fleet.outbox.send`` calls (the same recipient, the accounts in turn) and the worker sends them: the rate is
+  ``fleet.outbox.send`` calls (the same recipient, the accounts in turn, ``PRODUCERS`` of them at a time, as an
+  application serving many requests makes them; one after the other, the store's round trip per ``send`` bounded
+  the rate on PostgreSQL) and the worker sends them: the rate is
   messages over the time from the first ``send`` to the last ``sent`` (the store's ``updated_at``), the latency each
   message's ``sent`` time less its ``created_at``; the store's cost per message is counted around the fleet's own
   store (every transaction of the ``send`` calls and of the worker's outbox: how many, their statements, the wall
@@ -61,6 +63,8 @@ LIMITS_BURST = 600
 SETTINGS = LeaseSettings(ttl=30.0, renew_interval=10.0, grace=5.0)
 RECIPIENT = "bench_outbox_bob"
 TIMEOUT = 600.0
+PRODUCERS = 16
+"""The fleet's concurrent ``send`` calls (the bare loop's calls are concurrent too: one at a time per account)."""
 
 
 class Setup:
@@ -110,6 +114,18 @@ async def bare(setup: Setup, messages: int) -> dict[str, Any]:
 
 
 # -- the fleet ------------------------------------------------------------------------------------------------------
+async def enqueue(fleet: Fleet, accounts: int, messages: int) -> None:
+    """The measured ``send`` calls, as an application with many requests to answer makes them: ``PRODUCERS`` at a
+    time (each waits for its ``send`` to return before its next), the accounts in turn."""
+    numbers = iter(range(messages))
+
+    async def producer() -> None:
+        for i in numbers:
+            await fleet.outbox.send(peer=f"@{RECIPIENT}", text=f"fleet {i}", account=f"a{i % accounts}")
+
+    await asyncio.gather(*(producer() for _ in range(PRODUCERS)))
+
+
 async def populate(url: str, setup: Setup, policy: dict[str, Any] | None = None, count: int | None = None) -> None:
     async with Fleet.open(url, seal_key=BENCH_KEY) as fleet:
         for i, text in enumerate(setup.sessions[:count]):
@@ -221,8 +237,7 @@ async def fleet_run(url: str, setup: Setup, accounts: int, messages: int) -> dic
         await until_sent(watch, 1, accounts)
         with StoreProbe.around(fleet.store) as probe:
             started = time.time()
-            for i in range(messages):
-                await fleet.outbox.send(peer=f"@{RECIPIENT}", text=f"fleet {i}", account=f"a{i % accounts}")
+            await enqueue(fleet, accounts, messages)
             rows = await until_sent(watch, accounts + 1, messages)
     seconds = max(sent for _, sent in rows) - started
     return {"messages": messages, "seconds": seconds, "rate": messages / seconds,

@@ -25,6 +25,7 @@ from tgfleet.fleet import (
 from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, IntegrityError, open_store, parse_url
 
 from .helpers import pyrogram_string, until
+from .pgcluster import Cluster
 
 TEST_V2 = ("ALTER TABLE accounts ADD COLUMN note TEXT", "UPDATE accounts SET note = 'migrated'")
 
@@ -220,6 +221,32 @@ def sqlite_thread_busy() -> bool:
 
 
 async def test_a_batch_runs_in_order_says_what_each_statement_did_and_a_failure_rolls_it_back(store_url: str) -> None:
+    await a_batch_runs_in_order_and_a_failure_rolls_it_back(store_url)
+
+
+async def test_without_pipelines_a_batch_runs_one_statement_at_a_time_to_the_same_effect(
+    pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libpq older than 14 cannot pipeline: psycopg says so (``Pipeline.is_supported()``) and refuses a pipeline."""
+    psycopg = pytest.importorskip("psycopg")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise psycopg.NotSupportedError("libpq too old for pipelines (as libpq 13 answers)")
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    monkeypatch.setattr(psycopg.AsyncConnection, "pipeline", refused)
+    url = pg_cluster.create_database()
+    await a_batch_runs_in_order_and_a_failure_rolls_it_back(url)
+    async with Fleet.open(url) as fleet:  # a transaction's BEGIN, its wake-ups and COMMIT: one at a time too
+        listener = await fleet.store.listen("bench")
+        async with fleet.store.transaction() as tx:
+            await tx.execute("UPDATE counters SET value = 1 WHERE name = 'ready_accounts'")
+            tx.notify("bench", "one")
+        assert await asyncio.wait_for(listener.next(), 30) == "one"
+        await listener.close()
+
+
+async def a_batch_runs_in_order_and_a_failure_rolls_it_back(store_url: str) -> None:
     async with Fleet.open(store_url) as fleet:
         bump = "UPDATE counters SET value = value + :n WHERE name = :name"
         read = ("SELECT value FROM counters WHERE name = 'ready_accounts'", None)

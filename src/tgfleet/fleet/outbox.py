@@ -30,7 +30,7 @@ from tgfleet.fleet.errors import (
     MessageNotFound,
     OutboxStateError,
 )
-from tgfleet.fleet.outbox_holder import HolderOutbox
+from tgfleet.fleet.outbox_holder import HolderOutbox, StepGroup, step_group
 from tgfleet.fleet.outbox_records import CANCELLABLE, RETRYABLE, Attempt, OutboxMessage, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import (
     ATTEMPT_COLUMNS,
@@ -84,9 +84,15 @@ class Outbox:
     def __init__(self, store: Store, counters: Counters) -> None:
         self._store, self._counters = store, counters
 
-    def holder(self, account: Account, epoch: int, worker: str) -> HolderOutbox:
-        """The outbox as the holder of ``account``'s lease at ``epoch`` writes it (every write fenced)."""
-        return HolderOutbox(self._store, self._counters, account.id, account.pool, epoch, worker)
+    def holder(self, account: Account, epoch: int, worker: str, *, group: StepGroup | None = None) -> HolderOutbox:
+        """The outbox as the holder of ``account``'s lease at ``epoch`` writes it (every write fenced); its steps
+        share one transaction with those of the other holders of ``group`` (``step_group``) that are ready at the
+        same time (without one, a group of its own)."""
+        return HolderOutbox(self._store, self._counters, account.id, account.pool, epoch, worker, group=group)
+
+    def step_group(self) -> StepGroup:
+        """A group commit for the steps of many holders (a worker's: one for all the accounts it holds)."""
+        return step_group(self._store)
 
     async def send(
         self,

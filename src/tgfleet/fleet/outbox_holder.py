@@ -21,8 +21,13 @@ trusted (a refusal rolls the whole transaction back).
 - ``finish``: ``sending`` -> the outcome (sent with Telegram's id, retry_wait, held, failed, unknown), on the
   message and its attempt.
 - ``step`` (the sender's): ``finish`` and the next ``begin`` in one transaction, the head begun straight from its
-  due state (the claim's own checks and recovery first, nothing left ``claimed``): one transaction per message
-  sent, besides ``send``'s.
+  due state (the claim's own checks and recovery first, nothing left ``claimed``). The holders of one ``StepGroup``
+  (a worker's) share it: the steps ready at once go into one transaction (``steps``, through ``group_commit``): one
+  commit for many messages, whose calls then run in parallel; a holder whose fence is refused there gets its
+  StaleEpoch and writes nothing, the others' steps commit.
+- ``claim`` and ``begin`` are no longer the worker's (``step`` begins from the due state): they stay because stores
+  written by earlier versions hold ``claimed`` rows, whose recovery (``sql.RECOVER``) and return to the pool
+  (``sql.SWEEP``) the tests prove by making such rows through them.
 - ``flood_waits`` / ``cool_down``: the account's running waits in the flood ledger (``flood_ledger``), and a wait
   of the holder's own (the circuit breaker's); ``finish`` records an outcome's wait in its transaction.
 """
@@ -30,17 +35,19 @@ trusted (a refusal rolls the whole transaction back).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tgfleet.fleet import flood_ledger, outbox_pool, sessions
 from tgfleet.fleet import outbox_statements as sql
 from tgfleet.fleet.counters import Counters
+from tgfleet.fleet.errors import AccountNotFound, StaleEpoch
 from tgfleet.fleet.flood_ledger import FloodWait, Wait
+from tgfleet.fleet.group_commit import GroupCommit
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
 from tgfleet.fleet.outbox_rows import MESSAGE_COLUMNS, message_of
 from tgfleet.fleet.records import Evidence
-from tgfleet.fleet.store import Statement, Store, Tx
+from tgfleet.fleet.store import Done, Statement, Store, Tx
 
 SWEEP_INTERVAL = 1.0  # seconds between a holder's sweeps (pool claims orphaned, deadlines passed)
 
@@ -68,6 +75,31 @@ class Head:
 
 Ended = tuple[int, int, Outcome]  # an attempt that ended: the message's id, the attempt's, its outcome
 Choose = Callable[[str, str], bool]  # whether a head's chat and peer may go now
+Begun = tuple[OutboxMessage, int]  # a message begun (``sending``, committed) and its attempt's id
+
+
+@dataclass(frozen=True)
+class Step:
+    """One holder's ``step``: its arguments, as ``steps`` runs it with other holders' in one transaction."""
+
+    holder: HolderOutbox
+    ended: Ended | None
+    choose: Choose | None
+    random_id: int
+    take_pool: bool
+    limit: int
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """A transition's statements after the fence (``HolderOutbox._opening``), and what reading their results needs."""
+
+    statements: list[Statement]
+    params: dict[str, object]
+    ended: Ended | None
+    take_pool: bool
+    heads: bool  # whether the due heads are read
+    sweep: bool
 
 
 class HolderOutbox:
@@ -82,10 +114,12 @@ class HolderOutbox:
         epoch: int,
         worker: str,
         *,
+        group: StepGroup | None = None,
         sweep_interval: float = SWEEP_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store, self._counters = store, counters
+        self._group = group or step_group(store)
         self.account_id, self.pool, self.epoch, self.worker = account_id, pool, epoch, worker
         self._recovered = False  # what older epochs left is recovered by the first claim (later ones: fenced out)
         self._sweep_interval, self._clock = sweep_interval, clock
@@ -124,44 +158,53 @@ class HolderOutbox:
 
     async def step(
         self, ended: Ended | None, *, choose: Choose | None, random_id: int, take_pool: bool = True, limit: int = 10
-    ) -> tuple[OutboxMessage, int] | None:
-        """One transaction: ``finish`` the attempt that ``ended`` (if any), then, unless ``choose`` is None, begin
+    ) -> Begun | None:
+        """One transition: ``finish`` the attempt that ``ended`` (if any), then, unless ``choose`` is None, begin
         the first due head (as ``claim`` finds them, up to ``limit``) whose chat and peer ``choose`` lets go now:
         from its due state straight to ``sending``, as ``begin`` does (random_id, account pinned, the attempt), with
-        nothing left ``claimed``. The begun message and its attempt's id, or None."""
-        async with self._store.transaction() as tx:
-            heads = await self._open(tx, ended, take_pool, None if choose is None else limit)
-            if choose is None:
-                return None
-            head = next((head for head in heads if choose(head.chat, head.peer)), None)
-            begun = None if head is None else await self._begin(tx, head.id, random_id, "due")
-        self._recovered = True
+        nothing left ``claimed``. The begun message and its attempt's id, or None. It goes to the store with the
+        steps of the other holders that share this one's ``group`` (``steps``: one transaction for all of them)."""
+        begun = await self._group.run(Step(self, ended, choose, random_id, take_pool, limit))
+        self._recovered = True  # committed: no holder of an older epoch writes after our fence
         return begun
 
-    async def _open(self, tx: Tx, ended: Ended | None, take_pool: bool, limit: int | None) -> list[Head]:
-        """A transition's first trip to the store, one batch: the fence, the attempt that ``ended`` written, and
-        unless ``limit`` is None what older holders left (the first time), the sweep (when due) and the due heads.
-        StaleEpoch (the batch rolled back with its transaction) or LookupError as ``finish``."""
+    def _opening(self, ended: Ended | None, take_pool: bool, limit: int | None) -> _Opening:
+        """What a transition writes and reads after its fence: the attempt that ``ended``, and unless ``limit`` is
+        None what older holders left (the first time), the sweep (when due) and the due heads."""
         params = self._claim_params(take_pool, False, limit=limit or 0)
         sweep = limit is not None and self._clock() - self._swept >= self._sweep_interval
-        statements: list[Statement] = [(sessions.FENCE, sessions.fence_params(self.account_id, self.epoch))]
-        statements += [] if ended is None else self._finishing(*ended)
+        statements: list[Statement] = [] if ended is None else self._finishing(*ended)
         if limit is not None:
             statements += [(s, params) for s in (() if self._recovered else sql.RECOVER) + (sql.SWEEP if sweep else ())]
             statements += [(outbox_pool.WAITING, params)] if take_pool else []
             statements.append((sql.HEADS, params))
-        done = await tx.batch(statements)
+        return _Opening(statements, params, ended, take_pool, limit is not None, sweep)
+
+    async def _opened(self, tx: Tx, opening: _Opening, done: list[Done]) -> list[Head]:
+        """After ``opening``'s statements ran (``done``): LookupError as ``finish``; the due heads."""
+        if opening.ended is not None:
+            await self._finished(tx, opening.ended, done[0].count)
+        if not opening.heads:
+            return []
+        self._swept = (
+            self._clock() if opening.sweep else self._swept
+        )  # (rolled back: the next sweep comes a little later)
+        rows = done[-1].rows
+        if opening.take_pool and done[-2].rows and await outbox_pool.fewest(tx, self.account_id, self.pool):
+            rows = await tx.fetch(sql.HEADS, opening.params | {"least": 1})  # the least loaded takes the unassigned too
+        return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
+
+    def _fence_statement(self) -> Statement:
+        return sessions.FENCE, sessions.fence_params(self.account_id, self.epoch)
+
+    async def _open(self, tx: Tx, ended: Ended | None, take_pool: bool, limit: int | None) -> list[Head]:
+        """A transition's first trip to the store, one batch: the fence and ``_opening``'s statements. StaleEpoch
+        (the batch rolled back with its transaction) or LookupError as ``finish``."""
+        opening = self._opening(ended, take_pool, limit)
+        done = await tx.batch([self._fence_statement(), *opening.statements])
         if done[0].count == 0:
             await self._refused(tx)
-        if ended is not None:
-            await self._finished(tx, ended, done[1].count)
-        if limit is None:
-            return []
-        self._swept = self._clock() if sweep else self._swept  # (rolled back: the next sweep comes a little later)
-        rows = done[-1].rows
-        if take_pool and done[-2].rows and await outbox_pool.fewest(tx, self.account_id, self.pool):
-            rows = await tx.fetch(sql.HEADS, params | {"least": 1})  # the least loaded takes the unassigned too
-        return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
+        return await self._opened(tx, opening, done[1:])
 
     async def _refused(self, tx: Tx) -> None:
         self._counters.fence_refusals += 1
@@ -175,12 +218,20 @@ class HolderOutbox:
             await self._fence(tx)
             return await self._begin(tx, message.id, random_id, "claimed")
 
-    async def _begin(self, tx: Tx, message_id: int, random_id: int, was: str) -> tuple[OutboxMessage, int]:
+    async def _begin(self, tx: Tx, message_id: int, random_id: int, was: str) -> Begun:
         """(Fenced by the caller.) -> ``sending`` from ``was`` (``sql.BEGIN``), the attempt recorded: one batch."""
+        return self._begun(message_id, await tx.batch(self._beginning(message_id, random_id, was)))
+
+    def _beginning(self, message_id: int, random_id: int, was: str = "due") -> list[Statement]:
         params = self._params(id=message_id, random_id=random_id)
-        message, attempt = await tx.batch([(sql.BEGIN[was], params), (sql.ATTEMPT, params)])
+        return [(sql.BEGIN[was], params), (sql.ATTEMPT, params)]
+
+    def _begun(self, message_id: int, done: Sequence[Done]) -> Begun:
+        message, attempt = done
         if not message.rows:  # (the attempt's insert found no row either)
-            raise LookupError(f"outbox message {message_id} is no longer {was} for this holder")
+            raise LookupError(
+                f"outbox message {message_id} cannot be begun by this holder (no longer claimed by it, or due)"
+            )
         return message_of(message.rows[0]), int(attempt.rows[0][0])
 
     async def finish(self, message_id: int, attempt_id: int, outcome: Outcome) -> OutboxMessage:
@@ -236,3 +287,51 @@ class HolderOutbox:
             if row is not None:
                 out.append(message_of(row))
         return out
+
+
+StepGroup = GroupCommit[Step, "Begun | None"]
+
+
+def step_group(store: Store) -> StepGroup:
+    """A group commit of ``step`` for the holders that share it (a worker's: all the accounts it holds)."""
+    return GroupCommit(store, steps, _abandoned)
+
+
+async def steps(tx: Tx, group: Sequence[Step]) -> list[Begun | Exception | None]:
+    """Many holders' steps in one transaction, in three trips whatever their number: every holder's fence (one
+    refused gets its StaleEpoch and sends nothing more: the others go on), the fenced ones' ``_opening`` statements
+    (the attempts that ended written, the due heads read), then their begins: each holder's first head that its
+    ``choose`` lets go, in a chat no other holder of the group begins in (a pool's chat is one chat for all of
+    them). Any other failure raises (the group commit then runs each step alone)."""
+    out: list[Begun | Exception | None] = [None] * len(group)
+    fenced: dict[int, _Opening] = {}
+    for i, (step, fence) in enumerate(
+        zip(group, await tx.batch([s.holder._fence_statement() for s in group]), strict=True)
+    ):
+        if fence.count:
+            fenced[i] = step.holder._opening(step.ended, step.take_pool, None if step.choose is None else step.limit)
+            continue
+        try:
+            await step.holder._refused(tx)
+        except (StaleEpoch, AccountNotFound) as exc:
+            out[i] = exc
+    done = await tx.batch([statement for opening in fenced.values() for statement in opening.statements])
+    chosen: dict[int, Head] = {}
+    for i, opening in fenced.items():
+        heads = await group[i].holder._opened(tx, opening, done[: len(opening.statements)])
+        done = done[len(opening.statements) :]
+        choose, taken = group[i].choose, {head.chat for head in chosen.values()}
+        head = next((h for h in heads if h.chat not in taken and choose is not None and choose(h.chat, h.peer)), None)
+        chosen.update({} if head is None else {i: head})
+    begins = [group[i].holder._beginning(head.id, group[i].random_id) for i, head in chosen.items()]
+    begun = await tx.batch([statement for pair in begins for statement in pair]) if begins else []
+    for k, (i, head) in enumerate(chosen.items()):
+        out[i] = group[i].holder._begun(head.id, begun[2 * k : 2 * k + 2])
+    return out
+
+
+async def _abandoned(step: Step, begun: Begun | None) -> None:
+    """A message begun for a sender that left before it heard (stopped): ``unknown``, to go again with its
+    random_id, as a sender stopped during its call leaves it."""
+    if begun is not None:
+        await step.holder.finish(begun[0].id, begun[1], Outcome(OutboxState.UNKNOWN))

@@ -112,6 +112,7 @@ class Worker:
         )
         self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
         self._outbox_wake: dict[int, asyncio.Event] = {}
+        self._steps = fleet.outbox.step_group()  # the steps of all its accounts' senders ready at once: one commit
         self._outbox_pools: dict[int, str] = {}  # account id -> its pool, for a pool's wake-ups
         self._pool_policies: dict[str, dict[str, Any]] = {}  # pool -> its "sending", read as its accounts start
         self._inbox_wake: dict[int, asyncio.Event] = {}
@@ -323,7 +324,7 @@ class Worker:
             throttle = self._throttles[account.id] = Throttle(policy, self._clock)
         wake = self._outbox_wake.setdefault(account.id, asyncio.Event())
         self._outbox_pools[account.id] = account.pool
-        holder = self._fleet.outbox.holder(account, lease.epoch, self.id)
+        holder = self._fleet.outbox.holder(account, lease.epoch, self.id, group=self._steps)
         sender = OutboxSender(holder, client, account, wake=wake, throttle=throttle, hooks=self._send_hooks,
                               poll_interval=self._poll_interval * 5, clock=self._clock)  # fmt: skip
         await sender.run()

@@ -6,6 +6,10 @@ statement on the rows it changes (PostgreSQL re-checks the condition on the newe
 rows other transactions hold (``FOR UPDATE SKIP LOCKED``). Read-only transactions run at REPEATABLE READ, so a
 session snapshot is one consistent picture. Every lease time comes from the database's clock. Wake-ups are
 ``NOTIFY`` (sent at commit) and ``LISTEN`` on a connection of their own.
+
+A ``Tx.batch`` (and a transaction's ``BEGIN`` with its first statement, its wake-ups with its ``COMMIT``) goes in
+one psycopg pipeline, one round trip; where libpq cannot pipeline (older than 14:
+``psycopg.Pipeline.is_supported()`` is false) the same statements go one at a time, in the same order.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class PostgresStore(Store):
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._slots = asyncio.Semaphore(max_connections)
         self._closed = False
+        self._pipelined = psycopg.Pipeline.is_supported()  # libpq 14 or later
 
     @classmethod
     async def open(cls, url: str, where: str, *, max_connections: int = 4) -> PostgresStore:
@@ -68,7 +73,7 @@ class PostgresStore(Store):
     @asynccontextmanager
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Tx]:
         async with self._connection() as conn:
-            tx = _PostgresTx(conn, self.where, _READ_ONLY if readonly else "BEGIN")
+            tx = _PostgresTx(conn, self.where, _READ_ONLY if readonly else "BEGIN", self._pipelined)
             try:
                 try:
                     yield tx
@@ -100,16 +105,19 @@ class PostgresStore(Store):
 class _PostgresTx(Tx):
     dialect = POSTGRESQL
 
-    def __init__(self, conn: psycopg.AsyncConnection[Any], where: str, begin: str) -> None:
-        self._conn, self._where = conn, where
+    def __init__(self, conn: psycopg.AsyncConnection[Any], where: str, begin: str, pipelined: bool) -> None:
+        self._conn, self._where, self._pipelined = conn, where, pipelined
         self._begin: str | None = begin  # sent with the first statement, in its round trip
         self.notices: list[tuple[str, str]] = []
 
     async def _trip(self, statements: Sequence[Statement]) -> list[psycopg.AsyncCursor[Any]]:
-        """One round trip: the statements (after ``BEGIN`` if the transaction has not begun), pipelined."""
-        if self._begin is None and len(statements) == 1:
-            [(template, params)] = statements
-            return [await self._conn.execute(POSTGRESQL.sql(template), params or {})]
+        """One round trip: the statements (after ``BEGIN`` if the transaction has not begun), pipelined; without a
+        pipeline (libpq older than 14), one after the other."""
+        if not self._pipelined or (self._begin is None and len(statements) == 1):
+            if self._begin is not None:
+                await self._conn.execute(self._begin)
+                self._begin = None
+            return [await self._conn.execute(POSTGRESQL.sql(t), params or {}) for t, params in statements]
         async with self._conn.pipeline() as pipeline:
             if self._begin is not None:
                 await self._conn.execute(self._begin)
