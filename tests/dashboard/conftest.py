@@ -83,6 +83,21 @@ def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shots]:
     request.node.user_properties.append(("screenshots", str(target)))  # reaches the controller under xdist too
 
 
+async def start_login_from_page(page: Any, base: str, token: str, phone: str) -> str:
+    """Sign in to the dashboard with ``token`` on its way to the logins page, start a login of ``phone`` from the
+    page's form, and return the new flow's id (its row is ``#l<id>``)."""
+    await page.goto(f"{base}/logins")
+    await page.keyboard.type(token)  # the sign-in form has the focus, then back to the logins page
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}/logins")
+    await page.fill("#login-phone", phone)
+    async with page.expect_navigation(url=re.compile(r"/logins\?notice=.*#l\d+$")):
+        await page.keyboard.press("Enter")
+    found = re.search(r"#l(\d+)$", page.url)
+    assert found is not None, page.url
+    return found.group(1)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "teardown":
         _SHOTS.extend((report.nodeid, Path(str(v))) for k, v in report.user_properties if k == "screenshots")

@@ -6,7 +6,6 @@ calls on both engines."""
 
 from __future__ import annotations
 
-import re
 import signal
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from tgfleet.sandbox import Sandbox
 
 from ..fleet.workers import write_info
 from ..service.helpers import ServiceProcess
-from .conftest import Shots
+from .conftest import Shots, start_login_from_page
 
 expect.set_options(timeout=60_000)
 
@@ -34,16 +33,7 @@ async def test_a_sign_up_through_the_pages_in_chromium(browser: Any, shots: Shot
                                              "--listen", "127.0.0.1:0", "--lease-ttl", "3")  # fmt: skip
         try:
             page = await browser.new_page()
-            await page.goto(f"{service.url}/logins")
-            await page.keyboard.type(token)
-            await page.keyboard.press("Enter")
-            await page.wait_for_url(f"{service.url}/logins")
-            await page.fill("#login-phone", phone)
-            async with page.expect_navigation(url=re.compile(r"/logins\?notice=.*#l\d+$")):
-                await page.keyboard.press("Enter")
-            found = re.search(r"#l(\d+)$", page.url)
-            assert found is not None, page.url
-            login_id = found.group(1)
+            login_id = await start_login_from_page(page, service.url, token, phone)
             row = page.locator(f"#l{login_id}")
             await expect(row).to_have_attribute("data-state", "code_sent")
             await expect(row.get_by_label("Code (sms)")).to_be_visible()
