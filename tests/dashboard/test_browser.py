@@ -60,7 +60,8 @@ async def test_the_dashboard_in_chromium(browser: Any, shots: Shots, tmp_path: P
             await page.goto(f"{service.url}/accounts")
             assert "/login?next=/accounts" in page.url  # no token yet: the sign-in form
             await shots.take(page, "login")
-            await page.keyboard.type(token)  # the token field has the focus
+            await expect(page.locator("#token")).to_be_focused()  # autofocus
+            await page.keyboard.type(token)
             await page.keyboard.press("Enter")
             await page.wait_for_url(f"{service.url}/accounts")
             row = page.locator(f"#a-{account.label}")
