@@ -9,6 +9,7 @@ screenshots go to a directory under its tmp path, named in the test output, and 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ INSTALL_HINT = "apt-get install chromium chromium-driver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 _SHOTS: list[tuple[str, Path]] = []
+_FAILED = pytest.StashKey[bool]()
 __all__ = ["_seal_key_file", "new_store", "pg_cluster", "store_url"]
 
 
@@ -73,14 +75,51 @@ class Shots:
 
 
 @pytest.fixture
-def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shots]:
+async def shots(request: pytest.FixtureRequest, tmp_path: Path, browser: Any) -> AsyncIterator[Shots]:
     taken = Shots(tmp_path / "screenshots")
     yield taken
+    if request.node.stash.get(_FAILED, False):
+        pages = [page for page in browser.pages if page.url != "about:blank"]
+        for number, page in enumerate(pages):  # what each page showed when the test failed
+            with contextlib.suppress(Exception):  # a page that died with the test
+                (taken.directory / f"failed-{number}.html").write_text(f"<!-- {page.url} -->\n{await page.content()}")
+                await taken.take(page, f"failed-{number}")
     target = taken.directory
     if os.environ.get("TGFLEET_ARTIFACTS"):
         target = Path(os.environ["TGFLEET_ARTIFACTS"]) / re.sub(r"[^\w.-]+", "_", request.node.name)
         shutil.copytree(taken.directory, target, dirs_exist_ok=True)
     request.node.user_properties.append(("screenshots", str(target)))  # reaches the controller under xdist too
+
+
+async def sign_in(page: Any, base: str, path: str, token: str) -> None:
+    """Open ``path``, type ``token`` into the sign-in form it sends a browser without one to, and be back on it."""
+    from playwright.async_api import expect
+
+    await page.goto(f"{base}{path}")
+    await expect(page.locator("#token")).to_be_focused()  # autofocus, maybe after "load": keys typed before are lost
+    await page.keyboard.type(token)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"{base}{path}")
+
+
+async def start_login_from_page(page: Any, base: str, token: str, phone: str) -> str:
+    """Sign in to the dashboard with ``token`` on its way to the logins page, start a login of ``phone`` from the
+    page's form, and return the new flow's id (its row is ``#l<id>``)."""
+    await sign_in(page, base, "/logins", token)
+    await page.fill("#login-phone", phone)
+    async with page.expect_navigation(url=re.compile(r"/logins\?notice=.*#l\d+$")):
+        await page.keyboard.press("Enter")
+    found = re.search(r"#l(\d+)$", page.url)
+    assert found is not None, page.url
+    return found.group(1)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        item.stash[_FAILED] = True
+    return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -21,7 +21,7 @@ from tgfleet.tl.functions import messages as f_messages
 
 from ..fleet.workers import seed, write_info
 from ..service.helpers import ServiceProcess
-from .conftest import Shots
+from .conftest import Shots, start_login_from_page
 
 expect.set_options(timeout=60_000)
 FLOOD = 900  # seconds of the forced flood wait: far longer than the test
@@ -60,7 +60,8 @@ async def test_the_dashboard_in_chromium(browser: Any, shots: Shots, tmp_path: P
             await page.goto(f"{service.url}/accounts")
             assert "/login?next=/accounts" in page.url  # no token yet: the sign-in form
             await shots.take(page, "login")
-            await page.keyboard.type(token)  # the token field has the focus
+            await expect(page.locator("#token")).to_be_focused()  # autofocus
+            await page.keyboard.type(token)
             await page.keyboard.press("Enter")
             await page.wait_for_url(f"{service.url}/accounts")
             row = page.locator(f"#a-{account.label}")
@@ -161,26 +162,18 @@ async def test_a_login_through_the_pages_in_chromium(browser: Any, shots: Shots,
                                              "--listen", "127.0.0.1:0", "--lease-ttl", "3")  # fmt: skip
         try:
             page = await browser.new_page()
-            await page.goto(f"{service.url}/logins")
-            await page.keyboard.type(token)  # the sign-in form, then back to the logins page
-            await page.keyboard.press("Enter")
-            await page.wait_for_url(f"{service.url}/logins")
-            await page.fill("#login-phone", kim.phone)
-            async with page.expect_navigation(url=re.compile(r"/logins\?notice=.*#l\d+$")):
-                await page.keyboard.press("Enter")
-            found = re.search(r"#l(\d+)$", page.url)
-            assert found is not None, page.url
-            row = page.locator(f"#l{found.group(1)}")
+            login_id = await start_login_from_page(page, service.url, token, kim.phone)
+            row = page.locator(f"#l{login_id}")
             await expect(row).to_have_attribute("data-state", "code_sent")  # the worker asked Telegram for a code
             await shots.take(page, "logins-code")
-            await page.fill(f"#code-{found.group(1)}", tg.login_code(kim.phone))
+            await page.fill(f"#code-{login_id}", tg.login_code(kim.phone))
             await page.keyboard.press("Enter")
-            await expect(page.locator(f"#l{found.group(1)}")).to_have_attribute("data-state", "password_needed")
+            await expect(page.locator(f"#l{login_id}")).to_have_attribute("data-state", "password_needed")
             await shots.take(page, "logins-password")
-            await page.fill(f"#password-{found.group(1)}", password)
+            await page.fill(f"#password-{login_id}", password)
             await page.keyboard.press("Enter")
-            await expect(page.locator(f"#l{found.group(1)}")).to_have_attribute("data-state", "authorized")
-            await expect(page.locator(f"#l{found.group(1)}").get_by_role("link")).to_be_visible()  # its account
+            await expect(page.locator(f"#l{login_id}")).to_have_attribute("data-state", "authorized")
+            await expect(page.locator(f"#l{login_id}").get_by_role("link")).to_be_visible()  # its account
             await shots.take(page, "logins-authorized")
             async with Fleet.open(url) as fleet:
                 assert (await fleet.accounts.get(kim.phone.lstrip("+"))).user_id == kim.id

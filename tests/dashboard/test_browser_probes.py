@@ -20,7 +20,7 @@ from tgfleet.sandbox.world import World
 from ..client.helpers import logged_in
 from ..fleet.workers import seed, write_info
 from ..service.helpers import ServiceProcess
-from .conftest import Shots
+from .conftest import Shots, sign_in
 
 expect.set_options(timeout=60_000)
 
@@ -41,10 +41,7 @@ async def test_a_probes_time_and_an_accounts_two_sessions_in_chromium(
                                              "--listen", "127.0.0.1:0", "--lease-ttl", "3")  # fmt: skip
         try:
             page = await browser.new_page()
-            await page.goto(f"{service.url}/accounts")
-            await page.keyboard.type(token)
-            await page.keyboard.press("Enter")
-            await page.wait_for_url(f"{service.url}/accounts")
+            await sign_in(page, service.url, "/accounts", token)
             row = page.locator(f"#a-{account.label}")
             await expect(row.locator(".badge")).to_have_text("active")  # probed by the worker, shown live
             await expect(row.locator(".probe time")).to_have_text(

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from tgfleet.cli import main
 from tgfleet.fleet import AccountState, Fleet
+from tgfleet.fleet.changes import Change
 from tgfleet.fleet.errors import FleetValueError, LoginBudgetExceeded, LoginNotFound, LoginStateError, StaleEpoch
 from tgfleet.fleet.fenced_storage import FencedStorage
 from tgfleet.fleet.login_records import LoginFlow, LoginState
@@ -154,6 +155,25 @@ async def test_a_code_sent_again_shows_its_new_way_and_telegrams_refusals(store_
         with pytest.raises(LoginBudgetExceeded) as caught:  # the flood wait is the phone's
             await fleet.logins.start(phone=rita.phone, label="rita-2")
         assert 0 < caught.value.retry_after <= 600
+
+
+async def test_what_a_flow_shows_in_the_same_state_is_in_the_change_journal(store_url: str) -> None:
+    """A code sent again by call, then Telegram's refusal of one more: the flow stays ``code_sent`` but shows
+    something new, and the journal (the event stream, the dashboard's live reload) has one row for each answer."""
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet, running(fleet, tg):
+        tess = tg.add_user(phone="+15552100007", first_name="Tess", dc=2)
+        flow = await state(fleet, await fleet.logins.start(phone=tess.phone), "code_sent")
+        for shown in ("call", "SEND_CODE_UNAVAILABLE"):
+            after = await fleet.changes.last_id()
+            await fleet.logins.resend_code(flow.id)  # the operator's input alone is no row: it shows nothing new
+
+            async def journalled(after: int = after) -> list[Change] | None:
+                return [c for c in await fleet.changes.read(after) if c.kind == "login"] or None
+
+            [change] = await until(journalled, timeout=TIMEOUT)
+            assert (change.subject_id, change.state, change.from_state) == (flow.id, "code_sent", "code_sent")
+            flow = await fleet.logins.get(flow.id)  # written in the row's transaction
+            assert shown in (flow.code_type, (flow.error or {}).get("name")), flow
 
 
 async def test_a_resend_after_the_code_died_fails_the_flow(store_url: str) -> None:

@@ -23,9 +23,11 @@ from tgfleet.fleet import (
     StoreUrlError,
 )
 from tgfleet.fleet.store import MIGRATIONS, SCHEMA_VERSION, IntegrityError, open_store, parse_url
+from tgfleet.net.timeouts import within
 
 from .helpers import pyrogram_string, until
 from .pgcluster import Cluster
+from .workers import TIMEOUT
 
 TEST_V2 = ("ALTER TABLE accounts ADD COLUMN note TEXT", "UPDATE accounts SET note = 'migrated'")
 
@@ -263,3 +265,26 @@ async def a_batch_runs_in_order_and_a_failure_rolls_it_back(store_url: str) -> N
                 await tx.batch([(bump, {"n": 100, "name": "ready_accounts"}), duplicate, read])
         async with fleet.store.transaction(readonly=True) as tx:
             assert await tx.scalar(read[0]) == 7  # the failed batch's first statement rolled back with it
+
+
+async def test_another_process_closing_an_sqlite_store_loses_no_write_of_a_worker_on_it(tmp_path: Path) -> None:
+    """A worker has two connections to the file (its leases have their own); a CLI command opening and closing the
+    store meanwhile must not take itself for the last one, checkpoint and delete the WAL the worker still writes to:
+    every later write of the worker would be lost to every other process."""
+    url = f"sqlite:///{tmp_path / 'fleet.db'}"
+
+    async def tokens_listed() -> str:  # in a process of its own, as an operator's command
+        command = ["-m", "tgfleet.cli", "fleet", "token", "list", "--json", "--store", url]
+        proc = await asyncio.create_subprocess_exec(sys.executable, *command, stdout=asyncio.subprocess.PIPE)
+        out, _ = await within(proc.communicate(), TIMEOUT)
+        assert proc.returncode == 0
+        return out.decode()
+
+    async with Fleet.open(url) as fleet:
+        *_, leases_store = await fleet.lease_handles()
+        try:
+            await tokens_listed()
+            await fleet.tokens.create("read", name="written-after")
+            assert "written-after" in await tokens_listed()
+        finally:
+            await leases_store.close()

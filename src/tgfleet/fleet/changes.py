@@ -1,5 +1,7 @@
-"""``Changes`` (``fleet.changes``): the journal of state changes (accounts, outbox messages; logins add theirs), read
-in order by the service's event stream.
+"""``Changes`` (``fleet.changes``): the journal of state changes (accounts, outbox messages, login flows), read
+in order by the service's event stream. A login flow also has a row when what it shows changes in the same state
+(its info or error: a code sent again another way, a new QR code, Telegram's refusal; ``state`` = ``from_state``,
+``schema.V_LOGIN_CHANGES``).
 
 The store's triggers write a row in the very transaction that changes a state (``schema.V_CHANGES``), so the journal
 holds every change and nothing that was rolled back. Rows are numbered by an identity: on PostgreSQL a transaction
@@ -30,8 +32,8 @@ MAX_BATCH = 1000
 
 @dataclass(frozen=True)
 class Change:
-    """One state change: ``kind`` is ``account`` or ``outbox`` (``login`` later); ``subject_id`` the account's or the
-    message's id; ``account`` the label of the account concerned (for a pool message: once it is assigned)."""
+    """One state change: ``kind`` is ``account``, ``outbox`` or ``login``; ``subject_id`` the account's, the message's
+    or the flow's id; ``account`` the label of the account concerned (for a pool message: once it is assigned)."""
 
     id: int
     at: float

@@ -319,27 +319,36 @@ V_TOKENS: Migration = (  # the HTTP service's bearer tokens (tgfleet.fleet.token
 _JOURNAL = "INSERT INTO changes (at, kind, subject_id, account_id, state, from_state) VALUES"
 _PG_JOURNAL = (
     "CREATE FUNCTION tgfleet_journal_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-    " IF TG_OP = 'UPDATE' AND NEW.state = OLD.state THEN RETURN NULL; END IF;"
+    " IF TG_OP = 'UPDATE' AND NEW.state = OLD.state{same} THEN RETURN NULL; END IF;"
     f" {_JOURNAL} (extract(epoch FROM statement_timestamp()), '{{kind}}', NEW.id, {{account}}, NEW.state,"
     " CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END); RETURN NULL; END $$"
 )
 _PG_TRIGGER = (
-    "CREATE TRIGGER changes_{name} AFTER INSERT OR UPDATE OF state ON {table} FOR EACH ROW"
+    "CREATE TRIGGER changes_{name} AFTER INSERT OR UPDATE OF {columns} ON {table} FOR EACH ROW"
     " EXECUTE FUNCTION tgfleet_journal_{name}()"
 )
 
 
-def _journal(name: str, table: str, kind: str, account: str, at_insert: str, at_update: str) -> Migration:
-    """The triggers that journal every new row of ``table`` and every change of its ``state`` into ``changes``."""
+def _journal(
+    name: str, table: str, kind: str, account: str, at_insert: str, at_update: str, also: tuple[str, ...] = ()
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The triggers that journal every new row of ``table`` and every change of its ``state`` into ``changes`` (and
+    of its columns ``also``: a row whose state stays, ``state`` = ``from_state``)."""
+    columns = ", ".join(("state", *also))
+    changed = "".join(f" OR NEW.{column} IS NOT OLD.{column}" for column in also)
+    same = "".join(f" AND NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in also)
     sqlite = (
         f"CREATE TRIGGER changes_{name}_insert AFTER INSERT ON {table} BEGIN {_JOURNAL} (NEW.{at_insert}, '{kind}',"
         f" NEW.id, {account}, NEW.state, NULL); END",
-        f"CREATE TRIGGER changes_{name}_update AFTER UPDATE OF state ON {table} WHEN NEW.state <> OLD.state BEGIN"
-        f" {_JOURNAL} (NEW.{at_update}, '{kind}', NEW.id, {account}, NEW.state, OLD.state); END",
+        f"CREATE TRIGGER changes_{name}_update AFTER UPDATE OF {columns} ON {table} WHEN NEW.state <> OLD.state"
+        f"{changed} BEGIN {_JOURNAL} (NEW.{at_update}, '{kind}', NEW.id, {account}, NEW.state, OLD.state); END",
     )
     postgres = (
-        _PG_JOURNAL.replace("{name}", name).replace("{kind}", kind).replace("{account}", account),
-        _PG_TRIGGER.replace("{name}", name).replace("{table}", table),
+        _PG_JOURNAL.replace("{name}", name)
+        .replace("{kind}", kind)
+        .replace("{account}", account)
+        .replace("{same}", same),
+        _PG_TRIGGER.replace("{name}", name).replace("{table}", table).replace("{columns}", columns),
     )
     return (
         {"sqlite": sqlite[0], "postgresql": postgres[0]},
@@ -401,8 +410,22 @@ V_PROBES: Migration = (
     )""",
 )
 
+_LOGINS_SHOWN = _journal(
+    "logins", "logins", "login", "NEW.account_id", "created_at", "updated_at", also=("info", "error")
+)
+
+V_LOGIN_CHANGES: Migration = (
+    # the journal also takes a login flow's change of what it shows in the same state (its info, its error: a code
+    # sent again another way, a new QR code, Telegram's refusal), so the event stream and the dashboard's live reload
+    # show it too; an operator's input alone (input, updated_at) shows nothing new
+    {"sqlite": "DROP TRIGGER changes_logins_update", "postgresql": "DROP TRIGGER changes_logins ON logins"},
+    {"postgresql": "DROP FUNCTION tgfleet_journal_logins()"},
+    {"postgresql": _LOGINS_SHOWN[0]["postgresql"]},  # its new function (the insert trigger of SQLite stays)
+    _LOGINS_SHOWN[1],
+)
+
 MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS,
-                                     V_LOGIN_SIGNUP, V_PROBES)  # fmt: skip
+                                     V_LOGIN_SIGNUP, V_PROBES, V_LOGIN_CHANGES)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

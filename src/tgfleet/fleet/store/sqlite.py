@@ -170,9 +170,16 @@ class _SQLiteListener(Listener):
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    """An autocommit connection with the store's settings; the file is created readable by its owner only."""
+    """An autocommit connection with the store's settings; the file is created readable by its owner only.
+
+    An existing file is never opened beside SQLite: closing that descriptor would drop every POSIX lock this process
+    holds on the file (https://www.sqlite.org/howtocorrupt.html, 2.2), those of its other connections too (a worker
+    has one for its leases), and the next process that closed the store would then take itself for the last one and
+    delete the WAL those connections still write to."""
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
     except OSError as exc:
         raise StoreError(f"cannot open sqlite:///{path}: {exc}") from exc
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)

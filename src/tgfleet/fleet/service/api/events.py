@@ -1,8 +1,9 @@
-"""``GET /v1/events``: a server-sent event stream of every state change of accounts and outbox messages (logins
-later), in the order the store numbered them, as the change journal (``tgfleet.fleet.changes``) records them.
+"""``GET /v1/events``: a server-sent event stream of every state change of accounts, outbox messages and login flows
+(and of what a flow shows in the same state), in the order the store numbered them, as the change journal
+(``tgfleet.fleet.changes``) records them.
 
-Each event is ``event: <kind>`` (``account``, ``outbox``), ``id: <position>`` and ``data:`` the change as JSON (its
-own ``id`` among them). A client that reconnects with ``Last-Event-ID`` (browsers do it by themselves) or
+Each event is ``event: <kind>`` (``account``, ``outbox``, ``login``), ``id: <position>`` and ``data:`` the change as
+JSON (its own ``id`` among them). A client that reconnects with ``Last-Event-ID`` (browsers do it by themselves) or
 ``?after=`` resumes from there: the position never passes a change that may still commit, so nothing is missed; a
 change may come twice after a reconnect (compare ``data.id``). Without either it starts with the changes after now.
 Idle streams get a comment every ``event_keepalive`` seconds; every stream ends when the server stops.

@@ -22,7 +22,8 @@
     }
   }
 
-  // Reload the live region in place, keeping the focused link or button focused.
+  // Reload the live region in place, keeping the focused link, button or field focused and what was typed into its
+  // fields (by id: a change anywhere in the fleet must not wipe a half-typed login code).
   let loading = false, again = false;
   async function refresh() {
     if (!live) return;
@@ -36,7 +37,10 @@
       if (!fresh) return;
       const focused = document.activeElement;
       const keep = focused && live.contains(focused) ? focusKey(focused) : null;
+      const typed = [...live.querySelectorAll("input[id]:not([type=hidden]), textarea[id]")]
+        .filter((el) => el.value !== el.defaultValue).map((el) => [el.id, el.value]);
       live.innerHTML = fresh.innerHTML;
+      for (const [id, value] of typed) { const twin = live.querySelector(`#${CSS.escape(id)}`); if (twin) twin.value = value; }
       setSkew(doc.body);
       tick();
       if (keep) { const again = live.querySelector(keep); if (again) again.focus(); }
