@@ -1,5 +1,6 @@
 """Telethon pointed at a sandbox the way Telethon documents for custom servers: the session's DC address and
-the server's RSA key (``telethon.crypto.rsa.add_key``). Nothing in Telethon is patched."""
+the server's RSA key (``telethon.crypto.rsa.add_key``). Nothing in Telethon is patched; its class-level cache of the
+server's config is emptied for each new client (it would hold an earlier sandbox's DC addresses)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ TIMEOUT = 10.0
 def telethon_client(tg: Sandbox, dc: int, session: MemorySession | None = None, **options: Any) -> TelegramClient:
     """A Telethon client for ``tg``'s DC ``dc`` (a fresh MemorySession unless one is given: e.g. a StringSession)."""
     rsa.add_key(tg.public_key_pem, old=False)
+    # Telethon keeps help.getConfig's answer on the class (TelegramBaseClient._config) for every client of the
+    # process: after another test's sandbox it would send a borrowed sender (another DC's files) to that one's ports
+    TelegramClient._config = None
     session = session if session is not None else MemorySession()
     address = tg.network.address(dc)
     session.set_dc(dc, address.host, address.port)
