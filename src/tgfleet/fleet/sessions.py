@@ -23,6 +23,13 @@ from tgfleet.storage.records import dc_flags_kwargs
 _RESET = {name: None for name in SCALARS} | {"test_mode": 0}
 
 
+_PEER_INSERT = (
+    "INSERT INTO session_peers (account_id, peer_id, type, access_hash, username, phone, is_min, updated_at,"
+    " resolved_at) VALUES (:id, :peer_id, :type, :access_hash, :username, :phone, :is_min, :updated_at,"
+    " :resolved_at) ON CONFLICT (account_id, peer_id)"
+)
+"""A peer row of ``_peer_row``'s parameters; the caller says what a conflict does."""
+
 FENCE = "UPDATE accounts SET updated_at = {now} WHERE id = :id AND fence_epoch = :epoch"  # params: fence_params
 
 
@@ -68,9 +75,7 @@ async def write(tx: Tx, account_id: int, changes: SessionChanges, sealer: Sealer
     await refuse_held_keys(tx, account_id, changes.dcs)
     await _write_dcs(tx, account_id, changes.dcs, sealer)
     await tx.executemany(
-        "INSERT INTO session_peers (account_id, peer_id, type, access_hash, username, phone, is_min, updated_at,"
-        " resolved_at) VALUES (:id, :peer_id, :type, :access_hash, :username, :phone, :is_min, :updated_at,"
-        " :resolved_at) ON CONFLICT (account_id, peer_id) DO UPDATE SET type = excluded.type,"
+        _PEER_INSERT + " DO UPDATE SET type = excluded.type,"
         " access_hash = excluded.access_hash, username = excluded.username, phone = excluded.phone,"
         " is_min = excluded.is_min, updated_at = excluded.updated_at, resolved_at = excluded.resolved_at",
         [_peer_row(account_id, peer) for peer in changes.peers],
@@ -85,9 +90,7 @@ async def keep_channels(tx: Tx, account_id: int, channels: Mapping[int, int], re
     session's own flush."""
     await _write_channels(tx, account_id, channels)
     await tx.executemany(
-        "INSERT INTO session_peers (account_id, peer_id, type, access_hash, username, phone, is_min, updated_at,"
-        " resolved_at) VALUES (:id, :peer_id, :type, :access_hash, :username, :phone, :is_min, :updated_at,"
-        " :resolved_at) ON CONFLICT (account_id, peer_id) DO NOTHING",
+        _PEER_INSERT + " DO NOTHING",
         [_peer_row(account_id, peer) for peer in records],
     )
 
