@@ -41,6 +41,7 @@ from tgfleet.client.invoke import Invoker
 from tgfleet.client.parts import Parts
 from tgfleet.client.peer_cache import PeerCache
 from tgfleet.client.ratelimit import RateLimiter, RateLimits
+from tgfleet.client.storage_face import STORAGE_FACE
 from tgfleet.client.updates import Dispatcher, UpdatesManager
 from tgfleet.enums import ParseMode
 from tgfleet.errors import ConfigurationError, ConnectionFailed
@@ -227,6 +228,7 @@ class ClientCore:
         ``close()``: a session written by hand before ``start()``). ``connect()`` opens this same object."""
         if self._storage is None:
             self._storage = self._new_storage()
+            self._storage.pyrogram_face = STORAGE_FACE
         return self._storage
 
     def _new_storage(self) -> Storage:
