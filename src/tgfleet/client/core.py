@@ -156,6 +156,9 @@ class ClientCore:
         self.ipv6 = bool(ipv6)
         self.workers = check_count("workers", workers)
         self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
+        self._upload_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
+        self._download_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
+        """Files in transfer at a time, each way, as Pyrogram counts them (a file's own parts go four at a time)."""
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
         self.future_auth_token: bytes | None = None
