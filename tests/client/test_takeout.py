@@ -123,5 +123,5 @@ async def test_a_first_takeout_waits_out_its_delay_as_telegram_makes_it() -> Non
 
 
 def test_a_negative_takeout_delay_is_refused_where_it_is_set() -> None:
-    with pytest.raises(ValueError, match="Limits.takeout_delay must be 0 or more seconds, got -1"):
+    with pytest.raises(ValueError, match=r"Limits\.takeout_delay must be 0 or more seconds, got -1"):
         Limits(takeout_delay=-1)
