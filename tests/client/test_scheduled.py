@@ -6,6 +6,7 @@ message); deleting one first means it is never sent; SCHEDULE_DATE_TOO_LATE / SC
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from tgfleet.tl import functions
 from tgfleet.tl import types as t
 from tgfleet.types import Message
 
+from ..sandbox.media_helpers import png
 from .chat_pair import chat_pair
 from .helpers import make_client
 
@@ -100,3 +102,57 @@ async def test_a_bot_may_not_schedule() -> None:
             await bot.send_message(asked.chat.id, "now")  # sending at once is fine
         finally:
             await bot.stop()
+
+
+async def test_scheduled_posts_into_a_group_and_a_channel_and_scheduled_media() -> None:
+    """A text into a basic group, a photo into a channel and a document into a private chat, each scheduled: listed
+    as scheduled in their chats and nowhere else until the clock reaches their date, then real messages (the group's
+    member gets his pushed); a post whose owner left the group meanwhile is dropped (no ``sent_messages``)."""
+    clock = FakeClock()
+    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
+    async with chat_pair(world=world) as p:
+        arrived: asyncio.Queue[Message] = asyncio.Queue()
+        gone: asyncio.Queue[Any] = asyncio.Queue()
+
+        @p.bob.on_message()
+        async def on_message(_: Client, message: Message) -> None:
+            if not message.service:
+                arrived.put_nowait(message)
+
+        async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
+            if isinstance(update, t.UpdateDeleteScheduledMessages):
+                gone.put_nowait(update)
+
+        p.alice.add_handler(RawUpdateHandler(on_raw))
+        group = await p.alice.create_group("Planning", p.bob_id)
+        left_group = await p.alice.create_group("Left behind", p.bob_id)
+        channel = await p.alice.create_channel("News")
+        when = datetime.fromtimestamp(clock.now + HOUR)
+        note = await p.alice.send_message(group.id, "meeting at noon", schedule_date=when)
+        photo = await p.alice.send_photo(channel.id, io.BytesIO(png(64, 48)), caption="tomorrow", schedule_date=when)
+        document = await p.alice.send_document(p.bob_id, _named(b"minutes" * 100, "minutes.txt"), schedule_date=when)
+        await p.alice.send_message(left_group.id, "nobody will post this", schedule_date=when)
+        assert note.scheduled and photo.scheduled and photo.photo is not None and document.document is not None
+        assert [m.text for m in await p.alice.get_scheduled_messages(group.id)] == ["meeting at noon"]
+        assert [m.caption for m in await p.alice.get_scheduled_messages(channel.id)] == ["tomorrow"]
+        assert [m.text async for m in p.alice.get_chat_history(channel.id)] == [None]  # its creation only
+        await p.alice.leave_chat(left_group.id)
+
+        clock.advance(HOUR)
+        first, second = await within(arrived.get(), PROMPTLY), await within(arrived.get(), PROMPTLY)
+        by_chat = {m.chat.id: m for m in (first, second)}
+        assert by_chat[group.id].text == "meeting at noon" and by_chat[group.id].from_user.id == p.alice_id
+        assert by_chat[p.alice_id].document.file_name == "minutes.txt"
+        [post, _created] = [m async for m in p.alice.get_chat_history(channel.id)]
+        assert post.caption == "tomorrow" and post.photo is not None and not post.scheduled
+        results = [await within(gone.get(), PROMPTLY) for _ in range(4)]
+        assert sorted(bool(u.sent_messages) for u in results) == [False, True, True, True]
+        assert "nobody will post this" not in [m.text async for m in p.bob.get_chat_history(left_group.id)]
+        for chat_id in (group.id, channel.id, p.bob_id, left_group.id):
+            assert await p.alice.get_scheduled_messages(chat_id) == []
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    file = io.BytesIO(data)
+    file.name = name
+    return file

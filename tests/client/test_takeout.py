@@ -5,12 +5,15 @@ that gets no answer does not keep stop() from stopping."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.relay import Relay
 from tgfleet import errors
 from tgfleet.net.timeouts import within
 from tgfleet.sandbox.server import Sandbox
+from tgfleet.sandbox.server_limits import Limits
 from tgfleet.tl import functions, types
 
 from .helpers import logged_in, login, make_client
@@ -91,3 +94,34 @@ async def test_stop_goes_on_when_the_finish_gets_no_answer(tg: Sandbox) -> None:
         assert app.takeout_id is not None
     await within(app.stop(), 30.0)  # the relay is gone: the finish times out, logged; the client stops anyway
     assert app.takeout_id is None and not app.is_connected
+
+
+async def test_a_first_takeout_waits_out_its_delay_as_telegram_makes_it() -> None:
+    """``Limits.takeout_delay``: the account's first export request is answered TAKEOUT_INIT_DELAY_X (raised by
+    ``start()`` as Pyrogram raises it, with the seconds left), the next ones with what is left; once the wait is over
+    the takeout session opens. The sandbox's clock is moved on instead of waiting an hour."""
+    shift = [0.0]
+    async with Sandbox(limits=Limits(takeout_delay=3600), clock=lambda: time.time() + shift[0]) as tg:
+        user = tg.add_user("+15557610009", "Exporter")
+        plain = await logged_in(tg, user.phone, "plain")
+        session = await plain.export_session_string()
+        await plain.disconnect()
+        app = make_client(tg, "export", takeout=True, session_string=session)
+        with pytest.raises(errors.TakeoutInitDelay) as first:
+            await app.start()
+        assert first.value.value == 3600 and not app.is_connected and app.takeout_id is None
+        shift[0] += 600
+        with pytest.raises(errors.TakeoutInitDelay) as again:
+            await app.start()
+        assert again.value.value == 3000  # the same wait, not a new one
+        shift[0] += 3000
+        await app.start()
+        try:
+            assert isinstance(app.takeout_id, int) and (await app.get_me()).id == user.id
+        finally:
+            await app.stop()
+
+
+def test_a_negative_takeout_delay_is_refused_where_it_is_set() -> None:
+    with pytest.raises(ValueError, match=r"Limits\.takeout_delay must be 0 or more seconds, got -1"):
+        Limits(takeout_delay=-1)

@@ -48,7 +48,7 @@ async def test_a_login_under_a_lease_survives_a_hand_off_and_the_stale_writer_is
         assert second_lease.epoch == lease.epoch + 1
         second = await fleet.sessions.storage(second_lease)
         second.open()
-        assert second.get_peer_by_username("bob_fleet") is not None  # the peer cache came along
+        assert second.peer_by_username("bob_fleet") is not None  # the peer cache came along
         again = client_on(second, tg, "alice-2")
         assert await again.connect() is True  # authorized from the store: no new login
         assert (await again.get_me()).id == alice.id
@@ -74,7 +74,7 @@ async def test_a_login_under_a_lease_survives_a_hand_off_and_the_stale_writer_is
         assert fleet.counters.fence_refusals == 1  # one refusal: the later flush never reached the store
         third = await fleet.sessions.storage(second_lease)
         third.open()
-        assert third.get_peer_by_username("hijacked") is None  # nothing of the stale write landed
+        assert third.peer_by_username("hijacked") is None  # nothing of the stale write landed
 
 
 async def test_save_flushes_and_a_lost_lease_is_reported_to_the_background_flush(store_url: str) -> None:

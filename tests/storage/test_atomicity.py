@@ -31,7 +31,7 @@ def test_a_transaction_that_raises_keeps_nothing(harness: Harness) -> None:
             s.put_peers([user(20, access_hash=1)])
         raise RuntimeError("injected")
     s = harness.reopen()
-    assert (s.get_dc_id(), s.get_auth_keys(), s.get_user_id(), s.get_peer_by_id(20)) == (2, {2: key(2)}, 10, None)
+    assert (s.get_dc_id(), s.get_auth_keys(), s.get_user_id(), s.peer_by_id(20)) == (2, {2: key(2)}, 10, None)
 
 
 def test_a_transaction_that_completes_keeps_everything(harness: Harness) -> None:
@@ -61,9 +61,9 @@ def test_put_peers_failing_midway_keeps_none_of_the_batch(harness: Harness, monk
         s.put_peers([user(1, access_hash=9, username="renamed"), user(2, access_hash=2), user(3, access_hash=3)])
     monkeypatch.undo()
     s = harness.reopen()
-    one = s.get_peer_by_id(1)
+    one = s.peer_by_id(1)
     assert one is not None and (one.access_hash, one.username) == (1, "one")
-    assert s.get_peer_by_id(2) is None and s.get_peer_by_id(3) is None
+    assert s.peer_by_id(2) is None and s.peer_by_id(3) is None
 
 
 def test_an_sqlite_error_midway_rolls_back_and_is_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,11 +82,11 @@ def test_an_sqlite_error_midway_rolls_back_and_is_typed(tmp_path: Path, monkeypa
         with pytest.raises(StorageError, match="CHECK constraint failed"):
             s.put_peers([user(1, access_hash=5), user(2, access_hash=2)])
         monkeypatch.undo()
-        one = s.get_peer_by_id(1)
-        assert one is not None and one.access_hash == 1 and s.get_peer_by_id(2) is None
+        one = s.peer_by_id(1)
+        assert one is not None and one.access_hash == 1 and s.peer_by_id(2) is None
         s.put_peers([user(2, access_hash=2)])  # the storage is still usable
     with SQLiteStorage(tmp_path / "a.session") as s:
-        assert s.get_peer_by_id(2) is not None
+        assert s.peer_by_id(2) is not None
 
 
 _CRASH = """

@@ -20,7 +20,7 @@ def _step(s: SQLiteStorage, n: int, i: int) -> None:
     s.set_channel_pts(n, i)
     if i % 10 == 0:
         s.set_auth_key(2, key(i % 256))
-    assert s.get_peer_by_username(f"U{n}_{i}") is not None
+    assert s.peer_by_username(f"U{n}_{i}") is not None
 
 
 def test_fifty_storages_written_concurrently_never_lock(tmp_path: Path) -> None:
@@ -81,4 +81,4 @@ def test_fifty_storages_written_concurrently_never_lock(tmp_path: Path) -> None:
     for n, path in enumerate(paths):
         with SQLiteStorage(path) as s:
             assert s.get_update_state() == UpdateState(ROUNDS - 1, 0, ROUNDS - 1, ROUNDS - 1)
-            assert s.get_channel_pts(n) == ROUNDS - 1 and s.get_peer_by_id((n + 1) * 1000 + ROUNDS - 1) is not None
+            assert s.get_channel_pts(n) == ROUNDS - 1 and s.peer_by_id((n + 1) * 1000 + ROUNDS - 1) is not None

@@ -77,9 +77,9 @@ def test_a_kurigram_file_is_converted_with_its_login_and_peers(
     with caplog.at_level(logging.WARNING, "tgfleet.storage"), SQLiteStorage(path) as s:
         assert (s.get_dc_id(), s.get_api_id(), s.get_user_id(), s.get_is_bot()) == (2, 4, 42, False)
         assert s.get_auth_key(2) == key(7) and not s.get_test_mode()
-        bob = s.get_peer_by_id(BOB[0])
+        bob = s.peer_by_id(BOB[0])
         assert bob is not None and (bob.type, bob.access_hash, bob.phone) == (PeerType.USER, BOB[1], BOB[3])
-        assert s.get_peer_by_username(BOB[2], ignore_expiry=True) == bob
+        assert s.peer_by_username(BOB[2], ignore_expiry=True) == bob
         assert s.get_converted_from() == "pyrogram" and not s.get_login_unverified()
     kept = tmp_path / "alice.session.pyrogram"
     assert kept.read_bytes() == original and "original is kept as" in caplog.text
@@ -106,7 +106,7 @@ def test_a_telethon_file_is_converted_and_its_user_is_asked_for(tmp_path: Path) 
     with SQLiteStorage(path) as s:
         assert (s.get_dc_id(), s.get_auth_key(2), s.get_user_id()) == (2, key(9), None)
         assert s.get_login_unverified()  # a client asks the server who it is
-        bob = s.get_peer_by_id(BOB[0])
+        bob = s.peer_by_id(BOB[0])
         assert bob is not None and bob.access_hash == BOB[1]
         s.set_user(43, False)
         assert not s.get_login_unverified()

@@ -23,7 +23,7 @@ def test_empty_storage_reads_defaults(harness: Harness) -> None:
     assert s.get_auth_key(2) is None and s.get_auth_keys() == {}
     assert s.get_server_salt(2) is None and s.get_time_offset(2) == 0.0
     assert s.get_dc_options() == [] and s.get_dc_options_fetched_at() is None
-    assert s.get_peer_by_id(1) is None and s.get_peer_by_username("x") is None and s.get_peer_by_phone("1") is None
+    assert s.peer_by_id(1) is None and s.peer_by_username("x") is None and s.peer_by_phone("1") is None
     assert s.get_update_state() is None and s.get_channel_pts(5) is None and s.get_all_channel_pts() == {}
 
 
@@ -56,7 +56,7 @@ def test_every_item_round_trips(harness: Harness) -> None:
     assert s.get_server_salt(2) == -(2**63) and s.get_server_salt(4) is None
     assert s.get_time_offset(2) == -1.5 and s.get_time_offset(4) == 3.0
     assert s.get_dc_options() == DC_OPTIONS and s.get_dc_options_fetched_at() == 1234.5
-    peer = s.get_peer_by_id(10)
+    peer = s.peer_by_id(10)
     assert peer == PeerRecord(
         10, PeerType.USER, 2**63 - 1, "Alice", "15550100", updated_at=harness.clock.now, resolved_at=harness.clock.now
     )
@@ -93,7 +93,7 @@ def test_delete_erases_everything_and_stays_usable(harness: Harness) -> None:
     s.set_dc_options(DC_OPTIONS)
     s.delete()
     s = harness.reopen()
-    assert s.get_dc_id() is None and s.get_auth_keys() == {} and s.get_peer_by_id(10) is None
+    assert s.get_dc_id() is None and s.get_auth_keys() == {} and s.peer_by_id(10) is None
     assert s.get_update_state() is None and s.get_all_channel_pts() == {} and s.get_dc_options() == []
     s.set_auth_key(1, key(1))
     assert harness.reopen().get_auth_key(1) == key(1)
@@ -166,7 +166,7 @@ def test_generated_records_round_trip(harness: Harness, peer: PeerRecord, option
     s.set_dc_options(options)
     s.set_auth_key(3, key(3))
     s.set_server_salt(3, salt)
-    got = s.get_peer_by_id(peer.id)
+    got = s.peer_by_id(peer.id)
     assert got is not None
     assert (got.type, got.access_hash, got.username, got.phone) == (
         peer.type,

@@ -39,7 +39,7 @@ def test_an_older_file_is_migrated_on_open(tmp_path: Path, monkeypatch: pytest.M
         s.put_peers([user(10, access_hash=1)])
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, _add_note_column))
     with SQLiteStorage(path) as s:
-        assert s.get_auth_key(2) == key(2) and s.get_peer_by_id(10) is not None
+        assert s.get_auth_key(2) == key(2) and s.peer_by_id(10) is not None
     assert _version(path) == 2
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT note FROM peers").fetchall() == [("migrated",)]
@@ -107,7 +107,7 @@ def test_a_damaged_page_is_reported_as_corrupt(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(StorageCorruptError, match=r"a\.session"), SQLiteStorage(path) as s:
         for i in range(1, 2000):
-            s.get_peer_by_username(f"user{i}")
+            s.peer_by_username(f"user{i}")
 
 
 def test_a_new_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from tgfleet.client.invoke import Invoker
 from tgfleet.client.parts import Parts
 from tgfleet.client.peer_cache import PeerCache
 from tgfleet.client.ratelimit import RateLimiter, RateLimits
+from tgfleet.client.storage_face import STORAGE_FACE
 from tgfleet.client.updates import Dispatcher, UpdatesManager
 from tgfleet.enums import ParseMode
 from tgfleet.errors import ConfigurationError, ConnectionFailed
@@ -155,6 +156,9 @@ class ClientCore:
         self.ipv6 = bool(ipv6)
         self.workers = check_count("workers", workers)
         self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
+        self._upload_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
+        self._download_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
+        """Files in transfer at a time, each way, as Pyrogram counts them (a file's own parts go four at a time)."""
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
         self.future_auth_token: bytes | None = None
@@ -227,6 +231,7 @@ class ClientCore:
         ``close()``: a session written by hand before ``start()``). ``connect()`` opens this same object."""
         if self._storage is None:
             self._storage = self._new_storage()
+            self._storage.pyrogram_face = STORAGE_FACE
         return self._storage
 
     def _new_storage(self) -> Storage:

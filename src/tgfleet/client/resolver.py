@@ -43,14 +43,14 @@ async def resolve_peer(storage: Storage, invoke: Invoke, chat_id: int | str) -> 
             chat_id = int(text)
         elif is_phone(text):
             request: TLFunction[Any] = functions.contacts.ResolvePhone(phone=text)
-            return await _lookup(storage.get_peer_by_phone(text), self_id, invoke, request, ANY_ERROR, f"phone {text}")
+            return await _lookup(storage.peer_by_phone(text), self_id, invoke, request, ANY_ERROR, f"phone {text}")
         elif is_username(text):
             name = text.lstrip("@")
             request = functions.contacts.ResolveUsername(username=name)
-            return await _lookup(storage.get_peer_by_username(name), self_id, invoke, request, NO_USER, f"@{name}")
+            return await _lookup(storage.peer_by_username(name), self_id, invoke, request, NO_USER, f"@{name}")
         else:
             raise errors.UsernameInvalid(detail=f"{chat_id!r} is neither an id, a username, 'me' nor a phone number")
-    record = storage.get_peer_by_id(chat_id)
+    record = storage.peer_by_id(chat_id)
     peer = input_peer(record, self_id) if record is not None else None
     if peer is None and chat_id == self_id:
         peer = types.InputPeerSelf()

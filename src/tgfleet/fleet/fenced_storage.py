@@ -169,8 +169,8 @@ class FencedStorage(MemoryStorage):
         records = list(peers)
         touched = {peer.id for peer in records}  # and the peers a username or phone moves away from
         for peer in records:
-            for other in (self.get_peer_by_username(peer.username, ignore_expiry=True) if peer.username else None,
-                          self.get_peer_by_phone(peer.phone) if peer.phone else None):  # fmt: skip
+            for other in (self.peer_by_username(peer.username, ignore_expiry=True) if peer.username else None,
+                          self.peer_by_phone(peer.phone) if peer.phone else None):  # fmt: skip
                 if other is not None:
                     touched.add(other.id)
         with self._change(peers=touched):
@@ -229,7 +229,7 @@ class FencedStorage(MemoryStorage):
                 s[name] = getattr(state, name, None) if name in _STATE else values[name]()
             dcs = {dc: DcRecord(self.get_auth_key(dc), self.get_server_salt(dc), self.get_time_offset(dc))
                    for dc in dirty.dcs}  # fmt: skip
-            peers = [p for p in map(self.get_peer_by_id, sorted(dirty.peers)) if p is not None]
+            peers = [p for p in map(self.peer_by_id, sorted(dirty.peers)) if p is not None]
             channels = {c: self.get_channel_pts(c) for c in dirty.channels}
         return SessionChanges(wipe=dirty.wipe, scalars=s, dcs=dcs, peers=peers, channels=channels)
 

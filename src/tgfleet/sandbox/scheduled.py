@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tgfleet.tl import types
-
 MAX_PER_CHAT = 100
 """Scheduled messages one chat may hold (Telegram's limit, as its apps show it)."""
 
 
 @dataclass(frozen=True)
 class ScheduledMessage:
-    """A message waiting to be sent at ``date`` from ``owner_id`` to ``peer_id``."""
+    """A message waiting to be sent at ``date`` from ``owner_id`` into ``peer_id`` (a marked id: a user, a basic
+    group or a channel), with its ``media`` if it has one."""
 
     id: int
     owner_id: int
@@ -31,6 +30,7 @@ class ScheduledMessage:
     reply_to: int | None = None
     silent: bool = False
     noforwards: bool = False
+    media: Any = None  # SandboxMedia (media.py)
 
 
 class ScheduleBox:
@@ -61,20 +61,3 @@ class ScheduleBox:
 
     def by_random_id(self, peer_id: int, random_id: int) -> ScheduledMessage | None:
         return next((m for m in self._messages.values() if (m.peer_id, m.random_id) == (peer_id, random_id)), None)
-
-
-def scheduled_tl(message: ScheduledMessage) -> types.Message:
-    """``message`` as its owner sees it among his scheduled ones (``from_scheduled``, dated when it will be sent)."""
-    return types.Message(
-        out=True,
-        from_scheduled=True,
-        silent=message.silent,
-        noforwards=message.noforwards,
-        id=message.id,
-        from_id=types.PeerUser(user_id=message.owner_id),
-        peer_id=types.PeerUser(user_id=message.peer_id),
-        date=message.date,
-        message=message.text,
-        entities=list(message.entities) or None,
-        reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
-    )

@@ -144,7 +144,7 @@ class Sandbox:
             handlers=network_handlers(lambda: list(self.dc_addresses)),
             limit_clock=self.clock,
             call_timeout=self.limits.call_timeout,
-            takeouts=Takeouts(self._random),
+            takeouts=Takeouts(self._random, delay=self.limits.takeout_delay, clock=self.clock),
         )
         duplicates = DuplicateKeys(lambda key_id: self.world.user_of(key_id) is not None, self.world.revoke)
         return ServerContext(

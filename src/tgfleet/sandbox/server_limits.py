@@ -91,12 +91,18 @@ class Limits:
     """A handler running longer than this is answered -503 Timeout."""
     max_buckets: int = 100_000
     """Rate-limit buckets remembered (least recently used ones are forgotten)."""
+    takeout_delay: float = 0.0
+    """Seconds an account waits for its first takeout session: Telegram answers an export request with
+    420 ``TAKEOUT_INIT_DELAY_X`` and notifies the account's other devices, so that they can react before data
+    leaves (https://core.telegram.org/api/takeout); 0 (the default) grants the first init at once."""
 
     def __post_init__(self) -> None:
         """A bound that cannot work is a configuration error here, not a surprise at the first connection."""
         for name in _POSITIVE:
             if not getattr(self, name) > 0:
                 raise ValueError(f"Limits.{name} must be positive, got {getattr(self, name)!r}")
+        if not self.takeout_delay >= 0:
+            raise ValueError(f"Limits.takeout_delay must be 0 or more seconds, got {self.takeout_delay!r}")
         if not 4 <= self.max_unauthenticated_packet <= self.max_packet:
             raise ValueError(
                 f"Limits.max_unauthenticated_packet must be 4..max_packet ({self.max_packet}), "

@@ -18,6 +18,7 @@ from tgfleet.sandbox.dialog_marks import DialogMarks
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.photos import profile_photo_tl
 from tgfleet.sandbox.reactions import message_reactions_tl
+from tgfleet.sandbox.scheduled import ScheduledMessage
 from tgfleet.tl import types
 
 ONLINE_FOR = 300
@@ -167,4 +168,22 @@ def dialog_tl(dialog: SandboxDialog, marks: DialogMarks | None = None) -> types.
         unread_reactions_count=0,
         unread_poll_votes_count=0,
         notify_settings=types.PeerNotifySettings(),
+    )
+
+
+def scheduled_tl(message: ScheduledMessage) -> types.Message:
+    """``message`` as its owner sees it among his scheduled ones (``from_scheduled``, dated when it will be sent)."""
+    return types.Message(
+        out=True,
+        from_scheduled=True,
+        silent=message.silent,
+        noforwards=message.noforwards,
+        id=message.id,
+        from_id=types.PeerUser(user_id=message.owner_id),
+        peer_id=peer_of(message.peer_id),
+        date=message.date,
+        message=message.text,
+        media=None if message.media is None else message.media.tl(),
+        entities=list(message.entities) or None,
+        reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
     )

@@ -38,6 +38,7 @@ Authorization rules (https://core.telegram.org/api/datacenter):
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -76,6 +77,7 @@ from tgfleet.sandbox.peer_limits import PeerGuard, PeerLimits
 from tgfleet.sandbox.scheduler import Scheduler
 from tgfleet.sandbox.service_table import all_services
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.scheduled import send_scheduled
 from tgfleet.sandbox.standing import DEFAULT_APPEAL_URL, Freeze, Standing
 from tgfleet.sandbox.uploads import Uploads
 from tgfleet.sandbox.views import user_tl
@@ -448,7 +450,7 @@ class World:
     def deliver_scheduled(self) -> int:
         """Send every scheduled message whose date has come by the world's clock (``scheduler.py``; the server
         calls this every ``scheduler.TICK`` seconds); how many were sent."""
-        return self.scheduler.deliver(self.accounts, self.pusher, self.clock())
+        return self.scheduler.deliver(self.accounts, functools.partial(send_scheduled, self), self.clock())
 
     def _check_dc(self, dc: int | None) -> None:
         if dc is not None and not 1 <= dc <= self.dcs:

@@ -184,10 +184,10 @@ class Storage(PyrogramAccessors, abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_peer_by_id(self, peer_id: int) -> PeerRecord | None: ...
+    def peer_by_id(self, peer_id: int) -> PeerRecord | None: ...
 
     @abc.abstractmethod
-    def get_peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
+    def peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
         """The peer with this username (any case, with or without ``@``).
 
         None when unknown or when the mapping was last confirmed more than ``username_ttl`` seconds ago
@@ -195,7 +195,7 @@ class Storage(PyrogramAccessors, abc.ABC):
         """
 
     @abc.abstractmethod
-    def get_peer_by_phone(self, phone: str) -> PeerRecord | None:
+    def peer_by_phone(self, phone: str) -> PeerRecord | None:
         """The peer with this phone number (any formatting: only the digits count)."""
 
     # --- update state -------------------------------------------------------------------------------------------

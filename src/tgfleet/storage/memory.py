@@ -222,16 +222,16 @@ class MemoryStorage(Storage):
             state.phones[peer.phone] = peer.id
         state.peers[peer.id] = peer
 
-    def get_peer_by_id(self, peer_id: int) -> PeerRecord | None:
+    def peer_by_id(self, peer_id: int) -> PeerRecord | None:
         return self._live().peers.get(peer_id)
 
-    def get_peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
+    def peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
         state = self._live()
         peer_id = state.usernames.get(username_key(username))
         peer = state.peers.get(peer_id) if peer_id is not None else None
         return peer if peer is not None and self._username_fresh(peer, ignore_expiry) else None
 
-    def get_peer_by_phone(self, phone: str) -> PeerRecord | None:
+    def peer_by_phone(self, phone: str) -> PeerRecord | None:
         state = self._live()
         key = normalize_phone(phone)
         peer_id = state.phones.get(key) if key else None

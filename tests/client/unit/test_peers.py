@@ -80,7 +80,7 @@ def test_refreshing_a_peer_keeps_its_username_trusted() -> None:
     while now[0] < start + USERNAME_TTL + PEER_REFRESH:  # the account keeps seeing Bob, every half refresh
         now[0] += PEER_REFRESH / 2
         cache.remember([BOB])
-    record = storage.get_peer_by_username("bob_peers")
+    record = storage.peer_by_username("bob_peers")
     assert record is not None and record.access_hash == 22
 
 

@@ -81,10 +81,11 @@ class DownloadMethods(ChatHistoryMethods):
         if not block:
             self._spawn(self._in_background(message, file_name, in_memory, progress, progress_args))
             return None
-        if in_memory:
-            return await _into_memory(downloader, target, Progress(progress, target.size or 0, progress_args))
-        path = _path(file_name, target.file_name)
-        return await _into_file(downloader, path, Progress(progress, target.size or 0, progress_args))
+        async with self._download_slots:  # at most max_concurrent_transmissions files at a time, as Pyrogram
+            if in_memory:
+                return await _into_memory(downloader, target, Progress(progress, target.size or 0, progress_args))
+            path = _path(file_name, target.file_name)
+            return await _into_file(downloader, path, Progress(progress, target.size or 0, progress_args))
 
     async def _in_background(self, *args: Any) -> None:
         try:
@@ -100,8 +101,9 @@ class DownloadMethods(ChatHistoryMethods):
             if target.size is None:
                 raise ValueError("a negative offset needs the file's size; download by a Message or media object")
             offset = max(0, -(-target.size // CHUNK) + offset)
-        async for chunk in downloader.chunks(offset * CHUNK, limit or None):
-            yield chunk
+        async with self._download_slots:  # a stream holds its slot until it ends or is closed
+            async for chunk in downloader.chunks(offset * CHUNK, limit or None):
+                yield chunk
 
 
 def _path(file_name: str, media_name: str) -> Path:

@@ -41,12 +41,14 @@ class MediaMethods(MessageMethods):
         progress_args: tuple[Any, ...] = (),
     ) -> types.InputFile | types.InputFileBig:  # fmt: skip
         """Upload ``path`` (a path, bytes or a binary file object) in parts and return its ``InputFile``, for a
-        raw ``messages.sendMedia`` or ``uploadMedia``. ``StopTransmission`` from ``progress`` propagates here."""
+        raw ``messages.sendMedia`` or ``uploadMedia``. ``StopTransmission`` from ``progress`` propagates here.
+        At most ``max_concurrent_transmissions`` files upload at a time; the others wait their turn."""
         source = open_source(path, file_name)
         try:
-            return await Uploader(lambda q: self.invoke(q, media=True)).upload(
-                source, Progress(progress, source.size, progress_args)
-            )
+            async with self._upload_slots:
+                return await Uploader(lambda q: self.invoke(q, media=True)).upload(
+                    source, Progress(progress, source.size, progress_args)
+                )
         finally:
             source.close()
 

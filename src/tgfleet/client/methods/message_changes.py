@@ -6,11 +6,15 @@ the call path (``invoke.py``), as every call's do; a method only reads its resul
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from tgfleet import errors
 from tgfleet.client.methods.chat_history import ChatHistoryMethods, channel_of_peer, message_ids_of
+from tgfleet.client.methods.media import MediaMethods
+from tgfleet.client.methods.sending_media import input_media_of
 from tgfleet.enums import ChatAction, ParseMode
 from tgfleet.parser import parse as parse_markup
 from tgfleet.tl import functions, types
@@ -29,7 +33,16 @@ def messages_of_updates(client: Any, answer: Any) -> List[Message]:
     return found
 
 
-class MessageChangeMethods(ChatHistoryMethods):
+log = logging.getLogger("tgfleet.client")
+
+
+def _kind(message: Message) -> str:
+    if message.empty:
+        return "it does not exist"
+    return "a service message" if message.service else f"its {type(message._raw.media).__name__} cannot be sent again"
+
+
+class MessageChangeMethods(ChatHistoryMethods, MediaMethods):
     async def edit_message_text(
         self,
         chat_id: int | str,
@@ -113,21 +126,37 @@ class MessageChangeMethods(ChatHistoryMethods):
         chat_id: int | str,
         from_chat_id: int | str,
         message_id: int,
+        caption: str | None = None,
+        parse_mode: ParseMode | None = None,
+        caption_entities: list[Any] | None = None,
         disable_notification: bool | None = None,
         reply_to_message_id: int | None = None,
+        schedule_date: datetime | None = None,
         protect_content: bool | None = None,
-    ) -> Message:
-        """Send a copy of a text message (no "forwarded from"): the new ``Message``."""
+        reply_markup: Any = None,
+    ) -> Message | None:
+        """Send a copy of a message (no "forwarded from"): its text with its entities, or its media (a photo or
+        file by id, a point, venue, contact, dice) with its caption, or ``caption`` instead. The new ``Message``;
+        None, with a warning, for a message that cannot be copied (a service message, a poll...), as Pyrogram."""
         original = await self.get_messages(from_chat_id, message_id)
         assert isinstance(original, Message)  # one id: one message
-        if original.empty or not original.text:
-            raise errors.MessageIdInvalid(detail=f"message {message_id} has no text to copy (media are not supported)")
-        sent: Message = await self.send_message(
-            chat_id, original.text, entities=list(original._raw.entities or []),
-            disable_notification=bool(disable_notification), reply_to_message_id=reply_to_message_id,
-            protect_content=bool(protect_content),
-        )  # fmt: skip
-        return sent
+        raw = original._raw
+        media = None if original.empty or original.service or original.text else input_media_of(raw.media)
+        if not original.text and media is None:
+            log.warning("message %s of chat %s cannot be copied (%s)", message_id, from_chat_id, _kind(original))
+            return None
+        options: dict[str, Any] = {
+            "disable_notification": bool(disable_notification), "reply_to_message_id": reply_to_message_id,
+            "schedule_date": schedule_date, "protect_content": bool(protect_content),
+        }  # fmt: skip
+        if media is None:
+            sent: Message = await self.send_message(chat_id, raw.message, entities=list(raw.entities or []), **options)
+            return sent
+        if caption is None:
+            caption, parse_mode, caption_entities = raw.message, ParseMode.DISABLED, list(raw.entities or [])
+        return await self._send_media(
+            chat_id, media, caption, parse_mode=parse_mode, caption_entities=caption_entities, **options
+        )
 
     async def read_chat_history(self, chat_id: int | str, max_id: int = 0) -> bool:
         """Mark the chat read up to ``max_id`` (0: all of it)."""

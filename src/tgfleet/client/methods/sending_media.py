@@ -112,3 +112,31 @@ def _by_id(stored: Any) -> types.TypeInputMedia:
         return types.InputMediaDocument(id=types.InputDocument(id=d.id, access_hash=d.access_hash,
                                                                file_reference=d.file_reference))  # fmt: skip
     raise ValueError(f"messages.uploadMedia answered {type(stored).__name__}")
+
+
+def input_media_of(media: Any) -> types.TypeInputMedia | None:
+    """The ``InputMedia`` that sends a message's ``media`` again (``copy_message``): a photo or file by its id,
+    access hash and file reference, a point, venue, contact or dice by its fields; None for what cannot be sent
+    again this way (polls, games, invoices, web pages: a web page's message is sent as its text)."""
+    if isinstance(media, types.MessageMediaPhoto) and isinstance(media.photo, types.Photo):
+        photo = media.photo
+        ref = types.InputPhoto(id=photo.id, access_hash=photo.access_hash, file_reference=photo.file_reference)
+        return types.InputMediaPhoto(id=ref, spoiler=media.spoiler)
+    if isinstance(media, types.MessageMediaDocument) and isinstance(media.document, types.Document):
+        doc = media.document
+        file = types.InputDocument(id=doc.id, access_hash=doc.access_hash, file_reference=doc.file_reference)
+        return types.InputMediaDocument(id=file, spoiler=media.spoiler)
+    if isinstance(media, types.MessageMediaGeo) and isinstance(media.geo, types.GeoPoint):
+        return types.InputMediaGeoPoint(geo_point=types.InputGeoPoint(lat=media.geo.lat, long=media.geo.long))
+    if isinstance(media, types.MessageMediaVenue) and isinstance(media.geo, types.GeoPoint):
+        point = types.InputGeoPoint(lat=media.geo.lat, long=media.geo.long)
+        return types.InputMediaVenue(
+            geo_point=point, title=media.title, address=media.address, provider=media.provider,
+            venue_id=media.venue_id, venue_type=media.venue_type,
+        )  # fmt: skip
+    if isinstance(media, types.MessageMediaContact):
+        return types.InputMediaContact(phone_number=media.phone_number, first_name=media.first_name,
+                                       last_name=media.last_name, vcard=media.vcard)  # fmt: skip
+    if isinstance(media, types.MessageMediaDice):
+        return types.InputMediaDice(emoticon=media.emoticon)
+    return None

@@ -262,7 +262,7 @@ class UpdatesManager:
         from its current pts: the messages in between are not delivered (they are in its history)."""
         seq = self._sequencer
         assert seq is not None
-        record = self.storage.get_peer_by_id(CHANNEL_ZERO - channel_id) if self.storage.is_open else None
+        record = self.storage.peer_by_id(CHANNEL_ZERO - channel_id) if self.storage.is_open else None
         if record is None or record.access_hash is None:
             log.warning("updates: channel %d has no access hash; its gap stays", channel_id)
             return

@@ -68,11 +68,11 @@ def chat_reply_to(sender: Account, chat: BasicGroup | Channel, reply_to: types.T
 
 
 def post(
-    world: World, ctx: CallContext, sender: Account, chat: BasicGroup | Channel, text: str, random_id: int,
-    entities: tuple[object, ...], options: SendOptions,
+    world: World, ctx: CallContext | None, sender: Account, chat: BasicGroup | Channel, text: str,
+    random_id: int | None, entities: tuple[object, ...], options: SendOptions,
 ) -> tuple[SandboxMessage, types.Updates]:  # fmt: skip
     """Send into the chat (the members get it pushed): the sender's message and his ``updates`` with it, its
-    ``updateMessageID`` first."""
+    ``updateMessageID`` first (when the send has a ``random_id``)."""
     sent = posts(world, ctx)
     if isinstance(chat, BasicGroup):
         message = sent.to_group(chat, sender, text, random_id=random_id, entities=entities, options=options)
@@ -81,11 +81,12 @@ def post(
         message = sent.to_channel(chat, sender, text, random_id=random_id, entities=entities, options=options)
         answer = sent.channel_updates(chat, message, sender.id)
         discuss(world, ctx, chat, message)
-    answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
+    if random_id is not None:
+        answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
     return message, answer
 
 
-def discuss(world: World, ctx: CallContext, channel: Channel, post: SandboxMessage) -> None:
+def discuss(world: World, ctx: CallContext | None, channel: Channel, post: SandboxMessage) -> None:
     """Forward a broadcast channel's new post into its discussion supergroup, as Telegram does, once."""
     group = None if channel.megagroup or channel.linked_id is None else world.channels.get(channel.linked_id)
     if group is None or post.id in channel.discussion or post.action is not None:
@@ -105,14 +106,21 @@ def merged(answers: list[types.Updates]) -> types.Updates:
                          date=answers[-1].date, seq=0)  # fmt: skip
 
 
+def into_options(
+    world: World, sender: Account, chat: BasicGroup | Channel, request: f_messages.SendMessage
+) -> SendOptions:
+    """The checks of ``messages.sendMessage`` into a group or channel (see above), and its send options."""
+    may_send(world, chat, sender)
+    check_text(request.message)
+    return SendOptions(reply_to=chat_reply_to(sender, chat, request.reply_to), silent=request.silent,
+                       noforwards=request.noforwards)  # fmt: skip
+
+
 async def send_into(
     world: World, ctx: CallContext, sender: Account, chat: BasicGroup | Channel, request: f_messages.SendMessage
 ) -> types.TypeUpdates:
     """``messages.sendMessage`` into a group or channel (see above)."""
-    may_send(world, chat, sender)
-    check_text(request.message)
-    options = SendOptions(reply_to=chat_reply_to(sender, chat, request.reply_to), silent=request.silent,
-                          noforwards=request.noforwards)  # fmt: skip
+    options = into_options(world, sender, chat, request)
     entities = tuple(request.entities or ())
     message, answer = post(world, ctx, sender, chat, request.message, request.random_id, entities, options)
     return sent_message(message) if isinstance(chat, BasicGroup) else answer

@@ -71,9 +71,12 @@ def admin_with(channel: Channel, viewer: Account, right: str) -> None:
         raise errors.ChatAdminRequired()
 
 
-def posts(world: World, ctx: CallContext) -> ChatPosts:
-    """The world's sends into groups and channels for this call (its caller's session gets its own answer)."""
-    return ChatPosts(world.accounts, world.channels, world.pusher, world.clock(), ctx.auth_key_id)
+def posts(world: World, ctx: CallContext | None) -> ChatPosts:
+    """The world's sends into groups and channels for this call (its caller's session gets its own answer; None: the
+    sandbox's own send, a scheduled post falling due, which every session of the sender gets)."""
+    return ChatPosts(
+        world.accounts, world.channels, world.pusher, world.clock(), None if ctx is None else ctx.auth_key_id
+    )
 
 
 def invitee(world: World, viewer: Account, user: types.TypeInputUser) -> Account:

@@ -4,10 +4,12 @@
 - sendMedia: the errors of sendMessage (``services/messages.py``: the peer, the reply, PEER_FLOOD) and the
   media's; the text is the caption: MEDIA_CAPTION_TOO_LONG above 1024 UTF-16 code units (it may be empty). The
   answer is ``updates`` with ``updateMessageID`` and ``updateNewMessage``; a repeated ``random_id`` returns the
-  original message, as for sendMessage.
+  original message, as for sendMessage. A ``schedule_date`` keeps it, with its media, to be sent then
+  (``services/scheduled.py``).
 - sendMultiMedia: 1 to 10 media (MULTI_MEDIA_TOO_LONG above), photos and documents only (MEDIA_INVALID for a
   location or a contact), each with its own caption and ``random_id`` (RANDOM_ID_INVALID when two are the same);
-  the messages share one ``grouped_id``. The sandbox does not model which kinds may be mixed in one album.
+  the messages share one ``grouped_id``. The sandbox does not model which kinds may be mixed in one album, nor
+  scheduled albums (SCHEDULE_DATE_INVALID).
 - uploadMedia: the media made and stored without a message (``messageMediaPhoto`` / ``messageMediaDocument``),
   to be sent later by id (``inputMediaPhoto`` / ``inputMediaDocument``), as clients do before sendMultiMedia.
 
@@ -29,6 +31,7 @@ from tgfleet.sandbox.media import SandboxMedia
 from tgfleet.sandbox.services import ServiceFn, recipients
 from tgfleet.sandbox.services.chat_messages import chat_reply_to, may_send, merged, post
 from tgfleet.sandbox.services.chat_peers import chat_of
+from tgfleet.sandbox.services.scheduled import schedule
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
@@ -50,8 +53,6 @@ def _deliver(
 
 async def send_media(world: World, ctx: CallContext, request: f_messages.SendMedia) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     entities = tuple(request.entities or ())
     if (chat := chat_of(world, sender, request.peer)) is not None:
         may_send(world, chat, sender)
@@ -59,6 +60,8 @@ async def send_media(world: World, ctx: CallContext, request: f_messages.SendMed
         reply_to = chat_reply_to(sender, chat, request.reply_to)
         options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards,
                               media=world.media.make(sender.id, ctx.dc_id, request.media))  # fmt: skip
+        if request.schedule_date is not None:
+            return schedule(world, ctx, sender, chat.marked_id, request, options)
         return post(world, ctx, sender, chat, request.message, request.random_id, entities, options)[1]
     recipient = recipients.recipient(world, sender, request.peer)
     check_caption(request.message)
@@ -70,6 +73,8 @@ async def send_media(world: World, ctx: CallContext, request: f_messages.SendMed
     else:
         media = previous.media
     options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards, media=media)
+    if request.schedule_date is not None:
+        return schedule(world, ctx, sender, recipient.id, request, options)
     message = _deliver(world, ctx, sender, recipient, request.message, request.random_id, entities, options)
     return saved_message(world.accounts, message, request.random_id, world.clock())
 

@@ -8,7 +8,7 @@
   (``protect_content``) are kept with the message; the result is ``updateShortSentMessage``; a ``random_id``
   repeated towards the same peer returns the original message, never a second one nor RANDOM_ID_DUPLICATE
   (Telegram's answer only while the first call is in progress; see ``chats``). A ``schedule_date`` keeps the message
-  to be sent then (``services/scheduled.py``). Media are not modelled.
+  to be sent then (``services/scheduled.py``), in a private chat, a group or a channel.
 - forwardMessages (from and to users, basic groups and channels; into a chat by its sending rules,
   ``chat_messages.py``): the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
   their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
@@ -30,7 +30,7 @@ from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_p
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn, recipients
-from tgfleet.sandbox.services.chat_messages import may_send, merged, post, send_into
+from tgfleet.sandbox.services.chat_messages import into_options, may_send, merged, post, send_into
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.services.scheduled import schedule
@@ -46,8 +46,8 @@ MAX_FORWARD = 100
 async def send_message(world: World, ctx: CallContext, request: f_messages.SendMessage) -> types.TypeUpdates:
     sender = world.authorized(ctx)
     if (chat := chat_of(world, sender, request.peer)) is not None:
-        if request.schedule_date is not None:  # scheduled posts into groups and channels: not modelled yet
-            raise errors.ScheduleDateInvalid()
+        if request.schedule_date is not None:
+            return schedule(world, ctx, sender, chat.marked_id, request, into_options(world, sender, chat, request))
         return await send_into(world, ctx, sender, chat, request)
     recipient = recipients.recipient(world, sender, request.peer)
     check_bot_message(sender.bot, recipient.bot)
@@ -56,7 +56,7 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     recipients.count_new_peer(world, sender, recipient)
     options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards)
     if request.schedule_date is not None:
-        return schedule(world, ctx, sender, recipient, request, options)
+        return schedule(world, ctx, sender, recipient.id, request, options)
     message = send_private(
         world.accounts,
         world.pusher,

@@ -1,9 +1,10 @@
-"""Scheduled messages (https://core.telegram.org/api/scheduled-messages): ``messages.sendMessage`` with a
-``schedule_date`` (``schedule``), ``getScheduledHistory``, ``getScheduledMessages``, ``deleteScheduledMessages`` and
-``sendScheduledMessages``.
+"""Scheduled messages (https://core.telegram.org/api/scheduled-messages): ``messages.sendMessage`` and
+``messages.sendMedia`` with a ``schedule_date`` (``schedule``), into a private chat, a group or a channel;
+``getScheduledHistory``, ``getScheduledMessages``, ``deleteScheduledMessages`` and ``sendScheduledMessages``; and
+``send_scheduled``, which sends one at its date.
 
-- scheduling: after sendMessage's own checks (peer, text, reply, blocks, PEER_FLOOD), SCHEDULE_BOT_NOT_ALLOWED for a
-  bot, SCHEDULE_DATE_INVALID for a date
+- scheduling: after the send's own checks (peer, text, reply, blocks, PEER_FLOOD; in a chat: may the sender post
+  there), SCHEDULE_BOT_NOT_ALLOWED for a bot, SCHEDULE_DATE_INVALID for a date
   not in the future, SCHEDULE_DATE_TOO_LATE beyond :data:`MAX_AHEAD` (365 days), SCHEDULE_TOO_MUCH past
   :data:`scheduled.MAX_PER_CHAT` in the chat; the answer is ``updates`` with ``updateMessageID`` (the scheduled id)
   and ``updateNewScheduledMessage``, which the sender's other sessions get too; a ``random_id`` already scheduled
@@ -12,6 +13,9 @@
   list); getScheduledMessages: those of the given ids (the others left out).
 - deleteScheduledMessages / sendScheduledMessages: those of the given ids that wait in the chat are deleted, or sent
   now; ``updates`` with ``updateDeleteScheduledMessages`` (sending: the new messages arrive as any message does).
+- at its date a post into a group or channel is sent as the owner's message (the members get it pushed; a channel's
+  post reaches its discussion group), unless the owner may no longer post there (left, banned, no rights): then it
+  is dropped. Slow mode does not hold a scheduled post back.
 """
 
 from __future__ import annotations
@@ -20,13 +24,18 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel
+from tgfleet.sandbox.chat_views import chats_tl
 from tgfleet.sandbox.chats import SendOptions
 from tgfleet.sandbox.contract import CallContext
-from tgfleet.sandbox.scheduled import MAX_PER_CHAT, ScheduledMessage, scheduled_tl
-from tgfleet.sandbox.scheduler import send_due
+from tgfleet.sandbox.groups import BasicGroup
+from tgfleet.sandbox.scheduled import MAX_PER_CHAT, ScheduledMessage
+from tgfleet.sandbox.scheduler import announce_due, send_due
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_messages import may_send, post
+from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
-from tgfleet.sandbox.views import peer_user, users_tl
+from tgfleet.sandbox.views import peer_of, scheduled_tl, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 from tgfleet.tl.types import messages as t_messages
@@ -38,25 +47,31 @@ MAX_AHEAD = 365 * 86400
 """How far ahead a message may be scheduled (SCHEDULE_DATE_TOO_LATE beyond)."""
 
 
-def _answer(world: World, owner: Account, message: ScheduledMessage, random_id: int) -> types.Updates:
+def _updates(world: World, viewer: Account, peer_ids: list[int], updates: list[types.TypeUpdate]) -> types.Updates:
     now = world.clock()
+    users = users_tl(world.accounts, [viewer.id, *(i for i in peer_ids if i > 0)], viewer.id, now)
+    chats = chats_tl(world.groups, world.channels, peer_ids, viewer.id)
+    return types.Updates(updates=updates, users=users, chats=chats, date=int(now), seq=0)
+
+
+def _answer(world: World, owner: Account, message: ScheduledMessage, random_id: int) -> types.Updates:
     updates: list[types.TypeUpdate] = [
         types.UpdateMessageID(id=message.id, random_id=random_id),
         types.UpdateNewScheduledMessage(message=scheduled_tl(message)),
     ]
-    users = users_tl(world.accounts, [owner.id, message.peer_id], owner.id, now)
-    return types.Updates(updates=updates, users=users, chats=[], date=int(now), seq=0)
+    return _updates(world, owner, [message.peer_id], updates)
 
 
 def schedule(
     world: World,
     ctx: CallContext,
     sender: Account,
-    recipient: Account,
-    request: f_messages.SendMessage,
+    peer_id: int,
+    request: f_messages.SendMessage | f_messages.SendMedia,
     options: SendOptions,
 ) -> types.Updates:
-    """Keep ``request`` (checked by sendMessage) to be sent at its ``schedule_date``."""
+    """Keep ``request`` (checked by sendMessage / sendMedia; ``peer_id``: the chat's marked id) to be sent at its
+    ``schedule_date``, with ``options.media`` if it has any."""
     date, now = request.schedule_date or 0, world.clock()
     if sender.bot:
         raise errors.ScheduleBotNotAllowed()
@@ -65,14 +80,14 @@ def schedule(
     if date > now + MAX_AHEAD:
         raise errors.ScheduleDateTooLate()
     box = sender.scheduled
-    if (previous := box.by_random_id(recipient.id, request.random_id)) is not None:
+    if (previous := box.by_random_id(peer_id, request.random_id)) is not None:
         return _answer(world, sender, previous, request.random_id)
-    if len(box.in_chat(recipient.id)) >= MAX_PER_CHAT:
+    if len(box.in_chat(peer_id)) >= MAX_PER_CHAT:
         raise errors.ScheduleTooMuch()
     message = box.add(
-        owner_id=sender.id, peer_id=recipient.id, date=date, text=request.message,
+        owner_id=sender.id, peer_id=peer_id, date=date, text=request.message,
         entities=tuple(request.entities or ()), random_id=request.random_id, reply_to=options.reply_to,
-        silent=options.silent, noforwards=options.noforwards,
+        silent=options.silent, noforwards=options.noforwards, media=options.media,
     )  # fmt: skip
     world.scheduler.add(message)
     answer = _answer(world, sender, message, request.random_id)
@@ -80,22 +95,57 @@ def schedule(
     return answer
 
 
+def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> int:
+    """Send one scheduled message now (taken out of its owner's box already); 1 if sent, 0 if dropped."""
+    now = world.clock()
+    if message.peer_id > 0:
+        return send_due(world.accounts, world.pusher, now, owner, message)
+    chat = _chat(world, message.peer_id)
+    try:
+        if chat is None or owner.deleted:
+            raise errors.PeerIdInvalid()
+        may_send(world, chat, owner)
+    except errors.SlowmodeWait:
+        pass  # the post was allowed when it was scheduled
+    except errors.RPCError:
+        return announce_due(world.pusher, now, owner, message, None)
+    assert chat is not None
+    options = SendOptions(reply_to=message.reply_to, silent=message.silent, noforwards=message.noforwards,
+                          media=message.media)  # fmt: skip
+    sent, _ = post(world, None, owner, chat, message.text, message.random_id, message.entities, options)
+    return announce_due(world.pusher, now, owner, message, sent.id)
+
+
+def _chat(world: World, marked_id: int) -> BasicGroup | Channel | None:
+    if marked_id < CHANNEL_ZERO:
+        return world.channels.get(CHANNEL_ZERO - marked_id)
+    return world.groups.get(-marked_id)
+
+
 def _listed(world: World, viewer: Account, found: list[ScheduledMessage]) -> t_messages.Messages:
-    users = users_tl(world.accounts, [viewer.id, *(m.peer_id for m in found)], viewer.id, world.clock())
-    return t_messages.Messages(messages=[scheduled_tl(m) for m in found], topics=[], chats=[], users=users)
+    users = users_tl(
+        world.accounts, [viewer.id, *(m.peer_id for m in found if m.peer_id > 0)], viewer.id, world.clock()
+    )
+    chats = chats_tl(world.groups, world.channels, [m.peer_id for m in found], viewer.id)
+    return t_messages.Messages(messages=[scheduled_tl(m) for m in found], topics=[], chats=chats, users=users)
 
 
 async def get_scheduled_history(
     world: World, ctx: CallContext, request: f_messages.GetScheduledHistory
 ) -> t_messages.Messages:
     viewer = world.authorized(ctx)
-    peer = input_peer(world, viewer, request.peer)
-    return _listed(world, viewer, viewer.scheduled.in_chat(peer.id))
+    return _listed(world, viewer, viewer.scheduled.in_chat(_peer_id(world, viewer, request.peer)))
+
+
+def _peer_id(world: World, viewer: Account, peer: types.TypeInputPeer) -> int:
+    """The marked id of ``peer`` (a user, a basic group or a channel)."""
+    chat = chat_of(world, viewer, peer)
+    return chat.marked_id if chat is not None else input_peer(world, viewer, peer).id
 
 
 def _in_chat(world: World, viewer: Account, peer: types.TypeInputPeer, ids: list[int]) -> list[ScheduledMessage]:
-    chat = input_peer(world, viewer, peer)
-    return [m for i in dict.fromkeys(ids) if (m := viewer.scheduled.get(i)) is not None and m.peer_id == chat.id]
+    chat = _peer_id(world, viewer, peer)
+    return [m for i in dict.fromkeys(ids) if (m := viewer.scheduled.get(i)) is not None and m.peer_id == chat]
 
 
 async def get_scheduled_messages(
@@ -106,19 +156,18 @@ async def get_scheduled_messages(
 
 
 def _gone(world: World, viewer: Account, peer_id: int, ids: list[int]) -> types.Updates:
-    update = types.UpdateDeleteScheduledMessages(peer=peer_user(peer_id), messages=ids)
-    now = world.clock()
-    users = users_tl(world.accounts, [viewer.id, peer_id], viewer.id, now)
-    return types.Updates(updates=[update], users=users, chats=[], date=int(now), seq=0)
+    return _updates(
+        world, viewer, [peer_id], [types.UpdateDeleteScheduledMessages(peer=peer_of(peer_id), messages=ids)]
+    )
 
 
 async def delete_scheduled_messages(
     world: World, ctx: CallContext, request: f_messages.DeleteScheduledMessages
 ) -> types.Updates:
     viewer = world.authorized(ctx)
-    chat = input_peer(world, viewer, request.peer)
+    chat = _peer_id(world, viewer, request.peer)
     gone = [m.id for m in _in_chat(world, viewer, request.peer, list(request.id)) if viewer.scheduled.take(m.id)]
-    answer = _gone(world, viewer, chat.id, gone)
+    answer = _gone(world, viewer, chat, gone)
     world.pusher.push(viewer.id, answer, except_auth_key_id=ctx.auth_key_id)
     return answer
 
@@ -127,13 +176,13 @@ async def send_scheduled_messages(
     world: World, ctx: CallContext, request: f_messages.SendScheduledMessages
 ) -> types.Updates:
     viewer = world.authorized(ctx)
-    chat = input_peer(world, viewer, request.peer)
+    chat = _peer_id(world, viewer, request.peer)
     waiting = [m for m in _in_chat(world, viewer, request.peer, list(request.id)) if viewer.scheduled.take(m.id)]
     if not waiting:
         raise errors.MessageIdInvalid()
     for message in waiting:
-        send_due(world.accounts, world.pusher, world.clock(), viewer, message)
-    return _gone(world, viewer, chat.id, [m.id for m in waiting])
+        send_scheduled(world, viewer, message)
+    return _gone(world, viewer, chat, [m.id for m in waiting])
 
 
 HANDLERS: dict[type, ServiceFn] = {

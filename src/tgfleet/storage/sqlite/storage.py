@@ -291,16 +291,16 @@ class SQLiteStorage(Storage):
             for peer in checked:
                 store_peer(conn, merge_peer(load_peer(conn, "id", peer.id), peer, now))
 
-    def get_peer_by_id(self, peer_id: int) -> PeerRecord | None:
+    def peer_by_id(self, peer_id: int) -> PeerRecord | None:
         with self._read() as conn:
             return load_peer(conn, "id", peer_id)
 
-    def get_peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
+    def peer_by_username(self, username: str, *, ignore_expiry: bool = False) -> PeerRecord | None:
         with self._read() as conn:
             peer = load_peer(conn, "username_key", username_key(username))
         return peer if peer is not None and self._username_fresh(peer, ignore_expiry) else None
 
-    def get_peer_by_phone(self, phone: str) -> PeerRecord | None:
+    def peer_by_phone(self, phone: str) -> PeerRecord | None:
         key = normalize_phone(phone)
         if key is None:
             return None
