@@ -19,8 +19,9 @@ async def test_send_message_types() -> None:
         client = await logged_in(tg, user.phone)
         assert (await client.send_message("me", 12345)).text == "12345"  # type: ignore[arg-type]
         assert (await client.send_message("me", 1.5)).text == "1.5"  # type: ignore[arg-type]
+        assert (await client.send_message("me", 678, entities=[])).text == "678"  # type: ignore[arg-type]
         sent = [m.text for m in tg.messages_of(user.id)]
-        assert sent[-2:] == ["12345", "1.5"]
+        assert sent[-3:] == ["12345", "1.5", "678"]  # with entities given, no markup parser turns it into text
         for text in (None, b"bytes", True, ["list"]):
             with pytest.raises(TypeError, match="text"):
                 await client.send_message("me", text)  # type: ignore[arg-type]

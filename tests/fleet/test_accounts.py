@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,9 @@ from tgfleet.fleet import (
     SessionImportError,
     StaleEpoch,
 )
+from tgfleet.fleet.account_fields import shown_policy
 from tgfleet.fleet.store import MIGRATIONS, open_store
+from tgfleet.net.proxy import TunnelProxy, parse_proxy
 
 from .helpers import populate, pyrogram_string
 
@@ -45,6 +49,44 @@ async def test_accounts_are_listed_found_and_filtered(store_url: str) -> None:
             await fleet.accounts.import_session(pyrogram_string(), label="has space")
         with pytest.raises(FleetValueError):
             await fleet.accounts.import_session(pyrogram_string(), label="c", proxy="127.0.0.1:1080")
+
+
+def _without_rdns(proxy: Any) -> Any:
+    """A tunnel proxy as its URL keeps it (data centers are reached by IP address: rdns does not matter)."""
+    return dataclasses.replace(proxy, rdns=None) if isinstance(proxy, TunnelProxy) else proxy
+
+
+async def test_a_proxy_is_taken_in_every_form_a_client_takes_and_checked_at_once(store_url: str) -> None:
+    """Issue 10: Pyrogram's proxy dict (and every other form ``Client(proxy=...)`` takes) everywhere a proxy is
+    taken: stored as a URL or link that gives the worker's Client the same proxy; a malformed one is refused at
+    the import, naming the problem; shown without its password or MTProxy secret."""
+    pyrogram = dict(scheme="socks5", hostname="10.0.0.1", port=1080, username="al:ice", password="p@ss:w/rd")
+    secret = "dd" + "0123456789abcdef" * 2
+    forms: list[Any] = [
+        pyrogram,
+        (2, "10.0.0.1", 1080, True, "al:ice", "p@ss:w/rd"),  # Telethon's tuple
+        dict(scheme="mtproxy", hostname="proxy.example.org", port=443, secret=secret),
+        f"tg://proxy?server=proxy.example.org&port=443&secret={secret}",
+    ]
+    async with Fleet.open(store_url) as fleet:
+        for i, form in enumerate(forms):
+            account = await fleet.accounts.import_session(pyrogram_string(), label=f"p{i}", proxy=form)
+            stored = (await fleet.accounts.get(account.id)).policy["proxy"]
+            assert isinstance(stored, str) and parse_proxy(stored) == _without_rdns(parse_proxy(form))
+            assert "p@ss" not in str(shown_policy(account.policy)) and secret not in str(shown_policy(account.policy))
+        made = await fleet.accounts.create("fresh", proxy=pyrogram)
+        assert parse_proxy(made.policy["proxy"]) == parse_proxy(pyrogram)
+        for bad, problem in [
+            (dict(pyrogram, port=70000), "port must be a number from 1 to 65535"),
+            (dict(pyrogram, passwrod="x"), "unknown proxy keys"),
+            ("socks5://h:99999", "port is not a number"),
+            ("127.0.0.1:1080", "unknown proxy scheme"),
+        ]:
+            with pytest.raises(FleetValueError, match=problem):
+                await fleet.accounts.import_session(pyrogram_string(), label="refused", proxy=bad)
+        with pytest.raises(FleetValueError, match="port"):
+            await fleet.accounts.create("refused", policy={"proxy": dict(pyrogram, port=0)})
+        assert [a.label for a in await fleet.accounts.list()] == ["fresh", "p0", "p1", "p2", "p3"]
 
 
 async def test_disable_and_enable_write_events_and_gate_claims(store_url: str) -> None:

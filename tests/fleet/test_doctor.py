@@ -33,11 +33,14 @@ async def test_a_healthy_fleet_passes_and_a_proxy_down_and_a_user_twice_are_foun
     async with server, Fleet.open(store_url) as fleet:
         await fleet.accounts.import_session(pyrogram_string(user_id=8_200_000_001), label="a",
                                             proxy=f"socks5://u:secret@127.0.0.1:{up}")  # fmt: skip
+        key = "0123456789abcdef" * 2  # an MTProxy link is read as one too (its host is not the URL's)
+        await fleet.accounts.import_session(pyrogram_string(user_id=8_200_000_002), label="m",
+                                            proxy=f"tg://proxy?server=127.0.0.1&port={up}&secret=dd{key}")  # fmt: skip
         runner = CliRunner()
         healthy = await asyncio.to_thread(runner.invoke, main, ["fleet", "doctor", "--store", store_url, "--json"])
         assert healthy.exit_code == 0, healthy.output
         assert all(f["status"] == "ok" for f in json.loads(healthy.output)), healthy.output
-        assert "secret" not in healthy.output  # a proxy's password is never shown
+        assert "secret" not in healthy.output and key not in healthy.output  # nor a password nor a secret shown
         await fleet.accounts.import_session(pyrogram_string(user_id=8_200_000_001), label="b",
                                             proxy=f"socks5://127.0.0.1:{down}")  # fmt: skip
         sick = await asyncio.to_thread(runner.invoke, main, ["fleet", "doctor", "--store", store_url, "--json"])

@@ -1,7 +1,7 @@
 """What ``Connection.open`` puts on the wire for an MTProxy, read back by a bare server built from the sans-IO
 pieces: the secret's kind picks the framing (plain: intermediate; dd and ee: padded), the header names the target
 DC (negative for media, +10000 for Telegram's test DCs, https://core.telegram.org/mtproto/mtproto-transports), and
-an ee connection starts with a signed ClientHello and takes the signed answer."""
+an ee connection starts with a signed ClientHello and takes only an answer signed with the secret."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tgfleet.crypto.rsa import RsaPrivateKey
-from tgfleet.errors import NetworkError
+from tgfleet.errors import NetworkError, ProxyError
 from tgfleet.mtproto.transport import Intermediate, PaddedIntermediate
 from tgfleet.mtproto.transport.faketls import check_client_hello, client_hello_size, server_hello
 from tgfleet.mtproto.transport.obfuscated import HEADER_SIZE, accept_header
@@ -21,6 +21,7 @@ from tgfleet.net import DcAddress, Network
 from tgfleet.net.connection import Connection
 from tgfleet.net.proxy import MTProxy
 from tgfleet.net.sender import Sender, SenderConfig
+from tgfleet.net.timeouts import within
 
 KEY = bytes(range(100, 116))
 RSA_KEY = RsaPrivateKey.from_pem((Path(__file__).parents[1] / "crypto" / "test_only_rsa_key.pem").read_text())
@@ -88,6 +89,34 @@ async def test_the_header_names_the_framing_and_the_target_dc(
     domain: str | None, padded: bool, tag: bytes, dc_id: int
 ) -> None:
     assert await _open_through(domain, padded, dc_id) == (tag, dc_id)
+
+
+async def test_an_ee_answer_not_signed_with_the_secret_is_refused() -> None:
+    """A server that takes the ClientHello but cannot sign its answer with the secret (a TLS server in the
+    proxy's place, or a box on the path answering for it) is no MTProxy: a well-formed ServerHello signed with
+    another secret ends ``Connection.open`` in a ProxyError, before anything is sent through it."""
+    domain, other = "cdn.example.com", bytes(range(16))
+
+    async def impostor(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readexactly(5)
+            size = client_hello_size(head)
+            assert size is not None
+            hello = check_client_hello(KEY, head + await reader.readexactly(size - 5), now=time.time(), domain=domain)
+            writer.write(server_hello(other, hello))
+            await within(reader.read(), 10)  # until the client hangs up
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(impostor, "127.0.0.1", 0)
+    proxy = MTProxy("127.0.0.1", server.sockets[0].getsockname()[1], KEY, True, domain)
+    try:
+        with pytest.raises(ProxyError, match="answered no valid TLS hello"):
+            conn = await within(Connection.open("192.0.2.1", 443, dc_id=2, proxy=proxy, timeout=10), 10)
+            await conn.aclose()
+    finally:
+        server.close()
+        await server.wait_closed()
 
 
 async def test_an_mtproxy_connection_needs_a_dc_id() -> None:

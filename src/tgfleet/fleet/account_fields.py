@@ -10,9 +10,12 @@ from urllib.parse import urlsplit, urlunsplit
 from tgfleet.fleet.errors import FleetValueError
 from tgfleet.fleet.importers import ImportedSession
 from tgfleet.fleet.send_policy import SendPolicy
+from tgfleet.net.proxy import MTProxy, ProxyLike, parse_proxy
 
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 MAX_POLICY_BYTES = 64 * 1024
+_SECRET = re.compile(r"(^|&)secret=[^&]*")
+"""An MTProxy link's secret parameter (https://core.telegram.org/api/links#mtproxy-links)."""
 
 
 def check_label(label: str) -> str:
@@ -44,12 +47,12 @@ def phone_number(phone: str | None) -> str | None:
     return "+" + digits
 
 
-def policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
+def policy_json(policy: dict[str, Any] | None, proxy: ProxyLike | None) -> str:
     merged = dict(policy or {})
     if proxy is not None:
-        if not isinstance(proxy, str) or "://" not in proxy:
-            raise FleetValueError("proxy must be a URL such as socks5://user:password@host:1080")
         merged["proxy"] = proxy
+    if merged.get("proxy") is not None:
+        merged["proxy"] = proxy_text(merged["proxy"])
     SendPolicy().override(merged.get("sending"))  # refused now, by name, rather than at the first send
     text = json.dumps(merged, sort_keys=True)
     if len(text) > MAX_POLICY_BYTES:
@@ -57,10 +60,30 @@ def policy_json(policy: dict[str, Any] | None, proxy: str | None) -> str:
     return text
 
 
+def proxy_text(proxy: ProxyLike) -> str:
+    """A proxy in any form ``Client(proxy=...)`` takes (``tgfleet.net.proxy``: a URL or link, Pyrogram's or
+    Telethon's dict, Telethon's tuple, a parsed value), checked now, as the text the policy keeps: a URL or link as
+    given, any other form as its URL (an MTProxy as its tg:// link; ``rdns`` is not kept: data centers are
+    reached by IP address)."""
+    try:
+        parsed = parse_proxy(proxy)
+    except ValueError as e:
+        raise FleetValueError(f"proxy: {e}") from None
+    if isinstance(proxy, str):
+        return proxy.strip()
+    assert parsed is not None  # the caller passes no None
+    return parsed.link if isinstance(parsed, MTProxy) else parsed.url
+
+
 def shown_policy(policy: dict[str, Any]) -> dict[str, Any]:
-    """The policy for display (CLI, API): a proxy's password never shows."""
+    """The policy for display (CLI, API): a proxy's password and an MTProxy link's secret never show."""
     proxy = policy.get("proxy")
-    if isinstance(proxy, str) and (parts := urlsplit(proxy)).password is not None:
+    if not isinstance(proxy, str):
+        return policy
+    parts = urlsplit(proxy)
+    if parts.password is not None:
         netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         return dict(policy, proxy=urlunsplit(parts._replace(netloc=netloc)))
+    if _SECRET.search(parts.query):
+        return dict(policy, proxy=urlunsplit(parts._replace(query=_SECRET.sub(r"\1secret=***", parts.query))))
     return policy

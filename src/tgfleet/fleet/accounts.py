@@ -26,6 +26,7 @@ from tgfleet.fleet.records import Account, AccountSessions, AccountState, Event,
 from tgfleet.fleet.seal import Sealer
 from tgfleet.fleet.snapshot import SessionSnapshot
 from tgfleet.fleet.store import IntegrityError, Store, Tx
+from tgfleet.net.proxy import ProxyLike
 
 ACCOUNTS_CHANNEL = "tgfleet_accounts"  # wake-ups: an account became claimable (payload: its id)
 _COLUMNS = (
@@ -49,7 +50,7 @@ class Accounts:
         label: str | None = None,
         pool: str = "default",
         phone: str | None = None,
-        proxy: str | None = None,
+        proxy: ProxyLike | None = None,
         policy: dict[str, Any] | None = None,
         storage_key: bytes | str | None = None,
         files: bool = True,
@@ -58,7 +59,8 @@ class Accounts:
         ``files=False``: a session string only, never a path (what a remote caller sends).
 
         DuplicateAccountError when the label is taken or another account has the key; SessionImportError for a bad
-        source. ``policy``: limits, proxy, device profile (JSON); ``proxy`` is a shorthand for ``policy['proxy']``.
+        source. ``policy``: limits, proxy, device profile (JSON); ``proxy`` is a shorthand for ``policy['proxy']``;
+        either takes every form ``Client(proxy=...)`` takes, checked now (``account_fields.proxy_text``).
         """
         if files:
             imported = await asyncio.to_thread(read_source, source, storage_key=storage_key)
@@ -80,7 +82,7 @@ class Accounts:
         *,
         pool: str = "default",
         phone: str | None = None,
-        proxy: str | None = None,
+        proxy: ProxyLike | None = None,
         policy: dict[str, Any] | None = None,
     ) -> Account:
         """A new account without a session (state ``needs_login``, not claimed): a holder of its lease logs it in,

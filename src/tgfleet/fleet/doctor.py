@@ -7,8 +7,8 @@
   several hosts (https://www.sqlite.org/faq.html#q5); SQLite with workers registered from more than one host too.
 - **duplicates**: one Telegram user imported as several accounts (two logins of one user are legal for Telegram,
   but two fleet accounts then send as the same person, and a copy of one key is the usual cause).
-- **proxies**: every proxy in the accounts' policies is tried with a TCP connect (a proxy down makes its accounts
-  ``unreachable``, never dead).
+- **proxies**: every proxy in the accounts' policies (a SOCKS/HTTP URL or an MTProxy link) is tried with a TCP connect
+  (a proxy down makes its accounts ``unreachable``, never dead).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from tgfleet.fleet.fleet import Fleet
 from tgfleet.fleet.records import Account
 from tgfleet.fleet.store import parse_url
+from tgfleet.net.proxy import MTProxy, parse_proxy
 
 NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs",
                                  "fuse.sshfs", "fuse.glusterfs", "fuse.s3fs", "lustre", "gpfs"})  # fmt: skip
@@ -130,9 +130,20 @@ async def _proxies(accounts: Sequence[Account], timeout: float) -> list[Finding]
                                                                                        strict=True)]  # fmt: skip
 
 
+def _endpoint(proxy: str) -> tuple[str, str, int] | None:
+    """The proxy's kind, host and port (any form ``tgfleet.net.proxy`` reads: a URL, an MTProxy link), or None."""
+    try:
+        parsed = parse_proxy(proxy)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return ("mtproxy" if isinstance(parsed, MTProxy) else parsed.scheme), parsed.host, parsed.port
+
+
 def _proxy_finding(proxy: str, labels: Sequence[str], problem: str | None) -> Finding:
-    parts = urlsplit(proxy)
-    shown = f"{parts.scheme}://{parts.hostname}:{parts.port}"  # never the credentials
+    endpoint = _endpoint(proxy)
+    shown = "a proxy that cannot be read" if endpoint is None else "{}://{}:{}".format(*endpoint)  # never a secret
     if problem is None:
         return Finding("proxies", "ok", f"{shown} answers ({len(labels)} accounts)")
     return Finding("proxies", "fail", f"{shown} is unreachable: {problem} ({len(labels)} accounts: "
@@ -140,11 +151,12 @@ def _proxy_finding(proxy: str, labels: Sequence[str], problem: str | None) -> Fi
 
 
 async def _reach(proxy: str, timeout: float) -> str | None:
-    parts = urlsplit(proxy)
-    if parts.hostname is None or parts.port is None:
-        return "the URL has no host and port"
+    endpoint = _endpoint(proxy)
+    if endpoint is None:
+        return "it is no proxy URL or MTProxy link"
+    _, host, port = endpoint
     try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, parts.port), timeout)
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except asyncio.TimeoutError:
         return f"no answer in {timeout:g} s"
     except OSError as exc:

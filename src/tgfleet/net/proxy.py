@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 TunnelScheme = Literal["socks5", "socks4", "http"]
 SCHEMES: tuple[TunnelScheme, ...] = ("socks5", "socks4", "http")
@@ -61,6 +61,16 @@ class TunnelProxy:
                 raise ValueError(f"the proxy {name} must be a string, got {type(value).__name__}")
         if self.scheme == "socks4" and self.password is not None:
             raise ValueError("a socks4 proxy takes a user id but no password")
+
+    @property
+    def url(self) -> str:
+        """``scheme://user:password@host:port`` (percent-encoded), which :func:`parse_proxy` reads back the same
+        but for ``rdns``: holds the password, do not log it."""
+        user = ""
+        if self.username is not None:
+            password = f":{quote(self.password, safe='')}" if self.password is not None else ""
+            user = f"{quote(self.username, safe='')}{password}@"
+        return f"{self.scheme}://{user}{_bracket(self.host)}:{self.port}"
 
     def __str__(self) -> str:
         """The proxy without its password: safe to log."""
