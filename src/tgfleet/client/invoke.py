@@ -30,7 +30,7 @@ from tgfleet import errors
 from tgfleet.client.floods import FloodWaitEvent, FloodWaits
 from tgfleet.client.ratelimit import RateLimiter
 from tgfleet.errors import RequestTimeout, RPCError
-from tgfleet.tl import TLFunction, functions
+from tgfleet.tl import TLFunction, functions, innermost
 
 log = logging.getLogger("tgfleet.client")
 MAX_MIGRATIONS = 3
@@ -54,10 +54,7 @@ class Senders(Protocol):
 
 def method_name(query: TLFunction[Any]) -> str:
     """The TL name of the call inside any invokeWithLayer / initConnection / ... wrappers."""
-    inner: Any = query
-    while hasattr(inner, "query") and isinstance(inner.query, TLFunction):
-        inner = inner.query
-    return str(inner.QUALNAME)
+    return str(innermost(query).QUALNAME)
 
 
 def chat_key(query: TLFunction[Any]) -> bytes | None:

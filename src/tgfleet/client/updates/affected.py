@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tgfleet.tl import TLFunction, types
+from tgfleet.tl import TLFunction, innermost, types
 
 ANSWERS = (types.messages.AffectedMessages, types.messages.AffectedHistory, types.messages.AffectedFoundMessages)
 _CHANNELS = (
@@ -39,9 +39,9 @@ def affected(result: Any, query: TLFunction[Any] | None) -> Affected | None:
 
 def _channel_of(query: TLFunction[Any] | None) -> int | None:
     """The channel a call is aimed at (inside any invokeWith... wrappers), None if none."""
-    inner: Any = query
-    while hasattr(inner, "query") and isinstance(inner.query, TLFunction):
-        inner = inner.query
+    if query is None:
+        return None
+    inner = innermost(query)
     for name in ("channel", "peer"):
         target = getattr(inner, name, None)
         if isinstance(target, _CHANNELS):
