@@ -6,7 +6,8 @@ library's client is logged in as its own account and works in its Saved Messages
 1. One big file (100 MB; 8 MB with ``--quick``) from disk: sent as a document (the upload in parts and
    messages.sendMedia), then downloaded to disk. MiB/s of each direction.
 2. 1,000 small files (4 KiB each; 30 with ``--quick``), one after the other: each sent as a document from memory,
-   then each downloaded into memory. Files per second.
+   then each downloaded into memory. Files per second. The libraries take turns every 50 files, so that the
+   load of a shared machine, which changes from second to second, weighs on each alike.
 3. Peak RSS growth of this process while the big file downloads to disk (sampled every 10 ms): what streaming
    costs in memory (the file itself must never be held).
 4. The ceiling: tgfleet.crypto's AES-256-IGE, which every byte passes once on the client (and once more in the
@@ -51,6 +52,8 @@ class Settings:
 
 FULL = Settings(rounds=3, big_mib=100, small_files=1000)
 QUICK = Settings(rounds=1, big_mib=8, small_files=30)
+SLICE = 50
+"""Small files a library moves before the next one takes its turn."""
 
 
 # -- what each library does -----------------------------------------------------------------------------------------
@@ -185,17 +188,30 @@ async def big_file(files: Files, source: Path, work: Path) -> dict[str, float]:
     return {"big_up": size / MIB / up, "big_down": size / MIB / down, "rss_growth": float(rss.growth)}
 
 
-async def small_files(files: Files, count: int, size: int) -> dict[str, float]:
-    payloads = [os.urandom(size) for _ in range(count)]
-    t0 = time.perf_counter()
-    messages = [await files.send(data, f"small{n}.bin") for n, data in enumerate(payloads)]
-    up = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    got = [await files.download(m, None) for m in messages]
-    down = time.perf_counter() - t0
-    if got != payloads:
+async def small_files(libs: dict[str, Files], count: int, size: int) -> dict[str, dict[str, float]]:
+    """Each library sends ``count`` files one after the other, then downloads them, in slices of
+    :data:`SLICE` taken in turn (the first library of a slice rotating), so a change in the machine's load hits
+    every library alike; files per second of each direction, per library."""
+    payloads = {name: [os.urandom(size) for _ in range(count)] for name in libs}
+    messages: dict[str, list[Any]] = {name: [] for name in libs}
+    got: dict[str, list[bytes | None]] = {name: [] for name in libs}
+    up = dict.fromkeys(libs, 0.0)
+    down = dict.fromkeys(libs, 0.0)
+    names = list(libs)
+    for turn, start in enumerate(range(0, count, SLICE)):
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
+            t0 = time.perf_counter()
+            for n in range(start, min(start + SLICE, count)):
+                messages[name].append(await libs[name].send(payloads[name][n], f"small{n}.bin"))
+            up[name] += time.perf_counter() - t0
+    for turn, start in enumerate(range(0, count, SLICE)):
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
+            t0 = time.perf_counter()
+            got[name] += [await libs[name].download(m, None) for m in messages[name][start : start + SLICE]]
+            down[name] += time.perf_counter() - t0
+    if any(got[name] != payloads[name] for name in libs):
         raise RuntimeError("a small file came back different")
-    return {"small_up": count / up, "small_down": count / down}
+    return {name: {"small_up": count / up[name], "small_down": count / down[name]} for name in libs}
 
 
 def ige_ceiling() -> dict[str, float]:
@@ -225,14 +241,15 @@ async def measure(info: dict[str, Any], sessions: dict[str, str], s: Settings, w
         await adapters[name].connect(clients[name])
     out: dict[str, dict[str, list[float]]] = {}
     try:
-        for name in LIBS:  # warm-up, discarded: each library's first transfer (media sessions, caches)
-            await small_files(FILES[name](clients[name]), 3, s.small_size)
+        libs = {name: FILES[name](clients[name]) for name in LIBS}
+        await small_files(libs, 3, s.small_size)  # warm-up, discarded: each one's first transfer (media sessions)
         for round_ in range(s.rounds):
             print(f"round {round_ + 1} of {s.rounds} ...", file=sys.stderr)
+            got = {name: await big_file(libs[name], source, work) for name in LIBS}
+            for name, small in (await small_files(libs, s.small_files, s.small_size)).items():
+                got[name].update(small)
             for name in LIBS:
-                files = FILES[name](clients[name])
-                got = {**await big_file(files, source, work), **await small_files(files, s.small_files, s.small_size)}
-                for metric, value in got.items():
+                for metric, value in got[name].items():
                     out.setdefault(metric, {}).setdefault(name, []).append(value)
     finally:
         for name in LIBS:

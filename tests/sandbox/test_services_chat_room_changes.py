@@ -45,6 +45,8 @@ async def test_a_channels_changes_are_its_pts_events_pushed_and_replayed_in_orde
     assert [type(u) for u in replay.other_updates] == kinds[1:]  # the edited message is gone: no edit replayed
     assert replay.other_updates[1].messages == [message_id]
     assert (await pair.bob(difference(bobs, start + 3))).pts == start + 3
+    read = await pair.bob(f_messages.ReadHistory(peer=bobs, max_id=0))
+    assert (read.pts, read.pts_count) == (start + 3, 0)  # the sequence of the chat it names: the channel's, unmoved
 
 
 async def test_a_channels_refusals() -> None:

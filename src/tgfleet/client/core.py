@@ -312,9 +312,9 @@ class ClientCore:
             on_event=updates.on_event, clock=self.clock,
         )  # fmt: skip
 
-        def on_result(result: Any) -> None:
+        def on_result(result: Any, query: TLFunction[Any]) -> None:
             peers.remember(result)
-            updates.feed(result)
+            updates.feed(result, query)
 
         invoker = Invoker(
             dcs, limiter=self._limiter, floods=self._floods, on_result=on_result, user_id=storage.get_user_id,

@@ -3,10 +3,11 @@ retries, the permanent errors that end in FAILED, and every result handed on. Ev
 timeout budget.
 
 Its inputs are narrow: ``senders`` (the DC pool: a sender per DC, and moving the home DC), the client's rate
-limiter and flood-wait memory (they outlive a connection), ``on_result`` (every call's result: the client
-caches its peers and feeds its updates to the updates machinery, so a raw ``invoke`` keeps pts in step as
-``send_message`` does), ``user_id`` (who is logged in, if anyone) and ``takeout_id`` (the client's takeout
-session, if any: every call goes wrapped in ``invokeWithTakeout``, https://core.telegram.org/api/takeout).
+limiter and flood-wait memory (they outlive a connection), ``on_result`` (every call's result with the call as
+the caller made it: the client caches its peers and feeds its updates, and the pts of its change, to the
+updates machinery, so a raw ``invoke`` keeps pts in step as ``send_message`` does), ``user_id`` (who is logged
+in, if anyone) and ``takeout_id`` (the client's takeout session, if any: every call goes wrapped in
+``invokeWithTakeout``, https://core.telegram.org/api/takeout).
 
 FLOOD_WAIT_X (and SLOWMODE_WAIT_X, FLOOD_PREMIUM_WAIT_X): X ≤ ``sleep_threshold`` and within the budget ->
 sleep and retry; otherwise raise. The wait is remembered per method, so the next call of that method
@@ -29,7 +30,7 @@ from tgfleet import errors
 from tgfleet.client.floods import FloodWaitEvent, FloodWaits
 from tgfleet.client.ratelimit import RateLimiter
 from tgfleet.errors import RequestTimeout, RPCError
-from tgfleet.tl import TLFunction, functions
+from tgfleet.tl import TLFunction, functions, innermost
 
 log = logging.getLogger("tgfleet.client")
 MAX_MIGRATIONS = 3
@@ -53,10 +54,7 @@ class Senders(Protocol):
 
 def method_name(query: TLFunction[Any]) -> str:
     """The TL name of the call inside any invokeWithLayer / initConnection / ... wrappers."""
-    inner: Any = query
-    while hasattr(inner, "query") and isinstance(inner.query, TLFunction):
-        inner = inner.query
-    return str(inner.QUALNAME)
+    return str(innermost(query).QUALNAME)
 
 
 def chat_key(query: TLFunction[Any]) -> bytes | None:
@@ -84,7 +82,7 @@ class Invoker:
         *,
         limiter: RateLimiter,
         floods: FloodWaits,
-        on_result: Callable[[Any], None],
+        on_result: Callable[[Any, TLFunction[Any]], None],
         user_id: Callable[[], int | None],
         takeout_id: Callable[[], int | None] = lambda: None,
     ) -> None:
@@ -102,6 +100,7 @@ class Invoker:
         deadline = loop.time() + timeout
         method = method_name(query)
         chat = chat_key(query) if self.limiter.per_chat(method) else None  # serialized only when it counts
+        call = query
         if (takeout_id := self.takeout_id()) is not None:
             query = functions.InvokeWithTakeout(takeout_id=takeout_id, query=query)
         migrations = 0
@@ -133,7 +132,7 @@ class Invoker:
                 if dc_id is None and self.user_id() is not None:
                     sender.fail(e)
                 raise
-            self.on_result(result)
+            self.on_result(result, call)
             return result
 
     async def _honour_remembered(self, method: str, deadline: float, threshold: float) -> None:

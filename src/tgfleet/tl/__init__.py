@@ -2,9 +2,10 @@
 
 Public access: the generated packages ``tgfleet.tl.types`` and ``tgfleet.tl.functions`` (API, layer :data:`LAYER`;
 one module per namespace) and the module ``tgfleet.tl.mtproto`` (service messages), :func:`decode`,
-:class:`Reader`. The project imports them one way: ``from tgfleet.tl import functions, mtproto, types`` (or a
-namespace module of them, ``from tgfleet.tl.functions import messages``). ``tl._gen`` (the generated id index)
-is private to this package: an import-linter contract forbids importing it from anywhere else.
+:class:`Reader`, :func:`innermost` (the call inside its wrappers). The project imports them one way:
+``from tgfleet.tl import functions, mtproto, types`` (or a namespace module of them,
+``from tgfleet.tl.functions import messages``). ``tl._gen`` (the generated id index) is private to this package:
+an import-linter contract forbids importing it from anywhere else.
 Imports only ``tgfleet.errors``; never ``tgfleet.crypto``. The generated modules load lazily on first use,
 so ``import tgfleet.tl`` stays cheap.
 """
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tgfleet.tl.core import Reader, TLFunction, TLObject, decode, lookup
+from tgfleet.tl.core import Reader, TLFunction, TLObject, decode, innermost, lookup
 
 if TYPE_CHECKING:
     from tgfleet.tl import functions, mtproto, types
 
-__all__ = ["LAYER", "Reader", "TLFunction", "TLObject", "decode", "functions", "lookup", "mtproto", "types"]
+__all__ = [
+    "LAYER", "Reader", "TLFunction", "TLObject", "decode", "functions", "innermost", "lookup", "mtproto", "types",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,8 @@ class Harness:
         self.events: list[FloodWaitEvent] = []
         self.invoker = Invoker(
             self.pool, limiter=RateLimiter(limits or RateLimits.disabled()), floods=FloodWaits(self.events.append),
-            on_result=self.results.append, user_id=lambda: 1 if logged_in else None,
+            on_result=lambda result, query: self.results.append((result, query)),
+            user_id=lambda: 1 if logged_in else None,
         )  # fmt: skip
 
     async def __call__(
@@ -58,9 +59,10 @@ async def test_the_per_chat_limit_holds_back_one_chat_not_the_others() -> None:
 
 async def test_every_result_is_handed_on_own_updates_included() -> None:
     call = Harness(Script().then("messages.sendMessage", SENT).then("users.getUsers", ME))
-    assert await call(send(1)) is SENT
+    sent = send(1)
+    assert await call(sent) is SENT
     assert await call(GET_USERS) is ME
-    assert call.results == [SENT, ME]
+    assert call.results == [(SENT, sent), (ME, GET_USERS)]  # each with its call, for the pts of its change
 
 
 async def test_an_error_hands_nothing_on() -> None:

@@ -1,12 +1,15 @@
 """The Sequencer on its own (https://core.telegram.org/api/updates): the pts rule (apply, duplicate, gap),
 the seq rule of ``updates`` / ``updatesCombined``, the short forms, own updates (``updateShortSentMessage``),
-``updatesTooLong``, channel updates passing by the common sequence, and an uninitialized state."""
+``updatesTooLong``, channel updates passing by the common sequence, an uninitialized state, and a call's own
+change (``messages.affectedMessages``) in the common sequence or a channel's."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tgfleet.client.updates import Sequencer
+from tgfleet.client.updates.affected import Affected
+from tgfleet.client.updates.channel_pts import ChannelPts
 from tgfleet.storage import UpdateState
 from tgfleet.tl import types
 
@@ -109,3 +112,24 @@ def test_updates_outside_the_common_sequence_pass_through() -> None:
     batch = seq.feed(container(status, channel))
     assert batch.updates == [status, channel] and not batch.gap
     assert seq.state is not None and seq.state.pts == 10  # the common pts is untouched
+
+
+def test_a_calls_own_change_moves_its_sequence_and_applies_nothing() -> None:
+    seq = Sequencer(state(pts=10), SELF)
+    assert seq.feed(Affected(pts=12, pts_count=2, channel_id=None)).updates == []  # deleted two
+    assert seq.state is not None and seq.state.pts == 12
+    assert not seq.feed(types.UpdateShort(update=new_message(13), date=1)).gap  # the next fits
+    assert not seq.feed(Affected(pts=13, pts_count=0, channel_id=None)).gap  # nothing changed
+    gap = seq.feed(Affected(pts=16, pts_count=1, channel_id=None))  # 14 and 15 are missing
+    assert gap.gap and gap.updates == [] and seq.state.pts == 13
+
+
+def test_a_calls_own_change_in_a_channel_moves_that_channels_pts_only() -> None:
+    seq = Sequencer(state(pts=10), SELF, ChannelPts({9: 500}))
+    assert seq.feed(Affected(pts=501, pts_count=1, channel_id=9)).channel_gaps == set()
+    assert seq.channels.get(9) == 501 and seq.state is not None and seq.state.pts == 10
+    assert seq.feed(Affected(pts=501, pts_count=1, channel_id=9)).channel_gaps == set()  # already applied
+    assert seq.feed(Affected(pts=504, pts_count=1, channel_id=9)).channel_gaps == {9}  # 502, 503 are missing
+    assert seq.channels.get(9) == 501
+    unknown = seq.feed(Affected(pts=70, pts_count=1, channel_id=8))  # a channel not followed stays so
+    assert unknown.channel_gaps == set() and seq.channels.get(8) is None

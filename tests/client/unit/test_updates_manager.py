@@ -16,7 +16,7 @@ from tgfleet.mtproto.session import NewSession, Update
 from tgfleet.net.state import ConnectionState, StateFeed
 from tgfleet.net.timeouts import within
 from tgfleet.storage import MemoryStorage, UpdateState
-from tgfleet.tl import types
+from tgfleet.tl import functions, types
 
 from .fakes import PROMPTLY, FakeInvoke, Script
 
@@ -211,3 +211,22 @@ async def test_an_unknown_sender_is_looked_up_once_before_dispatch(started: Harn
     started.manager.on_event(Update(obj=pushed(12, msg_id=7), msg_id=0))
     await started.delivered.wait_for(2)
     assert started.invoke.calls.count(DIFF) == 2  # remembered since
+
+
+async def test_a_deletions_answer_keeps_pts_in_step_and_one_past_a_gap_catches_up(started: Harness) -> None:
+    started.manager.feed([types.User(id=PEER, access_hash=1, first_name="Peer")])  # known: no look-up for him
+    deleted = types.messages.AffectedMessages(pts=12, pts_count=2)
+    started.manager.feed(deleted, functions.messages.DeleteMessages(id=[1, 2], revoke=True))
+    started.manager.on_event(Update(obj=pushed(13, msg_id=6), msg_id=0))
+    await started.delivered.wait_for(1)
+    assert started.pts == 13 and started.invoke.calls.count(DIFF) == 1  # her own change is no gap
+
+    final = types.updates.State(pts=15, qts=0, date=70, seq=0, unread_count=0)
+    started.invoke.script.then(DIFF, types.updates.Difference(
+        new_messages=[message(7)], new_encrypted_messages=[], other_updates=[], chats=[], users=[], state=final,
+    ))  # fmt: skip
+    read = types.messages.AffectedMessages(pts=15, pts_count=1)  # 14 never came
+    started.manager.feed(read, functions.messages.ReadHistory(peer=types.InputPeerSelf(), max_id=0))
+    await started.delivered.wait_for(2)
+    assert started.delivered.ids == [6, 7] and started.pts == 15
+    assert started.invoke.calls.queries[-1].pts == 13  # the difference from where she was

@@ -11,6 +11,7 @@ from tgfleet.errors import DecodeError
 from tgfleet.mtproto.session import ClientSession, SaltSchedule, ServerSalts
 from tgfleet.mtproto.session.body import GZIP_PROBE_BYTES, gzip_pack, gzip_unpack, parse_container, split
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
+from tgfleet.mtproto.session.rpc import rpc_result
 from tgfleet.mtproto.session.window import MsgIdWindow
 from tgfleet.tl import functions, types
 from tgfleet.tl import mtproto as mt
@@ -159,3 +160,27 @@ def test_gzip_pack_skips_large_bodies_whose_start_does_not_compress() -> None:
     assert len(packed) < len(zeros_then_media) // 4 and gzip_unpack(packed) == zeros_then_media
     small = os.urandom(1000) + bytes(60_000)  # at most 4 probes long: always tried
     assert len(gzip_pack(small)) < len(small) // 2
+
+
+def test_a_files_bytes_are_never_packed_however_well_they_compress() -> None:
+    """Upload parts and getFile's answers go as they are (``limits.FILE_BYTES``); any other body that shrinks is
+    packed, also behind a wrapper."""
+    part = functions.upload.SaveFilePart(file_id=1, file_part=0, bytes=bytes(4096)).to_bytes()
+    assert gzip_pack(part) is part
+    big_part = functions.upload.SaveBigFilePart(file_id=1, file_part=0, file_total_parts=30, bytes=bytes(4096))
+    wrapped = functions.InvokeWithoutUpdates(query=big_part).to_bytes()  # how a media connection sends it
+    assert gzip_pack(wrapped, big_part.CONSTRUCTOR_ID) is wrapped
+    assert gzip_pack(wrapped)[:4] == b"\xa1\xcf\x72\x30"  # the wrapper alone does not say it is a file
+    chunk = rpc_result(7, types.upload.File(type=types.storage.FilePartial(), mtime=0, bytes=bytes(4096)))
+    assert len(chunk) > 4096  # the server's answer to upload.getFile
+    text = rpc_result(7, types.Message(id=1, peer_id=types.PeerUser(user_id=1), date=0, message="x" * 4096))
+    assert len(text) < 1024
+
+
+def test_a_session_sends_a_part_as_it_is_behind_any_wrapper() -> None:
+    client = ClientSession(seeded(2)(256), random=seeded(3))
+    part = functions.upload.SaveFilePart(file_id=1, file_part=0, bytes=bytes(8192))
+    sent = client.send(functions.InvokeWithoutUpdates(query=part))
+    assert sent.body == functions.InvokeWithoutUpdates(query=part).to_bytes()
+    text = functions.messages.SendMessage(peer=types.InputPeerSelf(), message="x" * 4096, random_id=1)
+    assert len(client.send(text).body) < 1024  # packed

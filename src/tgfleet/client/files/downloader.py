@@ -64,6 +64,10 @@ class Downloader:
         chunks."""
         if start < 0 or start % CHUNK:
             raise ValueError(f"a download starts at a multiple of {CHUNK} bytes, not {start}")
+        if self.size is not None and self.size <= start + CHUNK:  # one chunk at most (most files): no task for it
+            if self._wanted(start, 0, limit) and (data := await self._chunk(start)):
+                yield data
+            return
         ahead: deque[asyncio.Task[bytes]] = deque()
         offset, given = start, 0
         try:

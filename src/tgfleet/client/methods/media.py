@@ -66,7 +66,7 @@ class MediaMethods(MessageMethods):
     def _caption(self, caption: str, parse_mode: ParseMode | None, entities: list[Any] | None) -> tuple[str, Any]:
         if not isinstance(caption, str):
             raise TypeError(f"caption must be a str, not {type(caption).__name__}")
-        if entities is None:
+        if entities is None and caption:  # no caption: nothing to parse
             caption, parsed = parse_markup(caption, parse_mode or self.parse_mode)
             entities = list(parsed)
         if (length := utf16_length(caption)) > MAX_CAPTION:

@@ -62,9 +62,18 @@ class ChannelPts:
         """The pts rule for ``update`` of ``channel_id`` (applying it moves the local pts)."""
         if isinstance(update, types.UpdateChannelTooLong):
             return Verdict.GAP
-        pts, count = update.pts, update.pts_count
+        if channel_id not in self._pts:
+            self.set(channel_id, update.pts)
+            return Verdict.APPLY
+        return self.advance(channel_id, update.pts, update.pts_count)
+
+    def advance(self, channel_id: int, pts: int, count: int) -> Verdict:
+        """The pts rule for a change of (``pts``, ``count``) in a channel with a local pts (one without stays
+        so: a call's answer is no reason to start following a channel)."""
         local = self._pts.get(channel_id)
-        if local is None or local + count == pts:
+        if local is None:
+            return Verdict.DUPLICATE
+        if local + count == pts:
             self.set(channel_id, pts)
             return Verdict.APPLY
         return Verdict.DUPLICATE if local + count > pts else Verdict.GAP

@@ -12,8 +12,9 @@ name as in Pyrogram).
 Its inputs are narrow: ``invoke`` (the client's call path, for getState and the differences), the session storage
 (the update state and the channels' pts, the account's id, the channels' access hashes), ``remember_peers`` (the
 peer cache, for the users and chats pushed updates carry), the home DC's state feed (a reconnect means catching up)
-and ``dispatch``. It is fed by the client: ``feed(result)`` for every call's result (updates it carries keep pts in
-step) and ``on_event(event)`` for the home sender's session events (pushed updates, new sessions).
+and ``dispatch``. It is fed by the client: ``feed(result, query)`` for every call's result (updates it carries,
+and the pts of the call's own change, keep pts in step) and ``on_event(event)`` for the home sender's session
+events (pushed updates, new sessions).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tgfleet.client.peers import wrapped_updates
+from tgfleet.client.updates.affected import affected
 from tgfleet.client.updates.channel_pts import ChannelPts, channel_of
 from tgfleet.client.updates.delivery import Delivery, Dispatch
 from tgfleet.client.updates.senders import Senders
@@ -128,14 +130,19 @@ class UpdatesManager:
             await asyncio.gather(task, return_exceptions=True)
 
     # -- inputs ----------------------------------------------------------------------------------------
-    def feed(self, obj: Any) -> None:
-        """An object from the server: a call's result or a pushed update; ``Updates`` of any form are applied
-        in order with the pushed ones (also those an answer wraps: ``peers.wrapped_updates``), anything else is no
+    def feed(self, obj: Any, query: TLFunction[Any] | None = None) -> None:
+        """An object from the server: a call's result (the answer to ``query``) or a pushed update; ``Updates``
+        of any form are applied in order with the pushed ones (also those an answer wraps:
+        ``peers.wrapped_updates``), so is the pts of a call's change (``affected.py``); anything else is no
         update and ignored (its users are remembered)."""
         obj = wrapped_updates(obj)
         self._senders.learn(obj)
-        if self._task is not None and isinstance(obj, types.TypeUpdates):
+        if self._task is None:
+            return
+        if isinstance(obj, types.TypeUpdates):
             self._put(obj)
+        elif (change := affected(obj, query)) is not None:
+            self._put(change)
 
     def on_event(self, event: Event) -> None:
         """A session event of the home DC that is not a call's result."""

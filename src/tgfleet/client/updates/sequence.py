@@ -5,7 +5,8 @@ set L = pts; ``L + pts_count > pts`` -> already applied, ignore; otherwise a gap
 / ``updatesCombined``: ``seq_start == 0`` -> apply; ``local_seq + 1 == seq_start`` -> apply, then store
 seq (if non-zero) and date; ``local_seq + 1 > seq_start`` -> duplicate; otherwise a gap.
 
-:meth:`Sequencer.feed` takes any ``Updates`` object and returns what can be applied now, in order, and
+:meth:`Sequencer.feed` takes any ``Updates`` object (or a call's own change, ``affected.py``: it moves the
+pts of its sequence and applies nothing) and returns what can be applied now, in order, and
 whether a gap (or updatesTooLong) requires ``updates.getDifference``. Updates that arrive ahead of a gap
 are held (not applied) until the difference fills it. Channel updates follow their channel's own pts
 (``channel_pts.py``): one past a gap in its channel is left out and the channel is named in ``channel_gaps``, for
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tgfleet.client.updates.affected import Affected
 from tgfleet.client.updates.channel_pts import ChannelPts, Verdict, channel_of
 from tgfleet.storage import UpdateState
 from tgfleet.tl import types
@@ -70,6 +72,8 @@ class Sequencer:
             self._pts(short_to_update(obj, self.self_id), batch)
         elif isinstance(obj, types.UpdateShortSentMessage):
             self._advance(obj.pts, obj.pts_count, batch)
+        elif isinstance(obj, Affected):
+            self._affected(obj, batch)
         elif isinstance(obj, types.UpdateShort):
             self._pts(obj.update, batch)
         elif isinstance(obj, types.Updates | types.UpdatesCombined):
@@ -92,6 +96,13 @@ class Sequencer:
                 return
         if obj.seq:
             self.state = UpdateState(self.state.pts, self.state.qts, obj.date, obj.seq)
+
+    def _affected(self, change: Affected, batch: Batch) -> None:
+        """A call's own change: its sequence moves, nothing is applied (the caller has the answer)."""
+        if change.channel_id is None:
+            self._advance(change.pts, change.pts_count, batch)
+        elif self.channels.advance(change.channel_id, change.pts, change.pts_count) is Verdict.GAP:
+            batch.channel_gaps.add(change.channel_id)
 
     def _pts(self, update: Any, batch: Batch) -> None:
         if (channel_id := channel_of(update)) is not None:

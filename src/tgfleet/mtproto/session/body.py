@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from tgfleet.errors import DecodeError
 from tgfleet.mtproto.session.limits import (
+    FILE_BYTES,
     GZIP_MIN_BYTES,
     GZIP_PACKED,
     MAX_CONTAINER_ITEMS,
@@ -91,13 +92,16 @@ def _compressible(body: bytes) -> bool:
     return len(zlib.compress(sample, 1)) < 0.9 * GZIP_PROBE_BYTES
 
 
-def gzip_pack(body: bytes) -> bytes:
-    """``gzip_packed`` around ``body`` when that makes it smaller; otherwise ``body`` itself.
+def gzip_pack(body: bytes, kind: int | None = None) -> bytes:
+    """``gzip_packed`` around ``body`` when that makes it smaller; otherwise ``body`` itself. ``kind``: the
+    constructor of what the body carries, if a wrapper (invokeWithoutUpdates, ...) hides it (else the body's own).
 
-    Never for bodies under :data:`GZIP_MIN_BYTES` (/mtproto/service_messages "Packed Object"), nor for large ones
-    whose start does not compress (:data:`GZIP_PROBE_BYTES`).
+    Never for bodies under :data:`GZIP_MIN_BYTES` (/mtproto/service_messages "Packed Object"), nor for a file's
+    bytes (``FILE_BYTES``), nor for large ones whose start does not compress (:data:`GZIP_PROBE_BYTES`).
     """
-    if len(body) < GZIP_MIN_BYTES or not _compressible(body):
+    if len(body) < GZIP_MIN_BYTES or (constructor_of(body) if kind is None else kind) in FILE_BYTES:
+        return body
+    if not _compressible(body):
         return body
     deflater = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header, as Telegram uses
     packed = deflater.compress(body) + deflater.flush()

@@ -78,7 +78,7 @@ from tgfleet.mtproto.session.limits import (
 from tgfleet.mtproto.session.outbox import ITEM_OVERHEAD, Numbering, Outgoing, fits, seal_batch
 from tgfleet.mtproto.session.salts import SaltSchedule
 from tgfleet.mtproto.session.window import STATE_RECEIVED, MsgIdWindow
-from tgfleet.tl import Reader, TLFunction, decode
+from tgfleet.tl import Reader, TLFunction, decode, innermost
 from tgfleet.tl import mtproto as mt
 from tgfleet.tl.core.reader import RAW_ERRORS
 from tgfleet.tl.core.registry import module_of
@@ -182,7 +182,7 @@ class ClientSession:
 
         Raises :class:`EncodeError` if it cannot be serialized or exceeds 1 MiB.
         """
-        body = gzip_pack(function.to_bytes())
+        body = gzip_pack(function.to_bytes(), innermost(function).CONSTRUCTOR_ID)
         if len(body) > MAX_BODY_BYTES:
             raise EncodeError(f"{type(function).__name__} is {len(body)} bytes; one message holds {MAX_BODY_BYTES}")
         return self._ledger.add(function, body)

@@ -7,6 +7,8 @@ Sources: https://core.telegram.org/mtproto/description, /mtproto/service_message
 from __future__ import annotations
 
 from tgfleet.tl import mtproto as mt
+from tgfleet.tl.functions import upload as f_upload
+from tgfleet.tl.types import upload as t_upload
 
 # --- constructor ids ------------------------------------------------------------------------------
 RPC_RESULT = mt.RpcResult.CONSTRUCTOR_ID
@@ -18,6 +20,13 @@ PINGS = frozenset({mt.Ping.CONSTRUCTOR_ID, mt.PingDelayDisconnect.CONSTRUCTOR_ID
 """Deployed clients (Kurigram) send pings with an even seqno and Telegram answers them anyway: so does the server."""
 NOT_CONTENT_RELATED = frozenset({MSGS_ACK, MSG_CONTAINER, mt.MsgCopy.CONSTRUCTOR_ID})
 """Must carry an even seqno (server error 34 otherwise): /mtproto/description "Content-related Message"."""
+FILE_BYTES = frozenset({
+    f_upload.SaveFilePart.CONSTRUCTOR_ID, f_upload.SaveBigFilePart.CONSTRUCTOR_ID,
+    t_upload.File.CONSTRUCTOR_ID, t_upload.CdnFile.CONSTRUCTOR_ID, t_upload.WebFile.CONSTRUCTOR_ID,
+})  # fmt: skip
+"""Calls and answers that are a file's bytes (/api/files): never gzip-packed. Media is compressed already, and
+deflating a part costs more than sending it: a 4 KB one at level 6 takes ~60 µs on each side, and every small file
+is one part."""
 
 # --- limits ---------------------------------------------------------------------------------------
 MAX_CONTAINER_ITEMS = 1024

@@ -118,13 +118,14 @@ async def delete_channel_messages(
 
 
 def read(world: World, ctx: CallContext, viewer: Account, chat: BasicGroup | Channel, max_id: int) -> tuple[int, int]:
-    """Mark the chat read; ``(pts, pts_count)`` of the reader's box (a channel's read mark moves none)."""
+    """Mark the chat read; ``(pts, pts_count)`` of the reader's box, or of the channel's (a read mark moves none:
+    the answer is in the sequence of the chat it was aimed at, as the client takes it)."""
     viewer.marks.read(chat.marked_id)  # reading clears the dialog's unread mark (dialog_marks.py)
     if isinstance(chat, BasicGroup):
         return group_changes(world, ctx).read(chat, viewer, max_id)
     member_of(chat, viewer)
     channel_changes(world, ctx).read(chat, viewer.id, max_id)
-    return viewer.mailbox.pts, 0
+    return chat.box.pts, 0
 
 
 async def read_channel_history(world: World, ctx: CallContext, request: f_channels.ReadHistory) -> bool:

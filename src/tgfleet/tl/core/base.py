@@ -109,6 +109,15 @@ class TLFunction(TLObject, Generic[R]):
         return value
 
 
+def innermost(function: TLFunction[Any]) -> TLFunction[Any]:
+    """The call inside any wrappers that carry it as ``query`` (invokeWithLayer, initConnection,
+    invokeWithoutUpdates, invokeWithTakeout, ...): what the call is about."""
+    inner = function
+    while isinstance(query := getattr(inner, "query", None), TLFunction):
+        inner = query
+    return inner
+
+
 def decode(data: bytes | bytearray | memoryview, substitutes: Substitutes | None = None) -> TLObject:
     """Decode one boxed object that fills ``data`` exactly (``substitutes``: constructors accepted where another
     type is expected, see ``Reader``).
