@@ -1,5 +1,5 @@
 """The sans-IO packages import no IO machinery, at run time (import-linter checks the static imports), and no module
-of tgfleet is part of an import circle."""
+of tgfleet is part of an import circle, and no module outside tgfleet.tl imports its generated index (tl._gen)."""
 
 from __future__ import annotations
 
@@ -145,6 +145,21 @@ def test_no_import_circles() -> None:
         )
     ]
     assert gone == [], "these circles are gone: remove them from KNOWN_CYCLES"
+
+
+def test_only_tgfleet_tl_imports_its_generated_index() -> None:
+    """``tgfleet.tl._gen`` is private to ``tgfleet.tl`` (lazy imports count), whichever package a module is in:
+    the import-linter contract lists the packages of today, this check also covers the ones added later."""
+    graph = _import_graph()
+    outside = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if module != "tgfleet.tl" and not module.startswith("tgfleet.tl.")
+        for target in targets
+        if target == "tgfleet.tl._gen" or target.startswith("tgfleet.tl._gen.")
+    )
+    assert outside == []
+    assert any(t.startswith("tgfleet.tl._gen") for t in graph["tgfleet.tl.core.registry"])  # the check sees it
 
 
 def test_the_circle_check_sees_lazy_imports_and_skips_type_checking_ones() -> None:
