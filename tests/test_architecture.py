@@ -177,3 +177,33 @@ def test_the_circle_check_sees_lazy_imports_and_skips_type_checking_ones() -> No
     graph = _import_graph()
     assert "tgfleet.mtproto.session.ledger" in graph["tgfleet.mtproto.session.client"]  # from module import name
     assert "tgfleet.cli.fleet_common" in graph["tgfleet.cli.fleet_accounts"]  # from package import module
+
+
+# --- one name, one meaning ------------------------------------------------------------------------------------------
+ONE_MEANING = ("TokenBucket", "RateLimiter", "Connection", "Answer", "Handler", "Limits")
+"""Public names that once meant two or three things across the tree (two token buckets, two rate limiters, ...)."""
+ONE_MODULE = ("limits.py", "control.py", "controls.py")
+"""Module names that once stood for two different things."""
+
+
+def _public_top_level_names(path: Path) -> set[str]:
+    """The classes and type aliases (``Name = ...``, ``Name: TypeAlias = ...``) a module defines at its top level."""
+    names = set()
+    for node in ast.parse(path.read_text(), str(path)).body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {name for name in names if not name.startswith("_")}
+
+
+def test_each_of_the_names_that_meant_two_things_means_one() -> None:
+    hand_written = {name: path for name, path in _module_names().items() if "_gen" not in path.parts}
+    defined = {name: [m for m, p in sorted(hand_written.items()) if name in _public_top_level_names(p)]
+               for name in ONE_MEANING}  # fmt: skip
+    assert {name: modules for name, modules in defined.items() if len(modules) > 1} == {}
+    assert defined["RateLimiter"] == ["tgfleet.client.ratelimit"]  # the check finds what it looks for
+    files = {name: sorted(str(p.relative_to(SRC)) for p in (SRC / "tgfleet").rglob(name)) for name in ONE_MODULE}
+    assert {name: paths for name, paths in files.items() if len(paths) > 1} == {}
