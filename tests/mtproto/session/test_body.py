@@ -7,10 +7,11 @@ import zlib
 
 import pytest
 
-from tgfleet.errors import DecodeError
+from tgfleet.errors import DecodeError, EncodeError
 from tgfleet.mtproto.session import ClientSession, SaltSchedule, ServerSalts
 from tgfleet.mtproto.session.body import GZIP_PROBE_BYTES, gzip_pack, gzip_unpack, parse_container, split
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
+from tgfleet.mtproto.session.rpc import rpc_result
 from tgfleet.mtproto.session.window import MsgIdWindow
 from tgfleet.tl import functions, types
 from tgfleet.tl import mtproto as mt
@@ -159,3 +160,9 @@ def test_gzip_pack_skips_large_bodies_whose_start_does_not_compress() -> None:
     assert len(packed) < len(zeros_then_media) // 4 and gzip_unpack(packed) == zeros_then_media
     small = os.urandom(1000) + bytes(60_000)  # at most 4 probes long: always tried
     assert len(gzip_pack(small)) < len(small) // 2
+
+
+def test_a_result_that_cannot_be_serialized_raises_encode_error_naming_its_class() -> None:
+    assert rpc_result(7, mt.Pong(msg_id=1, ping_id=2))[12:] == mt.Pong(msg_id=1, ping_id=2).to_bytes()
+    with pytest.raises(EncodeError, match="cannot serialize Pong"):
+        rpc_result(7, mt.Pong(msg_id="one", ping_id=2))  # type: ignore[arg-type]
