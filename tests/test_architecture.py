@@ -1,5 +1,6 @@
 """The sans-IO packages import no IO machinery, at run time (import-linter checks the static imports), and no module
-of tgfleet is part of an import circle, and no module outside tgfleet.tl imports its generated index (tl._gen)."""
+of tgfleet is part of an import circle, no module outside tgfleet.tl imports its generated index (tl._gen), the
+names that once meant two things mean one, and no module reaches into private state another file defines."""
 
 from __future__ import annotations
 
@@ -207,3 +208,60 @@ def test_each_of_the_names_that_meant_two_things_means_one() -> None:
     assert defined["RateLimiter"] == ["tgfleet.client.ratelimit"]  # the check finds what it looks for
     files = {name: sorted(str(p.relative_to(SRC)) for p in (SRC / "tgfleet").rglob(name)) for name in ONE_MODULE}
     assert {name: paths for name, paths in files.items() if len(paths) > 1} == {}
+
+
+# --- no reaching into another file's private state -----------------------------------------------------------------
+PYROGRAM_PRIVATE = frozenset({"_parse", "_parse_all", "_of_peer", "_raw", "_to_banned_rights", "_to_admin_rights"})
+"""Pyrogram's convention, kept for its users: a type's ``_parse`` / ``_raw`` are what the client builds it with."""
+STDLIB_PRIVATE = frozenset({"_exit", "_replace", "_asdict", "_fields"})
+"""Documented stdlib names that start with an underscore (``os._exit``, a named tuple's methods)."""
+
+
+def _private_names_of(tree: ast.Module) -> set[str]:
+    """The private names a file defines: its functions and classes, the attributes it sets on ``self`` / ``cls``,
+    its class attributes and the ``__slots__`` it declares."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("_"):
+            names.add(node.value)  # a __slots__ entry
+    return names
+
+
+def _foreign_private_accesses(path: Path, code: str | None = None) -> list[str]:
+    """Each ``obj._name`` in the module at ``path`` (or in ``code``, named so) whose ``_name`` it does not define."""
+    tree = ast.parse(path.read_text() if code is None else code, str(path))
+    own = _private_names_of(tree) | PYROGRAM_PRIVATE | STDLIB_PRIVATE
+    return [
+        f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        and node.attr not in own
+    ]
+
+
+def test_no_module_reaches_into_private_state_defined_in_another_file() -> None:
+    """``obj._name`` only for a ``_name`` the same file defines (tgfleet.tl's generated classes excepted, whose
+    ``_write`` / ``_read`` / ``_RESULT`` only tgfleet.tl itself calls)."""
+    paths = [p for name, p in _module_names().items() if name != "tgfleet.tl" and not name.startswith("tgfleet.tl.")]
+    assert [access for path in paths for access in _foreign_private_accesses(path)] == []
+
+
+def test_the_private_state_check_tells_own_names_from_foreign_ones() -> None:
+    module = SRC / "tgfleet" / "example.py"  # only named, never written
+    code = (
+        "class A:\n    __slots__ = ('_kept',)\n    def _own(self): return self._kept\n"
+        "def f(a, s): return a._own(), a._kept, s._ledger, s._parse\n"
+    )
+    accesses = [line.split(": ", 1)[1] for line in _foreign_private_accesses(module, code)]
+    assert accesses == ["s._ledger"]
