@@ -5,6 +5,7 @@ names that once meant two things mean one, and no module reaches into private st
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -265,3 +266,40 @@ def test_the_private_state_check_tells_own_names_from_foreign_ones() -> None:
     )
     accesses = [line.split(": ", 1)[1] for line in _foreign_private_accesses(module, code)]
     assert accesses == ["s._ledger"]
+
+
+# --- each package's docstring says what it may import, truly -------------------------------------------------------
+TRANSITIVE = re.compile(r"everything below them|what (?:it|they) imports?")
+
+
+def _may_import(package: str) -> tuple[set[str], bool] | None:
+    """The tgfleet packages the package's docstring says it may import (``tl`` / ``tgfleet.tl``, up to the first
+    "never" or the sentence's end), and whether it allows what those import too; None without such a sentence."""
+    init = SRC / "tgfleet" / package / "__init__.py"
+    doc = " ".join((ast.get_docstring(ast.parse(init.read_text())) or "").split())
+    claim = re.search(r"[Mm]ay import(.*?)(?:never|\.\s|\.$)", doc + " ")
+    if claim is None:
+        return None
+    names = {name.removeprefix("tgfleet.") for name in re.findall(r"``([\w.]+)``", claim.group(1))}
+    return names, bool(TRANSITIVE.search(claim.group(0)))
+
+
+def test_each_package_imports_only_what_its_docstring_allows() -> None:
+    graph = _import_graph()
+    packages = sorted(p.parent.name for p in (SRC / "tgfleet").glob("*/__init__.py"))
+    imported: dict[str, set[str]] = {p: set() for p in packages}
+    for module, targets in graph.items():
+        source = module.split(".")[1] if module.count(".") else ""
+        for target in targets:
+            dest = target.split(".")[1] if target.count(".") else ""
+            if source in imported and dest in imported and dest != source:
+                imported[source].add(dest)
+    claims = {p: c for p in packages if (c := _may_import(p)) is not None}
+
+    def allowed(package: str) -> set[str]:
+        names, transitive = claims[package]
+        return names | {n for name in names if transitive and name in claims for n in allowed(name)}
+
+    drifted = {p: sorted(imported[p] - allowed(p)) for p in claims if imported[p] - allowed(p)}
+    assert drifted == {}
+    assert claims["client"][0] >= {"net", "types"} and claims["cli"][1]  # the check reads both forms
