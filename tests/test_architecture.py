@@ -182,7 +182,7 @@ def test_the_circle_check_sees_lazy_imports_and_skips_type_checking_ones() -> No
 
 
 # --- one name, one meaning ------------------------------------------------------------------------------------------
-ONE_MEANING = ("TokenBucket", "RateLimiter", "Connection", "Answer", "Handler", "Limits")
+ONE_MEANING = ("TokenBucket", "RateLimiter", "Connection", "Answer", "Handler", "Limits", "Sender")
 """Public names that once meant two or three things across the tree (two token buckets, two rate limiters, ...)."""
 ONE_MODULE = ("limits.py", "control.py", "controls.py")
 """Module names that once stood for two different things."""
