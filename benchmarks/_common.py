@@ -317,6 +317,9 @@ def handle(tg, req):
         return {"accounts": seed(tg, req["count"], req.get("dc", tg.default_dc))}
     if op == "overlaps":
         return {"overlaps": [[key, vars(a), vars(b)] for key, a, b in tg.key_use.overlaps()]}
+    if op == "duplicate_keys":
+        tg.detect_duplicate_keys(req["enabled"])
+        return {}
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -442,7 +445,8 @@ class SandboxProcess:
         sandbox keeps a random_id on the sender's copy only); ``floods``: how many FLOOD_WAIT answers the
         sandbox's rate limiter has given so far; ``seed`` (``count``, optional ``dc``): that many accounts with
         existing keys (``accounts``: ``[user_id, dc, auth key hex]`` each); ``overlaps``: the auth keys used on two
-        connections at once so far (``Sandbox.key_use``)."""
+        connections at once so far (``Sandbox.key_use``); ``duplicate_keys`` (``enabled``): the AUTH_KEY_DUPLICATED
+        rule on or off (``Sandbox.detect_duplicate_keys``)."""
         assert self._proc is not None and self._proc.stdin is not None
         self._proc.stdin.write(json.dumps({"op": op, **args}) + "\n")
         self._proc.stdin.flush()

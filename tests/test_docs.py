@@ -5,7 +5,8 @@ it must exist, seen from the repository root or from the citing file's folder, a
 (``docs/protocol.md §9``, ``docs/security.md check 19``, ``docs/security.md H1``) must be a numbered heading
 or check of that file. Names of the documents outside the repository that the code once cited are refused
 outright, and so is "the requirements document" without a link to docs/requirements.md. URLs are not
-citations of local documents and are left alone.
+citations of local documents and are left alone. Every source file a Markdown file names in backticks
+(``net/sender.py``, the walk of ARCHITECTURE.md) is in the repository too.
 """
 
 from __future__ import annotations
@@ -107,3 +108,34 @@ def test_the_checker_tells_good_citations_from_bad(text: str, expected: str | No
         assert problems == []
     else:
         assert len(problems) == 1 and expected in problems[0], problems
+
+
+CODE_PATH = re.compile(r"`((?:[\w.-]+/)*[\w-]+\.py)`")
+NOT_OURS = frozenset({"storage/storage.py", "sessions/string.py", "types.py"})
+"""Named, but no file of tgfleet: Pyrogram's and Telethon's own (docs/protocol.md, their session formats), and the
+name benchmarks/README.md says a script must not have."""
+
+
+def code_path_problems(path: Path, text: str, tracked: list[str]) -> list[str]:
+    """Each ```dir/file.py``` a Markdown file names that no tracked file is (seen from the repository root,
+    from ``src/tgfleet``, or as the end of a tracked path: ``outbox.py`` in a walk through one package)."""
+    problems = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for m in CODE_PATH.finditer(line):
+            cited = m.group(1)
+            if cited in NOT_OURS:
+                continue
+            if not any(t == cited or t == f"src/tgfleet/{cited}" or t.endswith(f"/{cited}") for t in tracked):
+                problems.append(f"{path.relative_to(ROOT)}:{lineno}: names {cited}, which is not in the repository")
+    return problems
+
+
+def test_every_source_file_the_documents_name_exists() -> None:
+    """ARCHITECTURE.md walks a request through the code file by file; a file renamed or folded into another
+    must not leave the walk (or README, docs/) naming it."""
+    tracked = [str(p.relative_to(ROOT)) for p in repository_files()] + [str(Path(__file__).relative_to(ROOT))]
+    documents = [p for p in repository_files() if p.suffix == ".md"]
+    assert [problem for doc in documents for problem in code_path_problems(doc, doc.read_text(), tracked)] == []
+    assert code_path_problems(ROOT / "ARCHITECTURE.md", "`net/sender_loops.py`, `net/sender.py`", tracked) == [
+        "ARCHITECTURE.md:1: names net/sender_loops.py, which is not in the repository"
+    ]

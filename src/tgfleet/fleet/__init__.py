@@ -15,8 +15,9 @@ scheduler's gates (``flood_ledger``: durable waits, ``fleet.floods``; ``send_pol
 pacing, budgets, request bucket and warm-up; ``pools``: a pool's policy, ``fleet.pools``), the inbox, and login flows
 (``logins``: ``fleet.logins``; ``login_records``; ``login_holder``: the holder's fenced writes; ``login_runner``: one
 flow's Client; ``logins_driver``: a worker's ``login:<id>`` leases; ``login_secrets``: the flow's sealed session and
-future auth tokens). May import ``tgfleet.client``, ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts,
-proxy forms), ``tgfleet.crypto`` and ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
+future auth tokens). May import ``tgfleet.client``, the Pyrogram model it hands on (``tgfleet.handlers``,
+``tgfleet.filters``, ``tgfleet.types``), ``tgfleet.storage``, ``tgfleet.net`` (addresses, timeouts,
+proxy forms), ``tgfleet.crypto``, ``tgfleet.tl`` and ``tgfleet.errors``; never ``tgfleet.sandbox`` or ``tgfleet.cli``.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ from tgfleet.net.state import ConnectionState, StateChange
 
 log = logging.getLogger("tgfleet.fleet")
 Job = Callable[[Client, Account], Awaitable[None]]
-Sender = Callable[[Client, Account, Lease], Awaitable[None]]
+LeasedJob = Callable[[Client, Account, Lease], Awaitable[None]]
+"""A job that also needs the lease (the outbox sender, the inbox handlers), on a connected account."""
 StorageOpener = Callable[[Lease, Callable[[StaleEpoch], None]], Awaitable[FencedStorage]]
 ClientMaker = Callable[[FencedStorage, Account, Callable[[], bool], Observer], Client]
 
@@ -58,8 +59,8 @@ class RunnerSetup:
     worker: str
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     rng: random.Random = field(default_factory=random.Random)
-    sender: Sender | None = None  # the outbox's sending for a connected account (``outbox_sender``)
-    handlers: Sender | None = None  # the fleet's inbox handlers for a connected account (``inbox_runner``)
+    sender: LeasedJob | None = None  # the outbox's sending for a connected account (``outbox_sender``)
+    handlers: LeasedJob | None = None  # the fleet's inbox handlers for a connected account (``inbox_runner``)
     retry_initial: float = 5.0
     retry_max: float = 300.0
 

@@ -17,7 +17,7 @@ DAY = 86400.0
 MAX_CHATS = 4096
 
 
-class TokenBucket:
+class IntervalBucket:
     """``burst`` tokens, one more every ``interval`` seconds (``interval`` 0: always a token)."""
 
     def __init__(self, burst: int, interval: float, now: float) -> None:
@@ -47,8 +47,8 @@ class Throttle:
     def __init__(self, policy: SendPolicy, clock: Callable[[], float]) -> None:
         self.policy, self._clock = policy, clock
         now = clock()
-        self._bucket = TokenBucket(policy.burst, policy.interval, now)
-        self._chats: dict[str, TokenBucket] = {}
+        self._bucket = IntervalBucket(policy.burst, policy.interval, now)
+        self._chats: dict[str, IntervalBucket] = {}
         self._until = 0.0
         self._day = now // DAY
         self._sent = self._new = 0
@@ -91,7 +91,7 @@ class Throttle:
         if peer.lower() not in self._known:
             self._known.add(peer.lower())
             self._new += 1
-        bucket = self._chats.setdefault(chat, TokenBucket(self.policy.chat_burst, self.policy.chat_interval, now))
+        bucket = self._chats.setdefault(chat, IntervalBucket(self.policy.chat_burst, self.policy.chat_interval, now))
         bucket.take(now)
         if len(self._chats) > MAX_CHATS:
             self._chats = {c: b for c, b in self._chats.items() if not b.full(now)}

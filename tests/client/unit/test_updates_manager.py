@@ -62,8 +62,9 @@ class Deliveries:
 
 class Harness:
     def __init__(
-        self, script: Script, stored: UpdateState | None, silence: float = 3600.0, user: int | None = SELF
+        self, script: Script, stored: UpdateState | None, silence: float | None = 3600.0, user: int | None = SELF
     ) -> None:
+        """``silence``: None for the manager's default."""
         self.storage = MemoryStorage()
         self.storage.open()
         if user is not None:
@@ -76,7 +77,7 @@ class Harness:
         self.remembered: list[Any] = []
         self.manager = UpdatesManager(
             invoke=self.invoke, storage=self.storage, remember_peers=self.remembered.append, states=self.states,
-            dispatch=self.delivered, silence=silence, name="test",
+            dispatch=self.delivered, name="test", **({} if silence is None else {"silence": silence}),
         )  # fmt: skip
 
     @property
@@ -128,6 +129,27 @@ async def test_silence_catches_up_by_itself() -> None:
     h = Harness(Script().then(DIFF, empty()), UpdateState(pts=10, qts=0, date=50, seq=0), silence=0.01)
     await h.manager.start()
     await h.invoke.calls.wait_for(DIFF, 3)  # the start-up one, then one per silence
+    await h.manager.stop()
+
+
+async def test_by_default_15_minutes_of_silence_catch_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram's figure (https://core.telegram.org/api/updates): the loop's clock is moved on instead of waited
+    for, to just short of 15 minutes after the start-up catch-up; the next one comes once they are full."""
+    loop = asyncio.get_running_loop()
+    real, skipped = loop.time, [0.0]
+    monkeypatch.setattr(loop, "time", lambda: real() + skipped[0])
+    asked: list[float] = []
+
+    def difference(_: Any) -> types.updates.DifferenceEmpty:
+        asked.append(loop.time())
+        return empty()
+
+    h = Harness(Script().then(DIFF, difference), UpdateState(pts=10, qts=0, date=50, seq=0), silence=None)
+    await h.manager.start()
+    await h.invoke.calls.wait_for(DIFF, 1)
+    skipped[0] += 15 * 60 - 1.0  # the timer is a second of real time away now
+    await h.invoke.calls.wait_for(DIFF, 2)
+    assert 15 * 60 <= asked[1] - asked[0] < 15 * 60 + PROMPTLY
     await h.manager.stop()
 
 

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from tgfleet.errors import DecodeError
+from tgfleet.errors import DecodeError, EncodeError
 from tgfleet.mtproto.session import ClientSession, SaltSchedule, ServerSalts
 from tgfleet.mtproto.session.body import GZIP_PROBE_BYTES, gzip_pack, gzip_unpack, parse_container, split
 from tgfleet.mtproto.session.limits import MAX_CONTAINER_ITEMS
@@ -184,3 +184,9 @@ def test_a_session_sends_a_part_as_it_is_behind_any_wrapper() -> None:
     assert sent.body == functions.InvokeWithoutUpdates(query=part).to_bytes()
     text = functions.messages.SendMessage(peer=types.InputPeerSelf(), message="x" * 4096, random_id=1)
     assert len(client.send(text).body) < 1024  # packed
+
+
+def test_a_result_that_cannot_be_serialized_raises_encode_error_naming_its_class() -> None:
+    assert rpc_result(7, mt.Pong(msg_id=1, ping_id=2))[12:] == mt.Pong(msg_id=1, ping_id=2).to_bytes()
+    with pytest.raises(EncodeError, match="cannot serialize Pong"):
+        rpc_result(7, mt.Pong(msg_id="one", ping_id=2))  # type: ignore[arg-type]

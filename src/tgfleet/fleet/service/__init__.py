@@ -2,7 +2,7 @@
 
 Owns the ASGI app (``app.create_app(fleet, settings=...)``, FastAPI), its settings (``settings``), bearer-token and
 cookie authentication with scopes (``auth.require(scope)``, the ``/login`` form page), the JSON error form and its
-stable codes (``errors``), the bounds on every request (``limits``: body size, JSON depth), the versioned JSON API
+stable codes (``errors``), the bounds on every request (``body_limits``: body size, JSON depth), the versioned JSON API
 (``api/``: accounts, outbox, leases, workers, the event stream), ``/healthz`` and ``/readyz`` (``health``), the
 Prometheus text at ``/metrics`` (``metrics``) and running it under uvicorn (``server``). The dashboard
 (``dashboard/``) mounts its routers on the same app and uses ``auth.require``.

@@ -2,7 +2,7 @@
 
 The app serves the API (``/v1``), ``/healthz``, ``/readyz``, ``/metrics``, ``/login``, the OpenAPI document
 (``/openapi.json``) and its docs (``/docs``); the dashboard adds its routers with ``app.include_router``. Every request
-passes ``Limits`` first; every error is JSON (``errors``). While it runs, the change journal is pruned every
+passes ``BodyLimits`` first; every error is JSON (``errors``). While it runs, the change journal is pruned every
 ``prune_every`` seconds. The fleet stays the caller's: the app never closes it.
 """
 
@@ -20,7 +20,7 @@ from tgfleet.errors import TgfleetError
 from tgfleet.fleet import Fleet
 from tgfleet.fleet.service import auth, dashboard, errors, health, metrics
 from tgfleet.fleet.service.api import router as api_router
-from tgfleet.fleet.service.limits import Limits
+from tgfleet.fleet.service.body_limits import BodyLimits
 from tgfleet.fleet.service.settings import ServiceSettings
 from tgfleet.fleet.service.state import Service
 from tgfleet.version import __version__
@@ -49,7 +49,7 @@ def create_app(fleet: Fleet, *, settings: ServiceSettings | None = None) -> Fast
     for router in (api_router, health.router, metrics.router, auth.router):
         app.include_router(router)
     dashboard.mount(app)
-    app.add_middleware(Limits, max_body=settings.max_body, max_json_depth=settings.max_json_depth)
+    app.add_middleware(BodyLimits, max_body=settings.max_body, max_json_depth=settings.max_json_depth)
     return app
 
 

@@ -103,7 +103,7 @@ _CLOCK = frozenset({BadMsgCode.MSG_ID_TOO_LOW, BadMsgCode.MSG_ID_TOO_HIGH})
 _NEW_SESSION = frozenset({BadMsgCode.SEQNO_TOO_LOW, BadMsgCode.SEQNO_TOO_HIGH})
 
 Parsed = tuple[Item, int, Any]  # item, constructor id, decoded service object (or None)
-Handler = Callable[["ClientSession", Item, Any, float, list[Event]], None]
+_ServiceHandler = Callable[["ClientSession", Item, Any, float, list[Event]], None]
 
 
 def _random_long(random: Callable[[int], bytes]) -> int:
@@ -131,7 +131,7 @@ class ClientSession:
     the oldest waited this long (or when more than 16 are pending); otherwise they ride along.
     """
 
-    _HANDLERS: ClassVar[dict[type[Any], Handler]]
+    _HANDLERS: ClassVar[dict[type[Any], _ServiceHandler]]
     """Service messages the client acts on, by class (set below the class). Other MTProto objects are skipped."""
     _DECODED: ClassVar[frozenset[int]]
     """Their constructor ids: decoded in phase 1, so that a malformed one rejects the whole message."""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import struct
 
-from tgfleet.errors import EncodeError, RPCError
+from tgfleet.errors import RPCError
 from tgfleet.mtproto.session.body import gzip_pack
 from tgfleet.mtproto.session.limits import GZIP_MIN_BYTES, RPC_RESULT
 from tgfleet.tl import TLObject
 from tgfleet.tl import mtproto as mt
 
 _Iq = struct.Struct("<Iq")
-_ENCODE_ERRORS = (struct.error, TypeError, AttributeError, ValueError, OverflowError)
 
 Answer = TLObject | bytes | RPCError | tuple[int, str]
 """What ``ServerSession.reply`` accepts: a result object, a pre-serialized boxed result (Vector<long>,
@@ -33,10 +32,7 @@ def rpc_result(req_msg_id: int, result: Answer) -> bytes:
     if isinstance(result, bytes | bytearray):
         buf += result
     else:
-        try:
-            result._write(buf)
-        except _ENCODE_ERRORS as e:
-            raise EncodeError(f"cannot serialize the result {type(result).__name__}: {e}") from e
+        result.write_to(buf)  # EncodeError naming the result's class
     if len(buf) - 12 >= GZIP_MIN_BYTES:
         raw = bytes(buf[12:])
         packed = gzip_pack(raw)

@@ -63,7 +63,7 @@ from tgfleet.tl.core.registry import module_of
 
 _MTPROTO = mt.__name__
 _CONTAINER_ID = MSG_CONTAINER.to_bytes(4, "little")
-Handler = Callable[["ServerSession", Item, Any, float, list[ServerEvent]], None]
+_ServiceHandler = Callable[["ServerSession", Item, Any, float, list[ServerEvent]], None]
 
 
 class ServerSession:
@@ -79,7 +79,7 @@ class ServerSession:
     forgotten session, still inside the 300 s time window, cannot be executed a second time.
     """
 
-    _HANDLERS: ClassVar[dict[type[Any], Handler]]
+    _HANDLERS: ClassVar[dict[type[Any], _ServiceHandler]]
     """The MTProto functions the session answers by itself, by class (set below the class)."""
 
     def __init__(

@@ -40,11 +40,16 @@ class TLObject:
     def to_bytes(self) -> bytes:
         """The boxed serialization. Raises EncodeError if a field holds a value its type cannot take."""
         out = bytearray()
+        self.write_to(out)
+        return bytes(out)
+
+    def write_to(self, out: bytearray) -> None:
+        """Append the boxed serialization to ``out`` (a message being built), as ``to_bytes`` makes it; EncodeError
+        as there (``out`` may then hold part of it)."""
         try:
             self._write(out)
         except _ENCODE_ERRORS as e:
             raise EncodeError(f"cannot serialize {type(self).__name__}: {e}") from e
-        return bytes(out)
 
     @classmethod
     def from_bytes(cls: type[T], data: bytes | bytearray | memoryview) -> T:

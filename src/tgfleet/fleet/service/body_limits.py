@@ -1,4 +1,4 @@
-"""``Limits``: an ASGI middleware that bounds every request before a route sees it.
+"""``BodyLimits``: an ASGI middleware that bounds every request before a route sees it.
 
 A body longer than ``max_body`` bytes (by its Content-Length, or counted as it streams in) is answered 413
 ``body_too_large`` without keeping any more of it (up to ``DRAIN`` more bytes are read and dropped, so a client
@@ -19,7 +19,7 @@ from tgfleet.fleet.service.errors import body
 DRAIN = 1024 * 1024
 
 
-class Limits:
+class BodyLimits:
     def __init__(self, app: ASGIApp, *, max_body: int, max_json_depth: int) -> None:
         self.app, self.max_body, self.max_depth = app, max_body, max_json_depth
 
