@@ -303,12 +303,12 @@ def step_group(store: Store) -> StepGroup:
 
 
 async def steps(tx: Tx, group: Sequence[Step]) -> list[Begun | Exception | None]:
-    """Many holders' steps in one transaction, in three trips whatever their number: every holder's fence, in one
-    statement (one refused gets its StaleEpoch and sends nothing more: the others go on), the fenced ones'
-    ``_opening`` statements (the attempts that ended written, the due heads read, and once per pool whether its
-    messages wait), then their begins: each holder's first head that its ``choose`` lets go, in a chat no other
-    holder of the group begins in (a pool's chat is one chat for all of them). Any other failure raises (the group
-    commit then runs each step alone)."""
+    """Many holders' steps in one transaction, in three trips whatever their number, the commit's included: every
+    holder's fence, in one statement (one refused gets its StaleEpoch and sends nothing more: the others go on), the
+    fenced ones' ``_opening`` statements (the attempts that ended written, the due heads read, and once per pool
+    whether its messages wait), then their begins with the commit (``Tx.closing_batch``): each holder's first head
+    that its ``choose`` lets go, in a chat no other holder of the group begins in (a pool's chat is one chat for all
+    of them). Any other failure raises before the commit (the group commit then runs each step alone)."""
     out: list[Begun | Exception | None] = [None] * len(group)
     fenced: dict[int, _Opening] = {}
     held = await sessions.held_fences(tx, [(s.holder.account_id, s.holder.epoch) for s in group])
@@ -334,9 +334,12 @@ async def steps(tx: Tx, group: Sequence[Step]) -> list[Begun | Exception | None]
         head = next((h for h in heads if h.chat not in taken and choose is not None and choose(h.chat, h.peer)), None)
         chosen.update({} if head is None else {i: head})
     begins = [group[i].holder._beginning(head.id, group[i].random_id) for i, head in chosen.items()]
-    begun = await tx.batch([statement for pair in begins for statement in pair]) if begins else []
-    for k, (i, head) in enumerate(chosen.items()):
-        out[i] = group[i].holder._begun(head.id, begun[2 * k : 2 * k + 2])
+    begun = await tx.closing_batch([statement for pair in begins for statement in pair]) if begins else []
+    for k, (i, head) in enumerate(chosen.items()):  # (committed with them: nothing raises now)
+        try:
+            out[i] = group[i].holder._begun(head.id, begun[2 * k : 2 * k + 2])
+        except LookupError as exc:  # (a head just read and locked: not expected) its begin wrote nothing
+            out[i] = exc
     return out
 
 

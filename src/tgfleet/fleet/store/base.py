@@ -114,6 +114,13 @@ class Tx(abc.ABC):
         one pipeline); what each did. One that fails raises, and the transaction's block then rolls it back: a
         caller checks the results (a fence's count) before it trusts what ran after."""
 
+    async def closing_batch(self, statements: Sequence[Statement]) -> list[Done]:
+        """The transaction's last statements, as ``batch``; the engine commits in the same trip where it can
+        (PostgreSQL: ``COMMIT`` in their pipeline; SQLite: in their hop). Nothing runs in the transaction after it,
+        and its caller must not raise after it (what it wrote may be committed): it reads the results only. Here,
+        without an engine's way: ``batch``, and the commit when the transaction's block ends."""
+        return await self.batch(statements)
+
     @abc.abstractmethod
     def notify(self, channel: str, payload: str) -> None:
         """Wake the listeners of ``channel`` with ``payload`` once this transaction commits (never if it rolls back)."""
