@@ -141,7 +141,14 @@ class HolderOutbox:
                             peer_at=outbox_pool.peer_at(self.pool), **more)  # fmt: skip
 
     async def has_work(self, *, take_pool: bool = True) -> bool:
-        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
+        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight). One
+        trip: whether there is any if this account took the pool's unassigned messages too, and whether any of those
+        wait; only when both are so does it ask again whether this account is the one to take them."""
+        async with self._store.transaction(readonly=True) as tx:
+            pooled = [(outbox_pool.WAITING, {"pool": self.pool})] if take_pool else []
+            done = await tx.closing_batch([(sql.HAS_WORK, self._claim_params(take_pool, True)), *pooled])
+        if not done[0].rows or not take_pool or not done[1].rows:
+            return bool(done[0].rows)
         async with self._store.transaction(readonly=True) as tx:
             found = await tx.scalar(sql.HAS_WORK, await self._pool_params(tx, take_pool))
         return found is not None
