@@ -8,10 +8,11 @@ trusted (a refusal rolls the whole transaction back).
 
 - ``claim``: first (the holder's first claim only: once the fence moved, no older holder writes again) what an
   older holder of the account left behind, or a sender before this one under the same lease (the account runner
-  starts its sending again after an error, one at a time: the one before has ended) (``sending`` -> ``unknown``, its attempt too:
-  the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the pool's messages
-  claimed but not begun by an account nobody holds any more (its lease released or run out: back to the pool, since
-  no random_id was written; a begun one stays pinned to its account) and what is past its deadline (``expired``)
+  starts its sending again after an error, one at a time: the one before has ended) (``sending`` -> ``unknown``, its
+  attempt too: the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the
+  pool's messages claimed but not begun by an account nobody holds any more (its lease released or run out: back to
+  the pool, since no random_id was written; a begun one stays pinned to its account) and what is past its deadline
+  (``expired``)
   (these two, the sweep, once every ``SWEEP_INTERVAL``: a head past its deadline is never begun meanwhile);
   then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
