@@ -186,8 +186,8 @@ class StoreProbe:
             del store.transaction  # the class's method again
 
     def _counting(self, tx: Tx) -> Tx:
-        for name in ("execute", "fetch", "executemany", "batch"):
-            setattr(tx, name, self._count(getattr(tx, name), batch=name == "batch"))
+        for name in ("execute", "fetch", "executemany", "batch", "closing_batch"):
+            setattr(tx, name, self._count(getattr(tx, name), batch=name.endswith("batch")))
         return tx
 
     def _count(self, call: Callable[..., Any], batch: bool) -> Callable[..., Any]:

@@ -1,15 +1,20 @@
-"""Shared pieces of the fleet tests: fake sessions (random keys, no server needed) and bounded polling."""
+"""Shared pieces of the fleet tests: fake sessions (random keys, no server needed), bounded polling, and a count of
+a store's write transactions."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TypeVar
+
+import pytest
 
 from tgfleet.client.session_strings import SessionData, export_pyrogram
 from tgfleet.fleet import Fleet, LeaseSettings
+from tgfleet.fleet.store import Store, Tx
 
 T = TypeVar("T")
 SHORT = LeaseSettings(ttl=0.4, renew_interval=0.1, grace=0.4)
@@ -38,3 +43,19 @@ async def until(attempt: Callable[[], Awaitable[T | None]], timeout: float = 20.
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not reached within {timeout} s")
         await asyncio.sleep(every)
+
+
+def count_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The store's write transactions from now on, counted (one item each) through its public ``transaction``."""
+    writes: list[int] = []
+    transaction: Callable[..., AbstractAsyncContextManager[Tx]] = store.transaction
+
+    @asynccontextmanager
+    async def counted(*, readonly: bool = False) -> AsyncIterator[Tx]:
+        if not readonly:
+            writes.append(1)
+        async with transaction(readonly=readonly) as tx:
+            yield tx
+
+    monkeypatch.setattr(store, "transaction", counted)
+    return writes

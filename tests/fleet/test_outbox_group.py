@@ -13,29 +13,13 @@ import pytest
 from tgfleet.fleet import Fleet, StaleEpoch
 from tgfleet.fleet.outbox_holder import HolderOutbox, Outcome
 from tgfleet.fleet.outbox_records import OutboxState
-from tgfleet.fleet.store import Store, Tx
+from tgfleet.fleet.store import Tx
 
-from .helpers import populate, pyrogram_string, until
+from .helpers import count_writes, populate, pyrogram_string, until
 
 
 def anything(chat: str, peer: str) -> bool:
     return True
-
-
-def count_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The store's write transactions from now on, counted (one item each) through its public ``transaction``."""
-    writes: list[int] = []
-    transaction: Callable[..., AbstractAsyncContextManager[Tx]] = store.transaction
-
-    @asynccontextmanager
-    async def counted(*, readonly: bool = False) -> AsyncIterator[Tx]:
-        if not readonly:
-            writes.append(1)
-        async with transaction(readonly=readonly) as tx:
-            yield tx
-
-    monkeypatch.setattr(store, "transaction", counted)
-    return writes
 
 
 async def holders(fleet: Fleet, labels: list[str]) -> tuple[list[HolderOutbox], Callable[[int], Awaitable[None]]]:

@@ -239,6 +239,7 @@ async def test_without_pipelines_a_batch_runs_one_statement_at_a_time_to_the_sam
     monkeypatch.setattr(psycopg.AsyncConnection, "pipeline", refused)
     url = pg_cluster.create_database()
     await a_batch_runs_in_order_and_a_failure_rolls_it_back(url)
+    await a_closing_batch_commits_with_its_statements_and_a_failure_rolls_back_all(url)
     async with Fleet.open(url) as fleet:  # a transaction's BEGIN, its wake-ups and COMMIT: one at a time too
         listener = await fleet.store.listen("bench")
         async with fleet.store.transaction() as tx:
@@ -265,6 +266,40 @@ async def a_batch_runs_in_order_and_a_failure_rolls_it_back(store_url: str) -> N
                 await tx.batch([(bump, {"n": 100, "name": "ready_accounts"}), duplicate, read])
         async with fleet.store.transaction(readonly=True) as tx:
             assert await tx.scalar(read[0]) == 7  # the failed batch's first statement rolled back with it
+
+
+async def test_a_closing_batch_commits_with_its_statements_and_a_failure_rolls_back_all(store_url: str) -> None:
+    await a_closing_batch_commits_with_its_statements_and_a_failure_rolls_back_all(store_url)
+
+
+async def a_closing_batch_commits_with_its_statements_and_a_failure_rolls_back_all(store_url: str) -> None:
+    """``Tx.closing_batch``: its statements, the wake-ups and the commit at once (another handle sees them before
+    the transaction's block ends); one that fails rolls back the whole transaction, and no wake-up goes."""
+    async with Fleet.open(store_url) as fleet, Fleet.open(store_url) as other:
+        bump = "UPDATE counters SET value = value + :n WHERE name = 'ready_accounts'"
+        read = "SELECT value FROM counters WHERE name = 'ready_accounts'"
+        listener = await fleet.store.listen("closing")
+        async with fleet.store.transaction(readonly=True) as tx:
+            start = int(await tx.scalar(read))
+        async with fleet.store.transaction() as tx:
+            await tx.execute(bump, {"n": 5})
+            tx.notify("closing", "one")
+            done = await tx.closing_batch([(bump, {"n": 2}), (read, None)])
+            assert [done[0].count, done[1].rows] == [1, [(start + 7,)]]
+            async with other.store.transaction(readonly=True) as seen:
+                assert await seen.scalar(read) == start + 7  # committed already
+        assert await asyncio.wait_for(listener.next(), 30) == "one"
+        duplicate = ("INSERT INTO counters (name, value) VALUES ('ready_accounts', 0)", None)
+        with pytest.raises(IntegrityError):
+            async with fleet.store.transaction() as tx:
+                await tx.execute(bump, {"n": 100})
+                tx.notify("closing", "two")
+                await tx.closing_batch([(bump, {"n": 1}), duplicate])
+        async with fleet.store.transaction() as tx:
+            assert await tx.scalar(read) == start + 7  # both bumps rolled back
+            tx.notify("closing", "three")
+        assert await asyncio.wait_for(listener.next(), 30) == "three"  # "two" never went
+        await listener.close()
 
 
 async def test_another_process_closing_an_sqlite_store_loses_no_write_of_a_worker_on_it(tmp_path: Path) -> None:

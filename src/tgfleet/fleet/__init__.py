@@ -8,9 +8,10 @@ fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs th
 ``lease_keeper``, ``account_runner``, ``pacer``, ``worker_events``; ``leased_client``: ``fleet.lease()``), health
 (``health_rules``: the states from their evidence, pure; ``health``: the seam that writes the moves;
 ``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule), and the
-outbox (``outbox``: ``fleet.outbox``; ``outbox_holder``: the holder's fenced transitions, grouped per worker by
-``group_commit``, ``outbox_statements`` their SQL; ``outbox_sender``, ``outbox_outcomes``: the worker's
-sending; ``outbox_pool``: which pool messages an account takes), and the
+outbox (``outbox``: ``fleet.outbox``, its concurrent sends stored together by ``outbox_sends``;
+``outbox_holder``: the holder's fenced transitions, grouped per worker by ``group_commit``, ``outbox_statements``
+their SQL; ``outbox_sender``, ``outbox_outcomes``: the worker's sending; ``outbox_pool``: which pool messages an
+account takes), and the
 scheduler's gates (``flood_ledger``: durable waits, ``fleet.floods``; ``send_policy``, ``throttle``: an account's
 pacing, budgets, request bucket and warm-up; ``pools``: a pool's policy, ``fleet.pools``), the inbox, and login flows
 (``logins``: ``fleet.logins``; ``login_records``; ``login_holder``: the holder's fenced writes; ``login_runner``: one

@@ -18,18 +18,15 @@ a holder's transition: a message in flight (claimed, sending) is neither.
 from __future__ import annotations
 
 import builtins
-import hashlib
-import json
 
 from tgfleet.client.methods.messages import MAX_MESSAGE_LENGTH, utf16_length
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import (
-    AccountNotFound,
     FleetValueError,
-    IdempotencyConflict,
     MessageNotFound,
     OutboxStateError,
 )
+from tgfleet.fleet.group_commit import GroupCommit
 from tgfleet.fleet.outbox_holder import HolderOutbox, StepGroup, step_group
 from tgfleet.fleet.outbox_records import CANCELLABLE, RETRYABLE, Attempt, OutboxMessage, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import (
@@ -41,23 +38,12 @@ from tgfleet.fleet.outbox_rows import (
     message_of,
     wake_payload,
 )
+from tgfleet.fleet.outbox_sends import Send, Stored, by_key, left, store_sends
 from tgfleet.fleet.records import Account
-from tgfleet.fleet.store import IntegrityError, Listener, Store, Tx
+from tgfleet.fleet.store import IntegrityError, Listener, Store
 
 MAX_KEY_LENGTH = 256
 MAX_LIST = 1000
-
-
-def chat_key(peer: str, account_id: int | None, pool: str | None) -> str:
-    """The ordering key: the sender (account or pool) and the peer, a username without ``@`` and in lower case."""
-    who = chat_peer(peer)
-    return f"account:{account_id}:{who}" if account_id is not None else f"pool:{pool}:{who}"
-
-
-def chat_peer(peer: str) -> str:
-    """The peer as a chat key names it."""
-    who = peer.strip()
-    return who[1:].lower() if who.startswith("@") else who.lower()
 
 
 def _peer_text(peer: str | int) -> str:
@@ -83,6 +69,7 @@ def _check_body(text: str, key: str | None, not_before: float | None, deadline: 
 class Outbox:
     def __init__(self, store: Store, counters: Counters) -> None:
         self._store, self._counters = store, counters
+        self._sends: GroupCommit[Send, Stored] = GroupCommit(store, store_sends, left)  # concurrent sends: one commit
 
     def holder(self, account: Account, epoch: int, worker: str, *, group: StepGroup | None = None) -> HolderOutbox:
         """The outbox as the holder of ``account``'s lease at ``epoch`` writes it (every write fenced); its steps
@@ -124,36 +111,23 @@ class Outbox:
         not_before: float | None = None,
         deadline: float | None = None,
     ) -> tuple[OutboxMessage, bool]:
-        """``send``, and whether this call stored the message (False: a repeat of the key answered what it stored)."""
+        """``send``, and whether this call stored the message (False: a repeat of the key answered what it stored).
+        The sends made at once share a transaction (``outbox_sends``); each gets its own answer."""
         if (account is None) == (pool is None):
             raise FleetValueError("give exactly one of account= and pool=")
         peer_text = _peer_text(peer)
         _check_body(text, idempotency_key, not_before, deadline)
-        body = hashlib.sha256(json.dumps([peer_text, text, account, pool]).encode()).hexdigest()
+        send = Send(peer_text, text, account, pool, idempotency_key, not_before, deadline)
         try:
-            async with self._store.transaction() as tx:
-                if idempotency_key is not None and (found := await self._by_key(tx, idempotency_key)) is not None:
-                    return _same_body(found, body, idempotency_key), False
-                message = await _insert(tx, peer_text, text, account, pool, idempotency_key, body,
-                                        not_before, deadline)  # fmt: skip
-                tx.notify(OUTBOX_CHANNEL, wake_payload(message.account_id, pool))
+            return await self._sends.run(send)
         except IntegrityError:  # another process stored the same key between our read and our insert
             if idempotency_key is None:
                 raise
             async with self._store.transaction(readonly=True) as tx:
-                found = await self._by_key(tx, idempotency_key)
+                found = await by_key(tx, send)
             if found is None:
                 raise
-            return _same_body(found, body, idempotency_key), False
-        return message, True
-
-    async def _by_key(self, tx: Tx, key: str) -> tuple[OutboxMessage, str] | None:
-        row = await tx.fetchone("SELECT id, body_hash FROM outbox_messages WHERE idempotency_key = :key", {"key": key})
-        if row is None:
-            return None
-        message = await fetch_message(tx, int(row[0]))
-        assert message is not None
-        return message, str(row[1])
+            return found
 
     async def get(self, message_id: int) -> OutboxMessage:
         """The message now; MessageNotFound."""
@@ -236,48 +210,3 @@ class Outbox:
     async def wakeups(self) -> Listener:
         """Wake-ups when a message may have become due (payload ``account:<id>`` or ``pool:<name>``); hints only."""
         return await self._store.listen(OUTBOX_CHANNEL)
-
-
-_INSERT = (
-    "INSERT INTO outbox_messages (idempotency_key, body_hash, peer, text, pool, account_id, chat, state, not_before,"
-    " deadline, created_at, updated_at) SELECT :key, :body, :peer, :text, :pool, {sender}, 'queued', :not_before,"
-    " :deadline, {{now}}, {{now}} {source} RETURNING id, account_id, chat, created_at, updated_at"
-)
-_TO_ACCOUNT = _INSERT.format(
-    sender="a.id, 'account:' || CAST(a.id AS TEXT) || ':' || :who", source="FROM accounts a WHERE a.label = :label"
-)  # chat_key's, for the account found
-_TO_POOL = _INSERT.format(sender="NULL, :chat", source="WHERE EXISTS (SELECT 1 FROM accounts WHERE pool = :pool)")
-
-
-async def _insert(
-    tx: Tx,
-    peer: str,
-    text: str,
-    account: str | None,
-    pool: str | None,
-    key: str | None,
-    body: str,
-    not_before: float | None,
-    deadline: float | None,
-) -> OutboxMessage:
-    """Store the message, its sender checked in the same statement (AccountNotFound, FleetValueError)."""
-    params = {"key": key, "body": body, "peer": peer, "text": text, "pool": pool, "label": account,
-              "who": chat_peer(peer), "chat": chat_key(peer, None, pool),
-              "not_before": not_before, "deadline": deadline}  # fmt: skip
-    row = await tx.fetchone(_TO_ACCOUNT if account is not None else _TO_POOL, params)
-    if row is None and account is not None:
-        raise AccountNotFound(f"no account {account!r} in the fleet store")
-    if row is None:
-        raise FleetValueError(f"no account is in pool {pool!r}")
-    id_, account_id, chat, created_at, updated_at = row
-    return OutboxMessage(id=int(id_), state=OutboxState.QUEUED, peer=peer, text=text, idempotency_key=key,
-                         pool=pool, account_id=account_id, account=account, random_id=None, tg_message_id=None,
-                         attempts=0, error=None, not_before=not_before, deadline=deadline, epoch=None, worker=None,
-                         created_at=created_at, updated_at=updated_at, chat=chat)  # fmt: skip
-
-
-def _same_body(found: tuple[OutboxMessage, str], body: str, key: str) -> OutboxMessage:
-    message, stored = found
-    if stored != body:
-        raise IdempotencyConflict(key, message.id)
-    return message

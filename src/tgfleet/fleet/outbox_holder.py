@@ -7,10 +7,12 @@ the engine) with the statements that do not wait on each other's results; its co
 trusted (a refusal rolls the whole transaction back).
 
 - ``claim``: first (the holder's first claim only: once the fence moved, no older holder writes again) what an
-  older holder of the account left behind (``sending`` -> ``unknown``, its attempt too:
-  the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the pool's messages
-  claimed but not begun by an account nobody holds any more (its lease released or run out: back to the pool, since
-  no random_id was written; a begun one stays pinned to its account) and what is past its deadline (``expired``)
+  older holder of the account left behind, or a sender before this one under the same lease (the account runner
+  starts its sending again after an error, one at a time: the one before has ended) (``sending`` -> ``unknown``, its
+  attempt too: the call may have reached Telegram; ``claimed`` -> ``queued``, or ``unknown`` once pinned), the
+  pool's messages claimed but not begun by an account nobody holds any more (its lease released or run out: back to
+  the pool, since no random_id was written; a begun one stays pinned to its account) and what is past its deadline
+  (``expired``)
   (these two, the sweep, once every ``SWEEP_INTERVAL``: a head past its deadline is never begun meanwhile);
   then the due head of each chat (queued, retry_wait or unknown whose ``not_before``
   passed, no earlier open message in its chat, none in flight) -> ``claimed`` by this account (a pool's unassigned
@@ -100,6 +102,7 @@ class _Opening:
     take_pool: bool
     heads: bool  # whether the due heads are read
     sweep: bool
+    waiting: bool  # whether ``outbox_pool.WAITING`` is among the statements (before the heads)
 
 
 class HolderOutbox:
@@ -140,7 +143,14 @@ class HolderOutbox:
                             peer_at=outbox_pool.peer_at(self.pool), **more)  # fmt: skip
 
     async def has_work(self, *, take_pool: bool = True) -> bool:
-        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight)."""
+        """A read: whether ``claim`` has anything to do (a due message, or one an older holder left in flight). One
+        trip: whether there is any if this account took the pool's unassigned messages too, and whether any of those
+        wait; only when both are so does it ask again whether this account is the one to take them."""
+        async with self._store.transaction(readonly=True) as tx:
+            pooled = [(outbox_pool.WAITING, {"pool": self.pool})] if take_pool else []
+            done = await tx.closing_batch([(sql.HAS_WORK, self._claim_params(take_pool, True)), *pooled])
+        if not done[0].rows or not take_pool or not done[1].rows:
+            return bool(done[0].rows)
         async with self._store.transaction(readonly=True) as tx:
             found = await tx.scalar(sql.HAS_WORK, await self._pool_params(tx, take_pool))
         return found is not None
@@ -168,20 +178,23 @@ class HolderOutbox:
         self._recovered = True  # committed: no holder of an older epoch writes after our fence
         return begun
 
-    def _opening(self, ended: Ended | None, take_pool: bool, limit: int | None) -> _Opening:
+    def _opening(self, ended: Ended | None, take_pool: bool, limit: int | None, *, waiting: bool = True) -> _Opening:
         """What a transition writes and reads after its fence: the attempt that ``ended``, and unless ``limit`` is
-        None what older holders left (the first time), the sweep (when due) and the due heads."""
+        None what older holders left (the first time), the sweep (when due), whether the pool's messages wait
+        (unless not ``waiting``: the caller asks once for many holders of the pool) and the due heads."""
         params = self._claim_params(take_pool, False, limit=limit or 0)
         sweep = limit is not None and self._clock() - self._swept >= self._sweep_interval
         statements: list[Statement] = [] if ended is None else self._finishing(*ended)
         if limit is not None:
             statements += [(s, params) for s in (() if self._recovered else sql.RECOVER) + (sql.SWEEP if sweep else ())]
-            statements += [(outbox_pool.WAITING, params)] if take_pool else []
+            waiting = waiting and take_pool
+            statements += [(outbox_pool.WAITING, params)] if waiting else []
             statements.append((sql.HEADS, params))
-        return _Opening(statements, params, ended, take_pool, limit is not None, sweep)
+        return _Opening(statements, params, ended, take_pool, limit is not None, sweep, waiting and limit is not None)
 
-    async def _opened(self, tx: Tx, opening: _Opening, done: list[Done]) -> list[Head]:
-        """After ``opening``'s statements ran (``done``): LookupError as ``finish``; the due heads."""
+    async def _opened(self, tx: Tx, opening: _Opening, done: list[Done], pool_waits: bool = False) -> list[Head]:
+        """After ``opening``'s statements ran (``done``): LookupError as ``finish``; the due heads. ``pool_waits``:
+        what ``outbox_pool.WAITING`` answered, when it is not among ``opening``'s statements."""
         if opening.ended is not None:
             await self._finished(tx, opening.ended, done[0].count)
         if not opening.heads:
@@ -190,7 +203,8 @@ class HolderOutbox:
             self._clock() if opening.sweep else self._swept
         )  # (rolled back: the next sweep comes a little later)
         rows = done[-1].rows
-        if opening.take_pool and done[-2].rows and await outbox_pool.fewest(tx, self.account_id, self.pool):
+        pool_waits = bool(done[-2].rows) if opening.waiting else pool_waits
+        if opening.take_pool and pool_waits and await outbox_pool.fewest(tx, self.account_id, self.pool):
             rows = await tx.fetch(sql.HEADS, opening.params | {"least": 1})  # the least loaded takes the unassigned too
         return [Head(int(id_), account_id is None, str(chat), str(peer)) for id_, account_id, chat, peer in rows]
 
@@ -298,35 +312,43 @@ def step_group(store: Store) -> StepGroup:
 
 
 async def steps(tx: Tx, group: Sequence[Step]) -> list[Begun | Exception | None]:
-    """Many holders' steps in one transaction, in three trips whatever their number: every holder's fence (one
-    refused gets its StaleEpoch and sends nothing more: the others go on), the fenced ones' ``_opening`` statements
-    (the attempts that ended written, the due heads read), then their begins: each holder's first head that its
-    ``choose`` lets go, in a chat no other holder of the group begins in (a pool's chat is one chat for all of
-    them). Any other failure raises (the group commit then runs each step alone)."""
+    """Many holders' steps in one transaction, in three trips whatever their number, the commit's included: every
+    holder's fence, in one statement (one refused gets its StaleEpoch and sends nothing more: the others go on), the
+    fenced ones' ``_opening`` statements (the attempts that ended written, the due heads read, and once per pool
+    whether its messages wait), then their begins with the commit (``Tx.closing_batch``): each holder's first head
+    that its ``choose`` lets go, in a chat no other holder of the group begins in (a pool's chat is one chat for all
+    of them). Any other failure raises before the commit (the group commit then runs each step alone)."""
     out: list[Begun | Exception | None] = [None] * len(group)
     fenced: dict[int, _Opening] = {}
-    for i, (step, fence) in enumerate(
-        zip(group, await tx.batch([s.holder._fence_statement() for s in group]), strict=True)
-    ):
-        if fence.count:
-            fenced[i] = step.holder._opening(step.ended, step.take_pool, None if step.choose is None else step.limit)
+    held = await sessions.held_fences(tx, [(s.holder.account_id, s.holder.epoch) for s in group])
+    for i, step in enumerate(group):
+        if (step.holder.account_id, step.holder.epoch) in held:
+            limit = None if step.choose is None else step.limit
+            fenced[i] = step.holder._opening(step.ended, step.take_pool, limit, waiting=False)
             continue
         try:
             await step.holder._refused(tx)
         except (StaleEpoch, AccountNotFound) as exc:
             out[i] = exc
-    done = await tx.batch([statement for opening in fenced.values() for statement in opening.statements])
+    pools = list(dict.fromkeys(group[i].holder.pool for i, o in fenced.items() if o.heads and o.take_pool))
+    done = await tx.batch([statement for opening in fenced.values() for statement in opening.statements]
+                          + [(outbox_pool.WAITING, {"pool": pool}) for pool in pools])  # fmt: skip
+    waits = {pool: bool(d.rows) for pool, d in zip(pools, done[len(done) - len(pools) :], strict=True)}
     chosen: dict[int, Head] = {}
     for i, opening in fenced.items():
-        heads = await group[i].holder._opened(tx, opening, done[: len(opening.statements)])
+        pool_waits = waits.get(group[i].holder.pool, False)
+        heads = await group[i].holder._opened(tx, opening, done[: len(opening.statements)], pool_waits)
         done = done[len(opening.statements) :]
         choose, taken = group[i].choose, {head.chat for head in chosen.values()}
         head = next((h for h in heads if h.chat not in taken and choose is not None and choose(h.chat, h.peer)), None)
         chosen.update({} if head is None else {i: head})
     begins = [group[i].holder._beginning(head.id, group[i].random_id) for i, head in chosen.items()]
-    begun = await tx.batch([statement for pair in begins for statement in pair]) if begins else []
-    for k, (i, head) in enumerate(chosen.items()):
-        out[i] = group[i].holder._begun(head.id, begun[2 * k : 2 * k + 2])
+    begun = await tx.closing_batch([statement for pair in begins for statement in pair]) if begins else []
+    for k, (i, head) in enumerate(chosen.items()):  # (committed with them: nothing raises now)
+        try:
+            out[i] = group[i].holder._begun(head.id, begun[2 * k : 2 * k + 2])
+        except LookupError as exc:  # (a head just read and locked: not expected) its begin wrote nothing
+            out[i] = exc
     return out
 
 

@@ -49,7 +49,7 @@ def sql_states(states: frozenset[OutboxState]) -> str:
 class OutboxMessage:
     """A stored message. ``account`` / ``account_id``: the account it goes from (for a pool send: once assigned;
     pinned for good once ``random_id`` is set); ``epoch``: the lease epoch of the last holder that moved it;
-    ``error``: the last attempt's raw error; ``chat``: its ordering key (``outbox.chat_key``), which slow mode and
+    ``error``: the last attempt's raw error; ``chat``: its ordering key (``outbox_sends.chat_key``), which slow mode and
     the per-chat pacing are scoped by."""
 
     id: int

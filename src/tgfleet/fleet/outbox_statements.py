@@ -32,16 +32,16 @@ HAS_WORK = (
     f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
     f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {orphaned('m.')} LIMIT 1"
 )
-RECOVER = (  # what holders of older epochs left in flight on this account
+RECOVER = (  # what holders of older epochs, or an earlier sender of this one's epoch, left in flight on this account
     "UPDATE outbox_attempts SET outcome = 'unknown', finished_at = {now},"
-    f" error_message = '{_ENDED}' WHERE account_id = :account AND outcome = 'sending' AND epoch < :epoch",
+    f" error_message = '{_ENDED}' WHERE account_id = :account AND outcome = 'sending' AND epoch <= :epoch",
     "UPDATE outbox_messages SET state = 'unknown', not_before = NULL, epoch = :epoch, worker = :worker,"
     f" error_code = NULL, error_name = NULL, error_message = '{_ENDED}',"
-    " updated_at = {now} WHERE account_id = :account AND state = 'sending' AND epoch < :epoch",
+    " updated_at = {now} WHERE account_id = :account AND state = 'sending' AND epoch <= :epoch",
     "UPDATE outbox_messages SET state = CASE WHEN random_id IS NULL THEN 'queued' ELSE 'unknown' END,"
     " account_id = CASE WHEN random_id IS NULL AND pool IS NOT NULL THEN NULL ELSE account_id END,"
     " epoch = :epoch, worker = :worker, updated_at = {now}"
-    " WHERE account_id = :account AND state = 'claimed' AND epoch < :epoch",
+    " WHERE account_id = :account AND state = 'claimed' AND epoch <= :epoch",
 )
 SWEEP = (  # the pool's claims orphaned go back to the pool; this account's and the pool's unassigned past deadline
     "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"

@@ -37,6 +37,23 @@ def fence_params(account_id: int, epoch: int) -> dict[str, int]:
     return {"id": account_id, "epoch": epoch}
 
 
+FENCES = (  # many accounts' fences in one statement: params fences_params
+    "UPDATE accounts SET updated_at = {now} WHERE (id, fence_epoch) IN ({id_pairs}) RETURNING id, fence_epoch"
+)
+
+
+def fences_params(fences: Sequence[tuple[int, int]]) -> dict[str, str]:
+    """``FENCES``' parameters for ``(account_id, epoch)`` pairs."""
+    return {"pairs": json.dumps([[account_id, epoch] for account_id, epoch in fences])}
+
+
+async def held_fences(tx: Tx, fences: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Hold the fences of many ``(account_id, epoch)`` pairs for this transaction, in one statement: the pairs
+    whose fence held (the others' ``refuse`` says why)."""
+    rows = await tx.fetch(FENCES, fences_params(fences))
+    return {(int(account_id), int(epoch)) for account_id, epoch in rows}
+
+
 async def fence(tx: Tx, account_id: int, epoch: int) -> None:
     """Hold the fence for this transaction, or raise StaleEpoch (AccountNotFound when there is no such account)."""
     if not await tx.execute(FENCE, fence_params(account_id, epoch)):

@@ -5,7 +5,8 @@ Every statement of the fleet is written once, as a template: parameters are ``:n
 time (PostgreSQL: the database's clock, ``statement_timestamp()``; SQLite: this process's clock, bound as a
 parameter); ``{skip_locked}`` is ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite serialises writers with
 ``BEGIN IMMEDIATE`` instead); ``{pairs}`` turns the JSON parameter ``:pairs`` (``[[text, int], ...]``) into rows
-``(a, b)``; ``x {in_rows} SELECT ... {end_rows}`` is ``x IN (subquery)``, written on PostgreSQL so that the
+``(a, b)``, and ``{id_pairs}`` the JSON parameter ``:pairs`` of ``[[int, int], ...]`` likewise;
+``x {in_rows} SELECT ... {end_rows}`` is ``x IN (subquery)``, written on PostgreSQL so that the
 few rows the subquery picks are looked up by key (a plain ``IN`` may be planned as a scan of the whole table);
 ``{blob}`` and ``{id}`` are column types; ``{hot_table}`` the storage options of a table rewritten all the time.
 ``Dialect.sql`` compiles a template once and caches it.
@@ -52,6 +53,7 @@ SQLITE = Dialect(
         "in_rows": "IN (",
         "end_rows": ")",
         "pairs": "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:pairs)",
+        "id_pairs": "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:pairs)",
         "blob": "BLOB",
         "hot_table": "",
         "id": "INTEGER PRIMARY KEY",
@@ -66,6 +68,7 @@ POSTGRESQL = Dialect(
         "in_rows": "= ANY(ARRAY(",  # an array of the few picked rows: the planner looks each up by key, never scans
         "end_rows": "))",
         "pairs": "SELECT p->>0, (p->>1)::bigint FROM jsonb_array_elements(CAST(:pairs AS jsonb)) AS p",
+        "id_pairs": "SELECT (p->>0)::bigint, (p->>1)::bigint FROM jsonb_array_elements(CAST(:pairs AS jsonb)) AS p",
         "blob": "BYTEA",
         # a table every worker rewrites every renew interval: vacuumed by the rows it changed, not a share of its size
         "hot_table": " WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000,"
@@ -110,6 +113,13 @@ class Tx(abc.ABC):
         """Run the statements in order, in one trip to the engine (SQLite: one hop to the store's thread; PostgreSQL:
         one pipeline); what each did. One that fails raises, and the transaction's block then rolls it back: a
         caller checks the results (a fence's count) before it trusts what ran after."""
+
+    async def closing_batch(self, statements: Sequence[Statement]) -> list[Done]:
+        """The transaction's last statements, as ``batch``; the engine commits in the same trip where it can
+        (PostgreSQL: ``COMMIT`` in their pipeline; SQLite: in their hop). Nothing runs in the transaction after it,
+        and its caller must not raise after it (what it wrote may be committed): it reads the results only. Here,
+        without an engine's way: ``batch``, and the commit when the transaction's block ends."""
+        return await self.batch(statements)
 
     @abc.abstractmethod
     def notify(self, channel: str, payload: str) -> None:

@@ -7,8 +7,8 @@ rows other transactions hold (``FOR UPDATE SKIP LOCKED``). Read-only transaction
 session snapshot is one consistent picture. Every lease time comes from the database's clock. Wake-ups are
 ``NOTIFY`` (sent at commit) and ``LISTEN`` on a connection of their own.
 
-A ``Tx.batch`` (and a transaction's ``BEGIN`` with its first statement, its wake-ups with its ``COMMIT``) goes in
-one psycopg pipeline, one round trip; where libpq cannot pipeline (older than 14:
+A ``Tx.batch`` (and a transaction's ``BEGIN`` with its first statement, its wake-ups with its ``COMMIT``, a
+``closing_batch`` with both) goes in one psycopg pipeline, one round trip; where libpq cannot pipeline (older than 14:
 ``psycopg.Pipeline.is_supported()`` is false) the same statements go one at a time, in the same order.
 """
 
@@ -108,6 +108,7 @@ class _PostgresTx(Tx):
     def __init__(self, conn: psycopg.AsyncConnection[Any], where: str, begin: str, pipelined: bool) -> None:
         self._conn, self._where, self._pipelined = conn, where, pipelined
         self._begin: str | None = begin  # sent with the first statement, in its round trip
+        self._committed = False  # by ``closing_batch``
         self.notices: list[tuple[str, str]] = []
 
     async def _trip(self, statements: Sequence[Statement]) -> list[psycopg.AsyncCursor[Any]]:
@@ -126,15 +127,20 @@ class _PostgresTx(Tx):
             await pipeline.sync()
         return cursors
 
-    async def commit(self) -> None:
-        """The wake-ups and ``COMMIT`` in one round trip (nothing when no statement ran and none is due)."""
+    def _committing(self) -> list[Statement]:
+        """The wake-ups and ``COMMIT``."""
         notify = [("SELECT pg_notify(:channel, :payload)", {"channel": c, "payload": p}) for c, p in self.notices]
-        if self._begin is None or notify:
-            await self._trip([*notify, ("COMMIT", None)])
+        return [*notify, ("COMMIT", None)]
+
+    async def commit(self) -> None:
+        """The wake-ups and ``COMMIT`` in one round trip (nothing when no statement ran and none is due, or
+        ``closing_batch`` committed)."""
+        if not self._committed and (self._begin is None or self.notices):
+            await self._trip(self._committing())
 
     async def rollback(self) -> None:
         """Roll back what ran; a connection that cannot is closed (never reused)."""
-        if self._begin is not None:
+        if self._begin is not None or self._committed:
             return
         try:
             await self._conn.execute("ROLLBACK")
@@ -159,6 +165,13 @@ class _PostgresTx(Tx):
     async def batch(self, statements: Sequence[Statement]) -> list[Done]:
         cursors = await self._trip(statements)
         return [Done(cursor.rowcount, await cursor.fetchall() if cursor.description else []) for cursor in cursors]
+
+    async def closing_batch(self, statements: Sequence[Statement]) -> list[Done]:
+        """The statements, the wake-ups and ``COMMIT`` in one pipeline (a failing statement skips the rest: the
+        transaction's block then rolls it back)."""
+        cursors = await self._trip([*statements, *self._committing()])
+        self._committed = True
+        return [Done(c.rowcount, await c.fetchall() if c.description else []) for c in cursors[: len(statements)]]
 
     def notify(self, channel: str, payload: str) -> None:
         self.notices.append((channel, payload))

@@ -80,7 +80,7 @@ class SQLiteStore(Store):
             tx = _SQLiteTx(self, conn, "BEGIN" if readonly else "BEGIN IMMEDIATE")
             try:  # cancelled while BEGIN waits for the lock, it still runs in the thread: roll it back
                 yield tx
-                if tx.begun:
+                if tx.begun and not tx.committed:
                     await self._call(conn.execute, "COMMIT")
             except BaseException:
                 await asyncio.shield(self._call(_rollback, conn))
@@ -115,7 +115,7 @@ class _SQLiteTx(Tx):
 
     def __init__(self, store: SQLiteStore, conn: sqlite3.Connection, begin: str) -> None:
         self._store, self._conn, self._begin = store, conn, begin
-        self.begun = False
+        self.begun = self.committed = False  # (committed: by ``closing_batch``)
         self.notices: list[tuple[str, str]] = []
 
     async def _run(self, statement: Callable[[], T]) -> T:
@@ -146,6 +146,20 @@ class _SQLiteTx(Tx):
     async def batch(self, statements: Sequence[Statement]) -> list[Done]:
         compiled = [(SQLITE.sql(template), self._params(params)) for template, params in statements]
         return await self._run(lambda: [_done(self._conn.execute(sql, values)) for sql, values in compiled])
+
+    async def closing_batch(self, statements: Sequence[Statement]) -> list[Done]:
+        """The statements and ``COMMIT`` in one hop (a failing statement raises before the commit: the
+        transaction's block then rolls it back)."""
+        compiled = [(SQLITE.sql(template), self._params(params)) for template, params in statements]
+
+        def run() -> list[Done]:
+            done = [_done(self._conn.execute(sql, values)) for sql, values in compiled]
+            self._conn.execute("COMMIT")
+            return done
+
+        done = await self._run(run)
+        self.committed = True
+        return done
 
     def notify(self, channel: str, payload: str) -> None:
         self.notices.append((channel, payload))
