@@ -13,15 +13,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tgfleet.cli import main
+from tgfleet.cli.fleet_worker import lease_settings
 from tgfleet.client.session_strings import decode_session_string
 from tgfleet.errors import rpc_error
-from tgfleet.fleet import AccountState, Evidence, Fleet
+from tgfleet.fleet import AccountState, Evidence, Fleet, LeaseSettings
 
 from .helpers import pyrogram_string
 
 
-def fleet(*args: str, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(main, ["fleet", *args], input=stdin)
+def fleet(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, ["fleet", *args], input=stdin, env=env)
 
 
 def test_the_commands_work_end_to_end(store_url: str) -> None:
@@ -97,6 +98,33 @@ def test_init_makes_the_key_file_it_names(tmp_path: Path) -> None:
     result = fleet("init", "--store", url, "--key-file", str(tmp_path / "k"))
     assert result.exit_code == 0 and str(tmp_path / "k") in result.stdout
     assert len(base64.b64decode((tmp_path / "k").read_bytes())) == 32
+
+
+def test_the_store_is_fleet_db_in_the_working_directory_unless_tgfleet_store_names_another(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("TGFLEET_STORE", raising=False)
+    assert fleet("init").exit_code == 0 and (work / "fleet.db").is_file()
+    assert fleet("accounts", "import", pyrogram_string(), "--label", "here").exit_code == 0
+    assert fleet("init", "--store", store_url).exit_code == 0
+    there = fleet("accounts", "import", pyrogram_string(), "--label", "there", env={"TGFLEET_STORE": store_url})
+    assert there.exit_code == 0, there.output
+
+    async def labels(url: str | None) -> list[str]:
+        async with Fleet.open(url) as f:
+            return [a.label for a in await f.accounts.list()]
+
+    assert asyncio.run(labels(None)) == ["here"] and asyncio.run(labels(store_url)) == ["there"]
+    monkeypatch.setenv("TGFLEET_STORE", store_url)
+    assert asyncio.run(labels(None)) == ["there"]  # Fleet.open() reads it too
+
+
+def test_lease_ttl_sets_renew_and_grace_to_a_third_of_it_and_the_defaults_are_30_10_10() -> None:
+    assert lease_settings(None) == LeaseSettings() == LeaseSettings(ttl=30.0, renew_interval=10.0, grace=10.0)
+    assert lease_settings(9.0) == LeaseSettings(ttl=9.0, renew_interval=3.0, grace=3.0)
 
 
 def test_show_and_list_tell_the_state_since_when_until_when_and_why(store_url: str) -> None:

@@ -1,10 +1,12 @@
 """``LeaseKeeper`` on both engines: renewals keep a lease valid past its TTL; a lease taken over ends at the next
 renewal; when renewals fail (the store gone), each lease ends two thirds of the TTL after its last renewal was sent
-and ``valid`` turns false then, from the timer, not from a renewal; a disabled account is reported."""
+and ``valid`` turns false then, from the timer, not from a renewal, after the renewals that could still have worked
+and before the store's expiry lets another holder in; a disabled account is reported."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -98,6 +100,46 @@ async def test_when_renewals_fail_every_lease_ends_by_the_timer(store_url: str) 
         assert {lease.resource for lease, _ in ends.ended} == {lease.resource for lease in held}
         assert all("not renewed" in reason for _, reason in ends.ended)
         assert not any(keeper.valid(lease.resource) for lease in held) and keeper.held() == []
+
+
+async def test_a_lease_is_invalid_once_its_validity_ran_out_even_before_the_fence_timer_ran(store_url: str) -> None:
+    """The send gate asks ``valid`` before every write: a process resumed past its lease (SIGSTOP) may run a write
+    before the timer's callback, and that write must already find the gate closed."""
+    async with Fleet.open(store_url, settings=SETTINGS) as fleet:
+        await populate(fleet, 1)
+        worker = await fleet.workers.register(1)
+        [lease] = await fleet.leases.claim(worker)
+        ends = Ends()
+        keeper = LeaseKeeper(fleet.leases, fleet.workers, worker, on_end=ends.end)
+        keeper.add(lease, asyncio.get_running_loop().time() - SETTINGS.fence_after)  # its validity ends now
+        try:
+            assert not keeper.valid(lease.resource) and ends.ended == []  # closed, and the timer has not run yet
+            await ends.wait("ended")
+            assert [ended.resource for ended, _ in ends.ended] == [lease.resource]
+        finally:
+            keeper.close()
+
+
+FENCE = LeaseSettings(ttl=6.0, renew_interval=2.0, grace=2.0)
+
+
+async def test_a_holder_that_cannot_renew_stops_using_its_leases_before_they_expire(store_url: str) -> None:
+    async with Fleet.open(store_url, settings=FENCE) as fleet, keeping(fleet, 2) as (keeper, held, ends, store):
+        await within(keeper.renewed.wait(), TIMEOUT)
+        loop = asyncio.get_running_loop()
+        cut_at = loop.time()
+        await store.close()  # no renewal works from now on
+        expiry = {i.resource: i.expires_at for i in await fleet.leases.list() if i.holder == keeper.worker.id}
+        ended_at: dict[str, tuple[float, float]] = {}
+        while len(ended_at) < len(held):
+            await ends.wait("ended")
+            for lease, _ in ends.ended:
+                ended_at.setdefault(lease.resource, (loop.time(), time.time()))
+            ends.ended.clear()
+        for lease in held:
+            at_loop, at_wall = ended_at[lease.resource]
+            assert at_loop - cut_at >= FENCE.fence_after - FENCE.renew_interval / 2  # not at the first failure
+            assert at_wall < expiry[lease.resource]  # fenced (by its own clock) before anyone may take it over
 
 
 async def test_a_renewal_reports_an_account_that_is_no_longer_ready(store_url: str) -> None:

@@ -91,6 +91,23 @@ async def test_a_lease_is_taken_over_only_after_expiry_plus_grace(store_url: str
         assert (refused.value.epoch, refused.value.current) == (1, 2)
 
 
+async def test_a_claim_takes_a_dead_holders_account_only_after_expiry_plus_grace(store_url: str) -> None:
+    """The worker's way to pick up the accounts of a holder that died (no renewal, no release)."""
+    async with Fleet.open(store_url, settings=SHORT) as fleet:
+        await populate(fleet, 1)
+        dead, alive = await fleet.workers.register(5), await fleet.workers.register(5)
+        [first] = await fleet.leases.claim(dead)
+
+        async def take() -> list[Lease] | None:
+            await fleet.workers.heartbeat(alive)
+            return await fleet.leases.claim(alive) or None
+
+        [second] = await until(take)
+        [info] = await fleet.leases.list()
+        assert info.acquired_at is not None and info.acquired_at >= first.expires_at + SHORT.grace  # never earlier
+        assert (second.epoch, info.holder) == (first.epoch + 1, alive.id)
+
+
 class CountingStore(Store):
     """A store that counts the statements its transactions run (to show how many a lease operation needs)."""
 

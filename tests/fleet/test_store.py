@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
+import sqlite3
 import stat
 import sys
 import threading
@@ -67,6 +69,15 @@ async def test_a_missing_store_is_not_created_unless_asked(store_url: str) -> No
         pass
     async with Fleet.open(store_url, create=False) as fleet:
         assert await fleet.accounts.list() == []
+
+
+@pytest.mark.parametrize("new_store", ["sqlite"], indirect=True)
+async def test_an_sqlite_store_is_in_wal_mode(store_url: str) -> None:
+    """WAL: readers never block the writer (the worker's renewals beside a reader); the mode lives in the file."""
+    async with Fleet.open(store_url) as fleet:
+        await fleet.accounts.import_session(pyrogram_string(), label="a")
+    with contextlib.closing(sqlite3.connect(parse_url(store_url).path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 @pytest.mark.parametrize("url", ["", "fleet.db", "mysql://x/y", "sqlite://fleet.db", "sqlite:///", "sqlite:///dir/"])

@@ -6,15 +6,20 @@ account while the others go on making calls."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import logging
+import os
 import socket
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
 from tgfleet.client import Client
-from tgfleet.fleet import Account, AccountState, Fleet, LeaseSettings, WorkerState
+from tgfleet.client.session_strings import decode_session_string
+from tgfleet.fleet import Account, AccountState, DuplicateAccountError, Fleet, LeaseSettings, WorkerState
 from tgfleet.fleet.account_runner import Job
 from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.worker import Worker
@@ -147,3 +152,22 @@ async def test_fleet_run_is_cancellable_and_drains_first(store_url: str) -> None
             await within(task, TIMEOUT)
         assert len(events.of("released")) == 2 and events.seen[-1]["event"] == "stopped"
         assert set(holders(await fleet.leases.list()).values()) == {None}
+
+
+async def test_no_secret_reaches_the_log_or_an_error(store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Import, export, a refused duplicate, a worker connecting and draining, all logged at DEBUG: neither the auth
+    key (in any spelling), nor a session string, nor the seal key shows."""
+    caplog.set_level(logging.DEBUG)
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [seeded] = await seed(tg, fleet, 1)
+        exported = [await fleet.accounts.export(seeded.label, fmt) for fmt in ("pyrogram", "telethon")]
+        key = decode_session_string(exported[0]).auth_key
+        with pytest.raises(DuplicateAccountError) as duplicate:
+            await fleet.accounts.import_session(exported[1], label="copy")
+        async with running(fleet, tg) as (_, events):
+            await events.until(lambda: events.connected(), what="the account connected")
+        seal_key = Path(os.environ["TGFLEET_FLEET_KEY_FILE"]).read_text().strip()
+    assert caplog.records  # the run did log
+    text = "\n".join([caplog.text, str(duplicate.value), *(r.getMessage() for r in caplog.records)])
+    secrets = [key.hex(), key[:16].hex(), base64.b64encode(key).decode()[:40], repr(key)[:40], seal_key, *exported]
+    assert [s[:12] for s in secrets if s in text] == []
