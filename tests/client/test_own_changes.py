@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.helpers import RecordingWorld
-from tgfleet import Client, filters
+from tgfleet import Client, errors, filters
 from tgfleet.crypto.kdf import auth_key_id
 from tgfleet.net.timeouts import within
 from tgfleet.tl import functions
@@ -119,3 +121,43 @@ async def test_an_answer_past_a_gap_in_the_channel_still_recovers_it() -> None:
         assert await p.alice.delete_messages(group.id, mine.id) == 1  # the answer's pts is two past hers
         assert (await within(received.get(), PROMPTLY)).text == "missed"  # the difference brought it
         assert calls(p, world, CHANNEL_DIFFERENCE) > before
+
+
+async def test_deleting_a_history_clears_it_and_costs_no_difference() -> None:
+    """messages.deleteHistory: a private chat up to ``max_id`` for oneself, then all of it on both sides (revoke);
+    ``leave_chat(delete=True)`` clears a basic group's history for the leaver only. The ``affectedHistory`` answers
+    keep pts in step: no getDifference, nothing back to one's own deletion handler; a channel's peer is refused."""
+    world = RecordingWorld(dcs=1)
+    async with chat_pair(world=world) as p:
+        received, deleted = watch(p.alice)
+        bob_received, bob_deleted = watch(p.bob)
+        first = await p.alice.send_message(p.bob_id, "one")
+        await p.alice.send_message(p.bob_id, "two")
+        assert [(await within(bob_received.get(), PROMPTLY)).text for _ in range(2)] == ["one", "two"]
+        before = calls(p, world, DIFFERENCE)
+        peer = await p.alice.resolve_peer(p.bob_id)
+        cleared = await p.alice.invoke(functions.messages.DeleteHistory(peer=peer, max_id=first.id))
+        assert (cleared.pts_count, cleared.offset) == (1, 0)
+        assert [m.text async for m in p.alice.get_chat_history(p.bob_id)] == ["two"]
+        assert [m.text async for m in p.bob.get_chat_history(p.alice_id)] == ["two", "one"]  # his side kept
+        await p.alice.invoke(functions.messages.DeleteHistory(peer=peer, max_id=0, revoke=True))
+        assert [m async for m in p.alice.get_chat_history(p.bob_id)] == []
+        assert [m.id for m in await within(bob_deleted.get(), PROMPTLY)] != []  # revoked on his side
+        assert [m.text async for m in p.bob.get_chat_history(p.alice_id)] == ["one"]  # "two" revoked, "one" his
+
+        group = await p.alice.create_group("Leaving", p.bob_id)
+        await p.bob.send_message(group.id, "stay")
+        assert (await within(received.get(), PROMPTLY)).text == "stay"
+        await p.alice.leave_chat(group.id, delete=True)
+        assert [m async for m in p.alice.get_chat_history(group.id)] == []
+        assert "stay" in [m.text async for m in p.bob.get_chat_history(group.id)]
+        await p.alice.send_message(p.bob_id, "after")
+        while (await within(bob_received.get(), PROMPTLY)).text != "after":
+            pass  # the group's service messages (created, left) come first
+        assert calls(p, world, DIFFERENCE) == before and deleted.empty()
+
+        channel = await p.alice.create_channel("No such history")
+        with pytest.raises(errors.PeerIdInvalid):
+            await p.alice.invoke(
+                functions.messages.DeleteHistory(peer=await p.alice.resolve_peer(channel.id), max_id=0)
+            )

@@ -1,5 +1,6 @@
-"""Changing a private chat: ``messages.editMessage``, ``messages.deleteMessages``, ``messages.readHistory``,
-``messages.updatePinnedMessage``, ``messages.setTyping`` (the changes themselves: ``chat_changes.py``).
+"""Changing a private chat: ``messages.editMessage``, ``messages.deleteMessages``, ``messages.deleteHistory``,
+``messages.readHistory``, ``messages.updatePinnedMessage``, ``messages.setTyping`` (the changes themselves:
+``chat_changes.py``).
 
 - editMessage: MESSAGE_ID_INVALID for an id not in that chat, MESSAGE_AUTHOR_REQUIRED for an incoming message,
   MESSAGE_NOT_MODIFIED for the same text and entities (a media message's text is its caption, which may be
@@ -9,6 +10,12 @@
   Scheduled messages are not modelled.
 - deleteMessages: ``messages.affectedMessages`` (pts, pts_count); ids that are not there are skipped; ``revoke``
   deletes the other side's copies too; MESSAGE_IDS_EMPTY for none, LIMIT_INVALID for more than 100.
+- deleteHistory: the caller's messages of a private chat or basic group, all of them or up to ``max_id``, within
+  ``min_date`` / ``max_date`` when given, deleted as deleteMessages deletes them (``revoke``: a private chat's
+  other side too; a basic group's history is cleared for the caller only); ``messages.affectedHistory`` with the
+  caller's pts, all at once (``offset`` 0: nothing left to repeat the call for). A channel's or supergroup's peer:
+  PEER_ID_INVALID (their history is ``channels.deleteHistory``'s). ``just_clear`` changes nothing here: the sandbox
+  keeps no dialog apart from its messages.
 - readHistory: the chat read up to ``max_id`` (0: all), ``messages.affectedMessages``; the sender's side gets
   ``updateReadHistoryOutbox``.
 - updatePinnedMessage: MESSAGE_ID_INVALID for an id not in that chat; ``unpin``; ``pm_oneside`` pins for the
@@ -25,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
+from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.chat_changes import ChatChanges
 from tgfleet.sandbox.chats import check_caption, check_text
 from tgfleet.sandbox.contract import CallContext
@@ -114,6 +122,24 @@ async def delete_messages(
     return t_messages.AffectedMessages(pts=pts, pts_count=count)
 
 
+async def delete_history(
+    world: World, ctx: CallContext, request: f_messages.DeleteHistory
+) -> t_messages.AffectedHistory:
+    viewer = world.authorized(ctx)
+    chat = chat_of(world, viewer, request.peer)
+    if isinstance(chat, Channel):
+        raise errors.PeerIdInvalid()
+    peer_id = chat.marked_id if chat is not None else input_peer(world, viewer, request.peer).id
+    low, high = request.min_date, request.max_date
+    ids = [
+        m.id for m in viewer.mailbox.history(peer_id)
+        if (not request.max_id or m.id <= request.max_id) and (low is None or m.date >= low)
+        and (high is None or m.date <= high)
+    ]  # fmt: skip
+    pts, count = _changes(world, ctx).delete(viewer, ids, revoke=request.revoke and chat is None)
+    return t_messages.AffectedHistory(pts=pts, pts_count=count, offset=0)
+
+
 async def read_history(world: World, ctx: CallContext, request: f_messages.ReadHistory) -> t_messages.AffectedMessages:
     viewer = world.authorized(ctx)
     if (chat := chat_of(world, viewer, request.peer)) is not None:
@@ -151,6 +177,7 @@ async def set_typing(world: World, ctx: CallContext, request: f_messages.SetTypi
 HANDLERS: dict[type, ServiceFn] = {
     f_messages.EditMessage: edit_message,
     f_messages.DeleteMessages: delete_messages,
+    f_messages.DeleteHistory: delete_history,
     f_messages.ReadHistory: read_history,
     f_messages.UpdatePinnedMessage: update_pinned_message,
     f_messages.SetTyping: set_typing,
