@@ -275,8 +275,20 @@ async def holds_no_lock(probe: Store, store_url: str) -> bool:
                 conn.close()
 
         return await asyncio.to_thread(try_lock)
-    async with probe.transaction(readonly=True) as tx:
-        busy = await tx.scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-        )
-    return not busy
+    # A statement the stopped worker sent just before the stop may still run ('active'); once it has, an open
+    # transaction shows as 'idle in transaction'. So: wait (bounded) for a moment with nothing active but the
+    # probe, then look for open transactions; a worker that keeps another backend busy counts as holding a lock.
+    for _ in range(50):
+        async with probe.transaction(readonly=True) as tx:
+            active, open_ = (await tx.fetch(_ACTIVITY))[0]
+        if not active:
+            return not open_
+        await asyncio.sleep(0.02)
+    return False
+
+
+_ACTIVITY = (
+    "SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE state LIKE 'idle in transaction%')"
+    " FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    " AND datname = current_database()"
+)
