@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tgfleet.client.peers import CHANNEL_OFFSET
+from tgfleet.client.peers import input_peer
 from tgfleet.client.session_strings import SessionData, export_pyrogram
-from tgfleet.storage import PeerRecord, PeerType
-from tgfleet.tl import types
+from tgfleet.storage import PeerRecord
 
 
 class StorageFace:
@@ -21,12 +20,7 @@ class StorageFace:
     __slots__ = ()
 
     def input_peer(self, peer: PeerRecord) -> Any:
-        if peer.type is PeerType.GROUP:
-            return types.InputPeerChat(chat_id=-peer.id)
-        assert peer.access_hash is not None  # the accessors refuse a record without one
-        if peer.type in (PeerType.USER, PeerType.BOT):
-            return types.InputPeerUser(user_id=peer.id, access_hash=peer.access_hash)
-        return types.InputPeerChannel(channel_id=-peer.id - CHANNEL_OFFSET, access_hash=peer.access_hash)
+        return input_peer(peer, None)  # no self id: the user's own record is an inputPeerUser too
 
     def session_string(
         self, dc_id: int, api_id: int, test_mode: bool, auth_key: bytes, user_id: int, is_bot: bool
