@@ -24,16 +24,14 @@ from typing import TYPE_CHECKING
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
-from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel
 from tgfleet.sandbox.chat_views import chats_tl
 from tgfleet.sandbox.chats import SendOptions
 from tgfleet.sandbox.contract import CallContext
-from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.scheduled import MAX_PER_CHAT, ScheduledMessage
 from tgfleet.sandbox.scheduler import announce_due, send_due
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_messages import may_send, post
-from tgfleet.sandbox.services.chat_peers import chat_of
+from tgfleet.sandbox.services.chat_peers import chat_by_marked_id, chat_of
 from tgfleet.sandbox.services.peers import input_peer
 from tgfleet.sandbox.views import peer_of, scheduled_tl, users_tl
 from tgfleet.tl import types
@@ -100,7 +98,7 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
     now = world.clock()
     if message.peer_id > 0:
         return send_due(world.accounts, world.pusher, now, owner, message)
-    chat = _chat(world, message.peer_id)
+    chat = chat_by_marked_id(world, message.peer_id)
     try:
         if chat is None or owner.deleted:
             raise errors.PeerIdInvalid()
@@ -114,12 +112,6 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
                           media=message.media)  # fmt: skip
     sent, _ = post(world, None, owner, chat, message.text, message.random_id, message.entities, options)
     return announce_due(world.pusher, now, owner, message, sent.id)
-
-
-def _chat(world: World, marked_id: int) -> BasicGroup | Channel | None:
-    if marked_id < CHANNEL_ZERO:
-        return world.channels.get(CHANNEL_ZERO - marked_id)
-    return world.groups.get(-marked_id)
 
 
 def _listed(world: World, viewer: Account, found: list[ScheduledMessage]) -> t_messages.Messages:
