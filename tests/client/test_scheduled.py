@@ -24,29 +24,37 @@ from tgfleet.tl import types as t
 from tgfleet.types import Message
 
 from ..sandbox.media_helpers import png
-from .chat_pair import chat_pair
+from .chat_pair import ChatPair, chat_pair
 from .helpers import make_client
 
 PROMPTLY = 10.0
 HOUR = 3600
 
 
+def _watch(p: ChatPair) -> tuple[asyncio.Queue[Message], asyncio.Queue[Any]]:
+    """The messages Bob's handler gets (service messages left out) and the updateDeleteScheduledMessages Alice's
+    sessions get, in order."""
+    arrived: asyncio.Queue[Message] = asyncio.Queue()
+    gone: asyncio.Queue[Any] = asyncio.Queue()
+
+    @p.bob.on_message()
+    async def on_message(_: Client, message: Message) -> None:
+        if not message.service:
+            arrived.put_nowait(message)
+
+    async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
+        if isinstance(update, t.UpdateDeleteScheduledMessages):
+            gone.put_nowait(update)
+
+    p.alice.add_handler(RawUpdateHandler(on_raw))
+    return arrived, gone
+
+
 async def test_a_scheduled_message_waits_and_is_sent_when_the_clock_reaches_its_date() -> None:
     clock = FakeClock()
     world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
     async with chat_pair(world=world) as p:
-        arrived: asyncio.Queue[Message] = asyncio.Queue()
-        gone: asyncio.Queue[Any] = asyncio.Queue()
-
-        @p.bob.on_message()
-        async def on_message(_: Client, message: Message) -> None:
-            arrived.put_nowait(message)
-
-        async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
-            if isinstance(update, t.UpdateDeleteScheduledMessages):
-                gone.put_nowait(update)
-
-        p.alice.add_handler(RawUpdateHandler(on_raw))
+        arrived, gone = _watch(p)
         when = datetime.fromtimestamp(clock.now + HOUR)
         later = await p.alice.send_message(p.bob_id, "see you in an hour", schedule_date=when)
         assert later.scheduled and later.text == "see you in an hour"
@@ -111,19 +119,7 @@ async def test_scheduled_posts_into_a_group_and_a_channel_and_scheduled_media() 
     clock = FakeClock()
     world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
     async with chat_pair(world=world) as p:
-        arrived: asyncio.Queue[Message] = asyncio.Queue()
-        gone: asyncio.Queue[Any] = asyncio.Queue()
-
-        @p.bob.on_message()
-        async def on_message(_: Client, message: Message) -> None:
-            if not message.service:
-                arrived.put_nowait(message)
-
-        async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
-            if isinstance(update, t.UpdateDeleteScheduledMessages):
-                gone.put_nowait(update)
-
-        p.alice.add_handler(RawUpdateHandler(on_raw))
+        arrived, gone = _watch(p)
         group = await p.alice.create_group("Planning", p.bob_id)
         left_group = await p.alice.create_group("Left behind", p.bob_id)
         channel = await p.alice.create_channel("News")
