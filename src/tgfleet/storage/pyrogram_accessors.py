@@ -114,9 +114,11 @@ class PyrogramAccessors:
             if len(row) not in (4, 5):
                 raise StorageValueError(f"a peer row is (id, access_hash, type[, username], phone_number), not {row!r}")
             peer_id, access_hash, kind, *names = row
-            old = storage.peer_by_id(peer_id)
-            peer = PeerRecord(peer_id, _peer_type(kind), access_hash, old.username if old else None, names[-1])
-            records.append(replace(peer, username=names[0]) if len(names) == 2 else peer)
+            if len(names) == 2:  # Pyrogram's row names the username; Kurigram's keeps the one known
+                username = names[0]
+            else:
+                username = old.username if (old := storage.peer_by_id(peer_id)) is not None else None
+            records.append(PeerRecord(peer_id, _peer_type(kind), access_hash, username, names[-1]))
         storage.put_peers(records)
 
     async def update_usernames(self, usernames: Iterable[tuple[int, Sequence[str | None]]]) -> None:
