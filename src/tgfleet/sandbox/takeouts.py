@@ -19,6 +19,7 @@ session (``inputTakeoutFileLocation``, ``channels.getLeftChannels``...).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,10 +36,8 @@ class Takeouts:
     __slots__ = ("_clock", "_delay", "_open", "_random", "_waits")
 
     def __init__(
-        self, random: Callable[[int], bytes], *, delay: float = 0.0, clock: Callable[[], float] | None = None
+        self, random: Callable[[int], bytes], *, delay: float = 0.0, clock: Callable[[], float] = time.time
     ) -> None:
-        if delay < 0 or (delay > 0 and clock is None):
-            raise ValueError(f"a takeout delay must be >= 0 and comes with a clock, got {delay!r}")
         self._random = random
         self._delay, self._clock = delay, clock
         self._open: dict[int, int] = {}  # auth key id -> its takeout session's id (one entry per key at most)
@@ -55,7 +54,7 @@ class Takeouts:
     async def _init(self, ctx: CallContext, request: Any) -> t_account.Takeout:
         if ctx.user_id is None:
             raise errors.AuthKeyUnregistered()
-        if self._delay and self._clock is not None:
+        if self._delay:  # Limits checked it is not negative
             now = self._clock()
             left = self._waits.setdefault(ctx.user_id, now + self._delay) - now
             if left > 0:
