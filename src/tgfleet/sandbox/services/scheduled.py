@@ -45,11 +45,15 @@ MAX_AHEAD = 365 * 86400
 """How far ahead a message may be scheduled (SCHEDULE_DATE_TOO_LATE beyond)."""
 
 
+def _peers(world: World, viewer: Account, peer_ids: list[int]) -> tuple[list[types.TypeUser], list[types.TypeChat]]:
+    """The users and chats of these marked ids, as ``viewer`` sees them (``viewer`` among the users)."""
+    users = users_tl(world.accounts, [viewer.id, *(i for i in peer_ids if i > 0)], viewer.id, world.clock())
+    return users, chats_tl(world.groups, world.channels, peer_ids, viewer.id)
+
+
 def _updates(world: World, viewer: Account, peer_ids: list[int], updates: list[types.TypeUpdate]) -> types.Updates:
-    now = world.clock()
-    users = users_tl(world.accounts, [viewer.id, *(i for i in peer_ids if i > 0)], viewer.id, now)
-    chats = chats_tl(world.groups, world.channels, peer_ids, viewer.id)
-    return types.Updates(updates=updates, users=users, chats=chats, date=int(now), seq=0)
+    users, chats = _peers(world, viewer, peer_ids)
+    return types.Updates(updates=updates, users=users, chats=chats, date=int(world.clock()), seq=0)
 
 
 def _answer(world: World, owner: Account, message: ScheduledMessage, random_id: int) -> types.Updates:
@@ -115,10 +119,7 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
 
 
 def _listed(world: World, viewer: Account, found: list[ScheduledMessage]) -> t_messages.Messages:
-    users = users_tl(
-        world.accounts, [viewer.id, *(m.peer_id for m in found if m.peer_id > 0)], viewer.id, world.clock()
-    )
-    chats = chats_tl(world.groups, world.channels, [m.peer_id for m in found], viewer.id)
+    users, chats = _peers(world, viewer, [m.peer_id for m in found])
     return t_messages.Messages(messages=[scheduled_tl(m) for m in found], topics=[], chats=chats, users=users)
 
 
