@@ -131,6 +131,10 @@ async def test_scheduled_posts_into_a_group_and_a_channel_and_scheduled_media() 
         assert note.scheduled and photo.scheduled and photo.photo is not None and document.document is not None
         assert [m.text for m in await p.alice.get_scheduled_messages(group.id)] == ["meeting at noon"]
         assert [m.caption for m in await p.alice.get_scheduled_messages(channel.id)] == ["tomorrow"]
+        listed = await p.alice.invoke(
+            functions.messages.GetScheduledHistory(peer=await p.alice.resolve_peer(group.id), hash=0)
+        )
+        assert [-c.id for c in listed.chats] == [group.id]  # the answer names the chat it lists
         assert [m.text async for m in p.alice.get_chat_history(channel.id)] == [None]  # its creation only
         await p.alice.leave_chat(left_group.id)
 
