@@ -1,6 +1,6 @@
-"""``HolderOutbox.has_work``, the read a worker's sender makes after a quiet poll, on both engines: it says whether a
-step would find anything: the account's own due messages, and its pool's unassigned ones only while no other held,
-healthy account of the pool has fewer open messages (the least loaded takes them)."""
+"""``HolderOutbox.has_work``, the read a worker's sender makes after a hint (``sender_wake``), on both engines: it says
+whether a step would find anything: the account's own due messages, and its pool's unassigned ones only while no
+other held, healthy account of the pool has fewer open messages (the least loaded takes them)."""
 
 from __future__ import annotations
 

@@ -1,14 +1,17 @@
 """The worker sends the outbox against the sandbox, on both engines: exactly one delivery when its holder dies between
 the ``sending`` commit and the call, or after the call before the ``sent`` commit (the next holder resends with the
 pinned random_id on the same account); a FLOOD_WAIT puts the message in ``retry_wait`` until the wait's end and it is
-sent after it."""
+sent after it; what no notice announced (a ``not_before`` that passed, a message another process queued on SQLite)
+the worker's sweep finds."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
@@ -29,11 +32,13 @@ _names = itertools.count()
 
 
 @asynccontextmanager
-async def worker_running(fleet: Fleet, tg: Sandbox, hooks: SendHooks | None = None) -> AsyncIterator[Worker]:
+async def worker_running(
+    fleet: Fleet, tg: Sandbox, hooks: SendHooks | None = None, *, policy: SendPolicy = FAST, poll_interval: float = 0.2
+) -> AsyncIterator[Worker]:
     events = Events()
     worker = Worker(fleet, network=tg.network, api_id=tg.api_id, api_hash=tg.api_hash, on_event=events.add,
-                    pacer=Pacer(8, 0.05), client_options={"timeout": 10.0}, send_policy=FAST, send_hooks=hooks,
-                    poll_interval=0.2)  # fmt: skip
+                    pacer=Pacer(8, 0.05), client_options={"timeout": 10.0}, send_policy=policy, send_hooks=hooks,
+                    poll_interval=poll_interval)  # fmt: skip
     task = asyncio.create_task(worker.run())
     try:
         yield worker
@@ -109,6 +114,40 @@ async def test_a_flood_wait_is_waited_out_in_retry_wait_then_sent(store_url: str
         assert second.at >= waiting.not_before and second.random_id == first.random_id
         assert sent.tg_message_id is not None
         assert [m.text for m in tg.messages_of(bob_id) if m.sender_id == account.user_id] == ["after the wait"]
+
+
+async def test_the_sweep_finds_what_no_notice_announced(store_url: str) -> None:
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [account] = await seed(tg, fleet, 1)
+        (bob_id, bob), (carol_id, carol) = recipient(tg), recipient(tg)
+        async with worker_running(fleet, tg):
+            await until(lambda: _connected(fleet, account.label), timeout=TIMEOUT)
+            later = await fleet.outbox.send(peer=bob, text="later", account=account.label, not_before=time.time() + 1)
+            async with Fleet.open(store_url, settings=SETTINGS) as other:  # on SQLite its send signals no one here
+                elsewhere = await other.outbox.send(peer=carol, text="from elsewhere", account=account.label)
+            for message in (later, elsewhere):
+                await until(partial(state_of, fleet, message.id, OutboxState.SENT), timeout=TIMEOUT)
+        [attempt] = await fleet.outbox.attempts(later.id)
+        assert later.not_before is not None and attempt.at >= later.not_before
+        assert [m.text for m in tg.messages_of(bob_id) if m.sender_id == account.user_id] == ["later"]
+        assert [m.text for m in tg.messages_of(carol_id) if m.sender_id == account.user_id] == ["from elsewhere"]
+
+
+async def test_a_chat_kept_back_by_its_bucket_goes_when_the_bucket_lets_it_with_no_wake_up(store_url: str) -> None:
+    """The sender's own timer: no sweep comes (every 5,000 s here), no notice after the sends, yet the chat's second
+    message goes once its bucket refilled."""
+    paced = SendPolicy(interval=0.0, chat_interval=0.5, chat_burst=1, warmup_days=0.0)
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [account] = await seed(tg, fleet, 1)
+        bob_id, bob = recipient(tg)
+        async with worker_running(fleet, tg, policy=paced, poll_interval=1000.0):
+            await until(lambda: _connected(fleet, account.label), timeout=TIMEOUT)
+            sent = [await fleet.outbox.send(peer=bob, text=text, account=account.label) for text in ("one", "two")]
+            for message in sent:
+                await until(partial(state_of, fleet, message.id, OutboxState.SENT), timeout=TIMEOUT)
+        firsts = [(await fleet.outbox.attempts(message.id))[0].at for message in sent]
+        assert firsts[1] - firsts[0] >= 0.5 - 0.05  # the bucket held the second back
+        assert [m.text for m in tg.messages_of(bob_id) if m.sender_id == account.user_id] == ["one", "two"]
 
 
 async def _connected(fleet: Fleet, label: str) -> bool | None:

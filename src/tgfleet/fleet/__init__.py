@@ -10,8 +10,8 @@ fenced; ``client.FleetClient`` runs a Client on it), and the worker that runs th
 ``account_health``: one account's traffic and probes; ``probes``: the probe calls and their schedule), and the
 outbox (``outbox``: ``fleet.outbox``, its concurrent sends stored together by ``outbox_sends``;
 ``outbox_holder``: the holder's fenced transitions, grouped per worker by ``group_commit``, ``outbox_statements``
-their SQL; ``outbox_sender``, ``outbox_outcomes``: the worker's sending; ``outbox_pool``: which pool messages an
-account takes), and the
+their SQL; ``outbox_sender``, ``outbox_outcomes``: the worker's sending, its idle senders woken (``sender_wake``)
+by one sweep per worker (``outbox_watch``); ``outbox_pool``: which pool messages an account takes), and the
 scheduler's gates (``flood_ledger``: durable waits, ``fleet.floods``; ``send_policy``, ``throttle``: an account's
 pacing, budgets, request bucket and warm-up; ``pools``: a pool's policy, ``fleet.pools``), the inbox, and login flows
 (``logins``: ``fleet.logins``; ``login_records``; ``login_holder``: the holder's fenced writes; ``login_runner``: one

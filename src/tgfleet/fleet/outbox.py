@@ -39,6 +39,7 @@ from tgfleet.fleet.outbox_rows import (
     wake_payload,
 )
 from tgfleet.fleet.outbox_sends import Send, Stored, by_key, left, store_sends
+from tgfleet.fleet.outbox_watch import OutboxWatch
 from tgfleet.fleet.records import Account
 from tgfleet.fleet.store import IntegrityError, Listener, Store
 
@@ -80,6 +81,10 @@ class Outbox:
     def step_group(self) -> StepGroup:
         """A group commit for the steps of many holders (a worker's: one for all the accounts it holds)."""
         return step_group(self._store)
+
+    def watch(self, *, interval: float = 5.0) -> OutboxWatch:
+        """A worker's look-out for its senders' work (``outbox_watch``): one sweep every ``interval`` seconds."""
+        return OutboxWatch(self._store, interval=interval)
 
     async def send(
         self,

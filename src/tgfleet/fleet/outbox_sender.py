@@ -1,29 +1,31 @@
-"""``OutboxSender``: the worker's sending for one connected account, simply: one message at a time, each begun
-(fenced: the due head of a chat, its pinned random_id and the attempt committed) in the transaction that writes
-the previous one's outcome (``HolderOutbox.step``, ``outbox_outcomes``), sent with its random_id, as fast as its
-``Throttle`` lets it (the account's policy: token buckets per account and per chat, daily budgets of messages and
-new peers, a circuit breaker whose cool-down is a ledger wait too). It never sleeps on a flood wait: the message
-goes to ``retry_wait`` until the wait's end, the wait goes to the flood ledger (``flood_ledger``) in the same
-transaction, and the sender reads the account's waits when it starts: the account's sends pause until a
-FLOOD_WAIT's end, a chat in slow mode is skipped until its own (a new holder reads the same rows: a restart keeps
-every wait; within one holder it keeps the waits it writes). Nothing is claimed that is not begun at once, so
-nothing waits while held by a sender. An outcome that stops the account's sending (held, the breaker tripped) is
-written on its own, at once.
+"""``OutboxSender``: the worker's sending for one connected account, simply: one message at a time, each begun (fenced:
+the due head of a chat, its pinned random_id and the attempt committed) in the transaction that writes the previous
+one's outcome (``HolderOutbox.step``, ``outbox_outcomes``), sent with its random_id, as fast as its ``Throttle``
+lets it (the account's policy: token buckets per account and per chat, daily budgets of messages and new peers, a
+circuit breaker whose cool-down is a ledger wait too). It never sleeps on a flood wait: the message goes to
+``retry_wait`` until the wait's end, the wait goes to the flood ledger (``flood_ledger``) in the same transaction,
+and the sender reads the account's waits when it starts: the account's sends pause until a FLOOD_WAIT's end, a chat
+in slow mode is skipped until its own (a new holder reads the same rows: a restart keeps every wait; within one
+holder it keeps the waits it writes). Nothing is claimed that is not begun at once, so nothing waits while held by a
+sender. An outcome that stops the account's sending (held, the breaker tripped) is written on its own, at once.
 
-When nothing is due it waits for a wake-up (``wake``: a message became due, in this process or by NOTIFY) or the
-poll interval, whichever comes first. A held message's error is raised after it is written, so the runner reports
-it to the health seam. Pool messages: an account takes them while it is healthy
-(``takes_pool``) and has budget left (its throttle lets it send now); which ones, ``outbox_pool`` says (sticky per
-peer, else the least-loaded account).
+When nothing is due it waits, without asking the store, for a wake-up (``wake``, a ``SenderWake``: from its worker's
+``OutboxWatch``, which hears the notices and sweeps the store once for all the worker's accounts) or for the first
+of its own times: its throttle's, and the end of a gate that kept a due chat back (slow mode, the chat's bucket, the
+new-peer budget's next day); ``poll_interval`` adds a poll of its own (none by default). A held message's error is
+raised after it is written, so the runner reports it to the health seam. Pool messages: an account takes them while
+it is healthy (``takes_pool``) and has budget left (its throttle lets it send now); which ones, ``outbox_pool`` says
+(sticky per peer, else the least-loaded account).
 
-``hooks`` are for tests that crash a worker at the worst moments: ``after_begin`` runs once the ``sending`` commit is
-done and before the call, ``after_call`` once the call returned and before the ``sent`` commit.
+``hooks`` are for tests that crash a worker at the worst moments: ``after_begin`` runs once the ``sending`` commit
+is done and before the call, ``after_call`` once the call returned and before the ``sent`` commit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +38,7 @@ from tgfleet.fleet.outbox_holder import Ended, HolderOutbox, Outcome
 from tgfleet.fleet.outbox_outcomes import holds_account, outcome_of
 from tgfleet.fleet.outbox_records import OutboxMessage, OutboxState
 from tgfleet.fleet.records import Account, AccountState, Evidence
+from tgfleet.fleet.sender_wake import SenderWake
 from tgfleet.fleet.throttle import DAY, Throttle
 from tgfleet.net.timeouts import within
 
@@ -67,15 +70,16 @@ class OutboxSender:
         client: Client,
         account: Account,
         *,
-        wake: asyncio.Event,
+        wake: SenderWake,
         throttle: Throttle,
-        poll_interval: float = 1.0,
+        poll_interval: float = math.inf,
         call_timeout: float = 30.0,
         hooks: SendHooks = SendHooks(),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._clock = clock
         self._slowed: dict[str, float] = {}
+        self._gate = math.inf  # when the first chat the last step kept back may go
         self._holder, self._client, self._account = holder, client, account
         self._wake, self._throttle, self._poll, self._timeout, self._hooks = (
             wake,
@@ -90,9 +94,9 @@ class OutboxSender:
 
         The ledger is read once, when the holder starts: while it holds the lease no one else writes the account's
         waits (every write is fenced by its epoch), and the waits it writes itself it also keeps here. A step goes
-        to the store when there is an outcome to write or may be work: after a message went, after a wake-up, or
-        when ``has_work`` (a read) says so after a poll; it begins the next message only while the account's
-        throttle lets one go now, a chat's only while its gates do (``_may_go``)."""
+        to the store when there is an outcome to write or may be work: after a message went, after a wake-up that
+        says so, or when ``has_work`` (a read) says so after a hint or one of its own times; it begins the next
+        message only while the account's throttle lets one go now, a chat's only while its gates do (``_may_go``)."""
         day = self._clock() // DAY * DAY
         self._throttle.seed(*await self._holder.history(day))
         waits = await self._holder.flood_waits(self._clock())
@@ -106,28 +110,28 @@ class OutboxSender:
                 continue
             pool = takes_pool(self._account)
             if ended is not None or maybe_work or await self._holder.has_work(take_pool=pool):
+                self._gate = math.inf
                 begun = await self._holder.step(ended, choose=self._may_go if ready else None, take_pool=pool,
                                                 random_id=self._client.new_random_id())  # fmt: skip
                 ended = None if begun is None else await self._attempt(*begun)
                 maybe_work = begun is not None or not ready
             if not maybe_work:
-                maybe_work = await self._idle(self._poll)
+                maybe_work = await self._idle(min(self._gate - self._clock(), self._poll))
 
     async def _idle(self, seconds: float) -> bool:
-        """Wait for a wake-up or ``seconds``; whether it was a wake-up."""
-        try:
-            await within(self._wake.wait(), seconds)
-        except asyncio.TimeoutError:
-            return False
-        finally:
-            self._wake.clear()
-        return True
+        """Wait for a wake-up or ``seconds``; whether it was a wake-up that says there is work (``SenderWake.set``)."""
+        return await self._wake.wait(seconds) == "set"
 
     def _may_go(self, chat: str, peer: str) -> bool:
-        """The chat's gates: its slow-mode wait in the ledger, its bucket, the new-peer budget."""
-        if self._slowed.get(chat, 0.0) > self._clock():
+        """The chat's gates: its slow-mode wait in the ledger, its bucket, the new-peer budget. A chat kept back
+        moves ``_gate`` to when it may go."""
+        now = self._clock()
+        delay = self._throttle.chat_delay(chat, peer)
+        until = max(self._slowed.get(chat, 0.0), now + delay if delay is not None else (now // DAY + 1) * DAY)
+        if until > now:
+            self._gate = min(self._gate, until)
             return False
-        return self._throttle.chat_delay(chat, peer) == 0.0
+        return True
 
     async def _attempt(self, message: OutboxMessage, attempt: int) -> Ended | None:
         """The call for a message begun (its ``sending`` committed): what to write of it with the next step, or None

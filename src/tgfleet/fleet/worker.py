@@ -111,9 +111,8 @@ class Worker:
             send_hooks or SendHooks(),
         )
         self._throttles: dict[int, Throttle] = {}  # per account, across its reconnects
-        self._outbox_wake: dict[int, asyncio.Event] = {}
         self._steps = fleet.outbox.step_group()  # the steps of all its accounts' senders ready at once: one commit
-        self._outbox_pools: dict[int, str] = {}  # account id -> its pool, for a pool's wake-ups
+        self._watch = fleet.outbox.watch(interval=poll_interval * 5)  # wakes its senders that have work
         self._pool_policies: dict[str, dict[str, Any]] = {}  # pool -> its "sending", read as its accounts start
         self._inbox_wake: dict[int, asyncio.Event] = {}
         self._handler_retry, self._logins = handler_retry, logins
@@ -322,12 +321,13 @@ class Worker:
         throttle = self._throttles.get(account.id)
         if throttle is None or throttle.policy != policy:
             throttle = self._throttles[account.id] = Throttle(policy, self._clock)
-        wake = self._outbox_wake.setdefault(account.id, asyncio.Event())
-        self._outbox_pools[account.id] = account.pool
         holder = self._fleet.outbox.holder(account, lease.epoch, self.id, group=self._steps)
-        sender = OutboxSender(holder, client, account, wake=wake, throttle=throttle, hooks=self._send_hooks,
-                              poll_interval=self._poll_interval * 5, clock=self._clock)  # fmt: skip
-        await sender.run()
+        wake = self._watch.watch(account.id, account.pool)
+        try:
+            await OutboxSender(holder, client, account, wake=wake, throttle=throttle, hooks=self._send_hooks,
+                               clock=self._clock).run()  # fmt: skip
+        finally:
+            self._watch.unwatch(account.id, wake)
 
     async def _handle(self, client: Client, account: Account, lease: Lease) -> None:
         """The fleet's handlers on one connected account's inbox (see ``inbox_runner``)."""
@@ -364,7 +364,8 @@ class Worker:
     async def _background(self, keeper: LeaseKeeper) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(keeper.run(), name=f"tgfleet renewals {self.id}"),
                  asyncio.create_task(self._listen(), name=f"tgfleet wake-ups {self.id}"),
-                 asyncio.create_task(self._listen_outbox(), name=f"tgfleet outbox wake-ups {self.id}")]  # fmt: skip
+                 asyncio.create_task(self._listen_outbox(), name=f"tgfleet outbox wake-ups {self.id}"),
+                 asyncio.create_task(self._watch.run(self.id), name=f"tgfleet outbox sweep {self.id}")]  # fmt: skip
         if self._logins:
             driver = LoginDriver(self._fleet.logins, self._fleet.leases, keeper, self._login_client,
                                  poll_interval=self._poll_interval)  # fmt: skip
@@ -400,24 +401,12 @@ class Worker:
                 listener = await self._fleet.outbox.wakeups()
                 try:
                     while True:
-                        self._wake_senders(await listener.next())
+                        self._watch.notice(await listener.next())
                 finally:
                     await listener.close()
             except TgfleetError as exc:
                 log.info("worker %s: outbox wake-ups stopped (polling only for a while): %s", self.id, exc)
                 await asyncio.sleep(self._fleet.settings.renew_interval)
-
-    def _wake_senders(self, payload: str) -> None:
-        """Wake the sender a notice is for (``outbox_rows.wake_payload``: ``account:<id>``, or every account of
-        ``pool:<name>``); only those: a notice wakes no idle sender that has nothing new."""
-        kind, _, name = payload.partition(":")
-        if kind == "account" and name.isdigit():
-            if (wake := self._outbox_wake.get(int(name))) is not None:
-                wake.set()
-            return
-        for account_id, wake in self._outbox_wake.items():
-            if kind != "pool" or self._outbox_pools.get(account_id) == name:
-                wake.set()
 
     def _emit(self, kind: str, **fields: Any) -> None:
         self._emit_event(WorkerEvent(kind, self.id, **fields))
