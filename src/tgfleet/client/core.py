@@ -192,8 +192,7 @@ class ClientCore:
         self._limiter = RateLimiter(rate_limits if rate_limits is not None else RateLimits())
         self._floods = FloodWaits(on_flood_wait)
         self.dispatcher = Dispatcher(self, workers=self.workers)
-        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix=f"tgfleet {name} handler")
-        """Where plain (non-async) handlers and filters run, as in Pyrogram (its threads start on first use)."""
+        self._executor: ThreadPoolExecutor | None = None  # made on first use (``executor``)
         self.event_handlers: dict[type[EventHandler], EventHandler] = {}
         self.me: Any = None
         """The logged-in account (``tgfleet.types.User``) once ``start()`` has run."""
@@ -203,6 +202,18 @@ class ClientCore:
         self._parts: Parts | None = None
 
     # -- state ---------------------------------------------------------------------------------------------
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        """Where plain (non-async) handlers and filters run, as in Pyrogram: ``workers`` threads, made on first use
+        (a fleet worker's thousand clients with async handlers never make one)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix=f"tgfleet {self.name} handler")
+        return self._executor
+
+    @executor.setter
+    def executor(self, executor: ThreadPoolExecutor) -> None:
+        self._executor = executor
+
     @property
     def state(self) -> ConnectionState:
         """CONNECTING, CONNECTED, DISCONNECTED or FAILED (terminal)."""

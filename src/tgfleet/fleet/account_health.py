@@ -30,7 +30,7 @@ from tgfleet.fleet.health_rules import UNCHANGED, Findings, cause, state_for
 from tgfleet.fleet.probes import ProbeSchedule, ProbeSettings, probe
 from tgfleet.fleet.records import Account, AccountState
 from tgfleet.fleet.worker_events import PROBED, STATE
-from tgfleet.net.timeouts import within
+from tgfleet.net.flag import Flag
 from tgfleet.tl import TLFunction
 
 log = logging.getLogger("tgfleet.fleet")
@@ -57,12 +57,12 @@ class AccountHealth:
         self._health, self._settings, self._epoch = health, settings, epoch
         self._may_send, self._on_stale, self._emit, self._rng = may_send, on_stale, emit, rng
         self.account: Account | None = None
-        self.unrunnable = asyncio.Event()
+        self.unrunnable = Flag()
         self._lock = asyncio.Lock()
         self._reported: BaseException | None = None  # the last error reported (not reported twice)
         self._schedule: ProbeSchedule | None = None
         self._seen: Findings | None = None  # what the probes found so far
-        self._wake = asyncio.Event()
+        self._wake = Flag()
 
     # --- reports ------------------------------------------------------------------------------------------------
     async def report_error(self, error: BaseException, *, method: str | None = None, probe: bool = False) -> Account:
@@ -122,10 +122,7 @@ class AccountHealth:
             account, now = self._current(), clock()
             due = schedule.next_at(account.state, account.state_until)
             if due > now:  # woken early to look again (a freeze began), or after an interval at most (a clock jump)
-                try:
-                    await within(self._wake.wait(), min(due - now, self._settings.interval))
-                except asyncio.TimeoutError:
-                    pass
+                await self._wake.wait(min(due - now, self._settings.interval))
                 self._wake.clear()
                 continue
             await self.probe_now(client, listed=schedule.lists_authorizations(now))

@@ -35,6 +35,7 @@ from tgfleet.fleet.pacer import Pacer
 from tgfleet.fleet.probes import ProbeSettings
 from tgfleet.fleet.records import Account, AccountState, Lease
 from tgfleet.fleet.worker_events import CLAIMED, CONNECTED, ERROR, FENCED, WorkerEvent
+from tgfleet.net.flag import Flag
 from tgfleet.net.state import ConnectionState, StateChange
 
 log = logging.getLogger("tgfleet.fleet")
@@ -78,7 +79,7 @@ class AccountRunner:
                                      on_stale=self._on_stale, emit=self._emit_health, rng=setup.rng)  # fmt: skip
         self.fenced: str | None = None
         self.stopping = False  # stop() or fence() was called
-        self.connected = asyncio.Event()
+        self.connected = Flag()
         self._storage: FencedStorage | None = None
         self._client: Client | None = None
         self._task: asyncio.Task[None] | None = None
@@ -214,7 +215,7 @@ class AccountRunner:
         inbox = self._s.handlers
         handlers = asyncio.create_task(self._job_loop(client, lambda c, a: inbox(c, a, self.lease))) if inbox else None
         probes = asyncio.create_task(self._health.probe_loop(client))
-        unrunnable = asyncio.create_task(self._health.unrunnable.wait())  # its own calls moved it (needs_login...)
+        unrunnable = self._health.unrunnable.waiter()  # its own calls moved it (needs_login...)
         tasks = [t for t in (job, outbox, handlers, probes, unrunnable) if t is not None]
         pending: set[asyncio.Future[Any]] = {failed, *tasks}
         try:

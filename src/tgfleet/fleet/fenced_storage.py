@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from tgfleet.fleet.errors import StaleEpoch
 from tgfleet.fleet.snapshot import DcRecord, SessionChanges, SessionSnapshot
+from tgfleet.net.flag import Flag
 from tgfleet.storage import DONE, DcOption, Done, MemoryStorage, PeerRecord, UpdateState
 
 log = logging.getLogger("tgfleet.fleet")
@@ -75,7 +76,7 @@ class FencedStorage(MemoryStorage):
         self._flushing = asyncio.Lock()
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._settled = asyncio.Event()
+        self._settled = Flag()
         self._settled.set()
         self._restore(snapshot)
 

@@ -24,7 +24,7 @@ from tgfleet.client import Client
 from tgfleet.fleet.inbox_holder import HolderInbox
 from tgfleet.fleet.inbox_records import FleetHandler, Pending
 from tgfleet.handlers import MessageHandler
-from tgfleet.net.timeouts import within
+from tgfleet.net.flag import Flag
 from tgfleet.tl import types as t
 from tgfleet.tl.core.base import decode
 from tgfleet.types import Message
@@ -56,7 +56,7 @@ class InboxRunner:
         client: Client,
         handlers: list[FleetHandler],
         *,
-        wake: asyncio.Event,
+        wake: Flag,
         poll_interval: float = 5.0,
         retry_initial: float = 1.0,
         retry_max: float = 60.0,
@@ -96,10 +96,7 @@ class InboxRunner:
     async def _sleep(self) -> None:
         dues = [r.due for p in self._progress for r in p.retries]
         timeout = min([self._poll, *(d - time.monotonic() for d in dues)])
-        try:
-            await within(self._wake.wait(), max(timeout, 0.0))
-        except asyncio.TimeoutError:
-            pass
+        await self._wake.wait(timeout)
 
     async def _attempt(self, progress: _Progress, pending: Pending, attempts: int) -> None:
         handler = progress.handler

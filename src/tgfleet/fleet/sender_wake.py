@@ -8,18 +8,17 @@ read), so a pool's many senders do not all write a step for one message.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import Literal
 
-from tgfleet.net.timeouts import within
+from tgfleet.net.flag import Flag
 
 
 class SenderWake:
     __slots__ = ("_event", "_sure")
 
     def __init__(self) -> None:
-        self._event = asyncio.Event()
+        self._event = Flag()
         self._sure = False
 
     def set(self) -> None:
@@ -34,9 +33,7 @@ class SenderWake:
     async def wait(self, seconds: float) -> Literal["set", "hint"] | None:
         """Wait for a wake-up, at most ``seconds`` (``math.inf``: no limit): which kind it was (both: ``set``), or
         None after ``seconds`` without one. The wake-up is used up."""
-        try:
-            await within(self._event.wait(), None if seconds == math.inf else max(seconds, 0.0))
-        except asyncio.TimeoutError:
+        if not await self._event.wait(None if seconds == math.inf else seconds):
             return None
         sure, self._sure = self._sure, False
         self._event.clear()

@@ -46,6 +46,7 @@ from tgfleet.fleet.send_policy import SendPolicy, effective
 from tgfleet.fleet.throttle import Throttle
 from tgfleet.fleet.worker_events import DRAINING, RELEASED, STARTED, STOPPED, WorkerEvent
 from tgfleet.net import Network
+from tgfleet.net.flag import Flag
 from tgfleet.net.timeouts import within
 from tgfleet.storage import MemoryStorage
 
@@ -114,7 +115,7 @@ class Worker:
         self._steps = fleet.outbox.step_group()  # the steps of all its accounts' senders ready at once: one commit
         self._watch = fleet.outbox.watch(interval=poll_interval * 5)  # wakes its senders that have work
         self._pool_policies: dict[str, dict[str, Any]] = {}  # pool -> its "sending", read as its accounts start
-        self._inbox_wake: dict[int, asyncio.Event] = {}
+        self._inbox_wake: dict[int, Flag] = {}
         self._handler_retry, self._logins = handler_retry, logins
         self._runners: dict[str, AccountRunner] = {}
         self._to_release: list[tuple[Lease, str]] = []
@@ -332,7 +333,7 @@ class Worker:
     async def _handle(self, client: Client, account: Account, lease: Lease) -> None:
         """The fleet's handlers on one connected account's inbox (see ``inbox_runner``)."""
         holder = self._fleet.inbox.holder(account, lease.epoch, self.id)
-        wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
+        wake = self._inbox_wake.setdefault(account.id, Flag())
         handlers = self._fleet.inbox.handlers_for(account)
         await InboxRunner(holder, client, handlers, wake=wake, poll_interval=self._poll_interval * 5,
                           retry_initial=self._handler_retry).run()  # fmt: skip
@@ -350,7 +351,7 @@ class Worker:
         client = FleetClient(storage, account.label, api_id=api_id, api_hash=api_hash, network=self._network,
                              may_send=may_send, observer=observer, counters=self._fleet.counters,
                              **options)  # fmt: skip
-        wake = self._inbox_wake.setdefault(account.id, asyncio.Event())
+        wake = self._inbox_wake.setdefault(account.id, Flag())
         client.dispatcher.record = self._fleet.inbox.holder(account, storage.epoch, self.id, wake.set).record
         return client
 

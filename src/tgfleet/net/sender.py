@@ -58,6 +58,7 @@ from tgfleet.mtproto.pfs import TempKey, binding_request
 from tgfleet.mtproto.session import ClientSession, Event, Request, Result, RpcFailed
 from tgfleet.net.auth import exchange_key
 from tgfleet.net.connection import Connection
+from tgfleet.net.flag import Flag
 from tgfleet.net.network import Network
 from tgfleet.net.proxy import ProxyConfig
 from tgfleet.net.retry import ENDINGS, RetryPolicy, confirmed, doubtful_code, final
@@ -156,9 +157,9 @@ class Sender:
         self._temp: TempKey | None = None  # with pfs: the temporary key the session runs on
         self._session = self._new_session(auth_key, salt, time_offset) if auth_key and not self.config.pfs else None
         self._waiting: dict[int, asyncio.Future[Any]] = {}  # request id -> its answer (only _submit adds)
-        self._wake = asyncio.Event()  # set: the writer has something to look at
-        self._ready = asyncio.Event()  # set: a live connection, its first request answered
-        self._probe = asyncio.Event()  # set: the connection is suspect, the prober pings it now
+        self._wake = Flag()  # set: the writer has something to look at
+        self._ready = Flag()  # set: a live connection, its first request answered
+        self._probe = Flag()  # set: the connection is suspect, the prober pings it now
         self._received_at = 0.0  # loop time of the last payload received (the reader sets it)
         self._run_task: asyncio.Task[None] | None = None
         self._conn: Connection | None = None
@@ -526,25 +527,14 @@ class Sender:
     async def _writer(self, conn: Connection, session: ClientSession) -> NoReturn:
         """Write whatever the session has, each write behind the send gate, then sleep until woken (new
         requests, received messages) or until the session's next deadline (pending acks)."""
-        loop = asyncio.get_running_loop()
-        timer: asyncio.TimerHandle | None = None
-        try:
-            while True:
-                self._wake.clear()
-                self._check_renewal()
-                while (data := session.data_to_send(self._clock())) is not None:
-                    self._check_gate()
-                    await conn.send(data)
-                if timer is not None:
-                    timer.cancel()
-                    timer = None
-                deadline = session.next_deadline()
-                if deadline is not None:
-                    timer = loop.call_later(max(deadline - self._clock(), 0.0), self._wake.set)
-                await self._wake.wait()
-        finally:
-            if timer is not None:
-                timer.cancel()
+        while True:
+            self._wake.clear()
+            self._check_renewal()
+            while (data := session.data_to_send(self._clock())) is not None:
+                self._check_gate()
+                await conn.send(data)
+            deadline = session.next_deadline()
+            await self._wake.wait(None if deadline is None else deadline - self._clock())
 
     async def _opener(self, session: ClientSession) -> NoReturn:
         """The first request, then every unanswered request again (new msg_ids), then CONNECTED; from then

@@ -13,6 +13,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
+from tgfleet.net.flag import Flag
+
 log = logging.getLogger("tgfleet.net")
 
 
@@ -51,7 +53,7 @@ class StateFeed:
         self.current = StateChange(ConnectionState.DISCONNECTED, "not connected yet", dc_id, clock())
         self._listeners: list[Listener] = []
         self._queues: list[asyncio.Queue[StateChange]] = []
-        self._changed = asyncio.Event()
+        self._changed = Flag()
 
     @property
     def state(self) -> ConnectionState:
@@ -73,7 +75,7 @@ class StateFeed:
                 queue.get_nowait()
             queue.put_nowait(change)
         self._changed.set()
-        self._changed = asyncio.Event()
+        self._changed = Flag()
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` on every change; returns a function that removes it."""
