@@ -71,10 +71,12 @@ async def test_bad_sends_are_refused_before_anything_is_stored(store_url: str) -
 
 
 class Holders:
-    """The leases of the machine's accounts: the current holder of each, and every older one (stale)."""
+    """The leases of the machine's accounts: the current holder of each, and every older one (stale). All of them
+    share one step group, as a worker's holders do: steps ready at once go into one transaction."""
 
     def __init__(self, fleet: Fleet, worker: Worker, account_ids: list[int]) -> None:
         self.fleet, self.worker, self.account_ids = fleet, worker, account_ids
+        self.group = fleet.outbox.step_group()
         self.current: dict[int, tuple[Lease, HolderOutbox]] = {}
         self.stale: list[HolderOutbox] = []
 
@@ -85,7 +87,8 @@ class Holders:
             self.stale.append(old)
         lease = await self.fleet.leases.acquire_account(account_id, self.worker)
         account = await self.fleet.accounts.get(account_id)
-        self.current[account_id] = (lease, self.fleet.outbox.holder(account, lease.epoch, self.worker.id))
+        holder = self.fleet.outbox.holder(account, lease.epoch, self.worker.id, group=self.group)
+        self.current[account_id] = (lease, holder)
 
 
 class OutboxMachine(RuleBasedStateMachine):
@@ -179,16 +182,44 @@ class OutboxMachine(RuleBasedStateMachine):
         whose peer is ``refused`` may not go now)."""
         account_id = self.holders.account_ids[which]
         _, holder = self.holders.current[account_id]
+        try:
+            begun = self.run(self._stepping(data, holder, take_pool, refused, state))
+        except (StaleEpoch, LookupError):
+            return
+        self._began(holder, account_id, refused, begun)
+
+    @rule(data=st.data(), stale=st.booleans(), state=st.sampled_from([OutboxState.SENT, OutboxState.UNKNOWN]))
+    def steps_together(self, data: st.DataObject, stale: bool, state: OutboxState) -> None:
+        """Both accounts' senders step at once (one transaction of the group, as in a worker), the pool's messages
+        open to both, and with ``stale`` an older holder's step among them: it is refused, the others commit."""
+        holders = [self.holders.current[a][1] for a in self.holders.account_ids]
+        old = data.draw(st.sampled_from(self.holders.stale)) if stale and self.holders.stale else None
+        steps = [self._stepping(data, h, True, None, state) for h in holders + ([old] if old else [])]
+
+        async def together() -> list[Any]:
+            return await asyncio.gather(*steps, return_exceptions=True)
+
+        results = self.run(together())
+        if old is not None:
+            assert isinstance(results.pop(), StaleEpoch)
+        for holder, account_id, begun in zip(holders, self.holders.account_ids, results, strict=True):
+            if not isinstance(begun, LookupError):  # (an ended attempt refused: a hand-over took it)
+                assert not isinstance(begun, BaseException), repr(begun)
+                self._began(holder, account_id, None, begun)
+
+    def _stepping(
+        self, data: st.DataObject, holder: HolderOutbox, take_pool: bool, refused: str | None, state: OutboxState
+    ) -> Coroutine[Any, Any, Any]:
+        """The holder's step, with one of its attempts (if any) ended: drawn here, run on the store's loop."""
         ours = sorted(m for m, (h, _) in self.sending.items() if h is holder)
         ended = None
         if ours and data.draw(st.booleans()):
             message_id = data.draw(st.sampled_from(ours))
             ended = (message_id, self.sending.pop(message_id)[1], Outcome(state, tg_message_id=message_id))
-        try:
-            begun = self.run(holder.step(ended, choose=lambda chat, peer: peer != refused, take_pool=take_pool,
-                                         random_id=int(time.time()) << 32 | next(self.keys)))  # fmt: skip
-        except (StaleEpoch, LookupError):
-            return
+        return holder.step(ended, choose=lambda chat, peer: peer != refused, take_pool=take_pool,
+                           random_id=int(time.time()) << 32 | next(self.keys))  # fmt: skip
+
+    def _began(self, holder: HolderOutbox, account_id: int, refused: str | None, begun: Any) -> None:
         if begun is None:
             return
         sending, attempt = begun
