@@ -8,6 +8,12 @@ from tgfleet.fleet import outbox_pool
 from tgfleet.fleet.outbox_records import DUE, IN_FLIGHT, OPEN, OutboxState, sql_states
 from tgfleet.fleet.outbox_rows import MESSAGE_RETURNING
 
+CANDIDATES = (  # the account's own due messages, and with take_pool its pool's unassigned ones: each half an index
+    # range (outbox_account, outbox_pool), where MINE's OR alone made the engine read the whole table
+    f"m.id IN (SELECT id FROM outbox_messages WHERE account_id = :account AND state IN ({sql_states(DUE)})"
+    " UNION ALL SELECT id FROM outbox_messages WHERE :take_pool = 1 AND account_id IS NULL AND pool = :pool"
+    f" AND state IN ({sql_states(DUE)}))"
+)
 MINE = (
     "(m.account_id = :account OR (:take_pool = 1 AND m.account_id IS NULL AND m.pool = :pool"
     f" AND {outbox_pool.CHOICE}))"
@@ -26,11 +32,14 @@ def orphaned(m: str) -> str:
 
 _EXPIRABLE = frozenset({OutboxState.QUEUED, OutboxState.RETRY_WAIT, OutboxState.HELD, OutboxState.UNKNOWN})
 _ENDED = "the holder ended during the call"
+_PAST_DEADLINE = f"state IN ({sql_states(_EXPIRABLE)}) AND deadline IS NOT NULL AND deadline < {{now}}"
 
-HAS_WORK = (
-    f"SELECT 1 FROM outbox_messages m WHERE ({MINE} AND m.state IN ({sql_states(DUE)})"
-    f" AND (m.not_before IS NULL OR m.not_before <= {{now}})) OR (m.account_id = :account"
-    f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch) OR {orphaned('m.')} LIMIT 1"
+HAS_WORK = (  # three questions, each its own index range (one OR over them all read the whole table)
+    f"SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox_messages m WHERE {CANDIDATES} AND {MINE}"
+    " AND (m.not_before IS NULL OR m.not_before <= {now}))"
+    " OR EXISTS (SELECT 1 FROM outbox_messages m WHERE m.account_id = :account"
+    f" AND m.state IN ({sql_states(IN_FLIGHT)}) AND m.epoch < :epoch)"
+    f" OR EXISTS (SELECT 1 FROM outbox_messages m WHERE {orphaned('m.')})"
 )
 RECOVER = (  # what holders of older epochs, or an earlier sender of this one's epoch, left in flight on this account
     "UPDATE outbox_attempts SET outcome = 'unknown', finished_at = {now},"
@@ -47,12 +56,12 @@ SWEEP = (  # the pool's claims orphaned go back to the pool; this account's and 
     "UPDATE outbox_messages SET state = 'queued', account_id = NULL, epoch = :epoch, worker = :worker,"
     f" updated_at = {{now}} WHERE {orphaned('')}",
     "UPDATE outbox_messages SET state = 'expired', epoch = :epoch, worker = :worker, updated_at = {now}"
-    " WHERE id IN (SELECT m.id FROM outbox_messages m WHERE (m.account_id = :account OR (:take_pool = 1"
-    f" AND m.account_id IS NULL AND m.pool = :pool)) AND m.state IN ({sql_states(_EXPIRABLE)})"
-    " AND m.deadline IS NOT NULL AND m.deadline < {now})",
+    f" WHERE id IN (SELECT id FROM outbox_messages WHERE account_id = :account AND {_PAST_DEADLINE}"
+    f" UNION ALL SELECT id FROM outbox_messages WHERE :take_pool = 1 AND account_id IS NULL AND pool = :pool"
+    f" AND {_PAST_DEADLINE})",
 )
 HEADS = (  # the due head of each chat, none in flight in it, before its deadline
-    f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {MINE}"
+    f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {CANDIDATES} AND {MINE}"
     f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
     " AND (m.deadline IS NULL OR m.deadline >= {now})"
     f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from tgfleet.fleet.errors import SchemaTooNewError, StoreMissingError
-from tgfleet.fleet.outbox_records import OutboxState
+from tgfleet.fleet.outbox_records import OPEN, OutboxState, sql_states
 from tgfleet.fleet.records import AccountState
 from tgfleet.fleet.store.base import Store, Tx
 
@@ -424,8 +424,16 @@ V_LOGIN_CHANGES: Migration = (
     _LOGINS_SHOWN[1],
 )
 
+V_OUTBOX_SEEKS: Migration = (
+    # what a holder's step reads, as index seeks whatever the account's and the chat's history: the open messages of
+    # each chat ("is an earlier message of this chat still open?", the due heads; ``outbox_chat`` walked every
+    # message the chat ever sent) and the account's messages with a deadline (the sweep for expired ones)
+    f"CREATE INDEX outbox_open_chat ON outbox_messages (chat, id) WHERE state IN ({sql_states(OPEN)})",
+    "CREATE INDEX outbox_deadline ON outbox_messages (account_id, deadline) WHERE deadline IS NOT NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS,
-                                     V_LOGIN_SIGNUP, V_PROBES, V_LOGIN_CHANGES)  # fmt: skip
+                                     V_LOGIN_SIGNUP, V_PROBES, V_LOGIN_CHANGES, V_OUTBOX_SEEKS)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
