@@ -125,12 +125,17 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
+        fwd_from=forward_tl(forward),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,
         reactions=message_reactions_tl(message),
     )
+
+
+def forward_tl(forward: tuple[int, int] | None) -> types.MessageFwdHeader | None:
+    """A forwarded message's ``fwd_from``: its origin's sender (a user or a chat's marked id) and date."""
+    return None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1])
 
 
 def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
@@ -186,4 +191,6 @@ def scheduled_tl(message: ScheduledMessage) -> types.Message:
         media=None if message.media is None else message.media.tl(),
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
+        fwd_from=forward_tl(message.forward),
+        grouped_id=message.grouped_id,
     )

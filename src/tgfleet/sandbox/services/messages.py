@@ -15,7 +15,8 @@
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
   CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``, or its chat's content is:
   ``services/group_changes.py``); the answer is ``updates``
-  with ``updateMessageID`` and ``updateNewMessage`` for each.
+  with ``updateMessageID`` and ``updateNewMessage`` for each. A ``schedule_date`` keeps the forwards, each with its
+  origin, to be sent then (``services/scheduled.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tgfleet.sandbox.services import ServiceFn, recipients
 from tgfleet.sandbox.services.chat_messages import into_options, may_send, merged, post, send_into
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
-from tgfleet.sandbox.services.scheduled import schedule
+from tgfleet.sandbox.services.scheduled import Draft, schedule, schedule_all
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
@@ -90,10 +91,15 @@ def _originals(world: World, sender: Account, peer: types.TypeInputPeer, ids: li
     return found
 
 
+def _draft(original: SandboxMessage, random_id: int, request: f_messages.ForwardMessages) -> Draft:
+    """The forward of ``original``: its text, entities and media, its first origin (none with ``drop_author``)."""
+    origin = None if request.drop_author else original.forward or (original.sender_id, original.date)
+    options = SendOptions(forward=origin, silent=request.silent, noforwards=request.noforwards, media=original.media)
+    return Draft(original.text, original.entities, random_id, options)
+
+
 async def forward_messages(world: World, ctx: CallContext, request: f_messages.ForwardMessages) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     if not request.id or len(request.id) != len(request.random_id) or len(request.id) > MAX_FORWARD:
         raise errors.RandomIdInvalid()
     originals = _originals(world, sender, request.from_peer, list(request.id))
@@ -103,12 +109,13 @@ async def forward_messages(world: World, ctx: CallContext, request: f_messages.F
         recipient = recipients.recipient(world, sender, request.to_peer)
         recipients.count_new_peer(world, sender, recipient)
     random_ids = dict(zip(request.id, request.random_id, strict=True))
+    drafts = [_draft(original, random_ids[original.id], request) for original in originals]
+    if request.schedule_date is not None:
+        marked = chat.marked_id if chat is not None else recipient.id
+        return schedule_all(world, ctx, sender, marked, request.schedule_date, drafts)
     answers: list[types.Updates] = []
-    for original in originals:
-        origin = original.forward or (original.sender_id, original.date)
-        options = SendOptions(forward=None if request.drop_author else origin, silent=request.silent,
-                              noforwards=request.noforwards, media=original.media)  # fmt: skip
-        random_id = random_ids[original.id]
+    for original, draft in zip(originals, drafts, strict=True):
+        options, random_id = draft.options, draft.random_id
         if chat is not None:
             answers.append(post(world, ctx, sender, chat, original.text, random_id, original.entities, options)[1])
             continue
