@@ -1,8 +1,9 @@
 """Messages into basic groups and channels: stored where Telegram keeps them, pushed to the members online.
 
 A basic group's message is stored in every member's own box (each copy with that member's id and pts, ``out``
-for the sender's), and each member's sessions get ``updates`` with ``updateNewMessage``, the group and the
-sender. A channel's message is stored once, in the channel's box (its id and the channel's pts), and every
+for the sender's, ``mentioned`` for a member it mentions: ``mentions.py``), and each member's sessions get
+``updates`` with ``updateNewMessage``, the group and the sender. A channel's message is stored once, in the
+channel's box (its id and the channel's pts), and every
 member's sessions get ``updates`` with ``updateNewChannelMessage`` (https://core.telegram.org/api/updates).
 The sender's calling session gets the message in its answer instead. A ``random_id`` the sender used before
 in the same chat returns the first message and makes nothing new (as for private chats, ``chats.py``).
@@ -19,6 +20,8 @@ from tgfleet.sandbox.chats import PLAIN, SendOptions
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.media import plays
+from tgfleet.sandbox.mentions import mentioned_ids
 from tgfleet.sandbox.views import action_users, message_tl, users_tl
 from tgfleet.tl import types
 
@@ -57,6 +60,8 @@ class ChatPosts:
         if random_id is not None and (previous := sender.mailbox.by_random_id(group.marked_id, random_id)):
             return previous
         common = self._fields(sender, text, entities, options)
+        mentioned = set() if action is not None else self._mentioned(group, sender, text, entities, options)
+        voice = plays(options.media)
         mine: SandboxMessage | None = None
         copies: dict[int, int] = {}
         for member_id in [*group.members, *extra_members]:
@@ -64,9 +69,11 @@ class ChatPosts:
             own = member_id == sender.id
             reply = options.reply_to
             reply_to = reply if own or reply is None else group.copy_in(sender.id, reply, member_id)
+            named = member_id in mentioned and not own
             message = owner.mailbox.add(
                 owner_id=owner.id, peer_id=group.marked_id, out=own, random_id=random_id if own else None,
-                reply_to=reply_to, action=action, **common,
+                reply_to=reply_to, action=action, mentioned=named, media_unread=named or (voice and not own),
+                **common,
             )  # fmt: skip
             mine = message if own else mine
             copies[member_id] = message.id
@@ -77,6 +84,21 @@ class ChatPosts:
         assert mine is not None, "the sender is a member"
         group.record(copies)
         return mine
+
+    def _mentioned(
+        self, group: BasicGroup, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions
+    ) -> set[int]:
+        """The members the message mentions (``mentions.py``): named, by username, or answered."""
+        usernames = {
+            account.username.lower(): member_id
+            for member_id in group.members
+            if (account := self.accounts.get(member_id)) is not None and account.username
+        }  # fmt: skip
+        found = mentioned_ids(text, entities, usernames)
+        answered = None if options.reply_to is None else sender.mailbox.get(options.reply_to)
+        if answered is not None:
+            found.add(answered.sender_id)
+        return found & set(group.members)
 
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
         """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""

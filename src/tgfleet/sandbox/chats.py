@@ -23,6 +23,7 @@ from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.media import plays
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 
@@ -135,7 +136,7 @@ def send_private(
     common = {
         "sender_id": sender.id, "date": int(now), "text": text, "entities": entities, "forward": options.forward,
         "silent": options.silent, "noforwards": options.noforwards, "media": options.media,
-        "grouped_id": options.grouped_id,
+        "grouped_id": options.grouped_id, "media_unread": recipient.id != sender.id and plays(options.media),
     }  # fmt: skip
     first_out = not sender.mailbox.has_chat(recipient.id)
     first_in = not recipient.mailbox.has_chat(sender.id)

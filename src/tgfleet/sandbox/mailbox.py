@@ -56,6 +56,10 @@ class SandboxMessage:
     """The album (``messages.sendMultiMedia``) the message belongs to."""
     reactions: tuple[tuple[int, str, int], ...] = ()
     """``(user id, emoji, date)`` of each reaction, in the order they were made (``reactions.py``)."""
+    mentioned: bool = False
+    """The owner is mentioned in it (a group's message naming him or answering his)."""
+    media_unread: bool = False
+    """Its mention or its voice / round video is not read yet (``messages.readMessageContents``)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,16 @@ class Mailbox:
         elif chat.pinned_message == message_id:
             chat.pinned_message = 0
         self._log(EventKind.PIN if pinned else EventKind.UNPIN, 1, (message_id,), peer_id, date)
+
+    def read_contents(self, message_ids: list[int], date: int) -> list[int]:
+        """Mark the contents of those of ``message_ids`` still unread (a mention, a voice or round video) read,
+        in one event; the ids that changed (none: no event)."""
+        changed = [i for i in dict.fromkeys(message_ids) if (m := self._messages.get(i)) is not None and m.media_unread]
+        for message_id in changed:
+            self._messages[message_id] = dataclasses.replace(self._messages[message_id], media_unread=False)
+        if changed:
+            self._log(EventKind.READ_CONTENTS, 1, tuple(changed), 0, date)
+        return changed
 
     def set_reactions(self, message_id: int, reactions: tuple[tuple[int, str, int], ...]) -> SandboxMessage:
         """Replace a message's reactions (KeyError if it is not in this box); no pts: Telegram's

@@ -116,6 +116,8 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         )  # fmt: skip
     return types.Message(
         out=message.out,
+        mentioned=message.mentioned,
+        media_unread=message.media_unread,
         silent=message.silent,
         noforwards=message.noforwards,
         id=message.id,
