@@ -11,6 +11,7 @@ in the same chat returns the first message and makes nothing new (as for private
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
@@ -118,8 +119,10 @@ class ChatPosts:
         entities: tuple[Any, ...] = (),
         options: SendOptions = PLAIN,
         action: Any = None,
+        on_stored: Callable[[SandboxMessage], None] | None = None,
     ) -> SandboxMessage:
-        """Store the message in the channel's box and push it to every member; the message."""
+        """Store the message in the channel's box (a comment in a discussion thread counted there: ``threads.py``),
+        call ``on_stored`` with it and push it to every member; the message."""
         if random_id is not None and (known := channel.random_ids.get((sender.id, random_id))) is not None:
             previous = channel.box.get(known)
             if previous is not None:
@@ -130,6 +133,13 @@ class ChatPosts:
         )  # fmt: skip
         if random_id is not None:
             channel.random_ids[sender.id, random_id] = message.id
+        if options.reply_to is not None:
+            top = channel.thread_of.get(options.reply_to, options.reply_to)
+            if (thread := channel.threads.get(top)) is not None and channel.megagroup:
+                channel.thread_of[message.id] = top
+                thread.add(message.id, sender.id, message.pts)
+        if on_stored is not None:
+            on_stored(message)
         member = channel.members.get(sender.id)
         if member is not None:
             member.read_inbox_max_id = message.id  # one's own message is read

@@ -4,7 +4,8 @@ their participants, a channel's messages, invite links); the users' and private 
 A ``channel`` carries the access hash *of that viewer*, his own admin or banned rights and ``left`` when he is
 no member; a user banned from it sees ``channelForbidden``, one no longer in a basic group ``chatForbidden``.
 A channel's message is ``out`` for its sender; a supergroup's messages name their sender, a broadcast
-channel's are posts (``post``, no ``from_id``).
+channel's are posts (``post``, no ``from_id``). A post with a discussion thread, and its automatic forward, carry
+the thread's ``replies`` (``threads.py``); a comment's reply header names its thread's top (``reply_to_top_id``).
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
             action=message.action,
         )  # fmt: skip
     reply, forward = message.reply_to, message.forward
+    top = channel.thread_of.get(message.id)
+    thread = channel.threads.get(message.id)
     return types.Message(
         out=out,
         post=not channel.megagroup,
@@ -111,8 +114,13 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
         date=message.date,
         message=message.text,
         entities=list(message.entities) or None,
-        reply_to=None if reply is None else types.MessageReplyHeader(reply_to_msg_id=reply),
+        reply_to=None
+        if reply is None
+        else types.MessageReplyHeader(
+            reply_to_msg_id=reply, reply_to_top_id=top if top is not None and top != reply else None
+        ),
         fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
+        replies=None if thread is None else thread.tl(on_post=not channel.megagroup),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,

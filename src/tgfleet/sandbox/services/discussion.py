@@ -4,7 +4,8 @@
 - setDiscussionGroup: links a broadcast channel (BROADCAST_ID_INVALID for a supergroup) with a supergroup
   (MEGAGROUP_ID_INVALID for a broadcast channel); the caller needs ``change_info`` in both (CHAT_ADMIN_REQUIRED);
   ``inputChannelEmpty`` as the group unlinks them. Each post made afterwards is forwarded into the group
-  automatically (``chat_messages.discuss``), ``getFullChannel`` names the other side as ``linked_chat_id``.
+  automatically (``chat_messages.discuss``), which opens the post's thread (``threads.py``: the comments, the
+  ``replies`` of the post and of its forward), ``getFullChannel`` names the other side as ``linked_chat_id``.
 - getDiscussionMessage: the automatic forward of a post in the discussion group (MSG_ID_INVALID for a post that
   has none, a channel with no group), with the viewer's read marks there and the count of newer messages.
 """

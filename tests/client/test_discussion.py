@@ -1,0 +1,84 @@
+"""A broadcast channel with a discussion supergroup (https://core.telegram.org/api/discussion,
+https://core.telegram.org/api/threads), through the sandbox: each post carries ``replies`` (``comments``, the
+group's ``channel_id``) that count the comments posted in its thread in the group (replies to the automatic
+forward, or to a comment), with the latest commenters and the group's pts; the automatic forward carries the same
+count; a comment's reply header names the thread's top; a deleted comment leaves the count."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tgfleet import filters
+from tgfleet.net.timeouts import within
+from tgfleet.tl import functions
+from tgfleet.tl import types as t
+from tgfleet.types import Chat, Message
+
+from .chat_pair import ChatPair, chat_pair, inbox
+
+PROMPTLY = 10.0
+CHANNEL_ZERO = -1000000000000
+"""A channel's marked id is this minus its id (Pyrogram's ``chat.id``; TL names the bare id)."""
+
+
+def _input_channel(peer: Any) -> t.InputChannel:
+    return t.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+
+
+async def _linked(p: ChatPair, received: asyncio.Queue[Message]) -> tuple[Chat, Chat]:
+    """Alice's channel and its discussion supergroup, Bob a member of the group."""
+    channel = await p.alice.create_channel("Posts")
+    talk = await p.alice.create_supergroup("Posts talk")
+    await p.alice.add_chat_members(talk.id, p.bob_id)
+    await within(received.get(), PROMPTLY)  # the join
+    broadcast = _input_channel(await p.alice.resolve_peer(channel.id))
+    group = _input_channel(await p.alice.resolve_peer(talk.id))
+    assert await p.alice.invoke(functions.channels.SetDiscussionGroup(broadcast=broadcast, group=group))
+    return channel, talk
+
+
+async def _replies(p: ChatPair, chat_id: int, message_id: int) -> t.MessageReplies | None:
+    """The ``replies`` of a message of a channel, as Alice fetches it now."""
+    channel = _input_channel(await p.alice.resolve_peer(chat_id))
+    answer = await p.alice.invoke(functions.channels.GetMessages(channel=channel, id=[t.InputMessageID(id=message_id)]))
+    [raw] = answer.messages
+    assert isinstance(raw, t.Message)
+    return raw.replies
+
+
+async def test_a_posts_replies_count_the_comments_of_its_thread() -> None:
+    async with chat_pair() as p:
+        received = inbox(p.bob, filters.group)
+        channel, talk = await _linked(p, received)
+        post = await p.alice.send_message(channel.id, "what do you think?")
+        copy = await within(received.get(), PROMPTLY)
+        fresh = await _replies(p, channel.id, post.id)
+        group_id = CHANNEL_ZERO - talk.id
+        assert fresh is not None and (fresh.comments, fresh.replies, fresh.channel_id) == (True, 0, group_id)
+        assert fresh.recent_repliers is None and fresh.max_id is None
+        unrelated = await p.alice.send_message(channel.id, "another post")
+        await within(received.get(), PROMPTLY)  # its own copy
+
+        first = await p.bob.send_message(talk.id, "great", reply_to_message_id=copy.id)
+        second = await p.bob.send_message(talk.id, "really", reply_to_message_id=first.id)  # deeper in the thread
+        third = await p.alice.send_message(talk.id, "thanks", reply_to_message_id=second.id)
+        await p.bob.send_message(talk.id, "off topic")  # no reply: no comment
+        counted = await _replies(p, channel.id, post.id)
+        assert counted is not None and (counted.replies, counted.max_id) == (3, third.id)
+        assert [r.user_id for r in counted.recent_repliers or []] == [p.alice_id, p.bob_id]  # the latest first
+        assert counted.replies_pts > fresh.replies_pts and counted.channel_id == group_id
+        on_copy = await _replies(p, talk.id, copy.id)
+        assert on_copy is not None and (on_copy.comments, on_copy.replies, on_copy.channel_id) == (False, 3, None)
+        other = await _replies(p, channel.id, unrelated.id)
+        assert other is not None and other.replies == 0
+
+        [again] = await p.bob.get_messages(talk.id, [second.id])
+        assert (again.reply_to_message_id, again.reply_to_top_message_id) == (first.id, copy.id)
+        [direct] = await p.bob.get_messages(talk.id, [first.id])
+        assert (direct.reply_to_message_id, direct.reply_to_top_message_id) == (copy.id, None)
+
+        assert await p.alice.delete_messages(talk.id, third.id) == 1
+        after = await _replies(p, channel.id, post.id)
+        assert after is not None and (after.replies, after.max_id) == (2, second.id)
+        assert [r.user_id for r in after.recent_repliers or []] == [p.bob_id]
