@@ -2,7 +2,8 @@
 https://core.telegram.org/api/threads), through the sandbox: each post carries ``replies`` (``comments``, the
 group's ``channel_id``) that count the comments posted in its thread in the group (replies to the automatic
 forward, or to a comment), with the latest commenters and the group's pts; the automatic forward carries the same
-count; a comment's reply header names the thread's top; a deleted comment leaves the count."""
+count; a comment's reply header names the thread's top; a deleted comment leaves the count. The automatic forward
+is from the channel, and forwards of a post name the channel and the post."""
 
 from __future__ import annotations
 
@@ -82,3 +83,36 @@ async def test_a_posts_replies_count_the_comments_of_its_thread() -> None:
         after = await _replies(p, channel.id, post.id)
         assert after is not None and (after.replies, after.max_id) == (2, second.id)
         assert [r.user_id for r in after.recent_repliers or []] == [p.bob_id]
+
+
+async def test_a_posts_automatic_forward_is_from_the_channel() -> None:
+    """The copy of a post in the discussion group is sent as the channel (``sender_chat``, no ``from_user``, not
+    outgoing even for the poster) and names the post it comes from; a forward of it, or of the post itself, names
+    the channel and the post as its origin, never the poster."""
+    async with chat_pair() as p:
+        received = inbox(p.bob, filters.group)
+        private = inbox(p.bob, filters.private)
+        channel, talk = await _linked(p, received)
+        post = await p.alice.send_message(channel.id, "from the editors")
+        copy = await within(received.get(), PROMPTLY)
+        assert copy.from_user is None and copy.sender_chat is not None and copy.sender_chat.id == channel.id
+        assert copy.forward_from_chat is not None and copy.forward_from_chat.id == channel.id
+        assert (copy.forward_from_message_id, copy.forward_from) == (post.id, None)
+        [seen_by_poster] = await p.alice.get_messages(talk.id, [copy.id])
+        assert not seen_by_poster.outgoing and seen_by_poster.from_user is None
+        assert seen_by_poster.sender_chat is not None and seen_by_poster.sender_chat.id == channel.id
+        group = _input_channel(await p.alice.resolve_peer(talk.id))
+        raw = await p.alice.invoke(functions.channels.GetMessages(channel=group, id=[t.InputMessageID(id=copy.id)]))
+        header = raw.messages[0].fwd_from
+        assert (header.channel_post, header.saved_from_msg_id) == (post.id, post.id)
+        assert header.saved_from_peer == t.PeerChannel(channel_id=CHANNEL_ZERO - channel.id)
+
+        sent = await p.alice.forward_messages(p.bob_id, channel.id, post.id)  # the post itself
+        assert isinstance(sent, Message) and sent.forward_from_chat is not None
+        assert sent.forward_from_chat.title == "Posts"  # the answer names the channel
+        await p.alice.forward_messages(p.bob_id, talk.id, copy.id)  # its copy in the group
+        for _ in range(2):
+            forwarded = await within(private.get(), PROMPTLY)
+            assert forwarded.text == "from the editors" and forwarded.from_user.id == p.alice_id
+            assert forwarded.forward_from is None and forwarded.forward_from_chat is not None
+            assert (forwarded.forward_from_chat.id, forwarded.forward_from_message_id) == (channel.id, post.id)

@@ -22,6 +22,7 @@ from typing import Any
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.contract import Pusher
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.media import plays
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
@@ -37,7 +38,7 @@ class SendOptions:
     (``media.py``; the text is its caption) and ``grouped_id`` (an album's)."""
 
     reply_to: int | None = None
-    forward: tuple[int, int] | None = None
+    forward: ForwardOrigin | None = None
     silent: bool = False
     noforwards: bool = False
     media: Any = None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tgfleet.sandbox.box_events import BoxEvent, EventKind
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 
 INITIAL_PTS = 1
 """The pts of an account that has received nothing yet."""
@@ -41,9 +42,8 @@ class SandboxMessage:
     random_id: int | None = None
     reply_to: int | None = None
     """The id (in this box) of the message this one answers."""
-    forward: tuple[int, int] | None = None
-    """A forwarded message's origin: (original sender, original date); the sender is a channel's marked id for a
-    post forwarded automatically into its discussion supergroup."""
+    forward: ForwardOrigin | None = None
+    """A forwarded message's origin (``forward_origin.py``)."""
     edit_date: int | None = None
     silent: bool = False
     noforwards: bool = False

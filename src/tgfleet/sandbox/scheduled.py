@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tgfleet.sandbox.forward_origin import ForwardOrigin
+
 MAX_PER_CHAT = 100
 """Scheduled messages one chat may hold (Telegram's limit, as its apps show it)."""
 
@@ -33,7 +35,7 @@ class ScheduledMessage:
     noforwards: bool = False
     media: Any = None  # SandboxMedia (media.py)
     grouped_id: int | None = None
-    forward: Any = None
+    forward: ForwardOrigin | None = None
 
 
 class ScheduleBox:

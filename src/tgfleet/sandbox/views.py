@@ -15,6 +15,7 @@ from typing import Any
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
 from tgfleet.sandbox.dialog_marks import DialogMarks
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.photos import profile_photo_tl
 from tgfleet.sandbox.reactions import message_reactions_tl
@@ -135,9 +136,17 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
     )
 
 
-def forward_tl(forward: tuple[int, int] | None) -> types.MessageFwdHeader | None:
-    """A forwarded message's ``fwd_from``: its origin's sender (a user or a chat's marked id) and date."""
-    return None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1])
+def forward_tl(forward: ForwardOrigin | None) -> types.MessageFwdHeader | None:
+    """A forwarded message's ``fwd_from``: its origin's sender (a user or a channel), date and post; for an
+    automatic forward into a discussion group, the post it was saved from."""
+    if forward is None:
+        return None
+    origin = peer_of(forward.peer_id)
+    return types.MessageFwdHeader(
+        from_id=origin, date=forward.date, channel_post=forward.post_id,
+        saved_from_peer=origin if forward.automatic else None,
+        saved_from_msg_id=forward.post_id if forward.automatic else None,
+    )  # fmt: skip
 
 
 def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
@@ -147,7 +156,7 @@ def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
     for message in messages:
         ids += (message.peer_id, message.sender_id, *action_users(message.action))
         if message.forward is not None:
-            ids.append(message.forward[0])
+            ids.append(message.forward.peer_id)
     return ids
 
 

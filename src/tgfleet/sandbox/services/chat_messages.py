@@ -24,6 +24,7 @@ from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl, origins
 from tgfleet.sandbox.chats import SendOptions, check_text, sent_message
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
@@ -95,7 +96,8 @@ def discuss(world: World, ctx: CallContext | None, channel: Channel, post: Sandb
     group = None if channel.megagroup or channel.linked_id is None else world.channels.get(channel.linked_id)
     if group is None or post.id in channel.discussion or post.action is not None:
         return
-    options = SendOptions(forward=(channel.marked_id, post.date), media=post.media, grouped_id=post.grouped_id)
+    origin = ForwardOrigin(channel.marked_id, post.date, post.id, automatic=True)
+    options = SendOptions(forward=origin, media=post.media, grouped_id=post.grouped_id)
     poster = world.accounts[post.sender_id]
     copy = posts(world, ctx).to_channel(
         group, poster, post.text, entities=post.entities, options=options,

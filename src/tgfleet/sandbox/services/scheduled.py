@@ -83,7 +83,7 @@ def _answer(world: World, owner: Account, found: list[tuple[ScheduledMessage, in
 
 def _named(messages: list[ScheduledMessage]) -> list[int]:
     """The marked ids scheduled messages name: their chats and their forwards' origins."""
-    return [i for m in messages for i in (m.peer_id, *(() if m.forward is None else (m.forward[0],)))]
+    return [i for m in messages for i in (m.peer_id, *(() if m.forward is None else (m.forward.peer_id,)))]
 
 
 def schedule(
