@@ -1,8 +1,10 @@
 """messages.readMessageContents through the sandbox (https://core.telegram.org/method/messages.readMessageContents):
 a voice message is ``media_unread`` on both sides until its recipient plays it; a group message mentioning a
-member (by @username, by a text mention, by answering his message) is ``mentioned`` for him. Reading the contents
-answers ``messages.affectedMessages``, which keeps the caller's pts in step (no getDifference, nothing replayed to
-his own handlers); his other sessions, and a voice message's sender, get ``updateReadMessagesContents``."""
+member (by @username, by a text mention, by answering his message) is ``mentioned`` for him, and counted among his
+dialog's unread mentions until he reads it (readMessageContents, or readMentions for the whole chat). Reading the
+contents answers ``messages.affectedMessages``, which keeps the caller's pts in step (no getDifference, nothing
+replayed to his own handlers); his other sessions, and a voice message's sender, get
+``updateReadMessagesContents``."""
 
 from __future__ import annotations
 
@@ -56,6 +58,12 @@ async def _raw(client: Client, message_id: int) -> t.Message:
     [raw] = answer.messages
     assert isinstance(raw, t.Message)
     return raw
+
+
+async def _unread_mentions(client: Client, chat_id: int) -> int:
+    """The dialog's count of unread mentions, as ``get_dialogs`` shows it."""
+    [count] = [d.unread_mentions_count async for d in client.get_dialogs() if d.chat.id == chat_id]
+    return int(count)
 
 
 def _difference_calls(p: ChatPair, world: RecordingWorld) -> int:
@@ -116,11 +124,18 @@ async def test_a_group_message_mentions_a_member_until_he_reads_it() -> None:
         answered = await within(inbox_alice.get(), PROMPTLY)
         assert answered.mentioned and answered.from_user.id == p.bob_id and alice.id == p.alice_id
 
-        answer = await p.bob.invoke(functions.messages.ReadMessageContents(id=[by_name.id, by_link.id]))
+        assert await _unread_mentions(p.bob, group.id) == 2
+        answer = await p.bob.invoke(functions.messages.ReadMessageContents(id=[by_name.id]))
         assert answer.pts_count == 1
         after = await _raw(p.bob, by_name.id)
         assert after.mentioned and not after.media_unread  # still a mention, no longer an unread one
+        assert await _unread_mentions(p.bob, group.id) == 1
+        peer = await p.bob.resolve_peer(group.id)
+        everything = await p.bob.invoke(functions.messages.ReadMentions(peer=peer))
+        assert isinstance(everything, t.messages.AffectedHistory) and everything.pts_count == 1
         assert not (await _raw(p.bob, by_link.id)).media_unread
+        assert await _unread_mentions(p.bob, group.id) == 0
+        assert (await p.bob.invoke(functions.messages.ReadMentions(peer=peer))).pts_count == 0  # none left
         with pytest.raises(errors.MessageIdsEmpty):
             await p.bob.invoke(functions.messages.ReadMessageContents(id=[]))
         with pytest.raises(errors.LimitInvalid):

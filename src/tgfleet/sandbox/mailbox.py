@@ -73,6 +73,7 @@ class SandboxDialog:
     read_outbox_max_id: int
     pinned: bool = False
     pinned_message: int = 0
+    unread_mentions: int = 0
 
 
 @dataclass
@@ -245,10 +246,17 @@ class Mailbox:
                 read_outbox_max_id=chat.read_outbox_max_id,
                 pinned=peer_id in rank,
                 pinned_message=chat.pinned_message,
+                unread_mentions=len(self.unread_mentions(peer_id)),
             )
             for peer_id, chat in self._chats.items()
         ]
         return sorted(found, key=lambda d: (-rank.get(d.peer_id, 0), -d.top_message))
+
+    def unread_mentions(self, peer_id: int) -> list[int]:
+        """The ids of the chat's messages that mention the owner and are not read yet (``read_contents``)."""
+        chat = self._chats.get(peer_id)
+        ids = [] if chat is None else chat.message_ids
+        return [i for i in ids if (m := self._messages[i]).mentioned and m.media_unread]
 
     def unread_count(self) -> int:
         return sum(self.unread_in(peer_id) for peer_id in self._chats)
