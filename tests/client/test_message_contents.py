@@ -9,6 +9,7 @@ replayed to his own handlers); his other sessions, and a voice message's sender,
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from tgfleet.types import Message
 
 from ..sandbox.media_helpers import pattern
 from .chat_pair import ChatPair, chat_pair
-from .helpers import logged_in
+from .helpers import logged_in, login, make_client
 
 PROMPTLY = 10.0
 DIFFERENCE = "updates.getDifference"
@@ -140,3 +141,24 @@ async def test_a_group_message_mentions_a_member_until_he_reads_it() -> None:
             await p.bob.invoke(functions.messages.ReadMessageContents(id=[]))
         with pytest.raises(errors.LimitInvalid):
             await p.bob.invoke(functions.messages.ReadMessageContents(id=list(range(1, 102))))
+
+
+async def test_a_session_that_was_away_learns_the_contents_read_from_the_difference(tmp_path: Path) -> None:
+    async with chat_pair() as p:
+        me = await p.bob.get_me()
+        away = make_client(p.tg, "bob-away", in_memory=False, workdir=tmp_path)
+        await away.connect()
+        await login(away, p.tg, me.phone_number)
+        inbox = _inbox(p.bob)
+        await p.alice.send_voice(p.bob_id, pattern(1500), duration=1)
+        heard = await within(inbox.get(), PROMPTLY)
+        await away.disconnect()
+
+        assert (await p.bob.invoke(functions.messages.ReadMessageContents(id=[heard.id]))).pts_count == 1
+        back = make_client(p.tg, "bob-away", in_memory=False, workdir=tmp_path)  # the same session file
+        caught_up = _contents_read(back)
+        assert await back.connect()  # logged in: it catches up by getDifference
+        try:
+            assert (await within(caught_up.get(), PROMPTLY)).messages == [heard.id]
+        finally:
+            await back.disconnect()
