@@ -88,7 +88,7 @@ async def test_a_posts_replies_count_the_comments_of_its_thread() -> None:
 async def test_a_posts_automatic_forward_is_from_the_channel() -> None:
     """The copy of a post in the discussion group is sent as the channel (``sender_chat``, no ``from_user``, not
     outgoing even for the poster) and names the post it comes from; a forward of it, or of the post itself, names
-    the channel and the post as its origin, never the poster."""
+    the channel and the post as its origin, never the poster, and its updates name the channel."""
     async with chat_pair() as p:
         received = inbox(p.bob, filters.group)
         private = inbox(p.bob, filters.private)
@@ -111,8 +111,12 @@ async def test_a_posts_automatic_forward_is_from_the_channel() -> None:
         assert isinstance(sent, Message) and sent.forward_from_chat is not None
         assert sent.forward_from_chat.title == "Posts"  # the answer names the channel
         await p.alice.forward_messages(p.bob_id, talk.id, copy.id)  # its copy in the group
-        for _ in range(2):
-            forwarded = await within(private.get(), PROMPTLY)
+        basic = await p.alice.create_group("Readers", p.bob_id)
+        await within(received.get(), PROMPTLY)  # its creation
+        await p.alice.forward_messages(basic.id, channel.id, post.id)  # into a basic group
+        for queue in (private, private, received):
+            forwarded = await within(queue.get(), PROMPTLY)
             assert forwarded.text == "from the editors" and forwarded.from_user.id == p.alice_id
             assert forwarded.forward_from is None and forwarded.forward_from_chat is not None
             assert (forwarded.forward_from_chat.id, forwarded.forward_from_message_id) == (channel.id, post.id)
+            assert forwarded.forward_from_chat.title == "Posts"  # the update names the channel

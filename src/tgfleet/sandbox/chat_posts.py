@@ -106,7 +106,16 @@ class ChatPosts:
         new = types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)
         users = users_tl(self.accounts, [owner_id, message.sender_id, *action_users(message.action)], owner_id,
                          self.now)  # fmt: skip
-        return types.Updates(updates=[new], users=users, chats=[group_tl(group, owner_id)], date=message.date, seq=0)
+        chats: list[types.TypeChat] = [group_tl(group, owner_id), *self._origins(message, owner_id)]
+        return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)
+
+    def _origins(self, message: SandboxMessage, viewer_id: int) -> list[types.TypeChat]:
+        """The channels ``message`` was forwarded from (a post, its automatic forward), as ``viewer_id`` sees them."""
+        found: list[types.TypeChat] = []
+        for marked in origins([message]):
+            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
+                found.append(channel_tl(self.channels, origin, viewer_id))
+        return found
 
     # --- channels ----------------------------------------------------------------------------------------
     def to_channel(
@@ -159,8 +168,8 @@ class ChatPosts:
         new = types.UpdateNewChannelMessage(message=tl, pts=message.pts, pts_count=1)
         users = users_tl(self.accounts, [viewer_id, message.sender_id, *action_users(message.action)], viewer_id,
                          self.now)  # fmt: skip
-        chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
-        for marked in origins([message]):  # a post forwarded into its discussion group names its channel
-            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
-                chats.append(channel_tl(self.channels, origin, viewer_id))
+        chats: list[types.TypeChat] = [
+            channel_tl(self.channels, channel, viewer_id),
+            *self._origins(message, viewer_id),
+        ]
         return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)

@@ -18,7 +18,7 @@ import heapq
 from collections.abc import Callable
 
 from tgfleet.sandbox.accounts import Account, Accounts
-from tgfleet.sandbox.chats import SendOptions, send_private
+from tgfleet.sandbox.chats import ChatsFor, SendOptions, send_private
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.scheduled import ScheduledMessage
 from tgfleet.sandbox.views import peer_of
@@ -50,8 +50,12 @@ class Scheduler:
         return sent
 
 
-def send_due(accounts: Accounts, pusher: Pusher, now: float, owner: Account, message: ScheduledMessage) -> int:
-    """Send one scheduled private message now (already taken out of the owner's box); 1 if sent, 0 if dropped."""
+def send_due(
+    accounts: Accounts, pusher: Pusher, now: float, owner: Account, message: ScheduledMessage,
+    chats: ChatsFor | None = None,
+) -> int:  # fmt: skip
+    """Send one scheduled private message now (already taken out of the owner's box; ``chats``: those it names, as
+    ``send_private`` takes them); 1 if sent, 0 if dropped."""
     recipient = accounts.get(message.peer_id)
     sendable = recipient is not None and not recipient.deleted and not owner.deleted
     if recipient is not None and sendable:
@@ -60,7 +64,7 @@ def send_due(accounts: Accounts, pusher: Pusher, now: float, owner: Account, mes
     if recipient is not None and sendable:
         out = send_private(
             accounts, pusher, now, owner, recipient, message.text, random_id=message.random_id,
-            entities=message.entities, options=options_of(message),
+            entities=message.entities, options=options_of(message), chats=chats,
         )  # fmt: skip
         sent_ids = [out.id]
     return announce_due(pusher, now, owner, message, None if sent_ids is None else sent_ids[0])

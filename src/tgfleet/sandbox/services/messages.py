@@ -29,7 +29,6 @@ from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.bots import check_bot_message
 from tgfleet.sandbox.channels import Channel
-from tgfleet.sandbox.chat_views import chats_tl
 from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.forward_origin import ForwardOrigin
@@ -39,7 +38,7 @@ from tgfleet.sandbox.services import ServiceFn, recipients
 from tgfleet.sandbox.services.chat_messages import into_options, may_send, merged, post, send_into
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
-from tgfleet.sandbox.services.scheduled import Draft, schedule, schedule_all
+from tgfleet.sandbox.services.scheduled import Draft, named_chats, schedule, schedule_all
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
@@ -139,23 +138,15 @@ async def forward_messages(world: World, ctx: CallContext, request: f_messages.F
         if chat is not None:
             answers.append(post(world, ctx, sender, chat, original.text, random_id, original.entities, options)[1])
             continue
+        named = named_chats(world, [] if options.forward is None else [options.forward.peer_id])
         message = send_private(
             world.accounts, world.pusher, world.clock(), sender, recipient, original.text, random_id=random_id,
-            entities=original.entities, except_auth_key_id=ctx.auth_key_id, options=options,
+            entities=original.entities, except_auth_key_id=ctx.auth_key_id, options=options, chats=named,
         )  # fmt: skip
-        answer = saved_message(world.accounts, message, random_id, world.clock())
+        answer = saved_message(world.accounts, message, random_id, world.clock(), named)
         assert isinstance(answer, types.Updates)  # the full form, always
         answers.append(answer)
-    return _naming_origins(world, sender, merged(answers), drafts)
-
-
-def _naming_origins(world: World, sender: Account, answer: types.Updates, drafts: list[Draft]) -> types.Updates:
-    """``answer`` with the channels its forwards come from among its chats, as Telegram names them."""
-    named = {getattr(c, "id", 0) for c in answer.chats}
-    marked = [d.options.forward.peer_id for d in drafts if d.options.forward is not None]
-    found = chats_tl(world.groups, world.channels, marked, sender.id)
-    answer.chats += [c for c in found if getattr(c, "id", 0) not in named]
-    return answer
+    return merged(answers)
 
 
 HANDLERS: dict[type, ServiceFn] = {

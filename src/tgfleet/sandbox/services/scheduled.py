@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.chat_views import chats_tl
-from tgfleet.sandbox.chats import SendOptions
+from tgfleet.sandbox.chats import ChatsFor, SendOptions
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.scheduled import MAX_PER_CHAT, ScheduledMessage
 from tgfleet.sandbox.scheduler import announce_due, options_of, send_due
@@ -79,6 +79,11 @@ def _answer(world: World, owner: Account, found: list[tuple[ScheduledMessage, in
         updates.append(types.UpdateMessageID(id=message.id, random_id=random_id))
         updates.append(types.UpdateNewScheduledMessage(message=scheduled_tl(message)))
     return _updates(world, owner, _named([m for m, _ in found]), updates)
+
+
+def named_chats(world: World, marked_ids: list[int]) -> ChatsFor:
+    """The groups and channels among ``marked_ids`` as each viewer sees them (``chats.send_private``'s ``chats``)."""
+    return lambda viewer_id: chats_tl(world.groups, world.channels, marked_ids, viewer_id)
 
 
 def _named(messages: list[ScheduledMessage]) -> list[int]:
@@ -139,7 +144,7 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
     """Send one scheduled message now (taken out of its owner's box already); 1 if sent, 0 if dropped."""
     now = world.clock()
     if message.peer_id > 0:
-        return send_due(world.accounts, world.pusher, now, owner, message)
+        return send_due(world.accounts, world.pusher, now, owner, message, chats=named_chats(world, _named([message])))
     chat = chat_by_marked_id(world, message.peer_id)
     try:
         if chat is None or owner.deleted:
