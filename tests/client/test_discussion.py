@@ -3,14 +3,17 @@ https://core.telegram.org/api/threads), through the sandbox: each post carries `
 group's ``channel_id``) that count the comments posted in its thread in the group (replies to the automatic
 forward, or to a comment), with the latest commenters and the group's pts; the automatic forward carries the same
 count; a comment's reply header names the thread's top; a deleted comment leaves the count. The automatic forward
-is from the channel, and forwards of a post name the channel and the post."""
+is from the channel, and forwards of a post name the channel and the post; messages.getMessagesViews refreshes the
+counters."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from tgfleet import filters
+import pytest
+
+from tgfleet import errors, filters
 from tgfleet.net.timeouts import within
 from tgfleet.tl import functions
 from tgfleet.tl import types as t
@@ -120,3 +123,35 @@ async def test_a_posts_automatic_forward_is_from_the_channel() -> None:
             assert forwarded.forward_from is None and forwarded.forward_from_chat is not None
             assert (forwarded.forward_from_chat.id, forwarded.forward_from_message_id) == (channel.id, post.id)
             assert forwarded.forward_from_chat.title == "Posts"  # the update names the channel
+
+
+async def test_get_messages_views_refreshes_the_replies_counters() -> None:
+    """messages.getMessagesViews, as apps refresh a channel's counters: one entry per id in order, the post's
+    ``replies`` as its comments grow, nothing for an id not there; PEER_ID_INVALID outside channels, MSG_ID_INVALID
+    for no ids or too many."""
+    async with chat_pair() as p:
+        received = inbox(p.bob, filters.group)
+        channel, talk = await _linked(p, received)
+        post = await p.alice.send_message(channel.id, "counted")
+        copy = await within(received.get(), PROMPTLY)
+        peer = await p.alice.resolve_peer(channel.id)
+
+        async def views() -> list[t.MessageViews]:
+            answer = await p.alice.invoke(
+                functions.messages.GetMessagesViews(peer=peer, id=[post.id, 999], increment=True)
+            )
+            assert [c.id for c in answer.chats] == [CHANNEL_ZERO - channel.id, CHANNEL_ZERO - talk.id]
+            return list(answer.views)
+
+        before, missing = await views()
+        assert before.replies is not None and before.replies.replies == 0 and missing.replies is None
+        await p.bob.send_message(talk.id, "first!", reply_to_message_id=copy.id)
+        after, _ = await views()
+        assert after.replies is not None and after.replies.replies == 1 and after.replies.comments
+
+        with pytest.raises(errors.PeerIdInvalid):
+            await p.alice.invoke(functions.messages.GetMessagesViews(peer=await p.alice.resolve_peer(p.bob_id), id=[1],
+                                                                     increment=False))  # fmt: skip
+        for ids in ([], list(range(1, 102))):
+            with pytest.raises(errors.MsgIdInvalid):
+                await p.alice.invoke(functions.messages.GetMessagesViews(peer=peer, id=ids, increment=False))
