@@ -1,7 +1,8 @@
 """Scheduled messages through the sandbox on a world clock the test moves: send_message(schedule_date=) keeps the
 message (get_scheduled_messages lists it, the recipient sees nothing), the sandbox sends it when its clock reaches
 the date (the recipient's handler gets it, the sender's sessions updateDeleteScheduledMessages naming the new
-message); deleting one first means it is never sent; SCHEDULE_DATE_TOO_LATE / SCHEDULE_DATE_INVALID."""
+message); deleting one first means it is never sent; SCHEDULE_DATE_TOO_LATE / SCHEDULE_DATE_INVALID; scheduled albums
+(send_media_group) arrive as one album, scheduled forwards (forward_messages) with their origin."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID
 from tgfleet.sandbox.world import World
 from tgfleet.tl import functions
 from tgfleet.tl import types as t
-from tgfleet.types import Message
+from tgfleet.types import InputMediaDocument, InputMediaPhoto, Message
 
 from ..sandbox.media_helpers import png
 from .chat_pair import ChatPair, chat_pair
@@ -156,3 +157,65 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name
     return file
+
+
+async def test_a_scheduled_album_waits_and_arrives_as_one_album() -> None:
+    """send_media_group(schedule_date=) keeps the album (listed as scheduled, one media group, nothing sent); at its
+    date its messages arrive in order as one album, each scheduled message announced as the one it became."""
+    clock = FakeClock()
+    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
+    async with chat_pair(world=world) as p:
+        arrived, gone = _watch(p)
+        when = datetime.fromtimestamp(clock.now + HOUR)
+        album = await p.alice.send_media_group(p.bob_id, [
+            InputMediaPhoto(io.BytesIO(png(40, 30)), caption="first"),
+            InputMediaDocument(_named(b"notes" * 50, "notes.txt"), caption="second"),
+        ], schedule_date=when)  # fmt: skip
+        assert [m.caption for m in album] == ["first", "second"] and all(m.scheduled for m in album)
+        assert album[0].media_group_id is not None and album[0].media_group_id == album[1].media_group_id
+        listed = await p.alice.get_scheduled_messages(p.bob_id)
+        assert sorted(m.id for m in listed) == sorted(m.id for m in album)
+        assert {m.media_group_id for m in listed} == {album[0].media_group_id}
+        assert [m async for m in p.bob.get_chat_history(p.alice_id)] == []
+
+        clock.advance(HOUR)
+        first, second = await within(arrived.get(), PROMPTLY), await within(arrived.get(), PROMPTLY)
+        assert (first.caption, second.caption) == ("first", "second")
+        assert first.photo is not None and second.document.file_name == "notes.txt"
+        assert first.media_group_id is not None and first.media_group_id == second.media_group_id
+        results = [await within(gone.get(), PROMPTLY) for _ in album]
+        assert [u.messages for u in results] == [[m.id] for m in album]
+        sent = [m async for m in p.alice.get_chat_history(p.bob_id)]
+        assert sorted(m.id for m in sent) == sorted(u.sent_messages[0] for u in results)
+        assert await p.alice.get_scheduled_messages(p.bob_id) == []
+
+
+async def test_a_scheduled_forward_keeps_its_origin() -> None:
+    """forward_messages(schedule_date=) from Bob's chat into a group: scheduled messages that already name their
+    origin, sent at the date as forwards of Bob's message (forward_from, forward_date); SCHEDULE_DATE_INVALID for a
+    date past, before anything is kept."""
+    clock = FakeClock()
+    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
+    async with chat_pair(world=world) as p:
+        arrived, gone = _watch(p)
+        group = await p.alice.create_group("Forwards", p.bob_id)
+        await p.bob.send_message(p.alice_id, "worth sharing")  # an answer, not an update of Bob's
+        [original] = [m async for m in p.alice.get_chat_history(p.bob_id)]
+        with pytest.raises(errors.ScheduleDateInvalid):
+            await p.alice.forward_messages(group.id, p.bob_id, original.id,
+                                           schedule_date=datetime.fromtimestamp(clock.now - 60))  # fmt: skip
+        later = await p.alice.forward_messages(
+            group.id, p.bob_id, original.id, schedule_date=datetime.fromtimestamp(clock.now + HOUR)
+        )
+        assert isinstance(later, Message) and later.scheduled and later.text == "worth sharing"
+        assert later.forward_from is not None and later.forward_from.id == p.bob_id
+        assert [m.id for m in await p.alice.get_scheduled_messages(group.id)] == [later.id]
+
+        clock.advance(HOUR)
+        forwarded = await within(arrived.get(), PROMPTLY)
+        assert forwarded.chat.id == group.id and forwarded.text == "worth sharing"
+        assert forwarded.from_user.id == p.alice_id and forwarded.forward_from.id == p.bob_id
+        assert forwarded.forward_date == original.date
+        done = await within(gone.get(), PROMPTLY)
+        assert done.messages == [later.id] and done.sent_messages
+        assert await p.alice.get_scheduled_messages(group.id) == []

@@ -3,7 +3,8 @@
 Each kind is one update of https://core.telegram.org/api/updates as its owner gets it: ``NEW`` is
 ``updateNewMessage`` (``ids``: the message), ``EDIT`` ``updateEditMessage``, ``DELETE`` ``updateDeleteMessages``
 (``ids``: the deleted, ``pts_count`` their number), ``READ_INBOX`` / ``READ_OUTBOX`` ``updateReadHistoryInbox`` /
-``Outbox`` (``ids``: the max id), ``PIN`` / ``UNPIN`` ``updatePinnedMessages`` (``ids``: the message).
+``Outbox`` (``ids``: the max id), ``PIN`` / ``UNPIN`` ``updatePinnedMessages`` (``ids``: the message),
+``READ_CONTENTS`` ``updateReadMessagesContents`` (``ids``: the messages whose mention or voice/video was read).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class EventKind(enum.Enum):
     READ_OUTBOX = "read_outbox"
     PIN = "pin"
     UNPIN = "unpin"
+    READ_CONTENTS = "read_contents"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,10 @@ class ChannelChanges:
     def delete(self, channel: Channel, caller_id: int, message_ids: list[int]) -> tuple[int, int]:
         """Delete those of ``message_ids`` the channel holds: ``(pts, pts_count)`` of its box."""
         gone, pts = channel.box.delete(message_ids, int(self.now))
+        for message in gone:  # a deleted comment leaves its thread's count; a deleted top, its thread
+            if (top := channel.thread_of.pop(message.id, None)) is not None and top in channel.threads:
+                channel.threads[top].remove(message.id, pts)
+            channel.threads.pop(message.id, None)
         if gone:
             update = types.UpdateDeleteChannelMessages(
                 channel_id=channel.id, messages=[m.id for m in gone], pts=pts, pts_count=len(gone)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from tgfleet.sandbox.accounts import access_hash
 from tgfleet.sandbox.files import StoredFile
 from tgfleet.sandbox.mailbox import Mailbox
+from tgfleet.sandbox.threads import Thread
 from tgfleet.tl import types
 
 CHANNEL_ZERO = -1_000_000_000_000
@@ -88,6 +89,11 @@ class Channel:
     """A broadcast channel's discussion supergroup, a discussion supergroup's channel (channels.setDiscussionGroup)."""
     discussion: dict[int, int] = field(default_factory=dict)
     """A broadcast channel's post id -> its automatic forward's id in the discussion supergroup."""
+    threads: dict[int, Thread] = field(default_factory=dict)
+    """The discussion threads (``threads.py``) by their top message here: a broadcast channel's post, a discussion
+    supergroup's automatic forward."""
+    thread_of: dict[int, int] = field(default_factory=dict)
+    """A discussion supergroup's comment id -> the top message (an automatic forward) of its thread."""
 
     @property
     def marked_id(self) -> int:

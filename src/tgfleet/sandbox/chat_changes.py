@@ -1,4 +1,4 @@
-"""Changes to a private chat's messages on both sides: edits, deletions, read marks, pins
+"""Changes to a private chat's messages on both sides: edits, deletions, read marks, contents read, pins
 (https://core.telegram.org/api/updates, https://core.telegram.org/method/messages.deleteMessages).
 
 Each change is applied to the owner's box and, where Telegram makes it so, to the other side's copy (its
@@ -98,6 +98,30 @@ class ChatChanges:
             )
             self._push(other.id, self._container([outbox], other.id, [owner.id]), own=False)
         return box.pts, 1
+
+    def read_contents(self, owner: Account, message_ids: list[int]) -> tuple[int, int]:
+        """Mark the contents of the owner's messages read (``Mailbox.read_contents``); a private voice message or
+        round video is then played for its sender too, whose copy changes as well. ``(pts, pts_count)`` of the
+        owner's box, ``(pts, 0)`` when nothing was unread."""
+        twins: dict[int, list[int]] = {}
+        for message_id in message_ids:
+            message, twin = owner.mailbox.get(message_id), owner.mailbox.twin(message_id)
+            if message is not None and message.media_unread and not message.out and twin is not None:
+                twins.setdefault(message.peer_id, []).append(twin)
+        changed = self._read_contents_one(owner, message_ids, own=True)
+        for peer_id, ids in twins.items():
+            if (other := self._other(owner, peer_id)) is not None:
+                self._read_contents_one(other, ids, own=False)
+        return owner.mailbox.pts, 1 if changed else 0
+
+    def _read_contents_one(self, owner: Account, message_ids: list[int], *, own: bool) -> list[int]:
+        changed = owner.mailbox.read_contents(message_ids, int(self.now))
+        if changed:
+            update = types.UpdateReadMessagesContents(
+                messages=changed, pts=owner.mailbox.pts, pts_count=1, date=int(self.now)
+            )
+            self._push(owner.id, self._container([update], owner.id, []), own=own)
+        return changed
 
     def pin(self, owner: Account, peer_id: int, message_id: int, *, pin: bool, one_side: bool) -> types.Updates:
         """Pin (or unpin) ``message_id`` in the chat, for both sides unless ``one_side``; the caller's answer."""

@@ -1,8 +1,9 @@
 """Messages into basic groups and channels: stored where Telegram keeps them, pushed to the members online.
 
 A basic group's message is stored in every member's own box (each copy with that member's id and pts, ``out``
-for the sender's), and each member's sessions get ``updates`` with ``updateNewMessage``, the group and the
-sender. A channel's message is stored once, in the channel's box (its id and the channel's pts), and every
+for the sender's, ``mentioned`` for a member it mentions: ``mentions.py``), and each member's sessions get
+``updates`` with ``updateNewMessage``, the group and the sender. A channel's message is stored once, in the
+channel's box (its id and the channel's pts), and every
 member's sessions get ``updates`` with ``updateNewChannelMessage`` (https://core.telegram.org/api/updates).
 The sender's calling session gets the message in its answer instead. A ``random_id`` the sender used before
 in the same chat returns the first message and makes nothing new (as for private chats, ``chats.py``).
@@ -10,6 +11,7 @@ in the same chat returns the first message and makes nothing new (as for private
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
@@ -19,6 +21,8 @@ from tgfleet.sandbox.chats import PLAIN, SendOptions
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.media import plays
+from tgfleet.sandbox.mentions import mentioned_ids
 from tgfleet.sandbox.views import action_users, message_tl, users_tl
 from tgfleet.tl import types
 
@@ -57,6 +61,8 @@ class ChatPosts:
         if random_id is not None and (previous := sender.mailbox.by_random_id(group.marked_id, random_id)):
             return previous
         common = self._fields(sender, text, entities, options)
+        mentioned = set() if action is not None else self._mentioned(group, sender, text, entities, options)
+        voice = plays(options.media)
         mine: SandboxMessage | None = None
         copies: dict[int, int] = {}
         for member_id in [*group.members, *extra_members]:
@@ -64,9 +70,11 @@ class ChatPosts:
             own = member_id == sender.id
             reply = options.reply_to
             reply_to = reply if own or reply is None else group.copy_in(sender.id, reply, member_id)
+            named = member_id in mentioned and not own
             message = owner.mailbox.add(
                 owner_id=owner.id, peer_id=group.marked_id, out=own, random_id=random_id if own else None,
-                reply_to=reply_to, action=action, **common,
+                reply_to=reply_to, action=action, mentioned=named, media_unread=named or (voice and not own),
+                **common,
             )  # fmt: skip
             mine = message if own else mine
             copies[member_id] = message.id
@@ -78,12 +86,36 @@ class ChatPosts:
         group.record(copies)
         return mine
 
+    def _mentioned(
+        self, group: BasicGroup, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions
+    ) -> set[int]:
+        """The members the message mentions (``mentions.py``): named, by username, or answered."""
+        usernames = {
+            account.username.lower(): member_id
+            for member_id in group.members
+            if (account := self.accounts.get(member_id)) is not None and account.username
+        }  # fmt: skip
+        found = mentioned_ids(text, entities, usernames)
+        answered = None if options.reply_to is None else sender.mailbox.get(options.reply_to)
+        if answered is not None:
+            found.add(answered.sender_id)
+        return found & set(group.members)
+
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
         """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""
         new = types.UpdateNewMessage(message=message_tl(message), pts=message.pts, pts_count=1)
         users = users_tl(self.accounts, [owner_id, message.sender_id, *action_users(message.action)], owner_id,
                          self.now)  # fmt: skip
-        return types.Updates(updates=[new], users=users, chats=[group_tl(group, owner_id)], date=message.date, seq=0)
+        chats: list[types.TypeChat] = [group_tl(group, owner_id), *self._origins(message, owner_id)]
+        return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)
+
+    def _origins(self, message: SandboxMessage, viewer_id: int) -> list[types.TypeChat]:
+        """The channels ``message`` was forwarded from (a post, its automatic forward), as ``viewer_id`` sees them."""
+        found: list[types.TypeChat] = []
+        for marked in origins([message]):
+            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
+                found.append(channel_tl(self.channels, origin, viewer_id))
+        return found
 
     # --- channels ----------------------------------------------------------------------------------------
     def to_channel(
@@ -96,8 +128,10 @@ class ChatPosts:
         entities: tuple[Any, ...] = (),
         options: SendOptions = PLAIN,
         action: Any = None,
+        on_stored: Callable[[SandboxMessage], None] | None = None,
     ) -> SandboxMessage:
-        """Store the message in the channel's box and push it to every member; the message."""
+        """Store the message in the channel's box (a comment in a discussion thread counted there: ``threads.py``),
+        call ``on_stored`` with it and push it to every member; the message."""
         if random_id is not None and (known := channel.random_ids.get((sender.id, random_id))) is not None:
             previous = channel.box.get(known)
             if previous is not None:
@@ -108,6 +142,13 @@ class ChatPosts:
         )  # fmt: skip
         if random_id is not None:
             channel.random_ids[sender.id, random_id] = message.id
+        if options.reply_to is not None:
+            top = channel.thread_of.get(options.reply_to, options.reply_to)
+            if (thread := channel.threads.get(top)) is not None and channel.megagroup:
+                channel.thread_of[message.id] = top
+                thread.add(message.id, sender.id, message.pts)
+        if on_stored is not None:
+            on_stored(message)
         member = channel.members.get(sender.id)
         if member is not None:
             member.read_inbox_max_id = message.id  # one's own message is read
@@ -127,8 +168,8 @@ class ChatPosts:
         new = types.UpdateNewChannelMessage(message=tl, pts=message.pts, pts_count=1)
         users = users_tl(self.accounts, [viewer_id, message.sender_id, *action_users(message.action)], viewer_id,
                          self.now)  # fmt: skip
-        chats: list[types.TypeChat] = [channel_tl(self.channels, channel, viewer_id)]
-        for marked in origins([message]):  # a post forwarded into its discussion group names its channel
-            if (origin := self.channels.get(CHANNEL_ZERO - marked)) is not None:
-                chats.append(channel_tl(self.channels, origin, viewer_id))
+        chats: list[types.TypeChat] = [
+            channel_tl(self.channels, channel, viewer_id),
+            *self._origins(message, viewer_id),
+        ]
         return types.Updates(updates=[new], users=users, chats=chats, date=message.date, seq=0)

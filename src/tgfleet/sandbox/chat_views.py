@@ -4,7 +4,8 @@ their participants, a channel's messages, invite links); the users' and private 
 A ``channel`` carries the access hash *of that viewer*, his own admin or banned rights and ``left`` when he is
 no member; a user banned from it sees ``channelForbidden``, one no longer in a basic group ``chatForbidden``.
 A channel's message is ``out`` for its sender; a supergroup's messages name their sender, a broadcast
-channel's are posts (``post``, no ``from_id``).
+channel's are posts (``post``, no ``from_id``). A post with a discussion thread, and its automatic forward, carry
+the thread's ``replies`` (``threads.py``); a comment's reply header names its thread's top (``reply_to_top_id``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tgfleet.sandbox.groups import BasicGroup, Groups
 from tgfleet.sandbox.invites import Invite
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.photos import chat_photo_tl
-from tgfleet.sandbox.views import peer_of, peer_user
+from tgfleet.sandbox.views import forward_tl, peer_of, peer_user
 from tgfleet.tl import types
 
 DEFAULT_RIGHTS = types.ChatBannedRights(until_date=0)
@@ -86,13 +87,16 @@ def chats_tl(groups: Groups, channels: Channels, marked_ids: Iterable[int], view
 
 def origins(messages: Iterable[SandboxMessage]) -> list[int]:
     """The marked ids of the chats ``messages`` were forwarded from (a channel's posts in its discussion group)."""
-    return [m.forward[0] for m in messages if m.forward is not None and m.forward[0] < 0]
+    return [m.forward.peer_id for m in messages if m.forward is not None and m.forward.peer_id < 0]
 
 
 def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int) -> types.TypeMessage:
-    """A message of the channel's box as ``viewer_id`` sees it."""
-    out = message.sender_id == viewer_id
-    from_id = peer_user(message.sender_id) if channel.megagroup else None
+    """A message of the channel's box as ``viewer_id`` sees it (a post's automatic forward: as from the channel)."""
+    automatic = message.forward is not None and message.forward.automatic
+    out = message.sender_id == viewer_id and not automatic
+    from_id: types.TypePeer | None = peer_user(message.sender_id) if channel.megagroup else None
+    if automatic and message.forward is not None:
+        from_id = peer_of(message.forward.peer_id)
     peer = types.PeerChannel(channel_id=channel.id)
     if message.action is not None:
         return types.MessageService(
@@ -100,6 +104,8 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
             action=message.action,
         )  # fmt: skip
     reply, forward = message.reply_to, message.forward
+    top = channel.thread_of.get(message.id)
+    thread = channel.threads.get(message.id)
     return types.Message(
         out=out,
         post=not channel.megagroup,
@@ -111,8 +117,13 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
         date=message.date,
         message=message.text,
         entities=list(message.entities) or None,
-        reply_to=None if reply is None else types.MessageReplyHeader(reply_to_msg_id=reply),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
+        reply_to=None
+        if reply is None
+        else types.MessageReplyHeader(
+            reply_to_msg_id=reply, reply_to_top_id=top if top is not None and top != reply else None
+        ),
+        fwd_from=forward_tl(forward),
+        replies=None if thread is None else thread.tl(on_post=not channel.megagroup),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,

@@ -16,13 +16,16 @@ arises here. The same ``random_id`` towards another peer is a new message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.contract import Pusher
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.media import plays
 from tgfleet.sandbox.views import message_tl, message_users, users_tl
 from tgfleet.tl import types
 
@@ -36,7 +39,7 @@ class SendOptions:
     (``media.py``; the text is its caption) and ``grouped_id`` (an album's)."""
 
     reply_to: int | None = None
-    forward: tuple[int, int] | None = None
+    forward: ForwardOrigin | None = None
     silent: bool = False
     noforwards: bool = False
     media: Any = None
@@ -44,6 +47,9 @@ class SendOptions:
 
 
 PLAIN = SendOptions()
+
+ChatsFor = Callable[[int], list[types.TypeChat]]
+"""The chats a message names (a forwarded post's channel), as the viewer of that id sees them."""
 
 MAX_MESSAGE_LENGTH = 4096
 """Telegram's limit for a text message, in UTF-16 code units."""
@@ -67,16 +73,19 @@ def check_text(text: str) -> None:
         raise errors.MessageTooLong()
 
 
-def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now: float) -> types.TypeUpdates:
+def updates_for(
+    accounts: Accounts, message: SandboxMessage, *, full: bool, now: float, chats: ChatsFor | None = None
+) -> types.TypeUpdates:
     """The push that tells ``message``'s owner about it: short form, or ``updates`` carrying the users (for a
-    first message, Saved Messages, and what the short form cannot say: a forward's origin, protection, media)."""
+    first message, Saved Messages, and what the short form cannot say: a forward's origin, protection, media) and
+    the chats it names (``chats``: for its owner; a forwarded post's channel)."""
     tl = message_tl(message)
     short_fits = message.forward is None and not message.noforwards and message.media is None
     if full or message.peer_id == message.owner_id or not short_fits or not isinstance(tl, types.Message):
         return types.Updates(
             updates=[types.UpdateNewMessage(message=tl, pts=message.pts, pts_count=1)],
             users=users_tl(accounts, message_users([message]), message.owner_id, now),
-            chats=[],
+            chats=[] if chats is None else chats(message.owner_id),
             date=message.date,
             seq=0,
         )
@@ -95,10 +104,12 @@ def updates_for(accounts: Accounts, message: SandboxMessage, *, full: bool, now:
     )
 
 
-def saved_message(accounts: Accounts, message: SandboxMessage, random_id: int, now: float) -> types.TypeUpdates:
+def saved_message(
+    accounts: Accounts, message: SandboxMessage, random_id: int, now: float, chats: ChatsFor | None = None
+) -> types.TypeUpdates:
     """The result of ``messages.sendMessage`` to the sender's own chat: ``updates`` with the message's id for its
     ``random_id`` and the message itself, as Telegram answers a message to Saved Messages."""
-    updates = updates_for(accounts, message, full=True, now=now)
+    updates = updates_for(accounts, message, full=True, now=now, chats=chats)
     assert isinstance(updates, types.Updates)
     updates.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
     return updates
@@ -121,13 +132,14 @@ def send_private(
     entities: tuple[Any, ...] = (),
     except_auth_key_id: int | None = None,
     options: SendOptions = PLAIN,
+    chats: ChatsFor | None = None,
 ) -> SandboxMessage:
     """Store ``text`` from ``sender`` to ``recipient`` at ``now`` and push it through ``pusher`` to both
     sides' online sessions (with users from ``accounts``).
 
     Returns the sender's copy; with a ``random_id`` the sender already used towards ``recipient``, the
     original copy and no new message. ``options``: a reply (the id in the sender's box), a forward's origin,
-    silent, protected.
+    silent, protected; ``chats``: the chats the message names (a forwarded post's channel), for each side.
     """
     if random_id is not None and (previous := sender.mailbox.by_random_id(recipient.id, random_id)) is not None:
         log.debug("sendMessage random_id %d of %d repeated: message %d", random_id, sender.id, previous.id)
@@ -135,7 +147,7 @@ def send_private(
     common = {
         "sender_id": sender.id, "date": int(now), "text": text, "entities": entities, "forward": options.forward,
         "silent": options.silent, "noforwards": options.noforwards, "media": options.media,
-        "grouped_id": options.grouped_id,
+        "grouped_id": options.grouped_id, "media_unread": recipient.id != sender.id and plays(options.media),
     }  # fmt: skip
     first_out = not sender.mailbox.has_chat(recipient.id)
     first_in = not recipient.mailbox.has_chat(sender.id)
@@ -147,6 +159,7 @@ def send_private(
         copy = recipient.mailbox.add(owner_id=recipient.id, peer_id=sender.id, out=False, reply_to=reply_to, **common)
         sender.mailbox.link(out.id, copy.id)
         recipient.mailbox.link(copy.id, out.id)
-        pusher.push(recipient.id, updates_for(accounts, copy, full=first_in, now=now))
-    pusher.push(sender.id, updates_for(accounts, out, full=first_out, now=now), except_auth_key_id=except_auth_key_id)
+        pusher.push(recipient.id, updates_for(accounts, copy, full=first_in, now=now, chats=chats))
+    own = updates_for(accounts, out, full=first_out, now=now, chats=chats)
+    pusher.push(sender.id, own, except_auth_key_id=except_auth_key_id)
     return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tgfleet.sandbox.box_events import BoxEvent, EventKind
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 
 INITIAL_PTS = 1
 """The pts of an account that has received nothing yet."""
@@ -41,9 +42,8 @@ class SandboxMessage:
     random_id: int | None = None
     reply_to: int | None = None
     """The id (in this box) of the message this one answers."""
-    forward: tuple[int, int] | None = None
-    """A forwarded message's origin: (original sender, original date); the sender is a channel's marked id for a
-    post forwarded automatically into its discussion supergroup."""
+    forward: ForwardOrigin | None = None
+    """A forwarded message's origin (``forward_origin.py``)."""
     edit_date: int | None = None
     silent: bool = False
     noforwards: bool = False
@@ -56,6 +56,10 @@ class SandboxMessage:
     """The album (``messages.sendMultiMedia``) the message belongs to."""
     reactions: tuple[tuple[int, str, int], ...] = ()
     """``(user id, emoji, date)`` of each reaction, in the order they were made (``reactions.py``)."""
+    mentioned: bool = False
+    """The owner is mentioned in it (a group's message naming him or answering his)."""
+    media_unread: bool = False
+    """Its mention or its voice / round video is not read yet (``messages.readMessageContents``)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class SandboxDialog:
     read_outbox_max_id: int
     pinned: bool = False
     pinned_message: int = 0
+    unread_mentions: int = 0
 
 
 @dataclass
@@ -157,6 +162,16 @@ class Mailbox:
             chat.pinned_message = 0
         self._log(EventKind.PIN if pinned else EventKind.UNPIN, 1, (message_id,), peer_id, date)
 
+    def read_contents(self, message_ids: list[int], date: int) -> list[int]:
+        """Mark the contents of those of ``message_ids`` still unread (a mention, a voice or round video) read,
+        in one event; the ids that changed (none: no event)."""
+        changed = [i for i in dict.fromkeys(message_ids) if (m := self._messages.get(i)) is not None and m.media_unread]
+        for message_id in changed:
+            self._messages[message_id] = dataclasses.replace(self._messages[message_id], media_unread=False)
+        if changed:
+            self._log(EventKind.READ_CONTENTS, 1, tuple(changed), 0, date)
+        return changed
+
     def set_reactions(self, message_id: int, reactions: tuple[tuple[int, str, int], ...]) -> SandboxMessage:
         """Replace a message's reactions (KeyError if it is not in this box); no pts: Telegram's
         ``updateMessageReactions`` carries none."""
@@ -231,10 +246,17 @@ class Mailbox:
                 read_outbox_max_id=chat.read_outbox_max_id,
                 pinned=peer_id in rank,
                 pinned_message=chat.pinned_message,
+                unread_mentions=len(self.unread_mentions(peer_id)),
             )
             for peer_id, chat in self._chats.items()
         ]
         return sorted(found, key=lambda d: (-rank.get(d.peer_id, 0), -d.top_message))
+
+    def unread_mentions(self, peer_id: int) -> list[int]:
+        """The ids of the chat's messages that mention the owner and are not read yet (``read_contents``)."""
+        chat = self._chats.get(peer_id)
+        ids = [] if chat is None else chat.message_ids
+        return [i for i in ids if (m := self._messages[i]).mentioned and m.media_unread]
 
     def unread_count(self) -> int:
         return sum(self.unread_in(peer_id) for peer_id in self._chats)

@@ -11,7 +11,8 @@ What the sandbox models (https://core.telegram.org/api/files, https://core.teleg
 - ``inputMediaUploadedDocument``: the bytes as they are, the client's MIME type (``application/octet-stream`` if
   empty) and attributes (a ``documentAttributeFilename`` from the uploaded file's name when the client gave none),
   and the client's thumbnail (``thumb``) as the document's ``m`` thumb. ``messageMediaDocument`` says ``voice``,
-  ``round`` or ``video`` by the attributes.
+  ``round`` or ``video`` by the attributes; a voice message or round video is ``media_unread`` until played
+  (``plays``).
 - ``inputMediaPhoto`` / ``inputMediaDocument``: a stored file again, by id, access hash and a live file reference
   (FILE_REFERENCE_EXPIRED otherwise, MEDIA_INVALID for an unknown file); ``inputMediaGeoPoint`` (GEO_POINT_INVALID
   outside the globe), ``inputMediaContact`` (the contact's ``user_id`` when the phone is an account's).
@@ -73,6 +74,19 @@ class FileMedia:
             round=video is not None and video.round_message,
             video=video is not None and not video.round_message,
         )
+
+
+def plays(media: Any) -> bool:
+    """Whether ``media`` is a voice message or a round video: ``media_unread`` until its recipient plays it
+    (https://core.telegram.org/method/messages.readMessageContents)."""
+    if not isinstance(media, FileMedia) or media.file.meta.kind == PHOTO:
+        return False
+    for attribute in media.file.meta.attributes:
+        if isinstance(attribute, types.DocumentAttributeAudio) and attribute.voice:
+            return True
+        if isinstance(attribute, types.DocumentAttributeVideo) and attribute.round_message:
+            return True
+    return False
 
 
 def photo_sizes(width: int, height: int, size: int) -> list[types.TypePhotoSize]:

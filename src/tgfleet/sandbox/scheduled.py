@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tgfleet.sandbox.forward_origin import ForwardOrigin
+
 MAX_PER_CHAT = 100
 """Scheduled messages one chat may hold (Telegram's limit, as its apps show it)."""
 
@@ -18,7 +20,8 @@ MAX_PER_CHAT = 100
 @dataclass(frozen=True)
 class ScheduledMessage:
     """A message waiting to be sent at ``date`` from ``owner_id`` into ``peer_id`` (a marked id: a user, a basic
-    group or a channel), with its ``media`` if it has one."""
+    group or a channel), with its ``media`` if it has one, the album it belongs to (``grouped_id``, kept when it is
+    sent) and, for a scheduled forward, the origin it is sent with (``forward``: as ``SendOptions.forward``)."""
 
     id: int
     owner_id: int
@@ -31,6 +34,8 @@ class ScheduledMessage:
     silent: bool = False
     noforwards: bool = False
     media: Any = None  # SandboxMedia (media.py)
+    grouped_id: int | None = None
+    forward: ForwardOrigin | None = None
 
 
 class ScheduleBox:

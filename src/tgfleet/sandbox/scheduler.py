@@ -7,7 +7,9 @@ owner's sessions get ``updateDeleteScheduledMessages`` naming the message it bec
 https://core.telegram.org/api/scheduled-messages. One that can no longer be sent (a block either way, a deleted
 account, an owner no longer allowed to post) is dropped with the same update and no ``sent_messages``.
 The sandbox's server asks for due messages every :data:`TICK` seconds of real time, reading the world's clock
-(a fake one in tests), and tests may call ``World.deliver_scheduled`` themselves.
+(a fake one in tests), and tests may call ``World.deliver_scheduled`` themselves. A scheduled album's messages
+share a date and go out one after the other in the order they were scheduled, keeping their ``grouped_id``; a
+scheduled forward goes out with its origin (``options_of``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import heapq
 from collections.abc import Callable
 
 from tgfleet.sandbox.accounts import Account, Accounts
-from tgfleet.sandbox.chats import SendOptions, send_private
+from tgfleet.sandbox.chats import ChatsFor, SendOptions, send_private
 from tgfleet.sandbox.contract import Pusher
 from tgfleet.sandbox.scheduled import ScheduledMessage
 from tgfleet.sandbox.views import peer_of
@@ -48,22 +50,32 @@ class Scheduler:
         return sent
 
 
-def send_due(accounts: Accounts, pusher: Pusher, now: float, owner: Account, message: ScheduledMessage) -> int:
-    """Send one scheduled private message now (already taken out of the owner's box); 1 if sent, 0 if dropped."""
+def send_due(
+    accounts: Accounts, pusher: Pusher, now: float, owner: Account, message: ScheduledMessage,
+    chats: ChatsFor | None = None,
+) -> int:  # fmt: skip
+    """Send one scheduled private message now (already taken out of the owner's box; ``chats``: those it names, as
+    ``send_private`` takes them); 1 if sent, 0 if dropped."""
     recipient = accounts.get(message.peer_id)
     sendable = recipient is not None and not recipient.deleted and not owner.deleted
     if recipient is not None and sendable:
         sendable = not owner.contacts.blocked(recipient.id) and not recipient.contacts.blocked(owner.id)
     sent_ids: list[int] | None = None
     if recipient is not None and sendable:
-        options = SendOptions(reply_to=message.reply_to, silent=message.silent, noforwards=message.noforwards,
-                              media=message.media)  # fmt: skip
         out = send_private(
             accounts, pusher, now, owner, recipient, message.text, random_id=message.random_id,
-            entities=message.entities, options=options,
+            entities=message.entities, options=options_of(message), chats=chats,
         )  # fmt: skip
         sent_ids = [out.id]
     return announce_due(pusher, now, owner, message, None if sent_ids is None else sent_ids[0])
+
+
+def options_of(message: ScheduledMessage) -> SendOptions:
+    """How a scheduled message is sent at its date: its reply, flags, media, album and forward's origin."""
+    return SendOptions(
+        reply_to=message.reply_to, forward=message.forward, silent=message.silent, noforwards=message.noforwards,
+        media=message.media, grouped_id=message.grouped_id,
+    )  # fmt: skip
 
 
 def announce_due(pusher: Pusher, now: float, owner: Account, message: ScheduledMessage, sent_id: int | None) -> int:

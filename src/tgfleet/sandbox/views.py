@@ -15,6 +15,7 @@ from typing import Any
 from tgfleet.sandbox.accounts import Account, Accounts
 from tgfleet.sandbox.channels import CHANNEL_ZERO
 from tgfleet.sandbox.dialog_marks import DialogMarks
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.photos import profile_photo_tl
 from tgfleet.sandbox.reactions import message_reactions_tl
@@ -116,6 +117,8 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         )  # fmt: skip
     return types.Message(
         out=message.out,
+        mentioned=message.mentioned,
+        media_unread=message.media_unread,
         silent=message.silent,
         noforwards=message.noforwards,
         id=message.id,
@@ -125,12 +128,25 @@ def message_tl(message: SandboxMessage) -> types.Message | types.MessageService:
         message=message.text,
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
-        fwd_from=None if forward is None else types.MessageFwdHeader(from_id=peer_of(forward[0]), date=forward[1]),
+        fwd_from=forward_tl(forward),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),
         grouped_id=message.grouped_id,
         reactions=message_reactions_tl(message),
     )
+
+
+def forward_tl(forward: ForwardOrigin | None) -> types.MessageFwdHeader | None:
+    """A forwarded message's ``fwd_from``: its origin's sender (a user or a channel), date and post; for an
+    automatic forward into a discussion group, the post it was saved from."""
+    if forward is None:
+        return None
+    origin = peer_of(forward.peer_id)
+    return types.MessageFwdHeader(
+        from_id=origin, date=forward.date, channel_post=forward.post_id,
+        saved_from_peer=origin if forward.automatic else None,
+        saved_from_msg_id=forward.post_id if forward.automatic else None,
+    )  # fmt: skip
 
 
 def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
@@ -140,7 +156,7 @@ def message_users(messages: Iterable[SandboxMessage]) -> list[int]:
     for message in messages:
         ids += (message.peer_id, message.sender_id, *action_users(message.action))
         if message.forward is not None:
-            ids.append(message.forward[0])
+            ids.append(message.forward.peer_id)
     return ids
 
 
@@ -164,7 +180,7 @@ def dialog_tl(dialog: SandboxDialog, marks: DialogMarks | None = None) -> types.
         read_inbox_max_id=dialog.read_inbox_max_id,
         read_outbox_max_id=dialog.read_outbox_max_id,
         unread_count=dialog.unread_count,
-        unread_mentions_count=0,
+        unread_mentions_count=dialog.unread_mentions,
         unread_reactions_count=0,
         unread_poll_votes_count=0,
         notify_settings=types.PeerNotifySettings(),
@@ -186,4 +202,6 @@ def scheduled_tl(message: ScheduledMessage) -> types.Message:
         media=None if message.media is None else message.media.tl(),
         entities=list(message.entities) or None,
         reply_to=None if message.reply_to is None else types.MessageReplyHeader(reply_to_msg_id=message.reply_to),
+        fwd_from=forward_tl(message.forward),
+        grouped_id=message.grouped_id,
     )

@@ -132,14 +132,14 @@ class MediaMethods(MessageMethods):
         users = {u.id: u for u in getattr(result, "users", [])}
         chats = {c.id: c for c in getattr(result, "chats", [])}
         by_id = {
-            u.message.id: u.message
+            u.message.id: (u.message, isinstance(u, types.UpdateNewScheduledMessage))
             for u in updates
             if isinstance(getattr(u, "message", None), types.Message)
         }  # fmt: skip
         found = [by_id.get(ids.get(r, 0)) for r in random_ids]
         if any(m is None for m in found):
             raise errors.BadRequest(ID="SENT_MESSAGE_NOT_IN_ANSWER")
-        return List(Message._parse(self, m, users, chats) for m in found)
+        return List(Message._parse(self, m, users, chats, is_scheduled=s) for m, s in filter(None, found))
 
     async def send_location(
         self,

@@ -22,14 +22,15 @@ from tgfleet.types import List, Message
 
 
 def messages_of_updates(client: Any, answer: Any) -> List[Message]:
-    """The messages an ``updates`` answer carries (new or edited), in its order."""
+    """The messages an ``updates`` answer carries (new, scheduled or edited), in its order."""
     users = {u.id: u for u in getattr(answer, "users", [])}
     chats = {c.id: c for c in getattr(answer, "chats", [])}
     found: List[Message] = List()
     for update in getattr(answer, "updates", []):
         message = getattr(update, "message", None)
         if isinstance(message, types.Message | types.MessageService):
-            found.append(Message._parse(client, message, users, chats))
+            scheduled = isinstance(update, types.UpdateNewScheduledMessage)
+            found.append(Message._parse(client, message, users, chats, is_scheduled=scheduled))
     return found
 
 
@@ -107,16 +108,18 @@ class MessageChangeMethods(ChatHistoryMethods, MediaMethods):
         from_chat_id: int | str,
         message_ids: int | Iterable[int],
         disable_notification: bool | None = None,
+        schedule_date: datetime | None = None,
         protect_content: bool | None = None,
         hide_sender_name: bool | None = None,
     ) -> Message | List[Message]:
-        """Forward messages of ``from_chat_id`` to ``chat_id``: one ``Message`` for one id, else a list.
-        ChatForwardsRestricted for a protected message."""
+        """Forward messages of ``from_chat_id`` to ``chat_id``: one ``Message`` for one id, else a list (with
+        ``schedule_date``: the scheduled messages, sent then). ChatForwardsRestricted for a protected message."""
         ids, single = message_ids_of(message_ids)
         answer = await self.invoke(functions.messages.ForwardMessages(
             from_peer=await self.resolve_peer(from_chat_id), id=ids, random_id=[self.rnd_id() for _ in ids],
             to_peer=await self.resolve_peer(chat_id), silent=bool(disable_notification),
             noforwards=bool(protect_content), drop_author=bool(hide_sender_name),
+            schedule_date=None if schedule_date is None else int(schedule_date.timestamp()),
         ))  # fmt: skip
         sent = messages_of_updates(self, answer)
         return sent[0] if single and sent else sent

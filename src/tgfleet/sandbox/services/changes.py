@@ -1,6 +1,6 @@
 """Changing a private chat: ``messages.editMessage``, ``messages.deleteMessages``, ``messages.deleteHistory``,
-``messages.readHistory``, ``messages.updatePinnedMessage``, ``messages.setTyping`` (the changes themselves:
-``chat_changes.py``).
+``messages.readHistory``, ``messages.readMessageContents``, ``messages.readMentions``, ``messages.updatePinnedMessage``,
+``messages.setTyping`` (the changes themselves: ``chat_changes.py``).
 
 - editMessage: MESSAGE_ID_INVALID for an id not in that chat, MESSAGE_AUTHOR_REQUIRED for an incoming message,
   MESSAGE_NOT_MODIFIED for the same text and entities (a media message's text is its caption, which may be
@@ -18,6 +18,11 @@
   keeps no dialog apart from its messages.
 - readHistory: the chat read up to ``max_id`` (0: all), ``messages.affectedMessages``; the sender's side gets
   ``updateReadHistoryOutbox``.
+- readMessageContents: the caller's unread mentions, voice messages and round videos of the common box (private
+  chats, basic groups) by id marked read, ``messages.affectedMessages`` (one pts event, pts_count 0 when nothing was
+  unread); his other sessions get ``updateReadMessagesContents``, and so does a private message's sender, whose
+  copy is played too; MESSAGE_IDS_EMPTY for none, LIMIT_INVALID for more than 100. readMentions reads all of a
+  chat's unread mentions that way (``messages.affectedHistory``); a dialog counts them (``unread_mentions_count``).
 - updatePinnedMessage: MESSAGE_ID_INVALID for an id not in that chat; ``unpin``; ``pm_oneside`` pins for the
   caller only; ``updates`` with ``updatePinnedMessages``. (Telegram also posts a "pinned" service message; the
   sandbox does not.)
@@ -151,6 +156,35 @@ async def read_history(world: World, ctx: CallContext, request: f_messages.ReadH
     return t_messages.AffectedMessages(pts=pts, pts_count=count)
 
 
+async def read_message_contents(
+    world: World, ctx: CallContext, request: f_messages.ReadMessageContents
+) -> t_messages.AffectedMessages:
+    """The viewer's messages of the common box (private chats, basic groups) by id: their mention, voice message
+    or round video read (https://core.telegram.org/method/messages.readMessageContents). Ids not in his box, or
+    read already, are skipped; MESSAGE_IDS_EMPTY for none, LIMIT_INVALID for more than :data:`MAX_IDS`."""
+    viewer = world.authorized(ctx)
+    ids = list(dict.fromkeys(request.id))
+    if not ids:
+        raise errors.MessageIdsEmpty()
+    if len(ids) > MAX_IDS:
+        raise errors.LimitInvalid()
+    pts, count = _changes(world, ctx).read_contents(viewer, ids)
+    return t_messages.AffectedMessages(pts=pts, pts_count=count)
+
+
+async def read_mentions(world: World, ctx: CallContext, request: f_messages.ReadMentions) -> t_messages.AffectedHistory:
+    """Every unread mention of the viewer in a private chat or basic group read at once, as readMessageContents
+    reads them (https://core.telegram.org/method/messages.readMentions); ``top_msg_id`` (a forum topic) is not
+    modelled. A channel's peer: its pts, nothing read (the sandbox keeps no mentions in channels)."""
+    viewer = world.authorized(ctx)
+    chat = chat_of(world, viewer, request.peer)
+    if isinstance(chat, Channel):
+        return t_messages.AffectedHistory(pts=chat.box.pts, pts_count=0, offset=0)
+    peer_id = chat.marked_id if chat is not None else input_peer(world, viewer, request.peer).id
+    pts, count = _changes(world, ctx).read_contents(viewer, viewer.mailbox.unread_mentions(peer_id))
+    return t_messages.AffectedHistory(pts=pts, pts_count=count, offset=0)
+
+
 async def update_pinned_message(
     world: World, ctx: CallContext, request: f_messages.UpdatePinnedMessage
 ) -> types.TypeUpdates:
@@ -179,6 +213,8 @@ HANDLERS: dict[type, ServiceFn] = {
     f_messages.DeleteMessages: delete_messages,
     f_messages.DeleteHistory: delete_history,
     f_messages.ReadHistory: read_history,
+    f_messages.ReadMessageContents: read_message_contents,
+    f_messages.ReadMentions: read_mentions,
     f_messages.UpdatePinnedMessage: update_pinned_message,
     f_messages.SetTyping: set_typing,
 }

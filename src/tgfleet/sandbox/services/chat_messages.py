@@ -24,11 +24,13 @@ from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl, origins
 from tgfleet.sandbox.chats import SendOptions, check_text, sent_message
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.forward_origin import ForwardOrigin
 from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxDialog, SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_peers import input_channel, posts
 from tgfleet.sandbox.services.pages import MAX_LIMIT, history_page, messages_answer
+from tgfleet.sandbox.threads import Thread
 from tgfleet.sandbox.views import message_users, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import channels as f_channels
@@ -78,23 +80,35 @@ def post(
         message = sent.to_group(chat, sender, text, random_id=random_id, entities=entities, options=options)
         answer = sent.group_updates(chat, message, sender.id)
     else:
-        message = sent.to_channel(chat, sender, text, random_id=random_id, entities=entities, options=options)
+        message = sent.to_channel(
+            chat, sender, text, random_id=random_id, entities=entities, options=options,
+            on_stored=lambda stored: discuss(world, ctx, chat, stored),
+        )  # fmt: skip
         answer = sent.channel_updates(chat, message, sender.id)
-        discuss(world, ctx, chat, message)
     if random_id is not None:
         answer.updates.insert(0, types.UpdateMessageID(id=message.id, random_id=random_id))
     return message, answer
 
 
 def discuss(world: World, ctx: CallContext | None, channel: Channel, post: SandboxMessage) -> None:
-    """Forward a broadcast channel's new post into its discussion supergroup, as Telegram does, once."""
+    """Forward a broadcast channel's new post into its discussion supergroup, as Telegram does, once, and open the
+    post's thread there (``threads.py``: the post's ``replies`` before it is pushed, the copy's)."""
     group = None if channel.megagroup or channel.linked_id is None else world.channels.get(channel.linked_id)
     if group is None or post.id in channel.discussion or post.action is not None:
         return
-    options = SendOptions(forward=(channel.marked_id, post.date), media=post.media, grouped_id=post.grouped_id)
+    origin = ForwardOrigin(channel.marked_id, post.date, post.id, automatic=True)
+    options = SendOptions(forward=origin, media=post.media, grouped_id=post.grouped_id)
     poster = world.accounts[post.sender_id]
-    copy = posts(world, ctx).to_channel(group, poster, post.text, entities=post.entities, options=options)
+    copy = posts(world, ctx).to_channel(
+        group, poster, post.text, entities=post.entities, options=options,
+        on_stored=lambda made: _open_thread(channel, post, group, made),
+    )  # fmt: skip
     channel.discussion[post.id] = copy.id
+
+
+def _open_thread(channel: Channel, post: SandboxMessage, group: Channel, copy: SandboxMessage) -> None:
+    thread = Thread(channel_id=channel.id, post_id=post.id, group_id=group.id, top_id=copy.id, pts=copy.pts)
+    channel.threads[post.id] = group.threads[copy.id] = thread
 
 
 def merged(answers: list[types.Updates]) -> types.Updates:

@@ -1,12 +1,17 @@
-"""A broadcast channel's discussion supergroup: ``channels.setDiscussionGroup``, ``messages.getDiscussionMessage``
-(https://core.telegram.org/api/discussion).
+"""A broadcast channel's discussion supergroup: ``channels.setDiscussionGroup``, ``messages.getDiscussionMessage``,
+``messages.getMessagesViews`` (https://core.telegram.org/api/discussion).
 
 - setDiscussionGroup: links a broadcast channel (BROADCAST_ID_INVALID for a supergroup) with a supergroup
   (MEGAGROUP_ID_INVALID for a broadcast channel); the caller needs ``change_info`` in both (CHAT_ADMIN_REQUIRED);
   ``inputChannelEmpty`` as the group unlinks them. Each post made afterwards is forwarded into the group
-  automatically (``chat_messages.discuss``), ``getFullChannel`` names the other side as ``linked_chat_id``.
+  automatically (``chat_messages.discuss``), which opens the post's thread (``threads.py``: the comments, the
+  ``replies`` of the post and of its forward), ``getFullChannel`` names the other side as ``linked_chat_id``.
 - getDiscussionMessage: the automatic forward of a post in the discussion group (MSG_ID_INVALID for a post that
   has none, a channel with no group), with the viewer's read marks there and the count of newer messages.
+- getMessagesViews: a channel's messages' counters by id, in order, as clients refresh them: ``replies`` of a post
+  with a discussion thread (and of its automatic forward; ``threads.py``), nothing for the others (views and
+  forwards are not counted by the sandbox; ``increment`` changes nothing); PEER_ID_INVALID for a peer not a
+  channel, MSG_ID_INVALID for no ids or more than :data:`MAX_VIEWS_IDS`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
-from tgfleet.sandbox.channels import Channel
+from tgfleet.sandbox.channels import CHANNEL_ZERO, Channel
 from tgfleet.sandbox.chat_views import channel_message_tl, chats_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.services import ServiceFn
@@ -79,7 +84,32 @@ async def get_discussion_message(
     )  # fmt: skip
 
 
+MAX_VIEWS_IDS = 100
+"""Message ids one getMessagesViews may name."""
+
+
+async def get_messages_views(
+    world: World, ctx: CallContext, request: f_messages.GetMessagesViews
+) -> t_messages.MessageViews:
+    viewer = world.authorized(ctx)
+    if not isinstance(request.peer, types.InputPeerChannel):
+        raise errors.PeerIdInvalid()
+    channel = input_channel(world, viewer, request.peer)
+    if not request.id or len(request.id) > MAX_VIEWS_IDS:
+        raise errors.MsgIdInvalid()
+    views: list[types.MessageViews] = []
+    for message_id in request.id:
+        thread = channel.threads.get(message_id) if channel.box.get(message_id) is not None else None
+        views.append(types.MessageViews(replies=None if thread is None else thread.tl(on_post=not channel.megagroup)))
+    linked = [] if channel.linked_id is None else [CHANNEL_ZERO - channel.linked_id]
+    return t_messages.MessageViews(
+        views=views, chats=chats_tl(world.groups, world.channels, [channel.marked_id, *linked], viewer.id),
+        users=users_tl(world.accounts, [viewer.id], viewer.id, world.clock()),
+    )  # fmt: skip
+
+
 HANDLERS: dict[type, ServiceFn] = {
     f_channels.SetDiscussionGroup: set_discussion_group,
     f_messages.GetDiscussionMessage: get_discussion_message,
+    f_messages.GetMessagesViews: get_messages_views,
 }

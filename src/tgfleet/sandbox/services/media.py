@@ -8,8 +8,8 @@
   (``services/scheduled.py``).
 - sendMultiMedia: 1 to 10 media (MULTI_MEDIA_TOO_LONG above), photos and documents only (MEDIA_INVALID for a
   location or a contact), each with its own caption and ``random_id`` (RANDOM_ID_INVALID when two are the same);
-  the messages share one ``grouped_id``. The sandbox does not model which kinds may be mixed in one album, nor
-  scheduled albums (SCHEDULE_DATE_INVALID).
+  the messages share one ``grouped_id``. A ``schedule_date`` keeps the whole album, its ``grouped_id`` with it,
+  to be sent then (``services/scheduled.py``). The sandbox does not model which kinds may be mixed in one album.
 - uploadMedia: the media made and stored without a message (``messageMediaPhoto`` / ``messageMediaDocument``),
   to be sent later by id (``inputMediaPhoto`` / ``inputMediaDocument``), as clients do before sendMultiMedia.
 
@@ -31,7 +31,7 @@ from tgfleet.sandbox.media import SandboxMedia
 from tgfleet.sandbox.services import ServiceFn, recipients
 from tgfleet.sandbox.services.chat_messages import chat_reply_to, may_send, merged, post
 from tgfleet.sandbox.services.chat_peers import chat_of
-from tgfleet.sandbox.services.scheduled import schedule
+from tgfleet.sandbox.services.scheduled import Draft, schedule, schedule_all
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
@@ -95,8 +95,6 @@ def _album(world: World, ctx: CallContext, sender: Account, items: list[types.In
 
 async def send_multi_media(world: World, ctx: CallContext, request: f_messages.SendMultiMedia) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     chat = chat_of(world, sender, request.peer)
     if chat is not None:
         may_send(world, chat, sender)
@@ -109,11 +107,18 @@ async def send_multi_media(world: World, ctx: CallContext, request: f_messages.S
     if chat is None:
         recipients.count_new_peer(world, sender, recipient)
     grouped_id = struct.unpack("<q", world.random(8))[0] & (2**63 - 1) or 1
+    drafts = [
+        Draft(item.message, tuple(item.entities or ()), item.random_id,
+              SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards, media=made,
+                          grouped_id=grouped_id))
+        for item, made in zip(items, media, strict=True)
+    ]  # fmt: skip
+    if request.schedule_date is not None:
+        marked = chat.marked_id if chat is not None else recipient.id
+        return schedule_all(world, ctx, sender, marked, request.schedule_date, drafts)
     answers: list[types.Updates] = []
-    for item, made in zip(items, media, strict=True):
-        options = SendOptions(reply_to=reply_to, silent=request.silent, noforwards=request.noforwards, media=made,
-                              grouped_id=grouped_id)  # fmt: skip
-        entities = tuple(item.entities or ())
+    for item, draft in zip(items, drafts, strict=True):
+        options, entities = draft.options, draft.entities
         if chat is not None:
             answers.append(post(world, ctx, sender, chat, item.message, item.random_id, entities, options)[1])
             continue

@@ -11,15 +11,18 @@
   to be sent then (``services/scheduled.py``), in a private chat, a group or a channel.
 - forwardMessages (from and to users, basic groups and channels; into a chat by its sending rules,
   ``chat_messages.py``): the messages of ``from_peer`` by id, in the order given, as new messages of ``to_peer`` with
-  their origin (the first sender and date; ``drop_author``: as plain copies); ids that are not there are skipped,
+  their origin (``forward_origin.py``: the first sender, or a broadcast channel and its post, and the date;
+  ``drop_author``: as plain copies); ids that are not there are skipped,
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
   CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``, or its chat's content is:
   ``services/group_changes.py``); the answer is ``updates``
-  with ``updateMessageID`` and ``updateNewMessage`` for each.
+  with ``updateMessageID`` and ``updateNewMessage`` for each. A ``schedule_date`` keeps the forwards, each with its
+  origin, to be sent then (``services/scheduled.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
@@ -28,12 +31,14 @@ from tgfleet.sandbox.bots import check_bot_message
 from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.chats import SendOptions, check_text, saved_message, send_private, sent_message
 from tgfleet.sandbox.contract import CallContext
+from tgfleet.sandbox.forward_origin import ForwardOrigin
+from tgfleet.sandbox.groups import BasicGroup
 from tgfleet.sandbox.mailbox import SandboxMessage
 from tgfleet.sandbox.services import ServiceFn, recipients
 from tgfleet.sandbox.services.chat_messages import into_options, may_send, merged, post, send_into
 from tgfleet.sandbox.services.chat_peers import chat_of
 from tgfleet.sandbox.services.peers import input_peer
-from tgfleet.sandbox.services.scheduled import schedule
+from tgfleet.sandbox.services.scheduled import Draft, named_chats, schedule, schedule_all
 from tgfleet.tl import types
 from tgfleet.tl.functions import messages as f_messages
 
@@ -74,9 +79,12 @@ async def send_message(world: World, ctx: CallContext, request: f_messages.SendM
     return sent_message(message)
 
 
-def _originals(world: World, sender: Account, peer: types.TypeInputPeer, ids: list[int]) -> list[SandboxMessage]:
+def _originals(
+    world: World, sender: Account, peer: types.TypeInputPeer, ids: list[int]
+) -> tuple[list[SandboxMessage], BasicGroup | Channel | None]:
     """The messages of ``peer`` (a user's chat, a basic group's copies in the sender's box, a channel's box) by id,
-    in the order given: MESSAGE_ID_INVALID for none of them, CHAT_FORWARDS_RESTRICTED for a protected one."""
+    in the order given, and their chat (None: a private one): MESSAGE_ID_INVALID for none of them,
+    CHAT_FORWARDS_RESTRICTED for a protected one."""
     chat = chat_of(world, sender, peer)
     if isinstance(chat, Channel):
         box, peer_id = chat.box, chat.marked_id
@@ -87,36 +95,55 @@ def _originals(world: World, sender: Account, peer: types.TypeInputPeer, ids: li
         raise errors.MessageIdInvalid()
     if any(m.noforwards for m in found) or (chat is not None and chat.noforwards):
         raise errors.ChatForwardsRestricted()
-    return found
+    return found, chat
+
+
+def _origin(original: SandboxMessage, source: BasicGroup | Channel | None) -> ForwardOrigin:
+    """Where a forward of ``original`` (a message of ``source``) comes from: its own first origin (an automatic
+    forward's post, no longer automatic), a broadcast channel's post, or its sender."""
+    if original.forward is not None:
+        return dataclasses.replace(original.forward, automatic=False)
+    if isinstance(source, Channel) and not source.megagroup:
+        return ForwardOrigin(source.marked_id, original.date, original.id)
+    return ForwardOrigin(original.sender_id, original.date)
+
+
+def _draft(
+    original: SandboxMessage, source: BasicGroup | Channel | None, random_id: int, request: f_messages.ForwardMessages
+) -> Draft:
+    """The forward of ``original``: its text, entities and media, its first origin (none with ``drop_author``)."""
+    origin = None if request.drop_author else _origin(original, source)
+    options = SendOptions(forward=origin, silent=request.silent, noforwards=request.noforwards, media=original.media)
+    return Draft(original.text, original.entities, random_id, options)
 
 
 async def forward_messages(world: World, ctx: CallContext, request: f_messages.ForwardMessages) -> types.TypeUpdates:
     sender = world.authorized(ctx)
-    if request.schedule_date is not None:
-        raise errors.ScheduleDateInvalid()
     if not request.id or len(request.id) != len(request.random_id) or len(request.id) > MAX_FORWARD:
         raise errors.RandomIdInvalid()
-    originals = _originals(world, sender, request.from_peer, list(request.id))
+    originals, source = _originals(world, sender, request.from_peer, list(request.id))
     if (chat := chat_of(world, sender, request.to_peer)) is not None:
         may_send(world, chat, sender)
     else:
         recipient = recipients.recipient(world, sender, request.to_peer)
         recipients.count_new_peer(world, sender, recipient)
     random_ids = dict(zip(request.id, request.random_id, strict=True))
+    drafts = [_draft(original, source, random_ids[original.id], request) for original in originals]
+    if request.schedule_date is not None:
+        marked = chat.marked_id if chat is not None else recipient.id
+        return schedule_all(world, ctx, sender, marked, request.schedule_date, drafts)
     answers: list[types.Updates] = []
-    for original in originals:
-        origin = original.forward or (original.sender_id, original.date)
-        options = SendOptions(forward=None if request.drop_author else origin, silent=request.silent,
-                              noforwards=request.noforwards, media=original.media)  # fmt: skip
-        random_id = random_ids[original.id]
+    for original, draft in zip(originals, drafts, strict=True):
+        options, random_id = draft.options, draft.random_id
         if chat is not None:
             answers.append(post(world, ctx, sender, chat, original.text, random_id, original.entities, options)[1])
             continue
+        named = named_chats(world, [] if options.forward is None else [options.forward.peer_id])
         message = send_private(
             world.accounts, world.pusher, world.clock(), sender, recipient, original.text, random_id=random_id,
-            entities=original.entities, except_auth_key_id=ctx.auth_key_id, options=options,
+            entities=original.entities, except_auth_key_id=ctx.auth_key_id, options=options, chats=named,
         )  # fmt: skip
-        answer = saved_message(world.accounts, message, random_id, world.clock())
+        answer = saved_message(world.accounts, message, random_id, world.clock(), named)
         assert isinstance(answer, types.Updates)  # the full form, always
         answers.append(answer)
     return merged(answers)

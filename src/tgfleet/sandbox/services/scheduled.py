@@ -1,14 +1,18 @@
 """Scheduled messages (https://core.telegram.org/api/scheduled-messages): ``messages.sendMessage`` and
-``messages.sendMedia`` with a ``schedule_date`` (``schedule``), into a private chat, a group or a channel;
+``messages.sendMedia`` with a ``schedule_date`` (``schedule``), and ``messages.sendMultiMedia`` (an album, its
+messages sharing one ``grouped_id``) and ``messages.forwardMessages`` (each with its origin) with one
+(``schedule_all``), into a private chat, a group or a channel;
 ``getScheduledHistory``, ``getScheduledMessages``, ``deleteScheduledMessages`` and ``sendScheduledMessages``; and
 ``send_scheduled``, which sends one at its date.
 
 - scheduling: after the send's own checks (peer, text, reply, blocks, PEER_FLOOD; in a chat: may the sender post
   there), SCHEDULE_BOT_NOT_ALLOWED for a bot, SCHEDULE_DATE_INVALID for a date
   not in the future, SCHEDULE_DATE_TOO_LATE beyond :data:`MAX_AHEAD` (365 days), SCHEDULE_TOO_MUCH past
-  :data:`scheduled.MAX_PER_CHAT` in the chat; the answer is ``updates`` with ``updateMessageID`` (the scheduled id)
-  and ``updateNewScheduledMessage``, which the sender's other sessions get too; a ``random_id`` already scheduled
-  towards that peer answers the same message again. At its date ``scheduler.py`` sends it.
+  :data:`scheduled.MAX_PER_CHAT` in the chat (counting every message of an album or forward); the answer is
+  ``updates`` with ``updateMessageID`` (the scheduled id) and ``updateNewScheduledMessage`` for each, which the
+  sender's other sessions get too; a ``random_id`` already scheduled towards that peer answers the same message
+  again. At its date ``scheduler.py`` sends it (an album's messages keep their ``grouped_id``, a forward its
+  origin).
 - getScheduledHistory: the chat's scheduled messages, the latest date first (``hash`` is not checked: always the
   list); getScheduledMessages: those of the given ids (the others left out).
 - deleteScheduledMessages / sendScheduledMessages: those of the given ids that wait in the chat are deleted, or sent
@@ -20,15 +24,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tgfleet import errors
 from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.chat_views import chats_tl
-from tgfleet.sandbox.chats import SendOptions
+from tgfleet.sandbox.chats import ChatsFor, SendOptions
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.scheduled import MAX_PER_CHAT, ScheduledMessage
-from tgfleet.sandbox.scheduler import announce_due, send_due
+from tgfleet.sandbox.scheduler import announce_due, options_of, send_due
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_messages import may_send, post
 from tgfleet.sandbox.services.chat_peers import chat_by_marked_id, chat_of
@@ -56,12 +61,34 @@ def _updates(world: World, viewer: Account, peer_ids: list[int], updates: list[t
     return types.Updates(updates=updates, users=users, chats=chats, date=int(world.clock()), seq=0)
 
 
-def _answer(world: World, owner: Account, message: ScheduledMessage, random_id: int) -> types.Updates:
-    updates: list[types.TypeUpdate] = [
-        types.UpdateMessageID(id=message.id, random_id=random_id),
-        types.UpdateNewScheduledMessage(message=scheduled_tl(message)),
-    ]
-    return _updates(world, owner, [message.peer_id], updates)
+@dataclass(frozen=True)
+class Draft:
+    """One message of a scheduling call: its text (a caption for media), entities, ``random_id`` and how it is sent
+    (``options``: reply, flags, media, album, a forward's origin)."""
+
+    text: str
+    entities: tuple[Any, ...]
+    random_id: int
+    options: SendOptions
+
+
+def _answer(world: World, owner: Account, found: list[tuple[ScheduledMessage, int]]) -> types.Updates:
+    """``updateMessageID`` and ``updateNewScheduledMessage`` for each ``(message, random_id)``, in order."""
+    updates: list[types.TypeUpdate] = []
+    for message, random_id in found:
+        updates.append(types.UpdateMessageID(id=message.id, random_id=random_id))
+        updates.append(types.UpdateNewScheduledMessage(message=scheduled_tl(message)))
+    return _updates(world, owner, _named([m for m, _ in found]), updates)
+
+
+def named_chats(world: World, marked_ids: list[int]) -> ChatsFor:
+    """The groups and channels among ``marked_ids`` as each viewer sees them (``chats.send_private``'s ``chats``)."""
+    return lambda viewer_id: chats_tl(world.groups, world.channels, marked_ids, viewer_id)
+
+
+def _named(messages: list[ScheduledMessage]) -> list[int]:
+    """The marked ids scheduled messages name: their chats and their forwards' origins."""
+    return [i for m in messages for i in (m.peer_id, *(() if m.forward is None else (m.forward.peer_id,)))]
 
 
 def schedule(
@@ -74,7 +101,16 @@ def schedule(
 ) -> types.Updates:
     """Keep ``request`` (checked by sendMessage / sendMedia; ``peer_id``: the chat's marked id) to be sent at its
     ``schedule_date``, with ``options.media`` if it has any."""
-    date, now = request.schedule_date or 0, world.clock()
+    draft = Draft(request.message, tuple(request.entities or ()), request.random_id, options)
+    return schedule_all(world, ctx, sender, peer_id, request.schedule_date or 0, [draft])
+
+
+def schedule_all(
+    world: World, ctx: CallContext, sender: Account, peer_id: int, date: int, drafts: list[Draft]
+) -> types.Updates:
+    """Keep ``drafts`` (checked by their send call: an album's items, a forward's messages) to be sent into the chat
+    ``peer_id`` at ``date``; those whose ``random_id`` is already scheduled there are answered as they are."""
+    now = world.clock()
     if sender.bot:
         raise errors.ScheduleBotNotAllowed()
     if date <= now:
@@ -82,18 +118,25 @@ def schedule(
     if date > now + MAX_AHEAD:
         raise errors.ScheduleDateTooLate()
     box = sender.scheduled
-    if (previous := box.by_random_id(peer_id, request.random_id)) is not None:
-        return _answer(world, sender, previous, request.random_id)
-    if len(box.in_chat(peer_id)) >= MAX_PER_CHAT:
+    known = {d.random_id: m for d in drafts if (m := box.by_random_id(peer_id, d.random_id)) is not None}
+    if len(box.in_chat(peer_id)) + len(drafts) - len(known) > MAX_PER_CHAT:
         raise errors.ScheduleTooMuch()
-    message = box.add(
-        owner_id=sender.id, peer_id=peer_id, date=date, text=request.message,
-        entities=tuple(request.entities or ()), random_id=request.random_id, reply_to=options.reply_to,
-        silent=options.silent, noforwards=options.noforwards, media=options.media,
-    )  # fmt: skip
-    world.scheduler.add(message)
-    answer = _answer(world, sender, message, request.random_id)
-    world.pusher.push(sender.id, answer, except_auth_key_id=ctx.auth_key_id)
+    found: list[tuple[ScheduledMessage, int]] = []
+    for draft in drafts:
+        message = known.get(draft.random_id)
+        if message is None:
+            options = draft.options
+            message = box.add(
+                owner_id=sender.id, peer_id=peer_id, date=date, text=draft.text, entities=draft.entities,
+                random_id=draft.random_id, reply_to=options.reply_to, silent=options.silent,
+                noforwards=options.noforwards, media=options.media, grouped_id=options.grouped_id,
+                forward=options.forward,
+            )  # fmt: skip
+            world.scheduler.add(message)
+        found.append((message, draft.random_id))
+    answer = _answer(world, sender, found)
+    if len(known) < len(drafts):
+        world.pusher.push(sender.id, answer, except_auth_key_id=ctx.auth_key_id)
     return answer
 
 
@@ -101,7 +144,7 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
     """Send one scheduled message now (taken out of its owner's box already); 1 if sent, 0 if dropped."""
     now = world.clock()
     if message.peer_id > 0:
-        return send_due(world.accounts, world.pusher, now, owner, message)
+        return send_due(world.accounts, world.pusher, now, owner, message, chats=named_chats(world, _named([message])))
     chat = chat_by_marked_id(world, message.peer_id)
     try:
         if chat is None or owner.deleted:
@@ -112,14 +155,12 @@ def send_scheduled(world: World, owner: Account, message: ScheduledMessage) -> i
     except errors.RPCError:
         return announce_due(world.pusher, now, owner, message, None)
     assert chat is not None
-    options = SendOptions(reply_to=message.reply_to, silent=message.silent, noforwards=message.noforwards,
-                          media=message.media)  # fmt: skip
-    sent, _ = post(world, None, owner, chat, message.text, message.random_id, message.entities, options)
+    sent, _ = post(world, None, owner, chat, message.text, message.random_id, message.entities, options_of(message))
     return announce_due(world.pusher, now, owner, message, sent.id)
 
 
 def _listed(world: World, viewer: Account, found: list[ScheduledMessage]) -> t_messages.Messages:
-    users, chats = _peers(world, viewer, [m.peer_id for m in found])
+    users, chats = _peers(world, viewer, _named(found))
     return t_messages.Messages(messages=[scheduled_tl(m) for m in found], topics=[], chats=chats, users=users)
 
 

@@ -2,7 +2,7 @@
 
 Every change of an account's box is a pts event (``mailbox.py``, ``box_events.py``). ``getDifference(pts)``
 replays the events after ``pts`` in order (new messages as ``new_messages``, as they are now; edits, deletions,
-read marks and pins as ``other_updates``; a message since deleted is left out, its deletion says so):
+read marks, contents read and pins as ``other_updates``; a message since deleted is left out, its deletion says so):
 ``updates.differenceEmpty`` when there are none, ``updates.difference`` (with the final state) when they fit in
 one answer, ``updates.differenceSlice`` (with ``intermediate_state``: the pts of its last event) for the
 first ``min(pts_limit, world.difference_limit)`` of them, and
@@ -98,6 +98,8 @@ def _other_update(box: Mailbox, event: BoxEvent) -> types.TypeUpdate | None:
         )
     if event.kind is EventKind.READ_OUTBOX:
         return types.UpdateReadHistoryOutbox(peer=peer, max_id=event.ids[0], pts=pts, pts_count=count)
+    if event.kind is EventKind.READ_CONTENTS:
+        return types.UpdateReadMessagesContents(messages=list(event.ids), pts=pts, pts_count=count, date=event.date)
     if event.kind in (EventKind.PIN, EventKind.UNPIN):
         pinned = event.kind is EventKind.PIN
         return types.UpdatePinnedMessages(pinned=pinned, peer=peer, messages=list(event.ids), pts=pts, pts_count=count)
