@@ -3,7 +3,9 @@
 Each kind is one update of https://core.telegram.org/api/updates as its owner gets it: ``NEW`` is
 ``updateNewMessage`` (``ids``: the message), ``EDIT`` ``updateEditMessage``, ``DELETE`` ``updateDeleteMessages``
 (``ids``: the deleted, ``pts_count`` their number), ``READ_INBOX`` / ``READ_OUTBOX`` ``updateReadHistoryInbox`` /
-``Outbox`` (``ids``: the max id), ``PIN`` / ``UNPIN`` ``updatePinnedMessages`` (``ids``: the message).
+``Outbox`` (``ids``: the max id), ``PIN`` / ``UNPIN`` ``updatePinnedMessages`` (``ids``: the message), ``FOLDERS``
+``updateFolderPeers`` (``folders``: each moved dialog's marked peer id and its new folder;
+https://core.telegram.org/constructor/updateFolderPeers carries a pts like the others).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class EventKind(enum.Enum):
     READ_OUTBOX = "read_outbox"
     PIN = "pin"
     UNPIN = "unpin"
+    FOLDERS = "folders"
 
 
 @dataclass(frozen=True)
@@ -33,3 +36,5 @@ class BoxEvent:
     ids: tuple[int, ...]
     peer_id: int
     date: int
+    folders: tuple[tuple[int, int], ...] = ()
+    """``FOLDERS``: (marked peer id, folder id) of each dialog moved."""
