@@ -1,11 +1,14 @@
 """The archive, unread marks, send-as and common chats end to end through the sandbox: archive_chats /
-unarchive_chats (get_dialogs by folder, Dialog.folder_id, pinned in the archive, the other session told),
+unarchive_chats (get_dialogs by folder, Dialog.folder_id, pinned in the archive, the other session told, and a
+session that was away told by getDifference),
 mark_chat_unread (Dialog.unread_mark, cleared by read_chat_history), get_send_as_chats, get_common_chats; each
 refusal as its typed error (PeerIdInvalid, FolderIdInvalid, ChannelPrivate, UserIdInvalid)."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +18,7 @@ from tgfleet.tl import functions, types
 from tgfleet.types import Dialog
 
 from .chat_pair import chat_pair
-from .helpers import logged_in
+from .helpers import logged_in, login, make_client
 
 PROMPTLY = 10.0
 
@@ -65,6 +68,47 @@ async def test_archived_chats_leave_the_main_list_and_come_back() -> None:
             assert (await _dialogs(p.alice, from_archive=False))[group.id].folder_id is None
         finally:
             await second.disconnect()
+
+
+async def test_a_session_that_was_away_learns_of_the_archive_from_get_difference(tmp_path: Path) -> None:
+    async with chat_pair() as p:
+        group = await p.alice.create_group("Old friends", p.bob_id)
+        await p.alice.send_message(p.bob_id, "hi")
+        phone = p.tg.world.user(p.alice_id).phone
+        away = make_client(p.tg, "alice-away", in_memory=False, workdir=tmp_path)
+        await away.connect()
+        await login(away, p.tg, phone)
+        await away.get_dialogs_count()  # it knows its dialogs, then goes away
+        await away.disconnect()
+
+        assert await p.alice.archive_chats([p.bob_id, group.id]) is True
+        assert await p.alice.unarchive_chats(p.bob_id) is True
+
+        back = make_client(p.tg, "alice-away", in_memory=False, workdir=tmp_path)
+        moves: asyncio.Queue[tuple[types.UpdateFolderPeers, dict[int, Any]]] = asyncio.Queue()
+
+        @back.on_raw_update()
+        def on_raw(_: Client, update: object, users: object, chats: Any) -> None:
+            if isinstance(update, types.UpdateFolderPeers):
+                moves.put_nowait((update, chats))
+
+        assert await back.connect()  # logged in from the saved session; catches up by getDifference
+        try:
+            archived, chats = await within(moves.get(), PROMPTLY)
+            assert {(_peer_id(f.peer), f.folder_id) for f in archived.folder_peers} == {
+                (p.bob_id, 1), (group.id, 1)
+            }  # fmt: skip
+            assert -group.id in chats  # the group moved is in the difference's chats
+            unarchived, _ = await within(moves.get(), PROMPTLY)
+            assert [(_peer_id(f.peer), f.folder_id) for f in unarchived.folder_peers] == [(p.bob_id, 0)]
+            assert unarchived.pts == archived.pts + 1 and unarchived.pts_count == 1
+            assert set(await _dialogs(back, from_archive=True)) == {group.id}
+        finally:
+            await back.disconnect()
+
+
+def _peer_id(peer: Any) -> int:
+    return int(getattr(peer, "user_id", None) or -getattr(peer, "chat_id", 0))
 
 
 async def test_archiving_refuses_a_peer_without_a_dialog_and_an_unknown_folder() -> None:

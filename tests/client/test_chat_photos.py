@@ -1,8 +1,10 @@
-"""Profile and chat photos end to end through the sandbox: set_profile_photo (a path, bytes, an earlier photo's
-file id), get_chat_photos, delete_profile_photos, User.photo as another account sees it and downloaded by its file
-id, set_chat_photo in a basic group and a channel (the service message, Chat.photo, the photo downloaded by
-another member); each refusal as its typed error (ImageProcessFailed, PhotoCropSizeSmall, PhotoInvalidDimensions,
-ChatAdminRequired, UserNotParticipant, ChatNotModified, PeerIdInvalid...)."""
+"""Profile and chat photos end to end through the sandbox: set_profile_photo (a path, bytes, an earlier photo's file
+id), get_chat_photos, delete_profile_photos, User.photo as another account sees it and downloaded by its file id,
+set_chat_photo in a basic group and a channel (the service message, Chat.photo, the photo downloaded by another
+member), a group's and a channel's photo history (get_chat_photos newest first, get_chat_photos_count,
+delete_chat_photo keeping the history, a deleted service message taking its photo out); each refusal as its typed
+error (ImageProcessFailed, PhotoCropSizeSmall, PhotoInvalidDimensions, ChatAdminRequired, UserNotParticipant,
+ChatNotModified, PeerIdInvalid...)."""
 
 from __future__ import annotations
 
@@ -131,3 +133,64 @@ async def test_a_channel_photo_needs_change_info() -> None:
         assert dialogs[0].chat.id == channel.id and dialogs[0].chat.photo is not None
         with pytest.raises(errors.ImageProcessFailed):
             await p.alice.set_chat_photo(channel.id, photo=b"GIF89a but no more")
+
+
+async def test_a_channels_photo_history_is_listed_newest_first_and_survives_removal() -> None:
+    async with chat_pair() as p:
+        channel = await p.alice.create_channel("Album")
+        await p.alice.add_chat_members(channel.id, p.bob_id)
+        sides = (300, 400, 500)
+        services = [await p.alice.set_chat_photo(channel.id, photo=png(s, s)) for s in sides]
+        listed = await _photos(p.bob, channel.id)
+        assert len(listed) == 3 and await p.bob.get_chat_photos_count(channel.id) == 3
+        assert [await _downloaded(p.bob, x.big_file_id) for x in listed] == [png(s, s) for s in reversed(sides)]
+        assert [x.big_photo_unique_id for x in await _photos(p.bob, channel.id)][:1] == [
+            (await p.bob.get_chat(channel.id)).photo.big_photo_unique_id  # type: ignore[union-attr]
+        ]
+        assert len([p async for p in p.bob.get_chat_photos(channel.id, limit=2)]) == 2
+
+        assert await p.alice.delete_chat_photo(channel.id) is True
+        assert (await p.bob.get_chat(channel.id)).photo is None
+        after = await _photos(p.bob, channel.id)  # the earlier photos stay in the history, as in Telegram
+        assert [x.big_photo_unique_id for x in after] == [x.big_photo_unique_id for x in listed]
+        with pytest.raises(errors.ChatAdminRequired):
+            await p.bob.delete_chat_photo(channel.id)
+
+        newest = services[-1]
+        assert newest is not None
+        await p.alice.delete_messages(channel.id, newest.id)  # its service message gone, the photo is no longer listed
+        assert [x.big_photo_unique_id for x in await _photos(p.bob, channel.id)] == [
+            x.big_photo_unique_id for x in listed[1:]
+        ]
+        assert await p.bob.get_chat_photos_count(channel.id) == 2
+        with pytest.raises(ValueError):
+            await p.alice.delete_chat_photo(p.bob_id)
+
+
+async def test_a_groups_photo_history_puts_the_current_photo_first() -> None:
+    async with chat_pair() as p:
+        group = await p.alice.create_group("Frames", p.bob_id)
+        first = await p.alice.set_chat_photo(group.id, photo=png(320, 320))
+        await p.bob.set_chat_photo(group.id, photo=png(480, 480))
+        assert first is not None and first.new_chat_photo is not None
+        await p.bob.set_chat_photo(group.id, photo=first.new_chat_photo.file_id)  # the first photo again
+        listed = await _photos(p.alice, group.id)
+        assert [await _downloaded(p.alice, x.big_file_id) for x in listed] == [png(320, 320), png(480, 480)]
+        assert await p.alice.get_chat_photos_count(group.id) == 3  # three photo service messages
+        await p.alice.delete_chat_photo(group.id)
+        assert [await _downloaded(p.alice, x.big_file_id) for x in await _photos(p.alice, group.id)] == [
+            png(320, 320), png(480, 480), png(320, 320)
+        ]  # fmt: skip
+        counters = await p.alice.invoke(
+            functions.messages.GetSearchCounters(
+                peer=await p.alice.resolve_peer(group.id),
+                filters=[types.InputMessagesFilterChatPhotos(), types.InputMessagesFilterEmpty()],
+            )
+        )
+        assert [c.count for c in counters] == [3, 5]  # the group created, three photos, the photo removed
+        with pytest.raises(errors.LimitInvalid):
+            await p.alice.invoke(
+                functions.messages.GetSearchCounters(
+                    peer=await p.alice.resolve_peer(group.id), filters=[types.InputMessagesFilterChatPhotos()] * 33
+                )
+            )

@@ -26,7 +26,8 @@ SECRET_LENGTH = 35
 _ALPHABET = string.ascii_letters + string.digits + "_-"
 _TOKEN = re.compile(r"(\d{1,20}):([A-Za-z0-9_-]{1,64})")
 USER_ONLY: frozenset[type] = frozenset({
-    f_messages.GetDialogs, f_messages.GetHistory, f_messages.Search, f_messages.GetPinnedDialogs,
+    f_messages.GetDialogs, f_messages.GetHistory, f_messages.Search, f_messages.GetSearchCounters,
+    f_messages.GetPinnedDialogs,
     f_contacts.GetContacts, f_contacts.ImportContacts, f_contacts.AddContact, f_contacts.DeleteContacts,
     f_contacts.GetBlocked, f_messages.SearchGlobal, f_messages.GetScheduledHistory, f_account.GetPrivacy,
     f_account.SetPrivacy, f_account.GetAuthorizations, f_account.ResetAuthorization, f_auth.ResetAuthorizations,

@@ -4,7 +4,9 @@ Each kind is one update of https://core.telegram.org/api/updates as its owner ge
 ``updateNewMessage`` (``ids``: the message), ``EDIT`` ``updateEditMessage``, ``DELETE`` ``updateDeleteMessages``
 (``ids``: the deleted, ``pts_count`` their number), ``READ_INBOX`` / ``READ_OUTBOX`` ``updateReadHistoryInbox`` /
 ``Outbox`` (``ids``: the max id), ``PIN`` / ``UNPIN`` ``updatePinnedMessages`` (``ids``: the message),
-``READ_CONTENTS`` ``updateReadMessagesContents`` (``ids``: the messages whose mention or voice/video was read).
+``READ_CONTENTS`` ``updateReadMessagesContents`` (``ids``: the messages whose mention or voice/video was read),
+``FOLDERS`` ``updateFolderPeers`` (``folders``: each moved dialog's marked peer id and its new folder;
+https://core.telegram.org/constructor/updateFolderPeers carries a pts like the others).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class EventKind(enum.Enum):
     PIN = "pin"
     UNPIN = "unpin"
     READ_CONTENTS = "read_contents"
+    FOLDERS = "folders"
 
 
 @dataclass(frozen=True)
@@ -35,3 +38,5 @@ class BoxEvent:
     ids: tuple[int, ...]
     peer_id: int
     date: int
+    folders: tuple[tuple[int, int], ...] = ()
+    """``FOLDERS``: (marked peer id, folder id) of each dialog moved."""

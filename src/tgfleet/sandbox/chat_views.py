@@ -173,8 +173,11 @@ def channel_participant_tl(channel: Channel, user_id: int, viewer_id: int) -> ty
     return types.ChannelParticipant(user_id=user_id, date=member.date)
 
 
-def invite_tl(invite: Invite) -> types.ChatInviteExported:
+def invite_tl(invite: Invite, requested: int = 0) -> types.ChatInviteExported:
+    """The link as its admins see it (``requested``: the join requests by it that wait)."""
     return types.ChatInviteExported(
+        request_needed=invite.request_needed,
+        requested=requested or None,
         revoked=invite.revoked,
         permanent=invite.permanent,
         link=invite.link,

@@ -34,6 +34,8 @@ class Invite:
     title: str | None = None
     usage: int = 0
     revoked: bool = False
+    request_needed: bool = False
+    """Joining by it leaves a join request for the admins to approve (``join_requests.py``)."""
 
     @property
     def link(self) -> str:
@@ -73,9 +75,12 @@ class Invites:
         expire_date: int | None = None,
         usage_limit: int | None = None,
         title: str | None = None,
+        request_needed: bool = False,
     ) -> Invite:
-        """A new link (USAGE_LIMIT_INVALID, EXPIRE_DATE_INVALID; a title is cut to 32 characters)."""
-        if usage_limit is not None and not 0 < usage_limit <= MAX_USAGE_LIMIT:
+        """A new link (USAGE_LIMIT_INVALID, also for a limit on a link that needs approval, as the Bot API's
+        createChatInviteLink says: https://core.telegram.org/bots/api#createchatinvitelink; EXPIRE_DATE_INVALID; a
+        title is cut to 32 characters)."""
+        if usage_limit is not None and (request_needed or not 0 < usage_limit <= MAX_USAGE_LIMIT):
             raise errors.UsageLimitInvalid()
         if expire_date is not None and expire_date <= date:
             raise errors.ExpireDateInvalid()
@@ -83,7 +88,10 @@ class Invites:
         if len(made) >= MAX_LINKS:  # the sandbox's memory stays bounded: the oldest goes
             del self._by_hash[made[0].hash]
         code = base64.urlsafe_b64encode(self._random(12)).decode("ascii")
-        invite = Invite(code, chat_id, admin_id, date, permanent, expire_date, usage_limit, title and title[:MAX_TITLE])
+        invite = Invite(
+            code, chat_id, admin_id, date, permanent, expire_date, usage_limit, title and title[:MAX_TITLE],
+            request_needed=request_needed,
+        )  # fmt: skip
         self._by_hash[code] = invite
         return invite
 

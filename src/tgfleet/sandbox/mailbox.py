@@ -1,12 +1,12 @@
 """One account's mailbox: its own message id sequence, its common ``pts``, its private dialogs and their events.
 
-Like Telegram's private chats and basic groups (https://core.telegram.org/api/updates): every account
-numbers the messages it holds 1, 2, 3, ... (a message between A and B exists twice, with A's id in A's box
-and B's id in B's box, each knowing the other's id as its ``twin``), and every change of the box advances the
-owner's ``pts``: a new message, an edit, a read mark by ``pts_count = 1``, a deletion by the number of messages
-deleted. The event log keeps which pts brought what, so ``updates.getDifference`` can replay any range exactly.
-A basic group's messages are in each member's box like a private chat's (``peer_id`` is the group's marked id);
-a channel is a box of its own with its own pts, shared by its members: the same class, one per channel
+Like Telegram's private chats and basic groups (https://core.telegram.org/api/updates): every account numbers the
+messages it holds 1, 2, 3, ... (a message between A and B exists twice, with A's id in A's box and B's id in B's
+box, each knowing the other's id as its ``twin``), and every change of the box advances the owner's ``pts``: a new
+message, an edit, a read mark, dialogs moved between folders by ``pts_count = 1``, a deletion by the number of
+messages deleted. The event log keeps which pts brought what, so ``updates.getDifference`` can replay any range
+exactly. A basic group's messages are in each member's box like a private chat's (``peer_id`` is the group's marked
+id); a channel is a box of its own with its own pts, shared by its members: the same class, one per channel
 (``channels.py``).
 """
 
@@ -172,6 +172,12 @@ class Mailbox:
             self._log(EventKind.READ_CONTENTS, 1, tuple(changed), 0, date)
         return changed
 
+    def move_folders(self, moves: tuple[tuple[int, int], ...], date: int) -> None:
+        """Dialogs moved between folders (``(marked peer id, folder id)`` each, ``dialog_marks.py`` keeps where
+        they are): one pts event, as ``updateFolderPeers`` carries one; none for no move."""
+        if moves:
+            self._log(EventKind.FOLDERS, 1, (), 0, date, folders=moves)
+
     def set_reactions(self, message_id: int, reactions: tuple[tuple[int, str, int], ...]) -> SandboxMessage:
         """Replace a message's reactions (KeyError if it is not in this box); no pts: Telegram's
         ``updateMessageReactions`` carries none."""
@@ -179,9 +185,12 @@ class Mailbox:
         self._messages[message_id] = message
         return message
 
-    def _log(self, kind: EventKind, count: int, ids: tuple[int, ...], peer_id: int, date: int) -> None:
+    def _log(
+        self, kind: EventKind, count: int, ids: tuple[int, ...], peer_id: int, date: int,
+        folders: tuple[tuple[int, int], ...] = (),
+    ) -> None:  # fmt: skip
         self.pts += count
-        self._events.append(BoxEvent(self.pts, count, kind, ids, peer_id, date))
+        self._events.append(BoxEvent(self.pts, count, kind, ids, peer_id, date, folders))
         self._event_pts.append(self.pts)
 
     # --- dialogs (no pts) ---------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
 """The sandbox's world: accounts, login codes, 2FA passwords, authorizations, chats and update sequences.
 
-:class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids,
-phones, usernames, home DCs, mailboxes, and each account's address book, privacy rules, scheduled messages,
-profile photos and dialog marks),
-``codes`` (``CodeBook``: live login codes), ``login_guard``
-(``LoginGuard``: brute-force protection of logins under ``LoginLimits``, ``login_limits.py``), ``auths``
-(``Authorizations``: which key is logged in as whom, the sessions list), ``standing`` (``Standing``: banned and
-frozen accounts, ``standing.py``), ``peer_guard`` (``PeerGuard``: PEER_FLOOD under
-``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens, ``bots.py``), ``groups``
-(``Groups``: basic groups, ``groups.py``), ``channels`` (``Channels``: channels and supergroups with their own message
-boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``), ``uploads`` / ``files`` / ``media``
-(unfinished uploads, stored files per DC with their file references, media made from ``InputMedia``: ``uploads.py``,
-``files.py``, ``media.py``, under ``FileLimits``), ``scheduler`` (``Scheduler``: scheduled messages falling due,
-``scheduler.py``) and the services (``services/``, one function per API method, bound
+:class:`World` is built from its parts, each given only what it needs: ``accounts`` (``Accounts``: ids, phones,
+usernames, home DCs, mailboxes, and each account's address book, privacy rules, scheduled messages, profile photos and
+dialog marks), ``codes`` (``CodeBook``: live login codes), ``login_guard`` (``LoginGuard``: brute-force protection of
+logins under ``LoginLimits``, ``login_limits.py``), ``auths`` (``Authorizations``: which key is logged in as whom, the
+sessions list), ``standing`` (``Standing``: banned and frozen accounts, ``standing.py``), ``peer_guard``
+(``PeerGuard``: PEER_FLOOD under ``PeerLimits``, ``peer_limits.py``), ``bot_tokens`` (``BotTokens``: bots' tokens,
+``bots.py``), ``groups`` (``Groups``: basic groups, ``groups.py``), ``channels`` (``Channels``: channels and
+supergroups with their own message boxes, ``channels.py``), ``invites`` (``Invites``: invite links, ``invites.py``),
+``join_requests`` (``JoinRequests``: the requests waiting for approval and the joins by link, ``join_requests.py``),
+``uploads`` / ``files`` / ``media`` (unfinished uploads, stored files per DC with their file references, media made
+from ``InputMedia``: ``uploads.py``, ``files.py``, ``media.py``, under ``FileLimits``), ``scheduler`` (``Scheduler``:
+scheduled messages falling due, ``scheduler.py``) and the services (``services/``, one function per API method, bound
 to the world; every bound call of a logged-in key first passes the account's standing: deleted, banned, frozen, and
 what a bot may not call). It has two faces:
 
@@ -67,6 +66,7 @@ from tgfleet.sandbox.files import FileStore
 from tgfleet.sandbox.future_tokens import FutureTokens
 from tgfleet.sandbox.groups import Groups
 from tgfleet.sandbox.invites import Invites
+from tgfleet.sandbox.join_requests import JoinRequests
 from tgfleet.sandbox.login_guard import LoginGuard
 from tgfleet.sandbox.login_limits import LoginLimits
 from tgfleet.sandbox.login_tokens import TOKEN_LIFETIME, LoginTokens
@@ -153,6 +153,7 @@ class World:
         self.groups = Groups(random)
         self.channels = Channels(random(32), random)
         self.invites = Invites(random)
+        self.join_requests = JoinRequests()
         limits = FileLimits() if file_limits is None else _checked(file_limits, FileLimits)
         self.uploads = Uploads(limits)
         self.files = FileStore(limits, random(32), clock, random)

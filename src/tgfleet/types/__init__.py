@@ -1,10 +1,10 @@
 """``tgfleet.types``: Pyrogram's high-level objects (``from tgfleet import types``), built from TL.
 
-Owns ``User``, ``Chat``, ``Message`` and the media, keyboards, entities, dialogs, members and login answers
-in them, with Pyrogram's attribute names, its ``str`` dump and the bound methods (``message.reply_text``),
-which call the client they were built with by Pyrogram's method names (``bound.py``). Built lazily from
-``tgfleet.tl`` objects (``object.py``). May import ``tgfleet.parser``, ``tgfleet.enums`` and ``tgfleet.tl``;
-never the client (the client passes itself in).
+Owns ``User``, ``Chat``, ``Message`` and the media, keyboards, entities, dialogs, members, invite links, join
+requests and login answers in them, with Pyrogram's attribute names, its ``str`` dump and the bound methods
+(``message.reply_text``), which call the client they were built with by Pyrogram's method names (``bound.py``).
+Built lazily from ``tgfleet.tl`` objects (``object.py``). May import ``tgfleet.parser``, ``tgfleet.enums`` and
+``tgfleet.tl``; never the client (the client passes itself in).
 """
 
 from tgfleet.types.active_session import ActiveSession
@@ -12,6 +12,8 @@ from tgfleet.types.active_sessions import ActiveSessions
 from tgfleet.types.bound import ClientMethodMissing
 from tgfleet.types.chat import Chat
 from tgfleet.types.chat_invite_link import ChatInviteLink
+from tgfleet.types.chat_join_request import ChatJoinRequest
+from tgfleet.types.chat_joiner import ChatJoiner
 from tgfleet.types.chat_member import ChatMember
 from tgfleet.types.chat_permissions import ChatPermissions
 from tgfleet.types.chat_photo import ChatPhoto
@@ -75,6 +77,8 @@ __all__ = [
     "CallbackGame",
     "Chat",
     "ChatInviteLink",
+    "ChatJoinRequest",
+    "ChatJoiner",
     "ChatMember",
     "ChatPermissions",
     "ChatPhoto",

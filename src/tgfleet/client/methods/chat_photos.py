@@ -1,10 +1,12 @@
-"""Photos of profiles and chats: ``set_profile_photo``, ``delete_profile_photos``, ``get_chat_photos`` and
-``set_chat_photo``, with Pyrogram's signatures and return types (https://core.telegram.org/api/files).
+"""Photos of profiles and chats: ``set_profile_photo``, ``delete_profile_photos``, ``get_chat_photos``,
+``get_chat_photos_count``, ``set_chat_photo`` and ``delete_chat_photo``, with Pyrogram's signatures and return
+types (https://core.telegram.org/api/files).
 
 A photo to set is a path, bytes or a binary file object (uploaded in parts, ``MediaMethods.save_file``) or the
 ``file_id`` of a photo Telegram has (a sent photo, or one of ``get_chat_photos``: set again without an upload). A
-user's photos are listed with ``photos.getUserPhotos``, the current first; a group's or channel's list is its
-current photo (earlier ones are in its service messages). ``User.photo`` / ``Chat.photo`` are ``ChatPhoto``s whose
+user's photos are listed with ``photos.getUserPhotos``, the current first; a group's or channel's are its current
+photo and then the earlier ones of its photo service messages (``messages.search`` with
+``inputMessagesFilterChatPhotos``). ``User.photo`` / ``Chat.photo`` are ``ChatPhoto``s whose
 file ids ``download_media`` takes.
 """
 
@@ -63,14 +65,52 @@ class ChatPhotoMethods(MediaMethods):
         return True
 
     async def get_chat_photos(self, chat_id: int | str, limit: int = 0) -> AsyncGenerator[ChatPhoto, None]:
-        """A user's profile photos, the current first (a group's or channel's: its current photo); at most
-        ``limit`` (0: all)."""
+        """A chat's photos, the newest first, at most ``limit`` (0: all): a user's profile photos
+        (photos.getUserPhotos); a group's, supergroup's or channel's current photo, then the earlier ones, which
+        are its ``messageActionChatEditPhoto`` service messages (messages.search with
+        ``inputMessagesFilterChatPhotos``: https://core.telegram.org/type/MessagesFilter), as Pyrogram lists them."""
         peer = await self.resolve_peer(chat_id)
         total = limit or ALL
         if isinstance(peer, types.InputPeerChat | types.InputPeerChannel):
-            async for photo in self._current_chat_photo(peer):
-                yield photo
-            return
+            found = self._chat_photo_history(peer)
+        else:
+            found = self._user_photos(peer, total)
+        given = 0
+        async for photo in found:
+            yield photo
+            given += 1
+            if given >= total:
+                return
+
+    async def get_chat_photos_count(self, chat_id: int | str) -> int:
+        """How many photos ``get_chat_photos`` lists: a user's profile photos, a group's or channel's photo
+        service messages (messages.getSearchCounters, https://core.telegram.org/method/messages.getSearchCounters)."""
+        peer = await self.resolve_peer(chat_id)
+        if isinstance(peer, types.InputPeerChat | types.InputPeerChannel):
+            counters: Any = await self.invoke(
+                functions.messages.GetSearchCounters(peer=peer, filters=[types.InputMessagesFilterChatPhotos()])
+            )
+            return int(counters[0].count) if counters else 0
+        answer: Any = await self.invoke(
+            functions.photos.GetUserPhotos(user_id=input_user(peer), offset=0, max_id=0, limit=1)
+        )
+        return len(answer.photos) if isinstance(answer, types.photos.Photos) else int(answer.count)
+
+    async def delete_chat_photo(self, chat_id: int | str) -> bool:
+        """Remove a group's or channel's photo (its earlier photos stay in the chat's history, as in Telegram).
+        ValueError for a user's chat."""
+        peer = await self.resolve_peer(chat_id)
+        if isinstance(peer, types.InputPeerChat):
+            await self.invoke(functions.messages.EditChatPhoto(chat_id=peer.chat_id, photo=types.InputChatPhotoEmpty()))
+        elif isinstance(peer, types.InputPeerChannel):
+            await self.invoke(
+                functions.channels.EditPhoto(channel=input_channel(peer), photo=types.InputChatPhotoEmpty())
+            )
+        else:
+            raise ValueError(f"the chat_id {chat_id!r} belongs to a user")
+        return True
+
+    async def _user_photos(self, peer: Any, total: int) -> AsyncGenerator[ChatPhoto, None]:
         owner = self.me.id if isinstance(peer, types.InputPeerSelf) and self.me else getattr(peer, "user_id", 0)
         offset = 0
         while offset < total:
@@ -85,16 +125,35 @@ class ChatPhotoMethods(MediaMethods):
             if len(answer.photos) < asked or isinstance(answer, types.photos.Photos):
                 return
 
-    async def _current_chat_photo(self, peer: Any) -> AsyncGenerator[ChatPhoto, None]:
+    async def _chat_photo_history(self, peer: Any) -> AsyncGenerator[ChatPhoto, None]:
+        """The current photo (from the full chat), then each photo service message's photo, newest first, but the
+        current one again."""
         if isinstance(peer, types.InputPeerChannel):
-            answer: Any = await self.invoke(functions.channels.GetFullChannel(channel=input_channel(peer)))
+            full: Any = await self.invoke(functions.channels.GetFullChannel(channel=input_channel(peer)))
         else:
-            answer = await self.invoke(functions.messages.GetFullChat(chat_id=peer.chat_id))
-        chat = next((c for c in answer.chats if c.id == answer.full_chat.id), None)
+            full = await self.invoke(functions.messages.GetFullChat(chat_id=peer.chat_id))
+        chat = next((c for c in full.chats if c.id == full.full_chat.id), None)
         marked = chat_id_of(chat) if chat is not None else 0
-        photo = ChatPhoto._parse(self, answer.full_chat.chat_photo, marked, getattr(peer, "access_hash", 0))
-        if photo is not None:
-            yield photo
+        access_hash = getattr(peer, "access_hash", 0)
+        current = ChatPhoto._parse(self, full.full_chat.chat_photo, marked, access_hash)
+        if current is not None:
+            yield current
+        offset_id = 0
+        while True:
+            answer: Any = await self.invoke(functions.messages.Search(
+                peer=peer, q="", filter=types.InputMessagesFilterChatPhotos(), min_date=0, max_date=0,
+                offset_id=offset_id, add_offset=0, limit=PAGE, max_id=0, min_id=0, hash=0,
+            ))  # fmt: skip
+            for message in answer.messages:
+                action = getattr(message, "action", None)
+                if not isinstance(action, types.MessageActionChatEditPhoto):
+                    continue
+                photo = ChatPhoto._parse(self, action.photo, marked, access_hash)
+                if photo is not None and (current is None or photo.big_photo_unique_id != current.big_photo_unique_id):
+                    yield photo
+            if len(answer.messages) < PAGE:
+                return
+            offset_id = answer.messages[-1].id
 
     async def set_chat_photo(
         self, chat_id: int | str, *, photo: str | BinaryIO | bytes | None = None,

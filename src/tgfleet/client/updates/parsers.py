@@ -9,7 +9,9 @@ reads costs nothing. Kinds, as Pyrogram dispatches them:
 - edits (``updateEditMessage``, ``updateEditChannelMessage``) -> ``Message``, ``EditedMessageHandler``;
 - deletions (``updateDeleteMessages``, ``updateDeleteChannelMessages``) -> a ``List`` of ``Message``s with
   their ids (and the channel as ``chat``), ``DeletedMessagesHandler``;
-- ``updateUserStatus`` -> a ``User`` with ``id`` and ``status``, ``UserStatusHandler``.
+- ``updateUserStatus`` -> a ``User`` with ``id`` and ``status``, ``UserStatusHandler``;
+- ``updateBotChatInviteRequester`` (a bot administering a chat hears of a join request) -> ``ChatJoinRequest``,
+  ``ChatJoinRequestHandler``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tgfleet.handlers import (
+    ChatJoinRequestHandler,
     DeletedMessagesHandler,
     EditedMessageHandler,
     Handler,
@@ -25,7 +28,7 @@ from tgfleet.handlers import (
     UserStatusHandler,
 )
 from tgfleet.tl import types as t
-from tgfleet.types import List, Message, User
+from tgfleet.types import ChatJoinRequest, List, Message, User
 
 Parsed = tuple[Any, type[Handler]]
 Parser = Callable[[Any, Any, dict[int, Any], dict[int, Any]], Parsed]
@@ -51,6 +54,10 @@ def _user_status(client: Any, update: Any, users: dict[int, Any], chats: dict[in
     return User._parse(client, t.User(id=update.user_id, status=update.status)), UserStatusHandler
 
 
+def _join_request(client: Any, update: Any, users: dict[int, Any], chats: dict[int, Any]) -> Parsed:
+    return ChatJoinRequest._parse(client, update, users, chats), ChatJoinRequestHandler
+
+
 PARSERS: dict[type, Parser] = {
     t.UpdateNewMessage: _new,
     t.UpdateNewChannelMessage: _new,
@@ -60,6 +67,7 @@ PARSERS: dict[type, Parser] = {
     t.UpdateDeleteMessages: _deleted,
     t.UpdateDeleteChannelMessages: _deleted,
     t.UpdateUserStatus: _user_status,
+    t.UpdateBotChatInviteRequester: _join_request,
 }
 
 

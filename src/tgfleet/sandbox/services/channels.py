@@ -56,8 +56,11 @@ def channel_updates(world: World, channel: Channel, viewer: Account, *extra: typ
     return types.Updates(updates=updates, users=users, chats=chats, date=int(world.clock()), seq=0)
 
 
-def post_service(world: World, ctx: CallContext, channel: Channel, sender: Account, action: object) -> types.Updates:
-    """Post a service message to the channel; the caller's ``updates`` with it."""
+def post_service(
+    world: World, ctx: CallContext | None, channel: Channel, sender: Account, action: object
+) -> types.Updates:
+    """Post a service message to the channel; the caller's ``updates`` with it (``ctx`` None: a message the caller
+    did not post himself, which all his sessions get)."""
     sent = posts(world, ctx)
     message = sent.to_channel(channel, sender, action=action)
     return sent.channel_updates(channel, message, sender.id)
@@ -168,19 +171,28 @@ async def join_channel(
     return t_messages.ChatInviteJoinResultOk(updates=join(world, ctx, channel, viewer, inviter_id=viewer.id))
 
 
-def join(world: World, ctx: CallContext, channel: Channel, viewer: Account, *, inviter_id: int) -> types.Updates:
-    """``viewer`` joins (USER_ALREADY_PARTICIPANT, CHANNEL_PRIVATE when banned); his ``updates``."""
+def join(
+    world: World, ctx: CallContext | None, channel: Channel, viewer: Account, *, inviter_id: int,
+    action: object = None, too_many: type[errors.RPCError] = errors.ChannelsTooMuch,
+) -> types.Updates:  # fmt: skip
+    """``viewer`` joins (USER_ALREADY_PARTICIPANT, CHANNEL_PRIVATE when banned, ``too_many`` when he is in too many
+    channels); his ``updates``. A supergroup posts ``action`` (``messageActionChatAddUser`` by default) from him;
+    ``ctx`` None: someone else let him in (an approved join request), and all his sessions get the news."""
     if viewer.id in channel.members:
         raise errors.UserAlreadyParticipant()
     if channel.banned(viewer.id):
         raise errors.ChannelPrivate()
     if len(channel.members) >= MAX_MEMBERS:
         raise errors.UsersTooMuch()
-    _room_for(world, viewer, errors.ChannelsTooMuch)
+    _room_for(world, viewer, too_many)
     channel.join(viewer.id, inviter_id, int(world.clock()))
     if channel.megagroup:
-        return post_service(world, ctx, channel, viewer, types.MessageActionChatAddUser(users=[viewer.id]))
-    return channel_updates(world, channel, viewer)
+        said = types.MessageActionChatAddUser(users=[viewer.id]) if action is None else action
+        return post_service(world, ctx, channel, viewer, said)
+    updates = channel_updates(world, channel, viewer)
+    if ctx is None:
+        world.pusher.push(viewer.id, updates)
+    return updates
 
 
 async def leave_channel(world: World, ctx: CallContext, request: f_channels.LeaveChannel) -> types.TypeUpdates:
@@ -212,6 +224,7 @@ async def delete_channel(world: World, ctx: CallContext, request: f_channels.Del
     if viewer.id != channel.creator_id:
         raise errors.ChatAdminRequired()
     world.channels.delete(channel)
+    world.join_requests.forget_chat(channel.marked_id)
     members, channel.members = channel.members, {}
     for member_id in members:  # they see it gone (channelForbidden-like: no longer a member)
         if member_id != viewer.id:

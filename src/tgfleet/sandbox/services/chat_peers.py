@@ -71,6 +71,20 @@ def admin_with(channel: Channel, viewer: Account, right: str) -> None:
         raise errors.ChatAdminRequired()
 
 
+def invite_admin_chat(world: World, viewer: Account, peer: types.TypeInputPeer) -> BasicGroup | Channel:
+    """The group or channel ``peer`` names whose invite links and join requests the viewer manages: a basic
+    group's admin, a channel's admin with ``invite_users`` (CHAT_ADMIN_REQUIRED; PEER_ID_INVALID for a user)."""
+    chat = chat_of(world, viewer, peer)
+    if chat is None:
+        raise errors.PeerIdInvalid()
+    if isinstance(chat, BasicGroup):
+        if not chat.is_admin(viewer.id):
+            raise errors.ChatAdminRequired()
+    else:
+        admin_with(chat, viewer, "invite_users")
+    return chat
+
+
 def posts(world: World, ctx: CallContext | None) -> ChatPosts:
     """The world's sends into groups and channels for this call (its caller's session gets its own answer; None: the
     sandbox's own send, a scheduled post falling due, which every session of the sender gets)."""

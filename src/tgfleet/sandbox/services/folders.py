@@ -5,8 +5,9 @@ https://core.telegram.org/method/messages.markDialogUnread); the state is ``dial
 - editPeerFolders: each dialog goes to folder 0 (the main list) or 1 (the archive), FOLDER_ID_INVALID for another
   folder, PEER_ID_INVALID for a peer the caller has no dialog with; at most ``MAX_LIMIT`` peers a call. A dialog
   that moves leaves the pinned dialogs of the folder it left (it may be pinned in its new folder). The answer is
-  ``updateFolderPeers`` with the moves, which the caller's other sessions get too; it carries the box's pts with a
-  ``pts_count`` of 0 (the sandbox logs no pts event for it, as for dialog pins, so getDifference does not replay it).
+  ``updateFolderPeers`` with the moves, which the caller's other sessions get too; the dialogs that did move are
+  one pts event of the caller's box (``pts_count`` 1; 0 when none moved), which getDifference replays to a session
+  that was away (https://core.telegram.org/constructor/updateFolderPeers).
 - markDialogUnread: sets or clears the dialog's mark (PEER_ID_INVALID as above); reading the chat clears it;
   ``updateDialogUnreadMark`` to the caller's other sessions. getDialogUnreadMarks lists the marked dialogs.
 """
@@ -53,12 +54,15 @@ async def edit_peer_folders(world: World, ctx: CallContext, request: f_folders.E
         if wanted.folder_id not in FOLDERS:
             raise errors.FolderIdInvalid()
         moves[dialog_peer(world, viewer, wanted.peer)] = wanted.folder_id
+    moved: list[tuple[int, int]] = []
     for peer_id, folder_id in moves.items():
         if viewer.marks.move(peer_id, folder_id):
             viewer.mailbox.toggle_pin(peer_id, False)
-    folder_peers = [types.FolderPeer(peer=peer_of(p), folder_id=f) for p, f in moves.items()]
-    update = types.UpdateFolderPeers(folder_peers=folder_peers, pts=viewer.mailbox.pts, pts_count=0)
+            moved.append((peer_id, folder_id))
     now = world.clock()
+    viewer.mailbox.move_folders(tuple(moved), int(now))
+    folder_peers = [types.FolderPeer(peer=peer_of(p), folder_id=f) for p, f in moves.items()]
+    update = types.UpdateFolderPeers(folder_peers=folder_peers, pts=viewer.mailbox.pts, pts_count=1 if moved else 0)
     updates = types.Updates(
         updates=[update], users=users_tl(world.accounts, [p for p in moves if p > 0], viewer.id, now),
         chats=dialog_chats(world, viewer, list(moves)), date=int(now), seq=0,

@@ -11,7 +11,11 @@
 - search: the chat's messages (a basic group's in the viewer's box, a channel's in its own) whose text contains
   ``q`` (case-insensitively; Telegram matches words, the sandbox substrings), from ``from_id`` if given, dated
   within ``min_date``..``max_date``, paged as getHistory; the filter ``inputMessagesFilterPinned`` gives the
-  pinned message, media filters nothing (not modelled).
+  pinned message, ``inputMessagesFilterChatPhotos`` the ``messageActionChatEditPhoto`` service messages (the
+  photos a group or channel has had, newest first: how clients list them, as Pyrogram's ``get_chat_photos``
+  does), media filters nothing (not modelled).
+- getSearchCounters: how many messages each filter finds in the chat (at most ``MAX_COUNTERS`` filters, else
+  LIMIT_INVALID), https://core.telegram.org/method/messages.getSearchCounters.
 - getSplitRanges: one range holding every message id (Telegram splits very long histories into several; the
   sandbox's ``invokeWithMessagesRange`` therefore passes its query through unchanged, ``dispatch.py``).
 """
@@ -25,7 +29,7 @@ from tgfleet.sandbox.accounts import Account
 from tgfleet.sandbox.channels import Channel
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import BasicGroup
-from tgfleet.sandbox.mailbox import SandboxMessage
+from tgfleet.sandbox.mailbox import Mailbox, SandboxMessage
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.chat_messages import channel_answer, chat_history, dialog_chats
 from tgfleet.sandbox.services.chat_peers import chat_of
@@ -84,21 +88,39 @@ async def get_messages(world: World, ctx: CallContext, request: f_messages.GetMe
     return t_messages.Messages(messages=messages, topics=[], chats=chats, users=users)
 
 
+def _box_of(world: World, viewer: Account, peer: types.TypeInputPeer, chat: BasicGroup | Channel | None
+            ) -> tuple[Mailbox, int]:  # fmt: skip
+    """The box holding the chat's messages as the viewer sees them and the chat's peer id in it."""
+    if isinstance(chat, Channel):
+        return chat.box, chat.marked_id
+    if chat is not None:
+        return viewer.mailbox, chat.marked_id
+    return viewer.mailbox, input_peer(world, viewer, peer).id
+
+
+def _filtered(box: Mailbox, peer_id: int, wanted: types.TypeMessagesFilter) -> list[SandboxMessage]:
+    """The chat's messages a search filter keeps, oldest first: all of them (``inputMessagesFilterEmpty``), the
+    pinned one, the photos the chat has had (``inputMessagesFilterChatPhotos``: its
+    ``messageActionChatEditPhoto`` service messages); media filters nothing (not modelled)."""
+    messages = box.history(peer_id)
+    if isinstance(wanted, types.InputMessagesFilterEmpty):
+        return messages
+    if isinstance(wanted, types.InputMessagesFilterPinned):
+        pinned = next((d.pinned_message for d in box.dialogs() if d.peer_id == peer_id), 0)
+        return [m for m in messages if m.id == pinned]
+    if isinstance(wanted, types.InputMessagesFilterChatPhotos):
+        return [m for m in messages if isinstance(m.action, types.MessageActionChatEditPhoto)]
+    return []
+
+
 def _matches(world: World, viewer: Account, request: f_messages.Search, chat: BasicGroup | Channel | None
              ) -> list[SandboxMessage]:  # fmt: skip
-    box = viewer.mailbox if not isinstance(chat, Channel) else chat.box
-    peer_id = input_peer(world, viewer, request.peer).id if chat is None else chat.marked_id
+    box, peer_id = _box_of(world, viewer, request.peer, chat)
     sender = None if request.from_id is None else input_peer(world, viewer, request.from_id)
-    messages = box.history(peer_id)
-    if isinstance(request.filter, types.InputMessagesFilterPinned):
-        pinned = next((d.pinned_message for d in box.dialogs() if d.peer_id == peer_id), 0)
-        messages = [m for m in messages if m.id == pinned]
-    elif not isinstance(request.filter, types.InputMessagesFilterEmpty):
-        return []
     query = request.q.casefold()
     return [
         m
-        for m in messages
+        for m in _filtered(box, peer_id, request.filter)
         if query in m.text.casefold()
         and (sender is None or m.sender_id == sender.id)
         and request.min_date <= m.date
@@ -124,6 +146,20 @@ async def search(world: World, ctx: CallContext, request: f_messages.Search) -> 
     return messages_answer(world, viewer, page, len(found))
 
 
+MAX_COUNTERS = 32
+"""Filters one getSearchCounters call may name (Telegram has a few dozen filters; more is LIMIT_INVALID)."""
+
+
+async def get_search_counters(
+    world: World, ctx: CallContext, request: f_messages.GetSearchCounters
+) -> list[t_messages.SearchCounter]:
+    viewer = world.authorized(ctx)
+    if len(request.filters) > MAX_COUNTERS:
+        raise errors.LimitInvalid()
+    box, peer_id = _box_of(world, viewer, request.peer, chat_of(world, viewer, request.peer))
+    return [t_messages.SearchCounter(filter=f, count=len(_filtered(box, peer_id, f))) for f in request.filters]
+
+
 MAX_ID = (1 << 31) - 1
 
 
@@ -139,4 +175,5 @@ HANDLERS: dict[type, ServiceFn] = {
     f_messages.GetHistory: get_history,
     f_messages.GetMessages: get_messages,
     f_messages.Search: search,
+    f_messages.GetSearchCounters: get_search_counters,
 }

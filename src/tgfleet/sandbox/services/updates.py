@@ -1,14 +1,14 @@
 """``updates.getState`` and ``updates.getDifference`` over the common pts (https://core.telegram.org/api/updates).
 
-Every change of an account's box is a pts event (``mailbox.py``, ``box_events.py``). ``getDifference(pts)``
-replays the events after ``pts`` in order (new messages as ``new_messages``, as they are now; edits, deletions,
-read marks, contents read and pins as ``other_updates``; a message since deleted is left out, its deletion says so):
-``updates.differenceEmpty`` when there are none, ``updates.difference`` (with the final state) when they fit in
-one answer, ``updates.differenceSlice`` (with ``intermediate_state``: the pts of its last event) for the
-first ``min(pts_limit, world.difference_limit)`` of them, and
-``updates.differenceTooLong`` when the gap exceeds ``pts_total_limit`` (if given) or
-``world.difference_too_long``. qts (secret chats) stays 0; ``seq`` stays constant because the sandbox only
-pushes pts-carrying updates (their ``updates`` containers have ``seq = 0``).
+Every change of an account's box is a pts event (``mailbox.py``, ``box_events.py``). ``getDifference(pts)`` replays
+the events after ``pts`` in order (new messages as ``new_messages``, as they are now; edits, deletions, read marks,
+contents read, pins and folder moves as ``other_updates``, with the groups and channels moved as ``chats``; a
+message since deleted is left out, its deletion says so): ``updates.differenceEmpty`` when there are none,
+``updates.difference`` (with the final state) when they fit in one answer, ``updates.differenceSlice`` (with
+``intermediate_state``: the pts of its last event) for the first ``min(pts_limit, world.difference_limit)`` of them,
+and ``updates.differenceTooLong`` when the gap exceeds ``pts_total_limit`` (if given) or
+``world.difference_too_long``. qts (secret chats) stays 0; ``seq`` stays constant because the sandbox only pushes
+pts-carrying updates (their ``updates`` containers have ``seq = 0``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tgfleet.sandbox.box_events import BoxEvent, EventKind
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.mailbox import Mailbox
 from tgfleet.sandbox.services import ServiceFn
+from tgfleet.sandbox.services.chat_messages import dialog_chats
 from tgfleet.sandbox.views import message_tl, message_users, peer_of, users_tl
 from tgfleet.tl import types
 from tgfleet.tl.functions import updates as f_updates
@@ -60,7 +61,11 @@ async def get_difference(world: World, ctx: CallContext, request: f_updates.GetD
     new_messages: list[types.TypeMessage] = [message_tl(m) for m in new]
     other_updates = [u for e in events if (u := _other_update(box, e)) is not None]
     peers = [e.peer_id for e in events if e.peer_id]
-    users = users_tl(world.accounts, [account.id, *peers, *message_users(new)], account.id, now)
+    moved = [peer for e in events for peer, _ in e.folders]
+    users = users_tl(
+        world.accounts, [account.id, *peers, *(p for p in moved if p > 0), *message_users(new)], account.id, now
+    )
+    chats = dialog_chats(world, account, [p for p in moved if p < 0])
     last = events[-1]
     if last.pts < box.pts:
         state = account_state(account, last.pts, last.date)
@@ -68,7 +73,7 @@ async def get_difference(world: World, ctx: CallContext, request: f_updates.GetD
             new_messages=new_messages,
             new_encrypted_messages=[],
             other_updates=other_updates,
-            chats=[],
+            chats=chats,
             users=users,
             intermediate_state=state,
         )
@@ -76,7 +81,7 @@ async def get_difference(world: World, ctx: CallContext, request: f_updates.GetD
         new_messages=new_messages,
         new_encrypted_messages=[],
         other_updates=other_updates,
-        chats=[],
+        chats=chats,
         users=users,
         state=account_state(account, box.pts, now),
     )
@@ -103,6 +108,9 @@ def _other_update(box: Mailbox, event: BoxEvent) -> types.TypeUpdate | None:
     if event.kind in (EventKind.PIN, EventKind.UNPIN):
         pinned = event.kind is EventKind.PIN
         return types.UpdatePinnedMessages(pinned=pinned, peer=peer, messages=list(event.ids), pts=pts, pts_count=count)
+    if event.kind is EventKind.FOLDERS:
+        moved = [types.FolderPeer(peer=peer_of(p), folder_id=f) for p, f in event.folders]
+        return types.UpdateFolderPeers(folder_peers=moved, pts=pts, pts_count=count)
     return None
 
 
