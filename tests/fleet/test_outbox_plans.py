@@ -3,7 +3,9 @@ account's rows, never on how many messages the store holds or a chat ever sent (
 
 Before, the due-heads read (``HEADS``), ``HAS_WORK`` and the deadline sweep each read the whole ``outbox_messages``
 table (the OR between an account's own messages and its pool's kept either engine from an index), and "is an earlier
-message of this chat still open?" walked every message the chat had ever sent. The engines' own plans are the
+message of this chat still open?" walked every message the chat had ever sent; and whether an account of the pool
+already talks to a pool message's peer (``outbox_pool.CHOICE``) walked every message sent by the account, and by
+every other account. The engines' own plans are the
 evidence: SQLite's ``EXPLAIN QUERY PLAN`` must show no scan of the table, PostgreSQL's ``EXPLAIN`` (with sequential
 scans priced out, so one appears only where no index can answer) no sequential scan of it, and both answer the
 open-chat question from ``outbox_open_chat``."""
@@ -22,7 +24,7 @@ from tgfleet.fleet.store.base import SQLITE
 
 from .helpers import populate
 
-_OUTBOX_ALIASES = ("m", "e", "f", "outbox_messages")
+_OUTBOX_ALIASES = ("m", "e", "f", "s", "outbox_messages")
 
 
 async def plan(fleet: Fleet, template: str, params: dict[str, Any]) -> list[str]:
@@ -73,4 +75,7 @@ async def test_a_steps_reads_seek_the_accounts_own_rows(store_url: str, take_poo
         for name, template in [("HEADS", sql.HEADS), ("HAS_WORK", sql.HAS_WORK), ("the deadline sweep", sql.SWEEP[1])]:
             lines = await plan(fleet, template, params)
             assert not full_reads(fleet, lines), f"{name} reads the whole outbox:\n" + "\n".join(lines)
-        assert any("outbox_open_chat" in line for line in await plan(fleet, sql.HEADS, params))
+        heads = await plan(fleet, sql.HEADS, params)
+        assert any("outbox_open_chat" in line for line in heads)
+        if take_pool:  # who talks to the peer already: a seek per account and chat, not the account's whole history
+            assert any("outbox_talked" in line for line in heads), "\n".join(heads)

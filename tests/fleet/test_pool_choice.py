@@ -37,3 +37,20 @@ async def test_pool_messages_go_to_the_account_that_talks_to_the_peer_else_the_l
         assert (await fleet.outbox.get(to_bob.id)).account_id == talker.account_id  # sticky, though the busiest
         assert [(await fleet.outbox.get(m.id)).account_id for m in others] == [idle.account_id] * NEW_PEERS
         assert [m.text for m in tg.messages_of(bob_id)] == ["hello bob", "again, from the pool"]
+
+
+async def test_an_account_of_another_pool_that_talks_to_the_peer_does_not_hold_back_the_pool(store_url: str) -> None:
+    """Only the pool's own accounts keep a peer: an account of another pool that sent the peer a message on its own
+    leaves the pool's message to its least-loaded account (it would otherwise wait for a sender that may not take
+    it)."""
+    async with Sandbox(dcs=2) as tg, Fleet.open(store_url, settings=SETTINGS) as fleet:
+        [outsider] = await seed(tg, fleet, 1, prefix="other", pool="other")
+        [member] = await seed(tg, fleet, 1, prefix="member")
+        bob_id, bob = recipient(tg)
+        async with worker_running(fleet, tg):
+            first = await fleet.outbox.send(peer=bob, text="from the other pool", account=outsider.label)
+            await until(lambda: state_of(fleet, first.id, OutboxState.SENT), timeout=TIMEOUT)
+            to_bob = await fleet.outbox.send(peer=bob, text="from the default pool", pool="default")
+            await until(lambda: state_of(fleet, to_bob.id, OutboxState.SENT), timeout=15.0)
+        assert (await fleet.outbox.get(to_bob.id)).account_id == member.account_id
+        assert [m.text for m in tg.messages_of(bob_id)] == ["from the other pool", "from the default pool"]

@@ -1,7 +1,8 @@
 """Which of a pool's unassigned messages a holder of one of its accounts takes (docs/fleet.md, "Scheduler"):
 
 - a message to a peer some account of the pool already talks to (it sent that peer a message, from the pool or on
-  its own) goes to that account, while it is healthy (``new`` or ``active``): the peer keeps one sender;
+  its own) goes to that account, while it is healthy (``new`` or ``active``): the peer keeps one sender (an account
+  of another pool that talks to the peer does not count: it never takes the pool's messages);
 - any other goes to the least-loaded healthy account with budget left: a holder takes them only while no other
   healthy, held account of the pool has fewer open messages than it has (ties: whoever claims first). Whether the
   holder's own account is healthy and has budget left is its sender's to say (``take_pool``).
@@ -16,14 +17,20 @@ from tgfleet.fleet.outbox_records import DUE, OPEN, sql_states
 from tgfleet.fleet.store import Tx
 
 _HEALTHY = "('new', 'active')"
-_TALKED = (
-    "s.state = 'sent' AND (s.chat = m.chat"
-    " OR s.chat = 'account:' || CAST(s.account_id AS TEXT) || ':' || SUBSTR(m.chat, :peer_at))"
-)
-CHOICE = (
-    f"(EXISTS (SELECT 1 FROM outbox_messages s WHERE s.account_id = :account AND {_TALKED})"
-    f" OR (:least = 1 AND NOT EXISTS (SELECT 1 FROM outbox_messages s JOIN accounts a ON a.id = s.account_id"
-    f" WHERE s.account_id <> :account AND a.state IN {_HEALTHY} AND {_TALKED})))"
+
+
+def _talked(account: str) -> str:
+    """Whether ``account`` (an SQL expression) sent the candidate ``m``'s peer a message, from the pool or on its
+    own: two seeks of ``outbox_talked`` (account, chat), whatever the account's history."""
+    return (
+        "EXISTS (SELECT 1 FROM outbox_messages s WHERE s.account_id = {a} AND s.state = 'sent'"
+        " AND s.chat IN (m.chat, 'account:' || CAST({a} AS TEXT) || ':' || SUBSTR(m.chat, :peer_at)))"
+    ).format(a=account)
+
+
+CHOICE = (  # the other accounts are the pool's (an account of another pool never takes the message), one by one
+    f"({_talked(':account')} OR (:least = 1 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.pool = :pool"
+    f" AND a.state IN {_HEALTHY} AND a.id <> :account AND {_talked('a.id')})))"
 )
 
 
