@@ -23,9 +23,9 @@ def _talked(account: str) -> str:
     """Whether ``account`` (an SQL expression) sent the candidate ``m``'s peer a message, from the pool or on its
     own: two seeks of ``outbox_talked`` (account, chat), whatever the account's history."""
     return (
-        "EXISTS (SELECT 1 FROM outbox_messages s WHERE s.account_id = {a} AND s.state = 'sent'"
-        " AND s.chat IN (m.chat, 'account:' || CAST({a} AS TEXT) || ':' || SUBSTR(m.chat, :peer_at)))"
-    ).format(a=account)
+        f"EXISTS (SELECT 1 FROM outbox_messages s WHERE s.account_id = {account} AND s.state = 'sent'"
+        f" AND s.chat IN (m.chat, 'account:' || CAST({account} AS TEXT) || ':' || SUBSTR(m.chat, :peer_at)))"
+    )
 
 
 CHOICE = (  # the other accounts are the pool's (an account of another pool never takes the message), one by one
