@@ -1,5 +1,5 @@
-"""More on messages: ``search_global`` / ``search_global_count`` across every chat, ``send_reaction`` and
-``get_scheduled_messages`` (Pyrogram's signatures and return types)."""
+"""More on messages: ``search_global`` / ``search_global_count`` across every chat, ``send_reaction``,
+``read_mentions`` and ``get_scheduled_messages`` (Pyrogram's signatures and return types)."""
 
 from __future__ import annotations
 
@@ -68,6 +68,13 @@ class MessageExtraMethods(ChatHistoryMethods):
         request = functions.messages.SendReaction(
             peer=await self.resolve_peer(chat_id), msg_id=message_id, reaction=_reactions(emoji), big=big
         )
+        await self.invoke(request)
+        return True
+
+    async def read_mentions(self, chat_id: int | str, topic_id: int | None = None) -> bool:
+        """Mark every mention of you in the chat read (a private chat, a group or supergroup; ``topic_id``: a forum
+        topic's only); afterwards its dialog counts none (``unread_mentions_count``)."""
+        request = functions.messages.ReadMentions(peer=await self.resolve_peer(chat_id), top_msg_id=topic_id)
         await self.invoke(request)
         return True
 
