@@ -147,6 +147,8 @@ class ChatPosts:
             channel.random_ids[sender.id, random_id] = message.id
         if channel.megagroup and action is None:
             self._unread_by_members(channel, sender, message, options)
+        elif action is None:  # a broadcast post: its poster is its first viewer
+            channel.viewers[message.id] = {sender.id}
         if options.reply_to is not None:
             top = channel.thread_of.get(options.reply_to, options.reply_to)
             if (thread := channel.threads.get(top)) is not None and channel.megagroup:
