@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -30,6 +30,7 @@ from .chat_pair import ChatPair, chat_pair
 from .helpers import logged_in, login, make_client
 
 PROMPTLY = 10.0
+U = TypeVar("U")
 DIFFERENCE = "updates.getDifference"
 
 
@@ -43,16 +44,20 @@ def _inbox(client: Client) -> asyncio.Queue[Message]:
     return queue
 
 
-def _contents_read(client: Client) -> asyncio.Queue[t.UpdateReadMessagesContents]:
-    """The updateReadMessagesContents ``client``'s handlers get, in order."""
-    queue: asyncio.Queue[t.UpdateReadMessagesContents] = asyncio.Queue()
+def _updates_of(client: Client, kind: type[U]) -> asyncio.Queue[U]:
+    """The updates of ``kind`` ``client``'s handlers get, in order."""
+    queue: asyncio.Queue[U] = asyncio.Queue()
 
     async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
-        if isinstance(update, t.UpdateReadMessagesContents):
+        if isinstance(update, kind):
             queue.put_nowait(update)
 
     client.add_handler(RawUpdateHandler(on_raw))
     return queue
+
+
+def _contents_read(client: Client) -> asyncio.Queue[t.UpdateReadMessagesContents]:
+    return _updates_of(client, t.UpdateReadMessagesContents)
 
 
 async def _raw(client: Client, message_id: int) -> t.Message:
@@ -166,17 +171,6 @@ async def test_a_session_that_was_away_learns_the_contents_read_from_the_differe
             await back.disconnect()
 
 
-def _channel_contents_read(client: Client) -> asyncio.Queue[t.UpdateChannelReadMessagesContents]:
-    queue: asyncio.Queue[t.UpdateChannelReadMessagesContents] = asyncio.Queue()
-
-    async def on_raw(_: Client, update: Any, users: Any, chats: Any) -> None:
-        if isinstance(update, t.UpdateChannelReadMessagesContents):
-            queue.put_nowait(update)
-
-    client.add_handler(RawUpdateHandler(on_raw))
-    return queue
-
-
 async def _channel_raw(client: Client, chat_id: int, message_id: int) -> t.Message:
     """The supergroup's message as the server shows it to ``client`` now."""
     peer = await client.resolve_peer(chat_id)
@@ -197,7 +191,7 @@ async def test_a_supergroups_mentions_are_each_members_own_until_he_reads_them()
             room = await p.alice.create_supergroup("Loud room")
             await p.alice.add_chat_members(room.id, [p.bob_id, "carol_mentions"])
             inbox_bob, inbox_alice = _inbox(p.bob), _inbox(p.alice)
-            other_session = _channel_contents_read(bob_again)
+            other_session = _updates_of(bob_again, t.UpdateChannelReadMessagesContents)
             await p.alice.send_message(room.id, f"ping @{me.username}, please")
             by_name = await within(inbox_bob.get(), PROMPTLY)
             await p.alice.send_message(room.id, f"[you](tg://user?id={p.bob_id}) too")
