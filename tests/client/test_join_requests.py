@@ -2,8 +2,10 @@
 (INVITE_REQUEST_SENT, asked once however often), the admins told (``updatePendingJoinRequests``, a bot admin's
 ``on_chat_join_request``), the requests listed (``get_chat_join_requests``, paged, by query), approved (the user
 becomes a member, ``messageActionChatJoinedByRequest``) or declined, one by one or all at once, in a supergroup and
-a basic group; each refusal as its typed error (InviteRequestSent, HideRequesterMissing, UserAlreadyParticipant,
-ChatAdminRequired, UsageLimitInvalid, InviteHashInvalid)."""
+a basic group; the full chat counting the waiting requests (``Chat.join_requests_count``, ``recent_requesters``)
+for the creator and the admins who may invite, and for no one else; each refusal as its typed error
+(InviteRequestSent, HideRequesterMissing, UserAlreadyParticipant, ChatAdminRequired, UsageLimitInvalid,
+InviteHashInvalid, ChannelPrivate)."""
 
 from __future__ import annotations
 
@@ -170,3 +172,64 @@ async def test_a_bot_admin_hears_of_a_request_and_approves_it() -> None:
             assert joined.from_user.id == p.bob_id and joined.chat.id == room.id
         finally:
             await bot.stop()
+
+
+async def _requesters(p: ChatPair, link: str, *askers: Client) -> None:
+    for asker in askers:
+        with pytest.raises(errors.InviteRequestSent):
+            await asker.join_chat(link)
+
+
+async def _recent(client: Client, chat_id: int) -> list[int] | None:
+    """The full chat's ``recent_requesters`` as the server sends them (Pyrogram's Chat has the count only)."""
+    peer = await client.resolve_peer(chat_id)
+    if isinstance(peer, types.InputPeerChat):
+        full: Any = await client.invoke(functions.messages.GetFullChat(chat_id=peer.chat_id))
+    else:
+        channel = types.InputChannel(channel_id=peer.channel_id, access_hash=peer.access_hash)
+        full = await client.invoke(functions.channels.GetFullChannel(channel=channel))
+    return full.full_chat.recent_requesters
+
+
+async def test_the_full_chat_counts_the_waiting_requests_for_those_who_may_approve_them() -> None:
+    async with chat_pair() as p:
+        carol, carol_id = await _carol(p)
+        third = p.tg.add_user(phone="+15550168887", first_name="Dave", username="dave_full", dc=1)
+        dave = await logged_in(p.tg, third.phone, "dave")
+        try:
+            room = await p.alice.create_supergroup("Counted")
+            await p.alice.add_chat_members(room.id, [p.bob_id, "dave_full"])
+            await p.alice.promote_chat_member(room.id, p.bob_id, ChatPrivileges(can_invite_users=True))
+            await p.alice.promote_chat_member(room.id, "dave_full", ChatPrivileges(can_pin_messages=True))
+            assert (await p.alice.get_chat(room.id)).join_requests_count is None  # none waits yet
+            link = await p.alice.create_chat_invite_link(room.id, creates_join_request=True)
+            outsider = p.tg.add_user(phone="+15550168886", first_name="Erin", username="erin_full", dc=1)
+            erin = await logged_in(p.tg, outsider.phone, "erin")
+            try:
+                await _requesters(p, link.invite_link, carol, erin)
+                for admin in (p.alice, p.bob):  # the creator, an admin who may invite
+                    assert (await admin.get_chat(room.id)).join_requests_count == 2
+                    assert await _recent(admin, room.id) == [outsider.id, carol_id]
+                assert (await dave.get_chat(room.id)).join_requests_count is None  # an admin who may not invite
+                assert await _recent(dave, room.id) is None
+                assert await p.alice.approve_chat_join_request(room.id, carol_id) is True
+                assert (await p.bob.get_chat(room.id)).join_requests_count == 1
+                assert await _recent(p.bob, room.id) == [outsider.id]
+                assert (await carol.get_chat(room.id)).join_requests_count is None  # a plain member now
+                assert await p.bob.decline_chat_join_request(room.id, outsider.id) is True
+                assert (await p.alice.get_chat(room.id)).join_requests_count is None
+
+                group = await p.alice.create_group("Counted club", p.bob_id)
+                club = await p.alice.create_chat_invite_link(group.id, creates_join_request=True)
+                await _requesters(p, club.invite_link, carol)
+                assert (await p.alice.get_chat(group.id)).join_requests_count == 1
+                assert await _recent(p.alice, group.id) == [carol_id]
+                assert (await p.bob.get_chat(group.id)).join_requests_count is None  # a member, no admin
+                await dave.leave_chat(room.id)
+                with pytest.raises(errors.ChannelPrivate):  # no member of the private supergroup any more
+                    await dave.get_chat(room.id)
+            finally:
+                await erin.disconnect()
+        finally:
+            await dave.disconnect()
+            await carol.disconnect()

@@ -6,7 +6,8 @@ A channel's messages exist once, in its own box (``channels.py``), so each chang
 replays; every member's online sessions get it as ``updateEditChannelMessage``, ``updateDeleteChannelMessages``
 or ``updatePinnedChannelMessages`` (the caller's own session excepted: it gets the change in its answer). A read
 mark is no pts event: the reader's sessions get ``updateReadChannelInbox``, the senders of the messages read
-``updateReadChannelOutbox``.
+``updateReadChannelOutbox``; nor is a supergroup member's reading of his mentions and voice messages
+(``updateChannelReadMessagesContents`` to his sessions).
 """
 
 from __future__ import annotations
@@ -69,12 +70,29 @@ class ChannelChanges:
             if (top := channel.thread_of.pop(message.id, None)) is not None and top in channel.threads:
                 channel.threads[top].remove(message.id, pts)
             channel.threads.pop(message.id, None)
+        ids = {m.id for m in gone}
+        for member in channel.members.values():  # nothing is left to read in what is gone
+            member.mentions -= ids
+            member.unread_contents -= ids
         if gone:
             update = types.UpdateDeleteChannelMessages(
                 channel_id=channel.id, messages=[m.id for m in gone], pts=pts, pts_count=len(gone)
             )
             self._to_members(channel, caller_id, lambda viewer_id: self._container(channel, [update], viewer_id))
         return pts, len(gone)
+
+    def read_contents(self, channel: Channel, reader_id: int, message_ids: Sequence[int]) -> list[int]:
+        """Mark those of ``message_ids`` whose mention or voice message member ``reader_id`` had not read yet read for
+        him (``ChannelMember.unread_contents``; no pts event, as on Telegram); his other sessions get
+        ``updateChannelReadMessagesContents``. The ids that changed."""
+        member = channel.members[reader_id]
+        changed = [i for i in dict.fromkeys(message_ids) if i in member.unread_contents]
+        member.unread_contents.difference_update(changed)
+        if changed:
+            update = types.UpdateChannelReadMessagesContents(channel_id=channel.id, messages=changed)
+            self.pusher.push(reader_id, self._container(channel, [update], reader_id),
+                             except_auth_key_id=self.except_auth_key_id)  # fmt: skip
+        return changed
 
     def pin(self, channel: Channel, caller_id: int, message_id: int, *, pin: bool) -> types.Updates:
         """Pin (or unpin) ``message_id`` for every member; the caller's answer."""

@@ -6,7 +6,10 @@ sequence and its own ``pts`` (``mailbox.Mailbox``, one per channel), which ``upd
 replays. Its creator has every admin right; admins have the ``chatAdminRights`` they were given;
 ``chatBannedRights`` with ``view_messages`` ban a user (he is no member and may not rejoin), other banned rights
 restrict a member. Access hashes are per viewer, as for users (``accounts.access_hash``). Slow mode makes a
-member who is no admin wait ``slowmode_seconds`` between messages.
+member who is no admin wait ``slowmode_seconds`` between messages. A supergroup's message is stored once, but
+whether it mentions a member and whether he has read its contents is his own (``ChannelMember.mentions``,
+``unread_contents``), as in his dialog's ``unread_mentions_count``. A broadcast post counts its views, one per user
+however often he looks (https://core.telegram.org/method/messages.getMessagesViews), and its forwards.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ class ChannelMember:
     read_inbox_max_id: int = 0
     last_sent: float = 0.0
     """When he last sent a message (slow mode)."""
+    mentions: set[int] = field(default_factory=set)
+    """A supergroup's messages that mention him (``mentions.py``: named, by username, or answering his)."""
+    unread_contents: set[int] = field(default_factory=set)
+    """A supergroup's messages whose mention or voice message / round video he has not read yet: the copy he sees
+    is ``media_unread`` (``channels.readMessageContents``, ``messages.readMentions``)."""
 
 
 @dataclass
@@ -92,6 +100,11 @@ class Channel:
     threads: dict[int, Thread] = field(default_factory=dict)
     """The discussion threads (``threads.py``) by their top message here: a broadcast channel's post, a discussion
     supergroup's automatic forward."""
+    viewers: dict[int, set[int]] = field(default_factory=dict)
+    """A broadcast channel's post id -> the users who viewed it, each counted once (its poster first, then
+    ``messages.getMessagesViews`` with ``increment``): the post's ``views``."""
+    forwards: dict[int, int] = field(default_factory=dict)
+    """A broadcast channel's post id -> how often it was forwarded: the post's ``forwards``."""
     thread_of: dict[int, int] = field(default_factory=dict)
     """A discussion supergroup's comment id -> the top message (an automatic forward) of its thread."""
 
@@ -128,6 +141,21 @@ class Channel:
         member = self.members.setdefault(user_id, ChannelMember(user_id, inviter_id, date))
         member.read_inbox_max_id = max(member.read_inbox_max_id, self.top_message())  # nothing old is unread
         return member
+
+    def counters(self, message_id: int) -> tuple[int, int] | None:
+        """A broadcast post's ``views`` and ``forwards``; None for a supergroup's message or a service message (no
+        counters: https://core.telegram.org/constructor/message, flags.10)."""
+        message = self.box.get(message_id)
+        if self.megagroup or message is None or message.action is not None:
+            return None
+        return len(self.viewers.get(message_id, ())), self.forwards.get(message_id, 0)
+
+    def unread_mentions(self, user_id: int) -> list[int]:
+        """The ids of the messages still here that mention member ``user_id`` and that he has not read, ascending."""
+        member = self.members.get(user_id)
+        if member is None:
+            return []
+        return sorted(i for i in member.mentions & member.unread_contents if self.box.get(i) is not None)
 
     def top_message(self) -> int:
         history = self.box.history(self.marked_id)

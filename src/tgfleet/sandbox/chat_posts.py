@@ -3,15 +3,16 @@
 A basic group's message is stored in every member's own box (each copy with that member's id and pts, ``out``
 for the sender's, ``mentioned`` for a member it mentions: ``mentions.py``), and each member's sessions get
 ``updates`` with ``updateNewMessage``, the group and the sender. A channel's message is stored once, in the
-channel's box (its id and the channel's pts), and every
-member's sessions get ``updates`` with ``updateNewChannelMessage`` (https://core.telegram.org/api/updates).
-The sender's calling session gets the message in its answer instead. A ``random_id`` the sender used before
-in the same chat returns the first message and makes nothing new (as for private chats, ``chats.py``).
+channel's box (its id and the channel's pts), and every member's sessions get ``updates`` with
+``updateNewChannelMessage`` (https://core.telegram.org/api/updates); whom a supergroup's message mentions, and who
+has yet to play its voice message, is kept per member (``ChannelMember.mentions``, ``unread_contents``). The
+sender's calling session gets the message in its answer instead. A ``random_id`` the sender used before in the
+same chat returns the first message and makes nothing new (as for private chats, ``chats.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tgfleet.sandbox.accounts import Account, Accounts
@@ -61,7 +62,8 @@ class ChatPosts:
         if random_id is not None and (previous := sender.mailbox.by_random_id(group.marked_id, random_id)):
             return previous
         common = self._fields(sender, text, entities, options)
-        mentioned = set() if action is not None else self._mentioned(group, sender, text, entities, options)
+        answered = None if options.reply_to is None else sender.mailbox.get(options.reply_to)
+        mentioned = set() if action is not None else self._mentioned(group.members, answered, text, entities)
         voice = plays(options.media)
         mine: SandboxMessage | None = None
         copies: dict[int, int] = {}
@@ -87,19 +89,20 @@ class ChatPosts:
         return mine
 
     def _mentioned(
-        self, group: BasicGroup, sender: Account, text: str, entities: tuple[Any, ...], options: SendOptions
+        self, members: Iterable[int], answered: SandboxMessage | None, text: str, entities: tuple[Any, ...]
     ) -> set[int]:
-        """The members the message mentions (``mentions.py``): named, by username, or answered."""
+        """The ``members`` a message mentions (``mentions.py``): named, by username, or the sender of the message it
+        answers (``answered``)."""
+        members = set(members)
         usernames = {
             account.username.lower(): member_id
-            for member_id in group.members
+            for member_id in members
             if (account := self.accounts.get(member_id)) is not None and account.username
         }  # fmt: skip
         found = mentioned_ids(text, entities, usernames)
-        answered = None if options.reply_to is None else sender.mailbox.get(options.reply_to)
         if answered is not None:
             found.add(answered.sender_id)
-        return found & set(group.members)
+        return found & members
 
     def group_updates(self, group: BasicGroup, message: SandboxMessage, owner_id: int) -> types.Updates:
         """``updates`` telling ``owner_id`` about his copy ``message`` of a group message."""
@@ -142,6 +145,10 @@ class ChatPosts:
         )  # fmt: skip
         if random_id is not None:
             channel.random_ids[sender.id, random_id] = message.id
+        if channel.megagroup and action is None:
+            self._unread_by_members(channel, sender, message, options)
+        elif action is None:  # a broadcast post: its poster is its first viewer
+            channel.viewers[message.id] = {sender.id}
         if options.reply_to is not None:
             top = channel.thread_of.get(options.reply_to, options.reply_to)
             if (thread := channel.threads.get(top)) is not None and channel.megagroup:
@@ -161,6 +168,20 @@ class ChatPosts:
                     except_auth_key_id=self.except_auth_key_id if own else None,
                 )  # fmt: skip
         return message
+
+    def _unread_by_members(
+        self, channel: Channel, sender: Account, message: SandboxMessage, options: SendOptions
+    ) -> None:
+        """A supergroup's message mentioning members, or a voice message / round video, is unread by each member it
+        concerns, the sender excepted (``ChannelMember.mentions``, ``unread_contents``)."""
+        answered = None if options.reply_to is None else channel.box.get(options.reply_to)
+        mentioned = self._mentioned(channel.members, answered, message.text, message.entities)
+        voice = plays(options.media)
+        for member_id, member in channel.members.items():
+            if member_id != sender.id and (voice or member_id in mentioned):
+                member.unread_contents.add(message.id)
+                if member_id in mentioned:
+                    member.mentions.add(message.id)
 
     def channel_updates(self, channel: Channel, message: SandboxMessage, viewer_id: int) -> types.Updates:
         """``updates`` telling ``viewer_id`` about a new message of the channel."""

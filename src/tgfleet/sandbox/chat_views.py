@@ -4,8 +4,10 @@ their participants, a channel's messages, invite links); the users' and private 
 A ``channel`` carries the access hash *of that viewer*, his own admin or banned rights and ``left`` when he is
 no member; a user banned from it sees ``channelForbidden``, one no longer in a basic group ``chatForbidden``.
 A channel's message is ``out`` for its sender; a supergroup's messages name their sender, a broadcast
-channel's are posts (``post``, no ``from_id``). A post with a discussion thread, and its automatic forward, carry
-the thread's ``replies`` (``threads.py``); a comment's reply header names its thread's top (``reply_to_top_id``).
+channel's are posts (``post``, no ``from_id``, with their ``views`` and ``forwards``); a supergroup's message is
+``mentioned`` / ``media_unread`` as the viewer's own marks say (``channels.ChannelMember``). A post with a
+discussion thread, and its automatic forward, carry the thread's ``replies`` (``threads.py``); a comment's reply
+header names its thread's top (``reply_to_top_id``).
 """
 
 from __future__ import annotations
@@ -106,8 +108,12 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
     reply, forward = message.reply_to, message.forward
     top = channel.thread_of.get(message.id)
     thread = channel.threads.get(message.id)
+    member = channel.members.get(viewer_id)
+    views, forwards = channel.counters(message.id) or (None, None)
     return types.Message(
         out=out,
+        mentioned=member is not None and message.id in member.mentions,
+        media_unread=member is not None and message.id in member.unread_contents,
         post=not channel.megagroup,
         silent=message.silent,
         noforwards=message.noforwards,
@@ -123,6 +129,8 @@ def channel_message_tl(channel: Channel, message: SandboxMessage, viewer_id: int
             reply_to_msg_id=reply, reply_to_top_id=top if top is not None and top != reply else None
         ),
         fwd_from=forward_tl(forward),
+        views=views,
+        forwards=forwards,
         replies=None if thread is None else thread.tl(on_post=not channel.megagroup),
         edit_date=message.edit_date,
         media=None if message.media is None else message.media.tl(),

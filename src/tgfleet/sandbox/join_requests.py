@@ -17,7 +17,7 @@ from dataclasses import dataclass
 MAX_PENDING = 10_000
 MAX_JOINED = 10_000
 RECENT = 3
-"""Requesters ``updatePendingJoinRequests`` names, the newest first."""
+"""Requesters ``updatePendingJoinRequests`` and a full chat's ``recent_requesters`` name, the newest first."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,13 @@ class JoinRequests:
         """The chat's waiting requests (only those by ``link_hash`` when given), the newest first."""
         found = self._pending.get(chat_id, {}).values()
         return [r for r in reversed(list(found)) if link_hash is None or r.link_hash == link_hash]
+
+    def summary(self, chat_id: int) -> tuple[int, list[int]]:
+        """How many requests wait in the chat and the ``RECENT`` newest requesters' ids (what an invite admin's
+        ``updatePendingJoinRequests`` and full chat show)."""
+        pending = self._pending.get(chat_id, {})
+        newest = list(reversed(pending))[:RECENT]
+        return len(pending), newest
 
     def joined(self, chat_id: int, link_hash: str | None = None) -> list[Importer]:
         """Who joined the chat by a link (only by ``link_hash`` when given), the newest first."""

@@ -16,7 +16,8 @@ _USER, _GROUP, _CHANNEL = "user", "group", "channel"
 
 class Chat(Object):
     """A chat. From a message or a dialog only the chat's own fields are known; ``bio``, ``description``,
-    ``invite_link``, ``pinned_message`` and ``linked_chat`` come with ``get_chat``."""
+    ``invite_link``, ``pinned_message``, ``linked_chat`` and (for those who may approve them) ``join_requests_count``
+    come with ``get_chat``."""
 
     FIELDS = (
         "id",
@@ -43,12 +44,14 @@ class Chat(Object):
         "pinned_message",
         "members_count",
         "linked_chat",
+        "join_requests_count",
     )
     bio: str | None = None
     description: str | None = None
     invite_link: str | None = None
     pinned_message: Any = None
     linked_chat: Chat | None = None
+    join_requests_count: int | None = None
     _kind = ""
 
     @classmethod

@@ -1,6 +1,6 @@
 """The ``Chat`` of ``get_chat``: a chat with the fields only its full form has (``users.getFullUser``,
 ``messages.getFullChat``, ``channels.getFullChannel``): ``bio``, ``description``, ``invite_link``, the member count,
-``linked_chat``."""
+``linked_chat``, ``join_requests_count``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def full_chat(client: Any, answer: Any) -> Chat:
     d["invite_link"] = invite.link if isinstance(invite, t.ChatInviteExported) else None
     if isinstance(full, t.ChannelFull) and full.participants_count is not None:
         d["members_count"] = full.participants_count
+    d["join_requests_count"] = getattr(full, "requests_pending", None)  # shown to those who may approve them
     linked = next((c for c in answer.chats if c.id == getattr(full, "linked_chat_id", None)), None)
     if linked is not None:  # a channel's discussion group, a discussion group's channel
         d["linked_chat"] = Chat._parse(client, linked)

@@ -1,6 +1,7 @@
-# Join requests seen from the admin's side: a link that needs approval, its fields, no request waiting yet,
-# approving someone who never asked (HIDE_REQUESTER_MISSING), a member limit on such a link (USAGE_LIMIT_INVALID),
-# the admin joining by his own link (USER_ALREADY_PARTICIPANT), and a basic group's link the same way.
+# Join requests seen from the admin's side: a link that needs approval, its fields, no request waiting yet (none
+# counted by get_chat either), approving someone who never asked (HIDE_REQUESTER_MISSING), a member limit on such a
+# link (USAGE_LIMIT_INVALID), the admin joining by his own link (USER_ALREADY_PARTICIPANT), and a basic group's link
+# the same way.
 import asyncio
 import os
 
@@ -17,6 +18,7 @@ async def main():
         again = await app.get_chat_invite_link(group.id, link.invite_link)
         print("pending", again.pending_join_request_count, again.creates_join_request)
         print("requests", [j.user.id async for j in app.get_chat_join_requests(group.id)])
+        print("count", (await app.get_chat(group.id)).join_requests_count)
         try:
             await app.approve_chat_join_request(group.id, (await app.get_users(peer)).id)
         except HideRequesterMissing as e:

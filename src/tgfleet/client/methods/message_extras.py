@@ -1,5 +1,5 @@
-"""More on messages: ``search_global`` / ``search_global_count`` across every chat, ``send_reaction`` and
-``get_scheduled_messages`` (Pyrogram's signatures and return types)."""
+"""More on messages: ``search_global`` / ``search_global_count`` across every chat, ``send_reaction``,
+``read_mentions``, ``view_messages`` and ``get_scheduled_messages`` (Pyrogram's signatures and return types)."""
 
 from __future__ import annotations
 
@@ -68,6 +68,21 @@ class MessageExtraMethods(ChatHistoryMethods):
         request = functions.messages.SendReaction(
             peer=await self.resolve_peer(chat_id), msg_id=message_id, reaction=_reactions(emoji), big=big
         )
+        await self.invoke(request)
+        return True
+
+    async def read_mentions(self, chat_id: int | str, topic_id: int | None = None) -> bool:
+        """Mark every mention of you in the chat read (a private chat, a group or supergroup; ``topic_id``: a forum
+        topic's only); afterwards its dialog counts none (``unread_mentions_count``)."""
+        request = functions.messages.ReadMentions(peer=await self.resolve_peer(chat_id), top_msg_id=topic_id)
+        await self.invoke(request)
+        return True
+
+    async def view_messages(self, chat_id: int | str, message_id: int | list[int]) -> bool:
+        """View a channel's posts (one id or a list): each counts your view once, however often you look
+        (``Message.views``)."""
+        ids = message_id if isinstance(message_id, list) else [message_id]
+        request = functions.messages.GetMessagesViews(peer=await self.resolve_peer(chat_id), id=ids, increment=True)
         await self.invoke(request)
         return True
 

@@ -23,6 +23,8 @@
   unread); his other sessions get ``updateReadMessagesContents``, and so does a private message's sender, whose
   copy is played too; MESSAGE_IDS_EMPTY for none, LIMIT_INVALID for more than 100. readMentions reads all of a
   chat's unread mentions that way (``messages.affectedHistory``); a dialog counts them (``unread_mentions_count``).
+  A supergroup's (readMentions with its peer; its contents by id: channels.readMessageContents) are the member's
+  own, in ``services/group_changes.py``.
 - updatePinnedMessage: MESSAGE_ID_INVALID for an id not in that chat; ``unpin``; ``pm_oneside`` pins for the
   caller only; ``updates`` with ``updatePinnedMessages``. (Telegram also posts a "pinned" service message; the
   sandbox does not.)
@@ -175,11 +177,11 @@ async def read_message_contents(
 async def read_mentions(world: World, ctx: CallContext, request: f_messages.ReadMentions) -> t_messages.AffectedHistory:
     """Every unread mention of the viewer in a private chat or basic group read at once, as readMessageContents
     reads them (https://core.telegram.org/method/messages.readMentions); ``top_msg_id`` (a forum topic) is not
-    modelled. A channel's peer: its pts, nothing read (the sandbox keeps no mentions in channels)."""
+    modelled. A supergroup's: ``group_changes.read_mentions``."""
     viewer = world.authorized(ctx)
     chat = chat_of(world, viewer, request.peer)
     if isinstance(chat, Channel):
-        return t_messages.AffectedHistory(pts=chat.box.pts, pts_count=0, offset=0)
+        return group_changes.read_mentions(world, ctx, viewer, chat)
     peer_id = chat.marked_id if chat is not None else input_peer(world, viewer, request.peer).id
     pts, count = _changes(world, ctx).read_contents(viewer, viewer.mailbox.unread_mentions(peer_id))
     return t_messages.AffectedHistory(pts=pts, pts_count=count, offset=0)

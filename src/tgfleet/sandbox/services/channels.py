@@ -11,6 +11,8 @@
   an admin with ``ban_users``, else USER_KICKED. joinChannel: a public channel (or one the caller may see);
   USER_ALREADY_PARTICIPANT; banned users get CHANNEL_PRIVATE. leaveChannel: USER_CREATOR for the creator,
   USER_NOT_PARTICIPANT. Supergroups post the join and leave service messages; broadcast channels do not.
+- getFullChannel: the channel's counters; an admin with ``invite_users`` (and the creator) also sees his permanent
+  link and the join requests waiting (``requests_pending``, the newest ``recent_requesters``), the others neither.
 - editTitle (``change_info``), deleteChannel (the creator), toggleSlowMode (``ban_users``, supergroups only;
   SECONDS_INVALID outside ``SLOWMODE_SECONDS``), updateUsername (``change_info``; USERNAME_INVALID,
   USERNAME_OCCUPIED, USERNAME_NOT_MODIFIED; "" makes it private): CHAT_ADMIN_REQUIRED otherwise.
@@ -101,9 +103,10 @@ async def get_full_channel(world: World, ctx: CallContext, request: f_channels.G
     channel = input_channel(world, viewer, request.channel)
     member = channel.members.get(viewer.id)
     now = world.clock()
-    invite = None
-    if channel.can(viewer.id, "invite_users"):
+    invite, waiting, recent = None, 0, list[int]()
+    if channel.can(viewer.id, "invite_users"):  # who may approve sees the join requests (join_requests.py)
         invite = invite_tl(world.invites.permanent(channel.marked_id, viewer.id, int(now)))
+        waiting, recent = world.join_requests.summary(channel.marked_id)
     read = 0 if member is None else member.read_inbox_max_id
     history = channel.box.history(channel.marked_id)
     admin = channel.rights_of(viewer.id) is not None
@@ -120,9 +123,9 @@ async def get_full_channel(world: World, ctx: CallContext, request: f_channels.G
         notify_settings=types.PeerNotifySettings(), exported_invite=invite,
         bot_info=[], slowmode_seconds=channel.slowmode_seconds or None,
         slowmode_next_send_date=wait if channel.slowmode_seconds and wait > now else None, pts=channel.box.pts,
-        linked_chat_id=channel.linked_id,
+        linked_chat_id=channel.linked_id, requests_pending=waiting or None, recent_requesters=recent or None,
     )  # fmt: skip
-    users = users_tl(world.accounts, [viewer.id], viewer.id, now)
+    users = users_tl(world.accounts, [viewer.id, *recent], viewer.id, now)
     linked = [] if channel.linked_id is None else [CHANNEL_ZERO - channel.linked_id]
     chats = chats_tl(world.groups, world.channels, [channel.marked_id, *linked], viewer.id)
     return t_messages.ChatFull(full_chat=full, chats=chats, users=users)

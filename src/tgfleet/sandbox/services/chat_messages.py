@@ -183,7 +183,7 @@ async def get_channel_messages(
 
 
 def channel_dialogs(world: World, viewer: Account) -> list[tuple[SandboxDialog, types.TypeMessage]]:
-    """The dialogs of the channels ``viewer`` is a member of, with their top messages."""
+    """The dialogs of the channels ``viewer`` is a member of, with their top messages (and his unread mentions)."""
     found = []
     for channel in world.channels.of_member(viewer.id):
         history = channel.box.history(channel.marked_id)
@@ -191,7 +191,8 @@ def channel_dialogs(world: World, viewer: Account) -> list[tuple[SandboxDialog, 
             continue
         read = channel.members[viewer.id].read_inbox_max_id
         unread = sum(1 for m in history if m.id > read and m.sender_id != viewer.id)
-        dialog = SandboxDialog(channel.marked_id, history[-1].id, unread, read, read)
+        mentions = len(channel.unread_mentions(viewer.id))
+        dialog = SandboxDialog(channel.marked_id, history[-1].id, unread, read, read, unread_mentions=mentions)
         found.append((dialog, channel_message_tl(channel, history[-1], viewer.id)))
     return found
 

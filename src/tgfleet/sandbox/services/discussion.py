@@ -8,10 +8,12 @@
   ``replies`` of the post and of its forward), ``getFullChannel`` names the other side as ``linked_chat_id``.
 - getDiscussionMessage: the automatic forward of a post in the discussion group (MSG_ID_INVALID for a post that
   has none, a channel with no group), with the viewer's read marks there and the count of newer messages.
-- getMessagesViews: a channel's messages' counters by id, in order, as clients refresh them: ``replies`` of a post
-  with a discussion thread (and of its automatic forward; ``threads.py``), nothing for the others (views and
-  forwards are not counted by the sandbox; ``increment`` changes nothing); PEER_ID_INVALID for a peer not a
-  channel, MSG_ID_INVALID for no ids or more than :data:`MAX_VIEWS_IDS`.
+- getMessagesViews (https://core.telegram.org/method/messages.getMessagesViews): a channel's messages' counters by
+  id, in order, as clients refresh them: a broadcast post's ``views`` and ``forwards`` (``increment``: the caller
+  viewed them, counted once per user and post however often he asks, ``Channel.viewers``), ``replies`` of a post
+  with a discussion thread (and of its automatic forward; ``threads.py``), nothing for the others (a supergroup's
+  messages, ids not there); PEER_ID_INVALID for a peer not a channel, CHANNEL_PRIVATE for a private channel the
+  caller is not in, MSG_ID_INVALID for no ids or more than :data:`MAX_VIEWS_IDS`.
 """
 
 from __future__ import annotations
@@ -99,8 +101,14 @@ async def get_messages_views(
         raise errors.MsgIdInvalid()
     views: list[types.MessageViews] = []
     for message_id in request.id:
+        counters = channel.counters(message_id)
+        if counters is not None and request.increment:  # one view per user however often he looks
+            channel.viewers.setdefault(message_id, set()).add(viewer.id)
+            counters = channel.counters(message_id)
         thread = channel.threads.get(message_id) if channel.box.get(message_id) is not None else None
-        views.append(types.MessageViews(replies=None if thread is None else thread.tl(on_post=not channel.megagroup)))
+        seen, forwards = counters or (None, None)
+        replies = None if thread is None else thread.tl(on_post=not channel.megagroup)
+        views.append(types.MessageViews(views=seen, forwards=forwards, replies=replies))
     linked = [] if channel.linked_id is None else [CHANNEL_ZERO - channel.linked_id]
     return t_messages.MessageViews(
         views=views, chats=chats_tl(world.groups, world.channels, [channel.marked_id, *linked], viewer.id),

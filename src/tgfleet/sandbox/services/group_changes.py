@@ -1,6 +1,7 @@
 """Changing the messages of basic groups, supergroups and channels: the group and channel side of
-``messages.editMessage``, ``deleteMessages``, ``readHistory``, ``updatePinnedMessage`` and ``setTyping``
-(``services/changes.py`` routes a chat peer here), and ``channels.deleteMessages``
+``messages.editMessage``, ``deleteMessages``, ``readHistory``, ``readMentions``, ``updatePinnedMessage`` and
+``setTyping`` (``services/changes.py`` routes a chat peer here), ``channels.deleteMessages`` and
+``channels.readMessageContents``
 (https://core.telegram.org/api/channel, https://core.telegram.org/api/rights; the changes: ``group_changes.py``,
 ``channel_changes.py``).
 
@@ -12,6 +13,11 @@
   without it only the caller's copy goes. channels.deleteMessages: one's own messages, others' only with
   ``delete_messages`` (MESSAGE_DELETE_FORBIDDEN); MESSAGE_IDS_EMPTY, LIMIT_INVALID above 100; the channel's pts.
 - read: the reader's copies (a basic group) or his read mark in the channel (``channels.readHistory``).
+- channels.readMessageContents: a supergroup member's mentions and voice messages / round videos by id read for him
+  (``true``; his other sessions get ``updateChannelReadMessagesContents``); MESSAGE_IDS_EMPTY for none, LIMIT_INVALID
+  above 100, ids not his to read skipped. messages.readMentions with a supergroup reads all his mentions there
+  (``messages.affectedHistory`` with the channel's pts, no pts event). CHANNEL_PRIVATE for a private channel the
+  caller is not in.
 - pin: every member of a basic group may pin (its default rights); in a broadcast channel admins with
   ``pin_messages``, in a supergroup admins with it and members not restricted from it: CHAT_ADMIN_REQUIRED.
 - setTyping: the other members' sessions get ``updateChatUserTyping`` / ``updateChannelUserTyping``.
@@ -21,6 +27,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tgfleet import errors
@@ -134,6 +141,33 @@ async def read_channel_history(world: World, ctx: CallContext, request: f_channe
     return True
 
 
+def read_channel_contents(
+    world: World, ctx: CallContext, viewer: Account, channel: Channel, message_ids: Sequence[int]
+) -> None:
+    """The viewer's mentions and voice messages among ``message_ids`` read (``channel_changes.read_contents``); a
+    public channel's visitor who is no member has none."""
+    if viewer.id in channel.members:
+        channel_changes(world, ctx).read_contents(channel, viewer.id, message_ids)
+
+
+async def read_message_contents(world: World, ctx: CallContext, request: f_channels.ReadMessageContents) -> bool:
+    viewer = world.authorized(ctx)
+    channel = input_channel(world, viewer, request.channel)
+    ids = list(dict.fromkeys(request.id))
+    if not ids:
+        raise errors.MessageIdsEmpty()
+    if len(ids) > MAX_IDS:
+        raise errors.LimitInvalid()
+    read_channel_contents(world, ctx, viewer, channel, ids)
+    return True
+
+
+def read_mentions(world: World, ctx: CallContext, viewer: Account, channel: Channel) -> t_messages.AffectedHistory:
+    """Every unread mention of the viewer in a supergroup read: the channel's pts, no pts event."""
+    read_channel_contents(world, ctx, viewer, channel, channel.unread_mentions(viewer.id))
+    return t_messages.AffectedHistory(pts=channel.box.pts, pts_count=0, offset=0)
+
+
 def pin(
     world: World, ctx: CallContext, viewer: Account, chat: BasicGroup | Channel, request: f_messages.UpdatePinnedMessage
 ) -> types.Updates:
@@ -184,4 +218,5 @@ HANDLERS: dict[type, ServiceFn] = {
     f_messages.ToggleNoForwards: toggle_no_forwards,
     f_channels.DeleteMessages: delete_channel_messages,
     f_channels.ReadHistory: read_channel_history,
+    f_channels.ReadMessageContents: read_message_contents,
 }

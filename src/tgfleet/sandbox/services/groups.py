@@ -15,7 +15,8 @@
   creator alone (CHAT_ADMIN_REQUIRED); ``true``.
 - editChatAbout: CHAT_ABOUT_TOO_LONG (> 255), CHAT_ABOUT_NOT_MODIFIED; a channel needs ``change_info``.
 - getChats answers the groups it knows (unknown ids are left out); getFullChat: CHAT_ID_INVALID; a member sees
-  the participants and, if admin, his permanent invite link.
+  the participants and, if admin, his permanent invite link and the join requests waiting (``requests_pending``,
+  the newest ``recent_requesters``).
 """
 
 from __future__ import annotations
@@ -94,14 +95,16 @@ async def get_full_chat(world: World, ctx: CallContext, request: f_messages.GetF
     participants: types.TypeChatParticipants = (
         group_participants_tl(group) if member else types.ChatParticipantsForbidden(chat_id=group.id)
     )
-    invite = None
-    if group.is_admin(viewer.id):
+    invite, waiting, recent = None, 0, list[int]()
+    if group.is_admin(viewer.id):  # who may approve sees the join requests (join_requests.py)
         invite = invite_tl(world.invites.permanent(group.marked_id, viewer.id, int(world.clock())))
+        waiting, recent = world.join_requests.summary(group.marked_id)
     full = types.ChatFull(
         id=group.id, about=group.about, participants=participants, notify_settings=types.PeerNotifySettings(),
         exported_invite=invite, chat_photo=full_photo_tl(group.photo, world.files.reference),
+        requests_pending=waiting or None, recent_requesters=recent or None,
     )  # fmt: skip
-    users = users_tl(world.accounts, group.members if member else [], viewer.id, world.clock())
+    users = users_tl(world.accounts, [*(group.members if member else []), *recent], viewer.id, world.clock())
     return t_messages.ChatFull(full_chat=full, chats=[group_tl(group, viewer.id)], users=users)
 
 

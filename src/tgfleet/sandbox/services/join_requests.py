@@ -27,7 +27,7 @@ from tgfleet.sandbox.chat_views import channel_tl, group_tl, invite_tl
 from tgfleet.sandbox.contract import CallContext
 from tgfleet.sandbox.groups import MAX_MEMBERS, BasicGroup
 from tgfleet.sandbox.invites import Invite
-from tgfleet.sandbox.join_requests import RECENT, Importer
+from tgfleet.sandbox.join_requests import Importer
 from tgfleet.sandbox.services import ServiceFn
 from tgfleet.sandbox.services.channels import join
 from tgfleet.sandbox.services.chat_peers import invite_admin_chat, posts
@@ -63,9 +63,8 @@ def _admins(chat: Chat) -> list[int]:
 
 def _pending_updates(world: World, chat: Chat, viewer_id: int) -> types.Updates:
     """``updates`` with ``updatePendingJoinRequests`` (how many wait, the newest requesters) for ``viewer_id``."""
-    pending = world.join_requests.pending(chat.marked_id)
-    recent = [r.user_id for r in pending[:RECENT]]
-    update = types.UpdatePendingJoinRequests(peer=_peer(chat), requests_pending=len(pending), recent_requesters=recent)
+    count, recent = world.join_requests.summary(chat.marked_id)
+    update = types.UpdatePendingJoinRequests(peer=_peer(chat), requests_pending=count, recent_requesters=recent)
     users = users_tl(world.accounts, [viewer_id, *recent], viewer_id, world.clock())
     return types.Updates(
         updates=[update], users=users, chats=[_chat_tl(world, chat, viewer_id)], date=int(world.clock()), seq=0

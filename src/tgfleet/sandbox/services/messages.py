@@ -16,7 +16,8 @@
   MESSAGE_ID_INVALID when none is; RANDOM_ID_INVALID unless there is one ``random_id`` per id (at most 100);
   CHAT_FORWARDS_RESTRICTED when one of them is protected (sent with ``noforwards``, or its chat's content is:
   ``services/group_changes.py``); the answer is ``updates``
-  with ``updateMessageID`` and ``updateNewMessage`` for each. A ``schedule_date`` keeps the forwards, each with its
+  with ``updateMessageID`` and ``updateNewMessage`` for each; a broadcast post forwarded counts it (its
+  ``forwards``). A ``schedule_date`` keeps the forwards, each with its
   origin, to be sent then (``services/scheduled.py``).
 """
 
@@ -146,6 +147,10 @@ async def forward_messages(world: World, ctx: CallContext, request: f_messages.F
         answer = saved_message(world.accounts, message, random_id, world.clock(), named)
         assert isinstance(answer, types.Updates)  # the full form, always
         answers.append(answer)
+    if isinstance(source, Channel):  # a broadcast post counts its forwards (Channel.forwards)
+        for original in originals:
+            if source.counters(original.id) is not None:
+                source.forwards[original.id] = source.forwards.get(original.id, 0) + 1
     return merged(answers)
 
 
