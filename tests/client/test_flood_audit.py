@@ -38,7 +38,7 @@ async def _upload(p: ChatPair) -> Any:
 
 
 async def _download(p: ChatPair) -> Any:
-    message = [m async for m in p.bob.get_chat_history(p.alice_id, limit=1)][0]
+    [message] = [m async for m in p.bob.get_chat_history(p.alice_id, limit=1)]
     return await p.bob.download_media(message, in_memory=True)
 
 
