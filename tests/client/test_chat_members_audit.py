@@ -5,28 +5,14 @@ creator (ChatAdminRequired), then the channel is gone for its members (ChannelIn
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import pytest
 
-from tests.clock import FakeClock
 from tgfleet import Client, enums, errors
-from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID
-from tgfleet.sandbox.world import World
 from tgfleet.types import ChatPermissions, ChatPrivileges
 
-from .chat_pair import ChatPair, chat_pair
+from .chat_pair import chat_pair, clocked_pair
 
 F = enums.ChatMembersFilter
-
-
-@asynccontextmanager
-async def clocked_pair() -> AsyncIterator[tuple[ChatPair, FakeClock]]:
-    clock = FakeClock()
-    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
-    async with chat_pair(world=world) as p:
-        yield p, clock
 
 
 async def _ids(client: Client, chat_id: int, kind: enums.ChatMembersFilter) -> list[int]:
