@@ -1,4 +1,5 @@
-"""Two logged-in clients that know each other (by username), against one sandbox: the chat tests' setup."""
+"""Two logged-in clients that know each other (by username), against one sandbox: the chat tests' setup (also on a
+world clock the test moves: ``clocked_pair``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from itertools import count
 
+from tests.clock import FakeClock
 from tgfleet import Client, filters
 from tgfleet.filters import Filter
-from tgfleet.sandbox.server import Sandbox
+from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID, Sandbox
+from tgfleet.sandbox.world import World
 from tgfleet.types import Message
 
 from .helpers import logged_in
@@ -44,6 +47,15 @@ async def chat_pair(*, bob_dc: int = 1, **sandbox: object) -> AsyncIterator[Chat
         finally:
             await a.disconnect()
             await b.disconnect()
+
+
+@asynccontextmanager
+async def clocked_pair() -> AsyncIterator[tuple[ChatPair, FakeClock]]:
+    """``chat_pair`` on a one-DC world whose clock the test moves (``FakeClock.advance``)."""
+    clock = FakeClock()
+    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
+    async with chat_pair(world=world) as p:
+        yield p, clock
 
 
 def inbox(client: Client, kind: Filter = filters.group | filters.channel) -> asyncio.Queue[Message]:

@@ -5,30 +5,17 @@ a ban or restriction with an until_date ends when the clock reaches it, one with
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 
 import pytest
 
-from tests.clock import FakeClock
 from tgfleet import enums, errors, types
-from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID
-from tgfleet.sandbox.world import World
 from tgfleet.types import ChatPermissions
 
-from .chat_pair import ChatPair, chat_pair
+from .chat_pair import chat_pair, clocked_pair
 
 HOUR = 3600
 CONTACTS_ONLY = [types.InputPrivacyRuleAllowContacts(), types.InputPrivacyRuleDisallowAll()]
-
-
-@asynccontextmanager
-async def clocked_pair() -> AsyncIterator[tuple[ChatPair, FakeClock]]:
-    clock = FakeClock()
-    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
-    async with chat_pair(world=world) as p:
-        yield p, clock
 
 
 async def test_chat_invite_privacy_refuses_the_inviter_until_he_is_allowed() -> None:

@@ -10,37 +10,25 @@ from __future__ import annotations
 import asyncio
 import io
 import itertools
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
 
-from tests.clock import FakeClock
 from tgfleet import Client, enums, errors, filters
 from tgfleet.handlers import RawUpdateHandler
 from tgfleet.net.timeouts import within
-from tgfleet.sandbox.server import DEFAULT_API_HASH, DEFAULT_API_ID
-from tgfleet.sandbox.world import World
 from tgfleet.tl import functions
 from tgfleet.tl import types as t
 from tgfleet.types import ChatPermissions, ChatPrivileges, InputMediaPhoto, List, Message
 
 from ..sandbox.media_helpers import png
-from .chat_pair import ChatPair, chat_pair, inbox
+from .chat_pair import chat_pair, clocked_pair, inbox
 
 PROMPTLY = 10.0
 _groups = itertools.count(1)
 T = TypeVar("T")
 TWO_DAYS = 48 * 3600 + 1
-
-
-@asynccontextmanager
-async def clocked_pair() -> AsyncIterator[tuple[ChatPair, FakeClock]]:
-    clock = FakeClock()
-    world = World(api_id=DEFAULT_API_ID, api_hash=DEFAULT_API_HASH, dcs=1, clock=clock)
-    async with chat_pair(world=world) as p:
-        yield p, clock
 
 
 def edits(client: Client) -> asyncio.Queue[Message]:

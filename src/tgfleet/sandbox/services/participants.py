@@ -2,7 +2,7 @@
 ``editAdmin`` (https://core.telegram.org/method/channels.getParticipants, https://core.telegram.org/api/rights).
 
 - getParticipants: filters recent (every member, the latest to join first), admins, kicked (banned), banned
-  (restricted), search (a name or username containing ``q``), bots (none: the sandbox has no bots); ``offset``
+  (restricted), search (a name or username containing ``q``), bots (the members that are bots); ``offset``
   and ``limit`` (at most 200) page them, ``count`` is the total; in a broadcast channel only admins may list
   (CHAT_ADMIN_REQUIRED). getParticipant: USER_NOT_PARTICIPANT for someone neither member nor banned.
 - editBanned (``ban_users``): ``view_messages`` bans (removes him; a supergroup posts the removal), other rights
@@ -55,7 +55,7 @@ def _selected(world: World, channel: Channel, wanted: types.TypeChannelParticipa
         ids = [u for u, ban in channel.bans.items() if ban.rights.view_messages == kicked]
         return [u for u in ids if _matches(world, u, query)]
     if isinstance(wanted, types.ChannelParticipantsBots):
-        return []
+        return [m.user_id for m in newest_first if world.accounts[m.user_id].bot]
     return [m.user_id for m in newest_first if _matches(world, m.user_id, query)]
 
 
