@@ -58,6 +58,8 @@ class LeaseSettings:
     ``idle_transaction_limit`` (PostgreSQL): the server ends a store session of this process that sits idle inside a
     transaction for longer (``idle_in_transaction_session_timeout``), so a process stopped there frees its locks;
     None: the grace period, but at least 1 s (a loaded event loop may pause a healthy transaction that long); 0: never.
+    (Measured on PostgreSQL 15: the server does not end a session that went idle right after a pipeline, as a
+    transaction's first round trip is; the takeover does not depend on it, see ``tgfleet.fleet.takeover``.)
     """
 
     ttl: float = 30.0

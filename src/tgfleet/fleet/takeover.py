@@ -70,14 +70,14 @@ class Takeover:
     async def guard(self, tx: Tx, resources: Sequence[str]) -> AsyncIterator[None]:
         """While the block's statements (in ``tx``, granting ``resources``) wait for locks, end the sessions of the
         resources' stale holders that hold them. Call ``tx.limit_lock_waits(self.lock_wait)`` before. Where the
-        block fails because ending one failed, TakeoverBlocked says why."""
+        block fails (its lock wait ran out) after ending one failed, TakeoverBlocked says why."""
         if tx.session is None or not resources:
             yield
             return
         watch = asyncio.create_task(self._watch(tx.session, list(resources)), name="tgfleet takeover watch")
         try:
             yield
-        except StoreError as exc:
+        except Exception as exc:  # (the engine's own error: the transaction's block turns it into a StoreError)
             failure = await _stopped(watch)
             if failure is not None:
                 raise failure from exc
