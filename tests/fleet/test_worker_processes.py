@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,6 +138,21 @@ async def test_two_workers_hold_each_account_once_and_one_takes_over_when_the_ot
         assert all(two.events.connected()[label] > 1 for label in mine)  # new epochs: taken over, fenced
 
 
+async def resume_then_stop(s: Setup, one: WorkerProcess, two: WorkerProcess, old: dict[str, int]) -> dict[str, Any]:
+    """SIGCONT the stopped worker ``one``: it fences every ``old`` account (label -> key id); then SIGTERM both. Nothing
+    arrived on its old connections once the other worker's began (no key on two connections at once). The stopped
+    worker's final counters."""
+    one.signal(signal.SIGCONT)
+    await one.events.until(lambda: len({e["account"] for e in one.events.of("fenced")} & set(old)) == len(old),
+                           what="the resumed worker fenced every old account")  # fmt: skip
+    one.signal(signal.SIGTERM)
+    two.signal(signal.SIGTERM)
+    assert await one.exited() == 0 and await two.exited() == 0
+    assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
+    [stopped] = one.events.of("stopped")
+    return dict(stopped["detail"])
+
+
 async def test_a_worker_stopped_past_its_lease_sends_nothing_once_resumed_and_its_writes_are_refused(
     store_url: str, tmp_path: Path
 ) -> None:
@@ -145,16 +161,8 @@ async def test_a_worker_stopped_past_its_lease_sends_nothing_once_resumed_and_it
         old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
         await stop_outside_a_transaction(one, s.store_url)
         await all_held_by(s, two, TAKEOVER)
-        one.signal(signal.SIGCONT)
-        await one.events.until(lambda: len({e["account"] for e in one.events.of("fenced")} & set(old)) == len(old),
-                               what="the resumed worker fenced every old account")  # fmt: skip
-        one.signal(signal.SIGTERM)
-        two.signal(signal.SIGTERM)
-        assert await one.exited() == 0 and await two.exited() == 0
-        [stopped] = one.events.of("stopped")
-        assert stopped["detail"]["fence_refusals"] >= len(old)  # each old account's pending write was refused
-        # nothing arrived on its old connections once the other worker's began: no key on two connections at once
-        assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
+        stopped = await resume_then_stop(s, one, two, old)
+        assert stopped["fence_refusals"] >= len(old)  # each old account's pending write was refused
 
 
 async def test_a_worker_frozen_inside_a_transaction_is_taken_over_and_writes_nothing_once_resumed(
@@ -171,15 +179,8 @@ async def test_a_worker_frozen_inside_a_transaction_is_taken_over_and_writes_not
         await stop_inside_a_transaction(one, s.store_url)
         await all_held_by(s, two, TAKEOVER)
         assert await sessions_in_a_transaction(s.store_url, one.id) == 0  # its transaction was ended, not finished
-        one.signal(signal.SIGCONT)
-        await one.events.until(lambda: len({e["account"] for e in one.events.of("fenced")} & set(old)) == len(old),
-                               what="the resumed worker fenced every old account")  # fmt: skip
-        one.signal(signal.SIGTERM)
-        two.signal(signal.SIGTERM)
-        assert await one.exited() == 0 and await two.exited() == 0
-        [stopped] = one.events.of("stopped")
-        assert stopped["detail"]["fence_refusals"] >= 1  # what it had not written when it stopped was refused
-        assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
+        stopped = await resume_then_stop(s, one, two, old)
+        assert stopped["fence_refusals"] >= 1  # what it had not written when it stopped was refused
 
 
 async def test_sigterm_hands_every_lease_back_and_the_other_worker_takes_them_at_once(
