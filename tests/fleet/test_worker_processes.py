@@ -18,6 +18,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tgfleet.fleet import Fleet, LeaseSettings
 from tgfleet.fleet.store import open_store
@@ -30,6 +33,8 @@ from .workers import (
     WorkerProcess,
     holders,
     seed,
+    sessions_in_a_transaction,
+    stop_inside_a_transaction,
     stop_outside_a_transaction,
     write_info,
 )
@@ -116,9 +121,9 @@ def start_cli(s: Setup, *args: str, ttl: float = TTL) -> asyncio.Future[WorkerPr
     return asyncio.ensure_future(WorkerProcess.cli(s.store_url, s.info, *args, ttl=ttl))
 
 
-def start_busy(s: Setup, flush_delay: float = 3600.0) -> asyncio.Future[WorkerProcess]:
+def start_busy(s: Setup, flush_delay: float = 3600.0, *idle_limit: float) -> asyncio.Future[WorkerProcess]:
     return asyncio.ensure_future(
-        WorkerProcess.script(BUSY_WORKER, s.store_url, str(s.info), str(TTL), str(flush_delay))
+        WorkerProcess.script(BUSY_WORKER, s.store_url, str(s.info), str(TTL), str(flush_delay), *map(str, idle_limit))
     )
 
 
@@ -133,6 +138,21 @@ async def test_two_workers_hold_each_account_once_and_one_takes_over_when_the_ot
         assert all(two.events.connected()[label] > 1 for label in mine)  # new epochs: taken over, fenced
 
 
+async def resume_then_stop(s: Setup, one: WorkerProcess, two: WorkerProcess, old: dict[str, int]) -> dict[str, Any]:
+    """SIGCONT the stopped worker ``one``: it fences every ``old`` account (label -> key id); then SIGTERM both. Nothing
+    arrived on its old connections once the other worker's began (no key on two connections at once). The stopped
+    worker's final counters."""
+    one.signal(signal.SIGCONT)
+    await one.events.until(lambda: len({e["account"] for e in one.events.of("fenced")} & set(old)) == len(old),
+                           what="the resumed worker fenced every old account")  # fmt: skip
+    one.signal(signal.SIGTERM)
+    two.signal(signal.SIGTERM)
+    assert await one.exited() == 0 and await two.exited() == 0
+    assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
+    [stopped] = one.events.of("stopped")
+    return dict(stopped["detail"])
+
+
 async def test_a_worker_stopped_past_its_lease_sends_nothing_once_resumed_and_its_writes_are_refused(
     store_url: str, tmp_path: Path
 ) -> None:
@@ -141,16 +161,26 @@ async def test_a_worker_stopped_past_its_lease_sends_nothing_once_resumed_and_it
         old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
         await stop_outside_a_transaction(one, s.store_url)
         await all_held_by(s, two, TAKEOVER)
-        one.signal(signal.SIGCONT)
-        await one.events.until(lambda: len({e["account"] for e in one.events.of("fenced")} & set(old)) == len(old),
-                               what="the resumed worker fenced every old account")  # fmt: skip
-        one.signal(signal.SIGTERM)
-        two.signal(signal.SIGTERM)
-        assert await one.exited() == 0 and await two.exited() == 0
-        [stopped] = one.events.of("stopped")
-        assert stopped["detail"]["fence_refusals"] >= len(old)  # each old account's pending write was refused
-        # nothing arrived on its old connections once the other worker's began: no key on two connections at once
-        assert [(key, a, b) for key, a, b in s.tg.key_use.overlaps() if key in old.values()] == []
+        stopped = await resume_then_stop(s, one, two, old)
+        assert stopped["fence_refusals"] >= len(old)  # each old account's pending write was refused
+
+
+async def test_a_worker_frozen_inside_a_transaction_is_taken_over_and_writes_nothing_once_resumed(
+    store_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL: the stopped worker keeps its transaction's row locks on its accounts, and no idle timeout ends its
+    session (its limit is off), so only the takeover's ending of a stale holder's session lets the other in. It
+    flushes its sessions every 0.05 s: a fenced write (which locks the account's row) is nearly always under way."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer: a process stopped holding its write lock stops every writer (documented)")
+    async with fleet_of(store_url, tmp_path) as s, processes(start_busy(s, 0.05, 0.0), start_busy(s)) as (one, two):
+        held = await split_evenly(s, [one, two])
+        old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
+        await stop_inside_a_transaction(one, s.store_url)
+        await all_held_by(s, two, TAKEOVER)
+        assert await sessions_in_a_transaction(s.store_url, one.id) == 0  # its transaction was ended, not finished
+        stopped = await resume_then_stop(s, one, two, old)
+        assert stopped["fence_refusals"] >= 1  # what it had not written when it stopped was refused
 
 
 async def test_sigterm_hands_every_lease_back_and_the_other_worker_takes_them_at_once(

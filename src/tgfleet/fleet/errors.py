@@ -113,6 +113,23 @@ class LeaseHeldError(FleetError):
         super().__init__(f"{resource} is held by worker {holder} (pid {pid} on host {host}) until {expires_at:.3f}")
 
 
+class TakeoverBlocked(FleetError):
+    """A lease could not be taken over: its stale holder (``holder``, process ``pid`` on ``host``) stopped inside a
+    store transaction that locks what the grant must change, and ending that store session failed (``reason``).
+
+    What to do: give the fleet's database role the right to end the holder's sessions (the same role, or membership
+    in ``pg_signal_backend``), or end the holder's process; the grant is retried at the next claim.
+    """
+
+    def __init__(self, resource: str, holder: str, host: str, pid: int, reason: str) -> None:
+        self.resource, self.holder, self.host, self.pid, self.reason = resource, holder, host, pid, reason
+        super().__init__(
+            f"{resource}: its stale holder, worker {holder} (pid {pid} on host {host}), stopped inside a store"
+            f" transaction that blocks the takeover, and its store session could not be ended: {reason}; the fleet's"
+            " database role needs the privileges of that session's role or membership in pg_signal_backend"
+        )
+
+
 class StaleEpoch(FleetError):
     """A fenced write was refused: a newer lease epoch owns the account, so this writer's lease is gone.
 

@@ -101,7 +101,7 @@ class Fleet:
     async def lease_handles(self) -> tuple[Leases, Workers, Store]:
         """``Leases`` and ``Workers`` on a store connection of their own (close that store when done): a worker renews
         its leases there, so no account's session traffic ever queues in front of a renewal."""
-        store = await open_store(self._url, create=False)
+        store = await open_store(self._url, create=False, idle_transaction_limit=self.settings.idle_limit)
         return Leases(store, self.settings, self.counters), Workers(store, self.settings, self.counters), store
 
     async def close(self) -> None:
@@ -144,7 +144,7 @@ async def _open(url: str, create: bool, settings: LeaseSettings, seal_key: bytes
     target = parse_url(url)
     default_file = f"{target.path}.key" if target.engine == "sqlite" else "fleet.key"
     choice = choose_key(seal_key, key_file, default_file)
-    store = await open_store(url, create=create)
+    store = await open_store(url, create=create, idle_transaction_limit=settings.idle_limit)
     try:
         sealer = await _sealer(store, choice)
     except BaseException:

@@ -12,6 +12,15 @@ Every operation is one conditional statement (plus, for a grant, the fence bump 
 - release: the same condition; the lease is free at once (planned hand-off, no waiting for the TTL).
 
 Times come from the store's clock (PostgreSQL's own; this process's on SQLite).
+
+A takeover is never blocked by the holder it takes over from. On PostgreSQL a holder stopped inside a transaction
+(SIGSTOP, a paused VM) keeps its row locks, among them its account's row, which the grant must change; so a grant's
+statements wait at most ``Takeover.lock_wait`` for a lock, and while they wait, the store sessions of a stale holder
+(its lease past expiry plus the grace period, its process without a heartbeat for a TTL) that block them are ended:
+its transaction rolls back, so it writes nothing, and when it resumes the fence refuses whatever it tries next. A live
+holder's sessions and anyone else's are never ended (``takeover``). Every store session of a worker's process is ended
+by the server once it sits idle inside a transaction for ``LeaseSettings.idle_transaction_limit``, which frees the
+locks of a holder stopped between two statements, for every other writer too.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import AccountNotFound, LeaseHeldError
 from tgfleet.fleet.records import Lease, LeaseInfo, LeaseSettings, RenewResult, Worker, account_resource
 from tgfleet.fleet.store import Store, Tx
+from tgfleet.fleet.takeover import Takeover
 
 _GRANT = (
     "holder = :holder, host = :host, pid = :pid, acquired_at = {now}, renewed_at = {now}, expires_at = {now} + :ttl"
@@ -36,6 +46,7 @@ _FREE = "leases.holder IS NULL OR leases.expires_at + :grace < {now}"
 class Leases:
     def __init__(self, store: Store, settings: LeaseSettings, counters: Counters) -> None:
         self._store, self.settings, self._counters = store, settings, counters
+        self._takeover = Takeover(store, settings)
 
     def _who(self, worker: Worker) -> dict[str, Any]:
         return {"holder": worker.id, "host": worker.host, "pid": worker.pid, "ttl": self.settings.ttl,
@@ -45,7 +56,8 @@ class Leases:
         """Take ``resource`` for ``worker``; LeaseHeldError (naming the holder) when it is held and not expired past
         the grace period. An ``account:<id>`` resource must name an existing account (AccountNotFound)."""
         account_id = _account_id(resource)
-        async with self._store.transaction() as tx:
+        async with self._store.transaction() as tx, self._takeover.guard(tx, [resource]):
+            tx.limit_lock_waits(self._takeover.lock_wait)
             if (
                 account_id is not None
                 and await tx.scalar("SELECT 1 FROM accounts WHERE id = :id", {"id": account_id}) is None
@@ -73,6 +85,7 @@ class Leases:
         being the ready accounts divided by the live workers that take accounts (heartbeat younger than the TTL,
         capacity above 0)."""
         async with self._store.transaction() as tx:
+            tx.limit_lock_waits(self._takeover.lock_wait)  # (sent with the first statement)
             share, held, _ = await self._share(tx, worker)
             want = share - held
             if want <= 0:
@@ -85,7 +98,8 @@ class Leases:
                 {"want": want} | self._who(worker),
             )
             granted = [Lease(r, worker.id, int(e), float(x), a, worker.host, worker.pid) for r, a, e, x in rows]
-            await _fence_grants(tx, granted)
+            async with self._takeover.guard(tx, [lease.resource for lease in granted]):
+                await _fence_grants(tx, granted)  # an account row a stale holder locked: the guard ends its session
         self._counters.grants += len(granted)
         return granted
 

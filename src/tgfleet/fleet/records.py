@@ -53,15 +53,32 @@ ENABLEABLE = TERMINAL - {AccountState.DELETED}
 class LeaseSettings:
     """Lease timing (seconds): a lease lives ``ttl`` after its last renewal; holders renew every ``renew_interval``;
     a new holder may take an expired lease only ``grace`` seconds after it expired. A holder that could not renew
-    for ``fence_after`` (ttl - renew_interval) on its monotonic clock must fence itself."""
+    for ``fence_after`` (ttl - renew_interval) on its monotonic clock must fence itself.
+
+    ``idle_transaction_limit`` (PostgreSQL): the server ends a store session of this process that sits idle inside a
+    transaction for longer (``idle_in_transaction_session_timeout``), so a process stopped there frees its locks;
+    None: the grace period, but at least 1 s (a loaded event loop may pause a healthy transaction that long); 0: never.
+    (Measured on PostgreSQL 15: the server does not end a session that went idle right after a pipeline, as a
+    transaction's first round trip is; the takeover does not depend on it, see ``tgfleet.fleet.takeover``.)
+    """
 
     ttl: float = 30.0
     renew_interval: float = 10.0
     grace: float = 10.0
+    idle_transaction_limit: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.renew_interval < self.ttl or self.grace < 0:
             raise ValueError(f"lease settings need 0 < renew_interval < ttl and grace >= 0, got {self}")
+        if self.idle_transaction_limit is not None and not self.idle_transaction_limit >= 0:
+            raise ValueError(f"lease settings need idle_transaction_limit >= 0 (0: off) or None, got {self}")
+
+    @property
+    def idle_limit(self) -> float:
+        """The idle-in-transaction limit in force (seconds; 0: none)."""
+        if self.idle_transaction_limit is None:
+            return max(self.grace, 1.0)
+        return self.idle_transaction_limit
 
     @property
     def fence_after(self) -> float:

@@ -1,7 +1,9 @@
 """``Workers``: the processes that hold leases. A worker registers (id, host, pid, capacity), heartbeats every
 renew interval, and is *live* while its heartbeat is younger than the lease TTL (by the store's clock); the live
 workers divide the ready accounts between them (the fair share of ``Leases.claim``). Each heartbeat also stores the
-process's ``Counters`` (when given) in the worker's row: ``counters()`` adds up every worker's, for the metrics."""
+process's ``Counters`` (when given) in the worker's row: ``counters()`` adds up every worker's, for the metrics. The row
+also names the registering process's store sessions (``store.base.session_name``: ``tgfleet.fleet.takeover`` ends
+them when that process stopped inside a transaction and its leases are stale)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 from tgfleet.fleet.counters import Counters
 from tgfleet.fleet.errors import FleetError, FleetValueError
 from tgfleet.fleet.records import LeaseSettings, Worker, WorkerState
-from tgfleet.fleet.store import Store
+from tgfleet.fleet.store import Store, session_name
 
 _COLUMNS = (
     "w.id, w.host, w.pid, w.capacity, w.state, w.started_at, w.heartbeat,"
@@ -40,9 +42,9 @@ class Workers:
         worker_id = worker_id or f"{host}-{pid}-{secrets.token_hex(4)}"
         async with self._store.transaction() as tx:
             await tx.execute(
-                "INSERT INTO workers (id, host, pid, capacity, state, started_at, heartbeat)"
-                " VALUES (:id, :host, :pid, :capacity, 'running', {now}, {now})",
-                {"id": worker_id, "host": host, "pid": pid, "capacity": capacity},
+                "INSERT INTO workers (id, host, pid, capacity, state, started_at, heartbeat, session)"
+                " VALUES (:id, :host, :pid, :capacity, 'running', {now}, {now}, :session)",
+                {"id": worker_id, "host": host, "pid": pid, "capacity": capacity, "session": session_name()},
             )
         return await self.get(worker_id)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from tgfleet.fleet.store.base import Dialect, Done, IntegrityError, Listener, Statement, Store, Tx
+from tgfleet.fleet.store.base import Dialect, Done, IntegrityError, Listener, Statement, Store, Tx, session_name
 from tgfleet.fleet.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
 from tgfleet.fleet.store.url import DEFAULT_URL, STORE_ENV, StoreUrl, default_url, parse_url
 
@@ -33,6 +33,7 @@ __all__ = [
     "default_url",
     "open_store",
     "parse_url",
+    "session_name",
 ]
 
 
@@ -42,9 +43,11 @@ async def open_store(
     create: bool = True,
     migrations: Sequence[Migration] = MIGRATIONS,
     clock: Callable[[], float] = time.time,
+    idle_transaction_limit: float = 0.0,
 ) -> Store:
     """Open the store at ``url`` and bring its schema to the current version (``migrations``: for tests of the
-    migration path). ``create``: make a missing store (else StoreMissingError). ``clock``: SQLite's lease clock."""
+    migration path). ``create``: make a missing store (else StoreMissingError). ``clock``: SQLite's lease clock.
+    ``idle_transaction_limit``: PostgreSQL ends a session idle inside a transaction for longer (seconds; 0: never)."""
     target = parse_url(url)
     store: Store
     if target.engine == "sqlite":
@@ -54,7 +57,7 @@ async def open_store(
     else:
         from tgfleet.fleet.store.postgres import PostgresStore
 
-        store = await PostgresStore.open(target.url, target.display)
+        store = await PostgresStore.open(target.url, target.display, idle_transaction_limit=idle_transaction_limit)
     try:
         await migrate(store, create=create, migrations=migrations)
     except BaseException:

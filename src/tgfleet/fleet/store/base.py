@@ -15,7 +15,10 @@ few rows the subquery picks are looked up by key (a plain ``IN`` may be planned 
 from __future__ import annotations
 
 import abc
+import os
 import re
+import secrets
+import socket
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -95,6 +98,15 @@ class Tx(abc.ABC):
     """The statements of one transaction. Raises StoreError (IntegrityError for a broken constraint)."""
 
     dialect: Dialect
+    session: int | None = None
+    """The engine's id of the session this transaction runs on (PostgreSQL: its backend's pid), for whoever must see
+    what blocks it (``pg_blocking_pids``); None where there is none (SQLite)."""
+
+    def limit_lock_waits(self, seconds: float) -> None:
+        """From the next statement on, one that waits longer than ``seconds`` for a lock fails (StoreError) instead of
+        waiting on (PostgreSQL: ``SET LOCAL lock_timeout``, sent with that statement). Here nothing: SQLite's writers
+        wait for the one write lock at ``BEGIN IMMEDIATE``, before any statement."""
+        return
 
     @abc.abstractmethod
     async def execute(self, template: str, params: Params | None = None) -> int:
@@ -174,6 +186,19 @@ class Store(abc.ABC):
     @abc.abstractmethod
     async def close(self) -> None:
         """Close every connection. Idempotent."""
+
+
+def session_name() -> str:
+    """The name every store session of this process carries (PostgreSQL: its ``application_name``, at most 63
+    printable ASCII characters): ``tgfleet <token> <pid>@<host>``, the token random per process (a forked child draws
+    its own). A worker row records it (``workers.session``), so a lease taker can tell the sessions of a stale holder's
+    process from every other (``tgfleet.fleet.takeover``), whatever the pids and host names."""
+    name = f"tgfleet {_process_token[0]} {os.getpid()}@{socket.gethostname()}"
+    return "".join(c if c.isascii() and c.isprintable() else "?" for c in name)[:63]
+
+
+_process_token = [secrets.token_hex(6)]
+os.register_at_fork(after_in_child=lambda: _process_token.__setitem__(0, secrets.token_hex(6)))
 
 
 class IntegrityError(StoreError):

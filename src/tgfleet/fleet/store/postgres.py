@@ -10,6 +10,10 @@ session snapshot is one consistent picture. Every lease time comes from the data
 A ``Tx.batch`` (and a transaction's ``BEGIN`` with its first statement, its wake-ups with its ``COMMIT``, a
 ``closing_batch`` with both) goes in one psycopg pipeline, one round trip; where libpq cannot pipeline (older than 14:
 ``psycopg.Pipeline.is_supported()`` is false) the same statements go one at a time, in the same order.
+
+Every connection carries this process's ``base.session_name()`` as its ``application_name``, so a lease taker can
+tell a stale holder's sessions from any other (``tgfleet.fleet.takeover``), and may carry an
+``idle_in_transaction_session_timeout`` (the lease settings' ``idle_transaction_limit``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,18 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tgfleet.fleet.errors import StoreError
-from tgfleet.fleet.store.base import POSTGRESQL, Done, IntegrityError, Listener, Params, Row, Statement, Store, Tx
+from tgfleet.fleet.store.base import (
+    POSTGRESQL,
+    Done,
+    IntegrityError,
+    Listener,
+    Params,
+    Row,
+    Statement,
+    Store,
+    Tx,
+    session_name,
+)
 
 try:
     import psycopg
@@ -35,24 +50,35 @@ _READ_ONLY = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 class PostgresStore(Store):
     dialect = POSTGRESQL
 
-    def __init__(self, url: str, where: str, *, max_connections: int = 4) -> None:
+    def __init__(self, url: str, where: str, *, max_connections: int = 4, idle_transaction_limit: float = 0.0) -> None:
         self.url, self.where = url, where
+        self._idle_limit = idle_transaction_limit
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._slots = asyncio.Semaphore(max_connections)
         self._closed = False
         self._pipelined = psycopg.Pipeline.is_supported()  # libpq 14 or later
 
     @classmethod
-    async def open(cls, url: str, where: str, *, max_connections: int = 4) -> PostgresStore:
+    async def open(
+        cls, url: str, where: str, *, max_connections: int = 4, idle_transaction_limit: float = 0.0
+    ) -> PostgresStore:
+        """``idle_transaction_limit``: seconds a session may sit idle inside a transaction before the server ends it
+        (0: no limit)."""
         if psycopg is None:
             raise StoreError(f"{where}: PostgreSQL stores need the psycopg driver: pip install 'tgfleet[postgres]'")
-        store = cls(url, where, max_connections=max_connections)
+        store = cls(url, where, max_connections=max_connections, idle_transaction_limit=idle_transaction_limit)
         store._idle.append(await store._connect())  # the real cause of a bad URL or an unreachable server, now
         return store
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         try:
-            return await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+            conn = await psycopg.AsyncConnection.connect(
+                self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name=session_name()
+            )
+            if self._idle_limit > 0:
+                limit = f"{max(1, round(self._idle_limit * 1000))}ms"
+                await conn.execute("SELECT set_config('idle_in_transaction_session_timeout', %s, false)", [limit])
+            return conn
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to {self.where}: {_reason(exc)}") from exc
 
@@ -108,24 +134,30 @@ class _PostgresTx(Tx):
     def __init__(self, conn: psycopg.AsyncConnection[Any], where: str, begin: str, pipelined: bool) -> None:
         self._conn, self._where, self._pipelined = conn, where, pipelined
         self._begin: str | None = begin  # sent with the first statement, in its round trip
+        self._settings: list[Statement] = []  # SET LOCALs, sent (after BEGIN) with the next statement
+        self.session = conn.info.backend_pid
         self._committed = False  # by ``closing_batch``
         self.notices: list[tuple[str, str]] = []
 
     async def _trip(self, statements: Sequence[Statement]) -> list[psycopg.AsyncCursor[Any]]:
         """One round trip: the statements (after ``BEGIN`` if the transaction has not begun), pipelined; without a
         pipeline (libpq older than 14), one after the other."""
-        if not self._pipelined or (self._begin is None and len(statements) == 1):
-            if self._begin is not None:
-                await self._conn.execute(self._begin)
-                self._begin = None
+        lead, self._settings = ([(self._begin, None)] if self._begin is not None else []) + self._settings, []
+        self._begin = None
+        if not self._pipelined or (not lead and len(statements) == 1):
+            for text, params in lead:
+                await self._conn.execute(POSTGRESQL.sql(text), params or {})
             return [await self._conn.execute(POSTGRESQL.sql(t), params or {}) for t, params in statements]
         async with self._conn.pipeline() as pipeline:
-            if self._begin is not None:
-                await self._conn.execute(self._begin)
-                self._begin = None
+            for text, params in lead:
+                await self._conn.execute(POSTGRESQL.sql(text), params or {})
             cursors = [await self._conn.execute(POSTGRESQL.sql(t), params or {}) for t, params in statements]
             await pipeline.sync()
         return cursors
+
+    def limit_lock_waits(self, seconds: float) -> None:
+        limit = f"{max(1, round(seconds * 1000))}ms"
+        self._settings.append(("SELECT set_config('lock_timeout', :limit, true)", {"limit": limit}))
 
     def _committing(self) -> list[Statement]:
         """The wake-ups and ``COMMIT``."""
@@ -157,8 +189,8 @@ class _PostgresTx(Tx):
 
     async def executemany(self, template: str, rows: Sequence[Params]) -> None:
         if rows:
-            if self._begin is not None:
-                await self._trip([])  # BEGIN
+            if self._begin is not None or self._settings:
+                await self._trip([])  # BEGIN, SET LOCALs
             async with self._conn.cursor() as cursor:
                 await cursor.executemany(POSTGRESQL.sql(template), rows)
 

@@ -14,8 +14,8 @@ that has one; accounts name their pool as before), ``V_LOGINS`` the login flows 
 ``fence_epoch``), future auth tokens (``login_tokens``, sealed) and waits per phone (``phone_waits``), then the
 service's tokens (``api_tokens``), the change journal (``changes``, fed by triggers on accounts, outbox messages and
 logins), the workers' counters, the login state ``sign_up_needed`` (``V_LOGIN_SIGNUP``) and each account's last probe
-(``V_PROBES``: ``account_probes``), and indexes for the outbox's reads (``V_OUTBOX_SEEKS``, ``V_OUTBOX_TALKED``). Each
-is new tables
+(``V_PROBES``: ``account_probes``), indexes for the outbox's reads (``V_OUTBOX_SEEKS``, ``V_OUTBOX_TALKED``) and
+the name of each worker's store sessions (``V_WORKER_SESSIONS``). Each is new tables, columns or indexes
 that point at ``accounts.id`` and are fenced by ``accounts.fence_epoch``, as these tables are; none of them needs
 these reshaped. Times are unix seconds (DOUBLE PRECISION); flags are 0/1 integers.
 """
@@ -441,9 +441,15 @@ V_OUTBOX_TALKED: Migration = (
     "CREATE INDEX outbox_talked ON outbox_messages (account_id, chat, state) WHERE state = 'sent'",
 )
 
+V_WORKER_SESSIONS: Migration = (
+    # the name of the registering process's store sessions (store.base.session_name, PostgreSQL's application_name):
+    # a lease taker recognises a stale holder's sessions by it (tgfleet.fleet.takeover)
+    "ALTER TABLE workers ADD COLUMN session TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (V1, V2, V3, V4, V5, V_POOLS, V_LOGINS, V_TOKENS, V_CHANGES, V_WORKER_COUNTERS,
                                      V_LOGIN_SIGNUP, V_PROBES, V_LOGIN_CHANGES, V_OUTBOX_SEEKS,
-                                     V_OUTBOX_TALKED)  # fmt: skip
+                                     V_OUTBOX_TALKED, V_WORKER_SESSIONS)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
