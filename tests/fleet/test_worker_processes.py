@@ -33,7 +33,7 @@ from .workers import (
     WorkerProcess,
     holders,
     seed,
-    sessions_in_a_transaction,
+    sessions_locking_accounts,
     stop_inside_a_transaction,
     stop_outside_a_transaction,
     write_info,
@@ -178,7 +178,7 @@ async def test_a_worker_frozen_inside_a_transaction_is_taken_over_and_writes_not
         old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
         await stop_inside_a_transaction(one, s.store_url)
         await all_held_by(s, two, TAKEOVER)
-        assert await sessions_in_a_transaction(s.store_url, one.id) == 0  # its transaction was ended, not finished
+        assert await sessions_locking_accounts(s.store_url, one.id) == 0  # ended, not finished
         stopped = await resume_then_stop(s, one, two, old)
         assert stopped["fence_refusals"] >= 1  # what it had not written when it stopped was refused
 

@@ -338,14 +338,17 @@ _SESSION_LOCKS = (
 )
 
 
-async def sessions_in_a_transaction(store_url: str, worker_id: str) -> int:
-    """How many store sessions of the worker's process are inside a transaction now (PostgreSQL)."""
+async def sessions_locking_accounts(store_url: str, worker_id: str) -> int:
+    """How many store sessions of the worker's process are inside a transaction that changed account rows now
+    (PostgreSQL; another of its sessions may be inside one that blocks nobody, which the takeover leaves alone)."""
     probe = await open_store(store_url)
     try:
         async with probe.transaction(readonly=True) as tx:
             return int(await tx.scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE xact_start IS NOT NULL"
-                " AND application_name = (SELECT session FROM workers WHERE id = :id)", {"id": worker_id}
+                "SELECT count(DISTINCT b.pid) FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid"
+                " WHERE b.xact_start IS NOT NULL AND l.granted AND l.mode = 'RowExclusiveLock'"
+                " AND l.relation = CAST('accounts' AS regclass)"
+                " AND b.application_name = (SELECT session FROM workers WHERE id = :id)", {"id": worker_id}
             ))  # fmt: skip
     finally:
         await probe.close()
