@@ -20,7 +20,7 @@ import pytest
 
 from tgfleet.fleet import Fleet
 from tgfleet.fleet import outbox_statements as sql
-from tgfleet.fleet.store.base import SQLITE
+from tgfleet.fleet.store.base import NAMED, POSTGRESQL, SQLITE
 
 from .helpers import populate
 
@@ -79,3 +79,30 @@ async def test_a_steps_reads_seek_the_accounts_own_rows(store_url: str, take_poo
         assert any("outbox_open_chat" in line for line in heads)
         if take_pool:  # who talks to the peer already: a seek per account and chat, not the account's whole history
             assert any("outbox_talked" in line for line in heads), "\n".join(heads)
+
+
+async def test_the_due_heads_generic_plan_on_a_young_table_seeks_each_chat(store_url: str) -> None:
+    """PostgreSQL runs ``HEADS`` by its generic plan (``Tx.plan_generically``: planning it cost several times running
+    it), and the generic plan is made when the statement is first prepared, often on a table seconds old: that plan,
+    too, must look up each candidate's chat in ``outbox_open_chat`` (for "no earlier open message" PostgreSQL made an
+    anti-join that read every open message of the table per candidate)."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite plans a statement once, for no call's values (the test above shows its plans)")
+    async with Fleet.open(store_url) as fleet:
+        await populate(fleet, 1)
+        account = await fleet.accounts.get("acct0")
+        params = {"account": account.id, "epoch": 1, "worker": "w", "pool": account.pool, "take_pool": 1,
+                  "least": 1, "peer_at": len(f"pool:{account.pool}:") + 1, "limit": 10}  # fmt: skip
+        text = sql.HEADS.format_map(POSTGRESQL.fragments)
+        names = list(dict.fromkeys(NAMED.findall(text)))
+        positional = NAMED.sub(lambda m: f"${names.index(m.group(1)) + 1}", text)
+        values = ", ".join(repr(params[name]) for name in names)
+        async with fleet.store.transaction() as tx:
+            await tx.execute(f"PREPARE young_heads AS {positional}")
+            await tx.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            lines = [str(row[0]) for row in await tx.fetch(f"EXPLAIN EXECUTE young_heads({values})")]
+            await tx.execute("DEALLOCATE young_heads")
+        plan = "\n".join(lines)
+        assert not full_reads(fleet, lines), plan
+        [at] = [i for i, line in enumerate(lines) if "outbox_open_chat on outbox_messages e" in line]
+        assert "Index Cond: (chat = m.chat)" in lines[at + 1], plan

@@ -313,6 +313,20 @@ async def a_closing_batch_commits_with_its_statements_and_a_failure_rolls_back_a
         await listener.close()
 
 
+async def test_a_transaction_that_plans_generically_does_so_for_its_own_statements_only(store_url: str) -> None:
+    """``Tx.plan_generically``: PostgreSQL runs the transaction's prepared statements by their generic plans (from its
+    next statement on, for that transaction alone); SQLite has nothing to change (it plans once, at compile)."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite: nothing to set (the call is a no-op there)")
+    mode = "SELECT current_setting('plan_cache_mode')"
+    async with Fleet.open(store_url) as fleet:
+        async with fleet.store.transaction() as tx:
+            tx.plan_generically()
+            assert await tx.scalar(mode) == "force_generic_plan"
+        async with fleet.store.transaction() as tx:
+            assert await tx.scalar(mode) == "auto"
+
+
 async def test_another_process_closing_an_sqlite_store_loses_no_write_of_a_worker_on_it(tmp_path: Path) -> None:
     """A worker has two connections to the file (its leases have their own); a CLI command opening and closing the
     store meanwhile must not take itself for the last one, checkpoint and delete the WAL the worker still writes to:

@@ -215,6 +215,7 @@ class HolderOutbox:
         """A transition's first trip to the store, one batch: the fence and ``_opening``'s statements. StaleEpoch
         (the batch rolled back with its transaction) or LookupError as ``finish``."""
         opening = self._opening(ended, take_pool, limit)
+        tx.plan_generically()  # HEADS: about 0.7 ms to plan on PostgreSQL, 0.15 to run
         done = await tx.batch([self._fence_statement(), *opening.statements])
         if done[0].count == 0:
             await self._refused(tx)
@@ -320,6 +321,7 @@ async def steps(tx: Tx, group: Sequence[Step]) -> list[Begun | Exception | None]
     of them). Any other failure raises before the commit (the group commit then runs each step alone)."""
     out: list[Begun | Exception | None] = [None] * len(group)
     fenced: dict[int, _Opening] = {}
+    tx.plan_generically()  # (as ``_open``)
     held = await sessions.held_fences(tx, [(s.holder.account_id, s.holder.epoch) for s in group])
     for i, step in enumerate(group):
         if (step.holder.account_id, step.holder.epoch) in held:

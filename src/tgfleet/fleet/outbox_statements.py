@@ -64,8 +64,10 @@ HEADS = (  # the due head of each chat, none in flight in it, before its deadlin
     f"SELECT m.id, m.account_id, m.chat, m.peer FROM outbox_messages m WHERE {CANDIDATES} AND {MINE}"
     f" AND m.state IN ({sql_states(DUE)}) AND (m.not_before IS NULL OR m.not_before <= {{now}})"
     " AND (m.deadline IS NULL OR m.deadline >= {now})"
-    f" AND NOT EXISTS (SELECT 1 FROM outbox_messages e WHERE e.chat = m.chat AND e.id < m.id"
-    f" AND e.state IN ({sql_states(OPEN)}))"
+    # m is its chat's first open message: one seek of outbox_open_chat per candidate (PostgreSQL's anti-join for
+    # "no earlier open message", in the generic plan it made on a young table, read every open message per candidate)
+    f" AND (SELECT e.id FROM outbox_messages e WHERE e.chat = m.chat AND e.state IN ({sql_states(OPEN)})"
+    " ORDER BY e.id LIMIT 1) = m.id"
     f" AND NOT EXISTS (SELECT 1 FROM outbox_messages f WHERE f.chat = m.chat AND f.state IN ({sql_states(IN_FLIGHT)}))"
     " ORDER BY m.id LIMIT :limit {skip_locked}"
 )

@@ -108,6 +108,13 @@ class Tx(abc.ABC):
         wait for the one write lock at ``BEGIN IMMEDIATE``, before any statement."""
         return
 
+    def plan_generically(self) -> None:
+        """From the next statement on, a statement the connection has prepared runs its plan for any parameters (the
+        generic plan) instead of being planned anew for each call's (PostgreSQL: ``SET LOCAL plan_cache_mode``, sent
+        with that statement; psycopg prepares a statement at its fifth call on a connection): for a transaction whose
+        statements cost more to plan than to run. Here nothing: SQLite plans a statement once, when it compiles it."""
+        return
+
     @abc.abstractmethod
     async def execute(self, template: str, params: Params | None = None) -> int:
         """Run one statement; the number of rows it changed."""

@@ -159,6 +159,9 @@ class _PostgresTx(Tx):
         limit = f"{max(1, round(seconds * 1000))}ms"
         self._settings.append(("SELECT set_config('lock_timeout', :limit, true)", {"limit": limit}))
 
+    def plan_generically(self) -> None:
+        self._settings.append(("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", None))
+
     def _committing(self) -> list[Statement]:
         """The wake-ups and ``COMMIT``."""
         notify = [("SELECT pg_notify(:channel, :payload)", {"channel": c, "payload": p}) for c, p in self.notices]
