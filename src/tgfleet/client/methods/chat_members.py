@@ -1,6 +1,6 @@
 """Members of groups and channels: ``add_chat_members``, ``get_chat_members`` (an async iterator),
-``get_chat_member``, ``get_chat_members_count``, ``ban_chat_member``, ``unban_chat_member``, ``restrict_chat_member``, ``promote_chat_member``,
-with Pyrogram's signatures and return types (https://core.telegram.org/api/rights).
+``get_chat_member``, ``get_chat_members_count``, ``ban_chat_member``, ``unban_chat_member``,
+``restrict_chat_member``, ``promote_chat_member``, with Pyrogram's signatures and return types (https://core.telegram.org/api/rights).
 
 A basic group's members come with ``messages.getFullChat`` (all at once); a supergroup's or channel's with
 ``channels.getParticipants``, 200 per call, paged by offset until ``limit`` (0: all) or the list's end."""
