@@ -7,6 +7,7 @@ importChatInvite) and leave with delete_dialog; Telegram's refusals as Telethon'
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from telethon import errors as tl_errors
@@ -26,6 +27,13 @@ async def _pair(tg: Sandbox) -> tuple[object, object, int, int]:
     await telethon_login(a, tg, alice.phone)
     await telethon_login(b, tg, bob.phone)
     return a, b, alice.id, bob.id
+
+
+async def _supergroup(client: Any, title: str, about: str) -> Any:
+    created = await bounded(
+        client(tl_functions.channels.CreateChannelRequest(title=title, about=about, megagroup=True))
+    )
+    return created.chats[0]
 
 
 async def test_basic_group_participants_messages_and_dialogs() -> None:
@@ -50,10 +58,7 @@ async def test_basic_group_participants_messages_and_dialogs() -> None:
 async def test_supergroup_and_channel() -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
         a, b, alice_id, bob_id = await _pair(tg)
-        created = await bounded(
-            a(tl_functions.channels.CreateChannelRequest(title="TL room", about="talk", megagroup=True))
-        )
-        room = created.chats[0]
+        room = await _supergroup(a, "TL room", "talk")
         await bounded(a(tl_functions.channels.InviteToChannelRequest(channel=room, users=["bob_tlc"])))
         for n in range(3):
             await bounded(a.send_message(room, f"post {n}"))
@@ -121,10 +126,7 @@ async def test_edits_deletions_search_pins_and_files_in_a_supergroup_and_a_chann
 async def test_join_by_invite_link_and_leave_with_delete_dialog() -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
         a, b, alice_id, bob_id = await _pair(tg)
-        created = await bounded(
-            a(tl_functions.channels.CreateChannelRequest(title="TL club", about="", megagroup=True))
-        )
-        club = created.chats[0]
+        club = await _supergroup(a, "TL club", "")
         await bounded(a.send_message(club, "members only"))
         invite = await bounded(a(tl_functions.messages.ExportChatInviteRequest(peer=club)))
         code = invite.link.rsplit("+", 1)[-1]
