@@ -1,7 +1,9 @@
 """The member lists and deletions issue #16 names that no other test asserted, end to end through the sandbox:
 get_chat_members with the RECENT filter (every member, the latest to join first), RESTRICTED (restricted, not
 banned) against BANNED, BOTS (the bots among the members), and delete_channel: refused to an admin who is not the
-creator (ChatAdminRequired), then the channel is gone for its members (ChannelInvalid, out of their dialogs)."""
+creator (ChatAdminRequired), then the channel is gone for its members (ChannelInvalid, out of their dialogs);
+get_chat_members_count in a basic group and a supergroup (ValueError for a private chat), and the inviter of a
+member who joined by link, whom the sandbox names in ``users`` as Telegram does."""
 
 from __future__ import annotations
 
@@ -65,3 +67,19 @@ async def test_only_the_creator_deletes_a_channel_and_its_members_lose_it() -> N
             await p.alice.get_chat(channel.id)
         assert channel.id not in {d.chat.id async for d in p.bob.get_dialogs()}
         assert channel.id not in {d.chat.id async for d in p.alice.get_dialogs()}
+
+
+async def test_members_count_and_the_inviter_of_a_member_who_joined_by_link() -> None:
+    async with chat_pair() as p:
+        basic = await p.alice.create_group("Counted", p.bob_id)
+        assert await p.alice.get_chat_members_count(basic.id) == 2
+        group = await p.alice.create_supergroup("Counted too")
+        assert await p.alice.get_chat_members_count(group.id) == 1
+        link = await p.alice.export_chat_invite_link(group.id)
+        await p.bob.join_chat(link)
+        assert await p.bob.get_chat_members_count(group.id) == 2
+        me = await p.bob.get_chat_member(group.id, "me")
+        assert me.status is enums.ChatMemberStatus.MEMBER
+        assert me.invited_by is not None and me.invited_by.id == p.alice_id
+        with pytest.raises(ValueError):
+            await p.alice.get_chat_members_count(p.bob_id)

@@ -19,7 +19,10 @@ drives it:
 - ``# compat: flood METHOD SECONDS`` — the sandbox answers the run's first ``messages.METHOD`` with FLOOD_WAIT
   (such scripts run one library after the other: the forced error is the sandbox's, not an account's);
 - ``# compat: send-out TEXT`` — like ``send`` (in the same order), but the account itself sends TEXT to the other
-  one from another device (an outgoing message, as a userbot's commands are).
+  one from another device (an outgoing message, as a userbot's commands are);
+- ``# compat: peer-chats`` — before the run the other account makes two supergroups with a post in each: a public
+  one (its username in ``PEER_PUBLIC``) and a private one (its invite link in ``PEER_INVITE``), for the script to
+  join as any member would.
 
 Each run gets fresh accounts and its own directory, and is a process of its own (``boot.py``: the library pointed at
 the sandbox, then the script). The text for tgfleet is the script with its import lines rewritten ``pyrogram`` ->
@@ -38,6 +41,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -70,6 +75,7 @@ class Script:
     login: str = "file"
     password: bool = False
     flood: tuple[str, int] | None = None
+    peer_chats: bool = False
 
     @classmethod
     def load(cls, path: Path) -> Script:
@@ -93,6 +99,8 @@ class Script:
                 options["login"] = value
             elif name == "password":
                 options["password"] = True
+            elif name == "peer-chats":
+                options["peer_chats"] = True
             else:
                 raise ValueError(f"{path.name}: unknown directive {name!r}")
         return cls(path, tuple(sends), **options)
@@ -146,7 +154,8 @@ def provision(box: SandboxThread, script: Script) -> Accounts:
     return Accounts(me, peer, session, password)
 
 
-async def _login(tg: Sandbox, phone: str, password: str | None) -> str:
+@asynccontextmanager
+async def _signed_in(tg: Sandbox, phone: str, password: str | None = None) -> AsyncIterator[Client]:
     client = Client("provision", api_id=tg.api_id, api_hash=tg.api_hash, in_memory=True, network=tg.network)
     await client.connect()
     try:
@@ -156,9 +165,26 @@ async def _login(tg: Sandbox, phone: str, password: str | None) -> str:
         except SessionPasswordNeeded:
             assert password is not None
             await client.check_password(password)
-        return await client.export_session_string()
+        yield client
     finally:
         await client.disconnect()
+
+
+async def _login(tg: Sandbox, phone: str, password: str | None) -> str:
+    async with _signed_in(tg, phone, password) as client:
+        return await client.export_session_string()
+
+
+async def _peer_chats(tg: Sandbox, peer: Any) -> dict[str, str]:
+    """The other account's public and private supergroups (``# compat: peer-chats``), a post in each."""
+    async with _signed_in(tg, peer.phone) as client:
+        public = await client.create_supergroup(f"{peer.first_name}'s public")
+        await client.set_chat_username(public.id, f"{peer.username}pub")
+        await client.send_message(public.id, "hello, public")
+        private = await client.create_supergroup(f"{peer.first_name}'s private")
+        link = await client.export_chat_invite_link(private.id)
+        await client.send_message(private.id, "hello, private")
+    return {"PEER_PUBLIC": f"{peer.username}pub", "PEER_INVITE": link}
 
 
 def write_kurigram_file(workdir: Path, session_string: str) -> None:
@@ -192,6 +218,8 @@ def run(box: SandboxThread, script: Script, lib: str, workdir: Path) -> Outcome:
         method, seconds = script.flood
         box.call(box.tg.force_flood, getattr(functions.messages, method), seconds)
     env = _environment(box, accounts)
+    if script.peer_chats:
+        env.update(box.run(_peer_chats(box.tg, accounts.peer)))
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.compat.boot", lib, str(source)], cwd=workdir, env=env, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,

@@ -1,11 +1,13 @@
 """Telethon's own calls for groups and channels against the sandbox, unmodified but for address and key: create a
 group and a supergroup, get_participants (with search), send_message, iter_messages, get_dialogs, join by
 username, leave; edit_message, delete_messages, iter_messages(search=, filter=pinned), pin_message and send_file
-in a supergroup and a channel; Telegram's refusals as Telethon's typed errors."""
+in a supergroup and a channel; join by invite link (a supergroup's and a basic group's: checkChatInvite, then
+importChatInvite) and leave with delete_dialog; Telegram's refusals as Telethon's typed errors."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from telethon import errors as tl_errors
@@ -25,6 +27,13 @@ async def _pair(tg: Sandbox) -> tuple[object, object, int, int]:
     await telethon_login(a, tg, alice.phone)
     await telethon_login(b, tg, bob.phone)
     return a, b, alice.id, bob.id
+
+
+async def _supergroup(client: Any, title: str, about: str) -> Any:
+    created = await bounded(
+        client(tl_functions.channels.CreateChannelRequest(title=title, about=about, megagroup=True))
+    )
+    return created.chats[0]
 
 
 async def test_basic_group_participants_messages_and_dialogs() -> None:
@@ -49,10 +58,7 @@ async def test_basic_group_participants_messages_and_dialogs() -> None:
 async def test_supergroup_and_channel() -> None:
     async with Sandbox(dcs=1, default_dc=1) as tg:
         a, b, alice_id, bob_id = await _pair(tg)
-        created = await bounded(
-            a(tl_functions.channels.CreateChannelRequest(title="TL room", about="talk", megagroup=True))
-        )
-        room = created.chats[0]
+        room = await _supergroup(a, "TL room", "talk")
         await bounded(a(tl_functions.channels.InviteToChannelRequest(channel=room, users=["bob_tlc"])))
         for n in range(3):
             await bounded(a.send_message(room, f"post {n}"))
@@ -113,5 +119,37 @@ async def test_edits_deletions_search_pins_and_files_in_a_supergroup_and_a_chann
             [affected] = await bounded(a.delete_messages(room, [first.id, photo.id]))
             assert affected.pts_count == 2
             assert [m.id async for m in b.iter_messages(theirs) if m.id in (first.id, photo.id)] == []
+        await a.disconnect()
+        await b.disconnect()
+
+
+async def test_join_by_invite_link_and_leave_with_delete_dialog() -> None:
+    async with Sandbox(dcs=1, default_dc=1) as tg:
+        a, b, alice_id, bob_id = await _pair(tg)
+        club = await _supergroup(a, "TL club", "")
+        await bounded(a.send_message(club, "members only"))
+        invite = await bounded(a(tl_functions.messages.ExportChatInviteRequest(peer=club)))
+        code = invite.link.rsplit("+", 1)[-1]
+        preview = await bounded(b(tl_functions.messages.CheckChatInviteRequest(hash=code)))
+        assert isinstance(preview, types.ChatInvite) and preview.title == "TL club" and preview.megagroup
+        joined = await bounded(b(tl_functions.messages.ImportChatInviteRequest(hash=code)))
+        assert [c.id for c in joined.updates.chats] == [club.id]  # messages.chatInviteJoinResultOk
+        assert sorted(u.id for u in await bounded(a.get_participants(club))) == sorted([alice_id, bob_id])
+        assert [m.text async for m in b.iter_messages(club.id) if m.text] == ["members only"]
+        assert isinstance(
+            await bounded(b(tl_functions.messages.CheckChatInviteRequest(hash=code))), types.ChatInviteAlready
+        )
+        with pytest.raises(tl_errors.UserAlreadyParticipantError):
+            await bounded(b(tl_functions.messages.ImportChatInviteRequest(hash=code)))
+        await bounded(b.delete_dialog(club.id))  # Telethon's leave: channels.leaveChannel
+        assert [u.id for u in await bounded(a.get_participants(club))] == [alice_id]
+
+        made = await bounded(a(tl_functions.messages.CreateChatRequest(users=["bob_tlc"], title="TL small")))
+        small = made.updates.chats[0]
+        small_invite = await bounded(a(tl_functions.messages.ExportChatInviteRequest(peer=small)))
+        await bounded(b.delete_dialog(types.PeerChat(small.id)))  # messages.deleteChatUser, then its history
+        assert [u.id for u in await bounded(a.get_participants(small))] == [alice_id]
+        await bounded(b(tl_functions.messages.ImportChatInviteRequest(hash=small_invite.link.rsplit("+", 1)[-1])))
+        assert sorted(u.id for u in await bounded(a.get_participants(small))) == sorted([alice_id, bob_id])
         await a.disconnect()
         await b.disconnect()

@@ -402,6 +402,7 @@ class ClientCore:
         sleep_threshold: float | None = None,
         dc_id: int | None = None,
         media: bool = False,
+        lane: int = 0,
     ) -> R:
         """Call any API method (a ``tgfleet.tl.functions`` object) and return its result. Whatever the
         result carries is taken in, as for the API methods: its users and chats are cached, its updates
@@ -409,7 +410,8 @@ class ClientCore:
 
         Raises the method's typed RPC error, ``FloodWait`` for waits above ``sleep_threshold``,
         ``RequestTimeout`` when ``timeout`` (default: the client's) passes, ``ConnectionFailed`` once
-        the client is FAILED. ``media``: on the DC's media connection (``dcs.py``), as file transfers go.
+        the client is FAILED. ``media``: on the DC's media connection (``dcs.py``), as file transfers go;
+        ``lane``: which of its media connections (made on first use; an upload spreads its parts over several).
         """
         result: R = await self._connected().invoker.invoke(
             query,
@@ -417,6 +419,7 @@ class ClientCore:
             sleep_threshold=self.sleep_threshold if sleep_threshold is None else sleep_threshold,
             dc_id=dc_id,
             media=media,
+            lane=lane,
         )
         return result
 

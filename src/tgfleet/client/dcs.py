@@ -9,10 +9,12 @@ Work on another DC (FILE_MIGRATE, or ``invoke(dc_id=...)``) goes through an expo
 ``auth.importAuthorization`` on the other. A sender for another DC that ended FAILED is dropped, so the next
 call there makes a new one (with a new key and a new import if the server no longer took the old key).
 
-File transfers go on media senders (``sender(dc_id, media=True)``): one more connection per DC, to its
-``media_only`` address when the network lists one, with the key (and so the login) of that DC's main sender, and a
-session of its own, so parts in flight never queue behind (or in front of) the main connection's calls. A media
-sender that ended FAILED is replaced on the next transfer; its state is never stored (the main sender's is).
+File transfers go on media senders (``sender(dc_id, media=True)``): more connections per DC, to its ``media_only``
+address when the network lists one, with the key (and so the login) of that DC's main sender, and a session each,
+so parts in flight never queue behind (or in front of) the main connection's calls. ``lane`` picks one of them
+(made on first use): downloads use lane 0, an upload spreads its workers over lanes 0.. so its parts are in flight
+on connections of their own (a server answers one connection's calls in turn). A media sender that ended FAILED is
+replaced on the next transfer; its state is never stored (the main sender's is).
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class DcPool:
         self._on_event = on_event
         self._clock = clock
         self._others: dict[int, Sender] = {}
-        self._media: dict[int, Sender] = {}
+        self._media: dict[tuple[int, int], Sender] = {}
         self._imported: set[int] = set()
         self._lock = asyncio.Lock()
 
@@ -117,11 +119,11 @@ class DcPool:
                 await self.home.invoke(request, timeout=max(deadline - loop.time(), 0.0))
 
     # -- any DC ----------------------------------------------------------------------------------------
-    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False) -> Sender:
+    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False, lane: int = 0) -> Sender:
         """The sender for ``dc_id`` (None: home), connected and authorized like the home DC; ``media``: that DC's
-        media sender."""
+        media sender number ``lane``."""
         if media:
-            return await self._media_sender(self.home_dc if dc_id is None else dc_id, timeout)
+            return await self._media_sender(self.home_dc if dc_id is None else dc_id, lane, timeout)
         if dc_id is None or dc_id == self.home_dc:
             assert self.home is not None
             return self.home
@@ -139,8 +141,10 @@ class DcPool:
                 await self._import_authorization(sender, dc_id, deadline)
         return sender
 
-    async def _media_sender(self, dc_id: int, timeout: float) -> Sender:
-        ready = self._media.get(dc_id)
+    async def _media_sender(self, dc_id: int, lane: int, timeout: float) -> Sender:
+        if lane < 0:
+            raise ValueError(f"lane must not be negative, got {lane}")
+        ready = self._media.get((dc_id, lane))
         if ready is not None and ready.states.state is not ConnectionState.FAILED:
             return ready  # every part of a transfer asks: no lock, no storage read
         loop = asyncio.get_running_loop()
@@ -148,14 +152,15 @@ class DcPool:
         if dc_id != self.home_dc or self.storage.get_auth_key(dc_id) is None:
             await self.sender(dc_id, timeout)  # the DC's key and its imported authorization, made once
         async with self._lock:
-            sender = self._media.get(dc_id)
+            sender = self._media.get((dc_id, lane))
             if sender is not None and sender.states.state is ConnectionState.FAILED:
-                log.info("DC %d: replacing the failed media sender (%s)", dc_id, sender.states.current.cause)
-                del self._media[dc_id]
+                cause = sender.states.current.cause
+                log.info("DC %d: replacing the failed media sender %d (%s)", dc_id, lane, cause)
+                del self._media[dc_id, lane]
                 await sender.close()
                 sender = None
             if sender is None:
-                sender = self._media[dc_id] = self._make(dc_id, home=False, media=True)
+                sender = self._media[dc_id, lane] = self._make(dc_id, home=False, media=True)
                 await sender.start(max(deadline - loop.time(), 0.0))
         return sender
 

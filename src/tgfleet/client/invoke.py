@@ -13,7 +13,7 @@ FLOOD_WAIT_X (and SLOWMODE_WAIT_X, FLOOD_PREMIUM_WAIT_X): X ≤ ``sleep_threshol
 sleep and retry; otherwise raise. The wait is remembered per method, so the next call of that method
 waits (or raises) before it reaches the server again. Every wait is reported (``floods.py``).
 PHONE/NETWORK/USER_MIGRATE_X move the home DC and repeat; FILE/STATS_MIGRATE_X repeat on DC X only (a
-``media`` call on DC X's media sender: file transfers never use a main connection).
+``media`` call on DC X's media sender of the same ``lane``: file transfers never use a main connection).
 AUTH_KEY_UNREGISTERED, SESSION_REVOKED, USER_DEACTIVATED(_BAN) on a logged-in session and
 AUTH_KEY_DUPLICATED always: the sender goes FAILED (no reconnect loop follows) and the error is raised.
 """
@@ -47,7 +47,7 @@ class Callee(Protocol):
 class Senders(Protocol):
     """What the call path needs of the DC pool (``tgfleet.client.dcs.DcPool`` is one)."""
 
-    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False) -> Callee: ...
+    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False, lane: int = 0) -> Callee: ...
 
     async def switch_home(self, dc_id: int, timeout: float) -> None: ...
 
@@ -94,8 +94,9 @@ class Invoker:
         self.takeout_id = takeout_id
 
     async def invoke(
-        self, query: TLFunction[Any], *, timeout: float, sleep_threshold: float, dc_id: int | None, media: bool = False
-    ) -> Any:
+        self, query: TLFunction[Any], *, timeout: float, sleep_threshold: float, dc_id: int | None, media: bool = False,
+        lane: int = 0,
+    ) -> Any:  # fmt: skip
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         method = method_name(query)
@@ -107,7 +108,7 @@ class Invoker:
         while True:
             await self._honour_remembered(method, deadline, sleep_threshold)
             await self._rate_limit(method, chat, deadline)
-            sender = await self.senders.sender(dc_id, timeout=max(deadline - loop.time(), 0), media=media)
+            sender = await self.senders.sender(dc_id, timeout=max(deadline - loop.time(), 0), media=media, lane=lane)
             try:
                 result = await sender.invoke(query, timeout=max(deadline - loop.time(), 0))
             except _flood_types() as e:

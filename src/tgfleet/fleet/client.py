@@ -45,8 +45,11 @@ class FleetClient(Client):
         sleep_threshold: float | None = None,
         dc_id: int | None = None,
         media: bool = False,
+        lane: int = 0,
     ) -> R:
-        call = super().invoke(query, timeout=timeout, sleep_threshold=sleep_threshold, dc_id=dc_id, media=media)
+        call = super().invoke(
+            query, timeout=timeout, sleep_threshold=sleep_threshold, dc_id=dc_id, media=media, lane=lane
+        )
         if self._observer is None and self._counters is None:
             return await call
         started = time.perf_counter()

@@ -3,7 +3,8 @@
 An asyncio MTProto server that drives the sans-IO core in the server role (``server``: the composition root
 and control surface; ``listeners``, ``stream``, ``connection``, ``outbox``, ``lobby``, ``inbound``, ``keys``,
 ``dispatch``, ``config``, ``delivery``, ``faults`` and ``fault_injector``, ``server_limits``, ``flood``,
-``duplicate_keys`` (AUTH_KEY_DUPLICATED), ``takeouts`` (takeout sessions); ``mtproxy`` puts an MTProxy in front
+``duplicate_keys`` (AUTH_KEY_DUPLICATED), ``takeouts`` (takeout sessions), ``part_hold`` (file parts held until
+several wait at once); ``mtproxy`` puts an MTProxy in front
 of the DCs) over an in-memory world of accounts, codes, 2FA passwords, authorizations (``authz``), chats and
 messages (``world``, ``services/``,
 ``login_limits`` / ``login_guard``: brute-force protection of logins; ``standing``: banned and frozen accounts;

@@ -21,6 +21,7 @@ from tgfleet.sandbox.faults import DcFaults, Faults
 from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys
 from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.part_hold import PartHold
 from tgfleet.sandbox.server_limits import Limits
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class ServerContext:
     """Where every connection's reads land before they are copied out (``stream.Stream``)."""
     key_use: KeyUse = field(default_factory=KeyUse)
     """Which connections each auth key's packets arrived on (an observer for tests: ``Sandbox.key_use``)."""
+    part_hold: PartHold = field(default_factory=PartHold)
+    """Holds file parts until several are in flight at once (``Sandbox.hold_parts``, ``part_hold.py``)."""
 
     def now(self) -> float:
         """The server clock: the injected clock plus the skew the faults apply."""

@@ -9,7 +9,8 @@ re-sends what the client has not acknowledged). A temporary key past its expiry 
 arrives on it (-404: the client makes a new one). Each message a session accepted is shown to the
 AUTH_KEY_DUPLICATED rule (``duplicate_keys.py``), which may owe the connection's next API call that answer. Calls
 are answered one after the other: MTProto service calls (destroy_session, destroy_auth_key) and
-auth.bindTempAuthKey (``binding.py``) here, API calls by the dispatcher.
+auth.bindTempAuthKey (``binding.py``) here, API calls by the dispatcher (a file part may first wait in the
+``PartHold``, ``part_hold.py``).
 """
 
 from __future__ import annotations
@@ -144,8 +145,11 @@ async def answer(conn: ServerConnection, state: SessionState, call: Call) -> Non
         else:
             state.inflight += 1
             try:
-                reply, call_ctx = await ctx.dispatcher.call(
-                    conn.dc.dc_id, state.key, state.session_id, call.obj, ctx.now()
+                held = await ctx.part_hold.wait(call.obj, conn, conn.media)
+                reply, call_ctx = (
+                    (held, None)
+                    if held is not None
+                    else await ctx.dispatcher.call(conn.dc.dc_id, state.key, state.session_id, call.obj, ctx.now())
                 )
             finally:
                 state.inflight -= 1

@@ -18,7 +18,8 @@ Its control methods forward to the part that owns them: the world's ``add_user``
 ``messages_of`` / ``dialogs_of`` (``tg.world`` has the rest), the fault injector's ``drop_connections``,
 ``drop_after``, ``set_latency``, ``freeze`` / ``thaw``, ``revoke``, ``force_error`` / ``force_flood`` /
 ``force_migrate``, ``rotate_salts``, ``skew_clock``, ``clear_faults``, and the key stores' ``keys(dc)`` and
-``expire_temp_keys`` (PFS's temporary keys, ``keys.py``); ``detect_duplicate_keys`` switches the AUTH_KEY_DUPLICATED
+``expire_temp_keys`` (PFS's temporary keys, ``keys.py``); ``hold_parts`` / ``held_parts`` (file parts held until
+several are in flight at once, ``part_hold.py``); ``detect_duplicate_keys`` switches the AUTH_KEY_DUPLICATED
 rule of ``duplicate_keys.py`` (its answers are counted in ``stats()``). A new server-side behaviour is a part of its
 own, built in ``__init__`` from the pieces it needs, consulted where it applies (the dispatcher, ``inbound``), with
 its control methods forwarded here.
@@ -49,6 +50,7 @@ from tgfleet.sandbox.key_use import KeyUse
 from tgfleet.sandbox.keys import DcKeys, KeyInfo
 from tgfleet.sandbox.listeners import Listeners
 from tgfleet.sandbox.lobby import Lobby
+from tgfleet.sandbox.part_hold import HeldPart
 from tgfleet.sandbox.scheduler import TICK
 from tgfleet.sandbox.server_limits import Limits
 from tgfleet.sandbox.takeouts import Takeouts
@@ -251,6 +253,20 @@ class Sandbox:
         """Which connections each auth key's packets arrived on (``key_use.overlaps()``: one key on two connections
         at once)."""
         return self._ctx.key_use
+
+    def hold_parts(self, n: int | None, timeout: float = 10.0) -> None:
+        """Hold every file part (``upload.saveFilePart`` / ``saveBigFilePart``) until ``n`` wait at once, then let
+        them go together; a part alone ``timeout`` seconds fails ``UPLOAD_PARTS_NOT_CONCURRENT`` (``part_hold.py``).
+        ``None`` stops holding."""
+        if n is None:
+            self._ctx.part_hold.disarm()
+        else:
+            self._ctx.part_hold.arm(n, timeout)
+
+    @property
+    def held_parts(self) -> list[HeldPart]:
+        """The parts the last ``hold_parts`` let go together: index, connection number, media connection or not."""
+        return list(self._ctx.part_hold.released)
 
     def keys(self, dc: int) -> list[KeyInfo]:
         """Every auth key known on ``dc``: permanent or temporary, what a temporary one is bound to, how many

@@ -120,7 +120,7 @@ class FakePool:
         self.used: list[int] = []
         self.media: list[bool] = []
 
-    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False) -> FakeSender:
+    async def sender(self, dc_id: int | None, timeout: float, *, media: bool = False, lane: int = 0) -> FakeSender:
         dc = self.home_dc if dc_id is None else dc_id
         self.used.append(dc)
         self.media.append(media)

@@ -5,7 +5,10 @@ most ``workers`` are in flight, so memory stays at ``workers`` parts whatever th
 goes in ``upload.saveBigFilePart`` (the total number of parts on every part) and becomes ``inputFileBig``; a
 smaller one in ``upload.saveFilePart`` and becomes ``inputFile`` with its MD5 (computed as the parts are read).
 A part the server refuses ends the upload with that error (the other parts are cancelled); a dropped connection
-costs nothing here, the sender resends what was unanswered. ``call`` sends one part (on a media connection).
+costs nothing here, the sender resends what was unanswered. ``call(query, lane)`` sends one part on media
+connection number ``lane``: worker ``k`` sends on lane ``k``, so the parts in flight travel on connections of their
+own: a server that handles one connection's calls in turn (the sandbox does, ``sandbox/inbound.py``) still handles
+several parts at once (``sandbox/part_hold.py`` shows it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ BIG_FILE = 10 * 1024 * 1024
 WORKERS = 4
 MAX_PARTS = 4000
 
-Call = Callable[[TLFunction[Any]], Awaitable[Any]]
+Call = Callable[[TLFunction[Any], int], Awaitable[Any]]
+"""Sends one part on the media connection of the given lane."""
 
 
 class Uploader:
@@ -48,7 +52,7 @@ class Uploader:
         file_id = int.from_bytes(self._random(8), "little", signed=True)
         if parts == 1:  # most files of a chat: one call, no workers
             data = source.stream.read(PART_SIZE)
-            await self._call(upload.SaveFilePart(file_id=file_id, file_part=0, bytes=data))
+            await self._call(upload.SaveFilePart(file_id=file_id, file_part=0, bytes=data), 0)
             await progress.add(len(data))
             return types.InputFile(id=file_id, parts=1, name=source.name, md5_checksum=hashlib.md5(data).hexdigest())
         big = source.size > BIG_FILE
@@ -56,14 +60,14 @@ class Uploader:
         workers = min(self.workers, parts)
         queue: asyncio.Queue[tuple[int, bytes] | None] = asyncio.Queue(maxsize=workers)
 
-        async def send() -> None:
+        async def send(lane: int) -> None:
             while (item := await queue.get()) is not None:
                 index, data = item
                 if big:
                     await self._call(upload.SaveBigFilePart(file_id=file_id, file_part=index,
-                                                            file_total_parts=parts, bytes=data))  # fmt: skip
+                                                            file_total_parts=parts, bytes=data), lane)  # fmt: skip
                 else:
-                    await self._call(upload.SaveFilePart(file_id=file_id, file_part=index, bytes=data))
+                    await self._call(upload.SaveFilePart(file_id=file_id, file_part=index, bytes=data), lane)
                 await progress.add(len(data))
 
         async def read() -> None:
@@ -77,7 +81,7 @@ class Uploader:
             for _ in range(workers):
                 await queue.put(None)
 
-        await _all_or_none([read(), *(send() for _ in range(workers))])
+        await _all_or_none([read(), *(send(lane) for lane in range(workers))])
         if big:
             return types.InputFileBig(id=file_id, parts=parts, name=source.name)
         assert md5 is not None

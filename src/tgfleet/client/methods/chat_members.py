@@ -1,6 +1,6 @@
 """Members of groups and channels: ``add_chat_members``, ``get_chat_members`` (an async iterator),
-``get_chat_member``, ``ban_chat_member``, ``unban_chat_member``, ``restrict_chat_member``, ``promote_chat_member``,
-with Pyrogram's signatures and return types (https://core.telegram.org/api/rights).
+``get_chat_member``, ``get_chat_members_count``, ``ban_chat_member``, ``unban_chat_member``,
+``restrict_chat_member``, ``promote_chat_member``, with Pyrogram's signatures and return types (https://core.telegram.org/api/rights).
 
 A basic group's members come with ``messages.getFullChat`` (all at once); a supergroup's or channel's with
 ``channels.getParticipants``, 200 per call, paged by offset until ``limit`` (0: all) or the list's end."""
@@ -92,6 +92,18 @@ class ChatMemberMethods(MessageMethods):
             raise errors.UserNotParticipant()
         answer = await self.invoke(functions.channels.GetParticipant(channel=input_channel(peer), participant=user))
         return ChatMember._parse(self, answer.participant, {u.id: u for u in answer.users})
+
+    async def get_chat_members_count(self, chat_id: int | str) -> int:
+        """How many members a group or channel has (a basic group's from ``messages.getChats``, a channel's from its
+        full info); ValueError for a private chat, as in Pyrogram."""
+        peer = await self.resolve_peer(chat_id)
+        if isinstance(peer, types.InputPeerChat):
+            chats: Any = await self.invoke(functions.messages.GetChats(id=[peer.chat_id]))
+            return int(getattr(chats.chats[0], "participants_count", 0) or 0)
+        if isinstance(peer, types.InputPeerChannel):
+            full: Any = await self.invoke(functions.channels.GetFullChannel(channel=input_channel(peer)))
+            return int(full.full_chat.participants_count or 0)
+        raise ValueError(f"{chat_id!r} is a private chat, not a group or channel")
 
     async def ban_chat_member(
         self, chat_id: int | str, user_id: int | str, until_date: datetime | None = None

@@ -3,7 +3,7 @@ send_animation, send_sticker (``sending_media.py`` builds each ``InputMedia``), 
 send_contact, and save_file (an upload alone).
 
 A file is a path, bytes, a binary file object, or the ``file_id`` of a file Telegram has (sent again without an
-upload). Uploads go in parts on the media connection (``client/files/uploader.py``); ``progress(current, total,
+upload). Uploads go in parts on media connections (``client/files/uploader.py``); ``progress(current, total,
 *progress_args)`` is called as parts are done, and raising ``StopTransmission`` in it stops the upload (the
 method returns None). The caption is read as Markdown and HTML unless ``caption_entities`` are given (1024
 UTF-16 code units at most: MediaCaptionTooLong before any request).
@@ -46,7 +46,7 @@ class MediaMethods(MessageMethods):
         source = open_source(path, file_name)
         try:
             async with self._upload_slots:
-                return await Uploader(lambda q: self.invoke(q, media=True)).upload(
+                return await Uploader(lambda q, lane: self.invoke(q, media=True, lane=lane)).upload(
                     source, Progress(progress, source.size, progress_args)
                 )
         finally:

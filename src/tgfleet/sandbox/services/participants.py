@@ -68,11 +68,12 @@ async def get_participants(
         raise errors.ChatAdminRequired()  # a broadcast channel's members are listed to its admins only
     ids = _selected(world, channel, request.filter)
     page = ids[max(request.offset, 0) :][: min(max(request.limit, 0), MAX_LIMIT)]
+    participants = [channel_participant_tl(channel, u, viewer.id) for u in page]
     return t_channels.ChannelParticipants(
         count=len(ids),
-        participants=[channel_participant_tl(channel, u, viewer.id) for u in page],
+        participants=participants,
         chats=[channel_tl(world.channels, channel, viewer.id)],
-        users=users_tl(world.accounts, page, viewer.id, world.clock()),
+        users=users_tl(world.accounts, _named(participants), viewer.id, world.clock()),
     )
 
 
@@ -84,11 +85,25 @@ async def get_participant(
     user = input_peer(world, viewer, request.participant)
     if user.id not in channel.members and user.id not in channel.bans:
         raise errors.UserNotParticipant()
+    participant = channel_participant_tl(channel, user.id, viewer.id)
     return t_channels.ChannelParticipant(
-        participant=channel_participant_tl(channel, user.id, viewer.id),
+        participant=participant,
         chats=[channel_tl(world.channels, channel, viewer.id)],
-        users=users_tl(world.accounts, [user.id, viewer.id], viewer.id, world.clock()),
+        users=users_tl(world.accounts, [*_named([participant]), viewer.id], viewer.id, world.clock()),
     )
+
+
+def _named(participants: list[types.TypeChannelParticipant]) -> list[int]:
+    """Every user the participants name: themselves, who invited, promoted or banned them (Telegram sends them all
+    in ``users``: clients look the inviter up there, Kurigram's ``get_chat_member`` among them)."""
+    ids: list[int] = []
+    for participant in participants:
+        for name in ("user_id", "inviter_id", "promoted_by", "kicked_by"):
+            if isinstance(value := getattr(participant, name, None), int):
+                ids.append(value)
+        if isinstance(peer := getattr(participant, "peer", None), types.PeerUser):
+            ids.append(peer.user_id)
+    return ids
 
 
 def _editable(channel: Channel, viewer: Account, target: Account) -> None:
