@@ -82,12 +82,20 @@ async def _stop_beating() -> AsyncIterator[None]:
 _beating: list[asyncio.Task[None]] = []
 
 
+LOCKS = {
+    "accounts": "UPDATE accounts SET updated_at = updated_at WHERE id = %s",  # as a fenced write does
+    "leases": "UPDATE leases SET renewed_at = renewed_at WHERE account_id = %s",  # as a renewal or a release does
+}
+
+
 @asynccontextmanager
-async def row_locked(url: str, account_id: int, name: str, **connect: Any) -> AsyncIterator[Any]:
-    """A session named ``name`` inside a transaction that locks the account's row (as a fenced write does)."""
+async def row_locked(
+    url: str, account_id: int, name: str, table: str = "accounts", **connect: Any
+) -> AsyncIterator[Any]:
+    """A session named ``name`` inside a transaction that locks the account's row in ``table`` (``LOCKS``)."""
     conn = await psycopg.AsyncConnection.connect(url, application_name=name, **connect)
     try:
-        await conn.execute("UPDATE accounts SET updated_at = updated_at WHERE id = %s", [account_id])
+        await conn.execute(LOCKS[table], [account_id])
         yield conn
     finally:
         await conn.close()
@@ -124,6 +132,41 @@ async def test_claims_end_a_stale_holders_blocking_session_too(pg_url: str) -> N
             claimed = await fleet.leases.claim(taker)
             assert sorted(lease.account_id for lease in claimed) == ids
             assert not await alive(blocker)
+
+
+async def test_a_claim_takes_a_lease_whose_row_a_stale_holders_session_keeps_locked(pg_url: str) -> None:
+    """The claim's grant skips locked lease rows; its second pass waits for them and the guard ends the session."""
+    async with Fleet.open(pg_url, settings=SETTINGS) as fleet:
+        ids = await populate(fleet, 3)
+        for account_id in ids:
+            await stale_lease(fleet, account_id)
+        taker = await fleet.workers.register(5)
+        async with row_locked(pg_url, ids[1], STALE_NAME, "leases") as blocker:
+            claimed = await fleet.leases.claim(taker)
+            assert sorted(lease.account_id for lease in claimed) == ids
+            assert not await alive(blocker)
+        assert {lease.resource: lease.holder for lease in await fleet.leases.list()} == dict.fromkeys(
+            map(account_resource, ids), taker.id
+        )
+        assert fleet.counters.claim_lock_timeouts == 0
+
+
+@pytest.mark.parametrize("who", ["a live process", "not a tgfleet worker"])
+async def test_a_claim_leaves_a_lease_whose_row_a_live_session_locked_and_takes_the_rest(pg_url: str, who: str) -> None:
+    async with Fleet.open(pg_url, settings=SETTINGS) as fleet:
+        ids = await populate(fleet, 3)
+        live = who == "a live process"
+        for i, account_id in enumerate(ids):
+            await stale_lease(fleet, account_id, live_sibling=live and i == 0)  # (one sibling: the process lives)
+        taker = await fleet.workers.register(5)
+        async with row_locked(pg_url, ids[1], STALE_NAME if live else "psql", "leases") as blocker:
+            claimed = await fleet.leases.claim(taker)
+            assert sorted(lease.account_id for lease in claimed) == [ids[0], ids[2]]
+            assert await alive(blocker)
+            assert fleet.counters.claim_lock_timeouts == 1  # gave up after the lock wait: no error for the worker
+            await blocker.rollback()
+        [lease] = await fleet.leases.claim(taker)  # once it let go, the next claim takes it
+        assert (lease.account_id, lease.holder) == (ids[1], taker.id)
 
 
 @pytest.mark.parametrize("who", ["a live process", "not a tgfleet worker"])
