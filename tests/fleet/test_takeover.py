@@ -1,9 +1,9 @@
 """PostgreSQL: a takeover ends the store sessions of a stale holder that block it, and nobody else's.
 
-The blocking sessions are real ones: connections of their own holding a row lock on the account in an open
-transaction, named as a holder's process would be (``application_name``, the ``workers.session`` of its row). A stale
-holder's is ended and the grant goes through; a session of a process with a live worker, or one that is not a
-tgfleet worker's, is left alone and the grant fails after its lock wait; ending one without the privilege is a
+The blocking sessions are real ones: connections of their own holding a row lock on the account (or its lease) in an
+open transaction, named as a holder's process would be (``application_name``, the ``workers.session`` of its row). A
+stale holder's is ended and the grant goes through; a session of a process with a live worker, or one that is not a
+tgfleet worker's, is left alone and the grant fails after its lock wait (a claim grants the rest and counts it); ending one without the privilege is a
 TakeoverBlocked that names the holder. ``idle_transaction_limit`` ends a session idle inside a transaction (measured
 on PostgreSQL 15: not when it went idle right after a pipeline, a transaction's first round trip; after a statement of
 its own, yes).
@@ -82,12 +82,20 @@ async def _stop_beating() -> AsyncIterator[None]:
 _beating: list[asyncio.Task[None]] = []
 
 
+LOCKS = {
+    "accounts": "UPDATE accounts SET updated_at = updated_at WHERE id = %s",  # as a fenced write does
+    "leases": "UPDATE leases SET renewed_at = renewed_at WHERE account_id = %s",  # as a renewal or a release does
+}
+
+
 @asynccontextmanager
-async def row_locked(url: str, account_id: int, name: str, **connect: Any) -> AsyncIterator[Any]:
-    """A session named ``name`` inside a transaction that locks the account's row (as a fenced write does)."""
+async def row_locked(
+    url: str, account_id: int, name: str, table: str = "accounts", **connect: Any
+) -> AsyncIterator[Any]:
+    """A session named ``name`` inside a transaction that locks the account's row in ``table`` (``LOCKS``)."""
     conn = await psycopg.AsyncConnection.connect(url, application_name=name, **connect)
     try:
-        await conn.execute("UPDATE accounts SET updated_at = updated_at WHERE id = %s", [account_id])
+        await conn.execute(LOCKS[table], [account_id])
         yield conn
     finally:
         await conn.close()
@@ -114,16 +122,40 @@ async def test_a_stale_holders_session_that_blocks_the_grant_is_ended(pg_url: st
         assert dead.id != taker.id
 
 
-async def test_claims_end_a_stale_holders_blocking_session_too(pg_url: str) -> None:
+@pytest.mark.parametrize("table", ["accounts", "leases"])
+async def test_claims_end_a_stale_holders_blocking_session_too(pg_url: str, table: str) -> None:
+    """An account row locked: the fence waits for it. A lease row: the grant skips it (``FOR UPDATE SKIP LOCKED``),
+    and the claim's second pass waits for it. Either way the guard ends the stale holder's session."""
     async with Fleet.open(pg_url, settings=SETTINGS) as fleet:
         ids = await populate(fleet, 3)
         for account_id in ids:
             await stale_lease(fleet, account_id)
         taker = await fleet.workers.register(5)
-        async with row_locked(pg_url, ids[1], STALE_NAME) as blocker:
+        async with row_locked(pg_url, ids[1], STALE_NAME, table) as blocker:
             claimed = await fleet.leases.claim(taker)
             assert sorted(lease.account_id for lease in claimed) == ids
             assert not await alive(blocker)
+        held = {lease.resource: lease.holder for lease in await fleet.leases.list()}
+        assert held == dict.fromkeys(map(account_resource, ids), taker.id)
+        assert fleet.counters.claim_lock_timeouts == 0
+
+
+@pytest.mark.parametrize("who", ["a live process", "not a tgfleet worker"])
+async def test_a_claim_leaves_a_lease_whose_row_a_live_session_locked_and_takes_the_rest(pg_url: str, who: str) -> None:
+    async with Fleet.open(pg_url, settings=SETTINGS) as fleet:
+        ids = await populate(fleet, 3)
+        live = who == "a live process"
+        for i, account_id in enumerate(ids):
+            await stale_lease(fleet, account_id, live_sibling=live and i == 0)  # (one sibling: the process lives)
+        taker = await fleet.workers.register(5)
+        async with row_locked(pg_url, ids[1], STALE_NAME if live else "psql", "leases") as blocker:
+            claimed = await fleet.leases.claim(taker)
+            assert sorted(lease.account_id for lease in claimed) == [ids[0], ids[2]]
+            assert await alive(blocker)
+            assert fleet.counters.claim_lock_timeouts == 1  # gave up after the lock wait: no error for the worker
+            await blocker.rollback()
+        [lease] = await fleet.leases.claim(taker)  # once it let go, the next claim takes it
+        assert (lease.account_id, lease.holder) == (ids[1], taker.id)
 
 
 @pytest.mark.parametrize("who", ["a live process", "not a tgfleet worker"])

@@ -33,7 +33,7 @@ from .workers import (
     WorkerProcess,
     holders,
     seed,
-    sessions_locking_accounts,
+    sessions_locking,
     stop_inside_a_transaction,
     stop_outside_a_transaction,
     write_info,
@@ -121,9 +121,10 @@ def start_cli(s: Setup, *args: str, ttl: float = TTL) -> asyncio.Future[WorkerPr
     return asyncio.ensure_future(WorkerProcess.cli(s.store_url, s.info, *args, ttl=ttl))
 
 
-def start_busy(s: Setup, flush_delay: float = 3600.0, *idle_limit: float) -> asyncio.Future[WorkerProcess]:
+def start_busy(s: Setup, flush_delay: float = 3600.0, *more: float) -> asyncio.Future[WorkerProcess]:
+    """A BUSY_WORKER; ``more``: its idle-in-transaction limit, then its renew interval."""
     return asyncio.ensure_future(
-        WorkerProcess.script(BUSY_WORKER, s.store_url, str(s.info), str(TTL), str(flush_delay), *map(str, idle_limit))
+        WorkerProcess.script(BUSY_WORKER, s.store_url, str(s.info), str(TTL), str(flush_delay), *map(str, more))
     )
 
 
@@ -178,9 +179,28 @@ async def test_a_worker_frozen_inside_a_transaction_is_taken_over_and_writes_not
         old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
         await stop_inside_a_transaction(one, s.store_url)
         await all_held_by(s, two, TAKEOVER)
-        assert await sessions_locking_accounts(s.store_url, one.id) == 0  # ended, not finished
+        assert await sessions_locking(s.store_url, one.id) == 0  # ended, not finished
         stopped = await resume_then_stop(s, one, two, old)
         assert stopped["fence_refusals"] >= 1  # what it had not written when it stopped was refused
+
+
+async def test_a_worker_frozen_inside_a_renewal_is_taken_over_though_it_keeps_its_lease_rows_locked(
+    store_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL: the stopped worker keeps its renewal's row locks on its leases (its idle limit is off), which the
+    other's claim skips (``FOR UPDATE SKIP LOCKED``); its second pass waits for them, and the takeover ends the stale
+    holder's session. It renews every 0.05 s: a renewal (or another change of its lease rows) is often under way."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite has no row locks: its one writer's lock stops every writer (documented)")
+    async with fleet_of(store_url, tmp_path) as s, processes(start_busy(s, 3600.0, 0.0, 0.05), start_busy(s)) \
+            as (one, two):  # fmt: skip
+        held = await split_evenly(s, [one, two])
+        old = {a.label: a.key_id for a in s.accounts if held[a.label] == one.id}
+        await stop_inside_a_transaction(one, s.store_url, "leases")
+        await all_held_by(s, two, TAKEOVER)
+        assert await sessions_locking(s.store_url, one.id, "leases") == 0  # ended, not finished
+        stopped = await resume_then_stop(s, one, two, old)
+        assert stopped["fence_refusals"] >= len(old)  # each old account's pending write was refused
 
 
 async def test_sigterm_hands_every_lease_back_and_the_other_worker_takes_them_at_once(

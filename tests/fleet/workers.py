@@ -134,7 +134,8 @@ class Events:
 # A worker script with a busy job (every account sends itself a message every 0.1 s, so its update state always has a
 # change waiting) and a given flush delay (a long one keeps the changes in memory: a stale holder certainly has
 # writes to make). Events as JSON lines, SIGTERM drains. Arguments: store URL, sandbox info file, lease TTL, flush
-# delay, and optionally the idle-in-transaction limit (LeaseSettings.idle_transaction_limit; 0: none).
+# delay, and optionally the idle-in-transaction limit (LeaseSettings.idle_transaction_limit; 0: none) and the renew
+# interval (0 or none: a third of the TTL; a short one keeps a renewal, which locks the worker's lease rows, under way).
 # (benchmarks/fleet.py runs it too.)
 BUSY_WORKER = """
 import asyncio, dataclasses, json, signal, sys
@@ -145,6 +146,7 @@ from tgfleet.fleet.worker import Worker
 
 store, info_path, ttl, flush_delay = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 idle_limit = float(sys.argv[5]) if len(sys.argv) > 5 else None
+renew = float(sys.argv[6]) if len(sys.argv) > 6 and float(sys.argv[6]) > 0 else ttl / 3
 
 async def job(client, account):
     while True:
@@ -158,7 +160,7 @@ def emit(event):
 
 async def main():
     info = SandboxInfo.load(info_path)
-    settings = LeaseSettings(ttl=ttl, renew_interval=ttl / 3, grace=ttl / 3, idle_transaction_limit=idle_limit)
+    settings = LeaseSettings(ttl=ttl, renew_interval=renew, grace=ttl / 3, idle_transaction_limit=idle_limit)
     async with Fleet.open(store, create=False, settings=settings) as fleet:
         worker = Worker(fleet, network=info.network(), api_id=info.api_id, api_hash=info.api_hash, job=job,
                         flush_delay=flush_delay, on_event=emit, client_options={"timeout": 10.0})
@@ -296,11 +298,11 @@ _ACTIVITY = (
 )
 
 
-async def stop_inside_a_transaction(worker: WorkerProcess, store_url: str) -> None:
+async def stop_inside_a_transaction(worker: WorkerProcess, store_url: str, table: str = "accounts") -> None:
     """SIGSTOP the worker (PostgreSQL) at a moment one of its store sessions is inside a transaction that changed
-    account rows, so it holds their row locks (``pg_locks``: its RowExclusiveLock on ``accounts``), its backend idle in
-    the transaction or waiting for the rest of a pipeline (``ClientRead``). The sessions are found by the name the
-    worker's row records (``workers.session``)."""
+    rows of ``table`` (``accounts``: a fenced write; ``leases``: a renewal), so it holds their row locks (``pg_locks``:
+    its RowExclusiveLock on the table), its backend idle in the transaction or waiting for the rest of a pipeline
+    (``ClientRead``). The sessions are found by the name the worker's row records (``workers.session``)."""
     probe = await open_store(store_url)
     try:
         async with probe.transaction(readonly=True) as tx:
@@ -308,21 +310,21 @@ async def stop_inside_a_transaction(worker: WorkerProcess, store_url: str) -> No
         assert name, "the worker's row names no store session"
         for _ in range(400):
             worker.signal(signal.SIGSTOP)
-            if await locks_accounts(probe, str(name)):
+            if await locks_rows(probe, str(name), table):
                 return
             worker.signal(signal.SIGCONT)
             await asyncio.sleep(0.02)  # let it go on, then try again
-        raise AssertionError("the worker was never caught inside a transaction holding account rows")
+        raise AssertionError(f"the worker was never caught inside a transaction holding rows of {table}")
     finally:
         await probe.close()
 
 
-async def locks_accounts(probe: Store, name: str) -> bool:
+async def locks_rows(probe: Store, name: str, table: str) -> bool:
     # A statement the stopped worker sent just before the stop may still run: wait (bounded) until none of its
     # sessions executes anything (each is idle, or reads from the stopped client), then look at their locks.
     for _ in range(50):
         async with probe.transaction(readonly=True) as tx:
-            busy, locking = (await tx.fetch(_SESSION_LOCKS, {"name": name}))[0]
+            busy, locking = (await tx.fetch(_SESSION_LOCKS, {"name": name, "table": table}))[0]
         if not busy:
             return bool(locking)
         await asyncio.sleep(0.02)
@@ -333,13 +335,13 @@ _SESSION_LOCKS = (
     "SELECT count(*) FILTER (WHERE a.state = 'active' AND a.wait_event IS DISTINCT FROM 'ClientRead'),"
     " (SELECT count(*) FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid WHERE b.application_name = :name"
     " AND b.xact_start IS NOT NULL AND l.granted AND l.mode = 'RowExclusiveLock'"
-    " AND l.relation = CAST('accounts' AS regclass))"
+    " AND l.relation = CAST(:table AS regclass))"
     " FROM pg_stat_activity a WHERE a.application_name = :name"
 )
 
 
-async def sessions_locking_accounts(store_url: str, worker_id: str) -> int:
-    """How many store sessions of the worker's process are inside a transaction that changed account rows now
+async def sessions_locking(store_url: str, worker_id: str, table: str = "accounts") -> int:
+    """How many store sessions of the worker's process are inside a transaction that changed rows of ``table`` now
     (PostgreSQL; another of its sessions may be inside one that blocks nobody, which the takeover leaves alone)."""
     probe = await open_store(store_url)
     try:
@@ -347,8 +349,9 @@ async def sessions_locking_accounts(store_url: str, worker_id: str) -> int:
             return int(await tx.scalar(
                 "SELECT count(DISTINCT b.pid) FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid"
                 " WHERE b.xact_start IS NOT NULL AND l.granted AND l.mode = 'RowExclusiveLock'"
-                " AND l.relation = CAST('accounts' AS regclass)"
-                " AND b.application_name = (SELECT session FROM workers WHERE id = :id)", {"id": worker_id}
+                " AND l.relation = CAST(:table AS regclass)"
+                " AND b.application_name = (SELECT session FROM workers WHERE id = :id)",
+                {"id": worker_id, "table": table},
             ))  # fmt: skip
     finally:
         await probe.close()

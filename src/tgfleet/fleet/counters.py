@@ -18,7 +18,7 @@ RPC_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30
 MAX_PAIRS = 500
 OTHER = "other"
 _SCALARS = ("grants", "renewals", "lost", "releases", "fence_refusals", "self_fences", "flood_wait_seconds",
-            "rpc_seconds_sum")  # fmt: skip
+            "rpc_seconds_sum", "claim_lock_timeouts")  # fmt: skip
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Counters:
     releases: int = 0  # leases handed back
     fence_refusals: int = 0  # fenced writes (session data, state changes) refused with StaleEpoch
     self_fences: int = 0  # accounts a worker fenced itself on (a lease it could not renew, lost, or a stop at once)
+    claim_lock_timeouts: int = 0  # claims that gave up waiting for expired leases' locked rows (a live lock)
     flood_wait_seconds: float = 0.0  # the seconds of every FLOOD_WAIT / SLOWMODE_WAIT Telegram answered
     rpc_calls: dict[str, int] = field(default_factory=dict)  # "method error" -> calls ("ok" when it worked)
     rpc_buckets: list[int] = field(default_factory=lambda: [0] * len(RPC_BUCKETS))  # not cumulative; +Inf implied

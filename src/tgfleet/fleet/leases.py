@@ -7,6 +7,12 @@ Every operation is one conditional statement (plus, for a grant, the fence bump 
   (of a login lease, ``logins.fence_epoch``).
 - claim: the same grant for up to ``min(capacity, fair share) - held`` ready accounts, found through the partial
   index on ``expires_at`` (PostgreSQL skips rows other claimers hold), so its cost does not grow with the fleet.
+  The statement that computes the share also counts the claimable leases (up to the capacity); when the grant got
+  fewer than both, some were skipped because another session holds their rows, perhaps a stale holder stopped
+  inside a renew, release or claim, which would keep them from every claim until it resumes. Then a second pass,
+  in a transaction of its own, waits for those rows in resource order under the takeover guard below (a live
+  holder of the lock makes it give up after the lock wait: counted in ``Counters.claim_lock_timeouts``, tried again
+  at the next claim). On SQLite (one writer) the grant always gets them all, so that pass never runs.
 - renew: ONE statement over the worker's own leases, conditional on holder and epoch; what it did not renew is lost,
   and it says which renewed leases are no longer ready (an operator disabled the account: its holder lets it go).
 - release: the same condition; the lease is free at once (planned hand-off, no waiting for the TTL).
@@ -26,21 +32,30 @@ locks of a holder stopped between two statements, for every other writer too.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from tgfleet.fleet.accounts import ACCOUNTS_CHANNEL
 from tgfleet.fleet.counters import Counters
-from tgfleet.fleet.errors import AccountNotFound, LeaseHeldError
+from tgfleet.fleet.errors import AccountNotFound, FleetError, LeaseHeldError
 from tgfleet.fleet.records import Lease, LeaseInfo, LeaseSettings, RenewResult, Worker, account_resource
-from tgfleet.fleet.store import Store, Tx
+from tgfleet.fleet.store import LockTimeout, Store, Tx
 from tgfleet.fleet.takeover import Takeover
 
 _GRANT = (
     "holder = :holder, host = :host, pid = :pid, acquired_at = {now}, renewed_at = {now}, expires_at = {now} + :ttl"
 )
 _FREE = "leases.holder IS NULL OR leases.expires_at + :grace < {now}"
+_CLAIMABLE = (
+    ", (SELECT count(*) FROM (SELECT 1 FROM leases WHERE ready = 1 AND expires_at < {now} - :grace LIMIT :capacity)"
+    " AS claimable)"
+)
+"""The claim's cheap check (in the statement that computes the share): the ready leases it could take, through the
+partial index, at most the worker's capacity (more never matters)."""
+
+log = logging.getLogger("tgfleet.fleet")
 
 
 class Leases:
@@ -83,10 +98,10 @@ class Leases:
     async def claim(self, worker: Worker) -> list[Lease]:
         """Take ready, free accounts for ``worker``: up to ``min(capacity, fair share)`` held in all, the fair share
         being the ready accounts divided by the live workers that take accounts (heartbeat younger than the TTL,
-        capacity above 0)."""
+        capacity above 0). Expired leases whose rows a stale holder keeps locked are taken too, by a second pass."""
         async with self._store.transaction() as tx:
             tx.limit_lock_waits(self._takeover.lock_wait)  # (sent with the first statement)
-            share, held, _ = await self._share(tx, worker)
+            share, held, _, claimable = await self._share(tx, worker, claimable=True)
             want = share - held
             if want <= 0:
                 return []
@@ -101,6 +116,40 @@ class Leases:
             async with self._takeover.guard(tx, [lease.resource for lease in granted]):
                 await _fence_grants(tx, granted)  # an account row a stale holder locked: the guard ends its session
         self._counters.grants += len(granted)
+        if len(granted) < min(want, claimable):  # claimable ones were skipped: locked (never on SQLite: one writer)
+            granted += await self._claim_locked(worker, want - len(granted))
+        return granted
+
+    async def _claim_locked(self, worker: Worker, want: int) -> list[Lease]:
+        """The claim's second pass, on PostgreSQL, when the first skipped claimable leases whose rows another session
+        locked (a stale holder stopped inside a renew, release or claim): wait for up to ``want`` of them, in the
+        order of their resource (two claimers never wait on each other in a circle), under the takeover guard, which
+        ends a stale holder's blocking session. A live session holding one (a claimer, anyone's open transaction)
+        makes the pass give up after the lock wait, granting nothing: counted, and tried again at the next claim.
+        It raises no fleet error (logged): the first pass's grants are the worker's whatever happens here."""
+        try:
+            async with self._store.transaction() as tx:
+                tx.limit_lock_waits(self._takeover.lock_wait)
+                candidates = [str(r) for (r,) in await tx.fetch(
+                    "SELECT resource FROM leases WHERE ready = 1 AND expires_at < {now} - :grace ORDER BY resource"
+                    " LIMIT :want", {"grace": self.settings.grace, "want": want}
+                )]  # fmt: skip
+                async with self._takeover.guard(tx, candidates):
+                    rows = await tx.fetch(
+                        f"UPDATE leases SET epoch = epoch + 1, {_GRANT} WHERE resource {{in_rows}}SELECT resource"
+                        " FROM leases WHERE resource = ANY(:candidates) AND ready = 1 AND expires_at < {now} - :grace"
+                        " ORDER BY resource FOR UPDATE{end_rows} RETURNING resource, account_id, epoch, expires_at",
+                        {"candidates": candidates} | self._who(worker),
+                    )
+                    granted = [Lease(r, worker.id, int(e), float(x), a, worker.host, worker.pid) for r, a, e, x in rows]
+                    await _fence_grants(tx, granted)
+        except LockTimeout:
+            self._counters.claim_lock_timeouts += 1
+            return []
+        except FleetError as exc:  # TakeoverBlocked (names the holder and the privilege), or the store failed
+            log.warning("claiming expired leases whose rows are locked failed (trying again): %s", exc)
+            return []
+        self._counters.grants += len(granted)
         return granted
 
     async def surplus(self, worker: Worker) -> int:
@@ -108,23 +157,25 @@ class Leases:
         it may still claim). A worker above its share hands the surplus back, so one that starts later gets its share;
         accounts no longer ready (disabled) do not count, their holder lets them go anyway."""
         async with self._store.transaction(readonly=True) as tx:
-            share, _, held_ready = await self._share(tx, worker)
+            share, _, held_ready, _ = await self._share(tx, worker)
         return held_ready - share
 
-    async def _share(self, tx: Tx, worker: Worker) -> tuple[int, int, int]:
-        """(``min(capacity, fair share)``, account leases held, ready accounts' leases held) for ``worker``. Leases of
+    async def _share(self, tx: Tx, worker: Worker, *, claimable: bool = False) -> tuple[int, int, int, int]:
+        """(``min(capacity, fair share)``, account leases held, ready accounts' leases held, and with ``claimable`` how
+        many ready leases are free or past expiry plus grace, counted up to the capacity) for ``worker``. Leases of
         other resources (``login:<id>``) take no share: a worker driving a login still runs its share of accounts."""
         row = await tx.fetchone(
             "SELECT (SELECT value FROM counters WHERE name = 'ready_accounts'),"
             " (SELECT count(*) FROM workers WHERE heartbeat >= {now} - :ttl AND state IN ('starting', 'running')"
             " AND capacity > 0),"
             " (SELECT count(*) FROM leases WHERE holder = :holder AND account_id IS NOT NULL),"
-            " (SELECT count(*) FROM leases WHERE holder = :holder AND ready = 1)",
-            {"ttl": self.settings.ttl, "holder": worker.id},
+            " (SELECT count(*) FROM leases WHERE holder = :holder AND ready = 1)"
+            + (_CLAIMABLE if claimable else ", 0"),
+            {"ttl": self.settings.ttl, "holder": worker.id, "grace": self.settings.grace, "capacity": worker.capacity},
         )
-        ready, live, held, held_ready = (int(v or 0) for v in row or (0, 0, 0, 0))
+        ready, live, held, held_ready, free = (int(v or 0) for v in row or (0, 0, 0, 0, 0))
         share = math.ceil(ready / max(live, 1))
-        return min(worker.capacity, share), held, held_ready
+        return min(worker.capacity, share), held, held_ready, free
 
     async def renew(self, worker: Worker, leases: Sequence[Lease]) -> RenewResult:
         """Extend every lease of ``worker`` that it still holds at the same epoch, in one statement; ``unready``

@@ -32,6 +32,7 @@ _FAMILIES = (
     ("tgfleet_flood_wait_seconds_total", "counter", "Seconds of flood and slow-mode waits Telegram asked for."),
     ("tgfleet_lease_grants_total", "counter", "Leases granted."),
     ("tgfleet_lease_losses_total", "counter", "Leases a renewal found taken over or gone."),
+    ("tgfleet_lease_claim_lock_timeouts_total", "counter", "Claims that gave up waiting for a lease's locked row."),
     ("tgfleet_self_fences_total", "counter", "Accounts a worker fenced itself on."),
     ("tgfleet_stale_writes_refused_total", "counter", "Fenced writes refused because a newer lease owned the account."),
     ("tgfleet_login_attempts_total", "counter", "Login attempts by result."),
@@ -72,6 +73,7 @@ def render(counters: Counters, accounts: dict[str, int], outbox: dict[str, int],
     samples["tgfleet_outbox_oldest_ready_age_seconds"] = [f" {oldest_age:.6f}"]
     totals: tuple[tuple[str, float], ...] = (("tgfleet_flood_wait_seconds_total", counters.flood_wait_seconds),
                         ("tgfleet_lease_grants_total", counters.grants), ("tgfleet_lease_losses_total", counters.lost),
+                        ("tgfleet_lease_claim_lock_timeouts_total", counters.claim_lock_timeouts),
                         ("tgfleet_self_fences_total", counters.self_fences),
                         ("tgfleet_stale_writes_refused_total", counters.fence_refusals))  # fmt: skip
     for name, total in totals:

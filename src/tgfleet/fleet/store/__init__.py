@@ -13,7 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from tgfleet.fleet.store.base import Dialect, Done, IntegrityError, Listener, Statement, Store, Tx, session_name
+from tgfleet.fleet.store.base import (
+    Dialect,
+    Done,
+    IntegrityError,
+    Listener,
+    LockTimeout,
+    Statement,
+    Store,
+    Tx,
+    session_name,
+)
 from tgfleet.fleet.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
 from tgfleet.fleet.store.url import DEFAULT_URL, STORE_ENV, StoreUrl, default_url, parse_url
 
@@ -26,6 +36,7 @@ __all__ = [
     "Done",
     "IntegrityError",
     "Listener",
+    "LockTimeout",
     "Statement",
     "Store",
     "StoreUrl",

@@ -103,7 +103,7 @@ class Tx(abc.ABC):
     what blocks it (``pg_blocking_pids``); None where there is none (SQLite)."""
 
     def limit_lock_waits(self, seconds: float) -> None:
-        """From the next statement on, one that waits longer than ``seconds`` for a lock fails (StoreError) instead of
+        """From the next statement on, one that waits longer than ``seconds`` for a lock fails (LockTimeout) instead of
         waiting on (PostgreSQL: ``SET LOCAL lock_timeout``, sent with that statement). Here nothing: SQLite's writers
         wait for the one write lock at ``BEGIN IMMEDIATE``, before any statement."""
         return
@@ -206,6 +206,12 @@ def session_name() -> str:
 
 _process_token = [secrets.token_hex(6)]
 os.register_at_fork(after_in_child=lambda: _process_token.__setitem__(0, secrets.token_hex(6)))
+
+
+class LockTimeout(StoreError):
+    """Raised by a Tx whose statement waited longer for a row lock than ``Tx.limit_lock_waits`` allows (PostgreSQL's
+    ``lock_not_available``, https://www.postgresql.org/docs/current/errcodes-appendix.html): someone holds the row; the
+    transaction was rolled back and may be tried again."""
 
 
 class IntegrityError(StoreError):

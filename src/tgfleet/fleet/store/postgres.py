@@ -29,6 +29,7 @@ from tgfleet.fleet.store.base import (
     Done,
     IntegrityError,
     Listener,
+    LockTimeout,
     Params,
     Row,
     Statement,
@@ -109,6 +110,8 @@ class PostgresStore(Store):
                     raise
             except psycopg.IntegrityError as exc:
                 raise IntegrityError(_reason(exc)) from exc
+            except psycopg.errors.LockNotAvailable as exc:
+                raise LockTimeout(f"{self.where}: {_reason(exc)}") from exc
             except psycopg.Error as exc:
                 raise StoreError(f"{self.where}: {_reason(exc)}") from exc
 
