@@ -3,10 +3,10 @@
 The blocking sessions are real ones: connections of their own holding a row lock on the account (or its lease) in an
 open transaction, named as a holder's process would be (``application_name``, the ``workers.session`` of its row). A
 stale holder's is ended and the grant goes through; a session of a process with a live worker, or one that is not a
-tgfleet worker's, is left alone and the grant fails after its lock wait (a claim grants the rest and counts it); ending one without the privilege is a
-TakeoverBlocked that names the holder. ``idle_transaction_limit`` ends a session idle inside a transaction (measured
-on PostgreSQL 15: not when it went idle right after a pipeline, a transaction's first round trip; after a statement of
-its own, yes).
+tgfleet worker's, is left alone and the grant fails after its lock wait (a claim grants the rest and counts it);
+ending one without the privilege is a TakeoverBlocked that names the holder. ``idle_transaction_limit`` ends a
+session idle inside a transaction (measured on PostgreSQL 15: not when it went idle right after a pipeline, a
+transaction's first round trip; after a statement of its own, yes).
 """
 
 from __future__ import annotations
