@@ -4,6 +4,8 @@ gets there and fails with the sandbox's typed error instead of hanging."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tgfleet import errors
@@ -11,6 +13,7 @@ from tgfleet.client.files.progress import Progress
 from tgfleet.client.files.sources import open_source
 from tgfleet.client.files.uploader import PART_SIZE, WORKERS, Uploader
 from tgfleet.net.timeouts import within
+from tgfleet.sandbox import Sandbox
 
 from ..sandbox.media_helpers import pattern
 from .chat_pair import chat_pair
@@ -52,3 +55,33 @@ async def test_one_part_at_a_time_never_has_two_in_flight_and_fails_typed() -> N
         assert pair.tg.held_parts == []
         pong = await within(client.send_message(pair.bob_id, "still fine"), 30)  # the hold is spent
         assert pong.text == "still fine"
+
+
+async def test_the_extra_media_connections_close_when_the_upload_ends() -> None:
+    """One media connection per DC stays after an upload (the next transfer's); the other workers' close, so a
+    client that sent a file once does not keep four connections (and their keep-alive pings) open for good."""
+    data = pattern(6 * PART_SIZE + 1000)
+    async with chat_pair() as pair:
+        before = len(pair.tg.connections())
+        pair.tg.hold_parts(WORKERS, timeout=30)  # (every worker's connection in use at once)
+        await within(pair.alice.send_document(pair.bob_id, data, file_name="first.bin"), 60)
+        first = {part.connection for part in pair.tg.held_parts}
+        await wait_for_count(pair.tg, before + 1)  # lane 0's stays
+        pair.tg.hold_parts(WORKERS, timeout=30)
+        await within(pair.alice.send_document(pair.bob_id, data, file_name="second.bin"), 60)
+        second = {part.connection for part in pair.tg.held_parts}
+        assert len(first & second) == 1  # the kept one; the others are new connections
+        await wait_for_count(pair.tg, before + 1)
+
+
+async def wait_for_count(tg: Sandbox, count: int) -> None:
+    """Until the sandbox has ``count`` open connections (a closed one goes when the server reads its end)."""
+
+    async def settled() -> None:
+        while len(tg.connections()) != count:
+            await asyncio.sleep(0.02)
+
+    try:
+        await within(settled(), 10)
+    except TimeoutError:
+        raise AssertionError(f"{len(tg.connections())} connections open, not {count}") from None

@@ -13,8 +13,9 @@ File transfers go on media senders (``sender(dc_id, media=True)``): more connect
 address when the network lists one, with the key (and so the login) of that DC's main sender, and a session each,
 so parts in flight never queue behind (or in front of) the main connection's calls. ``lane`` picks one of them
 (made on first use): downloads use lane 0, an upload spreads its workers over lanes 0.. so its parts are in flight
-on connections of their own (a server answers one connection's calls in turn). A media sender that ended FAILED is
-replaced on the next transfer; its state is never stored (the main sender's is).
+on connections of their own (a server answers one connection's calls in turn), closed again when no upload runs
+(``close_lanes``). A media sender that ended FAILED is replaced on the next transfer; its state is never stored (the
+main sender's is).
 """
 
 from __future__ import annotations
@@ -163,6 +164,12 @@ class DcPool:
                 sender = self._media[dc_id, lane] = self._make(dc_id, home=False, media=True)
                 await sender.start(max(deadline - loop.time(), 0.0))
         return sender
+
+    async def close_lanes(self) -> None:
+        """Close the media senders above lane 0 (the extra connections of an upload's workers; the caller knows no
+        upload runs): a client keeps one media connection per DC it moved files with, not one per worker."""
+        extra = [self._media.pop(key) for key in [key for key in self._media if key[1] > 0]]
+        await asyncio.gather(*(sender.close("the uploads ended") for sender in extra), return_exceptions=True)
 
     async def _drop(self, dc_id: int, sender: Sender) -> None:
         """Forget a FAILED sender; the next call to its DC makes a new one. If it failed because the server

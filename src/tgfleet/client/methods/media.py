@@ -42,13 +42,20 @@ class MediaMethods(MessageMethods):
     ) -> types.InputFile | types.InputFileBig:  # fmt: skip
         """Upload ``path`` (a path, bytes or a binary file object) in parts and return its ``InputFile``, for a
         raw ``messages.sendMedia`` or ``uploadMedia``. ``StopTransmission`` from ``progress`` propagates here.
-        At most ``max_concurrent_transmissions`` files upload at a time; the others wait their turn."""
+        At most ``max_concurrent_transmissions`` files upload at a time; the others wait their turn. The extra media
+        connections a file's parts went on close when the last upload ends (one per DC stays, for the next)."""
         source = open_source(path, file_name)
         try:
             async with self._upload_slots:
-                return await Uploader(lambda q, lane: self.invoke(q, media=True, lane=lane)).upload(
-                    source, Progress(progress, source.size, progress_args)
-                )
+                self._uploads += 1
+                try:
+                    return await Uploader(lambda q, lane: self.invoke(q, media=True, lane=lane)).upload(
+                        source, Progress(progress, source.size, progress_args)
+                    )
+                finally:
+                    self._uploads -= 1
+                    if self._uploads == 0 and self._parts is not None:  # (the lanes went with a disconnect)
+                        await self._parts.dcs.close_lanes()
         finally:
             source.close()
 
