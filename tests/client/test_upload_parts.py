@@ -4,8 +4,6 @@ gets there and fails with the sandbox's typed error instead of hanging."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tgfleet import errors
@@ -13,9 +11,9 @@ from tgfleet.client.files.progress import Progress
 from tgfleet.client.files.sources import open_source
 from tgfleet.client.files.uploader import PART_SIZE, WORKERS, Uploader
 from tgfleet.net.timeouts import within
-from tgfleet.sandbox import Sandbox
 
 from ..sandbox.media_helpers import pattern
+from ..sandbox.server_wire import eventually
 from .chat_pair import chat_pair
 
 
@@ -66,22 +64,9 @@ async def test_the_extra_media_connections_close_when_the_upload_ends() -> None:
         pair.tg.hold_parts(WORKERS, timeout=30)  # (every worker's connection in use at once)
         await within(pair.alice.send_document(pair.bob_id, data, file_name="first.bin"), 60)
         first = {part.connection for part in pair.tg.held_parts}
-        await wait_for_count(pair.tg, before + 1)  # lane 0's stays
+        await eventually(lambda: len(pair.tg.connections()) == before + 1)  # lane 0's stays
         pair.tg.hold_parts(WORKERS, timeout=30)
         await within(pair.alice.send_document(pair.bob_id, data, file_name="second.bin"), 60)
         second = {part.connection for part in pair.tg.held_parts}
         assert len(first & second) == 1  # the kept one; the others are new connections
-        await wait_for_count(pair.tg, before + 1)
-
-
-async def wait_for_count(tg: Sandbox, count: int) -> None:
-    """Until the sandbox has ``count`` open connections (a closed one goes when the server reads its end)."""
-
-    async def settled() -> None:
-        while len(tg.connections()) != count:
-            await asyncio.sleep(0.02)
-
-    try:
-        await within(settled(), 10)
-    except TimeoutError:
-        raise AssertionError(f"{len(tg.connections())} connections open, not {count}") from None
+        await eventually(lambda: len(pair.tg.connections()) == before + 1)

@@ -158,8 +158,8 @@ class ClientCore:
         self.max_concurrent_transmissions = check_count("max_concurrent_transmissions", max_concurrent_transmissions)
         self._upload_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
         self._download_slots = asyncio.Semaphore(self.max_concurrent_transmissions)
-        self._uploads = 0  # uploads running: the last one to end closes the extra media connections
         """Files in transfer at a time, each way, as Pyrogram counts them (a file's own parts go four at a time)."""
+        self._uploads = 0  # uploads running: the last one to end closes the extra media connections
         self.plugins = check_plugins(plugins)
         self.parse_mode = check_parse_mode(parse_mode)
         self.future_auth_token: bytes | None = None
