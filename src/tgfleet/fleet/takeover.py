@@ -90,8 +90,6 @@ class Takeover:
             await asyncio.sleep(LOOK_EVERY)
             try:
                 await self._end_stale_blockers(session, resources)
-            except TakeoverBlocked:
-                raise
             except StoreError as exc:  # the grant's own lock timeout bounds the wait; look again
                 log.warning("looking for what blocks a lease grant failed: %s", exc)
 

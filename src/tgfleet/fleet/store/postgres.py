@@ -77,7 +77,7 @@ class PostgresStore(Store):
                 self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name=session_name()
             )
             if self._idle_limit > 0:
-                limit = f"{max(1, round(self._idle_limit * 1000))}ms"
+                limit = _millis(self._idle_limit)
                 await conn.execute("SELECT set_config('idle_in_transaction_session_timeout', %s, false)", [limit])
             return conn
         except psycopg.Error as exc:
@@ -159,8 +159,7 @@ class _PostgresTx(Tx):
         return cursors
 
     def limit_lock_waits(self, seconds: float) -> None:
-        limit = f"{max(1, round(seconds * 1000))}ms"
-        self._settings.append(("SELECT set_config('lock_timeout', :limit, true)", {"limit": limit}))
+        self._settings.append(("SELECT set_config('lock_timeout', :limit, true)", {"limit": _millis(seconds)}))
 
     def plan_generically(self) -> None:
         self._settings.append(("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", None))
@@ -229,6 +228,11 @@ class _PostgresListener(Listener):
 
     async def close(self) -> None:
         await self._conn.close()
+
+
+def _millis(seconds: float) -> str:
+    """A setting's time in whole milliseconds, at least 1 (0 would mean "no limit")."""
+    return f"{max(1, round(seconds * 1000))}ms"
 
 
 def _reason(exc: BaseException) -> str:
